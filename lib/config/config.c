@@ -1,0 +1,648 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * JSON -> struct synq_config. Every object checks its keys against the ones it knows,
+ * every value its type and range, and the first error stops the parse with one line:
+ *   config error: <key path>: <value> <problem>, expected <what>
+ * Cross-references (a worker's rx queue names a port) are resolved here too, so a
+ * config that parses is complete: only EAL facts (is lcore 3 enabled? is there a
+ * device called net_ring0?) are left to the modules that start things.
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_common.h>
+
+#include "synq_config.h"
+#include "config_default.h"
+
+#define KEY_PATH_LEN 128
+
+struct parse {
+	char *err;
+	size_t errlen;
+};
+
+static int
+fail(struct parse *p, const char *path, const char *key, const json_t *val, const char *fmt, ...)
+{
+	char what[256];
+	char *shown = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (val != NULL)
+		shown = json_dumps(val, JSON_ENCODE_ANY | JSON_COMPACT);
+	snprintf(p->err, p->errlen, "config error: %s%s%s: %s%s%s", path,
+		(*path != '\0' && key != NULL) ? "." : "", key != NULL ? key : "",
+		shown != NULL ? shown : "", shown != NULL ? " " : "", what);
+	free(shown);
+	return -EINVAL;
+}
+
+static const char *
+type_name(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_STRING:
+		return "a string";
+	case JSON_INTEGER:
+		return "an integer";
+	case JSON_REAL:
+		return "a real number";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "a boolean";
+	default:
+		return "null";
+	}
+}
+
+/* Reject keys an object does not know; typos must not pass silently. */
+static int
+check_keys(struct parse *p, const json_t *obj, const char *path, const char *const *known)
+{
+	const char *key;
+	json_t *val;
+
+	json_object_foreach((json_t *)(uintptr_t)obj, key, val)
+	{
+		char list[256] = "";
+		bool found = false;
+
+		for (const char *const *k = known; *k != NULL; k++) {
+			if (strcmp(key, *k) == 0)
+				found = true;
+			strncat(list, *k, sizeof(list) - strlen(list) - 1);
+			if (k[1] != NULL)
+				strncat(list, ", ", sizeof(list) - strlen(list) - 1);
+		}
+		if (!found)
+			return fail(p, path, key, NULL, "unknown key, expected one of: %s", list);
+	}
+	return 0;
+}
+
+static int
+get_uint(struct parse *p, const json_t *obj, const char *path, const char *key, uint64_t min,
+	uint64_t max, uint64_t *out)
+{
+	const json_t *v = json_object_get(obj, key);
+	json_int_t i;
+
+	if (v == NULL)
+		return 0; /* keep the default already in *out */
+	if (!json_is_integer(v))
+		return fail(p, path, key, v, "is %s, expected an integer %" PRIu64 "..%" PRIu64,
+			type_name(v), min, max);
+	i = json_integer_value(v);
+	if (i < 0 || (uint64_t)i < min || (uint64_t)i > max)
+		return fail(p, path, key, v, "is out of range, expected an integer %" PRIu64
+			"..%" PRIu64, min, max);
+	*out = (uint64_t)i;
+	return 0;
+}
+
+#define GET_UINT(p, obj, path, key, min, max, field)                                               \
+	({                                                                                         \
+		uint64_t v_ = (field);                                                             \
+		int rc_ = get_uint(p, obj, path, key, min, max, &v_);                              \
+		(field) = (__typeof__(field))v_;                                                   \
+		rc_;                                                                               \
+	})
+
+static int
+get_bool(struct parse *p, const json_t *obj, const char *path, const char *key, bool *out)
+{
+	const json_t *v = json_object_get(obj, key);
+
+	if (v == NULL)
+		return 0;
+	if (!json_is_boolean(v))
+		return fail(p, path, key, v, "is %s, expected true or false", type_name(v));
+	*out = json_is_true(v);
+	return 0;
+}
+
+/* A string value; @p v NULL means absent. */
+static int
+want_string(struct parse *p, const json_t *v, const char *path, const char *key, const char *what)
+{
+	if (!json_is_string(v))
+		return fail(p, path, key, v, "is %s, expected %s", type_name(v), what);
+	return 0;
+}
+
+static int
+want_object(struct parse *p, const json_t *v, const char *path, const char *key)
+{
+	if (!json_is_object(v))
+		return fail(p, path, key, v, "is %s, expected an object", type_name(v));
+	return 0;
+}
+
+static int
+want_array(struct parse *p, const json_t *v, const char *path, const char *key, size_t min,
+	size_t max)
+{
+	if (!json_is_array(v))
+		return fail(p, path, key, v, "is %s, expected an array of %zu..%zu items",
+			type_name(v), min, max);
+	if (json_array_size(v) < min || json_array_size(v) > max)
+		return fail(p, path, key, NULL, "has %zu items, expected %zu..%zu",
+			json_array_size(v), min, max);
+	return 0;
+}
+
+static int
+parse_addresses(struct parse *p, const json_t *port, const char *path, struct synq_config_port *cp)
+{
+	const json_t *arr;
+	char ipath[KEY_PATH_LEN + 32];
+	size_t i;
+	json_t *v;
+
+	arr = json_object_get(port, "ipv4");
+	if (arr != NULL) {
+		if (want_array(p, arr, path, "ipv4", 0, SYNQ_MAX_ADDRS) != 0)
+			return -EINVAL;
+		json_array_foreach(arr, i, v)
+		{
+			struct in_addr a;
+			uint32_t h;
+
+			snprintf(ipath, sizeof(ipath), "%s.ipv4[%zu]", path, i);
+			if (want_string(p, v, ipath, NULL, "an IPv4 address string") != 0)
+				return -EINVAL;
+			if (inet_pton(AF_INET, json_string_value(v), &a) != 1)
+				return fail(p, ipath, NULL, v, "is not an IPv4 address, "
+					"expected dotted quad such as \"198.18.0.1\"");
+			h = ntohl(a.s_addr);
+			if (h == 0 || h == UINT32_MAX || (h >> 28) == 0xe || (h >> 24) == 127)
+				return fail(p, ipath, NULL, v, "cannot be a host address, expected "
+					"a unicast address (not 0, broadcast, multicast or loopback)");
+			cp->ipv4[cp->nb_ipv4++] = a.s_addr;
+		}
+	}
+	arr = json_object_get(port, "ipv6");
+	if (arr != NULL) {
+		if (want_array(p, arr, path, "ipv6", 0, SYNQ_MAX_ADDRS) != 0)
+			return -EINVAL;
+		json_array_foreach(arr, i, v)
+		{
+			struct in6_addr a;
+			static const uint8_t zero[16];
+
+			snprintf(ipath, sizeof(ipath), "%s.ipv6[%zu]", path, i);
+			if (want_string(p, v, ipath, NULL, "an IPv6 address string") != 0)
+				return -EINVAL;
+			if (inet_pton(AF_INET6, json_string_value(v), &a) != 1)
+				return fail(p, ipath, NULL, v, "is not an IPv6 address, "
+					"expected such as \"2001:2::1\"");
+			if (a.s6_addr[0] == 0xff || memcmp(a.s6_addr, zero, 16) == 0 ||
+				IN6_IS_ADDR_LOOPBACK(&a))
+				return fail(p, ipath, NULL, v, "cannot be a host address, expected "
+					"a unicast address (not ::, ::1 or multicast)");
+			memcpy(cp->ipv6[cp->nb_ipv6++], a.s6_addr, 16);
+		}
+	}
+	return 0;
+}
+
+static int
+parse_port(struct parse *p, const json_t *port, unsigned int idx, struct synq_config *cfg)
+{
+	static const char *const known[] = {"name", "mac", "vlan", "ipv4", "ipv6", "rx_queues",
+		"rx_desc", "tx_desc", "promiscuous", NULL};
+	struct synq_config_port *cp = &cfg->ports[idx];
+	char path[KEY_PATH_LEN];
+	const json_t *v;
+
+	snprintf(path, sizeof(path), "ports[%u]", idx);
+	if (want_object(p, port, path, NULL) != 0 || check_keys(p, port, path, known) != 0)
+		return -EINVAL;
+
+	v = json_object_get(port, "name");
+	if (v == NULL)
+		return fail(p, path, "name", NULL, "is missing, expected the DPDK device name "
+			"(\"net_af_packet0\", \"0000:03:00.0\")");
+	if (want_string(p, v, path, "name", "a DPDK device name") != 0)
+		return -EINVAL;
+	if (json_string_length(v) == 0 || json_string_length(v) >= sizeof(cp->name))
+		return fail(p, path, "name", v, "has a bad length, expected 1..%zu characters",
+			sizeof(cp->name) - 1);
+	strcpy(cp->name, json_string_value(v));
+	for (unsigned int i = 0; i < idx; i++)
+		if (strcmp(cfg->ports[i].name, cp->name) == 0)
+			return fail(p, path, "name", v, "is used twice, expected one entry a port");
+
+	v = json_object_get(port, "mac");
+	if (v != NULL) {
+		if (want_string(p, v, path, "mac", "a MAC address string") != 0)
+			return -EINVAL;
+		if (rte_ether_unformat_addr(json_string_value(v), &cp->mac) != 0 ||
+			!rte_is_valid_assigned_ether_addr(&cp->mac))
+			return fail(p, path, "mac", v, "is not a unicast MAC address, expected "
+				"such as \"02:53:51:00:00:01\"");
+		cp->mac_set = true;
+	}
+	cp->rx_queues = 1;
+	cp->rx_desc = 1024;
+	cp->tx_desc = 1024;
+	cp->promiscuous = false;
+	if (GET_UINT(p, port, path, "vlan", 0, 4094, cp->vlan) != 0 ||
+		GET_UINT(p, port, path, "rx_queues", 1, SYNQ_MAX_RXQ, cp->rx_queues) != 0 ||
+		GET_UINT(p, port, path, "rx_desc", 64, 16384, cp->rx_desc) != 0 ||
+		GET_UINT(p, port, path, "tx_desc", 64, 16384, cp->tx_desc) != 0 ||
+		get_bool(p, port, path, "promiscuous", &cp->promiscuous) != 0)
+		return -EINVAL;
+	return parse_addresses(p, port, path, cp);
+}
+
+static int
+port_index(const struct synq_config *cfg, const char *name)
+{
+	for (unsigned int i = 0; i < cfg->nb_ports; i++)
+		if (strcmp(cfg->ports[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int
+parse_rxq(struct parse *p, const json_t *rxq, const char *path, struct synq_config *cfg,
+	struct synq_config_rxq *out)
+{
+	static const char *const known[] = {"port", "queue", NULL};
+	const json_t *v;
+	int idx;
+
+	if (want_object(p, rxq, path, NULL) != 0 || check_keys(p, rxq, path, known) != 0)
+		return -EINVAL;
+	v = json_object_get(rxq, "port");
+	if (v == NULL)
+		return fail(p, path, "port", NULL, "is missing, expected the name of a port");
+	if (want_string(p, v, path, "port", "the name of a port in \"ports\"") != 0)
+		return -EINVAL;
+	idx = port_index(cfg, json_string_value(v));
+	if (idx < 0)
+		return fail(p, path, "port", v, "names no port, expected the name of an entry "
+			"of \"ports\"");
+	out->port = (uint16_t)idx;
+	out->queue = 0;
+	return GET_UINT(p, rxq, path, "queue", 0, cfg->ports[idx].rx_queues - 1, out->queue);
+}
+
+static int
+parse_lcore(struct parse *p, const json_t *lc, unsigned int idx, struct synq_config *cfg)
+{
+	static const char *const known[] = {"lcore", "role", "rx", NULL};
+	struct synq_config_lcore *cl = &cfg->lcores[idx];
+	char path[KEY_PATH_LEN];
+	char rpath[KEY_PATH_LEN + 32];
+	const json_t *v;
+	size_t i;
+	json_t *r;
+
+	snprintf(path, sizeof(path), "lcores[%u]", idx);
+	if (want_object(p, lc, path, NULL) != 0 || check_keys(p, lc, path, known) != 0)
+		return -EINVAL;
+	if (json_object_get(lc, "lcore") == NULL)
+		return fail(p, path, "lcore", NULL, "is missing, expected an EAL lcore id");
+	if (GET_UINT(p, lc, path, "lcore", 0, RTE_MAX_LCORE - 1, cl->lcore_id) != 0)
+		return -EINVAL;
+	for (unsigned int j = 0; j < idx; j++)
+		if (cfg->lcores[j].lcore_id == cl->lcore_id)
+			return fail(p, path, "lcore", json_object_get(lc, "lcore"),
+				"is used twice, expected one entry an lcore");
+
+	cl->role = SYNQ_ROLE_WORKER;
+	v = json_object_get(lc, "role");
+	if (v != NULL) {
+		const char *s = json_is_string(v) ? json_string_value(v) : "";
+
+		if (strcmp(s, "worker") == 0)
+			cl->role = SYNQ_ROLE_WORKER;
+		else if (strcmp(s, "app") == 0)
+			cl->role = SYNQ_ROLE_APP;
+		else if (strcmp(s, "both") == 0)
+			cl->role = SYNQ_ROLE_BOTH;
+		else
+			return fail(p, path, "role", v, "is not a role, expected \"worker\", "
+				"\"app\" or \"both\"");
+	}
+
+	v = json_object_get(lc, "rx");
+	if (cl->role == SYNQ_ROLE_APP) {
+		if (v != NULL && json_array_size(v) != 0)
+			return fail(p, path, "rx", NULL, "is set on an app lcore, expected no rx "
+				"queues (only workers poll ports)");
+		return 0;
+	}
+	if (v == NULL)
+		return fail(p, path, "rx", NULL, "is missing, expected the (port, queue) pairs "
+			"this %s lcore polls", synq_role_name(cl->role));
+	if (want_array(p, v, path, "rx", 1, SYNQ_MAX_RXQ_PER_LCORE) != 0)
+		return -EINVAL;
+	json_array_foreach(v, i, r)
+	{
+		snprintf(rpath, sizeof(rpath), "%s.rx[%zu]", path, i);
+		if (parse_rxq(p, r, rpath, cfg, &cl->rx[i]) != 0)
+			return -EINVAL;
+		cl->nb_rx++;
+	}
+	return 0;
+}
+
+/* Each rx queue of each port must be polled by exactly one worker. */
+static int
+check_rx_ownership(struct parse *p, const struct synq_config *cfg)
+{
+	for (unsigned int pi = 0; pi < cfg->nb_ports; pi++) {
+		for (unsigned int q = 0; q < cfg->ports[pi].rx_queues; q++) {
+			int owner = -1;
+
+			for (unsigned int l = 0; l < cfg->nb_lcores; l++) {
+				const struct synq_config_lcore *cl = &cfg->lcores[l];
+
+				for (unsigned int r = 0; r < cl->nb_rx; r++) {
+					char path[KEY_PATH_LEN];
+
+					if (cl->rx[r].port != pi || cl->rx[r].queue != q)
+						continue;
+					if (owner >= 0) {
+						snprintf(path, sizeof(path), "lcores[%u].rx[%u]", l,
+							r);
+						return fail(p, path, NULL, NULL, "repeats port "
+							"\"%s\" queue %u, already polled by "
+							"lcores[%d], expected one poller a queue",
+							cfg->ports[pi].name, q, owner);
+					}
+					owner = (int)l;
+				}
+			}
+			if (owner < 0) {
+				char path[KEY_PATH_LEN];
+
+				snprintf(path, sizeof(path), "ports[%u]", pi);
+				return fail(p, path, "rx_queues", NULL, "queue %u is polled by "
+					"no lcore, expected an entry in some lcores[].rx", q);
+			}
+		}
+	}
+	return 0;
+}
+
+static int
+parse_root(struct parse *p, const json_t *root, struct synq_config *cfg)
+{
+	static const char *const known[] = {"ports", "lcores", "mempool", "stats", NULL};
+	static const char *const known_mempool[] = {"mbufs", "cache", NULL};
+	static const char *const known_stats[] = {"interval_ms", "file", NULL};
+	const json_t *v;
+	size_t i;
+	json_t *e;
+
+	if (want_object(p, root, "(top level)", NULL) != 0 || check_keys(p, root, "", known) != 0)
+		return -EINVAL;
+
+	v = json_object_get(root, "ports");
+	if (v == NULL)
+		return fail(p, "", "ports", NULL, "is missing, expected an array of ports");
+	if (want_array(p, v, "", "ports", 1, SYNQ_MAX_PORTS) != 0)
+		return -EINVAL;
+	json_array_foreach(v, i, e)
+	{
+		if (parse_port(p, e, (unsigned int)i, cfg) != 0)
+			return -EINVAL;
+		cfg->nb_ports++;
+	}
+
+	v = json_object_get(root, "lcores");
+	if (v == NULL)
+		return fail(p, "", "lcores", NULL, "is missing, expected an array of lcore roles");
+	if (want_array(p, v, "", "lcores", 1, SYNQ_MAX_LCORES) != 0)
+		return -EINVAL;
+	json_array_foreach(v, i, e)
+	{
+		if (parse_lcore(p, e, (unsigned int)i, cfg) != 0)
+			return -EINVAL;
+		cfg->nb_lcores++;
+	}
+	if (check_rx_ownership(p, cfg) != 0)
+		return -EINVAL;
+
+	cfg->mbufs = 0;
+	cfg->mbuf_cache = 256;
+	v = json_object_get(root, "mempool");
+	if (v != NULL) {
+		if (want_object(p, v, "", "mempool") != 0 ||
+			check_keys(p, v, "mempool", known_mempool) != 0 ||
+			GET_UINT(p, v, "mempool", "mbufs", 0, 1u << 24, cfg->mbufs) != 0 ||
+			GET_UINT(p, v, "mempool", "cache", 0, 512, cfg->mbuf_cache) != 0)
+			return -EINVAL;
+		if (cfg->mbufs != 0 && cfg->mbufs < 1024)
+			return fail(p, "mempool", "mbufs", json_object_get(v, "mbufs"),
+				"is too small, expected 0 (sized from the ports) or 1024..%u",
+				1u << 24);
+	}
+
+	cfg->stats_interval_ms = 1000;
+	v = json_object_get(root, "stats");
+	if (v != NULL) {
+		const json_t *f;
+
+		if (want_object(p, v, "", "stats") != 0 ||
+			check_keys(p, v, "stats", known_stats) != 0 ||
+			GET_UINT(p, v, "stats", "interval_ms", 0, 3600000,
+				cfg->stats_interval_ms) != 0)
+			return -EINVAL;
+		f = json_object_get(v, "file");
+		if (f != NULL) {
+			if (want_string(p, f, "stats", "file", "a file path") != 0)
+				return -EINVAL;
+			if (json_string_length(f) >= sizeof(cfg->stats_file))
+				return fail(p, "stats", "file", NULL, "is too long, expected a "
+					"path shorter than %zu", sizeof(cfg->stats_file));
+			strcpy(cfg->stats_file, json_string_value(f));
+		}
+	}
+	return 0;
+}
+
+int
+synq_config_parse(const char *text, struct synq_config *cfg, char *err, size_t errlen)
+{
+	struct parse p = {.err = err, .errlen = errlen};
+	json_error_t jerr;
+	json_t *root;
+	int rc;
+
+	memset(cfg, 0, sizeof(*cfg));
+	root = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL) {
+		snprintf(err, errlen, "config error: line %d column %d: %s, expected valid JSON",
+			jerr.line, jerr.column, jerr.text);
+		return -EINVAL;
+	}
+	rc = parse_root(&p, root, cfg);
+	json_decref(root);
+	return rc;
+}
+
+int
+synq_config_load(const char *path, struct synq_config *cfg, char *err, size_t errlen)
+{
+	char *text;
+	long size;
+	FILE *f;
+	int rc;
+
+	f = fopen(path, "r");
+	if (f == NULL) {
+		rc = -errno;
+		snprintf(err, errlen, "config error: cannot open %s: %s", path, strerror(errno));
+		return rc;
+	}
+	if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0 ||
+		size > (1 << 24)) {
+		fclose(f);
+		snprintf(err, errlen, "config error: cannot read %s: not a regular file of at "
+			"most 16 MiB", path);
+		return -EINVAL;
+	}
+	text = malloc((size_t)size + 1);
+	if (text == NULL) {
+		fclose(f);
+		snprintf(err, errlen, "config error: %s: out of memory", path);
+		return -ENOMEM;
+	}
+	if (fread(text, 1, (size_t)size, f) != (size_t)size) {
+		free(text);
+		fclose(f);
+		snprintf(err, errlen, "config error: cannot read %s", path);
+		return -EIO;
+	}
+	fclose(f);
+	text[size] = '\0';
+	rc = synq_config_parse(text, cfg, err, errlen);
+	free(text);
+	return rc;
+}
+
+const char *
+synq_config_default_text(void)
+{
+	return SYNQ_DEFAULT_CONFIG;
+}
+
+static bool
+lcore_polls_port(const struct synq_config_lcore *cl, unsigned int port_idx)
+{
+	for (unsigned int r = 0; r < cl->nb_rx; r++)
+		if (cl->rx[r].port == port_idx)
+			return true;
+	return false;
+}
+
+int
+synq_config_txq(const struct synq_config *cfg, unsigned int lcore_idx, unsigned int port_idx)
+{
+	int q = 0;
+
+	if (lcore_idx >= cfg->nb_lcores || !lcore_polls_port(&cfg->lcores[lcore_idx], port_idx))
+		return -1;
+	for (unsigned int l = 0; l < lcore_idx; l++)
+		q += lcore_polls_port(&cfg->lcores[l], port_idx);
+	return q;
+}
+
+unsigned int
+synq_config_nb_txq(const struct synq_config *cfg, unsigned int port_idx)
+{
+	unsigned int n = 0;
+
+	for (unsigned int l = 0; l < cfg->nb_lcores; l++)
+		n += lcore_polls_port(&cfg->lcores[l], port_idx);
+	return n;
+}
+
+const char *
+synq_role_name(enum synq_role role)
+{
+	switch (role) {
+	case SYNQ_ROLE_WORKER:
+		return "worker";
+	case SYNQ_ROLE_APP:
+		return "app";
+	case SYNQ_ROLE_BOTH:
+		return "both";
+	}
+	return "?";
+}
+
+json_t *
+synq_config_to_json(const struct synq_config *cfg)
+{
+	json_t *root = json_object();
+	json_t *ports = json_array();
+	json_t *lcores = json_array();
+	char buf[INET6_ADDRSTRLEN];
+
+	for (unsigned int i = 0; i < cfg->nb_ports; i++) {
+		const struct synq_config_port *cp = &cfg->ports[i];
+		json_t *o = json_object();
+		json_t *v4 = json_array();
+		json_t *v6 = json_array();
+
+		json_object_set_new(o, "name", json_string(cp->name));
+		if (cp->mac_set) {
+			rte_ether_format_addr(buf, sizeof(buf), &cp->mac);
+			json_object_set_new(o, "mac", json_string(buf));
+		} else {
+			json_object_set_new(o, "mac", json_null());
+		}
+		json_object_set_new(o, "vlan", json_integer(cp->vlan));
+		for (unsigned int a = 0; a < cp->nb_ipv4; a++)
+			json_array_append_new(v4,
+				json_string(inet_ntop(AF_INET, &cp->ipv4[a], buf, sizeof(buf))));
+		for (unsigned int a = 0; a < cp->nb_ipv6; a++)
+			json_array_append_new(v6,
+				json_string(inet_ntop(AF_INET6, cp->ipv6[a], buf, sizeof(buf))));
+		json_object_set_new(o, "ipv4", v4);
+		json_object_set_new(o, "ipv6", v6);
+		json_object_set_new(o, "rx_queues", json_integer(cp->rx_queues));
+		json_object_set_new(o, "rx_desc", json_integer(cp->rx_desc));
+		json_object_set_new(o, "tx_desc", json_integer(cp->tx_desc));
+		json_object_set_new(o, "promiscuous", json_boolean(cp->promiscuous));
+		json_array_append_new(ports, o);
+	}
+	for (unsigned int i = 0; i < cfg->nb_lcores; i++) {
+		const struct synq_config_lcore *cl = &cfg->lcores[i];
+		json_t *o = json_object();
+		json_t *rx = json_array();
+
+		json_object_set_new(o, "lcore", json_integer(cl->lcore_id));
+		json_object_set_new(o, "role", json_string(synq_role_name(cl->role)));
+		for (unsigned int r = 0; r < cl->nb_rx; r++)
+			json_array_append_new(rx, json_pack("{s:s, s:i}", "port",
+				cfg->ports[cl->rx[r].port].name, "queue", cl->rx[r].queue));
+		json_object_set_new(o, "rx", rx);
+		json_array_append_new(lcores, o);
+	}
+	json_object_set_new(root, "ports", ports);
+	json_object_set_new(root, "lcores", lcores);
+	json_object_set_new(root, "mempool",
+		json_pack("{s:i, s:i}", "mbufs", (int)cfg->mbufs, "cache", (int)cfg->mbuf_cache));
+	json_object_set_new(root, "stats", json_pack("{s:i, s:s}", "interval_ms",
+		(int)cfg->stats_interval_ms, "file", cfg->stats_file));
+	return root;
+}

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef SYNQ_CONFIG_H
+#define SYNQ_CONFIG_H
+
+/**
+ * @file
+ * synq's configuration: one JSON file parsed into one validated struct. The schema
+ * and every default are documented in docs/configuration.md. Parsing needs no EAL;
+ * binding names to EAL lcores and ethdev ports happens later, in the port and worker
+ * modules. Control plane only; nothing here is thread safe.
+ */
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+#include <rte_ether.h>
+
+#define SYNQ_MAX_PORTS 16
+#define SYNQ_MAX_ADDRS 8	    /* per address family per port */
+#define SYNQ_MAX_LCORES 64	    /* lcores named in one config */
+#define SYNQ_MAX_RXQ_PER_LCORE 16   /* (port, queue) pairs one worker polls */
+#define SYNQ_MAX_RXQ 64		    /* rx queues of one port */
+#define SYNQ_PORT_NAME_LEN 64
+#define SYNQ_CONFIG_ERR_LEN 512
+
+enum synq_role {
+	SYNQ_ROLE_WORKER, /* polls rx queues, owns TCP state */
+	SYNQ_ROLE_APP,	  /* runs applications on accepted connections */
+	SYNQ_ROLE_BOTH,	  /* one lcore does both, for small machines */
+};
+
+struct synq_config_port {
+	char name[SYNQ_PORT_NAME_LEN]; /* ethdev name: "net_af_packet0", "0000:03:00.0" */
+	struct rte_ether_addr mac;     /* valid when mac_set; else the device's own */
+	bool mac_set;
+	uint16_t vlan; /* 802.1Q id, 0 = untagged */
+	uint32_t ipv4[SYNQ_MAX_ADDRS]; /* network byte order */
+	unsigned int nb_ipv4;
+	uint8_t ipv6[SYNQ_MAX_ADDRS][16];
+	unsigned int nb_ipv6;
+	uint16_t rx_queues;
+	uint16_t rx_desc;
+	uint16_t tx_desc;
+	bool promiscuous;
+};
+
+struct synq_config_rxq {
+	uint16_t port; /* index into synq_config.ports */
+	uint16_t queue;
+};
+
+struct synq_config_lcore {
+	unsigned int lcore_id;
+	enum synq_role role;
+	struct synq_config_rxq rx[SYNQ_MAX_RXQ_PER_LCORE];
+	unsigned int nb_rx;
+};
+
+struct synq_config {
+	struct synq_config_port ports[SYNQ_MAX_PORTS];
+	unsigned int nb_ports;
+	struct synq_config_lcore lcores[SYNQ_MAX_LCORES];
+	unsigned int nb_lcores;
+	uint32_t mbufs;	     /* per NUMA socket pool, 0 = sized from the ports */
+	uint32_t mbuf_cache; /* per-lcore mempool cache */
+	uint32_t stats_interval_ms; /* 0 = no periodic dump */
+	char stats_file[PATH_MAX];  /* "" = no file */
+};
+
+/**
+ * Parse the JSON text @p text into @p cfg, applying defaults and validating every
+ * value. On error, writes one line naming the key path, the value and what was
+ * expected into @p err.
+ *
+ * @return 0, or -EINVAL with @p err set.
+ */
+int synq_config_parse(const char *text, struct synq_config *cfg, char *err, size_t errlen);
+
+/**
+ * Read the file @p path and parse it as synq_config_parse() does; a missing or
+ * unreadable file is an error naming the path.
+ *
+ * @return 0, or a negative errno with @p err set.
+ */
+int synq_config_load(const char *path, struct synq_config *cfg, char *err, size_t errlen);
+
+/** The configuration synq runs without --config: config/default.json, built in. */
+const char *synq_config_default_text(void);
+
+/** The effective configuration, defaults included, as JSON; caller owns it. */
+json_t *synq_config_to_json(const struct synq_config *cfg);
+
+/**
+ * The tx queue that lcore entry @p lcore_idx uses on port @p port_idx: workers that
+ * poll a port each get their own tx queue on it, numbered in config order.
+ *
+ * @return the queue, or -1 when that lcore polls no queue of that port.
+ */
+int synq_config_txq(const struct synq_config *cfg, unsigned int lcore_idx, unsigned int port_idx);
+
+/** How many tx queues port @p port_idx needs: one per lcore that polls it. */
+unsigned int synq_config_nb_txq(const struct synq_config *cfg, unsigned int port_idx);
+
+/** "worker", "app" or "both". */
+const char *synq_role_name(enum synq_role role);
+
+#endif /* SYNQ_CONFIG_H */

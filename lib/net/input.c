@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Ethernet and 802.1Q: check that a frame is for us, find its L3 header, dispatch.
+ */
+
+#include <string.h>
+
+#include <rte_byteorder.h>
+
+#include "net_priv.h"
+
+bool
+net_reply_l2(const struct synq_iface *ifc, struct net_frame *f, const struct rte_ether_addr *dst,
+	uint16_t l3_len)
+{
+	struct rte_mbuf *m = f->m;
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	uint16_t len = f->l2_len + l3_len;
+	uint16_t room = m->buf_len - m->data_off;
+
+	if (len < NET_ETH_MIN_LEN) {
+		if (room < NET_ETH_MIN_LEN)
+			return false;
+		memset(f->l3 + l3_len, 0, NET_ETH_MIN_LEN - len);
+		len = NET_ETH_MIN_LEN;
+	}
+	if (len > room)
+		return false;
+	eth->dst_addr = *dst;
+	eth->src_addr = ifc->mac;
+	m->data_len = len;
+	m->pkt_len = len;
+	/* Checksums are complete in software; nothing is left for the NIC. */
+	m->ol_flags = 0;
+	return true;
+}
+
+static enum net_verdict
+frame_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct rte_mbuf *m)
+{
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	uint16_t len = rte_pktmbuf_data_len(m);
+	struct net_frame f = {.m = m, .l2_len = sizeof(*eth)};
+	uint16_t type;
+
+	if (len < sizeof(*eth)) {
+		synq_counter_inc(ctr, SYNQ_CTR_DROP_RUNT);
+		return NET_DROP;
+	}
+	/* Multicast and broadcast pass here; L3 decides whether they are ours. */
+	if (rte_is_unicast_ether_addr(&eth->dst_addr) &&
+		!rte_is_same_ether_addr(&eth->dst_addr, &ifc->mac)) {
+		synq_counter_inc(ctr, SYNQ_CTR_DROP_OTHER_HOST);
+		return NET_DROP;
+	}
+	type = rte_be_to_cpu_16(eth->ether_type);
+	if (type == RTE_ETHER_TYPE_VLAN) {
+		const struct rte_vlan_hdr *vh = (const struct rte_vlan_hdr *)(eth + 1);
+
+		if (len < sizeof(*eth) + sizeof(*vh)) {
+			synq_counter_inc(ctr, SYNQ_CTR_DROP_RUNT);
+			return NET_DROP;
+		}
+		if (ifc->vlan == 0 || (rte_be_to_cpu_16(vh->vlan_tci) & 0xfff) != ifc->vlan) {
+			synq_counter_inc(ctr, SYNQ_CTR_DROP_VLAN);
+			return NET_DROP;
+		}
+		type = rte_be_to_cpu_16(vh->eth_proto);
+		f.l2_len += sizeof(*vh);
+	} else if (ifc->vlan != 0) {
+		synq_counter_inc(ctr, SYNQ_CTR_DROP_VLAN);
+		return NET_DROP;
+	}
+	f.l3 = rte_pktmbuf_mtod_offset(m, uint8_t *, f.l2_len);
+	f.l3_len = len - f.l2_len;
+
+	switch (type) {
+	case RTE_ETHER_TYPE_ARP:
+		return net_arp_input(ifc, ctr, &f);
+	case RTE_ETHER_TYPE_IPV4:
+		return net_ipv4_input(ifc, ctr, &f);
+	case RTE_ETHER_TYPE_IPV6:
+		return net_ipv6_input(ifc, ctr, &f);
+	default:
+		synq_counter_inc(ctr, SYNQ_CTR_DROP_ETHERTYPE);
+		return NET_DROP;
+	}
+}
+
+uint16_t
+synq_net_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct rte_mbuf **pkts,
+	uint16_t n, struct rte_mbuf **tx, struct rte_mbuf **drop, uint16_t *nb_drop)
+{
+	uint16_t nb_tx = 0;
+	uint16_t nd = 0;
+
+	synq_counter_add(ctr, SYNQ_CTR_RX_FRAMES, n);
+	for (uint16_t i = 0; i < n; i++) {
+		if (frame_input(ifc, ctr, pkts[i]) == NET_REPLY)
+			tx[nb_tx++] = pkts[i];
+		else
+			drop[nd++] = pkts[i];
+	}
+	*nb_drop = nd;
+	return nb_tx;
+}

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * IPv4 input (RFC 791, RFC 1122 3.2.1) and ICMP echo (RFC 792). Checks run in the
+ * order of RFC 1122 3.2.1: version, header length, checksum, total length, then
+ * the destination address.
+ */
+
+#include <rte_byteorder.h>
+#include <rte_icmp.h>
+#include <rte_ip.h>
+
+#include "net_priv.h"
+
+#define ECHO_TTL 64
+
+/* A valid Internet checksum sums, with itself included, to all ones. */
+static inline bool
+cksum_ok(const void *buf, size_t len)
+{
+	return rte_raw_cksum(buf, len) == 0xffff;
+}
+
+static enum net_verdict
+icmp_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct net_frame *f,
+	struct rte_ipv4_hdr *ip, uint16_t hlen, uint16_t tot)
+{
+	struct rte_icmp_hdr *icmp = (struct rte_icmp_hdr *)((uint8_t *)ip + hlen);
+	uint16_t icmp_len = tot - hlen;
+	struct rte_ether_addr dst;
+	uint32_t peer;
+
+	synq_counter_inc(ctr, SYNQ_CTR_ICMP_IN_MSGS);
+	if (icmp_len < sizeof(*icmp)) {
+		synq_counter_inc(ctr, SYNQ_CTR_ICMP_IN_ERRORS);
+		return NET_DROP;
+	}
+	if (!cksum_ok(icmp, icmp_len)) {
+		synq_counter_inc(ctr, SYNQ_CTR_ICMP_IN_CSUM_ERRORS);
+		return NET_DROP;
+	}
+	/* Echo to a broadcast address is ignored, as Linux does by default. */
+	if (icmp->icmp_type != RTE_IP_ICMP_ECHO_REQUEST || icmp->icmp_code != 0 ||
+		!synq_iface_has_ipv4(ifc, ip->dst_addr)) {
+		synq_counter_inc(ctr, SYNQ_CTR_ICMP_IN_IGNORED);
+		return NET_DROP;
+	}
+	synq_counter_inc(ctr, SYNQ_CTR_ICMP_IN_ECHOS);
+
+	/* RFC 792: reverse the addresses, type 0, same identifier, sequence and data. */
+	icmp->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
+	icmp->icmp_cksum = 0;
+	icmp->icmp_cksum = ~rte_raw_cksum(icmp, icmp_len);
+	peer = ip->src_addr;
+	ip->src_addr = ip->dst_addr;
+	ip->dst_addr = peer;
+	ip->time_to_live = ECHO_TTL;
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = ~rte_raw_cksum(ip, hlen);
+	dst = rte_pktmbuf_mtod(f->m, struct rte_ether_hdr *)->src_addr;
+	if (!net_reply_l2(ifc, f, &dst, tot)) {
+		synq_counter_inc(ctr, SYNQ_CTR_ICMP_IN_ERRORS);
+		return NET_DROP;
+	}
+	synq_counter_inc(ctr, SYNQ_CTR_ICMP_OUT_ECHO_REPS);
+	synq_counter_inc(ctr, SYNQ_CTR_ICMP_OUT_MSGS);
+	return NET_REPLY;
+}
+
+enum net_verdict
+net_ipv4_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct net_frame *f)
+{
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)f->l3;
+	uint64_t csum_flags = f->m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
+	uint16_t hlen;
+	uint16_t tot;
+
+	synq_counter_inc(ctr, SYNQ_CTR_IP_IN_RECEIVES);
+	if (f->l3_len < sizeof(*ip) || (ip->version_ihl >> 4) != 4) {
+		synq_counter_inc(ctr, SYNQ_CTR_IP_IN_HDR_ERRORS);
+		return NET_DROP;
+	}
+	hlen = rte_ipv4_hdr_len(ip);
+	if (hlen < sizeof(*ip) || hlen > f->l3_len) {
+		synq_counter_inc(ctr, SYNQ_CTR_IP_IN_HDR_ERRORS);
+		return NET_DROP;
+	}
+	/* Trust the NIC's verdict when it gave one. */
+	if (csum_flags == RTE_MBUF_F_RX_IP_CKSUM_BAD ||
+		(csum_flags != RTE_MBUF_F_RX_IP_CKSUM_GOOD && !cksum_ok(ip, hlen))) {
+		synq_counter_inc(ctr, SYNQ_CTR_IP_IN_CSUM_ERRORS);
+		return NET_DROP;
+	}
+	/* Trailing bytes past total_length are Ethernet padding; fewer is a lie. */
+	tot = rte_be_to_cpu_16(ip->total_length);
+	if (tot < hlen || tot > f->l3_len) {
+		synq_counter_inc(ctr, SYNQ_CTR_IP_IN_HDR_ERRORS);
+		return NET_DROP;
+	}
+	if (!synq_iface_has_ipv4(ifc, ip->dst_addr) && ip->dst_addr != RTE_BE32(UINT32_MAX)) {
+		synq_counter_inc(ctr, SYNQ_CTR_IP_IN_ADDR_ERRORS);
+		return NET_DROP;
+	}
+	if ((ip->fragment_offset &
+		    RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) != 0) {
+		synq_counter_inc(ctr, SYNQ_CTR_IP_REASM_REQDS);
+		return NET_DROP;
+	}
+	switch (ip->next_proto_id) {
+	case IPPROTO_ICMP:
+		return icmp_input(ifc, ctr, f, ip, hlen, tot);
+	case IPPROTO_TCP:
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_IN_SEGS);
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_NO_LISTENER);
+		return NET_DROP;
+	default:
+		synq_counter_inc(ctr, SYNQ_CTR_IP_IN_UNKNOWN_PROTOS);
+		return NET_DROP;
+	}
+}

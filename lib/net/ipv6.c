@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * IPv6 input (RFC 8200), ICMPv6 echo (RFC 4443 4.1/4.2) and neighbour discovery for
+ * our addresses (RFC 4861 4.3, 4.4, 7.1.1, 7.2.4).
+ */
+
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_ip.h>
+
+#include "net_priv.h"
+
+#define ICMP6_ECHO_REQUEST 128
+#define ICMP6_ECHO_REPLY 129
+#define ND_NEIGHBOR_SOLICIT 135
+#define ND_NEIGHBOR_ADVERT 136
+#define ND_OPT_SOURCE_LLADDR 1
+#define ND_OPT_TARGET_LLADDR 2
+#define ND_NA_FLAG_SOLICITED 0x40000000
+#define ND_NA_FLAG_OVERRIDE 0x20000000
+#define ND_HOP_LIMIT 255
+#define ECHO_HOP_LIMIT 64
+
+struct icmp6_hdr {
+	uint8_t type;
+	uint8_t code;
+	rte_be16_t cksum;
+	rte_be32_t data; /* echo: id + seq; NA: flags; NS: reserved */
+} __rte_packed;
+
+/* NS and NA share this layout (RFC 4861 4.3, 4.4), options follow. */
+struct nd_msg {
+	struct icmp6_hdr hdr;
+	uint8_t target[16];
+} __rte_packed;
+
+struct nd_opt_lladdr {
+	uint8_t type;
+	uint8_t len; /* in units of 8 bytes */
+	struct rte_ether_addr mac;
+} __rte_packed __rte_aligned(2);
+
+static const uint8_t all_nodes[16] = {0xff, 0x02, [15] = 0x01};
+static const uint8_t unspecified[16];
+static const struct rte_ether_addr all_nodes_mac = {{0x33, 0x33, 0, 0, 0, 0x01}};
+
+/* ff02::1:ffXX:XXXX of one of our addresses (RFC 4291 2.7.1)? */
+static bool
+is_our_solicited_node(const struct synq_iface *ifc, const uint8_t a[16])
+{
+	static const uint8_t prefix[13] = {0xff, 0x02, [11] = 0x01, [12] = 0xff};
+
+	if (memcmp(a, prefix, sizeof(prefix)) != 0)
+		return false;
+	for (unsigned int i = 0; i < ifc->nb_ipv6; i++)
+		if (memcmp(&ifc->ipv6[i][13], &a[13], 3) == 0)
+			return true;
+	return false;
+}
+
+static void
+set_icmp6_cksum(struct rte_ipv6_hdr *ip6, struct icmp6_hdr *icmp)
+{
+	icmp->cksum = 0;
+	icmp->cksum = rte_ipv6_udptcp_cksum(ip6, icmp);
+}
+
+static enum net_verdict
+echo_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct net_frame *f,
+	struct rte_ipv6_hdr *ip6, struct icmp6_hdr *icmp, uint16_t len)
+{
+	struct rte_ether_addr dst;
+	uint8_t peer[16];
+
+	/* Echo to a multicast group is not answered (one reply per member is noise). */
+	if (!synq_iface_has_ipv6(ifc, ip6->dst_addr)) {
+		synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_IGNORED);
+		return NET_DROP;
+	}
+	synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_ECHOS);
+	memcpy(peer, ip6->src_addr, 16);
+	memcpy(ip6->src_addr, ip6->dst_addr, 16);
+	memcpy(ip6->dst_addr, peer, 16);
+	ip6->hop_limits = ECHO_HOP_LIMIT;
+	icmp->type = ICMP6_ECHO_REPLY;
+	set_icmp6_cksum(ip6, icmp);
+	dst = rte_pktmbuf_mtod(f->m, struct rte_ether_hdr *)->src_addr;
+	if (!net_reply_l2(ifc, f, &dst, sizeof(*ip6) + len)) {
+		synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_ERRORS);
+		return NET_DROP;
+	}
+	synq_counter_inc(ctr, SYNQ_CTR_ICMP6_OUT_ECHO_REPLIES);
+	synq_counter_inc(ctr, SYNQ_CTR_ICMP6_OUT_MSGS);
+	return NET_REPLY;
+}
+
+/* RFC 4861 7.1.1: the checks a node must make before it trusts a solicitation. */
+static bool
+ns_valid(const struct rte_ipv6_hdr *ip6, const struct nd_msg *ns, uint16_t len)
+{
+	const uint8_t *opt = (const uint8_t *)(ns + 1);
+	const uint8_t *end = (const uint8_t *)ns + len;
+	bool dad = memcmp(ip6->src_addr, unspecified, 16) == 0;
+
+	if (ip6->hop_limits != ND_HOP_LIMIT || ns->hdr.code != 0 || len < sizeof(*ns) ||
+		ns->target[0] == 0xff)
+		return false;
+	if (dad && ip6->dst_addr[0] != 0xff)
+		return false;
+	while (opt < end) {
+		if (end - opt < 2 || opt[1] == 0 || opt[1] * 8 > end - opt)
+			return false;
+		if (dad && opt[0] == ND_OPT_SOURCE_LLADDR)
+			return false;
+		opt += opt[1] * 8;
+	}
+	return true;
+}
+
+static enum net_verdict
+ns_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct net_frame *f,
+	struct rte_ipv6_hdr *ip6, struct nd_msg *ns, uint16_t len)
+{
+	const uint16_t na_len = sizeof(struct nd_msg) + sizeof(struct nd_opt_lladdr);
+	struct rte_ether_addr dst;
+	struct nd_opt_lladdr *tlla;
+	bool dad;
+
+	if (!ns_valid(ip6, ns, len)) {
+		synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_ERRORS);
+		return NET_DROP;
+	}
+	if (!synq_iface_has_ipv6(ifc, ns->target)) {
+		synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_IGNORED);
+		return NET_DROP;
+	}
+	synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_NEIGHBOR_SOLICITS);
+	if ((uint32_t)f->m->buf_len - f->m->data_off < f->l2_len + sizeof(*ip6) + na_len) {
+		synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_ERRORS);
+		return NET_DROP;
+	}
+
+	/*
+	 * RFC 4861 7.2.4: answer to the soliciting address, or to all-nodes when it
+	 * was a duplicate address detection probe from ::, with S set only in the
+	 * first case; O set, as we are the address's owner.
+	 */
+	dad = memcmp(ip6->src_addr, unspecified, 16) == 0;
+	if (dad) {
+		memcpy(ip6->dst_addr, all_nodes, 16);
+		dst = all_nodes_mac;
+	} else {
+		memcpy(ip6->dst_addr, ip6->src_addr, 16);
+		dst = rte_pktmbuf_mtod(f->m, struct rte_ether_hdr *)->src_addr;
+	}
+	memcpy(ip6->src_addr, ns->target, 16);
+	ip6->vtc_flow = RTE_BE32(6u << 28);
+	ip6->payload_len = rte_cpu_to_be_16(na_len);
+	ip6->proto = IPPROTO_ICMPV6;
+	ip6->hop_limits = ND_HOP_LIMIT;
+	ns->hdr.type = ND_NEIGHBOR_ADVERT;
+	ns->hdr.code = 0;
+	ns->hdr.data = rte_cpu_to_be_32(ND_NA_FLAG_OVERRIDE | (dad ? 0 : ND_NA_FLAG_SOLICITED));
+	tlla = (struct nd_opt_lladdr *)(ns + 1);
+	tlla->type = ND_OPT_TARGET_LLADDR;
+	tlla->len = 1;
+	tlla->mac = ifc->mac;
+	set_icmp6_cksum(ip6, &ns->hdr);
+	if (!net_reply_l2(ifc, f, &dst, sizeof(*ip6) + na_len)) {
+		synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_ERRORS);
+		return NET_DROP;
+	}
+	synq_counter_inc(ctr, SYNQ_CTR_ICMP6_OUT_NEIGHBOR_ADVERTISEMENTS);
+	synq_counter_inc(ctr, SYNQ_CTR_ICMP6_OUT_MSGS);
+	return NET_REPLY;
+}
+
+static enum net_verdict
+icmp6_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct net_frame *f,
+	struct rte_ipv6_hdr *ip6, uint16_t len)
+{
+	struct icmp6_hdr *icmp = (struct icmp6_hdr *)(ip6 + 1);
+
+	synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_MSGS);
+	if (len < sizeof(*icmp)) {
+		synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_ERRORS);
+		return NET_DROP;
+	}
+	if (rte_ipv6_udptcp_cksum_verify(ip6, icmp) != 0) {
+		synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_CSUM_ERRORS);
+		return NET_DROP;
+	}
+	if (icmp->type == ICMP6_ECHO_REQUEST && icmp->code == 0)
+		return echo_input(ifc, ctr, f, ip6, icmp, len);
+	if (icmp->type == ND_NEIGHBOR_SOLICIT)
+		return ns_input(ifc, ctr, f, ip6, (struct nd_msg *)icmp, len);
+	synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_IGNORED);
+	return NET_DROP;
+}
+
+enum net_verdict
+net_ipv6_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct net_frame *f)
+{
+	struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)f->l3;
+	uint16_t len;
+
+	synq_counter_inc(ctr, SYNQ_CTR_IP6_IN_RECEIVES);
+	if (f->l3_len < sizeof(*ip6) || (rte_be_to_cpu_32(ip6->vtc_flow) >> 28) != 6) {
+		synq_counter_inc(ctr, SYNQ_CTR_IP6_IN_HDR_ERRORS);
+		return NET_DROP;
+	}
+	len = rte_be_to_cpu_16(ip6->payload_len);
+	if (len > f->l3_len - sizeof(*ip6)) {
+		synq_counter_inc(ctr, SYNQ_CTR_IP6_IN_HDR_ERRORS);
+		return NET_DROP;
+	}
+	if (!synq_iface_has_ipv6(ifc, ip6->dst_addr) && !is_our_solicited_node(ifc, ip6->dst_addr) &&
+		memcmp(ip6->dst_addr, all_nodes, 16) != 0) {
+		synq_counter_inc(ctr, SYNQ_CTR_IP6_IN_ADDR_ERRORS);
+		return NET_DROP;
+	}
+	switch (ip6->proto) {
+	case IPPROTO_ICMPV6:
+		return icmp6_input(ifc, ctr, f, ip6, len);
+	case IPPROTO_TCP:
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_IN_SEGS);
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_NO_LISTENER);
+		return NET_DROP;
+	default:
+		synq_counter_inc(ctr, SYNQ_CTR_IP6_IN_UNKNOWN_PROTOS);
+		return NET_DROP;
+	}
+}

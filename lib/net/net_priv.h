@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef SYNQ_NET_PRIV_H
+#define SYNQ_NET_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
+#include "synq_net.h"
+
+/* What became of one frame. */
+enum net_verdict {
+	NET_DROP,
+	NET_REPLY, /* a reply was built in the frame's mbuf */
+};
+
+/*
+ * One received frame, parsed down to L3. The L2 header (with any VLAN tag) stays in
+ * place and is reused by the reply: net_reply_l2() swaps its addresses.
+ */
+struct net_frame {
+	struct rte_mbuf *m;
+	uint8_t *l3;	   /* first byte after Ethernet (and VLAN) */
+	uint16_t l2_len;   /* 14 or 18 */
+	uint16_t l3_len;   /* bytes available from l3 to the end of the segment */
+};
+
+/* Minimum Ethernet frame without FCS; shorter replies are zero padded. */
+#define NET_ETH_MIN_LEN 60
+
+enum net_verdict net_arp_input(const struct synq_iface *ifc, struct synq_counters *ctr,
+	struct net_frame *f);
+enum net_verdict net_ipv4_input(const struct synq_iface *ifc, struct synq_counters *ctr,
+	struct net_frame *f);
+enum net_verdict net_ipv6_input(const struct synq_iface *ifc, struct synq_counters *ctr,
+	struct net_frame *f);
+
+/*
+ * Turn the frame's L2 header into the reply's: destination @p dst, source our MAC,
+ * VLAN tag unchanged; then set the frame length to l2_len + @p l3_len, zero padding
+ * up to the Ethernet minimum. False when the mbuf cannot hold that.
+ */
+bool net_reply_l2(const struct synq_iface *ifc, struct net_frame *f,
+	const struct rte_ether_addr *dst, uint16_t l3_len);
+
+#endif /* SYNQ_NET_PRIV_H */

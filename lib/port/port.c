@@ -1,0 +1,290 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Port bring-up. Order follows ethdev's rules: configure, set up queues, start;
+ * MAC and multicast settings after start, where every PMD accepts them.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <numa.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_log.h>
+#include <rte_mbuf.h>
+
+#include "synq_port.h"
+#include "synq_stats.h"
+
+#define RTE_LOGTYPE_SYNQ_PORT RTE_LOGTYPE_USER1
+#define PORT_LOG(level, fmt, ...) RTE_LOG(level, SYNQ_PORT, "port: " fmt "\n", ##__VA_ARGS__)
+
+/* Mbufs each lcore may hold outside the rings: a burst in flight and its cache. */
+#define POOL_PER_LCORE 64
+#define POOL_SLACK 1024
+
+static int
+lcore_socket(unsigned int lcore_id)
+{
+	int s = (int)rte_lcore_to_socket_id(lcore_id);
+
+	/* EAL leaves SOCKET_ID_ANY when it could not tell; ask the kernel. */
+	if (s < 0 && numa_available() >= 0)
+		s = numa_node_of_cpu((int)rte_lcore_to_cpu_id((int)lcore_id));
+	return s < 0 ? 0 : s;
+}
+
+/*
+ * The socket a port's memory belongs on: the device's own when ethdev knows it
+ * (PCI), else the socket of the first lcore polling it (virtual devices have none).
+ */
+static int
+port_socket(const struct synq_config *cfg, unsigned int pi, uint16_t port_id)
+{
+	int s = rte_eth_dev_socket_id(port_id);
+
+	if (s >= 0)
+		return s;
+	for (unsigned int l = 0; l < cfg->nb_lcores; l++)
+		if (synq_config_txq(cfg, l, pi) >= 0)
+			return lcore_socket(cfg->lcores[l].lcore_id);
+	return 0;
+}
+
+static void
+warn_numa(const struct synq_config *cfg, unsigned int pi, uint16_t port_id)
+{
+	int ps = rte_eth_dev_socket_id(port_id);
+
+	if (ps < 0)
+		return;
+	for (unsigned int l = 0; l < cfg->nb_lcores; l++) {
+		int ls = lcore_socket(cfg->lcores[l].lcore_id);
+
+		if (synq_config_txq(cfg, l, pi) >= 0 && ls != ps)
+			PORT_LOG(WARNING, "%s is on socket %d but lcore %u polling it is on "
+				"socket %d: every packet crosses the interconnect",
+				cfg->ports[pi].name, ps, cfg->lcores[l].lcore_id, ls);
+	}
+}
+
+static int
+create_pools(struct synq_ports *ps, const struct synq_config *cfg, char *err, size_t errlen)
+{
+	uint32_t need[RTE_MAX_NUMA_NODES] = {0};
+
+	for (unsigned int i = 0; i < ps->nb; i++) {
+		const struct synq_config_port *cp = &cfg->ports[i];
+		const struct synq_port *p = &ps->port[i];
+
+		need[p->socket] += (uint32_t)p->nb_rxq * cp->rx_desc +
+			(uint32_t)p->nb_txq * cp->tx_desc +
+			(uint32_t)p->nb_txq * (POOL_PER_LCORE + cfg->mbuf_cache);
+	}
+	for (unsigned int s = 0; s < RTE_MAX_NUMA_NODES; s++) {
+		char name[RTE_MEMPOOL_NAMESIZE];
+		uint32_t n;
+
+		if (need[s] == 0)
+			continue;
+		n = cfg->mbufs != 0 ? cfg->mbufs : need[s] + POOL_SLACK;
+		if (n < need[s]) {
+			snprintf(err, errlen, "config error: mempool.mbufs: %u is too small, "
+				"expected at least %u for the queues on socket %u", n, need[s], s);
+			return -EINVAL;
+		}
+		snprintf(name, sizeof(name), "synq_mbuf_s%u", s);
+		ps->pool[s] = rte_pktmbuf_pool_create(name, n, cfg->mbuf_cache, 0,
+			RTE_MBUF_DEFAULT_BUF_SIZE, (int)s);
+		if (ps->pool[s] == NULL) {
+			snprintf(err, errlen, "cannot create a pool of %u mbufs on socket %u: %s "
+				"(give EAL more memory with -m, or lower mempool.mbufs)", n, s,
+				rte_strerror(rte_errno));
+			return -rte_errno;
+		}
+		PORT_LOG(INFO, "pool %s: %u mbufs", name, n);
+	}
+	for (unsigned int i = 0; i < ps->nb; i++)
+		ps->port[i].pool = ps->pool[ps->port[i].socket];
+	return 0;
+}
+
+static int
+configure_port(struct synq_port *p, const struct synq_config_port *cp, unsigned int pi,
+	char *err, size_t errlen)
+{
+	struct rte_eth_conf conf = {0};
+	struct rte_eth_dev_info info;
+	struct rte_eth_txconf txconf;
+	struct rte_ether_addr mac;
+	uint16_t nb_rxd = cp->rx_desc;
+	uint16_t nb_txd = cp->tx_desc;
+	int rc;
+
+	rc = rte_eth_dev_info_get(p->port_id, &info);
+	if (rc != 0) {
+		snprintf(err, errlen, "%s: cannot read device info: %s", cp->name, strerror(-rc));
+		return rc;
+	}
+	if (p->nb_rxq > info.max_rx_queues) {
+		snprintf(err, errlen, "config error: ports[%u].rx_queues: %u is more than "
+			"device %s has, expected at most %u", pi, p->nb_rxq, cp->name,
+			info.max_rx_queues);
+		return -EINVAL;
+	}
+	if (p->nb_txq > info.max_tx_queues) {
+		snprintf(err, errlen, "config error: lcores: %u lcores poll %s but the device "
+			"has %u tx queues, expected at most that many pollers", p->nb_txq,
+			cp->name, info.max_tx_queues);
+		return -EINVAL;
+	}
+
+	/* RSS over the TCP 4-tuple keeps a flow's SYN and ACK on one queue. */
+	if (p->nb_rxq > 1) {
+		uint64_t hf = (RTE_ETH_RSS_NONFRAG_IPV4_TCP | RTE_ETH_RSS_NONFRAG_IPV6_TCP) &
+			info.flow_type_rss_offloads;
+
+		if (hf == 0) {
+			PORT_LOG(WARNING, "%s has no RSS over TCP: a flow's SYN and ACK may reach "
+				"different queues", cp->name);
+		} else {
+			conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+			conf.rx_adv_conf.rss_conf.rss_hf = hf;
+			p->rss = true;
+		}
+	}
+	conf.rxmode.offloads = info.rx_offload_capa &
+		(RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | RTE_ETH_RX_OFFLOAD_TCP_CKSUM);
+	conf.txmode.offloads = info.tx_offload_capa &
+		(RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_CKSUM);
+	if (conf.txmode.offloads & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM)
+		p->tx_offloads |= SYNQ_PORT_TX_IPV4_CKSUM;
+	if (conf.txmode.offloads & RTE_ETH_TX_OFFLOAD_TCP_CKSUM)
+		p->tx_offloads |= SYNQ_PORT_TX_TCP_CKSUM;
+
+	rc = rte_eth_dev_configure(p->port_id, p->nb_rxq, p->nb_txq, &conf);
+	if (rc == 0)
+		rc = rte_eth_dev_adjust_nb_rx_tx_desc(p->port_id, &nb_rxd, &nb_txd);
+	if (rc != 0) {
+		snprintf(err, errlen, "%s: cannot configure %u rx and %u tx queues: %s", cp->name,
+			p->nb_rxq, p->nb_txq, strerror(-rc));
+		return rc;
+	}
+	for (uint16_t q = 0; q < p->nb_rxq; q++) {
+		rc = rte_eth_rx_queue_setup(p->port_id, q, nb_rxd, (unsigned int)p->socket, NULL,
+			p->pool);
+		if (rc != 0) {
+			snprintf(err, errlen, "%s: rx queue %u: %s", cp->name, q, strerror(-rc));
+			return rc;
+		}
+	}
+	txconf = info.default_txconf;
+	txconf.offloads = conf.txmode.offloads;
+	for (uint16_t q = 0; q < p->nb_txq; q++) {
+		rc = rte_eth_tx_queue_setup(p->port_id, q, nb_txd, (unsigned int)p->socket,
+			&txconf);
+		if (rc != 0) {
+			snprintf(err, errlen, "%s: tx queue %u: %s", cp->name, q, strerror(-rc));
+			return rc;
+		}
+	}
+	rc = rte_eth_dev_start(p->port_id);
+	if (rc != 0) {
+		snprintf(err, errlen, "%s: cannot start: %s", cp->name, strerror(-rc));
+		return rc;
+	}
+	p->started = true;
+
+	if (cp->mac_set) {
+		rc = rte_eth_dev_default_mac_addr_set(p->port_id,
+			(struct rte_ether_addr *)(uintptr_t)&cp->mac);
+		if (rc != 0) {
+			snprintf(err, errlen, "config error: ports[%u].mac: device %s refuses a "
+				"new MAC address (%s), expected no \"mac\" for it", pi, cp->name,
+				strerror(-rc));
+			return rc;
+		}
+	}
+	rc = rte_eth_macaddr_get(p->port_id, &mac);
+	if (rc != 0) {
+		snprintf(err, errlen, "%s: cannot read its MAC address: %s", cp->name,
+			strerror(-rc));
+		return rc;
+	}
+	/* Neighbour solicitations go to solicited-node multicast groups. */
+	rc = rte_eth_allmulticast_enable(p->port_id);
+	if (rc != 0)
+		PORT_LOG(NOTICE, "%s: all-multicast not available (%s); IPv6 neighbour "
+			"discovery relies on the device passing multicast", cp->name, strerror(-rc));
+	if (cp->promiscuous && (rc = rte_eth_promiscuous_enable(p->port_id)) != 0) {
+		snprintf(err, errlen, "config error: ports[%u].promiscuous: device %s refuses "
+			"it (%s)", pi, cp->name, strerror(-rc));
+		return rc;
+	}
+	synq_iface_init(&p->iface, p->port_id, cp, &mac);
+	return 0;
+}
+
+int
+synq_ports_start(struct synq_ports *ps, const struct synq_config *cfg, char *err, size_t errlen)
+{
+	int rc;
+
+	memset(ps, 0, sizeof(*ps));
+	for (unsigned int i = 0; i < cfg->nb_ports; i++) {
+		const struct synq_config_port *cp = &cfg->ports[i];
+		struct synq_port *p = &ps->port[i];
+
+		if (rte_eth_dev_get_port_by_name(cp->name, &p->port_id) != 0) {
+			snprintf(err, errlen, "config error: ports[%u].name: \"%s\" names no DPDK "
+				"device, expected one of the devices EAL probed (--vdev, -a); %u "
+				"found", i, cp->name, rte_eth_dev_count_avail());
+			return -ENODEV;
+		}
+		p->socket = port_socket(cfg, i, p->port_id);
+		p->nb_rxq = cp->rx_queues;
+		p->nb_txq = (uint16_t)synq_config_nb_txq(cfg, i);
+		ps->nb++;
+		warn_numa(cfg, i, p->port_id);
+	}
+	rc = create_pools(ps, cfg, err, errlen);
+	for (unsigned int i = 0; rc == 0 && i < ps->nb; i++) {
+		struct synq_port *p = &ps->port[i];
+		char mac[RTE_ETHER_ADDR_FMT_SIZE];
+		struct rte_eth_link link;
+
+		rc = configure_port(p, &cfg->ports[i], i, err, errlen);
+		if (rc != 0)
+			break;
+		rte_ether_format_addr(mac, sizeof(mac), &p->iface.mac);
+		rte_eth_link_get_nowait(p->port_id, &link);
+		PORT_LOG(INFO, "%s (port %u) started: %s, socket %d, %u rx / %u tx queues%s, "
+			"link %s", cfg->ports[i].name, p->port_id, mac, p->socket, p->nb_rxq,
+			p->nb_txq, p->rss ? ", RSS over TCP" : "",
+			link.link_status ? "up" : "down");
+		synq_stats_port_register(p->port_id, cfg->ports[i].name);
+	}
+	if (rc != 0)
+		synq_ports_stop(ps);
+	return rc;
+}
+
+void
+synq_ports_stop(struct synq_ports *ps)
+{
+	for (unsigned int i = 0; i < ps->nb; i++) {
+		struct synq_port *p = &ps->port[i];
+
+		if (!p->started)
+			continue;
+		rte_eth_dev_stop(p->port_id);
+		rte_eth_dev_close(p->port_id);
+		p->started = false;
+	}
+	for (unsigned int s = 0; s < RTE_MAX_NUMA_NODES; s++) {
+		rte_mempool_free(ps->pool[s]);
+		ps->pool[s] = NULL;
+	}
+	ps->nb = 0;
+}

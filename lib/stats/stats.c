@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Counter registry: which lcores have counters, which ports are shown, and when the
+ * run started. Written by the control plane before lcores launch, read by anyone.
+ */
+
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include "stats_priv.h"
+#include "synq_stats.h"
+
+static const char *const counter_names[SYNQ_CTR_MAX] = {
+#define SYNQ_COUNTER(id, name, desc) [SYNQ_CTR_##id] = name,
+#include "synq_counters.def"
+#undef SYNQ_COUNTER
+};
+
+static const char *const counter_descs[SYNQ_CTR_MAX] = {
+#define SYNQ_COUNTER(id, name, desc) [SYNQ_CTR_##id] = desc,
+#include "synq_counters.def"
+#undef SYNQ_COUNTER
+};
+
+struct stats_registry stats_registry;
+
+const char *
+synq_counter_name(enum synq_counter id)
+{
+	return id < SYNQ_CTR_MAX ? counter_names[id] : NULL;
+}
+
+const char *
+synq_counter_desc(enum synq_counter id)
+{
+	return id < SYNQ_CTR_MAX ? counter_descs[id] : NULL;
+}
+
+void
+synq_stats_reset(void)
+{
+	memset(&stats_registry, 0, sizeof(stats_registry));
+	clock_gettime(CLOCK_MONOTONIC, &stats_registry.start);
+}
+
+int
+synq_stats_lcore_register(unsigned int lcore_id, struct synq_counters *c, const char *role)
+{
+	if (lcore_id >= RTE_MAX_LCORE || c == NULL || role == NULL)
+		return -EINVAL;
+	if (stats_registry.lcore[lcore_id] != NULL)
+		return -EEXIST;
+	stats_registry.lcore[lcore_id] = c;
+	stats_registry.role[lcore_id] = role;
+	return 0;
+}
+
+struct synq_counters *
+synq_stats_lcore(unsigned int lcore_id)
+{
+	return lcore_id < RTE_MAX_LCORE ? stats_registry.lcore[lcore_id] : NULL;
+}
+
+void
+synq_stats_sum(struct synq_counters *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++) {
+		const struct synq_counters *c = stats_registry.lcore[l];
+
+		if (c == NULL)
+			continue;
+		for (unsigned int i = 0; i < SYNQ_CTR_MAX; i++)
+			out->v[i] += synq_counter_read(c, i);
+	}
+}
+
+int
+synq_stats_port_register(uint16_t port_id, const char *name)
+{
+	struct stats_port *p;
+
+	if (stats_registry.nb_ports >= RTE_DIM(stats_registry.ports))
+		return -ENOSPC;
+	p = &stats_registry.ports[stats_registry.nb_ports++];
+	p->port_id = port_id;
+	p->name = name;
+	return 0;
+}
+
+double
+stats_uptime(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - stats_registry.start.tv_sec) +
+		(double)(now.tv_nsec - stats_registry.start.tv_nsec) / 1e9;
+}

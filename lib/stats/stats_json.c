@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The statistics document (jansson), its atomic file writer, and the same figures
+ * as DPDK telemetry commands.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_ethdev.h>
+#include <rte_telemetry.h>
+
+#include "stats_priv.h"
+#include "synq_stats.h"
+
+static json_t *
+counters_json(const struct synq_counters *c)
+{
+	json_t *o = json_object();
+
+	for (unsigned int i = 0; i < SYNQ_CTR_MAX; i++)
+		json_object_set_new(o, synq_counter_name(i),
+			json_integer((json_int_t)synq_counter_read(c, i)));
+	return o;
+}
+
+/* The rte_eth_stats fields an operator reads first; see docs/counters.md. */
+#define PORT_STATS_FIELDS(X)                                                                       \
+	X(ipackets)                                                                                \
+	X(opackets)                                                                                \
+	X(ibytes)                                                                                  \
+	X(obytes)                                                                                  \
+	X(imissed)                                                                                 \
+	X(ierrors)                                                                                 \
+	X(oerrors)                                                                                 \
+	X(rx_nombuf)
+
+static json_t *
+port_json(const struct stats_port *p)
+{
+	struct rte_eth_stats st;
+	json_t *o = json_object();
+
+	json_object_set_new(o, "port", json_integer(p->port_id));
+	json_object_set_new(o, "name", json_string(p->name));
+	if (rte_eth_stats_get(p->port_id, &st) != 0)
+		return o;
+#define X(f) json_object_set_new(o, #f, json_integer((json_int_t)st.f));
+	PORT_STATS_FIELDS(X)
+#undef X
+	return o;
+}
+
+json_t *
+synq_stats_json(void)
+{
+	struct synq_counters sum;
+	json_t *doc = json_object();
+	json_t *lcores = json_array();
+	json_t *ports = json_array();
+	struct timespec now;
+	char iso[32];
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now.tv_sec));
+	json_object_set_new(doc, "version", json_string(SYNQ_VERSION));
+	json_object_set_new(doc, "time", json_string(iso));
+	json_object_set_new(doc, "time_unix", json_real(now.tv_sec + now.tv_nsec / 1e9));
+	json_object_set_new(doc, "uptime_s", json_real(stats_uptime()));
+
+	synq_stats_sum(&sum);
+	json_object_set_new(doc, "counters", counters_json(&sum));
+
+	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++) {
+		json_t *o;
+
+		if (stats_registry.lcore[l] == NULL)
+			continue;
+		o = json_object();
+		json_object_set_new(o, "lcore", json_integer(l));
+		json_object_set_new(o, "role", json_string(stats_registry.role[l]));
+		json_object_set_new(o, "counters", counters_json(stats_registry.lcore[l]));
+		json_array_append_new(lcores, o);
+	}
+	json_object_set_new(doc, "lcores", lcores);
+
+	for (unsigned int i = 0; i < stats_registry.nb_ports; i++)
+		json_array_append_new(ports, port_json(&stats_registry.ports[i]));
+	json_object_set_new(doc, "ports", ports);
+	json_object_set_new(doc, "listeners", json_array());
+	return doc;
+}
+
+int
+synq_stats_write_file(const char *path)
+{
+	char tmp[4096];
+	json_t *doc;
+	FILE *f;
+	int rc = 0;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid()) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	f = fopen(tmp, "w");
+	if (f == NULL)
+		return -errno;
+	doc = synq_stats_json();
+	if (json_dumpf(doc, f, JSON_INDENT(1) | JSON_SORT_KEYS) != 0 || fputc('\n', f) == EOF)
+		rc = -EIO;
+	json_decref(doc);
+	if (fclose(f) != 0 && rc == 0)
+		rc = -errno;
+	if (rc == 0 && rename(tmp, path) != 0)
+		rc = -errno;
+	if (rc != 0)
+		unlink(tmp);
+	return rc;
+}
+
+/* Telemetry: the same counters, in DPDK's own wire format. */
+
+static void
+tel_counters(struct rte_tel_data *d, const struct synq_counters *c)
+{
+	rte_tel_data_start_dict(d);
+	for (unsigned int i = 0; i < SYNQ_CTR_MAX; i++)
+		rte_tel_data_add_dict_u64(d, synq_counter_name(i), synq_counter_read(c, i));
+}
+
+static int
+tel_stats(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
+{
+	struct synq_counters sum;
+
+	synq_stats_sum(&sum);
+	tel_counters(d, &sum);
+	return 0;
+}
+
+static int
+tel_lcores(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
+{
+	rte_tel_data_start_array(d, RTE_TEL_INT_VAL);
+	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++)
+		if (stats_registry.lcore[l] != NULL)
+			rte_tel_data_add_array_int(d, (int)l);
+	return 0;
+}
+
+static int
+tel_lcore_stats(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+{
+	char *end;
+	unsigned long l;
+
+	if (params == NULL || *params == '\0')
+		return -EINVAL;
+	l = strtoul(params, &end, 10);
+	if (*end != '\0' || l >= RTE_MAX_LCORE || stats_registry.lcore[l] == NULL)
+		return -EINVAL;
+	tel_counters(d, stats_registry.lcore[l]);
+	return 0;
+}
+
+static int
+tel_ports(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
+{
+	rte_tel_data_start_dict(d);
+	for (unsigned int i = 0; i < stats_registry.nb_ports; i++) {
+		const struct stats_port *p = &stats_registry.ports[i];
+		struct rte_tel_data *pd = rte_tel_data_alloc();
+		struct rte_eth_stats st;
+
+		if (pd == NULL)
+			return -ENOMEM;
+		rte_tel_data_start_dict(pd);
+		rte_tel_data_add_dict_int(pd, "port", p->port_id);
+		if (rte_eth_stats_get(p->port_id, &st) == 0) {
+#define X(f) rte_tel_data_add_dict_u64(pd, #f, st.f);
+			PORT_STATS_FIELDS(X)
+#undef X
+		}
+		rte_tel_data_add_dict_container(d, p->name, pd, 0);
+	}
+	return 0;
+}
+
+int
+synq_stats_telemetry_init(void)
+{
+	int rc = 0;
+
+	rc |= rte_telemetry_register_cmd("/synq/stats", tel_stats,
+		"Counters summed over lcores. No parameters");
+	rc |= rte_telemetry_register_cmd("/synq/lcores", tel_lcores,
+		"Lcores that keep counters. No parameters");
+	rc |= rte_telemetry_register_cmd("/synq/lcore_stats", tel_lcore_stats,
+		"Counters of one lcore. Parameters: int lcore_id");
+	rc |= rte_telemetry_register_cmd("/synq/ports", tel_ports,
+		"Device stats of synq's ports. No parameters");
+	return rc != 0 ? -EINVAL : 0;
+}

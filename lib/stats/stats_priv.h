@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef SYNQ_STATS_PRIV_H
+#define SYNQ_STATS_PRIV_H
+
+#include <time.h>
+
+#include <rte_common.h>
+#include <rte_lcore.h>
+
+#include "synq_stats.h"
+
+#define STATS_MAX_PORTS 32
+
+struct stats_port {
+	uint16_t port_id;
+	const char *name; /* owned by the caller (the config) */
+};
+
+/* Control plane writes before lcores launch; everyone reads afterwards. */
+struct stats_registry {
+	struct timespec start; /* CLOCK_MONOTONIC at synq_stats_reset() */
+	struct synq_counters *lcore[RTE_MAX_LCORE];
+	const char *role[RTE_MAX_LCORE];
+	struct stats_port ports[STATS_MAX_PORTS];
+	unsigned int nb_ports;
+};
+
+extern struct stats_registry stats_registry;
+
+/* Seconds since synq_stats_reset(). */
+double stats_uptime(void);
+
+#endif /* SYNQ_STATS_PRIV_H */

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef SYNQ_STATS_H
+#define SYNQ_STATS_H
+
+/**
+ * @file
+ * Per-lcore counters with a single writer each, summed when read, and the JSON
+ * document and telemetry commands built from them.
+ *
+ * Writers are the lcore that owns a struct synq_counters; they update it with
+ * synq_counter_add(), a relaxed atomic store that compiles to a plain move.
+ * Readers (the main lcore, the telemetry thread) load with relaxed atomics and never
+ * write. Nothing here takes a lock on the packet path.
+ */
+
+#include <stdint.h>
+
+#include <jansson.h>
+#include <rte_common.h>
+#include <rte_lcore.h>
+
+enum synq_counter {
+#define SYNQ_COUNTER(id, name, desc) SYNQ_CTR_##id,
+#include "synq_counters.def"
+#undef SYNQ_COUNTER
+	SYNQ_CTR_MAX
+};
+
+/** One lcore's counters; written by that lcore only. */
+struct synq_counters {
+	uint64_t v[SYNQ_CTR_MAX]; /* owner lcore: rw, readers: ro (relaxed loads) */
+} __rte_cache_aligned;
+
+/** Add @p n to counter @p id. Only the owning lcore may call this. */
+static inline void
+synq_counter_add(struct synq_counters *c, enum synq_counter id, uint64_t n)
+{
+	__atomic_store_n(&c->v[id], c->v[id] + n, __ATOMIC_RELAXED);
+}
+
+/** Add one to counter @p id. Only the owning lcore may call this. */
+static inline void
+synq_counter_inc(struct synq_counters *c, enum synq_counter id)
+{
+	synq_counter_add(c, id, 1);
+}
+
+/** Read counter @p id of @p c; safe from any thread. */
+static inline uint64_t
+synq_counter_read(const struct synq_counters *c, enum synq_counter id)
+{
+	return __atomic_load_n(&c->v[id], __ATOMIC_RELAXED);
+}
+
+/** The counter's name as JSON, telemetry and the docs show it (nstat style). */
+const char *synq_counter_name(enum synq_counter id);
+
+/** One line saying what the counter counts. */
+const char *synq_counter_desc(enum synq_counter id);
+
+/**
+ * Record the start time that uptime is measured from, and forget every registered
+ * lcore and port. Control plane, before any lcore is launched.
+ */
+void synq_stats_reset(void);
+
+/**
+ * Register @p c as the counters of @p lcore_id with @p role ("worker", "app", "both",
+ * "main"). @p c must stay valid until synq_stats_reset(). Control plane only.
+ *
+ * @return 0, or -EINVAL for a bad lcore id, -EEXIST if the lcore is registered.
+ */
+int synq_stats_lcore_register(unsigned int lcore_id, struct synq_counters *c, const char *role);
+
+/** Counters registered for @p lcore_id, or NULL. Any thread. */
+struct synq_counters *synq_stats_lcore(unsigned int lcore_id);
+
+/** Sum every registered lcore's counters into @p out. Any thread. */
+void synq_stats_sum(struct synq_counters *out);
+
+/**
+ * Add ethdev port @p port_id, shown as @p name, to the device stats of the JSON
+ * document and of telemetry. Control plane only.
+ */
+int synq_stats_port_register(uint16_t port_id, const char *name);
+
+/**
+ * The whole statistics document: time, uptime, summed counters, per-lcore counters,
+ * per-port device stats, listeners. Any thread; the caller owns the reference.
+ */
+json_t *synq_stats_json(void);
+
+/**
+ * Write synq_stats_json() to @p path atomically: a temporary file beside it, then
+ * rename(2), so a reader sees either the previous document or the new one whole.
+ *
+ * @return 0 or a negative errno.
+ */
+int synq_stats_write_file(const char *path);
+
+/**
+ * Register the telemetry commands /synq/stats, /synq/lcores, /synq/lcore_stats and
+ * /synq/ports with DPDK telemetry (dpdk-telemetry.py reads them). After rte_eal_init().
+ *
+ * @return 0 or a negative errno.
+ */
+int synq_stats_telemetry_init(void);
+
+#endif /* SYNQ_STATS_H */

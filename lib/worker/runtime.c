@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Building the lcores from the config, launching them, and the control duties of the
+ * main lcore: periodic stats, the end of --duration, the stop flag set by signals.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_cycles.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_log.h>
+#include <rte_malloc.h>
+#include <rte_pause.h>
+
+#include "synq_worker.h"
+
+#define RTE_LOGTYPE_SYNQ_RUN RTE_LOGTYPE_USER2
+#define RUN_LOG(level, fmt, ...) RTE_LOG(level, SYNQ_RUN, "run: " fmt "\n", ##__VA_ARGS__)
+
+/* Idle main lcore: how long it sleeps between two looks at the clock. */
+#define CONTROL_SLEEP_NS (1000 * 1000)
+
+/* Set by signal handlers and --duration; polled by every lcore. */
+static atomic_bool stop_flag;
+
+void
+synq_runtime_stop(void)
+{
+	atomic_store_explicit(&stop_flag, true, memory_order_relaxed);
+}
+
+bool
+synq_runtime_stopping(void)
+{
+	return atomic_load_explicit(&stop_flag, memory_order_relaxed);
+}
+
+static void
+dump_stats(const struct synq_runtime *rt)
+{
+	json_t *doc;
+	int rc;
+
+	if (rt->opts.stats_file != NULL) {
+		rc = synq_stats_write_file(rt->opts.stats_file);
+		if (rc != 0)
+			RUN_LOG(ERR, "cannot write %s: %s", rt->opts.stats_file, strerror(-rc));
+		return;
+	}
+	doc = synq_stats_json();
+	json_dumpf(doc, stdout, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(doc);
+	fputc('\n', stdout);
+	fflush(stdout);
+}
+
+static void
+control_tick(struct synq_runtime *rt)
+{
+	uint64_t now = rte_rdtsc();
+
+	if (rt->end_tsc != 0 && now >= rt->end_tsc)
+		synq_runtime_stop();
+	if (rt->opts.stats_interval_ms != 0 && now >= rt->next_stats_tsc) {
+		dump_stats(rt);
+		rt->next_stats_tsc = now + rte_get_tsc_hz() * rt->opts.stats_interval_ms / 1000;
+	}
+}
+
+static int
+lcore_main(void *arg)
+{
+	struct synq_worker *w = arg;
+	bool polls = w->role != SYNQ_ROLE_APP;
+
+	if (polls)
+		synq_worker_announce(w);
+	while (!synq_runtime_stopping()) {
+		/* Application work arrives with the accept rings (handshake engine). */
+		if (polls)
+			synq_worker_poll(w);
+		else
+			rte_pause();
+		if (w->control != NULL)
+			control_tick(w->control);
+	}
+	return 0;
+}
+
+static int
+build_lcore(struct synq_runtime *rt, unsigned int idx, char *err, size_t errlen)
+{
+	const struct synq_config_lcore *cl = &rt->cfg->lcores[idx];
+	unsigned int id = cl->lcore_id;
+	int socket = (int)rte_lcore_to_socket_id(id);
+	struct synq_worker *w;
+
+	if (!rte_lcore_is_enabled(id)) {
+		snprintf(err, errlen, "config error: lcores[%u].lcore: %u is not an EAL lcore, "
+			"expected one of those given to -l/--lcores (%u enabled)", idx, id,
+			rte_lcore_count());
+		return -EINVAL;
+	}
+	w = rte_zmalloc_socket("synq_worker", sizeof(*w), RTE_CACHE_LINE_SIZE, socket);
+	if (w == NULL)
+		goto nomem;
+	w->ctr = rte_zmalloc_socket("synq_counters", sizeof(*w->ctr), RTE_CACHE_LINE_SIZE,
+		socket);
+	if (w->ctr == NULL) {
+		rte_free(w);
+		goto nomem;
+	}
+	w->lcore_id = id;
+	w->role = cl->role;
+	for (unsigned int r = 0; r < cl->nb_rx; r++) {
+		const struct synq_port *p = &rt->ports->port[cl->rx[r].port];
+
+		w->rxq[r].port_id = p->port_id;
+		w->rxq[r].queue = cl->rx[r].queue;
+		w->rxq[r].txq = (uint16_t)synq_config_txq(rt->cfg, idx, cl->rx[r].port);
+		w->rxq[r].iface = &p->iface;
+		if (w->pool == NULL)
+			w->pool = p->pool;
+	}
+	w->nb_rxq = cl->nb_rx;
+	if (id == rte_get_main_lcore())
+		w->control = rt;
+	rt->lcore[id] = w;
+	return synq_stats_lcore_register(id, w->ctr, synq_role_name(cl->role));
+nomem:
+	snprintf(err, errlen, "lcore %u: no memory for its context on socket %d", id, socket);
+	return -ENOMEM;
+}
+
+int
+synq_runtime_init(struct synq_runtime *rt, const struct synq_config *cfg, struct synq_ports *ports,
+	char *err, size_t errlen)
+{
+	int rc;
+
+	memset(rt, 0, sizeof(*rt));
+	rt->cfg = cfg;
+	rt->ports = ports;
+	for (unsigned int i = 0; i < cfg->nb_lcores; i++) {
+		rc = build_lcore(rt, i, err, errlen);
+		if (rc != 0) {
+			synq_runtime_free(rt);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+void
+synq_runtime_free(struct synq_runtime *rt)
+{
+	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++) {
+		if (rt->lcore[l] == NULL)
+			continue;
+		rte_free(rt->lcore[l]->ctr);
+		rte_free(rt->lcore[l]);
+		rt->lcore[l] = NULL;
+	}
+}
+
+int
+synq_runtime_run(struct synq_runtime *rt, const struct synq_run_opts *opts)
+{
+	unsigned int main_id = rte_get_main_lcore();
+	uint64_t now = rte_rdtsc();
+	unsigned int id;
+	int rc;
+
+	rt->opts = *opts;
+	rt->end_tsc = opts->duration_s > 0 ? now + (uint64_t)(opts->duration_s * rte_get_tsc_hz())
+					   : 0;
+	rt->next_stats_tsc = now; /* first dump at once: readers see synq is up */
+
+	RTE_LCORE_FOREACH_WORKER(id)
+	{
+		if (rt->lcore[id] == NULL)
+			continue;
+		rc = rte_eal_remote_launch(lcore_main, rt->lcore[id], id);
+		if (rc != 0) {
+			RUN_LOG(ERR, "cannot launch lcore %u: %s", id, strerror(-rc));
+			synq_runtime_stop();
+			break;
+		}
+	}
+	RUN_LOG(INFO, "running%s", opts->duration_s > 0 ? " for the given duration" : "");
+	if (rt->lcore[main_id] != NULL) {
+		lcore_main(rt->lcore[main_id]);
+	} else {
+		const struct timespec nap = {.tv_nsec = CONTROL_SLEEP_NS};
+
+		while (!synq_runtime_stopping()) {
+			control_tick(rt);
+			nanosleep(&nap, NULL);
+		}
+	}
+	rte_eal_mp_wait_lcore();
+	if (opts->stats_file != NULL)
+		dump_stats(rt);
+	return 0;
+}

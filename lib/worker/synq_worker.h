@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef SYNQ_WORKER_H
+#define SYNQ_WORKER_H
+
+/**
+ * @file
+ * Lcores at run time. A worker polls its (port, rx queue) pairs, hands each burst to
+ * the packet handler and sends the replies on its own tx queue of the same port.
+ * The runtime builds the lcores from the config, launches them, and runs the control
+ * duties (stats dumps, duration, signals) on the main lcore, or inside the poll loop
+ * when the main lcore is itself a worker.
+ */
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+
+#include "synq_config.h"
+#include "synq_port.h"
+#include "synq_stats.h"
+
+/** Packets per rx/tx burst. */
+#define SYNQ_BURST 32
+
+struct synq_runtime;
+
+struct synq_worker_rxq {
+	uint16_t port_id;
+	uint16_t queue; /* rx queue polled */
+	uint16_t txq;	/* this worker's tx queue on the same port */
+	const struct synq_iface *iface;
+};
+
+/* One lcore's context, allocated on its socket; written only by that lcore. */
+struct synq_worker {
+	unsigned int lcore_id;
+	enum synq_role role;
+	struct synq_worker_rxq rxq[SYNQ_MAX_RXQ_PER_LCORE];
+	unsigned int nb_rxq;
+	struct synq_counters *ctr;
+	struct rte_mempool *pool; /* for frames the worker makes itself (announcements) */
+	struct synq_runtime *control; /* non-NULL on the main lcore: run control duties */
+} __rte_cache_aligned;
+
+/**
+ * One pass over the worker's rx queues: receive, handle, transmit.
+ * Only the owning lcore may call it.
+ *
+ * @return the number of frames received.
+ */
+unsigned int synq_worker_poll(struct synq_worker *w);
+
+/**
+ * Send a gratuitous ARP for every IPv4 address of every port whose rx queue 0 this
+ * worker polls, so that peers learn our MAC before they ask. Owning lcore only.
+ */
+void synq_worker_announce(struct synq_worker *w);
+
+/** Options given on the command line, beside the config file. */
+struct synq_run_opts {
+	double duration_s;	     /* 0 = until a signal */
+	uint32_t stats_interval_ms;  /* 0 = no periodic dump */
+	const char *stats_file;	     /* NULL = stdout, one JSON document a line */
+};
+
+struct synq_runtime {
+	const struct synq_config *cfg;
+	struct synq_ports *ports;
+	struct synq_worker *lcore[RTE_MAX_LCORE]; /* NULL for lcores without a role */
+	struct synq_run_opts opts;
+	uint64_t next_stats_tsc; /* main lcore only */
+	uint64_t end_tsc;	 /* 0 = no end */
+};
+
+/**
+ * Check the config's lcores against EAL's, build each lcore's context on its socket
+ * and register its counters. After synq_ports_start().
+ *
+ * @return 0, or a negative errno with @p err naming the config key at fault.
+ */
+int synq_runtime_init(struct synq_runtime *rt, const struct synq_config *cfg,
+	struct synq_ports *ports, char *err, size_t errlen);
+
+/**
+ * Launch every lcore and run until synq_runtime_stop() or the duration ends, dumping
+ * stats on the way; wait for all lcores to return. Main lcore only.
+ *
+ * @return 0 or a negative errno.
+ */
+int synq_runtime_run(struct synq_runtime *rt, const struct synq_run_opts *opts);
+
+/** Free what synq_runtime_init() allocated. */
+void synq_runtime_free(struct synq_runtime *rt);
+
+/** Ask every lcore to return. Async-signal-safe; any thread. */
+void synq_runtime_stop(void);
+
+/** True once synq_runtime_stop() was called. Any thread. */
+bool synq_runtime_stopping(void);
+
+#endif /* SYNQ_WORKER_H */

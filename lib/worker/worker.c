@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The worker's poll loop. Per burst: rx, handle, tx on the worker's own queue of the
+ * same port, free what was dropped. No locks, no allocation beyond the pool, no
+ * logging: what goes wrong is counted.
+ */
+
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+
+#include "synq_net.h"
+#include "synq_worker.h"
+
+static void
+send_burst(struct synq_worker *w, const struct synq_worker_rxq *rq, struct rte_mbuf **pkts,
+	uint16_t n)
+{
+	uint16_t sent;
+
+	if (n == 0)
+		return;
+	sent = rte_eth_tx_burst(rq->port_id, rq->txq, pkts, n);
+	synq_counter_add(w->ctr, SYNQ_CTR_TX_FRAMES, sent);
+	if (sent < n) {
+		synq_counter_add(w->ctr, SYNQ_CTR_DROP_TX_FULL, n - sent);
+		rte_pktmbuf_free_bulk(&pkts[sent], n - sent);
+	}
+}
+
+unsigned int
+synq_worker_poll(struct synq_worker *w)
+{
+	struct rte_mbuf *rx[SYNQ_BURST];
+	struct rte_mbuf *tx[SYNQ_BURST];
+	struct rte_mbuf *drop[SYNQ_BURST];
+	unsigned int total = 0;
+
+	for (unsigned int i = 0; i < w->nb_rxq; i++) {
+		const struct synq_worker_rxq *rq = &w->rxq[i];
+		uint16_t n, nb_tx, nb_drop;
+
+		n = rte_eth_rx_burst(rq->port_id, rq->queue, rx, SYNQ_BURST);
+		if (n == 0)
+			continue;
+		total += n;
+		nb_tx = synq_net_input(rq->iface, w->ctr, rx, n, tx, drop, &nb_drop);
+		send_burst(w, rq, tx, nb_tx);
+		if (nb_drop != 0)
+			rte_pktmbuf_free_bulk(drop, nb_drop);
+	}
+	return total;
+}
+
+void
+synq_worker_announce(struct synq_worker *w)
+{
+	for (unsigned int i = 0; i < w->nb_rxq; i++) {
+		const struct synq_worker_rxq *rq = &w->rxq[i];
+		struct rte_mbuf *pkts[SYNQ_MAX_ADDRS];
+		uint16_t n = 0;
+
+		if (rq->queue != 0)
+			continue;
+		for (unsigned int a = 0; a < rq->iface->nb_ipv4; a++) {
+			struct rte_mbuf *m = rte_pktmbuf_alloc(w->pool);
+
+			if (m == NULL)
+				break;
+			if (synq_net_build_garp(rq->iface, a, m) != 0) {
+				rte_pktmbuf_free(m);
+				continue;
+			}
+			pkts[n++] = m;
+		}
+		synq_counter_add(w->ctr, SYNQ_CTR_ARP_OUT_GRATUITOUS, n);
+		send_burst(w, rq, pkts, n);
+	}
+}
