@@ -1,0 +1,105 @@
+# Shared by the end-to-end tests: a network namespace with a veth into the root
+# namespace, synq on the root end over net_af_packet, and cleanup of all of it.
+# Addresses come from the benchmarking ranges (198.18.0.0/15, 2001:2::/48).
+# Source it, then call e2e_setup; the EXIT trap removes what was made.
+
+set -u
+
+E2E_ID="$$"
+E2E_NS="synq-e2e-$E2E_ID"
+E2E_HOST="sqh$E2E_ID"        # root end, driven by synq
+E2E_PEER="sqp$E2E_ID"        # namespace end, a Linux host
+E2E_DIR=$(mktemp -d /tmp/synq-e2e.XXXXXX)
+E2E_SYNQ_PID=""
+SYNQ_IPV4=198.18.0.1
+SYNQ_IPV6=2001:2::1
+PEER_IPV4=198.18.0.2
+PEER_IPV6=2001:2::2
+SYNQ_MAC=02:53:51:00:00:01
+SYNQ_BIN=${SYNQ_BIN:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/app/synq/synq}
+
+e2e_log() { printf '# %s\n' "$*"; }
+e2e_fail() { printf 'FAIL: %s\n' "$*"; exit 1; }
+
+e2e_cleanup() {
+	if [ -n "$E2E_SYNQ_PID" ] && kill -0 "$E2E_SYNQ_PID" 2>/dev/null; then
+		kill -TERM "$E2E_SYNQ_PID" 2>/dev/null
+		for _ in $(seq 50); do kill -0 "$E2E_SYNQ_PID" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$E2E_SYNQ_PID" 2>/dev/null
+	fi
+	ip link del "$E2E_HOST" 2>/dev/null
+	ip netns del "$E2E_NS" 2>/dev/null
+	rm -rf "$E2E_DIR"
+}
+
+e2e_skip_unless_root() {
+	if [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null; then
+		echo "SKIP: needs root and iproute2"
+		exit 77
+	fi
+}
+
+e2e_setup() {
+	e2e_skip_unless_root
+	trap e2e_cleanup EXIT
+	trap 'exit 130' INT TERM
+	ip netns add "$E2E_NS" || e2e_fail "ip netns add"
+	ip link add "$E2E_HOST" type veth peer name "$E2E_PEER" || e2e_fail "ip link add veth"
+	ip link set "$E2E_PEER" netns "$E2E_NS"
+	# The root end belongs to synq: no kernel addresses, no IPv6 of its own.
+	sysctl -qw "net.ipv6.conf.$E2E_HOST.disable_ipv6=1"
+	ip link set "$E2E_HOST" up
+	ip netns exec "$E2E_NS" ip link set lo up
+	ip netns exec "$E2E_NS" ip addr add "$PEER_IPV4/24" dev "$E2E_PEER"
+	ip netns exec "$E2E_NS" ip addr add "$PEER_IPV6/64" dev "$E2E_PEER" nodad
+	ip netns exec "$E2E_NS" ip link set "$E2E_PEER" up
+	# Kernel frames with partial checksums look corrupt to a userspace stack.
+	ip netns exec "$E2E_NS" ethtool -K "$E2E_PEER" tx off >/dev/null 2>&1 || true
+}
+
+# e2e_synq_start CONFIG [extra synq args...]: start synq on the root end of the veth,
+# wait until its first stats file is written.
+e2e_synq_start() {
+	local config=$1; shift
+	E2E_STATS="$E2E_DIR/stats.json"
+	E2E_PREFIX="synq-e2e-$E2E_ID"
+	"$SYNQ_BIN" --no-pci --no-huge -m 256 --file-prefix "$E2E_PREFIX" -l 0,1 \
+		--vdev "net_af_packet0,iface=$E2E_HOST" -- \
+		--config "$config" --stats-file "$E2E_STATS" --stats-interval-ms 200 "$@" \
+		>"$E2E_DIR/synq.out" 2>"$E2E_DIR/synq.err" &
+	E2E_SYNQ_PID=$!
+	for _ in $(seq 100); do
+		[ -s "$E2E_STATS" ] && return 0
+		kill -0 "$E2E_SYNQ_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	cat "$E2E_DIR/synq.err" >&2
+	e2e_fail "synq did not start"
+}
+
+# e2e_synq_stop: SIGTERM synq and wait for it; fails if it does not exit cleanly.
+e2e_synq_stop() {
+	local rc
+	kill -TERM "$E2E_SYNQ_PID"
+	wait "$E2E_SYNQ_PID"
+	rc=$?
+	E2E_SYNQ_PID=""
+	[ "$rc" = 0 ] || { cat "$E2E_DIR/synq.err" >&2; e2e_fail "synq exited with $rc"; }
+}
+
+# e2e_counter FILE NAME: a summed counter from a stats document.
+e2e_counter() {
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["counters"][sys.argv[2]])' "$1" "$2"
+}
+
+# e2e_config FILE: the default config, for the veth's port.
+e2e_config() {
+	cat >"$1" <<JSON
+{
+	"ports": [ { "name": "net_af_packet0", "mac": "$SYNQ_MAC",
+		"ipv4": ["$SYNQ_IPV4"], "ipv6": ["$SYNQ_IPV6"] } ],
+	"lcores": [ { "lcore": 1, "role": "worker",
+		"rx": [ { "port": "net_af_packet0", "queue": 0 } ] } ]
+}
+JSON
+}
