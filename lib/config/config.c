@@ -245,8 +245,9 @@ parse_port(struct parse *p, const json_t *port, unsigned int idx, struct synq_co
 		if (strcmp(cfg->ports[i].name, cp->name) == 0)
 			return fail(p, path, "name", v, "is used twice, expected one entry a port");
 
+	/* null, as --dump-config shows it, means the device's own address */
 	v = json_object_get(port, "mac");
-	if (v != NULL) {
+	if (v != NULL && !json_is_null(v)) {
 		if (want_string(p, v, path, "mac", "a MAC address string") != 0)
 			return -EINVAL;
 		if (rte_ether_unformat_addr(json_string_value(v), &cp->mac) != 0 ||

@@ -110,16 +110,12 @@ create_pools(struct synq_ports *ps, const struct synq_config *cfg, char *err, si
 	return 0;
 }
 
+/* What the device can do, checked before anything is allocated or configured. */
 static int
-configure_port(struct synq_port *p, const struct synq_config_port *cp, unsigned int pi,
+check_device(const struct synq_port *p, const struct synq_config_port *cp, unsigned int pi,
 	char *err, size_t errlen)
 {
-	struct rte_eth_conf conf = {0};
 	struct rte_eth_dev_info info;
-	struct rte_eth_txconf txconf;
-	struct rte_ether_addr mac;
-	uint16_t nb_rxd = cp->rx_desc;
-	uint16_t nb_txd = cp->tx_desc;
 	int rc;
 
 	rc = rte_eth_dev_info_get(p->port_id, &info);
@@ -139,7 +135,26 @@ configure_port(struct synq_port *p, const struct synq_config_port *cp, unsigned 
 			cp->name, info.max_tx_queues);
 		return -EINVAL;
 	}
+	return 0;
+}
 
+static int
+configure_port(struct synq_port *p, const struct synq_config_port *cp, unsigned int pi,
+	char *err, size_t errlen)
+{
+	struct rte_eth_conf conf = {0};
+	struct rte_eth_dev_info info;
+	struct rte_eth_txconf txconf;
+	struct rte_ether_addr mac;
+	uint16_t nb_rxd = cp->rx_desc;
+	uint16_t nb_txd = cp->tx_desc;
+	int rc;
+
+	rc = rte_eth_dev_info_get(p->port_id, &info);
+	if (rc != 0) {
+		snprintf(err, errlen, "%s: cannot read device info: %s", cp->name, strerror(-rc));
+		return rc;
+	}
 	/* RSS over the TCP 4-tuple keeps a flow's SYN and ACK on one queue. */
 	if (p->nb_rxq > 1) {
 		uint64_t hf = (RTE_ETH_RSS_NONFRAG_IPV4_TCP | RTE_ETH_RSS_NONFRAG_IPV6_TCP) &
@@ -245,6 +260,9 @@ synq_ports_start(struct synq_ports *ps, const struct synq_config *cfg, char *err
 		p->socket = port_socket(cfg, i, p->port_id);
 		p->nb_rxq = cp->rx_queues;
 		p->nb_txq = (uint16_t)synq_config_nb_txq(cfg, i);
+		rc = check_device(p, cp, i, err, errlen);
+		if (rc != 0)
+			return rc;
 		ps->nb++;
 		warn_numa(cfg, i, p->port_id);
 	}

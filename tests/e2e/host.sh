@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 e2e_setup
 e2e_config "$E2E_DIR/synq.json"
-e2e_synq_start "$E2E_DIR/synq.json"
+e2e_synq_start --config "$E2E_DIR/synq.json"
 
 nsx() { ip netns exec "$E2E_NS" "$@"; }
 

@@ -57,15 +57,14 @@ e2e_setup() {
 	ip netns exec "$E2E_NS" ethtool -K "$E2E_PEER" tx off >/dev/null 2>&1 || true
 }
 
-# e2e_synq_start CONFIG [extra synq args...]: start synq on the root end of the veth,
-# wait until its first stats file is written.
+# e2e_synq_start [synq args...]: start synq on the root end of the veth, wait until
+# its first stats file is written. Without --config synq runs its built-in default.
 e2e_synq_start() {
-	local config=$1; shift
 	E2E_STATS="$E2E_DIR/stats.json"
 	E2E_PREFIX="synq-e2e-$E2E_ID"
 	"$SYNQ_BIN" --no-pci --no-huge -m 256 --file-prefix "$E2E_PREFIX" -l 0,1 \
 		--vdev "net_af_packet0,iface=$E2E_HOST" -- \
-		--config "$config" --stats-file "$E2E_STATS" --stats-interval-ms 200 "$@" \
+		--stats-file "$E2E_STATS" --stats-interval-ms 200 "$@" \
 		>"$E2E_DIR/synq.out" 2>"$E2E_DIR/synq.err" &
 	E2E_SYNQ_PID=$!
 	for _ in $(seq 100); do

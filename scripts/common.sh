@@ -1,0 +1,40 @@
+# Sourced by scripts/demo.sh and scripts/test.sh: install what synq needs on a fresh
+# Debian 12 machine (only what is missing), then configure and build into build/.
+
+set -eu
+SYNQ_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$SYNQ_ROOT"
+
+# Build: compiler, meson, DPDK 22.11, libnuma, jansson, cmocka.
+# Run: iproute2, ethtool, ping, python3 (tests read JSON), dpdk (dpdk-telemetry.py).
+SYNQ_PACKAGES="build-essential pkg-config meson ninja-build dpdk dpdk-dev libdpdk-dev
+	libnuma-dev libjansson-dev libcmocka-dev iproute2 ethtool iputils-ping python3 procps"
+
+synq_install_deps() {
+	local missing=""
+	for p in $SYNQ_PACKAGES; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+			missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	if [ "$(id -u)" != 0 ]; then
+		echo "synq: missing packages:$missing (run as root, or apt-get install them)" >&2
+		exit 1
+	fi
+	echo "synq: installing$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing >/dev/null
+}
+
+synq_build() {
+	local werror=false
+	[ "${CI:-}" = true ] && werror=true
+	if [ ! -f build/build.ninja ]; then
+		meson setup build -Dwerror=$werror >/dev/null
+	else
+		meson configure build -Dwerror=$werror >/dev/null
+	fi
+	ninja -C build >/dev/null
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Build synq and run every test: unit (cmocka, no EAL), functional (EAL over rings),
+# end-to-end (the real binary, Linux peers in network namespaces; root only).
+#   sudo scripts/test.sh [meson test args, e.g. --suite unit]
+# Ends with "N passed, N failed, N skipped". Under CI=true a skipped test fails the run.
+. "$(dirname "$0")/common.sh"
+synq_install_deps
+synq_build
+
+set +e
+meson test -C build --print-errorlogs --num-processes 1 "$@"
+rc=$?
+set -e
+python3 - build/meson-logs/testlog.json "${CI:-}" "$rc" <<'PY'
+import json, sys
+counts = {"passed": 0, "failed": 0, "skipped": 0}
+for line in open(sys.argv[1]):
+    if not line.strip():
+        continue
+    r = json.loads(line)["result"]
+    counts["passed" if r == "OK" else "skipped" if r == "SKIP" else "failed"] += 1
+print("{passed} passed, {failed} failed, {skipped} skipped".format(**counts))
+bad = counts["failed"] or int(sys.argv[3]) or (sys.argv[2] == "true" and counts["skipped"])
+sys.exit(1 if bad or not counts["passed"] else 0)
+PY

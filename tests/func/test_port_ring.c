@@ -1,0 +1,323 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Functional test: EAL (--no-pci --no-huge), a port made of rte_rings that the test
+ * owns on both ends, and the real port setup, worker poll and stats code between.
+ * Frames are enqueued on the port's rx rings, replies read from its tx ring.
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <rte_arp.h>
+#include <rte_eal.h>
+#include <rte_eth_ring.h>
+#include <rte_ethdev.h>
+#include <rte_icmp.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "synq_config.h"
+#include "synq_port.h"
+#include "synq_stats.h"
+#include "synq_worker.h"
+
+#define NB_Q 2
+
+static struct rte_ring *rx_ring[NB_Q];
+static struct rte_ring *tx_ring[1];
+static struct rte_mempool *frames;
+static struct synq_config cfg;
+static struct synq_ports ports;
+static struct synq_runtime rt;
+
+static const struct rte_ether_addr peer_mac = {{0x02, 0xaa, 0, 0, 0, 0x02}};
+static struct rte_ether_addr our_mac; /* the ring PMD's own: it cannot change it */
+
+static const char config_text[] =
+	"{ \"ports\": [ { \"name\": \"net_ring_func\","
+	"    \"ipv4\": [\"198.18.0.1\"], \"ipv6\": [\"2001:2::1\"], \"rx_queues\": 2,"
+	"    \"rx_desc\": 128, \"tx_desc\": 128 } ],"
+	"  \"lcores\": [ { \"lcore\": 0, \"role\": \"worker\", \"rx\": ["
+	"    { \"port\": \"net_ring_func\", \"queue\": 0 },"
+	"    { \"port\": \"net_ring_func\", \"queue\": 1 } ] } ],"
+	"  \"mempool\": { \"mbufs\": 2048, \"cache\": 32 } }";
+
+static int
+setup(void **state __rte_unused)
+{
+	char prefix[64];
+	char err[SYNQ_CONFIG_ERR_LEN];
+	char *argv[] = {"test_port_ring", "--no-pci", "--no-huge", "-m", "256", "--file-prefix",
+		prefix, "-l", "0", "--log-level", "lib.eal:warning", NULL};
+	int port;
+
+	snprintf(prefix, sizeof(prefix), "synq-func-%d", (int)getpid());
+	if (rte_eal_init(RTE_DIM(argv) - 1, argv) < 0)
+		return -1;
+	synq_stats_reset();
+	for (unsigned int q = 0; q < NB_Q; q++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "func_rx%u", q);
+		rx_ring[q] = rte_ring_create(name, 256, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	}
+	tx_ring[0] = rte_ring_create("func_tx0", 256, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	port = rte_eth_from_rings("func", rx_ring, NB_Q, tx_ring, 1, 0);
+	if (port < 0)
+		return -1;
+	/* A second device with a single queue pair, for the error cases. */
+	if (rte_eth_from_ring(rte_ring_create("func_one", 64, 0, 0)) < 0)
+		return -1;
+	frames = rte_pktmbuf_pool_create("func_frames", 512, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+	if (frames == NULL)
+		return -1;
+	if (synq_config_parse(config_text, &cfg, err, sizeof(err)) != 0 ||
+		synq_ports_start(&ports, &cfg, err, sizeof(err)) != 0 ||
+		synq_runtime_init(&rt, &cfg, &ports, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	return rte_eth_macaddr_get(ports.port[0].port_id, &our_mac);
+}
+
+static int
+teardown(void **state __rte_unused)
+{
+	synq_runtime_free(&rt);
+	synq_ports_stop(&ports);
+	rte_eal_cleanup();
+	return 0;
+}
+
+static struct synq_worker *
+worker(void)
+{
+	return rt.lcore[0];
+}
+
+/* Hand @p m to rx queue @p q, poll once, return the one frame sent (or NULL). */
+static struct rte_mbuf *
+exchange(struct rte_mbuf *m, unsigned int q)
+{
+	struct rte_mbuf *out[4];
+	unsigned int n;
+
+	assert_int_equal(rte_ring_enqueue(rx_ring[q], m), 0);
+	assert_int_equal(synq_worker_poll(worker()), 1);
+	n = rte_ring_dequeue_burst(tx_ring[0], (void **)out, RTE_DIM(out), NULL);
+	assert_true(n <= 1);
+	return n == 1 ? out[0] : NULL;
+}
+
+static struct rte_mbuf *
+arp_request(uint32_t target)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(frames);
+	struct rte_ether_hdr *eth;
+	struct rte_arp_hdr *arp;
+
+	assert_non_null(m);
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m, sizeof(*eth) + sizeof(*arp));
+	memset(&eth->dst_addr, 0xff, sizeof(eth->dst_addr));
+	eth->src_addr = peer_mac;
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP);
+	arp = (struct rte_arp_hdr *)(eth + 1);
+	arp->arp_hardware = rte_cpu_to_be_16(RTE_ARP_HRD_ETHER);
+	arp->arp_protocol = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	arp->arp_hlen = 6;
+	arp->arp_plen = 4;
+	arp->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REQUEST);
+	arp->arp_data.arp_sha = peer_mac;
+	arp->arp_data.arp_sip = RTE_BE32(RTE_IPV4(198, 18, 0, 2));
+	memset(&arp->arp_data.arp_tha, 0, 6);
+	arp->arp_data.arp_tip = target;
+	return m;
+}
+
+static void
+test_arp_reply_on_second_queue(void **state __rte_unused)
+{
+	struct rte_mbuf *r = exchange(arp_request(RTE_BE32(RTE_IPV4(198, 18, 0, 1))), 1);
+	struct rte_ether_hdr *eth;
+	struct rte_arp_hdr *arp;
+
+	assert_non_null(r);
+	assert_int_equal(r->data_len, 60);
+	eth = rte_pktmbuf_mtod(r, struct rte_ether_hdr *);
+	assert_memory_equal(&eth->dst_addr, &peer_mac, 6);
+	assert_memory_equal(&eth->src_addr, &our_mac, 6);
+	arp = (struct rte_arp_hdr *)(eth + 1);
+	assert_int_equal(rte_be_to_cpu_16(arp->arp_opcode), RTE_ARP_OP_REPLY);
+	assert_memory_equal(&arp->arp_data.arp_sha, &our_mac, 6);
+	assert_int_equal(arp->arp_data.arp_sip, RTE_BE32(RTE_IPV4(198, 18, 0, 1)));
+	assert_memory_equal(&arp->arp_data.arp_tha, &peer_mac, 6);
+	assert_int_equal(arp->arp_data.arp_tip, RTE_BE32(RTE_IPV4(198, 18, 0, 2)));
+	rte_pktmbuf_free(r);
+}
+
+static void
+test_arp_for_other_address_dropped(void **state __rte_unused)
+{
+	uint64_t before = synq_counter_read(worker()->ctr, SYNQ_CTR_ARP_DROP_NOT_OURS);
+
+	assert_null(exchange(arp_request(RTE_BE32(RTE_IPV4(198, 18, 0, 9))), 0));
+	assert_int_equal(synq_counter_read(worker()->ctr, SYNQ_CTR_ARP_DROP_NOT_OURS), before + 1);
+}
+
+static void
+test_ping_reply(void **state __rte_unused)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(frames);
+	struct rte_ether_hdr *eth;
+	struct rte_ipv4_hdr *ip;
+	struct rte_icmp_hdr *icmp;
+	struct rte_mbuf *r;
+	const uint16_t payload = 56;
+
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m,
+		sizeof(*eth) + sizeof(*ip) + sizeof(*icmp) + payload);
+	eth->dst_addr = our_mac;
+	eth->src_addr = peer_mac;
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	ip = (struct rte_ipv4_hdr *)(eth + 1);
+	memset(ip, 0, sizeof(*ip));
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16(sizeof(*ip) + sizeof(*icmp) + payload);
+	ip->time_to_live = 7;
+	ip->next_proto_id = IPPROTO_ICMP;
+	ip->src_addr = RTE_BE32(RTE_IPV4(198, 18, 0, 2));
+	ip->dst_addr = RTE_BE32(RTE_IPV4(198, 18, 0, 1));
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	icmp = (struct rte_icmp_hdr *)(ip + 1);
+	icmp->icmp_type = RTE_IP_ICMP_ECHO_REQUEST;
+	icmp->icmp_code = 0;
+	icmp->icmp_ident = RTE_BE16(0x1234);
+	icmp->icmp_seq_nb = RTE_BE16(7);
+	for (uint16_t i = 0; i < payload; i++)
+		((uint8_t *)(icmp + 1))[i] = (uint8_t)i;
+	icmp->icmp_cksum = 0;
+	icmp->icmp_cksum = ~rte_raw_cksum(icmp, sizeof(*icmp) + payload);
+
+	r = exchange(m, 0);
+	assert_non_null(r);
+	eth = rte_pktmbuf_mtod(r, struct rte_ether_hdr *);
+	ip = (struct rte_ipv4_hdr *)(eth + 1);
+	icmp = (struct rte_icmp_hdr *)(ip + 1);
+	assert_memory_equal(&eth->dst_addr, &peer_mac, 6);
+	assert_int_equal(ip->src_addr, RTE_BE32(RTE_IPV4(198, 18, 0, 1)));
+	assert_int_equal(ip->dst_addr, RTE_BE32(RTE_IPV4(198, 18, 0, 2)));
+	assert_int_equal(rte_raw_cksum(ip, sizeof(*ip)), 0xffff);
+	assert_int_equal(icmp->icmp_type, RTE_IP_ICMP_ECHO_REPLY);
+	assert_int_equal(icmp->icmp_seq_nb, RTE_BE16(7));
+	assert_int_equal(rte_raw_cksum(icmp, sizeof(*icmp) + payload), 0xffff);
+	for (uint16_t i = 0; i < payload; i++)
+		assert_int_equal(((uint8_t *)(icmp + 1))[i], (uint8_t)i);
+	rte_pktmbuf_free(r);
+}
+
+static void
+test_gratuitous_arp(void **state __rte_unused)
+{
+	struct rte_mbuf *out[4];
+	struct rte_arp_hdr *arp;
+	struct rte_ether_hdr *eth;
+
+	synq_worker_announce(worker());
+	assert_int_equal(rte_ring_dequeue_burst(tx_ring[0], (void **)out, 4, NULL), 1);
+	eth = rte_pktmbuf_mtod(out[0], struct rte_ether_hdr *);
+	assert_true(rte_is_broadcast_ether_addr(&eth->dst_addr));
+	arp = (struct rte_arp_hdr *)(eth + 1);
+	assert_int_equal(arp->arp_data.arp_sip, RTE_BE32(RTE_IPV4(198, 18, 0, 1)));
+	assert_int_equal(arp->arp_data.arp_tip, arp->arp_data.arp_sip);
+	rte_pktmbuf_free(out[0]);
+}
+
+static void
+test_stats_document(void **state __rte_unused)
+{
+	json_t *doc = synq_stats_json();
+	json_t *port = json_array_get(json_object_get(doc, "ports"), 0);
+	json_t *lcore = json_array_get(json_object_get(doc, "lcores"), 0);
+
+	assert_non_null(port);
+	assert_string_equal(json_string_value(json_object_get(port, "name")), "net_ring_func");
+	/* the frames of the tests before: ring PMD counts them per port */
+	assert_true(json_integer_value(json_object_get(port, "ipackets")) >= 3);
+	assert_true(json_integer_value(json_object_get(port, "opackets")) >= 3);
+	assert_string_equal(json_string_value(json_object_get(lcore, "role")), "worker");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(doc, "counters"),
+				 "SynqArpOutReplies")),
+		synq_counter_read(worker()->ctr, SYNQ_CTR_ARP_OUT_REPLIES));
+	json_decref(doc);
+}
+
+/* Start @p text's ports; expect failure with @p key in the message. */
+static void
+expect_start_error(const char *text, const char *key)
+{
+	struct synq_config c;
+	struct synq_ports ps;
+	char err[SYNQ_CONFIG_ERR_LEN];
+
+	assert_int_equal(synq_config_parse(text, &c, err, sizeof(err)), 0);
+	assert_true(synq_ports_start(&ps, &c, err, sizeof(err)) < 0);
+	if (strstr(err, key) == NULL)
+		fail_msg("error \"%s\" does not name %s", err, key);
+}
+
+static void
+test_unknown_device(void **state __rte_unused)
+{
+	expect_start_error("{\"ports\":[{\"name\":\"net_ring_nope\"}],"
+			   "\"lcores\":[{\"lcore\":0,\"rx\":[{\"port\":\"net_ring_nope\"}]}]}",
+		"ports[0].name");
+}
+
+static void
+test_too_many_queues(void **state __rte_unused)
+{
+	expect_start_error("{\"ports\":[{\"name\":\"net_ring_func_one\",\"rx_queues\":2}],"
+			   "\"lcores\":[{\"lcore\":0,\"rx\":[{\"port\":\"net_ring_func_one\"},"
+			   "{\"port\":\"net_ring_func_one\",\"queue\":1}]}]}",
+		"ports[0].rx_queues");
+}
+
+static void
+test_lcore_not_enabled(void **state __rte_unused)
+{
+	struct synq_config c;
+	struct synq_runtime r;
+	char err[SYNQ_CONFIG_ERR_LEN];
+
+	/* -l 0 was given: lcore 1 does not exist for EAL. */
+	assert_int_equal(synq_config_parse("{\"ports\":[{\"name\":\"net_ring_func\"}],"
+					   "\"lcores\":[{\"lcore\":1,\"rx\":[{\"port\":"
+					   "\"net_ring_func\"}]}]}",
+				 &c, err, sizeof(err)),
+		0);
+	assert_true(synq_runtime_init(&r, &c, &ports, err, sizeof(err)) < 0);
+	assert_non_null(strstr(err, "lcores[0].lcore"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_arp_reply_on_second_queue),
+		cmocka_unit_test(test_arp_for_other_address_dropped),
+		cmocka_unit_test(test_ping_reply),
+		cmocka_unit_test(test_gratuitous_arp),
+		cmocka_unit_test(test_stats_document),
+		cmocka_unit_test(test_unknown_device),
+		cmocka_unit_test(test_too_many_queues),
+		cmocka_unit_test(test_lcore_not_enabled),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

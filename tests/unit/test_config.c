@@ -1,0 +1,323 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Config parsing: defaults, every class of error naming its key path, the shipped
+ * examples, and docs/configuration.md covering every key the dump shows.
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+
+#include "synq_config.h"
+
+static struct synq_config cfg;
+static char err[SYNQ_CONFIG_ERR_LEN];
+
+#define PORT "{\"name\":\"p0\"}"
+#define LCORE "{\"lcore\":1,\"rx\":[{\"port\":\"p0\"}]}"
+#define MINIMAL "{\"ports\":[" PORT "],\"lcores\":[" LCORE "]}"
+
+static char *
+read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	long n;
+
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = calloc(1, (size_t)n + 1);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	return buf;
+}
+
+/* Parsing @p text fails and the message contains every string of @p want. */
+static void
+expect_error(const char *text, const char *want1, const char *want2)
+{
+	assert_int_equal(synq_config_parse(text, &cfg, err, sizeof(err)), -EINVAL);
+	if (strstr(err, want1) == NULL || (want2 != NULL && strstr(err, want2) == NULL))
+		fail_msg("error \"%s\" lacks \"%s\" / \"%s\"", err, want1, want2 ? want2 : "");
+	assert_non_null(strstr(err, "expected"));
+	assert_null(strchr(err, '\n'));
+}
+
+static void
+test_minimal_gets_defaults(void **state __rte_unused)
+{
+	assert_int_equal(synq_config_parse(MINIMAL, &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.nb_ports, 1);
+	assert_string_equal(cfg.ports[0].name, "p0");
+	assert_int_equal(cfg.ports[0].rx_queues, 1);
+	assert_int_equal(cfg.ports[0].rx_desc, 1024);
+	assert_int_equal(cfg.ports[0].tx_desc, 1024);
+	assert_int_equal(cfg.ports[0].vlan, 0);
+	assert_false(cfg.ports[0].mac_set);
+	assert_int_equal(cfg.nb_lcores, 1);
+	assert_int_equal(cfg.lcores[0].lcore_id, 1);
+	assert_int_equal(cfg.lcores[0].role, SYNQ_ROLE_WORKER);
+	assert_int_equal(cfg.mbufs, 0);
+	assert_int_equal(cfg.mbuf_cache, 256);
+	assert_int_equal(cfg.stats_interval_ms, 1000);
+	assert_string_equal(cfg.stats_file, "");
+}
+
+static void
+test_full_port(void **state __rte_unused)
+{
+	const char *text = "{\"ports\":[{\"name\":\"p0\",\"mac\":\"02:00:00:00:00:09\","
+			   "\"vlan\":42,\"ipv4\":[\"198.18.0.1\",\"198.19.0.1\"],"
+			   "\"ipv6\":[\"2001:2::1\"],\"rx_queues\":2,\"promiscuous\":true}],"
+			   "\"lcores\":[{\"lcore\":1,\"rx\":[{\"port\":\"p0\",\"queue\":0}]},"
+			   "{\"lcore\":2,\"role\":\"both\",\"rx\":[{\"port\":\"p0\",\"queue\":1}]},"
+			   "{\"lcore\":3,\"role\":\"app\"}]}";
+	uint8_t v6[16];
+
+	assert_int_equal(synq_config_parse(text, &cfg, err, sizeof(err)), 0);
+	assert_true(cfg.ports[0].mac_set);
+	assert_int_equal(cfg.ports[0].mac.addr_bytes[5], 9);
+	assert_int_equal(cfg.ports[0].vlan, 42);
+	assert_int_equal(cfg.ports[0].nb_ipv4, 2);
+	assert_int_equal(cfg.ports[0].ipv4[1], inet_addr("198.19.0.1"));
+	inet_pton(AF_INET6, "2001:2::1", v6);
+	assert_memory_equal(cfg.ports[0].ipv6[0], v6, 16);
+	assert_true(cfg.ports[0].promiscuous);
+	assert_int_equal(cfg.lcores[1].role, SYNQ_ROLE_BOTH);
+	assert_int_equal(cfg.lcores[2].role, SYNQ_ROLE_APP);
+	/* one tx queue per polling lcore, in config order */
+	assert_int_equal(synq_config_nb_txq(&cfg, 0), 2);
+	assert_int_equal(synq_config_txq(&cfg, 0, 0), 0);
+	assert_int_equal(synq_config_txq(&cfg, 1, 0), 1);
+	assert_int_equal(synq_config_txq(&cfg, 2, 0), -1);
+}
+
+static void
+test_unknown_keys(void **state __rte_unused)
+{
+	expect_error("{\"ports\":[" PORT "],\"lcores\":[" LCORE "],\"port\":1}", "port:",
+		"unknown key");
+	expect_error("{\"ports\":[{\"name\":\"p0\",\"rx_queue\":2}],\"lcores\":[" LCORE "]}",
+		"ports[0].rx_queue", "unknown key");
+	expect_error("{\"ports\":[" PORT "],\"lcores\":[{\"lcore\":1,\"rx\":[{\"port\":\"p0\","
+		     "\"q\":0}]}]}",
+		"lcores[0].rx[0].q", "unknown key");
+	expect_error("{\"ports\":[" PORT "],\"lcores\":[" LCORE "],\"stats\":{\"intervall\":1}}",
+		"stats.intervall", "unknown key");
+}
+
+static void
+test_wrong_types(void **state __rte_unused)
+{
+	expect_error("{\"ports\":[{\"name\":\"p0\",\"rx_queues\":\"2\"}],\"lcores\":[" LCORE "]}",
+		"ports[0].rx_queues: \"2\" is a string", "integer");
+	expect_error("{\"ports\":{},\"lcores\":[" LCORE "]}", "ports: {} is an object", "array");
+	expect_error("{\"ports\":[{\"name\":7}],\"lcores\":[" LCORE "]}", "ports[0].name: 7",
+		NULL);
+	expect_error("{\"ports\":[{\"name\":\"p0\",\"promiscuous\":1}],\"lcores\":[" LCORE "]}",
+		"ports[0].promiscuous: 1", "true or false");
+	expect_error("{\"ports\":[{\"name\":\"p0\",\"ipv4\":\"198.18.0.1\"}],\"lcores\":[" LCORE
+		     "]}",
+		"ports[0].ipv4", "array");
+	expect_error("[1]", "(top level)", "object");
+	expect_error("{\"ports\":[" PORT "],\"lcores\":[{\"lcore\":1.5,\"rx\":[]}]}",
+		"lcores[0].lcore: 1.5", "integer");
+}
+
+static void
+test_out_of_range(void **state __rte_unused)
+{
+	expect_error("{\"ports\":[{\"name\":\"p0\",\"rx_queues\":0}],\"lcores\":[" LCORE "]}",
+		"ports[0].rx_queues: 0 is out of range", "1..64");
+	expect_error("{\"ports\":[{\"name\":\"p0\",\"vlan\":4095}],\"lcores\":[" LCORE "]}",
+		"ports[0].vlan: 4095", "0..4094");
+	expect_error("{\"ports\":[{\"name\":\"p0\",\"rx_desc\":-1}],\"lcores\":[" LCORE "]}",
+		"ports[0].rx_desc: -1", "64..16384");
+	expect_error("{\"ports\":[" PORT "],\"lcores\":[{\"lcore\":1,\"rx\":[{\"port\":\"p0\","
+		     "\"queue\":1}]}]}",
+		"lcores[0].rx[0].queue: 1", "0..0");
+	expect_error("{\"ports\":[" PORT "],\"lcores\":[" LCORE "],\"mempool\":{\"mbufs\":10}}",
+		"mempool.mbufs: 10", "1024");
+	expect_error("{\"ports\":[" PORT "],\"lcores\":[" LCORE "],\"stats\":{\"interval_ms\":"
+		     "99999999}}",
+		"stats.interval_ms", "out of range");
+}
+
+static void
+test_bad_values(void **state __rte_unused)
+{
+	expect_error("{\"ports\":[{\"name\":\"p0\",\"mac\":\"01:00:5e:00:00:01\"}],\"lcores\":["
+		LCORE "]}", "ports[0].mac", "unicast");
+	expect_error("{\"ports\":[{\"name\":\"p0\",\"mac\":\"zz\"}],\"lcores\":[" LCORE "]}",
+		"ports[0].mac: \"zz\"", NULL);
+	expect_error("{\"ports\":[{\"name\":\"p0\",\"ipv4\":[\"198.18.0.300\"]}],\"lcores\":["
+		LCORE "]}", "ports[0].ipv4[0]: \"198.18.0.300\"", NULL);
+	expect_error("{\"ports\":[{\"name\":\"p0\",\"ipv4\":[\"224.0.0.1\"]}],\"lcores\":["
+		LCORE "]}", "ports[0].ipv4[0]", "unicast");
+	expect_error("{\"ports\":[{\"name\":\"p0\",\"ipv6\":[\"ff02::1\"]}],\"lcores\":[" LCORE
+		     "]}",
+		"ports[0].ipv6[0]", "unicast");
+	expect_error("{\"ports\":[" PORT "],\"lcores\":[{\"lcore\":1,\"role\":\"boss\","
+		     "\"rx\":[{\"port\":\"p0\"}]}]}",
+		"lcores[0].role: \"boss\"", "\"worker\"");
+	expect_error("{\"ports\":[" PORT "],\"lcores\":[{\"lcore\":1,\"rx\":[{\"port\":\"p9\"}]}]}",
+		"lcores[0].rx[0].port: \"p9\"", "ports");
+}
+
+static void
+test_structure(void **state __rte_unused)
+{
+	expect_error("{\"lcores\":[" LCORE "]}", "ports", "is missing");
+	expect_error("{\"ports\":[" PORT "]}", "lcores", "is missing");
+	expect_error("{\"ports\":[],\"lcores\":[" LCORE "]}", "ports", "1..16");
+	expect_error("{\"ports\":[{}],\"lcores\":[" LCORE "]}", "ports[0].name", "missing");
+	expect_error("{\"ports\":[" PORT "," PORT "],\"lcores\":[" LCORE "]}", "ports[1].name",
+		"twice");
+	expect_error("{\"ports\":[" PORT "],\"lcores\":[" LCORE "," LCORE "]}", "lcores[1].lcore",
+		"twice");
+	/* every rx queue has exactly one poller */
+	expect_error("{\"ports\":[{\"name\":\"p0\",\"rx_queues\":2}],\"lcores\":[" LCORE "]}",
+		"ports[0].rx_queues", "queue 1 is polled by no lcore");
+	expect_error("{\"ports\":[" PORT "],\"lcores\":[" LCORE ",{\"lcore\":2,\"rx\":[{\"port\":"
+		     "\"p0\"}]}]}",
+		"lcores[1].rx[0]", "already polled");
+	expect_error("{\"ports\":[" PORT "],\"lcores\":[" LCORE ",{\"lcore\":2,\"role\":\"app\","
+		     "\"rx\":[{\"port\":\"p0\"}]}]}",
+		"lcores[1].rx", "app lcore");
+	expect_error("{\"ports\":[" PORT "],\"lcores\":[{\"lcore\":1}]}", "lcores[0].rx",
+		"missing");
+	expect_error("{\"ports\": [", "line 1", "JSON");
+	expect_error("{\"ports\":[" PORT "],\"ports\":[" PORT "],\"lcores\":[" LCORE "]}",
+		"duplicate", "JSON");
+}
+
+static void
+test_missing_file(void **state __rte_unused)
+{
+	assert_int_equal(synq_config_load("/nonexistent/synq.json", &cfg, err, sizeof(err)),
+		-ENOENT);
+	assert_non_null(strstr(err, "/nonexistent/synq.json"));
+}
+
+static void
+test_shipped_configs_parse(void **state __rte_unused)
+{
+	static const char *const files[] = {"config/default.json", "config/baremetal-2q.json"};
+	char path[512];
+
+	for (unsigned int i = 0; i < RTE_DIM(files); i++) {
+		snprintf(path, sizeof(path), "%s/%s", SYNQ_SOURCE_ROOT, files[i]);
+		if (synq_config_load(path, &cfg, err, sizeof(err)) != 0)
+			fail_msg("%s: %s", files[i], err);
+	}
+	/* the built-in default is config/default.json */
+	assert_int_equal(synq_config_parse(synq_config_default_text(), &cfg, err, sizeof(err)),
+		0);
+	assert_string_equal(cfg.ports[0].name, "net_af_packet0");
+}
+
+/* The dump, parsed back, gives the same config: nothing is lost or renamed. */
+static void
+test_dump_round_trip(void **state __rte_unused)
+{
+	static struct synq_config again;
+	char path[512];
+	json_t *j;
+	char *text;
+
+	snprintf(path, sizeof(path), "%s/config/baremetal-2q.json", SYNQ_SOURCE_ROOT);
+	assert_int_equal(synq_config_load(path, &cfg, err, sizeof(err)), 0);
+	j = synq_config_to_json(&cfg);
+	text = json_dumps(j, 0);
+	json_decref(j);
+	assert_int_equal(synq_config_parse(text, &again, err, sizeof(err)), 0);
+	free(text);
+	assert_memory_equal(&cfg, &again, sizeof(cfg));
+
+	/* and without a MAC: the dump says null, which parses back as "the device's" */
+	assert_int_equal(synq_config_parse(MINIMAL, &cfg, err, sizeof(err)), 0);
+	j = synq_config_to_json(&cfg);
+	assert_true(json_is_null(json_object_get(json_array_get(json_object_get(j, "ports"), 0),
+		"mac")));
+	text = json_dumps(j, 0);
+	json_decref(j);
+	assert_int_equal(synq_config_parse(text, &again, err, sizeof(err)), 0);
+	free(text);
+	assert_false(again.ports[0].mac_set);
+}
+
+static void
+collect_paths(json_t *v, const char *path, const char *doc)
+{
+	const char *key;
+	json_t *child;
+	char sub[256];
+
+	if (json_is_array(v)) {
+		size_t i;
+
+		snprintf(sub, sizeof(sub), "%s[]", path);
+		json_array_foreach(v, i, child)
+			collect_paths(child, sub, doc);
+		return;
+	}
+	if (!json_is_object(v))
+		return;
+	json_object_foreach(v, key, child)
+	{
+		char quoted[300];
+
+		snprintf(sub, sizeof(sub), "%s%s%s", path, *path ? "." : "", key);
+		snprintf(quoted, sizeof(quoted), "`%s`", sub);
+		if (strstr(doc, quoted) == NULL)
+			fail_msg("docs/configuration.md does not document %s", quoted);
+		collect_paths(child, sub, doc);
+	}
+}
+
+static void
+test_every_key_documented(void **state __rte_unused)
+{
+	char path[512];
+	char *doc;
+	json_t *j;
+
+	snprintf(path, sizeof(path), "%s/config/baremetal-2q.json", SYNQ_SOURCE_ROOT);
+	assert_int_equal(synq_config_load(path, &cfg, err, sizeof(err)), 0);
+	cfg.ports[0].mac_set = true;
+	snprintf(path, sizeof(path), "%s/docs/configuration.md", SYNQ_SOURCE_ROOT);
+	doc = read_file(path);
+	j = synq_config_to_json(&cfg);
+	collect_paths(j, "", doc);
+	json_decref(j);
+	free(doc);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_minimal_gets_defaults),
+		cmocka_unit_test(test_full_port),
+		cmocka_unit_test(test_unknown_keys),
+		cmocka_unit_test(test_wrong_types),
+		cmocka_unit_test(test_out_of_range),
+		cmocka_unit_test(test_bad_values),
+		cmocka_unit_test(test_structure),
+		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_shipped_configs_parse),
+		cmocka_unit_test(test_dump_round_trip),
+		cmocka_unit_test(test_every_key_documented),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Counters: the declared list, per-lcore registration and sums, the JSON document,
+ * the atomic file writer, and docs/counters.md matching the declarations.
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "synq_stats.h"
+
+static struct synq_counters a, b;
+
+static int
+setup(void **state __rte_unused)
+{
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	synq_stats_reset();
+	return 0;
+}
+
+static void
+test_names_unique_and_described(void **state __rte_unused)
+{
+	for (unsigned int i = 0; i < SYNQ_CTR_MAX; i++) {
+		const char *n = synq_counter_name(i);
+
+		assert_non_null(n);
+		assert_true(strlen(synq_counter_desc(i)) > 10);
+		/* nstat style: one CamelCase word */
+		assert_true(n[0] >= 'A' && n[0] <= 'Z');
+		assert_null(strpbrk(n, " _-."));
+		for (unsigned int j = 0; j < i; j++)
+			assert_string_not_equal(n, synq_counter_name(j));
+	}
+	assert_null(synq_counter_name(SYNQ_CTR_MAX));
+	/* the kernel's names where the kernel counts the same thing */
+	assert_string_equal(synq_counter_name(SYNQ_CTR_ICMP_IN_ECHOS), "IcmpInEchos");
+	assert_string_equal(synq_counter_name(SYNQ_CTR_IP_IN_ADDR_ERRORS), "IpInAddrErrors");
+}
+
+static void
+test_register_and_sum(void **state __rte_unused)
+{
+	struct synq_counters sum;
+
+	assert_int_equal(synq_stats_lcore_register(1, &a, "worker"), 0);
+	assert_int_equal(synq_stats_lcore_register(3, &b, "app"), 0);
+	assert_int_equal(synq_stats_lcore_register(3, &b, "app"), -EEXIST);
+	assert_int_equal(synq_stats_lcore_register(RTE_MAX_LCORE, &b, "app"), -EINVAL);
+	assert_ptr_equal(synq_stats_lcore(3), &b);
+	assert_null(synq_stats_lcore(2));
+
+	synq_counter_add(&a, SYNQ_CTR_RX_FRAMES, 5);
+	synq_counter_inc(&b, SYNQ_CTR_RX_FRAMES);
+	synq_counter_inc(&b, SYNQ_CTR_ICMP_IN_ECHOS);
+	synq_stats_sum(&sum);
+	assert_int_equal(sum.v[SYNQ_CTR_RX_FRAMES], 6);
+	assert_int_equal(sum.v[SYNQ_CTR_ICMP_IN_ECHOS], 1);
+	assert_int_equal(sum.v[SYNQ_CTR_TX_FRAMES], 0);
+}
+
+static void
+test_json_document(void **state __rte_unused)
+{
+	json_t *doc, *lcores, *l0;
+
+	synq_stats_lcore_register(1, &a, "worker");
+	synq_stats_lcore_register(3, &b, "both");
+	synq_counter_add(&a, SYNQ_CTR_ARP_IN_REQUESTS, 2);
+	synq_counter_add(&b, SYNQ_CTR_ARP_IN_REQUESTS, 40);
+
+	doc = synq_stats_json();
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(doc, "counters"),
+				 "SynqArpInRequests")),
+		42);
+	assert_int_equal(json_object_size(json_object_get(doc, "counters")), SYNQ_CTR_MAX);
+	lcores = json_object_get(doc, "lcores");
+	assert_int_equal(json_array_size(lcores), 2);
+	l0 = json_array_get(lcores, 0);
+	assert_int_equal(json_integer_value(json_object_get(l0, "lcore")), 1);
+	assert_string_equal(json_string_value(json_object_get(l0, "role")), "worker");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(l0, "counters"),
+				 "SynqArpInRequests")),
+		2);
+	assert_true(json_is_string(json_object_get(doc, "time")));
+	assert_true(json_real_value(json_object_get(doc, "uptime_s")) >= 0);
+	assert_true(json_is_array(json_object_get(doc, "ports")));
+	assert_true(json_is_array(json_object_get(doc, "listeners")));
+	json_decref(doc);
+}
+
+static void
+test_write_file_atomic(void **state __rte_unused)
+{
+	char dir[] = "/tmp/synq-stats-XXXXXX";
+	char path[128];
+	json_error_t jerr;
+	struct dirent *e;
+	json_t *doc;
+	DIR *d;
+	int files = 0;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/stats.json", dir);
+	synq_stats_lcore_register(1, &a, "worker");
+	synq_counter_add(&a, SYNQ_CTR_TX_FRAMES, 7);
+	assert_int_equal(synq_stats_write_file(path), 0);
+	synq_counter_add(&a, SYNQ_CTR_TX_FRAMES, 1);
+	assert_int_equal(synq_stats_write_file(path), 0);
+	doc = json_load_file(path, 0, &jerr);
+	assert_non_null(doc);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(doc, "counters"),
+				 "SynqTxFrames")),
+		8);
+	json_decref(doc);
+	/* the temporary file was renamed, not left beside */
+	d = opendir(dir);
+	while ((e = readdir(d)) != NULL)
+		files += e->d_name[0] != '.';
+	closedir(d);
+	assert_int_equal(files, 1);
+	unlink(path);
+	rmdir(dir);
+	assert_true(synq_stats_write_file("/nonexistent/dir/stats.json") < 0);
+}
+
+/* docs/counters.md has one row a counter, with the declared name and description. */
+static void
+test_docs_match_declarations(void **state __rte_unused)
+{
+	char path[512];
+	char line[1024];
+	unsigned int rows = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/docs/counters.md", SYNQ_SOURCE_ROOT);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char want[1024];
+		unsigned int i;
+
+		if (strncmp(line, "| `", 3) != 0)
+			continue;
+		for (i = 0; i < SYNQ_CTR_MAX; i++) {
+			snprintf(want, sizeof(want), "| `%s` | %s |\n", synq_counter_name(i),
+				synq_counter_desc(i));
+			if (strcmp(line, want) == 0)
+				break;
+		}
+		if (i == SYNQ_CTR_MAX)
+			fail_msg("docs/counters.md row matches no declared counter: %s", line);
+		rows++;
+	}
+	fclose(f);
+	assert_int_equal(rows, SYNQ_CTR_MAX);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_names_unique_and_described, setup),
+		cmocka_unit_test_setup(test_register_and_sum, setup),
+		cmocka_unit_test_setup(test_json_document, setup),
+		cmocka_unit_test_setup(test_write_file_atomic, setup),
+		cmocka_unit_test_setup(test_docs_match_declarations, setup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
