@@ -3,7 +3,7 @@
 # host by a veth, run synq with its built-in default config (config/default.json) on
 # the host end through net_af_packet, and drive it from the namespace as a Linux host
 # would: ARP and ND, ping, ping -6, a ping flood, TCP connection attempts. Prints the
-# stats while it runs and the whole stats document at the end. Runs 12 s, then
+# stats while it runs and the whole stats document at the end. Runs 8 s, then
 # removes everything it made.
 #   sudo scripts/demo.sh
 . "$(dirname "$0")/common.sh"
@@ -14,8 +14,8 @@ set +e
 e2e_setup
 
 echo "synq: namespace $E2E_NS ($PEER_IPV4, $PEER_IPV6) <-> veth <-> synq ($SYNQ_IPV4, $SYNQ_IPV6)"
-echo "synq: $SYNQ_BIN --no-pci --no-huge -m 256 -l 0,1 --vdev net_af_packet0,iface=$E2E_HOST -- --duration 12"
-e2e_synq_start --duration 12
+echo "synq: $SYNQ_BIN --no-pci --no-huge -m 256 -l 0,1 --vdev net_af_packet0,iface=$E2E_HOST -- --duration 8"
+e2e_synq_start --duration 8
 
 nsx() { ip netns exec "$E2E_NS" "$@"; }
 show() {

@@ -20,6 +20,14 @@ cksum_ok(const void *buf, size_t len)
 	return rte_raw_cksum(buf, len) == 0xffff;
 }
 
+static inline bool
+src_valid(rte_be32_t src)
+{
+	uint32_t a = rte_be_to_cpu_32(src);
+
+	return a != 0 && a != UINT32_MAX && (a >> 28) != 0xe && (a >> 24) != 127;
+}
+
 static enum net_verdict
 icmp_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct net_frame *f,
 	struct rte_ipv4_hdr *ip, uint16_t hlen, uint16_t tot)
@@ -84,9 +92,12 @@ net_ipv4_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct n
 		synq_counter_inc(ctr, SYNQ_CTR_IP_IN_HDR_ERRORS);
 		return NET_DROP;
 	}
-	/* Trust the NIC's verdict when it gave one. */
+	/*
+	 * Trust the NIC's verdict when it gave one: GOOD, or NONE ("the checksum field
+	 * is wrong but the header was verified"); check in software when it is UNKNOWN.
+	 */
 	if (csum_flags == RTE_MBUF_F_RX_IP_CKSUM_BAD ||
-		(csum_flags != RTE_MBUF_F_RX_IP_CKSUM_GOOD && !cksum_ok(ip, hlen))) {
+		(csum_flags == RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN && !cksum_ok(ip, hlen))) {
 		synq_counter_inc(ctr, SYNQ_CTR_IP_IN_CSUM_ERRORS);
 		return NET_DROP;
 	}
@@ -96,7 +107,12 @@ net_ipv4_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct n
 		synq_counter_inc(ctr, SYNQ_CTR_IP_IN_HDR_ERRORS);
 		return NET_DROP;
 	}
-	if (!synq_iface_has_ipv4(ifc, ip->dst_addr) && ip->dst_addr != RTE_BE32(UINT32_MAX)) {
+	/*
+	 * RFC 1122 3.2.1.3: a source that no host may use (0, broadcast, multicast,
+	 * loopback) is discarded, so no reply is ever aimed at one.
+	 */
+	if ((!synq_iface_has_ipv4(ifc, ip->dst_addr) && ip->dst_addr != RTE_BE32(UINT32_MAX)) ||
+		!src_valid(ip->src_addr)) {
 		synq_counter_inc(ctr, SYNQ_CTR_IP_IN_ADDR_ERRORS);
 		return NET_DROP;
 	}

@@ -215,8 +215,10 @@ net_ipv6_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct n
 		synq_counter_inc(ctr, SYNQ_CTR_IP6_IN_HDR_ERRORS);
 		return NET_DROP;
 	}
-	if (!synq_iface_has_ipv6(ifc, ip6->dst_addr) && !is_our_solicited_node(ifc, ip6->dst_addr) &&
-		memcmp(ip6->dst_addr, all_nodes, 16) != 0) {
+	/* RFC 4291 2.7: a multicast address is never a source. */
+	if ((!synq_iface_has_ipv6(ifc, ip6->dst_addr) && !is_our_solicited_node(ifc, ip6->dst_addr) &&
+		    memcmp(ip6->dst_addr, all_nodes, 16) != 0) ||
+		ip6->src_addr[0] == 0xff) {
 		synq_counter_inc(ctr, SYNQ_CTR_IP6_IN_ADDR_ERRORS);
 		return NET_DROP;
 	}

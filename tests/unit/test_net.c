@@ -914,13 +914,45 @@ test_ip_cksum_offload(void **state)
 	assert_int_equal(cksum(fake_mbuf_data(&fm) + ETH_HLEN, IP4_HLEN), 0);
 	assert_int_equal(m->ol_flags, 0);
 
+	/* NONE: the field is wrong but the NIC verified the header: answered */
+	len = build_echo4(f, NO_VLAN, ip_ours, 8);
+	f[ETH_HLEN + 10] = 0;
+	f[ETH_HLEN + 11] = 0;
+	m = fake_mbuf_set(&fm, f, (uint16_t)len);
+	m->ol_flags = RTE_MBUF_F_RX_IP_CKSUM_NONE;
+	assert_true(input_mbuf(&ifc_plain, &ctr, m));
+	assert_int_equal(cksum(fake_mbuf_data(&fm) + ETH_HLEN, IP4_HLEN), 0);
+
 	/* BAD over a right checksum: dropped */
 	len = build_echo4(f, NO_VLAN, ip_ours, 8);
 	m = fake_mbuf_set(&fm, f, (uint16_t)len);
 	m->ol_flags = RTE_MBUF_F_RX_IP_CKSUM_BAD;
 	assert_false(input_mbuf(&ifc_plain, &ctr, m));
 	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_IP_IN_CSUM_ERRORS), 1);
-	check_accounting(&ctr, 1, 1);
+	check_accounting(&ctr, 2, 1);
+}
+
+/* RFC 1122 3.2.1.3 / RFC 4291 2.7: no reply is ever aimed at such a source. */
+static void
+test_martian_sources(void **state)
+{
+	static const uint8_t bad4[][4] = {{0, 0, 0, 0}, {255, 255, 255, 255}, {224, 0, 0, 1},
+		{127, 0, 0, 1}};
+	static const uint8_t mcast6[16] = {0xff, 0x02, [15] = 1};
+	uint8_t f[FRAME_MAX];
+	size_t len;
+
+	(void)state;
+	for (size_t i = 0; i < RTE_DIM(bad4); i++) {
+		len = build_echo4(f, NO_VLAN, ip_ours, 8);
+		memcpy(f + ETH_HLEN + 12, bad4[i], 4);
+		ip4_fix_cksum(f + ETH_HLEN);
+		expect_drop(&ifc_plain, f, len, SYNQ_CTR_IP_IN_ADDR_ERRORS);
+	}
+	len = build_echo6(f, ip6_ours);
+	memcpy(f + ETH_HLEN + 8, mcast6, 16);
+	icmp6_fix_cksum(f + ETH_HLEN);
+	expect_drop(&ifc_plain, f, len, SYNQ_CTR_IP6_IN_ADDR_ERRORS);
 }
 
 /* --- IPv6 / ICMPv6 -------------------------------------------------------------- */
@@ -1632,6 +1664,7 @@ main(void)
 		cmocka_unit_test(test_ip_fragment),
 		cmocka_unit_test(test_ip_addr_and_proto),
 		cmocka_unit_test(test_ip_cksum_offload),
+		cmocka_unit_test(test_martian_sources),
 		cmocka_unit_test(test_icmp6_echo),
 		cmocka_unit_test(test_icmp6_errors),
 		cmocka_unit_test(test_ns),
