@@ -127,6 +127,22 @@ parse_args(int argc, char **argv, struct app_args *a)
 	return 0;
 }
 
+/* "--config", "--config=x": an option of synq's own, not EAL's? */
+static bool
+is_our_option(const char *arg)
+{
+	static const char *const ours[] = {"--config", "--stats-file", "--stats-interval-ms",
+		"--duration", "--dump-config", "--list-counters", "--help", "--version"};
+
+	for (unsigned int i = 0; i < RTE_DIM(ours); i++) {
+		size_t n = strlen(ours[i]);
+
+		if (strncmp(arg, ours[i], n) == 0 && (arg[n] == '\0' || arg[n] == '='))
+			return true;
+	}
+	return false;
+}
+
 static void
 on_signal(int sig __rte_unused)
 {
@@ -145,13 +161,19 @@ main(int argc, char **argv)
 	int eal_argc = argc;
 	int rc;
 
-	/* EAL's arguments end at "--"; ours follow it. */
+	/*
+	 * EAL's arguments end at "--"; ours follow it. "synq --help" (ours with no
+	 * "--") works too, but then there are no EAL arguments and synq will not
+	 * start EAL: it would probe every PCI device of the machine.
+	 */
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0) {
 			eal_argc = i;
 			break;
 		}
 	}
+	if (eal_argc == argc && argc > 1 && is_our_option(argv[1]))
+		eal_argc = 0;
 	if (eal_argc < argc) {
 		char *saved = argv[eal_argc];
 
@@ -187,6 +209,12 @@ main(int argc, char **argv)
 		return EXIT_SUCCESS;
 	}
 
+	if (eal_argc == 0) {
+		fprintf(stderr, "synq: no EAL arguments: synq [EAL args] -- [options], for "
+				"example synq --no-pci --vdev net_af_packet0,iface=veth0 -l 0,1 -- "
+				"--config synq.json\n");
+		return EXIT_FAILURE;
+	}
 	if (rte_eal_init(eal_argc, argv) < 0)
 		rte_exit(EXIT_FAILURE, "cannot start EAL: %s\n", rte_strerror(rte_errno));
 	synq_stats_reset();

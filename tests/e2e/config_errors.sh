@@ -41,6 +41,14 @@ grep -q 'ports\[0\].name: "net_null9" names no DPDK device' "$E2E_DIR/out" ||
 grep -q 'started' "$E2E_DIR/out" && e2e_fail "unknown device: a port started"
 e2e_log "unknown device refused before any port started"
 
+# Our options without "--" and without EAL args: refused, EAL never probes PCI.
+"$SYNQ_BIN" --config "$E2E_DIR/nodev.json" >"$E2E_DIR/out" 2>&1 && e2e_fail "no EAL args: exit status 0"
+grep -q 'no EAL arguments' "$E2E_DIR/out" || e2e_fail "no EAL args: $(cat "$E2E_DIR/out")"
+grep -q 'EAL:' "$E2E_DIR/out" && e2e_fail "no EAL args: EAL started"
+"$SYNQ_BIN" --dump-config | python3 -c 'import json,sys; json.load(sys.stdin)' ||
+	e2e_fail "--dump-config without EAL args"
+e2e_log "no EAL args: refused; --dump-config works without them"
+
 # And the same binary with a good config runs and ends by itself.
 printf '{"ports":[{"name":"net_null0"}],%s}\n' "$L" >"$E2E_DIR/good.json"
 timeout 30 "$SYNQ_BIN" --no-pci --no-huge -m 64 --file-prefix "synq-e2e-cfg-$$" -l 0 \
