@@ -26,7 +26,7 @@ net_reply_l2(const struct synq_iface *ifc, struct net_frame *f, const struct rte
 	}
 	if (len > room)
 		return false;
-	eth->dst_addr = *dst;
+	eth->dst_addr = dst != NULL ? *dst : eth->src_addr;
 	eth->src_addr = ifc->mac;
 	m->data_len = len;
 	m->pkt_len = len;

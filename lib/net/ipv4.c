@@ -34,7 +34,6 @@ icmp_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct net_f
 {
 	struct rte_icmp_hdr *icmp = (struct rte_icmp_hdr *)((uint8_t *)ip + hlen);
 	uint16_t icmp_len = tot - hlen;
-	struct rte_ether_addr dst;
 	uint32_t peer;
 
 	synq_counter_inc(ctr, SYNQ_CTR_ICMP_IN_MSGS);
@@ -64,8 +63,7 @@ icmp_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct net_f
 	ip->time_to_live = ECHO_TTL;
 	ip->hdr_checksum = 0;
 	ip->hdr_checksum = ~rte_raw_cksum(ip, hlen);
-	dst = rte_pktmbuf_mtod(f->m, struct rte_ether_hdr *)->src_addr;
-	if (!net_reply_l2(ifc, f, &dst, tot)) {
+	if (!net_reply_l2(ifc, f, NULL, tot)) {
 		synq_counter_inc(ctr, SYNQ_CTR_ICMP_IN_ERRORS);
 		return NET_DROP;
 	}

@@ -70,7 +70,6 @@ static enum net_verdict
 echo_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct net_frame *f,
 	struct rte_ipv6_hdr *ip6, struct icmp6_hdr *icmp, uint16_t len)
 {
-	struct rte_ether_addr dst;
 	uint8_t peer[16];
 
 	/* Echo to a multicast group is not answered (one reply per member is noise). */
@@ -85,8 +84,7 @@ echo_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct net_f
 	ip6->hop_limits = ECHO_HOP_LIMIT;
 	icmp->type = ICMP6_ECHO_REPLY;
 	set_icmp6_cksum(ip6, icmp);
-	dst = rte_pktmbuf_mtod(f->m, struct rte_ether_hdr *)->src_addr;
-	if (!net_reply_l2(ifc, f, &dst, sizeof(*ip6) + len)) {
+	if (!net_reply_l2(ifc, f, NULL, sizeof(*ip6) + len)) {
 		synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_ERRORS);
 		return NET_DROP;
 	}
@@ -123,7 +121,7 @@ ns_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct net_fra
 	struct rte_ipv6_hdr *ip6, struct nd_msg *ns, uint16_t len)
 {
 	const uint16_t na_len = sizeof(struct nd_msg) + sizeof(struct nd_opt_lladdr);
-	struct rte_ether_addr dst;
+	const struct rte_ether_addr *dst = NULL; /* the solicitor */
 	struct nd_opt_lladdr *tlla;
 	bool dad;
 
@@ -149,10 +147,9 @@ ns_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct net_fra
 	dad = memcmp(ip6->src_addr, unspecified, 16) == 0;
 	if (dad) {
 		memcpy(ip6->dst_addr, all_nodes, 16);
-		dst = all_nodes_mac;
+		dst = &all_nodes_mac;
 	} else {
 		memcpy(ip6->dst_addr, ip6->src_addr, 16);
-		dst = rte_pktmbuf_mtod(f->m, struct rte_ether_hdr *)->src_addr;
 	}
 	memcpy(ip6->src_addr, ns->target, 16);
 	ip6->vtc_flow = RTE_BE32(6u << 28);
@@ -167,7 +164,7 @@ ns_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct net_fra
 	tlla->len = 1;
 	tlla->mac = ifc->mac;
 	set_icmp6_cksum(ip6, &ns->hdr);
-	if (!net_reply_l2(ifc, f, &dst, sizeof(*ip6) + na_len)) {
+	if (!net_reply_l2(ifc, f, dst, sizeof(*ip6) + na_len)) {
 		synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_ERRORS);
 		return NET_DROP;
 	}

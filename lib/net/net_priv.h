@@ -38,9 +38,10 @@ enum net_verdict net_ipv6_input(const struct synq_iface *ifc, struct synq_counte
 	struct net_frame *f);
 
 /*
- * Turn the frame's L2 header into the reply's: destination @p dst, source our MAC,
- * VLAN tag unchanged; then set the frame length to l2_len + @p l3_len, zero padding
- * up to the Ethernet minimum. False when the mbuf cannot hold that.
+ * Turn the frame's L2 header into the reply's: destination @p dst (NULL: back to the
+ * frame's sender), source our MAC, VLAN tag unchanged; then set the frame length to
+ * l2_len + @p l3_len, zero padding up to the Ethernet minimum. False when the mbuf
+ * cannot hold that.
  */
 bool net_reply_l2(const struct synq_iface *ifc, struct net_frame *f,
 	const struct rte_ether_addr *dst, uint16_t l3_len);

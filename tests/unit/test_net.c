@@ -499,19 +499,27 @@ test_iface_init(void **state)
 
 /* --- ARP ------------------------------------------------------------------------ */
 
-/* An ARP reply from us to peer, at @p a (the ARP header of a frame). */
+/* An Ethernet/IPv4 ARP header at @p a with these fields. */
 static void
-check_arp_reply(const uint8_t *a)
+check_arp(const uint8_t *a, uint16_t op, const uint8_t sha[6], const uint8_t sip[4],
+	const uint8_t tha[6], const uint8_t tip[4])
 {
 	assert_int_equal(get16(a), 1);
 	assert_int_equal(get16(a + 2), ET_IPV4);
 	assert_int_equal(a[4], 6);
 	assert_int_equal(a[5], 4);
-	assert_int_equal(get16(a + 6), 2);
-	assert_memory_equal(a + 8, our_mac, 6);
-	assert_memory_equal(a + 14, ip_ours, 4);
-	assert_memory_equal(a + 18, peer_mac, 6);
-	assert_memory_equal(a + 24, ip_peer, 4);
+	assert_int_equal(get16(a + 6), op);
+	assert_memory_equal(a + 8, sha, 6);
+	assert_memory_equal(a + 14, sip, 4);
+	assert_memory_equal(a + 18, tha, 6);
+	assert_memory_equal(a + 24, tip, 4);
+}
+
+/* An ARP reply from us to peer, at @p a (the ARP header of a frame). */
+static void
+check_arp_reply(const uint8_t *a)
+{
+	check_arp(a, 2, our_mac, ip_ours, peer_mac, ip_peer);
 }
 
 static void
@@ -1384,15 +1392,7 @@ check_garp(const uint8_t *r, size_t l2)
 	assert_memory_equal(r, bcast_mac, 6);
 	assert_memory_equal(r + 6, our_mac, 6);
 	assert_int_equal(get16(r + l2 - 2), ET_ARP);
-	assert_int_equal(get16(a), 1);
-	assert_int_equal(get16(a + 2), ET_IPV4);
-	assert_int_equal(a[4], 6);
-	assert_int_equal(a[5], 4);
-	assert_int_equal(get16(a + 6), 1);
-	assert_memory_equal(a + 8, our_mac, 6);
-	assert_memory_equal(a + 14, ip_ours, 4);
-	assert_memory_equal(a + 18, zero_mac, 6);
-	assert_memory_equal(a + 24, ip_ours, 4);
+	check_arp(a, 1, our_mac, ip_ours, zero_mac, ip_ours);
 	for (size_t i = l2 + ARP_LEN; i < ETH_MIN; i++)
 		assert_int_equal(r[i], 0);
 }
