@@ -6,7 +6,7 @@ SYNQ_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$SYNQ_ROOT"
 
 # Build: compiler, meson, DPDK 22.11, libnuma, jansson, cmocka.
-# Run: iproute2, ethtool, ping, python3 (tests read JSON), dpdk (dpdk-telemetry.py).
+# Run: iproute2, ethtool, ping, python3 (tests read JSON), dpdk-dev (dpdk-telemetry.py).
 SYNQ_PACKAGES="build-essential pkg-config meson ninja-build dpdk dpdk-dev libdpdk-dev
 	libnuma-dev libjansson-dev libcmocka-dev iproute2 ethtool iputils-ping python3 procps"
 
@@ -28,13 +28,21 @@ synq_install_deps() {
 	apt-get install -y -qq --no-install-recommends $missing >/dev/null
 }
 
+# Quiet when it works; the whole log when it does not.
 synq_build() {
-	local werror=false
+	local werror=false log
 	[ "${CI:-}" = true ] && werror=true
-	if [ ! -f build/build.ninja ]; then
-		meson setup build -Dwerror=$werror >/dev/null
+	log=$(mktemp /tmp/synq-build.XXXXXX)
+	if { if [ ! -f build/build.ninja ]; then
+		meson setup build -Dwerror=$werror
 	else
-		meson configure build -Dwerror=$werror >/dev/null
+		meson configure build -Dwerror=$werror
+	fi && ninja -C build; } >"$log" 2>&1; then
+		rm -f "$log"
+	else
+		cat "$log" >&2
+		rm -f "$log"
+		echo "synq: build failed" >&2
+		exit 1
 	fi
-	ninja -C build >/dev/null
 }

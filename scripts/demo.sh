@@ -23,7 +23,7 @@ show() {
 import json, sys
 d = json.load(open(sys.argv[1]))
 c = d["counters"]
-keys = ["SynqRxFrames", "SynqTxFrames", "SynqArpInRequests", "Icmp6InNeighborSolicits",
+keys = ["SynqRxFrames", "SynqTxFrames", "SynqArpOutGratuitous", "SynqArpInRequests", "Icmp6InNeighborSolicits",
         "IcmpInEchos", "Icmp6InEchos", "TcpInSegs", "SynqTcpDropNoListener"]
 print("  t=%5.1fs " % d["uptime_s"] + " ".join("%s=%d" % (k, c[k]) for k in keys))
 PY

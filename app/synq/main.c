@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,7 +57,7 @@ parse_number(const char *opt, const char *s, double max, double *out)
 
 	errno = 0;
 	*out = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || *out < 0 || *out > max) {
+	if (errno != 0 || end == s || *end != '\0' || !isfinite(*out) || *out < 0 || *out > max) {
 		fprintf(stderr, "synq: %s: \"%s\" is not a number 0..%g\n", opt, s, max);
 		return -EINVAL;
 	}
@@ -215,15 +216,27 @@ main(int argc, char **argv)
 				"--config synq.json\n");
 		return EXIT_FAILURE;
 	}
+	/* A stats file that cannot be written is a config error, found now. */
+	if (cfg.stats_file[0] != '\0') {
+		synq_stats_reset();
+		rc = synq_stats_write_file(cfg.stats_file);
+		if (rc != 0) {
+			fprintf(stderr, "synq: config error: stats.file (or --stats-file): \"%s\" "
+				"cannot be written (%s), expected a path in a writable directory\n",
+				cfg.stats_file, strerror(-rc));
+			return EXIT_FAILURE;
+		}
+	}
+
 	if (rte_eal_init(eal_argc, argv) < 0)
 		rte_exit(EXIT_FAILURE, "cannot start EAL: %s\n", rte_strerror(rte_errno));
 	synq_stats_reset();
-	if (synq_stats_telemetry_init() != 0)
-		fprintf(stderr, "synq: telemetry commands not registered\n");
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 
-	rc = synq_ports_start(&ports, &cfg, err, sizeof(err));
+	rc = synq_runtime_check(&cfg, err, sizeof(err));
+	if (rc == 0)
+		rc = synq_ports_start(&ports, &cfg, err, sizeof(err));
 	if (rc != 0)
 		rte_exit(EXIT_FAILURE, "%s\n", err);
 	rc = synq_runtime_init(&rt, &cfg, &ports, err, sizeof(err));
@@ -231,6 +244,8 @@ main(int argc, char **argv)
 		synq_ports_stop(&ports);
 		rte_exit(EXIT_FAILURE, "%s\n", err);
 	}
+	if (synq_stats_telemetry_init() != 0)
+		fprintf(stderr, "synq: telemetry commands not registered\n");
 
 	run = (struct synq_run_opts){
 		.duration_s = args.duration_s,
@@ -245,6 +260,7 @@ main(int argc, char **argv)
 	putchar('\n');
 	json_decref(doc);
 
+	synq_stats_close(); /* telemetry stops reading before anything is freed */
 	synq_runtime_free(&rt);
 	synq_ports_stop(&ports);
 	rte_eal_cleanup();

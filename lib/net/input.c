@@ -43,6 +43,11 @@ frame_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct rte_
 	struct net_frame f = {.m = m, .l2_len = sizeof(*eth)};
 	uint16_t type;
 
+	/* Replies are written into the frame's own buffer: it must be ours alone. */
+	if (m->nb_segs != 1 || !RTE_MBUF_DIRECT(m) || rte_mbuf_refcnt_read(m) != 1) {
+		synq_counter_inc(ctr, SYNQ_CTR_DROP_UNWRITABLE);
+		return NET_DROP;
+	}
 	if (len < sizeof(*eth)) {
 		synq_counter_inc(ctr, SYNQ_CTR_DROP_RUNT);
 		return NET_DROP;
@@ -53,6 +58,7 @@ frame_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct rte_
 		synq_counter_inc(ctr, SYNQ_CTR_DROP_OTHER_HOST);
 		return NET_DROP;
 	}
+	f.l2_group = rte_is_multicast_ether_addr(&eth->dst_addr);
 	type = rte_be_to_cpu_16(eth->ether_type);
 	if (type == RTE_ETHER_TYPE_VLAN) {
 		const struct rte_vlan_hdr *vh = (const struct rte_vlan_hdr *)(eth + 1);

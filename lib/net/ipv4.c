@@ -20,12 +20,18 @@ cksum_ok(const void *buf, size_t len)
 	return rte_raw_cksum(buf, len) == 0xffff;
 }
 
+/*
+ * RFC 1122 3.2.1.3: a source no host may use (0/8 "this network", 127/8 loopback,
+ * 224/4 multicast, 240/4 class E and broadcast) is discarded, so that no reply is
+ * ever aimed at one; so is our own address coming back at us.
+ */
 static inline bool
-src_valid(rte_be32_t src)
+src_valid(const struct synq_iface *ifc, rte_be32_t src)
 {
 	uint32_t a = rte_be_to_cpu_32(src);
 
-	return a != 0 && a != UINT32_MAX && (a >> 28) != 0xe && (a >> 24) != 127;
+	return (a >> 24) != 0 && (a >> 24) != 127 && (a >> 28) < 0xe &&
+		!synq_iface_has_ipv4(ifc, src);
 }
 
 static enum net_verdict
@@ -105,13 +111,24 @@ net_ipv4_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct n
 		synq_counter_inc(ctr, SYNQ_CTR_IP_IN_HDR_ERRORS);
 		return NET_DROP;
 	}
-	/*
-	 * RFC 1122 3.2.1.3: a source that no host may use (0, broadcast, multicast,
-	 * loopback) is discarded, so no reply is ever aimed at one.
-	 */
-	if ((!synq_iface_has_ipv4(ifc, ip->dst_addr) && ip->dst_addr != RTE_BE32(UINT32_MAX)) ||
-		!src_valid(ip->src_addr)) {
+	/* RFC 1122 3.3.6: unicast inside a link-layer broadcast is discarded. */
+	if (!synq_iface_has_ipv4(ifc, ip->dst_addr)
+			? ip->dst_addr != RTE_BE32(UINT32_MAX)
+			: f->l2_group) {
 		synq_counter_inc(ctr, SYNQ_CTR_IP_IN_ADDR_ERRORS);
+		return NET_DROP;
+	}
+	if (!src_valid(ifc, ip->src_addr)) {
+		synq_counter_inc(ctr, SYNQ_CTR_IP_IN_ADDR_ERRORS);
+		return NET_DROP;
+	}
+	/*
+	 * Options are rare on real traffic and a classic attack surface: a source
+	 * route would have to be reversed in every reply (RFC 1122 3.2.2.6), and Linux
+	 * drops source-routed packets by default. synq drops every packet with options.
+	 */
+	if (hlen != sizeof(*ip)) {
+		synq_counter_inc(ctr, SYNQ_CTR_IP_DROP_OPTIONS);
 		return NET_DROP;
 	}
 	if ((ip->fragment_offset &

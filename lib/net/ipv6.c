@@ -59,6 +59,22 @@ is_our_solicited_node(const struct synq_iface *ifc, const uint8_t a[16])
 	return false;
 }
 
+/*
+ * No reply may be aimed at multicast (RFC 4291 2.7), loopback (2.5.3), an
+ * IPv4-mapped address (2.5.5.2, never on the wire) or ourselves. The unspecified
+ * address passes here: it is legal for duplicate address detection only, which the
+ * message handlers check.
+ */
+static bool
+src_valid(const struct synq_iface *ifc, const uint8_t a[16])
+{
+	static const uint8_t loopback[16] = {[15] = 1};
+	static const uint8_t v4mapped[12] = {[10] = 0xff, [11] = 0xff};
+
+	return a[0] != 0xff && memcmp(a, loopback, 16) != 0 &&
+		memcmp(a, v4mapped, sizeof(v4mapped)) != 0 && !synq_iface_has_ipv6(ifc, a);
+}
+
 static void
 set_icmp6_cksum(struct rte_ipv6_hdr *ip6, struct icmp6_hdr *icmp)
 {
@@ -75,6 +91,11 @@ echo_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct net_f
 	/* Echo to a multicast group is not answered (one reply per member is noise). */
 	if (!synq_iface_has_ipv6(ifc, ip6->dst_addr)) {
 		synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_IGNORED);
+		return NET_DROP;
+	}
+	/* :: is a source only for duplicate address detection (RFC 4291 2.5.2). */
+	if (memcmp(ip6->src_addr, unspecified, 16) == 0) {
+		synq_counter_inc(ctr, SYNQ_CTR_IP6_IN_ADDR_ERRORS);
 		return NET_DROP;
 	}
 	synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_ECHOS);
@@ -95,7 +116,8 @@ echo_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct net_f
 
 /* RFC 4861 7.1.1: the checks a node must make before it trusts a solicitation. */
 static bool
-ns_valid(const struct rte_ipv6_hdr *ip6, const struct nd_msg *ns, uint16_t len)
+ns_valid(const struct synq_iface *ifc, const struct rte_ipv6_hdr *ip6, const struct nd_msg *ns,
+	uint16_t len)
 {
 	const uint8_t *opt = (const uint8_t *)(ns + 1);
 	const uint8_t *end = (const uint8_t *)ns + len;
@@ -104,7 +126,7 @@ ns_valid(const struct rte_ipv6_hdr *ip6, const struct nd_msg *ns, uint16_t len)
 	if (ip6->hop_limits != ND_HOP_LIMIT || ns->hdr.code != 0 || len < sizeof(*ns) ||
 		ns->target[0] == 0xff)
 		return false;
-	if (dad && ip6->dst_addr[0] != 0xff)
+	if (dad && !is_our_solicited_node(ifc, ip6->dst_addr))
 		return false;
 	while (opt < end) {
 		if (end - opt < 2 || opt[1] == 0 || opt[1] * 8 > end - opt)
@@ -125,7 +147,7 @@ ns_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct net_fra
 	struct nd_opt_lladdr *tlla;
 	bool dad;
 
-	if (!ns_valid(ip6, ns, len)) {
+	if (!ns_valid(ifc, ip6, ns, len)) {
 		synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_ERRORS);
 		return NET_DROP;
 	}
@@ -212,10 +234,14 @@ net_ipv6_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct n
 		synq_counter_inc(ctr, SYNQ_CTR_IP6_IN_HDR_ERRORS);
 		return NET_DROP;
 	}
-	/* RFC 4291 2.7: a multicast address is never a source. */
-	if ((!synq_iface_has_ipv6(ifc, ip6->dst_addr) && !is_our_solicited_node(ifc, ip6->dst_addr) &&
-		    memcmp(ip6->dst_addr, all_nodes, 16) != 0) ||
-		ip6->src_addr[0] == 0xff) {
+	if (synq_iface_has_ipv6(ifc, ip6->dst_addr)
+			? f->l2_group /* unicast in a link-layer multicast */
+			: !is_our_solicited_node(ifc, ip6->dst_addr) &&
+				memcmp(ip6->dst_addr, all_nodes, 16) != 0) {
+		synq_counter_inc(ctr, SYNQ_CTR_IP6_IN_ADDR_ERRORS);
+		return NET_DROP;
+	}
+	if (!src_valid(ifc, ip6->src_addr)) {
 		synq_counter_inc(ctr, SYNQ_CTR_IP6_IN_ADDR_ERRORS);
 		return NET_DROP;
 	}

@@ -25,6 +25,7 @@ struct net_frame {
 	uint8_t *l3;	   /* first byte after Ethernet (and VLAN) */
 	uint16_t l2_len;   /* 14 or 18 */
 	uint16_t l3_len;   /* bytes available from l3 to the end of the segment */
+	bool l2_group;	   /* sent to an Ethernet broadcast or multicast address */
 };
 
 /* Minimum Ethernet frame without FCS; shorter replies are zero padded. */

@@ -75,12 +75,11 @@ create_pools(struct synq_ports *ps, const struct synq_config *cfg, char *err, si
 	uint32_t need[RTE_MAX_NUMA_NODES] = {0};
 
 	for (unsigned int i = 0; i < ps->nb; i++) {
-		const struct synq_config_port *cp = &cfg->ports[i];
 		const struct synq_port *p = &ps->port[i];
 
-		need[p->socket] += (uint32_t)p->nb_rxq * cp->rx_desc +
-			(uint32_t)p->nb_txq * cp->tx_desc +
-			(uint32_t)p->nb_txq * (POOL_PER_LCORE + cfg->mbuf_cache);
+		/* a mempool cache may hold 1.5 times its size before it flushes */
+		need[p->socket] += (uint32_t)p->nb_rxq * p->nb_rxd + (uint32_t)p->nb_txq * p->nb_txd +
+			(uint32_t)p->nb_txq * (POOL_PER_LCORE + cfg->mbuf_cache * 3 / 2);
 	}
 	for (unsigned int s = 0; s < RTE_MAX_NUMA_NODES; s++) {
 		char name[RTE_MEMPOOL_NAMESIZE];
@@ -112,7 +111,7 @@ create_pools(struct synq_ports *ps, const struct synq_config *cfg, char *err, si
 
 /* What the device can do, checked before anything is allocated or configured. */
 static int
-check_device(const struct synq_port *p, const struct synq_config_port *cp, unsigned int pi,
+check_device(struct synq_port *p, const struct synq_config_port *cp, unsigned int pi,
 	char *err, size_t errlen)
 {
 	struct rte_eth_dev_info info;
@@ -135,6 +134,13 @@ check_device(const struct synq_port *p, const struct synq_config_port *cp, unsig
 			cp->name, info.max_tx_queues);
 		return -EINVAL;
 	}
+	/* The device may round the descriptor counts: size the pools for what it uses. */
+	p->nb_rxd = RTE_MIN(RTE_MAX(cp->rx_desc, info.rx_desc_lim.nb_min), info.rx_desc_lim.nb_max);
+	p->nb_txd = RTE_MIN(RTE_MAX(cp->tx_desc, info.tx_desc_lim.nb_min), info.tx_desc_lim.nb_max);
+	if (info.rx_desc_lim.nb_align > 1)
+		p->nb_rxd = RTE_ALIGN_CEIL(p->nb_rxd, info.rx_desc_lim.nb_align);
+	if (info.tx_desc_lim.nb_align > 1)
+		p->nb_txd = RTE_ALIGN_CEIL(p->nb_txd, info.tx_desc_lim.nb_align);
 	return 0;
 }
 
@@ -146,8 +152,8 @@ configure_port(struct synq_port *p, const struct synq_config_port *cp, unsigned 
 	struct rte_eth_dev_info info;
 	struct rte_eth_txconf txconf;
 	struct rte_ether_addr mac;
-	uint16_t nb_rxd = cp->rx_desc;
-	uint16_t nb_txd = cp->tx_desc;
+	uint16_t nb_rxd = p->nb_rxd;
+	uint16_t nb_txd = p->nb_txd;
 	int rc;
 
 	rc = rte_eth_dev_info_get(p->port_id, &info);
@@ -182,15 +188,18 @@ configure_port(struct synq_port *p, const struct synq_config_port *cp, unsigned 
 	if (rc == 0)
 		rc = rte_eth_dev_adjust_nb_rx_tx_desc(p->port_id, &nb_rxd, &nb_txd);
 	if (rc != 0) {
-		snprintf(err, errlen, "%s: cannot configure %u rx and %u tx queues: %s", cp->name,
-			p->nb_rxq, p->nb_txq, strerror(-rc));
+		snprintf(err, errlen, "config error: ports[%u].rx_queues: device %s refuses %u rx "
+			"and %u tx queues (%s), expected fewer queues or fewer polling lcores", pi,
+			cp->name, p->nb_rxq, p->nb_txq, strerror(-rc));
 		return rc;
 	}
 	for (uint16_t q = 0; q < p->nb_rxq; q++) {
 		rc = rte_eth_rx_queue_setup(p->port_id, q, nb_rxd, (unsigned int)p->socket, NULL,
 			p->pool);
 		if (rc != 0) {
-			snprintf(err, errlen, "%s: rx queue %u: %s", cp->name, q, strerror(-rc));
+			snprintf(err, errlen, "config error: ports[%u].rx_desc: device %s refuses "
+				"rx queue %u with %u descriptors (%s), expected another count or "
+				"more memory (-m)", pi, cp->name, q, nb_rxd, strerror(-rc));
 			return rc;
 		}
 	}
@@ -200,13 +209,16 @@ configure_port(struct synq_port *p, const struct synq_config_port *cp, unsigned 
 		rc = rte_eth_tx_queue_setup(p->port_id, q, nb_txd, (unsigned int)p->socket,
 			&txconf);
 		if (rc != 0) {
-			snprintf(err, errlen, "%s: tx queue %u: %s", cp->name, q, strerror(-rc));
+			snprintf(err, errlen, "config error: ports[%u].tx_desc: device %s refuses "
+				"tx queue %u with %u descriptors (%s), expected another count", pi,
+				cp->name, q, nb_txd, strerror(-rc));
 			return rc;
 		}
 	}
 	rc = rte_eth_dev_start(p->port_id);
 	if (rc != 0) {
-		snprintf(err, errlen, "%s: cannot start: %s", cp->name, strerror(-rc));
+		snprintf(err, errlen, "config error: ports[%u].name: device %s does not start "
+			"(%s), expected a usable device", pi, cp->name, strerror(-rc));
 		return rc;
 	}
 	p->started = true;

@@ -25,6 +25,8 @@ struct synq_port {
 	int socket;	    /* NUMA node the port's queues and pool live on */
 	uint16_t nb_rxq;
 	uint16_t nb_txq;
+	uint16_t nb_rxd; /* descriptors per queue, as the device rounds the config's */
+	uint16_t nb_txd;
 	uint32_t tx_offloads; /* SYNQ_PORT_TX_* */
 	bool rss;	    /* RSS over the TCP 4-tuple is on */
 	bool started;

@@ -23,7 +23,7 @@ static const char *const counter_descs[SYNQ_CTR_MAX] = {
 #undef SYNQ_COUNTER
 };
 
-struct stats_registry stats_registry;
+struct stats_registry stats_registry = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 const char *
 synq_counter_name(enum synq_counter id)
@@ -40,8 +40,21 @@ synq_counter_desc(enum synq_counter id)
 void
 synq_stats_reset(void)
 {
-	memset(&stats_registry, 0, sizeof(stats_registry));
+	pthread_mutex_lock(&stats_registry.lock);
+	memset(stats_registry.lcore, 0, sizeof(stats_registry.lcore));
+	memset(stats_registry.role, 0, sizeof(stats_registry.role));
+	stats_registry.nb_ports = 0;
+	stats_registry.live = true;
 	clock_gettime(CLOCK_MONOTONIC, &stats_registry.start);
+	pthread_mutex_unlock(&stats_registry.lock);
+}
+
+void
+synq_stats_close(void)
+{
+	pthread_mutex_lock(&stats_registry.lock);
+	stats_registry.live = false;
+	pthread_mutex_unlock(&stats_registry.lock);
 }
 
 int
@@ -49,10 +62,14 @@ synq_stats_lcore_register(unsigned int lcore_id, struct synq_counters *c, const 
 {
 	if (lcore_id >= RTE_MAX_LCORE || c == NULL || role == NULL)
 		return -EINVAL;
-	if (stats_registry.lcore[lcore_id] != NULL)
+	pthread_mutex_lock(&stats_registry.lock);
+	if (stats_registry.lcore[lcore_id] != NULL) {
+		pthread_mutex_unlock(&stats_registry.lock);
 		return -EEXIST;
+	}
 	stats_registry.lcore[lcore_id] = c;
 	stats_registry.role[lcore_id] = role;
+	pthread_mutex_unlock(&stats_registry.lock);
 	return 0;
 }
 
@@ -80,13 +97,18 @@ int
 synq_stats_port_register(uint16_t port_id, const char *name)
 {
 	struct stats_port *p;
+	int rc = 0;
 
-	if (stats_registry.nb_ports >= RTE_DIM(stats_registry.ports))
-		return -ENOSPC;
-	p = &stats_registry.ports[stats_registry.nb_ports++];
-	p->port_id = port_id;
-	p->name = name;
-	return 0;
+	pthread_mutex_lock(&stats_registry.lock);
+	if (stats_registry.nb_ports < RTE_DIM(stats_registry.ports)) {
+		p = &stats_registry.ports[stats_registry.nb_ports++];
+		p->port_id = port_id;
+		p->name = name;
+	} else {
+		rc = -ENOSPC;
+	}
+	pthread_mutex_unlock(&stats_registry.lock);
+	return rc;
 }
 
 double

@@ -5,6 +5,8 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,16 +100,25 @@ synq_stats_json(void)
 int
 synq_stats_write_file(const char *path)
 {
-	char tmp[4096];
+	char tmp[PATH_MAX + 32];
 	json_t *doc;
 	FILE *f;
+	int fd;
 	int rc = 0;
 
 	if (snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid()) >= (int)sizeof(tmp))
 		return -ENAMETOOLONG;
-	f = fopen(tmp, "w");
-	if (f == NULL)
+	/* synq runs as root, often in /tmp: never follow or reuse what another put there */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
 		return -errno;
+	f = fdopen(fd, "w");
+	if (f == NULL) {
+		rc = -errno;
+		close(fd);
+		unlink(tmp);
+		return rc;
+	}
 	doc = synq_stats_json();
 	if (json_dumpf(doc, f, JSON_INDENT(1) | JSON_SORT_KEYS) != 0 || fputc('\n', f) == EOF)
 		rc = -EIO;
@@ -131,12 +142,32 @@ tel_counters(struct rte_tel_data *d, const struct synq_counters *c)
 		rte_tel_data_add_dict_u64(d, synq_counter_name(i), synq_counter_read(c, i));
 }
 
+/* Telemetry runs on its own thread: hold the registry still, and only while live. */
+static bool
+tel_enter(void)
+{
+	pthread_mutex_lock(&stats_registry.lock);
+	if (stats_registry.live)
+		return true;
+	pthread_mutex_unlock(&stats_registry.lock);
+	return false;
+}
+
+static void
+tel_leave(void)
+{
+	pthread_mutex_unlock(&stats_registry.lock);
+}
+
 static int
 tel_stats(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
 {
 	struct synq_counters sum;
 
+	if (!tel_enter())
+		return -EAGAIN;
 	synq_stats_sum(&sum);
+	tel_leave();
 	tel_counters(d, &sum);
 	return 0;
 }
@@ -144,10 +175,13 @@ tel_stats(const char *cmd __rte_unused, const char *params __rte_unused, struct 
 static int
 tel_lcores(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
 {
+	if (!tel_enter())
+		return -EAGAIN;
 	rte_tel_data_start_array(d, RTE_TEL_INT_VAL);
 	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++)
 		if (stats_registry.lcore[l] != NULL)
 			rte_tel_data_add_array_int(d, (int)l);
+	tel_leave();
 	return 0;
 }
 
@@ -160,23 +194,34 @@ tel_lcore_stats(const char *cmd __rte_unused, const char *params, struct rte_tel
 	if (params == NULL || *params == '\0')
 		return -EINVAL;
 	l = strtoul(params, &end, 10);
-	if (*end != '\0' || l >= RTE_MAX_LCORE || stats_registry.lcore[l] == NULL)
+	if (*end != '\0' || l >= RTE_MAX_LCORE)
 		return -EINVAL;
+	if (!tel_enter())
+		return -EAGAIN;
+	if (stats_registry.lcore[l] == NULL) {
+		tel_leave();
+		return -EINVAL;
+	}
 	tel_counters(d, stats_registry.lcore[l]);
+	tel_leave();
 	return 0;
 }
 
 static int
 tel_ports(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
 {
+	if (!tel_enter())
+		return -EAGAIN;
 	rte_tel_data_start_dict(d);
 	for (unsigned int i = 0; i < stats_registry.nb_ports; i++) {
 		const struct stats_port *p = &stats_registry.ports[i];
 		struct rte_tel_data *pd = rte_tel_data_alloc();
 		struct rte_eth_stats st;
 
-		if (pd == NULL)
+		if (pd == NULL) {
+			tel_leave();
 			return -ENOMEM;
+		}
 		rte_tel_data_start_dict(pd);
 		rte_tel_data_add_dict_int(pd, "port", p->port_id);
 		if (rte_eth_stats_get(p->port_id, &st) == 0) {
@@ -186,6 +231,7 @@ tel_ports(const char *cmd __rte_unused, const char *params __rte_unused, struct 
 		}
 		rte_tel_data_add_dict_container(d, p->name, pd, 0);
 	}
+	tel_leave();
 	return 0;
 }
 

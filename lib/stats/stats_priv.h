@@ -2,6 +2,8 @@
 #ifndef SYNQ_STATS_PRIV_H
 #define SYNQ_STATS_PRIV_H
 
+#include <pthread.h>
+#include <stdbool.h>
 #include <time.h>
 
 #include <rte_common.h>
@@ -16,8 +18,15 @@ struct stats_port {
 	const char *name; /* owned by the caller (the config) */
 };
 
-/* Control plane writes before lcores launch; everyone reads afterwards. */
+/*
+ * Control plane writes before lcores launch; everyone reads afterwards. The DPDK
+ * telemetry thread may read at any time, so it takes @lock, as does every change to
+ * the registry; @live is false before start and once teardown begins, and telemetry
+ * answers nothing then (counters and ports may be freed or closed).
+ */
 struct stats_registry {
+	pthread_mutex_t lock;
+	bool live;
 	struct timespec start; /* CLOCK_MONOTONIC at synq_stats_reset() */
 	struct synq_counters *lcore[RTE_MAX_LCORE];
 	const char *role[RTE_MAX_LCORE];

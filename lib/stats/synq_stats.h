@@ -65,6 +65,12 @@ const char *synq_counter_desc(enum synq_counter id);
 void synq_stats_reset(void);
 
 /**
+ * Stop answering telemetry: call before freeing counters or closing ports. Control
+ * plane only; synq_stats_reset() opens it again.
+ */
+void synq_stats_close(void);
+
+/**
  * Register @p c as the counters of @p lcore_id with @p role ("worker", "app", "both",
  * "main"). @p c must stay valid until synq_stats_reset(). Control plane only.
  *
@@ -92,7 +98,8 @@ json_t *synq_stats_json(void);
 
 /**
  * Write synq_stats_json() to @p path atomically: a temporary file beside it, then
- * rename(2), so a reader sees either the previous document or the new one whole.
+ * rename(2), so a reader sees either the previous document or the new one whole. The
+ * temporary file is created exclusively and never through a symbolic link.
  *
  * @return 0 or a negative errno.
  */

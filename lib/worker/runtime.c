@@ -77,14 +77,14 @@ lcore_main(void *arg)
 	struct synq_worker *w = arg;
 	bool polls = w->role != SYNQ_ROLE_APP;
 
-	if (polls)
-		synq_worker_announce(w);
 	while (!synq_runtime_stopping()) {
 		/* Application work arrives with the accept rings (handshake engine). */
-		if (polls)
+		if (polls) {
 			synq_worker_poll(w);
-		else
+			synq_worker_tick(w, rte_rdtsc());
+		} else {
 			rte_pause();
+		}
 		if (w->control != NULL)
 			control_tick(w->control);
 	}
@@ -99,12 +99,6 @@ build_lcore(struct synq_runtime *rt, unsigned int idx, char *err, size_t errlen)
 	int socket = (int)rte_lcore_to_socket_id(id);
 	struct synq_worker *w;
 
-	if (!rte_lcore_is_enabled(id)) {
-		snprintf(err, errlen, "config error: lcores[%u].lcore: %u is not an EAL lcore, "
-			"expected one of those given to -l/--lcores (%u enabled)", idx, id,
-			rte_lcore_count());
-		return -EINVAL;
-	}
 	w = rte_zmalloc_socket("synq_worker", sizeof(*w), RTE_CACHE_LINE_SIZE, socket);
 	if (w == NULL)
 		goto nomem;
@@ -127,6 +121,7 @@ build_lcore(struct synq_runtime *rt, unsigned int idx, char *err, size_t errlen)
 			w->pool = p->pool;
 	}
 	w->nb_rxq = cl->nb_rx;
+	w->announces_left = 2;
 	if (id == rte_get_main_lcore())
 		w->control = rt;
 	rt->lcore[id] = w;
@@ -137,12 +132,31 @@ nomem:
 }
 
 int
+synq_runtime_check(const struct synq_config *cfg, char *err, size_t errlen)
+{
+	for (unsigned int i = 0; i < cfg->nb_lcores; i++) {
+		unsigned int id = cfg->lcores[i].lcore_id;
+
+		if (!rte_lcore_is_enabled(id)) {
+			snprintf(err, errlen, "config error: lcores[%u].lcore: %u is not an EAL "
+				"lcore, expected one of those given to -l/--lcores (%u enabled)",
+				i, id, rte_lcore_count());
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int
 synq_runtime_init(struct synq_runtime *rt, const struct synq_config *cfg, struct synq_ports *ports,
 	char *err, size_t errlen)
 {
 	int rc;
 
 	memset(rt, 0, sizeof(*rt));
+	rc = synq_runtime_check(cfg, err, errlen);
+	if (rc != 0)
+		return rc;
 	rt->cfg = cfg;
 	rt->ports = ports;
 	for (unsigned int i = 0; i < cfg->nb_lcores; i++) {
@@ -173,7 +187,7 @@ synq_runtime_run(struct synq_runtime *rt, const struct synq_run_opts *opts)
 	unsigned int main_id = rte_get_main_lcore();
 	uint64_t now = rte_rdtsc();
 	unsigned int id;
-	int rc;
+	int rc = 0;
 
 	rt->opts = *opts;
 	rt->end_tsc = opts->duration_s > 0 ? now + (uint64_t)(opts->duration_s * rte_get_tsc_hz())
@@ -205,5 +219,5 @@ synq_runtime_run(struct synq_runtime *rt, const struct synq_run_opts *opts)
 	rte_eal_mp_wait_lcore();
 	if (opts->stats_file != NULL)
 		dump_stats(rt);
-	return 0;
+	return rc;
 }

@@ -41,6 +41,8 @@ struct synq_worker {
 	unsigned int nb_rxq;
 	struct synq_counters *ctr;
 	struct rte_mempool *pool; /* for frames the worker makes itself (announcements) */
+	uint64_t announce_tsc;	  /* when to try the next gratuitous ARP */
+	unsigned int announces_left;
 	struct synq_runtime *control; /* non-NULL on the main lcore: run control duties */
 } __rte_cache_aligned;
 
@@ -58,6 +60,12 @@ unsigned int synq_worker_poll(struct synq_worker *w);
  */
 void synq_worker_announce(struct synq_worker *w);
 
+/**
+ * Timed work between bursts: the gratuitous ARPs of RFC 5227 2.3 (two, 2 s apart,
+ * once the port's link is up). @p now_tsc is rte_rdtsc(). Owning lcore only.
+ */
+void synq_worker_tick(struct synq_worker *w, uint64_t now_tsc);
+
 /** Options given on the command line, beside the config file. */
 struct synq_run_opts {
 	double duration_s;	     /* 0 = until a signal */
@@ -73,6 +81,14 @@ struct synq_runtime {
 	uint64_t next_stats_tsc; /* main lcore only */
 	uint64_t end_tsc;	 /* 0 = no end */
 };
+
+/**
+ * Check that every lcore the config names is enabled in EAL. After rte_eal_init(),
+ * before synq_ports_start(), so that a wrong lcore starts no port.
+ *
+ * @return 0, or -EINVAL with @p err naming the config key at fault.
+ */
+int synq_runtime_check(const struct synq_config *cfg, char *err, size_t errlen);
 
 /**
  * Check the config's lcores against EAL's, build each lcore's context on its socket

@@ -5,6 +5,7 @@
  * logging: what goes wrong is counted.
  */
 
+#include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 
@@ -75,4 +76,38 @@ synq_worker_announce(struct synq_worker *w)
 		synq_counter_add(w->ctr, SYNQ_CTR_ARP_OUT_GRATUITOUS, n);
 		send_burst(w, rq, pkts, n);
 	}
+}
+
+/* RFC 5227 2.3: ANNOUNCE_NUM announcements, ANNOUNCE_INTERVAL seconds apart. */
+#define ANNOUNCE_INTERVAL_S 2
+/* How often to look at a link that is still down. */
+#define LINK_POLL_DIV 10
+
+static bool
+links_up(const struct synq_worker *w)
+{
+	for (unsigned int i = 0; i < w->nb_rxq; i++) {
+		struct rte_eth_link link;
+
+		if (w->rxq[i].queue != 0)
+			continue;
+		if (rte_eth_link_get_nowait(w->rxq[i].port_id, &link) != 0 ||
+			link.link_status != RTE_ETH_LINK_UP)
+			return false;
+	}
+	return true;
+}
+
+void
+synq_worker_tick(struct synq_worker *w, uint64_t now_tsc)
+{
+	if (w->announces_left == 0 || now_tsc < w->announce_tsc)
+		return;
+	if (!links_up(w)) {
+		w->announce_tsc = now_tsc + rte_get_tsc_hz() / LINK_POLL_DIV;
+		return;
+	}
+	synq_worker_announce(w);
+	w->announces_left--;
+	w->announce_tsc = now_tsc + rte_get_tsc_hz() * ANNOUNCE_INTERVAL_S;
 }

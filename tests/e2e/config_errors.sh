@@ -2,7 +2,8 @@
 # A bad config stops the real binary before anything starts: non-zero exit, one line
 # on stderr naming the key, the value and what was expected, and no EAL, no port.
 . "$(dirname "$0")/lib.sh"
-trap 'rm -rf "$E2E_DIR"' EXIT
+E2E_DIR=$(mktemp -d /tmp/synq-e2e.XXXXXX)
+trap 'rm -rf "$E2E_DIR" "/var/run/dpdk/synq-e2e-cfg-$$"' EXIT
 
 expect_refused() { # NAME WANT CONFIG-TEXT (or "" for a missing file)
 	local name=$1 want=$2 text=$3 cfg="$E2E_DIR/$1.json" rc
@@ -41,6 +42,27 @@ grep -q 'ports\[0\].name: "net_null9" names no DPDK device' "$E2E_DIR/out" ||
 grep -q 'started' "$E2E_DIR/out" && e2e_fail "unknown device: a port started"
 e2e_log "unknown device refused before any port started"
 
+# An lcore EAL does not have: refused before any port is configured.
+printf '{"ports":[{"name":"net_null0"}],%s}\n' "${L/\"lcore\":0/\"lcore\":3}" >"$E2E_DIR/lcore.json"
+"$SYNQ_BIN" --no-pci --no-huge -m 64 --file-prefix "synq-e2e-cfg-$$" -l 0 --vdev net_null0 -- \
+	--config "$E2E_DIR/lcore.json" >"$E2E_DIR/out" 2>&1 && e2e_fail "lcore 3: exit status 0"
+grep -q 'lcores\[0\].lcore: 3 is not an EAL lcore' "$E2E_DIR/out" || e2e_fail "lcore 3: $(cat "$E2E_DIR/out")"
+grep -q 'started' "$E2E_DIR/out" && e2e_fail "lcore 3: a port started first"
+e2e_log "an lcore EAL lacks: refused before any port started"
+
+# Command-line values: a stats file nobody can write, a duration that is not a number.
+printf '{"ports":[{"name":"net_null0"}],%s}\n' "$L" >"$E2E_DIR/good.json"
+"$SYNQ_BIN" --no-pci --no-huge -m 64 --file-prefix "synq-e2e-cfg-$$" -l 0 --vdev net_null0 -- \
+	--config "$E2E_DIR/good.json" --stats-file /nonexistent/dir/s.json >"$E2E_DIR/out" 2>&1 &&
+	e2e_fail "unwritable stats file: exit status 0"
+grep -q 'stats.file (or --stats-file): "/nonexistent/dir/s.json" cannot be written' "$E2E_DIR/out" ||
+	e2e_fail "unwritable stats file: $(cat "$E2E_DIR/out")"
+grep -q 'EAL:' "$E2E_DIR/out" && e2e_fail "unwritable stats file: EAL started"
+"$SYNQ_BIN" --no-pci --no-huge -m 64 --file-prefix "synq-e2e-cfg-$$" -l 0 --vdev net_null0 -- \
+	--config "$E2E_DIR/good.json" --duration nan >"$E2E_DIR/out" 2>&1 && e2e_fail "--duration nan accepted"
+grep -q -- '--duration: "nan" is not a number' "$E2E_DIR/out" || e2e_fail "--duration nan: $(cat "$E2E_DIR/out")"
+e2e_log "unwritable stats file and --duration nan refused before EAL"
+
 # Our options without "--" and without EAL args: refused, EAL never probes PCI.
 "$SYNQ_BIN" --config "$E2E_DIR/nodev.json" >"$E2E_DIR/out" 2>&1 && e2e_fail "no EAL args: exit status 0"
 grep -q 'no EAL arguments' "$E2E_DIR/out" || e2e_fail "no EAL args: $(cat "$E2E_DIR/out")"
@@ -50,7 +72,6 @@ grep -q 'EAL:' "$E2E_DIR/out" && e2e_fail "no EAL args: EAL started"
 e2e_log "no EAL args: refused; --dump-config works without them"
 
 # And the same binary with a good config runs and ends by itself.
-printf '{"ports":[{"name":"net_null0"}],%s}\n' "$L" >"$E2E_DIR/good.json"
 timeout 30 "$SYNQ_BIN" --no-pci --no-huge -m 64 --file-prefix "synq-e2e-cfg-$$" -l 0 \
 	--vdev net_null0 -- --config "$E2E_DIR/good.json" --duration 0.5 >"$E2E_DIR/out" 2>&1 ||
 	e2e_fail "good config did not run: $(cat "$E2E_DIR/out")"

@@ -9,6 +9,16 @@ e2e_synq_start --config "$E2E_DIR/synq.json"
 
 nsx() { ip netns exec "$E2E_NS" "$@"; }
 
+# RFC 5227 2.3: two announcements, 2 s apart. Then forget them, so that what the
+# peer learns below it learns by asking.
+for _ in $(seq 50); do
+	[ "$(e2e_counter "$E2E_STATS" SynqArpOutGratuitous)" -ge 2 ] && break
+	sleep 0.1
+done
+[ "$(e2e_counter "$E2E_STATS" SynqArpOutGratuitous)" = 2 ] || e2e_fail "expected 2 gratuitous ARPs"
+nsx ip neigh flush dev "$E2E_PEER"
+e2e_log "2 gratuitous ARPs sent; the peer's neighbour table flushed"
+
 nsx ping -c 3 -i 0.2 -W 2 "$SYNQ_IPV4" >"$E2E_DIR/ping4" || { cat "$E2E_DIR/ping4"; e2e_fail "ping $SYNQ_IPV4"; }
 nsx ping -6 -c 3 -i 0.2 -W 2 "$SYNQ_IPV6" >"$E2E_DIR/ping6" || { cat "$E2E_DIR/ping6"; e2e_fail "ping -6 $SYNQ_IPV6"; }
 e2e_log "ping and ping -6 answered"
@@ -26,7 +36,7 @@ for c in IcmpInEchos IcmpOutEchoReps Icmp6InEchos Icmp6OutEchoReplies; do
 	v=$(e2e_counter "$E2E_STATS" "$c") || e2e_fail "stats file does not parse"
 	[ "$v" -ge 3 ] || e2e_fail "$c is $v, expected >= 3"
 done
-[ "$(e2e_counter "$E2E_STATS" SynqArpInRequests)" -ge 1 ] || e2e_fail "no ARP request counted"
+[ "$(e2e_counter "$E2E_STATS" SynqArpInRequests)" -ge 1 ] || e2e_fail "no ARP request counted: $(cat "$E2E_STATS")"
 [ "$(e2e_counter "$E2E_STATS" Icmp6InNeighborSolicits)" -ge 1 ] || e2e_fail "no NS counted"
 e2e_log "counters agree with the pings"
 
@@ -43,7 +53,7 @@ PY
 	echo / | dpdk-telemetry.py -f "$E2E_PREFIX" 2>&1 | grep -q '"/synq/stats"' || e2e_fail "telemetry does not list /synq/stats"
 	e2e_log "dpdk-telemetry.py lists and returns /synq/stats"
 else
-	e2e_fail "dpdk-telemetry.py not installed (package dpdk)"
+	e2e_fail "dpdk-telemetry.py not installed (package dpdk-dev)"
 fi
 
 e2e_synq_stop

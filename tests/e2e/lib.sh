@@ -1,15 +1,19 @@
-# Shared by the end-to-end tests: a network namespace with a veth into the root
-# namespace, synq on the root end over net_af_packet, and cleanup of all of it.
-# Addresses come from the benchmarking ranges (198.18.0.0/15, 2001:2::/48).
-# Source it, then call e2e_setup; the EXIT trap removes what was made.
+# Shared by the end-to-end tests and scripts/demo.sh: two network namespaces joined
+# by a veth, synq in one (on its end of the veth, through net_af_packet), a Linux host
+# in the other, and cleanup of all of it. Neither end is in the root namespace, so no
+# test packet can be routed off the machine. Addresses come from the benchmarking
+# ranges (198.18.0.0/15, 2001:2::/48). Source it, then call e2e_setup; the EXIT trap
+# removes what was made (namespaces, veth, files, synq's DPDK runtime directory).
 
 set -u
 
 E2E_ID="$$"
-E2E_NS="synq-e2e-$E2E_ID"
-E2E_HOST="sqh$E2E_ID"        # root end, driven by synq
-E2E_PEER="sqp$E2E_ID"        # namespace end, a Linux host
-E2E_DIR=$(mktemp -d /tmp/synq-e2e.XXXXXX)
+E2E_NS="synq-e2e-$E2E_ID"       # the Linux host
+E2E_SNS="synq-e2e-srv-$E2E_ID"  # synq's side
+E2E_HOST="sqh$E2E_ID"           # synq's end of the veth
+E2E_PEER="sqp$E2E_ID"           # the Linux host's end
+E2E_PREFIX="synq-e2e-$E2E_ID"   # synq's --file-prefix
+E2E_DIR=""
 E2E_SYNQ_PID=""
 SYNQ_IPV4=198.18.0.1
 SYNQ_IPV6=2001:2::1
@@ -27,9 +31,10 @@ e2e_cleanup() {
 		for _ in $(seq 50); do kill -0 "$E2E_SYNQ_PID" 2>/dev/null || break; sleep 0.1; done
 		kill -KILL "$E2E_SYNQ_PID" 2>/dev/null
 	fi
-	ip link del "$E2E_HOST" 2>/dev/null
 	ip netns del "$E2E_NS" 2>/dev/null
-	rm -rf "$E2E_DIR"
+	ip netns del "$E2E_SNS" 2>/dev/null
+	[ -n "$E2E_DIR" ] && rm -rf "$E2E_DIR"
+	rm -rf "/var/run/dpdk/$E2E_PREFIX"
 }
 
 e2e_skip_unless_root() {
@@ -43,12 +48,14 @@ e2e_setup() {
 	e2e_skip_unless_root
 	trap e2e_cleanup EXIT
 	trap 'exit 130' INT TERM
+	E2E_DIR=$(mktemp -d /tmp/synq-e2e.XXXXXX)
 	ip netns add "$E2E_NS" || e2e_fail "ip netns add"
-	ip link add "$E2E_HOST" type veth peer name "$E2E_PEER" || e2e_fail "ip link add veth"
-	ip link set "$E2E_PEER" netns "$E2E_NS"
-	# The root end belongs to synq: no kernel addresses, no IPv6 of its own.
-	sysctl -qw "net.ipv6.conf.$E2E_HOST.disable_ipv6=1"
-	ip link set "$E2E_HOST" up
+	ip netns add "$E2E_SNS" || e2e_fail "ip netns add"
+	ip link add "$E2E_HOST" netns "$E2E_SNS" type veth peer name "$E2E_PEER" netns "$E2E_NS" ||
+		e2e_fail "ip link add veth"
+	# synq's end: no kernel addresses, no IPv6 of its own, no forwarding.
+	ip netns exec "$E2E_SNS" sysctl -qw net.ipv4.ip_forward=0 "net.ipv6.conf.$E2E_HOST.disable_ipv6=1"
+	ip netns exec "$E2E_SNS" ip link set "$E2E_HOST" up
 	ip netns exec "$E2E_NS" ip link set lo up
 	ip netns exec "$E2E_NS" ip addr add "$PEER_IPV4/24" dev "$E2E_PEER"
 	ip netns exec "$E2E_NS" ip addr add "$PEER_IPV6/64" dev "$E2E_PEER" nodad
@@ -61,8 +68,7 @@ e2e_setup() {
 # its first stats file is written. Without --config synq runs its built-in default.
 e2e_synq_start() {
 	E2E_STATS="$E2E_DIR/stats.json"
-	E2E_PREFIX="synq-e2e-$E2E_ID"
-	"$SYNQ_BIN" --no-pci --no-huge -m 256 --file-prefix "$E2E_PREFIX" -l 0,1 \
+	ip netns exec "$E2E_SNS" "$SYNQ_BIN" --no-pci --no-huge -m 256 --file-prefix "$E2E_PREFIX" -l 0,1 \
 		--vdev "net_af_packet0,iface=$E2E_HOST" -- \
 		--stats-file "$E2E_STATS" --stats-interval-ms 200 "$@" \
 		>"$E2E_DIR/synq.out" 2>"$E2E_DIR/synq.err" &

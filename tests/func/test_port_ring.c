@@ -5,6 +5,7 @@
  * Frames are enqueued on the port's rx rings, replies read from its tx ring.
  */
 
+#include <ftw.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -29,6 +30,7 @@
 
 #define NB_Q 2
 
+static char prefix[64];
 static struct rte_ring *rx_ring[NB_Q];
 static struct rte_ring *tx_ring[1];
 static struct rte_mempool *frames;
@@ -51,7 +53,6 @@ static const char config_text[] =
 static int
 setup(void **state __rte_unused)
 {
-	char prefix[64];
 	char err[SYNQ_CONFIG_ERR_LEN];
 	char *argv[] = {"test_port_ring", "--no-pci", "--no-huge", "-m", "256", "--file-prefix",
 		prefix, "-l", "0", "--log-level", "lib.eal:warning", NULL};
@@ -87,11 +88,24 @@ setup(void **state __rte_unused)
 }
 
 static int
+remove_entry(const char *path, const struct stat *st __rte_unused, int flag __rte_unused,
+	struct FTW *ftw __rte_unused)
+{
+	return remove(path);
+}
+
+static int
 teardown(void **state __rte_unused)
 {
+	char dir[128];
+
+	synq_stats_close();
 	synq_runtime_free(&rt);
 	synq_ports_stop(&ports);
 	rte_eal_cleanup();
+	/* EAL leaves its runtime directory behind; the test leaves nothing. */
+	snprintf(dir, sizeof(dir), "/var/run/dpdk/%s", prefix);
+	nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
 	return 0;
 }
 
@@ -238,6 +252,29 @@ test_gratuitous_arp(void **state __rte_unused)
 	rte_pktmbuf_free(out[0]);
 }
 
+/* RFC 5227 2.3 on the worker's clock: two announcements, 2 s apart, then none. */
+static void
+test_announce_schedule(void **state __rte_unused)
+{
+	struct rte_mbuf *out[4];
+	uint64_t hz = rte_get_tsc_hz();
+	uint64_t t0 = rte_rdtsc();
+	unsigned int n;
+
+	worker()->announces_left = 2;
+	worker()->announce_tsc = 0;
+	synq_worker_tick(worker(), t0);
+	synq_worker_tick(worker(), t0 + hz);
+	n = rte_ring_dequeue_burst(tx_ring[0], (void **)out, 4, NULL);
+	assert_int_equal(n, 1);
+	rte_pktmbuf_free(out[0]);
+	synq_worker_tick(worker(), t0 + 2 * hz);
+	synq_worker_tick(worker(), t0 + 10 * hz);
+	n = rte_ring_dequeue_burst(tx_ring[0], (void **)out, 4, NULL);
+	assert_int_equal(n, 1);
+	rte_pktmbuf_free(out[0]);
+}
+
 static void
 test_stats_document(void **state __rte_unused)
 {
@@ -313,6 +350,7 @@ main(void)
 		cmocka_unit_test(test_arp_for_other_address_dropped),
 		cmocka_unit_test(test_ping_reply),
 		cmocka_unit_test(test_gratuitous_arp),
+		cmocka_unit_test(test_announce_schedule),
 		cmocka_unit_test(test_stats_document),
 		cmocka_unit_test(test_unknown_device),
 		cmocka_unit_test(test_too_many_queues),

@@ -29,6 +29,7 @@ fake_mbuf_set(struct fake_mbuf *f, const void *frame, uint16_t len)
 	f->m.buf_len = sizeof(f->buf);
 	f->m.data_off = FAKE_MBUF_HEADROOM;
 	f->m.nb_segs = 1;
+	rte_mbuf_refcnt_set(&f->m, 1);
 	f->m.data_len = len;
 	f->m.pkt_len = len;
 	memcpy(f->buf + FAKE_MBUF_HEADROOM, frame, len);

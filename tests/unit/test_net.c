@@ -303,6 +303,7 @@ build_ns(uint8_t *p, int vlan, const uint8_t eth_dst[6], const uint8_t src[16],
 
 /* Counters that say why a frame was dropped: each drop bumps exactly one. */
 static const enum synq_counter drop_reasons[] = {
+	SYNQ_CTR_DROP_UNWRITABLE,
 	SYNQ_CTR_DROP_RUNT,
 	SYNQ_CTR_DROP_OTHER_HOST,
 	SYNQ_CTR_DROP_VLAN,
@@ -312,6 +313,7 @@ static const enum synq_counter drop_reasons[] = {
 	SYNQ_CTR_IP_IN_HDR_ERRORS,
 	SYNQ_CTR_IP_IN_CSUM_ERRORS,
 	SYNQ_CTR_IP_IN_ADDR_ERRORS,
+	SYNQ_CTR_IP_DROP_OPTIONS,
 	SYNQ_CTR_IP_REASM_REQDS,
 	SYNQ_CTR_IP_IN_UNKNOWN_PROTOS,
 	SYNQ_CTR_ICMP_IN_ERRORS,
@@ -709,7 +711,10 @@ test_icmp_echo_shapes(void **state)
 		check_echo4_reply(fake_mbuf_data(&fm), reply_len(&fm), f, IP4_HLEN);
 	}
 
-	/* IHL 6 with a 4-byte option (NOP, NOP, NOP, EOL) kept in the reply */
+	check_accounting(&ctr, RTE_DIM(dlens), 0);
+	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_ICMP_OUT_ECHO_REPS), RTE_DIM(dlens));
+
+	/* IHL 6 with a 4-byte option (NOP, NOP, NOP, EOL): dropped, as is a source route */
 	len = build_echo4(f, NO_VLAN, ip_ours, 16);
 	memmove(ip + 24, ip + 20, len - ETH_HLEN - IP4_HLEN);
 	ip[0] = 0x46;
@@ -720,11 +725,12 @@ test_icmp_echo_shapes(void **state)
 	len += 4;
 	put16(ip + 2, (uint16_t)(len - ETH_HLEN));
 	ip4_fix_cksum(ip);
-	assert_true(input_one(&ifc_plain, &ctr, &fm, f, len));
-	check_echo4_reply(fake_mbuf_data(&fm), reply_len(&fm), f, 24);
-
-	check_accounting(&ctr, RTE_DIM(dlens) + 1, 0);
-	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_ICMP_OUT_ECHO_REPS), RTE_DIM(dlens) + 1);
+	expect_drop(&ifc_plain, f, len, SYNQ_CTR_IP_DROP_OPTIONS);
+	ip[20] = 131; /* LSRR, length 3, pointer 4: an empty route */
+	ip[21] = 3;
+	ip[22] = 4;
+	ip4_fix_cksum(ip);
+	expect_drop(&ifc_plain, f, len, SYNQ_CTR_IP_DROP_OPTIONS);
 }
 
 /* Ethernet padding after total_length is not part of the packet. */
@@ -945,8 +951,10 @@ static void
 test_martian_sources(void **state)
 {
 	static const uint8_t bad4[][4] = {{0, 0, 0, 0}, {255, 255, 255, 255}, {224, 0, 0, 1},
-		{127, 0, 0, 1}};
-	static const uint8_t mcast6[16] = {0xff, 0x02, [15] = 1};
+		{127, 0, 0, 1}, {0, 1, 2, 3}, {240, 0, 0, 1}, {198, 18, 0, 1}};
+	static const uint8_t loop6[16] = {[15] = 1};
+	static const uint8_t mapped6[16] = {[10] = 0xff, [11] = 0xff, 198, 18, 0, 2};
+	const uint8_t *bad6[] = {ip6_all_nodes, loop6, mapped6, ip6_ours, ip6_unspec};
 	uint8_t f[FRAME_MAX];
 	size_t len;
 
@@ -957,10 +965,54 @@ test_martian_sources(void **state)
 		ip4_fix_cksum(f + ETH_HLEN);
 		expect_drop(&ifc_plain, f, len, SYNQ_CTR_IP_IN_ADDR_ERRORS);
 	}
+	for (size_t i = 0; i < RTE_DIM(bad6); i++) {
+		len = build_echo6(f, ip6_ours);
+		memcpy(f + ETH_HLEN + 8, bad6[i], 16);
+		icmp6_fix_cksum(f + ETH_HLEN);
+		expect_drop(&ifc_plain, f, len, SYNQ_CTR_IP6_IN_ADDR_ERRORS);
+	}
+}
+
+/* RFC 1122 3.3.6 (and Linux for IPv6): unicast inside a link-layer group frame. */
+static void
+test_unicast_in_l2_group(void **state)
+{
+	uint8_t f[FRAME_MAX];
+	size_t len;
+
+	(void)state;
+	len = build_echo4(f, NO_VLAN, ip_ours, 8);
+	memcpy(f, bcast_mac, 6);
+	expect_drop(&ifc_plain, f, len, SYNQ_CTR_IP_IN_ADDR_ERRORS);
 	len = build_echo6(f, ip6_ours);
-	memcpy(f + ETH_HLEN + 8, mcast6, 16);
-	icmp6_fix_cksum(f + ETH_HLEN);
+	memcpy(f, all_nodes_mac, 6);
 	expect_drop(&ifc_plain, f, len, SYNQ_CTR_IP6_IN_ADDR_ERRORS);
+}
+
+/* A reply is written in place: chained, indirect or shared mbufs are not touched. */
+static void
+test_unwritable_mbuf(void **state)
+{
+	uint8_t f[FRAME_MAX];
+	struct synq_counters ctr;
+	struct fake_mbuf fm;
+	struct rte_mbuf *m;
+	size_t len = build_arp_request(f, NO_VLAN, ip_ours);
+
+	(void)state;
+	memset(&ctr, 0, sizeof(ctr));
+	m = fake_mbuf_set(&fm, f, (uint16_t)len);
+	m->nb_segs = 2;
+	assert_false(input_mbuf(&ifc_plain, &ctr, m));
+	m = fake_mbuf_set(&fm, f, (uint16_t)len);
+	rte_mbuf_refcnt_set(m, 2);
+	assert_false(input_mbuf(&ifc_plain, &ctr, m));
+	m = fake_mbuf_set(&fm, f, (uint16_t)len);
+	m->ol_flags |= RTE_MBUF_F_INDIRECT;
+	assert_false(input_mbuf(&ifc_plain, &ctr, m));
+	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_DROP_UNWRITABLE), 3);
+	assert_memory_equal(fake_mbuf_data(&fm), f, len);
+	check_accounting(&ctr, 0, 3);
 }
 
 /* --- IPv6 / ICMPv6 -------------------------------------------------------------- */
@@ -1183,6 +1235,9 @@ test_ns_rejected(void **state)
 	expect_drop(&ifc_plain, f, len, SYNQ_CTR_ICMP6_IN_ERRORS);
 	/* DAD with a source link-layer option */
 	len = build_ns(f, NO_VLAN, sn_mac, ip6_unspec, ip6_sn_ours, 255, ip6_ours, true);
+	expect_drop(&ifc_plain, f, len, SYNQ_CTR_ICMP6_IN_ERRORS);
+	/* DAD to all-nodes rather than the target's solicited-node group */
+	len = build_ns(f, NO_VLAN, all_nodes_mac, ip6_unspec, ip6_all_nodes, 255, ip6_ours, false);
 	expect_drop(&ifc_plain, f, len, SYNQ_CTR_ICMP6_IN_ERRORS);
 	/* DAD to a unicast address */
 	len = build_ns(f, NO_VLAN, our_mac, ip6_unspec, ip6_ours, 255, ip6_ours, false);
@@ -1665,6 +1720,8 @@ main(void)
 		cmocka_unit_test(test_ip_addr_and_proto),
 		cmocka_unit_test(test_ip_cksum_offload),
 		cmocka_unit_test(test_martian_sources),
+		cmocka_unit_test(test_unicast_in_l2_group),
+		cmocka_unit_test(test_unwritable_mbuf),
 		cmocka_unit_test(test_icmp6_echo),
 		cmocka_unit_test(test_icmp6_errors),
 		cmocka_unit_test(test_ns),
