@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * SYN cookies; the specification is docs/syncookies.md, summed up here.
+ *
+ * Without timestamps the final ACK brings back exactly 32 bits that we chose (its
+ * acknowledgment number minus one) and 32 bits the client chose (its sequence number
+ * minus one, the client's ISN). Everything the connection needs must fit in the first
+ * 32, and the MAC must be long enough that a blind guess fails: 24 MAC bits make a
+ * random ACK pass with probability 2^-24. The 8 bits left carry:
+ *
+ *   - 1 bit of time: the parity of the 64 s window the cookie was made in. The
+ *     checker knows the current window w; parity equal means w, different means w-1,
+ *     so one MAC is computed per ACK and a cookie lives 64 to 128 s. A cookie from w-2
+ *     has w's parity and fails w's MAC: expiry needs no extra bits.
+ *   - 3 bits of MSS, 3 bits of window scale, 1 bit of SACK: what Linux loses when the
+ *     client sends no timestamps (it then keeps only the MSS).
+ *
+ * The MAC input holds the client's ISN (unlike Linux's additive cookie, where an ACK
+ * with a wrong sequence number can still validate and early bytes be lost), the
+ * window number, and the 8 visible bits, so none of them can be changed.
+ *
+ * Keys: each window w has its own key, derived from the master secret as
+ * K_w = SipHash(master, "synq cookie key", w, 0) || SipHash(master, ..., w, 1).
+ * The key in use thus changes every window, and the previous window's key stays
+ * valid while its cookies live: rotation with overlap, computed locally, identical on
+ * every node that shares the master secret, with nothing to coordinate.
+ */
+
+#include <string.h>
+
+#include <rte_byteorder.h>
+
+#include "synq_cookie.h"
+
+#define COOKIE_T_SHIFT 31
+#define COOKIE_MSS_SHIFT 28
+#define COOKIE_WS_SHIFT 25
+#define COOKIE_SACK_SHIFT 24
+#define COOKIE_MAC_MASK 0x00ffffffu
+
+/*
+ * MSS values clients send (RFC 879's 536, IPv6's 1220 from 1280, tunnels and PPPoE
+ * at 1360..1452, Ethernet's 1460 and a jumbo frame's 8960); a client's MSS is rounded
+ * down to the next entry, never up.
+ */
+const uint16_t synq_cookie_mss_table[SYNQ_COOKIE_NB_MSS] = {
+	536, 1220, 1280, 1360, 1400, 1440, 1460, 8960,
+};
+
+/*
+ * Window scales clients send: none; 0; 2 (older Linux); 4; 6 (macOS, BSD); 7 (Linux);
+ * 8 (Windows); 10 (large buffers). Rounding down makes us underestimate the client's
+ * window, which slows a transfer but never overruns the client.
+ */
+const uint8_t synq_cookie_wscale_table[SYNQ_COOKIE_NB_WSCALE] = {
+	SYNQ_COOKIE_NO_WSCALE, 0, 2, 4, 6, 7, 8, 10,
+};
+
+/* Domain separation: the key-derivation input cannot collide with a MAC input. */
+static const char kdf_label[8] = {'s', 'y', 'n', 'q', 'k', 'e', 'y', 0};
+
+void
+synq_cookie_init(struct synq_cookie_ctx *ctx, const uint8_t secret[16])
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->master = synq_sipkey_load(secret);
+	ctx->next_from = UINT32_MAX;
+}
+
+void
+synq_cookie_rotate(struct synq_cookie_ctx *ctx, const uint8_t secret[16], uint64_t now_s)
+{
+	uint32_t now_w = synq_cookie_window(now_s);
+
+	/* A rotation already in force is the master now; one still pending is dropped. */
+	if (ctx->next_from <= now_w)
+		ctx->master = ctx->next_master;
+	ctx->next_master = synq_sipkey_load(secret);
+	ctx->next_from = now_w + 1;
+	for (unsigned int i = 0; i < 2; i++)
+		if (ctx->slot[i].valid && ctx->slot[i].window >= ctx->next_from)
+			ctx->slot[i].valid = false;
+}
+
+static struct synq_sipkey
+derive(const struct synq_sipkey *master, uint32_t window)
+{
+	struct {
+		char label[8];
+		uint32_t window;
+		uint32_t half;
+	} in = {.window = rte_cpu_to_le_32(window)};
+	struct synq_sipkey k;
+
+	memcpy(in.label, kdf_label, sizeof(in.label));
+	k.k0 = synq_siphash24(master, &in, sizeof(in));
+	in.half = rte_cpu_to_le_32(1);
+	k.k1 = synq_siphash24(master, &in, sizeof(in));
+	return k;
+}
+
+/* The key of @p window, derived once per window and cached by its parity. */
+static const struct synq_sipkey *
+window_key(struct synq_cookie_ctx *ctx, uint32_t window)
+{
+	struct synq_cookie_slot *s = &ctx->slot[window & 1];
+
+	if (!s->valid || s->window != window) {
+		s->key = derive(window >= ctx->next_from ? &ctx->next_master : &ctx->master,
+			window);
+		s->window = window;
+		s->valid = true;
+	}
+	return &s->key;
+}
+
+static uint32_t
+mac24(struct synq_cookie_ctx *ctx, const struct synq_cookie_flow *f, uint32_t client_isn,
+	uint32_t window, uint32_t top8)
+{
+	/* 48 bytes: family, addresses, ports, ISN, window, visible bits; zero padded */
+	struct {
+		uint8_t saddr[16];
+		uint8_t daddr[16];
+		uint16_t sport;
+		uint16_t dport;
+		uint32_t client_isn;
+		uint32_t window;
+		uint8_t top8;
+		uint8_t family;
+		uint8_t pad[2];
+	} in;
+	size_t alen = f->family == 6 ? 16 : 4;
+
+	memset(&in, 0, sizeof(in));
+	memcpy(in.saddr, f->saddr, alen);
+	memcpy(in.daddr, f->daddr, alen);
+	in.sport = f->sport;
+	in.dport = f->dport;
+	in.client_isn = rte_cpu_to_le_32(client_isn);
+	in.window = rte_cpu_to_le_32(window);
+	in.top8 = (uint8_t)top8;
+	in.family = f->family;
+	return (uint32_t)synq_siphash24(window_key(ctx, window), &in, sizeof(in)) &
+		COOKIE_MAC_MASK;
+}
+
+static unsigned int
+mss_index(uint16_t mss)
+{
+	unsigned int i = SYNQ_COOKIE_NB_MSS - 1;
+
+	while (i > 0 && synq_cookie_mss_table[i] > mss)
+		i--;
+	return i;
+}
+
+static unsigned int
+wscale_index(uint8_t ws)
+{
+	unsigned int i = SYNQ_COOKIE_NB_WSCALE - 1;
+
+	if (ws == SYNQ_COOKIE_NO_WSCALE)
+		return 0;
+	while (i > 1 && synq_cookie_wscale_table[i] > ws)
+		i--;
+	return i;
+}
+
+uint32_t
+synq_cookie_make(struct synq_cookie_ctx *ctx, const struct synq_cookie_flow *flow,
+	uint32_t client_isn, const struct synq_cookie_opts *in, uint64_t now_s,
+	struct synq_cookie_opts *kept)
+{
+	uint32_t window = synq_cookie_window(now_s);
+	unsigned int mi = mss_index(in->mss);
+	unsigned int wi = wscale_index(in->wscale);
+	uint32_t top8 = (window & 1) << 7 | mi << 4 | wi << 1 | (in->sack ? 1 : 0);
+
+	kept->mss = synq_cookie_mss_table[mi];
+	kept->wscale = synq_cookie_wscale_table[wi];
+	kept->sack = in->sack;
+	return top8 << COOKIE_SACK_SHIFT | mac24(ctx, flow, client_isn, window, top8);
+}
+
+bool
+synq_cookie_check(struct synq_cookie_ctx *ctx, const struct synq_cookie_flow *flow,
+	uint32_t client_isn, uint32_t cookie, uint64_t now_s, struct synq_cookie_opts *out)
+{
+	uint32_t now_w = synq_cookie_window(now_s);
+	uint32_t top8 = cookie >> COOKIE_SACK_SHIFT;
+	uint32_t window = (cookie >> COOKIE_T_SHIFT) == (now_w & 1) ? now_w : now_w - 1;
+
+	if (mac24(ctx, flow, client_isn, window, top8) != (cookie & COOKIE_MAC_MASK))
+		return false;
+	out->mss = synq_cookie_mss_table[(cookie >> COOKIE_MSS_SHIFT) & 7];
+	out->wscale = synq_cookie_wscale_table[(cookie >> COOKIE_WS_SHIFT) & 7];
+	out->sack = (cookie >> COOKIE_SACK_SHIFT) & 1;
+	return true;
+}

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef SYNQ_COOKIE_H
+#define SYNQ_COOKIE_H
+
+/**
+ * @file
+ * SYN cookies: the server's initial sequence number carries what the final ACK must
+ * bring back, so that no state is kept for a SYN. The design, bit layout and
+ * reasoning are in docs/syncookies.md; the layout in short:
+ *
+ *     31   30    28 27    25  24   23                                   0
+ *    +---+---------+--------+----+--------------------------------------+
+ *    | t |   mss   | wscale |sack|        MAC (24 bits, SipHash-2-4)    |
+ *    +---+---------+--------+----+--------------------------------------+
+ *
+ *    t       parity of the time window the cookie was made in (64 s windows)
+ *    mss     index into an 8-entry MSS table (the client's MSS, rounded down)
+ *    wscale  index into an 8-entry window-scale table ("none" included)
+ *    sack    the client offered SACK
+ *    MAC     the low 24 bits of SipHash-2-4 under the window's key of: address
+ *            family, both addresses, both ports, the client's ISN, the window
+ *            number and the 8 bits above
+ *
+ * A context belongs to one worker lcore (no locks, no shared writes); contexts made
+ * from the same master secret make and accept the same cookies, on any node.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "synq_siphash.h"
+
+/** Seconds in one cookie time window; a cookie is accepted for 1 to 2 windows. */
+#define SYNQ_COOKIE_WINDOW_S 64
+
+/** Entries in the MSS and window-scale tables (3 bits each). */
+#define SYNQ_COOKIE_NB_MSS 8
+#define SYNQ_COOKIE_NB_WSCALE 8
+
+/** wscale value meaning "the client sent no window scale option". */
+#define SYNQ_COOKIE_NO_WSCALE 0xff
+
+/** The 4-tuple of a flow as seen on the wire (addresses and ports in network order). */
+struct synq_cookie_flow {
+	uint8_t family;	   /* 4 or 6 */
+	uint8_t saddr[16]; /* client; IPv4 in the first 4 bytes */
+	uint8_t daddr[16]; /* ours */
+	uint16_t sport;	   /* client */
+	uint16_t dport;	   /* ours */
+};
+
+/** The client's SYN options a cookie keeps. */
+struct synq_cookie_opts {
+	uint16_t mss;	/* as the client sent it, or its family's default (536 / 1220) */
+	uint8_t wscale; /* 0..14, or SYNQ_COOKIE_NO_WSCALE */
+	bool sack;
+};
+
+/** A key and the time window it serves. */
+struct synq_cookie_slot {
+	uint32_t window;
+	bool valid;
+	struct synq_sipkey key;
+};
+
+/** One worker's cookie state. */
+struct synq_cookie_ctx {
+	struct synq_sipkey master;	 /* the secret: same on every node behind ECMP */
+	struct synq_sipkey next_master;	 /* replaces master from window next_from on */
+	uint32_t next_from;		 /* UINT32_MAX: no rotation pending */
+	struct synq_cookie_slot slot[2]; /* keys of the current and previous window */
+};
+
+/**
+ * Set up @p ctx with the 16-byte @p secret. Any thread, before the context is used.
+ */
+void synq_cookie_init(struct synq_cookie_ctx *ctx, const uint8_t secret[16]);
+
+/**
+ * Replace the master secret from the window after the one of @p now_s on. Cookies
+ * made until then still validate for their whole life: their windows' keys derive
+ * from the old secret. A rotation not yet in force is replaced. Nodes that share a
+ * secret must rotate to the same one in the same window. Owning lcore only.
+ */
+void synq_cookie_rotate(struct synq_cookie_ctx *ctx, const uint8_t secret[16], uint64_t now_s);
+
+/** The time window of @p now_s (seconds on the wall clock, shared by all nodes). */
+static inline uint32_t
+synq_cookie_window(uint64_t now_s)
+{
+	return (uint32_t)(now_s / SYNQ_COOKIE_WINDOW_S);
+}
+
+/**
+ * The cookie (our ISN) for a SYN of @p flow with client ISN @p client_isn and options
+ * @p in, at time @p now_s. @p kept gets what the cookie encodes: the MSS rounded down
+ * to the table, the window scale rounded down, SACK. Owning lcore only.
+ */
+uint32_t synq_cookie_make(struct synq_cookie_ctx *ctx, const struct synq_cookie_flow *flow,
+	uint32_t client_isn, const struct synq_cookie_opts *in, uint64_t now_s,
+	struct synq_cookie_opts *kept);
+
+/**
+ * Check @p cookie (the final ACK's acknowledgment number minus one) for @p flow with
+ * client ISN @p client_isn (its sequence number minus one) at time @p now_s.
+ * Owning lcore only.
+ *
+ * @return true and the options in @p out when valid; false for a forged, tampered or
+ *   expired cookie (a random value passes with probability 2^-24).
+ */
+bool synq_cookie_check(struct synq_cookie_ctx *ctx, const struct synq_cookie_flow *flow,
+	uint32_t client_isn, uint32_t cookie, uint64_t now_s, struct synq_cookie_opts *out);
+
+/** The MSS table, ascending. */
+extern const uint16_t synq_cookie_mss_table[SYNQ_COOKIE_NB_MSS];
+
+/** The window-scale table, ascending after "none" at index 0. */
+extern const uint8_t synq_cookie_wscale_table[SYNQ_COOKIE_NB_WSCALE];
+
+#endif /* SYNQ_COOKIE_H */

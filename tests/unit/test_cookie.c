@@ -1,0 +1,311 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * SipHash-2-4 against the reference vectors, and SYN cookies: round trips for every
+ * option combination, window edges, rotation, nodes sharing a secret, tampering of
+ * each field, and the rate at which random ACKs pass.
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <rte_common.h>
+
+#include "synq_cookie.h"
+#include "synq_siphash.h"
+
+/*
+ * SipHash-2-4 reference vectors (the SipHash authors' vectors.h, "vectors_sip64"):
+ * key 00 01 .. 0f, message i bytes 00 01 .. i-1, output as 8 little-endian bytes.
+ */
+static const uint8_t sip_vectors[64][8] = {
+	{0x31, 0x0e, 0x0e, 0xdd, 0x47, 0xdb, 0x6f, 0x72}, {0xfd, 0x67, 0xdc, 0x93, 0xc5, 0x39, 0xf8, 0x74},
+	{0x5a, 0x4f, 0xa9, 0xd9, 0x09, 0x80, 0x6c, 0x0d}, {0x2d, 0x7e, 0xfb, 0xd7, 0x96, 0x66, 0x67, 0x85},
+	{0xb7, 0x87, 0x71, 0x27, 0xe0, 0x94, 0x27, 0xcf}, {0x8d, 0xa6, 0x99, 0xcd, 0x64, 0x55, 0x76, 0x18},
+	{0xce, 0xe3, 0xfe, 0x58, 0x6e, 0x46, 0xc9, 0xcb}, {0x37, 0xd1, 0x01, 0x8b, 0xf5, 0x00, 0x02, 0xab},
+	{0x62, 0x24, 0x93, 0x9a, 0x79, 0xf5, 0xf5, 0x93}, {0xb0, 0xe4, 0xa9, 0x0b, 0xdf, 0x82, 0x00, 0x9e},
+	{0xf3, 0xb9, 0xdd, 0x94, 0xc5, 0xbb, 0x5d, 0x7a}, {0xa7, 0xad, 0x6b, 0x22, 0x46, 0x2f, 0xb3, 0xf4},
+	{0xfb, 0xe5, 0x0e, 0x86, 0xbc, 0x8f, 0x1e, 0x75}, {0x90, 0x3d, 0x84, 0xc0, 0x27, 0x56, 0xea, 0x14},
+	{0xee, 0xf2, 0x7a, 0x8e, 0x90, 0xca, 0x23, 0xf7}, {0xe5, 0x45, 0xbe, 0x49, 0x61, 0xca, 0x29, 0xa1},
+	{0xdb, 0x9b, 0xc2, 0x57, 0x7f, 0xcc, 0x2a, 0x3f}, {0x94, 0x47, 0xbe, 0x2c, 0xf5, 0xe9, 0x9a, 0x69},
+	{0x9c, 0xd3, 0x8d, 0x96, 0xf0, 0xb3, 0xc1, 0x4b}, {0xbd, 0x61, 0x79, 0xa7, 0x1d, 0xc9, 0x6d, 0xbb},
+	{0x98, 0xee, 0xa2, 0x1a, 0xf2, 0x5c, 0xd6, 0xbe}, {0xc7, 0x67, 0x3b, 0x2e, 0xb0, 0xcb, 0xf2, 0xd0},
+	{0x88, 0x3e, 0xa3, 0xe3, 0x95, 0x67, 0x53, 0x93}, {0xc8, 0xce, 0x5c, 0xcd, 0x8c, 0x03, 0x0c, 0xa8},
+	{0x94, 0xaf, 0x49, 0xf6, 0xc6, 0x50, 0xad, 0xb8}, {0xea, 0xb8, 0x85, 0x8a, 0xde, 0x92, 0xe1, 0xbc},
+	{0xf3, 0x15, 0xbb, 0x5b, 0xb8, 0x35, 0xd8, 0x17}, {0xad, 0xcf, 0x6b, 0x07, 0x63, 0x61, 0x2e, 0x2f},
+	{0xa5, 0xc9, 0x1d, 0xa7, 0xac, 0xaa, 0x4d, 0xde}, {0x71, 0x65, 0x95, 0x87, 0x66, 0x50, 0xa2, 0xa6},
+	{0x28, 0xef, 0x49, 0x5c, 0x53, 0xa3, 0x87, 0xad}, {0x42, 0xc3, 0x41, 0xd8, 0xfa, 0x92, 0xd8, 0x32},
+	{0xce, 0x7c, 0xf2, 0x72, 0x2f, 0x51, 0x27, 0x71}, {0xe3, 0x78, 0x59, 0xf9, 0x46, 0x23, 0xf3, 0xa7},
+	{0x38, 0x12, 0x05, 0xbb, 0x1a, 0xb0, 0xe0, 0x12}, {0xae, 0x97, 0xa1, 0x0f, 0xd4, 0x34, 0xe0, 0x15},
+	{0xb4, 0xa3, 0x15, 0x08, 0xbe, 0xff, 0x4d, 0x31}, {0x81, 0x39, 0x62, 0x29, 0xf0, 0x90, 0x79, 0x02},
+	{0x4d, 0x0c, 0xf4, 0x9e, 0xe5, 0xd4, 0xdc, 0xca}, {0x5c, 0x73, 0x33, 0x6a, 0x76, 0xd8, 0xbf, 0x9a},
+	{0xd0, 0xa7, 0x04, 0x53, 0x6b, 0xa9, 0x3e, 0x0e}, {0x92, 0x59, 0x58, 0xfc, 0xd6, 0x42, 0x0c, 0xad},
+	{0xa9, 0x15, 0xc2, 0x9b, 0xc8, 0x06, 0x73, 0x18}, {0x95, 0x2b, 0x79, 0xf3, 0xbc, 0x0a, 0xa6, 0xd4},
+	{0xf2, 0x1d, 0xf2, 0xe4, 0x1d, 0x45, 0x35, 0xf9}, {0x87, 0x57, 0x75, 0x19, 0x04, 0x8f, 0x53, 0xa9},
+	{0x10, 0xa5, 0x6c, 0xf5, 0xdf, 0xcd, 0x9a, 0xdb}, {0xeb, 0x75, 0x09, 0x5c, 0xcd, 0x98, 0x6c, 0xd0},
+	{0x51, 0xa9, 0xcb, 0x9e, 0xcb, 0xa3, 0x12, 0xe6}, {0x96, 0xaf, 0xad, 0xfc, 0x2c, 0xe6, 0x66, 0xc7},
+	{0x72, 0xfe, 0x52, 0x97, 0x5a, 0x43, 0x64, 0xee}, {0x5a, 0x16, 0x45, 0xb2, 0x76, 0xd5, 0x92, 0xa1},
+	{0xb2, 0x74, 0xcb, 0x8e, 0xbf, 0x87, 0x87, 0x0a}, {0x6f, 0x9b, 0xb4, 0x20, 0x3d, 0xe7, 0xb3, 0x81},
+	{0xea, 0xec, 0xb2, 0xa3, 0x0b, 0x22, 0xa8, 0x7f}, {0x99, 0x24, 0xa4, 0x3c, 0xc1, 0x31, 0x57, 0x24},
+	{0xbd, 0x83, 0x8d, 0x3a, 0xaf, 0xbf, 0x8d, 0xb7}, {0x0b, 0x1a, 0x2a, 0x32, 0x65, 0xd5, 0x1a, 0xea},
+	{0x13, 0x50, 0x79, 0xa3, 0x23, 0x1c, 0xe6, 0x60}, {0x93, 0x2b, 0x28, 0x46, 0xe4, 0xd7, 0x06, 0x66},
+	{0xe1, 0x91, 0x5f, 0x5c, 0xb1, 0xec, 0xa4, 0x6c}, {0xf3, 0x25, 0x96, 0x5c, 0xa1, 0x6d, 0x62, 0x9f},
+	{0x57, 0x5f, 0xf2, 0x8e, 0x60, 0x38, 0x1b, 0xe5}, {0x72, 0x45, 0x06, 0xeb, 0x4c, 0x32, 0x8a, 0x95},
+};
+
+static const uint8_t secret_a[16] = "0123456789abcdef";
+static const uint8_t secret_b[16] = "fedcba9876543210";
+
+/* A time in the middle of a window far from 0. */
+#define T0 ((uint64_t)1795240800 - (uint64_t)1795240800 % SYNQ_COOKIE_WINDOW_S)
+
+static struct synq_cookie_flow
+flow4(void)
+{
+	struct synq_cookie_flow f = {.family = 4, .sport = 0x3930, .dport = 0x5000};
+
+	memcpy(f.saddr, (const uint8_t[]){198, 18, 0, 2}, 4);
+	memcpy(f.daddr, (const uint8_t[]){198, 18, 0, 1}, 4);
+	return f;
+}
+
+static struct synq_cookie_flow
+flow6(void)
+{
+	struct synq_cookie_flow f = {.family = 6, .sport = 0x3930, .dport = 0x5000};
+
+	f.saddr[0] = 0x20;
+	f.saddr[1] = 0x01;
+	f.saddr[3] = 0x02;
+	f.saddr[15] = 2;
+	memcpy(f.daddr, f.saddr, 16);
+	f.daddr[15] = 1;
+	return f;
+}
+
+static void
+test_siphash_vectors(void **state __rte_unused)
+{
+	uint8_t key[16], msg[64];
+	struct synq_sipkey k;
+
+	for (unsigned int i = 0; i < 16; i++)
+		key[i] = (uint8_t)i;
+	for (unsigned int i = 0; i < 64; i++)
+		msg[i] = (uint8_t)i;
+	k = synq_sipkey_load(key);
+	for (unsigned int len = 0; len < 64; len++) {
+		uint64_t h = synq_siphash24(&k, msg, len);
+		uint8_t out[8];
+
+		for (unsigned int b = 0; b < 8; b++)
+			out[b] = (uint8_t)(h >> (8 * b));
+		if (memcmp(out, sip_vectors[len], 8) != 0)
+			fail_msg("SipHash-2-4 vector %u differs", len);
+	}
+}
+
+static void
+check_round_trip(const struct synq_cookie_flow *f, uint16_t mss, uint8_t ws, bool sack)
+{
+	struct synq_cookie_ctx ctx;
+	struct synq_cookie_opts in = {.mss = mss, .wscale = ws, .sack = sack}, kept, out;
+	uint32_t isn = 0x12345678u ^ mss ^ ((uint32_t)ws << 16);
+	uint32_t c;
+
+	synq_cookie_init(&ctx, secret_a);
+	c = synq_cookie_make(&ctx, f, isn, &in, T0 + 10, &kept);
+	assert_true(synq_cookie_check(&ctx, f, isn, c, T0 + 11, &out));
+	assert_int_equal(out.mss, kept.mss);
+	assert_int_equal(out.wscale, kept.wscale);
+	assert_int_equal(out.sack, sack);
+	/* rounded down, never up; exact where the table has the value */
+	assert_true(kept.mss <= RTE_MAX(mss, (uint16_t)536));
+	if (ws == SYNQ_COOKIE_NO_WSCALE)
+		assert_int_equal(kept.wscale, SYNQ_COOKIE_NO_WSCALE);
+	else
+		assert_true(kept.wscale <= ws);
+	for (unsigned int i = 0; i < SYNQ_COOKIE_NB_MSS; i++)
+		if (synq_cookie_mss_table[i] == mss)
+			assert_int_equal(kept.mss, mss);
+	for (unsigned int i = 1; i < SYNQ_COOKIE_NB_WSCALE; i++)
+		if (synq_cookie_wscale_table[i] == ws)
+			assert_int_equal(kept.wscale, ws);
+}
+
+/* Every option combination, no timestamps needed: MSS, window scale and SACK survive. */
+static void
+test_round_trip_all_options(void **state __rte_unused)
+{
+	static const uint16_t msses[] = {100, 535, 536, 537, 1219, 1220, 1280, 1300, 1360, 1400,
+		1440, 1452, 1460, 1500, 8960, 9000, 65535};
+	struct synq_cookie_flow f4 = flow4(), f6 = flow6();
+
+	for (unsigned int m = 0; m < RTE_DIM(msses); m++) {
+		for (unsigned int ws = 0; ws <= 15; ws++) {
+			uint8_t w = ws == 15 ? SYNQ_COOKIE_NO_WSCALE : (uint8_t)ws;
+
+			check_round_trip(&f4, msses[m], w, false);
+			check_round_trip(&f4, msses[m], w, true);
+			check_round_trip(&f6, msses[m], w, false);
+			check_round_trip(&f6, msses[m], w, true);
+		}
+	}
+}
+
+/* Made in window w: valid through the end of w+1, refused from w+2 on. */
+static void
+test_time_window_edges(void **state __rte_unused)
+{
+	struct synq_cookie_ctx ctx;
+	struct synq_cookie_flow f = flow4();
+	struct synq_cookie_opts in = {.mss = 1460, .wscale = 7, .sack = true}, kept, out;
+	const uint64_t w = SYNQ_COOKIE_WINDOW_S;
+	uint32_t c;
+
+	synq_cookie_init(&ctx, secret_a);
+	/* made at the first second of a window */
+	c = synq_cookie_make(&ctx, &f, 1, &in, T0, &kept);
+	assert_true(synq_cookie_check(&ctx, &f, 1, c, T0, &out));
+	assert_true(synq_cookie_check(&ctx, &f, 1, c, T0 + w - 1, &out));
+	assert_true(synq_cookie_check(&ctx, &f, 1, c, T0 + 2 * w - 1, &out));
+	assert_false(synq_cookie_check(&ctx, &f, 1, c, T0 + 2 * w, &out));
+	assert_false(synq_cookie_check(&ctx, &f, 1, c, T0 + 3 * w, &out));
+	/* made at the last second of a window: still 1 s + one window */
+	c = synq_cookie_make(&ctx, &f, 1, &in, T0 + w - 1, &kept);
+	assert_true(synq_cookie_check(&ctx, &f, 1, c, T0 + w, &out));
+	assert_true(synq_cookie_check(&ctx, &f, 1, c, T0 + 2 * w - 1, &out));
+	assert_false(synq_cookie_check(&ctx, &f, 1, c, T0 + 2 * w, &out));
+	/* a checker whose clock is a window behind does not accept it (no future) */
+	assert_false(synq_cookie_check(&ctx, &f, 1, c, T0 - 1, &out));
+}
+
+/* Two nodes with the same secret accept each other's cookies; another secret does not. */
+static void
+test_shared_secret_nodes(void **state __rte_unused)
+{
+	struct synq_cookie_ctx a, b, other;
+	struct synq_cookie_flow f = flow6();
+	struct synq_cookie_opts in = {.mss = 1440, .wscale = 8, .sack = true}, kept, out;
+	uint32_t c;
+
+	synq_cookie_init(&a, secret_a);
+	synq_cookie_init(&b, secret_a);
+	synq_cookie_init(&other, secret_b);
+	c = synq_cookie_make(&a, &f, 77, &in, T0 + 5, &kept);
+	assert_true(synq_cookie_check(&b, &f, 77, c, T0 + 70, &out));
+	assert_int_equal(out.mss, 1440);
+	assert_int_equal(out.wscale, 8);
+	assert_false(synq_cookie_check(&other, &f, 77, c, T0 + 70, &out));
+}
+
+/* A new secret takes the next window; cookies made before keep their whole life. */
+static void
+test_rotation_overlap(void **state __rte_unused)
+{
+	struct synq_cookie_ctx ctx, peer, old_only;
+	struct synq_cookie_flow f = flow4();
+	struct synq_cookie_opts in = {.mss = 1460, .wscale = 7, .sack = false}, kept, out;
+	const uint64_t w = SYNQ_COOKIE_WINDOW_S;
+	uint32_t before, after;
+
+	synq_cookie_init(&ctx, secret_a);
+	synq_cookie_init(&peer, secret_a);
+	synq_cookie_init(&old_only, secret_a);
+	before = synq_cookie_make(&ctx, &f, 5, &in, T0 + 10, &kept);
+	synq_cookie_rotate(&ctx, secret_b, T0 + 20);
+	synq_cookie_rotate(&peer, secret_b, T0 + 30);
+	/* the old cookie lives on through its second window */
+	assert_true(synq_cookie_check(&ctx, &f, 5, before, T0 + 20, &out));
+	assert_true(synq_cookie_check(&ctx, &f, 5, before, T0 + w + 10, &out));
+	/* cookies of the next window use the new secret, on both nodes */
+	after = synq_cookie_make(&ctx, &f, 5, &in, T0 + w + 10, &kept);
+	assert_true(synq_cookie_check(&peer, &f, 5, after, T0 + w + 11, &out));
+	assert_false(synq_cookie_check(&old_only, &f, 5, after, T0 + w + 11, &out));
+	assert_true(synq_cookie_check(&ctx, &f, 5, after, T0 + 2 * w + 10, &out));
+	/* a second rotation: the first, in force by now, becomes the master */
+	synq_cookie_rotate(&ctx, secret_a, T0 + 2 * w + 10);
+	assert_true(synq_cookie_check(&ctx, &f, 5, after, T0 + 2 * w + 20, &out));
+}
+
+/* Change any one field and the cookie is refused. */
+static void
+test_tampering_rejected(void **state __rte_unused)
+{
+	struct synq_cookie_ctx ctx;
+	struct synq_cookie_flow f = flow6(), g;
+	struct synq_cookie_opts in = {.mss = 1460, .wscale = 7, .sack = true}, kept, out;
+	const uint32_t isn = 0xdeadbeef;
+	uint32_t c;
+
+	synq_cookie_init(&ctx, secret_a);
+	c = synq_cookie_make(&ctx, &f, isn, &in, T0 + 1, &kept);
+	for (unsigned int bit = 0; bit < 32; bit++)
+		if (synq_cookie_check(&ctx, &f, isn, c ^ (1u << bit), T0 + 1, &out))
+			fail_msg("cookie with bit %u flipped accepted", bit);
+	assert_false(synq_cookie_check(&ctx, &f, isn + 1, c, T0 + 1, &out));
+	assert_false(synq_cookie_check(&ctx, &f, isn - 1, c, T0 + 1, &out));
+	for (unsigned int i = 0; i < 16; i++) {
+		g = f;
+		g.saddr[i] ^= 0x01;
+		assert_false(synq_cookie_check(&ctx, &g, isn, c, T0 + 1, &out));
+		g = f;
+		g.daddr[i] ^= 0x80;
+		assert_false(synq_cookie_check(&ctx, &g, isn, c, T0 + 1, &out));
+	}
+	g = f;
+	g.sport ^= 1;
+	assert_false(synq_cookie_check(&ctx, &g, isn, c, T0 + 1, &out));
+	g = f;
+	g.dport ^= 0x100;
+	assert_false(synq_cookie_check(&ctx, &g, isn, c, T0 + 1, &out));
+	g = f;
+	g.family = 4;
+	assert_false(synq_cookie_check(&ctx, &g, isn, c, T0 + 1, &out));
+	assert_true(synq_cookie_check(&ctx, &f, isn, c, T0 + 1, &out));
+}
+
+/*
+ * Random acknowledgment numbers: each passes with probability 2^-24, so 2^22 tries
+ * expect 0.25 passes; more than 4 would happen by chance with probability < 1e-4.
+ */
+static void
+test_random_acks_rejected(void **state __rte_unused)
+{
+	struct synq_cookie_ctx ctx;
+	struct synq_cookie_flow f = flow4();
+	struct synq_cookie_opts out;
+	uint64_t x = 0x9e3779b97f4a7c15u;
+	unsigned int passed = 0;
+
+	synq_cookie_init(&ctx, secret_a);
+	for (unsigned int i = 0; i < (1u << 22); i++) {
+		/* xorshift64: cheap and good enough to spread guesses over 32 bits */
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		passed += synq_cookie_check(&ctx, &f, (uint32_t)(x >> 32), (uint32_t)x, T0 + 1, &out);
+	}
+	print_message("random ACKs accepted: %u of %u\n", passed, 1u << 22);
+	assert_true(passed <= 4);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_siphash_vectors),
+		cmocka_unit_test(test_round_trip_all_options),
+		cmocka_unit_test(test_time_window_edges),
+		cmocka_unit_test(test_shared_secret_nodes),
+		cmocka_unit_test(test_rotation_overlap),
+		cmocka_unit_test(test_tampering_rejected),
+		cmocka_unit_test(test_random_acks_rejected),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
