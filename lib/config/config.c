@@ -9,6 +9,7 @@
  */
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -402,10 +403,237 @@ check_rx_ownership(struct parse *p, const struct synq_config *cfg)
 	return 0;
 }
 
+/* Linux's defaults (net.ipv4.tcp_*, net.core.somaxconn on a 5.4+ kernel). */
+static const struct synq_config_tcp tcp_defaults = {
+	.syncookies = 1,
+	.somaxconn = 4096,
+	.max_syn_backlog = 4096,
+	.abort_on_overflow = 0,
+	.synack_retries = 5,
+	.queue_model = SYNQ_QUEUE_LINUX,
+	.window_scale = 7,
+};
+
+/* The knobs a listener may override; the "tcp" object has them plus global ones. */
+static int
+parse_tcp_knobs(struct parse *p, const json_t *obj, const char *path, struct synq_config_tcp *t)
+{
+	const json_t *v;
+
+	if (GET_UINT(p, obj, path, "syncookies", 0, 2, t->syncookies) != 0 ||
+		GET_UINT(p, obj, path, "max_syn_backlog", 1, SYNQ_MAX_SYN_BACKLOG_MAX,
+			t->max_syn_backlog) != 0 ||
+		GET_UINT(p, obj, path, "abort_on_overflow", 0, 1, t->abort_on_overflow) != 0 ||
+		GET_UINT(p, obj, path, "synack_retries", 0, 10, t->synack_retries) != 0 ||
+		GET_UINT(p, obj, path, "window_scale", 0, 14, t->window_scale) != 0)
+		return -EINVAL;
+	v = json_object_get(obj, "queue_model");
+	if (v != NULL) {
+		const char *s = json_is_string(v) ? json_string_value(v) : "";
+
+		if (strcmp(s, "linux") == 0)
+			t->queue_model = SYNQ_QUEUE_LINUX;
+		else if (strcmp(s, "bsd") == 0)
+			t->queue_model = SYNQ_QUEUE_BSD;
+		else
+			return fail(p, path, "queue_model", v, "is not a queue model, expected "
+				"\"linux\" or \"bsd\"");
+	}
+	return 0;
+}
+
+static int
+hex_secret(const char *s, uint8_t out[16])
+{
+	for (unsigned int i = 0; i < 16; i++) {
+		unsigned int b;
+
+		if (sscanf(s + 2 * i, "%2x", &b) != 1 || !isxdigit((unsigned char)s[2 * i]) ||
+			!isxdigit((unsigned char)s[2 * i + 1]))
+			return -EINVAL;
+		out[i] = (uint8_t)b;
+	}
+	return s[32] == '\0' ? 0 : -EINVAL;
+}
+
+static int
+parse_tcp(struct parse *p, const json_t *root, struct synq_config *cfg)
+{
+	static const char *const known[] = {"syncookies", "somaxconn", "max_syn_backlog",
+		"abort_on_overflow", "synack_retries", "queue_model", "window_scale",
+		"cookie_secret", "cookie_secret_file", NULL};
+	const json_t *obj = json_object_get(root, "tcp");
+	const json_t *sec, *file;
+
+	cfg->tcp = tcp_defaults;
+	if (obj == NULL)
+		return 0;
+	if (want_object(p, obj, "", "tcp") != 0 || check_keys(p, obj, "tcp", known) != 0 ||
+		GET_UINT(p, obj, "tcp", "somaxconn", 0, SYNQ_SOMAXCONN_MAX, cfg->tcp.somaxconn) != 0 ||
+		parse_tcp_knobs(p, obj, "tcp", &cfg->tcp) != 0)
+		return -EINVAL;
+
+	sec = json_object_get(obj, "cookie_secret");
+	file = json_object_get(obj, "cookie_secret_file");
+	if (sec != NULL && !json_is_null(sec) && file != NULL)
+		return fail(p, "tcp", "cookie_secret_file", NULL, "is set beside cookie_secret, "
+			"expected one of the two");
+	if (sec != NULL && !json_is_null(sec)) {
+		if (!json_is_string(sec) || hex_secret(json_string_value(sec), cfg->cookie_secret))
+			return fail(p, "tcp", "cookie_secret", sec, "is not a secret, expected 32 "
+				"hex digits (128 bits), e.g. from openssl rand -hex 16");
+		cfg->cookie_secret_set = true;
+	}
+	if (file != NULL) {
+		char text[80] = "";
+		size_t n;
+		FILE *f;
+
+		if (want_string(p, file, "tcp", "cookie_secret_file", "a file path") != 0)
+			return -EINVAL;
+		f = fopen(json_string_value(file), "r");
+		if (f == NULL)
+			return fail(p, "tcp", "cookie_secret_file", file, "cannot be opened (%s), "
+				"expected a readable file", strerror(errno));
+		n = fread(text, 1, sizeof(text) - 1, f);
+		fclose(f);
+		while (n > 0 && isspace((unsigned char)text[n - 1]))
+			text[--n] = '\0';
+		if (hex_secret(text, cfg->cookie_secret) != 0)
+			return fail(p, "tcp", "cookie_secret_file", file, "does not hold a secret, "
+				"expected 32 hex digits");
+		cfg->cookie_secret_set = true;
+	}
+	return 0;
+}
+
+static bool
+port_owns(const struct synq_config *cfg, uint8_t family, const uint8_t *addr)
+{
+	for (unsigned int i = 0; i < cfg->nb_ports; i++) {
+		const struct synq_config_port *cp = &cfg->ports[i];
+
+		for (unsigned int a = 0; family == 4 && a < cp->nb_ipv4; a++)
+			if (memcmp(&cp->ipv4[a], addr, 4) == 0)
+				return true;
+		for (unsigned int a = 0; family == 6 && a < cp->nb_ipv6; a++)
+			if (memcmp(cp->ipv6[a], addr, 16) == 0)
+				return true;
+	}
+	return false;
+}
+
+static int
+parse_listener(struct parse *p, const json_t *lj, unsigned int idx, struct synq_config *cfg)
+{
+	static const char *const known[] = {"address", "port", "backlog", "app", "syncookies",
+		"max_syn_backlog", "abort_on_overflow", "synack_retries", "queue_model",
+		"window_scale", NULL};
+	struct synq_config_listener *l = &cfg->listeners[idx];
+	char path[KEY_PATH_LEN];
+	const json_t *v;
+	const char *s;
+	json_int_t b;
+
+	snprintf(path, sizeof(path), "listeners[%u]", idx);
+	if (want_object(p, lj, path, NULL) != 0 || check_keys(p, lj, path, known) != 0)
+		return -EINVAL;
+
+	v = json_object_get(lj, "address");
+	s = v == NULL ? "*" : json_is_string(v) ? json_string_value(v) : NULL;
+	if (s == NULL)
+		return fail(p, path, "address", v, "is %s, expected an address string",
+			type_name(v));
+	if (strcmp(s, "*") == 0) {
+		l->any = true;
+	} else if (inet_pton(AF_INET, s, l->addr) == 1) {
+		l->family = 4;
+		l->any = memcmp(l->addr, (const uint8_t[4]){0}, 4) == 0;
+	} else if (inet_pton(AF_INET6, s, l->addr) == 1) {
+		l->family = 6;
+		l->any = memcmp(l->addr, (const uint8_t[16]){0}, 16) == 0;
+	} else {
+		return fail(p, path, "address", v, "is not an address, expected \"*\", "
+			"\"0.0.0.0\", \"::\" or one of the ports' addresses");
+	}
+	if (!l->any && !port_owns(cfg, l->family, l->addr))
+		return fail(p, path, "address", v, "is on no port, expected one of the "
+			"addresses in ports[].ipv4 / ipv6, or a wildcard");
+
+	if (json_object_get(lj, "port") == NULL)
+		return fail(p, path, "port", NULL, "is missing, expected a TCP port 1..65535");
+	if (GET_UINT(p, lj, path, "port", 1, 65535, l->port) != 0)
+		return -EINVAL;
+	for (unsigned int i = 0; i < idx; i++) {
+		const struct synq_config_listener *o = &cfg->listeners[i];
+		bool fam = o->family == 0 || l->family == 0 || o->family == l->family;
+		bool addr = o->any || l->any || memcmp(o->addr, l->addr, 16) == 0;
+
+		if (o->port == l->port && fam && addr)
+			return fail(p, path, "port", json_object_get(lj, "port"), "overlaps "
+				"listeners[%u], expected one listener an address and port", i);
+	}
+
+	l->tcp = cfg->tcp;
+	if (parse_tcp_knobs(p, lj, path, &l->tcp) != 0)
+		return -EINVAL;
+
+	/* listen(2): -1 asks for somaxconn; larger values are capped to it. */
+	l->backlog_asked = 511;
+	v = json_object_get(lj, "backlog");
+	if (v != NULL) {
+		if (!json_is_integer(v))
+			return fail(p, path, "backlog", v, "is %s, expected an integer -1..%d",
+				type_name(v), INT32_MAX);
+		b = json_integer_value(v);
+		if (b < -1 || b > INT32_MAX)
+			return fail(p, path, "backlog", v, "is out of range, expected an integer "
+				"-1..%d (-1: somaxconn)", INT32_MAX);
+		l->backlog_asked = (int32_t)b;
+	}
+	l->backlog = l->backlog_asked < 0 || (uint32_t)l->backlog_asked > cfg->tcp.somaxconn
+		? cfg->tcp.somaxconn : (uint32_t)l->backlog_asked;
+
+	l->app = SYNQ_APP_HOLD;
+	v = json_object_get(lj, "app");
+	if (v != NULL) {
+		s = json_is_string(v) ? json_string_value(v) : "";
+		if (strcmp(s, "hold") == 0)
+			l->app = SYNQ_APP_HOLD;
+		else if (strcmp(s, "reset") == 0)
+			l->app = SYNQ_APP_RESET;
+		else
+			return fail(p, path, "app", v, "is not an application, expected \"hold\" "
+				"or \"reset\"");
+	}
+	return 0;
+}
+
+static int
+parse_listeners(struct parse *p, const json_t *root, struct synq_config *cfg)
+{
+	const json_t *v = json_object_get(root, "listeners");
+	size_t i;
+	json_t *e;
+
+	if (v == NULL)
+		return 0;
+	if (want_array(p, v, "", "listeners", 0, SYNQ_MAX_LISTENERS) != 0)
+		return -EINVAL;
+	json_array_foreach(v, i, e)
+	{
+		if (parse_listener(p, e, (unsigned int)i, cfg) != 0)
+			return -EINVAL;
+		cfg->nb_listeners++;
+	}
+	return 0;
+}
+
 static int
 parse_root(struct parse *p, const json_t *root, struct synq_config *cfg)
 {
-	static const char *const known[] = {"ports", "lcores", "mempool", "stats", NULL};
+	static const char *const known[] = {"ports", "lcores", "mempool", "stats", "tcp",
+		"listeners", NULL};
 	static const char *const known_mempool[] = {"mbufs", "cache", NULL};
 	static const char *const known_stats[] = {"interval_ms", "file", NULL};
 	const json_t *v;
@@ -439,6 +667,8 @@ parse_root(struct parse *p, const json_t *root, struct synq_config *cfg)
 		cfg->nb_lcores++;
 	}
 	if (check_rx_ownership(p, cfg) != 0)
+		return -EINVAL;
+	if (parse_tcp(p, root, cfg) != 0 || parse_listeners(p, root, cfg) != 0)
 		return -EINVAL;
 
 	cfg->mbufs = 0;
@@ -577,6 +807,18 @@ synq_config_nb_txq(const struct synq_config *cfg, unsigned int port_idx)
 }
 
 const char *
+synq_queue_model_name(enum synq_queue_model m)
+{
+	return m == SYNQ_QUEUE_BSD ? "bsd" : "linux";
+}
+
+const char *
+synq_app_name(enum synq_app a)
+{
+	return a == SYNQ_APP_RESET ? "reset" : "hold";
+}
+
+const char *
 synq_role_name(enum synq_role role)
 {
 	switch (role) {
@@ -590,12 +832,37 @@ synq_role_name(enum synq_role role)
 	return "?";
 }
 
+/* The knobs; with @p cfg, the global ones too (somaxconn, the secret). */
+static json_t *
+tcp_json(const struct synq_config_tcp *t, const struct synq_config *cfg)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "syncookies", json_integer(t->syncookies));
+	json_object_set_new(o, "max_syn_backlog", json_integer(t->max_syn_backlog));
+	json_object_set_new(o, "abort_on_overflow", json_integer(t->abort_on_overflow));
+	json_object_set_new(o, "synack_retries", json_integer(t->synack_retries));
+	json_object_set_new(o, "queue_model", json_string(synq_queue_model_name(t->queue_model)));
+	json_object_set_new(o, "window_scale", json_integer(t->window_scale));
+	if (cfg != NULL) {
+		char hex[33];
+
+		json_object_set_new(o, "somaxconn", json_integer(t->somaxconn));
+		for (unsigned int i = 0; i < 16; i++)
+			snprintf(hex + 2 * i, 3, "%02x", cfg->cookie_secret[i]);
+		json_object_set_new(o, "cookie_secret",
+			cfg->cookie_secret_set ? json_string(hex) : json_null());
+	}
+	return o;
+}
+
 json_t *
 synq_config_to_json(const struct synq_config *cfg)
 {
 	json_t *root = json_object();
 	json_t *ports = json_array();
 	json_t *lcores = json_array();
+	json_t *listeners = json_array();
 	char buf[INET6_ADDRSTRLEN];
 
 	for (unsigned int i = 0; i < cfg->nb_ports; i++) {
@@ -641,6 +908,22 @@ synq_config_to_json(const struct synq_config *cfg)
 	}
 	json_object_set_new(root, "ports", ports);
 	json_object_set_new(root, "lcores", lcores);
+	json_object_set_new(root, "tcp", tcp_json(&cfg->tcp, cfg));
+	for (unsigned int i = 0; i < cfg->nb_listeners; i++) {
+		const struct synq_config_listener *l = &cfg->listeners[i];
+		json_t *o = tcp_json(&l->tcp, NULL);
+
+		if (l->family == 0)
+			json_object_set_new(o, "address", json_string("*"));
+		else
+			json_object_set_new(o, "address", json_string(inet_ntop(l->family == 4 ?
+				AF_INET : AF_INET6, l->addr, buf, sizeof(buf))));
+		json_object_set_new(o, "port", json_integer(l->port));
+		json_object_set_new(o, "backlog", json_integer(l->backlog_asked));
+		json_object_set_new(o, "app", json_string(synq_app_name(l->app)));
+		json_array_append_new(listeners, o);
+	}
+	json_object_set_new(root, "listeners", listeners);
 	json_object_set_new(root, "mempool",
 		json_pack("{s:i, s:i}", "mbufs", (int)cfg->mbufs, "cache", (int)cfg->mbuf_cache));
 	json_object_set_new(root, "stats", json_pack("{s:i, s:s}", "interval_ms",

@@ -25,11 +25,48 @@
 #define SYNQ_MAX_RXQ 64		    /* rx queues of one port */
 #define SYNQ_PORT_NAME_LEN 64
 #define SYNQ_CONFIG_ERR_LEN 512
+#define SYNQ_MAX_LISTENERS 32
+#define SYNQ_SOMAXCONN_MAX (1u << 20)
+#define SYNQ_MAX_SYN_BACKLOG_MAX (1u << 24)
 
 enum synq_role {
 	SYNQ_ROLE_WORKER, /* polls rx queues, owns TCP state */
 	SYNQ_ROLE_APP,	  /* runs applications on accepted connections */
 	SYNQ_ROLE_BOTH,	  /* one lcore does both, for small machines */
+};
+
+/* How the listen queues are counted (docs/configuration.md, `queue_model`). */
+enum synq_queue_model {
+	SYNQ_QUEUE_LINUX, /* SYN queue and accept queue apart; accept admits backlog + 1 */
+	SYNQ_QUEUE_BSD,	  /* one queue of half-open and established, exactly backlog */
+};
+
+/* What a listener does with the connections it accepts. */
+enum synq_app {
+	SYNQ_APP_HOLD,	/* never accepts: the accept ring fills, as listen-not-accept */
+	SYNQ_APP_RESET, /* accepts, then aborts with a RST */
+};
+
+/* The TCP knobs, with Linux's names (net.ipv4.tcp_* and net.core.somaxconn). */
+struct synq_config_tcp {
+	uint8_t syncookies;	    /* 0 never, 1 when the SYN table is full, 2 always */
+	uint32_t somaxconn;	    /* upper bound of any backlog */
+	uint32_t max_syn_backlog;   /* half-open entries of a listener, over all workers */
+	uint8_t abort_on_overflow;  /* accept ring full on the final ACK: 0 drop, 1 RST */
+	uint8_t synack_retries;	    /* SYN-ACK retransmissions before a half-open expires */
+	enum synq_queue_model queue_model;
+	uint8_t window_scale;	    /* the shift synq offers (when the client offers one) */
+};
+
+struct synq_config_listener {
+	uint8_t family;	   /* 4 or 6; 0 for "*" (both) */
+	bool any;	   /* wildcard address of its family */
+	uint8_t addr[16];  /* when !any; IPv4 in the first 4 bytes */
+	uint16_t port;	   /* host byte order */
+	int32_t backlog_asked; /* as configured; -1 = somaxconn */
+	uint32_t backlog;      /* in effect: capped to somaxconn */
+	enum synq_app app;
+	struct synq_config_tcp tcp; /* "tcp" with this listener's overrides */
 };
 
 struct synq_config_port {
@@ -68,6 +105,11 @@ struct synq_config {
 	uint32_t mbuf_cache; /* per-lcore mempool cache */
 	uint32_t stats_interval_ms; /* 0 = no periodic dump */
 	char stats_file[PATH_MAX];  /* "" = no file */
+	struct synq_config_tcp tcp; /* defaults of every listener */
+	uint8_t cookie_secret[16];  /* valid when cookie_secret_set */
+	bool cookie_secret_set;	    /* else synq draws one at start */
+	struct synq_config_listener listeners[SYNQ_MAX_LISTENERS];
+	unsigned int nb_listeners;
 };
 
 /**
@@ -103,6 +145,12 @@ int synq_config_txq(const struct synq_config *cfg, unsigned int lcore_idx, unsig
 
 /** How many tx queues port @p port_idx needs: one per lcore that polls it. */
 unsigned int synq_config_nb_txq(const struct synq_config *cfg, unsigned int port_idx);
+
+/** "linux" or "bsd". */
+const char *synq_queue_model_name(enum synq_queue_model m);
+
+/** "hold" or "reset". */
+const char *synq_app_name(enum synq_app a);
 
 /** "worker", "app" or "both". */
 const char *synq_role_name(enum synq_role role);

@@ -8,9 +8,11 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include <arpa/inet.h>
@@ -200,6 +202,106 @@ test_structure(void **state __rte_unused)
 		"duplicate", "JSON");
 }
 
+#define WITH_V4 "{\"ports\":[{\"name\":\"p0\",\"ipv4\":[\"198.18.0.1\"]}],\"lcores\":[" LCORE "]"
+
+static void
+test_tcp_and_listeners(void **state __rte_unused)
+{
+	const char *text = WITH_V4 ",\"tcp\":{\"somaxconn\":128,\"syncookies\":2,"
+			   "\"cookie_secret\":\"000102030405060708090a0b0c0d0e0f\"},"
+			   "\"listeners\":[{\"port\":80},"
+			   "{\"address\":\"198.18.0.1\",\"port\":81,\"backlog\":-1,"
+			   "\"queue_model\":\"bsd\",\"app\":\"reset\",\"syncookies\":0},"
+			   "{\"address\":\"::\",\"port\":82,\"backlog\":100000}]}";
+
+	assert_int_equal(synq_config_parse(MINIMAL, &cfg, err, sizeof(err)), 0);
+	/* Linux's defaults */
+	assert_int_equal(cfg.tcp.syncookies, 1);
+	assert_int_equal(cfg.tcp.somaxconn, 4096);
+	assert_int_equal(cfg.tcp.max_syn_backlog, 4096);
+	assert_int_equal(cfg.tcp.abort_on_overflow, 0);
+	assert_int_equal(cfg.tcp.synack_retries, 5);
+	assert_int_equal(cfg.tcp.queue_model, SYNQ_QUEUE_LINUX);
+	assert_false(cfg.cookie_secret_set);
+	assert_int_equal(cfg.nb_listeners, 0);
+
+	if (synq_config_parse(text, &cfg, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_true(cfg.cookie_secret_set);
+	assert_int_equal(cfg.cookie_secret[15], 0x0f);
+	assert_int_equal(cfg.nb_listeners, 3);
+	assert_true(cfg.listeners[0].any);
+	assert_int_equal(cfg.listeners[0].family, 0);
+	assert_int_equal(cfg.listeners[0].backlog, 128); /* 511 capped to somaxconn */
+	assert_int_equal(cfg.listeners[0].app, SYNQ_APP_HOLD);
+	assert_int_equal(cfg.listeners[0].tcp.syncookies, 2); /* inherited */
+	assert_int_equal(cfg.listeners[1].family, 4);
+	assert_false(cfg.listeners[1].any);
+	assert_int_equal(cfg.listeners[1].backlog_asked, -1);
+	assert_int_equal(cfg.listeners[1].backlog, 128); /* -1 = somaxconn */
+	assert_int_equal(cfg.listeners[1].tcp.queue_model, SYNQ_QUEUE_BSD);
+	assert_int_equal(cfg.listeners[1].tcp.syncookies, 0); /* overridden */
+	assert_int_equal(cfg.listeners[1].app, SYNQ_APP_RESET);
+	assert_int_equal(cfg.listeners[2].family, 6);
+	assert_true(cfg.listeners[2].any);
+	assert_int_equal(cfg.listeners[2].backlog, 128);
+}
+
+static void
+test_listener_errors(void **state __rte_unused)
+{
+	expect_error(WITH_V4 ",\"listeners\":[{\"address\":\"198.18.0.9\",\"port\":80}]}",
+		"listeners[0].address: \"198.18.0.9\" is on no port", NULL);
+	expect_error(WITH_V4 ",\"listeners\":[{\"address\":\"x\",\"port\":80}]}",
+		"listeners[0].address: \"x\"", NULL);
+	expect_error(WITH_V4 ",\"listeners\":[{\"address\":\"*\"}]}", "listeners[0].port",
+		"missing");
+	expect_error(WITH_V4 ",\"listeners\":[{\"port\":0}]}", "listeners[0].port: 0",
+		"1..65535");
+	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80},{\"address\":\"198.18.0.1\","
+			     "\"port\":80}]}",
+		"listeners[1].port: 80 overlaps listeners[0]", NULL);
+	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"backlog\":-2}]}",
+		"listeners[0].backlog: -2", "-1..");
+	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"app\":\"echo\"}]}",
+		"listeners[0].app: \"echo\"", "\"hold\"");
+	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"queue_model\":\"osx\"}]}",
+		"listeners[0].queue_model: \"osx\"", "\"bsd\"");
+	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"somaxconn\":5}]}",
+		"listeners[0].somaxconn", "unknown key");
+	expect_error(WITH_V4 ",\"tcp\":{\"syncookies\":3}}", "tcp.syncookies: 3", "0..2");
+	expect_error(WITH_V4 ",\"tcp\":{\"cookie_secret\":\"abc\"}}", "tcp.cookie_secret",
+		"32 hex digits");
+	expect_error(WITH_V4 ",\"tcp\":{\"cookie_secret\":\"000102030405060708090a0b0c0d0e0g\"}}",
+		"tcp.cookie_secret", "32 hex digits");
+	expect_error(WITH_V4 ",\"tcp\":{\"cookie_secret_file\":\"/nonexistent\"}}",
+		"tcp.cookie_secret_file: \"/nonexistent\" cannot be opened", NULL);
+}
+
+static void
+test_cookie_secret_file(void **state __rte_unused)
+{
+	char path[] = "/tmp/synq-secret-XXXXXX";
+	char text[512];
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "ffeeddccbbaa99887766554433221100\n", 33), 33);
+	close(fd);
+	snprintf(text, sizeof(text), WITH_V4 ",\"tcp\":{\"cookie_secret_file\":\"%s\"}}", path);
+	if (synq_config_parse(text, &cfg, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_true(cfg.cookie_secret_set);
+	assert_int_equal(cfg.cookie_secret[0], 0xff);
+	assert_int_equal(cfg.cookie_secret[15], 0x00);
+	fd = open(path, O_WRONLY | O_TRUNC);
+	assert_int_equal(write(fd, "not a secret\n", 13), 13);
+	close(fd);
+	assert_int_equal(synq_config_parse(text, &cfg, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "does not hold a secret"));
+	unlink(path);
+}
+
 static void
 test_missing_file(void **state __rte_unused)
 {
@@ -313,6 +415,9 @@ main(void)
 		cmocka_unit_test(test_out_of_range),
 		cmocka_unit_test(test_bad_values),
 		cmocka_unit_test(test_structure),
+		cmocka_unit_test(test_tcp_and_listeners),
+		cmocka_unit_test(test_listener_errors),
+		cmocka_unit_test(test_cookie_secret_file),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_shipped_configs_parse),
 		cmocka_unit_test(test_dump_round_trip),
