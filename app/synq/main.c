@@ -19,6 +19,7 @@
 #include <rte_errno.h>
 
 #include "synq_config.h"
+#include "synq_listener.h"
 #include "synq_port.h"
 #include "synq_stats.h"
 #include "synq_worker.h"
@@ -144,6 +145,12 @@ is_our_option(const char *arg)
 	return false;
 }
 
+static json_t *
+listeners_json(const void *arg)
+{
+	return synq_listeners_json(arg);
+}
+
 static void
 on_signal(int sig __rte_unused)
 {
@@ -156,6 +163,8 @@ main(int argc, char **argv)
 	static struct synq_config cfg;
 	static struct synq_ports ports;
 	static struct synq_runtime rt;
+	static struct synq_listeners listeners;
+	unsigned int nb_workers = 0;
 	struct app_args args = {0};
 	struct synq_run_opts run;
 	char err[SYNQ_CONFIG_ERR_LEN];
@@ -201,6 +210,13 @@ main(int argc, char **argv)
 		snprintf(cfg.stats_file, sizeof(cfg.stats_file), "%s", args.stats_file);
 	if (args.stats_interval_ms >= 0)
 		cfg.stats_interval_ms = (uint32_t)args.stats_interval_ms;
+	/* listen(2) caps a backlog above somaxconn silently; synq says so */
+	for (unsigned int i = 0; i < cfg.nb_listeners; i++)
+		if (cfg.listeners[i].backlog_asked > 0 &&
+			(uint32_t)cfg.listeners[i].backlog_asked > cfg.tcp.somaxconn)
+			fprintf(stderr, "synq: notice: listeners[%u].backlog %d capped to "
+				"tcp.somaxconn %u\n", i, cfg.listeners[i].backlog_asked,
+				cfg.tcp.somaxconn);
 	if (args.dump_config) {
 		json_t *j = synq_config_to_json(&cfg);
 
@@ -239,11 +255,17 @@ main(int argc, char **argv)
 		rc = synq_ports_start(&ports, &cfg, err, sizeof(err));
 	if (rc != 0)
 		rte_exit(EXIT_FAILURE, "%s\n", err);
-	rc = synq_runtime_init(&rt, &cfg, &ports, err, sizeof(err));
+	for (unsigned int i = 0; i < cfg.nb_lcores; i++)
+		nb_workers += cfg.lcores[i].role != SYNQ_ROLE_APP;
+	rc = synq_listeners_create(&listeners, &cfg, nb_workers, SOCKET_ID_ANY, err, sizeof(err));
+	if (rc == 0)
+		rc = synq_runtime_init(&rt, &cfg, &ports, &listeners, err, sizeof(err));
 	if (rc != 0) {
+		synq_listeners_free(&listeners);
 		synq_ports_stop(&ports);
 		rte_exit(EXIT_FAILURE, "%s\n", err);
 	}
+	synq_stats_set_listeners(listeners_json, &listeners);
 	if (synq_stats_telemetry_init() != 0)
 		fprintf(stderr, "synq: telemetry commands not registered\n");
 
@@ -262,6 +284,7 @@ main(int argc, char **argv)
 
 	synq_stats_close(); /* telemetry stops reading before anything is freed */
 	synq_runtime_free(&rt);
+	synq_listeners_free(&listeners);
 	synq_ports_stop(&ports);
 	rte_eal_cleanup();
 	return rc == 0 ? EXIT_SUCCESS : EXIT_FAILURE;

@@ -35,12 +35,44 @@ net_reply_l2(const struct synq_iface *ifc, struct net_frame *f, const struct rte
 	return true;
 }
 
+enum net_verdict
+net_tcp_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct net_frame *f,
+	uint8_t family, uint16_t l3_len, uint16_t l4_len, int daddr_idx)
+{
+	struct synq_tcp_seg seg = {
+		.m = f->m,
+		.l3 = f->l3,
+		.l2_len = f->l2_len,
+		.l3_len = l3_len,
+		.l4_len = l4_len,
+		.family = family,
+		.rxq_idx = f->rxq_idx,
+	};
+
+	/* TCP only to one of our unicast addresses: never to broadcast or a group */
+	if (daddr_idx < 0 || f->l2_group) {
+		synq_counter_inc(ctr, family == 4 ? SYNQ_CTR_IP_IN_ADDR_ERRORS :
+						    SYNQ_CTR_IP6_IN_ADDR_ERRORS);
+		return NET_DROP;
+	}
+	seg.daddr_idx = (uint8_t)daddr_idx;
+	switch (synq_tcp_input(f->tcp, ctr, ifc, &seg)) {
+	case SYNQ_TCP_REPLY:
+		return NET_REPLY;
+	case SYNQ_TCP_CONSUMED:
+		return NET_CONSUMED;
+	default:
+		return NET_DROP;
+	}
+}
+
 static enum net_verdict
-frame_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct rte_mbuf *m)
+frame_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct synq_tcp_worker *tcp,
+	uint8_t rxq_idx, struct rte_mbuf *m)
 {
 	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	uint16_t len = rte_pktmbuf_data_len(m);
-	struct net_frame f = {.m = m, .l2_len = sizeof(*eth)};
+	struct net_frame f = {.m = m, .l2_len = sizeof(*eth), .tcp = tcp, .rxq_idx = rxq_idx};
 	uint16_t type;
 
 	/* Replies are written into the frame's own buffer: it must be ours alone. */
@@ -94,18 +126,24 @@ frame_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct rte_
 }
 
 uint16_t
-synq_net_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct rte_mbuf **pkts,
-	uint16_t n, struct rte_mbuf **tx, struct rte_mbuf **drop, uint16_t *nb_drop)
+synq_net_input(const struct synq_iface *ifc, struct synq_counters *ctr,
+	struct synq_tcp_worker *tcp, uint8_t rxq_idx, struct rte_mbuf **pkts, uint16_t n,
+	struct rte_mbuf **tx, struct rte_mbuf **drop, uint16_t *nb_drop)
 {
 	uint16_t nb_tx = 0;
 	uint16_t nd = 0;
 
 	synq_counter_add(ctr, SYNQ_CTR_RX_FRAMES, n);
 	for (uint16_t i = 0; i < n; i++) {
-		if (frame_input(ifc, ctr, pkts[i]) == NET_REPLY)
+		switch (frame_input(ifc, ctr, tcp, rxq_idx, pkts[i])) {
+		case NET_REPLY:
 			tx[nb_tx++] = pkts[i];
-		else
+			break;
+		case NET_CONSUMED:
+			break;
+		default:
 			drop[nd++] = pkts[i];
+		}
 	}
 	*nb_drop = nd;
 	return nb_tx;

@@ -140,9 +140,8 @@ net_ipv4_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct n
 	case IPPROTO_ICMP:
 		return icmp_input(ifc, ctr, f, ip, hlen, tot);
 	case IPPROTO_TCP:
-		synq_counter_inc(ctr, SYNQ_CTR_TCP_IN_SEGS);
-		synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_NO_LISTENER);
-		return NET_DROP;
+		return net_tcp_input(ifc, ctr, f, 4, hlen, tot - hlen,
+			synq_iface_ipv4_index(ifc, ip->dst_addr));
 	default:
 		synq_counter_inc(ctr, SYNQ_CTR_IP_IN_UNKNOWN_PROTOS);
 		return NET_DROP;

@@ -249,9 +249,8 @@ net_ipv6_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct n
 	case IPPROTO_ICMPV6:
 		return icmp6_input(ifc, ctr, f, ip6, len);
 	case IPPROTO_TCP:
-		synq_counter_inc(ctr, SYNQ_CTR_TCP_IN_SEGS);
-		synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_NO_LISTENER);
-		return NET_DROP;
+		return net_tcp_input(ifc, ctr, f, 6, sizeof(*ip6), len,
+			synq_iface_ipv6_index(ifc, ip6->dst_addr));
 	default:
 		synq_counter_inc(ctr, SYNQ_CTR_IP6_IN_UNKNOWN_PROTOS);
 		return NET_DROP;

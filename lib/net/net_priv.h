@@ -13,7 +13,8 @@
 /* What became of one frame. */
 enum net_verdict {
 	NET_DROP,
-	NET_REPLY, /* a reply was built in the frame's mbuf */
+	NET_REPLY,    /* a reply was built in the frame's mbuf */
+	NET_CONSUMED, /* something else keeps the mbuf now */
 };
 
 /*
@@ -26,6 +27,8 @@ struct net_frame {
 	uint16_t l2_len;   /* 14 or 18 */
 	uint16_t l3_len;   /* bytes available from l3 to the end of the segment */
 	bool l2_group;	   /* sent to an Ethernet broadcast or multicast address */
+	struct synq_tcp_worker *tcp; /* the worker's handshake engine, or NULL */
+	uint8_t rxq_idx;   /* the worker's rx queue it came from */
 };
 
 /* Minimum Ethernet frame without FCS; shorter replies are zero padded. */
@@ -37,6 +40,13 @@ enum net_verdict net_ipv4_input(const struct synq_iface *ifc, struct synq_counte
 	struct net_frame *f);
 enum net_verdict net_ipv6_input(const struct synq_iface *ifc, struct synq_counters *ctr,
 	struct net_frame *f);
+
+/*
+ * Hand a TCP segment for our address number @p daddr_idx to the handshake engine:
+ * @p l3_len bytes of IP header, @p l4_len of TCP header and data.
+ */
+enum net_verdict net_tcp_input(const struct synq_iface *ifc, struct synq_counters *ctr,
+	struct net_frame *f, uint8_t family, uint16_t l3_len, uint16_t l4_len, int daddr_idx);
 
 /*
  * Turn the frame's L2 header into the reply's: destination @p dst (NULL: back to the

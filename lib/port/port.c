@@ -250,6 +250,8 @@ configure_port(struct synq_port *p, const struct synq_config_port *cp, unsigned 
 		return rc;
 	}
 	synq_iface_init(&p->iface, p->port_id, cp, &mac);
+	p->iface.tx_cksum_offload = (p->tx_offloads & (SYNQ_PORT_TX_IPV4_CKSUM |
+		SYNQ_PORT_TX_TCP_CKSUM)) == (SYNQ_PORT_TX_IPV4_CKSUM | SYNQ_PORT_TX_TCP_CKSUM);
 	return 0;
 }
 

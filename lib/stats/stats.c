@@ -44,6 +44,7 @@ synq_stats_reset(void)
 	memset(stats_registry.lcore, 0, sizeof(stats_registry.lcore));
 	memset(stats_registry.role, 0, sizeof(stats_registry.role));
 	stats_registry.nb_ports = 0;
+	stats_registry.listeners_fn = NULL;
 	stats_registry.live = true;
 	clock_gettime(CLOCK_MONOTONIC, &stats_registry.start);
 	pthread_mutex_unlock(&stats_registry.lock);
@@ -109,6 +110,15 @@ synq_stats_port_register(uint16_t port_id, const char *name)
 	}
 	pthread_mutex_unlock(&stats_registry.lock);
 	return rc;
+}
+
+void
+synq_stats_set_listeners(json_t *(*fn)(const void *arg), const void *arg)
+{
+	pthread_mutex_lock(&stats_registry.lock);
+	stats_registry.listeners_fn = fn;
+	stats_registry.listeners_arg = arg;
+	pthread_mutex_unlock(&stats_registry.lock);
 }
 
 double

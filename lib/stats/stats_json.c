@@ -93,7 +93,8 @@ synq_stats_json(void)
 	for (unsigned int i = 0; i < stats_registry.nb_ports; i++)
 		json_array_append_new(ports, port_json(&stats_registry.ports[i]));
 	json_object_set_new(doc, "ports", ports);
-	json_object_set_new(doc, "listeners", json_array());
+	json_object_set_new(doc, "listeners", stats_registry.listeners_fn != NULL
+		? stats_registry.listeners_fn(stats_registry.listeners_arg) : json_array());
 	return doc;
 }
 

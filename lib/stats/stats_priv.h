@@ -32,6 +32,8 @@ struct stats_registry {
 	const char *role[RTE_MAX_LCORE];
 	struct stats_port ports[STATS_MAX_PORTS];
 	unsigned int nb_ports;
+	json_t *(*listeners_fn)(const void *arg);
+	const void *listeners_arg;
 };
 
 extern struct stats_registry stats_registry;

@@ -45,6 +45,13 @@ synq_counter_inc(struct synq_counters *c, enum synq_counter id)
 	synq_counter_add(c, id, 1);
 }
 
+/** Set gauge @p id (a counter that goes down too). Only the owning lcore may call this. */
+static inline void
+synq_counter_set(struct synq_counters *c, enum synq_counter id, uint64_t v)
+{
+	__atomic_store_n(&c->v[id], v, __ATOMIC_RELAXED);
+}
+
 /** Read counter @p id of @p c; safe from any thread. */
 static inline uint64_t
 synq_counter_read(const struct synq_counters *c, enum synq_counter id)
@@ -89,6 +96,12 @@ void synq_stats_sum(struct synq_counters *out);
  * document and of telemetry. Control plane only.
  */
 int synq_stats_port_register(uint16_t port_id, const char *name);
+
+/**
+ * Where the document's "listeners" array comes from: @p fn(@p arg), called by
+ * whichever thread builds the document. NULL: an empty array. Control plane.
+ */
+void synq_stats_set_listeners(json_t *(*fn)(const void *arg), const void *arg);
 
 /**
  * The whole statistics document: time, uptime, summed counters, per-lcore counters,

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 
 #include <rte_cycles.h>
@@ -122,6 +123,26 @@ build_lcore(struct synq_runtime *rt, unsigned int idx, char *err, size_t errlen)
 	}
 	w->nb_rxq = cl->nb_rx;
 	w->announces_left = 2;
+	if (cl->role != SYNQ_ROLE_APP) {
+		w->tcp = rte_zmalloc_socket("synq_tcp", sizeof(*w->tcp), RTE_CACHE_LINE_SIZE,
+			socket);
+		if (w->tcp == NULL || synq_tcp_worker_init(w->tcp, id, rt->listeners,
+					      rt->cookie_secret, w->pool, socket) != 0) {
+			rte_free(w->tcp);
+			rte_free(w->ctr);
+			rte_free(w);
+			snprintf(err, errlen, "lcore %u: no memory for its SYN table on socket "
+				"%d (expected smaller max_syn_backlog or more memory, -m)", id,
+				socket);
+			return -ENOMEM;
+		}
+		for (unsigned int r = 0; r < w->nb_rxq; r++) {
+			w->tcp->rxq[r].iface = w->rxq[r].iface;
+			w->tcp->rxq[r].port_id = w->rxq[r].port_id;
+			w->tcp->rxq[r].txq = w->rxq[r].txq;
+		}
+		w->tcp->nb_rxq = w->nb_rxq;
+	}
 	if (id == rte_get_main_lcore())
 		w->control = rt;
 	rt->lcore[id] = w;
@@ -149,7 +170,7 @@ synq_runtime_check(const struct synq_config *cfg, char *err, size_t errlen)
 
 int
 synq_runtime_init(struct synq_runtime *rt, const struct synq_config *cfg, struct synq_ports *ports,
-	char *err, size_t errlen)
+	struct synq_listeners *listeners, char *err, size_t errlen)
 {
 	int rc;
 
@@ -159,6 +180,15 @@ synq_runtime_init(struct synq_runtime *rt, const struct synq_config *cfg, struct
 		return rc;
 	rt->cfg = cfg;
 	rt->ports = ports;
+	rt->listeners = listeners;
+	/* one secret for all workers of this node: a flow's ACK may come to any of them */
+	if (cfg->cookie_secret_set)
+		memcpy(rt->cookie_secret, cfg->cookie_secret, sizeof(rt->cookie_secret));
+	else if (getrandom(rt->cookie_secret, sizeof(rt->cookie_secret), 0) !=
+		(ssize_t)sizeof(rt->cookie_secret)) {
+		snprintf(err, errlen, "cannot draw a cookie secret: %s", strerror(errno));
+		return -EIO;
+	}
 	for (unsigned int i = 0; i < cfg->nb_lcores; i++) {
 		rc = build_lcore(rt, i, err, errlen);
 		if (rc != 0) {
@@ -175,6 +205,10 @@ synq_runtime_free(struct synq_runtime *rt)
 	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++) {
 		if (rt->lcore[l] == NULL)
 			continue;
+		if (rt->lcore[l]->tcp != NULL) {
+			synq_tcp_worker_free(rt->lcore[l]->tcp);
+			rte_free(rt->lcore[l]->tcp);
+		}
 		rte_free(rt->lcore[l]->ctr);
 		rte_free(rt->lcore[l]);
 		rt->lcore[l] = NULL;

@@ -18,8 +18,10 @@
 #include <rte_common.h>
 
 #include "synq_config.h"
+#include "synq_listener.h"
 #include "synq_port.h"
 #include "synq_stats.h"
+#include "synq_tcp.h"
 
 /** Packets per rx/tx burst. */
 #define SYNQ_BURST 32
@@ -40,6 +42,7 @@ struct synq_worker {
 	struct synq_worker_rxq rxq[SYNQ_MAX_RXQ_PER_LCORE];
 	unsigned int nb_rxq;
 	struct synq_counters *ctr;
+	struct synq_tcp_worker *tcp; /* the handshake engine; NULL on app lcores */
 	struct rte_mempool *pool; /* for frames the worker makes itself (announcements) */
 	uint64_t announce_tsc;	  /* when to try the next gratuitous ARP */
 	unsigned int announces_left;
@@ -62,7 +65,8 @@ void synq_worker_announce(struct synq_worker *w);
 
 /**
  * Timed work between bursts: the gratuitous ARPs of RFC 5227 2.3 (two, 2 s apart,
- * once the port's link is up). @p now_tsc is rte_rdtsc(). Owning lcore only.
+ * once the port's link is up), SYN-ACK retransmissions and half-open expiry.
+ * @p now_tsc is rte_rdtsc(). Owning lcore only.
  */
 void synq_worker_tick(struct synq_worker *w, uint64_t now_tsc);
 
@@ -76,6 +80,8 @@ struct synq_run_opts {
 struct synq_runtime {
 	const struct synq_config *cfg;
 	struct synq_ports *ports;
+	struct synq_listeners *listeners;
+	uint8_t cookie_secret[16]; /* the config's, or drawn at random at start */
 	struct synq_worker *lcore[RTE_MAX_LCORE]; /* NULL for lcores without a role */
 	struct synq_run_opts opts;
 	uint64_t next_stats_tsc; /* main lcore only */
@@ -97,7 +103,7 @@ int synq_runtime_check(const struct synq_config *cfg, char *err, size_t errlen);
  * @return 0, or a negative errno with @p err naming the config key at fault.
  */
 int synq_runtime_init(struct synq_runtime *rt, const struct synq_config *cfg,
-	struct synq_ports *ports, char *err, size_t errlen);
+	struct synq_ports *ports, struct synq_listeners *listeners, char *err, size_t errlen);
 
 /**
  * Launch every lcore and run until synq_runtime_stop() or the duration ends, dumping

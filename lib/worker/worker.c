@@ -36,6 +36,8 @@ synq_worker_poll(struct synq_worker *w)
 	struct rte_mbuf *drop[SYNQ_BURST];
 	unsigned int total = 0;
 
+	if (w->tcp != NULL)
+		synq_tcp_clock(w->tcp, rte_rdtsc());
 	for (unsigned int i = 0; i < w->nb_rxq; i++) {
 		const struct synq_worker_rxq *rq = &w->rxq[i];
 		uint16_t n, nb_tx, nb_drop;
@@ -44,7 +46,8 @@ synq_worker_poll(struct synq_worker *w)
 		if (n == 0)
 			continue;
 		total += n;
-		nb_tx = synq_net_input(rq->iface, w->ctr, rx, n, tx, drop, &nb_drop);
+		nb_tx = synq_net_input(rq->iface, w->ctr, w->tcp, (uint8_t)i, rx, n, tx, drop,
+			&nb_drop);
 		send_burst(w, rq, tx, nb_tx);
 		if (nb_drop != 0)
 			rte_pktmbuf_free_bulk(drop, nb_drop);
@@ -98,9 +101,23 @@ links_up(const struct synq_worker *w)
 	return true;
 }
 
+/* SYN-ACK retransmissions leave on the tx queue of the port they belong to. */
+static void
+tcp_timers(struct synq_worker *w)
+{
+	struct rte_mbuf *out[SYNQ_BURST];
+	uint8_t rxq[SYNQ_BURST];
+	unsigned int n = synq_tcp_timers(w->tcp, w->ctr, out, rxq, SYNQ_BURST);
+
+	for (unsigned int i = 0; i < n; i++)
+		send_burst(w, &w->rxq[rxq[i]], &out[i], 1);
+}
+
 void
 synq_worker_tick(struct synq_worker *w, uint64_t now_tsc)
 {
+	if (w->tcp != NULL)
+		tcp_timers(w);
 	if (w->announces_left == 0 || now_tsc < w->announce_tsc)
 		return;
 	if (!links_up(w)) {

@@ -325,7 +325,7 @@ static const enum synq_counter drop_reasons[] = {
 	SYNQ_CTR_ICMP6_IN_ERRORS,
 	SYNQ_CTR_ICMP6_IN_CSUM_ERRORS,
 	SYNQ_CTR_ICMP6_IN_IGNORED,
-	SYNQ_CTR_TCP_DROP_NO_LISTENER,
+	SYNQ_CTR_TCP_NO_LISTENER,
 };
 
 /* Counters of replies built: each reply bumps exactly one. */
@@ -395,7 +395,7 @@ input_mbuf(const struct synq_iface *ifc, struct synq_counters *ctr, struct rte_m
 	uint16_t nb_drop = UINT16_MAX;
 	uint16_t nb_tx;
 
-	nb_tx = synq_net_input(ifc, ctr, pkts, 1, tx, drop, &nb_drop);
+	nb_tx = synq_net_input(ifc, ctr, NULL, 0, pkts, 1, tx, drop, &nb_drop);
 	assert_int_equal(nb_tx + nb_drop, 1);
 	if (nb_tx == 1) {
 		assert_ptr_equal(tx[0], m);
@@ -1404,7 +1404,7 @@ test_burst(void **state)
 	memset(&ctr, 0, sizeof(ctr));
 	memset(tx, 0, sizeof(tx));
 	memset(drop, 0, sizeof(drop));
-	nb_tx = synq_net_input(&ifc_plain, &ctr, pkts, N, tx, drop, &nb_drop);
+	nb_tx = synq_net_input(&ifc_plain, &ctr, NULL, 0, pkts, N, tx, drop, &nb_drop);
 	assert_int_equal(nb_tx, 5);
 	assert_int_equal(nb_drop, 4);
 	/* in order, each frame in exactly one array */
@@ -1432,7 +1432,7 @@ test_burst(void **state)
 	/* an empty burst touches nothing */
 	memset(&ctr, 0, sizeof(ctr));
 	nb_drop = 77;
-	assert_int_equal(synq_net_input(&ifc_plain, &ctr, pkts, 0, tx, drop, &nb_drop), 0);
+	assert_int_equal(synq_net_input(&ifc_plain, &ctr, NULL, 0, pkts, 0, tx, drop, &nb_drop), 0);
 	assert_int_equal(nb_drop, 0);
 	CHECK_CTRS(&ctr, {SYNQ_CTR_RX_FRAMES, 0});
 }

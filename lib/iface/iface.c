@@ -2,7 +2,7 @@
 
 #include <string.h>
 
-#include "synq_net.h"
+#include "synq_iface.h"
 
 void
 synq_iface_init(struct synq_iface *ifc, uint16_t port_id, const struct synq_config_port *cp,
@@ -37,20 +37,32 @@ synq_iface_init(struct synq_iface *ifc, uint16_t port_id, const struct synq_conf
 	ll[15] = mac->addr_bytes[5];
 }
 
-bool
-synq_iface_has_ipv4(const struct synq_iface *ifc, uint32_t addr)
+int
+synq_iface_ipv4_index(const struct synq_iface *ifc, uint32_t addr)
 {
 	for (unsigned int i = 0; i < ifc->nb_ipv4; i++)
 		if (ifc->ipv4[i] == addr)
-			return true;
-	return false;
+			return (int)i;
+	return -1;
+}
+
+int
+synq_iface_ipv6_index(const struct synq_iface *ifc, const uint8_t addr[16])
+{
+	for (unsigned int i = 0; i < ifc->nb_ipv6; i++)
+		if (memcmp(ifc->ipv6[i], addr, 16) == 0)
+			return (int)i;
+	return -1;
+}
+
+bool
+synq_iface_has_ipv4(const struct synq_iface *ifc, uint32_t addr)
+{
+	return synq_iface_ipv4_index(ifc, addr) >= 0;
 }
 
 bool
 synq_iface_has_ipv6(const struct synq_iface *ifc, const uint8_t addr[16])
 {
-	for (unsigned int i = 0; i < ifc->nb_ipv6; i++)
-		if (memcmp(ifc->ipv6[i], addr, 16) == 0)
-			return true;
-	return false;
+	return synq_iface_ipv6_index(ifc, addr) >= 0;
 }

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef SYNQ_LISTENER_H
+#define SYNQ_LISTENER_H
+
+/**
+ * @file
+ * Listeners and their accept rings: where a worker puts a connection whose handshake
+ * completed, and where application lcores take it from (synq_accept_burst). One
+ * lock-free rte_ring a listener, many producers (workers), many consumers (app
+ * lcores). The queue semantics of docs/configuration.md (`queue_model`) are decided
+ * here, so the workers and the tests share one definition.
+ */
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+#include <rte_ring.h>
+
+#include <jansson.h>
+
+#include "synq_config.h"
+
+/**
+ * A connection whose handshake completed. Written by the worker that promoted it,
+ * read-only once on the accept ring; the application owns it after
+ * synq_accept_burst() and hands it back with synq_conn_free().
+ */
+struct synq_conn {
+	uint8_t family;	   /* 4 or 6 */
+	uint8_t saddr[16]; /* client */
+	uint8_t daddr[16]; /* ours */
+	uint16_t sport;	   /* client, network order */
+	uint16_t dport;	   /* ours, network order */
+	uint32_t client_isn;
+	uint32_t our_isn;
+	uint16_t mss;	      /* what we may send: min(client's MSS, ours) */
+	uint8_t snd_wscale;   /* the client's shift (applies to its windows), 0xff none */
+	uint8_t rcv_wscale;   /* ours, 0xff none */
+	bool sack;
+	bool ts;
+	bool via_cookie;      /* promoted from a cookie, not from a SYN table entry */
+	uint32_t ts_recent;   /* the client's last TSval */
+	uint64_t syn_tsc;     /* the SYN's arrival (rte_rdtsc of its burst); 0 for cookies */
+	uint64_t ack_tsc;     /* the final ACK's arrival */
+	uint16_t listener;    /* index */
+	uint16_t port_id;     /* the port it came in on */
+	uint16_t txq;	      /* the owning worker's tx queue on that port */
+	uint16_t vlan;	      /* 802.1Q id of the port, 0 none */
+	unsigned int worker;  /* owning worker's lcore id: the only writer of TCP state */
+	struct rte_ether_addr peer_mac;
+	struct rte_ether_addr our_mac;
+	struct rte_mbuf *payload; /* data the final ACK carried (mbuf trimmed to it), or NULL */
+} __rte_cache_aligned;
+
+/** One listener at run time. */
+struct synq_listener {
+	/* read-only after start */
+	uint8_t family;	  /* 4, 6, 0 = both */
+	bool any;
+	uint8_t addr[16];
+	uint16_t port_be; /* network order */
+	uint32_t backlog; /* send_q */
+	uint32_t syn_share; /* half-open entries per worker: ceil(max_syn_backlog / workers) */
+	struct synq_config_tcp tcp;
+	enum synq_app app;
+	struct rte_ring *accept; /* workers: enqueue, app lcores: dequeue */
+	/* bsd queue model only: half-open + established of all workers; workers: inc on
+	 * SYN, dec on expiry/RST; apps: dec on accept. Shared by design (one queue). */
+	atomic_uint bsd_len __rte_cache_aligned;
+};
+
+struct synq_listeners {
+	struct synq_listener l[SYNQ_MAX_LISTENERS];
+	unsigned int nb;
+	struct rte_mempool *conn_pool;
+};
+
+/**
+ * Create the listeners of @p cfg: an accept ring each (backlog + 1 slots, on
+ * @p socket) and one connection pool for all. @p nb_workers is how many workers share
+ * each listener's SYN backlog. Control plane, after rte_eal_init().
+ *
+ * @return 0 or a negative errno with @p err set.
+ */
+int synq_listeners_create(struct synq_listeners *ls, const struct synq_config *cfg,
+	unsigned int nb_workers, int socket, char *err, size_t errlen);
+
+/** Free the rings and the pool; connections still out are lost. Control plane. */
+void synq_listeners_free(struct synq_listeners *ls);
+
+/** The listener for a segment to @p daddr port @p dport_be, or NULL. Any lcore. */
+static inline struct synq_listener *
+synq_listener_lookup(struct synq_listeners *ls, uint8_t family, const uint8_t *daddr,
+	uint16_t dport_be)
+{
+	struct synq_listener *wild = NULL;
+
+	for (unsigned int i = 0; i < ls->nb; i++) {
+		struct synq_listener *l = &ls->l[i];
+
+		if (l->port_be != dport_be || (l->family != 0 && l->family != family))
+			continue;
+		if (!l->any) {
+			if (memcmp(l->addr, daddr, family == 4 ? 4 : 16) == 0)
+				return l;
+		} else {
+			wild = l;
+		}
+	}
+	return wild;
+}
+
+/**
+ * Is the accept queue full, as the queue model counts it? linux: the kernel's
+ * sk_acceptq_is_full() test, len > backlog; bsd: half-open and established together
+ * reach backlog. Any lcore.
+ */
+static inline bool
+synq_listener_accept_full(struct synq_listener *l)
+{
+	if (l->tcp.queue_model == SYNQ_QUEUE_BSD)
+		return atomic_load_explicit(&l->bsd_len, memory_order_relaxed) >= l->backlog;
+	return rte_ring_count(l->accept) > l->backlog;
+}
+
+/** ss -lnt's Recv-Q: connections waiting on the accept ring. Any thread. */
+static inline uint32_t
+synq_listener_recv_q(const struct synq_listener *l)
+{
+	return rte_ring_count(l->accept);
+}
+
+/**
+ * Take up to @p n completed connections from @p l's accept ring. Application lcores;
+ * lock-free, any number at once.
+ *
+ * @return how many were taken.
+ */
+uint16_t synq_accept_burst(struct synq_listener *l, struct synq_conn **conns, uint16_t n);
+
+/** Give a connection back (its payload mbuf too). Any lcore. */
+void synq_conn_free(struct synq_listeners *ls, struct synq_conn *c);
+
+/** Listeners as the stats document shows them: address, port, recv_q, send_q. */
+json_t *synq_listeners_json(const struct synq_listeners *ls);
+
+#endif /* SYNQ_LISTENER_H */

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef SYNQ_TCP_H
+#define SYNQ_TCP_H
+
+/**
+ * @file
+ * The handshake engine of one worker: TCP segments for our addresses come here from
+ * the IPv4/IPv6 input. SYNs to a listener get a SYN-ACK built in place, from a SYN
+ * table entry or a cookie; final ACKs that match an entry or carry a valid cookie are
+ * promoted into the listener's accept ring; RSTs remove half-open entries; timers
+ * retransmit SYN-ACKs and expire entries. See docs/architecture.md.
+ *
+ * Everything here belongs to one worker lcore; the listeners and their rings are the
+ * only shared state (lock-free rings, and one atomic count in the bsd queue model).
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+
+#include "synq_config.h"
+#include "synq_cookie.h"
+#include "synq_iface.h"
+#include "synq_listener.h"
+#include "synq_stats.h"
+#include "synq_syntab.h"
+
+/** Our MSS: a 1500-byte MTU less the IPv4 / IPv6 and TCP headers. */
+#define SYNQ_TCP_MSS4 1460
+#define SYNQ_TCP_MSS6 1440
+/** The window of our SYN-ACK (never scaled, RFC 7323 2.2). */
+#define SYNQ_TCP_SYNACK_WINDOW 65535
+/** TTL / hop limit of what we send. */
+#define SYNQ_TCP_TTL 64
+/** Slots of the SYN table whose timers one synq_tcp_timers() call runs. */
+#define SYNQ_TCP_TIMER_BUDGET 64
+
+/** One of the worker's (port, rx queue) pairs, as the engine needs it. */
+struct synq_tcp_rxq {
+	const struct synq_iface *iface;
+	uint16_t port_id;
+	uint16_t txq;
+};
+
+/** One worker's handshake state. Owning lcore only. */
+struct synq_tcp_worker {
+	unsigned int lcore_id;
+	struct synq_listeners *listeners;
+	struct synq_syntab *syntab;
+	struct synq_cookie_ctx cookie;
+	struct synq_sipkey isn_key;	/* RFC 6528 F() for our ISNs in table mode */
+	struct rte_mempool *pool;	/* for retransmissions and RSTs */
+	struct synq_tcp_rxq rxq[SYNQ_MAX_RXQ_PER_LCORE];
+	unsigned int nb_rxq;
+	uint32_t halfopen[SYNQ_MAX_LISTENERS]; /* entries of each listener in syntab */
+	/* the clock, read once per burst by synq_tcp_clock() */
+	uint64_t tsc0;	   /* rte_rdtsc() at init */
+	uint64_t unix0_ms; /* wall clock (ms) at init */
+	uint64_t hz;
+	uint64_t now_tsc;
+	uint32_t now_ms;   /* since init */
+	uint64_t now_s;	   /* wall clock seconds: cookie windows agree across nodes */
+};
+
+/**
+ * Set up @p tw for the lcore @p lcore_id: a SYN table sized for its share of every
+ * listener's max_syn_backlog, on @p socket, the cookie secret. Control plane.
+ *
+ * @return 0 or a negative errno.
+ */
+int synq_tcp_worker_init(struct synq_tcp_worker *tw, unsigned int lcore_id,
+	struct synq_listeners *ls, const uint8_t secret[16], struct rte_mempool *pool,
+	int socket);
+
+/** Free what synq_tcp_worker_init() allocated. */
+void synq_tcp_worker_free(struct synq_tcp_worker *tw);
+
+/** Read the clock: once per burst, before synq_tcp_input() and synq_tcp_timers(). */
+void synq_tcp_clock(struct synq_tcp_worker *tw, uint64_t tsc);
+
+/** What became of a segment. */
+enum synq_tcp_verdict {
+	SYNQ_TCP_DROP,	   /* counted; the caller frees the mbuf */
+	SYNQ_TCP_REPLY,	   /* a reply was built in the mbuf: send it on the same port */
+	SYNQ_TCP_CONSUMED, /* the mbuf now belongs to a connection (its payload) */
+};
+
+/** A TCP segment, located by the IP input. */
+struct synq_tcp_seg {
+	struct rte_mbuf *m;
+	uint8_t *l3;	     /* the IPv4 or IPv6 header */
+	uint16_t l2_len;
+	uint16_t l3_len;     /* IP header length */
+	uint16_t l4_len;     /* TCP header + payload, from the IP length fields */
+	uint8_t family;	     /* 4 or 6 */
+	uint8_t daddr_idx;   /* which of the port's addresses it was sent to */
+	uint8_t rxq_idx;     /* which of the worker's rx queues it came from */
+};
+
+/**
+ * Handle one TCP segment for one of our addresses. Counts everything under the
+ * names of docs/counters.md. Owning lcore only.
+ */
+enum synq_tcp_verdict synq_tcp_input(struct synq_tcp_worker *tw, struct synq_counters *ctr,
+	const struct synq_iface *ifc, struct synq_tcp_seg *seg);
+
+/**
+ * Run the SYN table's timers (a budget of slots a call): build SYN-ACK
+ * retransmissions into new mbufs and count expiries. Owning lcore only.
+ *
+ * @param out      retransmissions built (at most @p max)
+ * @param out_rxq  for each, the index of the worker's rx queue (hence port, tx queue)
+ * @return how many mbufs are in @p out.
+ */
+unsigned int synq_tcp_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr,
+	struct rte_mbuf **out, uint8_t *out_rxq, unsigned int max);
+
+#endif /* SYNQ_TCP_H */

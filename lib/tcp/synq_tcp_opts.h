@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef SYNQ_TCP_OPTS_H
+#define SYNQ_TCP_OPTS_H
+
+/**
+ * @file
+ * TCP options of a handshake (RFC 9293 3.2, RFC 7323, RFC 2018): parse what a SYN or
+ * an ACK carries, write what a SYN-ACK answers. Pure functions on plain buffers, no
+ * EAL; thread safe.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define SYNQ_TCP_OPT_EOL 0
+#define SYNQ_TCP_OPT_NOP 1
+#define SYNQ_TCP_OPT_MSS 2
+#define SYNQ_TCP_OPT_WSCALE 3
+#define SYNQ_TCP_OPT_SACK_PERM 4
+#define SYNQ_TCP_OPT_SACK 5
+#define SYNQ_TCP_OPT_TS 8
+
+/** Largest options area: data offset 15 words minus the 20-byte header. */
+#define SYNQ_TCP_OPTS_MAX 40
+
+/** wscale value meaning "no window scale option". */
+#define SYNQ_TCP_NO_WSCALE 0xff
+/** Largest shift a window scale may carry (RFC 7323 2.3); larger ones are clamped. */
+#define SYNQ_TCP_WSCALE_MAX 14
+
+/** What a segment's options say. */
+struct synq_tcp_opts {
+	uint16_t mss;	   /* 0 = no MSS option */
+	uint8_t wscale;	   /* 0..14, or SYNQ_TCP_NO_WSCALE */
+	bool sack_perm;	   /* SACK-permitted present */
+	bool ts;	   /* timestamps present; then tsval and tsecr are set */
+	uint32_t tsval;	   /* host byte order */
+	uint32_t tsecr;	   /* host byte order */
+};
+
+/**
+ * Parse the @p len bytes of options at @p opt (the bytes between the 20-byte header
+ * and the data offset).
+ *
+ * Rules (RFC 9293 3.2): EOL ends the list; NOP is one byte; every other option has a
+ * length byte >= 2 that must not run past @p len. MSS must have length 4, window scale
+ * 3, SACK-permitted 2, timestamps 10; a known option with another length is malformed.
+ * Unknown options are skipped by their length. A shift above 14 is clamped to 14
+ * (RFC 7323 2.3). A repeated option: the last one counts.
+ *
+ * @return 0, or -EINVAL when the options are malformed (then @p out is undefined).
+ */
+int synq_tcp_opts_parse(const uint8_t *opt, unsigned int len, struct synq_tcp_opts *out);
+
+/** What a SYN-ACK answers. */
+struct synq_tcp_synack_opts {
+	uint16_t mss;	   /* our MSS, always sent */
+	uint8_t wscale;	   /* our shift, or SYNQ_TCP_NO_WSCALE when the client sent none */
+	bool sack_perm;	   /* only if the client offered it */
+	bool ts;	   /* only if the client offered it */
+	uint32_t tsval;	   /* ours, host byte order */
+	uint32_t tsecr;	   /* the client's tsval, host byte order */
+};
+
+/**
+ * Write the SYN-ACK options @p o at @p buf (room for SYNQ_TCP_OPTS_MAX bytes), padded
+ * with NOPs to a multiple of 4, in the order Linux uses so that middleboxes see a
+ * familiar shape: MSS; then SACK-permitted + timestamps, or NOP NOP + timestamps, or
+ * NOP NOP + SACK-permitted; then NOP + window scale.
+ *
+ * @return the number of bytes written (a multiple of 4, at most 20).
+ */
+unsigned int synq_tcp_opts_write_synack(uint8_t *buf, const struct synq_tcp_synack_opts *o);
+
+#endif /* SYNQ_TCP_OPTS_H */

@@ -1,0 +1,396 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * A worker's SYN table; the interface and its rules are in synq_syntab.h.
+ *
+ * Layout: one allocation, a 64-byte header followed by the slot array, one cache line
+ * a slot. The array has at least twice max_entries slots, so the load factor stays at
+ * or below 1/2: linear probes stay short, and there is always an empty slot, which ends
+ * every probe and every deletion cluster.
+ *
+ * Deletion is by backward shift, not tombstones: under a flood entries come and go at
+ * line rate, and tombstones would fill the array until every failed lookup (the common
+ * case for a SYN) walked all of it. The price is that entries move on deletion, which
+ * the interface states, and which the timer sweep has to allow for (see
+ * synq_syntab_timers()).
+ *
+ * The hash is a seeded multiply-xorshift, not SipHash: it is on the path of every SYN
+ * and ACK, and its only adversary is someone aiming a flood at one probe chain, who
+ * must then guess the table's random seed, different on every worker and every start.
+ */
+
+#include <assert.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/random.h>
+
+#include <rte_common.h>
+#include <rte_cycles.h>
+#include <rte_debug.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+
+#include "synq_syntab.h"
+
+static_assert(sizeof(struct synq_syn_entry) == 64, "a SYN table entry is one 64-byte cache line");
+
+/* The interface's limit: 2^25 slots of 64 bytes, 2 GiB a worker at most. */
+#define MAX_ENTRIES (UINT32_C(1) << 24)
+
+/*
+ * Retransmission intervals stop doubling here. Only a caller's max_retries above 20
+ * reaches it, and it keeps next_ms - now_ms below 2^31, where the wrap-safe
+ * comparison (int32_t)(now_ms - next_ms) still sees the timer as in the future.
+ */
+#define RTO_MAX_SHIFT 20
+static_assert(((uint64_t)SYNQ_SYNTAB_RTO_MS << RTO_MAX_SHIFT) < INT32_MAX,
+	"retransmission interval must stay below 2^31 ms");
+
+struct synq_syntab {
+	uint32_t mask;	      /* slots - 1 */
+	uint32_t count;	      /* written by the owner, read by anyone: relaxed atomics */
+	uint32_t max_entries;
+	uint32_t cursor;      /* next slot the timer sweep examines */
+	uint64_t seed[3];
+	bool eal_mem;	      /* from rte_zmalloc_socket (rte_free), else aligned_alloc (free) */
+	struct synq_syn_entry slot[];
+};
+
+static inline uint64_t
+load64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline uint64_t
+rotl64(uint64_t v, unsigned int n)
+{
+	return (v << n) | (v >> (64 - n));
+}
+
+/*
+ * Home slot of a key. The three key words are each multiplied by a different odd
+ * constant after the seed is mixed in (three independent multiplies that overlap in
+ * the pipeline); the products are rotated apart, so that high product bits, which
+ * depend on every input bit, land in the low bits the mask keeps; then a
+ * murmur3-style finaliser spreads every bit over the whole word. Each product is a
+ * bijection of its word, so keys that differ in one field never collide in 64 bits.
+ * Fields are read one by one: the key's padding byte may hold anything.
+ */
+static inline uint32_t
+home_slot(const struct synq_syntab *t, const uint8_t saddr[16], uint16_t sport, uint16_t dport,
+	uint8_t family, uint8_t daddr_idx, uint8_t rxq_idx)
+{
+	uint64_t rest = (uint64_t)sport << 40 | (uint64_t)dport << 24 | (uint64_t)family << 16 |
+		(uint64_t)daddr_idx << 8 | rxq_idx;
+	uint64_t h;
+
+	h = (load64(saddr) ^ t->seed[0]) * UINT64_C(0x9e3779b97f4a7c15);
+	h ^= rotl64((load64(saddr + 8) ^ t->seed[1]) * UINT64_C(0xc2b2ae3d27d4eb4f), 21);
+	h ^= rotl64((rest ^ t->seed[2]) * UINT64_C(0x165667b19e3779f9), 43);
+	h ^= h >> 33;
+	h *= UINT64_C(0xff51afd7ed558ccd);
+	h ^= h >> 33;
+	h *= UINT64_C(0xc4ceb9fe1a85ec53);
+	h ^= h >> 33;
+	return (uint32_t)h & t->mask;
+}
+
+static inline uint32_t
+key_slot(const struct synq_syntab *t, const struct synq_syn_key *k)
+{
+	return home_slot(t, k->saddr, k->sport, k->dport, k->family, k->daddr_idx, k->rxq_idx);
+}
+
+static inline uint32_t
+entry_slot(const struct synq_syntab *t, const struct synq_syn_entry *e)
+{
+	return home_slot(t, e->saddr, e->sport, e->dport, e->family, e->daddr_idx, e->rxq_idx);
+}
+
+static inline bool
+key_equal(const struct synq_syn_entry *e, const struct synq_syn_key *k)
+{
+	return memcmp(e->saddr, k->saddr, sizeof(e->saddr)) == 0 && e->sport == k->sport &&
+		e->dport == k->dport && e->family == k->family &&
+		e->daddr_idx == k->daddr_idx && e->rxq_idx == k->rxq_idx;
+}
+
+static inline bool
+slot_used(const struct synq_syn_entry *e)
+{
+	return (e->flags & SYNQ_SYN_F_USED) != 0;
+}
+
+static inline void
+count_set(struct synq_syntab *t, uint32_t n)
+{
+	__atomic_store_n(&t->count, n, __ATOMIC_RELAXED);
+}
+
+/* splitmix64: spreads a weak seed (clock, address) over 64 bits. */
+static uint64_t
+splitmix64(uint64_t *s)
+{
+	uint64_t z = (*s += UINT64_C(0x9e3779b97f4a7c15));
+
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
+/*
+ * The seed comes from the kernel's generator; rte_rand() would do, but the unit tests
+ * run without EAL. Early in boot, before the kernel pool is ready, getrandom() with
+ * GRND_NONBLOCK fails instead of blocking the start: the clock, the TSC and the table's
+ * address then give a seed an attacker cannot read off the wire either.
+ */
+static void
+seed_init(struct synq_syntab *t)
+{
+	ssize_t n = getrandom(t->seed, sizeof(t->seed), GRND_NONBLOCK);
+
+	if (n != (ssize_t)sizeof(t->seed)) {
+		struct timespec ts;
+		uint64_t s;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		s = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+		s ^= rte_rdtsc() ^ (uint64_t)(uintptr_t)t;
+		for (unsigned int i = 0; i < RTE_DIM(t->seed); i++)
+			t->seed[i] = splitmix64(&s);
+	}
+}
+
+struct synq_syntab *
+synq_syntab_create(uint32_t max_entries, int socket)
+{
+	struct synq_syntab *t;
+	uint32_t slots;
+	size_t size;
+	bool eal_mem;
+
+	if (max_entries == 0 || max_entries > MAX_ENTRIES) {
+		rte_errno = EINVAL;
+		errno = EINVAL;
+		return NULL;
+	}
+	slots = rte_align32pow2(2 * max_entries);
+	size = sizeof(*t) + (size_t)slots * sizeof(t->slot[0]);
+
+	/*
+	 * rte_lcore_count() is 0 until rte_eal_init() has run: the unit tests' case, where
+	 * rte_zmalloc_socket() has no heap and fails. With EAL up, its failure is a real
+	 * ENOMEM, reported as such rather than hidden behind off-node, non-hugepage memory.
+	 */
+	eal_mem = rte_lcore_count() > 0;
+	if (eal_mem) {
+		t = rte_zmalloc_socket("synq_syntab", size, RTE_CACHE_LINE_SIZE, socket);
+	} else {
+		t = aligned_alloc(RTE_CACHE_LINE_SIZE, size);
+		/* also faults the pages in now, not at the first SYNs of a flood */
+		if (t != NULL)
+			memset(t, 0, size);
+	}
+	if (t == NULL) {
+		rte_errno = ENOMEM;
+		errno = ENOMEM;
+		return NULL;
+	}
+	t->mask = slots - 1;
+	t->max_entries = max_entries;
+	t->eal_mem = eal_mem;
+	seed_init(t);
+	count_set(t, 0);
+	return t;
+}
+
+void
+synq_syntab_free(struct synq_syntab *t)
+{
+	if (t == NULL)
+		return;
+	if (t->eal_mem)
+		rte_free(t);
+	else
+		free(t);
+}
+
+uint32_t
+synq_syntab_count(const struct synq_syntab *t)
+{
+	return __atomic_load_n(&t->count, __ATOMIC_RELAXED);
+}
+
+uint32_t
+synq_syntab_capacity(const struct synq_syntab *t)
+{
+	return t->max_entries;
+}
+
+void
+synq_syntab_key_of(const struct synq_syn_entry *e, struct synq_syn_key *key)
+{
+	/* zeroed first, so that callers may compare keys with memcmp, padding included */
+	memset(key, 0, sizeof(*key));
+	memcpy(key->saddr, e->saddr, sizeof(key->saddr));
+	key->sport = e->sport;
+	key->dport = e->dport;
+	key->family = e->family;
+	key->daddr_idx = e->daddr_idx;
+	key->rxq_idx = e->rxq_idx;
+}
+
+struct synq_syn_entry *
+synq_syntab_lookup(struct synq_syntab *t, const struct synq_syn_key *key)
+{
+	uint32_t i = key_slot(t, key);
+
+	/* ends: the load factor is at most 1/2, so an empty slot is always ahead */
+	for (;; i = (i + 1) & t->mask) {
+		struct synq_syn_entry *e = &t->slot[i];
+
+		if (!slot_used(e))
+			return NULL;
+		if (key_equal(e, key))
+			return e;
+	}
+}
+
+struct synq_syn_entry *
+synq_syntab_insert(struct synq_syntab *t, const struct synq_syn_key *key, uint32_t now_ms)
+{
+	struct synq_syn_entry *e;
+	uint32_t i;
+
+	if (t->count >= t->max_entries)
+		return NULL;
+	for (i = key_slot(t, key); slot_used(&t->slot[i]); i = (i + 1) & t->mask)
+		;
+	e = &t->slot[i];
+	/* the whole line: nothing of the slot's previous holder (flags, options) survives */
+	memset(e, 0, sizeof(*e));
+	memcpy(e->saddr, key->saddr, sizeof(e->saddr));
+	e->sport = key->sport;
+	e->dport = key->dport;
+	e->family = key->family;
+	e->daddr_idx = key->daddr_idx;
+	e->rxq_idx = key->rxq_idx;
+	e->syn_ms = now_ms;
+	e->next_ms = now_ms + SYNQ_SYNTAB_RTO_MS;
+	e->flags = SYNQ_SYN_F_USED;
+	count_set(t, t->count + 1);
+	return e;
+}
+
+/*
+ * Backward-shift deletion: the hole at i is filled by the first later entry of the
+ * cluster whose probe passed over i (its home slot is cyclically at or before i), which
+ * leaves a new hole where that entry was; repeat until the cluster's end. Every entry
+ * then stays reachable from its home slot without tombstones. Entries only ever move
+ * towards lower slots (cyclically), and never past the first hole.
+ */
+static void
+remove_slot(struct synq_syntab *t, uint32_t i)
+{
+	uint32_t j = i;
+
+	for (;;) {
+		struct synq_syn_entry *e;
+
+		j = (j + 1) & t->mask;
+		e = &t->slot[j];
+		if (!slot_used(e))
+			break;
+		/* distance home -> j at least distance hole -> j: i lies on e's probe path */
+		if (((j - entry_slot(t, e)) & t->mask) >= ((j - i) & t->mask)) {
+			t->slot[i] = *e;
+			i = j;
+		}
+	}
+	t->slot[i].flags = 0;
+	count_set(t, t->count - 1);
+}
+
+void
+synq_syntab_remove(struct synq_syntab *t, struct synq_syn_entry *e)
+{
+	RTE_ASSERT(e >= t->slot && e <= &t->slot[t->mask] && slot_used(e));
+	remove_slot(t, (uint32_t)(e - t->slot));
+}
+
+/*
+ * Retries allowed for an entry that has had @p retries. Under pressure only entries
+ * already retransmitted lose retries: a SYN-ACK answered once and not acknowledged is
+ * more likely a spoofed source than a fresh one is, and the fresh ones are what a real
+ * client is waiting for. The floor of 2 keeps one more try for a client that lost one
+ * SYN-ACK; a caller's max_retries below 2 is kept as is, never raised by pressure.
+ */
+static inline unsigned int
+retry_limit(const struct synq_syntab *t, uint8_t retries, uint8_t max_retries)
+{
+	uint64_t n = t->count, max = t->max_entries;
+	unsigned int drop, floor;
+
+	if (retries == 0 || n * 2 <= max)
+		return max_retries;
+	if (n * 8 > max * 7)
+		drop = 3;
+	else if (n * 4 > max * 3)
+		drop = 2;
+	else
+		drop = 1;
+	floor = RTE_MIN(max_retries, 2u);
+	return max_retries >= drop + floor ? max_retries - drop : floor;
+}
+
+/*
+ * A call examines at most half the slots. The retransmit pointers it hands out must
+ * survive the expirations that follow them in the same call. A removal at slot i moves
+ * only entries between i and the next empty slot, and the slots not visited in this
+ * call (at least slots / 2 >= max_entries of them) hold fewer than max_entries entries,
+ * since the one being removed was visited: so an empty slot always lies before the
+ * sweep's starting point, and no entry visited earlier in the call moves.
+ */
+uint32_t
+synq_syntab_timers(struct synq_syntab *t, uint32_t now_ms, unsigned int budget,
+	uint8_t max_retries, struct synq_syn_entry **retransmit, struct synq_syn_entry *expired,
+	unsigned int max_out)
+{
+	unsigned int left = RTE_MIN(budget, (t->mask + 1) / 2);
+	unsigned int nr = 0, ne = 0;
+	uint32_t i = t->cursor;
+
+	/* both counts must fit their 16 bits of the result */
+	max_out = RTE_MIN(max_out, (unsigned int)UINT16_MAX);
+	while (left > 0 && nr < max_out && ne < max_out) {
+		struct synq_syn_entry *e = &t->slot[i];
+
+		if (slot_used(e) && (int32_t)(now_ms - e->next_ms) >= 0) {
+			if (e->retries < retry_limit(t, e->retries, max_retries)) {
+				e->retries++;
+				e->next_ms = now_ms + ((uint32_t)SYNQ_SYNTAB_RTO_MS
+					<< RTE_MIN(e->retries, RTO_MAX_SHIFT));
+				retransmit[nr++] = e;
+			} else {
+				expired[ne++] = *e;
+				remove_slot(t, i);
+				/*
+				 * The shift may have moved a later entry, not yet seen, into
+				 * slot i: look at slot i again rather than advance.
+				 */
+				continue;
+			}
+		}
+		i = (i + 1) & t->mask;
+		left--;
+	}
+	t->cursor = i;
+	return nr | (uint32_t)ne << 16;
+}

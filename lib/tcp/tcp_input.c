@@ -1,0 +1,674 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The handshake as a listener sees it (RFC 9293 3.5, 3.10.7.2 LISTEN, 3.10.7.4
+ * SYN-RECEIVED), with the kernel's two queues (docs/configuration.md, queue_model):
+ *
+ *   SYN  -> listener? -> accept queue full? drop (ListenOverflows/ListenDrops)
+ *        -> SYN table entry (retransmitted SYN: same entry, SYN-ACK again)
+ *           or cookie (syncookies 2, or 1 with the table share full)
+ *        -> SYN-ACK built in the SYN's own mbuf
+ *   ACK  -> table entry with the right numbers, or a valid cookie
+ *        -> connection on the listener's accept ring (PassiveOpens)
+ *   RST  -> removes the half-open entry it names (EmbryonicRsts)
+ *
+ * Every other outcome is a named counter.
+ */
+
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include <rte_byteorder.h>
+#include <rte_cycles.h>
+#include <rte_ip.h>
+#include <rte_malloc.h>
+#include <rte_tcp.h>
+
+#include "tcp_priv.h"
+
+/* Our half of the handshake's options, and the client's, as a SYN carried them. */
+struct syn_info {
+	uint32_t client_isn;
+	struct synq_tcp_opts opts;
+};
+
+int
+synq_tcp_worker_init(struct synq_tcp_worker *tw, unsigned int lcore_id, struct synq_listeners *ls,
+	const uint8_t secret[16], struct rte_mempool *pool, int socket)
+{
+	uint64_t entries = 0;
+	uint8_t isn_key[16];
+	struct timespec now;
+
+	memset(tw, 0, sizeof(*tw));
+	tw->lcore_id = lcore_id;
+	tw->listeners = ls;
+	tw->pool = pool;
+	for (unsigned int i = 0; i < ls->nb; i++)
+		entries += ls->l[i].syn_share;
+	if (entries != 0) {
+		tw->syntab = synq_syntab_create((uint32_t)RTE_MIN(entries, (uint64_t)1 << 24),
+			socket);
+		if (tw->syntab == NULL)
+			return -ENOMEM;
+	}
+	synq_cookie_init(&tw->cookie, secret);
+	/* RFC 6528: F() keyed with a secret of this node's own */
+	if (getrandom(isn_key, sizeof(isn_key), 0) != (ssize_t)sizeof(isn_key))
+		return -EIO;
+	tw->isn_key = synq_sipkey_load(isn_key);
+	clock_gettime(CLOCK_REALTIME, &now);
+	tw->unix0_ms = (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
+	tw->hz = rte_get_tsc_hz();
+	tw->tsc0 = rte_rdtsc();
+	synq_tcp_clock(tw, tw->tsc0);
+	return 0;
+}
+
+void
+synq_tcp_worker_free(struct synq_tcp_worker *tw)
+{
+	synq_syntab_free(tw->syntab);
+	tw->syntab = NULL;
+}
+
+void
+synq_tcp_clock(struct synq_tcp_worker *tw, uint64_t tsc)
+{
+	uint64_t ms = (tsc - tw->tsc0) * 1000 / tw->hz;
+
+	tw->now_tsc = tsc;
+	tw->now_ms = (uint32_t)ms;
+	tw->now_s = (tw->unix0_ms + ms) / 1000;
+}
+
+/* RFC 6528: ISN = M + F(4-tuple, secret), M a 4 us clock. */
+static uint32_t
+table_isn(const struct synq_tcp_worker *tw, const struct tcp_peer *p)
+{
+	struct {
+		uint8_t caddr[16];
+		uint8_t saddr[16];
+		uint16_t cport;
+		uint16_t sport;
+		uint32_t family;
+	} in;
+	uint64_t us = (tw->now_tsc - tw->tsc0) * 1000000 / tw->hz;
+
+	memset(&in, 0, sizeof(in));
+	memcpy(in.caddr, p->caddr, 16);
+	memcpy(in.saddr, p->saddr, 16);
+	in.cport = p->cport;
+	in.sport = p->sport;
+	in.family = p->family;
+	return (uint32_t)(us / 4) + (uint32_t)synq_siphash24(&tw->isn_key, &in, sizeof(in));
+}
+
+static uint16_t
+our_mss(uint8_t family)
+{
+	return family == 4 ? SYNQ_TCP_MSS4 : SYNQ_TCP_MSS6;
+}
+
+static void
+flow_of(const struct tcp_peer *p, struct synq_cookie_flow *f)
+{
+	f->family = p->family;
+	memcpy(f->saddr, p->caddr, 16);
+	memcpy(f->daddr, p->saddr, 16);
+	f->sport = p->cport;
+	f->dport = p->sport;
+}
+
+static void
+peer_of(const struct synq_syn_entry *e, const struct synq_iface *ifc, struct tcp_peer *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->family = e->family;
+	memcpy(p->caddr, e->saddr, 16);
+	if (e->family == 4)
+		memcpy(p->saddr, &ifc->ipv4[e->daddr_idx], 4);
+	else
+		memcpy(p->saddr, ifc->ipv6[e->daddr_idx], 16);
+	p->cport = e->sport;
+	p->sport = e->dport;
+	p->cmac = e->peer_mac;
+}
+
+/* A SYN-ACK for @p p: our ISN, the client's, and what we answer to its options. */
+static int
+send_synack(struct rte_mbuf *m, const struct synq_iface *ifc, const struct tcp_peer *p,
+	uint32_t our_isn, uint32_t client_isn, uint8_t client_ws, bool sack, bool ts,
+	uint32_t ts_recent, const struct synq_listener *l, uint32_t now_ms)
+{
+	struct synq_tcp_synack_opts o = {
+		.mss = our_mss(p->family),
+		/* RFC 7323 2.2: offer a shift only to a client that offered one */
+		.wscale = client_ws == SYNQ_TCP_NO_WSCALE ? SYNQ_TCP_NO_WSCALE : l->tcp.window_scale,
+		.sack_perm = sack,
+		.ts = ts,
+		.tsval = now_ms,
+		.tsecr = ts_recent,
+	};
+	uint8_t opt[SYNQ_TCP_OPTS_MAX];
+	unsigned int n = synq_tcp_opts_write_synack(opt, &o);
+
+	return tcp_build(m, ifc, p, our_isn, client_isn + 1, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG,
+		SYNQ_TCP_SYNACK_WINDOW, opt, n);
+}
+
+/*
+ * RFC 9293 3.10.7.1 (no listener) and 3.10.7.4 (unacceptable ACK): a reset that
+ * the sender will take as being for its segment.
+ */
+static enum synq_tcp_verdict
+send_rst(struct synq_counters *ctr, struct rte_mbuf *m, const struct synq_iface *ifc,
+	const struct tcp_peer *p, const struct rte_tcp_hdr *th, uint32_t seg_len)
+{
+	uint32_t seq, ack;
+	uint8_t flags = RTE_TCP_RST_FLAG;
+	uint8_t th_flags = th->tcp_flags;
+
+	if (th_flags & RTE_TCP_ACK_FLAG) {
+		seq = rte_be_to_cpu_32(th->recv_ack);
+		ack = 0;
+	} else {
+		seq = 0;
+		ack = rte_be_to_cpu_32(th->sent_seq) + seg_len;
+		flags |= RTE_TCP_ACK_FLAG;
+	}
+	if (tcp_build(m, ifc, p, seq, ack, flags, 0, NULL, 0) != 0)
+		return SYNQ_TCP_DROP;
+	synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_RSTS);
+	synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_SEGS);
+	return SYNQ_TCP_REPLY;
+}
+
+/* bsd queue model: take one place in the listener's single queue, if there is one. */
+static bool
+bsd_take(struct synq_listener *l)
+{
+	if (atomic_fetch_add_explicit(&l->bsd_len, 1, memory_order_relaxed) < l->backlog)
+		return true;
+	atomic_fetch_sub_explicit(&l->bsd_len, 1, memory_order_relaxed);
+	return false;
+}
+
+static void
+bsd_give(struct synq_listener *l)
+{
+	if (l->tcp.queue_model == SYNQ_QUEUE_BSD)
+		atomic_fetch_sub_explicit(&l->bsd_len, 1, memory_order_relaxed);
+}
+
+static void
+entry_forget(struct synq_tcp_worker *tw, struct synq_syn_entry *e)
+{
+	struct synq_listener *l = &tw->listeners->l[e->listener];
+
+	tw->halfopen[e->listener]--;
+	bsd_give(l);
+	synq_syntab_remove(tw->syntab, e);
+}
+
+static enum synq_tcp_verdict
+syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_iface *ifc,
+	struct synq_tcp_seg *seg, struct synq_listener *l, const struct tcp_peer *p,
+	const struct synq_syn_key *key, const struct syn_info *si)
+{
+	unsigned int li = (unsigned int)(l - tw->listeners->l);
+	const struct synq_tcp_opts *o = &si->opts;
+	struct synq_syn_entry *e = tw->syntab != NULL ? synq_syntab_lookup(tw->syntab, key) : NULL;
+	uint8_t client_ws = o->wscale;
+	uint32_t our_isn;
+
+	if (e != NULL) {
+		/* A retransmitted SYN: the same entry answers again, with the same ISN. */
+		if (e->client_isn != si->client_isn) {
+			/* the client started over on the same 4-tuple: take its new SYN */
+			e->client_isn = si->client_isn;
+			e->our_isn = table_isn(tw, p);
+			e->mss = o->mss;
+			e->wscale = o->wscale;
+			e->flags = SYNQ_SYN_F_USED | (o->sack_perm ? SYNQ_SYN_F_SACK : 0) |
+				(o->ts ? SYNQ_SYN_F_TS : 0);
+		}
+		if (o->ts)
+			e->ts_recent = o->tsval;
+		synq_counter_inc(ctr, SYNQ_CTR_SYN_DUPLICATES);
+		if (send_synack(seg->m, ifc, p, e->our_isn, e->client_isn, e->wscale,
+			    e->flags & SYNQ_SYN_F_SACK, e->flags & SYNQ_SYN_F_TS, e->ts_recent, l,
+			    tw->now_ms) != 0)
+			return SYNQ_TCP_DROP;
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_SEGS);
+		return SYNQ_TCP_REPLY;
+	}
+
+	/*
+	 * A full accept queue drops new SYNs, cookies or not: Linux's tcp_conn_request()
+	 * does, and it keeps a listener that is not accepting from taking more work.
+	 */
+	if (synq_listener_accept_full(l)) {
+		if (l->tcp.queue_model == SYNQ_QUEUE_LINUX)
+			synq_counter_inc(ctr, SYNQ_CTR_LISTEN_OVERFLOWS);
+		synq_counter_inc(ctr, SYNQ_CTR_LISTEN_DROPS);
+		return SYNQ_TCP_DROP;
+	}
+
+	if (l->tcp.syncookies != 2 && tw->halfopen[li] < l->syn_share &&
+		(l->tcp.queue_model != SYNQ_QUEUE_BSD || bsd_take(l))) {
+		e = synq_syntab_insert(tw->syntab, key, tw->now_ms);
+		if (e != NULL) {
+			e->client_isn = si->client_isn;
+			e->our_isn = table_isn(tw, p);
+			e->ts_recent = o->ts ? o->tsval : 0;
+			e->mss = o->mss;
+			e->listener = (uint16_t)li;
+			e->peer_mac = p->cmac;
+			e->wscale = o->wscale;
+			e->flags |= (o->sack_perm ? SYNQ_SYN_F_SACK : 0) | (o->ts ? SYNQ_SYN_F_TS : 0);
+			tw->halfopen[li]++;
+			if (send_synack(seg->m, ifc, p, e->our_isn, e->client_isn, e->wscale,
+				    o->sack_perm, o->ts, e->ts_recent, l, tw->now_ms) != 0) {
+				entry_forget(tw, e);
+				return SYNQ_TCP_DROP;
+			}
+			synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_SEGS);
+			return SYNQ_TCP_REPLY;
+		}
+		bsd_give(l);
+	} else if (l->tcp.queue_model == SYNQ_QUEUE_BSD && l->tcp.syncookies != 2 &&
+		tw->halfopen[li] < l->syn_share) {
+		/* bsd: the single queue is full (half-open and established): silent drop */
+		synq_counter_inc(ctr, SYNQ_CTR_LISTEN_DROPS);
+		return SYNQ_TCP_DROP;
+	}
+
+	if (l->tcp.syncookies == 0) {
+		synq_counter_inc(ctr, SYNQ_CTR_REQ_QFULL_DROP);
+		synq_counter_inc(ctr, SYNQ_CTR_LISTEN_DROPS);
+		return SYNQ_TCP_DROP;
+	}
+	if (l->tcp.syncookies == 1)
+		synq_counter_inc(ctr, SYNQ_CTR_REQ_QFULL_DO_COOKIES);
+
+	{
+		struct synq_cookie_opts in = {
+			.mss = o->mss != 0 ? o->mss : (p->family == 4 ? 536 : 1220),
+			.wscale = o->wscale,
+			.sack = o->sack_perm,
+		}, kept;
+		struct synq_cookie_flow f;
+
+		flow_of(p, &f);
+		our_isn = synq_cookie_make(&tw->cookie, &f, si->client_isn, &in, tw->now_s, &kept);
+		client_ws = kept.wscale;
+	}
+	if (send_synack(seg->m, ifc, p, our_isn, si->client_isn, client_ws, o->sack_perm, o->ts,
+		    o->tsval, l, tw->now_ms) != 0)
+		return SYNQ_TCP_DROP;
+	synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_SENT);
+	synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_SEGS);
+	return SYNQ_TCP_REPLY;
+}
+
+/* Hand @p c to its listener's accept ring; false (and @p c freed) when it is full. */
+static bool
+promote(struct synq_tcp_worker *tw, struct synq_listener *l, struct synq_conn *c)
+{
+	if (rte_ring_enqueue(l->accept, c) == 0)
+		return true;
+	c->payload = NULL;
+	rte_mempool_put(tw->listeners->conn_pool, c);
+	return false;
+}
+
+static struct synq_conn *
+conn_new(struct synq_tcp_worker *tw, const struct synq_tcp_seg *seg,
+	const struct synq_iface *ifc, const struct tcp_peer *p, unsigned int li)
+{
+	struct synq_conn *c;
+
+	if (rte_mempool_get(tw->listeners->conn_pool, (void **)&c) != 0)
+		return NULL;
+	memset(c, 0, sizeof(*c));
+	c->family = p->family;
+	memcpy(c->saddr, p->caddr, 16);
+	memcpy(c->daddr, p->saddr, 16);
+	c->sport = p->cport;
+	c->dport = p->sport;
+	c->listener = (uint16_t)li;
+	c->port_id = tw->rxq[seg->rxq_idx].port_id;
+	c->txq = tw->rxq[seg->rxq_idx].txq;
+	c->vlan = ifc->vlan;
+	c->worker = tw->lcore_id;
+	c->peer_mac = p->cmac;
+	c->our_mac = ifc->mac;
+	c->ack_tsc = tw->now_tsc;
+	return c;
+}
+
+/* Payload the final ACK carried goes with the connection: trim the mbuf to it. */
+static enum synq_tcp_verdict
+keep_payload(struct synq_conn *c, struct synq_tcp_seg *seg, uint16_t data_off, uint16_t data_len)
+{
+	if (data_len == 0)
+		return SYNQ_TCP_DROP;
+	rte_pktmbuf_adj(seg->m, data_off);
+	rte_pktmbuf_trim(seg->m, rte_pktmbuf_pkt_len(seg->m) - data_len);
+	c->payload = seg->m;
+	return SYNQ_TCP_CONSUMED;
+}
+
+static enum synq_tcp_verdict
+ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_iface *ifc,
+	struct synq_tcp_seg *seg, struct synq_listener *l, const struct tcp_peer *p,
+	const struct synq_syn_key *key, const struct rte_tcp_hdr *th, uint16_t doff)
+{
+	unsigned int li = (unsigned int)(l - tw->listeners->l);
+	uint32_t seq = rte_be_to_cpu_32(th->sent_seq);
+	uint32_t ack = rte_be_to_cpu_32(th->recv_ack);
+	uint16_t data_len = seg->l4_len - doff;
+	uint16_t data_off = seg->l2_len + seg->l3_len + doff;
+	struct synq_syn_entry *e = tw->syntab != NULL ? synq_syntab_lookup(tw->syntab, key) : NULL;
+	struct synq_tcp_opts o;
+	struct synq_conn *c;
+
+	if (synq_tcp_opts_parse((const uint8_t *)(th + 1), doff - sizeof(*th), &o) != 0) {
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_BAD_OPTIONS);
+		return SYNQ_TCP_DROP;
+	}
+
+	if (e != NULL) {
+		/* RFC 9293 3.10.7.4: SND.UNA < SEG.ACK <= SND.NXT, i.e. exactly ISN + 1 */
+		if (ack != e->our_isn + 1) {
+			synq_counter_inc(ctr, SYNQ_CTR_TCP_BAD_ACK);
+			return send_rst(ctr, seg->m, ifc, p, th, 0);
+		}
+		if (seq != e->client_isn + 1) {
+			synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_OUT_OF_WINDOW);
+			return SYNQ_TCP_DROP;
+		}
+		/* bsd: the entry holds its place already; linux: is there room? */
+		if (l->tcp.queue_model == SYNQ_QUEUE_LINUX && synq_listener_accept_full(l)) {
+			synq_counter_inc(ctr, SYNQ_CTR_LISTEN_OVERFLOWS);
+			synq_counter_inc(ctr, SYNQ_CTR_LISTEN_DROPS);
+			if (l->tcp.abort_on_overflow) {
+				entry_forget(tw, e);
+				return send_rst(ctr, seg->m, ifc, p, th, 0);
+			}
+			/* keep the entry: its SYN-ACK timer resends, a later ACK may fit */
+			return SYNQ_TCP_DROP;
+		}
+		c = conn_new(tw, seg, ifc, p, li);
+		if (c == NULL) {
+			synq_counter_inc(ctr, SYNQ_CTR_CONN_POOL_EMPTY);
+			return SYNQ_TCP_DROP;
+		}
+		c->client_isn = e->client_isn;
+		c->our_isn = e->our_isn;
+		c->mss = RTE_MIN(e->mss != 0 ? e->mss : (p->family == 4 ? 536 : 1220),
+			our_mss(p->family));
+		c->snd_wscale = e->wscale;
+		c->rcv_wscale = e->wscale == SYNQ_TCP_NO_WSCALE ? SYNQ_TCP_NO_WSCALE :
+								  l->tcp.window_scale;
+		c->sack = e->flags & SYNQ_SYN_F_SACK;
+		c->ts = (e->flags & SYNQ_SYN_F_TS) && o.ts;
+		c->ts_recent = o.ts ? o.tsval : e->ts_recent;
+		c->syn_tsc = tw->now_tsc - ((uint64_t)(tw->now_ms - e->syn_ms) * tw->hz / 1000);
+		/* the entry leaves the SYN table; in bsd it stays counted, now established */
+		tw->halfopen[e->listener]--;
+		synq_syntab_remove(tw->syntab, e);
+		if (!promote(tw, l, c)) {
+			bsd_give(l);
+			synq_counter_inc(ctr, SYNQ_CTR_LISTEN_OVERFLOWS);
+			synq_counter_inc(ctr, SYNQ_CTR_LISTEN_DROPS);
+			return SYNQ_TCP_DROP;
+		}
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_PASSIVE_OPENS);
+		return keep_payload(c, seg, data_off, data_len);
+	}
+
+	/*
+	 * A cookie only completes a handshake: a FIN or a RST with it belongs to a
+	 * connection that is already past the listener (or never was).
+	 */
+	if (l->tcp.syncookies == 0 || (th->tcp_flags & RTE_TCP_FIN_FLAG)) {
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_NO_CONNECTION);
+		return SYNQ_TCP_DROP;
+	}
+	{
+		struct synq_cookie_opts co;
+		struct synq_cookie_flow f;
+
+		flow_of(p, &f);
+		if (!synq_cookie_check(&tw->cookie, &f, seq - 1, ack - 1, tw->now_s, &co)) {
+			synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_FAILED);
+			return SYNQ_TCP_DROP;
+		}
+		synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_RECV);
+		if (l->tcp.queue_model == SYNQ_QUEUE_LINUX ? synq_listener_accept_full(l)
+							   : !bsd_take(l)) {
+			if (l->tcp.queue_model == SYNQ_QUEUE_LINUX)
+				synq_counter_inc(ctr, SYNQ_CTR_LISTEN_OVERFLOWS);
+			synq_counter_inc(ctr, SYNQ_CTR_LISTEN_DROPS);
+			if (l->tcp.abort_on_overflow)
+				return send_rst(ctr, seg->m, ifc, p, th, 0);
+			return SYNQ_TCP_DROP;
+		}
+		c = conn_new(tw, seg, ifc, p, li);
+		if (c == NULL) {
+			bsd_give(l);
+			synq_counter_inc(ctr, SYNQ_CTR_CONN_POOL_EMPTY);
+			return SYNQ_TCP_DROP;
+		}
+		c->client_isn = seq - 1;
+		c->our_isn = ack - 1;
+		c->mss = RTE_MIN(co.mss, our_mss(p->family));
+		c->snd_wscale = co.wscale;
+		c->rcv_wscale = co.wscale == SYNQ_COOKIE_NO_WSCALE ? SYNQ_TCP_NO_WSCALE :
+								     l->tcp.window_scale;
+		c->sack = co.sack;
+		/* an ACK carries timestamps only when both sides agreed to them (RFC 7323) */
+		c->ts = o.ts;
+		c->ts_recent = o.tsval;
+		c->via_cookie = true;
+	}
+	if (!promote(tw, l, c)) {
+		bsd_give(l);
+		synq_counter_inc(ctr, SYNQ_CTR_LISTEN_OVERFLOWS);
+		synq_counter_inc(ctr, SYNQ_CTR_LISTEN_DROPS);
+		return SYNQ_TCP_DROP;
+	}
+	synq_counter_inc(ctr, SYNQ_CTR_TCP_PASSIVE_OPENS);
+	return keep_payload(c, seg, data_off, data_len);
+}
+
+static enum synq_tcp_verdict
+rst_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_syn_key *key,
+	const struct rte_tcp_hdr *th)
+{
+	struct synq_syn_entry *e = tw->syntab != NULL ? synq_syntab_lookup(tw->syntab, key) : NULL;
+
+	/* RFC 5961 3.2: only an exact sequence number resets (no blind RST injection) */
+	if (e == NULL || rte_be_to_cpu_32(th->sent_seq) != e->client_isn + 1) {
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_RST);
+		return SYNQ_TCP_DROP;
+	}
+	entry_forget(tw, e);
+	synq_counter_inc(ctr, SYNQ_CTR_EMBRYONIC_RSTS);
+	return SYNQ_TCP_DROP;
+}
+
+enum synq_tcp_verdict
+synq_tcp_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_iface *ifc,
+	struct synq_tcp_seg *seg)
+{
+	const struct rte_tcp_hdr *th = (const struct rte_tcp_hdr *)(seg->l3 + seg->l3_len);
+	uint64_t l4_csum = seg->m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+	struct synq_listener *l;
+	struct synq_syn_key key;
+	struct tcp_peer p;
+	uint16_t doff;
+	uint8_t flags;
+	int bad;
+
+	synq_counter_inc(ctr, SYNQ_CTR_TCP_IN_SEGS);
+	if (seg->l4_len < sizeof(*th)) {
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_MALFORMED);
+		return SYNQ_TCP_DROP;
+	}
+	doff = (uint16_t)((th->data_off >> 4) * 4);
+	if (doff < sizeof(*th) || doff > seg->l4_len) {
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_MALFORMED);
+		return SYNQ_TCP_DROP;
+	}
+	/* Trust the NIC's verdict when it gave one; else check in software. */
+	if (l4_csum == RTE_MBUF_F_RX_L4_CKSUM_BAD)
+		bad = 1;
+	else if (l4_csum == RTE_MBUF_F_RX_L4_CKSUM_GOOD || l4_csum == RTE_MBUF_F_RX_L4_CKSUM_NONE)
+		bad = 0;
+	else if (seg->family == 4)
+		bad = rte_ipv4_udptcp_cksum_verify((const struct rte_ipv4_hdr *)seg->l3, th);
+	else
+		bad = rte_ipv6_udptcp_cksum_verify((const struct rte_ipv6_hdr *)seg->l3, th);
+	if (bad) {
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_IN_CSUM_ERRORS);
+		return SYNQ_TCP_DROP;
+	}
+
+	memset(&p, 0, sizeof(p));
+	p.family = seg->family;
+	if (seg->family == 4) {
+		const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)seg->l3;
+
+		memcpy(p.caddr, &ip->src_addr, 4);
+		memcpy(p.saddr, &ip->dst_addr, 4);
+	} else {
+		const struct rte_ipv6_hdr *ip6 = (const struct rte_ipv6_hdr *)seg->l3;
+
+		memcpy(p.caddr, ip6->src_addr, 16);
+		memcpy(p.saddr, ip6->dst_addr, 16);
+	}
+	p.cport = th->src_port;
+	p.sport = th->dst_port;
+	p.cmac = rte_pktmbuf_mtod(seg->m, struct rte_ether_hdr *)->src_addr;
+	flags = th->tcp_flags;
+
+	l = tw != NULL ? synq_listener_lookup(tw->listeners, p.family, p.saddr, p.sport) : NULL;
+	if (l == NULL) {
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_NO_LISTENER);
+		if (flags & RTE_TCP_RST_FLAG)
+			return SYNQ_TCP_DROP;
+		return send_rst(ctr, seg->m, ifc, &p, th,
+			seg->l4_len - doff + !!(flags & RTE_TCP_SYN_FLAG) + !!(flags & RTE_TCP_FIN_FLAG));
+	}
+	/* RFC 9293 3.10.7.2 has no use for these; scanners and floods send them */
+	if ((flags & (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG)) ==
+			(RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG) ||
+		(flags & (RTE_TCP_SYN_FLAG | RTE_TCP_RST_FLAG)) ==
+			(RTE_TCP_SYN_FLAG | RTE_TCP_RST_FLAG) ||
+		(flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) ==
+			(RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) {
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_BAD_FLAGS);
+		return SYNQ_TCP_DROP;
+	}
+
+	memset(&key, 0, sizeof(key));
+	memcpy(key.saddr, p.caddr, 16);
+	key.sport = p.cport;
+	key.dport = p.sport;
+	key.family = p.family;
+	key.daddr_idx = seg->daddr_idx;
+	key.rxq_idx = seg->rxq_idx;
+
+	if (flags & RTE_TCP_RST_FLAG)
+		return rst_input(tw, ctr, &key, th);
+	if (flags & RTE_TCP_SYN_FLAG) {
+		struct syn_info si = {.client_isn = rte_be_to_cpu_32(th->sent_seq)};
+
+		if (synq_tcp_opts_parse((const uint8_t *)(th + 1), doff - sizeof(*th), &si.opts) !=
+			0) {
+			synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_BAD_OPTIONS);
+			return SYNQ_TCP_DROP;
+		}
+		return syn_input(tw, ctr, ifc, seg, l, &p, &key, &si);
+	}
+	if (flags & RTE_TCP_ACK_FLAG)
+		return ack_input(tw, ctr, ifc, seg, l, &p, &key, th, doff);
+	synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_NO_CONNECTION);
+	return SYNQ_TCP_DROP;
+}
+
+unsigned int
+synq_tcp_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rte_mbuf **out,
+	uint8_t *out_rxq, unsigned int max)
+{
+	struct synq_syn_entry *rtx[SYNQ_TCP_TIMER_BUDGET];
+	struct synq_syn_entry expired[SYNQ_TCP_TIMER_BUDGET];
+	uint8_t max_retries = 0;
+	unsigned int n = 0;
+	uint32_t r;
+
+	if (tw->syntab == NULL)
+		return 0;
+	for (unsigned int i = 0; i < tw->listeners->nb; i++)
+		max_retries = RTE_MAX(max_retries, tw->listeners->l[i].tcp.synack_retries);
+	r = synq_syntab_timers(tw->syntab, tw->now_ms, SYNQ_TCP_TIMER_BUDGET, max_retries, rtx,
+		expired, RTE_MIN(max, (unsigned int)SYNQ_TCP_TIMER_BUDGET));
+	for (unsigned int i = 0; i < (r >> 16); i++) {
+		struct synq_listener *l = &tw->listeners->l[expired[i].listener];
+
+		tw->halfopen[expired[i].listener]--;
+		bsd_give(l);
+		synq_counter_inc(ctr, SYNQ_CTR_SYN_TABLE_EXPIRED);
+	}
+	/*
+	 * Retransmissions; an entry past its own listener's synack_retries (the table
+	 * ran with the largest of them) expires here instead. Removing moves entries:
+	 * collect first, remove after.
+	 */
+	{
+		struct synq_syn_key gone[SYNQ_TCP_TIMER_BUDGET];
+		unsigned int nb_gone = 0;
+
+		for (unsigned int i = 0; i < (r & 0xffff); i++) {
+			struct synq_syn_entry *e = rtx[i];
+			struct synq_listener *l = &tw->listeners->l[e->listener];
+			const struct synq_iface *ifc = tw->rxq[e->rxq_idx].iface;
+			struct tcp_peer p;
+			struct rte_mbuf *m;
+
+			if (e->retries > l->tcp.synack_retries) {
+				synq_syntab_key_of(e, &gone[nb_gone++]);
+				continue;
+			}
+			m = rte_pktmbuf_alloc(tw->pool);
+			if (m == NULL)
+				continue;
+			peer_of(e, ifc, &p);
+			if (send_synack(m, ifc, &p, e->our_isn, e->client_isn, e->wscale,
+				    e->flags & SYNQ_SYN_F_SACK, e->flags & SYNQ_SYN_F_TS,
+				    e->ts_recent, l, tw->now_ms) != 0) {
+				rte_pktmbuf_free(m);
+				continue;
+			}
+			synq_counter_inc(ctr, SYNQ_CTR_TCP_SYN_RETRANS);
+			synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_SEGS);
+			out[n] = m;
+			out_rxq[n] = e->rxq_idx;
+			n++;
+		}
+		/* by key: a removal moves other entries, so no pointer survives it */
+		for (unsigned int i = 0; i < nb_gone; i++) {
+			struct synq_syn_entry *e = synq_syntab_lookup(tw->syntab, &gone[i]);
+
+			if (e == NULL)
+				continue;
+			entry_forget(tw, e);
+			synq_counter_inc(ctr, SYNQ_CTR_SYN_TABLE_EXPIRED);
+		}
+	}
+	synq_counter_set(ctr, SYNQ_CTR_SYN_TABLE_ENTRIES, synq_syntab_count(tw->syntab));
+	return n;
+}

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Frames the handshake engine sends: SYN-ACKs and RSTs, built whole in one mbuf
+ * (the request's own, or a fresh one for a retransmission).
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_ip.h>
+#include <rte_tcp.h>
+
+#include "tcp_priv.h"
+
+/* Minimum Ethernet frame without FCS; shorter ones are zero padded. */
+#define ETH_MIN_LEN 60
+
+int
+tcp_build(struct rte_mbuf *m, const struct synq_iface *ifc, const struct tcp_peer *p,
+	uint32_t seq, uint32_t ack, uint8_t flags, uint16_t win, const uint8_t *opt,
+	unsigned int opt_len)
+{
+	uint16_t l2 = sizeof(struct rte_ether_hdr) + (ifc->vlan != 0 ? sizeof(struct rte_vlan_hdr) : 0);
+	uint16_t l3 = p->family == 4 ? sizeof(struct rte_ipv4_hdr) : sizeof(struct rte_ipv6_hdr);
+	uint16_t l4 = sizeof(struct rte_tcp_hdr) + opt_len;
+	uint16_t len = l2 + l3 + l4;
+	uint16_t frame = RTE_MAX(len, (uint16_t)ETH_MIN_LEN);
+	uint8_t *base = rte_pktmbuf_mtod(m, uint8_t *);
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)base;
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(base + l2 + l3);
+	uint8_t optbuf[SYNQ_TCP_OPTS_MAX];
+
+	if ((uint32_t)m->buf_len - m->data_off < frame || opt_len > sizeof(optbuf))
+		return -ENOSPC;
+	memcpy(optbuf, opt, opt_len); /* @p opt may live in the frame we overwrite */
+
+	eth->dst_addr = p->cmac;
+	eth->src_addr = ifc->mac;
+	if (ifc->vlan != 0) {
+		struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(eth + 1);
+
+		eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_VLAN);
+		vh->vlan_tci = rte_cpu_to_be_16(ifc->vlan);
+		vh->eth_proto = rte_cpu_to_be_16(p->family == 4 ? RTE_ETHER_TYPE_IPV4 :
+								 RTE_ETHER_TYPE_IPV6);
+	} else {
+		eth->ether_type = rte_cpu_to_be_16(p->family == 4 ? RTE_ETHER_TYPE_IPV4 :
+								     RTE_ETHER_TYPE_IPV6);
+	}
+
+	th->src_port = p->sport;
+	th->dst_port = p->cport;
+	th->sent_seq = rte_cpu_to_be_32(seq);
+	th->recv_ack = rte_cpu_to_be_32(ack);
+	th->data_off = (uint8_t)((l4 / 4) << 4);
+	th->tcp_flags = flags;
+	th->rx_win = rte_cpu_to_be_16(win);
+	th->cksum = 0;
+	th->tcp_urp = 0;
+	memcpy(th + 1, optbuf, opt_len);
+
+	m->ol_flags = 0;
+	if (p->family == 4) {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(base + l2);
+
+		ip->version_ihl = RTE_IPV4_VHL_DEF;
+		ip->type_of_service = 0;
+		ip->total_length = rte_cpu_to_be_16(l3 + l4);
+		ip->packet_id = 0;
+		/* DF: path MTU discovery, as every modern stack does (RFC 1191) */
+		ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
+		ip->time_to_live = SYNQ_TCP_TTL;
+		ip->next_proto_id = IPPROTO_TCP;
+		ip->hdr_checksum = 0;
+		memcpy(&ip->src_addr, p->saddr, 4);
+		memcpy(&ip->dst_addr, p->caddr, 4);
+		if (ifc->tx_cksum_offload) {
+			m->ol_flags = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM |
+				RTE_MBUF_F_TX_TCP_CKSUM;
+			th->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
+		} else {
+			ip->hdr_checksum = rte_ipv4_cksum(ip);
+			th->cksum = rte_ipv4_udptcp_cksum(ip, th);
+		}
+	} else {
+		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(base + l2);
+
+		ip6->vtc_flow = RTE_BE32(6u << 28);
+		ip6->payload_len = rte_cpu_to_be_16(l4);
+		ip6->proto = IPPROTO_TCP;
+		ip6->hop_limits = SYNQ_TCP_TTL;
+		memcpy(ip6->src_addr, p->saddr, 16);
+		memcpy(ip6->dst_addr, p->caddr, 16);
+		if (ifc->tx_cksum_offload) {
+			m->ol_flags = RTE_MBUF_F_TX_IPV6 | RTE_MBUF_F_TX_TCP_CKSUM;
+			th->cksum = rte_ipv6_phdr_cksum(ip6, m->ol_flags);
+		} else {
+			th->cksum = rte_ipv6_udptcp_cksum(ip6, th);
+		}
+	}
+	if (frame > len)
+		memset(base + len, 0, frame - len);
+	m->l2_len = l2;
+	m->l3_len = l3;
+	m->data_len = frame;
+	m->pkt_len = frame;
+	return 0;
+}
