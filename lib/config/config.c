@@ -602,9 +602,11 @@ parse_listener(struct parse *p, const json_t *lj, unsigned int idx, struct synq_
 			l->app = SYNQ_APP_HOLD;
 		else if (strcmp(s, "reset") == 0)
 			l->app = SYNQ_APP_RESET;
+		else if (strcmp(s, "close") == 0)
+			l->app = SYNQ_APP_CLOSE;
 		else
-			return fail(p, path, "app", v, "is not an application, expected \"hold\" "
-				"or \"reset\"");
+			return fail(p, path, "app", v, "is not an application, expected \"hold\", "
+				"\"reset\" or \"close\"");
 	}
 	return 0;
 }
@@ -613,6 +615,7 @@ static int
 parse_listeners(struct parse *p, const json_t *root, struct synq_config *cfg)
 {
 	const json_t *v = json_object_get(root, "listeners");
+	bool apps = false;
 	size_t i;
 	json_t *e;
 
@@ -625,6 +628,18 @@ parse_listeners(struct parse *p, const json_t *root, struct synq_config *cfg)
 		if (parse_listener(p, e, (unsigned int)i, cfg) != 0)
 			return -EINVAL;
 		cfg->nb_listeners++;
+	}
+	for (unsigned int l = 0; l < cfg->nb_lcores; l++)
+		apps |= cfg->lcores[l].role != SYNQ_ROLE_WORKER;
+	for (unsigned int l = 0; l < cfg->nb_listeners && !apps; l++) {
+		char path[KEY_PATH_LEN];
+
+		if (cfg->listeners[l].app == SYNQ_APP_HOLD)
+			continue;
+		snprintf(path, sizeof(path), "listeners[%u]", l);
+		return fail(p, path, "app", json_object_get(json_array_get(v, l), "app"),
+			"accepts connections but no lcore runs applications, expected an "
+			"lcores[] entry with role \"app\" or \"both\"");
 	}
 	return 0;
 }
@@ -815,7 +830,7 @@ synq_queue_model_name(enum synq_queue_model m)
 const char *
 synq_app_name(enum synq_app a)
 {
-	return a == SYNQ_APP_RESET ? "reset" : "hold";
+	return a == SYNQ_APP_RESET ? "reset" : a == SYNQ_APP_CLOSE ? "close" : "hold";
 }
 
 const char *

@@ -45,6 +45,7 @@ enum synq_queue_model {
 enum synq_app {
 	SYNQ_APP_HOLD,	/* never accepts: the accept ring fills, as listen-not-accept */
 	SYNQ_APP_RESET, /* accepts, then aborts with a RST */
+	SYNQ_APP_CLOSE, /* accepts, then closes with a FIN and finishes the exchange */
 };
 
 /* The TCP knobs, with Linux's names (net.ipv4.tcp_* and net.core.somaxconn). */
@@ -149,7 +150,7 @@ unsigned int synq_config_nb_txq(const struct synq_config *cfg, unsigned int port
 /** "linux" or "bsd". */
 const char *synq_queue_model_name(enum synq_queue_model m);
 
-/** "hold" or "reset". */
+/** "hold", "reset" or "close". */
 const char *synq_app_name(enum synq_app a);
 
 /** "worker", "app" or "both". */

@@ -51,6 +51,8 @@ struct synq_conn {
 	uint16_t listener;    /* index */
 	uint16_t port_id;     /* the port it came in on */
 	uint16_t txq;	      /* the owning worker's tx queue on that port */
+	uint8_t rxq_idx;      /* the owning worker's rx queue (index in its list) */
+	uint8_t cmd;	      /* what the application asks of the worker (enum synq_conn_cmd) */
 	uint16_t vlan;	      /* 802.1Q id of the port, 0 none */
 	unsigned int worker;  /* owning worker's lcore id: the only writer of TCP state */
 	struct rte_ether_addr peer_mac;

@@ -37,6 +37,7 @@ struct synq_syn_key {
 #define SYNQ_SYN_F_USED 0x01
 #define SYNQ_SYN_F_SACK 0x02 /* client offered SACK-permitted */
 #define SYNQ_SYN_F_TS 0x04   /* client offered timestamps */
+/* Flags 0x10 to 0x80 are the user's: the table never reads them. */
 
 /** One half-open connection: what the final ACK and a retransmission need. */
 struct synq_syn_entry {

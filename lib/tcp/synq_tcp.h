@@ -33,6 +33,15 @@
 #define SYNQ_TCP_SYNACK_WINDOW 65535
 /** TTL / hop limit of what we send. */
 #define SYNQ_TCP_TTL 64
+/** Closing connections a worker can hold at least (FIN sent, exchange not over). */
+#define SYNQ_TCP_CLOSING_MIN 1024
+
+/** What an application asks of a connection's owning worker. */
+enum synq_conn_cmd {
+	SYNQ_CONN_RESET = 1, /* abort: RST (RFC 9293 3.10.5 ABORT) */
+	SYNQ_CONN_CLOSE = 2, /* close: FIN, then acknowledge the client's FIN (3.10.4) */
+};
+
 /** Slots of the SYN table whose timers one synq_tcp_timers() call runs. */
 #define SYNQ_TCP_TIMER_BUDGET 64
 
@@ -48,6 +57,12 @@ struct synq_tcp_worker {
 	unsigned int lcore_id;
 	struct synq_listeners *listeners;
 	struct synq_syntab *syntab;
+	/*
+	 * Connections we closed whose FIN exchange is not over. Same structure as the
+	 * SYN table; in it client_isn is the next sequence number expected from the
+	 * client, our_isn the sequence number of our FIN.
+	 */
+	struct synq_syntab *closing;
 	struct synq_cookie_ctx cookie;
 	struct synq_sipkey isn_key;	/* RFC 6528 F() for our ISNs in table mode */
 	struct rte_mempool *pool;	/* for retransmissions and RSTs */
@@ -72,6 +87,15 @@ struct synq_tcp_worker {
 int synq_tcp_worker_init(struct synq_tcp_worker *tw, unsigned int lcore_id,
 	struct synq_listeners *ls, const uint8_t secret[16], struct rte_mempool *pool,
 	int socket);
+
+/**
+ * Carry out @p c->cmd for the application: build the RST or the FIN in a new mbuf,
+ * start the close exchange, give @p c back to the pool. Owning lcore only.
+ *
+ * @return the frame to send on the worker's rx queue *@p rxq_idx, or NULL.
+ */
+struct rte_mbuf *synq_tcp_conn_command(struct synq_tcp_worker *tw, struct synq_counters *ctr,
+	struct synq_conn *c, uint8_t *rxq_idx);
 
 /** Free what synq_tcp_worker_init() allocated. */
 void synq_tcp_worker_free(struct synq_tcp_worker *tw);

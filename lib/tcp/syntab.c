@@ -50,12 +50,12 @@ static_assert(((uint64_t)SYNQ_SYNTAB_RTO_MS << RTO_MAX_SHIFT) < INT32_MAX,
 	"retransmission interval must stay below 2^31 ms");
 
 struct synq_syntab {
-	uint32_t mask;	      /* slots - 1 */
-	uint32_t count;	      /* written by the owner, read by anyone: relaxed atomics */
+	uint32_t mask;	/* slots - 1 */
+	uint32_t count; /* written by the owner, read by anyone: relaxed atomics */
 	uint32_t max_entries;
-	uint32_t cursor;      /* next slot the timer sweep examines */
+	uint32_t cursor; /* next slot the timer sweep examines */
 	uint64_t seed[3];
-	bool eal_mem;	      /* from rte_zmalloc_socket (rte_free), else aligned_alloc (free) */
+	bool eal_mem; /* from rte_zmalloc_socket (rte_free), else aligned_alloc (free) */
 	struct synq_syn_entry slot[];
 };
 
@@ -160,7 +160,7 @@ seed_init(struct synq_syntab *t)
 		struct timespec ts;
 		uint64_t s;
 
-		clock_gettime(CLOCK_REALTIME, &ts);
+		timespec_get(&ts, TIME_UTC);
 		s = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 		s ^= rte_rdtsc() ^ (uint64_t)(uintptr_t)t;
 		for (unsigned int i = 0; i < RTE_DIM(t->seed); i++)
@@ -327,16 +327,16 @@ synq_syntab_remove(struct synq_syntab *t, struct synq_syn_entry *e)
 
 /*
  * Retries allowed for an entry that has had @p retries. Under pressure only entries
- * already retransmitted lose retries: a SYN-ACK answered once and not acknowledged is
- * more likely a spoofed source than a fresh one is, and the fresh ones are what a real
- * client is waiting for. The floor of 2 keeps one more try for a client that lost one
+ * already retransmitted lose retries: one whose SYN-ACK has gone unanswered is more
+ * likely a spoofed source than a fresh one, and a fresh one is what a real client is
+ * waiting for. The floor of 2 keeps one more try for a client that lost one
  * SYN-ACK; a caller's max_retries below 2 is kept as is, never raised by pressure.
  */
 static inline unsigned int
 retry_limit(const struct synq_syntab *t, uint8_t retries, uint8_t max_retries)
 {
 	uint64_t n = t->count, max = t->max_entries;
-	unsigned int drop, floor;
+	unsigned int drop, least;
 
 	if (retries == 0 || n * 2 <= max)
 		return max_retries;
@@ -346,8 +346,8 @@ retry_limit(const struct synq_syntab *t, uint8_t retries, uint8_t max_retries)
 		drop = 2;
 	else
 		drop = 1;
-	floor = RTE_MIN(max_retries, 2u);
-	return max_retries >= drop + floor ? max_retries - drop : floor;
+	least = RTE_MIN(max_retries, 2u);
+	return max_retries >= drop + least ? max_retries - drop : least;
 }
 
 /*
@@ -357,6 +357,10 @@ retry_limit(const struct synq_syntab *t, uint8_t retries, uint8_t max_retries)
  * call (at least slots / 2 >= max_entries of them) hold fewer than max_entries entries,
  * since the one being removed was visited: so an empty slot always lies before the
  * sweep's starting point, and no entry visited earlier in the call moves.
+ *
+ * Between calls, a synq_syntab_remove() just behind the cursor may shift an entry from
+ * ahead of it to behind it: that entry is seen a sweep later. Its timer is late, never
+ * lost, and an entry is never seen twice in one sweep, since entries only move back.
  */
 uint32_t
 synq_syntab_timers(struct synq_syntab *t, uint32_t now_ms, unsigned int budget,

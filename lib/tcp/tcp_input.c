@@ -47,10 +47,19 @@ synq_tcp_worker_init(struct synq_tcp_worker *tw, unsigned int lcore_id, struct s
 	for (unsigned int i = 0; i < ls->nb; i++)
 		entries += ls->l[i].syn_share;
 	if (entries != 0) {
+		uint64_t closing = SYNQ_TCP_CLOSING_MIN;
+
 		tw->syntab = synq_syntab_create((uint32_t)RTE_MIN(entries, (uint64_t)1 << 24),
 			socket);
-		if (tw->syntab == NULL)
+		for (unsigned int i = 0; i < ls->nb; i++)
+			if (ls->l[i].app == SYNQ_APP_CLOSE)
+				closing += ls->l[i].backlog + 1;
+		tw->closing = synq_syntab_create((uint32_t)RTE_MIN(closing, (uint64_t)1 << 24),
+			socket);
+		if (tw->syntab == NULL || tw->closing == NULL) {
+			synq_tcp_worker_free(tw);
 			return -ENOMEM;
+		}
 	}
 	synq_cookie_init(&tw->cookie, secret);
 	/* RFC 6528: F() keyed with a secret of this node's own */
@@ -69,7 +78,9 @@ void
 synq_tcp_worker_free(struct synq_tcp_worker *tw)
 {
 	synq_syntab_free(tw->syntab);
+	synq_syntab_free(tw->closing);
 	tw->syntab = NULL;
+	tw->closing = NULL;
 }
 
 void
@@ -340,6 +351,7 @@ conn_new(struct synq_tcp_worker *tw, const struct synq_tcp_seg *seg,
 	c->listener = (uint16_t)li;
 	c->port_id = tw->rxq[seg->rxq_idx].port_id;
 	c->txq = tw->rxq[seg->rxq_idx].txq;
+	c->rxq_idx = seg->rxq_idx;
 	c->vlan = ifc->vlan;
 	c->worker = tw->lcore_id;
 	c->peer_mac = p->cmac;
@@ -358,6 +370,146 @@ keep_payload(struct synq_conn *c, struct synq_tcp_seg *seg, uint16_t data_off, u
 	rte_pktmbuf_trim(seg->m, rte_pktmbuf_pkt_len(seg->m) - data_len);
 	c->payload = seg->m;
 	return SYNQ_TCP_CONSUMED;
+}
+
+/* Flags of a closing entry (the table leaves 0x10..0x80 to its user). */
+#define CLOSE_F_FIN_ACKED 0x10 /* the client acknowledged our FIN */
+#define CLOSE_F_PEER_FIN 0x20  /* the client's FIN arrived and was acknowledged */
+
+/* A FIN|ACK or an ACK of a closing connection, with timestamps if it has them. */
+static int
+close_segment(struct rte_mbuf *m, const struct synq_tcp_worker *tw,
+	const struct synq_syn_entry *e, uint8_t flags)
+{
+	const struct synq_iface *ifc = tw->rxq[e->rxq_idx].iface;
+	uint8_t opt[12];
+	unsigned int n = 0;
+	struct tcp_peer p;
+	/* after our FIN, the next sequence number is one past it */
+	uint32_t seq = (flags & RTE_TCP_FIN_FLAG) ? e->our_isn : e->our_isn + 1;
+
+	peer_of(e, ifc, &p);
+	if (e->flags & SYNQ_SYN_F_TS)
+		n = tcp_opt_ts(opt, tw->now_ms, e->ts_recent);
+	return tcp_build(m, ifc, &p, seq, e->client_isn, flags | RTE_TCP_ACK_FLAG,
+		SYNQ_TCP_SYNACK_WINDOW, opt, n);
+}
+
+/*
+ * A segment of a connection we are closing (RFC 9293 3.10.7.4, FIN-WAIT-1/2): note
+ * the ACK of our FIN, take the client's FIN (and skip its data: the application is
+ * gone), acknowledge what came. Done when both FINs are acknowledged; TIME-WAIT is
+ * not kept (the client, which closes second, holds none either).
+ */
+static enum synq_tcp_verdict
+close_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_tcp_seg *seg,
+	struct synq_syn_entry *e, const struct rte_tcp_hdr *th, uint16_t data_len,
+	const struct synq_tcp_opts *o)
+{
+	uint32_t seq = rte_be_to_cpu_32(th->sent_seq);
+	uint8_t flags = th->tcp_flags;
+	bool answer = false;
+
+	if (flags & RTE_TCP_RST_FLAG) {
+		if (seq != e->client_isn) {
+			synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_RST);
+			return SYNQ_TCP_DROP;
+		}
+		synq_syntab_remove(tw->closing, e);
+		synq_counter_inc(ctr, SYNQ_CTR_CONN_CLOSE_ABORTED);
+		return SYNQ_TCP_DROP;
+	}
+	if (o->ts)
+		e->ts_recent = o->tsval;
+	if ((flags & RTE_TCP_ACK_FLAG) && rte_be_to_cpu_32(th->recv_ack) == e->our_isn + 1)
+		e->flags |= CLOSE_F_FIN_ACKED;
+	if (data_len != 0 || (flags & RTE_TCP_FIN_FLAG)) {
+		/* in order: move on; anything else: acknowledge where we stand */
+		if (seq == e->client_isn && !(e->flags & CLOSE_F_PEER_FIN)) {
+			e->client_isn += data_len;
+			if (flags & RTE_TCP_FIN_FLAG) {
+				e->client_isn++;
+				e->flags |= CLOSE_F_PEER_FIN;
+			}
+		}
+		answer = true;
+	}
+	if (answer && close_segment(seg->m, tw, e, 0) == 0) {
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_SEGS);
+	} else {
+		answer = false;
+	}
+	if ((e->flags & (CLOSE_F_FIN_ACKED | CLOSE_F_PEER_FIN)) ==
+		(CLOSE_F_FIN_ACKED | CLOSE_F_PEER_FIN)) {
+		synq_syntab_remove(tw->closing, e);
+		synq_counter_inc(ctr, SYNQ_CTR_CONN_CLOSED);
+	}
+	return answer ? SYNQ_TCP_REPLY : SYNQ_TCP_DROP;
+}
+
+struct rte_mbuf *
+synq_tcp_conn_command(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_conn *c,
+	uint8_t *rxq_idx)
+{
+	const struct synq_iface *ifc = tw->rxq[c->rxq_idx].iface;
+	uint32_t rcv_nxt = c->client_isn + 1 + (c->payload != NULL ? c->payload->pkt_len : 0);
+	struct rte_mbuf *m = rte_pktmbuf_alloc(tw->pool);
+	struct synq_syn_entry *e = NULL;
+	struct synq_syn_key key;
+	struct tcp_peer p;
+	int rc = -1;
+
+	*rxq_idx = c->rxq_idx;
+	memset(&p, 0, sizeof(p));
+	p.family = c->family;
+	memcpy(p.caddr, c->saddr, 16);
+	memcpy(p.saddr, c->daddr, 16);
+	p.cport = c->sport;
+	p.sport = c->dport;
+	p.cmac = c->peer_mac;
+	if (c->cmd == SYNQ_CONN_CLOSE && tw->closing != NULL) {
+		memset(&key, 0, sizeof(key));
+		memcpy(key.saddr, c->saddr, 16);
+		key.sport = c->sport;
+		key.dport = c->dport;
+		key.family = c->family;
+		key.daddr_idx = (uint8_t)(c->family == 4 ?
+			synq_iface_ipv4_index(ifc, *(const uint32_t *)(const void *)c->daddr) :
+			synq_iface_ipv6_index(ifc, c->daddr));
+		key.rxq_idx = c->rxq_idx;
+		e = synq_syntab_lookup(tw->closing, &key);
+		if (e == NULL)
+			e = synq_syntab_insert(tw->closing, &key, tw->now_ms);
+		if (e == NULL)
+			synq_counter_inc(ctr, SYNQ_CTR_CLOSING_TABLE_FULL);
+	}
+	if (m != NULL && e != NULL) {
+		/* RFC 9293 3.10.4: FIN in ESTABLISHED, to FIN-WAIT-1 */
+		e->client_isn = rcv_nxt;
+		e->our_isn = c->our_isn + 1;
+		e->ts_recent = c->ts_recent;
+		e->listener = c->listener;
+		e->peer_mac = c->peer_mac;
+		e->flags |= c->ts ? SYNQ_SYN_F_TS : 0;
+		rc = close_segment(m, tw, e, RTE_TCP_FIN_FLAG);
+	} else if (m != NULL) {
+		/* RFC 9293 3.10.5: ABORT in ESTABLISHED sends a reset */
+		rc = tcp_build(m, ifc, &p, c->our_isn + 1, rcv_nxt,
+			RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG, 0, NULL, 0);
+		if (rc == 0) {
+			synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_RSTS);
+			synq_counter_inc(ctr, SYNQ_CTR_ESTAB_RESETS);
+		}
+	}
+	synq_conn_free(tw->listeners, c);
+	if (rc != 0) {
+		if (e != NULL)
+			synq_syntab_remove(tw->closing, e);
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_SEGS);
+	return m;
 }
 
 static enum synq_tcp_verdict
@@ -429,6 +581,9 @@ ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct sy
 		return keep_payload(c, seg, data_off, data_len);
 	}
 
+	if (tw->closing != NULL && (e = synq_syntab_lookup(tw->closing, key)) != NULL)
+		return close_input(tw, ctr, seg, e, th, data_len, &o);
+
 	/*
 	 * A cookie only completes a handshake: a FIN or a RST with it belongs to a
 	 * connection that is already past the listener (or never was).
@@ -485,10 +640,17 @@ ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct sy
 }
 
 static enum synq_tcp_verdict
-rst_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_syn_key *key,
-	const struct rte_tcp_hdr *th)
+rst_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_tcp_seg *seg,
+	const struct synq_syn_key *key, const struct rte_tcp_hdr *th)
 {
 	struct synq_syn_entry *e = tw->syntab != NULL ? synq_syntab_lookup(tw->syntab, key) : NULL;
+
+	if (e == NULL && tw->closing != NULL &&
+		(e = synq_syntab_lookup(tw->closing, key)) != NULL) {
+		struct synq_tcp_opts none = {.wscale = SYNQ_TCP_NO_WSCALE};
+
+		return close_input(tw, ctr, seg, e, th, 0, &none);
+	}
 
 	/* RFC 5961 3.2: only an exact sequence number resets (no blind RST injection) */
 	if (e == NULL || rte_be_to_cpu_32(th->sent_seq) != e->client_isn + 1) {
@@ -583,7 +745,7 @@ synq_tcp_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const stru
 	key.rxq_idx = seg->rxq_idx;
 
 	if (flags & RTE_TCP_RST_FLAG)
-		return rst_input(tw, ctr, &key, th);
+		return rst_input(tw, ctr, seg, &key, th);
 	if (flags & RTE_TCP_SYN_FLAG) {
 		struct syn_info si = {.client_isn = rte_be_to_cpu_32(th->sent_seq)};
 
@@ -598,6 +760,46 @@ synq_tcp_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const stru
 		return ack_input(tw, ctr, ifc, seg, l, &p, &key, th, doff);
 	synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_NO_CONNECTION);
 	return SYNQ_TCP_DROP;
+}
+
+/*
+ * FIN retransmission, on the SYN-ACK schedule; once our FIN is acknowledged the
+ * entry only waits for the client's FIN, until the same schedule runs out (about a
+ * minute, Linux's tcp_fin_timeout).
+ */
+static unsigned int
+closing_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rte_mbuf **out,
+	uint8_t *out_rxq, unsigned int max)
+{
+	struct synq_syn_entry *rtx[SYNQ_TCP_TIMER_BUDGET];
+	struct synq_syn_entry expired[SYNQ_TCP_TIMER_BUDGET];
+	unsigned int n = 0;
+	uint32_t r;
+
+	if (tw->closing == NULL || max == 0)
+		return 0;
+	r = synq_syntab_timers(tw->closing, tw->now_ms, SYNQ_TCP_TIMER_BUDGET, 5, rtx, expired,
+		RTE_MIN(max, (unsigned int)SYNQ_TCP_TIMER_BUDGET));
+	synq_counter_add(ctr, SYNQ_CTR_CONN_CLOSE_ABORTED, r >> 16);
+	for (unsigned int i = 0; i < (r & 0xffff); i++) {
+		struct rte_mbuf *m;
+
+		if (rtx[i]->flags & CLOSE_F_FIN_ACKED)
+			continue;
+		m = rte_pktmbuf_alloc(tw->pool);
+		if (m == NULL)
+			continue;
+		if (close_segment(m, tw, rtx[i], RTE_TCP_FIN_FLAG) != 0) {
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_RETRANS_SEGS);
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_SEGS);
+		out[n] = m;
+		out_rxq[n] = rtx[i]->rxq_idx;
+		n++;
+	}
+	return n;
 }
 
 unsigned int
@@ -670,5 +872,5 @@ synq_tcp_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rt
 		}
 	}
 	synq_counter_set(ctr, SYNQ_CTR_SYN_TABLE_ENTRIES, synq_syntab_count(tw->syntab));
-	return n;
+	return n + closing_timers(tw, ctr, out + n, out_rxq + n, max - n);
 }

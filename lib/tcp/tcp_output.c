@@ -107,3 +107,17 @@ tcp_build(struct rte_mbuf *m, const struct synq_iface *ifc, const struct tcp_pee
 	m->pkt_len = frame;
 	return 0;
 }
+
+unsigned int
+tcp_opt_ts(uint8_t *buf, uint32_t tsval, uint32_t tsecr)
+{
+	buf[0] = SYNQ_TCP_OPT_NOP;
+	buf[1] = SYNQ_TCP_OPT_NOP;
+	buf[2] = SYNQ_TCP_OPT_TS;
+	buf[3] = 10;
+	for (unsigned int i = 0; i < 4; i++) {
+		buf[4 + i] = (uint8_t)(tsval >> (24 - 8 * i));
+		buf[8 + i] = (uint8_t)(tsecr >> (24 - 8 * i));
+	}
+	return 12;
+}

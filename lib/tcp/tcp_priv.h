@@ -32,4 +32,7 @@ int tcp_build(struct rte_mbuf *m, const struct synq_iface *ifc, const struct tcp
 	uint32_t seq, uint32_t ack, uint8_t flags, uint16_t win, const uint8_t *opt,
 	unsigned int opt_len);
 
+/* NOP NOP + timestamps (RFC 7323 appendix A's layout) at @p buf; returns 12. */
+unsigned int tcp_opt_ts(uint8_t *buf, uint32_t tsval, uint32_t tsecr);
+
 #endif /* SYNQ_TCP_PRIV_H */

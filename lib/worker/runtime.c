@@ -15,12 +15,17 @@
 #include <rte_lcore.h>
 #include <rte_log.h>
 #include <rte_malloc.h>
+#include <rte_errno.h>
 #include <rte_pause.h>
+#include <rte_ring.h>
 
 #include "synq_worker.h"
 
 #define RTE_LOGTYPE_SYNQ_RUN RTE_LOGTYPE_USER2
 #define RUN_LOG(level, fmt, ...) RTE_LOG(level, SYNQ_RUN, "run: " fmt "\n", ##__VA_ARGS__)
+
+/* Connections in flight from applications to one worker. */
+#define SYNQ_CMD_RING 1024
 
 /* Idle main lcore: how long it sleeps between two looks at the clock. */
 #define CONTROL_SLEEP_NS (1000 * 1000)
@@ -78,14 +83,19 @@ lcore_main(void *arg)
 	struct synq_worker *w = arg;
 	bool polls = w->role != SYNQ_ROLE_APP;
 
+	bool apps = w->role != SYNQ_ROLE_WORKER;
+
 	while (!synq_runtime_stopping()) {
-		/* Application work arrives with the accept rings (handshake engine). */
+		unsigned int work = 0;
+
+		if (apps)
+			work += synq_app_poll(w);
 		if (polls) {
-			synq_worker_poll(w);
+			work += synq_worker_poll(w);
 			synq_worker_tick(w, rte_rdtsc());
-		} else {
-			rte_pause();
 		}
+		if (work == 0 && !polls)
+			rte_pause();
 		if (w->control != NULL)
 			control_tick(w->control);
 	}
@@ -96,6 +106,7 @@ static int
 build_lcore(struct synq_runtime *rt, unsigned int idx, char *err, size_t errlen)
 {
 	const struct synq_config_lcore *cl = &rt->cfg->lcores[idx];
+	char name[RTE_RING_NAMESIZE];
 	unsigned int id = cl->lcore_id;
 	int socket = (int)rte_lcore_to_socket_id(id);
 	struct synq_worker *w;
@@ -142,7 +153,19 @@ build_lcore(struct synq_runtime *rt, unsigned int idx, char *err, size_t errlen)
 			w->tcp->rxq[r].txq = w->rxq[r].txq;
 		}
 		w->tcp->nb_rxq = w->nb_rxq;
+		snprintf(name, sizeof(name), "synq_cmd_%u", id);
+		w->cmd = rte_ring_create(name, SYNQ_CMD_RING, socket, RING_F_SC_DEQ);
+		if (w->cmd == NULL) {
+			synq_tcp_worker_free(w->tcp);
+			rte_free(w->tcp);
+			rte_free(w->ctr);
+			rte_free(w);
+			snprintf(err, errlen, "lcore %u: no command ring: %s", id,
+				rte_strerror(rte_errno));
+			return -ENOMEM;
+		}
 	}
+	w->rt = rt;
 	if (id == rte_get_main_lcore())
 		w->control = rt;
 	rt->lcore[id] = w;
@@ -209,6 +232,7 @@ synq_runtime_free(struct synq_runtime *rt)
 			synq_tcp_worker_free(rt->lcore[l]->tcp);
 			rte_free(rt->lcore[l]->tcp);
 		}
+		rte_ring_free(rt->lcore[l]->cmd);
 		rte_free(rt->lcore[l]->ctr);
 		rte_free(rt->lcore[l]);
 		rt->lcore[l] = NULL;

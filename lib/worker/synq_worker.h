@@ -43,6 +43,13 @@ struct synq_worker {
 	unsigned int nb_rxq;
 	struct synq_counters *ctr;
 	struct synq_tcp_worker *tcp; /* the handshake engine; NULL on app lcores */
+	/* connections applications hand back (enum synq_conn_cmd); app lcores: enqueue,
+	 * this worker: dequeue. NULL on app lcores. */
+	struct rte_ring *cmd;
+	struct synq_runtime *rt; /* to find other lcores' command rings */
+	/* app side: connections accepted whose worker's ring was full, retried first */
+	struct synq_conn *pending[SYNQ_BURST];
+	unsigned int nb_pending;
 	struct rte_mempool *pool; /* for frames the worker makes itself (announcements) */
 	uint64_t announce_tsc;	  /* when to try the next gratuitous ARP */
 	unsigned int announces_left;
@@ -69,6 +76,15 @@ void synq_worker_announce(struct synq_worker *w);
  * @p now_tsc is rte_rdtsc(). Owning lcore only.
  */
 void synq_worker_tick(struct synq_worker *w, uint64_t now_tsc);
+
+/**
+ * One pass of the built-in applications over the listeners: take what `reset` and
+ * `close` listeners accepted and hand each connection to its owning worker. App and
+ * both lcores only; never blocks (a full worker ring is retried next pass).
+ *
+ * @return the number of connections handed over.
+ */
+unsigned int synq_app_poll(struct synq_worker *w);
 
 /** Options given on the command line, beside the config file. */
 struct synq_run_opts {

@@ -28,6 +28,22 @@ send_burst(struct synq_worker *w, const struct synq_worker_rxq *rq, struct rte_m
 	}
 }
 
+/* What applications asked: RSTs and FINs, sent on the connection's own port. */
+static void
+drain_commands(struct synq_worker *w)
+{
+	struct synq_conn *c[SYNQ_BURST];
+	unsigned int n = rte_ring_dequeue_burst(w->cmd, (void **)c, SYNQ_BURST, NULL);
+
+	for (unsigned int i = 0; i < n; i++) {
+		uint8_t rxq;
+		struct rte_mbuf *m = synq_tcp_conn_command(w->tcp, w->ctr, c[i], &rxq);
+
+		if (m != NULL)
+			send_burst(w, &w->rxq[rxq], &m, 1);
+	}
+}
+
 unsigned int
 synq_worker_poll(struct synq_worker *w)
 {
@@ -36,8 +52,10 @@ synq_worker_poll(struct synq_worker *w)
 	struct rte_mbuf *drop[SYNQ_BURST];
 	unsigned int total = 0;
 
-	if (w->tcp != NULL)
+	if (w->tcp != NULL) {
 		synq_tcp_clock(w->tcp, rte_rdtsc());
+		drain_commands(w);
+	}
 	for (unsigned int i = 0; i < w->nb_rxq; i++) {
 		const struct synq_worker_rxq *rq = &w->rxq[i];
 		uint16_t n, nb_tx, nb_drop;
@@ -127,4 +145,46 @@ synq_worker_tick(struct synq_worker *w, uint64_t now_tsc)
 	synq_worker_announce(w);
 	w->announces_left--;
 	w->announce_tsc = now_tsc + rte_get_tsc_hz() * ANNOUNCE_INTERVAL_S;
+}
+
+/* Hand @p c to the worker that owns it; false when that worker's ring is full. */
+static bool
+hand_over(struct synq_worker *w, struct synq_conn *c)
+{
+	return rte_ring_enqueue(w->rt->lcore[c->worker]->cmd, c) == 0;
+}
+
+unsigned int
+synq_app_poll(struct synq_worker *w)
+{
+	struct synq_listeners *ls = w->rt->listeners;
+	unsigned int handed = 0;
+	unsigned int kept = 0;
+
+	for (unsigned int i = 0; i < w->nb_pending; i++) {
+		if (hand_over(w, w->pending[i]))
+			handed++;
+		else
+			w->pending[kept++] = w->pending[i];
+	}
+	w->nb_pending = kept;
+	for (unsigned int i = 0; i < ls->nb && w->nb_pending == 0; i++) {
+		struct synq_listener *l = &ls->l[i];
+		struct synq_conn *c[SYNQ_BURST];
+		uint16_t n;
+
+		/* hold: the seeds' listen-not-accept, the ring fills and stays full */
+		if (l->app == SYNQ_APP_HOLD)
+			continue;
+		n = synq_accept_burst(l, c, SYNQ_BURST);
+		synq_counter_add(w->ctr, SYNQ_CTR_APP_ACCEPTED, n);
+		for (uint16_t k = 0; k < n; k++) {
+			c[k]->cmd = l->app == SYNQ_APP_RESET ? SYNQ_CONN_RESET : SYNQ_CONN_CLOSE;
+			if (hand_over(w, c[k]))
+				handed++;
+			else
+				w->pending[w->nb_pending++] = c[k];
+		}
+	}
+	return handed;
 }

@@ -5,6 +5,10 @@
   tcpclient.py conc N HOST PORT          N connects in flight at once; prints completed
   tcpclient.py until-fail MAX HOST PORT  sequential connects, kept open, until one fails
                                          (0.7 s timeout) or MAX; prints how many completed
+  tcpclient.py outcome N HOST PORT       N sequential connects, each waiting (2 s at most)
+                                         for what the server does; prints a JSON count of
+                                         eof (a FIN), reset (a RST), timeout, failed; the
+                                         client then closes, so a FIN exchange completes
   tcpclient.py info HOST PORT            one connect; prints the kernel's view of it
                                          (TCP_INFO, what ss -ti shows) and keeps it
                                          open 0.5 s
@@ -83,6 +87,37 @@ def until_fail(limit, host, port):
     return n
 
 
+def outcome(n, host, port):
+    import json
+    seen = {"eof": 0, "reset": 0, "timeout": 0, "failed": 0}
+    for _ in range(n):
+        s = socket.socket(family(host), socket.SOCK_STREAM)
+        s.settimeout(3.0)
+        try:
+            s.connect((host, port))
+        except ConnectionResetError:
+            # the server's RST came right behind the handshake, before Python's
+            # connect() read SO_ERROR: the connection was made, then reset
+            seen["reset"] += 1
+            s.close()
+            continue
+        except OSError:
+            seen["failed"] += 1
+            s.close()
+            continue
+        s.settimeout(2.0)
+        try:
+            got = s.recv(100)
+            key = "eof" if got == b"" else "data"
+            seen[key] = seen.get(key, 0) + 1
+        except ConnectionResetError:
+            seen["reset"] += 1
+        except socket.timeout:
+            seen["timeout"] += 1
+        s.close()
+    return json.dumps(seen)
+
+
 def info(host, port):
     # ss -ti reads the same struct; iproute2 6.1 on newer kernels omits the option
     # flags, so read it here.
@@ -111,7 +146,8 @@ def main():
         print(info(sys.argv[2], int(sys.argv[3])))
         return
     n, host, port = int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
-    print({"seq": seq, "conc": conc, "until-fail": until_fail}[cmd](n, host, port))
+    print({"seq": seq, "conc": conc, "until-fail": until_fail, "outcome": outcome}[cmd](
+        n, host, port))
 
 
 if __name__ == "__main__":

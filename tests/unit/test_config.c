@@ -202,7 +202,8 @@ test_structure(void **state __rte_unused)
 		"duplicate", "JSON");
 }
 
-#define WITH_V4 "{\"ports\":[{\"name\":\"p0\",\"ipv4\":[\"198.18.0.1\"]}],\"lcores\":[" LCORE "]"
+#define LCORE_BOTH "{\"lcore\":1,\"role\":\"both\",\"rx\":[{\"port\":\"p0\"}]}"
+#define WITH_V4 "{\"ports\":[{\"name\":\"p0\",\"ipv4\":[\"198.18.0.1\"]}],\"lcores\":[" LCORE_BOTH "]"
 
 static void
 test_tcp_and_listeners(void **state __rte_unused)
@@ -263,6 +264,10 @@ test_listener_errors(void **state __rte_unused)
 		"listeners[1].port: 80 overlaps listeners[0]", NULL);
 	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"backlog\":-2}]}",
 		"listeners[0].backlog: -2", "-1..");
+	expect_error("{\"ports\":[{\"name\":\"p0\"}],\"lcores\":[" LCORE "],\"listeners\":"
+		     "[{\"port\":80},{\"port\":81,\"app\":\"close\"}]}",
+		"listeners[1].app: \"close\" accepts connections but no lcore runs applications",
+		"\"both\"");
 	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"app\":\"echo\"}]}",
 		"listeners[0].app: \"echo\"", "\"hold\"");
 	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"queue_model\":\"osx\"}]}",
