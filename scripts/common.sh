@@ -5,10 +5,13 @@ set -eu
 SYNQ_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$SYNQ_ROOT"
 
-# Build: compiler, meson, DPDK 22.11, libnuma, jansson, cmocka.
-# Run: iproute2, ethtool, ping, python3 (tests read JSON), dpdk-dev (dpdk-telemetry.py).
+# Build: compiler, meson, DPDK 22.11, libnuma, jansson, cmocka; clang and its
+# runtimes for the libFuzzer target (AddressSanitizer, UBSan).
+# Run: iproute2, ethtool, ping, python3 (tests read JSON), dpdk-dev (dpdk-telemetry.py),
+# hping3 (the SYN flood of tests/e2e/flood.sh).
 SYNQ_PACKAGES="build-essential pkg-config meson ninja-build dpdk dpdk-dev libdpdk-dev
-	libnuma-dev libjansson-dev libcmocka-dev iproute2 ethtool iputils-ping python3 procps"
+	libnuma-dev libjansson-dev libcmocka-dev clang libclang-rt-14-dev
+	iproute2 ethtool iputils-ping python3 procps hping3"
 
 synq_install_deps() {
 	local missing=""
@@ -43,6 +46,26 @@ synq_build() {
 		cat "$log" >&2
 		rm -f "$log"
 		echo "synq: build failed" >&2
+		exit 1
+	fi
+}
+
+# The libFuzzer target, with AddressSanitizer and UBSan, in build-fuzz (clang).
+synq_build_fuzz() {
+	local log
+	log=$(mktemp /tmp/synq-build.XXXXXX)
+	if { if [ ! -f build-fuzz/build.ninja ]; then
+		CC=clang meson setup build-fuzz -Dfuzz=true -Dtests=false \
+			-Db_sanitize=address,undefined -Db_lundef=false \
+			-Dbuildtype=debugoptimized -Dfuzz_seconds="${SYNQ_FUZZ_SECONDS:-60}"
+	else
+		meson configure build-fuzz -Dfuzz_seconds="${SYNQ_FUZZ_SECONDS:-60}"
+	fi && ninja -C build-fuzz; } >"$log" 2>&1; then
+		rm -f "$log"
+	else
+		cat "$log" >&2
+		rm -f "$log"
+		echo "synq: fuzz build failed" >&2
 		exit 1
 	fi
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Build synq and run every test: unit (cmocka, no EAL), functional (EAL over rings),
-# end-to-end (the real binary, Linux peers in network namespaces; root only).
+# end-to-end (the real binary, Linux peers in network namespaces; root only), and
+# the libFuzzer target under AddressSanitizer and UBSan for SYNQ_FUZZ_SECONDS (60).
 #   sudo scripts/test.sh [meson test args, e.g. --suite unit]
+# With arguments, only the main build's tests run (as meson selects them).
 # Ends with "N passed, N failed, N skipped". Under CI=true a skipped test fails the run.
 . "$(dirname "$0")/common.sh"
 synq_install_deps
@@ -10,16 +12,24 @@ synq_build
 set +e
 meson test -C build --print-errorlogs --num-processes 1 "$@"
 rc=$?
+logs=build/meson-logs/testlog.json
+if [ $# = 0 ]; then
+	synq_build_fuzz
+	meson test -C build-fuzz --print-errorlogs --suite fuzz
+	rc=$((rc | $?))
+	logs="$logs build-fuzz/meson-logs/testlog.json"
+fi
 set -e
-python3 - build/meson-logs/testlog.json "${CI:-}" "$rc" <<'PY'
+python3 - "${CI:-}" "$rc" $logs <<'PY'
 import json, sys
 counts = {"passed": 0, "failed": 0, "skipped": 0}
-for line in open(sys.argv[1]):
-    if not line.strip():
-        continue
-    r = json.loads(line)["result"]
-    counts["passed" if r == "OK" else "skipped" if r == "SKIP" else "failed"] += 1
+for log in sys.argv[3:]:
+    for line in open(log):
+        if not line.strip():
+            continue
+        r = json.loads(line)["result"]
+        counts["passed" if r == "OK" else "skipped" if r == "SKIP" else "failed"] += 1
 print("{passed} passed, {failed} failed, {skipped} skipped".format(**counts))
-bad = counts["failed"] or int(sys.argv[3]) or (sys.argv[2] == "true" and counts["skipped"])
+bad = counts["failed"] or int(sys.argv[2]) or (sys.argv[1] == "true" and counts["skipped"])
 sys.exit(1 if bad or not counts["passed"] else 0)
 PY

@@ -3,18 +3,58 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
+#include <rte_malloc.h>
 
 #include "synq_listener.h"
 
 /* Connections a worker may hold between promotion and the ring, and app lcores
  * between accept and free: on top of every backlog. */
 #define CONN_POOL_SLACK 1024
-#define CONN_POOL_CACHE 64
+
+static void *
+mem_alloc(const char *name, size_t size, int socket, bool eal)
+{
+	void *p;
+
+	if (eal)
+		return rte_zmalloc_socket(name, size, RTE_CACHE_LINE_SIZE, socket);
+	p = aligned_alloc(RTE_CACHE_LINE_SIZE, RTE_ALIGN_CEIL(size, RTE_CACHE_LINE_SIZE));
+	if (p != NULL)
+		memset(p, 0, size);
+	return p;
+}
+
+static void
+mem_free(void *p, bool eal)
+{
+	if (eal)
+		rte_free(p);
+	else
+		free(p);
+}
+
+/* A ring of exactly @p count slots in memory of our own (rte_ring_init). */
+static struct rte_ring *
+ring_new(const char *name, unsigned int count, int socket, bool eal)
+{
+	ssize_t size = rte_ring_get_memsize(rte_align32pow2(count + 1));
+	struct rte_ring *r;
+
+	if (size < 0)
+		return NULL;
+	r = mem_alloc(name, (size_t)size, socket, eal);
+	if (r != NULL && rte_ring_init(r, name, count, RING_F_EXACT_SZ) != 0) {
+		mem_free(r, eal);
+		r = NULL;
+	}
+	return r;
+}
 
 int
 synq_listeners_create(struct synq_listeners *ls, const struct synq_config *cfg,
@@ -23,6 +63,8 @@ synq_listeners_create(struct synq_listeners *ls, const struct synq_config *cfg,
 	uint64_t conns = CONN_POOL_SLACK;
 
 	memset(ls, 0, sizeof(*ls));
+	/* rte_lcore_count() is 0 until rte_eal_init() has run */
+	ls->eal_mem = rte_lcore_count() > 0;
 	if (cfg->nb_listeners == 0)
 		return 0;
 	for (unsigned int i = 0; i < cfg->nb_listeners; i++) {
@@ -44,41 +86,44 @@ synq_listeners_create(struct synq_listeners *ls, const struct synq_config *cfg,
 		 * is len > backlog); the bsd model stops at backlog before the ring does.
 		 */
 		snprintf(name, sizeof(name), "synq_accept_%u", i);
-		l->accept = rte_ring_create(name, cl->backlog + 1, socket, RING_F_EXACT_SZ);
+		l->accept = ring_new(name, cl->backlog + 1, socket, ls->eal_mem);
 		if (l->accept == NULL) {
-			snprintf(err, errlen, "config error: listeners[%u].backlog: no ring of %u "
-				"slots (%s), expected a smaller backlog or more memory (-m)", i,
-				cl->backlog + 1, rte_strerror(rte_errno));
+			snprintf(err, errlen, "config error: listeners[%u].backlog: no memory for a "
+				"ring of %u slots, expected a smaller backlog or more memory (-m)", i,
+				cl->backlog + 1);
 			synq_listeners_free(ls);
 			return -ENOMEM;
 		}
 		ls->nb++;
 		conns += cl->backlog + 1;
 	}
-	conns += (uint64_t)CONN_POOL_CACHE * 3 / 2 * rte_lcore_count();
-	ls->conn_pool = rte_mempool_create("synq_conns", (unsigned int)conns,
-		sizeof(struct synq_conn), CONN_POOL_CACHE, 0, NULL, NULL, NULL, NULL, socket, 0);
-	if (ls->conn_pool == NULL) {
-		snprintf(err, errlen, "cannot create a pool of %u connections: %s (expected "
-			"smaller backlogs or more memory, -m)", (unsigned int)conns,
-			rte_strerror(rte_errno));
+	ls->conns = mem_alloc("synq_conns", conns * sizeof(struct synq_conn), socket, ls->eal_mem);
+	ls->conn_free = ring_new("synq_conn_free", (unsigned int)conns, socket, ls->eal_mem);
+	if (ls->conns == NULL || ls->conn_free == NULL) {
+		snprintf(err, errlen, "no memory for %u connections (expected smaller backlogs "
+			"or more memory, -m)", (unsigned int)conns);
 		synq_listeners_free(ls);
 		return -ENOMEM;
 	}
+	for (uint64_t i = 0; i < conns; i++)
+		rte_ring_enqueue(ls->conn_free, &ls->conns[i]);
 	return 0;
 }
 
 void
 synq_listeners_free(struct synq_listeners *ls)
 {
+	bool eal = ls->eal_mem;
+
 	for (unsigned int i = 0; i < ls->nb; i++) {
 		struct synq_conn *c;
 
 		while (rte_ring_dequeue(ls->l[i].accept, (void **)&c) == 0)
 			rte_pktmbuf_free(c->payload);
-		rte_ring_free(ls->l[i].accept);
+		mem_free(ls->l[i].accept, eal);
 	}
-	rte_mempool_free(ls->conn_pool);
+	mem_free(ls->conn_free, eal);
+	mem_free(ls->conns, eal);
 	memset(ls, 0, sizeof(*ls));
 }
 
@@ -97,7 +142,8 @@ void
 synq_conn_free(struct synq_listeners *ls, struct synq_conn *c)
 {
 	rte_pktmbuf_free(c->payload);
-	rte_mempool_put(ls->conn_pool, c);
+	c->payload = NULL;
+	rte_ring_enqueue(ls->conn_free, c);
 }
 
 json_t *

@@ -19,7 +19,6 @@
 #include <rte_common.h>
 #include <rte_ether.h>
 #include <rte_mbuf.h>
-#include <rte_mempool.h>
 #include <rte_ring.h>
 
 #include <jansson.h>
@@ -80,13 +79,21 @@ struct synq_listener {
 struct synq_listeners {
 	struct synq_listener l[SYNQ_MAX_LISTENERS];
 	unsigned int nb;
-	struct rte_mempool *conn_pool;
+	/*
+	 * Connection objects: an array and a lock-free ring of the free ones (a pool
+	 * that also works without EAL, for the unit tests and the fuzzer). Workers take,
+	 * applications give back.
+	 */
+	struct synq_conn *conns;
+	struct rte_ring *conn_free;
+	bool eal_mem; /* memory from rte_zmalloc_socket, else aligned_alloc */
 };
 
 /**
  * Create the listeners of @p cfg: an accept ring each (backlog + 1 slots, on
  * @p socket) and one connection pool for all. @p nb_workers is how many workers share
- * each listener's SYN backlog. Control plane, after rte_eal_init().
+ * each listener's SYN backlog. Control plane; with EAL up the memory is EAL's, on
+ * @p socket, else plain aligned memory (tests and fuzzing run without EAL).
  *
  * @return 0 or a negative errno with @p err set.
  */
@@ -145,6 +152,15 @@ synq_listener_recv_q(const struct synq_listener *l)
  * @return how many were taken.
  */
 uint16_t synq_accept_burst(struct synq_listener *l, struct synq_conn **conns, uint16_t n);
+
+/** A free connection object, or NULL when none is left. Any lcore. */
+static inline struct synq_conn *
+synq_conn_alloc(struct synq_listeners *ls)
+{
+	void *c;
+
+	return rte_ring_dequeue(ls->conn_free, &c) == 0 ? c : NULL;
+}
 
 /** Give a connection back (its payload mbuf too). Any lcore. */
 void synq_conn_free(struct synq_listeners *ls, struct synq_conn *c);

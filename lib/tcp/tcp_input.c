@@ -68,7 +68,8 @@ synq_tcp_worker_init(struct synq_tcp_worker *tw, unsigned int lcore_id, struct s
 	tw->isn_key = synq_sipkey_load(isn_key);
 	clock_gettime(CLOCK_REALTIME, &now);
 	tw->unix0_ms = (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
-	tw->hz = rte_get_tsc_hz();
+	/* without EAL (unit tests, fuzzing) the TSC rate is unknown: any rate will do */
+	tw->hz = rte_get_tsc_hz() != 0 ? rte_get_tsc_hz() : UINT64_C(1000000000);
 	tw->tsc0 = rte_rdtsc();
 	synq_tcp_clock(tw, tw->tsc0);
 	return 0;
@@ -330,7 +331,7 @@ promote(struct synq_tcp_worker *tw, struct synq_listener *l, struct synq_conn *c
 	if (rte_ring_enqueue(l->accept, c) == 0)
 		return true;
 	c->payload = NULL;
-	rte_mempool_put(tw->listeners->conn_pool, c);
+	synq_conn_free(tw->listeners, c);
 	return false;
 }
 
@@ -340,7 +341,8 @@ conn_new(struct synq_tcp_worker *tw, const struct synq_tcp_seg *seg,
 {
 	struct synq_conn *c;
 
-	if (rte_mempool_get(tw->listeners->conn_pool, (void **)&c) != 0)
+	c = synq_conn_alloc(tw->listeners);
+	if (c == NULL)
 		return NULL;
 	memset(c, 0, sizeof(*c));
 	c->family = p->family;

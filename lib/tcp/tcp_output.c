@@ -33,7 +33,8 @@ tcp_build(struct rte_mbuf *m, const struct synq_iface *ifc, const struct tcp_pee
 
 	if ((uint32_t)m->buf_len - m->data_off < frame || opt_len > sizeof(optbuf))
 		return -ENOSPC;
-	memcpy(optbuf, opt, opt_len); /* @p opt may live in the frame we overwrite */
+	if (opt_len != 0)
+		memcpy(optbuf, opt, opt_len); /* @p opt may live in the frame we overwrite */
 
 	eth->dst_addr = p->cmac;
 	eth->src_addr = ifc->mac;
@@ -58,7 +59,8 @@ tcp_build(struct rte_mbuf *m, const struct synq_iface *ifc, const struct tcp_pee
 	th->rx_win = rte_cpu_to_be_16(win);
 	th->cksum = 0;
 	th->tcp_urp = 0;
-	memcpy(th + 1, optbuf, opt_len);
+	if (opt_len != 0)
+		memcpy(th + 1, optbuf, opt_len);
 
 	m->ol_flags = 0;
 	if (p->family == 4) {
