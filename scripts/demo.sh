@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# synq's main job on one machine: build it, make a network namespace joined to the
-# host by a veth, run synq with its built-in default config (config/default.json) on
-# the host end through net_af_packet, and drive it from the namespace as a Linux host
-# would: ARP and ND, ping, ping -6, a ping flood, TCP connection attempts. Prints the
-# stats while it runs and the whole stats document at the end. Runs 8 s, then
-# removes everything it made.
+# synq's main job on one machine: build it, make two network namespaces joined by a
+# veth, run synq in one with its built-in default config (config/default.json) on
+# its end of the veth through net_af_packet, and drive it from the other as a Linux
+# host would: ARP and ND, ping, ping -6, a ping flood, then TCP: 500 handshakes to
+# port 80 (app close: each connection is closed with a FIN exchange), and the seeds'
+# listen-not-accept experiment on port 8080 (app hold, backlog 4: 5 connects complete).
+# Prints the stats while it runs and the whole stats document at the end. Runs 8 s,
+# then removes everything it made.
 #   sudo scripts/demo.sh
 . "$(dirname "$0")/common.sh"
 synq_install_deps
@@ -23,17 +25,19 @@ show() {
 import json, sys
 d = json.load(open(sys.argv[1]))
 c = d["counters"]
-keys = ["SynqRxFrames", "SynqTxFrames", "SynqArpOutGratuitous", "SynqArpInRequests", "Icmp6InNeighborSolicits",
-        "IcmpInEchos", "Icmp6InEchos", "TcpInSegs", "SynqTcpDropNoListener"]
-print("  t=%5.1fs " % d["uptime_s"] + " ".join("%s=%d" % (k, c[k]) for k in keys))
+keys = ["SynqRxFrames", "SynqTxFrames", "IcmpInEchos", "Icmp6InEchos", "TcpPassiveOpens",
+        "SynqConnClosed", "TcpExtListenOverflows"]
+q = " ".join("%d:recv_q=%d,send_q=%d" % (l["port"], l["recv_q"], l["send_q"])
+             for l in d["listeners"])
+print("  t=%4.1fs " % d["uptime_s"] + " ".join("%s=%d" % (k, c[k]) for k in keys) + " " + q)
 PY
 }
 {
 	nsx ping -c 4 -i 0.5 "$SYNQ_IPV4"
 	nsx ping -6 -c 4 -i 0.5 "$SYNQ_IPV6"
 	nsx ping -f -c 500 -W 1 "$SYNQ_IPV4"
-	# TCP: no listener yet (the handshake engine adds them); the SYNs are counted.
-	for port in 80 443; do nsx timeout 1 bash -c "exec 3<>/dev/tcp/$SYNQ_IPV4/$port" 2>/dev/null; done
+	echo "handshakes to port 80 (close): $(nsx python3 tests/e2e/tcpclient.py outcome 500 "$SYNQ_IPV4" 80)"
+	echo "listen-not-accept on port 8080 (hold, backlog 4): $(nsx python3 tests/e2e/tcpclient.py until-fail 8 "$SYNQ_IPV4" 8080) connects completed"
 } >"$E2E_DIR/traffic.log" 2>&1 &
 traffic=$!
 while kill -0 "$E2E_SYNQ_PID" 2>/dev/null; do show; sleep 1; done
@@ -41,7 +45,7 @@ wait "$traffic"
 wait "$E2E_SYNQ_PID"; rc=$?
 E2E_SYNQ_PID=""
 echo "--- the peer's view"
-grep -E 'packets transmitted|rtt' "$E2E_DIR/traffic.log"
+grep -E 'packets transmitted|rtt|port' "$E2E_DIR/traffic.log"
 nsx ip neigh show dev "$E2E_PEER"
 echo "--- synq's final stats document"
 sed -n '/^{/,$p' "$E2E_DIR/synq.out"
