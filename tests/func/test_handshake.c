@@ -1,0 +1,1255 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Functional test of the handshake engine: EAL (--no-pci --no-huge), one port made of
+ * rte_rings that the test owns on both ends, the real ports, listeners and runtime
+ * (as app/synq/main.c builds them), and the worker's poll and tick in between.
+ * Frames are built byte by byte and enqueued on the port's rx ring; replies are read
+ * from its tx ring and checked byte by byte, their checksums with a one's-complement
+ * sum of the test's own (DPDK's is used only to build what the test sends).
+ *
+ * Every test uses its own client address (198.18.<test>.2 or 2001:2::<test>:2) and
+ * leaves no half-open entry and no connection behind, so that the table and ring
+ * counts one test relies on are not the previous test's leftovers.
+ */
+
+#include <ftw.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_eth_ring.h>
+#include <rte_ethdev.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "synq_config.h"
+#include "synq_listener.h"
+#include "synq_port.h"
+#include "synq_stats.h"
+#include "synq_syntab.h"
+#include "synq_tcp.h"
+#include "synq_tcp_opts.h"
+#include "synq_worker.h"
+
+/* Listener indices: the order of "listeners" in config_text. */
+#define L80 0 /* linux, backlog 2, syncookies 1, max_syn_backlog 4 */
+#define L81 1 /* backlog 2, abort_on_overflow 1 */
+#define L82 2 /* syncookies 2 */
+#define L83 3 /* bsd, backlog 2 */
+#define L84 4 /* backlog 0, abort_on_overflow 0 */
+
+#define ETH_LEN 14
+#define IP4_LEN 20
+#define IP6_LEN 40
+#define TCP_LEN 20
+#define ETH_MIN 60
+
+#define F_FIN 0x01
+#define F_SYN 0x02
+#define F_RST 0x04
+#define F_PSH 0x08
+#define F_ACK 0x10
+
+/* Timer sweeps are a budget of slots a tick: enough ticks for several whole sweeps. */
+#define TICK_LIMIT 10000
+
+static char prefix[64];
+static struct rte_ring *rx_ring[1];
+static struct rte_ring *tx_ring[1];
+static struct rte_mempool *frames;
+static struct synq_config cfg;
+static struct synq_ports ports;
+static struct synq_runtime rt;
+static struct synq_listeners listeners;
+
+static const struct rte_ether_addr peer_mac = {{0x02, 0xaa, 0, 0, 0, 0x02}};
+static struct rte_ether_addr our_mac; /* the ring PMD's own: it cannot change it */
+static const uint8_t our_ip4[4] = {198, 18, 0, 1};
+static const uint8_t our_ip6[16] = {0x20, 0x01, 0, 0x02, [15] = 1};
+
+static const char config_text[] =
+	"{ \"ports\": [ { \"name\": \"net_ring_hs\", \"ipv4\": [\"198.18.0.1\"],"
+	"    \"ipv6\": [\"2001:2::1\"], \"rx_desc\": 128, \"tx_desc\": 128 } ],"
+	"  \"lcores\": [ { \"lcore\": 0, \"role\": \"worker\","
+	"    \"rx\": [ { \"port\": \"net_ring_hs\", \"queue\": 0 } ] } ],"
+	"  \"mempool\": { \"mbufs\": 2048, \"cache\": 32 },"
+	"  \"listeners\": ["
+	"    { \"port\": 80, \"backlog\": 2, \"app\": \"hold\", \"queue_model\": \"linux\","
+	"      \"syncookies\": 1, \"max_syn_backlog\": 4 },"
+	"    { \"port\": 81, \"backlog\": 2, \"abort_on_overflow\": 1 },"
+	"    { \"port\": 82, \"syncookies\": 2 },"
+	"    { \"port\": 83, \"queue_model\": \"bsd\", \"backlog\": 2 },"
+	"    { \"port\": 84, \"backlog\": 0, \"abort_on_overflow\": 0 } ] }";
+
+static struct synq_worker *
+worker(void)
+{
+	return rt.lcore[0];
+}
+
+static int
+setup(void **state __rte_unused)
+{
+	char err[SYNQ_CONFIG_ERR_LEN];
+	char *argv[] = {"test_handshake", "--no-pci", "--no-huge", "-m", "256", "--file-prefix",
+		prefix, "-l", "0", "--log-level", "lib.eal:warning", NULL};
+	unsigned int nb_workers = 0;
+
+	snprintf(prefix, sizeof(prefix), "synq-hs-%d", (int)getpid());
+	if (rte_eal_init(RTE_DIM(argv) - 1, argv) < 0)
+		return -1;
+	synq_stats_reset();
+	rx_ring[0] = rte_ring_create("hs_rx0", 256, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	tx_ring[0] = rte_ring_create("hs_tx0", 256, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (rx_ring[0] == NULL || tx_ring[0] == NULL ||
+		rte_eth_from_rings("hs", rx_ring, 1, tx_ring, 1, 0) < 0)
+		return -1;
+	frames = rte_pktmbuf_pool_create("hs_frames", 1024, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+	if (frames == NULL)
+		return -1;
+	if (synq_config_parse(config_text, &cfg, err, sizeof(err)) != 0 ||
+		synq_ports_start(&ports, &cfg, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	for (unsigned int i = 0; i < cfg.nb_lcores; i++)
+		nb_workers += cfg.lcores[i].role != SYNQ_ROLE_APP;
+	if (synq_listeners_create(&listeners, &cfg, nb_workers, SOCKET_ID_ANY, err,
+		    sizeof(err)) != 0 ||
+		synq_runtime_init(&rt, &cfg, &ports, &listeners, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	/*
+	 * The gratuitous ARPs of RFC 5227 go out from the tick too: without this they
+	 * would share the tx ring with the SYN-ACK retransmissions the timer test reads.
+	 */
+	worker()->announces_left = 0;
+	return rte_eth_macaddr_get(ports.port[0].port_id, &our_mac);
+}
+
+static int
+remove_entry(const char *path, const struct stat *st __rte_unused, int flag __rte_unused,
+	struct FTW *ftw __rte_unused)
+{
+	return remove(path);
+}
+
+static int
+teardown(void **state __rte_unused)
+{
+	char dir[128];
+
+	synq_stats_close();
+	synq_runtime_free(&rt);
+	synq_listeners_free(&listeners);
+	synq_ports_stop(&ports);
+	rte_eal_cleanup();
+	/* EAL leaves its runtime directory behind; the test leaves nothing. */
+	snprintf(dir, sizeof(dir), "/var/run/dpdk/%s", prefix);
+	nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	return 0;
+}
+
+/* Counters: every test compares against a snapshot, so the order of tests is free. */
+struct snap {
+	uint64_t v[SYNQ_CTR_MAX];
+};
+
+static void
+snap_take(struct snap *s)
+{
+	const struct synq_counters *c = synq_stats_lcore(0);
+
+	assert_non_null(c);
+	for (unsigned int i = 0; i < SYNQ_CTR_MAX; i++)
+		s->v[i] = synq_counter_read(c, i);
+}
+
+static uint64_t
+delta(const struct snap *s, enum synq_counter id)
+{
+	return synq_counter_read(synq_stats_lcore(0), id) - s->v[id];
+}
+
+static uint32_t
+table_count(void)
+{
+	return synq_syntab_count(worker()->tcp->syntab);
+}
+
+static void
+put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+	put16(p, (uint16_t)(v >> 16));
+	put16(p + 2, (uint16_t)v);
+}
+
+static uint16_t
+get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t
+get32(const uint8_t *p)
+{
+	return (uint32_t)get16(p) << 16 | get16(p + 2);
+}
+
+/* RFC 1071: the one's-complement sum of big-endian 16-bit words, not yet folded. */
+static uint32_t
+sum16(uint32_t acc, const uint8_t *p, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i += 2)
+		acc += (uint32_t)p[i] << 8 | p[i + 1];
+	if (len & 1)
+		acc += (uint32_t)p[len - 1] << 8;
+	return acc;
+}
+
+static uint16_t
+fold(uint32_t acc)
+{
+	while (acc >> 16)
+		acc = (acc & 0xffff) + (acc >> 16);
+	return (uint16_t)acc;
+}
+
+/* A client's view of one connection attempt. */
+struct flow {
+	uint8_t family;
+	uint8_t caddr[16];
+	uint8_t saddr[16];
+	uint16_t cport; /* host order */
+	uint16_t sport;
+	uint32_t isn;	     /* the client's */
+	uint32_t tsval;	     /* the client's TSval in its SYN */
+	uint32_t our_isn;    /* from our SYN-ACK */
+	uint32_t our_tsval;  /* from our SYN-ACK */
+};
+
+static struct flow
+flow4(uint8_t test, uint16_t cport, uint16_t sport, uint32_t isn)
+{
+	struct flow f = {.family = 4, .cport = cport, .sport = sport, .isn = isn, .tsval = 12345};
+	const uint8_t c[4] = {198, 18, test, 2};
+
+	memcpy(f.caddr, c, 4);
+	memcpy(f.saddr, our_ip4, 4);
+	return f;
+}
+
+static struct flow
+flow6(uint8_t test, uint16_t cport, uint16_t sport, uint32_t isn)
+{
+	struct flow f = {.family = 6, .cport = cport, .sport = sport, .isn = isn, .tsval = 12345};
+	const uint8_t c[16] = {0x20, 0x01, 0, 0x02, [13] = test, [15] = 2};
+
+	memcpy(f.caddr, c, 16);
+	memcpy(f.saddr, our_ip6, 16);
+	return f;
+}
+
+/*
+ * A frame from the client of @p f: Ethernet to our MAC, IPv4 or IPv6, TCP with the
+ * @p opt_len bytes of options at @p opt and @p data_len bytes of data, zero padded to
+ * the Ethernet minimum as it would arrive from the wire.
+ */
+static struct rte_mbuf *
+segment(const struct flow *f, uint32_t seq, uint32_t ack, uint8_t flags, const uint8_t *opt,
+	unsigned int opt_len, const uint8_t *data, unsigned int data_len)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(frames);
+	uint16_t l3 = f->family == 4 ? IP4_LEN : IP6_LEN;
+	uint16_t l4 = (uint16_t)(TCP_LEN + opt_len + data_len);
+	uint16_t len = ETH_LEN + l3 + l4;
+	uint16_t frame = RTE_MAX(len, (uint16_t)ETH_MIN);
+	uint8_t *p, *ip, *th;
+	uint16_t ck;
+
+	assert_non_null(m);
+	assert_int_equal(opt_len % 4, 0);
+	p = (uint8_t *)rte_pktmbuf_append(m, frame);
+	assert_non_null(p);
+	memset(p, 0, frame);
+	memcpy(p, &our_mac, 6);
+	memcpy(p + 6, &peer_mac, 6);
+	put16(p + 12, f->family == 4 ? RTE_ETHER_TYPE_IPV4 : RTE_ETHER_TYPE_IPV6);
+	ip = p + ETH_LEN;
+	if (f->family == 4) {
+		ip[0] = 0x45;
+		put16(ip + 2, l3 + l4);
+		put16(ip + 4, 0x1234);
+		ip[6] = 0x40; /* DF, as Linux clients send it */
+		ip[8] = 64;
+		ip[9] = IPPROTO_TCP;
+		memcpy(ip + 12, f->caddr, 4);
+		memcpy(ip + 16, f->saddr, 4);
+	} else {
+		ip[0] = 0x60;
+		put16(ip + 4, l4);
+		ip[6] = IPPROTO_TCP;
+		ip[7] = 64;
+		memcpy(ip + 8, f->caddr, 16);
+		memcpy(ip + 24, f->saddr, 16);
+	}
+	th = ip + l3;
+	put16(th, f->cport);
+	put16(th + 2, f->sport);
+	put32(th + 4, seq);
+	put32(th + 8, ack);
+	th[12] = (uint8_t)(((TCP_LEN + opt_len) / 4) << 4);
+	th[13] = flags;
+	put16(th + 14, 64240);
+	if (opt_len != 0)
+		memcpy(th + TCP_LEN, opt, opt_len);
+	if (data_len != 0)
+		memcpy(th + TCP_LEN + opt_len, data, data_len);
+	/* DPDK's sums build what the test sends; replies are checked with sum16() */
+	if (f->family == 4) {
+		ck = rte_ipv4_cksum((const struct rte_ipv4_hdr *)ip);
+		memcpy(ip + 10, &ck, 2);
+		ck = rte_ipv4_udptcp_cksum((const struct rte_ipv4_hdr *)ip, th);
+	} else {
+		ck = rte_ipv6_udptcp_cksum((const struct rte_ipv6_hdr *)ip, th);
+	}
+	memcpy(th + 16, &ck, 2);
+	return m;
+}
+
+/* Linux's SYN options: MSS, SACK-permitted, timestamps, NOP, window scale. */
+static unsigned int
+syn_opts(uint8_t *o, uint16_t mss, uint8_t wscale, uint32_t tsval)
+{
+	o[0] = SYNQ_TCP_OPT_MSS;
+	o[1] = 4;
+	put16(o + 2, mss);
+	o[4] = SYNQ_TCP_OPT_SACK_PERM;
+	o[5] = 2;
+	o[6] = SYNQ_TCP_OPT_TS;
+	o[7] = 10;
+	put32(o + 8, tsval);
+	put32(o + 12, 0);
+	o[16] = SYNQ_TCP_OPT_NOP;
+	o[17] = SYNQ_TCP_OPT_WSCALE;
+	o[18] = 3;
+	o[19] = wscale;
+	return 20;
+}
+
+static struct rte_mbuf *
+syn_frame_opts(const struct flow *f, uint16_t mss, uint8_t wscale)
+{
+	uint8_t o[SYNQ_TCP_OPTS_MAX];
+	unsigned int n = syn_opts(o, mss, wscale, f->tsval);
+
+	return segment(f, f->isn, 0, F_SYN, o, n, NULL, 0);
+}
+
+static struct rte_mbuf *
+syn_frame(const struct flow *f)
+{
+	return syn_frame_opts(f, 1460, 7);
+}
+
+/* An ACK as Linux sends it once timestamps are on: NOP, NOP, timestamps. */
+static struct rte_mbuf *
+ack_frame(const struct flow *f, uint32_t seq, uint32_t ack, const uint8_t *data,
+	unsigned int data_len)
+{
+	uint8_t o[12] = {SYNQ_TCP_OPT_NOP, SYNQ_TCP_OPT_NOP, SYNQ_TCP_OPT_TS, 10};
+
+	put32(o + 4, f->tsval + 1);
+	put32(o + 8, f->our_tsval);
+	return segment(f, seq, ack, (uint8_t)(F_ACK | (data_len != 0 ? F_PSH : 0)), o, sizeof(o),
+		data, data_len);
+}
+
+static struct rte_mbuf *
+rst_frame(const struct flow *f, uint32_t seq)
+{
+	return segment(f, seq, 0, F_RST, NULL, 0, NULL, 0);
+}
+
+/* Hand @p m to the rx ring, poll once, return the one frame sent (or NULL). */
+static struct rte_mbuf *
+exchange(struct rte_mbuf *m)
+{
+	struct rte_mbuf *out[4];
+	unsigned int n;
+
+	assert_int_equal(rte_ring_count(tx_ring[0]), 0);
+	assert_int_equal(rte_ring_enqueue(rx_ring[0], m), 0);
+	assert_int_equal(synq_worker_poll(worker()), 1);
+	n = rte_ring_dequeue_burst(tx_ring[0], (void **)out, RTE_DIM(out), NULL);
+	if (n > 1) {
+		rte_pktmbuf_free_bulk(out, n);
+		fail_msg("one segment in, %u frames out", n);
+	}
+	return n == 1 ? out[0] : NULL;
+}
+
+/* Send @p m and expect no reply at all. */
+static void
+exchange_silent(struct rte_mbuf *m)
+{
+	struct rte_mbuf *r = exchange(m);
+
+	if (r != NULL) {
+		rte_pktmbuf_free(r);
+		fail_msg("a reply was sent where none was expected");
+	}
+}
+
+/* What a reply's TCP header says, after check_reply() checked everything around it. */
+struct view {
+	const uint8_t *th;
+	uint16_t tcp_len; /* header, options and data */
+	uint16_t doff;
+	uint32_t seq;
+	uint32_t ack;
+	uint8_t flags;
+	uint16_t win;
+};
+
+/*
+ * Check that @p r is a reply to the client of @p f: every byte of Ethernet and IP
+ * (MACs and addresses swapped, TTL / hop limit 64, DF, checksums), the frame length
+ * and its zero padding, the TCP ports, data offset and checksum.
+ */
+static struct view
+check_reply(const struct rte_mbuf *r, const struct flow *f)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(r, const uint8_t *);
+	const uint8_t *ip = p + ETH_LEN;
+	struct view v;
+	uint32_t acc;
+	uint16_t len;
+
+	assert_int_equal(r->nb_segs, 1);
+	assert_int_equal(r->data_len, r->pkt_len);
+	assert_memory_equal(p, &peer_mac, 6);
+	assert_memory_equal(p + 6, &our_mac, 6);
+	if (f->family == 4) {
+		assert_int_equal(get16(p + 12), RTE_ETHER_TYPE_IPV4);
+		assert_int_equal(ip[0], 0x45);
+		assert_int_equal(ip[1], 0);		/* TOS */
+		len = get16(ip + 2);
+		assert_true(len >= IP4_LEN + TCP_LEN);
+		assert_int_equal(get16(ip + 4), 0);	/* id: DF set, nothing to reassemble */
+		assert_int_equal(get16(ip + 6), 0x4000); /* DF, offset 0 */
+		assert_int_equal(ip[8], 64);
+		assert_int_equal(ip[9], IPPROTO_TCP);
+		assert_int_equal(fold(sum16(0, ip, IP4_LEN)), 0xffff);
+		assert_memory_equal(ip + 12, our_ip4, 4);
+		assert_memory_equal(ip + 16, f->caddr, 4);
+		v.th = ip + IP4_LEN;
+		v.tcp_len = len - IP4_LEN;
+		/* pseudo-header: addresses, zero, protocol, TCP length (RFC 9293 3.1) */
+		acc = sum16(0, ip + 12, 8) + IPPROTO_TCP + v.tcp_len;
+	} else {
+		assert_int_equal(get16(p + 12), RTE_ETHER_TYPE_IPV6);
+		assert_int_equal(get32(ip), 0x60000000); /* version 6, class 0, no flow label */
+		v.tcp_len = get16(ip + 4);
+		len = IP6_LEN + v.tcp_len;
+		assert_true(v.tcp_len >= TCP_LEN);
+		assert_int_equal(ip[6], IPPROTO_TCP);
+		assert_int_equal(ip[7], 64);
+		assert_memory_equal(ip + 8, our_ip6, 16);
+		assert_memory_equal(ip + 24, f->caddr, 16);
+		v.th = ip + IP6_LEN;
+		/* RFC 8200 8.1: addresses, 32-bit length, 24 zero bits, next header */
+		acc = sum16(0, ip + 8, 32) + IPPROTO_TCP + v.tcp_len;
+	}
+	assert_int_equal(r->data_len, RTE_MAX(ETH_LEN + len, ETH_MIN));
+	for (unsigned int i = ETH_LEN + len; i < r->data_len; i++)
+		assert_int_equal(p[i], 0);
+	assert_int_equal(fold(sum16(acc, v.th, v.tcp_len)), 0xffff);
+	assert_int_equal(get16(v.th), f->sport);
+	assert_int_equal(get16(v.th + 2), f->cport);
+	v.seq = get32(v.th + 4);
+	v.ack = get32(v.th + 8);
+	v.doff = (uint16_t)((v.th[12] >> 4) * 4);
+	assert_int_equal(v.th[12] & 0x0f, 0); /* reserved bits */
+	assert_true(v.doff >= TCP_LEN && v.doff <= v.tcp_len);
+	v.flags = v.th[13];
+	v.win = get16(v.th + 14);
+	assert_int_equal(get16(v.th + 18), 0); /* urgent pointer */
+	return v;
+}
+
+/*
+ * Check that @p r is a SYN-ACK to the SYN of @p f (Linux options: MSS, SACK, TS,
+ * window scale) and record its ISN and TSval in @p f; its options go to @p o.
+ */
+static void
+check_synack(const struct rte_mbuf *r, struct flow *f, struct synq_tcp_opts *o)
+{
+	struct view v = check_reply(r, f);
+
+	assert_int_equal(v.flags, F_SYN | F_ACK);
+	assert_int_equal(v.ack, f->isn + 1);
+	assert_int_equal(v.win, SYNQ_TCP_SYNACK_WINDOW);
+	assert_int_equal(v.tcp_len, v.doff); /* no data */
+	assert_int_equal(synq_tcp_opts_parse(v.th + TCP_LEN, v.doff - TCP_LEN, o), 0);
+	assert_int_equal(o->mss, f->family == 4 ? SYNQ_TCP_MSS4 : SYNQ_TCP_MSS6);
+	assert_true(o->sack_perm);
+	assert_true(o->ts);
+	assert_int_equal(o->tsecr, f->tsval);
+	f->our_isn = v.seq;
+	f->our_tsval = o->tsval;
+}
+
+/* Check that @p r is a bare RST (RFC 9293 3.10.7: <SEQ=SEG.ACK><CTL=RST>) with @p seq. */
+static void
+check_rst(const struct rte_mbuf *r, const struct flow *f, uint32_t seq)
+{
+	struct view v = check_reply(r, f);
+
+	assert_int_equal(v.flags, F_RST);
+	assert_int_equal(v.seq, seq);
+	assert_int_equal(v.win, 0);
+	assert_int_equal(v.doff, TCP_LEN);
+	assert_int_equal(v.tcp_len, TCP_LEN);
+}
+
+/* SYN with @p mss and @p wscale, expect one SYN-ACK; its options go to @p o. */
+static void
+open_flow_opts(struct flow *f, uint16_t mss, uint8_t wscale, struct synq_tcp_opts *o)
+{
+	struct rte_mbuf *r = exchange(syn_frame_opts(f, mss, wscale));
+
+	assert_non_null(r);
+	check_synack(r, f, o);
+	rte_pktmbuf_free(r);
+}
+
+static void
+open_flow(struct flow *f)
+{
+	struct synq_tcp_opts o;
+
+	open_flow_opts(f, 1460, 7, &o);
+}
+
+/* The right final ACK: no reply. */
+static void
+finish_flow(const struct flow *f)
+{
+	exchange_silent(ack_frame(f, f->isn + 1, f->our_isn + 1, NULL, 0));
+}
+
+/* Remove a half-open entry the way a client does: a RST with the exact number. */
+static void
+reset_flow(const struct flow *f)
+{
+	exchange_silent(rst_frame(f, f->isn + 1));
+}
+
+/* Take exactly one connection from listener @p li. */
+static struct synq_conn *
+accept_one(unsigned int li)
+{
+	struct synq_conn *c[2];
+	uint16_t n = synq_accept_burst(&listeners.l[li], c, RTE_DIM(c));
+
+	if (n == 2) {
+		synq_conn_free(&listeners, c[1]);
+		synq_conn_free(&listeners, c[0]);
+	}
+	assert_int_equal(n, 1);
+	return c[0];
+}
+
+/* Give back every connection on listener @p li; how many there were. */
+static unsigned int
+drain(unsigned int li)
+{
+	struct synq_conn *c[8];
+	unsigned int total = 0;
+	uint16_t n;
+
+	while ((n = synq_accept_burst(&listeners.l[li], c, RTE_DIM(c))) != 0) {
+		for (uint16_t i = 0; i < n; i++)
+			synq_conn_free(&listeners, c[i]);
+		total += n;
+	}
+	return total;
+}
+
+/* The 4-tuple, numbers and origin of @p c are those of @p f on listener @p li. */
+static void
+check_conn(const struct synq_conn *c, const struct flow *f, unsigned int li)
+{
+	size_t alen = f->family == 4 ? 4 : 16;
+
+	assert_int_equal(c->family, f->family);
+	assert_memory_equal(c->saddr, f->caddr, alen);
+	assert_memory_equal(c->daddr, f->saddr, alen);
+	assert_int_equal(c->sport, rte_cpu_to_be_16(f->cport));
+	assert_int_equal(c->dport, rte_cpu_to_be_16(f->sport));
+	assert_int_equal(c->client_isn, f->isn);
+	assert_int_equal(c->our_isn, f->our_isn);
+	assert_int_equal(c->listener, li);
+	assert_int_equal(c->port_id, ports.port[0].port_id);
+	assert_int_equal(c->worker, 0);
+	assert_memory_equal(&c->peer_mac, &peer_mac, 6);
+	assert_memory_equal(&c->our_mac, &our_mac, 6);
+}
+
+/* 1: a Linux SYN gets one SYN-ACK, checked byte by byte. */
+static void
+test_synack(void **state __rte_unused)
+{
+	/* Linux's order, what synq_tcp_opts_write_synack() promises; bytes 8..11: TSval */
+	static const uint8_t head[8] = {2, 4, 0x05, 0xb4, 4, 2, 8, 10};
+	static const uint8_t tail[8] = {0, 0, 0x30, 0x39, 1, 3, 3, 7};
+	struct flow f = flow4(1, 40001, 80, 0x11111111);
+	uint32_t entries = table_count();
+	struct synq_tcp_opts o;
+	struct rte_mbuf *r;
+	struct view v;
+	struct snap s;
+
+	snap_take(&s);
+	r = exchange(syn_frame(&f));
+	assert_non_null(r);
+	v = check_reply(r, &f);
+	assert_int_equal(r->data_len, ETH_LEN + IP4_LEN + TCP_LEN + 20);
+	assert_int_equal(v.flags, F_SYN | F_ACK);
+	assert_int_equal(v.ack, 0x11111112);
+	assert_int_equal(v.win, 65535);
+	assert_int_equal(v.doff, TCP_LEN + 20);
+	assert_memory_equal(v.th + TCP_LEN, head, sizeof(head));
+	assert_memory_equal(v.th + TCP_LEN + 12, tail, sizeof(tail));
+	assert_int_equal(synq_tcp_opts_parse(v.th + TCP_LEN, v.doff - TCP_LEN, &o), 0);
+	assert_int_equal(o.mss, 1460);
+	assert_true(o.sack_perm);
+	assert_true(o.ts);
+	assert_int_equal(o.tsecr, 12345);
+	assert_int_equal(listeners.l[L80].tcp.window_scale, 7);
+	assert_int_equal(o.wscale, listeners.l[L80].tcp.window_scale);
+	f.our_isn = v.seq;
+	rte_pktmbuf_free(r);
+
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_IN_SEGS), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_OUT_SEGS), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_SENT), 0);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_OUT_RSTS), 0);
+	/* SynqSynTableEntries is a gauge the timers refresh: read the table itself */
+	assert_int_equal(table_count(), entries + 1);
+	reset_flow(&f);
+	assert_int_equal(table_count(), entries);
+}
+
+/* 2: a retransmitted SYN is answered from the same entry: same ISN, no new entry. */
+static void
+test_retransmitted_syn(void **state __rte_unused)
+{
+	struct flow f = flow4(2, 40002, 80, 0x22222222);
+	uint32_t first, entries = table_count();
+	uint32_t halfopen = worker()->tcp->halfopen[L80];
+	struct snap s;
+
+	open_flow(&f);
+	first = f.our_isn;
+	snap_take(&s);
+	open_flow(&f);
+	assert_int_equal(f.our_isn, first);
+	assert_int_equal(delta(&s, SYNQ_CTR_SYN_DUPLICATES), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_SENT), 0);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_OUT_SEGS), 1);
+	assert_int_equal(table_count(), entries + 1);
+	assert_int_equal(worker()->tcp->halfopen[L80], halfopen + 1);
+	reset_flow(&f);
+}
+
+/* 3: the final ACK promotes the entry to the accept ring, over IPv4 and IPv6. */
+static void
+test_final_ack(void **state __rte_unused)
+{
+	struct flow f4 = flow4(3, 40003, 80, 0x33333333);
+	/* the client's ISN + 1 wraps: SEG.ACK of the SYN-ACK and SEG.SEQ of the ACK are 0 */
+	struct flow f6 = flow6(3, 40003, 80, 0xffffffff);
+	uint32_t entries = table_count();
+	struct synq_tcp_opts o;
+	struct synq_conn *c;
+	struct snap s;
+
+	snap_take(&s);
+	open_flow(&f4);
+	finish_flow(&f4);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 1);
+	assert_int_equal(table_count(), entries);
+	c = accept_one(L80);
+	check_conn(c, &f4, L80);
+	assert_int_equal(c->mss, 1460);
+	assert_true(c->sack);
+	assert_true(c->ts);
+	assert_int_equal(c->ts_recent, f4.tsval + 1); /* the ACK's TSval */
+	assert_int_equal(c->snd_wscale, 7);
+	assert_int_equal(c->rcv_wscale, listeners.l[L80].tcp.window_scale);
+	assert_false(c->via_cookie);
+	assert_null(c->payload);
+	assert_true(c->syn_tsc != 0 && c->syn_tsc <= c->ack_tsc);
+	synq_conn_free(&listeners, c);
+
+	/* IPv6: our MSS is 1440, and the client's 1460 is capped to it */
+	open_flow_opts(&f6, 1460, 7, &o);
+	assert_int_equal(o.mss, SYNQ_TCP_MSS6);
+	assert_int_equal(o.wscale, 7);
+	finish_flow(&f6);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 2);
+	c = accept_one(L80);
+	check_conn(c, &f6, L80);
+	assert_int_equal(c->mss, SYNQ_TCP_MSS6);
+	assert_true(c->sack);
+	assert_true(c->ts);
+	assert_int_equal(c->snd_wscale, 7);
+	assert_false(c->via_cookie);
+	synq_conn_free(&listeners, c);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_OUT_SEGS), 2); /* the two SYN-ACKs, no more */
+	assert_int_equal(table_count(), entries);
+}
+
+/* 4: data on the final ACK goes with the connection, in the frame's own mbuf. */
+static void
+test_payload(void **state __rte_unused)
+{
+	static const uint8_t data[10] = "0123456789";
+	struct flow f = flow4(4, 40004, 80, 0x44444444);
+	struct rte_mbuf *m;
+	struct synq_conn *c;
+
+	open_flow(&f);
+	m = ack_frame(&f, f.isn + 1, f.our_isn + 1, data, sizeof(data));
+	exchange_silent(m);
+	c = accept_one(L80);
+	check_conn(c, &f, L80);
+	/* CONSUMED: the very mbuf, trimmed to the data, neither freed nor sent */
+	assert_ptr_equal(c->payload, m);
+	assert_int_equal(rte_mbuf_refcnt_read(m), 1);
+	assert_int_equal(c->payload->nb_segs, 1);
+	assert_int_equal(c->payload->pkt_len, sizeof(data));
+	assert_int_equal(c->payload->data_len, sizeof(data));
+	assert_memory_equal(rte_pktmbuf_mtod(c->payload, const uint8_t *), data, sizeof(data));
+	synq_conn_free(&listeners, c);
+
+	/* 2 bytes without options: a 56-byte frame, padded to 60; the padding is no data */
+	f = flow4(4, 40005, 80, 0x45454545);
+	open_flow(&f);
+	m = segment(&f, f.isn + 1, f.our_isn + 1, F_ACK | F_PSH, NULL, 0, data, 2);
+	assert_int_equal(m->pkt_len, ETH_MIN);
+	exchange_silent(m);
+	c = accept_one(L80);
+	check_conn(c, &f, L80);
+	assert_ptr_equal(c->payload, m);
+	assert_int_equal(c->payload->pkt_len, 2);
+	assert_int_equal(c->payload->data_len, 2);
+	assert_memory_equal(rte_pktmbuf_mtod(c->payload, const uint8_t *), data, 2);
+	synq_conn_free(&listeners, c);
+}
+
+/* A reproducible sequence: a failure can be replayed. */
+static uint64_t rng = 0x9e3779b97f4a7c15ull;
+
+static uint32_t
+rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)(rng >> 32);
+}
+
+/* 5: ACKs that match no entry carry no valid cookie: none gets through. */
+static void
+test_forged_acks(void **state __rte_unused)
+{
+	const unsigned int total = 1000;
+	struct flow f = flow4(5, 0, 80, 0);
+	struct snap s;
+	unsigned int sent = 0;
+
+	snap_take(&s);
+	while (sent < total) {
+		struct rte_mbuf *b[SYNQ_BURST];
+		unsigned int n = RTE_MIN(total - sent, (unsigned int)SYNQ_BURST);
+
+		for (unsigned int i = 0; i < n; i++) {
+			f.cport = (uint16_t)rnd();
+			b[i] = segment(&f, rnd(), rnd(), F_ACK, NULL, 0, NULL, 0);
+		}
+		assert_int_equal(rte_ring_enqueue_bulk(rx_ring[0], (void **)b, n, NULL), n);
+		assert_int_equal(synq_worker_poll(worker()), n);
+		sent += n;
+	}
+	assert_int_equal(rte_ring_count(tx_ring[0]), 0);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_IN_SEGS), total);
+	/* a random cookie passes with probability 2^-24: 1000 of them, 6e-5 */
+	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_FAILED), total);
+	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_RECV), 0);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 0);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_OUT_SEGS), 0);
+	assert_int_equal(synq_listener_recv_q(&listeners.l[L80]), 0);
+}
+
+/* 6: an ACK that acknowledges something else than our SYN gets a RST; the entry stays. */
+static void
+test_bad_ack(void **state __rte_unused)
+{
+	struct flow f = flow4(6, 40006, 80, 0x66666666);
+	struct rte_mbuf *r;
+	struct snap s;
+
+	open_flow(&f);
+	snap_take(&s);
+	r = exchange(ack_frame(&f, f.isn + 1, f.our_isn + 2, NULL, 0));
+	assert_non_null(r);
+	check_rst(r, &f, f.our_isn + 2);
+	rte_pktmbuf_free(r);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_BAD_ACK), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_OUT_RSTS), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_OUT_SEGS), 1);
+	/* SND.UNA itself is not acceptable either: SEG.ACK must be above it */
+	r = exchange(ack_frame(&f, f.isn + 1, f.our_isn, NULL, 0));
+	assert_non_null(r);
+	check_rst(r, &f, f.our_isn);
+	rte_pktmbuf_free(r);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_BAD_ACK), 2);
+	/* the right ACK number with another sequence number: dropped, counted */
+	exchange_silent(ack_frame(&f, f.isn + 2, f.our_isn + 1, NULL, 0));
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_DROP_OUT_OF_WINDOW), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 0);
+	/* RFC 9293 3.10.7.4: the connection stays in SYN-RECEIVED: the right ACK completes */
+	finish_flow(&f);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 1);
+	synq_conn_free(&listeners, accept_one(L80));
+}
+
+/* 7: a RST removes a half-open entry only with the exact sequence number (RFC 5961). */
+static void
+test_rst(void **state __rte_unused)
+{
+	struct flow a = flow4(7, 40007, 80, 0x77777777);
+	struct flow b = flow4(7, 40008, 80, 0x78787878);
+	uint32_t entries = table_count();
+	struct snap s;
+
+	open_flow(&a);
+	snap_take(&s);
+	reset_flow(&a);
+	assert_int_equal(delta(&s, SYNQ_CTR_EMBRYONIC_RSTS), 1);
+	assert_int_equal(table_count(), entries);
+	/* the entry is gone: its ACK is a (failed) cookie check now */
+	finish_flow(&a);
+	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_FAILED), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 0);
+	assert_int_equal(synq_listener_recv_q(&listeners.l[L80]), 0);
+
+	open_flow(&b);
+	snap_take(&s);
+	exchange_silent(rst_frame(&b, b.isn + 2));
+	exchange_silent(rst_frame(&b, b.isn));
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_DROP_RST), 2);
+	assert_int_equal(delta(&s, SYNQ_CTR_EMBRYONIC_RSTS), 0);
+	assert_int_equal(table_count(), entries + 1);
+	finish_flow(&b);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 1);
+	synq_conn_free(&listeners, accept_one(L80));
+}
+
+/* 8a: linux model, backlog 2: the ring admits 3; then SYNs are dropped. */
+static void
+test_overflow_syn(void **state __rte_unused)
+{
+	struct flow f[4];
+	struct snap s;
+
+	for (unsigned int i = 0; i < 3; i++) {
+		f[i] = flow4(8, (uint16_t)(40010 + i), 80, 0x80000000u + i);
+		open_flow(&f[i]);
+		finish_flow(&f[i]);
+	}
+	assert_int_equal(synq_listener_recv_q(&listeners.l[L80]), 3);
+	f[3] = flow4(8, 40013, 80, 0x80000003u);
+	snap_take(&s);
+	exchange_silent(syn_frame(&f[3]));
+	assert_int_equal(delta(&s, SYNQ_CTR_LISTEN_OVERFLOWS), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_LISTEN_DROPS), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_SENT), 0);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_OUT_SEGS), 0);
+	assert_int_equal(drain(L80), 3);
+}
+
+/* 8b: abort_on_overflow 0: the ACK that finds the ring full is dropped, the entry kept. */
+static void
+test_overflow_keep(void **state __rte_unused)
+{
+	struct flow a = flow4(8, 40020, 84, 0x84000000u);
+	struct flow b = flow4(8, 40021, 84, 0x84100000u);
+	uint32_t b_isn;
+	struct synq_conn *c;
+	struct snap s;
+
+	open_flow(&a);
+	open_flow(&b);
+	b_isn = b.our_isn;
+	finish_flow(&a); /* backlog 0: one connection fills the ring */
+	assert_int_equal(synq_listener_recv_q(&listeners.l[L84]), 1);
+	snap_take(&s);
+	finish_flow(&b);
+	assert_int_equal(delta(&s, SYNQ_CTR_LISTEN_OVERFLOWS), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_LISTEN_DROPS), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 0);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_OUT_RSTS), 0);
+	assert_int_equal(worker()->tcp->halfopen[L84], 1);
+	/* the entry is still there: a retransmitted SYN is answered from it */
+	open_flow(&b);
+	assert_int_equal(b.our_isn, b_isn);
+	assert_int_equal(delta(&s, SYNQ_CTR_SYN_DUPLICATES), 1);
+	/* once the application accepts, a later ACK finds room */
+	c = accept_one(L84);
+	check_conn(c, &a, L84);
+	synq_conn_free(&listeners, c);
+	finish_flow(&b);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 1);
+	c = accept_one(L84);
+	check_conn(c, &b, L84);
+	synq_conn_free(&listeners, c);
+	assert_int_equal(worker()->tcp->halfopen[L84], 0);
+}
+
+/* 8c: abort_on_overflow 1: the ACK that finds the ring full gets a RST, the entry goes. */
+static void
+test_overflow_abort(void **state __rte_unused)
+{
+	struct flow b = flow4(8, 40030, 81, 0x81000000u);
+	uint32_t entries = table_count();
+	struct rte_mbuf *r;
+	struct snap s;
+
+	open_flow(&b); /* while the ring has room */
+	for (unsigned int i = 0; i < 3; i++) {
+		struct flow a = flow4(8, (uint16_t)(40031 + i), 81, 0x81100000u + i);
+
+		open_flow(&a);
+		finish_flow(&a);
+	}
+	assert_int_equal(synq_listener_recv_q(&listeners.l[L81]), 3);
+	snap_take(&s);
+	r = exchange(ack_frame(&b, b.isn + 1, b.our_isn + 1, NULL, 0));
+	assert_non_null(r);
+	check_rst(r, &b, b.our_isn + 1);
+	rte_pktmbuf_free(r);
+	assert_int_equal(delta(&s, SYNQ_CTR_LISTEN_OVERFLOWS), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_LISTEN_DROPS), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_OUT_RSTS), 1);
+	assert_int_equal(table_count(), entries);
+	assert_int_equal(worker()->tcp->halfopen[L81], 0);
+	assert_int_equal(drain(L81), 3);
+	/* the entry is gone: with room again, the same ACK is a failed cookie check */
+	finish_flow(&b);
+	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_FAILED), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 0);
+	assert_int_equal(synq_listener_recv_q(&listeners.l[L81]), 0);
+}
+
+/* 9: syncookies 2: no entry, the ISN is a cookie, the ACK brings the options back. */
+static void
+test_cookies_always(void **state __rte_unused)
+{
+	/* MSS 1450 and shift 9 are not in the cookie tables: 1440 and 8 come back */
+	struct flow f = flow4(9, 40009, 82, 0x99999999);
+	uint32_t entries = table_count();
+	uint32_t cookie;
+	struct synq_tcp_opts o;
+	struct synq_conn *c;
+	struct snap s;
+
+	snap_take(&s);
+	open_flow_opts(&f, 1450, 9, &o);
+	assert_int_equal(o.mss, SYNQ_TCP_MSS4);	/* ours, not the client's */
+	assert_int_equal(o.wscale, listeners.l[L82].tcp.window_scale);
+	cookie = f.our_isn;
+	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_SENT), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_REQ_QFULL_DO_COOKIES), 0);
+	assert_int_equal(table_count(), entries);
+	assert_int_equal(worker()->tcp->halfopen[L82], 0);
+	/* a retransmitted SYN: another cookie SYN-ACK, still no entry to be a duplicate of */
+	open_flow_opts(&f, 1450, 9, &o);
+	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_SENT), 2);
+	assert_int_equal(delta(&s, SYNQ_CTR_SYN_DUPLICATES), 0);
+	assert_int_equal(table_count(), entries);
+
+	/* a cookie altered in its MAC or in its visible bits fails */
+	exchange_silent(ack_frame(&f, f.isn + 1, (f.our_isn ^ 0x00000001u) + 1, NULL, 0));
+	exchange_silent(ack_frame(&f, f.isn + 1, (f.our_isn ^ 0x70000000u) + 1, NULL, 0));
+	/* so does a right cookie with another client ISN: the MAC covers it */
+	exchange_silent(ack_frame(&f, f.isn + 2, f.our_isn + 1, NULL, 0));
+	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_FAILED), 3);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 0);
+
+	f.our_isn = cookie;
+	finish_flow(&f);
+	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_RECV), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 1);
+	c = accept_one(L82);
+	check_conn(c, &f, L82);
+	assert_true(c->via_cookie);
+	assert_int_equal(c->mss, 1440);
+	assert_int_equal(c->snd_wscale, 8);
+	assert_int_equal(c->rcv_wscale, listeners.l[L82].tcp.window_scale);
+	assert_true(c->sack);
+	assert_true(c->ts);
+	assert_int_equal(c->syn_tsc, 0);
+	synq_conn_free(&listeners, c);
+
+	/* after the promotion, the same ACK with its cookie altered still fails */
+	exchange_silent(ack_frame(&f, f.isn + 1, (f.our_isn ^ 0x00800000u) + 1, NULL, 0));
+	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_FAILED), 4);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 1);
+	assert_int_equal(table_count(), entries);
+}
+
+/* 10: syncookies 1: a SYN beyond the listener's table share gets a cookie. */
+static void
+test_cookie_when_full(void **state __rte_unused)
+{
+	struct flow f[5];
+	struct synq_conn *c;
+	struct snap s;
+
+	/* one worker: its share is the whole max_syn_backlog */
+	assert_int_equal(listeners.l[L80].syn_share, 4);
+	if (worker()->tcp->halfopen[L80] != 0)
+		fail_msg("%u half-open entries of port 80 left over", worker()->tcp->halfopen[L80]);
+	snap_take(&s);
+	for (unsigned int i = 0; i < 5; i++) {
+		f[i] = flow4(10, (uint16_t)(40100 + i), 80, 0xa0000000u + i);
+		open_flow(&f[i]);
+		assert_int_equal(delta(&s, SYNQ_CTR_REQ_QFULL_DO_COOKIES), i < 4 ? 0 : 1);
+		assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_SENT), i < 4 ? 0 : 1);
+		assert_int_equal(worker()->tcp->halfopen[L80], RTE_MIN(i + 1, 4u));
+	}
+	/* the 5th ISN really is a cookie: its ACK completes without an entry */
+	finish_flow(&f[4]);
+	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_RECV), 1);
+	c = accept_one(L80);
+	check_conn(c, &f[4], L80);
+	assert_true(c->via_cookie);
+	assert_int_equal(c->mss, 1460);
+	assert_int_equal(c->snd_wscale, 7);
+	synq_conn_free(&listeners, c);
+	for (unsigned int i = 0; i < 4; i++)
+		reset_flow(&f[i]);
+	assert_int_equal(worker()->tcp->halfopen[L80], 0);
+}
+
+static unsigned int
+bsd_len(unsigned int li)
+{
+	return atomic_load_explicit(&listeners.l[li].bsd_len, memory_order_relaxed);
+}
+
+/* 11: bsd model, backlog 2: one queue for half-open and established together. */
+static void
+test_bsd(void **state __rte_unused)
+{
+	struct flow a = flow4(11, 40110, 83, 0xb0000000u);
+	struct flow b = flow4(11, 40111, 83, 0xb0000001u);
+	struct flow c = flow4(11, 40112, 83, 0xb0000002u);
+	struct flow d = flow4(11, 40113, 83, 0xb0000003u);
+	struct synq_conn *conn;
+	struct snap s;
+
+	open_flow(&a);
+	finish_flow(&a);
+	open_flow(&b);
+	finish_flow(&b);
+	assert_int_equal(bsd_len(L83), 2);
+	snap_take(&s);
+	exchange_silent(syn_frame(&c));
+	assert_int_equal(delta(&s, SYNQ_CTR_LISTEN_DROPS), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_LISTEN_OVERFLOWS), 0);
+	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_SENT), 0);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_OUT_SEGS), 0);
+	/* an accept frees a place */
+	assert_int_equal(synq_accept_burst(&listeners.l[L83], &conn, 1), 1);
+	synq_conn_free(&listeners, conn);
+	assert_int_equal(bsd_len(L83), 1);
+	open_flow(&d);
+	assert_int_equal(bsd_len(L83), 2);
+	reset_flow(&d);
+	assert_int_equal(drain(L83), 1);
+	assert_int_equal(bsd_len(L83), 0);
+
+	/* half-open entries hold places too: two of them fill the queue, the ring empty */
+	open_flow(&c);
+	open_flow(&d);
+	snap_take(&s);
+	exchange_silent(syn_frame(&a));
+	assert_int_equal(delta(&s, SYNQ_CTR_LISTEN_DROPS), 1);
+	reset_flow(&c);
+	reset_flow(&d);
+	assert_int_equal(bsd_len(L83), 0);
+}
+
+/* 12: no listener: RFC 9293 3.10.7.1 resets, except for a RST. */
+static void
+test_no_listener(void **state __rte_unused)
+{
+	struct flow f = flow4(12, 40120, 9, 0xc0000000u);
+	struct rte_mbuf *r;
+	struct view v;
+	struct snap s;
+
+	snap_take(&s);
+	r = exchange(syn_frame(&f));
+	assert_non_null(r);
+	v = check_reply(r, &f);
+	assert_int_equal(r->data_len, ETH_MIN); /* 54 bytes, padded */
+	/* no ACK in the SYN: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>, SYN counts 1 */
+	assert_int_equal(v.flags, F_RST | F_ACK);
+	assert_int_equal(v.seq, 0);
+	assert_int_equal(v.ack, 0xc0000001u);
+	assert_int_equal(v.win, 0);
+	assert_int_equal(v.doff, TCP_LEN);
+	rte_pktmbuf_free(r);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_OUT_RSTS), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_OUT_SEGS), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_NO_LISTENER), 1);
+
+	/* an ACK: <SEQ=SEG.ACK><CTL=RST> */
+	r = exchange(ack_frame(&f, 5, 0x12345678, NULL, 0));
+	assert_non_null(r);
+	check_rst(r, &f, 0x12345678);
+	rte_pktmbuf_free(r);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_OUT_RSTS), 2);
+
+	/* never a RST for a RST */
+	exchange_silent(rst_frame(&f, 0xc0000001u));
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_NO_LISTENER), 3);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_OUT_RSTS), 2);
+}
+
+/* Tick until counter @p id has grown by @p want since @p s; false if it never does. */
+static bool
+tick_until(const struct snap *s, enum synq_counter id, uint64_t want, uint64_t tsc)
+{
+	for (unsigned int i = 0; i < TICK_LIMIT; i++) {
+		synq_worker_tick(worker(), tsc);
+		if (delta(s, id) >= want)
+			return true;
+	}
+	return false;
+}
+
+/* 13: SYN-ACKs are retransmitted 1, 2, 4, 8, 16 s apart; after 5, the entry expires. */
+static void
+test_timers(void **state __rte_unused)
+{
+	/* ms after the SYN when each timer fires: 1 + 2 + 4 + 8 + 16 (+ 32: expiry) s */
+	static const uint32_t due_ms[] = {1000, 3000, 7000, 15000, 31000, 63000};
+	struct synq_worker *w = worker();
+	struct flow f = flow4(13, 40130, 80, 0xd0000000u);
+	uint64_t hz = rte_get_tsc_hz();
+	uint64_t gauge, t0;
+	struct synq_tcp_opts o;
+	uint32_t isn;
+	struct snap s;
+
+	assert_int_equal(listeners.l[L80].tcp.synack_retries, 5);
+	synq_worker_tick(w, rte_rdtsc()); /* refresh the gauge */
+	gauge = synq_counter_read(synq_stats_lcore(0), SYNQ_CTR_SYN_TABLE_ENTRIES);
+	open_flow(&f);
+	isn = f.our_isn;
+	t0 = rte_rdtsc(); /* after the SYN's poll: t0 + x is at least x after the SYN */
+	snap_take(&s);
+
+	/* half an RTO later: whole sweeps of the table, nothing due */
+	synq_tcp_clock(w->tcp, t0 + hz / 2);
+	assert_false(tick_until(&s, SYNQ_CTR_TCP_SYN_RETRANS, 1, t0 + hz / 2));
+	assert_int_equal(rte_ring_count(tx_ring[0]), 0);
+
+	/*
+	 * Each timer is re-armed from the time it ran: run timer k 100 ms later than
+	 * the one before it was, so that rounding the clock to ms never leaves the next
+	 * one short of due.
+	 */
+	for (unsigned int k = 0; k < RTE_DIM(due_ms) - 1; k++) {
+		uint64_t tsc = t0 + (uint64_t)(due_ms[k] + 100 * (k + 1)) * hz / 1000;
+		struct rte_mbuf *out[4];
+		unsigned int n;
+
+		synq_tcp_clock(w->tcp, tsc);
+		if (!tick_until(&s, SYNQ_CTR_TCP_SYN_RETRANS, k + 1, tsc))
+			fail_msg("no retransmission %u at %u ms", k + 1, due_ms[k] + 100 * (k + 1));
+		n = rte_ring_dequeue_burst(tx_ring[0], (void **)out, RTE_DIM(out), NULL);
+		if (n != 1) {
+			rte_pktmbuf_free_bulk(out, n);
+			fail_msg("retransmission %u: %u frames", k + 1, n);
+		}
+		check_synack(out[0], &f, &o);
+		assert_int_equal(f.our_isn, isn);
+		assert_int_equal(o.wscale, 7);
+		rte_pktmbuf_free(out[0]);
+		assert_int_equal(synq_counter_read(synq_stats_lcore(0),
+					 SYNQ_CTR_SYN_TABLE_ENTRIES),
+			gauge + 1);
+		assert_int_equal(delta(&s, SYNQ_CTR_SYN_TABLE_EXPIRED), 0);
+		assert_int_equal(delta(&s, SYNQ_CTR_TCP_OUT_SEGS), k + 1);
+	}
+
+	synq_tcp_clock(w->tcp, t0 + (uint64_t)(due_ms[5] + 600) * hz / 1000);
+	if (!tick_until(&s, SYNQ_CTR_SYN_TABLE_EXPIRED, 1, t0 + 64 * hz))
+		fail_msg("no expiry at %u ms", due_ms[5] + 600);
+	assert_int_equal(rte_ring_count(tx_ring[0]), 0);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_SYN_RETRANS), 5);
+	assert_int_equal(delta(&s, SYNQ_CTR_SYN_TABLE_EXPIRED), 1);
+	assert_int_equal(synq_counter_read(synq_stats_lcore(0), SYNQ_CTR_SYN_TABLE_ENTRIES),
+		gauge);
+	assert_int_equal(worker()->tcp->halfopen[L80], 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_synack),
+		cmocka_unit_test(test_retransmitted_syn),
+		cmocka_unit_test(test_final_ack),
+		cmocka_unit_test(test_payload),
+		cmocka_unit_test(test_forged_acks),
+		cmocka_unit_test(test_bad_ack),
+		cmocka_unit_test(test_rst),
+		cmocka_unit_test(test_overflow_syn),
+		cmocka_unit_test(test_overflow_keep),
+		cmocka_unit_test(test_overflow_abort),
+		cmocka_unit_test(test_cookies_always),
+		cmocka_unit_test(test_cookie_when_full),
+		cmocka_unit_test(test_bsd),
+		cmocka_unit_test(test_no_listener),
+		/* last: it moves the engine's clock a minute ahead */
+		cmocka_unit_test(test_timers),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
