@@ -44,6 +44,7 @@ struct synq_conn {
 	bool sack;
 	bool ts;
 	bool via_cookie;      /* promoted from a cookie, not from a SYN table entry */
+	bool fin;	      /* the final ACK carried the client's FIN too (after payload) */
 	uint32_t ts_recent;   /* the client's last TSval */
 	uint64_t syn_tsc;     /* the SYN's arrival (rte_rdtsc of its burst); 0 for cookies */
 	uint64_t ack_tsc;     /* the final ACK's arrival */

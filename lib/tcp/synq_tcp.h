@@ -29,6 +29,8 @@
 /** Our MSS: a 1500-byte MTU less the IPv4 / IPv6 and TCP headers. */
 #define SYNQ_TCP_MSS4 1460
 #define SYNQ_TCP_MSS6 1440
+/** The smallest MSS we send with, whatever the client says (Linux's tcp_min_snd_mss). */
+#define SYNQ_TCP_MIN_MSS 48
 /** The window of our SYN-ACK (never scaled, RFC 7323 2.2). */
 #define SYNQ_TCP_SYNACK_WINDOW 65535
 /** TTL / hop limit of what we send. */
@@ -63,6 +65,8 @@ struct synq_tcp_worker {
 	 * client, our_isn the sequence number of our FIN.
 	 */
 	struct synq_syntab *closing;
+	/* connections accepted (on a ring or with an application), not yet closed */
+	struct synq_syntab *estab;
 	struct synq_cookie_ctx cookie;
 	struct synq_sipkey isn_key;	/* RFC 6528 F() for our ISNs in table mode */
 	struct rte_mempool *pool;	/* for retransmissions and RSTs */
@@ -73,6 +77,8 @@ struct synq_tcp_worker {
 	uint64_t tsc0;	   /* rte_rdtsc() at init */
 	uint64_t unix0_ms; /* wall clock (ms) at init */
 	uint64_t hz;
+	uint64_t hz_ms;	   /* TSC ticks a millisecond */
+	uint64_t hz_4us;   /* TSC ticks in the 4 us of RFC 6528's clock */
 	uint64_t now_tsc;
 	uint32_t now_ms;   /* since init */
 	uint64_t now_s;	   /* wall clock seconds: cookie windows agree across nodes */

@@ -48,15 +48,20 @@ synq_tcp_worker_init(struct synq_tcp_worker *tw, unsigned int lcore_id, struct s
 		entries += ls->l[i].syn_share;
 	if (entries != 0) {
 		uint64_t closing = SYNQ_TCP_CLOSING_MIN;
+		uint64_t accepted = SYNQ_TCP_CLOSING_MIN;
 
 		tw->syntab = synq_syntab_create((uint32_t)RTE_MIN(entries, (uint64_t)1 << 24),
 			socket);
-		for (unsigned int i = 0; i < ls->nb; i++)
+		for (unsigned int i = 0; i < ls->nb; i++) {
 			if (ls->l[i].app == SYNQ_APP_CLOSE)
 				closing += ls->l[i].backlog + 1;
+			accepted += ls->l[i].backlog + 1;
+		}
 		tw->closing = synq_syntab_create((uint32_t)RTE_MIN(closing, (uint64_t)1 << 24),
 			socket);
-		if (tw->syntab == NULL || tw->closing == NULL) {
+		tw->estab = synq_syntab_create((uint32_t)RTE_MIN(accepted, (uint64_t)1 << 24),
+			socket);
+		if (tw->syntab == NULL || tw->closing == NULL || tw->estab == NULL) {
 			synq_tcp_worker_free(tw);
 			return -ENOMEM;
 		}
@@ -70,6 +75,8 @@ synq_tcp_worker_init(struct synq_tcp_worker *tw, unsigned int lcore_id, struct s
 	tw->unix0_ms = (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
 	/* without EAL (unit tests, fuzzing) the TSC rate is unknown: any rate will do */
 	tw->hz = rte_get_tsc_hz() != 0 ? rte_get_tsc_hz() : UINT64_C(1000000000);
+	tw->hz_ms = RTE_MAX(tw->hz / 1000, (uint64_t)1);
+	tw->hz_4us = RTE_MAX(tw->hz / 250000, (uint64_t)1);
 	tw->tsc0 = rte_rdtsc();
 	synq_tcp_clock(tw, tw->tsc0);
 	return 0;
@@ -80,14 +87,17 @@ synq_tcp_worker_free(struct synq_tcp_worker *tw)
 {
 	synq_syntab_free(tw->syntab);
 	synq_syntab_free(tw->closing);
+	synq_syntab_free(tw->estab);
 	tw->syntab = NULL;
 	tw->closing = NULL;
+	tw->estab = NULL;
 }
 
 void
 synq_tcp_clock(struct synq_tcp_worker *tw, uint64_t tsc)
 {
-	uint64_t ms = (tsc - tw->tsc0) * 1000 / tw->hz;
+	/* divide first: (tsc - tsc0) * 1000 would overflow after 82 days at 2.6 GHz */
+	uint64_t ms = (tsc - tw->tsc0) / tw->hz_ms;
 
 	tw->now_tsc = tsc;
 	tw->now_ms = (uint32_t)ms;
@@ -105,7 +115,7 @@ table_isn(const struct synq_tcp_worker *tw, const struct tcp_peer *p)
 		uint16_t sport;
 		uint32_t family;
 	} in;
-	uint64_t us = (tw->now_tsc - tw->tsc0) * 1000000 / tw->hz;
+	uint64_t ticks = (tw->now_tsc - tw->tsc0) / tw->hz_4us; /* no overflow: divide first */
 
 	memset(&in, 0, sizeof(in));
 	memcpy(in.caddr, p->caddr, 16);
@@ -113,7 +123,7 @@ table_isn(const struct synq_tcp_worker *tw, const struct tcp_peer *p)
 	in.cport = p->cport;
 	in.sport = p->sport;
 	in.family = p->family;
-	return (uint32_t)(us / 4) + (uint32_t)synq_siphash24(&tw->isn_key, &in, sizeof(in));
+	return (uint32_t)ticks + (uint32_t)synq_siphash24(&tw->isn_key, &in, sizeof(in));
 }
 
 static uint16_t
@@ -324,17 +334,6 @@ syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct sy
 	return SYNQ_TCP_REPLY;
 }
 
-/* Hand @p c to its listener's accept ring; false (and @p c freed) when it is full. */
-static bool
-promote(struct synq_tcp_worker *tw, struct synq_listener *l, struct synq_conn *c)
-{
-	if (rte_ring_enqueue(l->accept, c) == 0)
-		return true;
-	c->payload = NULL;
-	synq_conn_free(tw->listeners, c);
-	return false;
-}
-
 static struct synq_conn *
 conn_new(struct synq_tcp_worker *tw, const struct synq_tcp_seg *seg,
 	const struct synq_iface *ifc, const struct tcp_peer *p, unsigned int li)
@@ -362,16 +361,48 @@ conn_new(struct synq_tcp_worker *tw, const struct synq_tcp_seg *seg,
 	return c;
 }
 
-/* Payload the final ACK carried goes with the connection: trim the mbuf to it. */
+/*
+ * Publish @p c, in this order: attach what the final ACK carried (its data, trimmed
+ * out of the mbuf, and its FIN), put it on the accept ring (from then on the
+ * application owns it), and remember the flow as accepted, so that a repeated final
+ * ACK or the client's next segments are never taken for a new handshake (a cookie
+ * stays valid for up to two windows).
+ */
 static enum synq_tcp_verdict
-keep_payload(struct synq_conn *c, struct synq_tcp_seg *seg, uint16_t data_off, uint16_t data_len)
+publish(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_listener *l,
+	struct synq_conn *c, struct synq_tcp_seg *seg, const struct synq_syn_key *key,
+	uint16_t data_off, uint16_t data_len, bool fin)
 {
-	if (data_len == 0)
+	struct synq_syn_entry *a;
+
+	c->fin = fin;
+	if (data_len != 0) {
+		rte_pktmbuf_adj(seg->m, data_off);
+		rte_pktmbuf_trim(seg->m, rte_pktmbuf_pkt_len(seg->m) - data_len);
+		c->payload = seg->m;
+	}
+	if (rte_ring_enqueue(l->accept, c) != 0) {
+		c->payload = NULL; /* the caller frees the mbuf */
+		synq_conn_free(tw->listeners, c);
+		bsd_give(l);
+		synq_counter_inc(ctr, SYNQ_CTR_LISTEN_OVERFLOWS);
+		synq_counter_inc(ctr, SYNQ_CTR_LISTEN_DROPS);
 		return SYNQ_TCP_DROP;
-	rte_pktmbuf_adj(seg->m, data_off);
-	rte_pktmbuf_trim(seg->m, rte_pktmbuf_pkt_len(seg->m) - data_len);
-	c->payload = seg->m;
-	return SYNQ_TCP_CONSUMED;
+	}
+	/* a client may reuse its port within the 255 s: the new flow replaces the old */
+	a = synq_syntab_lookup(tw->estab, key);
+	if (a != NULL)
+		synq_syntab_remove(tw->estab, a);
+	a = synq_syntab_insert(tw->estab, key, tw->now_ms);
+	if (a != NULL) {
+		a->client_isn = c->client_isn;
+		a->our_isn = c->our_isn;
+		a->listener = c->listener;
+	} else {
+		synq_counter_inc(ctr, SYNQ_CTR_ESTAB_TABLE_FULL);
+	}
+	synq_counter_inc(ctr, SYNQ_CTR_TCP_PASSIVE_OPENS);
+	return data_len != 0 ? SYNQ_TCP_CONSUMED : SYNQ_TCP_DROP;
 }
 
 /* Flags of a closing entry (the table leaves 0x10..0x80 to its user). */
@@ -454,7 +485,8 @@ synq_tcp_conn_command(struct synq_tcp_worker *tw, struct synq_counters *ctr, str
 	uint8_t *rxq_idx)
 {
 	const struct synq_iface *ifc = tw->rxq[c->rxq_idx].iface;
-	uint32_t rcv_nxt = c->client_isn + 1 + (c->payload != NULL ? c->payload->pkt_len : 0);
+	uint32_t rcv_nxt = c->client_isn + 1 + (c->payload != NULL ? c->payload->pkt_len : 0) +
+		(c->fin ? 1 : 0);
 	struct rte_mbuf *m = rte_pktmbuf_alloc(tw->pool);
 	struct synq_syn_entry *e = NULL;
 	struct synq_syn_key key;
@@ -462,6 +494,19 @@ synq_tcp_conn_command(struct synq_tcp_worker *tw, struct synq_counters *ctr, str
 	int rc = -1;
 
 	*rxq_idx = c->rxq_idx;
+	memset(&key, 0, sizeof(key));
+	memcpy(key.saddr, c->saddr, 16);
+	key.sport = c->sport;
+	key.dport = c->dport;
+	key.family = c->family;
+	key.daddr_idx = (uint8_t)(c->family == 4 ?
+		synq_iface_ipv4_index(ifc, *(const uint32_t *)(const void *)c->daddr) :
+		synq_iface_ipv6_index(ifc, c->daddr));
+	key.rxq_idx = c->rxq_idx;
+	if (tw->estab != NULL && (e = synq_syntab_lookup(tw->estab, &key)) != NULL) {
+		synq_syntab_remove(tw->estab, e);
+		e = NULL;
+	}
 	memset(&p, 0, sizeof(p));
 	p.family = c->family;
 	memcpy(p.caddr, c->saddr, 16);
@@ -470,15 +515,6 @@ synq_tcp_conn_command(struct synq_tcp_worker *tw, struct synq_counters *ctr, str
 	p.sport = c->dport;
 	p.cmac = c->peer_mac;
 	if (c->cmd == SYNQ_CONN_CLOSE && tw->closing != NULL) {
-		memset(&key, 0, sizeof(key));
-		memcpy(key.saddr, c->saddr, 16);
-		key.sport = c->sport;
-		key.dport = c->dport;
-		key.family = c->family;
-		key.daddr_idx = (uint8_t)(c->family == 4 ?
-			synq_iface_ipv4_index(ifc, *(const uint32_t *)(const void *)c->daddr) :
-			synq_iface_ipv6_index(ifc, c->daddr));
-		key.rxq_idx = c->rxq_idx;
 		e = synq_syntab_lookup(tw->closing, &key);
 		if (e == NULL)
 			e = synq_syntab_insert(tw->closing, &key, tw->now_ms);
@@ -492,7 +528,7 @@ synq_tcp_conn_command(struct synq_tcp_worker *tw, struct synq_counters *ctr, str
 		e->ts_recent = c->ts_recent;
 		e->listener = c->listener;
 		e->peer_mac = c->peer_mac;
-		e->flags |= c->ts ? SYNQ_SYN_F_TS : 0;
+		e->flags |= (c->ts ? SYNQ_SYN_F_TS : 0) | (c->fin ? CLOSE_F_PEER_FIN : 0);
 		rc = close_segment(m, tw, e, RTE_TCP_FIN_FLAG);
 	} else if (m != NULL) {
 		/* RFC 9293 3.10.5: ABORT in ESTABLISHED sends a reset */
@@ -561,36 +597,33 @@ ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct sy
 		}
 		c->client_isn = e->client_isn;
 		c->our_isn = e->our_isn;
-		c->mss = RTE_MIN(e->mss != 0 ? e->mss : (p->family == 4 ? 536 : 1220),
-			our_mss(p->family));
+		/* never below Linux's tcp_min_snd_mss: a tiny MSS is a resource attack
+		 * (CVE-2019-11479) */
+		c->mss = RTE_MAX(RTE_MIN(e->mss != 0 ? e->mss : (p->family == 4 ? 536 : 1220),
+				     our_mss(p->family)), SYNQ_TCP_MIN_MSS);
 		c->snd_wscale = e->wscale;
 		c->rcv_wscale = e->wscale == SYNQ_TCP_NO_WSCALE ? SYNQ_TCP_NO_WSCALE :
 								  l->tcp.window_scale;
 		c->sack = e->flags & SYNQ_SYN_F_SACK;
-		c->ts = (e->flags & SYNQ_SYN_F_TS) && o.ts;
+		/* agreed in SYN and SYN-ACK: on for the connection (RFC 7323 3.2) */
+		c->ts = e->flags & SYNQ_SYN_F_TS;
 		c->ts_recent = o.ts ? o.tsval : e->ts_recent;
-		c->syn_tsc = tw->now_tsc - ((uint64_t)(tw->now_ms - e->syn_ms) * tw->hz / 1000);
+		c->syn_tsc = tw->now_tsc - (uint64_t)(tw->now_ms - e->syn_ms) * tw->hz_ms;
 		/* the entry leaves the SYN table; in bsd it stays counted, now established */
 		tw->halfopen[e->listener]--;
 		synq_syntab_remove(tw->syntab, e);
-		if (!promote(tw, l, c)) {
-			bsd_give(l);
-			synq_counter_inc(ctr, SYNQ_CTR_LISTEN_OVERFLOWS);
-			synq_counter_inc(ctr, SYNQ_CTR_LISTEN_DROPS);
-			return SYNQ_TCP_DROP;
-		}
-		synq_counter_inc(ctr, SYNQ_CTR_TCP_PASSIVE_OPENS);
-		return keep_payload(c, seg, data_off, data_len);
+		return publish(tw, ctr, l, c, seg, key, data_off, data_len,
+			th->tcp_flags & RTE_TCP_FIN_FLAG);
 	}
 
 	if (tw->closing != NULL && (e = synq_syntab_lookup(tw->closing, key)) != NULL)
 		return close_input(tw, ctr, seg, e, th, data_len, &o);
-
-	/*
-	 * A cookie only completes a handshake: a FIN or a RST with it belongs to a
-	 * connection that is already past the listener (or never was).
-	 */
-	if (l->tcp.syncookies == 0 || (th->tcp_flags & RTE_TCP_FIN_FLAG)) {
+	/* a connection accepted already: its segments wait for the data path */
+	if (tw->estab != NULL && synq_syntab_lookup(tw->estab, key) != NULL) {
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_ESTAB_SEGS);
+		return SYNQ_TCP_DROP;
+	}
+	if (l->tcp.syncookies == 0) {
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_NO_CONNECTION);
 		return SYNQ_TCP_DROP;
 	}
@@ -621,7 +654,7 @@ ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct sy
 		}
 		c->client_isn = seq - 1;
 		c->our_isn = ack - 1;
-		c->mss = RTE_MIN(co.mss, our_mss(p->family));
+		c->mss = RTE_MIN(co.mss, our_mss(p->family)); /* the table starts at 536 */
 		c->snd_wscale = co.wscale;
 		c->rcv_wscale = co.wscale == SYNQ_COOKIE_NO_WSCALE ? SYNQ_TCP_NO_WSCALE :
 								     l->tcp.window_scale;
@@ -631,14 +664,8 @@ ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct sy
 		c->ts_recent = o.tsval;
 		c->via_cookie = true;
 	}
-	if (!promote(tw, l, c)) {
-		bsd_give(l);
-		synq_counter_inc(ctr, SYNQ_CTR_LISTEN_OVERFLOWS);
-		synq_counter_inc(ctr, SYNQ_CTR_LISTEN_DROPS);
-		return SYNQ_TCP_DROP;
-	}
-	synq_counter_inc(ctr, SYNQ_CTR_TCP_PASSIVE_OPENS);
-	return keep_payload(c, seg, data_off, data_len);
+	return publish(tw, ctr, l, c, seg, key, data_off, data_len,
+		th->tcp_flags & RTE_TCP_FIN_FLAG);
 }
 
 static enum synq_tcp_verdict
@@ -652,6 +679,20 @@ rst_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_tcp
 		struct synq_tcp_opts none = {.wscale = SYNQ_TCP_NO_WSCALE};
 
 		return close_input(tw, ctr, seg, e, th, 0, &none);
+	}
+	/*
+	 * An accepted connection the client aborts. Without the data path synq does not
+	 * know how far the client's sequence went: a RST within a window (2^20) of its
+	 * first data byte is taken.
+	 */
+	if (e == NULL && tw->estab != NULL && (e = synq_syntab_lookup(tw->estab, key)) != NULL) {
+		if (rte_be_to_cpu_32(th->sent_seq) - (e->client_isn + 1) >= (1u << 20)) {
+			synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_RST);
+			return SYNQ_TCP_DROP;
+		}
+		synq_syntab_remove(tw->estab, e);
+		synq_counter_inc(ctr, SYNQ_CTR_ESTAB_RESETS);
+		return SYNQ_TCP_DROP;
 	}
 
 	/* RFC 5961 3.2: only an exact sequence number resets (no blind RST injection) */
@@ -874,5 +915,11 @@ synq_tcp_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rt
 		}
 	}
 	synq_counter_set(ctr, SYNQ_CTR_SYN_TABLE_ENTRIES, synq_syntab_count(tw->syntab));
+	/*
+	 * Accepted flows are remembered for 255 s (the timer schedule with 7 rounds),
+	 * longer than a cookie lives (128 s): no replay can make a second connection.
+	 */
+	synq_syntab_timers(tw->estab, tw->now_ms, SYNQ_TCP_TIMER_BUDGET, 7, rtx, expired,
+		SYNQ_TCP_TIMER_BUDGET);
 	return n + closing_timers(tw, ctr, out + n, out_rxq + n, max - n);
 }

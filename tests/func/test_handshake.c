@@ -1022,9 +1022,11 @@ test_cookies_always(void **state __rte_unused)
 	assert_int_equal(c->syn_tsc, 0);
 	synq_conn_free(&listeners, c);
 
-	/* after the promotion, the same ACK with its cookie altered still fails */
+	/* after the promotion the flow is known as accepted: its segments are not
+	 * taken for handshakes any more, altered or not */
 	exchange_silent(ack_frame(&f, f.isn + 1, (f.our_isn ^ 0x00800000u) + 1, NULL, 0));
-	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_FAILED), 4);
+	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_FAILED), 3);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_ESTAB_SEGS), 1);
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 1);
 	assert_int_equal(table_count(), entries);
 }
@@ -1229,6 +1231,84 @@ test_timers(void **state __rte_unused)
 	assert_int_equal(worker()->tcp->halfopen[L80], 0);
 }
 
+/*
+ * A final ACK that comes again (retransmitted, replayed, or the client's first data
+ * segment, which carries the same numbers) never makes a second connection: the
+ * accepted flow is remembered longer than any cookie lives.
+ */
+static void
+test_no_second_connection(void **state __rte_unused)
+{
+	static const uint8_t data[] = "GET / HTTP/1.0\r\n\r\n";
+	struct flow t = flow4(20, 42000, 80, 0x20000000);
+	struct flow k = flow4(20, 42001, 82, 0x20000001);
+	struct snap s;
+
+	snap_take(&s);
+	open_flow(&t);
+	finish_flow(&t);
+	synq_conn_free(&listeners, accept_one(L80));
+	open_flow(&k);
+	finish_flow(&k);
+	synq_conn_free(&listeners, accept_one(L82));
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 2);
+
+	finish_flow(&t);
+	finish_flow(&k);
+	exchange_silent(ack_frame(&k, k.isn + 1, k.our_isn + 1, data, sizeof(data) - 1));
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 2);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_ESTAB_SEGS), 3);
+	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_RECV), 1);
+	assert_int_equal(drain(L80) + drain(L82), 0);
+}
+
+/* A client MSS below Linux's tcp_min_snd_mss is raised to it (CVE-2019-11479). */
+static void
+test_tiny_mss(void **state __rte_unused)
+{
+	struct flow f = flow4(21, 42002, 80, 0x21000000);
+	struct synq_tcp_opts o;
+	struct synq_conn *c;
+
+	open_flow_opts(&f, 1, 7, &o);
+	finish_flow(&f);
+	c = accept_one(L80);
+	assert_int_equal(c->mss, SYNQ_TCP_MIN_MSS);
+	synq_conn_free(&listeners, c);
+}
+
+/*
+ * Timestamps agreed in SYN and SYN-ACK stay on even if the final ACK lacks them
+ * (RFC 7323 3.2); a FIN on the final ACK goes with the connection, on both paths.
+ */
+static void
+test_final_ack_shapes(void **state __rte_unused)
+{
+	struct flow t = flow4(22, 42003, 80, 0x22000000);
+	struct flow k = flow4(22, 42004, 82, 0x22000001);
+	struct synq_conn *c;
+
+	open_flow(&t);
+	exchange_silent(segment(&t, t.isn + 1, t.our_isn + 1, F_ACK | F_FIN, NULL, 0, NULL, 0));
+	c = accept_one(L80);
+	assert_true(c->ts);
+	assert_true(c->fin);
+	synq_conn_free(&listeners, c);
+
+	open_flow(&k);
+	exchange_silent(ack_frame(&k, k.isn + 1, k.our_isn + 1, NULL, 0) /* timestamps */);
+	c = accept_one(L82);
+	assert_false(c->fin);
+	synq_conn_free(&listeners, c);
+	k.cport++;
+	open_flow(&k);
+	exchange_silent(segment(&k, k.isn + 1, k.our_isn + 1, F_ACK | F_FIN, NULL, 0, NULL, 0));
+	c = accept_one(L82);
+	assert_true(c->fin);
+	assert_false(c->ts); /* a cookie knows timestamps only from the ACK */
+	synq_conn_free(&listeners, c);
+}
+
 int
 main(void)
 {
@@ -1249,6 +1329,9 @@ main(void)
 		cmocka_unit_test(test_no_listener),
 		/* last: it moves the engine's clock a minute ahead */
 		cmocka_unit_test(test_timers),
+		cmocka_unit_test(test_no_second_connection),
+		cmocka_unit_test(test_tiny_mss),
+		cmocka_unit_test(test_final_ack_shapes),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
