@@ -234,8 +234,7 @@ main(int argc, char **argv)
 	}
 	/* A stats file that cannot be written is a config error, found now. */
 	if (cfg.stats_file[0] != '\0') {
-		synq_stats_reset();
-		rc = synq_stats_write_file(cfg.stats_file);
+		rc = synq_stats_check_file(cfg.stats_file);
 		if (rc != 0) {
 			fprintf(stderr, "synq: config error: stats.file (or --stats-file): \"%s\" "
 				"cannot be written (%s), expected a path in a writable directory\n",

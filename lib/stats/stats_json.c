@@ -98,6 +98,29 @@ synq_stats_json(void)
 	return doc;
 }
 
+/* The temporary file beside @p path, created exclusively, never through a link. */
+static int
+open_tmp(const char *path, char *tmp, size_t len)
+{
+	if (snprintf(tmp, len, "%s.%d.tmp", path, (int)getpid()) >= (int)len)
+		return -ENAMETOOLONG;
+	/* synq runs as root, often in /tmp: never follow or reuse what another put there */
+	return open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+}
+
+int
+synq_stats_check_file(const char *path)
+{
+	char tmp[PATH_MAX + 32];
+	int fd = open_tmp(path, tmp, sizeof(tmp));
+
+	if (fd < 0)
+		return fd == -ENAMETOOLONG ? fd : -errno;
+	close(fd);
+	unlink(tmp);
+	return 0;
+}
+
 int
 synq_stats_write_file(const char *path)
 {
@@ -107,12 +130,9 @@ synq_stats_write_file(const char *path)
 	int fd;
 	int rc = 0;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid()) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	/* synq runs as root, often in /tmp: never follow or reuse what another put there */
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	fd = open_tmp(path, tmp, sizeof(tmp));
 	if (fd < 0)
-		return -errno;
+		return fd == -ENAMETOOLONG ? fd : -errno;
 	f = fdopen(fd, "w");
 	if (f == NULL) {
 		rc = -errno;
@@ -236,6 +256,55 @@ tel_ports(const char *cmd __rte_unused, const char *params __rte_unused, struct 
 	return 0;
 }
 
+/* Each listener as "address:port" -> {recv_q, send_q, ...}, from the same JSON. */
+static int
+tel_listeners(const char *cmd __rte_unused, const char *params __rte_unused,
+	struct rte_tel_data *d)
+{
+	json_t *arr;
+	size_t i;
+	json_t *l;
+
+	if (!tel_enter())
+		return -EAGAIN;
+	arr = stats_registry.listeners_fn != NULL
+		? stats_registry.listeners_fn(stats_registry.listeners_arg) : json_array();
+	tel_leave();
+	rte_tel_data_start_dict(d);
+	json_array_foreach(arr, i, l)
+	{
+		struct rte_tel_data *ld = rte_tel_data_alloc();
+		char name[RTE_TEL_MAX_STRING_LEN];
+		const char *key;
+		json_t *v;
+
+		if (ld == NULL)
+			break;
+		rte_tel_data_start_dict(ld);
+		json_object_foreach(l, key, v)
+		{
+			if (json_is_integer(v))
+				rte_tel_data_add_dict_u64(ld, key, (uint64_t)json_integer_value(v));
+			else if (json_is_string(v))
+				rte_tel_data_add_dict_string(ld, key, json_string_value(v));
+		}
+		/*
+		 * telemetry keys take letters, digits, '_', '-' and '.' only: "any_80",
+		 * "198.18.0.1_80", "2001.2..1_80" (IPv6 colons become dots)
+		 */
+		snprintf(name, sizeof(name), "%s_%" JSON_INTEGER_FORMAT,
+			strcmp(json_string_value(json_object_get(l, "address")), "*") == 0
+				? "any" : json_string_value(json_object_get(l, "address")),
+			json_integer_value(json_object_get(l, "port")));
+		for (char *c = name; *c != '\0'; c++)
+			if (*c == ':')
+				*c = '.';
+		rte_tel_data_add_dict_container(d, name, ld, 0);
+	}
+	json_decref(arr);
+	return 0;
+}
+
 int
 synq_stats_telemetry_init(void)
 {
@@ -249,5 +318,7 @@ synq_stats_telemetry_init(void)
 		"Counters of one lcore. Parameters: int lcore_id");
 	rc |= rte_telemetry_register_cmd("/synq/ports", tel_ports,
 		"Device stats of synq's ports. No parameters");
+	rc |= rte_telemetry_register_cmd("/synq/listeners", tel_listeners,
+		"Listeners: recv_q, send_q as ss -lnt shows them. No parameters");
 	return rc != 0 ? -EINVAL : 0;
 }

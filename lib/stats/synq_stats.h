@@ -119,8 +119,17 @@ json_t *synq_stats_json(void);
 int synq_stats_write_file(const char *path);
 
 /**
- * Register the telemetry commands /synq/stats, /synq/lcores, /synq/lcore_stats and
- * /synq/ports with DPDK telemetry (dpdk-telemetry.py reads them). After rte_eal_init().
+ * Check that synq_stats_write_file(@p path) can work (its temporary file can be
+ * created beside it), without writing @p path: readers take the file's first
+ * appearance as "synq is running".
+ *
+ * @return 0 or a negative errno.
+ */
+int synq_stats_check_file(const char *path);
+
+/**
+ * Register the telemetry commands /synq/stats, /synq/lcores, /synq/lcore_stats,
+ * /synq/ports and /synq/listeners with DPDK telemetry (dpdk-telemetry.py reads them). After rte_eal_init().
  *
  * @return 0 or a negative errno.
  */

@@ -45,5 +45,14 @@ assert c["TcpPassiveOpens"] == 15 + 10, c["TcpPassiveOpens"]  # 1+..+5 linux, 1+
 assert c["TcpExtListenOverflows"] >= 5 and c["TcpExtListenDrops"] >= 9, c
 print("# listeners: " + ", ".join("%d recv_q %d send_q %d" % (l["port"], l["recv_q"], l["send_q"]) for l in d["listeners"]))
 PY
+echo /synq/listeners | dpdk-telemetry.py -f "$E2E_PREFIX" >"$E2E_DIR/tel" 2>&1
+python3 - "$E2E_DIR/tel" <<'PY' || e2e_fail "telemetry /synq/listeners: $(cat "$E2E_DIR/tel")"
+import json, sys
+docs = [json.loads(l) for l in open(sys.argv[1]).read().splitlines() if l.startswith("{")]
+ls = [d["/synq/listeners"] for d in docs if "/synq/listeners" in d][0]
+assert ls["any_8004"]["recv_q"] == 5 and ls["any_8004"]["send_q"] == 4, ls
+assert ls["any_8104"]["recv_q"] == 4 and ls["any_8104"]["send_q"] == 4, ls
+PY
+e2e_log "dpdk-telemetry.py /synq/listeners shows the same recv_q / send_q"
 e2e_synq_stop
 echo PASS
