@@ -97,6 +97,8 @@ synq_listeners_create(struct synq_listeners *ls, const struct synq_config *cfg,
 		ls->nb++;
 		conns += cl->backlog + 1;
 	}
+	/* each worker's command ring may hold connections on their way to a close */
+	conns += (uint64_t)nb_workers * SYNQ_CONN_CMD_RING;
 	ls->conns = mem_alloc("synq_conns", conns * sizeof(struct synq_conn), socket, ls->eal_mem);
 	ls->conn_free = ring_new("synq_conn_free", (unsigned int)conns, socket, ls->eal_mem);
 	if (ls->conns == NULL || ls->conn_free == NULL) {

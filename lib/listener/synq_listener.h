@@ -60,6 +60,9 @@ struct synq_conn {
 	struct rte_mbuf *payload; /* data the final ACK carried (mbuf trimmed to it), or NULL */
 } __rte_cache_aligned;
 
+/** Connections in flight from applications to one worker (its command ring). */
+#define SYNQ_CONN_CMD_RING 1024
+
 /** One listener at run time. */
 struct synq_listener {
 	/* read-only after start */

@@ -119,7 +119,8 @@ enum synq_syn_timer {
  * (int32_t)(now_ms - next_ms) >= 0).
  *
  * A due entry with retries < the effective limit is retransmitted: retries++, next_ms
- * = now_ms + (SYNQ_SYNTAB_RTO_MS << retries) (1, 2, 4, 8, 16 s after the SYN). One at
+ * = now_ms + (SYNQ_SYNTAB_RTO_MS << retries): intervals of 1, 2, 4, 8, 16 s, so
+ * retransmissions 1, 3, 7, 15, 31 s after the SYN and expiry at 63 s. One at
  * or above the limit expires: it is copied to @p expired and removed.
  *
  * The effective limit is @p max_retries while the table is at most half full. Above

@@ -44,6 +44,10 @@ enum synq_conn_cmd {
 	SYNQ_CONN_CLOSE = 2, /* close: FIN, then acknowledge the client's FIN (3.10.4) */
 };
 
+/** RSTs to strangers (closed ports, stray ACKs) a worker sends a second, and at once. */
+#define SYNQ_TCP_RST_PER_S 1000u
+#define SYNQ_TCP_RST_BURST 100u
+
 /** Slots of the SYN table whose timers one synq_tcp_timers() call runs. */
 #define SYNQ_TCP_TIMER_BUDGET 64
 
@@ -73,6 +77,10 @@ struct synq_tcp_worker {
 	struct synq_tcp_rxq rxq[SYNQ_MAX_RXQ_PER_LCORE];
 	unsigned int nb_rxq;
 	uint32_t halfopen[SYNQ_MAX_LISTENERS]; /* entries of each listener in syntab */
+	uint32_t cookie_ms[SYNQ_MAX_LISTENERS]; /* when this worker last sent it a cookie */
+	bool cookies_sent[SYNQ_MAX_LISTENERS];
+	uint32_t rst_tokens; /* the RST bucket (SYNQ_TCP_RST_PER_S) */
+	uint32_t rst_ms;
 	/* the clock, read once per burst by synq_tcp_clock() */
 	uint64_t tsc0;	   /* rte_rdtsc() at init */
 	uint64_t unix0_ms; /* wall clock (ms) at init */
@@ -81,7 +89,7 @@ struct synq_tcp_worker {
 	uint64_t hz_4us;   /* TSC ticks in the 4 us of RFC 6528's clock */
 	uint64_t now_tsc;
 	uint32_t now_ms;   /* since init */
-	uint64_t now_s;	   /* wall clock seconds: cookie windows agree across nodes */
+	uint64_t now_s;	   /* CLOCK_REALTIME seconds: cookie windows agree across nodes */
 };
 
 /**

@@ -78,6 +78,7 @@ synq_tcp_worker_init(struct synq_tcp_worker *tw, unsigned int lcore_id, struct s
 	tw->hz_ms = RTE_MAX(tw->hz / 1000, (uint64_t)1);
 	tw->hz_4us = RTE_MAX(tw->hz / 250000, (uint64_t)1);
 	tw->tsc0 = rte_rdtsc();
+	tw->rst_tokens = SYNQ_TCP_RST_BURST;
 	synq_tcp_clock(tw, tw->tsc0);
 	return 0;
 }
@@ -98,10 +99,16 @@ synq_tcp_clock(struct synq_tcp_worker *tw, uint64_t tsc)
 {
 	/* divide first: (tsc - tsc0) * 1000 would overflow after 82 days at 2.6 GHz */
 	uint64_t ms = (tsc - tw->tsc0) / tw->hz_ms;
+	struct timespec wall;
 
 	tw->now_tsc = tsc;
 	tw->now_ms = (uint32_t)ms;
-	tw->now_s = (tw->unix0_ms + ms) / 1000;
+	/*
+	 * Cookie windows follow the wall clock itself (NTP slews and steps included),
+	 * not the TSC, so nodes sharing a secret agree on them: a vDSO read per burst.
+	 */
+	clock_gettime(CLOCK_REALTIME_COARSE, &wall);
+	tw->now_s = (uint64_t)wall.tv_sec;
 }
 
 /* RFC 6528: ISN = M + F(4-tuple, secret), M a 4 us clock. */
@@ -184,12 +191,32 @@ send_synack(struct rte_mbuf *m, const struct synq_iface *ifc, const struct tcp_p
  * the sender will take as being for its segment.
  */
 static enum synq_tcp_verdict
-send_rst(struct synq_counters *ctr, struct rte_mbuf *m, const struct synq_iface *ifc,
-	const struct tcp_peer *p, const struct rte_tcp_hdr *th, uint32_t seg_len)
+send_rst(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rte_mbuf *m,
+	const struct synq_iface *ifc, const struct tcp_peer *p, const struct rte_tcp_hdr *th,
+	uint32_t seg_len)
 {
 	uint32_t seq, ack;
 	uint8_t flags = RTE_TCP_RST_FLAG;
 	uint8_t th_flags = th->tcp_flags;
+
+	/*
+	 * A token bucket per worker: RSTs answer strangers (closed ports, stray ACKs),
+	 * and a flood of those must not be reflected one for one.
+	 */
+	if (tw != NULL) {
+		uint32_t elapsed = tw->now_ms - tw->rst_ms;
+
+		if (elapsed != 0) {
+			tw->rst_tokens = (uint32_t)RTE_MIN((uint64_t)SYNQ_TCP_RST_BURST,
+				tw->rst_tokens + (uint64_t)elapsed * SYNQ_TCP_RST_PER_S / 1000);
+			tw->rst_ms = tw->now_ms;
+		}
+		if (tw->rst_tokens == 0) {
+			synq_counter_inc(ctr, SYNQ_CTR_TCP_RST_RATE_LIMITED);
+			return SYNQ_TCP_DROP;
+		}
+		tw->rst_tokens--;
+	}
 
 	if (th_flags & RTE_TCP_ACK_FLAG) {
 		seq = rte_be_to_cpu_32(th->recv_ack);
@@ -202,6 +229,28 @@ send_rst(struct synq_counters *ctr, struct rte_mbuf *m, const struct synq_iface 
 	if (tcp_build(m, ifc, p, seq, ack, flags, 0, NULL, 0) != 0)
 		return SYNQ_TCP_DROP;
 	synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_RSTS);
+	synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_SEGS);
+	return SYNQ_TCP_REPLY;
+}
+
+/*
+ * An ACK of where we stand, <SEQ=SND.NXT><ACK=RCV.NXT>: RFC 9293's answer to an
+ * unacceptable segment and RFC 5961's challenge ACK.
+ */
+static enum synq_tcp_verdict
+send_ack(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rte_mbuf *m,
+	const struct synq_iface *ifc, const struct tcp_peer *p, const struct synq_syn_entry *e,
+	enum synq_counter why)
+{
+	uint8_t opt[12];
+	unsigned int n = 0;
+
+	if (e->flags & SYNQ_SYN_F_TS)
+		n = tcp_opt_ts(opt, tw->now_ms, e->ts_recent);
+	if (tcp_build(m, ifc, p, e->our_isn + 1, e->client_isn + 1, RTE_TCP_ACK_FLAG,
+		    SYNQ_TCP_SYNACK_WINDOW, opt, n) != 0)
+		return SYNQ_TCP_DROP;
+	synq_counter_inc(ctr, why);
 	synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_SEGS);
 	return SYNQ_TCP_REPLY;
 }
@@ -245,16 +294,15 @@ syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct sy
 	uint32_t our_isn;
 
 	if (e != NULL) {
+		/*
+		 * Another ISN on the same 4-tuple: a blind SYN, or a client that started
+		 * over. Never take it (anyone who knows the 4-tuple could kill the real
+		 * handshake): answer with a challenge ACK (RFC 5961 4.2); a client that
+		 * really restarted answers it with the RST that removes the entry.
+		 */
+		if (e->client_isn != si->client_isn)
+			return send_ack(tw, ctr, seg->m, ifc, p, e, SYNQ_CTR_CHALLENGE_ACKS);
 		/* A retransmitted SYN: the same entry answers again, with the same ISN. */
-		if (e->client_isn != si->client_isn) {
-			/* the client started over on the same 4-tuple: take its new SYN */
-			e->client_isn = si->client_isn;
-			e->our_isn = table_isn(tw, p);
-			e->mss = o->mss;
-			e->wscale = o->wscale;
-			e->flags = SYNQ_SYN_F_USED | (o->sack_perm ? SYNQ_SYN_F_SACK : 0) |
-				(o->ts ? SYNQ_SYN_F_TS : 0);
-		}
 		if (o->ts)
 			e->ts_recent = o->tsval;
 		synq_counter_inc(ctr, SYNQ_CTR_SYN_DUPLICATES);
@@ -313,6 +361,8 @@ syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct sy
 	}
 	if (l->tcp.syncookies == 1)
 		synq_counter_inc(ctr, SYNQ_CTR_REQ_QFULL_DO_COOKIES);
+	tw->cookie_ms[li] = tw->now_ms;
+	tw->cookies_sent[li] = true;
 
 	{
 		struct synq_cookie_opts in = {
@@ -361,34 +411,27 @@ conn_new(struct synq_tcp_worker *tw, const struct synq_tcp_seg *seg,
 	return c;
 }
 
+/* Flags of an accepted-flow entry (the table leaves 0x10..0x80 to its user). */
+#define ESTAB_F_CLOSED 0x10   /* the application reset or closed it */
+#define ESTAB_F_PEER_RST 0x20 /* the client reset it before the application took it */
+
 /*
- * Publish @p c, in this order: attach what the final ACK carried (its data, trimmed
- * out of the mbuf, and its FIN), put it on the accept ring (from then on the
- * application owns it), and remember the flow as accepted, so that a repeated final
- * ACK or the client's next segments are never taken for a new handshake (a cookie
- * stays valid for up to two windows).
+ * Publish @p c. First remember the flow as accepted, so that a repeated final ACK or
+ * the client's next segments are never taken for a new handshake (a cookie stays
+ * valid for up to two windows); then attach what the final ACK carried (its data,
+ * trimmed out of the mbuf, and its FIN); last put it on the accept ring: from then on
+ * the application owns it, and this worker reads it no more.
+ *
+ * @return true, with *@p v the segment's verdict; false when the ring is full: then
+ *   nothing is kept, @p c is freed and the mbuf is as it came.
  */
-static enum synq_tcp_verdict
+static bool
 publish(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_listener *l,
 	struct synq_conn *c, struct synq_tcp_seg *seg, const struct synq_syn_key *key,
-	uint16_t data_off, uint16_t data_len, bool fin)
+	uint16_t data_off, uint16_t data_len, bool fin, enum synq_tcp_verdict *v)
 {
 	struct synq_syn_entry *a;
 
-	c->fin = fin;
-	if (data_len != 0) {
-		rte_pktmbuf_adj(seg->m, data_off);
-		rte_pktmbuf_trim(seg->m, rte_pktmbuf_pkt_len(seg->m) - data_len);
-		c->payload = seg->m;
-	}
-	if (rte_ring_enqueue(l->accept, c) != 0) {
-		c->payload = NULL; /* the caller frees the mbuf */
-		synq_conn_free(tw->listeners, c);
-		bsd_give(l);
-		synq_counter_inc(ctr, SYNQ_CTR_LISTEN_OVERFLOWS);
-		synq_counter_inc(ctr, SYNQ_CTR_LISTEN_DROPS);
-		return SYNQ_TCP_DROP;
-	}
 	/* a client may reuse its port within the 255 s: the new flow replaces the old */
 	a = synq_syntab_lookup(tw->estab, key);
 	if (a != NULL)
@@ -401,13 +444,30 @@ publish(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_liste
 	} else {
 		synq_counter_inc(ctr, SYNQ_CTR_ESTAB_TABLE_FULL);
 	}
+	c->fin = fin;
+	if (data_len != 0) {
+		rte_pktmbuf_adj(seg->m, data_off);
+		rte_pktmbuf_trim(seg->m, rte_pktmbuf_pkt_len(seg->m) - data_len);
+		c->payload = seg->m;
+	}
+	if (rte_ring_enqueue(l->accept, c) != 0) {
+		if (data_len != 0)
+			rte_pktmbuf_prepend(seg->m, data_off);
+		if (a != NULL)
+			synq_syntab_remove(tw->estab, a);
+		c->payload = NULL;
+		synq_conn_free(tw->listeners, c);
+		return false;
+	}
 	synq_counter_inc(ctr, SYNQ_CTR_TCP_PASSIVE_OPENS);
-	return data_len != 0 ? SYNQ_TCP_CONSUMED : SYNQ_TCP_DROP;
+	*v = data_len != 0 ? SYNQ_TCP_CONSUMED : SYNQ_TCP_DROP;
+	return true;
 }
 
 /* Flags of a closing entry (the table leaves 0x10..0x80 to its user). */
 #define CLOSE_F_FIN_ACKED 0x10 /* the client acknowledged our FIN */
 #define CLOSE_F_PEER_FIN 0x20  /* the client's FIN arrived and was acknowledged */
+#define CLOSE_F_DONE 0x40      /* both FINs acknowledged: TIME-WAIT until the timer ends */
 
 /* A FIN|ACK or an ACK of a closing connection, with timestamps if it has them. */
 static int
@@ -448,8 +508,9 @@ close_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_t
 			synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_RST);
 			return SYNQ_TCP_DROP;
 		}
+		if (!(e->flags & CLOSE_F_DONE))
+			synq_counter_inc(ctr, SYNQ_CTR_CONN_CLOSE_ABORTED);
 		synq_syntab_remove(tw->closing, e);
-		synq_counter_inc(ctr, SYNQ_CTR_CONN_CLOSE_ABORTED);
 		return SYNQ_TCP_DROP;
 	}
 	if (o->ts)
@@ -472,9 +533,14 @@ close_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_t
 	} else {
 		answer = false;
 	}
-	if ((e->flags & (CLOSE_F_FIN_ACKED | CLOSE_F_PEER_FIN)) ==
+	/*
+	 * Both FINs acknowledged: TIME-WAIT (RFC 9293 3.6), kept by the closing table's
+	 * timer (about a minute): a client whose last ACK from us was lost repeats its
+	 * FIN and is acknowledged again, not left in LAST-ACK.
+	 */
+	if ((e->flags & (CLOSE_F_FIN_ACKED | CLOSE_F_PEER_FIN | CLOSE_F_DONE)) ==
 		(CLOSE_F_FIN_ACKED | CLOSE_F_PEER_FIN)) {
-		synq_syntab_remove(tw->closing, e);
+		e->flags |= CLOSE_F_DONE;
 		synq_counter_inc(ctr, SYNQ_CTR_CONN_CLOSED);
 	}
 	return answer ? SYNQ_TCP_REPLY : SYNQ_TCP_DROP;
@@ -503,10 +569,20 @@ synq_tcp_conn_command(struct synq_tcp_worker *tw, struct synq_counters *ctr, str
 		synq_iface_ipv4_index(ifc, *(const uint32_t *)(const void *)c->daddr) :
 		synq_iface_ipv6_index(ifc, c->daddr));
 	key.rxq_idx = c->rxq_idx;
-	if (tw->estab != NULL && (e = synq_syntab_lookup(tw->estab, &key)) != NULL) {
-		synq_syntab_remove(tw->estab, e);
-		e = NULL;
+	/*
+	 * The accepted-flow entry stays (it still stops a replayed final ACK), marked
+	 * closed. A client that reset the connection meanwhile gets nothing more.
+	 */
+	e = tw->estab != NULL ? synq_syntab_lookup(tw->estab, &key) : NULL;
+	if (e != NULL && e->our_isn == c->our_isn) {
+		if (e->flags & ESTAB_F_PEER_RST) {
+			synq_conn_free(tw->listeners, c);
+			rte_pktmbuf_free(m);
+			return NULL;
+		}
+		e->flags |= ESTAB_F_CLOSED;
 	}
+	e = NULL;
 	memset(&p, 0, sizeof(p));
 	p.family = c->family;
 	memcpy(p.caddr, c->saddr, 16);
@@ -515,9 +591,11 @@ synq_tcp_conn_command(struct synq_tcp_worker *tw, struct synq_counters *ctr, str
 	p.sport = c->dport;
 	p.cmac = c->peer_mac;
 	if (c->cmd == SYNQ_CONN_CLOSE && tw->closing != NULL) {
+		/* what an earlier connection of this 4-tuple left (TIME-WAIT) goes */
 		e = synq_syntab_lookup(tw->closing, &key);
-		if (e == NULL)
-			e = synq_syntab_insert(tw->closing, &key, tw->now_ms);
+		if (e != NULL)
+			synq_syntab_remove(tw->closing, e);
+		e = synq_syntab_insert(tw->closing, &key, tw->now_ms);
 		if (e == NULL)
 			synq_counter_inc(ctr, SYNQ_CTR_CLOSING_TABLE_FULL);
 	}
@@ -570,26 +648,24 @@ ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct sy
 	}
 
 	if (e != NULL) {
-		/* RFC 9293 3.10.7.4: SND.UNA < SEG.ACK <= SND.NXT, i.e. exactly ISN + 1 */
+		enum synq_tcp_verdict v;
+		uint32_t off = seq - (e->client_isn + 1);
+
+		/*
+		 * RFC 9293 3.10.7.4 in its order. First the sequence number: outside the
+		 * window it is answered with an ACK; inside but past ISN + 1 (the client's
+		 * pure ACK lost, a later segment first) it is acceptable, its data not kept.
+		 */
+		if (off >= SYNQ_TCP_SYNACK_WINDOW)
+			return send_ack(tw, ctr, seg->m, ifc, p, e, SYNQ_CTR_TCP_OUT_OF_WINDOW);
+		/* then the acknowledgment: SND.UNA < SEG.ACK <= SND.NXT, exactly ISN + 1 */
 		if (ack != e->our_isn + 1) {
 			synq_counter_inc(ctr, SYNQ_CTR_TCP_BAD_ACK);
-			return send_rst(ctr, seg->m, ifc, p, th, 0);
-		}
-		if (seq != e->client_isn + 1) {
-			synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_OUT_OF_WINDOW);
-			return SYNQ_TCP_DROP;
+			return send_rst(tw, ctr, seg->m, ifc, p, th, 0);
 		}
 		/* bsd: the entry holds its place already; linux: is there room? */
-		if (l->tcp.queue_model == SYNQ_QUEUE_LINUX && synq_listener_accept_full(l)) {
-			synq_counter_inc(ctr, SYNQ_CTR_LISTEN_OVERFLOWS);
-			synq_counter_inc(ctr, SYNQ_CTR_LISTEN_DROPS);
-			if (l->tcp.abort_on_overflow) {
-				entry_forget(tw, e);
-				return send_rst(ctr, seg->m, ifc, p, th, 0);
-			}
-			/* keep the entry: its SYN-ACK timer resends, a later ACK may fit */
-			return SYNQ_TCP_DROP;
-		}
+		if (l->tcp.queue_model == SYNQ_QUEUE_LINUX && synq_listener_accept_full(l))
+			goto overflow;
 		c = conn_new(tw, seg, ifc, p, li);
 		if (c == NULL) {
 			synq_counter_inc(ctr, SYNQ_CTR_CONN_POOL_EMPTY);
@@ -609,11 +685,27 @@ ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct sy
 		c->ts = e->flags & SYNQ_SYN_F_TS;
 		c->ts_recent = o.ts ? o.tsval : e->ts_recent;
 		c->syn_tsc = tw->now_tsc - (uint64_t)(tw->now_ms - e->syn_ms) * tw->hz_ms;
+		/*
+		 * Publish first, remove the entry after: another worker may have filled
+		 * the ring since the check, and then the entry must still be there.
+		 */
+		if (!publish(tw, ctr, l, c, seg, key, off == 0 ? data_off : 0,
+			    off == 0 ? data_len : 0, (th->tcp_flags & RTE_TCP_FIN_FLAG) && off == 0,
+			    &v))
+			goto overflow;
 		/* the entry leaves the SYN table; in bsd it stays counted, now established */
 		tw->halfopen[e->listener]--;
 		synq_syntab_remove(tw->syntab, e);
-		return publish(tw, ctr, l, c, seg, key, data_off, data_len,
-			th->tcp_flags & RTE_TCP_FIN_FLAG);
+		return v;
+overflow:
+		synq_counter_inc(ctr, SYNQ_CTR_LISTEN_OVERFLOWS);
+		synq_counter_inc(ctr, SYNQ_CTR_LISTEN_DROPS);
+		if (l->tcp.abort_on_overflow) {
+			entry_forget(tw, e);
+			return send_rst(tw, ctr, seg->m, ifc, p, th, 0);
+		}
+		/* keep the entry: its SYN-ACK timer resends, a later ACK may fit */
+		return SYNQ_TCP_DROP;
 	}
 
 	if (tw->closing != NULL && (e = synq_syntab_lookup(tw->closing, key)) != NULL)
@@ -623,18 +715,26 @@ ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct sy
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_ESTAB_SEGS);
 		return SYNQ_TCP_DROP;
 	}
-	if (l->tcp.syncookies == 0) {
+	/*
+	 * A cookie is looked at only where one may have been sent: always with
+	 * syncookies 2; with 1, within two windows of this listener's last cookie
+	 * (Linux's tcp_synq_no_recent_overflow()), so that in quiet times no guess can
+	 * open a connection. Any other ACK to a listener gets a RST (RFC 9293 3.10.7.2).
+	 */
+	if (l->tcp.syncookies == 0 || (l->tcp.syncookies == 1 && (!tw->cookies_sent[li] ||
+		tw->now_ms - tw->cookie_ms[li] > 2 * SYNQ_COOKIE_WINDOW_S * 1000))) {
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_NO_CONNECTION);
-		return SYNQ_TCP_DROP;
+		return send_rst(tw, ctr, seg->m, ifc, p, th, 0);
 	}
 	{
 		struct synq_cookie_opts co;
 		struct synq_cookie_flow f;
+		enum synq_tcp_verdict v;
 
 		flow_of(p, &f);
 		if (!synq_cookie_check(&tw->cookie, &f, seq - 1, ack - 1, tw->now_s, &co)) {
 			synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_FAILED);
-			return SYNQ_TCP_DROP;
+			return send_rst(tw, ctr, seg->m, ifc, p, th, 0);
 		}
 		synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_RECV);
 		if (l->tcp.queue_model == SYNQ_QUEUE_LINUX ? synq_listener_accept_full(l)
@@ -643,7 +743,7 @@ ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct sy
 				synq_counter_inc(ctr, SYNQ_CTR_LISTEN_OVERFLOWS);
 			synq_counter_inc(ctr, SYNQ_CTR_LISTEN_DROPS);
 			if (l->tcp.abort_on_overflow)
-				return send_rst(ctr, seg->m, ifc, p, th, 0);
+				return send_rst(tw, ctr, seg->m, ifc, p, th, 0);
 			return SYNQ_TCP_DROP;
 		}
 		c = conn_new(tw, seg, ifc, p, li);
@@ -663,9 +763,16 @@ ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct sy
 		c->ts = o.ts;
 		c->ts_recent = o.tsval;
 		c->via_cookie = true;
+		if (publish(tw, ctr, l, c, seg, key, data_off, data_len,
+			    th->tcp_flags & RTE_TCP_FIN_FLAG, &v))
+			return v;
+		bsd_give(l);
+		synq_counter_inc(ctr, SYNQ_CTR_LISTEN_OVERFLOWS);
+		synq_counter_inc(ctr, SYNQ_CTR_LISTEN_DROPS);
+		if (l->tcp.abort_on_overflow)
+			return send_rst(tw, ctr, seg->m, ifc, p, th, 0);
+		return SYNQ_TCP_DROP;
 	}
-	return publish(tw, ctr, l, c, seg, key, data_off, data_len,
-		th->tcp_flags & RTE_TCP_FIN_FLAG);
 }
 
 static enum synq_tcp_verdict
@@ -686,22 +793,39 @@ rst_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_tcp
 	 * first data byte is taken.
 	 */
 	if (e == NULL && tw->estab != NULL && (e = synq_syntab_lookup(tw->estab, key)) != NULL) {
-		if (rte_be_to_cpu_32(th->sent_seq) - (e->client_isn + 1) >= (1u << 20)) {
+		if (rte_be_to_cpu_32(th->sent_seq) - (e->client_isn + 1) >= (1u << 20) ||
+			(e->flags & (ESTAB_F_CLOSED | ESTAB_F_PEER_RST))) {
 			synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_RST);
 			return SYNQ_TCP_DROP;
 		}
-		synq_syntab_remove(tw->estab, e);
+		/* kept, marked: the application's close will send nothing to this peer */
+		e->flags |= ESTAB_F_PEER_RST;
 		synq_counter_inc(ctr, SYNQ_CTR_ESTAB_RESETS);
 		return SYNQ_TCP_DROP;
 	}
 
-	/* RFC 5961 3.2: only an exact sequence number resets (no blind RST injection) */
-	if (e == NULL || rte_be_to_cpu_32(th->sent_seq) != e->client_isn + 1) {
-		synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_RST);
-		return SYNQ_TCP_DROP;
+	/*
+	 * RFC 5961 3.2: only an exact sequence number resets (no blind injection); one
+	 * in the window but not exact gets a challenge ACK, so that a real client whose
+	 * numbers moved can answer with the exact RST.
+	 */
+	if (e != NULL && e->flags & SYNQ_SYN_F_USED) {
+		uint32_t off = rte_be_to_cpu_32(th->sent_seq) - (e->client_isn + 1);
+
+		if (off == 0) {
+			entry_forget(tw, e);
+			synq_counter_inc(ctr, SYNQ_CTR_EMBRYONIC_RSTS);
+			return SYNQ_TCP_DROP;
+		}
+		if (off < SYNQ_TCP_SYNACK_WINDOW) {
+			struct tcp_peer p;
+
+			peer_of(e, tw->rxq[e->rxq_idx].iface, &p);
+			return send_ack(tw, ctr, seg->m, tw->rxq[e->rxq_idx].iface, &p, e,
+				SYNQ_CTR_CHALLENGE_ACKS);
+		}
 	}
-	entry_forget(tw, e);
-	synq_counter_inc(ctr, SYNQ_CTR_EMBRYONIC_RSTS);
+	synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_RST);
 	return SYNQ_TCP_DROP;
 }
 
@@ -765,7 +889,7 @@ synq_tcp_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const stru
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_NO_LISTENER);
 		if (flags & RTE_TCP_RST_FLAG)
 			return SYNQ_TCP_DROP;
-		return send_rst(ctr, seg->m, ifc, &p, th,
+		return send_rst(tw, ctr, seg->m, ifc, &p, th,
 			seg->l4_len - doff + !!(flags & RTE_TCP_SYN_FLAG) + !!(flags & RTE_TCP_FIN_FLAG));
 	}
 	/* RFC 9293 3.10.7.2 has no use for these; scanners and floods send them */
@@ -823,7 +947,9 @@ closing_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rte
 		return 0;
 	r = synq_syntab_timers(tw->closing, tw->now_ms, SYNQ_TCP_TIMER_BUDGET, 5, rtx, expired,
 		RTE_MIN(max, (unsigned int)SYNQ_TCP_TIMER_BUDGET));
-	synq_counter_add(ctr, SYNQ_CTR_CONN_CLOSE_ABORTED, r >> 16);
+	for (unsigned int i = 0; i < (r >> 16); i++)
+		if (!(expired[i].flags & CLOSE_F_DONE))
+			synq_counter_inc(ctr, SYNQ_CTR_CONN_CLOSE_ABORTED);
 	for (unsigned int i = 0; i < (r & 0xffff); i++) {
 		struct rte_mbuf *m;
 

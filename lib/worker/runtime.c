@@ -24,8 +24,6 @@
 #define RTE_LOGTYPE_SYNQ_RUN RTE_LOGTYPE_USER2
 #define RUN_LOG(level, fmt, ...) RTE_LOG(level, SYNQ_RUN, "run: " fmt "\n", ##__VA_ARGS__)
 
-/* Connections in flight from applications to one worker. */
-#define SYNQ_CMD_RING 1024
 
 /* Idle main lcore: how long it sleeps between two looks at the clock. */
 #define CONTROL_SLEEP_NS (1000 * 1000)
@@ -154,7 +152,7 @@ build_lcore(struct synq_runtime *rt, unsigned int idx, char *err, size_t errlen)
 		}
 		w->tcp->nb_rxq = w->nb_rxq;
 		snprintf(name, sizeof(name), "synq_cmd_%u", id);
-		w->cmd = rte_ring_create(name, SYNQ_CMD_RING, socket, RING_F_SC_DEQ);
+		w->cmd = rte_ring_create(name, SYNQ_CONN_CMD_RING, socket, RING_F_SC_DEQ);
 		if (w->cmd == NULL) {
 			synq_tcp_worker_free(w->tcp);
 			rte_free(w->tcp);
@@ -232,6 +230,15 @@ synq_runtime_free(struct synq_runtime *rt)
 			synq_tcp_worker_free(rt->lcore[l]->tcp);
 			rte_free(rt->lcore[l]->tcp);
 		}
+		/* connections still on their way to this worker, or held by an app lcore */
+		if (rt->lcore[l]->cmd != NULL) {
+			struct synq_conn *c;
+
+			while (rte_ring_dequeue(rt->lcore[l]->cmd, (void **)&c) == 0)
+				synq_conn_free(rt->listeners, c);
+		}
+		for (unsigned int i = 0; i < rt->lcore[l]->nb_pending; i++)
+			synq_conn_free(rt->listeners, rt->lcore[l]->pending[i]);
 		rte_ring_free(rt->lcore[l]->cmd);
 		rte_free(rt->lcore[l]->ctr);
 		rte_free(rt->lcore[l]);

@@ -33,8 +33,8 @@ expect_outcome 81 "$SYNQ_IPV6" 20 eof
 expect_outcome 82 "$SYNQ_IPV4" 3 timeout
 
 sleep 0.5
-# (held connections are not tracked yet: their clients' FINs go unanswered until the
-# data path keeps accepted flows, so only the reset and close ports are looked at)
+# (held connections are never accepted: their clients' FINs go unanswered until the
+# data path, so only the reset and close ports are looked at)
 left=$(ip netns exec "$E2E_NS" ss -tanH state last-ack state fin-wait-1 state closing \
 	'( dport = :80 or dport = :81 )' | wc -l)
 [ "$left" = 0 ] || e2e_fail "$left client sockets still closing: $(ip netns exec "$E2E_NS" ss -tan)"

@@ -556,6 +556,17 @@ finish_flow(const struct flow *f)
 	exchange_silent(ack_frame(f, f->isn + 1, f->our_isn + 1, NULL, 0));
 }
 
+/* Send @p m and expect a RST with sequence number @p seq (a stranger's answer). */
+static void
+exchange_rst(struct rte_mbuf *m, const struct flow *f, uint32_t seq)
+{
+	struct rte_mbuf *r = exchange(m);
+
+	assert_non_null(r);
+	check_rst(r, f, seq);
+	rte_pktmbuf_free(r);
+}
+
 /* Remove a half-open entry the way a client does: a RST with the exact number. */
 static void
 reset_flow(const struct flow *f)
@@ -779,14 +790,21 @@ rnd(void)
 	return (uint32_t)(rng >> 32);
 }
 
-/* 5: ACKs that match no entry carry no valid cookie: none gets through. */
+/*
+ * 5: ACKs that match no entry carry no valid cookie: none gets through. Each gets a
+ * RST (RFC 9293 3.10.7.2), as far as the worker's RST budget goes: a flood of them
+ * is not reflected one for one.
+ */
 static void
 test_forged_acks(void **state __rte_unused)
 {
 	const unsigned int total = 1000;
-	struct flow f = flow4(5, 0, 80, 0);
+	struct flow f = flow4(5, 0, 82, 0);
+	struct rte_mbuf *out[SYNQ_BURST];
 	struct snap s;
 	unsigned int sent = 0;
+	unsigned int rsts = 0;
+	unsigned int n;
 
 	snap_take(&s);
 	while (sent < total) {
@@ -801,14 +819,58 @@ test_forged_acks(void **state __rte_unused)
 		assert_int_equal(synq_worker_poll(worker()), n);
 		sent += n;
 	}
-	assert_int_equal(rte_ring_count(tx_ring[0]), 0);
+	while ((n = rte_ring_dequeue_burst(tx_ring[0], (void **)out, SYNQ_BURST, NULL)) != 0) {
+		for (unsigned int i = 0; i < n; i++) {
+			const uint8_t *th = rte_pktmbuf_mtod(out[i], const uint8_t *) + ETH_LEN +
+				IP4_LEN;
+
+			assert_int_equal(th[13], F_RST);
+		}
+		rsts += n;
+		rte_pktmbuf_free_bulk(out, n);
+	}
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_IN_SEGS), total);
 	/* a random cookie passes with probability 2^-24: 1000 of them, 6e-5 */
 	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_FAILED), total);
 	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_RECV), 0);
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 0);
-	assert_int_equal(delta(&s, SYNQ_CTR_TCP_OUT_SEGS), 0);
-	assert_int_equal(synq_listener_recv_q(&listeners.l[L80]), 0);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_OUT_RSTS), rsts);
+	assert_int_equal(rsts + delta(&s, SYNQ_CTR_TCP_RST_RATE_LIMITED), total);
+	assert_true(rsts >= 1 && rsts < total);
+	assert_int_equal(synq_listener_recv_q(&listeners.l[L82]), 0);
+	/* the next tests expect their RSTs: refill the budget this test spent */
+	worker()->tcp->rst_tokens = SYNQ_TCP_RST_BURST;
+}
+
+/*
+ * With syncookies 1 and no cookie sent lately, a cookie is not even looked at: a
+ * right one made for a SYN that never came opens nothing (Linux's
+ * tcp_synq_no_recent_overflow()). Runs before any test makes port 80 send cookies.
+ */
+static void
+test_no_cookie_when_quiet(void **state __rte_unused)
+{
+	struct flow f = flow4(24, 42007, 80, 0x24000000);
+	struct synq_cookie_opts in = {.mss = 1460, .wscale = 7, .sack = true}, kept;
+	struct synq_cookie_flow cf = {.family = 4};
+	struct rte_mbuf *r;
+	struct snap s;
+
+	assert_false(worker()->tcp->cookies_sent[L80]);
+	memcpy(cf.saddr, f.caddr, 4);
+	memcpy(cf.daddr, f.saddr, 4);
+	cf.sport = rte_cpu_to_be_16(f.cport);
+	cf.dport = rte_cpu_to_be_16(f.sport);
+	f.our_isn = synq_cookie_make(&worker()->tcp->cookie, &cf, f.isn, &in,
+		worker()->tcp->now_s, &kept);
+	snap_take(&s);
+	r = exchange(ack_frame(&f, f.isn + 1, f.our_isn + 1, NULL, 0));
+	assert_non_null(r); /* a RST, RFC 9293 3.10.7.2 */
+	check_rst(r, &f, f.our_isn + 1);
+	rte_pktmbuf_free(r);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 0);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_DROP_NO_CONNECTION), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_RECV), 0);
 }
 
 /* 6: an ACK that acknowledges something else than our SYN gets a RST; the entry stays. */
@@ -834,9 +896,19 @@ test_bad_ack(void **state __rte_unused)
 	check_rst(r, &f, f.our_isn);
 	rte_pktmbuf_free(r);
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_BAD_ACK), 2);
-	/* the right ACK number with another sequence number: dropped, counted */
-	exchange_silent(ack_frame(&f, f.isn + 2, f.our_isn + 1, NULL, 0));
-	assert_int_equal(delta(&s, SYNQ_CTR_TCP_DROP_OUT_OF_WINDOW), 1);
+	/* the right ACK number with a sequence number outside the window: an ACK of
+	 * where we stand (RFC 9293 3.10.7.4), checked before the ACK number */
+	r = exchange(ack_frame(&f, f.isn + 1 + 70000, f.our_isn + 1, NULL, 0));
+	assert_non_null(r);
+	{
+		struct view v = check_reply(r, &f);
+
+		assert_int_equal(v.flags, F_ACK);
+		assert_int_equal(v.seq, f.our_isn + 1);
+		assert_int_equal(v.ack, f.isn + 1);
+	}
+	rte_pktmbuf_free(r);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_OUT_OF_WINDOW), 1);
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 0);
 	/* RFC 9293 3.10.7.4: the connection stays in SYN-RECEIVED: the right ACK completes */
 	finish_flow(&f);
@@ -851,6 +923,7 @@ test_rst(void **state __rte_unused)
 	struct flow a = flow4(7, 40007, 80, 0x77777777);
 	struct flow b = flow4(7, 40008, 80, 0x78787878);
 	uint32_t entries = table_count();
+	struct rte_mbuf *r;
 	struct snap s;
 
 	open_flow(&a);
@@ -858,17 +931,33 @@ test_rst(void **state __rte_unused)
 	reset_flow(&a);
 	assert_int_equal(delta(&s, SYNQ_CTR_EMBRYONIC_RSTS), 1);
 	assert_int_equal(table_count(), entries);
-	/* the entry is gone: its ACK is a (failed) cookie check now */
-	finish_flow(&a);
-	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_FAILED), 1);
+	/* the entry is gone: its ACK is a stranger's now, answered with a RST (no
+	 * cookie was sent on this port lately, so none is looked for) */
+	r = exchange(ack_frame(&a, a.isn + 1, a.our_isn + 1, NULL, 0));
+	assert_non_null(r);
+	check_rst(r, &a, a.our_isn + 1);
+	rte_pktmbuf_free(r);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_DROP_NO_CONNECTION), 1);
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 0);
 	assert_int_equal(synq_listener_recv_q(&listeners.l[L80]), 0);
 
 	open_flow(&b);
 	snap_take(&s);
-	exchange_silent(rst_frame(&b, b.isn + 2));
+	/* in the window but not exact: a challenge ACK (RFC 5961 3.2), entry kept */
+	r = exchange(rst_frame(&b, b.isn + 2));
+	assert_non_null(r);
+	{
+		struct view v = check_reply(r, &b);
+
+		assert_int_equal(v.flags, F_ACK);
+		assert_int_equal(v.seq, b.our_isn + 1);
+		assert_int_equal(v.ack, b.isn + 1);
+	}
+	rte_pktmbuf_free(r);
+	assert_int_equal(delta(&s, SYNQ_CTR_CHALLENGE_ACKS), 1);
+	/* outside the window: dropped */
 	exchange_silent(rst_frame(&b, b.isn));
-	assert_int_equal(delta(&s, SYNQ_CTR_TCP_DROP_RST), 2);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_DROP_RST), 1);
 	assert_int_equal(delta(&s, SYNQ_CTR_EMBRYONIC_RSTS), 0);
 	assert_int_equal(table_count(), entries + 1);
 	finish_flow(&b);
@@ -965,9 +1054,10 @@ test_overflow_abort(void **state __rte_unused)
 	assert_int_equal(table_count(), entries);
 	assert_int_equal(worker()->tcp->halfopen[L81], 0);
 	assert_int_equal(drain(L81), 3);
-	/* the entry is gone: with room again, the same ACK is a failed cookie check */
-	finish_flow(&b);
-	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_FAILED), 1);
+	/* the entry is gone: with room again, the same ACK is a stranger's (no cookie
+	 * sent on this port lately): a RST */
+	exchange_rst(ack_frame(&b, b.isn + 1, b.our_isn + 1, NULL, 0), &b, b.our_isn + 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_DROP_NO_CONNECTION), 1);
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 0);
 	assert_int_equal(synq_listener_recv_q(&listeners.l[L81]), 0);
 }
@@ -999,11 +1089,13 @@ test_cookies_always(void **state __rte_unused)
 	assert_int_equal(delta(&s, SYNQ_CTR_SYN_DUPLICATES), 0);
 	assert_int_equal(table_count(), entries);
 
-	/* a cookie altered in its MAC or in its visible bits fails */
-	exchange_silent(ack_frame(&f, f.isn + 1, (f.our_isn ^ 0x00000001u) + 1, NULL, 0));
-	exchange_silent(ack_frame(&f, f.isn + 1, (f.our_isn ^ 0x70000000u) + 1, NULL, 0));
+	/* a cookie altered in its MAC or in its visible bits fails (and gets a RST) */
+	exchange_rst(ack_frame(&f, f.isn + 1, (f.our_isn ^ 0x00000001u) + 1, NULL, 0), &f,
+		(f.our_isn ^ 0x00000001u) + 1);
+	exchange_rst(ack_frame(&f, f.isn + 1, (f.our_isn ^ 0x70000000u) + 1, NULL, 0), &f,
+		(f.our_isn ^ 0x70000000u) + 1);
 	/* so does a right cookie with another client ISN: the MAC covers it */
-	exchange_silent(ack_frame(&f, f.isn + 2, f.our_isn + 1, NULL, 0));
+	exchange_rst(ack_frame(&f, f.isn + 2, f.our_isn + 1, NULL, 0), &f, f.our_isn + 1);
 	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_FAILED), 3);
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 0);
 
@@ -1347,6 +1439,115 @@ test_syn_with_data(void **state __rte_unused)
 	synq_conn_free(&listeners, c);
 }
 
+/* RFC 5961 4.2: a SYN with another ISN for a half-open 4-tuple changes nothing. */
+static void
+test_blind_syn(void **state __rte_unused)
+{
+	struct flow f = flow4(25, 42008, 80, 0x25000000);
+	struct flow spoof;
+	struct rte_mbuf *r;
+	struct snap s;
+
+	open_flow(&f);
+	spoof = f;
+	spoof.isn = 0xdeadbeef;
+	snap_take(&s);
+	r = exchange(syn_frame(&spoof));
+	assert_non_null(r);
+	{
+		struct view v = check_reply(r, &f);
+
+		/* a challenge ACK, with the numbers of the real handshake */
+		assert_int_equal(v.flags, F_ACK);
+		assert_int_equal(v.seq, f.our_isn + 1);
+		assert_int_equal(v.ack, f.isn + 1);
+	}
+	rte_pktmbuf_free(r);
+	assert_int_equal(delta(&s, SYNQ_CTR_CHALLENGE_ACKS), 1);
+	finish_flow(&f); /* the real client still completes */
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 1);
+	synq_conn_free(&listeners, accept_one(L80));
+}
+
+/* Carry out @p cmd on @p c as the worker does for an application; the frame sent. */
+static struct rte_mbuf *
+command(struct synq_conn *c, uint8_t cmd)
+{
+	uint8_t rxq;
+
+	c->cmd = cmd;
+	return synq_tcp_conn_command(worker()->tcp, worker()->ctr, c, &rxq);
+}
+
+/* After the application resets a connection, its replayed final ACK opens nothing. */
+static void
+test_no_replay_after_reset(void **state __rte_unused)
+{
+	struct flow k = flow4(26, 42009, 82, 0x26000000);
+	struct rte_mbuf *r;
+	struct snap s;
+
+	open_flow(&k);
+	finish_flow(&k);
+	r = command(accept_one(L82), SYNQ_CONN_RESET);
+	assert_non_null(r);
+	{
+		struct view v = check_reply(r, &k);
+
+		assert_int_equal(v.flags, F_RST | F_ACK);
+		assert_int_equal(v.seq, k.our_isn + 1);
+	}
+	rte_pktmbuf_free(r);
+	snap_take(&s);
+	finish_flow(&k); /* the cookie is still valid: the flow is known, not new */
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 0);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_ESTAB_SEGS), 1);
+	assert_int_equal(drain(L82), 0);
+}
+
+/*
+ * The application closes: FIN; the client acknowledges it and sends its own FIN,
+ * which is acknowledged; the flow stays in TIME-WAIT, so a repeated FIN (our ACK lost)
+ * is acknowledged again and a replayed final ACK opens nothing.
+ */
+static void
+test_close_time_wait(void **state __rte_unused)
+{
+	struct flow f = flow4(27, 42010, 80, 0x27000000);
+	struct rte_mbuf *r;
+	struct snap s;
+
+	open_flow(&f);
+	finish_flow(&f);
+	snap_take(&s);
+	r = command(accept_one(L80), SYNQ_CONN_CLOSE);
+	assert_non_null(r);
+	{
+		struct view v = check_reply(r, &f);
+
+		assert_int_equal(v.flags, F_FIN | F_ACK);
+		assert_int_equal(v.seq, f.our_isn + 1);
+		assert_int_equal(v.ack, f.isn + 1);
+	}
+	rte_pktmbuf_free(r);
+	for (unsigned int round = 0; round < 2; round++) {
+		r = exchange(segment(&f, f.isn + 1, f.our_isn + 2, F_ACK | F_FIN, NULL, 0, NULL, 0));
+		assert_non_null(r);
+		{
+			struct view v = check_reply(r, &f);
+
+			assert_int_equal(v.flags, F_ACK);
+			assert_int_equal(v.seq, f.our_isn + 2);
+			assert_int_equal(v.ack, f.isn + 2);
+		}
+		rte_pktmbuf_free(r);
+	}
+	assert_int_equal(delta(&s, SYNQ_CTR_CONN_CLOSED), 1);
+	exchange_silent(ack_frame(&f, f.isn + 1, f.our_isn + 1, NULL, 0));
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 0);
+	assert_int_equal(drain(L80), 0);
+}
+
 int
 main(void)
 {
@@ -1355,6 +1556,7 @@ main(void)
 		cmocka_unit_test(test_retransmitted_syn),
 		cmocka_unit_test(test_final_ack),
 		cmocka_unit_test(test_payload),
+		cmocka_unit_test(test_no_cookie_when_quiet),
 		cmocka_unit_test(test_forged_acks),
 		cmocka_unit_test(test_bad_ack),
 		cmocka_unit_test(test_rst),
@@ -1371,6 +1573,9 @@ main(void)
 		cmocka_unit_test(test_tiny_mss),
 		cmocka_unit_test(test_final_ack_shapes),
 		cmocka_unit_test(test_syn_with_data),
+		cmocka_unit_test(test_blind_syn),
+		cmocka_unit_test(test_no_replay_after_reset),
+		cmocka_unit_test(test_close_time_wait),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
