@@ -35,8 +35,11 @@
 #define SYNQ_TCP_SYNACK_WINDOW 65535
 /** TTL / hop limit of what we send. */
 #define SYNQ_TCP_TTL 64
-/** Closing connections a worker can hold at least (FIN sent, exchange not over). */
-#define SYNQ_TCP_CLOSING_MIN 1024
+/**
+ * Entries a worker's closing table and accepted-flow table have at least (each
+ * table then takes 2 x 64 B an entry: 4 MiB). Both grow with the listeners' backlogs.
+ */
+#define SYNQ_TCP_FLOWS_MIN 32768
 
 /** What an application asks of a connection's owning worker. */
 enum synq_conn_cmd {

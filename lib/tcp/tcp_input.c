@@ -47,8 +47,8 @@ synq_tcp_worker_init(struct synq_tcp_worker *tw, unsigned int lcore_id, struct s
 	for (unsigned int i = 0; i < ls->nb; i++)
 		entries += ls->l[i].syn_share;
 	if (entries != 0) {
-		uint64_t closing = SYNQ_TCP_CLOSING_MIN;
-		uint64_t accepted = SYNQ_TCP_CLOSING_MIN;
+		uint64_t closing = SYNQ_TCP_FLOWS_MIN;
+		uint64_t accepted = SYNQ_TCP_FLOWS_MIN;
 
 		tw->syntab = synq_syntab_create((uint32_t)RTE_MIN(entries, (uint64_t)1 << 24),
 			socket);
@@ -436,12 +436,17 @@ publish(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_liste
 	a = synq_syntab_lookup(tw->estab, key);
 	if (a != NULL)
 		synq_syntab_remove(tw->estab, a);
-	a = synq_syntab_insert(tw->estab, key, tw->now_ms);
+	/*
+	 * Only a cookie can validate twice: a flow promoted from the SYN table had an
+	 * ISN of RFC 6528, which no later ACK turns into a valid cookie. Remember only
+	 * those, so the table's room goes where a replay is possible.
+	 */
+	a = c->via_cookie ? synq_syntab_insert(tw->estab, key, tw->now_ms) : NULL;
 	if (a != NULL) {
 		a->client_isn = c->client_isn;
 		a->our_isn = c->our_isn;
 		a->listener = c->listener;
-	} else {
+	} else if (c->via_cookie) {
 		synq_counter_inc(ctr, SYNQ_CTR_ESTAB_TABLE_FULL);
 	}
 	c->fin = fin;
@@ -540,8 +545,14 @@ close_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_t
 	 */
 	if ((e->flags & (CLOSE_F_FIN_ACKED | CLOSE_F_PEER_FIN | CLOSE_F_DONE)) ==
 		(CLOSE_F_FIN_ACKED | CLOSE_F_PEER_FIN)) {
-		e->flags |= CLOSE_F_DONE;
 		synq_counter_inc(ctr, SYNQ_CTR_CONN_CLOSED);
+		/* like Linux past tcp_max_tw_buckets: no TIME-WAIT when room runs short */
+		if (synq_syntab_count(tw->closing) > synq_syntab_capacity(tw->closing) / 2) {
+			synq_syntab_remove(tw->closing, e);
+			synq_counter_inc(ctr, SYNQ_CTR_TIME_WAIT_SKIPPED);
+		} else {
+			e->flags |= CLOSE_F_DONE;
+		}
 	}
 	return answer ? SYNQ_TCP_REPLY : SYNQ_TCP_DROP;
 }
@@ -719,12 +730,24 @@ overflow:
 	 * A cookie is looked at only where one may have been sent: always with
 	 * syncookies 2; with 1, within two windows of this listener's last cookie
 	 * (Linux's tcp_synq_no_recent_overflow()), so that in quiet times no guess can
-	 * open a connection. Any other ACK to a listener gets a RST (RFC 9293 3.10.7.2).
+	 * open a connection.
+	 *
+	 * RFC 9293 3.10.7.2 answers any other ACK to a listener with a RST. Not here,
+	 * yet: the segments of connections already accepted come this way too until the
+	 * data path keeps every accepted flow, and a RST would kill them. Counted and
+	 * dropped.
 	 */
-	if (l->tcp.syncookies == 0 || (l->tcp.syncookies == 1 && (!tw->cookies_sent[li] ||
+	/*
+	 * A FIN never completes a handshake from a cookie: a client sends its pure ACK
+	 * first, always, and a FIN with a still-valid cookie is far more likely the end of
+	 * a connection synq accepted and forgot (a full table of accepted flows) than a
+	 * lost ACK. The price: that rare client retransmits its FIN until it gives up.
+	 */
+	if (l->tcp.syncookies == 0 || (th->tcp_flags & RTE_TCP_FIN_FLAG) ||
+		(l->tcp.syncookies == 1 && (!tw->cookies_sent[li] ||
 		tw->now_ms - tw->cookie_ms[li] > 2 * SYNQ_COOKIE_WINDOW_S * 1000))) {
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_NO_CONNECTION);
-		return send_rst(tw, ctr, seg->m, ifc, p, th, 0);
+		return SYNQ_TCP_DROP;
 	}
 	{
 		struct synq_cookie_opts co;
@@ -734,7 +757,7 @@ overflow:
 		flow_of(p, &f);
 		if (!synq_cookie_check(&tw->cookie, &f, seq - 1, ack - 1, tw->now_s, &co)) {
 			synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_FAILED);
-			return send_rst(tw, ctr, seg->m, ifc, p, th, 0);
+			return SYNQ_TCP_DROP;
 		}
 		synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_RECV);
 		if (l->tcp.queue_model == SYNQ_QUEUE_LINUX ? synq_listener_accept_full(l)
@@ -763,8 +786,7 @@ overflow:
 		c->ts = o.ts;
 		c->ts_recent = o.tsval;
 		c->via_cookie = true;
-		if (publish(tw, ctr, l, c, seg, key, data_off, data_len,
-			    th->tcp_flags & RTE_TCP_FIN_FLAG, &v))
+		if (publish(tw, ctr, l, c, seg, key, data_off, data_len, false, &v))
 			return v;
 		bsd_give(l);
 		synq_counter_inc(ctr, SYNQ_CTR_LISTEN_OVERFLOWS);
