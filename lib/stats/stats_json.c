@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_telemetry.h>
 
@@ -73,6 +74,8 @@ synq_stats_json(void)
 	json_object_set_new(doc, "time", json_string(iso));
 	json_object_set_new(doc, "time_unix", json_real(now.tv_sec + now.tv_nsec / 1e9));
 	json_object_set_new(doc, "uptime_s", json_real(stats_uptime()));
+	/* turns SynqBusyCycles into seconds; 0 without EAL */
+	json_object_set_new(doc, "tsc_hz", json_integer((json_int_t)rte_get_tsc_hz()));
 
 	synq_stats_sum(&sum);
 	json_object_set_new(doc, "counters", counters_json(&sum));

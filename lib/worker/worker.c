@@ -51,9 +51,10 @@ synq_worker_poll(struct synq_worker *w)
 	struct rte_mbuf *tx[SYNQ_BURST];
 	struct rte_mbuf *drop[SYNQ_BURST];
 	unsigned int total = 0;
+	uint64_t start = rte_rdtsc();
 
 	if (w->tcp != NULL) {
-		synq_tcp_clock(w->tcp, rte_rdtsc());
+		synq_tcp_clock(w->tcp, start);
 		drain_commands(w);
 	}
 	for (unsigned int i = 0; i < w->nb_rxq; i++) {
@@ -70,6 +71,8 @@ synq_worker_poll(struct synq_worker *w)
 		if (nb_drop != 0)
 			rte_pktmbuf_free_bulk(drop, nb_drop);
 	}
+	if (total != 0)
+		synq_counter_add(w->ctr, SYNQ_CTR_BUSY_CYCLES, rte_rdtsc() - start);
 	return total;
 }
 
