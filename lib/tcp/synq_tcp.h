@@ -36,10 +36,12 @@
 /** TTL / hop limit of what we send. */
 #define SYNQ_TCP_TTL 64
 /**
- * Entries a worker's closing table and accepted-flow table have at least (each
- * table then takes 2 x 64 B an entry: 4 MiB). Both grow with the listeners' backlogs.
+ * Entries a worker's closing table and accepted-flow table have at least (2 x 64 B an
+ * entry: 512 KiB, small enough to stay in cache: every ACK that matches no half-open
+ * entry looks in both). Both grow with the listeners' backlogs; when they run full,
+ * TIME-WAIT is skipped and SynqEstabTableFull counts.
  */
-#define SYNQ_TCP_FLOWS_MIN 32768
+#define SYNQ_TCP_FLOWS_MIN 4096
 
 /** What an application asks of a connection's owning worker. */
 enum synq_conn_cmd {

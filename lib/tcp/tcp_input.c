@@ -289,7 +289,9 @@ syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct sy
 {
 	unsigned int li = (unsigned int)(l - tw->listeners->l);
 	const struct synq_tcp_opts *o = &si->opts;
-	struct synq_syn_entry *e = tw->syntab != NULL ? synq_syntab_lookup(tw->syntab, key) : NULL;
+	/* syncookies 2 keeps no half-open entry: nothing to look up */
+	struct synq_syn_entry *e = tw->syntab != NULL && l->tcp.syncookies != 2
+		? synq_syntab_lookup(tw->syntab, key) : NULL;
 	uint8_t client_ws = o->wscale;
 	uint32_t our_isn;
 
@@ -649,7 +651,8 @@ ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct sy
 	uint32_t ack = rte_be_to_cpu_32(th->recv_ack);
 	uint16_t data_len = seg->l4_len - doff;
 	uint16_t data_off = seg->l2_len + seg->l3_len + doff;
-	struct synq_syn_entry *e = tw->syntab != NULL ? synq_syntab_lookup(tw->syntab, key) : NULL;
+	struct synq_syn_entry *e = tw->syntab != NULL && l->tcp.syncookies != 2
+		? synq_syntab_lookup(tw->syntab, key) : NULL;
 	struct synq_tcp_opts o;
 	struct synq_conn *c;
 
