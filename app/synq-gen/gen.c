@@ -36,6 +36,7 @@
 #include <rte_mbuf.h>
 
 #include "gen.h"
+#include "synq_args.h"
 
 /* Pool: descriptors of both rings, the replies of a burst, caches; fits --no-huge -m 64. */
 #define NB_MBUFS 8191
@@ -405,23 +406,11 @@ parse_args(int argc, char **argv, struct gen_args *a)
 	return 0;
 }
 
-/* "--mix", "--mix=x": an option of ours, not EAL's? */
-static bool
-is_our_option(const char *arg)
-{
-	static const char *const ours[] = {"--port", "--src-mac", "--dst-mac", "--dst", "--dport",
+/* Options of our own: given alone (no "--"), no EAL is started. */
+static const char *const our_options[] = {"--port", "--src-mac", "--dst-mac", "--dst", "--dport",
 		"--vlan", "--mix", "--rate", "--duration", "--drain-ms", "--src-range",
 		"--client-range", "--close", "--json", "--seed", "--no-offload", "--quiet",
-		"--pcap-out", "--pcap-count", "--pcap-kind", "--help", "--version"};
-
-	for (unsigned int i = 0; i < RTE_DIM(ours); i++) {
-		size_t n = strlen(ours[i]);
-
-		if (strncmp(arg, ours[i], n) == 0 && (arg[n] == '\0' || arg[n] == '='))
-			return true;
-	}
-	return false;
-}
+		"--pcap-out", "--pcap-count", "--pcap-kind", "--help", "--version", NULL};
 
 static uint64_t
 ms_to_tsc(double ms)
@@ -947,7 +936,7 @@ main(int argc, char **argv)
 {
 	static struct gen_ctx ctx;
 	struct gen_args args;
-	int eal_argc = argc;
+	int eal_argc;
 	char port_name[RTE_ETH_NAME_MAX_LEN] = "";
 	double send_s = 0;
 	json_t *doc;
@@ -958,14 +947,7 @@ main(int argc, char **argv)
 	 * EAL's arguments end at "--"; ours follow it. Ours alone (no "--") are for the
 	 * modes without EAL: --pcap-out, --help, --version.
 	 */
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0) {
-			eal_argc = i;
-			break;
-		}
-	}
-	if (eal_argc == argc && argc > 1 && is_our_option(argv[1]))
-		eal_argc = 0;
+	eal_argc = synq_args_eal_end(argc, argv, our_options);
 	if (eal_argc < argc) {
 		char *saved = argv[eal_argc];
 

@@ -18,6 +18,7 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 
+#include "synq_args.h"
 #include "synq_config.h"
 #include "synq_listener.h"
 #include "synq_port.h"
@@ -129,21 +130,9 @@ parse_args(int argc, char **argv, struct app_args *a)
 	return 0;
 }
 
-/* "--config", "--config=x": an option of synq's own, not EAL's? */
-static bool
-is_our_option(const char *arg)
-{
-	static const char *const ours[] = {"--config", "--stats-file", "--stats-interval-ms",
-		"--duration", "--dump-config", "--list-counters", "--help", "--version"};
-
-	for (unsigned int i = 0; i < RTE_DIM(ours); i++) {
-		size_t n = strlen(ours[i]);
-
-		if (strncmp(arg, ours[i], n) == 0 && (arg[n] == '\0' || arg[n] == '='))
-			return true;
-	}
-	return false;
-}
+/* Options of our own: given alone (no "--"), no EAL is started. */
+static const char *const our_options[] = {"--config", "--stats-file", "--stats-interval-ms",
+		"--duration", "--dump-config", "--list-counters", "--help", "--version", NULL};
 
 static json_t *
 listeners_json(const void *arg)
@@ -168,7 +157,7 @@ main(int argc, char **argv)
 	struct app_args args = {0};
 	struct synq_run_opts run;
 	char err[SYNQ_CONFIG_ERR_LEN];
-	int eal_argc = argc;
+	int eal_argc;
 	int rc;
 
 	/*
@@ -176,14 +165,7 @@ main(int argc, char **argv)
 	 * "--") works too, but then there are no EAL arguments and synq will not
 	 * start EAL: it would probe every PCI device of the machine.
 	 */
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0) {
-			eal_argc = i;
-			break;
-		}
-	}
-	if (eal_argc == argc && argc > 1 && is_our_option(argv[1]))
-		eal_argc = 0;
+	eal_argc = synq_args_eal_end(argc, argv, our_options);
 	if (eal_argc < argc) {
 		char *saved = argv[eal_argc];
 
