@@ -264,7 +264,7 @@ cpu_snap() { grep -E '^cpu[01] ' /proc/stat >"$1"; }
 # softnet_snap FILE: /proc/net/softnet_stat (per CPU: processed, dropped, squeezed, ...)
 softnet_snap() { cat /proc/net/softnet_stat >"$1"; }
 # sched_snap FILE: ksoftirqd/1's CPU ticks (softirq work deferred from core 1), and
-# how often synq's lcore thread (its main thread: -l 1) lost its core
+# how often synq's lcore thread (its main thread, on lcore 1) lost its core
 sched_snap() {
 	local ks
 	ks=$(pgrep -x ksoftirqd/1 | head -1)
