@@ -59,23 +59,8 @@ ip netns exec "$FL_NS" ip addr add "$FL_IPV4/24" dev "$FL_PEER"
 ip netns exec "$FL_NS" ip link set "$FL_PEER" up
 ip netns exec "$FL_NS" ethtool -K "$FL_PEER" tx off >/dev/null 2>&1 || true
 
-# e2e_synq_start with a second port on the flooder's veth.
-flood_synq_start() {
-	E2E_STATS="$E2E_DIR/stats.json"
-	ip netns exec "$E2E_SNS" "$SYNQ_BIN" --no-pci --no-huge -m 256 \
-		--file-prefix "$E2E_PREFIX" -l 0,1 \
-		--vdev "net_af_packet0,iface=$E2E_HOST" --vdev "net_af_packet1,iface=$FL_HOST" -- \
-		--stats-file "$E2E_STATS" --stats-interval-ms 100 --duration 50 "$@" \
-		>"$E2E_DIR/synq.out" 2>"$E2E_DIR/synq.err" &
-	E2E_SYNQ_PID=$!
-	for _ in $(seq 100); do
-		[ -s "$E2E_STATS" ] && return 0
-		kill -0 "$E2E_SYNQ_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	cat "$E2E_DIR/synq.err" >&2
-	e2e_fail "synq did not start"
-}
+# synq's second port is the flooder's veth
+E2E_EAL_EXTRA=(--vdev "net_af_packet1,iface=$FL_HOST")
 
 cat >"$E2E_DIR/synq.json" <<JSON
 {
@@ -90,7 +75,7 @@ cat >"$E2E_DIR/synq.json" <<JSON
 	"listeners": [ { "address": "*", "port": 80, "backlog": 4096, "app": "hold" } ]
 }
 JSON
-flood_synq_start --config "$E2E_DIR/synq.json"
+e2e_synq_start --stats-interval-ms 100 --duration 50 --config "$E2E_DIR/synq.json"
 
 nsc() { ip netns exec "$E2E_NS" "$@"; }
 nsf() { ip netns exec "$FL_NS" "$@"; }

@@ -64,12 +64,15 @@ e2e_setup() {
 	ip netns exec "$E2E_NS" ethtool -K "$E2E_PEER" tx off >/dev/null 2>&1 || true
 }
 
-# e2e_synq_start [synq args...]: start synq on the root end of the veth, wait until
-# its first stats file is written. Without --config synq runs its built-in default.
+# e2e_synq_start [synq args...]: start synq on its end of the veth, wait until its
+# first stats file is written. Without --config synq runs its built-in default.
+# E2E_EAL_EXTRA (an array) adds EAL arguments, e.g. a second --vdev; later synq
+# arguments override the defaults given here.
+E2E_EAL_EXTRA=()
 e2e_synq_start() {
 	E2E_STATS="$E2E_DIR/stats.json"
 	ip netns exec "$E2E_SNS" "$SYNQ_BIN" --no-pci --no-huge -m 256 --file-prefix "$E2E_PREFIX" -l 0,1 \
-		--vdev "net_af_packet0,iface=$E2E_HOST" -- \
+		--vdev "net_af_packet0,iface=$E2E_HOST" "${E2E_EAL_EXTRA[@]}" -- \
 		--stats-file "$E2E_STATS" --stats-interval-ms 200 "$@" \
 		>"$E2E_DIR/synq.out" 2>"$E2E_DIR/synq.err" &
 	E2E_SYNQ_PID=$!

@@ -12,7 +12,6 @@
  * counts one test relies on are not the previous test's leftovers.
  */
 
-#include <ftw.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -31,6 +30,7 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
+#include "runtime_dir.h"
 #include "synq_config.h"
 #include "synq_listener.h"
 #include "synq_port.h"
@@ -138,25 +138,14 @@ setup(void **state __rte_unused)
 }
 
 static int
-remove_entry(const char *path, const struct stat *st __rte_unused, int flag __rte_unused,
-	struct FTW *ftw __rte_unused)
-{
-	return remove(path);
-}
-
-static int
 teardown(void **state __rte_unused)
 {
-	char dir[128];
-
 	synq_stats_close();
 	synq_runtime_free(&rt);
 	synq_listeners_free(&listeners);
 	synq_ports_stop(&ports);
 	rte_eal_cleanup();
-	/* EAL leaves its runtime directory behind; the test leaves nothing. */
-	snprintf(dir, sizeof(dir), "/var/run/dpdk/%s", prefix);
-	nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	runtime_dir_remove(prefix);
 	return 0;
 }
 
