@@ -82,6 +82,7 @@ struct synq_tcp_worker {
 	struct synq_tcp_rxq rxq[SYNQ_MAX_RXQ_PER_LCORE];
 	unsigned int nb_rxq;
 	uint32_t halfopen[SYNQ_MAX_LISTENERS]; /* entries of each listener in syntab */
+	uint8_t max_synack_retries; /* the largest of the listeners', set at init */
 	uint32_t cookie_ms[SYNQ_MAX_LISTENERS]; /* when this worker last sent it a cookie */
 	bool cookies_sent[SYNQ_MAX_LISTENERS];
 	uint32_t rst_tokens; /* the RST bucket (SYNQ_TCP_RST_PER_S) */

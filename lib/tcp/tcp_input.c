@@ -44,8 +44,12 @@ synq_tcp_worker_init(struct synq_tcp_worker *tw, unsigned int lcore_id, struct s
 	tw->lcore_id = lcore_id;
 	tw->listeners = ls;
 	tw->pool = pool;
-	for (unsigned int i = 0; i < ls->nb; i++)
+	for (unsigned int i = 0; i < ls->nb; i++) {
 		entries += ls->l[i].syn_share;
+		/* the SYN table runs with the largest; each listener's own is applied after */
+		tw->max_synack_retries = RTE_MAX(tw->max_synack_retries,
+			ls->l[i].tcp.synack_retries);
+	}
 	if (entries != 0) {
 		uint64_t closing = SYNQ_TCP_FLOWS_MIN;
 		uint64_t accepted = SYNQ_TCP_FLOWS_MIN;
@@ -1002,15 +1006,12 @@ synq_tcp_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rt
 {
 	struct synq_syn_entry *rtx[SYNQ_TCP_TIMER_BUDGET];
 	struct synq_syn_entry expired[SYNQ_TCP_TIMER_BUDGET];
-	uint8_t max_retries = 0;
 	unsigned int n = 0;
 	uint32_t r;
 
 	if (tw->syntab == NULL)
 		return 0;
-	for (unsigned int i = 0; i < tw->listeners->nb; i++)
-		max_retries = RTE_MAX(max_retries, tw->listeners->l[i].tcp.synack_retries);
-	r = synq_syntab_timers(tw->syntab, tw->now_ms, SYNQ_TCP_TIMER_BUDGET, max_retries, rtx,
+	r = synq_syntab_timers(tw->syntab, tw->now_ms, SYNQ_TCP_TIMER_BUDGET, tw->max_synack_retries, rtx,
 		expired, RTE_MIN(max, (unsigned int)SYNQ_TCP_TIMER_BUDGET));
 	for (unsigned int i = 0; i < (r >> 16); i++) {
 		struct synq_listener *l = &tw->listeners->l[expired[i].listener];
