@@ -114,35 +114,43 @@ window_key(struct synq_cookie_ctx *ctx, uint32_t window)
 	return &s->key;
 }
 
+/*
+ * The MAC input m. IPv4 packs it into 22 bytes, so that SipHash compresses three
+ * words instead of seven (on a SYN flood this is a fifth of a cookie SYN's cost):
+ *
+ *   0      4      8     10     12       16  20   21     22
+ *   | cli  | our  | cli | our | client  | w | t8 | fam |
+ *   | addr | addr | port| port| ISN     |   |    |  4  |
+ *
+ * IPv6 uses 48 bytes: both addresses, then ports, ISN, w, the 8 bits and the family
+ * at the same relative places, zero padded. The length (22 or 48) is part of
+ * SipHash's last word and the family is in both, so no IPv4 input equals an IPv6 one.
+ * Ports are in network order, ISN and w little-endian.
+ */
 static uint32_t
 mac24(struct synq_cookie_ctx *ctx, const struct synq_cookie_flow *f, uint32_t client_isn,
 	uint32_t window, uint32_t top8)
 {
-	/* 48 bytes: family, addresses, ports, ISN, window, visible bits; zero padded */
-	struct {
-		uint8_t saddr[16];
-		uint8_t daddr[16];
-		uint16_t sport;
-		uint16_t dport;
-		uint32_t client_isn;
-		uint32_t window;
-		uint8_t top8;
-		uint8_t family;
-		uint8_t pad[2];
-	} in;
+	uint8_t in[48];
 	size_t alen = f->family == 6 ? 16 : 4;
+	uint8_t *p = in;
+	uint32_t isn_le = rte_cpu_to_le_32(client_isn);
+	uint32_t w_le = rte_cpu_to_le_32(window);
 
-	memset(&in, 0, sizeof(in));
-	memcpy(in.saddr, f->saddr, alen);
-	memcpy(in.daddr, f->daddr, alen);
-	in.sport = f->sport;
-	in.dport = f->dport;
-	in.client_isn = rte_cpu_to_le_32(client_isn);
-	in.window = rte_cpu_to_le_32(window);
-	in.top8 = (uint8_t)top8;
-	in.family = f->family;
-	return (uint32_t)synq_siphash24(window_key(ctx, window), &in, sizeof(in)) &
-		COOKIE_MAC_MASK;
+	memcpy(p, f->saddr, alen);
+	p += alen;
+	memcpy(p, f->daddr, alen);
+	p += alen;
+	memcpy(p, &f->sport, 2);
+	memcpy(p + 2, &f->dport, 2);
+	memcpy(p + 4, &isn_le, 4);
+	memcpy(p + 8, &w_le, 4);
+	p[12] = (uint8_t)top8;
+	p[13] = f->family;
+	if (alen == 4) /* constant lengths: the compiler unrolls SipHash for each */
+		return (uint32_t)synq_siphash24(window_key(ctx, window), in, 22) & COOKIE_MAC_MASK;
+	memset(p + 14, 0, sizeof(in) - (2 * 16 + 14));
+	return (uint32_t)synq_siphash24(window_key(ctx, window), in, 48) & COOKIE_MAC_MASK;
 }
 
 static unsigned int

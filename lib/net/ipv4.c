@@ -10,6 +10,7 @@
 #include <rte_ip.h>
 
 #include "net_priv.h"
+#include "synq_cksum.h"
 
 #define ECHO_TTL 64
 
@@ -17,7 +18,7 @@
 static inline bool
 cksum_ok(const void *buf, size_t len)
 {
-	return rte_raw_cksum(buf, len) == 0xffff;
+	return synq_cksum_fold(synq_cksum_add(0, buf, len)) == 0xffff;
 }
 
 /*
@@ -62,13 +63,13 @@ icmp_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct net_f
 	/* RFC 792: reverse the addresses, type 0, same identifier, sequence and data. */
 	icmp->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
 	icmp->icmp_cksum = 0;
-	icmp->icmp_cksum = ~rte_raw_cksum(icmp, icmp_len);
+	icmp->icmp_cksum = synq_cksum_value(synq_cksum_add(0, icmp, icmp_len));
 	peer = ip->src_addr;
 	ip->src_addr = ip->dst_addr;
 	ip->dst_addr = peer;
 	ip->time_to_live = ECHO_TTL;
 	ip->hdr_checksum = 0;
-	ip->hdr_checksum = ~rte_raw_cksum(ip, hlen);
+	ip->hdr_checksum = synq_cksum_value(synq_cksum_add(0, ip, hlen));
 	if (!net_reply_l2(ifc, f, NULL, tot)) {
 		synq_counter_inc(ctr, SYNQ_CTR_ICMP_IN_ERRORS);
 		return NET_DROP;

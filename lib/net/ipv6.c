@@ -10,6 +10,7 @@
 #include <rte_ip.h>
 
 #include "net_priv.h"
+#include "synq_cksum.h"
 
 #define ICMP6_ECHO_REQUEST 128
 #define ICMP6_ECHO_REPLY 129
@@ -75,11 +76,21 @@ src_valid(const struct synq_iface *ifc, const uint8_t a[16])
 		memcmp(a, v4mapped, sizeof(v4mapped)) != 0 && !synq_iface_has_ipv6(ifc, a);
 }
 
+/* The sum of an ICMPv6 message with its pseudo-header (RFC 4443 2.3). */
+static uint64_t
+icmp6_sum(const struct rte_ipv6_hdr *ip6, const struct icmp6_hdr *icmp)
+{
+	uint16_t len = rte_be_to_cpu_16(ip6->payload_len);
+
+	return synq_cksum_add(synq_cksum_ipv6_phdr(ip6->src_addr, ip6->dst_addr,
+				      IPPROTO_ICMPV6, len), icmp, len);
+}
+
 static void
 set_icmp6_cksum(struct rte_ipv6_hdr *ip6, struct icmp6_hdr *icmp)
 {
 	icmp->cksum = 0;
-	icmp->cksum = rte_ipv6_udptcp_cksum(ip6, icmp);
+	icmp->cksum = synq_cksum_value(icmp6_sum(ip6, icmp));
 }
 
 static enum net_verdict
@@ -206,7 +217,7 @@ icmp6_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct net_
 		synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_ERRORS);
 		return NET_DROP;
 	}
-	if (rte_ipv6_udptcp_cksum_verify(ip6, icmp) != 0) {
+	if (synq_cksum_fold(icmp6_sum(ip6, icmp)) != 0xffff) {
 		synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_CSUM_ERRORS);
 		return NET_DROP;
 	}

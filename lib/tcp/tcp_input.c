@@ -24,6 +24,7 @@
 #include <rte_malloc.h>
 #include <rte_tcp.h>
 
+#include "synq_cksum.h"
 #include "tcp_priv.h"
 
 /* Our half of the handshake's options, and the client's, as a SYN carried them. */
@@ -115,26 +116,24 @@ synq_tcp_clock(struct synq_tcp_worker *tw, uint64_t tsc)
 	tw->now_s = (uint64_t)wall.tv_sec;
 }
 
-/* RFC 6528: ISN = M + F(4-tuple, secret), M a 4 us clock. */
+/*
+ * RFC 6528: ISN = M + F(4-tuple, secret), M a 4 us clock. F's input is the
+ * addresses and ports alone, 12 bytes for IPv4 (two SipHash words, not five) and 36
+ * for IPv6: the lengths keep the families apart.
+ */
 static uint32_t
 table_isn(const struct synq_tcp_worker *tw, const struct tcp_peer *p)
 {
-	struct {
-		uint8_t caddr[16];
-		uint8_t saddr[16];
-		uint16_t cport;
-		uint16_t sport;
-		uint32_t family;
-	} in;
+	uint8_t in[36];
+	size_t alen = p->family == 4 ? 4 : 16;
 	uint64_t ticks = (tw->now_tsc - tw->tsc0) / tw->hz_4us; /* no overflow: divide first */
 
-	memset(&in, 0, sizeof(in));
-	memcpy(in.caddr, p->caddr, 16);
-	memcpy(in.saddr, p->saddr, 16);
-	in.cport = p->cport;
-	in.sport = p->sport;
-	in.family = p->family;
-	return (uint32_t)ticks + (uint32_t)synq_siphash24(&tw->isn_key, &in, sizeof(in));
+	memcpy(in, p->caddr, alen);
+	memcpy(in + alen, p->saddr, alen);
+	memcpy(in + 2 * alen, &p->cport, 2);
+	memcpy(in + 2 * alen + 2, &p->sport, 2);
+	return (uint32_t)ticks + (uint32_t)(alen == 4 ? synq_siphash24(&tw->isn_key, in, 12)
+						    : synq_siphash24(&tw->isn_key, in, 36));
 }
 
 static uint16_t
@@ -858,6 +857,20 @@ rst_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_tcp
 	return SYNQ_TCP_DROP;
 }
 
+/* The sum of the segment's pseudo-header, as its IP header gives it. */
+static uint64_t
+l4_phdr_sum(const struct synq_tcp_seg *seg)
+{
+	if (seg->family == 4) {
+		const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)seg->l3;
+
+		return synq_cksum_ipv4_phdr(ip->src_addr, ip->dst_addr, IPPROTO_TCP, seg->l4_len);
+	}
+	const struct rte_ipv6_hdr *ip6 = (const struct rte_ipv6_hdr *)seg->l3;
+
+	return synq_cksum_ipv6_phdr(ip6->src_addr, ip6->dst_addr, IPPROTO_TCP, seg->l4_len);
+}
+
 enum synq_tcp_verdict
 synq_tcp_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_iface *ifc,
 	struct synq_tcp_seg *seg)
@@ -886,10 +899,8 @@ synq_tcp_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const stru
 		bad = 1;
 	else if (l4_csum == RTE_MBUF_F_RX_L4_CKSUM_GOOD || l4_csum == RTE_MBUF_F_RX_L4_CKSUM_NONE)
 		bad = 0;
-	else if (seg->family == 4)
-		bad = rte_ipv4_udptcp_cksum_verify((const struct rte_ipv4_hdr *)seg->l3, th);
 	else
-		bad = rte_ipv6_udptcp_cksum_verify((const struct rte_ipv6_hdr *)seg->l3, th);
+		bad = synq_cksum_fold(synq_cksum_add(l4_phdr_sum(seg), th, seg->l4_len)) != 0xffff;
 	if (bad) {
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_IN_CSUM_ERRORS);
 		return SYNQ_TCP_DROP;

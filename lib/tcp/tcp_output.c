@@ -11,6 +11,7 @@
 #include <rte_ip.h>
 #include <rte_tcp.h>
 
+#include "synq_cksum.h"
 #include "tcp_priv.h"
 
 /* Minimum Ethernet frame without FCS; shorter ones are zero padded. */
@@ -29,12 +30,12 @@ tcp_build(struct rte_mbuf *m, const struct synq_iface *ifc, const struct tcp_pee
 	uint8_t *base = rte_pktmbuf_mtod(m, uint8_t *);
 	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)base;
 	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(base + l2 + l3);
-	uint8_t optbuf[SYNQ_TCP_OPTS_MAX];
 
-	if ((uint32_t)m->buf_len - m->data_off < frame || opt_len > sizeof(optbuf))
+	if ((uint32_t)m->buf_len - m->data_off < frame || opt_len > SYNQ_TCP_OPTS_MAX)
 		return -ENOSPC;
+	/* first, and memmove: @p opt may live in the frame we overwrite */
 	if (opt_len != 0)
-		memcpy(optbuf, opt, opt_len); /* @p opt may live in the frame we overwrite */
+		memmove(th + 1, opt, opt_len);
 
 	eth->dst_addr = p->cmac;
 	eth->src_addr = ifc->mac;
@@ -59,8 +60,6 @@ tcp_build(struct rte_mbuf *m, const struct synq_iface *ifc, const struct tcp_pee
 	th->rx_win = rte_cpu_to_be_16(win);
 	th->cksum = 0;
 	th->tcp_urp = 0;
-	if (opt_len != 0)
-		memcpy(th + 1, optbuf, opt_len);
 
 	m->ol_flags = 0;
 	if (p->family == 4) {
@@ -82,8 +81,10 @@ tcp_build(struct rte_mbuf *m, const struct synq_iface *ifc, const struct tcp_pee
 				RTE_MBUF_F_TX_TCP_CKSUM;
 			th->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
 		} else {
-			ip->hdr_checksum = rte_ipv4_cksum(ip);
-			th->cksum = rte_ipv4_udptcp_cksum(ip, th);
+			ip->hdr_checksum = synq_cksum_value(synq_cksum_add(0, ip, sizeof(*ip)));
+			th->cksum = synq_cksum_value(synq_cksum_add(synq_cksum_ipv4_phdr(ip->src_addr,
+									    ip->dst_addr, IPPROTO_TCP, l4),
+				th, l4));
 		}
 	} else {
 		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(base + l2);
@@ -98,7 +99,9 @@ tcp_build(struct rte_mbuf *m, const struct synq_iface *ifc, const struct tcp_pee
 			m->ol_flags = RTE_MBUF_F_TX_IPV6 | RTE_MBUF_F_TX_TCP_CKSUM;
 			th->cksum = rte_ipv6_phdr_cksum(ip6, m->ol_flags);
 		} else {
-			th->cksum = rte_ipv6_udptcp_cksum(ip6, th);
+			th->cksum = synq_cksum_value(synq_cksum_add(synq_cksum_ipv6_phdr(ip6->src_addr,
+									    ip6->dst_addr, IPPROTO_TCP, l4),
+				th, l4));
 		}
 	}
 	if (frame > len)
