@@ -13,6 +13,12 @@
  * the interface states, and which the timer sweep has to allow for (see
  * synq_syntab_timers()).
  *
+ * Beside the slots, one byte a slot counts the entries whose home that slot is. A
+ * lookup whose home count is 0 ends there, without touching a slot: the accepted-flow
+ * and closing tables are looked up by every ACK of a flood and are mostly empty, and
+ * their slots (64 B each) would not stay in the caches, while the counts (1 B each)
+ * do. A count that reaches 255 stays there (a "maybe" forever, never a wrong "no").
+ *
  * The hash is a seeded multiply-xorshift, not SipHash: it is on the path of every SYN
  * and ACK, and its only adversary is someone aiming a flood at one probe chain, who
  * must then guess the table's random seed, different on every worker and every start.
@@ -56,6 +62,7 @@ struct synq_syntab {
 	uint32_t cursor; /* next slot the timer sweep examines */
 	uint64_t seed[3];
 	bool eal_mem; /* from rte_zmalloc_socket (rte_free), else aligned_alloc (free) */
+	uint8_t *homes; /* entries a home slot, saturating at 255; after the slots */
 	struct synq_syn_entry slot[];
 };
 
@@ -182,7 +189,7 @@ synq_syntab_create(uint32_t max_entries, int socket)
 		return NULL;
 	}
 	slots = rte_align32pow2(2 * max_entries);
-	size = sizeof(*t) + (size_t)slots * sizeof(t->slot[0]);
+	size = sizeof(*t) + (size_t)slots * (sizeof(t->slot[0]) + 1);
 
 	/*
 	 * rte_lcore_count() is 0 until rte_eal_init() has run: the unit tests' case, where
@@ -205,6 +212,7 @@ synq_syntab_create(uint32_t max_entries, int socket)
 	}
 	t->mask = slots - 1;
 	t->max_entries = max_entries;
+	t->homes = (uint8_t *)&t->slot[slots];
 	t->eal_mem = eal_mem;
 	seed_init(t);
 	count_set(t, 0);
@@ -252,6 +260,8 @@ synq_syntab_lookup(struct synq_syntab *t, const struct synq_syn_key *key)
 {
 	uint32_t i = key_slot(t, key);
 
+	if (t->homes[i] == 0)
+		return NULL;
 	/* ends: the load factor is at most 1/2, so an empty slot is always ahead */
 	for (;; i = (i + 1) & t->mask) {
 		struct synq_syn_entry *e = &t->slot[i];
@@ -267,11 +277,14 @@ struct synq_syn_entry *
 synq_syntab_insert(struct synq_syntab *t, const struct synq_syn_key *key, uint32_t now_ms)
 {
 	struct synq_syn_entry *e;
-	uint32_t i;
+	uint32_t home, i;
 
 	if (t->count >= t->max_entries)
 		return NULL;
-	for (i = key_slot(t, key); slot_used(&t->slot[i]); i = (i + 1) & t->mask)
+	home = key_slot(t, key);
+	if (t->homes[home] != UINT8_MAX)
+		t->homes[home]++;
+	for (i = home; slot_used(&t->slot[i]); i = (i + 1) & t->mask)
 		;
 	e = &t->slot[i];
 	/* the whole line: nothing of the slot's previous holder (flags, options) survives */
@@ -300,7 +313,10 @@ static void
 remove_slot(struct synq_syntab *t, uint32_t i)
 {
 	uint32_t j = i;
+	uint32_t home = entry_slot(t, &t->slot[i]);
 
+	if (t->homes[home] != UINT8_MAX)
+		t->homes[home]--;
 	for (;;) {
 		struct synq_syn_entry *e;
 

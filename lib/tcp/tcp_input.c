@@ -398,21 +398,23 @@ conn_new(struct synq_tcp_worker *tw, const struct synq_tcp_seg *seg,
 	c = synq_conn_alloc(tw->listeners);
 	if (c == NULL)
 		return NULL;
-	memset(c, 0, sizeof(*c));
-	c->family = p->family;
+	/* one assignment: the compiler zeroes the rest in whole-line stores */
+	*c = (struct synq_conn){
+		.family = p->family,
+		.sport = p->cport,
+		.dport = p->sport,
+		.listener = (uint16_t)li,
+		.port_id = tw->rxq[seg->rxq_idx].port_id,
+		.txq = tw->rxq[seg->rxq_idx].txq,
+		.rxq_idx = seg->rxq_idx,
+		.vlan = ifc->vlan,
+		.worker = tw->lcore_id,
+		.peer_mac = p->cmac,
+		.our_mac = ifc->mac,
+		.ack_tsc = tw->now_tsc,
+	};
 	memcpy(c->saddr, p->caddr, 16);
 	memcpy(c->daddr, p->saddr, 16);
-	c->sport = p->cport;
-	c->dport = p->sport;
-	c->listener = (uint16_t)li;
-	c->port_id = tw->rxq[seg->rxq_idx].port_id;
-	c->txq = tw->rxq[seg->rxq_idx].txq;
-	c->rxq_idx = seg->rxq_idx;
-	c->vlan = ifc->vlan;
-	c->worker = tw->lcore_id;
-	c->peer_mac = p->cmac;
-	c->our_mac = ifc->mac;
-	c->ack_tsc = tw->now_tsc;
 	return c;
 }
 
