@@ -56,7 +56,7 @@ synq_build_fuzz() {
 	log=$(mktemp /tmp/synq-build.XXXXXX)
 	if { if [ ! -f build-fuzz/build.ninja ]; then
 		CC=clang meson setup build-fuzz -Dfuzz=true -Dtests=false \
-			-Db_sanitize=address,undefined -Db_lundef=false \
+			-Db_sanitize=address,undefined -Db_lundef=false -Db_lto=false \
 			-Dbuildtype=debugoptimized -Dfuzz_seconds="${SYNQ_FUZZ_SECONDS:-60}"
 	else
 		meson configure build-fuzz -Dfuzz_seconds="${SYNQ_FUZZ_SECONDS:-60}"
