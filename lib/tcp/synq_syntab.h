@@ -87,6 +87,12 @@ uint32_t synq_syntab_capacity(const struct synq_syntab *t);
 /** Fill @p key from @p e's key fields. */
 void synq_syntab_key_of(const struct synq_syn_entry *e, struct synq_syn_key *key);
 
+/**
+ * Start loading the slot that synq_syntab_lookup() or synq_syntab_insert() of @p key
+ * reads first: the caller has other packets to handle meanwhile. A hint, nothing more.
+ */
+void synq_syntab_prefetch(const struct synq_syntab *t, const struct synq_syn_key *key);
+
 /** The entry for @p key, or NULL. */
 struct synq_syn_entry *synq_syntab_lookup(struct synq_syntab *t, const struct synq_syn_key *key);
 

@@ -83,6 +83,7 @@ struct synq_tcp_worker {
 	unsigned int nb_rxq;
 	uint32_t halfopen[SYNQ_MAX_LISTENERS]; /* entries of each listener in syntab */
 	uint8_t max_synack_retries; /* the largest of the listeners', set at init */
+	bool syntab_used;	    /* a listener has syncookies 0 or 1: SYNs look it up */
 	uint32_t cookie_ms[SYNQ_MAX_LISTENERS]; /* when this worker last sent it a cookie */
 	bool cookies_sent[SYNQ_MAX_LISTENERS];
 	uint32_t rst_tokens; /* the RST bucket (SYNQ_TCP_RST_PER_S) */
@@ -97,6 +98,16 @@ struct synq_tcp_worker {
 	uint32_t now_ms;   /* since init */
 	uint64_t now_s;	   /* CLOCK_REALTIME seconds: cookie windows agree across nodes */
 };
+
+/**
+ * A hint for a burst: start loading the SYN-table slot that synq_tcp_input() will
+ * read for the IPv4 segment from @p saddr:@p sport to our address number @p daddr_idx
+ * port @p dport (network order), arrived on the worker's rx queue @p rxq_idx. Called
+ * for every segment of a burst before the first is handled, so that the misses of
+ * a table larger than the caches overlap. Nothing is checked or changed.
+ */
+void synq_tcp_prefetch4(const struct synq_tcp_worker *tw, uint32_t saddr, uint16_t sport,
+	uint16_t dport, uint8_t daddr_idx, uint8_t rxq_idx);
 
 /**
  * Set up @p tw for the lcore @p lcore_id: a SYN table sized for its share of every

@@ -38,6 +38,7 @@
 #include <rte_errno.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
+#include <rte_prefetch.h>
 
 #include "synq_syntab.h"
 
@@ -253,6 +254,13 @@ synq_syntab_key_of(const struct synq_syn_entry *e, struct synq_syn_key *key)
 	key->family = e->family;
 	key->daddr_idx = e->daddr_idx;
 	key->rxq_idx = e->rxq_idx;
+}
+
+void
+synq_syntab_prefetch(const struct synq_syntab *t, const struct synq_syn_key *key)
+{
+	/* unconditional: a SYN that finds no entry writes one there */
+	rte_prefetch0(&t->slot[key_slot(t, key)]);
 }
 
 struct synq_syn_entry *

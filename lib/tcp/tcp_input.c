@@ -47,6 +47,8 @@ synq_tcp_worker_init(struct synq_tcp_worker *tw, unsigned int lcore_id, struct s
 	tw->pool = pool;
 	for (unsigned int i = 0; i < ls->nb; i++) {
 		entries += ls->l[i].syn_share;
+		if (ls->l[i].tcp.syncookies != 2)
+			tw->syntab_used = true;
 		/* the SYN table runs with the largest; each listener's own is applied after */
 		tw->max_synack_retries = RTE_MAX(tw->max_synack_retries,
 			ls->l[i].tcp.synack_retries);
@@ -857,6 +859,24 @@ rst_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_tcp
 	}
 	synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_RST);
 	return SYNQ_TCP_DROP;
+}
+
+void
+synq_tcp_prefetch4(const struct synq_tcp_worker *tw, uint32_t saddr, uint16_t sport,
+	uint16_t dport, uint8_t daddr_idx, uint8_t rxq_idx)
+{
+	struct synq_syn_key key = {
+		.sport = sport,
+		.dport = dport,
+		.family = 4,
+		.daddr_idx = daddr_idx,
+		.rxq_idx = rxq_idx,
+	};
+
+	if (!tw->syntab_used || tw->syntab == NULL)
+		return;
+	memcpy(key.saddr, &saddr, 4);
+	synq_syntab_prefetch(tw->syntab, &key);
 }
 
 /* The sum of the segment's pseudo-header, as its IP header gives it. */
