@@ -54,8 +54,7 @@ const struct path_info bench_paths[NB_PATHS] = {
 		BENCH_TABLE_ENTRIES, 80},
 	[PATH_SYN_COOKIE] = {"syn-cookie", "SYN -> SYN-ACK, cookie",
 		"{ \"port\": 80, \"syncookies\": 2 }",
-		"no entry is made; the SYN table (default max_syn_backlog 4096: 512 KiB, "
-		"empty) is still looked up", 65536, 50},
+		"no SYN table is looked up or written (syncookies 2 keeps none)", 65536, 50},
 	[PATH_ACK_COOKIE] = {"ack-cookie", "cookie ACK -> validated, promoted",
 		"{ \"port\": 80, \"syncookies\": 2, \"backlog\": 4096 }",
 		"SYN-ACKs of 4096 fresh SYNs made untimed, then their ACKs (NOP NOP TS, as "

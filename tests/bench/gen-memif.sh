@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# synq-gen against synq flat out, one core each, joined by net_memif (no NIC, no
+# kernel in the path): completed handshakes a second per core pair, for a few mixes
+# and apps. A benchmark: it prints a table and writes JSON; it asserts nothing about
+# speed, and exits non-zero only when a run fails or synq and the generator disagree
+# on the handshakes completed.
+#
+#   sudo tests/bench/gen-memif.sh [--duration S] [--json PATH]
+#
+# Cases (mix, synq's app, the generator's close):
+#   syn=90,handshake=10   reset  rst    a flood with 10 % clients
+#   syn=50,handshake=50   close  fin    half clients, closed by synq with a FIN exchange
+#   handshake=100         reset  rst    clients only
+#   handshake=100         close  fin    clients only, every connection closed
+# synq runs on lcore 1, the generator on lcore 0, --no-pci --no-huge, each with its own
+# --file-prefix; about (duration + 3) s a case.
+set -u
+. "$(dirname "$0")/../e2e/lib.sh"
+e2e_skip_unless_root
+
+DURATION=3
+JSON_OUT=""
+while [ $# -gt 0 ]; do
+	case $1 in
+	--duration) DURATION=$2; shift 2 ;;
+	--json) JSON_OUT=$2; shift 2 ;;
+	-h|--help) sed -n '3,16p' "$0"; exit 0 ;;
+	*) echo "gen-memif.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+done
+
+GEN_BIN=${SYNQ_GEN_BIN:-$(dirname "$SYNQ_BIN")/../synq-gen/synq-gen}
+GEN_PREFIX="synq-gen-bench-$E2E_ID"
+GEN_SOCK="/tmp/synq-gen-bench-$E2E_ID.sock"
+GEN_PID=""
+[ -x "$SYNQ_BIN" ] || e2e_fail "no synq at $SYNQ_BIN"
+[ -x "$GEN_BIN" ] || e2e_fail "no synq-gen at $GEN_BIN"
+
+bench_cleanup() {
+	if [ -n "$GEN_PID" ] && kill -0 "$GEN_PID" 2>/dev/null; then
+		kill -TERM "$GEN_PID" 2>/dev/null
+		for _ in $(seq 50); do kill -0 "$GEN_PID" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$GEN_PID" 2>/dev/null
+	fi
+	e2e_cleanup
+	rm -f "$GEN_SOCK"
+	rm -rf "/var/run/dpdk/$GEN_PREFIX"
+	return 0
+}
+trap bench_cleanup EXIT
+trap 'exit 130' INT TERM
+E2E_DIR=$(mktemp -d /tmp/synq-bench-gen.XXXXXX)
+E2E_STATS="$E2E_DIR/stats.json"
+
+# run_case NAME MIX APP CLOSE: one synq, one generator run; figures to $E2E_DIR/NAME.*
+run_case() {
+	local name=$1 mix=$2 app=$3 close=$4 rc
+	cat >"$E2E_DIR/synq.json" <<JSON
+{
+	"ports": [ { "name": "net_memif0", "ipv4": ["$SYNQ_IPV4"] } ],
+	"lcores": [ { "lcore": 1, "role": "both", "rx": [ { "port": "net_memif0" } ] } ],
+	"tcp": { "syncookies": 1, "max_syn_backlog": 64 },
+	"listeners": [ { "port": 80, "backlog": 65535, "app": "$app" } ]
+}
+JSON
+	rm -f "$E2E_STATS" "$GEN_SOCK"
+	"$SYNQ_BIN" --no-pci --no-huge -m 512 --file-prefix "$E2E_PREFIX" -l 1 \
+		--vdev "net_memif0,role=server,socket=$GEN_SOCK,mac=$SYNQ_MAC" -- \
+		--config "$E2E_DIR/synq.json" --stats-file "$E2E_STATS" --stats-interval-ms 1000 \
+		--duration $((DURATION + 30)) >"$E2E_DIR/synq.out" 2>"$E2E_DIR/synq.err" &
+	E2E_SYNQ_PID=$!
+	for _ in $(seq 100); do
+		[ -s "$E2E_STATS" ] && break
+		kill -0 "$E2E_SYNQ_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	[ -s "$E2E_STATS" ] || { cat "$E2E_DIR/synq.err" >&2; e2e_fail "synq did not start"; }
+	timeout -s INT $((DURATION + 20)) "$GEN_BIN" --no-pci --no-huge -m 512 \
+		--file-prefix "$GEN_PREFIX" -l 0 \
+		--vdev "net_memif0,role=client,socket=$GEN_SOCK,mac=02:53:47:00:00:01" -- \
+		--dst "$SYNQ_IPV4" --dport 80 --mix "$mix" --rate 0 --duration "$DURATION" \
+		--close "$close" --quiet --json "$E2E_DIR/$name.gen.json" \
+		>"$E2E_DIR/gen.out" 2>"$E2E_DIR/gen.err" &
+	GEN_PID=$!
+	wait "$GEN_PID"
+	rc=$?
+	GEN_PID=""
+	[ "$rc" = 0 ] || { cat "$E2E_DIR/gen.err" >&2; e2e_fail "synq-gen exited with $rc ($name)"; }
+	sleep 1 # the last FIN exchanges and the stats
+	e2e_synq_stop
+	cp "$E2E_STATS" "$E2E_DIR/$name.synq.json"
+}
+
+CASES=(
+	"flood10 syn=90,handshake=10 reset rst"
+	"half-close syn=50,handshake=50 close fin"
+	"clients-reset handshake=100 reset rst"
+	"clients-close handshake=100 close fin"
+)
+for c in "${CASES[@]}"; do
+	# shellcheck disable=SC2086
+	set -- $c
+	e2e_log "case $1: --mix $2, app $3, --close $4, ${DURATION} s flat out"
+	run_case "$@"
+done
+
+python3 - "$E2E_DIR" "$DURATION" "$JSON_OUT" "$(git -C "$(dirname "$0")" rev-parse --short HEAD 2>/dev/null || echo unknown)" "${CASES[@]}" <<'PY'
+import json, sys
+
+d, duration, out, commit, cases = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5:]
+rows, ok = [], True
+print("%-14s %-22s %-6s %10s %12s %14s %12s %10s %9s" % (
+    "case", "mix", "app", "offered", "SYN-ACKs/s", "handshakes/s", "synq opens", "p50 us",
+    "failures"))
+for c in cases:
+    name, mix, app, close = c.split()
+    g = json.load(open("%s/%s.gen.json" % (d, name)))
+    s = json.load(open("%s/%s.synq.json" % (d, name)))["counters"]
+    done, opens = g["handshakes"]["completed"], s["TcpPassiveOpens"]
+    agree = abs(opens - done) <= max(10, done // 200)
+    ok &= agree and g["failures"]["total"] == 0
+    row = {
+        "case": name, "mix": mix, "app": app, "close": close,
+        "offered_pps": g["offered"]["total"]["pps"],
+        "synacks_per_s": g["received"]["synacks_per_s"],
+        "handshakes_per_s": g["handshakes"]["per_s"],
+        "handshakes": done, "synq_passive_opens": opens,
+        "latency_us": g["latency_us"], "failures": g["failures"]["total"],
+        "synq_counters": {k: s.get(k, 0) for k in (
+            "TcpInSegs", "TcpOutSegs", "TcpExtSyncookiesSent", "TcpExtSyncookiesRecv",
+            "TcpExtListenDrops", "SynqEstabTableFull")},
+    }
+    rows.append(row)
+    print("%-14s %-22s %-6s %10.0f %12.0f %14.0f %12d %10.1f %9d%s" % (
+        name, mix, app, row["offered_pps"], row["synacks_per_s"], row["handshakes_per_s"],
+        opens, g["latency_us"]["p50"], row["failures"], "" if agree else "  DISAGREE"))
+print("target of issue 4: >= 1,000,000 completed handshakes/s per core pair")
+best = max(r["handshakes_per_s"] for r in rows)
+print("best: %.0f handshakes/s (%.2f of the target)" % (best, best / 1e6))
+if out:
+    json.dump({"tool": "gen-memif.sh", "commit": commit, "duration_s": duration, "cases": rows},
+              open(out, "w"), indent=1)
+sys.exit(0 if ok else 1)
+PY
