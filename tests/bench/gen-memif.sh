@@ -30,28 +30,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-GEN_BIN=${SYNQ_GEN_BIN:-$(dirname "$SYNQ_BIN")/../synq-gen/synq-gen}
-GEN_PREFIX="synq-gen-bench-$E2E_ID"
-GEN_SOCK="/tmp/synq-gen-bench-$E2E_ID.sock"
-GEN_PID=""
-[ -x "$SYNQ_BIN" ] || e2e_fail "no synq at $SYNQ_BIN"
-[ -x "$GEN_BIN" ] || e2e_fail "no synq-gen at $GEN_BIN"
-
-bench_cleanup() {
-	if [ -n "$GEN_PID" ] && kill -0 "$GEN_PID" 2>/dev/null; then
-		kill -TERM "$GEN_PID" 2>/dev/null
-		for _ in $(seq 50); do kill -0 "$GEN_PID" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$GEN_PID" 2>/dev/null
-	fi
-	e2e_cleanup
-	rm -f "$GEN_SOCK"
-	rm -rf "/var/run/dpdk/$GEN_PREFIX"
-	return 0
-}
-trap bench_cleanup EXIT
-trap 'exit 130' INT TERM
-E2E_DIR=$(mktemp -d /tmp/synq-bench-gen.XXXXXX)
-E2E_STATS="$E2E_DIR/stats.json"
+. "$(dirname "$0")/../e2e/memif.sh"
 
 # run_case NAME MIX APP CLOSE: one synq, one generator run; figures to $E2E_DIR/NAME.*
 run_case() {
@@ -64,28 +43,10 @@ run_case() {
 	"listeners": [ { "port": 80, "backlog": 65535, "app": "$app" } ]
 }
 JSON
-	rm -f "$E2E_STATS" "$GEN_SOCK"
-	"$SYNQ_BIN" --no-pci --no-huge -m 512 --file-prefix "$E2E_PREFIX" -l 1 \
-		--vdev "net_memif0,role=server,socket=$GEN_SOCK,mac=$SYNQ_MAC" -- \
-		--config "$E2E_DIR/synq.json" --stats-file "$E2E_STATS" --stats-interval-ms 1000 \
-		--duration $((DURATION + 30)) >"$E2E_DIR/synq.out" 2>"$E2E_DIR/synq.err" &
-	E2E_SYNQ_PID=$!
-	for _ in $(seq 100); do
-		[ -s "$E2E_STATS" ] && break
-		kill -0 "$E2E_SYNQ_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	[ -s "$E2E_STATS" ] || { cat "$E2E_DIR/synq.err" >&2; e2e_fail "synq did not start"; }
-	timeout -s INT $((DURATION + 20)) "$GEN_BIN" --no-pci --no-huge -m 512 \
-		--file-prefix "$GEN_PREFIX" -l 0 \
-		--vdev "net_memif0,role=client,socket=$GEN_SOCK,mac=02:53:47:00:00:01" -- \
-		--dst "$SYNQ_IPV4" --dport 80 --mix "$mix" --rate 0 --duration "$DURATION" \
-		--close "$close" --quiet --json "$E2E_DIR/$name.gen.json" \
-		>"$E2E_DIR/gen.out" 2>"$E2E_DIR/gen.err" &
-	GEN_PID=$!
-	wait "$GEN_PID"
+	memif_synq_start "$E2E_DIR/synq.json" 512 1000 $((DURATION + 30))
+	memif_gen 512 $((DURATION + 20)) --dst "$SYNQ_IPV4" --dport 80 --mix "$mix" --rate 0 \
+		--duration "$DURATION" --close "$close" --quiet --json "$E2E_DIR/$name.gen.json"
 	rc=$?
-	GEN_PID=""
 	[ "$rc" = 0 ] || { cat "$E2E_DIR/gen.err" >&2; e2e_fail "synq-gen exited with $rc ($name)"; }
 	sleep 1 # the last FIN exchanges and the stats
 	e2e_synq_stop

@@ -10,30 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 e2e_skip_unless_root
 
-# synq-gen is built beside synq (meson passes SYNQ_BIN only).
-GEN_BIN=${SYNQ_GEN_BIN:-$(dirname "$SYNQ_BIN")/../synq-gen/synq-gen}
-GEN_PREFIX="synq-gen-e2e-$E2E_ID"
-GEN_SOCK="/tmp/synq-gen-$E2E_ID.sock"
-GEN_PID=""
-
-[ -x "$SYNQ_BIN" ] || e2e_fail "no synq at $SYNQ_BIN"
-[ -x "$GEN_BIN" ] || e2e_fail "no synq-gen at $GEN_BIN"
-
-gen_cleanup() {
-	if [ -n "$GEN_PID" ] && kill -0 "$GEN_PID" 2>/dev/null; then
-		kill -TERM "$GEN_PID" 2>/dev/null
-		for _ in $(seq 50); do kill -0 "$GEN_PID" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$GEN_PID" 2>/dev/null
-	fi
-	e2e_cleanup
-	rm -f "$GEN_SOCK"
-	rm -rf "/var/run/dpdk/$GEN_PREFIX"
-	return 0
-}
-trap gen_cleanup EXIT
-trap 'exit 130' INT TERM
-E2E_DIR=$(mktemp -d /tmp/synq-e2e.XXXXXX)
-E2E_STATS="$E2E_DIR/stats.json"
+. "$(dirname "$0")/memif.sh"
 
 cat >"$E2E_DIR/synq.json" <<JSON
 {
@@ -44,29 +21,10 @@ cat >"$E2E_DIR/synq.json" <<JSON
 }
 JSON
 
-# synq first: a memif client does not retry. Bounded by --duration; stopped earlier.
-# memif takes its MAC from its devargs only (synq's "mac" key would be refused).
-"$SYNQ_BIN" --no-pci --no-huge -m 256 --file-prefix "$E2E_PREFIX" -l 1 \
-	--vdev "net_memif0,role=server,socket=$GEN_SOCK,mac=$SYNQ_MAC" -- \
-	--config "$E2E_DIR/synq.json" --stats-file "$E2E_STATS" --stats-interval-ms 200 \
-	--duration 30 >"$E2E_DIR/synq.out" 2>"$E2E_DIR/synq.err" &
-E2E_SYNQ_PID=$!
-for _ in $(seq 100); do
-	[ -s "$E2E_STATS" ] && break
-	kill -0 "$E2E_SYNQ_PID" 2>/dev/null || break
-	sleep 0.1
-done
-[ -s "$E2E_STATS" ] || { cat "$E2E_DIR/synq.err" >&2; e2e_fail "synq did not start"; }
-
-# The generator, bounded by its --duration (and by timeout if it hangs).
-timeout -s INT 40 "$GEN_BIN" --no-pci --no-huge -m 256 --file-prefix "$GEN_PREFIX" -l 0 \
-	--vdev "net_memif0,role=client,socket=$GEN_SOCK,mac=02:53:47:00:00:01" -- \
-	--dst "$SYNQ_IPV4" --dport 80 --mix syn=90,handshake=10 --rate 200000 --duration 3 \
-	--close rst --quiet --json "$E2E_DIR/gen.json" >"$E2E_DIR/gen.out" 2>"$E2E_DIR/gen.err" &
-GEN_PID=$!
-wait "$GEN_PID"
+memif_synq_start "$E2E_DIR/synq.json" 256 200 30
+memif_gen 256 40 --dst "$SYNQ_IPV4" --dport 80 --mix syn=90,handshake=10 --rate 200000 \
+	--duration 3 --close rst --quiet --json "$E2E_DIR/gen.json"
 rc=$?
-GEN_PID=""
 sed -n '/^synq-gen:/,$p' "$E2E_DIR/gen.out" | sed 's/^/# /'
 [ "$rc" = 0 ] || { cat "$E2E_DIR/gen.err" >&2; e2e_fail "synq-gen exited with $rc"; }
 
