@@ -42,31 +42,16 @@ synq_cksum_add(uint64_t sum, const void *buf, size_t len)
 		sum += w;
 		carries += sum < w;
 	}
-	if (len >= 4) {
-		uint32_t w;
+	if (len != 0) {
+		/*
+		 * The last 1 to 7 bytes, zero padded: word boundaries stay where they were,
+		 * and an odd last byte is the first byte of a word whose second byte is 0.
+		 */
+		uint64_t w = 0;
 
-		memcpy(&w, p, sizeof(w));
+		memcpy(&w, p, len);
 		sum += w;
 		carries += sum < w;
-		p += 4;
-		len -= 4;
-	}
-	if (len >= 2) {
-		uint16_t h;
-
-		memcpy(&h, p, sizeof(h));
-		sum += h;
-		carries += sum < h;
-		p += 2;
-		len -= 2;
-	}
-	if (len != 0) {
-		/* an odd last byte is the first byte of a word whose second byte is 0 */
-		uint16_t h = 0;
-
-		memcpy(&h, p, 1);
-		sum += h;
-		carries += sum < h;
 	}
 	sum += carries;
 	return sum + (sum < carries);
