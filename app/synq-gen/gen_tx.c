@@ -17,6 +17,7 @@
 #include <rte_tcp.h>
 
 #include "gen.h"
+#include "synq_cksum.h"
 #include "synq_tcp_opts.h"
 
 /* Linux's SYN: MSS of a 1500-byte MTU, window 64240, shift 7. */
@@ -146,8 +147,10 @@ gen_build(uint8_t *buf, const struct gen_l2 *l2, const struct gen_seg *s, bool o
 		th->cksum = rte_ipv4_phdr_cksum(ip, RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM |
 			RTE_MBUF_F_TX_TCP_CKSUM);
 	} else {
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
-		th->cksum = rte_ipv4_udptcp_cksum(ip, th);
+		ip->hdr_checksum = synq_cksum_value(synq_cksum_add(0, ip, sizeof(*ip)));
+		th->cksum = synq_cksum_value(synq_cksum_add(
+			synq_cksum_ipv4_phdr(ip->src_addr, ip->dst_addr, IPPROTO_TCP, l4_len), th,
+			l4_len));
 	}
 	if (len < GEN_FRAME_MIN) {
 		memset(buf + len, 0, GEN_FRAME_MIN - len);
