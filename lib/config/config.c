@@ -412,6 +412,11 @@ static const struct synq_config_tcp tcp_defaults = {
 	.synack_retries = 5,
 	.queue_model = SYNQ_QUEUE_LINUX,
 	.window_scale = 7,
+	.max_flows = 16384,
+	.rcv_buf = 262144,
+	.snd_buf = 262144,
+	.idle_timeout_ms = 300000,
+	.first_byte_timeout_ms = 30000,
 };
 
 /* The knobs a listener may override; the "tcp" object has them plus global ones. */
@@ -425,7 +430,13 @@ parse_tcp_knobs(struct parse *p, const json_t *obj, const char *path, struct syn
 			t->max_syn_backlog) != 0 ||
 		GET_UINT(p, obj, path, "abort_on_overflow", 0, 1, t->abort_on_overflow) != 0 ||
 		GET_UINT(p, obj, path, "synack_retries", 0, 10, t->synack_retries) != 0 ||
-		GET_UINT(p, obj, path, "window_scale", 0, 14, t->window_scale) != 0)
+		GET_UINT(p, obj, path, "window_scale", 0, 14, t->window_scale) != 0 ||
+		GET_UINT(p, obj, path, "max_flows", 1, 1u << 22, t->max_flows) != 0 ||
+		GET_UINT(p, obj, path, "rcv_buf", 4096, 1u << 30, t->rcv_buf) != 0 ||
+		GET_UINT(p, obj, path, "snd_buf", 4096, 1u << 30, t->snd_buf) != 0 ||
+		GET_UINT(p, obj, path, "idle_timeout_ms", 0, 86400000, t->idle_timeout_ms) != 0 ||
+		GET_UINT(p, obj, path, "first_byte_timeout_ms", 0, 86400000,
+			t->first_byte_timeout_ms) != 0)
 		return -EINVAL;
 	v = json_object_get(obj, "queue_model");
 	if (v != NULL) {
@@ -461,6 +472,7 @@ parse_tcp(struct parse *p, const json_t *root, struct synq_config *cfg)
 {
 	static const char *const known[] = {"syncookies", "somaxconn", "max_syn_backlog",
 		"abort_on_overflow", "synack_retries", "queue_model", "window_scale",
+		"max_flows", "rcv_buf", "snd_buf", "idle_timeout_ms", "first_byte_timeout_ms",
 		"cookie_secret", "cookie_secret_file", NULL};
 	const json_t *obj = json_object_get(root, "tcp");
 	const json_t *sec, *file;
@@ -528,7 +540,8 @@ parse_listener(struct parse *p, const json_t *lj, unsigned int idx, struct synq_
 {
 	static const char *const known[] = {"address", "port", "backlog", "app", "syncookies",
 		"max_syn_backlog", "abort_on_overflow", "synack_retries", "queue_model",
-		"window_scale", NULL};
+		"window_scale", "max_flows", "rcv_buf", "snd_buf", "idle_timeout_ms",
+		"first_byte_timeout_ms", "http_body", NULL};
 	struct synq_config_listener *l = &cfg->listeners[idx];
 	char path[KEY_PATH_LEN];
 	const json_t *v;
@@ -604,9 +617,23 @@ parse_listener(struct parse *p, const json_t *lj, unsigned int idx, struct synq_
 			l->app = SYNQ_APP_RESET;
 		else if (strcmp(s, "close") == 0)
 			l->app = SYNQ_APP_CLOSE;
+		else if (strcmp(s, "echo") == 0)
+			l->app = SYNQ_APP_ECHO;
+		else if (strcmp(s, "http") == 0)
+			l->app = SYNQ_APP_HTTP;
 		else
 			return fail(p, path, "app", v, "is not an application, expected \"hold\", "
-				"\"reset\" or \"close\"");
+				"\"reset\", \"close\", \"echo\" or \"http\"");
+	}
+	snprintf(l->http_body, sizeof(l->http_body), "%s", "Hello from synq\n");
+	v = json_object_get(lj, "http_body");
+	if (v != NULL) {
+		if (!json_is_string(v) || json_string_length(v) > SYNQ_HTTP_BODY_MAX)
+			return fail(p, path, "http_body", v, "is not a body, expected a string of "
+				"at most %d bytes", SYNQ_HTTP_BODY_MAX);
+		if (strlen(json_string_value(v)) != json_string_length(v))
+			return fail(p, path, "http_body", v, "holds a NUL byte, expected text");
+		snprintf(l->http_body, sizeof(l->http_body), "%s", json_string_value(v));
 	}
 	return 0;
 }
@@ -648,7 +675,8 @@ static int
 parse_root(struct parse *p, const json_t *root, struct synq_config *cfg)
 {
 	static const char *const known[] = {"ports", "lcores", "mempool", "stats", "tcp",
-		"listeners", NULL};
+		"listeners", "test", NULL};
+	static const char *const known_test[] = {"reorder_permille", NULL};
 	static const char *const known_mempool[] = {"mbufs", "cache", NULL};
 	static const char *const known_stats[] = {"interval_ms", "file", NULL};
 	const json_t *v;
@@ -684,6 +712,12 @@ parse_root(struct parse *p, const json_t *root, struct synq_config *cfg)
 	if (check_rx_ownership(p, cfg) != 0)
 		return -EINVAL;
 	if (parse_tcp(p, root, cfg) != 0 || parse_listeners(p, root, cfg) != 0)
+		return -EINVAL;
+
+	v = json_object_get(root, "test");
+	if (v != NULL && (want_object(p, v, "", "test") != 0 ||
+		check_keys(p, v, "test", known_test) != 0 ||
+		GET_UINT(p, v, "test", "reorder_permille", 0, 500, cfg->reorder_permille) != 0))
 		return -EINVAL;
 
 	cfg->mbufs = 0;
@@ -830,7 +864,15 @@ synq_queue_model_name(enum synq_queue_model m)
 const char *
 synq_app_name(enum synq_app a)
 {
-	return a == SYNQ_APP_RESET ? "reset" : a == SYNQ_APP_CLOSE ? "close" : "hold";
+	static const char *const names[] = {
+		[SYNQ_APP_HOLD] = "hold",
+		[SYNQ_APP_RESET] = "reset",
+		[SYNQ_APP_CLOSE] = "close",
+		[SYNQ_APP_ECHO] = "echo",
+		[SYNQ_APP_HTTP] = "http",
+	};
+
+	return (unsigned int)a < RTE_DIM(names) ? names[a] : "?";
 }
 
 const char *
@@ -859,6 +901,11 @@ tcp_json(const struct synq_config_tcp *t, const struct synq_config *cfg)
 	json_object_set_new(o, "synack_retries", json_integer(t->synack_retries));
 	json_object_set_new(o, "queue_model", json_string(synq_queue_model_name(t->queue_model)));
 	json_object_set_new(o, "window_scale", json_integer(t->window_scale));
+	json_object_set_new(o, "max_flows", json_integer(t->max_flows));
+	json_object_set_new(o, "rcv_buf", json_integer(t->rcv_buf));
+	json_object_set_new(o, "snd_buf", json_integer(t->snd_buf));
+	json_object_set_new(o, "idle_timeout_ms", json_integer(t->idle_timeout_ms));
+	json_object_set_new(o, "first_byte_timeout_ms", json_integer(t->first_byte_timeout_ms));
 	if (cfg != NULL) {
 		char hex[33];
 
@@ -936,6 +983,7 @@ synq_config_to_json(const struct synq_config *cfg)
 		json_object_set_new(o, "port", json_integer(l->port));
 		json_object_set_new(o, "backlog", json_integer(l->backlog_asked));
 		json_object_set_new(o, "app", json_string(synq_app_name(l->app)));
+		json_object_set_new(o, "http_body", json_string(l->http_body));
 		json_array_append_new(listeners, o);
 	}
 	json_object_set_new(root, "listeners", listeners);
@@ -943,5 +991,7 @@ synq_config_to_json(const struct synq_config *cfg)
 		json_pack("{s:i, s:i}", "mbufs", (int)cfg->mbufs, "cache", (int)cfg->mbuf_cache));
 	json_object_set_new(root, "stats", json_pack("{s:i, s:s}", "interval_ms",
 		(int)cfg->stats_interval_ms, "file", cfg->stats_file));
+	json_object_set_new(root, "test", json_pack("{s:i}", "reorder_permille",
+		(int)cfg->reorder_permille));
 	return root;
 }

@@ -46,7 +46,12 @@ enum synq_app {
 	SYNQ_APP_HOLD,	/* never accepts: the accept ring fills, as listen-not-accept */
 	SYNQ_APP_RESET, /* accepts, then aborts with a RST */
 	SYNQ_APP_CLOSE, /* accepts, then closes with a FIN and finishes the exchange */
+	SYNQ_APP_ECHO,	/* sends back every byte it receives */
+	SYNQ_APP_HTTP,	/* answers every HTTP/1.1 request with a configured 200 response */
 };
+
+/** The largest body of the http app's response (listeners[].http_body). */
+#define SYNQ_HTTP_BODY_MAX 1024
 
 /* The TCP knobs, with Linux's names (net.ipv4.tcp_* and net.core.somaxconn). */
 struct synq_config_tcp {
@@ -57,6 +62,12 @@ struct synq_config_tcp {
 	uint8_t synack_retries;	    /* SYN-ACK retransmissions before a half-open expires */
 	enum synq_queue_model queue_model;
 	uint8_t window_scale;	    /* the shift synq offers (when the client offers one) */
+	/* the data path: per listener, per worker */
+	uint32_t max_flows;	    /* connections a worker carries at once for the listener */
+	uint32_t rcv_buf;	    /* bytes received not yet consumed by the app: the window */
+	uint32_t snd_buf;	    /* bytes the app handed over not yet acknowledged */
+	uint32_t idle_timeout_ms;   /* nothing received for this long: RST; 0 = never */
+	uint32_t first_byte_timeout_ms; /* accepted, no byte yet after this long: RST; 0 = never */
 };
 
 struct synq_config_listener {
@@ -67,6 +78,7 @@ struct synq_config_listener {
 	int32_t backlog_asked; /* as configured; -1 = somaxconn */
 	uint32_t backlog;      /* in effect: capped to somaxconn */
 	enum synq_app app;
+	char http_body[SYNQ_HTTP_BODY_MAX + 1]; /* the http app's response body */
 	struct synq_config_tcp tcp; /* "tcp" with this listener's overrides */
 };
 
@@ -111,6 +123,7 @@ struct synq_config {
 	bool cookie_secret_set;	    /* else synq draws one at start */
 	struct synq_config_listener listeners[SYNQ_MAX_LISTENERS];
 	unsigned int nb_listeners;
+	uint16_t reorder_permille; /* test.reorder_permille: fault injection, 0 = off */
 };
 
 /**

@@ -79,6 +79,7 @@ synq_listeners_create(struct synq_listeners *ls, const struct synq_config *cfg,
 		l->backlog = cl->backlog;
 		l->tcp = cl->tcp;
 		l->app = cl->app;
+		memcpy(l->http_body, cl->http_body, sizeof(l->http_body));
 		l->syn_share = (cl->tcp.max_syn_backlog + nb_workers - 1) / RTE_MAX(nb_workers, 1u);
 		atomic_init(&l->bsd_len, 0);
 		/*
@@ -97,8 +98,9 @@ synq_listeners_create(struct synq_listeners *ls, const struct synq_config *cfg,
 		ls->nb++;
 		conns += cl->backlog + 1;
 	}
-	/* each worker's command ring may hold connections on their way to a close */
-	conns += (uint64_t)nb_workers * SYNQ_CONN_CMD_RING;
+	/* every worker may carry max_flows connections of each listener */
+	for (unsigned int i = 0; i < cfg->nb_listeners; i++)
+		conns += (uint64_t)nb_workers * cfg->listeners[i].tcp.max_flows;
 	ls->conns = mem_alloc("synq_conns", conns * sizeof(struct synq_conn), socket, ls->eal_mem);
 	ls->conn_free = ring_new("synq_conn_free", (unsigned int)conns, socket, ls->eal_mem);
 	if (ls->conns == NULL || ls->conn_free == NULL) {
@@ -107,6 +109,7 @@ synq_listeners_create(struct synq_listeners *ls, const struct synq_config *cfg,
 		synq_listeners_free(ls);
 		return -ENOMEM;
 	}
+	ls->nb_conns = (uint32_t)conns;
 	for (uint64_t i = 0; i < conns; i++)
 		rte_ring_enqueue(ls->conn_free, &ls->conns[i]);
 	return 0;
@@ -121,7 +124,7 @@ synq_listeners_free(struct synq_listeners *ls)
 		struct synq_conn *c;
 
 		while (rte_ring_dequeue(ls->l[i].accept, (void **)&c) == 0)
-			rte_pktmbuf_free(c->payload);
+			synq_conn_free(ls, c);
 		mem_free(ls->l[i].accept, eal);
 	}
 	mem_free(ls->conn_free, eal);
@@ -140,11 +143,21 @@ synq_accept_burst(struct synq_listener *l, struct synq_conn **conns, uint16_t n)
 	return (uint16_t)got;
 }
 
+/* A queue of mbuf chains linked through their last segments' next. */
+static void
+queue_free(struct rte_mbuf *m)
+{
+	if (m != NULL)
+		rte_pktmbuf_free(m);
+}
+
 void
 synq_conn_free(struct synq_listeners *ls, struct synq_conn *c)
 {
-	rte_pktmbuf_free(c->payload);
-	c->payload = NULL;
+	queue_free(c->sndq);
+	queue_free(c->rcvq);
+	c->sndq = c->sndq_tail = NULL;
+	c->rcvq = c->rcvq_tail = NULL;
 	rte_ring_enqueue(ls->conn_free, c);
 }
 

@@ -21,6 +21,7 @@
 
 #include "synq_config.h"
 #include "synq_cookie.h"
+#include "synq_flowtab.h"
 #include "synq_iface.h"
 #include "synq_listener.h"
 #include "synq_stats.h"
@@ -43,11 +44,28 @@
  */
 #define SYNQ_TCP_FLOWS_MIN 4096
 
-/** What an application asks of a connection's owning worker. */
-enum synq_conn_cmd {
-	SYNQ_CONN_RESET = 1, /* abort: RST (RFC 9293 3.10.5 ABORT) */
-	SYNQ_CONN_CLOSE = 2, /* close: FIN, then acknowledge the client's FIN (3.10.4) */
+/** The states of RFC 9293 3.3.2 a connection of the flow table goes through. */
+enum synq_tcp_state {
+	SYNQ_TCP_ESTABLISHED = 1,
+	SYNQ_TCP_CLOSE_WAIT,  /* the client's FIN came; ours waits for the application */
+	SYNQ_TCP_FIN_WAIT_1,  /* our FIN sent, not acknowledged */
+	SYNQ_TCP_FIN_WAIT_2,  /* our FIN acknowledged, the client's still to come */
+	SYNQ_TCP_CLOSING,     /* both FINs sent, ours not acknowledged */
+	SYNQ_TCP_LAST_ACK,    /* the client's FIN first, then ours, not acknowledged */
+	SYNQ_TCP_TIME_WAIT,   /* both done: to the closing table at the next output */
+	SYNQ_TCP_CLOSED,      /* out of the flow table; only events left to deliver */
 };
+
+/** The initial congestion window, in segments (RFC 6928). */
+#define SYNQ_TCP_IW 10
+/** RTO bounds and start (RFC 6298; the minimum is Linux's, not the RFC's 1 s). */
+#define SYNQ_TCP_RTO_MIN_MS 200
+#define SYNQ_TCP_RTO_MAX_MS 60000
+#define SYNQ_TCP_RTO_INIT_MS 1000
+/** Retransmissions of one segment before the connection is given up (reset). */
+#define SYNQ_TCP_RETRIES 10
+/** Flow-table slots whose timers one synq_tcp_timers() call runs. */
+#define SYNQ_TCP_FLOW_TIMER_BUDGET 256
 
 /** RSTs to strangers (closed ports, stray ACKs) a worker sends a second, and at once. */
 #define SYNQ_TCP_RST_PER_S 1000u
@@ -55,6 +73,18 @@ enum synq_conn_cmd {
 
 /** Slots of the SYN table whose timers one synq_tcp_timers() call runs. */
 #define SYNQ_TCP_TIMER_BUDGET 64
+
+/** A TCP segment, located by the IP input. */
+struct synq_tcp_seg {
+	struct rte_mbuf *m;
+	uint8_t *l3;	     /* the IPv4 or IPv6 header */
+	uint16_t l2_len;
+	uint16_t l3_len;     /* IP header length */
+	uint16_t l4_len;     /* TCP header + payload, from the IP length fields */
+	uint8_t family;	     /* 4 or 6 */
+	uint8_t daddr_idx;   /* which of the port's addresses it was sent to */
+	uint8_t rxq_idx;     /* which of the worker's rx queues it came from */
+};
 
 /** One of the worker's (port, rx queue) pairs, as the engine needs it. */
 struct synq_tcp_rxq {
@@ -97,6 +127,23 @@ struct synq_tcp_worker {
 	uint64_t now_tsc;
 	uint32_t now_ms;   /* since init */
 	uint64_t now_s;	   /* CLOCK_REALTIME seconds: cookie windows agree across nodes */
+
+	/* the data path */
+	struct synq_flowtab *flows;	/* connections after promotion */
+	uint32_t flows_of[SYNQ_MAX_LISTENERS]; /* of each listener, against its max_flows */
+	uint32_t *dirty;		/* pool indices of connections with work to do */
+	uint32_t nb_dirty;
+	uint32_t dirty_cap;
+	uint32_t curr_estab;		/* ESTABLISHED and CLOSE-WAIT (TcpCurrEstab) */
+	/* event ring of each application lcore, by lcore id; set before the first poll */
+	struct rte_ring *const *app_rings;
+	/* test.reorder_permille: one data segment held back until the next is handled */
+	uint16_t reorder_permille;
+	uint64_t reorder_rng;
+	bool held_on;
+	uint32_t held_ms;
+	const struct synq_iface *held_ifc;
+	struct synq_tcp_seg held;
 };
 
 /**
@@ -120,13 +167,25 @@ int synq_tcp_worker_init(struct synq_tcp_worker *tw, unsigned int lcore_id,
 	int socket);
 
 /**
- * Carry out @p c->cmd for the application: build the RST or the FIN in a new mbuf,
- * start the close exchange, give @p c back to the pool. Owning lcore only.
- *
- * @return the frame to send on the worker's rx queue *@p rxq_idx, or NULL.
+ * Carry out an application's command (from the worker's command ring): attach, send,
+ * close, abort, window. What it makes the connection send leaves with the next
+ * synq_tcp_output(). Owning lcore only.
  */
-struct rte_mbuf *synq_tcp_conn_command(struct synq_tcp_worker *tw, struct synq_counters *ctr,
-	struct synq_conn *c, uint8_t *rxq_idx);
+void synq_tcp_command(struct synq_tcp_worker *tw, struct synq_counters *ctr,
+	const struct synq_conn_msg *msg);
+
+/**
+ * The frames and events of connections with work to do (after input, commands and
+ * timers): data within the windows, retransmissions, FINs, ACKs, RSTs, and events
+ * to the applications. Owning lcore only.
+ *
+ * @param out      frames built (at most @p max); a connection with more to send
+ *                 stays in the list for the next call
+ * @param out_rxq  for each, the index of the worker's rx queue (hence port, tx queue)
+ * @return how many mbufs are in @p out.
+ */
+unsigned int synq_tcp_output(struct synq_tcp_worker *tw, struct synq_counters *ctr,
+	struct rte_mbuf **out, uint8_t *out_rxq, unsigned int max);
 
 /** Free what synq_tcp_worker_init() allocated. */
 void synq_tcp_worker_free(struct synq_tcp_worker *tw);
@@ -138,20 +197,9 @@ void synq_tcp_clock(struct synq_tcp_worker *tw, uint64_t tsc);
 enum synq_tcp_verdict {
 	SYNQ_TCP_DROP,	   /* counted; the caller frees the mbuf */
 	SYNQ_TCP_REPLY,	   /* a reply was built in the mbuf: send it on the same port */
-	SYNQ_TCP_CONSUMED, /* the mbuf now belongs to a connection (its payload) */
+	SYNQ_TCP_CONSUMED, /* the mbuf now belongs to a connection (its data) */
 };
 
-/** A TCP segment, located by the IP input. */
-struct synq_tcp_seg {
-	struct rte_mbuf *m;
-	uint8_t *l3;	     /* the IPv4 or IPv6 header */
-	uint16_t l2_len;
-	uint16_t l3_len;     /* IP header length */
-	uint16_t l4_len;     /* TCP header + payload, from the IP length fields */
-	uint8_t family;	     /* 4 or 6 */
-	uint8_t daddr_idx;   /* which of the port's addresses it was sent to */
-	uint8_t rxq_idx;     /* which of the worker's rx queues it came from */
-};
 
 /**
  * Handle one TCP segment for one of our addresses. Counts everything under the

@@ -19,9 +19,8 @@
  * their slots (64 B each) would not stay in the caches, while the counts (1 B each)
  * do. A count that reaches 255 stays there (a "maybe" forever, never a wrong "no").
  *
- * The hash is a seeded multiply-xorshift, not SipHash: it is on the path of every SYN
- * and ACK, and its only adversary is someone aiming a flood at one probe chain, who
- * must then guess the table's random seed, different on every worker and every start.
+ * The hash (tcp_hash.h) is a seeded multiply-xorshift, the seed different on every
+ * table and every start.
  */
 
 #include <assert.h>
@@ -41,6 +40,7 @@
 #include <rte_prefetch.h>
 
 #include "synq_syntab.h"
+#include "tcp_hash.h"
 
 static_assert(sizeof(struct synq_syn_entry) == 64, "a SYN table entry is one 64-byte cache line");
 
@@ -61,53 +61,19 @@ struct synq_syntab {
 	uint32_t count; /* written by the owner, read by anyone: relaxed atomics */
 	uint32_t max_entries;
 	uint32_t cursor; /* next slot the timer sweep examines */
-	uint64_t seed[3];
+	struct tcp_hash_seed seed;
 	bool eal_mem; /* from rte_zmalloc_socket (rte_free), else aligned_alloc (free) */
 	uint8_t *homes; /* entries a home slot, saturating at 255; after the slots */
 	struct synq_syn_entry slot[];
 };
 
-static inline uint64_t
-load64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static inline uint64_t
-rotl64(uint64_t v, unsigned int n)
-{
-	return (v << n) | (v >> (64 - n));
-}
-
-/*
- * Home slot of a key. The three key words are each multiplied by a different odd
- * constant after the seed is mixed in (three independent multiplies that overlap in
- * the pipeline); the products are rotated apart, so that high product bits, which
- * depend on every input bit, land in the low bits the mask keeps; then a
- * murmur3-style finaliser spreads every bit over the whole word. Each product is a
- * bijection of its word, so keys that differ in one field never collide in 64 bits.
- * Fields are read one by one: the key's padding byte may hold anything.
- */
+/* Home slot of a key (tcp_hash.h). */
 static inline uint32_t
 home_slot(const struct synq_syntab *t, const uint8_t saddr[16], uint16_t sport, uint16_t dport,
 	uint8_t family, uint8_t daddr_idx, uint8_t rxq_idx)
 {
-	uint64_t rest = (uint64_t)sport << 40 | (uint64_t)dport << 24 | (uint64_t)family << 16 |
-		(uint64_t)daddr_idx << 8 | rxq_idx;
-	uint64_t h;
-
-	h = (load64(saddr) ^ t->seed[0]) * UINT64_C(0x9e3779b97f4a7c15);
-	h ^= rotl64((load64(saddr + 8) ^ t->seed[1]) * UINT64_C(0xc2b2ae3d27d4eb4f), 21);
-	h ^= rotl64((rest ^ t->seed[2]) * UINT64_C(0x165667b19e3779f9), 43);
-	h ^= h >> 33;
-	h *= UINT64_C(0xff51afd7ed558ccd);
-	h ^= h >> 33;
-	h *= UINT64_C(0xc4ceb9fe1a85ec53);
-	h ^= h >> 33;
-	return (uint32_t)h & t->mask;
+	return (uint32_t)tcp_hash(&t->seed, saddr, sport, dport, family, daddr_idx, rxq_idx) &
+		t->mask;
 }
 
 static inline uint32_t
@@ -140,40 +106,6 @@ static inline void
 count_set(struct synq_syntab *t, uint32_t n)
 {
 	__atomic_store_n(&t->count, n, __ATOMIC_RELAXED);
-}
-
-/* splitmix64: spreads a weak seed (clock, address) over 64 bits. */
-static uint64_t
-splitmix64(uint64_t *s)
-{
-	uint64_t z = (*s += UINT64_C(0x9e3779b97f4a7c15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
-
-/*
- * The seed comes from the kernel's generator; rte_rand() would do, but the unit tests
- * run without EAL. Early in boot, before the kernel pool is ready, getrandom() with
- * GRND_NONBLOCK fails instead of blocking the start: the clock, the TSC and the table's
- * address then give a seed an attacker cannot read off the wire either.
- */
-static void
-seed_init(struct synq_syntab *t)
-{
-	ssize_t n = getrandom(t->seed, sizeof(t->seed), GRND_NONBLOCK);
-
-	if (n != (ssize_t)sizeof(t->seed)) {
-		struct timespec ts;
-		uint64_t s;
-
-		timespec_get(&ts, TIME_UTC);
-		s = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-		s ^= rte_rdtsc() ^ (uint64_t)(uintptr_t)t;
-		for (unsigned int i = 0; i < RTE_DIM(t->seed); i++)
-			t->seed[i] = splitmix64(&s);
-	}
 }
 
 struct synq_syntab *
@@ -215,7 +147,7 @@ synq_syntab_create(uint32_t max_entries, int socket)
 	t->max_entries = max_entries;
 	t->homes = (uint8_t *)&t->slot[slots];
 	t->eal_mem = eal_mem;
-	seed_init(t);
+	tcp_hash_seed_init(&t->seed, t);
 	count_set(t, 0);
 	return t;
 }

@@ -14,6 +14,7 @@
  * Every other outcome is a named counter.
  */
 
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
@@ -56,19 +57,29 @@ synq_tcp_worker_init(struct synq_tcp_worker *tw, unsigned int lcore_id, struct s
 	if (entries != 0) {
 		uint64_t closing = SYNQ_TCP_FLOWS_MIN;
 		uint64_t accepted = SYNQ_TCP_FLOWS_MIN;
+		uint64_t flows = 0;
 
 		tw->syntab = synq_syntab_create((uint32_t)RTE_MIN(entries, (uint64_t)1 << 24),
 			socket);
 		for (unsigned int i = 0; i < ls->nb; i++) {
-			if (ls->l[i].app == SYNQ_APP_CLOSE)
-				closing += ls->l[i].backlog + 1;
+			flows += ls->l[i].tcp.max_flows;
 			accepted += ls->l[i].backlog + 1;
 		}
+		/* TIME-WAIT holds at most half of it (enter_time_wait()) */
+		closing += flows;
 		tw->closing = synq_syntab_create((uint32_t)RTE_MIN(closing, (uint64_t)1 << 24),
 			socket);
 		tw->estab = synq_syntab_create((uint32_t)RTE_MIN(accepted, (uint64_t)1 << 24),
 			socket);
-		if (tw->syntab == NULL || tw->closing == NULL || tw->estab == NULL) {
+		tw->flows = synq_flowtab_create((uint32_t)RTE_MIN(flows, (uint64_t)1 << 24),
+			ls->conns, socket);
+		/* every connection of the pool may be in it at once */
+		tw->dirty_cap = ls->nb_conns;
+		tw->dirty = ls->eal_mem ? rte_malloc_socket("synq_dirty",
+			(size_t)tw->dirty_cap * sizeof(uint32_t), 0, socket) :
+			malloc((size_t)tw->dirty_cap * sizeof(uint32_t));
+		if (tw->syntab == NULL || tw->closing == NULL || tw->estab == NULL ||
+			tw->flows == NULL || tw->dirty == NULL) {
 			synq_tcp_worker_free(tw);
 			return -ENOMEM;
 		}
@@ -86,6 +97,7 @@ synq_tcp_worker_init(struct synq_tcp_worker *tw, unsigned int lcore_id, struct s
 	tw->hz_4us = RTE_MAX(tw->hz / 250000, (uint64_t)1);
 	tw->tsc0 = rte_rdtsc();
 	tw->rst_tokens = SYNQ_TCP_RST_BURST;
+	tw->reorder_rng = tw->tsc0 | 1;
 	synq_tcp_clock(tw, tw->tsc0);
 	return 0;
 }
@@ -96,9 +108,16 @@ synq_tcp_worker_free(struct synq_tcp_worker *tw)
 	synq_syntab_free(tw->syntab);
 	synq_syntab_free(tw->closing);
 	synq_syntab_free(tw->estab);
+	synq_flowtab_free(tw->flows);
+	if (tw->listeners != NULL && tw->listeners->eal_mem)
+		rte_free(tw->dirty);
+	else
+		free(tw->dirty);
 	tw->syntab = NULL;
 	tw->closing = NULL;
 	tw->estab = NULL;
+	tw->flows = NULL;
+	tw->dirty = NULL;
 }
 
 void
@@ -409,6 +428,7 @@ conn_new(struct synq_tcp_worker *tw, const struct synq_tcp_seg *seg,
 		.port_id = tw->rxq[seg->rxq_idx].port_id,
 		.txq = tw->rxq[seg->rxq_idx].txq,
 		.rxq_idx = seg->rxq_idx,
+		.daddr_idx = seg->daddr_idx,
 		.vlan = ifc->vlan,
 		.worker = tw->lcore_id,
 		.peer_mac = p->cmac,
@@ -420,24 +440,27 @@ conn_new(struct synq_tcp_worker *tw, const struct synq_tcp_seg *seg,
 	return c;
 }
 
-/* Flags of an accepted-flow entry (the table leaves 0x10..0x80 to its user). */
-#define ESTAB_F_CLOSED 0x10   /* the application reset or closed it */
-#define ESTAB_F_PEER_RST 0x20 /* the client reset it before the application took it */
+/* What became of a promotion. */
+enum publish_rc {
+	PUBLISHED,
+	RING_FULL,  /* the accept ring filled since the check */
+	FLOWS_FULL, /* the flow table, or the listener's share of it */
+};
 
 /*
- * Publish @p c. First remember the flow as accepted, so that a repeated final ACK or
- * the client's next segments are never taken for a new handshake (a cookie stays
- * valid for up to two windows); then attach what the final ACK carried (its data,
- * trimmed out of the mbuf, and its FIN); last put it on the accept ring: from then on
- * the application owns it, and this worker reads it no more.
+ * Publish @p c. First remember a cookie flow as accepted, so that a repeated final ACK
+ * is never taken for a new handshake (a cookie stays valid for up to two windows);
+ * then start its TCP state in the flow table, with what the final ACK carried (its
+ * data, trimmed out of the mbuf, and its FIN); last put it on the accept ring.
  *
- * @return true, with *@p v the segment's verdict; false when the ring is full: then
- *   nothing is kept, @p c is freed and the mbuf is as it came.
+ * @return PUBLISHED, with *@p v the segment's verdict; else nothing is kept, @p c is
+ *   freed and the mbuf is as it came.
  */
-static bool
+static enum publish_rc
 publish(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_listener *l,
 	struct synq_conn *c, struct synq_tcp_seg *seg, const struct synq_syn_key *key,
-	uint16_t data_off, uint16_t data_len, bool fin, enum synq_tcp_verdict *v)
+	const struct rte_tcp_hdr *th, const struct synq_tcp_opts *o, uint16_t data_off,
+	uint16_t data_len, bool fin, enum synq_tcp_verdict *v)
 {
 	struct synq_syn_entry *a;
 
@@ -445,10 +468,29 @@ publish(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_liste
 	a = synq_syntab_lookup(tw->estab, key);
 	if (a != NULL)
 		synq_syntab_remove(tw->estab, a);
+	if (data_len != 0) {
+		rte_pktmbuf_adj(seg->m, data_off);
+		rte_pktmbuf_trim(seg->m, rte_pktmbuf_pkt_len(seg->m) - data_len);
+	}
+	if (tcp_conn_start(tw, c, th, o, data_len != 0 ? seg->m : NULL, data_len, fin) != 0) {
+		if (data_len != 0)
+			rte_pktmbuf_prepend(seg->m, data_off);
+		synq_conn_free(tw->listeners, c);
+		synq_counter_inc(ctr, SYNQ_CTR_FLOW_TABLE_FULL);
+		return FLOWS_FULL;
+	}
+	if (rte_ring_enqueue(l->accept, c) != 0) {
+		tcp_conn_unstart(tw, c);
+		if (data_len != 0)
+			rte_pktmbuf_prepend(seg->m, data_off);
+		synq_conn_free(tw->listeners, c);
+		return RING_FULL;
+	}
 	/*
 	 * Only a cookie can validate twice: a flow promoted from the SYN table had an
 	 * ISN of RFC 6528, which no later ACK turns into a valid cookie. Remember only
-	 * those, so the table's room goes where a replay is possible.
+	 * those, so the table's room goes where a replay is possible; past the flow
+	 * table's TIME-WAIT, for as long as the cookie lives.
 	 */
 	a = c->via_cookie ? synq_syntab_insert(tw->estab, key, tw->now_ms) : NULL;
 	if (a != NULL) {
@@ -458,30 +500,10 @@ publish(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_liste
 	} else if (c->via_cookie) {
 		synq_counter_inc(ctr, SYNQ_CTR_ESTAB_TABLE_FULL);
 	}
-	c->fin = fin;
-	if (data_len != 0) {
-		rte_pktmbuf_adj(seg->m, data_off);
-		rte_pktmbuf_trim(seg->m, rte_pktmbuf_pkt_len(seg->m) - data_len);
-		c->payload = seg->m;
-	}
-	if (rte_ring_enqueue(l->accept, c) != 0) {
-		if (data_len != 0)
-			rte_pktmbuf_prepend(seg->m, data_off);
-		if (a != NULL)
-			synq_syntab_remove(tw->estab, a);
-		c->payload = NULL;
-		synq_conn_free(tw->listeners, c);
-		return false;
-	}
 	synq_counter_inc(ctr, SYNQ_CTR_TCP_PASSIVE_OPENS);
 	*v = data_len != 0 ? SYNQ_TCP_CONSUMED : SYNQ_TCP_DROP;
-	return true;
+	return PUBLISHED;
 }
-
-/* Flags of a closing entry (the table leaves 0x10..0x80 to its user). */
-#define CLOSE_F_FIN_ACKED 0x10 /* the client acknowledged our FIN */
-#define CLOSE_F_PEER_FIN 0x20  /* the client's FIN arrived and was acknowledged */
-#define CLOSE_F_DONE 0x40      /* both FINs acknowledged: TIME-WAIT until the timer ends */
 
 /* A FIN|ACK or an ACK of a closing connection, with timestamps if it has them. */
 static int
@@ -566,88 +588,6 @@ close_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_t
 	return answer ? SYNQ_TCP_REPLY : SYNQ_TCP_DROP;
 }
 
-struct rte_mbuf *
-synq_tcp_conn_command(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_conn *c,
-	uint8_t *rxq_idx)
-{
-	const struct synq_iface *ifc = tw->rxq[c->rxq_idx].iface;
-	uint32_t rcv_nxt = c->client_isn + 1 + (c->payload != NULL ? c->payload->pkt_len : 0) +
-		(c->fin ? 1 : 0);
-	struct rte_mbuf *m = rte_pktmbuf_alloc(tw->pool);
-	struct synq_syn_entry *e = NULL;
-	struct synq_syn_key key;
-	struct tcp_peer p;
-	int rc = -1;
-
-	*rxq_idx = c->rxq_idx;
-	memset(&key, 0, sizeof(key));
-	memcpy(key.saddr, c->saddr, 16);
-	key.sport = c->sport;
-	key.dport = c->dport;
-	key.family = c->family;
-	key.daddr_idx = (uint8_t)(c->family == 4 ?
-		synq_iface_ipv4_index(ifc, *(const uint32_t *)(const void *)c->daddr) :
-		synq_iface_ipv6_index(ifc, c->daddr));
-	key.rxq_idx = c->rxq_idx;
-	/*
-	 * The accepted-flow entry stays (it still stops a replayed final ACK), marked
-	 * closed. A client that reset the connection meanwhile gets nothing more.
-	 */
-	e = tw->estab != NULL ? synq_syntab_lookup(tw->estab, &key) : NULL;
-	if (e != NULL && e->our_isn == c->our_isn) {
-		if (e->flags & ESTAB_F_PEER_RST) {
-			synq_conn_free(tw->listeners, c);
-			rte_pktmbuf_free(m);
-			return NULL;
-		}
-		e->flags |= ESTAB_F_CLOSED;
-	}
-	e = NULL;
-	memset(&p, 0, sizeof(p));
-	p.family = c->family;
-	memcpy(p.caddr, c->saddr, 16);
-	memcpy(p.saddr, c->daddr, 16);
-	p.cport = c->sport;
-	p.sport = c->dport;
-	p.cmac = c->peer_mac;
-	if (c->cmd == SYNQ_CONN_CLOSE && tw->closing != NULL) {
-		/* what an earlier connection of this 4-tuple left (TIME-WAIT) goes */
-		e = synq_syntab_lookup(tw->closing, &key);
-		if (e != NULL)
-			synq_syntab_remove(tw->closing, e);
-		e = synq_syntab_insert(tw->closing, &key, tw->now_ms);
-		if (e == NULL)
-			synq_counter_inc(ctr, SYNQ_CTR_CLOSING_TABLE_FULL);
-	}
-	if (m != NULL && e != NULL) {
-		/* RFC 9293 3.10.4: FIN in ESTABLISHED, to FIN-WAIT-1 */
-		e->client_isn = rcv_nxt;
-		e->our_isn = c->our_isn + 1;
-		e->ts_recent = c->ts_recent;
-		e->listener = c->listener;
-		e->peer_mac = c->peer_mac;
-		e->flags |= (c->ts ? SYNQ_SYN_F_TS : 0) | (c->fin ? CLOSE_F_PEER_FIN : 0);
-		rc = close_segment(m, tw, e, RTE_TCP_FIN_FLAG);
-	} else if (m != NULL) {
-		/* RFC 9293 3.10.5: ABORT in ESTABLISHED sends a reset */
-		rc = tcp_build(m, ifc, &p, c->our_isn + 1, rcv_nxt,
-			RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG, 0, NULL, 0);
-		if (rc == 0) {
-			synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_RSTS);
-			synq_counter_inc(ctr, SYNQ_CTR_ESTAB_RESETS);
-		}
-	}
-	synq_conn_free(tw->listeners, c);
-	if (rc != 0) {
-		if (e != NULL)
-			synq_syntab_remove(tw->closing, e);
-		rte_pktmbuf_free(m);
-		return NULL;
-	}
-	synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_SEGS);
-	return m;
-}
-
 static enum synq_tcp_verdict
 ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_iface *ifc,
 	struct synq_tcp_seg *seg, struct synq_listener *l, const struct tcp_peer *p,
@@ -710,10 +650,17 @@ ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct sy
 		 * Publish first, remove the entry after: another worker may have filled
 		 * the ring since the check, and then the entry must still be there.
 		 */
-		if (!publish(tw, ctr, l, c, seg, key, off == 0 ? data_off : 0,
-			    off == 0 ? data_len : 0, (th->tcp_flags & RTE_TCP_FIN_FLAG) && off == 0,
-			    &v))
+		switch (publish(tw, ctr, l, c, seg, key, th, &o, off == 0 ? data_off : 0,
+			off == 0 ? data_len : 0, (th->tcp_flags & RTE_TCP_FIN_FLAG) && off == 0,
+			&v)) {
+		case PUBLISHED:
+			break;
+		case RING_FULL:
 			goto overflow;
+		case FLOWS_FULL:
+			/* keep the entry: a later ACK may find room */
+			return SYNQ_TCP_DROP;
+		}
 		/* the entry leaves the SYN table; in bsd it stays counted, now established */
 		tw->halfopen[e->listener]--;
 		synq_syntab_remove(tw->syntab, e);
@@ -731,7 +678,10 @@ overflow:
 
 	if (tw->closing != NULL && (e = synq_syntab_lookup(tw->closing, key)) != NULL)
 		return close_input(tw, ctr, seg, e, th, data_len, &o);
-	/* a connection accepted already: its segments wait for the data path */
+	/*
+	 * A connection from a cookie that has ended (its flow left the flow table): its
+	 * final ACK, replayed, must not open it again while the cookie is valid.
+	 */
 	if (tw->estab != NULL && synq_syntab_lookup(tw->estab, key) != NULL) {
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_ESTAB_SEGS);
 		return SYNQ_TCP_DROP;
@@ -742,10 +692,10 @@ overflow:
 	 * (Linux's tcp_synq_no_recent_overflow()), so that in quiet times no guess can
 	 * open a connection.
 	 *
-	 * RFC 9293 3.10.7.2 answers any other ACK to a listener with a RST. Not here,
-	 * yet: the segments of connections already accepted come this way too until the
-	 * data path keeps every accepted flow, and a RST would kill them. Counted and
-	 * dropped.
+	 * RFC 9293 3.10.7.2 answers any other ACK to a listener with a RST. Not here:
+	 * in a flood of forged ACKs every one would be answered (up to the RST budget)
+	 * while the flow table says for sure that none of them is a connection of ours.
+	 * Counted and dropped, as the segments of flows that ended.
 	 */
 	/*
 	 * A FIN never completes a handshake from a cookie: a client sends its pure ACK
@@ -796,8 +746,15 @@ overflow:
 		c->ts = o.ts;
 		c->ts_recent = o.tsval;
 		c->via_cookie = true;
-		if (publish(tw, ctr, l, c, seg, key, data_off, data_len, false, &v))
+		switch (publish(tw, ctr, l, c, seg, key, th, &o, data_off, data_len, false, &v)) {
+		case PUBLISHED:
 			return v;
+		case FLOWS_FULL:
+			bsd_give(l);
+			return SYNQ_TCP_DROP;
+		case RING_FULL:
+			break;
+		}
 		bsd_give(l);
 		synq_counter_inc(ctr, SYNQ_CTR_LISTEN_OVERFLOWS);
 		synq_counter_inc(ctr, SYNQ_CTR_LISTEN_DROPS);
@@ -819,23 +776,6 @@ rst_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_tcp
 
 		return close_input(tw, ctr, seg, e, th, 0, &none);
 	}
-	/*
-	 * An accepted connection the client aborts. Without the data path synq does not
-	 * know how far the client's sequence went: a RST within a window (2^20) of its
-	 * first data byte is taken.
-	 */
-	if (e == NULL && tw->estab != NULL && (e = synq_syntab_lookup(tw->estab, key)) != NULL) {
-		if (rte_be_to_cpu_32(th->sent_seq) - (e->client_isn + 1) >= (1u << 20) ||
-			(e->flags & (ESTAB_F_CLOSED | ESTAB_F_PEER_RST))) {
-			synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_RST);
-			return SYNQ_TCP_DROP;
-		}
-		/* kept, marked: the application's close will send nothing to this peer */
-		e->flags |= ESTAB_F_PEER_RST;
-		synq_counter_inc(ctr, SYNQ_CTR_ESTAB_RESETS);
-		return SYNQ_TCP_DROP;
-	}
-
 	/*
 	 * RFC 5961 3.2: only an exact sequence number resets (no blind injection); one
 	 * in the window but not exact gets a challenge ACK, so that a real client whose
@@ -973,6 +913,12 @@ synq_tcp_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const stru
 	key.daddr_idx = seg->daddr_idx;
 	key.rxq_idx = seg->rxq_idx;
 
+	if (tw->flows != NULL) {
+		struct synq_conn *c = synq_flowtab_lookup(tw->flows, &key);
+
+		if (c != NULL && c->state != SYNQ_TCP_CLOSED)
+			return tcp_conn_input(tw, ctr, seg, c, th, doff);
+	}
 	if (flags & RTE_TCP_RST_FLAG)
 		return rst_input(tw, ctr, seg, &key, th);
 	if (flags & RTE_TCP_SYN_FLAG) {
@@ -1106,5 +1052,6 @@ synq_tcp_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rt
 	 */
 	synq_syntab_timers(tw->estab, tw->now_ms, SYNQ_TCP_TIMER_BUDGET, 7, rtx, expired,
 		SYNQ_TCP_TIMER_BUDGET);
+	tcp_conn_timers(tw, ctr);
 	return n + closing_timers(tw, ctr, out + n, out_rxq + n, max - n);
 }

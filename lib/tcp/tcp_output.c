@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Frames the handshake engine sends: SYN-ACKs and RSTs, built whole in one mbuf
- * (the request's own, or a fresh one for a retransmission).
+ * Frames the TCP engine sends: SYN-ACKs and RSTs, built whole in one mbuf (the
+ * request's own, or a fresh one for a retransmission), and the segments of
+ * connections, their payload copied from the send queue.
  */
 
 #include <errno.h>
@@ -17,14 +18,45 @@
 /* Minimum Ethernet frame without FCS; shorter ones are zero padded. */
 #define ETH_MIN_LEN 60
 
+/* Copy @p len bytes from byte @p off of the segments @p src (linked by next) to @p dst. */
+static int
+copy_payload(uint8_t *dst, const struct rte_mbuf *src, uint32_t off, uint16_t len)
+{
+	while (src != NULL && off >= src->data_len) {
+		off -= src->data_len;
+		src = src->next;
+	}
+	while (len != 0) {
+		uint16_t n;
+
+		if (src == NULL)
+			return -EINVAL;
+		n = (uint16_t)RTE_MIN((uint32_t)len, src->data_len - off);
+		memcpy(dst, rte_pktmbuf_mtod_offset(src, const uint8_t *, off), n);
+		dst += n;
+		len = (uint16_t)(len - n);
+		off = 0;
+		src = src->next;
+	}
+	return 0;
+}
+
 int
 tcp_build(struct rte_mbuf *m, const struct synq_iface *ifc, const struct tcp_peer *p,
 	uint32_t seq, uint32_t ack, uint8_t flags, uint16_t win, const uint8_t *opt,
 	unsigned int opt_len)
 {
+	return tcp_build_data(m, ifc, p, seq, ack, flags, win, opt, opt_len, NULL, 0, 0);
+}
+
+int
+tcp_build_data(struct rte_mbuf *m, const struct synq_iface *ifc, const struct tcp_peer *p,
+	uint32_t seq, uint32_t ack, uint8_t flags, uint16_t win, const uint8_t *opt,
+	unsigned int opt_len, const struct rte_mbuf *src, uint32_t off, uint16_t data_len)
+{
 	uint16_t l2 = sizeof(struct rte_ether_hdr) + (ifc->vlan != 0 ? sizeof(struct rte_vlan_hdr) : 0);
 	uint16_t l3 = p->family == 4 ? sizeof(struct rte_ipv4_hdr) : sizeof(struct rte_ipv6_hdr);
-	uint16_t l4 = sizeof(struct rte_tcp_hdr) + opt_len;
+	uint16_t l4 = sizeof(struct rte_tcp_hdr) + opt_len + data_len;
 	uint16_t len = l2 + l3 + l4;
 	uint16_t frame = RTE_MAX(len, (uint16_t)ETH_MIN_LEN);
 	uint8_t *base = rte_pktmbuf_mtod(m, uint8_t *);
@@ -36,6 +68,8 @@ tcp_build(struct rte_mbuf *m, const struct synq_iface *ifc, const struct tcp_pee
 	/* first, and memmove: @p opt may live in the frame we overwrite */
 	if (opt_len != 0)
 		memmove(th + 1, opt, opt_len);
+	if (data_len != 0 && copy_payload((uint8_t *)(th + 1) + opt_len, src, off, data_len) != 0)
+		return -EINVAL;
 
 	eth->dst_addr = p->cmac;
 	eth->src_addr = ifc->mac;
@@ -55,7 +89,7 @@ tcp_build(struct rte_mbuf *m, const struct synq_iface *ifc, const struct tcp_pee
 	th->dst_port = p->cport;
 	th->sent_seq = rte_cpu_to_be_32(seq);
 	th->recv_ack = rte_cpu_to_be_32(ack);
-	th->data_off = (uint8_t)((l4 / 4) << 4);
+	th->data_off = (uint8_t)(((sizeof(*th) + opt_len) / 4) << 4);
 	th->tcp_flags = flags;
 	th->rx_win = rte_cpu_to_be_16(win);
 	th->cksum = 0;

@@ -32,7 +32,47 @@ int tcp_build(struct rte_mbuf *m, const struct synq_iface *ifc, const struct tcp
 	uint32_t seq, uint32_t ack, uint8_t flags, uint16_t win, const uint8_t *opt,
 	unsigned int opt_len);
 
+/*
+ * tcp_build() with @p len bytes of payload after the options, copied from the chain
+ * of segments @p src (linked by next) from byte @p off on.
+ */
+int tcp_build_data(struct rte_mbuf *m, const struct synq_iface *ifc, const struct tcp_peer *p,
+	uint32_t seq, uint32_t ack, uint8_t flags, uint16_t win, const uint8_t *opt,
+	unsigned int opt_len, const struct rte_mbuf *src, uint32_t off, uint16_t len);
+
 /* NOP NOP + timestamps (RFC 7323 appendix A's layout) at @p buf; returns 12. */
 unsigned int tcp_opt_ts(uint8_t *buf, uint32_t tsval, uint32_t tsecr);
+
+/* Sequence number comparisons, modulo 2^32 (RFC 9293 3.4). */
+#define SEQ_LT(a, b) ((int32_t)((a) - (b)) < 0)
+#define SEQ_LEQ(a, b) ((int32_t)((a) - (b)) <= 0)
+#define SEQ_GT(a, b) ((int32_t)((a) - (b)) > 0)
+#define SEQ_GEQ(a, b) ((int32_t)((a) - (b)) >= 0)
+
+/* Flags of a closing-table entry (the table leaves 0x10..0x80 to its user). */
+#define CLOSE_F_FIN_ACKED 0x10 /* the client acknowledged our FIN */
+#define CLOSE_F_PEER_FIN 0x20  /* the client's FIN arrived and was acknowledged */
+#define CLOSE_F_DONE 0x40      /* both FINs acknowledged: TIME-WAIT until the timer ends */
+
+/* tcp_conn.c: the connections of the flow table (the data path) */
+
+/* A segment of @p c, a connection in the flow table that is not closed. */
+enum synq_tcp_verdict tcp_conn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr,
+	struct synq_tcp_seg *seg, struct synq_conn *c, const struct rte_tcp_hdr *th, uint16_t doff);
+
+/*
+ * Start the TCP state of @p c, promoted by the final ACK @p th (its data, @p data_len
+ * bytes, already trimmed into @p data, NULL when none; @p fin when it carried a FIN
+ * after it), and put it in the flow table. Returns 0, or -ENOSPC when the table (or
+ * the listener's share of it) is full: then nothing was changed.
+ */
+int tcp_conn_start(struct synq_tcp_worker *tw, struct synq_conn *c, const struct rte_tcp_hdr *th,
+	const struct synq_tcp_opts *o, struct rte_mbuf *data, uint16_t data_len, bool fin);
+
+/* Undo tcp_conn_start() for a connection that could not be published. */
+void tcp_conn_unstart(struct synq_tcp_worker *tw, struct synq_conn *c);
+
+/* The timers of a budget of flow-table slots. */
+void tcp_conn_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr);
 
 #endif /* SYNQ_TCP_PRIV_H */

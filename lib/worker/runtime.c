@@ -87,7 +87,7 @@ lcore_main(void *arg)
 		unsigned int work = 0;
 
 		if (apps)
-			work += synq_app_poll(w);
+			work += synq_app_builtin_poll(w->app);
 		if (polls) {
 			work += synq_worker_poll(w);
 			synq_worker_tick(w, rte_rdtsc());
@@ -152,7 +152,8 @@ build_lcore(struct synq_runtime *rt, unsigned int idx, char *err, size_t errlen)
 		}
 		w->tcp->nb_rxq = w->nb_rxq;
 		snprintf(name, sizeof(name), "synq_cmd_%u", id);
-		w->cmd = rte_ring_create(name, SYNQ_CONN_CMD_RING, socket, RING_F_SC_DEQ);
+		w->cmd = rte_ring_create_elem(name, sizeof(struct synq_conn_msg),
+			SYNQ_CONN_CMD_RING, socket, RING_F_SC_DEQ);
 		if (w->cmd == NULL) {
 			synq_tcp_worker_free(w->tcp);
 			rte_free(w->tcp);
@@ -162,11 +163,26 @@ build_lcore(struct synq_runtime *rt, unsigned int idx, char *err, size_t errlen)
 				rte_strerror(rte_errno));
 			return -ENOMEM;
 		}
+		rt->cmd_rings[id] = w->cmd;
 	}
 	w->rt = rt;
+	rt->lcore[id] = w;
+	if (cl->role != SYNQ_ROLE_WORKER) {
+		snprintf(name, sizeof(name), "synq_events_%u", id);
+		w->events = rte_ring_create_elem(name, sizeof(struct synq_conn_msg),
+			SYNQ_APP_EVENT_RING, socket, RING_F_SC_DEQ);
+		w->app = rte_zmalloc_socket("synq_app", sizeof(*w->app), RTE_CACHE_LINE_SIZE,
+			socket);
+		if (w->events == NULL || w->app == NULL ||
+			synq_app_init(w->app, id, rt->listeners, w->events, rt->cmd_rings,
+				rt->ports->port[0].pool, w->ctr) != 0) {
+			snprintf(err, errlen, "lcore %u: no memory for its event ring", id);
+			return -ENOMEM;
+		}
+		rt->event_rings[id] = w->events;
+	}
 	if (id == rte_get_main_lcore())
 		w->control = rt;
-	rt->lcore[id] = w;
 	return synq_stats_lcore_register(id, w->ctr, synq_role_name(cl->role));
 nomem:
 	snprintf(err, errlen, "lcore %u: no memory for its context on socket %d", id, socket);
@@ -217,6 +233,13 @@ synq_runtime_init(struct synq_runtime *rt, const struct synq_config *cfg, struct
 			return rc;
 		}
 	}
+	/* the workers find the applications' event rings, once all exist */
+	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++) {
+		if (rt->lcore[l] == NULL || rt->lcore[l]->tcp == NULL)
+			continue;
+		rt->lcore[l]->tcp->app_rings = rt->event_rings;
+		rt->lcore[l]->tcp->reorder_permille = cfg->reorder_permille;
+	}
 	return 0;
 }
 
@@ -230,16 +253,22 @@ synq_runtime_free(struct synq_runtime *rt)
 			synq_tcp_worker_free(rt->lcore[l]->tcp);
 			rte_free(rt->lcore[l]->tcp);
 		}
-		/* connections still on their way to this worker, or held by an app lcore */
-		if (rt->lcore[l]->cmd != NULL) {
-			struct synq_conn *c;
+		/* the mbufs of messages still in flight (connections go with the pool) */
+		for (unsigned int r = 0; r < 2; r++) {
+			struct rte_ring *ring = r == 0 ? rt->lcore[l]->cmd : rt->lcore[l]->events;
+			struct synq_conn_msg msg;
 
-			while (rte_ring_dequeue(rt->lcore[l]->cmd, (void **)&c) == 0)
-				synq_conn_free(rt->listeners, c);
+			while (ring != NULL &&
+				rte_ring_dequeue_elem(ring, &msg, sizeof(msg)) == 0)
+				rte_pktmbuf_free(msg.m);
+			rte_ring_free(ring);
 		}
-		for (unsigned int i = 0; i < rt->lcore[l]->nb_pending; i++)
-			synq_conn_free(rt->listeners, rt->lcore[l]->pending[i]);
-		rte_ring_free(rt->lcore[l]->cmd);
+		if (rt->lcore[l]->app != NULL) {
+			synq_app_free(rt->lcore[l]->app);
+			rte_free(rt->lcore[l]->app);
+		}
+		rt->cmd_rings[l] = NULL;
+		rt->event_rings[l] = NULL;
 		rte_free(rt->lcore[l]->ctr);
 		rte_free(rt->lcore[l]);
 		rt->lcore[l] = NULL;

@@ -17,6 +17,7 @@
 
 #include <rte_common.h>
 
+#include "synq_app.h"
 #include "synq_config.h"
 #include "synq_listener.h"
 #include "synq_port.h"
@@ -43,13 +44,13 @@ struct synq_worker {
 	unsigned int nb_rxq;
 	struct synq_counters *ctr;
 	struct synq_tcp_worker *tcp; /* the handshake engine; NULL on app lcores */
-	/* connections applications hand back (enum synq_conn_cmd); app lcores: enqueue,
-	 * this worker: dequeue. NULL on app lcores. */
+	/* applications' commands (struct synq_conn_msg); app lcores: enqueue, this
+	 * worker: dequeue. NULL on app lcores. */
 	struct rte_ring *cmd;
-	struct synq_runtime *rt; /* to find other lcores' command rings */
-	/* app side: connections accepted whose worker's ring was full, retried first */
-	struct synq_conn *pending[SYNQ_BURST];
-	unsigned int nb_pending;
+	/* events for the applications of this lcore; NULL on worker lcores */
+	struct rte_ring *events;
+	struct synq_app_lcore *app;	 /* the built-in applications; NULL on worker lcores */
+	struct synq_runtime *rt;
 	struct rte_mempool *pool; /* for frames the worker makes itself (announcements) */
 	uint64_t announce_tsc;	  /* when to try the next gratuitous ARP */
 	unsigned int announces_left;
@@ -77,14 +78,6 @@ void synq_worker_announce(struct synq_worker *w);
  */
 void synq_worker_tick(struct synq_worker *w, uint64_t now_tsc);
 
-/**
- * One pass of the built-in applications over the listeners: take what `reset` and
- * `close` listeners accepted and hand each connection to its owning worker. App and
- * both lcores only; never blocks (a full worker ring is retried next pass).
- *
- * @return the number of connections handed over.
- */
-unsigned int synq_app_poll(struct synq_worker *w);
 
 /** Options given on the command line, beside the config file. */
 struct synq_run_opts {
@@ -99,6 +92,9 @@ struct synq_runtime {
 	struct synq_listeners *listeners;
 	uint8_t cookie_secret[16]; /* the config's, or drawn at random at start */
 	struct synq_worker *lcore[RTE_MAX_LCORE]; /* NULL for lcores without a role */
+	/* the rings between lcores, by lcore id (NULL where the role has none) */
+	struct rte_ring *cmd_rings[RTE_MAX_LCORE];
+	struct rte_ring *event_rings[RTE_MAX_LCORE];
 	struct synq_run_opts opts;
 	uint64_t next_stats_tsc; /* main lcore only */
 	uint64_t end_tsc;	 /* 0 = no end */

@@ -28,20 +28,49 @@ send_burst(struct synq_worker *w, const struct synq_worker_rxq *rq, struct rte_m
 	}
 }
 
-/* What applications asked: RSTs and FINs, sent on the connection's own port. */
+/* Frames the TCP engine built, each for the tx queue of its own rx queue's port. */
+static void
+send_out(struct synq_worker *w, struct rte_mbuf **out, const uint8_t *rxq, unsigned int n)
+{
+	unsigned int i = 0;
+
+	while (i < n) {
+		unsigned int j = i + 1;
+
+		while (j < n && rxq[j] == rxq[i])
+			j++;
+		send_burst(w, &w->rxq[rxq[i]], &out[i], (uint16_t)(j - i));
+		i = j;
+	}
+}
+
+/* Everything connections have to send now: after input, commands and timers. */
+static void
+flush_output(struct synq_worker *w)
+{
+	struct rte_mbuf *out[SYNQ_BURST];
+	uint8_t rxq[SYNQ_BURST];
+
+	/* a bounded number of rounds: the rx queues wait meanwhile */
+	for (unsigned int round = 0; round < 8 && w->tcp->nb_dirty != 0; round++) {
+		unsigned int n = synq_tcp_output(w->tcp, w->ctr, out, rxq, SYNQ_BURST);
+
+		send_out(w, out, rxq, n);
+		if (n < SYNQ_BURST)
+			break;
+	}
+}
+
+/* What applications asked: attach, send, close, abort, window. */
 static void
 drain_commands(struct synq_worker *w)
 {
-	struct synq_conn *c[SYNQ_BURST];
-	unsigned int n = rte_ring_dequeue_burst(w->cmd, (void **)c, SYNQ_BURST, NULL);
+	struct synq_conn_msg msg[SYNQ_BURST];
+	unsigned int n = rte_ring_dequeue_burst_elem(w->cmd, msg, sizeof(msg[0]), SYNQ_BURST,
+		NULL);
 
-	for (unsigned int i = 0; i < n; i++) {
-		uint8_t rxq;
-		struct rte_mbuf *m = synq_tcp_conn_command(w->tcp, w->ctr, c[i], &rxq);
-
-		if (m != NULL)
-			send_burst(w, &w->rxq[rxq], &m, 1);
-	}
+	for (unsigned int i = 0; i < n; i++)
+		synq_tcp_command(w->tcp, w->ctr, &msg[i]);
 }
 
 unsigned int
@@ -71,6 +100,8 @@ synq_worker_poll(struct synq_worker *w)
 		if (nb_drop != 0)
 			rte_pktmbuf_free_bulk(drop, nb_drop);
 	}
+	if (w->tcp != NULL && w->tcp->nb_dirty != 0)
+		flush_output(w);
 	if (total != 0)
 		synq_counter_add(w->ctr, SYNQ_CTR_BUSY_CYCLES, rte_rdtsc() - start);
 	return total;
@@ -130,8 +161,9 @@ tcp_timers(struct synq_worker *w)
 	uint8_t rxq[SYNQ_BURST];
 	unsigned int n = synq_tcp_timers(w->tcp, w->ctr, out, rxq, SYNQ_BURST);
 
-	for (unsigned int i = 0; i < n; i++)
-		send_burst(w, &w->rxq[rxq[i]], &out[i], 1);
+	send_out(w, out, rxq, n);
+	if (w->tcp->nb_dirty != 0)
+		flush_output(w);
 }
 
 void
@@ -148,46 +180,4 @@ synq_worker_tick(struct synq_worker *w, uint64_t now_tsc)
 	synq_worker_announce(w);
 	w->announces_left--;
 	w->announce_tsc = now_tsc + rte_get_tsc_hz() * ANNOUNCE_INTERVAL_S;
-}
-
-/* Hand @p c to the worker that owns it; false when that worker's ring is full. */
-static bool
-hand_over(struct synq_worker *w, struct synq_conn *c)
-{
-	return rte_ring_enqueue(w->rt->lcore[c->worker]->cmd, c) == 0;
-}
-
-unsigned int
-synq_app_poll(struct synq_worker *w)
-{
-	struct synq_listeners *ls = w->rt->listeners;
-	unsigned int handed = 0;
-	unsigned int kept = 0;
-
-	for (unsigned int i = 0; i < w->nb_pending; i++) {
-		if (hand_over(w, w->pending[i]))
-			handed++;
-		else
-			w->pending[kept++] = w->pending[i];
-	}
-	w->nb_pending = kept;
-	for (unsigned int i = 0; i < ls->nb && w->nb_pending == 0; i++) {
-		struct synq_listener *l = &ls->l[i];
-		struct synq_conn *c[SYNQ_BURST];
-		uint16_t n;
-
-		/* hold: the seeds' listen-not-accept, the ring fills and stays full */
-		if (l->app == SYNQ_APP_HOLD)
-			continue;
-		n = synq_accept_burst(l, c, SYNQ_BURST);
-		synq_counter_add(w->ctr, SYNQ_CTR_APP_ACCEPTED, n);
-		for (uint16_t k = 0; k < n; k++) {
-			c[k]->cmd = l->app == SYNQ_APP_RESET ? SYNQ_CONN_RESET : SYNQ_CONN_CLOSE;
-			if (hand_over(w, c[k]))
-				handed++;
-			else
-				w->pending[w->nb_pending++] = c[k];
-		}
-	}
-	return handed;
 }

@@ -38,6 +38,7 @@
 #include "synq_syntab.h"
 #include "synq_tcp.h"
 #include "synq_tcp_opts.h"
+#include "synq_app.h"
 #include "synq_worker.h"
 
 /* Listener indices: the order of "listeners" in config_text. */
@@ -96,6 +97,12 @@ worker(void)
 	return rt.lcore[0];
 }
 
+/* The tests play the application lcore: its event ring and context, by this id. */
+#define TEST_APP 1
+static struct rte_ring *test_events;
+static struct synq_app_lcore app;
+static struct synq_counters app_ctr;
+
 static int
 setup(void **state __rte_unused)
 {
@@ -134,6 +141,14 @@ setup(void **state __rte_unused)
 	 * would share the tx ring with the SYN-ACK retransmissions the timer test reads.
 	 */
 	worker()->announces_left = 0;
+	test_events = rte_ring_create_elem("hs_events", sizeof(struct synq_conn_msg), 1024, 0,
+		RING_F_SC_DEQ);
+	if (test_events == NULL)
+		return -1;
+	rt.event_rings[TEST_APP] = test_events;
+	if (synq_app_init(&app, TEST_APP, &listeners, test_events, rt.cmd_rings, frames,
+		    &app_ctr) != 0)
+		return -1;
 	return rte_eth_macaddr_get(ports.port[0].port_id, &our_mac);
 }
 
@@ -141,6 +156,9 @@ static int
 teardown(void **state __rte_unused)
 {
 	synq_stats_close();
+	synq_app_free(&app);
+	rt.event_rings[TEST_APP] = NULL;
+	rte_ring_free(test_events);
 	synq_runtime_free(&rt);
 	synq_listeners_free(&listeners);
 	synq_ports_stop(&ports);
@@ -552,16 +570,58 @@ reset_flow(const struct flow *f)
 	exchange_silent(rst_frame(f, f->isn + 1));
 }
 
-/* Take exactly one connection from listener @p li. */
+/* Poll the worker without traffic: commands, output. The frames sent are returned. */
+static unsigned int
+poll_idle(struct rte_mbuf **out, unsigned int max)
+{
+	synq_worker_poll(worker());
+	return rte_ring_dequeue_burst(tx_ring[0], (void **)out, max, NULL);
+}
+
+/* The next event for the test's application lcore (the worker polled for it). */
+static bool
+next_event(struct synq_event *ev)
+{
+	if (synq_conn_recv_burst(&app, ev, 1) == 1)
+		return true;
+	synq_worker_poll(worker());
+	return synq_conn_recv_burst(&app, ev, 1) == 1;
+}
+
+/*
+ * Done with @p c, as an application is: abort it (its RST is dropped here), take its
+ * events to the last, release it.
+ */
+static void
+conn_drop(struct synq_conn *c)
+{
+	struct rte_mbuf *out[8];
+	struct synq_event ev;
+	unsigned int n;
+
+	assert_int_equal(synq_conn_abort(&app, c), 0);
+	n = poll_idle(out, RTE_DIM(out));
+	rte_pktmbuf_free_bulk(out, n);
+	for (;;) {
+		assert_true(next_event(&ev));
+		if (ev.kind == SYNQ_EV_DATA)
+			rte_pktmbuf_free(ev.m);
+		if (ev.kind == SYNQ_EV_CLOSED && ev.conn == c)
+			break;
+	}
+	synq_conn_release(&app, c);
+}
+
+/* Take exactly one connection from listener @p li; its events come to the test. */
 static struct synq_conn *
 accept_one(unsigned int li)
 {
 	struct synq_conn *c[2];
-	uint16_t n = synq_accept_burst(&listeners.l[li], c, RTE_DIM(c));
+	uint16_t n = synq_app_accept(&app, &listeners.l[li], c, RTE_DIM(c));
 
 	if (n == 2) {
-		synq_conn_free(&listeners, c[1]);
-		synq_conn_free(&listeners, c[0]);
+		conn_drop(c[1]);
+		conn_drop(c[0]);
 	}
 	assert_int_equal(n, 1);
 	return c[0];
@@ -575,9 +635,9 @@ drain(unsigned int li)
 	unsigned int total = 0;
 	uint16_t n;
 
-	while ((n = synq_accept_burst(&listeners.l[li], c, RTE_DIM(c))) != 0) {
+	while ((n = synq_app_accept(&app, &listeners.l[li], c, RTE_DIM(c))) != 0) {
 		for (uint16_t i = 0; i < n; i++)
-			synq_conn_free(&listeners, c[i]);
+			conn_drop(c[i]);
 		total += n;
 	}
 	return total;
@@ -696,9 +756,9 @@ test_final_ack(void **state __rte_unused)
 	assert_int_equal(c->snd_wscale, 7);
 	assert_int_equal(c->rcv_wscale, listeners.l[L80].tcp.window_scale);
 	assert_false(c->via_cookie);
-	assert_null(c->payload);
+	assert_null(c->rcvq);
 	assert_true(c->syn_tsc != 0 && c->syn_tsc <= c->ack_tsc);
-	synq_conn_free(&listeners, c);
+	conn_drop(c);
 
 	/* IPv6: our MSS is 1440, and the client's 1460 is capped to it */
 	open_flow_opts(&f6, 1460, 7, &o);
@@ -713,47 +773,74 @@ test_final_ack(void **state __rte_unused)
 	assert_true(c->ts);
 	assert_int_equal(c->snd_wscale, 7);
 	assert_false(c->via_cookie);
-	synq_conn_free(&listeners, c);
-	assert_int_equal(delta(&s, SYNQ_CTR_TCP_OUT_SEGS), 2); /* the two SYN-ACKs, no more */
+	conn_drop(c);
+	/* the two SYN-ACKs and the two RSTs of conn_drop(), no more */
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_OUT_SEGS), 4);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_OUT_RSTS), 2);
 	assert_int_equal(table_count(), entries);
 }
 
-/* 4: data on the final ACK goes with the connection, in the frame's own mbuf. */
+/* An ACK from us to @p f: our next sequence number @p seq, acknowledging @p ack. */
+static void
+check_ack(struct rte_mbuf *r, const struct flow *f, uint32_t seq, uint32_t ack)
+{
+	struct view v;
+
+	assert_non_null(r);
+	v = check_reply(r, f);
+	assert_int_equal(v.flags, F_ACK);
+	assert_int_equal(v.seq, seq);
+	assert_int_equal(v.ack, ack);
+	rte_pktmbuf_free(r);
+}
+
+/*
+ * 4: data on the final ACK is acknowledged and kept, in the frame's own mbuf, until
+ * an application takes the connection: then it is the first event.
+ */
 static void
 test_payload(void **state __rte_unused)
 {
 	static const uint8_t data[10] = "0123456789";
 	struct flow f = flow4(4, 40004, 80, 0x44444444);
+	struct synq_event ev;
 	struct rte_mbuf *m;
 	struct synq_conn *c;
 
 	open_flow(&f);
 	m = ack_frame(&f, f.isn + 1, f.our_isn + 1, data, sizeof(data));
-	exchange_silent(m);
+	check_ack(exchange(m), &f, f.our_isn + 1, f.isn + 1 + sizeof(data));
 	c = accept_one(L80);
 	check_conn(c, &f, L80);
+	assert_true(next_event(&ev));
+	assert_ptr_equal(ev.conn, c);
+	assert_int_equal(ev.kind, SYNQ_EV_DATA);
 	/* CONSUMED: the very mbuf, trimmed to the data, neither freed nor sent */
-	assert_ptr_equal(c->payload, m);
+	assert_ptr_equal(ev.m, m);
 	assert_int_equal(rte_mbuf_refcnt_read(m), 1);
-	assert_int_equal(c->payload->nb_segs, 1);
-	assert_int_equal(c->payload->pkt_len, sizeof(data));
-	assert_int_equal(c->payload->data_len, sizeof(data));
-	assert_memory_equal(rte_pktmbuf_mtod(c->payload, const uint8_t *), data, sizeof(data));
-	synq_conn_free(&listeners, c);
+	assert_int_equal(m->nb_segs, 1);
+	assert_int_equal(m->pkt_len, sizeof(data));
+	assert_int_equal(m->data_len, sizeof(data));
+	assert_memory_equal(rte_pktmbuf_mtod(m, const uint8_t *), data, sizeof(data));
+	rte_pktmbuf_free(m);
+	synq_conn_consumed(&app, c, sizeof(data));
+	conn_drop(c);
 
 	/* 2 bytes without options: a 56-byte frame, padded to 60; the padding is no data */
 	f = flow4(4, 40005, 80, 0x45454545);
 	open_flow(&f);
 	m = segment(&f, f.isn + 1, f.our_isn + 1, F_ACK | F_PSH, NULL, 0, data, 2);
 	assert_int_equal(m->pkt_len, ETH_MIN);
-	exchange_silent(m);
+	check_ack(exchange(m), &f, f.our_isn + 1, f.isn + 3);
 	c = accept_one(L80);
 	check_conn(c, &f, L80);
-	assert_ptr_equal(c->payload, m);
-	assert_int_equal(c->payload->pkt_len, 2);
-	assert_int_equal(c->payload->data_len, 2);
-	assert_memory_equal(rte_pktmbuf_mtod(c->payload, const uint8_t *), data, 2);
-	synq_conn_free(&listeners, c);
+	assert_true(next_event(&ev));
+	assert_ptr_equal(ev.m, m);
+	assert_int_equal(m->pkt_len, 2);
+	assert_int_equal(m->data_len, 2);
+	assert_memory_equal(rte_pktmbuf_mtod(m, const uint8_t *), data, 2);
+	rte_pktmbuf_free(m);
+	conn_drop(c);
 }
 
 /* A reproducible sequence: a failure can be replayed. */
@@ -869,7 +956,7 @@ test_bad_ack(void **state __rte_unused)
 	/* RFC 9293 3.10.7.4: the connection stays in SYN-RECEIVED: the right ACK completes */
 	finish_flow(&f);
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 1);
-	synq_conn_free(&listeners, accept_one(L80));
+	conn_drop(accept_one(L80));
 }
 
 /* 7: a RST removes a half-open entry only with the exact sequence number (RFC 5961). */
@@ -915,7 +1002,7 @@ test_rst(void **state __rte_unused)
 	assert_int_equal(table_count(), entries + 1);
 	finish_flow(&b);
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 1);
-	synq_conn_free(&listeners, accept_one(L80));
+	conn_drop(accept_one(L80));
 }
 
 /* 8a: linux model, backlog 2: the ring admits 3; then SYNs are dropped. */
@@ -970,12 +1057,12 @@ test_overflow_keep(void **state __rte_unused)
 	/* once the application accepts, a later ACK finds room */
 	c = accept_one(L84);
 	check_conn(c, &a, L84);
-	synq_conn_free(&listeners, c);
+	conn_drop(c);
 	finish_flow(&b);
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 1);
 	c = accept_one(L84);
 	check_conn(c, &b, L84);
-	synq_conn_free(&listeners, c);
+	conn_drop(c);
 	assert_int_equal(worker()->tcp->halfopen[L84], 0);
 }
 
@@ -1063,7 +1150,7 @@ test_cookies_always(void **state __rte_unused)
 	assert_true(c->sack);
 	assert_true(c->ts);
 	assert_int_equal(c->syn_tsc, 0);
-	synq_conn_free(&listeners, c);
+	conn_drop(c);
 
 	/* after the promotion the flow is known as accepted: its segments are not
 	 * taken for handshakes any more, altered or not */
@@ -1102,7 +1189,7 @@ test_cookie_when_full(void **state __rte_unused)
 	assert_true(c->via_cookie);
 	assert_int_equal(c->mss, 1460);
 	assert_int_equal(c->snd_wscale, 7);
-	synq_conn_free(&listeners, c);
+	conn_drop(c);
 	for (unsigned int i = 0; i < 4; i++)
 		reset_flow(&f[i]);
 	assert_int_equal(worker()->tcp->halfopen[L80], 0);
@@ -1137,8 +1224,8 @@ test_bsd(void **state __rte_unused)
 	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_SENT), 0);
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_OUT_SEGS), 0);
 	/* an accept frees a place */
-	assert_int_equal(synq_accept_burst(&listeners.l[L83], &conn, 1), 1);
-	synq_conn_free(&listeners, conn);
+	assert_int_equal(synq_app_accept(&app, &listeners.l[L83], &conn, 1), 1);
+	conn_drop(conn);
 	assert_int_equal(bsd_len(L83), 1);
 	open_flow(&d);
 	assert_int_equal(bsd_len(L83), 2);
@@ -1290,10 +1377,10 @@ test_no_second_connection(void **state __rte_unused)
 	snap_take(&s);
 	open_flow(&t);
 	finish_flow(&t);
-	synq_conn_free(&listeners, accept_one(L80));
+	conn_drop(accept_one(L80));
 	open_flow(&k);
 	finish_flow(&k);
-	synq_conn_free(&listeners, accept_one(L82));
+	conn_drop(accept_one(L82));
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 2);
 
 	/* the table flow's repeated ACK carries an RFC 6528 ISN: never a valid cookie */
@@ -1321,7 +1408,7 @@ test_tiny_mss(void **state __rte_unused)
 	finish_flow(&f);
 	c = accept_one(L80);
 	assert_int_equal(c->mss, SYNQ_TCP_MIN_MSS);
-	synq_conn_free(&listeners, c);
+	conn_drop(c);
 }
 
 /*
@@ -1337,17 +1424,23 @@ test_final_ack_shapes(void **state __rte_unused)
 	struct synq_conn *c;
 
 	open_flow(&t);
-	exchange_silent(segment(&t, t.isn + 1, t.our_isn + 1, F_ACK | F_FIN, NULL, 0, NULL, 0));
+	/* the FIN is acknowledged at once, and told once an application takes it */
+	check_ack(exchange(segment(&t, t.isn + 1, t.our_isn + 1, F_ACK | F_FIN, NULL, 0, NULL,
+			  0)), &t, t.our_isn + 1, t.isn + 2);
 	c = accept_one(L80);
 	assert_true(c->ts);
-	assert_true(c->fin);
-	synq_conn_free(&listeners, c);
+	{
+		struct synq_event ev;
+
+		assert_true(next_event(&ev));
+		assert_int_equal(ev.kind, SYNQ_EV_PEER_CLOSED);
+	}
+	conn_drop(c);
 
 	open_flow(&k);
 	exchange_silent(ack_frame(&k, k.isn + 1, k.our_isn + 1, NULL, 0) /* timestamps */);
 	c = accept_one(L82);
-	assert_false(c->fin);
-	synq_conn_free(&listeners, c);
+	conn_drop(c);
 	/* a FIN never completes a handshake from a cookie (the pure ACK came first) */
 	k.cport++;
 	open_flow(&k);
@@ -1357,7 +1450,7 @@ test_final_ack_shapes(void **state __rte_unused)
 	exchange_silent(segment(&k, k.isn + 1, k.our_isn + 1, F_ACK, NULL, 0, NULL, 0));
 	c = accept_one(L82);
 	assert_false(c->ts);
-	synq_conn_free(&listeners, c);
+	conn_drop(c);
 }
 
 /*
@@ -1384,8 +1477,8 @@ test_syn_with_data(void **state __rte_unused)
 	rte_pktmbuf_free(r);
 	finish_flow(&t);
 	c = accept_one(L80);
-	assert_null(c->payload);
-	synq_conn_free(&listeners, c);
+	assert_null(c->rcvq);
+	conn_drop(c);
 
 	n = syn_opts(opt, 1460, 7, k.tsval);
 	r = exchange(segment(&k, k.isn, 0, F_SYN, opt, n, junk, sizeof(junk)));
@@ -1395,7 +1488,7 @@ test_syn_with_data(void **state __rte_unused)
 	finish_flow(&k);
 	c = accept_one(L82);
 	assert_true(c->via_cookie);
-	synq_conn_free(&listeners, c);
+	conn_drop(c);
 }
 
 /* RFC 5961 4.2: a SYN with another ISN for a half-open 4-tuple changes nothing. */
@@ -1425,17 +1518,44 @@ test_blind_syn(void **state __rte_unused)
 	assert_int_equal(delta(&s, SYNQ_CTR_CHALLENGE_ACKS), 1);
 	finish_flow(&f); /* the real client still completes */
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 1);
-	synq_conn_free(&listeners, accept_one(L80));
+	conn_drop(accept_one(L80));
 }
 
-/* Carry out @p cmd on @p c as the worker does for an application; the frame sent. */
+/* Have the application abort or close @p c; the one frame the worker sends. */
 static struct rte_mbuf *
-command(struct synq_conn *c, uint8_t cmd)
+command(struct synq_conn *c, uint16_t cmd)
 {
-	uint8_t rxq;
+	struct rte_mbuf *out[4];
+	unsigned int n;
 
-	c->cmd = cmd;
-	return synq_tcp_conn_command(worker()->tcp, worker()->ctr, c, &rxq);
+	if (cmd == SYNQ_CMD_ABORT)
+		assert_int_equal(synq_conn_abort(&app, c), 0);
+	else
+		assert_int_equal(synq_conn_close(&app, c), 0);
+	n = poll_idle(out, RTE_DIM(out));
+	if (n != 1) {
+		rte_pktmbuf_free_bulk(out, n);
+		fail_msg("one command, %u frames out", n);
+	}
+	return out[0];
+}
+
+/* The events of @p c up to the last, which must be @p last_but_one then CLOSED. */
+static void
+events_to_closed(struct synq_conn *c, uint16_t last_but_one)
+{
+	struct synq_event ev;
+	uint16_t prev = 0;
+
+	for (;;) {
+		assert_true(next_event(&ev));
+		assert_ptr_equal(ev.conn, c);
+		if (ev.kind == SYNQ_EV_CLOSED)
+			break;
+		prev = ev.kind;
+	}
+	assert_int_equal(prev, last_but_one);
+	synq_conn_release(&app, c);
 }
 
 /* After the application resets a connection, its replayed final ACK opens nothing. */
@@ -1443,12 +1563,14 @@ static void
 test_no_replay_after_reset(void **state __rte_unused)
 {
 	struct flow k = flow4(26, 42009, 82, 0x26000000);
+	struct synq_conn *c;
 	struct rte_mbuf *r;
 	struct snap s;
 
 	open_flow(&k);
 	finish_flow(&k);
-	r = command(accept_one(L82), SYNQ_CONN_RESET);
+	c = accept_one(L82);
+	r = command(c, SYNQ_CMD_ABORT);
 	assert_non_null(r);
 	{
 		struct view v = check_reply(r, &k);
@@ -1457,6 +1579,7 @@ test_no_replay_after_reset(void **state __rte_unused)
 		assert_int_equal(v.seq, k.our_isn + 1);
 	}
 	rte_pktmbuf_free(r);
+	events_to_closed(c, 0); /* the application aborted: no reset event, only closed */
 	snap_take(&s);
 	finish_flow(&k); /* the cookie is still valid: the flow is known, not new */
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 0);
@@ -1473,13 +1596,15 @@ static void
 test_close_time_wait(void **state __rte_unused)
 {
 	struct flow f = flow4(27, 42010, 80, 0x27000000);
+	struct synq_conn *c;
 	struct rte_mbuf *r;
 	struct snap s;
 
 	open_flow(&f);
 	finish_flow(&f);
 	snap_take(&s);
-	r = command(accept_one(L80), SYNQ_CONN_CLOSE);
+	c = accept_one(L80);
+	r = command(c, SYNQ_CMD_CLOSE);
 	assert_non_null(r);
 	{
 		struct view v = check_reply(r, &f);
@@ -1502,6 +1627,7 @@ test_close_time_wait(void **state __rte_unused)
 		rte_pktmbuf_free(r);
 	}
 	assert_int_equal(delta(&s, SYNQ_CTR_CONN_CLOSED), 1);
+	events_to_closed(c, SYNQ_EV_PEER_CLOSED);
 	exchange_silent(ack_frame(&f, f.isn + 1, f.our_isn + 1, NULL, 0));
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 0);
 	assert_int_equal(drain(L80), 0);

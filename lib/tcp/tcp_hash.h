@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef SYNQ_TCP_HASH_H
+#define SYNQ_TCP_HASH_H
+
+/*
+ * The hash of a flow's key, shared by the SYN table (synq_syntab.h) and the flow
+ * table (synq_flowtab.h): a seeded multiply-xorshift, not SipHash. It is on the path
+ * of every SYN and ACK, and its only adversary is someone aiming a flood at one probe
+ * chain, who must then guess the table's random seed, different on every table and
+ * every start.
+ */
+
+#include <stdint.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include <rte_common.h>
+#include <rte_cycles.h>
+
+struct tcp_hash_seed {
+	uint64_t w[3];
+};
+
+static inline uint64_t
+tcp_hash_load64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline uint64_t
+tcp_hash_rotl64(uint64_t v, unsigned int n)
+{
+	return (v << n) | (v >> (64 - n));
+}
+
+/* splitmix64: spreads a weak seed (clock, address) over 64 bits. */
+static inline uint64_t
+tcp_hash_splitmix64(uint64_t *s)
+{
+	uint64_t z = (*s += UINT64_C(0x9e3779b97f4a7c15));
+
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
+/*
+ * The seed comes from the kernel's generator; rte_rand() would do, but the unit tests
+ * run without EAL. Early in boot, before the kernel pool is ready, getrandom() with
+ * GRND_NONBLOCK fails instead of blocking the start: the clock, the TSC and @p salt
+ * (the table's address) then give a seed an attacker cannot read off the wire either.
+ */
+static inline void
+tcp_hash_seed_init(struct tcp_hash_seed *seed, const void *salt)
+{
+	ssize_t n = getrandom(seed->w, sizeof(seed->w), GRND_NONBLOCK);
+
+	if (n != (ssize_t)sizeof(seed->w)) {
+		struct timespec ts;
+		uint64_t s;
+
+		timespec_get(&ts, TIME_UTC);
+		s = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+		s ^= rte_rdtsc() ^ (uint64_t)(uintptr_t)salt;
+		for (unsigned int i = 0; i < RTE_DIM(seed->w); i++)
+			seed->w[i] = tcp_hash_splitmix64(&s);
+	}
+}
+
+/*
+ * The three key words are each multiplied by a different odd constant after the seed
+ * is mixed in (three independent multiplies that overlap in the pipeline); the
+ * products are rotated apart, so that high product bits, which depend on every input
+ * bit, land in the low bits a mask keeps; then a murmur3-style finaliser spreads every
+ * bit over the whole word. Each product is a bijection of its word, so keys that
+ * differ in one field never collide in 64 bits. Fields are passed one by one: a key's
+ * padding may hold anything.
+ */
+static inline uint64_t
+tcp_hash(const struct tcp_hash_seed *seed, const uint8_t saddr[16], uint16_t sport,
+	uint16_t dport, uint8_t family, uint8_t daddr_idx, uint8_t rxq_idx)
+{
+	uint64_t rest = (uint64_t)sport << 40 | (uint64_t)dport << 24 | (uint64_t)family << 16 |
+		(uint64_t)daddr_idx << 8 | rxq_idx;
+	uint64_t h;
+
+	h = (tcp_hash_load64(saddr) ^ seed->w[0]) * UINT64_C(0x9e3779b97f4a7c15);
+	h ^= tcp_hash_rotl64((tcp_hash_load64(saddr + 8) ^ seed->w[1]) *
+		UINT64_C(0xc2b2ae3d27d4eb4f), 21);
+	h ^= tcp_hash_rotl64((rest ^ seed->w[2]) * UINT64_C(0x165667b19e3779f9), 43);
+	h ^= h >> 33;
+	h *= UINT64_C(0xff51afd7ed558ccd);
+	h ^= h >> 33;
+	h *= UINT64_C(0xc4ceb9fe1a85ec53);
+	h ^= h >> 33;
+	return h;
+}
+
+#endif /* SYNQ_TCP_HASH_H */
