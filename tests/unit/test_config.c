@@ -268,8 +268,16 @@ test_listener_errors(void **state __rte_unused)
 		     "[{\"port\":80},{\"port\":81,\"app\":\"close\"}]}",
 		"listeners[1].app: \"close\" accepts connections but no lcore runs applications",
 		"\"both\"");
-	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"app\":\"echo\"}]}",
-		"listeners[0].app: \"echo\"", "\"hold\"");
+	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"app\":\"ftp\"}]}",
+		"listeners[0].app: \"ftp\"", "\"http\"");
+	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"http_body\":5}]}",
+		"listeners[0].http_body: 5", "at most 1024 bytes");
+	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"rcv_buf\":100}]}",
+		"listeners[0].rcv_buf: 100", "4096..");
+	expect_error(WITH_V4 ",\"tcp\":{\"max_flows\":0}}", "tcp.max_flows: 0", "1..");
+	expect_error(WITH_V4 ",\"test\":{\"reorder_permille\":501}}",
+		"test.reorder_permille: 501", "0..500");
+	expect_error(WITH_V4 ",\"test\":{\"reorder\":1}}", "test.reorder", "unknown key");
 	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"queue_model\":\"osx\"}]}",
 		"listeners[0].queue_model: \"osx\"", "\"bsd\"");
 	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"somaxconn\":5}]}",
