@@ -194,9 +194,9 @@ engine_stop(struct engine *e, struct run_result *r)
 
 /*
  * Between batches: take the connections off the accept ring, as an application
- * would, and forget their flows, as the table of accepted flows does when their time
- * is up, so that the next batch finds the ring, the pool and that table as the last
- * one did.
+ * would, and forget their flows, as the flow table and the table of accepted flows do
+ * when their time is up, so that the next batch finds the ring, the pool and those
+ * tables as the last one did. (Pure ACKs leave no work in the worker's dirty list.)
  */
 static void
 drain(struct engine *e)
@@ -219,6 +219,9 @@ drain(struct engine *e)
 			a = synq_syntab_lookup(e->tw.estab, &key);
 			if (a != NULL)
 				synq_syntab_remove(e->tw.estab, a);
+			synq_flowtab_remove(e->tw.flows, c[i]);
+			e->tw.flows_of[c[i]->listener]--;
+			e->tw.curr_estab--;
 			synq_conn_free(&e->ls, c[i]);
 		}
 	}

@@ -32,8 +32,15 @@
 #define SYNQ_TCP_MSS6 1440
 /** The smallest MSS we send with, whatever the client says (Linux's tcp_min_snd_mss). */
 #define SYNQ_TCP_MIN_MSS 48
-/** The window of our SYN-ACK (never scaled, RFC 7323 2.2). */
+/** The window of our SYN-ACK (never scaled, RFC 7323 2.2), or the rcv_buf if smaller. */
 #define SYNQ_TCP_SYNACK_WINDOW 65535
+
+/** The window a SYN-ACK of listener @p l offers. */
+static inline uint16_t
+synq_tcp_synack_window(const struct synq_config_tcp *t)
+{
+	return (uint16_t)(t->rcv_buf < SYNQ_TCP_SYNACK_WINDOW ? t->rcv_buf : SYNQ_TCP_SYNACK_WINDOW);
+}
 /** TTL / hop limit of what we send. */
 #define SYNQ_TCP_TTL 64
 /**

@@ -176,7 +176,7 @@ tcp_conn_start(struct synq_tcp_worker *tw, struct synq_conn *c, const struct rte
 	c->ssthresh = UINT32_MAX;
 	c->rcv_nxt = c->client_isn + 1 + data_len + (fin ? 1 : 0);
 	/* the SYN-ACK's window, never scaled */
-	c->rcv_adv = c->client_isn + 1 + SYNQ_TCP_SYNACK_WINDOW;
+	c->rcv_adv = c->client_isn + 1 + synq_tcp_synack_window(&l->tcp);
 	c->rto_ms = SYNQ_TCP_RTO_INIT_MS;
 	c->last_rx_ms = tw->now_ms;
 	if (o->ts)

@@ -207,7 +207,7 @@ send_synack(struct rte_mbuf *m, const struct synq_iface *ifc, const struct tcp_p
 	unsigned int n = synq_tcp_opts_write_synack(opt, &o);
 
 	return tcp_build(m, ifc, p, our_isn, client_isn + 1, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG,
-		SYNQ_TCP_SYNACK_WINDOW, opt, n);
+		synq_tcp_synack_window(&l->tcp), opt, n);
 }
 
 /*

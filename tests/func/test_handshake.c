@@ -47,6 +47,7 @@
 #define L82 2 /* syncookies 2 */
 #define L83 3 /* bsd, backlog 2 */
 #define L84 4 /* backlog 0, abort_on_overflow 0 */
+#define L85 5 /* the data path: rcv_buf 8192, window_scale 0 */
 
 #define ETH_LEN 14
 #define IP4_LEN 20
@@ -89,7 +90,8 @@ static const char config_text[] =
 	"    { \"port\": 81, \"backlog\": 2, \"abort_on_overflow\": 1 },"
 	"    { \"port\": 82, \"syncookies\": 2 },"
 	"    { \"port\": 83, \"queue_model\": \"bsd\", \"backlog\": 2 },"
-	"    { \"port\": 84, \"backlog\": 0, \"abort_on_overflow\": 0 } ] }";
+	"    { \"port\": 84, \"backlog\": 0, \"abort_on_overflow\": 0 },"
+	"    { \"port\": 85, \"rcv_buf\": 8192, \"window_scale\": 0 } ] }";
 
 static struct synq_worker *
 worker(void)
@@ -513,7 +515,8 @@ check_synack(const struct rte_mbuf *r, struct flow *f, struct synq_tcp_opts *o)
 
 	assert_int_equal(v.flags, F_SYN | F_ACK);
 	assert_int_equal(v.ack, f->isn + 1);
-	assert_int_equal(v.win, SYNQ_TCP_SYNACK_WINDOW);
+	/* 65535, or a listener's smaller rcv_buf */
+	assert_int_equal(v.win, f->sport == 85 ? 8192 : SYNQ_TCP_SYNACK_WINDOW);
 	assert_int_equal(v.tcp_len, v.doff); /* no data */
 	assert_int_equal(synq_tcp_opts_parse(v.th + TCP_LEN, v.doff - TCP_LEN, o), 0);
 	assert_int_equal(o->mss, f->family == 4 ? SYNQ_TCP_MSS4 : SYNQ_TCP_MSS6);
@@ -1633,6 +1636,336 @@ test_close_time_wait(void **state __rte_unused)
 	assert_int_equal(drain(L80), 0);
 }
 
+/* --- the data path: connections in the flow table --- */
+
+/* A connection of @p f on listener @p li, accepted by the test and attached. */
+static struct synq_conn *
+established(struct flow *f, unsigned int li)
+{
+	struct rte_mbuf *out[4];
+	struct synq_conn *c;
+	unsigned int n;
+
+	open_flow(f);
+	finish_flow(f);
+	c = accept_one(li);
+	n = poll_idle(out, RTE_DIM(out)); /* the attach */
+	assert_int_equal(n, 0);
+	return c;
+}
+
+/* The one frame a poll without traffic sends (commands, timers done before). */
+static struct rte_mbuf *
+one_out(void)
+{
+	struct rte_mbuf *out[4];
+	unsigned int n = poll_idle(out, RTE_DIM(out));
+
+	if (n != 1) {
+		rte_pktmbuf_free_bulk(out, n);
+		fail_msg("%u frames out, expected 1", n);
+	}
+	return out[0];
+}
+
+static void
+expect_data_event(struct synq_conn *c, const uint8_t *data, uint32_t len)
+{
+	struct synq_event ev;
+
+	assert_true(next_event(&ev));
+	assert_ptr_equal(ev.conn, c);
+	assert_int_equal(ev.kind, SYNQ_EV_DATA);
+	assert_int_equal(rte_pktmbuf_pkt_len(ev.m), len);
+	assert_memory_equal(rte_pktmbuf_mtod(ev.m, const uint8_t *), data, len);
+	rte_pktmbuf_free(ev.m);
+}
+
+static void
+expect_event(struct synq_conn *c, uint16_t kind)
+{
+	struct synq_event ev;
+
+	assert_true(next_event(&ev));
+	assert_ptr_equal(ev.conn, c);
+	assert_int_equal(ev.kind, kind);
+}
+
+/* 30: in order only: a segment past a hole is dropped and answered with a dup ACK. */
+static void
+test_data_in_order(void **state __rte_unused)
+{
+	static uint8_t d[300];
+	struct flow f = flow4(30, 43000, 85, 0x30000000);
+	struct synq_conn *c = established(&f, L85);
+	struct synq_event ev;
+	struct view v;
+	struct rte_mbuf *r;
+	struct snap s;
+
+	for (unsigned int i = 0; i < sizeof(d); i++)
+		d[i] = (uint8_t)(i * 7);
+	snap_take(&s);
+	check_ack(exchange(ack_frame(&f, f.isn + 1, f.our_isn + 1, d, 100)), &f, f.our_isn + 1,
+		f.isn + 101);
+	expect_data_event(c, d, 100);
+	/* a hole of 100: dropped, the ACK repeats where we stand */
+	check_ack(exchange(ack_frame(&f, f.isn + 201, f.our_isn + 1, d + 200, 100)), &f,
+		f.our_isn + 1, f.isn + 101);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_OFO_DROPS), 1);
+	assert_false(synq_conn_recv_burst(&app, &ev, 1));
+	/* the missing bytes, overlapping by 50 bytes already had: the new 50 only */
+	check_ack(exchange(ack_frame(&f, f.isn + 51, f.our_isn + 1, d + 50, 100)), &f,
+		f.our_isn + 1, f.isn + 151);
+	expect_data_event(c, d + 100, 50);
+	/* all of it seen before: ACKed again, no event */
+	check_ack(exchange(ack_frame(&f, f.isn + 1, f.our_isn + 1, d, 100)), &f, f.our_isn + 1,
+		f.isn + 151);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_DUP_DATA), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_IN_DATA_BYTES), 150);
+	/* the window: rcv_buf less what the application has not consumed */
+	r = exchange(ack_frame(&f, f.isn + 151, f.our_isn + 1, d + 150, 10));
+	v = check_reply(r, &f);
+	assert_int_equal(v.win, 8192 - 160);
+	rte_pktmbuf_free(r);
+	expect_data_event(c, d + 150, 10);
+	synq_conn_consumed(&app, c, 160);
+	conn_drop(c);
+}
+
+/*
+ * 31: the window shuts when the application does not consume; data past it is
+ * dropped; consuming opens it again with a window update.
+ */
+static void
+test_data_window(void **state __rte_unused)
+{
+	static uint8_t d[1400];
+	struct flow f = flow4(31, 43001, 85, 0x31000000);
+	struct synq_conn *c = established(&f, L85);
+	uint32_t seq = f.isn + 1;
+	struct rte_mbuf *r;
+	struct view v;
+	struct snap s;
+
+	snap_take(&s);
+	/* 5 x 1400 = 7000, then 1192 fit, and 208 more do not */
+	for (unsigned int i = 0; i < 5; i++) {
+		check_ack(exchange(ack_frame(&f, seq, f.our_isn + 1, d, 1400)), &f, f.our_isn + 1,
+			seq + 1400);
+		seq += 1400;
+	}
+	r = exchange(ack_frame(&f, seq, f.our_isn + 1, d, 1400));
+	v = check_reply(r, &f);
+	assert_int_equal(v.ack, seq + 1192);
+	assert_int_equal(v.win, 0);
+	rte_pktmbuf_free(r);
+	seq += 1192;
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_RCV_WINDOW_DROPS), 1);
+	for (unsigned int i = 0; i < 6; i++) {
+		struct synq_event ev;
+
+		assert_true(next_event(&ev));
+		rte_pktmbuf_free(ev.m);
+	}
+	/* consumed: the application's command makes the worker say so */
+	synq_conn_consumed(&app, c, 8192);
+	r = one_out();
+	v = check_reply(r, &f);
+	assert_int_equal(v.flags, F_ACK);
+	assert_int_equal(v.ack, seq);
+	assert_int_equal(v.win, 8192);
+	rte_pktmbuf_free(r);
+	conn_drop(c);
+}
+
+/* Payload of a segment we sent: its TCP data bytes. */
+static const uint8_t *
+payload_of(const struct view *v, uint16_t *len)
+{
+	*len = (uint16_t)(v->tcp_len - v->doff);
+	return v->th + v->doff;
+}
+
+/*
+ * 32: sends are cut at the MSS (less the timestamp option); unacknowledged, the
+ * first segment is sent again after the RTO, then after twice it (RFC 6298 5.5);
+ * an ACK of everything stops the timer.
+ */
+static void
+test_data_send_rto(void **state __rte_unused)
+{
+	static uint8_t d[3000];
+	struct synq_worker *w = worker();
+	struct flow f = flow4(32, 43002, 85, 0x32000000);
+	struct synq_conn *c = established(&f, L85);
+	struct rte_mbuf *out[8];
+	uint64_t hz = rte_get_tsc_hz();
+	uint64_t t0 = rte_rdtsc();
+	unsigned int n;
+	uint32_t off = 0;
+	struct snap s;
+
+	for (unsigned int i = 0; i < sizeof(d); i++)
+		d[i] = (uint8_t)(i * 13 + 1);
+	snap_take(&s);
+	assert_int_equal(synq_conn_send_copy(&app, c, d, sizeof(d)), 0);
+	n = poll_idle(out, RTE_DIM(out));
+	assert_int_equal(n, 3);
+	for (unsigned int i = 0; i < n; i++) {
+		struct view v = check_reply(out[i], &f);
+		uint16_t len;
+		const uint8_t *p = payload_of(&v, &len);
+
+		assert_int_equal(v.seq, f.our_isn + 1 + off);
+		assert_int_equal(v.ack, f.isn + 1);
+		assert_int_equal(len, i < 2 ? 1460 - 12 : 3000 - 2 * 1448);
+		assert_memory_equal(p, d + off, len);
+		off += len;
+	}
+	rte_pktmbuf_free_bulk(out, n);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_OUT_DATA_BYTES), 3000);
+	/* nothing acknowledged: after the first RTO (1 s), the first segment again */
+	for (unsigned int k = 0; k < 2; k++) {
+		uint64_t tsc = t0 + (uint64_t)(k == 0 ? 1100 : 3300) * hz / 1000;
+		struct view v;
+
+		n = 0;
+		for (unsigned int i = 0; i < 4096 && n == 0; i++) {
+			synq_tcp_clock(w->tcp, tsc);
+			synq_worker_tick(w, tsc);
+			n = rte_ring_dequeue_burst(tx_ring[0], (void **)out, RTE_DIM(out), NULL);
+		}
+		assert_int_equal(n, 1); /* the window is one segment after a timeout */
+		v = check_reply(out[0], &f);
+		assert_int_equal(v.seq, f.our_isn + 1);
+		rte_pktmbuf_free(out[0]);
+		assert_int_equal(delta(&s, SYNQ_CTR_TCP_TIMEOUTS), k + 1);
+		assert_int_equal(delta(&s, SYNQ_CTR_TCP_RETRANS_SEGS), k + 1);
+	}
+	/* everything acknowledged (the clock as it is now: the engine's is ahead) */
+	synq_tcp_clock(w->tcp, t0 + 3300 * hz / 1000);
+	assert_int_equal(rte_ring_enqueue(rx_ring[0], ack_frame(&f, f.isn + 1,
+		f.our_isn + 1 + 3000, NULL, 0)), 0);
+	synq_worker_poll(w);
+	assert_int_equal(rte_ring_count(tx_ring[0]), 0);
+	assert_int_equal(atomic_load(&c->snd_pending), 0);
+	assert_int_equal(c->rtx_ms, 0);
+	conn_drop(c);
+}
+
+/* 33: three duplicate ACKs send the first unacknowledged segment again. */
+static void
+test_data_fast_retransmit(void **state __rte_unused)
+{
+	static uint8_t d[4 * 1448];
+	struct flow f = flow4(33, 43003, 85, 0x33000000);
+	struct synq_conn *c = established(&f, L85);
+	struct rte_mbuf *out[8];
+	unsigned int n;
+	struct snap s;
+
+	snap_take(&s);
+	assert_int_equal(synq_conn_send_copy(&app, c, d, sizeof(d)), 0);
+	n = poll_idle(out, RTE_DIM(out));
+	assert_int_equal(n, 4);
+	rte_pktmbuf_free_bulk(out, n);
+	/* the first arrived, the second was lost: three ACKs of the first */
+	exchange_silent(ack_frame(&f, f.isn + 1, f.our_isn + 1 + 1448, NULL, 0));
+	exchange_silent(ack_frame(&f, f.isn + 1, f.our_isn + 1 + 1448, NULL, 0));
+	exchange_silent(ack_frame(&f, f.isn + 1, f.our_isn + 1 + 1448, NULL, 0));
+	{
+		struct rte_mbuf *r = exchange(ack_frame(&f, f.isn + 1, f.our_isn + 1 + 1448, NULL,
+			0));
+		struct view v = check_reply(r, &f);
+		uint16_t len;
+
+		payload_of(&v, &len);
+		assert_int_equal(v.seq, f.our_isn + 1 + 1448);
+		assert_int_equal(len, 1448);
+		rte_pktmbuf_free(r);
+	}
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_FAST_RETRANS), 1);
+	exchange_silent(ack_frame(&f, f.isn + 1, f.our_isn + 1 + sizeof(d), NULL, 0));
+	conn_drop(c);
+}
+
+/*
+ * 34: the close sequences (RFC 9293 3.6): the client first (CLOSE-WAIT, LAST-ACK),
+ * and synq first with data still queued (the FIN rides on the last segment).
+ */
+static void
+test_data_close(void **state __rte_unused)
+{
+	static const uint8_t d[] = "bye";
+	struct flow a = flow4(34, 43004, 85, 0x34000000);
+	struct flow b = flow4(34, 43005, 85, 0x34000001);
+	struct synq_conn *c = established(&a, L85);
+	struct rte_mbuf *r;
+	struct view v;
+	struct snap s;
+
+	snap_take(&s);
+	/* the client closes: its FIN acknowledged, the application told */
+	check_ack(exchange(segment(&a, a.isn + 1, a.our_isn + 1, F_ACK | F_FIN, NULL, 0, NULL, 0)),
+		&a, a.our_isn + 1, a.isn + 2);
+	expect_event(c, SYNQ_EV_PEER_CLOSED);
+	assert_int_equal(synq_conn_close(&app, c), 0);
+	r = one_out();
+	v = check_reply(r, &a);
+	assert_int_equal(v.flags, F_FIN | F_ACK);
+	assert_int_equal(v.seq, a.our_isn + 1);
+	rte_pktmbuf_free(r);
+	/* LAST-ACK: the ACK of our FIN ends it */
+	exchange_silent(segment(&a, a.isn + 2, a.our_isn + 2, F_ACK, NULL, 0, NULL, 0));
+	expect_event(c, SYNQ_EV_CLOSED);
+	synq_conn_release(&app, c);
+	assert_int_equal(delta(&s, SYNQ_CTR_CONN_CLOSED), 1);
+
+	/* synq closes first, with bytes queued: data + FIN in one segment */
+	c = established(&b, L85);
+	assert_int_equal(synq_conn_send_copy(&app, c, d, 3), 0);
+	assert_int_equal(synq_conn_close(&app, c), 0);
+	r = one_out();
+	v = check_reply(r, &b);
+	assert_int_equal(v.flags, F_FIN | F_ACK | F_PSH);
+	assert_int_equal(v.tcp_len - v.doff, 3);
+	rte_pktmbuf_free(r);
+	/* FIN-WAIT-1 -> FIN-WAIT-2 -> TIME-WAIT: the client's FIN is acknowledged */
+	exchange_silent(segment(&b, b.isn + 1, b.our_isn + 5, F_ACK, NULL, 0, NULL, 0));
+	check_ack(exchange(segment(&b, b.isn + 1, b.our_isn + 5, F_ACK | F_FIN, NULL, 0, NULL, 0)),
+		&b, b.our_isn + 5, b.isn + 2);
+	expect_event(c, SYNQ_EV_PEER_CLOSED);
+	expect_event(c, SYNQ_EV_CLOSED);
+	synq_conn_release(&app, c);
+	/* TIME-WAIT acknowledges a repeated FIN */
+	check_ack(exchange(segment(&b, b.isn + 1, b.our_isn + 5, F_ACK | F_FIN, NULL, 0, NULL, 0)),
+		&b, b.our_isn + 5, b.isn + 2);
+	assert_int_equal(delta(&s, SYNQ_CTR_CONN_CLOSED), 2);
+}
+
+/* 35: RSTs of a connection: exact resets, in the window is challenged, else dropped. */
+static void
+test_data_rst(void **state __rte_unused)
+{
+	struct flow f = flow4(35, 43006, 85, 0x35000000);
+	struct synq_conn *c = established(&f, L85);
+	struct snap s;
+
+	snap_take(&s);
+	check_ack(exchange(rst_frame(&f, f.isn + 100)), &f, f.our_isn + 1, f.isn + 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_CHALLENGE_ACKS), 1);
+	exchange_silent(rst_frame(&f, f.isn - 100));
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_DROP_RST), 1);
+	exchange_silent(rst_frame(&f, f.isn + 1));
+	assert_int_equal(delta(&s, SYNQ_CTR_ESTAB_RESETS), 1);
+	expect_event(c, SYNQ_EV_RESET);
+	expect_event(c, SYNQ_EV_CLOSED);
+	synq_conn_release(&app, c);
+	/* gone: a segment of it now belongs to no connection */
+	exchange_silent(ack_frame(&f, f.isn + 1, f.our_isn + 1, NULL, 0));
+}
+
 int
 main(void)
 {
@@ -1661,6 +1994,12 @@ main(void)
 		cmocka_unit_test(test_blind_syn),
 		cmocka_unit_test(test_no_replay_after_reset),
 		cmocka_unit_test(test_close_time_wait),
+		cmocka_unit_test(test_data_in_order),
+		cmocka_unit_test(test_data_window),
+		cmocka_unit_test(test_data_send_rto),
+		cmocka_unit_test(test_data_fast_retransmit),
+		cmocka_unit_test(test_data_close),
+		cmocka_unit_test(test_data_rst),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
