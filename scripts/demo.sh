@@ -4,7 +4,8 @@
 # its end of the veth through net_af_packet, and drive it from the other as a Linux
 # host would: ARP and ND, ping, ping -6, a ping flood, then TCP: 500 handshakes to
 # port 80 (app close: each connection is closed with a FIN exchange), and the seeds'
-# listen-not-accept experiment on port 8080 (app hold, backlog 4: 5 connects complete).
+# listen-not-accept experiment on port 8080 (app hold, backlog 4: 5 connects complete),
+# and HTTP on port 8000 (app http: curl, then wrk for 2 s).
 # Prints the stats while it runs and the whole stats document at the end. Runs 8 s,
 # then removes everything it made.
 #   sudo scripts/demo.sh
@@ -26,7 +27,7 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 c = d["counters"]
 keys = ["SynqRxFrames", "SynqTxFrames", "IcmpInEchos", "Icmp6InEchos", "TcpPassiveOpens",
-        "SynqConnClosed", "TcpExtListenOverflows"]
+        "SynqConnClosed", "TcpExtListenOverflows", "SynqAppHttpRequests", "TcpCurrEstab"]
 q = " ".join("%d:recv_q=%d,send_q=%d" % (l["port"], l["recv_q"], l["send_q"])
              for l in d["listeners"])
 print("  t=%4.1fs " % d["uptime_s"] + " ".join("%s=%d" % (k, c[k]) for k in keys) + " " + q)
@@ -38,6 +39,9 @@ PY
 	nsx ping -f -c 500 -W 1 "$SYNQ_IPV4"
 	echo "handshakes to port 80 (close): $(nsx python3 tests/e2e/tcpclient.py outcome 500 "$SYNQ_IPV4" 80)"
 	echo "listen-not-accept on port 8080 (hold, backlog 4): $(nsx python3 tests/e2e/tcpclient.py until-fail 8 "$SYNQ_IPV4" 8080) connects completed"
+	echo "curl http://$SYNQ_IPV4:8000/ (http): $(nsx curl -sS -m 5 "http://$SYNQ_IPV4:8000/")"
+	echo "wrk, 2 s, 8 connections, keep-alive (http):"
+	nsx wrk -t1 -c8 -d2s "http://$SYNQ_IPV4:8000/" | grep -E "requests in|Requests/sec|errors"
 } >"$E2E_DIR/traffic.log" 2>&1 &
 traffic=$!
 while kill -0 "$E2E_SYNQ_PID" 2>/dev/null; do show; sleep 1; done
@@ -45,7 +49,7 @@ wait "$traffic"
 wait "$E2E_SYNQ_PID"; rc=$?
 E2E_SYNQ_PID=""
 echo "--- the peer's view"
-grep -E 'packets transmitted|rtt|port' "$E2E_DIR/traffic.log"
+grep -E 'packets transmitted|rtt|port|curl|wrk|requests|Requests/sec' "$E2E_DIR/traffic.log"
 nsx ip neigh show dev "$E2E_PEER"
 echo "--- synq's final stats document"
 sed -n '/^{/,$p' "$E2E_DIR/synq.out"

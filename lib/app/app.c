@@ -109,9 +109,18 @@ synq_conn_recv_burst(struct synq_app_lcore *a, struct synq_event *ev, uint16_t n
 	got = rte_ring_dequeue_burst_elem(a->events, msg, sizeof(msg[0]),
 		RTE_MIN((unsigned int)n, RTE_DIM(msg)), NULL);
 	for (unsigned int i = 0; i < got; i++) {
+		static const enum synq_counter ctr_of[] = {
+			[SYNQ_EV_DATA] = SYNQ_CTR_APP_EV_DATA,
+			[SYNQ_EV_PEER_CLOSED] = SYNQ_CTR_APP_EV_PEER_CLOSED,
+			[SYNQ_EV_RESET] = SYNQ_CTR_APP_EV_RESET,
+			[SYNQ_EV_CLOSED] = SYNQ_CTR_APP_EV_CLOSED,
+		};
+
 		ev[i].conn = synq_conn_at(a->ls, msg[i].conn);
 		ev[i].kind = msg[i].kind;
 		ev[i].m = msg[i].m;
+		if (msg[i].kind < RTE_DIM(ctr_of))
+			synq_counter_inc(a->ctr, ctr_of[msg[i].kind]);
 	}
 	return (uint16_t)got;
 }

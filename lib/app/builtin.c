@@ -256,7 +256,6 @@ on_event(struct synq_app_lcore *a, const struct synq_event *ev)
 
 	switch (ev->kind) {
 	case SYNQ_EV_DATA:
-		synq_counter_inc(a->ctr, SYNQ_CTR_APP_EV_DATA);
 		if (app == SYNQ_APP_ECHO) {
 			echo_data(a, c, ev->m);
 		} else if (app == SYNQ_APP_HTTP) {
@@ -267,7 +266,6 @@ on_event(struct synq_app_lcore *a, const struct synq_event *ev)
 		}
 		break;
 	case SYNQ_EV_PEER_CLOSED:
-		synq_counter_inc(a->ctr, SYNQ_CTR_APP_EV_PEER_CLOSED);
 		if (c->app_u64[0] & (AF_CLOSING | AF_DEAD))
 			break;
 		if (app == SYNQ_APP_ECHO && c->app_ptr != NULL) {
@@ -278,11 +276,9 @@ on_event(struct synq_app_lcore *a, const struct synq_event *ev)
 		c->app_u64[0] |= AF_CLOSING;
 		break;
 	case SYNQ_EV_RESET:
-		synq_counter_inc(a->ctr, SYNQ_CTR_APP_EV_RESET);
 		app_state_free(a, c);
 		break;
 	case SYNQ_EV_CLOSED:
-		synq_counter_inc(a->ctr, SYNQ_CTR_APP_EV_CLOSED);
 		app_state_free(a, c);
 		synq_conn_release(a, c);
 		break;

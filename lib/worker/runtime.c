@@ -87,7 +87,7 @@ lcore_main(void *arg)
 		unsigned int work = 0;
 
 		if (apps)
-			work += synq_app_builtin_poll(w->app);
+			work += w->rt->app_poll(w->app);
 		if (polls) {
 			work += synq_worker_poll(w);
 			synq_worker_tick(w, rte_rdtsc());
@@ -216,6 +216,7 @@ synq_runtime_init(struct synq_runtime *rt, const struct synq_config *cfg, struct
 	if (rc != 0)
 		return rc;
 	rt->cfg = cfg;
+	rt->app_poll = synq_app_builtin_poll;
 	rt->ports = ports;
 	rt->listeners = listeners;
 	/* one secret for all workers of this node: a flow's ACK may come to any of them */

@@ -96,6 +96,9 @@ struct synq_runtime {
 	struct rte_ring *cmd_rings[RTE_MAX_LCORE];
 	struct rte_ring *event_rings[RTE_MAX_LCORE];
 	struct synq_run_opts opts;
+	/* what app and both lcores run each pass: synq_app_builtin_poll unless an
+	 * embedding program sets its own before synq_runtime_run() (docs/applications.md) */
+	unsigned int (*app_poll)(struct synq_app_lcore *a);
 	uint64_t next_stats_tsc; /* main lcore only */
 	uint64_t end_tsc;	 /* 0 = no end */
 };

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The data path with the echo application: a Linux client (echoclient.py) sends
 # random bytes while reading, shuts its write side and reads to EOF; what comes back
-# must be what went out (SHA-256). Cases: 1 MB over IPv4 and IPv6; 1 MB with 2 % of
-# port-7 segments dropped each way by nftables in the client's namespace (synq
-# retransmits, and sees the client's retransmissions and holes); 8 connections of
-# 256 KB at once; then synq again with test.reorder_permille 50 (its worker holds
-# segments back: out-of-order drops, the client retransmits). Each synq instance
-# ends with no connection established and every accepted one closed.
+# must be what went out (SHA-256). Cases: 1 MB over IPv4 and IPv6; 1 MB each with 2 %
+# of port-7 frames lost each way by nftables on the client's end of the veth (synq
+# retransmits, and sees holes: out-of-order drops); 8 connections of 256 KB at once;
+# then synq again with test.reorder_permille 50, 1 MB over IPv4 (its worker holds
+# segments back: out-of-order drops until the client retransmits). Each synq instance
+# ends with no connection established and every accepted connection closed.
 . "$(dirname "$0")/lib.sh"
 for tool in python3 nft; do
 	command -v "$tool" >/dev/null || { echo "SKIP: needs $tool"; exit 77; }
@@ -65,7 +65,7 @@ b = json.load(open(sys.argv[2]))["counters"]
 d = lambda k: b[k] - a[k]
 names = ("SynqTcpInDataBytes", "SynqTcpOutDataBytes", "TcpRetransSegs", "TcpExtTCPTimeouts",
          "TcpExtTCPFastRetrans", "SynqTcpOfoDrops", "SynqTcpDupData", "SynqTestReorderHeld",
-         "SynqTcpRcvWindowDrops", "SynqAppSendBlocked")
+         "SynqTcpRcvWindowDrops", "SynqDropOtherHost", "SynqAppSendBlocked")
 print("#   " + " ".join("%s +%d" % (k, d(k)) for k in names))
 bad = [e for e in sys.argv[3:] if not eval(e)]
 if bad:
@@ -88,14 +88,17 @@ PY
 	e2e_fail "connections left: $(counters_brief "$E2E_STATS")"
 }
 
-# drops ADD|DEL: 2 % of TCP port-7 segments dropped each way on the client's end of
-# the veth, as a lossy wire would. A netdev table, ingress and egress, because a drop
-# in inet's output (or postrouting) hook is no loss: the kernel's TCP sees the EPERM
-# of its own transmit, keeps the segment unsent and sends it again later, so synq
-# would never see a hole.
+# drops ADD|DEL: 2 % of TCP port-7 frames lost each way on the client's end of the
+# veth, as on a lossy wire. Towards the client, dropped at ingress. Towards synq a drop
+# would be no loss: a drop in the output (or egress) hook is reported to the kernel's
+# TCP, which keeps the segment unsent and sends it again later, so synq would never
+# see a hole. Those frames are sent instead with another destination MAC address,
+# which synq discards (SynqDropOtherHost) and the client's TCP cannot know about (one
+# rule match may be several frames: the egress hook sees the kernel's GSO packets).
+LOST_MAC=02:53:51:00:00:99
 drops() {
 	if [ "$1" = ADD ]; then
-		ip netns exec "$E2E_NS" nft -f - <<NFT || e2e_fail "nft"
+		ip netns exec "$E2E_NS" nft -f - <<NFT || e2e_fail "nft: the netdev egress hook needs Linux 5.16"
 table netdev synq_e2e_loss {
 	chain in {
 		type filter hook ingress device "$E2E_PEER" priority 0; policy accept;
@@ -103,13 +106,16 @@ table netdev synq_e2e_loss {
 	}
 	chain out {
 		type filter hook egress device "$E2E_PEER" priority 0; policy accept;
-		meta l4proto tcp tcp dport 7 numgen random mod 100 < 2 counter drop
+		meta l4proto tcp tcp dport 7 numgen random mod 100 < 2 counter ether daddr set $LOST_MAC
 	}
 }
 NFT
 	else
-		e2e_log "nft drops: $(ip netns exec "$E2E_NS" nft list table netdev synq_e2e_loss |
-			grep -o 'packets [0-9]*' | tr '\n' ' ')"
+		local lost
+		lost=$(ip netns exec "$E2E_NS" nft list table netdev synq_e2e_loss |
+			sed -n 's/.*counter packets \([0-9]*\).*/\1/p' | tr '\n' ' ')
+		e2e_log "frames lost (to the client, to synq): $lost"
+		lost_to_synq=${lost#* }
 		ip netns exec "$E2E_NS" nft delete table netdev synq_e2e_loss || e2e_fail "nft delete"
 	fi
 }
@@ -128,7 +134,8 @@ echo_case "2 % loss each way, IPv6" "$SYNQ_IPV6" "$one_mb"
 drops DEL
 snap s2
 check s1 s2 "d('SynqTcpInDataBytes') == 2000000" "d('TcpRetransSegs') > 0" \
-	"d('SynqTcpOfoDrops') + d('SynqTcpDupData') > 0" || e2e_fail "loss: counters"
+	"d('SynqTcpOfoDrops') + d('SynqTcpDupData') > 0" "d('SynqDropOtherHost') >= $lost_to_synq" ||
+	e2e_fail "loss: counters"
 
 echo_case "8 connections of 256 KB at once, IPv4" "$SYNQ_IPV4" "$many" --conns 8
 snap s3
@@ -139,10 +146,10 @@ e2e_synq_stop
 
 start_synq 50
 snap r0
+# (IPv4 only: each hole costs the client a retransmission timeout, about 10 s a MB)
 echo_case "reorder 50 permille, IPv4" "$SYNQ_IPV4" "$one_mb"
-echo_case "reorder 50 permille, IPv6" "$SYNQ_IPV6" "$one_mb"
 snap r1
-check r0 r1 "d('SynqTcpInDataBytes') == 2000000" "d('SynqTestReorderHeld') > 0" \
+check r0 r1 "d('SynqTcpInDataBytes') == 1000000" "d('SynqTestReorderHeld') > 0" \
 	"d('SynqTcpOfoDrops') > 0" || e2e_fail "reorder: counters"
 settle
 e2e_log "settled: $(counters_brief "$E2E_STATS")"
