@@ -57,6 +57,10 @@ echo_drain(struct synq_app_lcore *a, struct synq_conn *c)
 		struct rte_mbuf *next = m->next;
 		uint32_t len = m->data_len;
 
+		/* no room yet: wait without asking (each refusal would be counted) */
+		if (atomic_load_explicit(&c->snd_pending, memory_order_relaxed) + len >
+			a->ls->l[c->listener].tcp.snd_buf)
+			return;
 		m->next = NULL;
 		if (synq_conn_send(a, c, m) != 0) {
 			m->next = next;

@@ -77,6 +77,8 @@ struct synq_conn {
 	uint8_t pend;	      /* events waiting for room on the app's ring */
 	uint8_t backoff;      /* retransmissions of snd_una so far */
 	uint8_t dupacks;
+	uint8_t ack_round;    /* the poll whose data the ACK owed is for */
+	uint8_t dupacks_owed; /* duplicate ACKs to send (segments past a hole) */
 	uint16_t app_lcore;   /* where events go, once attached */
 	uint32_t snd_una, snd_nxt, snd_max;
 	uint32_t snd_wnd, snd_wl1, snd_wl2;

@@ -142,6 +142,7 @@ struct synq_tcp_worker {
 	uint32_t nb_dirty;
 	uint32_t dirty_cap;
 	uint32_t curr_estab;		/* ESTABLISHED and CLOSE-WAIT (TcpCurrEstab) */
+	uint8_t round;			/* polls, counted by synq_tcp_clock() */
 	/* event ring of each application lcore, by lcore id; set before the first poll */
 	struct rte_ring *const *app_rings;
 	/* test.reorder_permille: one data segment held back until the next is handled */

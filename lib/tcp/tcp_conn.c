@@ -36,6 +36,7 @@
 #define WF_RTX_ONE 0x0080    /* fast retransmit: SND.UNA's segment once more */
 #define WF_PROBE 0x0100	     /* zero window: one byte past it (RFC 9293 3.8.6.1) */
 #define WF_CHALLENGE 0x0200  /* the ACK owed is a challenge ACK (RFC 5961) */
+#define WF_ACK_DATA 0x0400   /* owes an ACK for data: it waits one poll for an answer */
 
 /* pend: events not yet on the application's ring, in this order */
 #define PEND_PEER_CLOSED 0x01
@@ -124,7 +125,7 @@ conn_finish(struct synq_tcp_worker *tw, struct synq_conn *c, bool drop_rcvq)
 	c->state = SYNQ_TCP_CLOSED;
 	c->rtx_ms = 0;
 	c->wflags &= (uint16_t)~(WF_ACK_NOW | WF_FIN_QUEUED | WF_WND_CHECK | WF_RTX_ONE |
-		WF_PROBE | WF_CHALLENGE);
+		WF_PROBE | WF_CHALLENGE | WF_ACK_DATA);
 	rte_pktmbuf_free(c->sndq);
 	c->sndq = c->sndq_tail = NULL;
 	c->sndq_len = 0;
@@ -404,6 +405,8 @@ reorder_release(struct synq_tcp_worker *tw, struct synq_counters *ctr)
 
 	tw->held_on = false;
 	tw->reorder_permille = 0; /* not held twice */
+	/* counted in TcpInSegs when it came: synq_tcp_input() counts it once more */
+	synq_counter_add(ctr, SYNQ_CTR_TCP_IN_SEGS, UINT64_MAX);
 	if (synq_tcp_input(tw, ctr, tw->held_ifc, &seg) != SYNQ_TCP_CONSUMED)
 		rte_pktmbuf_free(seg.m); /* a reply built in it is not sent: a test knob */
 	tw->reorder_permille = permille;
@@ -472,8 +475,14 @@ tcp_conn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct syn
 		goto out;
 	}
 	if (off > 0) {
-		/* a hole before it: in-order receive only; the duplicate ACK asks for it */
+		/*
+		 * A hole before it: in-order receive only. One duplicate ACK for each such
+		 * segment (RFC 5681 4.2), not one a burst: three make a client without
+		 * SACK retransmit at once.
+		 */
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_OFO_DROPS);
+		if (c->dupacks_owed < 3)
+			c->dupacks_owed++;
 		c->wflags |= WF_ACK_NOW;
 		mark_dirty(tw, c);
 		if ((uint32_t)off <= wnd)
@@ -514,7 +523,17 @@ tcp_conn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct syn
 			deliver(tw, ctr, c, m, len);
 			v = SYNQ_TCP_CONSUMED;
 		}
-		c->wflags |= WF_ACK_NOW;
+		/*
+		 * Data alone: the ACK waits for the next poll, so that an answer the
+		 * application sends meanwhile carries it (a delayed ACK of one poll, not
+		 * RFC 1122's 500 ms). Anything else is acknowledged now.
+		 */
+		if (len != 0 && !fin && len == data_len - skip && !(c->wflags & WF_ACK_DATA)) {
+			c->wflags |= WF_ACK_DATA;
+			c->ack_round = tw->round;
+		} else {
+			c->wflags |= WF_ACK_NOW;
+		}
 		mark_dirty(tw, c);
 		if (fin && takes_data)
 			peer_fin(tw, c);
@@ -676,7 +695,7 @@ conn_segment(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_
 	}
 	synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_SEGS);
 	if (flags & RTE_TCP_ACK_FLAG)
-		c->wflags &= (uint16_t)~(WF_ACK_NOW | WF_WND_CHECK | WF_CHALLENGE);
+		c->wflags &= (uint16_t)~(WF_ACK_NOW | WF_ACK_DATA | WF_WND_CHECK | WF_CHALLENGE);
 	return m;
 }
 
@@ -781,12 +800,22 @@ conn_output(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_c
 	}
 	if ((c->wflags & WF_WND_CHECK) && window_grew(tw, c))
 		c->wflags |= WF_ACK_NOW;
+	if ((c->wflags & WF_ACK_DATA) && c->ack_round != tw->round)
+		c->wflags |= WF_ACK_NOW;
 	c->wflags &= (uint16_t)~WF_WND_CHECK;
 	if ((c->wflags & WF_ACK_NOW) && n < max) {
 		m = conn_segment(tw, ctr, c, c->snd_nxt, 0, 0);
 		if (m != NULL)
 			out[n++] = m;
 	}
+	/* the duplicate ACKs owed beyond the one just sent */
+	for (; c->dupacks_owed > 1 && n < max; c->dupacks_owed--) {
+		m = conn_segment(tw, ctr, c, c->snd_nxt, 0, 0);
+		if (m == NULL)
+			break;
+		out[n++] = m;
+	}
+	c->dupacks_owed = 0;
 	if (c->state == SYNQ_TCP_TIME_WAIT && !(c->wflags & WF_ACK_NOW))
 		enter_time_wait(tw, ctr, c);
 	return n;
@@ -870,8 +899,8 @@ synq_tcp_output(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rt
 		}
 		if (closing && (c->wflags & WF_ATTACHED))
 			continue; /* handed over: not ours any more */
-		/* perhaps more to send than @p max allowed: stays */
-		if (n == max) {
+		/* perhaps more to send than @p max allowed, or an ACK waits: stays */
+		if (n == max || (c->wflags & WF_ACK_DATA)) {
 			tw->dirty[kept++] = tw->dirty[i];
 			continue;
 		}

@@ -129,6 +129,7 @@ synq_tcp_clock(struct synq_tcp_worker *tw, uint64_t tsc)
 
 	tw->now_tsc = tsc;
 	tw->now_ms = (uint32_t)ms;
+	tw->round++;
 	/*
 	 * Cookie windows follow the wall clock itself (NTP slews and steps included),
 	 * not the TSC, so nodes sharing a secret agree on them: a vDSO read per burst.

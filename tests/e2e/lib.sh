@@ -71,6 +71,7 @@ e2e_setup() {
 E2E_EAL_EXTRA=()
 e2e_synq_start() {
 	E2E_STATS="$E2E_DIR/stats.json"
+	rm -f "$E2E_STATS" # a restart must not take the last run's file for its own
 	ip netns exec "$E2E_SNS" "$SYNQ_BIN" --no-pci --no-huge -m 256 --file-prefix "$E2E_PREFIX" -l 0,1 \
 		--vdev "net_af_packet0,iface=$E2E_HOST" "${E2E_EAL_EXTRA[@]}" -- \
 		--stats-file "$E2E_STATS" --stats-interval-ms 200 "$@" \

@@ -1638,6 +1638,27 @@ test_close_time_wait(void **state __rte_unused)
 
 /* --- the data path: connections in the flow table --- */
 
+/*
+ * Like exchange(), with a second poll: the ACK of data waits one poll for an answer
+ * of the application (a delayed ACK of one poll). Exactly one frame must come out.
+ */
+static struct rte_mbuf *
+exchange_ack(struct rte_mbuf *m)
+{
+	struct rte_mbuf *out[4];
+	unsigned int n;
+
+	assert_int_equal(rte_ring_enqueue(rx_ring[0], m), 0);
+	assert_int_equal(synq_worker_poll(worker()), 1);
+	synq_worker_poll(worker());
+	n = rte_ring_dequeue_burst(tx_ring[0], (void **)out, RTE_DIM(out), NULL);
+	if (n != 1) {
+		rte_pktmbuf_free_bulk(out, n);
+		fail_msg("one segment in, %u frames out", n);
+	}
+	return out[0];
+}
+
 /* A connection of @p f on listener @p li, accepted by the test and attached. */
 static struct synq_conn *
 established(struct flow *f, unsigned int li)
@@ -1706,25 +1727,25 @@ test_data_in_order(void **state __rte_unused)
 	for (unsigned int i = 0; i < sizeof(d); i++)
 		d[i] = (uint8_t)(i * 7);
 	snap_take(&s);
-	check_ack(exchange(ack_frame(&f, f.isn + 1, f.our_isn + 1, d, 100)), &f, f.our_isn + 1,
+	check_ack(exchange_ack(ack_frame(&f, f.isn + 1, f.our_isn + 1, d, 100)), &f, f.our_isn + 1,
 		f.isn + 101);
 	expect_data_event(c, d, 100);
 	/* a hole of 100: dropped, the ACK repeats where we stand */
-	check_ack(exchange(ack_frame(&f, f.isn + 201, f.our_isn + 1, d + 200, 100)), &f,
+	check_ack(exchange_ack(ack_frame(&f, f.isn + 201, f.our_isn + 1, d + 200, 100)), &f,
 		f.our_isn + 1, f.isn + 101);
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_OFO_DROPS), 1);
 	assert_false(synq_conn_recv_burst(&app, &ev, 1));
 	/* the missing bytes, overlapping by 50 bytes already had: the new 50 only */
-	check_ack(exchange(ack_frame(&f, f.isn + 51, f.our_isn + 1, d + 50, 100)), &f,
+	check_ack(exchange_ack(ack_frame(&f, f.isn + 51, f.our_isn + 1, d + 50, 100)), &f,
 		f.our_isn + 1, f.isn + 151);
 	expect_data_event(c, d + 100, 50);
 	/* all of it seen before: ACKed again, no event */
-	check_ack(exchange(ack_frame(&f, f.isn + 1, f.our_isn + 1, d, 100)), &f, f.our_isn + 1,
+	check_ack(exchange_ack(ack_frame(&f, f.isn + 1, f.our_isn + 1, d, 100)), &f, f.our_isn + 1,
 		f.isn + 151);
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_DUP_DATA), 1);
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_IN_DATA_BYTES), 150);
 	/* the window: rcv_buf less what the application has not consumed */
-	r = exchange(ack_frame(&f, f.isn + 151, f.our_isn + 1, d + 150, 10));
+	r = exchange_ack(ack_frame(&f, f.isn + 151, f.our_isn + 1, d + 150, 10));
 	v = check_reply(r, &f);
 	assert_int_equal(v.win, 8192 - 160);
 	rte_pktmbuf_free(r);
@@ -1751,11 +1772,11 @@ test_data_window(void **state __rte_unused)
 	snap_take(&s);
 	/* 5 x 1400 = 7000, then 1192 fit, and 208 more do not */
 	for (unsigned int i = 0; i < 5; i++) {
-		check_ack(exchange(ack_frame(&f, seq, f.our_isn + 1, d, 1400)), &f, f.our_isn + 1,
+		check_ack(exchange_ack(ack_frame(&f, seq, f.our_isn + 1, d, 1400)), &f, f.our_isn + 1,
 			seq + 1400);
 		seq += 1400;
 	}
-	r = exchange(ack_frame(&f, seq, f.our_isn + 1, d, 1400));
+	r = exchange_ack(ack_frame(&f, seq, f.our_isn + 1, d, 1400));
 	v = check_reply(r, &f);
 	assert_int_equal(v.ack, seq + 1192);
 	assert_int_equal(v.win, 0);
@@ -1966,6 +1987,32 @@ test_data_rst(void **state __rte_unused)
 	exchange_silent(ack_frame(&f, f.isn + 1, f.our_isn + 1, NULL, 0));
 }
 
+/* 36: the ACK of a request waits one poll, and rides on the application's answer. */
+static void
+test_data_ack_rides(void **state __rte_unused)
+{
+	static const uint8_t q[4] = "ping";
+	static const uint8_t ans[4] = "pong";
+	struct flow f = flow4(36, 43007, 85, 0x36000000);
+	struct synq_conn *c = established(&f, L85);
+	struct rte_mbuf *r;
+	struct view v;
+	uint16_t len;
+
+	exchange_silent(ack_frame(&f, f.isn + 1, f.our_isn + 1, q, sizeof(q)));
+	expect_data_event(c, q, sizeof(q));
+	assert_int_equal(synq_conn_send_copy(&app, c, ans, sizeof(ans)), 0);
+	r = one_out();
+	v = check_reply(r, &f);
+	assert_int_equal(v.ack, f.isn + 1 + sizeof(q));
+	assert_int_equal(v.seq, f.our_isn + 1);
+	assert_memory_equal(payload_of(&v, &len), ans, sizeof(ans));
+	assert_int_equal(len, sizeof(ans));
+	rte_pktmbuf_free(r);
+	synq_conn_consumed(&app, c, sizeof(q));
+	conn_drop(c);
+}
+
 int
 main(void)
 {
@@ -2000,6 +2047,7 @@ main(void)
 		cmocka_unit_test(test_data_fast_retransmit),
 		cmocka_unit_test(test_data_close),
 		cmocka_unit_test(test_data_rst),
+		cmocka_unit_test(test_data_ack_rides),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
