@@ -10,57 +10,11 @@
 . "$(dirname "$0")/lib.sh"
 here=$(dirname "$0")
 
-FL_NS="synq-e2e-fl-$E2E_ID"  # the flooder
-FL_HOST="sqfh$E2E_ID"        # synq's end of the second veth
-FL_PEER="sqfp$E2E_ID"        # the flooder's end
-SYNQ_FL_IPV4=198.19.0.1
-FL_IPV4=198.19.0.2
-SYNQ_FL_MAC=02:53:51:00:00:02
-FLOOD_PID=""
-CLIENT_PID=""
+. "$(dirname "$0")/flooder.sh"
 
 command -v hping3 >/dev/null || { echo "SKIP: needs hping3"; exit 77; }
 
-# flood_stop SIGNAL: stop our hping3 (FLOOD_PID is its timeout(1), which passes the
-# signal on); SIGKILL both, by PID, if they are still there after 3 s.
-flood_stop() {
-	local child
-	[ -n "$FLOOD_PID" ] || return 0
-	child=$(pgrep -P "$FLOOD_PID" 2>/dev/null)
-	kill "-$1" "$FLOOD_PID" 2>/dev/null
-	for _ in $(seq 30); do kill -0 "$FLOOD_PID" 2>/dev/null || break; sleep 0.1; done
-	if kill -0 "$FLOOD_PID" 2>/dev/null; then
-		[ -n "$child" ] && kill -KILL $child 2>/dev/null
-		kill -KILL "$FLOOD_PID" 2>/dev/null
-	fi
-	wait "$FLOOD_PID" 2>/dev/null
-	FLOOD_PID=""
-}
-
-flood_cleanup() {
-	flood_stop TERM
-	[ -n "$CLIENT_PID" ] && kill -TERM "$CLIENT_PID" 2>/dev/null
-	e2e_cleanup
-	ip netns del "$FL_NS" 2>/dev/null
-	return 0
-}
-
-e2e_setup
-trap flood_cleanup EXIT
-
-ip netns add "$FL_NS" || e2e_fail "ip netns add"
-ip link add "$FL_HOST" netns "$E2E_SNS" type veth peer name "$FL_PEER" netns "$FL_NS" ||
-	e2e_fail "ip link add veth (flooder)"
-ip netns exec "$E2E_SNS" sysctl -qw net.ipv4.ip_forward=0 "net.ipv6.conf.$FL_HOST.disable_ipv6=1"
-ip netns exec "$E2E_SNS" ip link set "$FL_HOST" up
-ip netns exec "$FL_NS" sysctl -qw net.ipv4.ip_forward=0 "net.ipv6.conf.$FL_PEER.disable_ipv6=1"
-ip netns exec "$FL_NS" ip link set lo up
-ip netns exec "$FL_NS" ip addr add "$FL_IPV4/24" dev "$FL_PEER"
-ip netns exec "$FL_NS" ip link set "$FL_PEER" up
-ip netns exec "$FL_NS" ethtool -K "$FL_PEER" tx off >/dev/null 2>&1 || true
-
-# synq's second port is the flooder's veth
-E2E_EAL_EXTRA=(--vdev "net_af_packet1,iface=$FL_HOST")
+flooder_setup
 
 cat >"$E2E_DIR/synq.json" <<JSON
 {
@@ -77,14 +31,7 @@ cat >"$E2E_DIR/synq.json" <<JSON
 JSON
 e2e_synq_start --stats-interval-ms 100 --duration 50 --config "$E2E_DIR/synq.json"
 
-nsc() { ip netns exec "$E2E_NS" "$@"; }
-nsf() { ip netns exec "$FL_NS" "$@"; }
-
-# hping3 sends nothing useful until ARP for the target is answered.
-nsf ping -c 1 -W 2 "$SYNQ_FL_IPV4" >/dev/null || nsf ping -c 1 -W 2 "$SYNQ_FL_IPV4" >/dev/null ||
-	e2e_fail "flooder cannot ping $SYNQ_FL_IPV4"
-nsc ping -c 1 -W 2 "$SYNQ_IPV4" >/dev/null || nsc ping -c 1 -W 2 "$SYNQ_IPV4" >/dev/null ||
-	e2e_fail "client cannot ping $SYNQ_IPV4"
+flooder_ping_both
 sleep 0.3
 cp "$E2E_STATS" "$E2E_DIR/before.json"
 veth_rx() { ip netns exec "$E2E_SNS" cat "/sys/class/net/$FL_HOST/statistics/rx_packets"; }
