@@ -502,6 +502,8 @@ publish(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_liste
 		synq_counter_inc(ctr, SYNQ_CTR_ESTAB_TABLE_FULL);
 	}
 	synq_counter_inc(ctr, SYNQ_CTR_TCP_PASSIVE_OPENS);
+	/* the final ACK's data is the connection's first, delivered like any later */
+	synq_counter_add(ctr, SYNQ_CTR_TCP_IN_DATA_BYTES, data_len);
 	*v = data_len != 0 ? SYNQ_TCP_CONSUMED : SYNQ_TCP_DROP;
 	return PUBLISHED;
 }

@@ -809,7 +809,9 @@ test_payload(void **state __rte_unused)
 	struct synq_event ev;
 	struct rte_mbuf *m;
 	struct synq_conn *c;
+	struct snap s;
 
+	snap_take(&s);
 	open_flow(&f);
 	m = ack_frame(&f, f.isn + 1, f.our_isn + 1, data, sizeof(data));
 	check_ack(exchange(m), &f, f.our_isn + 1, f.isn + 1 + sizeof(data));
@@ -828,6 +830,7 @@ test_payload(void **state __rte_unused)
 	rte_pktmbuf_free(m);
 	synq_conn_consumed(&app, c, sizeof(data));
 	conn_drop(c);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_IN_DATA_BYTES), sizeof(data));
 
 	/* 2 bytes without options: a 56-byte frame, padded to 60; the padding is no data */
 	f = flow4(4, 40005, 80, 0x45454545);
