@@ -46,8 +46,9 @@ synq_tcp_synack_window(const struct synq_config_tcp *t)
 /**
  * Entries a worker's closing table and accepted-flow table have at least (2 x 64 B an
  * entry: 512 KiB, small enough to stay in cache: every ACK that matches no half-open
- * entry looks in both). Both grow with the listeners' backlogs; when they run full,
- * TIME-WAIT is skipped and SynqEstabTableFull counts.
+ * entry looks in both). The closing table grows with the listeners' max_flows, the
+ * accepted-flow table with their backlogs; when they run full, TIME-WAIT is skipped
+ * (SynqTimeWaitSkipped) and SynqEstabTableFull counts.
  */
 #define SYNQ_TCP_FLOWS_MIN 4096
 
@@ -106,12 +107,11 @@ struct synq_tcp_worker {
 	struct synq_listeners *listeners;
 	struct synq_syntab *syntab;
 	/*
-	 * Connections we closed whose FIN exchange is not over. Same structure as the
-	 * SYN table; in it client_isn is the next sequence number expected from the
-	 * client, our_isn the sequence number of our FIN.
+	 * Connections in TIME-WAIT (they left the flow table). Same structure as the
+	 * SYN table; in it client_isn is RCV.NXT, our_isn our FIN's sequence number.
 	 */
 	struct synq_syntab *closing;
-	/* connections accepted (on a ring or with an application), not yet closed */
+	/* connections from a cookie, remembered 255 s: no replay opens them again */
 	struct synq_syntab *estab;
 	struct synq_cookie_ctx cookie;
 	struct synq_sipkey isn_key;	/* RFC 6528 F() for our ISNs in table mode */

@@ -146,6 +146,8 @@ conn_reset(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_co
 {
 	if (is_estab(c->state))
 		synq_counter_inc(ctr, SYNQ_CTR_ESTAB_RESETS);
+	else
+		synq_counter_inc(ctr, SYNQ_CTR_CONN_CLOSE_ABORTED);
 	c->pend |= PEND_RESET;
 	conn_finish(tw, c, true);
 	if (send_rst)
@@ -568,8 +570,7 @@ enter_time_wait(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct sy
 		e->ts_recent = c->ts_recent;
 		e->listener = c->listener;
 		e->peer_mac = c->peer_mac;
-		e->flags |= (c->ts ? SYNQ_SYN_F_TS : 0) | CLOSE_F_FIN_ACKED | CLOSE_F_PEER_FIN |
-			CLOSE_F_DONE;
+		e->flags |= c->ts ? SYNQ_SYN_F_TS : 0;
 	} else {
 		synq_counter_inc(ctr, SYNQ_CTR_TIME_WAIT_SKIPPED);
 	}

@@ -508,87 +508,41 @@ publish(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_liste
 	return PUBLISHED;
 }
 
-/* A FIN|ACK or an ACK of a closing connection, with timestamps if it has them. */
-static int
-close_segment(struct rte_mbuf *m, const struct synq_tcp_worker *tw,
-	const struct synq_syn_entry *e, uint8_t flags)
+/*
+ * A connection in TIME-WAIT (RFC 9293 3.10.7.4): the closing table holds nothing
+ * else. A repeated FIN, or any data, is acknowledged where we stand (our last ACK
+ * was lost, the client is still in LAST-ACK); the exact RST ends it early; the rest
+ * is dropped. client_isn is RCV.NXT, our_isn our FIN's sequence number.
+ */
+static enum synq_tcp_verdict
+time_wait_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_tcp_seg *seg,
+	struct synq_syn_entry *e, const struct rte_tcp_hdr *th, uint16_t data_len,
+	const struct synq_tcp_opts *o)
 {
 	const struct synq_iface *ifc = tw->rxq[e->rxq_idx].iface;
 	uint8_t opt[12];
 	unsigned int n = 0;
 	struct tcp_peer p;
-	/* after our FIN, the next sequence number is one past it */
-	uint32_t seq = (flags & RTE_TCP_FIN_FLAG) ? e->our_isn : e->our_isn + 1;
 
+	if (th->tcp_flags & RTE_TCP_RST_FLAG) {
+		if (rte_be_to_cpu_32(th->sent_seq) == e->client_isn)
+			synq_syntab_remove(tw->closing, e);
+		else
+			synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_RST);
+		return SYNQ_TCP_DROP;
+	}
+	if (data_len == 0 && !(th->tcp_flags & RTE_TCP_FIN_FLAG))
+		return SYNQ_TCP_DROP;
+	if (o->ts)
+		e->ts_recent = o->tsval;
 	peer_of(e, ifc, &p);
 	if (e->flags & SYNQ_SYN_F_TS)
 		n = tcp_opt_ts(opt, tw->now_ms, e->ts_recent);
-	return tcp_build(m, ifc, &p, seq, e->client_isn, flags | RTE_TCP_ACK_FLAG,
-		SYNQ_TCP_SYNACK_WINDOW, opt, n);
-}
-
-/*
- * A segment of a connection we are closing (RFC 9293 3.10.7.4, FIN-WAIT-1/2): note
- * the ACK of our FIN, take the client's FIN (and skip its data: the application is
- * gone), acknowledge what came. Done when both FINs are acknowledged; TIME-WAIT is
- * not kept (the client, which closes second, holds none either).
- */
-static enum synq_tcp_verdict
-close_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_tcp_seg *seg,
-	struct synq_syn_entry *e, const struct rte_tcp_hdr *th, uint16_t data_len,
-	const struct synq_tcp_opts *o)
-{
-	uint32_t seq = rte_be_to_cpu_32(th->sent_seq);
-	uint8_t flags = th->tcp_flags;
-	bool answer = false;
-
-	if (flags & RTE_TCP_RST_FLAG) {
-		if (seq != e->client_isn) {
-			synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_RST);
-			return SYNQ_TCP_DROP;
-		}
-		if (!(e->flags & CLOSE_F_DONE))
-			synq_counter_inc(ctr, SYNQ_CTR_CONN_CLOSE_ABORTED);
-		synq_syntab_remove(tw->closing, e);
+	if (tcp_build(seg->m, ifc, &p, e->our_isn + 1, e->client_isn, RTE_TCP_ACK_FLAG,
+		    SYNQ_TCP_SYNACK_WINDOW, opt, n) != 0)
 		return SYNQ_TCP_DROP;
-	}
-	if (o->ts)
-		e->ts_recent = o->tsval;
-	if ((flags & RTE_TCP_ACK_FLAG) && rte_be_to_cpu_32(th->recv_ack) == e->our_isn + 1)
-		e->flags |= CLOSE_F_FIN_ACKED;
-	if (data_len != 0 || (flags & RTE_TCP_FIN_FLAG)) {
-		/* in order: move on; anything else: acknowledge where we stand */
-		if (seq == e->client_isn && !(e->flags & CLOSE_F_PEER_FIN)) {
-			e->client_isn += data_len;
-			if (flags & RTE_TCP_FIN_FLAG) {
-				e->client_isn++;
-				e->flags |= CLOSE_F_PEER_FIN;
-			}
-		}
-		answer = true;
-	}
-	if (answer && close_segment(seg->m, tw, e, 0) == 0) {
-		synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_SEGS);
-	} else {
-		answer = false;
-	}
-	/*
-	 * Both FINs acknowledged: TIME-WAIT (RFC 9293 3.6), kept by the closing table's
-	 * timer (about a minute): a client whose last ACK from us was lost repeats its
-	 * FIN and is acknowledged again, not left in LAST-ACK.
-	 */
-	if ((e->flags & (CLOSE_F_FIN_ACKED | CLOSE_F_PEER_FIN | CLOSE_F_DONE)) ==
-		(CLOSE_F_FIN_ACKED | CLOSE_F_PEER_FIN)) {
-		synq_counter_inc(ctr, SYNQ_CTR_CONN_CLOSED);
-		/* like Linux past tcp_max_tw_buckets: no TIME-WAIT when room runs short */
-		if (synq_syntab_count(tw->closing) > synq_syntab_capacity(tw->closing) / 2) {
-			synq_syntab_remove(tw->closing, e);
-			synq_counter_inc(ctr, SYNQ_CTR_TIME_WAIT_SKIPPED);
-		} else {
-			e->flags |= CLOSE_F_DONE;
-		}
-	}
-	return answer ? SYNQ_TCP_REPLY : SYNQ_TCP_DROP;
+	synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_SEGS);
+	return SYNQ_TCP_REPLY;
 }
 
 static enum synq_tcp_verdict
@@ -680,7 +634,7 @@ overflow:
 	}
 
 	if (tw->closing != NULL && (e = synq_syntab_lookup(tw->closing, key)) != NULL)
-		return close_input(tw, ctr, seg, e, th, data_len, &o);
+		return time_wait_input(tw, ctr, seg, e, th, data_len, &o);
 	/*
 	 * A connection from a cookie that has ended (its flow left the flow table): its
 	 * final ACK, replayed, must not open it again while the cookie is valid.
@@ -777,7 +731,7 @@ rst_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_tcp
 		(e = synq_syntab_lookup(tw->closing, key)) != NULL) {
 		struct synq_tcp_opts none = {.wscale = SYNQ_TCP_NO_WSCALE};
 
-		return close_input(tw, ctr, seg, e, th, 0, &none);
+		return time_wait_input(tw, ctr, seg, e, th, 0, &none);
 	}
 	/*
 	 * RFC 5961 3.2: only an exact sequence number resets (no blind injection); one
@@ -940,48 +894,6 @@ synq_tcp_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const stru
 	return SYNQ_TCP_DROP;
 }
 
-/*
- * FIN retransmission, on the SYN-ACK schedule; once our FIN is acknowledged the
- * entry only waits for the client's FIN, until the same schedule runs out (about a
- * minute, Linux's tcp_fin_timeout).
- */
-static unsigned int
-closing_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rte_mbuf **out,
-	uint8_t *out_rxq, unsigned int max)
-{
-	struct synq_syn_entry *rtx[SYNQ_TCP_TIMER_BUDGET];
-	struct synq_syn_entry expired[SYNQ_TCP_TIMER_BUDGET];
-	unsigned int n = 0;
-	uint32_t r;
-
-	if (tw->closing == NULL || max == 0)
-		return 0;
-	r = synq_syntab_timers(tw->closing, tw->now_ms, SYNQ_TCP_TIMER_BUDGET, 5, rtx, expired,
-		RTE_MIN(max, (unsigned int)SYNQ_TCP_TIMER_BUDGET));
-	for (unsigned int i = 0; i < (r >> 16); i++)
-		if (!(expired[i].flags & CLOSE_F_DONE))
-			synq_counter_inc(ctr, SYNQ_CTR_CONN_CLOSE_ABORTED);
-	for (unsigned int i = 0; i < (r & 0xffff); i++) {
-		struct rte_mbuf *m;
-
-		if (rtx[i]->flags & CLOSE_F_FIN_ACKED)
-			continue;
-		m = rte_pktmbuf_alloc(tw->pool);
-		if (m == NULL)
-			continue;
-		if (close_segment(m, tw, rtx[i], RTE_TCP_FIN_FLAG) != 0) {
-			rte_pktmbuf_free(m);
-			continue;
-		}
-		synq_counter_inc(ctr, SYNQ_CTR_TCP_RETRANS_SEGS);
-		synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_SEGS);
-		out[n] = m;
-		out_rxq[n] = rtx[i]->rxq_idx;
-		n++;
-	}
-	return n;
-}
-
 unsigned int
 synq_tcp_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rte_mbuf **out,
 	uint8_t *out_rxq, unsigned int max)
@@ -1055,6 +967,9 @@ synq_tcp_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rt
 	 */
 	synq_syntab_timers(tw->estab, tw->now_ms, SYNQ_TCP_TIMER_BUDGET, 7, rtx, expired,
 		SYNQ_TCP_TIMER_BUDGET);
+	/* TIME-WAIT lasts the SYN-ACK schedule of 5 rounds: 63 s, about Linux's 60 */
+	synq_syntab_timers(tw->closing, tw->now_ms, SYNQ_TCP_TIMER_BUDGET, 5, rtx, expired,
+		SYNQ_TCP_TIMER_BUDGET);
 	tcp_conn_timers(tw, ctr);
-	return n + closing_timers(tw, ctr, out + n, out_rxq + n, max - n);
+	return n;
 }

@@ -49,11 +49,6 @@ unsigned int tcp_opt_ts(uint8_t *buf, uint32_t tsval, uint32_t tsecr);
 #define SEQ_GT(a, b) ((int32_t)((a) - (b)) > 0)
 #define SEQ_GEQ(a, b) ((int32_t)((a) - (b)) >= 0)
 
-/* Flags of a closing-table entry (the table leaves 0x10..0x80 to its user). */
-#define CLOSE_F_FIN_ACKED 0x10 /* the client acknowledged our FIN */
-#define CLOSE_F_PEER_FIN 0x20  /* the client's FIN arrived and was acknowledged */
-#define CLOSE_F_DONE 0x40      /* both FINs acknowledged: TIME-WAIT until the timer ends */
-
 /* tcp_conn.c: the connections of the flow table (the data path) */
 
 /* A segment of @p c, a connection in the flow table that is not closed. */
