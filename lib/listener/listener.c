@@ -12,32 +12,11 @@
 #include <rte_malloc.h>
 
 #include "synq_listener.h"
+#include "synq_mem.h"
 
 /* Connections a worker may hold between promotion and the ring, and app lcores
  * between accept and free: on top of every backlog. */
 #define CONN_POOL_SLACK 1024
-
-static void *
-mem_alloc(const char *name, size_t size, int socket, bool eal)
-{
-	void *p;
-
-	if (eal)
-		return rte_zmalloc_socket(name, size, RTE_CACHE_LINE_SIZE, socket);
-	p = aligned_alloc(RTE_CACHE_LINE_SIZE, RTE_ALIGN_CEIL(size, RTE_CACHE_LINE_SIZE));
-	if (p != NULL)
-		memset(p, 0, size);
-	return p;
-}
-
-static void
-mem_free(void *p, bool eal)
-{
-	if (eal)
-		rte_free(p);
-	else
-		free(p);
-}
 
 /* A ring of exactly @p count slots in memory of our own (rte_ring_init). */
 static struct rte_ring *
@@ -48,9 +27,9 @@ ring_new(const char *name, unsigned int count, int socket, bool eal)
 
 	if (size < 0)
 		return NULL;
-	r = mem_alloc(name, (size_t)size, socket, eal);
+	r = synq_mem_alloc(name, (size_t)size, socket, eal);
 	if (r != NULL && rte_ring_init(r, name, count, RING_F_EXACT_SZ) != 0) {
-		mem_free(r, eal);
+		synq_mem_free(r, eal);
 		r = NULL;
 	}
 	return r;
@@ -63,8 +42,7 @@ synq_listeners_create(struct synq_listeners *ls, const struct synq_config *cfg,
 	uint64_t conns = CONN_POOL_SLACK;
 
 	memset(ls, 0, sizeof(*ls));
-	/* rte_lcore_count() is 0 until rte_eal_init() has run */
-	ls->eal_mem = rte_lcore_count() > 0;
+	ls->eal_mem = synq_mem_eal();
 	if (cfg->nb_listeners == 0)
 		return 0;
 	for (unsigned int i = 0; i < cfg->nb_listeners; i++) {
@@ -101,7 +79,7 @@ synq_listeners_create(struct synq_listeners *ls, const struct synq_config *cfg,
 	/* every worker may carry max_flows connections of each listener */
 	for (unsigned int i = 0; i < cfg->nb_listeners; i++)
 		conns += (uint64_t)nb_workers * cfg->listeners[i].tcp.max_flows;
-	ls->conns = mem_alloc("synq_conns", conns * sizeof(struct synq_conn), socket, ls->eal_mem);
+	ls->conns = synq_mem_alloc("synq_conns", conns * sizeof(struct synq_conn), socket, ls->eal_mem);
 	ls->conn_free = ring_new("synq_conn_free", (unsigned int)conns, socket, ls->eal_mem);
 	if (ls->conns == NULL || ls->conn_free == NULL) {
 		snprintf(err, errlen, "no memory for %u connections (expected smaller backlogs "
@@ -125,10 +103,10 @@ synq_listeners_free(struct synq_listeners *ls)
 
 		while (rte_ring_dequeue(ls->l[i].accept, (void **)&c) == 0)
 			synq_conn_free(ls, c);
-		mem_free(ls->l[i].accept, eal);
+		synq_mem_free(ls->l[i].accept, eal);
 	}
-	mem_free(ls->conn_free, eal);
-	mem_free(ls->conns, eal);
+	synq_mem_free(ls->conn_free, eal);
+	synq_mem_free(ls->conns, eal);
 	memset(ls, 0, sizeof(*ls));
 }
 

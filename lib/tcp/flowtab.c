@@ -17,6 +17,7 @@
 #include <rte_malloc.h>
 
 #include "synq_flowtab.h"
+#include "synq_mem.h"
 #include "tcp_hash.h"
 
 #define MAX_FLOWS (UINT32_C(1) << 24)
@@ -65,7 +66,7 @@ synq_flowtab_create(uint32_t max_flows, struct synq_conn *conns, int socket)
 	struct synq_flowtab *t;
 	uint32_t slots;
 	size_t size;
-	bool eal = rte_lcore_count() > 0;
+	bool eal = synq_mem_eal();
 
 	if (max_flows == 0 || max_flows > MAX_FLOWS) {
 		errno = rte_errno = EINVAL;
@@ -73,13 +74,7 @@ synq_flowtab_create(uint32_t max_flows, struct synq_conn *conns, int socket)
 	}
 	slots = rte_align32pow2(2 * max_flows);
 	size = sizeof(*t) + (size_t)slots * sizeof(t->slot[0]);
-	if (eal) {
-		t = rte_zmalloc_socket("synq_flowtab", size, RTE_CACHE_LINE_SIZE, socket);
-	} else {
-		t = aligned_alloc(RTE_CACHE_LINE_SIZE, RTE_ALIGN_CEIL(size, RTE_CACHE_LINE_SIZE));
-		if (t != NULL)
-			memset(t, 0, size);
-	}
+	t = synq_mem_alloc("synq_flowtab", size, socket, eal);
 	if (t == NULL) {
 		errno = rte_errno = ENOMEM;
 		return NULL;
@@ -95,12 +90,8 @@ synq_flowtab_create(uint32_t max_flows, struct synq_conn *conns, int socket)
 void
 synq_flowtab_free(struct synq_flowtab *t)
 {
-	if (t == NULL)
-		return;
-	if (t->eal_mem)
-		rte_free(t);
-	else
-		free(t);
+	if (t != NULL)
+		synq_mem_free(t, t->eal_mem);
 }
 
 uint32_t

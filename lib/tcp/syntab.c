@@ -39,6 +39,7 @@
 #include <rte_malloc.h>
 #include <rte_prefetch.h>
 
+#include "synq_mem.h"
 #include "synq_syntab.h"
 #include "tcp_hash.h"
 
@@ -124,20 +125,8 @@ synq_syntab_create(uint32_t max_entries, int socket)
 	slots = rte_align32pow2(2 * max_entries);
 	size = sizeof(*t) + (size_t)slots * (sizeof(t->slot[0]) + 1);
 
-	/*
-	 * rte_lcore_count() is 0 until rte_eal_init() has run: the unit tests' case, where
-	 * rte_zmalloc_socket() has no heap and fails. With EAL up, its failure is a real
-	 * ENOMEM, reported as such rather than hidden behind off-node, non-hugepage memory.
-	 */
-	eal_mem = rte_lcore_count() > 0;
-	if (eal_mem) {
-		t = rte_zmalloc_socket("synq_syntab", size, RTE_CACHE_LINE_SIZE, socket);
-	} else {
-		t = aligned_alloc(RTE_CACHE_LINE_SIZE, size);
-		/* also faults the pages in now, not at the first SYNs of a flood */
-		if (t != NULL)
-			memset(t, 0, size);
-	}
+	eal_mem = synq_mem_eal();
+	t = synq_mem_alloc("synq_syntab", size, socket, eal_mem);
 	if (t == NULL) {
 		rte_errno = ENOMEM;
 		errno = ENOMEM;
@@ -155,12 +144,8 @@ synq_syntab_create(uint32_t max_entries, int socket)
 void
 synq_syntab_free(struct synq_syntab *t)
 {
-	if (t == NULL)
-		return;
-	if (t->eal_mem)
-		rte_free(t);
-	else
-		free(t);
+	if (t != NULL)
+		synq_mem_free(t, t->eal_mem);
 }
 
 uint32_t

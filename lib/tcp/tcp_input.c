@@ -26,6 +26,7 @@
 #include <rte_tcp.h>
 
 #include "synq_cksum.h"
+#include "synq_mem.h"
 #include "tcp_priv.h"
 
 /* Our half of the handshake's options, and the client's, as a SYN carried them. */
@@ -75,9 +76,8 @@ synq_tcp_worker_init(struct synq_tcp_worker *tw, unsigned int lcore_id, struct s
 			ls->conns, socket);
 		/* every connection of the pool may be in it at once */
 		tw->dirty_cap = ls->nb_conns;
-		tw->dirty = ls->eal_mem ? rte_malloc_socket("synq_dirty",
-			(size_t)tw->dirty_cap * sizeof(uint32_t), 0, socket) :
-			malloc((size_t)tw->dirty_cap * sizeof(uint32_t));
+		tw->dirty = synq_mem_alloc("synq_dirty", (size_t)tw->dirty_cap * sizeof(uint32_t),
+			socket, ls->eal_mem);
 		if (tw->syntab == NULL || tw->closing == NULL || tw->estab == NULL ||
 			tw->flows == NULL || tw->dirty == NULL) {
 			synq_tcp_worker_free(tw);
@@ -109,10 +109,8 @@ synq_tcp_worker_free(struct synq_tcp_worker *tw)
 	synq_syntab_free(tw->closing);
 	synq_syntab_free(tw->estab);
 	synq_flowtab_free(tw->flows);
-	if (tw->listeners != NULL && tw->listeners->eal_mem)
-		rte_free(tw->dirty);
-	else
-		free(tw->dirty);
+	if (tw->listeners != NULL)
+		synq_mem_free(tw->dirty, tw->listeners->eal_mem);
 	tw->syntab = NULL;
 	tw->closing = NULL;
 	tw->estab = NULL;
