@@ -16,19 +16,7 @@ command -v hping3 >/dev/null || { echo "SKIP: needs hping3"; exit 77; }
 
 flooder_setup
 
-cat >"$E2E_DIR/synq.json" <<JSON
-{
-	"ports": [
-		{ "name": "net_af_packet0", "mac": "$SYNQ_MAC", "ipv4": ["$SYNQ_IPV4"] },
-		{ "name": "net_af_packet1", "mac": "$SYNQ_FL_MAC", "ipv4": ["$SYNQ_FL_IPV4"] }
-	],
-	"lcores": [ { "lcore": 1, "role": "worker", "rx": [
-		{ "port": "net_af_packet0", "queue": 0 },
-		{ "port": "net_af_packet1", "queue": 0 } ] } ],
-	"tcp": { "syncookies": 1, "max_syn_backlog": 256 },
-	"listeners": [ { "address": "*", "port": 80, "backlog": 4096, "app": "hold" } ]
-}
-JSON
+flooder_config "$E2E_DIR/synq.json" worker hold
 e2e_synq_start --stats-interval-ms 100 --duration 50 --config "$E2E_DIR/synq.json"
 
 flooder_ping_both

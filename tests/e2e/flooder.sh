@@ -55,6 +55,24 @@ flooder_setup() {
 	E2E_EAL_EXTRA=(--vdev "net_af_packet1,iface=$FL_HOST")
 }
 
+# flooder_config FILE ROLE APP: synq on both ports, one lcore of ROLE polling them,
+# syncookies 1 with a SYN table of 256 (so the flood makes cookies), port 80 app APP.
+flooder_config() {
+	cat >"$1" <<JSON
+{
+	"ports": [
+		{ "name": "net_af_packet0", "mac": "$SYNQ_MAC", "ipv4": ["$SYNQ_IPV4"] },
+		{ "name": "net_af_packet1", "mac": "$SYNQ_FL_MAC", "ipv4": ["$SYNQ_FL_IPV4"] }
+	],
+	"lcores": [ { "lcore": 1, "role": "$2", "rx": [
+		{ "port": "net_af_packet0", "queue": 0 },
+		{ "port": "net_af_packet1", "queue": 0 } ] } ],
+	"tcp": { "syncookies": 1, "max_syn_backlog": 256 },
+	"listeners": [ { "address": "*", "port": 80, "backlog": 4096, "app": "$3" } ]
+}
+JSON
+}
+
 nsc() { ip netns exec "$E2E_NS" "$@"; }
 nsf() { ip netns exec "$FL_NS" "$@"; }
 

@@ -27,19 +27,7 @@ done
 
 flooder_setup
 
-cat >"$E2E_DIR/synq.json" <<JSON
-{
-	"ports": [
-		{ "name": "net_af_packet0", "mac": "$SYNQ_MAC", "ipv4": ["$SYNQ_IPV4"] },
-		{ "name": "net_af_packet1", "mac": "$SYNQ_FL_MAC", "ipv4": ["$SYNQ_FL_IPV4"] }
-	],
-	"lcores": [ { "lcore": 1, "role": "both", "rx": [
-		{ "port": "net_af_packet0", "queue": 0 },
-		{ "port": "net_af_packet1", "queue": 0 } ] } ],
-	"tcp": { "syncookies": 1, "max_syn_backlog": 256 },
-	"listeners": [ { "address": "*", "port": 80, "backlog": 4096, "app": "http" } ]
-}
-JSON
+flooder_config "$E2E_DIR/synq.json" both http
 # bounded: the flood (at most SECS + 70 s) and the checks around it
 e2e_synq_start --stats-interval-ms 100 --duration $((SECS + 120)) --config "$E2E_DIR/synq.json"
 
