@@ -405,7 +405,7 @@ check_rx_ownership(struct parse *p, const struct synq_config *cfg)
 
 /* Linux's defaults (net.ipv4.tcp_*, net.core.somaxconn on a 5.4+ kernel). */
 static const struct synq_config_tcp tcp_defaults = {
-	.syncookies = 1,
+	.syncookies = SYNQ_SYNCOOKIES_WHEN_FULL,
 	.somaxconn = 4096,
 	.max_syn_backlog = 4096,
 	.abort_on_overflow = 0,
@@ -425,7 +425,8 @@ parse_tcp_knobs(struct parse *p, const json_t *obj, const char *path, struct syn
 {
 	const json_t *v;
 
-	if (GET_UINT(p, obj, path, "syncookies", 0, 2, t->syncookies) != 0 ||
+	if (GET_UINT(p, obj, path, "syncookies", SYNQ_SYNCOOKIES_NEVER, SYNQ_SYNCOOKIES_ALWAYS,
+			t->syncookies) != 0 ||
 		GET_UINT(p, obj, path, "max_syn_backlog", 1, SYNQ_MAX_SYN_BACKLOG_MAX,
 			t->max_syn_backlog) != 0 ||
 		GET_UINT(p, obj, path, "abort_on_overflow", 0, 1, t->abort_on_overflow) != 0 ||

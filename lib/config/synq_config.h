@@ -41,6 +41,16 @@ enum synq_queue_model {
 	SYNQ_QUEUE_BSD,	  /* one queue of half-open and established, exactly backlog */
 };
 
+/*
+ * When a SYN is answered with a cookie (docs/configuration.md, `syncookies`). The values
+ * are Linux's net.ipv4.tcp_syncookies, and the config file gives them as those integers.
+ */
+enum synq_syncookies {
+	SYNQ_SYNCOOKIES_NEVER = 0,     /* a full SYN table drops SYNs */
+	SYNQ_SYNCOOKIES_WHEN_FULL = 1, /* when the listener's share of the SYN table is full */
+	SYNQ_SYNCOOKIES_ALWAYS = 2,    /* every SYN: no SYN table entry at all */
+};
+
 /* What a listener does with the connections it accepts. */
 enum synq_app {
 	SYNQ_APP_HOLD,	/* never accepts: the accept ring fills, as listen-not-accept */
@@ -55,7 +65,7 @@ enum synq_app {
 
 /* The TCP knobs, with Linux's names (net.ipv4.tcp_* and net.core.somaxconn). */
 struct synq_config_tcp {
-	uint8_t syncookies;	    /* 0 never, 1 when the SYN table is full, 2 always */
+	enum synq_syncookies syncookies; /* when a SYN gets a cookie */
 	uint32_t somaxconn;	    /* upper bound of any backlog */
 	uint32_t max_syn_backlog;   /* half-open entries of a listener, over all workers */
 	uint8_t abort_on_overflow;  /* accept ring full on the final ACK: 0 drop, 1 RST */
