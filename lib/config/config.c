@@ -22,6 +22,31 @@
 
 #define KEY_PATH_LEN 128
 
+/* The largest file synq_config_load() reads. */
+#define CONFIG_FILE_MAX (1 << 24)
+
+/* 802.1Q: 0 means untagged, 4095 is reserved. */
+#define VLAN_ID_MAX 4094
+
+/* ports[].rx_desc and tx_desc, before the device rounds them */
+#define PORT_DESC_MIN 64
+#define PORT_DESC_MAX 16384
+#define PORT_DESC_DEFAULT 1024
+
+/* mempool.mbufs: 0 sizes the pool from the ports, else MBUFS_MIN..MBUFS_MAX */
+#define MBUFS_MIN 1024u
+#define MBUFS_MAX (1u << 24)
+
+/* tcp.rcv_buf and snd_buf, in bytes */
+#define TCP_BUF_MIN 4096
+#define TCP_BUF_MAX (1u << 30)
+
+/* tcp.idle_timeout_ms and first_byte_timeout_ms: a day */
+#define TCP_TIMEOUT_MS_MAX 86400000
+
+/* The largest window scale shift (RFC 7323 2.3). */
+#define TCP_WSCALE_MAX 14
+
 struct parse {
 	char *err;
 	size_t errlen;
@@ -188,7 +213,8 @@ parse_addresses(struct parse *p, const json_t *port, const char *path, struct sy
 				return fail(p, ipath, NULL, v, "is not an IPv4 address, "
 					"expected dotted quad such as \"198.18.0.1\"");
 			h = ntohl(a.s_addr);
-			if (h == 0 || h == UINT32_MAX || (h >> 28) == 0xe || (h >> 24) == 127)
+			if (h == INADDR_ANY || h == INADDR_BROADCAST || IN_MULTICAST(h) ||
+				(h >> 24) == IN_LOOPBACKNET)
 				return fail(p, ipath, NULL, v, "cannot be a host address, expected "
 					"a unicast address (not 0, broadcast, multicast or loopback)");
 			cp->ipv4[cp->nb_ipv4++] = a.s_addr;
@@ -201,7 +227,6 @@ parse_addresses(struct parse *p, const json_t *port, const char *path, struct sy
 		json_array_foreach(arr, i, v)
 		{
 			struct in6_addr a;
-			static const uint8_t zero[16];
 
 			snprintf(ipath, sizeof(ipath), "%s.ipv6[%zu]", path, i);
 			if (want_string(p, v, ipath, NULL, "an IPv6 address string") != 0)
@@ -209,7 +234,7 @@ parse_addresses(struct parse *p, const json_t *port, const char *path, struct sy
 			if (inet_pton(AF_INET6, json_string_value(v), &a) != 1)
 				return fail(p, ipath, NULL, v, "is not an IPv6 address, "
 					"expected such as \"2001:2::1\"");
-			if (a.s6_addr[0] == 0xff || memcmp(a.s6_addr, zero, 16) == 0 ||
+			if (IN6_IS_ADDR_MULTICAST(&a) || IN6_IS_ADDR_UNSPECIFIED(&a) ||
 				IN6_IS_ADDR_LOOPBACK(&a))
 				return fail(p, ipath, NULL, v, "cannot be a host address, expected "
 					"a unicast address (not ::, ::1 or multicast)");
@@ -258,13 +283,15 @@ parse_port(struct parse *p, const json_t *port, unsigned int idx, struct synq_co
 		cp->mac_set = true;
 	}
 	cp->rx_queues = 1;
-	cp->rx_desc = 1024;
-	cp->tx_desc = 1024;
+	cp->rx_desc = PORT_DESC_DEFAULT;
+	cp->tx_desc = PORT_DESC_DEFAULT;
 	cp->promiscuous = false;
-	if (GET_UINT(p, port, path, "vlan", 0, 4094, cp->vlan) != 0 ||
+	if (GET_UINT(p, port, path, "vlan", 0, VLAN_ID_MAX, cp->vlan) != 0 ||
 		GET_UINT(p, port, path, "rx_queues", 1, SYNQ_MAX_RXQ, cp->rx_queues) != 0 ||
-		GET_UINT(p, port, path, "rx_desc", 64, 16384, cp->rx_desc) != 0 ||
-		GET_UINT(p, port, path, "tx_desc", 64, 16384, cp->tx_desc) != 0 ||
+		GET_UINT(p, port, path, "rx_desc", PORT_DESC_MIN, PORT_DESC_MAX,
+			cp->rx_desc) != 0 ||
+		GET_UINT(p, port, path, "tx_desc", PORT_DESC_MIN, PORT_DESC_MAX,
+			cp->tx_desc) != 0 ||
 		get_bool(p, port, path, "promiscuous", &cp->promiscuous) != 0)
 		return -EINVAL;
 	return parse_addresses(p, port, path, cp);
@@ -431,12 +458,13 @@ parse_tcp_knobs(struct parse *p, const json_t *obj, const char *path, struct syn
 			t->max_syn_backlog) != 0 ||
 		GET_UINT(p, obj, path, "abort_on_overflow", 0, 1, t->abort_on_overflow) != 0 ||
 		GET_UINT(p, obj, path, "synack_retries", 0, 10, t->synack_retries) != 0 ||
-		GET_UINT(p, obj, path, "window_scale", 0, 14, t->window_scale) != 0 ||
+		GET_UINT(p, obj, path, "window_scale", 0, TCP_WSCALE_MAX, t->window_scale) != 0 ||
 		GET_UINT(p, obj, path, "max_flows", 1, 1u << 22, t->max_flows) != 0 ||
-		GET_UINT(p, obj, path, "rcv_buf", 4096, 1u << 30, t->rcv_buf) != 0 ||
-		GET_UINT(p, obj, path, "snd_buf", 4096, 1u << 30, t->snd_buf) != 0 ||
-		GET_UINT(p, obj, path, "idle_timeout_ms", 0, 86400000, t->idle_timeout_ms) != 0 ||
-		GET_UINT(p, obj, path, "first_byte_timeout_ms", 0, 86400000,
+		GET_UINT(p, obj, path, "rcv_buf", TCP_BUF_MIN, TCP_BUF_MAX, t->rcv_buf) != 0 ||
+		GET_UINT(p, obj, path, "snd_buf", TCP_BUF_MIN, TCP_BUF_MAX, t->snd_buf) != 0 ||
+		GET_UINT(p, obj, path, "idle_timeout_ms", 0, TCP_TIMEOUT_MS_MAX,
+			t->idle_timeout_ms) != 0 ||
+		GET_UINT(p, obj, path, "first_byte_timeout_ms", 0, TCP_TIMEOUT_MS_MAX,
 			t->first_byte_timeout_ms) != 0)
 		return -EINVAL;
 	v = json_object_get(obj, "queue_model");
@@ -454,10 +482,11 @@ parse_tcp_knobs(struct parse *p, const json_t *obj, const char *path, struct syn
 	return 0;
 }
 
+/* @p s is the secret in hex: two digits a byte, nothing after them. */
 static int
-hex_secret(const char *s, uint8_t out[16])
+hex_secret(const char *s, uint8_t out[SYNQ_COOKIE_SECRET_LEN])
 {
-	for (unsigned int i = 0; i < 16; i++) {
+	for (unsigned int i = 0; i < SYNQ_COOKIE_SECRET_LEN; i++) {
 		unsigned int b;
 
 		if (sscanf(s + 2 * i, "%2x", &b) != 1 || !isxdigit((unsigned char)s[2 * i]) ||
@@ -465,7 +494,7 @@ hex_secret(const char *s, uint8_t out[16])
 			return -EINVAL;
 		out[i] = (uint8_t)b;
 	}
-	return s[32] == '\0' ? 0 : -EINVAL;
+	return s[2 * SYNQ_COOKIE_SECRET_LEN] == '\0' ? 0 : -EINVAL;
 }
 
 static int
@@ -727,13 +756,14 @@ parse_root(struct parse *p, const json_t *root, struct synq_config *cfg)
 	if (v != NULL) {
 		if (want_object(p, v, "", "mempool") != 0 ||
 			check_keys(p, v, "mempool", known_mempool) != 0 ||
-			GET_UINT(p, v, "mempool", "mbufs", 0, 1u << 24, cfg->mbufs) != 0 ||
-			GET_UINT(p, v, "mempool", "cache", 0, 512, cfg->mbuf_cache) != 0)
+			GET_UINT(p, v, "mempool", "mbufs", 0, MBUFS_MAX, cfg->mbufs) != 0 ||
+			GET_UINT(p, v, "mempool", "cache", 0, RTE_MEMPOOL_CACHE_MAX_SIZE,
+				cfg->mbuf_cache) != 0)
 			return -EINVAL;
-		if (cfg->mbufs != 0 && cfg->mbufs < 1024)
+		if (cfg->mbufs != 0 && cfg->mbufs < MBUFS_MIN)
 			return fail(p, "mempool", "mbufs", json_object_get(v, "mbufs"),
-				"is too small, expected 0 (sized from the ports) or 1024..%u",
-				1u << 24);
+				"is too small, expected 0 (sized from the ports) or %u..%u",
+				MBUFS_MIN, MBUFS_MAX);
 	}
 
 	cfg->stats_interval_ms = 1000;
@@ -794,10 +824,10 @@ synq_config_load(const char *path, struct synq_config *cfg, char *err, size_t er
 		return rc;
 	}
 	if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0 ||
-		size > (1 << 24)) {
+		size > CONFIG_FILE_MAX) {
 		fclose(f);
 		snprintf(err, errlen, "config error: cannot read %s: not a regular file of at "
-			"most 16 MiB", path);
+			"most %d MiB", path, CONFIG_FILE_MAX >> 20);
 		return -EINVAL;
 	}
 	text = malloc((size_t)size + 1);
@@ -908,10 +938,10 @@ tcp_json(const struct synq_config_tcp *t, const struct synq_config *cfg)
 	json_object_set_new(o, "idle_timeout_ms", json_integer(t->idle_timeout_ms));
 	json_object_set_new(o, "first_byte_timeout_ms", json_integer(t->first_byte_timeout_ms));
 	if (cfg != NULL) {
-		char hex[33];
+		char hex[2 * SYNQ_COOKIE_SECRET_LEN + 1];
 
 		json_object_set_new(o, "somaxconn", json_integer(t->somaxconn));
-		for (unsigned int i = 0; i < 16; i++)
+		for (unsigned int i = 0; i < SYNQ_COOKIE_SECRET_LEN; i++)
 			snprintf(hex + 2 * i, 3, "%02x", cfg->cookie_secret[i]);
 		json_object_set_new(o, "cookie_secret",
 			cfg->cookie_secret_set ? json_string(hex) : json_null());

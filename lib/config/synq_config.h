@@ -28,6 +28,7 @@
 #define SYNQ_MAX_LISTENERS 32
 #define SYNQ_SOMAXCONN_MAX (1u << 20)
 #define SYNQ_MAX_SYN_BACKLOG_MAX (1u << 24)
+#define SYNQ_COOKIE_SECRET_LEN 16   /* bytes of tcp.cookie_secret: 128 bits */
 
 enum synq_role {
 	SYNQ_ROLE_WORKER, /* polls rx queues, owns TCP state */
@@ -129,7 +130,7 @@ struct synq_config {
 	uint32_t stats_interval_ms; /* 0 = no periodic dump */
 	char stats_file[PATH_MAX];  /* "" = no file */
 	struct synq_config_tcp tcp; /* defaults of every listener */
-	uint8_t cookie_secret[16];  /* valid when cookie_secret_set */
+	uint8_t cookie_secret[SYNQ_COOKIE_SECRET_LEN]; /* valid when cookie_secret_set */
 	bool cookie_secret_set;	    /* else synq draws one at start */
 	struct synq_config_listener listeners[SYNQ_MAX_LISTENERS];
 	unsigned int nb_listeners;
