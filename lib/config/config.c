@@ -19,6 +19,7 @@
 
 #include "synq_config.h"
 #include "config_default.h"
+#include "config_priv.h"
 
 #define KEY_PATH_LEN 128
 
@@ -158,6 +159,30 @@ get_bool(struct parse *p, const json_t *obj, const char *path, const char *key, 
 	*out = json_is_true(v);
 	return 0;
 }
+
+/* An enum by its name in @p table; @p what is what a value is ("a role"). */
+static int
+get_enum(struct parse *p, const json_t *obj, const char *path, const char *key,
+	const struct config_enum_name *table, const char *what, int *out)
+{
+	const json_t *v = json_object_get(obj, key);
+	char names[256];
+
+	if (v == NULL)
+		return 0; /* keep the default already in *out */
+	if (config_enum_by_name(table, json_string_value(v), out) == 0)
+		return 0;
+	return fail(p, path, key, v, "is not %s, expected %s", what,
+		config_enum_list(table, names, sizeof(names)));
+}
+
+#define GET_ENUM(p, obj, path, key, table, what, field)                                            \
+	({                                                                                         \
+		int v_ = (int)(field);                                                             \
+		int rc_ = get_enum(p, obj, path, key, table, what, &v_);                           \
+		(field) = (__typeof__(field))v_;                                                   \
+		rc_;                                                                               \
+	})
 
 /* A string value; @p v NULL means absent. */
 static int
@@ -354,20 +379,8 @@ parse_lcore(struct parse *p, const json_t *lc, unsigned int idx, struct synq_con
 				"is used twice, expected one entry an lcore");
 
 	cl->role = SYNQ_ROLE_WORKER;
-	v = json_object_get(lc, "role");
-	if (v != NULL) {
-		const char *s = json_is_string(v) ? json_string_value(v) : "";
-
-		if (strcmp(s, "worker") == 0)
-			cl->role = SYNQ_ROLE_WORKER;
-		else if (strcmp(s, "app") == 0)
-			cl->role = SYNQ_ROLE_APP;
-		else if (strcmp(s, "both") == 0)
-			cl->role = SYNQ_ROLE_BOTH;
-		else
-			return fail(p, path, "role", v, "is not a role, expected \"worker\", "
-				"\"app\" or \"both\"");
-	}
+	if (GET_ENUM(p, lc, path, "role", config_roles, "a role", cl->role) != 0)
+		return -EINVAL;
 
 	v = json_object_get(lc, "rx");
 	if (cl->role == SYNQ_ROLE_APP) {
@@ -450,8 +463,6 @@ static const struct synq_config_tcp tcp_defaults = {
 static int
 parse_tcp_knobs(struct parse *p, const json_t *obj, const char *path, struct synq_config_tcp *t)
 {
-	const json_t *v;
-
 	if (GET_UINT(p, obj, path, "syncookies", SYNQ_SYNCOOKIES_NEVER, SYNQ_SYNCOOKIES_ALWAYS,
 			t->syncookies) != 0 ||
 		GET_UINT(p, obj, path, "max_syn_backlog", 1, SYNQ_MAX_SYN_BACKLOG_MAX,
@@ -465,20 +476,10 @@ parse_tcp_knobs(struct parse *p, const json_t *obj, const char *path, struct syn
 		GET_UINT(p, obj, path, "idle_timeout_ms", 0, TCP_TIMEOUT_MS_MAX,
 			t->idle_timeout_ms) != 0 ||
 		GET_UINT(p, obj, path, "first_byte_timeout_ms", 0, TCP_TIMEOUT_MS_MAX,
-			t->first_byte_timeout_ms) != 0)
+			t->first_byte_timeout_ms) != 0 ||
+		GET_ENUM(p, obj, path, "queue_model", config_queue_models, "a queue model",
+			t->queue_model) != 0)
 		return -EINVAL;
-	v = json_object_get(obj, "queue_model");
-	if (v != NULL) {
-		const char *s = json_is_string(v) ? json_string_value(v) : "";
-
-		if (strcmp(s, "linux") == 0)
-			t->queue_model = SYNQ_QUEUE_LINUX;
-		else if (strcmp(s, "bsd") == 0)
-			t->queue_model = SYNQ_QUEUE_BSD;
-		else
-			return fail(p, path, "queue_model", v, "is not a queue model, expected "
-				"\"linux\" or \"bsd\"");
-	}
 	return 0;
 }
 
@@ -638,23 +639,8 @@ parse_listener(struct parse *p, const json_t *lj, unsigned int idx, struct synq_
 		? cfg->tcp.somaxconn : (uint32_t)l->backlog_asked;
 
 	l->app = SYNQ_APP_HOLD;
-	v = json_object_get(lj, "app");
-	if (v != NULL) {
-		s = json_is_string(v) ? json_string_value(v) : "";
-		if (strcmp(s, "hold") == 0)
-			l->app = SYNQ_APP_HOLD;
-		else if (strcmp(s, "reset") == 0)
-			l->app = SYNQ_APP_RESET;
-		else if (strcmp(s, "close") == 0)
-			l->app = SYNQ_APP_CLOSE;
-		else if (strcmp(s, "echo") == 0)
-			l->app = SYNQ_APP_ECHO;
-		else if (strcmp(s, "http") == 0)
-			l->app = SYNQ_APP_HTTP;
-		else
-			return fail(p, path, "app", v, "is not an application, expected \"hold\", "
-				"\"reset\", \"close\", \"echo\" or \"http\"");
-	}
+	if (GET_ENUM(p, lj, path, "app", config_apps, "an application", l->app) != 0)
+		return -EINVAL;
 	snprintf(l->http_body, sizeof(l->http_body), "%s", "Hello from synq\n");
 	v = json_object_get(lj, "http_body");
 	if (v != NULL) {
@@ -884,40 +870,6 @@ synq_config_nb_txq(const struct synq_config *cfg, unsigned int port_idx)
 	for (unsigned int l = 0; l < cfg->nb_lcores; l++)
 		n += lcore_polls_port(&cfg->lcores[l], port_idx);
 	return n;
-}
-
-const char *
-synq_queue_model_name(enum synq_queue_model m)
-{
-	return m == SYNQ_QUEUE_BSD ? "bsd" : "linux";
-}
-
-const char *
-synq_app_name(enum synq_app a)
-{
-	static const char *const names[] = {
-		[SYNQ_APP_HOLD] = "hold",
-		[SYNQ_APP_RESET] = "reset",
-		[SYNQ_APP_CLOSE] = "close",
-		[SYNQ_APP_ECHO] = "echo",
-		[SYNQ_APP_HTTP] = "http",
-	};
-
-	return (unsigned int)a < RTE_DIM(names) ? names[a] : "?";
-}
-
-const char *
-synq_role_name(enum synq_role role)
-{
-	switch (role) {
-	case SYNQ_ROLE_WORKER:
-		return "worker";
-	case SYNQ_ROLE_APP:
-		return "app";
-	case SYNQ_ROLE_BOTH:
-		return "both";
-	}
-	return "?";
 }
 
 /* The knobs; with @p cfg, the global ones too (somaxconn, the secret). */

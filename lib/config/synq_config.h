@@ -171,13 +171,26 @@ int synq_config_txq(const struct synq_config *cfg, unsigned int lcore_idx, unsig
 /** How many tx queues port @p port_idx needs: one per lcore that polls it. */
 unsigned int synq_config_nb_txq(const struct synq_config *cfg, unsigned int port_idx);
 
-/** "linux" or "bsd". */
+/**
+ * The name the config gives queue model @p m (tcp.queue_model): "linux" or "bsd".
+ *
+ * @return the name, or "?" for a value the enum does not have.
+ */
 const char *synq_queue_model_name(enum synq_queue_model m);
 
-/** "hold", "reset" or "close". */
+/**
+ * The name the config gives application @p a (listeners[].app): "hold", "reset",
+ * "close", "echo" or "http".
+ *
+ * @return the name, or "?" for a value the enum does not have.
+ */
 const char *synq_app_name(enum synq_app a);
 
-/** "worker", "app" or "both". */
+/**
+ * The name the config gives @p role (lcores[].role): "worker", "app" or "both".
+ *
+ * @return the name, or "?" for a value the enum does not have.
+ */
 const char *synq_role_name(enum synq_role role);
 
 #endif /* SYNQ_CONFIG_H */
