@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * struct synq_config -> JSON: the effective configuration, every default filled in, as
+ * --dump-config prints it. It uses the file's own keys and forms, so the dump parses
+ * back into the same struct (tests/unit/test_config.c checks it).
+ */
+
+#include <arpa/inet.h>
+#include <stdio.h>
+
+#include "synq_config.h"
+
+/* The knobs; with @p cfg, the global ones too (somaxconn, the secret). */
+static json_t *
+tcp_json(const struct synq_config_tcp *t, const struct synq_config *cfg)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "syncookies", json_integer(t->syncookies));
+	json_object_set_new(o, "max_syn_backlog", json_integer(t->max_syn_backlog));
+	json_object_set_new(o, "abort_on_overflow", json_integer(t->abort_on_overflow));
+	json_object_set_new(o, "synack_retries", json_integer(t->synack_retries));
+	json_object_set_new(o, "queue_model", json_string(synq_queue_model_name(t->queue_model)));
+	json_object_set_new(o, "window_scale", json_integer(t->window_scale));
+	json_object_set_new(o, "max_flows", json_integer(t->max_flows));
+	json_object_set_new(o, "rcv_buf", json_integer(t->rcv_buf));
+	json_object_set_new(o, "snd_buf", json_integer(t->snd_buf));
+	json_object_set_new(o, "idle_timeout_ms", json_integer(t->idle_timeout_ms));
+	json_object_set_new(o, "first_byte_timeout_ms", json_integer(t->first_byte_timeout_ms));
+	if (cfg != NULL) {
+		char hex[2 * SYNQ_COOKIE_SECRET_LEN + 1];
+
+		json_object_set_new(o, "somaxconn", json_integer(t->somaxconn));
+		for (unsigned int i = 0; i < SYNQ_COOKIE_SECRET_LEN; i++)
+			snprintf(hex + 2 * i, 3, "%02x", cfg->cookie_secret[i]);
+		json_object_set_new(o, "cookie_secret",
+			cfg->cookie_secret_set ? json_string(hex) : json_null());
+	}
+	return o;
+}
+
+json_t *
+synq_config_to_json(const struct synq_config *cfg)
+{
+	json_t *root = json_object();
+	json_t *ports = json_array();
+	json_t *lcores = json_array();
+	json_t *listeners = json_array();
+	char buf[INET6_ADDRSTRLEN];
+
+	for (unsigned int i = 0; i < cfg->nb_ports; i++) {
+		const struct synq_config_port *cp = &cfg->ports[i];
+		json_t *o = json_object();
+		json_t *v4 = json_array();
+		json_t *v6 = json_array();
+
+		json_object_set_new(o, "name", json_string(cp->name));
+		if (cp->mac_set) {
+			rte_ether_format_addr(buf, sizeof(buf), &cp->mac);
+			json_object_set_new(o, "mac", json_string(buf));
+		} else {
+			json_object_set_new(o, "mac", json_null());
+		}
+		json_object_set_new(o, "vlan", json_integer(cp->vlan));
+		for (unsigned int a = 0; a < cp->nb_ipv4; a++)
+			json_array_append_new(v4,
+				json_string(inet_ntop(AF_INET, &cp->ipv4[a], buf, sizeof(buf))));
+		for (unsigned int a = 0; a < cp->nb_ipv6; a++)
+			json_array_append_new(v6,
+				json_string(inet_ntop(AF_INET6, cp->ipv6[a], buf, sizeof(buf))));
+		json_object_set_new(o, "ipv4", v4);
+		json_object_set_new(o, "ipv6", v6);
+		json_object_set_new(o, "rx_queues", json_integer(cp->rx_queues));
+		json_object_set_new(o, "rx_desc", json_integer(cp->rx_desc));
+		json_object_set_new(o, "tx_desc", json_integer(cp->tx_desc));
+		json_object_set_new(o, "promiscuous", json_boolean(cp->promiscuous));
+		json_array_append_new(ports, o);
+	}
+	for (unsigned int i = 0; i < cfg->nb_lcores; i++) {
+		const struct synq_config_lcore *cl = &cfg->lcores[i];
+		json_t *o = json_object();
+		json_t *rx = json_array();
+
+		json_object_set_new(o, "lcore", json_integer(cl->lcore_id));
+		json_object_set_new(o, "role", json_string(synq_role_name(cl->role)));
+		for (unsigned int r = 0; r < cl->nb_rx; r++)
+			json_array_append_new(rx, json_pack("{s:s, s:i}", "port",
+				cfg->ports[cl->rx[r].port].name, "queue", cl->rx[r].queue));
+		json_object_set_new(o, "rx", rx);
+		json_array_append_new(lcores, o);
+	}
+	json_object_set_new(root, "ports", ports);
+	json_object_set_new(root, "lcores", lcores);
+	json_object_set_new(root, "tcp", tcp_json(&cfg->tcp, cfg));
+	for (unsigned int i = 0; i < cfg->nb_listeners; i++) {
+		const struct synq_config_listener *l = &cfg->listeners[i];
+		json_t *o = tcp_json(&l->tcp, NULL);
+
+		if (l->family == 0)
+			json_object_set_new(o, "address", json_string("*"));
+		else
+			json_object_set_new(o, "address", json_string(inet_ntop(l->family == 4 ?
+				AF_INET : AF_INET6, l->addr, buf, sizeof(buf))));
+		json_object_set_new(o, "port", json_integer(l->port));
+		json_object_set_new(o, "backlog", json_integer(l->backlog_asked));
+		json_object_set_new(o, "app", json_string(synq_app_name(l->app)));
+		json_object_set_new(o, "http_body", json_string(l->http_body));
+		json_array_append_new(listeners, o);
+	}
+	json_object_set_new(root, "listeners", listeners);
+	json_object_set_new(root, "mempool",
+		json_pack("{s:i, s:i}", "mbufs", (int)cfg->mbufs, "cache", (int)cfg->mbuf_cache));
+	json_object_set_new(root, "stats", json_pack("{s:i, s:s}", "interval_ms",
+		(int)cfg->stats_interval_ms, "file", cfg->stats_file));
+	json_object_set_new(root, "test", json_pack("{s:i}", "reorder_permille",
+		(int)cfg->reorder_permille));
+	return root;
+}
