@@ -2,7 +2,12 @@
 #ifndef SYNQ_CONFIG_PRIV_H
 #define SYNQ_CONFIG_PRIV_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+#include <rte_common.h>
 
 #include "synq_config.h"
 
@@ -32,5 +37,82 @@ const char *config_enum_by_value(const struct config_enum_name *table, int value
  * "linux" or "bsd"; "worker", "app" or "both". Truncated to fit; returns @p buf.
  */
 const char *config_enum_list(const struct config_enum_name *table, char *buf, size_t len);
+
+/*
+ * The readers of JSON values, in config.c, for config.c and config_tcp.c. A key path
+ * names where a value sits ("lcores[0].rx[1]"); @p key, when not NULL, is appended to
+ * it in the message. Each reader returns 0, or -EINVAL with the error line written by
+ * config_fail(); a reader of an optional key leaves the field, holding its default,
+ * alone when the key is absent.
+ */
+
+#define CONFIG_KEY_PATH_LEN 128
+
+/* The parse in progress: where its one error line goes. */
+struct config_parse {
+	char *err;
+	size_t errlen;
+};
+
+/*
+ * Write "config error: <path>.<key>: <val> <fmt...>" as the error (@p val NULL: no value
+ * shown) and return -EINVAL.
+ */
+int config_fail(struct config_parse *p, const char *path, const char *key, const json_t *val,
+	const char *fmt, ...) __rte_format_printf(5, 6);
+
+/* "an object", "a string", ...: what @p v is, for messages. */
+const char *config_type_name(const json_t *v);
+
+/* Reject keys of @p obj that are not in @p known (NULL-terminated): typos must not pass. */
+int config_check_keys(struct config_parse *p, const json_t *obj, const char *path,
+	const char *const *known);
+
+/* An optional integer @p min..@p max; CONFIG_GET_UINT() stores it in a field of any type. */
+int config_get_uint(struct config_parse *p, const json_t *obj, const char *path, const char *key,
+	uint64_t min, uint64_t max, uint64_t *out);
+
+#define CONFIG_GET_UINT(p, obj, path, key, min, max, field)                                        \
+	({                                                                                         \
+		uint64_t v_ = (field);                                                             \
+		int rc_ = config_get_uint(p, obj, path, key, min, max, &v_);                       \
+		(field) = (__typeof__(field))v_;                                                   \
+		rc_;                                                                               \
+	})
+
+/*
+ * An optional enum, given by its name in @p table; @p what is what a value is ("a role"),
+ * for the message. CONFIG_GET_ENUM() stores it in a field of the enum's type.
+ */
+int config_get_enum(struct config_parse *p, const json_t *obj, const char *path, const char *key,
+	const struct config_enum_name *table, const char *what, int *out);
+
+#define CONFIG_GET_ENUM(p, obj, path, key, table, what, field)                                     \
+	({                                                                                         \
+		int v_ = (int)(field);                                                             \
+		int rc_ = config_get_enum(p, obj, path, key, table, what, &v_);                    \
+		(field) = (__typeof__(field))v_;                                                   \
+		rc_;                                                                               \
+	})
+
+/* @p v is a string; @p what is what it should be ("a file path"). */
+int config_want_string(struct config_parse *p, const json_t *v, const char *path,
+	const char *key, const char *what);
+
+/* @p v is an object. */
+int config_want_object(struct config_parse *p, const json_t *v, const char *path,
+	const char *key);
+
+/* @p v is an array of @p min..@p max items. */
+int config_want_array(struct config_parse *p, const json_t *v, const char *path,
+	const char *key, size_t min, size_t max);
+
+/*
+ * In config_tcp.c. The "tcp" object, defaults and all, into cfg->tcp and the cookie
+ * secret; then the listeners, which inherit cfg->tcp and must find their addresses on
+ * the ports and, but for "hold", an lcore that runs applications.
+ */
+int config_parse_tcp(struct config_parse *p, const json_t *root, struct synq_config *cfg);
+int config_parse_listeners(struct config_parse *p, const json_t *root, struct synq_config *cfg);
 
 #endif /* SYNQ_CONFIG_PRIV_H */

@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The "tcp" object and the listeners: Linux's TCP knobs and their defaults, which every
+ * listener inherits and may override, the cookie secret, and the listening sockets
+ * themselves. Parsed after the ports and lcores, against whose addresses and roles
+ * the listeners are checked; errors have config.c's form.
+ */
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "synq_config.h"
+#include "config_priv.h"
+
+/* tcp.rcv_buf and snd_buf, in bytes */
+#define TCP_BUF_MIN 4096
+#define TCP_BUF_MAX (1u << 30)
+
+/* tcp.idle_timeout_ms and first_byte_timeout_ms: a day */
+#define TCP_TIMEOUT_MS_MAX 86400000
+
+/* The largest window scale shift (RFC 7323 2.3). */
+#define TCP_WSCALE_MAX 14
+
+/* Linux's defaults (net.ipv4.tcp_*, net.core.somaxconn on a 5.4+ kernel). */
+static const struct synq_config_tcp tcp_defaults = {
+	.syncookies = SYNQ_SYNCOOKIES_WHEN_FULL,
+	.somaxconn = 4096,
+	.max_syn_backlog = 4096,
+	.abort_on_overflow = 0,
+	.synack_retries = 5,
+	.queue_model = SYNQ_QUEUE_LINUX,
+	.window_scale = 7,
+	.max_flows = 16384,
+	.rcv_buf = 262144,
+	.snd_buf = 262144,
+	.idle_timeout_ms = 300000,
+	.first_byte_timeout_ms = 30000,
+};
+
+/* The knobs a listener may override; the "tcp" object has them plus global ones. */
+static int
+parse_tcp_knobs(struct config_parse *p, const json_t *obj, const char *path,
+	struct synq_config_tcp *t)
+{
+	if (CONFIG_GET_UINT(p, obj, path, "syncookies", SYNQ_SYNCOOKIES_NEVER,
+			SYNQ_SYNCOOKIES_ALWAYS, t->syncookies) != 0 ||
+		CONFIG_GET_UINT(p, obj, path, "max_syn_backlog", 1, SYNQ_MAX_SYN_BACKLOG_MAX,
+			t->max_syn_backlog) != 0 ||
+		CONFIG_GET_UINT(p, obj, path, "abort_on_overflow", 0, 1,
+			t->abort_on_overflow) != 0 ||
+		CONFIG_GET_UINT(p, obj, path, "synack_retries", 0, 10, t->synack_retries) != 0 ||
+		CONFIG_GET_UINT(p, obj, path, "window_scale", 0, TCP_WSCALE_MAX,
+			t->window_scale) != 0 ||
+		CONFIG_GET_UINT(p, obj, path, "max_flows", 1, 1u << 22, t->max_flows) != 0 ||
+		CONFIG_GET_UINT(p, obj, path, "rcv_buf", TCP_BUF_MIN, TCP_BUF_MAX,
+			t->rcv_buf) != 0 ||
+		CONFIG_GET_UINT(p, obj, path, "snd_buf", TCP_BUF_MIN, TCP_BUF_MAX,
+			t->snd_buf) != 0 ||
+		CONFIG_GET_UINT(p, obj, path, "idle_timeout_ms", 0, TCP_TIMEOUT_MS_MAX,
+			t->idle_timeout_ms) != 0 ||
+		CONFIG_GET_UINT(p, obj, path, "first_byte_timeout_ms", 0, TCP_TIMEOUT_MS_MAX,
+			t->first_byte_timeout_ms) != 0 ||
+		CONFIG_GET_ENUM(p, obj, path, "queue_model", config_queue_models, "a queue model",
+			t->queue_model) != 0)
+		return -EINVAL;
+	return 0;
+}
+
+/* @p s is the secret in hex: two digits a byte, nothing after them. */
+static int
+hex_secret(const char *s, uint8_t out[SYNQ_COOKIE_SECRET_LEN])
+{
+	for (unsigned int i = 0; i < SYNQ_COOKIE_SECRET_LEN; i++) {
+		unsigned int b;
+
+		if (sscanf(s + 2 * i, "%2x", &b) != 1 || !isxdigit((unsigned char)s[2 * i]) ||
+			!isxdigit((unsigned char)s[2 * i + 1]))
+			return -EINVAL;
+		out[i] = (uint8_t)b;
+	}
+	return s[2 * SYNQ_COOKIE_SECRET_LEN] == '\0' ? 0 : -EINVAL;
+}
+
+int
+config_parse_tcp(struct config_parse *p, const json_t *root, struct synq_config *cfg)
+{
+	static const char *const known[] = {"syncookies", "somaxconn", "max_syn_backlog",
+		"abort_on_overflow", "synack_retries", "queue_model", "window_scale",
+		"max_flows", "rcv_buf", "snd_buf", "idle_timeout_ms", "first_byte_timeout_ms",
+		"cookie_secret", "cookie_secret_file", NULL};
+	const json_t *obj = json_object_get(root, "tcp");
+	const json_t *sec, *file;
+
+	cfg->tcp = tcp_defaults;
+	if (obj == NULL)
+		return 0;
+	if (config_want_object(p, obj, "", "tcp") != 0 ||
+		config_check_keys(p, obj, "tcp", known) != 0 ||
+		CONFIG_GET_UINT(p, obj, "tcp", "somaxconn", 0, SYNQ_SOMAXCONN_MAX,
+			cfg->tcp.somaxconn) != 0 ||
+		parse_tcp_knobs(p, obj, "tcp", &cfg->tcp) != 0)
+		return -EINVAL;
+
+	sec = json_object_get(obj, "cookie_secret");
+	file = json_object_get(obj, "cookie_secret_file");
+	if (sec != NULL && !json_is_null(sec) && file != NULL)
+		return config_fail(p, "tcp", "cookie_secret_file", NULL, "is set beside "
+			"cookie_secret, expected one of the two");
+	if (sec != NULL && !json_is_null(sec)) {
+		if (!json_is_string(sec) || hex_secret(json_string_value(sec), cfg->cookie_secret))
+			return config_fail(p, "tcp", "cookie_secret", sec, "is not a secret, "
+				"expected 32 hex digits (128 bits), "
+				"e.g. from openssl rand -hex 16");
+		cfg->cookie_secret_set = true;
+	}
+	if (file != NULL) {
+		char text[80] = "";
+		size_t n;
+		FILE *f;
+
+		if (config_want_string(p, file, "tcp", "cookie_secret_file", "a file path") != 0)
+			return -EINVAL;
+		f = fopen(json_string_value(file), "r");
+		if (f == NULL)
+			return config_fail(p, "tcp", "cookie_secret_file", file, "cannot be opened "
+				"(%s), expected a readable file", strerror(errno));
+		n = fread(text, 1, sizeof(text) - 1, f);
+		fclose(f);
+		while (n > 0 && isspace((unsigned char)text[n - 1]))
+			text[--n] = '\0';
+		if (hex_secret(text, cfg->cookie_secret) != 0)
+			return config_fail(p, "tcp", "cookie_secret_file", file, "does not hold a "
+				"secret, expected 32 hex digits");
+		cfg->cookie_secret_set = true;
+	}
+	return 0;
+}
+
+static bool
+port_owns(const struct synq_config *cfg, uint8_t family, const uint8_t *addr)
+{
+	for (unsigned int i = 0; i < cfg->nb_ports; i++) {
+		const struct synq_config_port *cp = &cfg->ports[i];
+
+		for (unsigned int a = 0; family == 4 && a < cp->nb_ipv4; a++)
+			if (memcmp(&cp->ipv4[a], addr, 4) == 0)
+				return true;
+		for (unsigned int a = 0; family == 6 && a < cp->nb_ipv6; a++)
+			if (memcmp(cp->ipv6[a], addr, 16) == 0)
+				return true;
+	}
+	return false;
+}
+
+static int
+parse_listener(struct config_parse *p, const json_t *lj, unsigned int idx,
+	struct synq_config *cfg)
+{
+	static const char *const known[] = {"address", "port", "backlog", "app", "syncookies",
+		"max_syn_backlog", "abort_on_overflow", "synack_retries", "queue_model",
+		"window_scale", "max_flows", "rcv_buf", "snd_buf", "idle_timeout_ms",
+		"first_byte_timeout_ms", "http_body", NULL};
+	struct synq_config_listener *l = &cfg->listeners[idx];
+	char path[CONFIG_KEY_PATH_LEN];
+	const json_t *v;
+	const char *s;
+	json_int_t b;
+
+	snprintf(path, sizeof(path), "listeners[%u]", idx);
+	if (config_want_object(p, lj, path, NULL) != 0 ||
+		config_check_keys(p, lj, path, known) != 0)
+		return -EINVAL;
+
+	v = json_object_get(lj, "address");
+	s = v == NULL ? "*" : json_is_string(v) ? json_string_value(v) : NULL;
+	if (s == NULL)
+		return config_fail(p, path, "address", v, "is %s, expected an address string",
+			config_type_name(v));
+	if (strcmp(s, "*") == 0) {
+		l->any = true;
+	} else if (inet_pton(AF_INET, s, l->addr) == 1) {
+		l->family = 4;
+		l->any = memcmp(l->addr, (const uint8_t[4]){0}, 4) == 0;
+	} else if (inet_pton(AF_INET6, s, l->addr) == 1) {
+		l->family = 6;
+		l->any = memcmp(l->addr, (const uint8_t[16]){0}, 16) == 0;
+	} else {
+		return config_fail(p, path, "address", v, "is not an address, expected \"*\", "
+			"\"0.0.0.0\", \"::\" or one of the ports' addresses");
+	}
+	if (!l->any && !port_owns(cfg, l->family, l->addr))
+		return config_fail(p, path, "address", v, "is on no port, expected one of the "
+			"addresses in ports[].ipv4 / ipv6, or a wildcard");
+
+	if (json_object_get(lj, "port") == NULL)
+		return config_fail(p, path, "port", NULL,
+			"is missing, expected a TCP port 1..65535");
+	if (CONFIG_GET_UINT(p, lj, path, "port", 1, 65535, l->port) != 0)
+		return -EINVAL;
+	for (unsigned int i = 0; i < idx; i++) {
+		const struct synq_config_listener *o = &cfg->listeners[i];
+		bool fam = o->family == 0 || l->family == 0 || o->family == l->family;
+		bool addr = o->any || l->any || memcmp(o->addr, l->addr, 16) == 0;
+
+		if (o->port == l->port && fam && addr)
+			return config_fail(p, path, "port", json_object_get(lj, "port"), "overlaps "
+				"listeners[%u], expected one listener an address and port", i);
+	}
+
+	l->tcp = cfg->tcp;
+	if (parse_tcp_knobs(p, lj, path, &l->tcp) != 0)
+		return -EINVAL;
+
+	/* listen(2): -1 asks for somaxconn; larger values are capped to it. */
+	l->backlog_asked = 511;
+	v = json_object_get(lj, "backlog");
+	if (v != NULL) {
+		if (!json_is_integer(v))
+			return config_fail(p, path, "backlog", v, "is %s, expected an integer "
+				"-1..%d", config_type_name(v), INT32_MAX);
+		b = json_integer_value(v);
+		if (b < -1 || b > INT32_MAX)
+			return config_fail(p, path, "backlog", v, "is out of range, expected an "
+				"integer -1..%d (-1: somaxconn)", INT32_MAX);
+		l->backlog_asked = (int32_t)b;
+	}
+	l->backlog = l->backlog_asked < 0 || (uint32_t)l->backlog_asked > cfg->tcp.somaxconn
+		? cfg->tcp.somaxconn : (uint32_t)l->backlog_asked;
+
+	l->app = SYNQ_APP_HOLD;
+	if (CONFIG_GET_ENUM(p, lj, path, "app", config_apps, "an application", l->app) != 0)
+		return -EINVAL;
+	snprintf(l->http_body, sizeof(l->http_body), "%s", "Hello from synq\n");
+	v = json_object_get(lj, "http_body");
+	if (v != NULL) {
+		if (!json_is_string(v) || json_string_length(v) > SYNQ_HTTP_BODY_MAX)
+			return config_fail(p, path, "http_body", v, "is not a body, expected a "
+				"string of at most %d bytes", SYNQ_HTTP_BODY_MAX);
+		if (strlen(json_string_value(v)) != json_string_length(v))
+			return config_fail(p, path, "http_body", v,
+				"holds a NUL byte, expected text");
+		snprintf(l->http_body, sizeof(l->http_body), "%s", json_string_value(v));
+	}
+	return 0;
+}
+
+int
+config_parse_listeners(struct config_parse *p, const json_t *root, struct synq_config *cfg)
+{
+	const json_t *v = json_object_get(root, "listeners");
+	bool apps = false;
+	size_t i;
+	json_t *e;
+
+	if (v == NULL)
+		return 0;
+	if (config_want_array(p, v, "", "listeners", 0, SYNQ_MAX_LISTENERS) != 0)
+		return -EINVAL;
+	json_array_foreach(v, i, e)
+	{
+		if (parse_listener(p, e, (unsigned int)i, cfg) != 0)
+			return -EINVAL;
+		cfg->nb_listeners++;
+	}
+	for (unsigned int l = 0; l < cfg->nb_lcores; l++)
+		apps |= cfg->lcores[l].role != SYNQ_ROLE_WORKER;
+	for (unsigned int l = 0; l < cfg->nb_listeners && !apps; l++) {
+		char path[CONFIG_KEY_PATH_LEN];
+
+		if (cfg->listeners[l].app == SYNQ_APP_HOLD)
+			continue;
+		snprintf(path, sizeof(path), "listeners[%u]", l);
+		return config_fail(p, path, "app", json_object_get(json_array_get(v, l), "app"),
+			"accepts connections but no lcore runs applications, expected an "
+			"lcores[] entry with role \"app\" or \"both\"");
+	}
+	return 0;
+}
