@@ -66,8 +66,10 @@ config_enum_list(const struct config_enum_name *table, char *buf, size_t len)
 		const char *sep = e == table ? "" : e[1].name == NULL ? " or " : ", ";
 		int n = snprintf(buf + off, len - off, "%s\"%s\"", sep, e->name);
 
-		if (n < 0 || (size_t)n >= len - off)
-			break; /* truncated, and terminated, by snprintf */
+		if (n < 0 || (size_t)n >= len - off) {
+			buf[off] = '\0'; /* no part of a name: cut after the last whole one */
+			break;
+		}
 		off += (size_t)n;
 	}
 	return buf;

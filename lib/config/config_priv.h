@@ -34,7 +34,8 @@ const char *config_enum_by_value(const struct config_enum_name *table, int value
 
 /*
  * Write the names of @p table into @p buf (@p len > 0) as an error message lists them:
- * "linux" or "bsd"; "worker", "app" or "both". Truncated to fit; returns @p buf.
+ * "linux" or "bsd"; "worker", "app" or "both". Names that do not fit are left out
+ * whole. Returns @p buf.
  */
 const char *config_enum_list(const struct config_enum_name *table, char *buf, size_t len);
 
