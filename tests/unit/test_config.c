@@ -18,6 +18,7 @@
 #include <arpa/inet.h>
 
 #include "synq_config.h"
+#include "config_priv.h"
 
 static struct synq_config cfg;
 static char err[SYNQ_CONFIG_ERR_LEN];
@@ -248,6 +249,162 @@ test_tcp_and_listeners(void **state __rte_unused)
 	assert_int_equal(cfg.listeners[2].backlog, 128);
 }
 
+/*
+ * The enums named in the config, each by its table: lcores[].role, tcp.queue_model and
+ * listeners[].app. For each, the start of the message refusing a name, a config that
+ * gives it a name, the value parsed and the name printed (synq_*_name() and the dump).
+ */
+enum { ENUM_ROLE, ENUM_QUEUE_MODEL, ENUM_APP, ENUM_COUNT };
+
+static const struct config_enum_name *const enum_tables[ENUM_COUNT] = {
+	[ENUM_ROLE] = config_roles,
+	[ENUM_QUEUE_MODEL] = config_queue_models,
+	[ENUM_APP] = config_apps,
+};
+
+static const char *const enum_refused[ENUM_COUNT] = {
+	[ENUM_ROLE] = "is not a role, expected",
+	[ENUM_QUEUE_MODEL] = "is not a queue model, expected",
+	[ENUM_APP] = "is not an application, expected",
+};
+
+static void
+config_naming(unsigned int t, const char *name, char *text, size_t len)
+{
+	bool polls = strcmp(name, "app") != 0; /* an app lcore polls no queue */
+
+	switch (t) {
+	case ENUM_ROLE:
+		snprintf(text, len, "{\"ports\":[{\"name\":\"p0\",\"rx_queues\":%d}],"
+			"\"lcores\":[" LCORE ",{\"lcore\":2,\"role\":\"%s\"%s}]}", polls ? 2 : 1,
+			name, polls ? ",\"rx\":[{\"port\":\"p0\",\"queue\":1}]" : "");
+		break;
+	case ENUM_QUEUE_MODEL:
+		snprintf(text, len, WITH_V4 ",\"tcp\":{\"queue_model\":\"%s\"}}", name);
+		break;
+	default:
+		snprintf(text, len, WITH_V4 ",\"listeners\":[{\"port\":80,\"app\":\"%s\"}]}",
+			name);
+	}
+}
+
+static int
+parsed_value(unsigned int t)
+{
+	switch (t) {
+	case ENUM_ROLE:
+		return (int)cfg.lcores[1].role;
+	case ENUM_QUEUE_MODEL:
+		return (int)cfg.tcp.queue_model;
+	default:
+		return (int)cfg.listeners[0].app;
+	}
+}
+
+static const char *
+printed_name(unsigned int t, int value)
+{
+	switch (t) {
+	case ENUM_ROLE:
+		return synq_role_name((enum synq_role)value);
+	case ENUM_QUEUE_MODEL:
+		return synq_queue_model_name((enum synq_queue_model)value);
+	default:
+		return synq_app_name((enum synq_app)value);
+	}
+}
+
+/* The name --dump-config shows for the enum of table @p t; @p j stays the owner. */
+static const char *
+dumped_name(unsigned int t, json_t *j)
+{
+	switch (t) {
+	case ENUM_ROLE:
+		return json_string_value(json_object_get(json_array_get(json_object_get(j,
+			"lcores"), 1), "role"));
+	case ENUM_QUEUE_MODEL:
+		return json_string_value(json_object_get(json_object_get(j, "tcp"),
+			"queue_model"));
+	default:
+		return json_string_value(json_object_get(json_array_get(json_object_get(j,
+			"listeners"), 0), "app"));
+	}
+}
+
+/* Every name of every table parses to its value, and prints back as itself. */
+static void
+test_enum_names_round_trip(void **state __rte_unused)
+{
+	for (unsigned int t = 0; t < ENUM_COUNT; t++) {
+		for (const struct config_enum_name *e = enum_tables[t]; e->name != NULL; e++) {
+			char text[512];
+			int v = -1;
+			json_t *j;
+
+			assert_int_equal(config_enum_by_name(enum_tables[t], e->name, &v), 0);
+			assert_int_equal(v, e->value);
+			assert_string_equal(config_enum_by_value(enum_tables[t], e->value),
+				e->name);
+			assert_string_equal(printed_name(t, e->value), e->name);
+
+			config_naming(t, e->name, text, sizeof(text));
+			if (synq_config_parse(text, &cfg, err, sizeof(err)) != 0)
+				fail_msg("%s: %s", text, err);
+			assert_int_equal(parsed_value(t), e->value);
+			j = synq_config_to_json(&cfg);
+			assert_string_equal(dumped_name(t, j), e->name);
+			json_decref(j);
+		}
+	}
+}
+
+/* An unknown name is refused, and the message lists every name of the table. */
+static void
+test_enum_unknown_name(void **state __rte_unused)
+{
+	char list[64];
+
+	for (unsigned int t = 0; t < ENUM_COUNT; t++) {
+		char text[512];
+		int v = -1;
+
+		assert_int_equal(config_enum_by_name(enum_tables[t], "nope", &v), -ENOENT);
+		assert_int_equal(config_enum_by_name(enum_tables[t], "", &v), -ENOENT);
+		assert_int_equal(config_enum_by_name(enum_tables[t], NULL, &v), -ENOENT);
+		assert_int_equal(v, -1);
+		assert_string_equal(config_enum_by_value(enum_tables[t], 99), "?");
+		assert_string_equal(printed_name(t, 99), "?");
+
+		config_naming(t, "nope", text, sizeof(text));
+		expect_error(text, "\"nope\"", enum_refused[t]);
+		for (const struct config_enum_name *e = enum_tables[t]; e->name != NULL; e++) {
+			char quoted[32];
+
+			snprintf(quoted, sizeof(quoted), "\"%s\"", e->name);
+			if (strstr(err, quoted) == NULL)
+				fail_msg("\"%s\" does not list %s", err, quoted);
+		}
+	}
+	/* the list reads as a sentence; a short buffer cuts it after a whole name */
+	assert_string_equal(config_enum_list(config_queue_models, list, sizeof(list)),
+		"\"linux\" or \"bsd\"");
+	assert_string_equal(config_enum_list(config_roles, list, sizeof(list)),
+		"\"worker\", \"app\" or \"both\"");
+	assert_string_equal(config_enum_list(config_roles, list, 12), "\"worker\"");
+}
+
+/* syncookies keeps Linux's numbers, which other modules and the file use. */
+static void
+test_syncookies_values(void **state __rte_unused)
+{
+	assert_int_equal(SYNQ_SYNCOOKIES_NEVER, 0);
+	assert_int_equal(SYNQ_SYNCOOKIES_WHEN_FULL, 1);
+	assert_int_equal(SYNQ_SYNCOOKIES_ALWAYS, 2);
+	assert_int_equal(synq_config_parse(WITH_V4 ",\"tcp\":{\"syncookies\":2}}", &cfg, err,
+		sizeof(err)), 0);
+	assert_int_equal(cfg.tcp.syncookies, SYNQ_SYNCOOKIES_ALWAYS);
+}
+
 static void
 test_listener_errors(void **state __rte_unused)
 {
@@ -430,6 +587,9 @@ main(void)
 		cmocka_unit_test(test_structure),
 		cmocka_unit_test(test_tcp_and_listeners),
 		cmocka_unit_test(test_listener_errors),
+		cmocka_unit_test(test_enum_names_round_trip),
+		cmocka_unit_test(test_enum_unknown_name),
+		cmocka_unit_test(test_syncookies_values),
 		cmocka_unit_test(test_cookie_secret_file),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_shipped_configs_parse),
