@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The paths. Each gets an engine built the way tests/fuzz/fuzz_net.c builds one (config
- * -> listeners -> iface -> tcp worker), from a config of one port and the path's one
- * listener, and a stream of frames, made and handled a chunk at a time:
+ * -> listeners -> sessions -> iface -> transport -> worker), from a config of one port
+ * and the path's one listener, and a stream of frames, made and handled a chunk at a
+ * time:
  *
  *   make the chunk's frames as templates                  (not timed)
  *   copy them into the chunk's mbufs                      (timed apart: "restore")
@@ -28,6 +29,8 @@
 #include <immintrin.h>
 #endif
 
+#include <time.h>
+
 #include <rte_byteorder.h>
 #include <rte_cycles.h>
 
@@ -37,7 +40,7 @@
 #include "synq_iface.h"
 #include "synq_listener.h"
 #include "synq_net.h"
-#include "synq_syntab.h"
+#include "synq_session.h"
 #include "synq_tcp.h"
 
 /* The mix, a group at a time: 99 flood SYNs, one legitimate SYN, one legitimate ACK. */
@@ -86,7 +89,9 @@ struct engine {
 	struct synq_config cfg;
 	struct synq_iface ifc;
 	struct synq_listeners ls;
-	struct synq_tcp_worker tw;
+	struct synq_sessions ss;
+	struct synq_tcp *tcp;
+	struct synq_tcp_worker *tw;
 	struct synq_counters ctr;  /* the timed packets' */
 	struct synq_counters prep; /* the untimed pre-passes' */
 };
@@ -153,6 +158,12 @@ alloc_once(const struct run_opts *o)
 static int
 engine_start(struct engine *e, enum bench_path id, const struct run_opts *o)
 {
+	struct synq_tcp_worker_conf conf = {
+		.lcore_id = 1,
+		.nb_rxq = 1,
+		/* without EAL the engine takes the TSC for 1 GHz: give it the real rate */
+		.tsc_hz = o->tsc_hz,
+	};
 	char listener[256];
 	char text[1024];
 	char err[SYNQ_CONFIG_ERR_LEN];
@@ -166,18 +177,17 @@ engine_start(struct engine *e, enum bench_path id, const struct run_opts *o)
 	}
 	synq_iface_init(&e->ifc, 0, &e->cfg.ports[0], &e->cfg.ports[0].mac);
 	e->ifc.tx_cksum_offload = o->offload;
-	if (synq_tcp_worker_init(&e->tw, 1, &e->ls, secret, NULL, 0) != 0) {
+	conf.rxq[0].iface = &e->ifc;
+	if (synq_sessions_create(&e->ss, synq_listeners_max_sessions(&e->ls), 0) != 0 ||
+		(e->tcp = synq_tcp_create(&e->ls, &e->ss, secret, 0)) == NULL ||
+		(e->tw = synq_tcp_worker_create(e->tcp, &conf)) == NULL) {
 		fprintf(stderr, "synq-bench: %s: worker init failed\n", bench_paths[id].name);
+		synq_tcp_free(e->tcp);
+		synq_sessions_free(&e->ss);
 		synq_listeners_free(&e->ls);
 		return -1;
 	}
-	e->tw.rxq[0].iface = &e->ifc;
-	e->tw.nb_rxq = 1;
-	/* without EAL the engine takes the TSC for 1 GHz: give it the real rate */
-	e->tw.hz = o->tsc_hz;
-	e->tw.hz_ms = RTE_MAX(o->tsc_hz / 1000, (uint64_t)1);
-	e->tw.hz_4us = RTE_MAX(o->tsc_hz / 250000, (uint64_t)1);
-	synq_tcp_clock(&e->tw, rte_rdtsc());
+	synq_tcp_clock(e->tw, rte_rdtsc());
 	memset(&e->ctr, 0, sizeof(e->ctr));
 	memset(&e->prep, 0, sizeof(e->prep));
 	return 0;
@@ -188,41 +198,38 @@ engine_stop(struct engine *e, struct run_result *r)
 {
 	for (unsigned int i = 0; i < SYNQ_CTR_MAX; i++)
 		r->ctr[i] += synq_counter_read(&e->ctr, i);
-	synq_tcp_worker_free(&e->tw);
+	synq_tcp_worker_free(e->tw);
+	synq_tcp_free(e->tcp);
+	synq_sessions_free(&e->ss);
 	synq_listeners_free(&e->ls);
 }
 
+/* Half-open entries in the engine's SYN table. */
+static uint32_t
+syn_entries(const struct engine *e)
+{
+	struct synq_tcp_worker_info info;
+
+	synq_tcp_worker_info(e->tw, &info);
+	return info.syn_entries;
+}
+
 /*
- * Between batches: take the connections off the accept ring, as an application
- * would, and forget their flows, as the flow table and the table of accepted flows do
- * when their time is up, so that the next batch finds the ring, the pool and those
- * tables as the last one did. (Pure ACKs leave no work in the worker's dirty list.)
+ * Between batches: take the sessions off the accept queue, as an application would,
+ * and forget their flows, as the flow table and the replay memory do when their time
+ * is up, so that the next batch finds the queue, the pool and those tables as the
+ * last one did. (Pure ACKs leave no work in the worker's dirty list.)
  */
 static void
 drain(struct engine *e)
 {
-	struct synq_conn *c[BENCH_BURST];
+	struct synq_session *s[BENCH_BURST];
 	uint16_t n;
 
-	while ((n = synq_accept_burst(&e->ls.l[0], c, RTE_DIM(c))) != 0) {
+	while ((n = synq_accept_burst(&e->ls.l[0].accept, s, RTE_DIM(s))) != 0) {
 		for (uint16_t i = 0; i < n; i++) {
-			struct synq_syn_entry *a;
-			struct synq_syn_key key;
-
-			memset(&key, 0, sizeof(key));
-			memcpy(key.saddr, c[i]->saddr, sizeof(key.saddr));
-			key.sport = c[i]->sport;
-			key.dport = c[i]->dport;
-			key.family = c[i]->family;
-			key.daddr_idx = 0; /* the port's one address */
-			key.rxq_idx = c[i]->rxq_idx;
-			a = synq_syntab_lookup(e->tw.estab, &key);
-			if (a != NULL)
-				synq_syntab_remove(e->tw.estab, a);
-			synq_flowtab_remove(e->tw.flows, c[i]);
-			e->tw.flows_of[c[i]->listener]--;
-			e->tw.curr_estab--;
-			synq_conn_free(&e->ls, c[i]);
+			synq_tcp_conn_forget(e->tw, s[i]);
+			synq_session_free(&e->ss, s[i]);
 		}
 	}
 }
@@ -296,8 +303,8 @@ timed_chunk(struct engine *e, unsigned int n, struct run_result *r)
 		uint16_t nb = (uint16_t)RTE_MIN((unsigned int)BENCH_BURST, n - i);
 		uint16_t nd;
 
-		synq_tcp_clock(&e->tw, rte_rdtsc());
-		nb_tx += synq_net_input(&e->ifc, &e->ctr, &e->tw, 0, &pkts[i], nb, tx, drop, &nd);
+		synq_tcp_clock(e->tw, rte_rdtsc());
+		nb_tx += synq_net_input(&e->ifc, &e->ctr, e->tw, 0, &pkts[i], nb, tx, drop, &nd);
 		nb_drop += nd;
 	}
 	r->handler_cycles += rte_rdtsc() - t0;
@@ -447,8 +454,8 @@ send_untimed(struct engine *e, const struct tmpl *t, unsigned int n, const struc
 			struct rte_mbuf *drop[BENCH_BURST];
 			uint16_t nd;
 
-			synq_tcp_clock(&e->tw, rte_rdtsc());
-			synq_net_input(&e->ifc, &e->prep, &e->tw, 0, &pkts[i], nb, tx, drop, &nd);
+			synq_tcp_clock(e->tw, rte_rdtsc());
+			synq_net_input(&e->ifc, &e->prep, e->tw, 0, &pkts[i], nb, tx, drop, &nd);
 		}
 	}
 }
@@ -473,8 +480,8 @@ syn_prepass(struct engine *e, struct flow *f, unsigned int n, const struct run_o
 			struct rte_mbuf *drop[BENCH_BURST];
 			uint16_t nt, nd;
 
-			synq_tcp_clock(&e->tw, rte_rdtsc());
-			nt = synq_net_input(&e->ifc, &e->prep, &e->tw, 0, &pkts[i], nb, tx, drop,
+			synq_tcp_clock(e->tw, rte_rdtsc());
+			nt = synq_net_input(&e->ifc, &e->prep, e->tw, 0, &pkts[i], nb, tx, drop,
 				&nd);
 			for (uint16_t j = 0; j < nb; j++) {
 				if (nt != nb || tx[j] != pkts[i + j] ||
@@ -502,7 +509,7 @@ batch(struct engine *e, enum bench_path id, unsigned int n, const struct run_opt
 	switch (id) {
 	case PATH_SYN_TABLE:
 		run_stream(e, n, o, r, &g);
-		entries = synq_syntab_count(e->tw.syntab);
+		entries = syn_entries(e);
 		if (!o->baseline && entries != n && r->problem[0] == '\0')
 			snprintf(r->problem, sizeof(r->problem),
 				"%u SYN table entries after %u SYNs", entries, n);
@@ -517,7 +524,7 @@ batch(struct engine *e, enum bench_path id, unsigned int n, const struct run_opt
 				bench_rst(&scratch[i], &flows[base + i]);
 			send_untimed(e, scratch, k, o);
 		}
-		entries = synq_syntab_count(e->tw.syntab);
+		entries = syn_entries(e);
 		if (entries != 0 && r->problem[0] == '\0')
 			snprintf(r->problem, sizeof(r->problem),
 				"%u SYN table entries left after the clients' RSTs", entries);
@@ -541,9 +548,14 @@ batch(struct engine *e, enum bench_path id, unsigned int n, const struct run_opt
 		bench_flow_new(&flows[0]);
 		if (syn_prepass(e, flows, 1, o, r) != 0)
 			return -1;
-		synq_tcp_clock(&e->tw, rte_rdtsc());
-		g.probe = e->tw.cookie;
-		g.now_s = e->tw.now_s;
+		{
+			struct timespec wall;
+
+			/* the engine's cookie check: the same secret, the same coarse clock */
+			synq_cookie_init(&g.probe, secret);
+			clock_gettime(CLOCK_REALTIME_COARSE, &wall);
+			g.now_s = (uint64_t)wall.tv_sec;
+		}
 		run_stream(e, n, o, r, &g);
 		return 0;
 	case PATH_MIX: {
@@ -633,9 +645,9 @@ bench_run(enum bench_path id, uint64_t packets, const struct run_opts *o, struct
 		for (unsigned int i = 0; i < share; i++)
 			bench_flow_new(&flows[i]);
 		rc = syn_prepass(e, flows, share, o, r);
-		if (rc == 0 && synq_syntab_count(e->tw.syntab) != share) {
+		if (rc == 0 && syn_entries(e) != share) {
 			snprintf(r->problem, sizeof(r->problem), "SYN table not full: %u of %u",
-				synq_syntab_count(e->tw.syntab), share);
+				syn_entries(e), share);
 			rc = -1;
 		}
 	}

@@ -152,8 +152,6 @@ main(int argc, char **argv)
 	static struct synq_config cfg;
 	static struct synq_ports ports;
 	static struct synq_runtime rt;
-	static struct synq_listeners listeners;
-	unsigned int nb_workers = 0;
 	struct app_args args = {0};
 	struct synq_run_opts run;
 	char err[SYNQ_CONFIG_ERR_LEN];
@@ -236,17 +234,12 @@ main(int argc, char **argv)
 		rc = synq_ports_start(&ports, &cfg, err, sizeof(err));
 	if (rc != 0)
 		rte_exit(EXIT_FAILURE, "%s\n", err);
-	for (unsigned int i = 0; i < cfg.nb_lcores; i++)
-		nb_workers += cfg.lcores[i].role != SYNQ_ROLE_APP;
-	rc = synq_listeners_create(&listeners, &cfg, nb_workers, SOCKET_ID_ANY, err, sizeof(err));
-	if (rc == 0)
-		rc = synq_runtime_init(&rt, &cfg, &ports, &listeners, err, sizeof(err));
+	rc = synq_runtime_init(&rt, &cfg, &ports, err, sizeof(err));
 	if (rc != 0) {
-		synq_listeners_free(&listeners);
 		synq_ports_stop(&ports);
 		rte_exit(EXIT_FAILURE, "%s\n", err);
 	}
-	synq_stats_set_listeners(listeners_json, &listeners);
+	synq_stats_set_listeners(listeners_json, &rt.listeners);
 	if (synq_stats_telemetry_init() != 0)
 		fprintf(stderr, "synq: telemetry commands not registered\n");
 
@@ -265,7 +258,6 @@ main(int argc, char **argv)
 
 	synq_stats_close(); /* telemetry stops reading before anything is freed */
 	synq_runtime_free(&rt);
-	synq_listeners_free(&listeners);
 	synq_ports_stop(&ports);
 	rte_eal_cleanup();
 	return rc == 0 ? EXIT_SUCCESS : EXIT_FAILURE;

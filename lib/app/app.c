@@ -17,18 +17,19 @@
 
 int
 synq_app_init(struct synq_app_lcore *a, unsigned int lcore_id, struct synq_listeners *ls,
-	struct rte_ring *events, struct rte_ring *const *cmd_rings, struct rte_mempool *pool,
-	struct synq_counters *ctr)
+	struct synq_sessions *ss, struct rte_ring *events, struct rte_ring *const *cmd_rings,
+	struct rte_mempool *pool, struct synq_counters *ctr)
 {
 	memset(a, 0, sizeof(*a));
 	a->lcore_id = lcore_id;
 	a->ls = ls;
+	a->ss = ss;
 	a->events = events;
 	a->cmd_rings = cmd_rings;
 	a->pool = pool;
 	a->ctr = ctr;
 	a->outbox = rte_zmalloc("synq_outbox", SYNQ_APP_OUTBOX * sizeof(*a->outbox), 0);
-	a->blocked_cap = ls->nb_conns;
+	a->blocked_cap = RTE_MAX(ss->nb, 1u);
 	a->blocked = rte_zmalloc("synq_blocked", (size_t)a->blocked_cap * sizeof(uint32_t), 0);
 	if (a->outbox == NULL || a->blocked == NULL) {
 		synq_app_free(a);
@@ -53,10 +54,10 @@ static void
 outbox_flush(struct synq_app_lcore *a)
 {
 	while (a->out_len != 0) {
-		struct synq_conn_msg *msg = &a->outbox[a->out_head];
-		struct synq_conn *c = synq_conn_at(a->ls, msg->conn);
+		struct synq_session_msg *msg = &a->outbox[a->out_head];
+		struct synq_session *s = synq_session_at(a->ss, msg->session);
 
-		if (rte_ring_enqueue_elem(a->cmd_rings[c->worker], msg, sizeof(*msg)) != 0)
+		if (rte_ring_enqueue_elem(a->cmd_rings[s->worker], msg, sizeof(*msg)) != 0)
 			return;
 		a->out_head = (a->out_head + 1) % SYNQ_APP_OUTBOX;
 		a->out_len--;
@@ -64,18 +65,13 @@ outbox_flush(struct synq_app_lcore *a)
 }
 
 static int
-command(struct synq_app_lcore *a, struct synq_conn *c, uint16_t kind, struct rte_mbuf *m)
+command(struct synq_app_lcore *a, struct synq_session *s, uint16_t kind, struct rte_mbuf *m)
 {
-	struct synq_conn_msg msg = {
-		.conn = synq_conn_index(a->ls, c),
-		.kind = kind,
-		.arg = (uint16_t)a->lcore_id,
-		.m = m,
-	};
+	struct synq_session_msg msg = synq_session_msg(a->ss, s, kind, m);
 
 	outbox_flush(a);
 	if (a->out_len == 0 &&
-		rte_ring_enqueue_elem(a->cmd_rings[c->worker], &msg, sizeof(msg)) == 0)
+		rte_ring_enqueue_elem(a->cmd_rings[s->worker], &msg, sizeof(msg)) == 0)
 		return 0;
 	if (a->out_len == SYNQ_APP_OUTBOX)
 		return -ENOBUFS;
@@ -86,23 +82,27 @@ command(struct synq_app_lcore *a, struct synq_conn *c, uint16_t kind, struct rte
 }
 
 uint16_t
-synq_app_accept(struct synq_app_lcore *a, struct synq_listener *l, struct synq_conn **c, uint16_t n)
+synq_app_accept(struct synq_app_lcore *a, struct synq_listener *l, struct synq_session **s,
+	uint16_t n)
 {
 	uint16_t got;
 
-	/* room for every attach first: an accepted connection must reach its worker */
+	/* room for every attach first: an accepted session must reach its worker */
 	n = (uint16_t)RTE_MIN((uint32_t)n, SYNQ_APP_OUTBOX - a->out_len);
-	got = synq_accept_burst(l, c, n);
-	for (uint16_t i = 0; i < got; i++)
-		command(a, c[i], SYNQ_CMD_ATTACH, NULL);
+	got = synq_accept_burst(&l->accept, s, n);
+	for (uint16_t i = 0; i < got; i++) {
+		/* before the attach: the ring publishes it to the worker */
+		s[i]->app_lcore = (uint16_t)a->lcore_id;
+		command(a, s[i], SYNQ_CMD_ATTACH, NULL);
+	}
 	synq_counter_add(a->ctr, SYNQ_CTR_APP_ACCEPTED, got);
 	return got;
 }
 
 uint16_t
-synq_conn_recv_burst(struct synq_app_lcore *a, struct synq_event *ev, uint16_t n)
+synq_app_recv_burst(struct synq_app_lcore *a, struct synq_app_event *ev, uint16_t n)
 {
-	struct synq_conn_msg msg[64];
+	struct synq_session_msg msg[2 * SYNQ_APP_BURST];
 	unsigned int got;
 
 	outbox_flush(a);
@@ -116,7 +116,7 @@ synq_conn_recv_burst(struct synq_app_lcore *a, struct synq_event *ev, uint16_t n
 			[SYNQ_EV_CLOSED] = SYNQ_CTR_APP_EV_CLOSED,
 		};
 
-		ev[i].conn = synq_conn_at(a->ls, msg[i].conn);
+		ev[i].s = synq_session_at(a->ss, msg[i].session);
 		ev[i].kind = msg[i].kind;
 		ev[i].m = msg[i].m;
 		if (msg[i].kind < RTE_DIM(ctr_of))
@@ -126,11 +126,11 @@ synq_conn_recv_burst(struct synq_app_lcore *a, struct synq_event *ev, uint16_t n
 }
 
 int
-synq_conn_send(struct synq_app_lcore *a, struct synq_conn *c, struct rte_mbuf *m)
+synq_app_send(struct synq_app_lcore *a, struct synq_session *s, struct rte_mbuf *m)
 {
 	uint32_t len = rte_pktmbuf_pkt_len(m);
-	uint32_t cap = a->ls->l[c->listener].tcp.snd_buf;
-	uint32_t pending = atomic_load_explicit(&c->snd_pending, memory_order_relaxed);
+	uint32_t cap = a->ls->l[s->listener].tcp.snd_buf;
+	uint32_t pending = atomic_load_explicit(&s->snd_pending, memory_order_relaxed);
 	int rc;
 
 	/* the worker only lowers it: a stale read errs on the safe side */
@@ -138,15 +138,15 @@ synq_conn_send(struct synq_app_lcore *a, struct synq_conn *c, struct rte_mbuf *m
 		synq_counter_inc(a->ctr, SYNQ_CTR_APP_SEND_BLOCKED);
 		return -EAGAIN;
 	}
-	atomic_fetch_add_explicit(&c->snd_pending, len, memory_order_relaxed);
-	rc = command(a, c, SYNQ_CMD_SEND, m);
+	atomic_fetch_add_explicit(&s->snd_pending, len, memory_order_relaxed);
+	rc = command(a, s, SYNQ_CMD_SEND, m);
 	if (rc != 0)
-		atomic_fetch_sub_explicit(&c->snd_pending, len, memory_order_relaxed);
+		atomic_fetch_sub_explicit(&s->snd_pending, len, memory_order_relaxed);
 	return rc;
 }
 
 int
-synq_conn_send_copy(struct synq_app_lcore *a, struct synq_conn *c, const void *buf, size_t len)
+synq_app_send_copy(struct synq_app_lcore *a, struct synq_session *s, const void *buf, size_t len)
 {
 	const uint8_t *p = buf;
 	struct rte_mbuf *head = NULL, *tail = NULL;
@@ -175,37 +175,37 @@ synq_conn_send_copy(struct synq_app_lcore *a, struct synq_conn *c, const void *b
 	}
 	if (head == NULL)
 		return 0;
-	rc = synq_conn_send(a, c, head);
+	rc = synq_app_send(a, s, head);
 	if (rc != 0)
 		rte_pktmbuf_free(head);
 	return rc;
 }
 
 void
-synq_conn_consumed(struct synq_app_lcore *a, struct synq_conn *c, uint32_t n)
+synq_app_consumed(struct synq_app_lcore *a, struct synq_session *s, uint32_t n)
 {
-	uint32_t half = a->ls->l[c->listener].tcp.rcv_buf / 2;
-	uint32_t old = atomic_fetch_sub_explicit(&c->rcv_unread, n, memory_order_relaxed);
+	uint32_t half = a->ls->l[s->listener].tcp.rcv_buf / 2;
+	uint32_t old = atomic_fetch_sub_explicit(&s->rcv_unread, n, memory_order_relaxed);
 
 	/* the window was half shut or more, and opens past half: tell the worker */
 	if (old >= half && old - n < half)
-		command(a, c, SYNQ_CMD_WINDOW, NULL);
+		command(a, s, SYNQ_CMD_WINDOW, NULL);
 }
 
 int
-synq_conn_close(struct synq_app_lcore *a, struct synq_conn *c)
+synq_app_close(struct synq_app_lcore *a, struct synq_session *s)
 {
-	return command(a, c, SYNQ_CMD_CLOSE, NULL);
+	return command(a, s, SYNQ_CMD_CLOSE, NULL);
 }
 
 int
-synq_conn_abort(struct synq_app_lcore *a, struct synq_conn *c)
+synq_app_abort(struct synq_app_lcore *a, struct synq_session *s)
 {
-	return command(a, c, SYNQ_CMD_ABORT, NULL);
+	return command(a, s, SYNQ_CMD_ABORT, NULL);
 }
 
 void
-synq_conn_release(struct synq_app_lcore *a, struct synq_conn *c)
+synq_app_release(struct synq_app_lcore *a, struct synq_session *s)
 {
-	synq_conn_free(a->ls, c);
+	synq_session_free(a->ss, s);
 }

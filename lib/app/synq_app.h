@@ -5,23 +5,24 @@
 /**
  * @file
  * The application interface: what code on an application lcore uses to serve the
- * connections synq accepted. Never blocking, no locks: an application lcore talks to
- * the worker that owns a connection through two rings, events in (its own event
- * ring), commands out (the worker's command ring). The worker stays the only writer
- * of TCP state. docs/applications.md has the rules and an example to copy.
+ * connections synq accepted, each as a session (lib/session). Never blocking, no
+ * locks: an application lcore talks to the worker that owns a connection through two
+ * rings, events in (its own event ring), commands out (the worker's command ring).
+ * The worker stays the only writer of TCP state. docs/applications.md has the rules
+ * and an example to copy.
  *
  * The life of a connection, as the application sees it:
  *
- *   synq_app_accept()          -> the connection is ours; its events come to us
+ *   synq_app_accept()          -> the session is ours; its events come to us
  *   SYNQ_EV_DATA (m)           -> our mbuf: read it, send it back, or free it; call
- *                                 synq_conn_consumed() when its bytes are dealt with
+ *                                 synq_app_consumed() when its bytes are dealt with
  *                                 (that is what opens the client's window again)
- *   synq_conn_send()           -> bytes to the client (the worker segments them)
+ *   synq_app_send()            -> bytes to the client (the worker segments them)
  *   SYNQ_EV_PEER_CLOSED        -> the client sent its FIN: no more data
- *   synq_conn_close()          -> our FIN, after everything sent
- *   synq_conn_abort()          -> a RST; everything queued is dropped
+ *   synq_app_close()           -> our FIN, after everything sent
+ *   synq_app_abort()           -> a RST; everything queued is dropped
  *   SYNQ_EV_RESET              -> the client reset it, or a timeout did
- *   SYNQ_EV_CLOSED             -> always the last event: synq_conn_release()
+ *   SYNQ_EV_CLOSED             -> always the last event: synq_app_release()
  *
  * Every function is for the application lcore that owns @p a.
  */
@@ -34,17 +35,18 @@
 #include <rte_ring.h>
 
 #include "synq_listener.h"
+#include "synq_session.h"
 #include "synq_stats.h"
 
-/** Slots of an application lcore's event ring. */
-#define SYNQ_APP_EVENT_RING 16384
 /** Commands an application lcore keeps when a worker's command ring is full. */
 #define SYNQ_APP_OUTBOX 16384
+/** Sessions accepted, or events taken, at a time by the built-in applications. */
+#define SYNQ_APP_BURST 32
 
-/** One event of a connection. */
-struct synq_event {
-	struct synq_conn *conn;
-	uint16_t kind;	    /* enum synq_conn_event */
+/** One event of a session. */
+struct synq_app_event {
+	struct synq_session *s;
+	uint16_t kind;	    /* enum synq_session_event */
 	struct rte_mbuf *m; /* SYNQ_EV_DATA: the bytes, ours to free or send */
 };
 
@@ -52,16 +54,17 @@ struct synq_event {
 struct synq_app_lcore {
 	unsigned int lcore_id;
 	struct synq_listeners *ls;
+	struct synq_sessions *ss;
 	struct rte_ring *events;	   /* ours: workers enqueue, we dequeue */
 	struct rte_ring *const *cmd_rings; /* each worker's, by lcore id */
-	struct rte_mempool *pool;	   /* for synq_conn_send_copy() */
+	struct rte_mempool *pool;	   /* for synq_app_send_copy() */
 	struct synq_counters *ctr;
 	/* commands that found a command ring full, in order (a ring buffer) */
-	struct synq_conn_msg *outbox;
+	struct synq_session_msg *outbox;
 	uint32_t out_head;
 	uint32_t out_len;
 	/* the built-in applications (builtin.c) */
-	uint32_t *blocked; /* echo connections waiting for room in their snd_buf */
+	uint32_t *blocked; /* echo sessions waiting for room in their snd_buf */
 	uint32_t nb_blocked;
 	uint32_t blocked_cap;
 	char *http_resp[SYNQ_MAX_LISTENERS][3]; /* keep-alive, close, 1.0 keep-alive */
@@ -69,58 +72,60 @@ struct synq_app_lcore {
 };
 
 /**
- * Set up @p a for lcore @p lcore_id: its event ring @p events, the workers' command
- * rings @p cmd_rings (by lcore id), the mbuf pool for copies. Control plane.
+ * Set up @p a for lcore @p lcore_id: the listeners @p ls and sessions @p ss, its event
+ * ring @p events, the workers' command rings @p cmd_rings (by lcore id), the mbuf
+ * pool for copies. Control plane.
  *
  * @return 0 or -ENOMEM.
  */
 int synq_app_init(struct synq_app_lcore *a, unsigned int lcore_id, struct synq_listeners *ls,
-	struct rte_ring *events, struct rte_ring *const *cmd_rings, struct rte_mempool *pool,
-	struct synq_counters *ctr);
+	struct synq_sessions *ss, struct rte_ring *events, struct rte_ring *const *cmd_rings,
+	struct rte_mempool *pool, struct synq_counters *ctr);
 
 /** Free what synq_app_init() allocated. */
 void synq_app_free(struct synq_app_lcore *a);
 
 /**
- * Take up to @p n connections from @p l's accept ring and make them ours: their
- * events come to this lcore from now on (data that came first included).
+ * Take up to @p n sessions from @p l's accept queue and make them ours: their events
+ * come to this lcore from now on (data that came first included).
  *
  * @return how many were taken.
  */
-uint16_t synq_app_accept(struct synq_app_lcore *a, struct synq_listener *l, struct synq_conn **c,
-	uint16_t n);
+uint16_t synq_app_accept(struct synq_app_lcore *a, struct synq_listener *l,
+	struct synq_session **s, uint16_t n);
 
 /**
- * Up to @p n events of this lcore's connections, oldest first. Commands that waited
- * for room on a command ring go out first.
+ * Up to @p n events of this lcore's sessions, oldest first. Commands that waited for
+ * room on a command ring go out first.
  *
  * @return how many were written to @p ev.
  */
-uint16_t synq_conn_recv_burst(struct synq_app_lcore *a, struct synq_event *ev, uint16_t n);
+uint16_t synq_app_recv_burst(struct synq_app_lcore *a, struct synq_app_event *ev, uint16_t n);
 
 /**
- * Send the bytes of @p m (a chain) on @p c. On success the worker owns @p m.
+ * Send the bytes of @p m (a chain) on @p s. On success the worker owns @p m.
  *
- * @return 0; -EAGAIN when the connection's snd_buf has no room for them (try again
+ * @return 0; -EAGAIN when the session's snd_buf has no room for them (try again
  *   later: the client's ACKs make room); -ENOBUFS when even the outbox is full.
  *   On failure @p m is still the caller's.
  */
-int synq_conn_send(struct synq_app_lcore *a, struct synq_conn *c, struct rte_mbuf *m);
+int synq_app_send(struct synq_app_lcore *a, struct synq_session *s, struct rte_mbuf *m);
 
-/** synq_conn_send() of a copy of @p len bytes at @p buf (mbufs from the app's pool). */
-int synq_conn_send_copy(struct synq_app_lcore *a, struct synq_conn *c, const void *buf, size_t len);
+/** synq_app_send() of a copy of @p len bytes at @p buf (mbufs from the app's pool). */
+int synq_app_send_copy(struct synq_app_lcore *a, struct synq_session *s, const void *buf,
+	size_t len);
 
 /** @p n bytes of data events dealt with: the receive window opens by as much. */
-void synq_conn_consumed(struct synq_app_lcore *a, struct synq_conn *c, uint32_t n);
+void synq_app_consumed(struct synq_app_lcore *a, struct synq_session *s, uint32_t n);
 
-/** Close @p c: a FIN once everything sent is out. Events still come, to CLOSED. */
-int synq_conn_close(struct synq_app_lcore *a, struct synq_conn *c);
+/** Close @p s: a FIN once everything sent is out. Events still come, to CLOSED. */
+int synq_app_close(struct synq_app_lcore *a, struct synq_session *s);
 
-/** Abort @p c: a RST, queues dropped. SYNQ_EV_CLOSED still comes. */
-int synq_conn_abort(struct synq_app_lcore *a, struct synq_conn *c);
+/** Abort @p s: a RST, queues dropped. SYNQ_EV_CLOSED still comes. */
+int synq_app_abort(struct synq_app_lcore *a, struct synq_session *s);
 
-/** After SYNQ_EV_CLOSED: give @p c back to the pool. */
-void synq_conn_release(struct synq_app_lcore *a, struct synq_conn *c);
+/** After SYNQ_EV_CLOSED: give @p s back to the pool. */
+void synq_app_release(struct synq_app_lcore *a, struct synq_session *s);
 
 /**
  * One pass of the built-in applications (hold, reset, close, echo, http; the

@@ -166,7 +166,7 @@ synq_net_input(const struct synq_iface *ifc, struct synq_counters *ctr,
 	uint16_t nd = 0;
 
 	synq_counter_add(ctr, SYNQ_CTR_RX_FRAMES, n);
-	if (tcp != NULL && tcp->syntab_used)
+	if (tcp != NULL && synq_tcp_prefetch_wanted(tcp))
 		for (uint16_t i = 0; i < n; i++)
 			prefetch_flow(ifc, tcp, rxq_idx, pkts[i]);
 	for (uint16_t i = 0; i < n; i++) {

@@ -9,18 +9,15 @@
  */
 
 #include <errno.h>
-#include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
+#include <rte_common.h>
 #include <rte_errno.h>
-#include <rte_lcore.h>
-#include <rte_malloc.h>
 
 #include "synq_flowtab.h"
 #include "synq_mem.h"
 #include "tcp_hash.h"
-
-#define MAX_FLOWS (UINT32_C(1) << 24)
 
 struct synq_flowtab {
 	uint32_t mask;
@@ -28,47 +25,34 @@ struct synq_flowtab {
 	uint32_t max;
 	uint32_t cursor;
 	struct tcp_hash_seed seed;
-	struct synq_conn *conns;
+	const uint8_t *objs;
+	size_t stride;
 	bool eal_mem;
 	uint64_t slot[];
 };
 
 static inline uint32_t
-key_hash(const struct synq_flowtab *t, const struct synq_syn_key *k)
+key_hash(const struct synq_flowtab *t, const struct synq_flow_key *k)
 {
-	return (uint32_t)tcp_hash(&t->seed, k->saddr, k->sport, k->dport, k->family,
-		k->daddr_idx, k->rxq_idx);
+	return (uint32_t)tcp_hash(&t->seed, k);
 }
 
-static inline bool
-conn_has_key(const struct synq_conn *c, const struct synq_syn_key *k)
+/* The object at index @p idx; its key comes first. */
+static inline const struct synq_flow_key *
+obj_at(const struct synq_flowtab *t, uint32_t idx)
 {
-	return c->sport == k->sport && c->dport == k->dport && c->family == k->family &&
-		c->daddr_idx == k->daddr_idx && c->rxq_idx == k->rxq_idx &&
-		memcmp(c->saddr, k->saddr, sizeof(c->saddr)) == 0;
-}
-
-void
-synq_flowtab_key_of(const struct synq_conn *c, struct synq_syn_key *key)
-{
-	memset(key, 0, sizeof(*key));
-	memcpy(key->saddr, c->saddr, sizeof(key->saddr));
-	key->sport = c->sport;
-	key->dport = c->dport;
-	key->family = c->family;
-	key->daddr_idx = c->daddr_idx;
-	key->rxq_idx = c->rxq_idx;
+	return (const struct synq_flow_key *)(t->objs + (size_t)idx * t->stride);
 }
 
 struct synq_flowtab *
-synq_flowtab_create(uint32_t max_flows, struct synq_conn *conns, int socket)
+synq_flowtab_create(uint32_t max_flows, const void *objs, size_t stride, int socket)
 {
 	struct synq_flowtab *t;
 	uint32_t slots;
 	size_t size;
 	bool eal = synq_mem_eal();
 
-	if (max_flows == 0 || max_flows > MAX_FLOWS) {
+	if (max_flows == 0 || max_flows > SYNQ_FLOW_TABLE_MAX) {
 		errno = rte_errno = EINVAL;
 		return NULL;
 	}
@@ -81,7 +65,8 @@ synq_flowtab_create(uint32_t max_flows, struct synq_conn *conns, int socket)
 	}
 	t->mask = slots - 1;
 	t->max = max_flows;
-	t->conns = conns;
+	t->objs = objs;
+	t->stride = stride;
 	t->eal_mem = eal;
 	tcp_hash_seed_init(&t->seed, t);
 	return t;
@@ -106,8 +91,8 @@ synq_flowtab_capacity(const struct synq_flowtab *t)
 	return t->max;
 }
 
-struct synq_conn *
-synq_flowtab_lookup(const struct synq_flowtab *t, const struct synq_syn_key *key)
+void *
+synq_flowtab_lookup(const struct synq_flowtab *t, const struct synq_flow_key *key)
 {
 	uint32_t h = key_hash(t, key);
 
@@ -117,16 +102,16 @@ synq_flowtab_lookup(const struct synq_flowtab *t, const struct synq_syn_key *key
 		if (s == 0)
 			return NULL;
 		if ((uint32_t)(s >> 32) == h) {
-			struct synq_conn *c = &t->conns[(uint32_t)s - 1];
+			const struct synq_flow_key *o = obj_at(t, (uint32_t)s - 1);
 
-			if (conn_has_key(c, key))
-				return c;
+			if (synq_flow_key_equal(o, key))
+				return (void *)(uintptr_t)o;
 		}
 	}
 }
 
 int
-synq_flowtab_insert(struct synq_flowtab *t, const struct synq_syn_key *key, uint32_t idx)
+synq_flowtab_insert(struct synq_flowtab *t, const struct synq_flow_key *key, uint32_t idx)
 {
 	uint32_t h = key_hash(t, key);
 	uint32_t i = h & t->mask;
@@ -141,14 +126,12 @@ synq_flowtab_insert(struct synq_flowtab *t, const struct synq_syn_key *key, uint
 }
 
 void
-synq_flowtab_remove(struct synq_flowtab *t, const struct synq_conn *c)
+synq_flowtab_remove(struct synq_flowtab *t, const void *obj)
 {
-	struct synq_syn_key key;
-	uint32_t want = (uint32_t)(c - t->conns) + 1;
-	uint32_t h, i, j;
+	uint32_t want = (uint32_t)(((const uint8_t *)obj - t->objs) / t->stride) + 1;
+	uint32_t h = key_hash(t, obj);
+	uint32_t i, j;
 
-	synq_flowtab_key_of(c, &key);
-	h = key_hash(t, &key);
 	for (i = h & t->mask;; i = (i + 1) & t->mask) {
 		if (t->slot[i] == 0)
 			return;

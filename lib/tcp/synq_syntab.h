@@ -21,44 +21,30 @@
 #include <rte_common.h>
 #include <rte_ether.h>
 
+#include "synq_flow_key.h"
+
 /** First SYN-ACK retransmission after this many ms; each next one doubles (RFC 6298). */
 #define SYNQ_SYNTAB_RTO_MS 1000
 
-/** The lookup key of a half-open connection. */
-struct synq_syn_key {
-	uint8_t saddr[16]; /* client address; IPv4 in the first 4 bytes, the rest zero */
-	uint16_t sport;	   /* client port, network order */
-	uint16_t dport;	   /* our port, network order */
-	uint8_t family;	   /* 4 or 6 */
-	uint8_t daddr_idx; /* which of the port's addresses the SYN was sent to */
-	uint8_t rxq_idx;   /* which of the worker's (port, queue) pairs it came from */
-};
-
-#define SYNQ_SYN_F_USED 0x01
+#define SYNQ_SYN_F_USED 0x01 /* set by synq_syntab_insert() */
 #define SYNQ_SYN_F_SACK 0x02 /* client offered SACK-permitted */
 #define SYNQ_SYN_F_TS 0x04   /* client offered timestamps */
-/* Flags 0x10 to 0x80 are the user's: the table never reads them. */
 
 /** One half-open connection: what the final ACK and a retransmission need. */
 struct synq_syn_entry {
-	uint8_t saddr[16];
+	struct synq_flow_key key;
 	uint32_t client_isn;  /* the SYN's sequence number */
 	uint32_t our_isn;     /* our SYN-ACK's sequence number */
 	uint32_t ts_recent;   /* the client's TSval, when SYNQ_SYN_F_TS */
 	uint32_t syn_ms;      /* when the first SYN arrived (worker clock) */
 	uint32_t next_ms;     /* when the timer fires next */
-	uint16_t sport;
-	uint16_t dport;
 	uint16_t mss;	      /* the client's MSS option, 0 if none */
 	uint16_t listener;    /* listener index */
 	struct rte_ether_addr peer_mac; /* where SYN-ACKs go */
-	uint8_t family;
-	uint8_t daddr_idx;
-	uint8_t rxq_idx;
 	uint8_t wscale;	      /* the client's shift, or 0xff */
 	uint8_t flags;	      /* SYNQ_SYN_F_* */
 	uint8_t retries;      /* SYN-ACK retransmissions sent so far */
-	uint8_t reserved[6];
+	uint8_t reserved[7];
 } __rte_aligned(64);
 
 struct synq_syntab;
@@ -66,9 +52,8 @@ struct synq_syntab;
 /**
  * Create a table for up to @p max_entries half-open connections (the slot array is
  * the next power of two >= 2 * max_entries, so probes stay short), on NUMA node
- * @p socket. Control plane. With EAL running it uses rte_zmalloc_socket; the unit
- * tests call it without EAL, so it falls back to aligned_alloc when rte_zmalloc_socket
- * is unavailable (returns NULL before rte_eal_init).
+ * @p socket. Control plane. EAL memory when EAL runs, else plain memory (the unit
+ * tests).
  *
  * @return the table, or NULL with errno / rte_errno set (EINVAL for 0 or more than
  *   2^24 entries, ENOMEM).
@@ -84,26 +69,26 @@ uint32_t synq_syntab_count(const struct synq_syntab *t);
 /** The max_entries the table was created with. */
 uint32_t synq_syntab_capacity(const struct synq_syntab *t);
 
-/** Fill @p key from @p e's key fields. */
-void synq_syntab_key_of(const struct synq_syn_entry *e, struct synq_syn_key *key);
+/** Copy @p e's key to @p key. */
+void synq_syntab_key_of(const struct synq_syn_entry *e, struct synq_flow_key *key);
 
 /**
  * Start loading the slot that synq_syntab_lookup() or synq_syntab_insert() of @p key
  * reads first: the caller has other packets to handle meanwhile. A hint, nothing more.
  */
-void synq_syntab_prefetch(const struct synq_syntab *t, const struct synq_syn_key *key);
+void synq_syntab_prefetch(const struct synq_syntab *t, const struct synq_flow_key *key);
 
 /** The entry for @p key, or NULL. */
-struct synq_syn_entry *synq_syntab_lookup(struct synq_syntab *t, const struct synq_syn_key *key);
+struct synq_syn_entry *synq_syntab_lookup(struct synq_syntab *t, const struct synq_flow_key *key);
 
 /**
- * Add an entry for @p key at time @p now_ms: key fields copied, syn_ms = now_ms,
+ * Add an entry for @p key at time @p now_ms: the key copied, syn_ms = now_ms,
  * next_ms = now_ms + SYNQ_SYNTAB_RTO_MS, retries 0, flags SYNQ_SYN_F_USED; the caller
  * fills in the rest. The key must not be present (lookup first).
  *
  * @return the new entry, or NULL when the table holds max_entries already.
  */
-struct synq_syn_entry *synq_syntab_insert(struct synq_syntab *t, const struct synq_syn_key *key,
+struct synq_syn_entry *synq_syntab_insert(struct synq_syntab *t, const struct synq_flow_key *key,
 	uint32_t now_ms);
 
 /**

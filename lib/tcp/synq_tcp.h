@@ -4,28 +4,34 @@
 
 /**
  * @file
- * The handshake engine of one worker: TCP segments for our addresses come here from
- * the IPv4/IPv6 input. SYNs to a listener get a SYN-ACK built in place, from a SYN
- * table entry or a cookie; final ACKs that match an entry or carry a valid cookie are
- * promoted into the listener's accept ring; RSTs remove half-open entries; timers
- * retransmit SYN-ACKs and expire entries. See docs/architecture.md.
+ * The TCP transport. TCP segments for our addresses come here from the IPv4/IPv6
+ * input. SYNs to a listener get a SYN-ACK built in place, from a SYN table entry or a
+ * cookie; final ACKs that match an entry or carry a valid cookie promote the flow: a
+ * session (lib/session) on the listener's accept queue and a connection in the
+ * worker's flow table, carried from then on by the data path (in-order receive,
+ * retransmission, congestion control, FIN and RST both ways, TIME-WAIT); timers
+ * retransmit SYN-ACKs and data. docs/architecture.md has the design.
  *
- * Everything here belongs to one worker lcore; the listeners and their rings are the
- * only shared state (lock-free rings, and one atomic count in the bsd queue model).
+ * Two objects, both opaque: struct synq_tcp, the transport's part shared by every
+ * worker (the connections, one per session of the pool, each written only by the
+ * worker that owns it; the listeners; the cookie secret), made once; and struct
+ * synq_tcp_worker, one worker lcore's own state (its tables, clock and lists),
+ * touched only by that lcore.
  */
 
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_ether.h>
 #include <rte_mbuf.h>
+#include <rte_mempool.h>
+#include <rte_ring.h>
 
 #include "synq_config.h"
-#include "synq_cookie.h"
-#include "synq_flowtab.h"
 #include "synq_iface.h"
 #include "synq_listener.h"
+#include "synq_session.h"
 #include "synq_stats.h"
-#include "synq_syntab.h"
 
 /** Our MSS: a 1500-byte MTU less the IPv4 / IPv6 and TCP headers. */
 #define SYNQ_TCP_MSS4 1460
@@ -35,52 +41,18 @@
 /** The window of our SYN-ACK (never scaled, RFC 7323 2.2), or the rcv_buf if smaller. */
 #define SYNQ_TCP_SYNACK_WINDOW 65535
 
-/** The window a SYN-ACK of listener @p l offers. */
-static inline uint16_t
-synq_tcp_synack_window(const struct synq_config_tcp *t)
-{
-	return (uint16_t)(t->rcv_buf < SYNQ_TCP_SYNACK_WINDOW ? t->rcv_buf : SYNQ_TCP_SYNACK_WINDOW);
-}
-/** TTL / hop limit of what we send. */
-#define SYNQ_TCP_TTL 64
-/**
- * Entries a worker's closing table and accepted-flow table have at least (2 x 64 B an
- * entry: 512 KiB, small enough to stay in cache: every ACK that matches no half-open
- * entry looks in both). The closing table grows with the listeners' max_flows, the
- * accepted-flow table with their backlogs; when they run full, TIME-WAIT is skipped
- * (SynqTimeWaitSkipped) and SynqEstabTableFull counts.
- */
-#define SYNQ_TCP_FLOWS_MIN 4096
-
 /** The states of RFC 9293 3.3.2 a connection of the flow table goes through. */
 enum synq_tcp_state {
-	SYNQ_TCP_ESTABLISHED = 1,
+	SYNQ_TCP_FREE = 0,    /* no connection: the session is free or handed over */
+	SYNQ_TCP_ESTABLISHED,
 	SYNQ_TCP_CLOSE_WAIT,  /* the client's FIN came; ours waits for the application */
 	SYNQ_TCP_FIN_WAIT_1,  /* our FIN sent, not acknowledged */
 	SYNQ_TCP_FIN_WAIT_2,  /* our FIN acknowledged, the client's still to come */
 	SYNQ_TCP_CLOSING,     /* both FINs sent, ours not acknowledged */
 	SYNQ_TCP_LAST_ACK,    /* the client's FIN first, then ours, not acknowledged */
-	SYNQ_TCP_TIME_WAIT,   /* both done: to the closing table at the next output */
+	SYNQ_TCP_TIME_WAIT,   /* both done: to the TIME-WAIT memory at the next output */
 	SYNQ_TCP_CLOSED,      /* out of the flow table; only events left to deliver */
 };
-
-/** The initial congestion window, in segments (RFC 6928). */
-#define SYNQ_TCP_IW 10
-/** RTO bounds and start (RFC 6298; the minimum is Linux's, not the RFC's 1 s). */
-#define SYNQ_TCP_RTO_MIN_MS 200
-#define SYNQ_TCP_RTO_MAX_MS 60000
-#define SYNQ_TCP_RTO_INIT_MS 1000
-/** Retransmissions of one segment before the connection is given up (reset). */
-#define SYNQ_TCP_RETRIES 10
-/** Flow-table slots whose timers one synq_tcp_timers() call runs. */
-#define SYNQ_TCP_FLOW_TIMER_BUDGET 256
-
-/** RSTs to strangers (closed ports, stray ACKs) a worker sends a second, and at once. */
-#define SYNQ_TCP_RST_PER_S 1000u
-#define SYNQ_TCP_RST_BURST 100u
-
-/** Slots of the SYN table whose timers one synq_tcp_timers() call runs. */
-#define SYNQ_TCP_TIMER_BUDGET 64
 
 /** A TCP segment, located by the IP input. */
 struct synq_tcp_seg {
@@ -94,65 +66,69 @@ struct synq_tcp_seg {
 	uint8_t rxq_idx;     /* which of the worker's rx queues it came from */
 };
 
-/** One of the worker's (port, rx queue) pairs, as the engine needs it. */
+/** What became of a segment. */
+enum synq_tcp_verdict {
+	SYNQ_TCP_DROP,	   /* counted; the caller frees the mbuf */
+	SYNQ_TCP_REPLY,	   /* a reply was built in the mbuf: send it on the same port */
+	SYNQ_TCP_CONSUMED, /* the mbuf now belongs to a connection (its data) */
+};
+
+struct synq_tcp;
+struct synq_tcp_worker;
+
+/**
+ * The transport for the listeners @p ls and the session pool @p ss (one connection
+ * for each session, on @p socket), with the cookie secret @p secret that every worker
+ * of this node uses. Control plane; works without EAL (plain memory).
+ *
+ * @return the transport, or NULL with rte_errno set (ENOMEM).
+ */
+struct synq_tcp *synq_tcp_create(struct synq_listeners *ls, struct synq_sessions *ss,
+	const uint8_t secret[SYNQ_COOKIE_SECRET_LEN], int socket);
+
+/** Free the transport and the mbufs its connections still hold. Control plane. */
+void synq_tcp_free(struct synq_tcp *tcp);
+
+/** One of a worker's (port, rx queue) pairs, as the transport needs it. */
 struct synq_tcp_rxq {
 	const struct synq_iface *iface;
 	uint16_t port_id;
-	uint16_t txq;
+	uint16_t txq;	/* the worker's tx queue on that port */
 };
 
-/** One worker's handshake state. Owning lcore only. */
-struct synq_tcp_worker {
+/** What a worker's transport state is made from. */
+struct synq_tcp_worker_conf {
 	unsigned int lcore_id;
-	struct synq_listeners *listeners;
-	struct synq_syntab *syntab;
-	/*
-	 * Connections in TIME-WAIT (they left the flow table). Same structure as the
-	 * SYN table; in it client_isn is RCV.NXT, our_isn our FIN's sequence number.
-	 */
-	struct synq_syntab *closing;
-	/* connections from a cookie, remembered 255 s: no replay opens them again */
-	struct synq_syntab *estab;
-	struct synq_cookie_ctx cookie;
-	struct synq_sipkey isn_key;	/* RFC 6528 F() for our ISNs in table mode */
-	struct rte_mempool *pool;	/* for retransmissions and RSTs */
+	int socket;			/* NUMA node of its memory */
+	struct rte_mempool *pool;	/* for retransmissions and segments of data */
 	struct synq_tcp_rxq rxq[SYNQ_MAX_RXQ_PER_LCORE];
 	unsigned int nb_rxq;
-	uint32_t halfopen[SYNQ_MAX_LISTENERS]; /* entries of each listener in syntab */
-	uint8_t max_synack_retries; /* the largest of the listeners', set at init */
-	bool syntab_used;	    /* a listener has syncookies 0 or 1: SYNs look it up */
-	uint32_t cookie_ms[SYNQ_MAX_LISTENERS]; /* when this worker last sent it a cookie */
-	bool cookies_sent[SYNQ_MAX_LISTENERS];
-	uint32_t rst_tokens; /* the RST bucket (SYNQ_TCP_RST_PER_S) */
-	uint32_t rst_ms;
-	/* the clock, read once per burst by synq_tcp_clock() */
-	uint64_t tsc0;	   /* rte_rdtsc() at init */
-	uint64_t unix0_ms; /* wall clock (ms) at init */
-	uint64_t hz;
-	uint64_t hz_ms;	   /* TSC ticks a millisecond */
-	uint64_t hz_4us;   /* TSC ticks in the 4 us of RFC 6528's clock */
-	uint64_t now_tsc;
-	uint32_t now_ms;   /* since init */
-	uint64_t now_s;	   /* CLOCK_REALTIME seconds: cookie windows agree across nodes */
-
-	/* the data path */
-	struct synq_flowtab *flows;	/* connections after promotion */
-	uint32_t flows_of[SYNQ_MAX_LISTENERS]; /* of each listener, against its max_flows */
-	uint32_t *dirty;		/* pool indices of connections with work to do */
-	uint32_t nb_dirty;
-	uint32_t dirty_cap;
-	uint32_t curr_estab;		/* ESTABLISHED and CLOSE-WAIT (TcpCurrEstab) */
-	uint8_t round;			/* polls, counted by synq_tcp_clock() */
-	/* event ring of each application lcore, by lcore id; set before the first poll */
+	/* the event ring of each application lcore, by lcore id; read from the first poll */
 	struct rte_ring *const *app_rings;
-	/* test.reorder_permille: one data segment held back until the next is handled */
-	uint16_t reorder_permille;
-	uint64_t reorder_rng;
-	bool held_on;
-	uint32_t held_ms;
-	const struct synq_iface *held_ifc;
-	struct synq_tcp_seg held;
+	uint64_t tsc_hz;		/* the TSC rate; 0: EAL's (1 GHz without EAL) */
 };
+
+/**
+ * One worker's state: a SYN table sized for its share of every listener's
+ * max_syn_backlog, its flow table, TIME-WAIT and replay memories, on @p conf->socket.
+ * Control plane.
+ *
+ * @return the state, or NULL with rte_errno set (ENOMEM; EIO when no random key).
+ */
+struct synq_tcp_worker *synq_tcp_worker_create(struct synq_tcp *tcp,
+	const struct synq_tcp_worker_conf *conf);
+
+/** Free what synq_tcp_worker_create() made; NULL is ignored. Control plane. */
+void synq_tcp_worker_free(struct synq_tcp_worker *tw);
+
+/** Read the clock: once per burst, before synq_tcp_input() and synq_tcp_timers(). */
+void synq_tcp_clock(struct synq_tcp_worker *tw, uint64_t tsc);
+
+/**
+ * Whether synq_tcp_prefetch4() has any use: some listener keeps a SYN table. Owning
+ * lcore only.
+ */
+bool synq_tcp_prefetch_wanted(const struct synq_tcp_worker *tw);
 
 /**
  * A hint for a burst: start loading the SYN-table slot that synq_tcp_input() will
@@ -165,22 +141,24 @@ void synq_tcp_prefetch4(const struct synq_tcp_worker *tw, uint32_t saddr, uint16
 	uint16_t dport, uint8_t daddr_idx, uint8_t rxq_idx);
 
 /**
- * Set up @p tw for the lcore @p lcore_id: a SYN table sized for its share of every
- * listener's max_syn_backlog, on @p socket, the cookie secret. Control plane.
- *
- * @return 0 or a negative errno.
+ * Handle one TCP segment for one of our addresses. Counts everything under the
+ * names of docs/counters.md. Owning lcore only.
  */
-int synq_tcp_worker_init(struct synq_tcp_worker *tw, unsigned int lcore_id,
-	struct synq_listeners *ls, const uint8_t secret[16], struct rte_mempool *pool,
-	int socket);
+enum synq_tcp_verdict synq_tcp_input(struct synq_tcp_worker *tw, struct synq_counters *ctr,
+	const struct synq_iface *ifc, struct synq_tcp_seg *seg);
 
 /**
  * Carry out an application's command (from the worker's command ring): attach, send,
  * close, abort, window. What it makes the connection send leaves with the next
- * synq_tcp_output(). Owning lcore only.
+ * synq_tcp_output(). A command about a session that is no longer this connection's
+ * (given back since, or its last event sent) is dropped, its mbuf freed. Owning lcore
+ * only.
  */
 void synq_tcp_command(struct synq_tcp_worker *tw, struct synq_counters *ctr,
-	const struct synq_conn_msg *msg);
+	const struct synq_session_msg *msg);
+
+/** Whether connections have work for synq_tcp_output(). Owning lcore only. */
+bool synq_tcp_output_pending(const struct synq_tcp_worker *tw);
 
 /**
  * The frames and events of connections with work to do (after input, commands and
@@ -195,30 +173,11 @@ void synq_tcp_command(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 unsigned int synq_tcp_output(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	struct rte_mbuf **out, uint8_t *out_rxq, unsigned int max);
 
-/** Free what synq_tcp_worker_init() allocated. */
-void synq_tcp_worker_free(struct synq_tcp_worker *tw);
-
-/** Read the clock: once per burst, before synq_tcp_input() and synq_tcp_timers(). */
-void synq_tcp_clock(struct synq_tcp_worker *tw, uint64_t tsc);
-
-/** What became of a segment. */
-enum synq_tcp_verdict {
-	SYNQ_TCP_DROP,	   /* counted; the caller frees the mbuf */
-	SYNQ_TCP_REPLY,	   /* a reply was built in the mbuf: send it on the same port */
-	SYNQ_TCP_CONSUMED, /* the mbuf now belongs to a connection (its data) */
-};
-
-
 /**
- * Handle one TCP segment for one of our addresses. Counts everything under the
- * names of docs/counters.md. Owning lcore only.
- */
-enum synq_tcp_verdict synq_tcp_input(struct synq_tcp_worker *tw, struct synq_counters *ctr,
-	const struct synq_iface *ifc, struct synq_tcp_seg *seg);
-
-/**
- * Run the SYN table's timers (a budget of slots a call): build SYN-ACK
- * retransmissions into new mbufs and count expiries. Owning lcore only.
+ * Run the timers (a budget of slots of each table a call): build SYN-ACK
+ * retransmissions into new mbufs, count expiries, forget what TIME-WAIT and the replay
+ * memory held long enough, and the connections' retransmission, probe and idle timers
+ * (their frames leave with synq_tcp_output()). Owning lcore only.
  *
  * @param out      retransmissions built (at most @p max)
  * @param out_rxq  for each, the index of the worker's rx queue (hence port, tx queue)
@@ -226,5 +185,71 @@ enum synq_tcp_verdict synq_tcp_input(struct synq_tcp_worker *tw, struct synq_cou
  */
 unsigned int synq_tcp_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	struct rte_mbuf **out, uint8_t *out_rxq, unsigned int max);
+
+/** A worker's tables, as tests and operators see them. */
+struct synq_tcp_worker_info {
+	uint32_t syn_entries;		      /* half-open entries in its SYN table */
+	uint32_t halfopen[SYNQ_MAX_LISTENERS]; /* of them, each listener's */
+	bool cookies_sent[SYNQ_MAX_LISTENERS]; /* it ever answered the listener with a cookie */
+	uint32_t flows;			      /* connections in its flow table */
+	uint32_t time_wait;		      /* flows remembered in TIME-WAIT */
+	uint32_t replay;		      /* cookie flows remembered against replays */
+	uint32_t curr_estab;		      /* ESTABLISHED and CLOSE-WAIT */
+};
+
+/** Fill @p out. Exact from the owning lcore; a snapshot from any other. */
+void synq_tcp_worker_info(const struct synq_tcp_worker *tw, struct synq_tcp_worker_info *out);
+
+/** A connection, as tests and operators see it (what Linux's TCP_INFO tells). */
+struct synq_tcp_conn_info {
+	enum synq_tcp_state state;
+	uint32_t client_isn;
+	uint32_t our_isn;
+	uint16_t mss;	      /* what we send with: min(client's MSS, ours) */
+	uint8_t snd_wscale;   /* the client's shift (applies to its windows), 0xff none */
+	uint8_t rcv_wscale;   /* ours, 0xff none */
+	bool sack;
+	bool ts;
+	bool via_cookie;      /* promoted from a cookie, not from a SYN table entry */
+	uint32_t ts_recent;   /* the client's last TSval */
+	uint64_t syn_tsc;     /* the SYN's arrival (rte_rdtsc of its burst); 0 for cookies */
+	uint64_t ack_tsc;     /* the final ACK's arrival */
+	uint16_t port_id;     /* the port it came in on */
+	uint8_t rxq_idx;      /* the owning worker's rx queue (index in its list) */
+	struct rte_ether_addr peer_mac;
+	struct rte_ether_addr our_mac;
+	uint32_t rcv_queued;  /* bytes received in order, not yet on the application's ring */
+	uint32_t snd_queued;  /* bytes in the send queue (sent or not), not acknowledged */
+	uint32_t rtx_ms;      /* when the retransmission timer fires (worker clock); 0 off */
+};
+
+/**
+ * Fill @p out for session @p s, whose owning worker is @p tw. Exact from the owning
+ * lcore (or when it is quiet); a snapshot from any other, as TCP_INFO is.
+ *
+ * @return 0, or -ENOENT when @p s has no connection on @p tw.
+ */
+int synq_tcp_conn_info(const struct synq_tcp_worker *tw, const struct synq_session *s,
+	struct synq_tcp_conn_info *out);
+
+/*
+ * For harnesses that run the transport without EAL or mempools (the fuzzer, the
+ * microbenchmark): nothing here is needed by a worker.
+ */
+
+/**
+ * Forget the output work of every connection of @p tw (nothing is built or sent), and
+ * let go of the data mbufs connections queued for their applications without freeing
+ * them: the caller owns those. Owning lcore only.
+ */
+void synq_tcp_output_discard(struct synq_tcp_worker *tw);
+
+/**
+ * End the connection of session @p s at once, as if it had never been promoted: out
+ * of the flow table and the replay memory, no segment, no event, its queues dropped
+ * without freeing. The session stays the caller's (to give back to the pool). Owning
+ * lcore only.
+ */
+void synq_tcp_conn_forget(struct synq_tcp_worker *tw, struct synq_session *s);
 
 #endif /* SYNQ_TCP_H */

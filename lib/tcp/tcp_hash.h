@@ -3,8 +3,8 @@
 #define SYNQ_TCP_HASH_H
 
 /*
- * The hash of a flow's key, shared by the SYN table (synq_syntab.h) and the flow
- * table (synq_flowtab.h): a seeded multiply-xorshift, not SipHash. It is on the path
+ * The hash of a flow's key, shared by the worker's tables (tcp_ktab.h, synq_flowtab.h):
+ * a seeded multiply-xorshift, not SipHash. It is on the path
  * of every SYN and ACK, and its only adversary is someone aiming a flood at one probe
  * chain, who must then guess the table's random seed, different on every table and
  * every start.
@@ -17,6 +17,8 @@
 
 #include <rte_common.h>
 #include <rte_cycles.h>
+
+#include "synq_flow_key.h"
 
 struct tcp_hash_seed {
 	uint64_t w[3];
@@ -77,19 +79,17 @@ tcp_hash_seed_init(struct tcp_hash_seed *seed, const void *salt)
  * products are rotated apart, so that high product bits, which depend on every input
  * bit, land in the low bits a mask keeps; then a murmur3-style finaliser spreads every
  * bit over the whole word. Each product is a bijection of its word, so keys that
- * differ in one field never collide in 64 bits. Fields are passed one by one: a key's
- * padding may hold anything.
+ * differ in one field never collide in 64 bits.
  */
 static inline uint64_t
-tcp_hash(const struct tcp_hash_seed *seed, const uint8_t saddr[16], uint16_t sport,
-	uint16_t dport, uint8_t family, uint8_t daddr_idx, uint8_t rxq_idx)
+tcp_hash(const struct tcp_hash_seed *seed, const struct synq_flow_key *k)
 {
-	uint64_t rest = (uint64_t)sport << 40 | (uint64_t)dport << 24 | (uint64_t)family << 16 |
-		(uint64_t)daddr_idx << 8 | rxq_idx;
+	uint64_t rest = (uint64_t)k->sport << 40 | (uint64_t)k->dport << 24 |
+		(uint64_t)k->family << 16 | (uint64_t)k->daddr_idx << 8 | k->rxq_idx;
 	uint64_t h;
 
-	h = (tcp_hash_load64(saddr) ^ seed->w[0]) * UINT64_C(0x9e3779b97f4a7c15);
-	h ^= tcp_hash_rotl64((tcp_hash_load64(saddr + 8) ^ seed->w[1]) *
+	h = (tcp_hash_load64(k->saddr) ^ seed->w[0]) * UINT64_C(0x9e3779b97f4a7c15);
+	h ^= tcp_hash_rotl64((tcp_hash_load64(k->saddr + 8) ^ seed->w[1]) *
 		UINT64_C(0xc2b2ae3d27d4eb4f), 21);
 	h ^= tcp_hash_rotl64((rest ^ seed->w[2]) * UINT64_C(0x165667b19e3779f9), 43);
 	h ^= h >> 33;

@@ -1,162 +1,319 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Frames the TCP engine sends: SYN-ACKs and RSTs, built whole in one mbuf (the
- * request's own, or a fresh one for a retransmission), and the segments of
- * connections, their payload copied from the send queue.
+ * What connections send and tell their applications, after each burst, after the
+ * commands and after the timers: the worker's dirty list, connection by connection.
+ * Segments are built in fresh mbufs, their payload copied from the send queue (which
+ * keeps everything until it is acknowledged); events go on the application lcore's
+ * ring in order: data, peer closed, reset, closed. After the last event the
+ * connection is handed over: the worker never touches it again.
  */
 
-#include <errno.h>
-#include <string.h>
+#include <rte_ring.h>
 
-#include <rte_byteorder.h>
-#include <rte_ip.h>
-#include <rte_tcp.h>
-
-#include "synq_cksum.h"
 #include "tcp_priv.h"
 
-/* Minimum Ethernet frame without FCS; shorter ones are zero padded. */
-#define ETH_MIN_LEN 60
+/* One segment of @p c into a new mbuf: @p len bytes from @p seq, @p flags. */
+static struct rte_mbuf *
+conn_segment(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c,
+	uint32_t seq, uint32_t len, uint8_t flags)
+{
+	const struct synq_iface *ifc = rxq_iface(tw, c->key.rxq_idx);
+	struct rte_mbuf *m = rte_pktmbuf_alloc(tw->pool);
+	uint8_t opt[TCP_TS_OPT_LEN];
+	unsigned int n = 0;
+	struct tcp_peer p;
+	uint16_t win = 0;
 
-/* Copy @p len bytes from byte @p off of the segments @p src (linked by next) to @p dst. */
+	if (m == NULL)
+		return NULL;
+	peer_of_key(&c->key, &c->peer_mac, ifc, &p);
+	if (!(flags & RTE_TCP_RST_FLAG)) {
+		flags |= RTE_TCP_ACK_FLAG;
+		win = tcp_conn_rcv_window(tw, c);
+		if (c->ts)
+			n = tcp_opt_ts(opt, tw->now_ms, c->ts_recent);
+	}
+	if (tcp_build_data(m, ifc, &p, seq, c->rcv_nxt, flags, win, opt, n, c->sndq,
+		    seq - c->snd_una, (uint16_t)len) != 0) {
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_SEGS);
+	if (flags & RTE_TCP_ACK_FLAG)
+		c->wflags &= (uint16_t)~(WF_ACK_NOW | WF_ACK_DATA | WF_WND_CHECK | WF_CHALLENGE);
+	return m;
+}
+
+/* Our FIN went out with snd_nxt at @p c->fin_seq: the state moves on. */
+static void
+fin_sent(struct synq_tcp_worker *tw, struct tcp_conn *c)
+{
+	c->fin_seq = c->snd_nxt;
+	c->snd_nxt++;
+	if (c->wflags & WF_FIN_SENT)
+		return; /* a retransmission */
+	c->wflags |= WF_FIN_SENT;
+	if (c->state == SYNQ_TCP_ESTABLISHED) {
+		c->state = SYNQ_TCP_FIN_WAIT_1;
+		tw->curr_estab--;
+	} else if (c->state == SYNQ_TCP_CLOSE_WAIT) {
+		c->state = SYNQ_TCP_LAST_ACK;
+		tw->curr_estab--;
+	}
+}
+
+/* Data (and the FIN) from SND.NXT, within the windows: up to @p max segments. */
+static unsigned int
+send_data(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c,
+	struct rte_mbuf **out, unsigned int max)
+{
+	uint32_t mss = snd_mss(c);
+	uint32_t data_end = c->snd_una + c->sndq_len;
+	unsigned int n = 0;
+
+	while (n < max) {
+		uint32_t flight = c->snd_nxt - c->snd_una;
+		uint32_t wnd = RTE_MIN(c->snd_wnd, c->cwnd);
+		uint32_t can = wnd > flight ? wnd - flight : 0;
+		uint32_t len = SEQ_LT(c->snd_nxt, data_end) ? data_end - c->snd_nxt : 0;
+		bool fin_due = (c->wflags & WF_FIN_QUEUED) &&
+			(!(c->wflags & WF_FIN_SENT) || c->snd_nxt == c->fin_seq);
+		uint8_t flags = 0;
+		struct rte_mbuf *m;
+
+		if (len == 0 && !(fin_due && c->snd_nxt == data_end))
+			break;
+		if ((c->wflags & WF_PROBE) && can == 0 && len != 0) {
+			can = 1; /* the zero-window probe */
+			synq_counter_inc(ctr, SYNQ_CTR_TCP_WINDOW_PROBES);
+		}
+		c->wflags &= (uint16_t)~WF_PROBE;
+		len = RTE_MIN(RTE_MIN(len, can), mss);
+		if (len == 0 && !(fin_due && c->snd_nxt == data_end)) {
+			/* the peer's window is shut: probe it when the timer fires */
+			if (c->snd_wnd == 0 && flight == 0 && c->rtx_ms == 0)
+				c->rtx_ms = tw->now_ms + c->rto_ms;
+			break;
+		}
+		if (fin_due && c->snd_nxt + len == data_end)
+			flags |= RTE_TCP_FIN_FLAG;
+		if (c->snd_nxt + len == data_end && len != 0)
+			flags |= RTE_TCP_PSH_FLAG;
+		m = conn_segment(tw, ctr, c, c->snd_nxt, len, flags);
+		if (m == NULL)
+			break;
+		out[n++] = m;
+		synq_counter_add(ctr, SYNQ_CTR_TCP_OUT_DATA_BYTES, len);
+		if (SEQ_LT(c->snd_nxt, c->snd_max))
+			synq_counter_inc(ctr, SYNQ_CTR_TCP_RETRANS_SEGS);
+		else if (c->rtt_seq == 0 && !c->ts && len != 0) {
+			c->rtt_seq = c->snd_nxt + len; /* Karn: new data only */
+			c->rtt_ms = tw->now_ms;
+		}
+		c->snd_nxt += len;
+		if (flags & RTE_TCP_FIN_FLAG)
+			fin_sent(tw, c);
+		if (SEQ_GT(c->snd_nxt, c->snd_max))
+			c->snd_max = c->snd_nxt;
+		if (c->rtx_ms == 0)
+			c->rtx_ms = tw->now_ms + c->rto_ms;
+		if (flags & RTE_TCP_FIN_FLAG)
+			break;
+	}
+	return n;
+}
+
+/* RFC 5681 3.2: SND.UNA's segment once more (the fast retransmit). */
 static int
-copy_payload(uint8_t *dst, const struct rte_mbuf *src, uint32_t off, uint16_t len)
+send_rtx_one(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c,
+	struct rte_mbuf **out)
 {
-	while (src != NULL && off >= src->data_len) {
-		off -= src->data_len;
-		src = src->next;
-	}
-	while (len != 0) {
-		uint16_t n;
+	uint32_t mss = snd_mss(c);
+	uint32_t len = RTE_MIN(mss, c->sndq_len);
+	bool fin = (c->wflags & WF_FIN_SENT) && c->snd_una + len == c->fin_seq && len < mss;
+	int n = 0;
 
-		if (src == NULL)
-			return -EINVAL;
-		n = (uint16_t)RTE_MIN((uint32_t)len, src->data_len - off);
-		memcpy(dst, rte_pktmbuf_mtod_offset(src, const uint8_t *, off), n);
-		dst += n;
-		len = (uint16_t)(len - n);
-		off = 0;
-		src = src->next;
+	if (len != 0 || fin) {
+		out[0] = conn_segment(tw, ctr, c, c->snd_una, len,
+			(uint8_t)(fin ? RTE_TCP_FIN_FLAG : 0));
+		if (out[0] == NULL)
+			return -1;
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_RETRANS_SEGS);
+		n = 1;
 	}
-	return 0;
+	c->wflags &= (uint16_t)~WF_RTX_ONE;
+	c->rtx_ms = tw->now_ms + c->rto_ms;
+	return n;
 }
 
-int
-tcp_build(struct rte_mbuf *m, const struct synq_iface *ifc, const struct tcp_peer *p,
-	uint32_t seq, uint32_t ack, uint8_t flags, uint16_t win, const uint8_t *opt,
-	unsigned int opt_len)
+/* Everything @p c has to send now: a RST, or retransmission, data, FIN, the ACK owed. */
+static unsigned int
+conn_output(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c,
+	struct rte_mbuf **out, unsigned int max)
 {
-	return tcp_build_data(m, ifc, p, seq, ack, flags, win, opt, opt_len, NULL, 0, 0);
+	unsigned int n = 0;
+	struct rte_mbuf *m;
+
+	if (c->wflags & WF_RST_NOW) {
+		if (max == 0)
+			return 0;
+		m = conn_segment(tw, ctr, c, c->snd_nxt, 0, RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG);
+		c->wflags &= (uint16_t)~WF_RST_NOW;
+		if (m == NULL)
+			return 0;
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_RSTS);
+		out[n++] = m;
+		return n;
+	}
+	if (c->state == SYNQ_TCP_CLOSED)
+		return 0;
+	if ((c->wflags & WF_RTX_ONE) && n < max) {
+		int r = send_rtx_one(tw, ctr, c, out);
+
+		if (r < 0)
+			return n;
+		n += (unsigned int)r;
+	}
+	n += send_data(tw, ctr, c, out + n, max - n);
+	if ((c->wflags & WF_WND_CHECK) && tcp_conn_window_grew(tw, c))
+		c->wflags |= WF_ACK_NOW;
+	if ((c->wflags & WF_ACK_DATA) && c->ack_round != tw->round)
+		c->wflags |= WF_ACK_NOW;
+	c->wflags &= (uint16_t)~WF_WND_CHECK;
+	if ((c->wflags & WF_ACK_NOW) && n < max) {
+		m = conn_segment(tw, ctr, c, c->snd_nxt, 0, 0);
+		if (m != NULL)
+			out[n++] = m;
+	}
+	/* the duplicate ACKs owed beyond the one just sent */
+	for (; c->dupacks_owed > 1 && n < max; c->dupacks_owed--) {
+		m = conn_segment(tw, ctr, c, c->snd_nxt, 0, 0);
+		if (m == NULL)
+			break;
+		out[n++] = m;
+	}
+	c->dupacks_owed = 0;
+	if (c->state == SYNQ_TCP_TIME_WAIT && !(c->wflags & WF_ACK_NOW))
+		tcp_time_wait_enter(tw, ctr, c);
+	return n;
 }
 
-int
-tcp_build_data(struct rte_mbuf *m, const struct synq_iface *ifc, const struct tcp_peer *p,
-	uint32_t seq, uint32_t ack, uint8_t flags, uint16_t win, const uint8_t *opt,
-	unsigned int opt_len, const struct rte_mbuf *src, uint32_t off, uint16_t data_len)
+/* What conn_notify() did. */
+enum notify_rc {
+	NOTIFY_WAIT,	   /* events wait for room on the ring: the connection stays dirty */
+	NOTIFY_DONE,	   /* nothing waits (or the attach will deliver it) */
+	NOTIFY_HANDED_OVER, /* SYNQ_EV_CLOSED is on the ring: the connection is gone */
+};
+
+/* Put @p kind about @p c on its application's ring. */
+static bool
+notify_one(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c,
+	struct rte_ring *r, uint16_t kind, struct rte_mbuf *m)
 {
-	uint16_t l2 = sizeof(struct rte_ether_hdr) + (ifc->vlan != 0 ? sizeof(struct rte_vlan_hdr) : 0);
-	uint16_t l3 = p->family == 4 ? sizeof(struct rte_ipv4_hdr) : sizeof(struct rte_ipv6_hdr);
-	uint16_t l4 = sizeof(struct rte_tcp_hdr) + opt_len + data_len;
-	uint16_t len = l2 + l3 + l4;
-	uint16_t frame = RTE_MAX(len, (uint16_t)ETH_MIN_LEN);
-	uint8_t *base = rte_pktmbuf_mtod(m, uint8_t *);
-	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)base;
-	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(base + l2 + l3);
+	struct synq_session_msg ev = synq_session_msg(tw->sessions, conn_session(tw, c), kind, m);
 
-	if ((uint32_t)m->buf_len - m->data_off < frame || opt_len > SYNQ_TCP_OPTS_MAX)
-		return -ENOSPC;
-	/* first, and memmove: @p opt may live in the frame we overwrite */
-	if (opt_len != 0)
-		memmove(th + 1, opt, opt_len);
-	if (data_len != 0 && copy_payload((uint8_t *)(th + 1) + opt_len, src, off, data_len) != 0)
-		return -EINVAL;
+	if (rte_ring_enqueue_elem(r, &ev, sizeof(ev)) == 0)
+		return true;
+	synq_counter_inc(ctr, SYNQ_CTR_EVENT_RING_FULL);
+	return false;
+}
 
-	eth->dst_addr = p->cmac;
-	eth->src_addr = ifc->mac;
-	if (ifc->vlan != 0) {
-		struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(eth + 1);
+/*
+ * Events for the application, in order: data, peer closed, reset, closed. After
+ * SYNQ_EV_CLOSED is on the ring the session is the application's alone: the
+ * connection is marked free, and nobody here may touch it again.
+ */
+static enum notify_rc
+conn_notify(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c)
+{
+	static const uint8_t order[] = {PEND_PEER_CLOSED, PEND_RESET, PEND_CLOSED};
+	static const uint16_t kinds[] = {SYNQ_EV_PEER_CLOSED, SYNQ_EV_RESET, SYNQ_EV_CLOSED};
+	struct rte_ring *r;
 
-		eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_VLAN);
-		vh->vlan_tci = rte_cpu_to_be_16(ifc->vlan);
-		vh->eth_proto = rte_cpu_to_be_16(p->family == 4 ? RTE_ETHER_TYPE_IPV4 :
-								 RTE_ETHER_TYPE_IPV6);
-	} else {
-		eth->ether_type = rte_cpu_to_be_16(p->family == 4 ? RTE_ETHER_TYPE_IPV4 :
-								     RTE_ETHER_TYPE_IPV6);
-	}
+	if (!(c->wflags & WF_ATTACHED))
+		return NOTIFY_DONE; /* the attach command delivers them */
+	r = tw->app_rings[c->app_lcore];
+	while (c->rcvq != NULL) {
+		struct rte_mbuf *m = c->rcvq;
 
-	th->src_port = p->sport;
-	th->dst_port = p->cport;
-	th->sent_seq = rte_cpu_to_be_32(seq);
-	th->recv_ack = rte_cpu_to_be_32(ack);
-	th->data_off = (uint8_t)(((sizeof(*th) + opt_len) / 4) << 4);
-	th->tcp_flags = flags;
-	th->rx_win = rte_cpu_to_be_16(win);
-	th->cksum = 0;
-	th->tcp_urp = 0;
-
-	m->ol_flags = 0;
-	if (p->family == 4) {
-		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(base + l2);
-
-		ip->version_ihl = RTE_IPV4_VHL_DEF;
-		ip->type_of_service = 0;
-		ip->total_length = rte_cpu_to_be_16(l3 + l4);
-		ip->packet_id = 0;
-		/* DF: path MTU discovery, as every modern stack does (RFC 1191) */
-		ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
-		ip->time_to_live = SYNQ_TCP_TTL;
-		ip->next_proto_id = IPPROTO_TCP;
-		ip->hdr_checksum = 0;
-		memcpy(&ip->src_addr, p->saddr, 4);
-		memcpy(&ip->dst_addr, p->caddr, 4);
-		if (ifc->tx_cksum_offload) {
-			m->ol_flags = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM |
-				RTE_MBUF_F_TX_TCP_CKSUM;
-			th->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
-		} else {
-			ip->hdr_checksum = synq_cksum_value(synq_cksum_add(0, ip, sizeof(*ip)));
-			th->cksum = synq_cksum_value(synq_cksum_add(synq_cksum_ipv4_phdr(ip->src_addr,
-									    ip->dst_addr, IPPROTO_TCP, l4),
-				th, l4));
-		}
-	} else {
-		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(base + l2);
-
-		ip6->vtc_flow = RTE_BE32(6u << 28);
-		ip6->payload_len = rte_cpu_to_be_16(l4);
-		ip6->proto = IPPROTO_TCP;
-		ip6->hop_limits = SYNQ_TCP_TTL;
-		memcpy(ip6->src_addr, p->saddr, 16);
-		memcpy(ip6->dst_addr, p->caddr, 16);
-		if (ifc->tx_cksum_offload) {
-			m->ol_flags = RTE_MBUF_F_TX_IPV6 | RTE_MBUF_F_TX_TCP_CKSUM;
-			th->cksum = rte_ipv6_phdr_cksum(ip6, m->ol_flags);
-		} else {
-			th->cksum = synq_cksum_value(synq_cksum_add(synq_cksum_ipv6_phdr(ip6->src_addr,
-									    ip6->dst_addr, IPPROTO_TCP, l4),
-				th, l4));
+		c->rcvq = m->next;
+		m->next = NULL;
+		if (!notify_one(tw, ctr, c, r, SYNQ_EV_DATA, m)) {
+			m->next = c->rcvq;
+			c->rcvq = m;
+			return NOTIFY_WAIT;
 		}
 	}
-	if (frame > len)
-		memset(base + len, 0, frame - len);
-	m->l2_len = l2;
-	m->l3_len = l3;
-	m->data_len = frame;
-	m->pkt_len = frame;
-	return 0;
+	c->rcvq_tail = NULL;
+	for (unsigned int i = 0; i < RTE_DIM(order); i++) {
+		if (!(c->pend & order[i]))
+			continue;
+		if (order[i] == PEND_CLOSED) {
+			uint16_t wflags = c->wflags;
+
+			/*
+			 * Every write first: once the event is on the ring, the application may
+			 * give the session back and another worker take it at once.
+			 */
+			c->state = SYNQ_TCP_FREE;
+			c->wflags = 0;
+			c->pend = 0;
+			if (notify_one(tw, ctr, c, r, kinds[i], NULL))
+				return NOTIFY_HANDED_OVER;
+			c->state = SYNQ_TCP_CLOSED;
+			c->wflags = wflags;
+			c->pend = PEND_CLOSED;
+			return NOTIFY_WAIT;
+		}
+		if (!notify_one(tw, ctr, c, r, kinds[i], NULL))
+			return NOTIFY_WAIT;
+		c->pend &= (uint8_t)~order[i];
+	}
+	return NOTIFY_DONE;
+}
+
+bool
+synq_tcp_output_pending(const struct synq_tcp_worker *tw)
+{
+	return tw->nb_dirty != 0;
 }
 
 unsigned int
-tcp_opt_ts(uint8_t *buf, uint32_t tsval, uint32_t tsecr)
+synq_tcp_output(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rte_mbuf **out,
+	uint8_t *out_rxq, unsigned int max)
 {
-	buf[0] = SYNQ_TCP_OPT_NOP;
-	buf[1] = SYNQ_TCP_OPT_NOP;
-	buf[2] = SYNQ_TCP_OPT_TS;
-	buf[3] = 10;
-	for (unsigned int i = 0; i < 4; i++) {
-		buf[4 + i] = (uint8_t)(tsval >> (24 - 8 * i));
-		buf[8 + i] = (uint8_t)(tsecr >> (24 - 8 * i));
+	unsigned int n = 0;
+	uint32_t kept = 0;
+
+	for (uint32_t i = 0; i < tw->nb_dirty; i++) {
+		struct tcp_conn *c = conn_at(tw, tw->dirty[i]);
+		uint8_t rxq_idx = c->key.rxq_idx;
+		unsigned int got;
+
+		if (n == max) {
+			tw->dirty[kept++] = tw->dirty[i];
+			continue;
+		}
+		got = conn_output(tw, ctr, c, out + n, max - n);
+		for (unsigned int k = 0; k < got; k++)
+			out_rxq[n + k] = rxq_idx;
+		n += got;
+		switch (conn_notify(tw, ctr, c)) {
+		case NOTIFY_WAIT:
+			tw->dirty[kept++] = tw->dirty[i]; /* the ring is full: next time */
+			continue;
+		case NOTIFY_HANDED_OVER:
+			continue; /* not ours any more */
+		case NOTIFY_DONE:
+			break;
+		}
+		/* perhaps more to send than @p max allowed, or an ACK waits: stays */
+		if (n == max || (c->wflags & WF_ACK_DATA)) {
+			tw->dirty[kept++] = tw->dirty[i];
+			continue;
+		}
+		c->wflags &= (uint16_t)~WF_DIRTY;
 	}
-	return 12;
+	tw->nb_dirty = kept;
+	return n;
 }

@@ -2,24 +2,33 @@
 #ifndef SYNQ_TCP_PRIV_H
 #define SYNQ_TCP_PRIV_H
 
+/*
+ * What one room of lib/tcp offers another, room by room in the order they depend on
+ * each other: each calls only those above it (and the tables), never one below, so
+ * that there is no circle of calls between files.
+ *
+ *   tcp_frame.c        frames and the replies built in a request's mbuf
+ *   tcp_conn.c         a connection's life: start, end, reset, windows, timers, commands
+ *   tcp_established.c  segments of a synchronized connection (the data path's input)
+ *   tcp_timewait.c     TIME-WAIT: entering it, segments that find it
+ *   tcp_output.c       what connections send and tell their applications
+ *   tcp_handshake.c    SYN, final ACK, promotion, RSTs of half-open entries, SYN-ACK timers
+ *   tcp_input.c        synq_tcp_input(): checks and dispatch
+ *   tcp_worker.c       the shared part, a worker's state, its clock and timers
+ */
+
+#include <stdbool.h>
 #include <stdint.h>
 
-#include <rte_ether.h>
 #include <rte_mbuf.h>
+#include <rte_tcp.h>
 
 #include "synq_iface.h"
-#include "synq_tcp.h"
-#include "synq_tcp_opts.h"
+#include "synq_stats.h"
+#include "tcp_inlines.h"
+#include "tcp_types.h"
 
-/* Who a reply goes to: everything but the numbers. */
-struct tcp_peer {
-	uint8_t family;
-	uint8_t caddr[16];	      /* the client's address */
-	uint8_t saddr[16];	      /* ours */
-	uint16_t cport;		      /* network order */
-	uint16_t sport;		      /* network order */
-	struct rte_ether_addr cmac;   /* the client's next hop */
-};
+/* tcp_frame.c */
 
 /*
  * Build a whole frame in @p m, from its data offset: Ethernet (with the port's VLAN
@@ -43,17 +52,25 @@ int tcp_build_data(struct rte_mbuf *m, const struct synq_iface *ifc, const struc
 /* NOP NOP + timestamps (RFC 7323 appendix A's layout) at @p buf; returns 12. */
 unsigned int tcp_opt_ts(uint8_t *buf, uint32_t tsval, uint32_t tsecr);
 
-/* Sequence number comparisons, modulo 2^32 (RFC 9293 3.4). */
-#define SEQ_LT(a, b) ((int32_t)((a) - (b)) < 0)
-#define SEQ_LEQ(a, b) ((int32_t)((a) - (b)) <= 0)
-#define SEQ_GT(a, b) ((int32_t)((a) - (b)) > 0)
-#define SEQ_GEQ(a, b) ((int32_t)((a) - (b)) >= 0)
+/*
+ * RFC 9293 3.10.7.1 (no listener) and 3.10.7.4 (unacceptable ACK): a RST for the
+ * segment @p th (@p seg_len its length in sequence space), built in @p m, within the
+ * worker's RST budget (none when @p tw is NULL: no listener at all).
+ */
+enum synq_tcp_verdict tcp_reply_rst(struct synq_tcp_worker *tw, struct synq_counters *ctr,
+	struct rte_mbuf *m, const struct synq_iface *ifc, const struct tcp_peer *p,
+	const struct rte_tcp_hdr *th, uint32_t seg_len);
 
-/* tcp_conn.c: the connections of the flow table (the data path) */
+/*
+ * An ACK of where we stand, <SEQ=@p seq><ACK=@p ack>, built in @p m: RFC 9293's answer
+ * to an unacceptable segment, RFC 5961's challenge ACK, TIME-WAIT's re-ACK. Counts
+ * @p why too, unless it is SYNQ_CTR_MAX.
+ */
+enum synq_tcp_verdict tcp_reply_ack(const struct synq_tcp_worker *tw, struct synq_counters *ctr,
+	struct rte_mbuf *m, const struct synq_iface *ifc, const struct tcp_peer *p, uint32_t seq,
+	uint32_t ack, bool ts, uint32_t ts_recent, enum synq_counter why);
 
-/* A segment of @p c, a connection in the flow table that is not closed. */
-enum synq_tcp_verdict tcp_conn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr,
-	struct synq_tcp_seg *seg, struct synq_conn *c, const struct rte_tcp_hdr *th, uint16_t doff);
+/* tcp_conn.c */
 
 /*
  * Start the TCP state of @p c, promoted by the final ACK @p th (its data, @p data_len
@@ -61,13 +78,67 @@ enum synq_tcp_verdict tcp_conn_input(struct synq_tcp_worker *tw, struct synq_cou
  * after it), and put it in the flow table. Returns 0, or -ENOSPC when the table (or
  * the listener's share of it) is full: then nothing was changed.
  */
-int tcp_conn_start(struct synq_tcp_worker *tw, struct synq_conn *c, const struct rte_tcp_hdr *th,
+int tcp_conn_start(struct synq_tcp_worker *tw, struct tcp_conn *c, const struct rte_tcp_hdr *th,
 	const struct synq_tcp_opts *o, struct rte_mbuf *data, uint16_t data_len, bool fin);
 
 /* Undo tcp_conn_start() for a connection that could not be published. */
-void tcp_conn_unstart(struct synq_tcp_worker *tw, struct synq_conn *c);
+void tcp_conn_unstart(struct synq_tcp_worker *tw, struct tcp_conn *c);
+
+/*
+ * Leave the flow table for good: the send queue goes, the receive queue stays for
+ * delivery unless @p drop_rcvq, and the application is told (PEND_CLOSED last).
+ */
+void tcp_conn_finish(struct synq_tcp_worker *tw, struct tcp_conn *c, bool drop_rcvq);
+
+/* The connection was reset (by the client, a timeout, the retransmissions, the app). */
+void tcp_conn_reset(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c,
+	bool send_rst);
+
+/* The window to advertise now; moves rcv_adv (never back, RFC 9293 3.8.6.2.2). */
+uint16_t tcp_conn_rcv_window(const struct synq_tcp_worker *tw, struct tcp_conn *c);
+
+/* Would an ACK now open the window by enough to be worth it (RFC 9293 3.8.6.2.2)? */
+bool tcp_conn_window_grew(const struct synq_tcp_worker *tw, const struct tcp_conn *c);
 
 /* The timers of a budget of flow-table slots. */
 void tcp_conn_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr);
+
+/* tcp_established.c */
+
+/* A segment of @p c, a connection in the flow table that is not closed. */
+enum synq_tcp_verdict tcp_established_input(struct synq_tcp_worker *tw, struct synq_counters *ctr,
+	struct synq_tcp_seg *seg, struct tcp_conn *c, const struct rte_tcp_hdr *th, uint16_t doff);
+
+/* tcp_timewait.c */
+
+/* Put @p c, done with both FINs, into the TIME-WAIT memory, and out of the flow table. */
+void tcp_time_wait_enter(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c);
+
+/* A segment of a flow in TIME-WAIT (RFC 9293 3.10.7.4), its options @p o. */
+enum synq_tcp_verdict tcp_time_wait_input(struct synq_tcp_worker *tw, struct synq_counters *ctr,
+	struct synq_tcp_seg *seg, struct synq_flowmem_entry *e, const struct rte_tcp_hdr *th,
+	uint16_t data_len, const struct synq_tcp_opts *o);
+
+/* tcp_handshake.c */
+
+/* A SYN to listener @p l from @p p (its flow @p key). */
+enum synq_tcp_verdict tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr,
+	const struct synq_iface *ifc, struct synq_tcp_seg *seg, struct synq_listener *l,
+	const struct tcp_peer *p, const struct synq_flow_key *key, const struct rte_tcp_hdr *th,
+	uint16_t doff);
+
+/* An ACK to listener @p l that no connection of the flow table took. */
+enum synq_tcp_verdict tcp_ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr,
+	const struct synq_iface *ifc, struct synq_tcp_seg *seg, struct synq_listener *l,
+	const struct tcp_peer *p, const struct synq_flow_key *key, const struct rte_tcp_hdr *th,
+	uint16_t doff);
+
+/* A RST that no connection of the flow table took: a half-open entry's, or TIME-WAIT's. */
+enum synq_tcp_verdict tcp_rst_input(struct synq_tcp_worker *tw, struct synq_counters *ctr,
+	struct synq_tcp_seg *seg, const struct synq_flow_key *key, const struct rte_tcp_hdr *th);
+
+/* The SYN table's timers: SYN-ACK retransmissions into new mbufs, expiries. */
+unsigned int tcp_handshake_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr,
+	struct rte_mbuf **out, uint8_t *out_rxq, unsigned int max);
 
 #endif /* SYNQ_TCP_PRIV_H */

@@ -100,26 +100,93 @@ lcore_main(void *arg)
 	return 0;
 }
 
+/* A worker's part of lcore entry @p idx: its transport state and command ring. */
+static int
+build_worker(struct synq_runtime *rt, struct synq_worker *w, int socket, char *err,
+	size_t errlen)
+{
+	struct synq_tcp_worker_conf conf = {
+		.lcore_id = w->lcore_id,
+		.socket = socket,
+		.pool = w->pool,
+		.nb_rxq = w->nb_rxq,
+		.app_rings = rt->event_rings,
+	};
+	char name[RTE_RING_NAMESIZE];
+
+	for (unsigned int r = 0; r < w->nb_rxq; r++)
+		conf.rxq[r] = (struct synq_tcp_rxq){
+			.iface = w->rxq[r].iface,
+			.port_id = w->rxq[r].port_id,
+			.txq = w->rxq[r].txq,
+		};
+	w->tcp = synq_tcp_worker_create(rt->tcp, &conf);
+	if (w->tcp == NULL) {
+		snprintf(err, errlen, "lcore %u: no memory for its SYN table on socket %d "
+			"(expected smaller max_syn_backlog or more memory, -m)", w->lcore_id, socket);
+		return -ENOMEM;
+	}
+	snprintf(name, sizeof(name), "synq_cmd_%u", w->lcore_id);
+	w->cmd = rte_ring_create_elem(name, sizeof(struct synq_session_msg),
+		SYNQ_SESSION_CMD_RING, socket, RING_F_SC_DEQ);
+	if (w->cmd == NULL) {
+		snprintf(err, errlen, "lcore %u: no command ring: %s", w->lcore_id,
+			rte_strerror(rte_errno));
+		return -ENOMEM;
+	}
+	rt->cmd_rings[w->lcore_id] = w->cmd;
+	w->reorder.permille = rt->cfg->reorder_permille;
+	w->reorder.rng = rte_rdtsc() | 1;
+	return 0;
+}
+
+/* An application lcore's part: its event ring and the applications' context. */
+static int
+build_app(struct synq_runtime *rt, struct synq_worker *w, int socket, char *err, size_t errlen)
+{
+	char name[RTE_RING_NAMESIZE];
+
+	snprintf(name, sizeof(name), "synq_events_%u", w->lcore_id);
+	w->events = rte_ring_create_elem(name, sizeof(struct synq_session_msg),
+		SYNQ_SESSION_EVENT_RING, socket, RING_F_SC_DEQ);
+	w->app = rte_zmalloc_socket("synq_app", sizeof(*w->app), RTE_CACHE_LINE_SIZE, socket);
+	if (w->events == NULL || w->app == NULL ||
+		synq_app_init(w->app, w->lcore_id, &rt->listeners, &rt->sessions, w->events,
+			rt->cmd_rings, rt->ports->port[0].pool, w->ctr) != 0) {
+		snprintf(err, errlen, "lcore %u: no memory for its event ring", w->lcore_id);
+		return -ENOMEM;
+	}
+	rt->event_rings[w->lcore_id] = w->events;
+	return 0;
+}
+
 static int
 build_lcore(struct synq_runtime *rt, unsigned int idx, char *err, size_t errlen)
 {
 	const struct synq_config_lcore *cl = &rt->cfg->lcores[idx];
-	char name[RTE_RING_NAMESIZE];
 	unsigned int id = cl->lcore_id;
 	int socket = (int)rte_lcore_to_socket_id(id);
 	struct synq_worker *w;
+	int rc;
 
 	w = rte_zmalloc_socket("synq_worker", sizeof(*w), RTE_CACHE_LINE_SIZE, socket);
-	if (w == NULL)
-		goto nomem;
+	if (w == NULL) {
+		snprintf(err, errlen, "lcore %u: no memory for its context on socket %d", id,
+			socket);
+		return -ENOMEM;
+	}
+	/* from here on synq_runtime_free() finds it and frees what was made */
+	rt->lcore[id] = w;
+	w->rt = rt;
+	w->lcore_id = id;
+	w->role = cl->role;
 	w->ctr = rte_zmalloc_socket("synq_counters", sizeof(*w->ctr), RTE_CACHE_LINE_SIZE,
 		socket);
 	if (w->ctr == NULL) {
-		rte_free(w);
-		goto nomem;
+		snprintf(err, errlen, "lcore %u: no memory for its counters on socket %d", id,
+			socket);
+		return -ENOMEM;
 	}
-	w->lcore_id = id;
-	w->role = cl->role;
 	for (unsigned int r = 0; r < cl->nb_rx; r++) {
 		const struct synq_port *p = &rt->ports->port[cl->rx[r].port];
 
@@ -131,62 +198,20 @@ build_lcore(struct synq_runtime *rt, unsigned int idx, char *err, size_t errlen)
 			w->pool = p->pool;
 	}
 	w->nb_rxq = cl->nb_rx;
-	w->announces_left = 2;
+	w->announces_left = SYNQ_ANNOUNCE_NUM;
 	if (cl->role != SYNQ_ROLE_APP) {
-		w->tcp = rte_zmalloc_socket("synq_tcp", sizeof(*w->tcp), RTE_CACHE_LINE_SIZE,
-			socket);
-		if (w->tcp == NULL || synq_tcp_worker_init(w->tcp, id, rt->listeners,
-					      rt->cookie_secret, w->pool, socket) != 0) {
-			rte_free(w->tcp);
-			rte_free(w->ctr);
-			rte_free(w);
-			snprintf(err, errlen, "lcore %u: no memory for its SYN table on socket "
-				"%d (expected smaller max_syn_backlog or more memory, -m)", id,
-				socket);
-			return -ENOMEM;
-		}
-		for (unsigned int r = 0; r < w->nb_rxq; r++) {
-			w->tcp->rxq[r].iface = w->rxq[r].iface;
-			w->tcp->rxq[r].port_id = w->rxq[r].port_id;
-			w->tcp->rxq[r].txq = w->rxq[r].txq;
-		}
-		w->tcp->nb_rxq = w->nb_rxq;
-		snprintf(name, sizeof(name), "synq_cmd_%u", id);
-		w->cmd = rte_ring_create_elem(name, sizeof(struct synq_conn_msg),
-			SYNQ_CONN_CMD_RING, socket, RING_F_SC_DEQ);
-		if (w->cmd == NULL) {
-			synq_tcp_worker_free(w->tcp);
-			rte_free(w->tcp);
-			rte_free(w->ctr);
-			rte_free(w);
-			snprintf(err, errlen, "lcore %u: no command ring: %s", id,
-				rte_strerror(rte_errno));
-			return -ENOMEM;
-		}
-		rt->cmd_rings[id] = w->cmd;
+		rc = build_worker(rt, w, socket, err, errlen);
+		if (rc != 0)
+			return rc;
 	}
-	w->rt = rt;
-	rt->lcore[id] = w;
 	if (cl->role != SYNQ_ROLE_WORKER) {
-		snprintf(name, sizeof(name), "synq_events_%u", id);
-		w->events = rte_ring_create_elem(name, sizeof(struct synq_conn_msg),
-			SYNQ_APP_EVENT_RING, socket, RING_F_SC_DEQ);
-		w->app = rte_zmalloc_socket("synq_app", sizeof(*w->app), RTE_CACHE_LINE_SIZE,
-			socket);
-		if (w->events == NULL || w->app == NULL ||
-			synq_app_init(w->app, id, rt->listeners, w->events, rt->cmd_rings,
-				rt->ports->port[0].pool, w->ctr) != 0) {
-			snprintf(err, errlen, "lcore %u: no memory for its event ring", id);
-			return -ENOMEM;
-		}
-		rt->event_rings[id] = w->events;
+		rc = build_app(rt, w, socket, err, errlen);
+		if (rc != 0)
+			return rc;
 	}
 	if (id == rte_get_main_lcore())
 		w->control = rt;
 	return synq_stats_lcore_register(id, w->ctr, synq_role_name(cl->role));
-nomem:
-	snprintf(err, errlen, "lcore %u: no memory for its context on socket %d", id, socket);
-	return -ENOMEM;
 }
 
 int
@@ -205,9 +230,37 @@ synq_runtime_check(const struct synq_config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
+/* The listeners, the session pool sized for them, the transport. */
+static int
+build_shared(struct synq_runtime *rt, char *err, size_t errlen)
+{
+	const struct synq_config *cfg = rt->cfg;
+	unsigned int nb_workers = 0;
+	int rc;
+
+	for (unsigned int i = 0; i < cfg->nb_lcores; i++)
+		nb_workers += cfg->lcores[i].role != SYNQ_ROLE_APP;
+	rc = synq_listeners_create(&rt->listeners, cfg, nb_workers, SOCKET_ID_ANY, err, errlen);
+	if (rc != 0)
+		return rc;
+	rc = synq_sessions_create(&rt->sessions, synq_listeners_max_sessions(&rt->listeners),
+		SOCKET_ID_ANY);
+	if (rc == 0) {
+		rt->tcp = synq_tcp_create(&rt->listeners, &rt->sessions, rt->cookie_secret,
+			SOCKET_ID_ANY);
+		if (rt->tcp == NULL)
+			rc = -ENOMEM;
+	}
+	if (rc != 0)
+		snprintf(err, errlen, "no memory for %u connections (expected smaller backlogs "
+			"or max_flows, or more memory, -m)",
+			synq_listeners_max_sessions(&rt->listeners));
+	return rc;
+}
+
 int
 synq_runtime_init(struct synq_runtime *rt, const struct synq_config *cfg, struct synq_ports *ports,
-	struct synq_listeners *listeners, char *err, size_t errlen)
+	char *err, size_t errlen)
 {
 	int rc;
 
@@ -218,7 +271,6 @@ synq_runtime_init(struct synq_runtime *rt, const struct synq_config *cfg, struct
 	rt->cfg = cfg;
 	rt->app_poll = synq_app_builtin_poll;
 	rt->ports = ports;
-	rt->listeners = listeners;
 	/* one secret for all workers of this node: a flow's ACK may come to any of them */
 	if (cfg->cookie_secret_set)
 		memcpy(rt->cookie_secret, cfg->cookie_secret, sizeof(rt->cookie_secret));
@@ -227,53 +279,52 @@ synq_runtime_init(struct synq_runtime *rt, const struct synq_config *cfg, struct
 		snprintf(err, errlen, "cannot draw a cookie secret: %s", strerror(errno));
 		return -EIO;
 	}
-	for (unsigned int i = 0; i < cfg->nb_lcores; i++) {
+	rc = build_shared(rt, err, errlen);
+	for (unsigned int i = 0; rc == 0 && i < cfg->nb_lcores; i++)
 		rc = build_lcore(rt, i, err, errlen);
-		if (rc != 0) {
-			synq_runtime_free(rt);
-			return rc;
-		}
-	}
-	/* the workers find the applications' event rings, once all exist */
-	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++) {
-		if (rt->lcore[l] == NULL || rt->lcore[l]->tcp == NULL)
-			continue;
-		rt->lcore[l]->tcp->app_rings = rt->event_rings;
-		rt->lcore[l]->tcp->reorder_permille = cfg->reorder_permille;
-	}
-	return 0;
+	if (rc != 0)
+		synq_runtime_free(rt);
+	return rc;
+}
+
+/* The mbufs of messages still in flight on @p ring, then the ring. */
+static void
+ring_drain_free(struct rte_ring *ring)
+{
+	struct synq_session_msg msg;
+
+	while (ring != NULL && rte_ring_dequeue_elem(ring, &msg, sizeof(msg)) == 0)
+		rte_pktmbuf_free(msg.m);
+	rte_ring_free(ring);
 }
 
 void
 synq_runtime_free(struct synq_runtime *rt)
 {
 	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++) {
-		if (rt->lcore[l] == NULL)
-			continue;
-		if (rt->lcore[l]->tcp != NULL) {
-			synq_tcp_worker_free(rt->lcore[l]->tcp);
-			rte_free(rt->lcore[l]->tcp);
-		}
-		/* the mbufs of messages still in flight (connections go with the pool) */
-		for (unsigned int r = 0; r < 2; r++) {
-			struct rte_ring *ring = r == 0 ? rt->lcore[l]->cmd : rt->lcore[l]->events;
-			struct synq_conn_msg msg;
+		struct synq_worker *w = rt->lcore[l];
 
-			while (ring != NULL &&
-				rte_ring_dequeue_elem(ring, &msg, sizeof(msg)) == 0)
-				rte_pktmbuf_free(msg.m);
-			rte_ring_free(ring);
-		}
-		if (rt->lcore[l]->app != NULL) {
-			synq_app_free(rt->lcore[l]->app);
-			rte_free(rt->lcore[l]->app);
+		if (w == NULL)
+			continue;
+		synq_tcp_worker_free(w->tcp);
+		rte_pktmbuf_free(w->reorder.held);
+		ring_drain_free(w->cmd);
+		ring_drain_free(w->events);
+		if (w->app != NULL) {
+			synq_app_free(w->app);
+			rte_free(w->app);
 		}
 		rt->cmd_rings[l] = NULL;
 		rt->event_rings[l] = NULL;
-		rte_free(rt->lcore[l]->ctr);
-		rte_free(rt->lcore[l]);
+		rte_free(w->ctr);
+		rte_free(w);
 		rt->lcore[l] = NULL;
 	}
+	/* the connections' mbufs go with the transport; the sessions with the pool */
+	synq_tcp_free(rt->tcp);
+	rt->tcp = NULL;
+	synq_sessions_free(&rt->sessions);
+	synq_listeners_free(&rt->listeners);
 }
 
 int

@@ -21,13 +21,25 @@
 #include "synq_config.h"
 #include "synq_listener.h"
 #include "synq_port.h"
+#include "synq_session.h"
 #include "synq_stats.h"
 #include "synq_tcp.h"
 
 /** Packets per rx/tx burst. */
 #define SYNQ_BURST 32
+/** Gratuitous ARPs each address gets at start (RFC 5227 2.3's ANNOUNCE_NUM). */
+#define SYNQ_ANNOUNCE_NUM 2
 
 struct synq_runtime;
+
+/** test.reorder_permille: a stage between rx and the input that holds a segment back. */
+struct synq_reorder_stage {
+	uint16_t permille;	/* 0: off */
+	uint8_t held_rxq;	/* the rx queue (index) the held frame came from */
+	uint64_t rng;		/* xorshift64 state */
+	struct rte_mbuf *held;	/* one data segment held back, or NULL */
+	uint64_t held_tsc;	/* since when */
+};
 
 struct synq_worker_rxq {
 	uint16_t port_id;
@@ -43,8 +55,8 @@ struct synq_worker {
 	struct synq_worker_rxq rxq[SYNQ_MAX_RXQ_PER_LCORE];
 	unsigned int nb_rxq;
 	struct synq_counters *ctr;
-	struct synq_tcp_worker *tcp; /* the handshake engine; NULL on app lcores */
-	/* applications' commands (struct synq_conn_msg); app lcores: enqueue, this
+	struct synq_tcp_worker *tcp; /* the transport's state; NULL on app lcores */
+	/* applications' commands (struct synq_session_msg); app lcores: enqueue, this
 	 * worker: dequeue. NULL on app lcores. */
 	struct rte_ring *cmd;
 	/* events for the applications of this lcore; NULL on worker lcores */
@@ -55,6 +67,7 @@ struct synq_worker {
 	uint64_t announce_tsc;	  /* when to try the next gratuitous ARP */
 	unsigned int announces_left;
 	struct synq_runtime *control; /* non-NULL on the main lcore: run control duties */
+	struct synq_reorder_stage reorder; /* fault injection for tests, off by default */
 } __rte_cache_aligned;
 
 /**
@@ -89,8 +102,10 @@ struct synq_run_opts {
 struct synq_runtime {
 	const struct synq_config *cfg;
 	struct synq_ports *ports;
-	struct synq_listeners *listeners;
-	uint8_t cookie_secret[16]; /* the config's, or drawn at random at start */
+	struct synq_listeners listeners;
+	struct synq_sessions sessions;	/* the node's session pool */
+	struct synq_tcp *tcp;		/* the transport's shared part */
+	uint8_t cookie_secret[SYNQ_COOKIE_SECRET_LEN]; /* the config's, or drawn at random at start */
 	struct synq_worker *lcore[RTE_MAX_LCORE]; /* NULL for lcores without a role */
 	/* the rings between lcores, by lcore id (NULL where the role has none) */
 	struct rte_ring *cmd_rings[RTE_MAX_LCORE];
@@ -112,13 +127,14 @@ struct synq_runtime {
 int synq_runtime_check(const struct synq_config *cfg, char *err, size_t errlen);
 
 /**
- * Check the config's lcores against EAL's, build each lcore's context on its socket
- * and register its counters. After synq_ports_start().
+ * Check the config's lcores against EAL's, make the listeners, the session pool and
+ * the transport, build each lcore's context on its socket and register its counters.
+ * After synq_ports_start(); @p cfg must outlive the runtime.
  *
  * @return 0, or a negative errno with @p err naming the config key at fault.
  */
 int synq_runtime_init(struct synq_runtime *rt, const struct synq_config *cfg,
-	struct synq_ports *ports, struct synq_listeners *listeners, char *err, size_t errlen);
+	struct synq_ports *ports, char *err, size_t errlen);
 
 /**
  * Launch every lcore and run until synq_runtime_stop() or the duration ends, dumping

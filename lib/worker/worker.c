@@ -10,7 +10,7 @@
 #include <rte_mbuf.h>
 
 #include "synq_net.h"
-#include "synq_worker.h"
+#include "worker_priv.h"
 
 static void
 send_burst(struct synq_worker *w, const struct synq_worker_rxq *rq, struct rte_mbuf **pkts,
@@ -44,6 +44,9 @@ send_out(struct synq_worker *w, struct rte_mbuf **out, const uint8_t *rxq, unsig
 	}
 }
 
+/* Bursts of output one poll sends at most, before it looks at the rx queues again. */
+#define OUTPUT_ROUNDS 8
+
 /* Everything connections have to send now: after input, commands and timers. */
 static void
 flush_output(struct synq_worker *w)
@@ -52,7 +55,8 @@ flush_output(struct synq_worker *w)
 	uint8_t rxq[SYNQ_BURST];
 
 	/* a bounded number of rounds: the rx queues wait meanwhile */
-	for (unsigned int round = 0; round < 8 && w->tcp->nb_dirty != 0; round++) {
+	for (unsigned int round = 0; round < OUTPUT_ROUNDS && synq_tcp_output_pending(w->tcp);
+		round++) {
 		unsigned int n = synq_tcp_output(w->tcp, w->ctr, out, rxq, SYNQ_BURST);
 
 		send_out(w, out, rxq, n);
@@ -65,7 +69,7 @@ flush_output(struct synq_worker *w)
 static void
 drain_commands(struct synq_worker *w)
 {
-	struct synq_conn_msg msg[SYNQ_BURST];
+	struct synq_session_msg msg[SYNQ_BURST];
 	unsigned int n = rte_ring_dequeue_burst_elem(w->cmd, msg, sizeof(msg[0]), SYNQ_BURST,
 		NULL);
 
@@ -73,12 +77,26 @@ drain_commands(struct synq_worker *w)
 		synq_tcp_command(w->tcp, w->ctr, &msg[i]);
 }
 
+/* Handle @p n frames of the worker's rx queue number @p i; send the replies. */
+static void
+handle_burst(struct synq_worker *w, unsigned int i, struct rte_mbuf **rx, uint16_t n)
+{
+	const struct synq_worker_rxq *rq = &w->rxq[i];
+	struct rte_mbuf *tx[SYNQ_BURST + 1];
+	struct rte_mbuf *drop[SYNQ_BURST + 1];
+	uint16_t nb_tx, nb_drop;
+
+	nb_tx = synq_net_input(rq->iface, w->ctr, w->tcp, (uint8_t)i, rx, n, tx, drop, &nb_drop);
+	send_burst(w, rq, tx, nb_tx);
+	if (nb_drop != 0)
+		rte_pktmbuf_free_bulk(drop, nb_drop);
+}
+
 unsigned int
 synq_worker_poll(struct synq_worker *w)
 {
-	struct rte_mbuf *rx[SYNQ_BURST];
-	struct rte_mbuf *tx[SYNQ_BURST];
-	struct rte_mbuf *drop[SYNQ_BURST];
+	/* one more than a burst: the reorder stage may put a frame back in */
+	struct rte_mbuf *rx[SYNQ_BURST + 1];
 	unsigned int total = 0;
 	uint64_t start = rte_rdtsc();
 
@@ -87,20 +105,17 @@ synq_worker_poll(struct synq_worker *w)
 		drain_commands(w);
 	}
 	for (unsigned int i = 0; i < w->nb_rxq; i++) {
-		const struct synq_worker_rxq *rq = &w->rxq[i];
-		uint16_t n, nb_tx, nb_drop;
+		uint16_t n = rte_eth_rx_burst(w->rxq[i].port_id, w->rxq[i].queue, rx, SYNQ_BURST);
 
-		n = rte_eth_rx_burst(rq->port_id, rq->queue, rx, SYNQ_BURST);
 		if (n == 0)
 			continue;
 		total += n;
-		nb_tx = synq_net_input(rq->iface, w->ctr, w->tcp, (uint8_t)i, rx, n, tx, drop,
-			&nb_drop);
-		send_burst(w, rq, tx, nb_tx);
-		if (nb_drop != 0)
-			rte_pktmbuf_free_bulk(drop, nb_drop);
+		if (w->reorder.permille != 0)
+			n = worker_reorder(&w->reorder, w->ctr, w->rxq[i].iface, (uint8_t)i, rx, n,
+				start);
+		handle_burst(w, i, rx, n);
 	}
-	if (w->tcp != NULL && w->tcp->nb_dirty != 0)
+	if (w->tcp != NULL && synq_tcp_output_pending(w->tcp))
 		flush_output(w);
 	if (total != 0)
 		synq_counter_add(w->ctr, SYNQ_CTR_BUSY_CYCLES, rte_rdtsc() - start);
@@ -133,7 +148,7 @@ synq_worker_announce(struct synq_worker *w)
 	}
 }
 
-/* RFC 5227 2.3: ANNOUNCE_NUM announcements, ANNOUNCE_INTERVAL seconds apart. */
+/* RFC 5227 2.3: SYNQ_ANNOUNCE_NUM announcements, ANNOUNCE_INTERVAL seconds apart. */
 #define ANNOUNCE_INTERVAL_S 2
 /* How often to look at a link that is still down. */
 #define LINK_POLL_DIV 10
@@ -162,13 +177,23 @@ tcp_timers(struct synq_worker *w)
 	unsigned int n = synq_tcp_timers(w->tcp, w->ctr, out, rxq, SYNQ_BURST);
 
 	send_out(w, out, rxq, n);
-	if (w->tcp->nb_dirty != 0)
+	if (synq_tcp_output_pending(w->tcp))
 		flush_output(w);
 }
 
 void
 synq_worker_tick(struct synq_worker *w, uint64_t now_tsc)
 {
+	struct rte_mbuf *held;
+	uint8_t rxq;
+
+	/* test.reorder_permille: a held segment that no later frame came to release */
+	if (w->reorder.held != NULL &&
+		(held = worker_reorder_due(&w->reorder, now_tsc, &rxq)) != NULL) {
+		handle_burst(w, rxq, &held, 1);
+		if (synq_tcp_output_pending(w->tcp))
+			flush_output(w);
+	}
 	if (w->tcp != NULL)
 		tcp_timers(w);
 	if (w->announces_left == 0 || now_tsc < w->announce_tsc)

@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -32,6 +33,7 @@
 
 #include "runtime_dir.h"
 #include "synq_config.h"
+#include "synq_cookie.h"
 #include "synq_listener.h"
 #include "synq_port.h"
 #include "synq_stats.h"
@@ -71,7 +73,6 @@ static struct rte_mempool *frames;
 static struct synq_config cfg;
 static struct synq_ports ports;
 static struct synq_runtime rt;
-static struct synq_listeners listeners;
 
 static const struct rte_ether_addr peer_mac = {{0x02, 0xaa, 0, 0, 0, 0x02}};
 static struct rte_ether_addr our_mac; /* the ring PMD's own: it cannot change it */
@@ -111,7 +112,6 @@ setup(void **state __rte_unused)
 	char err[SYNQ_CONFIG_ERR_LEN];
 	char *argv[] = {"test_handshake", "--no-pci", "--no-huge", "-m", "256", "--file-prefix",
 		prefix, "-l", "0", "--log-level", "lib.eal:warning", NULL};
-	unsigned int nb_workers = 0;
 
 	snprintf(prefix, sizeof(prefix), "synq-hs-%d", (int)getpid());
 	if (rte_eal_init(RTE_DIM(argv) - 1, argv) < 0)
@@ -130,11 +130,7 @@ setup(void **state __rte_unused)
 		fprintf(stderr, "%s\n", err);
 		return -1;
 	}
-	for (unsigned int i = 0; i < cfg.nb_lcores; i++)
-		nb_workers += cfg.lcores[i].role != SYNQ_ROLE_APP;
-	if (synq_listeners_create(&listeners, &cfg, nb_workers, SOCKET_ID_ANY, err,
-		    sizeof(err)) != 0 ||
-		synq_runtime_init(&rt, &cfg, &ports, &listeners, err, sizeof(err)) != 0) {
+	if (synq_runtime_init(&rt, &cfg, &ports, err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s\n", err);
 		return -1;
 	}
@@ -143,13 +139,13 @@ setup(void **state __rte_unused)
 	 * would share the tx ring with the SYN-ACK retransmissions the timer test reads.
 	 */
 	worker()->announces_left = 0;
-	test_events = rte_ring_create_elem("hs_events", sizeof(struct synq_conn_msg), 1024, 0,
+	test_events = rte_ring_create_elem("hs_events", sizeof(struct synq_session_msg), 1024, 0,
 		RING_F_SC_DEQ);
 	if (test_events == NULL)
 		return -1;
 	rt.event_rings[TEST_APP] = test_events;
-	if (synq_app_init(&app, TEST_APP, &listeners, test_events, rt.cmd_rings, frames,
-		    &app_ctr) != 0)
+	if (synq_app_init(&app, TEST_APP, &rt.listeners, &rt.sessions, test_events, rt.cmd_rings,
+		    frames, &app_ctr) != 0)
 		return -1;
 	return rte_eth_macaddr_get(ports.port[0].port_id, &our_mac);
 }
@@ -162,7 +158,6 @@ teardown(void **state __rte_unused)
 	rt.event_rings[TEST_APP] = NULL;
 	rte_ring_free(test_events);
 	synq_runtime_free(&rt);
-	synq_listeners_free(&listeners);
 	synq_ports_stop(&ports);
 	rte_eal_cleanup();
 	runtime_dir_remove(prefix);
@@ -190,10 +185,43 @@ delta(const struct snap *s, enum synq_counter id)
 	return synq_counter_read(synq_stats_lcore(0), id) - s->v[id];
 }
 
+static struct synq_tcp_worker_info
+worker_info(void)
+{
+	struct synq_tcp_worker_info i;
+
+	synq_tcp_worker_info(worker()->tcp, &i);
+	return i;
+}
+
 static uint32_t
 table_count(void)
 {
-	return synq_syntab_count(worker()->tcp->syntab);
+	return worker_info().syn_entries;
+}
+
+/* Half-open entries of listener @p li on the worker. */
+static uint32_t
+halfopen(unsigned int li)
+{
+	return worker_info().halfopen[li];
+}
+
+/* Whether the worker ever answered listener @p li with a cookie. */
+static bool
+cookie_sent(unsigned int li)
+{
+	return worker_info().cookies_sent[li];
+}
+
+/* What the transport says of the connection of @p c. */
+static struct synq_tcp_conn_info
+conn_info(const struct synq_session *c)
+{
+	struct synq_tcp_conn_info i;
+
+	assert_int_equal(synq_tcp_conn_info(worker()->tcp, c, &i), 0);
+	return i;
 }
 
 static void
@@ -583,12 +611,12 @@ poll_idle(struct rte_mbuf **out, unsigned int max)
 
 /* The next event for the test's application lcore (the worker polled for it). */
 static bool
-next_event(struct synq_event *ev)
+next_event(struct synq_app_event *ev)
 {
-	if (synq_conn_recv_burst(&app, ev, 1) == 1)
+	if (synq_app_recv_burst(&app, ev, 1) == 1)
 		return true;
 	synq_worker_poll(worker());
-	return synq_conn_recv_burst(&app, ev, 1) == 1;
+	return synq_app_recv_burst(&app, ev, 1) == 1;
 }
 
 /*
@@ -596,31 +624,31 @@ next_event(struct synq_event *ev)
  * events to the last, release it.
  */
 static void
-conn_drop(struct synq_conn *c)
+conn_drop(struct synq_session *c)
 {
 	struct rte_mbuf *out[8];
-	struct synq_event ev;
+	struct synq_app_event ev;
 	unsigned int n;
 
-	assert_int_equal(synq_conn_abort(&app, c), 0);
+	assert_int_equal(synq_app_abort(&app, c), 0);
 	n = poll_idle(out, RTE_DIM(out));
 	rte_pktmbuf_free_bulk(out, n);
 	for (;;) {
 		assert_true(next_event(&ev));
 		if (ev.kind == SYNQ_EV_DATA)
 			rte_pktmbuf_free(ev.m);
-		if (ev.kind == SYNQ_EV_CLOSED && ev.conn == c)
+		if (ev.kind == SYNQ_EV_CLOSED && ev.s == c)
 			break;
 	}
-	synq_conn_release(&app, c);
+	synq_app_release(&app, c);
 }
 
 /* Take exactly one connection from listener @p li; its events come to the test. */
-static struct synq_conn *
+static struct synq_session *
 accept_one(unsigned int li)
 {
-	struct synq_conn *c[2];
-	uint16_t n = synq_app_accept(&app, &listeners.l[li], c, RTE_DIM(c));
+	struct synq_session *c[2];
+	uint16_t n = synq_app_accept(&app, &rt.listeners.l[li], c, RTE_DIM(c));
 
 	if (n == 2) {
 		conn_drop(c[1]);
@@ -634,11 +662,11 @@ accept_one(unsigned int li)
 static unsigned int
 drain(unsigned int li)
 {
-	struct synq_conn *c[8];
+	struct synq_session *c[8];
 	unsigned int total = 0;
 	uint16_t n;
 
-	while ((n = synq_app_accept(&app, &listeners.l[li], c, RTE_DIM(c))) != 0) {
+	while ((n = synq_app_accept(&app, &rt.listeners.l[li], c, RTE_DIM(c))) != 0) {
 		for (uint16_t i = 0; i < n; i++)
 			conn_drop(c[i]);
 		total += n;
@@ -648,8 +676,9 @@ drain(unsigned int li)
 
 /* The 4-tuple, numbers and origin of @p c are those of @p f on listener @p li. */
 static void
-check_conn(const struct synq_conn *c, const struct flow *f, unsigned int li)
+check_conn(const struct synq_session *c, const struct flow *f, unsigned int li)
 {
+	struct synq_tcp_conn_info ci = conn_info(c);
 	size_t alen = f->family == 4 ? 4 : 16;
 
 	assert_int_equal(c->family, f->family);
@@ -657,13 +686,13 @@ check_conn(const struct synq_conn *c, const struct flow *f, unsigned int li)
 	assert_memory_equal(c->daddr, f->saddr, alen);
 	assert_int_equal(c->sport, rte_cpu_to_be_16(f->cport));
 	assert_int_equal(c->dport, rte_cpu_to_be_16(f->sport));
-	assert_int_equal(c->client_isn, f->isn);
-	assert_int_equal(c->our_isn, f->our_isn);
+	assert_int_equal(conn_info(c).client_isn, f->isn);
+	assert_int_equal(conn_info(c).our_isn, f->our_isn);
 	assert_int_equal(c->listener, li);
-	assert_int_equal(c->port_id, ports.port[0].port_id);
+	assert_int_equal(conn_info(c).port_id, ports.port[0].port_id);
 	assert_int_equal(c->worker, 0);
-	assert_memory_equal(&c->peer_mac, &peer_mac, 6);
-	assert_memory_equal(&c->our_mac, &our_mac, 6);
+	assert_memory_equal(&ci.peer_mac, &peer_mac, 6);
+	assert_memory_equal(&ci.our_mac, &our_mac, 6);
 }
 
 /* 1: a Linux SYN gets one SYN-ACK, checked byte by byte. */
@@ -696,8 +725,8 @@ test_synack(void **state __rte_unused)
 	assert_true(o.sack_perm);
 	assert_true(o.ts);
 	assert_int_equal(o.tsecr, 12345);
-	assert_int_equal(listeners.l[L80].tcp.window_scale, 7);
-	assert_int_equal(o.wscale, listeners.l[L80].tcp.window_scale);
+	assert_int_equal(rt.listeners.l[L80].tcp.window_scale, 7);
+	assert_int_equal(o.wscale, rt.listeners.l[L80].tcp.window_scale);
 	f.our_isn = v.seq;
 	rte_pktmbuf_free(r);
 
@@ -717,7 +746,7 @@ test_retransmitted_syn(void **state __rte_unused)
 {
 	struct flow f = flow4(2, 40002, 80, 0x22222222);
 	uint32_t first, entries = table_count();
-	uint32_t halfopen = worker()->tcp->halfopen[L80];
+	uint32_t before = halfopen(L80);
 	struct snap s;
 
 	open_flow(&f);
@@ -729,7 +758,7 @@ test_retransmitted_syn(void **state __rte_unused)
 	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_SENT), 0);
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_OUT_SEGS), 1);
 	assert_int_equal(table_count(), entries + 1);
-	assert_int_equal(worker()->tcp->halfopen[L80], halfopen + 1);
+	assert_int_equal(halfopen(L80), before + 1);
 	reset_flow(&f);
 }
 
@@ -742,7 +771,7 @@ test_final_ack(void **state __rte_unused)
 	struct flow f6 = flow6(3, 40003, 80, 0xffffffff);
 	uint32_t entries = table_count();
 	struct synq_tcp_opts o;
-	struct synq_conn *c;
+	struct synq_session *c;
 	struct snap s;
 
 	snap_take(&s);
@@ -752,15 +781,15 @@ test_final_ack(void **state __rte_unused)
 	assert_int_equal(table_count(), entries);
 	c = accept_one(L80);
 	check_conn(c, &f4, L80);
-	assert_int_equal(c->mss, 1460);
-	assert_true(c->sack);
-	assert_true(c->ts);
-	assert_int_equal(c->ts_recent, f4.tsval + 1); /* the ACK's TSval */
-	assert_int_equal(c->snd_wscale, 7);
-	assert_int_equal(c->rcv_wscale, listeners.l[L80].tcp.window_scale);
-	assert_false(c->via_cookie);
-	assert_null(c->rcvq);
-	assert_true(c->syn_tsc != 0 && c->syn_tsc <= c->ack_tsc);
+	assert_int_equal(conn_info(c).mss, 1460);
+	assert_true(conn_info(c).sack);
+	assert_true(conn_info(c).ts);
+	assert_int_equal(conn_info(c).ts_recent, f4.tsval + 1); /* the ACK's TSval */
+	assert_int_equal(conn_info(c).snd_wscale, 7);
+	assert_int_equal(conn_info(c).rcv_wscale, rt.listeners.l[L80].tcp.window_scale);
+	assert_false(conn_info(c).via_cookie);
+	assert_int_equal(conn_info(c).rcv_queued, 0);
+	assert_true(conn_info(c).syn_tsc != 0 && conn_info(c).syn_tsc <= conn_info(c).ack_tsc);
 	conn_drop(c);
 
 	/* IPv6: our MSS is 1440, and the client's 1460 is capped to it */
@@ -771,11 +800,11 @@ test_final_ack(void **state __rte_unused)
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 2);
 	c = accept_one(L80);
 	check_conn(c, &f6, L80);
-	assert_int_equal(c->mss, SYNQ_TCP_MSS6);
-	assert_true(c->sack);
-	assert_true(c->ts);
-	assert_int_equal(c->snd_wscale, 7);
-	assert_false(c->via_cookie);
+	assert_int_equal(conn_info(c).mss, SYNQ_TCP_MSS6);
+	assert_true(conn_info(c).sack);
+	assert_true(conn_info(c).ts);
+	assert_int_equal(conn_info(c).snd_wscale, 7);
+	assert_false(conn_info(c).via_cookie);
 	conn_drop(c);
 	/* the two SYN-ACKs and the two RSTs of conn_drop(), no more */
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_OUT_SEGS), 4);
@@ -806,9 +835,9 @@ test_payload(void **state __rte_unused)
 {
 	static const uint8_t data[10] = "0123456789";
 	struct flow f = flow4(4, 40004, 80, 0x44444444);
-	struct synq_event ev;
+	struct synq_app_event ev;
 	struct rte_mbuf *m;
-	struct synq_conn *c;
+	struct synq_session *c;
 	struct snap s;
 
 	snap_take(&s);
@@ -818,7 +847,7 @@ test_payload(void **state __rte_unused)
 	c = accept_one(L80);
 	check_conn(c, &f, L80);
 	assert_true(next_event(&ev));
-	assert_ptr_equal(ev.conn, c);
+	assert_ptr_equal(ev.s, c);
 	assert_int_equal(ev.kind, SYNQ_EV_DATA);
 	/* CONSUMED: the very mbuf, trimmed to the data, neither freed nor sent */
 	assert_ptr_equal(ev.m, m);
@@ -828,7 +857,7 @@ test_payload(void **state __rte_unused)
 	assert_int_equal(m->data_len, sizeof(data));
 	assert_memory_equal(rte_pktmbuf_mtod(m, const uint8_t *), data, sizeof(data));
 	rte_pktmbuf_free(m);
-	synq_conn_consumed(&app, c, sizeof(data));
+	synq_app_consumed(&app, c, sizeof(data));
 	conn_drop(c);
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_IN_DATA_BYTES), sizeof(data));
 
@@ -892,7 +921,7 @@ test_forged_acks(void **state __rte_unused)
 	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_RECV), 0);
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 0);
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_OUT_SEGS), 0);
-	assert_int_equal(synq_listener_recv_q(&listeners.l[L82]), 0);
+	assert_int_equal(synq_accept_recv_q(&rt.listeners.l[L82].accept), 0);
 }
 
 /*
@@ -906,15 +935,19 @@ test_no_cookie_when_quiet(void **state __rte_unused)
 	struct flow f = flow4(24, 42007, 80, 0x24000000);
 	struct synq_cookie_opts in = {.mss = 1460, .wscale = 7, .sack = true}, kept;
 	struct synq_cookie_flow cf = {.family = 4};
+	struct synq_cookie_ctx cookie;
+	struct timespec wall;
 	struct snap s;
 
-	assert_false(worker()->tcp->cookies_sent[L80]);
+	assert_false(cookie_sent(L80));
+	/* the worker's secret, and the coarse wall clock its cookies follow */
+	synq_cookie_init(&cookie, rt.cookie_secret);
+	clock_gettime(CLOCK_REALTIME_COARSE, &wall);
 	memcpy(cf.saddr, f.caddr, 4);
 	memcpy(cf.daddr, f.saddr, 4);
 	cf.sport = rte_cpu_to_be_16(f.cport);
 	cf.dport = rte_cpu_to_be_16(f.sport);
-	f.our_isn = synq_cookie_make(&worker()->tcp->cookie, &cf, f.isn, &in,
-		worker()->tcp->now_s, &kept);
+	f.our_isn = synq_cookie_make(&cookie, &cf, f.isn, &in, (uint64_t)wall.tv_sec, &kept);
 	snap_take(&s);
 	exchange_silent(ack_frame(&f, f.isn + 1, f.our_isn + 1, NULL, 0));
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 0);
@@ -985,7 +1018,7 @@ test_rst(void **state __rte_unused)
 	exchange_silent(ack_frame(&a, a.isn + 1, a.our_isn + 1, NULL, 0));
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_DROP_NO_CONNECTION), 1);
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 0);
-	assert_int_equal(synq_listener_recv_q(&listeners.l[L80]), 0);
+	assert_int_equal(synq_accept_recv_q(&rt.listeners.l[L80].accept), 0);
 
 	open_flow(&b);
 	snap_take(&s);
@@ -1023,7 +1056,7 @@ test_overflow_syn(void **state __rte_unused)
 		open_flow(&f[i]);
 		finish_flow(&f[i]);
 	}
-	assert_int_equal(synq_listener_recv_q(&listeners.l[L80]), 3);
+	assert_int_equal(synq_accept_recv_q(&rt.listeners.l[L80].accept), 3);
 	f[3] = flow4(8, 40013, 80, 0x80000003u);
 	snap_take(&s);
 	exchange_silent(syn_frame(&f[3]));
@@ -1041,21 +1074,21 @@ test_overflow_keep(void **state __rte_unused)
 	struct flow a = flow4(8, 40020, 84, 0x84000000u);
 	struct flow b = flow4(8, 40021, 84, 0x84100000u);
 	uint32_t b_isn;
-	struct synq_conn *c;
+	struct synq_session *c;
 	struct snap s;
 
 	open_flow(&a);
 	open_flow(&b);
 	b_isn = b.our_isn;
 	finish_flow(&a); /* backlog 0: one connection fills the ring */
-	assert_int_equal(synq_listener_recv_q(&listeners.l[L84]), 1);
+	assert_int_equal(synq_accept_recv_q(&rt.listeners.l[L84].accept), 1);
 	snap_take(&s);
 	finish_flow(&b);
 	assert_int_equal(delta(&s, SYNQ_CTR_LISTEN_OVERFLOWS), 1);
 	assert_int_equal(delta(&s, SYNQ_CTR_LISTEN_DROPS), 1);
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 0);
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_OUT_RSTS), 0);
-	assert_int_equal(worker()->tcp->halfopen[L84], 1);
+	assert_int_equal(halfopen(L84), 1);
 	/* the entry is still there: a retransmitted SYN is answered from it */
 	open_flow(&b);
 	assert_int_equal(b.our_isn, b_isn);
@@ -1069,7 +1102,7 @@ test_overflow_keep(void **state __rte_unused)
 	c = accept_one(L84);
 	check_conn(c, &b, L84);
 	conn_drop(c);
-	assert_int_equal(worker()->tcp->halfopen[L84], 0);
+	assert_int_equal(halfopen(L84), 0);
 }
 
 /* 8c: abort_on_overflow 1: the ACK that finds the ring full gets a RST, the entry goes. */
@@ -1088,7 +1121,7 @@ test_overflow_abort(void **state __rte_unused)
 		open_flow(&a);
 		finish_flow(&a);
 	}
-	assert_int_equal(synq_listener_recv_q(&listeners.l[L81]), 3);
+	assert_int_equal(synq_accept_recv_q(&rt.listeners.l[L81].accept), 3);
 	snap_take(&s);
 	r = exchange(ack_frame(&b, b.isn + 1, b.our_isn + 1, NULL, 0));
 	assert_non_null(r);
@@ -1098,14 +1131,14 @@ test_overflow_abort(void **state __rte_unused)
 	assert_int_equal(delta(&s, SYNQ_CTR_LISTEN_DROPS), 1);
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_OUT_RSTS), 1);
 	assert_int_equal(table_count(), entries);
-	assert_int_equal(worker()->tcp->halfopen[L81], 0);
+	assert_int_equal(halfopen(L81), 0);
 	assert_int_equal(drain(L81), 3);
 	/* the entry is gone: with room again, the same ACK is a stranger's (no cookie
 	 * sent on this port lately) */
 	exchange_silent(ack_frame(&b, b.isn + 1, b.our_isn + 1, NULL, 0));
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_DROP_NO_CONNECTION), 1);
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 0);
-	assert_int_equal(synq_listener_recv_q(&listeners.l[L81]), 0);
+	assert_int_equal(synq_accept_recv_q(&rt.listeners.l[L81].accept), 0);
 }
 
 /* 9: syncookies 2: no entry, the ISN is a cookie, the ACK brings the options back. */
@@ -1117,18 +1150,18 @@ test_cookies_always(void **state __rte_unused)
 	uint32_t entries = table_count();
 	uint32_t cookie;
 	struct synq_tcp_opts o;
-	struct synq_conn *c;
+	struct synq_session *c;
 	struct snap s;
 
 	snap_take(&s);
 	open_flow_opts(&f, 1450, 9, &o);
 	assert_int_equal(o.mss, SYNQ_TCP_MSS4);	/* ours, not the client's */
-	assert_int_equal(o.wscale, listeners.l[L82].tcp.window_scale);
+	assert_int_equal(o.wscale, rt.listeners.l[L82].tcp.window_scale);
 	cookie = f.our_isn;
 	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_SENT), 1);
 	assert_int_equal(delta(&s, SYNQ_CTR_REQ_QFULL_DO_COOKIES), 0);
 	assert_int_equal(table_count(), entries);
-	assert_int_equal(worker()->tcp->halfopen[L82], 0);
+	assert_int_equal(halfopen(L82), 0);
 	/* a retransmitted SYN: another cookie SYN-ACK, still no entry to be a duplicate of */
 	open_flow_opts(&f, 1450, 9, &o);
 	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_SENT), 2);
@@ -1149,13 +1182,13 @@ test_cookies_always(void **state __rte_unused)
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 1);
 	c = accept_one(L82);
 	check_conn(c, &f, L82);
-	assert_true(c->via_cookie);
-	assert_int_equal(c->mss, 1440);
-	assert_int_equal(c->snd_wscale, 8);
-	assert_int_equal(c->rcv_wscale, listeners.l[L82].tcp.window_scale);
-	assert_true(c->sack);
-	assert_true(c->ts);
-	assert_int_equal(c->syn_tsc, 0);
+	assert_true(conn_info(c).via_cookie);
+	assert_int_equal(conn_info(c).mss, 1440);
+	assert_int_equal(conn_info(c).snd_wscale, 8);
+	assert_int_equal(conn_info(c).rcv_wscale, rt.listeners.l[L82].tcp.window_scale);
+	assert_true(conn_info(c).sack);
+	assert_true(conn_info(c).ts);
+	assert_int_equal(conn_info(c).syn_tsc, 0);
 	conn_drop(c);
 
 	/* after the promotion the flow is known as accepted: its segments are not
@@ -1172,39 +1205,39 @@ static void
 test_cookie_when_full(void **state __rte_unused)
 {
 	struct flow f[5];
-	struct synq_conn *c;
+	struct synq_session *c;
 	struct snap s;
 
 	/* one worker: its share is the whole max_syn_backlog */
-	assert_int_equal(listeners.l[L80].syn_share, 4);
-	if (worker()->tcp->halfopen[L80] != 0)
-		fail_msg("%u half-open entries of port 80 left over", worker()->tcp->halfopen[L80]);
+	assert_int_equal(rt.listeners.l[L80].syn_share, 4);
+	if (halfopen(L80) != 0)
+		fail_msg("%u half-open entries of port 80 left over", halfopen(L80));
 	snap_take(&s);
 	for (unsigned int i = 0; i < 5; i++) {
 		f[i] = flow4(10, (uint16_t)(40100 + i), 80, 0xa0000000u + i);
 		open_flow(&f[i]);
 		assert_int_equal(delta(&s, SYNQ_CTR_REQ_QFULL_DO_COOKIES), i < 4 ? 0 : 1);
 		assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_SENT), i < 4 ? 0 : 1);
-		assert_int_equal(worker()->tcp->halfopen[L80], RTE_MIN(i + 1, 4u));
+		assert_int_equal(halfopen(L80), RTE_MIN(i + 1, 4u));
 	}
 	/* the 5th ISN really is a cookie: its ACK completes without an entry */
 	finish_flow(&f[4]);
 	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_RECV), 1);
 	c = accept_one(L80);
 	check_conn(c, &f[4], L80);
-	assert_true(c->via_cookie);
-	assert_int_equal(c->mss, 1460);
-	assert_int_equal(c->snd_wscale, 7);
+	assert_true(conn_info(c).via_cookie);
+	assert_int_equal(conn_info(c).mss, 1460);
+	assert_int_equal(conn_info(c).snd_wscale, 7);
 	conn_drop(c);
 	for (unsigned int i = 0; i < 4; i++)
 		reset_flow(&f[i]);
-	assert_int_equal(worker()->tcp->halfopen[L80], 0);
+	assert_int_equal(halfopen(L80), 0);
 }
 
 static unsigned int
 bsd_len(unsigned int li)
 {
-	return atomic_load_explicit(&listeners.l[li].bsd_len, memory_order_relaxed);
+	return synq_accept_bsd_len(&rt.listeners.l[li].accept);
 }
 
 /* 11: bsd model, backlog 2: one queue for half-open and established together. */
@@ -1215,7 +1248,7 @@ test_bsd(void **state __rte_unused)
 	struct flow b = flow4(11, 40111, 83, 0xb0000001u);
 	struct flow c = flow4(11, 40112, 83, 0xb0000002u);
 	struct flow d = flow4(11, 40113, 83, 0xb0000003u);
-	struct synq_conn *conn;
+	struct synq_session *conn;
 	struct snap s;
 
 	open_flow(&a);
@@ -1230,7 +1263,7 @@ test_bsd(void **state __rte_unused)
 	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_SENT), 0);
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_OUT_SEGS), 0);
 	/* an accept frees a place */
-	assert_int_equal(synq_app_accept(&app, &listeners.l[L83], &conn, 1), 1);
+	assert_int_equal(synq_app_accept(&app, &rt.listeners.l[L83], &conn, 1), 1);
 	conn_drop(conn);
 	assert_int_equal(bsd_len(L83), 1);
 	open_flow(&d);
@@ -1314,7 +1347,7 @@ test_timers(void **state __rte_unused)
 	uint32_t isn;
 	struct snap s;
 
-	assert_int_equal(listeners.l[L80].tcp.synack_retries, 5);
+	assert_int_equal(rt.listeners.l[L80].tcp.synack_retries, 5);
 	synq_worker_tick(w, rte_rdtsc()); /* refresh the gauge */
 	gauge = synq_counter_read(synq_stats_lcore(0), SYNQ_CTR_SYN_TABLE_ENTRIES);
 	open_flow(&f);
@@ -1364,7 +1397,7 @@ test_timers(void **state __rte_unused)
 	assert_int_equal(delta(&s, SYNQ_CTR_SYN_TABLE_EXPIRED), 1);
 	assert_int_equal(synq_counter_read(synq_stats_lcore(0), SYNQ_CTR_SYN_TABLE_ENTRIES),
 		gauge);
-	assert_int_equal(worker()->tcp->halfopen[L80], 0);
+	assert_int_equal(halfopen(L80), 0);
 }
 
 /*
@@ -1408,12 +1441,12 @@ test_tiny_mss(void **state __rte_unused)
 {
 	struct flow f = flow4(21, 42002, 80, 0x21000000);
 	struct synq_tcp_opts o;
-	struct synq_conn *c;
+	struct synq_session *c;
 
 	open_flow_opts(&f, 1, 7, &o);
 	finish_flow(&f);
 	c = accept_one(L80);
-	assert_int_equal(c->mss, SYNQ_TCP_MIN_MSS);
+	assert_int_equal(conn_info(c).mss, SYNQ_TCP_MIN_MSS);
 	conn_drop(c);
 }
 
@@ -1427,16 +1460,16 @@ test_final_ack_shapes(void **state __rte_unused)
 {
 	struct flow t = flow4(22, 42003, 80, 0x22000000);
 	struct flow k = flow4(22, 42004, 82, 0x22000001);
-	struct synq_conn *c;
+	struct synq_session *c;
 
 	open_flow(&t);
 	/* the FIN is acknowledged at once, and told once an application takes it */
 	check_ack(exchange(segment(&t, t.isn + 1, t.our_isn + 1, F_ACK | F_FIN, NULL, 0, NULL,
 			  0)), &t, t.our_isn + 1, t.isn + 2);
 	c = accept_one(L80);
-	assert_true(c->ts);
+	assert_true(conn_info(c).ts);
 	{
-		struct synq_event ev;
+		struct synq_app_event ev;
 
 		assert_true(next_event(&ev));
 		assert_int_equal(ev.kind, SYNQ_EV_PEER_CLOSED);
@@ -1455,7 +1488,7 @@ test_final_ack_shapes(void **state __rte_unused)
 	/* and without timestamps on the ACK, a cookie connection has none */
 	exchange_silent(segment(&k, k.isn + 1, k.our_isn + 1, F_ACK, NULL, 0, NULL, 0));
 	c = accept_one(L82);
-	assert_false(c->ts);
+	assert_false(conn_info(c).ts);
 	conn_drop(c);
 }
 
@@ -1474,7 +1507,7 @@ test_syn_with_data(void **state __rte_unused)
 	uint8_t opt[SYNQ_TCP_OPTS_MAX];
 	unsigned int n;
 	struct rte_mbuf *r;
-	struct synq_conn *c;
+	struct synq_session *c;
 
 	n = syn_opts(opt, 1460, 7, t.tsval);
 	r = exchange(segment(&t, t.isn, 0, F_SYN, opt, n, junk, sizeof(junk)));
@@ -1483,7 +1516,7 @@ test_syn_with_data(void **state __rte_unused)
 	rte_pktmbuf_free(r);
 	finish_flow(&t);
 	c = accept_one(L80);
-	assert_null(c->rcvq);
+	assert_int_equal(conn_info(c).rcv_queued, 0);
 	conn_drop(c);
 
 	n = syn_opts(opt, 1460, 7, k.tsval);
@@ -1493,7 +1526,7 @@ test_syn_with_data(void **state __rte_unused)
 	rte_pktmbuf_free(r);
 	finish_flow(&k);
 	c = accept_one(L82);
-	assert_true(c->via_cookie);
+	assert_true(conn_info(c).via_cookie);
 	conn_drop(c);
 }
 
@@ -1529,15 +1562,15 @@ test_blind_syn(void **state __rte_unused)
 
 /* Have the application abort or close @p c; the one frame the worker sends. */
 static struct rte_mbuf *
-command(struct synq_conn *c, uint16_t cmd)
+command(struct synq_session *c, uint16_t cmd)
 {
 	struct rte_mbuf *out[4];
 	unsigned int n;
 
 	if (cmd == SYNQ_CMD_ABORT)
-		assert_int_equal(synq_conn_abort(&app, c), 0);
+		assert_int_equal(synq_app_abort(&app, c), 0);
 	else
-		assert_int_equal(synq_conn_close(&app, c), 0);
+		assert_int_equal(synq_app_close(&app, c), 0);
 	n = poll_idle(out, RTE_DIM(out));
 	if (n != 1) {
 		rte_pktmbuf_free_bulk(out, n);
@@ -1548,20 +1581,20 @@ command(struct synq_conn *c, uint16_t cmd)
 
 /* The events of @p c up to the last, which must be @p last_but_one then CLOSED. */
 static void
-events_to_closed(struct synq_conn *c, uint16_t last_but_one)
+events_to_closed(struct synq_session *c, uint16_t last_but_one)
 {
-	struct synq_event ev;
+	struct synq_app_event ev;
 	uint16_t prev = 0;
 
 	for (;;) {
 		assert_true(next_event(&ev));
-		assert_ptr_equal(ev.conn, c);
+		assert_ptr_equal(ev.s, c);
 		if (ev.kind == SYNQ_EV_CLOSED)
 			break;
 		prev = ev.kind;
 	}
 	assert_int_equal(prev, last_but_one);
-	synq_conn_release(&app, c);
+	synq_app_release(&app, c);
 }
 
 /* After the application resets a connection, its replayed final ACK opens nothing. */
@@ -1569,7 +1602,7 @@ static void
 test_no_replay_after_reset(void **state __rte_unused)
 {
 	struct flow k = flow4(26, 42009, 82, 0x26000000);
-	struct synq_conn *c;
+	struct synq_session *c;
 	struct rte_mbuf *r;
 	struct snap s;
 
@@ -1602,7 +1635,7 @@ static void
 test_close_time_wait(void **state __rte_unused)
 {
 	struct flow f = flow4(27, 42010, 80, 0x27000000);
-	struct synq_conn *c;
+	struct synq_session *c;
 	struct rte_mbuf *r;
 	struct snap s;
 
@@ -1663,11 +1696,11 @@ exchange_ack(struct rte_mbuf *m)
 }
 
 /* A connection of @p f on listener @p li, accepted by the test and attached. */
-static struct synq_conn *
+static struct synq_session *
 established(struct flow *f, unsigned int li)
 {
 	struct rte_mbuf *out[4];
-	struct synq_conn *c;
+	struct synq_session *c;
 	unsigned int n;
 
 	open_flow(f);
@@ -1693,12 +1726,12 @@ one_out(void)
 }
 
 static void
-expect_data_event(struct synq_conn *c, const uint8_t *data, uint32_t len)
+expect_data_event(struct synq_session *c, const uint8_t *data, uint32_t len)
 {
-	struct synq_event ev;
+	struct synq_app_event ev;
 
 	assert_true(next_event(&ev));
-	assert_ptr_equal(ev.conn, c);
+	assert_ptr_equal(ev.s, c);
 	assert_int_equal(ev.kind, SYNQ_EV_DATA);
 	assert_int_equal(rte_pktmbuf_pkt_len(ev.m), len);
 	assert_memory_equal(rte_pktmbuf_mtod(ev.m, const uint8_t *), data, len);
@@ -1706,12 +1739,12 @@ expect_data_event(struct synq_conn *c, const uint8_t *data, uint32_t len)
 }
 
 static void
-expect_event(struct synq_conn *c, uint16_t kind)
+expect_event(struct synq_session *c, uint16_t kind)
 {
-	struct synq_event ev;
+	struct synq_app_event ev;
 
 	assert_true(next_event(&ev));
-	assert_ptr_equal(ev.conn, c);
+	assert_ptr_equal(ev.s, c);
 	assert_int_equal(ev.kind, kind);
 }
 
@@ -1721,8 +1754,8 @@ test_data_in_order(void **state __rte_unused)
 {
 	static uint8_t d[300];
 	struct flow f = flow4(30, 43000, 85, 0x30000000);
-	struct synq_conn *c = established(&f, L85);
-	struct synq_event ev;
+	struct synq_session *c = established(&f, L85);
+	struct synq_app_event ev;
 	struct view v;
 	struct rte_mbuf *r;
 	struct snap s;
@@ -1737,7 +1770,7 @@ test_data_in_order(void **state __rte_unused)
 	check_ack(exchange_ack(ack_frame(&f, f.isn + 201, f.our_isn + 1, d + 200, 100)), &f,
 		f.our_isn + 1, f.isn + 101);
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_OFO_DROPS), 1);
-	assert_false(synq_conn_recv_burst(&app, &ev, 1));
+	assert_false(synq_app_recv_burst(&app, &ev, 1));
 	/* the missing bytes, overlapping by 50 bytes already had: the new 50 only */
 	check_ack(exchange_ack(ack_frame(&f, f.isn + 51, f.our_isn + 1, d + 50, 100)), &f,
 		f.our_isn + 1, f.isn + 151);
@@ -1753,7 +1786,7 @@ test_data_in_order(void **state __rte_unused)
 	assert_int_equal(v.win, 8192 - 160);
 	rte_pktmbuf_free(r);
 	expect_data_event(c, d + 150, 10);
-	synq_conn_consumed(&app, c, 160);
+	synq_app_consumed(&app, c, 160);
 	conn_drop(c);
 }
 
@@ -1766,7 +1799,7 @@ test_data_window(void **state __rte_unused)
 {
 	static uint8_t d[1400];
 	struct flow f = flow4(31, 43001, 85, 0x31000000);
-	struct synq_conn *c = established(&f, L85);
+	struct synq_session *c = established(&f, L85);
 	uint32_t seq = f.isn + 1;
 	struct rte_mbuf *r;
 	struct view v;
@@ -1787,13 +1820,13 @@ test_data_window(void **state __rte_unused)
 	seq += 1192;
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_RCV_WINDOW_DROPS), 1);
 	for (unsigned int i = 0; i < 6; i++) {
-		struct synq_event ev;
+		struct synq_app_event ev;
 
 		assert_true(next_event(&ev));
 		rte_pktmbuf_free(ev.m);
 	}
 	/* consumed: the application's command makes the worker say so */
-	synq_conn_consumed(&app, c, 8192);
+	synq_app_consumed(&app, c, 8192);
 	r = one_out();
 	v = check_reply(r, &f);
 	assert_int_equal(v.flags, F_ACK);
@@ -1822,7 +1855,7 @@ test_data_send_rto(void **state __rte_unused)
 	static uint8_t d[3000];
 	struct synq_worker *w = worker();
 	struct flow f = flow4(32, 43002, 85, 0x32000000);
-	struct synq_conn *c = established(&f, L85);
+	struct synq_session *c = established(&f, L85);
 	struct rte_mbuf *out[8];
 	uint64_t hz = rte_get_tsc_hz();
 	uint64_t t0 = rte_rdtsc();
@@ -1833,7 +1866,7 @@ test_data_send_rto(void **state __rte_unused)
 	for (unsigned int i = 0; i < sizeof(d); i++)
 		d[i] = (uint8_t)(i * 13 + 1);
 	snap_take(&s);
-	assert_int_equal(synq_conn_send_copy(&app, c, d, sizeof(d)), 0);
+	assert_int_equal(synq_app_send_copy(&app, c, d, sizeof(d)), 0);
 	n = poll_idle(out, RTE_DIM(out));
 	assert_int_equal(n, 3);
 	for (unsigned int i = 0; i < n; i++) {
@@ -1874,7 +1907,7 @@ test_data_send_rto(void **state __rte_unused)
 	synq_worker_poll(w);
 	assert_int_equal(rte_ring_count(tx_ring[0]), 0);
 	assert_int_equal(atomic_load(&c->snd_pending), 0);
-	assert_int_equal(c->rtx_ms, 0);
+	assert_int_equal(conn_info(c).rtx_ms, 0);
 	conn_drop(c);
 }
 
@@ -1884,13 +1917,13 @@ test_data_fast_retransmit(void **state __rte_unused)
 {
 	static uint8_t d[4 * 1448];
 	struct flow f = flow4(33, 43003, 85, 0x33000000);
-	struct synq_conn *c = established(&f, L85);
+	struct synq_session *c = established(&f, L85);
 	struct rte_mbuf *out[8];
 	unsigned int n;
 	struct snap s;
 
 	snap_take(&s);
-	assert_int_equal(synq_conn_send_copy(&app, c, d, sizeof(d)), 0);
+	assert_int_equal(synq_app_send_copy(&app, c, d, sizeof(d)), 0);
 	n = poll_idle(out, RTE_DIM(out));
 	assert_int_equal(n, 4);
 	rte_pktmbuf_free_bulk(out, n);
@@ -1924,7 +1957,7 @@ test_data_close(void **state __rte_unused)
 	static const uint8_t d[] = "bye";
 	struct flow a = flow4(34, 43004, 85, 0x34000000);
 	struct flow b = flow4(34, 43005, 85, 0x34000001);
-	struct synq_conn *c = established(&a, L85);
+	struct synq_session *c = established(&a, L85);
 	struct rte_mbuf *r;
 	struct view v;
 	struct snap s;
@@ -1934,7 +1967,7 @@ test_data_close(void **state __rte_unused)
 	check_ack(exchange(segment(&a, a.isn + 1, a.our_isn + 1, F_ACK | F_FIN, NULL, 0, NULL, 0)),
 		&a, a.our_isn + 1, a.isn + 2);
 	expect_event(c, SYNQ_EV_PEER_CLOSED);
-	assert_int_equal(synq_conn_close(&app, c), 0);
+	assert_int_equal(synq_app_close(&app, c), 0);
 	r = one_out();
 	v = check_reply(r, &a);
 	assert_int_equal(v.flags, F_FIN | F_ACK);
@@ -1943,13 +1976,13 @@ test_data_close(void **state __rte_unused)
 	/* LAST-ACK: the ACK of our FIN ends it */
 	exchange_silent(segment(&a, a.isn + 2, a.our_isn + 2, F_ACK, NULL, 0, NULL, 0));
 	expect_event(c, SYNQ_EV_CLOSED);
-	synq_conn_release(&app, c);
+	synq_app_release(&app, c);
 	assert_int_equal(delta(&s, SYNQ_CTR_CONN_CLOSED), 1);
 
 	/* synq closes first, with bytes queued: data + FIN in one segment */
 	c = established(&b, L85);
-	assert_int_equal(synq_conn_send_copy(&app, c, d, 3), 0);
-	assert_int_equal(synq_conn_close(&app, c), 0);
+	assert_int_equal(synq_app_send_copy(&app, c, d, 3), 0);
+	assert_int_equal(synq_app_close(&app, c), 0);
 	r = one_out();
 	v = check_reply(r, &b);
 	assert_int_equal(v.flags, F_FIN | F_ACK | F_PSH);
@@ -1961,7 +1994,7 @@ test_data_close(void **state __rte_unused)
 		&b, b.our_isn + 5, b.isn + 2);
 	expect_event(c, SYNQ_EV_PEER_CLOSED);
 	expect_event(c, SYNQ_EV_CLOSED);
-	synq_conn_release(&app, c);
+	synq_app_release(&app, c);
 	/* TIME-WAIT acknowledges a repeated FIN */
 	check_ack(exchange(segment(&b, b.isn + 1, b.our_isn + 5, F_ACK | F_FIN, NULL, 0, NULL, 0)),
 		&b, b.our_isn + 5, b.isn + 2);
@@ -1973,7 +2006,7 @@ static void
 test_data_rst(void **state __rte_unused)
 {
 	struct flow f = flow4(35, 43006, 85, 0x35000000);
-	struct synq_conn *c = established(&f, L85);
+	struct synq_session *c = established(&f, L85);
 	struct snap s;
 
 	snap_take(&s);
@@ -1985,7 +2018,7 @@ test_data_rst(void **state __rte_unused)
 	assert_int_equal(delta(&s, SYNQ_CTR_ESTAB_RESETS), 1);
 	expect_event(c, SYNQ_EV_RESET);
 	expect_event(c, SYNQ_EV_CLOSED);
-	synq_conn_release(&app, c);
+	synq_app_release(&app, c);
 	/* gone: a segment of it now belongs to no connection */
 	exchange_silent(ack_frame(&f, f.isn + 1, f.our_isn + 1, NULL, 0));
 }
@@ -1997,14 +2030,14 @@ test_data_ack_rides(void **state __rte_unused)
 	static const uint8_t q[4] = "ping";
 	static const uint8_t ans[4] = "pong";
 	struct flow f = flow4(36, 43007, 85, 0x36000000);
-	struct synq_conn *c = established(&f, L85);
+	struct synq_session *c = established(&f, L85);
 	struct rte_mbuf *r;
 	struct view v;
 	uint16_t len;
 
 	exchange_silent(ack_frame(&f, f.isn + 1, f.our_isn + 1, q, sizeof(q)));
 	expect_data_event(c, q, sizeof(q));
-	assert_int_equal(synq_conn_send_copy(&app, c, ans, sizeof(ans)), 0);
+	assert_int_equal(synq_app_send_copy(&app, c, ans, sizeof(ans)), 0);
 	r = one_out();
 	v = check_reply(r, &f);
 	assert_int_equal(v.ack, f.isn + 1 + sizeof(q));
@@ -2012,7 +2045,7 @@ test_data_ack_rides(void **state __rte_unused)
 	assert_memory_equal(payload_of(&v, &len), ans, sizeof(ans));
 	assert_int_equal(len, sizeof(ans));
 	rte_pktmbuf_free(r);
-	synq_conn_consumed(&app, c, sizeof(q));
+	synq_app_consumed(&app, c, sizeof(q));
 	conn_drop(c);
 }
 

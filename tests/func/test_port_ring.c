@@ -38,7 +38,6 @@ static struct rte_mempool *frames;
 static struct synq_config cfg;
 static struct synq_ports ports;
 static struct synq_runtime rt;
-static struct synq_listeners listeners;
 
 static const struct rte_ether_addr peer_mac = {{0x02, 0xaa, 0, 0, 0, 0x02}};
 static struct rte_ether_addr our_mac; /* the ring PMD's own: it cannot change it */
@@ -82,7 +81,7 @@ setup(void **state __rte_unused)
 		return -1;
 	if (synq_config_parse(config_text, &cfg, err, sizeof(err)) != 0 ||
 		synq_ports_start(&ports, &cfg, err, sizeof(err)) != 0 ||
-		synq_runtime_init(&rt, &cfg, &ports, &listeners, err, sizeof(err)) != 0) {
+		synq_runtime_init(&rt, &cfg, &ports, err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s\n", err);
 		return -1;
 	}
@@ -329,7 +328,7 @@ test_lcore_not_enabled(void **state __rte_unused)
 					   "\"net_ring_func\"}]}]}",
 				 &c, err, sizeof(err)),
 		0);
-	assert_true(synq_runtime_init(&r, &c, &ports, &listeners, err, sizeof(err)) < 0);
+	assert_true(synq_runtime_init(&r, &c, &ports, err, sizeof(err)) < 0);
 	assert_non_null(strstr(err, "lcores[0].lcore"));
 }
 

@@ -5,9 +5,10 @@
  * mode (SYN table, cookies, bsd, close) and the data path of the connections it
  * accepts. No EAL: fake mbufs and plain memory, so nothing is ever sent: after each
  * input the connections' output work is forgotten and the data they kept (the fake
- * mbuf) taken back. State carries over between inputs (SYN table, closing table,
- * flow table, accept rings), as on a worker; the clock moves with the input. Built with AddressSanitizer and UBSan:
- * any read past a frame, any overflow, any undefined behaviour stops the run.
+ * mbuf) taken back. State carries over between inputs (SYN table, TIME-WAIT and
+ * replay memories, flow table, accept queues), as on a worker; the clock moves with
+ * the input. Built with AddressSanitizer and UBSan: any read past a frame, any
+ * overflow, any undefined behaviour stops the run.
  */
 
 #include <stdint.h>
@@ -15,12 +16,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_mbuf.h>
 
 #include "synq_config.h"
 #include "synq_iface.h"
 #include "synq_listener.h"
 #include "synq_net.h"
+#include "synq_session.h"
 #include "synq_stats.h"
 #include "synq_tcp.h"
 
@@ -41,9 +44,13 @@ static const char config_text[] =
 static struct synq_config cfg;
 static struct synq_iface ifc;
 static struct synq_listeners listeners;
-static struct synq_tcp_worker tw;
+static struct synq_sessions sessions;
+static struct synq_tcp *tcp;
+static struct synq_tcp_worker *tw;
 static struct synq_counters ctr;
 static uint64_t tsc;
+/* the rate the engine's clock takes without EAL (synq_tcp_worker_conf.tsc_hz) */
+#define TSC_HZ UINT64_C(1000000000)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -60,48 +67,36 @@ LLVMFuzzerInitialize(int *argc __rte_unused, char ***argv __rte_unused)
 		abort();
 	}
 	synq_iface_init(&ifc, 0, &cfg.ports[0], &cfg.ports[0].mac);
-	if (synq_tcp_worker_init(&tw, 1, &listeners, secret, NULL, 0) != 0)
-		abort();
-	tw.rxq[0].iface = &ifc;
-	tw.nb_rxq = 1;
-	tsc = tw.tsc0;
+	{
+		struct synq_tcp_worker_conf conf = {
+			.lcore_id = 1,
+			.rxq = {{.iface = &ifc}},
+			.nb_rxq = 1,
+			.tsc_hz = TSC_HZ,
+		};
+
+		if (synq_sessions_create(&sessions, synq_listeners_max_sessions(&listeners),
+			    0) != 0 ||
+			(tcp = synq_tcp_create(&listeners, &sessions, secret, 0)) == NULL ||
+			(tw = synq_tcp_worker_create(tcp, &conf)) == NULL)
+			abort();
+	}
+	tsc = rte_rdtsc();
 	return 0;
 }
 
-/*
- * What no output will ever send goes: the dirty list, the connections' flags of
- * work to do, the fake mbuf a connection kept as its data.
- */
+/* Now and then the application takes everything from the queues and lets it go. */
 static void
-forget_output(void)
-{
-	tw.nb_dirty = 0;
-	for (uint32_t i = 0; i < listeners.nb_conns; i++) {
-		struct synq_conn *c = &listeners.conns[i];
-
-		c->wflags = 0;
-		c->rcvq = c->rcvq_tail = NULL;
-	}
-}
-
-/* Now and then the application takes everything from the rings and lets it go. */
-static void
-drain_accept_rings(void)
+drain_accept_queues(void)
 {
 	for (unsigned int i = 0; i < listeners.nb; i++) {
-		struct synq_conn *c[8];
+		struct synq_session *s[8];
 		uint16_t n;
 
-		while ((n = synq_accept_burst(&listeners.l[i], c, 8)) != 0) {
+		while ((n = synq_accept_burst(&listeners.l[i].accept, s, 8)) != 0) {
 			for (uint16_t k = 0; k < n; k++) {
-				if (c[k]->state != SYNQ_TCP_CLOSED) {
-					synq_flowtab_remove(tw.flows, c[k]);
-					tw.flows_of[c[k]->listener]--;
-					if (c[k]->state == SYNQ_TCP_ESTABLISHED ||
-						c[k]->state == SYNQ_TCP_CLOSE_WAIT)
-						tw.curr_estab--;
-				}
-				synq_conn_free(&listeners, c[k]);
+				synq_tcp_conn_forget(tw, s[k]);
+				synq_session_free(&sessions, s[k]);
 			}
 		}
 	}
@@ -122,8 +117,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1 || size > ROOM)
 		return 0;
 	/* byte 0: receive checksum flags, and how far the clock moves (up to ~4 min) */
-	tsc += (uint64_t)(data[0] >> 3) * tw.hz * 8;
-	synq_tcp_clock(&tw, tsc);
+	tsc += (uint64_t)(data[0] >> 3) * TSC_HZ * 8;
+	synq_tcp_clock(tw, tsc);
 
 	/* the frame at the very end of its own allocation: any overread is caught */
 	buf = malloc(HEADROOM + ROOM);
@@ -139,11 +134,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(buf + HEADROOM, data + 1, size - 1);
 	pkts[0] = &m;
 
-	synq_net_input(&ifc, &ctr, &tw, 0, pkts, 1, tx, drop, &nb_drop);
-	forget_output();
+	synq_net_input(&ifc, &ctr, tw, 0, pkts, 1, tx, drop, &nb_drop);
+	/* what no output will ever send goes, and the fake mbuf a connection kept */
+	synq_tcp_output_discard(tw);
 	/* sometimes: connections stay in the flow table across inputs, to be fuzzed */
 	if (data[0] & 0x80)
-		drain_accept_rings();
+		drain_accept_queues();
 	free(buf);
 	return 0;
 }

@@ -6,6 +6,7 @@
  * are not; the sweep sees every connection; each key field tells flows apart.
  */
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -13,14 +14,22 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <rte_common.h>
+
 #include "synq_flowtab.h"
 
 #define MAX 512
 
-static struct synq_conn *conns;
+/* What the table indexes: objects that start with their key, as lib/tcp's connections. */
+struct obj {
+	struct synq_flow_key key;
+	uint8_t rest[104];
+};
+
+static struct obj *conns;
 
 static void
-conn_key(unsigned int i, struct synq_syn_key *k)
+conn_key(unsigned int i, struct synq_flow_key *k)
 {
 	memset(k, 0, sizeof(*k));
 	k->saddr[0] = 198;
@@ -32,15 +41,10 @@ conn_key(unsigned int i, struct synq_syn_key *k)
 }
 
 static void
-conn_set(struct synq_conn *c, const struct synq_syn_key *k)
+conn_set(struct obj *c, const struct synq_flow_key *k)
 {
 	memset(c, 0, sizeof(*c));
-	memcpy(c->saddr, k->saddr, 16);
-	c->sport = k->sport;
-	c->dport = k->dport;
-	c->family = k->family;
-	c->daddr_idx = k->daddr_idx;
-	c->rxq_idx = k->rxq_idx;
+	c->key = *k;
 }
 
 static uint64_t rng = 0x243f6a8885a308d3ull;
@@ -57,20 +61,20 @@ rnd(void)
 static void
 test_model(void **state __rte_unused)
 {
-	struct synq_flowtab *t = synq_flowtab_create(MAX, conns, -1);
+	struct synq_flowtab *t = synq_flowtab_create(MAX, conns, sizeof(*conns), -1);
 	bool in[MAX] = {false};
 	unsigned int count = 0;
 
 	assert_non_null(t);
 	for (unsigned int i = 0; i < MAX; i++) {
-		struct synq_syn_key k;
+		struct synq_flow_key k;
 
 		conn_key(i, &k);
 		conn_set(&conns[i], &k);
 	}
 	for (unsigned int step = 0; step < 20000; step++) {
 		unsigned int i = rnd() % MAX;
-		struct synq_syn_key k;
+		struct synq_flow_key k;
 
 		conn_key(i, &k);
 		if (in[i]) {
@@ -106,10 +110,10 @@ test_model(void **state __rte_unused)
 static void
 test_full_and_sweep(void **state __rte_unused)
 {
-	struct synq_flowtab *t = synq_flowtab_create(MAX, conns, -1);
+	struct synq_flowtab *t = synq_flowtab_create(MAX, conns, sizeof(*conns), -1);
 	unsigned int seen[MAX] = {0};
 	uint32_t idx[64];
-	struct synq_syn_key k;
+	struct synq_flow_key k;
 
 	for (unsigned int i = 0; i < MAX; i++) {
 		conn_key(i, &k);
@@ -135,8 +139,8 @@ test_full_and_sweep(void **state __rte_unused)
 static void
 test_every_field_counts(void **state __rte_unused)
 {
-	struct synq_flowtab *t = synq_flowtab_create(8, conns, -1);
-	struct synq_syn_key k, o;
+	struct synq_flowtab *t = synq_flowtab_create(8, conns, sizeof(*conns), -1);
+	struct synq_flow_key k, o;
 
 	conn_key(1, &k);
 	k.daddr_idx = 1;

@@ -61,10 +61,10 @@ slots_for(uint32_t max)
 	return s;
 }
 
-static struct synq_syn_key
+static struct synq_flow_key
 key4(uint32_t addr, uint16_t sport)
 {
-	struct synq_syn_key k;
+	struct synq_flow_key k;
 
 	memset(&k, 0, sizeof(k));
 	k.saddr[0] = (uint8_t)(addr >> 24);
@@ -77,10 +77,10 @@ key4(uint32_t addr, uint16_t sport)
 	return k;
 }
 
-static struct synq_syn_key
+static struct synq_flow_key
 key6(uint32_t low, uint16_t sport)
 {
-	struct synq_syn_key k;
+	struct synq_flow_key k;
 
 	memset(&k, 0, sizeof(k));
 	k.saddr[0] = 0x20;
@@ -101,10 +101,10 @@ key6(uint32_t low, uint16_t sport)
  * Key number i of a key space: addresses shared by groups of 7 ports, both families,
  * several daddr and rxq indexes. (group, port) tells i, so the keys are distinct.
  */
-static struct synq_syn_key
+static struct synq_flow_key
 key_n(uint32_t i)
 {
-	struct synq_syn_key k = i % 3 == 0 ? key6(i / 7, (uint16_t)(1024 + i % 7)) :
+	struct synq_flow_key k = i % 3 == 0 ? key6(i / 7, (uint16_t)(1024 + i % 7)) :
 		key4(0x0a000000u + i / 7, (uint16_t)(1024 + i % 7));
 
 	k.daddr_idx = (uint8_t)(i % 2);
@@ -113,9 +113,9 @@ key_n(uint32_t i)
 }
 
 static bool
-entry_has_key(const struct synq_syn_entry *e, const struct synq_syn_key *k)
+entry_has_key(const struct synq_syn_entry *e, const struct synq_flow_key *k)
 {
-	struct synq_syn_key got;
+	struct synq_flow_key got;
 
 	synq_syntab_key_of(e, &got);
 	return memcmp(&got, k, sizeof(got)) == 0;
@@ -136,7 +136,7 @@ make(uint32_t max)
 static struct synq_syn_entry *
 insert_n(struct synq_syntab *t, uint32_t i, uint32_t now)
 {
-	struct synq_syn_key k = key_n(i);
+	struct synq_flow_key k = key_n(i);
 	struct synq_syn_entry *e;
 
 	assert_null(synq_syntab_lookup(t, &k));
@@ -152,7 +152,7 @@ insert_n(struct synq_syntab *t, uint32_t i, uint32_t now)
 static void
 check_tag(const struct synq_syn_entry *e, uint32_t i)
 {
-	struct synq_syn_key k = key_n(i);
+	struct synq_flow_key k = key_n(i);
 
 	assert_non_null(e);
 	assert_int_equal(e->client_isn, i);
@@ -218,7 +218,7 @@ static void
 test_insert_lookup_remove(void **state __rte_unused)
 {
 	struct synq_syntab *t = make(16);
-	struct synq_syn_key k4 = key4(0xc6120002, 0x3930), k6 = key6(2, 0x3930), got;
+	struct synq_flow_key k4 = key4(0xc6120002, 0x3930), k6 = key6(2, 0x3930), got;
 	struct synq_syn_entry *e4, *e6, *e;
 
 	assert_null(synq_syntab_lookup(t, &k4));
@@ -228,10 +228,10 @@ test_insert_lookup_remove(void **state __rte_unused)
 	assert_ptr_equal(synq_syntab_lookup(t, &k4), e4);
 	assert_null(synq_syntab_lookup(t, &k6));
 	/* what insert fills in, and nothing else */
-	assert_memory_equal(e4->saddr, k4.saddr, 16);
-	assert_int_equal(e4->sport, k4.sport);
-	assert_int_equal(e4->dport, k4.dport);
-	assert_int_equal(e4->family, 4);
+	assert_memory_equal(e4->key.saddr, k4.saddr, 16);
+	assert_int_equal(e4->key.sport, k4.sport);
+	assert_int_equal(e4->key.dport, k4.dport);
+	assert_int_equal(e4->key.family, 4);
 	assert_int_equal(e4->syn_ms, 123);
 	assert_int_equal(e4->next_ms, 123 + RTO);
 	assert_int_equal(e4->retries, 0);
@@ -254,11 +254,11 @@ test_insert_lookup_remove(void **state __rte_unused)
 	assert_ptr_equal(synq_syntab_lookup(t, &k6), e6);
 	synq_syntab_key_of(e6, &got);
 	assert_memory_equal(&got, &k6, sizeof(got));
-	assert_int_equal(e6->family, 6);
+	assert_int_equal(e6->key.family, 6);
 	assert_int_equal(e6->next_ms, 456 + RTO);
 
 	/* a key whose padding holds garbage is the same key */
-	if (sizeof(got) > offsetof(struct synq_syn_key, rxq_idx) + 1) {
+	if (sizeof(got) > offsetof(struct synq_flow_key, rxq_idx) + 1) {
 		memset(&got, 0xff, sizeof(got));
 		memcpy(got.saddr, k4.saddr, 16);
 		got.sport = k4.sport;
@@ -299,8 +299,8 @@ test_insert_lookup_remove(void **state __rte_unused)
 
 /* base key, then one variant a field: each must be an entry of its own */
 static unsigned int
-one_field_variants(const struct synq_syn_key *base, unsigned int addr_len,
-	struct synq_syn_key *out)
+one_field_variants(const struct synq_flow_key *base, unsigned int addr_len,
+	struct synq_flow_key *out)
 {
 	unsigned int n = 0;
 
@@ -323,7 +323,7 @@ one_field_variants(const struct synq_syn_key *base, unsigned int addr_len,
 }
 
 static void
-check_variants(const struct synq_syn_key *v, unsigned int n)
+check_variants(const struct synq_flow_key *v, unsigned int n)
 {
 	struct synq_syntab *t = make(32);
 	struct synq_syn_entry *e;
@@ -383,7 +383,7 @@ check_variants(const struct synq_syn_key *v, unsigned int n)
 static void
 test_keys_one_field_apart(void **state __rte_unused)
 {
-	struct synq_syn_key base, v[32];
+	struct synq_flow_key base, v[32];
 	unsigned int n;
 
 	base = key6(0x01020304, 0x3930);
@@ -409,7 +409,7 @@ test_full_table(void **state __rte_unused)
 	for (unsigned int s = 0; s < RTE_DIM(sizes); s++) {
 		uint32_t max = sizes[s];
 		struct synq_syntab *t = make(max);
-		struct synq_syn_key k;
+		struct synq_flow_key k;
 
 		for (uint32_t i = 0; i < max; i++) {
 			assert_non_null(insert_n(t, i, 0));
@@ -463,7 +463,7 @@ test_random_model(void **state __rte_unused)
 	rng = 0x243f6a8885a308d3ull;
 	for (uint32_t op = 0; op < MODEL_OPS; op++) {
 		uint32_t i = rnd_below(MODEL_KEYS), what = rnd_below(10);
-		struct synq_syn_key k = key_n(i);
+		struct synq_flow_key k = key_n(i);
 		struct synq_syn_entry *e = synq_syntab_lookup(t, &k);
 
 		/* every operation starts with a lookup checked against the model */
@@ -557,7 +557,7 @@ test_random_timers_model(void **state __rte_unused)
 	rng = 0x13198a2e03707344ull;
 	for (uint32_t op = 0; op < TM_OPS; op++) {
 		uint32_t what = rnd_below(20), i = rnd_below(TM_KEYS);
-		struct synq_syn_key k = key_n(i);
+		struct synq_flow_key k = key_n(i);
 		struct synq_syn_entry *e;
 
 		if (what < 7) {
@@ -686,7 +686,7 @@ run_schedule(uint32_t t0, uint8_t max_retries, const uint32_t *rt_at, unsigned i
 	uint32_t expire_at)
 {
 	struct synq_syntab *t = make(4);
-	struct synq_syn_key k = key4(0xc6120002, 0x3930);
+	struct synq_flow_key k = key4(0xc6120002, 0x3930);
 	struct synq_syn_entry *e = synq_syntab_insert(t, &k, t0), *rt[4], ex[4];
 	unsigned int next = 0;
 	bool expired = false;
@@ -747,7 +747,7 @@ static void
 test_wrap_compare(void **state __rte_unused)
 {
 	struct synq_syntab *t = make(4);
-	struct synq_syn_key k = key6(9, 9);
+	struct synq_flow_key k = key6(9, 9);
 	struct synq_syn_entry *e = synq_syntab_insert(t, &k, UINT32_MAX - 10), *rt[4], ex[4];
 	unsigned int nr = 0, ne = 0;
 
@@ -784,7 +784,7 @@ descents(struct synq_syn_entry *const *p, unsigned int n)
  * slot array apart.
  */
 static uint32_t
-slot_and_period(uint32_t max, const struct synq_syn_key *k, uint32_t *period)
+slot_and_period(uint32_t max, const struct synq_flow_key *k, uint32_t *period)
 {
 	struct synq_syntab *t = make(max);
 	struct synq_syn_entry *e = synq_syntab_insert(t, k, 0), *rt[1], ex[1];
@@ -812,7 +812,7 @@ static void
 test_slots_and_seed(void **state __rte_unused)
 {
 	static const uint32_t maxes[] = {1, 2, 3, 48, 64, 1000};
-	struct synq_syn_key k = key4(0xc6120002, 0x3930);
+	struct synq_flow_key k = key4(0xc6120002, 0x3930);
 	uint32_t period, first, same = 0;
 
 	for (unsigned int i = 0; i < RTE_DIM(maxes); i++) {
@@ -963,7 +963,7 @@ test_expire_with_shifts(void **state __rte_unused)
 		assert_int_equal(ne, MAX);
 		assert_int_equal(synq_syntab_count(t), 0);
 		for (uint32_t i = 0; i < MAX; i++) {
-			struct synq_syn_key k = key_n(trial * MAX + i);
+			struct synq_flow_key k = key_n(trial * MAX + i);
 
 			assert_null(synq_syntab_lookup(t, &k));
 		}
@@ -998,14 +998,14 @@ test_pointers_survive_expiry(void **state __rte_unused)
 			nr = r & 0xffff;
 			ne = r >> 16;
 			for (unsigned int x = 0; x < ne; x++) {
-				struct synq_syn_key k;
+				struct synq_flow_key k;
 
 				assert_int_equal(ex[x].retries, 5);
 				synq_syntab_key_of(&ex[x], &k);
 				assert_null(synq_syntab_lookup(t, &k));
 			}
 			for (unsigned int x = 0; x < nr; x++) {
-				struct synq_syn_key k;
+				struct synq_flow_key k;
 
 				assert_true(rt[x]->flags & SYNQ_SYN_F_USED);
 				assert_int_equal(rt[x]->retries, 1);
@@ -1034,7 +1034,7 @@ test_pointers_survive_expiry(void **state __rte_unused)
 static bool
 probe(struct synq_syntab *t, uint32_t key, uint8_t retries, uint8_t max_retries)
 {
-	struct synq_syn_key k = key_n(key);
+	struct synq_flow_key k = key_n(key);
 	struct synq_syn_entry *e = synq_syntab_lookup(t, &k), *rt[32], ex[32];
 	uint32_t n = synq_syntab_count(t);
 	unsigned int nr = 0, ne = 0;
@@ -1142,13 +1142,13 @@ test_timing(void **state __rte_unused)
 {
 	enum { MAX = 65536, PREFILL = MAX / 2, ITER = 1 << 21, NKEYS = 1 << 16 };
 	struct synq_syntab *t = make(MAX);
-	struct synq_syn_key *keys = malloc(NKEYS * sizeof(*keys));
+	struct synq_flow_key *keys = malloc(NKEYS * sizeof(*keys));
 	unsigned int misses = 0;
 	double t0, t1;
 
 	assert_non_null(keys);
 	for (uint32_t i = 0; i < PREFILL; i++) {
-		struct synq_syn_key k = key4(0x0a000000u + i, 0x1000);
+		struct synq_flow_key k = key4(0x0a000000u + i, 0x1000);
 
 		assert_non_null(synq_syntab_insert(t, &k, 0));
 	}
@@ -1156,7 +1156,7 @@ test_timing(void **state __rte_unused)
 		keys[i] = key4(0x0b000000u + (uint32_t)rnd_below(1u << 24), (uint16_t)rnd());
 	t0 = now_ns();
 	for (uint32_t i = 0; i < ITER; i++) {
-		const struct synq_syn_key *k = &keys[i & (NKEYS - 1)];
+		const struct synq_flow_key *k = &keys[i & (NKEYS - 1)];
 		struct synq_syn_entry *e = synq_syntab_insert(t, k, i);
 
 		if (synq_syntab_lookup(t, k) != e)

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * A worker's memory of flows that ended; the interface is in synq_flowmem.h, the
+ * storage is a keyed table (tcp_ktab.h).
+ */
+
+#include <assert.h>
+
+#include "synq_flowmem.h"
+#include "tcp_ktab.h"
+
+static_assert(sizeof(struct synq_flowmem_entry) == TCP_KTAB_ENTRY,
+	"a flow memory entry is one keyed-table entry, one cache line");
+
+/* The table is the keyed table itself. */
+struct synq_flowmem;
+
+static inline struct tcp_ktab *
+kt(struct synq_flowmem *t)
+{
+	return (struct tcp_ktab *)t;
+}
+
+struct synq_flowmem *
+synq_flowmem_create(const char *name, uint32_t max_entries, int socket)
+{
+	return (struct synq_flowmem *)tcp_ktab_create(name, max_entries, socket);
+}
+
+void
+synq_flowmem_free(struct synq_flowmem *t)
+{
+	tcp_ktab_free(kt(t));
+}
+
+uint32_t
+synq_flowmem_count(const struct synq_flowmem *t)
+{
+	return tcp_ktab_count((const struct tcp_ktab *)t);
+}
+
+uint32_t
+synq_flowmem_capacity(const struct synq_flowmem *t)
+{
+	return tcp_ktab_capacity((const struct tcp_ktab *)t);
+}
+
+struct synq_flowmem_entry *
+synq_flowmem_lookup(struct synq_flowmem *t, const struct synq_flow_key *key)
+{
+	return tcp_ktab_lookup(kt(t), key);
+}
+
+struct synq_flowmem_entry *
+synq_flowmem_insert(struct synq_flowmem *t, const struct synq_flow_key *key, uint32_t now_ms,
+	uint32_t lifetime_ms)
+{
+	struct synq_flowmem_entry *e = tcp_ktab_insert(kt(t), key);
+
+	if (e != NULL)
+		e->expire_ms = now_ms + lifetime_ms;
+	return e;
+}
+
+void
+synq_flowmem_remove(struct synq_flowmem *t, struct synq_flowmem_entry *e)
+{
+	tcp_ktab_remove(kt(t), e);
+}
+
+struct expire_pass {
+	uint32_t now_ms;
+	unsigned int n;
+};
+
+static unsigned int
+expire_visit(void *entry, void *arg)
+{
+	const struct synq_flowmem_entry *e = entry;
+	struct expire_pass *ep = arg;
+
+	if ((int32_t)(ep->now_ms - e->expire_ms) < 0)
+		return TCP_KTAB_KEEP;
+	ep->n++;
+	return TCP_KTAB_REMOVE;
+}
+
+unsigned int
+synq_flowmem_expire(struct synq_flowmem *t, uint32_t now_ms, unsigned int budget)
+{
+	struct expire_pass ep = {.now_ms = now_ms};
+
+	tcp_ktab_sweep(kt(t), budget, expire_visit, &ep);
+	return ep.n;
+}

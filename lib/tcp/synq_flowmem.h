@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef SYNQ_FLOWMEM_H
+#define SYNQ_FLOWMEM_H
+
+/**
+ * @file
+ * A worker's memory of flows that have left its flow table, each kept until its own
+ * expiry time: connections in TIME-WAIT (with what their last ACK needs), and flows
+ * promoted from a cookie (their key alone), so that a replayed final ACK never opens
+ * them again. One table per use and worker lcore, allocated at start, never resized,
+ * no locks; the storage is the keyed table of lib/tcp (64-byte entries, a byte a slot
+ * that lets a lookup of an absent flow end without touching a slot).
+ *
+ * Time is the worker's millisecond clock, passed in. Every function is for the
+ * owning lcore only, except synq_flowmem_count() (relaxed).
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_ether.h>
+
+#include "synq_flow_key.h"
+
+/** A remembered flow. */
+struct synq_flowmem_entry {
+	struct synq_flow_key key;
+	uint32_t expire_ms;  /* forgotten from then on (worker clock) */
+	/* TIME-WAIT only */
+	uint32_t rcv_nxt;    /* the client's next sequence number: past its FIN */
+	uint32_t snd_nxt;    /* ours: past our FIN */
+	uint32_t ts_recent;  /* the client's last TSval, when ts */
+	struct rte_ether_addr peer_mac; /* where the ACKs go */
+	bool ts;	     /* timestamps on: our ACKs carry them */
+	uint8_t reserved[17];
+} __rte_aligned(64);
+
+struct synq_flowmem;
+
+/**
+ * A memory of up to @p max_entries flows, on NUMA node @p socket (EAL memory when EAL
+ * runs, else plain). Control plane.
+ *
+ * @return the table, or NULL with errno and rte_errno set (EINVAL for 0 or more than
+ *   SYNQ_FLOW_TABLE_MAX, ENOMEM).
+ */
+struct synq_flowmem *synq_flowmem_create(const char *name, uint32_t max_entries, int socket);
+
+/** Free a table; NULL is ignored. */
+void synq_flowmem_free(struct synq_flowmem *t);
+
+/** Flows remembered now. Any thread (relaxed). */
+uint32_t synq_flowmem_count(const struct synq_flowmem *t);
+
+/** The max_entries the table was created with. */
+uint32_t synq_flowmem_capacity(const struct synq_flowmem *t);
+
+/** The entry of @p key, or NULL (an expired one that no sweep has removed yet too). */
+struct synq_flowmem_entry *synq_flowmem_lookup(struct synq_flowmem *t,
+	const struct synq_flow_key *key);
+
+/**
+ * Remember @p key until @p now_ms + @p lifetime_ms; the rest of the entry is zero,
+ * for the caller to fill. The key must not be present (look it up first).
+ *
+ * @return the entry, or NULL when the table holds max_entries.
+ */
+struct synq_flowmem_entry *synq_flowmem_insert(struct synq_flowmem *t,
+	const struct synq_flow_key *key, uint32_t now_ms, uint32_t lifetime_ms);
+
+/** Forget @p e (other entry pointers may be invalid afterwards: entries move). */
+void synq_flowmem_remove(struct synq_flowmem *t, struct synq_flowmem_entry *e);
+
+/**
+ * Forget the entries of the next @p budget slots whose time is up at @p now_ms
+ * (compared with wrap-around), continuing where the last call stopped.
+ *
+ * @return how many were forgotten.
+ */
+unsigned int synq_flowmem_expire(struct synq_flowmem *t, uint32_t now_ms, unsigned int budget);
+
+#endif /* SYNQ_FLOWMEM_H */

@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Frames the transport sends, built whole in one mbuf (the request's own, or a fresh
+ * one for a retransmission or a segment of data): Ethernet (with the port's VLAN
+ * tag), IPv4 or IPv6, TCP with options and payload. And the two replies built in the
+ * segment that asked for them: the RST (rate limited) and the ACK of where we stand.
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_ip.h>
+#include <rte_tcp.h>
+
+#include "synq_cksum.h"
+#include "tcp_priv.h"
+
+/* Minimum Ethernet frame without FCS; shorter ones are zero padded. */
+#define ETH_MIN_LEN 60
+
+/* Copy @p len bytes from byte @p off of the segments @p src (linked by next) to @p dst. */
+static int
+copy_payload(uint8_t *dst, const struct rte_mbuf *src, uint32_t off, uint16_t len)
+{
+	while (src != NULL && off >= src->data_len) {
+		off -= src->data_len;
+		src = src->next;
+	}
+	while (len != 0) {
+		uint16_t n;
+
+		if (src == NULL)
+			return -EINVAL;
+		n = (uint16_t)RTE_MIN((uint32_t)len, src->data_len - off);
+		memcpy(dst, rte_pktmbuf_mtod_offset(src, const uint8_t *, off), n);
+		dst += n;
+		len = (uint16_t)(len - n);
+		off = 0;
+		src = src->next;
+	}
+	return 0;
+}
+
+int
+tcp_build(struct rte_mbuf *m, const struct synq_iface *ifc, const struct tcp_peer *p,
+	uint32_t seq, uint32_t ack, uint8_t flags, uint16_t win, const uint8_t *opt,
+	unsigned int opt_len)
+{
+	return tcp_build_data(m, ifc, p, seq, ack, flags, win, opt, opt_len, NULL, 0, 0);
+}
+
+int
+tcp_build_data(struct rte_mbuf *m, const struct synq_iface *ifc, const struct tcp_peer *p,
+	uint32_t seq, uint32_t ack, uint8_t flags, uint16_t win, const uint8_t *opt,
+	unsigned int opt_len, const struct rte_mbuf *src, uint32_t off, uint16_t data_len)
+{
+	uint16_t l2 = sizeof(struct rte_ether_hdr) + (ifc->vlan != 0 ? sizeof(struct rte_vlan_hdr) : 0);
+	uint16_t l3 = p->family == 4 ? sizeof(struct rte_ipv4_hdr) : sizeof(struct rte_ipv6_hdr);
+	uint16_t l4 = sizeof(struct rte_tcp_hdr) + opt_len + data_len;
+	uint16_t len = l2 + l3 + l4;
+	uint16_t frame = RTE_MAX(len, (uint16_t)ETH_MIN_LEN);
+	uint8_t *base = rte_pktmbuf_mtod(m, uint8_t *);
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)base;
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(base + l2 + l3);
+
+	if ((uint32_t)m->buf_len - m->data_off < frame || opt_len > SYNQ_TCP_OPTS_MAX)
+		return -ENOSPC;
+	/* first, and memmove: @p opt may live in the frame we overwrite */
+	if (opt_len != 0)
+		memmove(th + 1, opt, opt_len);
+	if (data_len != 0 && copy_payload((uint8_t *)(th + 1) + opt_len, src, off, data_len) != 0)
+		return -EINVAL;
+
+	eth->dst_addr = p->cmac;
+	eth->src_addr = ifc->mac;
+	if (ifc->vlan != 0) {
+		struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(eth + 1);
+
+		eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_VLAN);
+		vh->vlan_tci = rte_cpu_to_be_16(ifc->vlan);
+		vh->eth_proto = rte_cpu_to_be_16(p->family == 4 ? RTE_ETHER_TYPE_IPV4 :
+								 RTE_ETHER_TYPE_IPV6);
+	} else {
+		eth->ether_type = rte_cpu_to_be_16(p->family == 4 ? RTE_ETHER_TYPE_IPV4 :
+								     RTE_ETHER_TYPE_IPV6);
+	}
+
+	th->src_port = p->sport;
+	th->dst_port = p->cport;
+	th->sent_seq = rte_cpu_to_be_32(seq);
+	th->recv_ack = rte_cpu_to_be_32(ack);
+	th->data_off = (uint8_t)(((sizeof(*th) + opt_len) / 4) << 4);
+	th->tcp_flags = flags;
+	th->rx_win = rte_cpu_to_be_16(win);
+	th->cksum = 0;
+	th->tcp_urp = 0;
+
+	m->ol_flags = 0;
+	if (p->family == 4) {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(base + l2);
+
+		ip->version_ihl = RTE_IPV4_VHL_DEF;
+		ip->type_of_service = 0;
+		ip->total_length = rte_cpu_to_be_16(l3 + l4);
+		ip->packet_id = 0;
+		/* DF: path MTU discovery, as every modern stack does (RFC 1191) */
+		ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
+		ip->time_to_live = TCP_TTL;
+		ip->next_proto_id = IPPROTO_TCP;
+		ip->hdr_checksum = 0;
+		memcpy(&ip->src_addr, p->saddr, 4);
+		memcpy(&ip->dst_addr, p->caddr, 4);
+		if (ifc->tx_cksum_offload) {
+			m->ol_flags = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM |
+				RTE_MBUF_F_TX_TCP_CKSUM;
+			th->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
+		} else {
+			ip->hdr_checksum = synq_cksum_value(synq_cksum_add(0, ip, sizeof(*ip)));
+			th->cksum = synq_cksum_value(synq_cksum_add(synq_cksum_ipv4_phdr(ip->src_addr,
+									    ip->dst_addr, IPPROTO_TCP, l4),
+				th, l4));
+		}
+	} else {
+		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(base + l2);
+
+		ip6->vtc_flow = RTE_BE32(6u << 28);
+		ip6->payload_len = rte_cpu_to_be_16(l4);
+		ip6->proto = IPPROTO_TCP;
+		ip6->hop_limits = TCP_TTL;
+		memcpy(ip6->src_addr, p->saddr, 16);
+		memcpy(ip6->dst_addr, p->caddr, 16);
+		if (ifc->tx_cksum_offload) {
+			m->ol_flags = RTE_MBUF_F_TX_IPV6 | RTE_MBUF_F_TX_TCP_CKSUM;
+			th->cksum = rte_ipv6_phdr_cksum(ip6, m->ol_flags);
+		} else {
+			th->cksum = synq_cksum_value(synq_cksum_add(synq_cksum_ipv6_phdr(ip6->src_addr,
+									    ip6->dst_addr, IPPROTO_TCP, l4),
+				th, l4));
+		}
+	}
+	if (frame > len)
+		memset(base + len, 0, frame - len);
+	m->l2_len = l2;
+	m->l3_len = l3;
+	m->data_len = frame;
+	m->pkt_len = frame;
+	return 0;
+}
+
+unsigned int
+tcp_opt_ts(uint8_t *buf, uint32_t tsval, uint32_t tsecr)
+{
+	buf[0] = SYNQ_TCP_OPT_NOP;
+	buf[1] = SYNQ_TCP_OPT_NOP;
+	buf[2] = SYNQ_TCP_OPT_TS;
+	buf[3] = 10;
+	for (unsigned int i = 0; i < 4; i++) {
+		buf[4 + i] = (uint8_t)(tsval >> (24 - 8 * i));
+		buf[8 + i] = (uint8_t)(tsecr >> (24 - 8 * i));
+	}
+	return TCP_TS_OPT_LEN;
+}
+
+enum synq_tcp_verdict
+tcp_reply_rst(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rte_mbuf *m,
+	const struct synq_iface *ifc, const struct tcp_peer *p, const struct rte_tcp_hdr *th,
+	uint32_t seg_len)
+{
+	uint32_t seq, ack;
+	uint8_t flags = RTE_TCP_RST_FLAG;
+
+	/*
+	 * A token bucket per worker: RSTs answer strangers (closed ports, stray ACKs),
+	 * and a flood of those must not be reflected one for one.
+	 */
+	if (tw != NULL) {
+		uint32_t elapsed = tw->now_ms - tw->rst_ms;
+
+		if (elapsed != 0) {
+			tw->rst_tokens = (uint32_t)RTE_MIN((uint64_t)TCP_RST_BURST,
+				tw->rst_tokens + (uint64_t)elapsed * TCP_RST_PER_S / 1000);
+			tw->rst_ms = tw->now_ms;
+		}
+		if (tw->rst_tokens == 0) {
+			synq_counter_inc(ctr, SYNQ_CTR_TCP_RST_RATE_LIMITED);
+			return SYNQ_TCP_DROP;
+		}
+		tw->rst_tokens--;
+	}
+	/* RFC 9293 3.10.7.1: a reset that the sender will take as being for its segment */
+	if (th->tcp_flags & RTE_TCP_ACK_FLAG) {
+		seq = rte_be_to_cpu_32(th->recv_ack);
+		ack = 0;
+	} else {
+		seq = 0;
+		ack = rte_be_to_cpu_32(th->sent_seq) + seg_len;
+		flags |= RTE_TCP_ACK_FLAG;
+	}
+	if (tcp_build(m, ifc, p, seq, ack, flags, 0, NULL, 0) != 0)
+		return SYNQ_TCP_DROP;
+	synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_RSTS);
+	synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_SEGS);
+	return SYNQ_TCP_REPLY;
+}
+
+enum synq_tcp_verdict
+tcp_reply_ack(const struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rte_mbuf *m,
+	const struct synq_iface *ifc, const struct tcp_peer *p, uint32_t seq, uint32_t ack,
+	bool ts, uint32_t ts_recent, enum synq_counter why)
+{
+	uint8_t opt[TCP_TS_OPT_LEN];
+	unsigned int n = ts ? tcp_opt_ts(opt, tw->now_ms, ts_recent) : 0;
+
+	if (tcp_build(m, ifc, p, seq, ack, RTE_TCP_ACK_FLAG, SYNQ_TCP_SYNACK_WINDOW, opt, n) != 0)
+		return SYNQ_TCP_DROP;
+	if (why != SYNQ_CTR_MAX)
+		synq_counter_inc(ctr, why);
+	synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_SEGS);
+	return SYNQ_TCP_REPLY;
+}

@@ -1,0 +1,650 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The handshake as a listener sees it (RFC 9293 3.5, 3.10.7.2 LISTEN, 3.10.7.4
+ * SYN-RECEIVED), with the kernel's two queues (docs/configuration.md, queue_model):
+ *
+ *   SYN  -> accept queue full? drop (ListenOverflows/ListenDrops)
+ *        -> SYN table entry (retransmitted SYN: same entry, SYN-ACK again)
+ *           or cookie (syncookies 2, or 1 with the table share full)
+ *        -> SYN-ACK built in the SYN's own mbuf
+ *   ACK  -> table entry with the right numbers, or a valid cookie
+ *        -> promotion: a session on the listener's accept queue, a connection in
+ *           the flow table (PassiveOpens)
+ *   RST  -> removes the half-open entry it names (EmbryonicRsts)
+ *   timers -> SYN-ACK retransmissions, expiry of half-open entries
+ *
+ * Every other outcome is a named counter.
+ */
+
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_cycles.h>
+
+#include "tcp_priv.h"
+
+/*
+ * RFC 6528: ISN = M + F(4-tuple, secret), M a 4 us clock. F's input is the
+ * addresses and ports alone, 12 bytes for IPv4 (two SipHash words, not five) and 36
+ * for IPv6: the lengths keep the families apart.
+ */
+static uint32_t
+table_isn(const struct synq_tcp_worker *tw, const struct tcp_peer *p)
+{
+	uint8_t in[36];
+	size_t alen = p->family == 4 ? 4 : 16;
+	uint64_t ticks = (tw->now_tsc - tw->tsc0) / tw->hz_4us; /* no overflow: divide first */
+
+	memcpy(in, p->caddr, alen);
+	memcpy(in + alen, p->saddr, alen);
+	memcpy(in + 2 * alen, &p->cport, 2);
+	memcpy(in + 2 * alen + 2, &p->sport, 2);
+	return (uint32_t)ticks + (uint32_t)(alen == 4 ? synq_siphash24(&tw->isn_key, in, 12)
+						    : synq_siphash24(&tw->isn_key, in, 36));
+}
+
+static void
+cookie_flow_of(const struct tcp_peer *p, struct synq_cookie_flow *f)
+{
+	f->family = p->family;
+	memcpy(f->saddr, p->caddr, 16);
+	memcpy(f->daddr, p->saddr, 16);
+	f->sport = p->cport;
+	f->dport = p->sport;
+}
+
+/* A SYN-ACK for @p p: our ISN, the client's, and what we answer to its options. */
+static int
+send_synack(struct rte_mbuf *m, const struct synq_iface *ifc, const struct tcp_peer *p,
+	uint32_t our_isn, uint32_t client_isn, uint8_t client_ws, bool sack, bool ts,
+	uint32_t ts_recent, const struct synq_listener *l, uint32_t now_ms)
+{
+	struct synq_tcp_synack_opts o = {
+		.mss = our_mss(p->family),
+		/* RFC 7323 2.2: offer a shift only to a client that offered one */
+		.wscale = client_ws == SYNQ_TCP_NO_WSCALE ? SYNQ_TCP_NO_WSCALE : l->tcp.window_scale,
+		.sack_perm = sack,
+		.ts = ts,
+		.tsval = now_ms,
+		.tsecr = ts_recent,
+	};
+	uint8_t opt[SYNQ_TCP_OPTS_MAX];
+	unsigned int n = synq_tcp_opts_write_synack(opt, &o);
+
+	return tcp_build(m, ifc, p, our_isn, client_isn + 1, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG,
+		synack_window(&l->tcp), opt, n);
+}
+
+/* The SYN-ACK of the half-open entry @p e, in @p m; counted. */
+static enum synq_tcp_verdict
+entry_synack(const struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rte_mbuf *m,
+	const struct synq_iface *ifc, const struct tcp_peer *p, const struct synq_syn_entry *e,
+	const struct synq_listener *l)
+{
+	if (send_synack(m, ifc, p, e->our_isn, e->client_isn, e->wscale,
+		    e->flags & SYNQ_SYN_F_SACK, e->flags & SYNQ_SYN_F_TS, e->ts_recent, l,
+		    tw->now_ms) != 0)
+		return SYNQ_TCP_DROP;
+	synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_SEGS);
+	return SYNQ_TCP_REPLY;
+}
+
+/* An ACK of where the half-open entry @p e stands: <SEQ=ISS+1><ACK=IRS+1>. */
+static enum synq_tcp_verdict
+entry_ack(const struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rte_mbuf *m,
+	const struct synq_iface *ifc, const struct tcp_peer *p, const struct synq_syn_entry *e,
+	enum synq_counter why)
+{
+	return tcp_reply_ack(tw, ctr, m, ifc, p, e->our_isn + 1, e->client_isn + 1,
+		e->flags & SYNQ_SYN_F_TS, e->ts_recent, why);
+}
+
+/* Forget a half-open entry that will not be promoted. */
+static void
+entry_forget(struct synq_tcp_worker *tw, struct synq_syn_entry *e)
+{
+	tw->halfopen[e->listener]--;
+	synq_accept_bsd_give(&tw->listeners->l[e->listener].accept);
+	synq_syntab_remove(tw->syntab, e);
+}
+
+/* The listener's SYN table share has room, and a new entry for the SYN: its SYN-ACK. */
+static enum synq_tcp_verdict
+syn_to_table(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_iface *ifc,
+	struct synq_tcp_seg *seg, struct synq_listener *l, const struct tcp_peer *p,
+	struct synq_syn_entry *e, uint32_t client_isn, const struct synq_tcp_opts *o)
+{
+	unsigned int li = synq_listener_index(tw->listeners, l);
+
+	e->client_isn = client_isn;
+	e->our_isn = table_isn(tw, p);
+	e->ts_recent = o->ts ? o->tsval : 0;
+	e->mss = o->mss;
+	e->listener = (uint16_t)li;
+	e->peer_mac = p->cmac;
+	e->wscale = o->wscale;
+	e->flags |= (o->sack_perm ? SYNQ_SYN_F_SACK : 0) | (o->ts ? SYNQ_SYN_F_TS : 0);
+	tw->halfopen[li]++;
+	if (entry_synack(tw, ctr, seg->m, ifc, p, e, l) != SYNQ_TCP_REPLY) {
+		entry_forget(tw, e);
+		return SYNQ_TCP_DROP;
+	}
+	return SYNQ_TCP_REPLY;
+}
+
+enum synq_tcp_verdict
+tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_iface *ifc,
+	struct synq_tcp_seg *seg, struct synq_listener *l, const struct tcp_peer *p,
+	const struct synq_flow_key *key, const struct rte_tcp_hdr *th, uint16_t doff)
+{
+	unsigned int li = synq_listener_index(tw->listeners, l);
+	uint32_t client_isn = rte_be_to_cpu_32(th->sent_seq);
+	bool table = l->tcp.syncookies != SYNQ_SYNCOOKIES_ALWAYS && tw->syntab != NULL;
+	struct synq_syn_entry *e;
+	struct synq_tcp_opts o;
+	uint8_t client_ws;
+	uint32_t our_isn;
+
+	if (synq_tcp_opts_parse((const uint8_t *)(th + 1), doff - sizeof(*th), &o) != 0) {
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_BAD_OPTIONS);
+		return SYNQ_TCP_DROP;
+	}
+	/* syncookies 2 keeps no half-open entry: nothing to look up */
+	e = table ? synq_syntab_lookup(tw->syntab, key) : NULL;
+	if (e != NULL) {
+		/*
+		 * Another ISN on the same 4-tuple: a blind SYN, or a client that started
+		 * over. Never take it (anyone who knows the 4-tuple could kill the real
+		 * handshake): answer with a challenge ACK (RFC 5961 4.2); a client that
+		 * really restarted answers it with the RST that removes the entry.
+		 */
+		if (e->client_isn != client_isn)
+			return entry_ack(tw, ctr, seg->m, ifc, p, e, SYNQ_CTR_CHALLENGE_ACKS);
+		/* A retransmitted SYN: the same entry answers again, with the same ISN. */
+		if (o.ts)
+			e->ts_recent = o.tsval;
+		synq_counter_inc(ctr, SYNQ_CTR_SYN_DUPLICATES);
+		return entry_synack(tw, ctr, seg->m, ifc, p, e, l);
+	}
+
+	/*
+	 * A full accept queue drops new SYNs, cookies or not: Linux's tcp_conn_request()
+	 * does, and it keeps a listener that is not accepting from taking more work.
+	 */
+	if (synq_accept_full(&l->accept)) {
+		if (l->tcp.queue_model == SYNQ_QUEUE_LINUX)
+			synq_counter_inc(ctr, SYNQ_CTR_LISTEN_OVERFLOWS);
+		synq_counter_inc(ctr, SYNQ_CTR_LISTEN_DROPS);
+		return SYNQ_TCP_DROP;
+	}
+
+	if (table && tw->halfopen[li] < l->syn_share) {
+		if (l->tcp.queue_model == SYNQ_QUEUE_BSD && !synq_accept_bsd_take(&l->accept)) {
+			/* bsd: the single queue is full (half-open and established): silent drop */
+			synq_counter_inc(ctr, SYNQ_CTR_LISTEN_DROPS);
+			return SYNQ_TCP_DROP;
+		}
+		e = synq_syntab_insert(tw->syntab, key, tw->now_ms);
+		if (e != NULL)
+			return syn_to_table(tw, ctr, ifc, seg, l, p, e, client_isn, &o);
+		synq_accept_bsd_give(&l->accept);
+	}
+
+	if (l->tcp.syncookies == SYNQ_SYNCOOKIES_NEVER) {
+		synq_counter_inc(ctr, SYNQ_CTR_REQ_QFULL_DROP);
+		synq_counter_inc(ctr, SYNQ_CTR_LISTEN_DROPS);
+		return SYNQ_TCP_DROP;
+	}
+	if (l->tcp.syncookies == SYNQ_SYNCOOKIES_WHEN_FULL)
+		synq_counter_inc(ctr, SYNQ_CTR_REQ_QFULL_DO_COOKIES);
+	tw->cookie_ms[li] = tw->now_ms;
+	tw->cookies_sent[li] = true;
+	{
+		struct synq_cookie_opts in = {
+			.mss = o.mss != 0 ? o.mss : default_mss(p->family),
+			.wscale = o.wscale,
+			.sack = o.sack_perm,
+		}, kept;
+		struct synq_cookie_flow f;
+
+		cookie_flow_of(p, &f);
+		our_isn = synq_cookie_make(&tw->cookie, &f, client_isn, &in, tw->now_s, &kept);
+		client_ws = kept.wscale;
+	}
+	if (send_synack(seg->m, ifc, p, our_isn, client_isn, client_ws, o.sack_perm, o.ts,
+		    o.tsval, l, tw->now_ms) != 0)
+		return SYNQ_TCP_DROP;
+	synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_SENT);
+	synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_SEGS);
+	return SYNQ_TCP_REPLY;
+}
+
+/* What a completed handshake agreed, for the connection it promotes. */
+struct promotion {
+	uint32_t client_isn;
+	uint32_t our_isn;
+	uint16_t mss;
+	uint8_t snd_wscale;
+	uint8_t rcv_wscale;
+	bool sack;
+	bool ts;
+	bool via_cookie;
+	uint32_t ts_recent;
+	uint64_t syn_tsc;
+	/* what the final ACK carried: its data (offset and length in the frame), a FIN */
+	uint16_t data_off;
+	uint16_t data_len;
+	bool fin;
+};
+
+/* What became of a promotion. */
+enum promote_rc {
+	PROMOTED,
+	NO_SESSION, /* the session pool is empty */
+	RING_FULL,  /* the accept queue filled since the check */
+	FLOWS_FULL, /* the flow table, or the listener's share of it */
+};
+
+/* The session of a new connection: its identity, nothing of the last one's. */
+static void
+session_init(const struct synq_tcp_worker *tw, struct synq_session *s, const struct tcp_peer *p,
+	unsigned int li)
+{
+	s->family = p->family;
+	s->kind = SYNQ_SESSION_TCP_PASSIVE;
+	s->listener = (uint16_t)li;
+	s->worker = (uint16_t)tw->lcore_id;
+	s->sport = p->cport;
+	s->dport = p->sport;
+	memcpy(s->saddr, p->caddr, sizeof(s->saddr));
+	memcpy(s->daddr, p->saddr, sizeof(s->daddr));
+	atomic_store_explicit(&s->rcv_unread, 0, memory_order_relaxed);
+	atomic_store_explicit(&s->snd_pending, 0, memory_order_relaxed);
+	s->app_lcore = 0;
+	s->app_ptr = NULL;
+	s->app_u64[0] = 0;
+	s->app_u64[1] = 0;
+}
+
+/*
+ * Promote the flow @p key: a session and its connection, started with what @p pr
+ * says. First the replay memory forgets an earlier connection of this 4-tuple (a
+ * client may reuse its port), then the connection goes into the flow table with what
+ * the final ACK carried (its data, trimmed out of the mbuf, and its FIN), last the
+ * session goes on the accept queue; a flow from a cookie is remembered then, so that
+ * a repeated final ACK is never taken for a new handshake.
+ *
+ * @return PROMOTED, with *@p v the segment's verdict; else nothing is kept and the
+ *   mbuf is as it came.
+ */
+static enum promote_rc
+promote(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_listener *l,
+	struct synq_tcp_seg *seg, const struct tcp_peer *p, const struct synq_flow_key *key,
+	const struct rte_tcp_hdr *th, const struct synq_tcp_opts *o, const struct promotion *pr,
+	enum synq_tcp_verdict *v)
+{
+	unsigned int li = synq_listener_index(tw->listeners, l);
+	struct synq_session *s = synq_session_alloc(tw->sessions);
+	struct synq_flowmem_entry *a;
+	enum promote_rc rc;
+	struct tcp_conn *c;
+
+	if (s == NULL) {
+		synq_counter_inc(ctr, SYNQ_CTR_CONN_POOL_EMPTY);
+		return NO_SESSION;
+	}
+	session_init(tw, s, p, li);
+	c = conn_at(tw, synq_session_index(tw->sessions, s));
+	/* one assignment: the compiler zeroes the rest in whole-line stores */
+	*c = (struct tcp_conn){
+		.key = *key,
+		.client_isn = pr->client_isn,
+		.our_isn = pr->our_isn,
+		.mss = pr->mss,
+		.listener = (uint16_t)li,
+		.snd_wscale = pr->snd_wscale,
+		.rcv_wscale = pr->rcv_wscale,
+		.sack = pr->sack,
+		.ts = pr->ts,
+		.via_cookie = pr->via_cookie,
+		.peer_mac = p->cmac,
+		.syn_tsc = pr->syn_tsc,
+		.ack_tsc = tw->now_tsc,
+		.ts_recent = pr->ts_recent,
+	};
+	a = synq_flowmem_lookup(tw->replay, key);
+	if (a != NULL)
+		synq_flowmem_remove(tw->replay, a);
+	if (pr->data_len != 0) {
+		rte_pktmbuf_adj(seg->m, pr->data_off);
+		rte_pktmbuf_trim(seg->m, rte_pktmbuf_pkt_len(seg->m) - pr->data_len);
+	}
+	if (tcp_conn_start(tw, c, th, o, pr->data_len != 0 ? seg->m : NULL, pr->data_len,
+		    pr->fin) != 0) {
+		synq_counter_inc(ctr, SYNQ_CTR_FLOW_TABLE_FULL);
+		rc = FLOWS_FULL;
+		goto undo;
+	}
+	if (synq_accept_enqueue(&l->accept, s) != 0) {
+		tcp_conn_unstart(tw, c);
+		rc = RING_FULL;
+		goto undo;
+	}
+	/*
+	 * Only a cookie can validate twice: a flow promoted from the SYN table had an ISN
+	 * of RFC 6528, which no later ACK turns into a valid cookie. Remember only those,
+	 * so the memory's room goes where a replay is possible.
+	 */
+	if (pr->via_cookie && synq_flowmem_insert(tw->replay, key, tw->now_ms, TCP_REPLAY_MS) == NULL)
+		synq_counter_inc(ctr, SYNQ_CTR_ESTAB_TABLE_FULL);
+	synq_counter_inc(ctr, SYNQ_CTR_TCP_PASSIVE_OPENS);
+	/* the final ACK's data is the connection's first, delivered like any later */
+	synq_counter_add(ctr, SYNQ_CTR_TCP_IN_DATA_BYTES, pr->data_len);
+	*v = pr->data_len != 0 ? SYNQ_TCP_CONSUMED : SYNQ_TCP_DROP;
+	return PROMOTED;
+undo:
+	if (pr->data_len != 0)
+		rte_pktmbuf_prepend(seg->m, pr->data_off);
+	c->state = SYNQ_TCP_FREE;
+	synq_session_free(tw->sessions, s);
+	return rc;
+}
+
+/*
+ * The accept queue had no room for a completed handshake (ListenOverflows, counted
+ * only with @p overflow: the bsd model's own drop is ListenDrops alone). With
+ * tcp_abort_on_overflow the client hears a RST; else the ACK is dropped and the
+ * client's retransmission (or our SYN-ACK's) tries again.
+ */
+static enum synq_tcp_verdict
+overflow(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_iface *ifc,
+	struct synq_tcp_seg *seg, const struct synq_listener *l, const struct tcp_peer *p,
+	const struct rte_tcp_hdr *th, bool count_overflow)
+{
+	if (count_overflow)
+		synq_counter_inc(ctr, SYNQ_CTR_LISTEN_OVERFLOWS);
+	synq_counter_inc(ctr, SYNQ_CTR_LISTEN_DROPS);
+	if (l->tcp.abort_on_overflow)
+		return tcp_reply_rst(tw, ctr, seg->m, ifc, p, th, 0);
+	return SYNQ_TCP_DROP;
+}
+
+/* The final ACK of the half-open entry @p e (RFC 9293 3.10.7.4, SYN-RECEIVED). */
+static enum synq_tcp_verdict
+ack_of_entry(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_iface *ifc,
+	struct synq_tcp_seg *seg, struct synq_listener *l, const struct tcp_peer *p,
+	const struct synq_flow_key *key, const struct rte_tcp_hdr *th, uint16_t doff,
+	const struct synq_tcp_opts *o, struct synq_syn_entry *e)
+{
+	uint32_t off = rte_be_to_cpu_32(th->sent_seq) - (e->client_isn + 1);
+	uint16_t data_len = (uint16_t)(seg->l4_len - doff);
+	enum synq_tcp_verdict v = SYNQ_TCP_DROP;
+	struct promotion pr;
+
+	/*
+	 * In RFC 9293's order. First the sequence number: outside the window it is
+	 * answered with an ACK; inside but past ISN + 1 (the client's pure ACK lost, a
+	 * later segment first) it is acceptable, its data not kept.
+	 */
+	if (off >= SYNQ_TCP_SYNACK_WINDOW)
+		return entry_ack(tw, ctr, seg->m, ifc, p, e, SYNQ_CTR_TCP_OUT_OF_WINDOW);
+	/* then the acknowledgment: SND.UNA < SEG.ACK <= SND.NXT, exactly ISN + 1 */
+	if (rte_be_to_cpu_32(th->recv_ack) != e->our_isn + 1) {
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_BAD_ACK);
+		return tcp_reply_rst(tw, ctr, seg->m, ifc, p, th, 0);
+	}
+	pr = (struct promotion){
+		.client_isn = e->client_isn,
+		.our_isn = e->our_isn,
+		/* never below Linux's tcp_min_snd_mss: a tiny MSS is a resource attack
+		 * (CVE-2019-11479) */
+		.mss = RTE_MAX(RTE_MIN(e->mss != 0 ? e->mss : default_mss(p->family),
+				       our_mss(p->family)), SYNQ_TCP_MIN_MSS),
+		.snd_wscale = e->wscale,
+		.rcv_wscale = e->wscale == SYNQ_TCP_NO_WSCALE ? SYNQ_TCP_NO_WSCALE :
+								l->tcp.window_scale,
+		.sack = e->flags & SYNQ_SYN_F_SACK,
+		/* agreed in SYN and SYN-ACK: on for the connection (RFC 7323 3.2) */
+		.ts = e->flags & SYNQ_SYN_F_TS,
+		.ts_recent = o->ts ? o->tsval : e->ts_recent,
+		.syn_tsc = tw->now_tsc - (uint64_t)(tw->now_ms - e->syn_ms) * tw->hz_ms,
+		.data_off = off == 0 ? (uint16_t)(seg->l2_len + seg->l3_len + doff) : 0,
+		.data_len = off == 0 ? data_len : 0,
+		.fin = (th->tcp_flags & RTE_TCP_FIN_FLAG) && off == 0,
+	};
+	/*
+	 * bsd: the entry holds its place already; linux: is there room? Publish first,
+	 * remove the entry after: another worker may have filled the queue since the
+	 * check, and then the entry must still be there.
+	 */
+	if (l->tcp.queue_model == SYNQ_QUEUE_LINUX && synq_accept_full(&l->accept))
+		goto overflowed;
+	switch (promote(tw, ctr, l, seg, p, key, th, o, &pr, &v)) {
+	case PROMOTED:
+		break;
+	case RING_FULL:
+		goto overflowed;
+	default:
+		/* keep the entry: a later ACK may find room */
+		return SYNQ_TCP_DROP;
+	}
+	/* the entry leaves the SYN table; in bsd it stays counted, now established */
+	tw->halfopen[e->listener]--;
+	synq_syntab_remove(tw->syntab, e);
+	return v;
+overflowed:
+	/* without abort the entry stays: its SYN-ACK timer resends, a later ACK may fit */
+	if (l->tcp.abort_on_overflow)
+		entry_forget(tw, e);
+	return overflow(tw, ctr, ifc, seg, l, p, th, true);
+}
+
+/* An ACK that may carry a cookie: validate it, promote the flow. */
+static enum synq_tcp_verdict
+ack_of_cookie(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_iface *ifc,
+	struct synq_tcp_seg *seg, struct synq_listener *l, const struct tcp_peer *p,
+	const struct synq_flow_key *key, const struct rte_tcp_hdr *th, uint16_t doff,
+	const struct synq_tcp_opts *o)
+{
+	uint32_t seq = rte_be_to_cpu_32(th->sent_seq);
+	uint32_t ack = rte_be_to_cpu_32(th->recv_ack);
+	enum synq_tcp_verdict v = SYNQ_TCP_DROP;
+	struct synq_cookie_opts co;
+	struct synq_cookie_flow f;
+	struct promotion pr;
+
+	cookie_flow_of(p, &f);
+	if (!synq_cookie_check(&tw->cookie, &f, seq - 1, ack - 1, tw->now_s, &co)) {
+		synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_FAILED);
+		return SYNQ_TCP_DROP;
+	}
+	synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_RECV);
+	if (l->tcp.queue_model == SYNQ_QUEUE_LINUX ? synq_accept_full(&l->accept)
+						   : !synq_accept_bsd_take(&l->accept))
+		return overflow(tw, ctr, ifc, seg, l, p, th,
+			l->tcp.queue_model == SYNQ_QUEUE_LINUX);
+	pr = (struct promotion){
+		.client_isn = seq - 1,
+		.our_isn = ack - 1,
+		.mss = RTE_MIN(co.mss, our_mss(p->family)), /* the cookie's table starts at 536 */
+		.snd_wscale = co.wscale,
+		.rcv_wscale = co.wscale == SYNQ_COOKIE_NO_WSCALE ? SYNQ_TCP_NO_WSCALE :
+								   l->tcp.window_scale,
+		.sack = co.sack,
+		/* an ACK carries timestamps only when both sides agreed to them (RFC 7323) */
+		.ts = o->ts,
+		.ts_recent = o->tsval,
+		.via_cookie = true,
+		.data_off = (uint16_t)(seg->l2_len + seg->l3_len + doff),
+		.data_len = (uint16_t)(seg->l4_len - doff),
+	};
+	switch (promote(tw, ctr, l, seg, p, key, th, o, &pr, &v)) {
+	case PROMOTED:
+		return v;
+	case RING_FULL:
+		synq_accept_bsd_give(&l->accept);
+		return overflow(tw, ctr, ifc, seg, l, p, th, true);
+	default:
+		synq_accept_bsd_give(&l->accept);
+		return SYNQ_TCP_DROP;
+	}
+}
+
+enum synq_tcp_verdict
+tcp_ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_iface *ifc,
+	struct synq_tcp_seg *seg, struct synq_listener *l, const struct tcp_peer *p,
+	const struct synq_flow_key *key, const struct rte_tcp_hdr *th, uint16_t doff)
+{
+	unsigned int li = synq_listener_index(tw->listeners, l);
+	struct synq_flowmem_entry *tw_e;
+	struct synq_syn_entry *e;
+	struct synq_tcp_opts o;
+
+	if (synq_tcp_opts_parse((const uint8_t *)(th + 1), doff - sizeof(*th), &o) != 0) {
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_BAD_OPTIONS);
+		return SYNQ_TCP_DROP;
+	}
+	e = tw->syntab != NULL && l->tcp.syncookies != SYNQ_SYNCOOKIES_ALWAYS
+		? synq_syntab_lookup(tw->syntab, key) : NULL;
+	if (e != NULL)
+		return ack_of_entry(tw, ctr, ifc, seg, l, p, key, th, doff, &o, e);
+	if (tw->time_wait != NULL && (tw_e = synq_flowmem_lookup(tw->time_wait, key)) != NULL)
+		return tcp_time_wait_input(tw, ctr, seg, tw_e, th, (uint16_t)(seg->l4_len - doff),
+			&o);
+	/*
+	 * A connection from a cookie that has ended (its flow left the flow table): its
+	 * final ACK, replayed, must not open it again while the cookie is valid.
+	 */
+	if (tw->replay != NULL && synq_flowmem_lookup(tw->replay, key) != NULL) {
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_ESTAB_SEGS);
+		return SYNQ_TCP_DROP;
+	}
+	/*
+	 * A cookie is looked at only where one may have been sent: always with
+	 * syncookies 2; with 1, within two windows of this listener's last cookie
+	 * (Linux's tcp_synq_no_recent_overflow()), so that in quiet times no guess can
+	 * open a connection.
+	 *
+	 * RFC 9293 3.10.7.2 answers any other ACK to a listener with a RST. Not here:
+	 * in a flood of forged ACKs every one would be answered (up to the RST budget)
+	 * while the flow table says for sure that none of them is a connection of ours.
+	 * Counted and dropped, as the segments of flows that ended.
+	 *
+	 * A FIN never completes a handshake from a cookie: a client sends its pure ACK
+	 * first, always, and a FIN with a still-valid cookie is far more likely the end of
+	 * a connection synq accepted and forgot (a full table of accepted flows) than a
+	 * lost ACK. The price: that rare client retransmits its FIN until it gives up.
+	 */
+	if (l->tcp.syncookies == SYNQ_SYNCOOKIES_NEVER || (th->tcp_flags & RTE_TCP_FIN_FLAG) ||
+		(l->tcp.syncookies == SYNQ_SYNCOOKIES_WHEN_FULL && (!tw->cookies_sent[li] ||
+		tw->now_ms - tw->cookie_ms[li] > 2 * SYNQ_COOKIE_WINDOW_S * 1000))) {
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_NO_CONNECTION);
+		return SYNQ_TCP_DROP;
+	}
+	return ack_of_cookie(tw, ctr, ifc, seg, l, p, key, th, doff, &o);
+}
+
+enum synq_tcp_verdict
+tcp_rst_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_tcp_seg *seg,
+	const struct synq_flow_key *key, const struct rte_tcp_hdr *th)
+{
+	struct synq_syn_entry *e = tw->syntab != NULL ? synq_syntab_lookup(tw->syntab, key) : NULL;
+	struct synq_flowmem_entry *tw_e;
+
+	if (e == NULL && tw->time_wait != NULL &&
+		(tw_e = synq_flowmem_lookup(tw->time_wait, key)) != NULL) {
+		struct synq_tcp_opts none = {.wscale = SYNQ_TCP_NO_WSCALE};
+
+		return tcp_time_wait_input(tw, ctr, seg, tw_e, th, 0, &none);
+	}
+	/*
+	 * RFC 5961 3.2: only an exact sequence number resets (no blind injection); one
+	 * in the window but not exact gets a challenge ACK, so that a real client whose
+	 * numbers moved can answer with the exact RST.
+	 */
+	if (e != NULL) {
+		uint32_t off = rte_be_to_cpu_32(th->sent_seq) - (e->client_isn + 1);
+
+		if (off == 0) {
+			entry_forget(tw, e);
+			synq_counter_inc(ctr, SYNQ_CTR_EMBRYONIC_RSTS);
+			return SYNQ_TCP_DROP;
+		}
+		if (off < SYNQ_TCP_SYNACK_WINDOW) {
+			const struct synq_iface *ifc = rxq_iface(tw, e->key.rxq_idx);
+			struct tcp_peer p;
+
+			peer_of_key(&e->key, &e->peer_mac, ifc, &p);
+			return entry_ack(tw, ctr, seg->m, ifc, &p, e, SYNQ_CTR_CHALLENGE_ACKS);
+		}
+	}
+	synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_RST);
+	return SYNQ_TCP_DROP;
+}
+
+/* Retransmit the SYN-ACK of @p e into a new mbuf, or NULL. */
+static struct rte_mbuf *
+synack_again(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_syn_entry *e)
+{
+	const struct synq_iface *ifc = rxq_iface(tw, e->key.rxq_idx);
+	struct rte_mbuf *m = rte_pktmbuf_alloc(tw->pool);
+	struct tcp_peer p;
+
+	if (m == NULL)
+		return NULL;
+	peer_of_key(&e->key, &e->peer_mac, ifc, &p);
+	if (entry_synack(tw, ctr, m, ifc, &p, e, &tw->listeners->l[e->listener]) !=
+		SYNQ_TCP_REPLY) {
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	synq_counter_inc(ctr, SYNQ_CTR_TCP_SYN_RETRANS);
+	return m;
+}
+
+unsigned int
+tcp_handshake_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rte_mbuf **out,
+	uint8_t *out_rxq, unsigned int max)
+{
+	struct synq_syn_entry *rtx[TCP_TIMER_BUDGET];
+	struct synq_syn_entry expired[TCP_TIMER_BUDGET];
+	struct synq_flow_key gone[TCP_TIMER_BUDGET];
+	unsigned int n = 0, nb_gone = 0;
+	uint32_t r;
+
+	if (tw->syntab == NULL)
+		return 0;
+	r = synq_syntab_timers(tw->syntab, tw->now_ms, TCP_TIMER_BUDGET, tw->max_synack_retries,
+		rtx, expired, RTE_MIN(max, (unsigned int)TCP_TIMER_BUDGET));
+	for (unsigned int i = 0; i < (r >> 16); i++) {
+		tw->halfopen[expired[i].listener]--;
+		synq_accept_bsd_give(&tw->listeners->l[expired[i].listener].accept);
+		synq_counter_inc(ctr, SYNQ_CTR_SYN_TABLE_EXPIRED);
+	}
+	/*
+	 * Retransmissions; an entry past its own listener's synack_retries (the table
+	 * ran with the largest of them) expires here instead. Removing moves entries:
+	 * collect first, remove after, by key.
+	 */
+	for (unsigned int i = 0; i < (r & 0xffff); i++) {
+		const struct synq_syn_entry *e = rtx[i];
+
+		if (e->retries > tw->listeners->l[e->listener].tcp.synack_retries) {
+			gone[nb_gone++] = e->key;
+			continue;
+		}
+		out[n] = synack_again(tw, ctr, e);
+		if (out[n] != NULL)
+			out_rxq[n++] = e->key.rxq_idx;
+	}
+	for (unsigned int i = 0; i < nb_gone; i++) {
+		struct synq_syn_entry *e = synq_syntab_lookup(tw->syntab, &gone[i]);
+
+		if (e == NULL)
+			continue;
+		entry_forget(tw, e);
+		synq_counter_inc(ctr, SYNQ_CTR_SYN_TABLE_EXPIRED);
+	}
+	synq_counter_set(ctr, SYNQ_CTR_SYN_TABLE_ENTRIES, synq_syntab_count(tw->syntab));
+	return n;
+}

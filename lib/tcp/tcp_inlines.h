@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef SYNQ_TCP_INLINES_H
+#define SYNQ_TCP_INLINES_H
+
+/*
+ * Small helpers every room of lib/tcp uses (VPP's tcp_inlines.h): sequence number
+ * comparisons, sessions and connections by index, the dirty list, who a reply goes to.
+ */
+
+#include <string.h>
+
+#include "tcp_types.h"
+
+/* Sequence number comparisons, modulo 2^32 (RFC 9293 3.4). */
+#define SEQ_LT(a, b) ((int32_t)((a) - (b)) < 0)
+#define SEQ_LEQ(a, b) ((int32_t)((a) - (b)) <= 0)
+#define SEQ_GT(a, b) ((int32_t)((a) - (b)) > 0)
+#define SEQ_GEQ(a, b) ((int32_t)((a) - (b)) >= 0)
+
+/* The pool index of @p c: its session's too. */
+static inline uint32_t
+conn_idx(const struct synq_tcp_worker *tw, const struct tcp_conn *c)
+{
+	return (uint32_t)(c - tw->conns);
+}
+
+static inline struct tcp_conn *
+conn_at(const struct synq_tcp_worker *tw, uint32_t idx)
+{
+	return &tw->conns[idx];
+}
+
+/* The session of @p c. */
+static inline struct synq_session *
+conn_session(const struct synq_tcp_worker *tw, const struct tcp_conn *c)
+{
+	return synq_session_at(tw->sessions, conn_idx(tw, c));
+}
+
+static inline const struct synq_listener *
+conn_listener(const struct synq_tcp_worker *tw, const struct tcp_conn *c)
+{
+	return &tw->listeners->l[c->listener];
+}
+
+static inline bool
+is_estab(uint8_t state)
+{
+	return state == SYNQ_TCP_ESTABLISHED || state == SYNQ_TCP_CLOSE_WAIT;
+}
+
+/* Our MSS for data: the client's MSS less the timestamp option (RFC 6691). */
+static inline uint32_t
+snd_mss(const struct tcp_conn *c)
+{
+	return (uint32_t)c->mss - (c->ts ? TCP_TS_OPT_LEN : 0);
+}
+
+/* Put @p c on the list of connections synq_tcp_output() looks at. */
+static inline void
+mark_dirty(struct synq_tcp_worker *tw, struct tcp_conn *c)
+{
+	if (c->wflags & WF_DIRTY)
+		return;
+	/* the list has room for every connection of the pool: it cannot overflow */
+	c->wflags |= WF_DIRTY;
+	tw->dirty[tw->nb_dirty++] = conn_idx(tw, c);
+}
+
+/* Take @p c off the dirty list (a connection that nobody saw, or one forgotten). */
+static inline void
+dirty_forget(struct synq_tcp_worker *tw, struct tcp_conn *c)
+{
+	if (!(c->wflags & WF_DIRTY))
+		return;
+	for (uint32_t i = 0; i < tw->nb_dirty; i++)
+		if (tw->dirty[i] == conn_idx(tw, c)) {
+			tw->dirty[i] = tw->dirty[--tw->nb_dirty];
+			break;
+		}
+	c->wflags &= (uint16_t)~WF_DIRTY;
+}
+
+/* Our MSS on a 1500-byte link. */
+static inline uint16_t
+our_mss(uint8_t family)
+{
+	return family == 4 ? SYNQ_TCP_MSS4 : SYNQ_TCP_MSS6;
+}
+
+/* The MSS to assume for a client that sent none. */
+static inline uint16_t
+default_mss(uint8_t family)
+{
+	return family == 4 ? TCP_DEFAULT_MSS4 : TCP_DEFAULT_MSS6;
+}
+
+/* The window a SYN-ACK of a listener with @p t offers. */
+static inline uint16_t
+synack_window(const struct synq_config_tcp *t)
+{
+	return (uint16_t)(t->rcv_buf < SYNQ_TCP_SYNACK_WINDOW ? t->rcv_buf : SYNQ_TCP_SYNACK_WINDOW);
+}
+
+/* Who a reply for the flow @p k goes to: our address number k->daddr_idx on @p ifc. */
+static inline void
+peer_of_key(const struct synq_flow_key *k, const struct rte_ether_addr *mac,
+	const struct synq_iface *ifc, struct tcp_peer *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->family = k->family;
+	memcpy(p->caddr, k->saddr, sizeof(p->caddr));
+	if (k->family == 4)
+		memcpy(p->saddr, &ifc->ipv4[k->daddr_idx], 4);
+	else
+		memcpy(p->saddr, ifc->ipv6[k->daddr_idx], 16);
+	p->cport = k->sport;
+	p->sport = k->dport;
+	p->cmac = *mac;
+}
+
+/* The interface a flow of the worker's rx queue @p rxq_idx uses. */
+static inline const struct synq_iface *
+rxq_iface(const struct synq_tcp_worker *tw, uint8_t rxq_idx)
+{
+	return tw->rxq[rxq_idx].iface;
+}
+
+#endif /* SYNQ_TCP_INLINES_H */

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef SYNQ_TCP_TYPES_H
+#define SYNQ_TCP_TYPES_H
+
+/*
+ * The transport's types and constants, private to lib/tcp (VPP's tcp_types.h): the
+ * shared part, a worker's state, a connection. Nothing outside lib/tcp includes this;
+ * the rest of synq sees struct synq_tcp and struct synq_tcp_worker as opaque handles
+ * (synq_tcp.h). Inline helpers are in tcp_inlines.h, the functions one file offers
+ * another in tcp_priv.h.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
+#include "synq_cookie.h"
+#include "synq_flow_key.h"
+#include "synq_flowmem.h"
+#include "synq_flowtab.h"
+#include "synq_siphash.h"
+#include "synq_syntab.h"
+#include "synq_tcp.h"
+#include "synq_tcp_opts.h"
+
+/* What we send with when the client named no MSS (RFC 9293 3.7.1; RFC 8200 5: the
+ * IPv6 minimum MTU of 1280 less 40 and 20 header bytes). */
+#define TCP_DEFAULT_MSS4 536
+#define TCP_DEFAULT_MSS6 1220
+/* NOP NOP + timestamps (RFC 7323 appendix A): what every segment after the SYN carries
+ * when timestamps are on. */
+#define TCP_TS_OPT_LEN 12
+/* TTL / hop limit of what we send. */
+#define TCP_TTL 64
+/* The largest window a scaled window field can give (RFC 7323 2.3): 2^30. */
+#define TCP_MAX_WINDOW (UINT32_C(1) << 30)
+
+/*
+ * Entries a worker's TIME-WAIT memory and flow table have at least (64 B an entry:
+ * 512 KiB, small enough to stay in cache: every ACK that matches no half-open entry
+ * looks there). The TIME-WAIT memory grows with the listeners' max_flows, the replay
+ * memory with their backlogs; when they run full, TIME-WAIT is skipped
+ * (SynqTimeWaitSkipped) and SynqEstabTableFull counts.
+ */
+#define TCP_FLOWS_MIN 4096
+/* TIME-WAIT: 63 s, about Linux's 60 (its TCP_TIMEWAIT_LEN) and RFC 9293's 2 MSL. */
+#define TCP_TIME_WAIT_MS 63000
+/*
+ * Cookie flows are remembered 255 s after promotion, longer than a cookie stays valid
+ * (two windows): no replay of the final ACK opens them a second time.
+ */
+#define TCP_REPLAY_MS 255000
+_Static_assert(TCP_REPLAY_MS > 2 * SYNQ_COOKIE_WINDOW_S * 1000,
+	"the replay memory outlives every cookie");
+
+/* The initial congestion window, in segments (RFC 6928). */
+#define TCP_IW 10
+/* RTO bounds and start (RFC 6298; the minimum is Linux's, not the RFC's 1 s). */
+#define TCP_RTO_MIN_MS 200
+#define TCP_RTO_MAX_MS 60000
+#define TCP_RTO_INIT_MS 1000
+/* Retransmissions of one segment before the connection is given up (reset). */
+#define TCP_RETRIES 10
+/* Doublings of a zero-window probe's interval that are counted in backoff. */
+#define TCP_PROBE_BACKOFF_MAX 6
+/* Duplicate ACKs that make a fast retransmit (RFC 5681 3.2's dupthresh). */
+#define TCP_DUPTHRESH 3
+/* An echoed timestamp older than this gives no RTT sample: it is not ours. */
+#define TCP_TS_RTT_MAX_MS 60000
+/* RSTs to strangers (closed ports, stray ACKs) a worker sends a second, and at once. */
+#define TCP_RST_PER_S 1000u
+#define TCP_RST_BURST 100u
+/* Slots of each keyed table whose timers one synq_tcp_timers() call runs. */
+#define TCP_TIMER_BUDGET 64
+/* Flow-table slots whose timers one synq_tcp_timers() call runs. */
+#define TCP_FLOW_TIMER_BUDGET 256
+
+/* The transport's part that every worker shares: read-only after synq_tcp_create(). */
+struct synq_tcp {
+	struct synq_listeners *listeners;
+	struct synq_sessions *sessions;
+	struct tcp_conn *conns;		/* connection i is session i's */
+	uint8_t secret[SYNQ_COOKIE_SECRET_LEN]; /* the cookie secret of this node */
+	bool eal_mem;
+};
+
+/* Who a reply goes to: everything but the numbers. */
+struct tcp_peer {
+	uint8_t family;
+	uint8_t caddr[16];	      /* the client's address */
+	uint8_t saddr[16];	      /* ours */
+	uint16_t cport;		      /* network order */
+	uint16_t sport;		      /* network order */
+	struct rte_ether_addr cmac;   /* the client's next hop */
+};
+
+/* wflags: what the worker has to do for a connection */
+#define WF_DIRTY 0x0001	     /* in the dirty list */
+#define WF_ACK_NOW 0x0002    /* owes the client an ACK */
+#define WF_FIN_QUEUED 0x0004 /* the application closed: FIN after the send queue */
+#define WF_ATTACHED 0x0008   /* an application took it: events go to app_lcore */
+#define WF_RST_NOW 0x0010    /* owes the client a RST (abort, timeout) */
+#define WF_FIN_SENT 0x0020   /* fin_seq is valid */
+#define WF_WND_CHECK 0x0040  /* the application consumed: the window may have opened */
+#define WF_RTX_ONE 0x0080    /* fast retransmit: SND.UNA's segment once more */
+#define WF_PROBE 0x0100	     /* zero window: one byte past it (RFC 9293 3.8.6.1) */
+#define WF_CHALLENGE 0x0200  /* the ACK owed is a challenge ACK (RFC 5961) */
+#define WF_ACK_DATA 0x0400   /* owes an ACK for data: it waits one poll for an answer */
+
+/* pend: events not yet on the application's ring, in this order */
+#define PEND_PEER_CLOSED 0x01
+#define PEND_RESET 0x02
+#define PEND_CLOSED 0x04
+
+/*
+ * A connection from promotion to its last event: the transport's side of a session
+ * (the same index in both pools). Written and read only by the owning worker.
+ */
+struct tcp_conn {
+	/* set at promotion, then read-only; the flow table compares the key in place */
+	struct synq_flow_key key;
+	uint32_t client_isn;
+	uint32_t our_isn;
+	uint16_t mss;	      /* what we may send: min(client's MSS, ours) */
+	uint16_t listener;    /* index */
+	uint8_t snd_wscale;   /* the client's shift (applies to its windows), 0xff none */
+	uint8_t rcv_wscale;   /* ours, 0xff none */
+	bool sack;
+	bool ts;
+	bool via_cookie;      /* promoted from a cookie, not from a SYN table entry */
+	struct rte_ether_addr peer_mac;
+	uint64_t syn_tsc;     /* the SYN's arrival (rte_rdtsc of its burst); 0 for cookies */
+	uint64_t ack_tsc;     /* the final ACK's arrival */
+
+	/* the state */
+	uint8_t state;	      /* enum synq_tcp_state */
+	uint8_t pend;	      /* events waiting for room on the app's ring */
+	uint16_t wflags;      /* what the worker has to do for it */
+	uint8_t backoff;      /* retransmissions of snd_una so far */
+	uint8_t dupacks;
+	uint8_t ack_round;    /* the poll whose data the ACK owed is for */
+	uint8_t dupacks_owed; /* duplicate ACKs to send (segments past a hole) */
+	uint16_t app_lcore;   /* where events go, once attached */
+	uint32_t snd_una, snd_nxt, snd_max;
+	uint32_t snd_wnd, snd_wl1, snd_wl2;
+	uint32_t cwnd, ssthresh;
+	uint32_t rcv_nxt, rcv_adv; /* rcv_adv: the right edge of the window advertised */
+	uint32_t fin_seq;	   /* our FIN's sequence number, once sent */
+	uint32_t srtt8, rttvar4, rto_ms; /* RFC 6298, in ms (srtt x 8, rttvar x 4) */
+	uint32_t rtt_seq, rtt_ms;	 /* one segment timed (Karn), when no timestamps */
+	uint32_t rtx_ms;      /* when the retransmission timer fires; 0 = off */
+	uint32_t last_rx_ms;  /* the last segment received: the idle timeout */
+	uint32_t attach_ms;   /* when the app took it: the first-byte timeout */
+	uint32_t ts_recent;   /* the client's last TSval */
+	uint32_t sndq_len;    /* bytes in sndq, from snd_una */
+	struct rte_mbuf *sndq, *sndq_tail; /* unacknowledged and unsent bytes, in order */
+	struct rte_mbuf *rcvq, *rcvq_tail; /* in-order data not yet on the app's ring */
+} __rte_cache_aligned;
+
+/* One worker's state. Owning lcore only. */
+struct synq_tcp_worker {
+	struct synq_tcp *tcp;
+	struct synq_listeners *listeners;
+	struct synq_sessions *sessions;
+	struct tcp_conn *conns;		/* tcp->conns */
+	unsigned int lcore_id;
+	bool syntab_used;		/* a listener has syncookies 0 or 1: SYNs look it up */
+	uint8_t max_synack_retries;	/* the largest of the listeners' */
+	struct synq_syntab *syntab;
+	struct synq_flowmem *time_wait;	/* connections in TIME-WAIT (out of the flow table) */
+	struct synq_flowmem *replay;	/* flows from a cookie: no replay opens them again */
+	struct synq_flowtab *flows;	/* connections after promotion */
+	struct synq_cookie_ctx cookie;
+	struct synq_sipkey isn_key;	/* RFC 6528 F() for our ISNs in table mode */
+	struct rte_mempool *pool;	/* for retransmissions and segments of data */
+	struct synq_tcp_rxq rxq[SYNQ_MAX_RXQ_PER_LCORE];
+	unsigned int nb_rxq;
+	/* the event ring of each application lcore, by lcore id */
+	struct rte_ring *const *app_rings;
+	uint32_t halfopen[SYNQ_MAX_LISTENERS]; /* entries of each listener in syntab */
+	uint32_t cookie_ms[SYNQ_MAX_LISTENERS]; /* when this worker last sent it a cookie */
+	bool cookies_sent[SYNQ_MAX_LISTENERS];
+	uint32_t flows_of[SYNQ_MAX_LISTENERS]; /* of each listener, against its max_flows */
+	uint32_t rst_tokens;		/* the RST bucket (TCP_RST_PER_S) */
+	uint32_t rst_ms;
+	/* the clock, read once per burst by synq_tcp_clock() */
+	uint64_t tsc0;	   /* rte_rdtsc() at creation */
+	uint64_t hz_ms;	   /* TSC ticks a millisecond */
+	uint64_t hz_4us;   /* TSC ticks in the 4 us of RFC 6528's clock */
+	uint64_t now_tsc;
+	uint32_t now_ms;   /* since creation */
+	uint64_t now_s;	   /* CLOCK_REALTIME seconds: cookie windows agree across nodes */
+	uint8_t round;	   /* polls, counted by synq_tcp_clock() */
+	/* the data path: connections with work to do, by pool index */
+	uint32_t *dirty;
+	uint32_t nb_dirty;
+	uint32_t dirty_cap;
+	uint32_t curr_estab;		/* ESTABLISHED and CLOSE-WAIT (TcpCurrEstab) */
+} __rte_cache_aligned;
+
+#endif /* SYNQ_TCP_TYPES_H */

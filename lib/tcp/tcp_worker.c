@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The transport's control plane and a worker's clock and timers: the part every
+ * worker shares (its connections, one per session), a worker's own state (tables
+ * sized from the listeners, the cookie and ISN keys), the clock read once a burst,
+ * the timers run between bursts; and what tests and harnesses read or reset.
+ */
+
+#include <errno.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include <rte_common.h>
+#include <rte_cycles.h>
+#include <rte_errno.h>
+
+#include "synq_mem.h"
+#include "tcp_priv.h"
+
+/* Without EAL (unit tests, fuzzing, the microbenchmark) the TSC rate is unknown. */
+#define TSC_HZ_NO_EAL UINT64_C(1000000000)
+
+struct synq_tcp *
+synq_tcp_create(struct synq_listeners *ls, struct synq_sessions *ss,
+	const uint8_t secret[SYNQ_COOKIE_SECRET_LEN], int socket)
+{
+	bool eal = synq_mem_eal();
+	struct synq_tcp *tcp = synq_mem_alloc("synq_tcp", sizeof(*tcp), socket, eal);
+
+	if (tcp == NULL)
+		goto nomem;
+	tcp->listeners = ls;
+	tcp->sessions = ss;
+	tcp->eal_mem = eal;
+	memcpy(tcp->secret, secret, sizeof(tcp->secret));
+	if (ss->nb != 0) {
+		tcp->conns = synq_mem_alloc("synq_tcp_conns", (size_t)ss->nb * sizeof(*tcp->conns),
+			socket, eal);
+		if (tcp->conns == NULL) {
+			synq_mem_free(tcp, eal);
+			goto nomem;
+		}
+	}
+	return tcp;
+nomem:
+	rte_errno = ENOMEM;
+	return NULL;
+}
+
+void
+synq_tcp_free(struct synq_tcp *tcp)
+{
+	if (tcp == NULL)
+		return;
+	/* what connections still hold: data queued either way */
+	for (uint32_t i = 0; tcp->conns != NULL && i < tcp->sessions->nb; i++) {
+		rte_pktmbuf_free(tcp->conns[i].sndq);
+		rte_pktmbuf_free(tcp->conns[i].rcvq);
+	}
+	synq_mem_free(tcp->conns, tcp->eal_mem);
+	synq_mem_free(tcp, tcp->eal_mem);
+}
+
+/* The tables, sized from every listener's share. */
+static int
+tables_create(struct synq_tcp_worker *tw, int socket)
+{
+	const struct synq_listeners *ls = tw->listeners;
+	uint64_t entries = 0, flows = 0;
+	uint64_t accepted = TCP_FLOWS_MIN;
+
+	for (unsigned int i = 0; i < ls->nb; i++) {
+		entries += ls->l[i].syn_share;
+		flows += ls->l[i].tcp.max_flows;
+		accepted += ls->l[i].backlog + 1;
+	}
+	if (entries == 0)
+		return 0;
+	tw->syntab = synq_syntab_create((uint32_t)RTE_MIN(entries, SYNQ_FLOW_TABLE_MAX), socket);
+	/* TIME-WAIT holds at most half of it (tcp_time_wait_enter()) */
+	tw->time_wait = synq_flowmem_create("synq_time_wait",
+		(uint32_t)RTE_MIN(TCP_FLOWS_MIN + flows, SYNQ_FLOW_TABLE_MAX), socket);
+	tw->replay = synq_flowmem_create("synq_replay",
+		(uint32_t)RTE_MIN(accepted, SYNQ_FLOW_TABLE_MAX), socket);
+	tw->flows = synq_flowtab_create((uint32_t)RTE_MIN(flows, SYNQ_FLOW_TABLE_MAX), tw->conns,
+		sizeof(*tw->conns), socket);
+	/* every connection of the pool may be in it at once */
+	tw->dirty_cap = tw->sessions->nb;
+	tw->dirty = synq_mem_alloc("synq_dirty", (size_t)tw->dirty_cap * sizeof(uint32_t), socket,
+		tw->tcp->eal_mem);
+	if (tw->syntab == NULL || tw->time_wait == NULL || tw->replay == NULL ||
+		tw->flows == NULL || tw->dirty == NULL)
+		return -ENOMEM;
+	return 0;
+}
+
+struct synq_tcp_worker *
+synq_tcp_worker_create(struct synq_tcp *tcp, const struct synq_tcp_worker_conf *conf)
+{
+	const struct synq_listeners *ls = tcp->listeners;
+	struct synq_tcp_worker *tw;
+	uint8_t isn_key[16];
+	int rc;
+
+	tw = synq_mem_alloc("synq_tcp_worker", sizeof(*tw), conf->socket, tcp->eal_mem);
+	if (tw == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	tw->tcp = tcp;
+	tw->listeners = tcp->listeners;
+	tw->sessions = tcp->sessions;
+	tw->conns = tcp->conns;
+	tw->lcore_id = conf->lcore_id;
+	tw->pool = conf->pool;
+	tw->app_rings = conf->app_rings;
+	memcpy(tw->rxq, conf->rxq, sizeof(tw->rxq));
+	tw->nb_rxq = conf->nb_rxq;
+	for (unsigned int i = 0; i < ls->nb; i++) {
+		if (ls->l[i].tcp.syncookies != SYNQ_SYNCOOKIES_ALWAYS)
+			tw->syntab_used = true;
+		/* the SYN table runs with the largest; each listener's own is applied after */
+		tw->max_synack_retries = RTE_MAX(tw->max_synack_retries,
+			ls->l[i].tcp.synack_retries);
+	}
+	rc = tables_create(tw, conf->socket);
+	/* RFC 6528: F() keyed with a secret of this node's own */
+	if (rc == 0 && getrandom(isn_key, sizeof(isn_key), 0) != (ssize_t)sizeof(isn_key))
+		rc = -EIO;
+	if (rc != 0) {
+		synq_tcp_worker_free(tw);
+		rte_errno = -rc;
+		return NULL;
+	}
+	synq_cookie_init(&tw->cookie, tcp->secret);
+	tw->isn_key = synq_sipkey_load(isn_key);
+	{
+		uint64_t hz = conf->tsc_hz != 0 ? conf->tsc_hz
+			: rte_get_tsc_hz() != 0 ? rte_get_tsc_hz() : TSC_HZ_NO_EAL;
+
+		tw->hz_ms = RTE_MAX(hz / 1000, (uint64_t)1);
+		tw->hz_4us = RTE_MAX(hz / 250000, (uint64_t)1);
+	}
+	tw->tsc0 = rte_rdtsc();
+	tw->rst_tokens = TCP_RST_BURST;
+	synq_tcp_clock(tw, tw->tsc0);
+	return tw;
+}
+
+void
+synq_tcp_worker_free(struct synq_tcp_worker *tw)
+{
+	if (tw == NULL)
+		return;
+	synq_syntab_free(tw->syntab);
+	synq_flowmem_free(tw->time_wait);
+	synq_flowmem_free(tw->replay);
+	synq_flowtab_free(tw->flows);
+	synq_mem_free(tw->dirty, tw->tcp->eal_mem);
+	synq_mem_free(tw, tw->tcp->eal_mem);
+}
+
+void
+synq_tcp_clock(struct synq_tcp_worker *tw, uint64_t tsc)
+{
+	/* divide first: (tsc - tsc0) * 1000 would overflow after 82 days at 2.6 GHz */
+	uint64_t ms = (tsc - tw->tsc0) / tw->hz_ms;
+	struct timespec wall;
+
+	tw->now_tsc = tsc;
+	tw->now_ms = (uint32_t)ms;
+	tw->round++;
+	/*
+	 * Cookie windows follow the wall clock itself (NTP slews and steps included),
+	 * not the TSC, so nodes sharing a secret agree on them: a vDSO read per burst.
+	 */
+	clock_gettime(CLOCK_REALTIME_COARSE, &wall);
+	tw->now_s = (uint64_t)wall.tv_sec;
+}
+
+unsigned int
+synq_tcp_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rte_mbuf **out,
+	uint8_t *out_rxq, unsigned int max)
+{
+	unsigned int n;
+
+	if (tw->syntab == NULL)
+		return 0;
+	n = tcp_handshake_timers(tw, ctr, out, out_rxq, max);
+	synq_flowmem_expire(tw->replay, tw->now_ms, TCP_TIMER_BUDGET);
+	synq_flowmem_expire(tw->time_wait, tw->now_ms, TCP_TIMER_BUDGET);
+	tcp_conn_timers(tw, ctr);
+	return n;
+}
+
+void
+synq_tcp_worker_info(const struct synq_tcp_worker *tw, struct synq_tcp_worker_info *out)
+{
+	memset(out, 0, sizeof(*out));
+	memcpy(out->halfopen, tw->halfopen, sizeof(out->halfopen));
+	memcpy(out->cookies_sent, tw->cookies_sent, sizeof(out->cookies_sent));
+	if (tw->syntab == NULL)
+		return;
+	out->syn_entries = synq_syntab_count(tw->syntab);
+	out->flows = synq_flowtab_count(tw->flows);
+	out->time_wait = synq_flowmem_count(tw->time_wait);
+	out->replay = synq_flowmem_count(tw->replay);
+	out->curr_estab = tw->curr_estab;
+}
+
+int
+synq_tcp_conn_info(const struct synq_tcp_worker *tw, const struct synq_session *s,
+	struct synq_tcp_conn_info *out)
+{
+	const struct tcp_conn *c = conn_at(tw, synq_session_index(tw->sessions, s));
+	const struct synq_tcp_rxq *rq = &tw->rxq[c->key.rxq_idx];
+
+	if (c->state == SYNQ_TCP_FREE || s->worker != tw->lcore_id)
+		return -ENOENT;
+	*out = (struct synq_tcp_conn_info){
+		.state = (enum synq_tcp_state)c->state,
+		.client_isn = c->client_isn,
+		.our_isn = c->our_isn,
+		.mss = c->mss,
+		.snd_wscale = c->snd_wscale,
+		.rcv_wscale = c->rcv_wscale,
+		.sack = c->sack,
+		.ts = c->ts,
+		.via_cookie = c->via_cookie,
+		.ts_recent = c->ts_recent,
+		.syn_tsc = c->syn_tsc,
+		.ack_tsc = c->ack_tsc,
+		.port_id = rq->port_id,
+		.rxq_idx = c->key.rxq_idx,
+		.peer_mac = c->peer_mac,
+		.our_mac = rq->iface->mac,
+		.snd_queued = c->sndq_len,
+		.rtx_ms = c->rtx_ms,
+	};
+	for (const struct rte_mbuf *m = c->rcvq; m != NULL; m = m->next)
+		out->rcv_queued += rte_pktmbuf_pkt_len(m);
+	return 0;
+}
+
+void
+synq_tcp_output_discard(struct synq_tcp_worker *tw)
+{
+	for (uint32_t i = 0; i < tw->nb_dirty; i++) {
+		struct tcp_conn *c = conn_at(tw, tw->dirty[i]);
+
+		c->wflags = 0;
+		c->rcvq = c->rcvq_tail = NULL;
+	}
+	tw->nb_dirty = 0;
+}
+
+void
+synq_tcp_conn_forget(struct synq_tcp_worker *tw, struct synq_session *s)
+{
+	struct tcp_conn *c = conn_at(tw, synq_session_index(tw->sessions, s));
+	struct synq_flowmem_entry *a = synq_flowmem_lookup(tw->replay, &c->key);
+
+	if (a != NULL)
+		synq_flowmem_remove(tw->replay, a);
+	dirty_forget(tw, c);
+	if (c->state != SYNQ_TCP_CLOSED && c->state != SYNQ_TCP_FREE) {
+		synq_flowtab_remove(tw->flows, c);
+		tw->flows_of[c->listener]--;
+		if (is_estab(c->state))
+			tw->curr_estab--;
+	}
+	c->sndq = c->sndq_tail = NULL;
+	c->rcvq = c->rcvq_tail = NULL;
+	c->wflags = 0;
+	c->state = SYNQ_TCP_FREE;
+}
