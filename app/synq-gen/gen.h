@@ -182,8 +182,6 @@ struct gen_ctx {
 /* gen_tx.c */
 uint64_t gen_rand(uint64_t *state);
 uint32_t gen_isn(uint64_t key, uint32_t saddr, uint16_t sport);
-unsigned int gen_opt_syn(uint8_t *buf, uint32_t tsval);
-unsigned int gen_opt_ts(uint8_t *buf, uint32_t tsval, uint32_t tsecr);
 uint16_t gen_build(uint8_t *buf, const struct gen_l2 *l2, const struct gen_seg *s,
 	bool offload);
 void gen_mbuf_set(struct rte_mbuf *m, const struct gen_l2 *l2, uint16_t len, bool offload);

@@ -125,7 +125,7 @@ static void
 synack_input(struct gen_ctx *c, const struct rx_seg *rs, struct rte_mbuf **out, uint8_t *kinds,
 	unsigned int *nb, uint32_t now_ts)
 {
-	uint8_t opt[12];
+	uint8_t opt[SYNQ_TCP_OPTS_TS_LEN];
 	struct gen_seg s;
 
 	if (rs->ack != gen_isn(c->isn_key, rs->daddr, rs->dport) + 1) {
@@ -145,7 +145,7 @@ synack_input(struct gen_ctx *c, const struct rx_seg *rs, struct rte_mbuf **out, 
 	s.ip_id = c->ip_id++;
 	if (rs->o.ts) {
 		s.opt = opt;
-		s.opt_len = gen_opt_ts(opt, now_ts, rs->o.tsval);
+		s.opt_len = synq_tcp_opts_write_ts(opt, now_ts, rs->o.tsval);
 	}
 	if (!emit(c, &s, out, kinds, nb, GEN_REPLY_ACK))
 		return;
@@ -180,7 +180,7 @@ fin_input(struct gen_ctx *c, const struct rx_seg *rs, struct rte_mbuf **out, uin
 	unsigned int *nb, uint32_t now_ts)
 {
 	uint32_t isn = gen_isn(c->isn_key, rs->daddr, rs->dport);
-	uint8_t opt[12];
+	uint8_t opt[SYNQ_TCP_OPTS_TS_LEN];
 	struct gen_seg s;
 
 	c->st.fins++;
@@ -191,7 +191,7 @@ fin_input(struct gen_ctx *c, const struct rx_seg *rs, struct rte_mbuf **out, uin
 	s.ip_id = c->ip_id++;
 	if (rs->o.ts) {
 		s.opt = opt;
-		s.opt_len = gen_opt_ts(opt, now_ts, rs->o.tsval);
+		s.opt_len = synq_tcp_opts_write_ts(opt, now_ts, rs->o.tsval);
 	}
 	emit(c, &s, out, kinds, nb, GEN_REPLY_FIN);
 }

@@ -50,49 +50,6 @@ gen_isn(uint64_t key, uint32_t saddr, uint16_t sport)
 	return (uint32_t)(mix64(key ^ ((uint64_t)saddr << 16 | sport)) >> 32);
 }
 
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-/* The options of a Linux SYN, in Linux's order: what synq sees from real clients. */
-unsigned int
-gen_opt_syn(uint8_t *buf, uint32_t tsval)
-{
-	buf[0] = SYNQ_TCP_OPT_MSS;
-	buf[1] = 4;
-	buf[2] = SYN_MSS >> 8;
-	buf[3] = SYN_MSS & 0xff;
-	buf[4] = SYNQ_TCP_OPT_SACK_PERM;
-	buf[5] = 2;
-	buf[6] = SYNQ_TCP_OPT_TS;
-	buf[7] = 10;
-	put32(&buf[8], tsval);
-	put32(&buf[12], 0);
-	buf[16] = SYNQ_TCP_OPT_NOP;
-	buf[17] = SYNQ_TCP_OPT_WSCALE;
-	buf[18] = 3;
-	buf[19] = SYN_WSCALE;
-	return 20;
-}
-
-/* NOP NOP + timestamps (RFC 7323 appendix A). */
-unsigned int
-gen_opt_ts(uint8_t *buf, uint32_t tsval, uint32_t tsecr)
-{
-	buf[0] = SYNQ_TCP_OPT_NOP;
-	buf[1] = SYNQ_TCP_OPT_NOP;
-	buf[2] = SYNQ_TCP_OPT_TS;
-	buf[3] = 10;
-	put32(&buf[4], tsval);
-	put32(&buf[8], tsecr);
-	return 12;
-}
-
 /*
  * Write the frame of @p s at @p buf (room for GEN_FRAME_MAX bytes) and return its
  * length, at least GEN_FRAME_MIN. With @p offload the IPv4 checksum is left at 0
@@ -195,7 +152,7 @@ gen_flood_seg(struct gen_ctx *c, enum gen_mode mode, uint32_t saddr, uint16_t sp
 		s->seq = gen_isn(c->isn_key, saddr, sport);
 		s->flags = RTE_TCP_SYN_FLAG;
 		s->win = SYN_WINDOW;
-		s->opt_len = gen_opt_syn(opt, now_ts);
+		s->opt_len = synq_tcp_opts_write_syn(opt, SYN_MSS, SYN_WSCALE, now_ts);
 		break;
 	case GEN_ACK:
 		/* what a blind attacker sends at a cookie checker: numbers it cannot know */
@@ -205,7 +162,7 @@ gen_flood_seg(struct gen_ctx *c, enum gen_mode mode, uint32_t saddr, uint16_t sp
 		s->flags = RTE_TCP_ACK_FLAG;
 		s->win = ACK_WINDOW;
 		r = gen_rand(&c->rng);
-		s->opt_len = gen_opt_ts(opt, (uint32_t)r, (uint32_t)(r >> 32));
+		s->opt_len = synq_tcp_opts_write_ts(opt, (uint32_t)r, (uint32_t)(r >> 32));
 		break;
 	case GEN_RST:
 	default:

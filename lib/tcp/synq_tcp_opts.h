@@ -5,7 +5,8 @@
 /**
  * @file
  * TCP options of a handshake (RFC 9293 3.2, RFC 7323, RFC 2018): parse what a SYN or
- * an ACK carries, write what a SYN-ACK answers. Pure functions on plain buffers, no
+ * an ACK carries; write what a SYN-ACK answers, what a client's SYN offers, and the
+ * timestamps of the segments after the handshake. Pure functions on plain buffers, no
  * EAL; thread safe.
  */
 
@@ -71,5 +72,32 @@ struct synq_tcp_synack_opts {
  * @return the number of bytes written (a multiple of 4, at most 20).
  */
 unsigned int synq_tcp_opts_write_synack(uint8_t *buf, const struct synq_tcp_synack_opts *o);
+
+/** Length of what synq_tcp_opts_write_syn() writes. */
+#define SYNQ_TCP_OPTS_SYN_LEN 20
+/** Length of what synq_tcp_opts_write_ts() writes. */
+#define SYNQ_TCP_OPTS_TS_LEN 12
+
+/**
+ * Write the options of a client's SYN at @p buf (room for SYNQ_TCP_OPTS_SYN_LEN bytes)
+ * in the layout Linux sends, that of nearly every SYN a server sees: MSS @p mss;
+ * SACK-permitted and timestamps (TSval @p tsval, TSecr 0, as RFC 7323 3.2 asks of a
+ * segment without ACK); NOP and window scale @p wscale. Every option is always
+ * written; a shift above 14 is written as 14 (RFC 7323 2.3). TSval and TSecr land
+ * 4-byte aligned, and synq_tcp_opts_parse() reads the layout on its fast path.
+ *
+ * @return SYNQ_TCP_OPTS_SYN_LEN.
+ */
+unsigned int synq_tcp_opts_write_syn(uint8_t *buf, uint16_t mss, uint8_t wscale, uint32_t tsval);
+
+/**
+ * Write the timestamps option of a segment after the handshake at @p buf (room for
+ * SYNQ_TCP_OPTS_TS_LEN bytes), in the layout of RFC 7323 appendix A that Linux sends:
+ * NOP, NOP, then TSval @p tsval and TSecr @p tsecr, 4-byte aligned. RFC 7323 3.2:
+ * once the SYN and the SYN-ACK both carried timestamps, every segment but a RST does.
+ *
+ * @return SYNQ_TCP_OPTS_TS_LEN.
+ */
+unsigned int synq_tcp_opts_write_ts(uint8_t *buf, uint32_t tsval, uint32_t tsecr);
 
 #endif /* SYNQ_TCP_OPTS_H */

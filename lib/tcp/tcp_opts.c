@@ -232,3 +232,28 @@ synq_tcp_opts_write_synack(uint8_t *buf, const struct synq_tcp_synack_opts *o)
 
 	return (unsigned int)(p - buf);
 }
+
+unsigned int
+synq_tcp_opts_write_syn(uint8_t *buf, uint16_t mss, uint8_t wscale, uint32_t tsval)
+{
+	/*
+	 * Linux's SYN (tcp_options_write()): the bytes parse_linux() recognises, so that
+	 * a SYN written here takes the parser's shortcut wherever it lands.
+	 */
+	memcpy(buf, linux_syn_head, sizeof(linux_syn_head));
+	put_be16(buf + 2, mss);
+	put_be32(buf + 8, tsval);
+	put_be32(buf + 12, 0);
+	memcpy(buf + 16, linux_syn_tail, sizeof(linux_syn_tail));
+	buf[19] = clamp_wscale(wscale);
+	return SYNQ_TCP_OPTS_SYN_LEN;
+}
+
+unsigned int
+synq_tcp_opts_write_ts(uint8_t *buf, uint32_t tsval, uint32_t tsecr)
+{
+	memcpy(buf, linux_ack, sizeof(linux_ack));
+	put_be32(buf + 4, tsval);
+	put_be32(buf + 8, tsecr);
+	return SYNQ_TCP_OPTS_TS_LEN;
+}

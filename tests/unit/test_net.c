@@ -2,8 +2,9 @@
 /*
  * Unit tests of the packet handler (lib/net): frames are built byte by byte here,
  * fed to synq_net_input() in fake mbufs, and the replies are read back byte by byte.
- * Checksums are computed and verified with the test's own one's-complement sum, not
- * with DPDK's, so that the test is an independent check of lib/net.
+ * Checksums are computed and verified with the tests' own one's-complement sum
+ * (tests/lib), not with DPDK's or lib/iface's, so that the test is an independent
+ * check of lib/net.
  */
 
 #include <errno.h>
@@ -22,6 +23,7 @@
 #include "fake_mbuf.h"
 #include "synq_cksum.h"
 #include "synq_config.h"
+#include "synq_frame.h"
 #include "synq_net.h"
 #include "synq_stats.h"
 
@@ -74,74 +76,16 @@ static struct synq_iface ifc_vlan;  /* 802.1Q id 100 */
 /* Big enough for every frame built here, the fuzz included. */
 #define FRAME_MAX 256
 
-/* --- byte helpers ------------------------------------------------------------- */
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v & 0xff;
-}
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-/* --- one's-complement checksum (RFC 1071), independent of DPDK ------------------ */
-
-static uint32_t
-sum16(uint32_t sum, const uint8_t *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return sum;
-}
-
-/* Fold to 16 bits and complement: the value to store, or 0 when verifying. */
-static uint16_t
-fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
-static uint16_t
-cksum(const uint8_t *p, size_t len)
-{
-	return fold(sum16(0, p, len));
-}
+/* --- checksums: the tests' own (tests/lib), independent of DPDK and lib/iface --- */
 
 /* IPv6 pseudo-header (RFC 8200 8.1) for ICMPv6, plus the message at ip6 + 40. */
 static uint16_t
 icmp6_cksum(const uint8_t *ip6)
 {
-	uint16_t plen = get16(ip6 + 4);
-	uint32_t sum = 0;
+	uint16_t plen = synq_bytes_get16(ip6 + 4);
+	uint32_t sum = synq_frame_phdr6(ip6, 58, plen);
 
-	sum = sum16(sum, ip6 + 8, 32); /* source and destination */
-	sum += plen;
-	sum += 58;
-	sum = sum16(sum, ip6 + IP6_HLEN, plen);
-	return fold(sum);
-}
-
-/* Recompute the IPv4 header checksum of the header at @p ip. */
-static void
-ip4_fix_cksum(uint8_t *ip)
-{
-	size_t hlen = (size_t)(ip[0] & 0x0f) * 4;
-
-	if (hlen < IP4_HLEN)
-		hlen = IP4_HLEN;
-	put16(ip + 10, 0);
-	put16(ip + 10, cksum(ip, hlen));
+	return synq_frame_cksum_fold(synq_frame_cksum_add(sum, ip6 + IP6_HLEN, plen));
 }
 
 /* Recompute the ICMP checksum of the IPv4 packet at @p ip. */
@@ -150,49 +94,47 @@ icmp4_fix_cksum(uint8_t *ip)
 {
 	size_t hlen = (size_t)(ip[0] & 0x0f) * 4;
 	uint8_t *icmp = ip + hlen;
-	size_t len = get16(ip + 2) - hlen;
+	size_t len = synq_bytes_get16(ip + 2) - hlen;
 
-	put16(icmp + 2, 0);
-	put16(icmp + 2, cksum(icmp, len));
+	synq_bytes_put16(icmp + 2, 0);
+	synq_bytes_put16(icmp + 2, synq_frame_cksum(icmp, len));
 }
 
 static void
 icmp6_fix_cksum(uint8_t *ip6)
 {
-	put16(ip6 + IP6_HLEN + 2, 0);
-	put16(ip6 + IP6_HLEN + 2, icmp6_cksum(ip6));
+	synq_bytes_put16(ip6 + IP6_HLEN + 2, 0);
+	synq_bytes_put16(ip6 + IP6_HLEN + 2, icmp6_cksum(ip6));
 }
 
-/* --- frame builders ------------------------------------------------------------- */
+/* --- frame builders: every frame here is built in a FRAME_MAX buffer ------------- */
 
 /* Ethernet header, with an 802.1Q tag when @p vlan >= 0; returns its length. */
 static size_t
-put_eth(uint8_t *p, const uint8_t dst[6], const uint8_t src[6], int vlan, uint16_t type)
+put_eth(uint8_t *p, size_t cap, const uint8_t dst[6], const uint8_t src[6], int vlan, uint16_t type)
 {
-	memcpy(p, dst, 6);
-	memcpy(p + 6, src, 6);
-	if (vlan < 0) {
-		put16(p + 12, type);
-		return ETH_HLEN;
-	}
-	put16(p + 12, ET_VLAN);
-	put16(p + 14, (uint16_t)vlan);
-	put16(p + 16, type);
-	return ETH_HLEN + VLAN_HLEN;
+	struct synq_frame_eth eth = {.tagged = vlan >= 0, .tci = (uint16_t)vlan};
+	size_t len;
+
+	memcpy(eth.dst, dst, 6);
+	memcpy(eth.src, src, 6);
+	len = synq_frame_put_eth(p, cap, &eth, type);
+	assert_int_not_equal(len, 0);
+	return len;
 }
 
 static size_t
 build_arp(uint8_t *p, int vlan, uint16_t op, const uint8_t sha[6], const uint8_t sip[4],
 	const uint8_t tha[6], const uint8_t tip[4])
 {
-	size_t l2 = put_eth(p, op == 1 ? bcast_mac : our_mac, sha, vlan, ET_ARP);
+	size_t l2 = put_eth(p, FRAME_MAX, op == 1 ? bcast_mac : our_mac, sha, vlan, ET_ARP);
 	uint8_t *a = p + l2;
 
-	put16(a, 1); /* Ethernet */
-	put16(a + 2, ET_IPV4);
+	synq_bytes_put16(a, 1); /* Ethernet */
+	synq_bytes_put16(a + 2, ET_IPV4);
 	a[4] = 6;
 	a[5] = 4;
-	put16(a + 6, op);
+	synq_bytes_put16(a + 6, op);
 	memcpy(a + 8, sha, 6);
 	memcpy(a + 14, sip, 4);
 	memcpy(a + 18, tha, 6);
@@ -208,22 +150,18 @@ build_arp_request(uint8_t *p, int vlan, const uint8_t tip[4])
 
 /*
  * IPv4 header (IHL 5, DF set, TTL 50) from peer to @p dst, protocol @p proto, with
- * @p l4_len bytes of payload to follow; returns the header length.
+ * @p l4_len bytes of payload to follow, at @p ip with room for @p cap bytes; returns
+ * the header length.
  */
 static size_t
-put_ip4(uint8_t *ip, const uint8_t dst[4], uint8_t proto, size_t l4_len)
+put_ip4(uint8_t *ip, size_t cap, const uint8_t dst[4], uint8_t proto, size_t l4_len)
 {
-	ip[0] = 0x45;
-	ip[1] = 0;
-	put16(ip + 2, (uint16_t)(IP4_HLEN + l4_len));
-	put16(ip + 4, 0x1234);
-	put16(ip + 6, 0x4000); /* DF: not a fragment */
-	ip[8] = 50;
-	ip[9] = proto;
-	memcpy(ip + 12, ip_peer, 4);
-	memcpy(ip + 16, dst, 4);
-	ip4_fix_cksum(ip);
-	return IP4_HLEN;
+	const struct synq_frame_ip hdr = {.family = 4, .src = ip_peer, .dst = dst, .ttl = 50,
+		.id = 0x1234, .frag = SYNQ_FRAME_DF};
+	size_t len = synq_frame_put_ip(ip, cap, &hdr, proto, l4_len);
+
+	assert_int_equal(len, IP4_HLEN);
+	return len;
 }
 
 /* The echo payload: bytes that a swap or a shift would show. */
@@ -238,14 +176,14 @@ fill_data(uint8_t *p, size_t len, uint8_t seed)
 static size_t
 build_echo4(uint8_t *p, int vlan, const uint8_t dst[4], size_t dlen)
 {
-	size_t l2 = put_eth(p, our_mac, peer_mac, vlan, ET_IPV4);
+	size_t l2 = put_eth(p, FRAME_MAX, our_mac, peer_mac, vlan, ET_IPV4);
 	uint8_t *ip = p + l2;
-	uint8_t *icmp = ip + put_ip4(ip, dst, 1, ICMP_HLEN + dlen);
+	uint8_t *icmp = ip + put_ip4(ip, FRAME_MAX - l2, dst, 1, ICMP_HLEN + dlen);
 
 	icmp[0] = 8;
 	icmp[1] = 0;
-	put16(icmp + 4, 0xbeef); /* identifier */
-	put16(icmp + 6, 0x0102); /* sequence */
+	synq_bytes_put16(icmp + 4, 0xbeef); /* identifier */
+	synq_bytes_put16(icmp + 6, 0x0102); /* sequence */
 	fill_data(icmp + ICMP_HLEN, dlen, 0x30);
 	icmp4_fix_cksum(ip);
 	return l2 + IP4_HLEN + ICMP_HLEN + dlen;
@@ -256,18 +194,11 @@ static size_t
 build_icmp6(uint8_t *p, int vlan, const uint8_t eth_dst[6], const uint8_t src[16],
 	const uint8_t dst[16], uint8_t hlim, const uint8_t *payload, uint16_t plen)
 {
-	size_t l2 = put_eth(p, eth_dst, peer_mac, vlan, ET_IPV6);
+	const struct synq_frame_ip hdr = {.family = 6, .src = src, .dst = dst, .ttl = hlim};
+	size_t l2 = put_eth(p, FRAME_MAX, eth_dst, peer_mac, vlan, ET_IPV6);
 	uint8_t *ip6 = p + l2;
 
-	ip6[0] = 0x60;
-	ip6[1] = 0;
-	ip6[2] = 0;
-	ip6[3] = 0;
-	put16(ip6 + 4, plen);
-	ip6[6] = 58;
-	ip6[7] = hlim;
-	memcpy(ip6 + 8, src, 16);
-	memcpy(ip6 + 24, dst, 16);
+	assert_int_equal(synq_frame_put_ip(ip6, FRAME_MAX - l2, &hdr, 58, plen), IP6_HLEN);
 	memcpy(ip6 + IP6_HLEN, payload, plen);
 	icmp6_fix_cksum(ip6);
 	return l2 + IP6_HLEN + plen;
@@ -280,8 +211,8 @@ build_echo6(uint8_t *p, const uint8_t dst[16])
 {
 	uint8_t msg[ICMP_HLEN + ECHO6_DATA] = {128, 0};
 
-	put16(msg + 4, 0xcafe);
-	put16(msg + 6, 0x0007);
+	synq_bytes_put16(msg + 4, 0xcafe);
+	synq_bytes_put16(msg + 6, 0x0007);
 	fill_data(msg + ICMP_HLEN, ECHO6_DATA, 0x51);
 	return build_icmp6(p, NO_VLAN, our_mac, ip6_peer, dst, 60, msg, sizeof(msg));
 }
@@ -496,11 +427,11 @@ test_cksum(void **state)
 			size_t half = len / 2 & ~(size_t)1; /* an even split keeps the words */
 
 			memcpy(stored, &got, 2);
-			assert_int_equal(get16(stored), cksum(p, len));
+			assert_int_equal(synq_bytes_get16(stored), synq_frame_cksum(p, len));
 			got = synq_cksum_value(synq_cksum_add(synq_cksum_add(0, p, half), p + half,
 				len - half));
 			memcpy(stored, &got, 2);
-			assert_int_equal(get16(stored), cksum(p, len));
+			assert_int_equal(synq_bytes_get16(stored), synq_frame_cksum(p, len));
 		}
 	}
 
@@ -518,19 +449,20 @@ test_cksum(void **state)
 		memcpy(&dst, ph4 + 4, 4);
 		ph4[8] = 0;
 		ph4[9] = 6;
-		put16(ph4 + 10, l4);
+		synq_bytes_put16(ph4 + 10, l4);
 		got = synq_cksum_value(synq_cksum_add(synq_cksum_ipv4_phdr(src, dst, 6, l4),
 			buf + n % 8, l4 % 300));
 		memcpy(stored, &got, 2);
-		assert_int_equal(get16(stored),
-			fold(sum16(sum16(0, ph4, 12), buf + n % 8, l4 % 300)));
+		assert_int_equal(synq_bytes_get16(stored),
+			synq_frame_cksum_fold(synq_frame_cksum_add(
+				synq_frame_cksum_add(0, ph4, 12), buf + n % 8, l4 % 300)));
 
 		memcpy(ph6, buf + n % 200, 32);
-		put16(ph6 + 34, l4);
+		synq_bytes_put16(ph6 + 34, l4);
 		ph6[39] = 58;
 		got = synq_cksum_value(synq_cksum_ipv6_phdr(ph6, ph6 + 16, 58, l4));
 		memcpy(stored, &got, 2);
-		assert_int_equal(get16(stored), cksum(ph6, 40));
+		assert_int_equal(synq_bytes_get16(stored), synq_frame_cksum(ph6, 40));
 	}
 }
 
@@ -569,11 +501,11 @@ static void
 check_arp(const uint8_t *a, uint16_t op, const uint8_t sha[6], const uint8_t sip[4],
 	const uint8_t tha[6], const uint8_t tip[4])
 {
-	assert_int_equal(get16(a), 1);
-	assert_int_equal(get16(a + 2), ET_IPV4);
+	assert_int_equal(synq_bytes_get16(a), 1);
+	assert_int_equal(synq_bytes_get16(a + 2), ET_IPV4);
 	assert_int_equal(a[4], 6);
 	assert_int_equal(a[5], 4);
-	assert_int_equal(get16(a + 6), op);
+	assert_int_equal(synq_bytes_get16(a + 6), op);
 	assert_memory_equal(a + 8, sha, 6);
 	assert_memory_equal(a + 14, sip, 4);
 	assert_memory_equal(a + 18, tha, 6);
@@ -604,7 +536,7 @@ test_arp_request(void **state)
 	assert_int_equal(reply_len(&fm), ETH_MIN);
 	assert_memory_equal(r, peer_mac, 6);
 	assert_memory_equal(r + 6, our_mac, 6);
-	assert_int_equal(get16(r + 12), ET_ARP);
+	assert_int_equal(synq_bytes_get16(r + 12), ET_ARP);
 	check_arp_reply(r + ETH_HLEN);
 	for (size_t i = ETH_HLEN + ARP_LEN; i < ETH_MIN; i++)
 		assert_int_equal(r[i], 0);
@@ -686,7 +618,7 @@ test_arp_malformed(void **state)
 	f[ETH_HLEN + 1] = 6;
 	expect_drop(&ifc_plain, f, len, SYNQ_CTR_ARP_DROP_MALFORMED);
 	len = build_arp_request(f, NO_VLAN, ip_ours);
-	put16(f + ETH_HLEN + 2, ET_IPV6);
+	synq_bytes_put16(f + ETH_HLEN + 2, ET_IPV6);
 	expect_drop(&ifc_plain, f, len, SYNQ_CTR_ARP_DROP_MALFORMED);
 	len = build_arp_request(f, NO_VLAN, ip_ours);
 	f[ETH_HLEN + 4] = 8;
@@ -707,29 +639,29 @@ check_echo4_reply(const uint8_t *r, size_t rlen, const uint8_t *req, size_t hlen
 {
 	const uint8_t *ip = r + ETH_HLEN;
 	const uint8_t *qip = req + ETH_HLEN;
-	uint16_t tot = get16(qip + 2);
+	uint16_t tot = synq_bytes_get16(qip + 2);
 	const uint8_t *icmp = ip + hlen;
 	const uint8_t *qicmp = qip + hlen;
 
 	assert_int_equal(rlen, RTE_MAX(ETH_MIN, ETH_HLEN + tot));
 	assert_memory_equal(r, peer_mac, 6);
 	assert_memory_equal(r + 6, our_mac, 6);
-	assert_int_equal(get16(r + 12), ET_IPV4);
+	assert_int_equal(synq_bytes_get16(r + 12), ET_IPV4);
 
 	assert_int_equal(ip[0], qip[0]);
-	assert_int_equal(get16(ip + 2), tot);
+	assert_int_equal(synq_bytes_get16(ip + 2), tot);
 	assert_int_equal(ip[8], 64);
 	assert_int_equal(ip[9], 1);
 	assert_memory_equal(ip + 12, ip_ours, 4);
 	assert_memory_equal(ip + 16, ip_peer, 4);
 	if (hlen > IP4_HLEN)
 		assert_memory_equal(ip + IP4_HLEN, qip + IP4_HLEN, hlen - IP4_HLEN);
-	assert_int_equal(cksum(ip, hlen), 0);
+	assert_int_equal(synq_frame_cksum(ip, hlen), 0);
 
 	assert_int_equal(icmp[0], 0);
 	assert_int_equal(icmp[1], 0);
 	assert_memory_equal(icmp + 4, qicmp + 4, tot - hlen - 4); /* id, seq, data */
-	assert_int_equal(cksum(icmp, tot - hlen), 0);
+	assert_int_equal(synq_frame_cksum(icmp, tot - hlen), 0);
 	for (size_t i = ETH_HLEN + tot; i < rlen; i++)
 		assert_int_equal(r[i], 0);
 }
@@ -745,8 +677,8 @@ test_icmp_echo(void **state)
 	(void)state;
 	memset(&ctr, 0, sizeof(ctr));
 	/* the test's own checksums are right to begin with */
-	assert_int_equal(cksum(f + ETH_HLEN, IP4_HLEN), 0);
-	assert_int_equal(cksum(f + ETH_HLEN + IP4_HLEN, ICMP_HLEN + 32), 0);
+	assert_int_equal(synq_frame_cksum(f + ETH_HLEN, IP4_HLEN), 0);
+	assert_int_equal(synq_frame_cksum(f + ETH_HLEN + IP4_HLEN, ICMP_HLEN + 32), 0);
 	assert_true(input_one(&ifc_plain, &ctr, &fm, f, len));
 	check_echo4_reply(fake_mbuf_data(&fm), reply_len(&fm), f, IP4_HLEN);
 	assert_int_equal(reply_len(&fm), len);
@@ -786,13 +718,13 @@ test_icmp_echo_shapes(void **state)
 	ip[22] = 1;
 	ip[23] = 0;
 	len += 4;
-	put16(ip + 2, (uint16_t)(len - ETH_HLEN));
-	ip4_fix_cksum(ip);
+	synq_bytes_put16(ip + 2, (uint16_t)(len - ETH_HLEN));
+	synq_frame_fix_ip4(ip);
 	expect_drop(&ifc_plain, f, len, SYNQ_CTR_IP_DROP_OPTIONS);
 	ip[20] = 131; /* LSRR, length 3, pointer 4: an empty route */
 	ip[21] = 3;
 	ip[22] = 4;
-	ip4_fix_cksum(ip);
+	synq_frame_fix_ip4(ip);
 	expect_drop(&ifc_plain, f, len, SYNQ_CTR_IP_DROP_OPTIONS);
 }
 
@@ -872,22 +804,22 @@ test_ip_hdr_errors(void **state)
 	(void)state;
 	/* total_length one more than the frame holds */
 	len = build_echo4(f, NO_VLAN, ip_ours, 8);
-	put16(ip + 2, (uint16_t)(len - ETH_HLEN + 1));
-	ip4_fix_cksum(ip);
+	synq_bytes_put16(ip + 2, (uint16_t)(len - ETH_HLEN + 1));
+	synq_frame_fix_ip4(ip);
 	expect_drop(&ifc_plain, f, len, SYNQ_CTR_IP_IN_HDR_ERRORS);
 	/* total_length smaller than the header */
 	len = build_echo4(f, NO_VLAN, ip_ours, 8);
-	put16(ip + 2, 19);
-	ip4_fix_cksum(ip);
+	synq_bytes_put16(ip + 2, 19);
+	synq_frame_fix_ip4(ip);
 	expect_drop(&ifc_plain, f, len, SYNQ_CTR_IP_IN_HDR_ERRORS);
 	/* IHL 4 (checksum right over the 20 bytes) */
 	len = build_echo4(f, NO_VLAN, ip_ours, 8);
 	ip[0] = 0x44;
-	ip4_fix_cksum(ip);
+	synq_frame_fix_ip4(ip);
 	expect_drop(&ifc_plain, f, len, SYNQ_CTR_IP_IN_HDR_ERRORS);
 	/* IHL 0 */
 	ip[0] = 0x40;
-	ip4_fix_cksum(ip);
+	synq_frame_fix_ip4(ip);
 	expect_drop(&ifc_plain, f, len, SYNQ_CTR_IP_IN_HDR_ERRORS);
 	/* IHL 15: 60 bytes, more than the 36 the frame holds */
 	len = build_echo4(f, NO_VLAN, ip_ours, 8);
@@ -896,15 +828,15 @@ test_ip_hdr_errors(void **state)
 	/* version 6 with ethertype IPv4 */
 	len = build_echo4(f, NO_VLAN, ip_ours, 8);
 	ip[0] = 0x65;
-	ip4_fix_cksum(ip);
+	synq_frame_fix_ip4(ip);
 	expect_drop(&ifc_plain, f, len, SYNQ_CTR_IP_IN_HDR_ERRORS);
 	/* shorter than an IPv4 header */
 	len = build_echo4(f, NO_VLAN, ip_ours, 8);
 	expect_drop(&ifc_plain, f, ETH_HLEN + 19, SYNQ_CTR_IP_IN_HDR_ERRORS);
 	/* ICMP shorter than its header */
 	len = build_echo4(f, NO_VLAN, ip_ours, 0);
-	put16(ip + 2, IP4_HLEN + 4);
-	ip4_fix_cksum(ip);
+	synq_bytes_put16(ip + 2, IP4_HLEN + 4);
+	synq_frame_fix_ip4(ip);
 	expect_drop(&ifc_plain, f, len, SYNQ_CTR_ICMP_IN_ERRORS);
 }
 
@@ -918,12 +850,12 @@ test_ip_fragment(void **state)
 	(void)state;
 	/* first fragment: MF set, offset 0 */
 	len = build_echo4(f, NO_VLAN, ip_ours, 16);
-	put16(ip + 6, 0x2000);
-	ip4_fix_cksum(ip);
+	synq_bytes_put16(ip + 6, 0x2000);
+	synq_frame_fix_ip4(ip);
 	expect_drop(&ifc_plain, f, len, SYNQ_CTR_IP_REASM_REQDS);
 	/* last fragment: MF clear, offset 3 (24 bytes) */
-	put16(ip + 6, 0x0003);
-	ip4_fix_cksum(ip);
+	synq_bytes_put16(ip + 6, 0x0003);
+	synq_frame_fix_ip4(ip);
 	expect_drop(&ifc_plain, f, len, SYNQ_CTR_IP_REASM_REQDS);
 }
 
@@ -941,12 +873,12 @@ test_ip_addr_and_proto(void **state)
 	expect_drop(&ifc_plain, f, len, SYNQ_CTR_IP_IN_ADDR_ERRORS);
 
 	/* UDP datagram to us (port 7, 4 bytes of data) */
-	len = put_eth(f, our_mac, peer_mac, NO_VLAN, ET_IPV4);
-	len += put_ip4(ip, ip_ours, 17, 12);
+	len = put_eth(f, FRAME_MAX, our_mac, peer_mac, NO_VLAN, ET_IPV4);
+	len += put_ip4(ip, FRAME_MAX - len, ip_ours, 17, 12);
 	memset(f + len, 0, 12);
-	put16(f + len, 40000);
-	put16(f + len + 2, 7);
-	put16(f + len + 4, 12);
+	synq_bytes_put16(f + len, 40000);
+	synq_bytes_put16(f + len + 2, 7);
+	synq_bytes_put16(f + len + 4, 12);
 	len += 12;
 	memset(&ctr, 0, sizeof(ctr));
 	assert_false(input_one(&ifc_plain, &ctr, &fm, f, len));
@@ -988,7 +920,7 @@ test_ip_cksum_offload(void **state)
 	m = fake_mbuf_set(&fm, f, (uint16_t)len);
 	m->ol_flags = RTE_MBUF_F_RX_IP_CKSUM_GOOD;
 	assert_true(input_mbuf(&ifc_plain, &ctr, m));
-	assert_int_equal(cksum(fake_mbuf_data(&fm) + ETH_HLEN, IP4_HLEN), 0);
+	assert_int_equal(synq_frame_cksum(fake_mbuf_data(&fm) + ETH_HLEN, IP4_HLEN), 0);
 	assert_int_equal(m->ol_flags, 0);
 
 	/* NONE: the field is wrong but the NIC verified the header: answered */
@@ -998,7 +930,7 @@ test_ip_cksum_offload(void **state)
 	m = fake_mbuf_set(&fm, f, (uint16_t)len);
 	m->ol_flags = RTE_MBUF_F_RX_IP_CKSUM_NONE;
 	assert_true(input_mbuf(&ifc_plain, &ctr, m));
-	assert_int_equal(cksum(fake_mbuf_data(&fm) + ETH_HLEN, IP4_HLEN), 0);
+	assert_int_equal(synq_frame_cksum(fake_mbuf_data(&fm) + ETH_HLEN, IP4_HLEN), 0);
 
 	/* BAD over a right checksum: dropped */
 	len = build_echo4(f, NO_VLAN, ip_ours, 8);
@@ -1025,7 +957,7 @@ test_martian_sources(void **state)
 	for (size_t i = 0; i < RTE_DIM(bad4); i++) {
 		len = build_echo4(f, NO_VLAN, ip_ours, 8);
 		memcpy(f + ETH_HLEN + 12, bad4[i], 4);
-		ip4_fix_cksum(f + ETH_HLEN);
+		synq_frame_fix_ip4(f + ETH_HLEN);
 		expect_drop(&ifc_plain, f, len, SYNQ_CTR_IP_IN_ADDR_ERRORS);
 	}
 	for (size_t i = 0; i < RTE_DIM(bad6); i++) {
@@ -1099,9 +1031,9 @@ test_icmp6_echo(void **state)
 	assert_int_equal(reply_len(&fm), len);
 	assert_memory_equal(r, peer_mac, 6);
 	assert_memory_equal(r + 6, our_mac, 6);
-	assert_int_equal(get16(r + 12), ET_IPV6);
+	assert_int_equal(synq_bytes_get16(r + 12), ET_IPV6);
 	assert_int_equal(ip6[0] >> 4, 6);
-	assert_int_equal(get16(ip6 + 4), ICMP_HLEN + ECHO6_DATA);
+	assert_int_equal(synq_bytes_get16(ip6 + 4), ICMP_HLEN + ECHO6_DATA);
 	assert_int_equal(ip6[6], 58);
 	assert_int_equal(ip6[7], 64);
 	assert_memory_equal(ip6 + 8, ip6_ours, 16);
@@ -1148,7 +1080,7 @@ test_icmp6_errors(void **state)
 
 	/* payload length past the frame */
 	len = build_echo6(f, ip6_ours);
-	put16(ip6 + 4, (uint16_t)(len - ETH_HLEN - IP6_HLEN + 1));
+	synq_bytes_put16(ip6 + 4, (uint16_t)(len - ETH_HLEN - IP6_HLEN + 1));
 	expect_drop(&ifc_plain, f, len, SYNQ_CTR_IP6_IN_HDR_ERRORS);
 	/* version 4 with ethertype IPv6, and a header cut short */
 	len = build_echo6(f, ip6_ours);
@@ -1170,7 +1102,7 @@ test_icmp6_errors(void **state)
 	expect_drop(&ifc_plain, f, len, SYNQ_CTR_ICMP6_IN_IGNORED);
 	/* ICMPv6 shorter than its header */
 	len = build_echo6(f, ip6_ours);
-	put16(ip6 + 4, 4);
+	synq_bytes_put16(ip6 + 4, 4);
 	expect_drop(&ifc_plain, f, len, SYNQ_CTR_ICMP6_IN_ERRORS);
 	/* UDP, and a hop-by-hop extension header */
 	len = build_echo6(f, ip6_ours);
@@ -1194,9 +1126,9 @@ check_na(const uint8_t *r, size_t rlen, const uint8_t eth_dst[6], const uint8_t 
 	assert_int_equal(rlen, ETH_HLEN + IP6_HLEN + 32);
 	assert_memory_equal(r, eth_dst, 6);
 	assert_memory_equal(r + 6, our_mac, 6);
-	assert_int_equal(get16(r + 12), ET_IPV6);
+	assert_int_equal(synq_bytes_get16(r + 12), ET_IPV6);
 	assert_int_equal(ip6[0] >> 4, 6);
-	assert_int_equal(get16(ip6 + 4), 32);
+	assert_int_equal(synq_bytes_get16(ip6 + 4), 32);
 	assert_int_equal(ip6[6], 58);
 	assert_int_equal(ip6[7], 255);
 	assert_memory_equal(ip6 + 8, target, 16);
@@ -1280,7 +1212,7 @@ test_ns_rejected(void **state)
 	expect_drop(&ifc_plain, f, len, SYNQ_CTR_ICMP6_IN_ERRORS);
 	/* shorter than 24 bytes */
 	len = build_ns(f, NO_VLAN, sn_mac, ip6_peer, ip6_sn_ours, 255, ip6_ours, false);
-	put16(ip6 + 4, 20);
+	synq_bytes_put16(ip6 + 4, 20);
 	icmp6_fix_cksum(ip6);
 	expect_drop(&ifc_plain, f, len, SYNQ_CTR_ICMP6_IN_ERRORS);
 	/* an option of length 0 */
@@ -1350,7 +1282,7 @@ test_eth_drops(void **state)
 	expect_drop(&ifc_plain, f, len, SYNQ_CTR_DROP_OTHER_HOST);
 
 	/* LLDP */
-	len = put_eth(f, our_mac, peer_mac, NO_VLAN, ET_LLDP);
+	len = put_eth(f, FRAME_MAX, our_mac, peer_mac, NO_VLAN, ET_LLDP);
 	memset(f + len, 0, 46);
 	expect_drop(&ifc_plain, f, len + 46, SYNQ_CTR_DROP_ETHERTYPE);
 
@@ -1381,9 +1313,9 @@ test_vlan_iface(void **state)
 	assert_int_equal(reply_len(&fm), ETH_MIN);
 	assert_memory_equal(r, peer_mac, 6);
 	assert_memory_equal(r + 6, our_mac, 6);
-	assert_int_equal(get16(r + 12), ET_VLAN);
-	assert_int_equal(get16(r + 14) & 0x0fff, TEST_VLAN);
-	assert_int_equal(get16(r + 16), ET_ARP);
+	assert_int_equal(synq_bytes_get16(r + 12), ET_VLAN);
+	assert_int_equal(synq_bytes_get16(r + 14) & 0x0fff, TEST_VLAN);
+	assert_int_equal(synq_bytes_get16(r + 16), ET_ARP);
 	check_arp_reply(r + ETH_HLEN + VLAN_HLEN);
 	for (size_t i = ETH_HLEN + VLAN_HLEN + ARP_LEN; i < ETH_MIN; i++)
 		assert_int_equal(r[i], 0);
@@ -1393,16 +1325,16 @@ test_vlan_iface(void **state)
 	/* priority bits in the tag: still ours, and the tag is sent back as it came */
 	len = build_arp_request(f, (5 << 13) | TEST_VLAN, ip_ours);
 	assert_true(input_one(&ifc_vlan, &ctr, &fm, f, len));
-	assert_int_equal(get16(fake_mbuf_data(&fm) + 14), (5 << 13) | TEST_VLAN);
+	assert_int_equal(synq_bytes_get16(fake_mbuf_data(&fm) + 14), (5 << 13) | TEST_VLAN);
 
 	/* echo over the tagged port */
 	len = build_echo4(f, TEST_VLAN, ip_ours, 24);
 	assert_true(input_one(&ifc_vlan, &ctr, &fm, f, len));
 	r = fake_mbuf_data(&fm);
 	assert_int_equal(reply_len(&fm), len);
-	assert_int_equal(get16(r + 14), TEST_VLAN);
-	assert_int_equal(cksum(r + 18, IP4_HLEN), 0);
-	assert_int_equal(cksum(r + 18 + IP4_HLEN, ICMP_HLEN + 24), 0);
+	assert_int_equal(synq_bytes_get16(r + 14), TEST_VLAN);
+	assert_int_equal(synq_frame_cksum(r + 18, IP4_HLEN), 0);
+	assert_int_equal(synq_frame_cksum(r + 18 + IP4_HLEN, ICMP_HLEN + 24), 0);
 	assert_int_equal(r[18 + IP4_HLEN], 0);
 
 	/* neighbour solicitation over the tagged port */
@@ -1410,8 +1342,8 @@ test_vlan_iface(void **state)
 	assert_true(input_one(&ifc_vlan, &ctr, &fm, f, len));
 	r = fake_mbuf_data(&fm);
 	assert_int_equal(reply_len(&fm), ETH_HLEN + VLAN_HLEN + IP6_HLEN + 32);
-	assert_int_equal(get16(r + 14), TEST_VLAN);
-	assert_int_equal(get16(r + 16), ET_IPV6);
+	assert_int_equal(synq_bytes_get16(r + 14), TEST_VLAN);
+	assert_int_equal(synq_bytes_get16(r + 16), ET_IPV6);
 	assert_int_equal(r[18 + IP6_HLEN], 136);
 	assert_int_equal(icmp6_cksum(r + 18), 0);
 
@@ -1423,7 +1355,7 @@ test_vlan_iface(void **state)
 	/* the DEI bit is not part of the id */
 	len = build_arp_request(f, 0x1000 | TEST_VLAN, ip_ours);
 	assert_true(input_one(&ifc_vlan, &ctr, &fm, f, len));
-	assert_int_equal(get16(fake_mbuf_data(&fm) + 14), 0x1000 | TEST_VLAN);
+	assert_int_equal(synq_bytes_get16(fake_mbuf_data(&fm) + 14), 0x1000 | TEST_VLAN);
 	len = build_arp_request(f, 0x1000 | 101, ip_ours);
 	expect_drop(&ifc_vlan, f, len, SYNQ_CTR_DROP_VLAN);
 }
@@ -1457,7 +1389,7 @@ test_burst(void **state)
 	pkts[5] = fake_mbuf_set(&fms[5], f, (uint16_t)len);
 	len = build_echo4(f, NO_VLAN, ip_ours, 16);
 	f[ETH_HLEN + 9] = 17;
-	ip4_fix_cksum(f + ETH_HLEN);
+	synq_frame_fix_ip4(f + ETH_HLEN);
 	pkts[6] = fake_mbuf_set(&fms[6], f, (uint16_t)len);
 	len = build_echo6(f, ip6_ours);
 	pkts[7] = fake_mbuf_set(&fms[7], f, (uint16_t)len);
@@ -1509,7 +1441,7 @@ check_garp(const uint8_t *r, size_t l2)
 
 	assert_memory_equal(r, bcast_mac, 6);
 	assert_memory_equal(r + 6, our_mac, 6);
-	assert_int_equal(get16(r + l2 - 2), ET_ARP);
+	assert_int_equal(synq_bytes_get16(r + l2 - 2), ET_ARP);
 	check_arp(a, 1, our_mac, ip_ours, zero_mac, ip_ours);
 	for (size_t i = l2 + ARP_LEN; i < ETH_MIN; i++)
 		assert_int_equal(r[i], 0);
@@ -1542,8 +1474,8 @@ test_garp(void **state)
 	assert_int_equal(synq_net_build_garp(&ifc_vlan, 0, m), 0);
 	assert_int_equal(reply_len(&fm), ETH_MIN);
 	r = fake_mbuf_data(&fm);
-	assert_int_equal(get16(r + 12), ET_VLAN);
-	assert_int_equal(get16(r + 14), TEST_VLAN);
+	assert_int_equal(synq_bytes_get16(r + 12), ET_VLAN);
+	assert_int_equal(synq_bytes_get16(r + 14), TEST_VLAN);
 	check_garp(r, ETH_HLEN + VLAN_HLEN);
 
 	/* bad index, mbuf too small */
@@ -1590,37 +1522,37 @@ static void
 check_any_reply(const struct synq_iface *ifc, const uint8_t *r, size_t rlen)
 {
 	size_t l2 = ifc->vlan != 0 ? ETH_HLEN + VLAN_HLEN : ETH_HLEN;
-	uint16_t type = get16(r + l2 - 2);
+	uint16_t type = synq_bytes_get16(r + l2 - 2);
 	const uint8_t *l3 = r + l2;
 
 	assert_true(rlen >= ETH_MIN);
 	assert_memory_equal(r + 6, our_mac, 6);
 	if (ifc->vlan != 0) {
-		assert_int_equal(get16(r + 12), ET_VLAN);
-		assert_int_equal(get16(r + 14) & 0x0fff, ifc->vlan);
+		assert_int_equal(synq_bytes_get16(r + 12), ET_VLAN);
+		assert_int_equal(synq_bytes_get16(r + 14) & 0x0fff, ifc->vlan);
 	}
 	switch (type) {
 	case ET_ARP:
-		assert_int_equal(get16(l3 + 6), 2);
+		assert_int_equal(synq_bytes_get16(l3 + 6), 2);
 		assert_memory_equal(l3 + 8, our_mac, 6);
 		assert_memory_equal(l3 + 14, ip_ours, 4);
 		break;
 	case ET_IPV4: {
 		size_t hlen = (size_t)(l3[0] & 0x0f) * 4;
-		uint16_t tot = get16(l3 + 2);
+		uint16_t tot = synq_bytes_get16(l3 + 2);
 
 		assert_true(hlen >= IP4_HLEN && hlen <= tot);
 		assert_true(l2 + tot <= rlen);
 		assert_memory_equal(l3 + 12, ip_ours, 4);
-		assert_int_equal(cksum(l3, hlen), 0);
+		assert_int_equal(synq_frame_cksum(l3, hlen), 0);
 		assert_int_equal(l3[hlen], 0);
-		assert_int_equal(cksum(l3 + hlen, tot - hlen), 0);
+		assert_int_equal(synq_frame_cksum(l3 + hlen, tot - hlen), 0);
 		break;
 	}
 	case ET_IPV6:
 		assert_int_equal(l3[6], 58);
 		assert_true(synq_iface_has_ipv6(ifc, l3 + 8));
-		assert_true(l2 + IP6_HLEN + get16(l3 + 4) <= rlen);
+		assert_true(l2 + IP6_HLEN + synq_bytes_get16(l3 + 4) <= rlen);
 		assert_true(l3[IP6_HLEN] == 129 || l3[IP6_HLEN] == 136);
 		assert_int_equal(icmp6_cksum(l3), 0);
 		break;
@@ -1676,7 +1608,7 @@ test_fuzz_random(void **state)
 		for (size_t j = 0; j < len; j++)
 			f[j] = (uint8_t)rand();
 		/* the Ethernet header, or as much of it as fits */
-		put_eth(hdr, our_mac, peer_mac, NO_VLAN, types[rand() % 3]);
+		put_eth(hdr, sizeof(hdr), our_mac, peer_mac, NO_VLAN, types[rand() % 3]);
 		memcpy(f, hdr, RTE_MIN(len, sizeof(hdr)));
 		nb_tx += fuzz_one(&ifc_plain, &ctr, f, len);
 	}
@@ -1739,11 +1671,13 @@ test_fuzz_mutate(void **state)
 		if (rand() % 4 == 0) {
 			/* fix the checksums up, so the change reaches the checks behind them */
 			if (kind == 1 && (f[l2] >> 4) == 4) {
-				ip4_fix_cksum(f + l2);
-				if ((size_t)(f[l2] & 0x0f) * 4 + 4 <= get16(f + l2 + 2) &&
-					get16(f + l2 + 2) <= len - l2)
+				size_t tot = synq_bytes_get16(f + l2 + 2);
+
+				synq_frame_fix_ip4(f + l2);
+				if ((size_t)(f[l2] & 0x0f) * 4 + 4 <= tot && tot <= len - l2)
 					icmp4_fix_cksum(f + l2);
-			} else if (kind >= 2 && get16(f + l2 + 4) <= len - l2 - IP6_HLEN) {
+			} else if (kind >= 2 &&
+				synq_bytes_get16(f + l2 + 4) <= len - l2 - IP6_HLEN) {
 				icmp6_fix_cksum(f + l2);
 			}
 		}

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Unit tests of the TCP option parser and SYN-ACK option writer (lib/tcp/tcp_opts.c):
- * real SYNs from Linux and Windows, the RFC 9293 3.2 list rules (EOL, NOP, unknown
- * kinds, bad lengths), clamping of the window scale, every truncation of a SYN's
- * options, a fuzz loop checked against a model parser written here, and the exact
- * bytes of every SYN-ACK shape with a parse of each.
+ * Unit tests of the TCP option parser and writers (lib/tcp/tcp_opts.c): real SYNs
+ * from Linux and Windows, the RFC 9293 3.2 list rules (EOL, NOP, unknown kinds, bad
+ * lengths), clamping of the window scale, every truncation of a SYN's options, a fuzz
+ * loop checked against a model parser written here, and the exact bytes of every
+ * SYN-ACK shape, of the client SYN and of the timestamps option, with a parse of each.
  *
  * Every parsed buffer is placed twice at the very end of memory it may read: once in
  * a malloc'd block of exactly its size (ASan reports a read past it) and once against
@@ -631,6 +631,99 @@ test_write_wscale_clamped(void **state __rte_unused)
 	assert_int_equal(o.wscale, 14);
 }
 
+/* Options written at an odd address (they start at any byte), over 0xcc. */
+struct wbuf {
+	uint8_t b[1 + SYNQ_TCP_OPTS_MAX + 8];
+};
+
+static uint8_t *
+wbuf_reset(struct wbuf *w)
+{
+	memset(w->b, 0xcc, sizeof(w->b));
+	return w->b + 1;
+}
+
+/* @p n bytes were written at wbuf_reset()'s address and none around them; parse them. */
+static void
+wbuf_check(const struct wbuf *w, unsigned int n, struct synq_tcp_opts *parsed)
+{
+	assert_int_equal(w->b[0], 0xcc);
+	for (unsigned int i = 1 + n; i < sizeof(w->b); i++)
+		if (w->b[i] != 0xcc)
+			fail_msg("byte %u after the %u written changed", i - 1 - n, n);
+	assert_int_equal(parse_tail(w->b + 1, n, parsed), 0);
+}
+
+/* The client SYN's layout: byte for byte a real Linux SYN's, and what the parser reads. */
+static void
+test_write_syn(void **state __rte_unused)
+{
+	struct wbuf w;
+	struct synq_tcp_opts o;
+	uint8_t *at = wbuf_reset(&w);
+
+	assert_int_equal(synq_tcp_opts_write_syn(at, 1460, 7, 123456), SYNQ_TCP_OPTS_SYN_LEN);
+	wbuf_check(&w, SYNQ_TCP_OPTS_SYN_LEN, &o);
+	assert_int_equal(sizeof(linux_syn), SYNQ_TCP_OPTS_SYN_LEN);
+	assert_memory_equal(at, linux_syn, sizeof(linux_syn));
+	expect_opts(&o, 1460, 7, true, true, 123456, 0);
+}
+
+/* Round trips of edge values: every shift, those above 14 clamped, extreme MSS and TSval. */
+static void
+test_write_syn_round_trip(void **state __rte_unused)
+{
+	static const uint16_t mss[] = {0, 1, 536, 1220, 8960, 0xffff};
+	static const uint32_t tsv[] = {0, 1, 0x80000000u, 0xffffffffu, 0x01020304};
+	struct wbuf w;
+	struct synq_tcp_opts o;
+
+	for (unsigned int ws = 0; ws <= 0xff; ws++) {
+		for (unsigned int m = 0; m < RTE_DIM(mss); m++) {
+			uint32_t tsval = tsv[(ws + m) % RTE_DIM(tsv)];
+			uint8_t want_ws = ws <= SYNQ_TCP_WSCALE_MAX ? ws : SYNQ_TCP_WSCALE_MAX;
+			uint8_t *at = wbuf_reset(&w);
+
+			assert_int_equal(synq_tcp_opts_write_syn(at, mss[m], (uint8_t)ws, tsval),
+				SYNQ_TCP_OPTS_SYN_LEN);
+			wbuf_check(&w, SYNQ_TCP_OPTS_SYN_LEN, &o);
+			/* the fixed bytes: kinds, lengths, TSecr 0, the NOP */
+			assert_memory_equal(at, linux_syn, 2);
+			assert_memory_equal(at + 4, linux_syn + 4, 4);
+			assert_memory_equal(at + 12, linux_syn + 12, 7);
+			assert_int_equal(at[19], want_ws);
+			expect_opts(&o, mss[m], want_ws, true, true, tsval, 0);
+		}
+	}
+}
+
+/* NOP NOP + timestamps: RFC 7323 appendix A, byte for byte, and every value back. */
+static void
+test_write_ts(void **state __rte_unused)
+{
+	static const uint8_t want[] = {
+		0x01, 0x01, 0x08, 0x0a, 0x00, 0x01, 0xe2, 0x40, 0x8a, 0x00, 0x00, 0x01};
+	static const uint32_t tsv[] = {0, 1, 0x80000000u, 0xffffffffu, 0x01020304};
+	struct wbuf w;
+	struct synq_tcp_opts o;
+	uint8_t *at = wbuf_reset(&w);
+
+	assert_int_equal(synq_tcp_opts_write_ts(at, 123456, 0x8a000001), SYNQ_TCP_OPTS_TS_LEN);
+	wbuf_check(&w, SYNQ_TCP_OPTS_TS_LEN, &o);
+	assert_memory_equal(at, want, sizeof(want));
+	expect_opts(&o, 0, SYNQ_TCP_NO_WSCALE, false, true, 123456, 0x8a000001);
+	for (unsigned int i = 0; i < RTE_DIM(tsv) * RTE_DIM(tsv); i++) {
+		uint32_t tsval = tsv[i % RTE_DIM(tsv)];
+		uint32_t tsecr = tsv[i / RTE_DIM(tsv)];
+
+		at = wbuf_reset(&w);
+		assert_int_equal(synq_tcp_opts_write_ts(at, tsval, tsecr), SYNQ_TCP_OPTS_TS_LEN);
+		wbuf_check(&w, SYNQ_TCP_OPTS_TS_LEN, &o);
+		assert_memory_equal(at, want, 4);
+		expect_opts(&o, 0, SYNQ_TCP_NO_WSCALE, false, true, tsval, tsecr);
+	}
+}
+
 int
 main(void)
 {
@@ -651,6 +744,9 @@ main(void)
 		cmocka_unit_test(test_write_synack),
 		cmocka_unit_test(test_write_parse_round_trip),
 		cmocka_unit_test(test_write_wscale_clamped),
+		cmocka_unit_test(test_write_syn),
+		cmocka_unit_test(test_write_syn_round_trip),
+		cmocka_unit_test(test_write_ts),
 	};
 
 	return cmocka_run_group_tests(tests, setup_guard, teardown_guard);
