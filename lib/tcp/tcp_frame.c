@@ -148,20 +148,6 @@ tcp_build_data(struct rte_mbuf *m, const struct synq_iface *ifc, const struct tc
 	return 0;
 }
 
-unsigned int
-tcp_opt_ts(uint8_t *buf, uint32_t tsval, uint32_t tsecr)
-{
-	buf[0] = SYNQ_TCP_OPT_NOP;
-	buf[1] = SYNQ_TCP_OPT_NOP;
-	buf[2] = SYNQ_TCP_OPT_TS;
-	buf[3] = 10;
-	for (unsigned int i = 0; i < 4; i++) {
-		buf[4 + i] = (uint8_t)(tsval >> (24 - 8 * i));
-		buf[8 + i] = (uint8_t)(tsecr >> (24 - 8 * i));
-	}
-	return TCP_TS_OPT_LEN;
-}
-
 enum synq_tcp_verdict
 tcp_reply_rst(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rte_mbuf *m,
 	const struct synq_iface *ifc, const struct tcp_peer *p, const struct rte_tcp_hdr *th,
@@ -209,8 +195,8 @@ tcp_reply_ack(const struct synq_tcp_worker *tw, struct synq_counters *ctr, struc
 	const struct synq_iface *ifc, const struct tcp_peer *p, uint32_t seq, uint32_t ack,
 	bool ts, uint32_t ts_recent, enum synq_counter why)
 {
-	uint8_t opt[TCP_TS_OPT_LEN];
-	unsigned int n = ts ? tcp_opt_ts(opt, tw->now_ms, ts_recent) : 0;
+	uint8_t opt[SYNQ_TCP_OPTS_TS_LEN];
+	unsigned int n = ts ? synq_tcp_opts_write_ts(opt, tw->now_ms, ts_recent) : 0;
 
 	if (tcp_build(m, ifc, p, seq, ack, RTE_TCP_ACK_FLAG, SYNQ_TCP_SYNACK_WINDOW, opt, n) != 0)
 		return SYNQ_TCP_DROP;

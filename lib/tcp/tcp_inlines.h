@@ -53,7 +53,7 @@ is_estab(uint8_t state)
 static inline uint32_t
 snd_mss(const struct tcp_conn *c)
 {
-	return (uint32_t)c->mss - (c->ts ? TCP_TS_OPT_LEN : 0);
+	return (uint32_t)c->mss - (c->ts ? SYNQ_TCP_OPTS_TS_LEN : 0);
 }
 
 /* Put @p c on the list of connections synq_tcp_output() looks at. */

@@ -19,7 +19,7 @@ conn_segment(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_c
 {
 	const struct synq_iface *ifc = rxq_iface(tw, c->key.rxq_idx);
 	struct rte_mbuf *m = rte_pktmbuf_alloc(tw->pool);
-	uint8_t opt[TCP_TS_OPT_LEN];
+	uint8_t opt[SYNQ_TCP_OPTS_TS_LEN];
 	unsigned int n = 0;
 	struct tcp_peer p;
 	uint16_t win = 0;
@@ -31,7 +31,7 @@ conn_segment(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_c
 		flags |= RTE_TCP_ACK_FLAG;
 		win = tcp_conn_rcv_window(tw, c);
 		if (c->ts)
-			n = tcp_opt_ts(opt, tw->now_ms, c->ts_recent);
+			n = synq_tcp_opts_write_ts(opt, tw->now_ms, c->ts_recent);
 	}
 	if (tcp_build_data(m, ifc, &p, seq, c->rcv_nxt, flags, win, opt, n, c->sndq,
 		    seq - c->snd_una, (uint16_t)len) != 0) {

@@ -49,9 +49,6 @@ int tcp_build_data(struct rte_mbuf *m, const struct synq_iface *ifc, const struc
 	uint32_t seq, uint32_t ack, uint8_t flags, uint16_t win, const uint8_t *opt,
 	unsigned int opt_len, const struct rte_mbuf *src, uint32_t off, uint16_t len);
 
-/* NOP NOP + timestamps (RFC 7323 appendix A's layout) at @p buf; returns 12. */
-unsigned int tcp_opt_ts(uint8_t *buf, uint32_t tsval, uint32_t tsecr);
-
 /*
  * RFC 9293 3.10.7.1 (no listener) and 3.10.7.4 (unacceptable ACK): a RST for the
  * segment @p th (@p seg_len its length in sequence space), built in @p m, within the

@@ -30,9 +30,6 @@
  * IPv6 minimum MTU of 1280 less 40 and 20 header bytes). */
 #define TCP_DEFAULT_MSS4 536
 #define TCP_DEFAULT_MSS6 1220
-/* NOP NOP + timestamps (RFC 7323 appendix A): what every segment after the SYN carries
- * when timestamps are on. */
-#define TCP_TS_OPT_LEN 12
 /* TTL / hop limit of what we send. */
 #define TCP_TTL 64
 /* The largest window a scaled window field can give (RFC 7323 2.3): 2^30. */
