@@ -56,7 +56,6 @@
 #define STALL_US 200
 
 static const char *const mode_names[GEN_NB_MODES] = {"syn", "handshake", "ack", "rst"};
-static const char *const close_names[] = {"none", "rst", "fin"};
 
 static atomic_bool stop;
 
@@ -253,14 +252,136 @@ ranges_overlap(const struct gen_range *x, const struct gen_range *y)
 	return x->base - y->base < y->size || y->base - x->base < x->size;
 }
 
+enum {
+	OPT_PORT = 256, OPT_SRC_MAC, OPT_DST_MAC, OPT_DST, OPT_DPORT, OPT_VLAN, OPT_MIX,
+	OPT_RATE, OPT_DURATION, OPT_DRAIN, OPT_SRC_RANGE, OPT_CLIENT_RANGE, OPT_CLOSE,
+	OPT_JSON, OPT_SEED, OPT_NO_OFFLOAD, OPT_QUIET, OPT_PCAP_OUT, OPT_PCAP_COUNT,
+	OPT_PCAP_KIND, OPT_HELP, OPT_VERSION
+};
+
+/* The names an option with a fixed set of values takes, and what each stands for. */
+struct name_value {
+	const char *name;
+	int value;
+};
+
+static const struct name_value close_names[] = {
+	{"rst", GEN_CLOSE_RST}, {"fin", GEN_CLOSE_FIN}, {"none", GEN_CLOSE_NONE}, {NULL, 0},
+};
+static const struct name_value pcap_kind_names[] = {
+	{"syn", GEN_SYN}, {"ack", GEN_ACK}, {NULL, 0},
+};
+
+/* The name of @p value in @p names. */
+static const char *
+name_of(const struct name_value *names, int value)
+{
+	for (const struct name_value *n = names; n->name != NULL; n++)
+		if (n->value == value)
+			return n->name;
+	return "?";
+}
+
+/* @p arg as one of @p names; else an error naming @p opt and every name it takes. */
+static int
+parse_name(const char *opt, const char *arg, const struct name_value *names, int *value)
+{
+	for (const struct name_value *n = names; n->name != NULL; n++)
+		if (strcmp(arg, n->name) == 0) {
+			*value = n->value;
+			return 0;
+		}
+	fprintf(stderr, "synq-gen: %s: \"%s\", expected", opt, arg);
+	for (const struct name_value *n = names; n->name != NULL; n++)
+		fprintf(stderr, "%s %s", n == names ? "" : n[1].name == NULL ? " or" : ",", n->name);
+	fputc('\n', stderr);
+	return -EINVAL;
+}
+
+/* One option @p c with its argument @p arg; 0, 1 to exit successfully, or -errno. */
+static int
+parse_one(int c, const char *arg, struct gen_args *a)
+{
+	uint64_t v;
+	int rc = 0, e;
+
+	switch (c) {
+	case OPT_PORT:
+		a->port = arg;
+		break;
+	case OPT_SRC_MAC:
+		rc = parse_mac("--src-mac", arg, &a->src_mac);
+		a->has_src_mac = true;
+		break;
+	case OPT_DST_MAC:
+		rc = parse_mac("--dst-mac", arg, &a->dst_mac);
+		a->has_dst_mac = true;
+		break;
+	case OPT_DST:
+		return parse_ip("--dst", arg, &a->dst);
+	case OPT_DPORT:
+		rc = parse_u64("--dport", arg, 1, 65535, &v);
+		a->dport = (uint16_t)v;
+		break;
+	case OPT_VLAN:
+		rc = parse_u64("--vlan", arg, 0, 4094, &v);
+		a->vlan = (uint16_t)v;
+		break;
+	case OPT_MIX:
+		return parse_mix(arg, a->mix);
+	case OPT_RATE:
+		return parse_double("--rate", arg, 0, 1e10, &a->rate);
+	case OPT_DURATION:
+		return parse_double("--duration", arg, 0.001, 1e7, &a->duration_s);
+	case OPT_DRAIN:
+		rc = parse_u64("--drain-ms", arg, 0, 600000, &v);
+		a->drain_ms = (unsigned int)v;
+		break;
+	case OPT_SRC_RANGE:
+		return parse_cidr("--src-range", arg, &a->flood);
+	case OPT_CLIENT_RANGE:
+		return parse_cidr("--client-range", arg, &a->clients);
+	case OPT_CLOSE:
+		rc = parse_name("--close", arg, close_names, &e);
+		a->close = rc == 0 ? (enum gen_close)e : a->close;
+		break;
+	case OPT_JSON:
+		a->json = arg;
+		break;
+	case OPT_SEED:
+		return parse_u64("--seed", arg, 0, UINT64_MAX, &a->seed);
+	case OPT_NO_OFFLOAD:
+		a->no_offload = true;
+		break;
+	case OPT_QUIET:
+		a->quiet = true;
+		break;
+	case OPT_PCAP_OUT:
+		a->pcap_out = arg;
+		break;
+	case OPT_PCAP_COUNT:
+		return parse_u64("--pcap-count", arg, 1, UINT64_C(1) << 32, &a->pcap_count);
+	case OPT_PCAP_KIND:
+		rc = parse_name("--pcap-kind", arg, pcap_kind_names, &e);
+		a->pcap_kind = rc == 0 ? (enum gen_mode)e : a->pcap_kind;
+		break;
+	case OPT_HELP:
+		usage(stdout);
+		return 1;
+	case OPT_VERSION:
+		printf("synq-gen %s\n", SYNQ_VERSION);
+		return 1;
+	default:
+		usage(stderr);
+		return -EINVAL;
+	}
+	return rc;
+}
+
 /* Options after "--"; returns 0, 1 to exit successfully, or a negative errno. */
 static int
 parse_args(int argc, char **argv, struct gen_args *a)
 {
-	enum { OPT_PORT = 256, OPT_SRC_MAC, OPT_DST_MAC, OPT_DST, OPT_DPORT, OPT_VLAN, OPT_MIX,
-		OPT_RATE, OPT_DURATION, OPT_DRAIN, OPT_SRC_RANGE, OPT_CLIENT_RANGE, OPT_CLOSE,
-		OPT_JSON, OPT_SEED, OPT_NO_OFFLOAD, OPT_QUIET, OPT_PCAP_OUT, OPT_PCAP_COUNT,
-		OPT_PCAP_KIND, OPT_HELP, OPT_VERSION };
 	static const struct option opts[] = {
 		{"port", required_argument, NULL, OPT_PORT},
 		{"src-mac", required_argument, NULL, OPT_SRC_MAC},
@@ -286,107 +407,11 @@ parse_args(int argc, char **argv, struct gen_args *a)
 		{"version", no_argument, NULL, OPT_VERSION},
 		{NULL, 0, NULL, 0},
 	};
-	uint64_t v;
 	int c, rc = 0;
 
 	optind = 1;
-	while (rc == 0 && (c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_PORT:
-			a->port = optarg;
-			break;
-		case OPT_SRC_MAC:
-			rc = parse_mac("--src-mac", optarg, &a->src_mac);
-			a->has_src_mac = true;
-			break;
-		case OPT_DST_MAC:
-			rc = parse_mac("--dst-mac", optarg, &a->dst_mac);
-			a->has_dst_mac = true;
-			break;
-		case OPT_DST:
-			rc = parse_ip("--dst", optarg, &a->dst);
-			break;
-		case OPT_DPORT:
-			rc = parse_u64("--dport", optarg, 1, 65535, &v);
-			a->dport = (uint16_t)v;
-			break;
-		case OPT_VLAN:
-			rc = parse_u64("--vlan", optarg, 0, 4094, &v);
-			a->vlan = (uint16_t)v;
-			break;
-		case OPT_MIX:
-			rc = parse_mix(optarg, a->mix);
-			break;
-		case OPT_RATE:
-			rc = parse_double("--rate", optarg, 0, 1e10, &a->rate);
-			break;
-		case OPT_DURATION:
-			rc = parse_double("--duration", optarg, 0.001, 1e7, &a->duration_s);
-			break;
-		case OPT_DRAIN:
-			rc = parse_u64("--drain-ms", optarg, 0, 600000, &v);
-			a->drain_ms = (unsigned int)v;
-			break;
-		case OPT_SRC_RANGE:
-			rc = parse_cidr("--src-range", optarg, &a->flood);
-			break;
-		case OPT_CLIENT_RANGE:
-			rc = parse_cidr("--client-range", optarg, &a->clients);
-			break;
-		case OPT_CLOSE:
-			if (strcmp(optarg, "rst") == 0) {
-				a->close = GEN_CLOSE_RST;
-			} else if (strcmp(optarg, "fin") == 0) {
-				a->close = GEN_CLOSE_FIN;
-			} else if (strcmp(optarg, "none") == 0) {
-				a->close = GEN_CLOSE_NONE;
-			} else {
-				fprintf(stderr, "synq-gen: --close: \"%s\", expected rst, fin or "
-					"none\n", optarg);
-				rc = -EINVAL;
-			}
-			break;
-		case OPT_JSON:
-			a->json = optarg;
-			break;
-		case OPT_SEED:
-			rc = parse_u64("--seed", optarg, 0, UINT64_MAX, &a->seed);
-			break;
-		case OPT_NO_OFFLOAD:
-			a->no_offload = true;
-			break;
-		case OPT_QUIET:
-			a->quiet = true;
-			break;
-		case OPT_PCAP_OUT:
-			a->pcap_out = optarg;
-			break;
-		case OPT_PCAP_COUNT:
-			rc = parse_u64("--pcap-count", optarg, 1, UINT64_C(1) << 32,
-				&a->pcap_count);
-			break;
-		case OPT_PCAP_KIND:
-			if (strcmp(optarg, "syn") == 0) {
-				a->pcap_kind = GEN_SYN;
-			} else if (strcmp(optarg, "ack") == 0) {
-				a->pcap_kind = GEN_ACK;
-			} else {
-				fprintf(stderr, "synq-gen: --pcap-kind: \"%s\", expected syn or "
-					"ack\n", optarg);
-				rc = -EINVAL;
-			}
-			break;
-		case OPT_HELP:
-			usage(stdout);
-			return 1;
-		case OPT_VERSION:
-			printf("synq-gen %s\n", SYNQ_VERSION);
-			return 1;
-		default:
-			usage(stderr);
-			return -EINVAL;
-		}
-	}
+	while (rc == 0 && (c = getopt_long(argc, argv, "", opts, NULL)) != -1)
+		rc = parse_one(c, optarg, a);
 	if (rc != 0)
 		return rc;
 	if (optind < argc) {
@@ -831,7 +856,7 @@ report_json(const struct gen_ctx *c, double send_s, const char *port_name)
 			"port", port_name, "src_mac", mac, "dst_mac", dmac, "dst", dst,
 			"dport", (int)a->dport, "mix", mix, "rate", a->rate,
 			"duration_s", a->duration_s, "drain_ms", (int)a->drain_ms,
-			"close", close_names[a->close], "checksum_offload", c->offload,
+			"close", name_of(close_names, a->close), "checksum_offload", c->offload,
 		"send_s", send_s,
 		"offered", offered,
 		"sent",
@@ -890,7 +915,7 @@ report_print(const struct gen_ctx *c, double send_s, const char *port_name)
 	for (unsigned int i = 0; i < GEN_NB_MODES; i++)
 		total += s->offered[i];
 	printf("synq-gen: %.2f s of traffic to %s:%u on %s (+%u ms drain), close %s\n", send_s,
-		dst, a->dport, port_name, a->drain_ms, close_names[a->close]);
+		dst, a->dport, port_name, a->drain_ms, name_of(close_names, a->close));
 	printf("  offered     %10.0f pps:", (double)total / send_s);
 	for (unsigned int i = 0; i < GEN_NB_MODES; i++)
 		printf(" %s %.0f", mode_names[i], (double)s->offered[i] / send_s);
