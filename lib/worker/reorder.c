@@ -62,12 +62,12 @@ uint16_t
 worker_reorder(struct synq_reorder_stage *r, struct synq_counters *ctr, const struct synq_iface *ifc,
 	uint8_t rxq_idx, struct rte_mbuf **pkts, uint16_t n, uint64_t tsc)
 {
-	/* the one held before goes right after this burst's first frame */
+	/* the one held before goes right after this burst's first frame, never held again */
 	if (r->held != NULL && r->held_rxq == rxq_idx && n != 0) {
 		memmove(&pkts[2], &pkts[1], (size_t)(n - 1) * sizeof(pkts[0]));
 		pkts[1] = r->held;
 		r->held = NULL;
-		n++;
+		return (uint16_t)(n + 1);
 	}
 	if (r->held != NULL)
 		return n;

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The flow memory (TIME-WAIT, replay): each entry is kept until its own expiry time
+ * in ms, whatever happens around it, across the wrap of the 32-bit clock; the sweep
+ * forgets exactly those whose time is up; a full memory refuses, then takes again.
+ */
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <rte_common.h>
+
+#include "synq_flowmem.h"
+
+#define MAX 256
+
+static struct synq_flow_key
+key(uint32_t i)
+{
+	struct synq_flow_key k;
+
+	memset(&k, 0, sizeof(k));
+	k.saddr[0] = 198;
+	k.saddr[1] = 18;
+	k.saddr[2] = (uint8_t)(i >> 8);
+	k.saddr[3] = (uint8_t)i;
+	k.sport = (uint16_t)(1024 + i % 5);
+	k.dport = 80;
+	k.family = 4;
+	return k;
+}
+
+/* Sweep the whole memory at @p now; how many were forgotten. */
+static unsigned int
+sweep_all(struct synq_flowmem *t, uint32_t now)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < 2 * MAX; i++)
+		n += synq_flowmem_expire(t, now, 1);
+	return n;
+}
+
+static void
+test_lifetimes(void **state __rte_unused)
+{
+	/* near the wrap of the clock: lifetimes must survive it */
+	const uint32_t t0 = UINT32_MAX - 1000;
+	struct synq_flowmem *t = synq_flowmem_create("t", MAX, 0);
+
+	assert_non_null(t);
+	assert_int_equal(synq_flowmem_capacity(t), MAX);
+	/* entry i lives 10 * (i + 1) ms */
+	for (uint32_t i = 0; i < 100; i++) {
+		struct synq_flow_key k = key(i);
+		struct synq_flowmem_entry *e;
+
+		assert_null(synq_flowmem_lookup(t, &k));
+		e = synq_flowmem_insert(t, &k, t0, 10 * (i + 1));
+		assert_non_null(e);
+		assert_int_equal(e->expire_ms, t0 + 10 * (i + 1));
+		assert_int_equal(e->rcv_nxt, 0);
+		e->rcv_nxt = i;
+	}
+	assert_int_equal(synq_flowmem_count(t), 100);
+	for (uint32_t step = 0; step <= 100; step++) {
+		uint32_t now = t0 + 10 * step;
+
+		/* at t0 + 10 step, the entries of lifetime <= 10 step are gone, no other */
+		assert_int_equal(sweep_all(t, now), step == 0 ? 0 : 1);
+		assert_int_equal(synq_flowmem_count(t), 100 - step);
+		for (uint32_t i = 0; i < 100; i++) {
+			struct synq_flow_key k = key(i);
+			struct synq_flowmem_entry *e = synq_flowmem_lookup(t, &k);
+
+			if (10 * (i + 1) <= 10 * step) {
+				assert_null(e);
+			} else {
+				assert_non_null(e);
+				assert_int_equal(e->rcv_nxt, i);
+			}
+		}
+	}
+	synq_flowmem_free(t);
+}
+
+static void
+test_full_then_room(void **state __rte_unused)
+{
+	struct synq_flowmem *t = synq_flowmem_create("t", MAX, 0);
+	struct synq_flow_key k;
+
+	for (uint32_t i = 0; i < MAX; i++) {
+		k = key(i);
+		assert_non_null(synq_flowmem_insert(t, &k, 0, 1000));
+	}
+	k = key(MAX);
+	assert_null(synq_flowmem_insert(t, &k, 0, 1000));
+	/* one forgotten by hand, one place */
+	k = key(7);
+	synq_flowmem_remove(t, synq_flowmem_lookup(t, &k));
+	k = key(MAX);
+	assert_non_null(synq_flowmem_insert(t, &k, 500, 1000));
+	/* at 1000 all but the last are due */
+	assert_int_equal(sweep_all(t, 1000), MAX - 1);
+	assert_int_equal(synq_flowmem_count(t), 1);
+	assert_non_null(synq_flowmem_lookup(t, &k));
+	assert_int_equal(sweep_all(t, 1500), 1);
+	assert_int_equal(synq_flowmem_count(t), 0);
+	synq_flowmem_free(t);
+}
+
+/* A sweep goes on where the last stopped: one turn of the cursor sees every entry. */
+static void
+test_budget(void **state __rte_unused)
+{
+	struct synq_flowmem *t = synq_flowmem_create("t", MAX, 0);
+	unsigned int total = 0, calls = 0;
+
+	for (uint32_t i = 0; i < MAX; i++) {
+		struct synq_flow_key k = key(i);
+
+		assert_non_null(synq_flowmem_insert(t, &k, 0, 1));
+	}
+	while (synq_flowmem_count(t) != 0 && calls < 1000) {
+		total += synq_flowmem_expire(t, 5, 16);
+		calls++;
+	}
+	assert_int_equal(total, MAX);
+	/* the slots are 2 x MAX: one turn of the cursor is 2 x MAX / 16 calls */
+	assert_true(calls <= 2 * MAX / 16 + 1);
+	synq_flowmem_free(t);
+}
+
+static void
+test_limits(void **state __rte_unused)
+{
+	assert_null(synq_flowmem_create("t", 0, 0));
+	assert_null(synq_flowmem_create("t", SYNQ_FLOW_TABLE_MAX + 1, 0));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lifetimes),
+		cmocka_unit_test(test_full_then_room),
+		cmocka_unit_test(test_budget),
+		cmocka_unit_test(test_limits),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
