@@ -14,12 +14,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "synq_frame.h"
+#include "synq_guard.h"
 
 #define DIM(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -68,33 +68,20 @@ static const uint8_t ack_opts[12] = {0x01, 0x01, 0x08, 0x0a, 0x11, 0x22, 0x33, 0
 	0x66, 0x77, 0x88};
 
 /* The last byte of this page is followed by a PROT_NONE page. */
-static uint8_t *guard_page;
-static size_t page_size;
+static struct synq_guard guard;
 
 static int
 setup_guard(void **state)
 {
-	long ps = sysconf(_SC_PAGESIZE);
-	void *m;
-
 	(void)state;
-	if (ps <= 0)
-		return -1;
-	page_size = (size_t)ps;
-	m = mmap(NULL, 2 * page_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (m == MAP_FAILED)
-		return -1;
-	if (mprotect((uint8_t *)m + page_size, page_size, PROT_NONE) != 0)
-		return -1;
-	guard_page = m;
-	return 0;
+	return synq_guard_map(&guard);
 }
 
 static int
 teardown_guard(void **state)
 {
 	(void)state;
-	munmap(guard_page, 2 * page_size);
+	synq_guard_unmap(&guard);
 	return 0;
 }
 
@@ -102,7 +89,7 @@ teardown_guard(void **state)
 static int
 parse_tail(const uint8_t *f, size_t len, struct synq_frame_view *v)
 {
-	uint8_t *p = guard_page + page_size - len;
+	uint8_t *p = synq_guard_tail(&guard, len);
 
 	memcpy(p, f, len);
 	return synq_frame_parse_tcp(p, len, v);
@@ -483,7 +470,7 @@ test_parse_vlan(void **state)
 	assert_int_equal(v.tci, 0x1000 | 100);
 	assert_int_equal(v.type, SYNQ_FRAME_ET_IPV6);
 	assert_int_equal(v.l2_len, 18);
-	assert_ptr_equal(v.ip, guard_page + page_size - len + 18);
+	assert_ptr_equal(v.ip, synq_guard_tail(&guard, len) + 18);
 	assert_int_equal(v.data_len, 5);
 	assert_true(v.tcp_cksum_ok);
 }

@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -28,6 +27,7 @@
 #include <rte_common.h>
 
 #include "synq_tcp_opts.h"
+#include "synq_guard.h"
 
 /* A real Linux 6.x SYN's options: MSS 1460, SACK-permitted, TS, NOP, window scale 7. */
 static const uint8_t linux_syn[] = {
@@ -44,31 +44,18 @@ static const uint8_t windows_syn[] = {
 };
 
 /* The last byte of this page is followed by a PROT_NONE page. */
-static uint8_t *guard_page;
-static size_t page_size;
+static struct synq_guard guard;
 
 static int
 setup_guard(void **state __rte_unused)
 {
-	long ps = sysconf(_SC_PAGESIZE);
-	void *m;
-
-	if (ps <= 0)
-		return -1;
-	page_size = (size_t)ps;
-	m = mmap(NULL, 2 * page_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (m == MAP_FAILED)
-		return -1;
-	if (mprotect((uint8_t *)m + page_size, page_size, PROT_NONE) != 0)
-		return -1;
-	guard_page = m;
-	return 0;
+	return synq_guard_map(&guard);
 }
 
 static int
 teardown_guard(void **state __rte_unused)
 {
-	munmap(guard_page, 2 * page_size);
+	synq_guard_unmap(&guard);
 	return 0;
 }
 
@@ -94,12 +81,12 @@ parse_tail(const uint8_t *bytes, unsigned int len, struct synq_tcp_opts *out)
 {
 	uint8_t *heap = malloc(len > 0 ? len : 1);
 	uint8_t *hp = heap + (len > 0 ? len : 1) - len;
-	uint8_t *gp = guard_page + page_size - len;
+	uint8_t *gp = synq_guard_tail(&guard, len);
 	struct synq_tcp_opts o1, o2;
 	int rc1, rc2;
 
 	assert_non_null(heap);
-	assert_true(len <= page_size);
+	assert_true(len <= guard.page_size);
 	memcpy(hp, bytes, len);
 	memcpy(gp, bytes, len);
 	memset(&o1, 0xa5, sizeof(o1));
