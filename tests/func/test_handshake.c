@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Functional test of the handshake engine: EAL (--no-pci --no-huge), one port made of
- * rte_rings that the test owns on both ends, the real ports, listeners and runtime
- * (as app/synq/main.c builds them), and the worker's poll and tick in between.
- * Frames are built byte by byte and enqueued on the port's rx ring; replies are read
- * from its tx ring and checked byte by byte, their checksums with a one's-complement
- * sum of the test's own (DPDK's is used only to build what the test sends).
+ * Functional test of the handshake engine, the data path, the timers and the
+ * application interface, on the harness of harness.h: EAL (--no-pci --no-huge), one
+ * port made of rte_rings that the test owns on both ends, the real ports, listeners
+ * and runtime, and the worker's poll and tick in between. Frames are built and
+ * replies checked with the tests' frame library (tests/lib/synq_frame.h).
  *
  * Every test uses its own client address (198.18.<test>.2 or 2001:2::<test>:2) and
  * leaves no half-open entry and no connection behind, so that the table and ring
@@ -17,682 +16,31 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 #include <cmocka.h>
 
 #include <rte_cycles.h>
-#include <rte_eal.h>
-#include <rte_eth_ring.h>
-#include <rte_ethdev.h>
-#include <rte_ip.h>
-#include <rte_mbuf.h>
 #include <rte_ring.h>
 
-#include "runtime_dir.h"
-#include "synq_config.h"
+#include "harness.h"
 #include "synq_cookie.h"
-#include "synq_listener.h"
-#include "synq_port.h"
-#include "synq_stats.h"
-#include "synq_syntab.h"
-#include "synq_tcp.h"
-#include "synq_tcp_opts.h"
-#include "synq_app.h"
-#include "synq_worker.h"
-
-/* Listener indices: the order of "listeners" in config_text. */
-#define L80 0 /* linux, backlog 2, syncookies 1, max_syn_backlog 4 */
-#define L81 1 /* backlog 2, abort_on_overflow 1 */
-#define L82 2 /* syncookies 2 */
-#define L83 3 /* bsd, backlog 2 */
-#define L84 4 /* backlog 0, abort_on_overflow 0 */
-#define L85 5 /* the data path: rcv_buf 8192, window_scale 0 */
-
-#define ETH_LEN 14
-#define IP4_LEN 20
-#define IP6_LEN 40
-#define TCP_LEN 20
-#define ETH_MIN 60
-
-#define F_FIN 0x01
-#define F_SYN 0x02
-#define F_RST 0x04
-#define F_PSH 0x08
-#define F_ACK 0x10
 
 /* Timer sweeps are a budget of slots a tick: enough ticks for several whole sweeps. */
 #define TICK_LIMIT 10000
 
-static char prefix[64];
-static struct rte_ring *rx_ring[1];
-static struct rte_ring *tx_ring[1];
-static struct rte_mempool *frames;
-static struct synq_config cfg;
-static struct synq_ports ports;
-static struct synq_runtime rt;
-
-static const struct rte_ether_addr peer_mac = {{0x02, 0xaa, 0, 0, 0, 0x02}};
-static struct rte_ether_addr our_mac; /* the ring PMD's own: it cannot change it */
-static const uint8_t our_ip4[4] = {198, 18, 0, 1};
-static const uint8_t our_ip6[16] = {0x20, 0x01, 0, 0x02, [15] = 1};
-
-static const char config_text[] =
-	"{ \"ports\": [ { \"name\": \"net_ring_hs\", \"ipv4\": [\"198.18.0.1\"],"
-	"    \"ipv6\": [\"2001:2::1\"], \"rx_desc\": 128, \"tx_desc\": 128 } ],"
-	"  \"lcores\": [ { \"lcore\": 0, \"role\": \"worker\","
-	"    \"rx\": [ { \"port\": \"net_ring_hs\", \"queue\": 0 } ] } ],"
-	"  \"mempool\": { \"mbufs\": 2048, \"cache\": 32 },"
-	"  \"listeners\": ["
-	"    { \"port\": 80, \"backlog\": 2, \"app\": \"hold\", \"queue_model\": \"linux\","
-	"      \"syncookies\": 1, \"max_syn_backlog\": 4 },"
-	"    { \"port\": 81, \"backlog\": 2, \"abort_on_overflow\": 1 },"
-	"    { \"port\": 82, \"syncookies\": 2 },"
-	"    { \"port\": 83, \"queue_model\": \"bsd\", \"backlog\": 2 },"
-	"    { \"port\": 84, \"backlog\": 0, \"abort_on_overflow\": 0 },"
-	"    { \"port\": 85, \"rcv_buf\": 8192, \"window_scale\": 0 } ] }";
-
-static struct synq_worker *
-worker(void)
-{
-	return rt.lcore[0];
-}
-
-/* The tests play the application lcore: its event ring and context, by this id. */
-#define TEST_APP 1
-static struct rte_ring *test_events;
-static struct synq_app_lcore app;
-static struct synq_counters app_ctr;
-
 static int
 setup(void **state __rte_unused)
 {
-	char err[SYNQ_CONFIG_ERR_LEN];
-	char *argv[] = {"test_handshake", "--no-pci", "--no-huge", "-m", "256", "--file-prefix",
-		prefix, "-l", "0", "--log-level", "lib.eal:warning", NULL};
+	static const struct harness_conf hc = {.name = "handshake"};
 
-	snprintf(prefix, sizeof(prefix), "synq-hs-%d", (int)getpid());
-	if (rte_eal_init(RTE_DIM(argv) - 1, argv) < 0)
-		return -1;
-	synq_stats_reset();
-	rx_ring[0] = rte_ring_create("hs_rx0", 256, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
-	tx_ring[0] = rte_ring_create("hs_tx0", 256, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
-	if (rx_ring[0] == NULL || tx_ring[0] == NULL ||
-		rte_eth_from_rings("hs", rx_ring, 1, tx_ring, 1, 0) < 0)
-		return -1;
-	frames = rte_pktmbuf_pool_create("hs_frames", 1024, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
-	if (frames == NULL)
-		return -1;
-	if (synq_config_parse(config_text, &cfg, err, sizeof(err)) != 0 ||
-		synq_ports_start(&ports, &cfg, err, sizeof(err)) != 0) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	if (synq_runtime_init(&rt, &cfg, &ports, err, sizeof(err)) != 0) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	/*
-	 * The gratuitous ARPs of RFC 5227 go out from the tick too: without this they
-	 * would share the tx ring with the SYN-ACK retransmissions the timer test reads.
-	 */
-	worker()->announces_left = 0;
-	test_events = rte_ring_create_elem("hs_events", sizeof(struct synq_session_msg), 1024, 0,
-		RING_F_SC_DEQ);
-	if (test_events == NULL)
-		return -1;
-	rt.event_rings[TEST_APP] = test_events;
-	if (synq_app_init(&app, TEST_APP, &rt.listeners, &rt.sessions, test_events, rt.cmd_rings,
-		    frames, &app_ctr) != 0)
-		return -1;
-	return rte_eth_macaddr_get(ports.port[0].port_id, &our_mac);
+	return harness_setup(&hc);
 }
 
 static int
 teardown(void **state __rte_unused)
 {
-	synq_stats_close();
-	synq_app_free(&app);
-	rt.event_rings[TEST_APP] = NULL;
-	rte_ring_free(test_events);
-	synq_runtime_free(&rt);
-	synq_ports_stop(&ports);
-	rte_eal_cleanup();
-	runtime_dir_remove(prefix);
-	return 0;
-}
-
-/* Counters: every test compares against a snapshot, so the order of tests is free. */
-struct snap {
-	uint64_t v[SYNQ_CTR_MAX];
-};
-
-static void
-snap_take(struct snap *s)
-{
-	const struct synq_counters *c = synq_stats_lcore(0);
-
-	assert_non_null(c);
-	for (unsigned int i = 0; i < SYNQ_CTR_MAX; i++)
-		s->v[i] = synq_counter_read(c, i);
-}
-
-static uint64_t
-delta(const struct snap *s, enum synq_counter id)
-{
-	return synq_counter_read(synq_stats_lcore(0), id) - s->v[id];
-}
-
-static struct synq_tcp_worker_info
-worker_info(void)
-{
-	struct synq_tcp_worker_info i;
-
-	synq_tcp_worker_info(worker()->tcp, &i);
-	return i;
-}
-
-static uint32_t
-table_count(void)
-{
-	return worker_info().syn_entries;
-}
-
-/* Half-open entries of listener @p li on the worker. */
-static uint32_t
-halfopen(unsigned int li)
-{
-	return worker_info().halfopen[li];
-}
-
-/* Whether the worker ever answered listener @p li with a cookie. */
-static bool
-cookie_sent(unsigned int li)
-{
-	return worker_info().cookies_sent[li];
-}
-
-/* What the transport says of the connection of @p c. */
-static struct synq_tcp_conn_info
-conn_info(const struct synq_session *c)
-{
-	struct synq_tcp_conn_info i;
-
-	assert_int_equal(synq_tcp_conn_info(worker()->tcp, c, &i), 0);
-	return i;
-}
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)get16(p) << 16 | get16(p + 2);
-}
-
-/* RFC 1071: the one's-complement sum of big-endian 16-bit words, not yet folded. */
-static uint32_t
-sum16(uint32_t acc, const uint8_t *p, size_t len)
-{
-	for (size_t i = 0; i + 1 < len; i += 2)
-		acc += (uint32_t)p[i] << 8 | p[i + 1];
-	if (len & 1)
-		acc += (uint32_t)p[len - 1] << 8;
-	return acc;
-}
-
-static uint16_t
-fold(uint32_t acc)
-{
-	while (acc >> 16)
-		acc = (acc & 0xffff) + (acc >> 16);
-	return (uint16_t)acc;
-}
-
-/* A client's view of one connection attempt. */
-struct flow {
-	uint8_t family;
-	uint8_t caddr[16];
-	uint8_t saddr[16];
-	uint16_t cport; /* host order */
-	uint16_t sport;
-	uint32_t isn;	     /* the client's */
-	uint32_t tsval;	     /* the client's TSval in its SYN */
-	uint32_t our_isn;    /* from our SYN-ACK */
-	uint32_t our_tsval;  /* from our SYN-ACK */
-};
-
-static struct flow
-flow4(uint8_t test, uint16_t cport, uint16_t sport, uint32_t isn)
-{
-	struct flow f = {.family = 4, .cport = cport, .sport = sport, .isn = isn, .tsval = 12345};
-	const uint8_t c[4] = {198, 18, test, 2};
-
-	memcpy(f.caddr, c, 4);
-	memcpy(f.saddr, our_ip4, 4);
-	return f;
-}
-
-static struct flow
-flow6(uint8_t test, uint16_t cport, uint16_t sport, uint32_t isn)
-{
-	struct flow f = {.family = 6, .cport = cport, .sport = sport, .isn = isn, .tsval = 12345};
-	const uint8_t c[16] = {0x20, 0x01, 0, 0x02, [13] = test, [15] = 2};
-
-	memcpy(f.caddr, c, 16);
-	memcpy(f.saddr, our_ip6, 16);
-	return f;
-}
-
-/*
- * A frame from the client of @p f: Ethernet to our MAC, IPv4 or IPv6, TCP with the
- * @p opt_len bytes of options at @p opt and @p data_len bytes of data, zero padded to
- * the Ethernet minimum as it would arrive from the wire.
- */
-static struct rte_mbuf *
-segment(const struct flow *f, uint32_t seq, uint32_t ack, uint8_t flags, const uint8_t *opt,
-	unsigned int opt_len, const uint8_t *data, unsigned int data_len)
-{
-	struct rte_mbuf *m = rte_pktmbuf_alloc(frames);
-	uint16_t l3 = f->family == 4 ? IP4_LEN : IP6_LEN;
-	uint16_t l4 = (uint16_t)(TCP_LEN + opt_len + data_len);
-	uint16_t len = ETH_LEN + l3 + l4;
-	uint16_t frame = RTE_MAX(len, (uint16_t)ETH_MIN);
-	uint8_t *p, *ip, *th;
-	uint16_t ck;
-
-	assert_non_null(m);
-	assert_int_equal(opt_len % 4, 0);
-	p = (uint8_t *)rte_pktmbuf_append(m, frame);
-	assert_non_null(p);
-	memset(p, 0, frame);
-	memcpy(p, &our_mac, 6);
-	memcpy(p + 6, &peer_mac, 6);
-	put16(p + 12, f->family == 4 ? RTE_ETHER_TYPE_IPV4 : RTE_ETHER_TYPE_IPV6);
-	ip = p + ETH_LEN;
-	if (f->family == 4) {
-		ip[0] = 0x45;
-		put16(ip + 2, l3 + l4);
-		put16(ip + 4, 0x1234);
-		ip[6] = 0x40; /* DF, as Linux clients send it */
-		ip[8] = 64;
-		ip[9] = IPPROTO_TCP;
-		memcpy(ip + 12, f->caddr, 4);
-		memcpy(ip + 16, f->saddr, 4);
-	} else {
-		ip[0] = 0x60;
-		put16(ip + 4, l4);
-		ip[6] = IPPROTO_TCP;
-		ip[7] = 64;
-		memcpy(ip + 8, f->caddr, 16);
-		memcpy(ip + 24, f->saddr, 16);
-	}
-	th = ip + l3;
-	put16(th, f->cport);
-	put16(th + 2, f->sport);
-	put32(th + 4, seq);
-	put32(th + 8, ack);
-	th[12] = (uint8_t)(((TCP_LEN + opt_len) / 4) << 4);
-	th[13] = flags;
-	put16(th + 14, 64240);
-	if (opt_len != 0)
-		memcpy(th + TCP_LEN, opt, opt_len);
-	if (data_len != 0)
-		memcpy(th + TCP_LEN + opt_len, data, data_len);
-	/* DPDK's sums build what the test sends; replies are checked with sum16() */
-	if (f->family == 4) {
-		ck = rte_ipv4_cksum((const struct rte_ipv4_hdr *)ip);
-		memcpy(ip + 10, &ck, 2);
-		ck = rte_ipv4_udptcp_cksum((const struct rte_ipv4_hdr *)ip, th);
-	} else {
-		ck = rte_ipv6_udptcp_cksum((const struct rte_ipv6_hdr *)ip, th);
-	}
-	memcpy(th + 16, &ck, 2);
-	return m;
-}
-
-/* Linux's SYN options: MSS, SACK-permitted, timestamps, NOP, window scale. */
-static unsigned int
-syn_opts(uint8_t *o, uint16_t mss, uint8_t wscale, uint32_t tsval)
-{
-	o[0] = SYNQ_TCP_OPT_MSS;
-	o[1] = 4;
-	put16(o + 2, mss);
-	o[4] = SYNQ_TCP_OPT_SACK_PERM;
-	o[5] = 2;
-	o[6] = SYNQ_TCP_OPT_TS;
-	o[7] = 10;
-	put32(o + 8, tsval);
-	put32(o + 12, 0);
-	o[16] = SYNQ_TCP_OPT_NOP;
-	o[17] = SYNQ_TCP_OPT_WSCALE;
-	o[18] = 3;
-	o[19] = wscale;
-	return 20;
-}
-
-static struct rte_mbuf *
-syn_frame_opts(const struct flow *f, uint16_t mss, uint8_t wscale)
-{
-	uint8_t o[SYNQ_TCP_OPTS_MAX];
-	unsigned int n = syn_opts(o, mss, wscale, f->tsval);
-
-	return segment(f, f->isn, 0, F_SYN, o, n, NULL, 0);
-}
-
-static struct rte_mbuf *
-syn_frame(const struct flow *f)
-{
-	return syn_frame_opts(f, 1460, 7);
-}
-
-/* An ACK as Linux sends it once timestamps are on: NOP, NOP, timestamps. */
-static struct rte_mbuf *
-ack_frame(const struct flow *f, uint32_t seq, uint32_t ack, const uint8_t *data,
-	unsigned int data_len)
-{
-	uint8_t o[12] = {SYNQ_TCP_OPT_NOP, SYNQ_TCP_OPT_NOP, SYNQ_TCP_OPT_TS, 10};
-
-	put32(o + 4, f->tsval + 1);
-	put32(o + 8, f->our_tsval);
-	return segment(f, seq, ack, (uint8_t)(F_ACK | (data_len != 0 ? F_PSH : 0)), o, sizeof(o),
-		data, data_len);
-}
-
-static struct rte_mbuf *
-rst_frame(const struct flow *f, uint32_t seq)
-{
-	return segment(f, seq, 0, F_RST, NULL, 0, NULL, 0);
-}
-
-/* Hand @p m to the rx ring, poll once, return the one frame sent (or NULL). */
-static struct rte_mbuf *
-exchange(struct rte_mbuf *m)
-{
-	struct rte_mbuf *out[4];
-	unsigned int n;
-
-	assert_int_equal(rte_ring_count(tx_ring[0]), 0);
-	assert_int_equal(rte_ring_enqueue(rx_ring[0], m), 0);
-	assert_int_equal(synq_worker_poll(worker()), 1);
-	n = rte_ring_dequeue_burst(tx_ring[0], (void **)out, RTE_DIM(out), NULL);
-	if (n > 1) {
-		rte_pktmbuf_free_bulk(out, n);
-		fail_msg("one segment in, %u frames out", n);
-	}
-	return n == 1 ? out[0] : NULL;
-}
-
-/* Send @p m and expect no reply at all. */
-static void
-exchange_silent(struct rte_mbuf *m)
-{
-	struct rte_mbuf *r = exchange(m);
-
-	if (r != NULL) {
-		rte_pktmbuf_free(r);
-		fail_msg("a reply was sent where none was expected");
-	}
-}
-
-/* What a reply's TCP header says, after check_reply() checked everything around it. */
-struct view {
-	const uint8_t *th;
-	uint16_t tcp_len; /* header, options and data */
-	uint16_t doff;
-	uint32_t seq;
-	uint32_t ack;
-	uint8_t flags;
-	uint16_t win;
-};
-
-/*
- * Check that @p r is a reply to the client of @p f: every byte of Ethernet and IP
- * (MACs and addresses swapped, TTL / hop limit 64, DF, checksums), the frame length
- * and its zero padding, the TCP ports, data offset and checksum.
- */
-static struct view
-check_reply(const struct rte_mbuf *r, const struct flow *f)
-{
-	const uint8_t *p = rte_pktmbuf_mtod(r, const uint8_t *);
-	const uint8_t *ip = p + ETH_LEN;
-	struct view v;
-	uint32_t acc;
-	uint16_t len;
-
-	assert_int_equal(r->nb_segs, 1);
-	assert_int_equal(r->data_len, r->pkt_len);
-	assert_memory_equal(p, &peer_mac, 6);
-	assert_memory_equal(p + 6, &our_mac, 6);
-	if (f->family == 4) {
-		assert_int_equal(get16(p + 12), RTE_ETHER_TYPE_IPV4);
-		assert_int_equal(ip[0], 0x45);
-		assert_int_equal(ip[1], 0);		/* TOS */
-		len = get16(ip + 2);
-		assert_true(len >= IP4_LEN + TCP_LEN);
-		assert_int_equal(get16(ip + 4), 0);	/* id: DF set, nothing to reassemble */
-		assert_int_equal(get16(ip + 6), 0x4000); /* DF, offset 0 */
-		assert_int_equal(ip[8], 64);
-		assert_int_equal(ip[9], IPPROTO_TCP);
-		assert_int_equal(fold(sum16(0, ip, IP4_LEN)), 0xffff);
-		assert_memory_equal(ip + 12, our_ip4, 4);
-		assert_memory_equal(ip + 16, f->caddr, 4);
-		v.th = ip + IP4_LEN;
-		v.tcp_len = len - IP4_LEN;
-		/* pseudo-header: addresses, zero, protocol, TCP length (RFC 9293 3.1) */
-		acc = sum16(0, ip + 12, 8) + IPPROTO_TCP + v.tcp_len;
-	} else {
-		assert_int_equal(get16(p + 12), RTE_ETHER_TYPE_IPV6);
-		assert_int_equal(get32(ip), 0x60000000); /* version 6, class 0, no flow label */
-		v.tcp_len = get16(ip + 4);
-		len = IP6_LEN + v.tcp_len;
-		assert_true(v.tcp_len >= TCP_LEN);
-		assert_int_equal(ip[6], IPPROTO_TCP);
-		assert_int_equal(ip[7], 64);
-		assert_memory_equal(ip + 8, our_ip6, 16);
-		assert_memory_equal(ip + 24, f->caddr, 16);
-		v.th = ip + IP6_LEN;
-		/* RFC 8200 8.1: addresses, 32-bit length, 24 zero bits, next header */
-		acc = sum16(0, ip + 8, 32) + IPPROTO_TCP + v.tcp_len;
-	}
-	assert_int_equal(r->data_len, RTE_MAX(ETH_LEN + len, ETH_MIN));
-	for (unsigned int i = ETH_LEN + len; i < r->data_len; i++)
-		assert_int_equal(p[i], 0);
-	assert_int_equal(fold(sum16(acc, v.th, v.tcp_len)), 0xffff);
-	assert_int_equal(get16(v.th), f->sport);
-	assert_int_equal(get16(v.th + 2), f->cport);
-	v.seq = get32(v.th + 4);
-	v.ack = get32(v.th + 8);
-	v.doff = (uint16_t)((v.th[12] >> 4) * 4);
-	assert_int_equal(v.th[12] & 0x0f, 0); /* reserved bits */
-	assert_true(v.doff >= TCP_LEN && v.doff <= v.tcp_len);
-	v.flags = v.th[13];
-	v.win = get16(v.th + 14);
-	assert_int_equal(get16(v.th + 18), 0); /* urgent pointer */
-	return v;
-}
-
-/*
- * Check that @p r is a SYN-ACK to the SYN of @p f (Linux options: MSS, SACK, TS,
- * window scale) and record its ISN and TSval in @p f; its options go to @p o.
- */
-static void
-check_synack(const struct rte_mbuf *r, struct flow *f, struct synq_tcp_opts *o)
-{
-	struct view v = check_reply(r, f);
-
-	assert_int_equal(v.flags, F_SYN | F_ACK);
-	assert_int_equal(v.ack, f->isn + 1);
-	/* 65535, or a listener's smaller rcv_buf */
-	assert_int_equal(v.win, f->sport == 85 ? 8192 : SYNQ_TCP_SYNACK_WINDOW);
-	assert_int_equal(v.tcp_len, v.doff); /* no data */
-	assert_int_equal(synq_tcp_opts_parse(v.th + TCP_LEN, v.doff - TCP_LEN, o), 0);
-	assert_int_equal(o->mss, f->family == 4 ? SYNQ_TCP_MSS4 : SYNQ_TCP_MSS6);
-	assert_true(o->sack_perm);
-	assert_true(o->ts);
-	assert_int_equal(o->tsecr, f->tsval);
-	f->our_isn = v.seq;
-	f->our_tsval = o->tsval;
-}
-
-/* Check that @p r is a bare RST (RFC 9293 3.10.7: <SEQ=SEG.ACK><CTL=RST>) with @p seq. */
-static void
-check_rst(const struct rte_mbuf *r, const struct flow *f, uint32_t seq)
-{
-	struct view v = check_reply(r, f);
-
-	assert_int_equal(v.flags, F_RST);
-	assert_int_equal(v.seq, seq);
-	assert_int_equal(v.win, 0);
-	assert_int_equal(v.doff, TCP_LEN);
-	assert_int_equal(v.tcp_len, TCP_LEN);
-}
-
-/* SYN with @p mss and @p wscale, expect one SYN-ACK; its options go to @p o. */
-static void
-open_flow_opts(struct flow *f, uint16_t mss, uint8_t wscale, struct synq_tcp_opts *o)
-{
-	struct rte_mbuf *r = exchange(syn_frame_opts(f, mss, wscale));
-
-	assert_non_null(r);
-	check_synack(r, f, o);
-	rte_pktmbuf_free(r);
-}
-
-static void
-open_flow(struct flow *f)
-{
-	struct synq_tcp_opts o;
-
-	open_flow_opts(f, 1460, 7, &o);
-}
-
-/* The right final ACK: no reply. */
-static void
-finish_flow(const struct flow *f)
-{
-	exchange_silent(ack_frame(f, f->isn + 1, f->our_isn + 1, NULL, 0));
-}
-
-/* Remove a half-open entry the way a client does: a RST with the exact number. */
-static void
-reset_flow(const struct flow *f)
-{
-	exchange_silent(rst_frame(f, f->isn + 1));
-}
-
-/* Poll the worker without traffic: commands, output. The frames sent are returned. */
-static unsigned int
-poll_idle(struct rte_mbuf **out, unsigned int max)
-{
-	synq_worker_poll(worker());
-	return rte_ring_dequeue_burst(tx_ring[0], (void **)out, max, NULL);
-}
-
-/* The next event for the test's application lcore (the worker polled for it). */
-static bool
-next_event(struct synq_app_event *ev)
-{
-	if (synq_app_recv_burst(&app, ev, 1) == 1)
-		return true;
-	synq_worker_poll(worker());
-	return synq_app_recv_burst(&app, ev, 1) == 1;
-}
-
-/*
- * Done with @p c, as an application is: abort it (its RST is dropped here), take its
- * events to the last, release it.
- */
-static void
-conn_drop(struct synq_session *c)
-{
-	struct rte_mbuf *out[8];
-	struct synq_app_event ev;
-	unsigned int n;
-
-	assert_int_equal(synq_app_abort(&app, c), 0);
-	n = poll_idle(out, RTE_DIM(out));
-	rte_pktmbuf_free_bulk(out, n);
-	for (;;) {
-		assert_true(next_event(&ev));
-		if (ev.kind == SYNQ_EV_DATA)
-			rte_pktmbuf_free(ev.m);
-		if (ev.kind == SYNQ_EV_CLOSED && ev.s == c)
-			break;
-	}
-	synq_app_release(&app, c);
-}
-
-/* Take exactly one connection from listener @p li; its events come to the test. */
-static struct synq_session *
-accept_one(unsigned int li)
-{
-	struct synq_session *c[2];
-	uint16_t n = synq_app_accept(&app, &rt.listeners.l[li], c, RTE_DIM(c));
-
-	if (n == 2) {
-		conn_drop(c[1]);
-		conn_drop(c[0]);
-	}
-	assert_int_equal(n, 1);
-	return c[0];
-}
-
-/* Give back every connection on listener @p li; how many there were. */
-static unsigned int
-drain(unsigned int li)
-{
-	struct synq_session *c[8];
-	unsigned int total = 0;
-	uint16_t n;
-
-	while ((n = synq_app_accept(&app, &rt.listeners.l[li], c, RTE_DIM(c))) != 0) {
-		for (uint16_t i = 0; i < n; i++)
-			conn_drop(c[i]);
-		total += n;
-	}
-	return total;
-}
-
-/* The 4-tuple, numbers and origin of @p c are those of @p f on listener @p li. */
-static void
-check_conn(const struct synq_session *c, const struct flow *f, unsigned int li)
-{
-	struct synq_tcp_conn_info ci = conn_info(c);
-	size_t alen = f->family == 4 ? 4 : 16;
-
-	assert_int_equal(c->family, f->family);
-	assert_memory_equal(c->saddr, f->caddr, alen);
-	assert_memory_equal(c->daddr, f->saddr, alen);
-	assert_int_equal(c->sport, rte_cpu_to_be_16(f->cport));
-	assert_int_equal(c->dport, rte_cpu_to_be_16(f->sport));
-	assert_int_equal(conn_info(c).client_isn, f->isn);
-	assert_int_equal(conn_info(c).our_isn, f->our_isn);
-	assert_int_equal(c->listener, li);
-	assert_int_equal(conn_info(c).port_id, ports.port[0].port_id);
-	assert_int_equal(c->worker, 0);
-	assert_memory_equal(&ci.peer_mac, &peer_mac, 6);
-	assert_memory_equal(&ci.our_mac, &our_mac, 6);
+	return harness_teardown();
 }
 
 /* 1: a Linux SYN gets one SYN-ACK, checked byte by byte. */
@@ -706,7 +54,7 @@ test_synack(void **state __rte_unused)
 	uint32_t entries = table_count();
 	struct synq_tcp_opts o;
 	struct rte_mbuf *r;
-	struct view v;
+	struct synq_frame_view v;
 	struct snap s;
 
 	snap_take(&s);
@@ -810,20 +158,6 @@ test_final_ack(void **state __rte_unused)
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_OUT_SEGS), 4);
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_OUT_RSTS), 2);
 	assert_int_equal(table_count(), entries);
-}
-
-/* An ACK from us to @p f: our next sequence number @p seq, acknowledging @p ack. */
-static void
-check_ack(struct rte_mbuf *r, const struct flow *f, uint32_t seq, uint32_t ack)
-{
-	struct view v;
-
-	assert_non_null(r);
-	v = check_reply(r, f);
-	assert_int_equal(v.flags, F_ACK);
-	assert_int_equal(v.seq, seq);
-	assert_int_equal(v.ack, ack);
-	rte_pktmbuf_free(r);
 }
 
 /*
@@ -983,7 +317,7 @@ test_bad_ack(void **state __rte_unused)
 	r = exchange(ack_frame(&f, f.isn + 1 + 70000, f.our_isn + 1, NULL, 0));
 	assert_non_null(r);
 	{
-		struct view v = check_reply(r, &f);
+		struct synq_frame_view v = check_reply(r, &f);
 
 		assert_int_equal(v.flags, F_ACK);
 		assert_int_equal(v.seq, f.our_isn + 1);
@@ -1026,7 +360,7 @@ test_rst(void **state __rte_unused)
 	r = exchange(rst_frame(&b, b.isn + 2));
 	assert_non_null(r);
 	{
-		struct view v = check_reply(r, &b);
+		struct synq_frame_view v = check_reply(r, &b);
 
 		assert_int_equal(v.flags, F_ACK);
 		assert_int_equal(v.seq, b.our_isn + 1);
@@ -1289,7 +623,7 @@ test_no_listener(void **state __rte_unused)
 {
 	struct flow f = flow4(12, 40120, 9, 0xc0000000u);
 	struct rte_mbuf *r;
-	struct view v;
+	struct synq_frame_view v;
 	struct snap s;
 
 	snap_take(&s);
@@ -1504,12 +838,12 @@ test_syn_with_data(void **state __rte_unused)
 	struct flow t = flow4(23, 42005, 80, 0x23000000);
 	struct flow k = flow4(23, 42006, 82, 0x23000001);
 	struct synq_tcp_opts o;
-	uint8_t opt[SYNQ_TCP_OPTS_MAX];
+	uint8_t opt[SYNQ_FRAME_OPTS_MAX];
 	unsigned int n;
 	struct rte_mbuf *r;
 	struct synq_session *c;
 
-	n = syn_opts(opt, 1460, 7, t.tsval);
+	n = (unsigned int)synq_frame_opts_syn(opt, 1460, 7, t.tsval);
 	r = exchange(segment(&t, t.isn, 0, F_SYN, opt, n, junk, sizeof(junk)));
 	assert_non_null(r);
 	check_synack(r, &t, &o); /* ack = ISN + 1: the data is not acknowledged */
@@ -1519,7 +853,7 @@ test_syn_with_data(void **state __rte_unused)
 	assert_int_equal(conn_info(c).rcv_queued, 0);
 	conn_drop(c);
 
-	n = syn_opts(opt, 1460, 7, k.tsval);
+	n = (unsigned int)synq_frame_opts_syn(opt, 1460, 7, k.tsval);
 	r = exchange(segment(&k, k.isn, 0, F_SYN, opt, n, junk, sizeof(junk)));
 	assert_non_null(r);
 	check_synack(r, &k, &o);
@@ -1546,7 +880,7 @@ test_blind_syn(void **state __rte_unused)
 	r = exchange(syn_frame(&spoof));
 	assert_non_null(r);
 	{
-		struct view v = check_reply(r, &f);
+		struct synq_frame_view v = check_reply(r, &f);
 
 		/* a challenge ACK, with the numbers of the real handshake */
 		assert_int_equal(v.flags, F_ACK);
@@ -1558,43 +892,6 @@ test_blind_syn(void **state __rte_unused)
 	finish_flow(&f); /* the real client still completes */
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 1);
 	conn_drop(accept_one(L80));
-}
-
-/* Have the application abort or close @p c; the one frame the worker sends. */
-static struct rte_mbuf *
-command(struct synq_session *c, uint16_t cmd)
-{
-	struct rte_mbuf *out[4];
-	unsigned int n;
-
-	if (cmd == SYNQ_CMD_ABORT)
-		assert_int_equal(synq_app_abort(&app, c), 0);
-	else
-		assert_int_equal(synq_app_close(&app, c), 0);
-	n = poll_idle(out, RTE_DIM(out));
-	if (n != 1) {
-		rte_pktmbuf_free_bulk(out, n);
-		fail_msg("one command, %u frames out", n);
-	}
-	return out[0];
-}
-
-/* The events of @p c up to the last, which must be @p last_but_one then CLOSED. */
-static void
-events_to_closed(struct synq_session *c, uint16_t last_but_one)
-{
-	struct synq_app_event ev;
-	uint16_t prev = 0;
-
-	for (;;) {
-		assert_true(next_event(&ev));
-		assert_ptr_equal(ev.s, c);
-		if (ev.kind == SYNQ_EV_CLOSED)
-			break;
-		prev = ev.kind;
-	}
-	assert_int_equal(prev, last_but_one);
-	synq_app_release(&app, c);
 }
 
 /* After the application resets a connection, its replayed final ACK opens nothing. */
@@ -1612,7 +909,7 @@ test_no_replay_after_reset(void **state __rte_unused)
 	r = command(c, SYNQ_CMD_ABORT);
 	assert_non_null(r);
 	{
-		struct view v = check_reply(r, &k);
+		struct synq_frame_view v = check_reply(r, &k);
 
 		assert_int_equal(v.flags, F_RST | F_ACK);
 		assert_int_equal(v.seq, k.our_isn + 1);
@@ -1646,7 +943,7 @@ test_close_time_wait(void **state __rte_unused)
 	r = command(c, SYNQ_CMD_CLOSE);
 	assert_non_null(r);
 	{
-		struct view v = check_reply(r, &f);
+		struct synq_frame_view v = check_reply(r, &f);
 
 		assert_int_equal(v.flags, F_FIN | F_ACK);
 		assert_int_equal(v.seq, f.our_isn + 1);
@@ -1657,7 +954,7 @@ test_close_time_wait(void **state __rte_unused)
 		r = exchange(segment(&f, f.isn + 1, f.our_isn + 2, F_ACK | F_FIN, NULL, 0, NULL, 0));
 		assert_non_null(r);
 		{
-			struct view v = check_reply(r, &f);
+			struct synq_frame_view v = check_reply(r, &f);
 
 			assert_int_equal(v.flags, F_ACK);
 			assert_int_equal(v.seq, f.our_isn + 2);
@@ -1672,82 +969,6 @@ test_close_time_wait(void **state __rte_unused)
 	assert_int_equal(drain(L80), 0);
 }
 
-/* --- the data path: connections in the flow table --- */
-
-/*
- * Like exchange(), with a second poll: the ACK of data waits one poll for an answer
- * of the application (a delayed ACK of one poll). Exactly one frame must come out.
- */
-static struct rte_mbuf *
-exchange_ack(struct rte_mbuf *m)
-{
-	struct rte_mbuf *out[4];
-	unsigned int n;
-
-	assert_int_equal(rte_ring_enqueue(rx_ring[0], m), 0);
-	assert_int_equal(synq_worker_poll(worker()), 1);
-	synq_worker_poll(worker());
-	n = rte_ring_dequeue_burst(tx_ring[0], (void **)out, RTE_DIM(out), NULL);
-	if (n != 1) {
-		rte_pktmbuf_free_bulk(out, n);
-		fail_msg("one segment in, %u frames out", n);
-	}
-	return out[0];
-}
-
-/* A connection of @p f on listener @p li, accepted by the test and attached. */
-static struct synq_session *
-established(struct flow *f, unsigned int li)
-{
-	struct rte_mbuf *out[4];
-	struct synq_session *c;
-	unsigned int n;
-
-	open_flow(f);
-	finish_flow(f);
-	c = accept_one(li);
-	n = poll_idle(out, RTE_DIM(out)); /* the attach */
-	assert_int_equal(n, 0);
-	return c;
-}
-
-/* The one frame a poll without traffic sends (commands, timers done before). */
-static struct rte_mbuf *
-one_out(void)
-{
-	struct rte_mbuf *out[4];
-	unsigned int n = poll_idle(out, RTE_DIM(out));
-
-	if (n != 1) {
-		rte_pktmbuf_free_bulk(out, n);
-		fail_msg("%u frames out, expected 1", n);
-	}
-	return out[0];
-}
-
-static void
-expect_data_event(struct synq_session *c, const uint8_t *data, uint32_t len)
-{
-	struct synq_app_event ev;
-
-	assert_true(next_event(&ev));
-	assert_ptr_equal(ev.s, c);
-	assert_int_equal(ev.kind, SYNQ_EV_DATA);
-	assert_int_equal(rte_pktmbuf_pkt_len(ev.m), len);
-	assert_memory_equal(rte_pktmbuf_mtod(ev.m, const uint8_t *), data, len);
-	rte_pktmbuf_free(ev.m);
-}
-
-static void
-expect_event(struct synq_session *c, uint16_t kind)
-{
-	struct synq_app_event ev;
-
-	assert_true(next_event(&ev));
-	assert_ptr_equal(ev.s, c);
-	assert_int_equal(ev.kind, kind);
-}
-
 /* 30: in order only: a segment past a hole is dropped and answered with a dup ACK. */
 static void
 test_data_in_order(void **state __rte_unused)
@@ -1756,7 +977,7 @@ test_data_in_order(void **state __rte_unused)
 	struct flow f = flow4(30, 43000, 85, 0x30000000);
 	struct synq_session *c = established(&f, L85);
 	struct synq_app_event ev;
-	struct view v;
+	struct synq_frame_view v;
 	struct rte_mbuf *r;
 	struct snap s;
 
@@ -1802,7 +1023,7 @@ test_data_window(void **state __rte_unused)
 	struct synq_session *c = established(&f, L85);
 	uint32_t seq = f.isn + 1;
 	struct rte_mbuf *r;
-	struct view v;
+	struct synq_frame_view v;
 	struct snap s;
 
 	snap_take(&s);
@@ -1836,14 +1057,6 @@ test_data_window(void **state __rte_unused)
 	conn_drop(c);
 }
 
-/* Payload of a segment we sent: its TCP data bytes. */
-static const uint8_t *
-payload_of(const struct view *v, uint16_t *len)
-{
-	*len = (uint16_t)(v->tcp_len - v->doff);
-	return v->th + v->doff;
-}
-
 /*
  * 32: sends are cut at the MSS (less the timestamp option); unacknowledged, the
  * first segment is sent again after the RTO, then after twice it (RFC 6298 5.5);
@@ -1870,9 +1083,9 @@ test_data_send_rto(void **state __rte_unused)
 	n = poll_idle(out, RTE_DIM(out));
 	assert_int_equal(n, 3);
 	for (unsigned int i = 0; i < n; i++) {
-		struct view v = check_reply(out[i], &f);
-		uint16_t len;
-		const uint8_t *p = payload_of(&v, &len);
+		struct synq_frame_view v = check_reply(out[i], &f);
+		uint16_t len = v.data_len;
+		const uint8_t *p = v.data;
 
 		assert_int_equal(v.seq, f.our_isn + 1 + off);
 		assert_int_equal(v.ack, f.isn + 1);
@@ -1885,7 +1098,7 @@ test_data_send_rto(void **state __rte_unused)
 	/* nothing acknowledged: after the first RTO (1 s), the first segment again */
 	for (unsigned int k = 0; k < 2; k++) {
 		uint64_t tsc = t0 + (uint64_t)(k == 0 ? 1100 : 3300) * hz / 1000;
-		struct view v;
+		struct synq_frame_view v;
 
 		n = 0;
 		for (unsigned int i = 0; i < 4096 && n == 0; i++) {
@@ -1934,10 +1147,9 @@ test_data_fast_retransmit(void **state __rte_unused)
 	{
 		struct rte_mbuf *r = exchange(ack_frame(&f, f.isn + 1, f.our_isn + 1 + 1448, NULL,
 			0));
-		struct view v = check_reply(r, &f);
-		uint16_t len;
+		struct synq_frame_view v = check_reply(r, &f);
+		uint16_t len = v.data_len;
 
-		payload_of(&v, &len);
 		assert_int_equal(v.seq, f.our_isn + 1 + 1448);
 		assert_int_equal(len, 1448);
 		rte_pktmbuf_free(r);
@@ -1959,7 +1171,7 @@ test_data_close(void **state __rte_unused)
 	struct flow b = flow4(34, 43005, 85, 0x34000001);
 	struct synq_session *c = established(&a, L85);
 	struct rte_mbuf *r;
-	struct view v;
+	struct synq_frame_view v;
 	struct snap s;
 
 	snap_take(&s);
@@ -2032,7 +1244,7 @@ test_data_ack_rides(void **state __rte_unused)
 	struct flow f = flow4(36, 43007, 85, 0x36000000);
 	struct synq_session *c = established(&f, L85);
 	struct rte_mbuf *r;
-	struct view v;
+	struct synq_frame_view v;
 	uint16_t len;
 
 	exchange_silent(ack_frame(&f, f.isn + 1, f.our_isn + 1, q, sizeof(q)));
@@ -2042,7 +1254,8 @@ test_data_ack_rides(void **state __rte_unused)
 	v = check_reply(r, &f);
 	assert_int_equal(v.ack, f.isn + 1 + sizeof(q));
 	assert_int_equal(v.seq, f.our_isn + 1);
-	assert_memory_equal(payload_of(&v, &len), ans, sizeof(ans));
+	len = v.data_len;
+	assert_memory_equal(v.data, ans, sizeof(ans));
 	assert_int_equal(len, sizeof(ans));
 	rte_pktmbuf_free(r);
 	synq_app_consumed(&app, c, sizeof(q));
