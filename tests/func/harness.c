@@ -97,14 +97,16 @@ harness_setup(const struct harness_conf *hc)
 	char *argv[] = {argv0, "--no-pci", "--no-huge", "-m", "256", "--file-prefix", prefix, "-l",
 		"0", "--log-level", "lib.eal:warning", NULL};
 	unsigned int nb_rxq;
+	const char *name;
 
 	if (hc == NULL)
 		hc = &tcp;
+	name = hc->name != NULL ? hc->name : tcp.name;
 	nb_rxq = hc->rx_queues == 0 ? 1 : hc->rx_queues;
 	if (nb_rxq > HARNESS_MAX_RXQ)
 		return setup_failed("too many rx queues");
-	snprintf(argv0, sizeof(argv0), "test_%s", hc->name);
-	snprintf(prefix, sizeof(prefix), "synq-%s-%d", hc->name, (int)getpid());
+	snprintf(argv0, sizeof(argv0), "test_%s", name);
+	snprintf(prefix, sizeof(prefix), "synq-%s-%d", name, (int)getpid());
 	if (rte_eal_init(RTE_DIM(argv) - 1, argv) < 0)
 		return setup_failed("rte_eal_init");
 	synq_stats_reset();
@@ -132,7 +134,9 @@ harness_setup(const struct harness_conf *hc)
 	if (synq_app_init(&app, HARNESS_APP_LCORE, &rt.listeners, &rt.sessions, app_events,
 		    rt.cmd_rings, frames, &app_ctr) != 0)
 		return setup_failed("synq_app_init");
-	return rte_eth_macaddr_get(ports.port[0].port_id, &our_mac);
+	if (rte_eth_macaddr_get(ports.port[0].port_id, &our_mac) != 0)
+		return setup_failed("the ring port's MAC");
+	return 0;
 }
 
 int

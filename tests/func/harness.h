@@ -70,7 +70,8 @@
 
 /** What a test file's harness differs in; zero is the TCP tests' harness. */
 struct harness_conf {
-	/* the test's name: argv[0] and the file prefix's stem (synq-<name>-<pid>) */
+	/* the test's name: argv[0] and the file prefix's stem (synq-<name>-<pid>);
+	 * NULL: "func" */
 	const char *name;
 	/* the synq config (JSON); NULL: the six listeners L80..L85 above. Its port is
 	 * the ring port, "net_ring_func", polled on lcore 0 */
