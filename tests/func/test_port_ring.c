@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Functional test: EAL (--no-pci --no-huge), a port made of rte_rings that the test
- * owns on both ends, and the real port setup, worker poll and stats code between.
- * Frames are enqueued on the port's rx rings, replies read from its tx ring.
+ * Functional test of the port setup, the worker's poll and the stats code, on the
+ * harness of harness.h with a ring port of two rx queues and a spare one-queue
+ * device: ARP and ping replies, gratuitous ARPs and their schedule, the stats
+ * document, and the config errors that only EAL and the ports can tell (an unknown
+ * device, more queues than the device has, an lcore EAL does not run).
  */
 
 #include <stdarg.h>
@@ -10,37 +12,22 @@
 #include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 #include <cmocka.h>
 
 #include <rte_arp.h>
-#include <rte_eal.h>
-#include <rte_eth_ring.h>
 #include <rte_ethdev.h>
 #include <rte_icmp.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
-#include "runtime_dir.h"
+#include "harness.h"
 #include "synq_config.h"
-#include "synq_listener.h"
 #include "synq_port.h"
 #include "synq_stats.h"
 #include "synq_worker.h"
 
 #define NB_Q 2
-
-static char prefix[64];
-static struct rte_ring *rx_ring[NB_Q];
-static struct rte_ring *tx_ring[1];
-static struct rte_mempool *frames;
-static struct synq_config cfg;
-static struct synq_ports ports;
-static struct synq_runtime rt;
-
-static const struct rte_ether_addr peer_mac = {{0x02, 0xaa, 0, 0, 0, 0x02}};
-static struct rte_ether_addr our_mac; /* the ring PMD's own: it cannot change it */
 
 static const char config_text[] =
 	"{ \"ports\": [ { \"name\": \"net_ring_func\","
@@ -54,69 +41,21 @@ static const char config_text[] =
 static int
 setup(void **state __rte_unused)
 {
-	char err[SYNQ_CONFIG_ERR_LEN];
-	char *argv[] = {"test_port_ring", "--no-pci", "--no-huge", "-m", "256", "--file-prefix",
-		prefix, "-l", "0", "--log-level", "lib.eal:warning", NULL};
-	int port;
+	/* the second device, net_ring_func_one, has a single queue pair: the error cases */
+	static const struct harness_conf hc = {
+		.name = "port_ring",
+		.config = config_text,
+		.rx_queues = NB_Q,
+		.spare_port = true,
+	};
 
-	snprintf(prefix, sizeof(prefix), "synq-func-%d", (int)getpid());
-	if (rte_eal_init(RTE_DIM(argv) - 1, argv) < 0)
-		return -1;
-	synq_stats_reset();
-	for (unsigned int q = 0; q < NB_Q; q++) {
-		char name[32];
-
-		snprintf(name, sizeof(name), "func_rx%u", q);
-		rx_ring[q] = rte_ring_create(name, 256, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
-	}
-	tx_ring[0] = rte_ring_create("func_tx0", 256, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
-	port = rte_eth_from_rings("func", rx_ring, NB_Q, tx_ring, 1, 0);
-	if (port < 0)
-		return -1;
-	/* A second device with a single queue pair, for the error cases. */
-	if (rte_eth_from_ring(rte_ring_create("func_one", 64, 0, 0)) < 0)
-		return -1;
-	frames = rte_pktmbuf_pool_create("func_frames", 512, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
-	if (frames == NULL)
-		return -1;
-	if (synq_config_parse(config_text, &cfg, err, sizeof(err)) != 0 ||
-		synq_ports_start(&ports, &cfg, err, sizeof(err)) != 0 ||
-		synq_runtime_init(&rt, &cfg, &ports, err, sizeof(err)) != 0) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	return rte_eth_macaddr_get(ports.port[0].port_id, &our_mac);
+	return harness_setup(&hc);
 }
 
 static int
 teardown(void **state __rte_unused)
 {
-	synq_stats_close();
-	synq_runtime_free(&rt);
-	synq_ports_stop(&ports);
-	rte_eal_cleanup();
-	runtime_dir_remove(prefix);
-	return 0;
-}
-
-static struct synq_worker *
-worker(void)
-{
-	return rt.lcore[0];
-}
-
-/* Hand @p m to rx queue @p q, poll once, return the one frame sent (or NULL). */
-static struct rte_mbuf *
-exchange(struct rte_mbuf *m, unsigned int q)
-{
-	struct rte_mbuf *out[4];
-	unsigned int n;
-
-	assert_int_equal(rte_ring_enqueue(rx_ring[q], m), 0);
-	assert_int_equal(synq_worker_poll(worker()), 1);
-	n = rte_ring_dequeue_burst(tx_ring[0], (void **)out, RTE_DIM(out), NULL);
-	assert_true(n <= 1);
-	return n == 1 ? out[0] : NULL;
+	return harness_teardown();
 }
 
 static struct rte_mbuf *
@@ -147,7 +86,7 @@ arp_request(uint32_t target)
 static void
 test_arp_reply_on_second_queue(void **state __rte_unused)
 {
-	struct rte_mbuf *r = exchange(arp_request(RTE_BE32(RTE_IPV4(198, 18, 0, 1))), 1);
+	struct rte_mbuf *r = exchange_rxq(arp_request(RTE_BE32(RTE_IPV4(198, 18, 0, 1))), 1);
 	struct rte_ether_hdr *eth;
 	struct rte_arp_hdr *arp;
 
@@ -170,7 +109,7 @@ test_arp_for_other_address_dropped(void **state __rte_unused)
 {
 	uint64_t before = synq_counter_read(worker()->ctr, SYNQ_CTR_ARP_DROP_NOT_OURS);
 
-	assert_null(exchange(arp_request(RTE_BE32(RTE_IPV4(198, 18, 0, 9))), 0));
+	assert_null(exchange(arp_request(RTE_BE32(RTE_IPV4(198, 18, 0, 9)))));
 	assert_int_equal(synq_counter_read(worker()->ctr, SYNQ_CTR_ARP_DROP_NOT_OURS), before + 1);
 }
 
@@ -208,7 +147,7 @@ test_ping_reply(void **state __rte_unused)
 	icmp->icmp_cksum = 0;
 	icmp->icmp_cksum = ~rte_raw_cksum(icmp, sizeof(*icmp) + payload);
 
-	r = exchange(m, 0);
+	r = exchange(m);
 	assert_non_null(r);
 	eth = rte_pktmbuf_mtod(r, struct rte_ether_hdr *);
 	ip = (struct rte_ipv4_hdr *)(eth + 1);
