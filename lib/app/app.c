@@ -54,10 +54,10 @@ static void
 outbox_flush(struct synq_app_lcore *a)
 {
 	while (a->out_len != 0) {
-		struct synq_session_msg *msg = &a->outbox[a->out_head];
-		struct synq_session *s = synq_session_at(a->ss, msg->session);
+		struct synq_app_waiting *w = &a->outbox[a->out_head];
 
-		if (rte_ring_enqueue_elem(a->cmd_rings[s->worker], msg, sizeof(*msg)) != 0)
+		/* the worker of then: the session may have gone back to the pool since */
+		if (rte_ring_enqueue_elem(a->cmd_rings[w->worker], &w->msg, sizeof(w->msg)) != 0)
 			return;
 		a->out_head = (a->out_head + 1) % SYNQ_APP_OUTBOX;
 		a->out_len--;
@@ -67,16 +67,19 @@ outbox_flush(struct synq_app_lcore *a)
 static int
 command(struct synq_app_lcore *a, struct synq_session *s, uint16_t kind, struct rte_mbuf *m)
 {
-	struct synq_session_msg msg = synq_session_msg(a->ss, s, kind, m);
+	struct synq_app_waiting w = {
+		.msg = synq_session_msg(a->ss, s, kind, m),
+		.worker = s->worker,
+	};
 
 	outbox_flush(a);
 	if (a->out_len == 0 &&
-		rte_ring_enqueue_elem(a->cmd_rings[s->worker], &msg, sizeof(msg)) == 0)
+		rte_ring_enqueue_elem(a->cmd_rings[w.worker], &w.msg, sizeof(w.msg)) == 0)
 		return 0;
 	if (a->out_len == SYNQ_APP_OUTBOX)
 		return -ENOBUFS;
 	synq_counter_inc(a->ctr, SYNQ_CTR_APP_CMD_RING_FULL);
-	a->outbox[(a->out_head + a->out_len) % SYNQ_APP_OUTBOX] = msg;
+	a->outbox[(a->out_head + a->out_len) % SYNQ_APP_OUTBOX] = w;
 	a->out_len++;
 	return 0;
 }

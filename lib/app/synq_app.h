@@ -43,6 +43,12 @@
 /** Sessions accepted, or events taken, at a time by the built-in applications. */
 #define SYNQ_APP_BURST 32
 
+/** A command that waits for room on a worker's command ring. */
+struct synq_app_waiting {
+	struct synq_session_msg msg;
+	uint16_t worker; /* its ring's lcore, as it was when the command was made */
+};
+
 /** One event of a session. */
 struct synq_app_event {
 	struct synq_session *s;
@@ -60,7 +66,7 @@ struct synq_app_lcore {
 	struct rte_mempool *pool;	   /* for synq_app_send_copy() */
 	struct synq_counters *ctr;
 	/* commands that found a command ring full, in order (a ring buffer) */
-	struct synq_session_msg *outbox;
+	struct synq_app_waiting *outbox;
 	uint32_t out_head;
 	uint32_t out_len;
 	/* the built-in applications (builtin.c) */

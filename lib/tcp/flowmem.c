@@ -57,8 +57,10 @@ synq_flowmem_insert(struct synq_flowmem *t, const struct synq_flow_key *key, uin
 {
 	struct synq_flowmem_entry *e = tcp_ktab_insert(kt(t), key);
 
-	if (e != NULL)
-		e->expire_ms = now_ms + lifetime_ms;
+	if (e != NULL) {
+		e->born_ms = now_ms;
+		e->life_ms = lifetime_ms;
+	}
 	return e;
 }
 
@@ -69,6 +71,7 @@ synq_flowmem_remove(struct synq_flowmem *t, struct synq_flowmem_entry *e)
 }
 
 struct expire_pass {
+	const struct tcp_ktab *t;
 	uint32_t now_ms;
 	unsigned int n;
 };
@@ -79,7 +82,8 @@ expire_visit(void *entry, void *arg)
 	const struct synq_flowmem_entry *e = entry;
 	struct expire_pass *ep = arg;
 
-	if ((int32_t)(ep->now_ms - e->expire_ms) < 0)
+	/* ages are below 2^31 ms: a wrapped clock still subtracts right */
+	if (ep->now_ms - e->born_ms < e->life_ms >> tcp_ktab_pressure(ep->t))
 		return TCP_KTAB_KEEP;
 	ep->n++;
 	return TCP_KTAB_REMOVE;
@@ -88,7 +92,7 @@ expire_visit(void *entry, void *arg)
 unsigned int
 synq_flowmem_expire(struct synq_flowmem *t, uint32_t now_ms, unsigned int budget)
 {
-	struct expire_pass ep = {.now_ms = now_ms};
+	struct expire_pass ep = {.t = kt(t), .now_ms = now_ms};
 
 	tcp_ktab_sweep(kt(t), budget, expire_visit, &ep);
 	return ep.n;

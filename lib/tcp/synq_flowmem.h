@@ -4,10 +4,12 @@
 
 /**
  * @file
- * A worker's memory of flows that have left its flow table, each kept until its own
- * expiry time: connections in TIME-WAIT (with what their last ACK needs), and flows
+ * A worker's memory of flows that have left its flow table, each kept for its own
+ * lifetime: connections in TIME-WAIT (with what their last ACK needs), and flows
  * promoted from a cookie (their key alone), so that a replayed final ACK never opens
- * them again. One table per use and worker lcore, allocated at start, never resized,
+ * them again. Under pressure entries live shorter: half their lifetime when the
+ * memory is more than half full, a quarter above 3/4, an eighth above 7/8 (the SYN
+ * table's steps), so that the oldest give way to new flows. One table per use and worker lcore, allocated at start, never resized,
  * no locks; the storage is the keyed table of lib/tcp (64-byte entries, a byte a slot
  * that lets a lookup of an absent flow end without touching a slot).
  *
@@ -26,14 +28,15 @@
 /** A remembered flow. */
 struct synq_flowmem_entry {
 	struct synq_flow_key key;
-	uint32_t expire_ms;  /* forgotten from then on (worker clock) */
+	uint32_t born_ms;    /* when it was remembered (worker clock) */
+	uint32_t life_ms;    /* for how long, without pressure */
 	/* TIME-WAIT only */
 	uint32_t rcv_nxt;    /* the client's next sequence number: past its FIN */
 	uint32_t snd_nxt;    /* ours: past our FIN */
 	uint32_t ts_recent;  /* the client's last TSval, when ts */
 	struct rte_ether_addr peer_mac; /* where the ACKs go */
 	bool ts;	     /* timestamps on: our ACKs carry them */
-	uint8_t reserved[17];
+	uint8_t reserved[13];
 } __rte_aligned(64);
 
 struct synq_flowmem;
@@ -56,13 +59,13 @@ uint32_t synq_flowmem_count(const struct synq_flowmem *t);
 /** The max_entries the table was created with. */
 uint32_t synq_flowmem_capacity(const struct synq_flowmem *t);
 
-/** The entry of @p key, or NULL (an expired one that no sweep has removed yet too). */
+/** The entry of @p key, or NULL (one whose time is up but that no sweep removed yet too). */
 struct synq_flowmem_entry *synq_flowmem_lookup(struct synq_flowmem *t,
 	const struct synq_flow_key *key);
 
 /**
- * Remember @p key until @p now_ms + @p lifetime_ms; the rest of the entry is zero,
- * for the caller to fill. The key must not be present (look it up first).
+ * Remember @p key from @p now_ms for @p lifetime_ms; the rest of the entry is zero, for
+ * the caller to fill. The key must not be present (look it up first).
  *
  * @return the entry, or NULL when the table holds max_entries.
  */
@@ -73,8 +76,9 @@ struct synq_flowmem_entry *synq_flowmem_insert(struct synq_flowmem *t,
 void synq_flowmem_remove(struct synq_flowmem *t, struct synq_flowmem_entry *e);
 
 /**
- * Forget the entries of the next @p budget slots whose time is up at @p now_ms
- * (compared with wrap-around), continuing where the last call stopped.
+ * Forget the entries of the next @p budget slots whose time is up at @p now_ms (their
+ * lifetime, or the part of it the pressure leaves), continuing where the last call
+ * stopped.
  *
  * @return how many were forgotten.
  */

@@ -102,26 +102,20 @@ synq_syntab_remove(struct synq_syntab *t, struct synq_syn_entry *e)
 }
 
 /*
- * Retries allowed for an entry that has had @p retries. Under pressure only entries
- * already retransmitted lose retries: one whose SYN-ACK has gone unanswered is more
- * likely a spoofed source than a fresh one, and a fresh one is what a real client is
- * waiting for. The floor of 2 keeps one more try for a client that lost one
- * SYN-ACK; a caller's max_retries below 2 is kept as is, never raised by pressure.
+ * Retries allowed for an entry that has had @p retries, at pressure @p drop
+ * (tcp_ktab_pressure()). Under pressure only entries already retransmitted lose
+ * retries: one whose SYN-ACK has gone unanswered is more likely a spoofed source than a
+ * fresh one, and a fresh one is what a real client is waiting for. The floor of 2
+ * keeps one more try for a client that lost one SYN-ACK; a caller's max_retries below
+ * 2 is kept as is, never raised by pressure.
  */
 static inline unsigned int
-retry_limit(uint64_t n, uint64_t max, uint8_t retries, uint8_t max_retries)
+retry_limit(unsigned int drop, uint8_t retries, uint8_t max_retries)
 {
-	unsigned int drop, least;
+	unsigned int least = RTE_MIN(max_retries, 2u);
 
-	if (retries == 0 || n * 2 <= max)
+	if (retries == 0 || drop == 0)
 		return max_retries;
-	if (n * 8 > max * 7)
-		drop = 3;
-	else if (n * 4 > max * 3)
-		drop = 2;
-	else
-		drop = 1;
-	least = RTE_MIN(max_retries, 2u);
 	return max_retries >= drop + least ? max_retries - drop : least;
 }
 
@@ -144,8 +138,7 @@ timer_visit(void *entry, void *arg)
 
 	if ((int32_t)(tp->now_ms - e->next_ms) < 0)
 		return TCP_KTAB_KEEP;
-	if (e->retries < retry_limit(tcp_ktab_count(tp->t), tcp_ktab_capacity(tp->t), e->retries,
-			 tp->max_retries)) {
+	if (e->retries < retry_limit(tcp_ktab_pressure(tp->t), e->retries, tp->max_retries)) {
 		e->retries++;
 		e->next_ms = tp->now_ms + ((uint32_t)SYNQ_SYNTAB_RTO_MS
 			<< RTE_MIN(e->retries, RTO_MAX_SHIFT));

@@ -64,6 +64,7 @@ tcp_conn_unstart(struct synq_tcp_worker *tw, struct tcp_conn *c)
 {
 	/* nobody saw it: out of the table and the dirty list, the data back to the caller */
 	dirty_forget(tw, c);
+	conn_disown(tw, conn_idx(tw, c));
 	synq_flowtab_remove(tw->flows, c);
 	tw->flows_of[c->listener]--;
 	tw->curr_estab--;
@@ -128,9 +129,9 @@ tcp_conn_rcv_window(const struct synq_tcp_worker *tw, struct tcp_conn *c)
 
 	if (SEQ_LT(c->rcv_nxt + space, c->rcv_adv))
 		space = c->rcv_adv - c->rcv_nxt;
-	win = RTE_MIN(space >> shift, 65535u);
+	win = RTE_MIN(space >> shift, (uint32_t)TCP_WIN_FIELD_MAX);
 	/* round down to the scale, and never behind the edge advertised already */
-	if (SEQ_LT(c->rcv_nxt + (win << shift), c->rcv_adv) && win < 65535u)
+	if (SEQ_LT(c->rcv_nxt + (win << shift), c->rcv_adv) && win < TCP_WIN_FIELD_MAX)
 		win++;
 	c->rcv_adv = c->rcv_nxt + (win << shift);
 	return (uint16_t)win;
@@ -264,10 +265,11 @@ synq_tcp_command(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	struct tcp_conn *c = conn_at(tw, msg->session);
 
 	/*
-	 * A session given back since (another generation), or one whose last event went
-	 * out (its connection handed over): nothing of it is ours to change any more.
+	 * A session whose last event went out (its connection handed over), or one given
+	 * back since and perhaps another worker's now: nothing of it is ours to change,
+	 * nor to read. Decided by what this worker alone writes.
 	 */
-	if (msg->gen != synq_session_gen(s) || c->state == SYNQ_TCP_FREE) {
+	if (msg->session >= tw->dirty_cap || !conn_owned(tw, msg->session, msg->gen)) {
 		if (msg->kind == SYNQ_CMD_SEND) {
 			synq_counter_inc(ctr, SYNQ_CTR_TCP_SEND_DROPPED);
 			rte_pktmbuf_free(msg->m);

@@ -295,6 +295,7 @@ promote(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_liste
 	}
 	session_init(tw, s, p, li);
 	c = conn_at(tw, synq_session_index(tw->sessions, s));
+	conn_own(tw, synq_session_index(tw->sessions, s), synq_session_gen(s));
 	/* one assignment: the compiler zeroes the rest in whole-line stores */
 	*c = (struct tcp_conn){
 		.key = *key,
@@ -346,6 +347,7 @@ undo:
 	if (pr->data_len != 0)
 		rte_pktmbuf_prepend(seg->m, pr->data_off);
 	c->state = SYNQ_TCP_FREE;
+	conn_disown(tw, synq_session_index(tw->sessions, s));
 	synq_session_free(tw->sessions, s);
 	return rc;
 }

@@ -81,6 +81,26 @@ dirty_forget(struct synq_tcp_worker *tw, struct tcp_conn *c)
 	c->wflags &= (uint16_t)~WF_DIRTY;
 }
 
+/* From promotion to handover, connection @p idx is this worker's, for generation @p gen. */
+static inline void
+conn_own(struct synq_tcp_worker *tw, uint32_t idx, uint16_t gen)
+{
+	tw->owned[idx] = TCP_OWNED | gen;
+}
+
+static inline void
+conn_disown(struct synq_tcp_worker *tw, uint32_t idx)
+{
+	tw->owned[idx] = 0;
+}
+
+/* Does this worker carry connection @p idx of the session's generation @p gen? */
+static inline bool
+conn_owned(const struct synq_tcp_worker *tw, uint32_t idx, uint16_t gen)
+{
+	return tw->owned[idx] == (TCP_OWNED | gen);
+}
+
 /* Our MSS on a 1500-byte link. */
 static inline uint16_t
 our_mss(uint8_t family)

@@ -102,6 +102,18 @@ tcp_ktab_capacity(const struct tcp_ktab *t)
 	return t->max_entries;
 }
 
+unsigned int
+tcp_ktab_pressure(const struct tcp_ktab *t)
+{
+	uint64_t n = tcp_ktab_count(t), max = t->max_entries;
+
+	if (n * 2 <= max)
+		return 0;
+	if (n * 8 > max * 7)
+		return 3;
+	return n * 4 > max * 3 ? 2 : 1;
+}
+
 void
 tcp_ktab_prefetch(const struct tcp_ktab *t, const struct synq_flow_key *key)
 {

@@ -47,6 +47,13 @@ void tcp_ktab_free(struct tcp_ktab *t);
 uint32_t tcp_ktab_count(const struct tcp_ktab *t);
 uint32_t tcp_ktab_capacity(const struct tcp_ktab *t);
 
+/*
+ * How full @p t is, in the steps at which its entries give way (the SYN table's
+ * retransmitted entries lose retries, the flow memory's entries live shorter): 0 up to
+ * half full, 1 above 1/2, 2 above 3/4, 3 above 7/8, as Linux's request queue.
+ */
+unsigned int tcp_ktab_pressure(const struct tcp_ktab *t);
+
 /* Start loading the slot a lookup or insert of @p key reads first. A hint. */
 void tcp_ktab_prefetch(const struct tcp_ktab *t, const struct synq_flow_key *key);
 

@@ -5,7 +5,8 @@
  * Segments are built in fresh mbufs, their payload copied from the send queue (which
  * keeps everything until it is acknowledged); events go on the application lcore's
  * ring in order: data, peer closed, reset, closed. After the last event the
- * connection is handed over: the worker never touches it again.
+ * connection is handed over: the worker never touches it again, and drops the
+ * commands that still come for it (owned[] says so).
  */
 
 #include <rte_ring.h>
@@ -258,8 +259,10 @@ conn_notify(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_co
 			c->state = SYNQ_TCP_FREE;
 			c->wflags = 0;
 			c->pend = 0;
-			if (notify_one(tw, ctr, c, r, kinds[i], NULL))
+			if (notify_one(tw, ctr, c, r, kinds[i], NULL)) {
+				conn_disown(tw, conn_idx(tw, c)); /* our own array */
 				return NOTIFY_HANDED_OVER;
+			}
 			c->state = SYNQ_TCP_CLOSED;
 			c->wflags = wflags;
 			c->pend = PEND_CLOSED;

@@ -36,11 +36,11 @@
 #define TCP_MAX_WINDOW (UINT32_C(1) << 30)
 
 /*
- * Entries a worker's TIME-WAIT memory and flow table have at least (64 B an entry:
- * 512 KiB, small enough to stay in cache: every ACK that matches no half-open entry
- * looks there). The TIME-WAIT memory grows with the listeners' max_flows, the replay
- * memory with their backlogs; when they run full, TIME-WAIT is skipped
- * (SynqTimeWaitSkipped) and SynqEstabTableFull counts.
+ * Entries a worker's TIME-WAIT and replay memories have at least (64 B an entry: 512
+ * KiB, small enough to stay in cache: every ACK that matches no half-open entry looks
+ * there). The TIME-WAIT memory grows with the listeners' max_flows, the replay memory
+ * with their backlogs; when they run full, TIME-WAIT is skipped (SynqTimeWaitSkipped)
+ * and SynqEstabTableFull counts.
  */
 #define TCP_FLOWS_MIN 4096
 /* TIME-WAIT: 63 s, about Linux's 60 (its TCP_TIMEWAIT_LEN) and RFC 9293's 2 MSL. */
@@ -75,7 +75,10 @@ _Static_assert(TCP_REPLAY_MS > 2 * SYNQ_COOKIE_WINDOW_S * 1000,
 /* Flow-table slots whose timers one synq_tcp_timers() call runs. */
 #define TCP_FLOW_TIMER_BUDGET 256
 
-/* The transport's part that every worker shares: read-only after synq_tcp_create(). */
+/*
+ * The transport's part that every worker shares: the pointers are read-only after
+ * synq_tcp_create(); connection i is written by the worker that carries session i.
+ */
 struct synq_tcp {
 	struct synq_listeners *listeners;
 	struct synq_sessions *sessions;
@@ -93,6 +96,12 @@ struct tcp_peer {
 	uint16_t sport;		      /* network order */
 	struct rte_ether_addr cmac;   /* the client's next hop */
 };
+
+/* In struct synq_tcp_worker's owned[]: the connection is this worker's. */
+#define TCP_OWNED 0x10000u
+
+/* The largest value of a window field (RFC 9293 3.1): 16 bits. */
+#define TCP_WIN_FIELD_MAX UINT16_MAX
 
 /* wflags: what the worker has to do for a connection */
 #define WF_DIRTY 0x0001	     /* in the dirty list */
@@ -195,6 +204,13 @@ struct synq_tcp_worker {
 	uint32_t *dirty;
 	uint32_t nb_dirty;
 	uint32_t dirty_cap;
+	/*
+	 * By pool index: TCP_OWNED | the session's generation while this worker carries
+	 * the connection (promotion to handover), else 0. Commands are checked against it,
+	 * not against the connection, which another worker may be writing once the
+	 * session went back to the pool.
+	 */
+	uint32_t *owned;
 	uint32_t curr_estab;		/* ESTABLISHED and CLOSE-WAIT (TcpCurrEstab) */
 } __rte_cache_aligned;
 

@@ -89,8 +89,10 @@ tables_create(struct synq_tcp_worker *tw, int socket)
 	tw->dirty_cap = tw->sessions->nb;
 	tw->dirty = synq_mem_alloc("synq_dirty", (size_t)tw->dirty_cap * sizeof(uint32_t), socket,
 		tw->tcp->eal_mem);
+	tw->owned = synq_mem_alloc("synq_owned", (size_t)tw->dirty_cap * sizeof(uint32_t), socket,
+		tw->tcp->eal_mem);
 	if (tw->syntab == NULL || tw->time_wait == NULL || tw->replay == NULL ||
-		tw->flows == NULL || tw->dirty == NULL)
+		tw->flows == NULL || tw->dirty == NULL || tw->owned == NULL)
 		return -ENOMEM;
 	return 0;
 }
@@ -158,6 +160,7 @@ synq_tcp_worker_free(struct synq_tcp_worker *tw)
 	synq_flowmem_free(tw->replay);
 	synq_flowtab_free(tw->flows);
 	synq_mem_free(tw->dirty, tw->tcp->eal_mem);
+	synq_mem_free(tw->owned, tw->tcp->eal_mem);
 	synq_mem_free(tw, tw->tcp->eal_mem);
 }
 
@@ -213,11 +216,13 @@ int
 synq_tcp_conn_info(const struct synq_tcp_worker *tw, const struct synq_session *s,
 	struct synq_tcp_conn_info *out)
 {
-	const struct tcp_conn *c = conn_at(tw, synq_session_index(tw->sessions, s));
-	const struct synq_tcp_rxq *rq = &tw->rxq[c->key.rxq_idx];
+	uint32_t idx = synq_session_index(tw->sessions, s);
+	const struct tcp_conn *c = conn_at(tw, idx);
+	const struct synq_tcp_rxq *rq;
 
-	if (c->state == SYNQ_TCP_FREE || s->worker != tw->lcore_id)
+	if (tw->owned == NULL || !conn_owned(tw, idx, synq_session_gen(s)))
 		return -ENOENT;
+	rq = &tw->rxq[c->key.rxq_idx];
 	*out = (struct synq_tcp_conn_info){
 		.state = (enum synq_tcp_state)c->state,
 		.client_isn = c->client_isn,
@@ -249,7 +254,9 @@ synq_tcp_output_discard(struct synq_tcp_worker *tw)
 	for (uint32_t i = 0; i < tw->nb_dirty; i++) {
 		struct tcp_conn *c = conn_at(tw, tw->dirty[i]);
 
-		c->wflags = 0;
+		/* what output would have done; the state itself stays */
+		c->wflags &= (uint16_t)~(WF_DIRTY | WF_ACK_NOW | WF_ACK_DATA | WF_RST_NOW |
+			WF_RTX_ONE | WF_PROBE | WF_WND_CHECK | WF_CHALLENGE);
 		c->rcvq = c->rcvq_tail = NULL;
 	}
 	tw->nb_dirty = 0;
@@ -258,9 +265,14 @@ synq_tcp_output_discard(struct synq_tcp_worker *tw)
 void
 synq_tcp_conn_forget(struct synq_tcp_worker *tw, struct synq_session *s)
 {
-	struct tcp_conn *c = conn_at(tw, synq_session_index(tw->sessions, s));
-	struct synq_flowmem_entry *a = synq_flowmem_lookup(tw->replay, &c->key);
+	uint32_t idx = synq_session_index(tw->sessions, s);
+	struct tcp_conn *c = conn_at(tw, idx);
+	struct synq_flowmem_entry *a;
 
+	if (!conn_owned(tw, idx, synq_session_gen(s)))
+		return;
+	conn_disown(tw, idx);
+	a = synq_flowmem_lookup(tw->replay, &c->key);
 	if (a != NULL)
 		synq_flowmem_remove(tw->replay, a);
 	dirty_forget(tw, c);

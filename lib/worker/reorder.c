@@ -7,6 +7,7 @@
  * then arrives out of order. The transport knows nothing of it.
  */
 
+#include <stddef.h>
 #include <string.h>
 
 #include <rte_byteorder.h>
@@ -39,7 +40,7 @@ is_data_segment(const struct synq_iface *ifc, const struct rte_mbuf *m)
 
 		if (h->next_proto_id != IPPROTO_TCP)
 			return false;
-		l3 = (uint32_t)(h->version_ihl & 0x0f) * 4;
+		l3 = (uint32_t)(h->version_ihl & RTE_IPV4_HDR_IHL_MASK) * RTE_IPV4_IHL_MULTIPLIER;
 		if (rte_be_to_cpu_16(h->total_length) < l3)
 			return false;
 		l4_len = rte_be_to_cpu_16(h->total_length) - l3;
@@ -55,7 +56,8 @@ is_data_segment(const struct synq_iface *ifc, const struct rte_mbuf *m)
 	}
 	if (len < l2 + l3 + sizeof(struct rte_tcp_hdr))
 		return false;
-	return l4_len > (uint32_t)((ip[l3 + 12] >> 4) * 4);
+	/* more than the TCP header and its options: data (the data offset, in words) */
+	return l4_len > (uint32_t)(ip[l3 + offsetof(struct rte_tcp_hdr, data_off)] >> 4) * 4;
 }
 
 uint16_t

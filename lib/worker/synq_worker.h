@@ -85,8 +85,11 @@ unsigned int synq_worker_poll(struct synq_worker *w);
 void synq_worker_announce(struct synq_worker *w);
 
 /**
- * Timed work between bursts: the gratuitous ARPs of RFC 5227 2.3 (two, 2 s apart,
- * once the port's link is up), SYN-ACK retransmissions and half-open expiry.
+ * Timed work between bursts: the gratuitous ARPs of RFC 5227 2.3 (SYNQ_ANNOUNCE_NUM,
+ * 2 s apart, once the port's link is up), the transport's timers (SYN-ACK
+ * retransmissions and half-open expiry, the connections' retransmission, probe and
+ * idle timers, the TIME-WAIT and replay memories' expiry) and what they make the
+ * connections send, and the release of a segment the reorder stage held too long.
  * @p now_tsc is rte_rdtsc(). Owning lcore only.
  */
 void synq_worker_tick(struct synq_worker *w, uint64_t now_tsc);

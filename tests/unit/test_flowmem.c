@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The flow memory (TIME-WAIT, replay): each entry is kept until its own expiry time
- * in ms, whatever happens around it, across the wrap of the 32-bit clock; the sweep
- * forgets exactly those whose time is up; a full memory refuses, then takes again.
+ * The flow memory (TIME-WAIT, replay): each entry is kept for its own lifetime in ms,
+ * across the wrap of the 32-bit clock, and the sweep forgets exactly those whose time
+ * is up; under pressure (more than 1/2, 3/4, 7/8 full) entries live 1/2, 1/4, 1/8 of
+ * their lifetime, and exactly down to the step below; a full memory refuses, then
+ * takes again.
  */
 
 #include <setjmp.h>
@@ -62,7 +64,8 @@ test_lifetimes(void **state __rte_unused)
 		assert_null(synq_flowmem_lookup(t, &k));
 		e = synq_flowmem_insert(t, &k, t0, 10 * (i + 1));
 		assert_non_null(e);
-		assert_int_equal(e->expire_ms, t0 + 10 * (i + 1));
+		assert_int_equal(e->born_ms, t0);
+		assert_int_equal(e->life_ms, 10 * (i + 1));
 		assert_int_equal(e->rcv_nxt, 0);
 		e->rcv_nxt = i;
 	}
@@ -103,13 +106,36 @@ test_full_then_room(void **state __rte_unused)
 	/* one forgotten by hand, one place */
 	k = key(7);
 	synq_flowmem_remove(t, synq_flowmem_lookup(t, &k));
+	assert_null(synq_flowmem_lookup(t, &k));
 	k = key(MAX);
 	assert_non_null(synq_flowmem_insert(t, &k, 500, 1000));
-	/* at 1000 all but the last are due */
-	assert_int_equal(sweep_all(t, 1000), MAX - 1);
-	assert_int_equal(synq_flowmem_count(t), 1);
-	assert_non_null(synq_flowmem_lookup(t, &k));
-	assert_int_equal(sweep_all(t, 1500), 1);
+	assert_int_equal(synq_flowmem_count(t), MAX);
+	synq_flowmem_free(t);
+}
+
+/* Full: an eighth of the lifetime, down to 7/8; then a quarter down to 3/4; ... */
+static void
+test_pressure(void **state __rte_unused)
+{
+	struct synq_flowmem *t = synq_flowmem_create("t", MAX, 0);
+
+	for (uint32_t i = 0; i < MAX; i++) {
+		struct synq_flow_key k = key(i);
+
+		assert_non_null(synq_flowmem_insert(t, &k, 0, 8000));
+	}
+	assert_int_equal(sweep_all(t, 999), 0);
+	assert_int_equal(sweep_all(t, 1000), MAX / 8);
+	assert_int_equal(synq_flowmem_count(t), MAX * 7 / 8);
+	assert_int_equal(sweep_all(t, 1999), 0);
+	assert_int_equal(sweep_all(t, 2000), MAX / 8);
+	assert_int_equal(synq_flowmem_count(t), MAX * 3 / 4);
+	assert_int_equal(sweep_all(t, 3999), 0);
+	assert_int_equal(sweep_all(t, 4000), MAX / 4);
+	assert_int_equal(synq_flowmem_count(t), MAX / 2);
+	/* half full is no pressure: the whole lifetime */
+	assert_int_equal(sweep_all(t, 7999), 0);
+	assert_int_equal(sweep_all(t, 8000), MAX / 2);
 	assert_int_equal(synq_flowmem_count(t), 0);
 	synq_flowmem_free(t);
 }
@@ -149,6 +175,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lifetimes),
 		cmocka_unit_test(test_full_then_room),
+		cmocka_unit_test(test_pressure),
 		cmocka_unit_test(test_budget),
 		cmocka_unit_test(test_limits),
 	};
