@@ -8,7 +8,7 @@
 # and HTTP on port 8000 (app http: curl, then wrk for 2 s).
 # Prints the stats while it runs and the whole stats document at the end. Runs 8 s,
 # then removes everything it made.
-#   sudo scripts/demo.sh
+#   scripts/demo.sh            (as root, or with sudo)
 . "$(dirname "$0")/common.sh"
 synq_install_deps
 synq_build
