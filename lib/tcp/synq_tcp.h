@@ -91,9 +91,8 @@ void synq_tcp_free(struct synq_tcp *tcp);
 
 /** One of a worker's (port, rx queue) pairs, as the transport needs it. */
 struct synq_tcp_rxq {
-	const struct synq_iface *iface;
+	const struct synq_iface *iface; /* the port's addresses, MAC, VLAN, offloads */
 	uint16_t port_id;
-	uint16_t txq;	/* the worker's tx queue on that port */
 };
 
 /** What a worker's transport state is made from. */
