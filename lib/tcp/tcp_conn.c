@@ -269,7 +269,7 @@ synq_tcp_command(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	 * back since and perhaps another worker's now: nothing of it is ours to change,
 	 * nor to read. Decided by what this worker alone writes.
 	 */
-	if (msg->session >= tw->dirty_cap || !conn_owned(tw, msg->session, msg->gen)) {
+	if (msg->session >= tw->sessions->nb || !conn_owned(tw, msg->session, msg->gen)) {
 		if (msg->kind == SYNQ_CMD_SEND) {
 			synq_counter_inc(ctr, SYNQ_CTR_TCP_SEND_DROPPED);
 			rte_pktmbuf_free(msg->m);

@@ -202,8 +202,7 @@ struct synq_tcp_worker {
 	uint8_t round;	   /* polls, counted by synq_tcp_clock() */
 	/* the data path: connections with work to do, by pool index */
 	uint32_t *dirty;
-	uint32_t nb_dirty;
-	uint32_t dirty_cap;
+	uint32_t nb_dirty;	/* the list has room for every session of the pool */
 	/*
 	 * By pool index: TCP_OWNED | the session's generation while this worker carries
 	 * the connection (promotion to handover), else 0. Commands are checked against it,

@@ -85,12 +85,11 @@ tables_create(struct synq_tcp_worker *tw, int socket)
 		(uint32_t)RTE_MIN(accepted, SYNQ_FLOW_TABLE_MAX), socket);
 	tw->flows = synq_flowtab_create((uint32_t)RTE_MIN(flows, SYNQ_FLOW_TABLE_MAX), tw->conns,
 		sizeof(*tw->conns), socket);
-	/* every connection of the pool may be in it at once */
-	tw->dirty_cap = tw->sessions->nb;
-	tw->dirty = synq_mem_alloc("synq_dirty", (size_t)tw->dirty_cap * sizeof(uint32_t), socket,
-		tw->tcp->eal_mem);
-	tw->owned = synq_mem_alloc("synq_owned", (size_t)tw->dirty_cap * sizeof(uint32_t), socket,
-		tw->tcp->eal_mem);
+	/* by pool index: every connection of the pool may be dirty at once */
+	tw->dirty = synq_mem_alloc("synq_dirty", (size_t)tw->sessions->nb * sizeof(uint32_t),
+		socket, tw->tcp->eal_mem);
+	tw->owned = synq_mem_alloc("synq_owned", (size_t)tw->sessions->nb * sizeof(uint32_t),
+		socket, tw->tcp->eal_mem);
 	if (tw->syntab == NULL || tw->time_wait == NULL || tw->replay == NULL ||
 		tw->flows == NULL || tw->dirty == NULL || tw->owned == NULL)
 		return -ENOMEM;
