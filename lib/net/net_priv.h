@@ -24,11 +24,11 @@ enum net_verdict {
 struct net_frame {
 	struct rte_mbuf *m;
 	uint8_t *l3;	   /* first byte after Ethernet (and VLAN) */
+	struct synq_tcp_worker *tcp; /* the worker's handshake engine, or NULL */
+	struct synq_net_worker *nw;  /* the worker's reply budgets, or NULL: no limit */
 	uint16_t l2_len;   /* 14 or 18 */
 	uint16_t l3_len;   /* bytes available from l3 to the end of the segment */
 	bool l2_group;	   /* sent to an Ethernet broadcast or multicast address */
-	struct synq_tcp_worker *tcp; /* the worker's handshake engine, or NULL */
-	struct synq_net_worker *nw;  /* the worker's reply budgets, or NULL: no limit */
 	uint8_t rxq_idx;   /* the worker's rx queue it came from */
 };
 
