@@ -29,6 +29,8 @@
 #define SYNQ_SOMAXCONN_MAX (1u << 20)
 #define SYNQ_MAX_SYN_BACKLOG_MAX (1u << 24)
 #define SYNQ_COOKIE_SECRET_LEN 16   /* bytes of tcp.cookie_secret: 128 bits */
+/* What --dump-config shows for a configured cookie secret: never the secret itself */
+#define SYNQ_COOKIE_SECRET_SHOWN "<set>"
 
 enum synq_role {
 	SYNQ_ROLE_WORKER, /* polls rx queues, owns TCP state */
