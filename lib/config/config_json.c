@@ -114,6 +114,8 @@ synq_config_to_json(const struct synq_config *cfg)
 		json_pack("{s:i, s:i}", "mbufs", (int)cfg->mbufs, "cache", (int)cfg->mbuf_cache));
 	json_object_set_new(root, "stats", json_pack("{s:i, s:s}", "interval_ms",
 		(int)cfg->stats_interval_ms, "file", cfg->stats_file));
+	json_object_set_new(root, "icmp", json_pack("{s:I, s:I}", "echo_per_s",
+		(json_int_t)cfg->icmp_echo_per_s, "echo_burst", (json_int_t)cfg->icmp_echo_burst));
 	json_object_set_new(root, "test", json_pack("{s:i}", "reorder_permille",
 		(int)cfg->reorder_permille));
 	return root;

@@ -21,11 +21,6 @@
 #include "synq_stats.h"
 #include "synq_tcp.h"
 
-/** ICMP and ICMPv6 echo replies a worker sends a second at most (Linux icmp_msgs_per_sec). */
-#define SYNQ_NET_ECHO_PER_S 1000
-/** ... and in a burst, after a quiet spell (Linux icmp_msgs_burst). */
-#define SYNQ_NET_ECHO_BURST 50
-
 /**
  * A token bucket: @c burst replies at once, then one each @c tsc_per_token cycles.
  * Fields are the owning lcore's; read them only in tests.
@@ -49,7 +44,9 @@ struct synq_net_worker {
 
 /**
  * Set up @p nw: an echo budget of @p echo_per_s replies a second (0: no limit) and
- * bursts of @p echo_burst (at least 1), full at @p now_tsc, on a TSC of @p tsc_hz.
+ * bursts of @p echo_burst (at least 1), full at @p now_tsc, on a TSC of @p tsc_hz
+ * (config icmp.echo_per_s and icmp.echo_burst, as Linux's icmp_msgs_per_sec and
+ * icmp_msgs_burst).
  */
 void synq_net_worker_init(struct synq_net_worker *nw, uint64_t tsc_hz, uint32_t echo_per_s,
 	uint32_t echo_burst, uint64_t now_tsc);

@@ -226,6 +226,13 @@ test_tcp_and_listeners(void **state __rte_unused)
 	assert_int_equal(cfg.tcp.queue_model, SYNQ_QUEUE_LINUX);
 	assert_false(cfg.cookie_secret_set);
 	assert_int_equal(cfg.nb_listeners, 0);
+	/* Linux's icmp_msgs_per_sec and icmp_msgs_burst */
+	assert_int_equal(cfg.icmp_echo_per_s, 1000);
+	assert_int_equal(cfg.icmp_echo_burst, 50);
+	assert_int_equal(synq_config_parse(WITH_V4 ",\"icmp\":{\"echo_per_s\":0,"
+		"\"echo_burst\":7}}", &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.icmp_echo_per_s, 0);
+	assert_int_equal(cfg.icmp_echo_burst, 7);
 
 	if (synq_config_parse(text, &cfg, err, sizeof(err)) != 0)
 		fail_msg("%s", err);
@@ -435,6 +442,13 @@ test_listener_errors(void **state __rte_unused)
 	expect_error(WITH_V4 ",\"test\":{\"reorder_permille\":501}}",
 		"test.reorder_permille: 501", "0..500");
 	expect_error(WITH_V4 ",\"test\":{\"reorder\":1}}", "test.reorder", "unknown key");
+	expect_error(WITH_V4 ",\"icmp\":{\"echo_per_s\":-1}}", "icmp.echo_per_s: -1",
+		"0..1000000");
+	expect_error(WITH_V4 ",\"icmp\":{\"echo_burst\":0}}", "icmp.echo_burst: 0",
+		"1..100000");
+	expect_error(WITH_V4 ",\"icmp\":{\"echo_per_s\":\"fast\"}}", "icmp.echo_per_s",
+		"expected an integer");
+	expect_error(WITH_V4 ",\"icmp\":{\"per_s\":1}}", "icmp.per_s", "unknown key");
 	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"queue_model\":\"osx\"}]}",
 		"listeners[0].queue_model: \"osx\"", "\"bsd\"");
 	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"somaxconn\":5}]}",

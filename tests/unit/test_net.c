@@ -1089,7 +1089,7 @@ echo_many(struct synq_counters *ctr, unsigned int n, bool v4)
 
 /*
  * Echo replies are a worker's budget, as Linux's icmp_msgs_per_sec/icmp_msgs_burst:
- * a burst of SYNQ_NET_ECHO_BURST, then SYNQ_NET_ECHO_PER_S a second, ICMP and
+ * a burst of SYNQ_ICMP_ECHO_BURST_DEFAULT, then SYNQ_ICMP_ECHO_PER_S_DEFAULT a second, ICMP and
  * ICMPv6 together; what the budget refuses is counted, never answered.
  */
 static void
@@ -1102,19 +1102,19 @@ test_echo_rate_limit(void **state)
 
 	(void)state;
 	memset(&ctr, 0, sizeof(ctr));
-	synq_net_worker_init(&nw, hz, SYNQ_NET_ECHO_PER_S, SYNQ_NET_ECHO_BURST, t0);
+	synq_net_worker_init(&nw, hz, SYNQ_ICMP_ECHO_PER_S_DEFAULT, SYNQ_ICMP_ECHO_BURST_DEFAULT, t0);
 	test_nw = &nw;
 
 	/* a flood at one instant: the burst, and no more */
 	assert_int_equal(echo_many(&ctr, 40, true), 40);
-	assert_int_equal(echo_many(&ctr, 40, false), SYNQ_NET_ECHO_BURST - 40);
+	assert_int_equal(echo_many(&ctr, 40, false), SYNQ_ICMP_ECHO_BURST_DEFAULT - 40);
 	assert_int_equal(echo_many(&ctr, 5, true), 0);
 	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_ICMP_ECHO_RATE_LIMITED), 5);
 	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_ICMP6_ECHO_RATE_LIMITED),
-		80 - SYNQ_NET_ECHO_BURST);
+		80 - SYNQ_ICMP_ECHO_BURST_DEFAULT);
 	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_ICMP_IN_ECHOS), 45);
 	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_ICMP_OUT_ECHO_REPS), 40);
-	check_accounting(&ctr, SYNQ_NET_ECHO_BURST, 85 - SYNQ_NET_ECHO_BURST);
+	check_accounting(&ctr, SYNQ_ICMP_ECHO_BURST_DEFAULT, 85 - SYNQ_ICMP_ECHO_BURST_DEFAULT);
 
 	/* 7.5 ms later: 7 replies earned, the half token kept for the next */
 	synq_net_clock(&nw, t0 + 7500);
@@ -1130,12 +1130,12 @@ test_echo_rate_limit(void **state)
 	}
 	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_ICMP_OUT_ECHO_REPS) +
 			synq_counter_read(&ctr, SYNQ_CTR_ICMP6_OUT_ECHO_REPLIES),
-		SYNQ_NET_ECHO_PER_S);
+		SYNQ_ICMP_ECHO_PER_S_DEFAULT);
 
 	/* a long quiet spell earns a burst, not more */
 	memset(&ctr, 0, sizeof(ctr));
 	synq_net_clock(&nw, t0 + 100 * hz);
-	assert_int_equal(echo_many(&ctr, 3 * SYNQ_NET_ECHO_BURST, true), SYNQ_NET_ECHO_BURST);
+	assert_int_equal(echo_many(&ctr, 3 * SYNQ_ICMP_ECHO_BURST_DEFAULT, true), SYNQ_ICMP_ECHO_BURST_DEFAULT);
 	/* a TSC behind the last fill earns nothing */
 	synq_net_clock(&nw, t0);
 	assert_int_equal(echo_many(&ctr, 3, true), 0);
