@@ -483,8 +483,8 @@ syn_prepass(struct engine *e, struct flow *f, unsigned int n, const struct run_o
 			uint16_t nt, nd;
 
 			synq_tcp_clock(e->tw, rte_rdtsc());
-			nt = synq_net_input(&e->ifc, &e->prep, NULL, e->tw, 0, &pkts[i], nb, tx, drop,
-				&nd);
+			nt = synq_net_input(&e->ifc, &e->prep, NULL, e->tw, 0, &pkts[i], nb, tx,
+				drop, &nd);
 			for (uint16_t j = 0; j < nb; j++) {
 				if (nt != nb || tx[j] != pkts[i + j] ||
 					!bench_synack_parse(tx[j], &f[base + i + j])) {

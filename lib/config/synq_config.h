@@ -142,8 +142,8 @@ struct synq_config {
 	struct synq_config_listener listeners[SYNQ_MAX_LISTENERS];
 	unsigned int nb_listeners;
 	uint16_t reorder_permille; /* test.reorder_permille: fault injection, 0 = off */
-	uint32_t icmp_echo_per_s;  /* icmp.echo_per_s: echo replies a worker sends a second, 0 = no limit */
-	uint32_t icmp_echo_burst;  /* icmp.echo_burst: ... at once after a quiet spell */
+	uint32_t icmp_echo_per_s;  /* echo replies a worker sends a second; 0 = no limit */
+	uint32_t icmp_echo_burst;  /* ... and at once, after a quiet spell */
 };
 
 /**

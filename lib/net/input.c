@@ -233,8 +233,9 @@ prefetch_flow(const struct synq_iface *ifc, const struct synq_tcp_worker *tcp, u
 
 uint16_t
 synq_net_input(const struct synq_iface *ifc, struct synq_counters *ctr,
-	struct synq_net_worker *nw, struct synq_tcp_worker *tcp, uint8_t rxq_idx, struct rte_mbuf **pkts, uint16_t n,
-	struct rte_mbuf **tx, struct rte_mbuf **drop, uint16_t *nb_drop)
+	struct synq_net_worker *nw, struct synq_tcp_worker *tcp, uint8_t rxq_idx,
+	struct rte_mbuf **pkts, uint16_t n, struct rte_mbuf **tx, struct rte_mbuf **drop,
+	uint16_t *nb_drop)
 {
 	uint16_t nb_tx = 0;
 	uint16_t nd = 0;

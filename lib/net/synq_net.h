@@ -75,8 +75,9 @@ synq_net_clock(struct synq_net_worker *nw, uint64_t tsc)
  * @return the number of frames put in @p tx; *@p nb_drop gets the number in @p drop.
  */
 uint16_t synq_net_input(const struct synq_iface *ifc, struct synq_counters *ctr,
-	struct synq_net_worker *nw, struct synq_tcp_worker *tcp, uint8_t rxq_idx, struct rte_mbuf **pkts, uint16_t n,
-	struct rte_mbuf **tx, struct rte_mbuf **drop, uint16_t *nb_drop);
+	struct synq_net_worker *nw, struct synq_tcp_worker *tcp, uint8_t rxq_idx,
+	struct rte_mbuf **pkts, uint16_t n, struct rte_mbuf **tx, struct rte_mbuf **drop,
+	uint16_t *nb_drop);
 
 /**
  * Build in @p m (empty, from a pool) a gratuitous ARP announcement (RFC 5227 2.3)

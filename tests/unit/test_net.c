@@ -1102,7 +1102,8 @@ test_echo_rate_limit(void **state)
 
 	(void)state;
 	memset(&ctr, 0, sizeof(ctr));
-	synq_net_worker_init(&nw, hz, SYNQ_ICMP_ECHO_PER_S_DEFAULT, SYNQ_ICMP_ECHO_BURST_DEFAULT, t0);
+	synq_net_worker_init(&nw, hz, SYNQ_ICMP_ECHO_PER_S_DEFAULT, SYNQ_ICMP_ECHO_BURST_DEFAULT,
+		t0);
 	test_nw = &nw;
 
 	/* a flood at one instant: the burst, and no more */
@@ -1135,7 +1136,8 @@ test_echo_rate_limit(void **state)
 	/* a long quiet spell earns a burst, not more */
 	memset(&ctr, 0, sizeof(ctr));
 	synq_net_clock(&nw, t0 + 100 * hz);
-	assert_int_equal(echo_many(&ctr, 3 * SYNQ_ICMP_ECHO_BURST_DEFAULT, true), SYNQ_ICMP_ECHO_BURST_DEFAULT);
+	assert_int_equal(echo_many(&ctr, 3 * SYNQ_ICMP_ECHO_BURST_DEFAULT, true),
+		SYNQ_ICMP_ECHO_BURST_DEFAULT);
 	/* a TSC behind the last fill earns nothing */
 	synq_net_clock(&nw, t0);
 	assert_int_equal(echo_many(&ctr, 3, true), 0);
