@@ -85,6 +85,24 @@ hex_secret(const char *s, uint8_t out[SYNQ_COOKIE_SECRET_LEN])
 	return s[2 * SYNQ_COOKIE_SECRET_LEN] == '\0' ? 0 : -EINVAL;
 }
 
+/*
+ * @p s could be a secret mistyped as a path: 16 or more hex digits with nothing else but
+ * white space (no '/', no '.'). Such a value is never echoed in an error.
+ */
+static bool
+looks_secret(const char *s)
+{
+	size_t digits = 0;
+
+	for (; *s != '\0'; s++) {
+		if (isxdigit((unsigned char)*s))
+			digits++;
+		else if (!isspace((unsigned char)*s))
+			return false;
+	}
+	return digits >= 16;
+}
+
 int
 config_parse_tcp(struct config_parse *p, const json_t *root, struct synq_config *cfg)
 {
@@ -143,6 +161,11 @@ config_parse_tcp(struct config_parse *p, const json_t *root, struct synq_config 
 				"the secret as tcp.cookie_secret");
 		}
 		f = fopen(json_string_value(file), "r");
+		/* a name that looks like a secret (a digit off, a space more) is not echoed */
+		if (f == NULL && looks_secret(json_string_value(file)))
+			return config_fail(p, "tcp", "cookie_secret_file", NULL, "cannot be opened "
+				"(%s; not shown: it looks like a secret), expected the path of a "
+				"readable file", strerror(errno));
 		if (f == NULL)
 			return config_fail(p, "tcp", "cookie_secret_file", file, "cannot be opened "
 				"(%s), expected a readable file", strerror(errno));

@@ -32,8 +32,13 @@ net_arp_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct ne
 		synq_counter_inc(ctr, SYNQ_CTR_ARP_DROP_NOT_OURS);
 		return NET_DROP;
 	}
-	/* The reply goes to the sender's hardware address: one station, as the frame's. */
-	if (!rte_is_valid_assigned_ether_addr(&d->arp_sha)) {
+	/*
+	 * The reply goes to the sender's hardware address, which must be the frame's
+	 * source (checked already: one station, not ours): else a request from one
+	 * station would send our reply to another.
+	 */
+	if (!rte_is_same_ether_addr(&d->arp_sha,
+		    &rte_pktmbuf_mtod(f->m, const struct rte_ether_hdr *)->src_addr)) {
 		synq_counter_inc(ctr, SYNQ_CTR_DROP_SRC_MAC_INVALID);
 		return NET_DROP;
 	}

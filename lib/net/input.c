@@ -156,7 +156,8 @@ frame_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct synq
 	 * a SYN's, remembered), so a forged broadcast source would have synq answer the
 	 * whole link: such frames stop here, before anything can answer them.
 	 */
-	if (unlikely(!src_mac_valid(&eth->src_addr))) {
+	if (unlikely(!src_mac_valid(&eth->src_addr) ||
+		    rte_is_same_ether_addr(&eth->src_addr, &ifc->mac))) {
 		synq_counter_inc(ctr, SYNQ_CTR_DROP_SRC_MAC_INVALID);
 		return NET_DROP;
 	}

@@ -70,12 +70,14 @@ is_our_solicited_node(const struct synq_iface *ifc, const uint8_t a[16])
 static bool
 src_valid(const struct synq_iface *ifc, const uint8_t a[16], bool icmp6)
 {
-	static const uint8_t loopback[16] = {[15] = 1};
 	static const uint8_t v4mapped[12] = {[10] = 0xff, [11] = 0xff};
 
-	return a[0] != 0xff && memcmp(a, loopback, 16) != 0 &&
-		(icmp6 || memcmp(a, unspecified, 16) != 0) &&
-		memcmp(a, v4mapped, sizeof(v4mapped)) != 0 && !synq_iface_has_ipv6(ifc, a);
+	if (a[0] == 0xff)
+		return false;
+	/* ::/96: ::1, the deprecated IPv4-compatible form (RFC 4291 2.5.5.1), and :: */
+	if (memcmp(a, unspecified, 12) == 0)
+		return icmp6 && memcmp(a, unspecified, 16) == 0;
+	return memcmp(a, v4mapped, sizeof(v4mapped)) != 0 && !synq_iface_has_ipv6(ifc, a);
 }
 
 /* The sum of an ICMPv6 message with its pseudo-header (RFC 4443 2.3). */

@@ -107,8 +107,11 @@ synq_stats_json(void)
  * name ends in six random characters and it is created exclusively (mkostemp(3):
  * O_CREAT | O_EXCL, so never through a link someone left there, retried on a
  * collision). A name built from the pid could be guessed, and a local user who
- * created it first would stop synq from starting. Readable by all, as before.
+ * created it first would stop synq from starting. Its mode is 0644 less the umask
+ * synq started with (synq_stats_check_file() reads it, before any thread runs).
  */
+static mode_t file_mode = 0644;
+
 static int
 open_tmp(const char *path, char *tmp, size_t len)
 {
@@ -119,7 +122,7 @@ open_tmp(const char *path, char *tmp, size_t len)
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (fchmod(fd, 0644) != 0) {
+	if (fchmod(fd, file_mode) != 0) {
 		int rc = -errno;
 
 		close(fd);
@@ -133,8 +136,16 @@ int
 synq_stats_check_file(const char *path)
 {
 	char tmp[PATH_MAX + 32];
-	int fd = open_tmp(path, tmp, sizeof(tmp));
+	struct stat st;
+	mode_t mask = umask(0);
+	int fd;
 
+	umask(mask);
+	file_mode = 0644 & ~mask;
+	/* what is there already must be a file we can replace, not a directory or a fifo */
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+		return -EISDIR;
+	fd = open_tmp(path, tmp, sizeof(tmp));
 	if (fd < 0)
 		return fd;
 	close(fd);

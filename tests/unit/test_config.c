@@ -562,6 +562,18 @@ test_cookie_secret_never_shown(void **state __rte_unused)
 	expect_error(text, "tcp.cookie_secret_file", "path of a file");
 	if (strstr(err, leak) != NULL)
 		fail_msg("the error shows the secret: %s", err);
+	/* and near-secrets there (a digit off, a space or a newline more): not echoed */
+	for (size_t i = 0; i < 3; i++) {
+		static const char *const fmt[] = {"%.31s", "%s ", "%s\\n"};
+		char bad[64];
+
+		snprintf(bad, sizeof(bad), fmt[i], secrets[0]);
+		snprintf(text, sizeof(text), WITH_V4 ",\"tcp\":{\"cookie_secret_file\":\"%s\"}}",
+			bad);
+		expect_error(text, "tcp.cookie_secret_file", "not shown");
+		if (strstr(err, leak) != NULL)
+			fail_msg("the error shows the secret: %s", err);
+	}
 	/* without a secret, the dump says null, which parses back as "draw one" */
 	assert_int_equal(synq_config_parse(WITH_V4 "}", &cfg, err, sizeof(err)), 0);
 	j = synq_config_to_json(&cfg);

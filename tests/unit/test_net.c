@@ -983,7 +983,8 @@ test_martian_sources(void **state)
 		{127, 0, 0, 1}, {0, 1, 2, 3}, {240, 0, 0, 1}, {198, 18, 0, 1}};
 	static const uint8_t loop6[16] = {[15] = 1};
 	static const uint8_t mapped6[16] = {[10] = 0xff, [11] = 0xff, 198, 18, 0, 2};
-	const uint8_t *bad6[] = {ip6_all_nodes, loop6, mapped6, ip6_ours, ip6_unspec};
+	static const uint8_t compat6[16] = {[12] = 127, 0, 0, 1}; /* ::127.0.0.1 */
+	const uint8_t *bad6[] = {ip6_all_nodes, loop6, mapped6, ip6_ours, ip6_unspec, compat6};
 	uint8_t f[FRAME_MAX];
 	size_t len;
 
@@ -1069,6 +1070,16 @@ test_src_mac_invalid(void **state)
 		memcpy(f + ETH_HLEN + 8, bad[i], 6);
 		expect_drop(&ifc_plain, f, len, SYNQ_CTR_DROP_SRC_MAC_INVALID);
 	}
+	/* a frame from our own MAC: we would answer ourselves */
+	len = build_syn(f, 4, ip_peer, ip_ours, our_mac);
+	expect_drop(&ifc_plain, f, len, SYNQ_CTR_DROP_SRC_MAC_INVALID);
+	/* an ARP request naming another station (or us) as its sender: no reply there */
+	len = build_arp(f, NO_VLAN, 1, peer_mac, ip_peer, zero_mac, ip_ours);
+	f[ETH_HLEN + 8 + 5] ^= 0x02;
+	expect_drop(&ifc_plain, f, len, SYNQ_CTR_DROP_SRC_MAC_INVALID);
+	len = build_arp(f, NO_VLAN, 1, peer_mac, ip_peer, zero_mac, ip_ours);
+	memcpy(f + ETH_HLEN + 8, our_mac, 6);
+	expect_drop(&ifc_plain, f, len, SYNQ_CTR_DROP_SRC_MAC_INVALID);
 }
 
 /* Echo @p n requests (IPv4 when @p v4, else IPv6); returns how many were answered. */

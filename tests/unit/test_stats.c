@@ -172,10 +172,22 @@ test_write_file_squatted(void **state __rte_unused)
 	}
 	synq_stats_lcore_register(1, &a, "worker");
 	synq_counter_add(&a, SYNQ_CTR_TX_FRAMES, 3);
+	/* the operator's umask holds: 077 gives a file only synq's user reads */
+	umask(077);
+	assert_int_equal(synq_stats_check_file(path), 0);
+	assert_int_equal(synq_stats_write_file(path), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	umask(022);
 	assert_int_equal(synq_stats_check_file(path), 0);
 	assert_int_equal(synq_stats_write_file(path), 0);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0644);
+	/* a directory squatting the name itself: refused at start, not an error a second */
+	snprintf(squat, sizeof(squat), "%s/taken.json", dir);
+	assert_int_equal(mkdir(squat, 0755), 0);
+	assert_int_equal(synq_stats_check_file(squat), -EISDIR);
+	rmdir(squat);
 	assert_int_equal(stat(victim, &st), 0);
 	assert_int_equal(st.st_size, 0); /* nothing written through a link */
 	d = opendir(dir);
