@@ -178,12 +178,14 @@ tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		return SYNQ_TCP_DROP;
 	}
 
-	if (table && tw->halfopen[li] < l->syn_share) {
-		if (l->tcp.queue_model == SYNQ_QUEUE_BSD && !synq_accept_bsd_take(&l->accept)) {
-			/* bsd: the single queue is full (half-open and established): silent drop */
-			synq_counter_inc(ctr, SYNQ_CTR_LISTEN_DROPS);
-			return SYNQ_TCP_DROP;
-		}
+	/*
+	 * bsd: a half-open entry takes a place in the single queue. A queue full of them
+	 * (a slow spoofed flood keeps it so) answers with cookies, as FreeBSD's syncache
+	 * does: the backlog bounds connections, and a full queue of completed ones was
+	 * refused above.
+	 */
+	if (table && tw->halfopen[li] < l->syn_share &&
+		(l->tcp.queue_model != SYNQ_QUEUE_BSD || synq_accept_bsd_take(&l->accept))) {
 		e = synq_syntab_insert(tw->syntab, key, tw->now_ms);
 		if (e != NULL)
 			return syn_to_table(tw, ctr, ifc, seg, l, p, e, client_isn, &o);
@@ -461,10 +463,10 @@ ack_of_cookie(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		return SYNQ_TCP_DROP;
 	}
 	synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_RECV);
-	if (l->tcp.queue_model == SYNQ_QUEUE_LINUX ? synq_accept_full(&l->accept)
-						   : !synq_accept_bsd_take(&l->accept))
+	if (synq_accept_full(&l->accept))
 		return overflow(tw, ctr, ifc, seg, l, p, th,
 			l->tcp.queue_model == SYNQ_QUEUE_LINUX);
+	synq_accept_bsd_add(&l->accept);
 	pr = (struct promotion){
 		.client_isn = seq - 1,
 		.our_isn = ack - 1,

@@ -550,14 +550,42 @@ test_bsd(void **state __rte_unused)
 	assert_int_equal(drain(L83), 1);
 	assert_int_equal(bsd_len(L83), 0);
 
-	/* half-open entries hold places too: two of them fill the queue, the ring empty */
+	/*
+	 * Half-open entries hold places too: two of them fill the queue, the ring empty.
+	 * A SYN then gets a cookie (FreeBSD's syncache): a spoofed flood that keeps the
+	 * queue full of half-open entries locks no real client out.
+	 */
 	open_flow(&c);
 	open_flow(&d);
 	snap_take(&s);
-	exchange_silent(syn_frame(&a));
-	assert_int_equal(delta(&s, SYNQ_CTR_LISTEN_DROPS), 1);
+	open_flow(&a);
+	assert_int_equal(delta(&s, SYNQ_CTR_LISTEN_DROPS), 0);
+	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_SENT), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_REQ_QFULL_DO_COOKIES), 1);
+	assert_int_equal(halfopen(L83), 2);
+	finish_flow(&a);
+	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_RECV), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 1);
+	assert_int_equal(bsd_len(L83), 3);
+	conn = accept_one(L83);
+	check_conn(conn, &a, L83);
+	assert_true(conn_info(conn).via_cookie);
+	conn_drop(conn);
+	assert_int_equal(bsd_len(L83), 2);
 	reset_flow(&c);
 	reset_flow(&d);
+	assert_int_equal(bsd_len(L83), 0);
+
+	/* completed connections still bound the queue: the backlog's worth, then drops */
+	open_flow(&c);
+	finish_flow(&c);
+	open_flow(&d);
+	finish_flow(&d);
+	snap_take(&s);
+	exchange_silent(syn_frame(&b));
+	assert_int_equal(delta(&s, SYNQ_CTR_LISTEN_DROPS), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_SENT), 0);
+	assert_int_equal(drain(L83), 2);
 	assert_int_equal(bsd_len(L83), 0);
 }
 
