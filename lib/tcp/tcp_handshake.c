@@ -3,7 +3,8 @@
  * The handshake as a listener sees it (RFC 9293 3.5, 3.10.7.2 LISTEN, 3.10.7.4
  * SYN-RECEIVED), with the kernel's two queues (docs/configuration.md, queue_model):
  *
- *   SYN  -> accept queue full? drop (ListenOverflows/ListenDrops)
+ *   SYN  -> TIME-WAIT of the 4-tuple: RFC 6191 lets it go, or its ACK answers
+ *        -> accept queue full? drop (ListenOverflows/ListenDrops)
  *        -> SYN table entry (retransmitted SYN: same entry, SYN-ACK again)
  *           or cookie (syncookies 2, or 1 with the table share full)
  *        -> SYN-ACK built in the SYN's own mbuf
@@ -140,6 +141,7 @@ tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	unsigned int li = synq_listener_index(tw->listeners, l);
 	uint32_t client_isn = rte_be_to_cpu_32(th->sent_seq);
 	bool table = l->tcp.syncookies != SYNQ_SYNCOOKIES_ALWAYS && tw->syntab != NULL;
+	struct synq_flowmem_entry *tw_e;
 	struct synq_syn_entry *e;
 	struct synq_tcp_opts o;
 	uint8_t client_ws;
@@ -165,6 +167,11 @@ tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 			e->ts_recent = o.tsval;
 		synq_counter_inc(ctr, SYNQ_CTR_SYN_DUPLICATES);
 		return entry_synack(tw, ctr, seg->m, ifc, p, e, l);
+	}
+	if (tw->time_wait != NULL && (tw_e = synq_flowmem_lookup(tw->time_wait, key)) != NULL) {
+		if (!tcp_time_wait_reusable(tw_e, client_isn, &o))
+			return tcp_time_wait_input(tw, ctr, seg, tw_e, th, 0, &o);
+		tcp_time_wait_reuse(tw, ctr, tw_e);
 	}
 
 	/*
@@ -338,8 +345,16 @@ promote(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_liste
 	 * of RFC 6528, which no later ACK turns into a valid cookie. Remember only those,
 	 * so the memory's room goes where a replay is possible.
 	 */
-	if (pr->via_cookie && synq_flowmem_insert(tw->replay, key, tw->now_ms, TCP_REPLAY_MS) == NULL)
-		synq_counter_inc(ctr, SYNQ_CTR_ESTAB_TABLE_FULL);
+	if (pr->via_cookie) {
+		a = synq_flowmem_insert(tw->replay, key, tw->now_ms, TCP_REPLAY_MS);
+		if (a != NULL) {
+			a->min_ms = TCP_REPLAY_MS;
+			a->rcv_nxt = pr->client_isn + 1;
+			a->snd_nxt = pr->our_isn + 1;
+		} else {
+			synq_counter_inc(ctr, SYNQ_CTR_ESTAB_TABLE_FULL);
+		}
+	}
 	synq_counter_inc(ctr, SYNQ_CTR_TCP_PASSIVE_OPENS);
 	/* the final ACK's data is the connection's first, delivered like any later */
 	synq_counter_add(ctr, SYNQ_CTR_TCP_IN_DATA_BYTES, pr->data_len);
@@ -443,12 +458,16 @@ overflowed:
 	return overflow(tw, ctr, ifc, seg, l, p, th, true);
 }
 
-/* An ACK that may carry a cookie: validate it, promote the flow. */
+/*
+ * An ACK that may carry a cookie: validate it, promote the flow. @p tw_e: the
+ * TIME-WAIT entry of the 4-tuple that RFC 6191 lets this new connection take over
+ * once the cookie is valid, or NULL.
+ */
 static enum synq_tcp_verdict
 ack_of_cookie(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_iface *ifc,
 	struct synq_tcp_seg *seg, struct synq_listener *l, const struct tcp_peer *p,
 	const struct synq_flow_key *key, const struct rte_tcp_hdr *th, uint16_t doff,
-	const struct synq_tcp_opts *o)
+	const struct synq_tcp_opts *o, struct synq_flowmem_entry *tw_e)
 {
 	uint32_t seq = rte_be_to_cpu_32(th->sent_seq);
 	uint32_t ack = rte_be_to_cpu_32(th->recv_ack);
@@ -463,6 +482,8 @@ ack_of_cookie(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		return SYNQ_TCP_DROP;
 	}
 	synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_RECV);
+	if (tw_e != NULL)
+		tcp_time_wait_reuse(tw, ctr, tw_e);
 	if (synq_accept_full(&l->accept))
 		return overflow(tw, ctr, ifc, seg, l, p, th,
 			l->tcp.queue_model == SYNQ_QUEUE_LINUX);
@@ -494,13 +515,30 @@ ack_of_cookie(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	}
 }
 
+/*
+ * May an ACK to listener @p l (index @p li) carry a cookie? Always with syncookies 2;
+ * with 1, within two windows of this listener's last cookie on this worker (Linux's
+ * tcp_synq_no_recent_overflow()), so that in quiet times no guess can open a
+ * connection. A FIN never does (tcp_ack_input()).
+ */
+static bool
+cookie_possible(const struct synq_tcp_worker *tw, const struct synq_listener *l, unsigned int li,
+	const struct rte_tcp_hdr *th)
+{
+	if (l->tcp.syncookies == SYNQ_SYNCOOKIES_NEVER || (th->tcp_flags & RTE_TCP_FIN_FLAG))
+		return false;
+	return l->tcp.syncookies == SYNQ_SYNCOOKIES_ALWAYS || (tw->cookies_sent[li] &&
+		tw->now_ms - tw->cookie_ms[li] <= 2 * SYNQ_COOKIE_WINDOW_S * 1000);
+}
+
 enum synq_tcp_verdict
 tcp_ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_iface *ifc,
 	struct synq_tcp_seg *seg, struct synq_listener *l, const struct tcp_peer *p,
 	const struct synq_flow_key *key, const struct rte_tcp_hdr *th, uint16_t doff)
 {
 	unsigned int li = synq_listener_index(tw->listeners, l);
-	struct synq_flowmem_entry *tw_e;
+	uint32_t seq = rte_be_to_cpu_32(th->sent_seq);
+	struct synq_flowmem_entry *tw_e = NULL, *r;
 	struct synq_syn_entry *e;
 	struct synq_tcp_opts o;
 
@@ -512,23 +550,27 @@ tcp_ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		? synq_syntab_lookup(tw->syntab, key) : NULL;
 	if (e != NULL)
 		return ack_of_entry(tw, ctr, ifc, seg, l, p, key, th, doff, &o, e);
-	if (tw->time_wait != NULL && (tw_e = synq_flowmem_lookup(tw->time_wait, key)) != NULL)
+	/*
+	 * TIME-WAIT: the segments of the connection that ended there, unless this is a
+	 * new connection's final ACK from a cookie, which RFC 6191 lets take the 4-tuple
+	 * over (its SYN found no TIME-WAIT: another node's, or an entry made since).
+	 */
+	if (tw->time_wait != NULL && (tw_e = synq_flowmem_lookup(tw->time_wait, key)) != NULL &&
+		!(cookie_possible(tw, l, li, th) && tcp_time_wait_reusable(tw_e, seq - 1, &o)))
 		return tcp_time_wait_input(tw, ctr, seg, tw_e, th, (uint16_t)(seg->l4_len - doff),
 			&o);
 	/*
 	 * A connection from a cookie that has ended (its flow left the flow table): its
-	 * final ACK, replayed, must not open it again while the cookie is valid.
+	 * final ACK (or first data, same numbers), replayed, must not open it again while
+	 * the cookie is valid. Only the same handshake: a client behind a NAT that reuses
+	 * the port brings other ISNs, and its cookie decides.
 	 */
-	if (tw->replay != NULL && synq_flowmem_lookup(tw->replay, key) != NULL) {
+	if (tw->replay != NULL && (r = synq_flowmem_lookup(tw->replay, key)) != NULL &&
+		r->rcv_nxt == seq && r->snd_nxt == rte_be_to_cpu_32(th->recv_ack)) {
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_ESTAB_SEGS);
 		return SYNQ_TCP_DROP;
 	}
 	/*
-	 * A cookie is looked at only where one may have been sent: always with
-	 * syncookies 2; with 1, within two windows of this listener's last cookie
-	 * (Linux's tcp_synq_no_recent_overflow()), so that in quiet times no guess can
-	 * open a connection.
-	 *
 	 * RFC 9293 3.10.7.2 answers any other ACK to a listener with a RST. Not here:
 	 * in a flood of forged ACKs every one would be answered (up to the RST budget)
 	 * while the flow table says for sure that none of them is a connection of ours.
@@ -539,13 +581,11 @@ tcp_ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	 * a connection synq accepted and forgot (a full table of accepted flows) than a
 	 * lost ACK. The price: that rare client retransmits its FIN until it gives up.
 	 */
-	if (l->tcp.syncookies == SYNQ_SYNCOOKIES_NEVER || (th->tcp_flags & RTE_TCP_FIN_FLAG) ||
-		(l->tcp.syncookies == SYNQ_SYNCOOKIES_WHEN_FULL && (!tw->cookies_sent[li] ||
-		tw->now_ms - tw->cookie_ms[li] > 2 * SYNQ_COOKIE_WINDOW_S * 1000))) {
+	if (!cookie_possible(tw, l, li, th)) {
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_NO_CONNECTION);
 		return SYNQ_TCP_DROP;
 	}
-	return ack_of_cookie(tw, ctr, ifc, seg, l, p, key, th, doff, &o);
+	return ack_of_cookie(tw, ctr, ifc, seg, l, p, key, th, doff, &o, tw_e);
 }
 
 enum synq_tcp_verdict

@@ -116,6 +116,17 @@ enum synq_tcp_verdict tcp_time_wait_input(struct synq_tcp_worker *tw, struct syn
 	struct synq_tcp_seg *seg, struct synq_flowmem_entry *e, const struct rte_tcp_hdr *th,
 	uint16_t data_len, const struct synq_tcp_opts *o);
 
+/*
+ * RFC 6191: may a new connection with client ISN @p isn and options @p o (a SYN's, or
+ * a cookie's final ACK's) take over the 4-tuple of TIME-WAIT entry @p e?
+ */
+bool tcp_time_wait_reusable(const struct synq_flowmem_entry *e, uint32_t isn,
+	const struct synq_tcp_opts *o);
+
+/* Forget TIME-WAIT entry @p e for a new connection of its 4-tuple (SynqTimeWaitReused). */
+void tcp_time_wait_reuse(struct synq_tcp_worker *tw, struct synq_counters *ctr,
+	struct synq_flowmem_entry *e);
+
 /* tcp_handshake.c */
 
 /* A SYN to listener @p l from @p p (its flow @p key). */

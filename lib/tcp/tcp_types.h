@@ -46,10 +46,15 @@
 /* TIME-WAIT: 63 s, about Linux's 60 (its TCP_TIMEWAIT_LEN) and RFC 9293's 2 MSL. */
 #define TCP_TIME_WAIT_MS 63000
 /*
- * Cookie flows are remembered 255 s after promotion, longer than a cookie stays valid
- * (two windows): no replay of the final ACK opens them a second time.
+ * Cookie flows are remembered 130 s after promotion, pressure or not: a cookie is
+ * valid at most two windows (128 s) after it was made, before the promotion; 2 s more
+ * for the coarse wall clock. No replay of the final ACK opens them a second time
+ * while its cookie is valid. The memory (TCP_FLOWS_MIN + the listeners' max_flows
+ * entries) thus holds every cookie flow up to capacity / 130 s a second per worker
+ * (157 a second at the defaults, 4.2 MiB); past that, SynqEstabTableFull counts the
+ * flows it could not take.
  */
-#define TCP_REPLAY_MS 255000
+#define TCP_REPLAY_MS 130000
 _Static_assert(TCP_REPLAY_MS > 2 * SYNQ_COOKIE_WINDOW_S * 1000,
 	"the replay memory outlives every cookie");
 

@@ -68,12 +68,10 @@ tables_create(struct synq_tcp_worker *tw, int socket)
 {
 	const struct synq_listeners *ls = tw->listeners;
 	uint64_t entries = 0, flows = 0;
-	uint64_t accepted = TCP_FLOWS_MIN;
 
 	for (unsigned int i = 0; i < ls->nb; i++) {
 		entries += ls->l[i].syn_share;
 		flows += ls->l[i].tcp.max_flows;
-		accepted += ls->l[i].backlog + 1;
 	}
 	if (entries == 0)
 		return 0;
@@ -81,8 +79,9 @@ tables_create(struct synq_tcp_worker *tw, int socket)
 	/* TIME-WAIT holds at most half of it (tcp_time_wait_enter()) */
 	tw->time_wait = synq_flowmem_create("synq_time_wait",
 		(uint32_t)RTE_MIN(TCP_FLOWS_MIN + flows, SYNQ_FLOW_TABLE_MAX), socket);
+	/* as large as TIME-WAIT's: the rate of cookie flows it holds is in tcp_types.h */
 	tw->replay = synq_flowmem_create("synq_replay",
-		(uint32_t)RTE_MIN(accepted, SYNQ_FLOW_TABLE_MAX), socket);
+		(uint32_t)RTE_MIN(TCP_FLOWS_MIN + flows, SYNQ_FLOW_TABLE_MAX), socket);
 	tw->flows = synq_flowtab_create((uint32_t)RTE_MIN(flows, SYNQ_FLOW_TABLE_MAX), tw->conns,
 		sizeof(*tw->conns), socket);
 	/* by pool index: every connection of the pool may be dirty at once */

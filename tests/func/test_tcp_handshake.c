@@ -469,10 +469,12 @@ test_cookies_always(void **state __rte_unused)
 	assert_int_equal(conn_info(c).syn_tsc, 0);
 	conn_drop(c);
 
-	/* after the promotion the flow is known as accepted: its segments are not
-	 * taken for handshakes any more, altered or not */
+	/* after the promotion the handshake is known as accepted: its final ACK is not
+	 * taken for a new one; an altered one is another handshake, and its cookie fails */
+	finish_flow(&f);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_ESTAB_SEGS), 1);
 	exchange_silent(ack_frame(&f, f.isn + 1, (f.our_isn ^ 0x00800000u) + 1, NULL, 0));
-	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_FAILED), 3);
+	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_FAILED), 4);
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_ESTAB_SEGS), 1);
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 1);
 	assert_int_equal(table_count(), entries);
@@ -816,6 +818,127 @@ test_no_replay_after_reset(void **state __rte_unused)
 	assert_int_equal(drain(L82), 0);
 }
 
+/*
+ * 40: a client behind a NAT reuses the 4-tuple of a cookie connection that has ended
+ * (the replay memory still holds it): another ISN is another handshake, and connects;
+ * the old final ACK, replayed, is still refused.
+ */
+static void
+test_port_reuse_after_cookie(void **state __rte_unused)
+{
+	struct flow k = flow4(40, 42040, 82, 0x40000000);
+	struct flow k2 = flow4(40, 42040, 82, 0x40123456);
+	struct synq_session *c;
+	struct snap s;
+
+	open_flow(&k);
+	finish_flow(&k);
+	conn_drop(accept_one(L82));
+	snap_take(&s);
+	finish_flow(&k);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_ESTAB_SEGS), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 0);
+	open_flow(&k2);
+	finish_flow(&k2);
+	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_RECV), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 1);
+	c = accept_one(L82);
+	check_conn(c, &k2, L82);
+	conn_drop(c);
+	finish_flow(&k2); /* and the new one is remembered in turn */
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_ESTAB_SEGS), 2);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 1);
+}
+
+/* The application closes @p f's connection first: it ends in TIME-WAIT. */
+static void
+close_to_time_wait(struct flow *f, unsigned int li)
+{
+	struct synq_session *c;
+	struct rte_mbuf *r;
+
+	open_flow(f);
+	finish_flow(f);
+	c = accept_one(li);
+	r = command(c, SYNQ_CMD_CLOSE);
+	assert_non_null(r);
+	rte_pktmbuf_free(r);
+	check_ack(exchange(segment(f, f->isn + 1, f->our_isn + 2, F_ACK | F_FIN, NULL, 0, NULL, 0)),
+		f, f->our_isn + 2, f->isn + 2);
+	events_to_closed(c, SYNQ_EV_PEER_CLOSED);
+}
+
+/* A SYN for a 4-tuple in TIME-WAIT that RFC 6191 refuses: the TIME-WAIT's ACK. */
+static void
+expect_tw_refusal(struct rte_mbuf *syn, const struct flow *old)
+{
+	check_ack(exchange(syn), old, old->our_isn + 2, old->isn + 2);
+}
+
+/*
+ * 41: RFC 6191. A new SYN may take over a 4-tuple in TIME-WAIT with a newer timestamp,
+ * or without timestamps an ISN past RCV.NXT; an older timestamp (PAWS) or a lower ISN
+ * gets the TIME-WAIT's ACK. With cookies always (a client whose ports wrap) and with
+ * the SYN table.
+ */
+static void
+test_time_wait_reuse(void **state __rte_unused)
+{
+	static const uint16_t ports[2] = {82, 80};
+	static const unsigned int li[2] = {L82, L80};
+
+	for (unsigned int i = 0; i < 2; i++) {
+		struct flow f = flow4(41, (uint16_t)(42041 + i), ports[i], 0x41000000);
+		struct flow g = f;
+		struct synq_session *c;
+		struct snap s;
+
+		f.tsval = 1000000;
+		close_to_time_wait(&f, li[i]);
+		snap_take(&s);
+		/* no timestamps, an ISN not past RCV.NXT (isn + 2): refused */
+		expect_tw_refusal(segment(&f, f.isn + 1, 0, F_SYN, NULL, 0, NULL, 0), &f);
+		expect_tw_refusal(segment(&f, f.isn - 5000, 0, F_SYN, NULL, 0, NULL, 0), &f);
+		/* an ISN past it, but a timestamp older than TS.Recent: PAWS refuses */
+		g.isn = f.isn + 100000;
+		g.tsval = f.tsval - 1000;
+		expect_tw_refusal(syn_frame(&g), &f);
+		assert_int_equal(delta(&s, SYNQ_CTR_TW_SYN_REFUSED), 3);
+		assert_int_equal(delta(&s, SYNQ_CTR_TW_REUSED), 0);
+		assert_int_equal(halfopen(li[i]), 0);
+		/* a newer timestamp: a new connection, even with a lower ISN */
+		g.isn = f.isn - 100000;
+		g.tsval = f.tsval + 1000;
+		open_flow(&g);
+		finish_flow(&g);
+		assert_int_equal(delta(&s, SYNQ_CTR_TW_REUSED), 1);
+		assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 1);
+		c = accept_one(li[i]);
+		check_conn(c, &g, li[i]);
+		conn_drop(c);
+
+		/* without timestamps, an ISN past RCV.NXT */
+		f = flow4(41, (uint16_t)(42043 + i), ports[i], 0x41100000);
+		close_to_time_wait(&f, li[i]);
+		snap_take(&s);
+		g = f;
+		g.isn = f.isn + 3;
+		{
+			struct rte_mbuf *r = exchange(segment(&g, g.isn, 0, F_SYN, NULL, 0, NULL, 0));
+			struct synq_frame_view v = check_reply(r, &g);
+
+			assert_int_equal(v.flags, F_SYN | F_ACK);
+			assert_int_equal(v.ack, g.isn + 1);
+			g.our_isn = v.seq;
+			rte_pktmbuf_free(r);
+		}
+		exchange_silent(segment(&g, g.isn + 1, g.our_isn + 1, F_ACK, NULL, 0, NULL, 0));
+		assert_int_equal(delta(&s, SYNQ_CTR_TW_REUSED), 1);
+		assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 1);
+		conn_drop(accept_one(li[i]));
+	}
+}
+
 int
 main(void)
 {
@@ -841,6 +964,8 @@ main(void)
 		cmocka_unit_test(test_syn_with_data),
 		cmocka_unit_test(test_blind_syn),
 		cmocka_unit_test(test_no_replay_after_reset),
+		cmocka_unit_test(test_port_reuse_after_cookie),
+		cmocka_unit_test(test_time_wait_reuse),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
