@@ -175,6 +175,25 @@ wscale_index(uint8_t ws)
 	return i;
 }
 
+uint64_t
+synq_cookie_clock(struct synq_cookie_clock *c, uint64_t wall_s, uint64_t mono_ms)
+{
+	uint64_t floor_s = c->base_s + (mono_ms - c->base_ms) / 1000;
+
+	if (!c->started || wall_s >= floor_s) {
+		c->started = true;
+		c->behind = false;
+		c->base_s = wall_s;
+		c->base_ms = mono_ms;
+		return wall_s;
+	}
+	/* counted once a step: until the wall clock is followed again */
+	if (!c->behind)
+		c->steps++;
+	c->behind = true;
+	return floor_s;
+}
+
 uint32_t
 synq_cookie_make(struct synq_cookie_ctx *ctx, const struct synq_cookie_flow *flow,
 	uint32_t client_isn, const struct synq_cookie_opts *in, uint64_t now_s,

@@ -111,6 +111,30 @@ uint32_t synq_cookie_make(struct synq_cookie_ctx *ctx, const struct synq_cookie_
 bool synq_cookie_check(struct synq_cookie_ctx *ctx, const struct synq_cookie_flow *flow,
 	uint32_t client_isn, uint32_t cookie, uint64_t now_s, struct synq_cookie_opts *out);
 
+/**
+ * The seconds cookie windows count: the wall clock (CLOCK_REALTIME, so that nodes that
+ * share a secret agree), kept from going backwards. A cookie's life is the window
+ * number it carries; a wall clock stepped back by a window or more would make expired
+ * cookies valid again (the window parity repeats). Here a step back is not followed:
+ * the seconds go on from where they were at the pace of the monotonic clock until the
+ * wall clock catches up. A step forward is followed at once (cookies expire sooner,
+ * never later). One per worker lcore.
+ */
+struct synq_cookie_clock {
+	uint64_t base_s;  /* the last wall-clock second followed */
+	uint64_t base_ms; /* the monotonic ms when it was read */
+	uint64_t steps;	  /* steps backwards seen (SynqCookieClockBack) */
+	bool behind;	  /* the wall clock is behind now: not followed */
+	bool started;
+};
+
+/**
+ * The cookie seconds for a wall-clock reading @p wall_s at monotonic @p mono_ms (any
+ * origin, never decreasing): the larger of the wall clock and the last second
+ * followed plus the monotonic time since. Owning lcore only.
+ */
+uint64_t synq_cookie_clock(struct synq_cookie_clock *c, uint64_t wall_s, uint64_t mono_ms);
+
 /** The MSS table, ascending. */
 extern const uint16_t synq_cookie_mss_table[SYNQ_COOKIE_NB_MSS];
 

@@ -204,6 +204,7 @@ struct synq_tcp_worker {
 	uint64_t now_tsc;
 	uint32_t now_ms;   /* since creation */
 	uint64_t now_s;	   /* CLOCK_REALTIME seconds: cookie windows agree across nodes */
+	struct synq_cookie_clock cookie_clock; /* keeps now_s from going backwards */
 	uint8_t round;	   /* polls, counted by synq_tcp_clock() */
 	/* the data path: connections with work to do, by pool index */
 	uint32_t *dirty;

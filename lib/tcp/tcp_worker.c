@@ -177,7 +177,7 @@ synq_tcp_clock(struct synq_tcp_worker *tw, uint64_t tsc)
 	 * not the TSC, so nodes sharing a secret agree on them: a vDSO read per burst.
 	 */
 	clock_gettime(CLOCK_REALTIME_COARSE, &wall);
-	tw->now_s = (uint64_t)wall.tv_sec;
+	tw->now_s = synq_cookie_clock(&tw->cookie_clock, (uint64_t)wall.tv_sec, ms);
 }
 
 unsigned int
@@ -192,6 +192,7 @@ synq_tcp_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rt
 	synq_flowmem_expire(tw->replay, tw->now_ms, TCP_TIMER_BUDGET);
 	synq_flowmem_expire(tw->time_wait, tw->now_ms, TCP_TIMER_BUDGET);
 	tcp_conn_timers(tw, ctr);
+	synq_counter_set(ctr, SYNQ_CTR_COOKIE_CLOCK_BACK, tw->cookie_clock.steps);
 	return n;
 }
 

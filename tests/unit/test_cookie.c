@@ -184,6 +184,46 @@ test_time_window_edges(void **state __rte_unused)
 	assert_false(synq_cookie_check(&ctx, &f, 1, c, T0 - 1, &out));
 }
 
+/*
+ * A wall clock stepped back never makes an expired cookie valid again: the cookie
+ * clock goes on at the monotonic pace until the wall clock catches up.
+ */
+static void
+test_clock_step_back(void **state __rte_unused)
+{
+	struct synq_cookie_ctx ctx;
+	struct synq_cookie_clock clk = {0};
+	struct synq_cookie_flow f = flow4();
+	struct synq_cookie_opts in = {.mss = 1460, .wscale = 7, .sack = true}, kept, out;
+	const uint64_t w = SYNQ_COOKIE_WINDOW_S;
+	uint64_t now;
+	uint32_t c;
+
+	synq_cookie_init(&ctx, secret_a);
+	now = synq_cookie_clock(&clk, T0, 5000);
+	assert_int_equal(now, T0);
+	c = synq_cookie_make(&ctx, &f, 1, &in, now, &kept);
+	/* 2 windows later, expired; then the wall clock steps back 2 windows */
+	now = synq_cookie_clock(&clk, T0 + 2 * w, 5000 + 2 * w * 1000);
+	assert_false(synq_cookie_check(&ctx, &f, 1, c, now, &out));
+	/* the raw wall clock would validate it again; the cookie clock does not */
+	assert_true(synq_cookie_check(&ctx, &f, 1, c, T0, &out));
+	now = synq_cookie_clock(&clk, T0, 5000 + 2 * w * 1000 + 1500);
+	assert_int_equal(now, T0 + 2 * w + 1);
+	assert_false(synq_cookie_check(&ctx, &f, 1, c, now, &out));
+	assert_int_equal(clk.steps, 1);
+	/* still behind a window later: the floor goes on, one step counted */
+	now = synq_cookie_clock(&clk, T0 + w, 5000 + 3 * w * 1000 + 1500);
+	assert_int_equal(now, T0 + 3 * w + 1);
+	assert_int_equal(clk.steps, 1);
+	/* the wall clock caught up and passed: followed again, forward steps at once */
+	now = synq_cookie_clock(&clk, T0 + 10 * w, 5000 + 3 * w * 1000 + 2000);
+	assert_int_equal(now, T0 + 10 * w);
+	now = synq_cookie_clock(&clk, T0 + 9 * w, 5000 + 3 * w * 1000 + 3000);
+	assert_int_equal(now, T0 + 10 * w + 1);
+	assert_int_equal(clk.steps, 2);
+}
+
 /* Two nodes with the same secret accept each other's cookies; another secret does not. */
 static void
 test_shared_secret_nodes(void **state __rte_unused)
@@ -301,6 +341,7 @@ main(void)
 		cmocka_unit_test(test_siphash_vectors),
 		cmocka_unit_test(test_round_trip_all_options),
 		cmocka_unit_test(test_time_window_edges),
+		cmocka_unit_test(test_clock_step_back),
 		cmocka_unit_test(test_shared_secret_nodes),
 		cmocka_unit_test(test_rotation_overlap),
 		cmocka_unit_test(test_tampering_rejected),
