@@ -39,6 +39,7 @@ tcp_time_wait_enter(struct synq_tcp_worker *tw, struct synq_counters *ctr, struc
 		e->rcv_nxt = c->rcv_nxt;
 		e->snd_nxt = c->fin_seq + 1;
 		e->ts_recent = c->ts_recent;
+		e->ts_off = c->ts_off;
 		e->peer_mac = c->peer_mac;
 		e->ts = c->ts;
 	} else {
@@ -66,7 +67,7 @@ tcp_time_wait_input(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 		/* refused by tcp_time_wait_reusable(): its timestamp moves nothing */
 		peer_of_key(&e->key, &e->peer_mac, ifc, &p);
 		return tcp_reply_ack(tw, ctr, seg->m, ifc, &p, e->snd_nxt, e->rcv_nxt, e->ts,
-			e->ts_recent, SYNQ_CTR_TW_SYN_REFUSED);
+			tw->now_ms + e->ts_off, e->ts_recent, SYNQ_CTR_TW_SYN_REFUSED);
 	}
 	if (data_len == 0 && !(th->tcp_flags & RTE_TCP_FIN_FLAG))
 		return SYNQ_TCP_DROP;
@@ -75,7 +76,7 @@ tcp_time_wait_input(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 		e->ts_recent = o->tsval;
 	peer_of_key(&e->key, &e->peer_mac, ifc, &p);
 	return tcp_reply_ack(tw, ctr, seg->m, ifc, &p, e->snd_nxt, e->rcv_nxt, e->ts,
-		e->ts_recent, SYNQ_CTR_MAX);
+		tw->now_ms + e->ts_off, e->ts_recent, SYNQ_CTR_MAX);
 }
 
 bool

@@ -142,6 +142,7 @@ struct tcp_conn {
 	bool sack;
 	bool ts;
 	bool via_cookie;      /* promoted from a cookie, not from a SYN table entry */
+	uint32_t ts_off;      /* our TSval is now_ms + ts_off (a keyed hash of the 4-tuple) */
 	struct rte_ether_addr peer_mac;
 	uint64_t syn_tsc;     /* the SYN's arrival (rte_rdtsc of its burst); 0 for cookies */
 	uint64_t ack_tsc;     /* the final ACK's arrival */

@@ -939,6 +939,61 @@ test_time_wait_reuse(void **state __rte_unused)
 	}
 }
 
+/*
+ * 42: a cookie's final ACK with timestamps must echo the 5 MAC bits of our TSval in its
+ * TSecr; our TSvals are offset by a keyed hash of the 4-tuple (not the worker's
+ * uptime), the same for every segment of a 4-tuple.
+ */
+static void
+test_ts_cookie_and_offsets(void **state __rte_unused)
+{
+	struct flow k = flow4(42, 42042, 82, 0x42000000);
+	struct flow bad, t[4];
+	struct synq_tcp_opts o;
+	struct rte_mbuf *r;
+	unsigned int far = 0;
+	struct snap s;
+
+	snap_take(&s);
+	open_flow(&k);
+	for (uint32_t bit = 1; bit <= SYNQ_COOKIE_TS_MASK; bit <<= 1) {
+		bad = k;
+		bad.our_tsval ^= bit;
+		exchange_silent(ack_frame(&bad, k.isn + 1, k.our_isn + 1, NULL, 0));
+	}
+	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_TS_FAILED), SYNQ_COOKIE_TS_BITS);
+	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_FAILED), SYNQ_COOKIE_TS_BITS);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 0);
+	finish_flow(&k);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 1);
+	conn_drop(accept_one(L82));
+
+	/* four 4-tuples at the same moment: their TSvals are far apart */
+	for (unsigned int i = 0; i < RTE_DIM(t); i++) {
+		t[i] = flow4(42, (uint16_t)(42050 + i), 80, 0x42100000u + i);
+		open_flow(&t[i]);
+		if (i != 0 && (uint32_t)(t[i].our_tsval - t[0].our_tsval + 65536) > 131072)
+			far++;
+	}
+	assert_true(far >= 1);
+	/* one 4-tuple's later segments go on from its SYN-ACK's TSval */
+	bad = t[1];
+	bad.isn += 1000;
+	r = exchange(syn_frame(&bad));
+	assert_non_null(r);
+	{
+		struct synq_frame_view v = check_reply(r, &t[1]);
+
+		assert_int_equal(v.flags, F_ACK);
+		assert_int_equal(synq_tcp_opts_parse(v.opt, v.opt_len, &o), 0);
+		assert_true(o.ts);
+		assert_true(o.tsval - t[1].our_tsval < 10000);
+	}
+	rte_pktmbuf_free(r);
+	for (unsigned int i = 0; i < RTE_DIM(t); i++)
+		reset_flow(&t[i]);
+}
+
 int
 main(void)
 {
@@ -966,6 +1021,7 @@ main(void)
 		cmocka_unit_test(test_no_replay_after_reset),
 		cmocka_unit_test(test_port_reuse_after_cookie),
 		cmocka_unit_test(test_time_wait_reuse),
+		cmocka_unit_test(test_ts_cookie_and_offsets),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
