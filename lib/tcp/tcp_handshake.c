@@ -94,6 +94,8 @@ tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		if (o.ts)
 			e->ts_recent = o.tsval;
 		synq_counter_inc(ctr, SYNQ_CTR_SYN_DUPLICATES);
+		if (!tcp_dup_synack_allowed(tw, ctr, e))
+			return SYNQ_TCP_DROP;
 		return tcp_entry_synack(tw, ctr, seg->m, ifc, p, e, l,
 			o.ts ? tcp_ts_off(tw, p) : 0);
 	}

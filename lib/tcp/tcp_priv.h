@@ -178,6 +178,13 @@ enum synq_tcp_verdict tcp_entry_ack(const struct synq_tcp_worker *tw, struct syn
 /* Forget half-open entry @p e, which will not be promoted. */
 void tcp_entry_forget(struct synq_tcp_worker *tw, struct synq_syn_entry *e);
 
+/*
+ * May a duplicate SYN of half-open entry @p e be answered with a SYN-ACK now? One an
+ * entry per TCP_SYNACK_DUP_GAP_MS, within the worker's budget; the rest counted.
+ */
+bool tcp_dup_synack_allowed(struct synq_tcp_worker *tw, struct synq_counters *ctr,
+	struct synq_syn_entry *e);
+
 /* The SYN table's timers: SYN-ACK retransmissions into new mbufs, expiries. */
 unsigned int tcp_handshake_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	struct rte_mbuf **out, uint8_t *out_rxq, unsigned int max);

@@ -130,6 +130,41 @@ synack_again(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct
 	return m;
 }
 
+/* Take a token of @p b, refilled at @p per_s to TCP_SYNACK_BURST; false when none. */
+static bool
+bucket_take(struct tcp_bucket *b, uint32_t now_ms, uint32_t per_s)
+{
+	uint32_t elapsed = now_ms - b->ms;
+
+	if (elapsed != 0) {
+		b->tokens = (uint32_t)RTE_MIN((uint64_t)TCP_SYNACK_BURST,
+			b->tokens + (uint64_t)elapsed * per_s / 1000);
+		b->ms = now_ms;
+	}
+	if (b->tokens == 0)
+		return false;
+	b->tokens--;
+	return true;
+}
+
+bool
+tcp_dup_synack_allowed(struct synq_tcp_worker *tw, struct synq_counters *ctr,
+	struct synq_syn_entry *e)
+{
+	/* a real client retransmits its SYN after 1 s, then 2, 4...: one answer a gap */
+	if ((e->flags & SYNQ_SYN_F_DUP) && tw->now_ms - e->dup_ms < TCP_SYNACK_DUP_GAP_MS) {
+		synq_counter_inc(ctr, SYNQ_CTR_SYNACK_DUP_LIMITED);
+		return false;
+	}
+	if (!bucket_take(&tw->dup_synacks, tw->now_ms, TCP_SYNACK_DUP_PER_S)) {
+		synq_counter_inc(ctr, SYNQ_CTR_SYNACK_DUP_LIMITED);
+		return false;
+	}
+	e->flags |= SYNQ_SYN_F_DUP;
+	e->dup_ms = tw->now_ms;
+	return true;
+}
+
 unsigned int
 tcp_handshake_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rte_mbuf **out,
 	uint8_t *out_rxq, unsigned int max)
@@ -138,10 +173,18 @@ tcp_handshake_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr, stru
 	struct synq_syn_entry expired[TCP_TIMER_BUDGET];
 	struct synq_flow_key gone[TCP_TIMER_BUDGET];
 	unsigned int n = 0, nb_gone = 0;
+	bool pressure;
 	uint32_t r;
 
 	if (tw->syntab == NULL)
 		return 0;
+	/*
+	 * More than half full, the table is most likely full of spoofed sources: their
+	 * retransmissions draw on a budget, so that each spoofed SYN does not bring its
+	 * victim 1 + synack_retries SYN-ACKs at the flood's rate. Skipped ones keep their
+	 * schedule (they expire on time); the retry limits shrink as well (syntab.c).
+	 */
+	pressure = synq_syntab_pressure(tw->syntab) != 0;
 	r = synq_syntab_timers(tw->syntab, tw->now_ms, TCP_TIMER_BUDGET, tw->max_synack_retries,
 		rtx, expired, RTE_MIN(max, (unsigned int)TCP_TIMER_BUDGET));
 	for (unsigned int i = 0; i < (r >> 16); i++) {
@@ -159,6 +202,10 @@ tcp_handshake_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr, stru
 
 		if (e->retries > tw->listeners->l[e->listener].tcp.synack_retries) {
 			gone[nb_gone++] = e->key;
+			continue;
+		}
+		if (pressure && !bucket_take(&tw->rtx_synacks, tw->now_ms, TCP_SYNACK_RTX_PER_S)) {
+			synq_counter_inc(ctr, SYNQ_CTR_SYNACK_RTX_LIMITED);
 			continue;
 		}
 		out[n] = synack_again(tw, ctr, e);

@@ -75,6 +75,16 @@ _Static_assert(TCP_REPLAY_MS > 2 * SYNQ_COOKIE_WINDOW_S * 1000,
 /* RSTs to strangers (closed ports, stray ACKs) a worker sends a second, and at once. */
 #define TCP_RST_PER_S 1000u
 #define TCP_RST_BURST 100u
+/*
+ * SYN-ACKs that answer duplicate SYNs of a half-open entry: one an entry per 500 ms
+ * (Linux's tcp_invalid_ratelimit), and a worker's budget; SYN-ACK retransmissions
+ * while the SYN table is more than half full: a worker's budget. Spoofed SYNs are not
+ * reflected at the rate they come (SynqSynAckDupLimited, SynqSynAckRtxLimited).
+ */
+#define TCP_SYNACK_DUP_GAP_MS 500u
+#define TCP_SYNACK_DUP_PER_S 1000u
+#define TCP_SYNACK_RTX_PER_S 1000u
+#define TCP_SYNACK_BURST 100u
 /* Slots of each keyed table whose timers one synq_tcp_timers() call runs. */
 #define TCP_TIMER_BUDGET 64
 /* Flow-table slots whose timers one synq_tcp_timers() call runs. */
@@ -172,6 +182,12 @@ struct tcp_conn {
 	struct rte_mbuf *rcvq, *rcvq_tail; /* in-order data not yet on the app's ring */
 } __rte_cache_aligned;
 
+/* A token bucket: tokens, refilled at a rate to a burst, from when it last was. */
+struct tcp_bucket {
+	uint32_t tokens;
+	uint32_t ms;
+};
+
 /* One worker's state. Owning lcore only. */
 struct synq_tcp_worker {
 	struct synq_tcp *tcp;
@@ -198,6 +214,8 @@ struct synq_tcp_worker {
 	uint32_t flows_of[SYNQ_MAX_LISTENERS]; /* of each listener, against its max_flows */
 	uint32_t rst_tokens;		/* the RST bucket (TCP_RST_PER_S) */
 	uint32_t rst_ms;
+	struct tcp_bucket dup_synacks;	/* TCP_SYNACK_DUP_PER_S */
+	struct tcp_bucket rtx_synacks;	/* TCP_SYNACK_RTX_PER_S, under pressure */
 	/* the clock, read once per burst by synq_tcp_clock() */
 	uint64_t tsc0;	   /* rte_rdtsc() at creation */
 	uint64_t hz_ms;	   /* TSC ticks a millisecond */

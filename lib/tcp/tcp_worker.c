@@ -144,6 +144,8 @@ synq_tcp_worker_create(struct synq_tcp *tcp, const struct synq_tcp_worker_conf *
 	}
 	tw->tsc0 = rte_rdtsc();
 	tw->rst_tokens = TCP_RST_BURST;
+	tw->dup_synacks.tokens = TCP_SYNACK_BURST;
+	tw->rtx_synacks.tokens = TCP_SYNACK_BURST;
 	synq_tcp_clock(tw, tw->tsc0);
 	return tw;
 }

@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
@@ -994,6 +995,51 @@ test_ts_cookie_and_offsets(void **state __rte_unused)
 		reset_flow(&t[i]);
 }
 
+/*
+ * 43: duplicate SYNs are not reflected at the rate they come: one SYN-ACK an entry per
+ * 500 ms, and a worker's budget of 1000 a second (burst 100) over all entries.
+ */
+static void
+test_dup_syn_limits(void **state __rte_unused)
+{
+	enum { N = 400 };
+	static struct flow many[N];
+	struct flow f = flow4(43, 42060, 80, 0x43000000);
+	uint64_t answered, limited;
+	struct snap s;
+
+	open_flow(&f);
+	snap_take(&s);
+	open_flow(&f); /* a client's retransmission: answered */
+	exchange_silent(syn_frame(&f));
+	exchange_silent(syn_frame(&f));
+	assert_int_equal(delta(&s, SYNQ_CTR_SYN_DUPLICATES), 3);
+	assert_int_equal(delta(&s, SYNQ_CTR_SYNACK_DUP_LIMITED), 2);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_OUT_SEGS), 1);
+	reset_flow(&f);
+
+	for (unsigned int i = 0; i < N; i++) {
+		many[i] = flow4(43, (uint16_t)(43000 + i), 81, 0x43100000u + i);
+		open_flow(&many[i]);
+	}
+	snap_take(&s);
+	for (unsigned int i = 0; i < N; i++) {
+		struct rte_mbuf *r = exchange(syn_frame(&many[i]));
+
+		if (r != NULL)
+			rte_pktmbuf_free(r);
+	}
+	answered = delta(&s, SYNQ_CTR_TCP_OUT_SEGS);
+	limited = delta(&s, SYNQ_CTR_SYNACK_DUP_LIMITED);
+	print_message("duplicate SYNs answered %" PRIu64 ", limited %" PRIu64 "\n", answered,
+		limited);
+	assert_int_equal(answered + limited, N);
+	assert_true(answered >= 100);
+	assert_true(limited > 0);
+	for (unsigned int i = 0; i < N; i++)
+		reset_flow(&many[i]);
+}
+
 int
 main(void)
 {
@@ -1022,6 +1068,7 @@ main(void)
 		cmocka_unit_test(test_port_reuse_after_cookie),
 		cmocka_unit_test(test_time_wait_reuse),
 		cmocka_unit_test(test_ts_cookie_and_offsets),
+		cmocka_unit_test(test_dup_syn_limits),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
