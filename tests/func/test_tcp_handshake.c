@@ -1034,7 +1034,8 @@ test_dup_syn_limits(void **state __rte_unused)
 	print_message("duplicate SYNs answered %" PRIu64 ", limited %" PRIu64 "\n", answered,
 		limited);
 	assert_int_equal(answered + limited, N);
-	assert_true(answered >= 100);
+	/* the burst, less what earlier duplicates took in the last few ms, plus refills */
+	assert_true(answered >= 50);
 	assert_true(limited > 0);
 	for (unsigned int i = 0; i < N; i++)
 		reset_flow(&many[i]);
