@@ -941,6 +941,49 @@ test_time_wait_reuse(void **state __rte_unused)
 }
 
 /*
+ * 44: a cookie's final ACK for a 4-tuple in TIME-WAIT (its SYN went elsewhere: another
+ * node sharing the secret) takes it over as RFC 6191 lets a SYN; one that the rule
+ * refuses is TIME-WAIT's segment, and no cookie is looked at.
+ */
+static void
+test_time_wait_cookie_ack(void **state __rte_unused)
+{
+	struct flow f = flow4(44, 42070, 82, 0x44000000);
+	struct synq_cookie_opts in = {.mss = 1460, .wscale = 7, .sack = true}, kept;
+	struct synq_cookie_flow cf = {.family = 4};
+	struct synq_cookie_ctx cookie;
+	struct timespec wall;
+	struct flow g;
+	struct snap s;
+
+	f.tsval = 2000000;
+	close_to_time_wait(&f, L82);
+	synq_cookie_init(&cookie, rt.cookie_secret);
+	memcpy(cf.saddr, f.caddr, 4);
+	memcpy(cf.daddr, f.saddr, 4);
+	cf.sport = rte_cpu_to_be_16(f.cport);
+	cf.dport = rte_cpu_to_be_16(f.sport);
+	snap_take(&s);
+	/* an older timestamp: PAWS, the old connection's; dropped as TIME-WAIT drops it */
+	g = f;
+	g.isn = f.isn + 100000;
+	g.tsval = f.tsval - 5000;
+	clock_gettime(CLOCK_REALTIME_COARSE, &wall);
+	g.our_isn = synq_cookie_make(&cookie, &cf, g.isn, &in, (uint64_t)wall.tv_sec, &kept);
+	g.our_tsval = kept.ts_mac;
+	exchange_silent(ack_frame(&g, g.isn + 1, g.our_isn + 1, NULL, 0));
+	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_RECV), 0);
+	assert_int_equal(delta(&s, SYNQ_CTR_TW_REUSED), 0);
+	/* a newer one: the cookie decides, and it is valid */
+	g.tsval = f.tsval + 5000;
+	exchange_silent(ack_frame(&g, g.isn + 1, g.our_isn + 1, NULL, 0));
+	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_RECV), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_TW_REUSED), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 1);
+	conn_drop(accept_one(L82));
+}
+
+/*
  * 42: a cookie's final ACK with timestamps must echo the 5 MAC bits of our TSval in its
  * TSecr; our TSvals are offset by a keyed hash of the 4-tuple (not the worker's
  * uptime), the same for every segment of a 4-tuple.
@@ -1069,6 +1112,7 @@ main(void)
 		cmocka_unit_test(test_port_reuse_after_cookie),
 		cmocka_unit_test(test_time_wait_reuse),
 		cmocka_unit_test(test_ts_cookie_and_offsets),
+		cmocka_unit_test(test_time_wait_cookie_ack),
 		cmocka_unit_test(test_dup_syn_limits),
 	};
 
