@@ -15,6 +15,13 @@
  *   - 3 bits of MSS, 3 bits of window scale, 1 bit of SACK: what Linux loses when the
  *     client sends no timestamps (it then keeps only the MSS).
  *
+ * With timestamps the SYN-ACK's TSval has room too: its low 5 bits carry 5 more bits
+ * of the same SipHash, and the final ACK echoes them in its TSecr (Linux puts its
+ * options there). An ACK with timestamps must bring them back: 29 bits in all. One
+ * without timestamps is checked on the 24 alone; the forger picks, so 2^-24 is the
+ * bound against a blind forger, and 2^-29 holds for a guess at a client's ACK that
+ * carries timestamps (every Linux, macOS and BSD client).
+ *
  * The MAC input holds the client's ISN (unlike Linux's additive cookie, where an ACK
  * with a wrong sequence number can still validate and early bytes be lost), the
  * window number, and the 8 visible bits, so none of them can be changed.
@@ -37,6 +44,8 @@
 #define COOKIE_WS_SHIFT 25
 #define COOKIE_SACK_SHIFT 24
 #define COOKIE_MAC_MASK 0x00ffffffu
+/* the SipHash bits after the cookie's 24: the TSval's SYNQ_COOKIE_TS_BITS */
+#define COOKIE_TS_SHIFT 24
 
 /*
  * MSS values clients send (RFC 879's 536, IPv6's 1220 from 1280, tunnels and PPPoE
@@ -127,8 +136,8 @@ window_key(struct synq_cookie_ctx *ctx, uint32_t window)
  * SipHash's last word and the family is in both, so no IPv4 input equals an IPv6 one.
  * Ports are in network order, ISN and w little-endian.
  */
-static uint32_t
-mac24(struct synq_cookie_ctx *ctx, const struct synq_cookie_flow *f, uint32_t client_isn,
+static uint64_t
+mac64(struct synq_cookie_ctx *ctx, const struct synq_cookie_flow *f, uint32_t client_isn,
 	uint32_t window, uint32_t top8)
 {
 	uint8_t in[48];
@@ -148,9 +157,9 @@ mac24(struct synq_cookie_ctx *ctx, const struct synq_cookie_flow *f, uint32_t cl
 	p[12] = (uint8_t)top8;
 	p[13] = f->family;
 	if (alen == 4) /* constant lengths: the compiler unrolls SipHash for each */
-		return (uint32_t)synq_siphash24(window_key(ctx, window), in, 22) & COOKIE_MAC_MASK;
+		return synq_siphash24(window_key(ctx, window), in, 22);
 	memset(p + 14, 0, sizeof(in) - (2 * 16 + 14));
-	return (uint32_t)synq_siphash24(window_key(ctx, window), in, 48) & COOKIE_MAC_MASK;
+	return synq_siphash24(window_key(ctx, window), in, 48);
 }
 
 static unsigned int
@@ -175,6 +184,25 @@ wscale_index(uint8_t ws)
 	return i;
 }
 
+uint64_t
+synq_cookie_clock(struct synq_cookie_clock *c, uint64_t wall_s, uint64_t mono_ms)
+{
+	uint64_t floor_s = c->base_s + (mono_ms - c->base_ms) / 1000;
+
+	if (!c->started || wall_s >= floor_s) {
+		c->started = true;
+		c->behind = false;
+		c->base_s = wall_s;
+		c->base_ms = mono_ms;
+		return wall_s;
+	}
+	/* counted once a step: until the wall clock is followed again */
+	if (!c->behind)
+		c->steps++;
+	c->behind = true;
+	return floor_s;
+}
+
 uint32_t
 synq_cookie_make(struct synq_cookie_ctx *ctx, const struct synq_cookie_flow *flow,
 	uint32_t client_isn, const struct synq_cookie_opts *in, uint64_t now_s,
@@ -184,11 +212,13 @@ synq_cookie_make(struct synq_cookie_ctx *ctx, const struct synq_cookie_flow *flo
 	unsigned int mi = mss_index(in->mss);
 	unsigned int wi = wscale_index(in->wscale);
 	uint32_t top8 = (window & 1) << 7 | mi << 4 | wi << 1 | (in->sack ? 1 : 0);
+	uint64_t h = mac64(ctx, flow, client_isn, window, top8);
 
 	kept->mss = synq_cookie_mss_table[mi];
 	kept->wscale = synq_cookie_wscale_table[wi];
 	kept->sack = in->sack;
-	return top8 << COOKIE_SACK_SHIFT | mac24(ctx, flow, client_isn, window, top8);
+	kept->ts_mac = (uint8_t)((h >> COOKIE_TS_SHIFT) & SYNQ_COOKIE_TS_MASK);
+	return top8 << COOKIE_SACK_SHIFT | ((uint32_t)h & COOKIE_MAC_MASK);
 }
 
 bool
@@ -198,9 +228,11 @@ synq_cookie_check(struct synq_cookie_ctx *ctx, const struct synq_cookie_flow *fl
 	uint32_t now_w = synq_cookie_window(now_s);
 	uint32_t top8 = cookie >> COOKIE_SACK_SHIFT;
 	uint32_t window = (cookie >> COOKIE_T_SHIFT) == (now_w & 1) ? now_w : now_w - 1;
+	uint64_t h = mac64(ctx, flow, client_isn, window, top8);
 
-	if (mac24(ctx, flow, client_isn, window, top8) != (cookie & COOKIE_MAC_MASK))
+	if (((uint32_t)h & COOKIE_MAC_MASK) != (cookie & COOKIE_MAC_MASK))
 		return false;
+	out->ts_mac = (uint8_t)((h >> COOKIE_TS_SHIFT) & SYNQ_COOKIE_TS_MASK);
 	out->mss = synq_cookie_mss_table[(cookie >> COOKIE_MSS_SHIFT) & 7];
 	out->wscale = synq_cookie_wscale_table[(cookie >> COOKIE_WS_SHIFT) & 7];
 	out->sack = (cookie >> COOKIE_SACK_SHIFT) & 1;

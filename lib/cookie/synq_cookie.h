@@ -21,6 +21,11 @@
  *            family, both addresses, both ports, the client's ISN, the window
  *            number and the 8 bits above
  *
+ * With timestamps, 5 more bits of the same SipHash (bits 24..28) ride in the low bits
+ * of the SYN-ACK's TSval, and the final ACK must echo them in its TSecr, as Linux
+ * encodes options there: a forged ACK with timestamps passes with odds 2^-29, one
+ * without them with 2^-24 (docs/syncookies.md).
+ *
  * A context belongs to one worker lcore (no locks, no shared writes); contexts made
  * from the same master secret make and accept the same cookies, on any node.
  */
@@ -36,6 +41,10 @@
 /** Entries in the MSS and window-scale tables (3 bits each). */
 #define SYNQ_COOKIE_NB_MSS 8
 #define SYNQ_COOKIE_NB_WSCALE 8
+
+/** MAC bits in the low bits of a cookie SYN-ACK's TSval (echoed in the ACK's TSecr). */
+#define SYNQ_COOKIE_TS_BITS 5
+#define SYNQ_COOKIE_TS_MASK ((1u << SYNQ_COOKIE_TS_BITS) - 1)
 
 /** wscale value meaning "the client sent no window scale option". */
 #define SYNQ_COOKIE_NO_WSCALE 0xff
@@ -54,6 +63,7 @@ struct synq_cookie_opts {
 	uint16_t mss;	/* as the client sent it, or its family's default (536 / 1220) */
 	uint8_t wscale; /* 0..14, or SYNQ_COOKIE_NO_WSCALE */
 	bool sack;
+	uint8_t ts_mac; /* out: the MAC's SYNQ_COOKIE_TS_BITS for the TSval (in: unused) */
 };
 
 /** A key and the time window it serves. */
@@ -106,10 +116,56 @@ uint32_t synq_cookie_make(struct synq_cookie_ctx *ctx, const struct synq_cookie_
  * Owning lcore only.
  *
  * @return true and the options in @p out when valid; false for a forged, tampered or
- *   expired cookie (a random value passes with probability 2^-24).
+ *   expired cookie (a random value passes with probability 2^-24). With timestamps,
+ *   the caller checks the ACK's TSecr against out->ts_mac (synq_cookie_tsecr_ok()):
+ *   2^-29 then.
  */
 bool synq_cookie_check(struct synq_cookie_ctx *ctx, const struct synq_cookie_flow *flow,
 	uint32_t client_isn, uint32_t cookie, uint64_t now_s, struct synq_cookie_opts *out);
+
+/**
+ * The seconds cookie windows count: the wall clock (CLOCK_REALTIME, so that nodes that
+ * share a secret agree), kept from going backwards. A cookie's life is the window
+ * number it carries; a wall clock stepped back by a window or more would make expired
+ * cookies valid again (the window parity repeats). Here a step back is not followed:
+ * the seconds go on from where they were at the pace of the monotonic clock until the
+ * wall clock catches up. A step forward is followed at once (cookies expire sooner,
+ * never later). One per worker lcore.
+ */
+struct synq_cookie_clock {
+	uint64_t base_s;  /* the last wall-clock second followed */
+	uint64_t base_ms; /* the monotonic ms when it was read */
+	uint64_t steps;	  /* steps backwards seen (SynqCookieClockBack) */
+	bool behind;	  /* the wall clock is behind now: not followed */
+	bool started;
+};
+
+/**
+ * The cookie seconds for a wall-clock reading @p wall_s at monotonic @p mono_ms (any
+ * origin, never decreasing): the larger of the wall clock and the last second
+ * followed plus the monotonic time since. Owning lcore only.
+ */
+uint64_t synq_cookie_clock(struct synq_cookie_clock *c, uint64_t wall_s, uint64_t mono_ms);
+
+/**
+ * The TSval of a cookie SYN-ACK: our timestamp clock @p tsval with its low bits
+ * replaced by @p ts_mac, never ahead of the clock (at most 2^SYNQ_COOKIE_TS_BITS - 1
+ * ms behind), so that the connection's later TSvals never go backwards.
+ */
+static inline uint32_t
+synq_cookie_tsval(uint32_t tsval, uint8_t ts_mac)
+{
+	uint32_t v = (tsval & ~SYNQ_COOKIE_TS_MASK) | (ts_mac & SYNQ_COOKIE_TS_MASK);
+
+	return (int32_t)(v - tsval) > 0 ? v - (SYNQ_COOKIE_TS_MASK + 1) : v;
+}
+
+/** Whether a final ACK's @p tsecr brings back the cookie's @p ts_mac. */
+static inline bool
+synq_cookie_tsecr_ok(uint32_t tsecr, uint8_t ts_mac)
+{
+	return (tsecr & SYNQ_COOKIE_TS_MASK) == ts_mac;
+}
 
 /** The MSS table, ascending. */
 extern const uint16_t synq_cookie_mss_table[SYNQ_COOKIE_NB_MSS];

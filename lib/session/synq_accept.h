@@ -49,15 +49,17 @@ int synq_accept_queue_init(struct synq_accept_queue *q, const char *name, uint32
 void synq_accept_queue_fini(struct synq_accept_queue *q, bool eal);
 
 /**
- * Is the queue full, as its model counts? linux: the kernel's sk_acceptq_is_full()
- * test, len > backlog; bsd: half-open and established together reach backlog.
- * Any lcore.
+ * Is the queue full of completed connections, as its model counts? linux: the
+ * kernel's sk_acceptq_is_full() test, len > backlog; bsd: the connections waiting to
+ * be accepted reach backlog (FreeBSD's so_qlen test). A bsd queue full of half-open
+ * entries is not full here: synq_accept_bsd_take() fails, and the SYN path answers
+ * with cookies, as FreeBSD's syncache does. Any lcore.
  */
 static inline bool
 synq_accept_full(struct synq_accept_queue *q)
 {
 	if (q->model == SYNQ_QUEUE_BSD)
-		return atomic_load_explicit(&q->bsd_len, memory_order_relaxed) >= q->backlog;
+		return rte_ring_count(q->ring) >= q->backlog;
 	return rte_ring_count(q->ring) > q->backlog;
 }
 
@@ -78,7 +80,22 @@ synq_accept_bsd_take(struct synq_accept_queue *q)
 	return false;
 }
 
-/** bsd: give back a place taken by synq_accept_bsd_take(); linux: nothing. Any lcore. */
+/**
+ * bsd: count a connection from a cookie in the single queue, even past backlog: the
+ * caller checked synq_accept_full() (the completed ones bound it), and its place goes
+ * when the connection is accepted. Any lcore.
+ */
+static inline void
+synq_accept_bsd_add(struct synq_accept_queue *q)
+{
+	if (q->model == SYNQ_QUEUE_BSD)
+		atomic_fetch_add_explicit(&q->bsd_len, 1, memory_order_relaxed);
+}
+
+/**
+ * bsd: give back a place taken by synq_accept_bsd_take() or synq_accept_bsd_add();
+ * linux: nothing. Any lcore.
+ */
 static inline void
 synq_accept_bsd_give(struct synq_accept_queue *q)
 {

@@ -83,7 +83,7 @@ expire_visit(void *entry, void *arg)
 	struct expire_pass *ep = arg;
 
 	/* ages are below 2^31 ms: a wrapped clock still subtracts right */
-	if (ep->now_ms - e->born_ms < e->life_ms >> tcp_ktab_pressure(ep->t))
+	if (ep->now_ms - e->born_ms < RTE_MAX(e->life_ms >> tcp_ktab_pressure(ep->t), e->min_ms))
 		return TCP_KTAB_KEEP;
 	ep->n++;
 	return TCP_KTAB_REMOVE;

@@ -6,10 +6,11 @@
  * @file
  * A worker's memory of flows that have left its flow table, each kept for its own
  * lifetime: connections in TIME-WAIT (with what their last ACK needs), and flows
- * promoted from a cookie (their key alone), so that a replayed final ACK never opens
+ * promoted from a cookie (their key and ISNs), so that a replayed final ACK never opens
  * them again. Under pressure entries live shorter: half their lifetime when the
  * memory is more than half full, a quarter above 3/4, an eighth above 7/8 (the SYN
- * table's steps), so that the oldest give way to new flows. One table per use and worker lcore, allocated at start, never resized,
+ * table's steps), so that the oldest give way to new flows; never below an entry's
+ * min_ms (the replay memory's entries: a cookie's whole life). One table per use and worker lcore, allocated at start, never resized,
  * no locks; the storage is the keyed table of lib/tcp (64-byte entries, a byte a slot
  * that lets a lookup of an absent flow end without touching a slot).
  *
@@ -30,13 +31,20 @@ struct synq_flowmem_entry {
 	struct synq_flow_key key;
 	uint32_t born_ms;    /* when it was remembered (worker clock) */
 	uint32_t life_ms;    /* for how long, without pressure */
+	uint32_t min_ms;     /* never shorter, pressure or not (0: an eighth of life_ms) */
+	/*
+	 * TIME-WAIT: the client's next sequence number (past its FIN), and ours (past our
+	 * FIN). Replay: the final ACK's SEQ and ACK (each side's ISN + 1): a final ACK with
+	 * other numbers is another handshake (a client behind a NAT reusing the port).
+	 */
+	uint32_t rcv_nxt;
+	uint32_t snd_nxt;
 	/* TIME-WAIT only */
-	uint32_t rcv_nxt;    /* the client's next sequence number: past its FIN */
-	uint32_t snd_nxt;    /* ours: past our FIN */
 	uint32_t ts_recent;  /* the client's last TSval, when ts */
+	uint32_t ts_off;     /* our TSval's offset (the connection's) */
 	struct rte_ether_addr peer_mac; /* where the ACKs go */
 	bool ts;	     /* timestamps on: our ACKs carry them */
-	uint8_t reserved[13];
+	uint8_t reserved[5];
 } __rte_aligned(64);
 
 struct synq_flowmem;

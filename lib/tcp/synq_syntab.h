@@ -29,6 +29,7 @@
 #define SYNQ_SYN_F_USED 0x01 /* set by synq_syntab_insert() */
 #define SYNQ_SYN_F_SACK 0x02 /* client offered SACK-permitted */
 #define SYNQ_SYN_F_TS 0x04   /* client offered timestamps */
+#define SYNQ_SYN_F_DUP 0x08  /* a duplicate SYN was answered, at dup_ms */
 
 /** One half-open connection: what the final ACK and a retransmission need. */
 struct synq_syn_entry {
@@ -44,7 +45,8 @@ struct synq_syn_entry {
 	uint8_t wscale;	      /* the client's shift, or 0xff */
 	uint8_t flags;	      /* SYNQ_SYN_F_* */
 	uint8_t retries;      /* SYN-ACK retransmissions sent so far */
-	uint8_t reserved[7];
+	uint8_t reserved[2];
+	uint32_t dup_ms;      /* when a duplicate SYN was last answered, with SYNQ_SYN_F_DUP */
 } __rte_aligned(64);
 
 struct synq_syntab;
@@ -68,6 +70,12 @@ uint32_t synq_syntab_count(const struct synq_syntab *t);
 
 /** The max_entries the table was created with. */
 uint32_t synq_syntab_capacity(const struct synq_syntab *t);
+
+/**
+ * How full the table is, in steps: 0 up to half full, 1 above 1/2, 2 above 3/4, 3
+ * above 7/8 (the steps of the retry limits below).
+ */
+unsigned int synq_syntab_pressure(const struct synq_syntab *t);
 
 /** Copy @p e's key to @p key. */
 void synq_syntab_key_of(const struct synq_syn_entry *e, struct synq_flow_key *key);

@@ -64,6 +64,12 @@ synq_syntab_capacity(const struct synq_syntab *t)
 	return tcp_ktab_capacity(ckt(t));
 }
 
+unsigned int
+synq_syntab_pressure(const struct synq_syntab *t)
+{
+	return tcp_ktab_pressure(ckt(t));
+}
+
 void
 synq_syntab_key_of(const struct synq_syn_entry *e, struct synq_flow_key *key)
 {

@@ -86,8 +86,8 @@ ack_new(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *
 	if (SEQ_LT(c->snd_nxt, ack))
 		c->snd_nxt = ack;
 	/* RTT: the echoed timestamp (RFC 7323 4.1), else the one timed segment */
-	if (o->ts && o->tsecr != 0 && tw->now_ms - o->tsecr < TCP_TS_RTT_MAX_MS)
-		rtt_sample(c, tw->now_ms - o->tsecr);
+	if (o->ts && o->tsecr != 0 && tw->now_ms - (o->tsecr - c->ts_off) < TCP_TS_RTT_MAX_MS)
+		rtt_sample(c, tw->now_ms - (o->tsecr - c->ts_off));
 	else if (c->rtt_seq != 0 && SEQ_GEQ(ack, c->rtt_seq))
 		rtt_sample(c, tw->now_ms - c->rtt_ms);
 	if (c->rtt_seq != 0 && SEQ_GEQ(ack, c->rtt_seq))

@@ -191,12 +191,12 @@ tcp_reply_rst(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rte_
 }
 
 enum synq_tcp_verdict
-tcp_reply_ack(const struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rte_mbuf *m,
-	const struct synq_iface *ifc, const struct tcp_peer *p, uint32_t seq, uint32_t ack,
-	bool ts, uint32_t ts_recent, enum synq_counter why)
+tcp_reply_ack(const struct synq_tcp_worker *tw __rte_unused, struct synq_counters *ctr,
+	struct rte_mbuf *m, const struct synq_iface *ifc, const struct tcp_peer *p, uint32_t seq, uint32_t ack,
+	bool ts, uint32_t tsval, uint32_t ts_recent, enum synq_counter why)
 {
 	uint8_t opt[SYNQ_TCP_OPTS_TS_LEN];
-	unsigned int n = ts ? synq_tcp_opts_write_ts(opt, tw->now_ms, ts_recent) : 0;
+	unsigned int n = ts ? synq_tcp_opts_write_ts(opt, tsval, ts_recent) : 0;
 
 	if (tcp_build(m, ifc, p, seq, ack, RTE_TCP_ACK_FLAG, SYNQ_TCP_SYNACK_WINDOW, opt, n) != 0)
 		return SYNQ_TCP_DROP;

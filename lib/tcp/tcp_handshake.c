@@ -3,7 +3,8 @@
  * The handshake as a listener sees it (RFC 9293 3.5, 3.10.7.2 LISTEN, 3.10.7.4
  * SYN-RECEIVED), with the kernel's two queues (docs/configuration.md, queue_model):
  *
- *   SYN  -> accept queue full? drop (ListenOverflows/ListenDrops)
+ *   SYN  -> TIME-WAIT of the 4-tuple: RFC 6191 lets it go, or its ACK answers
+ *        -> accept queue full? drop (ListenOverflows/ListenDrops)
  *        -> SYN table entry (retransmitted SYN: same entry, SYN-ACK again)
  *           or cookie (syncookies 2, or 1 with the table share full)
  *        -> SYN-ACK built in the SYN's own mbuf
@@ -23,25 +24,6 @@
 
 #include "tcp_priv.h"
 
-/*
- * RFC 6528: ISN = M + F(4-tuple, secret), M a 4 us clock. F's input is the
- * addresses and ports alone, 12 bytes for IPv4 (two SipHash words, not five) and 36
- * for IPv6: the lengths keep the families apart.
- */
-static uint32_t
-table_isn(const struct synq_tcp_worker *tw, const struct tcp_peer *p)
-{
-	uint8_t in[36];
-	size_t alen = p->family == 4 ? 4 : 16;
-	uint64_t ticks = (tw->now_tsc - tw->tsc0) / tw->hz_4us; /* no overflow: divide first */
-
-	memcpy(in, p->caddr, alen);
-	memcpy(in + alen, p->saddr, alen);
-	memcpy(in + 2 * alen, &p->cport, 2);
-	memcpy(in + 2 * alen + 2, &p->sport, 2);
-	return (uint32_t)ticks + (uint32_t)(alen == 4 ? synq_siphash24(&tw->isn_key, in, 12)
-						    : synq_siphash24(&tw->isn_key, in, 36));
-}
 
 static void
 cookie_flow_of(const struct tcp_peer *p, struct synq_cookie_flow *f)
@@ -53,60 +35,6 @@ cookie_flow_of(const struct tcp_peer *p, struct synq_cookie_flow *f)
 	f->dport = p->sport;
 }
 
-/* A SYN-ACK for @p p: our ISN, the client's, and what we answer to its options. */
-static int
-send_synack(struct rte_mbuf *m, const struct synq_iface *ifc, const struct tcp_peer *p,
-	uint32_t our_isn, uint32_t client_isn, uint8_t client_ws, bool sack, bool ts,
-	uint32_t ts_recent, const struct synq_listener *l, uint32_t now_ms)
-{
-	struct synq_tcp_synack_opts o = {
-		.mss = our_mss(p->family),
-		/* RFC 7323 2.2: offer a shift only to a client that offered one */
-		.wscale = client_ws == SYNQ_TCP_NO_WSCALE ? SYNQ_TCP_NO_WSCALE : l->tcp.window_scale,
-		.sack_perm = sack,
-		.ts = ts,
-		.tsval = now_ms,
-		.tsecr = ts_recent,
-	};
-	uint8_t opt[SYNQ_TCP_OPTS_MAX];
-	unsigned int n = synq_tcp_opts_write_synack(opt, &o);
-
-	return tcp_build(m, ifc, p, our_isn, client_isn + 1, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG,
-		synack_window(&l->tcp), opt, n);
-}
-
-/* The SYN-ACK of the half-open entry @p e, in @p m; counted. */
-static enum synq_tcp_verdict
-entry_synack(const struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rte_mbuf *m,
-	const struct synq_iface *ifc, const struct tcp_peer *p, const struct synq_syn_entry *e,
-	const struct synq_listener *l)
-{
-	if (send_synack(m, ifc, p, e->our_isn, e->client_isn, e->wscale,
-		    e->flags & SYNQ_SYN_F_SACK, e->flags & SYNQ_SYN_F_TS, e->ts_recent, l,
-		    tw->now_ms) != 0)
-		return SYNQ_TCP_DROP;
-	synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_SEGS);
-	return SYNQ_TCP_REPLY;
-}
-
-/* An ACK of where the half-open entry @p e stands: <SEQ=ISS+1><ACK=IRS+1>. */
-static enum synq_tcp_verdict
-entry_ack(const struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rte_mbuf *m,
-	const struct synq_iface *ifc, const struct tcp_peer *p, const struct synq_syn_entry *e,
-	enum synq_counter why)
-{
-	return tcp_reply_ack(tw, ctr, m, ifc, p, e->our_isn + 1, e->client_isn + 1,
-		e->flags & SYNQ_SYN_F_TS, e->ts_recent, why);
-}
-
-/* Forget a half-open entry that will not be promoted. */
-static void
-entry_forget(struct synq_tcp_worker *tw, struct synq_syn_entry *e)
-{
-	tw->halfopen[e->listener]--;
-	synq_accept_bsd_give(&tw->listeners->l[e->listener].accept);
-	synq_syntab_remove(tw->syntab, e);
-}
 
 /* The listener's SYN table share has room, and a new entry for the SYN: its SYN-ACK. */
 static enum synq_tcp_verdict
@@ -115,9 +43,10 @@ syn_to_table(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct
 	struct synq_syn_entry *e, uint32_t client_isn, const struct synq_tcp_opts *o)
 {
 	unsigned int li = synq_listener_index(tw->listeners, l);
+	uint64_t f = tcp_tuple_hash(tw, p);
 
 	e->client_isn = client_isn;
-	e->our_isn = table_isn(tw, p);
+	e->our_isn = tcp_table_isn(tw, f);
 	e->ts_recent = o->ts ? o->tsval : 0;
 	e->mss = o->mss;
 	e->listener = (uint16_t)li;
@@ -125,8 +54,8 @@ syn_to_table(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct
 	e->wscale = o->wscale;
 	e->flags |= (o->sack_perm ? SYNQ_SYN_F_SACK : 0) | (o->ts ? SYNQ_SYN_F_TS : 0);
 	tw->halfopen[li]++;
-	if (entry_synack(tw, ctr, seg->m, ifc, p, e, l) != SYNQ_TCP_REPLY) {
-		entry_forget(tw, e);
+	if (tcp_entry_synack(tw, ctr, seg->m, ifc, p, e, l, (uint32_t)(f >> 32)) != SYNQ_TCP_REPLY) {
+		tcp_entry_forget(tw, e);
 		return SYNQ_TCP_DROP;
 	}
 	return SYNQ_TCP_REPLY;
@@ -140,9 +69,10 @@ tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	unsigned int li = synq_listener_index(tw->listeners, l);
 	uint32_t client_isn = rte_be_to_cpu_32(th->sent_seq);
 	bool table = l->tcp.syncookies != SYNQ_SYNCOOKIES_ALWAYS && tw->syntab != NULL;
+	struct synq_flowmem_entry *tw_e;
 	struct synq_syn_entry *e;
 	struct synq_tcp_opts o;
-	uint8_t client_ws;
+	uint8_t client_ws, ts_mac;
 	uint32_t our_isn;
 
 	if (synq_tcp_opts_parse((const uint8_t *)(th + 1), doff - sizeof(*th), &o) != 0) {
@@ -159,12 +89,20 @@ tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		 * really restarted answers it with the RST that removes the entry.
 		 */
 		if (e->client_isn != client_isn)
-			return entry_ack(tw, ctr, seg->m, ifc, p, e, SYNQ_CTR_CHALLENGE_ACKS);
+			return tcp_entry_ack(tw, ctr, seg->m, ifc, p, e, SYNQ_CTR_CHALLENGE_ACKS);
 		/* A retransmitted SYN: the same entry answers again, with the same ISN. */
 		if (o.ts)
 			e->ts_recent = o.tsval;
 		synq_counter_inc(ctr, SYNQ_CTR_SYN_DUPLICATES);
-		return entry_synack(tw, ctr, seg->m, ifc, p, e, l);
+		if (!tcp_dup_synack_allowed(tw, ctr, e))
+			return SYNQ_TCP_DROP;
+		return tcp_entry_synack(tw, ctr, seg->m, ifc, p, e, l,
+			o.ts ? tcp_ts_off(tw, p) : 0);
+	}
+	if (tw->time_wait != NULL && (tw_e = synq_flowmem_lookup(tw->time_wait, key)) != NULL) {
+		if (!tcp_time_wait_reusable(tw_e, client_isn, &o))
+			return tcp_time_wait_input(tw, ctr, seg, tw_e, th, 0, &o);
+		tcp_time_wait_reuse(tw, ctr, tw_e);
 	}
 
 	/*
@@ -178,12 +116,14 @@ tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		return SYNQ_TCP_DROP;
 	}
 
-	if (table && tw->halfopen[li] < l->syn_share) {
-		if (l->tcp.queue_model == SYNQ_QUEUE_BSD && !synq_accept_bsd_take(&l->accept)) {
-			/* bsd: the single queue is full (half-open and established): silent drop */
-			synq_counter_inc(ctr, SYNQ_CTR_LISTEN_DROPS);
-			return SYNQ_TCP_DROP;
-		}
+	/*
+	 * bsd: a half-open entry takes a place in the single queue. A queue full of them
+	 * (a slow spoofed flood keeps it so) answers with cookies, as FreeBSD's syncache
+	 * does: the backlog bounds connections, and a full queue of completed ones was
+	 * refused above.
+	 */
+	if (table && tw->halfopen[li] < l->syn_share &&
+		(l->tcp.queue_model != SYNQ_QUEUE_BSD || synq_accept_bsd_take(&l->accept))) {
 		e = synq_syntab_insert(tw->syntab, key, tw->now_ms);
 		if (e != NULL)
 			return syn_to_table(tw, ctr, ifc, seg, l, p, e, client_isn, &o);
@@ -210,9 +150,11 @@ tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		cookie_flow_of(p, &f);
 		our_isn = synq_cookie_make(&tw->cookie, &f, client_isn, &in, tw->now_s, &kept);
 		client_ws = kept.wscale;
+		ts_mac = kept.ts_mac;
 	}
-	if (send_synack(seg->m, ifc, p, our_isn, client_isn, client_ws, o.sack_perm, o.ts,
-		    o.tsval, l, tw->now_ms) != 0)
+	if (tcp_send_synack(seg->m, ifc, p, our_isn, client_isn, client_ws, o.sack_perm, o.ts,
+		    o.tsval, l, o.ts ? synq_cookie_tsval(tw->now_ms + tcp_ts_off(tw, p), ts_mac) : 0)
+		!= 0)
 		return SYNQ_TCP_DROP;
 	synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_SENT);
 	synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_SEGS);
@@ -230,6 +172,7 @@ struct promotion {
 	bool ts;
 	bool via_cookie;
 	uint32_t ts_recent;
+	uint32_t ts_off;  /* our TSval's offset, when ts */
 	uint64_t syn_tsc;
 	/* what the final ACK carried: its data (offset and length in the frame), a FIN */
 	uint16_t data_off;
@@ -312,6 +255,7 @@ promote(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_liste
 		.syn_tsc = pr->syn_tsc,
 		.ack_tsc = tw->now_tsc,
 		.ts_recent = pr->ts_recent,
+		.ts_off = pr->ts_off,
 	};
 	a = synq_flowmem_lookup(tw->replay, key);
 	if (a != NULL)
@@ -336,8 +280,16 @@ promote(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_liste
 	 * of RFC 6528, which no later ACK turns into a valid cookie. Remember only those,
 	 * so the memory's room goes where a replay is possible.
 	 */
-	if (pr->via_cookie && synq_flowmem_insert(tw->replay, key, tw->now_ms, TCP_REPLAY_MS) == NULL)
-		synq_counter_inc(ctr, SYNQ_CTR_ESTAB_TABLE_FULL);
+	if (pr->via_cookie) {
+		a = synq_flowmem_insert(tw->replay, key, tw->now_ms, TCP_REPLAY_MS);
+		if (a != NULL) {
+			a->min_ms = TCP_REPLAY_MS;
+			a->rcv_nxt = pr->client_isn + 1;
+			a->snd_nxt = pr->our_isn + 1;
+		} else {
+			synq_counter_inc(ctr, SYNQ_CTR_ESTAB_TABLE_FULL);
+		}
+	}
 	synq_counter_inc(ctr, SYNQ_CTR_TCP_PASSIVE_OPENS);
 	/* the final ACK's data is the connection's first, delivered like any later */
 	synq_counter_add(ctr, SYNQ_CTR_TCP_IN_DATA_BYTES, pr->data_len);
@@ -389,7 +341,7 @@ ack_of_entry(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct
 	 * later segment first) it is acceptable, its data not kept.
 	 */
 	if (off >= SYNQ_TCP_SYNACK_WINDOW)
-		return entry_ack(tw, ctr, seg->m, ifc, p, e, SYNQ_CTR_TCP_OUT_OF_WINDOW);
+		return tcp_entry_ack(tw, ctr, seg->m, ifc, p, e, SYNQ_CTR_TCP_OUT_OF_WINDOW);
 	/* then the acknowledgment: SND.UNA < SEG.ACK <= SND.NXT, exactly ISN + 1 */
 	if (rte_be_to_cpu_32(th->recv_ack) != e->our_isn + 1) {
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_BAD_ACK);
@@ -409,6 +361,7 @@ ack_of_entry(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct
 		/* agreed in SYN and SYN-ACK: on for the connection (RFC 7323 3.2) */
 		.ts = e->flags & SYNQ_SYN_F_TS,
 		.ts_recent = o->ts ? o->tsval : e->ts_recent,
+		.ts_off = e->flags & SYNQ_SYN_F_TS ? tcp_ts_off(tw, p) : 0,
 		.syn_tsc = tw->now_tsc - (uint64_t)(tw->now_ms - e->syn_ms) * tw->hz_ms,
 		.data_off = off == 0 ? (uint16_t)(seg->l2_len + seg->l3_len + doff) : 0,
 		.data_len = off == 0 ? data_len : 0,
@@ -437,16 +390,20 @@ ack_of_entry(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct
 overflowed:
 	/* without abort the entry stays: its SYN-ACK timer resends, a later ACK may fit */
 	if (l->tcp.abort_on_overflow)
-		entry_forget(tw, e);
+		tcp_entry_forget(tw, e);
 	return overflow(tw, ctr, ifc, seg, l, p, th, true);
 }
 
-/* An ACK that may carry a cookie: validate it, promote the flow. */
+/*
+ * An ACK that may carry a cookie: validate it, promote the flow. @p tw_e: the
+ * TIME-WAIT entry of the 4-tuple that RFC 6191 lets this new connection take over
+ * once the cookie is valid, or NULL.
+ */
 static enum synq_tcp_verdict
 ack_of_cookie(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_iface *ifc,
 	struct synq_tcp_seg *seg, struct synq_listener *l, const struct tcp_peer *p,
 	const struct synq_flow_key *key, const struct rte_tcp_hdr *th, uint16_t doff,
-	const struct synq_tcp_opts *o)
+	const struct synq_tcp_opts *o, struct synq_flowmem_entry *tw_e)
 {
 	uint32_t seq = rte_be_to_cpu_32(th->sent_seq);
 	uint32_t ack = rte_be_to_cpu_32(th->recv_ack);
@@ -460,11 +417,19 @@ ack_of_cookie(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_FAILED);
 		return SYNQ_TCP_DROP;
 	}
+	/* with timestamps, the TSecr brings back 5 more MAC bits: 2^-29 a guess */
+	if (o->ts && !synq_cookie_tsecr_ok(o->tsecr, co.ts_mac)) {
+		synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_TS_FAILED);
+		synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_FAILED);
+		return SYNQ_TCP_DROP;
+	}
 	synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_RECV);
-	if (l->tcp.queue_model == SYNQ_QUEUE_LINUX ? synq_accept_full(&l->accept)
-						   : !synq_accept_bsd_take(&l->accept))
+	if (tw_e != NULL)
+		tcp_time_wait_reuse(tw, ctr, tw_e);
+	if (synq_accept_full(&l->accept))
 		return overflow(tw, ctr, ifc, seg, l, p, th,
 			l->tcp.queue_model == SYNQ_QUEUE_LINUX);
+	synq_accept_bsd_add(&l->accept);
 	pr = (struct promotion){
 		.client_isn = seq - 1,
 		.our_isn = ack - 1,
@@ -476,6 +441,7 @@ ack_of_cookie(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		/* an ACK carries timestamps only when both sides agreed to them (RFC 7323) */
 		.ts = o->ts,
 		.ts_recent = o->tsval,
+		.ts_off = o->ts ? tcp_ts_off(tw, p) : 0,
 		.via_cookie = true,
 		.data_off = (uint16_t)(seg->l2_len + seg->l3_len + doff),
 		.data_len = (uint16_t)(seg->l4_len - doff),
@@ -492,13 +458,30 @@ ack_of_cookie(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	}
 }
 
+/*
+ * May an ACK to listener @p l (index @p li) carry a cookie? Always with syncookies 2;
+ * with 1, within two windows of this listener's last cookie on this worker (Linux's
+ * tcp_synq_no_recent_overflow()), so that in quiet times no guess can open a
+ * connection. A FIN never does (tcp_ack_input()).
+ */
+static bool
+cookie_possible(const struct synq_tcp_worker *tw, const struct synq_listener *l, unsigned int li,
+	const struct rte_tcp_hdr *th)
+{
+	if (l->tcp.syncookies == SYNQ_SYNCOOKIES_NEVER || (th->tcp_flags & RTE_TCP_FIN_FLAG))
+		return false;
+	return l->tcp.syncookies == SYNQ_SYNCOOKIES_ALWAYS || (tw->cookies_sent[li] &&
+		tw->now_ms - tw->cookie_ms[li] <= 2 * SYNQ_COOKIE_WINDOW_S * 1000);
+}
+
 enum synq_tcp_verdict
 tcp_ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_iface *ifc,
 	struct synq_tcp_seg *seg, struct synq_listener *l, const struct tcp_peer *p,
 	const struct synq_flow_key *key, const struct rte_tcp_hdr *th, uint16_t doff)
 {
 	unsigned int li = synq_listener_index(tw->listeners, l);
-	struct synq_flowmem_entry *tw_e;
+	uint32_t seq = rte_be_to_cpu_32(th->sent_seq);
+	struct synq_flowmem_entry *tw_e = NULL, *r;
 	struct synq_syn_entry *e;
 	struct synq_tcp_opts o;
 
@@ -510,23 +493,27 @@ tcp_ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		? synq_syntab_lookup(tw->syntab, key) : NULL;
 	if (e != NULL)
 		return ack_of_entry(tw, ctr, ifc, seg, l, p, key, th, doff, &o, e);
-	if (tw->time_wait != NULL && (tw_e = synq_flowmem_lookup(tw->time_wait, key)) != NULL)
+	/*
+	 * TIME-WAIT: the segments of the connection that ended there, unless this is a
+	 * new connection's final ACK from a cookie, which RFC 6191 lets take the 4-tuple
+	 * over (its SYN found no TIME-WAIT: another node's, or an entry made since).
+	 */
+	if (tw->time_wait != NULL && (tw_e = synq_flowmem_lookup(tw->time_wait, key)) != NULL &&
+		!(cookie_possible(tw, l, li, th) && tcp_time_wait_reusable(tw_e, seq - 1, &o)))
 		return tcp_time_wait_input(tw, ctr, seg, tw_e, th, (uint16_t)(seg->l4_len - doff),
 			&o);
 	/*
 	 * A connection from a cookie that has ended (its flow left the flow table): its
-	 * final ACK, replayed, must not open it again while the cookie is valid.
+	 * final ACK (or first data, same numbers), replayed, must not open it again while
+	 * the cookie is valid. Only the same handshake: a client behind a NAT that reuses
+	 * the port brings other ISNs, and its cookie decides.
 	 */
-	if (tw->replay != NULL && synq_flowmem_lookup(tw->replay, key) != NULL) {
+	if (tw->replay != NULL && (r = synq_flowmem_lookup(tw->replay, key)) != NULL &&
+		r->rcv_nxt == seq && r->snd_nxt == rte_be_to_cpu_32(th->recv_ack)) {
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_ESTAB_SEGS);
 		return SYNQ_TCP_DROP;
 	}
 	/*
-	 * A cookie is looked at only where one may have been sent: always with
-	 * syncookies 2; with 1, within two windows of this listener's last cookie
-	 * (Linux's tcp_synq_no_recent_overflow()), so that in quiet times no guess can
-	 * open a connection.
-	 *
 	 * RFC 9293 3.10.7.2 answers any other ACK to a listener with a RST. Not here:
 	 * in a flood of forged ACKs every one would be answered (up to the RST budget)
 	 * while the flow table says for sure that none of them is a connection of ours.
@@ -537,13 +524,11 @@ tcp_ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	 * a connection synq accepted and forgot (a full table of accepted flows) than a
 	 * lost ACK. The price: that rare client retransmits its FIN until it gives up.
 	 */
-	if (l->tcp.syncookies == SYNQ_SYNCOOKIES_NEVER || (th->tcp_flags & RTE_TCP_FIN_FLAG) ||
-		(l->tcp.syncookies == SYNQ_SYNCOOKIES_WHEN_FULL && (!tw->cookies_sent[li] ||
-		tw->now_ms - tw->cookie_ms[li] > 2 * SYNQ_COOKIE_WINDOW_S * 1000))) {
+	if (!cookie_possible(tw, l, li, th)) {
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_NO_CONNECTION);
 		return SYNQ_TCP_DROP;
 	}
-	return ack_of_cookie(tw, ctr, ifc, seg, l, p, key, th, doff, &o);
+	return ack_of_cookie(tw, ctr, ifc, seg, l, p, key, th, doff, &o, tw_e);
 }
 
 enum synq_tcp_verdict
@@ -568,7 +553,7 @@ tcp_rst_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq
 		uint32_t off = rte_be_to_cpu_32(th->sent_seq) - (e->client_isn + 1);
 
 		if (off == 0) {
-			entry_forget(tw, e);
+			tcp_entry_forget(tw, e);
 			synq_counter_inc(ctr, SYNQ_CTR_EMBRYONIC_RSTS);
 			return SYNQ_TCP_DROP;
 		}
@@ -577,76 +562,9 @@ tcp_rst_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq
 			struct tcp_peer p;
 
 			peer_of_key(&e->key, &e->peer_mac, ifc, &p);
-			return entry_ack(tw, ctr, seg->m, ifc, &p, e, SYNQ_CTR_CHALLENGE_ACKS);
+			return tcp_entry_ack(tw, ctr, seg->m, ifc, &p, e, SYNQ_CTR_CHALLENGE_ACKS);
 		}
 	}
 	synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_RST);
 	return SYNQ_TCP_DROP;
-}
-
-/* Retransmit the SYN-ACK of @p e into a new mbuf, or NULL. */
-static struct rte_mbuf *
-synack_again(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_syn_entry *e)
-{
-	const struct synq_iface *ifc = rxq_iface(tw, e->key.rxq_idx);
-	struct rte_mbuf *m = rte_pktmbuf_alloc(tw->pool);
-	struct tcp_peer p;
-
-	if (m == NULL)
-		return NULL;
-	peer_of_key(&e->key, &e->peer_mac, ifc, &p);
-	if (entry_synack(tw, ctr, m, ifc, &p, e, &tw->listeners->l[e->listener]) !=
-		SYNQ_TCP_REPLY) {
-		rte_pktmbuf_free(m);
-		return NULL;
-	}
-	synq_counter_inc(ctr, SYNQ_CTR_TCP_SYN_RETRANS);
-	return m;
-}
-
-unsigned int
-tcp_handshake_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rte_mbuf **out,
-	uint8_t *out_rxq, unsigned int max)
-{
-	struct synq_syn_entry *rtx[TCP_TIMER_BUDGET];
-	struct synq_syn_entry expired[TCP_TIMER_BUDGET];
-	struct synq_flow_key gone[TCP_TIMER_BUDGET];
-	unsigned int n = 0, nb_gone = 0;
-	uint32_t r;
-
-	if (tw->syntab == NULL)
-		return 0;
-	r = synq_syntab_timers(tw->syntab, tw->now_ms, TCP_TIMER_BUDGET, tw->max_synack_retries,
-		rtx, expired, RTE_MIN(max, (unsigned int)TCP_TIMER_BUDGET));
-	for (unsigned int i = 0; i < (r >> 16); i++) {
-		tw->halfopen[expired[i].listener]--;
-		synq_accept_bsd_give(&tw->listeners->l[expired[i].listener].accept);
-		synq_counter_inc(ctr, SYNQ_CTR_SYN_TABLE_EXPIRED);
-	}
-	/*
-	 * Retransmissions; an entry past its own listener's synack_retries (the table
-	 * ran with the largest of them) expires here instead. Removing moves entries:
-	 * collect first, remove after, by key.
-	 */
-	for (unsigned int i = 0; i < (r & 0xffff); i++) {
-		const struct synq_syn_entry *e = rtx[i];
-
-		if (e->retries > tw->listeners->l[e->listener].tcp.synack_retries) {
-			gone[nb_gone++] = e->key;
-			continue;
-		}
-		out[n] = synack_again(tw, ctr, e);
-		if (out[n] != NULL)
-			out_rxq[n++] = e->key.rxq_idx;
-	}
-	for (unsigned int i = 0; i < nb_gone; i++) {
-		struct synq_syn_entry *e = synq_syntab_lookup(tw->syntab, &gone[i]);
-
-		if (e == NULL)
-			continue;
-		entry_forget(tw, e);
-		synq_counter_inc(ctr, SYNQ_CTR_SYN_TABLE_EXPIRED);
-	}
-	synq_counter_set(ctr, SYNQ_CTR_SYN_TABLE_ENTRIES, synq_syntab_count(tw->syntab));
-	return n;
 }

@@ -32,7 +32,7 @@ conn_segment(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_c
 		flags |= RTE_TCP_ACK_FLAG;
 		win = tcp_conn_rcv_window(tw, c);
 		if (c->ts)
-			n = synq_tcp_opts_write_ts(opt, tw->now_ms, c->ts_recent);
+			n = synq_tcp_opts_write_ts(opt, tw->now_ms + c->ts_off, c->ts_recent);
 	}
 	if (tcp_build_data(m, ifc, &p, seq, c->rcv_nxt, flags, win, opt, n, c->sndq,
 		    seq - c->snd_una, (uint16_t)len) != 0) {

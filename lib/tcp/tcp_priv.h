@@ -65,7 +65,7 @@ enum synq_tcp_verdict tcp_reply_rst(struct synq_tcp_worker *tw, struct synq_coun
  */
 enum synq_tcp_verdict tcp_reply_ack(const struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	struct rte_mbuf *m, const struct synq_iface *ifc, const struct tcp_peer *p, uint32_t seq,
-	uint32_t ack, bool ts, uint32_t ts_recent, enum synq_counter why);
+	uint32_t ack, bool ts, uint32_t tsval, uint32_t ts_recent, enum synq_counter why);
 
 /* tcp_conn.c */
 
@@ -116,6 +116,17 @@ enum synq_tcp_verdict tcp_time_wait_input(struct synq_tcp_worker *tw, struct syn
 	struct synq_tcp_seg *seg, struct synq_flowmem_entry *e, const struct rte_tcp_hdr *th,
 	uint16_t data_len, const struct synq_tcp_opts *o);
 
+/*
+ * RFC 6191: may a new connection with client ISN @p isn and options @p o (a SYN's, or
+ * a cookie's final ACK's) take over the 4-tuple of TIME-WAIT entry @p e?
+ */
+bool tcp_time_wait_reusable(const struct synq_flowmem_entry *e, uint32_t isn,
+	const struct synq_tcp_opts *o);
+
+/* Forget TIME-WAIT entry @p e for a new connection of its 4-tuple (SynqTimeWaitReused). */
+void tcp_time_wait_reuse(struct synq_tcp_worker *tw, struct synq_counters *ctr,
+	struct synq_flowmem_entry *e);
+
 /* tcp_handshake.c */
 
 /* A SYN to listener @p l from @p p (its flow @p key). */
@@ -133,6 +144,46 @@ enum synq_tcp_verdict tcp_ack_input(struct synq_tcp_worker *tw, struct synq_coun
 /* A RST that no connection of the flow table took: a half-open entry's, or TIME-WAIT's. */
 enum synq_tcp_verdict tcp_rst_input(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	struct synq_tcp_seg *seg, const struct synq_flow_key *key, const struct rte_tcp_hdr *th);
+
+/* tcp_synack.c */
+
+/* F(4-tuple, secret) of RFC 6528: ISN offset (low 32 bits), TSval offset (high 32). */
+uint64_t tcp_tuple_hash(const struct synq_tcp_worker *tw, const struct tcp_peer *p);
+
+/* The TSval offset of @p p's connections: the high 32 bits of tcp_tuple_hash(). */
+uint32_t tcp_ts_off(const struct synq_tcp_worker *tw, const struct tcp_peer *p);
+
+/* Our ISN in table mode for the tuple hash @p f: RFC 6528's M + F. */
+uint32_t tcp_table_isn(const struct synq_tcp_worker *tw, uint64_t f);
+
+/*
+ * A SYN-ACK for @p p in @p m: our ISN, the client's, what we answer to its options
+ * (window scale @p client_ws, SACK, timestamps with @p tsval and @p ts_recent).
+ */
+int tcp_send_synack(struct rte_mbuf *m, const struct synq_iface *ifc, const struct tcp_peer *p,
+	uint32_t our_isn, uint32_t client_isn, uint8_t client_ws, bool sack, bool ts,
+	uint32_t ts_recent, const struct synq_listener *l, uint32_t tsval);
+
+/* The SYN-ACK of half-open entry @p e in @p m, our TSval offset @p ts_off; counted. */
+enum synq_tcp_verdict tcp_entry_synack(const struct synq_tcp_worker *tw,
+	struct synq_counters *ctr, struct rte_mbuf *m, const struct synq_iface *ifc,
+	const struct tcp_peer *p, const struct synq_syn_entry *e, const struct synq_listener *l,
+	uint32_t ts_off);
+
+/* An ACK of where half-open entry @p e stands, counted in @p why. */
+enum synq_tcp_verdict tcp_entry_ack(const struct synq_tcp_worker *tw, struct synq_counters *ctr,
+	struct rte_mbuf *m, const struct synq_iface *ifc, const struct tcp_peer *p,
+	const struct synq_syn_entry *e, enum synq_counter why);
+
+/* Forget half-open entry @p e, which will not be promoted. */
+void tcp_entry_forget(struct synq_tcp_worker *tw, struct synq_syn_entry *e);
+
+/*
+ * May a duplicate SYN of half-open entry @p e be answered with a SYN-ACK now? One an
+ * entry per TCP_SYNACK_DUP_GAP_MS, within the worker's budget; the rest counted.
+ */
+bool tcp_dup_synack_allowed(struct synq_tcp_worker *tw, struct synq_counters *ctr,
+	struct synq_syn_entry *e);
 
 /* The SYN table's timers: SYN-ACK retransmissions into new mbufs, expiries. */
 unsigned int tcp_handshake_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr,

@@ -5,6 +5,14 @@
  * ACK needs for TCP_TIME_WAIT_MS. A repeated FIN, or any data, is acknowledged where
  * we stand (our last ACK was lost, the client is still in LAST-ACK); the exact RST
  * ends it early; the rest is dropped.
+ *
+ * A new connection may take the 4-tuple over as RFC 6191 (and Linux's
+ * tcp_timewait_state_process()) allow: its SYN's timestamp newer than TS.Recent, or
+ * its ISN past RCV.NXT, and never a timestamp that PAWS would refuse. A client whose
+ * ephemeral ports wrap reuses 4-tuples within the 63 s; refusing it (or swallowing
+ * its cookie's final ACK) would cut it to a connection per 4-tuple a minute. A SYN
+ * the rule refuses gets the TIME-WAIT's ACK (RFC 5961 4.2): a client that really
+ * restarted answers it with the exact RST, which ends TIME-WAIT.
  */
 
 #include <rte_byteorder.h>
@@ -31,6 +39,7 @@ tcp_time_wait_enter(struct synq_tcp_worker *tw, struct synq_counters *ctr, struc
 		e->rcv_nxt = c->rcv_nxt;
 		e->snd_nxt = c->fin_seq + 1;
 		e->ts_recent = c->ts_recent;
+		e->ts_off = c->ts_off;
 		e->peer_mac = c->peer_mac;
 		e->ts = c->ts;
 	} else {
@@ -54,11 +63,39 @@ tcp_time_wait_input(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 			synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_RST);
 		return SYNQ_TCP_DROP;
 	}
+	if (th->tcp_flags & RTE_TCP_SYN_FLAG) {
+		/* refused by tcp_time_wait_reusable(): its timestamp moves nothing */
+		peer_of_key(&e->key, &e->peer_mac, ifc, &p);
+		return tcp_reply_ack(tw, ctr, seg->m, ifc, &p, e->snd_nxt, e->rcv_nxt, e->ts,
+			tw->now_ms + e->ts_off, e->ts_recent, SYNQ_CTR_TW_SYN_REFUSED);
+	}
 	if (data_len == 0 && !(th->tcp_flags & RTE_TCP_FIN_FLAG))
 		return SYNQ_TCP_DROP;
-	if (o->ts)
+	/* RFC 7323 5.3: TS.Recent never moves backwards */
+	if (o->ts && (int32_t)(o->tsval - e->ts_recent) > 0)
 		e->ts_recent = o->tsval;
 	peer_of_key(&e->key, &e->peer_mac, ifc, &p);
 	return tcp_reply_ack(tw, ctr, seg->m, ifc, &p, e->snd_nxt, e->rcv_nxt, e->ts,
-		e->ts_recent, SYNQ_CTR_MAX);
+		tw->now_ms + e->ts_off, e->ts_recent, SYNQ_CTR_MAX);
+}
+
+bool
+tcp_time_wait_reusable(const struct synq_flowmem_entry *e, uint32_t isn,
+	const struct synq_tcp_opts *o)
+{
+	bool both_ts = e->ts && o->ts;
+
+	/* PAWS (RFC 7323 5.3): an older timestamp is an old duplicate, whatever its ISN */
+	if (both_ts && (int32_t)(o->tsval - e->ts_recent) < 0)
+		return false;
+	/* RFC 6191 3: a newer timestamp; else (RFC 1122 4.2.2.13) an ISN past RCV.NXT */
+	return (both_ts && o->tsval != e->ts_recent) || (int32_t)(isn - e->rcv_nxt) > 0;
+}
+
+void
+tcp_time_wait_reuse(struct synq_tcp_worker *tw, struct synq_counters *ctr,
+	struct synq_flowmem_entry *e)
+{
+	synq_flowmem_remove(tw->time_wait, e);
+	synq_counter_inc(ctr, SYNQ_CTR_TW_REUSED);
 }

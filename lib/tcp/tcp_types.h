@@ -46,10 +46,15 @@
 /* TIME-WAIT: 63 s, about Linux's 60 (its TCP_TIMEWAIT_LEN) and RFC 9293's 2 MSL. */
 #define TCP_TIME_WAIT_MS 63000
 /*
- * Cookie flows are remembered 255 s after promotion, longer than a cookie stays valid
- * (two windows): no replay of the final ACK opens them a second time.
+ * Cookie flows are remembered 130 s after promotion, pressure or not: a cookie is
+ * valid at most two windows (128 s) after it was made, before the promotion; 2 s more
+ * for the coarse wall clock. No replay of the final ACK opens them a second time
+ * while its cookie is valid. The memory (TCP_FLOWS_MIN + the listeners' max_flows
+ * entries) thus holds every cookie flow up to capacity / 130 s a second per worker
+ * (157 a second at the defaults, 4.2 MiB); past that, SynqEstabTableFull counts the
+ * flows it could not take.
  */
-#define TCP_REPLAY_MS 255000
+#define TCP_REPLAY_MS 130000
 _Static_assert(TCP_REPLAY_MS > 2 * SYNQ_COOKIE_WINDOW_S * 1000,
 	"the replay memory outlives every cookie");
 
@@ -70,6 +75,16 @@ _Static_assert(TCP_REPLAY_MS > 2 * SYNQ_COOKIE_WINDOW_S * 1000,
 /* RSTs to strangers (closed ports, stray ACKs) a worker sends a second, and at once. */
 #define TCP_RST_PER_S 1000u
 #define TCP_RST_BURST 100u
+/*
+ * SYN-ACKs that answer duplicate SYNs of a half-open entry: one an entry per 500 ms
+ * (Linux's tcp_invalid_ratelimit), and a worker's budget; SYN-ACK retransmissions
+ * while the SYN table is more than half full: a worker's budget. Spoofed SYNs are not
+ * reflected at the rate they come (SynqSynAckDupLimited, SynqSynAckRtxLimited).
+ */
+#define TCP_SYNACK_DUP_GAP_MS 500u
+#define TCP_SYNACK_DUP_PER_S 1000u
+#define TCP_SYNACK_RTX_PER_S 1000u
+#define TCP_SYNACK_BURST 100u
 /* Slots of each keyed table whose timers one synq_tcp_timers() call runs. */
 #define TCP_TIMER_BUDGET 64
 /* Flow-table slots whose timers one synq_tcp_timers() call runs. */
@@ -137,6 +152,7 @@ struct tcp_conn {
 	bool sack;
 	bool ts;
 	bool via_cookie;      /* promoted from a cookie, not from a SYN table entry */
+	uint32_t ts_off;      /* our TSval is now_ms + ts_off (a keyed hash of the 4-tuple) */
 	struct rte_ether_addr peer_mac;
 	uint64_t syn_tsc;     /* the SYN's arrival (rte_rdtsc of its burst); 0 for cookies */
 	uint64_t ack_tsc;     /* the final ACK's arrival */
@@ -166,6 +182,12 @@ struct tcp_conn {
 	struct rte_mbuf *rcvq, *rcvq_tail; /* in-order data not yet on the app's ring */
 } __rte_cache_aligned;
 
+/* A token bucket: tokens, refilled at a rate to a burst, from when it last was. */
+struct tcp_bucket {
+	uint32_t tokens;
+	uint32_t ms;
+};
+
 /* One worker's state. Owning lcore only. */
 struct synq_tcp_worker {
 	struct synq_tcp *tcp;
@@ -192,6 +214,8 @@ struct synq_tcp_worker {
 	uint32_t flows_of[SYNQ_MAX_LISTENERS]; /* of each listener, against its max_flows */
 	uint32_t rst_tokens;		/* the RST bucket (TCP_RST_PER_S) */
 	uint32_t rst_ms;
+	struct tcp_bucket dup_synacks;	/* TCP_SYNACK_DUP_PER_S */
+	struct tcp_bucket rtx_synacks;	/* TCP_SYNACK_RTX_PER_S, under pressure */
 	/* the clock, read once per burst by synq_tcp_clock() */
 	uint64_t tsc0;	   /* rte_rdtsc() at creation */
 	uint64_t hz_ms;	   /* TSC ticks a millisecond */
@@ -199,6 +223,7 @@ struct synq_tcp_worker {
 	uint64_t now_tsc;
 	uint32_t now_ms;   /* since creation */
 	uint64_t now_s;	   /* CLOCK_REALTIME seconds: cookie windows agree across nodes */
+	struct synq_cookie_clock cookie_clock; /* keeps now_s from going backwards */
 	uint8_t round;	   /* polls, counted by synq_tcp_clock() */
 	/* the data path: connections with work to do, by pool index */
 	uint32_t *dirty;

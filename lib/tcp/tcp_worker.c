@@ -68,12 +68,10 @@ tables_create(struct synq_tcp_worker *tw, int socket)
 {
 	const struct synq_listeners *ls = tw->listeners;
 	uint64_t entries = 0, flows = 0;
-	uint64_t accepted = TCP_FLOWS_MIN;
 
 	for (unsigned int i = 0; i < ls->nb; i++) {
 		entries += ls->l[i].syn_share;
 		flows += ls->l[i].tcp.max_flows;
-		accepted += ls->l[i].backlog + 1;
 	}
 	if (entries == 0)
 		return 0;
@@ -81,8 +79,9 @@ tables_create(struct synq_tcp_worker *tw, int socket)
 	/* TIME-WAIT holds at most half of it (tcp_time_wait_enter()) */
 	tw->time_wait = synq_flowmem_create("synq_time_wait",
 		(uint32_t)RTE_MIN(TCP_FLOWS_MIN + flows, SYNQ_FLOW_TABLE_MAX), socket);
+	/* as large as TIME-WAIT's: the rate of cookie flows it holds is in tcp_types.h */
 	tw->replay = synq_flowmem_create("synq_replay",
-		(uint32_t)RTE_MIN(accepted, SYNQ_FLOW_TABLE_MAX), socket);
+		(uint32_t)RTE_MIN(TCP_FLOWS_MIN + flows, SYNQ_FLOW_TABLE_MAX), socket);
 	tw->flows = synq_flowtab_create((uint32_t)RTE_MIN(flows, SYNQ_FLOW_TABLE_MAX), tw->conns,
 		sizeof(*tw->conns), socket);
 	/* by pool index: every connection of the pool may be dirty at once */
@@ -145,6 +144,8 @@ synq_tcp_worker_create(struct synq_tcp *tcp, const struct synq_tcp_worker_conf *
 	}
 	tw->tsc0 = rte_rdtsc();
 	tw->rst_tokens = TCP_RST_BURST;
+	tw->dup_synacks.tokens = TCP_SYNACK_BURST;
+	tw->rtx_synacks.tokens = TCP_SYNACK_BURST;
 	synq_tcp_clock(tw, tw->tsc0);
 	return tw;
 }
@@ -178,7 +179,7 @@ synq_tcp_clock(struct synq_tcp_worker *tw, uint64_t tsc)
 	 * not the TSC, so nodes sharing a secret agree on them: a vDSO read per burst.
 	 */
 	clock_gettime(CLOCK_REALTIME_COARSE, &wall);
-	tw->now_s = (uint64_t)wall.tv_sec;
+	tw->now_s = synq_cookie_clock(&tw->cookie_clock, (uint64_t)wall.tv_sec, ms);
 }
 
 unsigned int
@@ -193,6 +194,7 @@ synq_tcp_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rt
 	synq_flowmem_expire(tw->replay, tw->now_ms, TCP_TIMER_BUDGET);
 	synq_flowmem_expire(tw->time_wait, tw->now_ms, TCP_TIMER_BUDGET);
 	tcp_conn_timers(tw, ctr);
+	synq_counter_set(ctr, SYNQ_CTR_COOKIE_CLOCK_BACK, tw->cookie_clock.steps);
 	return n;
 }
 

@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
@@ -469,10 +470,12 @@ test_cookies_always(void **state __rte_unused)
 	assert_int_equal(conn_info(c).syn_tsc, 0);
 	conn_drop(c);
 
-	/* after the promotion the flow is known as accepted: its segments are not
-	 * taken for handshakes any more, altered or not */
+	/* after the promotion the handshake is known as accepted: its final ACK is not
+	 * taken for a new one; an altered one is another handshake, and its cookie fails */
+	finish_flow(&f);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_ESTAB_SEGS), 1);
 	exchange_silent(ack_frame(&f, f.isn + 1, (f.our_isn ^ 0x00800000u) + 1, NULL, 0));
-	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_FAILED), 3);
+	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_FAILED), 4);
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_ESTAB_SEGS), 1);
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 1);
 	assert_int_equal(table_count(), entries);
@@ -550,14 +553,42 @@ test_bsd(void **state __rte_unused)
 	assert_int_equal(drain(L83), 1);
 	assert_int_equal(bsd_len(L83), 0);
 
-	/* half-open entries hold places too: two of them fill the queue, the ring empty */
+	/*
+	 * Half-open entries hold places too: two of them fill the queue, the ring empty.
+	 * A SYN then gets a cookie (FreeBSD's syncache): a spoofed flood that keeps the
+	 * queue full of half-open entries locks no real client out.
+	 */
 	open_flow(&c);
 	open_flow(&d);
 	snap_take(&s);
-	exchange_silent(syn_frame(&a));
-	assert_int_equal(delta(&s, SYNQ_CTR_LISTEN_DROPS), 1);
+	open_flow(&a);
+	assert_int_equal(delta(&s, SYNQ_CTR_LISTEN_DROPS), 0);
+	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_SENT), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_REQ_QFULL_DO_COOKIES), 1);
+	assert_int_equal(halfopen(L83), 2);
+	finish_flow(&a);
+	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_RECV), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 1);
+	assert_int_equal(bsd_len(L83), 3);
+	conn = accept_one(L83);
+	check_conn(conn, &a, L83);
+	assert_true(conn_info(conn).via_cookie);
+	conn_drop(conn);
+	assert_int_equal(bsd_len(L83), 2);
 	reset_flow(&c);
 	reset_flow(&d);
+	assert_int_equal(bsd_len(L83), 0);
+
+	/* completed connections still bound the queue: the backlog's worth, then drops */
+	open_flow(&c);
+	finish_flow(&c);
+	open_flow(&d);
+	finish_flow(&d);
+	snap_take(&s);
+	exchange_silent(syn_frame(&b));
+	assert_int_equal(delta(&s, SYNQ_CTR_LISTEN_DROPS), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_SENT), 0);
+	assert_int_equal(drain(L83), 2);
 	assert_int_equal(bsd_len(L83), 0);
 }
 
@@ -788,6 +819,271 @@ test_no_replay_after_reset(void **state __rte_unused)
 	assert_int_equal(drain(L82), 0);
 }
 
+/*
+ * 40: a client behind a NAT reuses the 4-tuple of a cookie connection that has ended
+ * (the replay memory still holds it): another ISN is another handshake, and connects;
+ * the old final ACK, replayed, is still refused.
+ */
+static void
+test_port_reuse_after_cookie(void **state __rte_unused)
+{
+	struct flow k = flow4(40, 42040, 82, 0x40000000);
+	struct flow k2 = flow4(40, 42040, 82, 0x40123456);
+	struct synq_session *c;
+	struct snap s;
+
+	open_flow(&k);
+	finish_flow(&k);
+	conn_drop(accept_one(L82));
+	snap_take(&s);
+	finish_flow(&k);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_ESTAB_SEGS), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 0);
+	open_flow(&k2);
+	finish_flow(&k2);
+	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_RECV), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 1);
+	c = accept_one(L82);
+	check_conn(c, &k2, L82);
+	conn_drop(c);
+	finish_flow(&k2); /* and the new one is remembered in turn */
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_ESTAB_SEGS), 2);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 1);
+}
+
+/* The application closes @p f's connection first: it ends in TIME-WAIT. */
+static void
+close_to_time_wait(struct flow *f, unsigned int li)
+{
+	struct synq_session *c;
+	struct rte_mbuf *r;
+
+	open_flow(f);
+	finish_flow(f);
+	c = accept_one(li);
+	r = command(c, SYNQ_CMD_CLOSE);
+	assert_non_null(r);
+	rte_pktmbuf_free(r);
+	check_ack(exchange(segment(f, f->isn + 1, f->our_isn + 2, F_ACK | F_FIN, NULL, 0, NULL, 0)),
+		f, f->our_isn + 2, f->isn + 2);
+	events_to_closed(c, SYNQ_EV_PEER_CLOSED);
+}
+
+/* A SYN for a 4-tuple in TIME-WAIT that RFC 6191 refuses: the TIME-WAIT's ACK. */
+static void
+expect_tw_refusal(struct rte_mbuf *syn, const struct flow *old)
+{
+	check_ack(exchange(syn), old, old->our_isn + 2, old->isn + 2);
+}
+
+/*
+ * 41: RFC 6191. A new SYN may take over a 4-tuple in TIME-WAIT with a newer timestamp,
+ * or without timestamps an ISN past RCV.NXT; an older timestamp (PAWS) or a lower ISN
+ * gets the TIME-WAIT's ACK. With cookies always (a client whose ports wrap) and with
+ * the SYN table.
+ */
+static void
+test_time_wait_reuse(void **state __rte_unused)
+{
+	static const uint16_t ports[2] = {82, 80};
+	static const unsigned int li[2] = {L82, L80};
+
+	for (unsigned int i = 0; i < 2; i++) {
+		struct flow f = flow4(41, (uint16_t)(42041 + i), ports[i], 0x41000000);
+		struct flow g = f;
+		struct synq_session *c;
+		struct snap s;
+
+		f.tsval = 1000000;
+		close_to_time_wait(&f, li[i]);
+		snap_take(&s);
+		/* no timestamps, an ISN not past RCV.NXT (isn + 2): refused */
+		expect_tw_refusal(segment(&f, f.isn + 1, 0, F_SYN, NULL, 0, NULL, 0), &f);
+		expect_tw_refusal(segment(&f, f.isn - 5000, 0, F_SYN, NULL, 0, NULL, 0), &f);
+		/* an ISN past it, but a timestamp older than TS.Recent: PAWS refuses */
+		g.isn = f.isn + 100000;
+		g.tsval = f.tsval - 1000;
+		expect_tw_refusal(syn_frame(&g), &f);
+		assert_int_equal(delta(&s, SYNQ_CTR_TW_SYN_REFUSED), 3);
+		assert_int_equal(delta(&s, SYNQ_CTR_TW_REUSED), 0);
+		assert_int_equal(halfopen(li[i]), 0);
+		/* a newer timestamp: a new connection, even with a lower ISN */
+		g.isn = f.isn - 100000;
+		g.tsval = f.tsval + 1000;
+		open_flow(&g);
+		finish_flow(&g);
+		assert_int_equal(delta(&s, SYNQ_CTR_TW_REUSED), 1);
+		assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 1);
+		c = accept_one(li[i]);
+		check_conn(c, &g, li[i]);
+		conn_drop(c);
+
+		/* without timestamps, an ISN past RCV.NXT */
+		f = flow4(41, (uint16_t)(42043 + i), ports[i], 0x41100000);
+		close_to_time_wait(&f, li[i]);
+		snap_take(&s);
+		g = f;
+		g.isn = f.isn + 3;
+		{
+			struct rte_mbuf *r = exchange(segment(&g, g.isn, 0, F_SYN, NULL, 0, NULL, 0));
+			struct synq_frame_view v = check_reply(r, &g);
+
+			assert_int_equal(v.flags, F_SYN | F_ACK);
+			assert_int_equal(v.ack, g.isn + 1);
+			g.our_isn = v.seq;
+			rte_pktmbuf_free(r);
+		}
+		exchange_silent(segment(&g, g.isn + 1, g.our_isn + 1, F_ACK, NULL, 0, NULL, 0));
+		assert_int_equal(delta(&s, SYNQ_CTR_TW_REUSED), 1);
+		assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 1);
+		conn_drop(accept_one(li[i]));
+	}
+}
+
+/*
+ * 44: a cookie's final ACK for a 4-tuple in TIME-WAIT (its SYN went elsewhere: another
+ * node sharing the secret) takes it over as RFC 6191 lets a SYN; one that the rule
+ * refuses is TIME-WAIT's segment, and no cookie is looked at.
+ */
+static void
+test_time_wait_cookie_ack(void **state __rte_unused)
+{
+	struct flow f = flow4(44, 42070, 82, 0x44000000);
+	struct synq_cookie_opts in = {.mss = 1460, .wscale = 7, .sack = true}, kept;
+	struct synq_cookie_flow cf = {.family = 4};
+	struct synq_cookie_ctx cookie;
+	struct timespec wall;
+	struct flow g;
+	struct snap s;
+
+	f.tsval = 2000000;
+	close_to_time_wait(&f, L82);
+	synq_cookie_init(&cookie, rt.cookie_secret);
+	memcpy(cf.saddr, f.caddr, 4);
+	memcpy(cf.daddr, f.saddr, 4);
+	cf.sport = rte_cpu_to_be_16(f.cport);
+	cf.dport = rte_cpu_to_be_16(f.sport);
+	snap_take(&s);
+	/* an older timestamp: PAWS, the old connection's; dropped as TIME-WAIT drops it */
+	g = f;
+	g.isn = f.isn + 100000;
+	g.tsval = f.tsval - 5000;
+	clock_gettime(CLOCK_REALTIME_COARSE, &wall);
+	g.our_isn = synq_cookie_make(&cookie, &cf, g.isn, &in, (uint64_t)wall.tv_sec, &kept);
+	g.our_tsval = kept.ts_mac;
+	exchange_silent(ack_frame(&g, g.isn + 1, g.our_isn + 1, NULL, 0));
+	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_RECV), 0);
+	assert_int_equal(delta(&s, SYNQ_CTR_TW_REUSED), 0);
+	/* a newer one: the cookie decides, and it is valid */
+	g.tsval = f.tsval + 5000;
+	exchange_silent(ack_frame(&g, g.isn + 1, g.our_isn + 1, NULL, 0));
+	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_RECV), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_TW_REUSED), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 1);
+	conn_drop(accept_one(L82));
+}
+
+/*
+ * 42: a cookie's final ACK with timestamps must echo the 5 MAC bits of our TSval in its
+ * TSecr; our TSvals are offset by a keyed hash of the 4-tuple (not the worker's
+ * uptime), the same for every segment of a 4-tuple.
+ */
+static void
+test_ts_cookie_and_offsets(void **state __rte_unused)
+{
+	struct flow k = flow4(42, 42042, 82, 0x42000000);
+	struct flow bad, t[4];
+	struct synq_tcp_opts o;
+	struct rte_mbuf *r;
+	unsigned int far = 0;
+	struct snap s;
+
+	snap_take(&s);
+	open_flow(&k);
+	for (uint32_t bit = 1; bit <= SYNQ_COOKIE_TS_MASK; bit <<= 1) {
+		bad = k;
+		bad.our_tsval ^= bit;
+		exchange_silent(ack_frame(&bad, k.isn + 1, k.our_isn + 1, NULL, 0));
+	}
+	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_TS_FAILED), SYNQ_COOKIE_TS_BITS);
+	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_FAILED), SYNQ_COOKIE_TS_BITS);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 0);
+	finish_flow(&k);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 1);
+	conn_drop(accept_one(L82));
+
+	/* four 4-tuples at the same moment: their TSvals are far apart */
+	for (unsigned int i = 0; i < RTE_DIM(t); i++) {
+		t[i] = flow4(42, (uint16_t)(42050 + i), 80, 0x42100000u + i);
+		open_flow(&t[i]);
+		if (i != 0 && (uint32_t)(t[i].our_tsval - t[0].our_tsval + 65536) > 131072)
+			far++;
+	}
+	assert_true(far >= 1);
+	/* one 4-tuple's later segments go on from its SYN-ACK's TSval */
+	bad = t[1];
+	bad.isn += 1000;
+	r = exchange(syn_frame(&bad));
+	assert_non_null(r);
+	{
+		struct synq_frame_view v = check_reply(r, &t[1]);
+
+		assert_int_equal(v.flags, F_ACK);
+		assert_int_equal(synq_tcp_opts_parse(v.opt, v.opt_len, &o), 0);
+		assert_true(o.ts);
+		assert_true(o.tsval - t[1].our_tsval < 10000);
+	}
+	rte_pktmbuf_free(r);
+	for (unsigned int i = 0; i < RTE_DIM(t); i++)
+		reset_flow(&t[i]);
+}
+
+/*
+ * 43: duplicate SYNs are not reflected at the rate they come: one SYN-ACK an entry per
+ * 500 ms, and a worker's budget of 1000 a second (burst 100) over all entries.
+ */
+static void
+test_dup_syn_limits(void **state __rte_unused)
+{
+	enum { N = 400 };
+	static struct flow many[N];
+	struct flow f = flow4(43, 42060, 80, 0x43000000);
+	uint64_t answered, limited;
+	struct snap s;
+
+	open_flow(&f);
+	snap_take(&s);
+	open_flow(&f); /* a client's retransmission: answered */
+	exchange_silent(syn_frame(&f));
+	exchange_silent(syn_frame(&f));
+	assert_int_equal(delta(&s, SYNQ_CTR_SYN_DUPLICATES), 3);
+	assert_int_equal(delta(&s, SYNQ_CTR_SYNACK_DUP_LIMITED), 2);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_OUT_SEGS), 1);
+	reset_flow(&f);
+
+	for (unsigned int i = 0; i < N; i++) {
+		many[i] = flow4(43, (uint16_t)(43000 + i), 81, 0x43100000u + i);
+		open_flow(&many[i]);
+	}
+	snap_take(&s);
+	for (unsigned int i = 0; i < N; i++) {
+		struct rte_mbuf *r = exchange(syn_frame(&many[i]));
+
+		if (r != NULL)
+			rte_pktmbuf_free(r);
+	}
+	answered = delta(&s, SYNQ_CTR_TCP_OUT_SEGS);
+	limited = delta(&s, SYNQ_CTR_SYNACK_DUP_LIMITED);
+	print_message("duplicate SYNs answered %" PRIu64 ", limited %" PRIu64 "\n", answered,
+		limited);
+	assert_int_equal(answered + limited, N);
+	/* the burst, less what earlier duplicates took in the last few ms, plus refills */
+	assert_true(answered >= 50);
+	assert_true(limited > 0);
+	for (unsigned int i = 0; i < N; i++)
+		reset_flow(&many[i]);
+}
+
 int
 main(void)
 {
@@ -813,6 +1109,11 @@ main(void)
 		cmocka_unit_test(test_syn_with_data),
 		cmocka_unit_test(test_blind_syn),
 		cmocka_unit_test(test_no_replay_after_reset),
+		cmocka_unit_test(test_port_reuse_after_cookie),
+		cmocka_unit_test(test_time_wait_reuse),
+		cmocka_unit_test(test_ts_cookie_and_offsets),
+		cmocka_unit_test(test_time_wait_cookie_ack),
+		cmocka_unit_test(test_dup_syn_limits),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

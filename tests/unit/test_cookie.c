@@ -184,6 +184,46 @@ test_time_window_edges(void **state __rte_unused)
 	assert_false(synq_cookie_check(&ctx, &f, 1, c, T0 - 1, &out));
 }
 
+/*
+ * A wall clock stepped back never makes an expired cookie valid again: the cookie
+ * clock goes on at the monotonic pace until the wall clock catches up.
+ */
+static void
+test_clock_step_back(void **state __rte_unused)
+{
+	struct synq_cookie_ctx ctx;
+	struct synq_cookie_clock clk = {0};
+	struct synq_cookie_flow f = flow4();
+	struct synq_cookie_opts in = {.mss = 1460, .wscale = 7, .sack = true}, kept, out;
+	const uint64_t w = SYNQ_COOKIE_WINDOW_S;
+	uint64_t now;
+	uint32_t c;
+
+	synq_cookie_init(&ctx, secret_a);
+	now = synq_cookie_clock(&clk, T0, 5000);
+	assert_int_equal(now, T0);
+	c = synq_cookie_make(&ctx, &f, 1, &in, now, &kept);
+	/* 2 windows later, expired; then the wall clock steps back 2 windows */
+	now = synq_cookie_clock(&clk, T0 + 2 * w, 5000 + 2 * w * 1000);
+	assert_false(synq_cookie_check(&ctx, &f, 1, c, now, &out));
+	/* the raw wall clock would validate it again; the cookie clock does not */
+	assert_true(synq_cookie_check(&ctx, &f, 1, c, T0, &out));
+	now = synq_cookie_clock(&clk, T0, 5000 + 2 * w * 1000 + 1500);
+	assert_int_equal(now, T0 + 2 * w + 1);
+	assert_false(synq_cookie_check(&ctx, &f, 1, c, now, &out));
+	assert_int_equal(clk.steps, 1);
+	/* still behind a window later: the floor goes on, one step counted */
+	now = synq_cookie_clock(&clk, T0 + w, 5000 + 3 * w * 1000 + 1500);
+	assert_int_equal(now, T0 + 3 * w + 1);
+	assert_int_equal(clk.steps, 1);
+	/* the wall clock caught up and passed: followed again, forward steps at once */
+	now = synq_cookie_clock(&clk, T0 + 10 * w, 5000 + 3 * w * 1000 + 2000);
+	assert_int_equal(now, T0 + 10 * w);
+	now = synq_cookie_clock(&clk, T0 + 9 * w, 5000 + 3 * w * 1000 + 3000);
+	assert_int_equal(now, T0 + 10 * w + 1);
+	assert_int_equal(clk.steps, 2);
+}
+
 /* Two nodes with the same secret accept each other's cookies; another secret does not. */
 static void
 test_shared_secret_nodes(void **state __rte_unused)
@@ -294,6 +334,54 @@ test_random_acks_rejected(void **state __rte_unused)
 	assert_true(passed <= 4);
 }
 
+/*
+ * With timestamps, 5 more MAC bits ride in the SYN-ACK's TSval: the check gives the
+ * same bits back, the TSval keeps them in its low bits and is never ahead of the clock,
+ * and a random guess of cookie and TSecr passes with odds 2^-29: 2^22 tries expect
+ * 1/128 passes.
+ */
+static void
+test_ts_bits(void **state __rte_unused)
+{
+	static const uint32_t clocks[] = {0, 5, 31, 32, 1000, 0x7fffffe0u, UINT32_MAX};
+	struct synq_cookie_ctx ctx;
+	struct synq_cookie_flow f = flow4();
+	struct synq_cookie_opts in = {.mss = 1460, .wscale = 7, .sack = true}, kept, out;
+	uint64_t x = 0x2545f4914f6cdd1du;
+	unsigned int passed = 0, seen = 0;
+
+	synq_cookie_init(&ctx, secret_a);
+	for (uint32_t isn = 0; isn < 256; isn++) {
+		uint32_t c = synq_cookie_make(&ctx, &f, isn, &in, T0, &kept);
+
+		assert_true(kept.ts_mac <= SYNQ_COOKIE_TS_MASK);
+		assert_true(synq_cookie_check(&ctx, &f, isn, c, T0 + 1, &out));
+		assert_int_equal(out.ts_mac, kept.ts_mac);
+		seen |= 1u << kept.ts_mac;
+	}
+	assert_int_equal(seen, UINT32_MAX); /* all 32 values: bits of the MAC, not constant */
+	for (unsigned int i = 0; i < RTE_DIM(clocks); i++)
+		for (uint8_t m = 0; m <= SYNQ_COOKIE_TS_MASK; m++) {
+			uint32_t v = synq_cookie_tsval(clocks[i], m);
+
+			assert_true(synq_cookie_tsecr_ok(v, m));
+			assert_true(clocks[i] - v <= SYNQ_COOKIE_TS_MASK);
+		}
+	for (unsigned int i = 0; i < (1u << 22); i++) {
+		uint32_t isn, cookie;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		isn = (uint32_t)(x >> 32);
+		cookie = (uint32_t)x;
+		passed += synq_cookie_check(&ctx, &f, isn, cookie, T0 + 1, &out) &&
+			synq_cookie_tsecr_ok((uint32_t)(x >> 20), out.ts_mac);
+	}
+	print_message("random ACKs with timestamps accepted: %u of %u\n", passed, 1u << 22);
+	assert_true(passed <= 1);
+}
+
 int
 main(void)
 {
@@ -301,10 +389,12 @@ main(void)
 		cmocka_unit_test(test_siphash_vectors),
 		cmocka_unit_test(test_round_trip_all_options),
 		cmocka_unit_test(test_time_window_edges),
+		cmocka_unit_test(test_clock_step_back),
 		cmocka_unit_test(test_shared_secret_nodes),
 		cmocka_unit_test(test_rotation_overlap),
 		cmocka_unit_test(test_tampering_rejected),
 		cmocka_unit_test(test_random_acks_rejected),
+		cmocka_unit_test(test_ts_bits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -140,6 +140,31 @@ test_pressure(void **state __rte_unused)
 	synq_flowmem_free(t);
 }
 
+/*
+ * An entry's min_ms holds under any pressure (the replay memory's entries live as long
+ * as the cookie they came from is valid): a full memory keeps them all until then.
+ */
+static void
+test_pressure_floor(void **state __rte_unused)
+{
+	struct synq_flowmem *t = synq_flowmem_create("t", MAX, 0);
+
+	for (uint32_t i = 0; i < MAX; i++) {
+		struct synq_flow_key k = key(i);
+		struct synq_flowmem_entry *e = synq_flowmem_insert(t, &k, 0, 8000);
+
+		assert_non_null(e);
+		e->min_ms = 6000;
+	}
+	assert_int_equal(sweep_all(t, 5999), 0);
+	assert_int_equal(synq_flowmem_count(t), MAX);
+	/* then the pressure rule again: above 1/2 full the floor (more than 8000 / 2),
+	 * down to half full, where the whole lifetime holds */
+	assert_int_equal(sweep_all(t, 6000), MAX / 2);
+	assert_int_equal(sweep_all(t, 8000), MAX / 2);
+	synq_flowmem_free(t);
+}
+
 /* A sweep goes on where the last stopped: one turn of the cursor sees every entry. */
 static void
 test_budget(void **state __rte_unused)
@@ -176,6 +201,7 @@ main(void)
 		cmocka_unit_test(test_lifetimes),
 		cmocka_unit_test(test_full_then_room),
 		cmocka_unit_test(test_pressure),
+		cmocka_unit_test(test_pressure_floor),
 		cmocka_unit_test(test_budget),
 		cmocka_unit_test(test_limits),
 	};

@@ -125,10 +125,14 @@ test_accept_bsd(void **state __rte_unused)
 
 	assert_int_equal(synq_sessions_create(&ss, 8, 0), 0);
 	assert_int_equal(synq_accept_queue_init(&q, "t_bsd", 2, SYNQ_QUEUE_BSD, 0, false), 0);
-	/* two SYNs take the two places; a third finds none, and takes nothing */
+	/*
+	 * Two SYNs take the two places; a third finds none, and takes nothing. The queue
+	 * is full of half-open entries, not of connections: not "full" (a SYN gets a
+	 * cookie then, as from FreeBSD's syncache).
+	 */
 	assert_true(synq_accept_bsd_take(&q));
 	assert_true(synq_accept_bsd_take(&q));
-	assert_true(synq_accept_full(&q));
+	assert_false(synq_accept_full(&q));
 	assert_false(synq_accept_bsd_take(&q));
 	assert_int_equal(synq_accept_bsd_len(&q), 2);
 	/* one expires: its place comes back */
@@ -138,6 +142,16 @@ test_accept_bsd(void **state __rte_unused)
 	assert_int_equal(synq_accept_enqueue(&q, synq_session_alloc(&ss)), 0);
 	assert_int_equal(synq_accept_bsd_len(&q), 1);
 	assert_int_equal(synq_accept_burst(&q, out, RTE_DIM(out)), 1);
+	assert_int_equal(synq_accept_bsd_len(&q), 0);
+	/* completed connections (from cookies: no place taken before) bound the queue */
+	for (unsigned int i = 0; i < 2; i++) {
+		assert_false(synq_accept_full(&q));
+		synq_accept_bsd_add(&q);
+		assert_int_equal(synq_accept_enqueue(&q, synq_session_alloc(&ss)), 0);
+	}
+	assert_true(synq_accept_full(&q));
+	assert_int_equal(synq_accept_bsd_len(&q), 2);
+	assert_int_equal(synq_accept_burst(&q, out, RTE_DIM(out)), 2);
 	assert_int_equal(synq_accept_bsd_len(&q), 0);
 	synq_accept_queue_fini(&q, false);
 	synq_sessions_free(&ss);
