@@ -25,6 +25,18 @@
  *   SYNQ_EV_CLOSED             -> always the last event: synq_app_release()
  *
  * Every function is for the application lcore that owns @p a.
+ *
+ * A session pointer names a slot of the pool, not a connection: it is this lcore's
+ * from synq_app_accept() to synq_app_release(). The commands (send, close, abort,
+ * consumed) refuse, count and never apply a call for a session
+ *   - whose SYNQ_EV_CLOSED synq_app_recv_burst() has returned: -EPIPE
+ *     (SynqAppCmdClosed); the connection is over, only the release is left;
+ *   - that is not this lcore's: -ESTALE (SynqAppCmdStale); released, perhaps taken
+ *     since by another connection that another lcore (or none yet) accepted.
+ * Once this lcore accepts the slot again, the pointer names the new connection:
+ * an application forgets a session's pointer when it releases it. A command made
+ * before the release that still waits on a ring carries the old generation, and
+ * the worker drops it (lib/tcp, synq_tcp_command()).
  */
 
 #include <stdbool.h>
@@ -47,6 +59,13 @@
 struct synq_app_waiting {
 	struct synq_session_msg msg;
 	uint16_t worker; /* its ring's lcore, as it was when the command was made */
+};
+
+/** Whether a session of the pool is this lcore's (synq_app_lcore.own[]). */
+enum synq_app_own {
+	SYNQ_APP_OWN_NONE = 0, /* not ours: never accepted here, or released */
+	SYNQ_APP_OWN_OPEN,     /* accepted, its SYNQ_EV_CLOSED not seen yet */
+	SYNQ_APP_OWN_CLOSED,   /* its SYNQ_EV_CLOSED seen: release it */
 };
 
 /** One event of a session. */
@@ -73,6 +92,7 @@ struct synq_app_lcore {
 	uint32_t *blocked; /* echo sessions waiting for room in their snd_buf */
 	uint32_t nb_blocked;
 	uint32_t blocked_cap;
+	uint8_t *own; /* enum synq_app_own of each session of the pool, by index */
 	char *http_resp[SYNQ_MAX_LISTENERS][3]; /* keep-alive, close, 1.0 keep-alive */
 	uint32_t http_resp_len[SYNQ_MAX_LISTENERS][3];
 };
@@ -112,26 +132,49 @@ uint16_t synq_app_recv_burst(struct synq_app_lcore *a, struct synq_app_event *ev
  * Send the bytes of @p m (a chain) on @p s. On success the worker owns @p m.
  *
  * @return 0; -EAGAIN when the session's snd_buf has no room for them (try again
- *   later: the client's ACKs make room); -ENOBUFS when even the outbox is full.
+ *   later: the client's ACKs make room); -ENOBUFS when even the outbox is full;
+ *   -EPIPE after SYNQ_EV_CLOSED, -ESTALE for a session not ours (see above).
  *   On failure @p m is still the caller's.
  */
 int synq_app_send(struct synq_app_lcore *a, struct synq_session *s, struct rte_mbuf *m);
 
-/** synq_app_send() of a copy of @p len bytes at @p buf (mbufs from the app's pool). */
+/**
+ * synq_app_send() of a copy of @p len bytes at @p buf (mbufs from the app's pool).
+ *
+ * @return as synq_app_send(), or -ENOMEM when the pool has no mbuf.
+ */
 int synq_app_send_copy(struct synq_app_lcore *a, struct synq_session *s, const void *buf,
 	size_t len);
 
-/** @p n bytes of data events dealt with: the receive window opens by as much. */
-void synq_app_consumed(struct synq_app_lcore *a, struct synq_session *s, uint32_t n);
+/**
+ * @p n bytes of data events dealt with: the receive window opens by as much.
+ *
+ * @return 0, -ENOBUFS (outbox full), -EPIPE or -ESTALE (nothing done).
+ */
+int synq_app_consumed(struct synq_app_lcore *a, struct synq_session *s, uint32_t n);
 
-/** Close @p s: a FIN once everything sent is out. Events still come, to CLOSED. */
+/**
+ * Close @p s: a FIN once everything sent is out. Events still come, to CLOSED.
+ *
+ * @return 0, -ENOBUFS (outbox full), -EPIPE or -ESTALE (nothing done).
+ */
 int synq_app_close(struct synq_app_lcore *a, struct synq_session *s);
 
-/** Abort @p s: a RST, queues dropped. SYNQ_EV_CLOSED still comes. */
+/**
+ * Abort @p s: a RST, queues dropped. SYNQ_EV_CLOSED still comes.
+ *
+ * @return 0, -ENOBUFS (outbox full), -EPIPE or -ESTALE (nothing done).
+ */
 int synq_app_abort(struct synq_app_lcore *a, struct synq_session *s);
 
-/** After SYNQ_EV_CLOSED: give @p s back to the pool. */
-void synq_app_release(struct synq_app_lcore *a, struct synq_session *s);
+/**
+ * After SYNQ_EV_CLOSED: give @p s back to the pool.
+ *
+ * @return 0; -EBUSY before its SYNQ_EV_CLOSED (the worker still carries it),
+ *   -ESTALE when it is not ours (released already): nothing done, counted
+ *   (SynqAppCmdStale). A session is never given back twice.
+ */
+int synq_app_release(struct synq_app_lcore *a, struct synq_session *s);
 
 /**
  * One pass of the built-in applications (hold, reset, close, echo, http; the
