@@ -23,6 +23,31 @@
 
 #include "synq_app.h"
 
+/* The http app's head pool and paused list, when a listener runs it. */
+static int
+http_init(struct synq_app_lcore *a)
+{
+	uint32_t n = a->ls->http_head_buffers;
+	bool http = false;
+
+	for (unsigned int i = 0; i < a->ls->nb; i++)
+		http |= a->ls->l[i].app == SYNQ_APP_HTTP;
+	if (!http)
+		return 0;
+	a->heads = rte_zmalloc("synq_http_heads", RTE_MAX(n, 1u) * sizeof(*a->heads), 0);
+	a->heads_free = rte_zmalloc("synq_http_free", RTE_MAX(n, 1u) * sizeof(uint32_t), 0);
+	a->http_paused = rte_zmalloc("synq_http_paused",
+		(size_t)a->blocked_cap * sizeof(*a->http_paused), 0);
+	if (a->heads == NULL || a->heads_free == NULL || a->http_paused == NULL)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < n; i++) {
+		a->heads[i].session = UINT32_MAX;
+		a->heads_free[i] = n - 1 - i;
+	}
+	a->nb_heads = a->nb_heads_free = n;
+	return 0;
+}
+
 int
 synq_app_init(struct synq_app_lcore *a, unsigned int lcore_id, struct synq_listeners *ls,
 	struct synq_sessions *ss, struct rte_ring *events, struct rte_ring *const *cmd_rings,
@@ -40,7 +65,8 @@ synq_app_init(struct synq_app_lcore *a, unsigned int lcore_id, struct synq_liste
 	a->blocked_cap = RTE_MAX(ss->nb, 1u);
 	a->blocked = rte_zmalloc("synq_blocked", (size_t)a->blocked_cap * sizeof(uint32_t), 0);
 	a->own = rte_zmalloc("synq_app_own", a->blocked_cap, 0);
-	if (a->outbox == NULL || a->blocked == NULL || a->own == NULL) {
+	if (a->outbox == NULL || a->blocked == NULL || a->own == NULL ||
+		http_init(a) != 0) {
 		synq_app_free(a);
 		return -ENOMEM;
 	}
@@ -53,6 +79,9 @@ synq_app_free(struct synq_app_lcore *a)
 	rte_free(a->outbox);
 	rte_free(a->blocked);
 	rte_free(a->own);
+	rte_free(a->heads);
+	rte_free(a->heads_free);
+	rte_free(a->http_paused);
 	for (unsigned int l = 0; l < SYNQ_MAX_LISTENERS; l++)
 		for (unsigned int k = 0; k < 3; k++)
 			free(a->http_resp[l][k]);

@@ -68,6 +68,20 @@ enum synq_app_own {
 	SYNQ_APP_OWN_CLOSED,   /* its SYNQ_EV_CLOSED seen: release it */
 };
 
+/** A partial HTTP request head, kept for the http app (builtin_http.c). */
+struct synq_app_head {
+	uint64_t deadline_ms; /* the lcore's clock: 408 and a close from then on */
+	uint32_t session;     /* pool index of its session; UINT32_MAX: free */
+	uint32_t len;	      /* bytes in buf */
+	char buf[SYNQ_HTTP_HEAD_MAX];
+};
+
+/** An http session that waits for room in its snd_buf, its input unread. */
+struct synq_app_http_paused {
+	uint32_t session;     /* pool index */
+	struct rte_mbuf *tail; /* the last mbuf of its input (app_ptr) */
+};
+
 /** One event of a session. */
 struct synq_app_event {
 	struct synq_session *s;
@@ -95,6 +109,16 @@ struct synq_app_lcore {
 	uint8_t *own; /* enum synq_app_own of each session of the pool, by index */
 	char *http_resp[SYNQ_MAX_LISTENERS][3]; /* keep-alive, close, 1.0 keep-alive */
 	uint32_t http_resp_len[SYNQ_MAX_LISTENERS][3];
+	uint32_t http_resp_max[SYNQ_MAX_LISTENERS]; /* the longest of the three */
+	/* http: the head pool (listeners.http_head_buffers) and the paused sessions */
+	struct synq_app_head *heads; /* NULL when no listener runs http */
+	uint32_t *heads_free;	     /* a stack of free indexes into heads */
+	uint32_t nb_heads;
+	uint32_t nb_heads_free;
+	struct synq_app_http_paused *http_paused; /* the pool's size of them */
+	uint32_t nb_http_paused;
+	uint64_t now_ms;	/* the clock of the last poll */
+	uint64_t heads_scan_ms; /* when the heads' deadlines are looked at next */
 };
 
 /**
@@ -178,10 +202,14 @@ int synq_app_release(struct synq_app_lcore *a, struct synq_session *s);
 
 /**
  * One pass of the built-in applications (hold, reset, close, echo, http; the
- * listeners' `app`): accept, handle the events, retry what waited.
+ * listeners' `app`): accept, handle the events, retry what waited, and the http
+ * heads' deadlines, on the timer clock.
  *
  * @return the work done (connections accepted and events handled).
  */
 unsigned int synq_app_builtin_poll(struct synq_app_lcore *a);
+
+/** synq_app_builtin_poll() with the clock given: @p now_ms never goes back. */
+unsigned int synq_app_builtin_poll_at(struct synq_app_lcore *a, uint64_t now_ms);
 
 #endif /* SYNQ_APP_H */
