@@ -143,8 +143,8 @@ builtin_http_prepare(struct synq_app_lcore *a, unsigned int li)
 		a->http_resp[li][k] = malloc(cap);
 		if (a->http_resp[li][k] == NULL)
 			return -ENOMEM;
-		a->http_resp_len[li][k] = (uint32_t)synq_http_response(a->http_resp[li][k], cap,
-			200, body, blen, keep[k], v10[k]);
+		a->http_resp_len[li][k] = (uint32_t)synq_http_response(
+			a->http_resp[li][k], cap, 200, body, blen, keep[k], v10[k]);
 		a->http_resp_max[li] = RTE_MAX(a->http_resp_max[li], a->http_resp_len[li][k]);
 	}
 	return 0;
@@ -199,8 +199,8 @@ http_answer(struct synq_app_lcore *a, struct synq_session *s, const struct synq_
 		return;
 	}
 	/* room was there when the head began, and nothing was sent since */
-	if (synq_app_send_copy(a, s, a->http_resp[s->listener][k],
-		    a->http_resp_len[s->listener][k]) != 0) {
+	if (synq_app_send_copy(
+		    a, s, a->http_resp[s->listener][k], a->http_resp_len[s->listener][k]) != 0) {
 		/* no mbuf, or the outbox full: the node is out of memory, not the client */
 		synq_app_abort(a, s);
 		s->app_u64[0] |= AF_CLOSING;
@@ -232,10 +232,11 @@ advance(struct synq_session *s, uint32_t k, uint32_t *done)
  * @return false when the session must pause (no room for a response).
  */
 static bool
-step_in_place(struct synq_app_lcore *a, struct synq_session *s, const char *p, uint32_t n,
-	uint32_t *done)
+step_in_place(
+	struct synq_app_lcore *a, struct synq_session *s, const char *p, uint32_t n, uint32_t *done)
 {
 	uint32_t cap = a->ls->l[s->listener].tcp.snd_buf;
+	uint32_t pending;
 	struct synq_http_req req;
 	struct synq_app_head *h;
 
@@ -246,8 +247,8 @@ step_in_place(struct synq_app_lcore *a, struct synq_session *s, const char *p, u
 		advance(s, k, done);
 		return true;
 	}
-	if (atomic_load_explicit(&s->snd_pending, memory_order_relaxed) +
-		a->http_resp_max[s->listener] > cap)
+	pending = atomic_load_explicit(&s->snd_pending, memory_order_relaxed);
+	if (pending + a->http_resp_max[s->listener] > cap)
 		return false;
 	switch (synq_http_parse(p, n, SYNQ_HTTP_HEAD_MAX, &req)) {
 	case SYNQ_HTTP_DONE:
@@ -333,11 +334,11 @@ http_run(struct synq_app_lcore *a, struct synq_session *s)
 		}
 		h = head_of(a, s);
 		if (h != NULL)
-			step_buffered(a, s, h, rte_pktmbuf_mtod(m, const char *), m->data_len,
-				&done);
+			step_buffered(
+				a, s, h, rte_pktmbuf_mtod(m, const char *), m->data_len, &done);
 		else
-			room = step_in_place(a, s, rte_pktmbuf_mtod(m, const char *),
-				m->data_len, &done);
+			room = step_in_place(
+				a, s, rte_pktmbuf_mtod(m, const char *), m->data_len, &done);
 	}
 	if (done != 0)
 		synq_app_consumed(a, s, done);

@@ -26,11 +26,11 @@ enum kind {
 };
 
 struct entry {
-	uint32_t count;	   /* connections; the entry is free at 0 */
+	uint32_t count; /* connections; the entry is free at 0 */
 	uint16_t listener;
 	uint8_t family;
-	uint8_t kind;	   /* enum kind */
-	uint8_t addr[16];  /* the address, or the prefix with the rest zero */
+	uint8_t kind;	  /* enum kind */
+	uint8_t addr[16]; /* the address, or the prefix with the rest zero */
 };
 
 struct synq_srclimit {
@@ -61,8 +61,8 @@ synq_srclimit_create(struct synq_srclimit **out, const struct synq_listeners *ls
 		return 0;
 	/* at most half full */
 	n = (uint32_t)rte_align64pow2(RTE_MIN(2 * want, (uint64_t)SRCLIMIT_MAX_ENTRIES));
-	t = synq_mem_alloc("synq_srclimit", sizeof(*t) + (size_t)n * sizeof(t->e[0]), socket,
-		ls->eal_mem);
+	t = synq_mem_alloc(
+		"synq_srclimit", sizeof(*t) + (size_t)n * sizeof(t->e[0]), socket, ls->eal_mem);
 	if (t == NULL)
 		return -ENOMEM;
 	if (getrandom(key, sizeof(key), 0) != (ssize_t)sizeof(key)) {
@@ -114,8 +114,9 @@ static inline uint32_t
 home(const struct synq_srclimit *t, const struct entry *k)
 {
 	/* everything but the count */
-	return (uint32_t)synq_siphash24(&t->key, &k->listener,
-		       sizeof(*k) - offsetof(struct entry, listener)) & t->mask;
+	return (uint32_t)synq_siphash24(
+		       &t->key, &k->listener, sizeof(*k) - offsetof(struct entry, listener)) &
+	       t->mask;
 }
 
 /* The slot of @p k, or of the free slot where it would go (NULL: the table is full). */

@@ -38,8 +38,7 @@ struct synq_srclimit;
  *
  * @return 0, or -ENOMEM / -EIO (no random key).
  */
-int synq_srclimit_create(struct synq_srclimit **out, const struct synq_listeners *ls,
-	int socket);
+int synq_srclimit_create(struct synq_srclimit **out, const struct synq_listeners *ls, int socket);
 
 /** Free @p t (NULL is ignored). */
 void synq_srclimit_free(struct synq_srclimit *t);
@@ -57,8 +56,8 @@ int synq_srclimit_take(struct synq_srclimit *t, struct synq_counters *ctr, unsig
 	uint8_t family, const uint8_t *addr);
 
 /** The connection of synq_srclimit_take() ended. Owning worker only. */
-void synq_srclimit_put(struct synq_srclimit *t, unsigned int li, uint8_t family,
-	const uint8_t *addr);
+void synq_srclimit_put(
+	struct synq_srclimit *t, unsigned int li, uint8_t family, const uint8_t *addr);
 
 /** Connections counted for @p addr (or its prefix, with @p prefix) on @p li. */
 uint32_t synq_srclimit_count(const struct synq_srclimit *t, unsigned int li, uint8_t family,

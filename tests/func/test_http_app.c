@@ -73,12 +73,14 @@ pump(uint64_t now_ms, const struct flow *f, struct seen *s, unsigned int nf)
 		for (unsigned int i = 0; i < n; i++) {
 			struct synq_frame_view v;
 
-			assert_int_equal(synq_frame_parse_tcp(rte_pktmbuf_mtod(out[i],
-				const uint8_t *), out[i]->pkt_len, &v), 0);
+			assert_int_equal(
+				synq_frame_parse_tcp(rte_pktmbuf_mtod(out[i], const uint8_t *),
+					out[i]->pkt_len, &v),
+				0);
 			for (unsigned int k = 0; k < nf; k++) {
 				uint32_t end = v.seq + v.data_len + !!(v.flags & F_FIN);
-				uint32_t room = sizeof(s[k].data) - RTE_MIN(s[k].data_len,
-					(uint32_t)sizeof(s[k].data));
+				uint32_t room = sizeof(s[k].data) -
+						RTE_MIN(s[k].data_len, (uint32_t)sizeof(s[k].data));
 
 				if (v.dport != f[k].cport || v.family != f[k].family ||
 					memcmp(v.dst, f[k].caddr, 4) != 0)
@@ -114,8 +116,8 @@ connect_client(struct flow *f, struct seen *s, uint64_t now_ms)
  * acknowledging everything it has seen of ours when @p s, nothing when NULL.
  */
 static void
-client_send(const struct flow *f, uint32_t *seq, const struct seen *s, const void *data,
-	uint32_t len)
+client_send(
+	const struct flow *f, uint32_t *seq, const struct seen *s, const void *data, uint32_t len)
 {
 	uint32_t ack = s != NULL ? s->hi : f->our_isn + 1;
 
@@ -327,8 +329,8 @@ test_per_source_limits(void **state __rte_unused)
 	open_flow(&a[2]);
 	finish_flow(&a[2]);
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 5);
-	assert_int_equal(delta(&s, SYNQ_CTR_SRC_LIMIT_SOURCE) + delta(&s,
-		SYNQ_CTR_SRC_LIMIT_PREFIX), 2);
+	assert_int_equal(
+		delta(&s, SYNQ_CTR_SRC_LIMIT_SOURCE) + delta(&s, SYNQ_CTR_SRC_LIMIT_PREFIX), 2);
 	assert_int_equal(delta(&s, SYNQ_CTR_SRC_LIMIT_TABLE_FULL), 0);
 	reset_flow(&a[1]);
 	reset_flow(&a[2]);
