@@ -304,7 +304,8 @@ timed_chunk(struct engine *e, unsigned int n, struct run_result *r)
 		uint16_t nd;
 
 		synq_tcp_clock(e->tw, rte_rdtsc());
-		nb_tx += synq_net_input(&e->ifc, &e->ctr, e->tw, 0, &pkts[i], nb, tx, drop, &nd);
+		nb_tx += synq_net_input(&e->ifc, &e->ctr, NULL, e->tw, 0, &pkts[i], nb, tx, drop,
+			&nd);
 		nb_drop += nd;
 	}
 	r->handler_cycles += rte_rdtsc() - t0;
@@ -455,7 +456,8 @@ send_untimed(struct engine *e, const struct tmpl *t, unsigned int n, const struc
 			uint16_t nd;
 
 			synq_tcp_clock(e->tw, rte_rdtsc());
-			synq_net_input(&e->ifc, &e->prep, e->tw, 0, &pkts[i], nb, tx, drop, &nd);
+			synq_net_input(&e->ifc, &e->prep, NULL, e->tw, 0, &pkts[i], nb, tx, drop,
+				&nd);
 		}
 	}
 }
@@ -481,8 +483,8 @@ syn_prepass(struct engine *e, struct flow *f, unsigned int n, const struct run_o
 			uint16_t nt, nd;
 
 			synq_tcp_clock(e->tw, rte_rdtsc());
-			nt = synq_net_input(&e->ifc, &e->prep, e->tw, 0, &pkts[i], nb, tx, drop,
-				&nd);
+			nt = synq_net_input(&e->ifc, &e->prep, NULL, e->tw, 0, &pkts[i], nb, tx,
+				drop, &nd);
 			for (uint16_t j = 0; j < nb; j++) {
 				if (nt != nb || tx[j] != pkts[i + j] ||
 					!bench_synack_parse(tx[j], &f[base + i + j])) {

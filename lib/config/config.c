@@ -425,11 +425,33 @@ check_rx_ownership(struct config_parse *p, const struct synq_config *cfg)
 	return 0;
 }
 
+/*
+ * icmp: the echo replies' budget of each worker (Linux's net.ipv4.icmp_msgs_per_sec
+ * and icmp_msgs_burst), shared by ICMP and ICMPv6.
+ */
+static int
+parse_icmp(struct config_parse *p, const json_t *root, struct synq_config *cfg)
+{
+	static const char *const known_icmp[] = {"echo_per_s", "echo_burst", NULL};
+	const json_t *v = json_object_get(root, "icmp");
+
+	cfg->icmp_echo_per_s = SYNQ_ICMP_ECHO_PER_S_DEFAULT;
+	cfg->icmp_echo_burst = SYNQ_ICMP_ECHO_BURST_DEFAULT;
+	if (v != NULL && (config_want_object(p, v, "", "icmp") != 0 ||
+		config_check_keys(p, v, "icmp", known_icmp) != 0 ||
+		CONFIG_GET_UINT(p, v, "icmp", "echo_per_s", 0, SYNQ_ICMP_ECHO_PER_S_MAX,
+			cfg->icmp_echo_per_s) != 0 ||
+		CONFIG_GET_UINT(p, v, "icmp", "echo_burst", 1, SYNQ_ICMP_ECHO_BURST_MAX,
+			cfg->icmp_echo_burst) != 0))
+		return -EINVAL;
+	return 0;
+}
+
 static int
 parse_root(struct config_parse *p, const json_t *root, struct synq_config *cfg)
 {
 	static const char *const known[] = {"ports", "lcores", "mempool", "stats", "tcp",
-		"listeners", "test", "http", NULL};
+		"listeners", "icmp", "test", "http", NULL};
 	static const char *const known_test[] = {"reorder_permille", NULL};
 	static const char *const known_mempool[] = {"mbufs", "cache", NULL};
 	static const char *const known_stats[] = {"interval_ms", "file", NULL};
@@ -468,7 +490,8 @@ parse_root(struct config_parse *p, const json_t *root, struct synq_config *cfg)
 	}
 	if (check_rx_ownership(p, cfg) != 0)
 		return -EINVAL;
-	if (config_parse_tcp(p, root, cfg) != 0 || config_parse_listeners(p, root, cfg) != 0)
+	if (config_parse_tcp(p, root, cfg) != 0 || config_parse_listeners(p, root, cfg) != 0 ||
+		parse_icmp(p, root, cfg) != 0)
 		return -EINVAL;
 
 	v = json_object_get(root, "test");

@@ -2,7 +2,8 @@
 /*
  * struct synq_config -> JSON: the effective configuration, every default filled in, as
  * --dump-config prints it. It uses the file's own keys and forms, so the dump parses
- * back into the same struct (tests/unit/test_config.c checks it).
+ * back into the same struct (tests/unit/test_config.c checks it), the cookie secret
+ * excepted: it is shown as SYNQ_COOKIE_SECRET_SHOWN, never itself.
  */
 
 #include <arpa/inet.h>
@@ -28,13 +29,14 @@ tcp_json(const struct synq_config_tcp *t, const struct synq_config *cfg)
 	json_object_set_new(o, "idle_timeout_ms", json_integer(t->idle_timeout_ms));
 	json_object_set_new(o, "first_byte_timeout_ms", json_integer(t->first_byte_timeout_ms));
 	if (cfg != NULL) {
-		char hex[2 * SYNQ_COOKIE_SECRET_LEN + 1];
-
 		json_object_set_new(o, "somaxconn", json_integer(t->somaxconn));
-		for (unsigned int i = 0; i < SYNQ_COOKIE_SECRET_LEN; i++)
-			snprintf(hex + 2 * i, 3, "%02x", cfg->cookie_secret[i]);
-		json_object_set_new(o, "cookie_secret",
-			cfg->cookie_secret_set ? json_string(hex) : json_null());
+		/*
+		 * The secret is never shown: the dump goes to terminals, logs and bug
+		 * reports, and whoever reads it could forge cookies (docs/syncookies.md).
+		 * The placeholder does not parse back as a secret: the parser says so.
+		 */
+		json_object_set_new(o, "cookie_secret", cfg->cookie_secret_set
+				? json_string(SYNQ_COOKIE_SECRET_SHOWN) : json_null());
 	}
 	return o;
 }
@@ -117,6 +119,8 @@ synq_config_to_json(const struct synq_config *cfg)
 		json_pack("{s:i, s:i}", "mbufs", (int)cfg->mbufs, "cache", (int)cfg->mbuf_cache));
 	json_object_set_new(root, "stats", json_pack("{s:i, s:s}", "interval_ms",
 		(int)cfg->stats_interval_ms, "file", cfg->stats_file));
+	json_object_set_new(root, "icmp", json_pack("{s:I, s:I}", "echo_per_s",
+		(json_int_t)cfg->icmp_echo_per_s, "echo_burst", (json_int_t)cfg->icmp_echo_burst));
 	json_object_set_new(root, "test", json_pack("{s:i}", "reorder_permille",
 		(int)cfg->reorder_permille));
 	return root;

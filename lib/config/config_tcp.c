@@ -111,10 +111,21 @@ config_parse_tcp(struct config_parse *p, const json_t *root, struct synq_config 
 		return config_fail(p, "tcp", "cookie_secret_file", NULL, "is set beside "
 			"cookie_secret, expected one of the two");
 	if (sec != NULL && !json_is_null(sec)) {
-		if (!json_is_string(sec) || hex_secret(json_string_value(sec), cfg->cookie_secret))
-			return config_fail(p, "tcp", "cookie_secret", sec, "is not a secret, "
-				"expected 32 hex digits (128 bits), "
-				"e.g. from openssl rand -hex 16");
+		if (json_is_string(sec) &&
+			strcmp(json_string_value(sec), SYNQ_COOKIE_SECRET_SHOWN) == 0)
+			return config_fail(p, "tcp", "cookie_secret", sec, "is what --dump-config "
+				"shows in place of the secret, expected the secret itself "
+				"(32 hex digits) or cookie_secret_file");
+		/* Never echo the value: a secret with one digit wrong is nearly the secret. */
+		if (!json_is_string(sec))
+			return config_fail(p, "tcp", "cookie_secret", NULL, "is %s (not shown), "
+				"expected 32 hex digits (128 bits) in a string, e.g. from "
+				"openssl rand -hex 16", config_type_name(sec));
+		if (hex_secret(json_string_value(sec), cfg->cookie_secret) != 0)
+			return config_fail(p, "tcp", "cookie_secret", NULL, "is not a secret "
+				"(a string of %zu characters, not shown), expected 32 hex "
+				"digits (128 bits), e.g. from openssl rand -hex 16",
+				strlen(json_string_value(sec)));
 		cfg->cookie_secret_set = true;
 	}
 	if (file != NULL) {
@@ -124,6 +135,13 @@ config_parse_tcp(struct config_parse *p, const json_t *root, struct synq_config 
 
 		if (config_want_string(p, file, "tcp", "cookie_secret_file", "a file path") != 0)
 			return -EINVAL;
+		/* The secret itself given as the file's name: say so, never show it. */
+		if (hex_secret(json_string_value(file), cfg->cookie_secret) == 0) {
+			memset(cfg->cookie_secret, 0, sizeof(cfg->cookie_secret));
+			return config_fail(p, "tcp", "cookie_secret_file", NULL, "is a secret "
+				"(not shown), expected the path of a file that holds it, or "
+				"the secret as tcp.cookie_secret");
+		}
 		f = fopen(json_string_value(file), "r");
 		if (f == NULL)
 			return config_fail(p, "tcp", "cookie_secret_file", file, "cannot be opened "

@@ -29,6 +29,13 @@
 #define SYNQ_SOMAXCONN_MAX (1u << 20)
 #define SYNQ_MAX_SYN_BACKLOG_MAX (1u << 24)
 #define SYNQ_COOKIE_SECRET_LEN 16   /* bytes of tcp.cookie_secret: 128 bits */
+/* icmp.echo_per_s and icmp.echo_burst: Linux's icmp_msgs_per_sec and icmp_msgs_burst */
+#define SYNQ_ICMP_ECHO_PER_S_DEFAULT 1000
+#define SYNQ_ICMP_ECHO_PER_S_MAX 1000000
+#define SYNQ_ICMP_ECHO_BURST_DEFAULT 50
+#define SYNQ_ICMP_ECHO_BURST_MAX 100000
+/* What --dump-config shows for a configured cookie secret: never the secret itself */
+#define SYNQ_COOKIE_SECRET_SHOWN "<set>"
 
 enum synq_role {
 	SYNQ_ROLE_WORKER, /* polls rx queues, owns TCP state */
@@ -143,6 +150,8 @@ struct synq_config {
 	struct synq_config_listener listeners[SYNQ_MAX_LISTENERS];
 	unsigned int nb_listeners;
 	uint16_t reorder_permille; /* test.reorder_permille: fault injection, 0 = off */
+	uint32_t icmp_echo_per_s;  /* echo replies a worker sends a second; 0 = no limit */
+	uint32_t icmp_echo_burst;  /* ... and at once, after a quiet spell */
 	uint32_t http_head_buffers; /* http.head_buffers: partial request heads an app lcore
 				     * keeps at once (SYNQ_HTTP_HEAD_MAX bytes each) */
 };

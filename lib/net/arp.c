@@ -32,6 +32,11 @@ net_arp_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct ne
 		synq_counter_inc(ctr, SYNQ_CTR_ARP_DROP_NOT_OURS);
 		return NET_DROP;
 	}
+	/* The reply goes to the sender's hardware address: one station, as the frame's. */
+	if (!rte_is_valid_assigned_ether_addr(&d->arp_sha)) {
+		synq_counter_inc(ctr, SYNQ_CTR_DROP_SRC_MAC_INVALID);
+		return NET_DROP;
+	}
 	synq_counter_inc(ctr, SYNQ_CTR_ARP_IN_REQUESTS);
 
 	/* RFC 826 "packet reception": swap sender and target, fill in our address. */

@@ -37,6 +37,54 @@ net_reply_l2(const struct synq_iface *ifc, struct net_frame *f, const struct rte
 	return true;
 }
 
+void
+synq_net_worker_init(struct synq_net_worker *nw, uint64_t tsc_hz, uint32_t echo_per_s,
+	uint32_t echo_burst, uint64_t now_tsc)
+{
+	memset(nw, 0, sizeof(*nw));
+	nw->now_tsc = now_tsc;
+	nw->echo.tsc_per_token = echo_per_s != 0 ? RTE_MAX(tsc_hz / echo_per_s, (uint64_t)1) : 0;
+	nw->echo.burst = RTE_MAX(echo_burst, 1u);
+	nw->echo.tokens = nw->echo.burst;
+	nw->echo.earned_tsc = now_tsc;
+}
+
+/*
+ * One token from @p b at @p now, after adding those the time since earned_tsc paid
+ * for. A full bucket earns nothing: its clock restarts. A TSC behind earned_tsc
+ * (never on one lcore) earns nothing either.
+ */
+static bool
+bucket_take(struct synq_net_bucket *b, uint64_t now)
+{
+	if (b->tsc_per_token == 0)
+		return true;
+	if (b->tokens >= b->burst) {
+		b->earned_tsc = now;
+	} else if ((int64_t)(now - b->earned_tsc) > 0) {
+		uint64_t n = (now - b->earned_tsc) / b->tsc_per_token;
+
+		if (n >= b->burst - b->tokens) {
+			b->tokens = b->burst;
+			b->earned_tsc = now;
+		} else {
+			/* keep the part of a token already earned */
+			b->tokens += (uint32_t)n;
+			b->earned_tsc += n * b->tsc_per_token;
+		}
+	}
+	if (b->tokens == 0)
+		return false;
+	b->tokens--;
+	return true;
+}
+
+bool
+net_echo_allowed(struct net_frame *f)
+{
+	return f->nw == NULL || bucket_take(&f->nw->echo, f->nw->now_tsc);
+}
+
 enum net_verdict
 net_tcp_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct net_frame *f,
 	uint8_t family, uint16_t l3_len, uint16_t l4_len, int daddr_idx)
@@ -68,13 +116,29 @@ net_tcp_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct ne
 	}
 }
 
+/*
+ * rte_is_valid_assigned_ether_addr() in two loads: the I/G bit of the first byte
+ * clear, and not all six bytes zero.
+ */
+static inline bool
+src_mac_valid(const struct rte_ether_addr *a)
+{
+	uint32_t head;
+	uint16_t tail;
+
+	memcpy(&head, a->addr_bytes, sizeof(head));
+	memcpy(&tail, a->addr_bytes + sizeof(head), sizeof(tail));
+	return !(a->addr_bytes[0] & 0x01) && (head | tail) != 0;
+}
+
 static enum net_verdict
-frame_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct synq_tcp_worker *tcp,
-	uint8_t rxq_idx, struct rte_mbuf *m)
+frame_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct synq_net_worker *nw,
+	struct synq_tcp_worker *tcp, uint8_t rxq_idx, struct rte_mbuf *m)
 {
 	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	uint16_t len = rte_pktmbuf_data_len(m);
-	struct net_frame f = {.m = m, .l2_len = sizeof(*eth), .tcp = tcp, .rxq_idx = rxq_idx};
+	struct net_frame f = {
+		.m = m, .l2_len = sizeof(*eth), .tcp = tcp, .nw = nw, .rxq_idx = rxq_idx};
 	uint16_t type;
 
 	/* Replies are written into the frame's own buffer: it must be ours alone. */
@@ -84,6 +148,16 @@ frame_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct synq
 	}
 	if (len < sizeof(*eth)) {
 		synq_counter_inc(ctr, SYNQ_CTR_DROP_RUNT);
+		return NET_DROP;
+	}
+	/*
+	 * IEEE 802 (and RFC 1812 5.3.7 for routers): a source is one station, never a
+	 * group nor all zeros. Every reply of every layer goes to the frame's source (or
+	 * a SYN's, remembered), so a forged broadcast source would have synq answer the
+	 * whole link: such frames stop here, before anything can answer them.
+	 */
+	if (unlikely(!src_mac_valid(&eth->src_addr))) {
+		synq_counter_inc(ctr, SYNQ_CTR_DROP_SRC_MAC_INVALID);
 		return NET_DROP;
 	}
 	/* Multicast and broadcast pass here; L3 decides whether they are ours. */
@@ -159,8 +233,9 @@ prefetch_flow(const struct synq_iface *ifc, const struct synq_tcp_worker *tcp, u
 
 uint16_t
 synq_net_input(const struct synq_iface *ifc, struct synq_counters *ctr,
-	struct synq_tcp_worker *tcp, uint8_t rxq_idx, struct rte_mbuf **pkts, uint16_t n,
-	struct rte_mbuf **tx, struct rte_mbuf **drop, uint16_t *nb_drop)
+	struct synq_net_worker *nw, struct synq_tcp_worker *tcp, uint8_t rxq_idx,
+	struct rte_mbuf **pkts, uint16_t n, struct rte_mbuf **tx, struct rte_mbuf **drop,
+	uint16_t *nb_drop)
 {
 	uint16_t nb_tx = 0;
 	uint16_t nd = 0;
@@ -170,7 +245,7 @@ synq_net_input(const struct synq_iface *ifc, struct synq_counters *ctr,
 		for (uint16_t i = 0; i < n; i++)
 			prefetch_flow(ifc, tcp, rxq_idx, pkts[i]);
 	for (uint16_t i = 0; i < n; i++) {
-		switch (frame_input(ifc, ctr, tcp, rxq_idx, pkts[i])) {
+		switch (frame_input(ifc, ctr, nw, tcp, rxq_idx, pkts[i])) {
 		case NET_REPLY:
 			tx[nb_tx++] = pkts[i];
 			break;

@@ -24,7 +24,9 @@ cksum_ok(const void *buf, size_t len)
 /*
  * RFC 1122 3.2.1.3: a source no host may use (0/8 "this network", 127/8 loopback,
  * 224/4 multicast, 240/4 class E and broadcast) is discarded, so that no reply is
- * ever aimed at one; so is our own address coming back at us.
+ * ever aimed at one; so is our own address coming back at us (LAND: a SYN from
+ * ourselves to ourselves would have synq answer itself). Two compares and the
+ * address list: no more on the flood path.
  */
 static inline bool
 src_valid(const struct synq_iface *ifc, rte_be32_t src)
@@ -59,6 +61,10 @@ icmp_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct net_f
 		return NET_DROP;
 	}
 	synq_counter_inc(ctr, SYNQ_CTR_ICMP_IN_ECHOS);
+	if (!net_echo_allowed(f)) {
+		synq_counter_inc(ctr, SYNQ_CTR_ICMP_ECHO_RATE_LIMITED);
+		return NET_DROP;
+	}
 
 	/* RFC 792: reverse the addresses, type 0, same identifier, sequence and data. */
 	icmp->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
@@ -120,7 +126,7 @@ net_ipv4_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct n
 		return NET_DROP;
 	}
 	if (!src_valid(ifc, ip->src_addr)) {
-		synq_counter_inc(ctr, SYNQ_CTR_IP_IN_ADDR_ERRORS);
+		synq_counter_inc(ctr, SYNQ_CTR_IP_DROP_BAD_SOURCE);
 		return NET_DROP;
 	}
 	/*

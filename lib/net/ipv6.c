@@ -63,16 +63,18 @@ is_our_solicited_node(const struct synq_iface *ifc, const uint8_t a[16])
 /*
  * No reply may be aimed at multicast (RFC 4291 2.7), loopback (2.5.3), an
  * IPv4-mapped address (2.5.5.2, never on the wire) or ourselves. The unspecified
- * address passes here: it is legal for duplicate address detection only, which the
- * message handlers check.
+ * address (2.5.2) is a source only for duplicate address detection, an ICMPv6
+ * neighbour solicitation, which ns_valid() checks: anything else from :: (TCP
+ * above all) stops here; @p icmp6 says whether the packet is ICMPv6.
  */
 static bool
-src_valid(const struct synq_iface *ifc, const uint8_t a[16])
+src_valid(const struct synq_iface *ifc, const uint8_t a[16], bool icmp6)
 {
 	static const uint8_t loopback[16] = {[15] = 1};
 	static const uint8_t v4mapped[12] = {[10] = 0xff, [11] = 0xff};
 
 	return a[0] != 0xff && memcmp(a, loopback, 16) != 0 &&
+		(icmp6 || memcmp(a, unspecified, 16) != 0) &&
 		memcmp(a, v4mapped, sizeof(v4mapped)) != 0 && !synq_iface_has_ipv6(ifc, a);
 }
 
@@ -106,10 +108,14 @@ echo_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct net_f
 	}
 	/* :: is a source only for duplicate address detection (RFC 4291 2.5.2). */
 	if (memcmp(ip6->src_addr, unspecified, 16) == 0) {
-		synq_counter_inc(ctr, SYNQ_CTR_IP6_IN_ADDR_ERRORS);
+		synq_counter_inc(ctr, SYNQ_CTR_IP6_DROP_BAD_SOURCE);
 		return NET_DROP;
 	}
 	synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_ECHOS);
+	if (!net_echo_allowed(f)) {
+		synq_counter_inc(ctr, SYNQ_CTR_ICMP6_ECHO_RATE_LIMITED);
+		return NET_DROP;
+	}
 	memcpy(peer, ip6->src_addr, 16);
 	memcpy(ip6->src_addr, ip6->dst_addr, 16);
 	memcpy(ip6->dst_addr, peer, 16);
@@ -252,8 +258,8 @@ net_ipv6_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct n
 		synq_counter_inc(ctr, SYNQ_CTR_IP6_IN_ADDR_ERRORS);
 		return NET_DROP;
 	}
-	if (!src_valid(ifc, ip6->src_addr)) {
-		synq_counter_inc(ctr, SYNQ_CTR_IP6_IN_ADDR_ERRORS);
+	if (!src_valid(ifc, ip6->src_addr, ip6->proto == IPPROTO_ICMPV6)) {
+		synq_counter_inc(ctr, SYNQ_CTR_IP6_DROP_BAD_SOURCE);
 		return NET_DROP;
 	}
 	switch (ip6->proto) {

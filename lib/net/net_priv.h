@@ -24,10 +24,11 @@ enum net_verdict {
 struct net_frame {
 	struct rte_mbuf *m;
 	uint8_t *l3;	   /* first byte after Ethernet (and VLAN) */
+	struct synq_tcp_worker *tcp; /* the worker's handshake engine, or NULL */
+	struct synq_net_worker *nw;  /* the worker's reply budgets, or NULL: no limit */
 	uint16_t l2_len;   /* 14 or 18 */
 	uint16_t l3_len;   /* bytes available from l3 to the end of the segment */
 	bool l2_group;	   /* sent to an Ethernet broadcast or multicast address */
-	struct synq_tcp_worker *tcp; /* the worker's handshake engine, or NULL */
 	uint8_t rxq_idx;   /* the worker's rx queue it came from */
 };
 
@@ -40,6 +41,12 @@ enum net_verdict net_ipv4_input(const struct synq_iface *ifc, struct synq_counte
 	struct net_frame *f);
 enum net_verdict net_ipv6_input(const struct synq_iface *ifc, struct synq_counters *ctr,
 	struct net_frame *f);
+
+/*
+ * Take a token from the frame's worker's echo budget: false when it is spent (the
+ * request goes unanswered), true when the reply may go, or when there is no budget.
+ */
+bool net_echo_allowed(struct net_frame *f);
 
 /*
  * Hand a TCP segment for our address number @p daddr_idx to the handshake engine:

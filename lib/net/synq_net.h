@@ -22,23 +22,62 @@
 #include "synq_tcp.h"
 
 /**
+ * A token bucket: @c burst replies at once, then one each @c tsc_per_token cycles.
+ * Fields are the owning lcore's; read them only in tests.
+ */
+struct synq_net_bucket {
+	uint64_t tsc_per_token; /* TSC cycles that earn one token; 0: no limit */
+	uint64_t earned_tsc;	/* the tokens were earned up to this TSC */
+	uint32_t tokens;	/* replies that may go now */
+	uint32_t burst;		/* the most tokens the bucket holds */
+};
+
+/**
+ * A worker's own state at the network layer: the budgets of the replies that answer
+ * anyone (echo), so that a flood of requests is not reflected one for one. One per
+ * worker lcore, written by that lcore only.
+ */
+struct synq_net_worker {
+	uint64_t now_tsc; /* the poll's TSC, from synq_net_clock() */
+	struct synq_net_bucket echo; /* ICMP and ICMPv6 echo replies, both */
+};
+
+/**
+ * Set up @p nw: an echo budget of @p echo_per_s replies a second (0: no limit) and
+ * bursts of @p echo_burst (at least 1), full at @p now_tsc, on a TSC of @p tsc_hz
+ * (config icmp.echo_per_s and icmp.echo_burst, as Linux's icmp_msgs_per_sec and
+ * icmp_msgs_burst).
+ */
+void synq_net_worker_init(struct synq_net_worker *nw, uint64_t tsc_hz, uint32_t echo_per_s,
+	uint32_t echo_burst, uint64_t now_tsc);
+
+/** The time of the next burst: the TSC of the poll. Owning lcore only. */
+static inline void
+synq_net_clock(struct synq_net_worker *nw, uint64_t tsc)
+{
+	nw->now_tsc = tsc;
+}
+
+/**
  * Handle a burst of frames received on the port of @p ifc, the worker's rx queue
  * number @p rxq_idx; TCP segments go to the worker's handshake engine @p tcp (NULL:
- * no listeners, every segment is answered as for a closed port).
+ * no listeners, every segment is answered as for a closed port). @p nw holds the
+ * worker's reply budgets (NULL: no budget, for benchmarks and fuzzing only).
  *
  * Each frame ends up in one of two arrays: @p tx when a reply was built in it (send
  * it out of the same port), @p drop when the caller should free it (dropped and
  * counted under its reason, or handled with nothing to send) — or in neither, when a
  * connection kept it (data that came with a final ACK).
  *
- * Thread safety: one caller per @p ctr and @p tcp (the owning lcore); @p ifc is read
- * only.
+ * Thread safety: one caller per @p ctr, @p nw and @p tcp (the owning lcore); @p ifc
+ * is read only.
  *
  * @return the number of frames put in @p tx; *@p nb_drop gets the number in @p drop.
  */
 uint16_t synq_net_input(const struct synq_iface *ifc, struct synq_counters *ctr,
-	struct synq_tcp_worker *tcp, uint8_t rxq_idx, struct rte_mbuf **pkts, uint16_t n,
-	struct rte_mbuf **tx, struct rte_mbuf **drop, uint16_t *nb_drop);
+	struct synq_net_worker *nw, struct synq_tcp_worker *tcp, uint8_t rxq_idx,
+	struct rte_mbuf **pkts, uint16_t n, struct rte_mbuf **tx, struct rte_mbuf **drop,
+	uint16_t *nb_drop);
 
 /**
  * Build in @p m (empty, from a pool) a gratuitous ARP announcement (RFC 5227 2.3)

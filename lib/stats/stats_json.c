@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -101,14 +102,31 @@ synq_stats_json(void)
 	return doc;
 }
 
-/* The temporary file beside @p path, created exclusively, never through a link. */
+/*
+ * The temporary file beside @p path (same directory, so rename() is atomic): its
+ * name ends in six random characters and it is created exclusively (mkostemp(3):
+ * O_CREAT | O_EXCL, so never through a link someone left there, retried on a
+ * collision). A name built from the pid could be guessed, and a local user who
+ * created it first would stop synq from starting. Readable by all, as before.
+ */
 static int
 open_tmp(const char *path, char *tmp, size_t len)
 {
-	if (snprintf(tmp, len, "%s.%d.tmp", path, (int)getpid()) >= (int)len)
+	int fd;
+
+	if (snprintf(tmp, len, "%s.XXXXXX", path) >= (int)len)
 		return -ENAMETOOLONG;
-	/* synq runs as root, often in /tmp: never follow or reuse what another put there */
-	return open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fchmod(fd, 0644) != 0) {
+		int rc = -errno;
+
+		close(fd);
+		unlink(tmp);
+		return rc;
+	}
+	return fd;
 }
 
 int
@@ -118,7 +136,7 @@ synq_stats_check_file(const char *path)
 	int fd = open_tmp(path, tmp, sizeof(tmp));
 
 	if (fd < 0)
-		return fd == -ENAMETOOLONG ? fd : -errno;
+		return fd;
 	close(fd);
 	unlink(tmp);
 	return 0;
@@ -135,7 +153,7 @@ synq_stats_write_file(const char *path)
 
 	fd = open_tmp(path, tmp, sizeof(tmp));
 	if (fd < 0)
-		return fd == -ENAMETOOLONG ? fd : -errno;
+		return fd;
 	f = fdopen(fd, "w");
 	if (f == NULL) {
 		rc = -errno;

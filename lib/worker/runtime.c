@@ -134,6 +134,8 @@ build_worker(struct synq_runtime *rt, struct synq_worker *w, int socket, char *e
 		return -ENOMEM;
 	}
 	rt->cmd_rings[w->lcore_id] = w->cmd;
+	synq_net_worker_init(&w->net, rte_get_tsc_hz(), rt->cfg->icmp_echo_per_s,
+		rt->cfg->icmp_echo_burst, rte_rdtsc());
 	w->reorder.permille = rt->cfg->reorder_permille;
 	w->reorder.rng = rte_rdtsc() | 1;
 	return 0;

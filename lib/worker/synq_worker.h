@@ -20,6 +20,7 @@
 #include "synq_app.h"
 #include "synq_config.h"
 #include "synq_listener.h"
+#include "synq_net.h"
 #include "synq_port.h"
 #include "synq_session.h"
 #include "synq_stats.h"
@@ -56,6 +57,7 @@ struct synq_worker {
 	unsigned int nb_rxq;
 	struct synq_counters *ctr;
 	struct synq_tcp_worker *tcp; /* the transport's state; NULL on app lcores */
+	struct synq_net_worker net;  /* the network layer's reply budgets (workers) */
 	/* applications' commands (struct synq_session_msg); app lcores: enqueue, this
 	 * worker: dequeue. NULL on app lcores. */
 	struct rte_ring *cmd;

@@ -86,7 +86,8 @@ handle_burst(struct synq_worker *w, unsigned int i, struct rte_mbuf **rx, uint16
 	struct rte_mbuf *drop[SYNQ_BURST + 1];
 	uint16_t nb_tx, nb_drop;
 
-	nb_tx = synq_net_input(rq->iface, w->ctr, w->tcp, (uint8_t)i, rx, n, tx, drop, &nb_drop);
+	nb_tx = synq_net_input(rq->iface, w->ctr, &w->net, w->tcp, (uint8_t)i, rx, n, tx, drop,
+		&nb_drop);
 	send_burst(w, rq, tx, nb_tx);
 	if (nb_drop != 0)
 		rte_pktmbuf_free_bulk(drop, nb_drop);
@@ -100,6 +101,7 @@ synq_worker_poll(struct synq_worker *w)
 	unsigned int total = 0;
 	uint64_t start = rte_rdtsc();
 
+	synq_net_clock(&w->net, start);
 	if (w->tcp != NULL) {
 		synq_tcp_clock(w->tcp, start);
 		drain_commands(w);

@@ -30,6 +30,20 @@ expect_refused out-of-range 'ports[0].vlan: 5000 is out of range, expected an in
 expect_refused missing-file "cannot open $E2E_DIR/missing.json" ''
 expect_refused bad-json 'expected valid JSON' '{"ports": ['
 
+# The cookie secret is never printed: not in an error about it (one digit short),
+# not by --dump-config.
+secret=7b3f09a1c4d2e8f60a1b2c3d4e5f6071
+expect_refused secret-short 'tcp.cookie_secret: is not a secret (a string of 31 characters, not shown)' \
+	'{"ports":[{"name":"net_null0"}],'"$L"',"tcp":{"cookie_secret":"'"${secret%?}"'"}}'
+grep -q "${secret:0:12}" "$E2E_DIR/err" && e2e_fail "secret-short: the error shows the secret"
+printf '{"ports":[{"name":"net_null0"}],%s,"tcp":{"cookie_secret":"%s"}}\n' "$L" "$secret" \
+	>"$E2E_DIR/secret.json"
+"$SYNQ_BIN" --config "$E2E_DIR/secret.json" --dump-config >"$E2E_DIR/out" 2>&1 ||
+	e2e_fail "--dump-config with a secret: $(cat "$E2E_DIR/out")"
+grep -q "${secret:0:12}" "$E2E_DIR/out" && e2e_fail "--dump-config shows the secret"
+grep -q '"cookie_secret": "<set>"' "$E2E_DIR/out" || e2e_fail "--dump-config: no <set>: $(cat "$E2E_DIR/out")"
+e2e_log "the cookie secret is shown neither in errors nor by --dump-config"
+
 # A config that parses but names a device EAL does not have: refused after EAL,
 # before any port is configured.
 printf '{"ports":[{"name":"net_null9"}],%s}\n' "${L/net_null0/net_null9}" >"$E2E_DIR/nodev.json"

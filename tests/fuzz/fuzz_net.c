@@ -134,7 +134,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(buf + HEADROOM, data + 1, size - 1);
 	pkts[0] = &m;
 
-	synq_net_input(&ifc, &ctr, tw, 0, pkts, 1, tx, drop, &nb_drop);
+	synq_net_input(&ifc, &ctr, NULL, tw, 0, pkts, 1, tx, drop, &nb_drop);
 	/* what no output will ever send goes, and the fake mbuf a connection kept */
 	synq_tcp_output_discard(tw);
 	/* sometimes: connections stay in the flow table across inputs, to be fuzzed */

@@ -227,6 +227,13 @@ test_tcp_and_listeners(void **state __rte_unused)
 	assert_int_equal(cfg.tcp.queue_model, SYNQ_QUEUE_LINUX);
 	assert_false(cfg.cookie_secret_set);
 	assert_int_equal(cfg.nb_listeners, 0);
+	/* Linux's icmp_msgs_per_sec and icmp_msgs_burst */
+	assert_int_equal(cfg.icmp_echo_per_s, 1000);
+	assert_int_equal(cfg.icmp_echo_burst, 50);
+	assert_int_equal(synq_config_parse(WITH_V4 ",\"icmp\":{\"echo_per_s\":0,"
+		"\"echo_burst\":7}}", &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.icmp_echo_per_s, 0);
+	assert_int_equal(cfg.icmp_echo_burst, 7);
 
 	if (synq_config_parse(text, &cfg, err, sizeof(err)) != 0)
 		fail_msg("%s", err);
@@ -446,6 +453,13 @@ test_listener_errors(void **state __rte_unused)
 	expect_error(WITH_V4 ",\"test\":{\"reorder_permille\":501}}",
 		"test.reorder_permille: 501", "0..500");
 	expect_error(WITH_V4 ",\"test\":{\"reorder\":1}}", "test.reorder", "unknown key");
+	expect_error(WITH_V4 ",\"icmp\":{\"echo_per_s\":-1}}", "icmp.echo_per_s: -1",
+		"0..1000000");
+	expect_error(WITH_V4 ",\"icmp\":{\"echo_burst\":0}}", "icmp.echo_burst: 0",
+		"1..100000");
+	expect_error(WITH_V4 ",\"icmp\":{\"echo_per_s\":\"fast\"}}", "icmp.echo_per_s",
+		"expected an integer");
+	expect_error(WITH_V4 ",\"icmp\":{\"per_s\":1}}", "icmp.per_s", "unknown key");
 	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"queue_model\":\"osx\"}]}",
 		"listeners[0].queue_model: \"osx\"", "\"bsd\"");
 	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"somaxconn\":5}]}",
@@ -506,6 +520,64 @@ test_shipped_configs_parse(void **state __rte_unused)
 	assert_int_equal(synq_config_parse(synq_config_default_text(), &cfg, err, sizeof(err)),
 		0);
 	assert_string_equal(cfg.ports[0].name, "net_af_packet0");
+}
+
+/*
+ * The cookie secret never appears in what synq prints: not in the dump (a
+ * placeholder, which does not parse back as a secret), not in an error about it,
+ * not even when it was given as the file's name or with one digit wrong.
+ */
+static void
+test_cookie_secret_never_shown(void **state __rte_unused)
+{
+	/* a secret, and near-secrets, whose digits must not show */
+	static const char *const secrets[] = {"7b3f09a1c4d2e8f60a1b2c3d4e5f6071",
+		"7b3f09a1c4d2e8f60a1b2c3d4e5f607", "7b3f09a1c4d2e8f60a1b2c3d4e5f6071a",
+		"7b3f09a1c4d2e8f60a1b2c3d4e5f607g"};
+	const char *leak = "7b3f09a1c4d2";
+	char text[512];
+	json_t *j;
+	char *dump;
+
+	snprintf(text, sizeof(text), WITH_V4 ",\"tcp\":{\"cookie_secret\":\"%s\"}}", secrets[0]);
+	if (synq_config_parse(text, &cfg, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_true(cfg.cookie_secret_set);
+	assert_int_equal(cfg.cookie_secret[0], 0x7b);
+	j = synq_config_to_json(&cfg);
+	dump = json_dumps(j, JSON_INDENT(2));
+	json_decref(j);
+	if (strstr(dump, leak) != NULL)
+		fail_msg("--dump-config shows the secret: %s", dump);
+	assert_non_null(strstr(dump, "\"cookie_secret\": \"" SYNQ_COOKIE_SECRET_SHOWN "\""));
+	/* the dump fed back: refused, saying what to give instead */
+	assert_int_equal(synq_config_parse(dump, &cfg, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "tcp.cookie_secret"));
+	assert_non_null(strstr(err, "--dump-config"));
+	free(dump);
+
+	for (size_t i = 1; i < RTE_DIM(secrets); i++) {
+		snprintf(text, sizeof(text), WITH_V4 ",\"tcp\":{\"cookie_secret\":\"%s\"}}",
+			secrets[i]);
+		expect_error(text, "tcp.cookie_secret", "32 hex digits");
+		if (strstr(err, leak) != NULL)
+			fail_msg("the error shows the secret: %s", err);
+		assert_non_null(strstr(err, "not shown"));
+	}
+	expect_error(WITH_V4 ",\"tcp\":{\"cookie_secret\":12345678901234}}",
+		"tcp.cookie_secret: is an integer", "32 hex digits");
+	assert_null(strstr(err, "12345678901234"));
+	/* the secret where its file's path should be */
+	snprintf(text, sizeof(text), WITH_V4 ",\"tcp\":{\"cookie_secret_file\":\"%s\"}}",
+		secrets[0]);
+	expect_error(text, "tcp.cookie_secret_file", "path of a file");
+	if (strstr(err, leak) != NULL)
+		fail_msg("the error shows the secret: %s", err);
+	/* without a secret, the dump says null, which parses back as "draw one" */
+	assert_int_equal(synq_config_parse(WITH_V4 "}", &cfg, err, sizeof(err)), 0);
+	j = synq_config_to_json(&cfg);
+	assert_true(json_is_null(json_object_get(json_object_get(j, "tcp"), "cookie_secret")));
+	json_decref(j);
 }
 
 /* The dump, parsed back, gives the same config: nothing is lost or renamed. */
@@ -605,6 +677,7 @@ main(void)
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_shipped_configs_parse),
 		cmocka_unit_test(test_dump_round_trip),
+		cmocka_unit_test(test_cookie_secret_never_shown),
 		cmocka_unit_test(test_every_key_documented),
 	};
 

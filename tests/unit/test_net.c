@@ -258,6 +258,11 @@ static const enum synq_counter drop_reasons[] = {
 	SYNQ_CTR_ICMP6_IN_CSUM_ERRORS,
 	SYNQ_CTR_ICMP6_IN_IGNORED,
 	SYNQ_CTR_TCP_NO_LISTENER,
+	SYNQ_CTR_DROP_SRC_MAC_INVALID,
+	SYNQ_CTR_IP_DROP_BAD_SOURCE,
+	SYNQ_CTR_IP6_DROP_BAD_SOURCE,
+	SYNQ_CTR_ICMP_ECHO_RATE_LIMITED,
+	SYNQ_CTR_ICMP6_ECHO_RATE_LIMITED,
 };
 
 /* Counters of replies built: each reply bumps exactly one. */
@@ -317,6 +322,9 @@ check_ctrs_exact(const struct synq_counters *ctr, const struct ctr_val *exp, siz
 	check_ctrs_exact(ctr, (const struct ctr_val[]){__VA_ARGS__},                               \
 		sizeof((const struct ctr_val[]){__VA_ARGS__}) / sizeof(struct ctr_val))
 
+/* The reply budgets input_mbuf() hands over: NULL (none) unless a test sets them. */
+static struct synq_net_worker *test_nw;
+
 /* Hand @p m alone to the handler; true when it was answered. */
 static bool
 input_mbuf(const struct synq_iface *ifc, struct synq_counters *ctr, struct rte_mbuf *m)
@@ -327,7 +335,7 @@ input_mbuf(const struct synq_iface *ifc, struct synq_counters *ctr, struct rte_m
 	uint16_t nb_drop = UINT16_MAX;
 	uint16_t nb_tx;
 
-	nb_tx = synq_net_input(ifc, ctr, NULL, 0, pkts, 1, tx, drop, &nb_drop);
+	nb_tx = synq_net_input(ifc, ctr, test_nw, NULL, 0, pkts, 1, tx, drop, &nb_drop);
 	assert_int_equal(nb_tx + nb_drop, 1);
 	if (nb_tx == 1) {
 		assert_ptr_equal(tx[0], m);
@@ -941,6 +949,32 @@ test_ip_cksum_offload(void **state)
 	check_accounting(&ctr, 2, 1);
 }
 
+/*
+ * A TCP SYN from the peer to port 80 of @p dst (4 or 16 bytes, by @p family), from
+ * Ethernet source @p smac: with no listener (the handler gets no engine), a RST
+ * answers it, unless the net layer stops it first.
+ */
+static size_t
+build_syn(uint8_t *p, uint8_t family, const uint8_t *src, const uint8_t *dst,
+	const uint8_t smac[6])
+{
+	struct synq_frame_tcp t = {
+		.ip = {.family = family, .src = src, .dst = dst, .ttl = 64},
+		.sport = 40000,
+		.dport = 80,
+		.seq = 1000,
+		.flags = SYNQ_FRAME_SYN,
+		.win = 65535,
+	};
+	size_t len;
+
+	memcpy(t.eth.dst, our_mac, 6);
+	memcpy(t.eth.src, smac, 6);
+	len = synq_frame_build_tcp(p, FRAME_MAX, &t);
+	assert_int_not_equal(len, 0);
+	return len;
+}
+
 /* RFC 1122 3.2.1.3 / RFC 4291 2.7: no reply is ever aimed at such a source. */
 static void
 test_martian_sources(void **state)
@@ -958,14 +992,160 @@ test_martian_sources(void **state)
 		len = build_echo4(f, NO_VLAN, ip_ours, 8);
 		memcpy(f + ETH_HLEN + 12, bad4[i], 4);
 		synq_frame_fix_ip4(f + ETH_HLEN);
-		expect_drop(&ifc_plain, f, len, SYNQ_CTR_IP_IN_ADDR_ERRORS);
+		expect_drop(&ifc_plain, f, len, SYNQ_CTR_IP_DROP_BAD_SOURCE);
+		/* a SYN from there (a LAND from our own address) reaches no TCP */
+		len = build_syn(f, 4, bad4[i], ip_ours, peer_mac);
+		expect_drop(&ifc_plain, f, len, SYNQ_CTR_IP_DROP_BAD_SOURCE);
 	}
 	for (size_t i = 0; i < RTE_DIM(bad6); i++) {
 		len = build_echo6(f, ip6_ours);
 		memcpy(f + ETH_HLEN + 8, bad6[i], 16);
 		icmp6_fix_cksum(f + ETH_HLEN);
-		expect_drop(&ifc_plain, f, len, SYNQ_CTR_IP6_IN_ADDR_ERRORS);
+		expect_drop(&ifc_plain, f, len, SYNQ_CTR_IP6_DROP_BAD_SOURCE);
+		/* and a SYN: :: above all, which only duplicate address detection may use */
+		len = build_syn(f, 6, bad6[i], ip6_ours, peer_mac);
+		expect_drop(&ifc_plain, f, len, SYNQ_CTR_IP6_DROP_BAD_SOURCE);
 	}
+}
+
+/* The same SYNs from a good source are answered (no listener: a RST). */
+static void
+test_syn_answered(void **state)
+{
+	uint8_t f[FRAME_MAX];
+	struct synq_counters ctr;
+	struct fake_mbuf fm;
+	size_t len;
+
+	(void)state;
+	memset(&ctr, 0, sizeof(ctr));
+	len = build_syn(f, 4, ip_peer, ip_ours, peer_mac);
+	assert_true(input_one(&ifc_plain, &ctr, &fm, f, len));
+	assert_memory_equal(fake_mbuf_data(&fm), peer_mac, 6);
+	len = build_syn(f, 6, ip6_peer, ip6_ours, peer_mac);
+	assert_true(input_one(&ifc_plain, &ctr, &fm, f, len));
+	assert_memory_equal(fake_mbuf_data(&fm), peer_mac, 6);
+	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_TCP_OUT_RSTS), 2);
+}
+
+/*
+ * A frame from a group or all-zero MAC is answered by no layer: ARP, ICMP, ICMPv6
+ * echo and neighbour solicitation, TCP over IPv4 and IPv6. An ARP request whose
+ * sender hardware address (where the reply would go) is a group neither.
+ */
+static void
+test_src_mac_invalid(void **state)
+{
+	static const uint8_t mcast4_mac[6] = {0x01, 0x00, 0x5e, 0x00, 0x00, 0x01};
+	static const uint8_t odd_mac[6] = {0x03, 0x00, 0x00, 0x00, 0x00, 0x0a}; /* I/G bit */
+	const uint8_t *bad[] = {bcast_mac, mcast4_mac, all_nodes_mac, odd_mac, zero_mac};
+	uint8_t f[FRAME_MAX];
+	size_t len;
+
+	(void)state;
+	for (size_t i = 0; i < RTE_DIM(bad); i++) {
+		len = build_arp_request(f, NO_VLAN, ip_ours);
+		memcpy(f + 6, bad[i], 6);
+		expect_drop(&ifc_plain, f, len, SYNQ_CTR_DROP_SRC_MAC_INVALID);
+		len = build_echo4(f, NO_VLAN, ip_ours, 8);
+		memcpy(f + 6, bad[i], 6);
+		expect_drop(&ifc_plain, f, len, SYNQ_CTR_DROP_SRC_MAC_INVALID);
+		len = build_echo6(f, ip6_ours);
+		memcpy(f + 6, bad[i], 6);
+		expect_drop(&ifc_plain, f, len, SYNQ_CTR_DROP_SRC_MAC_INVALID);
+		len = build_ns(f, NO_VLAN, sn_mac, ip6_peer, ip6_sn_ours, 255, ip6_ours, true);
+		memcpy(f + 6, bad[i], 6);
+		expect_drop(&ifc_plain, f, len, SYNQ_CTR_DROP_SRC_MAC_INVALID);
+		len = build_syn(f, 4, ip_peer, ip_ours, bad[i]);
+		expect_drop(&ifc_plain, f, len, SYNQ_CTR_DROP_SRC_MAC_INVALID);
+		len = build_syn(f, 6, ip6_peer, ip6_ours, bad[i]);
+		expect_drop(&ifc_plain, f, len, SYNQ_CTR_DROP_SRC_MAC_INVALID);
+		/* the VLAN port alike */
+		len = build_arp_request(f, TEST_VLAN, ip_ours);
+		memcpy(f + 6, bad[i], 6);
+		expect_drop(&ifc_vlan, f, len, SYNQ_CTR_DROP_SRC_MAC_INVALID);
+		/* a good frame source, a group as the ARP sender: the reply would go there */
+		len = build_arp(f, NO_VLAN, 1, peer_mac, ip_peer, zero_mac, ip_ours);
+		memcpy(f + ETH_HLEN + 8, bad[i], 6);
+		expect_drop(&ifc_plain, f, len, SYNQ_CTR_DROP_SRC_MAC_INVALID);
+	}
+}
+
+/* Echo @p n requests (IPv4 when @p v4, else IPv6); returns how many were answered. */
+static unsigned int
+echo_many(struct synq_counters *ctr, unsigned int n, bool v4)
+{
+	uint8_t f[FRAME_MAX];
+	struct fake_mbuf fm;
+	unsigned int answered = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		size_t len = v4 ? build_echo4(f, NO_VLAN, ip_ours, 8) : build_echo6(f, ip6_ours);
+
+		answered += input_one(&ifc_plain, ctr, &fm, f, len);
+	}
+	return answered;
+}
+
+/*
+ * Echo replies are a worker's budget, as Linux's icmp_msgs_per_sec/icmp_msgs_burst:
+ * a burst of SYNQ_ICMP_ECHO_BURST_DEFAULT, then SYNQ_ICMP_ECHO_PER_S_DEFAULT a second, ICMP and
+ * ICMPv6 together; what the budget refuses is counted, never answered.
+ */
+static void
+test_echo_rate_limit(void **state)
+{
+	const uint64_t hz = 1000000; /* a 1 MHz TSC: 1000 cycles a reply */
+	struct synq_net_worker nw;
+	struct synq_counters ctr;
+	uint64_t t0 = 5000000;
+
+	(void)state;
+	memset(&ctr, 0, sizeof(ctr));
+	synq_net_worker_init(&nw, hz, SYNQ_ICMP_ECHO_PER_S_DEFAULT, SYNQ_ICMP_ECHO_BURST_DEFAULT,
+		t0);
+	test_nw = &nw;
+
+	/* a flood at one instant: the burst, and no more */
+	assert_int_equal(echo_many(&ctr, 40, true), 40);
+	assert_int_equal(echo_many(&ctr, 40, false), SYNQ_ICMP_ECHO_BURST_DEFAULT - 40);
+	assert_int_equal(echo_many(&ctr, 5, true), 0);
+	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_ICMP_ECHO_RATE_LIMITED), 5);
+	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_ICMP6_ECHO_RATE_LIMITED),
+		80 - SYNQ_ICMP_ECHO_BURST_DEFAULT);
+	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_ICMP_IN_ECHOS), 45);
+	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_ICMP_OUT_ECHO_REPS), 40);
+	check_accounting(&ctr, SYNQ_ICMP_ECHO_BURST_DEFAULT, 85 - SYNQ_ICMP_ECHO_BURST_DEFAULT);
+
+	/* 7.5 ms later: 7 replies earned, the half token kept for the next */
+	synq_net_clock(&nw, t0 + 7500);
+	assert_int_equal(echo_many(&ctr, 20, true), 7);
+	synq_net_clock(&nw, t0 + 8000);
+	assert_int_equal(echo_many(&ctr, 20, false), 1);
+
+	/* a second's flood at 10 requests a ms: about 1000 answered, not 10000 */
+	memset(&ctr, 0, sizeof(ctr));
+	for (uint64_t ms = 1; ms <= 1000; ms++) {
+		synq_net_clock(&nw, t0 + 8000 + ms * 1000);
+		echo_many(&ctr, 10, ms % 2 == 0);
+	}
+	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_ICMP_OUT_ECHO_REPS) +
+			synq_counter_read(&ctr, SYNQ_CTR_ICMP6_OUT_ECHO_REPLIES),
+		SYNQ_ICMP_ECHO_PER_S_DEFAULT);
+
+	/* a long quiet spell earns a burst, not more */
+	memset(&ctr, 0, sizeof(ctr));
+	synq_net_clock(&nw, t0 + 100 * hz);
+	assert_int_equal(echo_many(&ctr, 3 * SYNQ_ICMP_ECHO_BURST_DEFAULT, true),
+		SYNQ_ICMP_ECHO_BURST_DEFAULT);
+	/* a TSC behind the last fill earns nothing */
+	synq_net_clock(&nw, t0);
+	assert_int_equal(echo_many(&ctr, 3, true), 0);
+
+	/* no limit (0 a second) */
+	synq_net_worker_init(&nw, hz, 0, 1, t0);
+	assert_int_equal(echo_many(&ctr, 200, false), 200);
+	test_nw = NULL;
 }
 
 /* RFC 1122 3.3.6 (and Linux for IPv6): unicast inside a link-layer group frame. */
@@ -1399,7 +1579,7 @@ test_burst(void **state)
 	memset(&ctr, 0, sizeof(ctr));
 	memset(tx, 0, sizeof(tx));
 	memset(drop, 0, sizeof(drop));
-	nb_tx = synq_net_input(&ifc_plain, &ctr, NULL, 0, pkts, N, tx, drop, &nb_drop);
+	nb_tx = synq_net_input(&ifc_plain, &ctr, NULL, NULL, 0, pkts, N, tx, drop, &nb_drop);
 	assert_int_equal(nb_tx, 5);
 	assert_int_equal(nb_drop, 4);
 	/* in order, each frame in exactly one array */
@@ -1427,7 +1607,8 @@ test_burst(void **state)
 	/* an empty burst touches nothing */
 	memset(&ctr, 0, sizeof(ctr));
 	nb_drop = 77;
-	assert_int_equal(synq_net_input(&ifc_plain, &ctr, NULL, 0, pkts, 0, tx, drop, &nb_drop), 0);
+	assert_int_equal(
+		synq_net_input(&ifc_plain, &ctr, NULL, NULL, 0, pkts, 0, tx, drop, &nb_drop), 0);
 	assert_int_equal(nb_drop, 0);
 	CHECK_CTRS(&ctr, {SYNQ_CTR_RX_FRAMES, 0});
 }
@@ -1718,6 +1899,9 @@ main(void)
 		cmocka_unit_test(test_ip_addr_and_proto),
 		cmocka_unit_test(test_ip_cksum_offload),
 		cmocka_unit_test(test_martian_sources),
+		cmocka_unit_test(test_syn_answered),
+		cmocka_unit_test(test_src_mac_invalid),
+		cmocka_unit_test(test_echo_rate_limit),
 		cmocka_unit_test(test_unicast_in_l2_group),
 		cmocka_unit_test(test_unwritable_mbuf),
 		cmocka_unit_test(test_icmp6_echo),

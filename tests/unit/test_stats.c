@@ -9,9 +9,11 @@
 #include <setjmp.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -134,6 +136,61 @@ test_write_file_atomic(void **state __rte_unused)
 	assert_true(synq_stats_write_file("/nonexistent/dir/stats.json") < 0);
 }
 
+/*
+ * A local user who can write the stats file's directory (often /tmp) cannot stop
+ * synq from starting or writing by creating its temporary file first: the names
+ * of the old writer (pid-based, "<path>.<pid>.tmp") are taken, as files and as
+ * links, and both the start-up check and the writes still succeed, through none
+ * of them; the file is readable by all, and nothing is left beside it.
+ */
+static void
+test_write_file_squatted(void **state __rte_unused)
+{
+	char dir[] = "/tmp/synq-stats-XXXXXX";
+	char path[128], squat[192], victim[160];
+	struct stat st;
+	struct dirent *e;
+	DIR *d;
+	int files = 0, fd;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/stats.json", dir);
+	snprintf(victim, sizeof(victim), "%s/victim", dir);
+	fd = open(victim, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	/* the pid's names, and the ones near it (a restart under another pid) */
+	for (int pid = (int)getpid() - 2; pid <= (int)getpid() + 2; pid++) {
+		snprintf(squat, sizeof(squat), "%s.%d.tmp", path, pid);
+		if (pid % 2 == 0) {
+			fd = open(squat, O_WRONLY | O_CREAT | O_EXCL, 0600);
+			assert_true(fd >= 0);
+			close(fd);
+		} else {
+			assert_int_equal(symlink(victim, squat), 0);
+		}
+	}
+	synq_stats_lcore_register(1, &a, "worker");
+	synq_counter_add(&a, SYNQ_CTR_TX_FRAMES, 3);
+	assert_int_equal(synq_stats_check_file(path), 0);
+	assert_int_equal(synq_stats_write_file(path), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0644);
+	assert_int_equal(stat(victim, &st), 0);
+	assert_int_equal(st.st_size, 0); /* nothing written through a link */
+	d = opendir(dir);
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		files++;
+		snprintf(squat, sizeof(squat), "%s/%s", dir, e->d_name);
+		unlink(squat);
+	}
+	closedir(d);
+	assert_int_equal(files, 1 + 1 + 5); /* stats.json, victim, the five squatters */
+	rmdir(dir);
+}
+
 /* docs/counters.md has one row a counter, with the declared name and description. */
 static void
 test_docs_match_declarations(void **state __rte_unused)
@@ -174,6 +231,7 @@ main(void)
 		cmocka_unit_test_setup(test_register_and_sum, setup),
 		cmocka_unit_test_setup(test_json_document, setup),
 		cmocka_unit_test_setup(test_write_file_atomic, setup),
+		cmocka_unit_test_setup(test_write_file_squatted, setup),
 		cmocka_unit_test_setup(test_docs_match_declarations, setup),
 	};
 
