@@ -5,6 +5,14 @@
  * the message waits in the lcore's outbox, and from then on every command goes
  * through the outbox until it has drained, so that a connection's commands are
  * never reordered.
+ *
+ * Which sessions are this lcore's is kept here too (own[], by pool index), written by
+ * this lcore alone: a session is ours from synq_app_accept() to synq_app_release(),
+ * open until its SYNQ_EV_CLOSED comes out of synq_app_recv_burst(). A command for a
+ * session that is not ours (released, or taken since by a connection another lcore
+ * accepted or none has yet) or that is closed is refused before it reaches a ring:
+ * the worker's own check of the generation (lib/tcp) stays the last line, this one
+ * gives the application an error to see and a counter to read.
  */
 
 #include <errno.h>
@@ -14,6 +22,31 @@
 #include <rte_malloc.h>
 
 #include "synq_app.h"
+
+/* The http app's head pool and paused list, when a listener runs it. */
+static int
+http_init(struct synq_app_lcore *a)
+{
+	uint32_t n = a->ls->http_head_buffers;
+	bool http = false;
+
+	for (unsigned int i = 0; i < a->ls->nb; i++)
+		http |= a->ls->l[i].app == SYNQ_APP_HTTP;
+	if (!http)
+		return 0;
+	a->heads = rte_zmalloc("synq_http_heads", RTE_MAX(n, 1u) * sizeof(*a->heads), 0);
+	a->heads_free = rte_zmalloc("synq_http_free", RTE_MAX(n, 1u) * sizeof(uint32_t), 0);
+	a->http_paused = rte_zmalloc("synq_http_paused",
+		(size_t)a->blocked_cap * sizeof(*a->http_paused), 0);
+	if (a->heads == NULL || a->heads_free == NULL || a->http_paused == NULL)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < n; i++) {
+		a->heads[i].session = UINT32_MAX;
+		a->heads_free[i] = n - 1 - i;
+	}
+	a->nb_heads = a->nb_heads_free = n;
+	return 0;
+}
 
 int
 synq_app_init(struct synq_app_lcore *a, unsigned int lcore_id, struct synq_listeners *ls,
@@ -31,7 +64,9 @@ synq_app_init(struct synq_app_lcore *a, unsigned int lcore_id, struct synq_liste
 	a->outbox = rte_zmalloc("synq_outbox", SYNQ_APP_OUTBOX * sizeof(*a->outbox), 0);
 	a->blocked_cap = RTE_MAX(ss->nb, 1u);
 	a->blocked = rte_zmalloc("synq_blocked", (size_t)a->blocked_cap * sizeof(uint32_t), 0);
-	if (a->outbox == NULL || a->blocked == NULL) {
+	a->own = rte_zmalloc("synq_app_own", a->blocked_cap, 0);
+	if (a->outbox == NULL || a->blocked == NULL || a->own == NULL ||
+		http_init(a) != 0) {
 		synq_app_free(a);
 		return -ENOMEM;
 	}
@@ -43,6 +78,10 @@ synq_app_free(struct synq_app_lcore *a)
 {
 	rte_free(a->outbox);
 	rte_free(a->blocked);
+	rte_free(a->own);
+	rte_free(a->heads);
+	rte_free(a->heads_free);
+	rte_free(a->http_paused);
 	for (unsigned int l = 0; l < SYNQ_MAX_LISTENERS; l++)
 		for (unsigned int k = 0; k < 3; k++)
 			free(a->http_resp[l][k]);
@@ -84,6 +123,26 @@ command(struct synq_app_lcore *a, struct synq_session *s, uint16_t kind, struct 
 	return 0;
 }
 
+/*
+ * 0 when @p s is ours and open; else counted, and -EPIPE (its SYNQ_EV_CLOSED came:
+ * the connection is over, release it) or -ESTALE (not ours: released, or another
+ * connection's now).
+ */
+static int
+check_open(struct synq_app_lcore *a, const struct synq_session *s)
+{
+	uint32_t idx = synq_session_index(a->ss, s);
+
+	if (idx < a->ss->nb && a->own[idx] == SYNQ_APP_OWN_OPEN)
+		return 0;
+	if (idx < a->ss->nb && a->own[idx] == SYNQ_APP_OWN_CLOSED) {
+		synq_counter_inc(a->ctr, SYNQ_CTR_APP_CMD_CLOSED);
+		return -EPIPE;
+	}
+	synq_counter_inc(a->ctr, SYNQ_CTR_APP_CMD_STALE);
+	return -ESTALE;
+}
+
 uint16_t
 synq_app_accept(struct synq_app_lcore *a, struct synq_listener *l, struct synq_session **s,
 	uint16_t n)
@@ -96,6 +155,7 @@ synq_app_accept(struct synq_app_lcore *a, struct synq_listener *l, struct synq_s
 	for (uint16_t i = 0; i < got; i++) {
 		/* before the attach: the ring publishes it to the worker */
 		s[i]->app_lcore = (uint16_t)a->lcore_id;
+		a->own[synq_session_index(a->ss, s[i])] = SYNQ_APP_OWN_OPEN;
 		command(a, s[i], SYNQ_CMD_ATTACH, NULL);
 	}
 	synq_counter_add(a->ctr, SYNQ_CTR_APP_ACCEPTED, got);
@@ -124,6 +184,9 @@ synq_app_recv_burst(struct synq_app_lcore *a, struct synq_app_event *ev, uint16_
 		ev[i].m = msg[i].m;
 		if (msg[i].kind < RTE_DIM(ctr_of))
 			synq_counter_inc(a->ctr, ctr_of[msg[i].kind]);
+		/* the worker keeps nothing of it now: no command may follow */
+		if (msg[i].kind == SYNQ_EV_CLOSED && msg[i].session < a->ss->nb)
+			a->own[msg[i].session] = SYNQ_APP_OWN_CLOSED;
 	}
 	return (uint16_t)got;
 }
@@ -134,8 +197,10 @@ synq_app_send(struct synq_app_lcore *a, struct synq_session *s, struct rte_mbuf 
 	uint32_t len = rte_pktmbuf_pkt_len(m);
 	uint32_t cap = a->ls->l[s->listener].tcp.snd_buf;
 	uint32_t pending = atomic_load_explicit(&s->snd_pending, memory_order_relaxed);
-	int rc;
+	int rc = check_open(a, s);
 
+	if (rc != 0)
+		return rc;
 	/* the worker only lowers it: a stale read errs on the safe side */
 	if (pending + len > cap) {
 		synq_counter_inc(a->ctr, SYNQ_CTR_APP_SEND_BLOCKED);
@@ -153,8 +218,10 @@ synq_app_send_copy(struct synq_app_lcore *a, struct synq_session *s, const void 
 {
 	const uint8_t *p = buf;
 	struct rte_mbuf *head = NULL, *tail = NULL;
-	int rc;
+	int rc = check_open(a, s);
 
+	if (rc != 0)
+		return rc;
 	while (len != 0) {
 		struct rte_mbuf *m = rte_pktmbuf_alloc(a->pool);
 		uint16_t n;
@@ -184,31 +251,49 @@ synq_app_send_copy(struct synq_app_lcore *a, struct synq_session *s, const void 
 	return rc;
 }
 
-void
+int
 synq_app_consumed(struct synq_app_lcore *a, struct synq_session *s, uint32_t n)
 {
-	uint32_t half = a->ls->l[s->listener].tcp.rcv_buf / 2;
-	uint32_t old = atomic_fetch_sub_explicit(&s->rcv_unread, n, memory_order_relaxed);
+	uint32_t half, old;
+	int rc = check_open(a, s);
 
+	if (rc != 0)
+		return rc;
+	half = a->ls->l[s->listener].tcp.rcv_buf / 2;
+	old = atomic_fetch_sub_explicit(&s->rcv_unread, n, memory_order_relaxed);
 	/* the window was half shut or more, and opens past half: tell the worker */
 	if (old >= half && old - n < half)
-		command(a, s, SYNQ_CMD_WINDOW, NULL);
+		return command(a, s, SYNQ_CMD_WINDOW, NULL);
+	return 0;
 }
 
 int
 synq_app_close(struct synq_app_lcore *a, struct synq_session *s)
 {
-	return command(a, s, SYNQ_CMD_CLOSE, NULL);
+	int rc = check_open(a, s);
+
+	return rc != 0 ? rc : command(a, s, SYNQ_CMD_CLOSE, NULL);
 }
 
 int
 synq_app_abort(struct synq_app_lcore *a, struct synq_session *s)
 {
-	return command(a, s, SYNQ_CMD_ABORT, NULL);
+	int rc = check_open(a, s);
+
+	return rc != 0 ? rc : command(a, s, SYNQ_CMD_ABORT, NULL);
 }
 
-void
+int
 synq_app_release(struct synq_app_lcore *a, struct synq_session *s)
 {
+	uint32_t idx = synq_session_index(a->ss, s);
+
+	/* twice would put it on the free ring twice: two connections on one session */
+	if (idx >= a->ss->nb || a->own[idx] != SYNQ_APP_OWN_CLOSED) {
+		synq_counter_inc(a->ctr, SYNQ_CTR_APP_CMD_STALE);
+		return idx < a->ss->nb && a->own[idx] == SYNQ_APP_OWN_OPEN ? -EBUSY : -ESTALE;
+	}
+	a->own[idx] = SYNQ_APP_OWN_NONE;
 	synq_session_free(a->ss, s);
+	return 0;
 }

@@ -254,8 +254,10 @@ reason(int status)
 {
 	return status == 200   ? "OK"
 	       : status == 400 ? "Bad Request"
+	       : status == 408 ? "Request Timeout"
 	       : status == 431 ? "Request Header Fields Too Large"
 	       : status == 501 ? "Not Implemented"
+	       : status == 503 ? "Service Unavailable"
 			       : "Error";
 }
 

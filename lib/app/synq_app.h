@@ -25,6 +25,18 @@
  *   SYNQ_EV_CLOSED             -> always the last event: synq_app_release()
  *
  * Every function is for the application lcore that owns @p a.
+ *
+ * A session pointer names a slot of the pool, not a connection: it is this lcore's
+ * from synq_app_accept() to synq_app_release(). The commands (send, close, abort,
+ * consumed) refuse, count and never apply a call for a session
+ *   - whose SYNQ_EV_CLOSED synq_app_recv_burst() has returned: -EPIPE
+ *     (SynqAppCmdClosed); the connection is over, only the release is left;
+ *   - that is not this lcore's: -ESTALE (SynqAppCmdStale); released, perhaps taken
+ *     since by another connection that another lcore (or none yet) accepted.
+ * Once this lcore accepts the slot again, the pointer names the new connection:
+ * an application forgets a session's pointer when it releases it. A command made
+ * before the release that still waits on a ring carries the old generation, and
+ * the worker drops it (lib/tcp, synq_tcp_command()).
  */
 
 #include <stdbool.h>
@@ -47,6 +59,27 @@
 struct synq_app_waiting {
 	struct synq_session_msg msg;
 	uint16_t worker; /* its ring's lcore, as it was when the command was made */
+};
+
+/** Whether a session of the pool is this lcore's (synq_app_lcore.own[]). */
+enum synq_app_own {
+	SYNQ_APP_OWN_NONE = 0, /* not ours: never accepted here, or released */
+	SYNQ_APP_OWN_OPEN,     /* accepted, its SYNQ_EV_CLOSED not seen yet */
+	SYNQ_APP_OWN_CLOSED,   /* its SYNQ_EV_CLOSED seen: release it */
+};
+
+/** A partial HTTP request head, kept for the http app (builtin_http.c). */
+struct synq_app_head {
+	uint64_t deadline_ms; /* the lcore's clock: 408 and a close from then on */
+	uint32_t session;     /* pool index of its session; UINT32_MAX: free */
+	uint32_t len;	      /* bytes in buf */
+	char buf[SYNQ_HTTP_HEAD_MAX];
+};
+
+/** An http session that waits for room in its snd_buf, its input unread. */
+struct synq_app_http_paused {
+	uint32_t session;     /* pool index */
+	struct rte_mbuf *tail; /* the last mbuf of its input (app_ptr) */
 };
 
 /** One event of a session. */
@@ -73,8 +106,19 @@ struct synq_app_lcore {
 	uint32_t *blocked; /* echo sessions waiting for room in their snd_buf */
 	uint32_t nb_blocked;
 	uint32_t blocked_cap;
+	uint8_t *own; /* enum synq_app_own of each session of the pool, by index */
 	char *http_resp[SYNQ_MAX_LISTENERS][3]; /* keep-alive, close, 1.0 keep-alive */
 	uint32_t http_resp_len[SYNQ_MAX_LISTENERS][3];
+	uint32_t http_resp_max[SYNQ_MAX_LISTENERS]; /* the longest of the three */
+	/* http: the head pool (listeners.http_head_buffers) and the paused sessions */
+	struct synq_app_head *heads; /* NULL when no listener runs http */
+	uint32_t *heads_free;	     /* a stack of free indexes into heads */
+	uint32_t nb_heads;
+	uint32_t nb_heads_free;
+	struct synq_app_http_paused *http_paused; /* the pool's size of them */
+	uint32_t nb_http_paused;
+	uint64_t now_ms;	/* the clock of the last poll */
+	uint64_t heads_scan_ms; /* when the heads' deadlines are looked at next */
 };
 
 /**
@@ -112,33 +156,60 @@ uint16_t synq_app_recv_burst(struct synq_app_lcore *a, struct synq_app_event *ev
  * Send the bytes of @p m (a chain) on @p s. On success the worker owns @p m.
  *
  * @return 0; -EAGAIN when the session's snd_buf has no room for them (try again
- *   later: the client's ACKs make room); -ENOBUFS when even the outbox is full.
+ *   later: the client's ACKs make room); -ENOBUFS when even the outbox is full;
+ *   -EPIPE after SYNQ_EV_CLOSED, -ESTALE for a session not ours (see above).
  *   On failure @p m is still the caller's.
  */
 int synq_app_send(struct synq_app_lcore *a, struct synq_session *s, struct rte_mbuf *m);
 
-/** synq_app_send() of a copy of @p len bytes at @p buf (mbufs from the app's pool). */
+/**
+ * synq_app_send() of a copy of @p len bytes at @p buf (mbufs from the app's pool).
+ *
+ * @return as synq_app_send(), or -ENOMEM when the pool has no mbuf.
+ */
 int synq_app_send_copy(struct synq_app_lcore *a, struct synq_session *s, const void *buf,
 	size_t len);
 
-/** @p n bytes of data events dealt with: the receive window opens by as much. */
-void synq_app_consumed(struct synq_app_lcore *a, struct synq_session *s, uint32_t n);
+/**
+ * @p n bytes of data events dealt with: the receive window opens by as much.
+ *
+ * @return 0, -ENOBUFS (outbox full), -EPIPE or -ESTALE (nothing done).
+ */
+int synq_app_consumed(struct synq_app_lcore *a, struct synq_session *s, uint32_t n);
 
-/** Close @p s: a FIN once everything sent is out. Events still come, to CLOSED. */
+/**
+ * Close @p s: a FIN once everything sent is out. Events still come, to CLOSED.
+ *
+ * @return 0, -ENOBUFS (outbox full), -EPIPE or -ESTALE (nothing done).
+ */
 int synq_app_close(struct synq_app_lcore *a, struct synq_session *s);
 
-/** Abort @p s: a RST, queues dropped. SYNQ_EV_CLOSED still comes. */
+/**
+ * Abort @p s: a RST, queues dropped. SYNQ_EV_CLOSED still comes.
+ *
+ * @return 0, -ENOBUFS (outbox full), -EPIPE or -ESTALE (nothing done).
+ */
 int synq_app_abort(struct synq_app_lcore *a, struct synq_session *s);
 
-/** After SYNQ_EV_CLOSED: give @p s back to the pool. */
-void synq_app_release(struct synq_app_lcore *a, struct synq_session *s);
+/**
+ * After SYNQ_EV_CLOSED: give @p s back to the pool.
+ *
+ * @return 0; -EBUSY before its SYNQ_EV_CLOSED (the worker still carries it),
+ *   -ESTALE when it is not ours (released already): nothing done, counted
+ *   (SynqAppCmdStale). A session is never given back twice.
+ */
+int synq_app_release(struct synq_app_lcore *a, struct synq_session *s);
 
 /**
  * One pass of the built-in applications (hold, reset, close, echo, http; the
- * listeners' `app`): accept, handle the events, retry what waited.
+ * listeners' `app`): accept, handle the events, retry what waited, and the http
+ * heads' deadlines, on the timer clock.
  *
  * @return the work done (connections accepted and events handled).
  */
 unsigned int synq_app_builtin_poll(struct synq_app_lcore *a);
+
+/** synq_app_builtin_poll() with the clock given: @p now_ms never goes back. */
+unsigned int synq_app_builtin_poll_at(struct synq_app_lcore *a, uint64_t now_ms);
 
 #endif /* SYNQ_APP_H */

@@ -59,8 +59,9 @@ enum synq_http_parse_rc synq_http_parse(
 /**
  * Write a whole response (status line, headers, body) into out[0..cap).
  *
- * Reasons: 200 "OK", 400 "Bad Request", 431 "Request Header Fields Too Large",
- * 501 "Not Implemented", any other code "Error". Headers, in this order:
+ * Reasons: 200 "OK", 400 "Bad Request", 408 "Request Timeout", 431 "Request Header
+ * Fields Too Large", 501 "Not Implemented", 503 "Service Unavailable", any other
+ * code "Error". Headers, in this order:
  * "HTTP/1.1 <code> <reason>", "Server: synq", "Content-Type: text/plain",
  * "Content-Length: <body_len>", then "Connection: close" when !keep_alive, or
  * "Connection: keep-alive" when keep_alive && http10 (HTTP/1.1 keeps alive by

@@ -451,10 +451,11 @@ static int
 parse_root(struct config_parse *p, const json_t *root, struct synq_config *cfg)
 {
 	static const char *const known[] = {"ports", "lcores", "mempool", "stats", "tcp",
-		"listeners", "icmp", "test", NULL};
+		"listeners", "icmp", "test", "http", NULL};
 	static const char *const known_test[] = {"reorder_permille", NULL};
 	static const char *const known_mempool[] = {"mbufs", "cache", NULL};
 	static const char *const known_stats[] = {"interval_ms", "file", NULL};
+	static const char *const known_http[] = {"head_buffers", NULL};
 	const json_t *v;
 	size_t i;
 	json_t *e;
@@ -498,6 +499,15 @@ parse_root(struct config_parse *p, const json_t *root, struct synq_config *cfg)
 		config_check_keys(p, v, "test", known_test) != 0 ||
 		CONFIG_GET_UINT(p, v, "test", "reorder_permille", 0, 500,
 			cfg->reorder_permille) != 0))
+		return -EINVAL;
+
+	/* issue 11, applications: 2 MiB of heads an application lcore */
+	cfg->http_head_buffers = 1024;
+	v = json_object_get(root, "http");
+	if (v != NULL && (config_want_object(p, v, "", "http") != 0 ||
+		config_check_keys(p, v, "http", known_http) != 0 ||
+		CONFIG_GET_UINT(p, v, "http", "head_buffers", 0, 1u << 20,
+			cfg->http_head_buffers) != 0))
 		return -EINVAL;
 
 	cfg->mbufs = 0;

@@ -107,9 +107,14 @@ synq_config_to_json(const struct synq_config *cfg)
 		json_object_set_new(o, "backlog", json_integer(l->backlog_asked));
 		json_object_set_new(o, "app", json_string(synq_app_name(l->app)));
 		json_object_set_new(o, "http_body", json_string(l->http_body));
+		json_object_set_new(o, "http_head_timeout_ms", json_integer(l->http_head_timeout_ms));
+		json_object_set_new(o, "max_conns_per_source", json_integer(l->max_conns_per_source));
+		json_object_set_new(o, "max_conns_per_prefix", json_integer(l->max_conns_per_prefix));
 		json_array_append_new(listeners, o);
 	}
 	json_object_set_new(root, "listeners", listeners);
+	json_object_set_new(root, "http",
+		json_pack("{s:i}", "head_buffers", (int)cfg->http_head_buffers));
 	json_object_set_new(root, "mempool",
 		json_pack("{s:i, s:i}", "mbufs", (int)cfg->mbufs, "cache", (int)cfg->mbuf_cache));
 	json_object_set_new(root, "stats", json_pack("{s:i, s:s}", "interval_ms",

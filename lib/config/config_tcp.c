@@ -204,7 +204,8 @@ parse_listener(struct config_parse *p, const json_t *lj, unsigned int idx,
 	static const char *const known[] = {"address", "port", "backlog", "app", "syncookies",
 		"max_syn_backlog", "abort_on_overflow", "synack_retries", "queue_model",
 		"window_scale", "max_flows", "rcv_buf", "snd_buf", "idle_timeout_ms",
-		"first_byte_timeout_ms", "http_body", NULL};
+		"first_byte_timeout_ms", "http_body", "http_head_timeout_ms",
+		"max_conns_per_source", "max_conns_per_prefix", NULL};
 	struct synq_config_listener *l = &cfg->listeners[idx];
 	char path[CONFIG_KEY_PATH_LEN];
 	const json_t *v;
@@ -286,6 +287,17 @@ parse_listener(struct config_parse *p, const json_t *lj, unsigned int idx,
 				"holds a NUL byte, expected text");
 		snprintf(l->http_body, sizeof(l->http_body), "%s", json_string_value(v));
 	}
+	/* issue 11, applications: nginx's client_header_timeout; per-source limits off */
+	l->http_head_timeout_ms = 60000;
+	l->max_conns_per_source = 0;
+	l->max_conns_per_prefix = 0;
+	if (CONFIG_GET_UINT(p, lj, path, "http_head_timeout_ms", 0, TCP_TIMEOUT_MS_MAX,
+		    l->http_head_timeout_ms) != 0 ||
+		CONFIG_GET_UINT(p, lj, path, "max_conns_per_source", 0, 1u << 22,
+			l->max_conns_per_source) != 0 ||
+		CONFIG_GET_UINT(p, lj, path, "max_conns_per_prefix", 0, 1u << 22,
+			l->max_conns_per_prefix) != 0)
+		return -EINVAL;
 	return 0;
 }
 

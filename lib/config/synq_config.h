@@ -68,6 +68,9 @@ enum synq_app {
 	SYNQ_APP_HTTP,	/* answers every HTTP/1.1 request with a configured 200 response */
 };
 
+/** The largest request head the http app takes (bytes, blank line included). */
+#define SYNQ_HTTP_HEAD_MAX 2048
+
 /** The largest body of the http app's response (listeners[].http_body). */
 #define SYNQ_HTTP_BODY_MAX 1024
 
@@ -97,6 +100,11 @@ struct synq_config_listener {
 	uint32_t backlog;      /* in effect: capped to somaxconn */
 	enum synq_app app;
 	char http_body[SYNQ_HTTP_BODY_MAX + 1]; /* the http app's response body */
+	/* issue 11, applications: a request head's deadline, per-source limits */
+	uint32_t http_head_timeout_ms;	/* a head not complete this long after its first
+					 * byte: 408 and a close; 0 = never */
+	uint32_t max_conns_per_source;	/* connections from one address; 0 = no limit */
+	uint32_t max_conns_per_prefix;	/* from one /24 (IPv4) or /64 (IPv6); 0 = no limit */
 	struct synq_config_tcp tcp; /* "tcp" with this listener's overrides */
 };
 
@@ -144,6 +152,8 @@ struct synq_config {
 	uint16_t reorder_permille; /* test.reorder_permille: fault injection, 0 = off */
 	uint32_t icmp_echo_per_s;  /* echo replies a worker sends a second; 0 = no limit */
 	uint32_t icmp_echo_burst;  /* ... and at once, after a quiet spell */
+	uint32_t http_head_buffers; /* http.head_buffers: partial request heads an app lcore
+				     * keeps at once (SYNQ_HTTP_HEAD_MAX bytes each) */
 };
 
 /**

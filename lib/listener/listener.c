@@ -25,6 +25,7 @@ synq_listeners_create(struct synq_listeners *ls, const struct synq_config *cfg,
 	memset(ls, 0, sizeof(*ls));
 	ls->eal_mem = synq_mem_eal();
 	ls->nb_workers = RTE_MAX(nb_workers, 1u);
+	ls->http_head_buffers = cfg->http_head_buffers;
 	for (unsigned int i = 0; i < cfg->nb_listeners; i++) {
 		const struct synq_config_listener *cl = &cfg->listeners[i];
 		struct synq_listener *l = &ls->l[i];

@@ -39,6 +39,7 @@ struct synq_listeners {
 	unsigned int nb;
 	unsigned int nb_workers; /* workers that share each listener's SYN backlog */
 	bool eal_mem;		 /* the accept queues' memory is EAL's, else the C library's */
+	uint32_t http_head_buffers; /* config http.head_buffers: per application lcore */
 };
 
 /**

@@ -14,6 +14,7 @@
 
 #include <rte_byteorder.h>
 
+#include "synq_srclimit.h"
 #include "tcp_priv.h"
 
 int
@@ -92,6 +93,7 @@ tcp_conn_finish(struct synq_tcp_worker *tw, struct tcp_conn *c, bool drop_rcvq)
 	}
 	synq_flowtab_remove(tw->flows, c);
 	tw->flows_of[c->listener]--;
+	synq_srclimit_put(tw->srclimit, c->listener, c->key.family, c->key.saddr);
 	c->pend |= PEND_CLOSED;
 	mark_dirty(tw, c);
 }

@@ -22,6 +22,7 @@
 #include <rte_byteorder.h>
 #include <rte_cycles.h>
 
+#include "synq_srclimit.h"
 #include "tcp_priv.h"
 
 
@@ -186,6 +187,7 @@ enum promote_rc {
 	NO_SESSION, /* the session pool is empty */
 	RING_FULL,  /* the accept queue filled since the check */
 	FLOWS_FULL, /* the flow table, or the listener's share of it */
+	SRC_LIMITED, /* the client's address or prefix has its share (lib/listener) */
 };
 
 /* The session of a new connection: its identity, nothing of the last one's. */
@@ -227,12 +229,16 @@ promote(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_liste
 	enum synq_tcp_verdict *v)
 {
 	unsigned int li = synq_listener_index(tw->listeners, l);
-	struct synq_session *s = synq_session_alloc(tw->sessions);
+	struct synq_session *s;
 	struct synq_flowmem_entry *a;
 	enum promote_rc rc;
 	struct tcp_conn *c;
 
+	if (synq_srclimit_take(tw->srclimit, ctr, li, p->family, p->caddr) != 0)
+		return SRC_LIMITED;
+	s = synq_session_alloc(tw->sessions);
 	if (s == NULL) {
+		synq_srclimit_put(tw->srclimit, li, p->family, p->caddr);
 		synq_counter_inc(ctr, SYNQ_CTR_CONN_POOL_EMPTY);
 		return NO_SESSION;
 	}
@@ -296,6 +302,7 @@ promote(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_liste
 	*v = pr->data_len != 0 ? SYNQ_TCP_CONSUMED : SYNQ_TCP_DROP;
 	return PROMOTED;
 undo:
+	synq_srclimit_put(tw->srclimit, li, p->family, p->caddr);
 	if (pr->data_len != 0)
 		rte_pktmbuf_prepend(seg->m, pr->data_off);
 	c->state = SYNQ_TCP_FREE;
@@ -379,6 +386,9 @@ ack_of_entry(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct
 		break;
 	case RING_FULL:
 		goto overflowed;
+	case SRC_LIMITED:
+		entry_forget(tw, e);
+		return tcp_reply_rst(tw, ctr, seg->m, ifc, p, th, 0);
 	default:
 		/* keep the entry: a later ACK may find room */
 		return SYNQ_TCP_DROP;
@@ -452,6 +462,9 @@ ack_of_cookie(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	case RING_FULL:
 		synq_accept_bsd_give(&l->accept);
 		return overflow(tw, ctr, ifc, seg, l, p, th, true);
+	case SRC_LIMITED:
+		synq_accept_bsd_give(&l->accept);
+		return tcp_reply_rst(tw, ctr, seg->m, ifc, p, th, 0);
 	default:
 		synq_accept_bsd_give(&l->accept);
 		return SYNQ_TCP_DROP;

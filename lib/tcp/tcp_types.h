@@ -200,6 +200,7 @@ struct synq_tcp_worker {
 	struct synq_syntab *syntab;
 	struct synq_flowmem *time_wait;	/* connections in TIME-WAIT (out of the flow table) */
 	struct synq_flowmem *replay;	/* flows from a cookie: no replay opens them again */
+	struct synq_srclimit *srclimit; /* connections per source (lib/listener); NULL: none */
 	struct synq_flowtab *flows;	/* connections after promotion */
 	struct synq_cookie_ctx cookie;
 	struct synq_sipkey isn_key;	/* RFC 6528 F() for our ISNs in table mode */

@@ -16,6 +16,7 @@
 #include <rte_errno.h>
 
 #include "synq_mem.h"
+#include "synq_srclimit.h"
 #include "tcp_priv.h"
 
 /* Without EAL (unit tests, fuzzing, the microbenchmark) the TSC rate is unknown. */
@@ -125,6 +126,8 @@ synq_tcp_worker_create(struct synq_tcp *tcp, const struct synq_tcp_worker_conf *
 			ls->l[i].tcp.synack_retries);
 	}
 	rc = tables_create(tw, conf->socket);
+	if (rc == 0)
+		rc = synq_srclimit_create(&tw->srclimit, ls, conf->socket);
 	/* RFC 6528: F() keyed with a secret of this node's own */
 	if (rc == 0 && getrandom(isn_key, sizeof(isn_key), 0) != (ssize_t)sizeof(isn_key))
 		rc = -EIO;
@@ -156,6 +159,7 @@ synq_tcp_worker_free(struct synq_tcp_worker *tw)
 	if (tw == NULL)
 		return;
 	synq_syntab_free(tw->syntab);
+	synq_srclimit_free(tw->srclimit);
 	synq_flowmem_free(tw->time_wait);
 	synq_flowmem_free(tw->replay);
 	synq_flowtab_free(tw->flows);

@@ -175,6 +175,12 @@ delta(const struct snap *s, enum synq_counter id)
 	return synq_counter_read(synq_stats_lcore(0), id) - s->v[id];
 }
 
+uint64_t
+app_counter(enum synq_counter id)
+{
+	return synq_counter_read(&app_ctr, id);
+}
+
 static struct synq_tcp_worker_info
 worker_info(void)
 {

@@ -121,6 +121,8 @@ void snap_take(struct snap *s);
 
 /* How much counter @p id grew since snapshot @p s. */
 uint64_t delta(const struct snap *s, enum synq_counter id);
+/** Counter @p id of the application lcore the tests play (its own counters). */
+uint64_t app_counter(enum synq_counter id);
 
 /* Half-open entries in the worker's SYN table, all listeners together. */
 uint32_t table_count(void);

@@ -6,6 +6,7 @@
  * whose application lcore the tests play.
  */
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -84,6 +85,34 @@ test_payload(void **state __rte_unused)
 	conn_drop(c);
 }
 
+/* Send @p kind (with @p m) about session @p idx of generation @p gen, as a late command. */
+static void
+stale_command(uint32_t idx, uint16_t gen, uint16_t kind, struct rte_mbuf *m)
+{
+	struct synq_session_msg msg = {.session = idx, .gen = gen, .kind = kind, .m = m};
+
+	assert_int_equal(rte_ring_enqueue_elem(rt.cmd_rings[0], &msg, sizeof(msg)), 0);
+}
+
+/* A 4-byte mbuf to send. */
+static struct rte_mbuf *
+late_bytes(void)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(frames);
+
+	assert_non_null(m);
+	assert_non_null(rte_pktmbuf_append(m, 4));
+	memcpy(rte_pktmbuf_mtod(m, char *), "late", 4);
+	return m;
+}
+
+/* Send @p kind (with @p m) about @p c, as the interface would, past its checks. */
+static void
+raw_command(struct synq_session *c, uint16_t kind, struct rte_mbuf *m)
+{
+	stale_command(synq_session_index(&rt.sessions, c), synq_session_gen(c), kind, m);
+}
+
 /*
  * 37: a command that reaches the worker after the session's last event
  * (SYNQ_EV_CLOSED) was put on the application's ring changes nothing: no event, no
@@ -109,6 +138,7 @@ test_command_after_closed(void **state __rte_unused)
 	uint32_t seq = f.isn + 1;
 	struct rte_mbuf *out[4];
 	struct synq_app_event ev;
+	uint64_t refused;
 	struct snap s;
 
 	/* 4200 bytes delivered and not consumed: more than half of rcv_buf (8192) */
@@ -123,11 +153,19 @@ test_command_after_closed(void **state __rte_unused)
 	expect_event(c, SYNQ_EV_RESET);
 	expect_event(c, SYNQ_EV_CLOSED);
 
-	/* before its release, the application deals with the bytes and answers */
+	/*
+	 * Before its release, the application deals with the bytes and answers: the
+	 * application interface refuses both (the connection is over), and the worker,
+	 * given the same commands on its ring, drops them (the last line of defence).
+	 */
 	snap_take(&s);
-	synq_app_consumed(&app, c, 3 * sizeof(d));
-	assert_int_equal(rte_ring_count(rt.cmd_rings[0]), 1); /* SYNQ_CMD_WINDOW */
-	assert_int_equal(synq_app_send_copy(&app, c, "late", 4), 0);
+	refused = app_counter(SYNQ_CTR_APP_CMD_CLOSED);
+	assert_int_equal(synq_app_consumed(&app, c, 3 * sizeof(d)), -EPIPE);
+	assert_int_equal(synq_app_send_copy(&app, c, "late", 4), -EPIPE);
+	assert_int_equal(rte_ring_count(rt.cmd_rings[0]), 0);
+	assert_int_equal(app_counter(SYNQ_CTR_APP_CMD_CLOSED) - refused, 2);
+	raw_command(c, SYNQ_CMD_WINDOW, NULL);
+	raw_command(c, SYNQ_CMD_SEND, late_bytes());
 	assert_int_equal(rte_ring_count(rt.cmd_rings[0]), 2);
 	assert_int_equal(poll_idle(out, RTE_DIM(out)), 0);
 	assert_int_equal(rte_ring_count(rt.cmd_rings[0]), 0);
@@ -161,27 +199,6 @@ pool_next(struct synq_session *s)
 		if (i != at)
 			assert_int_equal(rte_ring_enqueue(r, all[i]), 0);
 	free(all);
-}
-
-/* Send @p kind (with @p m) about session @p idx of generation @p gen, as a late command. */
-static void
-stale_command(uint32_t idx, uint16_t gen, uint16_t kind, struct rte_mbuf *m)
-{
-	struct synq_session_msg msg = {.session = idx, .gen = gen, .kind = kind, .m = m};
-
-	assert_int_equal(rte_ring_enqueue_elem(rt.cmd_rings[0], &msg, sizeof(msg)), 0);
-}
-
-/* A 4-byte mbuf to send. */
-static struct rte_mbuf *
-late_bytes(void)
-{
-	struct rte_mbuf *m = rte_pktmbuf_alloc(frames);
-
-	assert_non_null(m);
-	assert_non_null(rte_pktmbuf_append(m, 4));
-	memcpy(rte_pktmbuf_mtod(m, char *), "late", 4);
-	return m;
 }
 
 /*
@@ -234,6 +251,78 @@ test_stale_generation(void **state __rte_unused)
 	conn_drop(c);
 }
 
+/* Every command of the interface on @p c returns @p rc and reaches no ring. */
+static void
+all_refused(struct synq_session *c, int rc)
+{
+	assert_int_equal(synq_app_send_copy(&app, c, "late", 4), rc);
+	assert_int_equal(synq_app_close(&app, c), rc);
+	assert_int_equal(synq_app_abort(&app, c), rc);
+	assert_int_equal(synq_app_consumed(&app, c, 4), rc);
+	assert_int_equal(rte_ring_count(rt.cmd_rings[0]), 0);
+}
+
+/*
+ * 39: an application that keeps a session's pointer past synq_app_release() gets
+ * -ESTALE from every command, counted, and nothing reaches the worker: while the
+ * session is free, and once a new connection has taken it, until this lcore accepts
+ * that one (then the pointer is the new connection's name). A second release is
+ * refused (the session is on the free ring once), and so is one before
+ * SYNQ_EV_CLOSED (-EBUSY).
+ *
+ * Fails before the interface kept own[]: each call returned 0 and put a command of
+ * the session's current generation on the ring, which the worker applied to the new
+ * connection (its reply went out, a RST ended it).
+ */
+static void
+test_stale_pointer(void **state __rte_unused)
+{
+	struct flow a = flow4(39, 44003, 85, 0x39000000);
+	struct flow b = flow4(39, 44004, 85, 0x39000001);
+	struct synq_session *c = established(&a, L85);
+	unsigned int nfree;
+	uint64_t stale;
+	struct rte_mbuf *out[4];
+	struct synq_app_event ev;
+	struct snap s;
+
+	stale = app_counter(SYNQ_CTR_APP_CMD_STALE);
+	assert_int_equal(synq_app_release(&app, c), -EBUSY);
+	assert_int_equal(app_counter(SYNQ_CTR_APP_CMD_STALE) - stale, 1);
+	conn_drop(c);
+	nfree = rte_ring_count(rt.sessions.free);
+	stale = app_counter(SYNQ_CTR_APP_CMD_STALE);
+	all_refused(c, -ESTALE);
+	assert_int_equal(synq_app_release(&app, c), -ESTALE);
+	assert_int_equal(rte_ring_count(rt.sessions.free), nfree);
+	assert_int_equal(app_counter(SYNQ_CTR_APP_CMD_STALE) - stale, 5);
+
+	/* the next connection takes it; no application has accepted that one yet */
+	pool_next(c);
+	open_flow(&b);
+	finish_flow(&b);
+	assert_int_equal(rte_ring_count(rt.sessions.free), nfree - 1);
+	snap_take(&s);
+	stale = app_counter(SYNQ_CTR_APP_CMD_STALE);
+	all_refused(c, -ESTALE);
+	assert_int_equal(app_counter(SYNQ_CTR_APP_CMD_STALE) - stale, 4);
+	assert_int_equal(poll_idle(out, RTE_DIM(out)), 0);
+	assert_false(next_event(&ev));
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_OUT_SEGS), 0);
+
+	/* accepted: the new connection, untouched and working */
+	assert_ptr_equal(accept_one(L85), c);
+	assert_int_equal(poll_idle(out, RTE_DIM(out)), 0); /* the attach */
+	check_conn(c, &b, L85);
+	assert_int_equal(conn_info(c).state, SYNQ_TCP_ESTABLISHED);
+	assert_int_equal(conn_info(c).snd_queued, 0);
+	check_ack(exchange_ack(ack_frame(&b, b.isn + 1, b.our_isn + 1, (const uint8_t *)"ok", 2)),
+		&b, b.our_isn + 1, b.isn + 3);
+	expect_data_event(c, (const uint8_t *)"ok", 2);
+	assert_int_equal(synq_app_consumed(&app, c, 2), 0);
+	conn_drop(c);
+}
+
 int
 main(void)
 {
@@ -241,6 +330,7 @@ main(void)
 		cmocka_unit_test(test_payload),
 		cmocka_unit_test(test_command_after_closed),
 		cmocka_unit_test(test_stale_generation),
+		cmocka_unit_test(test_stale_pointer),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

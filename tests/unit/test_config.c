@@ -220,6 +220,7 @@ test_tcp_and_listeners(void **state __rte_unused)
 	/* Linux's defaults */
 	assert_int_equal(cfg.tcp.syncookies, 1);
 	assert_int_equal(cfg.tcp.somaxconn, 4096);
+	assert_int_equal(cfg.http_head_buffers, 1024);
 	assert_int_equal(cfg.tcp.max_syn_backlog, 4096);
 	assert_int_equal(cfg.tcp.abort_on_overflow, 0);
 	assert_int_equal(cfg.tcp.synack_retries, 5);
@@ -439,6 +440,16 @@ test_listener_errors(void **state __rte_unused)
 	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"rcv_buf\":100}]}",
 		"listeners[0].rcv_buf: 100", "4096..");
 	expect_error(WITH_V4 ",\"tcp\":{\"max_flows\":0}}", "tcp.max_flows: 0", "1..");
+	/* issue 11, applications: the http head pool and deadline, per-source limits */
+	expect_error(WITH_V4 ",\"http\":{\"head_buffers\":-1}}", "http.head_buffers: -1",
+		"0..1048576");
+	expect_error(WITH_V4 ",\"http\":{\"buffers\":1}}", "http.buffers", "unknown key");
+	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"http_head_timeout_ms\":\"1s\"}]}",
+		"listeners[0].http_head_timeout_ms: \"1s\"", "0..86400000");
+	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"max_conns_per_source\":4194305}]}",
+		"listeners[0].max_conns_per_source: 4194305", "0..4194304");
+	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"max_conns_per_prefix\":-2}]}",
+		"listeners[0].max_conns_per_prefix: -2", "0..4194304");
 	expect_error(WITH_V4 ",\"test\":{\"reorder_permille\":501}}",
 		"test.reorder_permille: 501", "0..500");
 	expect_error(WITH_V4 ",\"test\":{\"reorder\":1}}", "test.reorder", "unknown key");

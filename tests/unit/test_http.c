@@ -497,7 +497,13 @@ test_response_errors(void **state)
 		"HTTP/1.1 501 Not Implemented\r\nServer: synq\r\nContent-Type: text/plain\r\n"
 		"Content-Length: 0\r\nConnection: close\r\n\r\n");
 	expect_response(503, NULL, true, false,
-		"HTTP/1.1 503 Error\r\nServer: synq\r\nContent-Type: text/plain\r\n"
+		"HTTP/1.1 503 Service Unavailable\r\nServer: synq\r\nContent-Type: text/plain\r\n"
+		"Content-Length: 0\r\n\r\n");
+	expect_response(408, NULL, false, false,
+		"HTTP/1.1 408 Request Timeout\r\nServer: synq\r\nContent-Type: text/plain\r\n"
+		"Content-Length: 0\r\nConnection: close\r\n\r\n");
+	expect_response(504, NULL, true, false,
+		"HTTP/1.1 504 Error\r\nServer: synq\r\nContent-Type: text/plain\r\n"
 		"Content-Length: 0\r\n\r\n");
 	/* a multi-digit length and a body with NULs are copied as they are */
 	memset(big, 0, sizeof(big));

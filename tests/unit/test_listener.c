@@ -2,20 +2,23 @@
 /*
  * lib/listener without EAL: listeners made from a config (an accept queue each, the
  * TCP knobs with the listener's overrides, the SYN backlog shared by the workers),
- * the lookup by family, address and port, the size of the session pool, and their
- * part of the stats document.
+ * the lookup by family, address and port, the size of the session pool, their part
+ * of the stats document, and the per-source limits' table.
  */
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include <rte_byteorder.h>
 
 #include "synq_listener.h"
+#include "synq_srclimit.h"
 
 static const char config_text[] =
 	"{ \"ports\": [ { \"name\": \"p0\", \"mac\": \"02:53:51:00:00:01\","
@@ -29,7 +32,8 @@ static const char config_text[] =
 	"    { \"address\": \"0.0.0.0\", \"port\": 80, \"backlog\": 8 },"
 	"    { \"address\": \"::\", \"port\": 80, \"backlog\": 4, \"queue_model\": \"bsd\" },"
 	"    { \"address\": \"198.18.0.2\", \"port\": 81, \"app\": \"echo\", \"max_flows\": 10 },"
-	"    { \"port\": 82, \"http_body\": \"hi\" } ] }";
+	"    { \"port\": 82, \"http_body\": \"hi\", \"max_conns_per_source\": 3,"
+	"      \"max_conns_per_prefix\": 5 } ] }";
 
 static struct synq_config cfg;
 static struct synq_listeners ls;
@@ -132,6 +136,97 @@ test_json(void **state __rte_unused)
 	json_decref(arr);
 }
 
+/*
+ * Listener 3 allows 3 connections an address and 5 a /24, over 2 workers: 2 and 3 on
+ * each. Refusals are counted by reason and keep nothing; a put gives the place back.
+ */
+static void
+test_srclimit_shares(void **state __rte_unused)
+{
+	static struct synq_counters ctr;
+	const uint8_t a[4] = {203, 0, 113, 7}, b[4] = {203, 0, 113, 8}, c[4] = {203, 0, 114, 7};
+	struct synq_srclimit *t;
+
+	assert_int_equal(synq_srclimit_create(&t, &ls, 0), 0);
+	assert_non_null(t);
+	/* listeners without limits: always in, nothing kept */
+	for (unsigned int i = 0; i < 10; i++)
+		assert_int_equal(synq_srclimit_take(t, &ctr, 0, 4, a), 0);
+	assert_int_equal(synq_srclimit_count(t, 0, 4, a, false), 0);
+	assert_int_equal(synq_srclimit_take(t, &ctr, 3, 4, a), 0);
+	assert_int_equal(synq_srclimit_take(t, &ctr, 3, 4, a), 0);
+	assert_int_equal(synq_srclimit_take(t, &ctr, 3, 4, a), -EBUSY);
+	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_SRC_LIMIT_SOURCE), 1);
+	assert_int_equal(synq_srclimit_take(t, &ctr, 3, 4, b), 0);
+	assert_int_equal(synq_srclimit_take(t, &ctr, 3, 4, b), -EBUSY);
+	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_SRC_LIMIT_PREFIX), 1);
+	assert_int_equal(synq_srclimit_count(t, 3, 4, b, false), 1);
+	assert_int_equal(synq_srclimit_count(t, 3, 4, a, true), 3);
+	assert_int_equal(synq_srclimit_take(t, &ctr, 3, 4, c), 0);
+	synq_srclimit_put(t, 3, 4, a);
+	assert_int_equal(synq_srclimit_take(t, &ctr, 3, 4, b), 0);
+	assert_int_equal(synq_srclimit_count(t, 3, 4, b, false), 2);
+	synq_srclimit_put(t, 3, 4, a);
+	synq_srclimit_put(t, 3, 4, b);
+	synq_srclimit_put(t, 3, 4, b);
+	synq_srclimit_put(t, 3, 4, c);
+	assert_int_equal(synq_srclimit_count(t, 3, 4, a, true), 0);
+	assert_int_equal(synq_srclimit_count(t, 3, 4, c, true), 0);
+	synq_srclimit_free(t);
+}
+
+/*
+ * Many sources in, out in a random order: every count stays right through the
+ * backward-shift deletions, the table ends empty; filled past its size, a new source
+ * is refused as table full (fail closed), and counted.
+ */
+static void
+test_srclimit_churn(void **state __rte_unused)
+{
+	static struct synq_counters ctr;
+	enum { N = 200 };
+	uint8_t addr[N][16];
+	unsigned int order[N];
+	struct synq_srclimit *t;
+	unsigned int full = 0;
+
+	assert_int_equal(synq_srclimit_create(&t, &ls, 0), 0);
+	srand(11);
+	for (unsigned int i = 0; i < N; i++) {
+		memset(addr[i], 0, sizeof(addr[i]));
+		addr[i][0] = 0x20;
+		addr[i][1] = 0x01;
+		addr[i][6] = (uint8_t)(i >> 8);
+		addr[i][7] = (uint8_t)i; /* a /64 each */
+		addr[i][15] = 1;
+		order[i] = i;
+		assert_int_equal(synq_srclimit_take(t, &ctr, 3, 6, addr[i]), 0);
+	}
+	for (unsigned int i = N - 1; i > 0; i--) {
+		unsigned int j = (unsigned int)rand() % (i + 1), x = order[i];
+
+		order[i] = order[j];
+		order[j] = x;
+	}
+	for (unsigned int k = 0; k < N; k++) {
+		synq_srclimit_put(t, 3, 6, addr[order[k]]);
+		assert_int_equal(synq_srclimit_count(t, 3, 6, addr[order[k]], false), 0);
+		for (unsigned int m = k + 1; m < N; m++) {
+			assert_int_equal(synq_srclimit_count(t, 3, 6, addr[order[m]], false), 1);
+			assert_int_equal(synq_srclimit_count(t, 3, 6, addr[order[m]], true), 1);
+		}
+	}
+	/* 2 * 2 * (max_flows 100 + 1) wanted, 512 slots: 256 sources fill it */
+	for (unsigned int i = 0; i < 300; i++) {
+		uint8_t x[16] = {0x20, 0x01, 0, 0, 0, 0, (uint8_t)(i >> 8), (uint8_t)i};
+
+		full += synq_srclimit_take(t, &ctr, 3, 6, x) == -ENOSPC;
+	}
+	assert_int_equal(full, 300 - 256);
+	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_SRC_LIMIT_TABLE_FULL), 300 - 256);
+	synq_srclimit_free(t);
+}
+
 int
 main(void)
 {
@@ -140,6 +235,8 @@ main(void)
 		cmocka_unit_test(test_lookup),
 		cmocka_unit_test(test_max_sessions),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_srclimit_shares),
+		cmocka_unit_test(test_srclimit_churn),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef SYNQ_BUILTIN_PRIV_H
+#define SYNQ_BUILTIN_PRIV_H
+
+/*
+ * What the built-in applications share between builtin.c (dispatch, hold, reset,
+ * close, echo) and builtin_http.c (http): the flags kept in a session's app_u64[0].
+ */
+
+#include "synq_app.h"
+
+#define AF_CLOSING 0x1	   /* we closed or aborted it: nothing more to send */
+#define AF_DEAD 0x2	   /* reset: nothing more to send */
+#define AF_BLOCKED 0x4	   /* echo: in a->blocked, waiting for snd_buf room */
+#define AF_PEER_CLOSED 0x8 /* echo, http: close once what waits has gone out */
+#define AF_FLAGS 0xffu	   /* the flags; http keeps more in the bits above */
+
+/* The listener's response for http, built once per lcore: 0, or -ENOMEM. */
+int builtin_http_prepare(struct synq_app_lcore *a, unsigned int li);
+
+/* http: a data event (the mbuf is the app's). */
+void builtin_http_data(struct synq_app_lcore *a, struct synq_session *s, struct rte_mbuf *m);
+
+/* http: the client's FIN. */
+void builtin_http_peer_closed(struct synq_app_lcore *a, struct synq_session *s);
+
+/* http: drop what the session keeps (head buffer, unread input, its paused entry). */
+void builtin_http_free(struct synq_app_lcore *a, struct synq_session *s);
+
+/* http: paused sessions that have room again, and head deadlines at @p now_ms. */
+void builtin_http_poll(struct synq_app_lcore *a, uint64_t now_ms);
+
+#endif /* SYNQ_BUILTIN_PRIV_H */
