@@ -145,7 +145,30 @@ adv_mem_brief() {
 import json, sys
 m = json.load(open(sys.argv[1]))
 print(" ".join(["%s in_use %d/%d" % (n, p["in_use"], p["size"]) for n, p in m["pools"].items()] +
-               ["VmRSS %d kB" % m["rss_kb"]] + ["%s %d" % kv for kv in sorted(m["gauges"].items())]))
+               ["rx_nombuf %d" % m["rx_nombuf"], "VmRSS %d kB" % m["rss_kb"]] +
+               ["%s %d" % kv for kv in sorted(m["gauges"].items())]))
+PY
+}
+
+# adv_not_pinned NAME WHAT: while the attack holds what it can (snapshot NAME), no rx
+# queue found the pool empty since the baseline (rx_nombuf) and each pool is less than
+# half in use.
+adv_not_pinned() {
+	e2e_log "while attacked ($2): $(adv_mem_brief "$1")"
+	python3 - "$E2E_DIR/before.mem.json" "$E2E_DIR/$1.mem.json" <<'PY' || e2e_fail "$2 pinned the memory"
+import json, sys
+b, m = (json.load(open(f)) for f in sys.argv[1:3])
+bad = []
+if m["rx_nombuf"] > b["rx_nombuf"]:
+    bad.append("rx queues found the mbuf pool empty %d times" % (m["rx_nombuf"] - b["rx_nombuf"]))
+if not m["pools"]:
+    bad.append("no pool figures in synq's stats (expected \"mempools\": [{name, size, in_use, free}])")
+for n, p in m["pools"].items():
+    if p["in_use"] * 2 >= p["size"]:
+        bad.append("%s: %d of %d in use" % (n, p["in_use"], p["size"]))
+for x in bad:
+    print("FAIL: " + x)
+sys.exit(1 if bad else 0)
 PY
 }
 

@@ -194,6 +194,8 @@ class Conn:
         self.rsts = 0
         self.rcvd = 0
         self.win_seen = None
+        self.acked = self.iss + 1  # the highest ACK synq sent
+        self.progress = time.monotonic()
 
     def frame(self, flags, payload=b"", seq=None, ack=None, win=65535, opts=None):
         if opts is None:
@@ -217,6 +219,10 @@ class Conn:
             self.tsecr = ts_of(l4) or 0
         self.win_seen = win
         self.rcvd += len(payload)
+        if flags & ACK and self.rcv_nxt is not None and \
+                0 < ((ack - self.acked) & 0xFFFFFFFF) < (1 << 30):
+            self.acked = ack
+            self.progress = time.monotonic()
 
     def ack(self, win=65535):
         self.w.send(self.frame(ACK, win=win))
@@ -313,6 +319,7 @@ def leave(w, t, up, how):
     t.pump(0.1)
     if how == "rst":
         for c in up:
+            c.snd_nxt = c.acked  # exactly what synq expects (RFC 5961: else a challenge)
             c.rst()
     return sum(c.rsts for c in up)
 
@@ -322,30 +329,38 @@ def mode_pin(a, w):
     up = handshake_all(w, t, [Conn(w, src, a.dst, a.port) for src in sources(a.src, a.conns)])
     if not up:
         return result(mode="pin", error="no handshake completed")
-    prefix = b"GET / HTTP/1.1\r\nX-Pin: " if a.app == "http" else b""
-    for c in up:
-        if prefix:
-            c.send(prefix)
+    # In order, as synq acknowledges them: at most 64 segments beyond its ACK (whatever
+    # window it offers: what it cannot take is dropped and counted); after 0.3 s with
+    # no progress, go back to its ACK (a lost frame would make every later one out of
+    # order). The ACK field stays on synq's SYN: echo never acknowledges what returns.
+    # http: a head that never ends, one byte a segment too.
+    head = b"GET / HTTP/1.1\r\nX-Pin: " if a.app == "http" else b""
+    stream = head + b"a" * a.segs
     sent, t0 = 0, time.monotonic()
-    for i in range(a.segs):
-        for c in up:
-            # echo: keep acking only synq's SYN (never what it echoed)
-            c.send(b"a", win=a.win, ack=c.rcv_nxt)
-            sent += 1
-        if i % 32 == 31:
-            t.pump()
-        if time.monotonic() - t0 > a.seconds:
-            break
+    start = {c: c.snd_nxt for c in up}
+    live = list(up)
+    while live and time.monotonic() - t0 < a.seconds:
+        for c in live:
+            off = (c.snd_nxt - start[c]) & 0xFFFFFFFF
+            while ((c.snd_nxt - c.acked) & 0xFFFFFFFF) < 64 and off < len(stream):
+                c.send(stream[off:off + 1], win=a.win, ack=c.rcv_nxt)
+                sent += 1
+                off += 1
+            if time.monotonic() - c.progress > 0.3:
+                c.snd_nxt = c.acked
+                c.progress = time.monotonic()
+        t.pump(0.002)
+        live = [c for c in live if not c.rsts and ((c.acked - start[c]) & 0xFFFFFFFF) < len(stream)]
     t.pump(0.5)
+    taken = sum((c.acked - start[c]) & 0xFFFFFFFF for c in up)
     rsts_before_leave = sum(c.rsts for c in up)
-    acked = sum((c.tsecr is not None) for c in up)
     hold = time.monotonic()
     while time.monotonic() - hold < a.hold:
         t.pump(0.1)
     rsts = leave(w, t, up, a.leave)
-    result(mode="pin", app=a.app, conns=len(up), segments=sent, frames=w.sent,
+    result(mode="pin", app=a.app, conns=len(up), segments=sent, frames=w.sent, taken=taken,
            rsts_during=rsts_before_leave, rsts=rsts, win_last=[c.win_seen for c in up][:4],
-           echoed=sum(c.rcvd for c in up), seconds=round(time.monotonic() - t0, 2), acked=acked)
+           echoed=sum(c.rcvd for c in up), seconds=round(time.monotonic() - t0, 2))
 
 
 def mode_slowloris(a, w):
