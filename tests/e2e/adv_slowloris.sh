@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Slowloris heads (issue 11): one host (198.18.0.100) opens ADV_SLOW_CONNS (3000)
-# connections to the http listener (8000) of the default config, each sending an
+# Slowloris heads (issue 11): one host (198.18.0.100) opens ADV_SLOW_CONNS (6000)
+# connections (more than the mbuf pool holds) to the http listener (8000) of the default config, each sending an
 # unfinished request head (attack.py slowloris: real handshakes from raw frames), and
 # keeps them 5 s. Legitimate clients (curl v4/v6, close, echo) loop throughout and must
 # all succeed; the mbufs in use while the heads wait must stay under half the pool;
@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/flooder.sh"
 . "$(dirname "$0")/adv_lib.sh"
-N=${ADV_SLOW_CONNS:-3000}
+N=${ADV_SLOW_CONNS:-6000}
 
 adv_start 90
 adv_legit_start

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Never-reading and zero-window clients (issue 11): attack.py zerowin opens 8
-# connections to echo (7) that send 1 MB each, advertise a zero window and never ACK
-# what comes back, and 4 connections to http (8000) that pipeline requests the same
-# way; both keep answering synq's probes with a zero window for 4 s, then RST.
+# Never-reading and zero-window clients (issue 11): attack.py zerowin opens 24
+# connections to echo (7) that send 1 MB each (more than the pool holds, altogether),
+# advertise a zero window and never ACK what comes back, and 4 connections to http
+# (8000) that pipeline requests the same way; both keep answering synq's probes with a zero window for 4 s, then RST.
 # Legitimate clients loop throughout and must all succeed. synq must apply
 # back-pressure, not reset: the http app pauses its reading (SynqAppHttpPaused), no
 # attacker connection is reset while it stays, and the mbufs in use stay under half the
@@ -13,7 +13,7 @@
 
 adv_start 90
 adv_legit_start
-adv_attack zw-echo 45 zerowin --port 7 --app echo --src 198.18.0.110 --conns 8 --seconds 8 --hold 4
+adv_attack zw-echo 45 zerowin --port 7 --app echo --src 198.18.0.110 --conns 24 --seconds 8 --hold 4
 adv_attack zw-http 45 zerowin --port 8000 --app http --src 198.18.0.120 --conns 4 --seconds 8 --hold 4
 sleep 9
 adv_snap during

@@ -397,7 +397,7 @@ def mode_zerowin(a, w):
     if a.app == "http":
         chunk = b"GET / HTTP/1.1\r\nHost: synq\r\n\r\n" * 40
     else:
-        chunk = os.urandom(1200)
+        chunk = os.urandom(1000)
     t0 = time.monotonic()
     sent = 0
     while time.monotonic() - t0 < a.seconds and sent < a.bytes:
