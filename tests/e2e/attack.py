@@ -444,7 +444,7 @@ def mode_storm(a, w):
         for (csrc, cport, sdst), (nxt, una) in list(flows.items()):
             for _ in range(a.burst):
                 k = random.choice(("rst", "rst", "syn", "ack", "synack"))
-                off = random.randint(1, 30000)  # inside any window synq offers, never 0
+                off = random.randint(2000, 30000)  # in synq's window; never what the client sends next
                 seq = (nxt + off) & 0xFFFFFFFF
                 if k == "rst":
                     f = build(w.mac, SYNQ_MAC, csrc, sdst, cport, a.port, seq, 0, RST)
