@@ -504,9 +504,10 @@ def mode_cookie(a, w):
 
 
 BAD_MACS = ["ff:ff:ff:ff:ff:ff", "01:00:5e:00:00:01", "33:33:00:00:00:01", "01:80:c2:00:00:00"]
-BAD_V4 = ["0.0.0.0", "255.255.255.255", "127.0.0.1", "224.0.0.1", "198.18.0.1", "198.18.0.255",
-          "240.0.0.1"]
-BAD_V6 = ["::", "::1", "ff02::1", "2001:2::1", "::ffff:198.18.0.2", "fe80::"]
+# sources no host may have (as Linux's martian rules): unspecified, limited broadcast,
+# loopback, multicast, synq's own (a land attack); v4-mapped in IPv6
+BAD_V4 = ["0.0.0.0", "255.255.255.255", "127.0.0.1", "224.0.0.1", "198.18.0.1"]
+BAD_V6 = ["::", "::1", "ff02::1", "2001:2::1", "::ffff:198.18.0.2"]
 
 
 def mode_badsrc(a, w):
