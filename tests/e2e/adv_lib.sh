@@ -174,7 +174,8 @@ PY
 
 # adv_counters A B EXPR...: python expressions over d("Name") (growth from A.json to
 # B.json) and c("Name") (value in B) must hold. A counter that does not exist fails
-# with its name: the defence that counts it is missing.
+# with its name: the defence that counts it is missing. o("Name") is d() for one of
+# several counters that may each count the event (0 when it does not exist).
 adv_counters() {
 	python3 - "$E2E_DIR/$1.json" "$E2E_DIR/$2.json" "${@:3}" <<'PY'
 import json, sys
@@ -190,6 +191,8 @@ def d(k):
         missing.append(k)
         return 0
     return b[k] - a[k]
+def o(k):
+    return b[k] - a[k] if k in a and k in b else 0
 bad = []
 for e in sys.argv[3:]:
     ok = eval(e)

@@ -42,10 +42,12 @@ adv_legit_check
 adv_not_pinned during "tiny segments"
 adv_snap after
 adv_show before after SynqTcpRcvWindowDrops SynqTcpInDataBytes TcpEstabResets SynqAppHttpRequests \
-	SynqMemCollapsed SynqMemPruned
-# what synq refused of the 3 x SEGS bytes is counted: dropped beyond the window the
-# truesize allows, or collapsed into full buffers
-adv_counters before after "d('SynqTcpRcvWindowDrops') + d('SynqMemCollapsed') > 0" ||
+	SynqMemCollapsed SynqTcpRcvMemDrops SynqTcpUnacceptedMemDrops SynqMemPressureDrops SynqMemPressureResets
+# synq accounts held buffers (SynqMemHeldBytes), and what it refused or collapsed of
+# the 3 x SEGS segments is counted: beyond the window, past a connection's or the
+# unaccepted connections' memory limit, collapsed into full buffers, under pressure
+adv_counters before after "c('SynqMemHeldBytes') >= 0" \
+	"o('SynqTcpRcvWindowDrops') + o('SynqMemCollapsed') + o('SynqTcpRcvMemDrops') + o('SynqTcpUnacceptedMemDrops') + o('SynqMemPressureDrops') + o('SynqMemPressureResets') > 0" ||
 	e2e_fail "the refused segments are not counted"
 adv_mem_back settled 15
 adv_finish

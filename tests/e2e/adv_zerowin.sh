@@ -28,9 +28,10 @@ for a in echo http; do
 	[ "$r" = 0 ] || e2e_fail "$a: synq reset $r zero-window connections instead of pausing"
 done
 adv_snap after
-adv_show before after SynqAppHttpPaused SynqAppSendBlocked SynqTcpRcvWindowDrops TcpEstabResets \
+adv_show before after SynqAppHttpPaused SynqAppSendBlocked SynqTcpRcvWindowDrops SynqTcpRcvMemDrops TcpEstabResets \
 	SynqAppHttpRequests
-adv_counters before after "d('SynqAppHttpPaused') > 0" "d('SynqTcpRcvWindowDrops') > 0" ||
+adv_counters before after "d('SynqAppHttpPaused') > 0" "c('SynqMemHeldBytes') >= 0" \
+	"o('SynqTcpRcvWindowDrops') + o('SynqTcpRcvMemDrops') + o('SynqMemPressureDrops') > 0" ||
 	e2e_fail "back-pressure is not counted"
 adv_mem_back settled 15
 adv_finish
