@@ -13,7 +13,7 @@
 . "$(dirname "$0")/adv_lib.sh"
 SECS=12
 
-adv_start 120
+adv_start 240
 nsf timeout -s INT 60 hping3 --flood -S --rand-source -p 8000 -c 30000000 "$SYNQ_FL_IPV4" \
 	>"$E2E_DIR/hping.out" 2>&1 &
 FLOOD_PID=$!

@@ -11,7 +11,7 @@
 . "$(dirname "$0")/flooder.sh"
 . "$(dirname "$0")/adv_lib.sh"
 
-adv_start 60
+adv_start 240
 adv_legit_start
 adv_attack badsrc 30 badsrc --rounds 50 --seconds 15
 adv_attack_wait || e2e_fail "the attacker failed: $(cat "$E2E_DIR/badsrc.err")"

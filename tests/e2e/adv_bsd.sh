@@ -11,7 +11,7 @@
 . "$(dirname "$0")/adv_lib.sh"
 N=100
 
-adv_start 90
+adv_start 240
 nsf timeout -s INT 40 hping3 --flood -S --rand-source -p 9000 -c 20000000 "$SYNQ_FL_IPV4" \
 	>"$E2E_DIR/hping.out" 2>&1 &
 FLOOD_PID=$!

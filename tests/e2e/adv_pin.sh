@@ -13,7 +13,7 @@
 . "$(dirname "$0")/adv_lib.sh"
 SEGS=${ADV_PIN_SEGS:-5000}
 
-adv_start 90
+adv_start 240
 adv_legit_start
 if command -v tcpdump >/dev/null; then
 	nsc timeout 20 tcpdump -n -i "$E2E_PEER" -c 200 -w "$E2E_DIR/pin.pcap" \

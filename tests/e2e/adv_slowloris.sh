@@ -11,7 +11,7 @@
 . "$(dirname "$0")/adv_lib.sh"
 N=${ADV_SLOW_CONNS:-6000}
 
-adv_start 90
+adv_start 240
 adv_legit_start
 adv_attack slow 50 slowloris --port 8000 --src 198.18.0.100 --conns "$N" --hold 5
 sleep 8

@@ -14,7 +14,7 @@
 . "$(dirname "$0")/adv_lib.sh"
 SECS=15
 
-adv_start 90
+adv_start 240
 adv_legit_start
 nsc timeout 40 python3 "$ADV_HERE/advclient.py" "$SYNQ_IPV4" $((SECS + 5)) >"$E2E_DIR/victim.out" 2>&1 &
 VICTIM=$!

@@ -11,7 +11,7 @@
 . "$(dirname "$0")/flooder.sh"
 . "$(dirname "$0")/adv_lib.sh"
 
-adv_start 90
+adv_start 240
 adv_legit_start
 adv_attack zw-echo 45 zerowin --port 7 --app echo --src 198.18.0.110 --conns 24 --seconds 8 --hold 4
 adv_attack zw-http 45 zerowin --port 8000 --app http --src 198.18.0.120 --conns 4 --seconds 8 --hold 4

