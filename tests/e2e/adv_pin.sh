@@ -5,9 +5,12 @@
 # never reads them, the echo attacker never ACKs what comes back, the http attacker's
 # head never ends. tcpdump on the client's veth shows the segments are 1 byte each.
 # Meanwhile legitimate clients (curl v4/v6 to http, close, echo 64 KB) loop, and must
-# all succeed, also while the attackers stay connected; the mbufs in use while they
-# stay must be under half the pool; the data synq refused is counted; once the attackers
-# RST, the memory (mbufs in use, connection gauges, VmRSS) is back at its baseline.
+# all succeed, also while the attackers stay connected; while they stay, no rx queue
+# found the pool empty and less than half of it is in use; what synq refused or
+# collapsed is counted and it accounts what it holds (SynqMemHeldBytes); once the
+# attackers RST, memory (pools, connection gauges, held bytes, VmRSS) is back at its
+# baseline. The attackers go on for at most 15 s (what synq does not take they send
+# again from its ACK), and stay 3 s.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/flooder.sh"
 . "$(dirname "$0")/adv_lib.sh"
