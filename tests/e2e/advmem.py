@@ -87,7 +87,7 @@ def main():
         for x in bad:
             print("memory not back: " + x)
         # 2: synq does not report what the check needs; waiting will not help
-        sys.exit(2 if bad and not after["pools"] else 1 if bad else 0)
+        sys.exit(2 if bad and not a["pools"] else 1 if bad else 0)
     print(json.dumps(snapshot(prefix, pid, stats), sort_keys=True))
 
 
