@@ -159,7 +159,6 @@ PY
 # queue found the pool empty since the baseline (rx_nombuf) and each pool is less than
 # half in use.
 adv_not_pinned() {
-	e2e_log "while attacked ($2): $(adv_mem_brief "$1")"
 	python3 - "$E2E_DIR/before.mem.json" "$E2E_DIR/$1.mem.json" <<'PY' || e2e_fail "$2 pinned the memory"
 import json, sys
 b, m = (json.load(open(f)) for f in sys.argv[1:3])

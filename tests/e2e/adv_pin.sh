@@ -29,6 +29,7 @@ adv_attack pin-echo 40 pin --port 7 --app echo --src 198.18.0.72 --segs "$SEGS" 
 adv_attack pin-http 40 pin --port 8000 --app http --src 198.18.0.80 --segs "$SEGS" --seconds 15 --hold 3
 sleep 10
 adv_snap during
+e2e_log "while attacked: $(adv_mem_brief during)"
 adv_attack_wait || e2e_fail "an attacker failed: $(cat "$E2E_DIR"/pin-*.err)"
 for a in hold echo http; do e2e_log "attacker $a: $(cat "$E2E_DIR/pin-$a.out")"; done
 for a in hold echo http; do

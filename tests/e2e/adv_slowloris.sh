@@ -16,6 +16,7 @@ adv_legit_start
 adv_attack slow 50 slowloris --port 8000 --src 198.18.0.100 --conns "$N" --hold 5
 sleep 8
 adv_snap during
+e2e_log "while attacked: $(adv_mem_brief during)"
 adv_attack_wait || e2e_fail "the attacker failed: $(cat "$E2E_DIR/slow.err")"
 e2e_log "attacker: $(cat "$E2E_DIR/slow.out")"
 adv_legit_stop

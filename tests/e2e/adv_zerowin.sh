@@ -17,6 +17,7 @@ adv_attack zw-echo 45 zerowin --port 7 --app echo --src 198.18.0.110 --conns 24 
 adv_attack zw-http 45 zerowin --port 8000 --app http --src 198.18.0.120 --conns 4 --seconds 8 --hold 4
 sleep 9
 adv_snap during
+e2e_log "while attacked: $(adv_mem_brief during)"
 adv_attack_wait || e2e_fail "an attacker failed: $(cat "$E2E_DIR"/zw-*.err)"
 for a in echo http; do e2e_log "attacker $a: $(cat "$E2E_DIR/zw-$a.out")"; done
 adv_legit_stop
