@@ -22,6 +22,7 @@ adv_legit_start
 nsc timeout 45 python3 "$ADV_HERE/advclient.py" "$SYNQ_IPV4" $((SECS + 5)) --http 4 --echo 4 \
 	>"$E2E_DIR/victim.out" 2>&1 &
 VICTIM=$!
+ADV_BG+=("$VICTIM")
 sleep 1
 adv_attack pin-hold 40 pin --port 8080 --app hold --src 198.18.0.64 --segs 3000 --seconds "$SECS" --hold 2
 adv_attack pin-echo 40 pin --port 7 --app echo --src 198.18.0.72 --segs 3000 --seconds "$SECS" --hold 2

@@ -8,10 +8,11 @@ ADV_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ADV_ROOT=$(cd "$ADV_HERE/../.." && pwd)
 ADV_LEGIT_PID=""
 ADV_ATTACKS=()
+ADV_BG=() # other bounded helpers a test started (timeout(1) PIDs): stopped at exit
 
 adv_cleanup() {
 	adv_legit_stop
-	for p in "${ADV_ATTACKS[@]}"; do kill -TERM "$p" 2>/dev/null; done
+	for p in "${ADV_ATTACKS[@]}" "${ADV_BG[@]}"; do kill -TERM "$p" 2>/dev/null; done
 	flood_cleanup
 }
 

@@ -22,6 +22,7 @@ if command -v tcpdump >/dev/null; then
 	nsc timeout 20 tcpdump -n -i "$E2E_PEER" -c 200 -w "$E2E_DIR/pin.pcap" \
 		"tcp dst port 8080 and src host 198.18.0.64" >/dev/null 2>&1 &
 	TCPDUMP_PID=$!
+	ADV_BG+=("$TCPDUMP_PID")
 	sleep 1
 fi
 adv_attack pin-hold 40 pin --port 8080 --app hold --src 198.18.0.64 --segs "$SEGS" --seconds 15 --hold 3

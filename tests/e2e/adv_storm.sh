@@ -18,6 +18,7 @@ adv_start 240
 adv_legit_start
 nsc timeout 40 python3 "$ADV_HERE/advclient.py" "$SYNQ_IPV4" $((SECS + 5)) >"$E2E_DIR/victim.out" 2>&1 &
 VICTIM=$!
+ADV_BG+=("$VICTIM")
 sleep 1
 adv_attack storm-http $((SECS + 10)) storm --port 8000 --seconds "$SECS"
 adv_attack storm-echo $((SECS + 10)) storm --port 7 --seconds "$SECS"
