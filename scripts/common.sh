@@ -9,10 +9,13 @@ cd "$SYNQ_ROOT"
 # runtimes for the libFuzzer target (AddressSanitizer, UBSan).
 # Run: iproute2, ethtool, ping, python3 (tests read JSON), dpdk-dev (dpdk-telemetry.py),
 # hping3 (the SYN flood of tests/e2e/flood.sh), curl, wrk, apache2-utils (ab) and
-# nftables (the clients and the packet loss of the data path's tests).
+# nftables (the clients and the packet loss of the data path's tests); tcpdump (the
+# adversarial suite shows its 1-byte segments on the wire) and python3-matplotlib (the
+# soak benchmark's plot).
 SYNQ_PACKAGES="build-essential pkg-config meson ninja-build dpdk dpdk-dev libdpdk-dev
 	libnuma-dev libjansson-dev libcmocka-dev clang libclang-rt-14-dev
-	iproute2 ethtool iputils-ping python3 procps hping3 curl wrk apache2-utils nftables"
+	iproute2 ethtool iputils-ping python3 procps hping3 curl wrk apache2-utils nftables
+	tcpdump python3-matplotlib"
 
 synq_install_deps() {
 	local missing=""
