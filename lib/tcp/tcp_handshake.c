@@ -387,7 +387,7 @@ ack_of_entry(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct
 	case RING_FULL:
 		goto overflowed;
 	case SRC_LIMITED:
-		entry_forget(tw, e);
+		tcp_entry_forget(tw, e);
 		return tcp_reply_rst(tw, ctr, seg->m, ifc, p, th, 0);
 	default:
 		/* keep the entry: a later ACK may find room */
