@@ -27,6 +27,8 @@ tcp_json(const struct synq_config_tcp *t, const struct synq_config *cfg)
 	json_object_set_new(o, "snd_buf", json_integer(t->snd_buf));
 	json_object_set_new(o, "idle_timeout_ms", json_integer(t->idle_timeout_ms));
 	json_object_set_new(o, "first_byte_timeout_ms", json_integer(t->first_byte_timeout_ms));
+	json_object_set_new(o, "fin_timeout_ms", json_integer(t->fin_timeout_ms));
+	json_object_set_new(o, "max_orphans", json_integer(t->max_orphans));
 	if (cfg != NULL) {
 		char hex[2 * SYNQ_COOKIE_SECRET_LEN + 1];
 

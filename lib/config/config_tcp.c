@@ -39,6 +39,8 @@ static const struct synq_config_tcp tcp_defaults = {
 	.snd_buf = 262144,
 	.idle_timeout_ms = 300000,
 	.first_byte_timeout_ms = 30000,
+	.fin_timeout_ms = 60000,
+	.max_orphans = 4096,
 };
 
 /* The knobs a listener may override; the "tcp" object has them plus global ones. */
@@ -64,6 +66,9 @@ parse_tcp_knobs(struct config_parse *p, const json_t *obj, const char *path,
 			t->idle_timeout_ms) != 0 ||
 		CONFIG_GET_UINT(p, obj, path, "first_byte_timeout_ms", 0, TCP_TIMEOUT_MS_MAX,
 			t->first_byte_timeout_ms) != 0 ||
+		CONFIG_GET_UINT(p, obj, path, "fin_timeout_ms", 0, TCP_TIMEOUT_MS_MAX,
+			t->fin_timeout_ms) != 0 ||
+		CONFIG_GET_UINT(p, obj, path, "max_orphans", 0, 1u << 22, t->max_orphans) != 0 ||
 		CONFIG_GET_ENUM(p, obj, path, "queue_model", config_queue_models, "a queue model",
 			t->queue_model) != 0)
 		return -EINVAL;
@@ -91,7 +96,7 @@ config_parse_tcp(struct config_parse *p, const json_t *root, struct synq_config 
 	static const char *const known[] = {"syncookies", "somaxconn", "max_syn_backlog",
 		"abort_on_overflow", "synack_retries", "queue_model", "window_scale",
 		"max_flows", "rcv_buf", "snd_buf", "idle_timeout_ms", "first_byte_timeout_ms",
-		"cookie_secret", "cookie_secret_file", NULL};
+		"fin_timeout_ms", "max_orphans", "cookie_secret", "cookie_secret_file", NULL};
 	const json_t *obj = json_object_get(root, "tcp");
 	const json_t *sec, *file;
 
@@ -163,7 +168,7 @@ parse_listener(struct config_parse *p, const json_t *lj, unsigned int idx,
 	static const char *const known[] = {"address", "port", "backlog", "app", "syncookies",
 		"max_syn_backlog", "abort_on_overflow", "synack_retries", "queue_model",
 		"window_scale", "max_flows", "rcv_buf", "snd_buf", "idle_timeout_ms",
-		"first_byte_timeout_ms", "http_body", NULL};
+		"first_byte_timeout_ms", "fin_timeout_ms", "max_orphans", "http_body", NULL};
 	struct synq_config_listener *l = &cfg->listeners[idx];
 	char path[CONFIG_KEY_PATH_LEN];
 	const json_t *v;

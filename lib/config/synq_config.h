@@ -79,6 +79,9 @@ struct synq_config_tcp {
 	uint32_t snd_buf;	    /* bytes the app handed over not yet acknowledged */
 	uint32_t idle_timeout_ms;   /* nothing received for this long: RST; 0 = never */
 	uint32_t first_byte_timeout_ms; /* accepted, no byte yet after this long: RST; 0 = never */
+	/* connections the application closed (orphans), per listener, per worker */
+	uint32_t fin_timeout_ms;    /* FIN-WAIT-2 this long: RST; 0 = never */
+	uint32_t max_orphans;	    /* orphans at once; a close past it resets */
 };
 
 struct synq_config_listener {
