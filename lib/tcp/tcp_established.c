@@ -138,23 +138,33 @@ ack_now(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *
 /*
  * RFC 5961 7 (Linux tcp_oow_rate_limited): a connection answers the segments it
  * refuses at most once a TCP_INVALID_RATELIMIT_MS, so that a flood of them, spoofed
- * or not, brings no flood of ACKs back. An answer is owed now, or @p skipped counts it.
+ * or not, brings no flood of ACKs back. True (and @p skipped counted) when it may not
+ * answer now; else the answer is taken as given.
  */
-static void
-ack_refused(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c,
+static bool
+oow_limited(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c,
 	enum synq_counter skipped)
 {
 	if (tw->now_ms - c->oow_ms < TCP_INVALID_RATELIMIT_MS) {
 		synq_counter_inc(ctr, skipped);
-		return;
+		return true;
 	}
 	c->oow_ms = tw->now_ms;
-	ack_now(tw, ctr, c, SYNQ_CTR_MAX);
+	return false;
+}
+
+/* Answer a refused segment with an ACK of where we stand, within oow_limited(). */
+static void
+ack_refused(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c,
+	enum synq_counter skipped)
+{
+	if (!oow_limited(tw, ctr, c, skipped))
+		ack_now(tw, ctr, c, SYNQ_CTR_MAX);
 }
 
 /*
  * A challenge ACK (RFC 5961 3.2, 4.2, 5.2), as Linux's tcp_send_challenge_ack: within
- * the connection's invalid ratelimit, then within the worker's budget for this second
+ * the connection's oow_limited(), then within the worker's budget for this second
  * (TCP_CHALLENGE_ACK_LIMIT, drawn at random around it each second).
  */
 static void
@@ -162,11 +172,8 @@ challenge_ack(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_
 {
 	uint32_t s = tw->now_ms / 1000 + 1;
 
-	if (tw->now_ms - c->oow_ms < TCP_INVALID_RATELIMIT_MS) {
-		synq_counter_inc(ctr, SYNQ_CTR_TCP_ACK_SKIPPED_CHALLENGE);
+	if (oow_limited(tw, ctr, c, SYNQ_CTR_TCP_ACK_SKIPPED_CHALLENGE))
 		return;
-	}
-	c->oow_ms = tw->now_ms;
 	if (tw->challenge_s != s) {
 		tw->challenge_s = s;
 		tw->challenge_left = TCP_CHALLENGE_ACK_LIMIT / 2 +
