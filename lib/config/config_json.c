@@ -33,6 +33,7 @@ tcp_json(const struct synq_config_tcp *t, const struct synq_config *cfg)
 		char hex[2 * SYNQ_COOKIE_SECRET_LEN + 1];
 
 		json_object_set_new(o, "somaxconn", json_integer(t->somaxconn));
+		json_object_set_new(o, "challenge_ack_limit", json_integer(t->challenge_ack_limit));
 		for (unsigned int i = 0; i < SYNQ_COOKIE_SECRET_LEN; i++)
 			snprintf(hex + 2 * i, 3, "%02x", cfg->cookie_secret[i]);
 		json_object_set_new(o, "cookie_secret",

@@ -22,6 +22,9 @@
 /* tcp.idle_timeout_ms and first_byte_timeout_ms: a day */
 #define TCP_TIMEOUT_MS_MAX 86400000
 
+/* tcp.challenge_ack_limit: Linux's own limit is an int */
+#define TCP_CHALLENGE_ACK_LIMIT_MAX 1000000000
+
 /* The largest window scale shift (RFC 7323 2.3). */
 #define TCP_WSCALE_MAX 14
 
@@ -29,6 +32,7 @@
 static const struct synq_config_tcp tcp_defaults = {
 	.syncookies = SYNQ_SYNCOOKIES_WHEN_FULL,
 	.somaxconn = 4096,
+	.challenge_ack_limit = 1000,
 	.max_syn_backlog = 4096,
 	.abort_on_overflow = 0,
 	.synack_retries = 5,
@@ -93,7 +97,8 @@ hex_secret(const char *s, uint8_t out[SYNQ_COOKIE_SECRET_LEN])
 int
 config_parse_tcp(struct config_parse *p, const json_t *root, struct synq_config *cfg)
 {
-	static const char *const known[] = {"syncookies", "somaxconn", "max_syn_backlog",
+	static const char *const known[] = {"syncookies", "somaxconn", "challenge_ack_limit",
+		"max_syn_backlog",
 		"abort_on_overflow", "synack_retries", "queue_model", "window_scale",
 		"max_flows", "rcv_buf", "snd_buf", "idle_timeout_ms", "first_byte_timeout_ms",
 		"fin_timeout_ms", "max_orphans", "cookie_secret", "cookie_secret_file", NULL};
@@ -107,6 +112,8 @@ config_parse_tcp(struct config_parse *p, const json_t *root, struct synq_config 
 		config_check_keys(p, obj, "tcp", known) != 0 ||
 		CONFIG_GET_UINT(p, obj, "tcp", "somaxconn", 0, SYNQ_SOMAXCONN_MAX,
 			cfg->tcp.somaxconn) != 0 ||
+		CONFIG_GET_UINT(p, obj, "tcp", "challenge_ack_limit", 1,
+			TCP_CHALLENGE_ACK_LIMIT_MAX, cfg->tcp.challenge_ack_limit) != 0 ||
 		parse_tcp_knobs(p, obj, "tcp", &cfg->tcp) != 0)
 		return -EINVAL;
 

@@ -68,6 +68,7 @@ enum synq_app {
 struct synq_config_tcp {
 	enum synq_syncookies syncookies; /* when a SYN gets a cookie */
 	uint32_t somaxconn;	    /* upper bound of any backlog */
+	uint32_t challenge_ack_limit; /* "tcp" only: a worker's challenge ACKs a second */
 	uint32_t max_syn_backlog;   /* half-open entries of a listener, over all workers */
 	uint8_t abort_on_overflow;  /* accept ring full on the final ACK: 0 drop, 1 RST */
 	uint8_t synack_retries;	    /* SYN-ACK retransmissions before a half-open expires */

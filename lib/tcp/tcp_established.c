@@ -164,20 +164,22 @@ ack_refused(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_co
 
 /*
  * A challenge ACK (RFC 5961 3.2, 4.2, 5.2), as Linux's tcp_send_challenge_ack: within
- * the connection's oow_limited(), then within the worker's budget for this second
- * (TCP_CHALLENGE_ACK_LIMIT, drawn at random around it each second).
+ * the connection's oow_limited(), then within the worker's budget for this second:
+ * tcp.challenge_ack_limit (global, so every listener has the same), each second's
+ * drawn at random from (limit + 1) / 2 on, limit values wide, as Linux has done since
+ * CVE-2016-5696: an off-path prober cannot count what other connections spent.
  */
 static void
 challenge_ack(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c)
 {
+	uint32_t limit = conn_listener(tw, c)->tcp.challenge_ack_limit;
 	uint32_t s = tw->now_ms / 1000 + 1;
 
 	if (oow_limited(tw, ctr, c, SYNQ_CTR_TCP_ACK_SKIPPED_CHALLENGE))
 		return;
 	if (tw->challenge_s != s) {
 		tw->challenge_s = s;
-		tw->challenge_left = TCP_CHALLENGE_ACK_LIMIT / 2 +
-			(uint32_t)rte_rand_max(TCP_CHALLENGE_ACK_LIMIT);
+		tw->challenge_left = (limit + 1) / 2 + (uint32_t)rte_rand_max(limit);
 	}
 	if (tw->challenge_left == 0) {
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_ACK_SKIPPED_CHALLENGE);

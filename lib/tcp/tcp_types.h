@@ -74,12 +74,6 @@ _Static_assert(TCP_REPLAY_MS > 2 * SYNQ_COOKIE_WINDOW_S * 1000,
  * refuses (out of window, PAWS, challenges) at most once in this many ms.
  */
 #define TCP_INVALID_RATELIMIT_MS 500u
-/*
- * Linux tcp_challenge_ack_limit: challenge ACKs a worker sends a second, on average.
- * Each second's budget is drawn from [limit / 2, 3 limit / 2), as Linux has done since
- * CVE-2016-5696, so that an off-path prober cannot count what others spent.
- */
-#define TCP_CHALLENGE_ACK_LIMIT 1000u
 /* RFC 7323 5.5: a TS.Recent this old (24 days) is no longer valid for PAWS. */
 #define TCP_PAWS_IDLE_MS (24u * 86400u * 1000u)
 /* Duplicate ACKs that make a fast retransmit (RFC 5681 3.2's dupthresh). */
@@ -219,7 +213,7 @@ struct synq_tcp_worker {
 	uint32_t flows_of[SYNQ_MAX_LISTENERS]; /* of each listener, against its max_flows */
 	uint32_t rst_tokens;		/* the RST bucket (TCP_RST_PER_S) */
 	uint32_t rst_ms;
-	/* the challenge-ACK budget (TCP_CHALLENGE_ACK_LIMIT) and the orphans */
+	/* the challenge-ACK budget (tcp.challenge_ack_limit) and the orphans */
 	uint32_t challenge_s;		/* the second (now_ms / 1000) + 1 it is for; 0: none */
 	uint32_t challenge_left;	/* challenge ACKs that second may still send */
 	uint32_t orphans;		/* connections the app closed, still here */
