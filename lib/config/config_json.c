@@ -28,8 +28,11 @@ tcp_json(const struct synq_config_tcp *t, const struct synq_config *cfg)
 	json_object_set_new(o, "snd_buf", json_integer(t->snd_buf));
 	json_object_set_new(o, "idle_timeout_ms", json_integer(t->idle_timeout_ms));
 	json_object_set_new(o, "first_byte_timeout_ms", json_integer(t->first_byte_timeout_ms));
+	json_object_set_new(o, "fin_timeout_ms", json_integer(t->fin_timeout_ms));
+	json_object_set_new(o, "max_orphans", json_integer(t->max_orphans));
 	if (cfg != NULL) {
 		json_object_set_new(o, "somaxconn", json_integer(t->somaxconn));
+		json_object_set_new(o, "challenge_ack_limit", json_integer(t->challenge_ack_limit));
 		/*
 		 * The secret is never shown: the dump goes to terminals, logs and bug
 		 * reports, and whoever reads it could forge cookies (docs/syncookies.md).

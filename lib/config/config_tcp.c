@@ -22,6 +22,9 @@
 /* tcp.idle_timeout_ms and first_byte_timeout_ms: a day */
 #define TCP_TIMEOUT_MS_MAX 86400000
 
+/* tcp.challenge_ack_limit: Linux's own limit is an int */
+#define TCP_CHALLENGE_ACK_LIMIT_MAX 1000000000
+
 /* The largest window scale shift (RFC 7323 2.3). */
 #define TCP_WSCALE_MAX 14
 
@@ -29,6 +32,7 @@
 static const struct synq_config_tcp tcp_defaults = {
 	.syncookies = SYNQ_SYNCOOKIES_WHEN_FULL,
 	.somaxconn = 4096,
+	.challenge_ack_limit = 1000,
 	.max_syn_backlog = 4096,
 	.abort_on_overflow = 0,
 	.synack_retries = 5,
@@ -39,6 +43,8 @@ static const struct synq_config_tcp tcp_defaults = {
 	.snd_buf = 262144,
 	.idle_timeout_ms = 300000,
 	.first_byte_timeout_ms = 30000,
+	.fin_timeout_ms = 60000,
+	.max_orphans = 4096,
 };
 
 /* The knobs a listener may override; the "tcp" object has them plus global ones. */
@@ -64,6 +70,9 @@ parse_tcp_knobs(struct config_parse *p, const json_t *obj, const char *path,
 			t->idle_timeout_ms) != 0 ||
 		CONFIG_GET_UINT(p, obj, path, "first_byte_timeout_ms", 0, TCP_TIMEOUT_MS_MAX,
 			t->first_byte_timeout_ms) != 0 ||
+		CONFIG_GET_UINT(p, obj, path, "fin_timeout_ms", 0, TCP_TIMEOUT_MS_MAX,
+			t->fin_timeout_ms) != 0 ||
+		CONFIG_GET_UINT(p, obj, path, "max_orphans", 0, 1u << 22, t->max_orphans) != 0 ||
 		CONFIG_GET_ENUM(p, obj, path, "queue_model", config_queue_models, "a queue model",
 			t->queue_model) != 0)
 		return -EINVAL;
@@ -106,10 +115,11 @@ looks_secret(const char *s)
 int
 config_parse_tcp(struct config_parse *p, const json_t *root, struct synq_config *cfg)
 {
-	static const char *const known[] = {"syncookies", "somaxconn", "max_syn_backlog",
+	static const char *const known[] = {"syncookies", "somaxconn", "challenge_ack_limit",
+		"max_syn_backlog",
 		"abort_on_overflow", "synack_retries", "queue_model", "window_scale",
 		"max_flows", "rcv_buf", "snd_buf", "idle_timeout_ms", "first_byte_timeout_ms",
-		"cookie_secret", "cookie_secret_file", NULL};
+		"fin_timeout_ms", "max_orphans", "cookie_secret", "cookie_secret_file", NULL};
 	const json_t *obj = json_object_get(root, "tcp");
 	const json_t *sec, *file;
 
@@ -120,6 +130,8 @@ config_parse_tcp(struct config_parse *p, const json_t *root, struct synq_config 
 		config_check_keys(p, obj, "tcp", known) != 0 ||
 		CONFIG_GET_UINT(p, obj, "tcp", "somaxconn", 0, SYNQ_SOMAXCONN_MAX,
 			cfg->tcp.somaxconn) != 0 ||
+		CONFIG_GET_UINT(p, obj, "tcp", "challenge_ack_limit", 1,
+			TCP_CHALLENGE_ACK_LIMIT_MAX, cfg->tcp.challenge_ack_limit) != 0 ||
 		parse_tcp_knobs(p, obj, "tcp", &cfg->tcp) != 0)
 		return -EINVAL;
 
@@ -204,8 +216,8 @@ parse_listener(struct config_parse *p, const json_t *lj, unsigned int idx,
 	static const char *const known[] = {"address", "port", "backlog", "app", "syncookies",
 		"max_syn_backlog", "abort_on_overflow", "synack_retries", "queue_model",
 		"window_scale", "max_flows", "rcv_buf", "snd_buf", "idle_timeout_ms",
-		"first_byte_timeout_ms", "http_body", "http_head_timeout_ms",
-		"max_conns_per_source", "max_conns_per_prefix", NULL};
+		"first_byte_timeout_ms", "fin_timeout_ms", "max_orphans", "http_body",
+		"http_head_timeout_ms", "max_conns_per_source", "max_conns_per_prefix", NULL};
 	struct synq_config_listener *l = &cfg->listeners[idx];
 	char path[CONFIG_KEY_PATH_LEN];
 	const json_t *v;

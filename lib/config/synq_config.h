@@ -78,6 +78,7 @@ enum synq_app {
 struct synq_config_tcp {
 	enum synq_syncookies syncookies; /* when a SYN gets a cookie */
 	uint32_t somaxconn;	    /* upper bound of any backlog */
+	uint32_t challenge_ack_limit; /* "tcp" only: a worker's challenge ACKs a second */
 	uint32_t max_syn_backlog;   /* half-open entries of a listener, over all workers */
 	uint8_t abort_on_overflow;  /* accept ring full on the final ACK: 0 drop, 1 RST */
 	uint8_t synack_retries;	    /* SYN-ACK retransmissions before a half-open expires */
@@ -89,6 +90,9 @@ struct synq_config_tcp {
 	uint32_t snd_buf;	    /* bytes the app handed over not yet acknowledged */
 	uint32_t idle_timeout_ms;   /* nothing received for this long: RST; 0 = never */
 	uint32_t first_byte_timeout_ms; /* accepted, no byte yet after this long: RST; 0 = never */
+	/* connections the application closed (orphans), per listener, per worker */
+	uint32_t fin_timeout_ms;    /* FIN-WAIT-2 this long: RST; 0 = never */
+	uint32_t max_orphans;	    /* orphans at once; a close past it resets */
 };
 
 struct synq_config_listener {

@@ -36,6 +36,8 @@ tcp_conn_start(struct synq_tcp_worker *tw, struct tcp_conn *c, const struct rte_
 	c->snd_wnd = (uint32_t)rte_be_to_cpu_16(th->rx_win) << shift;
 	c->snd_wl1 = rte_be_to_cpu_32(th->sent_seq);
 	c->snd_wl2 = rte_be_to_cpu_32(th->recv_ack);
+	c->max_snd_wnd = c->snd_wnd;
+	c->oow_ms = tw->now_ms - TCP_INVALID_RATELIMIT_MS; /* the first answer may go */
 	c->cwnd = TCP_IW * snd_mss(c);
 	c->ssthresh = UINT32_MAX;
 	c->rcv_nxt = c->client_isn + 1 + data_len + (fin ? 1 : 0);
@@ -45,6 +47,7 @@ tcp_conn_start(struct synq_tcp_worker *tw, struct tcp_conn *c, const struct rte_
 	c->last_rx_ms = tw->now_ms;
 	if (o->ts)
 		c->ts_recent = o->tsval;
+	c->ts_recent_ms = tw->now_ms;
 	if (data != NULL) {
 		data->next = NULL;
 		c->rcvq = c->rcvq_tail = data;
@@ -80,6 +83,7 @@ tcp_conn_finish(struct synq_tcp_worker *tw, struct tcp_conn *c, bool drop_rcvq)
 {
 	if (is_estab(c->state))
 		tw->curr_estab--;
+	orphan_end(tw, c);
 	c->state = SYNQ_TCP_CLOSED;
 	c->rtx_ms = 0;
 	c->wflags &= (uint16_t)~(WF_ACK_NOW | WF_FIN_QUEUED | WF_WND_CHECK | WF_RTX_ONE |
@@ -149,6 +153,30 @@ tcp_conn_window_grew(const struct synq_tcp_worker *tw, const struct tcp_conn *c)
 		edge - c->rcv_adv >= RTE_MIN(buf / 2, 2 * (uint32_t)c->mss);
 }
 
+/*
+ * RFC 9293 3.8.6.1, the persist timer of a shut window, as Linux's tcp_probe_timer:
+ * a probe each time it fires, the interval doubling (the RTO, then twice it, up to
+ * TCP_RTO_MAX_MS), for as long as the peer answers. TCP_RETRIES probes in a row left
+ * unanswered end the connection, and so do TCP_ORPHAN_RETRIES of an orphan, answered
+ * or not.
+ */
+static void
+persist_fire(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c)
+{
+	if (c->probes >= TCP_RETRIES || (c->orphan && c->backoff >= TCP_ORPHAN_RETRIES)) {
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_ABORT_ON_TIMEOUT);
+		tcp_conn_reset(tw, ctr, c, false);
+		return;
+	}
+	c->probes++;
+	if (c->backoff < TCP_ORPHAN_RETRIES)
+		c->backoff++;
+	c->wflags |= WF_PROBE;
+	c->rtx_ms = tw->now_ms + RTE_MIN(c->rto_ms << RTE_MIN(c->backoff,
+		(uint8_t)TCP_PROBE_BACKOFF_MAX), (uint32_t)TCP_RTO_MAX_MS);
+	mark_dirty(tw, c);
+}
+
 /* RFC 6298 5.4-5.7: the retransmission timer fired. */
 static void
 rto_fire(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c)
@@ -159,12 +187,8 @@ rto_fire(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn 
 	c->rtx_ms = 0;
 	if (flight == 0) {
 		/* nothing outstanding: the persist timer of a shut window */
-		if (c->snd_wnd == 0 && c->sndq_len != 0) {
-			c->wflags |= WF_PROBE;
-			c->backoff = (uint8_t)RTE_MIN(c->backoff + 1, TCP_PROBE_BACKOFF_MAX);
-			c->rto_ms = RTE_MIN(c->rto_ms * 2, (uint32_t)TCP_RTO_MAX_MS);
-			mark_dirty(tw, c);
-		}
+		if (c->snd_wnd == 0 && c->sndq_len != 0)
+			persist_fire(tw, ctr, c);
 		return;
 	}
 	synq_counter_inc(ctr, SYNQ_CTR_TCP_TIMEOUTS);
@@ -189,6 +213,13 @@ app_timeouts(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_c
 {
 	const struct synq_config_tcp *t = &conn_listener(tw, c)->tcp;
 
+	/* RFC 9293 lets FIN-WAIT-2 last for ever; Linux's orphans wait tcp_fin_timeout */
+	if (c->state == SYNQ_TCP_FIN_WAIT_2 && t->fin_timeout_ms != 0 &&
+		tw->now_ms - c->fin_wait2_ms >= t->fin_timeout_ms) {
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_FIN_WAIT2_TIMEOUTS);
+		tcp_conn_reset(tw, ctr, c, true);
+		return true;
+	}
 	if (t->first_byte_timeout_ms != 0 && c->rcv_nxt == c->client_isn + 1 &&
 		tw->now_ms - c->attach_ms >= t->first_byte_timeout_ms) {
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_FIRST_BYTE_TIMEOUTS);
@@ -234,6 +265,7 @@ tcp_conn_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr)
 		}
 	}
 	synq_counter_set(ctr, SYNQ_CTR_TCP_CURR_ESTAB, tw->curr_estab);
+	synq_counter_set(ctr, SYNQ_CTR_TCP_ORPHANS, tw->orphans);
 	synq_counter_set(ctr, SYNQ_CTR_FLOW_TABLE_ENTRIES, synq_flowtab_count(tw->flows));
 }
 
@@ -256,6 +288,28 @@ cmd_send(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn 
 		c->sndq = m;
 	c->sndq_tail = rte_pktmbuf_lastseg(m);
 	c->sndq_len += len;
+	mark_dirty(tw, c);
+}
+
+/*
+ * SYNQ_CMD_CLOSE: a FIN after the send queue. The connection is an orphan from now on
+ * (the application only waits for its end); past the listener's max_orphans on this
+ * worker it is reset instead, as Linux resets past tcp_max_orphans.
+ */
+static void
+cmd_close(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c)
+{
+	if (!is_estab(c->state) || (c->wflags & WF_FIN_QUEUED))
+		return;
+	if (tw->orphans_of[c->listener] >= conn_listener(tw, c)->tcp.max_orphans) {
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_ABORT_ON_MEMORY);
+		tcp_conn_reset(tw, ctr, c, true);
+		return;
+	}
+	c->orphan = true;
+	tw->orphans++;
+	tw->orphans_of[c->listener]++;
+	c->wflags |= WF_FIN_QUEUED;
 	mark_dirty(tw, c);
 }
 
@@ -289,10 +343,7 @@ synq_tcp_command(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 		cmd_send(tw, ctr, c, s, msg->m);
 		break;
 	case SYNQ_CMD_CLOSE:
-		if (is_estab(c->state)) {
-			c->wflags |= WF_FIN_QUEUED;
-			mark_dirty(tw, c);
-		}
+		cmd_close(tw, ctr, c);
 		break;
 	case SYNQ_CMD_ABORT:
 		/* RFC 9293 3.10.5: a RST, and everything queued either way is dropped */

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include <rte_byteorder.h>
+#include <rte_random.h>
 #include <rte_ring.h>
 
 #include "tcp_priv.h"
@@ -106,6 +107,7 @@ ack_new(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *
 		switch (c->state) {
 		case SYNQ_TCP_FIN_WAIT_1:
 			c->state = SYNQ_TCP_FIN_WAIT_2;
+			c->fin_wait2_ms = tw->now_ms; /* tcp.fin_timeout_ms from here */
 			break;
 		case SYNQ_TCP_CLOSING:
 			c->state = SYNQ_TCP_TIME_WAIT;
@@ -122,10 +124,83 @@ ack_new(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *
 	return true;
 }
 
-/* The ACK field of an acceptable segment (RFC 9293 3.10.7.4, fifth check). */
+/* Owe the client an ACK now (and count @p why, unless SYNQ_CTR_MAX). */
+static void
+ack_now(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c,
+	enum synq_counter why)
+{
+	if (why != SYNQ_CTR_MAX)
+		synq_counter_inc(ctr, why);
+	c->wflags |= WF_ACK_NOW;
+	mark_dirty(tw, c);
+}
+
+/*
+ * RFC 5961 7 (Linux tcp_oow_rate_limited): a connection answers the segments it
+ * refuses at most once a TCP_INVALID_RATELIMIT_MS, so that a flood of them, spoofed
+ * or not, brings no flood of ACKs back. True (and @p skipped counted) when it may not
+ * answer now; else the answer is taken as given.
+ */
+static bool
+oow_limited(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c,
+	enum synq_counter skipped)
+{
+	if (tw->now_ms - c->oow_ms < TCP_INVALID_RATELIMIT_MS) {
+		synq_counter_inc(ctr, skipped);
+		return true;
+	}
+	c->oow_ms = tw->now_ms;
+	return false;
+}
+
+/* Answer a refused segment with an ACK of where we stand, within oow_limited(). */
+static void
+ack_refused(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c,
+	enum synq_counter skipped)
+{
+	if (!oow_limited(tw, ctr, c, skipped))
+		ack_now(tw, ctr, c, SYNQ_CTR_MAX);
+}
+
+/*
+ * A challenge ACK (RFC 5961 3.2, 4.2, 5.2), as Linux's tcp_send_challenge_ack: within
+ * the connection's oow_limited(), then within the worker's budget for this second:
+ * tcp.challenge_ack_limit (global, so every listener has the same), each second's
+ * drawn at random from (limit + 1) / 2 on, limit values wide, as Linux has done since
+ * CVE-2016-5696: an off-path prober cannot count what other connections spent.
+ */
+static void
+challenge_ack(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c)
+{
+	uint32_t limit = conn_listener(tw, c)->tcp.challenge_ack_limit;
+	uint32_t s = tw->now_ms / 1000 + 1;
+
+	if (oow_limited(tw, ctr, c, SYNQ_CTR_TCP_ACK_SKIPPED_CHALLENGE))
+		return;
+	if (tw->challenge_s != s) {
+		tw->challenge_s = s;
+		tw->challenge_left = (limit + 1) / 2 + (uint32_t)rte_rand_max(limit);
+	}
+	if (tw->challenge_left == 0) {
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_ACK_SKIPPED_CHALLENGE);
+		return;
+	}
+	tw->challenge_left--;
+	ack_now(tw, ctr, c, SYNQ_CTR_CHALLENGE_ACKS);
+}
+
+/*
+ * The ACK field of a segment whose sequence number is acceptable (RFC 9293 3.10.7.4,
+ * fifth check, with RFC 5961 5.2 first). @p ts_ok: the segment may move TS.Recent
+ * (RFC 7323 4.3: it starts at or before RCV.NXT). False when the segment is dropped,
+ * or its ACK ended the connection.
+ *
+ *   SND.UNA - MAX.SND.WND    SND.UNA          SND.MAX
+ *   too old: challenged | old: no window | acceptable | unsent: ACKed, dropped
+ */
 static bool
 ack_field(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c,
-	const struct rte_tcp_hdr *th, const struct synq_tcp_opts *o, uint32_t seg_len)
+	const struct rte_tcp_hdr *th, const struct synq_tcp_opts *o, uint32_t seg_len, bool ts_ok)
 {
 	uint32_t seq = rte_be_to_cpu_32(th->sent_seq);
 	uint32_t ack = rte_be_to_cpu_32(th->recv_ack);
@@ -135,9 +210,25 @@ ack_field(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn
 	if (SEQ_GT(ack, c->snd_max)) {
 		/* acknowledges what we never sent: ACK where we stand, drop it */
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_ACK_UNSENT);
-		c->wflags |= WF_ACK_NOW;
-		mark_dirty(tw, c);
+		ack_refused(tw, ctr, c, SYNQ_CTR_TCP_ACK_SKIPPED_SEQ);
 		return false;
+	}
+	/* RFC 5961 5.2: older than any window the peer can have seen: a blind guess */
+	if (SEQ_LT(ack, c->snd_una - c->max_snd_wnd)) {
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_ACK_TOO_OLD);
+		challenge_ack(tw, ctr, c);
+		return false;
+	}
+	/* an old ACK (overtaken by a later one): its data counts, its window and TSval not */
+	if (SEQ_LT(ack, c->snd_una))
+		return true;
+	/* SND.UNA =< SEG.ACK =< SND.MAX: the peer speaks, its timers start again */
+	c->last_rx_ms = tw->now_ms;
+	c->probes = 0;
+	if (ts_ok && c->ts && o->ts) {
+		/* PAWS let only a TSval at or after TS.Recent through (RFC 7323 4.3) */
+		c->ts_recent = o->tsval;
+		c->ts_recent_ms = tw->now_ms;
 	}
 	if (SEQ_GT(ack, c->snd_una)) {
 		if (!ack_new(tw, ctr, c, o, ack))
@@ -159,7 +250,13 @@ ack_field(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn
 	if (SEQ_LT(c->snd_wl1, seq) || (c->snd_wl1 == seq && SEQ_LEQ(c->snd_wl2, ack))) {
 		if (wnd > c->snd_wnd)
 			mark_dirty(tw, c);
+		if (c->snd_wnd == 0 && wnd != 0 && c->snd_una == c->snd_max) {
+			/* the window opened: the persist timer stops, data takes over */
+			c->rtx_ms = 0;
+			c->backoff = 0;
+		}
 		c->snd_wnd = wnd;
+		c->max_snd_wnd = RTE_MAX(c->max_snd_wnd, wnd);
 		c->snd_wl1 = seq;
 		c->snd_wl2 = ack;
 	}
@@ -210,17 +307,6 @@ peer_fin(struct synq_tcp_worker *tw, struct tcp_conn *c)
 	default:
 		break;
 	}
-	c->wflags |= WF_ACK_NOW;
-	mark_dirty(tw, c);
-}
-
-/* Owe the client an ACK now (and count @p why, unless SYNQ_CTR_MAX). */
-static void
-ack_now(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c,
-	enum synq_counter why)
-{
-	if (why != SYNQ_CTR_MAX)
-		synq_counter_inc(ctr, why);
 	c->wflags |= WF_ACK_NOW;
 	mark_dirty(tw, c);
 }
@@ -280,9 +366,21 @@ rst_in(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c
 	if (seq == c->rcv_nxt)
 		tcp_conn_reset(tw, ctr, c, false);
 	else if (seq - c->rcv_nxt < RTE_MAX(wnd, 1u))
-		ack_now(tw, ctr, c, SYNQ_CTR_CHALLENGE_ACKS);
+		challenge_ack(tw, ctr, c);
 	else
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_RST);
+}
+
+/*
+ * RFC 7323 5.3 R1 (PAWS): a TSval older than TS.Recent is an old duplicate, or a
+ * forgery; unless TS.Recent itself is 24 days old (5.5), no longer valid.
+ */
+static bool
+paws_reject(const struct synq_tcp_worker *tw, const struct tcp_conn *c,
+	const struct synq_tcp_opts *o)
+{
+	return c->ts && o->ts && SEQ_LT(o->tsval, c->ts_recent) &&
+		tw->now_ms - c->ts_recent_ms < TCP_PAWS_IDLE_MS;
 }
 
 enum synq_tcp_verdict
@@ -294,21 +392,27 @@ tcp_established_input(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	uint16_t data_len = (uint16_t)(seg->l4_len - doff);
 	bool fin = (flags & RTE_TCP_FIN_FLAG) != 0;
 	uint32_t wnd = c->rcv_adv - c->rcv_nxt;
+	uint32_t ahead = seq - c->rcv_nxt;  /* modulo 2^32: from RCV.NXT on */
+	uint32_t behind = c->rcv_nxt - seq; /* modulo 2^32: before RCV.NXT */
 	struct synq_tcp_opts o;
-	int32_t off;
 
 	if (synq_tcp_opts_parse((const uint8_t *)(th + 1), doff - sizeof(*th), &o) != 0) {
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_BAD_OPTIONS);
 		return SYNQ_TCP_DROP;
 	}
-	c->last_rx_ms = tw->now_ms;
+	/* nothing here refreshes the timers: only an acceptable ACK does (ack_field) */
 	if (flags & RTE_TCP_RST_FLAG) {
 		rst_in(tw, ctr, c, seq);
 		return SYNQ_TCP_DROP;
 	}
-	/* RFC 5961 4.2: a SYN on a synchronized connection gets a challenge ACK */
+	/* RFC 5961 4.2: a SYN (or SYN-ACK) on a synchronized connection: a challenge ACK */
 	if (flags & RTE_TCP_SYN_FLAG) {
-		ack_now(tw, ctr, c, SYNQ_CTR_CHALLENGE_ACKS);
+		challenge_ack(tw, ctr, c);
+		return SYNQ_TCP_DROP;
+	}
+	if (paws_reject(tw, c, &o)) {
+		synq_counter_inc(ctr, SYNQ_CTR_PAWS_ESTAB);
+		ack_refused(tw, ctr, c, SYNQ_CTR_TCP_ACK_SKIPPED_PAWS);
 		return SYNQ_TCP_DROP;
 	}
 	if (!(flags & RTE_TCP_ACK_FLAG)) {
@@ -317,18 +421,16 @@ tcp_established_input(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	}
 
 	/* the sequence number: old, in order, or ahead (RFC 9293 3.10.7.4, first check) */
-	off = (int32_t)(seq - c->rcv_nxt);
 	if (data_len == 0 && !fin) {
-		if (off != 0 && (off < 0 || (uint32_t)off > wnd)) {
-			ack_now(tw, ctr, c, SYNQ_CTR_TCP_OUT_OF_WINDOW);
+		if (ahead != 0 && (SEQ_LT(seq, c->rcv_nxt) || ahead > wnd)) {
+			synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_OF_WINDOW);
+			ack_refused(tw, ctr, c, SYNQ_CTR_TCP_ACK_SKIPPED_SEQ);
 			return SYNQ_TCP_DROP;
 		}
-		if (o.ts && off == 0)
-			c->ts_recent = o.tsval;
-		ack_field(tw, ctr, c, th, &o, 0);
+		ack_field(tw, ctr, c, th, &o, 0, ahead == 0);
 		return SYNQ_TCP_DROP;
 	}
-	if (off > 0) {
+	if (SEQ_GT(seq, c->rcv_nxt)) {
 		/*
 		 * A hole before it: in-order receive only. One duplicate ACK for each such
 		 * segment (RFC 5681 4.2), not one a burst: dupthresh of them make a client
@@ -337,20 +439,20 @@ tcp_established_input(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 		if (c->dupacks_owed < TCP_DUPTHRESH)
 			c->dupacks_owed++;
 		ack_now(tw, ctr, c, SYNQ_CTR_TCP_OFO_DROPS);
-		if ((uint32_t)off <= wnd)
-			ack_field(tw, ctr, c, th, &o, data_len + fin);
+		if (ahead <= wnd)
+			ack_field(tw, ctr, c, th, &o, data_len + fin, false);
 		return SYNQ_TCP_DROP;
 	}
-	if ((uint32_t)-off >= (uint32_t)data_len + fin) {
+	/* from here SEG.SEQ =< RCV.NXT: @p behind is at most 2^31, never a negated INT32_MIN */
+	if (behind >= (uint32_t)data_len + fin) {
 		/* all of it came before: a retransmission whose ACK was lost */
 		ack_now(tw, ctr, c, SYNQ_CTR_TCP_DUP_DATA);
-		ack_field(tw, ctr, c, th, &o, data_len + fin);
+		ack_field(tw, ctr, c, th, &o, data_len + fin, true);
 		return SYNQ_TCP_DROP;
 	}
-	if (o.ts)
-		c->ts_recent = o.tsval;
-	if (!ack_field(tw, ctr, c, th, &o, data_len + fin) || c->state == SYNQ_TCP_CLOSED)
+	if (!ack_field(tw, ctr, c, th, &o, data_len + fin, true) || c->state == SYNQ_TCP_CLOSED)
 		return SYNQ_TCP_DROP;
+	c->last_rx_ms = tw->now_ms; /* new bytes in order, under an ACK not refused */
 	/* in order, perhaps overlapping what came before: the new bytes only */
-	return data_in_order(tw, ctr, seg, c, doff, data_len, (uint16_t)-off, fin);
+	return data_in_order(tw, ctr, seg, c, doff, data_len, (uint16_t)behind, fin);
 }

@@ -67,6 +67,17 @@ mark_dirty(struct synq_tcp_worker *tw, struct tcp_conn *c)
 	tw->dirty[tw->nb_dirty++] = conn_idx(tw, c);
 }
 
+/* @p c leaves the flow table: no longer one of the worker's orphans, if it was. */
+static inline void
+orphan_end(struct synq_tcp_worker *tw, struct tcp_conn *c)
+{
+	if (!c->orphan)
+		return;
+	c->orphan = false;
+	tw->orphans--;
+	tw->orphans_of[c->listener]--;
+}
+
 /* Take @p c off the dirty list (a connection that nobody saw, or one forgotten). */
 static inline void
 dirty_forget(struct synq_tcp_worker *tw, struct tcp_conn *c)

@@ -140,11 +140,6 @@ synq_tcp_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const stru
 		return tcp_reply_rst(tw, ctr, seg->m, ifc, &p, th,
 			seg->l4_len - doff + !!(flags & RTE_TCP_SYN_FLAG) + !!(flags & RTE_TCP_FIN_FLAG));
 	}
-	if (flags_bad(flags)) {
-		synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_BAD_FLAGS);
-		return SYNQ_TCP_DROP;
-	}
-
 	memset(&key, 0, sizeof(key));
 	memcpy(key.saddr, p.caddr, 16);
 	key.sport = p.cport;
@@ -156,8 +151,15 @@ synq_tcp_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const stru
 	if (tw->flows != NULL) {
 		struct tcp_conn *c = synq_flowtab_lookup(tw->flows, &key);
 
-		if (c != NULL && c->state != SYNQ_TCP_CLOSED)
+		/* RFC 5961 4.2: a connection answers a SYN-ACK, too, with a challenge ACK */
+		if (c != NULL && c->state != SYNQ_TCP_CLOSED &&
+			(!flags_bad(flags) || (flags & (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG |
+				RTE_TCP_RST_FLAG)) == RTE_TCP_SYN_FLAG))
 			return tcp_established_input(tw, ctr, seg, c, th, doff);
+	}
+	if (flags_bad(flags)) {
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_BAD_FLAGS);
+		return SYNQ_TCP_DROP;
 	}
 	if (flags & RTE_TCP_RST_FLAG)
 		return tcp_rst_input(tw, ctr, seg, &key, th);

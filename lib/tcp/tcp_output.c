@@ -84,11 +84,6 @@ send_data(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn
 
 		if (len == 0 && !(fin_due && c->snd_nxt == data_end))
 			break;
-		if ((c->wflags & WF_PROBE) && can == 0 && len != 0) {
-			can = 1; /* the zero-window probe */
-			synq_counter_inc(ctr, SYNQ_CTR_TCP_WINDOW_PROBES);
-		}
-		c->wflags &= (uint16_t)~WF_PROBE;
 		len = RTE_MIN(RTE_MIN(len, can), mss);
 		if (len == 0 && !(fin_due && c->snd_nxt == data_end)) {
 			/* the peer's window is shut: probe it when the timer fires */
@@ -176,6 +171,18 @@ conn_output(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_co
 		n += (unsigned int)r;
 	}
 	n += send_data(tw, ctr, c, out + n, max - n);
+	if ((c->wflags & WF_PROBE) && n < max) {
+		/*
+		 * The zero-window probe, as Linux's: an ACK one byte behind SND.UNA, which
+		 * the peer answers with its window (RFC 9293 3.10.7.4: an old segment).
+		 */
+		c->wflags &= (uint16_t)~WF_PROBE;
+		m = conn_segment(tw, ctr, c, c->snd_una - 1, 0, 0);
+		if (m != NULL) {
+			synq_counter_inc(ctr, SYNQ_CTR_TCP_WINDOW_PROBES);
+			out[n++] = m;
+		}
+	}
 	if ((c->wflags & WF_WND_CHECK) && tcp_conn_window_grew(tw, c))
 		c->wflags |= WF_ACK_NOW;
 	if ((c->wflags & WF_ACK_DATA) && c->ack_round != tw->round)

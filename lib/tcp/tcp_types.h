@@ -68,6 +68,19 @@ _Static_assert(TCP_REPLAY_MS > 2 * SYNQ_COOKIE_WINDOW_S * 1000,
 #define TCP_RETRIES 10
 /* Doublings of a zero-window probe's interval that are counted in backoff. */
 #define TCP_PROBE_BACKOFF_MAX 6
+/*
+ * Zero-window probes of a connection the application closed (an orphan) before it is
+ * given up, answered or not (Linux tcp_orphan_retries' 8): a peer that keeps its
+ * window shut holds no orphan for ever.
+ */
+#define TCP_ORPHAN_RETRIES 8
+/*
+ * RFC 5961 7, Linux tcp_invalid_ratelimit: a connection answers the segments it
+ * refuses (out of window, PAWS, challenges) at most once in this many ms.
+ */
+#define TCP_INVALID_RATELIMIT_MS 500u
+/* RFC 7323 5.5: a TS.Recent this old (24 days) is no longer valid for PAWS. */
+#define TCP_PAWS_IDLE_MS (24u * 86400u * 1000u)
 /* Duplicate ACKs that make a fast retransmit (RFC 5681 3.2's dupthresh). */
 #define TCP_DUPTHRESH 3
 /* An echoed timestamp older than this gives no RTT sample: it is not ours. */
@@ -127,7 +140,7 @@ struct tcp_peer {
 #define WF_FIN_SENT 0x0020   /* fin_seq is valid */
 #define WF_WND_CHECK 0x0040  /* the application consumed: the window may have opened */
 #define WF_RTX_ONE 0x0080    /* fast retransmit: SND.UNA's segment once more */
-#define WF_PROBE 0x0100	     /* zero window: one byte past it (RFC 9293 3.8.6.1) */
+#define WF_PROBE 0x0100	     /* zero window: a probe is due (RFC 9293 3.8.6.1) */
 #define WF_CHALLENGE 0x0200  /* the ACK owed is a challenge ACK (RFC 5961) */
 #define WF_ACK_DATA 0x0400   /* owes an ACK for data: it waits one poll for an answer */
 
@@ -180,6 +193,14 @@ struct tcp_conn {
 	uint32_t sndq_len;    /* bytes in sndq, from snd_una */
 	struct rte_mbuf *sndq, *sndq_tail; /* unacknowledged and unsent bytes, in order */
 	struct rte_mbuf *rcvq, *rcvq_tail; /* in-order data not yet on the app's ring */
+
+	/* TCP state rules against hostile peers (RFC 5961, RFC 7323 5.3, persist, orphans) */
+	uint32_t max_snd_wnd; /* the largest window the peer advertised (RFC 5961 5.2) */
+	uint32_t oow_ms;      /* the last answer to a refused segment (invalid ratelimit) */
+	uint32_t ts_recent_ms; /* when ts_recent was set: PAWS's 24 days (RFC 7323 5.5) */
+	uint32_t fin_wait2_ms; /* when FIN-WAIT-2 began: tcp.fin_timeout_ms */
+	uint8_t probes;	      /* zero-window probes in a row the peer did not answer */
+	bool orphan;	      /* the app closed it: counted in the worker's orphans_of[] */
 } __rte_cache_aligned;
 
 /* A token bucket: tokens, refilled at a rate to a burst, from when it last was. */
@@ -217,6 +238,11 @@ struct synq_tcp_worker {
 	uint32_t rst_ms;
 	struct tcp_bucket dup_synacks;	/* TCP_SYNACK_DUP_PER_S */
 	struct tcp_bucket rtx_synacks;	/* TCP_SYNACK_RTX_PER_S, under pressure */
+	/* the challenge-ACK budget (tcp.challenge_ack_limit) and the orphans */
+	uint32_t challenge_s;		/* the second (now_ms / 1000) + 1 it is for; 0: none */
+	uint32_t challenge_left;	/* challenge ACKs that second may still send */
+	uint32_t orphans;		/* connections the app closed, still here */
+	uint32_t orphans_of[SYNQ_MAX_LISTENERS]; /* of each listener, against max_orphans */
 	/* the clock, read once per burst by synq_tcp_clock() */
 	uint64_t tsc0;	   /* rte_rdtsc() at creation */
 	uint64_t hz_ms;	   /* TSC ticks a millisecond */

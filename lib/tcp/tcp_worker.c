@@ -282,6 +282,7 @@ synq_tcp_conn_forget(struct synq_tcp_worker *tw, struct synq_session *s)
 		synq_flowmem_remove(tw->replay, a);
 	dirty_forget(tw, c);
 	if (c->state != SYNQ_TCP_CLOSED && c->state != SYNQ_TCP_FREE) {
+		orphan_end(tw, c);
 		synq_flowtab_remove(tw->flows, c);
 		tw->flows_of[c->listener]--;
 		if (is_estab(c->state))

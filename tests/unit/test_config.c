@@ -221,6 +221,9 @@ test_tcp_and_listeners(void **state __rte_unused)
 	assert_int_equal(cfg.tcp.syncookies, 1);
 	assert_int_equal(cfg.tcp.somaxconn, 4096);
 	assert_int_equal(cfg.http_head_buffers, 1024);
+	assert_int_equal(cfg.tcp.challenge_ack_limit, 1000);
+	assert_int_equal(cfg.tcp.fin_timeout_ms, 60000);
+	assert_int_equal(cfg.tcp.max_orphans, 4096);
 	assert_int_equal(cfg.tcp.max_syn_backlog, 4096);
 	assert_int_equal(cfg.tcp.abort_on_overflow, 0);
 	assert_int_equal(cfg.tcp.synack_retries, 5);
@@ -465,6 +468,15 @@ test_listener_errors(void **state __rte_unused)
 	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"somaxconn\":5}]}",
 		"listeners[0].somaxconn", "unknown key");
 	expect_error(WITH_V4 ",\"tcp\":{\"syncookies\":3}}", "tcp.syncookies: 3", "0..2");
+	/* the state rules against hostile peers: bounds, and a global knob stays global */
+	expect_error(WITH_V4 ",\"tcp\":{\"fin_timeout_ms\":86400001}}",
+		"tcp.fin_timeout_ms: 86400001", "0..86400000");
+	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"max_orphans\":-1}]}",
+		"listeners[0].max_orphans: -1", "0..4194304");
+	expect_error(WITH_V4 ",\"tcp\":{\"challenge_ack_limit\":0}}",
+		"tcp.challenge_ack_limit: 0", "1..1000000000");
+	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"challenge_ack_limit\":5}]}",
+		"listeners[0].challenge_ack_limit", "unknown key");
 	expect_error(WITH_V4 ",\"tcp\":{\"cookie_secret\":\"abc\"}}", "tcp.cookie_secret",
 		"32 hex digits");
 	expect_error(WITH_V4 ",\"tcp\":{\"cookie_secret\":\"000102030405060708090a0b0c0d0e0g\"}}",
