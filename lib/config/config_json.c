@@ -27,6 +27,7 @@ tcp_json(const struct synq_config_tcp *t, const struct synq_config *cfg)
 	json_object_set_new(o, "snd_buf", json_integer(t->snd_buf));
 	json_object_set_new(o, "idle_timeout_ms", json_integer(t->idle_timeout_ms));
 	json_object_set_new(o, "first_byte_timeout_ms", json_integer(t->first_byte_timeout_ms));
+	json_object_set_new(o, "unaccepted_mem", json_integer(t->unaccepted_mem));
 	if (cfg != NULL) {
 		char hex[2 * SYNQ_COOKIE_SECRET_LEN + 1];
 
@@ -109,7 +110,8 @@ synq_config_to_json(const struct synq_config *cfg)
 	}
 	json_object_set_new(root, "listeners", listeners);
 	json_object_set_new(root, "mempool",
-		json_pack("{s:i, s:i}", "mbufs", (int)cfg->mbufs, "cache", (int)cfg->mbuf_cache));
+		json_pack("{s:i, s:i, s:i}", "mbufs", (int)cfg->mbufs, "cache", (int)cfg->mbuf_cache,
+			"conn_share", (int)cfg->conn_share));
 	json_object_set_new(root, "stats", json_pack("{s:i, s:s}", "interval_ms",
 		(int)cfg->stats_interval_ms, "file", cfg->stats_file));
 	json_object_set_new(root, "test", json_pack("{s:i}", "reorder_permille",

@@ -19,6 +19,10 @@
 #define TCP_BUF_MIN 4096
 #define TCP_BUF_MAX (1u << 30)
 
+/* tcp.unaccepted_mem, in bytes of buffers (truesize): 64 KiB..16 GiB-ish */
+#define TCP_UNACCEPTED_MEM_MIN 65536
+#define TCP_UNACCEPTED_MEM_MAX (1u << 31)
+
 /* tcp.idle_timeout_ms and first_byte_timeout_ms: a day */
 #define TCP_TIMEOUT_MS_MAX 86400000
 
@@ -39,6 +43,8 @@ static const struct synq_config_tcp tcp_defaults = {
 	.snd_buf = 262144,
 	.idle_timeout_ms = 300000,
 	.first_byte_timeout_ms = 30000,
+	/* memory (issue 11): 910 buffers of 2 KiB */
+	.unaccepted_mem = 2097152,
 };
 
 /* The knobs a listener may override; the "tcp" object has them plus global ones. */
@@ -64,6 +70,9 @@ parse_tcp_knobs(struct config_parse *p, const json_t *obj, const char *path,
 			t->idle_timeout_ms) != 0 ||
 		CONFIG_GET_UINT(p, obj, path, "first_byte_timeout_ms", 0, TCP_TIMEOUT_MS_MAX,
 			t->first_byte_timeout_ms) != 0 ||
+		/* memory (issue 11) */
+		CONFIG_GET_UINT(p, obj, path, "unaccepted_mem", TCP_UNACCEPTED_MEM_MIN,
+			TCP_UNACCEPTED_MEM_MAX, t->unaccepted_mem) != 0 ||
 		CONFIG_GET_ENUM(p, obj, path, "queue_model", config_queue_models, "a queue model",
 			t->queue_model) != 0)
 		return -EINVAL;
@@ -91,7 +100,7 @@ config_parse_tcp(struct config_parse *p, const json_t *root, struct synq_config 
 	static const char *const known[] = {"syncookies", "somaxconn", "max_syn_backlog",
 		"abort_on_overflow", "synack_retries", "queue_model", "window_scale",
 		"max_flows", "rcv_buf", "snd_buf", "idle_timeout_ms", "first_byte_timeout_ms",
-		"cookie_secret", "cookie_secret_file", NULL};
+		"cookie_secret", "cookie_secret_file", "unaccepted_mem", NULL};
 	const json_t *obj = json_object_get(root, "tcp");
 	const json_t *sec, *file;
 
@@ -163,7 +172,7 @@ parse_listener(struct config_parse *p, const json_t *lj, unsigned int idx,
 	static const char *const known[] = {"address", "port", "backlog", "app", "syncookies",
 		"max_syn_backlog", "abort_on_overflow", "synack_retries", "queue_model",
 		"window_scale", "max_flows", "rcv_buf", "snd_buf", "idle_timeout_ms",
-		"first_byte_timeout_ms", "http_body", NULL};
+		"first_byte_timeout_ms", "http_body", "unaccepted_mem", NULL};
 	struct synq_config_listener *l = &cfg->listeners[idx];
 	char path[CONFIG_KEY_PATH_LEN];
 	const json_t *v;

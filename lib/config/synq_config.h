@@ -79,6 +79,8 @@ struct synq_config_tcp {
 	uint32_t snd_buf;	    /* bytes the app handed over not yet acknowledged */
 	uint32_t idle_timeout_ms;   /* nothing received for this long: RST; 0 = never */
 	uint32_t first_byte_timeout_ms; /* accepted, no byte yet after this long: RST; 0 = never */
+	/* memory (issue 11) */
+	uint32_t unaccepted_mem;    /* truesize of data on connections not accepted, per worker */
 };
 
 struct synq_config_listener {
@@ -127,6 +129,7 @@ struct synq_config {
 	unsigned int nb_lcores;
 	uint32_t mbufs;	     /* per NUMA socket pool, 0 = sized from the ports */
 	uint32_t mbuf_cache; /* per-lcore mempool cache */
+	uint8_t conn_share;  /* % of the pool beyond the rx/tx reserve connections may hold */
 	uint32_t stats_interval_ms; /* 0 = no periodic dump */
 	char stats_file[PATH_MAX];  /* "" = no file */
 	struct synq_config_tcp tcp; /* defaults of every listener */

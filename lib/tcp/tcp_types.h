@@ -103,6 +103,23 @@ struct tcp_peer {
 /* The largest value of a window field (RFC 9293 3.1): 16 bits. */
 #define TCP_WIN_FIELD_MAX UINT16_MAX
 
+/*
+ * Memory (tcp_mem.c). A connection may hold twice its rcv_buf plus this floor in
+ * truesize: room for rcv_buf bytes of full segments (a 1448-byte segment costs 2304)
+ * and a few small ones before collapsing.
+ */
+#define TCP_RCV_MEM_FLOOR (64u * 1024)
+/* payload / truesize x 256 of a full segment in a 2 KiB buffer (1448 / 2304) */
+#define TCP_RATIO_INIT 160u
+/* The worker's pressure levels, as mem_held passes 1/2, 3/4, 7/8 of mem_budget, and all. */
+enum tcp_mem_level {
+	TCP_MEM_OK = 0,
+	TCP_MEM_COLLAPSE,	/* collapse every receive queue that takes data */
+	TCP_MEM_NO_OPEN,	/* windows open no further */
+	TCP_MEM_DROP,		/* new data dropped */
+	TCP_MEM_RESET,		/* connections above the mean reset */
+};
+
 /* wflags: what the worker has to do for a connection */
 #define WF_DIRTY 0x0001	     /* in the dirty list */
 #define WF_ACK_NOW 0x0002    /* owes the client an ACK */
@@ -164,6 +181,10 @@ struct tcp_conn {
 	uint32_t sndq_len;    /* bytes in sndq, from snd_una */
 	struct rte_mbuf *sndq, *sndq_tail; /* unacknowledged and unsent bytes, in order */
 	struct rte_mbuf *rcvq, *rcvq_tail; /* in-order data not yet on the app's ring */
+	/* memory, by truesize (tcp_mem.c): what the mbufs cost, not their payload */
+	uint32_t rcv_mem;     /* rcvq and what the app may still hold of what it was handed */
+	uint32_t snd_mem;     /* sndq */
+	uint16_t rcv_ratio;   /* payload / truesize of its segments x 256, a moving average */
 } __rte_cache_aligned;
 
 /* One worker's state. Owning lcore only. */
@@ -211,6 +232,11 @@ struct synq_tcp_worker {
 	 */
 	uint32_t *owned;
 	uint32_t curr_estab;		/* ESTABLISHED and CLOSE-WAIT (TcpCurrEstab) */
+	/* memory its connections hold, by truesize (tcp_mem.c) */
+	uint64_t mem_held;		/* rcv_mem + snd_mem of all its connections */
+	uint64_t mem_budget;		/* its share of the pool beyond the rx/tx reserve */
+	uint8_t mem_level;		/* enum tcp_mem_level, from mem_held / mem_budget */
+	uint64_t unaccepted_mem[SYNQ_MAX_LISTENERS]; /* rcv_mem of connections not attached */
 } __rte_cache_aligned;
 
 #endif /* SYNQ_TCP_TYPES_H */

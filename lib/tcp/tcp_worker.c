@@ -115,6 +115,7 @@ synq_tcp_worker_create(struct synq_tcp *tcp, const struct synq_tcp_worker_conf *
 	tw->conns = tcp->conns;
 	tw->lcore_id = conf->lcore_id;
 	tw->pool = conf->pool;
+	tw->mem_budget = conf->mem_budget != 0 ? conf->mem_budget : UINT64_MAX;
 	tw->app_rings = conf->app_rings;
 	memcpy(tw->rxq, conf->rxq, sizeof(tw->rxq));
 	tw->nb_rxq = conf->nb_rxq;
