@@ -124,7 +124,7 @@ tcp_conn_reset(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp
  * under pressure. What the header field can say (@p shift), rounded down to the scale.
  */
 static uint32_t
-rcv_space(const struct synq_tcp_worker *tw, const struct tcp_conn *c, uint8_t shift)
+rcv_space_wanted(const struct synq_tcp_worker *tw, const struct tcp_conn *c, uint8_t shift)
 {
 	uint32_t buf = conn_listener(tw, c)->tcp.rcv_buf;
 	uint32_t unread = atomic_load_explicit(&conn_session(tw, c)->rcv_unread,
@@ -133,10 +133,15 @@ rcv_space(const struct synq_tcp_worker *tw, const struct tcp_conn *c, uint8_t sh
 	uint32_t space = buf > unread ? buf - unread : 0;
 	uint64_t mem = limit > c->rcv_mem ? (uint64_t)(limit - c->rcv_mem) * c->rcv_ratio >> 8 : 0;
 
-	if (tw->mem_level >= TCP_MEM_NO_OPEN)
-		return 0;
 	space = (uint32_t)RTE_MIN((uint64_t)space, mem);
 	return RTE_MIN(space >> shift, (uint32_t)TCP_WIN_FIELD_MAX) << shift;
+}
+
+/* rcv_space_wanted(), or nothing at all under pressure (windows open no further). */
+static uint32_t
+rcv_space(const struct synq_tcp_worker *tw, const struct tcp_conn *c, uint8_t shift)
+{
+	return tw->mem_level >= TCP_MEM_NO_OPEN ? 0 : rcv_space_wanted(tw, c, shift);
 }
 
 uint16_t
@@ -146,9 +151,12 @@ tcp_conn_rcv_window(struct synq_tcp_worker *tw, struct synq_counters *ctr, struc
 	uint32_t space, win;
 
 	tcp_mem_rcv_sync(tw, c);
-	space = rcv_space(tw, c, shift);
-	if (tw->mem_level >= TCP_MEM_NO_OPEN && SEQ_GT(c->rcv_nxt + (1u << shift), c->rcv_adv))
-		synq_counter_inc(ctr, SYNQ_CTR_MEM_WINDOW_CLAMPED);
+	space = rcv_space_wanted(tw, c, shift);
+	if (tw->mem_level >= TCP_MEM_NO_OPEN) {
+		if (SEQ_GT(c->rcv_nxt + space, c->rcv_adv))
+			synq_counter_inc(ctr, SYNQ_CTR_MEM_WINDOW_CLAMPED);
+		space = 0;
+	}
 	/* never behind the edge advertised already (RFC 9293 3.8.6.2.2) */
 	if (SEQ_LT(c->rcv_nxt + space, c->rcv_adv))
 		space = c->rcv_adv - c->rcv_nxt;
@@ -300,6 +308,7 @@ cmd_send(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn 
 		return;
 	}
 	tcp_mem_sndq_append(tw, ctr, c, m);
+	tcp_mem_level(tw, ctr);
 	c->sndq_len += len;
 	mark_dirty(tw, c);
 }

@@ -162,6 +162,7 @@ tcp_mem_rcv_admit(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct 
 	bool unaccepted = !(c->wflags & WF_ATTACHED);
 
 	tcp_mem_rcv_sync(tw, c);
+	tcp_mem_level(tw, ctr);
 	/* first what costs nothing but a copy: the receive queue's small segments */
 	if (c->rcv_mem + truesize > limit || tw->mem_level >= TCP_MEM_COLLAPSE ||
 		(unaccepted && tw->unaccepted_mem[c->listener] + truesize >
@@ -177,7 +178,6 @@ tcp_mem_rcv_admit(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct 
 	}
 	if (tw->mem_held + truesize > tw->mem_budget - tw->mem_budget / 8) {
 		synq_counter_inc(ctr, SYNQ_CTR_MEM_PRESSURE_DROPS);
-		tcp_mem_level(tw, ctr);
 		return false;
 	}
 	return true;
