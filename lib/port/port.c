@@ -103,6 +103,7 @@ create_pools(struct synq_ports *ps, const struct synq_config *cfg, char *err, si
 			return -rte_errno;
 		}
 		ps->reserve[s] = need[s];
+		synq_stats_pool_register(ps->pool[s], need[s]);
 		PORT_LOG(INFO, "pool %s: %u mbufs, %u of them the queues' reserve", name, n,
 			need[s]);
 	}

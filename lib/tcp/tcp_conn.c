@@ -288,6 +288,7 @@ tcp_conn_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr)
 	synq_counter_set(ctr, SYNQ_CTR_TCP_CURR_ESTAB, tw->curr_estab);
 	synq_counter_set(ctr, SYNQ_CTR_FLOW_TABLE_ENTRIES, synq_flowtab_count(tw->flows));
 	tcp_mem_level(tw, ctr);
+	tcp_mem_publish(tw);
 	synq_counter_set(ctr, SYNQ_CTR_MEM_LEVEL, tw->mem_level);
 	synq_counter_set(ctr, SYNQ_CTR_MEM_HELD_BYTES, tw->mem_held);
 	synq_counter_set(ctr, SYNQ_CTR_MEM_BUDGET_BYTES,

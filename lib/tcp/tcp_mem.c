@@ -52,6 +52,7 @@ tcp_mem_add(struct synq_tcp_worker *tw, struct tcp_conn *c, uint32_t *held, int6
 {
 	*held = (uint32_t)((int64_t)*held + delta);
 	tw->mem_held = (uint64_t)((int64_t)tw->mem_held + delta);
+	tw->mem_of[c->listener] = (uint64_t)((int64_t)tw->mem_of[c->listener] + delta);
 	if (held == &c->rcv_mem && !(c->wflags & WF_ATTACHED))
 		tw->unaccepted_mem[c->listener] =
 			(uint64_t)((int64_t)tw->unaccepted_mem[c->listener] + delta);
@@ -181,4 +182,18 @@ tcp_mem_rcv_admit(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct 
 		return false;
 	}
 	return true;
+}
+
+void
+tcp_mem_publish(struct synq_tcp_worker *tw)
+{
+	for (unsigned int i = 0; i < tw->listeners->nb; i++) {
+		int64_t d = (int64_t)(tw->mem_of[i] - tw->mem_shown[i]);
+
+		if (d == 0)
+			continue;
+		atomic_fetch_add_explicit(&tw->listeners->l[i].mem_held, (uint64_t)d,
+			memory_order_relaxed);
+		tw->mem_shown[i] = tw->mem_of[i];
+	}
 }

@@ -93,6 +93,9 @@ void tcp_mem_level(struct synq_tcp_worker *tw, struct synq_counters *ctr);
  */
 bool tcp_mem_rcv_admit(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c,
 	uint32_t truesize);
+/* Add what the worker's connections of each listener hold now to its mem_held (timers). */
+void tcp_mem_publish(struct synq_tcp_worker *tw);
+
 /* tcp_conn.c */
 
 /*

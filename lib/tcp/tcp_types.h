@@ -237,6 +237,8 @@ struct synq_tcp_worker {
 	uint64_t mem_budget;		/* its share of the pool beyond the rx/tx reserve */
 	uint8_t mem_level;		/* enum tcp_mem_level, from mem_held / mem_budget */
 	uint64_t unaccepted_mem[SYNQ_MAX_LISTENERS]; /* rcv_mem of connections not attached */
+	uint64_t mem_of[SYNQ_MAX_LISTENERS];	/* rcv_mem + snd_mem of each listener's */
+	uint64_t mem_shown[SYNQ_MAX_LISTENERS];	/* of it, what the listener's mem_held has */
 } __rte_cache_aligned;
 
 #endif /* SYNQ_TCP_TYPES_H */

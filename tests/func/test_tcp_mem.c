@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <jansson.h>
 #include <rte_cycles.h>
 #include <rte_ring.h>
 
@@ -113,6 +114,28 @@ test_mem_hold_tiny_segments(void **state __rte_unused)
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_IN_DATA_BYTES), 4000 / BURST * BURST);
 	assert_true(delta(&s, SYNQ_CTR_MEM_COLLAPSED) >= 3990);
 	assert_true(gauge(SYNQ_CTR_MEM_HELD_BYTES) <= 4 * 2304);
+	/* in the stats: the listener's share, the pools */
+	assert_int_equal(atomic_load(&rt.listeners.l[L80].mem_held),
+		gauge(SYNQ_CTR_MEM_HELD_BYTES));
+	assert_true(atomic_load(&rt.listeners.l[L80].mem_held) != 0);
+	{
+		json_t *doc = synq_stats_json();
+		json_t *pool = json_array_get(json_object_get(doc, "mempools"), 0);
+		json_t *ls = synq_listeners_json(&rt.listeners);
+		json_t *li = json_array_get(ls, L80);
+
+		assert_non_null(pool);
+		assert_int_equal(json_integer_value(json_object_get(pool, "in_use")) +
+			json_integer_value(json_object_get(pool, "free")), 2048);
+		assert_int_equal(json_integer_value(json_object_get(pool, "reserve")), 368);
+		assert_non_null(li);
+		assert_int_equal(json_integer_value(json_object_get(li, "mem_held")),
+			atomic_load(&rt.listeners.l[L80].mem_held));
+		assert_int_equal(json_integer_value(json_object_get(json_object_get(doc,
+			"counters"), "SynqMemHeldBytes")), gauge(SYNQ_CTR_MEM_HELD_BYTES));
+		json_decref(ls);
+		json_decref(doc);
+	}
 	/* the port still takes a handshake */
 	open_flow(&g);
 	finish_flow(&g);
@@ -121,6 +144,7 @@ test_mem_hold_tiny_segments(void **state __rte_unused)
 	exchange_silent(rst_frame(&f, seq));
 	assert_int_equal(rte_mempool_in_use_count(frames), base);
 	assert_int_equal(gauge(SYNQ_CTR_MEM_HELD_BYTES), 0);
+	assert_int_equal(atomic_load(&rt.listeners.l[L80].mem_held), 0);
 	reset_flow(&g);
 	exchange_silent(rst_frame(&g, g.isn + 1));
 	assert_int_equal(drain(L80), 2);
