@@ -23,10 +23,29 @@
 /* Segments a burst of the flood below: the worker's rx burst. */
 #define BURST 32
 
+/* The TCP tests' config (harness.c), and a listener whose queue may hold 64 KiB. */
+static const char config[] =
+	"{ \"ports\": [ { \"name\": \"net_ring_func\", \"ipv4\": [\"198.18.0.1\"],"
+	"    \"ipv6\": [\"2001:2::1\"], \"rx_desc\": 128, \"tx_desc\": 128 } ],"
+	"  \"lcores\": [ { \"lcore\": 0, \"role\": \"worker\","
+	"    \"rx\": [ { \"port\": \"net_ring_func\", \"queue\": 0 } ] } ],"
+	"  \"mempool\": { \"mbufs\": 2048, \"cache\": 32 },"
+	"  \"listeners\": ["
+	"    { \"port\": 80, \"backlog\": 2, \"app\": \"hold\", \"queue_model\": \"linux\","
+	"      \"syncookies\": 1, \"max_syn_backlog\": 4 },"
+	"    { \"port\": 81, \"backlog\": 2, \"abort_on_overflow\": 1 },"
+	"    { \"port\": 82, \"syncookies\": 2 },"
+	"    { \"port\": 83, \"queue_model\": \"bsd\", \"backlog\": 2 },"
+	"    { \"port\": 84, \"backlog\": 0, \"abort_on_overflow\": 0 },"
+	"    { \"port\": 85, \"rcv_buf\": 8192, \"window_scale\": 0 },"
+	"    { \"port\": 86, \"backlog\": 8, \"unaccepted_mem\": 65536 } ] }";
+
+#define L86 6
+
 static int
 setup(void **state __rte_unused)
 {
-	static const struct harness_conf hc = {.name = "tcp_mem"};
+	static const struct harness_conf hc = {.name = "tcp_mem", .config = config};
 
 	return harness_setup(&hc);
 }
@@ -267,6 +286,74 @@ test_mem_no_wscale_ack_storm(void **state __rte_unused)
 	assert_int_equal(drain(L80), 1);
 }
 
+/*
+ * 64: three connections nobody accepts (port 86, unaccepted_mem 64 KiB: 28 buffers)
+ * send 12 full segments each: what their listener's queue may hold is taken, the rest
+ * dropped unacknowledged and counted; once the application takes one, its data is no
+ * longer the queue's and the others may send again.
+ */
+static void
+test_mem_unaccepted(void **state __rte_unused)
+{
+	static uint8_t big[1400];
+	struct flow f[3];
+	uint32_t seq[3];
+	unsigned int base = rte_mempool_in_use_count(frames);
+	struct synq_session *c;
+	struct snap s;
+
+	for (unsigned int k = 0; k < 3; k++) {
+		f[k] = flow4(64, (uint16_t)(46400 + k), 86, 0x64000000 + (k << 20));
+		open_flow(&f[k]);
+		finish_flow(&f[k]);
+		seq[k] = f[k].isn + 1;
+	}
+	snap_take(&s);
+	for (unsigned int k = 0; k < 3; k++)
+		for (unsigned int i = 0; i < 12; i++) {
+			uint32_t ack = 0;
+
+			assert_int_equal(rte_ring_enqueue(rx_ring[0], ack_frame(&f[k], seq[k],
+				f[k].our_isn + 1, big, sizeof(big))), 0);
+			if (settle(&ack, NULL) != 0 && ack == seq[k] + sizeof(big))
+				seq[k] = ack;
+		}
+	assert_true(rte_mempool_in_use_count(frames) <= base + 65536 / 2304);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_UNACCEPTED_MEM_DROPS),
+		36 - (seq[0] + seq[1] + seq[2] - f[0].isn - f[1].isn - f[2].isn - 3) / sizeof(big));
+	assert_true(delta(&s, SYNQ_CTR_TCP_UNACCEPTED_MEM_DROPS) >= 36 - 65536 / 2304);
+	assert_int_equal(seq[2], f[2].isn + 1 + sizeof(big) * 4);
+	/* the first one accepted: the third may send */
+	assert_int_equal(synq_app_accept(&app, &rt.listeners.l[L86], &c, 1), 1);
+	synq_worker_poll(worker()); /* the attach */
+	{
+		uint32_t ack = 0;
+
+		assert_int_equal(rte_ring_enqueue(rx_ring[0], ack_frame(&f[2], seq[2],
+			f[2].our_isn + 1, big, sizeof(big))), 0);
+		settle(&ack, NULL);
+		assert_int_equal(ack, seq[2] + sizeof(big));
+	}
+	{
+		struct synq_app_event ev;
+		uint32_t got = 0;
+
+		while (next_event(&ev)) {
+			assert_int_equal(ev.kind, SYNQ_EV_DATA);
+			got += rte_pktmbuf_pkt_len(ev.m);
+			rte_pktmbuf_free(ev.m);
+		}
+		assert_int_equal(got, seq[0] - f[0].isn - 1);
+		synq_app_consumed(&app, c, got);
+	}
+	conn_drop(c);
+	exchange_silent(rst_frame(&f[1], seq[1]));
+	exchange_silent(rst_frame(&f[2], seq[2] + sizeof(big)));
+	assert_int_equal(drain(L86), 2);
+	assert_int_equal(rte_mempool_in_use_count(frames), base);
+	assert_int_equal(gauge(SYNQ_CTR_MEM_HELD_BYTES), 0);
+}
+
 int
 main(void)
 {
@@ -275,6 +362,7 @@ main(void)
 		cmocka_unit_test(test_mem_small_segments),
 		cmocka_unit_test(test_mem_send_queue),
 		cmocka_unit_test(test_mem_no_wscale_ack_storm),
+		cmocka_unit_test(test_mem_unaccepted),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
