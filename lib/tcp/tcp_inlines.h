@@ -24,7 +24,7 @@ tcp_truesize(const struct rte_mbuf *m)
 	uint32_t t = 0;
 
 	for (; m != NULL; m = m->next)
-		t += (uint32_t)sizeof(*m) + rte_pktmbuf_priv_size(m->pool) + m->buf_len;
+		t += (uint32_t)sizeof(*m) + m->priv_size + m->buf_len;
 	return t;
 }
 
