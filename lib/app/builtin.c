@@ -88,7 +88,10 @@ echo_data(struct synq_app_lcore *a, struct synq_session *s, struct rte_mbuf *m)
 	}
 	/*
 	 * No room: keep it, unconsumed, so the client's window shuts until the bytes
-	 * before it are acknowledged. Data events are single segments.
+	 * before it are acknowledged. Data events are single segments; a small one is
+	 * copied into the room of the last one kept, so that what waits costs about what
+	 * its bytes do, not a buffer a segment (the worker counts the buffers it handed
+	 * over until everything is consumed, and closes the window on them).
 	 */
 	if (s->app_ptr == NULL) {
 		s->app_ptr = m;
@@ -97,7 +100,14 @@ echo_data(struct synq_app_lcore *a, struct synq_session *s, struct rte_mbuf *m)
 
 		while (t->next != NULL)
 			t = t->next;
-		t->next = m;
+		if (m->next == NULL && RTE_MBUF_DIRECT(t) && rte_mbuf_refcnt_read(t) == 1 &&
+			m->data_len <= rte_pktmbuf_tailroom(t)) {
+			memcpy(rte_pktmbuf_append(t, m->data_len), rte_pktmbuf_mtod(m, void *),
+				m->data_len);
+			rte_pktmbuf_free(m);
+		} else {
+			t->next = m;
+		}
 	}
 	if (!(s->app_u64[0] & AF_BLOCKED)) {
 		s->app_u64[0] |= AF_BLOCKED;

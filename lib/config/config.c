@@ -453,7 +453,7 @@ parse_root(struct config_parse *p, const json_t *root, struct synq_config *cfg)
 	static const char *const known[] = {"ports", "lcores", "mempool", "stats", "tcp",
 		"listeners", "icmp", "test", "http", NULL};
 	static const char *const known_test[] = {"reorder_permille", NULL};
-	static const char *const known_mempool[] = {"mbufs", "cache", NULL};
+	static const char *const known_mempool[] = {"mbufs", "cache", "conn_share", NULL};
 	static const char *const known_stats[] = {"interval_ms", "file", NULL};
 	static const char *const known_http[] = {"head_buffers", NULL};
 	const json_t *v;
@@ -512,13 +512,15 @@ parse_root(struct config_parse *p, const json_t *root, struct synq_config *cfg)
 
 	cfg->mbufs = 0;
 	cfg->mbuf_cache = 256;
+	cfg->conn_share = 75;
 	v = json_object_get(root, "mempool");
 	if (v != NULL) {
 		if (config_want_object(p, v, "", "mempool") != 0 ||
 			config_check_keys(p, v, "mempool", known_mempool) != 0 ||
 			CONFIG_GET_UINT(p, v, "mempool", "mbufs", 0, MBUFS_MAX, cfg->mbufs) != 0 ||
 			CONFIG_GET_UINT(p, v, "mempool", "cache", 0, RTE_MEMPOOL_CACHE_MAX_SIZE,
-				cfg->mbuf_cache) != 0)
+				cfg->mbuf_cache) != 0 ||
+			CONFIG_GET_UINT(p, v, "mempool", "conn_share", 1, 100, cfg->conn_share) != 0)
 			return -EINVAL;
 		if (cfg->mbufs != 0 && cfg->mbufs < MBUFS_MIN)
 			return config_fail(p, "mempool", "mbufs", json_object_get(v, "mbufs"),

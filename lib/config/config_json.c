@@ -30,6 +30,7 @@ tcp_json(const struct synq_config_tcp *t, const struct synq_config *cfg)
 	json_object_set_new(o, "first_byte_timeout_ms", json_integer(t->first_byte_timeout_ms));
 	json_object_set_new(o, "fin_timeout_ms", json_integer(t->fin_timeout_ms));
 	json_object_set_new(o, "max_orphans", json_integer(t->max_orphans));
+	json_object_set_new(o, "unaccepted_mem", json_integer(t->unaccepted_mem));
 	if (cfg != NULL) {
 		json_object_set_new(o, "somaxconn", json_integer(t->somaxconn));
 		json_object_set_new(o, "challenge_ack_limit", json_integer(t->challenge_ack_limit));
@@ -119,7 +120,8 @@ synq_config_to_json(const struct synq_config *cfg)
 	json_object_set_new(root, "http",
 		json_pack("{s:i}", "head_buffers", (int)cfg->http_head_buffers));
 	json_object_set_new(root, "mempool",
-		json_pack("{s:i, s:i}", "mbufs", (int)cfg->mbufs, "cache", (int)cfg->mbuf_cache));
+		json_pack("{s:i, s:i, s:i}", "mbufs", (int)cfg->mbufs, "cache", (int)cfg->mbuf_cache,
+			"conn_share", (int)cfg->conn_share));
 	json_object_set_new(root, "stats", json_pack("{s:i, s:s}", "interval_ms",
 		(int)cfg->stats_interval_ms, "file", cfg->stats_file));
 	json_object_set_new(root, "icmp", json_pack("{s:I, s:I}", "echo_per_s",

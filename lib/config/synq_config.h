@@ -93,6 +93,8 @@ struct synq_config_tcp {
 	/* connections the application closed (orphans), per listener, per worker */
 	uint32_t fin_timeout_ms;    /* FIN-WAIT-2 this long: RST; 0 = never */
 	uint32_t max_orphans;	    /* orphans at once; a close past it resets */
+	/* memory (issue 11) */
+	uint32_t unaccepted_mem;    /* truesize of data on connections not accepted, per worker */
 };
 
 struct synq_config_listener {
@@ -146,6 +148,7 @@ struct synq_config {
 	unsigned int nb_lcores;
 	uint32_t mbufs;	     /* per NUMA socket pool, 0 = sized from the ports */
 	uint32_t mbuf_cache; /* per-lcore mempool cache */
+	uint8_t conn_share;  /* % of the pool beyond the rx/tx reserve connections may hold */
 	uint32_t stats_interval_ms; /* 0 = no periodic dump */
 	char stats_file[PATH_MAX];  /* "" = no file */
 	struct synq_config_tcp tcp; /* defaults of every listener */

@@ -93,6 +93,8 @@ synq_listeners_json(const struct synq_listeners *ls)
 		json_object_set_new(o, "queue_model",
 			json_string(synq_queue_model_name(l->tcp.queue_model)));
 		json_object_set_new(o, "app", json_string(synq_app_name(l->app)));
+		json_object_set_new(o, "mem_held", json_integer((json_int_t)atomic_load_explicit(
+			&ls->l[i].mem_held, memory_order_relaxed)));
 		if (l->tcp.queue_model == SYNQ_QUEUE_BSD)
 			json_object_set_new(o, "bsd_len",
 				json_integer(synq_accept_bsd_len(&l->accept)));

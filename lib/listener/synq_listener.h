@@ -10,6 +10,7 @@
  * accept queues' own lock-free state.
  */
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -32,6 +33,8 @@ struct synq_listener {
 	struct synq_config_tcp tcp;
 	const struct synq_config_listener *conf; /* the rest (http_body): apps, control plane */
 	struct synq_accept_queue accept;
+	/* truesize its connections hold: each worker adds its change from its timers */
+	_Atomic uint64_t mem_held;
 };
 
 struct synq_listeners {

@@ -102,7 +102,10 @@ create_pools(struct synq_ports *ps, const struct synq_config *cfg, char *err, si
 				rte_strerror(rte_errno));
 			return -rte_errno;
 		}
-		PORT_LOG(INFO, "pool %s: %u mbufs", name, n);
+		ps->reserve[s] = need[s];
+		synq_stats_pool_register(ps->pool[s], need[s]);
+		PORT_LOG(INFO, "pool %s: %u mbufs, %u of them the queues' reserve", name, n,
+			need[s]);
 	}
 	for (unsigned int i = 0; i < ps->nb; i++)
 		ps->port[i].pool = ps->pool[ps->port[i].socket];

@@ -38,6 +38,9 @@ struct synq_ports {
 	struct synq_port port[SYNQ_MAX_PORTS]; /* same order as synq_config.ports */
 	unsigned int nb;
 	struct rte_mempool *pool[RTE_MAX_NUMA_NODES];
+	/* of each pool, the mbufs the rx/tx descriptors and lcore caches may hold: what
+	 * connections never get (lib/tcp's memory budget is a share of the rest) */
+	uint32_t reserve[RTE_MAX_NUMA_NODES];
 };
 
 /**

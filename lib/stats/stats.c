@@ -44,6 +44,7 @@ synq_stats_reset(void)
 	memset(stats_registry.lcore, 0, sizeof(stats_registry.lcore));
 	memset(stats_registry.role, 0, sizeof(stats_registry.role));
 	stats_registry.nb_ports = 0;
+	stats_registry.nb_pools = 0;
 	stats_registry.listeners_fn = NULL;
 	stats_registry.live = true;
 	clock_gettime(CLOCK_MONOTONIC, &stats_registry.start);
@@ -92,6 +93,21 @@ synq_stats_sum(struct synq_counters *out)
 		for (unsigned int i = 0; i < SYNQ_CTR_MAX; i++)
 			out->v[i] += synq_counter_read(c, i);
 	}
+}
+
+int
+synq_stats_pool_register(const struct rte_mempool *mp, uint32_t reserve)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&stats_registry.lock);
+	if (stats_registry.nb_pools < RTE_DIM(stats_registry.pools))
+		stats_registry.pools[stats_registry.nb_pools++] =
+			(struct stats_pool){.mp = mp, .reserve = reserve};
+	else
+		rc = -ENOSPC;
+	pthread_mutex_unlock(&stats_registry.lock);
+	return rc;
 }
 
 int

@@ -59,6 +59,26 @@ port_json(const struct stats_port *p)
 	return o;
 }
 
+/* A pool's numbers, for the document and telemetry alike. */
+#define POOL_FIELDS(X, p)                                                                         \
+	X(size, (p)->mp->size)                                                                     \
+	X(in_use, rte_mempool_in_use_count((p)->mp))                                               \
+	X(free, rte_mempool_avail_count((p)->mp))                                                  \
+	X(reserve, (p)->reserve)                                                                   \
+	X(elt_size, (p)->mp->elt_size)
+
+static json_t *
+pool_json(const struct stats_pool *p)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "name", json_string(p->mp->name));
+#define X(k, v) json_object_set_new(o, #k, json_integer((json_int_t)(v)));
+	POOL_FIELDS(X, p)
+#undef X
+	return o;
+}
+
 json_t *
 synq_stats_json(void)
 {
@@ -97,6 +117,13 @@ synq_stats_json(void)
 	for (unsigned int i = 0; i < stats_registry.nb_ports; i++)
 		json_array_append_new(ports, port_json(&stats_registry.ports[i]));
 	json_object_set_new(doc, "ports", ports);
+	{
+		json_t *pools = json_array();
+
+		for (unsigned int i = 0; i < stats_registry.nb_pools; i++)
+			json_array_append_new(pools, pool_json(&stats_registry.pools[i]));
+		json_object_set_new(doc, "mempools", pools);
+	}
 	json_object_set_new(doc, "listeners", stats_registry.listeners_fn != NULL
 		? stats_registry.listeners_fn(stats_registry.listeners_arg) : json_array());
 	return doc;
@@ -288,6 +315,31 @@ tel_ports(const char *cmd __rte_unused, const char *params __rte_unused, struct 
 	return 0;
 }
 
+/* Each mbuf pool by name -> {size, in_use, free, reserve, elt_size}. */
+static int
+tel_pools(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
+{
+	if (!tel_enter())
+		return -EAGAIN;
+	rte_tel_data_start_dict(d);
+	for (unsigned int i = 0; i < stats_registry.nb_pools; i++) {
+		const struct stats_pool *p = &stats_registry.pools[i];
+		struct rte_tel_data *pd = rte_tel_data_alloc();
+
+		if (pd == NULL) {
+			tel_leave();
+			return -ENOMEM;
+		}
+		rte_tel_data_start_dict(pd);
+#define X(k, v) rte_tel_data_add_dict_u64(pd, #k, (uint64_t)(v));
+		POOL_FIELDS(X, p)
+#undef X
+		rte_tel_data_add_dict_container(d, p->mp->name, pd, 0);
+	}
+	tel_leave();
+	return 0;
+}
+
 /* Each listener as "address:port" -> {recv_q, send_q, ...}, from the same JSON. */
 static int
 tel_listeners(const char *cmd __rte_unused, const char *params __rte_unused,
@@ -350,6 +402,8 @@ synq_stats_telemetry_init(void)
 		"Counters of one lcore. Parameters: int lcore_id");
 	rc |= rte_telemetry_register_cmd("/synq/ports", tel_ports,
 		"Device stats of synq's ports. No parameters");
+	rc |= rte_telemetry_register_cmd("/synq/mempools", tel_pools,
+		"Mbuf pools: size, in use, free, the queues' reserve. No parameters");
 	rc |= rte_telemetry_register_cmd("/synq/listeners", tel_listeners,
 		"Listeners: recv_q, send_q as ss -lnt shows them. No parameters");
 	return rc != 0 ? -EINVAL : 0;

@@ -8,10 +8,12 @@
 
 #include <rte_common.h>
 #include <rte_lcore.h>
+#include <rte_mempool.h>
 
 #include "synq_stats.h"
 
 #define STATS_MAX_PORTS 32
+#define STATS_MAX_POOLS 8
 
 struct stats_port {
 	uint16_t port_id;
@@ -32,6 +34,12 @@ struct stats_registry {
 	const char *role[RTE_MAX_LCORE];
 	struct stats_port ports[STATS_MAX_PORTS];
 	unsigned int nb_ports;
+	/* the mbuf pools: in use and free, against what connections may not take */
+	struct stats_pool {
+		const struct rte_mempool *mp;
+		uint32_t reserve; /* mbufs kept for the rx/tx descriptors and caches */
+	} pools[STATS_MAX_POOLS];
+	unsigned int nb_pools;
 	json_t *(*listeners_fn)(const void *arg);
 	const void *listeners_arg;
 };

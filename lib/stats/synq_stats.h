@@ -97,6 +97,15 @@ void synq_stats_sum(struct synq_counters *out);
  */
 int synq_stats_port_register(uint16_t port_id, const char *name);
 
+struct rte_mempool;
+
+/**
+ * Add mbuf pool @p mp, of which @p reserve mbufs are the queues' (connections never
+ * hold them), to the JSON document ("mempools": in use, free) and to telemetry
+ * (/synq/mempools). Control plane only.
+ */
+int synq_stats_pool_register(const struct rte_mempool *mp, uint32_t reserve);
+
 /**
  * Where the document's "listeners" array comes from: @p fn(@p arg), called by
  * whichever thread builds the document. NULL: an empty array. Control plane.

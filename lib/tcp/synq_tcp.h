@@ -105,6 +105,8 @@ struct synq_tcp_worker_conf {
 	/* the event ring of each application lcore, by lcore id; read from the first poll */
 	struct rte_ring *const *app_rings;
 	uint64_t tsc_hz;		/* the TSC rate; 0: EAL's (1 GHz without EAL) */
+	/* truesize its connections may hold together (pressure levels); 0: no limit */
+	uint64_t mem_budget;
 };
 
 /**

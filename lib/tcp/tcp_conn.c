@@ -48,9 +48,12 @@ tcp_conn_start(struct synq_tcp_worker *tw, struct tcp_conn *c, const struct rte_
 	if (o->ts)
 		c->ts_recent = o->tsval;
 	c->ts_recent_ms = tw->now_ms;
+	c->rcv_mem = c->snd_mem = 0;
+	c->rcv_ratio = TCP_RATIO_INIT;
 	if (data != NULL) {
 		data->next = NULL;
 		c->rcvq = c->rcvq_tail = data;
+		tcp_mem_add(tw, c, &c->rcv_mem, tcp_truesize(data));
 		atomic_store_explicit(&conn_session(tw, c)->rcv_unread, data_len,
 			memory_order_relaxed);
 	}
@@ -72,6 +75,7 @@ tcp_conn_unstart(struct synq_tcp_worker *tw, struct tcp_conn *c)
 	synq_flowtab_remove(tw->flows, c);
 	tw->flows_of[c->listener]--;
 	tw->curr_estab--;
+	tcp_mem_release(tw, c);
 	c->rcvq = c->rcvq_tail = NULL;
 	c->wflags = 0;
 	c->pend = 0;
@@ -91,9 +95,11 @@ tcp_conn_finish(struct synq_tcp_worker *tw, struct tcp_conn *c, bool drop_rcvq)
 	rte_pktmbuf_free(c->sndq);
 	c->sndq = c->sndq_tail = NULL;
 	c->sndq_len = 0;
+	tcp_mem_add(tw, c, &c->snd_mem, -(int64_t)c->snd_mem);
 	if (drop_rcvq) {
 		rte_pktmbuf_free(c->rcvq);
 		c->rcvq = c->rcvq_tail = NULL;
+		tcp_mem_add(tw, c, &c->rcv_mem, -(int64_t)c->rcv_mem);
 	}
 	synq_flowtab_remove(tw->flows, c);
 	tw->flows_of[c->listener]--;
@@ -116,27 +122,52 @@ tcp_conn_reset(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp
 		c->wflags |= WF_RST_NOW;
 }
 
-/* Bytes the application may still be handed: rcv_buf less what it has not consumed. */
+/*
+ * How far the window may reach past RCV.NXT now: rcv_buf less what the application has
+ * not consumed, and what the connection's memory limit leaves at the payload / truesize
+ * ratio its segments have shown (Linux's scaling_ratio, here a moving average of every
+ * segment, so that a sender of small segments is offered a small window); nothing more
+ * under pressure. What the header field can say (@p shift), rounded down to the scale.
+ */
 static uint32_t
-rcv_space(const struct synq_tcp_worker *tw, const struct tcp_conn *c, uint32_t buf)
+rcv_space_wanted(const struct synq_tcp_worker *tw, const struct tcp_conn *c, uint8_t shift)
 {
+	uint32_t buf = conn_listener(tw, c)->tcp.rcv_buf;
 	uint32_t unread = atomic_load_explicit(&conn_session(tw, c)->rcv_unread,
 		memory_order_relaxed);
+	uint32_t limit = tcp_mem_rcv_limit(tw, c);
+	uint32_t space = buf > unread ? buf - unread : 0;
+	uint64_t mem = limit > c->rcv_mem ? (uint64_t)(limit - c->rcv_mem) * c->rcv_ratio >> 8 : 0;
 
-	return buf > unread ? buf - unread : 0;
+	space = (uint32_t)RTE_MIN((uint64_t)space, mem);
+	return RTE_MIN(space >> shift, (uint32_t)TCP_WIN_FIELD_MAX) << shift;
+}
+
+/* rcv_space_wanted(), or nothing at all under pressure (windows open no further). */
+static uint32_t
+rcv_space(const struct synq_tcp_worker *tw, const struct tcp_conn *c, uint8_t shift)
+{
+	return tw->mem_level >= TCP_MEM_NO_OPEN ? 0 : rcv_space_wanted(tw, c, shift);
 }
 
 uint16_t
-tcp_conn_rcv_window(const struct synq_tcp_worker *tw, struct tcp_conn *c)
+tcp_conn_rcv_window(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c)
 {
 	uint8_t shift = c->rcv_wscale == SYNQ_TCP_NO_WSCALE ? 0 : c->rcv_wscale;
-	uint32_t space = rcv_space(tw, c, conn_listener(tw, c)->tcp.rcv_buf);
-	uint32_t win;
+	uint32_t space, win;
 
+	tcp_mem_rcv_sync(tw, c);
+	space = rcv_space_wanted(tw, c, shift);
+	if (tw->mem_level >= TCP_MEM_NO_OPEN) {
+		if (SEQ_GT(c->rcv_nxt + space, c->rcv_adv))
+			synq_counter_inc(ctr, SYNQ_CTR_MEM_WINDOW_CLAMPED);
+		space = 0;
+	}
+	/* never behind the edge advertised already (RFC 9293 3.8.6.2.2) */
 	if (SEQ_LT(c->rcv_nxt + space, c->rcv_adv))
 		space = c->rcv_adv - c->rcv_nxt;
 	win = RTE_MIN(space >> shift, (uint32_t)TCP_WIN_FIELD_MAX);
-	/* round down to the scale, and never behind the edge advertised already */
+	/* rounded down to the scale: one more unit rather than behind the edge */
 	if (SEQ_LT(c->rcv_nxt + (win << shift), c->rcv_adv) && win < TCP_WIN_FIELD_MAX)
 		win++;
 	c->rcv_adv = c->rcv_nxt + (win << shift);
@@ -146,8 +177,10 @@ tcp_conn_rcv_window(const struct synq_tcp_worker *tw, struct tcp_conn *c)
 bool
 tcp_conn_window_grew(const struct synq_tcp_worker *tw, const struct tcp_conn *c)
 {
+	uint8_t shift = c->rcv_wscale == SYNQ_TCP_NO_WSCALE ? 0 : c->rcv_wscale;
 	uint32_t buf = conn_listener(tw, c)->tcp.rcv_buf;
-	uint32_t edge = c->rcv_nxt + rcv_space(tw, c, buf);
+	/* only an edge the window field can express: else an update every poll */
+	uint32_t edge = c->rcv_nxt + rcv_space(tw, c, shift);
 
 	return SEQ_GT(edge, c->rcv_adv) &&
 		edge - c->rcv_adv >= RTE_MIN(buf / 2, 2 * (uint32_t)c->mss);
@@ -235,6 +268,26 @@ app_timeouts(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_c
 	return false;
 }
 
+/*
+ * The worker holds all of its memory budget: a connection holding more than the mean
+ * is reset (the largest holders first, as they come in the sweep), as Linux's
+ * tcp_out_of_memory() does to orphans. True when @p c was.
+ */
+static bool
+mem_reset(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c)
+{
+	uint64_t mean = tw->mem_held / RTE_MAX(synq_flowtab_count(tw->flows), 1u);
+
+	tcp_mem_rcv_sync(tw, c);
+	if (tw->mem_level < TCP_MEM_RESET || (uint64_t)c->rcv_mem + c->snd_mem <= mean ||
+		c->state == SYNQ_TCP_TIME_WAIT)
+		return false;
+	synq_counter_inc(ctr, SYNQ_CTR_MEM_PRESSURE_RESETS);
+	tcp_conn_reset(tw, ctr, c, true);
+	tcp_mem_level(tw, ctr);
+	return true;
+}
+
 void
 tcp_conn_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr)
 {
@@ -243,11 +296,12 @@ tcp_conn_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr)
 
 	if (tw->flows == NULL)
 		return;
+	tcp_mem_level(tw, ctr);
 	n = synq_flowtab_sweep(tw->flows, TCP_FLOW_TIMER_BUDGET, idx);
 	for (unsigned int i = 0; i < n; i++) {
 		struct tcp_conn *c = conn_at(tw, idx[i]);
 
-		if (c->state == SYNQ_TCP_CLOSED)
+		if (c->state == SYNQ_TCP_CLOSED || mem_reset(tw, ctr, c))
 			continue;
 		if (c->state == SYNQ_TCP_TIME_WAIT) {
 			mark_dirty(tw, c); /* its last ACK found no mbuf: again */
@@ -267,6 +321,12 @@ tcp_conn_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr)
 	synq_counter_set(ctr, SYNQ_CTR_TCP_CURR_ESTAB, tw->curr_estab);
 	synq_counter_set(ctr, SYNQ_CTR_TCP_ORPHANS, tw->orphans);
 	synq_counter_set(ctr, SYNQ_CTR_FLOW_TABLE_ENTRIES, synq_flowtab_count(tw->flows));
+	tcp_mem_level(tw, ctr);
+	tcp_mem_publish(tw);
+	synq_counter_set(ctr, SYNQ_CTR_MEM_LEVEL, tw->mem_level);
+	synq_counter_set(ctr, SYNQ_CTR_MEM_HELD_BYTES, tw->mem_held);
+	synq_counter_set(ctr, SYNQ_CTR_MEM_BUDGET_BYTES,
+		tw->mem_budget == UINT64_MAX ? 0 : tw->mem_budget);
 }
 
 /* SYNQ_CMD_SEND: append the chain @p m to the send queue. */
@@ -282,11 +342,8 @@ cmd_send(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn 
 		rte_pktmbuf_free(m);
 		return;
 	}
-	if (c->sndq_tail != NULL)
-		c->sndq_tail->next = m;
-	else
-		c->sndq = m;
-	c->sndq_tail = rte_pktmbuf_lastseg(m);
+	tcp_mem_sndq_append(tw, ctr, c, m);
+	tcp_mem_level(tw, ctr);
 	c->sndq_len += len;
 	mark_dirty(tw, c);
 }
@@ -335,6 +392,7 @@ synq_tcp_command(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	switch (msg->kind) {
 	case SYNQ_CMD_ATTACH:
 		c->app_lcore = s->app_lcore;
+		tw->unaccepted_mem[c->listener] -= c->rcv_mem;
 		c->wflags |= WF_ATTACHED;
 		c->attach_ms = tw->now_ms;
 		mark_dirty(tw, c);
@@ -353,6 +411,7 @@ synq_tcp_command(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 		} else {
 			rte_pktmbuf_free(c->rcvq);
 			c->rcvq = c->rcvq_tail = NULL;
+			tcp_mem_add(tw, c, &c->rcv_mem, -(int64_t)c->rcv_mem);
 		}
 		break;
 	case SYNQ_CMD_WINDOW:

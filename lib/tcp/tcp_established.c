@@ -24,7 +24,7 @@
 
 /* Free @p n acknowledged bytes from the head of the send queue. */
 static void
-sndq_drop(struct tcp_conn *c, uint32_t n)
+sndq_drop(struct synq_tcp_worker *tw, struct tcp_conn *c, uint32_t n)
 {
 	c->sndq_len -= n;
 	while (n != 0 && c->sndq != NULL) {
@@ -39,6 +39,7 @@ sndq_drop(struct tcp_conn *c, uint32_t n)
 		c->sndq = m->next;
 		m->next = NULL;
 		m->nb_segs = 1;
+		tcp_mem_add(tw, c, &c->snd_mem, -(int64_t)tcp_truesize(m));
 		rte_pktmbuf_free_seg(m);
 	}
 	if (c->sndq == NULL)
@@ -79,7 +80,7 @@ ack_new(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *
 	uint32_t data = RTE_MIN(acked, c->sndq_len);
 	uint32_t mss = snd_mss(c);
 
-	sndq_drop(c, data);
+	sndq_drop(tw, c, data);
 	if (data != 0)
 		atomic_fetch_sub_explicit(&conn_session(tw, c)->snd_pending, data,
 			memory_order_relaxed);
@@ -263,20 +264,41 @@ ack_field(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn
 	return true;
 }
 
-/* In-order bytes for the application: on its ring now, or queued in order. */
-static void
+/*
+ * In-order bytes for the application: on its ring now, or queued in order (copied into
+ * the queue's last buffer when they fit: a queue of small segments costs what their
+ * bytes do). False when the connection may hold no more (tcp_mem.c): @p m stays the
+ * caller's, nothing changed.
+ */
+static bool
 deliver(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c,
 	struct rte_mbuf *m, uint16_t len)
 {
 	struct synq_session *s = conn_session(tw, c);
+	uint32_t ts = tcp_truesize(m);
+	bool to_ring = (c->wflags & WF_ATTACHED) && c->rcvq == NULL && c->pend == 0;
 
+	/* the ratio the window is offered at (Linux's scaling_ratio): a moving average */
+	c->rcv_ratio = (uint16_t)RTE_MAX(((int32_t)c->rcv_ratio * 7 +
+		(int32_t)(((uint32_t)len << 8) / ts)) / 8, 1);
+	if (!to_ring && c->rcvq_tail != NULL && tcp_mem_append(c->rcvq_tail, m)) {
+		synq_counter_inc(ctr, SYNQ_CTR_MEM_COLLAPSED);
+		rte_pktmbuf_free(m);
+		ts = 0;
+		m = NULL;
+	} else if (!tcp_mem_rcv_admit(tw, ctr, c, ts)) {
+		return false;
+	}
 	atomic_fetch_add_explicit(&s->rcv_unread, len, memory_order_relaxed);
 	synq_counter_add(ctr, SYNQ_CTR_TCP_IN_DATA_BYTES, len);
-	if ((c->wflags & WF_ATTACHED) && c->rcvq == NULL && c->pend == 0) {
+	tcp_mem_add(tw, c, &c->rcv_mem, ts);
+	if (m == NULL)
+		return true;
+	if (to_ring) {
 		struct synq_session_msg ev = synq_session_msg(tw->sessions, s, SYNQ_EV_DATA, m);
 
 		if (rte_ring_enqueue_elem(tw->app_rings[c->app_lcore], &ev, sizeof(ev)) == 0)
-			return;
+			return true;
 		synq_counter_inc(ctr, SYNQ_CTR_EVENT_RING_FULL);
 	}
 	m->next = NULL;
@@ -286,6 +308,7 @@ deliver(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *
 		c->rcvq = m;
 	c->rcvq_tail = m;
 	mark_dirty(tw, c);
+	return true;
 }
 
 /* The client's FIN, in order (RFC 9293 3.10.7.4, eighth check). */
@@ -336,8 +359,10 @@ data_in_order(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq
 
 		rte_pktmbuf_adj(m, (uint16_t)(seg->l2_len + seg->l3_len + doff + skip));
 		rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_pkt_len(m) - len));
+		/* no room for what it costs: dropped, not acknowledged, as if lost */
+		if (!deliver(tw, ctr, c, m, len))
+			return SYNQ_TCP_DROP;
 		c->rcv_nxt += len;
-		deliver(tw, ctr, c, m, len);
 		v = SYNQ_TCP_CONSUMED;
 	}
 	/*

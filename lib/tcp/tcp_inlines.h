@@ -17,6 +17,17 @@
 #define SEQ_GT(a, b) ((int32_t)((a) - (b)) > 0)
 #define SEQ_GEQ(a, b) ((int32_t)((a) - (b)) >= 0)
 
+/* What the mbufs of @p m (a chain) cost: buffers and headers, as Linux's truesize. */
+static inline uint32_t
+tcp_truesize(const struct rte_mbuf *m)
+{
+	uint32_t t = 0;
+
+	for (; m != NULL; m = m->next)
+		t += (uint32_t)sizeof(*m) + m->priv_size + m->buf_len;
+	return t;
+}
+
 /* The pool index of @p c: its session's too. */
 static inline uint32_t
 conn_idx(const struct synq_tcp_worker *tw, const struct tcp_conn *c)

@@ -30,7 +30,7 @@ conn_segment(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_c
 	peer_of_key(&c->key, &c->peer_mac, ifc, &p);
 	if (!(flags & RTE_TCP_RST_FLAG)) {
 		flags |= RTE_TCP_ACK_FLAG;
-		win = tcp_conn_rcv_window(tw, c);
+		win = tcp_conn_rcv_window(tw, ctr, c);
 		if (c->ts)
 			n = synq_tcp_opts_write_ts(opt, tw->now_ms + c->ts_off, c->ts_recent);
 	}
@@ -183,8 +183,11 @@ conn_output(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_co
 			out[n++] = m;
 		}
 	}
-	if ((c->wflags & WF_WND_CHECK) && tcp_conn_window_grew(tw, c))
-		c->wflags |= WF_ACK_NOW;
+	if (c->wflags & WF_WND_CHECK) {
+		tcp_mem_rcv_sync(tw, c);
+		if (tcp_conn_window_grew(tw, c))
+			c->wflags |= WF_ACK_NOW;
+	}
 	if ((c->wflags & WF_ACK_DATA) && c->ack_round != tw->round)
 		c->wflags |= WF_ACK_NOW;
 	c->wflags &= (uint16_t)~WF_WND_CHECK;
@@ -263,6 +266,7 @@ conn_notify(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_co
 			 * Every write first: once the event is on the ring, the application may
 			 * give the session back and another worker take it at once.
 			 */
+			tcp_mem_release(tw, c); /* with wflags: unaccepted_mem */
 			c->state = SYNQ_TCP_FREE;
 			c->wflags = 0;
 			c->pend = 0;

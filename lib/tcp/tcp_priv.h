@@ -8,6 +8,7 @@
  * that there is no circle of calls between files.
  *
  *   tcp_frame.c        frames and the replies built in a request's mbuf
+ *   tcp_mem.c          what connections hold, by truesize: limits, collapse, pressure
  *   tcp_conn.c         a connection's life: start, end, reset, windows, timers, commands
  *   tcp_established.c  segments of a synchronized connection (the data path's input)
  *   tcp_timewait.c     TIME-WAIT: entering it, segments that find it
@@ -67,6 +68,34 @@ enum synq_tcp_verdict tcp_reply_ack(const struct synq_tcp_worker *tw, struct syn
 	struct rte_mbuf *m, const struct synq_iface *ifc, const struct tcp_peer *p, uint32_t seq,
 	uint32_t ack, bool ts, uint32_t tsval, uint32_t ts_recent, enum synq_counter why);
 
+/* tcp_mem.c */
+/* Copy @p seg's bytes after @p tail's if they fit in its room and @p tail is ours alone. */
+bool tcp_mem_append(struct rte_mbuf *tail, const struct rte_mbuf *seg);
+/* Add @p delta to @p held (@p c's rcv_mem or snd_mem) and to the worker's sums. */
+void tcp_mem_add(struct synq_tcp_worker *tw, struct tcp_conn *c, uint32_t *held, int64_t delta);
+/* @p c holds nothing any more (handed over, or never published). */
+void tcp_mem_release(struct synq_tcp_worker *tw, struct tcp_conn *c);
+/* Collapse @p c's receive queue into as few buffers as it can; returns the truesize freed. */
+uint32_t tcp_mem_collapse_rcvq(struct synq_tcp_worker *tw, struct synq_counters *ctr,
+	struct tcp_conn *c);
+/* SYNQ_CMD_SEND's chain @p m onto @p c's send queue, small segments copied into the tail. */
+void tcp_mem_sndq_append(struct synq_tcp_worker *tw, struct synq_counters *ctr,
+	struct tcp_conn *c, struct rte_mbuf *m);
+/* rcv_mem back to 0 once the application consumed everything it was handed. */
+void tcp_mem_rcv_sync(struct synq_tcp_worker *tw, struct tcp_conn *c);
+/* The truesize @p c may hold on its receive side. */
+uint32_t tcp_mem_rcv_limit(const struct synq_tcp_worker *tw, const struct tcp_conn *c);
+/* The worker's pressure level from what it holds (counts each rise). */
+void tcp_mem_level(struct synq_tcp_worker *tw, struct synq_counters *ctr);
+/*
+ * May @p c take a segment of @p truesize more? Collapses its receive queue when it must;
+ * false (counted) when the connection's, its listener's or the worker's limit says no.
+ */
+bool tcp_mem_rcv_admit(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c,
+	uint32_t truesize);
+/* Add what the worker's connections of each listener hold now to its mem_held (timers). */
+void tcp_mem_publish(struct synq_tcp_worker *tw);
+
 /* tcp_conn.c */
 
 /*
@@ -92,7 +121,8 @@ void tcp_conn_reset(struct synq_tcp_worker *tw, struct synq_counters *ctr, struc
 	bool send_rst);
 
 /* The window to advertise now; moves rcv_adv (never back, RFC 9293 3.8.6.2.2). */
-uint16_t tcp_conn_rcv_window(const struct synq_tcp_worker *tw, struct tcp_conn *c);
+uint16_t tcp_conn_rcv_window(struct synq_tcp_worker *tw, struct synq_counters *ctr,
+	struct tcp_conn *c);
 
 /* Would an ACK now open the window by enough to be worth it (RFC 9293 3.8.6.2.2)? */
 bool tcp_conn_window_grew(const struct synq_tcp_worker *tw, const struct tcp_conn *c);

@@ -131,6 +131,23 @@ struct tcp_peer {
 /* The largest value of a window field (RFC 9293 3.1): 16 bits. */
 #define TCP_WIN_FIELD_MAX UINT16_MAX
 
+/*
+ * Memory (tcp_mem.c). A connection may hold twice its rcv_buf plus this floor in
+ * truesize: room for rcv_buf bytes of full segments (a 1448-byte segment costs 2304)
+ * and a few small ones before collapsing.
+ */
+#define TCP_RCV_MEM_FLOOR (64u * 1024)
+/* payload / truesize x 256 of a full segment in a 2 KiB buffer (1448 / 2304) */
+#define TCP_RATIO_INIT 160u
+/* The worker's pressure levels, as mem_held passes 1/2, 3/4, 7/8 of mem_budget, and all. */
+enum tcp_mem_level {
+	TCP_MEM_OK = 0,
+	TCP_MEM_COLLAPSE,	/* collapse every receive queue that takes data */
+	TCP_MEM_NO_OPEN,	/* windows open no further */
+	TCP_MEM_DROP,		/* new data dropped */
+	TCP_MEM_RESET,		/* connections above the mean reset */
+};
+
 /* wflags: what the worker has to do for a connection */
 #define WF_DIRTY 0x0001	     /* in the dirty list */
 #define WF_ACK_NOW 0x0002    /* owes the client an ACK */
@@ -201,6 +218,10 @@ struct tcp_conn {
 	uint32_t fin_wait2_ms; /* when FIN-WAIT-2 began: tcp.fin_timeout_ms */
 	uint8_t probes;	      /* zero-window probes in a row the peer did not answer */
 	bool orphan;	      /* the app closed it: counted in the worker's orphans_of[] */
+	/* memory, by truesize (tcp_mem.c): what the mbufs cost, not their payload */
+	uint32_t rcv_mem;     /* rcvq and what the app may still hold of what it was handed */
+	uint32_t snd_mem;     /* sndq */
+	uint16_t rcv_ratio;   /* payload / truesize of its segments x 256, a moving average */
 } __rte_cache_aligned;
 
 /* A token bucket: tokens, refilled at a rate to a burst, from when it last was. */
@@ -263,6 +284,13 @@ struct synq_tcp_worker {
 	 */
 	uint32_t *owned;
 	uint32_t curr_estab;		/* ESTABLISHED and CLOSE-WAIT (TcpCurrEstab) */
+	/* memory its connections hold, by truesize (tcp_mem.c) */
+	uint64_t mem_held;		/* rcv_mem + snd_mem of all its connections */
+	uint64_t mem_budget;		/* its share of the pool beyond the rx/tx reserve */
+	uint8_t mem_level;		/* enum tcp_mem_level, from mem_held / mem_budget */
+	uint64_t unaccepted_mem[SYNQ_MAX_LISTENERS]; /* rcv_mem of connections not attached */
+	uint64_t mem_of[SYNQ_MAX_LISTENERS];	/* rcv_mem + snd_mem of each listener's */
+	uint64_t mem_shown[SYNQ_MAX_LISTENERS];	/* of it, what the listener's mem_held has */
 } __rte_cache_aligned;
 
 #endif /* SYNQ_TCP_TYPES_H */

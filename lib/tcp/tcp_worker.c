@@ -115,6 +115,7 @@ synq_tcp_worker_create(struct synq_tcp *tcp, const struct synq_tcp_worker_conf *
 	tw->conns = tcp->conns;
 	tw->lcore_id = conf->lcore_id;
 	tw->pool = conf->pool;
+	tw->mem_budget = conf->mem_budget != 0 ? conf->mem_budget : UINT64_MAX;
 	tw->app_rings = conf->app_rings;
 	memcpy(tw->rxq, conf->rxq, sizeof(tw->rxq));
 	tw->nb_rxq = conf->nb_rxq;
@@ -263,6 +264,7 @@ synq_tcp_output_discard(struct synq_tcp_worker *tw)
 		c->wflags &= (uint16_t)~(WF_DIRTY | WF_ACK_NOW | WF_ACK_DATA | WF_RST_NOW |
 			WF_RTX_ONE | WF_PROBE | WF_WND_CHECK | WF_CHALLENGE);
 		c->rcvq = c->rcvq_tail = NULL;
+		tcp_mem_add(tw, c, &c->rcv_mem, -(int64_t)c->rcv_mem);
 	}
 	tw->nb_dirty = 0;
 }
@@ -290,6 +292,7 @@ synq_tcp_conn_forget(struct synq_tcp_worker *tw, struct synq_session *s)
 	}
 	c->sndq = c->sndq_tail = NULL;
 	c->rcvq = c->rcvq_tail = NULL;
+	tcp_mem_release(tw, c);
 	c->wflags = 0;
 	c->state = SYNQ_TCP_FREE;
 }

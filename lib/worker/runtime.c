@@ -100,6 +100,31 @@ lcore_main(void *arg)
 	return 0;
 }
 
+/*
+ * What the connections of one worker may hold, in truesize: mempool.conn_share of its
+ * pool beyond the reserve of the queues and caches (so that rx refills never starve),
+ * shared evenly by the workers.
+ */
+static uint64_t
+mem_budget(const struct synq_runtime *rt, const struct rte_mempool *pool)
+{
+	unsigned int workers = 0;
+	uint32_t reserve = 0;
+
+	if (pool == NULL)
+		return 0;
+	for (unsigned int i = 0; i < rt->cfg->nb_lcores; i++)
+		if (rt->cfg->lcores[i].role != SYNQ_ROLE_APP)
+			workers++;
+	for (unsigned int s = 0; s < RTE_MAX_NUMA_NODES; s++)
+		if (rt->ports->pool[s] == pool)
+			reserve = rt->ports->reserve[s];
+	if (pool->size <= reserve || workers == 0)
+		return 1; /* nothing beyond the reserve: connections hold nothing */
+	return (uint64_t)(pool->size - reserve) * pool->elt_size * rt->cfg->conn_share / 100 /
+		workers;
+}
+
 /* A worker's part of lcore entry @p idx: its transport state and command ring. */
 static int
 build_worker(struct synq_runtime *rt, struct synq_worker *w, int socket, char *err,
@@ -111,6 +136,7 @@ build_worker(struct synq_runtime *rt, struct synq_worker *w, int socket, char *e
 		.pool = w->pool,
 		.nb_rxq = w->nb_rxq,
 		.app_rings = rt->event_rings,
+		.mem_budget = mem_budget(rt, w->pool),
 	};
 	char name[RTE_RING_NAMESIZE];
 

@@ -150,6 +150,8 @@ test_out_of_range(void **state __rte_unused)
 		"lcores[0].rx[0].queue: 1", "0..0");
 	expect_error("{\"ports\":[" PORT "],\"lcores\":[" LCORE "],\"mempool\":{\"mbufs\":10}}",
 		"mempool.mbufs: 10", "1024");
+	expect_error("{\"ports\":[" PORT "],\"lcores\":[" LCORE "],\"mempool\":{\"conn_share\":0}}",
+		"mempool.conn_share: 0", "1..100");
 	expect_error("{\"ports\":[" PORT "],\"lcores\":[" LCORE "],\"stats\":{\"interval_ms\":"
 		     "99999999}}",
 		"stats.interval_ms", "out of range");
@@ -453,6 +455,11 @@ test_listener_errors(void **state __rte_unused)
 		"listeners[0].max_conns_per_source: 4194305", "0..4194304");
 	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"max_conns_per_prefix\":-2}]}",
 		"listeners[0].max_conns_per_prefix: -2", "0..4194304");
+	/* memory (issue 11) */
+	expect_error(WITH_V4 ",\"tcp\":{\"unaccepted_mem\":100}}", "tcp.unaccepted_mem: 100",
+		"65536..");
+	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"unaccepted_mem\":-1}]}",
+		"listeners[0].unaccepted_mem: -1", "65536..");
 	expect_error(WITH_V4 ",\"test\":{\"reorder_permille\":501}}",
 		"test.reorder_permille: 501", "0..500");
 	expect_error(WITH_V4 ",\"test\":{\"reorder\":1}}", "test.reorder", "unknown key");

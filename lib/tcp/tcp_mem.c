@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * What connections hold, by what it costs (docs/architecture.md, "Memory"): every
+ * mbuf a connection keeps is charged its truesize (buffer and header, Linux's
+ * skb->truesize), not its payload, for a 1-byte segment pins a 2 KiB buffer as a
+ * 1448-byte one does.
+ *
+ *   per connection  rcv_mem: its receive queue, and what its application may still
+ *                   hold of the segments it was handed (all of them since the worker
+ *                   last saw rcv_unread at 0: conservative, for the application
+ *                   reports bytes, not buffers); snd_mem: its send queue.
+ *                   Receive limit tcp_mem_rcv_limit(); the send queue is bounded by
+ *                   snd_buf bytes and collapsed on every send.
+ *   per listener    rcv_mem of connections no application took yet (hold), against
+ *                   tcp.unaccepted_mem.
+ *   per worker      mem_held against mem_budget, its share of the pool beyond the
+ *                   reserve of the rx/tx descriptors and lcore caches, so the NIC can
+ *                   always refill: levels as Linux's tcp_mem (enum tcp_mem_level).
+ *
+ * Small segments are collapsed (copied into the room of the buffer before them, as
+ * Linux's tcp_collapse): on arrival into a receive queue, on SYNQ_CMD_SEND into the
+ * send queue, and under pressure through a whole receive queue.
+ */
+
+#include <string.h>
+
+#include "tcp_priv.h"
+
+/* Can @p seg's bytes be copied into the room after @p tail's? */
+static bool
+fits(const struct rte_mbuf *tail, const struct rte_mbuf *seg)
+{
+	/* a shared or external buffer is not ours to write */
+	return seg->next == NULL && RTE_MBUF_DIRECT(tail) && rte_mbuf_refcnt_read(tail) == 1 &&
+		seg->data_len <= rte_pktmbuf_tailroom(tail);
+}
+
+bool
+tcp_mem_append(struct rte_mbuf *tail, const struct rte_mbuf *seg)
+{
+	if (!fits(tail, seg))
+		return false;
+	memcpy(rte_pktmbuf_mtod_offset(tail, uint8_t *, tail->data_len),
+		rte_pktmbuf_mtod(seg, const uint8_t *), seg->data_len);
+	tail->data_len = (uint16_t)(tail->data_len + seg->data_len);
+	tail->pkt_len = tail->data_len;
+	return true;
+}
+
+void
+tcp_mem_add(struct synq_tcp_worker *tw, struct tcp_conn *c, uint32_t *held, int64_t delta)
+{
+	*held = (uint32_t)((int64_t)*held + delta);
+	tw->mem_held = (uint64_t)((int64_t)tw->mem_held + delta);
+	tw->mem_of[c->listener] = (uint64_t)((int64_t)tw->mem_of[c->listener] + delta);
+	if (held == &c->rcv_mem && !(c->wflags & WF_ATTACHED))
+		tw->unaccepted_mem[c->listener] =
+			(uint64_t)((int64_t)tw->unaccepted_mem[c->listener] + delta);
+}
+
+void
+tcp_mem_release(struct synq_tcp_worker *tw, struct tcp_conn *c)
+{
+	tcp_mem_add(tw, c, &c->rcv_mem, -(int64_t)c->rcv_mem);
+	tcp_mem_add(tw, c, &c->snd_mem, -(int64_t)c->snd_mem);
+}
+
+uint32_t
+tcp_mem_collapse_rcvq(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c)
+{
+	struct rte_mbuf *t = c->rcvq;
+	uint32_t freed = 0;
+
+	while (t != NULL && t->next != NULL) {
+		struct rte_mbuf *m = t->next;
+
+		if (!tcp_mem_append(t, m)) {
+			t = m;
+			continue;
+		}
+		t->next = m->next;
+		m->next = NULL;
+		freed += tcp_truesize(m);
+		rte_pktmbuf_free(m);
+		synq_counter_inc(ctr, SYNQ_CTR_MEM_COLLAPSED);
+	}
+	c->rcvq_tail = t;
+	tcp_mem_add(tw, c, &c->rcv_mem, -(int64_t)freed);
+	return freed;
+}
+
+void
+tcp_mem_sndq_append(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c,
+	struct rte_mbuf *m)
+{
+	/* segment by segment: the queue is a list of segments, the chain's header goes */
+	while (m != NULL) {
+		struct rte_mbuf *next = m->next;
+
+		m->next = NULL;
+		m->nb_segs = 1;
+		m->pkt_len = m->data_len;
+		if (c->sndq_tail != NULL && tcp_mem_append(c->sndq_tail, m)) {
+			synq_counter_inc(ctr, SYNQ_CTR_MEM_COLLAPSED);
+			rte_pktmbuf_free_seg(m);
+		} else if (m->data_len == 0) {
+			rte_pktmbuf_free_seg(m);
+		} else {
+			if (c->sndq_tail != NULL)
+				c->sndq_tail->next = m;
+			else
+				c->sndq = m;
+			c->sndq_tail = m;
+			tcp_mem_add(tw, c, &c->snd_mem, tcp_truesize(m));
+		}
+		m = next;
+	}
+}
+
+void
+tcp_mem_rcv_sync(struct synq_tcp_worker *tw, struct tcp_conn *c)
+{
+	/*
+	 * Nothing unread: the application consumed all it was handed, and the receive
+	 * queue is empty (its bytes count in rcv_unread), so nothing is held any more.
+	 */
+	if (c->rcv_mem != 0 &&
+		atomic_load_explicit(&conn_session(tw, c)->rcv_unread, memory_order_relaxed) == 0)
+		tcp_mem_add(tw, c, &c->rcv_mem, -(int64_t)c->rcv_mem);
+}
+
+uint32_t
+tcp_mem_rcv_limit(const struct synq_tcp_worker *tw, const struct tcp_conn *c)
+{
+	return conn_listener(tw, c)->tcp.rcv_buf * 2 + TCP_RCV_MEM_FLOOR;
+}
+
+void
+tcp_mem_level(struct synq_tcp_worker *tw, struct synq_counters *ctr)
+{
+	uint64_t b = tw->mem_budget, h = tw->mem_held;
+	uint8_t level = TCP_MEM_OK;
+
+	if (h >= b)
+		level = TCP_MEM_RESET;
+	else if (h > b - b / 8)
+		level = TCP_MEM_DROP;
+	else if (h > b - b / 4)
+		level = TCP_MEM_NO_OPEN;
+	else if (h > b / 2)
+		level = TCP_MEM_COLLAPSE;
+	if (level > tw->mem_level)
+		synq_counter_inc(ctr, SYNQ_CTR_MEM_PRESSURE_ENTERED);
+	tw->mem_level = level;
+}
+
+bool
+tcp_mem_rcv_admit(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c,
+	uint32_t truesize)
+{
+	const struct synq_listener *l = conn_listener(tw, c);
+	uint32_t limit = tcp_mem_rcv_limit(tw, c);
+	bool unaccepted = !(c->wflags & WF_ATTACHED);
+
+	tcp_mem_rcv_sync(tw, c);
+	tcp_mem_level(tw, ctr);
+	/* first what costs nothing but a copy: the receive queue's small segments */
+	if (c->rcv_mem + truesize > limit || tw->mem_level >= TCP_MEM_COLLAPSE ||
+		(unaccepted && tw->unaccepted_mem[c->listener] + truesize >
+			l->tcp.unaccepted_mem))
+		tcp_mem_collapse_rcvq(tw, ctr, c);
+	if (c->rcv_mem + truesize > limit) {
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_RCV_MEM_DROPS);
+		return false;
+	}
+	if (unaccepted && tw->unaccepted_mem[c->listener] + truesize > l->tcp.unaccepted_mem) {
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_UNACCEPTED_MEM_DROPS);
+		return false;
+	}
+	if (tw->mem_held + truesize > tw->mem_budget - tw->mem_budget / 8) {
+		synq_counter_inc(ctr, SYNQ_CTR_MEM_PRESSURE_DROPS);
+		return false;
+	}
+	return true;
+}
+
+void
+tcp_mem_publish(struct synq_tcp_worker *tw)
+{
+	for (unsigned int i = 0; i < tw->listeners->nb; i++) {
+		int64_t d = (int64_t)(tw->mem_of[i] - tw->mem_shown[i]);
+
+		if (d == 0)
+			continue;
+		atomic_fetch_add_explicit(&tw->listeners->l[i].mem_held, (uint64_t)d,
+			memory_order_relaxed);
+		tw->mem_shown[i] = tw->mem_of[i];
+	}
+}

@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Functional tests of the worker's memory budget and its pressure levels
+ * (lib/tcp/tcp_mem.c, docs/architecture.md "Memory"), on a harness whose connections
+ * may hold 1 % of the pool beyond its reserve (mempool.conn_share 1: 16 buffers), and
+ * of echo against a client that never acknowledges. Each level is reached as a client
+ * reaches it, and counted.
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <rte_cycles.h>
+#include <rte_ring.h>
+
+#include "harness.h"
+
+/* One ring port, one worker, a listener the test takes (port 90), echo on port 91. */
+static const char config[] =
+	"{ \"ports\": [ { \"name\": \"net_ring_func\", \"ipv4\": [\"198.18.0.1\"],"
+	"    \"ipv6\": [\"2001:2::1\"], \"rx_desc\": 128, \"tx_desc\": 128 } ],"
+	"  \"lcores\": [ { \"lcore\": 0, \"role\": \"both\","
+	"    \"rx\": [ { \"port\": \"net_ring_func\", \"queue\": 0 } ] } ],"
+	"  \"mempool\": { \"mbufs\": 2048, \"cache\": 32, \"conn_share\": 1 },"
+	"  \"listeners\": ["
+	"    { \"port\": 90, \"rcv_buf\": 65536, \"window_scale\": 0 },"
+	"    { \"port\": 91, \"app\": \"echo\", \"rcv_buf\": 4096, \"snd_buf\": 4096,"
+	"      \"window_scale\": 0 } ] }";
+
+#define L90 0
+#define L91 1
+
+static int
+setup(void **state __rte_unused)
+{
+	static const struct harness_conf hc = {.name = "tcp_mem_pressure", .config = config};
+
+	return harness_setup(&hc);
+}
+
+static int
+teardown(void **state __rte_unused)
+{
+	return harness_teardown();
+}
+
+/* Worker counter @p id after a tick (the gauges are refreshed by the timers). */
+static uint64_t
+gauge(enum synq_counter id)
+{
+	synq_worker_tick(worker(), rte_rdtsc());
+	return synq_counter_read(synq_stats_lcore(0), id);
+}
+
+/* The ACK of the last frame settle() saw. */
+static uint32_t last_ack;
+
+/*
+ * Poll twice, the built-in applications in between when @p apps (else the events wait
+ * for the test); free what was sent; how many.
+ */
+static unsigned int
+settle_apps(bool apps)
+{
+	struct rte_mbuf *out[64];
+	unsigned int n, total = 0;
+
+	for (unsigned int p = 0; p < 2; p++) {
+		synq_worker_poll(worker());
+		if (apps)
+			synq_app_builtin_poll(&app);
+		while ((n = rte_ring_dequeue_burst(tx_ring[0], (void **)out, RTE_DIM(out),
+				NULL)) != 0) {
+			struct synq_frame_view v;
+
+			assert_int_equal(synq_frame_parse_tcp(rte_pktmbuf_mtod(out[n - 1],
+				const uint8_t *), rte_pktmbuf_data_len(out[n - 1]), &v), 0);
+			last_ack = v.ack;
+			rte_pktmbuf_free_bulk(out, n);
+			total += n;
+		}
+	}
+	return total;
+}
+
+/* settle_apps() for the test's own connections. */
+static unsigned int
+settle(void)
+{
+	return settle_apps(false);
+}
+
+/*
+ * 70: a connection whose application consumes nothing gets full segments: held
+ * buffers pass 1/2 and 3/4 of the worker's budget, the level steps up (counted), and
+ * another connection's window opens no further though its application consumed;
+ * past 7/8 new data is dropped; the application's sends to a client that never
+ * acknowledges take it past the budget, and the timers reset the connection holding
+ * the most, which gives everything back.
+ */
+static void
+test_mem_pressure_levels(void **state __rte_unused)
+{
+	static uint8_t big[1400];
+	struct flow f = flow4(70, 47000, 90, 0x70000000);
+	struct flow g = flow4(70, 47001, 90, 0x70100000);
+	struct synq_session *c = established(&f, L90);
+	struct synq_session *d = established(&g, L90);
+	uint64_t budget = gauge(SYNQ_CTR_MEM_BUDGET_BYTES);
+	uint32_t seq = f.isn + 1;
+	struct synq_app_event ev;
+	unsigned int events = 0;
+	struct snap s;
+
+	/* 1 % of (2048 - the reserve) buffers of 2304 bytes: between 14 and 17 */
+	assert_true(budget > 14 * 2304 && budget < 17 * 2304);
+	snap_take(&s);
+	/* 13 buffers: past 3/4 */
+	for (unsigned int i = 0; i < 13; i++) {
+		assert_int_equal(rte_ring_enqueue(rx_ring[0],
+			ack_frame(&f, seq, f.our_isn + 1, big, sizeof(big))), 0);
+		settle();
+		while (synq_app_recv_burst(&app, &ev, 1) == 1) {
+			rte_pktmbuf_free(ev.m);
+			events++;
+			seq += sizeof(big);
+		}
+	}
+	assert_int_equal(events, 13);
+	assert_int_equal(gauge(SYNQ_CTR_MEM_LEVEL), 2);
+	assert_int_equal(delta(&s, SYNQ_CTR_MEM_PRESSURE_ENTERED), 2);
+	/* the other connection's data is consumed, and its window does not open */
+	assert_int_equal(rte_ring_enqueue(rx_ring[0],
+		ack_frame(&g, g.isn + 1, g.our_isn + 1, big, sizeof(big))), 0);
+	synq_worker_poll(worker());
+	expect_data_event(d, big, sizeof(big));
+	synq_app_consumed(&app, d, sizeof(big));
+	settle();
+	assert_int_equal(delta(&s, SYNQ_CTR_MEM_WINDOW_CLAMPED), 1);
+	/* past 7/8: dropped */
+	for (unsigned int i = 0; i < 4; i++) {
+		assert_int_equal(rte_ring_enqueue(rx_ring[0],
+			ack_frame(&f, seq, f.our_isn + 1, big, sizeof(big))), 0);
+		settle();
+		while (synq_app_recv_burst(&app, &ev, 1) == 1) {
+			rte_pktmbuf_free(ev.m);
+			events++;
+			seq += sizeof(big);
+		}
+	}
+	assert_true(events * 2304 <= budget - budget / 8);
+	assert_int_equal(delta(&s, SYNQ_CTR_MEM_PRESSURE_DROPS), 13 + 4 - events);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_RCV_MEM_DROPS), 0);
+	/* the application answers a client that acknowledges nothing: past the budget */
+	for (unsigned int i = 0; i < 8; i++)
+		assert_int_equal(synq_app_send_copy(&app, c, big, sizeof(big)), 0);
+	settle();
+	for (unsigned int i = 0; i < 20000 && delta(&s, SYNQ_CTR_MEM_PRESSURE_RESETS) == 0; i++)
+		gauge(SYNQ_CTR_MEM_LEVEL);
+	assert_int_equal(delta(&s, SYNQ_CTR_MEM_PRESSURE_RESETS), 1);
+	assert_true(delta(&s, SYNQ_CTR_MEM_PRESSURE_ENTERED) >= 3);
+	synq_app_consumed(&app, c, events * sizeof(big));
+	events_to_closed(c, SYNQ_EV_RESET);
+	conn_drop(d);
+	settle();
+	assert_int_equal(gauge(SYNQ_CTR_MEM_HELD_BYTES), 0);
+	assert_int_equal(gauge(SYNQ_CTR_MEM_LEVEL), 0);
+}
+
+/*
+ * 71: echo, a client that sends 1-byte segments (resending from our last ACK, as a
+ * client does) and acknowledges nothing: echo sends snd_buf (4096) back, then keeps
+ * what comes (collapsed); the send queue collapses too. What the connection holds
+ * stays a few buffers of the pool, the worker stops taking data at its limits
+ * (counted), and the client's RST gives everything back.
+ */
+static void
+test_mem_echo_never_acks(void **state __rte_unused)
+{
+	static const uint8_t one = 'e';
+	struct flow f = flow4(71, 47100, 91, 0x71000000);
+	unsigned int base = rte_mempool_in_use_count(frames);
+	struct synq_frame_view v;
+	struct synq_tcp_opts o;
+	struct rte_mbuf *r;
+	struct snap s;
+
+	r = exchange(syn_frame(&f));
+	v = check_reply(r, &f);
+	assert_int_equal(v.flags, F_SYN | F_ACK);
+	assert_int_equal(synq_tcp_opts_parse(v.opt, v.opt_len, &o), 0);
+	f.our_isn = v.seq;
+	f.our_tsval = o.tsval;
+	rte_pktmbuf_free(r);
+	finish_flow(&f);
+	settle_apps(true); /* echo accepts and attaches */
+	snap_take(&s);
+	last_ack = f.isn + 1;
+	for (unsigned int b = 0; b < 1500; b++) {
+		uint32_t seq = last_ack;
+
+		for (unsigned int i = 0; i < 4; i++)
+			assert_int_equal(rte_ring_enqueue(rx_ring[0],
+				ack_frame(&f, seq++, f.our_isn + 1, &one, 1)), 0);
+		settle_apps(true);
+		assert_true(rte_mempool_in_use_count(frames) <= base + 8);
+	}
+	assert_true(delta(&s, SYNQ_CTR_TCP_IN_DATA_BYTES) > 4096);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_OUT_DATA_BYTES), 4096);
+	assert_true(delta(&s, SYNQ_CTR_MEM_COLLAPSED) > 4000);
+	assert_true(delta(&s, SYNQ_CTR_MEM_PRESSURE_DROPS) + delta(&s, SYNQ_CTR_TCP_RCV_MEM_DROPS) >
+		0);
+	assert_true(gauge(SYNQ_CTR_MEM_HELD_BYTES) <= 16 * 2304);
+	/* the exact RST: where our last ACK stands */
+	exchange_silent(rst_frame(&f, last_ack));
+	settle_apps(true);
+	assert_int_equal(rte_mempool_in_use_count(frames), base);
+	assert_int_equal(gauge(SYNQ_CTR_MEM_HELD_BYTES), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mem_pressure_levels),
+		cmocka_unit_test(test_mem_echo_never_acks),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
