@@ -32,8 +32,8 @@ flood_stop() {
 flood_cleanup() {
 	flood_stop TERM
 	[ -n "$CLIENT_PID" ] && kill -TERM "$CLIENT_PID" 2>/dev/null
+	e2e_netns_del "$FL_NS"
 	e2e_cleanup
-	ip netns del "$FL_NS" 2>/dev/null
 	return 0
 }
 

@@ -25,14 +25,25 @@ SYNQ_BIN=${SYNQ_BIN:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/a
 e2e_log() { printf '# %s\n' "$*"; }
 e2e_fail() { printf 'FAIL: %s\n' "$*"; exit 1; }
 
+# e2e_netns_del NS: stop every process still in our namespace NS (a flooder or client
+# whose timeout(1) died with a killed test would run on, orphaned, in a namespace no
+# name reaches), by PID, then remove it.
+e2e_netns_del() {
+	local pids
+	pids=$(ip netns pids "$1" 2>/dev/null)
+	[ -n "$pids" ] && kill -KILL $pids 2>/dev/null
+	ip netns del "$1" 2>/dev/null
+	return 0
+}
+
 e2e_cleanup() {
 	if [ -n "$E2E_SYNQ_PID" ] && kill -0 "$E2E_SYNQ_PID" 2>/dev/null; then
 		kill -TERM "$E2E_SYNQ_PID" 2>/dev/null
 		for _ in $(seq 50); do kill -0 "$E2E_SYNQ_PID" 2>/dev/null || break; sleep 0.1; done
 		kill -KILL "$E2E_SYNQ_PID" 2>/dev/null
 	fi
-	ip netns del "$E2E_NS" 2>/dev/null
-	ip netns del "$E2E_SNS" 2>/dev/null
+	e2e_netns_del "$E2E_NS"
+	e2e_netns_del "$E2E_SNS"
 	[ -n "$E2E_DIR" ] && rm -rf "$E2E_DIR"
 	rm -rf "/var/run/dpdk/$E2E_PREFIX"
 }
