@@ -22,7 +22,11 @@
 
 /* Mbufs each lcore may hold outside the rings: a burst in flight and its cache. */
 #define POOL_PER_LCORE 64
-#define POOL_SLACK 1024
+/*
+ * Mbufs beyond the queues' reserve when mempool.mbufs is 0: what connections may hold
+ * (mempool.conn_share of it), 8192 x 2304 B = 18 MiB a socket.
+ */
+#define POOL_SLACK 8192
 
 static int
 lcore_socket(unsigned int lcore_id)

@@ -130,12 +130,13 @@ tcp_conn_reset(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp
  * under pressure. What the header field can say (@p shift), rounded down to the scale.
  */
 static uint32_t
-rcv_space_wanted(const struct synq_tcp_worker *tw, const struct tcp_conn *c, uint8_t shift)
+rcv_space_wanted(const struct synq_tcp_worker *tw, const struct tcp_conn *c, uint8_t shift,
+	bool pressure)
 {
 	uint32_t buf = conn_listener(tw, c)->tcp.rcv_buf;
 	uint32_t unread = atomic_load_explicit(&conn_session(tw, c)->rcv_unread,
 		memory_order_relaxed);
-	uint32_t limit = tcp_mem_rcv_limit(tw, c);
+	uint32_t limit = pressure ? tcp_mem_rcv_floor(tw, c) : tcp_mem_rcv_limit(tw, c);
 	uint32_t space = buf > unread ? buf - unread : 0;
 	uint64_t mem = limit > c->rcv_mem ? (uint64_t)(limit - c->rcv_mem) * c->rcv_ratio >> 8 : 0;
 
@@ -143,11 +144,14 @@ rcv_space_wanted(const struct synq_tcp_worker *tw, const struct tcp_conn *c, uin
 	return RTE_MIN(space >> shift, (uint32_t)TCP_WIN_FIELD_MAX) << shift;
 }
 
-/* rcv_space_wanted(), or nothing at all under pressure (windows open no further). */
+/*
+ * rcv_space_wanted(); under pressure (windows open no further) only up to what a
+ * connection may always hold (TCP_RCV_MEM_MIN), and nothing at the last level.
+ */
 static uint32_t
 rcv_space(const struct synq_tcp_worker *tw, const struct tcp_conn *c, uint8_t shift)
 {
-	return tw->mem_level >= TCP_MEM_NO_OPEN ? 0 : rcv_space_wanted(tw, c, shift);
+	return rcv_space_wanted(tw, c, shift, tw->mem_level >= TCP_MEM_NO_OPEN);
 }
 
 uint16_t
@@ -157,11 +161,13 @@ tcp_conn_rcv_window(struct synq_tcp_worker *tw, struct synq_counters *ctr, struc
 	uint32_t space, win;
 
 	tcp_mem_rcv_sync(tw, c);
-	space = rcv_space_wanted(tw, c, shift);
+	space = rcv_space_wanted(tw, c, shift, false);
 	if (tw->mem_level >= TCP_MEM_NO_OPEN) {
-		if (SEQ_GT(c->rcv_nxt + space, c->rcv_adv))
+		uint32_t floor = rcv_space(tw, c, shift);
+
+		if (SEQ_GT(c->rcv_nxt + space, c->rcv_adv) && floor < space)
 			synq_counter_inc(ctr, SYNQ_CTR_MEM_WINDOW_CLAMPED);
-		space = 0;
+		space = floor;
 	}
 	/* never behind the edge advertised already (RFC 9293 3.8.6.2.2) */
 	if (SEQ_LT(c->rcv_nxt + space, c->rcv_adv))

@@ -135,6 +135,14 @@ tcp_mem_rcv_limit(const struct synq_tcp_worker *tw, const struct tcp_conn *c)
 	return conn_listener(tw, c)->tcp.rcv_buf * 2 + TCP_RCV_MEM_FLOOR;
 }
 
+uint32_t
+tcp_mem_rcv_floor(const struct synq_tcp_worker *tw, const struct tcp_conn *c)
+{
+	if (tw->mem_level >= TCP_MEM_RESET)
+		return 0;
+	return RTE_MIN(tcp_mem_rcv_limit(tw, c), TCP_RCV_MEM_MIN);
+}
+
 void
 tcp_mem_level(struct synq_tcp_worker *tw, struct synq_counters *ctr)
 {
@@ -177,7 +185,10 @@ tcp_mem_rcv_admit(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct 
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_UNACCEPTED_MEM_DROPS);
 		return false;
 	}
-	if (tw->mem_held + truesize > tw->mem_budget - tw->mem_budget / 8) {
+	/* past 7/8 of the budget, only what every connection may hold (not at the last) */
+	if (tw->mem_held + truesize > tw->mem_budget - tw->mem_budget / 8 &&
+		(tw->mem_held + truesize > tw->mem_budget ||
+			c->rcv_mem + truesize > tcp_mem_rcv_floor(tw, c))) {
 		synq_counter_inc(ctr, SYNQ_CTR_MEM_PRESSURE_DROPS);
 		return false;
 	}

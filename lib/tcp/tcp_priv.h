@@ -86,6 +86,7 @@ void tcp_mem_rcv_sync(struct synq_tcp_worker *tw, struct tcp_conn *c);
 /* The truesize @p c may hold on its receive side. */
 uint32_t tcp_mem_rcv_limit(const struct synq_tcp_worker *tw, const struct tcp_conn *c);
 /* The worker's pressure level from what it holds (counts each rise). */
+uint32_t tcp_mem_rcv_floor(const struct synq_tcp_worker *tw, const struct tcp_conn *c);
 void tcp_mem_level(struct synq_tcp_worker *tw, struct synq_counters *ctr);
 /*
  * May @p c take a segment of @p truesize more? Collapses its receive queue when it must;

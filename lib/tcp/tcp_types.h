@@ -137,6 +137,13 @@ struct tcp_peer {
  * and a few small ones before collapsing.
  */
 #define TCP_RCV_MEM_FLOOR (64u * 1024)
+/*
+ * What a connection may hold under pressure short of the last level (Linux's
+ * tcp_rmem[0], which every socket keeps): four full segments' truesize, so that a
+ * client holding nothing still gets its data through while others keep the worker's
+ * budget busy. The last level (all of the budget) admits nothing.
+ */
+#define TCP_RCV_MEM_MIN (4u * 2304u)
 /* payload / truesize x 256 of a full segment in a 2 KiB buffer (1448 / 2304) */
 #define TCP_RATIO_INIT 160u
 /* The worker's pressure levels, as mem_held passes 1/2, 3/4, 7/8 of mem_budget, and all. */
