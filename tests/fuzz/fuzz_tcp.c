@@ -596,7 +596,7 @@ op_syn(struct prog *g, struct client *c, unsigned int k)
 
 		memcpy(c->addr, a, 4);
 	}
-	c->sport = ports[(sel >> 1) % RTE_DIM(ports)];
+	c->sport = ports[(sel >> 1 & 15) % RTE_DIM(ports)];
 	c->cport = (uint16_t)(40000 + u8(g));
 	c->isn = u32(g);
 	c->snd_nxt = c->isn + 1;
@@ -798,29 +798,89 @@ all_gone(void)
 		i.curr_estab == 0 && rte_ring_count(sessions.free) == sessions.nb;
 }
 
+/* The application aborts what it holds, releases what is closed, takes what waits. */
+static void
+app_let_go(void)
+{
+	for (unsigned int k = 0; k < HANDLES; k++) {
+		struct handle *h = &handles[k];
+
+		if (h->s != NULL && h->closed) {
+			synq_app_release(&fuzz_app, h->s);
+			*h = (struct handle){0};
+		} else if (h->s != NULL) {
+			(void)synq_app_abort(&fuzz_app, h->s);
+		}
+	}
+	for (uint8_t l = 0; l < 3; l++)
+		app_accept(l);
+	pump();
+}
+
 /*
- * The end: the application aborts what it holds and what waits in the accept queues
- * of its listeners, releases what is closed; nobody answers any more; time passes
- * (up to a day, first in small steps). Everything must end.
+ * The timers, as often as a worker that ticks all the time would run them in the
+ * time the harness jumped: each call visits a budget of slots of each table, and
+ * the TIME-WAIT and replay memories have thousands.
+ */
+static void
+sweep(void)
+{
+	for (unsigned int i = 0; i < 160 && !all_gone(); i++) {
+		struct rte_mbuf *out[BURST];
+		uint8_t rxq[BURST];
+		unsigned int n = synq_tcp_timers(tw, &ctr, out, rxq, BURST);
+
+		for (unsigned int k = 0; k < n; k++)
+			frame_out(out[k]);
+		if (i % 16 == 15)
+			app_let_go();
+	}
+}
+
+static void
+debug_wind_down(unsigned int step)
+{
+	struct synq_tcp_worker_info i;
+
+	synq_tcp_worker_info(tw, &i);
+	fprintf(stderr, "wind down step %u at %" PRIu64 " ms: flows %u syn %u time_wait %u "
+		"replay %u estab %u sessions free %u/%u\n", step, now_ms, i.flows,
+		i.syn_entries, i.time_wait, i.replay, i.curr_estab,
+		rte_ring_count(sessions.free), sessions.nb);
+	for (uint32_t x = 0; x < sessions.nb; x++) {
+		struct synq_tcp_conn_info ci;
+
+		if (synq_tcp_conn_info(tw, &sessions.s[x], &ci) == 0)
+			fprintf(stderr, "  session %u: state %d listener %u app_lcore %u "
+				"rcv_queued %u snd_queued %u rtx %u\n", x, ci.state,
+				sessions.s[x].listener, sessions.s[x].app_lcore,
+				ci.rcv_queued, ci.snd_queued, ci.rtx_ms);
+	}
+}
+
+/*
+ * The end: the application lets go of everything, nobody answers any more, and time
+ * passes: a few short steps (what the aborts and closes send, the SYN-ACK
+ * retransmissions), then minutes at a time (TIME-WAIT, the replay memory, the
+ * retransmissions giving up, idle timeouts), each followed by a full sweep of the
+ * timers (160 calls of 64 slots: more than the largest table), up to a day.
+ * Everything must end.
  */
 static void
 wind_down(void)
 {
-	for (unsigned int step = 0; step < 2000 && !all_gone(); step++) {
-		for (unsigned int k = 0; k < HANDLES; k++) {
-			struct handle *h = &handles[k];
+	unsigned int step;
 
-			if (h->s != NULL && h->closed) {
-				synq_app_release(&fuzz_app, h->s);
-				*h = (struct handle){0};
-			} else if (h->s != NULL) {
-				(void)synq_app_abort(&fuzz_app, h->s);
-			}
-		}
-		for (uint8_t l = 0; l < 3; l++)
-			app_accept(l);
-		pump();
-		advance(step < 20 ? 100 : step < 100 ? 1000 : 60000);
+	for (step = 0; step < 12 && !all_gone(); step++) {
+		app_let_go();
+		advance(step < 4 ? 250 : 1000);
+	}
+	for (; step < 12 + 600 && !all_gone(); step++) {
+		app_let_go();
+		advance(150000);
+		sweep();
+		if (debug)
+			debug_wind_down(step);
 	}
 	check(all_gone(), "every connection ends once the application and the client stop");
 	check(rte_ring_count(rings[LC_WORKER]) == 0 && rte_ring_count(rings[LC_FUZZ]) == 0 &&
