@@ -38,7 +38,12 @@ check_err(const char *err, size_t len)
 	check(n < len);
 	if (len > 1)
 		check(n > 0);
-	check(memchr(err, '\n', n) == NULL);
+	for (size_t i = 0; i < n; i++) {
+		if ((unsigned char)err[i] < ' ' || err[i] == 0x7f) {
+			fprintf(stderr, "a control character in the error line: \"%s\"\n", err);
+			abort();
+		}
+	}
 }
 
 static struct synq_config cfg, cfg2;
