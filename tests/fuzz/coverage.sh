@@ -20,9 +20,12 @@ if [ ! -f "$build/build.ninja" ]; then
 fi
 ninja -C "$build" "tests/fuzz/$target" >/dev/null
 prof=$(mktemp -d /tmp/synq-fuzzcov.XXXXXX)
-LLVM_PROFILE_FILE="$prof/%p.profraw" "$build/tests/fuzz/$target" -runs=0 "$@" 2>"$prof/log" ||
+# an input that breaks an invariant still counts: fuzz_tcp reports it and goes on
+FUZZ_TCP_KEEP_GOING=1 LLVM_PROFILE_FILE="$prof/%p.profraw" "$build/tests/fuzz/$target" -runs=0 \
+	-artifact_prefix="$prof/" "$@" 2>"$prof/log" ||
 	{ tail -20 "$prof/log" >&2; exit 1; }
 grep -E "INITED|DONE" "$prof/log" | tail -1
+grep "invariant broken" "$prof/log" | sort | uniq -c || true
 llvm-profdata merge -sparse "$prof"/*.profraw -o "$prof/merged.profdata"
 case $target in
 fuzz_tcp) srcs="lib/tcp/" ;;

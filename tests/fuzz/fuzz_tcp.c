@@ -150,12 +150,16 @@ static struct handle handles[HANDLES];
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* FUZZ_TCP_KEEP_GOING=1 (coverage.sh): a broken invariant is printed, the run goes on */
+static bool keep_going;
+
 static void
 check(bool ok, const char *what)
 {
 	if (!ok) {
 		fprintf(stderr, "fuzz_tcp: invariant broken: %s\n", what);
-		abort();
+		if (!keep_going)
+			abort();
 	}
 }
 
@@ -251,6 +255,7 @@ LLVMFuzzerInitialize(int *argc __rte_unused, char ***argv __rte_unused)
 		abort();
 	}
 	debug = getenv("FUZZ_TCP_DEBUG") != NULL;
+	keep_going = getenv("FUZZ_TCP_KEEP_GOING") != NULL;
 	/* nothing is shared (--no-shconf): the runtime directory goes now, not at an exit
 	 * that a crash never reaches */
 	rmdir(rte_eal_get_runtime_dir());
