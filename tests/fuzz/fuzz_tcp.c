@@ -891,6 +891,9 @@ wind_down(void)
 	check(rte_ring_count(rings[LC_WORKER]) == 0 && rte_ring_count(rings[LC_FUZZ]) == 0 &&
 			rte_ring_count(rings[LC_BUILTIN]) == 0,
 		"no command or event left in flight");
+	check(synq_counter_read(&app_ctr, SYNQ_CTR_APP_ACCEPTED) ==
+			synq_counter_read(&app_ctr, SYNQ_CTR_APP_EV_CLOSED),
+		"every session accepted gets its SYNQ_EV_CLOSED once");
 }
 
 int
