@@ -753,6 +753,21 @@ op_app(struct prog *g, uint8_t c)
 	}
 }
 
+/* After each op: the tables within their bounds, the gauges in step with them. */
+static void
+check_bounds(void)
+{
+	struct synq_tcp_worker_info i;
+	uint32_t max_flows = 0, in_use = sessions.nb - rte_ring_count(sessions.free);
+
+	synq_tcp_worker_info(tw, &i);
+	for (unsigned int l = 0; l < listeners.nb; l++)
+		max_flows += listeners.l[l].tcp.max_flows;
+	check(i.curr_estab <= i.flows, "ESTABLISHED and CLOSE-WAIT are flows");
+	check(i.flows <= max_flows, "no more flows than the listeners' max_flows");
+	check(in_use <= sessions.nb, "sessions in use within the pool");
+}
+
 /* One op of the program; docs/testing.md lists them. */
 static void
 op(struct prog *g)
@@ -787,6 +802,7 @@ op(struct prog *g)
 		break;
 	}
 	pump();
+	check_bounds();
 }
 
 /* Whether nothing is left: no flow, entry, memory, session or handle. */
