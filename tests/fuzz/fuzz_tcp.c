@@ -121,6 +121,7 @@ static uint64_t tsc_base;  /* the TSC the engine's clock starts from */
 static uint64_t now_ms;	   /* since the start of the input */
 static int64_t wall_s;	   /* CLOCK_REALTIME_COARSE at now_ms == 0, then stepped */
 static bool debug;	   /* FUZZ_TCP_DEBUG is set: print the counters each frame moves */
+static uint64_t out_hash;  /* FNV-1a of every frame out: the same input, the same hash */
 
 /* A client of the program. */
 struct client {
@@ -408,6 +409,8 @@ frame_out(struct rte_mbuf *m)
 	struct synq_frame_view v;
 
 	check(m->nb_segs == 1 && m->data_len == m->pkt_len, "frames out are one segment");
+	for (uint16_t i = 0; debug && i < m->data_len; i++)
+		out_hash = (out_hash ^ p[i]) * UINT64_C(0x100000001b3);
 	check(m->pkt_len >= SYNQ_FRAME_MIN, "frames out are padded to the Ethernet minimum");
 	if (synq_frame_parse_tcp(p, m->data_len, &v) == 0) {
 		check(v.ip_cksum_ok && v.tcp_cksum_ok, "TCP frames out have right checksums");
@@ -928,10 +931,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* a wall clock in 2001..2106, from the input */
 	wall_s = INT64_C(1000000000) + (int64_t)(u32(&g) % UINT32_C(3000000000));
 	now_ms = 0;
+	out_hash = UINT64_C(0xcbf29ce484222325);
 	world_create();
 	for (ops = 0; ops < 512 && g.n != 0; ops++)
 		op(&g);
 	wind_down();
+	if (debug)
+		fprintf(stderr, "frames out: FNV-1a %016" PRIx64 "\n", out_hash);
 	world_free();
 	check(rte_mempool_in_use_count(pool) == 0 && rte_mempool_in_use_count(rx_pool) == 0,
 		"every mbuf is back in its pool");
