@@ -30,8 +30,7 @@ static int
 same_req(const struct synq_http_req *a, const struct synq_http_req *b)
 {
 	return a->head_len == b->head_len && a->body_len == b->body_len &&
-		a->keep_alive == b->keep_alive && a->http10 == b->http10 &&
-		a->chunked == b->chunked;
+	       a->keep_alive == b->keep_alive && a->http10 == b->http10 && a->chunked == b->chunked;
 }
 
 /* A response head synq builds parses as a complete head of its own length. */
@@ -40,8 +39,9 @@ check_response(const struct synq_http_req *req, const uint8_t *body, size_t body
 {
 	static const int status[] = {200, 400, 431, 501, 999, 100};
 	char out[512];
-	size_t n = synq_http_response(out, sizeof(out), status[body_len % (sizeof(status) / sizeof(status[0]))],
-		body, body_len, req->keep_alive, req->http10);
+	size_t n = synq_http_response(out, sizeof(out),
+		status[body_len % (sizeof(status) / sizeof(status[0]))], body, body_len,
+		req->keep_alive, req->http10);
 
 	check(n <= sizeof(out));
 	if (n == 0)

@@ -16,12 +16,13 @@
  * fuzzer's application accepts, sends, closes, aborts, consumes and releases
  * through lib/app, stale handles included.
  *
- * Every frame handed to synq ends at the end of its mbuf's buffer, and every mbuf's
- * buffer of the pool is followed by poisoned bytes: a read past a frame, or past any
- * buffer synq writes, is an AddressSanitizer report. At the end of each input every connection is ended the
- * way an application and time end them, and then nothing may be left: no flow, no
- * half-open entry, no TIME-WAIT or replay entry, every session back in the pool,
- * every mbuf back in the mempool. Built with ASan and UBSan.
+ * Every frame handed to synq ends at the end of its mbuf's buffer (the rest of the
+ * buffer poisoned), and every mbuf synq takes for itself has a poisoned tail: a read
+ * past a frame, or past any buffer synq writes, is an AddressSanitizer report. Frames
+ * out are checked, and invariants after each op. At the end of each input every
+ * connection is ended the way an application and time end them, and then nothing may
+ * be left: no flow, no half-open entry, no TIME-WAIT or replay entry, every session
+ * back in the pool, every mbuf back in its mempool. Built with ASan and UBSan.
  */
 
 #include <errno.h>
@@ -78,7 +79,8 @@
 static const char config_text[] =
 	"{ \"ports\": [ { \"name\": \"fuzz0\", \"mac\": \"02:53:51:00:00:01\","
 	"    \"ipv4\": [\"198.18.0.1\"], \"ipv6\": [\"2001:2::1\"] } ],"
-	"  \"lcores\": [ { \"lcore\": 0, \"role\": \"both\", \"rx\": [ { \"port\": \"fuzz0\" } ] } ],"
+	"  \"lcores\": [ { \"lcore\": 0, \"role\": \"both\", \"rx\": [ { \"port\": \"fuzz0\" } ] } "
+	"],"
 	"  \"tcp\": { \"max_syn_backlog\": 8, \"max_flows\": 8, \"synack_retries\": 2 },"
 	"  \"listeners\": ["
 	"    { \"port\": 80, \"backlog\": 2, \"app\": \"hold\" },"
@@ -115,13 +117,13 @@ static struct synq_app_lcore builtin, fuzz_app;
 static struct synq_counters ctr, app_ctr;
 
 /* The outside world, from the input. */
-static bool faking;	   /* getrandom() and the wall clock answer from the input */
-static uint64_t rng;	   /* splitmix64 state */
-static uint64_t tsc_base;  /* the TSC the engine's clock starts from */
-static uint64_t now_ms;	   /* since the start of the input */
-static int64_t wall_s;	   /* CLOCK_REALTIME_COARSE at now_ms == 0, then stepped */
-static bool debug;	   /* FUZZ_TCP_DEBUG is set: print the counters each frame moves */
-static uint64_t out_hash;  /* FNV-1a of every frame out: the same input, the same hash */
+static bool faking;	  /* getrandom() and the wall clock answer from the input */
+static uint64_t rng;	  /* splitmix64 state */
+static uint64_t tsc_base; /* the TSC the engine's clock starts from */
+static uint64_t now_ms;	  /* since the start of the input */
+static int64_t wall_s;	  /* CLOCK_REALTIME_COARSE at now_ms == 0, then stepped */
+static bool debug;	  /* FUZZ_TCP_DEBUG is set: print the counters each frame moves */
+static uint64_t out_hash; /* FNV-1a of every frame out: the same input, the same hash */
 
 /* A client of the program. */
 struct client {
@@ -129,14 +131,14 @@ struct client {
 	uint8_t addr[16];
 	uint16_t cport;
 	uint16_t sport;
-	bool ts;	  /* it offered timestamps */
-	uint32_t isn;	  /* its own */
-	uint32_t snd_nxt; /* its next sequence number */
-	uint32_t our_isn; /* learnt from the SYN-ACK */
-	uint32_t rcv_nxt; /* what it received in order from us */
-	uint32_t tsval;	  /* its clock */
+	bool ts;	    /* it offered timestamps */
+	uint32_t isn;	    /* its own */
+	uint32_t snd_nxt;   /* its next sequence number */
+	uint32_t our_isn;   /* learnt from the SYN-ACK */
+	uint32_t rcv_nxt;   /* what it received in order from us */
+	uint32_t tsval;	    /* its clock */
 	uint32_t ts_recent; /* our last TSval */
-	bool synack;	  /* it saw a SYN-ACK */
+	bool synack;	    /* it saw a SYN-ACK */
 };
 static struct client clients[CLIENTS];
 
@@ -277,7 +279,8 @@ ring_new(unsigned int count)
 {
 	ssize_t sz = rte_ring_get_memsize_elem(sizeof(struct synq_session_msg), count);
 	struct rte_ring *r = sz > 0 ? aligned_alloc(RTE_CACHE_LINE_SIZE,
-		RTE_ALIGN_CEIL((size_t)sz, RTE_CACHE_LINE_SIZE)) : NULL;
+					      RTE_ALIGN_CEIL((size_t)sz, RTE_CACHE_LINE_SIZE))
+				    : NULL;
 
 	if (r == NULL || rte_ring_init(r, "fuzz", count, RING_F_SP_ENQ | RING_F_SC_DEQ) != 0)
 		abort();
@@ -304,8 +307,8 @@ world_create(void)
 	for (unsigned int i = 0; i < sizeof(secret); i++)
 		secret[i] = (uint8_t)splitmix();
 	if (synq_listeners_create(&listeners, &cfg, 1, SOCKET_ID_ANY, err, sizeof(err)) != 0 ||
-		synq_sessions_create(&sessions, synq_listeners_max_sessions(&listeners),
-			SOCKET_ID_ANY) != 0 ||
+		synq_sessions_create(
+			&sessions, synq_listeners_max_sessions(&listeners), SOCKET_ID_ANY) != 0 ||
 		(tcp = synq_tcp_create(&listeners, &sessions, secret, SOCKET_ID_ANY)) == NULL)
 		abort();
 	rings[LC_WORKER] = ring_new(SYNQ_SESSION_CMD_RING);
@@ -320,8 +323,8 @@ world_create(void)
 	tsc_base = rte_rdtsc();
 	memset(&ctr, 0, sizeof(ctr));
 	memset(&app_ctr, 0, sizeof(app_ctr));
-	if (synq_app_init(&builtin, LC_BUILTIN, &listeners, &sessions, rings[LC_BUILTIN],
-		    cmd_rings, pool, &app_ctr) != 0 ||
+	if (synq_app_init(&builtin, LC_BUILTIN, &listeners, &sessions, rings[LC_BUILTIN], cmd_rings,
+		    pool, &app_ctr) != 0 ||
 		synq_app_init(&fuzz_app, LC_FUZZ, &listeners, &sessions, rings[LC_FUZZ], cmd_rings,
 			pool, &app_ctr) != 0)
 		abort();
@@ -384,8 +387,7 @@ client_learn(struct client *c, const struct synq_frame_view *v)
 
 	if (v->opt_len != 0 && synq_tcp_opts_parse(v->opt, v->opt_len, &o) == 0 && o.ts)
 		c->ts_recent = o.tsval;
-	if ((v->flags & (SYNQ_FRAME_SYN | SYNQ_FRAME_ACK)) ==
-		(SYNQ_FRAME_SYN | SYNQ_FRAME_ACK)) {
+	if ((v->flags & (SYNQ_FRAME_SYN | SYNQ_FRAME_ACK)) == (SYNQ_FRAME_SYN | SYNQ_FRAME_ACK)) {
 		/* a retransmission for an earlier SYN of the same 4-tuple is not ours */
 		if (v->ack != c->isn + 1)
 			return;
@@ -783,7 +785,12 @@ op(struct prog *g)
 	case 0:
 		op_syn(g, c, k);
 		break;
-	case 1: case 2: case 3: case 4: case 5: case 6:
+	case 1:
+	case 2:
+	case 3:
+	case 4:
+	case 5:
+	case 6:
 		op_seg(g, c, (uint8_t)((code & 15) - 1));
 		break;
 	case 7:
@@ -819,7 +826,7 @@ all_gone(void)
 		if (handles[k].s != NULL)
 			return false;
 	return i.flows == 0 && i.syn_entries == 0 && i.time_wait == 0 && i.replay == 0 &&
-		i.curr_estab == 0 && rte_ring_count(sessions.free) == sessions.nb;
+	       i.curr_estab == 0 && rte_ring_count(sessions.free) == sessions.nb;
 }
 
 /* The application aborts what it holds, releases what is closed, takes what waits. */
@@ -867,17 +874,19 @@ debug_wind_down(unsigned int step)
 	struct synq_tcp_worker_info i;
 
 	synq_tcp_worker_info(tw, &i);
-	fprintf(stderr, "wind down step %u at %" PRIu64 " ms: flows %u syn %u time_wait %u "
-		"replay %u estab %u sessions free %u/%u\n", step, now_ms, i.flows,
-		i.syn_entries, i.time_wait, i.replay, i.curr_estab,
+	fprintf(stderr,
+		"wind down step %u at %" PRIu64 " ms: flows %u syn %u time_wait %u "
+		"replay %u estab %u sessions free %u/%u\n",
+		step, now_ms, i.flows, i.syn_entries, i.time_wait, i.replay, i.curr_estab,
 		rte_ring_count(sessions.free), sessions.nb);
 	for (uint32_t x = 0; x < sessions.nb; x++) {
 		struct synq_tcp_conn_info ci;
 
 		if (synq_tcp_conn_info(tw, &sessions.s[x], &ci) == 0)
-			fprintf(stderr, "  session %u: state %d listener %u app_lcore %u "
-				"rcv_queued %u snd_queued %u rtx %u\n", x, ci.state,
-				sessions.s[x].listener, sessions.s[x].app_lcore,
+			fprintf(stderr,
+				"  session %u: state %d listener %u app_lcore %u "
+				"rcv_queued %u snd_queued %u rtx %u\n",
+				x, ci.state, sessions.s[x].listener, sessions.s[x].app_lcore,
 				ci.rcv_queued, ci.snd_queued, ci.rtx_ms);
 	}
 }
