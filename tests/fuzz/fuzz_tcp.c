@@ -627,7 +627,7 @@ op_syn(struct prog *g, struct client *c, unsigned int k)
 
 /*
  * A segment of client c: kind 0 the final ACK (or the next in-order segment), 1 data
- * at an offset the input picks, 2 any numbers, 3 FIN, 4 RST near its sequence, 5 an
+ * at an offset the input picks, 2 any numbers (and TSval), 3 FIN, 4 RST near its sequence, 5 an
  * ACK of what it received with the window the input picks (0: zero window).
  */
 static void
@@ -656,6 +656,11 @@ op_seg(struct prog *g, struct client *c, uint8_t kind)
 		ack += u32(g);
 		flags = u8(g);
 		win = u16(g);
+		/* any TSval too, older than the last one included (PAWS, RFC 7323 5) */
+		if (opt_len != 0)
+			opt_len = synq_frame_opts_ack(opt, c->tsval + u32(g), c->ts_recent);
+		else
+			(void)u32(g);
 		break;
 	case 3:
 		flags |= SYNQ_FRAME_FIN;

@@ -31,8 +31,8 @@ def data(k, payload, delta=0, mult=0):
     return bytes([k << 4 | 2, n, mult]) + head + struct.pack("!h", delta)
 
 
-def anyseg(k, seq, ack_, flags, win):
-    return bytes([k << 4 | 3]) + struct.pack("!IIBH", seq, ack_, flags, win)
+def anyseg(k, seq, ack_, flags, win, ts_delta=0):
+    return bytes([k << 4 | 3]) + struct.pack("!IIBHI", seq, ack_, flags, win, ts_delta)
 
 
 def fin(k):
@@ -100,6 +100,9 @@ def programs():
         b"".join(ack(k) + data(k, b"hi") for k in range(4)) + sleep(1)
     p["cookie-wall-back"] = HEAD + syn(0, HOLD_COOKIE) + wall(-100) + ack(0) + wall(120) + \
         syn(1, HOLD_COOKIE) + sleep(200) + ack(1)
+    p["paws-old-ts"] = HEAD + syn(0, ECHO_SMALL) + ack(0) + data(0, b"new") + \
+        anyseg(0, 3, 0, 0x18, 5000, 0x80000000) + anyseg(0, 0, 0, 0x10, 5000, 0xfffffff0) + \
+        sleep(1)
     p["rst-storm"] = HEAD + syn(0, ECHO_SMALL) + ack(0) + b"".join(
         rst(0, 1, d) for d in (1, 2, 100, 255)) + anyseg(0, 5, 6, 0x10, 0) + sleep(1)
     p["syn-on-estab"] = HEAD + syn(0, CLOSE) + ack(0) + anyseg(0, 0, 0, 0x12, 100) + \
