@@ -341,7 +341,8 @@ tcp_established_input(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 			ack_field(tw, ctr, c, th, &o, data_len + fin);
 		return SYNQ_TCP_DROP;
 	}
-	if ((uint32_t)-off >= (uint32_t)data_len + fin) {
+	/* negated unsigned: off may be INT32_MIN (a segment 2^31 away) */
+	if (-(uint32_t)off >= (uint32_t)data_len + fin) {
 		/* all of it came before: a retransmission whose ACK was lost */
 		ack_now(tw, ctr, c, SYNQ_CTR_TCP_DUP_DATA);
 		ack_field(tw, ctr, c, th, &o, data_len + fin);
