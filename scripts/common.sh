@@ -6,7 +6,7 @@ SYNQ_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$SYNQ_ROOT"
 
 # Build: compiler, meson, DPDK 22.11, libnuma, jansson, cmocka; clang and its
-# runtimes for the libFuzzer target (AddressSanitizer, UBSan).
+# runtimes for the libFuzzer targets (AddressSanitizer, UBSan).
 # Run: iproute2, ethtool, ping, python3 (tests read JSON), dpdk-dev (dpdk-telemetry.py),
 # hping3 (the SYN flood of tests/e2e/flood.sh), curl, wrk, apache2-utils (ab) and
 # nftables (the clients and the packet loss of the data path's tests); tcpdump (the
@@ -54,7 +54,7 @@ synq_build() {
 	fi
 }
 
-# The libFuzzer target, with AddressSanitizer and UBSan, in build-fuzz (clang).
+# The libFuzzer targets, with AddressSanitizer and UBSan, in build-fuzz (clang).
 synq_build_fuzz() {
 	local log
 	log=$(mktemp /tmp/synq-build.XXXXXX)

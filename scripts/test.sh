@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build synq and run every test: unit (cmocka, no EAL), functional (EAL over rings),
 # end-to-end (the real binary, Linux peers in network namespaces; root only), and
-# the libFuzzer target under AddressSanitizer and UBSan for SYNQ_FUZZ_SECONDS (60).
+# the libFuzzer targets under AddressSanitizer and UBSan (fuzz_tcp SYNQ_FUZZ_SECONDS,
+# default 60; fuzz_http and fuzz_config a quarter of that each).
 #   scripts/test.sh [meson test args, e.g. --suite unit]     (as root, or with sudo)
 # With arguments, only the main build's tests run (as meson selects them).
 # Ends with "N passed, N failed, N skipped". Under CI=true a skipped test fails the run.

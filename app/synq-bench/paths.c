@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The paths. Each gets an engine built the way tests/fuzz/fuzz_net.c builds one (config
+ * The paths. Each gets an engine built the way tests/fuzz/fuzz_tcp.c builds one (config
  * -> listeners -> sessions -> iface -> transport -> worker), from a config of one port
  * and the path's one listener, and a stream of frames, made and handled a chunk at a
  * time:

@@ -552,6 +552,18 @@ parse_root(struct config_parse *p, const json_t *root, struct synq_config *cfg)
 	return 0;
 }
 
+/*
+ * An error is one line of text: bytes of the config that it quotes (jansson's "near
+ * '...'", a key) may hold a newline or a terminal's escape; they become '?'.
+ */
+static void
+err_one_line(char *err, size_t errlen)
+{
+	for (size_t i = 0; i < errlen && err[i] != '\0'; i++)
+		if ((unsigned char)err[i] < ' ' || err[i] == 0x7f)
+			err[i] = '?';
+}
+
 int
 synq_config_parse(const char *text, struct synq_config *cfg, char *err, size_t errlen)
 {
@@ -565,10 +577,13 @@ synq_config_parse(const char *text, struct synq_config *cfg, char *err, size_t e
 	if (root == NULL) {
 		snprintf(err, errlen, "config error: line %d column %d: %s, expected valid JSON",
 			jerr.line, jerr.column, jerr.text);
+		err_one_line(err, errlen);
 		return -EINVAL;
 	}
 	rc = parse_root(&p, root, cfg);
 	json_decref(root);
+	if (rc != 0)
+		err_one_line(err, errlen);
 	return rc;
 }
 

@@ -1,90 +1,114 @@
 #!/usr/bin/env python3
-"""Seed frames for fuzz_net: one file each, first byte = receive flags / clock step.
+"""Seed corpora of the libFuzzer targets: tests/fuzz/corpus/<target>/, one file a seed.
 
-  make_corpus.py DIR
-Frames: ARP request, ICMP echo, ICMPv6 echo and neighbour solicitation, TCP SYNs to
-every listener (v4 and v6, with Linux's options), a final ACK, a RST, a FIN.
+  make_corpus.py [DIR]      (DIR: tests/fuzz/corpus beside this script)
+
+fuzz_config: the shipped configs and a config using every key, then one-key changes to
+it, good and bad. fuzz_http: request heads (two bytes of max_head choice first).
+fuzz_tcp: programs for the stateful transport target (fuzz_tcp.c documents the ops).
+Deterministic: the same files every run; the corpus is committed, rerun after changing
+a target's input format. Crash inputs found later are added by hand as crash-<what>.
 """
+import json
 import os
-import struct
 import sys
 
-OUR_MAC = bytes.fromhex("025351000001")
-PEER_MAC = bytes.fromhex("02000000000a")
-V4_OURS, V4_PEER = bytes([198, 18, 0, 1]), bytes([198, 18, 0, 2])
-V6_OURS = bytes.fromhex("20010002000000000000000000000001")
-V6_PEER = bytes.fromhex("20010002000000000000000000000002")
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+FULL = {
+    "ports": [{"name": "fuzz0", "mac": "02:53:51:00:00:01", "ipv4": ["198.18.0.1"],
+               "ipv6": ["2001:2::1"], "rx_queues": 2, "rx_desc": 128, "tx_desc": 128,
+               "vlan": 7, "promiscuous": False}],
+    "lcores": [{"lcore": 1, "role": "worker", "rx": [{"port": "fuzz0", "queue": 0},
+                                                      {"port": "fuzz0", "queue": 1}]},
+               {"lcore": 2, "role": "app"}],
+    "mempool": {"mbufs": 4096, "cache": 64},
+    "stats": {"interval_ms": 1000, "file": "/tmp/x.json"},
+    "tcp": {"syncookies": 1, "max_syn_backlog": 256, "synack_retries": 5,
+            "queue_model": "linux", "somaxconn": 4096, "max_flows": 1024,
+            "rcv_buf": 65536, "snd_buf": 65536, "window_scale": 7,
+            "idle_timeout_ms": 60000, "first_byte_timeout_ms": 0,
+            "cookie_secret": "00112233445566778899aabbccddeeff"},
+    "listeners": [{"port": 80, "backlog": 511, "app": "close"},
+                  {"port": 8000, "backlog": 16, "app": "http", "http_body": "hi",
+                   "address": "198.18.0.1"},
+                  {"port": 8080, "backlog": 4, "app": "hold", "syncookies": 2,
+                   "queue_model": "bsd", "abort_on_overflow": True},
+                  {"port": 7, "app": "echo", "rcv_buf": 8192, "window_scale": 0}],
+    "test": {"reorder_permille": 10},
+}
+
+CHANGES = [
+    ("tcp", "syncookies", 0), ("tcp", "syncookies", 3), ("tcp", "max_syn_backlog", 0),
+    ("tcp", "queue_model", "bsd"), ("tcp", "queue_model", "solaris"),
+    ("tcp", "window_scale", 15), ("tcp", "rcv_buf", 1), ("tcp", "snd_buf", -1),
+    ("tcp", "idle_timeout_ms", 4294967296), ("tcp", "cookie_secret", "short"),
+    ("tcp", "cookie_secret_file", "/nonexistent"), ("tcp", "synack_retries", 256),
+    ("mempool", "mbufs", 1), ("stats", "interval_ms", "x"), ("test", "reorder_permille", 1001),
+]
 
 
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
+def configs():
+    out = {}
+    for name in ("default.json", "baremetal-2q.json"):
+        with open(os.path.join(ROOT, "config", name), "rb") as f:
+            out["shipped-" + name] = f.read()
+    out["full"] = json.dumps(FULL, indent=1).encode()
+    for i, (sect, key, val) in enumerate(CHANGES):
+        c = json.loads(json.dumps(FULL))
+        c[sect][key] = val
+        out["change%02d-%s" % (i, key)] = json.dumps(c).encode()
+    bad = [b"", b"{", b"[]", b"{}", b'{"ports": 1}', b'{"ports": [{"name": "x"}]}',
+           b'{"ports":[],"lcores":[],"listeners":[]}', b'{"unknown": true}',
+           b'{"listeners": [{"port": 70000}]}', b'{"ports": [{"name": "a", "mac": "zz"}]}',
+           b'{"ports": [{"name": "a", "ipv4": ["1.2.3"], "ipv6": ["::"]}]}']
+    for i, text in enumerate(bad):
+        out["bad%02d" % i] = text
+    return out
 
 
-def eth(dst, ethertype, payload):
-    return dst + PEER_MAC + struct.pack("!H", ethertype) + payload
+def http_heads():
+    reqs = [
+        b"GET / HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"GET / HTTP/1.0\r\n\r\n",
+        b"GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
+        b"POST /a HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello",
+        b"POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n",
+        b"POST /a HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n",
+        b"GET / HTTP/1.1\nConnection: close\n\n",
+        b"GET / HTTP/1.1\r\nContent-Length: 99999999999999\r\n\r\n",
+        b"GET / HTTP/1.1\r\nX: \x80\xff\t\r\n\r\n",
+        b"GET  / HTTP/1.1\r\n\r\n", b"GET / HTTP/2.0\r\n\r\n", b"\r\n",
+        b"GET / HTTP/1.1\r\nHost: x\r\n",
+        b"GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\n\r\n",
+    ]
+    out = {}
+    for i, r in enumerate(reqs):
+        out["req%02d" % i] = bytes([5, 0]) + r       # max_head 2048
+        out["req%02d-small" % i] = bytes([8, 8]) + r  # max_head 32
+    return out
 
 
-def ipv4(proto, payload, src=V4_PEER, dst=V4_OURS):
-    hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), 0, 0x4000, 64, proto, 0,
-                      src, dst)
-    return hdr[:10] + struct.pack("!H", csum(hdr)) + hdr[12:] + payload
-
-
-def ipv6(nh, payload, src=V6_PEER, dst=V6_OURS, hops=64):
-    return struct.pack("!IHBB", 6 << 28, len(payload), nh, hops) + src + dst + payload
-
-
-def tcp(src, dst, sport, dport, seq, ack, flags, opts=b"", data=b"", v6=False):
-    off = (20 + len(opts)) // 4
-    hdr = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, off << 4, flags, 65535, 0, 0) + opts
-    seg = hdr + data
-    pseudo = (src + dst + struct.pack("!IxxxB", len(seg), 6)) if v6 else \
-        (src + dst + struct.pack("!xBH", 6, len(seg)))
-    c = csum(pseudo + seg)
-    return seg[:16] + struct.pack("!H", c) + seg[18:]
-
-
-LINUX_OPTS = bytes.fromhex("020405b40402080a0001e24000000000" + "01030307")
+def write(base, target, files):
+    d = os.path.join(base, target)
+    os.makedirs(d, exist_ok=True)
+    for name, data in files.items():
+        with open(os.path.join(d, name), "wb") as f:
+            f.write(data)
 
 
 def main():
-    out = sys.argv[1]
-    os.makedirs(out, exist_ok=True)
-    frames = {
-        "arp": eth(b"\xff" * 6, 0x0806, struct.pack("!HHBBH", 1, 0x0800, 6, 4, 1) + PEER_MAC
-                   + V4_PEER + b"\0" * 6 + V4_OURS),
-        "echo4": eth(OUR_MAC, 0x0800, ipv4(1, b"\x08\0" + struct.pack("!H", csum(
-            b"\x08\0\0\0\0\1\0\1" + b"x" * 8)) + b"\0\1\0\1" + b"x" * 8)),
-    }
-    for port in (80, 81, 82, 83, 9):
-        frames["syn4_%d" % port] = eth(OUR_MAC, 0x0800, ipv4(6, tcp(
-            V4_PEER, V4_OURS, 40000 + port, port, 1000, 0, 0x02, LINUX_OPTS)))
-        frames["syn6_%d" % port] = eth(OUR_MAC, 0x86DD, ipv6(6, tcp(
-            V6_PEER, V6_OURS, 40000 + port, port, 1000, 0, 0x02, LINUX_OPTS, v6=True)))
-    frames["ack4"] = eth(OUR_MAC, 0x0800, ipv4(6, tcp(V4_PEER, V4_OURS, 40080, 80, 1001, 1,
-                                                    0x10, data=b"GET / HTTP/1.0\r\n\r\n")))
-    frames["rst4"] = eth(OUR_MAC, 0x0800, ipv4(6, tcp(V4_PEER, V4_OURS, 40080, 80, 1001, 0,
-                                                    0x04)))
-    frames["fin4"] = eth(OUR_MAC, 0x0800, ipv4(6, tcp(V4_PEER, V4_OURS, 40083, 83, 1001, 1,
-                                                    0x11)))
-    icmp6 = b"\x80\0\0\0\0\1\0\1" + b"y" * 8
-    pseudo = V6_PEER + V6_OURS + struct.pack("!IxxxB", len(icmp6), 58)
-    c = csum(pseudo + icmp6)
-    frames["echo6"] = eth(OUR_MAC, 0x86DD, ipv6(58, icmp6[:2] + struct.pack("!H", c) + icmp6[4:]))
-    sn = bytes.fromhex("ff0200000000000000000001ff000001")
-    ns = b"\x87\0\0\0\0\0\0\0" + V6_OURS + b"\x01\x01" + PEER_MAC
-    c = csum(V6_PEER + sn + struct.pack("!IxxxB", len(ns), 58) + ns)
-    frames["ns"] = eth(bytes.fromhex("3333ff000001"), 0x86DD,
-                       ipv6(58, ns[:2] + struct.pack("!H", c) + ns[4:], dst=sn, hops=255))
-    for name, frame in frames.items():
-        with open(os.path.join(out, name), "wb") as f:
-            f.write(b"\x00" + frame)
+    base = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "corpus")
+    write(base, "fuzz_config", configs())
+    write(base, "fuzz_http", http_heads())
+    try:
+        import tcp_corpus
+    except ImportError:
+        return
+    write(base, "fuzz_tcp", tcp_corpus.programs())
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, HERE)
     main()
