@@ -40,7 +40,7 @@ adv_show before after TcpExtTCPChallengeACK TcpExtTCPACKSkippedChallenge SynqTcp
 adv_counters before after \
 	"d('TcpEstabResets') == 0" \
 	"d('TcpExtTCPChallengeACK') > 0" \
-	"d('TcpExtTCPChallengeACK') <= $flows * (2 * $SECS + 4) + 1000 * ($SECS + 1)" \
+	"d('TcpExtTCPChallengeACK') <= $flows * (2 * $SECS + 4) + 3 * 1000 // 2 * ($SECS + 1)" \
 	"d('TcpExtTCPACKSkippedChallenge') > 0" \
 	"d('SynqTcpAckTooOld') + d('SynqTcpAckUnsent') > 0" \
 	"d('TcpOutSegs') < $frames // 4 + 20000" ||
