@@ -65,13 +65,15 @@ def main():
     ap.add_argument("--echo", type=int, default=8)
     ap.add_argument("--http-port", type=int, default=8000)
     ap.add_argument("--echo-port", type=int, default=7)
+    ap.add_argument("--slow", type=float, default=SLOW,
+                    help="seconds an answer may take (default 1.5)")
     a = ap.parse_args()
     fam = socket.AF_INET6 if ":" in a.host else socket.AF_INET
     conns = []
     for kind, n, port in (("http", a.http, a.http_port), ("echo", a.echo, a.echo_port)):
         for _ in range(n):
             s = socket.socket(fam, socket.SOCK_STREAM)
-            s.settimeout(2)
+            s.settimeout(a.slow + 0.5)
             s.connect((a.host, port))
             conns.append([kind, s])
     ok, fail, errors = 0, 0, {}
@@ -90,7 +92,7 @@ def main():
             try:
                 t0 = time.monotonic()
                 (http_once if c[0] == "http" else echo_once)(c[1])
-                if time.monotonic() - t0 > SLOW:
+                if time.monotonic() - t0 > a.slow:
                     raise ValueError("slow: %.1f s" % (time.monotonic() - t0))
                 ok += 1
             except (OSError, ValueError, ConnectionError, IndexError) as e:
