@@ -44,7 +44,8 @@ struct synq_flowmem_entry {
 	uint32_t ts_off;     /* our TSval's offset (the connection's) */
 	struct rte_ether_addr peer_mac; /* where the ACKs go */
 	bool ts;	     /* timestamps on: our ACKs carry them */
-	uint8_t reserved[5];
+	uint8_t reserved[1];
+	uint32_t oow_ms;     /* the last answer to a refused segment (tcp_oow_limited()) */
 } __rte_aligned(64);
 
 struct synq_flowmem;

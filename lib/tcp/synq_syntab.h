@@ -29,7 +29,6 @@
 #define SYNQ_SYN_F_USED 0x01 /* set by synq_syntab_insert() */
 #define SYNQ_SYN_F_SACK 0x02 /* client offered SACK-permitted */
 #define SYNQ_SYN_F_TS 0x04   /* client offered timestamps */
-#define SYNQ_SYN_F_DUP 0x08  /* a duplicate SYN was answered, at dup_ms */
 
 /** One half-open connection: what the final ACK and a retransmission need. */
 struct synq_syn_entry {
@@ -46,7 +45,7 @@ struct synq_syn_entry {
 	uint8_t flags;	      /* SYNQ_SYN_F_* */
 	uint8_t retries;      /* SYN-ACK retransmissions sent so far */
 	uint8_t reserved[2];
-	uint32_t dup_ms;      /* when a duplicate SYN was last answered, with SYNQ_SYN_F_DUP */
+	uint32_t oow_ms;      /* the last answer to a segment after the SYN (tcp_oow_limited()) */
 } __rte_aligned(64);
 
 struct synq_syntab;

@@ -17,7 +17,6 @@
 #include <string.h>
 
 #include <rte_byteorder.h>
-#include <rte_random.h>
 #include <rte_ring.h>
 
 #include "tcp_priv.h"
@@ -136,22 +135,12 @@ ack_now(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *
 	mark_dirty(tw, c);
 }
 
-/*
- * RFC 5961 7 (Linux tcp_oow_rate_limited): a connection answers the segments it
- * refuses at most once a TCP_INVALID_RATELIMIT_MS, so that a flood of them, spoofed
- * or not, brings no flood of ACKs back. True (and @p skipped counted) when it may not
- * answer now; else the answer is taken as given.
- */
+/* tcp_oow_limited() on the connection's own clock of answers */
 static bool
 oow_limited(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c,
 	enum synq_counter skipped)
 {
-	if (tw->now_ms - c->oow_ms < TCP_INVALID_RATELIMIT_MS) {
-		synq_counter_inc(ctr, skipped);
-		return true;
-	}
-	c->oow_ms = tw->now_ms;
-	return false;
+	return tcp_oow_limited(tw, ctr, &c->oow_ms, skipped);
 }
 
 /* Answer a refused segment with an ACK of where we stand, within oow_limited(). */
@@ -165,28 +154,15 @@ ack_refused(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_co
 
 /*
  * A challenge ACK (RFC 5961 3.2, 4.2, 5.2), as Linux's tcp_send_challenge_ack: within
- * the connection's oow_limited(), then within the worker's budget for this second:
- * tcp.challenge_ack_limit (global, so every listener has the same), each second's
- * drawn at random from (limit + 1) / 2 on, limit values wide, as Linux has done since
- * CVE-2016-5696: an off-path prober cannot count what other connections spent.
+ * the connection's oow_limited(), then within the worker's budget
+ * (tcp_challenge_limited()).
  */
 static void
 challenge_ack(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c)
 {
-	uint32_t limit = conn_listener(tw, c)->tcp.challenge_ack_limit;
-	uint32_t s = tw->now_ms / 1000 + 1;
-
-	if (oow_limited(tw, ctr, c, SYNQ_CTR_TCP_ACK_SKIPPED_CHALLENGE))
+	if (oow_limited(tw, ctr, c, SYNQ_CTR_TCP_ACK_SKIPPED_CHALLENGE) ||
+		tcp_challenge_limited(tw, ctr, conn_listener(tw, c)->tcp.challenge_ack_limit))
 		return;
-	if (tw->challenge_s != s) {
-		tw->challenge_s = s;
-		tw->challenge_left = (limit + 1) / 2 + (uint32_t)rte_rand_max(limit);
-	}
-	if (tw->challenge_left == 0) {
-		synq_counter_inc(ctr, SYNQ_CTR_TCP_ACK_SKIPPED_CHALLENGE);
-		return;
-	}
-	tw->challenge_left--;
 	ack_now(tw, ctr, c, SYNQ_CTR_CHALLENGE_ACKS);
 }
 

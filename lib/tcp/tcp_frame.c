@@ -4,6 +4,9 @@
  * one for a retransmission or a segment of data): Ethernet (with the port's VLAN
  * tag), IPv4 or IPv6, TCP with options and payload. And the two replies built in the
  * segment that asked for them: the RST (rate limited) and the ACK of where we stand.
+ * And the two limits every answer to a refused segment goes through, whatever state
+ * its flow is in: a gap per flow (Linux's tcp_invalid_ratelimit) and, for challenge
+ * ACKs, the worker's budget (tcp.challenge_ack_limit).
  */
 
 #include <errno.h>
@@ -11,6 +14,7 @@
 
 #include <rte_byteorder.h>
 #include <rte_ip.h>
+#include <rte_random.h>
 #include <rte_tcp.h>
 
 #include "synq_cksum.h"
@@ -204,4 +208,33 @@ tcp_reply_ack(const struct synq_tcp_worker *tw __rte_unused, struct synq_counter
 		synq_counter_inc(ctr, why);
 	synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_SEGS);
 	return SYNQ_TCP_REPLY;
+}
+
+bool
+tcp_oow_limited(const struct synq_tcp_worker *tw, struct synq_counters *ctr, uint32_t *last_ms,
+	enum synq_counter skipped)
+{
+	if (tw->now_ms - *last_ms < TCP_INVALID_RATELIMIT_MS) {
+		synq_counter_inc(ctr, skipped);
+		return true;
+	}
+	*last_ms = tw->now_ms;
+	return false;
+}
+
+bool
+tcp_challenge_limited(struct synq_tcp_worker *tw, struct synq_counters *ctr, uint32_t limit)
+{
+	uint32_t s = tw->now_ms / 1000 + 1;
+
+	if (tw->challenge_s != s) {
+		tw->challenge_s = s;
+		tw->challenge_left = (limit + 1) / 2 + (uint32_t)rte_rand_max(limit);
+	}
+	if (tw->challenge_left == 0) {
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_ACK_SKIPPED_CHALLENGE);
+		return true;
+	}
+	tw->challenge_left--;
+	return false;
 }

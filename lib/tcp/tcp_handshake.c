@@ -54,6 +54,7 @@ syn_to_table(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct
 	e->peer_mac = p->cmac;
 	e->wscale = o->wscale;
 	e->flags |= (o->sack_perm ? SYNQ_SYN_F_SACK : 0) | (o->ts ? SYNQ_SYN_F_TS : 0);
+	e->oow_ms = tw->now_ms - TCP_INVALID_RATELIMIT_MS; /* nothing answered yet */
 	tw->halfopen[li]++;
 	if (tcp_entry_synack(tw, ctr, seg->m, ifc, p, e, l, (uint32_t)(f >> 32)) != SYNQ_TCP_REPLY) {
 		tcp_entry_forget(tw, e);
@@ -98,7 +99,7 @@ tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		if (!tcp_dup_synack_allowed(tw, ctr, e))
 			return SYNQ_TCP_DROP;
 		return tcp_entry_synack(tw, ctr, seg->m, ifc, p, e, l,
-			o.ts ? tcp_ts_off(tw, p) : 0);
+			e->flags & SYNQ_SYN_F_TS ? tcp_ts_off(tw, p) : 0);
 	}
 	if (tw->time_wait != NULL && (tw_e = synq_flowmem_lookup(tw->time_wait, key)) != NULL) {
 		if (!tcp_time_wait_reusable(tw_e, client_isn, &o))
@@ -213,11 +214,11 @@ session_init(const struct synq_tcp_worker *tw, struct synq_session *s, const str
 
 /*
  * Promote the flow @p key: a session and its connection, started with what @p pr
- * says. First the replay memory forgets an earlier connection of this 4-tuple (a
- * client may reuse its port), then the connection goes into the flow table with what
+ * says. The connection goes into the flow table with what
  * the final ACK carried (its data, trimmed out of the mbuf, and its FIN), last the
- * session goes on the accept queue; a flow from a cookie is remembered then, so that
- * a repeated final ACK is never taken for a new handshake.
+ * session goes on the accept queue; a flow from a cookie is remembered then, by its
+ * 4-tuple and both ISNs (tcp_replay_key()), so that a repeated final ACK is never
+ * taken for a new handshake, and no later handshake of the 4-tuple evicts it.
  *
  * @return PROMOTED, with *@p v the segment's verdict; else nothing is kept and the
  *   mbuf is as it came.
@@ -263,9 +264,6 @@ promote(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_liste
 		.ts_recent = pr->ts_recent,
 		.ts_off = pr->ts_off,
 	};
-	a = synq_flowmem_lookup(tw->replay, key);
-	if (a != NULL)
-		synq_flowmem_remove(tw->replay, a);
 	if (pr->data_len != 0) {
 		rte_pktmbuf_adj(seg->m, pr->data_off);
 		rte_pktmbuf_trim(seg->m, rte_pktmbuf_pkt_len(seg->m) - pr->data_len);
@@ -287,8 +285,14 @@ promote(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_liste
 	 * so the memory's room goes where a replay is possible.
 	 */
 	if (pr->via_cookie) {
-		a = synq_flowmem_insert(tw->replay, key, tw->now_ms, TCP_REPLAY_MS);
+		struct synq_flow_key rk;
+
+		tcp_replay_key(tw, key, pr->client_isn, pr->our_isn, &rk);
+		a = synq_flowmem_lookup(tw->replay, &rk);
+		if (a == NULL)
+			a = synq_flowmem_insert(tw->replay, &rk, tw->now_ms, TCP_REPLAY_MS);
 		if (a != NULL) {
+			a->born_ms = tw->now_ms;
 			a->min_ms = TCP_REPLAY_MS;
 			a->rcv_nxt = pr->client_isn + 1;
 			a->snd_nxt = pr->our_isn + 1;
@@ -519,12 +523,19 @@ tcp_ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	 * A connection from a cookie that has ended (its flow left the flow table): its
 	 * final ACK (or first data, same numbers), replayed, must not open it again while
 	 * the cookie is valid. Only the same handshake: a client behind a NAT that reuses
-	 * the port brings other ISNs, and its cookie decides.
+	 * the port brings other ISNs, and its cookie decides; each handshake has its own
+	 * entry (tcp_replay_key()), so none forgets another.
 	 */
-	if (tw->replay != NULL && (r = synq_flowmem_lookup(tw->replay, key)) != NULL &&
-		r->rcv_nxt == seq && r->snd_nxt == rte_be_to_cpu_32(th->recv_ack)) {
-		synq_counter_inc(ctr, SYNQ_CTR_TCP_ESTAB_SEGS);
-		return SYNQ_TCP_DROP;
+	if (tw->replay != NULL) {
+		uint32_t ack = rte_be_to_cpu_32(th->recv_ack);
+		struct synq_flow_key rk;
+
+		tcp_replay_key(tw, key, seq - 1, ack - 1, &rk);
+		r = synq_flowmem_lookup(tw->replay, &rk);
+		if (r != NULL && r->rcv_nxt == seq && r->snd_nxt == ack) {
+			synq_counter_inc(ctr, SYNQ_CTR_TCP_ESTAB_SEGS);
+			return SYNQ_TCP_DROP;
+		}
 	}
 	/*
 	 * RFC 9293 3.10.7.2 answers any other ACK to a listener with a RST. Not here:

@@ -68,6 +68,26 @@ enum synq_tcp_verdict tcp_reply_ack(const struct synq_tcp_worker *tw, struct syn
 	struct rte_mbuf *m, const struct synq_iface *ifc, const struct tcp_peer *p, uint32_t seq,
 	uint32_t ack, bool ts, uint32_t tsval, uint32_t ts_recent, enum synq_counter why);
 
+/*
+ * RFC 5961 7 (Linux tcp_oow_rate_limited): a flow (connection, half-open entry,
+ * TIME-WAIT) answers the segments it refuses at most once a TCP_INVALID_RATELIMIT_MS,
+ * its last answer at *@p last_ms. True (and @p skipped counted) when it may not answer
+ * now; else the answer is taken as given.
+ */
+bool tcp_oow_limited(const struct synq_tcp_worker *tw, struct synq_counters *ctr,
+	uint32_t *last_ms, enum synq_counter skipped);
+
+/*
+ * The worker's challenge-ACK budget, as Linux's tcp_send_challenge_ack: @p limit
+ * (tcp.challenge_ack_limit, global, so every listener has the same) a second, each
+ * second's drawn at random from (limit + 1) / 2 on, limit values wide, as Linux has
+ * done since CVE-2016-5696: an off-path prober cannot count what other flows spent.
+ * True (TcpExtTCPACKSkippedChallenge counted) when this second's is spent; else one
+ * is taken.
+ */
+bool tcp_challenge_limited(struct synq_tcp_worker *tw, struct synq_counters *ctr,
+	uint32_t limit);
+
 /* tcp_mem.c */
 /* Copy @p seg's bytes after @p tail's if they fit in its room and @p tail is ours alone. */
 bool tcp_mem_append(struct rte_mbuf *tail, const struct rte_mbuf *seg);
@@ -181,6 +201,14 @@ enum synq_tcp_verdict tcp_rst_input(struct synq_tcp_worker *tw, struct synq_coun
 /* F(4-tuple, secret) of RFC 6528: ISN offset (low 32 bits), TSval offset (high 32). */
 uint64_t tcp_tuple_hash(const struct synq_tcp_worker *tw, const struct tcp_peer *p);
 
+/*
+ * The replay memory's key of a handshake: @p key with its client address replaced by
+ * a 128-bit keyed hash of the address and both ISNs, so that every handshake of a
+ * 4-tuple has its own entry and none evicts another's.
+ */
+void tcp_replay_key(const struct synq_tcp_worker *tw, const struct synq_flow_key *key,
+	uint32_t client_isn, uint32_t our_isn, struct synq_flow_key *rk);
+
 /* The TSval offset of @p p's connections: the high 32 bits of tcp_tuple_hash(). */
 uint32_t tcp_ts_off(const struct synq_tcp_worker *tw, const struct tcp_peer *p);
 
@@ -201,17 +229,20 @@ enum synq_tcp_verdict tcp_entry_synack(const struct synq_tcp_worker *tw,
 	const struct tcp_peer *p, const struct synq_syn_entry *e, const struct synq_listener *l,
 	uint32_t ts_off);
 
-/* An ACK of where half-open entry @p e stands, counted in @p why. */
-enum synq_tcp_verdict tcp_entry_ack(const struct synq_tcp_worker *tw, struct synq_counters *ctr,
+/*
+ * An ACK of where half-open entry @p e stands, counted in @p why, within the entry's
+ * tcp_oow_limited() gap and the worker's tcp_challenge_limited() budget.
+ */
+enum synq_tcp_verdict tcp_entry_ack(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	struct rte_mbuf *m, const struct synq_iface *ifc, const struct tcp_peer *p,
-	const struct synq_syn_entry *e, enum synq_counter why);
+	struct synq_syn_entry *e, enum synq_counter why);
 
 /* Forget half-open entry @p e, which will not be promoted. */
 void tcp_entry_forget(struct synq_tcp_worker *tw, struct synq_syn_entry *e);
 
 /*
  * May a duplicate SYN of half-open entry @p e be answered with a SYN-ACK now? One an
- * entry per TCP_SYNACK_DUP_GAP_MS, within the worker's budget; the rest counted.
+ * entry per TCP_INVALID_RATELIMIT_MS (shared with its ACKs); the rest counted.
  */
 bool tcp_dup_synack_allowed(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	struct synq_syn_entry *e);

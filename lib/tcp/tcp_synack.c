@@ -37,6 +37,24 @@ tcp_tuple_hash(const struct synq_tcp_worker *tw, const struct tcp_peer *p)
 			 : synq_siphash24(&tw->isn_key, in, 36);
 }
 
+void
+tcp_replay_key(const struct synq_tcp_worker *tw, const struct synq_flow_key *key,
+	uint32_t client_isn, uint32_t our_isn, struct synq_flow_key *rk)
+{
+	uint8_t in[25];
+	uint64_t h[2];
+
+	memcpy(in, key->saddr, 16);
+	memcpy(in + 16, &client_isn, 4);
+	memcpy(in + 20, &our_isn, 4);
+	for (unsigned int i = 0; i < 2; i++) {
+		in[24] = (uint8_t)i;
+		h[i] = synq_siphash24(&tw->isn_key, in, sizeof(in));
+	}
+	*rk = *key;
+	memcpy(rk->saddr, h, sizeof(rk->saddr));
+}
+
 /* The TSval offset of @p p's connections (tcp_tuple_hash()). */
 uint32_t
 tcp_ts_off(const struct synq_tcp_worker *tw, const struct tcp_peer *p)
@@ -89,14 +107,25 @@ tcp_entry_synack(const struct synq_tcp_worker *tw, struct synq_counters *ctr, st
 	return SYNQ_TCP_REPLY;
 }
 
-/* An ACK of where the half-open entry @p e stands: <SEQ=ISS+1><ACK=IRS+1>. */
+/*
+ * An ACK of where the half-open entry @p e stands: <SEQ=ISS+1><ACK=IRS+1>. Within the
+ * entry's gap (the one its duplicate SYNs share, as Linux's request sockets do) and
+ * the worker's challenge-ACK budget: a spoofed stream of SYNs with other ISNs, RSTs or
+ * out-of-window ACKs brings at most one ACK an entry per 500 ms, and the worker's
+ * tcp.challenge_ack_limit a second in all.
+ */
 enum synq_tcp_verdict
-tcp_entry_ack(const struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rte_mbuf *m,
-	const struct synq_iface *ifc, const struct tcp_peer *p, const struct synq_syn_entry *e,
+tcp_entry_ack(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rte_mbuf *m,
+	const struct synq_iface *ifc, const struct tcp_peer *p, struct synq_syn_entry *e,
 	enum synq_counter why)
 {
 	bool ts = e->flags & SYNQ_SYN_F_TS;
 
+	if (tcp_oow_limited(tw, ctr, &e->oow_ms, why == SYNQ_CTR_CHALLENGE_ACKS ?
+		    SYNQ_CTR_TCP_ACK_SKIPPED_CHALLENGE : SYNQ_CTR_TCP_ACK_SKIPPED_SYN_RECV) ||
+		tcp_challenge_limited(tw, ctr,
+			tw->listeners->l[e->listener].tcp.challenge_ack_limit))
+		return SYNQ_TCP_DROP;
 	return tcp_reply_ack(tw, ctr, m, ifc, p, e->our_isn + 1, e->client_isn + 1, ts,
 		ts ? tw->now_ms + tcp_ts_off(tw, p) : 0, e->ts_recent, why);
 }
@@ -130,9 +159,9 @@ synack_again(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct
 	return m;
 }
 
-/* Take a token of @p b, refilled at @p per_s to TCP_SYNACK_BURST; false when none. */
+/* Take a token of @p b, refilled at @p per_s to TCP_SYNACK_BURST, keeping @p keep. */
 static bool
-bucket_take(struct tcp_bucket *b, uint32_t now_ms, uint32_t per_s)
+bucket_take(struct tcp_bucket *b, uint32_t now_ms, uint32_t per_s, uint32_t keep)
 {
 	uint32_t elapsed = now_ms - b->ms;
 
@@ -141,28 +170,37 @@ bucket_take(struct tcp_bucket *b, uint32_t now_ms, uint32_t per_s)
 			b->tokens + (uint64_t)elapsed * per_s / 1000);
 		b->ms = now_ms;
 	}
-	if (b->tokens == 0)
+	if (b->tokens <= keep)
 		return false;
 	b->tokens--;
 	return true;
 }
 
+/*
+ * One answer an entry per 500 ms (the gap its challenge ACKs share), and no global
+ * budget: the gap already caps answers at one per SYN received, a spoofed source
+ * gets as much from a new SYN, and a budget would let an attacker who re-SYNs its
+ * spoofed entries starve a real client whose SYN-ACK was lost.
+ */
 bool
 tcp_dup_synack_allowed(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	struct synq_syn_entry *e)
 {
-	/* a real client retransmits its SYN after 1 s, then 2, 4...: one answer a gap */
-	if ((e->flags & SYNQ_SYN_F_DUP) && tw->now_ms - e->dup_ms < TCP_SYNACK_DUP_GAP_MS) {
-		synq_counter_inc(ctr, SYNQ_CTR_SYNACK_DUP_LIMITED);
-		return false;
-	}
-	if (!bucket_take(&tw->dup_synacks, tw->now_ms, TCP_SYNACK_DUP_PER_S)) {
-		synq_counter_inc(ctr, SYNQ_CTR_SYNACK_DUP_LIMITED);
-		return false;
-	}
-	e->flags |= SYNQ_SYN_F_DUP;
-	e->dup_ms = tw->now_ms;
-	return true;
+	return !tcp_oow_limited(tw, ctr, &e->oow_ms, SYNQ_CTR_SYNACK_DUP_LIMITED);
+}
+
+/*
+ * Under pressure, may the SYN-ACK of @p e be retransmitted? An entry younger than
+ * TCP_SYNACK_YOUNG_MS draws on the whole budget, an older one only on its upper half:
+ * a real client's SYN-ACK lost is most likely young, and an old one's client retries
+ * its SYN anyway (answered by tcp_dup_synack_allowed()), while a flood's spoofed
+ * entries age without an answer.
+ */
+static bool
+rtx_allowed(struct synq_tcp_worker *tw, const struct synq_syn_entry *e)
+{
+	return bucket_take(&tw->rtx_synacks, tw->now_ms, TCP_SYNACK_RTX_PER_S,
+		tw->now_ms - e->syn_ms < TCP_SYNACK_YOUNG_MS ? 0 : TCP_SYNACK_BURST / 2);
 }
 
 unsigned int
@@ -204,7 +242,7 @@ tcp_handshake_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr, stru
 			gone[nb_gone++] = e->key;
 			continue;
 		}
-		if (pressure && !bucket_take(&tw->rtx_synacks, tw->now_ms, TCP_SYNACK_RTX_PER_S)) {
+		if (pressure && !rtx_allowed(tw, e)) {
 			synq_counter_inc(ctr, SYNQ_CTR_SYNACK_RTX_LIMITED);
 			continue;
 		}

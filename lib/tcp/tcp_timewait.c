@@ -12,7 +12,9 @@
  * ephemeral ports wrap reuses 4-tuples within the 63 s; refusing it (or swallowing
  * its cookie's final ACK) would cut it to a connection per 4-tuple a minute. A SYN
  * the rule refuses gets the TIME-WAIT's ACK (RFC 5961 4.2): a client that really
- * restarted answers it with the exact RST, which ends TIME-WAIT.
+ * restarted answers it with the exact RST, which ends TIME-WAIT. That ACK, and the
+ * one to data, go out at most once an entry per 500 ms (tcp_oow_limited()), the
+ * challenge within the worker's budget as well.
  */
 
 #include <rte_byteorder.h>
@@ -42,6 +44,7 @@ tcp_time_wait_enter(struct synq_tcp_worker *tw, struct synq_counters *ctr, struc
 		e->ts_off = c->ts_off;
 		e->peer_mac = c->peer_mac;
 		e->ts = c->ts;
+		e->oow_ms = tw->now_ms - TCP_INVALID_RATELIMIT_MS; /* nothing answered yet */
 	} else {
 		synq_counter_inc(ctr, SYNQ_CTR_TIME_WAIT_SKIPPED);
 	}
@@ -64,12 +67,23 @@ tcp_time_wait_input(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 		return SYNQ_TCP_DROP;
 	}
 	if (th->tcp_flags & RTE_TCP_SYN_FLAG) {
-		/* refused by tcp_time_wait_reusable(): its timestamp moves nothing */
+		/*
+		 * refused by tcp_time_wait_reusable(): its timestamp moves nothing. A
+		 * challenge ACK: within the entry's gap and the worker's budget, so a
+		 * spoofed stream of SYNs is not reflected 1:1.
+		 */
+		if (tcp_oow_limited(tw, ctr, &e->oow_ms, SYNQ_CTR_TCP_ACK_SKIPPED_TIME_WAIT) ||
+			tcp_challenge_limited(tw, ctr, tw->listeners->l[0].tcp.challenge_ack_limit))
+			return SYNQ_TCP_DROP;
 		peer_of_key(&e->key, &e->peer_mac, ifc, &p);
 		return tcp_reply_ack(tw, ctr, seg->m, ifc, &p, e->snd_nxt, e->rcv_nxt, e->ts,
 			tw->now_ms + e->ts_off, e->ts_recent, SYNQ_CTR_TW_SYN_REFUSED);
 	}
 	if (data_len == 0 && !(th->tcp_flags & RTE_TCP_FIN_FLAG))
+		return SYNQ_TCP_DROP;
+	/* a repeated FIN is always answered (our ACK was lost); data only once a gap */
+	if (!(th->tcp_flags & RTE_TCP_FIN_FLAG) &&
+		tcp_oow_limited(tw, ctr, &e->oow_ms, SYNQ_CTR_TCP_ACK_SKIPPED_TIME_WAIT))
 		return SYNQ_TCP_DROP;
 	/* RFC 7323 5.3: TS.Recent never moves backwards */
 	if (o->ts && (int32_t)(o->tsval - e->ts_recent) > 0)

@@ -89,15 +89,14 @@ _Static_assert(TCP_REPLAY_MS > 2 * SYNQ_COOKIE_WINDOW_S * 1000,
 #define TCP_RST_PER_S 1000u
 #define TCP_RST_BURST 100u
 /*
- * SYN-ACKs that answer duplicate SYNs of a half-open entry: one an entry per 500 ms
- * (Linux's tcp_invalid_ratelimit), and a worker's budget; SYN-ACK retransmissions
- * while the SYN table is more than half full: a worker's budget. Spoofed SYNs are not
- * reflected at the rate they come (SynqSynAckDupLimited, SynqSynAckRtxLimited).
+ * SYN-ACKs that answer duplicate SYNs of a half-open entry: one an entry per
+ * TCP_INVALID_RATELIMIT_MS, no more (SynqSynAckDupLimited). SYN-ACK retransmissions
+ * while the SYN table is more than half full: a worker's budget, its lower half kept
+ * for entries younger than TCP_SYNACK_YOUNG_MS (SynqSynAckRtxLimited).
  */
-#define TCP_SYNACK_DUP_GAP_MS 500u
-#define TCP_SYNACK_DUP_PER_S 1000u
 #define TCP_SYNACK_RTX_PER_S 1000u
 #define TCP_SYNACK_BURST 100u
+#define TCP_SYNACK_YOUNG_MS 3000u
 /* Slots of each keyed table whose timers one synq_tcp_timers() call runs. */
 #define TCP_TIMER_BUDGET 64
 /* Flow-table slots whose timers one synq_tcp_timers() call runs. */
@@ -264,7 +263,6 @@ struct synq_tcp_worker {
 	uint32_t flows_of[SYNQ_MAX_LISTENERS]; /* of each listener, against its max_flows */
 	uint32_t rst_tokens;		/* the RST bucket (TCP_RST_PER_S) */
 	uint32_t rst_ms;
-	struct tcp_bucket dup_synacks;	/* TCP_SYNACK_DUP_PER_S */
 	struct tcp_bucket rtx_synacks;	/* TCP_SYNACK_RTX_PER_S, under pressure */
 	/* the challenge-ACK budget (tcp.challenge_ack_limit) and the orphans */
 	uint32_t challenge_s;		/* the second (now_ms / 1000) + 1 it is for; 0: none */

@@ -148,7 +148,6 @@ synq_tcp_worker_create(struct synq_tcp *tcp, const struct synq_tcp_worker_conf *
 	}
 	tw->tsc0 = rte_rdtsc();
 	tw->rst_tokens = TCP_RST_BURST;
-	tw->dup_synacks.tokens = TCP_SYNACK_BURST;
 	tw->rtx_synacks.tokens = TCP_SYNACK_BURST;
 	synq_tcp_clock(tw, tw->tsc0);
 	return tw;
@@ -275,11 +274,13 @@ synq_tcp_conn_forget(struct synq_tcp_worker *tw, struct synq_session *s)
 	uint32_t idx = synq_session_index(tw->sessions, s);
 	struct tcp_conn *c = conn_at(tw, idx);
 	struct synq_flowmem_entry *a;
+	struct synq_flow_key rk;
 
 	if (!conn_owned(tw, idx, synq_session_gen(s)))
 		return;
 	conn_disown(tw, idx);
-	a = synq_flowmem_lookup(tw->replay, &c->key);
+	tcp_replay_key(tw, &c->key, c->client_isn, c->our_isn, &rk);
+	a = synq_flowmem_lookup(tw->replay, &rk);
 	if (a != NULL)
 		synq_flowmem_remove(tw->replay, a);
 	dirty_forget(tw, c);

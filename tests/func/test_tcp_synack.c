@@ -101,11 +101,48 @@ test_rtx_budget_under_pressure(void **state __rte_unused)
 	assert_int_equal(halfopen(0), 0);
 }
 
+/*
+ * 51: under pressure, entries older than 3 s draw only on the upper half of the
+ * retransmission budget: the lower half stays for young entries (a real client's
+ * SYN-ACK lost), not for a flood's aged spoofed ones.
+ */
+static void
+test_rtx_old_entries_leave_reserve(void **state __rte_unused)
+{
+	static struct flow f[FILL];
+	struct synq_worker *w = worker();
+	uint64_t hz = rte_get_tsc_hz();
+	unsigned int sent = 0;
+	uint64_t tsc;
+	struct snap s;
+
+	for (unsigned int i = 0; i < FILL; i++) {
+		f[i] = flow4(51, (uint16_t)(46000 + i), 80, 0x51000000u + i);
+		open_flow(&f[i]);
+	}
+	snap_take(&s);
+	/* 3.5 s on, all at one instant: every entry old, the budget full again */
+	tsc = rte_rdtsc() + (uint64_t)3500 * hz / 1000;
+	synq_tcp_clock(w->tcp, tsc);
+	for (unsigned int i = 0; i < 1000 && delta(&s, SYNQ_CTR_TCP_SYN_RETRANS) +
+			delta(&s, SYNQ_CTR_SYNACK_RTX_LIMITED) < FILL; i++) {
+		synq_worker_tick(w, tsc);
+		sent += drain_tx();
+	}
+	print_message("old entries retransmitted %u\n", sent);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_SYN_RETRANS), BURST / 2);
+	assert_int_equal(sent, BURST / 2);
+	for (unsigned int i = 0; i < FILL; i++)
+		reset_flow(&f[i]);
+	assert_int_equal(halfopen(0), 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rtx_budget_under_pressure),
+		cmocka_unit_test(test_rtx_old_entries_leave_reserve),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
