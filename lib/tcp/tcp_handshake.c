@@ -176,6 +176,7 @@ struct promotion {
 	uint32_t ts_recent;
 	uint32_t ts_off;  /* our TSval's offset, when ts */
 	uint64_t syn_tsc;
+	struct synq_flow_key rk; /* via_cookie: its key in the replay memory */
 	/* what the final ACK carried: its data (offset and length in the frame), a FIN */
 	uint16_t data_off;
 	uint16_t data_len;
@@ -285,12 +286,9 @@ promote(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_liste
 	 * so the memory's room goes where a replay is possible.
 	 */
 	if (pr->via_cookie) {
-		struct synq_flow_key rk;
-
-		tcp_replay_key(tw, key, pr->client_isn, pr->our_isn, &rk);
-		a = synq_flowmem_lookup(tw->replay, &rk);
+		a = synq_flowmem_lookup(tw->replay, &pr->rk);
 		if (a == NULL)
-			a = synq_flowmem_insert(tw->replay, &rk, tw->now_ms, TCP_REPLAY_MS);
+			a = synq_flowmem_insert(tw->replay, &pr->rk, tw->now_ms, TCP_REPLAY_MS);
 		if (a != NULL) {
 			a->born_ms = tw->now_ms;
 			a->min_ms = TCP_REPLAY_MS;
@@ -424,6 +422,7 @@ ack_of_cookie(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	enum synq_tcp_verdict v = SYNQ_TCP_DROP;
 	struct synq_cookie_opts co;
 	struct synq_cookie_flow f;
+	struct synq_flow_key rk;
 	struct promotion pr;
 
 	cookie_flow_of(p, &f);
@@ -437,6 +436,26 @@ ack_of_cookie(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_FAILED);
 		return SYNQ_TCP_DROP;
 	}
+	/*
+	 * A valid cookie of a connection that has ended (its flow left the flow table):
+	 * its final ACK (or first data, same numbers), replayed, must not open it again
+	 * while the cookie is valid. Only the same handshake: a client behind a NAT that
+	 * reuses the port brings other ISNs; each handshake has its own entry
+	 * (tcp_replay_key()), so none forgets another. Looked up only once the cookie
+	 * passed: a flood of forged ACKs never pays for the key.
+	 */
+	if (tw->replay != NULL) {
+		const struct synq_flowmem_entry *r;
+
+		tcp_replay_key(tw, key, seq - 1, ack - 1, &rk);
+		r = synq_flowmem_lookup(tw->replay, &rk);
+		if (r != NULL && r->rcv_nxt == seq && r->snd_nxt == ack) {
+			synq_counter_inc(ctr, SYNQ_CTR_TCP_ESTAB_SEGS);
+			return SYNQ_TCP_DROP;
+		}
+	} else {
+		memset(&rk, 0, sizeof(rk));
+	}
 	synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_RECV);
 	if (tw_e != NULL)
 		tcp_time_wait_reuse(tw, ctr, tw_e);
@@ -445,6 +464,7 @@ ack_of_cookie(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 			l->tcp.queue_model == SYNQ_QUEUE_LINUX);
 	synq_accept_bsd_add(&l->accept);
 	pr = (struct promotion){
+		.rk = rk,
 		.client_isn = seq - 1,
 		.our_isn = ack - 1,
 		.mss = RTE_MIN(co.mss, our_mss(p->family)), /* the cookie's table starts at 536 */
@@ -498,7 +518,7 @@ tcp_ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 {
 	unsigned int li = synq_listener_index(tw->listeners, l);
 	uint32_t seq = rte_be_to_cpu_32(th->sent_seq);
-	struct synq_flowmem_entry *tw_e = NULL, *r;
+	struct synq_flowmem_entry *tw_e = NULL;
 	struct synq_syn_entry *e;
 	struct synq_tcp_opts o;
 
@@ -519,24 +539,6 @@ tcp_ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		!(cookie_possible(tw, l, li, th) && tcp_time_wait_reusable(tw_e, seq - 1, &o)))
 		return tcp_time_wait_input(tw, ctr, seg, tw_e, th, (uint16_t)(seg->l4_len - doff),
 			&o);
-	/*
-	 * A connection from a cookie that has ended (its flow left the flow table): its
-	 * final ACK (or first data, same numbers), replayed, must not open it again while
-	 * the cookie is valid. Only the same handshake: a client behind a NAT that reuses
-	 * the port brings other ISNs, and its cookie decides; each handshake has its own
-	 * entry (tcp_replay_key()), so none forgets another.
-	 */
-	if (tw->replay != NULL) {
-		uint32_t ack = rte_be_to_cpu_32(th->recv_ack);
-		struct synq_flow_key rk;
-
-		tcp_replay_key(tw, key, seq - 1, ack - 1, &rk);
-		r = synq_flowmem_lookup(tw->replay, &rk);
-		if (r != NULL && r->rcv_nxt == seq && r->snd_nxt == ack) {
-			synq_counter_inc(ctr, SYNQ_CTR_TCP_ESTAB_SEGS);
-			return SYNQ_TCP_DROP;
-		}
-	}
 	/*
 	 * RFC 9293 3.10.7.2 answers any other ACK to a listener with a RST. Not here:
 	 * in a flood of forged ACKs every one would be answered (up to the RST budget)

@@ -41,18 +41,22 @@ void
 tcp_replay_key(const struct synq_tcp_worker *tw, const struct synq_flow_key *key,
 	uint32_t client_isn, uint32_t our_isn, struct synq_flow_key *rk)
 {
-	uint8_t in[25];
-	uint64_t h[2];
+	uint8_t in[24];
+	uint64_t h, a;
 
 	memcpy(in, key->saddr, 16);
 	memcpy(in + 16, &client_isn, 4);
 	memcpy(in + 20, &our_isn, 4);
-	for (unsigned int i = 0; i < 2; i++) {
-		in[24] = (uint8_t)i;
-		h[i] = synq_siphash24(&tw->isn_key, in, sizeof(in));
-	}
+	h = synq_siphash24(&tw->isn_key, in, sizeof(in));
+	/*
+	 * The address's first 8 bytes XOR a keyed hash of it and the ISNs: two handshakes
+	 * of one 4-tuple meet only if their hashes do (2^-64), and the rest of the key (the
+	 * address's last 8 bytes, ports, our address) still tells flows apart. One SipHash.
+	 */
 	*rk = *key;
-	memcpy(rk->saddr, h, sizeof(rk->saddr));
+	memcpy(&a, rk->saddr, sizeof(a));
+	a ^= h;
+	memcpy(rk->saddr, &a, sizeof(a));
 }
 
 /* The TSval offset of @p p's connections (tcp_tuple_hash()). */
