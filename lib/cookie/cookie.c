@@ -218,6 +218,7 @@ synq_cookie_make(struct synq_cookie_ctx *ctx, const struct synq_cookie_flow *flo
 	kept->wscale = synq_cookie_wscale_table[wi];
 	kept->sack = in->sack;
 	kept->ts_mac = (uint8_t)((h >> COOKIE_TS_SHIFT) & SYNQ_COOKIE_TS_MASK);
+	kept->ts_off = (uint32_t)(h >> 32);
 	return top8 << COOKIE_SACK_SHIFT | ((uint32_t)h & COOKIE_MAC_MASK);
 }
 
@@ -233,6 +234,7 @@ synq_cookie_check(struct synq_cookie_ctx *ctx, const struct synq_cookie_flow *fl
 	if (((uint32_t)h & COOKIE_MAC_MASK) != (cookie & COOKIE_MAC_MASK))
 		return false;
 	out->ts_mac = (uint8_t)((h >> COOKIE_TS_SHIFT) & SYNQ_COOKIE_TS_MASK);
+	out->ts_off = (uint32_t)(h >> 32);
 	out->mss = synq_cookie_mss_table[(cookie >> COOKIE_MSS_SHIFT) & 7];
 	out->wscale = synq_cookie_wscale_table[(cookie >> COOKIE_WS_SHIFT) & 7];
 	out->sack = (cookie >> COOKIE_SACK_SHIFT) & 1;

@@ -64,6 +64,12 @@ struct synq_cookie_opts {
 	uint8_t wscale; /* 0..14, or SYNQ_COOKIE_NO_WSCALE */
 	bool sack;
 	uint8_t ts_mac; /* out: the MAC's SYNQ_COOKIE_TS_BITS for the TSval (in: unused) */
+	/*
+	 * out: the connection's TSval offset, the MAC's top 32 bits (bits no cookie
+	 * shows): the final ACK's check finds it again, so a cookie flow's offset costs no
+	 * hash of its own (in: unused)
+	 */
+	uint32_t ts_off;
 };
 
 /** A key and the time window it serves. */

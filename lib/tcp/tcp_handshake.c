@@ -75,6 +75,7 @@ tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	struct synq_syn_entry *e;
 	struct synq_tcp_opts o;
 	uint8_t client_ws, ts_mac;
+	uint32_t ts_off;
 	uint32_t our_isn;
 
 	if (synq_tcp_opts_parse((const uint8_t *)(th + 1), doff - sizeof(*th), &o) != 0) {
@@ -153,9 +154,10 @@ tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		our_isn = synq_cookie_make(&tw->cookie, &f, client_isn, &in, tw->now_s, &kept);
 		client_ws = kept.wscale;
 		ts_mac = kept.ts_mac;
+		ts_off = kept.ts_off;
 	}
 	if (tcp_send_synack(seg->m, ifc, p, our_isn, client_isn, client_ws, o.sack_perm, o.ts,
-		    o.tsval, l, o.ts ? synq_cookie_tsval(tw->now_ms + tcp_ts_off(tw, p), ts_mac) : 0)
+		    o.tsval, l, o.ts ? synq_cookie_tsval(tw->now_ms + ts_off, ts_mac) : 0)
 		!= 0)
 		return SYNQ_TCP_DROP;
 	synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_SENT);
@@ -475,7 +477,7 @@ ack_of_cookie(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		/* an ACK carries timestamps only when both sides agreed to them (RFC 7323) */
 		.ts = o->ts,
 		.ts_recent = o->tsval,
-		.ts_off = o->ts ? tcp_ts_off(tw, p) : 0,
+		.ts_off = o->ts ? co.ts_off : 0, /* the cookie's, as its SYN-ACK had it */
 		.via_cookie = true,
 		.data_off = (uint16_t)(seg->l2_len + seg->l3_len + doff),
 		.data_len = (uint16_t)(seg->l4_len - doff),
