@@ -44,6 +44,13 @@ tcp_replay_key(const struct synq_tcp_worker *tw, const struct synq_flow_key *key
 	uint8_t in[24];
 	uint64_t h, a;
 
+	*rk = *key;
+	/* IPv4: the address's 12 unused bytes take both ISNs as they are, no hash */
+	if (key->family == 4) {
+		memcpy(rk->saddr + 4, &client_isn, 4);
+		memcpy(rk->saddr + 8, &our_isn, 4);
+		return;
+	}
 	memcpy(in, key->saddr, 16);
 	memcpy(in + 16, &client_isn, 4);
 	memcpy(in + 20, &our_isn, 4);
@@ -53,7 +60,6 @@ tcp_replay_key(const struct synq_tcp_worker *tw, const struct synq_flow_key *key
 	 * of one 4-tuple meet only if their hashes do (2^-64), and the rest of the key (the
 	 * address's last 8 bytes, ports, our address) still tells flows apart. One SipHash.
 	 */
-	*rk = *key;
 	memcpy(&a, rk->saddr, sizeof(a));
 	a ^= h;
 	memcpy(rk->saddr, &a, sizeof(a));
