@@ -368,11 +368,10 @@ builtin_http_data(struct synq_app_lcore *a, struct synq_session *s, struct rte_m
 		return;
 	}
 	if (s->app_ptr != NULL) {
-		/* paused: behind what waits, in order */
+		/* paused: behind what waits, in order, a small segment copied */
 		struct synq_app_http_paused *p = &a->http_paused[paused_of(s) - 1];
 
-		p->tail->next = m;
-		p->tail = chain_tail(m);
+		p->tail = builtin_keep(p->tail, m);
 		return;
 	}
 	s->app_ptr = m;

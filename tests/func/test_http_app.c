@@ -18,6 +18,8 @@
 
 #include <rte_ring.h>
 
+#include <rte_mempool.h>
+
 #include "harness.h"
 #include "synq_frame.h"
 
@@ -277,6 +279,82 @@ test_head_pool_and_deadline(void **state __rte_unused)
 	}
 }
 
+/*
+ * A paused session (snd_buf full, the client not reading) then gets 768 1-byte
+ * segments: each is copied into the room of the last mbuf kept (builtin_keep(), as
+ * echo's), so they hold a buffer or two, not one each. The worker still charges each
+ * segment it hands over its truesize until everything is consumed, and so stops
+ * taking them at 2 x rcv_buf + 64 KiB (SynqTcpRcvMemDrops). A RST gives all back.
+ *
+ * Fails on the code before (builtin_http_data() linked every event behind the tail):
+ * 32 more mbufs held, one per segment until the worker's SynqTcpRcvMemDrops.
+ */
+static void
+test_paused_small_segments(void **state __rte_unused)
+{
+	struct flow f = flow4(52, 45100, HTTP_PORT, 0x52000000);
+	static char seg[40 * (sizeof(req) - 1)];
+	uint32_t seq = f.isn + 1, seq0;
+	unsigned int before, after;
+	struct snap sn;
+	struct seen s;
+
+	for (unsigned int i = 0; i < 40; i++)
+		memcpy(seg + i * (sizeof(req) - 1), req, sizeof(req) - 1);
+	connect_client(&f, &s, 1000);
+	for (unsigned int k = 0; k < 4; k++) {
+		client_send(&f, &seq, NULL, seg, sizeof(seg));
+		pump(1000, &f, &s, 1);
+	}
+	assert_int_equal(app.nb_http_paused, 1);
+	snap_take(&sn);
+	seq0 = seq;
+	before = rte_mempool_in_use_count(frames);
+	for (unsigned int b = 0; b < 12; b++) {
+		for (unsigned int i = 0; i < 64; i++)
+			client_send(&f, &seq, NULL, "x", 1);
+		pump(1000, &f, &s, 1);
+	}
+	after = rte_mempool_in_use_count(frames);
+	assert_true(after <= before + 2);
+	/* what the app cannot save, the worker's charge bounds (then a gap: out of order) */
+	assert_true(delta(&sn, SYNQ_CTR_TCP_IN_DATA_BYTES) >= 16);
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_RCV_MEM_DROPS), 1);
+	assert_int_equal(s.rst, 0);
+	assert_int_equal(app.nb_http_paused, 1);
+	reset_flow_at(&f, seq0 + (uint32_t)delta(&sn, SYNQ_CTR_TCP_IN_DATA_BYTES));
+	pump(1000, &f, &s, 1);
+	assert_int_equal(app.nb_http_paused, 0);
+	assert_true(rte_mempool_in_use_count(frames) <= before);
+}
+
+/*
+ * A legitimate request and at once the client's RST: DATA, RESET and CLOSED come in
+ * one burst. The http app's answer to the data is refused (-EPIPE) but not counted
+ * as a misuse: SynqAppCmdClosed stays 0. A command once the burst is handled counts.
+ *
+ * Fails on the code before: own[] was CLOSED when the burst was dequeued, +3.
+ */
+static void
+test_request_then_rst_not_counted(void **state __rte_unused)
+{
+	struct flow f = flow4(53, 45200, HTTP_PORT, 0x53000000);
+	uint64_t closed = app_counter(SYNQ_CTR_APP_CMD_CLOSED);
+	uint32_t seq = f.isn + 1;
+	struct synq_session *c;
+	struct seen s;
+
+	connect_client(&f, &s, 1000);
+	c = session_of(&f);
+	client_send(&f, &seq, &s, req, sizeof(req) - 1);
+	reset_flow_at(&f, seq);
+	pump(1000, &f, &s, 1);
+	assert_int_equal(app_counter(SYNQ_CTR_APP_CMD_CLOSED) - closed, 0);
+	/* released by the app at its CLOSED event: any command now is a stale one */
+	assert_int_equal(synq_app_close(&app, c), -ESTALE);
+	assert_int_equal(app_counter(SYNQ_CTR_APP_CMD_CLOSED) - closed, 0);
+}
+
 /* The final ACK of @p f, answered with a RST: refused at promotion. */
 static void
 refused(struct flow *f)
@@ -345,6 +423,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pipelining_pauses),
 		cmocka_unit_test(test_head_pool_and_deadline),
+		cmocka_unit_test(test_paused_small_segments),
+		cmocka_unit_test(test_request_then_rst_not_counted),
 		cmocka_unit_test(test_per_source_limits),
 	};
 
