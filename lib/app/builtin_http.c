@@ -22,7 +22,7 @@
  * that arrive whole (nearly all) need no buffer at all.
  *
  * Back-pressure: before a head is read, snd_buf must have room for the listener's
- * largest response. When it has not (the client pipelines and does not read), the
+ * largest response, an error's included (error_status). When it has not (the client pipelines and does not read), the
  * session pauses: its input stays unconsumed, so its window shuts, and it resumes
  * from the poll once the client's ACKs have made room. Never a reset for that.
  */
@@ -130,6 +130,9 @@ pause_del(struct synq_app_lcore *a, struct synq_session *s)
 	set_bits(s, PAUSE_SHIFT, UINT32_MAX, 0);
 }
 
+/* Every status http_error() may answer with. */
+static const int error_status[] = {400, 408, 431, 501, 503};
+
 int
 builtin_http_prepare(struct synq_app_lcore *a, unsigned int li)
 {
@@ -146,6 +149,14 @@ builtin_http_prepare(struct synq_app_lcore *a, unsigned int li)
 		a->http_resp_len[li][k] = (uint32_t)synq_http_response(
 			a->http_resp[li][k], cap, 200, body, blen, keep[k], v10[k]);
 		a->http_resp_max[li] = RTE_MAX(a->http_resp_max[li], a->http_resp_len[li][k]);
+	}
+	/* the room reserved before a head is read: any answer it can get, errors too */
+	for (unsigned int k = 0; k < RTE_DIM(error_status); k++) {
+		char buf[256];
+
+		a->http_resp_max[li] = RTE_MAX(a->http_resp_max[li],
+			(uint32_t)synq_http_response(
+				buf, sizeof(buf), error_status[k], NULL, 0, false, false));
 	}
 	return 0;
 }

@@ -116,7 +116,7 @@ struct synq_app_lcore {
 	uint32_t nb_closing;
 	char *http_resp[SYNQ_MAX_LISTENERS][3]; /* keep-alive, close, 1.0 keep-alive */
 	uint32_t http_resp_len[SYNQ_MAX_LISTENERS][3];
-	uint32_t http_resp_max[SYNQ_MAX_LISTENERS]; /* the longest of the three */
+	uint32_t http_resp_max[SYNQ_MAX_LISTENERS]; /* the longest answer, errors too */
 	/* http: the head pool (listeners.http_head_buffers) and the paused sessions */
 	struct synq_app_head *heads; /* NULL when no listener runs http */
 	uint32_t *heads_free;	     /* a stack of free indexes into heads */

@@ -22,6 +22,7 @@
 
 #include "harness.h"
 #include "synq_frame.h"
+#include "synq_http.h"
 
 #define HTTP_PORT 85 /* the harness expects rcv_buf 8192 on 85 */
 #define HTTP_LI 0
@@ -355,6 +356,23 @@ test_request_then_rst_not_counted(void **state __rte_unused)
 	assert_int_equal(app_counter(SYNQ_CTR_APP_CMD_CLOSED) - closed, 0);
 }
 
+/*
+ * The room reserved before a head is read is that of the longest answer it can get:
+ * 408, 431 or 503 are longer than the default body's 200.
+ *
+ * Fails on the code before: only the 200 responses were measured.
+ */
+static void
+test_reserve_fits_errors(void **state __rte_unused)
+{
+	static const int status[] = {400, 408, 431, 501, 503};
+	char buf[256];
+
+	for (unsigned int k = 0; k < RTE_DIM(status); k++)
+		assert_true(synq_http_response(buf, sizeof(buf), status[k], NULL, 0, false,
+				    false) <= app.http_resp_max[HTTP_LI]);
+}
+
 /* The final ACK of @p f, answered with a RST: refused at promotion. */
 static void
 refused(struct flow *f)
@@ -424,6 +442,7 @@ main(void)
 		cmocka_unit_test(test_pipelining_pauses),
 		cmocka_unit_test(test_head_pool_and_deadline),
 		cmocka_unit_test(test_paused_small_segments),
+		cmocka_unit_test(test_reserve_fits_errors),
 		cmocka_unit_test(test_request_then_rst_not_counted),
 		cmocka_unit_test(test_per_source_limits),
 	};
