@@ -219,8 +219,8 @@ test_head_pool_and_deadline(void **state __rte_unused)
 {
 	struct flow f[4] = {
 		flow4(51, 45001, HTTP_PORT, 0x51000000),
-		flow4(51, 45002, HTTP_PORT, 0x51000001),
-		flow4(51, 45003, HTTP_PORT, 0x51000002),
+		flow4(54, 45002, HTTP_PORT, 0x51000001), /* other /24s: one buffer each */
+		flow4(55, 45003, HTTP_PORT, 0x51000002),
 		flow4(51, 45004, HTTP_PORT, 0x51000003),
 	};
 	uint64_t served = app_counter(SYNQ_CTR_APP_HTTP_REQUESTS);
@@ -373,6 +373,60 @@ test_reserve_fits_errors(void **state __rte_unused)
 				    false) <= app.http_resp_max[HTTP_LI]);
 }
 
+/*
+ * One /24 holds at most a quarter of the head pool (here 2: one buffer): its second
+ * partial head gets a 503 and a close (SynqAppHttpHeadSourceLimit), and a client of
+ * another /24 that pipelines a head straddling two segments still finds a buffer and
+ * is served both answers, the connection open.
+ *
+ * Fails on the code before: the slowloris host took both buffers, and the pipelining
+ * client got a 503 and a close in the middle of its stream.
+ */
+static void
+test_head_pool_source_cap(void **state __rte_unused)
+{
+	struct flow f[3] = {
+		flow4(71, 47001, HTTP_PORT, 0x71000000),
+		flow4(71, 47002, HTTP_PORT, 0x71000001),
+		flow4(72, 47003, HTTP_PORT, 0x72000000),
+	};
+	uint64_t capped = app_counter(SYNQ_CTR_APP_HTTP_HEAD_SOURCE_LIMIT);
+	uint64_t served = app_counter(SYNQ_CTR_APP_HTTP_REQUESTS);
+	char first[2 * sizeof(req)];
+	uint32_t n = sizeof(req) - 1;
+	uint32_t seq[3];
+	struct seen s[3];
+
+	for (unsigned int i = 0; i < 3; i++) {
+		connect_client(&f[i], &s[i], 20000);
+		seq[i] = f[i].isn + 1;
+	}
+	for (unsigned int i = 0; i < 2; i++) {
+		client_send(&f[i], &seq[i], &s[i], "G", 1);
+		pump(20000, f, s, 3);
+	}
+	assert_int_equal(app.nb_heads_free, 1);
+	assert_int_equal(app_counter(SYNQ_CTR_APP_HTTP_HEAD_SOURCE_LIMIT) - capped, 1);
+	assert_memory_equal(s[1].data, "HTTP/1.1 503 Service Unavailable\r\n", 34);
+	assert_int_equal(s[1].fin, 1);
+	/* the legitimate client: one request and the start of the next, then the rest */
+	memcpy(first, req, n);
+	memcpy(first + n, req, 10);
+	client_send(&f[2], &seq[2], &s[2], first, n + 10);
+	pump(20000, f, s, 3);
+	client_send(&f[2], &seq[2], &s[2], req + 10, n - 10);
+	pump(20000, f, s, 3);
+	assert_int_equal(app_counter(SYNQ_CTR_APP_HTTP_REQUESTS) - served, 2);
+	assert_int_equal(s[2].fin, 0);
+	assert_int_equal(s[2].rst, 0);
+	assert_int_equal(app.nb_heads_free, 1);
+	for (unsigned int i = 0; i < 3; i++) {
+		reset_flow_at(&f[i], seq[i]);
+		pump(20000, f, s, 3);
+	}
+	assert_int_equal(app.nb_heads_free, 2);
+}
+
 /* The final ACK of @p f, answered with a RST: refused at promotion. */
 static void
 refused(struct flow *f)
@@ -441,6 +495,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pipelining_pauses),
 		cmocka_unit_test(test_head_pool_and_deadline),
+		cmocka_unit_test(test_head_pool_source_cap),
 		cmocka_unit_test(test_paused_small_segments),
 		cmocka_unit_test(test_reserve_fits_errors),
 		cmocka_unit_test(test_request_then_rst_not_counted),
