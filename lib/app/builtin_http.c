@@ -24,9 +24,10 @@
  * need no buffer at all (docs/applications.md says why a 503, not a wait).
  *
  * Back-pressure: before a head is read, snd_buf must have room for the listener's
- * largest response, an error's included (error_status). When it has not (the client pipelines and does not read), the
- * session pauses: its input stays unconsumed, so its window shuts, and it resumes
- * from the poll once the client's ACKs have made room. Never a reset for that.
+ * largest response, an error's included (error_status). When it has not (the client
+ * pipelines and does not read), the session pauses: its input stays unconsumed, so
+ * its window shuts, and it resumes from the poll once the client's ACKs have made
+ * room. Never a reset for that.
  */
 
 #include <errno.h>
