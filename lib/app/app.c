@@ -10,7 +10,9 @@
  * this lcore alone: a session is ours from synq_app_accept() to synq_app_release(),
  * open until its SYNQ_EV_CLOSED comes out of synq_app_recv_burst(). A command for a
  * session that is not ours (released, or taken since by a connection another lcore
- * accepted or none has yet) or that is closed is refused before it reaches a ring:
+ * accepted or none has yet) or that is closed is refused before it reaches a ring
+ * (quietly while the application handles the burst that brought the CLOSED event:
+ * the client's data and RST come together, its answer to the data is no misuse):
  * the worker's own check of the generation (lib/tcp) stays the last line, this one
  * gives the application an error to see and a counter to read.
  */
@@ -135,6 +137,8 @@ check_open(struct synq_app_lcore *a, const struct synq_session *s)
 
 	if (idx < a->ss->nb && a->own[idx] == SYNQ_APP_OWN_OPEN)
 		return 0;
+	if (idx < a->ss->nb && a->own[idx] == SYNQ_APP_OWN_CLOSING)
+		return -EPIPE;
 	if (idx < a->ss->nb && a->own[idx] == SYNQ_APP_OWN_CLOSED) {
 		synq_counter_inc(a->ctr, SYNQ_CTR_APP_CMD_CLOSED);
 		return -EPIPE;
@@ -169,6 +173,12 @@ synq_app_recv_burst(struct synq_app_lcore *a, struct synq_app_event *ev, uint16_
 	unsigned int got;
 
 	outbox_flush(a);
+	/* the last burst has been handled: its CLOSED events are seen */
+	for (uint32_t i = 0; i < a->nb_closing; i++)
+		if (a->own[a->closing[i]] == SYNQ_APP_OWN_CLOSING)
+			a->own[a->closing[i]] = SYNQ_APP_OWN_CLOSED;
+	a->nb_closing = 0;
+	RTE_BUILD_BUG_ON(RTE_DIM(msg) > RTE_DIM(a->closing));
 	got = rte_ring_dequeue_burst_elem(a->events, msg, sizeof(msg[0]),
 		RTE_MIN((unsigned int)n, RTE_DIM(msg)), NULL);
 	for (unsigned int i = 0; i < got; i++) {
@@ -185,8 +195,11 @@ synq_app_recv_burst(struct synq_app_lcore *a, struct synq_app_event *ev, uint16_
 		if (msg[i].kind < RTE_DIM(ctr_of))
 			synq_counter_inc(a->ctr, ctr_of[msg[i].kind]);
 		/* the worker keeps nothing of it now: no command may follow */
-		if (msg[i].kind == SYNQ_EV_CLOSED && msg[i].session < a->ss->nb)
-			a->own[msg[i].session] = SYNQ_APP_OWN_CLOSED;
+		if (msg[i].kind == SYNQ_EV_CLOSED && msg[i].session < a->ss->nb &&
+			a->own[msg[i].session] == SYNQ_APP_OWN_OPEN) {
+			a->own[msg[i].session] = SYNQ_APP_OWN_CLOSING;
+			a->closing[a->nb_closing++] = msg[i].session;
+		}
 	}
 	return (uint16_t)got;
 }
@@ -194,13 +207,15 @@ synq_app_recv_burst(struct synq_app_lcore *a, struct synq_app_event *ev, uint16_
 int
 synq_app_send(struct synq_app_lcore *a, struct synq_session *s, struct rte_mbuf *m)
 {
-	uint32_t len = rte_pktmbuf_pkt_len(m);
-	uint32_t cap = a->ls->l[s->listener].tcp.snd_buf;
-	uint32_t pending = atomic_load_explicit(&s->snd_pending, memory_order_relaxed);
+	uint32_t len, cap, pending;
 	int rc = check_open(a, s);
 
+	/* first: a session not ours may be another lcore's, its fields not ours to read */
 	if (rc != 0)
 		return rc;
+	len = rte_pktmbuf_pkt_len(m);
+	cap = a->ls->l[s->listener].tcp.snd_buf;
+	pending = atomic_load_explicit(&s->snd_pending, memory_order_relaxed);
 	/* the worker only lowers it: a stale read errs on the safe side */
 	if (pending + len > cap) {
 		synq_counter_inc(a->ctr, SYNQ_CTR_APP_SEND_BLOCKED);
@@ -289,7 +304,8 @@ synq_app_release(struct synq_app_lcore *a, struct synq_session *s)
 	uint32_t idx = synq_session_index(a->ss, s);
 
 	/* twice would put it on the free ring twice: two connections on one session */
-	if (idx >= a->ss->nb || a->own[idx] != SYNQ_APP_OWN_CLOSED) {
+	if (idx >= a->ss->nb ||
+		(a->own[idx] != SYNQ_APP_OWN_CLOSED && a->own[idx] != SYNQ_APP_OWN_CLOSING)) {
 		synq_counter_inc(a->ctr, SYNQ_CTR_APP_CMD_STALE);
 		return idx < a->ss->nb && a->own[idx] == SYNQ_APP_OWN_OPEN ? -EBUSY : -ESTALE;
 	}

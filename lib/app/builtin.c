@@ -44,6 +44,25 @@ app_state_free(struct synq_app_lcore *a, struct synq_session *s)
 	s->app_u64[0] = AF_DEAD;
 }
 
+struct rte_mbuf *
+builtin_keep(struct rte_mbuf *tail, struct rte_mbuf *m)
+{
+	/* a chain, a shared or an external buffer: linked as it is */
+	if (m->next != NULL || !RTE_MBUF_DIRECT(tail) || rte_mbuf_refcnt_read(tail) != 1 ||
+		m->data_len > rte_pktmbuf_tailroom(tail)) {
+		tail->next = m;
+		while (m->next != NULL)
+			m = m->next;
+		return m;
+	}
+	memcpy(rte_pktmbuf_mtod_offset(tail, void *, tail->data_len), rte_pktmbuf_mtod(m, void *),
+		m->data_len);
+	tail->data_len = (uint16_t)(tail->data_len + m->data_len);
+	tail->pkt_len += m->data_len;
+	rte_pktmbuf_free(m);
+	return tail;
+}
+
 /* echo: send what waits, in order, while snd_buf has room. */
 static void
 echo_drain(struct synq_app_lcore *a, struct synq_session *s)
@@ -88,10 +107,7 @@ echo_data(struct synq_app_lcore *a, struct synq_session *s, struct rte_mbuf *m)
 	}
 	/*
 	 * No room: keep it, unconsumed, so the client's window shuts until the bytes
-	 * before it are acknowledged. Data events are single segments; a small one is
-	 * copied into the room of the last one kept, so that what waits costs about what
-	 * its bytes do, not a buffer a segment (the worker counts the buffers it handed
-	 * over until everything is consumed, and closes the window on them).
+	 * before it are acknowledged; a small one goes into the room of the last one kept.
 	 */
 	if (s->app_ptr == NULL) {
 		s->app_ptr = m;
@@ -100,14 +116,7 @@ echo_data(struct synq_app_lcore *a, struct synq_session *s, struct rte_mbuf *m)
 
 		while (t->next != NULL)
 			t = t->next;
-		if (m->next == NULL && RTE_MBUF_DIRECT(t) && rte_mbuf_refcnt_read(t) == 1 &&
-			m->data_len <= rte_pktmbuf_tailroom(t)) {
-			memcpy(rte_pktmbuf_append(t, m->data_len), rte_pktmbuf_mtod(m, void *),
-				m->data_len);
-			rte_pktmbuf_free(m);
-		} else {
-			t->next = m;
-		}
+		builtin_keep(t, m);
 	}
 	if (!(s->app_u64[0] & AF_BLOCKED)) {
 		s->app_u64[0] |= AF_BLOCKED;

@@ -17,14 +17,17 @@
  * given back as soon as the head is complete (the bytes copied past its end are
  * read again from the input), and due within the listener's http_head_timeout_ms
  * of its first byte (nginx's client_header_timeout): then a 408 and a close, as
- * Apache's mod_reqtimeout answers. When the pool is empty a new partial head gets a
- * 503 and a close: a slowloris host takes the pool, not the node's memory, and heads
- * that arrive whole (nearly all) need no buffer at all.
+ * Apache's mod_reqtimeout answers. One /24 (IPv4) or /64 (IPv6) holds at most a
+ * quarter of the pool (at least one buffer). When the pool is empty, or the source's
+ * share taken, a new partial head gets a 503 and a close: a slowloris host takes at
+ * most its share, not the node's memory, and heads that arrive whole (nearly all)
+ * need no buffer at all (docs/applications.md says why a 503, not a wait).
  *
  * Back-pressure: before a head is read, snd_buf must have room for the listener's
- * largest response. When it has not (the client pipelines and does not read), the
- * session pauses: its input stays unconsumed, so its window shuts, and it resumes
- * from the poll once the client's ACKs have made room. Never a reset for that.
+ * largest response, an error's included (error_status). When it has not (the client
+ * pipelines and does not read), the session pauses: its input stays unconsumed, so
+ * its window shuts, and it resumes from the poll once the client's ACKs have made
+ * room. Never a reset for that.
  */
 
 #include <errno.h>
@@ -61,7 +64,35 @@ set_bits(struct synq_session *s, unsigned int shift, uint64_t mask, uint64_t v)
 	s->app_u64[0] = (s->app_u64[0] & ~(mask << shift)) | (v << shift);
 }
 
-/* A head buffer for @p s, due at now + the listener's timeout; NULL when none is free. */
+/* Are @p x and @p y in one /24 (IPv4) or /64 (IPv6)? */
+static bool
+same_prefix(const struct synq_session *x, const struct synq_session *y)
+{
+	return x->family == y->family && memcmp(x->saddr, y->saddr, x->family == 4 ? 3 : 8) == 0;
+}
+
+/*
+ * Does the /24 or /64 of @p s hold its share of the pool already: a quarter of it (at
+ * least one)? Looked at only once that many buffers are taken, so the scan (the
+ * buffers in use) costs nothing while the pool is lightly used.
+ */
+static bool
+over_source_cap(struct synq_app_lcore *a, const struct synq_session *s)
+{
+	uint32_t cap = RTE_MAX(a->nb_heads / 4, 1u), held = 0;
+
+	if (a->nb_heads - a->nb_heads_free < cap)
+		return false;
+	for (uint32_t i = 0; i < a->nb_heads && held < cap; i++)
+		held += a->heads[i].session != UINT32_MAX &&
+			same_prefix(synq_session_at(a->ss, a->heads[i].session), s);
+	return held >= cap;
+}
+
+/*
+ * A head buffer for @p s, due at now + the listener's timeout; NULL (counted) when
+ * none is free or its source's share is taken.
+ */
 static struct synq_app_head *
 head_take(struct synq_app_lcore *a, struct synq_session *s)
 {
@@ -69,8 +100,14 @@ head_take(struct synq_app_lcore *a, struct synq_session *s)
 	struct synq_app_head *h;
 	uint32_t i;
 
-	if (a->nb_heads_free == 0)
+	if (a->nb_heads_free == 0) {
+		synq_counter_inc(a->ctr, SYNQ_CTR_APP_HTTP_HEAD_POOL_EMPTY);
 		return NULL;
+	}
+	if (over_source_cap(a, s)) {
+		synq_counter_inc(a->ctr, SYNQ_CTR_APP_HTTP_HEAD_SOURCE_LIMIT);
+		return NULL;
+	}
 	i = a->heads_free[--a->nb_heads_free];
 	h = &a->heads[i];
 	h->session = synq_session_index(a->ss, s);
@@ -130,6 +167,9 @@ pause_del(struct synq_app_lcore *a, struct synq_session *s)
 	set_bits(s, PAUSE_SHIFT, UINT32_MAX, 0);
 }
 
+/* Every status http_error() may answer with. */
+static const int error_status[] = {400, 408, 431, 501, 503};
+
 int
 builtin_http_prepare(struct synq_app_lcore *a, unsigned int li)
 {
@@ -146,6 +186,14 @@ builtin_http_prepare(struct synq_app_lcore *a, unsigned int li)
 		a->http_resp_len[li][k] = (uint32_t)synq_http_response(
 			a->http_resp[li][k], cap, 200, body, blen, keep[k], v10[k]);
 		a->http_resp_max[li] = RTE_MAX(a->http_resp_max[li], a->http_resp_len[li][k]);
+	}
+	/* the room reserved before a head is read: any answer it can get, errors too */
+	for (unsigned int k = 0; k < RTE_DIM(error_status); k++) {
+		char buf[256];
+
+		a->http_resp_max[li] = RTE_MAX(a->http_resp_max[li],
+			(uint32_t)synq_http_response(
+				buf, sizeof(buf), error_status[k], NULL, 0, false, false));
 	}
 	return 0;
 }
@@ -258,7 +306,6 @@ step_in_place(
 	case SYNQ_HTTP_MORE:
 		h = head_take(a, s);
 		if (h == NULL) {
-			synq_counter_inc(a->ctr, SYNQ_CTR_APP_HTTP_HEAD_POOL_EMPTY);
 			http_error(a, s, 503);
 			break;
 		}
@@ -368,11 +415,10 @@ builtin_http_data(struct synq_app_lcore *a, struct synq_session *s, struct rte_m
 		return;
 	}
 	if (s->app_ptr != NULL) {
-		/* paused: behind what waits, in order */
+		/* paused: behind what waits, in order, a small segment copied */
 		struct synq_app_http_paused *p = &a->http_paused[paused_of(s) - 1];
 
-		p->tail->next = m;
-		p->tail = chain_tail(m);
+		p->tail = builtin_keep(p->tail, m);
 		return;
 	}
 	s->app_ptr = m;

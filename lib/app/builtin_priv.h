@@ -15,6 +15,18 @@
 #define AF_PEER_CLOSED 0x8 /* echo, http: close once what waits has gone out */
 #define AF_FLAGS 0xffu	   /* the flags; http keeps more in the bits above */
 
+/*
+ * Keep @p m, a data event's mbuf, after @p tail, the last one of a list of mbufs kept
+ * unconsumed (echo's data waiting for room, http's paused input): a segment that fits
+ * is copied into @p tail's room and freed, so that what waits costs about what its
+ * bytes do, not a 2 KiB buffer per segment (1-byte segments, issue 11); else linked.
+ * The worker still charges every buffer it handed over (tcp_mem.c) until the
+ * application has consumed everything: that bounds what a collapse cannot save.
+ *
+ * @return the new last mbuf of the list.
+ */
+struct rte_mbuf *builtin_keep(struct rte_mbuf *tail, struct rte_mbuf *m);
+
 /* The listener's response for http, built once per lcore: 0, or -ENOMEM. */
 int builtin_http_prepare(struct synq_app_lcore *a, unsigned int li);
 

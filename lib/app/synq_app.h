@@ -29,8 +29,11 @@
  * A session pointer names a slot of the pool, not a connection: it is this lcore's
  * from synq_app_accept() to synq_app_release(). The commands (send, close, abort,
  * consumed) refuse, count and never apply a call for a session
- *   - whose SYNQ_EV_CLOSED synq_app_recv_burst() has returned: -EPIPE
- *     (SynqAppCmdClosed); the connection is over, only the release is left;
+ *   - whose SYNQ_EV_CLOSED synq_app_recv_burst() has returned: -EPIPE; the
+ *     connection is over, only the release is left. Counted (SynqAppCmdClosed) once
+ *     the application has seen that event, i.e. from the next synq_app_recv_burst()
+ *     on: a command made while it handles the events before the CLOSED one of the
+ *     same burst (data, then the client's RST) is refused without a count;
  *   - that is not this lcore's: -ESTALE (SynqAppCmdStale); released, perhaps taken
  *     since by another connection that another lcore (or none yet) accepted.
  * Once this lcore accepts the slot again, the pointer names the new connection:
@@ -66,6 +69,7 @@ enum synq_app_own {
 	SYNQ_APP_OWN_NONE = 0, /* not ours: never accepted here, or released */
 	SYNQ_APP_OWN_OPEN,     /* accepted, its SYNQ_EV_CLOSED not seen yet */
 	SYNQ_APP_OWN_CLOSED,   /* its SYNQ_EV_CLOSED seen: release it */
+	SYNQ_APP_OWN_CLOSING,  /* its SYNQ_EV_CLOSED in the burst being handled */
 };
 
 /** A partial HTTP request head, kept for the http app (builtin_http.c). */
@@ -107,9 +111,12 @@ struct synq_app_lcore {
 	uint32_t nb_blocked;
 	uint32_t blocked_cap;
 	uint8_t *own; /* enum synq_app_own of each session of the pool, by index */
+	/* the sessions whose SYNQ_EV_CLOSED the last burst returned (OWN_CLOSING) */
+	uint32_t closing[2 * SYNQ_APP_BURST];
+	uint32_t nb_closing;
 	char *http_resp[SYNQ_MAX_LISTENERS][3]; /* keep-alive, close, 1.0 keep-alive */
 	uint32_t http_resp_len[SYNQ_MAX_LISTENERS][3];
-	uint32_t http_resp_max[SYNQ_MAX_LISTENERS]; /* the longest of the three */
+	uint32_t http_resp_max[SYNQ_MAX_LISTENERS]; /* the longest answer, errors too */
 	/* http: the head pool (listeners.http_head_buffers) and the paused sessions */
 	struct synq_app_head *heads; /* NULL when no listener runs http */
 	uint32_t *heads_free;	     /* a stack of free indexes into heads */

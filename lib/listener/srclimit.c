@@ -7,10 +7,12 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 #include <sys/random.h>
 
 #include <rte_common.h>
+#include <rte_log.h>
 
 #include "synq_mem.h"
 #include "synq_siphash.h"
@@ -59,8 +61,16 @@ synq_srclimit_create(struct synq_srclimit **out, const struct synq_listeners *ls
 	}
 	if (want == 0)
 		return 0;
-	/* at most half full */
-	n = (uint32_t)rte_align64pow2(RTE_MIN(2 * want, (uint64_t)SRCLIMIT_MAX_ENTRIES));
+	/* at most half full: past the largest table that could no longer hold */
+	if (2 * want > SRCLIMIT_MAX_ENTRIES) {
+		RTE_LOG(ERR, USER1,
+			"srclimit: the max_flows of the listeners with max_conns_per_source or "
+			"max_conns_per_prefix sum to %" PRIu64 " (+ 1 each), more than the %u "
+			"a worker's table holds at half load\n",
+			want / 2, SRCLIMIT_MAX_ENTRIES / 4);
+		return -E2BIG;
+	}
+	n = (uint32_t)rte_align64pow2(2 * want);
 	t = synq_mem_alloc(
 		"synq_srclimit", sizeof(*t) + (size_t)n * sizeof(t->e[0]), socket, ls->eal_mem);
 	if (t == NULL)

@@ -18,7 +18,9 @@
  *
  * The table has a fixed size: two entries (address, prefix) for every connection the
  * worker can carry on a limited listener (max_flows + 1 each), at half load at most,
- * so it is never full in practice; an entry lives while its count is above 0. Were
+ * so it is never full in practice; an entry lives while its count is above 0. The
+ * table is at most 2^22 entries (96 MiB): listeners whose limited max_flows sum past
+ * about 2^20 a worker are refused at start-up (-E2BIG, logged). Were
  * it full anyway, a new source is refused (SynqSrcLimitTableFull): fail closed. The
  * slots are found with SipHash under a key of the worker's own, so that no client
  * can choose addresses that collide.
@@ -36,7 +38,8 @@ struct synq_srclimit;
  * The table for listeners @p ls, on @p socket; *@p out NULL when no listener has a
  * limit (take and put then do nothing). Control plane.
  *
- * @return 0, or -ENOMEM / -EIO (no random key).
+ * @return 0, or -ENOMEM / -EIO (no random key) / -E2BIG (the limited listeners'
+ *   max_flows + 1 sum past 2^20: logged).
  */
 int synq_srclimit_create(struct synq_srclimit **out, const struct synq_listeners *ls, int socket);
 

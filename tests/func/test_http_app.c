@@ -18,8 +18,11 @@
 
 #include <rte_ring.h>
 
+#include <rte_mempool.h>
+
 #include "harness.h"
 #include "synq_frame.h"
+#include "synq_http.h"
 
 #define HTTP_PORT 85 /* the harness expects rcv_buf 8192 on 85 */
 #define HTTP_LI 0
@@ -216,8 +219,8 @@ test_head_pool_and_deadline(void **state __rte_unused)
 {
 	struct flow f[4] = {
 		flow4(51, 45001, HTTP_PORT, 0x51000000),
-		flow4(51, 45002, HTTP_PORT, 0x51000001),
-		flow4(51, 45003, HTTP_PORT, 0x51000002),
+		flow4(54, 45002, HTTP_PORT, 0x51000001), /* other /24s: one buffer each */
+		flow4(55, 45003, HTTP_PORT, 0x51000002),
 		flow4(51, 45004, HTTP_PORT, 0x51000003),
 	};
 	uint64_t served = app_counter(SYNQ_CTR_APP_HTTP_REQUESTS);
@@ -275,6 +278,153 @@ test_head_pool_and_deadline(void **state __rte_unused)
 		reset_flow_at(&f[i], seq[i]);
 		pump(11100, f, s, 4);
 	}
+}
+
+/*
+ * A paused session (snd_buf full, the client not reading) then gets 768 1-byte
+ * segments: each is copied into the room of the last mbuf kept (builtin_keep(), as
+ * echo's), so they hold a buffer or two, not one each. The worker still charges each
+ * segment it hands over its truesize until everything is consumed, and so stops
+ * taking them at 2 x rcv_buf + 64 KiB (SynqTcpRcvMemDrops). A RST gives all back.
+ *
+ * Fails on the code before (builtin_http_data() linked every event behind the tail):
+ * 32 more mbufs held, one per segment until the worker's SynqTcpRcvMemDrops.
+ */
+static void
+test_paused_small_segments(void **state __rte_unused)
+{
+	struct flow f = flow4(52, 45100, HTTP_PORT, 0x52000000);
+	static char seg[40 * (sizeof(req) - 1)];
+	uint32_t seq = f.isn + 1, seq0;
+	unsigned int before, after;
+	struct snap sn;
+	struct seen s;
+
+	for (unsigned int i = 0; i < 40; i++)
+		memcpy(seg + i * (sizeof(req) - 1), req, sizeof(req) - 1);
+	connect_client(&f, &s, 1000);
+	for (unsigned int k = 0; k < 4; k++) {
+		client_send(&f, &seq, NULL, seg, sizeof(seg));
+		pump(1000, &f, &s, 1);
+	}
+	assert_int_equal(app.nb_http_paused, 1);
+	snap_take(&sn);
+	seq0 = seq;
+	before = rte_mempool_in_use_count(frames);
+	for (unsigned int b = 0; b < 12; b++) {
+		for (unsigned int i = 0; i < 64; i++)
+			client_send(&f, &seq, NULL, "x", 1);
+		pump(1000, &f, &s, 1);
+	}
+	after = rte_mempool_in_use_count(frames);
+	assert_true(after <= before + 2);
+	/* what the app cannot save, the worker's charge bounds (then a gap: out of order) */
+	assert_true(delta(&sn, SYNQ_CTR_TCP_IN_DATA_BYTES) >= 16);
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_RCV_MEM_DROPS), 1);
+	assert_int_equal(s.rst, 0);
+	assert_int_equal(app.nb_http_paused, 1);
+	reset_flow_at(&f, seq0 + (uint32_t)delta(&sn, SYNQ_CTR_TCP_IN_DATA_BYTES));
+	pump(1000, &f, &s, 1);
+	assert_int_equal(app.nb_http_paused, 0);
+	assert_true(rte_mempool_in_use_count(frames) <= before);
+}
+
+/*
+ * A legitimate request and at once the client's RST: DATA, RESET and CLOSED come in
+ * one burst. The http app's answer to the data is refused (-EPIPE) but not counted
+ * as a misuse: SynqAppCmdClosed stays 0. A command once the burst is handled counts.
+ *
+ * Fails on the code before: own[] was CLOSED when the burst was dequeued, +3.
+ */
+static void
+test_request_then_rst_not_counted(void **state __rte_unused)
+{
+	struct flow f = flow4(53, 45200, HTTP_PORT, 0x53000000);
+	uint64_t closed = app_counter(SYNQ_CTR_APP_CMD_CLOSED);
+	uint32_t seq = f.isn + 1;
+	struct synq_session *c;
+	struct seen s;
+
+	connect_client(&f, &s, 1000);
+	c = session_of(&f);
+	client_send(&f, &seq, &s, req, sizeof(req) - 1);
+	reset_flow_at(&f, seq);
+	pump(1000, &f, &s, 1);
+	assert_int_equal(app_counter(SYNQ_CTR_APP_CMD_CLOSED) - closed, 0);
+	/* released by the app at its CLOSED event: any command now is a stale one */
+	assert_int_equal(synq_app_close(&app, c), -ESTALE);
+	assert_int_equal(app_counter(SYNQ_CTR_APP_CMD_CLOSED) - closed, 0);
+}
+
+/*
+ * The room reserved before a head is read is that of the longest answer it can get:
+ * 408, 431 or 503 are longer than the default body's 200.
+ *
+ * Fails on the code before: only the 200 responses were measured.
+ */
+static void
+test_reserve_fits_errors(void **state __rte_unused)
+{
+	static const int status[] = {400, 408, 431, 501, 503};
+	char buf[256];
+
+	for (unsigned int k = 0; k < RTE_DIM(status); k++)
+		assert_true(synq_http_response(buf, sizeof(buf), status[k], NULL, 0, false,
+				    false) <= app.http_resp_max[HTTP_LI]);
+}
+
+/*
+ * One /24 holds at most a quarter of the head pool (here 2: one buffer): its second
+ * partial head gets a 503 and a close (SynqAppHttpHeadSourceLimit), and a client of
+ * another /24 that pipelines a head straddling two segments still finds a buffer and
+ * is served both answers, the connection open.
+ *
+ * Fails on the code before: the slowloris host took both buffers, and the pipelining
+ * client got a 503 and a close in the middle of its stream.
+ */
+static void
+test_head_pool_source_cap(void **state __rte_unused)
+{
+	struct flow f[3] = {
+		flow4(71, 47001, HTTP_PORT, 0x71000000),
+		flow4(71, 47002, HTTP_PORT, 0x71000001),
+		flow4(72, 47003, HTTP_PORT, 0x72000000),
+	};
+	uint64_t capped = app_counter(SYNQ_CTR_APP_HTTP_HEAD_SOURCE_LIMIT);
+	uint64_t served = app_counter(SYNQ_CTR_APP_HTTP_REQUESTS);
+	char first[2 * sizeof(req)];
+	uint32_t n = sizeof(req) - 1;
+	uint32_t seq[3];
+	struct seen s[3];
+
+	for (unsigned int i = 0; i < 3; i++) {
+		connect_client(&f[i], &s[i], 20000);
+		seq[i] = f[i].isn + 1;
+	}
+	for (unsigned int i = 0; i < 2; i++) {
+		client_send(&f[i], &seq[i], &s[i], "G", 1);
+		pump(20000, f, s, 3);
+	}
+	assert_int_equal(app.nb_heads_free, 1);
+	assert_int_equal(app_counter(SYNQ_CTR_APP_HTTP_HEAD_SOURCE_LIMIT) - capped, 1);
+	assert_memory_equal(s[1].data, "HTTP/1.1 503 Service Unavailable\r\n", 34);
+	assert_int_equal(s[1].fin, 1);
+	/* the legitimate client: one request and the start of the next, then the rest */
+	memcpy(first, req, n);
+	memcpy(first + n, req, 10);
+	client_send(&f[2], &seq[2], &s[2], first, n + 10);
+	pump(20000, f, s, 3);
+	client_send(&f[2], &seq[2], &s[2], req + 10, n - 10);
+	pump(20000, f, s, 3);
+	assert_int_equal(app_counter(SYNQ_CTR_APP_HTTP_REQUESTS) - served, 2);
+	assert_int_equal(s[2].fin, 0);
+	assert_int_equal(s[2].rst, 0);
+	assert_int_equal(app.nb_heads_free, 1);
+	for (unsigned int i = 0; i < 3; i++) {
+		reset_flow_at(&f[i], seq[i]);
+		pump(20000, f, s, 3);
+	}
+	assert_int_equal(app.nb_heads_free, 2);
 }
 
 /* The final ACK of @p f, answered with a RST: refused at promotion. */
@@ -345,6 +495,10 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pipelining_pauses),
 		cmocka_unit_test(test_head_pool_and_deadline),
+		cmocka_unit_test(test_head_pool_source_cap),
+		cmocka_unit_test(test_paused_small_segments),
+		cmocka_unit_test(test_reserve_fits_errors),
+		cmocka_unit_test(test_request_then_rst_not_counted),
 		cmocka_unit_test(test_per_source_limits),
 	};
 

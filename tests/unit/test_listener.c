@@ -147,6 +147,15 @@ test_srclimit_shares(void **state __rte_unused)
 	const uint8_t a[4] = {203, 0, 113, 7}, b[4] = {203, 0, 113, 8}, c[4] = {203, 0, 114, 7};
 	struct synq_srclimit *t;
 
+	/* limited listeners past the table's half load: refused, not silently capped */
+	{
+		uint32_t keep = ls.l[3].tcp.max_flows;
+
+		ls.l[3].tcp.max_flows = 1u << 20;
+		assert_int_equal(synq_srclimit_create(&t, &ls, 0), -E2BIG);
+		assert_null(t);
+		ls.l[3].tcp.max_flows = keep;
+	}
 	assert_int_equal(synq_srclimit_create(&t, &ls, 0), 0);
 	assert_non_null(t);
 	/* listeners without limits: always in, nothing kept */
