@@ -4,7 +4,8 @@
 # unfinished request head (attack.py slowloris: real handshakes from raw frames), and
 # keeps them 5 s. Legitimate clients (curl v4/v6, close, echo) loop throughout and must
 # all succeed; the mbufs in use while the heads wait must stay under half the pool;
-# what bounded the attack is counted by name (per-source limit, head pool); once the
+# what bounded the attack is counted by name (per-source limit, head pool, its share
+# a /24 may take); once the
 # attacker leaves (RSTs), memory is back at its baseline.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/flooder.sh"
@@ -23,11 +24,11 @@ adv_legit_stop
 adv_legit_check
 adv_not_pinned during "partial heads of one host"
 adv_snap after
-adv_show before after TcpPassiveOpens SynqSrcLimitSource SynqSrcLimitPrefix SynqAppHttpHeadPoolEmpty \
+adv_show before after TcpPassiveOpens SynqSrcLimitSource SynqSrcLimitPrefix SynqAppHttpHeadPoolEmpty SynqAppHttpHeadSourceLimit \
 	SynqAppHttpHeadTimeouts TcpEstabResets
 adv_counters before after \
 	"c('SynqAppHttpHeadPoolEmpty') >= 0" \
-	"o('SynqSrcLimitSource') + o('SynqSrcLimitPrefix') + o('SynqAppHttpHeadPoolEmpty') > 0" ||
+	"o('SynqSrcLimitSource') + o('SynqSrcLimitPrefix') + o('SynqAppHttpHeadPoolEmpty') + o('SynqAppHttpHeadSourceLimit') > 0" ||
 	e2e_fail "nothing bounded one host's $N partial heads (or it is not counted)"
 adv_mem_back settled 15
 adv_finish

@@ -517,7 +517,11 @@ def mode_cookie(a, w):
         end = time.monotonic() + 3.0
         while c.rcvd == 0 and time.monotonic() < end:
             t.pump(0.05)
-        c.rst()
+        # an exact RST, as leave() makes it: if the request was lost on the way (a full
+        # ring under a flood), synq's RCV.NXT is still the final ACK's and a RST after
+        # the request draws a challenge ACK; the connection would stay, and the
+        # "replay" would be its request's first delivery, answered rightly
+        leave(w, t, [c], "rst")
         t.pump(0.5)  # what was in flight before the RST
         first = c.rcvd
         for _ in range(a.replays):
