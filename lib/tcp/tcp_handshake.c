@@ -237,6 +237,8 @@ promote(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_liste
 	struct synq_flowmem_entry *a;
 	enum promote_rc rc;
 	struct tcp_conn *c;
+	uint16_t data_len = pr->data_len;
+	bool fin = pr->fin;
 
 	if (synq_srclimit_take(tw->srclimit, ctr, li, p->family, p->caddr) != 0)
 		return SRC_LIMITED;
@@ -267,12 +269,21 @@ promote(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_liste
 		.ts_recent = pr->ts_recent,
 		.ts_off = pr->ts_off,
 	};
-	if (pr->data_len != 0) {
-		rte_pktmbuf_adj(seg->m, pr->data_off);
-		rte_pktmbuf_trim(seg->m, rte_pktmbuf_pkt_len(seg->m) - pr->data_len);
+	/*
+	 * The final ACK's data goes under the same limits as any later segment's (the
+	 * listener's for connections not accepted, the worker's budget): refused, it is
+	 * not taken and the client sends it again.
+	 */
+	if (data_len != 0 && !tcp_mem_rcv_admit(tw, ctr, c, tcp_truesize(seg->m))) {
+		data_len = 0;
+		fin = false;
 	}
-	if (tcp_conn_start(tw, c, th, o, pr->data_len != 0 ? seg->m : NULL, pr->data_len,
-		    pr->fin) != 0) {
+	if (data_len != 0) {
+		rte_pktmbuf_adj(seg->m, pr->data_off);
+		rte_pktmbuf_trim(seg->m, rte_pktmbuf_pkt_len(seg->m) - data_len);
+	}
+	if (tcp_conn_start(tw, c, th, o, data_len != 0 ? seg->m : NULL, data_len,
+		    fin) != 0) {
 		synq_counter_inc(ctr, SYNQ_CTR_FLOW_TABLE_FULL);
 		rc = FLOWS_FULL;
 		goto undo;
@@ -302,12 +313,12 @@ promote(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_liste
 	}
 	synq_counter_inc(ctr, SYNQ_CTR_TCP_PASSIVE_OPENS);
 	/* the final ACK's data is the connection's first, delivered like any later */
-	synq_counter_add(ctr, SYNQ_CTR_TCP_IN_DATA_BYTES, pr->data_len);
-	*v = pr->data_len != 0 ? SYNQ_TCP_CONSUMED : SYNQ_TCP_DROP;
+	synq_counter_add(ctr, SYNQ_CTR_TCP_IN_DATA_BYTES, data_len);
+	*v = data_len != 0 ? SYNQ_TCP_CONSUMED : SYNQ_TCP_DROP;
 	return PROMOTED;
 undo:
 	synq_srclimit_put(tw->srclimit, li, p->family, p->caddr);
-	if (pr->data_len != 0)
+	if (data_len != 0)
 		rte_pktmbuf_prepend(seg->m, pr->data_off);
 	c->state = SYNQ_TCP_FREE;
 	conn_disown(tw, synq_session_index(tw->sessions, s));
