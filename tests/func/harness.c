@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_eth_ring.h>
 #include <rte_ethdev.h>
@@ -37,20 +38,7 @@ static struct rte_ring *app_events;
 static struct synq_counters app_ctr;
 
 /* The TCP tests' config: one ring port, one worker, the listeners L80..L85. */
-static const char tcp_config[] =
-	"{ \"ports\": [ { \"name\": \"net_ring_func\", \"ipv4\": [\"198.18.0.1\"],"
-	"    \"ipv6\": [\"2001:2::1\"], \"rx_desc\": 128, \"tx_desc\": 128 } ],"
-	"  \"lcores\": [ { \"lcore\": 0, \"role\": \"worker\","
-	"    \"rx\": [ { \"port\": \"net_ring_func\", \"queue\": 0 } ] } ],"
-	"  \"mempool\": { \"mbufs\": 2048, \"cache\": 32 },"
-	"  \"listeners\": ["
-	"    { \"port\": 80, \"backlog\": 2, \"app\": \"hold\", \"queue_model\": \"linux\","
-	"      \"syncookies\": 1, \"max_syn_backlog\": 4 },"
-	"    { \"port\": 81, \"backlog\": 2, \"abort_on_overflow\": 1 },"
-	"    { \"port\": 82, \"syncookies\": 2 },"
-	"    { \"port\": 83, \"queue_model\": \"bsd\", \"backlog\": 2 },"
-	"    { \"port\": 84, \"backlog\": 0, \"abort_on_overflow\": 0 },"
-	"    { \"port\": 85, \"rcv_buf\": 8192, \"window_scale\": 0 } ] }";
+static const char tcp_config[] = HARNESS_TCP_CONFIG " ] }";
 
 /* Say why the setup failed; -1 for cmocka. */
 static int
@@ -167,6 +155,13 @@ snap_take(struct snap *s)
 	assert_non_null(c);
 	for (unsigned int i = 0; i < SYNQ_CTR_MAX; i++)
 		s->v[i] = synq_counter_read(c, i);
+}
+
+uint64_t
+gauge(enum synq_counter id)
+{
+	synq_worker_tick(worker(), rte_rdtsc());
+	return synq_counter_read(synq_stats_lcore(0), id);
 }
 
 uint64_t

@@ -109,6 +109,25 @@ int harness_setup(const struct harness_conf *hc);
 int harness_teardown(void);
 
 /* The one worker (lcore 0). */
+/*
+ * The TCP tests' config (harness_conf.config NULL) up to its last listener, L80..L85,
+ * the list open: a test that needs more listeners adds "," and its own, and closes it.
+ */
+#define HARNESS_TCP_CONFIG \
+	"{ \"ports\": [ { \"name\": \"net_ring_func\", \"ipv4\": [\"198.18.0.1\"]," \
+	"    \"ipv6\": [\"2001:2::1\"], \"rx_desc\": 128, \"tx_desc\": 128 } ]," \
+	"  \"lcores\": [ { \"lcore\": 0, \"role\": \"worker\"," \
+	"    \"rx\": [ { \"port\": \"net_ring_func\", \"queue\": 0 } ] } ]," \
+	"  \"mempool\": { \"mbufs\": 2048, \"cache\": 32 }," \
+	"  \"listeners\": [" \
+	"    { \"port\": 80, \"backlog\": 2, \"app\": \"hold\", \"queue_model\": \"linux\"," \
+	"      \"syncookies\": 1, \"max_syn_backlog\": 4 }," \
+	"    { \"port\": 81, \"backlog\": 2, \"abort_on_overflow\": 1 }," \
+	"    { \"port\": 82, \"syncookies\": 2 }," \
+	"    { \"port\": 83, \"queue_model\": \"bsd\", \"backlog\": 2 }," \
+	"    { \"port\": 84, \"backlog\": 0, \"abort_on_overflow\": 0 }," \
+	"    { \"port\": 85, \"rcv_buf\": 8192, \"window_scale\": 0 }"
+
 struct synq_worker *worker(void);
 
 /* Counters: every test compares against a snapshot, so the order of tests is free. */
@@ -121,6 +140,9 @@ void snap_take(struct snap *s);
 
 /* How much counter @p id grew since snapshot @p s. */
 uint64_t delta(const struct snap *s, enum synq_counter id);
+
+/* Worker counter @p id after a tick (the gauges are refreshed by the timers). */
+uint64_t gauge(enum synq_counter id);
 /** Counter @p id of the application lcore the tests play (its own counters). */
 uint64_t app_counter(enum synq_counter id);
 

@@ -24,20 +24,7 @@
 #define BURST 32
 
 /* The TCP tests' config (harness.c), and a listener whose queue may hold 64 KiB. */
-static const char config[] =
-	"{ \"ports\": [ { \"name\": \"net_ring_func\", \"ipv4\": [\"198.18.0.1\"],"
-	"    \"ipv6\": [\"2001:2::1\"], \"rx_desc\": 128, \"tx_desc\": 128 } ],"
-	"  \"lcores\": [ { \"lcore\": 0, \"role\": \"worker\","
-	"    \"rx\": [ { \"port\": \"net_ring_func\", \"queue\": 0 } ] } ],"
-	"  \"mempool\": { \"mbufs\": 2048, \"cache\": 32 },"
-	"  \"listeners\": ["
-	"    { \"port\": 80, \"backlog\": 2, \"app\": \"hold\", \"queue_model\": \"linux\","
-	"      \"syncookies\": 1, \"max_syn_backlog\": 4 },"
-	"    { \"port\": 81, \"backlog\": 2, \"abort_on_overflow\": 1 },"
-	"    { \"port\": 82, \"syncookies\": 2 },"
-	"    { \"port\": 83, \"queue_model\": \"bsd\", \"backlog\": 2 },"
-	"    { \"port\": 84, \"backlog\": 0, \"abort_on_overflow\": 0 },"
-	"    { \"port\": 85, \"rcv_buf\": 8192, \"window_scale\": 0 },"
+static const char config[] = HARNESS_TCP_CONFIG ","
 	"    { \"port\": 86, \"backlog\": 8, \"unaccepted_mem\": 65536 } ] }";
 
 #define L86 6
@@ -56,13 +43,6 @@ teardown(void **state __rte_unused)
 	return harness_teardown();
 }
 
-/* The worker's memory gauges, refreshed by a tick. */
-static uint64_t
-gauge(enum synq_counter id)
-{
-	synq_worker_tick(worker(), rte_rdtsc());
-	return synq_counter_read(synq_stats_lcore(0), id);
-}
 
 /*
  * Poll twice (data, then its ACK one poll later); free what was sent. The right edge

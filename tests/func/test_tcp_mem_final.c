@@ -41,12 +41,6 @@ teardown(void **state __rte_unused)
 	return harness_teardown();
 }
 
-static uint64_t
-gauge(enum synq_counter id)
-{
-	synq_worker_tick(worker(), rte_rdtsc());
-	return synq_counter_read(synq_stats_lcore(0), id);
-}
 
 /*
  * 100 handshakes, a byte on each final ACK, nobody accepting: no more than 64 KiB

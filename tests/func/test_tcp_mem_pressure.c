@@ -47,13 +47,6 @@ teardown(void **state __rte_unused)
 	return harness_teardown();
 }
 
-/* Worker counter @p id after a tick (the gauges are refreshed by the timers). */
-static uint64_t
-gauge(enum synq_counter id)
-{
-	synq_worker_tick(worker(), rte_rdtsc());
-	return synq_counter_read(synq_stats_lcore(0), id);
-}
 
 /* The ACK of the last frame settle() saw. */
 static uint32_t last_ack;

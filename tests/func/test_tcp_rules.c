@@ -39,20 +39,7 @@
 #define TICK_LIMIT 10000
 
 /* The TCP tests' config (harness.c) and L86, L87. */
-static const char rules_config[] =
-	"{ \"ports\": [ { \"name\": \"net_ring_func\", \"ipv4\": [\"198.18.0.1\"],"
-	"    \"ipv6\": [\"2001:2::1\"], \"rx_desc\": 128, \"tx_desc\": 128 } ],"
-	"  \"lcores\": [ { \"lcore\": 0, \"role\": \"worker\","
-	"    \"rx\": [ { \"port\": \"net_ring_func\", \"queue\": 0 } ] } ],"
-	"  \"mempool\": { \"mbufs\": 2048, \"cache\": 32 },"
-	"  \"listeners\": ["
-	"    { \"port\": 80, \"backlog\": 2, \"app\": \"hold\", \"queue_model\": \"linux\","
-	"      \"syncookies\": 1, \"max_syn_backlog\": 4 },"
-	"    { \"port\": 81, \"backlog\": 2, \"abort_on_overflow\": 1 },"
-	"    { \"port\": 82, \"syncookies\": 2 },"
-	"    { \"port\": 83, \"queue_model\": \"bsd\", \"backlog\": 2 },"
-	"    { \"port\": 84, \"backlog\": 0, \"abort_on_overflow\": 0 },"
-	"    { \"port\": 85, \"rcv_buf\": 8192, \"window_scale\": 0 },"
+static const char rules_config[] = HARNESS_TCP_CONFIG ","
 	"    { \"port\": 86, \"idle_timeout_ms\": 1000,"
 	"      \"fin_timeout_ms\": 1000, \"max_orphans\": 1 },"
 	"    { \"port\": 87, \"rcv_buf\": 65535, \"idle_timeout_ms\": 0,"
