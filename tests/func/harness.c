@@ -238,6 +238,13 @@ struct rte_mbuf *
 segment(const struct flow *f, uint32_t seq, uint32_t ack, uint8_t flags, const uint8_t *opt,
 	unsigned int opt_len, const uint8_t *data, unsigned int data_len)
 {
+	return segment_win(f, seq, ack, flags, 64240, opt, opt_len, data, data_len);
+}
+
+struct rte_mbuf *
+segment_win(const struct flow *f, uint32_t seq, uint32_t ack, uint8_t flags, uint16_t win,
+	const uint8_t *opt, unsigned int opt_len, const uint8_t *data, unsigned int data_len)
+{
 	/* IPv4: id 0x1234 and DF, as Linux clients send it; IPv6 has neither */
 	struct synq_frame_tcp t = {
 		.ip = {.family = f->family,
@@ -251,7 +258,7 @@ segment(const struct flow *f, uint32_t seq, uint32_t ack, uint8_t flags, const u
 		.seq = seq,
 		.ack = ack,
 		.flags = flags,
-		.win = 64240,
+		.win = win,
 		.opt = opt,
 		.opt_len = opt_len,
 		.data = data,

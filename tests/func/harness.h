@@ -185,6 +185,11 @@ struct flow flow6(uint8_t test, uint16_t cport, uint16_t sport, uint32_t isn);
 struct rte_mbuf *segment(const struct flow *f, uint32_t seq, uint32_t ack, uint8_t flags,
 	const uint8_t *opt, unsigned int opt_len, const uint8_t *data, unsigned int data_len);
 
+/* segment() with the window field @p win (segment()'s is 64240). */
+struct rte_mbuf *segment_win(const struct flow *f, uint32_t seq, uint32_t ack, uint8_t flags,
+	uint16_t win, const uint8_t *opt, unsigned int opt_len, const uint8_t *data,
+	unsigned int data_len);
+
 /* The SYN of @p f with Linux's options: MSS @p mss, SACK, timestamps, window scale. */
 struct rte_mbuf *syn_frame_opts(const struct flow *f, uint16_t mss, uint8_t wscale);
 

@@ -69,36 +69,8 @@ seg_win(const struct flow *f, uint32_t seq, uint32_t ack, uint8_t flags, uint16_
 {
 	uint8_t o[SYNQ_FRAME_ACK_OPTS_LEN];
 	size_t n = synq_frame_opts_ack(o, tsval, f->our_tsval);
-	struct synq_frame_tcp t = {
-		.ip = {.family = f->family,
-			.src = f->caddr,
-			.dst = f->saddr,
-			.ttl = 64,
-			.id = 0x1234,
-			.frag = SYNQ_FRAME_DF},
-		.sport = f->cport,
-		.dport = f->sport,
-		.seq = seq,
-		.ack = ack,
-		.flags = flags,
-		.win = win,
-		.opt = o,
-		.opt_len = n,
-		.data = data,
-		.data_len = data_len,
-	};
-	struct rte_mbuf *m = rte_pktmbuf_alloc(frames);
-	size_t len;
-	uint8_t *p;
 
-	assert_non_null(m);
-	memcpy(t.eth.dst, &our_mac, 6);
-	memcpy(t.eth.src, &peer_mac, 6);
-	len = synq_frame_tcp_len(&t);
-	p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)len);
-	assert_non_null(p);
-	assert_int_equal(synq_frame_build_tcp(p, len, &t), len);
-	return m;
+	return segment_win(f, seq, ack, flags, win, o, (unsigned int)n, data, data_len);
 }
 
 /* Hand @p m to the worker and poll; whatever it sends is freed; how many it sent. */
