@@ -231,7 +231,8 @@ rto_fire(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn 
 		return;
 	}
 	synq_counter_inc(ctr, SYNQ_CTR_TCP_TIMEOUTS);
-	if (c->backoff >= TCP_RETRIES) {
+	/* Linux's tcp_write_timeout(): an orphan gets tcp_orphan_retries, not retries2 */
+	if (c->backoff >= (c->orphan ? TCP_ORPHAN_RETRIES : TCP_RETRIES)) {
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_ABORT_ON_TIMEOUT);
 		tcp_conn_reset(tw, ctr, c, false);
 		return;
@@ -275,6 +276,34 @@ app_timeouts(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_c
 }
 
 /*
+ * tcp.orphan_timeout_ms: an orphan's whole life after the close has a deadline,
+ * whatever it waits for and however its client keeps it going (an ACK of a byte now
+ * and then restarts every other timer, the persist timer's count of probes included).
+ * Each listener's orphans are listed in the order they were closed, so only the first
+ * can be due: O(1) a listener when none is, a budget of resets a call when many are.
+ */
+static void
+orphan_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr)
+{
+	unsigned int budget = TCP_ORPHAN_TIMER_BUDGET;
+
+	for (unsigned int li = 0; li < tw->listeners->nb && budget != 0; li++) {
+		uint32_t tmo = tw->listeners->l[li].tcp.orphan_timeout_ms;
+
+		while (tmo != 0 && budget != 0 && tw->orphan_first[li] != TCP_NO_CONN) {
+			struct tcp_conn *c = conn_at(tw, tw->orphan_first[li]);
+
+			/* signed: a clock read a little earlier than the close is not 49 days on */
+			if ((int32_t)(tw->now_ms - c->orphan_ms) < (int32_t)tmo)
+				break;
+			synq_counter_inc(ctr, SYNQ_CTR_TCP_ORPHAN_TIMEOUTS);
+			tcp_conn_reset(tw, ctr, c, true); /* out of the list */
+			budget--;
+		}
+	}
+}
+
+/*
  * The worker holds all of its memory budget: a connection holding more than the mean
  * is reset (the largest holders first, as they come in the sweep), as Linux's
  * tcp_out_of_memory() does to orphans. True when @p c was.
@@ -303,6 +332,7 @@ tcp_conn_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr)
 	if (tw->flows == NULL)
 		return;
 	tcp_mem_level(tw, ctr);
+	orphan_timers(tw, ctr);
 	n = synq_flowtab_sweep(tw->flows, TCP_FLOW_TIMER_BUDGET, idx);
 	for (unsigned int i = 0; i < n; i++) {
 		struct tcp_conn *c = conn_at(tw, idx[i]);
@@ -356,22 +386,41 @@ cmd_send(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn 
 
 /*
  * SYNQ_CMD_CLOSE: a FIN after the send queue. The connection is an orphan from now on
- * (the application only waits for its end); past the listener's max_orphans on this
- * worker it is reset instead, as Linux resets past tcp_max_orphans.
+ * (the application only waits for its end), the last in its listener's list on this
+ * worker. Past the listener's max_orphans the first of that list, the orphan closed
+ * longest ago, is reset to make room. Linux resets the closing connection instead:
+ * whoever keeps max_orphans orphans alive would turn every other close into a RST (a
+ * response cut short); here a close always ends with a FIN, and an orphan lives as long
+ * as max_orphans closes after it, or tcp.orphan_timeout_ms. With max_orphans 0 no
+ * connection may wait: the closing one is reset.
  */
 static void
 cmd_close(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c)
 {
+	uint16_t li = c->listener;
+	uint32_t idx = conn_idx(tw, c);
+
 	if (!is_estab(c->state) || (c->wflags & WF_FIN_QUEUED))
 		return;
-	if (tw->orphans_of[c->listener] >= conn_listener(tw, c)->tcp.max_orphans) {
+	if (tw->orphans_of[li] >= conn_listener(tw, c)->tcp.max_orphans) {
+		bool none = tw->orphan_first[li] == TCP_NO_CONN;
+
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_ABORT_ON_MEMORY);
-		tcp_conn_reset(tw, ctr, c, true);
-		return;
+		tcp_conn_reset(tw, ctr, none ? c : conn_at(tw, tw->orphan_first[li]), true);
+		if (none)
+			return;
 	}
 	c->orphan = true;
+	c->orphan_ms = tw->now_ms;
+	c->orphan_prev = tw->orphan_last[li];
+	c->orphan_next = TCP_NO_CONN;
+	if (c->orphan_prev != TCP_NO_CONN)
+		conn_at(tw, c->orphan_prev)->orphan_next = idx;
+	else
+		tw->orphan_first[li] = idx;
+	tw->orphan_last[li] = idx;
 	tw->orphans++;
-	tw->orphans_of[c->listener]++;
+	tw->orphans_of[li]++;
 	c->wflags |= WF_FIN_QUEUED;
 	mark_dirty(tw, c);
 }

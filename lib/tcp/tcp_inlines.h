@@ -78,12 +78,23 @@ mark_dirty(struct synq_tcp_worker *tw, struct tcp_conn *c)
 	tw->dirty[tw->nb_dirty++] = conn_idx(tw, c);
 }
 
-/* @p c leaves the flow table: no longer one of the worker's orphans, if it was. */
+/*
+ * @p c leaves the flow table: no longer one of the worker's orphans, if it was, and
+ * out of its listener's list of them (O(1): it may be anywhere in it).
+ */
 static inline void
 orphan_end(struct synq_tcp_worker *tw, struct tcp_conn *c)
 {
 	if (!c->orphan)
 		return;
+	if (c->orphan_prev != TCP_NO_CONN)
+		conn_at(tw, c->orphan_prev)->orphan_next = c->orphan_next;
+	else
+		tw->orphan_first[c->listener] = c->orphan_next;
+	if (c->orphan_next != TCP_NO_CONN)
+		conn_at(tw, c->orphan_next)->orphan_prev = c->orphan_prev;
+	else
+		tw->orphan_last[c->listener] = c->orphan_prev;
 	c->orphan = false;
 	tw->orphans--;
 	tw->orphans_of[c->listener]--;

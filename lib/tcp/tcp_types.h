@@ -69,11 +69,15 @@ _Static_assert(TCP_REPLAY_MS > 2 * SYNQ_COOKIE_WINDOW_S * 1000,
 /* Doublings of a zero-window probe's interval that are counted in backoff. */
 #define TCP_PROBE_BACKOFF_MAX 6
 /*
- * Zero-window probes of a connection the application closed (an orphan) before it is
- * given up, answered or not (Linux tcp_orphan_retries' 8): a peer that keeps its
- * window shut holds no orphan for ever.
+ * Zero-window probes (answered or not) and retransmissions of a connection the
+ * application closed (an orphan) before it is given up, as Linux's tcp_orphan_retries
+ * (8): a peer that keeps its window shut, or never acknowledges the FIN, holds no
+ * orphan for ever. One that acknowledges a byte now and then starts the count again:
+ * tcp.orphan_timeout_ms ends that one.
  */
 #define TCP_ORPHAN_RETRIES 8
+/* Orphans whose tcp.orphan_timeout_ms ran out that one synq_tcp_timers() call resets. */
+#define TCP_ORPHAN_TIMER_BUDGET 64
 /*
  * RFC 5961 7, Linux tcp_invalid_ratelimit: a connection answers the segments it
  * refuses (out of window, PAWS, challenges) at most once in this many ms.
@@ -123,6 +127,9 @@ struct tcp_peer {
 	uint16_t sport;		      /* network order */
 	struct rte_ether_addr cmac;   /* the client's next hop */
 };
+
+/* No connection: the end of a list of pool indices. */
+#define TCP_NO_CONN UINT32_MAX
 
 /* In struct synq_tcp_worker's owned[]: the connection is this worker's. */
 #define TCP_OWNED 0x10000u
@@ -222,13 +229,18 @@ struct tcp_conn {
 	uint32_t oow_ms;      /* the last answer to a refused segment (invalid ratelimit) */
 	uint32_t ts_recent_ms; /* when ts_recent was set: PAWS's 24 days (RFC 7323 5.5) */
 	uint32_t fin_wait2_ms; /* when FIN-WAIT-2 began: tcp.fin_timeout_ms */
+	uint32_t orphan_ms;   /* when the app closed it: tcp.orphan_timeout_ms from here */
+	/* its listener's orphans on this worker, oldest first: pool indices, TCP_NO_CONN */
+	uint32_t orphan_prev, orphan_next;
 	uint8_t probes;	      /* zero-window probes in a row the peer did not answer */
-	bool orphan;	      /* the app closed it: counted in the worker's orphans_of[] */
+	bool orphan;	      /* the app closed it: in the worker's orphan_first[] list */
 	/* memory, by truesize (tcp_mem.c): what the mbufs cost, not their payload */
 	uint32_t rcv_mem;     /* rcvq and what the app may still hold of what it was handed */
 	uint32_t snd_mem;     /* sndq */
 	uint16_t rcv_ratio;   /* payload / truesize of its segments x 256, a moving average */
 } __rte_cache_aligned;
+/* Four cache lines a connection: the orphans' list and deadline took padding only. */
+_Static_assert(sizeof(struct tcp_conn) <= 256, "struct tcp_conn grew past 256 bytes");
 
 /* A token bucket: tokens, refilled at a rate to a burst, from when it last was. */
 struct tcp_bucket {
@@ -269,6 +281,14 @@ struct synq_tcp_worker {
 	uint32_t challenge_left;	/* challenge ACKs that second may still send */
 	uint32_t orphans;		/* connections the app closed, still here */
 	uint32_t orphans_of[SYNQ_MAX_LISTENERS]; /* of each listener, against max_orphans */
+	/*
+	 * Each listener's orphans in the order they were closed (a list through
+	 * tcp_conn's orphan_prev / orphan_next, TCP_NO_CONN at its ends): the first is
+	 * the one a close past max_orphans evicts, and the first whose
+	 * tcp.orphan_timeout_ms runs out.
+	 */
+	uint32_t orphan_first[SYNQ_MAX_LISTENERS];
+	uint32_t orphan_last[SYNQ_MAX_LISTENERS];
 	/* the clock, read once per burst by synq_tcp_clock() */
 	uint64_t tsc0;	   /* rte_rdtsc() at creation */
 	uint64_t hz_ms;	   /* TSC ticks a millisecond */
