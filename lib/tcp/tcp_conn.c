@@ -279,8 +279,8 @@ app_timeouts(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_c
  * tcp.orphan_timeout_ms: an orphan's whole life after the close has a deadline,
  * whatever it waits for and however its client keeps it going (an ACK of a byte now
  * and then restarts every other timer, the persist timer's count of probes included).
- * Each listener's orphans are listed in the order they were closed, so only the first
- * can be due: O(1) a listener when none is, a budget of resets a call when many are.
+ * Each listener's orphans are listed in the order they were closed (TCP_BY_CLOSE), so
+ * only the first can be due: O(1) a listener when none is, a budget of resets a call when many are.
  */
 static void
 orphan_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr)
@@ -290,8 +290,10 @@ orphan_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr)
 	for (unsigned int li = 0; li < tw->listeners->nb && budget != 0; li++) {
 		uint32_t tmo = tw->listeners->l[li].tcp.orphan_timeout_ms;
 
-		while (tmo != 0 && budget != 0 && tw->orphan_first[li] != TCP_NO_CONN) {
-			struct tcp_conn *c = conn_at(tw, tw->orphan_first[li]);
+		const struct tcp_olist *l = &tw->orphan_list[li][TCP_BY_CLOSE];
+
+		while (tmo != 0 && budget != 0 && l->first != TCP_NO_CONN) {
+			struct tcp_conn *c = conn_at(tw, l->first);
 
 			/* signed: a clock read a little earlier than the close is not 49 days on */
 			if ((int32_t)(tw->now_ms - c->orphan_ms) < (int32_t)tmo)
@@ -386,41 +388,36 @@ cmd_send(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn 
 
 /*
  * SYNQ_CMD_CLOSE: a FIN after the send queue. The connection is an orphan from now on
- * (the application only waits for its end), the last in its listener's list on this
- * worker. Past the listener's max_orphans the first of that list, the orphan closed
- * longest ago, is reset to make room. Linux resets the closing connection instead:
- * whoever keeps max_orphans orphans alive would turn every other close into a RST (a
- * response cut short); here a close always ends with a FIN, and an orphan lives as long
- * as max_orphans closes after it, or tcp.orphan_timeout_ms. With max_orphans 0 no
- * connection may wait: the closing one is reset.
+ * (the application only waits for its end), the last in both of its listener's lists on
+ * this worker. Past the listener's max_orphans the first of TCP_BY_PROGRESS is reset to
+ * make room: an orphan in FIN-WAIT-2, else the one that moved on least recently (see
+ * enum tcp_orphan_order). Linux resets the closing connection instead: whoever keeps
+ * max_orphans orphans alive would turn every other close into a RST (a response cut
+ * short); here a close always goes on with its FIN. With max_orphans 0 no connection
+ * may wait: the closing one is reset.
  */
 static void
 cmd_close(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c)
 {
-	uint16_t li = c->listener;
-	uint32_t idx = conn_idx(tw, c);
+	const struct tcp_olist *l = &tw->orphan_list[c->listener][TCP_BY_PROGRESS];
 
 	if (!is_estab(c->state) || (c->wflags & WF_FIN_QUEUED))
 		return;
-	if (tw->orphans_of[li] >= conn_listener(tw, c)->tcp.max_orphans) {
-		bool none = tw->orphan_first[li] == TCP_NO_CONN;
+	if (tw->orphans_of[c->listener] >= conn_listener(tw, c)->tcp.max_orphans) {
+		bool none = l->first == TCP_NO_CONN;
 
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_ABORT_ON_MEMORY);
-		tcp_conn_reset(tw, ctr, none ? c : conn_at(tw, tw->orphan_first[li]), true);
+		tcp_conn_reset(tw, ctr, none ? c : conn_at(tw, l->first), true);
 		if (none)
 			return;
 	}
 	c->orphan = true;
 	c->orphan_ms = tw->now_ms;
-	c->orphan_prev = tw->orphan_last[li];
-	c->orphan_next = TCP_NO_CONN;
-	if (c->orphan_prev != TCP_NO_CONN)
-		conn_at(tw, c->orphan_prev)->orphan_next = idx;
-	else
-		tw->orphan_first[li] = idx;
-	tw->orphan_last[li] = idx;
+	c->orphan_mark = c->snd_una;
+	olist_append(tw, c, TCP_BY_CLOSE);
+	olist_append(tw, c, TCP_BY_PROGRESS);
 	tw->orphans++;
-	tw->orphans_of[li]++;
+	tw->orphans_of[c->listener]++;
 	c->wflags |= WF_FIN_QUEUED;
 	mark_dirty(tw, c);
 }

@@ -131,6 +131,30 @@ struct tcp_peer {
 /* No connection: the end of a list of pool indices. */
 #define TCP_NO_CONN UINT32_MAX
 
+/*
+ * The two orders each listener's orphans are kept in on a worker, each a list through
+ * tcp_conn's oprev[] / onext[] (O(1) to add, move, remove):
+ */
+enum tcp_orphan_order {
+	/* as they were closed: the first is the next whose tcp.orphan_timeout_ms ends */
+	TCP_BY_CLOSE,
+	/*
+	 * the one evicted first (a close past max_orphans) first: orphans in FIN-WAIT-2
+	 * (the client has every byte and our FIN: a RST takes nothing from it), then the
+	 * others by when they last moved a segment's worth on (closed, or SND.UNA passed
+	 * orphan_mark by an MSS), so that a client that reads is not cut short by many
+	 * that do not, nor by one that acknowledges a byte at a time
+	 */
+	TCP_BY_PROGRESS,
+	TCP_ORDERS,
+};
+
+/* The ends of a list of connections: pool indices, TCP_NO_CONN when empty. */
+struct tcp_olist {
+	uint32_t first;
+	uint32_t last;
+};
+
 /* In struct synq_tcp_worker's owned[]: the connection is this worker's. */
 #define TCP_OWNED 0x10000u
 
@@ -230,16 +254,17 @@ struct tcp_conn {
 	uint32_t ts_recent_ms; /* when ts_recent was set: PAWS's 24 days (RFC 7323 5.5) */
 	uint32_t fin_wait2_ms; /* when FIN-WAIT-2 began: tcp.fin_timeout_ms */
 	uint32_t orphan_ms;   /* when the app closed it: tcp.orphan_timeout_ms from here */
-	/* its listener's orphans on this worker, oldest first: pool indices, TCP_NO_CONN */
-	uint32_t orphan_prev, orphan_next;
+	uint32_t orphan_mark; /* SND.UNA when it last moved to the end of TCP_BY_PROGRESS */
+	/* its neighbours in its listener's orphan lists, by enum tcp_orphan_order */
+	uint32_t oprev[TCP_ORDERS], onext[TCP_ORDERS];
 	uint8_t probes;	      /* zero-window probes in a row the peer did not answer */
-	bool orphan;	      /* the app closed it: in the worker's orphan_first[] list */
+	bool orphan;	      /* the app closed it: in the worker's orphan lists */
 	/* memory, by truesize (tcp_mem.c): what the mbufs cost, not their payload */
 	uint32_t rcv_mem;     /* rcvq and what the app may still hold of what it was handed */
 	uint32_t snd_mem;     /* sndq */
 	uint16_t rcv_ratio;   /* payload / truesize of its segments x 256, a moving average */
 } __rte_cache_aligned;
-/* Four cache lines a connection: the orphans' list and deadline took padding only. */
+/* Four cache lines a connection: the orphans' lists and deadline took padding only. */
 _Static_assert(sizeof(struct tcp_conn) <= 256, "struct tcp_conn grew past 256 bytes");
 
 /* A token bucket: tokens, refilled at a rate to a burst, from when it last was. */
@@ -281,14 +306,8 @@ struct synq_tcp_worker {
 	uint32_t challenge_left;	/* challenge ACKs that second may still send */
 	uint32_t orphans;		/* connections the app closed, still here */
 	uint32_t orphans_of[SYNQ_MAX_LISTENERS]; /* of each listener, against max_orphans */
-	/*
-	 * Each listener's orphans in the order they were closed (a list through
-	 * tcp_conn's orphan_prev / orphan_next, TCP_NO_CONN at its ends): the first is
-	 * the one a close past max_orphans evicts, and the first whose
-	 * tcp.orphan_timeout_ms runs out.
-	 */
-	uint32_t orphan_first[SYNQ_MAX_LISTENERS];
-	uint32_t orphan_last[SYNQ_MAX_LISTENERS];
+	/* each listener's orphans, in each enum tcp_orphan_order */
+	struct tcp_olist orphan_list[SYNQ_MAX_LISTENERS][TCP_ORDERS];
 	/* the clock, read once per burst by synq_tcp_clock() */
 	uint64_t tsc0;	   /* rte_rdtsc() at creation */
 	uint64_t hz_ms;	   /* TSC ticks a millisecond */

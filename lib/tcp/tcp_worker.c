@@ -119,9 +119,8 @@ synq_tcp_worker_create(struct synq_tcp *tcp, const struct synq_tcp_worker_conf *
 	tw->app_rings = conf->app_rings;
 	memcpy(tw->rxq, conf->rxq, sizeof(tw->rxq));
 	tw->nb_rxq = conf->nb_rxq;
-	/* every listener's list of orphans empty: TCP_NO_CONN is all ones */
-	memset(tw->orphan_first, 0xff, sizeof(tw->orphan_first));
-	memset(tw->orphan_last, 0xff, sizeof(tw->orphan_last));
+	/* every listener's lists of orphans empty: TCP_NO_CONN is all ones */
+	memset(tw->orphan_list, 0xff, sizeof(tw->orphan_list));
 	for (unsigned int i = 0; i < ls->nb; i++) {
 		if (ls->l[i].tcp.syncookies != SYNQ_SYNCOOKIES_ALWAYS)
 			tw->syntab_used = true;

@@ -683,6 +683,64 @@ test_orphan_retries(void **state __rte_unused)
 	events_to_closed(cz, SYNQ_EV_RESET);
 }
 
+/*
+ * 72: which orphan a close past max_orphans (2 on L88) evicts. The oldest is not it
+ * when its client reads: one that acknowledged a segment's worth moves behind one
+ * that acknowledged only a byte at a time. And one in FIN-WAIT-2 goes first, however
+ * new: its client has every byte and our FIN.
+ */
+static void
+test_orphan_evict_order(void **state __rte_unused)
+{
+	static const uint8_t d[4000];
+	struct flow g = flow4(72, 46020, 88, 0x72000000);
+	struct flow b = flow4(72, 46021, 88, 0x72100000);
+	struct flow l = flow4(72, 46022, 88, 0x72200000);
+	struct flow w = flow4(72, 46023, 88, 0x72300000);
+	struct synq_session *cg = established(&g, L88);
+	struct synq_session *cb = established(&b, L88);
+	struct synq_session *cl = established(&l, L88);
+	struct synq_session *cw = established(&w, L88);
+	uint32_t end_g = g.our_isn + 1 + sizeof(d), end_b = b.our_isn + 1 + sizeof(d);
+	struct rte_mbuf *out[8];
+	unsigned int n;
+	struct snap s;
+
+	snap_take(&s);
+	/* g closed first, then b; both with 4000 bytes in flight */
+	assert_int_equal(synq_app_send_copy(&app, cg, d, sizeof(d)), 0);
+	assert_int_equal(synq_app_close(&app, cg), 0);
+	n = poll_idle(out, RTE_DIM(out));
+	assert_int_equal(n, 3);
+	rte_pktmbuf_free_bulk(out, n);
+	assert_int_equal(synq_app_send_copy(&app, cb, d, sizeof(d)), 0);
+	assert_int_equal(synq_app_close(&app, cb), 0);
+	n = poll_idle(out, RTE_DIM(out));
+	assert_int_equal(n, 3);
+	rte_pktmbuf_free_bulk(out, n);
+	/* g's client reads a segment; b's acknowledges 100 bytes, one at a time */
+	exchange_silent(ack_frame(&g, g.isn + 1, g.our_isn + 1 + 1448, NULL, 0));
+	for (uint32_t k = 1; k <= 100; k++)
+		exchange_silent(ack_frame(&b, b.isn + 1, b.our_isn + 1 + k, NULL, 0));
+	/* l's close evicts b, though g is older */
+	close_evicts(cl, &l, l.our_isn + 1, &b, end_b);
+	events_to_closed(cb, SYNQ_EV_RESET);
+	assert_int_equal(conn_info(cg).state, SYNQ_TCP_FIN_WAIT_1);
+	/* l's client acknowledges our FIN: FIN-WAIT-2, the next evicted, not g */
+	exchange_silent(ack_frame(&l, l.isn + 1, l.our_isn + 2, NULL, 0));
+	assert_int_equal(conn_info(cl).state, SYNQ_TCP_FIN_WAIT_2);
+	close_evicts(cw, &w, w.our_isn + 1, &l, l.our_isn + 1);
+	events_to_closed(cl, SYNQ_EV_RESET);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_ABORT_ON_MEMORY), 2);
+	/* g reads the rest and ends as it should; so does w */
+	exchange_silent(ack_frame(&g, g.isn + 1, end_g, NULL, 0));
+	fin_exchange(cg, &g, end_g);
+	fin_exchange(cw, &w, w.our_isn + 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_CONN_CLOSED), 2);
+	ticks();
+	assert_int_equal(synq_counter_read(synq_stats_lcore(0), SYNQ_CTR_TCP_ORPHANS), 0);
+}
+
 int
 main(void)
 {
@@ -699,6 +757,7 @@ main(void)
 		cmocka_unit_test(test_orphan_deadline),
 		cmocka_unit_test(test_orphan_evict_oldest),
 		cmocka_unit_test(test_orphan_retries),
+		cmocka_unit_test(test_orphan_evict_order),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
