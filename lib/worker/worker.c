@@ -20,6 +20,12 @@ send_burst(struct synq_worker *w, const struct synq_worker_rxq *rq, struct rte_m
 
 	if (n == 0)
 		return;
+	if (unlikely(!synq_port_gate_open(&rq->port->gate))) {
+		/* the link is down or the peer is leaving: the port's memory may be gone */
+		synq_counter_add(w->ctr, SYNQ_CTR_DROP_TX_LINK_DOWN, n);
+		rte_pktmbuf_free_bulk(pkts, n);
+		return;
+	}
 	sent = rte_eth_tx_burst(rq->port_id, rq->txq, pkts, n);
 	synq_counter_add(w->ctr, SYNQ_CTR_TX_FRAMES, sent);
 	if (sent < n) {
@@ -107,8 +113,11 @@ synq_worker_poll(struct synq_worker *w)
 		drain_commands(w);
 	}
 	for (unsigned int i = 0; i < w->nb_rxq; i++) {
-		uint16_t n = rte_eth_rx_burst(w->rxq[i].port_id, w->rxq[i].queue, rx, SYNQ_BURST);
+		uint16_t n;
 
+		if (unlikely(!synq_port_gate_open(&w->rxq[i].port->gate)))
+			continue;
+		n = rte_eth_rx_burst(w->rxq[i].port_id, w->rxq[i].queue, rx, SYNQ_BURST);
 		if (n == 0)
 			continue;
 		total += n;
@@ -183,12 +192,24 @@ tcp_timers(struct synq_worker *w)
 		flush_output(w);
 }
 
+/* Tx stops on a port whose link is down and resumes once it is up (lib/port/link.c). */
+static void
+check_links(struct synq_worker *w, uint64_t now_tsc)
+{
+	w->link_tsc = now_tsc + rte_get_tsc_hz() * SYNQ_LINK_POLL_MS / 1000;
+	for (unsigned int i = 0; i < w->nb_rxq; i++)
+		if (synq_port_link_check(w->rxq[i].port) > 0)
+			synq_counter_inc(w->ctr, SYNQ_CTR_PORT_LINK_RESUMED);
+}
+
 void
 synq_worker_tick(struct synq_worker *w, uint64_t now_tsc)
 {
 	struct rte_mbuf *held;
 	uint8_t rxq;
 
+	if (now_tsc >= w->link_tsc)
+		check_links(w, now_tsc);
 	/* test.reorder_permille: a held segment that no later frame came to release */
 	if (w->reorder.held != NULL &&
 		(held = worker_reorder_due(&w->reorder, now_tsc, &rxq)) != NULL) {
