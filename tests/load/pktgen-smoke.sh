@@ -121,7 +121,10 @@ run_case() {
 	# take half its rate unless reniced.
 	pid=$(pktgen_pid "$PK_PID")
 	for t in /proc/"$pid"/task/*; do
-		[ "$(cat "$t/comm")" = lcore-worker-1 ] || renice -n 19 -p "${t##*/}" >/dev/null
+		case $(cat "$t/comm") in
+		rte-worker-*|lcore-worker-*) ;;
+		*) renice -n 19 -p "${t##*/}" >/dev/null ;;
+		esac
 	done
 	sleep 1
 	cp "$DIR/stats.json" "$DIR/$name.t0.json"
