@@ -74,7 +74,8 @@ synq_ports_guard_init(struct synq_ports *ps)
 
 		atomic_store_explicit(&ps->port[i].gate, 0, memory_order_relaxed);
 		ps->port[i].guarded = rte_eth_dev_info_get(ps->port[i].port_id, &info) == 0 &&
-			info.driver_name != NULL && strcmp(info.driver_name, "net_memif") == 0;
+				      info.driver_name != NULL &&
+				      strcmp(info.driver_name, "net_memif") == 0;
 		memif |= ps->port[i].guarded;
 	}
 	atomic_store_explicit(&guarded, memif ? ps : NULL, memory_order_release);
@@ -142,8 +143,7 @@ synq_port_link_check(struct synq_port *p)
 	struct rte_eth_link link;
 	bool up;
 
-	up = rte_eth_link_get_nowait(p->port_id, &link) == 0 &&
-		link.link_status == RTE_ETH_LINK_UP;
+	up = rte_eth_link_get_nowait(p->port_id, &link) == 0 && link.link_status == RTE_ETH_LINK_UP;
 	if ((seen & 1) == 0) {
 		if (up)
 			return 0;
