@@ -2,8 +2,8 @@
 /*
  * Functional test of the port setup, the worker's poll and the stats code, on the
  * harness of harness.h with a ring port of two rx queues and a spare one-queue
- * device: ARP and ping replies, gratuitous ARPs and their schedule, the stats
- * document, and the config errors that only EAL and the ports can tell (an unknown
+ * device: ARP and ping replies, gratuitous ARPs and their schedule, tx stopped while
+ * the link is down and resumed when it is up, the stats document, and the config errors that only EAL and the ports can tell (an unknown
  * device, more queues than the device has, an lcore EAL does not run).
  */
 
@@ -204,6 +204,50 @@ test_announce_schedule(void **state __rte_unused)
 	rte_pktmbuf_free(out[0]);
 }
 
+/*
+ * A link down closes the port's gate at the worker's next link poll: its rx queues are
+ * not polled, what it would send is freed and counted (SynqDropTxLinkDown); the link
+ * up again opens it (SynqPortLinkResumed) and the frame that waited is answered.
+ */
+static void
+test_link_down_stops_tx(void **state __rte_unused)
+{
+	uint16_t port_id = ports.port[0].port_id;
+	struct rte_mbuf *out[4], *m;
+	struct snap s;
+
+	snap_take(&s);
+	assert_int_equal(rte_eth_dev_set_link_down(port_id), 0);
+	worker()->link_tsc = 0;
+	synq_worker_tick(worker(), rte_rdtsc());
+	assert_false(synq_port_gate_open(&ports.port[0].gate));
+
+	m = arp_request(RTE_BE32(RTE_IPV4(198, 18, 0, 1)));
+	assert_int_equal(rte_ring_enqueue(rx_ring[0], m), 0);
+	assert_int_equal(synq_worker_poll(worker()), 0);
+	assert_int_equal(rte_ring_count(rx_ring[0]), 1);
+	synq_worker_announce(worker());
+	assert_int_equal(rte_ring_count(tx_ring[0]), 0);
+	assert_int_equal(delta(&s, SYNQ_CTR_DROP_TX_LINK_DOWN), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_TX_FRAMES), 0);
+
+	/* still down: the next poll of the link leaves the gate closed */
+	worker()->link_tsc = 0;
+	synq_worker_tick(worker(), rte_rdtsc());
+	assert_int_equal(delta(&s, SYNQ_CTR_PORT_LINK_RESUMED), 0);
+
+	assert_int_equal(rte_eth_dev_set_link_up(port_id), 0);
+	worker()->link_tsc = 0;
+	synq_worker_tick(worker(), rte_rdtsc());
+	assert_true(synq_port_gate_open(&ports.port[0].gate));
+	assert_int_equal(delta(&s, SYNQ_CTR_PORT_LINK_RESUMED), 1);
+	assert_int_equal(synq_worker_poll(worker()), 1);
+	assert_int_equal(rte_ring_dequeue_burst(tx_ring[0], (void **)out, 4, NULL), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_ARP_OUT_REPLIES), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_DROP_TX_LINK_DOWN), 1);
+	rte_pktmbuf_free(out[0]);
+}
+
 static void
 test_stats_document(void **state __rte_unused)
 {
@@ -280,6 +324,7 @@ main(void)
 		cmocka_unit_test(test_ping_reply),
 		cmocka_unit_test(test_gratuitous_arp),
 		cmocka_unit_test(test_announce_schedule),
+		cmocka_unit_test(test_link_down_stops_tx),
 		cmocka_unit_test(test_stats_document),
 		cmocka_unit_test(test_unknown_device),
 		cmocka_unit_test(test_too_many_queues),
