@@ -3,8 +3,9 @@
  * Functional test of the port setup, the worker's poll and the stats code, on the
  * harness of harness.h with a ring port of two rx queues and a spare one-queue
  * device: ARP and ping replies, gratuitous ARPs and their schedule, tx stopped while
- * the link is down and resumed when it is up, the stats document, and the config errors that only EAL and the ports can tell (an unknown
- * device, more queues than the device has, an lcore EAL does not run).
+ * the link is down and resumed when it is up, the stats document, and the config
+ * errors that only EAL and the ports can tell (an unknown device, more queues than the
+ * device has, an lcore EAL does not run).
  */
 
 #include <stdarg.h>

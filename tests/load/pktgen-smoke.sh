@@ -111,7 +111,9 @@ run_case() {
 	for _ in $(seq 150); do
 		sleep 0.1
 		kill -0 "$PK_PID" 2>/dev/null || break
-		if python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1]))["counters"]["SynqRxFrames"] < 1000)' "$DIR/stats.json" 2>/dev/null; then
+		if python3 -c 'import json, sys
+sys.exit(json.load(open(sys.argv[1]))["counters"]["SynqRxFrames"] < 1000)' \
+			"$DIR/stats.json" 2>/dev/null; then
 			ready=1
 			break
 		fi
@@ -160,7 +162,8 @@ for c in "${CASES[@]}"; do
 	run_case "$ROOT/tests/load/pktgen/$1" "${2:-}"
 done
 
-python3 - "$DIR" "$JSON_OUT" "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)" <<'PY'
+COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+python3 - "$DIR" "$JSON_OUT" "$COMMIT" <<'PY'
 import json, sys
 
 d, out, commit = sys.argv[1], sys.argv[2], sys.argv[3]
