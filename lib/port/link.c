@@ -10,22 +10,39 @@
  * interrupt thread unmaps faults (SIGSEGV in librte_net_memif, issue 12). The link goes
  * down before the unmap, but nothing makes the unmap wait for bursts in flight.
  *
- * What: each port has a gate the workers look at before every rx and tx burst on it.
- * The workers report a quiescent state (DPDK's QSBR) once per pass of their loop,
- * outside any burst. synq's munmap() (app/synq/unmap.c) calls synq_ports_unmap_guard()
- * first: from the interrupt thread, while a memif port is started, it closes the gate of
- * every memif port and waits until every online worker has passed a quiescent state.
- * Then no burst is in flight on those ports and none will start (the gate is closed), so
- * the unmap and the rte_free that follows it are safe. A worker opens a gate again when
- * the port's link is up (memif sets it up last, once the new peer's regions are mapped).
+ * What: each memif port ("guarded") has a gate the workers look at before every rx and
+ * tx burst on it; the gate of any other port stays open. The workers report a quiescent
+ * state (DPDK's QSBR) once per pass of their loop, outside any burst. synq's munmap()
+ * (app/synq/unmap.c) calls synq_ports_unmap_guard() first: from the interrupt thread,
+ * while a memif port is started, it closes the gate of every memif port whose link is
+ * down and waits until every online worker has passed a quiescent state. memif_disconnect
+ * (memif_socket.c) sets the link down in that same thread before it unmaps, so the port
+ * being unmapped is always among them, and the read is ordered before the unmap by
+ * program order; a memif port whose peer stays (link up) is left alone, and an munmap
+ * of the interrupt thread with no memif link down returns at once. Then no burst is in
+ * flight on the port and none will start (the gate is closed), so the unmap and the
+ * rte_free that follows it are safe. A worker opens a gate again when the port's link
+ * is up (memif sets it up last, once the new peer's regions are mapped).
+ *
+ * Not covered: memif_disconnect closes the queues' interrupt eventfds before it
+ * unmaps, so a tx burst already past the gate may, with a peer in interrupt mode (ring
+ * flag MASK_INT clear), write() 8 bytes to a descriptor number the process has since
+ * reused. DPDK peers (synq-gen, Pktgen, testpmd) poll and set MASK_INT, so eth_memif_tx
+ * does not write(); a libmemif or VPP peer in interrupt mode could.
  *
  * The gate is a counter: even open, odd closed. Closing always makes a new odd value, and
  * a worker opens with a compare-and-swap from the odd value it saw before it read the
  * link, so a close that came after that read wins and the worker's open fails.
  *
- * The link poll (synq_port_link_check, from the workers' tick) closes the gate of any
- * port whose link is down too: tx stops while the link is down and resumes when it comes
- * back, what was not sent is counted (SynqDropTxLinkDown).
+ * The link poll (synq_port_link_check, from the tick of the worker that reads the
+ * port's rx queue 0, every SYNQ_LINK_POLL_MS) looks at memif ports only: memif's
+ * link_update reads memory (rte_eth_memif.c, primary process), while other drivers'
+ * may make system calls (ioctls, admin queue, RTNL) that have no place on the packet
+ * path; and a port of another kind whose link reads down (a net_tap whose interface
+ * moved to another namespace) must go on receiving and sending. A memif port whose
+ * link is down has its gate closed: tx stops and resumes when the link comes back,
+ * what was not sent is counted (SynqDropTxLinkDown). A link that cannot be read
+ * (error) leaves the gate as it is.
  */
 
 #include <errno.h>
@@ -53,11 +70,19 @@ static _Atomic(struct synq_ports *) guarded;
  * freed: the interrupt thread may be inside the guard while the ports stop. */
 static struct rte_rcu_qsbr *qsbr;
 
-int
-synq_ports_guard_init(struct synq_ports *ps)
+void
+synq_ports_guard_arm(struct synq_ports *ps)
 {
 	bool memif = false;
 
+	for (unsigned int i = 0; i < ps->nb; i++)
+		memif |= ps->port[i].guarded;
+	atomic_store_explicit(&guarded, memif ? ps : NULL, memory_order_release);
+}
+
+int
+synq_ports_guard_init(struct synq_ports *ps)
+{
 	if (qsbr == NULL) {
 		size_t sz = rte_rcu_qsbr_get_memsize(RTE_MAX_LCORE);
 
@@ -76,9 +101,8 @@ synq_ports_guard_init(struct synq_ports *ps)
 		ps->port[i].guarded = rte_eth_dev_info_get(ps->port[i].port_id, &info) == 0 &&
 				      info.driver_name != NULL &&
 				      strcmp(info.driver_name, "net_memif") == 0;
-		memif |= ps->port[i].guarded;
 	}
-	atomic_store_explicit(&guarded, memif ? ps : NULL, memory_order_release);
+	synq_ports_guard_arm(ps);
 	return 0;
 }
 
@@ -101,17 +125,36 @@ gate_close(_Atomic uint32_t *gate)
 		;
 }
 
+/* The link of port @p p reads down (an error reads as up: nothing to wait for). */
+static bool
+link_down(const struct synq_port *p)
+{
+	struct rte_eth_link link;
+
+	return rte_eth_link_get_nowait(p->port_id, &link) == 0 &&
+	       link.link_status == RTE_ETH_LINK_DOWN;
+}
+
 void
 synq_ports_unmap_guard(void)
 {
 	struct synq_ports *ps = atomic_load_explicit(&guarded, memory_order_acquire);
+	unsigned int closed = 0;
 	uint64_t token;
 
 	if (ps == NULL || !rte_thread_is_intr())
 		return;
+	/*
+	 * memif_disconnect set the leaving port's link down in this thread before this
+	 * munmap: a port whose link is up is not the one unmapped, its gate stays open.
+	 */
 	for (unsigned int i = 0; i < ps->nb; i++)
-		if (ps->port[i].guarded)
+		if (ps->port[i].guarded && link_down(&ps->port[i])) {
 			gate_close(&ps->port[i].gate);
+			closed++;
+		}
+	if (closed == 0)
+		return;
 	/* release: a worker that reports this token saw the gates closed (QSBR's pairing) */
 	token = rte_rcu_qsbr_start(ps->qsbr);
 	rte_rcu_qsbr_check(ps->qsbr, token, true);
@@ -139,11 +182,16 @@ synq_ports_offline(struct synq_ports *ps, unsigned int lcore_id)
 int
 synq_port_link_check(struct synq_port *p)
 {
-	uint32_t seen = atomic_load_explicit(&p->gate, memory_order_acquire);
+	uint32_t seen;
 	struct rte_eth_link link;
 	bool up;
 
-	up = rte_eth_link_get_nowait(p->port_id, &link) == 0 && link.link_status == RTE_ETH_LINK_UP;
+	if (!p->guarded)
+		return 0;
+	seen = atomic_load_explicit(&p->gate, memory_order_acquire);
+	if (rte_eth_link_get_nowait(p->port_id, &link) != 0)
+		return 0; /* unknown: the gate stays as it is */
+	up = link.link_status == RTE_ETH_LINK_UP;
 	if ((seen & 1) == 0) {
 		if (up)
 			return 0;

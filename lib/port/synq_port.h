@@ -34,7 +34,8 @@ struct synq_port {
 	uint32_t tx_offloads; /* SYNQ_PORT_TX_* */
 	bool rss;	    /* RSS over the TCP 4-tuple is on */
 	bool started;
-	bool guarded; /* a net_memif port: its peer's leaving waits for the workers */
+	bool guarded; /* a net_memif port: its gate follows its link, its peer's leaving
+		       * waits for the workers; any other port's gate stays open */
 	/*
 	 * May the workers call rx and tx burst on it: even open, odd closed (lib/port/link.c).
 	 * The interrupt thread closes it (a memif peer leaving), the workers close it when
@@ -80,14 +81,22 @@ struct rte_rcu_qsbr;
  */
 int synq_ports_guard_init(struct synq_ports *ps);
 
+/**
+ * Arm the unmap guard for @p ps if any of its ports is guarded (a memif port), disarm it
+ * otherwise. synq_ports_guard_init() calls it; tests that mark a port guarded too.
+ */
+void synq_ports_guard_arm(struct synq_ports *ps);
+
 /** Disarm the unmap guard of @p ps (synq_ports_stop(), before the devices stop). */
 void synq_ports_guard_fini(struct synq_ports *ps);
 
 /**
  * Called first by synq's munmap(): from the EAL interrupt thread while a memif port is
- * started, close every memif port's gate and wait until every online worker passed a
- * quiescent state (no burst in flight on those ports, none starting). Anywhere else,
- * returns at once. Blocks the interrupt thread for one pass of each worker's loop.
+ * started, close the gate of every memif port whose link is down (memif_disconnect sets
+ * it down in that thread before it unmaps) and wait until every online worker passed a
+ * quiescent state (no burst in flight on those ports, none starting). With no memif
+ * link down, or anywhere else, returns at once. Blocks the interrupt thread for one
+ * pass of each worker's loop.
  */
 void synq_ports_unmap_guard(void);
 
@@ -116,8 +125,10 @@ synq_port_gate_open(const _Atomic uint32_t *gate)
 }
 
 /**
- * Poll @p p's link (from a worker's tick, not per burst): close its gate if the link is
- * down, open it if the link is up again. Any worker of the port.
+ * Poll @p p's link (from a worker's tick, not per burst) if it is a memif port: close
+ * its gate if the link is down, open it if the link is up again; a link that cannot be
+ * read leaves the gate as it is. Any other port: nothing (its gate stays open, its link
+ * is never read here). Any worker of the port.
  *
  * @return 1 if this call opened the gate, -1 if it closed it, 0 otherwise.
  */

@@ -15,11 +15,15 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <stdatomic.h>
+
+#include <rte_alarm.h>
 #include <rte_arp.h>
 #include <rte_ethdev.h>
 #include <rte_icmp.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
+#include <rte_pause.h>
 #include <rte_ring.h>
 
 #include "harness.h"
@@ -206,9 +210,42 @@ test_announce_schedule(void **state __rte_unused)
 }
 
 /*
- * A link down closes the port's gate at the worker's next link poll: its rx queues are
- * not polled, what it would send is freed and counted (SynqDropTxLinkDown); the link
- * up again opens it (SynqPortLinkResumed) and the frame that waited is answered.
+ * A port that is not memif (not guarded) keeps polling rx and sending whatever its link
+ * says (a net_tap whose interface moved to another namespace reads down): its gate
+ * stays open, the link poll does not touch it.
+ */
+static void
+test_link_down_other_port_goes_on(void **state __rte_unused)
+{
+	uint16_t port_id = ports.port[0].port_id;
+	struct rte_mbuf *out[4], *m;
+	struct snap s;
+
+	assert_false(ports.port[0].guarded);
+	snap_take(&s);
+	assert_int_equal(rte_eth_dev_set_link_down(port_id), 0);
+	worker()->link_tsc = 0;
+	synq_worker_tick(worker(), rte_rdtsc());
+	assert_true(synq_port_gate_open(&ports.port[0].gate));
+
+	m = arp_request(RTE_BE32(RTE_IPV4(198, 18, 0, 1)));
+	assert_int_equal(rte_ring_enqueue(rx_ring[0], m), 0);
+	assert_int_equal(synq_worker_poll(worker()), 1);
+	assert_int_equal(rte_ring_dequeue_burst(tx_ring[0], (void **)out, 4, NULL), 1);
+	rte_pktmbuf_free(out[0]);
+	assert_int_equal(delta(&s, SYNQ_CTR_ARP_OUT_REPLIES), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_DROP_TX_LINK_DOWN), 0);
+	assert_int_equal(rte_eth_dev_set_link_up(port_id), 0);
+	worker()->link_tsc = 0;
+	synq_worker_tick(worker(), rte_rdtsc());
+	assert_int_equal(delta(&s, SYNQ_CTR_PORT_LINK_RESUMED), 0);
+}
+
+/*
+ * A memif port's (marked guarded here: the ring PMD stands in) link down closes its gate
+ * at the worker's next link poll: its rx queues are not polled, what it would send is
+ * freed and counted (SynqDropTxLinkDown), the announcement is not counted as sent; the
+ * link up again opens it (SynqPortLinkResumed) and the frame that waited is answered.
  */
 static void
 test_link_down_stops_tx(void **state __rte_unused)
@@ -217,6 +254,7 @@ test_link_down_stops_tx(void **state __rte_unused)
 	struct rte_mbuf *out[4], *m;
 	struct snap s;
 
+	ports.port[0].guarded = true;
 	snap_take(&s);
 	assert_int_equal(rte_eth_dev_set_link_down(port_id), 0);
 	worker()->link_tsc = 0;
@@ -230,6 +268,7 @@ test_link_down_stops_tx(void **state __rte_unused)
 	synq_worker_announce(worker());
 	assert_int_equal(rte_ring_count(tx_ring[0]), 0);
 	assert_int_equal(delta(&s, SYNQ_CTR_DROP_TX_LINK_DOWN), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_ARP_OUT_GRATUITOUS), 0);
 	assert_int_equal(delta(&s, SYNQ_CTR_TX_FRAMES), 0);
 
 	/* still down: the next poll of the link leaves the gate closed */
@@ -247,6 +286,78 @@ test_link_down_stops_tx(void **state __rte_unused)
 	assert_int_equal(delta(&s, SYNQ_CTR_ARP_OUT_REPLIES), 1);
 	assert_int_equal(delta(&s, SYNQ_CTR_DROP_TX_LINK_DOWN), 1);
 	rte_pktmbuf_free(out[0]);
+	ports.port[0].guarded = false;
+}
+
+static atomic_bool guard_done;
+
+/* An EAL alarm runs in the interrupt thread, where memif_disconnect calls munmap. */
+static void
+guard_in_intr_thread(void *arg __rte_unused)
+{
+	synq_ports_unmap_guard();
+	atomic_store(&guard_done, true);
+}
+
+/*
+ * Run the unmap guard in the interrupt thread; report quiescent states (as the worker's
+ * loop does) only if @p report. @return whether it returned within 2 s.
+ */
+static bool
+run_guard(bool report)
+{
+	uint64_t end = rte_get_timer_cycles() + 2 * rte_get_timer_hz();
+
+	atomic_store(&guard_done, false);
+	assert_int_equal(rte_eal_alarm_set(1, guard_in_intr_thread, NULL), 0);
+	while (!atomic_load(&guard_done) && rte_get_timer_cycles() < end) {
+		if (report)
+			synq_ports_quiescent(ports.qsbr, rte_lcore_id());
+		rte_pause();
+	}
+	if (atomic_load(&guard_done))
+		return true;
+	while (!atomic_load(&guard_done)) { /* let it finish before failing */
+		synq_ports_quiescent(ports.qsbr, rte_lcore_id());
+		rte_pause();
+	}
+	return false;
+}
+
+/*
+ * The unmap guard (an munmap in the interrupt thread) closes and waits only for memif
+ * ports whose link is down (memif_disconnect sets it down before it unmaps): a memif
+ * port whose peer stays keeps its gate open and the guard does not wait for anyone.
+ */
+static void
+test_unmap_guard_link_down_only(void **state __rte_unused)
+{
+	uint16_t port_id = ports.port[0].port_id;
+	struct snap s;
+
+	ports.port[0].guarded = true;
+	synq_ports_guard_arm(&ports);
+	synq_ports_online(&ports, rte_lcore_id());
+	snap_take(&s);
+
+	/* link up: another port's peer leaving; no wait, though this worker never reports */
+	assert_true(run_guard(false));
+	assert_true(synq_port_gate_open(&ports.port[0].gate));
+
+	/* link down: this port's peer leaving; the gate closes, the guard waits for us */
+	assert_int_equal(rte_eth_dev_set_link_down(port_id), 0);
+	assert_false(run_guard(false));
+	assert_false(synq_port_gate_open(&ports.port[0].gate));
+	assert_true(run_guard(true));
+	assert_int_equal(rte_eth_dev_set_link_up(port_id), 0);
+	worker()->link_tsc = 0;
+	synq_worker_tick(worker(), rte_rdtsc());
+	assert_true(synq_port_gate_open(&ports.port[0].gate));
+	assert_int_equal(delta(&s, SYNQ_CTR_PORT_LINK_RESUMED), 1);
+
+	synq_ports_offline(&ports, rte_lcore_id());
+	ports.port[0].guarded = false;
+	synq_ports_guard_arm(&ports);
 }
 
 static void
@@ -325,7 +436,9 @@ main(void)
 		cmocka_unit_test(test_ping_reply),
 		cmocka_unit_test(test_gratuitous_arp),
 		cmocka_unit_test(test_announce_schedule),
+		cmocka_unit_test(test_link_down_other_port_goes_on),
 		cmocka_unit_test(test_link_down_stops_tx),
+		cmocka_unit_test(test_unmap_guard_link_down_only),
 		cmocka_unit_test(test_stats_document),
 		cmocka_unit_test(test_unknown_device),
 		cmocka_unit_test(test_too_many_queues),
