@@ -47,7 +47,8 @@ SOCK="/tmp/synq-pktgen-$ID.sock"
 SYNQ_PREFIX="synq-pktgen-s-$ID"
 PK_PREFIX="synq-pktgen-p-$ID"
 SYNQ_PID=""
-PK_PID=""
+PK_PID=""     # script(1)'s
+PKTGEN_PID="" # Pktgen's own, under script(1) and its shell: what may hang
 SYNQ_MAC=02:53:51:00:00:01
 
 stop_pid() { # PID: TERM, then KILL after 5 s
@@ -57,6 +58,7 @@ stop_pid() { # PID: TERM, then KILL after 5 s
 	kill -KILL "$1" 2>/dev/null
 }
 cleanup() {
+	stop_pid "$PKTGEN_PID"
 	stop_pid "$PK_PID"
 	stop_pid "$SYNQ_PID"
 	rm -rf "$DIR" "/var/run/dpdk/$SYNQ_PREFIX" "/var/run/dpdk/$PK_PREFIX"
@@ -87,7 +89,7 @@ pktgen_pid() {
 # run_case FILE [PCAP]: synq, then Pktgen with -f FILE (and -s 0:PCAP) for SECONDS_RUN
 # seconds of flood; synq's stats sampled at the start and the end of the flood.
 run_case() {
-	local file=$1 pcap=${2:-} name mem=1536 extra="" pid t ready=""
+	local file=$1 pcap=${2:-} name mem=1536 extra="" t ready=""
 	name=$(basename "$file" .pkt)
 	[ -n "$pcap" ] && { mem=2048; extra="-s 0:$pcap"; }
 	rm -f "$DIR/stats.json" "$SOCK"
@@ -121,8 +123,9 @@ sys.exit(json.load(open(sys.argv[1]))["counters"]["SynqRxFrames"] < 1000)' \
 	[ -n "$ready" ] || { tail -c 2000 "$DIR/$name.pktgen.out"; fail "no flood from Pktgen ($name)"; }
 	# Pktgen's command and timer threads busy-poll beside its worker: on 2 CPUs they
 	# take half its rate unless reniced.
-	pid=$(pktgen_pid "$PK_PID")
-	for t in /proc/"$pid"/task/*; do
+	PKTGEN_PID=$(pktgen_pid "$PK_PID")
+	[ -n "$PKTGEN_PID" ] || fail "Pktgen's PID not found under script(1) ($name)"
+	for t in /proc/"$PKTGEN_PID"/task/*; do
 		case $(cat "$t/comm") in
 		rte-worker-*|lcore-worker-*) ;;
 		*) renice -n 19 -p "${t##*/}" >/dev/null ;;
@@ -136,8 +139,10 @@ sys.exit(json.load(open(sys.argv[1]))["counters"]["SynqRxFrames"] < 1000)' \
 	sleep 1
 	echo "quit" >&3
 	exec 3>&-
-	for _ in $(seq 100); do kill -0 "$PK_PID" 2>/dev/null || break; sleep 0.1; done
+	for _ in $(seq 100); do kill -0 "$PKTGEN_PID" 2>/dev/null || break; sleep 0.1; done
+	stop_pid "$PKTGEN_PID"
 	stop_pid "$PK_PID"
+	PKTGEN_PID=""
 	PK_PID=""
 	rm -f "$DIR/cmd"
 	sleep 0.5
