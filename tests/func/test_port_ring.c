@@ -2,8 +2,10 @@
 /*
  * Functional test of the port setup, the worker's poll and the stats code, on the
  * harness of harness.h with a ring port of two rx queues and a spare one-queue
- * device: ARP and ping replies, gratuitous ARPs and their schedule, tx stopped while
- * the link is down and resumed when it is up, the stats document, and the config
+ * device: ARP and ping replies, gratuitous ARPs and their schedule, a port that is not
+ * memif going on with its link down, a memif port (the ring marked guarded) stopping
+ * tx while its link is down and resuming when it is up, the unmap guard waiting only
+ * for ports whose link is down, the gate's open/close race, the stats document, and the config
  * errors that only EAL and the ports can tell (an unknown device, more queues than the
  * device has, an lcore EAL does not run).
  */
@@ -360,6 +362,69 @@ test_unmap_guard_link_down_only(void **state __rte_unused)
 	synq_ports_guard_arm(&ports);
 }
 
+#define RACE_ROUNDS 20000
+
+static atomic_uint race_open_after_guard;
+
+/*
+ * The interrupt thread's side: the link goes up (the worker opens the gate), then down
+ * and the guard runs, as memif_disconnect does. Once the guard returned, the gate must
+ * be closed, even when the worker read the link up just before it went down and tried
+ * to open afterwards (its compare-and-swap from the value it read must fail).
+ */
+static void
+race_in_intr_thread(void *arg __rte_unused)
+{
+	uint16_t port_id = ports.port[0].port_id;
+
+	for (unsigned int k = 0; k < RACE_ROUNDS; k++) {
+		rte_eth_dev_set_link_up(port_id);
+		for (unsigned int spin = k % 64; spin > 0; spin--)
+			rte_pause();
+		rte_eth_dev_set_link_down(port_id);
+		synq_ports_unmap_guard();
+		if (synq_port_gate_open(&ports.port[0].gate))
+			atomic_fetch_add(&race_open_after_guard, 1);
+	}
+	atomic_store(&guard_done, true);
+}
+
+/*
+ * The gate's open (a worker's link poll, compare-and-swap) against its close (the unmap
+ * guard in the interrupt thread), RACE_ROUNDS times: the worker polls the link and
+ * reports quiescent states flat out meanwhile. A close never loses to an open that
+ * read the link before it went down.
+ */
+static void
+test_gate_open_close_race(void **state __rte_unused)
+{
+	uint64_t end = rte_get_timer_cycles() + 60 * rte_get_timer_hz();
+	unsigned int opened = 0;
+
+	ports.port[0].guarded = true;
+	synq_ports_guard_arm(&ports);
+	synq_ports_online(&ports, rte_lcore_id());
+	atomic_store(&race_open_after_guard, 0);
+	atomic_store(&guard_done, false);
+	assert_int_equal(rte_eal_alarm_set(1, race_in_intr_thread, NULL), 0);
+	while (!atomic_load(&guard_done)) {
+		opened += synq_port_link_check(&ports.port[0]) > 0;
+		synq_ports_quiescent(ports.qsbr, rte_lcore_id());
+		assert_true(rte_get_timer_cycles() < end);
+	}
+	synq_ports_offline(&ports, rte_lcore_id());
+	ports.port[0].guarded = false;
+	synq_ports_guard_arm(&ports);
+	assert_int_equal(rte_eth_dev_set_link_up(ports.port[0].port_id), 0);
+	worker()->link_tsc = 0;
+	atomic_store(&ports.port[0].gate, 0); /* as the ports start: open */
+	print_message("gate race: %u rounds, the worker opened %u times, open after the "
+		      "guard %u times\n",
+		RACE_ROUNDS, opened, atomic_load(&race_open_after_guard));
+	assert_true(opened > 0);
+	assert_int_equal(atomic_load(&race_open_after_guard), 0);
+}
+
 static void
 test_stats_document(void **state __rte_unused)
 {
@@ -439,6 +504,7 @@ main(void)
 		cmocka_unit_test(test_link_down_other_port_goes_on),
 		cmocka_unit_test(test_link_down_stops_tx),
 		cmocka_unit_test(test_unmap_guard_link_down_only),
+		cmocka_unit_test(test_gate_open_close_race),
 		cmocka_unit_test(test_stats_document),
 		cmocka_unit_test(test_unknown_device),
 		cmocka_unit_test(test_too_many_queues),
