@@ -10,8 +10,9 @@
  * a RST or a FIN, or not at all (--close). One lcore, the main one, does tx and rx
  * in bursts of 32. At the end: a summary, and the same figures as JSON (--json).
  *
- * synq-gen --pcap-out FILE --pcap-count N [--pcap-kind syn|ack]: write N SYNs (or
- * forged ACKs) with unique 4-tuples as a pcap file and exit; no EAL.
+ * synq-gen --pcap-out FILE --pcap-count N [--pcap-kind syn|ack|rst|mix]: write N SYNs
+ * (or forged ACKs, RSTs, or a mix of the three) with unique 4-tuples as a pcap file and
+ * exit; no EAL.
  */
 
 #include <arpa/inet.h>
@@ -70,7 +71,7 @@ usage(FILE *f)
 {
 	fprintf(f,
 		"usage: synq-gen [EAL args] -- [options]\n"
-		"       synq-gen --pcap-out FILE --pcap-count N [--pcap-kind syn|ack] [options]\n"
+		"       synq-gen --pcap-out FILE --pcap-count N [--pcap-kind syn|ack|rst|mix] [options]\n"
 		"  --port NAME            ethdev to use (default: the only one)\n"
 		"  --dst IP               target address (default 198.18.0.1)\n"
 		"  --dport N              target port (default 80)\n"
@@ -94,7 +95,8 @@ usage(FILE *f)
 		"  --quiet                no per-second lines\n"
 		"  --pcap-out FILE        write a pcap of --pcap-count frames and exit (no EAL)\n"
 		"  --pcap-count N         frames in the pcap (default 1000)\n"
-		"  --pcap-kind syn|ack    SYNs or forged ACKs, from --src-range (default syn)\n"
+		"  --pcap-kind KIND       syn, ack (forged ACKs), rst, or mix (of 4 frames: 2 SYNs,\n"
+		"                         a forged ACK, a RST), from --src-range (default syn)\n"
 		"  --help, --version\n"
 		"Every DPDK process on a shared machine should get --no-pci and its own\n"
 		"--file-prefix among its EAL args.\n");
@@ -269,7 +271,7 @@ static const struct name_value close_names[] = {
 	{"rst", GEN_CLOSE_RST}, {"fin", GEN_CLOSE_FIN}, {"none", GEN_CLOSE_NONE}, {NULL, 0},
 };
 static const struct name_value pcap_kind_names[] = {
-	{"syn", GEN_SYN}, {"ack", GEN_ACK}, {NULL, 0},
+	{"syn", GEN_SYN}, {"ack", GEN_ACK}, {"rst", GEN_RST}, {"mix", GEN_PCAP_MIX}, {NULL, 0},
 };
 
 /* The name of @p value in @p names. */

@@ -42,6 +42,8 @@ enum gen_mode {
 	GEN_RST,	/* flood: a RST with a random sequence number from a random source */
 	GEN_NB_MODES
 };
+/* --pcap-kind mix: of every 4 frames, 2 SYNs, a forged ACK and a RST */
+#define GEN_PCAP_MIX GEN_NB_MODES
 
 /* How a handshake client ends its connection after the final ACK. */
 enum gen_close {
@@ -86,7 +88,7 @@ struct gen_args {
 	/* pcap mode: no EAL */
 	const char *pcap_out;
 	uint64_t pcap_count;
-	enum gen_mode pcap_kind;	/* GEN_SYN or GEN_ACK */
+	enum gen_mode pcap_kind;	/* GEN_SYN, GEN_ACK, GEN_RST or GEN_PCAP_MIX */
 };
 
 /* Link-layer addressing of every frame we send. */

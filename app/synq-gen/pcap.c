@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * --pcap-out FILE --pcap-count N: N SYNs (or forged ACKs) with unique 4-tuples, in
+ * --pcap-out FILE --pcap-count N: N SYNs (or forged ACKs, RSTs, a mix) with unique 4-tuples, in
  * the libpcap file format, for generators that replay a file (pktgen's pcap mode).
  * No EAL: the format is written here, the frames by gen_build().
  *
@@ -19,6 +19,24 @@
 #define PCAP_MAGIC_US 0xa1b2c3d4u /* microsecond timestamps */
 #define PCAP_LINKTYPE_ETHERNET 1
 #define PCAP_SNAPLEN 65535
+/* --pcap-kind mix: the kind of frame i is mix_kind[i % 4] */
+static const enum gen_mode mix_kind[4] = {GEN_SYN, GEN_ACK, GEN_SYN, GEN_RST};
+
+static const char *
+kind_name(enum gen_mode k)
+{
+	switch (k) {
+	case GEN_ACK:
+		return "forged ACK";
+	case GEN_RST:
+		return "RST";
+	case GEN_PCAP_MIX:
+		return "mixed (SYN, ACK, SYN, RST)";
+	default:
+		return "SYN";
+	}
+}
+
 /* Frames of at least 64 bytes: some replay tools and NICs refuse shorter ones. */
 #define PCAP_FRAME_MIN 64
 
@@ -113,7 +131,8 @@ gen_pcap_write(const struct gen_args *a)
 
 		tuple(&a->flood, i, off, &saddr, &sport);
 		/* TSval: a counter, as a real client's clock would be */
-		gen_flood_seg(&c, a->pcap_kind, saddr, sport, (uint32_t)i + 1, &s, opt);
+		gen_flood_seg(&c, a->pcap_kind == GEN_PCAP_MIX ? mix_kind[i % 4] : a->pcap_kind,
+			saddr, sport, (uint32_t)i + 1, &s, opt);
 		len = gen_build(frame, &c.l2, &s, false);
 		if (len < PCAP_FRAME_MIN) {
 			memset(frame + len, 0, PCAP_FRAME_MIN - len);
@@ -133,6 +152,6 @@ gen_pcap_write(const struct gen_args *a)
 		return rc;
 	}
 	printf("synq-gen: wrote %lu %s frames to %s\n", (unsigned long)a->pcap_count,
-		a->pcap_kind == GEN_ACK ? "forged ACK" : "SYN", a->pcap_out);
+		kind_name(a->pcap_kind), a->pcap_out);
 	return 0;
 }

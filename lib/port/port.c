@@ -304,6 +304,11 @@ synq_ports_start(struct synq_ports *ps, const struct synq_config *cfg, char *err
 			link.link_status ? "up" : "down");
 		synq_stats_port_register(p->port_id, cfg->ports[i].name);
 	}
+	if (rc == 0) {
+		rc = synq_ports_guard_init(ps);
+		if (rc != 0)
+			snprintf(err, errlen, "no memory for the ports' grace periods");
+	}
 	if (rc != 0)
 		synq_ports_stop(ps);
 	return rc;
@@ -312,6 +317,7 @@ synq_ports_start(struct synq_ports *ps, const struct synq_config *cfg, char *err
 void
 synq_ports_stop(struct synq_ports *ps)
 {
+	synq_ports_guard_fini(ps);
 	for (unsigned int i = 0; i < ps->nb; i++) {
 		struct synq_port *p = &ps->port[i];
 

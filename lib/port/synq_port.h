@@ -9,9 +9,13 @@
  * mbuf pools on each port's NUMA socket. Control plane only.
  */
 
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_mempool.h>
+
+#include <rte_rcu_qsbr.h>
 
 #include "synq_config.h"
 #include "synq_net.h"
@@ -30,6 +34,14 @@ struct synq_port {
 	uint32_t tx_offloads; /* SYNQ_PORT_TX_* */
 	bool rss;	    /* RSS over the TCP 4-tuple is on */
 	bool started;
+	bool guarded; /* a net_memif port: its gate follows its link, its peer's leaving
+		       * waits for the workers; any other port's gate stays open */
+	/*
+	 * May the workers call rx and tx burst on it: even open, odd closed (lib/port/link.c).
+	 * The interrupt thread closes it (a memif peer leaving), the workers close it when
+	 * the link is down and open it when the link is up; everyone reads it per burst.
+	 */
+	_Atomic uint32_t gate;
 	struct rte_mempool *pool;
 	struct synq_iface iface; /* read by the workers of this port */
 };
@@ -41,6 +53,8 @@ struct synq_ports {
 	/* of each pool, the mbufs the rx/tx descriptors and lcore caches may hold: what
 	 * connections never get (lib/tcp's memory budget is a share of the rest) */
 	uint32_t reserve[RTE_MAX_NUMA_NODES];
+	/* the workers' quiescent states (lcore ids), for synq_ports_unmap_guard() */
+	struct rte_rcu_qsbr *qsbr;
 };
 
 /**
@@ -54,5 +68,70 @@ int synq_ports_start(struct synq_ports *ps, const struct synq_config *cfg, char 
 
 /** Stop and close every started port and free the pools. */
 void synq_ports_stop(struct synq_ports *ps);
+
+/* link.c: the ports' gates, and the grace period before a memif peer's memory goes */
+
+struct rte_rcu_qsbr;
+
+/**
+ * Open every gate of @p ps, learn which ports are memif and arm the unmap guard for
+ * them. Called by synq_ports_start(); main lcore, before any worker runs.
+ *
+ * @return 0 or a negative errno.
+ */
+int synq_ports_guard_init(struct synq_ports *ps);
+
+/**
+ * Arm the unmap guard for @p ps if any of its ports is guarded (a memif port), disarm it
+ * otherwise. synq_ports_guard_init() calls it; tests that mark a port guarded too.
+ */
+void synq_ports_guard_arm(struct synq_ports *ps);
+
+/** Disarm the unmap guard of @p ps (synq_ports_stop(), before the devices stop). */
+void synq_ports_guard_fini(struct synq_ports *ps);
+
+/**
+ * Called first by synq's munmap(): from the EAL interrupt thread while a memif port is
+ * started, close the gate of every memif port whose link is down (memif_disconnect sets
+ * it down in that thread before it unmaps) and wait until every online worker passed a
+ * quiescent state (no burst in flight on those ports, none starting). With no memif
+ * link down, or anywhere else, returns at once. Blocks the interrupt thread for one
+ * pass of each worker's loop.
+ */
+void synq_ports_unmap_guard(void);
+
+/** The calling worker lcore takes part in the grace periods; before its first burst. */
+void synq_ports_online(struct synq_ports *ps, unsigned int lcore_id);
+
+/** The calling worker lcore no longer calls any burst and leaves the grace periods. */
+void synq_ports_offline(struct synq_ports *ps, unsigned int lcore_id);
+
+/**
+ * The calling worker holds nothing from a burst: report it (once a pass of the loop,
+ * between bursts). One load and one store to the lcore's own line.
+ */
+static inline void
+synq_ports_quiescent(struct rte_rcu_qsbr *qsbr, unsigned int lcore_id)
+{
+	if (qsbr != NULL)
+		rte_rcu_qsbr_quiescent(qsbr, lcore_id);
+}
+
+/** May a worker call rx or tx burst on the port of @p gate now. Any lcore. */
+static inline bool
+synq_port_gate_open(const _Atomic uint32_t *gate)
+{
+	return (atomic_load_explicit(gate, memory_order_relaxed) & 1) == 0;
+}
+
+/**
+ * Poll @p p's link (from a worker's tick, not per burst) if it is a memif port: close
+ * its gate if the link is down, open it if the link is up again; a link that cannot be
+ * read leaves the gate as it is. Any other port: nothing (its gate stays open, its link
+ * is never read here). Any worker of the port.
+ *
+ * @return 1 if this call opened the gate, -1 if it closed it, 0 otherwise.
+ */
+int synq_port_link_check(struct synq_port *p);
 
 #endif /* SYNQ_PORT_H */

@@ -83,6 +83,8 @@ lcore_main(void *arg)
 
 	bool apps = w->role != SYNQ_ROLE_WORKER;
 
+	if (polls)
+		synq_ports_online(w->rt->ports, w->lcore_id);
 	while (!synq_runtime_stopping()) {
 		unsigned int work = 0;
 
@@ -91,12 +93,16 @@ lcore_main(void *arg)
 		if (polls) {
 			work += synq_worker_poll(w);
 			synq_worker_tick(w, rte_rdtsc());
+			/* no burst in flight: a memif peer's memory may go (lib/port/link.c) */
+			synq_ports_quiescent(w->qsbr, w->lcore_id);
 		}
 		if (work == 0 && !polls)
 			rte_pause();
 		if (w->control != NULL)
 			control_tick(w->control);
 	}
+	if (polls)
+		synq_ports_offline(w->rt->ports, w->lcore_id);
 	return 0;
 }
 
@@ -221,10 +227,12 @@ build_lcore(struct synq_runtime *rt, unsigned int idx, char *err, size_t errlen)
 		w->rxq[r].queue = cl->rx[r].queue;
 		w->rxq[r].txq = (uint16_t)synq_config_txq(rt->cfg, idx, cl->rx[r].port);
 		w->rxq[r].iface = &p->iface;
+		w->rxq[r].port = &rt->ports->port[cl->rx[r].port];
 		if (w->pool == NULL)
 			w->pool = p->pool;
 	}
 	w->nb_rxq = cl->nb_rx;
+	w->qsbr = rt->ports->qsbr;
 	w->announces_left = SYNQ_ANNOUNCE_NUM;
 	if (cl->role != SYNQ_ROLE_APP) {
 		rc = build_worker(rt, w, socket, err, errlen);

@@ -28,6 +28,8 @@
 
 /** Packets per rx/tx burst. */
 #define SYNQ_BURST 32
+/** How often a worker polls the links of its ports, in milliseconds. */
+#define SYNQ_LINK_POLL_MS 10
 /** Gratuitous ARPs each address gets at start (RFC 5227 2.3's ANNOUNCE_NUM). */
 #define SYNQ_ANNOUNCE_NUM 2
 
@@ -47,6 +49,7 @@ struct synq_worker_rxq {
 	uint16_t queue; /* rx queue polled */
 	uint16_t txq;	/* this worker's tx queue on the same port */
 	const struct synq_iface *iface;
+	struct synq_port *port; /* its gate, read before every burst (lib/port/link.c) */
 };
 
 /* One lcore's context, allocated on its socket; written only by that lcore. */
@@ -67,6 +70,8 @@ struct synq_worker {
 	struct synq_runtime *rt;
 	struct rte_mempool *pool; /* for frames the worker makes itself (announcements) */
 	uint64_t announce_tsc;	  /* when to try the next gratuitous ARP */
+	uint64_t link_tsc;	  /* when to poll the links of its ports next */
+	struct rte_rcu_qsbr *qsbr; /* its quiescent states, once a pass of its loop */
 	unsigned int announces_left;
 	struct synq_runtime *control; /* non-NULL on the main lcore: run control duties */
 	struct synq_reorder_stage reorder; /* fault injection for tests, off by default */
@@ -87,7 +92,8 @@ unsigned int synq_worker_poll(struct synq_worker *w);
 void synq_worker_announce(struct synq_worker *w);
 
 /**
- * Timed work between bursts: the gratuitous ARPs of RFC 5227 2.3 (SYNQ_ANNOUNCE_NUM,
+ * Timed work between bursts: the ports' links (every SYNQ_LINK_POLL_MS: tx stops on a
+ * port whose link is down and resumes when it is up), the gratuitous ARPs of RFC 5227 2.3 (SYNQ_ANNOUNCE_NUM,
  * 2 s apart, once the port's link is up), the transport's timers (SYN-ACK
  * retransmissions and half-open expiry, the connections' retransmission, probe and
  * idle timers, the TIME-WAIT and replay memories' expiry) and what they make the

@@ -12,20 +12,28 @@
 #include "synq_net.h"
 #include "worker_priv.h"
 
-static void
+/* @return false if the port's gate was closed: nothing went to the device. */
+static bool
 send_burst(struct synq_worker *w, const struct synq_worker_rxq *rq, struct rte_mbuf **pkts,
 	uint16_t n)
 {
 	uint16_t sent;
 
 	if (n == 0)
-		return;
+		return true;
+	if (unlikely(!synq_port_gate_open(&rq->port->gate))) {
+		/* a memif link is down or its peer is leaving: the port's memory may be gone */
+		synq_counter_add(w->ctr, SYNQ_CTR_DROP_TX_LINK_DOWN, n);
+		rte_pktmbuf_free_bulk(pkts, n);
+		return false;
+	}
 	sent = rte_eth_tx_burst(rq->port_id, rq->txq, pkts, n);
 	synq_counter_add(w->ctr, SYNQ_CTR_TX_FRAMES, sent);
 	if (sent < n) {
 		synq_counter_add(w->ctr, SYNQ_CTR_DROP_TX_FULL, n - sent);
 		rte_pktmbuf_free_bulk(&pkts[sent], n - sent);
 	}
+	return true;
 }
 
 /* Frames the TCP engine built, each for the tx queue of its own rx queue's port. */
@@ -107,8 +115,11 @@ synq_worker_poll(struct synq_worker *w)
 		drain_commands(w);
 	}
 	for (unsigned int i = 0; i < w->nb_rxq; i++) {
-		uint16_t n = rte_eth_rx_burst(w->rxq[i].port_id, w->rxq[i].queue, rx, SYNQ_BURST);
+		uint16_t n;
 
+		if (unlikely(!synq_port_gate_open(&w->rxq[i].port->gate)))
+			continue;
+		n = rte_eth_rx_burst(w->rxq[i].port_id, w->rxq[i].queue, rx, SYNQ_BURST);
 		if (n == 0)
 			continue;
 		total += n;
@@ -145,8 +156,9 @@ synq_worker_announce(struct synq_worker *w)
 			}
 			pkts[n++] = m;
 		}
-		synq_counter_add(w->ctr, SYNQ_CTR_ARP_OUT_GRATUITOUS, n);
-		send_burst(w, rq, pkts, n);
+		/* counted once past the gate: none while a memif link is down */
+		if (send_burst(w, rq, pkts, n))
+			synq_counter_add(w->ctr, SYNQ_CTR_ARP_OUT_GRATUITOUS, n);
 	}
 }
 
@@ -163,7 +175,9 @@ links_up(const struct synq_worker *w)
 
 		if (w->rxq[i].queue != 0)
 			continue;
-		if (rte_eth_link_get_nowait(w->rxq[i].port_id, &link) != 0 ||
+		/* a memif port's gate opens up to SYNQ_LINK_POLL_MS after its link */
+		if (!synq_port_gate_open(&w->rxq[i].port->gate) ||
+			rte_eth_link_get_nowait(w->rxq[i].port_id, &link) != 0 ||
 			link.link_status != RTE_ETH_LINK_UP)
 			return false;
 	}
@@ -183,12 +197,28 @@ tcp_timers(struct synq_worker *w)
 		flush_output(w);
 }
 
+/*
+ * Tx stops on a memif port whose link is down and resumes once it is up
+ * (lib/port/link.c). Each port is polled by one worker, the one reading its rx queue 0;
+ * ports of other kinds are not polled at all (synq_port_link_check returns at once).
+ */
+static void
+check_links(struct synq_worker *w, uint64_t now_tsc)
+{
+	w->link_tsc = now_tsc + rte_get_tsc_hz() * SYNQ_LINK_POLL_MS / 1000;
+	for (unsigned int i = 0; i < w->nb_rxq; i++)
+		if (w->rxq[i].queue == 0 && synq_port_link_check(w->rxq[i].port) > 0)
+			synq_counter_inc(w->ctr, SYNQ_CTR_PORT_LINK_RESUMED);
+}
+
 void
 synq_worker_tick(struct synq_worker *w, uint64_t now_tsc)
 {
 	struct rte_mbuf *held;
 	uint8_t rxq;
 
+	if (now_tsc >= w->link_tsc)
+		check_links(w, now_tsc);
 	/* test.reorder_permille: a held segment that no later frame came to release */
 	if (w->reorder.held != NULL &&
 		(held = worker_reorder_due(&w->reorder, now_tsc, &rxq)) != NULL) {

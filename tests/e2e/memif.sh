@@ -1,7 +1,8 @@
 # Sourced after lib.sh: synq and synq-gen on this machine joined by net_memif (no NIC,
 # no network namespace), synq the server on lcore 1, the generator the client on
-# lcore 0, each --no-pci --no-huge with its own --file-prefix. Used by gen_smoke.sh
-# and tests/bench/gen-memif.sh. Sets the EXIT trap (memif_cleanup) and E2E_DIR.
+# lcore 0, each --no-pci --no-huge with its own --file-prefix. Used by gen_smoke.sh,
+# memif_peer.sh and tests/bench/gen-memif.sh. Sets the EXIT trap (memif_cleanup) and
+# E2E_DIR.
 
 # synq-gen is built beside synq (meson passes SYNQ_BIN only).
 GEN_BIN=${SYNQ_GEN_BIN:-$(dirname "$SYNQ_BIN")/../synq-gen/synq-gen}

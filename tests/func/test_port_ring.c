@@ -2,9 +2,12 @@
 /*
  * Functional test of the port setup, the worker's poll and the stats code, on the
  * harness of harness.h with a ring port of two rx queues and a spare one-queue
- * device: ARP and ping replies, gratuitous ARPs and their schedule, the stats
- * document, and the config errors that only EAL and the ports can tell (an unknown
- * device, more queues than the device has, an lcore EAL does not run).
+ * device: ARP and ping replies, gratuitous ARPs and their schedule, a port that is not
+ * memif going on with its link down, a memif port (the ring marked guarded) stopping
+ * tx while its link is down and resuming when it is up, the unmap guard waiting only
+ * for ports whose link is down, the gate's open/close race, the stats document, and the config
+ * errors that only EAL and the ports can tell (an unknown device, more queues than the
+ * device has, an lcore EAL does not run).
  */
 
 #include <stdarg.h>
@@ -14,11 +17,15 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <stdatomic.h>
+
+#include <rte_alarm.h>
 #include <rte_arp.h>
 #include <rte_ethdev.h>
 #include <rte_icmp.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
+#include <rte_pause.h>
 #include <rte_ring.h>
 
 #include "harness.h"
@@ -204,6 +211,220 @@ test_announce_schedule(void **state __rte_unused)
 	rte_pktmbuf_free(out[0]);
 }
 
+/*
+ * A port that is not memif (not guarded) keeps polling rx and sending whatever its link
+ * says (a net_tap whose interface moved to another namespace reads down): its gate
+ * stays open, the link poll does not touch it.
+ */
+static void
+test_link_down_other_port_goes_on(void **state __rte_unused)
+{
+	uint16_t port_id = ports.port[0].port_id;
+	struct rte_mbuf *out[4], *m;
+	struct snap s;
+
+	assert_false(ports.port[0].guarded);
+	snap_take(&s);
+	assert_int_equal(rte_eth_dev_set_link_down(port_id), 0);
+	worker()->link_tsc = 0;
+	synq_worker_tick(worker(), rte_rdtsc());
+	assert_true(synq_port_gate_open(&ports.port[0].gate));
+
+	m = arp_request(RTE_BE32(RTE_IPV4(198, 18, 0, 1)));
+	assert_int_equal(rte_ring_enqueue(rx_ring[0], m), 0);
+	assert_int_equal(synq_worker_poll(worker()), 1);
+	assert_int_equal(rte_ring_dequeue_burst(tx_ring[0], (void **)out, 4, NULL), 1);
+	rte_pktmbuf_free(out[0]);
+	assert_int_equal(delta(&s, SYNQ_CTR_ARP_OUT_REPLIES), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_DROP_TX_LINK_DOWN), 0);
+	assert_int_equal(rte_eth_dev_set_link_up(port_id), 0);
+	worker()->link_tsc = 0;
+	synq_worker_tick(worker(), rte_rdtsc());
+	assert_int_equal(delta(&s, SYNQ_CTR_PORT_LINK_RESUMED), 0);
+}
+
+/*
+ * A memif port's (marked guarded here: the ring PMD stands in) link down closes its gate
+ * at the worker's next link poll: its rx queues are not polled, what it would send is
+ * freed and counted (SynqDropTxLinkDown), the announcement is not counted as sent; the
+ * link up again opens it (SynqPortLinkResumed) and the frame that waited is answered.
+ */
+static void
+test_link_down_stops_tx(void **state __rte_unused)
+{
+	uint16_t port_id = ports.port[0].port_id;
+	struct rte_mbuf *out[4], *m;
+	struct snap s;
+
+	ports.port[0].guarded = true;
+	snap_take(&s);
+	assert_int_equal(rte_eth_dev_set_link_down(port_id), 0);
+	worker()->link_tsc = 0;
+	synq_worker_tick(worker(), rte_rdtsc());
+	assert_false(synq_port_gate_open(&ports.port[0].gate));
+
+	m = arp_request(RTE_BE32(RTE_IPV4(198, 18, 0, 1)));
+	assert_int_equal(rte_ring_enqueue(rx_ring[0], m), 0);
+	assert_int_equal(synq_worker_poll(worker()), 0);
+	assert_int_equal(rte_ring_count(rx_ring[0]), 1);
+	synq_worker_announce(worker());
+	assert_int_equal(rte_ring_count(tx_ring[0]), 0);
+	assert_int_equal(delta(&s, SYNQ_CTR_DROP_TX_LINK_DOWN), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_ARP_OUT_GRATUITOUS), 0);
+	assert_int_equal(delta(&s, SYNQ_CTR_TX_FRAMES), 0);
+
+	/* still down: the next poll of the link leaves the gate closed */
+	worker()->link_tsc = 0;
+	synq_worker_tick(worker(), rte_rdtsc());
+	assert_int_equal(delta(&s, SYNQ_CTR_PORT_LINK_RESUMED), 0);
+
+	assert_int_equal(rte_eth_dev_set_link_up(port_id), 0);
+	worker()->link_tsc = 0;
+	synq_worker_tick(worker(), rte_rdtsc());
+	assert_true(synq_port_gate_open(&ports.port[0].gate));
+	assert_int_equal(delta(&s, SYNQ_CTR_PORT_LINK_RESUMED), 1);
+	assert_int_equal(synq_worker_poll(worker()), 1);
+	assert_int_equal(rte_ring_dequeue_burst(tx_ring[0], (void **)out, 4, NULL), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_ARP_OUT_REPLIES), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_DROP_TX_LINK_DOWN), 1);
+	rte_pktmbuf_free(out[0]);
+	ports.port[0].guarded = false;
+}
+
+static atomic_bool guard_done;
+
+/* An EAL alarm runs in the interrupt thread, where memif_disconnect calls munmap. */
+static void
+guard_in_intr_thread(void *arg __rte_unused)
+{
+	synq_ports_unmap_guard();
+	atomic_store(&guard_done, true);
+}
+
+/*
+ * Run the unmap guard in the interrupt thread; report quiescent states (as the worker's
+ * loop does) only if @p report. @return whether it returned within 2 s.
+ */
+static bool
+run_guard(bool report)
+{
+	uint64_t end = rte_get_timer_cycles() + 2 * rte_get_timer_hz();
+
+	atomic_store(&guard_done, false);
+	assert_int_equal(rte_eal_alarm_set(1, guard_in_intr_thread, NULL), 0);
+	while (!atomic_load(&guard_done) && rte_get_timer_cycles() < end) {
+		if (report)
+			synq_ports_quiescent(ports.qsbr, rte_lcore_id());
+		rte_pause();
+	}
+	if (atomic_load(&guard_done))
+		return true;
+	while (!atomic_load(&guard_done)) { /* let it finish before failing */
+		synq_ports_quiescent(ports.qsbr, rte_lcore_id());
+		rte_pause();
+	}
+	return false;
+}
+
+/*
+ * The unmap guard (an munmap in the interrupt thread) closes and waits only for memif
+ * ports whose link is down (memif_disconnect sets it down before it unmaps): a memif
+ * port whose peer stays keeps its gate open and the guard does not wait for anyone.
+ */
+static void
+test_unmap_guard_link_down_only(void **state __rte_unused)
+{
+	uint16_t port_id = ports.port[0].port_id;
+	struct snap s;
+
+	ports.port[0].guarded = true;
+	synq_ports_guard_arm(&ports);
+	synq_ports_online(&ports, rte_lcore_id());
+	snap_take(&s);
+
+	/* link up: another port's peer leaving; no wait, though this worker never reports */
+	assert_true(run_guard(false));
+	assert_true(synq_port_gate_open(&ports.port[0].gate));
+
+	/* link down: this port's peer leaving; the gate closes, the guard waits for us */
+	assert_int_equal(rte_eth_dev_set_link_down(port_id), 0);
+	assert_false(run_guard(false));
+	assert_false(synq_port_gate_open(&ports.port[0].gate));
+	assert_true(run_guard(true));
+	assert_int_equal(rte_eth_dev_set_link_up(port_id), 0);
+	worker()->link_tsc = 0;
+	synq_worker_tick(worker(), rte_rdtsc());
+	assert_true(synq_port_gate_open(&ports.port[0].gate));
+	assert_int_equal(delta(&s, SYNQ_CTR_PORT_LINK_RESUMED), 1);
+
+	synq_ports_offline(&ports, rte_lcore_id());
+	ports.port[0].guarded = false;
+	synq_ports_guard_arm(&ports);
+}
+
+#define RACE_ROUNDS 20000
+
+static atomic_uint race_open_after_guard;
+
+/*
+ * The interrupt thread's side: the link goes up (the worker opens the gate), then down
+ * and the guard runs, as memif_disconnect does. Once the guard returned, the gate must
+ * be closed, even when the worker read the link up just before it went down and tried
+ * to open afterwards (its compare-and-swap from the value it read must fail).
+ */
+static void
+race_in_intr_thread(void *arg __rte_unused)
+{
+	uint16_t port_id = ports.port[0].port_id;
+
+	for (unsigned int k = 0; k < RACE_ROUNDS; k++) {
+		rte_eth_dev_set_link_up(port_id);
+		for (unsigned int spin = k % 64; spin > 0; spin--)
+			rte_pause();
+		rte_eth_dev_set_link_down(port_id);
+		synq_ports_unmap_guard();
+		if (synq_port_gate_open(&ports.port[0].gate))
+			atomic_fetch_add(&race_open_after_guard, 1);
+	}
+	atomic_store(&guard_done, true);
+}
+
+/*
+ * The gate's open (a worker's link poll, compare-and-swap) against its close (the unmap
+ * guard in the interrupt thread), RACE_ROUNDS times: the worker polls the link and
+ * reports quiescent states flat out meanwhile. A close never loses to an open that
+ * read the link before it went down.
+ */
+static void
+test_gate_open_close_race(void **state __rte_unused)
+{
+	uint64_t end = rte_get_timer_cycles() + 60 * rte_get_timer_hz();
+	unsigned int opened = 0;
+
+	ports.port[0].guarded = true;
+	synq_ports_guard_arm(&ports);
+	synq_ports_online(&ports, rte_lcore_id());
+	atomic_store(&race_open_after_guard, 0);
+	atomic_store(&guard_done, false);
+	assert_int_equal(rte_eal_alarm_set(1, race_in_intr_thread, NULL), 0);
+	while (!atomic_load(&guard_done)) {
+		opened += synq_port_link_check(&ports.port[0]) > 0;
+		synq_ports_quiescent(ports.qsbr, rte_lcore_id());
+		assert_true(rte_get_timer_cycles() < end);
+	}
+	synq_ports_offline(&ports, rte_lcore_id());
+	ports.port[0].guarded = false;
+	synq_ports_guard_arm(&ports);
+	assert_int_equal(rte_eth_dev_set_link_up(ports.port[0].port_id), 0);
+	worker()->link_tsc = 0;
+	atomic_store(&ports.port[0].gate, 0); /* as the ports start: open */
+	print_message("gate race: %u rounds, the worker opened %u times, open after the "
+		      "guard %u times\n",
+		RACE_ROUNDS, opened, atomic_load(&race_open_after_guard));
+	assert_true(opened > 0);
+	assert_int_equal(atomic_load(&race_open_after_guard), 0);
+}
+
 static void
 test_stats_document(void **state __rte_unused)
 {
@@ -280,6 +501,10 @@ main(void)
 		cmocka_unit_test(test_ping_reply),
 		cmocka_unit_test(test_gratuitous_arp),
 		cmocka_unit_test(test_announce_schedule),
+		cmocka_unit_test(test_link_down_other_port_goes_on),
+		cmocka_unit_test(test_link_down_stops_tx),
+		cmocka_unit_test(test_unmap_guard_link_down_only),
+		cmocka_unit_test(test_gate_open_close_race),
 		cmocka_unit_test(test_stats_document),
 		cmocka_unit_test(test_unknown_device),
 		cmocka_unit_test(test_too_many_queues),
