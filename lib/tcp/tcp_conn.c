@@ -49,11 +49,13 @@ tcp_conn_start(struct synq_tcp_worker *tw, struct tcp_conn *c, const struct rte_
 		c->ts_recent = o->tsval;
 	c->ts_recent_ms = tw->now_ms;
 	c->rcv_mem = c->snd_mem = 0;
+	c->rcv_held_nb = 0;
+	c->mem_prog_ms = tw->now_ms;
 	c->rcv_ratio = TCP_RATIO_INIT;
 	if (data != NULL) {
 		data->next = NULL;
 		c->rcvq = c->rcvq_tail = data;
-		tcp_mem_add(tw, c, &c->rcv_mem, tcp_truesize(data));
+		tcp_mem_rcv_charge(tw, c, data_len, tcp_truesize(data));
 		atomic_store_explicit(&conn_session(tw, c)->rcv_unread, data_len,
 			memory_order_relaxed);
 	}
@@ -99,7 +101,7 @@ tcp_conn_finish(struct synq_tcp_worker *tw, struct tcp_conn *c, bool drop_rcvq)
 	if (drop_rcvq) {
 		rte_pktmbuf_free(c->rcvq);
 		c->rcvq = c->rcvq_tail = NULL;
-		tcp_mem_add(tw, c, &c->rcv_mem, -(int64_t)c->rcv_mem);
+		tcp_mem_rcv_clear(tw, c);
 	}
 	synq_flowtab_remove(tw->flows, c);
 	tw->flows_of[c->listener]--;
@@ -417,7 +419,7 @@ synq_tcp_command(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 		} else {
 			rte_pktmbuf_free(c->rcvq);
 			c->rcvq = c->rcvq_tail = NULL;
-			tcp_mem_add(tw, c, &c->rcv_mem, -(int64_t)c->rcv_mem);
+			tcp_mem_rcv_clear(tw, c);
 		}
 		break;
 	case SYNQ_CMD_WINDOW:

@@ -101,7 +101,15 @@ uint32_t tcp_mem_collapse_rcvq(struct synq_tcp_worker *tw, struct synq_counters 
 /* SYNQ_CMD_SEND's chain @p m onto @p c's send queue, small segments copied into the tail. */
 void tcp_mem_sndq_append(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	struct tcp_conn *c, struct rte_mbuf *m);
-/* rcv_mem back to 0 once the application consumed everything it was handed. */
+/* @p c's receive side holds nothing any more: rcv_mem 0, no run of rcv_held[]. */
+void tcp_mem_rcv_clear(struct synq_tcp_worker *tw, struct tcp_conn *c);
+/*
+ * A delivery of @p len bytes (added to rcv_unread) that cost @p truesize (0: copied
+ * into the receive queue's last buffer), charged to @p c's rcv_mem and rcv_held[].
+ */
+void tcp_mem_rcv_charge(struct synq_tcp_worker *tw, struct tcp_conn *c, uint32_t len,
+	uint32_t truesize);
+/* Let go of the runs of rcv_held[] the application consumed past (rcv_unread). */
 void tcp_mem_rcv_sync(struct synq_tcp_worker *tw, struct tcp_conn *c);
 /* The truesize @p c may hold on its receive side. */
 uint32_t tcp_mem_rcv_limit(const struct synq_tcp_worker *tw, const struct tcp_conn *c);

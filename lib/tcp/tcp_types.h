@@ -143,6 +143,19 @@ struct tcp_peer {
  * budget busy. The last level (all of the budget) admits nothing.
  */
 #define TCP_RCV_MEM_MIN (4u * 2304u)
+/*
+ * What the application may still hold of what it was handed (tcp_mem.c): the
+ * deliveries since it last consumed everything, in up to this many runs, each the
+ * bytes it delivered and the truesize they were charged. A run is let go once the
+ * application consumed past its last byte, so an application that always keeps a few
+ * bytes back (a framing layer waiting for the rest of a message) is charged the run
+ * that holds them and what came after, not everything since it last had none.
+ */
+#define TCP_RCV_HELD 3
+struct tcp_rcv_held {
+	uint32_t len; /* bytes delivered (counted in rcv_unread) */
+	uint32_t mem; /* truesize charged for them, in rcv_mem */
+};
 /* payload / truesize x 256 of a full segment in a 2 KiB buffer (1448 / 2304) */
 #define TCP_RATIO_INIT 160u
 /* The worker's pressure levels, as mem_held passes 1/2, 3/4, 7/8 of mem_budget, and all. */
@@ -202,6 +215,7 @@ struct tcp_conn {
 	uint8_t ack_round;    /* the poll whose data the ACK owed is for */
 	uint8_t dupacks_owed; /* duplicate ACKs to send (segments past a hole) */
 	uint16_t app_lcore;   /* where events go, once attached */
+	uint8_t rcv_held_nb;  /* rcv_held[] in use, the oldest first (tcp_mem.c) */
 	uint32_t snd_una, snd_nxt, snd_max;
 	uint32_t snd_wnd, snd_wl1, snd_wl2;
 	uint32_t cwnd, ssthresh;
@@ -225,9 +239,11 @@ struct tcp_conn {
 	uint8_t probes;	      /* zero-window probes in a row the peer did not answer */
 	bool orphan;	      /* the app closed it: counted in the worker's orphans_of[] */
 	/* memory, by truesize (tcp_mem.c): what the mbufs cost, not their payload */
-	uint32_t rcv_mem;     /* rcvq and what the app may still hold of what it was handed */
-	uint32_t snd_mem;     /* sndq */
 	uint16_t rcv_ratio;   /* payload / truesize of its segments x 256, a moving average */
+	uint32_t rcv_mem;     /* rcvq and what the app may still hold: the sum of rcv_held[] */
+	uint32_t snd_mem;     /* sndq */
+	uint32_t mem_prog_ms; /* its memory last moved: began to be held, consumed, ACKed */
+	struct tcp_rcv_held rcv_held[TCP_RCV_HELD];
 } __rte_cache_aligned;
 
 /* A token bucket: tokens, refilled at a rate to a burst, from when it last was. */

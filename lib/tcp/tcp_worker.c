@@ -263,7 +263,7 @@ synq_tcp_output_discard(struct synq_tcp_worker *tw)
 		c->wflags &= (uint16_t)~(WF_DIRTY | WF_ACK_NOW | WF_ACK_DATA | WF_RST_NOW |
 			WF_RTX_ONE | WF_PROBE | WF_WND_CHECK | WF_CHALLENGE);
 		c->rcvq = c->rcvq_tail = NULL;
-		tcp_mem_add(tw, c, &c->rcv_mem, -(int64_t)c->rcv_mem);
+		tcp_mem_rcv_clear(tw, c);
 	}
 	tw->nb_dirty = 0;
 }
