@@ -224,8 +224,11 @@ tcp_mem_level(struct synq_tcp_worker *tw, struct synq_counters *ctr)
 		level = TCP_MEM_NO_OPEN;
 	else if (h > b / 2)
 		level = TCP_MEM_COLLAPSE;
-	if (level > tw->mem_level)
+	if (level > tw->mem_level) {
 		synq_counter_inc(ctr, SYNQ_CTR_MEM_PRESSURE_ENTERED);
+		if (level == TCP_MEM_RESET)
+			tw->mem_reset_ms = tw->now_ms;
+	}
 	tw->mem_level = level;
 }
 
@@ -260,6 +263,75 @@ tcp_mem_rcv_admit(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct 
 		return false;
 	}
 	return true;
+}
+
+/* @p c's source: its /24 (IPv4, the family above the address) or its /64 (IPv6). */
+static uint64_t
+src_prefix(const struct tcp_conn *c)
+{
+	const uint8_t *a = c->key.saddr;
+	uint64_t p = 0;
+
+	if (c->key.family == 4)
+		return (UINT64_C(4) << 32) | ((uint64_t)a[0] << 16) | ((uint64_t)a[1] << 8) | a[2];
+	for (unsigned int i = 0; i < 8; i++)
+		p = (p << 8) | a[i];
+	return p;
+}
+
+enum tcp_victim
+tcp_mem_victim(struct synq_tcp_worker *tw, const struct tcp_conn *c)
+{
+	uint64_t held = (uint64_t)c->rcv_mem + c->snd_mem, est = UINT64_MAX;
+	uint64_t p = src_prefix(c);
+	uint8_t cur = tw->src_cur;
+	bool stalled;
+
+	if (held == 0)
+		return TCP_VICTIM_NONE;
+	/* this sweep's sums; the estimate from the last sweep's, never below its own */
+	for (unsigned int r = 0; r < TCP_SRC_ROWS; r++) {
+		uint32_t h = (uint32_t)((p * tw->src_mul[r]) >> (64 - TCP_SRC_BITS));
+
+		tw->src_mem[cur][r][h] += held;
+		est = RTE_MIN(est, tw->src_mem[cur ^ 1][r][h]);
+	}
+	tw->src_used[cur] = true;
+	est = RTE_MAX(est, held);
+	stalled = tw->now_ms - c->mem_prog_ms >= TCP_MEM_STALL_MS;
+	if (stalled)
+		tw->victim_next[0] = RTE_MAX(tw->victim_next[0], est);
+	tw->victim_next[1] = RTE_MAX(tw->victim_next[1], est);
+	if (tw->mem_level < TCP_MEM_RESET || c->state == SYNQ_TCP_TIME_WAIT)
+		return TCP_VICTIM_NONE;
+	/*
+	 * Stalled first, of the sources holding at least half of the largest stalled
+	 * one's (0 when the last sweep saw none): a host's many small connections weigh
+	 * what they hold together, and one that moves is never reset for one that does
+	 * not.
+	 */
+	if (stalled && est >= tw->victim_max[0] / 2)
+		return TCP_VICTIM_STALLED;
+	/*
+	 * Nothing stalled, and the budget stays full (for as long as a holder takes to
+	 * stall): the largest sources, as above, moving or not.
+	 */
+	if (tw->victim_max[0] == 0 && tw->now_ms - tw->mem_reset_ms >= TCP_MEM_STALL_MS &&
+		est >= tw->victim_max[1] / 2)
+		return TCP_VICTIM_HOLDER;
+	return TCP_VICTIM_NONE;
+}
+
+void
+tcp_mem_sweep_done(struct synq_tcp_worker *tw)
+{
+	memcpy(tw->victim_max, tw->victim_next, sizeof(tw->victim_max));
+	memset(tw->victim_next, 0, sizeof(tw->victim_next));
+	tw->src_cur ^= 1;
+	if (tw->src_used[tw->src_cur]) {
+		memset(tw->src_mem[tw->src_cur], 0, sizeof(tw->src_mem[0]));
+		tw->src_used[tw->src_cur] = false;
+	}
 }
 
 void

@@ -122,6 +122,15 @@ void tcp_mem_level(struct synq_tcp_worker *tw, struct synq_counters *ctr);
  */
 bool tcp_mem_rcv_admit(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c,
 	uint32_t truesize);
+/*
+ * The timers' sweep met @p c: what it holds is added to its source's sum, and at the
+ * last level, whether it is reset and why (docs/architecture.md, "Memory"): stalled
+ * connections (TCP_MEM_STALL_MS) of the largest sources first; connections that move
+ * only when none is stalled and the budget stayed full TCP_MEM_STALL_MS.
+ */
+enum tcp_victim tcp_mem_victim(struct synq_tcp_worker *tw, const struct tcp_conn *c);
+/* The sweep went round the flow table: its sums and largest sources become the last's. */
+void tcp_mem_sweep_done(struct synq_tcp_worker *tw);
 /* Add what the worker's connections of each listener hold now to its mem_held (timers). */
 void tcp_mem_publish(struct synq_tcp_worker *tw);
 

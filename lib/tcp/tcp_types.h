@@ -158,6 +158,25 @@ struct tcp_rcv_held {
 };
 /* payload / truesize x 256 of a full segment in a 2 KiB buffer (1448 / 2304) */
 #define TCP_RATIO_INIT 160u
+/*
+ * Who is reset at the last level (tcp_mem_victim()). A connection whose memory has not
+ * moved this long (nothing consumed by its application, nothing acknowledged by its
+ * peer, since it began to hold) is stalled. A source is a client's /24 or /64: what
+ * its connections hold is summed, once a sweep of the flow table, in a sketch of
+ * TCP_SRC_ROWS rows of TCP_SRC_SLOTS counters (count-min: the least of its rows),
+ * slots chosen by a multiply-shift hash whose odd multipliers are the worker's own
+ * and random, so that no client can choose prefixes that share another's slots.
+ */
+#define TCP_MEM_STALL_MS 1000u
+#define TCP_SRC_ROWS 2
+#define TCP_SRC_BITS 11
+#define TCP_SRC_SLOTS (1u << TCP_SRC_BITS)
+/* Why tcp_mem_victim() names a connection, or not. */
+enum tcp_victim {
+	TCP_VICTIM_NONE = 0,
+	TCP_VICTIM_STALLED, /* stalled, of the largest sources that are */
+	TCP_VICTIM_HOLDER,  /* of the largest sources, once no stalled one is left */
+};
 /* The worker's pressure levels, as mem_held passes 1/2, 3/4, 7/8 of mem_budget, and all. */
 enum tcp_mem_level {
 	TCP_MEM_OK = 0,
@@ -312,6 +331,14 @@ struct synq_tcp_worker {
 	uint64_t unaccepted_mem[SYNQ_MAX_LISTENERS]; /* rcv_mem of connections not attached */
 	uint64_t mem_of[SYNQ_MAX_LISTENERS];	/* rcv_mem + snd_mem of each listener's */
 	uint64_t mem_shown[SYNQ_MAX_LISTENERS];	/* of it, what the listener's mem_held has */
+	/* the victims of the last level (tcp_mem_victim()) */
+	uint32_t mem_reset_ms;		/* when the level last rose to TCP_MEM_RESET */
+	uint8_t src_cur;		/* src_mem[] this sweep adds to; the other, the last */
+	bool src_used[2];		/* src_mem[i] has a count that is not 0 */
+	uint64_t src_mul[TCP_SRC_ROWS];	/* odd, random: the rows' hashes */
+	uint64_t victim_max[2];		/* the last sweep's largest source estimate, of */
+	uint64_t victim_next[2];	/* stalled connections [0] and of all [1]; this one's */
+	uint64_t src_mem[2][TCP_SRC_ROWS][TCP_SRC_SLOTS]; /* truesize held by source */
 } __rte_cache_aligned;
 
 #endif /* SYNQ_TCP_TYPES_H */

@@ -102,6 +102,7 @@ synq_tcp_worker_create(struct synq_tcp *tcp, const struct synq_tcp_worker_conf *
 	const struct synq_listeners *ls = tcp->listeners;
 	struct synq_tcp_worker *tw;
 	uint8_t isn_key[16];
+	uint64_t src_mul[TCP_SRC_ROWS];
 	int rc;
 
 	tw = synq_mem_alloc("synq_tcp_worker", sizeof(*tw), conf->socket, tcp->eal_mem);
@@ -132,6 +133,9 @@ synq_tcp_worker_create(struct synq_tcp *tcp, const struct synq_tcp_worker_conf *
 	/* RFC 6528: F() keyed with a secret of this node's own */
 	if (rc == 0 && getrandom(isn_key, sizeof(isn_key), 0) != (ssize_t)sizeof(isn_key))
 		rc = -EIO;
+	/* the sources' sketch (tcp_mem_victim()): its hashes a client cannot know */
+	if (rc == 0 && getrandom(src_mul, sizeof(src_mul), 0) != (ssize_t)sizeof(src_mul))
+		rc = -EIO;
 	if (rc != 0) {
 		synq_tcp_worker_free(tw);
 		rte_errno = -rc;
@@ -139,6 +143,8 @@ synq_tcp_worker_create(struct synq_tcp *tcp, const struct synq_tcp_worker_conf *
 	}
 	synq_cookie_init(&tw->cookie, tcp->secret);
 	tw->isn_key = synq_sipkey_load(isn_key);
+	for (unsigned int r = 0; r < TCP_SRC_ROWS; r++)
+		tw->src_mul[r] = src_mul[r] | 1;
 	{
 		uint64_t hz = conf->tsc_hz != 0 ? conf->tsc_hz
 			: rte_get_tsc_hz() != 0 ? rte_get_tsc_hz() : TSC_HZ_NO_EAL;
