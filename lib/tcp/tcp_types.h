@@ -183,7 +183,7 @@ enum tcp_mem_level {
 	TCP_MEM_COLLAPSE,	/* collapse every receive queue that takes data */
 	TCP_MEM_NO_OPEN,	/* windows open no further */
 	TCP_MEM_DROP,		/* new data dropped */
-	TCP_MEM_RESET,		/* connections above the mean reset */
+	TCP_MEM_RESET,		/* connections reset: stalled, largest sources first */
 };
 
 /* wflags: what the worker has to do for a connection */
