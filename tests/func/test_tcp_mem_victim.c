@@ -245,6 +245,7 @@ test_mem_victim_source_sums(void **state __rte_unused)
 	open_holders(74, rf, &atk[ATTACKERS], 1, 2);
 	r = atk[ATTACKERS];
 	snap_take(&s);
+	data_end[rf->cport] = rf->our_isn + 1;
 	/* the reader's answer, which its client does not acknowledge: past the budget */
 	for (unsigned int k = 0; k < 2; k++)
 		assert_int_equal(synq_app_send_copy(&app, r, big, sizeof(big)), 0);
