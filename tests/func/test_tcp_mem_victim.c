@@ -5,8 +5,8 @@
  * whose connections may hold 1 % of the pool beyond its reserve (about 16 buffers):
  * one host's many small connections that never move, against a legitimate download
  * that does, and against a legitimate slow reader that holds more than any one of
- * them. Before, the connections holding more than the mean were reset in sweep order:
- * the legitimate one each time.
+ * them; and, when every connection moves, the largest source. Before, the connections
+ * holding more than the mean were reset in sweep order: the legitimate one each time.
  */
 
 #include <stdarg.h>
@@ -276,12 +276,68 @@ test_mem_victim_source_sums(void **state __rte_unused)
 	assert_int_equal(rte_mempool_in_use_count(frames), base);
 }
 
+/*
+ * 74: nobody is stalled: eight connections of one host and one of another /24 each
+ * hold an answer of full segments (two each, four for the other) whose client
+ * acknowledges a byte every 100 ms, so that every connection moves and none frees a
+ * buffer: the budget stays full. After a second of it, the largest source's
+ * connections are reset (SynqMemResetHolder), as many as the budget needs; the other
+ * client's, which holds the most of any one connection, is not.
+ */
+static void
+test_mem_victim_holders(void **state __rte_unused)
+{
+	static uint8_t big[1400];
+	struct flow f[9];
+	struct synq_session *c[9];
+	bool reset[9] = {false};
+	uint32_t una[9];
+	unsigned int nb_reset = 0;
+	struct snap s;
+
+	for (unsigned int i = 0; i < 9; i++) {
+		f[i] = i < 8 ? flow4(76, (uint16_t)(49200 + i), 90, 0x76000000 + (i << 16))
+			     : flow4(77, 49300, 90, 0x77000000);
+		c[i] = established(&f[i], L90);
+		una[i] = f[i].our_isn + 1;
+	}
+	snap_take(&s);
+	for (unsigned int i = 0; i < 9; i++)
+		for (unsigned int k = 0; k < (i < 8 ? 2u : 4u); k++)
+			assert_int_equal(synq_app_send_copy(&app, c[i], big, sizeof(big)), 0);
+	settle();
+	for (unsigned int round = 0; round < 20; round++) {
+		run_for(100);
+		settle();
+		drain_events(c, 9, reset);
+		for (unsigned int i = 0; i < 9; i++) {
+			if (reset[i])
+				continue;
+			exchange_silent(ack_frame(&f[i], f[i].isn + 1, ++una[i], NULL, 0));
+		}
+	}
+	assert_false(reset[8]);
+	assert_int_equal(conn_info(c[8]).state, SYNQ_TCP_ESTABLISHED);
+	for (unsigned int i = 0; i < 8; i++)
+		nb_reset += reset[i];
+	assert_true(nb_reset >= 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_MEM_PRESSURE_RESETS), nb_reset);
+	assert_int_equal(delta(&s, SYNQ_CTR_MEM_RESET_HOLDER), nb_reset);
+	assert_int_equal(delta(&s, SYNQ_CTR_MEM_RESET_STALLED), 0);
+	for (unsigned int i = 0; i < 9; i++)
+		if (!reset[i])
+			conn_drop(c[i]);
+	settle();
+	assert_int_equal(gauge(SYNQ_CTR_MEM_HELD_BYTES), 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mem_victim_stalled_before_bulk),
 		cmocka_unit_test(test_mem_victim_source_sums),
+		cmocka_unit_test(test_mem_victim_holders),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
