@@ -30,6 +30,7 @@ tcp_json(const struct synq_config_tcp *t, const struct synq_config *cfg)
 	json_object_set_new(o, "first_byte_timeout_ms", json_integer(t->first_byte_timeout_ms));
 	json_object_set_new(o, "fin_timeout_ms", json_integer(t->fin_timeout_ms));
 	json_object_set_new(o, "max_orphans", json_integer(t->max_orphans));
+	json_object_set_new(o, "orphan_timeout_ms", json_integer(t->orphan_timeout_ms));
 	json_object_set_new(o, "unaccepted_mem", json_integer(t->unaccepted_mem));
 	if (cfg != NULL) {
 		json_object_set_new(o, "somaxconn", json_integer(t->somaxconn));

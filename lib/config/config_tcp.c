@@ -23,7 +23,7 @@
 #define TCP_UNACCEPTED_MEM_MIN 65536
 #define TCP_UNACCEPTED_MEM_MAX (1u << 31)
 
-/* tcp.idle_timeout_ms and first_byte_timeout_ms: a day */
+/* tcp.idle_timeout_ms, first_byte_timeout_ms and the others in ms: a day */
 #define TCP_TIMEOUT_MS_MAX 86400000
 
 /* tcp.challenge_ack_limit: Linux's own limit is an int */
@@ -49,6 +49,8 @@ static const struct synq_config_tcp tcp_defaults = {
 	.first_byte_timeout_ms = 30000,
 	.fin_timeout_ms = 60000,
 	.max_orphans = 4096,
+	/* orphans (issue 11): 256 KiB (snd_buf) at 2.2 KB/s, then a RST */
+	.orphan_timeout_ms = 120000,
 	/* memory (issue 11): 910 buffers of 2 KiB */
 	.unaccepted_mem = 2097152,
 };
@@ -79,6 +81,9 @@ parse_tcp_knobs(struct config_parse *p, const json_t *obj, const char *path,
 		CONFIG_GET_UINT(p, obj, path, "fin_timeout_ms", 0, TCP_TIMEOUT_MS_MAX,
 			t->fin_timeout_ms) != 0 ||
 		CONFIG_GET_UINT(p, obj, path, "max_orphans", 0, 1u << 22, t->max_orphans) != 0 ||
+		/* orphans (issue 11) */
+		CONFIG_GET_UINT(p, obj, path, "orphan_timeout_ms", 0, TCP_TIMEOUT_MS_MAX,
+			t->orphan_timeout_ms) != 0 ||
 		/* memory (issue 11) */
 		CONFIG_GET_UINT(p, obj, path, "unaccepted_mem", TCP_UNACCEPTED_MEM_MIN,
 			TCP_UNACCEPTED_MEM_MAX, t->unaccepted_mem) != 0 ||
@@ -129,7 +134,7 @@ config_parse_tcp(struct config_parse *p, const json_t *root, struct synq_config 
 		"abort_on_overflow", "synack_retries", "queue_model", "window_scale",
 		"max_flows", "rcv_buf", "snd_buf", "idle_timeout_ms", "first_byte_timeout_ms",
 		"fin_timeout_ms", "max_orphans", "cookie_secret", "cookie_secret_file",
-		"unaccepted_mem", NULL};
+		"unaccepted_mem", "orphan_timeout_ms", NULL};
 	const json_t *obj = json_object_get(root, "tcp");
 	const json_t *sec, *file;
 
@@ -228,7 +233,7 @@ parse_listener(struct config_parse *p, const json_t *lj, unsigned int idx,
 		"window_scale", "max_flows", "rcv_buf", "snd_buf", "idle_timeout_ms",
 		"first_byte_timeout_ms", "fin_timeout_ms", "max_orphans", "http_body",
 		"http_head_timeout_ms", "max_conns_per_source", "max_conns_per_prefix",
-		"unaccepted_mem", NULL};
+		"unaccepted_mem", "orphan_timeout_ms", NULL};
 	struct synq_config_listener *l = &cfg->listeners[idx];
 	char path[CONFIG_KEY_PATH_LEN];
 	const json_t *v;

@@ -233,7 +233,8 @@ rto_fire(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn 
 		return;
 	}
 	synq_counter_inc(ctr, SYNQ_CTR_TCP_TIMEOUTS);
-	if (c->backoff >= TCP_RETRIES) {
+	/* Linux's tcp_write_timeout(): an orphan gets tcp_orphan_retries, not retries2 */
+	if (c->backoff >= (c->orphan ? TCP_ORPHAN_RETRIES : TCP_RETRIES)) {
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_ABORT_ON_TIMEOUT);
 		tcp_conn_reset(tw, ctr, c, false);
 		return;
@@ -277,6 +278,36 @@ app_timeouts(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_c
 }
 
 /*
+ * tcp.orphan_timeout_ms: an orphan's whole life after the close has a deadline,
+ * whatever it waits for and however its client keeps it going (an ACK of a byte now
+ * and then restarts every other timer, the persist timer's count of probes included).
+ * Each listener's orphans are listed in the order they were closed (TCP_BY_CLOSE), so
+ * only the first can be due: O(1) a listener when none is, a budget of resets a call when many are.
+ */
+static void
+orphan_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr)
+{
+	unsigned int budget = TCP_ORPHAN_TIMER_BUDGET;
+
+	for (unsigned int li = 0; li < tw->listeners->nb && budget != 0; li++) {
+		uint32_t tmo = tw->listeners->l[li].tcp.orphan_timeout_ms;
+
+		const struct tcp_olist *l = &tw->orphan_list[li][TCP_BY_CLOSE];
+
+		while (tmo != 0 && budget != 0 && l->first != TCP_NO_CONN) {
+			struct tcp_conn *c = conn_at(tw, l->first);
+
+			/* signed: a clock read a little earlier than the close is not 49 days on */
+			if ((int32_t)(tw->now_ms - c->orphan_ms) < (int32_t)tmo)
+				break;
+			synq_counter_inc(ctr, SYNQ_CTR_TCP_ORPHAN_TIMEOUTS);
+			tcp_conn_reset(tw, ctr, c, true); /* out of the list */
+			budget--;
+		}
+	}
+}
+
+/*
  * The worker holds all of its memory budget: the connection tcp_mem_victim() names is
  * reset (stalled ones of the largest sources first), as Linux's tcp_out_of_memory()
  * does to orphans. True when @p c was.
@@ -308,6 +339,7 @@ tcp_conn_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr)
 	if (tw->flows == NULL)
 		return;
 	tcp_mem_level(tw, ctr);
+	orphan_timers(tw, ctr);
 	from = synq_flowtab_cursor(tw->flows);
 	count = synq_flowtab_count(tw->flows);
 	n = synq_flowtab_sweep(tw->flows, TCP_FLOW_TIMER_BUDGET, idx);
@@ -366,20 +398,34 @@ cmd_send(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn 
 
 /*
  * SYNQ_CMD_CLOSE: a FIN after the send queue. The connection is an orphan from now on
- * (the application only waits for its end); past the listener's max_orphans on this
- * worker it is reset instead, as Linux resets past tcp_max_orphans.
+ * (the application only waits for its end), the last in both of its listener's lists on
+ * this worker. Past the listener's max_orphans the first of TCP_BY_PROGRESS is reset to
+ * make room: an orphan in FIN-WAIT-2, else the one that moved on least recently (see
+ * enum tcp_orphan_order). Linux resets the closing connection instead: whoever keeps
+ * max_orphans orphans alive would turn every other close into a RST (a response cut
+ * short); here a close always goes on with its FIN. With max_orphans 0 no connection
+ * may wait: the closing one is reset.
  */
 static void
 cmd_close(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c)
 {
+	const struct tcp_olist *l = &tw->orphan_list[c->listener][TCP_BY_PROGRESS];
+
 	if (!is_estab(c->state) || (c->wflags & WF_FIN_QUEUED))
 		return;
 	if (tw->orphans_of[c->listener] >= conn_listener(tw, c)->tcp.max_orphans) {
+		bool none = l->first == TCP_NO_CONN;
+
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_ABORT_ON_MEMORY);
-		tcp_conn_reset(tw, ctr, c, true);
-		return;
+		tcp_conn_reset(tw, ctr, none ? c : conn_at(tw, l->first), true);
+		if (none)
+			return;
 	}
 	c->orphan = true;
+	c->orphan_ms = tw->now_ms;
+	c->orphan_mark = c->snd_una;
+	olist_append(tw, c, TCP_BY_CLOSE);
+	olist_append(tw, c, TCP_BY_PROGRESS);
 	tw->orphans++;
 	tw->orphans_of[c->listener]++;
 	c->wflags |= WF_FIN_QUEUED;

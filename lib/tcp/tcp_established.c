@@ -104,12 +104,23 @@ ack_new(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *
 		c->cwnd += RTE_MAX(mss * mss / c->cwnd, 1u);
 	c->cwnd = RTE_MIN(c->cwnd, TCP_MAX_WINDOW);
 	c->rtx_ms = c->snd_una == c->snd_max ? 0 : tw->now_ms + c->rto_ms;
+	/* an orphan that moved a segment's worth on is evicted after those that did not */
+	if (c->orphan && ack - c->orphan_mark >= mss) {
+		olist_unlink(tw, c, TCP_BY_PROGRESS);
+		olist_append(tw, c, TCP_BY_PROGRESS);
+		c->orphan_mark = ack;
+	}
 	/* our FIN acknowledged */
 	if ((c->wflags & WF_FIN_SENT) && SEQ_GT(ack, c->fin_seq)) {
 		switch (c->state) {
 		case SYNQ_TCP_FIN_WAIT_1:
 			c->state = SYNQ_TCP_FIN_WAIT_2;
 			c->fin_wait2_ms = tw->now_ms; /* tcp.fin_timeout_ms from here */
+			if (c->orphan) {
+				/* the client has it all: evicting it loses nothing */
+				olist_unlink(tw, c, TCP_BY_PROGRESS);
+				olist_prepend(tw, c, TCP_BY_PROGRESS);
+			}
 			break;
 		case SYNQ_TCP_CLOSING:
 			c->state = SYNQ_TCP_TIME_WAIT;

@@ -78,12 +78,62 @@ mark_dirty(struct synq_tcp_worker *tw, struct tcp_conn *c)
 	tw->dirty[tw->nb_dirty++] = conn_idx(tw, c);
 }
 
+/* Take orphan @p c out of its listener's list @p o (wherever it is in it). */
+static inline void
+olist_unlink(struct synq_tcp_worker *tw, struct tcp_conn *c, enum tcp_orphan_order o)
+{
+	struct tcp_olist *l = &tw->orphan_list[c->listener][o];
+
+	if (c->oprev[o] != TCP_NO_CONN)
+		conn_at(tw, c->oprev[o])->onext[o] = c->onext[o];
+	else
+		l->first = c->onext[o];
+	if (c->onext[o] != TCP_NO_CONN)
+		conn_at(tw, c->onext[o])->oprev[o] = c->oprev[o];
+	else
+		l->last = c->oprev[o];
+}
+
+/* Put orphan @p c (in no list @p o) at the end of its listener's list @p o. */
+static inline void
+olist_append(struct synq_tcp_worker *tw, struct tcp_conn *c, enum tcp_orphan_order o)
+{
+	struct tcp_olist *l = &tw->orphan_list[c->listener][o];
+	uint32_t idx = conn_idx(tw, c);
+
+	c->oprev[o] = l->last;
+	c->onext[o] = TCP_NO_CONN;
+	if (l->last != TCP_NO_CONN)
+		conn_at(tw, l->last)->onext[o] = idx;
+	else
+		l->first = idx;
+	l->last = idx;
+}
+
+/* Put orphan @p c (in no list @p o) at the start of its listener's list @p o. */
+static inline void
+olist_prepend(struct synq_tcp_worker *tw, struct tcp_conn *c, enum tcp_orphan_order o)
+{
+	struct tcp_olist *l = &tw->orphan_list[c->listener][o];
+	uint32_t idx = conn_idx(tw, c);
+
+	c->onext[o] = l->first;
+	c->oprev[o] = TCP_NO_CONN;
+	if (l->first != TCP_NO_CONN)
+		conn_at(tw, l->first)->oprev[o] = idx;
+	else
+		l->last = idx;
+	l->first = idx;
+}
+
 /* @p c leaves the flow table: no longer one of the worker's orphans, if it was. */
 static inline void
 orphan_end(struct synq_tcp_worker *tw, struct tcp_conn *c)
 {
 	if (!c->orphan)
 		return;
+	olist_unlink(tw, c, TCP_BY_CLOSE);
+	olist_unlink(tw, c, TCP_BY_PROGRESS);
 	c->orphan = false;
 	tw->orphans--;
 	tw->orphans_of[c->listener]--;

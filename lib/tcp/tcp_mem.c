@@ -88,6 +88,13 @@ tcp_mem_rcv_clear(struct synq_tcp_worker *tw, struct tcp_conn *c)
 	c->rcv_held_nb = 0;
 }
 
+/* @p c's runs (beside the connection: struct tcp_conn has no room for them). */
+static inline struct tcp_rcv_held *
+runs(const struct synq_tcp_worker *tw, const struct tcp_conn *c)
+{
+	return tw->rcv_held[conn_idx(tw, c)];
+}
+
 void
 tcp_mem_rcv_charge(struct synq_tcp_worker *tw, struct tcp_conn *c, uint32_t len,
 	uint32_t truesize)
@@ -96,10 +103,10 @@ tcp_mem_rcv_charge(struct synq_tcp_worker *tw, struct tcp_conn *c, uint32_t len,
 
 	/* bytes copied into the last buffer (no truesize) extend the run that holds it */
 	if (c->rcv_held_nb == 0 || (truesize != 0 && c->rcv_held_nb < TCP_RCV_HELD)) {
-		r = &c->rcv_held[c->rcv_held_nb++];
+		r = &runs(tw, c)[c->rcv_held_nb++];
 		r->len = r->mem = 0;
 	} else {
-		r = &c->rcv_held[c->rcv_held_nb - 1];
+		r = &runs(tw, c)[c->rcv_held_nb - 1];
 	}
 	r->len += len;
 	r->mem += truesize;
@@ -110,11 +117,13 @@ tcp_mem_rcv_charge(struct synq_tcp_worker *tw, struct tcp_conn *c, uint32_t len,
 static void
 rcv_uncharge(struct synq_tcp_worker *tw, struct tcp_conn *c, uint32_t freed)
 {
+	struct tcp_rcv_held *r = runs(tw, c);
+
 	tcp_mem_add(tw, c, &c->rcv_mem, -(int64_t)freed);
 	for (unsigned int i = 0; i < c->rcv_held_nb && freed != 0; i++) {
-		uint32_t d = RTE_MIN(freed, c->rcv_held[i].mem);
+		uint32_t d = RTE_MIN(freed, r[i].mem);
 
-		c->rcv_held[i].mem -= d;
+		r[i].mem -= d;
 		freed -= d;
 	}
 }
@@ -175,23 +184,25 @@ void
 tcp_mem_rcv_sync(struct synq_tcp_worker *tw, struct tcp_conn *c)
 {
 	uint32_t unread, total = 0, freed = 0;
+	struct tcp_rcv_held *r;
 	unsigned int k = 0;
 
 	if (c->rcv_held_nb == 0)
 		return;
+	r = runs(tw, c);
 	unread = atomic_load_explicit(&conn_session(tw, c)->rcv_unread, memory_order_relaxed);
 	for (unsigned int i = 0; i < c->rcv_held_nb; i++)
-		total += c->rcv_held[i].len;
+		total += r[i].len;
 	/* consumed (total - unread) past the oldest run's end: its buffers are dealt with */
-	while (k < c->rcv_held_nb && unread <= total - c->rcv_held[k].len) {
-		total -= c->rcv_held[k].len;
-		freed += c->rcv_held[k].mem;
+	while (k < c->rcv_held_nb && unread <= total - r[k].len) {
+		total -= r[k].len;
+		freed += r[k].mem;
 		k++;
 	}
 	if (k == 0)
 		return;
 	c->rcv_held_nb = (uint8_t)(c->rcv_held_nb - k);
-	memmove(&c->rcv_held[0], &c->rcv_held[k], c->rcv_held_nb * sizeof(c->rcv_held[0]));
+	memmove(&r[0], &r[k], c->rcv_held_nb * sizeof(r[0]));
 	c->mem_prog_ms = tw->now_ms;
 	tcp_mem_add(tw, c, &c->rcv_mem, -(int64_t)freed);
 }
@@ -306,18 +317,18 @@ tcp_mem_victim(struct synq_tcp_worker *tw, const struct tcp_conn *c)
 		return TCP_VICTIM_NONE;
 	/*
 	 * Stalled first, of the sources holding at least half of the largest stalled
-	 * one's (0 when the last sweep saw none): a host's many small connections weigh
-	 * what they hold together, and one that moves is never reset for one that does
-	 * not.
+	 * one's: a host's many small connections weigh what they hold together, and one
+	 * that moves is never reset for one that does not. Not before a whole sweep has
+	 * measured that largest one (else the first to stall would go, whatever it holds).
 	 */
-	if (stalled && est >= tw->victim_max[0] / 2)
+	if (stalled && tw->victim_max[0] != 0 && est >= tw->victim_max[0] / 2)
 		return TCP_VICTIM_STALLED;
 	/*
 	 * Nothing stalled, and the budget stays full (for as long as a holder takes to
 	 * stall): the largest sources, as above, moving or not.
 	 */
-	if (tw->victim_max[0] == 0 && tw->now_ms - tw->mem_reset_ms >= TCP_MEM_STALL_MS &&
-		est >= tw->victim_max[1] / 2)
+	if (tw->victim_max[0] == 0 && !stalled && tw->victim_max[1] != 0 &&
+		tw->now_ms - tw->mem_reset_ms >= TCP_MEM_STALL_MS && est >= tw->victim_max[1] / 2)
 		return TCP_VICTIM_HOLDER;
 	return TCP_VICTIM_NONE;
 }

@@ -69,11 +69,15 @@ _Static_assert(TCP_REPLAY_MS > 2 * SYNQ_COOKIE_WINDOW_S * 1000,
 /* Doublings of a zero-window probe's interval that are counted in backoff. */
 #define TCP_PROBE_BACKOFF_MAX 6
 /*
- * Zero-window probes of a connection the application closed (an orphan) before it is
- * given up, answered or not (Linux tcp_orphan_retries' 8): a peer that keeps its
- * window shut holds no orphan for ever.
+ * Zero-window probes (answered or not) and retransmissions of a connection the
+ * application closed (an orphan) before it is given up, as Linux's tcp_orphan_retries
+ * (8): a peer that keeps its window shut, or never acknowledges the FIN, holds no
+ * orphan for ever. One that acknowledges a byte now and then starts the count again:
+ * tcp.orphan_timeout_ms ends that one.
  */
 #define TCP_ORPHAN_RETRIES 8
+/* Orphans whose tcp.orphan_timeout_ms ran out that one synq_tcp_timers() call resets. */
+#define TCP_ORPHAN_TIMER_BUDGET 64
 /*
  * RFC 5961 7, Linux tcp_invalid_ratelimit: a connection answers the segments it
  * refuses (out of window, PAWS, challenges) at most once in this many ms.
@@ -103,6 +107,20 @@ _Static_assert(TCP_REPLAY_MS > 2 * SYNQ_COOKIE_WINDOW_S * 1000,
 #define TCP_FLOW_TIMER_BUDGET 256
 
 /*
+ * What the application may still hold of what it was handed (tcp_mem.c): the
+ * deliveries since it last consumed everything, in up to this many runs, each the
+ * bytes it delivered and the truesize they were charged. A run is let go once the
+ * application consumed past its last byte, so an application that always keeps a few
+ * bytes back (a framing layer waiting for the rest of a message) is charged the run
+ * that holds them and what came after, not everything since it last had none.
+ */
+#define TCP_RCV_HELD 3
+struct tcp_rcv_held {
+	uint32_t len; /* bytes delivered (counted in rcv_unread) */
+	uint32_t mem; /* truesize charged for them, in rcv_mem */
+};
+
+/*
  * The transport's part that every worker shares: the pointers are read-only after
  * synq_tcp_create(); connection i is written by the worker that carries session i.
  */
@@ -110,6 +128,8 @@ struct synq_tcp {
 	struct synq_listeners *listeners;
 	struct synq_sessions *sessions;
 	struct tcp_conn *conns;		/* connection i is session i's */
+	/* connection i's runs of what its application may hold (tcp_mem.c) */
+	struct tcp_rcv_held (*rcv_held)[TCP_RCV_HELD];
 	uint8_t secret[SYNQ_COOKIE_SECRET_LEN]; /* the cookie secret of this node */
 	bool eal_mem;
 };
@@ -122,6 +142,33 @@ struct tcp_peer {
 	uint16_t cport;		      /* network order */
 	uint16_t sport;		      /* network order */
 	struct rte_ether_addr cmac;   /* the client's next hop */
+};
+
+/* No connection: the end of a list of pool indices. */
+#define TCP_NO_CONN UINT32_MAX
+
+/*
+ * The two orders each listener's orphans are kept in on a worker, each a list through
+ * tcp_conn's oprev[] / onext[] (O(1) to add, move, remove):
+ */
+enum tcp_orphan_order {
+	/* as they were closed: the first is the next whose tcp.orphan_timeout_ms ends */
+	TCP_BY_CLOSE,
+	/*
+	 * the one evicted first (a close past max_orphans) first: orphans in FIN-WAIT-2
+	 * (the client has every byte and our FIN: a RST takes nothing from it), then the
+	 * others by when they last moved a segment's worth on (closed, or SND.UNA passed
+	 * orphan_mark by an MSS), so that a client that reads is not cut short by many
+	 * that do not, nor by one that acknowledges a byte at a time
+	 */
+	TCP_BY_PROGRESS,
+	TCP_ORDERS,
+};
+
+/* The ends of a list of connections: pool indices, TCP_NO_CONN when empty. */
+struct tcp_olist {
+	uint32_t first;
+	uint32_t last;
 };
 
 /* In struct synq_tcp_worker's owned[]: the connection is this worker's. */
@@ -143,19 +190,6 @@ struct tcp_peer {
  * budget busy. The last level (all of the budget) admits nothing.
  */
 #define TCP_RCV_MEM_MIN (4u * 2304u)
-/*
- * What the application may still hold of what it was handed (tcp_mem.c): the
- * deliveries since it last consumed everything, in up to this many runs, each the
- * bytes it delivered and the truesize they were charged. A run is let go once the
- * application consumed past its last byte, so an application that always keeps a few
- * bytes back (a framing layer waiting for the rest of a message) is charged the run
- * that holds them and what came after, not everything since it last had none.
- */
-#define TCP_RCV_HELD 3
-struct tcp_rcv_held {
-	uint32_t len; /* bytes delivered (counted in rcv_unread) */
-	uint32_t mem; /* truesize charged for them, in rcv_mem */
-};
 /* payload / truesize x 256 of a full segment in a 2 KiB buffer (1448 / 2304) */
 #define TCP_RATIO_INIT 160u
 /*
@@ -234,7 +268,7 @@ struct tcp_conn {
 	uint8_t ack_round;    /* the poll whose data the ACK owed is for */
 	uint8_t dupacks_owed; /* duplicate ACKs to send (segments past a hole) */
 	uint16_t app_lcore;   /* where events go, once attached */
-	uint8_t rcv_held_nb;  /* rcv_held[] in use, the oldest first (tcp_mem.c) */
+	uint8_t rcv_held_nb;  /* runs in use in synq_tcp's rcv_held[], the oldest first */
 	uint32_t snd_una, snd_nxt, snd_max;
 	uint32_t snd_wnd, snd_wl1, snd_wl2;
 	uint32_t cwnd, ssthresh;
@@ -255,15 +289,21 @@ struct tcp_conn {
 	uint32_t oow_ms;      /* the last answer to a refused segment (invalid ratelimit) */
 	uint32_t ts_recent_ms; /* when ts_recent was set: PAWS's 24 days (RFC 7323 5.5) */
 	uint32_t fin_wait2_ms; /* when FIN-WAIT-2 began: tcp.fin_timeout_ms */
+	uint32_t orphan_ms;   /* when the app closed it: tcp.orphan_timeout_ms from here */
+	uint32_t orphan_mark; /* SND.UNA when it last moved to the end of TCP_BY_PROGRESS */
+	/* its neighbours in its listener's orphan lists, by enum tcp_orphan_order */
+	uint32_t oprev[TCP_ORDERS], onext[TCP_ORDERS];
 	uint8_t probes;	      /* zero-window probes in a row the peer did not answer */
-	bool orphan;	      /* the app closed it: counted in the worker's orphans_of[] */
+	bool orphan;	      /* the app closed it: in the worker's orphan lists */
 	/* memory, by truesize (tcp_mem.c): what the mbufs cost, not their payload */
 	uint16_t rcv_ratio;   /* payload / truesize of its segments x 256, a moving average */
 	uint32_t rcv_mem;     /* rcvq and what the app may still hold: the sum of rcv_held[] */
 	uint32_t snd_mem;     /* sndq */
 	uint32_t mem_prog_ms; /* its memory last moved: began to be held, consumed, ACKed */
-	struct tcp_rcv_held rcv_held[TCP_RCV_HELD];
+	/* its runs of what the app may hold: synq_tcp's rcv_held[] (no room here) */
 } __rte_cache_aligned;
+/* Four cache lines a connection: the orphans' lists and deadline took padding only. */
+_Static_assert(sizeof(struct tcp_conn) <= 256, "struct tcp_conn grew past 256 bytes");
 
 /* A token bucket: tokens, refilled at a rate to a burst, from when it last was. */
 struct tcp_bucket {
@@ -277,6 +317,7 @@ struct synq_tcp_worker {
 	struct synq_listeners *listeners;
 	struct synq_sessions *sessions;
 	struct tcp_conn *conns;		/* tcp->conns */
+	struct tcp_rcv_held (*rcv_held)[TCP_RCV_HELD]; /* tcp->rcv_held */
 	unsigned int lcore_id;
 	bool syntab_used;		/* a listener has syncookies 0 or 1: SYNs look it up */
 	uint8_t max_synack_retries;	/* the largest of the listeners' */
@@ -304,6 +345,8 @@ struct synq_tcp_worker {
 	uint32_t challenge_left;	/* challenge ACKs that second may still send */
 	uint32_t orphans;		/* connections the app closed, still here */
 	uint32_t orphans_of[SYNQ_MAX_LISTENERS]; /* of each listener, against max_orphans */
+	/* each listener's orphans, in each enum tcp_orphan_order */
+	struct tcp_olist orphan_list[SYNQ_MAX_LISTENERS][TCP_ORDERS];
 	/* the clock, read once per burst by synq_tcp_clock() */
 	uint64_t tsc0;	   /* rte_rdtsc() at creation */
 	uint64_t hz_ms;	   /* TSC ticks a millisecond */

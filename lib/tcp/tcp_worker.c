@@ -38,7 +38,11 @@ synq_tcp_create(struct synq_listeners *ls, struct synq_sessions *ss,
 	if (ss->nb != 0) {
 		tcp->conns = synq_mem_alloc("synq_tcp_conns", (size_t)ss->nb * sizeof(*tcp->conns),
 			socket, eal);
-		if (tcp->conns == NULL) {
+		tcp->rcv_held = synq_mem_alloc("synq_tcp_rcv_held",
+			(size_t)ss->nb * sizeof(*tcp->rcv_held), socket, eal);
+		if (tcp->conns == NULL || tcp->rcv_held == NULL) {
+			synq_mem_free(tcp->conns, eal);
+			synq_mem_free(tcp->rcv_held, eal);
 			synq_mem_free(tcp, eal);
 			goto nomem;
 		}
@@ -60,6 +64,7 @@ synq_tcp_free(struct synq_tcp *tcp)
 		rte_pktmbuf_free(tcp->conns[i].rcvq);
 	}
 	synq_mem_free(tcp->conns, tcp->eal_mem);
+	synq_mem_free(tcp->rcv_held, tcp->eal_mem);
 	synq_mem_free(tcp, tcp->eal_mem);
 }
 
@@ -114,12 +119,15 @@ synq_tcp_worker_create(struct synq_tcp *tcp, const struct synq_tcp_worker_conf *
 	tw->listeners = tcp->listeners;
 	tw->sessions = tcp->sessions;
 	tw->conns = tcp->conns;
+	tw->rcv_held = tcp->rcv_held;
 	tw->lcore_id = conf->lcore_id;
 	tw->pool = conf->pool;
 	tw->mem_budget = conf->mem_budget != 0 ? conf->mem_budget : UINT64_MAX;
 	tw->app_rings = conf->app_rings;
 	memcpy(tw->rxq, conf->rxq, sizeof(tw->rxq));
 	tw->nb_rxq = conf->nb_rxq;
+	/* every listener's lists of orphans empty: TCP_NO_CONN is all ones */
+	memset(tw->orphan_list, 0xff, sizeof(tw->orphan_list));
 	for (unsigned int i = 0; i < ls->nb; i++) {
 		if (ls->l[i].tcp.syncookies != SYNQ_SYNCOOKIES_ALWAYS)
 			tw->syntab_used = true;

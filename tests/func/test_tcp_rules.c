@@ -5,9 +5,10 @@
  * window update, challenge ACKs for a SYN-ACK (4.2), the per-connection limit on
  * answers to refused segments (Linux tcp_invalid_ratelimit), timers that only an
  * acceptable segment restarts, PAWS (RFC 7323 5.3), a persist timer that keeps
- * probing with backoff (RFC 9293 3.8.6.1), tcp.fin_timeout_ms and tcp.max_orphans,
- * and a sequence number 2^31 away from RCV.NXT. On the harness of harness.h, with two
- * listeners of its own after L80..L85.
+ * probing with backoff (RFC 9293 3.8.6.1), tcp.fin_timeout_ms, the orphans (the
+ * oldest evicted past tcp.max_orphans, tcp.orphan_timeout_ms, Linux's
+ * tcp_orphan_retries), and a sequence number 2^31 away from RCV.NXT. On the harness of
+ * harness.h, with three listeners of its own after L80..L85.
  */
 
 #include <stdarg.h>
@@ -25,10 +26,14 @@
 /* Short timers, one orphan at a time. */
 #define L86 6
 /*
- * The data path without idle or first-byte timeouts, for minutes of the engine's
- * clock; a receive buffer the SYN-ACK's window covers (no window update of its own).
+ * The data path without idle, first-byte or orphan timeouts, for minutes of the
+ * engine's clock; a receive buffer the SYN-ACK's window covers (no window update of
+ * its own).
  */
 #define L87 7
+/* Orphans: two at once, a 2 s deadline after the close, no other timeout. */
+#define L88 8
+#define ORPHAN_TIMEOUT_MS 2000
 
 /* Past the 500 ms in which a connection answers one refused segment. */
 #define TCP_INVALID_WAIT_MS 550
@@ -38,12 +43,14 @@
 /* Timer sweeps are a budget of slots a tick: enough ticks for several whole sweeps. */
 #define TICK_LIMIT 10000
 
-/* The TCP tests' config (harness.c) and L86, L87. */
+/* The TCP tests' config (harness.c) and L86, L87, L88. */
 static const char rules_config[] = HARNESS_TCP_CONFIG ","
 	"    { \"port\": 86, \"idle_timeout_ms\": 1000,"
 	"      \"fin_timeout_ms\": 1000, \"max_orphans\": 1 },"
 	"    { \"port\": 87, \"rcv_buf\": 65535, \"idle_timeout_ms\": 0,"
-	"      \"first_byte_timeout_ms\": 0 } ] }";
+	"      \"first_byte_timeout_ms\": 0, \"orphan_timeout_ms\": 0 },"
+	"    { \"port\": 88, \"idle_timeout_ms\": 0, \"first_byte_timeout_ms\": 0,"
+	"      \"max_orphans\": 2, \"orphan_timeout_ms\": 2000 } ] }";
 
 static int
 setup(void **state __rte_unused)
@@ -291,20 +298,71 @@ test_fin_timeout(void **state __rte_unused)
 	events_to_closed(c, SYNQ_EV_RESET);
 }
 
+/* The TCP destination port of frame @p m (one of ours: it parses). */
+static uint16_t
+dport_of(const struct rte_mbuf *m)
+{
+	struct synq_frame_view v;
+
+	assert_int_equal(synq_frame_parse_tcp(rte_pktmbuf_mtod(m, const uint8_t *),
+				 rte_pktmbuf_data_len(m), &v),
+		0);
+	return v.dport;
+}
+
+/*
+ * The application closes @p c (client @p f): the two frames that go out are the FIN
+ * of @p f, at @p fin_seq, and the RST of the orphan @p old evicts (its client @p o,
+ * our FIN sent at @p old_fin), in either order.
+ */
+static void
+close_evicts(struct synq_session *c, const struct flow *f, uint32_t fin_seq,
+	const struct flow *o, uint32_t old_fin)
+{
+	struct rte_mbuf *out[4];
+	struct synq_frame_view v;
+	unsigned int n;
+
+	assert_int_equal(synq_app_close(&app, c), 0);
+	n = poll_idle(out, RTE_DIM(out));
+	assert_int_equal(n, 2);
+	for (unsigned int i = 0; i < n; i++) {
+		if (dport_of(out[i]) == f->cport) {
+			v = check_reply(out[i], f);
+			assert_int_equal(v.flags, F_FIN | F_ACK);
+			assert_int_equal(v.seq, fin_seq);
+		} else {
+			v = check_reply(out[i], o);
+			assert_int_equal(v.flags, F_RST | F_ACK);
+			assert_int_equal(v.seq, old_fin + 1);
+		}
+	}
+	rte_pktmbuf_free_bulk(out, n);
+}
+
+/* The client of @p f acknowledges our FIN at @p fin_seq and sends its own: TIME-WAIT. */
+static void
+fin_exchange(struct synq_session *c, const struct flow *f, uint32_t fin_seq)
+{
+	exchange_silent(ack_frame(f, f->isn + 1, fin_seq + 1, NULL, 0));
+	check_ack(exchange(segment(f, f->isn + 1, fin_seq + 1, F_ACK | F_FIN, NULL, 0, NULL, 0)),
+		f, fin_seq + 1, f->isn + 2);
+	events_to_closed(c, SYNQ_EV_PEER_CLOSED);
+}
+
 /*
  * 65: tcp.max_orphans (1 on L86): a second close while one closed connection still
- * waits for its client is a reset; once the first has finished, a close is a FIN
- * again.
+ * waits for its client goes on with its FIN, and the waiting one, the oldest orphan,
+ * is reset to make room (Linux would reset the closing one: whoever holds max_orphans
+ * orphans would cut every other response short).
  */
 static void
 test_max_orphans(void **state __rte_unused)
 {
 	struct flow a = flow4(65, 46006, 86, 0x65000000);
 	struct flow b = flow4(65, 46007, 86, 0x65100000);
-	struct flow d = flow4(65, 46008, 86, 0x65200000);
 	struct synq_session *ca = established(&a, L86);
 	struct synq_session *cb = established(&b, L86);
-	struct synq_session *cd;
 	struct rte_mbuf *r;
 	struct snap s;
 
@@ -314,27 +372,17 @@ test_max_orphans(void **state __rte_unused)
 	rte_pktmbuf_free(r);
 	ticks();
 	assert_int_equal(synq_counter_read(synq_stats_lcore(0), SYNQ_CTR_TCP_ORPHANS), 1);
-	/* one orphan already: this close resets */
-	r = command(cb, SYNQ_CMD_CLOSE);
-	assert_int_equal(check_reply(r, &b).flags & (F_RST | F_FIN), F_RST);
-	rte_pktmbuf_free(r);
+	/* one orphan already: b's FIN goes, a is reset */
+	close_evicts(cb, &b, b.our_isn + 1, &a, a.our_isn + 1);
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_ABORT_ON_MEMORY), 1);
-	events_to_closed(cb, SYNQ_EV_RESET);
-	/* the first ends (FIN exchange, TIME-WAIT): room for the next orphan */
-	exchange_silent(ack_frame(&a, a.isn + 1, a.our_isn + 2, NULL, 0));
-	check_ack(exchange(segment(&a, a.isn + 1, a.our_isn + 2, F_ACK | F_FIN, NULL, 0, NULL, 0)),
-		&a, a.our_isn + 2, a.isn + 2);
-	events_to_closed(ca, SYNQ_EV_PEER_CLOSED);
+	events_to_closed(ca, SYNQ_EV_RESET);
+	ticks();
+	assert_int_equal(synq_counter_read(synq_stats_lcore(0), SYNQ_CTR_TCP_ORPHANS), 1);
+	/* b ends as it should: FIN exchange, TIME-WAIT */
+	fin_exchange(cb, &b, b.our_isn + 1);
 	ticks();
 	assert_int_equal(synq_counter_read(synq_stats_lcore(0), SYNQ_CTR_TCP_ORPHANS), 0);
-	cd = established(&d, L86);
-	r = command(cd, SYNQ_CMD_CLOSE);
-	assert_int_equal(check_reply(r, &d).flags, F_FIN | F_ACK);
-	rte_pktmbuf_free(r);
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_ABORT_ON_MEMORY), 1);
-	conn_drop(cd);
-	ticks();
-	assert_int_equal(synq_counter_read(synq_stats_lcore(0), SYNQ_CTR_TCP_ORPHANS), 0);
 }
 
 /*
@@ -469,6 +517,230 @@ test_seq_half_space(void **state __rte_unused)
 	conn_drop(c);
 }
 
+/*
+ * 69: tcp.orphan_timeout_ms (2 s on L88). Two responses of 4000 bytes, both closed at
+ * once. One client reads them at 8 KB/s and ends with a FIN exchange within the
+ * deadline; the other acknowledges a byte each 20 ms or so, every ACK acceptable
+ * (each restarts the retransmission timer, there is nothing else to time it): it is
+ * reset at the deadline, not before, with a RST, and counted.
+ */
+static void
+test_orphan_deadline(void **state __rte_unused)
+{
+	static const uint8_t d[4000];
+	struct flow g = flow4(69, 46012, 88, 0x69000000);
+	struct flow b = flow4(69, 46013, 88, 0x69100000);
+	struct synq_session *cg = established(&g, L88);
+	struct synq_session *cb = established(&b, L88);
+	uint64_t hz = rte_get_tsc_hz();
+	uint32_t got = 0, dragged = 0;
+	struct rte_mbuf *out[16];
+	uint64_t t0, end, ms;
+	unsigned int n;
+	struct snap s;
+
+	snap_take(&s);
+	assert_int_equal(synq_app_send_copy(&app, cg, d, sizeof(d)), 0);
+	assert_int_equal(synq_app_send_copy(&app, cb, d, sizeof(d)), 0);
+	assert_int_equal(synq_app_close(&app, cg), 0);
+	assert_int_equal(synq_app_close(&app, cb), 0);
+	t0 = rte_rdtsc();
+	n = poll_idle(out, RTE_DIM(out)); /* three segments each, the FIN on the last */
+	assert_int_equal(n, 6);
+	rte_pktmbuf_free_bulk(out, n);
+	end = t0 + REAL_WAIT_S * hz;
+	while (delta(&s, SYNQ_CTR_TCP_ORPHAN_TIMEOUTS) == 0 && rte_rdtsc() < end) {
+		ms = (rte_rdtsc() - t0) * 1000 / hz;
+		if (got < sizeof(d)) {
+			got = (uint32_t)RTE_MIN(ms * 8, sizeof(d));
+			feed(ack_frame(&g, g.isn + 1, g.our_isn + 1 + got, NULL, 0));
+			if (got == sizeof(d))
+				fin_exchange(cg, &g, g.our_isn + 1 + sizeof(d));
+		}
+		feed(ack_frame(&b, b.isn + 1, b.our_isn + 1 + ++dragged, NULL, 0));
+		ticks();
+		rte_delay_ms(20);
+	}
+	ms = (rte_rdtsc() - t0) * 1000 / hz;
+	assert_int_equal(got, sizeof(d));
+	assert_true(ms >= ORPHAN_TIMEOUT_MS);
+	assert_true(dragged > 20);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_ORPHAN_TIMEOUTS), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_OUT_RSTS), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_ABORT_ON_TIMEOUT), 0);
+	assert_int_equal(delta(&s, SYNQ_CTR_CONN_CLOSED), 1); /* g's TIME-WAIT */
+	events_to_closed(cb, SYNQ_EV_RESET);
+	ticks();
+	assert_int_equal(synq_counter_read(synq_stats_lcore(0), SYNQ_CTR_TCP_ORPHANS), 0);
+}
+
+/*
+ * 70: max_orphans (2 on L88) held by two stale orphans whose clients went silent: each
+ * new close goes on with its FIN and resets the oldest orphan, in close order; the new
+ * ones end with their FIN exchanges.
+ */
+static void
+test_orphan_evict_oldest(void **state __rte_unused)
+{
+	struct flow s1 = flow4(70, 46014, 88, 0x70000000);
+	struct flow s2 = flow4(70, 46015, 88, 0x70100000);
+	struct flow l1 = flow4(70, 46016, 88, 0x70200000);
+	struct flow l2 = flow4(70, 46017, 88, 0x70300000);
+	struct synq_session *cs1 = established(&s1, L88);
+	struct synq_session *cs2 = established(&s2, L88);
+	struct synq_session *cl1 = established(&l1, L88);
+	struct synq_session *cl2 = established(&l2, L88);
+	struct rte_mbuf *r;
+	struct snap s;
+
+	snap_take(&s);
+	r = command(cs1, SYNQ_CMD_CLOSE);
+	assert_int_equal(check_reply(r, &s1).flags, F_FIN | F_ACK);
+	rte_pktmbuf_free(r);
+	r = command(cs2, SYNQ_CMD_CLOSE);
+	assert_int_equal(check_reply(r, &s2).flags, F_FIN | F_ACK);
+	rte_pktmbuf_free(r);
+	/* full: l1's close resets s1, the oldest; s2 stays */
+	close_evicts(cl1, &l1, l1.our_isn + 1, &s1, s1.our_isn + 1);
+	events_to_closed(cs1, SYNQ_EV_RESET);
+	assert_int_equal(conn_info(cs2).state, SYNQ_TCP_FIN_WAIT_1);
+	/* then l2's resets s2, older than l1 */
+	close_evicts(cl2, &l2, l2.our_isn + 1, &s2, s2.our_isn + 1);
+	events_to_closed(cs2, SYNQ_EV_RESET);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_ABORT_ON_MEMORY), 2);
+	assert_int_equal(conn_info(cl1).state, SYNQ_TCP_FIN_WAIT_1);
+	fin_exchange(cl1, &l1, l1.our_isn + 1);
+	fin_exchange(cl2, &l2, l2.our_isn + 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_CONN_CLOSED), 2);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_ORPHAN_TIMEOUTS), 0);
+	ticks();
+	assert_int_equal(synq_counter_read(synq_stats_lcore(0), SYNQ_CTR_TCP_ORPHANS), 0);
+}
+
+/*
+ * 71: Linux's tcp_orphan_retries (8), over minutes of the engine's clock, on L87 (no
+ * orphan deadline): an orphan whose FIN is never acknowledged is given up after 8
+ * retransmissions, not 10; one whose client keeps its window shut and answers every
+ * probe, after 8 probes.
+ */
+static void
+test_orphan_retries(void **state __rte_unused)
+{
+	static const uint8_t d[100];
+	struct flow a = flow4(71, 46018, 87, 0x71000000);
+	struct flow z = flow4(71, 46019, 87, 0x71100000);
+	struct synq_session *ca = established(&a, L87);
+	struct synq_session *cz = established(&z, L87);
+	uint64_t hz = rte_get_tsc_hz();
+	uint64_t t = rte_rdtsc();
+	struct synq_frame_view v;
+	struct rte_mbuf *out[4];
+	unsigned int fins = 0, probes = 0;
+	struct rte_mbuf *r;
+	struct snap s;
+
+	snap_take(&s);
+	r = command(ca, SYNQ_CMD_CLOSE);
+	assert_int_equal(check_reply(r, &a).flags, F_FIN | F_ACK);
+	rte_pktmbuf_free(r);
+	for (unsigned int k = 0; k < 11; k++) {
+		t += 61 * hz;
+		r = tick_out(t);
+		if (r == NULL)
+			continue;
+		v = check_reply(r, &a);
+		assert_int_equal(v.flags, F_FIN | F_ACK);
+		assert_int_equal(v.seq, a.our_isn + 1);
+		rte_pktmbuf_free(r);
+		fins++;
+	}
+	assert_int_equal(fins, 8);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_ABORT_ON_TIMEOUT), 1);
+	events_to_closed(ca, SYNQ_EV_RESET);
+
+	/* a shut window, data and the FIN behind it; every probe answered */
+	exchange_silent(seg_win(&z, z.isn + 1, z.our_isn + 1, F_ACK, 0, z.tsval + 1, NULL, 0));
+	assert_int_equal(synq_app_send_copy(&app, cz, d, sizeof(d)), 0);
+	assert_int_equal(synq_app_close(&app, cz), 0);
+	assert_int_equal(poll_idle(out, RTE_DIM(out)), 0);
+	snap_take(&s);
+	for (unsigned int k = 0; k < 11; k++) {
+		t += 61 * hz;
+		r = tick_out(t);
+		if (r == NULL)
+			continue;
+		v = check_reply(r, &z);
+		assert_int_equal(v.flags, F_ACK);
+		assert_int_equal(v.seq, z.our_isn);
+		rte_pktmbuf_free(r);
+		probes++;
+		exchange_silent(seg_win(&z, z.isn + 1, z.our_isn + 1, F_ACK, 0, z.tsval + 1, NULL,
+			0));
+	}
+	assert_int_equal(probes, 8);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_WINDOW_PROBES), 8);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_ABORT_ON_TIMEOUT), 1);
+	events_to_closed(cz, SYNQ_EV_RESET);
+}
+
+/*
+ * 72: which orphan a close past max_orphans (2 on L88) evicts. The oldest is not it
+ * when its client reads: one that acknowledged a segment's worth moves behind one
+ * that acknowledged only a byte at a time. And one in FIN-WAIT-2 goes first, however
+ * new: its client has every byte and our FIN.
+ */
+static void
+test_orphan_evict_order(void **state __rte_unused)
+{
+	static const uint8_t d[4000];
+	struct flow g = flow4(72, 46020, 88, 0x72000000);
+	struct flow b = flow4(72, 46021, 88, 0x72100000);
+	struct flow l = flow4(72, 46022, 88, 0x72200000);
+	struct flow w = flow4(72, 46023, 88, 0x72300000);
+	struct synq_session *cg = established(&g, L88);
+	struct synq_session *cb = established(&b, L88);
+	struct synq_session *cl = established(&l, L88);
+	struct synq_session *cw = established(&w, L88);
+	uint32_t end_g = g.our_isn + 1 + sizeof(d), end_b = b.our_isn + 1 + sizeof(d);
+	struct rte_mbuf *out[8];
+	unsigned int n;
+	struct snap s;
+
+	snap_take(&s);
+	/* g closed first, then b; both with 4000 bytes in flight */
+	assert_int_equal(synq_app_send_copy(&app, cg, d, sizeof(d)), 0);
+	assert_int_equal(synq_app_close(&app, cg), 0);
+	n = poll_idle(out, RTE_DIM(out));
+	assert_int_equal(n, 3);
+	rte_pktmbuf_free_bulk(out, n);
+	assert_int_equal(synq_app_send_copy(&app, cb, d, sizeof(d)), 0);
+	assert_int_equal(synq_app_close(&app, cb), 0);
+	n = poll_idle(out, RTE_DIM(out));
+	assert_int_equal(n, 3);
+	rte_pktmbuf_free_bulk(out, n);
+	/* g's client reads a segment; b's acknowledges 100 bytes, one at a time */
+	exchange_silent(ack_frame(&g, g.isn + 1, g.our_isn + 1 + 1448, NULL, 0));
+	for (uint32_t k = 1; k <= 100; k++)
+		exchange_silent(ack_frame(&b, b.isn + 1, b.our_isn + 1 + k, NULL, 0));
+	/* l's close evicts b, though g is older */
+	close_evicts(cl, &l, l.our_isn + 1, &b, end_b);
+	events_to_closed(cb, SYNQ_EV_RESET);
+	assert_int_equal(conn_info(cg).state, SYNQ_TCP_FIN_WAIT_1);
+	/* l's client acknowledges our FIN: FIN-WAIT-2, the next evicted, not g */
+	exchange_silent(ack_frame(&l, l.isn + 1, l.our_isn + 2, NULL, 0));
+	assert_int_equal(conn_info(cl).state, SYNQ_TCP_FIN_WAIT_2);
+	close_evicts(cw, &w, w.our_isn + 1, &l, l.our_isn + 1);
+	events_to_closed(cl, SYNQ_EV_RESET);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_ABORT_ON_MEMORY), 2);
+	/* g reads the rest and ends as it should; so does w */
+	exchange_silent(ack_frame(&g, g.isn + 1, end_g, NULL, 0));
+	fin_exchange(cg, &g, end_g);
+	fin_exchange(cw, &w, w.our_isn + 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_CONN_CLOSED), 2);
+	ticks();
+	assert_int_equal(synq_counter_read(synq_stats_lcore(0), SYNQ_CTR_TCP_ORPHANS), 0);
+}
+
 int
 main(void)
 {
@@ -482,6 +754,10 @@ main(void)
 		cmocka_unit_test(test_paws),
 		cmocka_unit_test(test_persist),
 		cmocka_unit_test(test_seq_half_space),
+		cmocka_unit_test(test_orphan_deadline),
+		cmocka_unit_test(test_orphan_evict_oldest),
+		cmocka_unit_test(test_orphan_retries),
+		cmocka_unit_test(test_orphan_evict_order),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -237,6 +237,7 @@ test_tcp_and_listeners(void **state __rte_unused)
 	assert_int_equal(cfg.tcp.challenge_ack_limit, 1000);
 	assert_int_equal(cfg.tcp.fin_timeout_ms, 60000);
 	assert_int_equal(cfg.tcp.max_orphans, 4096);
+	assert_int_equal(cfg.tcp.orphan_timeout_ms, 120000);
 	assert_int_equal(cfg.tcp.max_syn_backlog, 4096);
 	assert_int_equal(cfg.tcp.abort_on_overflow, 0);
 	assert_int_equal(cfg.tcp.synack_retries, 5);
@@ -491,6 +492,11 @@ test_listener_errors(void **state __rte_unused)
 		"tcp.fin_timeout_ms: 86400001", "0..86400000");
 	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"max_orphans\":-1}]}",
 		"listeners[0].max_orphans: -1", "0..4194304");
+	/* orphans (issue 11): a deadline a day at most, per listener too */
+	expect_error(WITH_V4 ",\"tcp\":{\"orphan_timeout_ms\":86400001}}",
+		"tcp.orphan_timeout_ms: 86400001", "0..86400000");
+	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"orphan_timeout_ms\":\"1s\"}]}",
+		"listeners[0].orphan_timeout_ms", "expected");
 	expect_error(WITH_V4 ",\"tcp\":{\"challenge_ack_limit\":0}}",
 		"tcp.challenge_ack_limit: 0", "1..1000000000");
 	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"challenge_ack_limit\":5}]}",
