@@ -91,6 +91,12 @@ synq_flowtab_capacity(const struct synq_flowtab *t)
 	return t->max;
 }
 
+uint32_t
+synq_flowtab_cursor(const struct synq_flowtab *t)
+{
+	return t->cursor;
+}
+
 void *
 synq_flowtab_lookup(const struct synq_flowtab *t, const struct synq_flow_key *key)
 {

@@ -66,4 +66,10 @@ void synq_flowtab_remove(struct synq_flowtab *t, const void *obj);
  */
 unsigned int synq_flowtab_sweep(struct synq_flowtab *t, unsigned int budget, uint32_t *idx);
 
+/**
+ * The slot the next synq_flowtab_sweep() starts at: a sweep of a table that is not
+ * empty went round (back to slot 0) when it is no greater after the sweep than before.
+ */
+uint32_t synq_flowtab_cursor(const struct synq_flowtab *t);
+
 #endif /* SYNQ_FLOWTAB_H */

@@ -49,11 +49,13 @@ tcp_conn_start(struct synq_tcp_worker *tw, struct tcp_conn *c, const struct rte_
 		c->ts_recent = o->tsval;
 	c->ts_recent_ms = tw->now_ms;
 	c->rcv_mem = c->snd_mem = 0;
+	c->rcv_held_nb = 0;
+	c->mem_prog_ms = tw->now_ms;
 	c->rcv_ratio = TCP_RATIO_INIT;
 	if (data != NULL) {
 		data->next = NULL;
 		c->rcvq = c->rcvq_tail = data;
-		tcp_mem_add(tw, c, &c->rcv_mem, tcp_truesize(data));
+		tcp_mem_rcv_charge(tw, c, data_len, tcp_truesize(data));
 		atomic_store_explicit(&conn_session(tw, c)->rcv_unread, data_len,
 			memory_order_relaxed);
 	}
@@ -99,7 +101,7 @@ tcp_conn_finish(struct synq_tcp_worker *tw, struct tcp_conn *c, bool drop_rcvq)
 	if (drop_rcvq) {
 		rte_pktmbuf_free(c->rcvq);
 		c->rcvq = c->rcvq_tail = NULL;
-		tcp_mem_add(tw, c, &c->rcv_mem, -(int64_t)c->rcv_mem);
+		tcp_mem_rcv_clear(tw, c);
 	}
 	synq_flowtab_remove(tw->flows, c);
 	tw->flows_of[c->listener]--;
@@ -306,20 +308,22 @@ orphan_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr)
 }
 
 /*
- * The worker holds all of its memory budget: a connection holding more than the mean
- * is reset (the largest holders first, as they come in the sweep), as Linux's
- * tcp_out_of_memory() does to orphans. True when @p c was.
+ * The worker holds all of its memory budget: the connection tcp_mem_victim() names is
+ * reset (stalled ones of the largest sources first), as Linux's tcp_out_of_memory()
+ * does to orphans. True when @p c was.
  */
 static bool
 mem_reset(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c)
 {
-	uint64_t mean = tw->mem_held / RTE_MAX(synq_flowtab_count(tw->flows), 1u);
+	enum tcp_victim why;
 
 	tcp_mem_rcv_sync(tw, c);
-	if (tw->mem_level < TCP_MEM_RESET || (uint64_t)c->rcv_mem + c->snd_mem <= mean ||
-		c->state == SYNQ_TCP_TIME_WAIT)
+	why = tcp_mem_victim(tw, c);
+	if (why == TCP_VICTIM_NONE)
 		return false;
 	synq_counter_inc(ctr, SYNQ_CTR_MEM_PRESSURE_RESETS);
+	synq_counter_inc(ctr, why == TCP_VICTIM_STALLED ? SYNQ_CTR_MEM_RESET_STALLED
+		: SYNQ_CTR_MEM_RESET_HOLDER);
 	tcp_conn_reset(tw, ctr, c, true);
 	tcp_mem_level(tw, ctr);
 	return true;
@@ -329,12 +333,15 @@ void
 tcp_conn_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr)
 {
 	uint32_t idx[TCP_FLOW_TIMER_BUDGET];
+	uint32_t from, count;
 	unsigned int n;
 
 	if (tw->flows == NULL)
 		return;
 	tcp_mem_level(tw, ctr);
 	orphan_timers(tw, ctr);
+	from = synq_flowtab_cursor(tw->flows);
+	count = synq_flowtab_count(tw->flows);
 	n = synq_flowtab_sweep(tw->flows, TCP_FLOW_TIMER_BUDGET, idx);
 	for (unsigned int i = 0; i < n; i++) {
 		struct tcp_conn *c = conn_at(tw, idx[i]);
@@ -356,6 +363,9 @@ tcp_conn_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr)
 			mark_dirty(tw, c);
 		}
 	}
+	/* round the table (not one that was empty): the sources' sums are complete */
+	if (count != 0 && synq_flowtab_cursor(tw->flows) <= from)
+		tcp_mem_sweep_done(tw);
 	synq_counter_set(ctr, SYNQ_CTR_TCP_CURR_ESTAB, tw->curr_estab);
 	synq_counter_set(ctr, SYNQ_CTR_TCP_ORPHANS, tw->orphans);
 	synq_counter_set(ctr, SYNQ_CTR_FLOW_TABLE_ENTRIES, synq_flowtab_count(tw->flows));
@@ -463,7 +473,7 @@ synq_tcp_command(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 		} else {
 			rte_pktmbuf_free(c->rcvq);
 			c->rcvq = c->rcvq_tail = NULL;
-			tcp_mem_add(tw, c, &c->rcv_mem, -(int64_t)c->rcv_mem);
+			tcp_mem_rcv_clear(tw, c);
 		}
 		break;
 	case SYNQ_CMD_WINDOW:

@@ -80,9 +80,11 @@ ack_new(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *
 	uint32_t mss = snd_mss(c);
 
 	sndq_drop(tw, c, data);
-	if (data != 0)
+	if (data != 0) {
 		atomic_fetch_sub_explicit(&conn_session(tw, c)->snd_pending, data,
 			memory_order_relaxed);
+		c->mem_prog_ms = tw->now_ms; /* what it holds moves (tcp_mem_victim()) */
+	}
 	c->snd_una = ack;
 	if (SEQ_LT(c->snd_nxt, ack))
 		c->snd_nxt = ack;
@@ -278,7 +280,7 @@ deliver(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *
 	}
 	atomic_fetch_add_explicit(&s->rcv_unread, len, memory_order_relaxed);
 	synq_counter_add(ctr, SYNQ_CTR_TCP_IN_DATA_BYTES, len);
-	tcp_mem_add(tw, c, &c->rcv_mem, ts);
+	tcp_mem_rcv_charge(tw, c, len, ts);
 	if (m == NULL)
 		return true;
 	if (to_ring) {

@@ -6,9 +6,7 @@
  * 1448-byte one does.
  *
  *   per connection  rcv_mem: its receive queue, and what its application may still
- *                   hold of the segments it was handed (all of them since the worker
- *                   last saw rcv_unread at 0: conservative, for the application
- *                   reports bytes, not buffers); snd_mem: its send queue.
+ *                   hold of the segments it was handed; snd_mem: its send queue.
  *                   Receive limit tcp_mem_rcv_limit(); the send queue is bounded by
  *                   snd_buf bytes and collapsed on every send.
  *   per listener    rcv_mem of connections no application took yet (hold), against
@@ -16,6 +14,21 @@
  *   per worker      mem_held against mem_budget, its share of the pool beyond the
  *                   reserve of the rx/tx descriptors and lcore caches, so the NIC can
  *                   always refill: levels as Linux's tcp_mem (enum tcp_mem_level).
+ *
+ * What the application holds. It reports bytes consumed (rcv_unread goes down), not
+ * buffers, and a consumed byte is dealt with (freed or sent, synq_app.h): so a buffer
+ * is held until the application consumed past its last byte. Each delivery is
+ * charged to a run of rcv_held[] (a new one while one is free, else the newest), and
+ * a run is let go once the bytes consumed pass its end: the consumed position is
+ * the runs' bytes less rcv_unread, for every byte before the oldest run was consumed.
+ * Never less than what the buffers with unconsumed bytes cost: each buffer is charged
+ * to a run that ends at or after its last byte, so the run goes only once the buffer
+ * is dealt with. Bytes copied into the receive queue's last buffer extend the newest
+ * run (the one that holds that buffer); a collapse that frees buffers takes their
+ * truesize from the oldest runs, which go first, so no charge goes earlier than the
+ * freed buffers' own would have. An application that keeps a byte back is charged
+ * the run that holds it and what came after (a burst at most), not everything since
+ * it last consumed all.
  *
  * Small segments are collapsed (copied into the room of the buffer before them, as
  * Linux's tcp_collapse): on arrival into a receive queue, on SYNQ_CMD_SEND into the
@@ -50,6 +63,9 @@ tcp_mem_append(struct rte_mbuf *tail, const struct rte_mbuf *seg)
 void
 tcp_mem_add(struct synq_tcp_worker *tw, struct tcp_conn *c, uint32_t *held, int64_t delta)
 {
+	/* it begins to hold: no progress expected before now (tcp_mem_victim()) */
+	if (delta > 0 && c->rcv_mem == 0 && c->snd_mem == 0)
+		c->mem_prog_ms = tw->now_ms;
 	*held = (uint32_t)((int64_t)*held + delta);
 	tw->mem_held = (uint64_t)((int64_t)tw->mem_held + delta);
 	tw->mem_of[c->listener] = (uint64_t)((int64_t)tw->mem_of[c->listener] + delta);
@@ -61,8 +77,55 @@ tcp_mem_add(struct synq_tcp_worker *tw, struct tcp_conn *c, uint32_t *held, int6
 void
 tcp_mem_release(struct synq_tcp_worker *tw, struct tcp_conn *c)
 {
-	tcp_mem_add(tw, c, &c->rcv_mem, -(int64_t)c->rcv_mem);
+	tcp_mem_rcv_clear(tw, c);
 	tcp_mem_add(tw, c, &c->snd_mem, -(int64_t)c->snd_mem);
+}
+
+void
+tcp_mem_rcv_clear(struct synq_tcp_worker *tw, struct tcp_conn *c)
+{
+	tcp_mem_add(tw, c, &c->rcv_mem, -(int64_t)c->rcv_mem);
+	c->rcv_held_nb = 0;
+}
+
+/* @p c's runs (beside the connection: struct tcp_conn has no room for them). */
+static inline struct tcp_rcv_held *
+runs(const struct synq_tcp_worker *tw, const struct tcp_conn *c)
+{
+	return tw->rcv_held[conn_idx(tw, c)];
+}
+
+void
+tcp_mem_rcv_charge(struct synq_tcp_worker *tw, struct tcp_conn *c, uint32_t len,
+	uint32_t truesize)
+{
+	struct tcp_rcv_held *r;
+
+	/* bytes copied into the last buffer (no truesize) extend the run that holds it */
+	if (c->rcv_held_nb == 0 || (truesize != 0 && c->rcv_held_nb < TCP_RCV_HELD)) {
+		r = &runs(tw, c)[c->rcv_held_nb++];
+		r->len = r->mem = 0;
+	} else {
+		r = &runs(tw, c)[c->rcv_held_nb - 1];
+	}
+	r->len += len;
+	r->mem += truesize;
+	tcp_mem_add(tw, c, &c->rcv_mem, truesize);
+}
+
+/* @p freed of the receive queue's truesize went (collapse): from the oldest runs. */
+static void
+rcv_uncharge(struct synq_tcp_worker *tw, struct tcp_conn *c, uint32_t freed)
+{
+	struct tcp_rcv_held *r = runs(tw, c);
+
+	tcp_mem_add(tw, c, &c->rcv_mem, -(int64_t)freed);
+	for (unsigned int i = 0; i < c->rcv_held_nb && freed != 0; i++) {
+		uint32_t d = RTE_MIN(freed, r[i].mem);
+
+		r[i].mem -= d;
+		freed -= d;
+	}
 }
 
 uint32_t
@@ -85,7 +148,7 @@ tcp_mem_collapse_rcvq(struct synq_tcp_worker *tw, struct synq_counters *ctr, str
 		synq_counter_inc(ctr, SYNQ_CTR_MEM_COLLAPSED);
 	}
 	c->rcvq_tail = t;
-	tcp_mem_add(tw, c, &c->rcv_mem, -(int64_t)freed);
+	rcv_uncharge(tw, c, freed);
 	return freed;
 }
 
@@ -120,13 +183,28 @@ tcp_mem_sndq_append(struct synq_tcp_worker *tw, struct synq_counters *ctr, struc
 void
 tcp_mem_rcv_sync(struct synq_tcp_worker *tw, struct tcp_conn *c)
 {
-	/*
-	 * Nothing unread: the application consumed all it was handed, and the receive
-	 * queue is empty (its bytes count in rcv_unread), so nothing is held any more.
-	 */
-	if (c->rcv_mem != 0 &&
-		atomic_load_explicit(&conn_session(tw, c)->rcv_unread, memory_order_relaxed) == 0)
-		tcp_mem_add(tw, c, &c->rcv_mem, -(int64_t)c->rcv_mem);
+	uint32_t unread, total = 0, freed = 0;
+	struct tcp_rcv_held *r;
+	unsigned int k = 0;
+
+	if (c->rcv_held_nb == 0)
+		return;
+	r = runs(tw, c);
+	unread = atomic_load_explicit(&conn_session(tw, c)->rcv_unread, memory_order_relaxed);
+	for (unsigned int i = 0; i < c->rcv_held_nb; i++)
+		total += r[i].len;
+	/* consumed (total - unread) past the oldest run's end: its buffers are dealt with */
+	while (k < c->rcv_held_nb && unread <= total - r[k].len) {
+		total -= r[k].len;
+		freed += r[k].mem;
+		k++;
+	}
+	if (k == 0)
+		return;
+	c->rcv_held_nb = (uint8_t)(c->rcv_held_nb - k);
+	memmove(&r[0], &r[k], c->rcv_held_nb * sizeof(r[0]));
+	c->mem_prog_ms = tw->now_ms;
+	tcp_mem_add(tw, c, &c->rcv_mem, -(int64_t)freed);
 }
 
 uint32_t
@@ -157,8 +235,11 @@ tcp_mem_level(struct synq_tcp_worker *tw, struct synq_counters *ctr)
 		level = TCP_MEM_NO_OPEN;
 	else if (h > b / 2)
 		level = TCP_MEM_COLLAPSE;
-	if (level > tw->mem_level)
+	if (level > tw->mem_level) {
 		synq_counter_inc(ctr, SYNQ_CTR_MEM_PRESSURE_ENTERED);
+		if (level == TCP_MEM_RESET)
+			tw->mem_reset_ms = tw->now_ms;
+	}
 	tw->mem_level = level;
 }
 
@@ -193,6 +274,75 @@ tcp_mem_rcv_admit(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct 
 		return false;
 	}
 	return true;
+}
+
+/* @p c's source: its /24 (IPv4, the family above the address) or its /64 (IPv6). */
+static uint64_t
+src_prefix(const struct tcp_conn *c)
+{
+	const uint8_t *a = c->key.saddr;
+	uint64_t p = 0;
+
+	if (c->key.family == 4)
+		return (UINT64_C(4) << 32) | ((uint64_t)a[0] << 16) | ((uint64_t)a[1] << 8) | a[2];
+	for (unsigned int i = 0; i < 8; i++)
+		p = (p << 8) | a[i];
+	return p;
+}
+
+enum tcp_victim
+tcp_mem_victim(struct synq_tcp_worker *tw, const struct tcp_conn *c)
+{
+	uint64_t held = (uint64_t)c->rcv_mem + c->snd_mem, est = UINT64_MAX;
+	uint64_t p = src_prefix(c);
+	uint8_t cur = tw->src_cur;
+	bool stalled;
+
+	if (held == 0)
+		return TCP_VICTIM_NONE;
+	/* this sweep's sums; the estimate from the last sweep's, never below its own */
+	for (unsigned int r = 0; r < TCP_SRC_ROWS; r++) {
+		uint32_t h = (uint32_t)((p * tw->src_mul[r]) >> (64 - TCP_SRC_BITS));
+
+		tw->src_mem[cur][r][h] += held;
+		est = RTE_MIN(est, tw->src_mem[cur ^ 1][r][h]);
+	}
+	tw->src_used[cur] = true;
+	est = RTE_MAX(est, held);
+	stalled = tw->now_ms - c->mem_prog_ms >= TCP_MEM_STALL_MS;
+	if (stalled)
+		tw->victim_next[0] = RTE_MAX(tw->victim_next[0], est);
+	tw->victim_next[1] = RTE_MAX(tw->victim_next[1], est);
+	if (tw->mem_level < TCP_MEM_RESET || c->state == SYNQ_TCP_TIME_WAIT)
+		return TCP_VICTIM_NONE;
+	/*
+	 * Stalled first, of the sources holding at least half of the largest stalled
+	 * one's: a host's many small connections weigh what they hold together, and one
+	 * that moves is never reset for one that does not. Not before a whole sweep has
+	 * measured that largest one (else the first to stall would go, whatever it holds).
+	 */
+	if (stalled && tw->victim_max[0] != 0 && est >= tw->victim_max[0] / 2)
+		return TCP_VICTIM_STALLED;
+	/*
+	 * Nothing stalled, and the budget stays full (for as long as a holder takes to
+	 * stall): the largest sources, as above, moving or not.
+	 */
+	if (tw->victim_max[0] == 0 && !stalled && tw->victim_max[1] != 0 &&
+		tw->now_ms - tw->mem_reset_ms >= TCP_MEM_STALL_MS && est >= tw->victim_max[1] / 2)
+		return TCP_VICTIM_HOLDER;
+	return TCP_VICTIM_NONE;
+}
+
+void
+tcp_mem_sweep_done(struct synq_tcp_worker *tw)
+{
+	memcpy(tw->victim_max, tw->victim_next, sizeof(tw->victim_max));
+	memset(tw->victim_next, 0, sizeof(tw->victim_next));
+	tw->src_cur ^= 1;
+	if (tw->src_used[tw->src_cur]) {
+		memset(tw->src_mem[tw->src_cur], 0, sizeof(tw->src_mem[0]));
+		tw->src_used[tw->src_cur] = false;
+	}
 }
 
 void

@@ -101,7 +101,15 @@ uint32_t tcp_mem_collapse_rcvq(struct synq_tcp_worker *tw, struct synq_counters 
 /* SYNQ_CMD_SEND's chain @p m onto @p c's send queue, small segments copied into the tail. */
 void tcp_mem_sndq_append(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	struct tcp_conn *c, struct rte_mbuf *m);
-/* rcv_mem back to 0 once the application consumed everything it was handed. */
+/* @p c's receive side holds nothing any more: rcv_mem 0, no run of rcv_held[]. */
+void tcp_mem_rcv_clear(struct synq_tcp_worker *tw, struct tcp_conn *c);
+/*
+ * A delivery of @p len bytes (added to rcv_unread) that cost @p truesize (0: copied
+ * into the receive queue's last buffer), charged to @p c's rcv_mem and rcv_held[].
+ */
+void tcp_mem_rcv_charge(struct synq_tcp_worker *tw, struct tcp_conn *c, uint32_t len,
+	uint32_t truesize);
+/* Let go of the runs of rcv_held[] the application consumed past (rcv_unread). */
 void tcp_mem_rcv_sync(struct synq_tcp_worker *tw, struct tcp_conn *c);
 /* The truesize @p c may hold on its receive side. */
 uint32_t tcp_mem_rcv_limit(const struct synq_tcp_worker *tw, const struct tcp_conn *c);
@@ -114,6 +122,15 @@ void tcp_mem_level(struct synq_tcp_worker *tw, struct synq_counters *ctr);
  */
 bool tcp_mem_rcv_admit(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c,
 	uint32_t truesize);
+/*
+ * The timers' sweep met @p c: what it holds is added to its source's sum, and at the
+ * last level, whether it is reset and why (docs/architecture.md, "Memory"): stalled
+ * connections (TCP_MEM_STALL_MS) of the largest sources first; connections that move
+ * only when none is stalled and the budget stayed full TCP_MEM_STALL_MS.
+ */
+enum tcp_victim tcp_mem_victim(struct synq_tcp_worker *tw, const struct tcp_conn *c);
+/* The sweep went round the flow table: its sums and largest sources become the last's. */
+void tcp_mem_sweep_done(struct synq_tcp_worker *tw);
 /* Add what the worker's connections of each listener hold now to its mem_held (timers). */
 void tcp_mem_publish(struct synq_tcp_worker *tw);
 

@@ -107,6 +107,20 @@ _Static_assert(TCP_REPLAY_MS > 2 * SYNQ_COOKIE_WINDOW_S * 1000,
 #define TCP_FLOW_TIMER_BUDGET 256
 
 /*
+ * What the application may still hold of what it was handed (tcp_mem.c): the
+ * deliveries since it last consumed everything, in up to this many runs, each the
+ * bytes it delivered and the truesize they were charged. A run is let go once the
+ * application consumed past its last byte, so an application that always keeps a few
+ * bytes back (a framing layer waiting for the rest of a message) is charged the run
+ * that holds them and what came after, not everything since it last had none.
+ */
+#define TCP_RCV_HELD 3
+struct tcp_rcv_held {
+	uint32_t len; /* bytes delivered (counted in rcv_unread) */
+	uint32_t mem; /* truesize charged for them, in rcv_mem */
+};
+
+/*
  * The transport's part that every worker shares: the pointers are read-only after
  * synq_tcp_create(); connection i is written by the worker that carries session i.
  */
@@ -114,6 +128,8 @@ struct synq_tcp {
 	struct synq_listeners *listeners;
 	struct synq_sessions *sessions;
 	struct tcp_conn *conns;		/* connection i is session i's */
+	/* connection i's runs of what its application may hold (tcp_mem.c) */
+	struct tcp_rcv_held (*rcv_held)[TCP_RCV_HELD];
 	uint8_t secret[SYNQ_COOKIE_SECRET_LEN]; /* the cookie secret of this node */
 	bool eal_mem;
 };
@@ -176,13 +192,32 @@ struct tcp_olist {
 #define TCP_RCV_MEM_MIN (4u * 2304u)
 /* payload / truesize x 256 of a full segment in a 2 KiB buffer (1448 / 2304) */
 #define TCP_RATIO_INIT 160u
+/*
+ * Who is reset at the last level (tcp_mem_victim()). A connection whose memory has not
+ * moved this long (nothing consumed by its application, nothing acknowledged by its
+ * peer, since it began to hold) is stalled. A source is a client's /24 or /64: what
+ * its connections hold is summed, once a sweep of the flow table, in a sketch of
+ * TCP_SRC_ROWS rows of TCP_SRC_SLOTS counters (count-min: the least of its rows),
+ * slots chosen by a multiply-shift hash whose odd multipliers are the worker's own
+ * and random, so that no client can choose prefixes that share another's slots.
+ */
+#define TCP_MEM_STALL_MS 1000u
+#define TCP_SRC_ROWS 2
+#define TCP_SRC_BITS 11
+#define TCP_SRC_SLOTS (1u << TCP_SRC_BITS)
+/* Why tcp_mem_victim() names a connection, or not. */
+enum tcp_victim {
+	TCP_VICTIM_NONE = 0,
+	TCP_VICTIM_STALLED, /* stalled, of the largest sources that are */
+	TCP_VICTIM_HOLDER,  /* of the largest sources, once no stalled one is left */
+};
 /* The worker's pressure levels, as mem_held passes 1/2, 3/4, 7/8 of mem_budget, and all. */
 enum tcp_mem_level {
 	TCP_MEM_OK = 0,
 	TCP_MEM_COLLAPSE,	/* collapse every receive queue that takes data */
 	TCP_MEM_NO_OPEN,	/* windows open no further */
 	TCP_MEM_DROP,		/* new data dropped */
-	TCP_MEM_RESET,		/* connections above the mean reset */
+	TCP_MEM_RESET,		/* connections reset: stalled, largest sources first */
 };
 
 /* wflags: what the worker has to do for a connection */
@@ -233,6 +268,7 @@ struct tcp_conn {
 	uint8_t ack_round;    /* the poll whose data the ACK owed is for */
 	uint8_t dupacks_owed; /* duplicate ACKs to send (segments past a hole) */
 	uint16_t app_lcore;   /* where events go, once attached */
+	uint8_t rcv_held_nb;  /* runs in use in synq_tcp's rcv_held[], the oldest first */
 	uint32_t snd_una, snd_nxt, snd_max;
 	uint32_t snd_wnd, snd_wl1, snd_wl2;
 	uint32_t cwnd, ssthresh;
@@ -260,9 +296,11 @@ struct tcp_conn {
 	uint8_t probes;	      /* zero-window probes in a row the peer did not answer */
 	bool orphan;	      /* the app closed it: in the worker's orphan lists */
 	/* memory, by truesize (tcp_mem.c): what the mbufs cost, not their payload */
-	uint32_t rcv_mem;     /* rcvq and what the app may still hold of what it was handed */
-	uint32_t snd_mem;     /* sndq */
 	uint16_t rcv_ratio;   /* payload / truesize of its segments x 256, a moving average */
+	uint32_t rcv_mem;     /* rcvq and what the app may still hold: the sum of rcv_held[] */
+	uint32_t snd_mem;     /* sndq */
+	uint32_t mem_prog_ms; /* its memory last moved: began to be held, consumed, ACKed */
+	/* its runs of what the app may hold: synq_tcp's rcv_held[] (no room here) */
 } __rte_cache_aligned;
 /* Four cache lines a connection: the orphans' lists and deadline took padding only. */
 _Static_assert(sizeof(struct tcp_conn) <= 256, "struct tcp_conn grew past 256 bytes");
@@ -279,6 +317,7 @@ struct synq_tcp_worker {
 	struct synq_listeners *listeners;
 	struct synq_sessions *sessions;
 	struct tcp_conn *conns;		/* tcp->conns */
+	struct tcp_rcv_held (*rcv_held)[TCP_RCV_HELD]; /* tcp->rcv_held */
 	unsigned int lcore_id;
 	bool syntab_used;		/* a listener has syncookies 0 or 1: SYNs look it up */
 	uint8_t max_synack_retries;	/* the largest of the listeners' */
@@ -335,6 +374,14 @@ struct synq_tcp_worker {
 	uint64_t unaccepted_mem[SYNQ_MAX_LISTENERS]; /* rcv_mem of connections not attached */
 	uint64_t mem_of[SYNQ_MAX_LISTENERS];	/* rcv_mem + snd_mem of each listener's */
 	uint64_t mem_shown[SYNQ_MAX_LISTENERS];	/* of it, what the listener's mem_held has */
+	/* the victims of the last level (tcp_mem_victim()) */
+	uint32_t mem_reset_ms;		/* when the level last rose to TCP_MEM_RESET */
+	uint8_t src_cur;		/* src_mem[] this sweep adds to; the other, the last */
+	bool src_used[2];		/* src_mem[i] has a count that is not 0 */
+	uint64_t src_mul[TCP_SRC_ROWS];	/* odd, random: the rows' hashes */
+	uint64_t victim_max[2];		/* the last sweep's largest source estimate, of */
+	uint64_t victim_next[2];	/* stalled connections [0] and of all [1]; this one's */
+	uint64_t src_mem[2][TCP_SRC_ROWS][TCP_SRC_SLOTS]; /* truesize held by source */
 } __rte_cache_aligned;
 
 #endif /* SYNQ_TCP_TYPES_H */

@@ -38,7 +38,11 @@ synq_tcp_create(struct synq_listeners *ls, struct synq_sessions *ss,
 	if (ss->nb != 0) {
 		tcp->conns = synq_mem_alloc("synq_tcp_conns", (size_t)ss->nb * sizeof(*tcp->conns),
 			socket, eal);
-		if (tcp->conns == NULL) {
+		tcp->rcv_held = synq_mem_alloc("synq_tcp_rcv_held",
+			(size_t)ss->nb * sizeof(*tcp->rcv_held), socket, eal);
+		if (tcp->conns == NULL || tcp->rcv_held == NULL) {
+			synq_mem_free(tcp->conns, eal);
+			synq_mem_free(tcp->rcv_held, eal);
 			synq_mem_free(tcp, eal);
 			goto nomem;
 		}
@@ -60,6 +64,7 @@ synq_tcp_free(struct synq_tcp *tcp)
 		rte_pktmbuf_free(tcp->conns[i].rcvq);
 	}
 	synq_mem_free(tcp->conns, tcp->eal_mem);
+	synq_mem_free(tcp->rcv_held, tcp->eal_mem);
 	synq_mem_free(tcp, tcp->eal_mem);
 }
 
@@ -102,6 +107,7 @@ synq_tcp_worker_create(struct synq_tcp *tcp, const struct synq_tcp_worker_conf *
 	const struct synq_listeners *ls = tcp->listeners;
 	struct synq_tcp_worker *tw;
 	uint8_t isn_key[16];
+	uint64_t src_mul[TCP_SRC_ROWS];
 	int rc;
 
 	tw = synq_mem_alloc("synq_tcp_worker", sizeof(*tw), conf->socket, tcp->eal_mem);
@@ -113,6 +119,7 @@ synq_tcp_worker_create(struct synq_tcp *tcp, const struct synq_tcp_worker_conf *
 	tw->listeners = tcp->listeners;
 	tw->sessions = tcp->sessions;
 	tw->conns = tcp->conns;
+	tw->rcv_held = tcp->rcv_held;
 	tw->lcore_id = conf->lcore_id;
 	tw->pool = conf->pool;
 	tw->mem_budget = conf->mem_budget != 0 ? conf->mem_budget : UINT64_MAX;
@@ -134,6 +141,9 @@ synq_tcp_worker_create(struct synq_tcp *tcp, const struct synq_tcp_worker_conf *
 	/* RFC 6528: F() keyed with a secret of this node's own */
 	if (rc == 0 && getrandom(isn_key, sizeof(isn_key), 0) != (ssize_t)sizeof(isn_key))
 		rc = -EIO;
+	/* the sources' sketch (tcp_mem_victim()): its hashes a client cannot know */
+	if (rc == 0 && getrandom(src_mul, sizeof(src_mul), 0) != (ssize_t)sizeof(src_mul))
+		rc = -EIO;
 	if (rc != 0) {
 		synq_tcp_worker_free(tw);
 		rte_errno = -rc;
@@ -141,6 +151,8 @@ synq_tcp_worker_create(struct synq_tcp *tcp, const struct synq_tcp_worker_conf *
 	}
 	synq_cookie_init(&tw->cookie, tcp->secret);
 	tw->isn_key = synq_sipkey_load(isn_key);
+	for (unsigned int r = 0; r < TCP_SRC_ROWS; r++)
+		tw->src_mul[r] = src_mul[r] | 1;
 	{
 		uint64_t hz = conf->tsc_hz != 0 ? conf->tsc_hz
 			: rte_get_tsc_hz() != 0 ? rte_get_tsc_hz() : TSC_HZ_NO_EAL;
@@ -265,7 +277,7 @@ synq_tcp_output_discard(struct synq_tcp_worker *tw)
 		c->wflags &= (uint16_t)~(WF_DIRTY | WF_ACK_NOW | WF_ACK_DATA | WF_RST_NOW |
 			WF_RTX_ONE | WF_PROBE | WF_WND_CHECK | WF_CHALLENGE);
 		c->rcvq = c->rcvq_tail = NULL;
-		tcp_mem_add(tw, c, &c->rcv_mem, -(int64_t)c->rcv_mem);
+		tcp_mem_rcv_clear(tw, c);
 	}
 	tw->nb_dirty = 0;
 }

@@ -91,8 +91,8 @@ settle(void)
  * buffers pass 1/2 and 3/4 of the worker's budget, the level steps up (counted), and
  * another connection's window opens no further though its application consumed;
  * past 7/8 new data is dropped; the application's sends to a client that never
- * acknowledges take it past the budget, and the timers reset the connection holding
- * the most, which gives everything back.
+ * acknowledges take it past the budget, and the timers reset the connection whose
+ * memory has not moved for a second (TCP_MEM_STALL_MS), which gives everything back.
  */
 static void
 test_mem_pressure_levels(void **state __rte_unused)
@@ -151,9 +151,14 @@ test_mem_pressure_levels(void **state __rte_unused)
 	for (unsigned int i = 0; i < 8; i++)
 		assert_int_equal(synq_app_send_copy(&app, c, big, sizeof(big)), 0);
 	settle();
-	for (unsigned int i = 0; i < 20000 && delta(&s, SYNQ_CTR_MEM_PRESSURE_RESETS) == 0; i++)
+	for (uint64_t end = rte_rdtsc() + 3 * rte_get_tsc_hz();
+		delta(&s, SYNQ_CTR_MEM_PRESSURE_RESETS) == 0 && rte_rdtsc() < end;) {
+		synq_worker_poll(worker()); /* the clock */
 		gauge(SYNQ_CTR_MEM_LEVEL);
+	}
 	assert_int_equal(delta(&s, SYNQ_CTR_MEM_PRESSURE_RESETS), 1);
+	/* nothing of it consumed or acknowledged for 1 s: stalled */
+	assert_int_equal(delta(&s, SYNQ_CTR_MEM_RESET_STALLED), 1);
 	assert_true(delta(&s, SYNQ_CTR_MEM_PRESSURE_ENTERED) >= 3);
 	synq_app_consumed(&app, c, events * sizeof(big));
 	events_to_closed(c, SYNQ_EV_RESET);

@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Functional tests of what the worker charges a connection for the data its
+ * application was handed (lib/tcp/tcp_mem.c, the runs of rcv_held[];
+ * docs/architecture.md "Memory"): an application that always keeps a byte back (a
+ * framing layer waiting for the rest of a message) frees every buffer and is charged
+ * one run, however much the client streams; one that keeps the buffers of the bytes it
+ * has not consumed is charged at least what those buffers cost, and is stopped at the
+ * connection's limit. On the harness of harness.h.
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <rte_cycles.h>
+#include <rte_ring.h>
+
+#include "harness.h"
+
+/* What a full buffer of the worker's pool costs (2 KiB of data, headroom, header). */
+#define TRUESIZE 2304u
+/* Segments a burst of the second half of test 65. */
+#define BURST 8
+
+/*
+ * One worker that is its own application lcore, a pool whose budget no test here
+ * reaches (20 % of it: about 170 buffers, the connection's limit 2 x 65536 + 64 KiB
+ * is 85), port 90 taken by the test; a flow table small enough (max_flows 64: 128
+ * slots) for the timers to look at every connection on each tick.
+ */
+static const char config[] =
+	"{ \"ports\": [ { \"name\": \"net_ring_func\", \"ipv4\": [\"198.18.0.1\"],"
+	"    \"ipv6\": [\"2001:2::1\"], \"rx_desc\": 128, \"tx_desc\": 128 } ],"
+	"  \"lcores\": [ { \"lcore\": 0, \"role\": \"both\","
+	"    \"rx\": [ { \"port\": \"net_ring_func\", \"queue\": 0 } ] } ],"
+	"  \"mempool\": { \"mbufs\": 4096, \"cache\": 32, \"conn_share\": 20 },"
+	"  \"listeners\": ["
+	"    { \"port\": 90, \"rcv_buf\": 65536, \"window_scale\": 0, \"max_flows\": 64 } ] }";
+
+#define L90 0
+
+static int
+setup(void **state __rte_unused)
+{
+	static const struct harness_conf hc = {.name = "tcp_mem_held", .config = config};
+
+	return harness_setup(&hc);
+}
+
+static int
+teardown(void **state __rte_unused)
+{
+	return harness_teardown();
+}
+
+/* The ACK of the last frame settle() saw. */
+static uint32_t last_ack;
+
+/* Poll twice (data, then its ACK one poll later); free what was sent. */
+static void
+settle(void)
+{
+	struct rte_mbuf *out[64];
+	unsigned int n;
+
+	for (unsigned int p = 0; p < 2; p++) {
+		synq_worker_poll(worker());
+		while ((n = rte_ring_dequeue_burst(tx_ring[0], (void **)out, RTE_DIM(out),
+				NULL)) != 0) {
+			struct synq_frame_view v;
+
+			assert_int_equal(synq_frame_parse_tcp(rte_pktmbuf_mtod(out[n - 1],
+				const uint8_t *), rte_pktmbuf_data_len(out[n - 1]), &v), 0);
+			last_ack = v.ack;
+			rte_pktmbuf_free_bulk(out, n);
+		}
+	}
+}
+
+/*
+ * The application's part: every event of @p c, its bytes consumed but the stream's
+ * very first (kept back, as a framing layer keeps the start of a message it waits the
+ * rest of), every buffer freed. How many bytes came.
+ */
+static uint32_t
+keep_one_byte(struct synq_session *c, uint32_t got)
+{
+	struct synq_app_event ev;
+
+	while (synq_app_recv_burst(&app, &ev, 1) == 1) {
+		uint32_t len = rte_pktmbuf_pkt_len(ev.m);
+
+		assert_int_equal(ev.kind, SYNQ_EV_DATA);
+		assert_ptr_equal(ev.s, c);
+		assert_int_equal(synq_app_consumed(&app, c, got == 0 ? len - 1 : len), 0);
+		got += len;
+		rte_pktmbuf_free(ev.m);
+	}
+	return got;
+}
+
+/*
+ * 65: the application keeps one byte back and frees every buffer; the client streams
+ * 1.4 MB, eight times the connection's limit (2 x 65536 + 64 KiB), a segment at a
+ * time, then in bursts. Every byte is taken and acknowledged, nothing is dropped, and
+ * the charge is the one buffer whose byte is kept (a burst's at most), not everything
+ * since the application last consumed all: before, the charge grew with each segment
+ * to the limit, and the client was refused data the application waited for.
+ */
+static void
+test_mem_held_one_byte_back(void **state __rte_unused)
+{
+	static uint8_t data[1400];
+	struct flow f = flow4(65, 47500, 90, 0x65000000);
+	struct synq_session *c = established(&f, L90);
+	unsigned int base = rte_mempool_in_use_count(frames);
+	uint32_t seq = f.isn + 1, got = 0;
+	struct snap s;
+
+	snap_take(&s);
+	for (unsigned int i = 0; i < 500; i++) {
+		assert_int_equal(rte_ring_enqueue(rx_ring[0],
+			ack_frame(&f, seq, f.our_isn + 1, data, sizeof(data))), 0);
+		settle();
+		got = keep_one_byte(c, got);
+		seq += sizeof(data);
+		assert_int_equal(last_ack, seq);
+		/* the charge once the worker saw what was consumed: the last buffer's */
+		assert_int_equal(gauge(SYNQ_CTR_MEM_HELD_BYTES), TRUESIZE);
+	}
+	for (unsigned int b = 0; b < 64; b++) {
+		struct rte_mbuf *m[BURST];
+
+		for (unsigned int i = 0; i < BURST; i++)
+			m[i] = ack_frame(&f, seq + i * sizeof(data), f.our_isn + 1, data,
+				sizeof(data));
+		assert_int_equal(rte_ring_enqueue_bulk(rx_ring[0], (void **)m, BURST, NULL),
+			BURST);
+		settle();
+		got = keep_one_byte(c, got);
+		seq += BURST * sizeof(data);
+		assert_int_equal(last_ack, seq);
+		/* the run that holds the byte kept and what came after: a burst at most */
+		assert_true(gauge(SYNQ_CTR_MEM_HELD_BYTES) <= BURST * TRUESIZE);
+	}
+	assert_int_equal(got, (500 + 64 * BURST) * sizeof(data));
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_RCV_MEM_DROPS), 0);
+	assert_int_equal(delta(&s, SYNQ_CTR_MEM_PRESSURE_DROPS), 0);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_RCV_WINDOW_DROPS), 0);
+	/* the application holds no buffer: nothing of the pool is pinned */
+	assert_true(rte_mempool_in_use_count(frames) <= base);
+	/* the byte consumed at last: nothing is charged */
+	assert_int_equal(synq_app_consumed(&app, c, 1), 0);
+	settle();
+	assert_int_equal(gauge(SYNQ_CTR_MEM_HELD_BYTES), 0);
+	conn_drop(c);
+	assert_int_equal(gauge(SYNQ_CTR_MEM_HELD_BYTES), 0);
+}
+
+/*
+ * 66: the application consumes half of what it was handed (the first half of the
+ * stream) and keeps every buffer that still holds a byte it did not consume: the
+ * charge is never below what those buffers cost, whatever the runs, and stays within
+ * the connection's limit: 100-byte segments, a buffer each, reach it long before
+ * rcv_buf, and the client is refused (its segments dropped, not acknowledged).
+ * Consuming everything gives it all back.
+ */
+static void
+test_mem_held_never_under(void **state __rte_unused)
+{
+	static uint8_t data[100];
+	struct flow f = flow4(66, 47600, 90, 0x66000000);
+	struct synq_session *c = established(&f, L90);
+	struct rte_mbuf *kept[400];
+	uint32_t kept_end[400]; /* the stream offset after each kept buffer's last byte */
+	unsigned int nb_kept = 0, first = 0;
+	uint32_t seq = f.isn + 1, got = 0, consumed = 0;
+	struct synq_app_event ev;
+	struct snap s;
+
+	snap_take(&s);
+	for (unsigned int i = 0; i < 400; i++) {
+		assert_int_equal(rte_ring_enqueue(rx_ring[0],
+			ack_frame(&f, seq, f.our_isn + 1, data, sizeof(data))), 0);
+		settle();
+		seq = last_ack;
+		while (synq_app_recv_burst(&app, &ev, 1) == 1) {
+			assert_int_equal(ev.kind, SYNQ_EV_DATA);
+			assert_true(nb_kept < RTE_DIM(kept));
+			got += rte_pktmbuf_pkt_len(ev.m);
+			kept_end[nb_kept] = got;
+			kept[nb_kept++] = ev.m;
+		}
+		/* consumed up to half of the stream; the buffers wholly before it freed */
+		assert_int_equal(synq_app_consumed(&app, c, got / 2 - consumed), 0);
+		consumed = got / 2;
+		while (first < nb_kept && kept_end[first] <= consumed)
+			rte_pktmbuf_free(kept[first++]);
+		/* what the buffers still kept cost, at least, is charged */
+		assert_true(gauge(SYNQ_CTR_MEM_HELD_BYTES) >= (nb_kept - first) * TRUESIZE);
+		assert_true(gauge(SYNQ_CTR_MEM_HELD_BYTES) <= 2 * 65536 + 65536);
+	}
+	/* the limit was reached: the rest was dropped, unacknowledged */
+	assert_true(delta(&s, SYNQ_CTR_TCP_RCV_MEM_DROPS) +
+		delta(&s, SYNQ_CTR_TCP_RCV_WINDOW_DROPS) > 0);
+	assert_true(got < 400 * sizeof(data));
+	assert_int_equal(seq, f.isn + 1 + got);
+	/* everything consumed and freed: nothing is charged, and data flows again */
+	assert_int_equal(synq_app_consumed(&app, c, got - consumed), 0);
+	while (first < nb_kept)
+		rte_pktmbuf_free(kept[first++]);
+	settle();
+	assert_int_equal(gauge(SYNQ_CTR_MEM_HELD_BYTES), 0);
+	assert_int_equal(rte_ring_enqueue(rx_ring[0],
+		ack_frame(&f, seq, f.our_isn + 1, data, sizeof(data))), 0);
+	settle();
+	assert_int_equal(last_ack, seq + sizeof(data));
+	expect_data_event(c, data, sizeof(data));
+	assert_int_equal(synq_app_consumed(&app, c, sizeof(data)), 0);
+	conn_drop(c);
+	assert_int_equal(gauge(SYNQ_CTR_MEM_HELD_BYTES), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mem_held_one_byte_back),
+		cmocka_unit_test(test_mem_held_never_under),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Functional tests of who is reset when a worker holds all of its memory budget
+ * (lib/tcp/tcp_mem.c tcp_mem_victim(), docs/architecture.md "Memory"), on a harness
+ * whose connections may hold 1 % of the pool beyond its reserve (about 16 buffers):
+ * one host's many small connections that never move, against a legitimate download
+ * that does, and against a legitimate slow reader that holds more than any one of
+ * them; and, when every connection moves, the largest source. Before, the connections
+ * holding more than the mean were reset in sweep order: the legitimate one each time.
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <rte_byteorder.h>
+#include <rte_cycles.h>
+#include <rte_ring.h>
+
+#include "harness.h"
+
+/* The attacker's connections, one full segment each: all from one /24. */
+#define ATTACKERS 14
+
+/*
+ * One worker that is its own application lcore, conn_share 1 (the budget between 14
+ * and 17 full buffers), port 90 taken by the test, a flow table small enough (128
+ * slots) for the timers to look at every connection on each tick.
+ */
+static const char config[] =
+	"{ \"ports\": [ { \"name\": \"net_ring_func\", \"ipv4\": [\"198.18.0.1\"],"
+	"    \"ipv6\": [\"2001:2::1\"], \"rx_desc\": 128, \"tx_desc\": 128 } ],"
+	"  \"lcores\": [ { \"lcore\": 0, \"role\": \"both\","
+	"    \"rx\": [ { \"port\": \"net_ring_func\", \"queue\": 0 } ] } ],"
+	"  \"mempool\": { \"mbufs\": 2048, \"cache\": 32, \"conn_share\": 1 },"
+	"  \"listeners\": ["
+	"    { \"port\": 90, \"rcv_buf\": 65536, \"window_scale\": 0, \"max_flows\": 64 } ] }";
+
+#define L90 0
+
+static int
+setup(void **state __rte_unused)
+{
+	static const struct harness_conf hc = {.name = "tcp_mem_victim", .config = config};
+
+	return harness_setup(&hc);
+}
+
+static int
+teardown(void **state __rte_unused)
+{
+	return harness_teardown();
+}
+
+/* What the clients were sent, by client port (host order). */
+static uint32_t data_end[65536]; /* sequence number after the last data byte */
+static unsigned int rsts[65536];
+
+/* Poll twice; note and free what was sent. */
+static void
+settle(void)
+{
+	struct rte_mbuf *out[64];
+	unsigned int n;
+
+	for (unsigned int p = 0; p < 2; p++) {
+		synq_worker_poll(worker());
+		while ((n = rte_ring_dequeue_burst(tx_ring[0], (void **)out, RTE_DIM(out),
+				NULL)) != 0) {
+			for (unsigned int i = 0; i < n; i++) {
+				struct synq_frame_view v;
+				uint16_t port;
+
+				assert_int_equal(synq_frame_parse_tcp(rte_pktmbuf_mtod(out[i],
+					const uint8_t *), rte_pktmbuf_data_len(out[i]), &v), 0);
+				port = (uint16_t)(v.th[2] << 8 | v.th[3]);
+				if (v.flags & F_RST)
+					rsts[port]++;
+				else if (v.tcp_len > v.doff && (int32_t)(v.seq +
+					(uint32_t)(v.tcp_len - v.doff) - data_end[port]) >= 0)
+					data_end[port] = v.seq + (uint32_t)(v.tcp_len - v.doff);
+			}
+			rte_pktmbuf_free_bulk(out, n);
+		}
+	}
+}
+
+/* The events of the test's sessions: data freed unconsumed; reset ones released. */
+static unsigned int
+drain_events(struct synq_session *const *c, unsigned int nb, bool *reset)
+{
+	struct synq_app_event ev;
+	unsigned int closed = 0;
+
+	while (synq_app_recv_burst(&app, &ev, 1) == 1) {
+		unsigned int i = 0;
+
+		while (i < nb && c[i] != ev.s)
+			i++;
+		assert_true(i < nb);
+		if (ev.kind == SYNQ_EV_DATA)
+			rte_pktmbuf_free(ev.m); /* freed, not consumed: still held for synq */
+		else if (ev.kind == SYNQ_EV_RESET)
+			reset[i] = true;
+		else if (ev.kind == SYNQ_EV_CLOSED) {
+			assert_true(reset[i]);
+			synq_app_release(&app, ev.s);
+			closed++;
+		}
+	}
+	return closed;
+}
+
+/* @p nb connections from test @p t's client, each sends @p segs full segments. */
+static void
+open_holders(uint8_t t, struct flow *f, struct synq_session **c, unsigned int nb,
+	unsigned int segs)
+{
+	static uint8_t big[1400];
+	bool reset[ATTACKERS + 1] = {false};
+
+	for (unsigned int i = 0; i < nb; i++) {
+		f[i] = flow4(t, (uint16_t)(49000 + i), 90, ((uint32_t)t << 24) + (i << 16));
+		c[i] = established(&f[i], L90);
+		for (unsigned int k = 0; k < segs; k++)
+			assert_int_equal(rte_ring_enqueue(rx_ring[0], ack_frame(&f[i],
+				f[i].isn + 1 + k * sizeof(big), f[i].our_isn + 1, big,
+				sizeof(big))), 0);
+		settle();
+	}
+	assert_int_equal(drain_events(c, nb, reset), 0);
+}
+
+/* Poll (the clock) and tick (the timers) for @p ms. */
+static void
+run_for(unsigned int ms)
+{
+	uint64_t end = rte_rdtsc() + rte_get_tsc_hz() * ms / 1000;
+
+	while (rte_rdtsc() < end) {
+		synq_worker_poll(worker());
+		gauge(SYNQ_CTR_MEM_LEVEL);
+	}
+}
+
+/* The client of each connection that was not reset leaves (the exact RST). */
+static void
+leave(struct flow *f, struct synq_session **c, bool *reset, unsigned int nb, uint32_t sent)
+{
+	unsigned int closed = 0, left = 0;
+
+	for (unsigned int i = 0; i < nb; i++) {
+		if (reset[i])
+			continue;
+		exchange_silent(rst_frame(&f[i], f[i].isn + 1 + sent));
+		left++;
+	}
+	closed = drain_events(c, nb, reset);
+	settle();
+	closed += drain_events(c, nb, reset);
+	assert_int_equal(closed, left);
+}
+
+/*
+ * 72: one host holds 14 connections of one full segment each that its application
+ * never consumes; a client of another /24 downloads 160 segments, four at a time,
+ * acknowledging each round at once. Each round takes the worker past its budget.
+ * Once the host's connections have not moved for a second they are reset (stalled,
+ * its /24 the largest), as many as the budget needs; the download, which moves, never
+ * is, and completes. Memory returns to nothing once the host leaves. Before, the
+ * download held more than the mean and was the one reset.
+ */
+static void
+test_mem_victim_stalled_before_bulk(void **state __rte_unused)
+{
+	static uint8_t big[1400];
+	struct flow lf = flow4(72, 48000, 90, 0x72000000);
+	struct synq_session *l = established(&lf, L90);
+	/* the host's connections, then the download's */
+	struct flow af[ATTACKERS];
+	struct synq_session *atk[ATTACKERS + 1];
+	bool reset[ATTACKERS + 1] = {false};
+	unsigned int base = rte_mempool_in_use_count(frames), nb_reset = 0;
+	uint32_t end = lf.our_isn + 1 + 160 * sizeof(big);
+	struct snap s;
+
+	open_holders(73, af, atk, ATTACKERS, 1);
+	atk[ATTACKERS] = l;
+	snap_take(&s);
+	data_end[48000] = lf.our_isn + 1;
+	for (unsigned int round = 0; round < 40; round++) {
+		for (unsigned int k = 0; k < 4; k++)
+			assert_int_equal(synq_app_send_copy(&app, l, big, sizeof(big)), 0);
+		settle();
+		/* the data in flight: the budget is full, the timers look */
+		run_for(40);
+		settle();
+		drain_events(atk, ATTACKERS + 1, reset);
+		assert_false(reset[ATTACKERS]);
+		exchange_silent(ack_frame(&lf, lf.isn + 1, data_end[48000], NULL, 0));
+		assert_int_equal(conn_info(l).state, SYNQ_TCP_ESTABLISHED);
+	}
+	assert_int_equal(data_end[48000], end);
+	assert_int_equal(atomic_load(&l->snd_pending), 0);
+	assert_int_equal(rsts[48000], 0);
+	for (unsigned int i = 0; i < ATTACKERS; i++)
+		if (reset[i]) {
+			nb_reset++;
+			assert_int_equal(rsts[af[i].cport], 1); /* the client is told */
+		}
+	assert_true(nb_reset >= 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_MEM_PRESSURE_RESETS), nb_reset);
+	assert_int_equal(delta(&s, SYNQ_CTR_MEM_RESET_STALLED), nb_reset);
+	assert_int_equal(delta(&s, SYNQ_CTR_MEM_RESET_HOLDER), 0);
+	/* the host leaves, the download ends: nothing held */
+	leave(af, atk, reset, ATTACKERS, sizeof(big));
+	conn_drop(l);
+	settle();
+	assert_int_equal(gauge(SYNQ_CTR_MEM_HELD_BYTES), 0);
+	assert_int_equal(gauge(SYNQ_CTR_MEM_LEVEL), 0);
+	assert_int_equal(rte_mempool_in_use_count(frames), base);
+}
+
+/*
+ * 73: everyone is stalled: one host holds 14 connections of one buffer, a slow reader
+ * of another /24 four (two segments it has not read, two of an answer its client has
+ * not acknowledged). The host holds the most, together: its connections are reset,
+ * never the reader's, which then reads, acknowledges and sends again. Before, the
+ * reader held more than the mean and was reset.
+ */
+static void
+test_mem_victim_source_sums(void **state __rte_unused)
+{
+	static uint8_t big[1400];
+	/* the host's connections, then the reader's */
+	struct flow af[ATTACKERS + 1], *rf = &af[ATTACKERS];
+	struct synq_session *atk[ATTACKERS + 1], *r;
+	bool reset[ATTACKERS + 1] = {false};
+	unsigned int base = rte_mempool_in_use_count(frames), nb_reset = 0;
+	struct snap s;
+
+	open_holders(75, af, atk, ATTACKERS, 1);
+	open_holders(74, rf, &atk[ATTACKERS], 1, 2);
+	r = atk[ATTACKERS];
+	snap_take(&s);
+	data_end[rf->cport] = rf->our_isn + 1;
+	/* the reader's answer, which its client does not acknowledge: past the budget */
+	for (unsigned int k = 0; k < 2; k++)
+		assert_int_equal(synq_app_send_copy(&app, r, big, sizeof(big)), 0);
+	settle();
+	run_for(1500);
+	settle();
+	drain_events(atk, ATTACKERS + 1, reset);
+	assert_false(reset[ATTACKERS]);
+	assert_int_equal(conn_info(r).state, SYNQ_TCP_ESTABLISHED);
+	for (unsigned int i = 0; i < ATTACKERS; i++)
+		nb_reset += reset[i];
+	assert_true(nb_reset >= 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_MEM_PRESSURE_RESETS), nb_reset);
+	assert_int_equal(delta(&s, SYNQ_CTR_MEM_RESET_STALLED), nb_reset);
+	assert_true(gauge(SYNQ_CTR_MEM_LEVEL) < 4);
+	/* the reader reads and acknowledges: its next segment is taken */
+	assert_int_equal(synq_app_consumed(&app, r, 2 * sizeof(big)), 0);
+	assert_int_equal(rte_ring_enqueue(rx_ring[0], ack_frame(rf, rf->isn + 1 + 2 * sizeof(big),
+		data_end[rf->cport], big, sizeof(big))), 0);
+	settle();
+	expect_data_event(r, big, sizeof(big));
+	assert_int_equal(synq_app_consumed(&app, r, sizeof(big)), 0);
+	leave(af, atk, reset, ATTACKERS, sizeof(big));
+	assert_int_equal(atomic_load(&r->snd_pending), 0);
+	conn_drop(r);
+	settle();
+	assert_int_equal(gauge(SYNQ_CTR_MEM_HELD_BYTES), 0);
+	assert_int_equal(rte_mempool_in_use_count(frames), base);
+}
+
+/*
+ * 74: nobody is stalled: eight connections of one host and one of another /24 each
+ * hold an answer of full segments (two each, four for the other) whose client
+ * acknowledges a byte every 100 ms, so that every connection moves and none frees a
+ * buffer: the budget stays full. After a second of it, the largest source's
+ * connections are reset (SynqMemResetHolder), as many as the budget needs; the other
+ * client's, which holds the most of any one connection, is not.
+ */
+static void
+test_mem_victim_holders(void **state __rte_unused)
+{
+	static uint8_t big[1400];
+	struct flow f[9];
+	struct synq_session *c[9];
+	bool reset[9] = {false};
+	uint32_t una[9];
+	unsigned int nb_reset = 0;
+	struct snap s;
+
+	for (unsigned int i = 0; i < 9; i++) {
+		f[i] = i < 8 ? flow4(76, (uint16_t)(49200 + i), 90, 0x76000000 + (i << 16))
+			     : flow4(77, 49300, 90, 0x77000000);
+		c[i] = established(&f[i], L90);
+		una[i] = f[i].our_isn + 1;
+	}
+	snap_take(&s);
+	for (unsigned int i = 0; i < 9; i++)
+		for (unsigned int k = 0; k < (i < 8 ? 2u : 4u); k++)
+			assert_int_equal(synq_app_send_copy(&app, c[i], big, sizeof(big)), 0);
+	settle();
+	for (unsigned int round = 0; round < 20; round++) {
+		run_for(100);
+		settle();
+		drain_events(c, 9, reset);
+		for (unsigned int i = 0; i < 9; i++) {
+			if (reset[i])
+				continue;
+			exchange_silent(ack_frame(&f[i], f[i].isn + 1, ++una[i], NULL, 0));
+		}
+	}
+	assert_false(reset[8]);
+	assert_int_equal(conn_info(c[8]).state, SYNQ_TCP_ESTABLISHED);
+	for (unsigned int i = 0; i < 8; i++)
+		nb_reset += reset[i];
+	assert_true(nb_reset >= 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_MEM_PRESSURE_RESETS), nb_reset);
+	assert_int_equal(delta(&s, SYNQ_CTR_MEM_RESET_HOLDER), nb_reset);
+	assert_int_equal(delta(&s, SYNQ_CTR_MEM_RESET_STALLED), 0);
+	for (unsigned int i = 0; i < 9; i++)
+		if (!reset[i])
+			conn_drop(c[i]);
+	settle();
+	assert_int_equal(gauge(SYNQ_CTR_MEM_HELD_BYTES), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mem_victim_stalled_before_bulk),
+		cmocka_unit_test(test_mem_victim_source_sums),
+		cmocka_unit_test(test_mem_victim_holders),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
