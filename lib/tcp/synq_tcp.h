@@ -107,6 +107,12 @@ struct synq_tcp_worker_conf {
 	uint64_t tsc_hz;		/* the TSC rate; 0: EAL's (1 GHz without EAL) */
 	/* truesize its connections may hold together (pressure levels); 0: no limit */
 	uint64_t mem_budget;
+	/*
+	 * Entries the TIME-WAIT and the replay memory each have beyond the listeners'
+	 * max_flows; 0: 4096 (TCP_FLOWS_MIN). A harness that makes a world per run sets
+	 * it small: creating and sweeping 2 x 16384 slots was most of such a run.
+	 */
+	uint32_t flowmem_min;
 };
 
 /**
