@@ -110,6 +110,7 @@ static const char config_text[] =
 static const uint16_t ports[] = {80, 81, 82, 83, 84, 85, 86, 87, 9};
 
 static const uint8_t our_mac[6] = {0x02, 0x53, 0x51, 0, 0, 1};
+static const uint8_t peer_mac[6] = {0x02, 0xaa, 0, 0, 0, 2};
 static const uint8_t our_ip4[4] = {198, 18, 0, 1};
 static const uint8_t our_ip6[16] = {0x20, 0x01, 0, 0x02, [15] = 1};
 
@@ -563,29 +564,18 @@ static void
 client_send(const struct client *c, uint32_t seq, uint32_t ack, uint8_t flags, uint16_t win,
 	const uint8_t *opt, size_t opt_len, const uint8_t *data, size_t data_len)
 {
-	struct synq_frame_tcp t = {
-		.ip = {.family = c->v6 ? 6 : 4,
-			.src = c->addr,
-			.dst = c->v6 ? our_ip6 : our_ip4,
-			.ttl = 64,
-			.frag = SYNQ_FRAME_DF},
-		.sport = c->cport,
-		.dport = c->sport,
-		.seq = seq,
-		.ack = ack,
-		.flags = flags,
-		.win = win,
-		.opt = opt,
-		.opt_len = opt_len,
-		.data = data,
-		.data_len = data_len,
-	};
+	const struct synq_frame_peer p = {.mac = peer_mac,
+		.our_mac = our_mac,
+		.family = c->v6 ? 6 : 4,
+		.addr = c->addr,
+		.our_addr = c->v6 ? our_ip6 : our_ip4,
+		.port = c->cport,
+		.our_port = c->sport};
 	uint8_t frame[2048];
 	size_t len;
 
-	memcpy(t.eth.dst, our_mac, 6);
-	memcpy(t.eth.src, (const uint8_t[]){0x02, 0xaa, 0, 0, 0, 2}, 6);
-	len = synq_frame_build_tcp(frame, sizeof(frame), &t);
+	len = synq_frame_build_seg(
+		frame, sizeof(frame), &p, seq, ack, flags, win, opt, opt_len, data, data_len);
 	check(len != 0, "the harness builds its frames");
 	frame_in(frame_mbuf(frame, (uint16_t)len));
 }
