@@ -202,6 +202,8 @@ struct synq_tcp_worker_info {
 	uint32_t time_wait;		      /* flows remembered in TIME-WAIT */
 	uint32_t replay;		      /* cookie flows remembered against replays */
 	uint32_t curr_estab;		      /* ESTABLISHED and CLOSE-WAIT */
+	uint32_t time_wait_max;		      /* entries the TIME-WAIT memory has */
+	uint32_t replay_max;		      /* entries the replay memory has */
 };
 
 /** Fill @p out. Exact from the owning lcore; a snapshot from any other. */

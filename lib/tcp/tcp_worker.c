@@ -216,6 +216,8 @@ synq_tcp_worker_info(const struct synq_tcp_worker *tw, struct synq_tcp_worker_in
 	out->time_wait = synq_flowmem_count(tw->time_wait);
 	out->replay = synq_flowmem_count(tw->replay);
 	out->curr_estab = tw->curr_estab;
+	out->time_wait_max = synq_flowmem_capacity(tw->time_wait);
+	out->replay_max = synq_flowmem_capacity(tw->replay);
 }
 
 int
