@@ -73,6 +73,12 @@
 #define SESSIONS 32
 #define FLOWMEM_MIN 16
 #define SWEEP_CALLS 16
+/*
+ * What the connections may hold together (truesize): 16 buffers of the pool, so that
+ * a few clients with data reach every pressure level (collapse, no open, drop, reset),
+ * as a worker's share of a real pool is reached by many.
+ */
+#define MEM_BUDGET (16 * (uint64_t)(sizeof(struct rte_mbuf) + RTE_MBUF_DEFAULT_BUF_SIZE))
 #define POOL_MBUFS 2048
 #define BURST 32
 /* bytes at the end of each mbuf's buffer that nothing may touch */
@@ -318,6 +324,7 @@ world_create(void)
 		.app_rings = event_rings,
 		.tsc_hz = TSC_HZ,
 		.flowmem_min = FLOWMEM_MIN,
+		.mem_budget = MEM_BUDGET,
 	};
 	uint8_t secret[SYNQ_COOKIE_SECRET_LEN];
 	struct rte_ether_addr mac;
