@@ -87,26 +87,20 @@ segment(struct tmpl *t, const struct flow *f, uint32_t seq, uint32_t ack, uint8_
 	static const struct rte_ether_addr ours = BENCH_OUR_MAC;
 	static const struct rte_ether_addr peer = BENCH_PEER_MAC;
 	uint8_t saddr[4], daddr[4];
-	struct synq_frame_tcp d = {
-		/* DF, as Linux clients send */
-		.ip = {.family = 4, .src = saddr, .dst = daddr, .ttl = 64,
-			.id = (uint16_t)bench_rand(), .frag = SYNQ_FRAME_DF},
-		.sport = f->sport,
-		.dport = BENCH_LISTEN_PORT,
-		.seq = seq,
-		.ack = ack,
-		.flags = flags,
-		.win = win,
-		.opt = opt,
-		.opt_len = opt_len,
-	};
+	const struct synq_frame_peer p = {.mac = peer.addr_bytes,
+		.our_mac = ours.addr_bytes,
+		.family = 4,
+		.addr = saddr,
+		.our_addr = daddr,
+		.port = f->sport,
+		.our_port = BENCH_LISTEN_PORT,
+		.ip_id = (uint16_t)bench_rand()};
 
-	memcpy(d.eth.dst, &ours, 6);
-	memcpy(d.eth.src, &peer, 6);
 	synq_bytes_put32(saddr, f->saddr);
 	synq_bytes_put32(daddr, BENCH_OUR_IP4);
 	memset(t, 0, sizeof(*t));
-	t->len = (uint16_t)synq_frame_build_tcp(t->data, sizeof(t->data), &d);
+	t->len = (uint16_t)synq_frame_build_seg(
+		t->data, sizeof(t->data), &p, seq, ack, flags, win, opt, opt_len, NULL, 0);
 	RTE_VERIFY(t->len != 0);
 }
 

@@ -107,6 +107,12 @@ struct synq_tcp_worker_conf {
 	uint64_t tsc_hz;		/* the TSC rate; 0: EAL's (1 GHz without EAL) */
 	/* truesize its connections may hold together (pressure levels); 0: no limit */
 	uint64_t mem_budget;
+	/*
+	 * Entries the TIME-WAIT and the replay memory each have beyond the listeners'
+	 * max_flows; 0: 4096 (TCP_FLOWS_MIN). A harness that makes a world per run sets
+	 * it small: creating and sweeping 2 x 16384 slots was most of such a run.
+	 */
+	uint32_t flowmem_min;
 };
 
 /**
@@ -196,6 +202,8 @@ struct synq_tcp_worker_info {
 	uint32_t time_wait;		      /* flows remembered in TIME-WAIT */
 	uint32_t replay;		      /* cookie flows remembered against replays */
 	uint32_t curr_estab;		      /* ESTABLISHED and CLOSE-WAIT */
+	uint32_t time_wait_max;		      /* entries the TIME-WAIT memory has */
+	uint32_t replay_max;		      /* entries the replay memory has */
 };
 
 /** Fill @p out. Exact from the owning lcore; a snapshot from any other. */

@@ -70,10 +70,11 @@ synq_tcp_free(struct synq_tcp *tcp)
 
 /* The tables, sized from every listener's share. */
 static int
-tables_create(struct synq_tcp_worker *tw, int socket)
+tables_create(struct synq_tcp_worker *tw, uint32_t flowmem_min, int socket)
 {
 	const struct synq_listeners *ls = tw->listeners;
 	uint64_t entries = 0, flows = 0;
+	uint64_t memory = flowmem_min != 0 ? flowmem_min : TCP_FLOWS_MIN;
 
 	for (unsigned int i = 0; i < ls->nb; i++) {
 		entries += ls->l[i].syn_share;
@@ -84,10 +85,10 @@ tables_create(struct synq_tcp_worker *tw, int socket)
 	tw->syntab = synq_syntab_create((uint32_t)RTE_MIN(entries, SYNQ_FLOW_TABLE_MAX), socket);
 	/* TIME-WAIT holds at most half of it (tcp_time_wait_enter()) */
 	tw->time_wait = synq_flowmem_create("synq_time_wait",
-		(uint32_t)RTE_MIN(TCP_FLOWS_MIN + flows, SYNQ_FLOW_TABLE_MAX), socket);
+		(uint32_t)RTE_MIN(memory + flows, SYNQ_FLOW_TABLE_MAX), socket);
 	/* as large as TIME-WAIT's: the rate of cookie flows it holds is in tcp_types.h */
 	tw->replay = synq_flowmem_create("synq_replay",
-		(uint32_t)RTE_MIN(TCP_FLOWS_MIN + flows, SYNQ_FLOW_TABLE_MAX), socket);
+		(uint32_t)RTE_MIN(memory + flows, SYNQ_FLOW_TABLE_MAX), socket);
 	tw->flows = synq_flowtab_create((uint32_t)RTE_MIN(flows, SYNQ_FLOW_TABLE_MAX), tw->conns,
 		sizeof(*tw->conns), socket);
 	/* by pool index: every connection of the pool may be dirty at once */
@@ -135,7 +136,7 @@ synq_tcp_worker_create(struct synq_tcp *tcp, const struct synq_tcp_worker_conf *
 		tw->max_synack_retries = RTE_MAX(tw->max_synack_retries,
 			ls->l[i].tcp.synack_retries);
 	}
-	rc = tables_create(tw, conf->socket);
+	rc = tables_create(tw, conf->flowmem_min, conf->socket);
 	if (rc == 0)
 		rc = synq_srclimit_create(&tw->srclimit, ls, conf->socket);
 	/* RFC 6528: F() keyed with a secret of this node's own */
@@ -229,6 +230,8 @@ synq_tcp_worker_info(const struct synq_tcp_worker *tw, struct synq_tcp_worker_in
 	out->time_wait = synq_flowmem_count(tw->time_wait);
 	out->replay = synq_flowmem_count(tw->replay);
 	out->curr_estab = tw->curr_estab;
+	out->time_wait_max = synq_flowmem_capacity(tw->time_wait);
+	out->replay_max = synq_flowmem_capacity(tw->replay);
 }
 
 int

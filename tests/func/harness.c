@@ -246,36 +246,23 @@ segment_win(const struct flow *f, uint32_t seq, uint32_t ack, uint8_t flags, uin
 	const uint8_t *opt, unsigned int opt_len, const uint8_t *data, unsigned int data_len)
 {
 	/* IPv4: id 0x1234 and DF, as Linux clients send it; IPv6 has neither */
-	struct synq_frame_tcp t = {
-		.ip = {.family = f->family,
-			.src = f->caddr,
-			.dst = f->saddr,
-			.ttl = 64,
-			.id = 0x1234,
-			.frag = SYNQ_FRAME_DF},
-		.sport = f->cport,
-		.dport = f->sport,
-		.seq = seq,
-		.ack = ack,
-		.flags = flags,
-		.win = win,
-		.opt = opt,
-		.opt_len = opt_len,
-		.data = data,
-		.data_len = data_len,
-	};
+	const struct synq_frame_peer p = {.mac = peer_mac.addr_bytes,
+		.our_mac = our_mac.addr_bytes,
+		.family = f->family,
+		.addr = f->caddr,
+		.our_addr = f->saddr,
+		.port = f->cport,
+		.our_port = f->sport,
+		.ip_id = 0x1234};
 	struct rte_mbuf *m = rte_pktmbuf_alloc(frames);
 	size_t len;
-	uint8_t *p;
 
 	assert_non_null(m);
 	assert_int_equal(opt_len % 4, 0);
-	memcpy(t.eth.dst, &our_mac, 6);
-	memcpy(t.eth.src, &peer_mac, 6);
-	len = synq_frame_tcp_len(&t);
-	p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)len);
-	assert_non_null(p);
-	assert_int_equal(synq_frame_build_tcp(p, len, &t), len);
+	len = synq_frame_build_seg(rte_pktmbuf_mtod(m, uint8_t *), rte_pktmbuf_tailroom(m), &p, seq,
+		ack, flags, win, opt, opt_len, data, data_len);
+	assert_int_not_equal(len, 0);
+	assert_non_null(rte_pktmbuf_append(m, (uint16_t)len));
 	return m;
 }
 

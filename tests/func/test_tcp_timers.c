@@ -17,6 +17,7 @@
 #include <rte_ring.h>
 
 #include "harness.h"
+#include "synq_listener.h"
 
 /* Timer sweeps are a budget of slots a tick: enough ticks for several whole sweeps. */
 #define TICK_LIMIT 10000
@@ -181,12 +182,57 @@ test_data_send_rto(void **state __rte_unused)
 	conn_drop(c);
 }
 
+/*
+ * synq_tcp_worker_conf.flowmem_min: the TIME-WAIT and replay memories have that many
+ * entries beyond the listeners' max_flows (4096 when 0), as a harness that makes a
+ * small world per run (tests/fuzz/fuzz_tcp.c) asks.
+ */
+static void
+test_flowmem_min(void **state __rte_unused)
+{
+	static const char json[] =
+		"{ \"ports\": [ { \"name\": \"p0\", \"ipv4\": [\"198.18.0.1\"] } ],"
+		"  \"lcores\": [ { \"lcore\": 0, \"role\": \"both\", \"rx\": [ { \"port\": \"p0\" "
+		"} ] } ],"
+		"  \"listeners\": [ { \"port\": 80, \"max_flows\": 8 }, { \"port\": 81, "
+		"\"max_flows\": 24 } ] }";
+	static const uint32_t mins[] = {0, 16, 1};
+	static const uint8_t secret[SYNQ_COOKIE_SECRET_LEN];
+	char err[SYNQ_CONFIG_ERR_LEN];
+	struct synq_config cfg;
+	struct synq_listeners ls;
+	struct synq_sessions ss;
+	struct synq_tcp *tcp;
+
+	assert_int_equal(synq_config_parse(json, &cfg, err, sizeof(err)), 0);
+	assert_int_equal(synq_listeners_create(&ls, &cfg, 1, SOCKET_ID_ANY, err, sizeof(err)), 0);
+	assert_int_equal(synq_sessions_create(&ss, 64, SOCKET_ID_ANY), 0);
+	tcp = synq_tcp_create(&ls, &ss, secret, SOCKET_ID_ANY);
+	assert_non_null(tcp);
+	for (unsigned int i = 0; i < RTE_DIM(mins); i++) {
+		struct synq_tcp_worker_conf conf = {.flowmem_min = mins[i]};
+		struct synq_tcp_worker *tw = synq_tcp_worker_create(tcp, &conf);
+		struct synq_tcp_worker_info info;
+		uint32_t want = (mins[i] != 0 ? mins[i] : 4096) + 8 + 24;
+
+		assert_non_null(tw);
+		synq_tcp_worker_info(tw, &info);
+		assert_int_equal(info.time_wait_max, want);
+		assert_int_equal(info.replay_max, want);
+		synq_tcp_worker_free(tw);
+	}
+	synq_tcp_free(tcp);
+	synq_sessions_free(&ss);
+	synq_listeners_free(&ls);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_timers),
 		cmocka_unit_test(test_data_send_rto),
+		cmocka_unit_test(test_flowmem_min),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -23,6 +23,9 @@
  * connection is ended the way an application and time end them, and then nothing may
  * be left: no flow, no half-open entry, no TIME-WAIT or replay entry, every session
  * back in the pool, every mbuf back in its mempool. Built with ASan and UBSan.
+ *
+ * The world is made for each input and freed after it (nothing of one input can
+ * reach the next), and kept small so that this is cheap: see SESSIONS.
  */
 
 #include <errno.h>
@@ -61,6 +64,21 @@
 #define LC_FUZZ 2
 #define CLIENTS 4
 #define HANDLES 8
+/*
+ * The world is small, so that making one per input is cheap: a session pool of
+ * SESSIONS (the listeners would ask for 1,100: most of the time went to making and
+ * freeing it, and running dry is a path of its own), TIME-WAIT and replay memories
+ * of FLOWMEM_MIN + 64 entries (256 slots, not 16,384), four HTTP head buffers.
+ */
+#define SESSIONS 32
+#define FLOWMEM_MIN 16
+#define SWEEP_CALLS 16
+/*
+ * What the connections may hold together (truesize): 16 buffers of the pool, so that
+ * a few clients with data reach every pressure level (collapse, no open, drop, reset),
+ * as a worker's share of a real pool is reached by many.
+ */
+#define MEM_BUDGET (16 * (uint64_t)(sizeof(struct rte_mbuf) + RTE_MBUF_DEFAULT_BUF_SIZE))
 #define POOL_MBUFS 2048
 #define BURST 32
 /* bytes at the end of each mbuf's buffer that nothing may touch */
@@ -81,6 +99,7 @@ static const char config_text[] =
 	"    \"ipv4\": [\"198.18.0.1\"], \"ipv6\": [\"2001:2::1\"] } ],"
 	"  \"lcores\": [ { \"lcore\": 0, \"role\": \"both\", \"rx\": [ { \"port\": \"fuzz0\" } ] } "
 	"],"
+	"  \"http\": { \"head_buffers\": 4 },"
 	"  \"tcp\": { \"max_syn_backlog\": 8, \"max_flows\": 8, \"synack_retries\": 2 },"
 	"  \"listeners\": ["
 	"    { \"port\": 80, \"backlog\": 2, \"app\": \"hold\" },"
@@ -97,6 +116,7 @@ static const char config_text[] =
 static const uint16_t ports[] = {80, 81, 82, 83, 84, 85, 86, 87, 9};
 
 static const uint8_t our_mac[6] = {0x02, 0x53, 0x51, 0, 0, 1};
+static const uint8_t peer_mac[6] = {0x02, 0xaa, 0, 0, 0, 2};
 static const uint8_t our_ip4[4] = {198, 18, 0, 1};
 static const uint8_t our_ip6[16] = {0x20, 0x01, 0, 0x02, [15] = 1};
 
@@ -245,6 +265,20 @@ poison_tail(struct rte_mempool *mp __rte_unused, void *opaque __rte_unused, void
 	ASAN_POISON_MEMORY_REGION((uint8_t *)m->buf_addr + m->buf_len, POISON);
 }
 
+/* A ring in plain memory: none of EAL's memzones to make and free per input. */
+static struct rte_ring *
+ring_new(unsigned int count)
+{
+	ssize_t sz = rte_ring_get_memsize_elem(sizeof(struct synq_session_msg), count);
+	struct rte_ring *r = sz > 0 ? aligned_alloc(RTE_CACHE_LINE_SIZE,
+					      RTE_ALIGN_CEIL((size_t)sz, RTE_CACHE_LINE_SIZE))
+				    : NULL;
+
+	if (r == NULL || rte_ring_init(r, "fuzz", count, RING_F_SP_ENQ | RING_F_SC_DEQ) != 0)
+		abort();
+	return r;
+}
+
 int
 LLVMFuzzerInitialize(int *argc __rte_unused, char ***argv __rte_unused)
 {
@@ -272,21 +306,11 @@ LLVMFuzzerInitialize(int *argc __rte_unused, char ***argv __rte_unused)
 	rx_pool = rte_pktmbuf_pool_create("fuzz_rx", POOL_MBUFS, 0, 0, RX_ROOM, 0);
 	if (rx_pool == NULL)
 		abort();
+	/* FIFOs, empty at the end of every input (wind_down() checks): made once */
+	rings[LC_WORKER] = ring_new(SYNQ_SESSION_CMD_RING);
+	rings[LC_BUILTIN] = ring_new(1024);
+	rings[LC_FUZZ] = ring_new(1024);
 	return 0;
-}
-
-/* A ring in plain memory: none of EAL's memzones to make and free per input. */
-static struct rte_ring *
-ring_new(unsigned int count)
-{
-	ssize_t sz = rte_ring_get_memsize_elem(sizeof(struct synq_session_msg), count);
-	struct rte_ring *r = sz > 0 ? aligned_alloc(RTE_CACHE_LINE_SIZE,
-					      RTE_ALIGN_CEIL((size_t)sz, RTE_CACHE_LINE_SIZE))
-				    : NULL;
-
-	if (r == NULL || rte_ring_init(r, "fuzz", count, RING_F_SP_ENQ | RING_F_SC_DEQ) != 0)
-		abort();
-	return r;
 }
 
 static void
@@ -299,6 +323,8 @@ world_create(void)
 		.nb_rxq = 1,
 		.app_rings = event_rings,
 		.tsc_hz = TSC_HZ,
+		.flowmem_min = FLOWMEM_MIN,
+		.mem_budget = MEM_BUDGET,
 	};
 	uint8_t secret[SYNQ_COOKIE_SECRET_LEN];
 	struct rte_ether_addr mac;
@@ -309,13 +335,9 @@ world_create(void)
 	for (unsigned int i = 0; i < sizeof(secret); i++)
 		secret[i] = (uint8_t)splitmix();
 	if (synq_listeners_create(&listeners, &cfg, 1, SOCKET_ID_ANY, err, sizeof(err)) != 0 ||
-		synq_sessions_create(
-			&sessions, synq_listeners_max_sessions(&listeners), SOCKET_ID_ANY) != 0 ||
+		synq_sessions_create(&sessions, SESSIONS, SOCKET_ID_ANY) != 0 ||
 		(tcp = synq_tcp_create(&listeners, &sessions, secret, SOCKET_ID_ANY)) == NULL)
 		abort();
-	rings[LC_WORKER] = ring_new(SYNQ_SESSION_CMD_RING);
-	rings[LC_BUILTIN] = ring_new(1024);
-	rings[LC_FUZZ] = ring_new(1024);
 	cmd_rings[LC_WORKER] = rings[LC_WORKER];
 	event_rings[LC_BUILTIN] = rings[LC_BUILTIN];
 	event_rings[LC_FUZZ] = rings[LC_FUZZ];
@@ -334,13 +356,12 @@ world_create(void)
 }
 
 static void
-ring_drain_free(struct rte_ring *r)
+ring_drain(struct rte_ring *r)
 {
 	struct synq_session_msg msg;
 
 	while (rte_ring_dequeue_elem(r, &msg, sizeof(msg)) == 0)
 		rte_pktmbuf_free(msg.m);
-	free(r);
 }
 
 static void
@@ -350,7 +371,7 @@ world_free(void)
 	synq_app_free(&fuzz_app);
 	synq_tcp_worker_free(tw);
 	for (unsigned int i = 0; i < RTE_DIM(rings); i++)
-		ring_drain_free(rings[i]);
+		ring_drain(rings[i]);
 	synq_tcp_free(tcp);
 	synq_sessions_free(&sessions);
 	synq_listeners_free(&listeners);
@@ -517,7 +538,7 @@ pump(void)
 				frame_out(out[i]);
 			work += n;
 		}
-		work += synq_app_builtin_poll(&builtin);
+		work += synq_app_builtin_poll_at(&builtin, now_ms);
 		if (rte_ring_count(rings[LC_FUZZ]) != 0) {
 			fuzz_app_events();
 			work++;
@@ -550,29 +571,18 @@ static void
 client_send(const struct client *c, uint32_t seq, uint32_t ack, uint8_t flags, uint16_t win,
 	const uint8_t *opt, size_t opt_len, const uint8_t *data, size_t data_len)
 {
-	struct synq_frame_tcp t = {
-		.ip = {.family = c->v6 ? 6 : 4,
-			.src = c->addr,
-			.dst = c->v6 ? our_ip6 : our_ip4,
-			.ttl = 64,
-			.frag = SYNQ_FRAME_DF},
-		.sport = c->cport,
-		.dport = c->sport,
-		.seq = seq,
-		.ack = ack,
-		.flags = flags,
-		.win = win,
-		.opt = opt,
-		.opt_len = opt_len,
-		.data = data,
-		.data_len = data_len,
-	};
+	const struct synq_frame_peer p = {.mac = peer_mac,
+		.our_mac = our_mac,
+		.family = c->v6 ? 6 : 4,
+		.addr = c->addr,
+		.our_addr = c->v6 ? our_ip6 : our_ip4,
+		.port = c->cport,
+		.our_port = c->sport};
 	uint8_t frame[2048];
 	size_t len;
 
-	memcpy(t.eth.dst, our_mac, 6);
-	memcpy(t.eth.src, (const uint8_t[]){0x02, 0xaa, 0, 0, 0, 2}, 6);
-	len = synq_frame_build_tcp(frame, sizeof(frame), &t);
+	len = synq_frame_build_seg(
+		frame, sizeof(frame), &p, seq, ack, flags, win, opt, opt_len, data, data_len);
 	check(len != 0, "the harness builds its frames");
 	frame_in(frame_mbuf(frame, (uint16_t)len));
 }
@@ -857,20 +867,20 @@ app_let_go(void)
 
 /*
  * The timers, as often as a worker that ticks all the time would run them in the
- * time the harness jumped: each call visits a budget of slots of each table, and
- * the TIME-WAIT and replay memories have thousands.
+ * time the harness jumped: each call visits a budget of slots (64) of each table;
+ * SWEEP_CALLS calls pass over the largest table four times.
  */
 static void
 sweep(void)
 {
-	for (unsigned int i = 0; i < 160 && !all_gone(); i++) {
+	for (unsigned int i = 0; i < SWEEP_CALLS && !all_gone(); i++) {
 		struct rte_mbuf *out[BURST];
 		uint8_t rxq[BURST];
 		unsigned int n = synq_tcp_timers(tw, &ctr, out, rxq, BURST);
 
 		for (unsigned int k = 0; k < n; k++)
 			frame_out(out[k]);
-		if (i % 16 == 15)
+		if (i % 8 == 7)
 			app_let_go();
 	}
 }
@@ -903,7 +913,7 @@ debug_wind_down(unsigned int step)
  * passes: a few short steps (what the aborts and closes send, the SYN-ACK
  * retransmissions), then minutes at a time (TIME-WAIT, the replay memory, the
  * retransmissions giving up, idle timeouts), each followed by a full sweep of the
- * timers (160 calls of 64 slots: more than the largest table), up to a day.
+ * timers, up to a day.
  * Everything must end.
  */
 static void

@@ -171,6 +171,35 @@ synq_frame_build_tcp(uint8_t *buf, size_t cap, const struct synq_frame_tcp *t)
 }
 
 size_t
+synq_frame_build_seg(uint8_t *buf, size_t cap, const struct synq_frame_peer *p, uint32_t seq,
+	uint32_t ack, uint8_t flags, uint16_t win, const uint8_t *opt, size_t opt_len,
+	const uint8_t *data, size_t data_len)
+{
+	struct synq_frame_tcp t = {
+		.ip = {.family = p->family,
+			.src = p->addr,
+			.dst = p->our_addr,
+			.ttl = 64,
+			.id = p->ip_id,
+			.frag = SYNQ_FRAME_DF},
+		.sport = p->port,
+		.dport = p->our_port,
+		.seq = seq,
+		.ack = ack,
+		.flags = flags,
+		.win = win,
+		.opt = opt,
+		.opt_len = opt_len,
+		.data = data,
+		.data_len = data_len,
+	};
+
+	memcpy(t.eth.dst, p->our_mac, 6);
+	memcpy(t.eth.src, p->mac, 6);
+	return synq_frame_build_tcp(buf, cap, &t);
+}
+
+size_t
 synq_frame_opts_syn(uint8_t *opt, uint16_t mss, uint8_t wscale, uint32_t tsval)
 {
 	/* Linux's tcp_options_write() order: every 32-bit field lands 4-byte aligned */

@@ -215,6 +215,34 @@ size_t synq_frame_tcp_len(const struct synq_frame_tcp *t);
 size_t synq_frame_build_tcp(uint8_t *buf, size_t cap, const struct synq_frame_tcp *t);
 
 /**
+ * The two ends of a TCP conversation as its peer (a client) sends to us: what
+ * synq_frame_build_seg() puts around each segment. Addresses are not copied.
+ */
+struct synq_frame_peer {
+	const uint8_t *mac;	/* the peer's: the frames' source */
+	const uint8_t *our_mac; /* their destination */
+	uint8_t family;		/* 4 or 6 */
+	const uint8_t *addr;	/* the peer's, 4 or 16 bytes */
+	const uint8_t *our_addr;
+	uint16_t port; /* the peer's */
+	uint16_t our_port;
+	uint16_t ip_id; /* IPv4 identification */
+};
+
+/**
+ * Write at @p buf the segment @p p sends, with the IP header of a Linux client (TTL
+ * 64, DF), sequence number @p seq, acknowledgment number @p ack, @p flags, window
+ * @p win, the @p opt_len bytes of options at @p opt and the @p data_len bytes at
+ * @p data: one place for the frames of the functional tests, the fuzz targets and
+ * synq-bench.
+ *
+ * @return as synq_frame_build_tcp(): the frame's length, or 0.
+ */
+size_t synq_frame_build_seg(uint8_t *buf, size_t cap, const struct synq_frame_peer *p, uint32_t seq,
+	uint32_t ack, uint8_t flags, uint16_t win, const uint8_t *opt, size_t opt_len,
+	const uint8_t *data, size_t data_len);
+
+/**
  * Write the options of a Linux SYN at @p opt: MSS @p mss, SACK-permitted, timestamps
  * (TSval @p tsval, TSecr 0), NOP, window scale @p wscale. Written byte by byte here,
  * not by lib/tcp's writers, so that tests of those are not circular.
