@@ -92,7 +92,7 @@ struct synq_config_tcp {
 	uint32_t first_byte_timeout_ms; /* accepted, no byte yet after this long: RST; 0 = never */
 	/* connections the application closed (orphans), per listener, per worker */
 	uint32_t fin_timeout_ms;    /* FIN-WAIT-2 this long: RST; 0 = never */
-	uint32_t max_orphans;	    /* orphans at once; a close past it evicts the oldest */
+	uint32_t max_orphans;	    /* orphans at once; a close past it evicts one (tcp_conn.c) */
 	uint32_t orphan_timeout_ms; /* an orphan this long after the close: RST; 0 = never */
 	/* memory (issue 11) */
 	uint32_t unaccepted_mem;    /* truesize of data on connections not accepted, per worker */

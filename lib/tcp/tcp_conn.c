@@ -291,7 +291,6 @@ orphan_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr)
 
 	for (unsigned int li = 0; li < tw->listeners->nb && budget != 0; li++) {
 		uint32_t tmo = tw->listeners->l[li].tcp.orphan_timeout_ms;
-
 		const struct tcp_olist *l = &tw->orphan_list[li][TCP_BY_CLOSE];
 
 		while (tmo != 0 && budget != 0 && l->first != TCP_NO_CONN) {
@@ -398,34 +397,38 @@ cmd_send(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn 
 
 /*
  * SYNQ_CMD_CLOSE: a FIN after the send queue. The connection is an orphan from now on
- * (the application only waits for its end), the last in both of its listener's lists on
- * this worker. Past the listener's max_orphans the first of TCP_BY_PROGRESS is reset to
- * make room: an orphan in FIN-WAIT-2, else the one that moved on least recently (see
- * enum tcp_orphan_order). Linux resets the closing connection instead: whoever keeps
- * max_orphans orphans alive would turn every other close into a RST (a response cut
- * short); here a close always goes on with its FIN. With max_orphans 0 no connection
- * may wait: the closing one is reset.
+ * (the application only waits for its end), the last of its listener's TCP_BY_CLOSE and
+ * TCP_EVICT_IDLE on this worker. Past the listener's max_orphans one is reset to make
+ * room: the first of TCP_EVICT_FIN_WAIT2, else of TCP_EVICT_IDLE, else of
+ * TCP_EVICT_MOVED (see enum tcp_orphan_order). Linux resets the closing connection
+ * instead: whoever keeps max_orphans orphans alive would turn every other close into a
+ * RST (a response cut short); here a close always goes on with its FIN. With
+ * max_orphans 0 no connection may wait: the closing one is reset.
  */
 static void
 cmd_close(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c)
 {
-	const struct tcp_olist *l = &tw->orphan_list[c->listener][TCP_BY_PROGRESS];
+	const struct tcp_olist *l = tw->orphan_list[c->listener];
 
 	if (!is_estab(c->state) || (c->wflags & WF_FIN_QUEUED))
 		return;
 	if (tw->orphans_of[c->listener] >= conn_listener(tw, c)->tcp.max_orphans) {
-		bool none = l->first == TCP_NO_CONN;
+		uint32_t victim = TCP_NO_CONN;
 
+		for (unsigned int o = TCP_EVICT_FIN_WAIT2; o < TCP_ORDERS && victim == TCP_NO_CONN;
+			o++)
+			victim = l[o].first;
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_ABORT_ON_MEMORY);
-		tcp_conn_reset(tw, ctr, none ? c : conn_at(tw, l->first), true);
-		if (none)
+		tcp_conn_reset(tw, ctr, victim == TCP_NO_CONN ? c : conn_at(tw, victim), true);
+		if (victim == TCP_NO_CONN)
 			return;
 	}
 	c->orphan = true;
 	c->orphan_ms = tw->now_ms;
 	c->orphan_mark = c->snd_una;
+	c->oclass = TCP_EVICT_IDLE;
 	olist_append(tw, c, TCP_BY_CLOSE);
-	olist_append(tw, c, TCP_BY_PROGRESS);
+	olist_append(tw, c, TCP_EVICT_IDLE);
 	tw->orphans++;
 	tw->orphans_of[c->listener]++;
 	c->wflags |= WF_FIN_QUEUED;

@@ -104,10 +104,12 @@ ack_new(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *
 		c->cwnd += RTE_MAX(mss * mss / c->cwnd, 1u);
 	c->cwnd = RTE_MIN(c->cwnd, TCP_MAX_WINDOW);
 	c->rtx_ms = c->snd_una == c->snd_max ? 0 : tw->now_ms + c->rto_ms;
-	/* an orphan that moved a segment's worth on is evicted after those that did not */
-	if (c->orphan && ack - c->orphan_mark >= mss) {
-		olist_unlink(tw, c, TCP_BY_PROGRESS);
-		olist_append(tw, c, TCP_BY_PROGRESS);
+	/*
+	 * an orphan that moved a segment's worth on (its MSS, TCP_ORPHAN_PROGRESS_MIN at
+	 * least) is evicted after those that did not; the mark restarts the count
+	 */
+	if (c->orphan && ack - c->orphan_mark >= RTE_MAX(mss, TCP_ORPHAN_PROGRESS_MIN)) {
+		orphan_reclass(tw, c, TCP_EVICT_MOVED);
 		c->orphan_mark = ack;
 	}
 	/* our FIN acknowledged */
@@ -116,14 +118,12 @@ ack_new(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *
 		case SYNQ_TCP_FIN_WAIT_1:
 			c->state = SYNQ_TCP_FIN_WAIT_2;
 			c->fin_wait2_ms = tw->now_ms; /* tcp.fin_timeout_ms from here */
-			if (c->orphan) {
-				/* the client has it all: evicting it loses nothing */
-				olist_unlink(tw, c, TCP_BY_PROGRESS);
-				olist_prepend(tw, c, TCP_BY_PROGRESS);
-			}
+			if (c->orphan) /* the client has every byte: evicted first, oldest first */
+				orphan_reclass(tw, c, TCP_EVICT_FIN_WAIT2);
 			break;
 		case SYNQ_TCP_CLOSING:
 			c->state = SYNQ_TCP_TIME_WAIT;
+			orphan_end(tw, c); /* neither evicted nor timed out: its last ACK goes */
 			break;
 		case SYNQ_TCP_LAST_ACK:
 			synq_counter_inc(ctr, SYNQ_CTR_CONN_CLOSED);
@@ -315,6 +315,7 @@ peer_fin(struct synq_tcp_worker *tw, struct tcp_conn *c)
 		break;
 	case SYNQ_TCP_FIN_WAIT_2:
 		c->state = SYNQ_TCP_TIME_WAIT;
+		orphan_end(tw, c); /* neither evicted nor timed out: its last ACK goes */
 		break;
 	default:
 		break;

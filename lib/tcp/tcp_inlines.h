@@ -78,62 +78,64 @@ mark_dirty(struct synq_tcp_worker *tw, struct tcp_conn *c)
 	tw->dirty[tw->nb_dirty++] = conn_idx(tw, c);
 }
 
+/* The link slot of tcp_conn's oprev[] / onext[] that list @p o goes through. */
+static inline unsigned int
+olist_slot(enum tcp_orphan_order o)
+{
+	return o == TCP_BY_CLOSE ? 0 : 1;
+}
+
 /* Take orphan @p c out of its listener's list @p o (wherever it is in it). */
 static inline void
 olist_unlink(struct synq_tcp_worker *tw, struct tcp_conn *c, enum tcp_orphan_order o)
 {
 	struct tcp_olist *l = &tw->orphan_list[c->listener][o];
+	unsigned int k = olist_slot(o);
 
-	if (c->oprev[o] != TCP_NO_CONN)
-		conn_at(tw, c->oprev[o])->onext[o] = c->onext[o];
+	if (c->oprev[k] != TCP_NO_CONN)
+		conn_at(tw, c->oprev[k])->onext[k] = c->onext[k];
 	else
-		l->first = c->onext[o];
-	if (c->onext[o] != TCP_NO_CONN)
-		conn_at(tw, c->onext[o])->oprev[o] = c->oprev[o];
+		l->first = c->onext[k];
+	if (c->onext[k] != TCP_NO_CONN)
+		conn_at(tw, c->onext[k])->oprev[k] = c->oprev[k];
 	else
-		l->last = c->oprev[o];
+		l->last = c->oprev[k];
 }
 
-/* Put orphan @p c (in no list @p o) at the end of its listener's list @p o. */
+/* Put orphan @p c (in no list of @p o's slot) at the end of its listener's list @p o. */
 static inline void
 olist_append(struct synq_tcp_worker *tw, struct tcp_conn *c, enum tcp_orphan_order o)
 {
 	struct tcp_olist *l = &tw->orphan_list[c->listener][o];
+	unsigned int k = olist_slot(o);
 	uint32_t idx = conn_idx(tw, c);
 
-	c->oprev[o] = l->last;
-	c->onext[o] = TCP_NO_CONN;
+	c->oprev[k] = l->last;
+	c->onext[k] = TCP_NO_CONN;
 	if (l->last != TCP_NO_CONN)
-		conn_at(tw, l->last)->onext[o] = idx;
+		conn_at(tw, l->last)->onext[k] = idx;
 	else
 		l->first = idx;
 	l->last = idx;
 }
 
-/* Put orphan @p c (in no list @p o) at the start of its listener's list @p o. */
+/* Orphan @p c leaves its eviction class for the end of class @p o. */
 static inline void
-olist_prepend(struct synq_tcp_worker *tw, struct tcp_conn *c, enum tcp_orphan_order o)
+orphan_reclass(struct synq_tcp_worker *tw, struct tcp_conn *c, enum tcp_orphan_order o)
 {
-	struct tcp_olist *l = &tw->orphan_list[c->listener][o];
-	uint32_t idx = conn_idx(tw, c);
-
-	c->onext[o] = l->first;
-	c->oprev[o] = TCP_NO_CONN;
-	if (l->first != TCP_NO_CONN)
-		conn_at(tw, l->first)->oprev[o] = idx;
-	else
-		l->last = idx;
-	l->first = idx;
+	olist_unlink(tw, c, (enum tcp_orphan_order)c->oclass);
+	olist_append(tw, c, o);
+	c->oclass = (uint8_t)o;
 }
 
-/* @p c leaves the flow table: no longer one of the worker's orphans, if it was. */
+/* @p c leaves the flow table or reaches TIME-WAIT: no longer one of the worker's orphans. */
 static inline void
 orphan_end(struct synq_tcp_worker *tw, struct tcp_conn *c)
 {
 	if (!c->orphan)
 		return;
 	olist_unlink(tw, c, TCP_BY_CLOSE);
-	olist_unlink(tw, c, TCP_BY_PROGRESS);
+	olist_unlink(tw, c, (enum tcp_orphan_order)c->oclass);
 	c->orphan = false;
 	tw->orphans--;
 	tw->orphans_of[c->listener]--;

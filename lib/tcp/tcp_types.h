@@ -148,22 +148,39 @@ struct tcp_peer {
 #define TCP_NO_CONN UINT32_MAX
 
 /*
- * The two orders each listener's orphans are kept in on a worker, each a list through
- * tcp_conn's oprev[] / onext[] (O(1) to add, move, remove):
+ * The lists each listener's orphans are kept in on a worker, through tcp_conn's
+ * oprev[] / onext[] (O(1) to add, move, remove). Every orphan is on TCP_BY_CLOSE (link
+ * slot 0) and on exactly one of the three eviction classes (link slot 1, the class in
+ * tcp_conn's oclass). A close past max_orphans evicts the first of the first class
+ * not empty, so that a client that reads is not cut short by many that do not, nor by
+ * one that acknowledges a byte at a time.
  */
 enum tcp_orphan_order {
 	/* as they were closed: the first is the next whose tcp.orphan_timeout_ms ends */
 	TCP_BY_CLOSE,
 	/*
-	 * the one evicted first (a close past max_orphans) first: orphans in FIN-WAIT-2
-	 * (the client has every byte and our FIN: a RST takes nothing from it), then the
-	 * others by when they last moved a segment's worth on (closed, or SND.UNA passed
-	 * orphan_mark by an MSS), so that a client that reads is not cut short by many
-	 * that do not, nor by one that acknowledges a byte at a time
+	 * in FIN-WAIT-2, the oldest first: the client acknowledged every byte and our FIN
+	 * (a RST can still erase what its application has not read yet, on some stacks:
+	 * RFC 9112 9.6, but it has had them longest)
 	 */
-	TCP_BY_PROGRESS,
+	TCP_EVICT_FIN_WAIT2,
+	/* no progress since the close (see below), in close order */
+	TCP_EVICT_IDLE,
+	/*
+	 * moved on since the close, the least recently first: SND.UNA passed orphan_mark by
+	 * a segment's worth (TCP_ORPHAN_PROGRESS_MIN at least, whatever the client's MSS)
+	 */
+	TCP_EVICT_MOVED,
 	TCP_ORDERS,
 };
+/* Link slots a connection has: TCP_BY_CLOSE's and its eviction class's. */
+#define TCP_ORPHAN_SLOTS 2
+/*
+ * The least a client acknowledges to count as progress: RFC 9293's default MSS (536),
+ * so that a client that announced a tiny MSS (48: 36 bytes with timestamps) earns no
+ * credit by acknowledging a few dozen bytes at a time.
+ */
+#define TCP_ORPHAN_PROGRESS_MIN 536u
 
 /* The ends of a list of connections: pool indices, TCP_NO_CONN when empty. */
 struct tcp_olist {
@@ -254,6 +271,10 @@ struct tcp_conn {
 	bool sack;
 	bool ts;
 	bool via_cookie;      /* promoted from a cookie, not from a SYN table entry */
+	/* state rules, here in the padding before ts_off (see below) */
+	uint8_t probes;	      /* zero-window probes in a row the peer did not answer */
+	bool orphan;	      /* the app closed it: in the worker's orphan lists */
+	uint8_t oclass;	      /* an orphan's eviction class: enum tcp_orphan_order */
 	uint32_t ts_off;      /* our TSval is now_ms + ts_off (a keyed hash of the 4-tuple) */
 	struct rte_ether_addr peer_mac;
 	uint64_t syn_tsc;     /* the SYN's arrival (rte_rdtsc of its burst); 0 for cookies */
@@ -290,11 +311,9 @@ struct tcp_conn {
 	uint32_t ts_recent_ms; /* when ts_recent was set: PAWS's 24 days (RFC 7323 5.5) */
 	uint32_t fin_wait2_ms; /* when FIN-WAIT-2 began: tcp.fin_timeout_ms */
 	uint32_t orphan_ms;   /* when the app closed it: tcp.orphan_timeout_ms from here */
-	uint32_t orphan_mark; /* SND.UNA when it last moved to the end of TCP_BY_PROGRESS */
-	/* its neighbours in its listener's orphan lists, by enum tcp_orphan_order */
-	uint32_t oprev[TCP_ORDERS], onext[TCP_ORDERS];
-	uint8_t probes;	      /* zero-window probes in a row the peer did not answer */
-	bool orphan;	      /* the app closed it: in the worker's orphan lists */
+	uint32_t orphan_mark; /* SND.UNA at the close, or when it last moved on */
+	/* its neighbours in its listener's orphan lists: TCP_BY_CLOSE's, its oclass's */
+	uint32_t oprev[TCP_ORPHAN_SLOTS], onext[TCP_ORPHAN_SLOTS];
 	/* memory, by truesize (tcp_mem.c): what the mbufs cost, not their payload */
 	uint16_t rcv_ratio;   /* payload / truesize of its segments x 256, a moving average */
 	uint32_t rcv_mem;     /* rcvq and what the app may still hold: the sum of rcv_held[] */

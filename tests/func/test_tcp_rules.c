@@ -5,10 +5,10 @@
  * window update, challenge ACKs for a SYN-ACK (4.2), the per-connection limit on
  * answers to refused segments (Linux tcp_invalid_ratelimit), timers that only an
  * acceptable segment restarts, PAWS (RFC 7323 5.3), a persist timer that keeps
- * probing with backoff (RFC 9293 3.8.6.1), tcp.fin_timeout_ms, the orphans (the
- * oldest evicted past tcp.max_orphans, tcp.orphan_timeout_ms, Linux's
- * tcp_orphan_retries), and a sequence number 2^31 away from RCV.NXT. On the harness of
- * harness.h, with three listeners of its own after L80..L85.
+ * probing with backoff (RFC 9293 3.8.6.1), tcp.fin_timeout_ms, the orphans (which one
+ * is evicted past tcp.max_orphans, tcp.orphan_timeout_ms, Linux's tcp_orphan_retries),
+ * and a sequence number 2^31 away from RCV.NXT. On the harness of harness.h, with four
+ * listeners of its own after L80..L85.
  */
 
 #include <stdarg.h>
@@ -34,6 +34,8 @@
 /* Orphans: two at once, a 2 s deadline after the close, no other timeout. */
 #define L88 8
 #define ORPHAN_TIMEOUT_MS 2000
+/* No orphan at all: max_orphans 0. */
+#define L89 9
 
 /* Past the 500 ms in which a connection answers one refused segment. */
 #define TCP_INVALID_WAIT_MS 550
@@ -43,14 +45,15 @@
 /* Timer sweeps are a budget of slots a tick: enough ticks for several whole sweeps. */
 #define TICK_LIMIT 10000
 
-/* The TCP tests' config (harness.c) and L86, L87, L88. */
+/* The TCP tests' config (harness.c) and L86, L87, L88, L89. */
 static const char rules_config[] = HARNESS_TCP_CONFIG ","
 	"    { \"port\": 86, \"idle_timeout_ms\": 1000,"
 	"      \"fin_timeout_ms\": 1000, \"max_orphans\": 1 },"
 	"    { \"port\": 87, \"rcv_buf\": 65535, \"idle_timeout_ms\": 0,"
 	"      \"first_byte_timeout_ms\": 0, \"orphan_timeout_ms\": 0 },"
 	"    { \"port\": 88, \"idle_timeout_ms\": 0, \"first_byte_timeout_ms\": 0,"
-	"      \"max_orphans\": 2, \"orphan_timeout_ms\": 2000 } ] }";
+	"      \"max_orphans\": 2, \"orphan_timeout_ms\": 2000 },"
+	"    { \"port\": 89, \"max_orphans\": 0 } ] }";
 
 static int
 setup(void **state __rte_unused)
@@ -741,6 +744,190 @@ test_orphan_evict_order(void **state __rte_unused)
 	assert_int_equal(synq_counter_read(synq_stats_lcore(0), SYNQ_CTR_TCP_ORPHANS), 0);
 }
 
+/*
+ * 73: a stream of closes of clients that never read does not evict one that does: g read
+ * two segments after its close, then a1 and a2 close (4000 bytes a1 never reads); a2's
+ * close evicts a1, never moved on, not g (a close is no progress).
+ */
+static void
+test_orphan_close_churn(void **state __rte_unused)
+{
+	static const uint8_t d[4000];
+	struct flow g = flow4(73, 46024, 88, 0x73000000);
+	struct flow a1 = flow4(73, 46025, 88, 0x73100000);
+	struct flow a2 = flow4(73, 46026, 88, 0x73200000);
+	struct synq_session *cg = established(&g, L88);
+	struct synq_session *ca1 = established(&a1, L88);
+	struct synq_session *ca2 = established(&a2, L88);
+	uint32_t end_g = g.our_isn + 1 + sizeof(d);
+	struct rte_mbuf *out[8];
+	unsigned int n;
+
+	assert_int_equal(synq_app_send_copy(&app, cg, d, sizeof(d)), 0);
+	assert_int_equal(synq_app_close(&app, cg), 0);
+	n = poll_idle(out, RTE_DIM(out));
+	rte_pktmbuf_free_bulk(out, n);
+	exchange_silent(ack_frame(&g, g.isn + 1, g.our_isn + 1 + 1448, NULL, 0));
+	exchange_silent(ack_frame(&g, g.isn + 1, g.our_isn + 1 + 2896, NULL, 0));
+	assert_int_equal(synq_app_send_copy(&app, ca1, d, sizeof(d)), 0);
+	assert_int_equal(synq_app_close(&app, ca1), 0);
+	n = poll_idle(out, RTE_DIM(out));
+	rte_pktmbuf_free_bulk(out, n);
+	/* full: a2's close evicts a1 (read nothing), g (read 2896 bytes) stays */
+	close_evicts(ca2, &a2, a2.our_isn + 1, &a1, a1.our_isn + 1 + sizeof(d));
+	events_to_closed(ca1, SYNQ_EV_RESET);
+	assert_int_equal(conn_info(cg).state, SYNQ_TCP_FIN_WAIT_1);
+	exchange_silent(ack_frame(&g, g.isn + 1, end_g, NULL, 0));
+	fin_exchange(cg, &g, end_g);
+	fin_exchange(ca2, &a2, a2.our_isn + 1);
+	ticks();
+	assert_int_equal(synq_counter_read(synq_stats_lcore(0), SYNQ_CTR_TCP_ORPHANS), 0);
+}
+
+/*
+ * 74: a segment's worth of progress is 536 bytes at least (RFC 9293's default MSS),
+ * whatever the client's MSS: b announced MSS 48 (36 bytes of data with timestamps) and
+ * acknowledges 36 bytes; g (MSS 1460) reads 1400. Neither moved on: the next close
+ * evicts b, closed first, not g.
+ */
+static void
+test_orphan_tiny_mss(void **state __rte_unused)
+{
+	static const uint8_t d[4000];
+	struct flow b = flow4(74, 46027, 88, 0x74000000);
+	struct flow g = flow4(74, 46028, 88, 0x74100000);
+	struct flow l = flow4(74, 46029, 88, 0x74200000);
+	struct synq_session *cb, *cg, *cl;
+	uint32_t end_g;
+	struct synq_tcp_opts o;
+	struct rte_mbuf *out[8];
+	unsigned int n;
+
+	open_flow_opts(&b, 48, 7, &o);
+	finish_flow(&b);
+	cb = accept_one(L88);
+	assert_int_equal(poll_idle(out, RTE_DIM(out)), 0);
+	cg = established(&g, L88);
+	cl = established(&l, L88);
+	end_g = g.our_isn + 1 + sizeof(d);
+	assert_int_equal(conn_info(cb).mss, 48);
+	/* b closed first (100 bytes: three segments), then g (4000) */
+	assert_int_equal(synq_app_send_copy(&app, cb, d, 100), 0);
+	assert_int_equal(synq_app_close(&app, cb), 0);
+	n = poll_idle(out, RTE_DIM(out));
+	rte_pktmbuf_free_bulk(out, n);
+	assert_int_equal(synq_app_send_copy(&app, cg, d, sizeof(d)), 0);
+	assert_int_equal(synq_app_close(&app, cg), 0);
+	n = poll_idle(out, RTE_DIM(out));
+	rte_pktmbuf_free_bulk(out, n);
+	exchange_silent(ack_frame(&g, g.isn + 1, g.our_isn + 1 + 1400, NULL, 0));
+	exchange_silent(ack_frame(&b, b.isn + 1, b.our_isn + 1 + 36, NULL, 0));
+	close_evicts(cl, &l, l.our_isn + 1, &b, b.our_isn + 1 + 100);
+	events_to_closed(cb, SYNQ_EV_RESET);
+	assert_int_equal(conn_info(cg).state, SYNQ_TCP_FIN_WAIT_1);
+	exchange_silent(ack_frame(&g, g.isn + 1, end_g, NULL, 0));
+	fin_exchange(cg, &g, end_g);
+	fin_exchange(cl, &l, l.our_isn + 1);
+}
+
+/*
+ * 75: orphans in FIN-WAIT-2 are evicted the oldest first: x's client acknowledged our
+ * FIN before y's; l's close evicts x.
+ */
+static void
+test_orphan_fin_wait2_order(void **state __rte_unused)
+{
+	struct flow x = flow4(75, 46030, 88, 0x75000000);
+	struct flow y = flow4(75, 46031, 88, 0x75100000);
+	struct flow l = flow4(75, 46032, 88, 0x75200000);
+	struct synq_session *cx = established(&x, L88);
+	struct synq_session *cy = established(&y, L88);
+	struct synq_session *cl = established(&l, L88);
+	struct rte_mbuf *r;
+
+	r = command(cx, SYNQ_CMD_CLOSE);
+	rte_pktmbuf_free(r);
+	r = command(cy, SYNQ_CMD_CLOSE);
+	rte_pktmbuf_free(r);
+	exchange_silent(ack_frame(&x, x.isn + 1, x.our_isn + 2, NULL, 0));
+	exchange_silent(ack_frame(&y, y.isn + 1, y.our_isn + 2, NULL, 0));
+	assert_int_equal(conn_info(cx).state, SYNQ_TCP_FIN_WAIT_2);
+	assert_int_equal(conn_info(cy).state, SYNQ_TCP_FIN_WAIT_2);
+	close_evicts(cl, &l, l.our_isn + 1, &x, x.our_isn + 1);
+	events_to_closed(cx, SYNQ_EV_RESET);
+	assert_int_equal(conn_info(cy).state, SYNQ_TCP_FIN_WAIT_2);
+	fin_exchange(cy, &y, y.our_isn + 1);
+	fin_exchange(cl, &l, l.our_isn + 1);
+	ticks();
+	assert_int_equal(synq_counter_read(synq_stats_lcore(0), SYNQ_CTR_TCP_ORPHANS), 0);
+}
+
+/*
+ * 76: max_orphans 0 (L89): no connection may wait for its client after the close: the
+ * close is a RST (TcpExtTCPAbortOnMemory), and no orphan is counted.
+ */
+static void
+test_orphan_none(void **state __rte_unused)
+{
+	struct flow a = flow4(76, 46033, 89, 0x76000000);
+	struct synq_session *ca = established(&a, L89);
+	struct synq_frame_view v;
+	struct rte_mbuf *r;
+	struct snap s;
+
+	snap_take(&s);
+	r = command(ca, SYNQ_CMD_CLOSE);
+	v = check_reply(r, &a);
+	assert_int_equal(v.flags, F_RST | F_ACK);
+	assert_int_equal(v.seq, a.our_isn + 1);
+	rte_pktmbuf_free(r);
+	events_to_closed(ca, SYNQ_EV_RESET);
+	ticks();
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_ABORT_ON_MEMORY), 1);
+	assert_int_equal(synq_counter_read(synq_stats_lcore(0), SYNQ_CTR_TCP_ORPHANS), 0);
+}
+
+/*
+ * 77: 72 continued: the progress mark restarts at each move. p and q each read a
+ * segment, p first; then p acknowledges 100 bytes one at a time, less than a segment
+ * past its mark: it stays the least recent, and l's close evicts it, not q.
+ */
+static void
+test_orphan_progress_mark(void **state __rte_unused)
+{
+	static const uint8_t d[4000];
+	struct flow p = flow4(77, 46034, 88, 0x77000000);
+	struct flow q = flow4(77, 46035, 88, 0x77100000);
+	struct flow l = flow4(77, 46036, 88, 0x77200000);
+	struct synq_session *cp = established(&p, L88);
+	struct synq_session *cq = established(&q, L88);
+	struct synq_session *cl = established(&l, L88);
+	uint32_t end_q = q.our_isn + 1 + sizeof(d);
+	struct rte_mbuf *out[8];
+	unsigned int n;
+
+	assert_int_equal(synq_app_send_copy(&app, cp, d, sizeof(d)), 0);
+	assert_int_equal(synq_app_close(&app, cp), 0);
+	n = poll_idle(out, RTE_DIM(out));
+	rte_pktmbuf_free_bulk(out, n);
+	assert_int_equal(synq_app_send_copy(&app, cq, d, sizeof(d)), 0);
+	assert_int_equal(synq_app_close(&app, cq), 0);
+	n = poll_idle(out, RTE_DIM(out));
+	rte_pktmbuf_free_bulk(out, n);
+	exchange_silent(ack_frame(&p, p.isn + 1, p.our_isn + 1 + 1448, NULL, 0));
+	exchange_silent(ack_frame(&q, q.isn + 1, q.our_isn + 1 + 1448, NULL, 0));
+	for (uint32_t k = 1; k <= 100; k++)
+		exchange_silent(ack_frame(&p, p.isn + 1, p.our_isn + 1 + 1448 + k, NULL, 0));
+	close_evicts(cl, &l, l.our_isn + 1, &p, p.our_isn + 1 + sizeof(d));
+	events_to_closed(cp, SYNQ_EV_RESET);
+	assert_int_equal(conn_info(cq).state, SYNQ_TCP_FIN_WAIT_1);
+	exchange_silent(ack_frame(&q, q.isn + 1, end_q, NULL, 0));
+	fin_exchange(cq, &q, end_q);
+	fin_exchange(cl, &l, l.our_isn + 1);
+	ticks();
+	assert_int_equal(synq_counter_read(synq_stats_lcore(0), SYNQ_CTR_TCP_ORPHANS), 0);
+}
+
 int
 main(void)
 {
@@ -758,6 +945,11 @@ main(void)
 		cmocka_unit_test(test_orphan_evict_oldest),
 		cmocka_unit_test(test_orphan_retries),
 		cmocka_unit_test(test_orphan_evict_order),
+		cmocka_unit_test(test_orphan_close_churn),
+		cmocka_unit_test(test_orphan_tiny_mss),
+		cmocka_unit_test(test_orphan_fin_wait2_order),
+		cmocka_unit_test(test_orphan_none),
+		cmocka_unit_test(test_orphan_progress_mark),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
