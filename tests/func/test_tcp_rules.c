@@ -744,6 +744,20 @@ test_orphan_evict_order(void **state __rte_unused)
 	assert_int_equal(synq_counter_read(synq_stats_lcore(0), SYNQ_CTR_TCP_ORPHANS), 0);
 }
 
+
+/* The application sends @p len bytes of @p d and closes @p cs; what goes out is dropped. */
+static void
+send_close(struct synq_session *cs, const uint8_t *d, uint32_t len)
+{
+	struct rte_mbuf *out[8];
+	unsigned int n;
+
+	assert_int_equal(synq_app_send_copy(&app, cs, d, len), 0);
+	assert_int_equal(synq_app_close(&app, cs), 0);
+	n = poll_idle(out, RTE_DIM(out));
+	rte_pktmbuf_free_bulk(out, n);
+}
+
 /*
  * 73: a stream of closes of clients that never read does not evict one that does: g read
  * two segments after its close, then a1 and a2 close (4000 bytes a1 never reads); a2's
@@ -760,19 +774,11 @@ test_orphan_close_churn(void **state __rte_unused)
 	struct synq_session *ca1 = established(&a1, L88);
 	struct synq_session *ca2 = established(&a2, L88);
 	uint32_t end_g = g.our_isn + 1 + sizeof(d);
-	struct rte_mbuf *out[8];
-	unsigned int n;
 
-	assert_int_equal(synq_app_send_copy(&app, cg, d, sizeof(d)), 0);
-	assert_int_equal(synq_app_close(&app, cg), 0);
-	n = poll_idle(out, RTE_DIM(out));
-	rte_pktmbuf_free_bulk(out, n);
+	send_close(cg, d, sizeof(d));
 	exchange_silent(ack_frame(&g, g.isn + 1, g.our_isn + 1 + 1448, NULL, 0));
 	exchange_silent(ack_frame(&g, g.isn + 1, g.our_isn + 1 + 2896, NULL, 0));
-	assert_int_equal(synq_app_send_copy(&app, ca1, d, sizeof(d)), 0);
-	assert_int_equal(synq_app_close(&app, ca1), 0);
-	n = poll_idle(out, RTE_DIM(out));
-	rte_pktmbuf_free_bulk(out, n);
+	send_close(ca1, d, sizeof(d));
 	/* full: a2's close evicts a1 (read nothing), g (read 2896 bytes) stays */
 	close_evicts(ca2, &a2, a2.our_isn + 1, &a1, a1.our_isn + 1 + sizeof(d));
 	events_to_closed(ca1, SYNQ_EV_RESET);
@@ -801,7 +807,6 @@ test_orphan_tiny_mss(void **state __rte_unused)
 	uint32_t end_g;
 	struct synq_tcp_opts o;
 	struct rte_mbuf *out[8];
-	unsigned int n;
 
 	open_flow_opts(&b, 48, 7, &o);
 	finish_flow(&b);
@@ -812,14 +817,8 @@ test_orphan_tiny_mss(void **state __rte_unused)
 	end_g = g.our_isn + 1 + sizeof(d);
 	assert_int_equal(conn_info(cb).mss, 48);
 	/* b closed first (100 bytes: three segments), then g (4000) */
-	assert_int_equal(synq_app_send_copy(&app, cb, d, 100), 0);
-	assert_int_equal(synq_app_close(&app, cb), 0);
-	n = poll_idle(out, RTE_DIM(out));
-	rte_pktmbuf_free_bulk(out, n);
-	assert_int_equal(synq_app_send_copy(&app, cg, d, sizeof(d)), 0);
-	assert_int_equal(synq_app_close(&app, cg), 0);
-	n = poll_idle(out, RTE_DIM(out));
-	rte_pktmbuf_free_bulk(out, n);
+	send_close(cb, d, 100);
+	send_close(cg, d, sizeof(d));
 	exchange_silent(ack_frame(&g, g.isn + 1, g.our_isn + 1 + 1400, NULL, 0));
 	exchange_silent(ack_frame(&b, b.isn + 1, b.our_isn + 1 + 36, NULL, 0));
 	close_evicts(cl, &l, l.our_isn + 1, &b, b.our_isn + 1 + 100);
@@ -903,17 +902,9 @@ test_orphan_progress_mark(void **state __rte_unused)
 	struct synq_session *cq = established(&q, L88);
 	struct synq_session *cl = established(&l, L88);
 	uint32_t end_q = q.our_isn + 1 + sizeof(d);
-	struct rte_mbuf *out[8];
-	unsigned int n;
 
-	assert_int_equal(synq_app_send_copy(&app, cp, d, sizeof(d)), 0);
-	assert_int_equal(synq_app_close(&app, cp), 0);
-	n = poll_idle(out, RTE_DIM(out));
-	rte_pktmbuf_free_bulk(out, n);
-	assert_int_equal(synq_app_send_copy(&app, cq, d, sizeof(d)), 0);
-	assert_int_equal(synq_app_close(&app, cq), 0);
-	n = poll_idle(out, RTE_DIM(out));
-	rte_pktmbuf_free_bulk(out, n);
+	send_close(cp, d, sizeof(d));
+	send_close(cq, d, sizeof(d));
 	exchange_silent(ack_frame(&p, p.isn + 1, p.our_isn + 1 + 1448, NULL, 0));
 	exchange_silent(ack_frame(&q, q.isn + 1, q.our_isn + 1 + 1448, NULL, 0));
 	for (uint32_t k = 1; k <= 100; k++)
