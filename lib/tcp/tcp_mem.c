@@ -17,18 +17,21 @@
  *
  * What the application holds. It reports bytes consumed (rcv_unread goes down), not
  * buffers, and a consumed byte is dealt with (freed or sent, synq_app.h): so a buffer
- * is held until the application consumed past its last byte. Each delivery is
- * charged to a run of rcv_held[] (a new one while one is free, else the newest), and
- * a run is let go once the bytes consumed pass its end: the consumed position is
+ * is held until the application consumed past its last byte. Each delivery of a
+ * buffer starts a run of rcv_held[] (the two oldest become one when all are in use),
+ * and a run is let go once the bytes consumed pass its end: the consumed position is
  * the runs' bytes less rcv_unread, for every byte before the oldest run was consumed.
+ * A partly consumed oldest run keeps what the buffers with its unconsumed bytes may
+ * cost (run_trim()): the buffers that start there have min_len bytes at least, and
+ * one more may begin before; none costs more than rcv_max_ts.
  * Never less than what the buffers with unconsumed bytes cost: each buffer is charged
  * to a run that ends at or after its last byte, so the run goes only once the buffer
  * is dealt with. Bytes copied into the receive queue's last buffer extend the newest
  * run (the one that holds that buffer); a collapse that frees buffers takes their
  * truesize from the oldest runs, which go first, so no charge goes earlier than the
  * freed buffers' own would have. An application that keeps a byte back is charged
- * the run that holds it and what came after (a burst at most), not everything since
- * it last consumed all.
+ * about the buffers that hold the bytes it keeps and what came after, not everything
+ * since it last consumed all.
  *
  * Small segments are collapsed (copied into the room of the buffer before them, as
  * Linux's tcp_collapse): on arrival into a receive queue, on SYNQ_CMD_SEND into the
@@ -99,17 +102,30 @@ void
 tcp_mem_rcv_charge(struct synq_tcp_worker *tw, struct tcp_conn *c, uint32_t len,
 	uint32_t truesize)
 {
-	struct tcp_rcv_held *r;
+	struct tcp_rcv_held *r = runs(tw, c);
 
-	/* bytes copied into the last buffer (no truesize) extend the run that holds it */
-	if (c->rcv_held_nb == 0 || (truesize != 0 && c->rcv_held_nb < TCP_RCV_HELD)) {
-		r = &runs(tw, c)[c->rcv_held_nb++];
+	/* bytes copied into the last buffer (no truesize) extend the newest run */
+	if (c->rcv_held_nb == 0 || truesize != 0) {
+		/* all in use: the two oldest become one (what it covers, it still charges) */
+		if (c->rcv_held_nb == TCP_RCV_HELD) {
+			r[0].len += r[1].len;
+			r[0].mem += r[1].mem;
+			r[0].min_len = RTE_MIN(r[0].min_len, r[1].min_len);
+			memmove(&r[1], &r[2], (TCP_RCV_HELD - 2) * sizeof(r[0]));
+			c->rcv_held_nb--;
+		}
+		r = &r[c->rcv_held_nb++];
 		r->len = r->mem = 0;
+		r->min_len = UINT32_MAX;
 	} else {
-		r = &runs(tw, c)[c->rcv_held_nb - 1];
+		r = &r[c->rcv_held_nb - 1];
 	}
 	r->len += len;
 	r->mem += truesize;
+	if (truesize != 0) {
+		r->min_len = RTE_MIN(r->min_len, len);
+		tw->rcv_max_ts = RTE_MAX(tw->rcv_max_ts, truesize);
+	}
 	tcp_mem_add(tw, c, &c->rcv_mem, truesize);
 }
 
@@ -180,10 +196,27 @@ tcp_mem_sndq_append(struct synq_tcp_worker *tw, struct synq_counters *ctr, struc
 	}
 }
 
+/*
+ * What the oldest run @p r still needs once all but its last @p rest bytes are
+ * consumed (rest < r->len): the buffers with a byte among them are those charged to it
+ * that start there, min_len bytes each at least, and one that began before, each
+ * rcv_max_ts at most. Never more than it has.
+ */
+static uint32_t
+run_trim(const struct synq_tcp_worker *tw, const struct tcp_rcv_held *r, uint32_t rest)
+{
+	uint64_t need;
+
+	if (r->min_len == 0 || r->min_len == UINT32_MAX)
+		return r->mem;
+	need = ((uint64_t)(rest + r->min_len - 1) / r->min_len + 1) * tw->rcv_max_ts;
+	return (uint32_t)RTE_MIN(need, (uint64_t)r->mem);
+}
+
 void
 tcp_mem_rcv_sync(struct synq_tcp_worker *tw, struct tcp_conn *c)
 {
-	uint32_t unread, total = 0, freed = 0;
+	uint32_t unread, total = 0, freed = 0, mem;
 	struct tcp_rcv_held *r;
 	unsigned int k = 0;
 
@@ -199,10 +232,18 @@ tcp_mem_rcv_sync(struct synq_tcp_worker *tw, struct tcp_conn *c)
 		freed += r[k].mem;
 		k++;
 	}
-	if (k == 0)
-		return;
 	c->rcv_held_nb = (uint8_t)(c->rcv_held_nb - k);
-	memmove(&r[0], &r[k], c->rcv_held_nb * sizeof(r[0]));
+	if (k != 0)
+		memmove(&r[0], &r[k], c->rcv_held_nb * sizeof(r[0]));
+	/* partly consumed, the oldest: what its unconsumed bytes' buffers may cost */
+	if (c->rcv_held_nb != 0 && unread - (total - r[0].len) < r[0].len) {
+		r[0].len = unread - (total - r[0].len);
+		mem = run_trim(tw, &r[0], r[0].len);
+		freed += r[0].mem - mem;
+		r[0].mem = mem;
+	}
+	if (freed == 0)
+		return;
 	c->mem_prog_ms = tw->now_ms;
 	tcp_mem_add(tw, c, &c->rcv_mem, -(int64_t)freed);
 }

@@ -110,14 +110,15 @@ _Static_assert(TCP_REPLAY_MS > 2 * SYNQ_COOKIE_WINDOW_S * 1000,
  * What the application may still hold of what it was handed (tcp_mem.c): the
  * deliveries since it last consumed everything, in up to this many runs, each the
  * bytes it delivered and the truesize they were charged. A run is let go once the
- * application consumed past its last byte, so an application that always keeps a few
- * bytes back (a framing layer waiting for the rest of a message) is charged the run
- * that holds them and what came after, not everything since it last had none.
+ * application consumed past its last byte, and trimmed once partly consumed, so an
+ * application that always keeps a few bytes back (a framing layer waiting for the rest
+ * of a message) is charged about the buffers that hold them and what came after.
  */
 #define TCP_RCV_HELD 3
 struct tcp_rcv_held {
 	uint32_t len; /* bytes delivered (counted in rcv_unread) */
 	uint32_t mem; /* truesize charged for them, in rcv_mem */
+	uint32_t min_len; /* the least payload of a buffer charged to it (UINT32_MAX: none) */
 };
 
 /*
@@ -376,6 +377,7 @@ struct synq_tcp_worker {
 	uint64_t mem_shown[SYNQ_MAX_LISTENERS];	/* of it, what the listener's mem_held has */
 	/* the victims of the last level (tcp_mem_victim()) */
 	uint32_t mem_reset_ms;		/* when the level last rose to TCP_MEM_RESET */
+	uint32_t rcv_max_ts;		/* the largest truesize charged to a run, ever */
 	uint8_t src_cur;		/* src_mem[] this sweep adds to; the other, the last */
 	bool src_used[2];		/* src_mem[i] has a count that is not 0 */
 	uint64_t src_mul[TCP_SRC_ROWS];	/* odd, random: the rows' hashes */
