@@ -276,11 +276,11 @@ tcp_mem_level(struct synq_tcp_worker *tw, struct synq_counters *ctr)
 		level = TCP_MEM_NO_OPEN;
 	else if (h > b / 2)
 		level = TCP_MEM_COLLAPSE;
-	if (level > tw->mem_level) {
+	if (level > tw->mem_level)
 		synq_counter_inc(ctr, SYNQ_CTR_MEM_PRESSURE_ENTERED);
-		if (level == TCP_MEM_RESET)
-			tw->mem_reset_ms = tw->now_ms;
-	}
+	/* from when data began to be dropped, and stayed: not the last rise to the last */
+	if (level >= TCP_MEM_DROP && tw->mem_level < TCP_MEM_DROP)
+		tw->mem_reset_ms = tw->now_ms;
 	tw->mem_level = level;
 }
 
@@ -354,7 +354,14 @@ tcp_mem_victim(struct synq_tcp_worker *tw, const struct tcp_conn *c)
 	if (stalled)
 		tw->victim_next[0] = RTE_MAX(tw->victim_next[0], est);
 	tw->victim_next[1] = RTE_MAX(tw->victim_next[1], est);
-	if (tw->mem_level < TCP_MEM_RESET || c->state == SYNQ_TCP_TIME_WAIT)
+	/*
+	 * At the last level; or at the one before for as long as a holder takes to stall:
+	 * received data is dropped before it reaches the last level, so a budget filled
+	 * to within a segment (send queues that are never acknowledged) would stay there.
+	 */
+	if (c->state == SYNQ_TCP_TIME_WAIT || tw->mem_level < TCP_MEM_DROP ||
+		(tw->mem_level == TCP_MEM_DROP &&
+			tw->now_ms - tw->mem_reset_ms < TCP_MEM_STALL_MS))
 		return TCP_VICTIM_NONE;
 	/*
 	 * Stalled first, of the sources holding at least half of the largest stalled
@@ -365,8 +372,8 @@ tcp_mem_victim(struct synq_tcp_worker *tw, const struct tcp_conn *c)
 	if (stalled && tw->victim_max[0] != 0 && est >= tw->victim_max[0] / 2)
 		return TCP_VICTIM_STALLED;
 	/*
-	 * Nothing stalled, and the budget stays full (for as long as a holder takes to
-	 * stall): the largest sources, as above, moving or not.
+	 * Nothing stalled, and data has been dropped for as long as a holder takes to
+	 * stall: the largest sources, as above, moving or not.
 	 */
 	if (tw->victim_max[0] == 0 && !stalled && tw->victim_max[1] != 0 &&
 		tw->now_ms - tw->mem_reset_ms >= TCP_MEM_STALL_MS && est >= tw->victim_max[1] / 2)

@@ -376,7 +376,7 @@ struct synq_tcp_worker {
 	uint64_t mem_of[SYNQ_MAX_LISTENERS];	/* rcv_mem + snd_mem of each listener's */
 	uint64_t mem_shown[SYNQ_MAX_LISTENERS];	/* of it, what the listener's mem_held has */
 	/* the victims of the last level (tcp_mem_victim()) */
-	uint32_t mem_reset_ms;		/* when the level last rose to TCP_MEM_RESET */
+	uint32_t mem_reset_ms;		/* when it rose to TCP_MEM_DROP or above, and stayed */
 	uint32_t rcv_max_ts;		/* the largest truesize charged to a run, ever */
 	uint8_t src_cur;		/* src_mem[] this sweep adds to; the other, the last */
 	bool src_used[2];		/* src_mem[i] has a count that is not 0 */

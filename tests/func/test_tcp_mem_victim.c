@@ -331,6 +331,63 @@ test_mem_victim_holders(void **state __rte_unused)
 	assert_int_equal(gauge(SYNQ_CTR_MEM_HELD_BYTES), 0);
 }
 
+
+/*
+ * An attacker's downloads (one /24, never acknowledged: stalled) fill the send queues
+ * to just under the budget (sends are not held to it). Level 3: every segment any
+ * client sends that would take the worker past the budget is dropped, and nobody was
+ * ever reset (received data cannot reach level 4). The victim rule applies once level
+ * 3 has lasted TCP_MEM_STALL_MS.
+ */
+static void
+test_mem_victim_level3_lasts(void **state __rte_unused)
+{
+	static uint8_t big[1400];
+	struct flow f[9], lf = flow4(85, 49800, 90, 0x85000000);
+	struct synq_session *c[9], *l;
+	bool reset[9] = {false};
+	uint64_t b;
+	unsigned int k = 0;
+	struct snap s;
+
+	for (unsigned int i = 0; i < 8; i++) {
+		f[i] = flow4(84, (uint16_t)(49700 + i), 90, 0x84000000 + (i << 16));
+		c[i] = established(&f[i], L90);
+	}
+	l = established(&lf, L90);
+	c[8] = l;
+	settle();
+	b = gauge(SYNQ_CTR_MEM_BUDGET_BYTES);
+	snap_take(&s);
+	while (gauge(SYNQ_CTR_MEM_HELD_BYTES) + 2 * 2304 < b) {
+		assert_int_equal(synq_app_send_copy(&app, c[k++ % 8], big, sizeof(big)), 0);
+		settle();
+	}
+	if (gauge(SYNQ_CTR_MEM_HELD_BYTES) + 2304 < b) {
+		assert_int_equal(synq_app_send_copy(&app, c[k++ % 8], big, sizeof(big)), 0);
+		settle();
+	}
+	assert_int_equal(gauge(SYNQ_CTR_MEM_LEVEL), 3);
+	for (unsigned int t = 0; t < 30; t++) {
+		/* the legitimate client's upload, retransmitted every 100 ms */
+		assert_int_equal(rte_ring_enqueue(rx_ring[0], ack_frame(&lf, lf.isn + 1,
+			lf.our_isn + 1, big, sizeof(big))), 0);
+		settle();
+		run_for(100);
+		drain_events(c, 9, reset);
+	}
+	/* the attacker's stalled connections went, the legitimate upload was taken */
+	assert_true(delta(&s, SYNQ_CTR_MEM_RESET_STALLED) > 0);
+	assert_false(reset[8]);
+	assert_true(gauge(SYNQ_CTR_MEM_LEVEL) < 3);
+	for (unsigned int i = 0; i < 9; i++)
+		if (!reset[i])
+			conn_drop(c[i]);
+	settle();
+	drain_events(c, 9, reset);
+	assert_int_equal(gauge(SYNQ_CTR_MEM_HELD_BYTES), 0);
+}
+
 int
 main(void)
 {
@@ -338,6 +395,7 @@ main(void)
 		cmocka_unit_test(test_mem_victim_stalled_before_bulk),
 		cmocka_unit_test(test_mem_victim_source_sums),
 		cmocka_unit_test(test_mem_victim_holders),
+		cmocka_unit_test(test_mem_victim_level3_lasts),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
