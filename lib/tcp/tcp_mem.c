@@ -367,9 +367,15 @@ tcp_mem_victim(struct synq_tcp_worker *tw, const struct tcp_conn *c)
 	 * Stalled first, of the sources holding at least half of the largest stalled
 	 * one's: a host's many small connections weigh what they hold together, and one
 	 * that moves is never reset for one that does not. Not before a whole sweep has
-	 * measured that largest one (else the first to stall would go, whatever it holds).
+	 * measured that largest one (else the first to stall would go, whatever it holds);
+	 * and for the first 2 s of pressure only of the sources holding at least half of
+	 * the largest of all, by a sweep begun under pressure (a larger one that just
+	 * began to hold may yet stall).
 	 */
-	if (stalled && tw->victim_max[0] != 0 && est >= tw->victim_max[0] / 2)
+	if (stalled && tw->victim_max[0] != 0 && est >= tw->victim_max[0] / 2 &&
+		((est >= tw->victim_max[1] / 2 &&
+			  (int32_t)(tw->victim_from_ms - tw->mem_reset_ms) >= 0) ||
+			tw->now_ms - tw->mem_reset_ms >= 2 * TCP_MEM_STALL_MS))
 		return TCP_VICTIM_STALLED;
 	/*
 	 * Nothing stalled, and data has been dropped for as long as a holder takes to
@@ -385,6 +391,8 @@ void
 tcp_mem_sweep_done(struct synq_tcp_worker *tw)
 {
 	memcpy(tw->victim_max, tw->victim_next, sizeof(tw->victim_max));
+	tw->victim_from_ms = tw->sweep_from_ms;
+	tw->sweep_from_ms = tw->now_ms;
 	memset(tw->victim_next, 0, sizeof(tw->victim_next));
 	tw->src_cur ^= 1;
 	if (tw->src_used[tw->src_cur]) {

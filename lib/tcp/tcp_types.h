@@ -195,8 +195,8 @@ struct tcp_olist {
 #define TCP_RATIO_INIT 160u
 /*
  * Who is reset at the last level (tcp_mem_victim()). A connection whose memory has not
- * moved this long (nothing consumed by its application, nothing acknowledged by its
- * peer, since it began to hold) is stalled. A source is a client's /24 or /64: what
+ * moved this long (no buffer let go: consumed by its application or freed by its
+ * peer's ACK, since it began to hold) is stalled. A source is a client's /24 or /64: what
  * its connections hold is summed, once a sweep of the flow table, in a sketch of
  * TCP_SRC_ROWS rows of TCP_SRC_SLOTS counters (count-min: the least of its rows),
  * slots chosen by a multiply-shift hash whose odd multipliers are the worker's own
@@ -300,7 +300,7 @@ struct tcp_conn {
 	uint16_t rcv_ratio;   /* payload / truesize of its segments x 256, a moving average */
 	uint32_t rcv_mem;     /* rcvq and what the app may still hold: the sum of rcv_held[] */
 	uint32_t snd_mem;     /* sndq */
-	uint32_t mem_prog_ms; /* its memory last moved: began to be held, consumed, ACKed */
+	uint32_t mem_prog_ms; /* its memory last moved: began to be held, a buffer let go */
 	/* its runs of what the app may hold: synq_tcp's rcv_held[] (no room here) */
 } __rte_cache_aligned;
 /* Four cache lines a connection: the orphans' lists and deadline took padding only. */
@@ -377,6 +377,8 @@ struct synq_tcp_worker {
 	uint64_t mem_shown[SYNQ_MAX_LISTENERS];	/* of it, what the listener's mem_held has */
 	/* the victims of the last level (tcp_mem_victim()) */
 	uint32_t mem_reset_ms;		/* when it rose to TCP_MEM_DROP or above, and stayed */
+	uint32_t sweep_from_ms;		/* when this sweep began */
+	uint32_t victim_from_ms;	/* when the sweep of victim_max[] began */
 	uint32_t rcv_max_ts;		/* the largest truesize charged to a run, ever */
 	uint8_t src_cur;		/* src_mem[] this sweep adds to; the other, the last */
 	bool src_used[2];		/* src_mem[i] has a count that is not 0 */
