@@ -135,6 +135,7 @@ rcv_uncharge(struct synq_tcp_worker *tw, struct tcp_conn *c, uint32_t freed)
 {
 	struct tcp_rcv_held *r = runs(tw, c);
 
+	freed = RTE_MIN(freed, c->rcv_mem); /* never below 0, whatever the runs say */
 	tcp_mem_add(tw, c, &c->rcv_mem, -(int64_t)freed);
 	for (unsigned int i = 0; i < c->rcv_held_nb && freed != 0; i++) {
 		uint32_t d = RTE_MIN(freed, r[i].mem);
@@ -242,6 +243,7 @@ tcp_mem_rcv_sync(struct synq_tcp_worker *tw, struct tcp_conn *c)
 		freed += r[0].mem - mem;
 		r[0].mem = mem;
 	}
+	freed = RTE_MIN(freed, c->rcv_mem);
 	if (freed == 0)
 		return;
 	c->mem_prog_ms = tw->now_ms;

@@ -286,6 +286,42 @@ test_mem_held_lag_then_keep_tail(void **state __rte_unused)
 			rte_pktmbuf_free(kept[i]);
 }
 
+/*
+ * An application that reports more consumed than it was handed: refused (-EINVAL,
+ * counted), nothing applied. Before, rcv_unread wrapped, the worker let go of runs
+ * that covered buffers it still held, and rcv_mem could wrap.
+ */
+static void
+test_mem_held_consumed_too_much(void **state __rte_unused)
+{
+	static uint8_t data[1400];
+	struct flow f = flow4(68, 47800, 90, 0x68000000);
+	struct synq_session *c = established(&f, L90);
+	struct synq_app_event ev;
+	uint64_t held, invalid = app_counter(SYNQ_CTR_APP_CONSUMED_INVALID);
+
+	assert_int_equal(rte_ring_enqueue(rx_ring[0],
+		ack_frame(&f, f.isn + 1, f.our_isn + 1, data, sizeof(data))), 0);
+	settle();
+	assert_int_equal(synq_app_recv_burst(&app, &ev, 1), 1);
+	held = gauge(SYNQ_CTR_MEM_HELD_BYTES);
+	assert_true(held >= TRUESIZE);
+	assert_int_equal(synq_app_consumed(&app, c, sizeof(data) + 1), -EINVAL);
+	assert_int_equal(app_counter(SYNQ_CTR_APP_CONSUMED_INVALID) - invalid, 1);
+	assert_int_equal(atomic_load(&c->rcv_unread), sizeof(data));
+	settle();
+	assert_int_equal(gauge(SYNQ_CTR_MEM_HELD_BYTES), held);
+	assert_int_equal(synq_app_consumed(&app, c, 100), 0);
+	assert_int_equal(synq_app_consumed(&app, c, sizeof(data) - 99), -EINVAL);
+	assert_int_equal(synq_app_consumed(&app, c, sizeof(data) - 100), 0);
+	rte_pktmbuf_free(ev.m);
+	settle();
+	assert_int_equal(gauge(SYNQ_CTR_MEM_HELD_BYTES), held - TRUESIZE);
+	assert_int_equal(app_counter(SYNQ_CTR_APP_CONSUMED_INVALID) - invalid, 2);
+	conn_drop(c);
+	settle();
+}
+
 int
 main(void)
 {
@@ -293,6 +329,7 @@ main(void)
 		cmocka_unit_test(test_mem_held_one_byte_back),
 		cmocka_unit_test(test_mem_held_never_under),
 		cmocka_unit_test(test_mem_held_lag_then_keep_tail),
+		cmocka_unit_test(test_mem_held_consumed_too_much),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
