@@ -347,10 +347,16 @@ tcp_mem_victim(struct synq_tcp_worker *tw, const struct tcp_conn *c)
 	for (unsigned int r = 0; r < TCP_SRC_ROWS; r++) {
 		uint32_t h = (uint32_t)((p * tw->src_mul[r]) >> (64 - TCP_SRC_BITS));
 
+		/* the slots it begins to count, to clear them alone (a few, or all) */
+		if (tw->src_mem[cur][r][h] == 0 && tw->src_nb_touched[cur] <= TCP_SRC_TOUCHED) {
+			if (tw->src_nb_touched[cur] < TCP_SRC_TOUCHED)
+				tw->src_touched[cur][tw->src_nb_touched[cur]] =
+					(uint16_t)(r * TCP_SRC_SLOTS + h);
+			tw->src_nb_touched[cur]++;
+		}
 		tw->src_mem[cur][r][h] += held;
 		est = RTE_MIN(est, tw->src_mem[cur ^ 1][r][h]);
 	}
-	tw->src_used[cur] = true;
 	est = RTE_MAX(est, held);
 	stalled = tw->now_ms - c->mem_prog_ms >= TCP_MEM_STALL_MS;
 	if (stalled)
@@ -397,10 +403,17 @@ tcp_mem_sweep_done(struct synq_tcp_worker *tw)
 	tw->sweep_from_ms = tw->now_ms;
 	memset(tw->victim_next, 0, sizeof(tw->victim_next));
 	tw->src_cur ^= 1;
-	if (tw->src_used[tw->src_cur]) {
+	/* a sweep of a small table ends every timers call: clear what it counted alone */
+	if (tw->src_nb_touched[tw->src_cur] > TCP_SRC_TOUCHED) {
 		memset(tw->src_mem[tw->src_cur], 0, sizeof(tw->src_mem[0]));
-		tw->src_used[tw->src_cur] = false;
+	} else {
+		for (unsigned int i = 0; i < tw->src_nb_touched[tw->src_cur]; i++) {
+			uint16_t t = tw->src_touched[tw->src_cur][i];
+
+			tw->src_mem[tw->src_cur][t / TCP_SRC_SLOTS][t % TCP_SRC_SLOTS] = 0;
+		}
 	}
+	tw->src_nb_touched[tw->src_cur] = 0;
 }
 
 void

@@ -206,6 +206,7 @@ struct tcp_olist {
 #define TCP_SRC_ROWS 2
 #define TCP_SRC_BITS 11
 #define TCP_SRC_SLOTS (1u << TCP_SRC_BITS)
+#define TCP_SRC_TOUCHED 64u /* slots a sweep clears one by one, else all */
 /* Why tcp_mem_victim() names a connection, or not. */
 enum tcp_victim {
 	TCP_VICTIM_NONE = 0,
@@ -381,7 +382,8 @@ struct synq_tcp_worker {
 	uint32_t victim_from_ms;	/* when the sweep of victim_max[] began */
 	uint32_t rcv_max_ts;		/* the largest truesize charged to a run, ever */
 	uint8_t src_cur;		/* src_mem[] this sweep adds to; the other, the last */
-	bool src_used[2];		/* src_mem[i] has a count that is not 0 */
+	uint16_t src_nb_touched[2];	/* slots src_mem[i] began to count; past the */
+	uint16_t src_touched[2][TCP_SRC_TOUCHED]; /* bound, all: cleared whole */
 	uint64_t src_mul[TCP_SRC_ROWS];	/* odd, random: the rows' hashes */
 	uint64_t victim_max[2];		/* the last sweep's largest source estimate, of */
 	uint64_t victim_next[2];	/* stalled connections [0] and of all [1]; this one's */
