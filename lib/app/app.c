@@ -275,7 +275,15 @@ synq_app_consumed(struct synq_app_lcore *a, struct synq_session *s, uint32_t n)
 	if (rc != 0)
 		return rc;
 	half = a->ls->l[s->listener].tcp.rcv_buf / 2;
-	old = atomic_fetch_sub_explicit(&s->rcv_unread, n, memory_order_relaxed);
+	/* never more than was handed: rcv_unread would wrap, and the worker let go of runs */
+	old = atomic_load_explicit(&s->rcv_unread, memory_order_relaxed);
+	do {
+		if (n > old) {
+			synq_counter_inc(a->ctr, SYNQ_CTR_APP_CONSUMED_INVALID);
+			return -EINVAL;
+		}
+	} while (!atomic_compare_exchange_weak_explicit(&s->rcv_unread, &old, old - n,
+		memory_order_relaxed, memory_order_relaxed));
 	/* the window was half shut or more, and opens past half: tell the worker */
 	if (old >= half && old - n < half)
 		return command(a, s, SYNQ_CMD_WINDOW, NULL);

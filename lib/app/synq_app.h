@@ -180,7 +180,8 @@ int synq_app_send_copy(struct synq_app_lcore *a, struct synq_session *s, const v
 /**
  * @p n bytes of data events dealt with: the receive window opens by as much.
  *
- * @return 0, -ENOBUFS (outbox full), -EPIPE or -ESTALE (nothing done).
+ * @return 0, -ENOBUFS (outbox full), -EPIPE or -ESTALE (nothing done), -EINVAL
+ * (@p n past the bytes handed and not yet reported: nothing done, counted).
  */
 int synq_app_consumed(struct synq_app_lcore *a, struct synq_session *s, uint32_t n);
 

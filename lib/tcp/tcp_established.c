@@ -77,14 +77,15 @@ ack_new(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *
 {
 	uint32_t acked = ack - c->snd_una;
 	uint32_t data = RTE_MIN(acked, c->sndq_len);
-	uint32_t mss = snd_mss(c);
+	uint32_t mss = snd_mss(c), snd_mem = c->snd_mem;
 
 	sndq_drop(tw, c, data);
-	if (data != 0) {
+	if (data != 0)
 		atomic_fetch_sub_explicit(&conn_session(tw, c)->snd_pending, data,
 			memory_order_relaxed);
-		c->mem_prog_ms = tw->now_ms; /* what it holds moves (tcp_mem_victim()) */
-	}
+	/* what it holds moves (tcp_mem_victim()): a buffer freed, not a byte ACKed */
+	if (c->snd_mem < snd_mem)
+		c->mem_prog_ms = tw->now_ms;
 	c->snd_una = ack;
 	if (SEQ_LT(c->snd_nxt, ack))
 		c->snd_nxt = ack;

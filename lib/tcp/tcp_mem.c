@@ -17,18 +17,21 @@
  *
  * What the application holds. It reports bytes consumed (rcv_unread goes down), not
  * buffers, and a consumed byte is dealt with (freed or sent, synq_app.h): so a buffer
- * is held until the application consumed past its last byte. Each delivery is
- * charged to a run of rcv_held[] (a new one while one is free, else the newest), and
- * a run is let go once the bytes consumed pass its end: the consumed position is
+ * is held until the application consumed past its last byte. Each delivery of a
+ * buffer starts a run of rcv_held[] (the two oldest become one when all are in use),
+ * and a run is let go once the bytes consumed pass its end: the consumed position is
  * the runs' bytes less rcv_unread, for every byte before the oldest run was consumed.
+ * A partly consumed oldest run keeps what the buffers with its unconsumed bytes may
+ * cost (run_trim()): the buffers that start there have min_len bytes at least, and
+ * one more may begin before; none costs more than rcv_max_ts.
  * Never less than what the buffers with unconsumed bytes cost: each buffer is charged
  * to a run that ends at or after its last byte, so the run goes only once the buffer
  * is dealt with. Bytes copied into the receive queue's last buffer extend the newest
  * run (the one that holds that buffer); a collapse that frees buffers takes their
  * truesize from the oldest runs, which go first, so no charge goes earlier than the
  * freed buffers' own would have. An application that keeps a byte back is charged
- * the run that holds it and what came after (a burst at most), not everything since
- * it last consumed all.
+ * about the buffers that hold the bytes it keeps and what came after, not everything
+ * since it last consumed all.
  *
  * Small segments are collapsed (copied into the room of the buffer before them, as
  * Linux's tcp_collapse): on arrival into a receive queue, on SYNQ_CMD_SEND into the
@@ -99,17 +102,30 @@ void
 tcp_mem_rcv_charge(struct synq_tcp_worker *tw, struct tcp_conn *c, uint32_t len,
 	uint32_t truesize)
 {
-	struct tcp_rcv_held *r;
+	struct tcp_rcv_held *r = runs(tw, c);
 
-	/* bytes copied into the last buffer (no truesize) extend the run that holds it */
-	if (c->rcv_held_nb == 0 || (truesize != 0 && c->rcv_held_nb < TCP_RCV_HELD)) {
-		r = &runs(tw, c)[c->rcv_held_nb++];
+	/* bytes copied into the last buffer (no truesize) extend the newest run */
+	if (c->rcv_held_nb == 0 || truesize != 0) {
+		/* all in use: the two oldest become one (what it covers, it still charges) */
+		if (c->rcv_held_nb == TCP_RCV_HELD) {
+			r[0].len += r[1].len;
+			r[0].mem += r[1].mem;
+			r[0].min_len = RTE_MIN(r[0].min_len, r[1].min_len);
+			memmove(&r[1], &r[2], (TCP_RCV_HELD - 2) * sizeof(r[0]));
+			c->rcv_held_nb--;
+		}
+		r = &r[c->rcv_held_nb++];
 		r->len = r->mem = 0;
+		r->min_len = UINT32_MAX;
 	} else {
-		r = &runs(tw, c)[c->rcv_held_nb - 1];
+		r = &r[c->rcv_held_nb - 1];
 	}
 	r->len += len;
 	r->mem += truesize;
+	if (truesize != 0) {
+		r->min_len = RTE_MIN(r->min_len, len);
+		tw->rcv_max_ts = RTE_MAX(tw->rcv_max_ts, truesize);
+	}
 	tcp_mem_add(tw, c, &c->rcv_mem, truesize);
 }
 
@@ -119,6 +135,7 @@ rcv_uncharge(struct synq_tcp_worker *tw, struct tcp_conn *c, uint32_t freed)
 {
 	struct tcp_rcv_held *r = runs(tw, c);
 
+	freed = RTE_MIN(freed, c->rcv_mem); /* never below 0, whatever the runs say */
 	tcp_mem_add(tw, c, &c->rcv_mem, -(int64_t)freed);
 	for (unsigned int i = 0; i < c->rcv_held_nb && freed != 0; i++) {
 		uint32_t d = RTE_MIN(freed, r[i].mem);
@@ -180,10 +197,27 @@ tcp_mem_sndq_append(struct synq_tcp_worker *tw, struct synq_counters *ctr, struc
 	}
 }
 
+/*
+ * What the oldest run @p r still needs once all but its last @p rest bytes are
+ * consumed (rest < r->len): the buffers with a byte among them are those charged to it
+ * that start there, min_len bytes each at least, and one that began before, each
+ * rcv_max_ts at most. Never more than it has.
+ */
+static uint32_t
+run_trim(const struct synq_tcp_worker *tw, const struct tcp_rcv_held *r, uint32_t rest)
+{
+	uint64_t need;
+
+	if (r->min_len == 0 || r->min_len == UINT32_MAX)
+		return r->mem;
+	need = ((uint64_t)(rest + r->min_len - 1) / r->min_len + 1) * tw->rcv_max_ts;
+	return (uint32_t)RTE_MIN(need, (uint64_t)r->mem);
+}
+
 void
 tcp_mem_rcv_sync(struct synq_tcp_worker *tw, struct tcp_conn *c)
 {
-	uint32_t unread, total = 0, freed = 0;
+	uint32_t unread, total = 0, freed = 0, mem;
 	struct tcp_rcv_held *r;
 	unsigned int k = 0;
 
@@ -199,10 +233,19 @@ tcp_mem_rcv_sync(struct synq_tcp_worker *tw, struct tcp_conn *c)
 		freed += r[k].mem;
 		k++;
 	}
-	if (k == 0)
-		return;
 	c->rcv_held_nb = (uint8_t)(c->rcv_held_nb - k);
-	memmove(&r[0], &r[k], c->rcv_held_nb * sizeof(r[0]));
+	if (k != 0)
+		memmove(&r[0], &r[k], c->rcv_held_nb * sizeof(r[0]));
+	/* partly consumed, the oldest: what its unconsumed bytes' buffers may cost */
+	if (c->rcv_held_nb != 0 && unread - (total - r[0].len) < r[0].len) {
+		r[0].len = unread - (total - r[0].len);
+		mem = run_trim(tw, &r[0], r[0].len);
+		freed += r[0].mem - mem;
+		r[0].mem = mem;
+	}
+	freed = RTE_MIN(freed, c->rcv_mem);
+	if (freed == 0)
+		return;
 	c->mem_prog_ms = tw->now_ms;
 	tcp_mem_add(tw, c, &c->rcv_mem, -(int64_t)freed);
 }
@@ -235,11 +278,11 @@ tcp_mem_level(struct synq_tcp_worker *tw, struct synq_counters *ctr)
 		level = TCP_MEM_NO_OPEN;
 	else if (h > b / 2)
 		level = TCP_MEM_COLLAPSE;
-	if (level > tw->mem_level) {
+	if (level > tw->mem_level)
 		synq_counter_inc(ctr, SYNQ_CTR_MEM_PRESSURE_ENTERED);
-		if (level == TCP_MEM_RESET)
-			tw->mem_reset_ms = tw->now_ms;
-	}
+	/* from when data began to be dropped, and stayed: not the last rise to the last */
+	if (level >= TCP_MEM_DROP && tw->mem_level < TCP_MEM_DROP)
+		tw->mem_reset_ms = tw->now_ms;
 	tw->mem_level = level;
 }
 
@@ -304,28 +347,47 @@ tcp_mem_victim(struct synq_tcp_worker *tw, const struct tcp_conn *c)
 	for (unsigned int r = 0; r < TCP_SRC_ROWS; r++) {
 		uint32_t h = (uint32_t)((p * tw->src_mul[r]) >> (64 - TCP_SRC_BITS));
 
+		/* the slots it begins to count, to clear them alone (a few, or all) */
+		if (tw->src_mem[cur][r][h] == 0 && tw->src_nb_touched[cur] <= TCP_SRC_TOUCHED) {
+			if (tw->src_nb_touched[cur] < TCP_SRC_TOUCHED)
+				tw->src_touched[cur][tw->src_nb_touched[cur]] =
+					(uint16_t)(r * TCP_SRC_SLOTS + h);
+			tw->src_nb_touched[cur]++;
+		}
 		tw->src_mem[cur][r][h] += held;
 		est = RTE_MIN(est, tw->src_mem[cur ^ 1][r][h]);
 	}
-	tw->src_used[cur] = true;
 	est = RTE_MAX(est, held);
 	stalled = tw->now_ms - c->mem_prog_ms >= TCP_MEM_STALL_MS;
 	if (stalled)
 		tw->victim_next[0] = RTE_MAX(tw->victim_next[0], est);
 	tw->victim_next[1] = RTE_MAX(tw->victim_next[1], est);
-	if (tw->mem_level < TCP_MEM_RESET || c->state == SYNQ_TCP_TIME_WAIT)
+	/*
+	 * At the last level; or at the one before for as long as a holder takes to stall:
+	 * received data is dropped before it reaches the last level, so a budget filled
+	 * to within a segment (send queues that are never acknowledged) would stay there.
+	 */
+	if (c->state == SYNQ_TCP_TIME_WAIT || tw->mem_level < TCP_MEM_DROP ||
+		(tw->mem_level == TCP_MEM_DROP &&
+			tw->now_ms - tw->mem_reset_ms < TCP_MEM_STALL_MS))
 		return TCP_VICTIM_NONE;
 	/*
 	 * Stalled first, of the sources holding at least half of the largest stalled
 	 * one's: a host's many small connections weigh what they hold together, and one
 	 * that moves is never reset for one that does not. Not before a whole sweep has
-	 * measured that largest one (else the first to stall would go, whatever it holds).
+	 * measured that largest one (else the first to stall would go, whatever it holds);
+	 * and for the first 2 s of pressure only of the sources holding at least half of
+	 * the largest of all, by a sweep begun under pressure (a larger one that just
+	 * began to hold may yet stall).
 	 */
-	if (stalled && tw->victim_max[0] != 0 && est >= tw->victim_max[0] / 2)
+	if (stalled && tw->victim_max[0] != 0 && est >= tw->victim_max[0] / 2 &&
+		((est >= tw->victim_max[1] / 2 &&
+			  (int32_t)(tw->victim_from_ms - tw->mem_reset_ms) >= 0) ||
+			tw->now_ms - tw->mem_reset_ms >= 2 * TCP_MEM_STALL_MS))
 		return TCP_VICTIM_STALLED;
 	/*
-	 * Nothing stalled, and the budget stays full (for as long as a holder takes to
-	 * stall): the largest sources, as above, moving or not.
+	 * Nothing stalled, and data has been dropped for as long as a holder takes to
+	 * stall: the largest sources, as above, moving or not.
 	 */
 	if (tw->victim_max[0] == 0 && !stalled && tw->victim_max[1] != 0 &&
 		tw->now_ms - tw->mem_reset_ms >= TCP_MEM_STALL_MS && est >= tw->victim_max[1] / 2)
@@ -337,12 +399,21 @@ void
 tcp_mem_sweep_done(struct synq_tcp_worker *tw)
 {
 	memcpy(tw->victim_max, tw->victim_next, sizeof(tw->victim_max));
+	tw->victim_from_ms = tw->sweep_from_ms;
+	tw->sweep_from_ms = tw->now_ms;
 	memset(tw->victim_next, 0, sizeof(tw->victim_next));
 	tw->src_cur ^= 1;
-	if (tw->src_used[tw->src_cur]) {
+	/* a sweep of a small table ends every timers call: clear what it counted alone */
+	if (tw->src_nb_touched[tw->src_cur] > TCP_SRC_TOUCHED) {
 		memset(tw->src_mem[tw->src_cur], 0, sizeof(tw->src_mem[0]));
-		tw->src_used[tw->src_cur] = false;
+	} else {
+		for (unsigned int i = 0; i < tw->src_nb_touched[tw->src_cur]; i++) {
+			uint16_t t = tw->src_touched[tw->src_cur][i];
+
+			tw->src_mem[tw->src_cur][t / TCP_SRC_SLOTS][t % TCP_SRC_SLOTS] = 0;
+		}
 	}
+	tw->src_nb_touched[tw->src_cur] = 0;
 }
 
 void

@@ -110,14 +110,15 @@ _Static_assert(TCP_REPLAY_MS > 2 * SYNQ_COOKIE_WINDOW_S * 1000,
  * What the application may still hold of what it was handed (tcp_mem.c): the
  * deliveries since it last consumed everything, in up to this many runs, each the
  * bytes it delivered and the truesize they were charged. A run is let go once the
- * application consumed past its last byte, so an application that always keeps a few
- * bytes back (a framing layer waiting for the rest of a message) is charged the run
- * that holds them and what came after, not everything since it last had none.
+ * application consumed past its last byte, and trimmed once partly consumed, so an
+ * application that always keeps a few bytes back (a framing layer waiting for the rest
+ * of a message) is charged about the buffers that hold them and what came after.
  */
 #define TCP_RCV_HELD 3
 struct tcp_rcv_held {
 	uint32_t len; /* bytes delivered (counted in rcv_unread) */
 	uint32_t mem; /* truesize charged for them, in rcv_mem */
+	uint32_t min_len; /* the least payload of a buffer charged to it (UINT32_MAX: none) */
 };
 
 /*
@@ -211,8 +212,8 @@ struct tcp_olist {
 #define TCP_RATIO_INIT 160u
 /*
  * Who is reset at the last level (tcp_mem_victim()). A connection whose memory has not
- * moved this long (nothing consumed by its application, nothing acknowledged by its
- * peer, since it began to hold) is stalled. A source is a client's /24 or /64: what
+ * moved this long (no buffer let go: consumed by its application or freed by its
+ * peer's ACK, since it began to hold) is stalled. A source is a client's /24 or /64: what
  * its connections hold is summed, once a sweep of the flow table, in a sketch of
  * TCP_SRC_ROWS rows of TCP_SRC_SLOTS counters (count-min: the least of its rows),
  * slots chosen by a multiply-shift hash whose odd multipliers are the worker's own
@@ -222,6 +223,7 @@ struct tcp_olist {
 #define TCP_SRC_ROWS 2
 #define TCP_SRC_BITS 11
 #define TCP_SRC_SLOTS (1u << TCP_SRC_BITS)
+#define TCP_SRC_TOUCHED 64u /* slots a sweep clears one by one, else all */
 /* Why tcp_mem_victim() names a connection, or not. */
 enum tcp_victim {
 	TCP_VICTIM_NONE = 0,
@@ -318,7 +320,7 @@ struct tcp_conn {
 	uint16_t rcv_ratio;   /* payload / truesize of its segments x 256, a moving average */
 	uint32_t rcv_mem;     /* rcvq and what the app may still hold: the sum of rcv_held[] */
 	uint32_t snd_mem;     /* sndq */
-	uint32_t mem_prog_ms; /* its memory last moved: began to be held, consumed, ACKed */
+	uint32_t mem_prog_ms; /* its memory last moved: began to be held, a buffer let go */
 	/* its runs of what the app may hold: synq_tcp's rcv_held[] (no room here) */
 } __rte_cache_aligned;
 /* Four cache lines a connection: the orphans' lists and deadline took padding only. */
@@ -394,9 +396,13 @@ struct synq_tcp_worker {
 	uint64_t mem_of[SYNQ_MAX_LISTENERS];	/* rcv_mem + snd_mem of each listener's */
 	uint64_t mem_shown[SYNQ_MAX_LISTENERS];	/* of it, what the listener's mem_held has */
 	/* the victims of the last level (tcp_mem_victim()) */
-	uint32_t mem_reset_ms;		/* when the level last rose to TCP_MEM_RESET */
+	uint32_t mem_reset_ms;		/* when it rose to TCP_MEM_DROP or above, and stayed */
+	uint32_t sweep_from_ms;		/* when this sweep began */
+	uint32_t victim_from_ms;	/* when the sweep of victim_max[] began */
+	uint32_t rcv_max_ts;		/* the largest truesize charged to a run, ever */
 	uint8_t src_cur;		/* src_mem[] this sweep adds to; the other, the last */
-	bool src_used[2];		/* src_mem[i] has a count that is not 0 */
+	uint16_t src_nb_touched[2];	/* slots src_mem[i] began to count; past the */
+	uint16_t src_touched[2][TCP_SRC_TOUCHED]; /* bound, all: cleared whole */
 	uint64_t src_mul[TCP_SRC_ROWS];	/* odd, random: the rows' hashes */
 	uint64_t victim_max[2];		/* the last sweep's largest source estimate, of */
 	uint64_t victim_next[2];	/* stalled connections [0] and of all [1]; this one's */

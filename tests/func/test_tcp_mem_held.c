@@ -224,12 +224,112 @@ test_mem_held_never_under(void **state __rte_unused)
 	assert_int_equal(gauge(SYNQ_CTR_MEM_HELD_BYTES), 0);
 }
 
+/*
+ * The application lags for one burst (a framing layer: messages of 3000 bytes,
+ * the client writes 100-byte segments), then consumes every whole message and frees
+ * every buffer but the two holding the 100+ bytes of the message it waits the rest of.
+ * The burst's 78 segments went to the third run, which cannot be let go until the
+ * consumed position passes its end: the charge stays 78 buffers, the client was refused
+ * the rest of the message, and the application could not consume: a deadlock. The
+ * partly consumed oldest run is trimmed to what its unconsumed bytes' buffers may cost,
+ * and a fourth delivery merges the two oldest runs instead of growing the newest.
+ */
+static void
+test_mem_held_lag_then_keep_tail(void **state __rte_unused)
+{
+	static uint8_t data[100];
+	struct flow f = flow4(67, 47700, 90, 0x67000000);
+	struct synq_session *c = established(&f, L90);
+	struct rte_mbuf *kept[128];
+	unsigned int nb = 0;
+	uint32_t seq = f.isn + 1, got = 0, msg = 3000, consumed;
+	struct synq_app_event ev;
+	struct snap s;
+
+	snap_take(&s);
+	/* one burst of 80 segments the application does not read yet */
+	for (unsigned int i = 0; i < 80; i++) {
+		assert_int_equal(rte_ring_enqueue(rx_ring[0],
+			ack_frame(&f, seq, f.our_isn + 1, data, sizeof(data))), 0);
+		seq += sizeof(data);
+	}
+	settle();
+	seq = last_ack;
+	while (synq_app_recv_burst(&app, &ev, 1) == 1) {
+		got += rte_pktmbuf_pkt_len(ev.m);
+		kept[nb++] = ev.m;
+	}
+	/* whole messages consumed, their buffers freed; the partial one kept */
+	consumed = got / msg * msg;
+	assert_int_equal(synq_app_consumed(&app, c, consumed), 0);
+	for (unsigned int i = 0; i < nb; i++)
+		if ((i + 1) * sizeof(data) <= consumed)
+			rte_pktmbuf_free(kept[i]);
+	settle();
+	/* the app keeps the buffers of got - consumed bytes: about 5 of the burst's 78 */
+	assert_true(gauge(SYNQ_CTR_MEM_HELD_BYTES) < 40u * 2304u);
+	/* the client sends the rest of the message (it needs 3000 - (got - consumed)) */
+	for (unsigned int i = 0; i < 40; i++) {
+		assert_int_equal(rte_ring_enqueue(rx_ring[0],
+			ack_frame(&f, seq, f.our_isn + 1, data, sizeof(data))), 0);
+		settle();
+		seq = last_ack;
+		while (synq_app_recv_burst(&app, &ev, 1) == 1) {
+			got += rte_pktmbuf_pkt_len(ev.m);
+			kept[nb++] = ev.m;
+		}
+	}
+	assert_true(got >= consumed + msg);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_RCV_MEM_DROPS), 0);
+	for (unsigned int i = 0; i < nb; i++)
+		if ((i + 1) * sizeof(data) > consumed)
+			rte_pktmbuf_free(kept[i]);
+}
+
+/*
+ * An application that reports more consumed than it was handed: refused (-EINVAL,
+ * counted), nothing applied. Before, rcv_unread wrapped, the worker let go of runs
+ * that covered buffers it still held, and rcv_mem could wrap.
+ */
+static void
+test_mem_held_consumed_too_much(void **state __rte_unused)
+{
+	static uint8_t data[1400];
+	struct flow f = flow4(68, 47800, 90, 0x68000000);
+	struct synq_session *c = established(&f, L90);
+	struct synq_app_event ev;
+	uint64_t held, invalid = app_counter(SYNQ_CTR_APP_CONSUMED_INVALID);
+
+	assert_int_equal(rte_ring_enqueue(rx_ring[0],
+		ack_frame(&f, f.isn + 1, f.our_isn + 1, data, sizeof(data))), 0);
+	settle();
+	assert_int_equal(synq_app_recv_burst(&app, &ev, 1), 1);
+	held = gauge(SYNQ_CTR_MEM_HELD_BYTES);
+	assert_true(held >= TRUESIZE);
+	assert_int_equal(synq_app_consumed(&app, c, sizeof(data) + 1), -EINVAL);
+	assert_int_equal(app_counter(SYNQ_CTR_APP_CONSUMED_INVALID) - invalid, 1);
+	assert_int_equal(atomic_load(&c->rcv_unread), sizeof(data));
+	settle();
+	assert_int_equal(gauge(SYNQ_CTR_MEM_HELD_BYTES), held);
+	assert_int_equal(synq_app_consumed(&app, c, 100), 0);
+	assert_int_equal(synq_app_consumed(&app, c, sizeof(data) - 99), -EINVAL);
+	assert_int_equal(synq_app_consumed(&app, c, sizeof(data) - 100), 0);
+	rte_pktmbuf_free(ev.m);
+	settle();
+	assert_int_equal(gauge(SYNQ_CTR_MEM_HELD_BYTES), held - TRUESIZE);
+	assert_int_equal(app_counter(SYNQ_CTR_APP_CONSUMED_INVALID) - invalid, 2);
+	conn_drop(c);
+	settle();
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mem_held_one_byte_back),
 		cmocka_unit_test(test_mem_held_never_under),
+		cmocka_unit_test(test_mem_held_lag_then_keep_tail),
+		cmocka_unit_test(test_mem_held_consumed_too_much),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

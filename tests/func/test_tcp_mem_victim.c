@@ -279,8 +279,8 @@ test_mem_victim_source_sums(void **state __rte_unused)
 /*
  * 74: nobody is stalled: eight connections of one host and one of another /24 each
  * hold an answer of full segments (two each, four for the other) whose client
- * acknowledges a byte every 100 ms, so that every connection moves and none frees a
- * buffer: the budget stays full. After a second of it, the largest source's
+ * acknowledges a segment every 100 ms, and the application sends one more, so that
+ * every connection moves (frees a buffer) and the budget stays full. After a second of it, the largest source's
  * connections are reset (SynqMemResetHolder), as many as the budget needs; the other
  * client's, which holds the most of any one connection, is not.
  */
@@ -313,7 +313,12 @@ test_mem_victim_holders(void **state __rte_unused)
 		for (unsigned int i = 0; i < 9; i++) {
 			if (reset[i])
 				continue;
-			exchange_silent(ack_frame(&f[i], f[i].isn + 1, ++una[i], NULL, 0));
+			una[i] += sizeof(big);
+			assert_int_equal(rte_ring_enqueue(rx_ring[0],
+				ack_frame(&f[i], f[i].isn + 1, una[i], NULL, 0)), 0);
+			settle();
+			assert_int_equal(synq_app_send_copy(&app, c[i], big, sizeof(big)), 0);
+			settle();
 		}
 	}
 	assert_false(reset[8]);
@@ -331,6 +336,115 @@ test_mem_victim_holders(void **state __rte_unused)
 	assert_int_equal(gauge(SYNQ_CTR_MEM_HELD_BYTES), 0);
 }
 
+
+/*
+ * An attacker's 8 connections (one /24) hold 2 segments of answer each and
+ * ACK one byte every 100 ms (cheap "progress"); a legitimate client of another /24
+ * uploads 2 segments its application is slow to consume (a proxy waiting for its
+ * backend, 1.1 s). A byte ACKed was progress: the attacker was never stalled, the
+ * legitimate client was reset. Progress is a buffer freed: both are stalled, and the
+ * attacker's source holds 8 times more.
+ */
+static void
+test_mem_victim_cheap_progress(void **state __rte_unused)
+{
+	static uint8_t big[1400];
+	struct flow f[9];
+	struct synq_session *c[9];
+	bool reset[9] = {false};
+	uint32_t una[8];
+	unsigned int nb_reset = 0;
+	struct snap s;
+
+	for (unsigned int i = 0; i < 8; i++) {
+		f[i] = flow4(80, (uint16_t)(49400 + i), 90, 0x80000000 + (i << 16));
+		c[i] = established(&f[i], L90);
+		una[i] = f[i].our_isn + 1;
+	}
+	open_holders(81, &f[8], &c[8], 1, 2);
+	run_for(1100);
+	snap_take(&s);
+	for (unsigned int i = 0; i < 8; i++)
+		for (unsigned int k = 0; k < 2; k++)
+			assert_int_equal(synq_app_send_copy(&app, c[i], big, sizeof(big)), 0);
+	settle();
+	for (unsigned int round = 0; round < 20; round++) {
+		run_for(100);
+		settle();
+		drain_events(c, 9, reset);
+		for (unsigned int i = 0; i < 8; i++)
+			if (!reset[i])
+				exchange_silent(ack_frame(&f[i], f[i].isn + 1, ++una[i], NULL, 0));
+	}
+	for (unsigned int i = 0; i < 8; i++)
+		nb_reset += reset[i];
+	assert_true(nb_reset > 0);
+	assert_false(reset[8]);
+	assert_true(delta(&s, SYNQ_CTR_MEM_RESET_STALLED) > 0);
+	for (unsigned int i = 0; i < 9; i++)
+		if (!reset[i])
+			conn_drop(c[i]);
+	settle();
+	drain_events(c, 9, reset);
+	assert_int_equal(gauge(SYNQ_CTR_MEM_HELD_BYTES), 0);
+}
+
+/*
+ * An attacker's downloads (one /24, never acknowledged: stalled) fill the send queues
+ * to just under the budget (sends are not held to it). Level 3: every segment any
+ * client sends that would take the worker past the budget is dropped, and nobody was
+ * ever reset (received data cannot reach level 4). The victim rule applies once level
+ * 3 has lasted TCP_MEM_STALL_MS.
+ */
+static void
+test_mem_victim_level3_lasts(void **state __rte_unused)
+{
+	static uint8_t big[1400];
+	struct flow f[9], lf = flow4(85, 49800, 90, 0x85000000);
+	struct synq_session *c[9], *l;
+	bool reset[9] = {false};
+	uint64_t b;
+	unsigned int k = 0;
+	struct snap s;
+
+	for (unsigned int i = 0; i < 8; i++) {
+		f[i] = flow4(84, (uint16_t)(49700 + i), 90, 0x84000000 + (i << 16));
+		c[i] = established(&f[i], L90);
+	}
+	l = established(&lf, L90);
+	c[8] = l;
+	settle();
+	b = gauge(SYNQ_CTR_MEM_BUDGET_BYTES);
+	snap_take(&s);
+	while (gauge(SYNQ_CTR_MEM_HELD_BYTES) + 2 * 2304 < b) {
+		assert_int_equal(synq_app_send_copy(&app, c[k++ % 8], big, sizeof(big)), 0);
+		settle();
+	}
+	if (gauge(SYNQ_CTR_MEM_HELD_BYTES) + 2304 < b) {
+		assert_int_equal(synq_app_send_copy(&app, c[k++ % 8], big, sizeof(big)), 0);
+		settle();
+	}
+	assert_int_equal(gauge(SYNQ_CTR_MEM_LEVEL), 3);
+	for (unsigned int t = 0; t < 30; t++) {
+		/* the legitimate client's upload, retransmitted every 100 ms */
+		assert_int_equal(rte_ring_enqueue(rx_ring[0], ack_frame(&lf, lf.isn + 1,
+			lf.our_isn + 1, big, sizeof(big))), 0);
+		settle();
+		run_for(100);
+		drain_events(c, 9, reset);
+	}
+	/* the attacker's stalled connections went, the legitimate upload was taken */
+	assert_true(delta(&s, SYNQ_CTR_MEM_RESET_STALLED) > 0);
+	assert_false(reset[8]);
+	assert_true(gauge(SYNQ_CTR_MEM_LEVEL) < 3);
+	for (unsigned int i = 0; i < 9; i++)
+		if (!reset[i])
+			conn_drop(c[i]);
+	settle();
+	drain_events(c, 9, reset);
+	assert_int_equal(gauge(SYNQ_CTR_MEM_HELD_BYTES), 0);
+}
+
 int
 main(void)
 {
@@ -338,6 +452,8 @@ main(void)
 		cmocka_unit_test(test_mem_victim_stalled_before_bulk),
 		cmocka_unit_test(test_mem_victim_source_sums),
 		cmocka_unit_test(test_mem_victim_holders),
+		cmocka_unit_test(test_mem_victim_level3_lasts),
+		cmocka_unit_test(test_mem_victim_cheap_progress),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
