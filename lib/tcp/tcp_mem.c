@@ -280,9 +280,14 @@ tcp_mem_level(struct synq_tcp_worker *tw, struct synq_counters *ctr)
 		level = TCP_MEM_COLLAPSE;
 	if (level > tw->mem_level)
 		synq_counter_inc(ctr, SYNQ_CTR_MEM_PRESSURE_ENTERED);
-	/* from when data began to be dropped, and stayed: not the last rise to the last */
-	if (level >= TCP_MEM_DROP && tw->mem_level < TCP_MEM_DROP)
+	/*
+	 * From when data began to be dropped, and stayed: not the last rise to the last.
+	 * What the sweeps measured before says nothing of who fills the budget now.
+	 */
+	if (level >= TCP_MEM_DROP && tw->mem_level < TCP_MEM_DROP) {
 		tw->mem_reset_ms = tw->now_ms;
+		tw->sweep_pressed = tw->victim_pressed = false;
+	}
 	tw->mem_level = level;
 }
 
@@ -339,9 +344,11 @@ tcp_mem_victim(struct synq_tcp_worker *tw, const struct tcp_conn *c)
 	uint64_t held = (uint64_t)c->rcv_mem + c->snd_mem, est = UINT64_MAX;
 	uint64_t p = src_prefix(c);
 	uint8_t cur = tw->src_cur;
+	uint32_t stall = c->rtx_ms != 0 ? TCP_MEM_STALL_RTX_MS : TCP_MEM_STALL_MS;
 	bool stalled;
 
-	if (held == 0)
+	/* TIME-WAIT holds at most its last ACK, to be sent: not a source's to weigh */
+	if (held == 0 || c->state == SYNQ_TCP_TIME_WAIT)
 		return TCP_VICTIM_NONE;
 	/* this sweep's sums; the estimate from the last sweep's, never below its own */
 	for (unsigned int r = 0; r < TCP_SRC_ROWS; r++) {
@@ -358,39 +365,41 @@ tcp_mem_victim(struct synq_tcp_worker *tw, const struct tcp_conn *c)
 		est = RTE_MIN(est, tw->src_mem[cur ^ 1][r][h]);
 	}
 	est = RTE_MAX(est, held);
-	stalled = tw->now_ms - c->mem_prog_ms >= TCP_MEM_STALL_MS;
-	if (stalled)
+	stalled = tw->now_ms - c->mem_prog_ms >= stall;
+	if (stalled) {
 		tw->victim_next[0] = RTE_MAX(tw->victim_next[0], est);
+		tw->victim_sum_next[0] += held;
+	}
 	tw->victim_next[1] = RTE_MAX(tw->victim_next[1], est);
+	tw->victim_sum_next[1] += held;
 	/*
 	 * At the last level; or at the one before for as long as a holder takes to stall:
 	 * received data is dropped before it reaches the last level, so a budget filled
 	 * to within a segment (send queues that are never acknowledged) would stay there.
+	 * Only by a whole sweep begun under that pressure: one from before says nothing of
+	 * who fills the budget now (a larger holder that just began may yet stall).
 	 */
-	if (c->state == SYNQ_TCP_TIME_WAIT || tw->mem_level < TCP_MEM_DROP ||
+	if (!tw->victim_pressed || tw->mem_level < TCP_MEM_DROP ||
 		(tw->mem_level == TCP_MEM_DROP &&
 			tw->now_ms - tw->mem_reset_ms < TCP_MEM_STALL_MS))
 		return TCP_VICTIM_NONE;
 	/*
-	 * Stalled first, of the sources holding at least half of the largest stalled
-	 * one's: a host's many small connections weigh what they hold together, and one
-	 * that moves is never reset for one that does not. Not before a whole sweep has
-	 * measured that largest one (else the first to stall would go, whatever it holds);
-	 * and for the first 2 s of pressure only of the sources holding at least half of
-	 * the largest of all, by a sweep begun under pressure (a larger one that just
-	 * began to hold may yet stall).
+	 * Stalled connections hold a quarter of it or more: they go first, of the sources
+	 * holding at least half of the largest stalled one's. A host's many small
+	 * connections weigh what they hold together, and one that moves is never reset
+	 * for one that does not.
 	 */
-	if (stalled && tw->victim_max[0] != 0 && est >= tw->victim_max[0] / 2 &&
-		((est >= tw->victim_max[1] / 2 &&
-			  (int32_t)(tw->victim_from_ms - tw->mem_reset_ms) >= 0) ||
-			tw->now_ms - tw->mem_reset_ms >= 2 * TCP_MEM_STALL_MS))
-		return TCP_VICTIM_STALLED;
+	if (tw->victim_sum[0] >= tw->victim_sum[1] / 4)
+		return stalled && est >= tw->victim_max[0] / 2 ? TCP_VICTIM_STALLED
+							       : TCP_VICTIM_NONE;
 	/*
-	 * Nothing stalled, and data has been dropped for as long as a holder takes to
-	 * stall: the largest sources, as above, moving or not.
+	 * Too little is stalled to make room (a few small decoys, or nothing), and the
+	 * pressure lasted longer than a holder takes to stall (one that began with it and
+	 * never moved was counted stalled by now): the largest sources, as above, moving
+	 * or not.
 	 */
-	if (tw->victim_max[0] == 0 && !stalled && tw->victim_max[1] != 0 &&
-		tw->now_ms - tw->mem_reset_ms >= TCP_MEM_STALL_MS && est >= tw->victim_max[1] / 2)
+	if (tw->now_ms - tw->mem_reset_ms >= TCP_MEM_HOLDER_MS &&
+		est >= tw->victim_max[1] / 2)
 		return TCP_VICTIM_HOLDER;
 	return TCP_VICTIM_NONE;
 }
@@ -399,9 +408,11 @@ void
 tcp_mem_sweep_done(struct synq_tcp_worker *tw)
 {
 	memcpy(tw->victim_max, tw->victim_next, sizeof(tw->victim_max));
-	tw->victim_from_ms = tw->sweep_from_ms;
-	tw->sweep_from_ms = tw->now_ms;
+	memcpy(tw->victim_sum, tw->victim_sum_next, sizeof(tw->victim_sum));
 	memset(tw->victim_next, 0, sizeof(tw->victim_next));
+	memset(tw->victim_sum_next, 0, sizeof(tw->victim_sum_next));
+	tw->victim_pressed = tw->sweep_pressed;
+	tw->sweep_pressed = tw->mem_level >= TCP_MEM_DROP;
 	tw->src_cur ^= 1;
 	/* a sweep of a small table ends every timers call: clear what it counted alone */
 	if (tw->src_nb_touched[tw->src_cur] > TCP_SRC_TOUCHED) {

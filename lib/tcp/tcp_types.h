@@ -220,6 +220,16 @@ struct tcp_olist {
  * and random, so that no client can choose prefixes that share another's slots.
  */
 #define TCP_MEM_STALL_MS 1000u
+/*
+ * ... or twice as long while a retransmission is pending: a download whose segment was
+ * lost waits an RTO (1 s at least, RFC 6298) for the ACK that frees its buffers.
+ */
+#define TCP_MEM_STALL_RTX_MS (2 * TCP_MEM_STALL_MS)
+/*
+ * Connections that move are reset only once the pressure lasted this long, longer
+ * than any takes to stall, so that stalled ones are always counted first.
+ */
+#define TCP_MEM_HOLDER_MS (TCP_MEM_STALL_RTX_MS + TCP_MEM_STALL_MS)
 #define TCP_SRC_ROWS 2
 #define TCP_SRC_BITS 11
 #define TCP_SRC_SLOTS (1u << TCP_SRC_BITS)
@@ -397,15 +407,16 @@ struct synq_tcp_worker {
 	uint64_t mem_shown[SYNQ_MAX_LISTENERS];	/* of it, what the listener's mem_held has */
 	/* the victims of the last level (tcp_mem_victim()) */
 	uint32_t mem_reset_ms;		/* when it rose to TCP_MEM_DROP or above, and stayed */
-	uint32_t sweep_from_ms;		/* when this sweep began */
-	uint32_t victim_from_ms;	/* when the sweep of victim_max[] began */
+	bool sweep_pressed;		/* this sweep began at TCP_MEM_DROP or above */
+	bool victim_pressed;		/* so did the one victim_max[] / victim_sum[] are of */
 	uint32_t rcv_max_ts;		/* the largest truesize charged to a run, ever */
 	uint8_t src_cur;		/* src_mem[] this sweep adds to; the other, the last */
 	uint16_t src_nb_touched[2];	/* slots src_mem[i] began to count; past the */
 	uint16_t src_touched[2][TCP_SRC_TOUCHED]; /* bound, all: cleared whole */
 	uint64_t src_mul[TCP_SRC_ROWS];	/* odd, random: the rows' hashes */
-	uint64_t victim_max[2];		/* the last sweep's largest source estimate, of */
-	uint64_t victim_next[2];	/* stalled connections [0] and of all [1]; this one's */
+	/* the last sweep's, of stalled connections [0] and of all [1]; this one's next */
+	uint64_t victim_max[2], victim_next[2];	    /* the largest source estimate */
+	uint64_t victim_sum[2], victim_sum_next[2]; /* what they hold */
 	uint64_t src_mem[2][TCP_SRC_ROWS][TCP_SRC_SLOTS]; /* truesize held by source */
 } __rte_cache_aligned;
 

@@ -306,7 +306,7 @@ test_mem_victim_holders(void **state __rte_unused)
 		for (unsigned int k = 0; k < (i < 8 ? 2u : 4u); k++)
 			assert_int_equal(synq_app_send_copy(&app, c[i], big, sizeof(big)), 0);
 	settle();
-	for (unsigned int round = 0; round < 20; round++) {
+	for (unsigned int round = 0; round < 40; round++) {
 		run_for(100);
 		settle();
 		drain_events(c, 9, reset);
@@ -368,7 +368,7 @@ test_mem_victim_cheap_progress(void **state __rte_unused)
 		for (unsigned int k = 0; k < 2; k++)
 			assert_int_equal(synq_app_send_copy(&app, c[i], big, sizeof(big)), 0);
 	settle();
-	for (unsigned int round = 0; round < 20; round++) {
+	for (unsigned int round = 0; round < 30; round++) {
 		run_for(100);
 		settle();
 		drain_events(c, 9, reset);
@@ -445,6 +445,117 @@ test_mem_victim_level3_lasts(void **state __rte_unused)
 	assert_int_equal(gauge(SYNQ_CTR_MEM_HELD_BYTES), 0);
 }
 
+/*
+ * A download in flight is given an RTO before it counts as stalled: its client holds 6
+ * segments of answer without acknowledging them for 1.5 s (the first was lost: it
+ * waits for the retransmission), while 12 attackers of 12 /24s hold one stalled buffer
+ * each. The download's source is the largest; stalled after 1 s, it was the one reset.
+ * Stalled after 2 s while a retransmission is pending, it completes; the attackers, all
+ * stalled and of the sources at least half the largest stalled, go.
+ */
+static void
+test_mem_victim_download_in_backoff(void **state __rte_unused)
+{
+	static uint8_t big[1400];
+	struct flow f[13], *df = &f[12];
+	struct synq_session *c[13];
+	bool reset[13] = {false};
+	unsigned int nb_reset = 0;
+	struct snap s;
+
+	for (unsigned int i = 0; i < 12; i++)
+		open_holders((uint8_t)(100 + i), &f[i], &c[i], 1, 1);
+	*df = flow4(112, 49900, 90, 0x90000000);
+	c[12] = established(df, L90);
+	run_for(1100);
+	snap_take(&s);
+	data_end[df->cport] = df->our_isn + 1;
+	for (unsigned int k = 0; k < 6; k++)
+		assert_int_equal(synq_app_send_copy(&app, c[12], big, sizeof(big)), 0);
+	settle();
+	assert_int_equal(gauge(SYNQ_CTR_MEM_LEVEL), 4);
+	for (unsigned int t = 0; t < 15; t++) {
+		run_for(100);
+		settle();
+		drain_events(c, 13, reset);
+	}
+	assert_false(reset[12]);
+	exchange_silent(ack_frame(df, df->isn + 1, data_end[df->cport], NULL, 0));
+	assert_int_equal(atomic_load(&c[12]->snd_pending), 0);
+	assert_int_equal(conn_info(c[12]).state, SYNQ_TCP_ESTABLISHED);
+	for (unsigned int i = 0; i < 12; i++)
+		nb_reset += reset[i];
+	assert_true(nb_reset >= 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_MEM_RESET_STALLED), nb_reset);
+	leave(f, c, reset, 12, sizeof(big));
+	conn_drop(c[12]);
+	settle();
+	assert_int_equal(gauge(SYNQ_CTR_MEM_HELD_BYTES), 0);
+}
+
+/*
+ * Stalled decoys do not shield a larger holder that moves: a host keeps 4 connections
+ * of one stalled buffer each (a fifth of what is held), another /24 8 connections that
+ * each hold 2 segments of answer and move (a segment acknowledged, one more sent, every
+ * 100 ms). Before, any stalled connection switched the holder rule off: the decoys
+ * were reset, and renewed, while the holder kept the budget. Too little is stalled to
+ * make room: once the pressure lasted TCP_MEM_HOLDER_MS, the largest source's
+ * connections are reset, never the decoys.
+ */
+static void
+test_mem_victim_decoys(void **state __rte_unused)
+{
+	static uint8_t big[1400];
+	struct flow f[12];
+	struct synq_session *c[12];
+	bool reset[12] = {false};
+	uint32_t una[12];
+	unsigned int nb_reset = 0;
+	struct snap s;
+
+	open_holders(113, &f[8], &c[8], 4, 1);
+	for (unsigned int i = 0; i < 8; i++) {
+		f[i] = flow4(114, (uint16_t)(49500 + i), 90, 0x94000000 + (i << 16));
+		c[i] = established(&f[i], L90);
+		una[i] = f[i].our_isn + 1;
+	}
+	run_for(1100);
+	snap_take(&s);
+	for (unsigned int i = 0; i < 8; i++)
+		for (unsigned int k = 0; k < 2; k++)
+			assert_int_equal(synq_app_send_copy(&app, c[i], big, sizeof(big)), 0);
+	settle();
+	for (unsigned int round = 0; round < 40; round++) {
+		run_for(100);
+		settle();
+		drain_events(c, 12, reset);
+		for (unsigned int i = 0; i < 8; i++) {
+			if (reset[i])
+				continue;
+			una[i] += sizeof(big);
+			assert_int_equal(rte_ring_enqueue(rx_ring[0],
+				ack_frame(&f[i], f[i].isn + 1, una[i], NULL, 0)), 0);
+			settle();
+			assert_int_equal(synq_app_send_copy(&app, c[i], big, sizeof(big)), 0);
+			settle();
+		}
+	}
+	for (unsigned int i = 8; i < 12; i++)
+		assert_false(reset[i]);
+	for (unsigned int i = 0; i < 8; i++)
+		nb_reset += reset[i];
+	assert_true(nb_reset >= 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_MEM_RESET_HOLDER), nb_reset);
+	assert_int_equal(delta(&s, SYNQ_CTR_MEM_RESET_STALLED), 0);
+	leave(&f[8], &c[8], &reset[8], 4, sizeof(big));
+	for (unsigned int i = 0; i < 8; i++)
+		if (!reset[i])
+			conn_drop(c[i]);
+	settle();
+	drain_events(c, 12, reset);
+	assert_int_equal(gauge(SYNQ_CTR_MEM_HELD_BYTES), 0);
+}
+
 int
 main(void)
 {
@@ -454,6 +565,8 @@ main(void)
 		cmocka_unit_test(test_mem_victim_holders),
 		cmocka_unit_test(test_mem_victim_level3_lasts),
 		cmocka_unit_test(test_mem_victim_cheap_progress),
+		cmocka_unit_test(test_mem_victim_download_in_backoff),
+		cmocka_unit_test(test_mem_victim_decoys),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
