@@ -145,6 +145,34 @@ run_for(unsigned int ms)
 	}
 }
 
+/*
+ * @p rounds times 100 ms of timers, then each of the first @p nb of the @p nb_all
+ * connections @p c that was not reset moves: its client acknowledges a full segment,
+ * its application sends one more.
+ */
+static void
+keep_moving(struct flow *f, struct synq_session **c, unsigned int nb_all, bool *reset,
+	uint32_t *una, unsigned int nb, unsigned int rounds)
+{
+	static uint8_t big[1400];
+
+	for (unsigned int round = 0; round < rounds; round++) {
+		run_for(100);
+		settle();
+		drain_events(c, nb_all, reset);
+		for (unsigned int i = 0; i < nb; i++) {
+			if (reset[i])
+				continue;
+			una[i] += sizeof(big);
+			assert_int_equal(rte_ring_enqueue(rx_ring[0],
+				ack_frame(&f[i], f[i].isn + 1, una[i], NULL, 0)), 0);
+			settle();
+			assert_int_equal(synq_app_send_copy(&app, c[i], big, sizeof(big)), 0);
+			settle();
+		}
+	}
+}
+
 /* The client of each connection that was not reset leaves (the exact RST). */
 static void
 leave(struct flow *f, struct synq_session **c, bool *reset, unsigned int nb, uint32_t sent)
@@ -306,21 +334,7 @@ test_mem_victim_holders(void **state __rte_unused)
 		for (unsigned int k = 0; k < (i < 8 ? 2u : 4u); k++)
 			assert_int_equal(synq_app_send_copy(&app, c[i], big, sizeof(big)), 0);
 	settle();
-	for (unsigned int round = 0; round < 40; round++) {
-		run_for(100);
-		settle();
-		drain_events(c, 9, reset);
-		for (unsigned int i = 0; i < 9; i++) {
-			if (reset[i])
-				continue;
-			una[i] += sizeof(big);
-			assert_int_equal(rte_ring_enqueue(rx_ring[0],
-				ack_frame(&f[i], f[i].isn + 1, una[i], NULL, 0)), 0);
-			settle();
-			assert_int_equal(synq_app_send_copy(&app, c[i], big, sizeof(big)), 0);
-			settle();
-		}
-	}
+	keep_moving(f, c, 9, reset, una, 9, 40);
 	assert_false(reset[8]);
 	assert_int_equal(conn_info(c[8]).state, SYNQ_TCP_ESTABLISHED);
 	for (unsigned int i = 0; i < 8; i++)
@@ -336,9 +350,8 @@ test_mem_victim_holders(void **state __rte_unused)
 	assert_int_equal(gauge(SYNQ_CTR_MEM_HELD_BYTES), 0);
 }
 
-
 /*
- * An attacker's 8 connections (one /24) hold 2 segments of answer each and
+ * 78: an attacker's 8 connections (one /24) hold 2 segments of answer each and
  * ACK one byte every 100 ms (cheap "progress"); a legitimate client of another /24
  * uploads 2 segments its application is slow to consume (a proxy waiting for its
  * backend, 1.1 s). A byte ACKed was progress: the attacker was never stalled, the
@@ -525,21 +538,7 @@ test_mem_victim_decoys(void **state __rte_unused)
 		for (unsigned int k = 0; k < 2; k++)
 			assert_int_equal(synq_app_send_copy(&app, c[i], big, sizeof(big)), 0);
 	settle();
-	for (unsigned int round = 0; round < 40; round++) {
-		run_for(100);
-		settle();
-		drain_events(c, 12, reset);
-		for (unsigned int i = 0; i < 8; i++) {
-			if (reset[i])
-				continue;
-			una[i] += sizeof(big);
-			assert_int_equal(rte_ring_enqueue(rx_ring[0],
-				ack_frame(&f[i], f[i].isn + 1, una[i], NULL, 0)), 0);
-			settle();
-			assert_int_equal(synq_app_send_copy(&app, c[i], big, sizeof(big)), 0);
-			settle();
-		}
-	}
+	keep_moving(f, c, 12, reset, una, 8, 40);
 	for (unsigned int i = 8; i < 12; i++)
 		assert_false(reset[i]);
 	for (unsigned int i = 0; i < 8; i++)
