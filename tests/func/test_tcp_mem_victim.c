@@ -351,7 +351,7 @@ test_mem_victim_holders(void **state __rte_unused)
 }
 
 /*
- * 78: an attacker's 8 connections (one /24) hold 2 segments of answer each and
+ * An attacker's 8 connections (one /24) hold 2 segments of answer each and
  * ACK one byte every 100 ms (cheap "progress"); a legitimate client of another /24
  * uploads 2 segments its application is slow to consume (a proxy waiting for its
  * backend, 1.1 s). A byte ACKed was progress: the attacker was never stalled, the
