@@ -50,7 +50,7 @@ tcp_conn_start(struct synq_tcp_worker *tw, struct tcp_conn *c, const struct rte_
 	c->ts_recent_ms = tw->now_ms;
 	c->rcv_mem = c->snd_mem = 0;
 	c->rcv_held_nb = 0;
-	c->mem_prog_ms = tw->now_ms;
+	c->rcv_prog_ms = c->snd_prog_ms = tw->now_ms;
 	c->rcv_ratio = TCP_RATIO_INIT;
 	if (data != NULL) {
 		data->next = NULL;

@@ -85,7 +85,7 @@ ack_new(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *
 			memory_order_relaxed);
 	/* what it holds moves (tcp_mem_victim()): a buffer freed, not a byte ACKed */
 	if (c->snd_mem < snd_mem)
-		c->mem_prog_ms = tw->now_ms;
+		c->snd_prog_ms = tw->now_ms;
 	c->snd_una = ack;
 	if (SEQ_LT(c->snd_nxt, ack))
 		c->snd_nxt = ack;

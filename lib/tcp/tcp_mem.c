@@ -66,9 +66,9 @@ tcp_mem_append(struct rte_mbuf *tail, const struct rte_mbuf *seg)
 void
 tcp_mem_add(struct synq_tcp_worker *tw, struct tcp_conn *c, uint32_t *held, int64_t delta)
 {
-	/* it begins to hold: no progress expected before now (tcp_mem_victim()) */
-	if (delta > 0 && c->rcv_mem == 0 && c->snd_mem == 0)
-		c->mem_prog_ms = tw->now_ms;
+	/* a side begins to hold: no progress expected of it before now (tcp_mem_victim()) */
+	if (delta > 0 && *held == 0)
+		*(held == &c->rcv_mem ? &c->rcv_prog_ms : &c->snd_prog_ms) = tw->now_ms;
 	*held = (uint32_t)((int64_t)*held + delta);
 	tw->mem_held = (uint64_t)((int64_t)tw->mem_held + delta);
 	tw->mem_of[c->listener] = (uint64_t)((int64_t)tw->mem_of[c->listener] + delta);
@@ -246,7 +246,7 @@ tcp_mem_rcv_sync(struct synq_tcp_worker *tw, struct tcp_conn *c)
 	freed = RTE_MIN(freed, c->rcv_mem);
 	if (freed == 0)
 		return;
-	c->mem_prog_ms = tw->now_ms;
+	c->rcv_prog_ms = tw->now_ms;
 	tcp_mem_add(tw, c, &c->rcv_mem, -(int64_t)freed);
 }
 
@@ -281,12 +281,24 @@ tcp_mem_level(struct synq_tcp_worker *tw, struct synq_counters *ctr)
 	if (level > tw->mem_level)
 		synq_counter_inc(ctr, SYNQ_CTR_MEM_PRESSURE_ENTERED);
 	/*
-	 * From when data began to be dropped, and stayed: not the last rise to the last.
-	 * What the sweeps measured before says nothing of who fills the budget now.
+	 * The pressure, from when data began to be dropped: not the last rise to the last,
+	 * and not started over by a dip shorter than TCP_MEM_CALM_MS (else clients that
+	 * leave and come back now and then would keep it from ever lasting long enough
+	 * for the holder rule). What the sweeps measured before it says nothing of who
+	 * fills the budget now.
 	 */
-	if (level >= TCP_MEM_DROP && tw->mem_level < TCP_MEM_DROP) {
-		tw->mem_reset_ms = tw->now_ms;
-		tw->sweep_pressed = tw->victim_pressed = false;
+	if (level >= TCP_MEM_DROP) {
+		if (!tw->mem_pressed) {
+			tw->mem_pressed = true;
+			tw->mem_reset_ms = tw->now_ms;
+			tw->sweep_pressed = tw->victim_pressed = false;
+		}
+		tw->mem_calming = false;
+	} else if (tw->mem_pressed && !tw->mem_calming) {
+		tw->mem_calming = true;
+		tw->mem_calm_ms = tw->now_ms;
+	} else if (tw->mem_pressed && tw->now_ms - tw->mem_calm_ms >= TCP_MEM_CALM_MS) {
+		tw->mem_pressed = false;
 	}
 	tw->mem_level = level;
 }
@@ -365,7 +377,9 @@ tcp_mem_victim(struct synq_tcp_worker *tw, const struct tcp_conn *c)
 		est = RTE_MIN(est, tw->src_mem[cur ^ 1][r][h]);
 	}
 	est = RTE_MAX(est, held);
-	stalled = tw->now_ms - c->mem_prog_ms >= stall;
+	/* by the side that holds the most: a byte taken now and then moves no send queue */
+	stalled = tw->now_ms - (c->snd_mem > c->rcv_mem ? c->snd_prog_ms : c->rcv_prog_ms) >=
+		stall;
 	if (stalled) {
 		tw->victim_next[0] = RTE_MAX(tw->victim_next[0], est);
 		tw->victim_sum_next[0] += held;
@@ -412,7 +426,7 @@ tcp_mem_sweep_done(struct synq_tcp_worker *tw)
 	memset(tw->victim_next, 0, sizeof(tw->victim_next));
 	memset(tw->victim_sum_next, 0, sizeof(tw->victim_sum_next));
 	tw->victim_pressed = tw->sweep_pressed;
-	tw->sweep_pressed = tw->mem_level >= TCP_MEM_DROP;
+	tw->sweep_pressed = tw->mem_pressed;
 	tw->src_cur ^= 1;
 	/* a sweep of a small table ends every timers call: clear what it counted alone */
 	if (tw->src_nb_touched[tw->src_cur] > TCP_SRC_TOUCHED) {

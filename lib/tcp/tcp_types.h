@@ -230,6 +230,11 @@ struct tcp_olist {
  * than any takes to stall, so that stalled ones are always counted first.
  */
 #define TCP_MEM_HOLDER_MS (TCP_MEM_STALL_RTX_MS + TCP_MEM_STALL_MS)
+/*
+ * A pressure ends once the level stayed below TCP_MEM_DROP this long: an attacker that
+ * lets go to start the count over must let go as long as it may then hold.
+ */
+#define TCP_MEM_CALM_MS TCP_MEM_HOLDER_MS
 #define TCP_SRC_ROWS 2
 #define TCP_SRC_BITS 11
 #define TCP_SRC_SLOTS (1u << TCP_SRC_BITS)
@@ -289,6 +294,8 @@ struct tcp_conn {
 	uint8_t oclass;	      /* an orphan's eviction class: enum tcp_orphan_order */
 	uint32_t ts_off;      /* our TSval is now_ms + ts_off (a keyed hash of the 4-tuple) */
 	struct rte_ether_addr peer_mac;
+	/* in the padding after peer_mac: memory (tcp_mem.c), the window it is offered at */
+	uint16_t rcv_ratio;   /* payload / truesize of its segments x 256, a moving average */
 	uint64_t syn_tsc;     /* the SYN's arrival (rte_rdtsc of its burst); 0 for cookies */
 	uint64_t ack_tsc;     /* the final ACK's arrival */
 
@@ -327,10 +334,13 @@ struct tcp_conn {
 	/* its neighbours in its listener's orphan lists: TCP_BY_CLOSE's, its oclass's */
 	uint32_t oprev[TCP_ORPHAN_SLOTS], onext[TCP_ORPHAN_SLOTS];
 	/* memory, by truesize (tcp_mem.c): what the mbufs cost, not their payload */
-	uint16_t rcv_ratio;   /* payload / truesize of its segments x 256, a moving average */
 	uint32_t rcv_mem;     /* rcvq and what the app may still hold: the sum of rcv_held[] */
 	uint32_t snd_mem;     /* sndq */
-	uint32_t mem_prog_ms; /* its memory last moved: began to be held, a buffer let go */
+	/*
+	 * its memory last moved, each side: began to be held, a buffer let go (the
+	 * application consumed past a run; an ACK freed a buffer of the send queue)
+	 */
+	uint32_t rcv_prog_ms, snd_prog_ms;
 	/* its runs of what the app may hold: synq_tcp's rcv_held[] (no room here) */
 } __rte_cache_aligned;
 /* Four cache lines a connection: the orphans' lists and deadline took padding only. */
@@ -406,7 +416,14 @@ struct synq_tcp_worker {
 	uint64_t mem_of[SYNQ_MAX_LISTENERS];	/* rcv_mem + snd_mem of each listener's */
 	uint64_t mem_shown[SYNQ_MAX_LISTENERS];	/* of it, what the listener's mem_held has */
 	/* the victims of the last level (tcp_mem_victim()) */
-	uint32_t mem_reset_ms;		/* when it rose to TCP_MEM_DROP or above, and stayed */
+	/*
+	 * The pressure (TCP_MEM_DROP or above) began at mem_reset_ms, and lasts until the
+	 * level stayed below it for TCP_MEM_CALM_MS (from mem_calm_ms): a dip (clients
+	 * that leave and come back) does not start it over.
+	 */
+	uint32_t mem_reset_ms, mem_calm_ms;
+	bool mem_pressed;		/* in such a pressure */
+	bool mem_calming;		/* ... below TCP_MEM_DROP since mem_calm_ms */
 	bool sweep_pressed;		/* this sweep began at TCP_MEM_DROP or above */
 	bool victim_pressed;		/* so did the one victim_max[] / victim_sum[] are of */
 	uint32_t rcv_max_ts;		/* the largest truesize charged to a run, ever */

@@ -173,6 +173,16 @@ keep_moving(struct flow *f, struct synq_session **c, unsigned int nb_all, bool *
 	}
 }
 
+/*
+ * What the tests before left ends: the pressure they made ends once the level stayed
+ * low for TCP_MEM_CALM_MS (3 s), and a new one within it goes on from theirs.
+ */
+static void
+calm_down(void)
+{
+	run_for(3100);
+}
+
 /* The client of each connection that was not reset leaves (the exact RST). */
 static void
 leave(struct flow *f, struct synq_session **c, bool *reset, unsigned int nb, uint32_t sent)
@@ -213,6 +223,8 @@ test_mem_victim_stalled_before_bulk(void **state __rte_unused)
 	unsigned int base = rte_mempool_in_use_count(frames), nb_reset = 0;
 	uint32_t end = lf.our_isn + 1 + 160 * sizeof(big);
 	struct snap s;
+
+	calm_down();
 
 	open_holders(73, af, atk, ATTACKERS, 1);
 	atk[ATTACKERS] = l;
@@ -269,6 +281,8 @@ test_mem_victim_source_sums(void **state __rte_unused)
 	unsigned int base = rte_mempool_in_use_count(frames), nb_reset = 0;
 	struct snap s;
 
+	calm_down();
+
 	open_holders(75, af, atk, ATTACKERS, 1);
 	open_holders(74, rf, &atk[ATTACKERS], 1, 2);
 	r = atk[ATTACKERS];
@@ -323,6 +337,8 @@ test_mem_victim_holders(void **state __rte_unused)
 	unsigned int nb_reset = 0;
 	struct snap s;
 
+	calm_down();
+
 	for (unsigned int i = 0; i < 9; i++) {
 		f[i] = i < 8 ? flow4(76, (uint16_t)(49200 + i), 90, 0x76000000 + (i << 16))
 			     : flow4(77, 49300, 90, 0x77000000);
@@ -368,6 +384,8 @@ test_mem_victim_cheap_progress(void **state __rte_unused)
 	uint32_t una[8];
 	unsigned int nb_reset = 0;
 	struct snap s;
+
+	calm_down();
 
 	for (unsigned int i = 0; i < 8; i++) {
 		f[i] = flow4(80, (uint16_t)(49400 + i), 90, 0x80000000 + (i << 16));
@@ -419,6 +437,8 @@ test_mem_victim_level3_lasts(void **state __rte_unused)
 	uint64_t b;
 	unsigned int k = 0;
 	struct snap s;
+
+	calm_down();
 
 	for (unsigned int i = 0; i < 8; i++) {
 		f[i] = flow4(84, (uint16_t)(49700 + i), 90, 0x84000000 + (i << 16));
@@ -476,6 +496,8 @@ test_mem_victim_download_in_backoff(void **state __rte_unused)
 	unsigned int nb_reset = 0;
 	struct snap s;
 
+	calm_down();
+
 	for (unsigned int i = 0; i < 12; i++)
 		open_holders((uint8_t)(100 + i), &f[i], &c[i], 1, 1);
 	*df = flow4(112, 49900, 90, 0x90000000);
@@ -525,6 +547,8 @@ test_mem_victim_decoys(void **state __rte_unused)
 	uint32_t una[12];
 	unsigned int nb_reset = 0;
 	struct snap s;
+
+	calm_down();
 
 	open_holders(113, &f[8], &c[8], 4, 1);
 	for (unsigned int i = 0; i < 8; i++) {
