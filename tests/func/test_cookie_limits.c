@@ -19,19 +19,7 @@
 #include "harness.h"
 #include "synq_cookie.h"
 
-static int
-setup(void **state __rte_unused)
-{
-	static const struct harness_conf hc = {.name = "cookie_limits"};
-
-	return harness_setup(&hc);
-}
-
-static int
-teardown(void **state __rte_unused)
-{
-	return harness_teardown();
-}
+HARNESS_SETUP(.name = "cookie_limits");
 
 /* Answers a flow may give in @p ms: one, and one more each 500 ms gap. */
 static unsigned int

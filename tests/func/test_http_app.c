@@ -28,10 +28,7 @@
 #define HTTP_LI 0
 
 static const char http_config[] =
-	"{ \"ports\": [ { \"name\": \"net_ring_func\", \"ipv4\": [\"198.18.0.1\"],"
-	"    \"ipv6\": [\"2001:2::1\"], \"rx_desc\": 128, \"tx_desc\": 128 } ],"
-	"  \"lcores\": [ { \"lcore\": 0, \"role\": \"both\","
-	"    \"rx\": [ { \"port\": \"net_ring_func\", \"queue\": 0 } ] } ],"
+	HARNESS_PORT_CONFIG("both")
 	"  \"mempool\": { \"mbufs\": 2048, \"cache\": 32 },"
 	"  \"http\": { \"head_buffers\": 2 },"
 	"  \"listeners\": ["
@@ -40,19 +37,7 @@ static const char http_config[] =
 	"    { \"port\": 86, \"app\": \"hold\", \"max_conns_per_source\": 2,"
 	"      \"max_conns_per_prefix\": 3 } ] }";
 
-static int
-setup(void **state __rte_unused)
-{
-	static const struct harness_conf hc = {.name = "http_app", .config = http_config};
-
-	return harness_setup(&hc);
-}
-
-static int
-teardown(void **state __rte_unused)
-{
-	return harness_teardown();
-}
+HARNESS_SETUP(.name = "http_app", .config = http_config);
 
 /* What one client saw of its connection. */
 struct seen {

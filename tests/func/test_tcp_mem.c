@@ -29,20 +29,7 @@ static const char config[] = HARNESS_TCP_CONFIG ","
 
 #define L86 6
 
-static int
-setup(void **state __rte_unused)
-{
-	static const struct harness_conf hc = {.name = "tcp_mem", .config = config};
-
-	return harness_setup(&hc);
-}
-
-static int
-teardown(void **state __rte_unused)
-{
-	return harness_teardown();
-}
-
+HARNESS_SETUP(.name = "tcp_mem", .config = config);
 
 /*
  * Poll twice (data, then its ACK one poll later); free what was sent. The right edge

@@ -32,29 +32,14 @@
  * slots) for the timers to look at every connection on each tick.
  */
 static const char config[] =
-	"{ \"ports\": [ { \"name\": \"net_ring_func\", \"ipv4\": [\"198.18.0.1\"],"
-	"    \"ipv6\": [\"2001:2::1\"], \"rx_desc\": 128, \"tx_desc\": 128 } ],"
-	"  \"lcores\": [ { \"lcore\": 0, \"role\": \"both\","
-	"    \"rx\": [ { \"port\": \"net_ring_func\", \"queue\": 0 } ] } ],"
+	HARNESS_PORT_CONFIG("both")
 	"  \"mempool\": { \"mbufs\": 4096, \"cache\": 32, \"conn_share\": 20 },"
 	"  \"listeners\": ["
 	"    { \"port\": 90, \"rcv_buf\": 65536, \"window_scale\": 0, \"max_flows\": 64 } ] }";
 
 #define L90 0
 
-static int
-setup(void **state __rte_unused)
-{
-	static const struct harness_conf hc = {.name = "tcp_mem_held", .config = config};
-
-	return harness_setup(&hc);
-}
-
-static int
-teardown(void **state __rte_unused)
-{
-	return harness_teardown();
-}
+HARNESS_SETUP(.name = "tcp_mem_held", .config = config);
 
 /* The ACK of the last frame settle() saw. */
 static uint32_t last_ack;

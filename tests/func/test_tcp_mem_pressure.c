@@ -20,10 +20,7 @@
 
 /* One ring port, one worker, a listener the test takes (port 90), echo on port 91. */
 static const char config[] =
-	"{ \"ports\": [ { \"name\": \"net_ring_func\", \"ipv4\": [\"198.18.0.1\"],"
-	"    \"ipv6\": [\"2001:2::1\"], \"rx_desc\": 128, \"tx_desc\": 128 } ],"
-	"  \"lcores\": [ { \"lcore\": 0, \"role\": \"both\","
-	"    \"rx\": [ { \"port\": \"net_ring_func\", \"queue\": 0 } ] } ],"
+	HARNESS_PORT_CONFIG("both")
 	"  \"mempool\": { \"mbufs\": 2048, \"cache\": 32, \"conn_share\": 1 },"
 	"  \"listeners\": ["
 	"    { \"port\": 90, \"rcv_buf\": 65536, \"window_scale\": 0 },"
@@ -33,20 +30,7 @@ static const char config[] =
 #define L90 0
 #define L91 1
 
-static int
-setup(void **state __rte_unused)
-{
-	static const struct harness_conf hc = {.name = "tcp_mem_pressure", .config = config};
-
-	return harness_setup(&hc);
-}
-
-static int
-teardown(void **state __rte_unused)
-{
-	return harness_teardown();
-}
-
+HARNESS_SETUP(.name = "tcp_mem_pressure", .config = config);
 
 /* The ACK of the last frame settle() saw. */
 static uint32_t last_ack;
