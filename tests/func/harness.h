@@ -252,6 +252,19 @@ struct rte_mbuf *exchange_ack(struct rte_mbuf *m);
 /* Poll the worker without traffic: commands, output. The frames sent are returned. */
 unsigned int poll_idle(struct rte_mbuf **out, unsigned int max);
 
+/*
+ * Poll twice (data, then its ACK one poll later), the built-in applications in between
+ * when @p apps (else the events wait for the test); free what was sent. The ACK of the
+ * last frame goes to @p ack (untouched if none); how many frames.
+ */
+unsigned int settle_ack(bool apps, uint32_t *ack);
+
+/*
+ * Enqueue, without a poll, @p data_len bytes of @p data at @p seq from the client of
+ * @p f (ack_frame(), acknowledging our SYN-ACK) on rx queue 0.
+ */
+void data_in(const struct flow *f, uint32_t seq, const uint8_t *data, unsigned int data_len);
+
 /* The one frame a poll without traffic sends (commands, timers done before). */
 struct rte_mbuf *one_out(void);
 

@@ -44,8 +44,7 @@ test_final_ack_data_under_unaccepted_mem(void **state __rte_unused)
 		unsigned int n;
 
 		open_flow(&f);
-		assert_int_equal(rte_ring_enqueue(rx_ring[0],
-			ack_frame(&f, f.isn + 1, f.our_isn + 1, &one, 1)), 0);
+		data_in(&f, f.isn + 1, &one, 1);
 		n = poll_idle(out, RTE_DIM(out));
 		rte_pktmbuf_free_bulk(out, n);
 	}
