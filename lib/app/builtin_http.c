@@ -236,6 +236,13 @@ http_error(struct synq_app_lcore *a, struct synq_session *s, int status)
 	head_put(a, s);
 }
 
+/* A head synq_http_parse() refused (@p rc): 431 when too large, else 400. */
+static void
+http_refuse(struct synq_app_lcore *a, struct synq_session *s, enum synq_http_parse_rc rc)
+{
+	http_error(a, s, rc == SYNQ_HTTP_TOO_LARGE ? 431 : 400);
+}
+
 /* Answer a complete head; the body that follows is skipped. */
 static void
 http_answer(struct synq_app_lcore *a, struct synq_session *s, const struct synq_http_req *req)
@@ -285,6 +292,7 @@ step_in_place(
 {
 	uint32_t cap = a->ls->l[s->listener].tcp.snd_buf;
 	uint32_t pending;
+	enum synq_http_parse_rc rc;
 	struct synq_http_req req;
 	struct synq_app_head *h;
 
@@ -298,7 +306,8 @@ step_in_place(
 	pending = atomic_load_explicit(&s->snd_pending, memory_order_relaxed);
 	if (pending + a->http_resp_max[s->listener] > cap)
 		return false;
-	switch (synq_http_parse(p, n, SYNQ_HTTP_HEAD_MAX, &req)) {
+	rc = synq_http_parse(p, n, SYNQ_HTTP_HEAD_MAX, &req);
+	switch (rc) {
 	case SYNQ_HTTP_DONE:
 		advance(s, req.head_len, done);
 		http_answer(a, s, &req);
@@ -313,11 +322,8 @@ step_in_place(
 		h->len = n;
 		advance(s, n, done);
 		break;
-	case SYNQ_HTTP_TOO_LARGE:
-		http_error(a, s, 431);
-		break;
 	default:
-		http_error(a, s, 400);
+		http_refuse(a, s, rc);
 		break;
 	}
 	return true;
@@ -329,6 +335,7 @@ step_buffered(struct synq_app_lcore *a, struct synq_session *s, struct synq_app_
 	const char *p, uint32_t n, uint32_t *done)
 {
 	uint32_t k = RTE_MIN(n, SYNQ_HTTP_HEAD_MAX - h->len);
+	enum synq_http_parse_rc rc;
 	struct synq_http_req req;
 
 	if (k == 0) {
@@ -336,7 +343,8 @@ step_buffered(struct synq_app_lcore *a, struct synq_session *s, struct synq_app_
 		return;
 	}
 	memcpy(h->buf + h->len, p, k);
-	switch (synq_http_parse(h->buf, h->len + k, SYNQ_HTTP_HEAD_MAX, &req)) {
+	rc = synq_http_parse(h->buf, h->len + k, SYNQ_HTTP_HEAD_MAX, &req);
+	switch (rc) {
 	case SYNQ_HTTP_MORE:
 		h->len += k;
 		advance(s, k, done);
@@ -352,11 +360,8 @@ step_buffered(struct synq_app_lcore *a, struct synq_session *s, struct synq_app_
 		head_put(a, s);
 		http_answer(a, s, &req);
 		break;
-	case SYNQ_HTTP_TOO_LARGE:
-		http_error(a, s, 431);
-		break;
 	default:
-		http_error(a, s, 400);
+		http_refuse(a, s, rc);
 		break;
 	}
 }

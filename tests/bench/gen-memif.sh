@@ -35,14 +35,7 @@ done
 # run_case NAME MIX APP CLOSE: one synq, one generator run; figures to $E2E_DIR/NAME.*
 run_case() {
 	local name=$1 mix=$2 app=$3 close=$4 rc
-	cat >"$E2E_DIR/synq.json" <<JSON
-{
-	"ports": [ { "name": "net_memif0", "ipv4": ["$SYNQ_IPV4"] } ],
-	"lcores": [ { "lcore": 1, "role": "both", "rx": [ { "port": "net_memif0" } ] } ],
-	"tcp": { "syncookies": 1, "max_syn_backlog": 64 },
-	"listeners": [ { "port": 80, "backlog": 65535, "app": "$app" } ]
-}
-JSON
+	memif_synq_config "$app" 65535
 	memif_synq_start "$E2E_DIR/synq.json" 512 1000 $((DURATION + 30))
 	memif_gen 512 $((DURATION + 20)) --dst "$SYNQ_IPV4" --dport 80 --mix "$mix" --rate 0 \
 		--duration "$DURATION" --close "$close" --quiet --json "$E2E_DIR/$name.gen.json"

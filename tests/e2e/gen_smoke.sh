@@ -12,14 +12,7 @@ e2e_skip_unless_root
 
 . "$(dirname "$0")/memif.sh"
 
-cat >"$E2E_DIR/synq.json" <<JSON
-{
-	"ports": [ { "name": "net_memif0", "ipv4": ["$SYNQ_IPV4"] } ],
-	"lcores": [ { "lcore": 1, "role": "both", "rx": [ { "port": "net_memif0" } ] } ],
-	"tcp": { "syncookies": 1, "max_syn_backlog": 64 },
-	"listeners": [ { "port": 80, "backlog": 4096, "app": "reset" } ]
-}
-JSON
+memif_synq_config reset 4096
 
 memif_synq_start "$E2E_DIR/synq.json" 256 200 30
 memif_gen 256 40 --dst "$SYNQ_IPV4" --dport 80 --mix syn=90,handshake=10 --rate 200000 \

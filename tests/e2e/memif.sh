@@ -29,6 +29,20 @@ trap 'exit 130' INT TERM
 E2E_DIR=$(mktemp -d /tmp/synq-e2e.XXXXXX)
 E2E_STATS="$E2E_DIR/stats.json"
 
+# memif_synq_config APP BACKLOG: synq's config for these runs in $E2E_DIR/synq.json: the
+# memif port, lcore 1 its worker and application, syncookies 1 with a SYN table of 64
+# entries (a flood fills it, cookies answer), one listener, port 80, running APP.
+memif_synq_config() {
+	cat >"$E2E_DIR/synq.json" <<JSON
+{
+	"ports": [ { "name": "net_memif0", "ipv4": ["$SYNQ_IPV4"] } ],
+	"lcores": [ { "lcore": 1, "role": "both", "rx": [ { "port": "net_memif0" } ] } ],
+	"tcp": { "syncookies": 1, "max_syn_backlog": 64 },
+	"listeners": [ { "port": 80, "backlog": $2, "app": "$1" } ]
+}
+JSON
+}
+
 # memif_synq_start CONFIG MEM_MB STATS_MS DURATION_S: synq first (a memif client does
 # not retry), bounded by its --duration, back once its first stats file is written.
 # memif takes its MAC from its devargs only (synq's "mac" key would be refused).

@@ -18,14 +18,7 @@ e2e_skip_unless_root
 
 PEERS=${SYNQ_MEMIF_PEERS:-50}
 
-cat >"$E2E_DIR/synq.json" <<JSON
-{
-	"ports": [ { "name": "net_memif0", "ipv4": ["$SYNQ_IPV4"] } ],
-	"lcores": [ { "lcore": 1, "role": "both", "rx": [ { "port": "net_memif0" } ] } ],
-	"tcp": { "syncookies": 1, "max_syn_backlog": 64 },
-	"listeners": [ { "port": 80, "backlog": 4096, "app": "reset" } ]
-}
-JSON
+memif_synq_config reset 4096
 
 # counter NAME: its value in synq's latest stats file
 counter() {

@@ -356,6 +356,37 @@ poll_idle(struct rte_mbuf **out, unsigned int max)
 	return rte_ring_dequeue_burst(tx_ring[0], (void **)out, max, NULL);
 }
 
+unsigned int
+settle_ack(bool apps, uint32_t *ack)
+{
+	struct rte_mbuf *out[64];
+	unsigned int n, total = 0;
+
+	for (unsigned int p = 0; p < 2; p++) {
+		synq_worker_poll(worker());
+		if (apps)
+			synq_app_builtin_poll(&app);
+		while ((n = rte_ring_dequeue_burst(tx_ring[0], (void **)out, RTE_DIM(out),
+				NULL)) != 0) {
+			struct synq_frame_view v;
+
+			assert_int_equal(synq_frame_parse_tcp(rte_pktmbuf_mtod(out[n - 1],
+				const uint8_t *), rte_pktmbuf_data_len(out[n - 1]), &v), 0);
+			*ack = v.ack;
+			rte_pktmbuf_free_bulk(out, n);
+			total += n;
+		}
+	}
+	return total;
+}
+
+void
+data_in(const struct flow *f, uint32_t seq, const uint8_t *data, unsigned int data_len)
+{
+	assert_int_equal(rte_ring_enqueue(rx_ring[0],
+		ack_frame(f, seq, f->our_isn + 1, data, data_len)), 0);
+}
+
 struct rte_mbuf *
 one_out(void)
 {

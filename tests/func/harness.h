@@ -99,25 +99,22 @@ extern const uint8_t our_ip4[4];		  /* 198.18.0.1 */
 extern const uint8_t our_ip6[16];		  /* 2001:2::1 */
 
 /*
- * Start EAL, the ring port, config, ports, runtime and the application lcore for the
- * test @p hc describes (NULL: the TCP tests'). Once, from a cmocka group setup.
- * Returns 0, or -1 with the reason on stderr.
+ * The start of a test's config: the ring port (one queue, 128 descriptors each way)
+ * polled by lcore 0 as @p role ("worker", or "both": its own application lcore), the
+ * object left open: the test goes on with its "mempool", "listeners" and the rest.
  */
-int harness_setup(const struct harness_conf *hc);
+#define HARNESS_PORT_CONFIG(role) \
+	"{ \"ports\": [ { \"name\": \"net_ring_func\", \"ipv4\": [\"198.18.0.1\"]," \
+	"    \"ipv6\": [\"2001:2::1\"], \"rx_desc\": 128, \"tx_desc\": 128 } ]," \
+	"  \"lcores\": [ { \"lcore\": 0, \"role\": \"" role "\"," \
+	"    \"rx\": [ { \"port\": \"net_ring_func\", \"queue\": 0 } ] } ],"
 
-/* Undo harness_setup(), EAL's runtime directory included. Always 0. */
-int harness_teardown(void);
-
-/* The one worker (lcore 0). */
 /*
  * The TCP tests' config (harness_conf.config NULL) up to its last listener, L80..L85,
  * the list open: a test that needs more listeners adds "," and its own, and closes it.
  */
 #define HARNESS_TCP_CONFIG \
-	"{ \"ports\": [ { \"name\": \"net_ring_func\", \"ipv4\": [\"198.18.0.1\"]," \
-	"    \"ipv6\": [\"2001:2::1\"], \"rx_desc\": 128, \"tx_desc\": 128 } ]," \
-	"  \"lcores\": [ { \"lcore\": 0, \"role\": \"worker\"," \
-	"    \"rx\": [ { \"port\": \"net_ring_func\", \"queue\": 0 } ] } ]," \
+	HARNESS_PORT_CONFIG("worker") \
 	"  \"mempool\": { \"mbufs\": 2048, \"cache\": 32 }," \
 	"  \"listeners\": [" \
 	"    { \"port\": 80, \"backlog\": 2, \"app\": \"hold\", \"queue_model\": \"linux\"," \
@@ -128,6 +125,37 @@ int harness_teardown(void);
 	"    { \"port\": 84, \"backlog\": 0, \"abort_on_overflow\": 0 }," \
 	"    { \"port\": 85, \"rcv_buf\": 8192, \"window_scale\": 0 }"
 
+/*
+ * Start EAL, the ring port, config, ports, runtime and the application lcore for the
+ * test @p hc describes (NULL: the TCP tests'). Once, from a cmocka group setup.
+ * Returns 0, or -1 with the reason on stderr.
+ */
+int harness_setup(const struct harness_conf *hc);
+
+/* Undo harness_setup(), EAL's runtime directory included. Always 0. */
+int harness_teardown(void);
+
+/*
+ * A test file's cmocka group setup() and teardown(): harness_setup() with the
+ * struct harness_conf of the designated initializers given (.name, .config, ...), and
+ * harness_teardown(). At file scope, followed by ";".
+ */
+#define HARNESS_SETUP(...) \
+	static int setup(void **state __rte_unused) \
+	{ \
+		static const struct harness_conf hc = {__VA_ARGS__}; \
+\
+		return harness_setup(&hc); \
+	} \
+\
+	static int teardown(void **state __rte_unused) \
+	{ \
+		return harness_teardown(); \
+	} \
+\
+	static int setup(void **state)
+
+/* The one worker (lcore 0). */
 struct synq_worker *worker(void);
 
 /* Counters: every test compares against a snapshot, so the order of tests is free. */
@@ -223,6 +251,19 @@ struct rte_mbuf *exchange_ack(struct rte_mbuf *m);
 
 /* Poll the worker without traffic: commands, output. The frames sent are returned. */
 unsigned int poll_idle(struct rte_mbuf **out, unsigned int max);
+
+/*
+ * Poll twice (data, then its ACK one poll later), the built-in applications in between
+ * when @p apps (else the events wait for the test); free what was sent. The ACK of the
+ * last frame goes to @p ack (untouched if none); how many frames.
+ */
+unsigned int settle_ack(bool apps, uint32_t *ack);
+
+/*
+ * Enqueue, without a poll, @p data_len bytes of @p data at @p seq from the client of
+ * @p f (ack_frame(), acknowledging our SYN-ACK) on rx queue 0.
+ */
+void data_in(const struct flow *f, uint32_t seq, const uint8_t *data, unsigned int data_len);
 
 /* The one frame a poll without traffic sends (commands, timers done before). */
 struct rte_mbuf *one_out(void);

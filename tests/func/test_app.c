@@ -19,19 +19,7 @@
 
 #include "harness.h"
 
-static int
-setup(void **state __rte_unused)
-{
-	static const struct harness_conf hc = {.name = "app"};
-
-	return harness_setup(&hc);
-}
-
-static int
-teardown(void **state __rte_unused)
-{
-	return harness_teardown();
-}
+HARNESS_SETUP(.name = "app");
 
 /*
  * 4: data on the final ACK is acknowledged and kept, in the frame's own mbuf, until

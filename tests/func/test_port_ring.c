@@ -45,25 +45,8 @@ static const char config_text[] =
 	"    { \"port\": \"net_ring_func\", \"queue\": 1 } ] } ],"
 	"  \"mempool\": { \"mbufs\": 2048, \"cache\": 32 } }";
 
-static int
-setup(void **state __rte_unused)
-{
-	/* the second device, net_ring_func_one, has a single queue pair: the error cases */
-	static const struct harness_conf hc = {
-		.name = "port_ring",
-		.config = config_text,
-		.rx_queues = NB_Q,
-		.spare_port = true,
-	};
-
-	return harness_setup(&hc);
-}
-
-static int
-teardown(void **state __rte_unused)
-{
-	return harness_teardown();
-}
+/* the second device, net_ring_func_one, has a single queue pair: the error cases */
+HARNESS_SETUP(.name = "port_ring", .config = config_text, .rx_queues = NB_Q, .spare_port = true);
 
 static struct rte_mbuf *
 arp_request(uint32_t target)

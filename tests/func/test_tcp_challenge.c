@@ -22,28 +22,12 @@
 #define NB_CONN 4
 
 static const char challenge_config[] =
-	"{ \"ports\": [ { \"name\": \"net_ring_func\", \"ipv4\": [\"198.18.0.1\"],"
-	"    \"ipv6\": [\"2001:2::1\"], \"rx_desc\": 128, \"tx_desc\": 128 } ],"
-	"  \"lcores\": [ { \"lcore\": 0, \"role\": \"worker\","
-	"    \"rx\": [ { \"port\": \"net_ring_func\", \"queue\": 0 } ] } ],"
+	HARNESS_PORT_CONFIG("worker")
 	"  \"mempool\": { \"mbufs\": 2048, \"cache\": 32 },"
 	"  \"tcp\": { \"challenge_ack_limit\": 1 },"
 	"  \"listeners\": [ { \"port\": 85, \"rcv_buf\": 8192, \"window_scale\": 0 } ] }";
 
-static int
-setup(void **state __rte_unused)
-{
-	static const struct harness_conf hc = {.name = "tcp_challenge",
-		.config = challenge_config};
-
-	return harness_setup(&hc);
-}
-
-static int
-teardown(void **state __rte_unused)
-{
-	return harness_teardown();
-}
+HARNESS_SETUP(.name = "tcp_challenge", .config = challenge_config);
 
 /*
  * 70: a limit of 1 is a budget of exactly one challenge ACK a second for the worker:

@@ -17,19 +17,7 @@
 
 #include "harness.h"
 
-static int
-setup(void **state __rte_unused)
-{
-	static const struct harness_conf hc = {.name = "tcp_data"};
-
-	return harness_setup(&hc);
-}
-
-static int
-teardown(void **state __rte_unused)
-{
-	return harness_teardown();
-}
+HARNESS_SETUP(.name = "tcp_data");
 
 /*
  * The application closes: FIN; the client acknowledges it and sends its own FIN,

@@ -27,19 +27,7 @@
 #include "harness.h"
 #include "synq_cookie.h"
 
-static int
-setup(void **state __rte_unused)
-{
-	static const struct harness_conf hc = {.name = "tcp_handshake"};
-
-	return harness_setup(&hc);
-}
-
-static int
-teardown(void **state __rte_unused)
-{
-	return harness_teardown();
-}
+HARNESS_SETUP(.name = "tcp_handshake");
 
 /* 1: a Linux SYN gets one SYN-ACK, checked byte by byte. */
 static void

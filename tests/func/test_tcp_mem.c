@@ -29,20 +29,7 @@ static const char config[] = HARNESS_TCP_CONFIG ","
 
 #define L86 6
 
-static int
-setup(void **state __rte_unused)
-{
-	static const struct harness_conf hc = {.name = "tcp_mem", .config = config};
-
-	return harness_setup(&hc);
-}
-
-static int
-teardown(void **state __rte_unused)
-{
-	return harness_teardown();
-}
-
+HARNESS_SETUP(.name = "tcp_mem", .config = config);
 
 /*
  * Poll twice (data, then its ACK one poll later); free what was sent. The right edge
@@ -169,8 +156,7 @@ test_mem_small_segments(void **state __rte_unused)
 
 	snap_take(&s);
 	for (unsigned int i = 0; i < 60; i++) {
-		assert_int_equal(rte_ring_enqueue(rx_ring[0],
-			ack_frame(&f, seq++, f.our_isn + 1, &one, 1)), 0);
+		data_in(&f, seq++, &one, 1);
 		synq_worker_poll(worker());
 		expect_data_event(c, &one, 1);
 		synq_app_consumed(&app, c, 1);
@@ -184,8 +170,7 @@ test_mem_small_segments(void **state __rte_unused)
 	assert_true(edge - seq < 8192 - 30);
 	/* not consumed: each held buffer counts; 35 fit, then drops */
 	for (unsigned int i = 0; i < 60; i++) {
-		assert_int_equal(rte_ring_enqueue(rx_ring[0],
-			ack_frame(&f, seq, f.our_isn + 1, &one, 1)), 0);
+		data_in(&f, seq, &one, 1);
 		settle(NULL, NULL);
 		while (synq_app_recv_burst(&app, &ev, 1) == 1) {
 			assert_int_equal(ev.kind, SYNQ_EV_DATA);

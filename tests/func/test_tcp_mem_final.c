@@ -18,29 +18,13 @@
 #include "harness.h"
 
 static const char config[] =
-	"{ \"ports\": [ { \"name\": \"net_ring_func\", \"ipv4\": [\"198.18.0.1\"],"
-	"    \"ipv6\": [\"2001:2::1\"], \"rx_desc\": 128, \"tx_desc\": 128 } ],"
-	"  \"lcores\": [ { \"lcore\": 0, \"role\": \"both\","
-	"    \"rx\": [ { \"port\": \"net_ring_func\", \"queue\": 0 } ] } ],"
+	HARNESS_PORT_CONFIG("both")
 	"  \"mempool\": { \"mbufs\": 2048, \"cache\": 32, \"conn_share\": 50 },"
 	"  \"listeners\": ["
 	"    { \"port\": 90, \"rcv_buf\": 65536, \"window_scale\": 0, \"backlog\": 4096 } ],"
 	"  \"tcp\": { \"unaccepted_mem\": 65536 } }";
 
-static int
-setup(void **state __rte_unused)
-{
-	static const struct harness_conf hc = {.name = "tcp_mem_final", .config = config};
-
-	return harness_setup(&hc);
-}
-
-static int
-teardown(void **state __rte_unused)
-{
-	return harness_teardown();
-}
-
+HARNESS_SETUP(.name = "tcp_mem_final", .config = config);
 
 /*
  * 100 handshakes, a byte on each final ACK, nobody accepting: no more than 64 KiB
@@ -60,8 +44,7 @@ test_final_ack_data_under_unaccepted_mem(void **state __rte_unused)
 		unsigned int n;
 
 		open_flow(&f);
-		assert_int_equal(rte_ring_enqueue(rx_ring[0],
-			ack_frame(&f, f.isn + 1, f.our_isn + 1, &one, 1)), 0);
+		data_in(&f, f.isn + 1, &one, 1);
 		n = poll_idle(out, RTE_DIM(out));
 		rte_pktmbuf_free_bulk(out, n);
 	}

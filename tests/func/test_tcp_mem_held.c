@@ -32,52 +32,23 @@
  * slots) for the timers to look at every connection on each tick.
  */
 static const char config[] =
-	"{ \"ports\": [ { \"name\": \"net_ring_func\", \"ipv4\": [\"198.18.0.1\"],"
-	"    \"ipv6\": [\"2001:2::1\"], \"rx_desc\": 128, \"tx_desc\": 128 } ],"
-	"  \"lcores\": [ { \"lcore\": 0, \"role\": \"both\","
-	"    \"rx\": [ { \"port\": \"net_ring_func\", \"queue\": 0 } ] } ],"
+	HARNESS_PORT_CONFIG("both")
 	"  \"mempool\": { \"mbufs\": 4096, \"cache\": 32, \"conn_share\": 20 },"
 	"  \"listeners\": ["
 	"    { \"port\": 90, \"rcv_buf\": 65536, \"window_scale\": 0, \"max_flows\": 64 } ] }";
 
 #define L90 0
 
-static int
-setup(void **state __rte_unused)
-{
-	static const struct harness_conf hc = {.name = "tcp_mem_held", .config = config};
-
-	return harness_setup(&hc);
-}
-
-static int
-teardown(void **state __rte_unused)
-{
-	return harness_teardown();
-}
+HARNESS_SETUP(.name = "tcp_mem_held", .config = config);
 
 /* The ACK of the last frame settle() saw. */
 static uint32_t last_ack;
 
-/* Poll twice (data, then its ACK one poll later); free what was sent. */
+/* settle_ack() for the test's own connections. */
 static void
 settle(void)
 {
-	struct rte_mbuf *out[64];
-	unsigned int n;
-
-	for (unsigned int p = 0; p < 2; p++) {
-		synq_worker_poll(worker());
-		while ((n = rte_ring_dequeue_burst(tx_ring[0], (void **)out, RTE_DIM(out),
-				NULL)) != 0) {
-			struct synq_frame_view v;
-
-			assert_int_equal(synq_frame_parse_tcp(rte_pktmbuf_mtod(out[n - 1],
-				const uint8_t *), rte_pktmbuf_data_len(out[n - 1]), &v), 0);
-			last_ack = v.ack;
-			rte_pktmbuf_free_bulk(out, n);
-		}
-	}
+	settle_ack(false, &last_ack);
 }
 
 /*
@@ -122,8 +93,7 @@ test_mem_held_one_byte_back(void **state __rte_unused)
 
 	snap_take(&s);
 	for (unsigned int i = 0; i < 500; i++) {
-		assert_int_equal(rte_ring_enqueue(rx_ring[0],
-			ack_frame(&f, seq, f.our_isn + 1, data, sizeof(data))), 0);
+		data_in(&f, seq, data, sizeof(data));
 		settle();
 		got = keep_one_byte(c, got);
 		seq += sizeof(data);
@@ -183,8 +153,7 @@ test_mem_held_never_under(void **state __rte_unused)
 
 	snap_take(&s);
 	for (unsigned int i = 0; i < 400; i++) {
-		assert_int_equal(rte_ring_enqueue(rx_ring[0],
-			ack_frame(&f, seq, f.our_isn + 1, data, sizeof(data))), 0);
+		data_in(&f, seq, data, sizeof(data));
 		settle();
 		seq = last_ack;
 		while (synq_app_recv_burst(&app, &ev, 1) == 1) {
@@ -214,14 +183,29 @@ test_mem_held_never_under(void **state __rte_unused)
 		rte_pktmbuf_free(kept[first++]);
 	settle();
 	assert_int_equal(gauge(SYNQ_CTR_MEM_HELD_BYTES), 0);
-	assert_int_equal(rte_ring_enqueue(rx_ring[0],
-		ack_frame(&f, seq, f.our_isn + 1, data, sizeof(data))), 0);
+	data_in(&f, seq, data, sizeof(data));
 	settle();
 	assert_int_equal(last_ack, seq + sizeof(data));
 	expect_data_event(c, data, sizeof(data));
 	assert_int_equal(synq_app_consumed(&app, c, sizeof(data)), 0);
 	conn_drop(c);
 	assert_int_equal(gauge(SYNQ_CTR_MEM_HELD_BYTES), 0);
+}
+
+/*
+ * Every event of the application lcore kept, unconsumed: its buffer at @p kept[@p nb]
+ * on, its length added to @p got. The new count of @p kept.
+ */
+static unsigned int
+keep_all(struct rte_mbuf **kept, unsigned int nb, uint32_t *got)
+{
+	struct synq_app_event ev;
+
+	while (synq_app_recv_burst(&app, &ev, 1) == 1) {
+		*got += rte_pktmbuf_pkt_len(ev.m);
+		kept[nb++] = ev.m;
+	}
+	return nb;
 }
 
 /*
@@ -243,22 +227,17 @@ test_mem_held_lag_then_keep_tail(void **state __rte_unused)
 	struct rte_mbuf *kept[128];
 	unsigned int nb = 0;
 	uint32_t seq = f.isn + 1, got = 0, msg = 3000, consumed;
-	struct synq_app_event ev;
 	struct snap s;
 
 	snap_take(&s);
 	/* one burst of 80 segments the application does not read yet */
 	for (unsigned int i = 0; i < 80; i++) {
-		assert_int_equal(rte_ring_enqueue(rx_ring[0],
-			ack_frame(&f, seq, f.our_isn + 1, data, sizeof(data))), 0);
+		data_in(&f, seq, data, sizeof(data));
 		seq += sizeof(data);
 	}
 	settle();
 	seq = last_ack;
-	while (synq_app_recv_burst(&app, &ev, 1) == 1) {
-		got += rte_pktmbuf_pkt_len(ev.m);
-		kept[nb++] = ev.m;
-	}
+	nb = keep_all(kept, nb, &got);
 	/* whole messages consumed, their buffers freed; the partial one kept */
 	consumed = got / msg * msg;
 	assert_int_equal(synq_app_consumed(&app, c, consumed), 0);
@@ -270,14 +249,10 @@ test_mem_held_lag_then_keep_tail(void **state __rte_unused)
 	assert_true(gauge(SYNQ_CTR_MEM_HELD_BYTES) < 40u * 2304u);
 	/* the client sends the rest of the message (it needs 3000 - (got - consumed)) */
 	for (unsigned int i = 0; i < 40; i++) {
-		assert_int_equal(rte_ring_enqueue(rx_ring[0],
-			ack_frame(&f, seq, f.our_isn + 1, data, sizeof(data))), 0);
+		data_in(&f, seq, data, sizeof(data));
 		settle();
 		seq = last_ack;
-		while (synq_app_recv_burst(&app, &ev, 1) == 1) {
-			got += rte_pktmbuf_pkt_len(ev.m);
-			kept[nb++] = ev.m;
-		}
+		nb = keep_all(kept, nb, &got);
 	}
 	assert_true(got >= consumed + msg);
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_RCV_MEM_DROPS), 0);
@@ -300,8 +275,7 @@ test_mem_held_consumed_too_much(void **state __rte_unused)
 	struct synq_app_event ev;
 	uint64_t held, invalid = app_counter(SYNQ_CTR_APP_CONSUMED_INVALID);
 
-	assert_int_equal(rte_ring_enqueue(rx_ring[0],
-		ack_frame(&f, f.isn + 1, f.our_isn + 1, data, sizeof(data))), 0);
+	data_in(&f, f.isn + 1, data, sizeof(data));
 	settle();
 	assert_int_equal(synq_app_recv_burst(&app, &ev, 1), 1);
 	held = gauge(SYNQ_CTR_MEM_HELD_BYTES);

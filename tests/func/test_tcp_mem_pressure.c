@@ -20,10 +20,7 @@
 
 /* One ring port, one worker, a listener the test takes (port 90), echo on port 91. */
 static const char config[] =
-	"{ \"ports\": [ { \"name\": \"net_ring_func\", \"ipv4\": [\"198.18.0.1\"],"
-	"    \"ipv6\": [\"2001:2::1\"], \"rx_desc\": 128, \"tx_desc\": 128 } ],"
-	"  \"lcores\": [ { \"lcore\": 0, \"role\": \"both\","
-	"    \"rx\": [ { \"port\": \"net_ring_func\", \"queue\": 0 } ] } ],"
+	HARNESS_PORT_CONFIG("both")
 	"  \"mempool\": { \"mbufs\": 2048, \"cache\": 32, \"conn_share\": 1 },"
 	"  \"listeners\": ["
 	"    { \"port\": 90, \"rcv_buf\": 65536, \"window_scale\": 0 },"
@@ -33,57 +30,40 @@ static const char config[] =
 #define L90 0
 #define L91 1
 
-static int
-setup(void **state __rte_unused)
-{
-	static const struct harness_conf hc = {.name = "tcp_mem_pressure", .config = config};
-
-	return harness_setup(&hc);
-}
-
-static int
-teardown(void **state __rte_unused)
-{
-	return harness_teardown();
-}
-
+HARNESS_SETUP(.name = "tcp_mem_pressure", .config = config);
 
 /* The ACK of the last frame settle() saw. */
 static uint32_t last_ack;
 
-/*
- * Poll twice, the built-in applications in between when @p apps (else the events wait
- * for the test); free what was sent; how many.
- */
-static unsigned int
-settle_apps(bool apps)
-{
-	struct rte_mbuf *out[64];
-	unsigned int n, total = 0;
-
-	for (unsigned int p = 0; p < 2; p++) {
-		synq_worker_poll(worker());
-		if (apps)
-			synq_app_builtin_poll(&app);
-		while ((n = rte_ring_dequeue_burst(tx_ring[0], (void **)out, RTE_DIM(out),
-				NULL)) != 0) {
-			struct synq_frame_view v;
-
-			assert_int_equal(synq_frame_parse_tcp(rte_pktmbuf_mtod(out[n - 1],
-				const uint8_t *), rte_pktmbuf_data_len(out[n - 1]), &v), 0);
-			last_ack = v.ack;
-			rte_pktmbuf_free_bulk(out, n);
-			total += n;
-		}
-	}
-	return total;
-}
-
-/* settle_apps() for the test's own connections. */
+/* settle_ack() for the test's own connections. */
 static unsigned int
 settle(void)
 {
-	return settle_apps(false);
+	return settle_ack(false, &last_ack);
+}
+
+/*
+ * The client of @p f sends @p nb segments of @p len bytes of @p data at *@p seq, one a
+ * settle(); the application frees each data event unconsumed, *@p seq past it. How
+ * many events.
+ */
+static unsigned int
+unconsumed(const struct flow *f, uint32_t *seq, const uint8_t *data, uint32_t len,
+	unsigned int nb)
+{
+	struct synq_app_event ev;
+	unsigned int events = 0;
+
+	for (unsigned int i = 0; i < nb; i++) {
+		data_in(f, *seq, data, len);
+		settle();
+		while (synq_app_recv_burst(&app, &ev, 1) == 1) {
+			rte_pktmbuf_free(ev.m);
+			events++;
+			*seq += len;
+		}
+	}
+	return events;
 }
 
 /*
@@ -104,7 +84,6 @@ test_mem_pressure_levels(void **state __rte_unused)
 	struct synq_session *d = established(&g, L90);
 	uint64_t budget = gauge(SYNQ_CTR_MEM_BUDGET_BYTES);
 	uint32_t seq = f.isn + 1;
-	struct synq_app_event ev;
 	unsigned int events = 0;
 	struct snap s;
 
@@ -112,38 +91,19 @@ test_mem_pressure_levels(void **state __rte_unused)
 	assert_true(budget > 14 * 2304 && budget < 17 * 2304);
 	snap_take(&s);
 	/* 13 buffers: past 3/4 */
-	for (unsigned int i = 0; i < 13; i++) {
-		assert_int_equal(rte_ring_enqueue(rx_ring[0],
-			ack_frame(&f, seq, f.our_isn + 1, big, sizeof(big))), 0);
-		settle();
-		while (synq_app_recv_burst(&app, &ev, 1) == 1) {
-			rte_pktmbuf_free(ev.m);
-			events++;
-			seq += sizeof(big);
-		}
-	}
+	events += unconsumed(&f, &seq, big, sizeof(big), 13);
 	assert_int_equal(events, 13);
 	assert_int_equal(gauge(SYNQ_CTR_MEM_LEVEL), 2);
 	assert_int_equal(delta(&s, SYNQ_CTR_MEM_PRESSURE_ENTERED), 2);
 	/* the other connection's data is consumed, and its window does not open */
-	assert_int_equal(rte_ring_enqueue(rx_ring[0],
-		ack_frame(&g, g.isn + 1, g.our_isn + 1, big, sizeof(big))), 0);
+	data_in(&g, g.isn + 1, big, sizeof(big));
 	synq_worker_poll(worker());
 	expect_data_event(d, big, sizeof(big));
 	synq_app_consumed(&app, d, sizeof(big));
 	settle();
 	assert_int_equal(delta(&s, SYNQ_CTR_MEM_WINDOW_CLAMPED), 1);
 	/* past 7/8: dropped */
-	for (unsigned int i = 0; i < 4; i++) {
-		assert_int_equal(rte_ring_enqueue(rx_ring[0],
-			ack_frame(&f, seq, f.our_isn + 1, big, sizeof(big))), 0);
-		settle();
-		while (synq_app_recv_burst(&app, &ev, 1) == 1) {
-			rte_pktmbuf_free(ev.m);
-			events++;
-			seq += sizeof(big);
-		}
-	}
+	events += unconsumed(&f, &seq, big, sizeof(big), 4);
 	assert_true(events * 2304 <= budget - budget / 8);
 	assert_int_equal(delta(&s, SYNQ_CTR_MEM_PRESSURE_DROPS), 13 + 4 - events);
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_RCV_MEM_DROPS), 0);
@@ -194,16 +154,15 @@ test_mem_echo_never_acks(void **state __rte_unused)
 	f.our_tsval = o.tsval;
 	rte_pktmbuf_free(r);
 	finish_flow(&f);
-	settle_apps(true); /* echo accepts and attaches */
+	settle_ack(true, &last_ack); /* echo accepts and attaches */
 	snap_take(&s);
 	last_ack = f.isn + 1;
 	for (unsigned int b = 0; b < 1500; b++) {
 		uint32_t seq = last_ack;
 
 		for (unsigned int i = 0; i < 4; i++)
-			assert_int_equal(rte_ring_enqueue(rx_ring[0],
-				ack_frame(&f, seq++, f.our_isn + 1, &one, 1)), 0);
-		settle_apps(true);
+			data_in(&f, seq++, &one, 1);
+		settle_ack(true, &last_ack);
 		assert_true(rte_mempool_in_use_count(frames) <= base + 8);
 	}
 	assert_true(delta(&s, SYNQ_CTR_TCP_IN_DATA_BYTES) > 4096);
@@ -214,7 +173,7 @@ test_mem_echo_never_acks(void **state __rte_unused)
 	assert_true(gauge(SYNQ_CTR_MEM_HELD_BYTES) <= 16 * 2304);
 	/* the exact RST: where our last ACK stands */
 	exchange_silent(rst_frame(&f, last_ack));
-	settle_apps(true);
+	settle_ack(true, &last_ack);
 	assert_int_equal(rte_mempool_in_use_count(frames), base);
 	assert_int_equal(gauge(SYNQ_CTR_MEM_HELD_BYTES), 0);
 }

@@ -30,29 +30,14 @@
  * slots) for the timers to look at every connection on each tick.
  */
 static const char config[] =
-	"{ \"ports\": [ { \"name\": \"net_ring_func\", \"ipv4\": [\"198.18.0.1\"],"
-	"    \"ipv6\": [\"2001:2::1\"], \"rx_desc\": 128, \"tx_desc\": 128 } ],"
-	"  \"lcores\": [ { \"lcore\": 0, \"role\": \"both\","
-	"    \"rx\": [ { \"port\": \"net_ring_func\", \"queue\": 0 } ] } ],"
+	HARNESS_PORT_CONFIG("both")
 	"  \"mempool\": { \"mbufs\": 2048, \"cache\": 32, \"conn_share\": 1 },"
 	"  \"listeners\": ["
 	"    { \"port\": 90, \"rcv_buf\": 65536, \"window_scale\": 0, \"max_flows\": 64 } ] }";
 
 #define L90 0
 
-static int
-setup(void **state __rte_unused)
-{
-	static const struct harness_conf hc = {.name = "tcp_mem_victim", .config = config};
-
-	return harness_setup(&hc);
-}
-
-static int
-teardown(void **state __rte_unused)
-{
-	return harness_teardown();
-}
+HARNESS_SETUP(.name = "tcp_mem_victim", .config = config);
 
 /* What the clients were sent, by client port (host order). */
 static uint32_t data_end[65536]; /* sequence number after the last data byte */

@@ -55,19 +55,7 @@ static const char rules_config[] = HARNESS_TCP_CONFIG ","
 	"      \"max_orphans\": 2, \"orphan_timeout_ms\": 2000 },"
 	"    { \"port\": 89, \"max_orphans\": 0 } ] }";
 
-static int
-setup(void **state __rte_unused)
-{
-	static const struct harness_conf hc = {.name = "tcp_rules", .config = rules_config};
-
-	return harness_setup(&hc);
-}
-
-static int
-teardown(void **state __rte_unused)
-{
-	return harness_teardown();
-}
+HARNESS_SETUP(.name = "tcp_rules", .config = rules_config);
 
 /*
  * A segment from the client of @p f with window @p win (unscaled field), TSval

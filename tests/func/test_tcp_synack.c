@@ -32,19 +32,7 @@ static const char config[] =
 	"  \"listeners\": ["
 	"    { \"port\": 80, \"app\": \"hold\", \"syncookies\": 1, \"max_syn_backlog\": 128 } ] }";
 
-static int
-setup(void **state __rte_unused)
-{
-	static const struct harness_conf hc = {.name = "tcp_synack", .config = config};
-
-	return harness_setup(&hc);
-}
-
-static int
-teardown(void **state __rte_unused)
-{
-	return harness_teardown();
-}
+HARNESS_SETUP(.name = "tcp_synack", .config = config);
 
 /* Free what the worker sent; how many frames. */
 static unsigned int

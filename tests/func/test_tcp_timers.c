@@ -22,19 +22,7 @@
 /* Timer sweeps are a budget of slots a tick: enough ticks for several whole sweeps. */
 #define TICK_LIMIT 10000
 
-static int
-setup(void **state __rte_unused)
-{
-	static const struct harness_conf hc = {.name = "tcp_timers"};
-
-	return harness_setup(&hc);
-}
-
-static int
-teardown(void **state __rte_unused)
-{
-	return harness_teardown();
-}
+HARNESS_SETUP(.name = "tcp_timers");
 
 /* Tick until counter @p id has grown by @p want since @p s; false if it never does. */
 static bool
