@@ -42,18 +42,32 @@ key_window(const uint8_t *key, unsigned int key_len, unsigned int pos)
 	return w;
 }
 
+/* Key byte @p i; past the key's end, zero. */
+static uint64_t
+key_byte(const uint8_t *key, unsigned int key_len, unsigned int i)
+{
+	return i < key_len ? key[i] : 0;
+}
+
+/*
+ * A byte at a time: with k the 40 key bits from bit 8i (key bytes i..i+4), bit b of
+ * input byte i (0: least significant) selects key bits 8i + 7 - b .. 8i + 38 - b,
+ * which is k >> (b + 1). Only the set bits cost anything.
+ */
 uint32_t
 synq_rss_toeplitz(const uint8_t *key, unsigned int key_len, const uint8_t *in, unsigned int len)
 {
-	uint32_t h = 0, w = key_window(key, key_len, 0);
-	unsigned int next = 32; /* the key bit that enters the window next */
+	uint64_t k = 0;
+	uint32_t h = 0;
 
+	for (unsigned int m = 0; m < 4; m++)
+		k = k << 8 | key_byte(key, key_len, m);
 	for (unsigned int i = 0; i < len; i++) {
-		for (int b = 7; b >= 0; b--) {
-			if ((in[i] >> b) & 1)
-				h ^= w;
-			w = w << 1 | key_bit(key, key_len, next++);
-		}
+		unsigned int x = in[i];
+
+		k = (k << 8 | key_byte(key, key_len, i + 4)) & UINT64_C(0xffffffffff);
+		for (; x != 0; x &= x - 1)
+			h ^= (uint32_t)(k >> (__builtin_ctz(x) + 1));
 	}
 	return h;
 }

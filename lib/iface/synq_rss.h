@@ -111,7 +111,13 @@ bool synq_rss_lands(const struct synq_rss *rss, int family, const uint8_t *src, 
  * A walk over the local ports of [lo, hi] (host order), once around from a start
  * point, that yields those whose reply lands on one queue. The caller rejects the ones
  * in use (or in TIME-WAIT) and asks for the next; one walk costs at most hi - lo + 1
- * steps of a few loads each, however many ports the caller refuses.
+ * steps of a few loads each, however many ports the caller refuses. A caller that
+ * stops after refusing N ports bounds it to about N x nb_queues steps: when the ports
+ * are nearly all taken, that is what keeps a connection attempt cheap.
+ *
+ * The start point is the caller's: a keyed hash of the connection's addresses plus a
+ * counter (RFC 6056 section 3.3.3) keeps the local ports unpredictable to an off-path
+ * attacker.
  */
 struct synq_rss_ports {
 	const struct synq_rss *rss;

@@ -87,6 +87,10 @@ test_v1_tcp6(void **state)
 	snprintf(want, sizeof(want), "PROXY TCP6 %s %s 65535 65535\r\n", ff, ff);
 	assert_int_equal(strlen(want), SYNQ_PROXYPROTO_V1_TCP6_MAX);
 	v1_is(&a, want);
+	/* spec 2.1: 107 bytes, the UNKNOWN worst case, is the most a receiver takes */
+	snprintf(want, sizeof(want), "PROXY UNKNOWN %s %s 65535 65535\r\n", ff, ff);
+	assert_int_equal(strlen(want), SYNQ_PROXYPROTO_V1_MAX);
+	assert_true(SYNQ_PROXYPROTO_V1_TCP6_MAX <= SYNQ_PROXYPROTO_V1_MAX);
 	a = addrs(6, "2001:db8::1", "2001:db8:0:1:1:1:1:1", 1024, 8080);
 	v1_is(&a, "PROXY TCP6 2001:db8::1 2001:db8:0:1:1:1:1:1 1024 8080\r\n");
 	/* an IPv4-mapped address stays in hex groups (spec 2.1), never dotted */
