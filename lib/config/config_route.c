@@ -416,7 +416,8 @@ config_parse_routes(struct config_parse *p, const json_t *root, struct synq_conf
 		snprintf(path, sizeof(path), "routes[%zu]", i);
 		if (config_want_object(p, rj, path, NULL) != 0 ||
 			config_check_keys(p, rj, path, known) != 0 ||
-			route_prefix(p, rj, path, cfg, r) != 0 || route_via(p, rj, path, cfg, r) != 0)
+			route_prefix(p, rj, path, cfg, r) != 0 ||
+			route_via(p, rj, path, cfg, r) != 0)
 			return -EINVAL;
 		cfg->nb_routes++;
 	}
