@@ -8,11 +8,11 @@
  * device called net_ring0?) are left to the modules that start things.
  *
  * Here: the readers of JSON values (declared in config_priv.h), the top level, ports and
- * lcores. The "tcp" object and the listeners are read in config_tcp.c, the enums' names
- * are in config_enum.c, and config_json.c writes the struct back out.
+ * lcores. The ports' addresses and the routes are read in config_route.c, the "tcp"
+ * object and the listeners in config_tcp.c, the enums' names are in config_enum.c, and
+ * config_json.c writes the struct back out.
  */
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -189,63 +189,6 @@ config_want_array(struct config_parse *p, const json_t *v, const char *path, con
 }
 
 static int
-parse_addresses(struct config_parse *p, const json_t *port, const char *path,
-	struct synq_config_port *cp)
-{
-	const json_t *arr;
-	char ipath[CONFIG_KEY_PATH_LEN + 32];
-	size_t i;
-	json_t *v;
-
-	arr = json_object_get(port, "ipv4");
-	if (arr != NULL) {
-		if (config_want_array(p, arr, path, "ipv4", 0, SYNQ_MAX_ADDRS) != 0)
-			return -EINVAL;
-		json_array_foreach(arr, i, v)
-		{
-			struct in_addr a;
-			uint32_t h;
-
-			snprintf(ipath, sizeof(ipath), "%s.ipv4[%zu]", path, i);
-			if (config_want_string(p, v, ipath, NULL, "an IPv4 address string") != 0)
-				return -EINVAL;
-			if (inet_pton(AF_INET, json_string_value(v), &a) != 1)
-				return config_fail(p, ipath, NULL, v, "is not an IPv4 address, "
-					"expected dotted quad such as \"198.18.0.1\"");
-			h = ntohl(a.s_addr);
-			if (h == INADDR_ANY || h == INADDR_BROADCAST || IN_MULTICAST(h) ||
-				(h >> 24) == IN_LOOPBACKNET)
-				return config_fail(p, ipath, NULL, v, "cannot be a host address, "
-					"expected a unicast address (not 0, broadcast, multicast "
-					"or loopback)");
-			cp->ipv4[cp->nb_ipv4++] = a.s_addr;
-		}
-	}
-	arr = json_object_get(port, "ipv6");
-	if (arr != NULL) {
-		if (config_want_array(p, arr, path, "ipv6", 0, SYNQ_MAX_ADDRS) != 0)
-			return -EINVAL;
-		json_array_foreach(arr, i, v)
-		{
-			struct in6_addr a;
-
-			snprintf(ipath, sizeof(ipath), "%s.ipv6[%zu]", path, i);
-			if (config_want_string(p, v, ipath, NULL, "an IPv6 address string") != 0)
-				return -EINVAL;
-			if (inet_pton(AF_INET6, json_string_value(v), &a) != 1)
-				return config_fail(p, ipath, NULL, v, "is not an IPv6 address, "
-					"expected such as \"2001:2::1\"");
-			if (IN6_IS_ADDR_MULTICAST(&a) || IN6_IS_ADDR_UNSPECIFIED(&a) ||
-				IN6_IS_ADDR_LOOPBACK(&a))
-				return config_fail(p, ipath, NULL, v, "cannot be a host address, "
-					"expected a unicast address (not ::, ::1 or multicast)");
-			memcpy(cp->ipv6[cp->nb_ipv6++], a.s6_addr, 16);
-		}
-	}
-	return 0;
-}
-
-static int
 parse_port(struct config_parse *p, const json_t *port, unsigned int idx, struct synq_config *cfg)
 {
 	static const char *const known[] = {"name", "mac", "vlan", "ipv4", "ipv6", "rx_queues",
@@ -297,7 +240,7 @@ parse_port(struct config_parse *p, const json_t *port, unsigned int idx, struct 
 			cp->tx_desc) != 0 ||
 		get_bool(p, port, path, "promiscuous", &cp->promiscuous) != 0)
 		return -EINVAL;
-	return parse_addresses(p, port, path, cp);
+	return config_parse_addresses(p, port, path, cp);
 }
 
 static int
@@ -451,7 +394,7 @@ static int
 parse_root(struct config_parse *p, const json_t *root, struct synq_config *cfg)
 {
 	static const char *const known[] = {"ports", "lcores", "mempool", "stats", "tcp",
-		"listeners", "icmp", "test", "http", NULL};
+		"listeners", "icmp", "test", "http", "routes", NULL};
 	static const char *const known_test[] = {"reorder_permille", NULL};
 	static const char *const known_mempool[] = {"mbufs", "cache", "conn_share", NULL};
 	static const char *const known_stats[] = {"interval_ms", "file", NULL};
@@ -475,6 +418,8 @@ parse_root(struct config_parse *p, const json_t *root, struct synq_config *cfg)
 			return -EINVAL;
 		cfg->nb_ports++;
 	}
+	if (config_parse_routes(p, root, cfg) != 0)
+		return -EINVAL;
 
 	v = json_object_get(root, "lcores");
 	if (v == NULL)

@@ -8,8 +8,44 @@
 
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "synq_config.h"
+
+/*
+ * An address of @p family (4: the first 4 bytes) with "/len" unless @p plen is the
+ * family's full length: a bare address is a host address, as the file says it.
+ */
+static json_t *
+prefix_json(uint8_t family, const void *addr, unsigned int plen)
+{
+	char buf[INET6_ADDRSTRLEN + 4];
+
+	inet_ntop(family == 4 ? AF_INET : AF_INET6, addr, buf, INET6_ADDRSTRLEN);
+	if (plen != (family == 4 ? 32u : 128u))
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "/%u", plen);
+	return json_string(buf);
+}
+
+/* issue 13, routes: each with the port its next hop is on, named */
+static json_t *
+routes_json(const struct synq_config *cfg)
+{
+	json_t *a = json_array();
+	char buf[INET6_ADDRSTRLEN];
+
+	for (unsigned int i = 0; i < cfg->nb_routes; i++) {
+		const struct synq_config_route *r = &cfg->routes[i];
+		char pfx[INET6_ADDRSTRLEN + 4];
+
+		inet_ntop(r->family == 4 ? AF_INET : AF_INET6, r->prefix, pfx, INET6_ADDRSTRLEN);
+		snprintf(pfx + strlen(pfx), sizeof(pfx) - strlen(pfx), "/%u", r->plen);
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "prefix", pfx, "via",
+			inet_ntop(r->family == 4 ? AF_INET : AF_INET6, r->via, buf, sizeof(buf)),
+			"port", cfg->ports[r->port].name));
+	}
+	return a;
+}
 
 /* The knobs; with @p cfg, the global ones too (somaxconn, the secret). */
 static json_t *
@@ -70,11 +106,9 @@ synq_config_to_json(const struct synq_config *cfg)
 		}
 		json_object_set_new(o, "vlan", json_integer(cp->vlan));
 		for (unsigned int a = 0; a < cp->nb_ipv4; a++)
-			json_array_append_new(v4,
-				json_string(inet_ntop(AF_INET, &cp->ipv4[a], buf, sizeof(buf))));
+			json_array_append_new(v4, prefix_json(4, &cp->ipv4[a], cp->ipv4_plen[a]));
 		for (unsigned int a = 0; a < cp->nb_ipv6; a++)
-			json_array_append_new(v6,
-				json_string(inet_ntop(AF_INET6, cp->ipv6[a], buf, sizeof(buf))));
+			json_array_append_new(v6, prefix_json(6, cp->ipv6[a], cp->ipv6_plen[a]));
 		json_object_set_new(o, "ipv4", v4);
 		json_object_set_new(o, "ipv6", v6);
 		json_object_set_new(o, "rx_queues", json_integer(cp->rx_queues));
@@ -98,6 +132,7 @@ synq_config_to_json(const struct synq_config *cfg)
 	}
 	json_object_set_new(root, "ports", ports);
 	json_object_set_new(root, "lcores", lcores);
+	json_object_set_new(root, "routes", routes_json(cfg));
 	json_object_set_new(root, "tcp", tcp_json(&cfg->tcp, cfg));
 	for (unsigned int i = 0; i < cfg->nb_listeners; i++) {
 		const struct synq_config_listener *l = &cfg->listeners[i];

@@ -116,4 +116,13 @@ int config_want_array(struct config_parse *p, const json_t *v, const char *path,
 int config_parse_tcp(struct config_parse *p, const json_t *root, struct synq_config *cfg);
 int config_parse_listeners(struct config_parse *p, const json_t *root, struct synq_config *cfg);
 
+/*
+ * In config_route.c (issue 13, routes). A port's "ipv4" and "ipv6" arrays, each entry
+ * an address with an optional prefix length, into @p cp; then, once every port is
+ * read, the subnets (one port each) and the top-level "routes".
+ */
+int config_parse_addresses(struct config_parse *p, const json_t *port, const char *path,
+	struct synq_config_port *cp);
+int config_parse_routes(struct config_parse *p, const json_t *root, struct synq_config *cfg);
+
 #endif /* SYNQ_CONFIG_PRIV_H */

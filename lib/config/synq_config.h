@@ -26,6 +26,8 @@
 #define SYNQ_PORT_NAME_LEN 64
 #define SYNQ_CONFIG_ERR_LEN 512
 #define SYNQ_MAX_LISTENERS 32
+/* issue 13, routes: entries of the top-level "routes" (docs/configuration.md) */
+#define SYNQ_MAX_ROUTES 64
 #define SYNQ_SOMAXCONN_MAX (1u << 20)
 #define SYNQ_MAX_SYN_BACKLOG_MAX (1u << 24)
 #define SYNQ_COOKIE_SECRET_LEN 16   /* bytes of tcp.cookie_secret: 128 bits */
@@ -124,10 +126,29 @@ struct synq_config_port {
 	unsigned int nb_ipv4;
 	uint8_t ipv6[SYNQ_MAX_ADDRS][16];
 	unsigned int nb_ipv6;
+	/*
+	 * issue 13, routes: the prefix length of each address, its on-link subnet ("/24"
+	 * in the file); 32 and 128, a host address, when none is given. The addresses
+	 * above stay what "is this ours" compares, never the subnet.
+	 */
+	uint8_t ipv4_plen[SYNQ_MAX_ADDRS];
+	uint8_t ipv6_plen[SYNQ_MAX_ADDRS];
 	uint16_t rx_queues;
 	uint16_t rx_desc;
 	uint16_t tx_desc;
 	bool promiscuous;
+};
+
+/*
+ * issue 13, routes: one entry of "routes". Its next hop is on the link of port @c port:
+ * in the subnet of one of that port's addresses (or IPv6 link-local, with "port" given).
+ */
+struct synq_config_route {
+	uint8_t family;	    /* 4 or 6 */
+	uint8_t plen;	    /* prefix length: 0..32 or 0..128 */
+	uint8_t prefix[16]; /* host bits zero; IPv4 in the first 4 bytes, network order */
+	uint8_t via[16];    /* the next hop, a unicast address not ours; as prefix */
+	uint16_t port;	    /* index into synq_config.ports: whose subnet holds via */
 };
 
 struct synq_config_rxq {
@@ -162,6 +183,9 @@ struct synq_config {
 	uint32_t icmp_echo_burst;  /* ... and at once, after a quiet spell */
 	uint32_t http_head_buffers; /* http.head_buffers: partial request heads an app lcore
 				     * keeps at once (SYNQ_HTTP_HEAD_MAX bytes each) */
+	/* issue 13, routes: for what synq sends itself (lib/net/synq_route.h) */
+	struct synq_config_route routes[SYNQ_MAX_ROUTES];
+	unsigned int nb_routes;
 };
 
 /**

@@ -314,6 +314,12 @@ synq_runtime_init(struct synq_runtime *rt, const struct synq_config *cfg, struct
 		snprintf(err, errlen, "cannot draw a cookie secret: %s", strerror(errno));
 		return -EIO;
 	}
+	/* the parser refused what the table cannot take: this fails only on a forged cfg */
+	rc = synq_route_build(&rt->routes, cfg);
+	if (rc != 0) {
+		snprintf(err, errlen, "routes: the config holds a route the table refuses");
+		return rc;
+	}
 	rc = build_shared(rt, err, errlen);
 	for (unsigned int i = 0; rc == 0 && i < cfg->nb_lcores; i++)
 		rc = build_lcore(rt, i, err, errlen);

@@ -22,6 +22,7 @@
 #include "synq_listener.h"
 #include "synq_net.h"
 #include "synq_port.h"
+#include "synq_route.h"
 #include "synq_session.h"
 #include "synq_stats.h"
 #include "synq_tcp.h"
@@ -117,6 +118,8 @@ struct synq_runtime {
 	struct synq_sessions sessions;	/* the node's session pool */
 	struct synq_tcp *tcp;		/* the transport's shared part */
 	uint8_t cookie_secret[SYNQ_COOKIE_SECRET_LEN]; /* the config's, or drawn at random at start */
+	/* issue 13, routes: main lcore at init, then read-only for every lcore */
+	struct synq_route_table routes;
 	struct synq_worker *lcore[RTE_MAX_LCORE]; /* NULL for lcores without a role */
 	/* the rings between lcores, by lcore id (NULL where the role has none) */
 	struct rte_ring *cmd_rings[RTE_MAX_LCORE];

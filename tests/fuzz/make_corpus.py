@@ -17,8 +17,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
 FULL = {
-    "ports": [{"name": "fuzz0", "mac": "02:53:51:00:00:01", "ipv4": ["198.18.0.1"],
-               "ipv6": ["2001:2::1"], "rx_queues": 2, "rx_desc": 128, "tx_desc": 128,
+    "ports": [{"name": "fuzz0", "mac": "02:53:51:00:00:01",
+               "ipv4": ["198.18.0.1", "198.18.8.1/24"], "ipv6": ["2001:2::1/64"], "rx_queues": 2, "rx_desc": 128, "tx_desc": 128,
                "vlan": 7, "promiscuous": False}],
     "lcores": [{"lcore": 1, "role": "worker", "rx": [{"port": "fuzz0", "queue": 0},
                                                       {"port": "fuzz0", "queue": 1}]},
@@ -37,6 +37,10 @@ FULL = {
                    "queue_model": "bsd", "abort_on_overflow": True},
                   {"port": 7, "app": "echo", "rcv_buf": 8192, "window_scale": 0}],
     "test": {"reorder_permille": 10},
+    "routes": [{"prefix": "0.0.0.0/0", "via": "198.18.8.254"},
+               {"prefix": "10.1.0.0/16", "via": "198.18.8.3", "port": "fuzz0"},
+               {"prefix": "2001:db8:5::/48", "via": "2001:2::fe"},
+               {"prefix": "::/0", "via": "fe80::1", "port": "fuzz0"}],
 }
 
 CHANGES = [
@@ -62,7 +66,11 @@ def configs():
     bad = [b"", b"{", b"[]", b"{}", b'{"ports": 1}', b'{"ports": [{"name": "x"}]}',
            b'{"ports":[],"lcores":[],"listeners":[]}', b'{"unknown": true}',
            b'{"listeners": [{"port": 70000}]}', b'{"ports": [{"name": "a", "mac": "zz"}]}',
-           b'{"ports": [{"name": "a", "ipv4": ["1.2.3"], "ipv6": ["::"]}]}']
+           b'{"ports": [{"name": "a", "ipv4": ["1.2.3"], "ipv6": ["::"]}]}',
+           b'{"ports": [{"name": "a", "ipv4": ["1.2.3.4/33", "1.2.3.4/024"]}]}',
+           b'{"ports": [{"name": "a", "ipv4": ["10.0.0.1/8"]}], "lcores": [{"lcore": 1, '
+           b'"rx": [{"port": "a"}]}], "routes": [{"prefix": "10.1.2.3/8", "via": "10.0.0.1"},'
+           b' {"prefix": "::/0", "via": "fe80::1"}, {"prefix": "0.0.0.0/0", "via": "10.0.0.2/8"}]}']
     for i, text in enumerate(bad):
         out["bad%02d" % i] = text
     return out

@@ -705,6 +705,187 @@ test_every_key_documented(void **state __rte_unused)
 	free(doc);
 }
 
+/* issue 13, routes: addresses with prefixes and the "routes" array */
+
+/* Two ports with subnets, both polled by lcore 1; "%s" is the rest of the top level. */
+#define TWO_PORTS "{\"ports\":[{\"name\":\"p0\",\"ipv4\":[\"198.18.8.1/24\",\"198.18.0.1\"]," \
+	"\"ipv6\":[\"2001:db8::1/64\"]},{\"name\":\"p1\",\"ipv4\":[\"192.0.2.1/24\"]," \
+	"\"ipv6\":[\"2001:db8:2::1/64\"]}],\"lcores\":[{\"lcore\":1,\"rx\":[{\"port\":\"p0\"}," \
+	"{\"port\":\"p1\"}]}]"
+
+static void
+expect_route_error(const char *rest, const char *want1, const char *want2)
+{
+	char text[10240];
+
+	snprintf(text, sizeof(text), TWO_PORTS "%s}", rest);
+	expect_error(text, want1, want2);
+}
+
+static void
+test_prefixes_and_routes(void **state __rte_unused)
+{
+	static struct synq_config again;
+	const char *text = TWO_PORTS ",\"routes\":[{\"prefix\":\"0.0.0.0/0\",\"via\":"
+		"\"198.18.8.254\"},{\"prefix\":\"2001:db8:5::/48\",\"via\":\"2001:db8:2::fe\"},"
+		"{\"prefix\":\"::/0\",\"via\":\"fe80::1\",\"port\":\"p0\"},"
+		"{\"prefix\":\"203.0.113.7\",\"via\":\"192.0.2.9\"}],\"listeners\":[{\"address\":"
+		"\"198.18.8.1\",\"port\":80}]}";
+	uint8_t a[16];
+	char *dump;
+	json_t *j;
+
+	assert_int_equal(synq_config_parse(text, &cfg, err, sizeof(err)), 0);
+	/* the address is the address: "is it ours" and listeners never see the length */
+	assert_int_equal(cfg.ports[0].ipv4[0], inet_addr("198.18.8.1"));
+	assert_int_equal(cfg.ports[0].ipv4_plen[0], 24);
+	assert_int_equal(cfg.ports[0].ipv4_plen[1], 32); /* bare: a host address */
+	assert_int_equal(cfg.ports[0].ipv6_plen[0], 64);
+	assert_int_equal(cfg.nb_routes, 4);
+	assert_int_equal(cfg.routes[0].family, 4);
+	assert_int_equal(cfg.routes[0].plen, 0);
+	assert_int_equal(cfg.routes[0].port, 0);
+	assert_int_equal(cfg.routes[1].family, 6);
+	assert_int_equal(cfg.routes[1].plen, 48);
+	assert_int_equal(cfg.routes[1].port, 1); /* the port whose subnet holds via */
+	inet_pton(AF_INET6, "2001:db8:5::", a);
+	assert_memory_equal(cfg.routes[1].prefix, a, 16);
+	inet_pton(AF_INET6, "2001:db8:2::fe", a);
+	assert_memory_equal(cfg.routes[1].via, a, 16);
+	assert_int_equal(cfg.routes[2].port, 0); /* link-local: the port named */
+	assert_int_equal(cfg.routes[3].plen, 32); /* a bare prefix: a host route */
+	assert_int_equal(cfg.routes[3].port, 1);
+
+	/* the dump says it as the file does, and parses back to the same config */
+	j = synq_config_to_json(&cfg);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(json_array_get(
+		json_object_get(j, "ports"), 0), "ipv4"), 0)), "198.18.8.1/24");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(json_array_get(
+		json_object_get(j, "ports"), 0), "ipv4"), 1)), "198.18.0.1");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(j,
+		"routes"), 3), "prefix")), "203.0.113.7/32");
+	dump = json_dumps(j, 0);
+	json_decref(j);
+	assert_int_equal(synq_config_parse(dump, &again, err, sizeof(err)), 0);
+	free(dump);
+	assert_memory_equal(&cfg, &again, sizeof(cfg));
+	/* and docs/configuration.md has every key a route has */
+	{
+		char path[512];
+		char *doc;
+
+		snprintf(path, sizeof(path), "%s/docs/configuration.md", SYNQ_SOURCE_ROOT);
+		doc = read_file(path);
+		j = synq_config_to_json(&cfg);
+		collect_paths(j, "", doc);
+		json_decref(j);
+		free(doc);
+	}
+}
+
+static void
+test_prefix_errors(void **state __rte_unused)
+{
+	expect_error("{\"ports\":[{\"name\":\"p0\",\"ipv4\":[\"198.18.8.1/33\"]}],\"lcores\":["
+		LCORE "]}", "ports[0].ipv4[0]: \"198.18.8.1/33\"", "/0../32");
+	expect_error("{\"ports\":[{\"name\":\"p0\",\"ipv4\":[\"198.18.8.1/\"]}],\"lcores\":["
+		LCORE "]}", "ports[0].ipv4[0]", "prefix length");
+	expect_error("{\"ports\":[{\"name\":\"p0\",\"ipv4\":[\"198.18.8.1/024\"]}],\"lcores\":["
+		LCORE "]}", "ports[0].ipv4[0]", "prefix length");
+	expect_error("{\"ports\":[{\"name\":\"p0\",\"ipv4\":[\"198.18.8.1/2x\"]}],\"lcores\":["
+		LCORE "]}", "ports[0].ipv4[0]", "prefix length");
+	expect_error("{\"ports\":[{\"name\":\"p0\",\"ipv6\":[\"2001:db8::1/129\"]}],\"lcores\":["
+		LCORE "]}", "ports[0].ipv6[0]", "/0../128");
+	expect_error("{\"ports\":[{\"name\":\"p0\",\"ipv4\":[\"198.18/24\"]}],\"lcores\":["
+		LCORE "]}", "ports[0].ipv4[0]", "not an IPv4 address");
+	expect_error("{\"ports\":[{\"name\":\"p0\",\"ipv4\":[\"198.18.8.255/24\"]}],\"lcores\":["
+		LCORE "]}", "ports[0].ipv4[0]", "broadcast");
+	expect_error("{\"ports\":[{\"name\":\"p0\",\"ipv4\":[\"198.18.8.0/24\"]}],\"lcores\":["
+		LCORE "]}", "ports[0].ipv4[0]", "network");
+	expect_error("{\"ports\":[{\"name\":\"p0\",\"ipv6\":[\"2001:db8::/64\"]}],\"lcores\":["
+		LCORE "]}", "ports[0].ipv6[0]", "anycast");
+	/* RFC 3021 and RFC 6164: point-to-point links use both addresses */
+	assert_int_equal(synq_config_parse("{\"ports\":[{\"name\":\"p0\",\"ipv4\":["
+		"\"198.18.8.0/31\"],\"ipv6\":[\"2001:db8::/127\"]}],\"lcores\":[" LCORE "]}", &cfg,
+		err, sizeof(err)), 0);
+	/* and with no routes, the two ports of the route tests parse */
+	assert_int_equal(synq_config_parse(TWO_PORTS "}", &cfg, err, sizeof(err)), 0);
+}
+
+static void
+test_route_errors(void **state __rte_unused)
+{
+	char many[8192] = ",\"routes\":[";
+
+	expect_route_error(",\"routes\":{}", "routes: {} is an object", "array");
+	expect_route_error(",\"routes\":[{\"via\":\"198.18.8.254\"}]", "routes[0].prefix",
+		"missing");
+	expect_route_error(",\"routes\":[{\"prefix\":\"0.0.0.0/0\"}]", "routes[0].via", "missing");
+	expect_route_error(",\"routes\":[{\"prefix\":\"0.0.0.0/0\",\"via\":\"198.18.8.254\","
+		"\"metric\":1}]", "routes[0].metric", "unknown key");
+	expect_route_error(",\"routes\":[{\"prefix\":\"10.0.0.300/8\",\"via\":\"198.18.8.254\"}]",
+		"routes[0].prefix: \"10.0.0.300/8\"", "not an address");
+	expect_route_error(",\"routes\":[{\"prefix\":\"10.0.0.0/40\",\"via\":\"198.18.8.254\"}]",
+		"routes[0].prefix", "/0../32");
+	expect_route_error(",\"routes\":[{\"prefix\":\"10.1.2.3/8\",\"via\":\"198.18.8.254\"}]",
+		"routes[0].prefix", "host bits set, expected the network address \"10.0.0.0/8\"");
+	expect_route_error(",\"routes\":[{\"prefix\":\"2001:db8:5::1/48\",\"via\":"
+		"\"2001:db8::fe\"}]", "routes[0].prefix", "\"2001:db8:5::/48\"");
+	expect_route_error(",\"routes\":[{\"prefix\":\"0.0.0.0/0\",\"via\":\"2001:db8::fe\"}]",
+		"routes[0].via: \"2001:db8::fe\"", "IPv4");
+	expect_route_error(",\"routes\":[{\"prefix\":\"::/0\",\"via\":\"198.18.8.254\"}]",
+		"routes[0].via", "IPv6");
+	expect_route_error(",\"routes\":[{\"prefix\":\"0.0.0.0/0\",\"via\":\"198.18.8.254/24\"}]",
+		"routes[0].via", "without a length");
+	expect_route_error(",\"routes\":[{\"prefix\":\"0.0.0.0/0\",\"via\":\"198.18.8.254/32\"}]",
+		"routes[0].via", "without a length");
+	expect_route_error(",\"routes\":[{\"prefix\":\"0.0.0.0/0\",\"via\":\"203.0.113.1\"}]",
+		"routes[0].via: \"203.0.113.1\"", "no port's subnet");
+	expect_route_error(",\"routes\":[{\"prefix\":\"0.0.0.0/0\",\"via\":\"198.18.0.2\"}]",
+		"routes[0].via", "no port's subnet"); /* next to a host address: not on-link */
+	expect_route_error(",\"routes\":[{\"prefix\":\"0.0.0.0/0\",\"via\":\"198.18.8.1\"}]",
+		"routes[0].via", "our addresses");
+	expect_route_error(",\"routes\":[{\"prefix\":\"0.0.0.0/0\",\"via\":\"198.18.8.255\"}]",
+		"routes[0].via", "broadcast");
+	expect_route_error(",\"routes\":[{\"prefix\":\"0.0.0.0/0\",\"via\":\"224.0.0.1\"}]",
+		"routes[0].via", "unicast");
+	expect_route_error(",\"routes\":[{\"prefix\":\"::/0\",\"via\":\"fe80::1\"}]",
+		"routes[0].via", "\"port\"");
+	expect_route_error(",\"routes\":[{\"prefix\":\"::/0\",\"via\":\"fe80::1\",\"port\":\"p9\"}]",
+		"routes[0].port: \"p9\"", "ports");
+	expect_route_error(",\"routes\":[{\"prefix\":\"0.0.0.0/0\",\"via\":\"198.18.8.254\","
+		"\"port\":\"p1\"}]", "routes[0].via", "no subnet of ports[1]");
+	expect_route_error(",\"routes\":[{\"prefix\":\"10.0.0.0/8\",\"via\":\"198.18.8.254\"},"
+		"{\"prefix\":\"10.0.0.0/8\",\"via\":\"192.0.2.254\"}]", "routes[1].prefix",
+		"repeats routes[0]");
+	expect_route_error(",\"routes\":[{\"prefix\":\"192.0.2.0/24\",\"via\":\"198.18.8.254\"}]",
+		"routes[0].prefix", "subnet of ports[1].ipv4[0]");
+	/* too many */
+	for (unsigned int i = 0; i <= SYNQ_MAX_ROUTES; i++)
+		snprintf(many + strlen(many), sizeof(many) - strlen(many),
+			"%s{\"prefix\":\"10.%u.0.0/16\",\"via\":\"198.18.8.254\"}", i ? "," : "", i);
+	strcat(many, "]");
+	expect_route_error(many, "routes", "expected 0..64");
+	/* a next hop in two ports' subnets (one inside the other) needs "port" */
+	expect_error("{\"ports\":[{\"name\":\"p0\",\"ipv4\":[\"10.0.0.1/8\"]},{\"name\":\"p1\","
+		"\"ipv4\":[\"10.1.0.1/16\"]}],\"lcores\":[{\"lcore\":1,\"rx\":[{\"port\":\"p0\"},"
+		"{\"port\":\"p1\"}]}],\"routes\":[{\"prefix\":\"0.0.0.0/0\",\"via\":\"10.1.0.254\"}]}",
+		"routes[0].via", "subnets of ports[0] and ports[1]");
+	assert_int_equal(synq_config_parse("{\"ports\":[{\"name\":\"p0\",\"ipv4\":[\"10.0.0.1/8\"]},"
+		"{\"name\":\"p1\",\"ipv4\":[\"10.1.0.1/16\"]}],\"lcores\":[{\"lcore\":1,\"rx\":["
+		"{\"port\":\"p0\"},{\"port\":\"p1\"}]}],\"routes\":[{\"prefix\":\"0.0.0.0/0\","
+		"\"via\":\"10.1.0.254\",\"port\":\"p1\"}]}", &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.routes[0].port, 1);
+	/* the same subnet on two ports */
+	expect_error("{\"ports\":[{\"name\":\"p0\",\"ipv4\":[\"10.0.0.1/24\"]},{\"name\":\"p1\","
+		"\"ipv4\":[\"10.0.0.2/24\"]}],\"lcores\":[{\"lcore\":1,\"rx\":[{\"port\":\"p0\"},"
+		"{\"port\":\"p1\"}]}]}", "ports[1].ipv4[0]", "subnet of ports[0].ipv4[0]");
+	/* a link-local next hop on a port with no IPv6 address to send from */
+	expect_error("{\"ports\":[{\"name\":\"p0\",\"ipv4\":[\"10.0.0.1/24\"]}],\"lcores\":["
+		LCORE "],\"routes\":[{\"prefix\":\"::/0\",\"via\":\"fe80::1\",\"port\":\"p0\"}]}",
+		"routes[0].port", "no IPv6 address");
+}
+
 int
 main(void)
 {
@@ -728,6 +909,10 @@ main(void)
 		cmocka_unit_test(test_dump_round_trip),
 		cmocka_unit_test(test_cookie_secret_never_shown),
 		cmocka_unit_test(test_every_key_documented),
+		/* issue 13, routes */
+		cmocka_unit_test(test_prefixes_and_routes),
+		cmocka_unit_test(test_prefix_errors),
+		cmocka_unit_test(test_route_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
