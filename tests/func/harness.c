@@ -234,6 +234,30 @@ flow6(uint8_t test, uint16_t cport, uint16_t sport, uint32_t isn)
 	return f;
 }
 
+void
+note_sent(uint32_t *data_end, unsigned int *rsts)
+{
+	struct rte_mbuf *out[64];
+	unsigned int n;
+
+	while ((n = rte_ring_dequeue_burst(tx_ring[0], (void **)out, RTE_DIM(out), NULL)) != 0) {
+		for (unsigned int i = 0; i < n; i++) {
+			struct synq_frame_view v;
+			uint16_t port;
+
+			assert_int_equal(synq_frame_parse_tcp(rte_pktmbuf_mtod(out[i],
+				const uint8_t *), rte_pktmbuf_data_len(out[i]), &v), 0);
+			port = (uint16_t)(v.th[2] << 8 | v.th[3]);
+			if (v.flags & F_RST)
+				rsts[port]++;
+			else if (v.tcp_len > v.doff && (int32_t)(v.seq +
+				(uint32_t)(v.tcp_len - v.doff) - data_end[port]) >= 0)
+				data_end[port] = v.seq + (uint32_t)(v.tcp_len - v.doff);
+		}
+		rte_pktmbuf_free_bulk(out, n);
+	}
+}
+
 struct rte_mbuf *
 segment(const struct flow *f, uint32_t seq, uint32_t ack, uint8_t flags, const uint8_t *opt,
 	unsigned int opt_len, const uint8_t *data, unsigned int data_len)

@@ -265,6 +265,12 @@ unsigned int settle_ack(bool apps, uint32_t *ack);
  */
 void data_in(const struct flow *f, uint32_t seq, const uint8_t *data, unsigned int data_len);
 
+/*
+ * Free every frame the worker sent, noting by client port (host order) the RSTs in
+ * @p rsts and, in @p data_end, the sequence number after the last data byte.
+ */
+void note_sent(uint32_t *data_end, unsigned int *rsts);
+
 /* The one frame a poll without traffic sends (commands, timers done before). */
 struct rte_mbuf *one_out(void);
 

@@ -60,29 +60,10 @@ static uint8_t one[1] = {'x'};
 static void
 settle(void)
 {
-	struct rte_mbuf *out[64];
-	unsigned int n;
-
 	for (unsigned int p = 0; p < 2; p++) {
 		synq_worker_poll(worker());
 		synq_worker_tick(worker(), rte_rdtsc()); /* as runtime.c: a tick every poll */
-		while ((n = rte_ring_dequeue_burst(tx_ring[0], (void **)out, RTE_DIM(out),
-				NULL)) != 0) {
-			for (unsigned int i = 0; i < n; i++) {
-				struct synq_frame_view v;
-				uint16_t port;
-
-				assert_int_equal(synq_frame_parse_tcp(rte_pktmbuf_mtod(out[i],
-					const uint8_t *), rte_pktmbuf_data_len(out[i]), &v), 0);
-				port = (uint16_t)(v.th[2] << 8 | v.th[3]);
-				if (v.flags & F_RST)
-					rsts[port]++;
-				else if (v.tcp_len > v.doff && (int32_t)(v.seq +
-					(uint32_t)(v.tcp_len - v.doff) - data_end[port]) >= 0)
-					data_end[port] = v.seq + (uint32_t)(v.tcp_len - v.doff);
-			}
-			rte_pktmbuf_free_bulk(out, n);
-		}
+		note_sent(data_end, rsts);
 	}
 }
 
