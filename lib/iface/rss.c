@@ -163,6 +163,15 @@ synq_rss_ports_init(struct synq_rss_ports *it, const struct synq_rss *rss, int f
 	it->next = (start < lo || start > hi) ? lo : start;
 	it->left = lo <= hi ? (uint32_t)(hi - lo) + 1 : 0;
 	it->queue = queue;
+	/* a queue the RETA never names gets nothing: no walk of the whole range for it */
+	if (rss->reta_size != 0) {
+		unsigned int i = 0;
+
+		while (i < rss->reta_size && rss->reta[i] != queue)
+			i++;
+		if (i == rss->reta_size)
+			it->left = 0;
+	}
 }
 
 int

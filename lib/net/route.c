@@ -140,7 +140,13 @@ route_src(const struct synq_config_port *cp, uint8_t family, const uint8_t *via)
 			best_len = (int)plen;
 		}
 	}
-	return best >= 0 ? best : n > 0 ? 0 : -1;
+	if (best >= 0 || n == 0)
+		return n > 0 ? best : -1;
+	/* a link-local next hop: the first address that is not link-local, else the first */
+	for (unsigned int a = 0; family == 6 && a < n; a++)
+		if (!(cp->ipv6[a][0] == 0xfe && (cp->ipv6[a][1] & 0xc0) == 0x80))
+			return (int)a;
+	return 0;
 }
 
 int
@@ -207,11 +213,13 @@ synq_route_lookup6(const struct synq_route_table *rt, const uint8_t dst[16],
 {
 	static const uint8_t zero[16];
 	uint64_t hi = half6(dst), lo = half6(dst + 8);
+	/* a link-local destination never goes to a router: on-link entries only */
+	bool scoped = dst[0] == 0xfe && (dst[1] & 0xc0) == 0x80;
 
 	for (unsigned int i = 0; i < rt->nb_v6; i++) {
 		const struct synq_route_v6 *e = &rt->v6[i];
 
-		if (!match6(e, hi, lo))
+		if (!match6(e, hi, lo) || (scoped && memcmp(e->via, zero, 16) != 0))
 			continue;
 		hop->port = e->port;
 		hop->src = e->src;

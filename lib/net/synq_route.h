@@ -90,7 +90,8 @@ int synq_route_lookup4(const struct synq_route_table *rt, uint32_t dst,
 /**
  * The next hop of IPv6 destination @p dst, as synq_route_lookup4(). A link-local
  * destination is on every port's link: it has no route unless a port's address gives
- * its subnet (fe80::1/64).
+ * its subnet (fe80::1/64), never one through a router. Multicast and IPv4-mapped
+ * destinations are the caller's to refuse, as broadcast is for IPv4.
  *
  * @return 0, or -ENETUNREACH.
  */

@@ -213,6 +213,17 @@ test_ipv6_default_link_local(void **state __rte_unused)
 	expect6("2001:4860::8888", 1, "fe80::1", 0);
 	expect6("ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe", 1, "fe80::1", 0);
 	expect6("2001:db8::9", 0, NULL, 0);
+	/* a link-local destination never goes to a router (synq_route.h) */
+	expect_none6("fe80::5");
+}
+
+/* A link-local next hop: the source is the port's first global address, in any order. */
+static void
+test_ipv6_source_for_link_local_hop(void **state __rte_unused)
+{
+	build("\"ipv6\":[\"fe80::1\",\"2001:db8::1/64\"]", "\"ipv6\":[]",
+		"{\"prefix\":\"::/0\",\"via\":\"fe80::fe\",\"port\":\"p0\"}");
+	expect6("2001:4860::8888", 0, "fe80::fe", 1);
 }
 
 static void
@@ -255,6 +266,7 @@ main(void)
 		cmocka_unit_test(test_source_address),
 		cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_ipv6_default_link_local),
+		cmocka_unit_test(test_ipv6_source_for_link_local_hop),
 		cmocka_unit_test(test_no_route),
 		cmocka_unit_test(test_build_refuses),
 	};

@@ -359,6 +359,20 @@ test_chooser_ranges(void **state)
 	/* the whole space, with RSS over 3 queues */
 	rss_random(512, 3);
 	assert_true(walk_all(4, 0, 65535, 12345) < 1000 / 3 + 20);
+	/* a queue the table never names (queues 0-2 of 4): no port, and no walk for it */
+	{
+		uint8_t key[40];
+		uint16_t reta[512];
+
+		rnd_bytes(key, sizeof(key));
+		for (unsigned int i = 0; i < RTE_DIM(reta); i++)
+			reta[i] = (uint16_t)(i % 3);
+		assert_int_equal(synq_rss_init(&rss, key, sizeof(key), reta, 512, 4), 0);
+		synq_rss_ports_init(&it, &rss, 4, s, d, rte_cpu_to_be_16(80), 1024, 65535,
+			30000, 3);
+		assert_int_equal(it.left, 0);
+		assert_int_equal(synq_rss_ports_next(&it), -1);
+	}
 }
 
 static void
