@@ -23,6 +23,14 @@ synq_listeners_create(struct synq_listeners *ls, const struct synq_config *cfg,
 	unsigned int nb_workers, int socket, char *err, size_t errlen)
 {
 	memset(ls, 0, sizeof(*ls));
+	/* issue 13: the proxy is configured before it exists; never run it as another app */
+	for (unsigned int i = 0; i < cfg->nb_listeners; i++)
+		if (cfg->listeners[i].app == SYNQ_APP_PROXY) {
+			snprintf(err, errlen, "config error: listeners[%u].app: \"proxy\": the "
+				"proxy app is not built yet, expected \"hold\", \"reset\", "
+				"\"close\", \"echo\" or \"http\"", i);
+			return -ENOTSUP;
+		}
 	ls->eal_mem = synq_mem_eal();
 	ls->nb_workers = RTE_MAX(nb_workers, 1u);
 	ls->http_head_buffers = cfg->http_head_buffers;
