@@ -249,6 +249,9 @@ test_proxy_not_built(void **state __rte_unused)
 		"[{\"port\":\"p0\"}]}],\"listeners\":[{\"port\":80,\"app\":\"echo\"},"
 		"{\"port\":81,\"app\":\"proxy\",\"backends\":[{\"address\":\"198.18.0.2\","
 		"\"port\":80}]}]}", &pc, err, sizeof(err)), 0);
+	assert_int_equal(synq_listeners_check(&cfg, err, sizeof(err)), 0);
+	assert_int_equal(synq_listeners_check(&pc, err, sizeof(err)), -ENOTSUP);
+	assert_non_null(strstr(err, "listeners[1].app: \"proxy\": the proxy app is not built"));
 	assert_int_equal(synq_listeners_create(&pls, &pc, 1, 0, err, sizeof(err)), -ENOTSUP);
 	assert_non_null(strstr(err, "listeners[1].app: \"proxy\": the proxy app is not built"));
 	assert_int_equal(pls.nb, 0);
