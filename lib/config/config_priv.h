@@ -130,6 +130,12 @@ int config_parse_routes(struct config_parse *p, const json_t *root, struct synq_
 bool config_addr_is_ours(const struct synq_config *cfg, uint8_t family, const uint8_t *addr);
 
 /*
+ * Whether synq can send to @p addr: a port's subnet or some route's prefix holds it
+ * (what lib/net's lookup finds, the table being built from the same config).
+ */
+bool config_addr_reachable(const struct synq_config *cfg, uint8_t family, const uint8_t *addr);
+
+/*
  * The port whose subnet has @p addr as its network or broadcast address (IPv4, a
  * subnet of /30 or wider) or its subnet-router anycast address (IPv6, /126 or wider),
  * with *@p ai the address index; -1 when none: such an address is no one host.

@@ -10,7 +10,9 @@
  *   - a backend is a unicast address of either family (not unspecified, loopback,
  *     multicast, broadcast, IPv4-mapped or -compatible, IPv6 link-local, nor a port
  *     subnet's network, broadcast or subnet-router anycast address), never one of
- *     ours (synq would connect to itself), and no two backends share address and port;
+ *     ours (synq would connect to itself), reachable (a port's subnet or a route
+ *     holds it: the routes are parsed before the listeners), and no two backends
+ *     share address and port;
  *   - the health checks' timeout is shorter than their interval, so at most one check
  *     of a backend is in flight at any time.
  */
@@ -76,6 +78,11 @@ backend_addr_refused(const struct synq_config *cfg, uint8_t family, const uint8_
 	if (config_addr_subnet_special(cfg, family, a, &ai) >= 0)
 		return family == 4 ? "is the network or broadcast address of a port's subnet" :
 			"is the subnet-router anycast address of a port's subnet";
+	/* checked at start, not at the first client: the routes are static */
+	if (!config_addr_reachable(cfg, family, a))
+		return family == 4 ? "is reached by no route (in no ports[].ipv4 subnet nor "
+			"routes[] prefix)" : "is reached by no route (in no ports[].ipv6 subnet "
+			"nor routes[] prefix)";
 	return NULL;
 }
 

@@ -273,6 +273,20 @@ config_addr_is_ours(const struct synq_config *cfg, uint8_t family, const uint8_t
 	return false;
 }
 
+bool
+config_addr_reachable(const struct synq_config *cfg, uint8_t family, const uint8_t *addr)
+{
+	unsigned int ai;
+
+	if (find_subnet(cfg, 0, family, NULL, 0, addr, &ai) >= 0)
+		return true;
+	for (unsigned int i = 0; i < cfg->nb_routes; i++)
+		if (cfg->routes[i].family == family &&
+			same_prefix(cfg->routes[i].prefix, addr, cfg->routes[i].plen))
+			return true;
+	return false;
+}
+
 int
 config_addr_subnet_special(const struct synq_config *cfg, uint8_t family, const uint8_t *addr,
 	unsigned int *ai)

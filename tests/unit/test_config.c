@@ -274,6 +274,12 @@ test_tcp_and_listeners(void **state __rte_unused)
 	assert_int_equal(cfg.listeners[2].backlog, 128);
 }
 
+/* WITH_V4's port with a subnet and IPv6, one proxy listener; "%s" its keys after "app". */
+#define PROXY_CFG "{\"ports\":[{\"name\":\"p0\",\"ipv4\":[\"198.18.8.1/24\"],\"ipv6\":" \
+	"[\"2001:db8::1/64\"]}],\"lcores\":[" LCORE_BOTH "],\"listeners\":[{\"port\":80," \
+	"\"app\":\"proxy\"%s}]}"
+#define ONE_BACKEND ",\"backends\":[{\"address\":\"198.18.8.2\",\"port\":80}]"
+
 /*
  * The enums named in the config, each by its table: lcores[].role, tcp.queue_model and
  * listeners[].app. For each, the start of the message refusing a name, a config that
@@ -299,6 +305,7 @@ static void
 config_naming(unsigned int t, const char *name, char *text, size_t len)
 {
 	bool polls = strcmp(name, "app") != 0; /* an app lcore polls no queue */
+	char keys[256];
 
 	switch (t) {
 	case ENUM_ROLE:
@@ -310,16 +317,13 @@ config_naming(unsigned int t, const char *name, char *text, size_t len)
 		snprintf(text, len, WITH_V4 ",\"tcp\":{\"queue_model\":\"%s\"}}", name);
 		break;
 	case ENUM_BALANCE:
-		snprintf(text, len, WITH_V4 ",\"listeners\":[{\"port\":80,\"app\":\"proxy\","
-			"\"backends\":[{\"address\":\"192.0.2.7\",\"port\":80}],"
-			"\"balance\":\"%s\"}]}", name);
+		snprintf(keys, sizeof(keys), ONE_BACKEND ",\"balance\":\"%s\"", name);
+		snprintf(text, len, PROXY_CFG, keys);
 		break;
 	default:
 		/* a proxy needs its backends */
 		if (strcmp(name, "proxy") == 0) {
-			snprintf(text, len, WITH_V4 ",\"listeners\":[{\"port\":80,\"app\":"
-				"\"proxy\",\"backends\":[{\"address\":\"192.0.2.7\","
-				"\"port\":80}]}]}");
+			snprintf(text, len, PROXY_CFG, ONE_BACKEND);
 			break;
 		}
 		snprintf(text, len, WITH_V4 ",\"listeners\":[{\"port\":80,\"app\":\"%s\"}]}",
@@ -904,11 +908,6 @@ test_route_errors(void **state __rte_unused)
 
 /* issue 13, proxy: a listener's backends and the keys beside them */
 
-/* WITH_V4's port with a subnet and IPv6, one proxy listener; "%s" its keys after "app". */
-#define PROXY_CFG "{\"ports\":[{\"name\":\"p0\",\"ipv4\":[\"198.18.8.1/24\"],\"ipv6\":" \
-	"[\"2001:db8::1/64\"]}],\"lcores\":[" LCORE_BOTH "],\"listeners\":[{\"port\":80," \
-	"\"app\":\"proxy\"%s}]}"
-#define ONE_BACKEND ",\"backends\":[{\"address\":\"198.18.8.2\",\"port\":80}]"
 
 static void
 expect_proxy_error(const char *keys, const char *want1, const char *want2)
@@ -951,7 +950,7 @@ test_proxy_config(void **state __rte_unused)
 	snprintf(text, sizeof(text), PROXY_CFG, ",\"backends\":[{\"address\":\"198.18.8.2\","
 		"\"port\":80,\"weight\":3},{\"address\":\"2001:db8::2\",\"port\":8080,"
 		"\"weight\":256},{\"address\":\"198.18.8.2\",\"port\":81},{\"address\":"
-		"\"203.0.113.9\",\"port\":443}],\"balance\":\"least_conn\",\"proxy_protocol\":2,"
+		"\"198.18.8.9\",\"port\":443}],\"balance\":\"least_conn\",\"proxy_protocol\":2,"
 		"\"connect_timeout_ms\":500,\"health_check\":{\"interval_ms\":100,"
 		"\"timeout_ms\":99,\"rise\":1,\"fall\":100}");
 	if (synq_config_parse(text, &cfg, err, sizeof(err)) != 0)
@@ -1060,6 +1059,8 @@ test_proxy_config(void **state __rte_unused)
 			{"::ffff:198.18.8.2", "IPv4-mapped"},
 			{"::198.18.8.2", "IPv4-compatible"},
 			{"fe80::2", "link-local"},
+			{"203.0.113.9", "reached by no route"},
+			{"2001:db8:5::9", "reached by no route"},
 		};
 
 		for (unsigned int i = 0; i < RTE_DIM(bad); i++) {
@@ -1071,6 +1072,12 @@ test_proxy_config(void **state __rte_unused)
 			assert_non_null(strstr(err, bad[i][0]));
 		}
 	}
+	/* a route reaches what no subnet holds */
+	assert_int_equal(synq_config_parse("{\"ports\":[{\"name\":\"p0\",\"ipv4\":"
+		"[\"198.18.8.1/24\"]}],\"lcores\":[" LCORE_BOTH "],\"routes\":[{\"prefix\":"
+		"\"203.0.113.0/24\",\"via\":\"198.18.8.254\"}],\"listeners\":[{\"port\":80,"
+		"\"app\":\"proxy\",\"backends\":[{\"address\":\"203.0.113.9\",\"port\":80}]}]}",
+		&cfg, err, sizeof(err)), 0);
 	/* the proxy's keys on a listener of another app: a typo of "app" must not pass */
 	{
 		static const char *const keys[] = {ONE_BACKEND, ",\"balance\":\"least_conn\"",
