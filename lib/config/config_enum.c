@@ -30,6 +30,14 @@ const struct config_enum_name config_apps[] = {
 	{"close", SYNQ_APP_CLOSE},
 	{"echo", SYNQ_APP_ECHO},
 	{"http", SYNQ_APP_HTTP},
+	{"proxy", SYNQ_APP_PROXY},
+	{NULL, 0},
+};
+
+const struct config_enum_name config_balances[] = {
+	{"round_robin", SYNQ_BALANCE_ROUND_ROBIN},
+	{"least_conn", SYNQ_BALANCE_LEAST_CONN},
+	{"source_hash", SYNQ_BALANCE_SOURCE_HASH},
 	{NULL, 0},
 };
 
@@ -85,6 +93,12 @@ const char *
 synq_app_name(enum synq_app a)
 {
 	return config_enum_by_value(config_apps, (int)a);
+}
+
+const char *
+synq_balance_name(enum synq_balance b)
+{
+	return config_enum_by_value(config_balances, (int)b);
 }
 
 const char *

@@ -47,6 +47,29 @@ routes_json(const struct synq_config *cfg)
 	return a;
 }
 
+/* issue 13, proxy: a proxy listener's keys, into its object @p o */
+static void
+proxy_json(json_t *o, const struct synq_config_proxy *px)
+{
+	json_t *a = json_array();
+	char buf[INET6_ADDRSTRLEN];
+
+	for (unsigned int i = 0; i < px->nb_backends; i++) {
+		const struct synq_config_backend *b = &px->backends[i];
+
+		json_array_append_new(a, json_pack("{s:s, s:i, s:i}", "address",
+			inet_ntop(b->family == 4 ? AF_INET : AF_INET6, b->addr, buf, sizeof(buf)),
+			"port", (int)b->port, "weight", (int)b->weight));
+	}
+	json_object_set_new(o, "backends", a);
+	json_object_set_new(o, "balance", json_string(synq_balance_name(px->balance)));
+	json_object_set_new(o, "proxy_protocol", json_integer(px->proxy_protocol));
+	json_object_set_new(o, "connect_timeout_ms", json_integer(px->connect_timeout_ms));
+	json_object_set_new(o, "health_check", json_pack("{s:I, s:I, s:i, s:i}", "interval_ms",
+		(json_int_t)px->check_interval_ms, "timeout_ms", (json_int_t)px->check_timeout_ms,
+		"rise", (int)px->check_rise, "fall", (int)px->check_fall));
+}
+
 /* The knobs; with @p cfg, the global ones too (somaxconn, the secret). */
 static json_t *
 tcp_json(const struct synq_config_tcp *t, const struct synq_config *cfg)
@@ -150,6 +173,8 @@ synq_config_to_json(const struct synq_config *cfg)
 		json_object_set_new(o, "http_head_timeout_ms", json_integer(l->http_head_timeout_ms));
 		json_object_set_new(o, "max_conns_per_source", json_integer(l->max_conns_per_source));
 		json_object_set_new(o, "max_conns_per_prefix", json_integer(l->max_conns_per_prefix));
+		if (l->app == SYNQ_APP_PROXY)
+			proxy_json(o, &l->proxy);
 		json_array_append_new(listeners, o);
 	}
 	json_object_set_new(root, "listeners", listeners);

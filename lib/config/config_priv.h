@@ -25,6 +25,7 @@ struct config_enum_name {
 extern const struct config_enum_name config_roles[];	    /* enum synq_role */
 extern const struct config_enum_name config_queue_models[]; /* enum synq_queue_model */
 extern const struct config_enum_name config_apps[];	    /* enum synq_app */
+extern const struct config_enum_name config_balances[];    /* enum synq_balance */
 
 /* Set *@p value to the value @p name has in @p table: 0, or -ENOENT (also for NULL). */
 int config_enum_by_name(const struct config_enum_name *table, const char *name, int *value);
@@ -124,5 +125,31 @@ int config_parse_listeners(struct config_parse *p, const json_t *root, struct sy
 int config_parse_addresses(struct config_parse *p, const json_t *port, const char *path,
 	struct synq_config_port *cp);
 int config_parse_routes(struct config_parse *p, const json_t *root, struct synq_config *cfg);
+
+/* Whether @p addr (of @p family, 4 or 6) is an address of some port. */
+bool config_addr_is_ours(const struct synq_config *cfg, uint8_t family, const uint8_t *addr);
+
+/*
+ * Whether synq can send to @p addr: a port's subnet or some route's prefix holds it
+ * (what lib/net's lookup finds, the table being built from the same config).
+ */
+bool config_addr_reachable(const struct synq_config *cfg, uint8_t family, const uint8_t *addr);
+
+/*
+ * The port whose subnet has @p addr as its network or broadcast address (IPv4, a
+ * subnet of /30 or wider) or its subnet-router anycast address (IPv6, /126 or wider),
+ * with *@p ai the address index; -1 when none: such an address is no one host.
+ */
+int config_addr_subnet_special(const struct synq_config *cfg, uint8_t family,
+	const uint8_t *addr, unsigned int *ai);
+
+/*
+ * In config_proxy.c (issue 13, proxy). Listener @p l's "backends", "balance",
+ * "proxy_protocol", "connect_timeout_ms" and "health_check", defaults and all: required
+ * (backends) for app "proxy", refused for any other app. After the ports, whose
+ * addresses no backend may have.
+ */
+int config_parse_proxy(struct config_parse *p, const json_t *lj, const char *path,
+	const struct synq_config *cfg, struct synq_config_listener *l);
 
 #endif /* SYNQ_CONFIG_PRIV_H */

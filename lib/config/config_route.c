@@ -9,10 +9,13 @@
  *     existed, and "is this address ours" still compares the address alone;
  *   - a subnet is on one port only, and a route's prefix is no port's subnet;
  *   - a route's prefix has no host bits set, and no two routes have the same one;
- *   - a route's next hop ("via") is of the prefix's family, unicast, not ours, and in
- *     the subnet of exactly one port (or of the port "port" names: needed for an IPv6
- *     link-local next hop, which every port's link has). No recursion: a next hop is
- *     on a link or the route is refused.
+ *   - no address, prefix or next hop is IPv4-mapped (::ffff:0:0/96), no port address
+ *     has a /0, and no route's prefix is one of our own addresses;
+ *   - a route's next hop ("via") is of the prefix's family, unicast, not ours, not a
+ *     subnet's network, broadcast or subnet-router anycast address, and its port is
+ *     the one with the longest subnet holding it, as the lookup finds it ("port", if
+ *     given, must agree; it is needed for an IPv6 link-local next hop, which every
+ *     port's link has). No recursion: a next hop is on a link or the route is refused.
  */
 
 #include <arpa/inet.h>
@@ -25,6 +28,9 @@
 
 /* "addr/len" at its longest: an IPv6 address, "/", three digits */
 #define PREFIX_TEXT_MAX (INET6_ADDRSTRLEN + 4)
+
+/* ::ffff:0:0/96, the IPv4-mapped addresses (RFC 4291 2.5.5.2) */
+static const uint8_t v4mapped[16] = {[10] = 0xff, [11] = 0xff};
 
 static unsigned int
 family_bits(uint8_t family)
@@ -137,9 +143,10 @@ parse_port_addr(struct config_parse *p, const json_t *v, const char *ipath, uint
 			"expected dotted quad such as \"198.18.0.1\" or \"198.18.0.1/24\"" :
 			"is not an IPv6 address, expected such as \"2001:2::1\" or "
 			"\"2001:2::1/64\"");
-	if (rc == -ERANGE)
+	/* a /0 would put every destination of the family on this link: no router ever */
+	if (rc == -ERANGE || (rc == 0 && plen == 0))
 		return config_fail(p, ipath, NULL, v, "has a bad prefix length, expected "
-			"/0../%u after the address, or none for a host address", bits);
+			"/1../%u after the address, or none for a host address", bits);
 	if (family == 4) {
 		uint32_t h = ntohl(*(const uint32_t *)(const void *)a);
 
@@ -160,6 +167,10 @@ parse_port_addr(struct config_parse *p, const json_t *v, const char *ipath, uint
 	if (IN6_IS_ADDR_MULTICAST(a) || IN6_IS_ADDR_UNSPECIFIED(a) || IN6_IS_ADDR_LOOPBACK(a))
 		return config_fail(p, ipath, NULL, v, "cannot be a host address, "
 			"expected a unicast address (not ::, ::1 or multicast)");
+	/* RFC 4291 2.5.5.2: ::ffff:a.b.c.d names an IPv4 node, never on an IPv6 link */
+	if (IN6_IS_ADDR_V4MAPPED(a))
+		return config_fail(p, ipath, NULL, v, "is IPv4-mapped, expected an IPv6 "
+			"address (an IPv4 one goes in \"ipv4\")");
 	/* RFC 6164: a /127 has no subnet-router anycast address to avoid */
 	if (plen <= 126 && host_bits_all(a, plen, bits, false))
 		return config_fail(p, ipath, NULL, v, "is the subnet-router anycast address of "
@@ -248,8 +259,8 @@ check_subnets(struct config_parse *p, const struct synq_config *cfg)
 	return 0;
 }
 
-static bool
-is_ours(const struct synq_config *cfg, uint8_t family, const uint8_t *addr)
+bool
+config_addr_is_ours(const struct synq_config *cfg, uint8_t family, const uint8_t *addr)
 {
 	for (unsigned int i = 0; i < cfg->nb_ports; i++)
 		for (unsigned int a = 0; a < port_nb_addr(&cfg->ports[i], family); a++) {
@@ -260,6 +271,43 @@ is_ours(const struct synq_config *cfg, uint8_t family, const uint8_t *addr)
 				return true;
 		}
 	return false;
+}
+
+bool
+config_addr_reachable(const struct synq_config *cfg, uint8_t family, const uint8_t *addr)
+{
+	unsigned int ai;
+
+	if (find_subnet(cfg, 0, family, NULL, 0, addr, &ai) >= 0)
+		return true;
+	for (unsigned int i = 0; i < cfg->nb_routes; i++)
+		if (cfg->routes[i].family == family &&
+			same_prefix(cfg->routes[i].prefix, addr, cfg->routes[i].plen))
+			return true;
+	return false;
+}
+
+int
+config_addr_subnet_special(const struct synq_config *cfg, uint8_t family, const uint8_t *addr,
+	unsigned int *ai)
+{
+	unsigned int bits = family_bits(family);
+
+	for (unsigned int i = 0; i < cfg->nb_ports; i++) {
+		for (unsigned int a = 0; a < port_nb_addr(&cfg->ports[i], family); a++) {
+			unsigned int l;
+			const uint8_t *pa = port_addr(&cfg->ports[i], family, a, &l);
+
+			if (l + 2 > bits || !same_prefix(pa, addr, l))
+				continue;
+			if (host_bits_all(addr, l, bits, false) ||
+				(family == 4 && host_bits_all(addr, l, bits, true))) {
+				*ai = a;
+				return (int)i;
+			}
+		}
+	}
+	return -1;
 }
 
 /* The route's "prefix": well formed, no host bits, not a repeat, not a subnet. */
@@ -288,6 +336,10 @@ route_prefix(struct config_parse *p, const json_t *rj, const char *path,
 	if (rc == -ERANGE)
 		return config_fail(p, path, "prefix", v, "has a bad prefix length, expected "
 			"/0../%u", family_bits(r->family));
+	/* RFC 4291 2.5.5.2: IPv4-mapped destinations are IPv4 ones, never routed as IPv6 */
+	if (r->family == 6 && r->plen >= 96 && same_prefix(r->prefix, v4mapped, 96))
+		return config_fail(p, path, "prefix", v, "is IPv4-mapped, expected an IPv6 "
+			"prefix (an IPv4 destination takes an IPv4 route)");
 	mask_prefix(r->prefix, r->plen, masked);
 	if (memcmp(masked, r->prefix, 16) != 0)
 		return config_fail(p, path, "prefix", v, "has host bits set, expected the "
@@ -298,6 +350,9 @@ route_prefix(struct config_parse *p, const json_t *rj, const char *path,
 			memcmp(cfg->routes[j].prefix, r->prefix, 16) == 0)
 			return config_fail(p, path, "prefix", v, "repeats routes[%u].prefix, "
 				"expected one route a prefix", j);
+	if (r->plen == family_bits(r->family) && config_addr_is_ours(cfg, r->family, r->prefix))
+		return config_fail(p, path, "prefix", v, "is one of our addresses, expected a "
+			"destination that is not synq itself");
 	port = find_subnet(cfg, 0, r->family, r->prefix, r->plen, NULL, &ai);
 	if (port >= 0)
 		return config_fail(p, path, "prefix", v, "is the subnet of ports[%d].ipv%u[%u], "
@@ -328,24 +383,40 @@ route_port(struct config_parse *p, const json_t *rj, const char *path,
 }
 
 /*
- * The route's "via" and its port: the one port whose subnet holds it, or the port
- * named, which must have it in a subnet (or take it as IPv6 link-local).
+ * The port and address with the longest subnet holding @p addr, as the lookup picks
+ * the link (lib/net/route.c); a subnet is on one port (check_subnets), so the longest
+ * is on one port only. Returns the port index with *@p ai the address index, or -1.
  */
 static int
-route_via(struct config_parse *p, const json_t *rj, const char *path,
+longest_subnet(const struct synq_config *cfg, uint8_t family, const uint8_t *addr,
+	unsigned int *ai)
+{
+	unsigned int best_len = 0;
+	int best = -1;
+
+	for (unsigned int i = 0; i < cfg->nb_ports; i++) {
+		for (unsigned int a = 0; a < port_nb_addr(&cfg->ports[i], family); a++) {
+			unsigned int l;
+			const uint8_t *pa = port_addr(&cfg->ports[i], family, a, &l);
+
+			if (l == family_bits(family) || !same_prefix(pa, addr, l) ||
+				(best >= 0 && l <= best_len))
+				continue;
+			best = (int)i;
+			best_len = l;
+			*ai = a;
+		}
+	}
+	return best;
+}
+
+/* "via" as an address: unicast, not ours, not IPv4-mapped. */
+static int
+via_address(struct config_parse *p, const json_t *v, const char *path,
 	const struct synq_config *cfg, struct synq_config_route *r)
 {
-	const json_t *v = json_object_get(rj, "via");
-	unsigned int ai, ai2, l;
-	int named, port, other;
 	uint8_t plen;
 
-	if (v == NULL)
-		return config_fail(p, path, "via", NULL, "is missing, expected the next hop's "
-			"address");
-	if (config_want_string(p, v, path, "via", "an address string") != 0 ||
-		route_port(p, rj, path, cfg, &named) != 0)
-		return -EINVAL;
 	if (strchr(json_string_value(v), '/') != NULL ||
 		parse_prefix(json_string_value(v), r->family, r->via, &plen) != 0)
 		return config_fail(p, path, "via", v, "is not an IPv%u address, expected the "
@@ -355,21 +426,52 @@ route_via(struct config_parse *p, const json_t *rj, const char *path,
 			IN6_IS_ADDR_LOOPBACK(r->via)))
 		return config_fail(p, path, "via", v, "is not a unicast address, expected a "
 			"next hop (not 0, loopback, multicast or broadcast)");
-	if (is_ours(cfg, r->family, r->via))
+	if (r->family == 6 && IN6_IS_ADDR_V4MAPPED(r->via))
+		return config_fail(p, path, "via", v, "is IPv4-mapped, expected an IPv6 next "
+			"hop (RFC 4291 2.5.5.2)");
+	if (config_addr_is_ours(cfg, r->family, r->via))
 		return config_fail(p, path, "via", v, "is one of our addresses, expected a "
 			"next hop on a link");
-	port = find_subnet(cfg, named < 0 ? 0 : (unsigned int)named, r->family, NULL, 0, r->via,
-		&ai);
+	return 0;
+}
+
+/*
+ * The route's "via" and its port: the port with the longest subnet holding it, as the
+ * lookup decides what is on which link; "port", when given, must be that port (or
+ * take the next hop as IPv6 link-local, which is on every link).
+ */
+static int
+route_via(struct config_parse *p, const json_t *rj, const char *path,
+	const struct synq_config *cfg, struct synq_config_route *r)
+{
+	const json_t *v = json_object_get(rj, "via");
+	unsigned int ai, l;
+	int named, port;
+
+	if (v == NULL)
+		return config_fail(p, path, "via", NULL, "is missing, expected the next hop's "
+			"address");
+	if (config_want_string(p, v, path, "via", "an address string") != 0 ||
+		route_port(p, rj, path, cfg, &named) != 0 || via_address(p, v, path, cfg, r) != 0)
+		return -EINVAL;
+	if (named >= 0 && r->family == 6 && IN6_IS_ADDR_LINKLOCAL(r->via)) {
+		/* fe80::/64 is on every link; the source is the port's first global address */
+		if (cfg->ports[named].nb_ipv6 == 0)
+			return config_fail(p, path, "port", json_object_get(rj, "port"),
+				"has no IPv6 address to send from, expected one in "
+				"ports[%d].ipv6", named);
+		r->port = (uint16_t)named;
+		return 0;
+	}
+	port = longest_subnet(cfg, r->family, r->via, &ai);
 	if (named >= 0 && port != named) {
-		if (r->family == 6 && IN6_IS_ADDR_LINKLOCAL(r->via)) {
-			/* fe80::/64 is on every link; the source is the port's first address */
-			if (cfg->ports[named].nb_ipv6 == 0)
-				return config_fail(p, path, "port", json_object_get(rj, "port"),
-					"has no IPv6 address to send from, expected one in "
-					"ports[%d].ipv6", named);
-			r->port = (uint16_t)named;
-			return 0;
-		}
+		unsigned int nai;
+
+		if (port >= 0 && find_subnet(cfg, (unsigned int)named, r->family, NULL, 0, r->via,
+				&nai) == named)
+			return config_fail(p, path, "port", json_object_get(rj, "port"), "is not "
+				"where via is: ports[%d] has a longer subnet holding it, expected "
+				"\"%s\" or no \"port\"", port, cfg->ports[port].name);
 		return config_fail(p, path, "via", v, "is in no subnet of ports[%d], expected "
 			"an address inside one of its ipv%u prefixes", named, r->family);
 	}
@@ -380,16 +482,16 @@ route_via(struct config_parse *p, const json_t *rj, const char *path,
 		return config_fail(p, path, "via", v, "is in no port's subnet, expected a next "
 			"hop inside some ports[].ipv%u prefix (%s)", r->family, r->family == 4 ?
 			"\"198.18.8.1/24\"" : "\"2001:db8::1/64\"");
-	other = named < 0 ? find_subnet(cfg, (unsigned int)port + 1, r->family, NULL, 0, r->via,
-		&ai2) : -1;
-	if (other >= 0)
-		return config_fail(p, path, "via", v, "is in the subnets of ports[%d] and "
-			"ports[%d], expected one, or \"port\" to choose", port, other);
 	port_addr(&cfg->ports[port], r->family, ai, &l);
 	if (r->family == 4 && l <= 30 && (host_bits_all(r->via, l, 32, false) ||
 		host_bits_all(r->via, l, 32, true)))
 		return config_fail(p, path, "via", v, "is the network or broadcast address of "
 			"ports[%d].ipv4[%u]'s subnet, expected a host in it", port, ai);
+	/* RFC 4291 2.6.1: every router of the subnet answers it, none in particular */
+	if (r->family == 6 && l <= 126 && host_bits_all(r->via, l, 128, false))
+		return config_fail(p, path, "via", v, "is the subnet-router anycast address of "
+			"ports[%d].ipv6[%u]'s subnet, expected one router's own address", port,
+			ai);
 	r->port = (uint16_t)port;
 	return 0;
 }

@@ -134,7 +134,8 @@ config_parse_tcp(struct config_parse *p, const json_t *root, struct synq_config 
 		"abort_on_overflow", "synack_retries", "queue_model", "window_scale",
 		"max_flows", "rcv_buf", "snd_buf", "idle_timeout_ms", "first_byte_timeout_ms",
 		"fin_timeout_ms", "max_orphans", "cookie_secret", "cookie_secret_file",
-		"unaccepted_mem", "orphan_timeout_ms", NULL};
+		"unaccepted_mem", "orphan_timeout_ms", "backends", "balance", "proxy_protocol",
+		"connect_timeout_ms", "health_check", NULL};
 	const json_t *obj = json_object_get(root, "tcp");
 	const json_t *sec, *file;
 
@@ -233,7 +234,8 @@ parse_listener(struct config_parse *p, const json_t *lj, unsigned int idx,
 		"window_scale", "max_flows", "rcv_buf", "snd_buf", "idle_timeout_ms",
 		"first_byte_timeout_ms", "fin_timeout_ms", "max_orphans", "http_body",
 		"http_head_timeout_ms", "max_conns_per_source", "max_conns_per_prefix",
-		"unaccepted_mem", "orphan_timeout_ms", NULL};
+		"unaccepted_mem", "orphan_timeout_ms", "backends", "balance", "proxy_protocol",
+		"connect_timeout_ms", "health_check", NULL};
 	struct synq_config_listener *l = &cfg->listeners[idx];
 	char path[CONFIG_KEY_PATH_LEN];
 	const json_t *v;
@@ -326,7 +328,8 @@ parse_listener(struct config_parse *p, const json_t *lj, unsigned int idx,
 		CONFIG_GET_UINT(p, lj, path, "max_conns_per_prefix", 0, 1u << 22,
 			l->max_conns_per_prefix) != 0)
 		return -EINVAL;
-	return 0;
+	/* issue 13, proxy: the backends and how they are used */
+	return config_parse_proxy(p, lj, path, cfg, l);
 }
 
 int

@@ -68,6 +68,41 @@ enum synq_app {
 	SYNQ_APP_CLOSE, /* accepts, then closes with a FIN and finishes the exchange */
 	SYNQ_APP_ECHO,	/* sends back every byte it receives */
 	SYNQ_APP_HTTP,	/* answers every HTTP/1.1 request with a configured 200 response */
+	SYNQ_APP_PROXY, /* issue 13: relays to a backend (configured; not built yet) */
+};
+
+/*
+ * issue 13, proxy: the proxy app's configuration (listeners[].backends and the keys
+ * beside it, docs/configuration.md). Parsed, checked and dumped; no runtime yet.
+ */
+#define SYNQ_MAX_BACKENDS 64	     /* backends of one listener */
+#define SYNQ_BACKEND_WEIGHT_MAX 256
+
+/* How a proxy listener picks a backend (HAProxy's "balance"). */
+enum synq_balance {
+	SYNQ_BALANCE_ROUND_ROBIN, /* in turn, weighted */
+	SYNQ_BALANCE_LEAST_CONN,  /* the fewest active connections for its weight */
+	SYNQ_BALANCE_SOURCE_HASH, /* a hash of the client's address: the same one each time */
+};
+
+struct synq_config_backend {
+	uint8_t family;	  /* 4 or 6 */
+	uint8_t addr[16]; /* a unicast address not ours; IPv4 in the first 4 bytes */
+	uint16_t port;	  /* host byte order, 1..65535 */
+	uint16_t weight;  /* 1..SYNQ_BACKEND_WEIGHT_MAX */
+};
+
+struct synq_config_proxy {
+	struct synq_config_backend backends[SYNQ_MAX_BACKENDS];
+	unsigned int nb_backends; /* 1.. for app "proxy", else 0 */
+	enum synq_balance balance;
+	uint8_t proxy_protocol;	     /* 0 none, 1 or 2: the PROXY protocol version sent */
+	uint32_t connect_timeout_ms; /* all tries of one client connection together */
+	/* health checks: TCP connects (HAProxy's inter, timeout check, rise, fall) */
+	uint32_t check_interval_ms;
+	uint32_t check_timeout_ms; /* < check_interval_ms */
+	uint8_t check_rise;	   /* successes in a row that bring a backend up */
+	uint8_t check_fall;	   /* failures in a row that take it down */
 };
 
 /** The largest request head the http app takes (bytes, blank line included). */
@@ -115,6 +150,7 @@ struct synq_config_listener {
 	uint32_t max_conns_per_source;	/* connections from one address; 0 = no limit */
 	uint32_t max_conns_per_prefix;	/* from one /24 (IPv4) or /64 (IPv6); 0 = no limit */
 	struct synq_config_tcp tcp; /* "tcp" with this listener's overrides */
+	struct synq_config_proxy proxy; /* app "proxy" only (issue 13) */
 };
 
 struct synq_config_port {
@@ -231,11 +267,19 @@ const char *synq_queue_model_name(enum synq_queue_model m);
 
 /**
  * The name the config gives application @p a (listeners[].app): "hold", "reset",
- * "close", "echo" or "http".
+ * "close", "echo", "http" or "proxy".
  *
  * @return the name, or "?" for a value the enum does not have.
  */
 const char *synq_app_name(enum synq_app a);
+
+/**
+ * The name the config gives balance @p b (listeners[].balance): "round_robin",
+ * "least_conn" or "source_hash".
+ *
+ * @return the name, or "?" for a value the enum does not have.
+ */
+const char *synq_balance_name(enum synq_balance b);
 
 /**
  * The name the config gives @p role (lcores[].role): "worker", "app" or "both".

@@ -19,10 +19,26 @@
 #define SESSION_POOL_SLACK 1024
 
 int
+synq_listeners_check(const struct synq_config *cfg, char *err, size_t errlen)
+{
+	/* issue 13: the proxy is configured before it exists; never run it as another app */
+	for (unsigned int i = 0; i < cfg->nb_listeners; i++)
+		if (cfg->listeners[i].app == SYNQ_APP_PROXY) {
+			snprintf(err, errlen, "config error: listeners[%u].app: \"proxy\": the "
+				"proxy app is not built yet, expected \"hold\", \"reset\", "
+				"\"close\", \"echo\" or \"http\"", i);
+			return -ENOTSUP;
+		}
+	return 0;
+}
+
+int
 synq_listeners_create(struct synq_listeners *ls, const struct synq_config *cfg,
 	unsigned int nb_workers, int socket, char *err, size_t errlen)
 {
 	memset(ls, 0, sizeof(*ls));
+	if (synq_listeners_check(cfg, err, errlen) != 0)
+		return -ENOTSUP;
 	ls->eal_mem = synq_mem_eal();
 	ls->nb_workers = RTE_MAX(nb_workers, 1u);
 	ls->http_head_buffers = cfg->http_head_buffers;

@@ -46,6 +46,15 @@ struct synq_listeners {
 };
 
 /**
+ * Check that every listener of @p cfg has an application synq can run: a listener of
+ * app "proxy" (configured ahead of the app, issue 13) is refused. Control plane, no
+ * EAL needed; synq_listeners_create() checks it first too.
+ *
+ * @return 0, or -ENOTSUP with @p err naming the listener.
+ */
+int synq_listeners_check(const struct synq_config *cfg, char *err, size_t errlen);
+
+/**
  * Create the listeners of @p cfg, with an accept queue each on @p socket. @p cfg must
  * outlive them. @p nb_workers is how many workers share each listener's SYN backlog.
  * Control plane; with EAL up the memory is EAL's, else plain (tests and fuzzing run

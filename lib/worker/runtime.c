@@ -262,7 +262,8 @@ synq_runtime_check(const struct synq_config *cfg, char *err, size_t errlen)
 			return -EINVAL;
 		}
 	}
-	return 0;
+	/* before any port starts: an app synq cannot run stops it here */
+	return synq_listeners_check(cfg, err, errlen);
 }
 
 /* The listeners, the session pool sized for them, the transport. */

@@ -133,7 +133,8 @@ struct synq_runtime {
 };
 
 /**
- * Check that every lcore the config names is enabled in EAL. After rte_eal_init(),
+ * Check that every lcore the config names is enabled in EAL, and that every listener's
+ * app can run (synq_listeners_check()). After rte_eal_init(),
  * before synq_ports_start(), so that a wrong lcore starts no port.
  *
  * @return 0, or -EINVAL with @p err naming the config key at fault.

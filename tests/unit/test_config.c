@@ -274,29 +274,38 @@ test_tcp_and_listeners(void **state __rte_unused)
 	assert_int_equal(cfg.listeners[2].backlog, 128);
 }
 
+/* WITH_V4's port with a subnet and IPv6, one proxy listener; "%s" its keys after "app". */
+#define PROXY_CFG "{\"ports\":[{\"name\":\"p0\",\"ipv4\":[\"198.18.8.1/24\"],\"ipv6\":" \
+	"[\"2001:db8::1/64\"]}],\"lcores\":[" LCORE_BOTH "],\"listeners\":[{\"port\":80," \
+	"\"app\":\"proxy\"%s}]}"
+#define ONE_BACKEND ",\"backends\":[{\"address\":\"198.18.8.2\",\"port\":80}]"
+
 /*
  * The enums named in the config, each by its table: lcores[].role, tcp.queue_model and
  * listeners[].app. For each, the start of the message refusing a name, a config that
  * gives it a name, the value parsed and the name printed (synq_*_name() and the dump).
  */
-enum { ENUM_ROLE, ENUM_QUEUE_MODEL, ENUM_APP, ENUM_COUNT };
+enum { ENUM_ROLE, ENUM_QUEUE_MODEL, ENUM_APP, ENUM_BALANCE, ENUM_COUNT };
 
 static const struct config_enum_name *const enum_tables[ENUM_COUNT] = {
 	[ENUM_ROLE] = config_roles,
 	[ENUM_QUEUE_MODEL] = config_queue_models,
 	[ENUM_APP] = config_apps,
+	[ENUM_BALANCE] = config_balances,
 };
 
 static const char *const enum_refused[ENUM_COUNT] = {
 	[ENUM_ROLE] = "is not a role, expected",
 	[ENUM_QUEUE_MODEL] = "is not a queue model, expected",
 	[ENUM_APP] = "is not an application, expected",
+	[ENUM_BALANCE] = "is not a balance, expected",
 };
 
 static void
 config_naming(unsigned int t, const char *name, char *text, size_t len)
 {
 	bool polls = strcmp(name, "app") != 0; /* an app lcore polls no queue */
+	char keys[256];
 
 	switch (t) {
 	case ENUM_ROLE:
@@ -307,7 +316,16 @@ config_naming(unsigned int t, const char *name, char *text, size_t len)
 	case ENUM_QUEUE_MODEL:
 		snprintf(text, len, WITH_V4 ",\"tcp\":{\"queue_model\":\"%s\"}}", name);
 		break;
+	case ENUM_BALANCE:
+		snprintf(keys, sizeof(keys), ONE_BACKEND ",\"balance\":\"%s\"", name);
+		snprintf(text, len, PROXY_CFG, keys);
+		break;
 	default:
+		/* a proxy needs its backends */
+		if (strcmp(name, "proxy") == 0) {
+			snprintf(text, len, PROXY_CFG, ONE_BACKEND);
+			break;
+		}
 		snprintf(text, len, WITH_V4 ",\"listeners\":[{\"port\":80,\"app\":\"%s\"}]}",
 			name);
 	}
@@ -321,6 +339,8 @@ parsed_value(unsigned int t)
 		return (int)cfg.lcores[1].role;
 	case ENUM_QUEUE_MODEL:
 		return (int)cfg.tcp.queue_model;
+	case ENUM_BALANCE:
+		return (int)cfg.listeners[0].proxy.balance;
 	default:
 		return (int)cfg.listeners[0].app;
 	}
@@ -334,6 +354,8 @@ printed_name(unsigned int t, int value)
 		return synq_role_name((enum synq_role)value);
 	case ENUM_QUEUE_MODEL:
 		return synq_queue_model_name((enum synq_queue_model)value);
+	case ENUM_BALANCE:
+		return synq_balance_name((enum synq_balance)value);
 	default:
 		return synq_app_name((enum synq_app)value);
 	}
@@ -350,6 +372,9 @@ dumped_name(unsigned int t, json_t *j)
 	case ENUM_QUEUE_MODEL:
 		return json_string_value(json_object_get(json_object_get(j, "tcp"),
 			"queue_model"));
+	case ENUM_BALANCE:
+		return json_string_value(json_object_get(json_array_get(json_object_get(j,
+			"listeners"), 0), "balance"));
 	default:
 		return json_string_value(json_object_get(json_array_get(json_object_get(j,
 			"listeners"), 0), "app"));
@@ -787,7 +812,7 @@ static void
 test_prefix_errors(void **state __rte_unused)
 {
 	expect_error("{\"ports\":[{\"name\":\"p0\",\"ipv4\":[\"198.18.8.1/33\"]}],\"lcores\":["
-		LCORE "]}", "ports[0].ipv4[0]: \"198.18.8.1/33\"", "/0../32");
+		LCORE "]}", "ports[0].ipv4[0]: \"198.18.8.1/33\"", "/1../32");
 	expect_error("{\"ports\":[{\"name\":\"p0\",\"ipv4\":[\"198.18.8.1/\"]}],\"lcores\":["
 		LCORE "]}", "ports[0].ipv4[0]", "prefix length");
 	expect_error("{\"ports\":[{\"name\":\"p0\",\"ipv4\":[\"198.18.8.1/024\"]}],\"lcores\":["
@@ -795,7 +820,7 @@ test_prefix_errors(void **state __rte_unused)
 	expect_error("{\"ports\":[{\"name\":\"p0\",\"ipv4\":[\"198.18.8.1/2x\"]}],\"lcores\":["
 		LCORE "]}", "ports[0].ipv4[0]", "prefix length");
 	expect_error("{\"ports\":[{\"name\":\"p0\",\"ipv6\":[\"2001:db8::1/129\"]}],\"lcores\":["
-		LCORE "]}", "ports[0].ipv6[0]", "/0../128");
+		LCORE "]}", "ports[0].ipv6[0]", "/1../128");
 	expect_error("{\"ports\":[{\"name\":\"p0\",\"ipv4\":[\"198.18/24\"]}],\"lcores\":["
 		LCORE "]}", "ports[0].ipv4[0]", "not an IPv4 address");
 	expect_error("{\"ports\":[{\"name\":\"p0\",\"ipv4\":[\"198.18.8.255/24\"]}],\"lcores\":["
@@ -866,11 +891,6 @@ test_route_errors(void **state __rte_unused)
 			"%s{\"prefix\":\"10.%u.0.0/16\",\"via\":\"198.18.8.254\"}", i ? "," : "", i);
 	strcat(many, "]");
 	expect_route_error(many, "routes", "expected 0..64");
-	/* a next hop in two ports' subnets (one inside the other) needs "port" */
-	expect_error("{\"ports\":[{\"name\":\"p0\",\"ipv4\":[\"10.0.0.1/8\"]},{\"name\":\"p1\","
-		"\"ipv4\":[\"10.1.0.1/16\"]}],\"lcores\":[{\"lcore\":1,\"rx\":[{\"port\":\"p0\"},"
-		"{\"port\":\"p1\"}]}],\"routes\":[{\"prefix\":\"0.0.0.0/0\",\"via\":\"10.1.0.254\"}]}",
-		"routes[0].via", "subnets of ports[0] and ports[1]");
 	assert_int_equal(synq_config_parse("{\"ports\":[{\"name\":\"p0\",\"ipv4\":[\"10.0.0.1/8\"]},"
 		"{\"name\":\"p1\",\"ipv4\":[\"10.1.0.1/16\"]}],\"lcores\":[{\"lcore\":1,\"rx\":["
 		"{\"port\":\"p0\"},{\"port\":\"p1\"}]}],\"routes\":[{\"prefix\":\"0.0.0.0/0\","
@@ -884,6 +904,257 @@ test_route_errors(void **state __rte_unused)
 	expect_error("{\"ports\":[{\"name\":\"p0\",\"ipv4\":[\"10.0.0.1/24\"]}],\"lcores\":["
 		LCORE "],\"routes\":[{\"prefix\":\"::/0\",\"via\":\"fe80::1\",\"port\":\"p0\"}]}",
 		"routes[0].port", "no IPv6 address");
+}
+
+/* issue 13, proxy: a listener's backends and the keys beside them */
+
+
+static void
+expect_proxy_error(const char *keys, const char *want1, const char *want2)
+{
+	char text[4096];
+
+	snprintf(text, sizeof(text), PROXY_CFG, keys);
+	expect_error(text, want1, want2);
+}
+
+static void
+test_proxy_config(void **state __rte_unused)
+{
+	static struct synq_config again;
+	const struct synq_config_proxy *px = &cfg.listeners[0].proxy;
+	char text[4096], many[4096] = ",\"backends\":[";
+	char path[512];
+	uint8_t a[16];
+	json_t *j;
+	char *dump, *doc;
+
+	/* defaults */
+	snprintf(text, sizeof(text), PROXY_CFG, ONE_BACKEND);
+	if (synq_config_parse(text, &cfg, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(cfg.listeners[0].app, SYNQ_APP_PROXY);
+	assert_int_equal(px->nb_backends, 1);
+	assert_int_equal(px->backends[0].family, 4);
+	assert_int_equal(px->backends[0].port, 80);
+	assert_int_equal(px->backends[0].weight, 1);
+	assert_int_equal(px->balance, SYNQ_BALANCE_ROUND_ROBIN);
+	assert_int_equal(px->proxy_protocol, 0);
+	assert_int_equal(px->connect_timeout_ms, 3000);
+	assert_int_equal(px->check_interval_ms, 2000);
+	assert_int_equal(px->check_timeout_ms, 1000);
+	assert_int_equal(px->check_rise, 2);
+	assert_int_equal(px->check_fall, 3);
+
+	/* everything given, both families; the dump parses back to the same struct */
+	snprintf(text, sizeof(text), PROXY_CFG, ",\"backends\":[{\"address\":\"198.18.8.2\","
+		"\"port\":80,\"weight\":3},{\"address\":\"2001:db8::2\",\"port\":8080,"
+		"\"weight\":256},{\"address\":\"198.18.8.2\",\"port\":81},{\"address\":"
+		"\"198.18.8.9\",\"port\":443}],\"balance\":\"least_conn\",\"proxy_protocol\":2,"
+		"\"connect_timeout_ms\":500,\"health_check\":{\"interval_ms\":100,"
+		"\"timeout_ms\":99,\"rise\":1,\"fall\":100}");
+	if (synq_config_parse(text, &cfg, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(px->nb_backends, 4);
+	assert_int_equal(px->backends[0].weight, 3);
+	assert_int_equal(px->backends[1].family, 6);
+	inet_pton(AF_INET6, "2001:db8::2", a);
+	assert_memory_equal(px->backends[1].addr, a, 16);
+	assert_int_equal(px->backends[1].port, 8080);
+	assert_int_equal(px->backends[1].weight, 256);
+	assert_int_equal(px->backends[2].port, 81);
+	assert_int_equal(px->balance, SYNQ_BALANCE_LEAST_CONN);
+	assert_int_equal(px->proxy_protocol, 2);
+	assert_int_equal(px->connect_timeout_ms, 500);
+	assert_int_equal(px->check_interval_ms, 100);
+	assert_int_equal(px->check_timeout_ms, 99);
+	assert_int_equal(px->check_rise, 1);
+	assert_int_equal(px->check_fall, 100);
+	j = synq_config_to_json(&cfg);
+	dump = json_dumps(j, 0);
+	assert_int_equal(synq_config_parse(dump, &again, err, sizeof(err)), 0);
+	assert_memory_equal(&cfg, &again, sizeof(cfg));
+	free(dump);
+	/* and docs/configuration.md has every key a proxy listener has */
+	snprintf(path, sizeof(path), "%s/docs/configuration.md", SYNQ_SOURCE_ROOT);
+	doc = read_file(path);
+	collect_paths(j, "", doc);
+	free(doc);
+	json_decref(j);
+	/* a shorter interval takes the default timeout down with it */
+	snprintf(text, sizeof(text), PROXY_CFG, ONE_BACKEND ",\"health_check\":{"
+		"\"interval_ms\":500}");
+	assert_int_equal(synq_config_parse(text, &cfg, err, sizeof(err)), 0);
+	assert_int_equal(px->check_timeout_ms, 250);
+	/* a listener of another app has no proxy keys, and dumps none */
+	assert_int_equal(synq_config_parse(WITH_V4 ",\"listeners\":[{\"port\":80,\"app\":"
+		"\"echo\"}]}", &cfg, err, sizeof(err)), 0);
+	assert_int_equal(px->nb_backends, 0);
+	j = synq_config_to_json(&cfg);
+	assert_null(json_object_get(json_array_get(json_object_get(j, "listeners"), 0),
+		"backends"));
+	json_decref(j);
+
+	/* the listener's keys */
+	expect_proxy_error("", "listeners[0].backends", "is missing");
+	expect_proxy_error(",\"backends\":[]", "listeners[0].backends", "expected 1..64");
+	expect_proxy_error(",\"backends\":{}", "listeners[0].backends", "an array");
+	for (unsigned int i = 0; i <= SYNQ_MAX_BACKENDS; i++)
+		snprintf(many + strlen(many), sizeof(many) - strlen(many),
+			"%s{\"address\":\"192.0.2.%u\",\"port\":80}", i ? "," : "", i + 1);
+	strcat(many, "]");
+	expect_proxy_error(many, "listeners[0].backends", "expected 1..64");
+	expect_proxy_error(ONE_BACKEND ",\"balance\":\"random\"", "listeners[0].balance: "
+		"\"random\" is not a balance", "\"round_robin\", \"least_conn\" or \"source_hash\"");
+	expect_proxy_error(ONE_BACKEND ",\"proxy_protocol\":3", "listeners[0].proxy_protocol: 3",
+		"0..2");
+	expect_proxy_error(ONE_BACKEND ",\"connect_timeout_ms\":0",
+		"listeners[0].connect_timeout_ms: 0", "10..600000");
+	expect_proxy_error(ONE_BACKEND ",\"health_check\":{\"interval_ms\":1000,"
+		"\"timeout_ms\":1000}", "listeners[0].health_check.timeout_ms: 1000", "1..999");
+	expect_proxy_error(ONE_BACKEND ",\"health_check\":{\"interval_ms\":99}",
+		"listeners[0].health_check.interval_ms: 99", "100..3600000");
+	expect_proxy_error(ONE_BACKEND ",\"health_check\":{\"rise\":0}",
+		"listeners[0].health_check.rise: 0", "1..100");
+	expect_proxy_error(ONE_BACKEND ",\"health_check\":{\"fall\":101}",
+		"listeners[0].health_check.fall: 101", "1..100");
+	expect_proxy_error(ONE_BACKEND ",\"health_check\":{\"inter\":1}",
+		"listeners[0].health_check.inter", "unknown key");
+	expect_proxy_error(ONE_BACKEND ",\"health_check\":2", "listeners[0].health_check: 2",
+		"an object");
+	/* the backends */
+	expect_proxy_error(",\"backends\":[{\"port\":80}]", "listeners[0].backends[0].address",
+		"is missing");
+	expect_proxy_error(",\"backends\":[{\"address\":\"198.18.8.2\"}]",
+		"listeners[0].backends[0].port", "is missing");
+	expect_proxy_error(",\"backends\":[{\"address\":\"198.18.8.2\",\"port\":0}]",
+		"listeners[0].backends[0].port: 0", "1..65535");
+	expect_proxy_error(",\"backends\":[{\"address\":\"198.18.8.2\",\"port\":80,"
+		"\"weight\":0}]", "listeners[0].backends[0].weight: 0", "1..256");
+	expect_proxy_error(",\"backends\":[{\"address\":\"198.18.8.2\",\"port\":80,"
+		"\"weight\":257}]", "listeners[0].backends[0].weight: 257", "1..256");
+	expect_proxy_error(",\"backends\":[{\"address\":\"198.18.8.2\",\"port\":80,"
+		"\"check\":true}]", "listeners[0].backends[0].check", "unknown key");
+	expect_proxy_error(",\"backends\":[{\"address\":\"198.18.8.2\",\"port\":80},"
+		"{\"address\":\"198.18.8.3\",\"port\":80},{\"address\":\"198.18.8.2\","
+		"\"port\":80,\"weight\":2}]", "listeners[0].backends[2].address: \"198.18.8.2\" "
+		"port 80 repeats backends[0]", NULL);
+	{
+		static const char *const bad[][2] = {
+			{"198.18.8.2/32", "not an address"},
+			{"backend.example", "not an address"},
+			{"198.18.8.1", "our addresses"},
+			{"2001:db8::1", "our addresses"},
+			{"0.0.0.0", "unspecified"},
+			{"0.1.2.3", "unspecified"},
+			{"::", "unspecified"},
+			{"127.0.0.1", "loopback"},
+			{"::1", "loopback"},
+			{"224.0.0.1", "multicast"},
+			{"ff02::1", "multicast"},
+			{"255.255.255.255", "broadcast"},
+			{"198.18.8.255", "broadcast address of a port's subnet"},
+			{"198.18.8.0", "network or broadcast"},
+			{"2001:db8::", "subnet-router anycast"},
+			{"::ffff:198.18.8.2", "IPv4-mapped"},
+			{"::198.18.8.2", "IPv4-compatible"},
+			{"fe80::2", "link-local"},
+			{"203.0.113.9", "reached by no route"},
+			{"2001:db8:5::9", "reached by no route"},
+		};
+
+		for (unsigned int i = 0; i < RTE_DIM(bad); i++) {
+			char keys[256];
+
+			snprintf(keys, sizeof(keys), ",\"backends\":[{\"address\":\"%s\","
+				"\"port\":80}]", bad[i][0]);
+			expect_proxy_error(keys, "listeners[0].backends[0].address", bad[i][1]);
+			assert_non_null(strstr(err, bad[i][0]));
+		}
+	}
+	/* a route reaches what no subnet holds */
+	assert_int_equal(synq_config_parse("{\"ports\":[{\"name\":\"p0\",\"ipv4\":"
+		"[\"198.18.8.1/24\"]}],\"lcores\":[" LCORE_BOTH "],\"routes\":[{\"prefix\":"
+		"\"203.0.113.0/24\",\"via\":\"198.18.8.254\"}],\"listeners\":[{\"port\":80,"
+		"\"app\":\"proxy\",\"backends\":[{\"address\":\"203.0.113.9\",\"port\":80}]}]}",
+		&cfg, err, sizeof(err)), 0);
+	/* the proxy's keys on a listener of another app: a typo of "app" must not pass */
+	{
+		static const char *const keys[] = {ONE_BACKEND, ",\"balance\":\"least_conn\"",
+			",\"proxy_protocol\":1", ",\"connect_timeout_ms\":100",
+			",\"health_check\":{}"};
+
+		for (unsigned int i = 0; i < RTE_DIM(keys); i++) {
+			snprintf(text, sizeof(text), WITH_V4 ",\"listeners\":[{\"port\":80,"
+				"\"app\":\"http\"%s}]}", keys[i]);
+			expect_error(text, "listeners[0].", "is set for app \"http\", expected it "
+				"only with \"app\": \"proxy\"");
+		}
+		snprintf(text, sizeof(text), WITH_V4 ",\"listeners\":[{\"port\":80%s}]}",
+			ONE_BACKEND);
+		expect_error(text, "listeners[0].backends", "app \"hold\"");
+	}
+}
+
+/*
+ * The review of the routes (rev-13 R2, C1, C2): IPv4-mapped addresses, nested subnets
+ * decided by the longest match as the lookup does, and what is no next hop or route.
+ */
+#define NESTED(route) "{\"ports\":[{\"name\":\"p0\",\"ipv4\":[\"10.0.0.1/8\"]}," \
+	"{\"name\":\"p1\",\"ipv4\":[\"10.1.0.1/16\"]}],\"lcores\":[{\"lcore\":1,\"rx\":[" \
+	"{\"port\":\"p0\"},{\"port\":\"p1\"}]}],\"routes\":[" route "]}"
+
+static void
+test_route_review(void **state __rte_unused)
+{
+	/* R2: ::ffff:a.b.c.d is IPv4, as a port address, a prefix or a next hop */
+	expect_error("{\"ports\":[{\"name\":\"p0\",\"ipv6\":[\"::ffff:198.18.8.1/120\"]}],"
+		"\"lcores\":[" LCORE "]}", "ports[0].ipv6[0]", "IPv4-mapped");
+	expect_error("{\"ports\":[{\"name\":\"p0\",\"ipv6\":[\"::ffff:198.18.8.1\"]}],"
+		"\"lcores\":[" LCORE "]}", "ports[0].ipv6[0]", "IPv4-mapped");
+	expect_route_error(",\"routes\":[{\"prefix\":\"::ffff:0:0/96\",\"via\":"
+		"\"2001:db8::fe\"}]", "routes[0].prefix: \"::ffff:0:0/96\"", "IPv4-mapped");
+	expect_route_error(",\"routes\":[{\"prefix\":\"::ffff:198.51.100.0/120\",\"via\":"
+		"\"2001:db8::fe\"}]", "routes[0].prefix", "IPv4-mapped");
+	expect_route_error(",\"routes\":[{\"prefix\":\"::/0\",\"via\":\"::ffff:198.18.8.254\"}]",
+		"routes[0].via", "IPv4-mapped");
+	/* a prefix that holds the mapped range without being in it is a real IPv6 route */
+	assert_int_equal(synq_config_parse(TWO_PORTS ",\"routes\":[{\"prefix\":\"::/64\","
+		"\"via\":\"2001:db8::fe\"}]}", &cfg, err, sizeof(err)), 0);
+
+	/* C1: nested subnets, 10/8 on p0 and 10.1/16 on p1: 10.1.0.254 is on p1's link */
+	assert_int_equal(synq_config_parse(NESTED("{\"prefix\":\"0.0.0.0/0\",\"via\":"
+		"\"10.1.0.254\"}"), &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.routes[0].port, 1);
+	assert_int_equal(synq_config_parse(NESTED("{\"prefix\":\"0.0.0.0/0\",\"via\":"
+		"\"10.2.0.254\"}"), &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.routes[0].port, 0);
+	assert_int_equal(synq_config_parse(NESTED("{\"prefix\":\"0.0.0.0/0\",\"via\":"
+		"\"10.1.0.254\",\"port\":\"p1\"}"), &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.routes[0].port, 1);
+	expect_error(NESTED("{\"prefix\":\"0.0.0.0/0\",\"via\":\"10.1.0.254\",\"port\":\"p0\"}"),
+		"routes[0].port: \"p0\" is not where via is: ports[1] has a longer subnet",
+		"\"p1\"");
+	/* ... whatever the order of the ports */
+	assert_int_equal(synq_config_parse("{\"ports\":[{\"name\":\"p0\",\"ipv4\":[\"10.1.0.1/16\"]},"
+		"{\"name\":\"p1\",\"ipv4\":[\"10.0.0.1/8\"]}],\"lcores\":[{\"lcore\":1,\"rx\":["
+		"{\"port\":\"p0\"},{\"port\":\"p1\"}]}],\"routes\":[{\"prefix\":\"0.0.0.0/0\","
+		"\"via\":\"10.1.0.254\"}]}", &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.routes[0].port, 0);
+
+	/* C2: the subnet-router anycast address is no one router */
+	expect_route_error(",\"routes\":[{\"prefix\":\"::/0\",\"via\":\"2001:db8::\"}]",
+		"routes[0].via: \"2001:db8::\"", "subnet-router anycast");
+	/* a port address with /0: every destination on-link */
+	expect_error("{\"ports\":[{\"name\":\"p0\",\"ipv4\":[\"10.0.0.1/0\"]}],\"lcores\":["
+		LCORE "]}", "ports[0].ipv4[0]: \"10.0.0.1/0\"", "/1../32");
+	expect_error("{\"ports\":[{\"name\":\"p0\",\"ipv6\":[\"2001:db8::1/0\"]}],\"lcores\":["
+		LCORE "]}", "ports[0].ipv6[0]", "/1../128");
+	/* a route to one of our own addresses */
+	expect_route_error(",\"routes\":[{\"prefix\":\"198.18.0.1/32\",\"via\":"
+		"\"198.18.8.254\"}]", "routes[0].prefix: \"198.18.0.1/32\"", "our addresses");
+	expect_route_error(",\"routes\":[{\"prefix\":\"2001:db8:2::1/128\",\"via\":"
+		"\"2001:db8::fe\"}]", "routes[0].prefix", "our addresses");
 }
 
 int
@@ -913,6 +1184,9 @@ main(void)
 		cmocka_unit_test(test_prefixes_and_routes),
 		cmocka_unit_test(test_prefix_errors),
 		cmocka_unit_test(test_route_errors),
+		cmocka_unit_test(test_route_review),
+		/* issue 13, proxy */
+		cmocka_unit_test(test_proxy_config),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

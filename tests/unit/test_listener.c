@@ -236,6 +236,27 @@ test_srclimit_churn(void **state __rte_unused)
 	synq_srclimit_free(t);
 }
 
+/* issue 13: a proxy listener parses, but is not run as anything until the app exists */
+static void
+test_proxy_not_built(void **state __rte_unused)
+{
+	static struct synq_config pc;
+	static struct synq_listeners pls;
+	char err[SYNQ_CONFIG_ERR_LEN];
+
+	assert_int_equal(synq_config_parse("{\"ports\":[{\"name\":\"p0\",\"ipv4\":"
+		"[\"198.18.0.1/24\"]}],\"lcores\":[{\"lcore\":1,\"role\":\"both\",\"rx\":"
+		"[{\"port\":\"p0\"}]}],\"listeners\":[{\"port\":80,\"app\":\"echo\"},"
+		"{\"port\":81,\"app\":\"proxy\",\"backends\":[{\"address\":\"198.18.0.2\","
+		"\"port\":80}]}]}", &pc, err, sizeof(err)), 0);
+	assert_int_equal(synq_listeners_check(&cfg, err, sizeof(err)), 0);
+	assert_int_equal(synq_listeners_check(&pc, err, sizeof(err)), -ENOTSUP);
+	assert_non_null(strstr(err, "listeners[1].app: \"proxy\": the proxy app is not built"));
+	assert_int_equal(synq_listeners_create(&pls, &pc, 1, 0, err, sizeof(err)), -ENOTSUP);
+	assert_non_null(strstr(err, "listeners[1].app: \"proxy\": the proxy app is not built"));
+	assert_int_equal(pls.nb, 0);
+}
+
 int
 main(void)
 {
@@ -246,6 +267,7 @@ main(void)
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_srclimit_shares),
 		cmocka_unit_test(test_srclimit_churn),
+		cmocka_unit_test(test_proxy_not_built),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
