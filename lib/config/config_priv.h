@@ -152,4 +152,55 @@ int config_addr_subnet_special(const struct synq_config *cfg, uint8_t family,
 int config_parse_proxy(struct config_parse *p, const json_t *lj, const char *path,
 	const struct synq_config *cfg, struct synq_config_listener *l);
 
+/*
+ * What an IPv6 address is, from its 16 bytes in network order: the IN6_IS_ADDR_ macros
+ * read a struct in6_addr by 32-bit words, and the config's addresses are byte arrays
+ * at any alignment.
+ */
+static inline bool
+config_in6_zero_to(const uint8_t *a, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (a[i] != 0)
+			return false;
+	return true;
+}
+
+static inline bool
+config_in6_unspecified(const uint8_t *a)
+{
+	return config_in6_zero_to(a, 16);
+}
+
+static inline bool
+config_in6_loopback(const uint8_t *a)
+{
+	return config_in6_zero_to(a, 15) && a[15] == 1;
+}
+
+static inline bool
+config_in6_multicast(const uint8_t *a)
+{
+	return a[0] == 0xff;
+}
+
+static inline bool
+config_in6_linklocal(const uint8_t *a)
+{
+	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
+}
+
+static inline bool
+config_in6_v4mapped(const uint8_t *a)
+{
+	return config_in6_zero_to(a, 10) && a[10] == 0xff && a[11] == 0xff;
+}
+
+/* ::a.b.c.d (RFC 4291 2.5.5.1), not :: nor ::1 */
+static inline bool
+config_in6_v4compat(const uint8_t *a)
+{
+	return config_in6_zero_to(a, 12) && (!config_in6_zero_to(a + 12, 3) || a[15] > 1);
+}
+
 #endif /* SYNQ_CONFIG_PRIV_H */

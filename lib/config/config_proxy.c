@@ -60,17 +60,17 @@ backend_addr_refused(const struct synq_config *cfg, uint8_t family, const uint8_
 		if (a[0] >= 240)
 			return "is broadcast or reserved (240.0.0.0/4)";
 	} else {
-		if (IN6_IS_ADDR_UNSPECIFIED(a))
+		if (config_in6_unspecified(a))
 			return "is unspecified";
-		if (IN6_IS_ADDR_LOOPBACK(a))
+		if (config_in6_loopback(a))
 			return "is loopback";
-		if (IN6_IS_ADDR_MULTICAST(a))
+		if (config_in6_multicast(a))
 			return "is multicast";
 		/* RFC 4291 2.5.5: IPv4 addresses, to be given as such */
-		if (IN6_IS_ADDR_V4MAPPED(a) || IN6_IS_ADDR_V4COMPAT(a))
+		if (config_in6_v4mapped(a) || config_in6_v4compat(a))
 			return "is IPv4-mapped or IPv4-compatible (give the IPv4 address)";
 		/* fe80::/10 is on every port's link: nothing says which */
-		if (IN6_IS_ADDR_LINKLOCAL(a))
+		if (config_in6_linklocal(a))
 			return "is link-local (on every port's link)";
 	}
 	if (config_addr_is_ours(cfg, family, a))

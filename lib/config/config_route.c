@@ -164,11 +164,11 @@ parse_port_addr(struct config_parse *p, const json_t *v, const char *ipath, uint
 		cp->ipv4_plen[cp->nb_ipv4++] = plen;
 		return 0;
 	}
-	if (IN6_IS_ADDR_MULTICAST(a) || IN6_IS_ADDR_UNSPECIFIED(a) || IN6_IS_ADDR_LOOPBACK(a))
+	if (config_in6_multicast(a) || config_in6_unspecified(a) || config_in6_loopback(a))
 		return config_fail(p, ipath, NULL, v, "cannot be a host address, "
 			"expected a unicast address (not ::, ::1 or multicast)");
 	/* RFC 4291 2.5.5.2: ::ffff:a.b.c.d names an IPv4 node, never on an IPv6 link */
-	if (IN6_IS_ADDR_V4MAPPED(a))
+	if (config_in6_v4mapped(a))
 		return config_fail(p, ipath, NULL, v, "is IPv4-mapped, expected an IPv6 "
 			"address (an IPv4 one goes in \"ipv4\")");
 	/* RFC 6164: a /127 has no subnet-router anycast address to avoid */
@@ -422,11 +422,11 @@ via_address(struct config_parse *p, const json_t *v, const char *path,
 		return config_fail(p, path, "via", v, "is not an IPv%u address, expected the "
 			"next hop, of the prefix's family, without a length", r->family);
 	if (r->family == 4 ? (r->via[0] == 0 || r->via[0] == 127 || r->via[0] >= 224) :
-			(IN6_IS_ADDR_MULTICAST(r->via) || IN6_IS_ADDR_UNSPECIFIED(r->via) ||
-			IN6_IS_ADDR_LOOPBACK(r->via)))
+			(config_in6_multicast(r->via) || config_in6_unspecified(r->via) ||
+			config_in6_loopback(r->via)))
 		return config_fail(p, path, "via", v, "is not a unicast address, expected a "
 			"next hop (not 0, loopback, multicast or broadcast)");
-	if (r->family == 6 && IN6_IS_ADDR_V4MAPPED(r->via))
+	if (r->family == 6 && config_in6_v4mapped(r->via))
 		return config_fail(p, path, "via", v, "is IPv4-mapped, expected an IPv6 next "
 			"hop (RFC 4291 2.5.5.2)");
 	if (config_addr_is_ours(cfg, r->family, r->via))
@@ -454,7 +454,7 @@ route_via(struct config_parse *p, const json_t *rj, const char *path,
 	if (config_want_string(p, v, path, "via", "an address string") != 0 ||
 		route_port(p, rj, path, cfg, &named) != 0 || via_address(p, v, path, cfg, r) != 0)
 		return -EINVAL;
-	if (named >= 0 && r->family == 6 && IN6_IS_ADDR_LINKLOCAL(r->via)) {
+	if (named >= 0 && r->family == 6 && config_in6_linklocal(r->via)) {
 		/* fe80::/64 is on every link; the source is the port's first global address */
 		if (cfg->ports[named].nb_ipv6 == 0)
 			return config_fail(p, path, "port", json_object_get(rj, "port"),
@@ -475,7 +475,7 @@ route_via(struct config_parse *p, const json_t *rj, const char *path,
 		return config_fail(p, path, "via", v, "is in no subnet of ports[%d], expected "
 			"an address inside one of its ipv%u prefixes", named, r->family);
 	}
-	if (port < 0 && r->family == 6 && IN6_IS_ADDR_LINKLOCAL(r->via))
+	if (port < 0 && r->family == 6 && config_in6_linklocal(r->via))
 		return config_fail(p, path, "via", v, "is link-local, on every port's link, "
 			"expected \"port\" to name the port");
 	if (port < 0)
