@@ -284,14 +284,12 @@ tcp_mem_level(struct synq_tcp_worker *tw, struct synq_counters *ctr)
 	 * The pressure, from when data began to be dropped: not the last rise to the last,
 	 * and not started over by a dip shorter than TCP_MEM_CALM_MS (else clients that
 	 * leave and come back now and then would keep it from ever lasting long enough
-	 * for the holder rule). What the sweeps measured before it says nothing of who
-	 * fills the budget now.
+	 * for the holder rule).
 	 */
 	if (level >= TCP_MEM_DROP) {
 		if (!tw->mem_pressed) {
 			tw->mem_pressed = true;
 			tw->mem_reset_ms = tw->now_ms;
-			tw->sweep_pressed = tw->victim_pressed = false;
 		}
 		tw->mem_calming = false;
 	} else if (tw->mem_pressed && !tw->mem_calming) {
@@ -387,15 +385,13 @@ tcp_mem_victim(struct synq_tcp_worker *tw, const struct tcp_conn *c)
 	tw->victim_next[1] = RTE_MAX(tw->victim_next[1], est);
 	tw->victim_sum_next[1] += held;
 	/*
-	 * At the last level; or at the one before for as long as a holder takes to stall:
-	 * received data is dropped before it reaches the last level, so a budget filled
-	 * to within a segment (send queues that are never acknowledged) would stay there.
-	 * Only by a whole sweep begun under that pressure: one from before says nothing of
-	 * who fills the budget now (a larger holder that just began may yet stall).
+	 * Once the pressure (level 3 or 4) lasted as long as a holder takes to stall: at
+	 * level 3 too, for received data is dropped before it reaches the last level, so a
+	 * budget filled to within a segment (send queues nobody acknowledges) would stay
+	 * there; and not at once at level 4, for the sums before the pressure say nothing
+	 * of who fills the budget now (a larger holder that just began may yet stall).
 	 */
-	if (!tw->victim_pressed || tw->mem_level < TCP_MEM_DROP ||
-		(tw->mem_level == TCP_MEM_DROP &&
-			tw->now_ms - tw->mem_reset_ms < TCP_MEM_STALL_MS))
+	if (tw->mem_level < TCP_MEM_DROP || tw->now_ms - tw->mem_reset_ms < TCP_MEM_STALL_MS)
 		return TCP_VICTIM_NONE;
 	/*
 	 * Stalled connections hold a quarter of it or more: they go first, of the sources
@@ -425,8 +421,6 @@ tcp_mem_sweep_done(struct synq_tcp_worker *tw)
 	memcpy(tw->victim_sum, tw->victim_sum_next, sizeof(tw->victim_sum));
 	memset(tw->victim_next, 0, sizeof(tw->victim_next));
 	memset(tw->victim_sum_next, 0, sizeof(tw->victim_sum_next));
-	tw->victim_pressed = tw->sweep_pressed;
-	tw->sweep_pressed = tw->mem_pressed;
 	tw->src_cur ^= 1;
 	/* a sweep of a small table ends every timers call: clear what it counted alone */
 	if (tw->src_nb_touched[tw->src_cur] > TCP_SRC_TOUCHED) {

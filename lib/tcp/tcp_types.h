@@ -424,8 +424,6 @@ struct synq_tcp_worker {
 	uint32_t mem_reset_ms, mem_calm_ms;
 	bool mem_pressed;		/* in such a pressure */
 	bool mem_calming;		/* ... below TCP_MEM_DROP since mem_calm_ms */
-	bool sweep_pressed;		/* this sweep began at TCP_MEM_DROP or above */
-	bool victim_pressed;		/* so did the one victim_max[] / victim_sum[] are of */
 	uint32_t rcv_max_ts;		/* the largest truesize charged to a run, ever */
 	uint8_t src_cur;		/* src_mem[] this sweep adds to; the other, the last */
 	uint16_t src_nb_touched[2];	/* slots src_mem[i] began to count; past the */
