@@ -112,6 +112,32 @@ run_for(unsigned int ms)
 }
 
 /*
+ * 8 connections from test @p t's client (ports from @p cport, ISNs from @p isn), their
+ * next expected ACKs in @p una, that will be sent answers.
+ */
+static void
+open_answered(uint8_t t, uint16_t cport, uint32_t isn, struct flow *f, struct synq_session **c,
+	uint32_t *una)
+{
+	for (unsigned int i = 0; i < 8; i++) {
+		f[i] = flow4(t, (uint16_t)(cport + i), 90, isn + (i << 16));
+		c[i] = established(&f[i], L90);
+		una[i] = f[i].our_isn + 1;
+	}
+}
+
+/* @p segs full segments of answer queued on each of the @p nb connections @p c. */
+static void
+queue_answers(struct synq_session **c, unsigned int nb, unsigned int segs)
+{
+	static uint8_t big[1400];
+
+	for (unsigned int i = 0; i < nb; i++)
+		for (unsigned int k = 0; k < segs; k++)
+			assert_int_equal(synq_app_send_copy(&app, c[i], big, sizeof(big)), 0);
+}
+
+/*
  * @p rounds times 100 ms of timers, then each of the first @p nb of the @p nb_all
  * connections @p c that was not reset moves: its client acknowledges a full segment,
  * its application sends one more.
@@ -343,7 +369,6 @@ test_mem_victim_holders(void **state __rte_unused)
 static void
 test_mem_victim_cheap_progress(void **state __rte_unused)
 {
-	static uint8_t big[1400];
 	struct flow f[9];
 	struct synq_session *c[9];
 	bool reset[9] = {false};
@@ -353,17 +378,11 @@ test_mem_victim_cheap_progress(void **state __rte_unused)
 
 	calm_down();
 
-	for (unsigned int i = 0; i < 8; i++) {
-		f[i] = flow4(80, (uint16_t)(49400 + i), 90, 0x80000000 + (i << 16));
-		c[i] = established(&f[i], L90);
-		una[i] = f[i].our_isn + 1;
-	}
+	open_answered(80, 49400, 0x80000000, f, c, una);
 	open_holders(81, &f[8], &c[8], 1, 2);
 	run_for(1100);
 	snap_take(&s);
-	for (unsigned int i = 0; i < 8; i++)
-		for (unsigned int k = 0; k < 2; k++)
-			assert_int_equal(synq_app_send_copy(&app, c[i], big, sizeof(big)), 0);
+	queue_answers(c, 8, 2);
 	settle();
 	for (unsigned int round = 0; round < 30; round++) {
 		run_for(100);
@@ -517,16 +536,10 @@ test_mem_victim_decoys(void **state __rte_unused)
 	calm_down();
 
 	open_holders(113, &f[8], &c[8], 4, 1);
-	for (unsigned int i = 0; i < 8; i++) {
-		f[i] = flow4(114, (uint16_t)(49500 + i), 90, 0x94000000 + (i << 16));
-		c[i] = established(&f[i], L90);
-		una[i] = f[i].our_isn + 1;
-	}
+	open_answered(114, 49500, 0x94000000, f, c, una);
 	run_for(1100);
 	snap_take(&s);
-	for (unsigned int i = 0; i < 8; i++)
-		for (unsigned int k = 0; k < 2; k++)
-			assert_int_equal(synq_app_send_copy(&app, c[i], big, sizeof(big)), 0);
+	queue_answers(c, 8, 2);
 	settle();
 	keep_moving(f, c, 12, reset, una, 8, 40);
 	for (unsigned int i = 8; i < 12; i++)
