@@ -1094,6 +1094,17 @@ test_proxy_config(void **state __rte_unused)
 			ONE_BACKEND);
 		expect_error(text, "listeners[0].backends", "app \"hold\"");
 	}
+	/* nor in "tcp", whose knobs are the listeners' defaults: the proxy's are no knobs */
+	{
+		static const char *const keys[] = {"\"backends\":[]", "\"balance\":\"least_conn\"",
+			"\"proxy_protocol\":1", "\"connect_timeout_ms\":100",
+			"\"health_check\":{}"};
+
+		for (unsigned int i = 0; i < RTE_DIM(keys); i++) {
+			snprintf(text, sizeof(text), WITH_V4 ",\"tcp\":{%s}}", keys[i]);
+			expect_error(text, "tcp.", "unknown key");
+		}
+	}
 }
 
 /*
