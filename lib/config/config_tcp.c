@@ -349,6 +349,8 @@ config_parse_listeners(struct config_parse *p, const json_t *root, struct synq_c
 			return -EINVAL;
 		cfg->nb_listeners++;
 	}
+	if (config_check_next_hops(p, v, cfg) != 0)
+		return -EINVAL;
 	for (unsigned int l = 0; l < cfg->nb_lcores; l++)
 		apps |= cfg->lcores[l].role != SYNQ_ROLE_WORKER;
 	for (unsigned int l = 0; l < cfg->nb_listeners && !apps; l++) {

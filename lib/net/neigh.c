@@ -7,6 +7,7 @@
  * unsolicited ARP).
  */
 
+#include <assert.h>
 #include <errno.h>
 #include <string.h>
 
@@ -14,6 +15,9 @@
 #include <rte_common.h>
 
 #include "synq_neigh.h"
+
+/* The config refuses more next hops than a table holds (config_check_next_hops()). */
+static_assert(SYNQ_NEIGH_MAX >= SYNQ_MAX_NEXT_HOPS, "a table holds every next hop");
 
 static void
 count(struct synq_neigh_table *t, enum synq_counter id, uint64_t n)
