@@ -141,6 +141,15 @@ synq_neigh_init(struct synq_neigh_table *t, const struct synq_config *cfg,
 	t->ctr = ctr;
 }
 
+void
+synq_neigh_flush(struct synq_neigh_table *t)
+{
+	for (unsigned int i = 0; i < SYNQ_NEIGH_MAX; i++)
+		if (t->e[i].state != SYNQ_NEIGH_FREE)
+			release(t, &t->e[i]);
+	t->next_due = UINT64_MAX;
+}
+
 static bool
 prefix_match(const uint8_t *a, const uint8_t *b, unsigned int plen)
 {

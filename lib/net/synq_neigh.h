@@ -118,6 +118,14 @@ void synq_neigh_init(struct synq_neigh_table *t, const struct synq_config *cfg,
 	synq_neigh_free_t free_pkt, struct synq_counters *ctr);
 
 /**
+ * Free every packet @p t holds queued (counted as SynqNeighUnresolvedDrops) and every
+ * entry: before the table is dropped or synq_neigh_init() runs on it again (which
+ * frees nothing: it takes memory in any state), or when a port's link changes. The
+ * table stays usable. Control plane.
+ */
+void synq_neigh_flush(struct synq_neigh_table *t);
+
+/**
  * Where to send @p pkt for next hop @p addr (as synq_route_hop.addr) on @p port, at
  * time @p now. Takes @p pkt unless it returns 0.
  *

@@ -511,6 +511,50 @@ test_timers_room(void **state __rte_unused)
 	assert_int_equal(c(SYNQ_CTR_NEIGH_SOLICITS), 4);
 }
 
+/*
+ * Flush frees what the table holds, queued packets on every port and family, and
+ * leaves it empty and usable: init alone would leak the queued packets.
+ */
+static void
+test_flush(void **state __rte_unused)
+{
+	struct synq_neigh_solicit sol;
+	struct rte_ether_addr mac;
+	void *out[SYNQ_NEIGH_QUEUE];
+	uint8_t a[16], b[16], d[16];
+	bool solicit;
+
+	v4(a, "198.18.0.2");
+	v6(b, "2001:db8:1::2");
+	v4(d, "198.18.0.3");
+	assert_int_equal(look(a, SYNQ_NEIGH_V4, &pkts[0], 0, &mac, NULL), 1);
+	assert_int_equal(look(a, SYNQ_NEIGH_V4, &pkts[1], 0, &mac, NULL), 1);
+	assert_int_equal(look(a, SYNQ_NEIGH_V4, &pkts[2], 0, &mac, NULL), 1);
+	assert_int_equal(synq_neigh_lookup(&nt, 1, SYNQ_NEIGH_V6, b, &pkts[3], 0, &mac, &sol,
+		&solicit), 1);
+	resolve(d, SYNQ_NEIGH_V4, true, 0);
+	assert_int_equal(nt.used, 3);
+	synq_neigh_flush(&nt);
+	assert_int_equal(nb_freed, 4);
+	for (unsigned int i = 0; i < 4; i++)
+		assert_true(freed[i]);
+	assert_int_equal(c(SYNQ_CTR_NEIGH_UNRESOLVED_DROPS), 4);
+	assert_int_equal(nt.used, 0);
+	assert_int_equal(synq_neigh_state(&nt, 0, SYNQ_NEIGH_V4, a), SYNQ_NEIGH_FREE);
+	assert_int_equal(synq_neigh_state(&nt, 1, SYNQ_NEIGH_V6, b), SYNQ_NEIGH_FREE);
+	assert_int_equal(synq_neigh_state(&nt, 0, SYNQ_NEIGH_V4, d), SYNQ_NEIGH_FREE);
+	/* nothing is due any more, and the table works as new: every entry can be taken */
+	assert_int_equal(synq_neigh_timers(&nt, 1000000, &sol, 1), 0);
+	for (unsigned int i = 0; i < SYNQ_NEIGH_MAX; i++) {
+		nth4(a, i);
+		assert_int_equal(look(a, SYNQ_NEIGH_V4, NULL, 1, &mac, NULL), 1);
+	}
+	nth4(a, 0);
+	assert_int_equal(synq_neigh_advert(&nt, 0, SYNQ_NEIGH_V4, a, &mac_a, true, true, 2, out),
+		0);
+	assert_int_equal(nb_freed, 4);
+}
+
 int
 main(void)
 {
@@ -527,6 +571,7 @@ main(void)
 		cmocka_unit_test_setup(test_stale_gc, setup),
 		cmocka_unit_test_setup(test_table_full, setup),
 		cmocka_unit_test_setup(test_timers_room, setup),
+		cmocka_unit_test_setup(test_flush, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
