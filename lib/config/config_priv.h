@@ -135,6 +135,9 @@ bool config_addr_is_ours(const struct synq_config *cfg, uint8_t family, const ui
  */
 bool config_addr_reachable(const struct synq_config *cfg, uint8_t family, const uint8_t *addr);
 
+/* Whether a port's subnet holds @p addr: synq resolves it itself, no router between. */
+bool config_addr_onlink(const struct synq_config *cfg, uint8_t family, const uint8_t *addr);
+
 /*
  * The port whose subnet has @p addr as its network or broadcast address (IPv4, a
  * subnet of /30 or wider) or its subnet-router anycast address (IPv6, /126 or wider),
@@ -151,6 +154,13 @@ int config_addr_subnet_special(const struct synq_config *cfg, uint8_t family,
  */
 int config_parse_proxy(struct config_parse *p, const json_t *lj, const char *path,
 	const struct synq_config *cfg, struct synq_config_listener *l);
+
+/*
+ * Once every listener is read (@p listeners the "listeners" array): the next hops to
+ * resolve, the routes' and the on-link backends', at most SYNQ_MAX_NEXT_HOPS distinct.
+ */
+int config_check_next_hops(struct config_parse *p, const json_t *listeners,
+	const struct synq_config *cfg);
 
 /*
  * What an IPv6 address is, from its 16 bytes in network order: the IN6_IS_ADDR_ macros

@@ -8,16 +8,21 @@
  *   - a proxy listener has 1..SYNQ_MAX_BACKENDS backends; any other app has none, nor
  *     any of the keys beside them (a typo of "app" must not pass quietly);
  *   - a backend is a unicast address of either family (not unspecified, loopback,
- *     multicast, broadcast, IPv4-mapped or -compatible, IPv6 link-local, nor a port
- *     subnet's network, broadcast or subnet-router anycast address), never one of
+ *     multicast, broadcast, IPv4-mapped or -compatible, IPv6 link-local, IPv4
+ *     link-local off the ports' subnets (a router would get it and drop it), nor a
+ *     port subnet's network, broadcast or subnet-router anycast address), never one of
  *     ours (synq would connect to itself), reachable (a port's subnet or a route
  *     holds it: the routes are parsed before the listeners), and no two backends
  *     share address and port;
  *   - the health checks' timeout is shorter than their interval, so at most one check
- *     of a backend is in flight at any time.
+ *     of a backend is in flight at any time;
+ *   - over all listeners, the backends on a port's subnet and the routes' next hops
+ *     are at most SYNQ_MAX_NEXT_HOPS distinct addresses: what a worker's neighbour
+ *     table holds, as the health checks keep each of them in it.
  */
 
 #include <arpa/inet.h>
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -78,6 +83,10 @@ backend_addr_refused(const struct synq_config *cfg, uint8_t family, const uint8_
 	if (config_addr_subnet_special(cfg, family, a, &ai) >= 0)
 		return family == 4 ? "is the network or broadcast address of a port's subnet" :
 			"is the subnet-router anycast address of a port's subnet";
+	/* RFC 3927 2.7: 169.254/16 is never forwarded; only a port's own link has it */
+	if (family == 4 && a[0] == 169 && a[1] == 254 && !config_addr_onlink(cfg, family, a))
+		return "is link-local (169.254.0.0/16, which no router forwards) and on no "
+			"port's subnet";
 	/* checked at start, not at the first client: the routes are static */
 	if (!config_addr_reachable(cfg, family, a))
 		return family == 4 ? "is reached by no route (in no ports[].ipv4 subnet nor "
@@ -206,4 +215,73 @@ config_parse_proxy(struct config_parse *p, const json_t *lj, const char *path,
 			CONNECT_TIMEOUT_MAX, px->connect_timeout_ms) != 0)
 		return -EINVAL;
 	return parse_health(p, lj, path, px);
+}
+
+/* A next hop as a worker's neighbour table keys it; @c port only for IPv6 link-local. */
+struct next_hop {
+	uint8_t family;
+	uint16_t port;
+	uint8_t addr[16];
+};
+
+/* Add (family, port, addr) to @p hops unless there: false when it is new and no room. */
+static bool
+hop_add(struct next_hop *hops, unsigned int *n, uint8_t family, uint16_t port,
+	const uint8_t *addr)
+{
+	for (unsigned int i = 0; i < *n; i++)
+		if (hops[i].family == family && hops[i].port == port &&
+			memcmp(hops[i].addr, addr, 16) == 0)
+			return true;
+	if (*n == SYNQ_MAX_NEXT_HOPS)
+		return false;
+	hops[*n].family = family;
+	hops[*n].port = port;
+	memcpy(hops[*n].addr, addr, 16);
+	(*n)++;
+	return true;
+}
+
+/*
+ * Every backend is health-checked every interval, so its next hop never leaves a
+ * worker's neighbour table: with more distinct next hops than the table holds, the
+ * ones beyond would never resolve (lookups refused, the backend down) while nothing
+ * says why. A backend both on a subnet and under a longer route counts as on-link:
+ * one too many, never one too few.
+ */
+int
+config_check_next_hops(struct config_parse *p, const json_t *listeners,
+	const struct synq_config *cfg)
+{
+	struct next_hop hops[SYNQ_MAX_NEXT_HOPS];
+	char path[CONFIG_KEY_PATH_LEN + 32];
+	unsigned int n = 0;
+
+	static_assert(SYNQ_MAX_ROUTES <= SYNQ_MAX_NEXT_HOPS, "room for every route's next hop");
+	for (unsigned int r = 0; r < cfg->nb_routes; r++) {
+		const struct synq_config_route *rt = &cfg->routes[r];
+		bool scoped = rt->family == 6 && config_in6_linklocal(rt->via);
+
+		hop_add(hops, &n, rt->family, scoped ? rt->port : UINT16_MAX, rt->via);
+	}
+	for (unsigned int l = 0; l < cfg->nb_listeners; l++) {
+		const struct synq_config_proxy *px = &cfg->listeners[l].proxy;
+
+		for (unsigned int b = 0; b < px->nb_backends; b++) {
+			const struct synq_config_backend *be = &px->backends[b];
+			const json_t *bj = json_array_get(
+				json_object_get(json_array_get(listeners, l), "backends"), b);
+
+			if (!config_addr_onlink(cfg, be->family, be->addr) ||
+				hop_add(hops, &n, be->family, UINT16_MAX, be->addr))
+				continue;
+			snprintf(path, sizeof(path), "listeners[%u].backends[%u]", l, b);
+			return config_fail(p, path, "address", json_object_get(bj, "address"),
+				"is on a port's subnet, one next hop more than the %u synq "
+				"resolves (on-link backends and routes' next hops, over all "
+				"listeners), expected at most %u: reach more through a router "
+				"(routes[])", SYNQ_MAX_NEXT_HOPS, SYNQ_MAX_NEXT_HOPS);
+		}
+	}
+	return 0;
 }

@@ -274,6 +274,14 @@ config_addr_is_ours(const struct synq_config *cfg, uint8_t family, const uint8_t
 }
 
 bool
+config_addr_onlink(const struct synq_config *cfg, uint8_t family, const uint8_t *addr)
+{
+	unsigned int ai;
+
+	return find_subnet(cfg, 0, family, NULL, 0, addr, &ai) >= 0;
+}
+
+bool
 config_addr_reachable(const struct synq_config *cfg, uint8_t family, const uint8_t *addr)
 {
 	unsigned int ai;
@@ -445,7 +453,7 @@ route_via(struct config_parse *p, const json_t *rj, const char *path,
 	const struct synq_config *cfg, struct synq_config_route *r)
 {
 	const json_t *v = json_object_get(rj, "via");
-	unsigned int ai, l;
+	unsigned int ai = 0, l; /* set when port >= 0; gcc cannot tell */
 	int named, port;
 
 	if (v == NULL)

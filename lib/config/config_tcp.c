@@ -134,8 +134,7 @@ config_parse_tcp(struct config_parse *p, const json_t *root, struct synq_config 
 		"abort_on_overflow", "synack_retries", "queue_model", "window_scale",
 		"max_flows", "rcv_buf", "snd_buf", "idle_timeout_ms", "first_byte_timeout_ms",
 		"fin_timeout_ms", "max_orphans", "cookie_secret", "cookie_secret_file",
-		"unaccepted_mem", "orphan_timeout_ms", "backends", "balance", "proxy_protocol",
-		"connect_timeout_ms", "health_check", NULL};
+		"unaccepted_mem", "orphan_timeout_ms", NULL};
 	const json_t *obj = json_object_get(root, "tcp");
 	const json_t *sec, *file;
 
@@ -350,6 +349,8 @@ config_parse_listeners(struct config_parse *p, const json_t *root, struct synq_c
 			return -EINVAL;
 		cfg->nb_listeners++;
 	}
+	if (config_check_next_hops(p, v, cfg) != 0)
+		return -EINVAL;
 	for (unsigned int l = 0; l < cfg->nb_lcores; l++)
 		apps |= cfg->lcores[l].role != SYNQ_ROLE_WORKER;
 	for (unsigned int l = 0; l < cfg->nb_listeners && !apps; l++) {

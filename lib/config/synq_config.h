@@ -77,6 +77,12 @@ enum synq_app {
  */
 #define SYNQ_MAX_BACKENDS 64	     /* backends of one listener */
 #define SYNQ_BACKEND_WEIGHT_MAX 256
+/*
+ * Next hops synq resolves, over the whole config: each route's, and each backend on a
+ * port's subnet. A worker's neighbour table (lib/net, SYNQ_NEIGH_MAX) holds this many:
+ * health checks keep every backend's next hop in it for as long as synq runs.
+ */
+#define SYNQ_MAX_NEXT_HOPS 256
 
 /* How a proxy listener picks a backend (HAProxy's "balance"). */
 enum synq_balance {

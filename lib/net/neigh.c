@@ -7,6 +7,7 @@
  * unsolicited ARP).
  */
 
+#include <assert.h>
 #include <errno.h>
 #include <string.h>
 
@@ -14,6 +15,16 @@
 #include <rte_common.h>
 
 #include "synq_neigh.h"
+
+/* The config refuses more next hops than a table holds (config_check_next_hops()). */
+static_assert(SYNQ_NEIGH_MAX >= SYNQ_MAX_NEXT_HOPS, "a table holds every next hop");
+/* synq_neigh_timers() takes a timer further ahead than this for a clock gone back. */
+static_assert(SYNQ_NEIGH_LONGEST_MS >= SYNQ_NEIGH_REACHABLE_MS &&
+		SYNQ_NEIGH_LONGEST_MS >= SYNQ_NEIGH_RETRANS_MS &&
+		SYNQ_NEIGH_LONGEST_MS >= SYNQ_NEIGH_DELAY_MS &&
+		SYNQ_NEIGH_LONGEST_MS >= SYNQ_NEIGH_FAILED_MS &&
+		SYNQ_NEIGH_LONGEST_MS >= SYNQ_NEIGH_STALE_MS,
+	"no state lasts longer than SYNQ_NEIGH_LONGEST_MS");
 
 static void
 count(struct synq_neigh_table *t, enum synq_counter id, uint64_t n)
@@ -135,6 +146,15 @@ synq_neigh_init(struct synq_neigh_table *t, const struct synq_config *cfg,
 	t->cfg = cfg;
 	t->free_pkt = free_pkt;
 	t->ctr = ctr;
+}
+
+void
+synq_neigh_flush(struct synq_neigh_table *t)
+{
+	for (unsigned int i = 0; i < SYNQ_NEIGH_MAX; i++)
+		if (t->e[i].state != SYNQ_NEIGH_FREE)
+			release(t, &t->e[i]);
+	t->next_due = UINT64_MAX;
 }
 
 static bool
@@ -402,12 +422,23 @@ synq_neigh_timers(
 	unsigned int i, n = 0;
 	uint64_t due = UINT64_MAX;
 
-	if (now < t->next_due)
+	/*
+	 * Nothing due, unless the clock went back: every timer is armed at most
+	 * SYNQ_NEIGH_LONGEST_MS ahead, so one further ahead was armed on a clock that has
+	 * since gone back (a caller's 32-bit milliseconds wrap). Left alone it would fire
+	 * when the clock is back there, 49 days on: an INCOMPLETE entry holding its
+	 * packets, a FAILED one refusing its next hop all along. It fires now instead:
+	 * one early step of its state machine, never a wrong MAC.
+	 */
+	if (t->used == 0 || (now < t->next_due && t->next_due - now <= SYNQ_NEIGH_LONGEST_MS))
 		return 0;
 	for (i = 0; i < SYNQ_NEIGH_MAX; i++) {
 		struct synq_neigh_entry *e = &t->e[i];
 		int r = 0;
 
+		if (e->state != SYNQ_NEIGH_FREE && e->timer > now &&
+			e->timer - now > SYNQ_NEIGH_LONGEST_MS)
+			e->timer = now;
 		if (e->state != SYNQ_NEIGH_FREE && e->timer <= now)
 			r = fire(t, e, now, n < max ? &sol[n] : NULL, n < max);
 		if (r > 0)

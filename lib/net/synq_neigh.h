@@ -53,6 +53,8 @@
 #define SYNQ_NEIGH_FAILED_MS 3000
 /** A STALE entry nobody sent to for this long is freed (Linux's gc_staletime). */
 #define SYNQ_NEIGH_STALE_MS 60000
+/** The longest any timer is armed ahead: one further ahead means the clock went back. */
+#define SYNQ_NEIGH_LONGEST_MS SYNQ_NEIGH_STALE_MS
 
 /** Address families, as the key holds them. */
 #define SYNQ_NEIGH_V4 4
@@ -118,6 +120,14 @@ void synq_neigh_init(struct synq_neigh_table *t, const struct synq_config *cfg,
 	synq_neigh_free_t free_pkt, struct synq_counters *ctr);
 
 /**
+ * Free every packet @p t holds queued (counted as SynqNeighUnresolvedDrops) and every
+ * entry: before the table is dropped or synq_neigh_init() runs on it again (which
+ * frees nothing: it takes memory in any state), or when a port's link changes. The
+ * table stays usable. Control plane.
+ */
+void synq_neigh_flush(struct synq_neigh_table *t);
+
+/**
  * Where to send @p pkt for next hop @p addr (as synq_route_hop.addr) on @p port, at
  * time @p now. Takes @p pkt unless it returns 0.
  *
@@ -163,7 +173,9 @@ void synq_neigh_confirm(struct synq_neigh_table *t, uint16_t port, uint8_t famil
  * Run the timers due at @p now: retransmit multicast solicitations (INCOMPLETE) and
  * unicast probes (PROBE) every SYNQ_NEIGH_RETRANS_MS, REACHABLE to STALE, DELAY to
  * PROBE, give up (FAILED, its queued packets freed), free FAILED and idle STALE entries.
- * Returns at once when nothing is due.
+ * Returns at once when nothing is due. A clock that went back (a caller's 32-bit
+ * milliseconds wrap every 49.7 days) fires at once every timer armed before, rather
+ * than when the clock is back where it was.
  *
  * @param sol Receives the solicitations to send, at most @p max; the ones beyond stay
  *   due for the next call.

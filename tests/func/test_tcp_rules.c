@@ -244,7 +244,7 @@ test_idle_not_refreshed(void **state __rte_unused)
 	}
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_IDLE_TIMEOUTS), 1);
 	while (rte_ring_count(tx_ring[0]) != 0) {
-		struct rte_mbuf *m;
+		struct rte_mbuf *m = NULL;
 
 		assert_int_equal(rte_ring_dequeue(tx_ring[0], (void **)&m), 0);
 		rte_pktmbuf_free(m);
@@ -281,7 +281,7 @@ test_fin_timeout(void **state __rte_unused)
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_FIN_WAIT2_TIMEOUTS), 1);
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_IDLE_TIMEOUTS), 0);
 	while (rte_ring_count(tx_ring[0]) != 0) {
-		struct rte_mbuf *m;
+		struct rte_mbuf *m = NULL;
 
 		assert_int_equal(rte_ring_dequeue(tx_ring[0], (void **)&m), 0);
 		rte_pktmbuf_free(m);

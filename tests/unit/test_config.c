@@ -1072,6 +1072,16 @@ test_proxy_config(void **state __rte_unused)
 			assert_non_null(strstr(err, bad[i][0]));
 		}
 	}
+	/* IPv4 link-local: on a port's subnet, not through a router (RFC 3927 2.7) */
+	expect_error("{\"ports\":[{\"name\":\"p0\",\"ipv4\":[\"198.18.8.1/24\"]}],"
+		"\"lcores\":[" LCORE_BOTH "],\"routes\":[{\"prefix\":\"0.0.0.0/0\",\"via\":"
+		"\"198.18.8.254\"}],\"listeners\":[{\"port\":80,\"app\":\"proxy\","
+		"\"backends\":[{\"address\":\"169.254.1.1\",\"port\":80}]}]}",
+		"listeners[0].backends[0].address: \"169.254.1.1\"", "no router forwards");
+	assert_int_equal(synq_config_parse("{\"ports\":[{\"name\":\"p0\",\"ipv4\":"
+		"[\"169.254.0.1/16\"]}],\"lcores\":[" LCORE_BOTH "],\"listeners\":[{\"port\":80,"
+		"\"app\":\"proxy\",\"backends\":[{\"address\":\"169.254.1.1\",\"port\":80}]}]}",
+		&cfg, err, sizeof(err)), 0);
 	/* a route reaches what no subnet holds */
 	assert_int_equal(synq_config_parse("{\"ports\":[{\"name\":\"p0\",\"ipv4\":"
 		"[\"198.18.8.1/24\"]}],\"lcores\":[" LCORE_BOTH "],\"routes\":[{\"prefix\":"
@@ -1094,6 +1104,84 @@ test_proxy_config(void **state __rte_unused)
 			ONE_BACKEND);
 		expect_error(text, "listeners[0].backends", "app \"hold\"");
 	}
+	/* nor in "tcp", whose knobs are the listeners' defaults: the proxy's are no knobs */
+	{
+		static const char *const keys[] = {"\"backends\":[]", "\"balance\":\"least_conn\"",
+			"\"proxy_protocol\":1", "\"connect_timeout_ms\":100",
+			"\"health_check\":{}"};
+
+		for (unsigned int i = 0; i < RTE_DIM(keys); i++) {
+			snprintf(text, sizeof(text), WITH_V4 ",\"tcp\":{%s}}", keys[i]);
+			expect_error(text, "tcp.", "unknown key");
+		}
+	}
+}
+
+/*
+ * A config of @p nb proxy listeners of 64 backends each on port p0 (198.18.0.1/16),
+ * with the routes @p routes: the backends 198.18.L.B (or @p net.L.B), all distinct, or
+ * the same 64 in every listener when @p same.
+ */
+static void
+next_hops_cfg(char *text, size_t len, unsigned int nb, const char *net, bool same,
+	const char *routes)
+{
+	size_t n = (size_t)snprintf(text, len, "{\"ports\":[{\"name\":\"p0\",\"ipv4\":"
+		"[\"198.18.0.1/16\"]}],\"lcores\":[" LCORE_BOTH "],\"routes\":[%s],"
+		"\"listeners\":[", routes);
+
+	for (unsigned int l = 0; l < nb; l++) {
+		n += (size_t)snprintf(text + n, len - n, "%s{\"port\":%u,\"app\":\"proxy\","
+			"\"backends\":[", l ? "," : "", 80 + l);
+		for (unsigned int b = 0; b < SYNQ_MAX_BACKENDS; b++)
+			n += (size_t)snprintf(text + n, len - n, "%s{\"address\":\"%s.%u.%u\","
+				"\"port\":80}", b ? "," : "", net, same ? 1 : 1 + l, 2 + b);
+		n += (size_t)snprintf(text + n, len - n, "]}");
+	}
+	snprintf(text + n, len - n, "]}");
+	assert_true(n + 3 < len);
+}
+
+/*
+ * The next hops a worker resolves, on-link backends and routes' next hops, are at most
+ * what its neighbour table holds (SYNQ_MAX_NEXT_HOPS): the health checks keep each in
+ * it, so one more would never resolve. Backends behind a router, or repeated across
+ * listeners, are no more next hops.
+ */
+static void
+test_proxy_next_hops(void **state __rte_unused)
+{
+	static const char route[] = "{\"prefix\":\"203.0.0.0/16\",\"via\":\"198.18.255.254\"}";
+	const size_t len = 64 * 1024;
+	char *text = malloc(len);
+	unsigned int full = SYNQ_MAX_NEXT_HOPS / SYNQ_MAX_BACKENDS;
+	char want[64];
+
+	assert_non_null(text);
+	assert_int_equal(full * SYNQ_MAX_BACKENDS, SYNQ_MAX_NEXT_HOPS);
+	/* exactly as many as the table holds */
+	next_hops_cfg(text, len, full, "198.18", false, "");
+	if (synq_config_parse(text, &cfg, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	/* one more, on-link: refused, naming it */
+	next_hops_cfg(text, len, full + 1, "198.18", false, "");
+	snprintf(want, sizeof(want), "listeners[%u].backends[0].address", full);
+	expect_error(text, want, "expected at most 256");
+	/* a route's next hop is one of them */
+	next_hops_cfg(text, len, full, "198.18", false, route);
+	snprintf(want, sizeof(want), "listeners[%u].backends[%u].address", full - 1,
+		SYNQ_MAX_BACKENDS - 1);
+	expect_error(text, want, "one next hop more than the 256");
+	/* the same backends in every listener: 64 next hops */
+	next_hops_cfg(text, len, full + 1, "198.18", true, "");
+	if (synq_config_parse(text, &cfg, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	/* behind a router: one next hop, however many backends */
+	next_hops_cfg(text, len, full + 1, "203.0", false, route);
+	if (synq_config_parse(text, &cfg, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(cfg.nb_listeners, full + 1);
+	free(text);
 }
 
 /*
@@ -1187,6 +1275,7 @@ main(void)
 		cmocka_unit_test(test_route_review),
 		/* issue 13, proxy */
 		cmocka_unit_test(test_proxy_config),
+		cmocka_unit_test(test_proxy_next_hops),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -511,6 +511,94 @@ test_timers_room(void **state __rte_unused)
 	assert_int_equal(c(SYNQ_CTR_NEIGH_SOLICITS), 4);
 }
 
+/*
+ * Flush frees what the table holds, queued packets on every port and family, and
+ * leaves it empty and usable: init alone would leak the queued packets.
+ */
+static void
+test_flush(void **state __rte_unused)
+{
+	struct synq_neigh_solicit sol;
+	struct rte_ether_addr mac;
+	void *out[SYNQ_NEIGH_QUEUE];
+	uint8_t a[16], b[16], d[16];
+	bool solicit;
+
+	v4(a, "198.18.0.2");
+	v6(b, "2001:db8:1::2");
+	v4(d, "198.18.0.3");
+	assert_int_equal(look(a, SYNQ_NEIGH_V4, &pkts[0], 0, &mac, NULL), 1);
+	assert_int_equal(look(a, SYNQ_NEIGH_V4, &pkts[1], 0, &mac, NULL), 1);
+	assert_int_equal(look(a, SYNQ_NEIGH_V4, &pkts[2], 0, &mac, NULL), 1);
+	assert_int_equal(synq_neigh_lookup(&nt, 1, SYNQ_NEIGH_V6, b, &pkts[3], 0, &mac, &sol,
+		&solicit), 1);
+	resolve(d, SYNQ_NEIGH_V4, true, 0);
+	assert_int_equal(nt.used, 3);
+	synq_neigh_flush(&nt);
+	assert_int_equal(nb_freed, 4);
+	for (unsigned int i = 0; i < 4; i++)
+		assert_true(freed[i]);
+	assert_int_equal(c(SYNQ_CTR_NEIGH_UNRESOLVED_DROPS), 4);
+	assert_int_equal(nt.used, 0);
+	assert_int_equal(synq_neigh_state(&nt, 0, SYNQ_NEIGH_V4, a), SYNQ_NEIGH_FREE);
+	assert_int_equal(synq_neigh_state(&nt, 1, SYNQ_NEIGH_V6, b), SYNQ_NEIGH_FREE);
+	assert_int_equal(synq_neigh_state(&nt, 0, SYNQ_NEIGH_V4, d), SYNQ_NEIGH_FREE);
+	/* nothing is due any more, and the table works as new: every entry can be taken */
+	assert_int_equal(synq_neigh_timers(&nt, 1000000, &sol, 1), 0);
+	for (unsigned int i = 0; i < SYNQ_NEIGH_MAX; i++) {
+		nth4(a, i);
+		assert_int_equal(look(a, SYNQ_NEIGH_V4, NULL, 1, &mac, NULL), 1);
+	}
+	nth4(a, 0);
+	assert_int_equal(synq_neigh_advert(&nt, 0, SYNQ_NEIGH_V4, a, &mac_a, true, true, 2, out),
+		0);
+	assert_int_equal(nb_freed, 4);
+}
+
+/*
+ * A clock that goes back (the TCP worker's 32-bit milliseconds wrap every 49.7 days):
+ * what was armed before fires at once, not 49 days on. Without that an INCOMPLETE
+ * entry would hold its packets, and a FAILED one refuse its next hop, all that time.
+ */
+static void
+test_clock_back(void **state __rte_unused)
+{
+	const uint64_t before = UINT32_MAX - 500, t0 = before - 3000;
+	struct synq_neigh_solicit sol[4];
+	struct rte_ether_addr mac;
+	uint8_t a[16], b[16], d[16];
+	bool sent;
+
+	v4(a, "198.18.0.2");
+	v4(b, "198.18.0.3");
+	v4(d, "198.18.0.4");
+	/* d FAILED just before the wrap, a INCOMPLETE with a packet, b REACHABLE */
+	assert_int_equal(look(d, SYNQ_NEIGH_V4, NULL, t0, &mac, NULL), 1);
+	assert_int_equal(synq_neigh_timers(&nt, t0 + 1000, sol, 4), 1);
+	assert_int_equal(synq_neigh_timers(&nt, t0 + 2000, sol, 4), 1);
+	assert_int_equal(synq_neigh_timers(&nt, before, sol, 4), 0);
+	assert_int_equal(synq_neigh_state(&nt, 0, SYNQ_NEIGH_V4, d), SYNQ_NEIGH_FAILED);
+	assert_int_equal(look(a, SYNQ_NEIGH_V4, &pkts[0], before, &mac, NULL), 1);
+	resolve(b, SYNQ_NEIGH_V4, true, before);
+	/* the clock wraps to 10: a retransmits, b goes STALE, d is freed */
+	assert_int_equal(synq_neigh_timers(&nt, 10, sol, 4), 1);
+	assert_memory_equal(sol[0].addr, a, 16);
+	assert_int_equal(synq_neigh_state(&nt, 0, SYNQ_NEIGH_V4, b), SYNQ_NEIGH_STALE);
+	assert_int_equal(synq_neigh_state(&nt, 0, SYNQ_NEIGH_V4, d), SYNQ_NEIGH_FREE);
+	/* and runs on the new clock: a's last try, then it gives up and frees its packet */
+	assert_int_equal(synq_neigh_timers(&nt, 1009, sol, 4), 0);
+	assert_int_equal(synq_neigh_timers(&nt, 1010, sol, 4), 1);
+	assert_int_equal(synq_neigh_timers(&nt, 2010, sol, 4), 0);
+	assert_int_equal(synq_neigh_state(&nt, 0, SYNQ_NEIGH_V4, a), SYNQ_NEIGH_FAILED);
+	assert_true(freed[0]);
+	/* d resolves anew at once */
+	assert_int_equal(look(d, SYNQ_NEIGH_V4, NULL, 2010, &mac, &sent), 1);
+	assert_true(sent);
+	/* a clock that stays put scans nothing while nothing is due */
+	assert_int_equal(synq_neigh_timers(&nt, 2011, sol, 4), 0);
+	assert_int_equal(synq_neigh_state(&nt, 0, SYNQ_NEIGH_V4, d), SYNQ_NEIGH_INCOMPLETE);
+}
+
 int
 main(void)
 {
@@ -527,6 +615,8 @@ main(void)
 		cmocka_unit_test_setup(test_stale_gc, setup),
 		cmocka_unit_test_setup(test_table_full, setup),
 		cmocka_unit_test_setup(test_timers_room, setup),
+		cmocka_unit_test_setup(test_flush, setup),
+		cmocka_unit_test_setup(test_clock_back, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -147,7 +147,7 @@ static void
 test_write_file_squatted(void **state __rte_unused)
 {
 	char dir[] = "/tmp/synq-stats-XXXXXX";
-	char path[128], squat[192], victim[160];
+	char path[128], squat[sizeof(dir) + 256], victim[160];
 	struct stat st;
 	struct dirent *e;
 	DIR *d;
