@@ -30,6 +30,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -287,12 +288,20 @@ LLVMFuzzerInitialize(int *argc __rte_unused, char ***argv __rte_unused)
 		"--no-telemetry", "--file-prefix", prefix, "-l", "0", "--log-level", "*:error",
 		NULL};
 
+	cpu_set_t cpus;
+
 	snprintf(prefix, sizeof(prefix), "synq-fuzz-%d", (int)getpid());
+	/* EAL pins this thread to lcore 0's CPU: the affinity is given back after it,
+	 * or every process of a -jobs=N campaign would share CPU 0 */
+	if (sched_getaffinity(0, sizeof(cpus), &cpus) != 0)
+		abort();
 	if (rte_eal_init(RTE_DIM(eal) - 1, eal) < 0 ||
 		synq_config_parse(config_text, &cfg, err, sizeof(err)) != 0) {
 		fprintf(stderr, "fuzz_tcp setup: %s\n", err);
 		abort();
 	}
+	if (sched_setaffinity(0, sizeof(cpus), &cpus) != 0)
+		abort();
 	debug = getenv("FUZZ_TCP_DEBUG") != NULL;
 	keep_going = getenv("FUZZ_TCP_KEEP_GOING") != NULL;
 	/* nothing is shared (--no-shconf): the runtime directory goes now, not at an exit
