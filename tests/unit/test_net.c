@@ -603,12 +603,39 @@ test_arp_reply_dropped(void **state)
 	uint8_t f[FRAME_MAX];
 	struct synq_counters ctr;
 	struct fake_mbuf fm;
+	struct synq_net_worker nw;
 	size_t len = build_arp(f, NO_VLAN, 2, peer_mac, ip_peer, our_mac, ip_ours);
 
 	(void)state;
 	memset(&ctr, 0, sizeof(ctr));
+	synq_net_worker_init(&nw, 1000, 0, 1, 0);
+	test_nw = &nw;
+	/* a reply to us, for our address: dropped, what it says left for the tables */
+	assert_false(input_one(&ifc_plain, &ctr, &fm, f, len));
+	CHECK_CTRS(&ctr, {SYNQ_CTR_RX_FRAMES, 1}, {SYNQ_CTR_ARP_IN_REPLIES, 1});
+	assert_int_equal(nw.nb_facts, 1);
+	assert_int_equal(nw.facts[0].family, 4);
+	assert_memory_equal(nw.facts[0].addr, ip_peer, 4);
+	assert_memory_equal(nw.facts[0].mac.addr_bytes, peer_mac, 6);
+	assert_int_equal(nw.facts[0].flags, SYNQ_NEIGH_FACT_SOLICITED | SYNQ_NEIGH_FACT_OVERRIDE);
+	/* a sender that is not the frame's source says nothing */
+	memset(&ctr, 0, sizeof(ctr));
+	f[6 + 5] ^= 1;
+	assert_false(input_one(&ifc_plain, &ctr, &fm, f, len));
+	CHECK_CTRS(&ctr, {SYNQ_CTR_RX_FRAMES, 1}, {SYNQ_CTR_DROP_SRC_MAC_INVALID, 1});
+	assert_int_equal(nw.nb_facts, 0);
+	/* a request for another address: not answered, its sender still learned (RFC 826) */
+	memset(&ctr, 0, sizeof(ctr));
+	len = build_arp(f, NO_VLAN, 1, peer_mac, ip_peer, zero_mac, ip_peer);
 	assert_false(input_one(&ifc_plain, &ctr, &fm, f, len));
 	CHECK_CTRS(&ctr, {SYNQ_CTR_RX_FRAMES, 1}, {SYNQ_CTR_ARP_DROP_NOT_OURS, 1});
+	assert_int_equal(nw.nb_facts, 1);
+	assert_int_equal(nw.facts[0].flags, SYNQ_NEIGH_FACT_OVERRIDE);
+	/* an ARP probe (RFC 5227: sender 0.0.0.0) says nothing of anyone */
+	len = build_arp(f, NO_VLAN, 1, peer_mac, (const uint8_t[4]){0}, zero_mac, ip_peer);
+	assert_false(input_one(&ifc_plain, &ctr, &fm, f, len));
+	assert_int_equal(nw.nb_facts, 0);
+	test_nw = NULL;
 }
 
 static void
