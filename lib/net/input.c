@@ -87,6 +87,12 @@ net_neigh_fact(struct synq_counters *ctr, struct net_frame *f, uint8_t family, c
 
 	if (f->nw == NULL)
 		return;
+	/* RFC 826, RFC 4861 4.6.1: a station's address, never a group nor zero; refused
+	 * here once rather than by every worker's table */
+	if (!rte_is_valid_assigned_ether_addr(mac)) {
+		synq_counter_inc(ctr, SYNQ_CTR_NEIGH_BAD_MAC);
+		return;
+	}
 	if (f->nw->nb_facts == SYNQ_NET_FACTS) {
 		synq_counter_inc(ctr, SYNQ_CTR_NEIGH_FACTS_LOST);
 		return;

@@ -1502,6 +1502,14 @@ test_na(void **state)
 	len = build_na(f, all_nodes_mac, ip6_ll_peer, ip6_all_nodes, 255, ip6_peer, 0, true);
 	assert_false(input_one(&ifc_plain, &ctr, &fm, f, len));
 	check_fact6(&nw, ip6_peer, 0);
+	/* a group as the target's link-layer address: refused here, not posted */
+	len = build_na(f, our_mac, ip6_peer, ip6_ours, 255, ip6_peer, o_flag, true);
+	memcpy(ip6 + IP6_HLEN + 26, bcast_mac, 6);
+	icmp6_fix_cksum(ip6);
+	memset(&ctr, 0, sizeof(ctr));
+	assert_false(input_one(&ifc_plain, &ctr, &fm, f, len));
+	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_NEIGH_BAD_MAC), 1);
+	assert_int_equal(nw.nb_facts, 0);
 	/* no target link-layer option: counted, nothing said */
 	len = build_na(f, our_mac, ip6_peer, ip6_ours, 255, ip6_peer, s_flag | o_flag, false);
 	assert_false(input_one(&ifc_plain, &ctr, &fm, f, len));
