@@ -399,6 +399,40 @@ test_no_route(void **state __rte_unused)
 	assert_int_equal(sent(0, out, 4), 0);
 }
 
+/*
+ * A flood of ARP replies on worker 0's queue: each is posted to worker 1, whose ring
+ * holds 255; the rest are dropped and counted, and worker 1 drains a burst a poll.
+ */
+static void
+test_ring_full(void **state __rte_unused)
+{
+	const unsigned int flood = 300, half = 150;
+	unsigned int room = SYNQ_NEIGH_FACT_RING - 1 - rte_ring_count(worker1()->facts);
+	struct snap s;
+
+	snap_take(&s);
+	for (unsigned int round = 0; round < 2; round++) {
+		for (unsigned int i = 0; i < half; i++) {
+			const uint8_t sip[4] = {198, 18, 0, (uint8_t)(10 + i % 200)};
+
+			assert_int_equal(
+				rte_ring_enqueue(rx_ring[0],
+					arp_reply((const uint8_t[6]){0x02, 0xcc, 0, 0, 0, 1}, sip)),
+				0);
+		}
+		while (rte_ring_count(rx_ring[0]) != 0)
+			synq_worker_poll(worker());
+	}
+	assert_int_equal(delta(&s, SYNQ_CTR_ARP_IN_REPLIES), flood);
+	assert_int_equal(delta(&s, SYNQ_CTR_NEIGH_FACTS_POSTED), room);
+	assert_int_equal(delta(&s, SYNQ_CTR_NEIGH_FACT_RING_FULL), flood - room);
+	assert_int_equal(rte_ring_count(worker1()->facts), SYNQ_NEIGH_FACT_RING - 1);
+	synq_worker_poll(worker1());
+	assert_int_equal(rte_ring_count(worker1()->facts), SYNQ_NEIGH_FACT_RING - 1 - SYNQ_BURST);
+	while (rte_ring_count(worker1()->facts) != 0)
+		synq_worker_poll(worker1());
+}
+
 int
 main(void)
 {
@@ -407,6 +441,7 @@ main(void)
 		cmocka_unit_test(test_via_router),
 		cmocka_unit_test(test_nd_resolve),
 		cmocka_unit_test(test_no_route),
+		cmocka_unit_test(test_ring_full),
 		cmocka_unit_test(test_failed),
 	};
 
