@@ -7,7 +7,6 @@
 
 #include <assert.h>
 #include <errno.h>
-#include <stddef.h>
 #include <string.h>
 
 #include <rte_arp.h>
@@ -51,16 +50,25 @@ write_l2(const struct synq_iface *ifc, struct rte_ether_hdr *eth, const struct r
 	}
 }
 
-/* Put the Ethernet header before @p m's L3 packet; its headroom was checked. */
+/*
+ * Put the Ethernet header before @p m's IP packet (its headroom was checked), and zero
+ * padding up to the Ethernet minimum where the segment has room (a NIC pads anyway;
+ * software ports do not).
+ */
 static void
 push_l2(const struct synq_iface *ifc, struct rte_mbuf *m, uint8_t family,
 	const struct rte_ether_addr *dst)
 {
 	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, l2_len(ifc));
+	uint16_t short_by =
+		m->pkt_len < NET_ETH_MIN_LEN ? (uint16_t)(NET_ETH_MIN_LEN - m->pkt_len) : 0;
+	char *pad;
 
 	write_l2(
 		ifc, eth, dst, family == SYNQ_NEIGH_V4 ? RTE_ETHER_TYPE_IPV4 : RTE_ETHER_TYPE_IPV6);
 	m->l2_len = l2_len(ifc);
+	if (short_by != 0 && m->nb_segs == 1 && (pad = rte_pktmbuf_append(m, short_by)) != NULL)
+		memset(pad, 0, short_by);
 }
 
 static void
@@ -186,54 +194,44 @@ refuse(struct synq_net_resolver *r, struct rte_mbuf *m, enum synq_counter id)
 }
 
 /*
- * The destination of the packet in @p m into @p dst (IPv4 in the first 4 bytes), its
- * family returned; 0 when it is too short, of no family we send, or addressed to no
- * single host (RFC 1122 3.2.1.3, RFC 4291 2.5.2, 2.5.5.2, 2.7).
+ * Whether @p dst of @p family is one host we may send to: not 0.0.0.0/8, multicast,
+ * class E nor broadcast (RFC 1122 3.2.1.3); not ::, an IPv4-mapped address nor
+ * multicast (RFC 4291 2.5.2, 2.5.5.2, 2.7).
  */
-static uint8_t
-destination(const struct rte_mbuf *m, uint8_t dst[16])
+static bool
+destination_ok(uint8_t family, const uint8_t *dst)
 {
 	static const uint8_t v4mapped[12] = {[10] = 0xff, [11] = 0xff};
 	static const uint8_t zero[16];
-	const uint8_t *l3 = rte_pktmbuf_mtod(m, const uint8_t *);
-	uint16_t len = rte_pktmbuf_data_len(m);
 
-	memset(dst, 0, 16);
-	if (len >= sizeof(struct rte_ipv4_hdr) && (l3[0] >> 4) == 4) {
-		memcpy(dst, l3 + offsetof(struct rte_ipv4_hdr, dst_addr), 4);
-		/* 0.0.0.0/8, multicast, class E and broadcast */
-		return dst[0] == 0 || dst[0] >= 224 ? 0 : SYNQ_NEIGH_V4;
-	}
-	if (len >= sizeof(struct rte_ipv6_hdr) && (l3[0] >> 4) == 6) {
-		memcpy(dst, l3 + offsetof(struct rte_ipv6_hdr, dst_addr), 16);
-		if (dst[0] == 0xff || memcmp(dst, zero, 16) == 0 ||
-			memcmp(dst, v4mapped, sizeof(v4mapped)) == 0)
-			return 0;
-		return SYNQ_NEIGH_V6;
-	}
-	return 0;
+	if (family == SYNQ_NEIGH_V4)
+		return dst[0] != 0 && dst[0] < 224;
+	return family == SYNQ_NEIGH_V6 && dst[0] != 0xff && memcmp(dst, zero, 16) != 0 &&
+	       memcmp(dst, v4mapped, sizeof(v4mapped)) != 0;
 }
 
 int
-synq_net_send_routed(struct synq_net_resolver *r, struct rte_mbuf *m)
+synq_net_send_routed(
+	struct synq_net_resolver *r, struct rte_mbuf *m, uint8_t family, const uint8_t *dst)
 {
 	struct synq_neigh_solicit sol;
 	const struct synq_iface *ifc;
 	struct synq_route_hop hop;
 	struct rte_ether_addr mac;
-	uint8_t dst[16], family;
 	uint32_t dst4;
 	bool solicit;
 	int rc;
 
-	family = destination(m, dst);
-	if (family == 0) {
+	if (!destination_ok(family, dst)) {
 		refuse(r, m, SYNQ_CTR_ROUTE_BAD_PACKET);
 		return -EINVAL;
 	}
-	memcpy(&dst4, dst, sizeof(dst4));
-	rc = family == SYNQ_NEIGH_V4 ? synq_route_lookup4(r->routes, dst4, &hop)
-				     : synq_route_lookup6(r->routes, dst, &hop);
+	if (family == SYNQ_NEIGH_V4) {
+		memcpy(&dst4, dst, sizeof(dst4));
+		rc = synq_route_lookup4(r->routes, dst4, &hop);
+	} else {
+		rc = synq_route_lookup6(r->routes, dst, &hop);
+	}
 	if (rc != 0) {
 		refuse(r, m, SYNQ_CTR_ROUTE_NO_ROUTE);
 		return -ENETUNREACH;

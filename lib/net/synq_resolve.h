@@ -75,25 +75,30 @@ struct synq_net_resolver {
 };
 
 /**
- * Send @p m, an IPv4 or IPv6 packet from its L3 header on (its data starts there;
- * checksums done or asked of the NIC by the caller), towards its destination address:
- * the route gives the port and next hop, the neighbour table the next hop's MAC; the
- * Ethernet header (802.1Q tag too when the port has one) is written in @p m's
- * headroom and @p m goes out on the worker's tx queue of that port. An unresolved next
+ * Send @p m, an IPv4 or IPv6 packet from its IP header on (its data starts there;
+ * checksums done, or asked of the NIC in its ol_flags, by the caller), to @p dst of
+ * @p family (SYNQ_NEIGH_V4: its first 4 bytes, network order; SYNQ_NEIGH_V6: 16
+ * bytes), the packet's own destination: the route gives the port and next hop, the
+ * neighbour table the next hop's MAC; the Ethernet header (with the port's 802.1Q tag)
+ * is written in @p m's headroom (m->l2_len set), zero padding added up to the Ethernet
+ * minimum, and @p m goes out on the worker's tx queue of that port. An unresolved next
  * hop queues @p m (SYNQ_NEIGH_QUEUE at most a next hop) and a solicitation goes out.
- * Takes @p m in every case. Owning lcore only; not for replies to clients.
+ * Takes @p m in every case. Owning lcore only; not for replies to clients (they go
+ * back to the frame's source MAC).
  *
  * @return
  *   - 0: handed to the tx queue (a full tx queue counts its own drop);
  *   - 1: queued until the next hop resolves (sent then, or dropped and counted);
- *   - a negative errno: dropped and counted: -EINVAL a packet too short, not IPv4 or
- *     IPv6, without room for the Ethernet header, or to a multicast, broadcast or
- *     unspecified address (SynqRouteBadPacket); -ENETUNREACH no route
- *     (SynqRouteNoRoute); -ENXIO the route's port is not one this worker sends on
+ *   - a negative errno: dropped and counted: -EINVAL a family not 4 or 6, a
+ *     destination that is no single host (multicast, broadcast, unspecified,
+ *     IPv4-mapped, 0.0.0.0/8) or no headroom for the Ethernet header
+ *     (SynqRouteBadPacket); -ENETUNREACH no route (SynqRouteNoRoute); -ENXIO the
+ *     route's port is not one this worker polls, where it has no tx queue
  *     (SynqRouteNoTxq); the table's errors as synq_neigh_lookup() (-ENOBUFS,
  *     -EHOSTUNREACH, -ENOSPC, -EINVAL), counted by it.
  */
-int synq_net_send_routed(struct synq_net_resolver *r, struct rte_mbuf *m);
+int synq_net_send_routed(
+	struct synq_net_resolver *r, struct rte_mbuf *m, uint8_t family, const uint8_t *dst);
 
 /** Set the resolver's clock to @p now_ms unless that is behind it. Owning lcore only. */
 static inline void

@@ -107,14 +107,19 @@ struct synq_worker {
 unsigned int synq_worker_poll(struct synq_worker *w);
 
 /**
- * Send @p m, an IPv4 or IPv6 packet synq originates (L3 on, headroom for Ethernet),
- * through worker @p w's routes and neighbour table: synq_net_send_routed() on the
- * worker's resolver. @p w is a struct synq_worker, as a transport's callback takes it.
+ * Send @p m, an IPv4 or IPv6 packet synq originates (from its IP header on, headroom
+ * for Ethernet and a tag) to @p dst of @p family (4: its first 4 bytes; 6), through
+ * worker @p w's routes and neighbour table: synq_net_send_routed() on the worker's
+ * resolver. Shaped as the transport's send_routed callback (synq_tcp.h) with the
+ * worker (a struct synq_worker) as its argument, one per worker: @p port_id, the
+ * transport's port for the connection, is not used (the route decides the port).
  * Owning lcore only.
  *
- * @return as synq_net_send_routed(): 0 sent, 1 queued, a negative errno dropped.
+ * @return 0 when @p m was sent or queued until its next hop resolves, a negative errno
+ *   when it was dropped and counted (as synq_net_send_routed()). @p m is taken.
  */
-int synq_worker_send_routed(void *w, struct rte_mbuf *m);
+int synq_worker_send_routed(void *w, struct rte_mbuf *m, uint8_t family, const uint8_t *dst,
+	uint16_t port_id);
 
 /**
  * Send a gratuitous ARP for every IPv4 address of every port whose rx queue 0 this

@@ -95,9 +95,12 @@ worker_resolver_tx(void *arg, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 }
 
 int
-synq_worker_send_routed(void *w, struct rte_mbuf *m)
+synq_worker_send_routed(void *w, struct rte_mbuf *m, uint8_t family, const uint8_t *dst,
+	uint16_t port_id __rte_unused)
 {
-	return synq_net_send_routed(&((struct synq_worker *)w)->res, m);
+	int rc = synq_net_send_routed(&((struct synq_worker *)w)->res, m, family, dst);
+
+	return rc > 0 ? 0 : rc; /* queued: taken all the same */
 }
 
 /*

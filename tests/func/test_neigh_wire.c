@@ -109,6 +109,17 @@ packet(uint8_t family, const uint8_t *dst, uint8_t tag, uint8_t *copy, uint16_t 
 	return m;
 }
 
+/*
+ * packet() sent by worker @p w through its resolver: what synq_net_send_routed()
+ * returns (1 when queued, where the worker's callback says 0).
+ */
+static int
+send_pkt(struct synq_worker *w, uint8_t family, const uint8_t *dst, uint8_t tag, uint8_t *copy,
+	uint16_t *len)
+{
+	return synq_net_send_routed(&w->res, packet(family, dst, tag, copy, len), family, dst);
+}
+
 /* The frames on tx ring @p q, at most @p max. */
 static unsigned int
 sent(unsigned int q, struct rte_mbuf **out, unsigned int max)
@@ -123,11 +134,15 @@ check_released(
 {
 	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
 
-	assert_int_equal(rte_pktmbuf_data_len(m), 14 + len);
+	/* zero padded to the Ethernet minimum */
+	assert_int_equal(rte_pktmbuf_data_len(m), RTE_MAX(14 + len, ETH_MIN));
+	assert_int_equal(rte_pktmbuf_pkt_len(m), rte_pktmbuf_data_len(m));
 	assert_memory_equal(p, mac, 6);
 	assert_memory_equal(p + 6, our_mac.addr_bytes, 6);
 	assert_int_equal(synq_bytes_get16(p + 12), type);
 	assert_memory_equal(p + 14, pkt, len);
+	for (unsigned int i = 14 + len; i < rte_pktmbuf_data_len(m); i++)
+		assert_int_equal(p[i], 0);
 	rte_pktmbuf_free(m);
 }
 
@@ -205,21 +220,19 @@ test_arp_resolve(void **state __rte_unused)
 
 	snap_take(&s);
 	/* worker 1 first: its own entry, its own request on its tx queue */
-	assert_int_equal(synq_worker_send_routed(worker1(), packet(4, nh, 0x10, pkt1, &len1)), 1);
+	assert_int_equal(
+		synq_worker_send_routed(worker1(), packet(4, nh, 0x10, pkt1, &len1), 4, nh, 0), 0);
 	assert_int_equal(sent(1, out, 8), 1);
 	check_arp_request(out[0], bcast, nh);
 
 	/* worker 0: one request, then three queued, the fourth dropped */
 	for (unsigned int i = 0; i < 3; i++)
-		assert_int_equal(synq_worker_send_routed(
-					 worker(), packet(4, nh, (uint8_t)i, pkt[i], &len[i])),
-			1);
+		assert_int_equal(send_pkt(worker(), 4, nh, (uint8_t)i, pkt[i], &len[i]), 1);
 	assert_int_equal(sent(0, out, 8), 1);
 	check_arp_request(out[0], bcast, nh);
 	assert_int_equal(delta(&s, SYNQ_CTR_ARP_OUT_REQUESTS), 1);
 	assert_int_equal(delta(&s, SYNQ_CTR_NEIGH_SOLICITS), 1);
-	assert_int_equal(
-		synq_worker_send_routed(worker(), packet(4, nh, 3, pkt[3], &len[3])), -ENOBUFS);
+	assert_int_equal(send_pkt(worker(), 4, nh, 3, pkt[3], &len[3]), -ENOBUFS);
 	assert_int_equal(delta(&s, SYNQ_CTR_NEIGH_QUEUE_FULL), 1);
 	assert_int_equal(sent(0, out, 8), 0);
 
@@ -243,7 +256,7 @@ test_arp_resolve(void **state __rte_unused)
 	assert_int_equal(ctr(1, SYNQ_CTR_ROUTE_OUT), w1_out + 1);
 
 	/* resolved: the next packet goes at once */
-	assert_int_equal(synq_worker_send_routed(worker(), packet(4, nh, 9, pkt[0], &len[0])), 0);
+	assert_int_equal(send_pkt(worker(), 4, nh, 9, pkt[0], &len[0]), 0);
 	assert_int_equal(sent(0, out, 8), 1);
 	check_released(out[0], nh_mac, ET_IPV4, pkt[0], len[0]);
 }
@@ -259,7 +272,7 @@ test_via_router(void **state __rte_unused)
 	uint8_t pkt[64];
 	uint16_t len;
 
-	assert_int_equal(synq_worker_send_routed(worker(), packet(4, dst, 1, pkt, &len)), 1);
+	assert_int_equal(send_pkt(worker(), 4, dst, 1, pkt, &len), 1);
 	assert_int_equal(sent(0, out, 4), 1);
 	check_arp_request(out[0], bcast, router);
 	receive0(arp_reply(router_mac, router));
@@ -287,7 +300,7 @@ test_nd_resolve(void **state __rte_unused)
 	struct snap s;
 
 	snap_take(&s);
-	assert_int_equal(synq_worker_send_routed(worker(), packet(6, nh, 6, pkt, &len)), 1);
+	assert_int_equal(send_pkt(worker(), 6, nh, 6, pkt, &len), 1);
 	assert_int_equal(sent(0, out, 4), 1);
 	p = rte_pktmbuf_mtod(out[0], uint8_t *);
 	ip6 = p + 14;
@@ -358,7 +371,7 @@ test_failed(void **state __rte_unused)
 	struct snap s;
 
 	snap_take(&s);
-	assert_int_equal(synq_worker_send_routed(worker(), packet(4, nh, 1, pkt, &len)), 1);
+	assert_int_equal(send_pkt(worker(), 4, nh, 1, pkt, &len), 1);
 	assert_int_equal(sent(0, out, 4), 1);
 	check_arp_request(out[0], bcast, nh);
 	for (unsigned int k = 1; k <= 2; k++) {
@@ -372,8 +385,7 @@ test_failed(void **state __rte_unused)
 	assert_int_equal(delta(&s, SYNQ_CTR_ARP_OUT_REQUESTS), 3);
 	assert_int_equal(delta(&s, SYNQ_CTR_NEIGH_RESOLVE_FAILED), 1);
 	assert_int_equal(delta(&s, SYNQ_CTR_NEIGH_UNRESOLVED_DROPS), 1);
-	assert_int_equal(
-		synq_worker_send_routed(worker(), packet(4, nh, 2, pkt, &len)), -EHOSTUNREACH);
+	assert_int_equal(send_pkt(worker(), 4, nh, 2, pkt, &len), -EHOSTUNREACH);
 	assert_int_equal(delta(&s, SYNQ_CTR_NEIGH_UNRESOLVED_DROPS), 2);
 	assert_int_equal(sent(0, out, 4), 0);
 }
@@ -390,11 +402,9 @@ test_no_route(void **state __rte_unused)
 	struct snap s;
 
 	snap_take(&s);
-	assert_int_equal(
-		synq_worker_send_routed(worker(), packet(4, far, 1, pkt, &len)), -ENETUNREACH);
+	assert_int_equal(send_pkt(worker(), 4, far, 1, pkt, &len), -ENETUNREACH);
 	assert_int_equal(delta(&s, SYNQ_CTR_ROUTE_NO_ROUTE), 1);
-	assert_int_equal(
-		synq_worker_send_routed(worker(), packet(4, group, 1, pkt, &len)), -EINVAL);
+	assert_int_equal(send_pkt(worker(), 4, group, 1, pkt, &len), -EINVAL);
 	assert_int_equal(delta(&s, SYNQ_CTR_ROUTE_BAD_PACKET), 1);
 	assert_int_equal(sent(0, out, 4), 0);
 }
