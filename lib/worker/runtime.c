@@ -129,7 +129,7 @@ mem_budget(const struct synq_runtime *rt, const struct rte_mempool *pool)
 	if (pool->size <= reserve || workers == 0)
 		return 1; /* nothing beyond the reserve: connections hold nothing */
 	return (uint64_t)(pool->size - reserve) * pool->elt_size * rt->cfg->conn_share / 100 /
-	       workers;
+		workers;
 }
 
 /* What the neighbour table drops: an mbuf. */

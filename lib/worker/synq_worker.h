@@ -129,8 +129,8 @@ void synq_worker_announce(struct synq_worker *w);
 
 /**
  * Timed work between bursts: the ports' links (every SYNQ_LINK_POLL_MS: tx stops on a
- * port whose link is down and resumes when it is up), the gratuitous ARPs of RFC 5227 2.3
- * (SYNQ_ANNOUNCE_NUM, 2 s apart, once the port's link is up), the transport's timers (SYN-ACK
+ * port whose link is down and resumes when it is up), the gratuitous ARPs of RFC 5227 2.3 (SYNQ_ANNOUNCE_NUM,
+ * 2 s apart, once the port's link is up), the transport's timers (SYN-ACK
  * retransmissions and half-open expiry, the connections' retransmission, probe and
  * idle timers, the TIME-WAIT and replay memories' expiry) and what they make the
  * connections send, the neighbour table's timers and the solicitations they send
