@@ -170,7 +170,7 @@ send_solicit(struct synq_net_resolver *r, const struct synq_neigh_solicit *sol)
 	const struct synq_iface *ifc = sol->port < SYNQ_MAX_PORTS ? r->iface[sol->port] : NULL;
 	struct rte_mbuf *m;
 
-	m = ifc != NULL ? rte_pktmbuf_alloc(r->pool) : NULL;
+	m = ifc != NULL && r->pool != NULL ? rte_pktmbuf_alloc(r->pool) : NULL;
 	if (m == NULL || synq_net_build_solicit(ifc, &r->cfg->ports[sol->port], sol, m) != 0) {
 		rte_pktmbuf_free(m);
 		synq_counter_inc(r->ctr, SYNQ_CTR_NEIGH_SOLICIT_FAILED);

@@ -67,7 +67,7 @@ struct synq_net_resolver {
 	const struct synq_config *cfg;	       /* the ports' addresses and subnets */
 	/* by port index: the port's addresses and MAC, NULL where the worker has no tx queue */
 	const struct synq_iface *iface[SYNQ_MAX_PORTS];
-	struct rte_mempool *pool;  /* the solicitations' mbufs */
+	struct rte_mempool *pool;  /* the solicitations' mbufs; NULL: none sent */
 	struct synq_counters *ctr; /* the worker's */
 	synq_net_tx_t tx;
 	void *tx_arg;

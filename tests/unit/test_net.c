@@ -1625,6 +1625,124 @@ test_build_solicit(void **state)
 	assert_int_equal(synq_net_build_solicit(&ifc_vlan, &cp, &sol, m), -EINVAL);
 }
 
+/* What the resolver under test sent: the frames and their ports. */
+static struct rte_mbuf *resolver_out[4];
+static uint16_t resolver_port[4];
+static unsigned int resolver_nb_out;
+
+static void
+resolver_tx(void *arg, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
+{
+	(void)arg;
+	for (uint16_t i = 0; i < n; i++) {
+		assert_true(resolver_nb_out < RTE_DIM(resolver_out));
+		resolver_port[resolver_nb_out] = port;
+		resolver_out[resolver_nb_out++] = pkts[i];
+	}
+}
+
+/* The neighbour table's drops are fake mbufs: nothing to free. */
+static void
+resolver_free(void *pkt)
+{
+	(void)pkt;
+}
+
+/*
+ * synq_net_send_routed() on a tagged port, without EAL (no pool: the solicitation is
+ * counted as not sent): queued while the next hop resolves, released by the fact with
+ * an 802.1Q header and zero padding; refused without headroom, or on a port the worker
+ * has no tx queue on, each counted. A refused fake mbuf starts with a reference more,
+ * so that its free only drops that one.
+ */
+static void
+test_send_routed(void **state)
+{
+	static struct synq_config cfg;
+	static struct synq_route_table routes;
+	static struct synq_neigh_table neigh;
+	static const uint8_t nh[4] = {198, 18, 0, 7};
+	struct synq_neigh_fact fact = {.port = 0,
+		.family = SYNQ_NEIGH_V4,
+		.flags = SYNQ_NEIGH_FACT_SOLICITED | SYNQ_NEIGH_FACT_OVERRIDE};
+	struct synq_counters ctr;
+	struct synq_net_resolver r;
+	struct fake_mbuf fm;
+	uint8_t pkt[IP4_HLEN];
+	struct rte_mbuf *m;
+	const uint8_t *p;
+
+	(void)state;
+	memset(&ctr, 0, sizeof(ctr));
+	memset(&cfg, 0, sizeof(cfg));
+	make_port(&cfg.ports[0], TEST_VLAN);
+	cfg.ports[0].ipv4_plen[0] = 24;
+	cfg.ports[0].ipv6_plen[0] = 64;
+	cfg.nb_ports = 1;
+	assert_int_equal(synq_route_build(&routes, &cfg), 0);
+	synq_neigh_init(&neigh, &cfg, resolver_free, &ctr);
+	r = (struct synq_net_resolver){.neigh = &neigh,
+		.routes = &routes,
+		.cfg = &cfg,
+		.iface = {&ifc_vlan},
+		.ctr = &ctr,
+		.tx = resolver_tx,
+		.now_ms = 1000};
+	resolver_nb_out = 0;
+
+	/* an IPv4 header alone, to 198.18.0.7 */
+	memset(pkt, 0, sizeof(pkt));
+	pkt[0] = 0x45;
+	synq_bytes_put16(pkt + 2, IP4_HLEN);
+	memcpy(pkt + 12, ip_ours, 4);
+	memcpy(pkt + 16, nh, 4);
+	m = fake_mbuf_set(&fm, pkt, sizeof(pkt));
+	assert_int_equal(synq_net_send_routed(&r, m, 4, nh), 1);
+	assert_int_equal(resolver_nb_out, 0);
+	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_NEIGH_SOLICITS), 1);
+	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_NEIGH_SOLICIT_FAILED), 1);
+
+	/* the answer: the packet goes, tagged and padded, to the MAC learned */
+	memcpy(fact.addr, nh, 4);
+	memcpy(fact.mac.addr_bytes, peer_mac, 6);
+	assert_int_equal(synq_net_resolve_fact(&r, &fact), 1);
+	assert_int_equal(resolver_nb_out, 1);
+	assert_ptr_equal(resolver_out[0], m);
+	assert_int_equal(resolver_port[0], 0);
+	p = fake_mbuf_data(&fm);
+	assert_int_equal(m->data_len, ETH_MIN);
+	assert_int_equal(m->pkt_len, ETH_MIN);
+	assert_int_equal(m->l2_len, ETH_HLEN + VLAN_HLEN);
+	assert_memory_equal(p, peer_mac, 6);
+	assert_memory_equal(p + 6, our_mac, 6);
+	assert_int_equal(synq_bytes_get16(p + 12), ET_VLAN);
+	assert_int_equal(synq_bytes_get16(p + 14), TEST_VLAN);
+	assert_int_equal(synq_bytes_get16(p + 16), ET_IPV4);
+	assert_memory_equal(p + ETH_HLEN + VLAN_HLEN, pkt, sizeof(pkt));
+	for (unsigned int i = ETH_HLEN + VLAN_HLEN + IP4_HLEN; i < ETH_MIN; i++)
+		assert_int_equal(p[i], 0);
+	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_ROUTE_OUT), 1);
+
+	/* no headroom for Ethernet and the tag */
+	m = fake_mbuf_set(&fm, pkt, sizeof(pkt));
+	m->data_off = ETH_HLEN;
+	memcpy(fake_mbuf_data(&fm), pkt, sizeof(pkt));
+	rte_mbuf_refcnt_set(m, 2);
+	assert_int_equal(synq_net_send_routed(&r, m, 4, nh), -EINVAL);
+	assert_int_equal(rte_mbuf_refcnt_read(m), 1);
+	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_ROUTE_BAD_PACKET), 1);
+	/* a port this worker does not poll */
+	r.iface[0] = NULL;
+	m = fake_mbuf_set(&fm, pkt, sizeof(pkt));
+	rte_mbuf_refcnt_set(m, 2);
+	assert_int_equal(synq_net_send_routed(&r, m, 4, nh), -ENXIO);
+	assert_int_equal(rte_mbuf_refcnt_read(m), 1);
+	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_ROUTE_NO_TXQ), 1);
+	assert_int_equal(synq_net_resolve_fact(&r, &fact), -EINVAL);
+	assert_int_equal(resolver_nb_out, 1);
+	synq_neigh_flush(&neigh);
+}
+
 static void
 test_ns_rejected(void **state)
 {
@@ -2143,6 +2261,7 @@ main(void)
 		cmocka_unit_test(test_ns_learn),
 		cmocka_unit_test(test_na),
 		cmocka_unit_test(test_build_solicit),
+		cmocka_unit_test(test_send_routed),
 		cmocka_unit_test(test_icmp_echo),
 		cmocka_unit_test(test_icmp_echo_shapes),
 		cmocka_unit_test(test_icmp_echo_padding),
