@@ -636,6 +636,12 @@ test_arp_reply_dropped(void **state)
 	assert_memory_equal(nw.facts[0].addr, ip_peer, 4);
 	assert_memory_equal(nw.facts[0].mac.addr_bytes, peer_mac, 6);
 	assert_int_equal(nw.facts[0].flags, SYNQ_NEIGH_FACT_SOLICITED | SYNQ_NEIGH_FACT_OVERRIDE);
+	/* a gratuitous reply to broadcast: learned, not solicited */
+	memcpy(f, bcast_mac, 6);
+	assert_false(input_one(&ifc_plain, &ctr, &fm, f, len));
+	assert_int_equal(nw.nb_facts, 1);
+	assert_int_equal(nw.facts[0].flags, SYNQ_NEIGH_FACT_OVERRIDE);
+	memcpy(f, our_mac, 6);
 	/* a sender that is not the frame's source says nothing */
 	memset(&ctr, 0, sizeof(ctr));
 	f[6 + 5] ^= 1;
