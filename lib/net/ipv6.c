@@ -157,6 +157,73 @@ ns_valid(const struct synq_iface *ifc, const struct rte_ipv6_hdr *ip6, const str
 	return true;
 }
 
+/*
+ * RFC 4861 7.2.3: a solicitation from an address (not ::) with a source link-layer
+ * option says the solicitor's MAC: it updates an entry held for it (to STALE when the
+ * MAC differs), never creates one. ns_valid() checked the options' lengths.
+ */
+static void
+ns_learn(struct synq_counters *ctr, struct net_frame *f, const struct rte_ipv6_hdr *ip6,
+	const struct nd_msg *ns, uint16_t len)
+{
+	const uint8_t *opt = (const uint8_t *)(ns + 1);
+	const uint8_t *end = (const uint8_t *)ns + len;
+
+	if (memcmp(ip6->src_addr, unspecified, 16) == 0)
+		return;
+	for (; opt < end; opt += opt[1] * 8)
+		if (opt[0] == ND_OPT_SOURCE_LLADDR && opt[1] == 1) {
+			net_neigh_fact(ctr, f, 6, ip6->src_addr,
+				&((const struct nd_opt_lladdr *)(const void *)opt)->mac,
+				SYNQ_NEIGH_FACT_OVERRIDE);
+			return;
+		}
+}
+
+/*
+ * A neighbour advertisement (RFC 4861 4.4): checked as 7.1.2 says, then what its
+ * target link-layer option says of the target goes to the neighbour tables with its
+ * S and O flags (7.2.5: they update an entry held, never create one). Without that
+ * option it says nothing the tables can take. Nothing is sent.
+ */
+static enum net_verdict
+na_input(struct synq_counters *ctr, struct net_frame *f, const struct rte_ipv6_hdr *ip6,
+	const struct nd_msg *na, uint16_t len)
+{
+	const uint8_t *opt = (const uint8_t *)(na + 1);
+	const uint8_t *end = (const uint8_t *)na + len;
+	const struct rte_ether_addr *tlla = NULL;
+	uint32_t flags;
+
+	/* 7.1.2: hop limit 255, code 0, 24 bytes or more, a target that is no group, from
+	 * an address (an advertisement from :: is no one's), S clear when to a group */
+	if (ip6->hop_limits != ND_HOP_LIMIT || na->hdr.code != 0 || len < sizeof(*na) ||
+		na->target[0] == 0xff || memcmp(ip6->src_addr, unspecified, 16) == 0) {
+		synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_ERRORS);
+		return NET_DROP;
+	}
+	flags = rte_be_to_cpu_32(na->hdr.data);
+	if ((flags & ND_NA_FLAG_SOLICITED) && ip6->dst_addr[0] == 0xff) {
+		synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_ERRORS);
+		return NET_DROP;
+	}
+	while (opt < end) {
+		if (end - opt < 2 || opt[1] == 0 || opt[1] * 8 > end - opt) {
+			synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_ERRORS);
+			return NET_DROP;
+		}
+		if (opt[0] == ND_OPT_TARGET_LLADDR && opt[1] == 1)
+			tlla = &((const struct nd_opt_lladdr *)(const void *)opt)->mac;
+		opt += opt[1] * 8;
+	}
+	synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_NEIGHBOR_ADVERTISEMENTS);
+	if (tlla != NULL)
+		net_neigh_fact(ctr, f, 6, na->target, tlla,
+			((flags & ND_NA_FLAG_SOLICITED) ? SYNQ_NEIGH_FACT_SOLICITED : 0) |
+				((flags & ND_NA_FLAG_OVERRIDE) ? SYNQ_NEIGH_FACT_OVERRIDE : 0));
+	return NET_DROP;
+}
+
 static enum net_verdict
 ns_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct net_frame *f,
 	struct rte_ipv6_hdr *ip6, struct nd_msg *ns, uint16_t len)
@@ -175,6 +242,7 @@ ns_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct net_fra
 		return NET_DROP;
 	}
 	synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_NEIGHBOR_SOLICITS);
+	ns_learn(ctr, f, ip6, ns, len);
 	if ((uint32_t)f->m->buf_len - f->m->data_off < f->l2_len + sizeof(*ip6) + na_len) {
 		synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_ERRORS);
 		return NET_DROP;
@@ -233,6 +301,8 @@ icmp6_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct net_
 		return echo_input(ifc, ctr, f, ip6, icmp, len);
 	if (icmp->type == ND_NEIGHBOR_SOLICIT)
 		return ns_input(ifc, ctr, f, ip6, (struct nd_msg *)icmp, len);
+	if (icmp->type == ND_NEIGHBOR_ADVERT)
+		return na_input(ctr, f, ip6, (const struct nd_msg *)icmp, len);
 	synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_IGNORED);
 	return NET_DROP;
 }

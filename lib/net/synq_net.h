@@ -18,6 +18,7 @@
 #include <rte_mbuf.h>
 
 #include "synq_iface.h"
+#include "synq_resolve.h"
 #include "synq_stats.h"
 #include "synq_tcp.h"
 
@@ -32,6 +33,9 @@ struct synq_net_bucket {
 	uint32_t burst;		/* the most tokens the bucket holds */
 };
 
+/** Neighbour facts one synq_net_input() call keeps: two a frame of a burst. */
+#define SYNQ_NET_FACTS 64
+
 /**
  * A worker's own state at the network layer: the budgets of the replies that answer
  * anyone (echo), so that a flood of requests is not reflected one for one. One per
@@ -40,6 +44,11 @@ struct synq_net_bucket {
 struct synq_net_worker {
 	uint64_t now_tsc; /* the poll's TSC, from synq_net_clock() */
 	struct synq_net_bucket echo; /* ICMP and ICMPv6 echo replies, both */
+	/* what the ARP and ND messages of the last synq_net_input() call said of their
+	 * senders, for the caller to apply and post (its port left for it to fill in);
+	 * more are dropped and counted (SynqNeighFactsLost) */
+	uint16_t nb_facts;
+	struct synq_neigh_fact facts[SYNQ_NET_FACTS];
 };
 
 /**
@@ -68,6 +77,13 @@ synq_net_clock(struct synq_net_worker *nw, uint64_t tsc)
  * it out of the same port), @p drop when the caller should free it (dropped and
  * counted under its reason, or handled with nothing to send) — or in neither, when a
  * connection kept it (data that came with a final ACK).
+ *
+ * What ARP requests and replies, neighbour solicitations (their source link-layer
+ * option) and advertisements (their target link-layer option) said of a neighbour, as
+ * RFC 826 and RFC 4861 7.2.3 and 7.2.5 allow a host to learn it (a sender that is one
+ * station, never a group; an ARP sender whose hardware address is the frame's source),
+ * is left in @p nw's facts for the caller: it applies them to the neighbour tables
+ * (synq_net_resolve_fact()), which update next hops they hold and create none.
  *
  * Thread safety: one caller per @p ctr, @p nw and @p tcp (the owning lcore); @p ifc
  * is read only.

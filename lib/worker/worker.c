@@ -85,6 +85,64 @@ drain_commands(struct synq_worker *w)
 		synq_tcp_command(w->tcp, w->ctr, &msg[i]);
 }
 
+void
+worker_resolver_tx(void *arg, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct synq_worker *w = arg;
+
+	/* the resolver sends only on ports with an iface, the ones this worker polls */
+	send_burst(w, &w->rxq[w->port_rxq[port]], pkts, n);
+}
+
+int
+synq_worker_send_routed(void *w, struct rte_mbuf *m, uint8_t family, const uint8_t *dst,
+	uint16_t port_id __rte_unused)
+{
+	int rc = synq_net_send_routed(&((struct synq_worker *)w)->res, m, family, dst);
+
+	return rc > 0 ? 0 : rc; /* queued: taken all the same */
+}
+
+/*
+ * What the ARP and ND messages of one burst from rx queue @p i said: applied to this
+ * worker's table, then posted to every other worker of the port (such frames land on
+ * one queue: RSS spreads IP only). A full ring drops the facts it has no room for,
+ * counted: the other worker's entry then resolves by its own solicitations.
+ */
+static void
+neigh_facts(struct synq_worker *w, unsigned int i)
+{
+	uint16_t port = w->rxq[i].cfg_port;
+	unsigned int n = w->net.nb_facts;
+
+	w->net.nb_facts = 0;
+	for (unsigned int k = 0; k < n; k++) {
+		w->net.facts[k].port = port;
+		synq_net_resolve_fact(&w->res, &w->net.facts[k]);
+	}
+	for (unsigned int p = 0; p < w->nb_peers; p++) {
+		unsigned int done;
+
+		if (!(w->peer[p].ports & (1u << port)))
+			continue;
+		done = rte_ring_enqueue_burst_elem(
+			w->peer[p].facts, w->net.facts, sizeof(w->net.facts[0]), n, NULL);
+		synq_counter_add(w->ctr, SYNQ_CTR_NEIGH_FACTS_POSTED, done);
+		synq_counter_add(w->ctr, SYNQ_CTR_NEIGH_FACT_RING_FULL, n - done);
+	}
+}
+
+/* What other workers posted: a burst at most a poll, applied as if received here. */
+static void
+drain_facts(struct synq_worker *w)
+{
+	struct synq_neigh_fact f[SYNQ_BURST];
+	unsigned int n = rte_ring_dequeue_burst_elem(w->facts, f, sizeof(f[0]), SYNQ_BURST, NULL);
+
+	for (unsigned int k = 0; k < n; k++)
+		synq_net_resolve_fact(&w->res, &f[k]);
+}
+
 /* Handle @p n frames of the worker's rx queue number @p i; send the replies. */
 static void
 handle_burst(struct synq_worker *w, unsigned int i, struct rte_mbuf **rx, uint16_t n)
@@ -99,6 +157,8 @@ handle_burst(struct synq_worker *w, unsigned int i, struct rte_mbuf **rx, uint16
 	send_burst(w, rq, tx, nb_tx);
 	if (nb_drop != 0)
 		rte_pktmbuf_free_bulk(drop, nb_drop);
+	if (w->net.nb_facts != 0 && w->neigh != NULL)
+		neigh_facts(w, i);
 }
 
 unsigned int
@@ -113,6 +173,10 @@ synq_worker_poll(struct synq_worker *w)
 	if (w->tcp != NULL) {
 		synq_tcp_clock(w->tcp, start);
 		drain_commands(w);
+	}
+	if (w->neigh != NULL) {
+		synq_net_resolve_clock(&w->res, start / w->tsc_per_ms);
+		drain_facts(w);
 	}
 	for (unsigned int i = 0; i < w->nb_rxq; i++) {
 		uint16_t n;
@@ -228,6 +292,10 @@ synq_worker_tick(struct synq_worker *w, uint64_t now_tsc)
 	}
 	if (w->tcp != NULL)
 		tcp_timers(w);
+	if (w->neigh != NULL) {
+		synq_net_resolve_clock(&w->res, now_tsc / w->tsc_per_ms);
+		synq_net_resolve_timers(&w->res);
+	}
 	if (w->announces_left == 0 || now_tsc < w->announce_tsc)
 		return;
 	if (!links_up(w)) {
