@@ -135,6 +135,37 @@ synq_worker_poll(struct synq_worker *w)
 	return total;
 }
 
+/*
+ * IPv6 as a host (lib/net/mld.c): with the port's first announcement, its MLD report
+ * and the probes of duplicate address detection; then their timers, from the tick.
+ * Only from the worker of the port's rx queue 0.
+ */
+static void
+host6_start(struct synq_worker *w, const struct synq_worker_rxq *rq)
+{
+	struct rte_mbuf *pkts[SYNQ_NET_HOST6_MAX_FRAMES];
+	unsigned int n = synq_net_host6_start(rq->iface, w->ctr, rte_rdtsc(), rte_get_tsc_hz(),
+		w->pool, pkts);
+
+	send_burst(w, rq, pkts, (uint16_t)n);
+}
+
+static void
+host6_tick(struct synq_worker *w, uint64_t now_tsc)
+{
+	for (unsigned int i = 0; i < w->nb_rxq; i++) {
+		const struct synq_worker_rxq *rq = &w->rxq[i];
+		struct rte_mbuf *pkts[SYNQ_NET_HOST6_MAX_FRAMES];
+		unsigned int n;
+
+		if (rq->queue != 0)
+			continue;
+		n = synq_net_host6_tick(rq->iface, w->ctr, now_tsc, rte_get_tsc_hz(), w->pool,
+			pkts);
+		send_burst(w, rq, pkts, (uint16_t)n);
+	}
+}
+
 void
 synq_worker_announce(struct synq_worker *w)
 {
@@ -159,6 +190,7 @@ synq_worker_announce(struct synq_worker *w)
 		/* counted once past the gate: none while a memif link is down */
 		if (send_burst(w, rq, pkts, n))
 			synq_counter_add(w->ctr, SYNQ_CTR_ARP_OUT_GRATUITOUS, n);
+		host6_start(w, rq);
 	}
 }
 
@@ -228,6 +260,7 @@ synq_worker_tick(struct synq_worker *w, uint64_t now_tsc)
 	}
 	if (w->tcp != NULL)
 		tcp_timers(w);
+	host6_tick(w, now_tsc);
 	if (w->announces_left == 0 || now_tsc < w->announce_tsc)
 		return;
 	if (!links_up(w)) {

@@ -81,6 +81,9 @@ struct harness_conf {
 	/* a second ring device, "net_ring_func_one" (one queue pair), left out of the
 	 * config: for configs that must fail to start */
 	bool spare_port;
+	/* keep the config's ports[].ipv6_dad: false turns duplicate address detection
+	 * off on every port, so that the IPv6 addresses answer from the start */
+	bool ipv6_dad;
 };
 
 /*

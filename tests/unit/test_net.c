@@ -263,6 +263,9 @@ static const enum synq_counter drop_reasons[] = {
 	SYNQ_CTR_IP6_DROP_BAD_SOURCE,
 	SYNQ_CTR_ICMP_ECHO_RATE_LIMITED,
 	SYNQ_CTR_ICMP6_ECHO_RATE_LIMITED,
+	SYNQ_CTR_MLD_DROP_INVALID,
+	SYNQ_CTR_MLD_QUERY_RATE_LIMITED,
+	SYNQ_CTR_IP6_DROP_TENTATIVE,
 };
 
 /* Counters of replies built: each reply bumps exactly one. */
@@ -271,6 +274,7 @@ static const enum synq_counter reply_kinds[] = {
 	SYNQ_CTR_ICMP_OUT_ECHO_REPS,
 	SYNQ_CTR_ICMP6_OUT_ECHO_REPLIES,
 	SYNQ_CTR_ICMP6_OUT_NEIGHBOR_ADVERTISEMENTS,
+	SYNQ_CTR_ICMP6_OUT_MLDV2_REPORTS,
 };
 
 static uint64_t
