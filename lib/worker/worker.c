@@ -141,10 +141,10 @@ synq_worker_poll(struct synq_worker *w)
  * Only from the worker of the port's rx queue 0.
  */
 static void
-host6_start(struct synq_worker *w, const struct synq_worker_rxq *rq)
+host6_start(struct synq_worker *w, const struct synq_worker_rxq *rq, uint64_t now_tsc)
 {
 	struct rte_mbuf *pkts[SYNQ_NET_HOST6_MAX_FRAMES];
-	unsigned int n = synq_net_host6_start(rq->iface, w->ctr, rte_rdtsc(), rte_get_tsc_hz(),
+	unsigned int n = synq_net_host6_start(rq->iface, w->ctr, now_tsc, rte_get_tsc_hz(),
 		w->pool, pkts);
 
 	send_burst(w, rq, pkts, (uint16_t)n);
@@ -166,8 +166,9 @@ host6_tick(struct synq_worker *w, uint64_t now_tsc)
 	}
 }
 
-void
-synq_worker_announce(struct synq_worker *w)
+/* The announcements of the worker's ports, on its clock @p now_tsc. */
+static void
+announce(struct synq_worker *w, uint64_t now_tsc)
 {
 	for (unsigned int i = 0; i < w->nb_rxq; i++) {
 		const struct synq_worker_rxq *rq = &w->rxq[i];
@@ -190,8 +191,14 @@ synq_worker_announce(struct synq_worker *w)
 		/* counted once past the gate: none while a memif link is down */
 		if (send_burst(w, rq, pkts, n))
 			synq_counter_add(w->ctr, SYNQ_CTR_ARP_OUT_GRATUITOUS, n);
-		host6_start(w, rq);
+		host6_start(w, rq, now_tsc);
 	}
+}
+
+void
+synq_worker_announce(struct synq_worker *w)
+{
+	announce(w, rte_rdtsc());
 }
 
 /* RFC 5227 2.3: SYNQ_ANNOUNCE_NUM announcements, ANNOUNCE_INTERVAL seconds apart. */
@@ -267,7 +274,7 @@ synq_worker_tick(struct synq_worker *w, uint64_t now_tsc)
 		w->announce_tsc = now_tsc + rte_get_tsc_hz() / LINK_POLL_DIV;
 		return;
 	}
-	synq_worker_announce(w);
+	announce(w, now_tsc);
 	w->announces_left--;
 	w->announce_tsc = now_tsc + rte_get_tsc_hz() * ANNOUNCE_INTERVAL_S;
 }
