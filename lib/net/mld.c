@@ -438,12 +438,14 @@ synq_net_host6_start(const struct synq_iface *ifc, struct synq_counters *ctr, ui
 	if (live == NULL || live->started)
 		return 0;
 	live->started = true;
+	/* the gauge before the report's count: a reader that sees the report sent sees
+	 * how many addresses are tentative (tests/e2e waits on the two) */
+	tentative = count_tentative(ifc);
+	synq_counter_set(ctr, SYNQ_CTR_IP6_TENTATIVE, tentative);
 	/* RFC 4862 5.4.2: join the solicited-node groups before probing */
 	add_report(ifc, ctr, pool, out, &n);
 	live->reports_left = 1;
 	live->report_tsc = now_tsc + tsc_hz;
-	tentative = count_tentative(ifc);
-	synq_counter_set(ctr, SYNQ_CTR_IP6_TENTATIVE, tentative);
 	if (tentative == 0)
 		return n;
 	/* DupAddrDetectTransmits 1, RetransTimer 1 s (RFC 4861 10) */
