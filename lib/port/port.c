@@ -4,6 +4,7 @@
  * MAC and multicast settings after start, where every PMD accepts them.
  */
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -297,6 +298,34 @@ configure_port(struct synq_port *p, const struct synq_config_port *cp, unsigned 
 	return 0;
 }
 
+/*
+ * The port's IPv6 addresses and their states (RFC 4862 5.4) for the stats document:
+ * [{"address": "2001:2::1", "state": "preferred" | "tentative" | "duplicate"}].
+ * Whichever thread builds the document; the states are atomics.
+ */
+static json_t *
+ipv6_json(const void *arg)
+{
+	static const char *const names[] = {
+		[SYNQ_IP6_PREFERRED] = "preferred",
+		[SYNQ_IP6_TENTATIVE] = "tentative",
+		[SYNQ_IP6_DUPLICATE] = "duplicate",
+	};
+	const struct synq_iface *ifc = arg;
+	json_t *a = json_array();
+
+	for (unsigned int i = 0; i < ifc->nb_ipv6; i++) {
+		char s[INET6_ADDRSTRLEN];
+		uint8_t st = synq_iface_ipv6_state(ifc, i);
+
+		if (inet_ntop(AF_INET6, ifc->ipv6[i], s, sizeof(s)) == NULL)
+			continue;
+		json_array_append_new(a, json_pack("{s:s, s:s}", "address", s, "state",
+						 st < RTE_DIM(names) ? names[st] : "unknown"));
+	}
+	return a;
+}
+
 int
 synq_ports_start(struct synq_ports *ps, const struct synq_config *cfg, char *err, size_t errlen)
 {
@@ -338,6 +367,7 @@ synq_ports_start(struct synq_ports *ps, const struct synq_config *cfg, char *err
 			p->nb_txq, p->rss ? ", RSS over TCP" : "",
 			link.link_status ? "up" : "down");
 		synq_stats_port_register(p->port_id, cfg->ports[i].name);
+		synq_stats_port_set_ipv6(p->port_id, ipv6_json, &p->iface);
 	}
 	if (rc == 0) {
 		rc = synq_ports_guard_init(ps);

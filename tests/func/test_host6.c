@@ -180,6 +180,27 @@ check_report(struct rte_mbuf *m, const uint8_t src[16], uint8_t type, unsigned i
 	rte_pktmbuf_free(m);
 }
 
+/* The stats document shows address @p addr of the port in state @p state. */
+static void
+check_stats_state(const char *addr, const char *state)
+{
+	json_t *doc = synq_stats_json();
+	json_t *a = json_object_get(json_array_get(json_object_get(doc, "ports"), 0), "ipv6");
+	bool found = false;
+
+	assert_true(json_is_array(a));
+	for (size_t i = 0; i < json_array_size(a); i++) {
+		json_t *e = json_array_get(a, i);
+
+		if (strcmp(json_string_value(json_object_get(e, "address")), addr) != 0)
+			continue;
+		assert_string_equal(json_string_value(json_object_get(e, "state")), state);
+		found = true;
+	}
+	json_decref(doc);
+	assert_true(found);
+}
+
 /* Tentative from the start: no echo reply, no SYN-ACK. */
 static void
 test_tentative_before_start(void **state __rte_unused)
@@ -190,6 +211,7 @@ test_tentative_before_start(void **state __rte_unused)
 	snap_take(&s);
 	exchange_silent(echo_to(our_ip6));
 	exchange_silent(syn_frame(&f));
+	check_stats_state("2001:2::1", "tentative");
 	assert_int_equal(delta(&s, SYNQ_CTR_IP6_DROP_TENTATIVE), 2);
 	assert_int_equal(delta(&s, SYNQ_CTR_TCP_IN_SEGS), 0);
 	assert_int_equal(table_count(), 0);
@@ -294,6 +316,9 @@ test_detection_ends(void **state __rte_unused)
 	/* no more reports */
 	synq_worker_tick(worker(), t0 + 10 * hz);
 	assert_int_equal(rte_ring_count(tx_ring[0]), 0);
+	/* the stats document names each address's state */
+	check_stats_state("2001:2::1", "preferred");
+	check_stats_state("2001:2::5:0:77", "duplicate");
 }
 
 /* A query is answered at once; one more within the second is counted, unanswered. */
