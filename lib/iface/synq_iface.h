@@ -40,11 +40,11 @@ struct synq_iface_live {
 	 * set by the worker that saw it, cleared by rx queue 0's */
 	_Atomic bool dup_pending;
 	/* rx queue 0's worker only: the start (DAD probes and MLD reports) */
-	bool started;		/* the first report and the probes went out */
-	uint8_t reports_left;	/* unsolicited reports still to send (RFC 3810 9.1) */
-	uint64_t report_tsc;	/* when the next one goes */
-	uint64_t dad_end_tsc;	/* when the tentative addresses become preferred; 0: done */
-	uint32_t dup_logged;	/* bit i: address i's duplication was logged */
+	bool started;	      /* the first report and the probes went out */
+	uint8_t reports_left; /* unsolicited reports still to send (RFC 3810 9.1) */
+	uint64_t report_tsc;  /* when the next one goes */
+	uint64_t dad_end_tsc; /* when the tentative addresses become preferred; 0: done */
+	uint32_t dup_logged;  /* bit i: address i's duplication was logged */
 };
 
 /* Our addresses on one port; read-only once the workers run (but *live). */

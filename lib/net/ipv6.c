@@ -174,8 +174,7 @@ ns_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct net_fra
 		synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_IGNORED);
 		return NET_DROP;
 	}
-	if (!net_dad_ns_allowed(ifc, ctr, ns->target,
-		    memcmp(ip6->src_addr, unspecified, 16) == 0))
+	if (!net_dad_ns_allowed(ifc, ctr, ns->target, memcmp(ip6->src_addr, unspecified, 16) == 0))
 		return NET_DROP;
 	synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_NEIGHBOR_SOLICITS);
 	if ((uint32_t)f->m->buf_len - f->m->data_off < f->l2_len + sizeof(*ip6) + na_len) {

@@ -181,13 +181,16 @@ join_groups(struct synq_port *p, const char *name)
 			mc[n++] = g;
 	}
 	if (rte_eth_dev_set_mc_addr_list(p->port_id, mc, n) == 0) {
-		PORT_LOG(INFO, "%s: no all-multicast (%s); %u IPv6 multicast groups joined by "
-			"address", name, strerror(-rc), n);
+		PORT_LOG(INFO,
+			"%s: no all-multicast (%s); %u IPv6 multicast groups joined by "
+			"address",
+			name, strerror(-rc), n);
 		return;
 	}
-	PORT_LOG(NOTICE, "%s: neither all-multicast (%s) nor a multicast address list; IPv6 "
-		"neighbour discovery relies on the device passing multicast", name,
-		strerror(-rc));
+	PORT_LOG(NOTICE,
+		"%s: neither all-multicast (%s) nor a multicast address list; IPv6 "
+		"neighbour discovery relies on the device passing multicast",
+		name, strerror(-rc));
 }
 
 static int

@@ -144,8 +144,8 @@ static void
 host6_start(struct synq_worker *w, const struct synq_worker_rxq *rq, uint64_t now_tsc)
 {
 	struct rte_mbuf *pkts[SYNQ_NET_HOST6_MAX_FRAMES];
-	unsigned int n = synq_net_host6_start(rq->iface, w->ctr, now_tsc, rte_get_tsc_hz(),
-		w->pool, pkts);
+	unsigned int n =
+		synq_net_host6_start(rq->iface, w->ctr, now_tsc, rte_get_tsc_hz(), w->pool, pkts);
 
 	send_burst(w, rq, pkts, (uint16_t)n);
 }
@@ -160,8 +160,8 @@ host6_tick(struct synq_worker *w, uint64_t now_tsc)
 
 		if (rq->queue != 0)
 			continue;
-		n = synq_net_host6_tick(rq->iface, w->ctr, now_tsc, rte_get_tsc_hz(), w->pool,
-			pkts);
+		n = synq_net_host6_tick(
+			rq->iface, w->ctr, now_tsc, rte_get_tsc_hz(), w->pool, pkts);
 		send_burst(w, rq, pkts, (uint16_t)n);
 	}
 }
