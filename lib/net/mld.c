@@ -127,8 +127,13 @@ start_frame(const struct synq_iface *ifc, struct rte_mbuf *m, const struct rte_e
 	return l2_len;
 }
 
-int
-synq_net_build_mld_report(const struct synq_iface *ifc, bool change, struct rte_mbuf *m)
+/*
+ * synq_net_build_mld_report(), of group @p only alone (an answer to a query for that
+ * group, RFC 3810 6.2: no other record) or, NULL, of every group. @p only must not
+ * point into @p m.
+ */
+static int
+build_report(const struct synq_iface *ifc, bool change, const uint8_t *only, struct rte_mbuf *m)
 {
 	uint8_t groups[SYNQ_IFACE_MAX_IPV6][16];
 	unsigned int nb = 0;
@@ -144,6 +149,8 @@ synq_net_build_mld_report(const struct synq_iface *ifc, bool change, struct rte_
 		if (!listens(ifc, i))
 			continue;
 		solicited_node(groups[nb], ifc->ipv6[i]);
+		if (only != NULL && memcmp(groups[nb], only, 16) != 0)
+			continue;
 		for (j = 0; j < nb && memcmp(groups[j], groups[nb], 16) != 0; j++)
 			;
 		if (j == nb)
@@ -180,6 +187,12 @@ synq_net_build_mld_report(const struct synq_iface *ifc, bool change, struct rte_
 		synq_cksum_ipv6_phdr(ip6->src_addr, ip6->dst_addr, IPPROTO_ICMPV6, icmp_len), r,
 		icmp_len));
 	return 0;
+}
+
+int
+synq_net_build_mld_report(const struct synq_iface *ifc, bool change, struct rte_mbuf *m)
+{
+	return build_report(ifc, change, NULL, m);
 }
 
 int
@@ -342,6 +355,8 @@ net_mld_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct ne
 	static const uint8_t unspecified[16];
 	bool router_alert;
 	uint16_t hlen = hbh_parse(hbh, len, &router_alert);
+	uint8_t group[16];
+	bool general;
 	const uint8_t *q;
 	uint16_t qlen;
 
@@ -380,7 +395,9 @@ net_mld_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct ne
 		return NET_DROP;
 	}
 	/* a general query (group ::) or one for a group we are in (5.1.15, 6.2) */
-	if (memcmp(q + 8, unspecified, 16) != 0 && !group_is_ours(ifc, q + 8)) {
+	memcpy(group, q + 8, 16); /* the report overwrites the query */
+	general = memcmp(group, unspecified, 16) == 0;
+	if (!general && !group_is_ours(ifc, group)) {
 		synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_IGNORED);
 		return NET_DROP;
 	}
@@ -389,7 +406,7 @@ net_mld_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct ne
 		return NET_DROP;
 	}
 	/* the query's own mbuf, ours alone (frame_input checked), carries the report */
-	if (synq_net_build_mld_report(ifc, false, f->m) != 0) {
+	if (build_report(ifc, false, general ? NULL : group, f->m) != 0) {
 		synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_ERRORS);
 		return NET_DROP;
 	}

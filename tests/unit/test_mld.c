@@ -346,6 +346,8 @@ test_query_answered(void **state)
 	nw.now_tsc += 1;
 	len = build_query(f, ip6_ll_peer, sn_b, 1, sn_b, Q_RA | Q_V1);
 	assert_true(feed(&fm, f, len));
+	/* RFC 3810 6.2: the answer to a query for one group names that group alone */
+	check_report(fake_mbuf_data(&fm), ETH_HLEN, fm.m.data_len, ip6_ll, 2, &groups[1], 1);
 	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_ICMP6_OUT_MLDV2_REPORTS), 2);
 	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_MLD_QUERY_RATE_LIMITED), 1);
 }
