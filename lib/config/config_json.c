@@ -138,6 +138,7 @@ synq_config_to_json(const struct synq_config *cfg)
 		json_object_set_new(o, "rx_desc", json_integer(cp->rx_desc));
 		json_object_set_new(o, "tx_desc", json_integer(cp->tx_desc));
 		json_object_set_new(o, "promiscuous", json_boolean(cp->promiscuous));
+		json_object_set_new(o, "ipv6_dad", json_boolean(cp->ipv6_dad));
 		json_array_append_new(ports, o);
 	}
 	for (unsigned int i = 0; i < cfg->nb_lcores; i++) {

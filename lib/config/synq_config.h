@@ -179,6 +179,9 @@ struct synq_config_port {
 	uint16_t rx_desc;
 	uint16_t tx_desc;
 	bool promiscuous;
+	/* RFC 4862 5.4: the IPv6 addresses are tentative until one solicitation from ::
+	 * went unanswered for a second (true, the default) or usable at once (false) */
+	bool ipv6_dad;
 };
 
 /*

@@ -43,6 +43,7 @@ synq_net_worker_init(struct synq_net_worker *nw, uint64_t tsc_hz, uint32_t echo_
 {
 	memset(nw, 0, sizeof(*nw));
 	nw->now_tsc = now_tsc;
+	nw->tsc_hz = tsc_hz;
 	nw->echo.tsc_per_token = echo_per_s != 0 ? RTE_MAX(tsc_hz / echo_per_s, (uint64_t)1) : 0;
 	nw->echo.burst = RTE_MAX(echo_burst, 1u);
 	nw->echo.tokens = nw->echo.burst;

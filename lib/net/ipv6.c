@@ -241,6 +241,8 @@ ns_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct net_fra
 		synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_IGNORED);
 		return NET_DROP;
 	}
+	if (!net_dad_ns_allowed(ifc, ctr, ns->target, memcmp(ip6->src_addr, unspecified, 16) == 0))
+		return NET_DROP;
 	synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_NEIGHBOR_SOLICITS);
 	ns_learn(ctr, f, ip6, ns, len);
 	if ((uint32_t)f->m->buf_len - f->m->data_off < f->l2_len + sizeof(*ip6) + na_len) {
@@ -301,8 +303,14 @@ icmp6_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct net_
 		return echo_input(ifc, ctr, f, ip6, icmp, len);
 	if (icmp->type == ND_NEIGHBOR_SOLICIT)
 		return ns_input(ifc, ctr, f, ip6, (struct nd_msg *)icmp, len);
-	if (icmp->type == ND_NEIGHBOR_ADVERT)
+	if (icmp->type == ND_NEIGHBOR_ADVERT) {
+		/* an advertisement for one of our addresses is about duplicate address
+		 * detection (mld.c); any other says what a neighbour's MAC is */
+		if (len >= sizeof(struct nd_msg) &&
+			synq_iface_ipv6_index(ifc, ((const struct nd_msg *)icmp)->target) >= 0)
+			return net_dad_na_input(ifc, ctr, ip6, (const uint8_t *)icmp, len);
 		return na_input(ctr, f, ip6, (const struct nd_msg *)icmp, len);
+	}
 	synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_IGNORED);
 	return NET_DROP;
 }
@@ -311,6 +319,7 @@ enum net_verdict
 net_ipv6_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct net_frame *f)
 {
 	struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)f->l3;
+	int daddr_idx;
 	uint16_t len;
 
 	synq_counter_inc(ctr, SYNQ_CTR_IP6_IN_RECEIVES);
@@ -323,23 +332,31 @@ net_ipv6_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct n
 		synq_counter_inc(ctr, SYNQ_CTR_IP6_IN_HDR_ERRORS);
 		return NET_DROP;
 	}
-	if (synq_iface_has_ipv6(ifc, ip6->dst_addr)
+	daddr_idx = synq_iface_ipv6_index(ifc, ip6->dst_addr);
+	if (daddr_idx >= 0
 			? f->l2_group /* unicast in a link-layer multicast */
 			: !is_our_solicited_node(ifc, ip6->dst_addr) &&
 				memcmp(ip6->dst_addr, all_nodes, 16) != 0) {
 		synq_counter_inc(ctr, SYNQ_CTR_IP6_IN_ADDR_ERRORS);
 		return NET_DROP;
 	}
-	if (!src_valid(ifc, ip6->src_addr, ip6->proto == IPPROTO_ICMPV6)) {
+	if (!src_valid(ifc, ip6->src_addr, ip6->proto == IPPROTO_ICMPV6) &&
+		!net_dad_defence(ifc, ip6, len)) {
 		synq_counter_inc(ctr, SYNQ_CTR_IP6_DROP_BAD_SOURCE);
 		return NET_DROP;
 	}
+	/* RFC 4862 5.4: a tentative or duplicate address receives nothing */
+	if (daddr_idx >= 0 && !synq_iface_ipv6_usable(ifc, (unsigned int)daddr_idx)) {
+		synq_counter_inc(ctr, SYNQ_CTR_IP6_DROP_TENTATIVE);
+		return NET_DROP;
+	}
 	switch (ip6->proto) {
+	case 0: /* Hop-by-Hop: MLD (RFC 3810 5) */
+		return net_mld_input(ifc, ctr, f, ip6, len);
 	case IPPROTO_ICMPV6:
 		return icmp6_input(ifc, ctr, f, ip6, len);
 	case IPPROTO_TCP:
-		return net_tcp_input(ifc, ctr, f, 6, sizeof(*ip6), len,
-			synq_iface_ipv6_index(ifc, ip6->dst_addr));
+		return net_tcp_input(ifc, ctr, f, 6, sizeof(*ip6), len, daddr_idx);
 	default:
 		synq_counter_inc(ctr, SYNQ_CTR_IP6_IN_UNKNOWN_PROTOS);
 		return NET_DROP;

@@ -199,8 +199,40 @@ synq_worker_poll(struct synq_worker *w)
 	return total;
 }
 
-void
-synq_worker_announce(struct synq_worker *w)
+/*
+ * IPv6 as a host (lib/net/mld.c): with the port's first announcement, its MLD report
+ * and the probes of duplicate address detection; then their timers, from the tick.
+ * Only from the worker of the port's rx queue 0.
+ */
+static void
+host6_start(struct synq_worker *w, const struct synq_worker_rxq *rq, uint64_t now_tsc)
+{
+	struct rte_mbuf *pkts[SYNQ_NET_HOST6_MAX_FRAMES];
+	unsigned int n =
+		synq_net_host6_start(rq->iface, w->ctr, now_tsc, rte_get_tsc_hz(), w->pool, pkts);
+
+	send_burst(w, rq, pkts, (uint16_t)n);
+}
+
+static void
+host6_tick(struct synq_worker *w, uint64_t now_tsc)
+{
+	for (unsigned int i = 0; i < w->nb_rxq; i++) {
+		const struct synq_worker_rxq *rq = &w->rxq[i];
+		struct rte_mbuf *pkts[SYNQ_NET_HOST6_MAX_FRAMES];
+		unsigned int n;
+
+		if (rq->queue != 0)
+			continue;
+		n = synq_net_host6_tick(
+			rq->iface, w->ctr, now_tsc, rte_get_tsc_hz(), w->pool, pkts);
+		send_burst(w, rq, pkts, (uint16_t)n);
+	}
+}
+
+/* The announcements of the worker's ports, on its clock @p now_tsc. */
+static void
+announce(struct synq_worker *w, uint64_t now_tsc)
 {
 	for (unsigned int i = 0; i < w->nb_rxq; i++) {
 		const struct synq_worker_rxq *rq = &w->rxq[i];
@@ -223,7 +255,14 @@ synq_worker_announce(struct synq_worker *w)
 		/* counted once past the gate: none while a memif link is down */
 		if (send_burst(w, rq, pkts, n))
 			synq_counter_add(w->ctr, SYNQ_CTR_ARP_OUT_GRATUITOUS, n);
+		host6_start(w, rq, now_tsc);
 	}
+}
+
+void
+synq_worker_announce(struct synq_worker *w)
+{
+	announce(w, rte_rdtsc());
 }
 
 /* RFC 5227 2.3: SYNQ_ANNOUNCE_NUM announcements, ANNOUNCE_INTERVAL seconds apart. */
@@ -296,13 +335,14 @@ synq_worker_tick(struct synq_worker *w, uint64_t now_tsc)
 		synq_net_resolve_clock(&w->res, now_tsc / w->tsc_per_ms);
 		synq_net_resolve_timers(&w->res);
 	}
+	host6_tick(w, now_tsc);
 	if (w->announces_left == 0 || now_tsc < w->announce_tsc)
 		return;
 	if (!links_up(w)) {
 		w->announce_tsc = now_tsc + rte_get_tsc_hz() / LINK_POLL_DIV;
 		return;
 	}
-	synq_worker_announce(w);
+	announce(w, now_tsc);
 	w->announces_left--;
 	w->announce_tsc = now_tsc + rte_get_tsc_hz() * ANNOUNCE_INTERVAL_S;
 }

@@ -112,8 +112,15 @@ harness_setup(const struct harness_conf *hc)
 	if (frames == NULL)
 		return setup_failed("mempool");
 	if (synq_config_parse(
-		    hc->config != NULL ? hc->config : tcp_config, &cfg, err, sizeof(err)) != 0 ||
-		synq_ports_start(&ports, &cfg, err, sizeof(err)) != 0 ||
+		    hc->config != NULL ? hc->config : tcp_config, &cfg, err, sizeof(err)) != 0)
+		return setup_failed(err);
+	/*
+	 * The tests send to the port's IPv6 address at once: its duplicate address
+	 * detection (a second) stays off unless the test is about it.
+	 */
+	for (unsigned int i = 0; i < cfg.nb_ports; i++)
+		cfg.ports[i].ipv6_dad = cfg.ports[i].ipv6_dad && hc->ipv6_dad;
+	if (synq_ports_start(&ports, &cfg, err, sizeof(err)) != 0 ||
 		synq_runtime_init(&rt, &cfg, &ports, err, sizeof(err)) != 0)
 		return setup_failed(err);
 	/*

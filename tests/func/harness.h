@@ -85,6 +85,9 @@ struct harness_conf {
 	unsigned int tx_queues;
 	/* EAL's -l list; NULL: "0". At most two lcores: "0,1" for a second worker */
 	const char *lcores;
+	/* keep the config's ports[].ipv6_dad: false turns duplicate address detection
+	 * off on every port, so that the IPv6 addresses answer from the start */
+	bool ipv6_dad;
 };
 
 /*

@@ -281,6 +281,9 @@ static const enum synq_counter drop_reasons[] = {
 	/* handled, nothing to send: what they say went to the worker's facts */
 	SYNQ_CTR_ARP_IN_REPLIES,
 	SYNQ_CTR_ICMP6_IN_NEIGHBOR_ADVERTISEMENTS,
+	SYNQ_CTR_MLD_DROP_INVALID,
+	SYNQ_CTR_MLD_QUERY_RATE_LIMITED,
+	SYNQ_CTR_IP6_DROP_TENTATIVE,
 };
 
 /* Counters of replies built: each reply bumps exactly one. */
@@ -289,6 +292,7 @@ static const enum synq_counter reply_kinds[] = {
 	SYNQ_CTR_ICMP_OUT_ECHO_REPS,
 	SYNQ_CTR_ICMP6_OUT_ECHO_REPLIES,
 	SYNQ_CTR_ICMP6_OUT_NEIGHBOR_ADVERTISEMENTS,
+	SYNQ_CTR_ICMP6_OUT_MLDV2_REPORTS,
 };
 
 static uint64_t
