@@ -35,6 +35,12 @@
 #define SYNQ_NEIGH_FACT_SOLICITED 0x01
 /** synq_neigh_fact.flags: the sender may replace a MAC known (O flag; ARP always). */
 #define SYNQ_NEIGH_FACT_OVERRIDE 0x02
+/**
+ * synq_neigh_fact.flags: an advertisement without a target link-layer option (the fact's
+ * MAC zero): solicited, it confirms the MAC an entry holds (RFC 4861 7.2.5), as a
+ * Linux host answers a unicast probe; else it says nothing.
+ */
+#define SYNQ_NEIGH_FACT_NO_LLADDR 0x04
 
 /**
  * What an ARP or neighbour discovery message said about its sender, as the table takes
@@ -44,7 +50,7 @@
  */
 struct synq_neigh_fact {
 	uint8_t addr[16];	   /* the neighbour: IPv4 in the first 4 bytes, rest zero */
-	struct rte_ether_addr mac; /* its link-layer address, a unicast one */
+	struct rte_ether_addr mac; /* its link-layer address, a unicast one (zero: NO_LLADDR) */
 	uint16_t port;		   /* index into synq_config.ports */
 	uint8_t family;		   /* SYNQ_NEIGH_V4 or SYNQ_NEIGH_V6 */
 	uint8_t flags;		   /* SYNQ_NEIGH_FACT_* */
@@ -119,7 +125,9 @@ unsigned int synq_net_resolve_timers(struct synq_net_resolver *r);
 
 /**
  * Apply @p fact to the table (synq_neigh_advert(): an existing entry only) and send
- * the packets it held, if the next hop just resolved. Owning lcore only.
+ * the packets it held, if the next hop just resolved; a solicited fact without a MAC
+ * (SYNQ_NEIGH_FACT_NO_LLADDR) makes an entry that holds one REACHABLE
+ * (synq_neigh_confirm()). Owning lcore only.
  *
  * @return the packets released (0 or more), or -ENOENT (no entry: nothing done), or
  *   -EINVAL (not a unicast MAC, or a port this worker does not send on: counted).
