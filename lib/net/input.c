@@ -90,7 +90,7 @@ net_neigh_fact(struct synq_counters *ctr, struct net_frame *f, uint8_t family, c
 		return;
 	/* RFC 826, RFC 4861 4.6.1: a station's address, never a group nor zero; refused
 	 * here once rather than by every worker's table */
-	if (!rte_is_valid_assigned_ether_addr(mac)) {
+	if (mac != NULL && !rte_is_valid_assigned_ether_addr(mac)) {
 		synq_counter_inc(ctr, SYNQ_CTR_NEIGH_BAD_MAC);
 		return;
 	}
@@ -101,7 +101,10 @@ net_neigh_fact(struct synq_counters *ctr, struct net_frame *f, uint8_t family, c
 	fact = &f->nw->facts[f->nw->nb_facts++];
 	memset(fact, 0, sizeof(*fact));
 	memcpy(fact->addr, addr, family == SYNQ_NEIGH_V4 ? 4 : 16);
-	fact->mac = *mac;
+	if (mac != NULL)
+		fact->mac = *mac;
+	else
+		flags |= SYNQ_NEIGH_FACT_NO_LLADDR; /* the MAC stays zero */
 	fact->family = family;
 	fact->flags = flags;
 }

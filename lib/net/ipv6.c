@@ -184,7 +184,9 @@ ns_learn(struct synq_counters *ctr, struct net_frame *f, const struct rte_ipv6_h
  * A neighbour advertisement (RFC 4861 4.4): checked as 7.1.2 says, then what its
  * target link-layer option says of the target goes to the neighbour tables with its
  * S and O flags (7.2.5: they update an entry held, never create one). Without that
- * option it says nothing the tables can take. Nothing is sent.
+ * option a solicited one still confirms the MAC an entry holds (7.2.5): a Linux host
+ * leaves the option out when it answers a unicast solicitation, our probe of a STALE
+ * entry (ndisc_recv_ns()), and an unanswered probe ends in FAILED. Nothing is sent.
  */
 static enum net_verdict
 na_input(struct synq_counters *ctr, struct net_frame *f, const struct rte_ipv6_hdr *ip6,
@@ -221,6 +223,8 @@ na_input(struct synq_counters *ctr, struct net_frame *f, const struct rte_ipv6_h
 		net_neigh_fact(ctr, f, 6, na->target, tlla,
 			((flags & ND_NA_FLAG_SOLICITED) ? SYNQ_NEIGH_FACT_SOLICITED : 0) |
 				((flags & ND_NA_FLAG_OVERRIDE) ? SYNQ_NEIGH_FACT_OVERRIDE : 0));
+	else if (flags & ND_NA_FLAG_SOLICITED)
+		net_neigh_fact(ctr, f, 6, na->target, NULL, SYNQ_NEIGH_FACT_SOLICITED);
 	return NET_DROP;
 }
 

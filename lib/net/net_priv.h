@@ -78,8 +78,9 @@ bool net_dad_defence(const struct synq_iface *ifc, const struct rte_ipv6_hdr *ip
 
 /*
  * Leave in the frame's worker what a message said of neighbour @p addr (family 4 or
- * 6, IPv4 in the first 4 bytes): its MAC @p mac and SYNQ_NEIGH_FACT_* @p flags. No-op
- * without a worker (benchmarks, fuzzing); counted when its facts are full.
+ * 6, IPv4 in the first 4 bytes): its MAC @p mac (NULL: the message gave none, the fact
+ * marked SYNQ_NEIGH_FACT_NO_LLADDR) and SYNQ_NEIGH_FACT_* @p flags. No-op without a
+ * worker (benchmarks, fuzzing); counted when its facts are full.
  */
 void net_neigh_fact(struct synq_counters *ctr, struct net_frame *f, uint8_t family,
 	const uint8_t *addr, const struct rte_ether_addr *mac, uint8_t flags);

@@ -282,6 +282,15 @@ synq_net_resolve_fact(struct synq_net_resolver *r, const struct synq_neigh_fact 
 	ifc = fact->port < SYNQ_MAX_PORTS ? r->iface[fact->port] : NULL;
 	if (ifc == NULL)
 		return -EINVAL;
+	if (fact->flags & SYNQ_NEIGH_FACT_NO_LLADDR) {
+		/* RFC 4861 7.2.5: no target link-layer address: a solicited advertisement
+		 * confirms the MAC held (REACHABLE), an unsolicited one changes nothing, an
+		 * INCOMPLETE entry learns nothing */
+		if (fact->flags & SYNQ_NEIGH_FACT_SOLICITED)
+			synq_neigh_confirm(
+				r->neigh, fact->port, fact->family, fact->addr, r->now_ms);
+		return 0;
+	}
 	n = synq_neigh_advert(r->neigh, fact->port, fact->family, fact->addr, &fact->mac,
 		(fact->flags & SYNQ_NEIGH_FACT_SOLICITED) != 0,
 		(fact->flags & SYNQ_NEIGH_FACT_OVERRIDE) != 0, r->now_ms, out);

@@ -81,7 +81,8 @@ synq_net_clock(struct synq_net_worker *nw, uint64_t tsc)
  * connection kept it (data that came with a final ACK).
  *
  * What ARP requests and replies, neighbour solicitations (their source link-layer
- * option) and advertisements (their target link-layer option) said of a neighbour, as
+ * option) and advertisements (their target link-layer option; a solicited one without it
+ * confirms the MAC held) said of a neighbour, as
  * RFC 826 and RFC 4861 7.2.3 and 7.2.5 allow a host to learn it (a sender that is one
  * station, never a group; an ARP sender whose hardware address is the frame's source),
  * is left in @p nw's facts for the caller: it applies them to the neighbour tables

@@ -35,16 +35,23 @@
 #define SYNQ_NEIGH_FACT_SOLICITED 0x01
 /** synq_neigh_fact.flags: the sender may replace a MAC known (O flag; ARP always). */
 #define SYNQ_NEIGH_FACT_OVERRIDE 0x02
+/**
+ * synq_neigh_fact.flags: an advertisement without a target link-layer option (the fact's
+ * MAC zero): solicited, it confirms the MAC an entry holds (RFC 4861 7.2.5), as a
+ * Linux host answers a unicast probe; else it says nothing.
+ */
+#define SYNQ_NEIGH_FACT_NO_LLADDR 0x04
 
 /**
  * What an ARP or neighbour discovery message said about its sender, as the table takes
  * it (synq_neigh_advert()): the record the worker that received the message applies,
- * then posts to the other workers of the port (ARP and ND frames are not spread by
- * RSS: they land on one queue). 32 bytes, by value on the rings.
+ * then posts to the other workers of the port (RSS puts ARP on one queue and spreads
+ * ND by its addresses: the worker that asked is often not the one that hears the
+ * answer). 32 bytes, by value on the rings.
  */
 struct synq_neigh_fact {
 	uint8_t addr[16];	   /* the neighbour: IPv4 in the first 4 bytes, rest zero */
-	struct rte_ether_addr mac; /* its link-layer address, a unicast one */
+	struct rte_ether_addr mac; /* its link-layer address, a unicast one (zero: NO_LLADDR) */
 	uint16_t port;		   /* index into synq_config.ports */
 	uint8_t family;		   /* SYNQ_NEIGH_V4 or SYNQ_NEIGH_V6 */
 	uint8_t flags;		   /* SYNQ_NEIGH_FACT_* */
@@ -110,8 +117,9 @@ synq_net_resolve_clock(struct synq_net_resolver *r, uint64_t now_ms)
 
 /**
  * Run the table's timers at the resolver's clock and send the solicitations they ask
- * for (SYNQ_RESOLVE_BURST at most; the rest stay due). A solicitation with no mbuf
- * is counted (SynqNeighSolicitNoMbuf). Owning lcore only.
+ * for (SYNQ_RESOLVE_BURST at most; the rest stay due). A solicitation with no mbuf,
+ * or from a port with no address of the family, is counted (SynqNeighSolicitFailed).
+ * Owning lcore only.
  *
  * @return the solicitations handed to the tx queues.
  */
@@ -119,10 +127,13 @@ unsigned int synq_net_resolve_timers(struct synq_net_resolver *r);
 
 /**
  * Apply @p fact to the table (synq_neigh_advert(): an existing entry only) and send
- * the packets it held, if the next hop just resolved. Owning lcore only.
+ * the packets it held, if the next hop just resolved; a solicited fact without a MAC
+ * (SYNQ_NEIGH_FACT_NO_LLADDR) makes an entry that holds one REACHABLE
+ * (synq_neigh_confirm()). Owning lcore only.
  *
  * @return the packets released (0 or more), or -ENOENT (no entry: nothing done), or
- *   -EINVAL (not a unicast MAC, or a port this worker does not send on: counted).
+ *   -EINVAL (a MAC that is no unicast one, counted by the table as SynqNeighBadMac;
+ *   or a port this worker does not send on, which no fact a worker posts names).
  */
 int synq_net_resolve_fact(struct synq_net_resolver *r, const struct synq_neigh_fact *fact);
 

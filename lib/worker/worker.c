@@ -105,9 +105,11 @@ synq_worker_send_routed(void *w, struct rte_mbuf *m, uint8_t family, const uint8
 
 /*
  * What the ARP and ND messages of one burst from rx queue @p i said: applied to this
- * worker's table, then posted to every other worker of the port (such frames land on
- * one queue: RSS spreads IP only). A full ring drops the facts it has no room for,
- * counted: the other worker's entry then resolves by its own solicitations.
+ * worker's table, then posted to every other worker of the port (RSS puts ARP on one
+ * queue and spreads ND by its addresses, so the answer to one worker's solicitation
+ * often lands on another). A full ring drops the facts it has no room for,
+ * counted: the other worker's entry then solicits again (its answers take the same
+ * ring: one kept full makes it fail).
  */
 static void
 neigh_facts(struct synq_worker *w, unsigned int i)

@@ -1520,8 +1520,17 @@ test_na(void **state)
 	assert_false(input_one(&ifc_plain, &ctr, &fm, f, len));
 	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_NEIGH_BAD_MAC), 1);
 	assert_int_equal(nw.nb_facts, 0);
-	/* no target link-layer option: counted, nothing said */
-	len = build_na(f, our_mac, ip6_peer, ip6_ours, 255, ip6_peer, s_flag | o_flag, false);
+	/* no target link-layer option, solicited (a Linux host's answer to a unicast
+	 * solicitation): a fact without a MAC, that confirms the one an entry holds */
+	len = build_na(f, our_mac, ip6_peer, ip6_ours, 255, ip6_peer, s_flag, false);
+	assert_false(input_one(&ifc_plain, &ctr, &fm, f, len));
+	assert_int_equal(nw.nb_facts, 1);
+	assert_int_equal(nw.facts[0].family, 6);
+	assert_memory_equal(nw.facts[0].addr, ip6_peer, 16);
+	assert_memory_equal(nw.facts[0].mac.addr_bytes, zero_mac, 6);
+	assert_int_equal(nw.facts[0].flags, SYNQ_NEIGH_FACT_SOLICITED | SYNQ_NEIGH_FACT_NO_LLADDR);
+	/* nor unsolicited: counted, nothing said */
+	len = build_na(f, all_nodes_mac, ip6_ll_peer, ip6_all_nodes, 255, ip6_peer, o_flag, false);
 	assert_false(input_one(&ifc_plain, &ctr, &fm, f, len));
 	assert_int_equal(nw.nb_facts, 0);
 
@@ -1712,8 +1721,17 @@ test_send_routed(void **state)
 	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_NEIGH_SOLICITS), 1);
 	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_NEIGH_SOLICIT_FAILED), 1);
 
-	/* the answer: the packet goes, tagged and padded, to the MAC learned */
+	/* a solicited advertisement without a MAC: nothing for an INCOMPLETE entry */
 	memcpy(fact.addr, nh, 4);
+	fact.flags = SYNQ_NEIGH_FACT_SOLICITED | SYNQ_NEIGH_FACT_NO_LLADDR;
+	assert_int_equal(synq_net_resolve_fact(&r, &fact), 0);
+	assert_int_equal(resolver_nb_out, 0);
+	assert_int_equal(
+		synq_neigh_state(&neigh, 0, SYNQ_NEIGH_V4, (const uint8_t[16]){198, 18, 0, 7}),
+		SYNQ_NEIGH_INCOMPLETE);
+	fact.flags = SYNQ_NEIGH_FACT_SOLICITED | SYNQ_NEIGH_FACT_OVERRIDE;
+
+	/* the answer: the packet goes, tagged and padded, to the MAC learned */
 	memcpy(fact.mac.addr_bytes, peer_mac, 6);
 	assert_int_equal(synq_net_resolve_fact(&r, &fact), 1);
 	assert_int_equal(resolver_nb_out, 1);
