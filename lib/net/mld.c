@@ -426,6 +426,21 @@ count_tentative(const struct synq_iface *ifc)
 	return n;
 }
 
+/*
+ * The port's share of the gauge SynqIp6Tentative becomes its tentative addresses: the
+ * gauge is the worker's, summed over the ports whose rx queue 0 it polls, so each port
+ * adds what changed in its own share (a fall wraps around to an addition).
+ */
+static void
+show_tentative(const struct synq_iface *ifc, struct synq_counters *ctr)
+{
+	struct synq_iface_live *live = ifc->live;
+	unsigned int n = count_tentative(ifc);
+
+	synq_counter_add(ctr, SYNQ_CTR_IP6_TENTATIVE, (uint64_t)n - live->tentative_shown);
+	live->tentative_shown = n;
+}
+
 /* A report from @p pool in out[*n]; counted. */
 static void
 add_report(const struct synq_iface *ifc, struct synq_counters *ctr, struct rte_mempool *pool,
@@ -457,8 +472,8 @@ synq_net_host6_start(const struct synq_iface *ifc, struct synq_counters *ctr, ui
 	live->started = true;
 	/* the gauge before the report's count: a reader that sees the report sent sees
 	 * how many addresses are tentative (tests/e2e waits on the two) */
-	tentative = count_tentative(ifc);
-	synq_counter_set(ctr, SYNQ_CTR_IP6_TENTATIVE, tentative);
+	show_tentative(ifc, ctr);
+	tentative = live->tentative_shown;
 	/* RFC 4862 5.4.2: join the solicited-node groups before probing */
 	add_report(ifc, ctr, pool, out, &n);
 	live->reports_left = 1;
@@ -520,7 +535,7 @@ synq_net_host6_tick(const struct synq_iface *ifc, struct synq_counters *ctr, uin
 		return 0;
 	if (atomic_load_explicit(&live->dup_pending, memory_order_acquire)) {
 		log_duplicates(ifc);
-		synq_counter_set(ctr, SYNQ_CTR_IP6_TENTATIVE, count_tentative(ifc));
+		show_tentative(ifc, ctr);
 	}
 	if (live->dad_end_tsc != 0 && (int64_t)(now_tsc - live->dad_end_tsc) >= 0) {
 		/* RFC 4862 5.4.3: no answer within RetransTimer; the address is ours */
@@ -531,7 +546,7 @@ synq_net_host6_tick(const struct synq_iface *ifc, struct synq_counters *ctr, uin
 				SYNQ_IP6_PREFERRED, memory_order_relaxed, memory_order_relaxed);
 		}
 		live->dad_end_tsc = 0;
-		synq_counter_set(ctr, SYNQ_CTR_IP6_TENTATIVE, 0);
+		show_tentative(ifc, ctr);
 	}
 	if (live->reports_left != 0 && (int64_t)(now_tsc - live->report_tsc) >= 0) {
 		live->reports_left--;

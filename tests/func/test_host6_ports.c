@@ -3,8 +3,9 @@
  * Functional test of IPv6 as a host on a worker that polls two ports (the harness's
  * ring port and its spare one, "net_ring_func_one"), duplicate address detection on:
  * a port whose link is up starts (its MLD report, its probes) and ends its detection
- * while the other port's link is still down, and the other one starts once its link
- * comes up. The tests run in this order: they share the ports' one start.
+ * while the other port's link is still down, the other one starts once its link comes
+ * up, and the worker's gauge SynqIp6Tentative is the sum over both ports while their
+ * detections overlap. The tests run in this order: they share the ports' one start.
  */
 
 #include <stdarg.h>
@@ -64,11 +65,17 @@ state_of(unsigned int port, unsigned int i)
 	return synq_iface_ipv6_state(&ports.port[port].iface, i);
 }
 
-/* The spare port's link down: the ring port starts alone, and ends its detection. */
+/* The worker's gauge of tentative addresses, over both ports. */
+static uint64_t
+tentative(void)
+{
+	return synq_counter_read(synq_stats_lcore(0), SYNQ_CTR_IP6_TENTATIVE);
+}
+
+/* The spare port's link down: the ring port starts alone. */
 static void
 test_start_while_other_link_down(void **state __rte_unused)
 {
-	uint64_t hz = rte_get_tsc_hz();
 	unsigned int nb_arp, nb_ip6;
 
 	assert_int_equal(ports.nb, 2);
@@ -82,31 +89,45 @@ test_start_while_other_link_down(void **state __rte_unused)
 	assert_int_equal(nb_arp, 0);
 	assert_int_equal(nb_ip6, 3);
 	assert_int_equal(worker()->announces_left, 1);
-	/* a second on, the ring port's addresses are its own; the spare's still wait */
-	synq_worker_tick(worker(), t0 + hz);
-	assert_int_equal(sent(&nb_arp, &nb_ip6), 1); /* the second report */
-	assert_int_equal(state_of(0, 0), SYNQ_IP6_PREFERRED);
-	assert_int_equal(state_of(0, 1), SYNQ_IP6_PREFERRED);
-	assert_int_equal(state_of(1, 0), SYNQ_IP6_TENTATIVE);
+	assert_int_equal(state_of(0, 0), SYNQ_IP6_TENTATIVE);
+	assert_int_equal(tentative(), 2);
 }
 
-/* The spare port's link up: the announcement, and its own start. */
+/* Half a second on, the spare port's link up: the announcement, and its own start. */
 static void
 test_other_link_up(void **state __rte_unused)
 {
-	uint64_t hz = rte_get_tsc_hz();
 	unsigned int nb_arp, nb_ip6;
 
 	assert_int_equal(rte_eth_dev_set_link_up(ports.port[1].port_id), 0);
-	t1 = t0 + 2 * hz;
+	t1 = t0 + rte_get_tsc_hz() / 2;
 	synq_worker_tick(worker(), t1);
 	/* the ring port's gratuitous ARP, nothing more for its IPv6 */
 	assert_int_equal(sent(&nb_arp, &nb_ip6), 1);
 	assert_int_equal(nb_arp, 1);
 	assert_int_equal(worker()->announces_left, 0);
+	/* both ports' addresses tentative now: the gauge is their sum */
+	assert_int_equal(state_of(1, 0), SYNQ_IP6_TENTATIVE);
+	assert_int_equal(tentative(), 4);
+}
+
+/* Each port's detection ends a second after its own start; the gauge follows. */
+static void
+test_detection_ends(void **state __rte_unused)
+{
+	uint64_t hz = rte_get_tsc_hz();
+	unsigned int nb_arp, nb_ip6;
+
+	synq_worker_tick(worker(), t0 + hz);
+	assert_int_equal(sent(&nb_arp, &nb_ip6), 1); /* the ring port's second report */
+	assert_int_equal(state_of(0, 0), SYNQ_IP6_PREFERRED);
+	assert_int_equal(state_of(0, 1), SYNQ_IP6_PREFERRED);
+	assert_int_equal(state_of(1, 0), SYNQ_IP6_TENTATIVE);
+	assert_int_equal(tentative(), 2);
 	synq_worker_tick(worker(), t1 + hz);
 	assert_int_equal(state_of(1, 0), SYNQ_IP6_PREFERRED);
 	assert_int_equal(state_of(1, 1), SYNQ_IP6_PREFERRED);
+	assert_int_equal(tentative(), 0);
 }
 
 int
@@ -115,6 +136,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_start_while_other_link_down),
 		cmocka_unit_test(test_other_link_up),
+		cmocka_unit_test(test_detection_ends),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
