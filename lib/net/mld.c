@@ -34,7 +34,8 @@
 #define ND_NEIGHBOR_SOLICIT 135
 #define ND_NEIGHBOR_ADVERT 136
 #define ND_HOP_LIMIT 255
-#define ND_NA_MIN_LEN 24 /* RFC 4861 7.1.2 */
+#define ND_NA_MIN_LEN 24	  /* RFC 4861 7.1.2 */
+#define ND_NA_FLAG_SOLICITED 0x40 /* in the first byte of the flags */
 #define IP6_OPT_PAD1 0
 #define IP6_OPT_ROUTER_ALERT 5 /* RFC 2711; value 0: an MLD message */
 
@@ -264,14 +265,38 @@ net_dad_ns_allowed(const struct synq_iface *ifc, struct synq_counters *ctr,
 	return false;
 }
 
+/*
+ * RFC 4861 7.1.2: what a node checks before it trusts an advertisement (the checksum
+ * was checked before). The hop limit of 255 is what keeps a node off the link from
+ * taking our tentative addresses.
+ */
+static bool
+na_valid(const struct rte_ipv6_hdr *ip6, const uint8_t *na, uint16_t len)
+{
+	const uint8_t *opt = na + ND_NA_MIN_LEN;
+	const uint8_t *end = na + len;
+
+	if (len < ND_NA_MIN_LEN || ip6->hop_limits != ND_HOP_LIMIT || na[1] != 0 || na[8] == 0xff)
+		return false;
+	/* to a multicast destination, the Solicited flag clear */
+	if (ip6->dst_addr[0] == 0xff && (na[4] & ND_NA_FLAG_SOLICITED))
+		return false;
+	/* every option longer than zero, and within the message */
+	while (opt < end) {
+		if (end - opt < 2 || opt[1] == 0 || opt[1] * 8 > end - opt)
+			return false;
+		opt += opt[1] * 8;
+	}
+	return true;
+}
+
 enum net_verdict
 net_dad_na_input(const struct synq_iface *ifc, struct synq_counters *ctr,
 	const struct rte_ipv6_hdr *ip6, const uint8_t *na, uint16_t len)
 {
 	int i;
 
-	/* RFC 4861 7.1.2: what a node checks before it trusts an advertisement */
-	if (len < ND_NA_MIN_LEN || ip6->hop_limits != ND_HOP_LIMIT || na[1] != 0 || na[8] == 0xff) {
+	if (!na_valid(ip6, na, len)) {
 		synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_ERRORS);
 		return NET_DROP;
 	}

@@ -525,6 +525,48 @@ test_dad_advert_duplicate(void **state)
 	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_IP6_DAD_DUPLICATES), 1);
 }
 
+/*
+ * RFC 4861 7.1.2: an advertisement that fails the checks proves nothing: a hop limit
+ * below 255 (a node off the link, through a router), the Solicited flag to all-nodes,
+ * an option of length 0, a code other than 0. Counted, and the address stays tentative.
+ */
+static void
+test_dad_advert_invalid(void **state)
+{
+	uint8_t msg[32] = {136, 0, 0, 0, 0x20};
+	uint8_t f[FRAME_MAX];
+	struct fake_mbuf fm;
+
+	(void)state;
+	make_iface(0, true, true);
+	memcpy(msg + 8, ip6_a, 16);
+	msg[24] = 2; /* target link-layer address */
+	msg[25] = 1;
+	memcpy(msg + 26, peer_mac, 6);
+	assert_false(feed(
+		&fm, f, build_icmp6(f, all_nodes_mac, ip6_peer, all_nodes, 254, msg, sizeof(msg))));
+	msg[4] = 0x60; /* Solicited and Override */
+	assert_false(feed(
+		&fm, f, build_icmp6(f, all_nodes_mac, ip6_peer, all_nodes, 255, msg, sizeof(msg))));
+	msg[4] = 0x20;
+	msg[25] = 0;
+	assert_false(feed(
+		&fm, f, build_icmp6(f, all_nodes_mac, ip6_peer, all_nodes, 255, msg, sizeof(msg))));
+	msg[25] = 1;
+	msg[1] = 1;
+	assert_false(feed(
+		&fm, f, build_icmp6(f, all_nodes_mac, ip6_peer, all_nodes, 255, msg, sizeof(msg))));
+	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_ICMP6_IN_ERRORS), 4);
+	assert_int_equal(state_of(0), SYNQ_IP6_TENTATIVE);
+	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_IP6_DAD_DUPLICATES), 0);
+	/* the same advertisement, valid: the address is lost */
+	msg[1] = 0;
+	assert_false(feed(
+		&fm, f, build_icmp6(f, all_nodes_mac, ip6_peer, all_nodes, 255, msg, sizeof(msg))));
+	assert_int_equal(state_of(0), SYNQ_IP6_DUPLICATE);
+	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_IP6_DAD_DUPLICATES), 1);
+}
+
 /* RFC 4862 5.4.3: another node probing the same tentative address: duplicate for us. */
 static void
 test_dad_probe_duplicate(void **state)
@@ -555,6 +597,7 @@ main(void)
 		cmocka_unit_test(test_query_refused),
 		cmocka_unit_test(test_tentative_unanswered),
 		cmocka_unit_test(test_dad_advert_duplicate),
+		cmocka_unit_test(test_dad_advert_invalid),
 		cmocka_unit_test(test_dad_probe_duplicate),
 	};
 
