@@ -30,7 +30,8 @@
 #define MLD_V2_REPORT 143	/* RFC 3810 5.2 */
 #define MLD_MODE_IS_EXCLUDE 2	/* a current-state record (5.2.12) */
 #define MLD_CHANGE_TO_EXCLUDE 4 /* a filter-mode-change record: a join */
-#define MLD_QUERY_MIN_LEN 24	/* an MLDv1 query; an MLDv2 one is 28 or more */
+#define MLD_V1_QUERY_LEN 24	/* an MLDv1 query (RFC 3810 8.1) */
+#define MLD_V2_QUERY_MIN_LEN 28 /* an MLDv2 one; any other length is ignored */
 #define ND_NEIGHBOR_SOLICIT 135
 #define ND_NEIGHBOR_ADVERT 136
 #define ND_HOP_LIMIT 255
@@ -415,7 +416,7 @@ net_mld_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct ne
 	synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_GROUP_MEMB_QUERIES);
 	/* RFC 3810 5.1.14: from a link-local source, hop limit 1, Router Alert */
 	if (!is_link_local(ip6->src_addr) || ip6->hop_limits != 1 || !router_alert ||
-		qlen < MLD_QUERY_MIN_LEN) {
+		(qlen != MLD_V1_QUERY_LEN && qlen < MLD_V2_QUERY_MIN_LEN)) {
 		synq_counter_inc(ctr, SYNQ_CTR_MLD_DROP_INVALID);
 		return NET_DROP;
 	}

@@ -287,13 +287,14 @@ build_icmp6(uint8_t *p, const uint8_t eth_dst[6], const uint8_t src[16], const u
 #define Q_RA 1	/* the Hop-by-Hop header has a Router Alert */
 #define Q_V1 2	/* a 24-byte MLDv1 query, not 28 */
 #define Q_BAD 4 /* a wrong checksum */
+#define Q_26 8	/* 26 bytes, neither MLDv1 nor MLDv2 */
 
 /* An MLD query for @p group from @p src to @p dst with hop limit @p hlim. */
 static size_t
 build_query(uint8_t *p, const uint8_t src[16], const uint8_t dst[16], uint8_t hlim,
 	const uint8_t group[16], unsigned int flags)
 {
-	uint16_t qlen = (flags & Q_V1) ? 24 : 28;
+	uint16_t qlen = (flags & Q_V1) ? 24 : (flags & Q_26) ? 26 : 28;
 	size_t off = put_ip6(p, all_nodes_mac, src, dst, 0, hlim, (uint16_t)(HBH_LEN + qlen));
 	uint8_t *hbh = p + off;
 	uint8_t *q = hbh + HBH_LEN;
@@ -369,6 +370,10 @@ test_query_refused(void **state)
 	len = build_query(f, ip6_ll_peer, all_nodes, 1, unspec, 0);
 	assert_false(feed(&fm, f, len));
 	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_MLD_DROP_INVALID), 3);
+	/* RFC 3810 8.1: 24 bytes is MLDv1, 28 or more MLDv2, any other length ignored */
+	len = build_query(f, ip6_ll_peer, all_nodes, 1, unspec, Q_RA | Q_26);
+	assert_false(feed(&fm, f, len));
+	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_MLD_DROP_INVALID), 4);
 	/* a bad checksum */
 	len = build_query(f, ip6_ll_peer, all_nodes, 1, unspec, Q_RA | Q_BAD);
 	assert_false(feed(&fm, f, len));
