@@ -38,6 +38,7 @@
 #define ND_NA_MIN_LEN 24	  /* RFC 4861 7.1.2 */
 #define ND_NA_FLAG_SOLICITED 0x40 /* in the first byte of the flags */
 #define IP6_OPT_PAD1 0
+#define IP6_OPT_ACTION 0xc0    /* RFC 8200 4.2: what an unknown option asks for */
 #define IP6_OPT_ROUTER_ALERT 5 /* RFC 2711; value 0: an MLD message */
 
 /* The Hop-by-Hop header of every report: Router Alert (MLD), then PadN to 8 bytes. */
@@ -326,7 +327,8 @@ net_dad_defence(const struct synq_iface *ifc, const struct rte_ipv6_hdr *ip6, ui
 
 /*
  * The Hop-by-Hop header at @p hbh, @p len bytes of payload: its length, whether its
- * options hold a Router Alert for MLD (RFC 2711, value 0). 0: malformed.
+ * options hold a Router Alert for MLD (RFC 2711, value 0). 0: malformed, or an option
+ * that says to discard the packet.
  */
 static uint16_t
 hbh_parse(const uint8_t *hbh, uint16_t len, bool *router_alert)
@@ -346,6 +348,10 @@ hbh_parse(const uint8_t *hbh, uint16_t len, bool *router_alert)
 			continue;
 		}
 		if (hlen - o < 2 || hbh[o + 1] > hlen - o - 2)
+			return 0;
+		/* RFC 8200 4.2: an option we do not know whose type's two high bits are
+		 * not 00 discards the packet (PadN and the Router Alert are 00) */
+		if ((hbh[o] & IP6_OPT_ACTION) != 0)
 			return 0;
 		if (hbh[o] == IP6_OPT_ROUTER_ALERT && hbh[o + 1] == 2 && hbh[o + 2] == 0 &&
 			hbh[o + 3] == 0)

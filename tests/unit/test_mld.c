@@ -392,7 +392,12 @@ test_query_refused(void **state)
 	len = build_query(f, ip6_ll_peer, all_nodes, 1, unspec, Q_RA);
 	f[ETH_HLEN + IP6_HLEN + 7] = 1;
 	assert_false(feed(&fm, f, len));
-	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_IP6_IN_HDR_ERRORS), 2);
+	/* RFC 8200 4.2: an unknown option of type 01xxxxxx (after the Router Alert,
+	 * instead of the PadN) discards the packet */
+	len = build_query(f, ip6_ll_peer, all_nodes, 1, unspec, Q_RA);
+	f[ETH_HLEN + IP6_HLEN + 6] = 0x43;
+	assert_false(feed(&fm, f, len));
+	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_IP6_IN_HDR_ERRORS), 3);
 	/* Hop-by-Hop before UDP: unknown, as before */
 	len = build_query(f, ip6_ll_peer, all_nodes, 1, unspec, Q_RA);
 	f[ETH_HLEN + IP6_HLEN] = 17;
