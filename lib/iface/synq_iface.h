@@ -45,6 +45,9 @@ struct synq_iface_live {
 	uint64_t report_tsc;  /* when the next one goes */
 	uint64_t dad_end_tsc; /* when the tentative addresses become preferred; 0: done */
 	uint32_t dup_logged;  /* bit i: address i's duplication was logged */
+	/* this port's share of its worker's gauge SynqIp6Tentative (the sum over the
+	 * ports whose rx queue 0 the worker polls) */
+	uint32_t tentative_shown;
 };
 
 /* Our addresses on one port; read-only once the workers run (but *live). */

@@ -30,12 +30,15 @@
 #define MLD_V2_REPORT 143	/* RFC 3810 5.2 */
 #define MLD_MODE_IS_EXCLUDE 2	/* a current-state record (5.2.12) */
 #define MLD_CHANGE_TO_EXCLUDE 4 /* a filter-mode-change record: a join */
-#define MLD_QUERY_MIN_LEN 24	/* an MLDv1 query; an MLDv2 one is 28 or more */
+#define MLD_V1_QUERY_LEN 24	/* an MLDv1 query (RFC 3810 8.1) */
+#define MLD_V2_QUERY_MIN_LEN 28 /* an MLDv2 one; any other length is ignored */
 #define ND_NEIGHBOR_SOLICIT 135
 #define ND_NEIGHBOR_ADVERT 136
 #define ND_HOP_LIMIT 255
-#define ND_NA_MIN_LEN 24 /* RFC 4861 7.1.2 */
+#define ND_NA_MIN_LEN 24	  /* RFC 4861 7.1.2 */
+#define ND_NA_FLAG_SOLICITED 0x40 /* in the first byte of the flags */
 #define IP6_OPT_PAD1 0
+#define IP6_OPT_ACTION 0xc0    /* RFC 8200 4.2: what an unknown option asks for */
 #define IP6_OPT_ROUTER_ALERT 5 /* RFC 2711; value 0: an MLD message */
 
 /* The Hop-by-Hop header of every report: Router Alert (MLD), then PadN to 8 bytes. */
@@ -264,14 +267,38 @@ net_dad_ns_allowed(const struct synq_iface *ifc, struct synq_counters *ctr,
 	return false;
 }
 
+/*
+ * RFC 4861 7.1.2: what a node checks before it trusts an advertisement (the checksum
+ * was checked before). The hop limit of 255 is what keeps a node off the link from
+ * taking our tentative addresses.
+ */
+static bool
+na_valid(const struct rte_ipv6_hdr *ip6, const uint8_t *na, uint16_t len)
+{
+	const uint8_t *opt = na + ND_NA_MIN_LEN;
+	const uint8_t *end = na + len;
+
+	if (len < ND_NA_MIN_LEN || ip6->hop_limits != ND_HOP_LIMIT || na[1] != 0 || na[8] == 0xff)
+		return false;
+	/* to a multicast destination, the Solicited flag clear */
+	if (ip6->dst_addr[0] == 0xff && (na[4] & ND_NA_FLAG_SOLICITED))
+		return false;
+	/* every option longer than zero, and within the message */
+	while (opt < end) {
+		if (end - opt < 2 || opt[1] == 0 || opt[1] * 8 > end - opt)
+			return false;
+		opt += opt[1] * 8;
+	}
+	return true;
+}
+
 enum net_verdict
 net_dad_na_input(const struct synq_iface *ifc, struct synq_counters *ctr,
 	const struct rte_ipv6_hdr *ip6, const uint8_t *na, uint16_t len)
 {
 	int i;
 
-	/* RFC 4861 7.1.2: what a node checks before it trusts an advertisement */
-	if (len < ND_NA_MIN_LEN || ip6->hop_limits != ND_HOP_LIMIT || na[1] != 0 || na[8] == 0xff) {
+	if (!na_valid(ip6, na, len)) {
 		synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_ERRORS);
 		return NET_DROP;
 	}
@@ -300,7 +327,8 @@ net_dad_defence(const struct synq_iface *ifc, const struct rte_ipv6_hdr *ip6, ui
 
 /*
  * The Hop-by-Hop header at @p hbh, @p len bytes of payload: its length, whether its
- * options hold a Router Alert for MLD (RFC 2711, value 0). 0: malformed.
+ * options hold a Router Alert for MLD (RFC 2711, value 0). 0: malformed, or an option
+ * that says to discard the packet.
  */
 static uint16_t
 hbh_parse(const uint8_t *hbh, uint16_t len, bool *router_alert)
@@ -320,6 +348,10 @@ hbh_parse(const uint8_t *hbh, uint16_t len, bool *router_alert)
 			continue;
 		}
 		if (hlen - o < 2 || hbh[o + 1] > hlen - o - 2)
+			return 0;
+		/* RFC 8200 4.2: an option we do not know whose type's two high bits are
+		 * not 00 discards the packet (PadN and the Router Alert are 00) */
+		if ((hbh[o] & IP6_OPT_ACTION) != 0)
 			return 0;
 		if (hbh[o] == IP6_OPT_ROUTER_ALERT && hbh[o + 1] == 2 && hbh[o + 2] == 0 &&
 			hbh[o + 3] == 0)
@@ -390,7 +422,7 @@ net_mld_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct ne
 	synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_GROUP_MEMB_QUERIES);
 	/* RFC 3810 5.1.14: from a link-local source, hop limit 1, Router Alert */
 	if (!is_link_local(ip6->src_addr) || ip6->hop_limits != 1 || !router_alert ||
-		qlen < MLD_QUERY_MIN_LEN) {
+		(qlen != MLD_V1_QUERY_LEN && qlen < MLD_V2_QUERY_MIN_LEN)) {
 		synq_counter_inc(ctr, SYNQ_CTR_MLD_DROP_INVALID);
 		return NET_DROP;
 	}
@@ -426,6 +458,21 @@ count_tentative(const struct synq_iface *ifc)
 	return n;
 }
 
+/*
+ * The port's share of the gauge SynqIp6Tentative becomes its tentative addresses: the
+ * gauge is the worker's, summed over the ports whose rx queue 0 it polls, so each port
+ * adds what changed in its own share (a fall wraps around to an addition).
+ */
+static void
+show_tentative(const struct synq_iface *ifc, struct synq_counters *ctr)
+{
+	struct synq_iface_live *live = ifc->live;
+	unsigned int n = count_tentative(ifc);
+
+	synq_counter_add(ctr, SYNQ_CTR_IP6_TENTATIVE, (uint64_t)n - live->tentative_shown);
+	live->tentative_shown = n;
+}
+
 /* A report from @p pool in out[*n]; counted. */
 static void
 add_report(const struct synq_iface *ifc, struct synq_counters *ctr, struct rte_mempool *pool,
@@ -457,8 +504,8 @@ synq_net_host6_start(const struct synq_iface *ifc, struct synq_counters *ctr, ui
 	live->started = true;
 	/* the gauge before the report's count: a reader that sees the report sent sees
 	 * how many addresses are tentative (tests/e2e waits on the two) */
-	tentative = count_tentative(ifc);
-	synq_counter_set(ctr, SYNQ_CTR_IP6_TENTATIVE, tentative);
+	show_tentative(ifc, ctr);
+	tentative = live->tentative_shown;
 	/* RFC 4862 5.4.2: join the solicited-node groups before probing */
 	add_report(ifc, ctr, pool, out, &n);
 	live->reports_left = 1;
@@ -520,7 +567,7 @@ synq_net_host6_tick(const struct synq_iface *ifc, struct synq_counters *ctr, uin
 		return 0;
 	if (atomic_load_explicit(&live->dup_pending, memory_order_acquire)) {
 		log_duplicates(ifc);
-		synq_counter_set(ctr, SYNQ_CTR_IP6_TENTATIVE, count_tentative(ifc));
+		show_tentative(ifc, ctr);
 	}
 	if (live->dad_end_tsc != 0 && (int64_t)(now_tsc - live->dad_end_tsc) >= 0) {
 		/* RFC 4862 5.4.3: no answer within RetransTimer; the address is ours */
@@ -531,7 +578,7 @@ synq_net_host6_tick(const struct synq_iface *ifc, struct synq_counters *ctr, uin
 				SYNQ_IP6_PREFERRED, memory_order_relaxed, memory_order_relaxed);
 		}
 		live->dad_end_tsc = 0;
-		synq_counter_set(ctr, SYNQ_CTR_IP6_TENTATIVE, 0);
+		show_tentative(ifc, ctr);
 	}
 	if (live->reports_left != 0 && (int64_t)(now_tsc - live->report_tsc) >= 0) {
 		live->reports_left--;

@@ -272,21 +272,41 @@ synq_worker_announce(struct synq_worker *w)
 /* How often to look at a link that is still down. */
 #define LINK_POLL_DIV 10
 
+/* Is the link of @p rq's port up (and its gate open)? */
+static bool
+link_up(const struct synq_worker_rxq *rq)
+{
+	struct rte_eth_link link;
+
+	/* a memif port's gate opens up to SYNQ_LINK_POLL_MS after its link */
+	return synq_port_gate_open(&rq->port->gate) &&
+	       rte_eth_link_get_nowait(rq->port_id, &link) == 0 &&
+	       link.link_status == RTE_ETH_LINK_UP;
+}
+
 static bool
 links_up(const struct synq_worker *w)
 {
-	for (unsigned int i = 0; i < w->nb_rxq; i++) {
-		struct rte_eth_link link;
-
-		if (w->rxq[i].queue != 0)
-			continue;
-		/* a memif port's gate opens up to SYNQ_LINK_POLL_MS after its link */
-		if (!synq_port_gate_open(&w->rxq[i].port->gate) ||
-			rte_eth_link_get_nowait(w->rxq[i].port_id, &link) != 0 ||
-			link.link_status != RTE_ETH_LINK_UP)
+	for (unsigned int i = 0; i < w->nb_rxq; i++)
+		if (w->rxq[i].queue == 0 && !link_up(&w->rxq[i]))
 			return false;
-	}
 	return true;
+}
+
+/*
+ * While some port of the worker waits for its link, the ports whose link is up start
+ * IPv6 on their own: their addresses must not stay tentative, unanswered, for as long
+ * as another port's link is down (a memif peer that never comes).
+ */
+static void
+host6_start_up(struct synq_worker *w, uint64_t now_tsc)
+{
+	for (unsigned int i = 0; i < w->nb_rxq; i++) {
+		const struct synq_worker_rxq *rq = &w->rxq[i];
+
+		if (rq->queue == 0 && link_up(rq))
+			host6_start(w, rq, now_tsc);
+	}
 }
 
 /* SYN-ACK retransmissions leave on the tx queue of the port they belong to. */
@@ -341,6 +361,7 @@ synq_worker_tick(struct synq_worker *w, uint64_t now_tsc)
 	if (w->announces_left == 0 || now_tsc < w->announce_tsc)
 		return;
 	if (!links_up(w)) {
+		host6_start_up(w, now_tsc);
 		w->announce_tsc = now_tsc + rte_get_tsc_hz() / LINK_POLL_DIV;
 		return;
 	}

@@ -287,13 +287,14 @@ build_icmp6(uint8_t *p, const uint8_t eth_dst[6], const uint8_t src[16], const u
 #define Q_RA 1	/* the Hop-by-Hop header has a Router Alert */
 #define Q_V1 2	/* a 24-byte MLDv1 query, not 28 */
 #define Q_BAD 4 /* a wrong checksum */
+#define Q_26 8	/* 26 bytes, neither MLDv1 nor MLDv2 */
 
 /* An MLD query for @p group from @p src to @p dst with hop limit @p hlim. */
 static size_t
 build_query(uint8_t *p, const uint8_t src[16], const uint8_t dst[16], uint8_t hlim,
 	const uint8_t group[16], unsigned int flags)
 {
-	uint16_t qlen = (flags & Q_V1) ? 24 : 28;
+	uint16_t qlen = (flags & Q_V1) ? 24 : (flags & Q_26) ? 26 : 28;
 	size_t off = put_ip6(p, all_nodes_mac, src, dst, 0, hlim, (uint16_t)(HBH_LEN + qlen));
 	uint8_t *hbh = p + off;
 	uint8_t *q = hbh + HBH_LEN;
@@ -369,6 +370,10 @@ test_query_refused(void **state)
 	len = build_query(f, ip6_ll_peer, all_nodes, 1, unspec, 0);
 	assert_false(feed(&fm, f, len));
 	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_MLD_DROP_INVALID), 3);
+	/* RFC 3810 8.1: 24 bytes is MLDv1, 28 or more MLDv2, any other length ignored */
+	len = build_query(f, ip6_ll_peer, all_nodes, 1, unspec, Q_RA | Q_26);
+	assert_false(feed(&fm, f, len));
+	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_MLD_DROP_INVALID), 4);
 	/* a bad checksum */
 	len = build_query(f, ip6_ll_peer, all_nodes, 1, unspec, Q_RA | Q_BAD);
 	assert_false(feed(&fm, f, len));
@@ -387,7 +392,12 @@ test_query_refused(void **state)
 	len = build_query(f, ip6_ll_peer, all_nodes, 1, unspec, Q_RA);
 	f[ETH_HLEN + IP6_HLEN + 7] = 1;
 	assert_false(feed(&fm, f, len));
-	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_IP6_IN_HDR_ERRORS), 2);
+	/* RFC 8200 4.2: an unknown option of type 01xxxxxx (after the Router Alert,
+	 * instead of the PadN) discards the packet */
+	len = build_query(f, ip6_ll_peer, all_nodes, 1, unspec, Q_RA);
+	f[ETH_HLEN + IP6_HLEN + 6] = 0x43;
+	assert_false(feed(&fm, f, len));
+	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_IP6_IN_HDR_ERRORS), 3);
 	/* Hop-by-Hop before UDP: unknown, as before */
 	len = build_query(f, ip6_ll_peer, all_nodes, 1, unspec, Q_RA);
 	f[ETH_HLEN + IP6_HLEN] = 17;
@@ -525,6 +535,48 @@ test_dad_advert_duplicate(void **state)
 	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_IP6_DAD_DUPLICATES), 1);
 }
 
+/*
+ * RFC 4861 7.1.2: an advertisement that fails the checks proves nothing: a hop limit
+ * below 255 (a node off the link, through a router), the Solicited flag to all-nodes,
+ * an option of length 0, a code other than 0. Counted, and the address stays tentative.
+ */
+static void
+test_dad_advert_invalid(void **state)
+{
+	uint8_t msg[32] = {136, 0, 0, 0, 0x20};
+	uint8_t f[FRAME_MAX];
+	struct fake_mbuf fm;
+
+	(void)state;
+	make_iface(0, true, true);
+	memcpy(msg + 8, ip6_a, 16);
+	msg[24] = 2; /* target link-layer address */
+	msg[25] = 1;
+	memcpy(msg + 26, peer_mac, 6);
+	assert_false(feed(
+		&fm, f, build_icmp6(f, all_nodes_mac, ip6_peer, all_nodes, 254, msg, sizeof(msg))));
+	msg[4] = 0x60; /* Solicited and Override */
+	assert_false(feed(
+		&fm, f, build_icmp6(f, all_nodes_mac, ip6_peer, all_nodes, 255, msg, sizeof(msg))));
+	msg[4] = 0x20;
+	msg[25] = 0;
+	assert_false(feed(
+		&fm, f, build_icmp6(f, all_nodes_mac, ip6_peer, all_nodes, 255, msg, sizeof(msg))));
+	msg[25] = 1;
+	msg[1] = 1;
+	assert_false(feed(
+		&fm, f, build_icmp6(f, all_nodes_mac, ip6_peer, all_nodes, 255, msg, sizeof(msg))));
+	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_ICMP6_IN_ERRORS), 4);
+	assert_int_equal(state_of(0), SYNQ_IP6_TENTATIVE);
+	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_IP6_DAD_DUPLICATES), 0);
+	/* the same advertisement, valid: the address is lost */
+	msg[1] = 0;
+	assert_false(feed(
+		&fm, f, build_icmp6(f, all_nodes_mac, ip6_peer, all_nodes, 255, msg, sizeof(msg))));
+	assert_int_equal(state_of(0), SYNQ_IP6_DUPLICATE);
+	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_IP6_DAD_DUPLICATES), 1);
+}
+
 /* RFC 4862 5.4.3: another node probing the same tentative address: duplicate for us. */
 static void
 test_dad_probe_duplicate(void **state)
@@ -555,6 +607,7 @@ main(void)
 		cmocka_unit_test(test_query_refused),
 		cmocka_unit_test(test_tentative_unanswered),
 		cmocka_unit_test(test_dad_advert_duplicate),
+		cmocka_unit_test(test_dad_advert_invalid),
 		cmocka_unit_test(test_dad_probe_duplicate),
 	};
 
