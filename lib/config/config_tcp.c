@@ -53,6 +53,11 @@ static const struct synq_config_tcp tcp_defaults = {
 	.orphan_timeout_ms = 120000,
 	/* memory (issue 11): 910 buffers of 2 KiB */
 	.unaccepted_mem = 2097152,
+	/* active open (issue 13): Linux's tcp_syn_retries would be 6; RFC 6298's 1, 3, 7 s */
+	.syn_retries = 3,
+	/* Linux's net.ipv4.ip_local_port_range */
+	.local_port_lo = 32768,
+	.local_port_hi = 60999,
 };
 
 /* The knobs a listener may override; the "tcp" object has them plus global ones. */

@@ -150,6 +150,7 @@ build_worker(struct synq_runtime *rt, struct synq_worker *w, int socket, char *e
 		conf.rxq[r] = (struct synq_tcp_rxq){
 			.iface = w->rxq[r].iface,
 			.port_id = w->rxq[r].port_id,
+			.queue_id = w->rxq[r].queue,
 		};
 	w->tcp = synq_tcp_worker_create(rt->tcp, &conf);
 	if (w->tcp == NULL) {
