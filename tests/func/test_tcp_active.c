@@ -1,0 +1,453 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Functional tests of active open (lib/tcp/tcp_active.c, issue 13) on the harness of
+ * harness.h: the connection an application opens with synq_app_connect(), its SYN's
+ * bytes, the handshake and data both ways, the SYN's retransmissions and TIMEDOUT,
+ * REFUSED, a bad SYN-ACK. What such a connection sends leaves through the worker's
+ * send_routed, here a fake that keeps the packets (IP header first) for the test.
+ */
+
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <rte_byteorder.h>
+#include <rte_cycles.h>
+#include <rte_ring.h>
+
+#include "harness.h"
+#include "synq_listener.h"
+
+#define TICK_LIMIT 10000
+#define PEER_PORT 8080
+
+HARNESS_SETUP(.name = "tcp_active");
+
+/* What the fake send_routed got. */
+static struct rte_mbuf *routed[64];
+static unsigned int nb_routed;
+
+static int
+fake_send(void *arg __rte_unused, struct rte_mbuf *m, uint8_t family, const uint8_t *dst,
+	uint16_t port_id)
+{
+	assert_int_equal(family, 4);
+	assert_int_equal(port_id, ports.port[0].port_id);
+	assert_memory_equal(dst, rte_pktmbuf_mtod(m, const uint8_t *) + 16, 4);
+	if (nb_routed == RTE_DIM(routed)) {
+		rte_pktmbuf_free(m);
+		return -ENOBUFS;
+	}
+	routed[nb_routed++] = m;
+	return 0;
+}
+
+/* The harness, and the fake as the worker's send_routed. */
+static int
+setup_send(void **state)
+{
+	if (setup(state) != 0)
+		return -1;
+	synq_tcp_worker_set_send(worker()->tcp, fake_send, NULL);
+	return 0;
+}
+
+static void
+routed_clear(void)
+{
+	for (unsigned int i = 0; i < nb_routed; i++)
+		rte_pktmbuf_free(routed[i]);
+	nb_routed = 0;
+}
+
+/* The one's-complement sum of @p len bytes at @p p, added to @p sum. */
+static uint32_t
+sum16(uint32_t sum, const uint8_t *p, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)(p[len - 1] << 8);
+	return sum;
+}
+
+static uint16_t
+fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+/* A TCP segment the fake got, its headers checked (IPv4, checksums). */
+struct seg {
+	const uint8_t *tcp;
+	uint16_t sport, dport;
+	uint32_t seq, ack;
+	uint8_t flags;
+	uint16_t win;
+	const uint8_t *opt;
+	unsigned int opt_len;
+	const uint8_t *data;
+	unsigned int data_len;
+};
+
+static struct seg
+parse_routed(const struct rte_mbuf *m, const uint8_t peer[4])
+{
+	const uint8_t *ip = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint16_t tot = (uint16_t)(ip[2] << 8 | ip[3]);
+	uint32_t ph;
+	struct seg s;
+	unsigned int doff;
+
+	assert_int_equal(rte_pktmbuf_pkt_len(m), tot);
+	assert_int_equal(ip[0], 0x45);
+	assert_int_equal(ip[8], 64); /* TTL */
+	assert_int_equal(ip[9], 6);
+	assert_memory_equal(ip + 12, our_ip4, 4);
+	assert_memory_equal(ip + 16, peer, 4);
+	assert_int_equal(fold(sum16(0, ip, 20)), 0xffff);
+	s.tcp = ip + 20;
+	ph = sum16(0, ip + 12, 8) + 6 + (uint32_t)(tot - 20);
+	assert_int_equal(fold(sum16(ph, s.tcp, tot - 20u)), 0xffff);
+	s.sport = (uint16_t)(s.tcp[0] << 8 | s.tcp[1]);
+	s.dport = (uint16_t)(s.tcp[2] << 8 | s.tcp[3]);
+	s.seq = rte_be_to_cpu_32(*(const uint32_t *)(s.tcp + 4));
+	s.ack = rte_be_to_cpu_32(*(const uint32_t *)(s.tcp + 8));
+	doff = (s.tcp[12] >> 4) * 4u;
+	s.flags = s.tcp[13];
+	s.win = (uint16_t)(s.tcp[14] << 8 | s.tcp[15]);
+	s.opt = s.tcp + 20;
+	s.opt_len = doff - 20;
+	s.data = s.tcp + doff;
+	s.data_len = tot - 20u - doff;
+	return s;
+}
+
+/* The peer of test @p t: 198.18.<t>.2, port PEER_PORT, its view as a harness flow. */
+static struct flow
+peer_flow(uint8_t t, const struct synq_session *s, uint32_t isn)
+{
+	return flow4(t, PEER_PORT, rte_be_to_cpu_16(s->dport), isn);
+}
+
+/* Connect to test @p t's peer from listener L80's settings; the command is carried. */
+static struct synq_session *
+connect_peer(uint8_t t)
+{
+	struct flow f = flow4(t, PEER_PORT, 1, 0);
+	struct synq_session *s;
+	struct rte_mbuf *out[4];
+
+	assert_int_equal(synq_app_connect(&app, 0, &rt.listeners.l[L80], 4, f.caddr,
+				 rte_cpu_to_be_16(PEER_PORT), our_ip4, &s),
+		0);
+	assert_int_equal(poll_idle(out, RTE_DIM(out)), 0); /* nothing to the tx ring */
+	return s;
+}
+
+/* The SYN of @p s, the one packet routed: every byte of its header and options. */
+static struct seg
+check_syn(const struct synq_session *s, const uint8_t peer[4])
+{
+	/* MSS 1460, SACK-permitted, timestamps (TSecr 0), NOP, window scale 7 */
+	static const uint8_t head[] = {2, 4, 0x05, 0xb4, 4, 2, 8, 10};
+	static const uint8_t tail[] = {0, 0, 0, 0, 1, 3, 3, 7};
+	struct seg g;
+
+	assert_int_equal(nb_routed, 1);
+	g = parse_routed(routed[0], peer);
+	assert_int_equal(g.sport, rte_be_to_cpu_16(s->dport));
+	assert_int_equal(g.dport, PEER_PORT);
+	assert_int_equal(g.flags, F_SYN);
+	assert_int_equal(g.ack, 0);
+	assert_int_equal(g.win, 65535);
+	assert_int_equal(g.opt_len, 20);
+	assert_memory_equal(g.opt, head, sizeof(head));
+	assert_memory_equal(g.opt + 12, tail, sizeof(tail));
+	assert_int_equal(g.data_len, 0);
+	assert_int_equal(g.tcp[16 + 2], 0); /* urgent pointer */
+	assert_int_equal(g.tcp[12] & 0x0f, 0);
+	return g;
+}
+
+/* Enqueue @p m on rx queue 0 and poll once. */
+static void
+feed(struct rte_mbuf *m)
+{
+	struct rte_mbuf *out[4];
+
+	assert_int_equal(rte_ring_enqueue(rx_ring[0], m), 0);
+	synq_worker_poll(worker());
+	while (rte_ring_dequeue_burst(tx_ring[0], (void **)out, RTE_DIM(out), NULL) != 0)
+		fail_msg("a frame to the tx ring, not routed");
+}
+
+/* The peer's SYN-ACK for @p f (acknowledging @p ack), Linux's options, TSecr @p tsecr. */
+static struct rte_mbuf *
+synack(const struct flow *f, uint32_t ack, uint32_t tsecr)
+{
+	struct synq_tcp_synack_opts o = {
+		.mss = 1400,
+		.wscale = 7,
+		.sack_perm = true,
+		.ts = true,
+		.tsval = f->tsval,
+		.tsecr = tsecr,
+	};
+	uint8_t opt[SYNQ_TCP_OPTS_MAX];
+	unsigned int n = synq_tcp_opts_write_synack(opt, &o);
+	uint8_t padded[SYNQ_TCP_OPTS_MAX] = {0};
+
+	memcpy(padded, opt, n);
+	return segment(f, f->isn, ack, F_SYN | F_ACK, padded, (n + 3) & ~3u, NULL, 0);
+}
+
+/* 1: the SYN's bytes; the handshake; data both ways. */
+static void
+test_handshake_data(void **state __rte_unused)
+{
+	static const uint8_t hello[] = "hello";
+	static const uint8_t world[] = "world!";
+	struct synq_session *s;
+	struct synq_tcp_conn_info ci;
+	struct flow f;
+	struct seg g;
+	uint32_t isn, tsval;
+	struct snap sn;
+
+	snap_take(&sn);
+	s = connect_peer(1);
+	f = peer_flow(1, s, 0x70000000u);
+	g = check_syn(s, f.caddr);
+	isn = g.seq;
+	tsval = rte_be_to_cpu_32(*(const uint32_t *)(g.opt + 8));
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_ACTIVE_OPENS), 1);
+	assert_int_equal(s->kind, SYNQ_SESSION_TCP_ACTIVE);
+	assert_true(rte_be_to_cpu_16(s->dport) >= 32768 && rte_be_to_cpu_16(s->dport) <= 60999);
+	ci = conn_info(s);
+	assert_int_equal(ci.state, SYNQ_TCP_SYN_SENT);
+	assert_int_equal(ci.our_isn, isn);
+	routed_clear();
+
+	f.tsval = 5000;
+	feed(synack(&f, isn + 1, tsval));
+	/* our ACK of the SYN-ACK: <SEQ=ISS+1><ACK=IRS+1>, timestamps echoed */
+	assert_int_equal(nb_routed, 1);
+	g = parse_routed(routed[0], f.caddr);
+	assert_int_equal(g.flags, F_ACK);
+	assert_int_equal(g.seq, isn + 1);
+	assert_int_equal(g.ack, f.isn + 1);
+	assert_int_equal(g.opt_len, 12);
+	assert_int_equal(rte_be_to_cpu_32(*(const uint32_t *)(g.opt + 8)), 5000);
+	routed_clear();
+	expect_event(s, SYNQ_EV_CONNECTED);
+	ci = conn_info(s);
+	assert_int_equal(ci.state, SYNQ_TCP_ESTABLISHED);
+	assert_int_equal(ci.mss, 1400);
+	assert_int_equal(ci.snd_wscale, 7);
+	assert_int_equal(ci.rcv_wscale, 7);
+	assert_true(ci.sack);
+	assert_true(ci.ts);
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_ESTAB), 1);
+
+	/* the peer's bytes reach the application */
+	f.our_isn = isn;
+	f.our_tsval = tsval;
+	feed(ack_frame(&f, f.isn + 1, isn + 1, hello, 5));
+	expect_data_event(s, hello, 5);
+	assert_int_equal(synq_app_consumed(&app, s, 5), 0);
+	routed_clear();
+
+	/* ours reach the peer */
+	assert_int_equal(synq_app_send_copy(&app, s, world, 6), 0);
+	synq_worker_poll(worker());
+	synq_worker_poll(worker());
+	assert_true(nb_routed >= 1);
+	g = parse_routed(routed[0], f.caddr);
+	assert_int_equal(g.seq, isn + 1);
+	assert_int_equal(g.ack, f.isn + 6);
+	assert_int_equal(g.data_len, 6);
+	assert_memory_equal(g.data, world, 6);
+	routed_clear();
+
+	assert_int_equal(synq_app_abort(&app, s), 0);
+	synq_worker_poll(worker());
+	assert_int_equal(nb_routed, 1); /* the RST */
+	g = parse_routed(routed[0], f.caddr);
+	assert_true(g.flags & F_RST);
+	routed_clear();
+	events_to_closed(s, 0);
+}
+
+/* Tick until counter @p id has grown by @p want since @p s. */
+static bool
+tick_until(const struct snap *s, enum synq_counter id, uint64_t want, uint64_t tsc)
+{
+	for (unsigned int i = 0; i < TICK_LIMIT; i++) {
+		synq_worker_tick(worker(), tsc);
+		if (delta(s, id) >= want)
+			return true;
+	}
+	return false;
+}
+
+/* 2: the SYN again at 1, 3, 7 s (RFC 6298 backoff), TIMEDOUT at 15 s. */
+static void
+test_syn_retrans(void **state __rte_unused)
+{
+	static const uint32_t due_ms[] = {1000, 3000, 7000, 15000};
+	struct synq_worker *w = worker();
+	uint64_t hz = rte_get_tsc_hz();
+	struct synq_session *s;
+	struct flow f;
+	struct snap sn;
+	uint32_t isn;
+	uint64_t t0;
+
+	s = connect_peer(2);
+	t0 = rte_rdtsc();
+	f = peer_flow(2, s, 0);
+	isn = check_syn(s, f.caddr).seq;
+	routed_clear();
+	snap_take(&sn);
+	for (unsigned int k = 0; k < RTE_DIM(due_ms); k++) {
+		uint64_t early = t0 + (uint64_t)(due_ms[k] - 200) * hz / 1000;
+		uint64_t late = t0 + (uint64_t)(due_ms[k] + 100 * (k + 1)) * hz / 1000;
+
+		synq_tcp_clock(w->tcp, early);
+		assert_false(tick_until(&sn, SYNQ_CTR_TCP_CONNECT_SYN_RETRANS, k + 1, early));
+		assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_TIMEDOUT), 0);
+		synq_tcp_clock(w->tcp, late);
+		if (k == RTE_DIM(due_ms) - 1) {
+			assert_true(tick_until(&sn, SYNQ_CTR_TCP_CONNECT_TIMEDOUT, 1, late));
+			break;
+		}
+		if (!tick_until(&sn, SYNQ_CTR_TCP_CONNECT_SYN_RETRANS, k + 1, late))
+			fail_msg("no SYN retransmission %u at %u ms", k + 1, due_ms[k]);
+		synq_worker_tick(w, late); /* its output */
+		assert_int_equal(nb_routed, 1);
+		assert_int_equal(parse_routed(routed[0], f.caddr).seq, isn);
+		assert_int_equal(parse_routed(routed[0], f.caddr).flags, F_SYN);
+		routed_clear();
+	}
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_SYN_RETRANS), 3);
+	assert_int_equal(nb_routed, 0);
+	synq_tcp_clock(w->tcp, rte_rdtsc());
+	events_to_closed(s, SYNQ_EV_TIMEDOUT);
+}
+
+/* 3: a RST that acknowledges our SYN: REFUSED; one that does not is ignored. */
+static void
+test_refused(void **state __rte_unused)
+{
+	struct synq_session *s = connect_peer(3);
+	struct flow f = peer_flow(3, s, 0);
+	uint32_t isn = check_syn(s, f.caddr).seq;
+	struct snap sn;
+
+	routed_clear();
+	snap_take(&sn);
+	feed(segment(&f, 0, isn + 7, F_RST | F_ACK, NULL, 0, NULL, 0));
+	assert_int_equal(conn_info(s).state, SYNQ_TCP_SYN_SENT);
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_REFUSED), 0);
+	feed(segment(&f, 0, isn + 1, F_RST | F_ACK, NULL, 0, NULL, 0));
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_REFUSED), 1);
+	assert_int_equal(nb_routed, 0);
+	events_to_closed(s, SYNQ_EV_REFUSED);
+}
+
+/* 4: a SYN-ACK whose ACK is not of our SYN: a RST, and the connection stays SYN-SENT. */
+static void
+test_bad_synack(void **state __rte_unused)
+{
+	struct synq_session *s = connect_peer(4);
+	struct flow f = peer_flow(4, s, 0x12345678u);
+	uint32_t isn = check_syn(s, f.caddr).seq;
+	struct rte_mbuf *r = NULL;
+	struct snap sn;
+
+	routed_clear();
+	snap_take(&sn);
+	assert_int_equal(rte_ring_enqueue(rx_ring[0], synack(&f, isn + 2, 0)), 0);
+	synq_worker_poll(worker());
+	/* RFC 9293 3.10.7.3: <SEQ=SEG.ACK><CTL=RST>, a reply to the frame's sender */
+	assert_int_equal(rte_ring_dequeue(tx_ring[0], (void **)&r), 0);
+	check_rst(r, &f, isn + 2);
+	rte_pktmbuf_free(r);
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_BAD_SYNACK), 1);
+	assert_int_equal(conn_info(s).state, SYNQ_TCP_SYN_SENT);
+	/* the right one still completes it */
+	feed(synack(&f, isn + 1, 0));
+	expect_event(s, SYNQ_EV_CONNECTED);
+	routed_clear();
+	assert_int_equal(synq_app_abort(&app, s), 0);
+	synq_worker_poll(worker());
+	routed_clear();
+	events_to_closed(s, 0);
+}
+
+/* 5: a port out of tcp.local_ports without a listener: the usual RST. */
+static void
+test_off_range(void **state __rte_unused)
+{
+	struct flow f = flow4(5, PEER_PORT, 1000, 0x1000);
+	struct rte_mbuf *r;
+	struct snap sn;
+
+	snap_take(&sn);
+	r = exchange(segment(&f, f.isn, 0x4000, F_ACK, NULL, 0, NULL, 0));
+	assert_non_null(r);
+	check_rst(r, &f, 0x4000);
+	rte_pktmbuf_free(r);
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_NO_LISTENER), 1);
+}
+
+/* 6: an IPv4-mapped or martian peer is refused: CONNECT_FAILED, then CLOSED. */
+static void
+test_martian(void **state __rte_unused)
+{
+	static const uint8_t bad[][4] = {
+		{127, 0, 0, 1}, {224, 0, 0, 1}, {0, 1, 2, 3}, {255, 255, 255, 255}};
+	static const uint8_t mapped[16] = {[10] = 0xff, [11] = 0xff, 198, 18, 6, 2};
+	static const uint8_t our6[16] = {0x20, 0x01, 0, 2, [15] = 1};
+	struct synq_session *s;
+	struct rte_mbuf *out[4];
+	struct snap sn;
+
+	snap_take(&sn);
+	for (unsigned int i = 0; i < RTE_DIM(bad); i++) {
+		assert_int_equal(synq_app_connect(&app, 0, &rt.listeners.l[L80], 4, bad[i],
+					 rte_cpu_to_be_16(PEER_PORT), our_ip4, &s),
+			0);
+		assert_int_equal(poll_idle(out, RTE_DIM(out)), 0);
+		events_to_closed(s, SYNQ_EV_CONNECT_FAILED);
+	}
+	assert_int_equal(synq_app_connect(&app, 0, &rt.listeners.l[L80], 6, mapped,
+				 rte_cpu_to_be_16(PEER_PORT), our6, &s),
+		0);
+	assert_int_equal(poll_idle(out, RTE_DIM(out)), 0);
+	events_to_closed(s, SYNQ_EV_CONNECT_FAILED);
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_BAD_ADDR), 5);
+	assert_int_equal(nb_routed, 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_handshake_data),
+		cmocka_unit_test(test_syn_retrans),
+		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_bad_synack),
+		cmocka_unit_test(test_off_range),
+		cmocka_unit_test(test_martian),
+	};
+
+	return cmocka_run_group_tests(tests, setup_send, teardown);
+}
