@@ -18,6 +18,7 @@
 #include <rte_byteorder.h>
 #include <rte_cycles.h>
 #include <rte_ring.h>
+#include <rte_thash.h>
 
 #include "harness.h"
 #include "synq_listener.h"
@@ -437,6 +438,131 @@ test_martian(void **state __rte_unused)
 	assert_int_equal(nb_routed, 0);
 }
 
+/* A connection of test @p t, ESTABLISHED by the peer's SYN-ACK; @p f its flow. */
+static struct synq_session *
+established_to(uint8_t t, struct flow *f)
+{
+	struct synq_session *s = connect_peer(t);
+	struct seg g;
+
+	*f = peer_flow(t, s, 0x50000000u + t);
+	g = check_syn(s, f->caddr);
+	f->our_isn = g.seq;
+	f->our_tsval = rte_be_to_cpu_32(*(const uint32_t *)(g.opt + 8));
+	routed_clear();
+	f->tsval = 7000;
+	feed(synack(f, f->our_isn + 1, f->our_tsval));
+	routed_clear();
+	expect_event(s, SYNQ_EV_CONNECTED);
+	return s;
+}
+
+/* The peer's segment with timestamps (as ack_frame()) and @p flags. */
+static struct rte_mbuf *
+peer_seg(const struct flow *f, uint32_t seq, uint32_t ack, uint8_t flags)
+{
+	uint8_t o[SYNQ_FRAME_ACK_OPTS_LEN];
+	size_t n = synq_frame_opts_ack(o, f->tsval + 1, f->our_tsval);
+
+	return segment(f, seq, ack, flags, o, (unsigned int)n, NULL, 0);
+}
+
+/* 7: with a port of 4 queues, every local port's reply lands (rte_softrss()) on ours. */
+static void
+test_rss_port(void **state __rte_unused)
+{
+	static struct synq_rss rss; /* 8 KiB: not on the stack */
+	static const uint8_t key[40] = {0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41,
+		0x67, 0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30,
+		0xb4, 0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30, 0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b,
+		0xbe, 0xac, 0x01, 0xfa};
+	uint16_t reta[128];
+	struct synq_session *s[8];
+	struct rte_mbuf *out[4];
+
+	for (unsigned int i = 0; i < RTE_DIM(reta); i++)
+		reta[i] = (uint16_t)(i % 4);
+	assert_int_equal(synq_rss_init(&rss, key, sizeof(key), reta, RTE_DIM(reta), 4), 0);
+	synq_tcp_worker_set_rss(worker()->tcp, 0, &rss);
+	for (unsigned int i = 0; i < RTE_DIM(s); i++) {
+		struct flow f = flow4(7, (uint16_t)(PEER_PORT + i), 1, 0);
+		union rte_thash_tuple t;
+		uint32_t h;
+
+		assert_int_equal(synq_app_connect(&app, 0, &rt.listeners.l[L80], 4, f.caddr,
+			rte_cpu_to_be_16((uint16_t)(PEER_PORT + i)), our_ip4, &s[i]), 0);
+		assert_int_equal(poll_idle(out, RTE_DIM(out)), 0);
+		assert_int_equal(nb_routed, 1);
+		routed_clear();
+		/* the reply: from the peer to us, host-order words as rte_thash.h wants */
+		memset(&t, 0, sizeof(t));
+		t.v4.src_addr = rte_be_to_cpu_32(*(const uint32_t *)f.caddr);
+		t.v4.dst_addr = rte_be_to_cpu_32(*(const uint32_t *)our_ip4);
+		t.v4.sport = (uint16_t)(PEER_PORT + i);
+		t.v4.dport = rte_be_to_cpu_16(s[i]->dport);
+		h = rte_softrss((uint32_t *)&t, RTE_THASH_V4_L4_LEN, key);
+		assert_int_equal(reta[h & (RTE_DIM(reta) - 1)], 0);
+	}
+	synq_tcp_worker_set_rss(worker()->tcp, 0, NULL);
+	for (unsigned int i = 0; i < RTE_DIM(s); i++) {
+		assert_int_equal(synq_app_abort(&app, s[i]), 0);
+		synq_worker_poll(worker());
+		events_to_closed(s[i], 0);
+	}
+	routed_clear();
+}
+
+/* 8: a 4-tuple in TIME-WAIT is not taken again: with only its port left, no port. */
+static void
+test_time_wait_port(void **state __rte_unused)
+{
+	struct synq_config_tcp *t = &rt.listeners.l[0].tcp;
+	struct synq_tcp_worker_info info;
+	uint16_t lo = t->local_port_lo, hi = t->local_port_hi;
+	struct synq_session *s;
+	struct rte_mbuf *out[4];
+	struct flow f;
+	uint16_t port;
+	struct snap sn;
+
+	s = established_to(8, &f);
+	port = rte_be_to_cpu_16(s->dport);
+	/* we close first: FIN, the peer's ACK and FIN, our ACK: TIME-WAIT */
+	assert_int_equal(synq_app_close(&app, s), 0);
+	synq_worker_poll(worker());
+	assert_int_equal(nb_routed, 1);
+	assert_true(parse_routed(routed[0], f.caddr).flags & F_FIN);
+	routed_clear();
+	feed(peer_seg(&f, f.isn + 1, f.our_isn + 2, F_ACK | F_FIN));
+	synq_worker_poll(worker());
+	assert_int_equal(nb_routed, 1);
+	assert_int_equal(parse_routed(routed[0], f.caddr).ack, f.isn + 2);
+	routed_clear();
+	events_to_closed(s, SYNQ_EV_PEER_CLOSED);
+	synq_tcp_worker_info(worker()->tcp, &info);
+	assert_true(info.time_wait >= 1);
+
+	snap_take(&sn);
+	t->local_port_lo = t->local_port_hi = port;
+	assert_int_equal(synq_app_connect(&app, 0, &rt.listeners.l[L80], 4, f.caddr,
+		rte_cpu_to_be_16(PEER_PORT), our_ip4, &s), 0);
+	assert_int_equal(poll_idle(out, RTE_DIM(out)), 0);
+	events_to_closed(s, SYNQ_EV_CONNECT_FAILED);
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_NO_PORT), 1);
+	assert_int_equal(nb_routed, 0);
+	/* the next port is free */
+	t->local_port_hi = (uint16_t)(port + 1);
+	s = connect_peer(8);
+	assert_int_equal(rte_be_to_cpu_16(s->dport), port + 1);
+	routed_clear();
+	t->local_port_lo = lo;
+	t->local_port_hi = hi;
+	assert_int_equal(synq_app_abort(&app, s), 0);
+	synq_worker_poll(worker());
+	events_to_closed(s, 0);
+	routed_clear();
+}
+
 int
 main(void)
 {
@@ -447,6 +573,8 @@ main(void)
 		cmocka_unit_test(test_bad_synack),
 		cmocka_unit_test(test_off_range),
 		cmocka_unit_test(test_martian),
+		cmocka_unit_test(test_rss_port),
+		cmocka_unit_test(test_time_wait_port),
 	};
 
 	return cmocka_run_group_tests(tests, setup_send, teardown);
