@@ -74,11 +74,15 @@ source_of(const struct synq_tcp_worker *tw, uint8_t family, const uint8_t *addr,
 	return -EADDRNOTAVAIL;
 }
 
-/* Is the flow @p k free: no connection, nothing in TIME-WAIT? */
+/*
+ * Is the flow @p k from our address @p ours free: no listener on the port (its
+ * segments would go there first), no connection, nothing in TIME-WAIT?
+ */
 static bool
-tuple_free(const struct synq_tcp_worker *tw, const struct synq_flow_key *k)
+tuple_free(const struct synq_tcp_worker *tw, const struct synq_flow_key *k, const uint8_t *ours)
 {
-	return synq_flowtab_lookup(tw->flows, k) == NULL &&
+	return synq_listener_lookup(tw->listeners, k->family, ours, k->dport) == NULL &&
+		synq_flowtab_lookup(tw->flows, k) == NULL &&
 	       (tw->time_wait == NULL || synq_flowmem_lookup(tw->time_wait, k) == NULL);
 }
 
@@ -109,7 +113,7 @@ pick_port(struct synq_tcp_worker *tw, struct synq_flow_key *k, const struct tcp_
 			start, rxq->queue_id);
 		while ((port = synq_rss_ports_next(&it)) >= 0 && refused < TCP_PORT_REFUSALS) {
 			k->dport = rte_cpu_to_be_16((uint16_t)port);
-			if (tuple_free(tw, k))
+			if (tuple_free(tw, k, p->saddr))
 				return port;
 			refused++;
 		}
@@ -118,7 +122,7 @@ pick_port(struct synq_tcp_worker *tw, struct synq_flow_key *k, const struct tcp_
 	for (uint32_t i = 0; i < span && refused < TCP_PORT_REFUSALS; i++) {
 		port = (int)(lo + (start - lo + i) % span);
 		k->dport = rte_cpu_to_be_16((uint16_t)port);
-		if (tuple_free(tw, k))
+		if (tuple_free(tw, k, p->saddr))
 			return port;
 		refused++;
 	}
