@@ -19,6 +19,7 @@
 #include <rte_pause.h>
 #include <rte_ring.h>
 
+#include "synq_port_rss.h"
 #include "synq_worker.h"
 
 #define RTE_LOGTYPE_SYNQ_RUN RTE_LOGTYPE_USER2
@@ -151,6 +152,7 @@ build_worker(struct synq_runtime *rt, struct synq_worker *w, int socket, char *e
 			.iface = w->rxq[r].iface,
 			.port_id = w->rxq[r].port_id,
 			.queue_id = w->rxq[r].queue,
+			.rss = rt->rss[w->rxq[r].port - rt->ports->port],
 		};
 	w->tcp = synq_tcp_worker_create(rt->tcp, &conf);
 	if (w->tcp == NULL) {
@@ -288,11 +290,27 @@ build_shared(struct synq_runtime *rt, char *err, size_t errlen)
 		if (rt->tcp == NULL)
 			rc = -ENOMEM;
 	}
-	if (rc != 0)
+	if (rc != 0) {
 		snprintf(err, errlen, "no memory for %u connections (expected smaller backlogs "
 			"or max_flows, or more memory, -m)",
 			synq_listeners_max_sessions(&rt->listeners));
-	return rc;
+		return rc;
+	}
+	/*
+	 * Each port's RSS, for the local ports of the connections synq opens. A port of
+	 * several queues whose device does not tell its key or table gets none: any
+	 * local port then, and replies may reach another worker (docs/architecture.md).
+	 */
+	for (unsigned int i = 0; i < rt->ports->nb; i++) {
+		rt->rss[i] = rte_zmalloc("synq_rss", sizeof(*rt->rss[i]), RTE_CACHE_LINE_SIZE);
+		if (rt->rss[i] == NULL) {
+			snprintf(err, errlen, "no memory for port %u's RSS table", i);
+			return -ENOMEM;
+		}
+		if (synq_port_rss_query(&rt->ports->port[i], rt->rss[i]) != 0)
+			synq_rss_init_none(rt->rss[i]);
+	}
+	return 0;
 }
 
 int
@@ -368,6 +386,18 @@ synq_runtime_free(struct synq_runtime *rt)
 	rt->tcp = NULL;
 	synq_sessions_free(&rt->sessions);
 	synq_listeners_free(&rt->listeners);
+	for (unsigned int i = 0; i < RTE_DIM(rt->rss); i++) {
+		rte_free(rt->rss[i]);
+		rt->rss[i] = NULL;
+	}
+}
+
+void
+synq_runtime_set_send_routed(struct synq_runtime *rt, synq_tcp_send_routed_t fn, void *arg)
+{
+	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++)
+		if (rt->lcore[l] != NULL && rt->lcore[l]->tcp != NULL)
+			synq_tcp_worker_set_send(rt->lcore[l]->tcp, fn, arg);
 }
 
 int
