@@ -383,7 +383,9 @@ tcp_conn_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr)
 			continue;
 		}
 		/* a queued connection waits, as in Linux: the timeouts start at the accept */
-		if ((c->wflags & WF_ATTACHED) && app_timeouts(tw, ctr, c))
+		/* SYN-SENT has its own end: tcp.syn_retries (syn_fire()) */
+		if ((c->wflags & WF_ATTACHED) && c->state != SYNQ_TCP_SYN_SENT &&
+			app_timeouts(tw, ctr, c))
 			continue;
 		if (c->rtx_ms != 0 && (int32_t)(tw->now_ms - c->rtx_ms) >= 0)
 			rto_fire(tw, ctr, c);
@@ -441,6 +443,11 @@ cmd_close(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn
 {
 	const struct tcp_olist *l = tw->orphan_list[c->listener];
 
+	/* RFC 9293 3.10.4: a CLOSE in SYN-SENT deletes the connection, nothing sent */
+	if (c->state == SYNQ_TCP_SYN_SENT) {
+		tcp_conn_finish(tw, c, true);
+		return;
+	}
 	if (!is_estab(c->state) || (c->wflags & WF_FIN_QUEUED))
 		return;
 	if (tw->orphans_of[c->listener] >= conn_listener(tw, c)->tcp.max_orphans) {

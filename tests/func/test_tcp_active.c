@@ -563,6 +563,30 @@ test_time_wait_port(void **state __rte_unused)
 	routed_clear();
 }
 
+/*
+ * 9: a close in SYN-SENT ends the connection with nothing sent (RFC 9293 3.10.4); the
+ * SYN-ACK that comes after finds no connection and gets the usual RST.
+ */
+static void
+test_close_syn_sent(void **state __rte_unused)
+{
+	struct synq_session *s = connect_peer(9);
+	struct flow f = peer_flow(9, s, 0x9000);
+	uint32_t isn = check_syn(s, f.caddr).seq;
+	struct rte_mbuf *r;
+
+	routed_clear();
+	assert_int_equal(synq_app_close(&app, s), 0);
+	synq_worker_poll(worker());
+	assert_int_equal(nb_routed, 0);
+	events_to_closed(s, 0);
+	r = exchange(synack(&f, isn + 1, 0));
+	assert_non_null(r);
+	check_rst(r, &f, isn + 1);
+	rte_pktmbuf_free(r);
+	assert_int_equal(nb_routed, 0);
+}
+
 int
 main(void)
 {
@@ -575,6 +599,7 @@ main(void)
 		cmocka_unit_test(test_martian),
 		cmocka_unit_test(test_rss_port),
 		cmocka_unit_test(test_time_wait_port),
+		cmocka_unit_test(test_close_syn_sent),
 	};
 
 	return cmocka_run_group_tests(tests, setup_send, teardown);
