@@ -119,6 +119,13 @@ pick_port(struct synq_tcp_worker *tw, struct synq_flow_key *k, const struct tcp_
 		}
 		return -1;
 	}
+	/*
+	 * No RSS known: with one queue every reply comes to queue 0; with several whose
+	 * device cannot tell (net_ring, memif), only queue 0's worker may connect
+	 * (docs/architecture.md, "Connections synq opens").
+	 */
+	if (rxq->queue_id != 0)
+		return -1;
 	for (uint32_t i = 0; i < span && refused < TCP_PORT_REFUSALS; i++) {
 		port = (int)(lo + (start - lo + i) % span);
 		k->dport = rte_cpu_to_be_16((uint16_t)port);
@@ -420,4 +427,52 @@ tcp_active_input(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 		return true;
 	}
 	return false;
+}
+
+/*
+ * SYNQ_CMD_CONNECT: open the connection the session names (tcp_active.c). When it
+ * cannot be, the application still hears of it the usual way, CONNECT_FAILED then
+ * CLOSED, from a connection that never was in the flow table.
+ */
+static void
+cmd_connect(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_session *s,
+	struct tcp_conn *c)
+{
+	uint32_t idx = synq_session_index(tw->sessions, s);
+
+	/* carried here already (a repeated command), or events nobody would read */
+	if ((tw->owned[idx] & TCP_OWNED) || s->app_lcore >= RTE_MAX_LCORE ||
+		tw->app_rings[s->app_lcore] == NULL) {
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_CONNECT_FAILED);
+		return;
+	}
+	if (synq_tcp_connect(tw, ctr, s) == 0)
+		return;
+	*c = (struct tcp_conn){
+		.state = SYNQ_TCP_CLOSED,
+		.listener = s->listener < tw->listeners->nb ? s->listener : 0,
+		.pend = PEND_FAILED | PEND_CLOSED,
+		.wflags = WF_ACTIVE | WF_ATTACHED,
+		.app_lcore = s->app_lcore,
+	};
+	conn_own(tw, idx, synq_session_gen(s));
+	mark_dirty(tw, c);
+}
+
+void
+synq_tcp_command(struct synq_tcp_worker *tw, struct synq_counters *ctr,
+	const struct synq_session_msg *msg)
+{
+	if (msg->kind == SYNQ_CMD_CONNECT) {
+		struct synq_session *s;
+
+		/* a stale command (the session given back since) opens nothing */
+		if (msg->session >= tw->sessions->nb)
+			return;
+		s = synq_session_at(tw->sessions, msg->session);
+		if (synq_session_gen(s) == msg->gen)
+			cmd_connect(tw, ctr, s, conn_at(tw, msg->session));
+		return;
+	}
+	tcp_conn_command(tw, ctr, msg);
 }

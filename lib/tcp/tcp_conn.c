@@ -473,38 +473,8 @@ cmd_close(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn
 	mark_dirty(tw, c);
 }
 
-/*
- * SYNQ_CMD_CONNECT: open the connection the session names (tcp_active.c). When it
- * cannot be, the application still hears of it the usual way, CONNECT_FAILED then
- * CLOSED, from a connection that never was in the flow table.
- */
-static void
-cmd_connect(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_session *s,
-	struct tcp_conn *c)
-{
-	uint32_t idx = synq_session_index(tw->sessions, s);
-
-	/* carried here already (a repeated command), or events nobody would read */
-	if ((tw->owned[idx] & TCP_OWNED) || s->app_lcore >= RTE_MAX_LCORE ||
-		tw->app_rings[s->app_lcore] == NULL) {
-		synq_counter_inc(ctr, SYNQ_CTR_TCP_CONNECT_FAILED);
-		return;
-	}
-	if (synq_tcp_connect(tw, ctr, s) == 0)
-		return;
-	*c = (struct tcp_conn){
-		.state = SYNQ_TCP_CLOSED,
-		.listener = s->listener < tw->listeners->nb ? s->listener : 0,
-		.pend = PEND_FAILED | PEND_CLOSED,
-		.wflags = WF_ACTIVE | WF_ATTACHED,
-		.app_lcore = s->app_lcore,
-	};
-	conn_own(tw, idx, synq_session_gen(s));
-	mark_dirty(tw, c);
-}
-
 void
-synq_tcp_command(struct synq_tcp_worker *tw, struct synq_counters *ctr,
+tcp_conn_command(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	const struct synq_session_msg *msg)
 {
 	struct synq_session *s = synq_session_at(tw->sessions, msg->session);
@@ -515,11 +485,6 @@ synq_tcp_command(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	 * back since and perhaps another worker's now: nothing of it is ours to change,
 	 * nor to read. Decided by what this worker alone writes.
 	 */
-	if (msg->kind == SYNQ_CMD_CONNECT && msg->session < tw->sessions->nb &&
-		synq_session_gen(s) == msg->gen) {
-		cmd_connect(tw, ctr, s, c);
-		return;
-	}
 	if (msg->session >= tw->sessions->nb || !conn_owned(tw, msg->session, msg->gen)) {
 		if (msg->kind == SYNQ_CMD_SEND) {
 			synq_counter_inc(ctr, SYNQ_CTR_TCP_SEND_DROPPED);

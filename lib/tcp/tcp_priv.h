@@ -169,6 +169,10 @@ bool tcp_conn_window_grew(const struct synq_tcp_worker *tw, const struct tcp_con
 /* The timers of a budget of flow-table slots. */
 void tcp_conn_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr);
 
+/* synq_tcp_command() of every command but SYNQ_CMD_CONNECT (tcp_active.c's). */
+void tcp_conn_command(struct synq_tcp_worker *tw, struct synq_counters *ctr,
+	const struct synq_session_msg *msg);
+
 /* tcp_established.c */
 
 /* A segment of @p c, a connection in the flow table that is not closed. */
