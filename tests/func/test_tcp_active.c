@@ -36,9 +36,11 @@ static int
 fake_send(void *arg __rte_unused, struct rte_mbuf *m, uint8_t family, const uint8_t *dst,
 	uint16_t port_id)
 {
-	assert_int_equal(family, 4);
 	assert_int_equal(port_id, ports.port[0].port_id);
-	assert_memory_equal(dst, rte_pktmbuf_mtod(m, const uint8_t *) + 16, 4);
+	if (family == 4)
+		assert_memory_equal(dst, rte_pktmbuf_mtod(m, const uint8_t *) + 16, 4);
+	else
+		assert_memory_equal(dst, rte_pktmbuf_mtod(m, const uint8_t *) + 24, 16);
 	if (nb_routed == RTE_DIM(routed)) {
 		rte_pktmbuf_free(m);
 		return -ENOBUFS;
@@ -127,6 +129,39 @@ parse_routed(const struct rte_mbuf *m, const uint8_t peer[4])
 	s.opt_len = doff - 20;
 	s.data = s.tcp + doff;
 	s.data_len = tot - 20u - doff;
+	return s;
+}
+
+/* A TCP segment over IPv6 the fake got, its headers checked (checksum included). */
+static struct seg
+parse_routed6(const struct rte_mbuf *m, const uint8_t peer[16])
+{
+	const uint8_t *ip = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint16_t plen = (uint16_t)(ip[4] << 8 | ip[5]);
+	uint32_t ph;
+	struct seg s;
+	unsigned int doff;
+
+	assert_int_equal(rte_pktmbuf_pkt_len(m), 40u + plen);
+	assert_int_equal(ip[0] >> 4, 6);
+	assert_int_equal(ip[6], 6);  /* next header: TCP */
+	assert_int_equal(ip[7], 64); /* hop limit */
+	assert_memory_equal(ip + 8, our_ip6, 16);
+	assert_memory_equal(ip + 24, peer, 16);
+	s.tcp = ip + 40;
+	ph = sum16(0, ip + 8, 32) + 6 + plen;
+	assert_int_equal(fold(sum16(ph, s.tcp, plen)), 0xffff);
+	s.sport = (uint16_t)(s.tcp[0] << 8 | s.tcp[1]);
+	s.dport = (uint16_t)(s.tcp[2] << 8 | s.tcp[3]);
+	s.seq = rte_be_to_cpu_32(*(const uint32_t *)(s.tcp + 4));
+	s.ack = rte_be_to_cpu_32(*(const uint32_t *)(s.tcp + 8));
+	doff = (s.tcp[12] >> 4) * 4u;
+	s.flags = s.tcp[13];
+	s.win = (uint16_t)(s.tcp[14] << 8 | s.tcp[15]);
+	s.opt = s.tcp + 20;
+	s.opt_len = doff - 20;
+	s.data = s.tcp + doff;
+	s.data_len = plen - doff;
 	return s;
 }
 
@@ -587,6 +622,44 @@ test_close_syn_sent(void **state __rte_unused)
 	assert_int_equal(nb_routed, 0);
 }
 
+/* 10: over IPv6: the SYN (MSS 1440), the handshake, our ACK. */
+static void
+test_ipv6(void **state __rte_unused)
+{
+	static const uint8_t mss1440[] = {2, 4, 0x05, 0xa0, 4, 2, 8, 10};
+	struct flow f = flow6(10, PEER_PORT, 1, 0x60000000u);
+	struct synq_session *s;
+	struct rte_mbuf *out[4];
+	struct seg g;
+
+	assert_int_equal(synq_app_connect(&app, 0, &rt.listeners.l[L80], 6, f.caddr,
+		rte_cpu_to_be_16(PEER_PORT), our_ip6, &s), 0);
+	assert_int_equal(poll_idle(out, RTE_DIM(out)), 0);
+	assert_int_equal(nb_routed, 1);
+	g = parse_routed6(routed[0], f.caddr);
+	assert_int_equal(g.flags, F_SYN);
+	assert_int_equal(g.sport, rte_be_to_cpu_16(s->dport));
+	assert_int_equal(g.opt_len, 20);
+	assert_memory_equal(g.opt, mss1440, sizeof(mss1440));
+	f.sport = rte_be_to_cpu_16(s->dport);
+	f.our_isn = g.seq;
+	f.our_tsval = rte_be_to_cpu_32(*(const uint32_t *)(g.opt + 8));
+	routed_clear();
+	feed(synack(&f, f.our_isn + 1, f.our_tsval));
+	assert_int_equal(nb_routed, 1);
+	g = parse_routed6(routed[0], f.caddr);
+	assert_int_equal(g.flags, F_ACK);
+	assert_int_equal(g.seq, f.our_isn + 1);
+	assert_int_equal(g.ack, f.isn + 1);
+	routed_clear();
+	expect_event(s, SYNQ_EV_CONNECTED);
+	assert_int_equal(conn_info(s).mss, 1400);
+	assert_int_equal(synq_app_abort(&app, s), 0);
+	synq_worker_poll(worker());
+	routed_clear();
+	events_to_closed(s, 0);
+}
+
 int
 main(void)
 {
@@ -600,6 +673,7 @@ main(void)
 		cmocka_unit_test(test_rss_port),
 		cmocka_unit_test(test_time_wait_port),
 		cmocka_unit_test(test_close_syn_sent),
+		cmocka_unit_test(test_ipv6),
 	};
 
 	return cmocka_run_group_tests(tests, setup_send, teardown);
