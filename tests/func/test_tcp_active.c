@@ -418,6 +418,11 @@ test_bad_synack(void **state __rte_unused)
 	rte_pktmbuf_free(r);
 	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_BAD_SYNACK), 1);
 	assert_int_equal(conn_info(s).state, SYNQ_TCP_SYN_SENT);
+	/* a SYN without ACK (simultaneous open) is refused: dropped, counted */
+	feed(syn_frame(&f));
+	assert_int_equal(nb_routed, 0);
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_BAD_SYNACK), 2);
+	assert_int_equal(conn_info(s).state, SYNQ_TCP_SYN_SENT);
 	/* the right one still completes it */
 	feed(synack(&f, isn + 1, 0));
 	expect_event(s, SYNQ_EV_CONNECTED);
