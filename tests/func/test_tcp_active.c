@@ -665,6 +665,30 @@ test_ipv6(void **state __rte_unused)
 	events_to_closed(s, 0);
 }
 
+/* 11: a port a listener holds is never a local port (its segments would go there). */
+static void
+test_listener_port(void **state __rte_unused)
+{
+	struct synq_config_tcp *t = &rt.listeners.l[0].tcp;
+	uint16_t lo = t->local_port_lo, hi = t->local_port_hi;
+	struct flow f = flow4(11, PEER_PORT, 1, 0);
+	struct synq_session *s;
+	struct rte_mbuf *out[4];
+	struct snap sn;
+
+	snap_take(&sn);
+	t->local_port_lo = 84;
+	t->local_port_hi = 85; /* L84 and L85 */
+	assert_int_equal(synq_app_connect(&app, 0, &rt.listeners.l[L80], 4, f.caddr,
+		rte_cpu_to_be_16(PEER_PORT), our_ip4, &s), 0);
+	assert_int_equal(poll_idle(out, RTE_DIM(out)), 0);
+	t->local_port_lo = lo;
+	t->local_port_hi = hi;
+	events_to_closed(s, SYNQ_EV_CONNECT_FAILED);
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_NO_PORT), 1);
+	assert_int_equal(nb_routed, 0);
+}
+
 int
 main(void)
 {
@@ -679,6 +703,7 @@ main(void)
 		cmocka_unit_test(test_time_wait_port),
 		cmocka_unit_test(test_close_syn_sent),
 		cmocka_unit_test(test_ipv6),
+		cmocka_unit_test(test_listener_port),
 	};
 
 	return cmocka_run_group_tests(tests, setup_send, teardown);
