@@ -214,7 +214,8 @@ void synq_tcp_command(struct synq_tcp_worker *tw, struct synq_counters *ctr,
  * port's RSS), its 4-tuple neither in use nor in TIME-WAIT. The SYN leaves with the
  * next synq_tcp_output(), through the worker's send_routed. Owning lcore only.
  *
- * @return 0; -EINVAL (a martian or IPv4-mapped peer, a bad family or listener),
+ * @return 0; -EINVAL (a martian or IPv4-mapped peer, a bad family, listener, port 0,
+ *   or an app_lcore without an event ring),
  *   -EADDRNOTAVAIL (daddr is not one of this worker's ports' addresses, or no local
  *   port is free), -ENOSPC (the flow table, or the listener's share of it), -ENOTSUP
  *   (no send_routed), -EBUSY (the session is this worker's already). All counted;

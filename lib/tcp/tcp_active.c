@@ -82,7 +82,7 @@ static bool
 tuple_free(const struct synq_tcp_worker *tw, const struct synq_flow_key *k, const uint8_t *ours)
 {
 	return synq_listener_lookup(tw->listeners, k->family, ours, k->dport) == NULL &&
-		synq_flowtab_lookup(tw->flows, k) == NULL &&
+	       synq_flowtab_lookup(tw->flows, k) == NULL &&
 	       (tw->time_wait == NULL || synq_flowmem_lookup(tw->time_wait, k) == NULL);
 }
 
@@ -151,7 +151,10 @@ connect_open(
 
 	if (tw->send_routed == NULL)
 		return -ENOTSUP;
-	if (s->listener >= tw->listeners->nb || (s->family != 4 && s->family != 6) || s->sport == 0)
+	/* events must have somewhere to go: an application lcore's ring */
+	if (s->listener >= tw->listeners->nb || (s->family != 4 && s->family != 6) ||
+		s->sport == 0 || s->app_lcore >= RTE_MAX_LCORE ||
+		tw->app_rings[s->app_lcore] == NULL)
 		return -EINVAL;
 	l = &tw->listeners->l[s->listener];
 	if (peer_refused(s->family, s->saddr)) {
@@ -460,8 +463,8 @@ cmd_connect(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_s
 }
 
 void
-synq_tcp_command(struct synq_tcp_worker *tw, struct synq_counters *ctr,
-	const struct synq_session_msg *msg)
+synq_tcp_command(
+	struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_session_msg *msg)
 {
 	if (msg->kind == SYNQ_CMD_CONNECT) {
 		struct synq_session *s;

@@ -7,6 +7,7 @@
  * send_routed, here a fake that keeps the packets (IP header first) for the test.
  */
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -476,6 +477,22 @@ test_martian(void **state __rte_unused)
 	events_to_closed(s, SYNQ_EV_CONNECT_FAILED);
 	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_BAD_ADDR), 5);
 	assert_int_equal(nb_routed, 0);
+
+	/* called directly: an app lcore without an event ring is refused too */
+	s = synq_session_alloc(&rt.sessions);
+	assert_non_null(s);
+	memset(s->saddr, 0, sizeof(s->saddr));
+	memcpy(s->saddr, (const uint8_t[]){198, 18, 6, 2}, 4);
+	memcpy(s->daddr, our_ip4, 4);
+	s->family = 4;
+	s->sport = rte_cpu_to_be_16(PEER_PORT);
+	s->listener = L80;
+	s->app_lcore = HARNESS_APP_LCORE + 1;
+	assert_int_equal(synq_tcp_connect(worker()->tcp, worker()->ctr, s), -EINVAL);
+	s->app_lcore = RTE_MAX_LCORE;
+	assert_int_equal(synq_tcp_connect(worker()->tcp, worker()->ctr, s), -EINVAL);
+	synq_session_free(&rt.sessions, s);
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_FAILED), 7);
 }
 
 /* A connection of test @p t, ESTABLISHED by the peer's SYN-ACK; @p f its flow. */
