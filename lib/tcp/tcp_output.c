@@ -357,6 +357,7 @@ synq_tcp_output(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rt
 		struct tcp_conn *c = conn_at(tw, tw->dirty[i]);
 		uint8_t rxq_idx = c->key.rxq_idx;
 		unsigned int got;
+		bool full = false;
 
 		if (n == max) {
 			tw->dirty[kept++] = tw->dirty[i];
@@ -364,6 +365,8 @@ synq_tcp_output(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rt
 		}
 		got = conn_output(tw, ctr, c, out + n, max - n);
 		if (c->wflags & WF_ACTIVE) {
+			/* routed at once: @p out's room is free again, but it filled it */
+			full = got == max - n;
 			send_routed(tw, ctr, c, out + n, got);
 			got = 0;
 		}
@@ -380,7 +383,7 @@ synq_tcp_output(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rt
 			break;
 		}
 		/* perhaps more to send than @p max allowed, or an ACK waits: stays */
-		if (n == max || (c->wflags & WF_ACK_DATA)) {
+		if (n == max || full || (c->wflags & WF_ACK_DATA)) {
 			tw->dirty[kept++] = tw->dirty[i];
 			continue;
 		}

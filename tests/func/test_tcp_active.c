@@ -706,6 +706,51 @@ test_listener_port(void **state __rte_unused)
 	assert_int_equal(nb_routed, 0);
 }
 
+/*
+ * 12: data beyond one output burst: routed at once, the rest goes with the next poll
+ * (the connection stays on the worker's list), not when the next ACK or timer comes.
+ */
+static void
+test_burst_full(void **state __rte_unused)
+{
+	static uint8_t buf[100000];
+	struct synq_session *s;
+	struct flow f;
+	uint32_t mss = 1400 - 12, ack;
+	unsigned int first;
+
+	s = established_to(12, &f);
+	memset(buf, 'x', sizeof(buf));
+	for (unsigned int off = 0; off < sizeof(buf); off += 10000)
+		assert_int_equal(synq_app_send_copy(&app, s, buf + off, 10000), 0);
+	synq_worker_poll(worker());
+	assert_int_equal(nb_routed, 10); /* RFC 6928's initial window */
+	routed_clear();
+	/* each segment acknowledged on its own, twice: slow start opens past a burst */
+	ack = f.our_isn + 1;
+	for (unsigned int round = 0, segs = 10; round < 2; round++) {
+		for (unsigned int k = 0; k < segs; k++) {
+			ack += mss;
+			assert_int_equal(rte_ring_enqueue(rx_ring[0],
+				ack_frame(&f, f.isn + 1, ack, NULL, 0)), 0);
+		}
+		synq_worker_poll(worker());
+		segs = nb_routed;
+		if (round == 0)
+			routed_clear();
+	}
+	first = nb_routed;
+	assert_int_equal(first, 32); /* SYNQ_BURST: one output burst's worth */
+	routed_clear();
+	synq_worker_poll(worker()); /* no ACK, no timer: what the burst left */
+	assert_true(nb_routed > 0);
+	routed_clear();
+	assert_int_equal(synq_app_abort(&app, s), 0);
+	synq_worker_poll(worker());
+	routed_clear();
+	events_to_closed(s, 0);
+}
+
 int
 main(void)
 {
@@ -721,6 +766,7 @@ main(void)
 		cmocka_unit_test(test_close_syn_sent),
 		cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_listener_port),
+		cmocka_unit_test(test_burst_full),
 	};
 
 	return cmocka_run_group_tests(tests, setup_send, teardown);
