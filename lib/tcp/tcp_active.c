@@ -311,8 +311,9 @@ established(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_co
 	/* our SYN's window, never scaled */
 	c->rcv_adv = c->rcv_nxt + synack_window(&conn_listener(tw, c)->tcp);
 	c->rtx_ms = 0;
+	/* RFC 6298 5.7: a SYN that had to be sent again leaves the RTO at 3 s */
+	c->rto_ms = c->backoff != 0 ? TCP_RTO_SYN_FALLBACK_MS : TCP_RTO_INIT_MS;
 	c->backoff = 0;
-	c->rto_ms = TCP_RTO_INIT_MS;
 	c->last_rx_ms = c->attach_ms = tw->now_ms;
 	c->ack_tsc = tw->now_tsc;
 	c->pend |= PEND_CONNECTED;

@@ -64,6 +64,8 @@ _Static_assert(TCP_REPLAY_MS > 2 * SYNQ_COOKIE_WINDOW_S * 1000,
 #define TCP_RTO_MIN_MS 200
 #define TCP_RTO_MAX_MS 60000
 #define TCP_RTO_INIT_MS 1000
+/* RFC 6298 5.7 (Linux's TCP_TIMEOUT_FALLBACK): the RTO after a retransmitted SYN */
+#define TCP_RTO_SYN_FALLBACK_MS 3000
 /* Retransmissions of one segment before the connection is given up (reset). */
 #define TCP_RETRIES 10
 /* Doublings of a zero-window probe's interval that are counted in backoff. */

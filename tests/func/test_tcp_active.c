@@ -751,6 +751,58 @@ test_burst_full(void **state __rte_unused)
 	events_to_closed(s, 0);
 }
 
+/*
+ * 13: RFC 6298 5.7: after a retransmitted SYN the data's RTO is 3 s, not 1: nothing
+ * is sent again 2 s after the first data, then it is by 3.3 s.
+ */
+static void
+test_rto_fallback(void **state __rte_unused)
+{
+	static const uint8_t data[] = "ping";
+	struct synq_worker *w = worker();
+	uint64_t hz = rte_get_tsc_hz();
+	struct synq_session *s;
+	struct flow f;
+	struct snap sn;
+	struct seg g;
+	uint64_t t0, t1;
+
+	s = connect_peer(13);
+	t0 = rte_rdtsc();
+	f = peer_flow(13, s, 0x13131313u);
+	g = check_syn(s, f.caddr);
+	f.our_isn = g.seq;
+	f.our_tsval = rte_be_to_cpu_32(*(const uint32_t *)(g.opt + 8));
+	routed_clear();
+	snap_take(&sn);
+	t1 = t0 + hz * 1200 / 1000; /* the first retransmission, at 1 s */
+	synq_tcp_clock(w->tcp, t1);
+	assert_true(tick_until(&sn, SYNQ_CTR_TCP_CONNECT_SYN_RETRANS, 1, t1));
+	synq_worker_tick(w, t1);
+	routed_clear();
+	f.tsval = 9000;
+	assert_int_equal(rte_ring_enqueue(rx_ring[0], synack(&f, f.our_isn + 1, f.our_tsval)), 0);
+	synq_worker_poll(w); /* polls read the real clock: t0's, not t1's */
+	routed_clear();
+	expect_event(s, SYNQ_EV_CONNECTED);
+	assert_int_equal(synq_app_send_copy(&app, s, data, 4), 0);
+	t1 = rte_rdtsc(); /* before the data: its timer is armed at t1 or a little after */
+	synq_worker_poll(w);
+	assert_int_equal(nb_routed, 1); /* the data */
+	routed_clear();
+	snap_take(&sn);
+	synq_tcp_clock(w->tcp, t1 + hz * 2);
+	assert_false(tick_until(&sn, SYNQ_CTR_TCP_TIMEOUTS, 1, t1 + hz * 2));
+	synq_tcp_clock(w->tcp, t1 + hz * 3300 / 1000);
+	assert_true(tick_until(&sn, SYNQ_CTR_TCP_TIMEOUTS, 1, t1 + hz * 3300 / 1000));
+	routed_clear();
+	synq_tcp_clock(w->tcp, rte_rdtsc());
+	assert_int_equal(synq_app_abort(&app, s), 0);
+	synq_worker_poll(w);
+	routed_clear();
+	events_to_closed(s, 0);
+}
+
 int
 main(void)
 {
@@ -767,6 +819,7 @@ main(void)
 		cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_listener_port),
 		cmocka_unit_test(test_burst_full),
+		cmocka_unit_test(test_rto_fallback),
 	};
 
 	return cmocka_run_group_tests(tests, setup_send, teardown);
