@@ -211,6 +211,10 @@ connect_open(
 	};
 	c->snd_una = c->our_isn;
 	c->snd_nxt = c->snd_max = c->our_isn + 1;
+	/* armed now, not when the SYN is built: a SYN that found no mbuf goes at 1 s */
+	c->rtx_ms = tw->now_ms + c->rto_ms;
+	if (c->rtx_ms == 0)
+		c->rtx_ms = 1;
 	if (synq_flowtab_insert(tw->flows, &c->key, idx) != 0) {
 		c->state = SYNQ_TCP_FREE;
 		c->wflags = 0;
@@ -267,10 +271,6 @@ tcp_active_syn(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp
 		return NULL;
 	}
 	c->wflags &= (uint16_t)~WF_SYN;
-	if (c->rtx_ms == 0)
-		c->rtx_ms = tw->now_ms + c->rto_ms;
-	if (c->rtx_ms == 0)
-		c->rtx_ms = 1;
 	synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_SEGS);
 	return m;
 }

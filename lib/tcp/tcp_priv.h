@@ -202,7 +202,7 @@ void tcp_time_wait_reuse(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 
 /* tcp_active.c */
 
-/* The SYN of @p c (SYN-SENT), in a new mbuf (NULL: none left); arms its timer. */
+/* The SYN of @p c (SYN-SENT), in a new mbuf (NULL: none left; its timer sends it again). */
 struct rte_mbuf *tcp_active_syn(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	struct tcp_conn *c);
 

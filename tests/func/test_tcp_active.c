@@ -803,6 +803,44 @@ test_rto_fallback(void **state __rte_unused)
 	events_to_closed(s, 0);
 }
 
+/* 14: a SYN that found no mbuf is not lost: its timer sends it at 1 s. */
+static void
+test_syn_no_mbuf(void **state __rte_unused)
+{
+	static struct rte_mbuf *held[8192];
+	struct synq_worker *w = worker();
+	struct rte_mempool *mp = ports.port[0].pool;
+	uint64_t hz = rte_get_tsc_hz(), t0, t1;
+	struct synq_session *s;
+	struct flow f = flow4(14, PEER_PORT, 1, 0);
+	unsigned int nb = 0;
+	struct snap sn;
+
+	while (nb < RTE_DIM(held) && (held[nb] = rte_pktmbuf_alloc(mp)) != NULL)
+		nb++;
+	assert_true(nb < RTE_DIM(held));
+	assert_int_equal(synq_app_connect(&app, 0, &rt.listeners.l[L80], 4, f.caddr,
+		rte_cpu_to_be_16(PEER_PORT), our_ip4, &s), 0);
+	t0 = rte_rdtsc();
+	synq_worker_poll(w);
+	assert_int_equal(nb_routed, 0);
+	assert_int_equal(conn_info(s).state, SYNQ_TCP_SYN_SENT);
+	for (unsigned int i = 0; i < nb; i++)
+		rte_pktmbuf_free(held[i]);
+	snap_take(&sn);
+	t1 = t0 + hz * 1200 / 1000;
+	synq_tcp_clock(w->tcp, t1);
+	assert_true(tick_until(&sn, SYNQ_CTR_TCP_CONNECT_SYN_RETRANS, 1, t1));
+	synq_worker_tick(w, t1);
+	f = peer_flow(14, s, 0);
+	check_syn(s, f.caddr);
+	routed_clear();
+	synq_tcp_clock(w->tcp, rte_rdtsc());
+	assert_int_equal(synq_app_abort(&app, s), 0);
+	synq_worker_poll(w);
+	events_to_closed(s, 0);
+}
+
 int
 main(void)
 {
@@ -820,6 +858,7 @@ main(void)
 		cmocka_unit_test(test_listener_port),
 		cmocka_unit_test(test_burst_full),
 		cmocka_unit_test(test_rto_fallback),
+		cmocka_unit_test(test_syn_no_mbuf),
 	};
 
 	return cmocka_run_group_tests(tests, setup_send, teardown);
