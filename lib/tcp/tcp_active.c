@@ -311,8 +311,14 @@ established(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_co
 	/* our SYN's window, never scaled */
 	c->rcv_adv = c->rcv_nxt + synack_window(&conn_listener(tw, c)->tcp);
 	c->rtx_ms = 0;
-	/* RFC 6298 5.7: a SYN that had to be sent again leaves the RTO at 3 s */
+	/*
+	 * RFC 6298 5.7: a SYN that had to be sent again leaves the RTO at 3 s; one sent
+	 * once gives the first RTT sample (Karn: never a retransmitted one's), as Linux's
+	 */
 	c->rto_ms = c->backoff != 0 ? TCP_RTO_SYN_FALLBACK_MS : TCP_RTO_INIT_MS;
+	if (c->backoff == 0 && tw->now_tsc >= c->syn_tsc &&
+		(tw->now_tsc - c->syn_tsc) / tw->hz_ms < TCP_TS_RTT_MAX_MS)
+		tcp_rtt_sample(c, (uint32_t)((tw->now_tsc - c->syn_tsc) / tw->hz_ms));
 	c->backoff = 0;
 	c->last_rx_ms = c->attach_ms = tw->now_ms;
 	c->ack_tsc = tw->now_tsc;

@@ -175,6 +175,9 @@ void tcp_conn_command(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 
 /* tcp_established.c */
 
+/* An RTT sample of @p r ms for @p c (RFC 6298 2.2-2.3): SRTT, RTTVAR, the RTO. */
+void tcp_rtt_sample(struct tcp_conn *c, uint32_t r);
+
 /* A segment of @p c, a connection in the flow table that is not closed. */
 enum synq_tcp_verdict tcp_established_input(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	struct synq_tcp_seg *seg, struct tcp_conn *c, const struct rte_tcp_hdr *th, uint16_t doff);

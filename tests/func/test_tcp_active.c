@@ -841,6 +841,39 @@ test_syn_no_mbuf(void **state __rte_unused)
 	events_to_closed(s, 0);
 }
 
+/*
+ * 15: a SYN sent once gives the first RTT sample (RFC 6298 2.2): with a peer that
+ * answered at once, the data's RTO is the 200 ms floor, not 1 s.
+ */
+static void
+test_rtt_sample(void **state __rte_unused)
+{
+	static const uint8_t data[] = "ping";
+	struct synq_worker *w = worker();
+	uint64_t hz = rte_get_tsc_hz(), t1;
+	struct synq_session *s;
+	struct flow f;
+	struct snap sn;
+
+	s = established_to(15, &f);
+	assert_int_equal(synq_app_send_copy(&app, s, data, 4), 0);
+	t1 = rte_rdtsc();
+	synq_worker_poll(w);
+	assert_int_equal(nb_routed, 1);
+	routed_clear();
+	snap_take(&sn);
+	synq_tcp_clock(w->tcp, t1 + hz * 150 / 1000);
+	assert_false(tick_until(&sn, SYNQ_CTR_TCP_TIMEOUTS, 1, t1 + hz * 150 / 1000));
+	synq_tcp_clock(w->tcp, t1 + hz * 500 / 1000);
+	assert_true(tick_until(&sn, SYNQ_CTR_TCP_TIMEOUTS, 1, t1 + hz * 500 / 1000));
+	routed_clear();
+	synq_tcp_clock(w->tcp, rte_rdtsc());
+	assert_int_equal(synq_app_abort(&app, s), 0);
+	synq_worker_poll(w);
+	routed_clear();
+	events_to_closed(s, 0);
+}
+
 int
 main(void)
 {
@@ -859,6 +892,7 @@ main(void)
 		cmocka_unit_test(test_burst_full),
 		cmocka_unit_test(test_rto_fallback),
 		cmocka_unit_test(test_syn_no_mbuf),
+		cmocka_unit_test(test_rtt_sample),
 	};
 
 	return cmocka_run_group_tests(tests, setup_send, teardown);
