@@ -874,6 +874,37 @@ test_rtt_sample(void **state __rte_unused)
 	events_to_closed(s, 0);
 }
 
+/* 16: a 4-tuple in use is not taken twice: two ports in range, two connects, no third. */
+static void
+test_tuple_in_use(void **state __rte_unused)
+{
+	struct synq_config_tcp *t = &rt.listeners.l[0].tcp;
+	uint16_t lo = t->local_port_lo, hi = t->local_port_hi;
+	struct synq_session *s[3];
+	struct snap sn;
+
+	snap_take(&sn);
+	t->local_port_lo = 50000;
+	t->local_port_hi = 50001;
+	for (unsigned int i = 0; i < 3; i++) {
+		s[i] = connect_peer(16);
+		routed_clear();
+	}
+	t->local_port_lo = lo;
+	t->local_port_hi = hi;
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_ACTIVE_OPENS), 2);
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_NO_PORT), 1);
+	assert_int_not_equal(s[0]->dport, s[1]->dport);
+	events_to_closed(s[2], SYNQ_EV_CONNECT_FAILED);
+	for (unsigned int i = 0; i < 2; i++) {
+		assert_int_equal(conn_info(s[i]).state, SYNQ_TCP_SYN_SENT);
+		assert_int_equal(synq_app_abort(&app, s[i]), 0);
+		synq_worker_poll(worker());
+		events_to_closed(s[i], 0);
+	}
+	assert_int_equal(nb_routed, 0);
+}
+
 int
 main(void)
 {
@@ -893,6 +924,7 @@ main(void)
 		cmocka_unit_test(test_rto_fallback),
 		cmocka_unit_test(test_syn_no_mbuf),
 		cmocka_unit_test(test_rtt_sample),
+		cmocka_unit_test(test_tuple_in_use),
 	};
 
 	return cmocka_run_group_tests(tests, setup_send, teardown);
