@@ -157,7 +157,9 @@ connect_open(
 		tw->app_rings[s->app_lcore] == NULL)
 		return -EINVAL;
 	l = &tw->listeners->l[s->listener];
-	if (peer_refused(s->family, s->saddr)) {
+	/* a martian, or one of our own addresses (a connection to ourselves) */
+	if (peer_refused(s->family, s->saddr) ||
+		source_of(tw, s->family, s->saddr, &rxq_idx, &addr_idx) == 0) {
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_CONNECT_BAD_ADDR);
 		return -EINVAL;
 	}

@@ -450,12 +450,12 @@ test_off_range(void **state __rte_unused)
 	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_NO_LISTENER), 1);
 }
 
-/* 6: an IPv4-mapped or martian peer is refused: CONNECT_FAILED, then CLOSED. */
+/* 6: an IPv4-mapped, martian or own peer is refused: CONNECT_FAILED, then CLOSED. */
 static void
 test_martian(void **state __rte_unused)
 {
-	static const uint8_t bad[][4] = {
-		{127, 0, 0, 1}, {224, 0, 0, 1}, {0, 1, 2, 3}, {255, 255, 255, 255}};
+	static const uint8_t bad[][4] = {{127, 0, 0, 1}, {224, 0, 0, 1}, {0, 1, 2, 3},
+		{255, 255, 255, 255}, {198, 18, 0, 1} /* ours */};
 	static const uint8_t mapped[16] = {[10] = 0xff, [11] = 0xff, 198, 18, 6, 2};
 	static const uint8_t our6[16] = {0x20, 0x01, 0, 2, [15] = 1};
 	struct synq_session *s;
@@ -475,7 +475,7 @@ test_martian(void **state __rte_unused)
 		0);
 	assert_int_equal(poll_idle(out, RTE_DIM(out)), 0);
 	events_to_closed(s, SYNQ_EV_CONNECT_FAILED);
-	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_BAD_ADDR), 5);
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_BAD_ADDR), 6);
 	assert_int_equal(nb_routed, 0);
 
 	/* called directly: an app lcore without an event ring is refused too */
@@ -492,7 +492,7 @@ test_martian(void **state __rte_unused)
 	s->app_lcore = RTE_MAX_LCORE;
 	assert_int_equal(synq_tcp_connect(worker()->tcp, worker()->ctr, s), -EINVAL);
 	synq_session_free(&rt.sessions, s);
-	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_FAILED), 7);
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_FAILED), 8);
 }
 
 /* A connection of test @p t, ESTABLISHED by the peer's SYN-ACK; @p f its flow. */
