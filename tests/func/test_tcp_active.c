@@ -529,10 +529,10 @@ static void
 test_rss_port(void **state __rte_unused)
 {
 	static struct synq_rss rss; /* 8 KiB: not on the stack */
-	static const uint8_t key[40] = {0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41,
-		0x67, 0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30,
-		0xb4, 0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30, 0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b,
-		0xbe, 0xac, 0x01, 0xfa};
+	static const uint8_t key[40] = {0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67,
+		0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4,
+		0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30, 0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac,
+		0x01, 0xfa};
 	uint16_t reta[128];
 	struct synq_session *s[8];
 	struct rte_mbuf *out[4];
@@ -546,8 +546,10 @@ test_rss_port(void **state __rte_unused)
 		union rte_thash_tuple t;
 		uint32_t h;
 
-		assert_int_equal(synq_app_connect(&app, 0, &rt.listeners.l[L80], 4, f.caddr,
-			rte_cpu_to_be_16((uint16_t)(PEER_PORT + i)), our_ip4, &s[i]), 0);
+		assert_int_equal(
+			synq_app_connect(&app, 0, &rt.listeners.l[L80], 4, f.caddr,
+				rte_cpu_to_be_16((uint16_t)(PEER_PORT + i)), our_ip4, &s[i]),
+			0);
 		assert_int_equal(poll_idle(out, RTE_DIM(out)), 0);
 		assert_int_equal(nb_routed, 1);
 		routed_clear();
@@ -602,7 +604,8 @@ test_time_wait_port(void **state __rte_unused)
 	snap_take(&sn);
 	t->local_port_lo = t->local_port_hi = port;
 	assert_int_equal(synq_app_connect(&app, 0, &rt.listeners.l[L80], 4, f.caddr,
-		rte_cpu_to_be_16(PEER_PORT), our_ip4, &s), 0);
+				 rte_cpu_to_be_16(PEER_PORT), our_ip4, &s),
+		0);
 	assert_int_equal(poll_idle(out, RTE_DIM(out)), 0);
 	events_to_closed(s, SYNQ_EV_CONNECT_FAILED);
 	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_NO_PORT), 1);
@@ -655,7 +658,8 @@ test_ipv6(void **state __rte_unused)
 	struct seg g;
 
 	assert_int_equal(synq_app_connect(&app, 0, &rt.listeners.l[L80], 6, f.caddr,
-		rte_cpu_to_be_16(PEER_PORT), our_ip6, &s), 0);
+				 rte_cpu_to_be_16(PEER_PORT), our_ip6, &s),
+		0);
 	assert_int_equal(poll_idle(out, RTE_DIM(out)), 0);
 	assert_int_equal(nb_routed, 1);
 	g = parse_routed6(routed[0], f.caddr);
@@ -697,7 +701,8 @@ test_listener_port(void **state __rte_unused)
 	t->local_port_lo = 84;
 	t->local_port_hi = 85; /* L84 and L85 */
 	assert_int_equal(synq_app_connect(&app, 0, &rt.listeners.l[L80], 4, f.caddr,
-		rte_cpu_to_be_16(PEER_PORT), our_ip4, &s), 0);
+				 rte_cpu_to_be_16(PEER_PORT), our_ip4, &s),
+		0);
 	assert_int_equal(poll_idle(out, RTE_DIM(out)), 0);
 	t->local_port_lo = lo;
 	t->local_port_hi = hi;
@@ -732,7 +737,8 @@ test_burst_full(void **state __rte_unused)
 		for (unsigned int k = 0; k < segs; k++) {
 			ack += mss;
 			assert_int_equal(rte_ring_enqueue(rx_ring[0],
-				ack_frame(&f, f.isn + 1, ack, NULL, 0)), 0);
+						 ack_frame(&f, f.isn + 1, ack, NULL, 0)),
+				0);
 		}
 		synq_worker_poll(worker());
 		segs = nb_routed;
@@ -820,7 +826,8 @@ test_syn_no_mbuf(void **state __rte_unused)
 		nb++;
 	assert_true(nb < RTE_DIM(held));
 	assert_int_equal(synq_app_connect(&app, 0, &rt.listeners.l[L80], 4, f.caddr,
-		rte_cpu_to_be_16(PEER_PORT), our_ip4, &s), 0);
+				 rte_cpu_to_be_16(PEER_PORT), our_ip4, &s),
+		0);
 	t0 = rte_rdtsc();
 	synq_worker_poll(w);
 	assert_int_equal(nb_routed, 0);
