@@ -111,8 +111,9 @@ struct synq_tcp_rxq {
  * bytes) from our port @p port_id. The callee finds the route and the next hop's
  * MAC, writes the Ethernet header and sends or queues the packet (lib/net).
  *
- * @return 0 when it took @p m; a negative errno when it refused it (no route, next
- *   hop FAILED): @p m was freed either way. Called on the worker's lcore.
+ * @return 0 or more when it sent or queued @p m (lib/net's synq_net_send_routed():
+ *   1, queued until the next hop resolves); a negative errno when it refused it (no
+ *   route, next hop FAILED). It takes @p m either way. Called on the worker's lcore.
  */
 typedef int (*synq_tcp_send_routed_t)(void *arg, struct rte_mbuf *m, uint8_t family,
 	const uint8_t *dst, uint16_t port_id);

@@ -335,7 +335,7 @@ send_routed(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct 
 			rte_pktmbuf_trim(m[i], rte_pktmbuf_pkt_len(m[i]) -
 				ip_len(c->key.family, m[i]));
 		if (tw->send_routed(tw->send_arg, m[i], c->key.family, c->key.saddr,
-			    rxq->port_id) != 0)
+			    rxq->port_id) < 0)
 			synq_counter_inc(ctr, SYNQ_CTR_TCP_CONNECT_UNROUTED);
 	}
 }

@@ -33,6 +33,9 @@ HARNESS_SETUP(.name = "tcp_active");
 static struct rte_mbuf *routed[64];
 static unsigned int nb_routed;
 
+/* What the fake answers: 0 sent, 1 queued (lib/net's unresolved next hop), < 0 refused. */
+static int fake_rc;
+
 static int
 fake_send(void *arg __rte_unused, struct rte_mbuf *m, uint8_t family, const uint8_t *dst,
 	uint16_t port_id)
@@ -42,12 +45,12 @@ fake_send(void *arg __rte_unused, struct rte_mbuf *m, uint8_t family, const uint
 		assert_memory_equal(dst, rte_pktmbuf_mtod(m, const uint8_t *) + 16, 4);
 	else
 		assert_memory_equal(dst, rte_pktmbuf_mtod(m, const uint8_t *) + 24, 16);
-	if (nb_routed == RTE_DIM(routed)) {
+	if (nb_routed == RTE_DIM(routed) || fake_rc < 0) {
 		rte_pktmbuf_free(m);
-		return -ENOBUFS;
+		return nb_routed == RTE_DIM(routed) ? -ENOBUFS : fake_rc;
 	}
 	routed[nb_routed++] = m;
-	return 0;
+	return fake_rc;
 }
 
 /* The harness, and the fake as the worker's send_routed. */
@@ -912,6 +915,35 @@ test_tuple_in_use(void **state __rte_unused)
 	assert_int_equal(nb_routed, 0);
 }
 
+/*
+ * 17: what the routed send answers: queued (1, a next hop resolving) is taken, not
+ * counted; refused (no route) counts SynqTcpConnectUnrouted.
+ */
+static void
+test_routed_rc(void **state __rte_unused)
+{
+	struct synq_session *s;
+	struct snap sn;
+
+	snap_take(&sn);
+	fake_rc = 1;
+	s = connect_peer(17);
+	assert_int_equal(nb_routed, 1);
+	routed_clear();
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_UNROUTED), 0);
+	assert_int_equal(synq_app_abort(&app, s), 0);
+	synq_worker_poll(worker());
+	events_to_closed(s, 0);
+	fake_rc = -ENETUNREACH;
+	s = connect_peer(17);
+	fake_rc = 0;
+	assert_int_equal(nb_routed, 0);
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_UNROUTED), 1);
+	assert_int_equal(synq_app_abort(&app, s), 0);
+	synq_worker_poll(worker());
+	events_to_closed(s, 0);
+}
+
 int
 main(void)
 {
@@ -932,6 +964,7 @@ main(void)
 		cmocka_unit_test(test_syn_no_mbuf),
 		cmocka_unit_test(test_rtt_sample),
 		cmocka_unit_test(test_tuple_in_use),
+		cmocka_unit_test(test_routed_rc),
 	};
 
 	return cmocka_run_group_tests(tests, setup_send, teardown);
