@@ -139,6 +139,10 @@ struct synq_config_tcp {
 	uint32_t orphan_timeout_ms; /* an orphan this long after the close: RST; 0 = never */
 	/* memory (issue 11) */
 	uint32_t unaccepted_mem;    /* truesize of data on connections not accepted, per worker */
+	/* active open (issue 13) */
+	uint8_t syn_retries;	    /* SYN retransmissions of a connection synq opens */
+	uint16_t local_port_lo;	    /* "tcp" only: the local ports such connections use */
+	uint16_t local_port_hi;
 };
 
 struct synq_config_listener {

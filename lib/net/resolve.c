@@ -214,6 +214,13 @@ int
 synq_net_send_routed(
 	struct synq_net_resolver *r, struct rte_mbuf *m, uint8_t family, const uint8_t *dst)
 {
+	return synq_net_send_routed_via(r, m, family, dst, NULL);
+}
+
+int
+synq_net_send_routed_via(struct synq_net_resolver *r, struct rte_mbuf *m, uint8_t family,
+	const uint8_t *dst, const struct synq_iface *via)
+{
 	struct synq_neigh_solicit sol;
 	const struct synq_iface *ifc;
 	struct synq_route_hop hop;
@@ -240,6 +247,11 @@ synq_net_send_routed(
 	if (ifc == NULL) {
 		refuse(r, m, SYNQ_CTR_ROUTE_NO_TXQ);
 		return -ENXIO;
+	}
+	/* a connection's replies come back on the port it was made on, not on this one */
+	if (via != NULL && ifc != via) {
+		refuse(r, m, SYNQ_CTR_ROUTE_WRONG_PORT);
+		return -EXDEV;
 	}
 	/* checked before the table may queue it: it is sent later with no way back */
 	if (rte_pktmbuf_headroom(m) < l2_len(ifc)) {

@@ -107,6 +107,14 @@ struct synq_net_resolver {
 int synq_net_send_routed(
 	struct synq_net_resolver *r, struct rte_mbuf *m, uint8_t family, const uint8_t *dst);
 
+/**
+ * synq_net_send_routed() for a packet that must leave by port @p via (NULL: any): that
+ * of the connection it belongs to, whose replies come back there only. A route that
+ * goes out another port drops it: -EXDEV, counted (SynqRouteWrongPort).
+ */
+int synq_net_send_routed_via(struct synq_net_resolver *r, struct rte_mbuf *m, uint8_t family,
+	const uint8_t *dst, const struct synq_iface *via);
+
 /** Set the resolver's clock to @p now_ms unless that is behind it. Owning lcore only. */
 static inline void
 synq_net_resolve_clock(struct synq_net_resolver *r, uint64_t now_ms)

@@ -19,6 +19,7 @@
 #include <rte_pause.h>
 #include <rte_ring.h>
 
+#include "synq_port_rss.h"
 #include "synq_worker.h"
 #include "worker_priv.h"
 
@@ -223,11 +224,14 @@ build_worker(struct synq_runtime *rt, struct synq_worker *w, int socket, char *e
 		.mem_budget = mem_budget(rt, w->pool),
 	};
 	char name[RTE_RING_NAMESIZE];
+	int rc;
 
 	for (unsigned int r = 0; r < w->nb_rxq; r++)
 		conf.rxq[r] = (struct synq_tcp_rxq){
 			.iface = w->rxq[r].iface,
 			.port_id = w->rxq[r].port_id,
+			.queue_id = w->rxq[r].queue,
+			.rss = rt->rss[w->rxq[r].port - rt->ports->port],
 		};
 	w->tcp = synq_tcp_worker_create(rt->tcp, &conf);
 	if (w->tcp == NULL) {
@@ -248,7 +252,12 @@ build_worker(struct synq_runtime *rt, struct synq_worker *w, int socket, char *e
 		rt->cfg->icmp_echo_burst, rte_rdtsc());
 	w->reorder.permille = rt->cfg->reorder_permille;
 	w->reorder.rng = rte_rdtsc() | 1;
-	return build_neigh(rt, w, socket, err, errlen);
+	rc = build_neigh(rt, w, socket, err, errlen);
+	if (rc != 0)
+		return rc;
+	/* the connections it opens leave through its routes and neighbour table */
+	synq_tcp_worker_set_send(w->tcp, synq_worker_send_routed, w);
+	return 0;
 }
 
 /* An application lcore's part: its event ring and the applications' context. */
@@ -366,11 +375,27 @@ build_shared(struct synq_runtime *rt, char *err, size_t errlen)
 		if (rt->tcp == NULL)
 			rc = -ENOMEM;
 	}
-	if (rc != 0)
+	if (rc != 0) {
 		snprintf(err, errlen, "no memory for %u connections (expected smaller backlogs "
 			"or max_flows, or more memory, -m)",
 			synq_listeners_max_sessions(&rt->listeners));
-	return rc;
+		return rc;
+	}
+	/*
+	 * Each port's RSS, for the local ports of the connections synq opens. A port of
+	 * several queues whose device does not tell its key or table gets none: any
+	 * local port then, and replies may reach another worker (docs/architecture.md).
+	 */
+	for (unsigned int i = 0; i < rt->ports->nb; i++) {
+		rt->rss[i] = rte_zmalloc("synq_rss", sizeof(*rt->rss[i]), RTE_CACHE_LINE_SIZE);
+		if (rt->rss[i] == NULL) {
+			snprintf(err, errlen, "no memory for port %u's RSS table", i);
+			return -ENOMEM;
+		}
+		if (synq_port_rss_query(&rt->ports->port[i], rt->rss[i]) != 0)
+			synq_rss_init_none(rt->rss[i]);
+	}
+	return 0;
 }
 
 int
@@ -453,6 +478,18 @@ synq_runtime_free(struct synq_runtime *rt)
 	rt->tcp = NULL;
 	synq_sessions_free(&rt->sessions);
 	synq_listeners_free(&rt->listeners);
+	for (unsigned int i = 0; i < RTE_DIM(rt->rss); i++) {
+		rte_free(rt->rss[i]);
+		rt->rss[i] = NULL;
+	}
+}
+
+void
+synq_runtime_set_send_routed(struct synq_runtime *rt, synq_tcp_send_routed_t fn, void *arg)
+{
+	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++)
+		if (rt->lcore[l] != NULL && rt->lcore[l]->tcp != NULL)
+			synq_tcp_worker_set_send(rt->lcore[l]->tcp, fn, arg);
 }
 
 int

@@ -112,7 +112,9 @@ unsigned int synq_worker_poll(struct synq_worker *w);
  * worker @p w's routes and neighbour table: synq_net_send_routed() on the worker's
  * resolver. Shaped as the transport's send_routed callback (synq_tcp.h) with the
  * worker (a struct synq_worker) as its argument, one per worker: @p port_id, the
- * transport's port for the connection, is not used (the route decides the port).
+ * transport's port for the connection (its replies come back there), must be the
+ * route's: else -EXDEV, counted (SynqRouteWrongPort); one this worker does not poll:
+ * -ENXIO (SynqRouteNoTxq).
  * Owning lcore only.
  *
  * @return 0 when @p m was sent or queued until its next hop resolves, a negative errno
@@ -157,6 +159,12 @@ struct synq_runtime {
 	uint8_t cookie_secret[SYNQ_COOKIE_SECRET_LEN]; /* the config's, or drawn at random at start */
 	/* issue 13, routes: main lcore at init, then read-only for every lcore */
 	struct synq_route_table routes;
+	/*
+	 * issue 13, active open: each port's RSS (synq_port_rss_query(); none when it has
+	 * one queue or cannot tell), for the local ports of the connections synq opens.
+	 * Main lcore at init, then read-only for every lcore.
+	 */
+	struct synq_rss *rss[SYNQ_MAX_PORTS];
 	struct synq_worker *lcore[RTE_MAX_LCORE]; /* NULL for lcores without a role */
 	/* the rings between lcores, by lcore id (NULL where the role has none) */
 	struct rte_ring *cmd_rings[RTE_MAX_LCORE];
@@ -168,6 +176,12 @@ struct synq_runtime {
 	uint64_t next_stats_tsc; /* main lcore only */
 	uint64_t end_tsc;	 /* 0 = no end */
 };
+
+/**
+ * How the connections synq opens send (lib/tcp's send_routed, synq_tcp.h): @p fn with
+ * @p arg on every worker lcore. After synq_runtime_init(), before the lcores run.
+ */
+void synq_runtime_set_send_routed(struct synq_runtime *rt, synq_tcp_send_routed_t fn, void *arg);
 
 /**
  * Check that every lcore the config names is enabled in EAL, and that every listener's

@@ -95,11 +95,22 @@ worker_resolver_tx(void *arg, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 }
 
 int
-synq_worker_send_routed(void *w, struct rte_mbuf *m, uint8_t family, const uint8_t *dst,
-	uint16_t port_id __rte_unused)
+synq_worker_send_routed(void *arg, struct rte_mbuf *m, uint8_t family, const uint8_t *dst,
+	uint16_t port_id)
 {
-	int rc = synq_net_send_routed(&((struct synq_worker *)w)->res, m, family, dst);
+	struct synq_worker *w = arg;
+	const struct synq_iface *via = NULL;
+	int rc;
 
+	for (unsigned int i = 0; i < w->nb_rxq && via == NULL; i++)
+		if (w->rxq[i].port_id == port_id)
+			via = w->rxq[i].iface;
+	if (via == NULL) {
+		synq_counter_inc(w->ctr, SYNQ_CTR_ROUTE_NO_TXQ);
+		rte_pktmbuf_free(m);
+		return -ENXIO;
+	}
+	rc = synq_net_send_routed_via(&w->res, m, family, dst, via);
 	return rc > 0 ? 0 : rc; /* queued: taken all the same */
 }
 

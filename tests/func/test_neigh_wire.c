@@ -554,6 +554,57 @@ test_ring_full(void **state __rte_unused)
 		synq_worker_poll(worker1());
 }
 
+/*
+ * A connection synq opens goes through the worker's routes and neighbour table (the
+ * runtime's send_routed, not a fake): its SYN waits for the ARP reply, then leaves
+ * with the backend's MAC.
+ */
+static void
+test_connect_wired(void **state __rte_unused)
+{
+	static const uint8_t peer[4] = {198, 18, 0, 9};
+	static const uint8_t peer_mac[6] = {0x02, 0xbb, 0, 0, 0, 0x09};
+	struct synq_session *s;
+	struct synq_app_event ev;
+	struct rte_mbuf *out[8];
+	const uint8_t *p;
+	unsigned int n = 0;
+	bool closed = false;
+
+	assert_int_equal(synq_app_connect(&app, 0, &rt.listeners.l[0], 4, peer,
+				 rte_cpu_to_be_16(8080), our_ip4, &s),
+		0);
+	for (unsigned int i = 0; i < 8 && n == 0; i++) {
+		synq_worker_poll(worker());
+		n = sent(0, out, 8);
+	}
+	assert_int_equal(n, 1);
+	check_arp_request(out[0], bcast, peer);
+
+	receive0(arp_reply(peer_mac, peer));
+	assert_int_equal(sent(0, out, 8), 1);
+	p = rte_pktmbuf_mtod(out[0], const uint8_t *);
+	assert_memory_equal(p, peer_mac, 6);
+	assert_memory_equal(p + 6, our_mac.addr_bytes, 6);
+	assert_int_equal(synq_bytes_get16(p + 12), ET_IPV4);
+	assert_int_equal(p[14 + 9], 6);
+	assert_memory_equal(p + 14 + 16, peer, 4);
+	assert_int_equal(synq_bytes_get16(p + 34 + 2), 8080);
+	assert_int_equal(p[34 + 13], 0x02); /* SYN */
+	rte_pktmbuf_free(out[0]);
+
+	/* aborted in SYN-SENT: nothing sent (RFC 9293 3.10.4), its last event comes */
+	assert_int_equal(synq_app_abort(&app, s), 0);
+	for (unsigned int i = 0; i < 16 && !closed; i++) {
+		synq_worker_poll(worker());
+		while (synq_app_recv_burst(&app, &ev, 1) == 1)
+			closed = closed || (ev.s == s && ev.kind == SYNQ_EV_CLOSED);
+	}
+	assert_true(closed);
+	assert_int_equal(sent(0, out, 8), 0);
+	assert_int_equal(synq_app_release(&app, s), 0);
+}
+
 int
 main(void)
 {
@@ -565,6 +616,7 @@ main(void)
 		cmocka_unit_test(test_no_route),
 		cmocka_unit_test(test_ring_full),
 		cmocka_unit_test(test_failed),
+		cmocka_unit_test(test_connect_wired),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1250,6 +1250,40 @@ test_route_review(void **state __rte_unused)
 		"\"2001:db8::fe\"}]", "routes[0].prefix", "our addresses");
 }
 
+/* Active open (issue 13): tcp.local_ports ("tcp" only) and syn_retries (per listener too). */
+static void
+test_active_open_config(void **state __rte_unused)
+{
+	assert_int_equal(synq_config_parse(MINIMAL, &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.tcp.syn_retries, 3);
+	assert_int_equal(cfg.tcp.local_port_lo, 32768);
+	assert_int_equal(cfg.tcp.local_port_hi, 60999);
+	assert_int_equal(synq_config_parse(WITH_V4 ",\"tcp\":{\"local_ports\":\"40000-40009\","
+				 "\"syn_retries\":5},\"listeners\":[{\"port\":80},"
+				 "{\"port\":81,\"syn_retries\":1}]}",
+				 &cfg, err, sizeof(err)),
+		0);
+	assert_int_equal(cfg.tcp.local_port_lo, 40000);
+	assert_int_equal(cfg.tcp.local_port_hi, 40009);
+	assert_int_equal(cfg.listeners[0].tcp.local_port_lo, 40000);
+	assert_int_equal(cfg.listeners[0].tcp.syn_retries, 5);
+	assert_int_equal(cfg.listeners[1].tcp.syn_retries, 1);
+	expect_error(WITH_V4 ",\"tcp\":{\"local_ports\":\"60999-32768\"}}", "tcp.local_ports",
+		"lo <= hi");
+	expect_error(WITH_V4 ",\"tcp\":{\"local_ports\":\"80-1000\"}}", "tcp.local_ports",
+		"1024 <= lo");
+	expect_error(WITH_V4 ",\"tcp\":{\"local_ports\":\"32768-70000\"}}", "tcp.local_ports",
+		"hi <= 65535");
+	expect_error(WITH_V4 ",\"tcp\":{\"local_ports\":\"32768\"}}", "tcp.local_ports", "lo-hi");
+	expect_error(WITH_V4 ",\"tcp\":{\"local_ports\":\"32768-60999x\"}}", "tcp.local_ports",
+		"lo-hi");
+	expect_error(WITH_V4 ",\"tcp\":{\"local_ports\":\" 1-2\"}}", "tcp.local_ports", "lo-hi");
+	expect_error(WITH_V4 ",\"tcp\":{\"local_ports\":32768}}", "tcp.local_ports", "lo-hi");
+	expect_error(WITH_V4 ",\"tcp\":{\"syn_retries\":11}}", "tcp.syn_retries: 11", "0..10");
+	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"local_ports\":\"40000-40001\"}]}",
+		"listeners[0].local_ports", "unknown key");
+}
+
 int
 main(void)
 {
@@ -1263,6 +1297,7 @@ main(void)
 		cmocka_unit_test(test_bad_values),
 		cmocka_unit_test(test_structure),
 		cmocka_unit_test(test_tcp_and_listeners),
+		cmocka_unit_test(test_active_open_config),
 		cmocka_unit_test(test_listener_errors),
 		cmocka_unit_test(test_enum_names_round_trip),
 		cmocka_unit_test(test_enum_unknown_name),

@@ -1670,8 +1670,8 @@ resolver_free(void *pkt)
 /*
  * synq_net_send_routed() on a tagged port, without EAL (no pool: the solicitation is
  * counted as not sent): queued while the next hop resolves, released by the fact with
- * an 802.1Q header and zero padding; refused without headroom, or on a port the worker
- * has no tx queue on, each counted. A refused fake mbuf starts with a reference more,
+ * an 802.1Q header and zero padding; refused without headroom, on a port the worker
+ * has no tx queue on, or out another port than the connection's, each counted. A refused fake mbuf starts with a reference more,
  * so that its free only drops that one.
  */
 static void
@@ -1759,6 +1759,18 @@ test_send_routed(void **state)
 	assert_int_equal(synq_net_send_routed(&r, m, 4, nh), -EINVAL);
 	assert_int_equal(rte_mbuf_refcnt_read(m), 1);
 	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_ROUTE_BAD_PACKET), 1);
+	/* a connection of another port: its replies would never come back to it */
+	m = fake_mbuf_set(&fm, pkt, sizeof(pkt));
+	rte_mbuf_refcnt_set(m, 2);
+	assert_int_equal(synq_net_send_routed_via(&r, m, 4, nh, &ifc_plain), -EXDEV);
+	assert_int_equal(rte_mbuf_refcnt_read(m), 1);
+	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_ROUTE_WRONG_PORT), 1);
+	assert_int_equal(resolver_nb_out, 1);
+	/* ... and its own port: it goes */
+	m = fake_mbuf_set(&fm, pkt, sizeof(pkt));
+	assert_int_equal(synq_net_send_routed_via(&r, m, 4, nh, &ifc_vlan), 0);
+	assert_int_equal(resolver_nb_out, 2);
+	resolver_nb_out = 1;
 	/* a port this worker does not poll */
 	r.iface[0] = NULL;
 	m = fake_mbuf_set(&fm, pkt, sizeof(pkt));
