@@ -944,6 +944,33 @@ test_routed_rc(void **state __rte_unused)
 	events_to_closed(s, 0);
 }
 
+/*
+ * 18: TIME-WAIT of a connection synq opened answers the peer's FIN sent again (our
+ * last ACK lost) with the ACK, to the frame's sender: the connection had no peer MAC
+ * (its frames were routed), and the ACK went to 00:00:00:00:00:00.
+ */
+static void
+test_time_wait_ack(void **state __rte_unused)
+{
+	struct synq_session *s;
+	struct flow f;
+
+	s = established_to(18, &f);
+	assert_int_equal(synq_app_close(&app, s), 0);
+	synq_worker_poll(worker());
+	assert_int_equal(nb_routed, 1);
+	routed_clear();
+	feed(peer_seg(&f, f.isn + 1, f.our_isn + 2, F_ACK | F_FIN));
+	synq_worker_poll(worker());
+	assert_int_equal(nb_routed, 1);
+	routed_clear();
+	events_to_closed(s, SYNQ_EV_PEER_CLOSED);
+	/* the FIN again: TIME-WAIT's ACK, <SEQ=FIN+1><ACK=peer's FIN+1> */
+	check_ack(exchange(peer_seg(&f, f.isn + 1, f.our_isn + 2, F_ACK | F_FIN)), &f,
+		f.our_isn + 2, f.isn + 2);
+	assert_int_equal(nb_routed, 0);
+}
+
 int
 main(void)
 {
@@ -965,6 +992,7 @@ main(void)
 		cmocka_unit_test(test_rtt_sample),
 		cmocka_unit_test(test_tuple_in_use),
 		cmocka_unit_test(test_routed_rc),
+		cmocka_unit_test(test_time_wait_ack),
 	};
 
 	return cmocka_run_group_tests(tests, setup_send, teardown);
