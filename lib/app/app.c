@@ -166,6 +166,46 @@ synq_app_accept(struct synq_app_lcore *a, struct synq_listener *l, struct synq_s
 	return got;
 }
 
+int
+synq_app_connect(struct synq_app_lcore *a, unsigned int worker, const struct synq_listener *l,
+	uint8_t family, const uint8_t *addr, uint16_t port, const uint8_t *src,
+	struct synq_session **out)
+{
+	unsigned int alen = family == 4 ? 4 : 16;
+	struct synq_session *s;
+
+	if ((family != 4 && family != 6) || worker >= RTE_MAX_LCORE ||
+		a->cmd_rings[worker] == NULL || l < a->ls->l || l >= a->ls->l + a->ls->nb)
+		return -EINVAL;
+	if (a->out_len == SYNQ_APP_OUTBOX)
+		return -ENOBUFS;
+	s = synq_session_alloc(a->ss);
+	if (s == NULL) {
+		synq_counter_inc(a->ctr, SYNQ_CTR_CONN_POOL_EMPTY);
+		return -ENOMEM;
+	}
+	/* ours alone until the command publishes it to the worker */
+	s->family = family;
+	s->kind = SYNQ_SESSION_TCP_ACTIVE;
+	s->listener = (uint16_t)(l - a->ls->l);
+	s->worker = (uint16_t)worker;
+	s->sport = port;
+	s->dport = 0;
+	memset(s->saddr, 0, sizeof(s->saddr));
+	memset(s->daddr, 0, sizeof(s->daddr));
+	memcpy(s->saddr, addr, alen);
+	memcpy(s->daddr, src, alen);
+	atomic_store_explicit(&s->rcv_unread, 0, memory_order_relaxed);
+	atomic_store_explicit(&s->snd_pending, 0, memory_order_relaxed);
+	s->app_lcore = (uint16_t)a->lcore_id;
+	s->app_ptr = NULL;
+	s->app_u64[0] = s->app_u64[1] = 0;
+	a->own[synq_session_index(a->ss, s)] = SYNQ_APP_OWN_OPEN;
+	command(a, s, SYNQ_CMD_CONNECT, NULL);
+	*out = s;
+	return 0;
+}
+
 uint16_t
 synq_app_recv_burst(struct synq_app_lcore *a, struct synq_app_event *ev, uint16_t n)
 {

@@ -152,6 +152,22 @@ uint16_t synq_app_accept(struct synq_app_lcore *a, struct synq_listener *l,
 	struct synq_session **s, uint16_t n);
 
 /**
+ * Open a connection (issue 13, active open) to @p addr port @p port (network order),
+ * @p family 4 or 6 (an IPv4 address in @p addr's first 4 bytes), from our address
+ * @p src (of a port that worker @p worker polls), under listener @p l's "tcp"
+ * settings, carried by worker lcore @p worker: the one whose rx queue of that port
+ * will get the replies (the transport chooses the local port so). The session is
+ * ours at once: its first event is SYNQ_EV_CONNECTED, SYNQ_EV_REFUSED,
+ * SYNQ_EV_TIMEDOUT or SYNQ_EV_CONNECT_FAILED; the last, as always, SYNQ_EV_CLOSED.
+ *
+ * @return 0 with *@p out set; -ENOMEM (the session pool is empty: SynqConnPoolEmpty),
+ *   -EINVAL (a bad family or worker), -ENOBUFS (outbox full): nothing done.
+ */
+int synq_app_connect(struct synq_app_lcore *a, unsigned int worker, const struct synq_listener *l,
+	uint8_t family, const uint8_t *addr, uint16_t port, const uint8_t *src,
+	struct synq_session **out);
+
+/**
  * Up to @p n events of this lcore's sessions, oldest first. Commands that waited for
  * room on a command ring go out first.
  *

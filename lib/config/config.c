@@ -192,7 +192,7 @@ static int
 parse_port(struct config_parse *p, const json_t *port, unsigned int idx, struct synq_config *cfg)
 {
 	static const char *const known[] = {"name", "mac", "vlan", "ipv4", "ipv6", "rx_queues",
-		"rx_desc", "tx_desc", "promiscuous", NULL};
+		"rx_desc", "tx_desc", "promiscuous", "ipv6_dad", NULL};
 	struct synq_config_port *cp = &cfg->ports[idx];
 	char path[CONFIG_KEY_PATH_LEN];
 	const json_t *v;
@@ -232,13 +232,15 @@ parse_port(struct config_parse *p, const json_t *port, unsigned int idx, struct 
 	cp->rx_desc = PORT_DESC_DEFAULT;
 	cp->tx_desc = PORT_DESC_DEFAULT;
 	cp->promiscuous = false;
+	cp->ipv6_dad = true;
 	if (CONFIG_GET_UINT(p, port, path, "vlan", 0, VLAN_ID_MAX, cp->vlan) != 0 ||
 		CONFIG_GET_UINT(p, port, path, "rx_queues", 1, SYNQ_MAX_RXQ, cp->rx_queues) != 0 ||
 		CONFIG_GET_UINT(p, port, path, "rx_desc", PORT_DESC_MIN, PORT_DESC_MAX,
 			cp->rx_desc) != 0 ||
 		CONFIG_GET_UINT(p, port, path, "tx_desc", PORT_DESC_MIN, PORT_DESC_MAX,
 			cp->tx_desc) != 0 ||
-		get_bool(p, port, path, "promiscuous", &cp->promiscuous) != 0)
+		get_bool(p, port, path, "promiscuous", &cp->promiscuous) != 0 ||
+		get_bool(p, port, path, "ipv6_dad", &cp->ipv6_dad) != 0)
 		return -EINVAL;
 	return config_parse_addresses(p, port, path, cp);
 }

@@ -80,6 +80,7 @@ tcp_json(const struct synq_config_tcp *t, const struct synq_config *cfg)
 	json_object_set_new(o, "max_syn_backlog", json_integer(t->max_syn_backlog));
 	json_object_set_new(o, "abort_on_overflow", json_integer(t->abort_on_overflow));
 	json_object_set_new(o, "synack_retries", json_integer(t->synack_retries));
+	json_object_set_new(o, "syn_retries", json_integer(t->syn_retries));
 	json_object_set_new(o, "queue_model", json_string(synq_queue_model_name(t->queue_model)));
 	json_object_set_new(o, "window_scale", json_integer(t->window_scale));
 	json_object_set_new(o, "max_flows", json_integer(t->max_flows));
@@ -94,6 +95,8 @@ tcp_json(const struct synq_config_tcp *t, const struct synq_config *cfg)
 	if (cfg != NULL) {
 		json_object_set_new(o, "somaxconn", json_integer(t->somaxconn));
 		json_object_set_new(o, "challenge_ack_limit", json_integer(t->challenge_ack_limit));
+		json_object_set_new(o, "local_ports", json_sprintf("%u-%u",
+			(unsigned int)t->local_port_lo, (unsigned int)t->local_port_hi));
 		/*
 		 * The secret is never shown: the dump goes to terminals, logs and bug
 		 * reports, and whoever reads it could forge cookies (docs/syncookies.md).
@@ -138,6 +141,7 @@ synq_config_to_json(const struct synq_config *cfg)
 		json_object_set_new(o, "rx_desc", json_integer(cp->rx_desc));
 		json_object_set_new(o, "tx_desc", json_integer(cp->tx_desc));
 		json_object_set_new(o, "promiscuous", json_boolean(cp->promiscuous));
+		json_object_set_new(o, "ipv6_dad", json_boolean(cp->ipv6_dad));
 		json_array_append_new(ports, o);
 	}
 	for (unsigned int i = 0; i < cfg->nb_lcores; i++) {

@@ -53,6 +53,11 @@ static const struct synq_config_tcp tcp_defaults = {
 	.orphan_timeout_ms = 120000,
 	/* memory (issue 11): 910 buffers of 2 KiB */
 	.unaccepted_mem = 2097152,
+	/* active open (issue 13): Linux's tcp_syn_retries would be 6; RFC 6298's 1, 3, 7 s */
+	.syn_retries = 3,
+	/* Linux's net.ipv4.ip_local_port_range */
+	.local_port_lo = 32768,
+	.local_port_hi = 60999,
 };
 
 /* The knobs a listener may override; the "tcp" object has them plus global ones. */
@@ -67,6 +72,7 @@ parse_tcp_knobs(struct config_parse *p, const json_t *obj, const char *path,
 		CONFIG_GET_UINT(p, obj, path, "abort_on_overflow", 0, 1,
 			t->abort_on_overflow) != 0 ||
 		CONFIG_GET_UINT(p, obj, path, "synack_retries", 0, 10, t->synack_retries) != 0 ||
+		CONFIG_GET_UINT(p, obj, path, "syn_retries", 0, 10, t->syn_retries) != 0 ||
 		CONFIG_GET_UINT(p, obj, path, "window_scale", 0, TCP_WSCALE_MAX,
 			t->window_scale) != 0 ||
 		CONFIG_GET_UINT(p, obj, path, "max_flows", 1, 1u << 22, t->max_flows) != 0 ||
@@ -90,6 +96,33 @@ parse_tcp_knobs(struct config_parse *p, const json_t *obj, const char *path,
 		CONFIG_GET_ENUM(p, obj, path, "queue_model", config_queue_models, "a queue model",
 			t->queue_model) != 0)
 		return -EINVAL;
+	return 0;
+}
+
+/*
+ * tcp.local_ports, "lo-hi": the local ports of the connections synq opens (issue 13),
+ * as Linux's ip_local_port_range; 1024 and up, lo <= hi. A port a listener holds is
+ * skipped when one is chosen (tcp_active.c).
+ */
+static int
+parse_local_ports(struct config_parse *p, const json_t *obj, struct synq_config_tcp *t)
+{
+	const json_t *v = json_object_get(obj, "local_ports");
+	unsigned int lo, hi;
+	int end = 0;
+
+	if (v == NULL)
+		return 0;
+	if (!json_is_string(v) ||
+		sscanf(json_string_value(v), "%5u-%5u%n", &lo, &hi, &end) != 2 ||
+		json_string_value(v)[end] != '\0' || !isdigit((unsigned char)json_string_value(v)[0]))
+		return config_fail(p, "tcp", "local_ports", v, "is not a range, expected "
+			"\"lo-hi\" such as \"32768-60999\"");
+	if (lo < 1024 || hi > 65535 || lo > hi)
+		return config_fail(p, "tcp", "local_ports", v, "is out of bounds, expected "
+			"1024 <= lo <= hi <= 65535");
+	t->local_port_lo = (uint16_t)lo;
+	t->local_port_hi = (uint16_t)hi;
 	return 0;
 }
 
@@ -131,8 +164,8 @@ config_parse_tcp(struct config_parse *p, const json_t *root, struct synq_config 
 {
 	static const char *const known[] = {"syncookies", "somaxconn", "challenge_ack_limit",
 		"max_syn_backlog",
-		"abort_on_overflow", "synack_retries", "queue_model", "window_scale",
-		"max_flows", "rcv_buf", "snd_buf", "idle_timeout_ms", "first_byte_timeout_ms",
+		"abort_on_overflow", "synack_retries", "syn_retries", "local_ports", "queue_model",
+		"window_scale", "max_flows", "rcv_buf", "snd_buf", "idle_timeout_ms", "first_byte_timeout_ms",
 		"fin_timeout_ms", "max_orphans", "cookie_secret", "cookie_secret_file",
 		"unaccepted_mem", "orphan_timeout_ms", NULL};
 	const json_t *obj = json_object_get(root, "tcp");
@@ -147,7 +180,8 @@ config_parse_tcp(struct config_parse *p, const json_t *root, struct synq_config 
 			cfg->tcp.somaxconn) != 0 ||
 		CONFIG_GET_UINT(p, obj, "tcp", "challenge_ack_limit", 1,
 			TCP_CHALLENGE_ACK_LIMIT_MAX, cfg->tcp.challenge_ack_limit) != 0 ||
-		parse_tcp_knobs(p, obj, "tcp", &cfg->tcp) != 0)
+		parse_tcp_knobs(p, obj, "tcp", &cfg->tcp) != 0 ||
+		parse_local_ports(p, obj, &cfg->tcp) != 0)
 		return -EINVAL;
 
 	sec = json_object_get(obj, "cookie_secret");
@@ -229,7 +263,7 @@ parse_listener(struct config_parse *p, const json_t *lj, unsigned int idx,
 	struct synq_config *cfg)
 {
 	static const char *const known[] = {"address", "port", "backlog", "app", "syncookies",
-		"max_syn_backlog", "abort_on_overflow", "synack_retries", "queue_model",
+		"max_syn_backlog", "abort_on_overflow", "synack_retries", "syn_retries", "queue_model",
 		"window_scale", "max_flows", "rcv_buf", "snd_buf", "idle_timeout_ms",
 		"first_byte_timeout_ms", "fin_timeout_ms", "max_orphans", "http_body",
 		"http_head_timeout_ms", "max_conns_per_source", "max_conns_per_prefix",

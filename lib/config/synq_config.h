@@ -139,6 +139,10 @@ struct synq_config_tcp {
 	uint32_t orphan_timeout_ms; /* an orphan this long after the close: RST; 0 = never */
 	/* memory (issue 11) */
 	uint32_t unaccepted_mem;    /* truesize of data on connections not accepted, per worker */
+	/* active open (issue 13) */
+	uint8_t syn_retries;	    /* SYN retransmissions of a connection synq opens */
+	uint16_t local_port_lo;	    /* "tcp" only: the local ports such connections use */
+	uint16_t local_port_hi;
 };
 
 struct synq_config_listener {
@@ -179,6 +183,9 @@ struct synq_config_port {
 	uint16_t rx_desc;
 	uint16_t tx_desc;
 	bool promiscuous;
+	/* RFC 4862 5.4: the IPv6 addresses are tentative until one solicitation from ::
+	 * went unanswered for a second (true, the default) or usable at once (false) */
+	bool ipv6_dad;
 };
 
 /*

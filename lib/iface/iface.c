@@ -66,3 +66,14 @@ synq_iface_has_ipv6(const struct synq_iface *ifc, const uint8_t addr[16])
 {
 	return synq_iface_ipv6_index(ifc, addr) >= 0;
 }
+
+void
+synq_iface_live_init(struct synq_iface *ifc, struct synq_iface_live *live, bool dad)
+{
+	memset(live, 0, sizeof(*live));
+	for (unsigned int i = 0; i < ifc->nb_ipv6; i++)
+		atomic_init(&live->ipv6_state[i], dad ? SYNQ_IP6_TENTATIVE : SYNQ_IP6_PREFERRED);
+	atomic_init(&live->mld_answer_tsc, 0);
+	atomic_init(&live->dup_pending, false);
+	ifc->live = live;
+}

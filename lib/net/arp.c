@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * ARP (RFC 826) for our IPv4 addresses: answer requests, announce at start
- * (RFC 5227 2.3). synq keeps no neighbour table: every reply goes to the MAC that
- * the request (or, later, the SYN) came from.
+ * (RFC 5227 2.3), and tell the neighbour tables what requests and replies say of their
+ * senders. Replies to clients never look in those tables: every reply goes to the MAC
+ * that the request (or the SYN) came from.
  */
 
 #include <errno.h>
@@ -12,6 +13,36 @@
 #include <rte_byteorder.h>
 
 #include "net_priv.h"
+
+/*
+ * RFC 826 "packet reception": the sender's <protocol, address> pair updates an entry
+ * held for it (the merge flag), whoever the target; the neighbour tables create none.
+ * Only from a station that speaks for itself (its hardware address the frame's source,
+ * which frame_input() checked is one station) and with an address (an ARP probe's
+ * sender is 0.0.0.0, RFC 5227 2.1.1). A reply is solicited when it came to us alone,
+ * for our address. False when the sender is not the frame's source.
+ */
+static bool
+arp_learn(const struct synq_iface *ifc, struct synq_counters *ctr, struct net_frame *f,
+	const struct rte_arp_hdr *arp)
+{
+	const struct rte_arp_ipv4 *d = &arp->arp_data;
+	bool reply = arp->arp_opcode == RTE_BE16(RTE_ARP_OP_REPLY);
+	uint8_t addr[4];
+
+	if (!rte_is_same_ether_addr(
+		    &d->arp_sha, &rte_pktmbuf_mtod(f->m, const struct rte_ether_hdr *)->src_addr))
+		return false;
+	if (d->arp_sip == 0)
+		return true;
+	memcpy(addr, &d->arp_sip, sizeof(addr));
+	net_neigh_fact(ctr, f, 4, addr, &d->arp_sha,
+		SYNQ_NEIGH_FACT_OVERRIDE |
+			(reply && !f->l2_group && synq_iface_has_ipv4(ifc, d->arp_tip)
+					? SYNQ_NEIGH_FACT_SOLICITED
+					: 0));
+	return true;
+}
 
 enum net_verdict
 net_arp_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct net_frame *f)
@@ -27,6 +58,13 @@ net_arp_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct ne
 		synq_counter_inc(ctr, SYNQ_CTR_ARP_DROP_MALFORMED);
 		return NET_DROP;
 	}
+	if (arp->arp_opcode == RTE_BE16(RTE_ARP_OP_REPLY)) {
+		synq_counter_inc(ctr, arp_learn(ifc, ctr, f, arp) ? SYNQ_CTR_ARP_IN_REPLIES
+								  : SYNQ_CTR_DROP_SRC_MAC_INVALID);
+		return NET_DROP;
+	}
+	if (arp->arp_opcode == RTE_BE16(RTE_ARP_OP_REQUEST))
+		arp_learn(ifc, ctr, f, arp);
 	if (arp->arp_opcode != RTE_BE16(RTE_ARP_OP_REQUEST) ||
 		!synq_iface_has_ipv4(ifc, d->arp_tip)) {
 		synq_counter_inc(ctr, SYNQ_CTR_ARP_DROP_NOT_OURS);

@@ -43,6 +43,7 @@ synq_net_worker_init(struct synq_net_worker *nw, uint64_t tsc_hz, uint32_t echo_
 {
 	memset(nw, 0, sizeof(*nw));
 	nw->now_tsc = now_tsc;
+	nw->tsc_hz = tsc_hz;
 	nw->echo.tsc_per_token = echo_per_s != 0 ? RTE_MAX(tsc_hz / echo_per_s, (uint64_t)1) : 0;
 	nw->echo.burst = RTE_MAX(echo_burst, 1u);
 	nw->echo.tokens = nw->echo.burst;
@@ -77,6 +78,35 @@ bucket_take(struct synq_net_bucket *b, uint64_t now)
 		return false;
 	b->tokens--;
 	return true;
+}
+
+void
+net_neigh_fact(struct synq_counters *ctr, struct net_frame *f, uint8_t family, const uint8_t *addr,
+	const struct rte_ether_addr *mac, uint8_t flags)
+{
+	struct synq_neigh_fact *fact;
+
+	if (f->nw == NULL)
+		return;
+	/* RFC 826, RFC 4861 4.6.1: a station's address, never a group nor zero; refused
+	 * here once rather than by every worker's table */
+	if (mac != NULL && !rte_is_valid_assigned_ether_addr(mac)) {
+		synq_counter_inc(ctr, SYNQ_CTR_NEIGH_BAD_MAC);
+		return;
+	}
+	if (f->nw->nb_facts == SYNQ_NET_FACTS) {
+		synq_counter_inc(ctr, SYNQ_CTR_NEIGH_FACTS_LOST);
+		return;
+	}
+	fact = &f->nw->facts[f->nw->nb_facts++];
+	memset(fact, 0, sizeof(*fact));
+	memcpy(fact->addr, addr, family == SYNQ_NEIGH_V4 ? 4 : 16);
+	if (mac != NULL)
+		fact->mac = *mac;
+	else
+		flags |= SYNQ_NEIGH_FACT_NO_LLADDR; /* the MAC stays zero */
+	fact->family = family;
+	fact->flags = flags;
 }
 
 bool
@@ -242,6 +272,8 @@ synq_net_input(const struct synq_iface *ifc, struct synq_counters *ctr,
 	uint16_t nd = 0;
 
 	synq_counter_add(ctr, SYNQ_CTR_RX_FRAMES, n);
+	if (nw != NULL)
+		nw->nb_facts = 0;
 	if (tcp != NULL && synq_tcp_prefetch_wanted(tcp))
 		for (uint16_t i = 0; i < n; i++)
 			prefetch_flow(ifc, tcp, rxq_idx, pkts[i]);

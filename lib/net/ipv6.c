@@ -157,6 +157,77 @@ ns_valid(const struct synq_iface *ifc, const struct rte_ipv6_hdr *ip6, const str
 	return true;
 }
 
+/*
+ * RFC 4861 7.2.3: a solicitation from an address (not ::) with a source link-layer
+ * option says the solicitor's MAC: it updates an entry held for it (to STALE when the
+ * MAC differs), never creates one. ns_valid() checked the options' lengths.
+ */
+static void
+ns_learn(struct synq_counters *ctr, struct net_frame *f, const struct rte_ipv6_hdr *ip6,
+	const struct nd_msg *ns, uint16_t len)
+{
+	const uint8_t *opt = (const uint8_t *)(ns + 1);
+	const uint8_t *end = (const uint8_t *)ns + len;
+
+	if (memcmp(ip6->src_addr, unspecified, 16) == 0)
+		return;
+	for (; opt < end; opt += opt[1] * 8)
+		if (opt[0] == ND_OPT_SOURCE_LLADDR && opt[1] == 1) {
+			net_neigh_fact(ctr, f, 6, ip6->src_addr,
+				&((const struct nd_opt_lladdr *)(const void *)opt)->mac,
+				SYNQ_NEIGH_FACT_OVERRIDE);
+			return;
+		}
+}
+
+/*
+ * A neighbour advertisement (RFC 4861 4.4): checked as 7.1.2 says, then what its
+ * target link-layer option says of the target goes to the neighbour tables with its
+ * S and O flags (7.2.5: they update an entry held, never create one). Without that
+ * option a solicited one still confirms the MAC an entry holds (7.2.5): a Linux host
+ * leaves the option out when it answers a unicast solicitation, our probe of a STALE
+ * entry (ndisc_recv_ns()), and an unanswered probe ends in FAILED. Nothing is sent.
+ */
+static enum net_verdict
+na_input(struct synq_counters *ctr, struct net_frame *f, const struct rte_ipv6_hdr *ip6,
+	const struct nd_msg *na, uint16_t len)
+{
+	const uint8_t *opt = (const uint8_t *)(na + 1);
+	const uint8_t *end = (const uint8_t *)na + len;
+	const struct rte_ether_addr *tlla = NULL;
+	uint32_t flags;
+
+	/* 7.1.2: hop limit 255, code 0, 24 bytes or more, a target that is no group, from
+	 * an address (an advertisement from :: is no one's), S clear when to a group */
+	if (ip6->hop_limits != ND_HOP_LIMIT || na->hdr.code != 0 || len < sizeof(*na) ||
+		na->target[0] == 0xff || memcmp(ip6->src_addr, unspecified, 16) == 0) {
+		synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_ERRORS);
+		return NET_DROP;
+	}
+	flags = rte_be_to_cpu_32(na->hdr.data);
+	if ((flags & ND_NA_FLAG_SOLICITED) && ip6->dst_addr[0] == 0xff) {
+		synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_ERRORS);
+		return NET_DROP;
+	}
+	while (opt < end) {
+		if (end - opt < 2 || opt[1] == 0 || opt[1] * 8 > end - opt) {
+			synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_ERRORS);
+			return NET_DROP;
+		}
+		if (opt[0] == ND_OPT_TARGET_LLADDR && opt[1] == 1)
+			tlla = &((const struct nd_opt_lladdr *)(const void *)opt)->mac;
+		opt += opt[1] * 8;
+	}
+	synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_NEIGHBOR_ADVERTISEMENTS);
+	if (tlla != NULL)
+		net_neigh_fact(ctr, f, 6, na->target, tlla,
+			((flags & ND_NA_FLAG_SOLICITED) ? SYNQ_NEIGH_FACT_SOLICITED : 0) |
+				((flags & ND_NA_FLAG_OVERRIDE) ? SYNQ_NEIGH_FACT_OVERRIDE : 0));
+	else if (flags & ND_NA_FLAG_SOLICITED)
+		net_neigh_fact(ctr, f, 6, na->target, NULL, SYNQ_NEIGH_FACT_SOLICITED);
+	return NET_DROP;
+}
+
 static enum net_verdict
 ns_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct net_frame *f,
 	struct rte_ipv6_hdr *ip6, struct nd_msg *ns, uint16_t len)
@@ -174,7 +245,10 @@ ns_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct net_fra
 		synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_IGNORED);
 		return NET_DROP;
 	}
+	if (!net_dad_ns_allowed(ifc, ctr, ns->target, memcmp(ip6->src_addr, unspecified, 16) == 0))
+		return NET_DROP;
 	synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_NEIGHBOR_SOLICITS);
+	ns_learn(ctr, f, ip6, ns, len);
 	if ((uint32_t)f->m->buf_len - f->m->data_off < f->l2_len + sizeof(*ip6) + na_len) {
 		synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_ERRORS);
 		return NET_DROP;
@@ -233,6 +307,14 @@ icmp6_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct net_
 		return echo_input(ifc, ctr, f, ip6, icmp, len);
 	if (icmp->type == ND_NEIGHBOR_SOLICIT)
 		return ns_input(ifc, ctr, f, ip6, (struct nd_msg *)icmp, len);
+	if (icmp->type == ND_NEIGHBOR_ADVERT) {
+		/* an advertisement for one of our addresses is about duplicate address
+		 * detection (mld.c); any other says what a neighbour's MAC is */
+		if (len >= sizeof(struct nd_msg) &&
+			synq_iface_ipv6_index(ifc, ((const struct nd_msg *)icmp)->target) >= 0)
+			return net_dad_na_input(ifc, ctr, ip6, (const uint8_t *)icmp, len);
+		return na_input(ctr, f, ip6, (const struct nd_msg *)icmp, len);
+	}
 	synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_IGNORED);
 	return NET_DROP;
 }
@@ -241,6 +323,7 @@ enum net_verdict
 net_ipv6_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct net_frame *f)
 {
 	struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)f->l3;
+	int daddr_idx;
 	uint16_t len;
 
 	synq_counter_inc(ctr, SYNQ_CTR_IP6_IN_RECEIVES);
@@ -253,23 +336,31 @@ net_ipv6_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct n
 		synq_counter_inc(ctr, SYNQ_CTR_IP6_IN_HDR_ERRORS);
 		return NET_DROP;
 	}
-	if (synq_iface_has_ipv6(ifc, ip6->dst_addr)
+	daddr_idx = synq_iface_ipv6_index(ifc, ip6->dst_addr);
+	if (daddr_idx >= 0
 			? f->l2_group /* unicast in a link-layer multicast */
 			: !is_our_solicited_node(ifc, ip6->dst_addr) &&
 				memcmp(ip6->dst_addr, all_nodes, 16) != 0) {
 		synq_counter_inc(ctr, SYNQ_CTR_IP6_IN_ADDR_ERRORS);
 		return NET_DROP;
 	}
-	if (!src_valid(ifc, ip6->src_addr, ip6->proto == IPPROTO_ICMPV6)) {
+	if (!src_valid(ifc, ip6->src_addr, ip6->proto == IPPROTO_ICMPV6) &&
+		!net_dad_defence(ifc, ip6, len)) {
 		synq_counter_inc(ctr, SYNQ_CTR_IP6_DROP_BAD_SOURCE);
 		return NET_DROP;
 	}
+	/* RFC 4862 5.4: a tentative or duplicate address receives nothing */
+	if (daddr_idx >= 0 && !synq_iface_ipv6_usable(ifc, (unsigned int)daddr_idx)) {
+		synq_counter_inc(ctr, SYNQ_CTR_IP6_DROP_TENTATIVE);
+		return NET_DROP;
+	}
 	switch (ip6->proto) {
+	case 0: /* Hop-by-Hop: MLD (RFC 3810 5) */
+		return net_mld_input(ifc, ctr, f, ip6, len);
 	case IPPROTO_ICMPV6:
 		return icmp6_input(ifc, ctr, f, ip6, len);
 	case IPPROTO_TCP:
-		return net_tcp_input(ifc, ctr, f, 6, sizeof(*ip6), len,
-			synq_iface_ipv6_index(ifc, ip6->dst_addr));
+		return net_tcp_input(ifc, ctr, f, 6, sizeof(*ip6), len, daddr_idx);
 	default:
 		synq_counter_inc(ctr, SYNQ_CTR_IP6_IN_UNKNOWN_PROTOS);
 		return NET_DROP;

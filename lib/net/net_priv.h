@@ -42,6 +42,49 @@ enum net_verdict net_ipv4_input(const struct synq_iface *ifc, struct synq_counte
 enum net_verdict net_ipv6_input(const struct synq_iface *ifc, struct synq_counters *ctr,
 	struct net_frame *f);
 
+/* mld.c: MLD queries and the duplicate address detection's input side */
+
+struct rte_ipv6_hdr;
+
+/*
+ * A packet whose next header is Hop-by-Hop (0): an MLD query (RFC 3810 5.1) is
+ * checked (5.1.14) and answered with a report built in its mbuf, at most one a
+ * second a port; anything else is dropped and counted. @p len: the payload length.
+ */
+enum net_verdict net_mld_input(const struct synq_iface *ifc, struct synq_counters *ctr,
+	struct net_frame *f, struct rte_ipv6_hdr *ip6, uint16_t len);
+
+/*
+ * May a neighbour solicitation for our address @p target be answered: true when the
+ * address is preferred. Else (RFC 4862 5.4.3) it is not: from :: (@p from_dad, another
+ * node's probe) a tentative address becomes duplicate; counted either way.
+ */
+bool net_dad_ns_allowed(const struct synq_iface *ifc, struct synq_counters *ctr,
+	const uint8_t target[16], bool from_dad);
+
+/*
+ * A neighbour advertisement (RFC 4861 4.4) of @p len bytes at @p na: one for a
+ * tentative address of ours makes it duplicate (RFC 4862 5.4.4). Never answered.
+ */
+enum net_verdict net_dad_na_input(const struct synq_iface *ifc, struct synq_counters *ctr,
+	const struct rte_ipv6_hdr *ip6, const uint8_t *na, uint16_t len);
+
+/*
+ * Is @p ip6 (of payload @p len) a neighbour advertisement from one of our addresses
+ * that is not preferred: the answer of the node that defends it (RFC 4861 7.2.4 sends
+ * it from the target), which the check of sources must let through.
+ */
+bool net_dad_defence(const struct synq_iface *ifc, const struct rte_ipv6_hdr *ip6, uint16_t len);
+
+/*
+ * Leave in the frame's worker what a message said of neighbour @p addr (family 4 or
+ * 6, IPv4 in the first 4 bytes): its MAC @p mac (NULL: the message gave none, the fact
+ * marked SYNQ_NEIGH_FACT_NO_LLADDR) and SYNQ_NEIGH_FACT_* @p flags. No-op without a
+ * worker (benchmarks, fuzzing); counted when its facts are full.
+ */
+void net_neigh_fact(struct synq_counters *ctr, struct net_frame *f, uint8_t family,
+	const uint8_t *addr, const struct rte_ether_addr *mac, uint8_t flags);
+
 /*
  * Take a token from the frame's worker's echo budget: false when it is spent (the
  * request goes unanswered), true when the reply may go, or when there is no budget.

@@ -119,12 +119,8 @@ add_subnets(struct synq_route_table *rt, const struct synq_config_port *cp, uint
 	}
 }
 
-/*
- * The source of a route through @p via on port @p cp: the address whose subnet holds
- * the next hop, the longest such; else (IPv6 link-local) the first address. -1: none.
- */
-static int
-route_src(const struct synq_config_port *cp, uint8_t family, const uint8_t *via)
+int
+synq_route_source(const struct synq_config_port *cp, uint8_t family, const uint8_t *via)
 {
 	unsigned int n = family == 4 ? cp->nb_ipv4 : cp->nb_ipv6;
 	int best = -1, best_len = -1;
@@ -161,7 +157,7 @@ synq_route_build(struct synq_route_table *rt, const struct synq_config *cfg)
 
 		if (r->port >= cfg->nb_ports)
 			return -EINVAL;
-		src = route_src(&cfg->ports[r->port], r->family, r->via);
+		src = synq_route_source(&cfg->ports[r->port], r->family, r->via);
 		if (src < 0)
 			return -EINVAL;
 		if (r->family == 4) {

@@ -95,7 +95,17 @@ int synq_route_lookup4(const struct synq_route_table *rt, uint32_t dst,
  *
  * @return 0, or -ENETUNREACH.
  */
-int synq_route_lookup6(const struct synq_route_table *rt, const uint8_t dst[16],
-	struct synq_route_hop *hop);
+int synq_route_lookup6(
+	const struct synq_route_table *rt, const uint8_t dst[16], struct synq_route_hop *hop);
+
+/**
+ * Our address to send from towards neighbour @p via (family 4 or 6; IPv4 in the first
+ * 4 bytes, network order) on port @p cp: the one whose subnet holds @p via, the
+ * longest such; for an IPv6 @p via on no subnet (link-local), the port's first
+ * address that is not link-local, else its first. Thread safe.
+ *
+ * @return the index among the port's addresses of the family, or -1 when it has none.
+ */
+int synq_route_source(const struct synq_config_port *cp, uint8_t family, const uint8_t *via);
 
 #endif /* SYNQ_ROUTE_H */

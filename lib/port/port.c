@@ -4,6 +4,7 @@
  * MAC and multicast settings after start, where every PMD accepts them.
  */
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -151,6 +152,47 @@ check_device(struct synq_port *p, const struct synq_config_port *cp, unsigned in
 	return 0;
 }
 
+/*
+ * Neighbour solicitations go to the solicited-node groups of our addresses, MLD
+ * queries to all-nodes or to those groups (RFC 4861 7.2.1, RFC 3810 5.1.15): the
+ * device must pass them. All-multicast where it has it (any address synq may add
+ * later is covered), else the list of the groups' MACs (RFC 2464 7); a device that
+ * has neither may still pass multicast (net_ring, net_null do): logged, not fatal.
+ */
+static void
+join_groups(struct synq_port *p, const char *name)
+{
+	struct rte_ether_addr mc[SYNQ_IFACE_MAX_IPV6 + 1];
+	uint32_t n = 0;
+	int rc;
+
+	rc = rte_eth_allmulticast_enable(p->port_id);
+	if (rc == 0)
+		return;
+	mc[n++] = (struct rte_ether_addr){{0x33, 0x33, 0, 0, 0, 0x01}};
+	for (unsigned int i = 0; i < p->iface.nb_ipv6; i++) {
+		const uint8_t *a = p->iface.ipv6[i];
+		struct rte_ether_addr g = {{0x33, 0x33, 0xff, a[13], a[14], a[15]}};
+		uint32_t j;
+
+		for (j = 0; j < n && !rte_is_same_ether_addr(&mc[j], &g); j++)
+			;
+		if (j == n)
+			mc[n++] = g;
+	}
+	if (rte_eth_dev_set_mc_addr_list(p->port_id, mc, n) == 0) {
+		PORT_LOG(INFO,
+			"%s: no all-multicast (%s); %u IPv6 multicast groups joined by "
+			"address",
+			name, strerror(-rc), n);
+		return;
+	}
+	PORT_LOG(NOTICE,
+		"%s: neither all-multicast (%s) nor a multicast address list; IPv6 "
+		"neighbour discovery relies on the device passing multicast",
+		name, strerror(-rc));
+}
+
 static int
 configure_port(struct synq_port *p, const struct synq_config_port *cp, unsigned int pi,
 	char *err, size_t errlen)
@@ -246,20 +288,45 @@ configure_port(struct synq_port *p, const struct synq_config_port *cp, unsigned 
 			strerror(-rc));
 		return rc;
 	}
-	/* Neighbour solicitations go to solicited-node multicast groups. */
-	rc = rte_eth_allmulticast_enable(p->port_id);
-	if (rc != 0)
-		PORT_LOG(NOTICE, "%s: all-multicast not available (%s); IPv6 neighbour "
-			"discovery relies on the device passing multicast", cp->name, strerror(-rc));
 	if (cp->promiscuous && (rc = rte_eth_promiscuous_enable(p->port_id)) != 0) {
 		snprintf(err, errlen, "config error: ports[%u].promiscuous: device %s refuses "
 			"it (%s)", pi, cp->name, strerror(-rc));
 		return rc;
 	}
 	synq_iface_init(&p->iface, p->port_id, cp, &mac);
+	synq_iface_live_init(&p->iface, &p->live, cp->ipv6_dad);
+	join_groups(p, cp->name);
 	p->iface.tx_cksum_offload = (p->tx_offloads & (SYNQ_PORT_TX_IPV4_CKSUM |
 		SYNQ_PORT_TX_TCP_CKSUM)) == (SYNQ_PORT_TX_IPV4_CKSUM | SYNQ_PORT_TX_TCP_CKSUM);
 	return 0;
+}
+
+/*
+ * The port's IPv6 addresses and their states (RFC 4862 5.4) for the stats document:
+ * [{"address": "2001:2::1", "state": "preferred" | "tentative" | "duplicate"}].
+ * Whichever thread builds the document; the states are atomics.
+ */
+static json_t *
+ipv6_json(const void *arg)
+{
+	static const char *const names[] = {
+		[SYNQ_IP6_PREFERRED] = "preferred",
+		[SYNQ_IP6_TENTATIVE] = "tentative",
+		[SYNQ_IP6_DUPLICATE] = "duplicate",
+	};
+	const struct synq_iface *ifc = arg;
+	json_t *a = json_array();
+
+	for (unsigned int i = 0; i < ifc->nb_ipv6; i++) {
+		char s[INET6_ADDRSTRLEN];
+		uint8_t st = synq_iface_ipv6_state(ifc, i);
+
+		if (inet_ntop(AF_INET6, ifc->ipv6[i], s, sizeof(s)) == NULL)
+			continue;
+		json_array_append_new(a, json_pack("{s:s, s:s}", "address", s, "state",
+						 st < RTE_DIM(names) ? names[st] : "unknown"));
+	}
+	return a;
 }
 
 int
@@ -303,6 +370,7 @@ synq_ports_start(struct synq_ports *ps, const struct synq_config *cfg, char *err
 			p->nb_txq, p->rss ? ", RSS over TCP" : "",
 			link.link_status ? "up" : "down");
 		synq_stats_port_register(p->port_id, cfg->ports[i].name);
+		synq_stats_port_set_ipv6(p->port_id, ipv6_json, &p->iface);
 	}
 	if (rc == 0) {
 		rc = synq_ports_guard_init(ps);

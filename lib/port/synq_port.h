@@ -44,6 +44,7 @@ struct synq_port {
 	_Atomic uint32_t gate;
 	struct rte_mempool *pool;
 	struct synq_iface iface; /* read by the workers of this port */
+	struct synq_iface_live live; /* iface.live: what the workers change (atomics) */
 };
 
 struct synq_ports {

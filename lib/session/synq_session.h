@@ -39,6 +39,7 @@
 /** What kind of transport connection carries a session. */
 enum synq_session_kind {
 	SYNQ_SESSION_TCP_PASSIVE = 1, /* accepted by a listener (lib/tcp's handshake) */
+	SYNQ_SESSION_TCP_ACTIVE,      /* opened by synq (SYNQ_CMD_CONNECT, lib/tcp) */
 };
 
 /**
@@ -56,9 +57,13 @@ struct synq_session {
 	uint8_t kind;		/* enum synq_session_kind */
 	uint16_t listener;	/* index of the listener that accepted it */
 	uint16_t worker;	/* the owning worker's lcore: where commands go */
-	uint16_t sport;		/* the client's port, network order */
+	/*
+	 * the peer: the client, or the server synq connected to (SYNQ_SESSION_TCP_ACTIVE:
+	 * written by the app before SYNQ_CMD_CONNECT, the worker writes dport then)
+	 */
+	uint16_t sport;		/* the peer's port, network order */
 	uint16_t dport;		/* ours, network order */
-	uint8_t saddr[16];	/* the client's address; IPv4 in the first 4 bytes */
+	uint8_t saddr[16];	/* the peer's address; IPv4 in the first 4 bytes */
 	uint8_t daddr[16];	/* ours */
 	/* the pool: bumped by synq_session_free(); read by anyone (relaxed) */
 	_Atomic uint16_t gen;
@@ -144,6 +149,11 @@ enum synq_session_cmd {
 	SYNQ_CMD_CLOSE,	     /* FIN after the send queue (RFC 9293 3.10.4) */
 	SYNQ_CMD_ABORT,	     /* RST, everything dropped (3.10.5) */
 	SYNQ_CMD_WINDOW,     /* the app consumed bytes: the window may open */
+	/*
+	 * open a connection to the session's saddr / sport from its daddr (the app took
+	 * the session from the pool and filled them: synq_app_connect())
+	 */
+	SYNQ_CMD_CONNECT,
 };
 
 /** Worker to application, on the application lcore's event ring. */
@@ -152,6 +162,11 @@ enum synq_session_event {
 	SYNQ_EV_PEER_CLOSED, /* the client's FIN: no more data will come */
 	SYNQ_EV_RESET,	     /* the client's RST, a timeout, or the retransmissions gave up */
 	SYNQ_EV_CLOSED,	     /* the last event: the worker keeps nothing; release it */
+	/* a connection synq opened (SYNQ_CMD_CONNECT): the first event is one of these */
+	SYNQ_EV_CONNECTED,	/* the handshake completed: send and receive */
+	SYNQ_EV_REFUSED,	/* the peer answered the SYN with a RST */
+	SYNQ_EV_TIMEDOUT,	/* no SYN-ACK after tcp.syn_retries retransmissions */
+	SYNQ_EV_CONNECT_FAILED, /* never sent: no local port, no route, a bad address */
 };
 
 /** A message of @p kind about @p s, carrying @p m. */

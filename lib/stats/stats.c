@@ -121,8 +121,28 @@ synq_stats_port_register(uint16_t port_id, const char *name)
 		p = &stats_registry.ports[stats_registry.nb_ports++];
 		p->port_id = port_id;
 		p->name = name;
+		p->ipv6_fn = NULL;
 	} else {
 		rc = -ENOSPC;
+	}
+	pthread_mutex_unlock(&stats_registry.lock);
+	return rc;
+}
+
+int
+synq_stats_port_set_ipv6(uint16_t port_id, json_t *(*fn)(const void *arg), const void *arg)
+{
+	int rc = -ENOENT;
+
+	pthread_mutex_lock(&stats_registry.lock);
+	for (unsigned int i = 0; i < stats_registry.nb_ports; i++) {
+		struct stats_port *p = &stats_registry.ports[i];
+
+		if (p->port_id != port_id)
+			continue;
+		p->ipv6_fn = fn;
+		p->ipv6_arg = arg;
+		rc = 0;
 	}
 	pthread_mutex_unlock(&stats_registry.lock);
 	return rc;

@@ -51,6 +51,8 @@ port_json(const struct stats_port *p)
 
 	json_object_set_new(o, "port", json_integer(p->port_id));
 	json_object_set_new(o, "name", json_string(p->name));
+	if (p->ipv6_fn != NULL)
+		json_object_set_new(o, "ipv6", p->ipv6_fn(p->ipv6_arg));
 	if (rte_eth_stats_get(p->port_id, &st) != 0)
 		return o;
 #define X(f) json_object_set_new(o, #f, json_integer((json_int_t)st.f));

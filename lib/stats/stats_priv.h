@@ -18,6 +18,9 @@
 struct stats_port {
 	uint16_t port_id;
 	const char *name; /* owned by the caller (the config) */
+	/* the port's "ipv6" array (its addresses and their states), or NULL: none */
+	json_t *(*ipv6_fn)(const void *arg);
+	const void *ipv6_arg;
 };
 
 /*

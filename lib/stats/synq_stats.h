@@ -97,6 +97,15 @@ void synq_stats_sum(struct synq_counters *out);
  */
 int synq_stats_port_register(uint16_t port_id, const char *name);
 
+/**
+ * Where the "ipv6" array of registered port @p port_id in the JSON document comes
+ * from: @p fn(@p arg), called by whichever thread builds the document (its addresses
+ * and their duplicate address detection states). Control plane.
+ *
+ * @return 0, or -ENOENT for a port not registered.
+ */
+int synq_stats_port_set_ipv6(uint16_t port_id, json_t *(*fn)(const void *arg), const void *arg);
+
 struct rte_mempool;
 
 /**

@@ -29,6 +29,7 @@
 
 #include "synq_config.h"
 #include "synq_iface.h"
+#include "synq_rss.h"
 #include "synq_listener.h"
 #include "synq_session.h"
 #include "synq_stats.h"
@@ -52,6 +53,7 @@ enum synq_tcp_state {
 	SYNQ_TCP_LAST_ACK,    /* the client's FIN first, then ours, not acknowledged */
 	SYNQ_TCP_TIME_WAIT,   /* both done: to the TIME-WAIT memory at the next output */
 	SYNQ_TCP_CLOSED,      /* out of the flow table; only events left to deliver */
+	SYNQ_TCP_SYN_SENT,    /* a connection synq opened: our SYN sent, no SYN-ACK yet */
 };
 
 /** A TCP segment, located by the IP input. */
@@ -93,7 +95,28 @@ void synq_tcp_free(struct synq_tcp *tcp);
 struct synq_tcp_rxq {
 	const struct synq_iface *iface; /* the port's addresses, MAC, VLAN, offloads */
 	uint16_t port_id;
+	uint16_t queue_id;		/* the port's rx queue number */
+	/*
+	 * The port's RSS (lib/iface/rss.c), read-only, for the local ports of the
+	 * connections synq opens: their replies must land on this queue. NULL, or no
+	 * RSS (reta_size 0): the port has one queue, or cannot tell; any port does.
+	 */
+	const struct synq_rss *rss;
 };
+
+/**
+ * Send a packet of a connection synq opened (active open), and whatever such a
+ * connection sends later: @p m holds the IPv4 or IPv6 packet from its IP header on
+ * (headroom left for Ethernet and a VLAN tag), to @p dst (@p family 4: its first 4
+ * bytes) from our port @p port_id. The callee finds the route and the next hop's
+ * MAC, writes the Ethernet header and sends or queues the packet (lib/net).
+ *
+ * @return 0 or more when it sent or queued @p m (lib/net's synq_net_send_routed():
+ *   1, queued until the next hop resolves); a negative errno when it refused it (no
+ *   route, next hop FAILED). It takes @p m either way. Called on the worker's lcore.
+ */
+typedef int (*synq_tcp_send_routed_t)(void *arg, struct rte_mbuf *m, uint8_t family,
+	const uint8_t *dst, uint16_t port_id);
 
 /** What a worker's transport state is made from. */
 struct synq_tcp_worker_conf {
@@ -113,6 +136,9 @@ struct synq_tcp_worker_conf {
 	 * it small: creating and sweeping 2 x 16384 slots was most of such a run.
 	 */
 	uint32_t flowmem_min;
+	/* issue 13: how the connections synq opens send (NULL: they cannot be opened) */
+	synq_tcp_send_routed_t send_routed;
+	void *send_arg;
 };
 
 /**
@@ -124,6 +150,20 @@ struct synq_tcp_worker_conf {
  */
 struct synq_tcp_worker *synq_tcp_worker_create(struct synq_tcp *tcp,
 	const struct synq_tcp_worker_conf *conf);
+
+/**
+ * Set how the connections @p tw opens send (what conf->send_routed says), for a
+ * program that wires it after the runtime is built. Control plane, before the worker
+ * runs (or on its own lcore).
+ */
+void synq_tcp_worker_set_send(struct synq_tcp_worker *tw, synq_tcp_send_routed_t fn, void *arg);
+
+/**
+ * Set the RSS of the port of @p tw's rx queue number @p rxq_idx (conf->rxq[].rss),
+ * which must outlive @p tw. Control plane, as synq_tcp_worker_set_send().
+ */
+void synq_tcp_worker_set_rss(struct synq_tcp_worker *tw, unsigned int rxq_idx,
+	const struct synq_rss *rss);
 
 /** Free what synq_tcp_worker_create() made; NULL is ignored. Control plane. */
 void synq_tcp_worker_free(struct synq_tcp_worker *tw);
@@ -163,6 +203,26 @@ enum synq_tcp_verdict synq_tcp_input(struct synq_tcp_worker *tw, struct synq_cou
  */
 void synq_tcp_command(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	const struct synq_session_msg *msg);
+
+/**
+ * Open a connection (RFC 9293 3.10.1, active OPEN) for session @p s, which the caller
+ * took from the pool and filled: family, saddr and sport (the peer, its port in
+ * network order), daddr (ours: an address of one of this worker's ports), listener
+ * (whose "tcp" settings apply: buffers, timeouts, tcp.syn_retries) and app_lcore
+ * (where its events go: CONNECTED, or REFUSED or TIMEDOUT, then the usual ones to
+ * CLOSED). The transport writes kind, worker and dport: a local port of
+ * tcp.local_ports whose replies land on this worker's rx queue of the port (the
+ * port's RSS), its 4-tuple neither in use nor in TIME-WAIT. The SYN leaves with the
+ * next synq_tcp_output(), through the worker's send_routed. Owning lcore only.
+ *
+ * @return 0; -EINVAL (a martian or IPv4-mapped peer, a bad family, listener, port 0,
+ *   or an app_lcore without an event ring),
+ *   -EADDRNOTAVAIL (daddr is not one of this worker's ports' addresses, or no local
+ *   port is free), -ENOSPC (the flow table, or the listener's share of it), -ENOTSUP
+ *   (no send_routed), -EBUSY (the session is this worker's already). All counted;
+ *   nothing is kept: @p s stays the caller's.
+ */
+int synq_tcp_connect(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_session *s);
 
 /** Whether connections have work for synq_tcp_output(). Owning lcore only. */
 bool synq_tcp_output_pending(const struct synq_tcp_worker *tw);

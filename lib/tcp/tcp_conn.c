@@ -105,7 +105,8 @@ tcp_conn_finish(struct synq_tcp_worker *tw, struct tcp_conn *c, bool drop_rcvq)
 	}
 	synq_flowtab_remove(tw->flows, c);
 	tw->flows_of[c->listener]--;
-	synq_srclimit_put(tw->srclimit, c->listener, c->key.family, c->key.saddr);
+	if (!(c->wflags & WF_ACTIVE)) /* a peer synq connected to took no source's share */
+		synq_srclimit_put(tw->srclimit, c->listener, c->key.family, c->key.saddr);
 	c->pend |= PEND_CLOSED;
 	mark_dirty(tw, c);
 }
@@ -218,6 +219,30 @@ persist_fire(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_c
 	mark_dirty(tw, c);
 }
 
+/*
+ * The SYN of a connection synq opened (SYN-SENT) went unanswered: RFC 6298 5.5, the
+ * timeout doubles (1, 2, 4 s: SYNs at 0, 1, 3, 7 s); after tcp.syn_retries
+ * retransmissions, the last one's timeout too, TIMEDOUT (tcp_active.c sends the SYN).
+ */
+static void
+syn_fire(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c)
+{
+	if (c->backoff >= conn_listener(tw, c)->tcp.syn_retries) {
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_CONNECT_TIMEDOUT);
+		c->pend |= PEND_TIMEDOUT;
+		tcp_conn_finish(tw, c, true);
+		return;
+	}
+	c->backoff++;
+	c->rto_ms = RTE_MIN(c->rto_ms * 2, (uint32_t)TCP_RTO_MAX_MS);
+	c->rtx_ms = tw->now_ms + c->rto_ms;
+	if (c->rtx_ms == 0)
+		c->rtx_ms = 1;
+	c->wflags |= WF_SYN;
+	synq_counter_inc(ctr, SYNQ_CTR_TCP_CONNECT_SYN_RETRANS);
+	mark_dirty(tw, c);
+}
+
 /* RFC 6298 5.4-5.7: the retransmission timer fired. */
 static void
 rto_fire(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c)
@@ -225,6 +250,10 @@ rto_fire(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn 
 	uint32_t flight = c->snd_max - c->snd_una;
 	uint32_t mss = snd_mss(c);
 
+	if (c->state == SYNQ_TCP_SYN_SENT) {
+		syn_fire(tw, ctr, c);
+		return;
+	}
 	c->rtx_ms = 0;
 	if (flight == 0) {
 		/* nothing outstanding: the persist timer of a shut window */
@@ -262,7 +291,9 @@ app_timeouts(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_c
 		tcp_conn_reset(tw, ctr, c, true);
 		return true;
 	}
-	if (t->first_byte_timeout_ms != 0 && c->rcv_nxt == c->client_isn + 1 &&
+	/* a server synq connected to may wait for our bytes first: no first-byte rule */
+	if (t->first_byte_timeout_ms != 0 && !(c->wflags & WF_ACTIVE) &&
+		c->rcv_nxt == c->client_isn + 1 &&
 		tw->now_ms - c->attach_ms >= t->first_byte_timeout_ms) {
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_FIRST_BYTE_TIMEOUTS);
 		tcp_conn_reset(tw, ctr, c, true);
@@ -352,12 +383,14 @@ tcp_conn_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr)
 			continue;
 		}
 		/* a queued connection waits, as in Linux: the timeouts start at the accept */
-		if ((c->wflags & WF_ATTACHED) && app_timeouts(tw, ctr, c))
+		/* SYN-SENT has its own end: tcp.syn_retries (syn_fire()) */
+		if ((c->wflags & WF_ATTACHED) && c->state != SYNQ_TCP_SYN_SENT &&
+			app_timeouts(tw, ctr, c))
 			continue;
 		if (c->rtx_ms != 0 && (int32_t)(tw->now_ms - c->rtx_ms) >= 0)
 			rto_fire(tw, ctr, c);
 		/* a window the application opened without telling (no WINDOW command) */
-		if (tcp_conn_window_grew(tw, c)) {
+		if (c->state != SYNQ_TCP_SYN_SENT && tcp_conn_window_grew(tw, c)) {
 			c->wflags |= WF_WND_CHECK;
 			mark_dirty(tw, c);
 		}
@@ -410,6 +443,11 @@ cmd_close(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn
 {
 	const struct tcp_olist *l = tw->orphan_list[c->listener];
 
+	/* RFC 9293 3.10.4: a CLOSE in SYN-SENT deletes the connection, nothing sent */
+	if (c->state == SYNQ_TCP_SYN_SENT) {
+		tcp_conn_finish(tw, c, true);
+		return;
+	}
 	if (!is_estab(c->state) || (c->wflags & WF_FIN_QUEUED))
 		return;
 	if (tw->orphans_of[c->listener] >= conn_listener(tw, c)->tcp.max_orphans) {
@@ -436,7 +474,7 @@ cmd_close(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn
 }
 
 void
-synq_tcp_command(struct synq_tcp_worker *tw, struct synq_counters *ctr,
+tcp_conn_command(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	const struct synq_session_msg *msg)
 {
 	struct synq_session *s = synq_session_at(tw->sessions, msg->session);
@@ -471,7 +509,8 @@ synq_tcp_command(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	case SYNQ_CMD_ABORT:
 		/* RFC 9293 3.10.5: a RST, and everything queued either way is dropped */
 		if (c->state != SYNQ_TCP_CLOSED) {
-			tcp_conn_reset(tw, ctr, c, true);
+			/* RFC 9293 3.10.5: in SYN-SENT, nothing to tell the peer */
+			tcp_conn_reset(tw, ctr, c, c->state != SYNQ_TCP_SYN_SENT);
 			c->pend &= (uint8_t)~PEND_RESET; /* the application knows */
 		} else {
 			rte_pktmbuf_free(c->rcvq);

@@ -46,8 +46,8 @@ sndq_drop(struct synq_tcp_worker *tw, struct tcp_conn *c, uint32_t n)
 }
 
 /* RFC 6298 2.2-2.3, in ms: srtt kept x 8, rttvar x 4 (the Jacobson/Karels form). */
-static void
-rtt_sample(struct tcp_conn *c, uint32_t r)
+void
+tcp_rtt_sample(struct tcp_conn *c, uint32_t r)
 {
 	if (r == 0)
 		r = 1;
@@ -91,9 +91,9 @@ ack_new(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *
 		c->snd_nxt = ack;
 	/* RTT: the echoed timestamp (RFC 7323 4.1), else the one timed segment */
 	if (o->ts && o->tsecr != 0 && tw->now_ms - (o->tsecr - c->ts_off) < TCP_TS_RTT_MAX_MS)
-		rtt_sample(c, tw->now_ms - (o->tsecr - c->ts_off));
+		tcp_rtt_sample(c, tw->now_ms - (o->tsecr - c->ts_off));
 	else if (c->rtt_seq != 0 && SEQ_GEQ(ack, c->rtt_seq))
-		rtt_sample(c, tw->now_ms - c->rtt_ms);
+		tcp_rtt_sample(c, tw->now_ms - c->rtt_ms);
 	if (c->rtt_seq != 0 && SEQ_GEQ(ack, c->rtt_seq))
 		c->rtt_seq = 0;
 	c->backoff = 0;

@@ -134,6 +134,11 @@ synq_tcp_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const stru
 
 	l = tw != NULL ? synq_listener_lookup(tw->listeners, p.family, p.saddr, p.sport) : NULL;
 	if (l == NULL) {
+		enum synq_tcp_verdict v;
+
+		/* a port of tcp.local_ports: a connection synq opened (tcp_active.c)? */
+		if (tw != NULL && tcp_active_input(tw, ctr, ifc, seg, &p, th, doff, &v))
+			return v;
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_NO_LISTENER);
 		if (flags & RTE_TCP_RST_FLAG)
 			return SYNQ_TCP_DROP;
@@ -152,7 +157,7 @@ synq_tcp_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const stru
 		struct tcp_conn *c = synq_flowtab_lookup(tw->flows, &key);
 
 		/* RFC 5961 4.2: a connection answers a SYN-ACK, too, with a challenge ACK */
-		if (c != NULL && c->state != SYNQ_TCP_CLOSED &&
+		if (c != NULL && c->state != SYNQ_TCP_CLOSED && c->state != SYNQ_TCP_SYN_SENT &&
 			(!flags_bad(flags) || (flags & (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG |
 				RTE_TCP_RST_FLAG)) == RTE_TCP_SYN_FLAG))
 			return tcp_established_input(tw, ctr, seg, c, th, doff);

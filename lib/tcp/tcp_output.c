@@ -9,6 +9,8 @@
  * commands that still come for it (owned[] says so).
  */
 
+#include <rte_byteorder.h>
+#include <rte_ip.h>
 #include <rte_ring.h>
 
 #include "tcp_priv.h"
@@ -163,6 +165,12 @@ conn_output(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_co
 	}
 	if (c->state == SYNQ_TCP_CLOSED)
 		return 0;
+	if (c->state == SYNQ_TCP_SYN_SENT) {
+		/* nothing but the SYN until the SYN-ACK comes (tcp_active.c) */
+		if ((c->wflags & WF_SYN) && max != 0 && (m = tcp_active_syn(tw, ctr, c)) != NULL)
+			out[n++] = m;
+		return n;
+	}
 	if ((c->wflags & WF_RTX_ONE) && n < max) {
 		int r = send_rtx_one(tw, ctr, c, out);
 
@@ -237,13 +245,21 @@ notify_one(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_con
 static enum notify_rc
 conn_notify(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c)
 {
-	static const uint8_t order[] = {PEND_PEER_CLOSED, PEND_RESET, PEND_CLOSED};
-	static const uint16_t kinds[] = {SYNQ_EV_PEER_CLOSED, SYNQ_EV_RESET, SYNQ_EV_CLOSED};
+	static const uint8_t order[] = {PEND_PEER_CLOSED, PEND_RESET, PEND_REFUSED,
+		PEND_TIMEDOUT, PEND_FAILED, PEND_CLOSED};
+	static const uint16_t kinds[] = {SYNQ_EV_PEER_CLOSED, SYNQ_EV_RESET, SYNQ_EV_REFUSED,
+		SYNQ_EV_TIMEDOUT, SYNQ_EV_CONNECT_FAILED, SYNQ_EV_CLOSED};
 	struct rte_ring *r;
 
 	if (!(c->wflags & WF_ATTACHED))
 		return NOTIFY_DONE; /* the attach command delivers them */
 	r = tw->app_rings[c->app_lcore];
+	/* a connection synq opened: CONNECTED before anything else */
+	if (c->pend & PEND_CONNECTED) {
+		if (!notify_one(tw, ctr, c, r, SYNQ_EV_CONNECTED, NULL))
+			return NOTIFY_WAIT;
+		c->pend &= (uint8_t)~PEND_CONNECTED;
+	}
 	while (c->rcvq != NULL) {
 		struct rte_mbuf *m = c->rcvq;
 
@@ -286,6 +302,44 @@ conn_notify(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_co
 	return NOTIFY_DONE;
 }
 
+/* The length of the IP packet at @p m's start, by its header. */
+static uint32_t
+ip_len(uint8_t family, const struct rte_mbuf *m)
+{
+	if (family == 4)
+		return rte_be_to_cpu_16(rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *)->total_length);
+	return (uint32_t)sizeof(struct rte_ipv6_hdr) +
+		rte_be_to_cpu_16(rte_pktmbuf_mtod(m, const struct rte_ipv6_hdr *)->payload_len);
+}
+
+/*
+ * The @p n frames of @p c, a connection synq opened, leave through the worker's
+ * send_routed (route, neighbour, Ethernet: lib/net), from their IP header on.
+ */
+static void
+send_routed(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct tcp_conn *c,
+	struct rte_mbuf **m, unsigned int n)
+{
+	const struct synq_tcp_rxq *rxq = &tw->rxq[c->key.rxq_idx];
+	uint16_t l2 = (uint16_t)(sizeof(struct rte_ether_hdr) +
+		(rxq->iface->vlan != 0 ? sizeof(struct rte_vlan_hdr) : 0));
+
+	for (unsigned int i = 0; i < n; i++) {
+		if (tw->send_routed == NULL || rte_pktmbuf_adj(m[i], l2) == NULL) {
+			synq_counter_inc(ctr, SYNQ_CTR_TCP_CONNECT_UNROUTED);
+			rte_pktmbuf_free(m[i]);
+			continue;
+		}
+		/* the Ethernet minimum's padding is the callee's to add back, not IP's */
+		if (rte_pktmbuf_pkt_len(m[i]) > ip_len(c->key.family, m[i]))
+			rte_pktmbuf_trim(m[i], rte_pktmbuf_pkt_len(m[i]) -
+				ip_len(c->key.family, m[i]));
+		if (tw->send_routed(tw->send_arg, m[i], c->key.family, c->key.saddr,
+			    rxq->port_id) < 0)
+			synq_counter_inc(ctr, SYNQ_CTR_TCP_CONNECT_UNROUTED);
+	}
+}
+
 bool
 synq_tcp_output_pending(const struct synq_tcp_worker *tw)
 {
@@ -303,12 +357,19 @@ synq_tcp_output(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rt
 		struct tcp_conn *c = conn_at(tw, tw->dirty[i]);
 		uint8_t rxq_idx = c->key.rxq_idx;
 		unsigned int got;
+		bool full = false;
 
 		if (n == max) {
 			tw->dirty[kept++] = tw->dirty[i];
 			continue;
 		}
 		got = conn_output(tw, ctr, c, out + n, max - n);
+		if (c->wflags & WF_ACTIVE) {
+			/* routed at once: @p out's room is free again, but it filled it */
+			full = got == max - n;
+			send_routed(tw, ctr, c, out + n, got);
+			got = 0;
+		}
 		for (unsigned int k = 0; k < got; k++)
 			out_rxq[n + k] = rxq_idx;
 		n += got;
@@ -322,7 +383,7 @@ synq_tcp_output(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rt
 			break;
 		}
 		/* perhaps more to send than @p max allowed, or an ACK waits: stays */
-		if (n == max || (c->wflags & WF_ACK_DATA)) {
+		if (n == max || full || (c->wflags & WF_ACK_DATA)) {
 			tw->dirty[kept++] = tw->dirty[i];
 			continue;
 		}

@@ -12,6 +12,7 @@
  *   tcp_conn.c         a connection's life: start, end, reset, windows, timers, commands
  *   tcp_established.c  segments of a synchronized connection (the data path's input)
  *   tcp_timewait.c     TIME-WAIT: entering it, segments that find it
+ *   tcp_active.c       connections synq opens: connect, the SYN, SYN-SENT's input
  *   tcp_output.c       what connections send and tell their applications
  *   tcp_handshake.c    SYN, final ACK, promotion, RSTs of half-open entries, SYN-ACK timers
  *   tcp_input.c        synq_tcp_input(): checks and dispatch
@@ -168,7 +169,14 @@ bool tcp_conn_window_grew(const struct synq_tcp_worker *tw, const struct tcp_con
 /* The timers of a budget of flow-table slots. */
 void tcp_conn_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr);
 
+/* synq_tcp_command() of every command but SYNQ_CMD_CONNECT (tcp_active.c's). */
+void tcp_conn_command(struct synq_tcp_worker *tw, struct synq_counters *ctr,
+	const struct synq_session_msg *msg);
+
 /* tcp_established.c */
+
+/* An RTT sample of @p r ms for @p c (RFC 6298 2.2-2.3): SRTT, RTTVAR, the RTO. */
+void tcp_rtt_sample(struct tcp_conn *c, uint32_t r);
 
 /* A segment of @p c, a connection in the flow table that is not closed. */
 enum synq_tcp_verdict tcp_established_input(struct synq_tcp_worker *tw, struct synq_counters *ctr,
@@ -194,6 +202,20 @@ bool tcp_time_wait_reusable(const struct synq_flowmem_entry *e, uint32_t isn,
 /* Forget TIME-WAIT entry @p e for a new connection of its 4-tuple (SynqTimeWaitReused). */
 void tcp_time_wait_reuse(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	struct synq_flowmem_entry *e);
+
+/* tcp_active.c */
+
+/* The SYN of @p c (SYN-SENT), in a new mbuf (NULL: none left; its timer sends it again). */
+struct rte_mbuf *tcp_active_syn(struct synq_tcp_worker *tw, struct synq_counters *ctr,
+	struct tcp_conn *c);
+
+/*
+ * A segment to our port of tcp.local_ports (no listener has it) from @p p: a
+ * connection synq opened, or its TIME-WAIT. True with *@p v set when it was one.
+ */
+bool tcp_active_input(struct synq_tcp_worker *tw, struct synq_counters *ctr,
+	const struct synq_iface *ifc, struct synq_tcp_seg *seg, const struct tcp_peer *p,
+	const struct rte_tcp_hdr *th, uint16_t doff, enum synq_tcp_verdict *v);
 
 /* tcp_handshake.c */
 

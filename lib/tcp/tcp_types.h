@@ -64,6 +64,8 @@ _Static_assert(TCP_REPLAY_MS > 2 * SYNQ_COOKIE_WINDOW_S * 1000,
 #define TCP_RTO_MIN_MS 200
 #define TCP_RTO_MAX_MS 60000
 #define TCP_RTO_INIT_MS 1000
+/* RFC 6298 5.7 (Linux's TCP_TIMEOUT_FALLBACK): the RTO after a retransmitted SYN */
+#define TCP_RTO_SYN_FALLBACK_MS 3000
 /* Retransmissions of one segment before the connection is given up (reset). */
 #define TCP_RETRIES 10
 /* Doublings of a zero-window probe's interval that are counted in backoff. */
@@ -266,11 +268,18 @@ enum tcp_mem_level {
 #define WF_PROBE 0x0100	     /* zero window: a probe is due (RFC 9293 3.8.6.1) */
 #define WF_CHALLENGE 0x0200  /* the ACK owed is a challenge ACK (RFC 5961) */
 #define WF_ACK_DATA 0x0400   /* owes an ACK for data: it waits one poll for an answer */
+#define WF_ACTIVE 0x0800     /* synq opened it (tcp_active.c): its frames leave routed */
+#define WF_SYN 0x1000	     /* SYN-SENT: our SYN is due (first or retransmitted) */
 
 /* pend: events not yet on the application's ring, in this order */
 #define PEND_PEER_CLOSED 0x01
 #define PEND_RESET 0x02
 #define PEND_CLOSED 0x04
+/* ... and of a connection synq opened: first CONNECTED, or one of the others */
+#define PEND_CONNECTED 0x08
+#define PEND_REFUSED 0x10
+#define PEND_TIMEDOUT 0x20
+#define PEND_FAILED 0x40
 
 /*
  * A connection from promotion to its last event: the transport's side of a session
@@ -407,6 +416,10 @@ struct synq_tcp_worker {
 	 * session went back to the pool.
 	 */
 	uint32_t *owned;
+	/* active open (tcp_active.c): how its frames leave, and RFC 6056's counter */
+	synq_tcp_send_routed_t send_routed;
+	void *send_arg;
+	uint32_t port_seq;
 	uint32_t curr_estab;		/* ESTABLISHED and CLOSE-WAIT (TcpCurrEstab) */
 	/* memory its connections hold, by truesize (tcp_mem.c) */
 	uint64_t mem_held;		/* rcv_mem + snd_mem of all its connections */

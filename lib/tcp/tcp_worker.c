@@ -127,6 +127,8 @@ synq_tcp_worker_create(struct synq_tcp *tcp, const struct synq_tcp_worker_conf *
 	tw->app_rings = conf->app_rings;
 	memcpy(tw->rxq, conf->rxq, sizeof(tw->rxq));
 	tw->nb_rxq = conf->nb_rxq;
+	tw->send_routed = conf->send_routed;
+	tw->send_arg = conf->send_arg;
 	/* every listener's lists of orphans empty: TCP_NO_CONN is all ones */
 	memset(tw->orphan_list, 0xff, sizeof(tw->orphan_list));
 	for (unsigned int i = 0; i < ls->nb; i++) {
@@ -305,7 +307,8 @@ synq_tcp_conn_forget(struct synq_tcp_worker *tw, struct synq_session *s)
 		orphan_end(tw, c);
 		synq_flowtab_remove(tw->flows, c);
 		tw->flows_of[c->listener]--;
-		synq_srclimit_put(tw->srclimit, c->listener, c->key.family, c->key.saddr);
+		if (!(c->wflags & WF_ACTIVE)) /* one synq opened took no source's share */
+			synq_srclimit_put(tw->srclimit, c->listener, c->key.family, c->key.saddr);
 		if (is_estab(c->state))
 			tw->curr_estab--;
 	}
@@ -314,4 +317,19 @@ synq_tcp_conn_forget(struct synq_tcp_worker *tw, struct synq_session *s)
 	tcp_mem_release(tw, c);
 	c->wflags = 0;
 	c->state = SYNQ_TCP_FREE;
+}
+
+void
+synq_tcp_worker_set_send(struct synq_tcp_worker *tw, synq_tcp_send_routed_t fn, void *arg)
+{
+	tw->send_routed = fn;
+	tw->send_arg = arg;
+}
+
+void
+synq_tcp_worker_set_rss(struct synq_tcp_worker *tw, unsigned int rxq_idx,
+	const struct synq_rss *rss)
+{
+	if (rxq_idx < tw->nb_rxq)
+		tw->rxq[rxq_idx].rss = rss;
 }

@@ -19,7 +19,9 @@
 #include <rte_pause.h>
 #include <rte_ring.h>
 
+#include "synq_port_rss.h"
 #include "synq_worker.h"
+#include "worker_priv.h"
 
 #define RTE_LOGTYPE_SYNQ_RUN RTE_LOGTYPE_USER2
 #define RUN_LOG(level, fmt, ...) RTE_LOG(level, SYNQ_RUN, "run: " fmt "\n", ##__VA_ARGS__)
@@ -131,6 +133,83 @@ mem_budget(const struct synq_runtime *rt, const struct rte_mempool *pool)
 		workers;
 }
 
+/* What the neighbour table drops: an mbuf. */
+static void
+free_mbuf(void *pkt)
+{
+	rte_pktmbuf_free(pkt);
+}
+
+/*
+ * A worker's neighbour table, on its socket, the ring other workers post facts to,
+ * and the resolver over both.
+ */
+static int
+build_neigh(struct synq_runtime *rt, struct synq_worker *w, int socket, char *err, size_t errlen)
+{
+	char name[RTE_RING_NAMESIZE];
+
+	w->neigh = rte_zmalloc_socket("synq_neigh", sizeof(*w->neigh), RTE_CACHE_LINE_SIZE, socket);
+	snprintf(name, sizeof(name), "synq_neigh_%u", w->lcore_id);
+	w->facts = rte_ring_create_elem(
+		name, sizeof(struct synq_neigh_fact), SYNQ_NEIGH_FACT_RING, socket, RING_F_SC_DEQ);
+	if (w->neigh == NULL || w->facts == NULL) {
+		snprintf(err, errlen, "lcore %u: no memory for its neighbour table on socket %d",
+			w->lcore_id, socket);
+		return -ENOMEM;
+	}
+	synq_neigh_init(w->neigh, rt->cfg, free_mbuf, w->ctr);
+	w->res.neigh = w->neigh;
+	w->res.routes = &rt->routes;
+	w->res.cfg = rt->cfg;
+	w->res.pool = w->pool;
+	w->res.ctr = w->ctr;
+	w->res.tx = worker_resolver_tx;
+	w->res.tx_arg = w;
+	w->tsc_per_ms = RTE_MAX(rte_get_tsc_hz() / 1000, (uint64_t)1);
+	synq_net_resolve_clock(&w->res, rte_rdtsc() / w->tsc_per_ms);
+	for (unsigned int r = w->nb_rxq; r-- > 0;) {
+		w->res.iface[w->rxq[r].cfg_port] = w->rxq[r].iface;
+		w->port_rxq[w->rxq[r].cfg_port] = (uint8_t)r; /* the first one, at the end */
+	}
+	return 0;
+}
+
+/* The ports worker @p w polls, bit i for synq_config.ports[i]. */
+static uint32_t
+ports_polled(const struct synq_worker *w)
+{
+	uint32_t m = 0;
+
+	for (unsigned int r = 0; r < w->nb_rxq; r++)
+		m |= 1u << w->rxq[r].cfg_port;
+	return m;
+}
+
+/* Each worker's peers: the other workers with a port in common, and their rings. */
+static void
+link_peers(struct synq_runtime *rt)
+{
+	for (unsigned int a = 0; a < RTE_MAX_LCORE; a++) {
+		struct synq_worker *w = rt->lcore[a];
+
+		if (w == NULL || w->facts == NULL)
+			continue;
+		w->nb_peers = 0;
+		for (unsigned int b = 0; b < RTE_MAX_LCORE; b++) {
+			struct synq_worker *v = rt->lcore[b];
+			uint32_t common;
+
+			if (b == a || v == NULL || v->facts == NULL)
+				continue;
+			common = ports_polled(w) & ports_polled(v);
+			if (common != 0 && w->nb_peers < RTE_DIM(w->peer))
+				w->peer[w->nb_peers++] = (struct synq_worker_peer){
+					.facts = v->facts, .ports = common};
+		}
+	}
+}
+
 /* A worker's part of lcore entry @p idx: its transport state and command ring. */
 static int
 build_worker(struct synq_runtime *rt, struct synq_worker *w, int socket, char *err,
@@ -145,11 +224,14 @@ build_worker(struct synq_runtime *rt, struct synq_worker *w, int socket, char *e
 		.mem_budget = mem_budget(rt, w->pool),
 	};
 	char name[RTE_RING_NAMESIZE];
+	int rc;
 
 	for (unsigned int r = 0; r < w->nb_rxq; r++)
 		conf.rxq[r] = (struct synq_tcp_rxq){
 			.iface = w->rxq[r].iface,
 			.port_id = w->rxq[r].port_id,
+			.queue_id = w->rxq[r].queue,
+			.rss = rt->rss[w->rxq[r].port - rt->ports->port],
 		};
 	w->tcp = synq_tcp_worker_create(rt->tcp, &conf);
 	if (w->tcp == NULL) {
@@ -170,6 +252,11 @@ build_worker(struct synq_runtime *rt, struct synq_worker *w, int socket, char *e
 		rt->cfg->icmp_echo_burst, rte_rdtsc());
 	w->reorder.permille = rt->cfg->reorder_permille;
 	w->reorder.rng = rte_rdtsc() | 1;
+	rc = build_neigh(rt, w, socket, err, errlen);
+	if (rc != 0)
+		return rc;
+	/* the connections it opens leave through its routes and neighbour table */
+	synq_tcp_worker_set_send(w->tcp, synq_worker_send_routed, w);
 	return 0;
 }
 
@@ -228,6 +315,7 @@ build_lcore(struct synq_runtime *rt, unsigned int idx, char *err, size_t errlen)
 		w->rxq[r].txq = (uint16_t)synq_config_txq(rt->cfg, idx, cl->rx[r].port);
 		w->rxq[r].iface = &p->iface;
 		w->rxq[r].port = &rt->ports->port[cl->rx[r].port];
+		w->rxq[r].cfg_port = (uint16_t)cl->rx[r].port;
 		if (w->pool == NULL)
 			w->pool = p->pool;
 	}
@@ -287,11 +375,27 @@ build_shared(struct synq_runtime *rt, char *err, size_t errlen)
 		if (rt->tcp == NULL)
 			rc = -ENOMEM;
 	}
-	if (rc != 0)
+	if (rc != 0) {
 		snprintf(err, errlen, "no memory for %u connections (expected smaller backlogs "
 			"or max_flows, or more memory, -m)",
 			synq_listeners_max_sessions(&rt->listeners));
-	return rc;
+		return rc;
+	}
+	/*
+	 * Each port's RSS, for the local ports of the connections synq opens. A port of
+	 * several queues whose device does not tell its key or table gets none: any
+	 * local port then, and replies may reach another worker (docs/architecture.md).
+	 */
+	for (unsigned int i = 0; i < rt->ports->nb; i++) {
+		rt->rss[i] = rte_zmalloc("synq_rss", sizeof(*rt->rss[i]), RTE_CACHE_LINE_SIZE);
+		if (rt->rss[i] == NULL) {
+			snprintf(err, errlen, "no memory for port %u's RSS table", i);
+			return -ENOMEM;
+		}
+		if (synq_port_rss_query(&rt->ports->port[i], rt->rss[i]) != 0)
+			synq_rss_init_none(rt->rss[i]);
+	}
+	return 0;
 }
 
 int
@@ -324,6 +428,8 @@ synq_runtime_init(struct synq_runtime *rt, const struct synq_config *cfg, struct
 	rc = build_shared(rt, err, errlen);
 	for (unsigned int i = 0; rc == 0 && i < cfg->nb_lcores; i++)
 		rc = build_lcore(rt, i, err, errlen);
+	if (rc == 0)
+		link_peers(rt);
 	if (rc != 0)
 		synq_runtime_free(rt);
 	return rc;
@@ -350,6 +456,11 @@ synq_runtime_free(struct synq_runtime *rt)
 			continue;
 		synq_tcp_worker_free(w->tcp);
 		rte_pktmbuf_free(w->reorder.held);
+		if (w->neigh != NULL) {
+			synq_neigh_flush(w->neigh); /* the packets waiting for a next hop */
+			rte_free(w->neigh);
+		}
+		rte_ring_free(w->facts); /* facts are plain records: nothing to free */
 		ring_drain_free(w->cmd);
 		ring_drain_free(w->events);
 		if (w->app != NULL) {
@@ -367,6 +478,18 @@ synq_runtime_free(struct synq_runtime *rt)
 	rt->tcp = NULL;
 	synq_sessions_free(&rt->sessions);
 	synq_listeners_free(&rt->listeners);
+	for (unsigned int i = 0; i < RTE_DIM(rt->rss); i++) {
+		rte_free(rt->rss[i]);
+		rt->rss[i] = NULL;
+	}
+}
+
+void
+synq_runtime_set_send_routed(struct synq_runtime *rt, synq_tcp_send_routed_t fn, void *arg)
+{
+	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++)
+		if (rt->lcore[l] != NULL && rt->lcore[l]->tcp != NULL)
+			synq_tcp_worker_set_send(rt->lcore[l]->tcp, fn, arg);
 }
 
 int

@@ -20,8 +20,10 @@
 #include "synq_app.h"
 #include "synq_config.h"
 #include "synq_listener.h"
+#include "synq_neigh.h"
 #include "synq_net.h"
 #include "synq_port.h"
+#include "synq_resolve.h"
 #include "synq_route.h"
 #include "synq_session.h"
 #include "synq_stats.h"
@@ -33,6 +35,8 @@
 #define SYNQ_LINK_POLL_MS 10
 /** Gratuitous ARPs each address gets at start (RFC 5227 2.3's ANNOUNCE_NUM). */
 #define SYNQ_ANNOUNCE_NUM 2
+/** Neighbour facts a worker's ring holds (a power of two; one less fits). */
+#define SYNQ_NEIGH_FACT_RING 256
 
 struct synq_runtime;
 
@@ -51,6 +55,13 @@ struct synq_worker_rxq {
 	uint16_t txq;	/* this worker's tx queue on the same port */
 	const struct synq_iface *iface;
 	struct synq_port *port; /* its gate, read before every burst (lib/port/link.c) */
+	uint16_t cfg_port;	/* the port's index in synq_config.ports */
+};
+
+/** Another worker polling a port this one polls: where to post what ARP and ND said. */
+struct synq_worker_peer {
+	struct rte_ring *facts; /* its ring of struct synq_neigh_fact */
+	uint32_t ports;		/* bit i: both poll synq_config.ports[i] */
 };
 
 /* One lcore's context, allocated on its socket; written only by that lcore. */
@@ -76,6 +87,15 @@ struct synq_worker {
 	unsigned int announces_left;
 	struct synq_runtime *control; /* non-NULL on the main lcore: run control duties */
 	struct synq_reorder_stage reorder; /* fault injection for tests, off by default */
+	/* issue 13: its neighbour table (NULL on app lcores) and the resolver over it */
+	struct synq_neigh_table *neigh;
+	struct synq_net_resolver res;
+	uint64_t tsc_per_ms;		  /* the resolver's clock: rte_rdtsc() / tsc_per_ms */
+	uint8_t port_rxq[SYNQ_MAX_PORTS]; /* by port index: its first rx queue there */
+	/* facts other workers post (multi-producer); this worker dequeues. NULL on app lcores */
+	struct rte_ring *facts;
+	struct synq_worker_peer peer[SYNQ_MAX_LCORES];
+	unsigned int nb_peers;
 } __rte_cache_aligned;
 
 /**
@@ -85,6 +105,23 @@ struct synq_worker {
  * @return the number of frames received.
  */
 unsigned int synq_worker_poll(struct synq_worker *w);
+
+/**
+ * Send @p m, an IPv4 or IPv6 packet synq originates (from its IP header on, headroom
+ * for Ethernet and a tag) to @p dst of @p family (4: its first 4 bytes; 6), through
+ * worker @p w's routes and neighbour table: synq_net_send_routed() on the worker's
+ * resolver. Shaped as the transport's send_routed callback (synq_tcp.h) with the
+ * worker (a struct synq_worker) as its argument, one per worker: @p port_id, the
+ * transport's port for the connection (its replies come back there), must be the
+ * route's: else -EXDEV, counted (SynqRouteWrongPort); one this worker does not poll:
+ * -ENXIO (SynqRouteNoTxq).
+ * Owning lcore only.
+ *
+ * @return 0 when @p m was sent or queued until its next hop resolves, a negative errno
+ *   when it was dropped and counted (as synq_net_send_routed()). @p m is taken.
+ */
+int synq_worker_send_routed(void *w, struct rte_mbuf *m, uint8_t family, const uint8_t *dst,
+	uint16_t port_id);
 
 /**
  * Send a gratuitous ARP for every IPv4 address of every port whose rx queue 0 this
@@ -98,7 +135,9 @@ void synq_worker_announce(struct synq_worker *w);
  * 2 s apart, once the port's link is up), the transport's timers (SYN-ACK
  * retransmissions and half-open expiry, the connections' retransmission, probe and
  * idle timers, the TIME-WAIT and replay memories' expiry) and what they make the
- * connections send, and the release of a segment the reorder stage held too long.
+ * connections send, the neighbour table's timers and the solicitations they send
+ * (clocked by @p now_tsc, which never takes the resolver's clock back), and the
+ * release of a segment the reorder stage held too long.
  * @p now_tsc is rte_rdtsc(). Owning lcore only.
  */
 void synq_worker_tick(struct synq_worker *w, uint64_t now_tsc);
@@ -120,6 +159,12 @@ struct synq_runtime {
 	uint8_t cookie_secret[SYNQ_COOKIE_SECRET_LEN]; /* the config's, or drawn at random at start */
 	/* issue 13, routes: main lcore at init, then read-only for every lcore */
 	struct synq_route_table routes;
+	/*
+	 * issue 13, active open: each port's RSS (synq_port_rss_query(); none when it has
+	 * one queue or cannot tell), for the local ports of the connections synq opens.
+	 * Main lcore at init, then read-only for every lcore.
+	 */
+	struct synq_rss *rss[SYNQ_MAX_PORTS];
 	struct synq_worker *lcore[RTE_MAX_LCORE]; /* NULL for lcores without a role */
 	/* the rings between lcores, by lcore id (NULL where the role has none) */
 	struct rte_ring *cmd_rings[RTE_MAX_LCORE];
@@ -131,6 +176,12 @@ struct synq_runtime {
 	uint64_t next_stats_tsc; /* main lcore only */
 	uint64_t end_tsc;	 /* 0 = no end */
 };
+
+/**
+ * How the connections synq opens send (lib/tcp's send_routed, synq_tcp.h): @p fn with
+ * @p arg on every worker lcore. After synq_runtime_init(), before the lcores run.
+ */
+void synq_runtime_set_send_routed(struct synq_runtime *rt, synq_tcp_send_routed_t fn, void *arg);
 
 /**
  * Check that every lcore the config names is enabled in EAL, and that every listener's

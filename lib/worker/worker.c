@@ -85,6 +85,77 @@ drain_commands(struct synq_worker *w)
 		synq_tcp_command(w->tcp, w->ctr, &msg[i]);
 }
 
+void
+worker_resolver_tx(void *arg, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct synq_worker *w = arg;
+
+	/* the resolver sends only on ports with an iface, the ones this worker polls */
+	send_burst(w, &w->rxq[w->port_rxq[port]], pkts, n);
+}
+
+int
+synq_worker_send_routed(void *arg, struct rte_mbuf *m, uint8_t family, const uint8_t *dst,
+	uint16_t port_id)
+{
+	struct synq_worker *w = arg;
+	const struct synq_iface *via = NULL;
+	int rc;
+
+	for (unsigned int i = 0; i < w->nb_rxq && via == NULL; i++)
+		if (w->rxq[i].port_id == port_id)
+			via = w->rxq[i].iface;
+	if (via == NULL) {
+		synq_counter_inc(w->ctr, SYNQ_CTR_ROUTE_NO_TXQ);
+		rte_pktmbuf_free(m);
+		return -ENXIO;
+	}
+	rc = synq_net_send_routed_via(&w->res, m, family, dst, via);
+	return rc > 0 ? 0 : rc; /* queued: taken all the same */
+}
+
+/*
+ * What the ARP and ND messages of one burst from rx queue @p i said: applied to this
+ * worker's table, then posted to every other worker of the port (RSS puts ARP on one
+ * queue and spreads ND by its addresses, so the answer to one worker's solicitation
+ * often lands on another). A full ring drops the facts it has no room for,
+ * counted: the other worker's entry then solicits again (its answers take the same
+ * ring: one kept full makes it fail).
+ */
+static void
+neigh_facts(struct synq_worker *w, unsigned int i)
+{
+	uint16_t port = w->rxq[i].cfg_port;
+	unsigned int n = w->net.nb_facts;
+
+	w->net.nb_facts = 0;
+	for (unsigned int k = 0; k < n; k++) {
+		w->net.facts[k].port = port;
+		synq_net_resolve_fact(&w->res, &w->net.facts[k]);
+	}
+	for (unsigned int p = 0; p < w->nb_peers; p++) {
+		unsigned int done;
+
+		if (!(w->peer[p].ports & (1u << port)))
+			continue;
+		done = rte_ring_enqueue_burst_elem(
+			w->peer[p].facts, w->net.facts, sizeof(w->net.facts[0]), n, NULL);
+		synq_counter_add(w->ctr, SYNQ_CTR_NEIGH_FACTS_POSTED, done);
+		synq_counter_add(w->ctr, SYNQ_CTR_NEIGH_FACT_RING_FULL, n - done);
+	}
+}
+
+/* What other workers posted: a burst at most a poll, applied as if received here. */
+static void
+drain_facts(struct synq_worker *w)
+{
+	struct synq_neigh_fact f[SYNQ_BURST];
+	unsigned int n = rte_ring_dequeue_burst_elem(w->facts, f, sizeof(f[0]), SYNQ_BURST, NULL);
+
+	for (unsigned int k = 0; k < n; k++)
+		synq_net_resolve_fact(&w->res, &f[k]);
+}
+
 /* Handle @p n frames of the worker's rx queue number @p i; send the replies. */
 static void
 handle_burst(struct synq_worker *w, unsigned int i, struct rte_mbuf **rx, uint16_t n)
@@ -99,6 +170,8 @@ handle_burst(struct synq_worker *w, unsigned int i, struct rte_mbuf **rx, uint16
 	send_burst(w, rq, tx, nb_tx);
 	if (nb_drop != 0)
 		rte_pktmbuf_free_bulk(drop, nb_drop);
+	if (w->net.nb_facts != 0 && w->neigh != NULL)
+		neigh_facts(w, i);
 }
 
 unsigned int
@@ -113,6 +186,10 @@ synq_worker_poll(struct synq_worker *w)
 	if (w->tcp != NULL) {
 		synq_tcp_clock(w->tcp, start);
 		drain_commands(w);
+	}
+	if (w->neigh != NULL) {
+		synq_net_resolve_clock(&w->res, start / w->tsc_per_ms);
+		drain_facts(w);
 	}
 	for (unsigned int i = 0; i < w->nb_rxq; i++) {
 		uint16_t n;
@@ -135,8 +212,40 @@ synq_worker_poll(struct synq_worker *w)
 	return total;
 }
 
-void
-synq_worker_announce(struct synq_worker *w)
+/*
+ * IPv6 as a host (lib/net/mld.c): with the port's first announcement, its MLD report
+ * and the probes of duplicate address detection; then their timers, from the tick.
+ * Only from the worker of the port's rx queue 0.
+ */
+static void
+host6_start(struct synq_worker *w, const struct synq_worker_rxq *rq, uint64_t now_tsc)
+{
+	struct rte_mbuf *pkts[SYNQ_NET_HOST6_MAX_FRAMES];
+	unsigned int n =
+		synq_net_host6_start(rq->iface, w->ctr, now_tsc, rte_get_tsc_hz(), w->pool, pkts);
+
+	send_burst(w, rq, pkts, (uint16_t)n);
+}
+
+static void
+host6_tick(struct synq_worker *w, uint64_t now_tsc)
+{
+	for (unsigned int i = 0; i < w->nb_rxq; i++) {
+		const struct synq_worker_rxq *rq = &w->rxq[i];
+		struct rte_mbuf *pkts[SYNQ_NET_HOST6_MAX_FRAMES];
+		unsigned int n;
+
+		if (rq->queue != 0)
+			continue;
+		n = synq_net_host6_tick(
+			rq->iface, w->ctr, now_tsc, rte_get_tsc_hz(), w->pool, pkts);
+		send_burst(w, rq, pkts, (uint16_t)n);
+	}
+}
+
+/* The announcements of the worker's ports, on its clock @p now_tsc. */
+static void
+announce(struct synq_worker *w, uint64_t now_tsc)
 {
 	for (unsigned int i = 0; i < w->nb_rxq; i++) {
 		const struct synq_worker_rxq *rq = &w->rxq[i];
@@ -159,7 +268,14 @@ synq_worker_announce(struct synq_worker *w)
 		/* counted once past the gate: none while a memif link is down */
 		if (send_burst(w, rq, pkts, n))
 			synq_counter_add(w->ctr, SYNQ_CTR_ARP_OUT_GRATUITOUS, n);
+		host6_start(w, rq, now_tsc);
 	}
+}
+
+void
+synq_worker_announce(struct synq_worker *w)
+{
+	announce(w, rte_rdtsc());
 }
 
 /* RFC 5227 2.3: SYNQ_ANNOUNCE_NUM announcements, ANNOUNCE_INTERVAL seconds apart. */
@@ -167,21 +283,41 @@ synq_worker_announce(struct synq_worker *w)
 /* How often to look at a link that is still down. */
 #define LINK_POLL_DIV 10
 
+/* Is the link of @p rq's port up (and its gate open)? */
+static bool
+link_up(const struct synq_worker_rxq *rq)
+{
+	struct rte_eth_link link;
+
+	/* a memif port's gate opens up to SYNQ_LINK_POLL_MS after its link */
+	return synq_port_gate_open(&rq->port->gate) &&
+	       rte_eth_link_get_nowait(rq->port_id, &link) == 0 &&
+	       link.link_status == RTE_ETH_LINK_UP;
+}
+
 static bool
 links_up(const struct synq_worker *w)
 {
-	for (unsigned int i = 0; i < w->nb_rxq; i++) {
-		struct rte_eth_link link;
-
-		if (w->rxq[i].queue != 0)
-			continue;
-		/* a memif port's gate opens up to SYNQ_LINK_POLL_MS after its link */
-		if (!synq_port_gate_open(&w->rxq[i].port->gate) ||
-			rte_eth_link_get_nowait(w->rxq[i].port_id, &link) != 0 ||
-			link.link_status != RTE_ETH_LINK_UP)
+	for (unsigned int i = 0; i < w->nb_rxq; i++)
+		if (w->rxq[i].queue == 0 && !link_up(&w->rxq[i]))
 			return false;
-	}
 	return true;
+}
+
+/*
+ * While some port of the worker waits for its link, the ports whose link is up start
+ * IPv6 on their own: their addresses must not stay tentative, unanswered, for as long
+ * as another port's link is down (a memif peer that never comes).
+ */
+static void
+host6_start_up(struct synq_worker *w, uint64_t now_tsc)
+{
+	for (unsigned int i = 0; i < w->nb_rxq; i++) {
+		const struct synq_worker_rxq *rq = &w->rxq[i];
+
+		if (rq->queue == 0 && link_up(rq))
+			host6_start(w, rq, now_tsc);
+	}
 }
 
 /* SYN-ACK retransmissions leave on the tx queue of the port they belong to. */
@@ -228,13 +364,19 @@ synq_worker_tick(struct synq_worker *w, uint64_t now_tsc)
 	}
 	if (w->tcp != NULL)
 		tcp_timers(w);
+	if (w->neigh != NULL) {
+		synq_net_resolve_clock(&w->res, now_tsc / w->tsc_per_ms);
+		synq_net_resolve_timers(&w->res);
+	}
+	host6_tick(w, now_tsc);
 	if (w->announces_left == 0 || now_tsc < w->announce_tsc)
 		return;
 	if (!links_up(w)) {
+		host6_start_up(w, now_tsc);
 		w->announce_tsc = now_tsc + rte_get_tsc_hz() / LINK_POLL_DIV;
 		return;
 	}
-	synq_worker_announce(w);
+	announce(w, now_tsc);
 	w->announces_left--;
 	w->announce_tsc = now_tsc + rte_get_tsc_hz() * ANNOUNCE_INTERVAL_S;
 }

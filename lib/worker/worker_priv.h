@@ -22,4 +22,7 @@ uint16_t worker_reorder(struct synq_reorder_stage *r, struct synq_counters *ctr,
 /* The held frame, once it has waited long enough alone (its rx queue in @p rxq_idx). */
 struct rte_mbuf *worker_reorder_due(struct synq_reorder_stage *r, uint64_t tsc, uint8_t *rxq_idx);
 
+/* worker.c: the resolver's tx callback (synq_net_tx_t): @p arg is the worker */
+void worker_resolver_tx(void *arg, uint16_t port, struct rte_mbuf **pkts, uint16_t n);
+
 #endif /* SYNQ_WORKER_PRIV_H */

@@ -89,12 +89,25 @@ e2e_synq_start() {
 		>"$E2E_DIR/synq.out" 2>"$E2E_DIR/synq.err" &
 	E2E_SYNQ_PID=$!
 	for _ in $(seq 100); do
-		[ -s "$E2E_STATS" ] && return 0
+		[ -s "$E2E_STATS" ] && { e2e_synq_wait_dad; return 0; }
 		kill -0 "$E2E_SYNQ_PID" 2>/dev/null || break
 		sleep 0.1
 	done
 	cat "$E2E_DIR/synq.err" >&2
 	e2e_fail "synq did not start"
+}
+
+# e2e_synq_wait_dad: wait (up to 5 s) until synq's IPv6 addresses are usable: its
+# first MLD report went (the start, once the link is up) and none is still tentative
+# (duplicate address detection, ports[].ipv6_dad, lasts a second).
+e2e_synq_wait_dad() {
+	for _ in $(seq 50); do
+		python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["counters"]
+sys.exit(0 if c["Icmp6OutMLDv2Reports"] >= 1 and c["SynqIp6Tentative"] == 0 else 1)' \
+			"$E2E_STATS" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	e2e_log "synq's IPv6 addresses still tentative after 5 s"
 }
 
 # e2e_synq_stop: SIGTERM synq and wait for it; fails if it does not exit cleanly.

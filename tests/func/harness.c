@@ -24,7 +24,7 @@ struct synq_ports ports;
 struct synq_runtime rt;
 struct synq_app_lcore app;
 struct rte_ring *rx_ring[HARNESS_MAX_RXQ];
-struct rte_ring *tx_ring[1];
+struct rte_ring *tx_ring[HARNESS_MAX_RXQ];
 struct rte_mempool *frames;
 
 const struct rte_ether_addr peer_mac = {{0x02, 0xaa, 0, 0, 0, 0x02}};
@@ -50,7 +50,7 @@ setup_failed(const char *what)
 
 /* The ring port's rings, the port itself and, if asked, the spare one. */
 static int
-ring_ports(unsigned int nb_rxq, bool spare_port)
+ring_ports(unsigned int nb_rxq, unsigned int nb_txq, bool spare_port)
 {
 	struct rte_ring *spare;
 
@@ -62,10 +62,15 @@ ring_ports(unsigned int nb_rxq, bool spare_port)
 		if (rx_ring[q] == NULL)
 			return setup_failed("rx ring");
 	}
-	tx_ring[0] = rte_ring_create("func_tx0", 256, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
-	if (tx_ring[0] == NULL)
-		return setup_failed("tx ring");
-	if (rte_eth_from_rings("func", rx_ring, nb_rxq, tx_ring, 1, 0) < 0)
+	for (unsigned int q = 0; q < nb_txq; q++) {
+		char name[RTE_RING_NAMESIZE];
+
+		snprintf(name, sizeof(name), "func_tx%u", q);
+		tx_ring[q] = rte_ring_create(name, 256, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (tx_ring[q] == NULL)
+			return setup_failed("tx ring");
+	}
+	if (rte_eth_from_rings("func", rx_ring, nb_rxq, tx_ring, nb_txq, 0) < 0)
 		return setup_failed("rte_eth_from_rings");
 	if (!spare_port)
 		return 0;
@@ -84,28 +89,38 @@ harness_setup(const struct harness_conf *hc)
 	char err[SYNQ_CONFIG_ERR_LEN];
 	char *argv[] = {argv0, "--no-pci", "--no-huge", "-m", "256", "--file-prefix", prefix, "-l",
 		"0", "--log-level", "lib.eal:warning", NULL};
-	unsigned int nb_rxq;
+	unsigned int nb_rxq, nb_txq;
 	const char *name;
 
 	if (hc == NULL)
 		hc = &tcp;
 	name = hc->name != NULL ? hc->name : tcp.name;
 	nb_rxq = hc->rx_queues == 0 ? 1 : hc->rx_queues;
-	if (nb_rxq > HARNESS_MAX_RXQ)
-		return setup_failed("too many rx queues");
+	nb_txq = hc->tx_queues == 0 ? 1 : hc->tx_queues;
+	if (nb_rxq > HARNESS_MAX_RXQ || nb_txq > HARNESS_MAX_RXQ)
+		return setup_failed("too many rx or tx queues");
+	if (hc->lcores != NULL)
+		argv[8] = (char *)(uintptr_t)hc->lcores;
 	snprintf(argv0, sizeof(argv0), "test_%s", name);
 	snprintf(prefix, sizeof(prefix), "synq-%s-%d", name, (int)getpid());
 	if (rte_eal_init(RTE_DIM(argv) - 1, argv) < 0)
 		return setup_failed("rte_eal_init");
 	synq_stats_reset();
-	if (ring_ports(nb_rxq, hc->spare_port) != 0)
+	if (ring_ports(nb_rxq, nb_txq, hc->spare_port) != 0)
 		return -1;
 	frames = rte_pktmbuf_pool_create("func_frames", 1024, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
 	if (frames == NULL)
 		return setup_failed("mempool");
 	if (synq_config_parse(
-		    hc->config != NULL ? hc->config : tcp_config, &cfg, err, sizeof(err)) != 0 ||
-		synq_ports_start(&ports, &cfg, err, sizeof(err)) != 0 ||
+		    hc->config != NULL ? hc->config : tcp_config, &cfg, err, sizeof(err)) != 0)
+		return setup_failed(err);
+	/*
+	 * The tests send to the port's IPv6 address at once: its duplicate address
+	 * detection (a second) stays off unless the test is about it.
+	 */
+	for (unsigned int i = 0; i < cfg.nb_ports; i++)
+		cfg.ports[i].ipv6_dad = cfg.ports[i].ipv6_dad && hc->ipv6_dad;
+	if (synq_ports_start(&ports, &cfg, err, sizeof(err)) != 0 ||
 		synq_runtime_init(&rt, &cfg, &ports, err, sizeof(err)) != 0)
 		return setup_failed(err);
 	/*

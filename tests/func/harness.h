@@ -81,6 +81,13 @@ struct harness_conf {
 	/* a second ring device, "net_ring_func_one" (one queue pair), left out of the
 	 * config: for configs that must fail to start */
 	bool spare_port;
+	/* tx queues of the ring port, one ring each (one a polling lcore); 0: 1 */
+	unsigned int tx_queues;
+	/* EAL's -l list; NULL: "0". At most two lcores: "0,1" for a second worker */
+	const char *lcores;
+	/* keep the config's ports[].ipv6_dad: false turns duplicate address detection
+	 * off on every port, so that the IPv6 addresses answer from the start */
+	bool ipv6_dad;
 };
 
 /*
@@ -91,7 +98,7 @@ extern struct synq_ports ports;
 extern struct synq_runtime rt;
 extern struct synq_app_lcore app;		  /* the test's application lcore */
 extern struct rte_ring *rx_ring[HARNESS_MAX_RXQ]; /* the ring port's: the test enqueues */
-extern struct rte_ring *tx_ring[1];		  /* the test dequeues what the worker sent */
+extern struct rte_ring *tx_ring[HARNESS_MAX_RXQ]; /* the test dequeues what was sent */
 extern struct rte_mempool *frames;		  /* for the frames the test builds */
 extern const struct rte_ether_addr peer_mac;	  /* the clients' next hop */
 extern struct rte_ether_addr our_mac;		  /* the ring PMD's own: it cannot change it */

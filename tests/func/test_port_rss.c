@@ -31,6 +31,7 @@
 #include "synq_port.h"
 #include "synq_port_rss.h"
 #include "synq_rss.h"
+#include "synq_worker.h"
 
 #define SEED 4242u
 #define NULL_RXQ 4
@@ -244,6 +245,41 @@ test_ring_one_queue(void **state)
 	assert_int_equal(synq_rss_ports_next(&it), -1);
 }
 
+/*
+ * The runtime reads each port's key and table at init and keeps them for the
+ * transport's local port choice (issue 13, active open): net_null's as the device
+ * has them, none for the ring ports.
+ */
+static void
+test_runtime_rss(void **state)
+{
+	(void)state;
+	static struct synq_runtime r;
+	char err[SYNQ_CONFIG_ERR_LEN];
+	uint8_t key[40];
+	uint16_t reta[NULL_RETA];
+
+	srand(SEED + 1);
+	for (unsigned int i = 0; i < sizeof(key); i++)
+		key[i] = (uint8_t)rand();
+	for (unsigned int i = 0; i < NULL_RETA; i++)
+		reta[i] = (uint16_t)(rand() % NULL_RXQ);
+	null_set(key, reta, RSS_TCP);
+	if (synq_runtime_init(&r, &cfg, &ports, err, sizeof(err)) != 0)
+		fail_msg("synq_runtime_init: %s", err);
+	assert_non_null(r.rss[P_NULL]);
+	assert_int_equal(r.rss[P_NULL]->reta_size, NULL_RETA);
+	assert_int_equal(r.rss[P_NULL]->nb_queues, NULL_RXQ);
+	assert_memory_equal(r.rss[P_NULL]->key, key, sizeof(key));
+	assert_memory_equal(r.rss[P_NULL]->reta, reta, sizeof(reta));
+	assert_non_null(r.rss[P_RING2]);
+	assert_int_equal(r.rss[P_RING2]->reta_size, 0);
+	assert_non_null(r.rss[P_RING1]);
+	assert_int_equal(r.rss[P_RING1]->reta_size, 0);
+	synq_runtime_free(&r);
+	assert_null(r.rss[P_NULL]);
+}
+
 int
 main(void)
 {
@@ -252,6 +288,7 @@ main(void)
 		cmocka_unit_test(test_null_without_tcp_hash),
 		cmocka_unit_test(test_ring_two_queues),
 		cmocka_unit_test(test_ring_one_queue),
+		cmocka_unit_test(test_runtime_rss),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -73,4 +73,18 @@ def frames():
     c = csum(V6_PEER + sn + struct.pack("!IxxxB", len(ns), 58) + ns)
     frames["ns"] = eth(bytes.fromhex("3333ff000001"), 0x86DD,
                        ipv6(58, ns[:2] + struct.pack("!H", c) + ns[4:], dst=sn, hops=255))
+    # an MLDv2 general query (RFC 3810 5.1) behind a Hop-by-Hop header with Router Alert
+    ll_peer = bytes.fromhex("fe800000000000000000000000000002")
+    all_nodes = bytes.fromhex("ff020000000000000000000000000001")
+    q = b"\x82\0\0\0\x03\xe8\0\0" + b"\0" * 16 + b"\x02\x7d\0\0"
+    c = csum(ll_peer + all_nodes + struct.pack("!IxxxB", len(q), 58) + q)
+    hbh = b"\x3a\0\x05\x02\0\0\x01\0"
+    frames["mld_query"] = eth(bytes.fromhex("333300000001"), 0x86DD,
+                              ipv6(0, hbh + q[:2] + struct.pack("!H", c) + q[4:], src=ll_peer,
+                                   dst=all_nodes, hops=1))
+    # a neighbour advertisement for our address (duplicate address detection's input)
+    na = b"\x88\0\0\0\x20\0\0\0" + V6_OURS + b"\x02\x01" + PEER_MAC
+    c = csum(V6_PEER + all_nodes + struct.pack("!IxxxB", len(na), 58) + na)
+    frames["na"] = eth(bytes.fromhex("333300000001"), 0x86DD,
+                       ipv6(58, na[:2] + struct.pack("!H", c) + na[4:], dst=all_nodes, hops=255))
     return frames

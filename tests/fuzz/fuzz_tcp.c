@@ -160,7 +160,13 @@ struct client {
 	uint32_t rcv_nxt;   /* what it received in order from us */
 	uint32_t tsval;	    /* its clock */
 	uint32_t ts_recent; /* our last TSval */
-	bool synack;	    /* it saw a SYN-ACK */
+	bool synack;	    /* it saw a SYN-ACK (a server: our SYN) */
+	/*
+	 * A server synq connected to (issue 13, active open): cport is its port, sport
+	 * ours, learnt from our SYN; its SYN-ACK goes with its first in-order segment
+	 */
+	bool server;
+	bool synack_sent;
 };
 static struct client clients[CLIENTS];
 
@@ -171,6 +177,7 @@ struct handle {
 	uint32_t unread; /* bytes of data events not yet consumed */
 };
 static struct handle handles[HANDLES];
+static uint64_t connects; /* synq_app_connect() calls that took a session */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -323,6 +330,39 @@ LLVMFuzzerInitialize(int *argc __rte_unused, char ***argv __rte_unused)
 	return 0;
 }
 
+static void frame_out(struct rte_mbuf *m);
+
+/*
+ * The routed send of the connections synq opens: an IP packet, which goes out as
+ * frame_out() sees frames, in an Ethernet header to the peer's MAC, padded.
+ */
+static int
+routed_out(void *arg, struct rte_mbuf *m, uint8_t family, const uint8_t *dst, uint16_t port_id)
+{
+	const uint8_t *ip = rte_pktmbuf_mtod(m, const uint8_t *);
+	struct rte_ether_hdr *eth;
+
+	(void)arg;
+	check(port_id == 0, "routed packets leave from our port");
+	check((family == 4 && ip[0] == 0x45 && memcmp(ip + 16, dst, 4) == 0) ||
+			(family == 6 && ip[0] >> 4 == 6 && memcmp(ip + 24, dst, 16) == 0),
+		"a routed packet starts with its IP header, to its destination");
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eth));
+	check(eth != NULL, "routed packets leave headroom for Ethernet");
+	memcpy(eth->dst_addr.addr_bytes, peer_mac, 6);
+	memcpy(eth->src_addr.addr_bytes, our_mac, 6);
+	eth->ether_type = rte_cpu_to_be_16(family == 4 ? RTE_ETHER_TYPE_IPV4 : RTE_ETHER_TYPE_IPV6);
+	if (m->pkt_len < SYNQ_FRAME_MIN) {
+		uint16_t pad = (uint16_t)(SYNQ_FRAME_MIN - m->pkt_len);
+		uint8_t *z = (uint8_t *)rte_pktmbuf_append(m, pad);
+
+		check(z != NULL, "room for the padding");
+		memset(z, 0, pad);
+	}
+	frame_out(m);
+	return 0;
+}
+
 static void
 world_create(void)
 {
@@ -335,6 +375,7 @@ world_create(void)
 		.tsc_hz = TSC_HZ,
 		.flowmem_min = FLOWMEM_MIN,
 		.mem_budget = MEM_BUDGET,
+		.send_routed = routed_out,
 	};
 	uint8_t secret[SYNQ_COOKIE_SECRET_LEN];
 	struct rte_ether_addr mac;
@@ -420,6 +461,12 @@ client_learn(struct client *c, const struct synq_frame_view *v)
 
 	if (v->opt_len != 0 && synq_tcp_opts_parse(v->opt, v->opt_len, &o) == 0 && o.ts)
 		c->ts_recent = o.tsval;
+	if (c->server && (v->flags & (SYNQ_FRAME_SYN | SYNQ_FRAME_ACK)) == SYNQ_FRAME_SYN) {
+		c->our_isn = v->seq;
+		c->rcv_nxt = v->seq + 1;
+		c->synack = true;
+		return;
+	}
 	if ((v->flags & (SYNQ_FRAME_SYN | SYNQ_FRAME_ACK)) == (SYNQ_FRAME_SYN | SYNQ_FRAME_ACK)) {
 		/* a retransmission for an earlier SYN of the same 4-tuple is not ours */
 		if (v->ack != c->isn + 1)
@@ -455,6 +502,12 @@ frame_out(struct rte_mbuf *m)
 		for (unsigned int i = 0; i < CLIENTS; i++) {
 			struct client *c = &clients[i];
 
+			/* a server learns our port from our first SYN */
+			if (c->server && c->sport == 0 && v.dport == c->cport &&
+				v.family == (c->v6 ? 6 : 4) &&
+				memcmp(v.dst, c->addr, c->v6 ? 16 : 4) == 0 &&
+				(v.flags & (SYNQ_FRAME_SYN | SYNQ_FRAME_ACK)) == SYNQ_FRAME_SYN)
+				c->sport = v.sport;
 			if (v.dport == c->cport && v.sport == c->sport &&
 				v.family == (c->v6 ? 6 : 4) &&
 				memcmp(v.dst, c->addr, c->v6 ? 16 : 4) == 0)
@@ -610,6 +663,35 @@ client_opts(struct client *c, uint8_t *opt)
 }
 
 /*
+ * Active open (issue 13): the fuzzer's application connects to client @p c, which
+ * plays a server (its address and port made, its ISN and timestamps from the input),
+ * from a free handle; its SYN-ACK is its first op_seg() kind 0.
+ */
+static void
+op_connect(struct prog *g, struct client *c)
+{
+	struct synq_session *s;
+
+	c->server = true;
+	c->sport = 0;
+	c->isn = u32(g);
+	c->snd_nxt = c->isn;
+	c->ts = u8(g) & 1;
+	c->tsval = u32(g);
+	for (unsigned int k = 0; k < HANDLES; k++) {
+		if (handles[k].s != NULL)
+			continue;
+		if (synq_app_connect(&fuzz_app, LC_WORKER, &listeners.l[u8(g) % listeners.nb],
+			    c->v6 ? 6 : 4, c->addr, rte_cpu_to_be_16(c->cport),
+			    c->v6 ? our_ip6 : our_ip4, &s) != 0)
+			return;
+		handles[k] = (struct handle){.s = s};
+		connects++;
+		return;
+	}
+}
+
+/*
  * SYN: client k (v4 or v6) to listener i, with the options a byte picks (MSS, window
  * scale, SACK, timestamps: Linux's layout, or none), its ISN and TSval from the input.
  */
@@ -632,6 +714,11 @@ op_syn(struct prog *g, struct client *c, unsigned int k)
 	}
 	c->sport = ports[(sel >> 1 & 15) % RTE_DIM(ports)];
 	c->cport = (uint16_t)(40000 + u8(g));
+	/* the last of 16 port numbers: synq connects to this client instead (a server) */
+	if ((sel >> 1 & 15) == 15) {
+		op_connect(g, c);
+		return;
+	}
 	c->isn = u32(g);
 	c->snd_nxt = c->isn + 1;
 	if (sel & 0x80) {
@@ -665,6 +752,25 @@ op_seg(struct prog *g, struct client *c, uint8_t kind)
 
 	switch (kind) {
 	case 0:
+		/* a server's SYN-ACK, with the options the input picks */
+		if (c->server && !c->synack_sent && c->synack) {
+			struct synq_tcp_synack_opts so = {.sack_perm = c->ts, .ts = c->ts,
+				.tsval = c->tsval, .tsecr = c->ts_recent};
+			uint8_t o[SYNQ_TCP_OPTS_MAX] = {0};
+			unsigned int n;
+
+			/* one input byte at a time, in order: no initializer's unsequenced reads */
+			so.mss = u16(g);
+			so.wscale = u8(g) % 16;
+			if (so.wscale > 14)
+				so.wscale = SYNQ_TCP_NO_WSCALE;
+			n = synq_tcp_opts_write_synack(o, &so);
+			client_send(c, c->isn, c->rcv_nxt, SYNQ_FRAME_SYN | SYNQ_FRAME_ACK, u16(g), o,
+				(n + 3) & ~3u, NULL, 0);
+			c->synack_sent = true;
+			c->snd_nxt = c->isn + 1;
+			return;
+		}
 		break;
 	case 1:
 		len = u8(g) * (size_t)(1 + (u8(g) & 7));
@@ -950,9 +1056,9 @@ wind_down(void)
 	check(rte_ring_count(rings[LC_WORKER]) == 0 && rte_ring_count(rings[LC_FUZZ]) == 0 &&
 			rte_ring_count(rings[LC_BUILTIN]) == 0,
 		"no command or event left in flight");
-	check(synq_counter_read(&app_ctr, SYNQ_CTR_APP_ACCEPTED) ==
+	check(synq_counter_read(&app_ctr, SYNQ_CTR_APP_ACCEPTED) + connects ==
 			synq_counter_read(&app_ctr, SYNQ_CTR_APP_EV_CLOSED),
-		"every session accepted gets its SYNQ_EV_CLOSED once");
+		"every session accepted or connected gets its SYNQ_EV_CLOSED once");
 }
 
 int
@@ -966,6 +1072,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	faking = true;
 	memset(clients, 0, sizeof(clients));
 	memset(handles, 0, sizeof(handles));
+	connects = 0;
 	rng = (uint64_t)u32(&g) << 32 | u32(&g);
 	rte_srand(rng);
 	/* a wall clock in 2001..2106, from the input */

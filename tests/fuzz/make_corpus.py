@@ -19,7 +19,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 FULL = {
     "ports": [{"name": "fuzz0", "mac": "02:53:51:00:00:01",
                "ipv4": ["198.18.0.1", "198.18.8.1/24"], "ipv6": ["2001:2::1/64"], "rx_queues": 2, "rx_desc": 128, "tx_desc": 128,
-               "vlan": 7, "promiscuous": False}],
+               "vlan": 7, "promiscuous": False, "ipv6_dad": True}],
     "lcores": [{"lcore": 1, "role": "worker", "rx": [{"port": "fuzz0", "queue": 0},
                                                       {"port": "fuzz0", "queue": 1}]},
                {"lcore": 2, "role": "app"}],

@@ -66,6 +66,7 @@ test_minimal_gets_defaults(void **state __rte_unused)
 	assert_int_equal(cfg.ports[0].tx_desc, 1024);
 	assert_int_equal(cfg.ports[0].vlan, 0);
 	assert_false(cfg.ports[0].mac_set);
+	assert_true(cfg.ports[0].ipv6_dad); /* RFC 4862 5.4: on unless turned off */
 	assert_int_equal(cfg.nb_lcores, 1);
 	assert_int_equal(cfg.lcores[0].lcore_id, 1);
 	assert_int_equal(cfg.lcores[0].role, SYNQ_ROLE_WORKER);
@@ -80,7 +81,8 @@ test_full_port(void **state __rte_unused)
 {
 	const char *text = "{\"ports\":[{\"name\":\"p0\",\"mac\":\"02:00:00:00:00:09\","
 			   "\"vlan\":42,\"ipv4\":[\"198.18.0.1\",\"198.19.0.1\"],"
-			   "\"ipv6\":[\"2001:2::1\"],\"rx_queues\":2,\"promiscuous\":true}],"
+			   "\"ipv6\":[\"2001:2::1\"],\"rx_queues\":2,\"promiscuous\":true,"
+			   "\"ipv6_dad\":false}],"
 			   "\"lcores\":[{\"lcore\":1,\"rx\":[{\"port\":\"p0\",\"queue\":0}]},"
 			   "{\"lcore\":2,\"role\":\"both\",\"rx\":[{\"port\":\"p0\",\"queue\":1}]},"
 			   "{\"lcore\":3,\"role\":\"app\"}]}";
@@ -95,6 +97,7 @@ test_full_port(void **state __rte_unused)
 	inet_pton(AF_INET6, "2001:2::1", v6);
 	assert_memory_equal(cfg.ports[0].ipv6[0], v6, 16);
 	assert_true(cfg.ports[0].promiscuous);
+	assert_false(cfg.ports[0].ipv6_dad);
 	assert_int_equal(cfg.lcores[1].role, SYNQ_ROLE_BOTH);
 	assert_int_equal(cfg.lcores[2].role, SYNQ_ROLE_APP);
 	/* one tx queue per polling lcore, in config order */
@@ -139,6 +142,8 @@ test_wrong_types(void **state __rte_unused)
 		NULL);
 	expect_error("{\"ports\":[{\"name\":\"p0\",\"promiscuous\":1}],\"lcores\":[" LCORE "]}",
 		"ports[0].promiscuous: 1", "true or false");
+	expect_error("{\"ports\":[{\"name\":\"p0\",\"ipv6_dad\":0}],\"lcores\":[" LCORE "]}",
+		"ports[0].ipv6_dad: 0", "true or false");
 	expect_error("{\"ports\":[{\"name\":\"p0\",\"ipv4\":\"198.18.0.1\"}],\"lcores\":[" LCORE
 		     "]}",
 		"ports[0].ipv4", "array");
@@ -1245,6 +1250,40 @@ test_route_review(void **state __rte_unused)
 		"\"2001:db8::fe\"}]", "routes[0].prefix", "our addresses");
 }
 
+/* Active open (issue 13): tcp.local_ports ("tcp" only) and syn_retries (per listener too). */
+static void
+test_active_open_config(void **state __rte_unused)
+{
+	assert_int_equal(synq_config_parse(MINIMAL, &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.tcp.syn_retries, 3);
+	assert_int_equal(cfg.tcp.local_port_lo, 32768);
+	assert_int_equal(cfg.tcp.local_port_hi, 60999);
+	assert_int_equal(synq_config_parse(WITH_V4 ",\"tcp\":{\"local_ports\":\"40000-40009\","
+				 "\"syn_retries\":5},\"listeners\":[{\"port\":80},"
+				 "{\"port\":81,\"syn_retries\":1}]}",
+				 &cfg, err, sizeof(err)),
+		0);
+	assert_int_equal(cfg.tcp.local_port_lo, 40000);
+	assert_int_equal(cfg.tcp.local_port_hi, 40009);
+	assert_int_equal(cfg.listeners[0].tcp.local_port_lo, 40000);
+	assert_int_equal(cfg.listeners[0].tcp.syn_retries, 5);
+	assert_int_equal(cfg.listeners[1].tcp.syn_retries, 1);
+	expect_error(WITH_V4 ",\"tcp\":{\"local_ports\":\"60999-32768\"}}", "tcp.local_ports",
+		"lo <= hi");
+	expect_error(WITH_V4 ",\"tcp\":{\"local_ports\":\"80-1000\"}}", "tcp.local_ports",
+		"1024 <= lo");
+	expect_error(WITH_V4 ",\"tcp\":{\"local_ports\":\"32768-70000\"}}", "tcp.local_ports",
+		"hi <= 65535");
+	expect_error(WITH_V4 ",\"tcp\":{\"local_ports\":\"32768\"}}", "tcp.local_ports", "lo-hi");
+	expect_error(WITH_V4 ",\"tcp\":{\"local_ports\":\"32768-60999x\"}}", "tcp.local_ports",
+		"lo-hi");
+	expect_error(WITH_V4 ",\"tcp\":{\"local_ports\":\" 1-2\"}}", "tcp.local_ports", "lo-hi");
+	expect_error(WITH_V4 ",\"tcp\":{\"local_ports\":32768}}", "tcp.local_ports", "lo-hi");
+	expect_error(WITH_V4 ",\"tcp\":{\"syn_retries\":11}}", "tcp.syn_retries: 11", "0..10");
+	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"local_ports\":\"40000-40001\"}]}",
+		"listeners[0].local_ports", "unknown key");
+}
+
 int
 main(void)
 {
@@ -1258,6 +1297,7 @@ main(void)
 		cmocka_unit_test(test_bad_values),
 		cmocka_unit_test(test_structure),
 		cmocka_unit_test(test_tcp_and_listeners),
+		cmocka_unit_test(test_active_open_config),
 		cmocka_unit_test(test_listener_errors),
 		cmocka_unit_test(test_enum_names_round_trip),
 		cmocka_unit_test(test_enum_unknown_name),

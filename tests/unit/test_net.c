@@ -231,6 +231,21 @@ build_ns(uint8_t *p, int vlan, const uint8_t eth_dst[6], const uint8_t src[16],
 	return build_icmp6(p, vlan, eth_dst, src, dst, hlim, msg, slla ? 32 : 24);
 }
 
+/* Neighbour advertisement of @p target with @p flags, a target link-layer option if @p tlla. */
+static size_t
+build_na(uint8_t *p, const uint8_t eth_dst[6], const uint8_t src[16], const uint8_t dst[16],
+	uint8_t hlim, const uint8_t target[16], uint32_t flags, bool tlla)
+{
+	uint8_t msg[32] = {136, 0};
+
+	synq_bytes_put32(msg + 4, flags);
+	memcpy(msg + 8, target, 16);
+	msg[24] = 2;
+	msg[25] = 1;
+	memcpy(msg + 26, peer_mac, 6);
+	return build_icmp6(p, NO_VLAN, eth_dst, src, dst, hlim, msg, tlla ? 32 : 24);
+}
+
 /* --- running the handler ------------------------------------------------------- */
 
 /* Counters that say why a frame was dropped: each drop bumps exactly one. */
@@ -263,6 +278,12 @@ static const enum synq_counter drop_reasons[] = {
 	SYNQ_CTR_IP6_DROP_BAD_SOURCE,
 	SYNQ_CTR_ICMP_ECHO_RATE_LIMITED,
 	SYNQ_CTR_ICMP6_ECHO_RATE_LIMITED,
+	/* handled, nothing to send: what they say went to the worker's facts */
+	SYNQ_CTR_ARP_IN_REPLIES,
+	SYNQ_CTR_ICMP6_IN_NEIGHBOR_ADVERTISEMENTS,
+	SYNQ_CTR_MLD_DROP_INVALID,
+	SYNQ_CTR_MLD_QUERY_RATE_LIMITED,
+	SYNQ_CTR_IP6_DROP_TENTATIVE,
 };
 
 /* Counters of replies built: each reply bumps exactly one. */
@@ -271,6 +292,7 @@ static const enum synq_counter reply_kinds[] = {
 	SYNQ_CTR_ICMP_OUT_ECHO_REPS,
 	SYNQ_CTR_ICMP6_OUT_ECHO_REPLIES,
 	SYNQ_CTR_ICMP6_OUT_NEIGHBOR_ADVERTISEMENTS,
+	SYNQ_CTR_ICMP6_OUT_MLDV2_REPORTS,
 };
 
 static uint64_t
@@ -603,12 +625,45 @@ test_arp_reply_dropped(void **state)
 	uint8_t f[FRAME_MAX];
 	struct synq_counters ctr;
 	struct fake_mbuf fm;
+	struct synq_net_worker nw;
 	size_t len = build_arp(f, NO_VLAN, 2, peer_mac, ip_peer, our_mac, ip_ours);
 
 	(void)state;
 	memset(&ctr, 0, sizeof(ctr));
+	synq_net_worker_init(&nw, 1000, 0, 1, 0);
+	test_nw = &nw;
+	/* a reply to us, for our address: dropped, what it says left for the tables */
+	assert_false(input_one(&ifc_plain, &ctr, &fm, f, len));
+	CHECK_CTRS(&ctr, {SYNQ_CTR_RX_FRAMES, 1}, {SYNQ_CTR_ARP_IN_REPLIES, 1});
+	assert_int_equal(nw.nb_facts, 1);
+	assert_int_equal(nw.facts[0].family, 4);
+	assert_memory_equal(nw.facts[0].addr, ip_peer, 4);
+	assert_memory_equal(nw.facts[0].mac.addr_bytes, peer_mac, 6);
+	assert_int_equal(nw.facts[0].flags, SYNQ_NEIGH_FACT_SOLICITED | SYNQ_NEIGH_FACT_OVERRIDE);
+	/* a gratuitous reply to broadcast: learned, not solicited */
+	memcpy(f, bcast_mac, 6);
+	assert_false(input_one(&ifc_plain, &ctr, &fm, f, len));
+	assert_int_equal(nw.nb_facts, 1);
+	assert_int_equal(nw.facts[0].flags, SYNQ_NEIGH_FACT_OVERRIDE);
+	memcpy(f, our_mac, 6);
+	/* a sender that is not the frame's source says nothing */
+	memset(&ctr, 0, sizeof(ctr));
+	f[6 + 5] ^= 1;
+	assert_false(input_one(&ifc_plain, &ctr, &fm, f, len));
+	CHECK_CTRS(&ctr, {SYNQ_CTR_RX_FRAMES, 1}, {SYNQ_CTR_DROP_SRC_MAC_INVALID, 1});
+	assert_int_equal(nw.nb_facts, 0);
+	/* a request for another address: not answered, its sender still learned (RFC 826) */
+	memset(&ctr, 0, sizeof(ctr));
+	len = build_arp(f, NO_VLAN, 1, peer_mac, ip_peer, zero_mac, ip_peer);
 	assert_false(input_one(&ifc_plain, &ctr, &fm, f, len));
 	CHECK_CTRS(&ctr, {SYNQ_CTR_RX_FRAMES, 1}, {SYNQ_CTR_ARP_DROP_NOT_OURS, 1});
+	assert_int_equal(nw.nb_facts, 1);
+	assert_int_equal(nw.facts[0].flags, SYNQ_NEIGH_FACT_OVERRIDE);
+	/* an ARP probe (RFC 5227: sender 0.0.0.0) says nothing of anyone */
+	len = build_arp(f, NO_VLAN, 1, peer_mac, (const uint8_t[4]){0}, zero_mac, ip_peer);
+	assert_false(input_one(&ifc_plain, &ctr, &fm, f, len));
+	assert_int_equal(nw.nb_facts, 0);
+	test_nw = NULL;
 }
 
 static void
@@ -1385,6 +1440,349 @@ test_ns_variants(void **state)
 	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_ICMP6_IN_NEIGHBOR_SOLICITS), 3);
 }
 
+/* The fact @p nw holds alone: @p addr (16 bytes) at peer_mac with @p flags. */
+static void
+check_fact6(struct synq_net_worker *nw, const uint8_t addr[16], uint8_t flags)
+{
+	assert_int_equal(nw->nb_facts, 1);
+	assert_int_equal(nw->facts[0].family, 6);
+	assert_memory_equal(nw->facts[0].addr, addr, 16);
+	assert_memory_equal(nw->facts[0].mac.addr_bytes, peer_mac, 6);
+	assert_int_equal(nw->facts[0].flags, flags);
+}
+
+/*
+ * RFC 4861 7.2.3: a solicitation for our address from an address, with a source
+ * link-layer option, says the solicitor's MAC (override, not solicited); one without
+ * the option, or from :: (duplicate address detection), says nothing.
+ */
+static void
+test_ns_learn(void **state)
+{
+	uint8_t f[FRAME_MAX];
+	struct synq_counters ctr;
+	struct fake_mbuf fm;
+	struct synq_net_worker nw;
+	size_t len;
+
+	(void)state;
+	memset(&ctr, 0, sizeof(ctr));
+	synq_net_worker_init(&nw, 1000, 0, 1, 0);
+	test_nw = &nw;
+	len = build_ns(f, NO_VLAN, sn_mac, ip6_peer, ip6_sn_ours, 255, ip6_ours, true);
+	assert_true(input_one(&ifc_plain, &ctr, &fm, f, len));
+	check_fact6(&nw, ip6_peer, SYNQ_NEIGH_FACT_OVERRIDE);
+	len = build_ns(f, NO_VLAN, our_mac, ip6_peer, ip6_ours, 255, ip6_ours, false);
+	assert_true(input_one(&ifc_plain, &ctr, &fm, f, len));
+	assert_int_equal(nw.nb_facts, 0);
+	len = build_ns(f, NO_VLAN, sn_mac, ip6_unspec, ip6_sn_ours, 255, ip6_ours, false);
+	assert_true(input_one(&ifc_plain, &ctr, &fm, f, len));
+	assert_int_equal(nw.nb_facts, 0);
+	test_nw = NULL;
+}
+
+/*
+ * Neighbour advertisements (RFC 4861 7.1.2, 7.2.5): a valid one leaves its target's
+ * MAC with its S and O flags and is dropped, nothing sent; one that breaks 7.1.2 is
+ * counted as an error and says nothing.
+ */
+static void
+test_na(void **state)
+{
+	const uint32_t s_flag = 0x40000000, o_flag = 0x20000000;
+	static const uint8_t group_target[16] = {0xff, 0x02, [15] = 0x05};
+	uint8_t f[FRAME_MAX];
+	uint8_t *ip6 = f + ETH_HLEN;
+	struct synq_counters ctr;
+	struct fake_mbuf fm;
+	struct synq_net_worker nw;
+	size_t len;
+
+	(void)state;
+	synq_net_worker_init(&nw, 1000, 0, 1, 0);
+	test_nw = &nw;
+	/* solicited, to us */
+	memset(&ctr, 0, sizeof(ctr));
+	len = build_na(f, our_mac, ip6_peer, ip6_ours, 255, ip6_peer, s_flag | o_flag, true);
+	assert_false(input_one(&ifc_plain, &ctr, &fm, f, len));
+	CHECK_CTRS(&ctr, {SYNQ_CTR_RX_FRAMES, 1}, {SYNQ_CTR_IP6_IN_RECEIVES, 1},
+		{SYNQ_CTR_ICMP6_IN_MSGS, 1}, {SYNQ_CTR_ICMP6_IN_NEIGHBOR_ADVERTISEMENTS, 1});
+	check_fact6(&nw, ip6_peer, SYNQ_NEIGH_FACT_SOLICITED | SYNQ_NEIGH_FACT_OVERRIDE);
+	/* unsolicited, to all nodes, without override */
+	len = build_na(f, all_nodes_mac, ip6_ll_peer, ip6_all_nodes, 255, ip6_peer, 0, true);
+	assert_false(input_one(&ifc_plain, &ctr, &fm, f, len));
+	check_fact6(&nw, ip6_peer, 0);
+	/* a group as the target's link-layer address: refused here, not posted */
+	len = build_na(f, our_mac, ip6_peer, ip6_ours, 255, ip6_peer, o_flag, true);
+	memcpy(ip6 + IP6_HLEN + 26, bcast_mac, 6);
+	icmp6_fix_cksum(ip6);
+	memset(&ctr, 0, sizeof(ctr));
+	assert_false(input_one(&ifc_plain, &ctr, &fm, f, len));
+	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_NEIGH_BAD_MAC), 1);
+	assert_int_equal(nw.nb_facts, 0);
+	/* no target link-layer option, solicited (a Linux host's answer to a unicast
+	 * solicitation): a fact without a MAC, that confirms the one an entry holds */
+	len = build_na(f, our_mac, ip6_peer, ip6_ours, 255, ip6_peer, s_flag, false);
+	assert_false(input_one(&ifc_plain, &ctr, &fm, f, len));
+	assert_int_equal(nw.nb_facts, 1);
+	assert_int_equal(nw.facts[0].family, 6);
+	assert_memory_equal(nw.facts[0].addr, ip6_peer, 16);
+	assert_memory_equal(nw.facts[0].mac.addr_bytes, zero_mac, 6);
+	assert_int_equal(nw.facts[0].flags, SYNQ_NEIGH_FACT_SOLICITED | SYNQ_NEIGH_FACT_NO_LLADDR);
+	/* nor unsolicited: counted, nothing said */
+	len = build_na(f, all_nodes_mac, ip6_ll_peer, ip6_all_nodes, 255, ip6_peer, o_flag, false);
+	assert_false(input_one(&ifc_plain, &ctr, &fm, f, len));
+	assert_int_equal(nw.nb_facts, 0);
+
+	/* 7.1.2: hop limit 255 */
+	len = build_na(f, our_mac, ip6_peer, ip6_ours, 64, ip6_peer, s_flag, true);
+	expect_drop(&ifc_plain, f, len, SYNQ_CTR_ICMP6_IN_ERRORS);
+	assert_int_equal(nw.nb_facts, 0);
+	/* S set, sent to a group */
+	len = build_na(f, all_nodes_mac, ip6_peer, ip6_all_nodes, 255, ip6_peer, s_flag, true);
+	expect_drop(&ifc_plain, f, len, SYNQ_CTR_ICMP6_IN_ERRORS);
+	assert_int_equal(nw.nb_facts, 0);
+	/* a group as target */
+	len = build_na(f, our_mac, ip6_peer, ip6_ours, 255, group_target, o_flag, true);
+	expect_drop(&ifc_plain, f, len, SYNQ_CTR_ICMP6_IN_ERRORS);
+	assert_int_equal(nw.nb_facts, 0);
+	/* from :: (an advertisement speaks for an address) */
+	len = build_na(f, our_mac, ip6_unspec, ip6_ours, 255, ip6_peer, o_flag, true);
+	expect_drop(&ifc_plain, f, len, SYNQ_CTR_ICMP6_IN_ERRORS);
+	assert_int_equal(nw.nb_facts, 0);
+	/* code 1 */
+	len = build_na(f, our_mac, ip6_peer, ip6_ours, 255, ip6_peer, o_flag, true);
+	ip6[IP6_HLEN + 1] = 1;
+	icmp6_fix_cksum(ip6);
+	expect_drop(&ifc_plain, f, len, SYNQ_CTR_ICMP6_IN_ERRORS);
+	/* an option of length 0 */
+	len = build_na(f, our_mac, ip6_peer, ip6_ours, 255, ip6_peer, o_flag, true);
+	ip6[IP6_HLEN + 25] = 0;
+	icmp6_fix_cksum(ip6);
+	expect_drop(&ifc_plain, f, len, SYNQ_CTR_ICMP6_IN_ERRORS);
+	/* shorter than 24 bytes */
+	len = build_na(f, our_mac, ip6_peer, ip6_ours, 255, ip6_peer, o_flag, false);
+	synq_bytes_put16(ip6 + 4, 20);
+	icmp6_fix_cksum(ip6);
+	expect_drop(&ifc_plain, f, len, SYNQ_CTR_ICMP6_IN_ERRORS);
+	assert_int_equal(nw.nb_facts, 0);
+	test_nw = NULL;
+}
+
+/*
+ * The solicitations the table asks for, on a tagged port: an ARP request broadcast
+ * (or unicast to the MAC known) and an NS to the solicited-node group (or unicast),
+ * from our address on the target's subnet, with our link-layer address.
+ */
+static void
+test_build_solicit(void **state)
+{
+	static const uint8_t target6[16] = {
+		0x20, 0x01, 0x00, 0x02, [13] = 0xab, [14] = 0xcd, [15] = 0xef};
+	static const uint8_t sn_target[16] = {
+		0xff, 0x02, [11] = 0x01, [12] = 0xff, [13] = 0xab, [14] = 0xcd, [15] = 0xef};
+	static const uint8_t sn_target_mac[6] = {0x33, 0x33, 0xff, 0xab, 0xcd, 0xef};
+	struct synq_neigh_solicit sol = {.family = SYNQ_NEIGH_V4};
+	struct synq_config_port cp;
+	struct fake_mbuf fm;
+	struct rte_mbuf *m;
+	const uint8_t *p, *a;
+	uint8_t *ip6;
+
+	(void)state;
+	make_port(&cp, TEST_VLAN);
+	cp.ipv4_plen[0] = 24;
+	cp.ipv6_plen[0] = 64;
+	memcpy(sol.addr, ip_other, 4);
+	m = fake_mbuf_set(&fm, "", 0);
+	assert_int_equal(synq_net_build_solicit(&ifc_vlan, &cp, &sol, m), 0);
+	p = fake_mbuf_data(&fm);
+	assert_int_equal(m->data_len, ETH_MIN);
+	assert_memory_equal(p, bcast_mac, 6);
+	assert_memory_equal(p + 6, our_mac, 6);
+	assert_int_equal(synq_bytes_get16(p + 12), ET_VLAN);
+	assert_int_equal(synq_bytes_get16(p + 14) & 0xfff, TEST_VLAN);
+	assert_int_equal(synq_bytes_get16(p + 16), ET_ARP);
+	a = p + ETH_HLEN + VLAN_HLEN;
+	assert_int_equal(synq_bytes_get16(a + 6), 1);
+	assert_memory_equal(a + 8, our_mac, 6);
+	assert_memory_equal(a + 14, ip_ours, 4);
+	assert_memory_equal(a + 18, zero_mac, 6);
+	assert_memory_equal(a + 24, ip_other, 4);
+	/* a probe goes to the MAC known */
+	sol.unicast = true;
+	memcpy(sol.mac.addr_bytes, peer_mac, 6);
+	assert_int_equal(synq_net_build_solicit(&ifc_vlan, &cp, &sol, m), 0);
+	assert_memory_equal(fake_mbuf_data(&fm), peer_mac, 6);
+
+	sol = (struct synq_neigh_solicit){.family = SYNQ_NEIGH_V6};
+	memcpy(sol.addr, target6, 16);
+	assert_int_equal(synq_net_build_solicit(&ifc_vlan, &cp, &sol, m), 0);
+	p = fake_mbuf_data(&fm);
+	ip6 = fake_mbuf_data(&fm) + ETH_HLEN + VLAN_HLEN;
+	assert_int_equal(m->data_len, ETH_HLEN + VLAN_HLEN + IP6_HLEN + 32);
+	assert_memory_equal(p, sn_target_mac, 6);
+	assert_int_equal(synq_bytes_get16(p + 16), ET_IPV6);
+	assert_int_equal(ip6[7], 255);
+	assert_memory_equal(ip6 + 8, ip6_ours, 16);
+	assert_memory_equal(ip6 + 24, sn_target, 16);
+	assert_int_equal(ip6[IP6_HLEN], 135);
+	assert_memory_equal(ip6 + IP6_HLEN + 8, target6, 16);
+	assert_int_equal(ip6[IP6_HLEN + 24], 1);
+	assert_int_equal(ip6[IP6_HLEN + 25], 1);
+	assert_memory_equal(ip6 + IP6_HLEN + 26, our_mac, 6);
+	assert_int_equal(icmp6_cksum(ip6), 0);
+	/* unicast in PROBE */
+	sol.unicast = true;
+	memcpy(sol.mac.addr_bytes, peer_mac, 6);
+	assert_int_equal(synq_net_build_solicit(&ifc_vlan, &cp, &sol, m), 0);
+	assert_memory_equal(fake_mbuf_data(&fm), peer_mac, 6);
+	assert_memory_equal(ip6 + 24, target6, 16);
+	assert_int_equal(icmp6_cksum(ip6), 0);
+	/* a port without an address of the family */
+	cp.nb_ipv6 = 0;
+	assert_int_equal(synq_net_build_solicit(&ifc_vlan, &cp, &sol, m), -EINVAL);
+}
+
+/* What the resolver under test sent: the frames and their ports. */
+static struct rte_mbuf *resolver_out[4];
+static uint16_t resolver_port[4];
+static unsigned int resolver_nb_out;
+
+static void
+resolver_tx(void *arg, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
+{
+	(void)arg;
+	for (uint16_t i = 0; i < n; i++) {
+		assert_true(resolver_nb_out < RTE_DIM(resolver_out));
+		resolver_port[resolver_nb_out] = port;
+		resolver_out[resolver_nb_out++] = pkts[i];
+	}
+}
+
+/* The neighbour table's drops are fake mbufs: nothing to free. */
+static void
+resolver_free(void *pkt)
+{
+	(void)pkt;
+}
+
+/*
+ * synq_net_send_routed() on a tagged port, without EAL (no pool: the solicitation is
+ * counted as not sent): queued while the next hop resolves, released by the fact with
+ * an 802.1Q header and zero padding; refused without headroom, on a port the worker
+ * has no tx queue on, or out another port than the connection's, each counted. A refused fake mbuf starts with a reference more,
+ * so that its free only drops that one.
+ */
+static void
+test_send_routed(void **state)
+{
+	static struct synq_config cfg;
+	static struct synq_route_table routes;
+	static struct synq_neigh_table neigh;
+	static const uint8_t nh[4] = {198, 18, 0, 7};
+	struct synq_neigh_fact fact = {.port = 0,
+		.family = SYNQ_NEIGH_V4,
+		.flags = SYNQ_NEIGH_FACT_SOLICITED | SYNQ_NEIGH_FACT_OVERRIDE};
+	struct synq_counters ctr;
+	struct synq_net_resolver r;
+	struct fake_mbuf fm;
+	uint8_t pkt[IP4_HLEN];
+	struct rte_mbuf *m;
+	const uint8_t *p;
+
+	(void)state;
+	memset(&ctr, 0, sizeof(ctr));
+	memset(&cfg, 0, sizeof(cfg));
+	make_port(&cfg.ports[0], TEST_VLAN);
+	cfg.ports[0].ipv4_plen[0] = 24;
+	cfg.ports[0].ipv6_plen[0] = 64;
+	cfg.nb_ports = 1;
+	assert_int_equal(synq_route_build(&routes, &cfg), 0);
+	synq_neigh_init(&neigh, &cfg, resolver_free, &ctr);
+	r = (struct synq_net_resolver){.neigh = &neigh,
+		.routes = &routes,
+		.cfg = &cfg,
+		.iface = {&ifc_vlan},
+		.ctr = &ctr,
+		.tx = resolver_tx,
+		.now_ms = 1000};
+	resolver_nb_out = 0;
+
+	/* an IPv4 header alone, to 198.18.0.7 */
+	memset(pkt, 0, sizeof(pkt));
+	pkt[0] = 0x45;
+	synq_bytes_put16(pkt + 2, IP4_HLEN);
+	memcpy(pkt + 12, ip_ours, 4);
+	memcpy(pkt + 16, nh, 4);
+	m = fake_mbuf_set(&fm, pkt, sizeof(pkt));
+	assert_int_equal(synq_net_send_routed(&r, m, 4, nh), 1);
+	assert_int_equal(resolver_nb_out, 0);
+	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_NEIGH_SOLICITS), 1);
+	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_NEIGH_SOLICIT_FAILED), 1);
+
+	/* a solicited advertisement without a MAC: nothing for an INCOMPLETE entry */
+	memcpy(fact.addr, nh, 4);
+	fact.flags = SYNQ_NEIGH_FACT_SOLICITED | SYNQ_NEIGH_FACT_NO_LLADDR;
+	assert_int_equal(synq_net_resolve_fact(&r, &fact), 0);
+	assert_int_equal(resolver_nb_out, 0);
+	assert_int_equal(
+		synq_neigh_state(&neigh, 0, SYNQ_NEIGH_V4, (const uint8_t[16]){198, 18, 0, 7}),
+		SYNQ_NEIGH_INCOMPLETE);
+	fact.flags = SYNQ_NEIGH_FACT_SOLICITED | SYNQ_NEIGH_FACT_OVERRIDE;
+
+	/* the answer: the packet goes, tagged and padded, to the MAC learned */
+	memcpy(fact.mac.addr_bytes, peer_mac, 6);
+	assert_int_equal(synq_net_resolve_fact(&r, &fact), 1);
+	assert_int_equal(resolver_nb_out, 1);
+	assert_ptr_equal(resolver_out[0], m);
+	assert_int_equal(resolver_port[0], 0);
+	p = fake_mbuf_data(&fm);
+	assert_int_equal(m->data_len, ETH_MIN);
+	assert_int_equal(m->pkt_len, ETH_MIN);
+	assert_int_equal(m->l2_len, ETH_HLEN + VLAN_HLEN);
+	assert_memory_equal(p, peer_mac, 6);
+	assert_memory_equal(p + 6, our_mac, 6);
+	assert_int_equal(synq_bytes_get16(p + 12), ET_VLAN);
+	assert_int_equal(synq_bytes_get16(p + 14), TEST_VLAN);
+	assert_int_equal(synq_bytes_get16(p + 16), ET_IPV4);
+	assert_memory_equal(p + ETH_HLEN + VLAN_HLEN, pkt, sizeof(pkt));
+	for (unsigned int i = ETH_HLEN + VLAN_HLEN + IP4_HLEN; i < ETH_MIN; i++)
+		assert_int_equal(p[i], 0);
+	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_ROUTE_OUT), 1);
+
+	/* no headroom for Ethernet and the tag */
+	m = fake_mbuf_set(&fm, pkt, sizeof(pkt));
+	m->data_off = ETH_HLEN;
+	memcpy(fake_mbuf_data(&fm), pkt, sizeof(pkt));
+	rte_mbuf_refcnt_set(m, 2);
+	assert_int_equal(synq_net_send_routed(&r, m, 4, nh), -EINVAL);
+	assert_int_equal(rte_mbuf_refcnt_read(m), 1);
+	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_ROUTE_BAD_PACKET), 1);
+	/* a connection of another port: its replies would never come back to it */
+	m = fake_mbuf_set(&fm, pkt, sizeof(pkt));
+	rte_mbuf_refcnt_set(m, 2);
+	assert_int_equal(synq_net_send_routed_via(&r, m, 4, nh, &ifc_plain), -EXDEV);
+	assert_int_equal(rte_mbuf_refcnt_read(m), 1);
+	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_ROUTE_WRONG_PORT), 1);
+	assert_int_equal(resolver_nb_out, 1);
+	/* ... and its own port: it goes */
+	m = fake_mbuf_set(&fm, pkt, sizeof(pkt));
+	assert_int_equal(synq_net_send_routed_via(&r, m, 4, nh, &ifc_vlan), 0);
+	assert_int_equal(resolver_nb_out, 2);
+	resolver_nb_out = 1;
+	/* a port this worker does not poll */
+	r.iface[0] = NULL;
+	m = fake_mbuf_set(&fm, pkt, sizeof(pkt));
+	rte_mbuf_refcnt_set(m, 2);
+	assert_int_equal(synq_net_send_routed(&r, m, 4, nh), -ENXIO);
+	assert_int_equal(rte_mbuf_refcnt_read(m), 1);
+	assert_int_equal(synq_counter_read(&ctr, SYNQ_CTR_ROUTE_NO_TXQ), 1);
+	assert_int_equal(synq_net_resolve_fact(&r, &fact), -EINVAL);
+	assert_int_equal(resolver_nb_out, 1);
+	synq_neigh_flush(&neigh);
+}
+
 static void
 test_ns_rejected(void **state)
 {
@@ -1900,6 +2298,10 @@ main(void)
 		cmocka_unit_test(test_arp_not_ours),
 		cmocka_unit_test(test_arp_reply_dropped),
 		cmocka_unit_test(test_arp_malformed),
+		cmocka_unit_test(test_ns_learn),
+		cmocka_unit_test(test_na),
+		cmocka_unit_test(test_build_solicit),
+		cmocka_unit_test(test_send_routed),
 		cmocka_unit_test(test_icmp_echo),
 		cmocka_unit_test(test_icmp_echo_shapes),
 		cmocka_unit_test(test_icmp_echo_padding),

@@ -1,0 +1,1048 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Functional tests of active open (lib/tcp/tcp_active.c, issue 13) on the harness of
+ * harness.h: the connection an application opens with synq_app_connect(), its SYN's
+ * bytes, the handshake and data both ways, the SYN's retransmissions and TIMEDOUT,
+ * REFUSED, a bad SYN-ACK. What such a connection sends leaves through the worker's
+ * send_routed, here a fake that keeps the packets (IP header first) for the test.
+ */
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <rte_byteorder.h>
+#include <rte_cycles.h>
+#include <rte_ring.h>
+#include <rte_thash.h>
+
+#include "harness.h"
+#include "synq_listener.h"
+
+#define TICK_LIMIT 10000
+#define PEER_PORT 8080
+
+/* The TCP tests' config (harness.c) and L86, one connection per client address. */
+static const char active_config[] =
+	HARNESS_TCP_CONFIG ","
+			   "    { \"port\": 86, \"max_conns_per_source\": 1 } ] }";
+
+#define L86 6
+
+HARNESS_SETUP(.name = "tcp_active", .config = active_config);
+
+/* What the fake send_routed got. */
+static struct rte_mbuf *routed[64];
+static unsigned int nb_routed;
+
+/* What the fake answers: 0 sent, 1 queued (lib/net's unresolved next hop), < 0 refused. */
+static int fake_rc;
+
+static int
+fake_send(void *arg __rte_unused, struct rte_mbuf *m, uint8_t family, const uint8_t *dst,
+	uint16_t port_id)
+{
+	assert_int_equal(port_id, ports.port[0].port_id);
+	if (family == 4)
+		assert_memory_equal(dst, rte_pktmbuf_mtod(m, const uint8_t *) + 16, 4);
+	else
+		assert_memory_equal(dst, rte_pktmbuf_mtod(m, const uint8_t *) + 24, 16);
+	if (nb_routed == RTE_DIM(routed) || fake_rc < 0) {
+		rte_pktmbuf_free(m);
+		return nb_routed == RTE_DIM(routed) ? -ENOBUFS : fake_rc;
+	}
+	routed[nb_routed++] = m;
+	return fake_rc;
+}
+
+/* The harness, and the fake as the worker's send_routed. */
+static int
+setup_send(void **state)
+{
+	if (setup(state) != 0)
+		return -1;
+	synq_tcp_worker_set_send(worker()->tcp, fake_send, NULL);
+	return 0;
+}
+
+static void
+routed_clear(void)
+{
+	for (unsigned int i = 0; i < nb_routed; i++)
+		rte_pktmbuf_free(routed[i]);
+	nb_routed = 0;
+}
+
+/* The one's-complement sum of @p len bytes at @p p, added to @p sum. */
+static uint32_t
+sum16(uint32_t sum, const uint8_t *p, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)(p[len - 1] << 8);
+	return sum;
+}
+
+static uint16_t
+fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+/* A TCP segment the fake got, its headers checked (IPv4, checksums). */
+struct seg {
+	const uint8_t *tcp;
+	uint16_t sport, dport;
+	uint32_t seq, ack;
+	uint8_t flags;
+	uint16_t win;
+	const uint8_t *opt;
+	unsigned int opt_len;
+	const uint8_t *data;
+	unsigned int data_len;
+};
+
+static struct seg
+parse_routed(const struct rte_mbuf *m, const uint8_t peer[4])
+{
+	const uint8_t *ip = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint16_t tot = (uint16_t)(ip[2] << 8 | ip[3]);
+	uint32_t ph;
+	struct seg s;
+	unsigned int doff;
+
+	assert_int_equal(rte_pktmbuf_pkt_len(m), tot);
+	assert_int_equal(ip[0], 0x45);
+	assert_int_equal(ip[8], 64); /* TTL */
+	assert_int_equal(ip[9], 6);
+	assert_memory_equal(ip + 12, our_ip4, 4);
+	assert_memory_equal(ip + 16, peer, 4);
+	assert_int_equal(fold(sum16(0, ip, 20)), 0xffff);
+	s.tcp = ip + 20;
+	ph = sum16(0, ip + 12, 8) + 6 + (uint32_t)(tot - 20);
+	assert_int_equal(fold(sum16(ph, s.tcp, tot - 20u)), 0xffff);
+	s.sport = (uint16_t)(s.tcp[0] << 8 | s.tcp[1]);
+	s.dport = (uint16_t)(s.tcp[2] << 8 | s.tcp[3]);
+	s.seq = rte_be_to_cpu_32(*(const uint32_t *)(s.tcp + 4));
+	s.ack = rte_be_to_cpu_32(*(const uint32_t *)(s.tcp + 8));
+	doff = (s.tcp[12] >> 4) * 4u;
+	s.flags = s.tcp[13];
+	s.win = (uint16_t)(s.tcp[14] << 8 | s.tcp[15]);
+	s.opt = s.tcp + 20;
+	s.opt_len = doff - 20;
+	s.data = s.tcp + doff;
+	s.data_len = tot - 20u - doff;
+	return s;
+}
+
+/* A TCP segment over IPv6 the fake got, its headers checked (checksum included). */
+static struct seg
+parse_routed6(const struct rte_mbuf *m, const uint8_t peer[16])
+{
+	const uint8_t *ip = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint16_t plen = (uint16_t)(ip[4] << 8 | ip[5]);
+	uint32_t ph;
+	struct seg s;
+	unsigned int doff;
+
+	assert_int_equal(rte_pktmbuf_pkt_len(m), 40u + plen);
+	assert_int_equal(ip[0] >> 4, 6);
+	assert_int_equal(ip[6], 6);  /* next header: TCP */
+	assert_int_equal(ip[7], 64); /* hop limit */
+	assert_memory_equal(ip + 8, our_ip6, 16);
+	assert_memory_equal(ip + 24, peer, 16);
+	s.tcp = ip + 40;
+	ph = sum16(0, ip + 8, 32) + 6 + plen;
+	assert_int_equal(fold(sum16(ph, s.tcp, plen)), 0xffff);
+	s.sport = (uint16_t)(s.tcp[0] << 8 | s.tcp[1]);
+	s.dport = (uint16_t)(s.tcp[2] << 8 | s.tcp[3]);
+	s.seq = rte_be_to_cpu_32(*(const uint32_t *)(s.tcp + 4));
+	s.ack = rte_be_to_cpu_32(*(const uint32_t *)(s.tcp + 8));
+	doff = (s.tcp[12] >> 4) * 4u;
+	s.flags = s.tcp[13];
+	s.win = (uint16_t)(s.tcp[14] << 8 | s.tcp[15]);
+	s.opt = s.tcp + 20;
+	s.opt_len = doff - 20;
+	s.data = s.tcp + doff;
+	s.data_len = plen - doff;
+	return s;
+}
+
+/* The peer of test @p t: 198.18.<t>.2, port PEER_PORT, its view as a harness flow. */
+static struct flow
+peer_flow(uint8_t t, const struct synq_session *s, uint32_t isn)
+{
+	return flow4(t, PEER_PORT, rte_be_to_cpu_16(s->dport), isn);
+}
+
+/* Connect to test @p t's peer from listener L80's settings; the command is carried. */
+static struct synq_session *
+connect_peer(uint8_t t)
+{
+	struct flow f = flow4(t, PEER_PORT, 1, 0);
+	struct synq_session *s;
+	struct rte_mbuf *out[4];
+
+	assert_int_equal(synq_app_connect(&app, 0, &rt.listeners.l[L80], 4, f.caddr,
+				 rte_cpu_to_be_16(PEER_PORT), our_ip4, &s),
+		0);
+	assert_int_equal(poll_idle(out, RTE_DIM(out)), 0); /* nothing to the tx ring */
+	return s;
+}
+
+/* The SYN of @p s, the one packet routed: every byte of its header and options. */
+static struct seg
+check_syn(const struct synq_session *s, const uint8_t peer[4])
+{
+	/* MSS 1460, SACK-permitted, timestamps (TSecr 0), NOP, window scale 7 */
+	static const uint8_t head[] = {2, 4, 0x05, 0xb4, 4, 2, 8, 10};
+	static const uint8_t tail[] = {0, 0, 0, 0, 1, 3, 3, 7};
+	struct seg g;
+
+	assert_int_equal(nb_routed, 1);
+	g = parse_routed(routed[0], peer);
+	assert_int_equal(g.sport, rte_be_to_cpu_16(s->dport));
+	assert_int_equal(g.dport, PEER_PORT);
+	assert_int_equal(g.flags, F_SYN);
+	assert_int_equal(g.ack, 0);
+	assert_int_equal(g.win, 65535);
+	assert_int_equal(g.opt_len, 20);
+	assert_memory_equal(g.opt, head, sizeof(head));
+	assert_memory_equal(g.opt + 12, tail, sizeof(tail));
+	assert_int_equal(g.data_len, 0);
+	assert_int_equal(g.tcp[16 + 2], 0); /* urgent pointer */
+	assert_int_equal(g.tcp[12] & 0x0f, 0);
+	return g;
+}
+
+/* Enqueue @p m on rx queue 0 and poll once. */
+static void
+feed(struct rte_mbuf *m)
+{
+	struct rte_mbuf *out[4];
+
+	assert_int_equal(rte_ring_enqueue(rx_ring[0], m), 0);
+	synq_worker_poll(worker());
+	while (rte_ring_dequeue_burst(tx_ring[0], (void **)out, RTE_DIM(out), NULL) != 0)
+		fail_msg("a frame to the tx ring, not routed");
+}
+
+/* The peer's SYN-ACK for @p f (acknowledging @p ack), Linux's options, TSecr @p tsecr. */
+static struct rte_mbuf *
+synack(const struct flow *f, uint32_t ack, uint32_t tsecr)
+{
+	struct synq_tcp_synack_opts o = {
+		.mss = 1400,
+		.wscale = 7,
+		.sack_perm = true,
+		.ts = true,
+		.tsval = f->tsval,
+		.tsecr = tsecr,
+	};
+	uint8_t opt[SYNQ_TCP_OPTS_MAX];
+	unsigned int n = synq_tcp_opts_write_synack(opt, &o);
+	uint8_t padded[SYNQ_TCP_OPTS_MAX] = {0};
+
+	memcpy(padded, opt, n);
+	return segment(f, f->isn, ack, F_SYN | F_ACK, padded, (n + 3) & ~3u, NULL, 0);
+}
+
+/* 1: the SYN's bytes; the handshake; data both ways. */
+static void
+test_handshake_data(void **state __rte_unused)
+{
+	static const uint8_t hello[] = "hello";
+	static const uint8_t world[] = "world!";
+	struct synq_session *s;
+	struct synq_tcp_conn_info ci;
+	struct flow f;
+	struct seg g;
+	uint32_t isn, tsval;
+	struct snap sn;
+
+	snap_take(&sn);
+	s = connect_peer(1);
+	f = peer_flow(1, s, 0x70000000u);
+	g = check_syn(s, f.caddr);
+	isn = g.seq;
+	tsval = rte_be_to_cpu_32(*(const uint32_t *)(g.opt + 8));
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_ACTIVE_OPENS), 1);
+	assert_int_equal(s->kind, SYNQ_SESSION_TCP_ACTIVE);
+	assert_true(rte_be_to_cpu_16(s->dport) >= 32768 && rte_be_to_cpu_16(s->dport) <= 60999);
+	ci = conn_info(s);
+	assert_int_equal(ci.state, SYNQ_TCP_SYN_SENT);
+	assert_int_equal(ci.our_isn, isn);
+	routed_clear();
+
+	f.tsval = 5000;
+	feed(synack(&f, isn + 1, tsval));
+	/* our ACK of the SYN-ACK: <SEQ=ISS+1><ACK=IRS+1>, timestamps echoed */
+	assert_int_equal(nb_routed, 1);
+	g = parse_routed(routed[0], f.caddr);
+	assert_int_equal(g.flags, F_ACK);
+	assert_int_equal(g.seq, isn + 1);
+	assert_int_equal(g.ack, f.isn + 1);
+	assert_int_equal(g.opt_len, 12);
+	assert_int_equal(rte_be_to_cpu_32(*(const uint32_t *)(g.opt + 8)), 5000);
+	routed_clear();
+	expect_event(s, SYNQ_EV_CONNECTED);
+	ci = conn_info(s);
+	assert_int_equal(ci.state, SYNQ_TCP_ESTABLISHED);
+	assert_int_equal(ci.mss, 1400);
+	assert_int_equal(ci.snd_wscale, 7);
+	assert_int_equal(ci.rcv_wscale, 7);
+	assert_true(ci.sack);
+	assert_true(ci.ts);
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_ESTAB), 1);
+
+	/* the peer's bytes reach the application */
+	f.our_isn = isn;
+	f.our_tsval = tsval;
+	feed(ack_frame(&f, f.isn + 1, isn + 1, hello, 5));
+	expect_data_event(s, hello, 5);
+	assert_int_equal(synq_app_consumed(&app, s, 5), 0);
+	routed_clear();
+
+	/* ours reach the peer */
+	assert_int_equal(synq_app_send_copy(&app, s, world, 6), 0);
+	synq_worker_poll(worker());
+	synq_worker_poll(worker());
+	assert_true(nb_routed >= 1);
+	g = parse_routed(routed[0], f.caddr);
+	assert_int_equal(g.seq, isn + 1);
+	assert_int_equal(g.ack, f.isn + 6);
+	assert_int_equal(g.data_len, 6);
+	assert_memory_equal(g.data, world, 6);
+	routed_clear();
+
+	assert_int_equal(synq_app_abort(&app, s), 0);
+	synq_worker_poll(worker());
+	assert_int_equal(nb_routed, 1); /* the RST */
+	g = parse_routed(routed[0], f.caddr);
+	assert_true(g.flags & F_RST);
+	routed_clear();
+	events_to_closed(s, 0);
+}
+
+/* Tick until counter @p id has grown by @p want since @p s. */
+static bool
+tick_until(const struct snap *s, enum synq_counter id, uint64_t want, uint64_t tsc)
+{
+	for (unsigned int i = 0; i < TICK_LIMIT; i++) {
+		synq_worker_tick(worker(), tsc);
+		if (delta(s, id) >= want)
+			return true;
+	}
+	return false;
+}
+
+/* 2: the SYN again at 1, 3, 7 s (RFC 6298 backoff), TIMEDOUT at 15 s. */
+static void
+test_syn_retrans(void **state __rte_unused)
+{
+	static const uint32_t due_ms[] = {1000, 3000, 7000, 15000};
+	struct synq_worker *w = worker();
+	uint64_t hz = rte_get_tsc_hz();
+	struct synq_session *s;
+	struct flow f;
+	struct snap sn;
+	uint32_t isn;
+	uint64_t t0;
+
+	s = connect_peer(2);
+	t0 = rte_rdtsc();
+	f = peer_flow(2, s, 0);
+	isn = check_syn(s, f.caddr).seq;
+	routed_clear();
+	snap_take(&sn);
+	for (unsigned int k = 0; k < RTE_DIM(due_ms); k++) {
+		uint64_t early = t0 + (uint64_t)(due_ms[k] - 200) * hz / 1000;
+		uint64_t late = t0 + (uint64_t)(due_ms[k] + 100 * (k + 1)) * hz / 1000;
+
+		synq_tcp_clock(w->tcp, early);
+		assert_false(tick_until(&sn, SYNQ_CTR_TCP_CONNECT_SYN_RETRANS, k + 1, early));
+		assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_TIMEDOUT), 0);
+		synq_tcp_clock(w->tcp, late);
+		if (k == RTE_DIM(due_ms) - 1) {
+			assert_true(tick_until(&sn, SYNQ_CTR_TCP_CONNECT_TIMEDOUT, 1, late));
+			break;
+		}
+		if (!tick_until(&sn, SYNQ_CTR_TCP_CONNECT_SYN_RETRANS, k + 1, late))
+			fail_msg("no SYN retransmission %u at %u ms", k + 1, due_ms[k]);
+		synq_worker_tick(w, late); /* its output */
+		assert_int_equal(nb_routed, 1);
+		assert_int_equal(parse_routed(routed[0], f.caddr).seq, isn);
+		assert_int_equal(parse_routed(routed[0], f.caddr).flags, F_SYN);
+		routed_clear();
+	}
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_SYN_RETRANS), 3);
+	assert_int_equal(nb_routed, 0);
+	synq_tcp_clock(w->tcp, rte_rdtsc());
+	events_to_closed(s, SYNQ_EV_TIMEDOUT);
+}
+
+/* 3: a RST that acknowledges our SYN: REFUSED; one that does not is ignored. */
+static void
+test_refused(void **state __rte_unused)
+{
+	struct synq_session *s = connect_peer(3);
+	struct flow f = peer_flow(3, s, 0);
+	uint32_t isn = check_syn(s, f.caddr).seq;
+	struct snap sn;
+
+	routed_clear();
+	snap_take(&sn);
+	feed(segment(&f, 0, isn + 7, F_RST | F_ACK, NULL, 0, NULL, 0));
+	assert_int_equal(conn_info(s).state, SYNQ_TCP_SYN_SENT);
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_REFUSED), 0);
+	feed(segment(&f, 0, isn + 1, F_RST | F_ACK, NULL, 0, NULL, 0));
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_REFUSED), 1);
+	assert_int_equal(nb_routed, 0);
+	events_to_closed(s, SYNQ_EV_REFUSED);
+}
+
+/* 4: a SYN-ACK whose ACK is not of our SYN: a RST, and the connection stays SYN-SENT. */
+static void
+test_bad_synack(void **state __rte_unused)
+{
+	struct synq_session *s = connect_peer(4);
+	struct flow f = peer_flow(4, s, 0x12345678u);
+	uint32_t isn = check_syn(s, f.caddr).seq;
+	struct rte_mbuf *r = NULL;
+	struct snap sn;
+
+	routed_clear();
+	snap_take(&sn);
+	assert_int_equal(rte_ring_enqueue(rx_ring[0], synack(&f, isn + 2, 0)), 0);
+	synq_worker_poll(worker());
+	/* RFC 9293 3.10.7.3: <SEQ=SEG.ACK><CTL=RST>, a reply to the frame's sender */
+	assert_int_equal(rte_ring_dequeue(tx_ring[0], (void **)&r), 0);
+	check_rst(r, &f, isn + 2);
+	rte_pktmbuf_free(r);
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_BAD_SYNACK), 1);
+	assert_int_equal(conn_info(s).state, SYNQ_TCP_SYN_SENT);
+	/* a SYN without ACK (simultaneous open) is refused: dropped, counted */
+	feed(syn_frame(&f));
+	assert_int_equal(nb_routed, 0);
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_BAD_SYNACK), 2);
+	assert_int_equal(conn_info(s).state, SYNQ_TCP_SYN_SENT);
+	/* the right one still completes it */
+	feed(synack(&f, isn + 1, 0));
+	expect_event(s, SYNQ_EV_CONNECTED);
+	routed_clear();
+	assert_int_equal(synq_app_abort(&app, s), 0);
+	synq_worker_poll(worker());
+	routed_clear();
+	events_to_closed(s, 0);
+}
+
+/* 5: a port out of tcp.local_ports without a listener: the usual RST. */
+static void
+test_off_range(void **state __rte_unused)
+{
+	struct flow f = flow4(5, PEER_PORT, 1000, 0x1000);
+	struct rte_mbuf *r;
+	struct snap sn;
+
+	snap_take(&sn);
+	r = exchange(segment(&f, f.isn, 0x4000, F_ACK, NULL, 0, NULL, 0));
+	assert_non_null(r);
+	check_rst(r, &f, 0x4000);
+	rte_pktmbuf_free(r);
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_NO_LISTENER), 1);
+}
+
+/* 6: an IPv4-mapped, martian or own peer is refused: CONNECT_FAILED, then CLOSED. */
+static void
+test_martian(void **state __rte_unused)
+{
+	static const uint8_t bad[][4] = {{127, 0, 0, 1}, {224, 0, 0, 1}, {0, 1, 2, 3},
+		{255, 255, 255, 255}, {198, 18, 0, 1} /* ours */};
+	static const uint8_t mapped[16] = {[10] = 0xff, [11] = 0xff, 198, 18, 6, 2};
+	static const uint8_t our6[16] = {0x20, 0x01, 0, 2, [15] = 1};
+	struct synq_session *s;
+	struct rte_mbuf *out[4];
+	struct snap sn;
+
+	snap_take(&sn);
+	for (unsigned int i = 0; i < RTE_DIM(bad); i++) {
+		assert_int_equal(synq_app_connect(&app, 0, &rt.listeners.l[L80], 4, bad[i],
+					 rte_cpu_to_be_16(PEER_PORT), our_ip4, &s),
+			0);
+		assert_int_equal(poll_idle(out, RTE_DIM(out)), 0);
+		events_to_closed(s, SYNQ_EV_CONNECT_FAILED);
+	}
+	assert_int_equal(synq_app_connect(&app, 0, &rt.listeners.l[L80], 6, mapped,
+				 rte_cpu_to_be_16(PEER_PORT), our6, &s),
+		0);
+	assert_int_equal(poll_idle(out, RTE_DIM(out)), 0);
+	events_to_closed(s, SYNQ_EV_CONNECT_FAILED);
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_BAD_ADDR), 6);
+	assert_int_equal(nb_routed, 0);
+
+	/* called directly: an app lcore without an event ring is refused too */
+	s = synq_session_alloc(&rt.sessions);
+	assert_non_null(s);
+	memset(s->saddr, 0, sizeof(s->saddr));
+	memcpy(s->saddr, (const uint8_t[]){198, 18, 6, 2}, 4);
+	memcpy(s->daddr, our_ip4, 4);
+	s->family = 4;
+	s->sport = rte_cpu_to_be_16(PEER_PORT);
+	s->listener = L80;
+	s->app_lcore = HARNESS_APP_LCORE + 1;
+	assert_int_equal(synq_tcp_connect(worker()->tcp, worker()->ctr, s), -EINVAL);
+	s->app_lcore = RTE_MAX_LCORE;
+	assert_int_equal(synq_tcp_connect(worker()->tcp, worker()->ctr, s), -EINVAL);
+	synq_session_free(&rt.sessions, s);
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_FAILED), 8);
+}
+
+/* A connection of test @p t, ESTABLISHED by the peer's SYN-ACK; @p f its flow. */
+static struct synq_session *
+established_to(uint8_t t, struct flow *f)
+{
+	struct synq_session *s = connect_peer(t);
+	struct seg g;
+
+	*f = peer_flow(t, s, 0x50000000u + t);
+	g = check_syn(s, f->caddr);
+	f->our_isn = g.seq;
+	f->our_tsval = rte_be_to_cpu_32(*(const uint32_t *)(g.opt + 8));
+	routed_clear();
+	f->tsval = 7000;
+	feed(synack(f, f->our_isn + 1, f->our_tsval));
+	routed_clear();
+	expect_event(s, SYNQ_EV_CONNECTED);
+	return s;
+}
+
+/* The peer's segment with timestamps (as ack_frame()) and @p flags. */
+static struct rte_mbuf *
+peer_seg(const struct flow *f, uint32_t seq, uint32_t ack, uint8_t flags)
+{
+	uint8_t o[SYNQ_FRAME_ACK_OPTS_LEN];
+	size_t n = synq_frame_opts_ack(o, f->tsval + 1, f->our_tsval);
+
+	return segment(f, seq, ack, flags, o, (unsigned int)n, NULL, 0);
+}
+
+/* 7: with a port of 4 queues, every local port's reply lands (rte_softrss()) on ours. */
+static void
+test_rss_port(void **state __rte_unused)
+{
+	static struct synq_rss rss; /* 8 KiB: not on the stack */
+	static const uint8_t key[40] = {0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67,
+		0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4,
+		0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30, 0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac,
+		0x01, 0xfa};
+	uint16_t reta[128];
+	struct synq_session *s[8];
+	struct rte_mbuf *out[4];
+
+	for (unsigned int i = 0; i < RTE_DIM(reta); i++)
+		reta[i] = (uint16_t)(i % 4);
+	assert_int_equal(synq_rss_init(&rss, key, sizeof(key), reta, RTE_DIM(reta), 4), 0);
+	synq_tcp_worker_set_rss(worker()->tcp, 0, &rss);
+	for (unsigned int i = 0; i < RTE_DIM(s); i++) {
+		struct flow f = flow4(7, (uint16_t)(PEER_PORT + i), 1, 0);
+		union rte_thash_tuple t;
+		uint32_t h;
+
+		assert_int_equal(
+			synq_app_connect(&app, 0, &rt.listeners.l[L80], 4, f.caddr,
+				rte_cpu_to_be_16((uint16_t)(PEER_PORT + i)), our_ip4, &s[i]),
+			0);
+		assert_int_equal(poll_idle(out, RTE_DIM(out)), 0);
+		assert_int_equal(nb_routed, 1);
+		routed_clear();
+		/* the reply: from the peer to us, host-order words as rte_thash.h wants */
+		memset(&t, 0, sizeof(t));
+		t.v4.src_addr = rte_be_to_cpu_32(*(const uint32_t *)f.caddr);
+		t.v4.dst_addr = rte_be_to_cpu_32(*(const uint32_t *)our_ip4);
+		t.v4.sport = (uint16_t)(PEER_PORT + i);
+		t.v4.dport = rte_be_to_cpu_16(s[i]->dport);
+		h = rte_softrss((uint32_t *)&t, RTE_THASH_V4_L4_LEN, key);
+		assert_int_equal(reta[h & (RTE_DIM(reta) - 1)], 0);
+	}
+	synq_tcp_worker_set_rss(worker()->tcp, 0, NULL);
+	for (unsigned int i = 0; i < RTE_DIM(s); i++) {
+		assert_int_equal(synq_app_abort(&app, s[i]), 0);
+		synq_worker_poll(worker());
+		events_to_closed(s[i], 0);
+	}
+	routed_clear();
+}
+
+/* 8: a 4-tuple in TIME-WAIT is not taken again: with only its port left, no port. */
+static void
+test_time_wait_port(void **state __rte_unused)
+{
+	struct synq_config_tcp *t = &rt.listeners.l[0].tcp;
+	struct synq_tcp_worker_info info;
+	uint16_t lo = t->local_port_lo, hi = t->local_port_hi;
+	struct synq_session *s;
+	struct rte_mbuf *out[4];
+	struct flow f;
+	uint16_t port;
+	struct snap sn;
+
+	s = established_to(8, &f);
+	port = rte_be_to_cpu_16(s->dport);
+	/* we close first: FIN, the peer's ACK and FIN, our ACK: TIME-WAIT */
+	assert_int_equal(synq_app_close(&app, s), 0);
+	synq_worker_poll(worker());
+	assert_int_equal(nb_routed, 1);
+	assert_true(parse_routed(routed[0], f.caddr).flags & F_FIN);
+	routed_clear();
+	feed(peer_seg(&f, f.isn + 1, f.our_isn + 2, F_ACK | F_FIN));
+	synq_worker_poll(worker());
+	assert_int_equal(nb_routed, 1);
+	assert_int_equal(parse_routed(routed[0], f.caddr).ack, f.isn + 2);
+	routed_clear();
+	events_to_closed(s, SYNQ_EV_PEER_CLOSED);
+	synq_tcp_worker_info(worker()->tcp, &info);
+	assert_true(info.time_wait >= 1);
+
+	snap_take(&sn);
+	t->local_port_lo = t->local_port_hi = port;
+	assert_int_equal(synq_app_connect(&app, 0, &rt.listeners.l[L80], 4, f.caddr,
+				 rte_cpu_to_be_16(PEER_PORT), our_ip4, &s),
+		0);
+	assert_int_equal(poll_idle(out, RTE_DIM(out)), 0);
+	events_to_closed(s, SYNQ_EV_CONNECT_FAILED);
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_NO_PORT), 1);
+	assert_int_equal(nb_routed, 0);
+	/* the next port is free */
+	t->local_port_hi = (uint16_t)(port + 1);
+	s = connect_peer(8);
+	assert_int_equal(rte_be_to_cpu_16(s->dport), port + 1);
+	routed_clear();
+	t->local_port_lo = lo;
+	t->local_port_hi = hi;
+	assert_int_equal(synq_app_abort(&app, s), 0);
+	synq_worker_poll(worker());
+	events_to_closed(s, 0);
+	routed_clear();
+}
+
+/*
+ * 9: a close in SYN-SENT ends the connection with nothing sent (RFC 9293 3.10.4); the
+ * SYN-ACK that comes after finds no connection and gets the usual RST.
+ */
+static void
+test_close_syn_sent(void **state __rte_unused)
+{
+	struct synq_session *s = connect_peer(9);
+	struct flow f = peer_flow(9, s, 0x9000);
+	uint32_t isn = check_syn(s, f.caddr).seq;
+	struct rte_mbuf *r;
+
+	routed_clear();
+	assert_int_equal(synq_app_close(&app, s), 0);
+	synq_worker_poll(worker());
+	assert_int_equal(nb_routed, 0);
+	events_to_closed(s, 0);
+	r = exchange(synack(&f, isn + 1, 0));
+	assert_non_null(r);
+	check_rst(r, &f, isn + 1);
+	rte_pktmbuf_free(r);
+	assert_int_equal(nb_routed, 0);
+}
+
+/* 10: over IPv6: the SYN (MSS 1440), the handshake, our ACK. */
+static void
+test_ipv6(void **state __rte_unused)
+{
+	static const uint8_t mss1440[] = {2, 4, 0x05, 0xa0, 4, 2, 8, 10};
+	struct flow f = flow6(10, PEER_PORT, 1, 0x60000000u);
+	struct synq_session *s;
+	struct rte_mbuf *out[4];
+	struct seg g;
+
+	assert_int_equal(synq_app_connect(&app, 0, &rt.listeners.l[L80], 6, f.caddr,
+				 rte_cpu_to_be_16(PEER_PORT), our_ip6, &s),
+		0);
+	assert_int_equal(poll_idle(out, RTE_DIM(out)), 0);
+	assert_int_equal(nb_routed, 1);
+	g = parse_routed6(routed[0], f.caddr);
+	assert_int_equal(g.flags, F_SYN);
+	assert_int_equal(g.sport, rte_be_to_cpu_16(s->dport));
+	assert_int_equal(g.opt_len, 20);
+	assert_memory_equal(g.opt, mss1440, sizeof(mss1440));
+	f.sport = rte_be_to_cpu_16(s->dport);
+	f.our_isn = g.seq;
+	f.our_tsval = rte_be_to_cpu_32(*(const uint32_t *)(g.opt + 8));
+	routed_clear();
+	feed(synack(&f, f.our_isn + 1, f.our_tsval));
+	assert_int_equal(nb_routed, 1);
+	g = parse_routed6(routed[0], f.caddr);
+	assert_int_equal(g.flags, F_ACK);
+	assert_int_equal(g.seq, f.our_isn + 1);
+	assert_int_equal(g.ack, f.isn + 1);
+	routed_clear();
+	expect_event(s, SYNQ_EV_CONNECTED);
+	assert_int_equal(conn_info(s).mss, 1400);
+	assert_int_equal(synq_app_abort(&app, s), 0);
+	synq_worker_poll(worker());
+	routed_clear();
+	events_to_closed(s, 0);
+}
+
+/* 11: a port a listener holds is never a local port (its segments would go there). */
+static void
+test_listener_port(void **state __rte_unused)
+{
+	struct synq_config_tcp *t = &rt.listeners.l[0].tcp;
+	uint16_t lo = t->local_port_lo, hi = t->local_port_hi;
+	struct flow f = flow4(11, PEER_PORT, 1, 0);
+	struct synq_session *s;
+	struct rte_mbuf *out[4];
+	struct snap sn;
+
+	snap_take(&sn);
+	t->local_port_lo = 84;
+	t->local_port_hi = 85; /* L84 and L85 */
+	assert_int_equal(synq_app_connect(&app, 0, &rt.listeners.l[L80], 4, f.caddr,
+				 rte_cpu_to_be_16(PEER_PORT), our_ip4, &s),
+		0);
+	assert_int_equal(poll_idle(out, RTE_DIM(out)), 0);
+	t->local_port_lo = lo;
+	t->local_port_hi = hi;
+	events_to_closed(s, SYNQ_EV_CONNECT_FAILED);
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_NO_PORT), 1);
+	assert_int_equal(nb_routed, 0);
+}
+
+/*
+ * 12: data beyond one output burst: routed at once, the rest goes with the next poll
+ * (the connection stays on the worker's list), not when the next ACK or timer comes.
+ */
+static void
+test_burst_full(void **state __rte_unused)
+{
+	static uint8_t buf[100000];
+	struct synq_session *s;
+	struct flow f;
+	uint32_t mss = 1400 - 12, ack;
+	unsigned int first;
+
+	s = established_to(12, &f);
+	memset(buf, 'x', sizeof(buf));
+	for (unsigned int off = 0; off < sizeof(buf); off += 10000)
+		assert_int_equal(synq_app_send_copy(&app, s, buf + off, 10000), 0);
+	synq_worker_poll(worker());
+	assert_int_equal(nb_routed, 10); /* RFC 6928's initial window */
+	routed_clear();
+	/* each segment acknowledged on its own, twice: slow start opens past a burst */
+	ack = f.our_isn + 1;
+	for (unsigned int round = 0, segs = 10; round < 2; round++) {
+		for (unsigned int k = 0; k < segs; k++) {
+			ack += mss;
+			assert_int_equal(rte_ring_enqueue(rx_ring[0],
+						 ack_frame(&f, f.isn + 1, ack, NULL, 0)),
+				0);
+		}
+		synq_worker_poll(worker());
+		segs = nb_routed;
+		if (round == 0)
+			routed_clear();
+	}
+	first = nb_routed;
+	assert_int_equal(first, 32); /* SYNQ_BURST: one output burst's worth */
+	routed_clear();
+	synq_worker_poll(worker()); /* no ACK, no timer: what the burst left */
+	assert_true(nb_routed > 0);
+	routed_clear();
+	assert_int_equal(synq_app_abort(&app, s), 0);
+	synq_worker_poll(worker());
+	routed_clear();
+	events_to_closed(s, 0);
+}
+
+/*
+ * 13: RFC 6298 5.7: after a retransmitted SYN the data's RTO is 3 s, not 1: nothing
+ * is sent again 2 s after the first data, then it is by 3.3 s.
+ */
+static void
+test_rto_fallback(void **state __rte_unused)
+{
+	static const uint8_t data[] = "ping";
+	struct synq_worker *w = worker();
+	uint64_t hz = rte_get_tsc_hz();
+	struct synq_session *s;
+	struct flow f;
+	struct snap sn;
+	struct seg g;
+	uint64_t t0, t1;
+
+	s = connect_peer(13);
+	t0 = rte_rdtsc();
+	f = peer_flow(13, s, 0x13131313u);
+	g = check_syn(s, f.caddr);
+	f.our_isn = g.seq;
+	f.our_tsval = rte_be_to_cpu_32(*(const uint32_t *)(g.opt + 8));
+	routed_clear();
+	snap_take(&sn);
+	t1 = t0 + hz * 1200 / 1000; /* the first retransmission, at 1 s */
+	synq_tcp_clock(w->tcp, t1);
+	assert_true(tick_until(&sn, SYNQ_CTR_TCP_CONNECT_SYN_RETRANS, 1, t1));
+	synq_worker_tick(w, t1);
+	routed_clear();
+	f.tsval = 9000;
+	assert_int_equal(rte_ring_enqueue(rx_ring[0], synack(&f, f.our_isn + 1, f.our_tsval)), 0);
+	synq_worker_poll(w); /* polls read the real clock: t0's, not t1's */
+	routed_clear();
+	expect_event(s, SYNQ_EV_CONNECTED);
+	assert_int_equal(synq_app_send_copy(&app, s, data, 4), 0);
+	t1 = rte_rdtsc(); /* before the data: its timer is armed at t1 or a little after */
+	synq_worker_poll(w);
+	assert_int_equal(nb_routed, 1); /* the data */
+	routed_clear();
+	snap_take(&sn);
+	synq_tcp_clock(w->tcp, t1 + hz * 2);
+	assert_false(tick_until(&sn, SYNQ_CTR_TCP_TIMEOUTS, 1, t1 + hz * 2));
+	synq_tcp_clock(w->tcp, t1 + hz * 3300 / 1000);
+	assert_true(tick_until(&sn, SYNQ_CTR_TCP_TIMEOUTS, 1, t1 + hz * 3300 / 1000));
+	routed_clear();
+	synq_tcp_clock(w->tcp, rte_rdtsc());
+	assert_int_equal(synq_app_abort(&app, s), 0);
+	synq_worker_poll(w);
+	routed_clear();
+	events_to_closed(s, 0);
+}
+
+/* 14: a SYN that found no mbuf is not lost: its timer sends it at 1 s. */
+static void
+test_syn_no_mbuf(void **state __rte_unused)
+{
+	static struct rte_mbuf *held[8192];
+	struct synq_worker *w = worker();
+	struct rte_mempool *mp = ports.port[0].pool;
+	uint64_t hz = rte_get_tsc_hz(), t0, t1;
+	struct synq_session *s;
+	struct flow f = flow4(14, PEER_PORT, 1, 0);
+	unsigned int nb = 0;
+	struct snap sn;
+
+	while (nb < RTE_DIM(held) && (held[nb] = rte_pktmbuf_alloc(mp)) != NULL)
+		nb++;
+	assert_true(nb < RTE_DIM(held));
+	assert_int_equal(synq_app_connect(&app, 0, &rt.listeners.l[L80], 4, f.caddr,
+				 rte_cpu_to_be_16(PEER_PORT), our_ip4, &s),
+		0);
+	t0 = rte_rdtsc();
+	synq_worker_poll(w);
+	assert_int_equal(nb_routed, 0);
+	assert_int_equal(conn_info(s).state, SYNQ_TCP_SYN_SENT);
+	for (unsigned int i = 0; i < nb; i++)
+		rte_pktmbuf_free(held[i]);
+	snap_take(&sn);
+	t1 = t0 + hz * 1200 / 1000;
+	synq_tcp_clock(w->tcp, t1);
+	assert_true(tick_until(&sn, SYNQ_CTR_TCP_CONNECT_SYN_RETRANS, 1, t1));
+	synq_worker_tick(w, t1);
+	f = peer_flow(14, s, 0);
+	check_syn(s, f.caddr);
+	routed_clear();
+	synq_tcp_clock(w->tcp, rte_rdtsc());
+	assert_int_equal(synq_app_abort(&app, s), 0);
+	synq_worker_poll(w);
+	events_to_closed(s, 0);
+}
+
+/*
+ * 15: a SYN sent once gives the first RTT sample (RFC 6298 2.2): with a peer that
+ * answered at once, the data's RTO is the 200 ms floor, not 1 s.
+ */
+static void
+test_rtt_sample(void **state __rte_unused)
+{
+	static const uint8_t data[] = "ping";
+	struct synq_worker *w = worker();
+	uint64_t hz = rte_get_tsc_hz(), t1;
+	struct synq_session *s;
+	struct flow f;
+	struct snap sn;
+
+	s = established_to(15, &f);
+	assert_int_equal(synq_app_send_copy(&app, s, data, 4), 0);
+	t1 = rte_rdtsc();
+	synq_worker_poll(w);
+	assert_int_equal(nb_routed, 1);
+	routed_clear();
+	snap_take(&sn);
+	synq_tcp_clock(w->tcp, t1 + hz * 150 / 1000);
+	assert_false(tick_until(&sn, SYNQ_CTR_TCP_TIMEOUTS, 1, t1 + hz * 150 / 1000));
+	synq_tcp_clock(w->tcp, t1 + hz * 500 / 1000);
+	assert_true(tick_until(&sn, SYNQ_CTR_TCP_TIMEOUTS, 1, t1 + hz * 500 / 1000));
+	routed_clear();
+	synq_tcp_clock(w->tcp, rte_rdtsc());
+	assert_int_equal(synq_app_abort(&app, s), 0);
+	synq_worker_poll(w);
+	routed_clear();
+	events_to_closed(s, 0);
+}
+
+/* 16: a 4-tuple in use is not taken twice: two ports in range, two connects, no third. */
+static void
+test_tuple_in_use(void **state __rte_unused)
+{
+	struct synq_config_tcp *t = &rt.listeners.l[0].tcp;
+	uint16_t lo = t->local_port_lo, hi = t->local_port_hi;
+	struct synq_session *s[3];
+	struct snap sn;
+
+	snap_take(&sn);
+	t->local_port_lo = 50000;
+	t->local_port_hi = 50001;
+	for (unsigned int i = 0; i < 3; i++) {
+		s[i] = connect_peer(16);
+		routed_clear();
+	}
+	t->local_port_lo = lo;
+	t->local_port_hi = hi;
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_ACTIVE_OPENS), 2);
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_NO_PORT), 1);
+	assert_int_not_equal(s[0]->dport, s[1]->dport);
+	events_to_closed(s[2], SYNQ_EV_CONNECT_FAILED);
+	for (unsigned int i = 0; i < 2; i++) {
+		assert_int_equal(conn_info(s[i]).state, SYNQ_TCP_SYN_SENT);
+		assert_int_equal(synq_app_abort(&app, s[i]), 0);
+		synq_worker_poll(worker());
+		events_to_closed(s[i], 0);
+	}
+	assert_int_equal(nb_routed, 0);
+}
+
+/*
+ * 17: what the routed send answers: queued (1, a next hop resolving) is taken, not
+ * counted; refused (no route) counts SynqTcpConnectUnrouted.
+ */
+static void
+test_routed_rc(void **state __rte_unused)
+{
+	struct synq_session *s;
+	struct snap sn;
+
+	snap_take(&sn);
+	fake_rc = 1;
+	s = connect_peer(17);
+	assert_int_equal(nb_routed, 1);
+	routed_clear();
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_UNROUTED), 0);
+	assert_int_equal(synq_app_abort(&app, s), 0);
+	synq_worker_poll(worker());
+	events_to_closed(s, 0);
+	fake_rc = -ENETUNREACH;
+	s = connect_peer(17);
+	fake_rc = 0;
+	assert_int_equal(nb_routed, 0);
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_UNROUTED), 1);
+	assert_int_equal(synq_app_abort(&app, s), 0);
+	synq_worker_poll(worker());
+	events_to_closed(s, 0);
+}
+
+/*
+ * 18: TIME-WAIT of a connection synq opened answers the peer's FIN sent again (our
+ * last ACK lost) with the ACK, to the frame's sender: the connection had no peer MAC
+ * (its frames were routed), and the ACK went to 00:00:00:00:00:00.
+ */
+static void
+test_time_wait_ack(void **state __rte_unused)
+{
+	struct synq_session *s;
+	struct flow f;
+
+	s = established_to(18, &f);
+	assert_int_equal(synq_app_close(&app, s), 0);
+	synq_worker_poll(worker());
+	assert_int_equal(nb_routed, 1);
+	routed_clear();
+	feed(peer_seg(&f, f.isn + 1, f.our_isn + 2, F_ACK | F_FIN));
+	synq_worker_poll(worker());
+	assert_int_equal(nb_routed, 1);
+	routed_clear();
+	events_to_closed(s, SYNQ_EV_PEER_CLOSED);
+	/* the FIN again: TIME-WAIT's ACK, <SEQ=FIN+1><ACK=peer's FIN+1> */
+	check_ack(exchange(peer_seg(&f, f.isn + 1, f.our_isn + 2, F_ACK | F_FIN)), &f,
+		f.our_isn + 2, f.isn + 2);
+	assert_int_equal(nb_routed, 0);
+}
+
+/*
+ * 19: a connection synq opened took no share of its peer's address (max_conns_per_source
+ * counts clients), and its end gives none back: a client of that address with its one
+ * connection on L86 still may not open a second one after synq connected to the
+ * address under L86 and aborted.
+ */
+static void
+test_source_share(void **state __rte_unused)
+{
+	struct flow a = flow4(19, 1000, 86, 0x19000000u);
+	struct flow b = flow4(19, 1001, 86, 0x19100000u);
+	struct synq_session *ca, *s;
+	struct rte_mbuf *out[4], *r;
+	struct snap sn;
+
+	ca = established(&a, L86);
+	assert_int_equal(synq_app_connect(&app, 0, &rt.listeners.l[L86], 4, a.caddr,
+				 rte_cpu_to_be_16(PEER_PORT), our_ip4, &s),
+		0);
+	assert_int_equal(poll_idle(out, RTE_DIM(out)), 0);
+	assert_int_equal(nb_routed, 1); /* the SYN */
+	routed_clear();
+	assert_int_equal(synq_app_abort(&app, s), 0);
+	synq_worker_poll(worker());
+	events_to_closed(s, 0);
+	assert_int_equal(nb_routed, 0);
+
+	/* the address still holds its one connection: the second's final ACK is refused */
+	snap_take(&sn);
+	open_flow(&b);
+	r = exchange(ack_frame(&b, b.isn + 1, b.our_isn + 1, NULL, 0));
+	assert_int_equal(delta(&sn, SYNQ_CTR_SRC_LIMIT_SOURCE), 1);
+	assert_non_null(r);
+	check_rst(r, &b, b.our_isn + 1);
+	rte_pktmbuf_free(r);
+	assert_int_equal(synq_app_abort(&app, ca), 0);
+	synq_worker_poll(worker());
+	events_to_closed(ca, 0);
+	routed_clear();
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_handshake_data),
+		cmocka_unit_test(test_syn_retrans),
+		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_bad_synack),
+		cmocka_unit_test(test_off_range),
+		cmocka_unit_test(test_martian),
+		cmocka_unit_test(test_rss_port),
+		cmocka_unit_test(test_time_wait_port),
+		cmocka_unit_test(test_close_syn_sent),
+		cmocka_unit_test(test_ipv6),
+		cmocka_unit_test(test_listener_port),
+		cmocka_unit_test(test_burst_full),
+		cmocka_unit_test(test_rto_fallback),
+		cmocka_unit_test(test_syn_no_mbuf),
+		cmocka_unit_test(test_rtt_sample),
+		cmocka_unit_test(test_tuple_in_use),
+		cmocka_unit_test(test_routed_rc),
+		cmocka_unit_test(test_time_wait_ack),
+		cmocka_unit_test(test_source_share),
+	};
+
+	return cmocka_run_group_tests(tests, setup_send, teardown);
+}
