@@ -227,6 +227,10 @@ synq_app_recv_burst(struct synq_app_lcore *a, struct synq_app_event *ev, uint16_
 			[SYNQ_EV_PEER_CLOSED] = SYNQ_CTR_APP_EV_PEER_CLOSED,
 			[SYNQ_EV_RESET] = SYNQ_CTR_APP_EV_RESET,
 			[SYNQ_EV_CLOSED] = SYNQ_CTR_APP_EV_CLOSED,
+			[SYNQ_EV_CONNECTED] = SYNQ_CTR_APP_EV_CONNECTED,
+			[SYNQ_EV_REFUSED] = SYNQ_CTR_APP_EV_REFUSED,
+			[SYNQ_EV_TIMEDOUT] = SYNQ_CTR_APP_EV_TIMEDOUT,
+			[SYNQ_EV_CONNECT_FAILED] = SYNQ_CTR_APP_EV_CONNECT_FAILED,
 		};
 
 		ev[i].s = synq_session_at(a->ss, msg[i].session);

@@ -597,14 +597,35 @@ next_event(struct synq_app_event *ev)
 	return synq_app_recv_burst(&app, ev, 1) == 1;
 }
 
+/* The application lcore's counter of events of @p kind (SynqAppEvents*). */
+static uint64_t
+event_count(uint16_t kind)
+{
+	static const enum synq_counter ctr_of[] = {
+		[SYNQ_EV_DATA] = SYNQ_CTR_APP_EV_DATA,
+		[SYNQ_EV_PEER_CLOSED] = SYNQ_CTR_APP_EV_PEER_CLOSED,
+		[SYNQ_EV_RESET] = SYNQ_CTR_APP_EV_RESET,
+		[SYNQ_EV_CLOSED] = SYNQ_CTR_APP_EV_CLOSED,
+		[SYNQ_EV_CONNECTED] = SYNQ_CTR_APP_EV_CONNECTED,
+		[SYNQ_EV_REFUSED] = SYNQ_CTR_APP_EV_REFUSED,
+		[SYNQ_EV_TIMEDOUT] = SYNQ_CTR_APP_EV_TIMEDOUT,
+		[SYNQ_EV_CONNECT_FAILED] = SYNQ_CTR_APP_EV_CONNECT_FAILED,
+	};
+
+	assert_true(kind < RTE_DIM(ctr_of) && kind != 0);
+	return app_counter(ctr_of[kind]);
+}
+
 void
 expect_event(struct synq_session *c, uint16_t kind)
 {
 	struct synq_app_event ev;
+	uint64_t before = event_count(kind);
 
 	assert_true(next_event(&ev));
 	assert_ptr_equal(ev.s, c);
 	assert_int_equal(ev.kind, kind);
+	assert_int_equal(event_count(kind), before + 1); /* each kind counted */
 }
 
 void
@@ -625,6 +646,9 @@ events_to_closed(struct synq_session *c, uint16_t last_but_one)
 {
 	struct synq_app_event ev;
 	uint16_t prev = 0;
+	/* an event that comes once a connection: counted once */
+	bool once = last_but_one != 0 && last_but_one != SYNQ_EV_DATA;
+	uint64_t before = once ? event_count(last_but_one) : 0;
 
 	for (;;) {
 		assert_true(next_event(&ev));
@@ -634,6 +658,8 @@ events_to_closed(struct synq_session *c, uint16_t last_but_one)
 		prev = ev.kind;
 	}
 	assert_int_equal(prev, last_but_one);
+	if (once)
+		assert_int_equal(event_count(last_but_one), before + 1);
 	synq_app_release(&app, c);
 }
 
