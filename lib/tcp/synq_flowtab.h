@@ -46,6 +46,12 @@ uint32_t synq_flowtab_capacity(const struct synq_flowtab *t);
 void *synq_flowtab_lookup(const struct synq_flowtab *t, const struct synq_flow_key *key);
 
 /**
+ * synq_flowtab_lookup() for the control paths (a connection synq opens, its replies):
+ * the per-segment input keeps the only call of synq_flowtab_lookup(), inlined there.
+ */
+void *synq_flowtab_find(const struct synq_flowtab *t, const struct synq_flow_key *key);
+
+/**
  * Add the object at index @p idx, whose key is @p key. The key must not be present
  * (look it up first).
  *

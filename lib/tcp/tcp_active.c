@@ -82,7 +82,7 @@ static bool
 tuple_free(const struct synq_tcp_worker *tw, const struct synq_flow_key *k, const uint8_t *ours)
 {
 	return synq_listener_lookup(tw->listeners, k->family, ours, k->dport) == NULL &&
-	       synq_flowtab_lookup(tw->flows, k) == NULL &&
+	       synq_flowtab_find(tw->flows, k) == NULL &&
 	       (tw->time_wait == NULL || synq_flowmem_lookup(tw->time_wait, k) == NULL);
 }
 
@@ -403,7 +403,7 @@ tcp_active_input(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	key.family = p->family;
 	key.daddr_idx = seg->daddr_idx;
 	key.rxq_idx = seg->rxq_idx;
-	c = synq_flowtab_lookup(tw->flows, &key);
+	c = synq_flowtab_find(tw->flows, &key);
 	if (c != NULL && c->state == SYNQ_TCP_SYN_SENT) {
 		*v = syn_sent_input(tw, ctr, ifc, seg, c, p, th, doff);
 		return true;
