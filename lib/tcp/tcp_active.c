@@ -163,7 +163,10 @@ connect_open(
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_CONNECT_BAD_ADDR);
 		return -EINVAL;
 	}
-	if (source_of(tw, s->family, s->daddr, &rxq_idx, &addr_idx) != 0) {
+	/* one of ours, and for IPv6 past duplicate address detection (RFC 4862 5.4: a
+	 * tentative address is no source; a duplicate one never again) */
+	if (source_of(tw, s->family, s->daddr, &rxq_idx, &addr_idx) != 0 ||
+		(s->family == 6 && !synq_iface_ipv6_usable(tw->rxq[rxq_idx].iface, addr_idx))) {
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_CONNECT_BAD_ADDR);
 		return -EADDRNOTAVAIL;
 	}

@@ -1019,6 +1019,51 @@ test_source_share(void **state __rte_unused)
 	routed_clear();
 }
 
+/*
+ * RFC 4862 5.4: an IPv6 address still tentative (or found duplicate) is no source: the
+ * connect fails with nothing sent, counted; once preferred, it is one again.
+ */
+static void
+test_tentative_source(void **state __rte_unused)
+{
+	static const uint8_t states[] = {SYNQ_IP6_TENTATIVE, SYNQ_IP6_DUPLICATE};
+	struct flow f = flow6(12, PEER_PORT, 1, 0);
+	struct synq_iface_live *live = worker()->rxq[0].iface->live;
+	int idx = synq_iface_ipv6_index(worker()->rxq[0].iface, our_ip6);
+	struct synq_session *s;
+	struct rte_mbuf *out[4];
+	struct snap sn;
+
+	assert_non_null(live);
+	assert_true(idx >= 0);
+	/* what the tests before left to send */
+	for (unsigned int n = poll_idle(out, RTE_DIM(out)); n > 0; n--)
+		rte_pktmbuf_free(out[n - 1]);
+	routed_clear();
+	snap_take(&sn);
+	for (unsigned int i = 0; i < RTE_DIM(states); i++) {
+		atomic_store(&live->ipv6_state[idx], states[i]);
+		assert_int_equal(synq_app_connect(&app, 0, &rt.listeners.l[L80], 6, f.caddr,
+					 rte_cpu_to_be_16(PEER_PORT), our_ip6, &s),
+			0);
+		assert_int_equal(poll_idle(out, RTE_DIM(out)), 0);
+		atomic_store(&live->ipv6_state[idx], SYNQ_IP6_PREFERRED);
+		events_to_closed(s, SYNQ_EV_CONNECT_FAILED);
+		assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_BAD_ADDR), i + 1);
+		assert_int_equal(nb_routed, 0);
+	}
+	/* preferred again: the SYN goes */
+	assert_int_equal(synq_app_connect(&app, 0, &rt.listeners.l[L80], 6, f.caddr,
+				 rte_cpu_to_be_16(PEER_PORT), our_ip6, &s),
+		0);
+	assert_int_equal(poll_idle(out, RTE_DIM(out)), 0);
+	assert_int_equal(nb_routed, 1);
+	assert_int_equal(parse_routed6(routed[0], f.caddr).flags, F_SYN);
+	routed_clear();
+	assert_int_equal(synq_app_abort(&app, s), 0);
+	events_to_closed(s, 0);
+}
+
 int
 main(void)
 {
@@ -1042,6 +1087,7 @@ main(void)
 		cmocka_unit_test(test_routed_rc),
 		cmocka_unit_test(test_time_wait_ack),
 		cmocka_unit_test(test_source_share),
+		cmocka_unit_test(test_tentative_source),
 	};
 
 	return cmocka_run_group_tests(tests, setup_send, teardown);
