@@ -151,6 +151,9 @@ synq_net_build_solicit(const struct synq_iface *ifc, const struct synq_config_po
 	src = synq_route_source(cp, v4 ? 4 : 6, sol->addr);
 	if (src < 0)
 		return -EINVAL;
+	/* RFC 4862 5.4: a tentative address is no source, a duplicate one never again */
+	if (!v4 && !synq_iface_ipv6_usable(ifc, (unsigned int)src))
+		return -EADDRNOTAVAIL;
 	if ((uint32_t)m->buf_len - m->data_off < len)
 		return -ENOSPC;
 	if (v4)

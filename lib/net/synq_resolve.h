@@ -155,7 +155,8 @@ int synq_net_resolve_fact(struct synq_net_resolver *r, const struct synq_neigh_f
  * synq_route_source()).
  *
  * @return 0, or -ENOSPC when @p m is too small, -EINVAL when the port has no address
- *   of the family.
+ *   of the family, -EADDRNOTAVAIL when that IPv6 source is still tentative or found
+ *   duplicate (RFC 4862 5.4: nothing sent; the caller counts SynqNeighSolicitFailed).
  */
 int synq_net_build_solicit(const struct synq_iface *ifc, const struct synq_config_port *cp,
 	const struct synq_neigh_solicit *sol, struct rte_mbuf *m);

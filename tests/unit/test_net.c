@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -1639,6 +1640,21 @@ test_build_solicit(void **state)
 	assert_memory_equal(fake_mbuf_data(&fm), peer_mac, 6);
 	assert_memory_equal(ip6 + 24, target6, 16);
 	assert_int_equal(icmp6_cksum(ip6), 0);
+	/* the source still tentative, or duplicate: no solicitation from it (RFC 4862 5.4) */
+	{
+		static struct synq_iface_live live;
+		struct synq_iface ifc = ifc_vlan;
+		int src = synq_route_source(&cp, 6, target6);
+
+		assert_true(src >= 0);
+		ifc.live = &live;
+		atomic_store(&live.ipv6_state[src], SYNQ_IP6_TENTATIVE);
+		assert_int_equal(synq_net_build_solicit(&ifc, &cp, &sol, m), -EADDRNOTAVAIL);
+		atomic_store(&live.ipv6_state[src], SYNQ_IP6_DUPLICATE);
+		assert_int_equal(synq_net_build_solicit(&ifc, &cp, &sol, m), -EADDRNOTAVAIL);
+		atomic_store(&live.ipv6_state[src], SYNQ_IP6_PREFERRED);
+		assert_int_equal(synq_net_build_solicit(&ifc, &cp, &sol, m), 0);
+	}
 	/* a port without an address of the family */
 	cp.nb_ipv6 = 0;
 	assert_int_equal(synq_net_build_solicit(&ifc_vlan, &cp, &sol, m), -EINVAL);
