@@ -197,9 +197,9 @@ refuse(struct synq_net_resolver *r, struct rte_mbuf *m, enum synq_counter id)
 }
 
 /*
- * Whether @p dst of @p family is one host we may send to: not 0.0.0.0/8, multicast,
- * class E nor broadcast (RFC 1122 3.2.1.3); not ::, an IPv4-mapped address nor
- * multicast (RFC 4291 2.5.2, 2.5.5.2, 2.7).
+ * Whether @p dst of @p family is one host we may send to: not 0.0.0.0/8, loopback,
+ * multicast, class E nor broadcast (RFC 1122 3.2.1.3); not ::, ::1, an IPv4-mapped
+ * address nor multicast (RFC 4291 2.5.2, 2.5.3, 2.5.5.2, 2.7).
  */
 static bool
 destination_ok(uint8_t family, const uint8_t *dst)
@@ -208,8 +208,9 @@ destination_ok(uint8_t family, const uint8_t *dst)
 	static const uint8_t zero[16];
 
 	if (family == SYNQ_NEIGH_V4)
-		return dst[0] != 0 && dst[0] < 224;
-	return family == SYNQ_NEIGH_V6 && dst[0] != 0xff && memcmp(dst, zero, 16) != 0 &&
+		return dst[0] != 0 && dst[0] != 127 && dst[0] < 224;
+	return family == SYNQ_NEIGH_V6 && dst[0] != 0xff &&
+	       !(memcmp(dst, zero, 15) == 0 && dst[15] <= 1) &&
 	       memcmp(dst, v4mapped, sizeof(v4mapped)) != 0;
 }
 

@@ -97,8 +97,8 @@ struct synq_net_resolver {
  *   - 0: handed to the tx queue (a full tx queue counts its own drop);
  *   - 1: queued until the next hop resolves (sent then, or dropped and counted);
  *   - a negative errno: dropped and counted: -EINVAL a family not 4 or 6, a
- *     destination that is no single host (multicast, broadcast, unspecified,
- *     IPv4-mapped, 0.0.0.0/8) or no headroom for the Ethernet header
+ *     destination that is no single host or is loopback (multicast, broadcast,
+ *     unspecified, IPv4-mapped, 0.0.0.0/8, 127/8, ::1) or no headroom for the Ethernet header
  *     (SynqRouteBadPacket); -ENETUNREACH no route (SynqRouteNoRoute); -ENXIO the
  *     route's port is not one this worker polls, where it has no tx queue
  *     (SynqRouteNoTxq); the table's errors as synq_neigh_lookup() (-ENOBUFS,

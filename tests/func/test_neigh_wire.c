@@ -501,12 +501,15 @@ test_failed(void **state __rte_unused)
 	assert_int_equal(sent(0, out, 4), 0);
 }
 
-/* No route, and what is no single host: dropped and counted, nothing sent. */
+/* No route, and what is no single host or is loopback: dropped and counted, nothing
+ * sent. */
 static void
 test_no_route(void **state __rte_unused)
 {
 	static const uint8_t far[4] = {203, 0, 113, 1};
 	static const uint8_t group[4] = {224, 0, 0, 1};
+	static const uint8_t loop4[4] = {127, 0, 0, 1};
+	static const uint8_t loop6[16] = {[15] = 1};
 	struct rte_mbuf *out[4];
 	uint8_t pkt[64];
 	uint16_t len;
@@ -517,6 +520,11 @@ test_no_route(void **state __rte_unused)
 	assert_int_equal(delta(&s, SYNQ_CTR_ROUTE_NO_ROUTE), 1);
 	assert_int_equal(send_pkt(worker(), 4, group, 1, pkt, &len), -EINVAL);
 	assert_int_equal(delta(&s, SYNQ_CTR_ROUTE_BAD_PACKET), 1);
+	/* loopback, either family (RFC 1122 3.2.1.3, RFC 4291 2.5.3) */
+	assert_int_equal(send_pkt(worker(), 4, loop4, 1, pkt, &len), -EINVAL);
+	assert_int_equal(send_pkt(worker(), 6, loop6, 1, pkt, &len), -EINVAL);
+	assert_int_equal(delta(&s, SYNQ_CTR_ROUTE_BAD_PACKET), 3);
+	assert_int_equal(delta(&s, SYNQ_CTR_ROUTE_NO_ROUTE), 1);
 	assert_int_equal(sent(0, out, 4), 0);
 }
 
