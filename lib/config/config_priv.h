@@ -197,7 +197,7 @@ config_in6_multicast(const uint8_t *a)
 static inline bool
 config_in6_linklocal(const uint8_t *a)
 {
-	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
+	return synq_in6_linklocal(a);
 }
 
 static inline bool

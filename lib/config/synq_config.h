@@ -84,6 +84,16 @@ enum synq_app {
  */
 #define SYNQ_MAX_NEXT_HOPS 256
 
+/**
+ * Whether the IPv6 address @p a is link-local, fe80::/10 (RFC 4291 2.5.6): scoped to
+ * a link, never sent to a router. The one test of it, for every module.
+ */
+static inline bool
+synq_in6_linklocal(const uint8_t *a)
+{
+	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
+}
+
 /* How a proxy listener picks a backend (HAProxy's "balance"). */
 enum synq_balance {
 	SYNQ_BALANCE_ROUND_ROBIN, /* in turn, weighted */

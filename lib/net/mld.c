@@ -92,12 +92,6 @@ group_is_ours(const struct synq_iface *ifc, const uint8_t g[16])
 	return false;
 }
 
-static bool
-is_link_local(const uint8_t a[16])
-{
-	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
-}
-
 /*
  * Write the Ethernet header (and the port's VLAN tag) at the start of @p m, to @p dst;
  * return the L2 length, or 0 if @p m cannot hold @p l3_len more bytes.
@@ -171,7 +165,7 @@ build_report(const struct synq_iface *ifc, bool change, const uint8_t *only, str
 	ip6->hop_limits = 1;
 	/* RFC 3810 5.2.13: a link-local source, or :: while none is valid yet */
 	for (unsigned int i = 0; i < ifc->nb_ipv6; i++)
-		if (is_link_local(ifc->ipv6[i]) && synq_iface_ipv6_usable(ifc, i)) {
+		if (synq_in6_linklocal(ifc->ipv6[i]) && synq_iface_ipv6_usable(ifc, i)) {
 			memcpy(ip6->src_addr, ifc->ipv6[i], 16);
 			break;
 		}
@@ -421,7 +415,7 @@ net_mld_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct ne
 	}
 	synq_counter_inc(ctr, SYNQ_CTR_ICMP6_IN_GROUP_MEMB_QUERIES);
 	/* RFC 3810 5.1.14: from a link-local source, hop limit 1, Router Alert */
-	if (!is_link_local(ip6->src_addr) || ip6->hop_limits != 1 || !router_alert ||
+	if (!synq_in6_linklocal(ip6->src_addr) || ip6->hop_limits != 1 || !router_alert ||
 		(qlen != MLD_V1_QUERY_LEN && qlen < MLD_V2_QUERY_MIN_LEN)) {
 		synq_counter_inc(ctr, SYNQ_CTR_MLD_DROP_INVALID);
 		return NET_DROP;

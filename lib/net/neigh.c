@@ -210,7 +210,7 @@ neighbour_ok(const struct synq_config *cfg, uint16_t port, uint8_t family, const
 	for (i = 0; i < p->nb_ipv6; i++)
 		if (memcmp(addr, p->ipv6[i], 16) == 0)
 			return false;
-	if (addr[0] == 0xfe && (addr[1] & 0xc0) == 0x80)
+	if (synq_in6_linklocal(addr))
 		return true;
 	for (i = 0; i < p->nb_ipv6; i++)
 		if (p->ipv6_plen[i] < 128 && prefix_match(addr, p->ipv6[i], p->ipv6_plen[i]))

@@ -140,7 +140,7 @@ synq_route_source(const struct synq_config_port *cp, uint8_t family, const uint8
 		return n > 0 ? best : -1;
 	/* a link-local next hop: the first address that is not link-local, else the first */
 	for (unsigned int a = 0; family == 6 && a < n; a++)
-		if (!(cp->ipv6[a][0] == 0xfe && (cp->ipv6[a][1] & 0xc0) == 0x80))
+		if (!synq_in6_linklocal(cp->ipv6[a]))
 			return (int)a;
 	return 0;
 }
@@ -210,7 +210,7 @@ synq_route_lookup6(const struct synq_route_table *rt, const uint8_t dst[16],
 	static const uint8_t zero[16];
 	uint64_t hi = half6(dst), lo = half6(dst + 8);
 	/* a link-local destination never goes to a router: on-link entries only */
-	bool scoped = dst[0] == 0xfe && (dst[1] & 0xc0) == 0x80;
+	bool scoped = synq_in6_linklocal(dst);
 
 	for (unsigned int i = 0; i < rt->nb_v6; i++) {
 		const struct synq_route_v6 *e = &rt->v6[i];
