@@ -24,7 +24,7 @@ tcp_conn_start(struct synq_tcp_worker *tw, struct tcp_conn *c, const struct rte_
 	const struct synq_listener *l = conn_listener(tw, c);
 	uint8_t shift = c->snd_wscale == SYNQ_TCP_NO_WSCALE ? 0 : c->snd_wscale;
 
-	if (tw->flows == NULL || tw->flows_of[c->listener] >= l->tcp.max_flows)
+	if (tw->flows == NULL || tw->flows_of[c->listener] >= synq_listener_flows(l))
 		return -ENOSPC;
 	if (synq_flowtab_insert(tw->flows, &c->key, conn_idx(tw, c)) != 0)
 		return -ENOSPC;

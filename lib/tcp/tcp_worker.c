@@ -78,7 +78,7 @@ tables_create(struct synq_tcp_worker *tw, uint32_t flowmem_min, int socket)
 
 	for (unsigned int i = 0; i < ls->nb; i++) {
 		entries += ls->l[i].syn_share;
-		flows += ls->l[i].tcp.max_flows;
+		flows += synq_listener_flows(&ls->l[i]);
 	}
 	if (entries == 0)
 		return 0;
