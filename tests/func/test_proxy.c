@@ -583,6 +583,46 @@ test_backpressure(void **state __rte_unused)
 	pump();
 }
 
+/* 7: no backend answers within connect_timeout_ms: the try aborted, the client's RST. */
+static void
+test_connect_timeout(void **state __rte_unused)
+{
+	uint64_t timeouts = app_counter(SYNQ_CTR_PROXY_CONNECT_TIMEOUTS);
+	uint64_t none = app_counter(SYNQ_CTR_PROXY_NO_BACKEND);
+	unsigned int free0 = pool_free(), fins = 0, rsts = 0;
+	uint8_t buf[16];
+	struct flow f;
+	struct back k;
+	uint32_t cseq;
+
+	f = client(8, 41003, 90);
+	cseq = f.our_isn + 1;
+	pump();
+	k = expect_syn(0);
+	/* just before the deadline (3000 ms, the default): nothing */
+	now_ms += 2990;
+	pump();
+	assert_int_equal(nb_routed, 0);
+	assert_int_equal(nb_cli, 0);
+	now_ms += 10;
+	pump();
+	/* the try in SYN-SENT is dropped without a RST (RFC 9293 3.10.5): a SYN-ACK now
+	 * finds no connection and gets one, back to where it came from */
+	assert_int_equal(nb_routed, 0);
+	cli_got(&f, &cseq, buf, sizeof(buf), &fins, &rsts);
+	assert_int_equal(rsts, 1);
+	clear();
+	rsts = 0;
+	feed(segment(&k.f, k.f.isn, k.ours, F_SYN | F_ACK, NULL, 0, NULL, 0));
+	cli_got(&k.f, &cseq, buf, sizeof(buf), &fins, &rsts);
+	assert_int_equal(rsts, 1);
+	assert_int_equal(app_counter(SYNQ_CTR_PROXY_CONNECT_TIMEOUTS), timeouts + 1);
+	assert_int_equal(app_counter(SYNQ_CTR_PROXY_NO_BACKEND), none + 1);
+	clear();
+	pump();
+	assert_int_equal(pool_free(), free0);
+}
+
 int
 main(void)
 {
@@ -593,6 +633,7 @@ main(void)
 		cmocka_unit_test(test_all_refused),
 		cmocka_unit_test(test_round_robin),
 		cmocka_unit_test(test_backpressure),
+		cmocka_unit_test(test_connect_timeout),
 	};
 
 	return cmocka_run_group_tests(tests, setup_send, teardown);
