@@ -51,7 +51,14 @@ static const char config_text[] =
 	"        { \"address\": \"198.18.0.3\", \"port\": 8080 } ] },"
 	"    { \"port\": 85, \"app\": \"proxy\", \"max_flows\": 64, \"snd_buf\": 4096,"
 	"      \"rcv_buf\": 8192, \"window_scale\": 0,"
-	"      \"backends\": [ { \"address\": \"198.18.0.2\", \"port\": 8080 } ] } ] }";
+	"      \"backends\": [ { \"address\": \"198.18.0.2\", \"port\": 8080 } ] },"
+	"    { \"port\": 94, \"app\": \"proxy\", \"max_flows\": 64, \"balance\": \"least_conn\","
+	"      \"backends\": [ { \"address\": \"198.18.0.2\", \"port\": 8080 },"
+	"        { \"address\": \"198.18.0.3\", \"port\": 8080 } ] },"
+	"    { \"port\": 95, \"app\": \"proxy\", \"max_flows\": 64, \"balance\": \"source_hash\","
+	"      \"backends\": [ { \"address\": \"198.18.0.2\", \"port\": 8080 },"
+	"        { \"address\": \"198.18.0.3\", \"port\": 8080 },"
+	"        { \"address\": \"198.18.0.4\", \"port\": 8080 } ] } ] }";
 
 HARNESS_SETUP(.name = "proxy", .config = config_text);
 
@@ -623,6 +630,102 @@ test_connect_timeout(void **state __rte_unused)
 	assert_int_equal(pool_free(), free0);
 }
 
+/* The backend the one SYN routed goes to (0..2). */
+static unsigned int
+syn_backend(void)
+{
+	const uint8_t *ip;
+	unsigned int b;
+
+	assert_int_equal(nb_routed, 1);
+	ip = rte_pktmbuf_mtod(routed[0], const uint8_t *);
+	for (b = 0; b < 3; b++)
+		if (memcmp(ip + 16, back_addr[b], 4) == 0)
+			break;
+	assert_true(b < 3);
+	assert_int_equal(parse_routed(routed[0], back_addr[b]).flags, F_SYN);
+	return b;
+}
+
+/* 8: least_conn: the backend with the fewest connections of this lcore. */
+static void
+test_least_conn(void **state __rte_unused)
+{
+	struct flow a, b, c;
+
+	a = client(9, 43001, 94);
+	pump();
+	assert_int_equal(syn_backend(), 0); /* a tie: the first */
+	clear();
+	b = client(9, 43002, 94);
+	pump();
+	assert_int_equal(syn_backend(), 1);
+	clear();
+	/* a goes: its backend try is aborted and released, backend 0 has none again */
+	feed(rst_frame(&a, a.isn + 1));
+	clear();
+	pump();
+	c = client(9, 43003, 94);
+	pump();
+	assert_int_equal(syn_backend(), 0);
+	clear();
+	feed(rst_frame(&b, b.isn + 1));
+	feed(rst_frame(&c, c.isn + 1));
+	clear();
+	pump();
+}
+
+/* 9: source_hash: a client address keeps its backend; addresses spread over them. */
+static void
+test_source_hash(void **state __rte_unused)
+{
+	unsigned int seen = 0, first = 0;
+
+	for (uint8_t t = 10; t < 40; t++) {
+		for (unsigned int i = 0; i < 2; i++) {
+			struct flow f = client(t, (uint16_t)(44000 + i), 95);
+			unsigned int be;
+
+			pump();
+			be = syn_backend();
+			clear();
+			if (i == 0)
+				first = be;
+			else
+				assert_int_equal(be, first);
+			seen |= 1u << be;
+			feed(rst_frame(&f, f.isn + 1));
+			clear();
+			pump();
+		}
+	}
+	assert_int_equal(seen, 7); /* 30 addresses: all three backends chosen */
+}
+
+/* 10: an IPv6 client to an IPv4 backend: PROXY TCP6 with its addresses. */
+static void
+test_v6_client(void **state __rte_unused)
+{
+	static const char want[] = "PROXY TCP6 2001:2::b:2 2001:2::1 45001 90\r\n";
+	struct flow f = flow6(11, 45001, 90, 0x60000000u);
+	unsigned int fins = 0, n;
+	uint8_t buf[128];
+	struct back k;
+
+	open_flow(&f);
+	finish_flow(&f);
+	pump();
+	k = expect_syn(0);
+	accept_syn(&k);
+	n = back_got(&k, buf, sizeof(buf), &fins);
+	assert_int_equal(n, sizeof(want) - 1);
+	assert_memory_equal(buf, want, n);
+	clear();
+	feed(rst_frame(&f, f.isn + 1));
+	clear();
+	pump();
+}
+
 int
 main(void)
 {
@@ -634,6 +737,9 @@ main(void)
 		cmocka_unit_test(test_round_robin),
 		cmocka_unit_test(test_backpressure),
 		cmocka_unit_test(test_connect_timeout),
+		cmocka_unit_test(test_least_conn),
+		cmocka_unit_test(test_source_hash),
+		cmocka_unit_test(test_v6_client),
 	};
 
 	return cmocka_run_group_tests(tests, setup_send, teardown);
