@@ -726,6 +726,116 @@ test_v6_client(void **state __rte_unused)
 	pump();
 }
 
+/* An ARP reply from @p sip at @p sha, unicast to us, for our address. */
+static struct rte_mbuf *
+arp_reply(const uint8_t sha[6], const uint8_t sip[4])
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(frames);
+	uint8_t *p, *a;
+
+	assert_non_null(m);
+	p = rte_pktmbuf_mtod(m, uint8_t *);
+	assert_true(rte_pktmbuf_tailroom(m) >= ETH_MIN);
+	assert_non_null(rte_pktmbuf_append(m, ETH_MIN));
+	memset(p, 0, ETH_MIN);
+	memcpy(p, our_mac.addr_bytes, 6);
+	memcpy(p + 6, sha, 6);
+	p[12] = 0x08;
+	p[13] = 0x06;
+	a = p + 14;
+	a[1] = 1; /* Ethernet */
+	a[2] = 0x08;
+	a[4] = 6;
+	a[5] = 4;
+	a[7] = 2; /* reply */
+	memcpy(a + 8, sha, 6);
+	memcpy(a + 14, sip, 4);
+	memcpy(a + 18, our_mac.addr_bytes, 6);
+	memcpy(a + 24, our_ip4, 4);
+	return m;
+}
+
+/* The frames to clients that are TCP to backend @p b: their views, at most @p max. */
+static unsigned int
+to_backend(unsigned int b, struct synq_frame_view *v, unsigned int max)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < nb_cli && n < max; i++) {
+		const uint8_t *p = rte_pktmbuf_mtod(cli[i], const uint8_t *);
+
+		if (p[12] != 0x08 || p[13] != 0x00)
+			continue;
+		if (synq_frame_parse_tcp(p, rte_pktmbuf_pkt_len(cli[i]), &v[n]) != 0 ||
+			memcmp(v[n].dst, back_addr[b], 4) != 0)
+			continue;
+		assert_memory_equal(p, peer_mac.addr_bytes, 6); /* the MAC ARP gave */
+		assert_memory_equal(v[n].src, our_ip4, 4);
+		assert_true(v[n].tcp_cksum_ok);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * 11: the worker's own send path (routes, neighbour table): the SYN waits for the
+ * backend's ARP reply, then leaves to its MAC from the port's address; the PROXY header
+ * follows the handshake the same way.
+ */
+static void
+test_wired(void **state __rte_unused)
+{
+	static const char want[] = "PROXY TCP4 198.18.12.2 198.18.0.1 46001 90\r\n";
+	struct synq_frame_view v[8];
+	bool arp = false;
+	struct flow f;
+	struct back k;
+	unsigned int n;
+
+	synq_tcp_worker_set_send(worker()->tcp, synq_worker_send_routed, worker());
+	f = client(12, 46001, 90);
+	pump();
+	/* an ARP request for the backend, nothing to it yet */
+	for (unsigned int i = 0; i < nb_cli; i++) {
+		const uint8_t *p = rte_pktmbuf_mtod(cli[i], const uint8_t *);
+
+		if (p[12] == 0x08 && p[13] == 0x06 && memcmp(p + 14 + 24, back_addr[0], 4) == 0)
+			arp = true;
+	}
+	assert_true(arp);
+	assert_int_equal(to_backend(0, v, RTE_DIM(v)), 0);
+	clear();
+	feed(arp_reply(peer_mac.addr_bytes, back_addr[0]));
+	assert_int_equal(to_backend(0, v, RTE_DIM(v)), 1);
+	assert_int_equal(v[0].flags, F_SYN);
+	assert_int_equal(v[0].dport, BACK_PORT);
+	memset(&k, 0, sizeof(k));
+	k.f.family = 4;
+	memcpy(k.f.caddr, back_addr[0], 4);
+	memcpy(k.f.saddr, our_ip4, 4);
+	k.f.cport = BACK_PORT;
+	k.f.sport = v[0].sport;
+	k.f.isn = 0x70000000u;
+	k.ours = v[0].seq + 1;
+	clear();
+	feed(segment(&k.f, k.f.isn, k.ours, F_SYN | F_ACK, NULL, 0, NULL, 0));
+	n = to_backend(0, v, RTE_DIM(v));
+	assert_true(n >= 1);
+	for (unsigned int i = 0; i < n; i++)
+		if (v[i].data_len != 0) {
+			assert_int_equal(v[i].seq, k.ours);
+			assert_int_equal(v[i].data_len, sizeof(want) - 1);
+			assert_memory_equal(v[i].data, want, sizeof(want) - 1);
+			k.ours = 0;
+		}
+	assert_int_equal(k.ours, 0); /* the header was there */
+	clear();
+	feed(rst_frame(&f, f.isn + 1));
+	clear();
+	pump();
+	synq_tcp_worker_set_send(worker()->tcp, fake_send, NULL);
+}
+
 int
 main(void)
 {
@@ -740,6 +850,7 @@ main(void)
 		cmocka_unit_test(test_least_conn),
 		cmocka_unit_test(test_source_hash),
 		cmocka_unit_test(test_v6_client),
+		cmocka_unit_test(test_wired),
 	};
 
 	return cmocka_run_group_tests(tests, setup_send, teardown);
