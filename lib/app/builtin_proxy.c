@@ -46,6 +46,10 @@
 #define SF_BE_SHIFT 16
 
 /* a pair's flags */
+/* a side's shut */
+#define SHUT_FIN 1
+#define SHUT_ABORT 2
+
 #define PF_USED 0x1u
 #define PF_CONNECTED 0x2u  /* the current backend's CONNECTED seen */
 #define PF_BLOCKED 0x4u	   /* in the blocked list */
@@ -55,7 +59,7 @@
 struct proxy_side {
 	uint32_t s;	     /* session index; NONE before the connect, after the CLOSED */
 	uint8_t fin;	     /* its peer's FIN seen */
-	uint8_t shut;	     /* we closed or aborted it: nothing more to send on it */
+	uint8_t shut;	     /* SHUT_FIN or SHUT_ABORT: nothing more to send on it */
 	uint8_t dead;	     /* its RESET or CLOSED seen */
 	struct rte_mbuf *q;  /* bytes from the other side waiting to be sent on this one */
 	struct rte_mbuf *qt; /* the last mbuf of q */
@@ -247,10 +251,11 @@ side_abort(struct synq_app_lcore *a, struct proxy_pair *pp, int d)
 
 	rte_pktmbuf_free(sd->q);
 	sd->q = sd->qt = NULL;
-	if (s == NULL || sd->shut || sd->dead)
+	/* after our FIN too: its peer may still be sending, to a side that is gone */
+	if (s == NULL || sd->shut == SHUT_ABORT || sd->dead)
 		return;
 	synq_app_abort(a, s);
-	sd->shut = 1;
+	sd->shut = SHUT_ABORT;
 }
 
 /* The client gets a RST: no backend (counted @p ctr). */
@@ -374,7 +379,7 @@ drain(struct synq_app_lcore *a, struct proxy_pair *pp, int d)
 	}
 	if (pp->side[!d].fin) {
 		synq_app_close(a, s);
-		sd->shut = 1;
+		sd->shut = SHUT_FIN;
 	}
 }
 
@@ -539,7 +544,8 @@ builtin_proxy_event(struct synq_app_lcore *a, const struct synq_app_event *ev)
 		pp->side[d].dead = 1;
 		rte_pktmbuf_free(pp->side[d].q);
 		pp->side[d].q = pp->side[d].qt = NULL;
-		if (sess(a, pp, !d) != NULL && !pp->side[!d].shut && !pp->side[!d].dead)
+		if (sess(a, pp, !d) != NULL && pp->side[!d].shut != SHUT_ABORT &&
+			!pp->side[!d].dead)
 			synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_RESETS);
 		connecting_del(a->proxy, pp, idx);
 		side_abort(a, pp, !d);
