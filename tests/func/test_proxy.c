@@ -606,6 +606,53 @@ test_backpressure(void **state __rte_unused)
 	pump();
 }
 
+/* 6b: a client that never ACKs: the backend's bytes stop being taken, none dropped. */
+static void
+test_backpressure_client(void **state __rte_unused)
+{
+	static uint8_t chunk[1024];
+	uint64_t to_cli = app_counter(SYNQ_CTR_PROXY_BYTES_TO_CLIENT);
+	unsigned int fins = 0, rsts = 0, got;
+	uint8_t buf[16384];
+	uint32_t cseq;
+	struct flow f;
+	struct back k;
+	struct rseg v;
+
+	memset(chunk, 'y', sizeof(chunk));
+	f = relay(14, 85, &k);
+	cseq = f.our_isn + 1;
+	/* 12 KB: 4 KB to the client (snd_buf), 8 KB kept (rcv_buf), the window shut */
+	for (unsigned int i = 0; i < 12; i++) {
+		feed(segment(&k.f, k.theirs, k.ours, F_ACK, NULL, 0, chunk, sizeof(chunk)));
+		k.theirs += sizeof(chunk);
+	}
+	got = cli_got(&f, &cseq, buf, sizeof(buf), &fins, &rsts);
+	assert_int_equal(got, 4096);
+	assert_int_equal(app_counter(SYNQ_CTR_PROXY_BYTES_TO_CLIENT), to_cli + 4096);
+	assert_true(nb_routed >= 1);
+	v = parse_routed(routed[nb_routed - 1], k.f.caddr);
+	assert_int_equal(v.ack, k.theirs); /* all taken */
+	{
+		const uint8_t *ip = rte_pktmbuf_mtod(routed[nb_routed - 1], const uint8_t *);
+
+		assert_int_equal(ip[20 + 14] << 8 | ip[20 + 15], 0); /* its window: shut */
+	}
+	clear();
+	/* the client ACKs it all: the kept bytes go on */
+	feed(cli_seg(&f, f.isn + 1, cseq, F_ACK, NULL, 0));
+	pump();
+	got = cli_got(&f, &cseq, buf, sizeof(buf), &fins, &rsts);
+	assert_int_equal(got, 4096);
+	for (unsigned int i = 0; i < got; i++)
+		assert_int_equal(buf[i], 'y');
+	assert_int_equal(rsts, 0);
+	clear();
+	feed(rst_frame(&f, f.isn + 1));
+	clear();
+	pump();
+}
+
 /* 7: no backend answers within connect_timeout_ms: the try aborted, the client's RST. */
 static void
 test_connect_timeout(void **state __rte_unused)
@@ -862,6 +909,7 @@ main(void)
 		cmocka_unit_test(test_all_refused),
 		cmocka_unit_test(test_round_robin),
 		cmocka_unit_test(test_backpressure),
+		cmocka_unit_test(test_backpressure_client),
 		cmocka_unit_test(test_connect_timeout),
 		cmocka_unit_test(test_least_conn),
 		cmocka_unit_test(test_source_hash),
