@@ -242,6 +242,19 @@ connecting_del(struct synq_proxy *p, struct proxy_pair *pp, uint32_t idx)
 	}
 }
 
+/* Drop what waits to be sent on side @p sd, counted. */
+static void
+drop_waiting(struct synq_app_lcore *a, struct proxy_side *sd)
+{
+	uint64_t n = 0;
+
+	for (const struct rte_mbuf *m = sd->q; m != NULL; m = m->next)
+		n += m->data_len;
+	synq_counter_add(a->ctr, SYNQ_CTR_PROXY_BYTES_DROPPED, n);
+	rte_pktmbuf_free(sd->q);
+	sd->q = sd->qt = NULL;
+}
+
 /* Abort side @p d of @p pp (a RST), once; what waits for it is dropped. */
 static void
 side_abort(struct synq_app_lcore *a, struct proxy_pair *pp, int d)
@@ -249,8 +262,7 @@ side_abort(struct synq_app_lcore *a, struct proxy_pair *pp, int d)
 	struct proxy_side *sd = &pp->side[d];
 	struct synq_session *s = sess(a, pp, d);
 
-	rte_pktmbuf_free(sd->q);
-	sd->q = sd->qt = NULL;
+	drop_waiting(a, sd);
 	/* after our FIN too: its peer may still be sending, to a side that is gone */
 	if (s == NULL || sd->shut == SHUT_ABORT || sd->dead)
 		return;
@@ -403,6 +415,7 @@ data(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx, int from,
 
 	/* the other side is gone, or we ended it: nowhere to go */
 	if (sd->shut || sd->dead || (d == SIDE_BACK && sd->s == NONE && pp->side[from].shut)) {
+		synq_counter_add(a->ctr, SYNQ_CTR_PROXY_BYTES_DROPPED, len);
 		synq_app_consumed(a, s, len);
 		rte_pktmbuf_free(m);
 		return;
@@ -441,8 +454,8 @@ pair_end(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx)
 		list_del(a->proxy->blocked, &a->proxy->nb_blocked, idx);
 		pp->flags &= ~PF_BLOCKED;
 	}
-	rte_pktmbuf_free(pp->side[SIDE_CLI].q);
-	rte_pktmbuf_free(pp->side[SIDE_BACK].q);
+	drop_waiting(a, &pp->side[SIDE_CLI]);
+	drop_waiting(a, &pp->side[SIDE_BACK]);
 	memset(pp, 0, sizeof(*pp));
 	synq_app_release(a, synq_session_at(a->ss, idx));
 }
@@ -542,8 +555,7 @@ builtin_proxy_event(struct synq_app_lcore *a, const struct synq_app_event *ev)
 		break;
 	case SYNQ_EV_RESET:
 		pp->side[d].dead = 1;
-		rte_pktmbuf_free(pp->side[d].q);
-		pp->side[d].q = pp->side[d].qt = NULL;
+		drop_waiting(a, &pp->side[d]);
 		if (sess(a, pp, !d) != NULL && pp->side[!d].shut != SHUT_ABORT &&
 			!pp->side[!d].dead)
 			synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_RESETS);
@@ -552,8 +564,7 @@ builtin_proxy_event(struct synq_app_lcore *a, const struct synq_app_event *ev)
 		break;
 	case SYNQ_EV_CLOSED:
 		pp->side[d].dead = 1;
-		rte_pktmbuf_free(pp->side[d].q);
-		pp->side[d].q = pp->side[d].qt = NULL;
+		drop_waiting(a, &pp->side[d]);
 		/* the other side ends too, unless this one's end was a FIN it carries */
 		if (!pp->side[d].fin)
 			side_abort(a, pp, !d);

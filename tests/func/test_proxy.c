@@ -658,6 +658,7 @@ static void
 test_connect_timeout(void **state __rte_unused)
 {
 	uint64_t timeouts = app_counter(SYNQ_CTR_PROXY_CONNECT_TIMEOUTS);
+	uint64_t dropped = app_counter(SYNQ_CTR_PROXY_BYTES_DROPPED);
 	uint64_t none = app_counter(SYNQ_CTR_PROXY_NO_BACKEND);
 	unsigned int free0 = pool_free(), fins = 0, rsts = 0;
 	uint8_t buf[16];
@@ -669,6 +670,9 @@ test_connect_timeout(void **state __rte_unused)
 	cseq = f.our_isn + 1;
 	pump();
 	k = expect_syn(0);
+	/* the client speaks first: its bytes wait for the backend, unconsumed */
+	feed(cli_seg(&f, f.isn + 1, cseq, F_ACK | F_PSH, "early", 5));
+	clear();
 	/* just before the deadline (3000 ms, the default): nothing */
 	now_ms += 2990;
 	pump();
@@ -687,6 +691,7 @@ test_connect_timeout(void **state __rte_unused)
 	cli_got(&k.f, &cseq, buf, sizeof(buf), &fins, &rsts);
 	assert_int_equal(rsts, 1);
 	assert_int_equal(app_counter(SYNQ_CTR_PROXY_CONNECT_TIMEOUTS), timeouts + 1);
+	assert_int_equal(app_counter(SYNQ_CTR_PROXY_BYTES_DROPPED), dropped + 5);
 	assert_int_equal(app_counter(SYNQ_CTR_PROXY_NO_BACKEND), none + 1);
 	clear();
 	pump();
