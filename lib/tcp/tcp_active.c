@@ -433,6 +433,11 @@ tcp_active_input(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 			*v = SYNQ_TCP_DROP;
 			return true;
 		}
+		/*
+		 * Its frames were routed: no peer MAC was ever kept (all zeros). TIME-WAIT's
+		 * ACK answers in place, to the frame's sender, as a RST to a closed port does.
+		 */
+		e->peer_mac = p->cmac;
 		*v = tcp_time_wait_input(tw, ctr, seg, e, th,
 			(th->tcp_flags & RTE_TCP_RST_FLAG) ? 0 : (uint16_t)(seg->l4_len - doff),
 			&o);

@@ -27,7 +27,14 @@
 #define TICK_LIMIT 10000
 #define PEER_PORT 8080
 
-HARNESS_SETUP(.name = "tcp_active");
+/* The TCP tests' config (harness.c) and L86, one connection per client address. */
+static const char active_config[] =
+	HARNESS_TCP_CONFIG ","
+			   "    { \"port\": 86, \"max_conns_per_source\": 1 } ] }";
+
+#define L86 6
+
+HARNESS_SETUP(.name = "tcp_active", .config = active_config);
 
 /* What the fake send_routed got. */
 static struct rte_mbuf *routed[64];
@@ -944,6 +951,74 @@ test_routed_rc(void **state __rte_unused)
 	events_to_closed(s, 0);
 }
 
+/*
+ * 18: TIME-WAIT of a connection synq opened answers the peer's FIN sent again (our
+ * last ACK lost) with the ACK, to the frame's sender: the connection had no peer MAC
+ * (its frames were routed), and the ACK went to 00:00:00:00:00:00.
+ */
+static void
+test_time_wait_ack(void **state __rte_unused)
+{
+	struct synq_session *s;
+	struct flow f;
+
+	s = established_to(18, &f);
+	assert_int_equal(synq_app_close(&app, s), 0);
+	synq_worker_poll(worker());
+	assert_int_equal(nb_routed, 1);
+	routed_clear();
+	feed(peer_seg(&f, f.isn + 1, f.our_isn + 2, F_ACK | F_FIN));
+	synq_worker_poll(worker());
+	assert_int_equal(nb_routed, 1);
+	routed_clear();
+	events_to_closed(s, SYNQ_EV_PEER_CLOSED);
+	/* the FIN again: TIME-WAIT's ACK, <SEQ=FIN+1><ACK=peer's FIN+1> */
+	check_ack(exchange(peer_seg(&f, f.isn + 1, f.our_isn + 2, F_ACK | F_FIN)), &f,
+		f.our_isn + 2, f.isn + 2);
+	assert_int_equal(nb_routed, 0);
+}
+
+/*
+ * 19: a connection synq opened took no share of its peer's address (max_conns_per_source
+ * counts clients), and its end gives none back: a client of that address with its one
+ * connection on L86 still may not open a second one after synq connected to the
+ * address under L86 and aborted.
+ */
+static void
+test_source_share(void **state __rte_unused)
+{
+	struct flow a = flow4(19, 1000, 86, 0x19000000u);
+	struct flow b = flow4(19, 1001, 86, 0x19100000u);
+	struct synq_session *ca, *s;
+	struct rte_mbuf *out[4], *r;
+	struct snap sn;
+
+	ca = established(&a, L86);
+	assert_int_equal(synq_app_connect(&app, 0, &rt.listeners.l[L86], 4, a.caddr,
+				 rte_cpu_to_be_16(PEER_PORT), our_ip4, &s),
+		0);
+	assert_int_equal(poll_idle(out, RTE_DIM(out)), 0);
+	assert_int_equal(nb_routed, 1); /* the SYN */
+	routed_clear();
+	assert_int_equal(synq_app_abort(&app, s), 0);
+	synq_worker_poll(worker());
+	events_to_closed(s, 0);
+	assert_int_equal(nb_routed, 0);
+
+	/* the address still holds its one connection: the second's final ACK is refused */
+	snap_take(&sn);
+	open_flow(&b);
+	r = exchange(ack_frame(&b, b.isn + 1, b.our_isn + 1, NULL, 0));
+	assert_int_equal(delta(&sn, SYNQ_CTR_SRC_LIMIT_SOURCE), 1);
+	assert_non_null(r);
+	check_rst(r, &b, b.our_isn + 1);
+	rte_pktmbuf_free(r);
+	assert_int_equal(synq_app_abort(&app, ca), 0);
+	synq_worker_poll(worker());
+	events_to_closed(ca, 0);
+	routed_clear();
+}
+
 int
 main(void)
 {
@@ -965,6 +1040,8 @@ main(void)
 		cmocka_unit_test(test_rtt_sample),
 		cmocka_unit_test(test_tuple_in_use),
 		cmocka_unit_test(test_routed_rc),
+		cmocka_unit_test(test_time_wait_ack),
+		cmocka_unit_test(test_source_share),
 	};
 
 	return cmocka_run_group_tests(tests, setup_send, teardown);
