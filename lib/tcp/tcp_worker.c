@@ -307,8 +307,10 @@ synq_tcp_conn_forget(struct synq_tcp_worker *tw, struct synq_session *s)
 		orphan_end(tw, c);
 		synq_flowtab_remove(tw->flows, c);
 		tw->flows_of[c->listener]--;
-		if (!(c->wflags & WF_ACTIVE)) /* one synq opened took no source's share */
+		if (!(c->wflags & WF_ACTIVE)) { /* one synq opened took no source's share */
+			tw->clients_of[c->listener]--;
 			synq_srclimit_put(tw->srclimit, c->listener, c->key.family, c->key.saddr);
+		}
 		if (is_estab(c->state))
 			tw->curr_estab--;
 	}

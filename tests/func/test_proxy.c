@@ -58,7 +58,9 @@ static const char config_text[] =
 	"    { \"port\": 95, \"app\": \"proxy\", \"max_flows\": 64, \"balance\": \"source_hash\","
 	"      \"backends\": [ { \"address\": \"198.18.0.2\", \"port\": 8080 },"
 	"        { \"address\": \"198.18.0.3\", \"port\": 8080 },"
-	"        { \"address\": \"198.18.0.4\", \"port\": 8080 } ] } ] }";
+	"        { \"address\": \"198.18.0.4\", \"port\": 8080 } ] },"
+	"    { \"port\": 96, \"app\": \"proxy\", \"max_flows\": 2,"
+	"      \"backends\": [ { \"address\": \"198.18.0.2\", \"port\": 8080 } ] } ] }";
 
 HARNESS_SETUP(.name = "proxy", .config = config_text);
 
@@ -904,6 +906,45 @@ test_wired(void **state __rte_unused)
 	synq_tcp_worker_set_send(worker()->tcp, fake_send, NULL);
 }
 
+/*
+ * 13: a proxy listener's clients take no more than max_flows of its twice max_flows
+ * slots, the rest being its backends': three clients promoted at once on max_flows 2,
+ * before the application accepts, get two SYNs to the backend, and the third's final
+ * ACK is dropped (SynqFlowTableFull, its half-open entry kept) rather than taking the
+ * slot its backend needs (then the client's RST). Fails when the passive side counts
+ * against twice max_flows.
+ */
+static void
+test_client_share(void **state __rte_unused)
+{
+	unsigned int fins = 0, rsts = 0;
+	struct flow f[3];
+	struct snap sn;
+	uint8_t buf[16];
+
+	snap_take(&sn);
+	for (unsigned int i = 0; i < 3; i++) {
+		f[i] = flow4(13, (uint16_t)(46000 + i), 96, 0x13000000u + i);
+		open_flow(&f[i]);
+		finish_flow(&f[i]);
+	}
+	assert_int_equal(delta(&sn, SYNQ_CTR_FLOW_TABLE_FULL), 1);
+	pump();
+	assert_int_equal(nb_routed, 2);
+	for (unsigned int i = 0; i < 3; i++) {
+		uint32_t seq = f[i].our_isn + 1;
+
+		cli_got(&f[i], &seq, buf, sizeof(buf), &fins, &rsts);
+	}
+	assert_int_equal(rsts, 0);
+	clear();
+	for (unsigned int i = 0; i < 2; i++)
+		feed(rst_frame(&f[i], f[i].isn + 1));
+	clear();
+	pump();
+	clear();
+}
+
 int
 main(void)
 {
@@ -920,6 +961,7 @@ main(void)
 		cmocka_unit_test(test_source_hash),
 		cmocka_unit_test(test_v6_client),
 		cmocka_unit_test(test_wired),
+		cmocka_unit_test(test_client_share),
 	};
 
 	return cmocka_run_group_tests(tests, setup_send, teardown);
