@@ -23,6 +23,7 @@
 
 #include <rte_malloc.h>
 
+#include "builtin_priv.h"
 #include "synq_app.h"
 
 /* The http app's head pool and paused list, when a listener runs it. */
@@ -76,8 +77,17 @@ synq_app_init(struct synq_app_lcore *a, unsigned int lcore_id, struct synq_liste
 }
 
 void
+synq_app_set_routes(struct synq_app_lcore *a, const struct synq_route_table *routes,
+	const struct synq_config *cfg)
+{
+	a->routes = routes;
+	a->cfg = cfg;
+}
+
+void
 synq_app_free(struct synq_app_lcore *a)
 {
+	builtin_proxy_free(a);
 	rte_free(a->outbox);
 	rte_free(a->blocked);
 	rte_free(a->own);

@@ -2,7 +2,8 @@
 /*
  * The built-in applications, a listener's `app`: hold (never accepts), reset (aborts
  * each connection), close (closes it), echo (sends back every byte), http (answers
- * every HTTP/1.1 request with the listener's 200 response: builtin_http.c). They use
+ * every HTTP/1.1 request with the listener's 200 response: builtin_http.c), proxy
+ * (relays each connection to a backend: builtin_proxy.c). They use
  * nothing but the interface of synq_app.h, as any application would.
  *
  * Per session they keep (its app fields): app_u64[0] flags, app_ptr the bytes
@@ -146,6 +147,10 @@ on_event(struct synq_app_lcore *a, const struct synq_app_event *ev)
 	struct synq_session *s = ev->s;
 	enum synq_app app = app_of(a, s);
 
+	if (app == SYNQ_APP_PROXY) {
+		builtin_proxy_event(a, ev);
+		return;
+	}
 	switch (ev->kind) {
 	case SYNQ_EV_DATA:
 		if (app == SYNQ_APP_ECHO) {
@@ -201,6 +206,9 @@ synq_app_builtin_poll_at(struct synq_app_lcore *a, uint64_t now_ms)
 		echo_retry(a);
 	if (a->heads != NULL)
 		builtin_http_poll(a, now_ms);
+	a->now_ms = now_ms;
+	if (a->proxy != NULL)
+		builtin_proxy_poll(a, now_ms);
 	for (unsigned int i = 0; i < a->ls->nb; i++) {
 		struct synq_listener *l = &a->ls->l[i];
 		struct synq_session *s[SYNQ_APP_BURST];
@@ -211,6 +219,8 @@ synq_app_builtin_poll_at(struct synq_app_lcore *a, uint64_t now_ms)
 		if (l->app == SYNQ_APP_HTTP && a->http_resp[i][0] == NULL &&
 			builtin_http_prepare(a, i) != 0)
 			continue;
+		if (l->app == SYNQ_APP_PROXY && builtin_proxy_prepare(a) != 0)
+			continue;
 		n = synq_app_accept(a, l, s, RTE_DIM(s));
 		work += n;
 		for (uint16_t k = 0; k < n; k++) {
@@ -220,6 +230,8 @@ synq_app_builtin_poll_at(struct synq_app_lcore *a, uint64_t now_ms)
 			if (l->app == SYNQ_APP_RESET) {
 				synq_app_abort(a, s[k]);
 				s[k]->app_u64[0] = AF_CLOSING;
+			} else if (l->app == SYNQ_APP_PROXY) {
+				builtin_proxy_accepted(a, s[k]);
 			} else if (l->app == SYNQ_APP_CLOSE) {
 				synq_app_close(a, s[k]);
 				s[k]->app_u64[0] = AF_CLOSING;

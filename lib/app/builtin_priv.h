@@ -42,4 +42,19 @@ void builtin_http_free(struct synq_app_lcore *a, struct synq_session *s);
 /* http: paused sessions that have room again, and head deadlines at @p now_ms. */
 void builtin_http_poll(struct synq_app_lcore *a, uint64_t now_ms);
 
+/* proxy (builtin_proxy.c): its state for @p a's proxy listeners; 0 or -ENOMEM. */
+int builtin_proxy_prepare(struct synq_app_lcore *a);
+
+/* proxy: a session accepted on proxy listener @p l: its backend connection opened. */
+void builtin_proxy_accepted(struct synq_app_lcore *a, struct synq_session *s);
+
+/* proxy: an event of one of its sessions (client or backend side). */
+void builtin_proxy_event(struct synq_app_lcore *a, const struct synq_app_event *ev);
+
+/* proxy: the sides that wait for room, and the connects past their deadline. */
+void builtin_proxy_poll(struct synq_app_lcore *a, uint64_t now_ms);
+
+/* proxy: free its state (at synq_app_free()). */
+void builtin_proxy_free(struct synq_app_lcore *a);
+
 #endif /* SYNQ_BUILTIN_PRIV_H */

@@ -50,6 +50,7 @@
 #include <rte_ring.h>
 
 #include "synq_listener.h"
+#include "synq_route.h"
 #include "synq_session.h"
 #include "synq_stats.h"
 
@@ -124,6 +125,12 @@ struct synq_app_lcore {
 	uint32_t nb_heads_free;
 	struct synq_app_http_paused *http_paused; /* the pool's size of them */
 	uint32_t nb_http_paused;
+	/* the proxy app (builtin_proxy.c): its state, made at the first poll that needs it */
+	struct synq_proxy *proxy;
+	/* where the proxy's connections leave from: the routes and the ports' addresses
+	 * (synq_app_set_routes()); without them, the address the client connected to */
+	const struct synq_route_table *routes;
+	const struct synq_config *cfg;
 	uint64_t now_ms;	/* the clock of the last poll */
 	uint64_t heads_scan_ms; /* when the heads' deadlines are looked at next */
 };
@@ -138,6 +145,14 @@ struct synq_app_lcore {
 int synq_app_init(struct synq_app_lcore *a, unsigned int lcore_id, struct synq_listeners *ls,
 	struct synq_sessions *ss, struct rte_ring *events, struct rte_ring *const *cmd_rings,
 	struct rte_mempool *pool, struct synq_counters *ctr);
+
+/**
+ * The routes @p routes and config @p cfg (its ports' addresses) the proxy app chooses
+ * the source address of a connection to a backend from (synq_route_lookup4/6()). Both
+ * must outlive @p a. Control plane, before the lcore runs.
+ */
+void synq_app_set_routes(struct synq_app_lcore *a, const struct synq_route_table *routes,
+	const struct synq_config *cfg);
 
 /** Free what synq_app_init() allocated. */
 void synq_app_free(struct synq_app_lcore *a);
@@ -225,7 +240,7 @@ int synq_app_abort(struct synq_app_lcore *a, struct synq_session *s);
 int synq_app_release(struct synq_app_lcore *a, struct synq_session *s);
 
 /**
- * One pass of the built-in applications (hold, reset, close, echo, http; the
+ * One pass of the built-in applications (hold, reset, close, echo, http, proxy; the
  * listeners' `app`): accept, handle the events, retry what waited, and the http
  * heads' deadlines, on the timer clock.
  *

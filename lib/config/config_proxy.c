@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The proxy app's configuration (issue 13): a listener with "app": "proxy" relays each
- * connection it accepts to one of its "backends". Here only what the file says,
- * checked; the app itself is not built yet, and synq refuses to start a proxy listener
- * (lib/listener) rather than run it as something else.
+ * connection it accepts to one of its "backends" (lib/app/builtin_proxy.c). Here only
+ * what the file says, checked. The health checks are not built yet: synq refuses to
+ * start a listener that asks for them (lib/listener) rather than run it without.
  *
  *   - a proxy listener has 1..SYNQ_MAX_BACKENDS backends; any other app has none, nor
  *     any of the keys beside them (a typo of "app" must not pass quietly);
@@ -158,6 +158,7 @@ parse_health(struct config_parse *p, const json_t *lj, const char *path,
 	px->check_fall = CHECK_FALL_DEFAULT;
 	if (h == NULL)
 		return 0;
+	px->health_check = true;
 	snprintf(hpath, sizeof(hpath), "%s.health_check", path);
 	if (config_want_object(p, h, path, "health_check") != 0 ||
 		config_check_keys(p, h, hpath, known) != 0 ||

@@ -68,7 +68,7 @@ enum synq_app {
 	SYNQ_APP_CLOSE, /* accepts, then closes with a FIN and finishes the exchange */
 	SYNQ_APP_ECHO,	/* sends back every byte it receives */
 	SYNQ_APP_HTTP,	/* answers every HTTP/1.1 request with a configured 200 response */
-	SYNQ_APP_PROXY, /* issue 13: relays to a backend (configured; not built yet) */
+	SYNQ_APP_PROXY, /* issue 13: relays each connection to a backend (builtin_proxy.c) */
 };
 
 /*
@@ -115,6 +115,7 @@ struct synq_config_proxy {
 	uint8_t proxy_protocol;	     /* 0 none, 1 or 2: the PROXY protocol version sent */
 	uint32_t connect_timeout_ms; /* all tries of one client connection together */
 	/* health checks: TCP connects (HAProxy's inter, timeout check, rise, fall) */
+	bool health_check; /* a "health_check" object was given (not built yet) */
 	uint32_t check_interval_ms;
 	uint32_t check_timeout_ms; /* < check_interval_ms */
 	uint8_t check_rise;	   /* successes in a row that bring a backend up */

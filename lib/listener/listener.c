@@ -21,12 +21,15 @@
 int
 synq_listeners_check(const struct synq_config *cfg, char *err, size_t errlen)
 {
-	/* issue 13: the proxy is configured before it exists; never run it as another app */
+	/* issue 13: health checks are configured before they exist; never run without */
 	for (unsigned int i = 0; i < cfg->nb_listeners; i++)
-		if (cfg->listeners[i].app == SYNQ_APP_PROXY) {
-			snprintf(err, errlen, "config error: listeners[%u].app: \"proxy\": the "
-				"proxy app is not built yet, expected \"hold\", \"reset\", "
-				"\"close\", \"echo\" or \"http\"", i);
+		if (cfg->listeners[i].app == SYNQ_APP_PROXY &&
+			cfg->listeners[i].proxy.health_check) {
+			snprintf(err, errlen,
+				"config error: listeners[%u].health_check: health "
+				"checks are not built yet, expected no \"health_check\" (every "
+				"backend is taken as up; a refused one is passed over)",
+				i);
 			return -ENOTSUP;
 		}
 	return 0;
@@ -59,9 +62,10 @@ synq_listeners_create(struct synq_listeners *ls, const struct synq_config *cfg,
 		snprintf(name, sizeof(name), "synq_accept_%u", i);
 		if (synq_accept_queue_init(&l->accept, name, cl->backlog, cl->tcp.queue_model,
 			    socket, ls->eal_mem) != 0) {
-			snprintf(err, errlen, "config error: listeners[%u].backlog: no memory for a "
-				"ring of %u slots, expected a smaller backlog or more memory (-m)", i,
-				cl->backlog + 1);
+			snprintf(err, errlen,
+				"config error: listeners[%u].backlog: no memory for a "
+				"ring of %u slots, expected a smaller backlog or more memory (-m)",
+				i, cl->backlog + 1);
 			synq_listeners_free(ls);
 			return -ENOMEM;
 		}
@@ -86,7 +90,8 @@ synq_listeners_max_sessions(const struct synq_listeners *ls)
 	if (ls->nb == 0)
 		return 0;
 	for (unsigned int i = 0; i < ls->nb; i++)
-		n += ls->l[i].backlog + 1 + (uint64_t)ls->nb_workers * ls->l[i].tcp.max_flows;
+		n += ls->l[i].backlog + 1 +
+		     (uint64_t)ls->nb_workers * synq_listener_flows(&ls->l[i]);
 	return (uint32_t)RTE_MIN(n, (uint64_t)UINT32_MAX);
 }
 
@@ -106,14 +111,15 @@ synq_listeners_json(const struct synq_listeners *ls)
 		json_object_set_new(o, "port", json_integer(rte_be_to_cpu_16(l->port_be)));
 		json_object_set_new(o, "recv_q", json_integer(synq_accept_recv_q(&l->accept)));
 		json_object_set_new(o, "send_q", json_integer(l->backlog));
-		json_object_set_new(o, "queue_model",
-			json_string(synq_queue_model_name(l->tcp.queue_model)));
+		json_object_set_new(
+			o, "queue_model", json_string(synq_queue_model_name(l->tcp.queue_model)));
 		json_object_set_new(o, "app", json_string(synq_app_name(l->app)));
-		json_object_set_new(o, "mem_held", json_integer((json_int_t)atomic_load_explicit(
-			&ls->l[i].mem_held, memory_order_relaxed)));
+		json_object_set_new(o, "mem_held",
+			json_integer((json_int_t)atomic_load_explicit(
+				&ls->l[i].mem_held, memory_order_relaxed)));
 		if (l->tcp.queue_model == SYNQ_QUEUE_BSD)
-			json_object_set_new(o, "bsd_len",
-				json_integer(synq_accept_bsd_len(&l->accept)));
+			json_object_set_new(
+				o, "bsd_len", json_integer(synq_accept_bsd_len(&l->accept)));
 		json_array_append_new(arr, o);
 	}
 	return arr;

@@ -46,9 +46,9 @@ struct synq_listeners {
 };
 
 /**
- * Check that every listener of @p cfg has an application synq can run: a listener of
- * app "proxy" (configured ahead of the app, issue 13) is refused. Control plane, no
- * EAL needed; synq_listeners_create() checks it first too.
+ * Check that every listener of @p cfg has an application synq can run: a proxy
+ * listener with a "health_check" (configured ahead of the checks, issue 13) is refused. Control
+ * plane, no EAL needed; synq_listeners_create() checks it first too.
  *
  * @return 0, or -ENOTSUP with @p err naming the listener.
  */
@@ -95,6 +95,17 @@ synq_listener_lookup(struct synq_listeners *ls, uint8_t family, const uint8_t *d
 		}
 	}
 	return wild;
+}
+
+/**
+ * Connections a worker may carry at once for @p l: its max_flows, twice for a proxy
+ * listener (issue 13), whose every client connection brings one synq opens to a
+ * backend under the same listener's settings. Any lcore.
+ */
+static inline uint32_t
+synq_listener_flows(const struct synq_listener *l)
+{
+	return l->app == SYNQ_APP_PROXY ? 2 * l->tcp.max_flows : l->tcp.max_flows;
 }
 
 /** The index of @p l. */

@@ -170,7 +170,7 @@ connect_open(
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_CONNECT_BAD_ADDR);
 		return -EADDRNOTAVAIL;
 	}
-	if (tw->flows == NULL || tw->flows_of[s->listener] >= l->tcp.max_flows) {
+	if (tw->flows == NULL || tw->flows_of[s->listener] >= synq_listener_flows(l)) {
 		synq_counter_inc(ctr, SYNQ_CTR_FLOW_TABLE_FULL);
 		return -ENOSPC;
 	}

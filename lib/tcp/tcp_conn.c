@@ -24,11 +24,13 @@ tcp_conn_start(struct synq_tcp_worker *tw, struct tcp_conn *c, const struct rte_
 	const struct synq_listener *l = conn_listener(tw, c);
 	uint8_t shift = c->snd_wscale == SYNQ_TCP_NO_WSCALE ? 0 : c->snd_wscale;
 
-	if (tw->flows == NULL || tw->flows_of[c->listener] >= l->tcp.max_flows)
+	if (tw->flows == NULL || tw->flows_of[c->listener] >= synq_listener_flows(l) ||
+		tw->clients_of[c->listener] >= l->tcp.max_flows)
 		return -ENOSPC;
 	if (synq_flowtab_insert(tw->flows, &c->key, conn_idx(tw, c)) != 0)
 		return -ENOSPC;
 	tw->flows_of[c->listener]++;
+	tw->clients_of[c->listener]++;
 	tw->curr_estab++;
 	c->state = fin ? SYNQ_TCP_CLOSE_WAIT : SYNQ_TCP_ESTABLISHED;
 	c->snd_una = c->snd_nxt = c->snd_max = c->our_isn + 1;
@@ -76,6 +78,7 @@ tcp_conn_unstart(struct synq_tcp_worker *tw, struct tcp_conn *c)
 	conn_disown(tw, conn_idx(tw, c));
 	synq_flowtab_remove(tw->flows, c);
 	tw->flows_of[c->listener]--;
+	tw->clients_of[c->listener]--;
 	tw->curr_estab--;
 	tcp_mem_release(tw, c);
 	c->rcvq = c->rcvq_tail = NULL;
@@ -105,8 +108,10 @@ tcp_conn_finish(struct synq_tcp_worker *tw, struct tcp_conn *c, bool drop_rcvq)
 	}
 	synq_flowtab_remove(tw->flows, c);
 	tw->flows_of[c->listener]--;
-	if (!(c->wflags & WF_ACTIVE)) /* a peer synq connected to took no source's share */
+	if (!(c->wflags & WF_ACTIVE)) { /* a peer synq connected to took no source's share */
+		tw->clients_of[c->listener]--;
 		synq_srclimit_put(tw->srclimit, c->listener, c->key.family, c->key.saddr);
+	}
 	c->pend |= PEND_CLOSED;
 	mark_dirty(tw, c);
 }

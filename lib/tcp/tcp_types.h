@@ -387,6 +387,9 @@ struct synq_tcp_worker {
 	uint32_t cookie_ms[SYNQ_MAX_LISTENERS]; /* when this worker last sent it a cookie */
 	bool cookies_sent[SYNQ_MAX_LISTENERS];
 	uint32_t flows_of[SYNQ_MAX_LISTENERS]; /* of each listener, against its max_flows */
+	/* the ones clients opened, against max_flows alone: a proxy listener's flows_of
+	 * allows twice that, the other half for the connections to its backends */
+	uint32_t clients_of[SYNQ_MAX_LISTENERS];
 	uint32_t rst_tokens;		/* the RST bucket (TCP_RST_PER_S) */
 	uint32_t rst_ms;
 	struct tcp_bucket rtx_synacks;	/* TCP_SYNACK_RTX_PER_S, under pressure */

@@ -78,7 +78,7 @@ tables_create(struct synq_tcp_worker *tw, uint32_t flowmem_min, int socket)
 
 	for (unsigned int i = 0; i < ls->nb; i++) {
 		entries += ls->l[i].syn_share;
-		flows += ls->l[i].tcp.max_flows;
+		flows += synq_listener_flows(&ls->l[i]);
 	}
 	if (entries == 0)
 		return 0;
@@ -307,8 +307,10 @@ synq_tcp_conn_forget(struct synq_tcp_worker *tw, struct synq_session *s)
 		orphan_end(tw, c);
 		synq_flowtab_remove(tw->flows, c);
 		tw->flows_of[c->listener]--;
-		if (!(c->wflags & WF_ACTIVE)) /* one synq opened took no source's share */
+		if (!(c->wflags & WF_ACTIVE)) { /* one synq opened took no source's share */
+			tw->clients_of[c->listener]--;
 			synq_srclimit_put(tw->srclimit, c->listener, c->key.family, c->key.saddr);
+		}
 		if (is_estab(c->state))
 			tw->curr_estab--;
 	}

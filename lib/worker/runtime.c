@@ -276,6 +276,8 @@ build_app(struct synq_runtime *rt, struct synq_worker *w, int socket, char *err,
 		snprintf(err, errlen, "lcore %u: no memory for its event ring", w->lcore_id);
 		return -ENOMEM;
 	}
+	/* the proxy app's connections leave from the port's address that routes there */
+	synq_app_set_routes(w->app, &rt->routes, rt->cfg);
 	rt->event_rings[w->lcore_id] = w->events;
 	return 0;
 }

@@ -137,6 +137,7 @@ harness_setup(const struct harness_conf *hc)
 	if (synq_app_init(&app, HARNESS_APP_LCORE, &rt.listeners, &rt.sessions, app_events,
 		    rt.cmd_rings, frames, &app_ctr) != 0)
 		return setup_failed("synq_app_init");
+	synq_app_set_routes(&app, &rt.routes, rt.cfg);
 	if (rte_eth_macaddr_get(ports.port[0].port_id, &our_mac) != 0)
 		return setup_failed("the ring port's MAC");
 	return 0;

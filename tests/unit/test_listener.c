@@ -26,7 +26,8 @@ static const char config_text[] =
 	"    \"rx_queues\": 2 } ],"
 	"  \"lcores\": [ { \"lcore\": 1, \"role\": \"worker\","
 	"      \"rx\": [ { \"port\": \"p0\", \"queue\": 0 } ] },"
-	"    { \"lcore\": 2, \"role\": \"both\", \"rx\": [ { \"port\": \"p0\", \"queue\": 1 } ] } ],"
+	"    { \"lcore\": 2, \"role\": \"both\", \"rx\": [ { \"port\": \"p0\", \"queue\": 1 } ] } "
+	"],"
 	"  \"tcp\": { \"max_syn_backlog\": 5, \"max_flows\": 100 },"
 	"  \"listeners\": ["
 	"    { \"address\": \"0.0.0.0\", \"port\": 80, \"backlog\": 8 },"
@@ -123,16 +124,16 @@ test_json(void **state __rte_unused)
 	json_t *arr = synq_listeners_json(&ls);
 
 	assert_int_equal(json_array_size(arr), 4);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(arr, 0),
-		"address")), "0.0.0.0");
+	assert_string_equal(
+		json_string_value(json_object_get(json_array_get(arr, 0), "address")), "0.0.0.0");
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(arr, 0), "send_q")), 8);
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(arr, 0), "recv_q")), 0);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(arr, 1),
-		"queue_model")), "bsd");
+	assert_string_equal(
+		json_string_value(json_object_get(json_array_get(arr, 1), "queue_model")), "bsd");
 	assert_non_null(json_object_get(json_array_get(arr, 1), "bsd_len"));
 	assert_null(json_object_get(json_array_get(arr, 0), "bsd_len"));
-	assert_string_equal(json_string_value(json_object_get(json_array_get(arr, 3),
-		"address")), "*");
+	assert_string_equal(
+		json_string_value(json_object_get(json_array_get(arr, 3), "address")), "*");
 	json_decref(arr);
 }
 
@@ -236,24 +237,41 @@ test_srclimit_churn(void **state __rte_unused)
 	synq_srclimit_free(t);
 }
 
-/* issue 13: a proxy listener parses, but is not run as anything until the app exists */
+/*
+ * issue 13: a proxy listener is made, its flows and sessions counted twice (a backend
+ * connection for each client's); one with a health_check is refused until they exist
+ */
 static void
-test_proxy_not_built(void **state __rte_unused)
+test_proxy_checks(void **state __rte_unused)
 {
 	static struct synq_config pc;
 	static struct synq_listeners pls;
 	char err[SYNQ_CONFIG_ERR_LEN];
-
-	assert_int_equal(synq_config_parse("{\"ports\":[{\"name\":\"p0\",\"ipv4\":"
+	static const char base[] =
+		"{\"ports\":[{\"name\":\"p0\",\"ipv4\":"
 		"[\"198.18.0.1/24\"]}],\"lcores\":[{\"lcore\":1,\"role\":\"both\",\"rx\":"
-		"[{\"port\":\"p0\"}]}],\"listeners\":[{\"port\":80,\"app\":\"echo\"},"
-		"{\"port\":81,\"app\":\"proxy\",\"backends\":[{\"address\":\"198.18.0.2\","
-		"\"port\":80}]}]}", &pc, err, sizeof(err)), 0);
-	assert_int_equal(synq_listeners_check(&cfg, err, sizeof(err)), 0);
+		"[{\"port\":\"p0\"}]}],\"listeners\":[{\"port\":80,\"app\":\"echo\","
+		"\"max_flows\":100,\"backlog\":10},"
+		"{\"port\":81,\"app\":\"proxy\",\"max_flows\":100,\"backlog\":10,"
+		"\"backends\":[{\"address\":\"198.18.0.2\",\"port\":80}]%s}]}";
+	char text[1024];
+
+	snprintf(text, sizeof(text), base, "");
+	assert_int_equal(synq_config_parse(text, &pc, err, sizeof(err)), 0);
+	assert_int_equal(synq_listeners_check(&pc, err, sizeof(err)), 0);
+	assert_int_equal(synq_listeners_create(&pls, &pc, 2, 0, err, sizeof(err)), 0);
+	assert_int_equal(synq_listener_flows(&pls.l[0]), 100);
+	assert_int_equal(synq_listener_flows(&pls.l[1]), 200);
+	/* slack 1024, (10 + 1) twice, 2 workers x (100 + 200) */
+	assert_int_equal(synq_listeners_max_sessions(&pls), 1024 + 22 + 2 * 300);
+	synq_listeners_free(&pls);
+
+	snprintf(text, sizeof(text), base, ",\"health_check\":{\"interval_ms\":1000}");
+	assert_int_equal(synq_config_parse(text, &pc, err, sizeof(err)), 0);
 	assert_int_equal(synq_listeners_check(&pc, err, sizeof(err)), -ENOTSUP);
-	assert_non_null(strstr(err, "listeners[1].app: \"proxy\": the proxy app is not built"));
+	assert_non_null(strstr(err, "listeners[1].health_check: health checks are not built"));
 	assert_int_equal(synq_listeners_create(&pls, &pc, 1, 0, err, sizeof(err)), -ENOTSUP);
-	assert_non_null(strstr(err, "listeners[1].app: \"proxy\": the proxy app is not built"));
+	assert_non_null(strstr(err, "listeners[1].health_check: health checks are not built"));
 	assert_int_equal(pls.nb, 0);
 }
 
@@ -267,7 +285,7 @@ main(void)
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_srclimit_shares),
 		cmocka_unit_test(test_srclimit_churn),
-		cmocka_unit_test(test_proxy_not_built),
+		cmocka_unit_test(test_proxy_checks),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,0 +1,622 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The proxy app (issue 13): each connection a proxy listener accepts (the client side)
+ * is relayed to one of the listener's backends over a connection synq opens itself
+ * (synq_app_connect(), the backend side), through the same interface as any app.
+ *
+ *   - the backend: round_robin (smooth weighted, as nginx's), least_conn (the fewest
+ *     connections of this lcore for its weight) or source_hash (a keyed hash of the
+ *     client's address over the weights); a REFUSED, TIMEDOUT or CONNECT_FAILED
+ *     backend -> the next one in order, while connect_timeout_ms since the accept has
+ *     not passed and a backend is left untried; none left -> the client's RST
+ *     (SynqProxyNoBackend);
+ *   - on CONNECTED, the PROXY protocol header first (v1 or v2, proxy_protocol), then
+ *     the bytes both ways, zero-copy: a data event's mbuf of one side is sent on the
+ *     other. A send that finds no room in the other side's snd_buf keeps the bytes,
+ *     unconsumed: the side they came from has its window shut until the other side's
+ *     ACKs make room (as echo does). What waits is bounded by the listener's rcv_buf;
+ *   - a FIN on one side closes the other's sending side once what waits is out; a
+ *     RESET on one side aborts the other; the client's session is released once both
+ *     sides are CLOSED, and its pool index names the pair's state meanwhile.
+ *
+ * Per pair, a fixed entry of an array sized with the session pool (by the client's
+ * index): nothing a client sends makes the state grow. The backend session keeps in
+ * app_u64[0] its side and backend, in app_u64[1] the pair's index.
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_jhash.h>
+#include <rte_malloc.h>
+#include <rte_random.h>
+
+#include "builtin_priv.h"
+#include "synq_proxyproto.h"
+
+#define SIDE_CLI 0
+#define SIDE_BACK 1
+#define NONE UINT32_MAX
+
+/* how often the connects' deadlines are looked at */
+#define PROXY_SCAN_MS 10
+
+/* a session's app_u64[0]: its side, its backend (the backend side) */
+#define SF_BACK 0x100u
+#define SF_BE_SHIFT 16
+
+/* a pair's flags */
+/* a side's shut */
+#define SHUT_FIN 1
+#define SHUT_ABORT 2
+
+#define PF_USED 0x1u
+#define PF_CONNECTED 0x2u  /* the current backend's CONNECTED seen */
+#define PF_BLOCKED 0x4u	   /* in the blocked list */
+#define PF_CONNECTING 0x8u /* in the connecting list */
+#define PF_CLI_GONE 0x10u  /* the client's CLOSED seen: released with the last backend */
+
+struct proxy_side {
+	uint32_t s;	     /* session index; NONE before the connect, after the CLOSED */
+	uint8_t fin;	     /* its peer's FIN seen */
+	uint8_t shut;	     /* SHUT_FIN or SHUT_ABORT: nothing more to send on it */
+	uint8_t dead;	     /* its RESET or CLOSED seen */
+	struct rte_mbuf *q;  /* bytes from the other side waiting to be sent on this one */
+	struct rte_mbuf *qt; /* the last mbuf of q */
+};
+
+struct proxy_pair {
+	struct proxy_side side[2];
+	uint64_t start_ms; /* the accept: connect_timeout_ms counts from it */
+	uint32_t flags;
+	uint16_t listener;
+	uint8_t be;	 /* the current backend */
+	uint8_t tries;	 /* backends tried */
+	uint8_t nb_back; /* backend sessions not released yet (failed tries too) */
+	uint8_t family;	 /* the client's, its addresses in its session */
+};
+
+struct synq_proxy {
+	struct proxy_pair *pair; /* by the client session's pool index */
+	uint32_t *blocked;	 /* pairs whose data waits for room */
+	uint32_t nb_blocked;
+	uint32_t *connecting; /* pairs whose backend has not answered yet */
+	uint32_t nb_connecting;
+	uint64_t scan_ms;
+	uint32_t hash_key;
+	/* per listener: round robin's current weights and next, least_conn's counts */
+	int32_t rr_cur[SYNQ_MAX_LISTENERS][SYNQ_MAX_BACKENDS];
+	uint32_t active[SYNQ_MAX_LISTENERS][SYNQ_MAX_BACKENDS];
+};
+
+int
+builtin_proxy_prepare(struct synq_app_lcore *a)
+{
+	struct synq_proxy *p;
+	uint32_t n = RTE_MAX(a->ss->nb, 1u);
+
+	if (a->proxy != NULL)
+		return 0;
+	p = rte_zmalloc("synq_proxy", sizeof(*p), 0);
+	if (p == NULL)
+		return -ENOMEM;
+	p->pair = rte_zmalloc("synq_proxy_pairs", (size_t)n * sizeof(*p->pair), 0);
+	p->blocked = rte_zmalloc("synq_proxy_blocked", (size_t)n * sizeof(uint32_t), 0);
+	p->connecting = rte_zmalloc("synq_proxy_connecting", (size_t)n * sizeof(uint32_t), 0);
+	if (p->pair == NULL || p->blocked == NULL || p->connecting == NULL) {
+		rte_free(p->pair);
+		rte_free(p->blocked);
+		rte_free(p->connecting);
+		rte_free(p);
+		return -ENOMEM;
+	}
+	/* source_hash: a key of this lcore's, so that no client chooses its backend */
+	p->hash_key = (uint32_t)rte_rand();
+	a->proxy = p;
+	return 0;
+}
+
+void
+builtin_proxy_free(struct synq_app_lcore *a)
+{
+	struct synq_proxy *p = a->proxy;
+
+	if (p == NULL)
+		return;
+	for (uint32_t i = 0; i < a->ss->nb; i++)
+		for (int d = 0; d < 2; d++)
+			rte_pktmbuf_free(p->pair[i].side[d].q);
+	rte_free(p->pair);
+	rte_free(p->blocked);
+	rte_free(p->connecting);
+	rte_free(p);
+	a->proxy = NULL;
+}
+
+static inline const struct synq_config_proxy *
+conf_of(const struct synq_app_lcore *a, const struct proxy_pair *pp)
+{
+	return &a->ls->l[pp->listener].conf->proxy;
+}
+
+static inline struct synq_session *
+sess(const struct synq_app_lcore *a, const struct proxy_pair *pp, int d)
+{
+	return pp->side[d].s == NONE ? NULL : synq_session_at(a->ss, pp->side[d].s);
+}
+
+/* The first backend for a new client @p cs of listener @p li. */
+static unsigned int
+pick(struct synq_app_lcore *a, unsigned int li, const struct synq_session *cs)
+{
+	const struct synq_config_proxy *px = &a->ls->l[li].conf->proxy;
+	struct synq_proxy *p = a->proxy;
+	unsigned int best = 0;
+
+	switch (px->balance) {
+	case SYNQ_BALANCE_LEAST_CONN:
+		/* the least active[i] / weight[i], compared as products; ties: the first */
+		for (unsigned int i = 1; i < px->nb_backends; i++)
+			if ((uint64_t)p->active[li][i] * px->backends[best].weight <
+				(uint64_t)p->active[li][best] * px->backends[i].weight)
+				best = i;
+		return best;
+	case SYNQ_BALANCE_SOURCE_HASH: {
+		uint32_t total = 0, h;
+
+		for (unsigned int i = 0; i < px->nb_backends; i++)
+			total += px->backends[i].weight;
+		h = rte_jhash(cs->saddr, cs->family == 4 ? 4 : 16, p->hash_key) % total;
+		for (unsigned int i = 0; i < px->nb_backends; i++) {
+			if (h < px->backends[i].weight)
+				return i;
+			h -= px->backends[i].weight;
+		}
+		return 0;
+	}
+	case SYNQ_BALANCE_ROUND_ROBIN:
+	default: {
+		/* smooth weighted round robin: each gains its weight, the largest pays all */
+		int32_t total = 0;
+
+		for (unsigned int i = 0; i < px->nb_backends; i++) {
+			p->rr_cur[li][i] += px->backends[i].weight;
+			total += px->backends[i].weight;
+			if (p->rr_cur[li][i] > p->rr_cur[li][best])
+				best = i;
+		}
+		p->rr_cur[li][best] -= total;
+		return best;
+	}
+	}
+}
+
+/* Our address towards backend @p b into @p src: the port's that routes there. */
+static int
+source_of(const struct synq_app_lcore *a, const struct synq_config_backend *b,
+	const struct synq_session *cs, uint8_t *src)
+{
+	struct synq_route_hop hop;
+
+	memset(src, 0, 16);
+	if (a->routes == NULL || a->cfg == NULL) {
+		/* no routes given (an embedding without them): the address the client used */
+		if (cs->family != b->family)
+			return -ENETUNREACH;
+		memcpy(src, cs->daddr, 16);
+		return 0;
+	}
+	if (b->family == 4) {
+		uint32_t dst;
+
+		memcpy(&dst, b->addr, 4);
+		if (synq_route_lookup4(a->routes, dst, &hop) != 0 ||
+			hop.src >= a->cfg->ports[hop.port].nb_ipv4)
+			return -ENETUNREACH;
+		memcpy(src, &a->cfg->ports[hop.port].ipv4[hop.src], 4);
+	} else {
+		if (synq_route_lookup6(a->routes, b->addr, &hop) != 0 ||
+			hop.src >= a->cfg->ports[hop.port].nb_ipv6)
+			return -ENETUNREACH;
+		memcpy(src, a->cfg->ports[hop.port].ipv6[hop.src], 16);
+	}
+	return 0;
+}
+
+static void
+list_del(uint32_t *list, uint32_t *nb, uint32_t v)
+{
+	for (uint32_t i = 0; i < *nb; i++)
+		if (list[i] == v) {
+			list[i] = list[--*nb];
+			return;
+		}
+}
+
+static void
+connecting_del(struct synq_proxy *p, struct proxy_pair *pp, uint32_t idx)
+{
+	if (pp->flags & PF_CONNECTING) {
+		list_del(p->connecting, &p->nb_connecting, idx);
+		pp->flags &= ~PF_CONNECTING;
+	}
+}
+
+/* Drop what waits to be sent on side @p sd, counted. */
+static void
+drop_waiting(struct synq_app_lcore *a, struct proxy_side *sd)
+{
+	uint64_t n = 0;
+
+	for (const struct rte_mbuf *m = sd->q; m != NULL; m = m->next)
+		n += m->data_len;
+	synq_counter_add(a->ctr, SYNQ_CTR_PROXY_BYTES_DROPPED, n);
+	rte_pktmbuf_free(sd->q);
+	sd->q = sd->qt = NULL;
+}
+
+/* Abort side @p d of @p pp (a RST), once; what waits for it is dropped. */
+static void
+side_abort(struct synq_app_lcore *a, struct proxy_pair *pp, int d)
+{
+	struct proxy_side *sd = &pp->side[d];
+	struct synq_session *s = sess(a, pp, d);
+
+	drop_waiting(a, sd);
+	/* after our FIN too: its peer may still be sending, to a side that is gone */
+	if (s == NULL || sd->shut == SHUT_ABORT || sd->dead)
+		return;
+	synq_app_abort(a, s);
+	sd->shut = SHUT_ABORT;
+}
+
+/* The client gets a RST: no backend (counted @p ctr). */
+static void
+give_up(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx, enum synq_counter ctr)
+{
+	synq_counter_inc(a->ctr, ctr);
+	connecting_del(a->proxy, pp, idx);
+	side_abort(a, pp, SIDE_BACK);
+	side_abort(a, pp, SIDE_CLI);
+}
+
+/* Open a connection to backend @p be for pair @p idx; 0, or the client is reset. */
+static int
+connect_to(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx, unsigned int be)
+{
+	const struct synq_config_backend *b = &conf_of(a, pp)->backends[be];
+	struct synq_session *cs = synq_session_at(a->ss, idx);
+	struct synq_session *bs;
+	uint8_t src[16];
+
+	pp->be = (uint8_t)be;
+	pp->tries++;
+	pp->side[SIDE_BACK].s = NONE;
+	if (source_of(a, b, cs, src) != 0 ||
+		synq_app_connect(a, cs->worker, &a->ls->l[pp->listener], b->family, b->addr,
+			rte_cpu_to_be_16(b->port), src, &bs) != 0) {
+		give_up(a, pp, idx, SYNQ_CTR_PROXY_CONNECT_ERRORS);
+		return -1;
+	}
+	bs->app_u64[0] = SF_BACK | (uint64_t)be << SF_BE_SHIFT;
+	bs->app_u64[1] = idx;
+	/* a new try: what the client sent so far waits for it */
+	pp->side[SIDE_BACK].s = synq_session_index(a->ss, bs);
+	pp->side[SIDE_BACK].fin = pp->side[SIDE_BACK].shut = pp->side[SIDE_BACK].dead = 0;
+	pp->nb_back++;
+	a->proxy->active[pp->listener][be]++;
+	synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_CONNECTS);
+	if (!(pp->flags & PF_CONNECTING)) {
+		pp->flags |= PF_CONNECTING;
+		a->proxy->connecting[a->proxy->nb_connecting++] = idx;
+	}
+	return 0;
+}
+
+void
+builtin_proxy_accepted(struct synq_app_lcore *a, struct synq_session *s)
+{
+	uint32_t idx = synq_session_index(a->ss, s);
+	struct proxy_pair *pp = &a->proxy->pair[idx];
+
+	rte_pktmbuf_free(pp->side[SIDE_CLI].q);
+	rte_pktmbuf_free(pp->side[SIDE_BACK].q);
+	memset(pp, 0, sizeof(*pp));
+	pp->flags = PF_USED;
+	pp->listener = s->listener;
+	pp->family = s->family;
+	pp->start_ms = a->now_ms;
+	pp->side[SIDE_CLI].s = idx;
+	pp->side[SIDE_BACK].s = NONE;
+	s->app_ptr = NULL;
+	s->app_u64[0] = 0;
+	s->app_u64[1] = idx;
+	connect_to(a, pp, idx, pick(a, s->listener, s));
+}
+
+/* Whether side @p d can be sent on now. */
+static inline bool
+side_open(const struct proxy_pair *pp, int d)
+{
+	const struct proxy_side *sd = &pp->side[d];
+
+	return sd->s != NONE && !sd->shut && !sd->dead &&
+	       (d == SIDE_CLI || (pp->flags & PF_CONNECTED));
+}
+
+static void
+count_bytes(struct synq_app_lcore *a, int d, uint32_t len)
+{
+	synq_counter_add(a->ctr,
+		d == SIDE_BACK ? SYNQ_CTR_PROXY_BYTES_TO_BACKEND : SYNQ_CTR_PROXY_BYTES_TO_CLIENT,
+		len);
+}
+
+/*
+ * Send what waits for side @p d, in order, while its snd_buf has room; each mbuf's
+ * bytes are consumed on the other side once handed over. Then, when the other side's
+ * FIN came and nothing waits, side @p d's FIN.
+ */
+static void
+drain(struct synq_app_lcore *a, struct proxy_pair *pp, int d)
+{
+	struct proxy_side *sd = &pp->side[d];
+	struct synq_session *s = sess(a, pp, d);
+	struct synq_session *o = sess(a, pp, !d);
+	struct rte_mbuf *m;
+
+	if (!side_open(pp, d))
+		return;
+	while ((m = sd->q) != NULL) {
+		struct rte_mbuf *next = m->next;
+		uint32_t len = m->data_len;
+
+		/* no room yet: wait without asking (each refusal would be counted) */
+		if (atomic_load_explicit(&s->snd_pending, memory_order_relaxed) + len >
+			a->ls->l[s->listener].tcp.snd_buf)
+			return;
+		m->next = NULL;
+		m->nb_segs = 1;
+		m->pkt_len = len;
+		if (synq_app_send(a, s, m) != 0) {
+			m->next = next;
+			return;
+		}
+		sd->q = next;
+		if (next == NULL)
+			sd->qt = NULL;
+		count_bytes(a, d, len);
+		if (o != NULL && !pp->side[!d].dead)
+			synq_app_consumed(a, o, len);
+	}
+	if (pp->side[!d].fin) {
+		synq_app_close(a, s);
+		sd->shut = SHUT_FIN;
+	}
+}
+
+static void
+block(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx)
+{
+	if (!(pp->flags & PF_BLOCKED)) {
+		pp->flags |= PF_BLOCKED;
+		a->proxy->blocked[a->proxy->nb_blocked++] = idx;
+	}
+}
+
+/* @p m came on side @p from: to the other side, or kept, unconsumed. */
+static void
+data(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx, int from,
+	struct synq_session *s, struct rte_mbuf *m)
+{
+	int d = !from;
+	struct proxy_side *sd = &pp->side[d];
+	uint32_t len = rte_pktmbuf_pkt_len(m);
+
+	/* the other side is gone, or we ended it: nowhere to go */
+	if (sd->shut || sd->dead || (d == SIDE_BACK && sd->s == NONE && pp->side[from].shut)) {
+		synq_counter_add(a->ctr, SYNQ_CTR_PROXY_BYTES_DROPPED, len);
+		synq_app_consumed(a, s, len);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (sd->q == NULL && side_open(pp, d) &&
+		atomic_load_explicit(
+			&synq_session_at(a->ss, sd->s)->snd_pending, memory_order_relaxed) +
+				len <=
+			a->ls->l[pp->listener].tcp.snd_buf &&
+		synq_app_send(a, synq_session_at(a->ss, sd->s), m) == 0) {
+		count_bytes(a, d, len);
+		synq_app_consumed(a, s, len);
+		return;
+	}
+	/* keep it, unconsumed: the sender's window shuts until this side has room */
+	if (sd->q == NULL) {
+		sd->q = m;
+		sd->qt = m;
+		while (sd->qt->next != NULL)
+			sd->qt = sd->qt->next;
+	} else {
+		sd->qt = builtin_keep(sd->qt, m);
+	}
+	if (side_open(pp, d))
+		block(a, pp, idx);
+}
+
+/* Release the client's session and the pair, once no backend session is left. */
+static void
+pair_end(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx)
+{
+	if (!(pp->flags & PF_CLI_GONE) || pp->nb_back != 0)
+		return;
+	connecting_del(a->proxy, pp, idx);
+	if (pp->flags & PF_BLOCKED) {
+		list_del(a->proxy->blocked, &a->proxy->nb_blocked, idx);
+		pp->flags &= ~PF_BLOCKED;
+	}
+	drop_waiting(a, &pp->side[SIDE_CLI]);
+	drop_waiting(a, &pp->side[SIDE_BACK]);
+	memset(pp, 0, sizeof(*pp));
+	synq_app_release(a, synq_session_at(a->ss, idx));
+}
+
+/* The PROXY protocol header to the backend, as the listener asks; 0 or -1. */
+static int
+send_header(struct synq_app_lcore *a, struct proxy_pair *pp, struct synq_session *bs)
+{
+	const struct synq_session *cs = synq_session_at(a->ss, pp->side[SIDE_CLI].s);
+	uint8_t buf[SYNQ_PROXYPROTO_V1_MAX];
+	struct synq_proxyproto_addrs ad = {.family = cs->family};
+	int n;
+
+	if (conf_of(a, pp)->proxy_protocol == 0)
+		return 0;
+	memcpy(ad.src, cs->saddr, 16);
+	memcpy(ad.dst, cs->daddr, 16);
+	ad.sport = cs->sport;
+	ad.dport = cs->dport;
+	n = conf_of(a, pp)->proxy_protocol == 1 ? synq_proxyproto_v1(buf, sizeof(buf), &ad)
+						: synq_proxyproto_v2(buf, sizeof(buf), &ad);
+	if (n <= 0 || synq_app_send_copy(a, bs, buf, (size_t)n) != 0)
+		return -1;
+	return 0;
+}
+
+/* A backend connect that failed (REFUSED, TIMEDOUT, CONNECT_FAILED): the next one. */
+static void
+connect_failed(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx)
+{
+	const struct synq_config_proxy *px = conf_of(a, pp);
+
+	synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_CONNECT_FAILED);
+	pp->side[SIDE_BACK].dead = 1;
+	if (pp->side[SIDE_CLI].shut || pp->side[SIDE_CLI].dead)
+		return;
+	if (pp->tries >= px->nb_backends || a->now_ms - pp->start_ms >= px->connect_timeout_ms) {
+		give_up(a, pp, idx, SYNQ_CTR_PROXY_NO_BACKEND);
+		return;
+	}
+	synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_FAILOVERS);
+	connect_to(a, pp, idx, (pp->be + 1u) % px->nb_backends);
+}
+
+void
+builtin_proxy_event(struct synq_app_lcore *a, const struct synq_app_event *ev)
+{
+	struct synq_session *s = ev->s;
+	uint32_t me = synq_session_index(a->ss, s);
+	uint32_t idx = (uint32_t)s->app_u64[1];
+	struct proxy_pair *pp = &a->proxy->pair[idx];
+	int d = (s->app_u64[0] & SF_BACK) ? SIDE_BACK : SIDE_CLI;
+	/* a backend session of an earlier try: only its end matters */
+	bool current = pp->side[d].s == me;
+
+	if (!current) {
+		if (ev->kind == SYNQ_EV_DATA)
+			rte_pktmbuf_free(ev->m);
+		if (ev->kind == SYNQ_EV_CLOSED) {
+			a->proxy->active[pp->listener][s->app_u64[0] >> SF_BE_SHIFT]--;
+			synq_app_release(a, s);
+			pp->nb_back--;
+			pair_end(a, pp, idx);
+		}
+		return;
+	}
+	switch (ev->kind) {
+	case SYNQ_EV_CONNECTED:
+		connecting_del(a->proxy, pp, idx);
+		if (pp->side[SIDE_CLI].shut || pp->side[SIDE_CLI].dead) {
+			side_abort(a, pp, SIDE_BACK);
+			break;
+		}
+		pp->flags |= PF_CONNECTED;
+		synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_CONNECTED);
+		if (send_header(a, pp, s) != 0) {
+			give_up(a, pp, idx, SYNQ_CTR_PROXY_CONNECT_ERRORS);
+			break;
+		}
+		drain(a, pp, SIDE_BACK);
+		if (pp->side[SIDE_BACK].q != NULL)
+			block(a, pp, idx);
+		break;
+	case SYNQ_EV_REFUSED:
+	case SYNQ_EV_TIMEDOUT:
+	case SYNQ_EV_CONNECT_FAILED:
+		connect_failed(a, pp, idx);
+		break;
+	case SYNQ_EV_DATA:
+		data(a, pp, idx, d, s, ev->m);
+		break;
+	case SYNQ_EV_PEER_CLOSED:
+		pp->side[d].fin = 1;
+		/* the other side's FIN once what waits for it is out */
+		if (pp->side[!d].q == NULL)
+			drain(a, pp, !d);
+		break;
+	case SYNQ_EV_RESET:
+		pp->side[d].dead = 1;
+		drop_waiting(a, &pp->side[d]);
+		if (sess(a, pp, !d) != NULL && pp->side[!d].shut != SHUT_ABORT &&
+			!pp->side[!d].dead)
+			synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_RESETS);
+		connecting_del(a->proxy, pp, idx);
+		side_abort(a, pp, !d);
+		break;
+	case SYNQ_EV_CLOSED:
+		pp->side[d].dead = 1;
+		drop_waiting(a, &pp->side[d]);
+		/* the other side ends too, unless this one's end was a FIN it carries */
+		if (!pp->side[d].fin)
+			side_abort(a, pp, !d);
+		if (d == SIDE_BACK) {
+			a->proxy->active[pp->listener][pp->be]--;
+			pp->side[SIDE_BACK].s = NONE;
+			synq_app_release(a, s);
+			pp->nb_back--;
+		} else {
+			pp->flags |= PF_CLI_GONE;
+			/* no backend try is pending now: nothing would be left to reset */
+			connecting_del(a->proxy, pp, idx);
+		}
+		pair_end(a, pp, idx);
+		break;
+	default:
+		break;
+	}
+}
+
+void
+builtin_proxy_poll(struct synq_app_lcore *a, uint64_t now_ms)
+{
+	struct synq_proxy *p = a->proxy;
+
+	for (uint32_t i = 0; i < p->nb_blocked;) {
+		uint32_t idx = p->blocked[i];
+		struct proxy_pair *pp = &p->pair[idx];
+
+		drain(a, pp, SIDE_BACK);
+		drain(a, pp, SIDE_CLI);
+		if ((pp->side[SIDE_BACK].q == NULL || !side_open(pp, SIDE_BACK)) &&
+			(pp->side[SIDE_CLI].q == NULL || !side_open(pp, SIDE_CLI))) {
+			pp->flags &= ~PF_BLOCKED;
+			p->blocked[i] = p->blocked[--p->nb_blocked];
+		} else {
+			i++;
+		}
+	}
+	if (now_ms < p->scan_ms)
+		return;
+	p->scan_ms = now_ms + PROXY_SCAN_MS;
+	for (uint32_t i = 0; i < p->nb_connecting;) {
+		uint32_t idx = p->connecting[i];
+		struct proxy_pair *pp = &p->pair[idx];
+
+		if (now_ms - pp->start_ms >= conf_of(a, pp)->connect_timeout_ms) {
+			/* give_up() takes it off the list: the same i holds the next one */
+			give_up(a, pp, idx, SYNQ_CTR_PROXY_NO_BACKEND);
+			synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_CONNECT_TIMEOUTS);
+		} else {
+			i++;
+		}
+	}
+}
