@@ -124,13 +124,17 @@ static const char config_text[] =
 	"      \"connect_timeout_ms\": 600000,"
 	"      \"backends\": [ { \"address\": \"198.18.3.2\", \"port\": 8001 },"
 	"        { \"address\": \"198.18.4.2\", \"port\": 8001 },"
-	"        { \"address\": \"2001:2::2:2\", \"port\": 8001 } ] } ] }";
+	"        { \"address\": \"2001:2::2:2\", \"port\": 8001 } ] },"
+	"    { \"port\": 90, \"app\": \"proxy\", \"balance\": \"source_hash\","
+	"      \"backends\": [ { \"address\": \"198.18.1.2\", \"port\": 8001, \"weight\": 3 },"
+	"        { \"address\": \"198.18.2.2\", \"port\": 8001 },"
+	"        { \"address\": \"2001:2::1:2\", \"port\": 8000 } ] } ] }";
 /*
  * the listeners' ports, by number (the program names them 0..7, 8 = a closed port,
- * 9 and 10 the proxies); 14 makes the client a backend of theirs, 15 a server that
+ * 9, 10 and 11 the proxies); 14 makes the client a backend of theirs, 15 a server that
  * the fuzzer's application connects to
  */
-static const uint16_t ports[] = {80, 81, 82, 83, 84, 85, 86, 87, 9, 88, 89};
+static const uint16_t ports[] = {80, 81, 82, 83, 84, 85, 86, 87, 9, 88, 89, 90};
 /* the proxies' backends listen on BACKEND_PORT + 0 or 1 (client k's address) */
 #define BACKEND_PORT 8000
 #define LI_BACKEND 14

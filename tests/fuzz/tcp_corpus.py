@@ -11,8 +11,10 @@ HEAD = bytes(range(1, 9)) + struct.pack("!I", 700000000)
 HOLD, ECHO, HTTP, CLOSE, RESET, ECHO_SMALL, HOLD_COOKIE, HOLD_BSD, CLOSED = range(9)
 # the proxies (issue 13): PROXY_RR (port 88) relays to clients 0, 1 (v4, port 8000) and
 # client 3 (v6), connect_timeout_ms 2000, PROXY v1, 4 KB buffers; PROXY_LC (port 89) to
-# clients 2, 3 (v4, port 8001) and client 2 (v6), least_conn, PROXY v2, 600 s
-PROXY_RR, PROXY_LC = 9, 10
+# clients 2, 3 (v4, port 8001) and client 2 (v6), least_conn, PROXY v2, 600 s; PROXY_SH
+# (port 90) to clients 0, 1 (v4, port 8001, weights 3, 1) and client 1 (v6, port
+# 8000), source_hash, no PROXY header, 3 s
+PROXY_RR, PROXY_LC, PROXY_SH = 9, 10, 11
 
 
 def syn(k, li, v6=False, isn=1000, ts=True, cport=0, mss=1460, ws=7):
@@ -158,6 +160,11 @@ def programs():
     # v6 clients, and two pairs at once on least_conn
     p["proxy-v6"] = HEAD + backend(2, port=1, v6=True) + syn(0, PROXY_LC, v6=True) + \
         ack(0) + syn(1, PROXY_RR, v6=True) + ack(1) + sleep(20) + sleep(20)
+    # source_hash, no header: two clients, each relayed to the backend its address picks
+    p["proxy-hash"] = HEAD + backend(0, port=1) + backend(1, port=1) + \
+        syn(2, PROXY_SH) + ack(2) + syn(3, PROXY_SH) + ack(3) + synack(0) + synack(1) + \
+        data(2, b"GET") + data(3, b"PUT") + ackwin(0, 65535) + ackwin(1, 65535) + \
+        fin(2) + fin(3) + sleep(2) + rst(0) + rst(1) + sleep(70)
     for name, frame in raw_frames().items():
         p["raw-" + name] = HEAD + raw(frame) + raw(frame, 2) + tick(1)
     return p
