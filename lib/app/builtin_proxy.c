@@ -162,11 +162,13 @@ pick(struct synq_app_lcore *a, unsigned int li, const struct synq_session *cs)
 				best = i;
 		return best;
 	case SYNQ_BALANCE_SOURCE_HASH: {
-		uint32_t total = 0, h;
+		uint32_t total = 0, h, key[4];
 
 		for (unsigned int i = 0; i < px->nb_backends; i++)
 			total += px->backends[i].weight;
-		h = rte_jhash(cs->saddr, cs->family == 4 ? 4 : 16, p->hash_key) % total;
+		/* rte_jhash() reads 32-bit words: the session's saddr is not aligned for it */
+		memcpy(key, cs->saddr, sizeof(key));
+		h = rte_jhash(key, cs->family == 4 ? 4 : 16, p->hash_key) % total;
 		for (unsigned int i = 0; i < px->nb_backends; i++) {
 			if (h < px->backends[i].weight)
 				return i;

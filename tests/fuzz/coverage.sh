@@ -4,7 +4,7 @@
 # TARGET: fuzz_tcp (default), fuzz_http or fuzz_config; DIRs: corpora to replay
 # (default: the committed seeds, tests/fuzz/corpus/TARGET). Builds build-fuzzcov
 # (clang, source-based coverage, no sanitizers), replays every input once and prints
-# llvm-cov's report for lib/tcp (fuzz_tcp) or the target's own module.
+# llvm-cov's report for lib/tcp and the proxy app (fuzz_tcp) or the target's own module.
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
@@ -28,7 +28,7 @@ grep -E "INITED|DONE" "$prof/log" | tail -1
 grep "invariant broken" "$prof/log" | sort | uniq -c || true
 llvm-profdata merge -sparse "$prof"/*.profraw -o "$prof/merged.profdata"
 case $target in
-fuzz_tcp) srcs="lib/tcp/" ;;
+fuzz_tcp) srcs="lib/tcp/|lib/app/builtin_proxy.c" ;;
 fuzz_http) srcs="lib/app/http.c" ;;
 *) srcs="lib/config/" ;;
 esac

@@ -98,7 +98,7 @@
 
 static const char config_text[] =
 	"{ \"ports\": [ { \"name\": \"fuzz0\", \"mac\": \"02:53:51:00:00:01\","
-	"    \"ipv4\": [\"198.18.0.1\"], \"ipv6\": [\"2001:2::1\"] } ],"
+	"    \"ipv4\": [\"198.18.0.1/16\"], \"ipv6\": [\"2001:2::1/64\"] } ],"
 	"  \"lcores\": [ { \"lcore\": 0, \"role\": \"both\", \"rx\": [ { \"port\": \"fuzz0\" } ] } "
 	"],"
 	"  \"http\": { \"head_buffers\": 4 },"
@@ -113,9 +113,32 @@ static const char config_text[] =
 	"    { \"port\": 85, \"app\": \"echo\", \"rcv_buf\": 8192, \"window_scale\": 0 },"
 	"    { \"port\": 86, \"app\": \"hold\", \"syncookies\": 2, \"backlog\": 1 },"
 	"    { \"port\": 87, \"app\": \"hold\", \"queue_model\": \"bsd\", \"syncookies\": 0,"
-	"      \"backlog\": 1 } ] }";
-/* the listeners' ports, by number (the program names them 0..7, 8 = a closed port) */
-static const uint16_t ports[] = {80, 81, 82, 83, 84, 85, 86, 87, 9};
+	"      \"backlog\": 1 },"
+	"    { \"port\": 88, \"app\": \"proxy\", \"proxy_protocol\": 1,"
+	"      \"connect_timeout_ms\": 2000, \"rcv_buf\": 4096, \"snd_buf\": 4096,"
+	"      \"backends\": [ { \"address\": \"198.18.1.2\", \"port\": 8000, \"weight\": 2 },"
+	"        { \"address\": \"198.18.2.2\", \"port\": 8000 },"
+	"        { \"address\": \"2001:2::3:2\", \"port\": 8000 } ] },"
+	"    { \"port\": 89, \"app\": \"proxy\", \"proxy_protocol\": 2, \"balance\": "
+	"\"least_conn\","
+	"      \"connect_timeout_ms\": 600000,"
+	"      \"backends\": [ { \"address\": \"198.18.3.2\", \"port\": 8001 },"
+	"        { \"address\": \"198.18.4.2\", \"port\": 8001 },"
+	"        { \"address\": \"2001:2::2:2\", \"port\": 8001 } ] },"
+	"    { \"port\": 90, \"app\": \"proxy\", \"balance\": \"source_hash\","
+	"      \"backends\": [ { \"address\": \"198.18.1.2\", \"port\": 8001, \"weight\": 3 },"
+	"        { \"address\": \"198.18.2.2\", \"port\": 8001 },"
+	"        { \"address\": \"2001:2::1:2\", \"port\": 8000 } ] } ] }";
+/*
+ * the listeners' ports, by number (the program names them 0..7, 8 = a closed port,
+ * 9, 10 and 11 the proxies); 14 makes the client a backend of theirs, 15 a server that
+ * the fuzzer's application connects to
+ */
+static const uint16_t ports[] = {80, 81, 82, 83, 84, 85, 86, 87, 9, 88, 89, 90};
+/* the proxies' backends listen on BACKEND_PORT + 0 or 1 (client k's address) */
+#define BACKEND_PORT 8000
+#define LI_BACKEND 14
+#define LI_CONNECT 15
 
 static const uint8_t our_mac[6] = {0x02, 0x53, 0x51, 0, 0, 1};
 static const uint8_t peer_mac[6] = {0x02, 0xaa, 0, 0, 0, 2};
@@ -167,6 +190,11 @@ struct client {
 	 */
 	bool server;
 	bool synack_sent;
+	/*
+	 * A backend of the proxies (a server too): it listens on cport, and each new SYN
+	 * of ours to it (another port of ours) is a new connection it follows instead
+	 */
+	bool backend;
 };
 static struct client clients[CLIENTS];
 
@@ -502,12 +530,16 @@ frame_out(struct rte_mbuf *m)
 		for (unsigned int i = 0; i < CLIENTS; i++) {
 			struct client *c = &clients[i];
 
-			/* a server learns our port from our first SYN */
-			if (c->server && c->sport == 0 && v.dport == c->cport &&
-				v.family == (c->v6 ? 6 : 4) &&
+			/* a server learns our port from our first SYN; a backend from each
+			 * new connection's */
+			if (c->server && (c->sport == 0 || (c->backend && v.sport != c->sport)) &&
+				v.dport == c->cport && v.family == (c->v6 ? 6 : 4) &&
 				memcmp(v.dst, c->addr, c->v6 ? 16 : 4) == 0 &&
-				(v.flags & (SYNQ_FRAME_SYN | SYNQ_FRAME_ACK)) == SYNQ_FRAME_SYN)
+				(v.flags & (SYNQ_FRAME_SYN | SYNQ_FRAME_ACK)) == SYNQ_FRAME_SYN) {
 				c->sport = v.sport;
+				c->synack_sent = false;
+				c->snd_nxt = c->isn;
+			}
 			if (v.dport == c->cport && v.sport == c->sport &&
 				v.family == (c->v6 ? 6 : 4) &&
 				memcmp(v.dst, c->addr, c->v6 ? 16 : 4) == 0)
@@ -668,16 +700,22 @@ client_opts(struct client *c, uint8_t *opt)
  * from a free handle; its SYN-ACK is its first op_seg() kind 0.
  */
 static void
-op_connect(struct prog *g, struct client *c)
+server_init(struct prog *g, struct client *c)
 {
-	struct synq_session *s;
-
 	c->server = true;
 	c->sport = 0;
 	c->isn = u32(g);
 	c->snd_nxt = c->isn;
 	c->ts = u8(g) & 1;
 	c->tsval = u32(g);
+}
+
+static void
+op_connect(struct prog *g, struct client *c)
+{
+	struct synq_session *s;
+
+	server_init(g, c);
 	for (unsigned int k = 0; k < HANDLES; k++) {
 		if (handles[k].s != NULL)
 			continue;
@@ -715,8 +753,19 @@ op_syn(struct prog *g, struct client *c, unsigned int k)
 	c->sport = ports[(sel >> 1 & 15) % RTE_DIM(ports)];
 	c->cport = (uint16_t)(40000 + u8(g));
 	/* the last of 16 port numbers: synq connects to this client instead (a server) */
-	if ((sel >> 1 & 15) == 15) {
+	if ((sel >> 1 & 15) == LI_CONNECT) {
 		op_connect(g, c);
+		return;
+	}
+	/*
+	 * the one before: this client is a backend of the proxies (issue 13), on the
+	 * port the cport byte picks; it answers the proxies' SYNs (op 1: its SYN-ACK, op
+	 * 5: refused) or lets them time out
+	 */
+	if ((sel >> 1 & 15) == LI_BACKEND) {
+		c->cport = (uint16_t)(BACKEND_PORT + (c->cport & 1));
+		server_init(g, c);
+		c->backend = true;
 		return;
 	}
 	c->isn = u32(g);
@@ -754,8 +803,10 @@ op_seg(struct prog *g, struct client *c, uint8_t kind)
 	case 0:
 		/* a server's SYN-ACK, with the options the input picks */
 		if (c->server && !c->synack_sent && c->synack) {
-			struct synq_tcp_synack_opts so = {.sack_perm = c->ts, .ts = c->ts,
-				.tsval = c->tsval, .tsecr = c->ts_recent};
+			struct synq_tcp_synack_opts so = {.sack_perm = c->ts,
+				.ts = c->ts,
+				.tsval = c->tsval,
+				.tsecr = c->ts_recent};
 			uint8_t o[SYNQ_TCP_OPTS_MAX] = {0};
 			unsigned int n;
 
@@ -765,8 +816,8 @@ op_seg(struct prog *g, struct client *c, uint8_t kind)
 			if (so.wscale > 14)
 				so.wscale = SYNQ_TCP_NO_WSCALE;
 			n = synq_tcp_opts_write_synack(o, &so);
-			client_send(c, c->isn, c->rcv_nxt, SYNQ_FRAME_SYN | SYNQ_FRAME_ACK, u16(g), o,
-				(n + 3) & ~3u, NULL, 0);
+			client_send(c, c->isn, c->rcv_nxt, SYNQ_FRAME_SYN | SYNQ_FRAME_ACK, u16(g),
+				o, (n + 3) & ~3u, NULL, 0);
 			c->synack_sent = true;
 			c->snd_nxt = c->isn + 1;
 			return;
@@ -1056,7 +1107,9 @@ wind_down(void)
 	check(rte_ring_count(rings[LC_WORKER]) == 0 && rte_ring_count(rings[LC_FUZZ]) == 0 &&
 			rte_ring_count(rings[LC_BUILTIN]) == 0,
 		"no command or event left in flight");
-	check(synq_counter_read(&app_ctr, SYNQ_CTR_APP_ACCEPTED) + connects ==
+	/* the proxies' connects to their backends too (issue 13) */
+	check(synq_counter_read(&app_ctr, SYNQ_CTR_APP_ACCEPTED) + connects +
+				synq_counter_read(&app_ctr, SYNQ_CTR_PROXY_CONNECTS) ==
 			synq_counter_read(&app_ctr, SYNQ_CTR_APP_EV_CLOSED),
 		"every session accepted or connected gets its SYNQ_EV_CLOSED once");
 }
@@ -1083,8 +1136,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (ops = 0; ops < 512 && g.n != 0; ops++)
 		op(&g);
 	wind_down();
-	if (debug)
-		fprintf(stderr, "frames out: FNV-1a %016" PRIx64 "\n", out_hash);
+	if (debug) {
+		fprintf(stderr, "frames out: FNV-1a %016" PRIx64 "\napplications:", out_hash);
+		for (unsigned int i = 0; i < SYNQ_CTR_MAX; i++)
+			if (synq_counter_read(&app_ctr, i) != 0)
+				fprintf(stderr, " %s %" PRIu64, synq_counter_name(i),
+					synq_counter_read(&app_ctr, i));
+		fprintf(stderr, "\n");
+	}
 	world_free();
 	check(rte_mempool_in_use_count(pool) == 0 && rte_mempool_in_use_count(rx_pool) == 0,
 		"every mbuf is back in its pool");

@@ -9,6 +9,12 @@ import struct
 
 HEAD = bytes(range(1, 9)) + struct.pack("!I", 700000000)
 HOLD, ECHO, HTTP, CLOSE, RESET, ECHO_SMALL, HOLD_COOKIE, HOLD_BSD, CLOSED = range(9)
+# the proxies (issue 13): PROXY_RR (port 88) relays to clients 0, 1 (v4, port 8000) and
+# client 3 (v6), connect_timeout_ms 2000, PROXY v1, 4 KB buffers; PROXY_LC (port 89) to
+# clients 2, 3 (v4, port 8001) and client 2 (v6), least_conn, PROXY v2, 600 s; PROXY_SH
+# (port 90) to clients 0, 1 (v4, port 8001, weights 3, 1) and client 1 (v6, port
+# 8000), source_hash, no PROXY header, 3 s
+PROXY_RR, PROXY_LC, PROXY_SH = 9, 10, 11
 
 
 def syn(k, li, v6=False, isn=1000, ts=True, cport=0, mss=1460, ws=7):
@@ -17,6 +23,17 @@ def syn(k, li, v6=False, isn=1000, ts=True, cport=0, mss=1460, ws=7):
     if ts:
         b += struct.pack("!IHB", 12345, mss, ws)
     return b + struct.pack("!H", 64240)
+
+
+def backend(k, port=0, v6=False, isn=500000, ts=True, tsval=4242):
+    """Client k becomes a backend on port 8000 + port: it answers the proxies' SYNs."""
+    return bytes([k << 4, (14 << 1) | (1 if v6 else 0), port]) + \
+        struct.pack("!IBI", isn, 1 if ts else 0, tsval)
+
+
+def synack(k, mss=1460, ws=7, win=65535):
+    """Backend k's SYN-ACK to the proxy's SYN it saw last."""
+    return bytes([k << 4 | 1]) + struct.pack("!HBH", mss, ws, win)
 
 
 def ack(k):
@@ -114,6 +131,40 @@ def programs():
     p["closed-port"] = HEAD + syn(0, CLOSED) + ack(0) + rst(0) + fin(0)
     p["backlog-full"] = HEAD + b"".join(syn(k, HOLD, cport=k) + ack(k) for k in range(4)) + \
         sleep(5) + app(0, 0) + app(0, 1)
+    # the proxies: a relay both ways, half-close each way
+    p["proxy-relay"] = HEAD + backend(0) + syn(2, PROXY_RR) + ack(2) + synack(0) + \
+        data(2, b"hello backend") + ackwin(0, 65535) + data(0, b"hello client") + \
+        ackwin(2, 65535) + fin(2) + ackwin(0, 65535) + fin(0) + ackwin(2, 65535) + sleep(70)
+    # the client's bytes wait for the backend's answer; the backend's FIN first, then RST
+    p["proxy-early-data"] = HEAD + backend(0, ts=False) + syn(2, PROXY_RR) + ack(2) + \
+        data(2, b"early") + tick(5) + synack(0) + ackwin(0, 65535) + fin(0) + \
+        ackwin(2, 65535) + data(2, b"late") + rst(0, 1) + sleep(70)
+    # backend 0 refuses (RST to the SYN), backend 1 takes the client: a failover
+    p["proxy-refused"] = HEAD + backend(0) + backend(1) + syn(2, PROXY_RR) + ack(2) + \
+        data(2, b"x") + rst(0, 1) + synack(1) + ackwin(1, 65535) + data(1, b"y") + \
+        ackwin(2, 65535) + rst(2) + sleep(70)
+    # every backend refuses (the v6 one cannot be reached from a v4 client): a RST
+    p["proxy-all-refused"] = HEAD + backend(0) + backend(1) + syn(2, PROXY_RR) + ack(2) + \
+        rst(0, 1) + rst(1, 1) + sleep(1)
+    # nobody answers: the 2 s connect timeout (port 88), the SYN retries (port 89)
+    p["proxy-timeout"] = HEAD + backend(0) + syn(2, PROXY_RR) + ack(2) + data(2, b"q") + \
+        tick(100) + tick(150) + sleep(5)
+    p["proxy-syn-timeout"] = HEAD + backend(2, port=1) + backend(3, port=1) + \
+        syn(0, PROXY_LC) + ack(0) + b"".join(sleep(1) for _ in range(17)) + synack(3) + data(0, b"v2") + \
+        ackwin(3, 65535) + fin(3) + sleep(30) + sleep(200)
+    # a client that does not read: the backend's window shuts, then opens
+    p["proxy-backpressure"] = HEAD + backend(1) + backend(0) + syn(2, PROXY_RR) + ack(2) + \
+        synack(0) + b"".join(data(0, b"w" * 255, mult=7) for _ in range(6)) + tick(20) + \
+        ackwin(2, 0) + sleep(2) + ackwin(2, 65535) + tick(1) + ackwin(0, 65535) + \
+        ackwin(2, 65535) + tick(1) + ackwin(2, 65535) + sleep(70)
+    # v6 clients, and two pairs at once on least_conn
+    p["proxy-v6"] = HEAD + backend(2, port=1, v6=True) + syn(0, PROXY_LC, v6=True) + \
+        ack(0) + syn(1, PROXY_RR, v6=True) + ack(1) + sleep(20) + sleep(20)
+    # source_hash, no header: two clients, each relayed to the backend its address picks
+    p["proxy-hash"] = HEAD + backend(0, port=1) + backend(1, port=1) + \
+        syn(2, PROXY_SH) + ack(2) + syn(3, PROXY_SH) + ack(3) + synack(0) + synack(1) + \
+        data(2, b"GET") + data(3, b"PUT") + ackwin(0, 65535) + ackwin(1, 65535) + \
+        fin(2) + fin(3) + sleep(2) + rst(0) + rst(1) + sleep(70)
     for name, frame in raw_frames().items():
         p["raw-" + name] = HEAD + raw(frame) + raw(frame, 2) + tick(1)
     return p
