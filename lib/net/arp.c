@@ -103,8 +103,9 @@ synq_net_build_garp(const struct synq_iface *ifc, unsigned int addr_idx, struct 
 {
 	struct rte_ether_hdr *eth;
 	struct rte_arp_hdr *arp;
-	uint16_t l2_len = sizeof(*eth) + (ifc->vlan != 0 ? sizeof(struct rte_vlan_hdr) : 0);
+	uint16_t l2_len = net_l2_len(ifc);
 	uint16_t len = RTE_MAX(NET_ETH_MIN_LEN, l2_len + (uint16_t)sizeof(*arp));
+	static const struct rte_ether_addr bcast = {{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}};
 
 	if (addr_idx >= ifc->nb_ipv4)
 		return -EINVAL;
@@ -112,17 +113,7 @@ synq_net_build_garp(const struct synq_iface *ifc, unsigned int addr_idx, struct 
 		return -ENOSPC;
 	eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	memset(eth, 0, len);
-	memset(&eth->dst_addr, 0xff, sizeof(eth->dst_addr));
-	eth->src_addr = ifc->mac;
-	if (ifc->vlan != 0) {
-		struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(eth + 1);
-
-		eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_VLAN);
-		vh->vlan_tci = rte_cpu_to_be_16(ifc->vlan);
-		vh->eth_proto = RTE_BE16(RTE_ETHER_TYPE_ARP);
-	} else {
-		eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_ARP);
-	}
+	net_write_l2(ifc, eth, &bcast, RTE_ETHER_TYPE_ARP);
 	arp = rte_pktmbuf_mtod_offset(m, struct rte_arp_hdr *, l2_len);
 	arp->arp_hardware = RTE_BE16(RTE_ARP_HRD_ETHER);
 	arp->arp_protocol = RTE_BE16(RTE_ETHER_TYPE_IPV4);

@@ -101,23 +101,13 @@ start_frame(const struct synq_iface *ifc, struct rte_mbuf *m, const struct rte_e
 	uint16_t l3_len)
 {
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
-	uint16_t l2_len = sizeof(*eth) + (ifc->vlan != 0 ? sizeof(struct rte_vlan_hdr) : 0);
+	uint16_t l2_len = net_l2_len(ifc);
 	uint16_t len = RTE_MAX(NET_ETH_MIN_LEN, l2_len + l3_len);
 
 	if ((uint32_t)m->buf_len - m->data_off < len)
 		return 0;
 	memset(eth, 0, len);
-	eth->dst_addr = *dst;
-	eth->src_addr = ifc->mac;
-	if (ifc->vlan != 0) {
-		struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(eth + 1);
-
-		eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_VLAN);
-		vh->vlan_tci = rte_cpu_to_be_16(ifc->vlan);
-		vh->eth_proto = RTE_BE16(RTE_ETHER_TYPE_IPV6);
-	} else {
-		eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV6);
-	}
+	net_write_l2(ifc, eth, dst, RTE_ETHER_TYPE_IPV6);
 	m->data_len = len;
 	m->pkt_len = len;
 	m->ol_flags = 0;

@@ -35,6 +35,31 @@ struct net_frame {
 /* Minimum Ethernet frame without FCS; shorter replies are zero padded. */
 #define NET_ETH_MIN_LEN 60
 
+/* The port's Ethernet header length: 14, or 18 with an 802.1Q tag. */
+static inline uint16_t
+net_l2_len(const struct synq_iface *ifc)
+{
+	return sizeof(struct rte_ether_hdr) + (ifc->vlan != 0 ? sizeof(struct rte_vlan_hdr) : 0);
+}
+
+/* Write the Ethernet (and 802.1Q) header of what synq originates: to @p dst, type @p type. */
+static inline void
+net_write_l2(const struct synq_iface *ifc, struct rte_ether_hdr *eth,
+	const struct rte_ether_addr *dst, uint16_t type)
+{
+	eth->dst_addr = *dst;
+	eth->src_addr = ifc->mac;
+	if (ifc->vlan != 0) {
+		struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(eth + 1);
+
+		eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_VLAN);
+		vh->vlan_tci = rte_cpu_to_be_16(ifc->vlan);
+		vh->eth_proto = rte_cpu_to_be_16(type);
+	} else {
+		eth->ether_type = rte_cpu_to_be_16(type);
+	}
+}
+
 enum net_verdict net_arp_input(const struct synq_iface *ifc, struct synq_counters *ctr,
 	struct net_frame *f);
 enum net_verdict net_ipv4_input(const struct synq_iface *ifc, struct synq_counters *ctr,

@@ -25,31 +25,6 @@
 
 static_assert(sizeof(struct synq_neigh_fact) == 32, "a fact is 32 bytes on the rings");
 
-/* The port's Ethernet header length: 14, or 18 with an 802.1Q tag. */
-static uint16_t
-l2_len(const struct synq_iface *ifc)
-{
-	return sizeof(struct rte_ether_hdr) + (ifc->vlan != 0 ? sizeof(struct rte_vlan_hdr) : 0);
-}
-
-/* Write the Ethernet (and 802.1Q) header of @p type to @p dst at @p eth. */
-static void
-write_l2(const struct synq_iface *ifc, struct rte_ether_hdr *eth, const struct rte_ether_addr *dst,
-	uint16_t type)
-{
-	eth->dst_addr = *dst;
-	eth->src_addr = ifc->mac;
-	if (ifc->vlan != 0) {
-		struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(eth + 1);
-
-		eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_VLAN);
-		vh->vlan_tci = rte_cpu_to_be_16(ifc->vlan);
-		vh->eth_proto = rte_cpu_to_be_16(type);
-	} else {
-		eth->ether_type = rte_cpu_to_be_16(type);
-	}
-}
-
 /*
  * Put the Ethernet header before @p m's IP packet (its headroom was checked), and zero
  * padding up to the Ethernet minimum where the segment has room (a NIC pads anyway;
@@ -59,14 +34,14 @@ static void
 push_l2(const struct synq_iface *ifc, struct rte_mbuf *m, uint8_t family,
 	const struct rte_ether_addr *dst)
 {
-	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, l2_len(ifc));
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, net_l2_len(ifc));
 	uint16_t short_by =
 		m->pkt_len < NET_ETH_MIN_LEN ? (uint16_t)(NET_ETH_MIN_LEN - m->pkt_len) : 0;
 	char *pad;
 
-	write_l2(
+	net_write_l2(
 		ifc, eth, dst, family == SYNQ_NEIGH_V4 ? RTE_ETHER_TYPE_IPV4 : RTE_ETHER_TYPE_IPV6);
-	m->l2_len = l2_len(ifc);
+	m->l2_len = net_l2_len(ifc);
 	if (short_by != 0 && m->nb_segs == 1 && (pad = rte_pktmbuf_append(m, short_by)) != NULL)
 		memset(pad, 0, short_by);
 }
@@ -77,11 +52,11 @@ build_arp(const struct synq_iface *ifc, const struct synq_config_port *cp, unsig
 {
 	static const struct rte_ether_addr bcast = {{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}};
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
-	struct rte_arp_hdr *arp = rte_pktmbuf_mtod_offset(m, struct rte_arp_hdr *, l2_len(ifc));
+	struct rte_arp_hdr *arp = rte_pktmbuf_mtod_offset(m, struct rte_arp_hdr *, net_l2_len(ifc));
 
 	memset(eth, 0, len);
 	/* RFC 826: broadcast while resolving; a probe of a MAC known goes to it (as Linux) */
-	write_l2(ifc, eth, sol->unicast ? &sol->mac : &bcast, RTE_ETHER_TYPE_ARP);
+	net_write_l2(ifc, eth, sol->unicast ? &sol->mac : &bcast, RTE_ETHER_TYPE_ARP);
 	arp->arp_hardware = RTE_BE16(RTE_ARP_HRD_ETHER);
 	arp->arp_protocol = RTE_BE16(RTE_ETHER_TYPE_IPV4);
 	arp->arp_hlen = RTE_ETHER_ADDR_LEN;
@@ -98,7 +73,7 @@ build_ns(const struct synq_iface *ifc, const struct synq_config_port *cp, unsign
 	const struct synq_neigh_solicit *sol, struct rte_mbuf *m, uint16_t len)
 {
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
-	struct rte_ipv6_hdr *ip6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, l2_len(ifc));
+	struct rte_ipv6_hdr *ip6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, net_l2_len(ifc));
 	uint8_t *ns = (uint8_t *)(ip6 + 1);
 	struct rte_ether_addr dst_mac;
 	uint16_t cksum;
@@ -123,7 +98,7 @@ build_ns(const struct synq_iface *ifc, const struct synq_config_port *cp, unsign
 		dst_mac = (struct rte_ether_addr){
 			{0x33, 0x33, 0xff, sol->addr[13], sol->addr[14], sol->addr[15]}};
 	}
-	write_l2(ifc, eth, &dst_mac, RTE_ETHER_TYPE_IPV6);
+	net_write_l2(ifc, eth, &dst_mac, RTE_ETHER_TYPE_IPV6);
 	ns[0] = ND_NEIGHBOR_SOLICIT;
 	memcpy(ns + 8, sol->addr, 16);
 	/* 7.2.2: the source link-layer address, so that the target can answer at once */
@@ -141,7 +116,7 @@ synq_net_build_solicit(const struct synq_iface *ifc, const struct synq_config_po
 	const struct synq_neigh_solicit *sol, struct rte_mbuf *m)
 {
 	bool v4 = sol->family == SYNQ_NEIGH_V4;
-	uint16_t len = l2_len(ifc) +
+	uint16_t len = net_l2_len(ifc) +
 		       (v4 ? sizeof(struct rte_arp_hdr) : sizeof(struct rte_ipv6_hdr) + NS_LEN);
 	int src;
 
@@ -258,7 +233,7 @@ synq_net_send_routed_via(struct synq_net_resolver *r, struct rte_mbuf *m, uint8_
 		return -EXDEV;
 	}
 	/* checked before the table may queue it: it is sent later with no way back */
-	if (rte_pktmbuf_headroom(m) < l2_len(ifc)) {
+	if (rte_pktmbuf_headroom(m) < net_l2_len(ifc)) {
 		refuse(r, m, SYNQ_CTR_ROUTE_BAD_PACKET);
 		return -EINVAL;
 	}
