@@ -107,6 +107,7 @@ CONF
 	ip netns exec "$BK_NS" timeout $((4 * SECONDS_RUN + 120)) taskset -c 0 \
 		nginx -e "$d/error.log" -p "$d" -c "$d/nginx.conf" &
 	PIDS+=($!)
+	disown $! # no job notice when the cleanup ends it
 done
 
 # run_wrk MODE OUT: wrk through the proxy at 198.18.0.1:80, pinned to CPU 0
@@ -186,6 +187,7 @@ CONF
 ip netns exec "$E2E_SNS" timeout $((2 * SECONDS_RUN + 60)) haproxy -db -f "$E2E_DIR/haproxy.cfg" \
 	>"$E2E_DIR/haproxy.out" 2>&1 &
 PIDS+=($!)
+disown $!
 for _ in $(seq 50); do
 	nsc curl -s -m 1 -o /dev/null "http://$SYNQ_IPV4/" && break
 	sleep 0.1
