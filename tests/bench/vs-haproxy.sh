@@ -19,8 +19,12 @@
 # lcore busy-polls: the whole run counts as busy unless it idles), HAProxy's user+system
 # time from /proc (the softirq work the kernel does for it on the senders' CPUs is not
 # in it). Then synq / haproxy for requests/s. The machine is shared and noisy.
+# --flood: each wrk run beside an hping3 SYN flood at the proxy's front from the
+# clients' namespace (spoofed sources, a SYN each 20 us at most, bounded by the run's
+# time): synq answers with cookies; so does the kernel for HAProxy (tcp_syncookies 1,
+# a default route back to the clients' namespace so that its SYN-ACKs leave).
 #
-#   sudo tests/bench/vs-haproxy.sh [--seconds 10] [--connections 32] [--json FILE]
+#   sudo tests/bench/vs-haproxy.sh [--seconds 10] [--connections 32] [--flood] [--json FILE]
 #
 # Safety: synq runs --no-pci --no-huge with its own --file-prefix on lcores 0 and 1;
 # HAProxy and nginx run with their own configs in namespaces made here, under
@@ -32,12 +36,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 SECONDS_RUN=10
 CONNS=32
 JSON_OUT=""
+FLOOD=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--seconds) SECONDS_RUN=$2; shift 2 ;;
 	--connections) CONNS=$2; shift 2 ;;
 	--json) JSON_OUT=$2; shift 2 ;;
-	-h|--help) sed -n '2,29p' "$0"; exit 0 ;;
+	--flood) FLOOD=1; shift ;;
+	-h|--help) sed -n '2,34p' "$0"; exit 0 ;;
 	*) echo "unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -48,7 +54,7 @@ if ! command -v haproxy >/dev/null; then
 	# the package's own service, when systemd started it: not ours to run
 	[ -d /run/systemd/system ] && systemctl disable --now haproxy.service >/dev/null 2>&1
 fi
-for t in wrk nginx haproxy taskset; do
+for t in wrk nginx haproxy taskset hping3; do
 	command -v "$t" >/dev/null || { echo "needs $t (apt-get install wrk nginx haproxy)" >&2; exit 1; }
 done
 
@@ -110,12 +116,25 @@ CONF
 	disown $! # no job notice when the cleanup ends it
 done
 
-# run_wrk MODE OUT: wrk through the proxy at 198.18.0.1:80, pinned to CPU 0
+# run_wrk MODE OUT: wrk through the proxy at 198.18.0.1:80, pinned to CPU 0; with
+# --flood, hping3 beside it (its own timeout(1), stopped by PID after wrk)
 run_wrk() {
-	local hdr=()
+	local hdr=() fl=""
 	[ "$1" = close ] && hdr=(-H 'Connection: close')
+	if [ "$FLOOD" = 1 ]; then
+		ip netns exec "$E2E_NS" timeout -s INT $((SECONDS_RUN + 10)) hping3 -S -p 80 --rand-source \
+			-i u20 "$SYNQ_IPV4" >"$2.hping" 2>&1 &
+		fl=$!
+		disown $fl
+		sleep 1
+	fi
 	nsc timeout $((SECONDS_RUN + 20)) taskset -c 0 wrk -t1 -c"$CONNS" -d"${SECONDS_RUN}s" \
 		--latency "${hdr[@]}" "http://$SYNQ_IPV4/" >"$2" 2>&1
+	if [ -n "$fl" ]; then
+		kill -INT "$fl" 2>/dev/null
+		for _ in $(seq 30); do kill -0 "$fl" 2>/dev/null || break; sleep 0.1; done
+		sleep 1
+	fi
 }
 # wrk_fig FILE: "requests/s p50_ms p99_ms errors"
 wrk_fig() {
@@ -166,6 +185,8 @@ e2e_synq_stop
 ip netns exec "$E2E_SNS" ip addr add "$SYNQ_IPV4/24" dev "$E2E_HOST"
 ip netns exec "$E2E_SNS" ip addr add "$SYNQ_BK_IPV4/24" dev "$BK_HOST"
 ip netns exec "$E2E_SNS" ip link set lo up
+ip netns exec "$E2E_SNS" sysctl -qw net.ipv4.tcp_syncookies=1
+ip netns exec "$E2E_SNS" ip route add default via "$PEER_IPV4"
 cat >"$E2E_DIR/haproxy.cfg" <<CONF
 global
 	nbthread 1
@@ -212,12 +233,12 @@ for t in synq haproxy; do
 done
 python3 - "$SECONDS_RUN" "$CONNS" "${JSON_OUT:-}" "${FIG[synq-keepalive]}" "${FIG[haproxy-keepalive]}" \
 	"${FIG[synq-close]}" "${FIG[haproxy-close]}" "${CPU[synq-keepalive]}" "${CPU[haproxy-keepalive]}" \
-	"${CPU[synq-close]}" "${CPU[haproxy-close]}" <<'PY'
+	"${CPU[synq-close]}" "${CPU[haproxy-close]}" "$FLOOD" <<'PY'
 import json, sys
 secs, conns, out = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 figs = [[float(x) for x in a.split()] for a in sys.argv[4:8]]
 cpus = [float(x) for x in sys.argv[8:12]]
-d = {"seconds": secs, "connections": conns}
+d = {"seconds": secs, "connections": conns, "flood": sys.argv[12] == "1"}
 for i, m in enumerate(("keepalive", "close")):
     s, h = figs[2 * i], figs[2 * i + 1]
     d[m] = {"synq": {"rps": s[0], "p50_ms": s[1], "p99_ms": s[2], "errors": int(s[3]),

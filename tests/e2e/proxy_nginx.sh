@@ -14,7 +14,8 @@
 #     names the client's address (PROXY header and real_ip) and synq's as the peer;
 #     the connections split 3:1 (below).
 # (a) two arms: clients on synq's port 0 (198.18.0.1), backends on port 1 (198.18.1.1),
-#     one lcore of role "both" polling the two; PROXY v1. The same checks, then:
+#     one lcore of role "both" polling the two; PROXY v1. The same checks, an IPv6
+#     client (2001:2::2, a listener on 2001:2::1 too) whose address nginx logs, then:
 #     - a SYN flood (hping3, spoofed sources, bounded in count and time) at synq's
 #       front while wrk runs: zero wrk errors, synq answered with cookies, and the
 #       backends' namespace saw exactly the connections synq proxied: its kernel's
@@ -202,22 +203,30 @@ px_synq_start() {
 # and the failover part below waits for B to be taken down and then expects no
 # failover at all (see "HEALTH CHECKS" there).
 HEALTH_CHECK=""
-# listener ADDR PP BACKEND_A BACKEND_B: the proxy listener on ADDR:80, PROXY vPP, A
-# weight 3, B weight 1
+# listener ADDR PP BACKEND_A BACKEND_B [ADDR2]: the proxy listener on ADDR:80, PROXY
+# vPP, A weight 3, B weight 1; the same on ADDR2:80 too when given
 listener() {
-	cat <<JSON
-	"listeners": [ { "address": "$1", "port": 80, "app": "proxy", "backlog": 4096,
+	local a sep="" addrs=("$1")
+	[ $# -gt 4 ] && addrs+=("$5")
+	printf '\t"listeners": [ '
+	for a in "${addrs[@]}"; do
+		printf '%s' "$sep"
+		cat <<JSON
+{ "address": "$a", "port": 80, "app": "proxy", "backlog": 4096,
 		"proxy_protocol": $2, "balance": "round_robin", "connect_timeout_ms": 2000,
 		"backends": [ { "address": "$3", "port": 80, "weight": 3 },
-			{ "address": "$4", "port": 80, "weight": 1 } ]$HEALTH_CHECK } ]
+			{ "address": "$4", "port": 80, "weight": 1 } ]$HEALTH_CHECK }
 JSON
+		sep=", "
+	done
+	printf '\t]\n'
 }
 
 # --- the clients ------------------------------------------------------------------------
 # curl_page URL: one GET through synq, status 200 and one of nginx's pages.
 curl_page() {
 	local code body
-	code=$(nsc timeout 20 curl -sS --max-time 5 -o "$E2E_DIR/curl.body" -w '%{http_code}' "$1") ||
+	code=$(nsc timeout 20 curl -sS -g --max-time 5 -o "$E2E_DIR/curl.body" -w '%{http_code}' "$1") ||
 		e2e_fail "curl $1 failed: $code"
 	body=$(cat "$E2E_DIR/curl.body")
 	[ "$code" = 200 ] || e2e_fail "curl $1: status $code"
@@ -360,12 +369,13 @@ e2e_synq_stop
 # --- (a) two arms --------------------------------------------------------------------------
 cat >"$E2E_DIR/two.json" <<JSON
 {
-	"ports": [ { "name": "net_af_packet0", "mac": "$SYNQ_MAC", "ipv4": ["$SYNQ_IPV4/24"] },
+	"ports": [ { "name": "net_af_packet0", "mac": "$SYNQ_MAC", "ipv4": ["$SYNQ_IPV4/24"],
+		"ipv6": ["$SYNQ_IPV6/64"] },
 		{ "name": "net_af_packet1", "mac": "02:53:51:00:00:02", "ipv4": ["$SYNQ_BK_IPV4/24"] } ],
 	"lcores": [ { "lcore": 1, "role": "both", "rx": [ { "port": "net_af_packet0" },
 		{ "port": "net_af_packet1" } ] } ],
 	"tcp": { "syncookies": 1, "max_syn_backlog": 256 },
-$(listener "$SYNQ_IPV4" 1 "$BK_A" "$BK_B")
+$(listener "$SYNQ_IPV4" 1 "$BK_A" "$BK_B" "$SYNQ_IPV6")
 }
 JSON
 e2e_log "(a) two arms: clients on port 0, backends on port 1, PROXY v1"
@@ -373,6 +383,15 @@ px_synq_start "$E2E_DIR/two.json" "$E2E_HOST" "$BK_HOST"
 URL="http://$SYNQ_IPV4/"
 nsc ping -c 1 -W 2 "$SYNQ_IPV4" >/dev/null || e2e_fail "client cannot ping $SYNQ_IPV4"
 shape_common two "$URL" "$PEER_IPV4" "$SYNQ_BK_IPV4"
+# an IPv6 client to IPv4 backends: the PROXY v1 header says TCP6 and nginx logs the
+# client's IPv6 address
+e2e_synq_wait_dad
+fa=$(log_lines a) fb=$(log_lines b)
+curl_page "http://[$SYNQ_IPV6]/"
+r=$(logs_check two-v6 "$fa" "$fb" "$PEER_IPV6" "$SYNQ_BK_IPV4")
+set -- $r
+[ $(($1 + $2)) = 1 ] || e2e_fail "two-v6: nginx logged $1 + $2 requests, expected 1"
+e2e_log "two-v6: nginx logged the client's $PEER_IPV6"
 
 # --- the flood ------------------------------------------------------------------------------
 # bk_passive: the backends' kernel's TCP PassiveOpens (its own namespace's /proc/net/snmp)
