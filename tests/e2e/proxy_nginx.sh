@@ -406,8 +406,9 @@ nsb nft add rule inet pxt in tcp dport 80 'tcp flags & (syn | ack) == syn' count
 snap flood0
 p0=$(bk_passive) s0=$(bk_syns) fa=$(log_lines a) fb=$(log_lines b)
 # spoofed sources: synq's SYN-ACKs come back to the client namespace, whose kernel
-# drops them (not its addresses, no forwarding). A SYN each 20 us at most (about 25,000
-# a second are sent here), 1,000,000 SYNs and 20 s at most; stopped after wrk.
+# drops them (not its addresses, no forwarding). A SYN each 20 us at most (8,000 to 25,000
+# a second reached synq in the runs here), 1,000,000 SYNs and 20 s at most; stopped
+# after wrk.
 ip netns exec "$E2E_NS" timeout -s INT 20 hping3 -S -p 80 --rand-source -i u20 -c 1000000 "$SYNQ_IPV4" \
 	>"$E2E_DIR/hping.out" 2>&1 &
 FLOOD_PID=$!
