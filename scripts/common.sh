@@ -10,12 +10,13 @@ cd "$SYNQ_ROOT"
 # Run: iproute2, ethtool, ping, python3 (tests read JSON), dpdk-dev (dpdk-telemetry.py),
 # hping3 (the SYN flood of tests/e2e/flood.sh), curl, wrk, apache2-utils (ab) and
 # nftables (the clients and the packet loss of the data path's tests); tcpdump (the
-# adversarial suite shows its 1-byte segments on the wire) and python3-matplotlib (the
-# soak benchmark's plot).
+# adversarial suite shows its 1-byte segments on the wire), python3-matplotlib (the
+# soak benchmark's plot) and nginx (the proxy's backends in tests/e2e/proxy_nginx.sh;
+# Debian 12's `nginx` is the smallest: nginx-light adds a module to it).
 SYNQ_PACKAGES="build-essential pkg-config meson ninja-build dpdk dpdk-dev libdpdk-dev
 	libnuma-dev libjansson-dev libcmocka-dev clang libclang-rt-14-dev
 	iproute2 ethtool iputils-ping python3 procps hping3 curl wrk apache2-utils nftables
-	tcpdump python3-matplotlib"
+	tcpdump python3-matplotlib nginx"
 
 synq_install_deps() {
 	local missing=""
@@ -33,6 +34,19 @@ synq_install_deps() {
 	apt-get update -qq
 	# shellcheck disable=SC2086
 	apt-get install -y -qq --no-install-recommends $missing >/dev/null
+	synq_quiet_service nginx "$missing"
+}
+
+# synq_quiet_service PKG "PACKAGES": when PKG is among the packages just installed and
+# systemd runs, stop and disable the service its package started (Debian's nginx
+# starts one on port 80 of the host): the tests start their own, with their own
+# config, in their own namespaces. A service installed before is left alone; in a
+# container or chroot without systemd the package starts nothing (invoke-rc.d, or
+# policy-rc.d, declines).
+synq_quiet_service() {
+	case " $(echo $2) " in *" $1 "*) ;; *) return 0 ;; esac
+	[ -d /run/systemd/system ] && command -v systemctl >/dev/null || return 0
+	systemctl disable --now "$1.service" >/dev/null 2>&1 || true
 }
 
 # Quiet when it works; the whole log when it does not.
