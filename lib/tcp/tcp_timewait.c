@@ -21,6 +21,13 @@
 
 #include "tcp_priv.h"
 
+/* @p ms in SYNQ_FLOWMEM_TS_STEP_MS steps, rounded up (a reuse waits longer, never less). */
+static uint8_t
+ts_steps(uint32_t ms)
+{
+	return (uint8_t)RTE_MIN((ms + SYNQ_FLOWMEM_TS_STEP_MS - 1) / SYNQ_FLOWMEM_TS_STEP_MS, 255u);
+}
+
 void
 tcp_time_wait_enter(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c)
 {
@@ -86,8 +93,10 @@ tcp_time_wait_input(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 		tcp_oow_limited(tw, ctr, &e->oow_ms, SYNQ_CTR_TCP_ACK_SKIPPED_TIME_WAIT))
 		return SYNQ_TCP_DROP;
 	/* RFC 7323 5.3: TS.Recent never moves backwards */
-	if (o->ts && (int32_t)(o->tsval - e->ts_recent) > 0)
+	if (o->ts && (int32_t)(o->tsval - e->ts_recent) > 0) {
 		e->ts_recent = o->tsval;
+		e->ts_moved = ts_steps(tw->now_ms - e->born_ms);
+	}
 	peer_of_key(&e->key, &e->peer_mac, ifc, &p);
 	return tcp_reply_ack(tw, ctr, seg->m, ifc, &p, e->snd_nxt, e->rcv_nxt, e->ts,
 		tw->now_ms + e->ts_off, e->ts_recent, SYNQ_CTR_MAX);
@@ -112,4 +121,16 @@ tcp_time_wait_reuse(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 {
 	synq_flowmem_remove(tw->time_wait, e);
 	synq_counter_inc(ctr, SYNQ_CTR_TW_REUSED);
+}
+
+bool
+tcp_time_wait_active_reusable(const struct synq_tcp_worker *tw, const struct synq_flowmem_entry *e)
+{
+	/*
+	 * No timestamps, no PAWS to tell the old connection's duplicates from the new
+	 * one's segments: TIME-WAIT runs its course. With them, a second since the peer's
+	 * TSval last moved (ages are below 2^31 ms: a wrapped clock subtracts right).
+	 */
+	return e->ts &&
+	       tw->now_ms - e->born_ms >= e->ts_moved * SYNQ_FLOWMEM_TS_STEP_MS + TCP_TW_REUSE_MS;
 }
