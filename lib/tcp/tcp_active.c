@@ -98,7 +98,9 @@ tuple_use(struct synq_tcp_worker *tw, const struct synq_flow_key *k, const uint8
 		return TUPLE_TAKEN;
 	if (tw->time_wait == NULL || (e = synq_flowmem_lookup(tw->time_wait, k)) == NULL)
 		return TUPLE_FREE;
-	return tcp_time_wait_active_reusable(tw, e) ? TUPLE_REUSABLE : TUPLE_TAKEN;
+	return tw->listeners->l[0].tcp.tw_reuse && tcp_time_wait_active_reusable(tw, e)
+		       ? TUPLE_REUSABLE
+		       : TUPLE_TAKEN;
 }
 
 /* The port walk's verdict on one port; true when the walk may stop (a free one). */

@@ -129,8 +129,9 @@ tcp_time_wait_active_reusable(const struct synq_tcp_worker *tw, const struct syn
 	/*
 	 * No timestamps, no PAWS to tell the old connection's duplicates from the new
 	 * one's segments: TIME-WAIT runs its course. With them, a second since the peer's
-	 * TSval last moved (ages are below 2^31 ms: a wrapped clock subtracts right).
+	 * TSval last moved (ages are below 2^31 ms: a wrapped clock subtracts right, and
+	 * one set back in a test never makes an entry old).
 	 */
-	return e->ts &&
-	       tw->now_ms - e->born_ms >= e->ts_moved * SYNQ_FLOWMEM_TS_STEP_MS + TCP_TW_REUSE_MS;
+	return e->ts && (int32_t)(tw->now_ms - e->born_ms) >=
+				(int32_t)(e->ts_moved * SYNQ_FLOWMEM_TS_STEP_MS + TCP_TW_REUSE_MS);
 }

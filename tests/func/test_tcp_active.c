@@ -1151,6 +1151,7 @@ restore_ports(void **state __rte_unused)
 		;
 	rt.listeners.l[0].tcp.local_port_lo = ports_lo;
 	rt.listeners.l[0].tcp.local_port_hi = ports_hi;
+	rt.listeners.l[0].tcp.tw_reuse = true;
 	synq_tcp_clock(worker()->tcp, rte_rdtsc());
 	routed_clear();
 	return 0;
@@ -1174,9 +1175,9 @@ ms_to_tsc(uint32_t ms)
 /*
  * 20: a 4-tuple in TIME-WAIT of a connection with timestamps is taken over by a
  * connect (Linux's tcp_tw_reuse=1) when no port is free, 1 s after the peer's last
- * timestamp and not before: the ISN a window past the old SND.NXT, a TSval above the
- * old ones, the TIME-WAIT gone; a duplicate of the old connection's FIN finds the new
- * connection, which refuses it (a RST: its ACK is below our ISN).
+ * timestamp and not before, nor with tcp.tw_reuse off: the ISN a window past the old SND.NXT, a
+ * TSval above the old ones, the TIME-WAIT gone; a duplicate of the old connection's FIN finds the
+ * new connection, which refuses it (a RST: its ACK is below our ISN).
  */
 static void
 test_time_wait_reuse(void **state __rte_unused)
@@ -1207,11 +1208,18 @@ test_time_wait_reuse(void **state __rte_unused)
 	events_to_closed(s, SYNQ_EV_CONNECT_FAILED);
 	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_NO_PORT), 1);
 	assert_int_equal(time_wait_count(), tws);
-	/* 1.1 s: taken over */
+	/* 1.1 s, with tcp.tw_reuse off: TIME-WAIT holds */
+	t->tw_reuse = false;
+	s = connect_at(20, t1 + ms_to_tsc(1100));
+	t->tw_reuse = true;
+	assert_int_equal(nb_routed, 0);
+	events_to_closed(s, SYNQ_EV_CONNECT_FAILED);
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_NO_PORT), 2);
+	/* on: taken over */
 	s = connect_at(20, t1 + ms_to_tsc(1100));
 	t->local_port_lo = lo;
 	t->local_port_hi = hi;
-	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_NO_PORT), 1);
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_NO_PORT), 2);
 	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_TW_REUSED), 1);
 	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_ACTIVE_OPENS), 1);
 	g = check_syn(s, f.caddr);
