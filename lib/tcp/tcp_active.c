@@ -252,8 +252,8 @@ connect_open(
 		.rcv_prog_ms = tw->now_ms,
 		.snd_prog_ms = tw->now_ms,
 	};
-	if (reuse) {
-		tw_prev = synq_flowmem_lookup(tw->time_wait, &k);
+	/* pick_port() has just seen it: nothing in between removes an entry */
+	if (reuse && (tw_prev = synq_flowmem_lookup(tw->time_wait, &k)) != NULL) {
 		/*
 		 * Linux's tcp_twsk_unique(): the ISN a window past the old connection's
 		 * SND.NXT, so the peer tells our new segments from old ones by sequence
