@@ -1182,7 +1182,11 @@ ms_to_tsc(uint32_t ms)
 static void
 test_time_wait_reuse(void **state __rte_unused)
 {
+	static const uint8_t stale[] = "stale";
 	struct synq_config_tcp *t = &rt.listeners.l[0].tcp;
+	uint8_t o[SYNQ_FRAME_ACK_OPTS_LEN];
+	struct flow nf;
+	size_t n;
 	uint16_t lo = t->local_port_lo, hi = t->local_port_hi;
 	struct synq_session *s;
 	struct rte_mbuf *r = NULL;
@@ -1242,6 +1246,23 @@ test_time_wait_reuse(void **state __rte_unused)
 	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_BAD_SYNACK), 1);
 	assert_int_equal(conn_info(s).state, SYNQ_TCP_SYN_SENT);
 	assert_int_equal(nb_routed, 0);
+
+	/*
+	 * The peer answers on its clock, a second on (its TSvals grew), its ISN the old
+	 * one at worst: the old connection's data, in the new window, is refused by PAWS
+	 * (the TSval it had), never delivered.
+	 */
+	nf = f;
+	nf.tsval = f.tsval + 1000;
+	feed(synack(&nf, g.seq + 1, rte_be_to_cpu_32(*(const uint32_t *)(g.opt + 8))));
+	expect_event(s, SYNQ_EV_CONNECTED);
+	routed_clear();
+	n = synq_frame_opts_ack(o, f.tsval + 1, f.our_tsval);
+	feed(segment(&f, f.isn + 1, f.our_isn + 2, F_ACK, o, (unsigned int)n, stale, 5));
+	assert_int_equal(delta(&sn, SYNQ_CTR_PAWS_ESTAB), 1);
+	assert_int_equal(conn_info(s).rcv_queued, 0);
+	assert_int_equal(conn_info(s).ts_recent, nf.tsval);
+	routed_clear();
 	assert_int_equal(synq_app_abort(&app, s), 0);
 	synq_worker_poll(worker());
 	events_to_closed(s, 0);
