@@ -545,15 +545,30 @@ peer_seg(const struct flow *f, uint32_t seq, uint32_t ack, uint8_t flags)
 	return segment(f, seq, ack, flags, o, (unsigned int)n, NULL, 0);
 }
 
+/* The RSS key of the tests of a port of 4 queues (the usual Toeplitz key). */
+static const uint8_t key[40] = {0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67, 0x25,
+	0x3d, 0x43, 0xa3, 0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb,
+	0x2d, 0xa3, 0x80, 0x30, 0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa};
+
+/* The queue of 4 (reta[i] = i % 4) that the reply from @p peer:@p pport to @p port reaches. */
+static unsigned int
+reply_queue(const uint8_t peer[4], uint16_t pport, uint16_t port)
+{
+	union rte_thash_tuple t;
+
+	memset(&t, 0, sizeof(t));
+	t.v4.src_addr = rte_be_to_cpu_32(*(const uint32_t *)peer);
+	t.v4.dst_addr = rte_be_to_cpu_32(*(const uint32_t *)our_ip4);
+	t.v4.sport = pport;
+	t.v4.dport = port;
+	return (rte_softrss((uint32_t *)&t, RTE_THASH_V4_L4_LEN, key) & 127) % 4;
+}
+
 /* 7: with a port of 4 queues, every local port's reply lands (rte_softrss()) on ours. */
 static void
 test_rss_port(void **state __rte_unused)
 {
 	static struct synq_rss rss; /* 8 KiB: not on the stack */
-	static const uint8_t key[40] = {0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67,
-		0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4,
-		0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30, 0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac,
-		0x01, 0xfa};
 	uint16_t reta[128];
 	struct synq_session *s[8];
 	struct rte_mbuf *out[4];
@@ -564,8 +579,6 @@ test_rss_port(void **state __rte_unused)
 	synq_tcp_worker_set_rss(worker()->tcp, 0, &rss);
 	for (unsigned int i = 0; i < RTE_DIM(s); i++) {
 		struct flow f = flow4(7, (uint16_t)(PEER_PORT + i), 1, 0);
-		union rte_thash_tuple t;
-		uint32_t h;
 
 		assert_int_equal(
 			synq_app_connect(&app, 0, &rt.listeners.l[L80], 4, f.caddr,
@@ -575,13 +588,9 @@ test_rss_port(void **state __rte_unused)
 		assert_int_equal(nb_routed, 1);
 		routed_clear();
 		/* the reply: from the peer to us, host-order words as rte_thash.h wants */
-		memset(&t, 0, sizeof(t));
-		t.v4.src_addr = rte_be_to_cpu_32(*(const uint32_t *)f.caddr);
-		t.v4.dst_addr = rte_be_to_cpu_32(*(const uint32_t *)our_ip4);
-		t.v4.sport = (uint16_t)(PEER_PORT + i);
-		t.v4.dport = rte_be_to_cpu_16(s[i]->dport);
-		h = rte_softrss((uint32_t *)&t, RTE_THASH_V4_L4_LEN, key);
-		assert_int_equal(reta[h & (RTE_DIM(reta) - 1)], 0);
+		assert_int_equal(reply_queue(f.caddr, (uint16_t)(PEER_PORT + i),
+					 rte_be_to_cpu_16(s[i]->dport)),
+			0);
 	}
 	synq_tcp_worker_set_rss(worker()->tcp, 0, NULL);
 	for (unsigned int i = 0; i < RTE_DIM(s); i++) {
@@ -1152,6 +1161,7 @@ restore_ports(void **state __rte_unused)
 	rt.listeners.l[0].tcp.local_port_lo = ports_lo;
 	rt.listeners.l[0].tcp.local_port_hi = ports_hi;
 	rt.listeners.l[0].tcp.tw_reuse = true;
+	synq_tcp_worker_set_rss(worker()->tcp, 0, NULL);
 	synq_tcp_clock(worker()->tcp, rte_rdtsc());
 	routed_clear();
 	return 0;
@@ -1409,6 +1419,53 @@ test_time_wait_rate(void **state __rte_unused)
 	routed_clear();
 }
 
+/*
+ * 24: with RSS, the same: the ports whose replies land on our queue all in TIME-WAIT,
+ * no connect before a second, then one takes over one of them (never a port of
+ * another queue, free as those are).
+ */
+static void
+test_time_wait_rss(void **state __rte_unused)
+{
+	static struct synq_rss rss;
+	struct synq_config_tcp *t = &rt.listeners.l[0].tcp;
+	struct flow p = flow4(24, PEER_PORT, 1, 0);
+	unsigned int ours = 0;
+	uint16_t reta[128];
+	struct synq_session *s;
+	uint64_t t0, t1;
+	struct flow f;
+	struct snap sn;
+
+	for (unsigned int i = 0; i < RTE_DIM(reta); i++)
+		reta[i] = (uint16_t)(i % 4);
+	assert_int_equal(synq_rss_init(&rss, key, sizeof(key), reta, RTE_DIM(reta), 4), 0);
+	t->local_port_lo = 50208;
+	t->local_port_hi = 50223;
+	for (uint16_t port = 50208; port <= 50223; port++)
+		ours += reply_queue(p.caddr, PEER_PORT, port) == 0;
+	assert_true(ours >= 1 && ours < 16);
+	synq_tcp_worker_set_rss(worker()->tcp, 0, &rss);
+	t0 = rte_rdtsc();
+	for (unsigned int i = 0; i < ours; i++)
+		close_first(established_to(24, &f), &f, true);
+	t1 = rte_rdtsc();
+	snap_take(&sn);
+	s = connect_at(24, t0 + ms_to_tsc(900));
+	assert_int_equal(nb_routed, 0);
+	events_to_closed(s, SYNQ_EV_CONNECT_FAILED);
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_NO_PORT), 1);
+	s = connect_at(24, t1 + ms_to_tsc(1100));
+	synq_tcp_worker_set_rss(worker()->tcp, 0, NULL);
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_TW_REUSED), 1);
+	assert_int_equal(nb_routed, 1);
+	routed_clear();
+	assert_int_equal(reply_queue(p.caddr, PEER_PORT, rte_be_to_cpu_16(s->dport)), 0);
+	assert_int_equal(synq_app_abort(&app, s), 0);
+	synq_worker_poll(worker());
+	events_to_closed(s, 0);
+}
+
 int
 main(void)
 {
@@ -1438,6 +1495,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 			test_time_wait_ts_moved, narrow_ports, restore_ports),
 		cmocka_unit_test_setup_teardown(test_time_wait_rate, narrow_ports, restore_ports),
+		cmocka_unit_test_setup_teardown(test_time_wait_rss, narrow_ports, restore_ports),
 	};
 
 	return cmocka_run_group_tests(tests, setup_send, teardown);
