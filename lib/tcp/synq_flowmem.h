@@ -48,10 +48,10 @@ struct synq_flowmem_entry {
 	struct rte_ether_addr peer_mac; /* where the ACKs go */
 	bool ts;	     /* timestamps on: our ACKs carry them */
 	/*
-	 * When ts_recent last moved, in SYNQ_FLOWMEM_TS_STEP_MS steps after born_ms,
-	 * rounded up and saturated (0: not since the entry was born, which was after the
-	 * connection last took one): the reuse of the 4-tuple by a connection synq opens
-	 * waits for 1 s past it (tcp_active.c).
+	 * When a FIN or data of the peer last came in TIME-WAIT (whether it moved
+	 * ts_recent or not), in SYNQ_FLOWMEM_TS_STEP_MS steps after born_ms, rounded up
+	 * and saturated (0: none since the entry was born): the reuse of the 4-tuple by a
+	 * connection synq opens waits for 1 s past it (tcp_active.c).
 	 */
 	uint8_t ts_moved;
 	uint32_t oow_ms;     /* the last answer to a refused segment (tcp_oow_limited()) */

@@ -201,8 +201,8 @@ bool tcp_time_wait_reusable(const struct synq_flowmem_entry *e, uint32_t isn,
 
 /*
  * May a connection synq opens take over the 4-tuple of TIME-WAIT entry @p e (Linux's
- * tcp_tw_reuse=1): the old one had timestamps, and the peer's last moved
- * TCP_TW_REUSE_MS ago or more?
+ * tcp_tw_reuse=1): the old one had timestamps, and the peer's last FIN or data (or the
+ * entry's birth) came TCP_TW_REUSE_MS ago or more?
  */
 bool tcp_time_wait_active_reusable(
 	const struct synq_tcp_worker *tw, const struct synq_flowmem_entry *e);

@@ -88,15 +88,21 @@ tcp_time_wait_input(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	}
 	if (data_len == 0 && !(th->tcp_flags & RTE_TCP_FIN_FLAG))
 		return SYNQ_TCP_DROP;
+	/*
+	 * A FIN or data: the peer may still be sending, and a connection synq opens takes
+	 * the 4-tuple over only 1 s past it (tcp_time_wait_active_reusable()). Whether it
+	 * moves TS.Recent or not (a forged TSval far ahead would pin TS.Recent and hide
+	 * the peer's own later segments), answered or not (a forged segment answered just
+	 * before would hide them too): it only ever delays the reuse.
+	 */
+	e->ts_moved = ts_steps(tw->now_ms - e->born_ms);
 	/* a repeated FIN is always answered (our ACK was lost); data only once a gap */
 	if (!(th->tcp_flags & RTE_TCP_FIN_FLAG) &&
 		tcp_oow_limited(tw, ctr, &e->oow_ms, SYNQ_CTR_TCP_ACK_SKIPPED_TIME_WAIT))
 		return SYNQ_TCP_DROP;
 	/* RFC 7323 5.3: TS.Recent never moves backwards */
-	if (o->ts && (int32_t)(o->tsval - e->ts_recent) > 0) {
+	if (o->ts && (int32_t)(o->tsval - e->ts_recent) > 0)
 		e->ts_recent = o->tsval;
-		e->ts_moved = ts_steps(tw->now_ms - e->born_ms);
-	}
 	peer_of_key(&e->key, &e->peer_mac, ifc, &p);
 	return tcp_reply_ack(tw, ctr, seg->m, ifc, &p, e->snd_nxt, e->rcv_nxt, e->ts,
 		tw->now_ms + e->ts_off, e->ts_recent, SYNQ_CTR_MAX);
@@ -129,7 +135,7 @@ tcp_time_wait_active_reusable(const struct synq_tcp_worker *tw, const struct syn
 	/*
 	 * No timestamps, no PAWS to tell the old connection's duplicates from the new
 	 * one's segments: TIME-WAIT runs its course. With them, a second since the peer's
-	 * TSval last moved (ages are below 2^31 ms: a wrapped clock subtracts right, and
+	 * last FIN or data (ages are below 2^31 ms: a wrapped clock subtracts right, and
 	 * one set back in a test never makes an entry old).
 	 */
 	return e->ts && (int32_t)(tw->now_ms - e->born_ms) >=

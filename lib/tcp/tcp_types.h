@@ -49,7 +49,7 @@ _Static_assert(TCP_TIME_WAIT_MS <= 255 * SYNQ_FLOWMEM_TS_STEP_MS,
 	"synq_flowmem_entry.ts_moved spans TIME-WAIT");
 /*
  * A connection synq opens may take over a 4-tuple in TIME-WAIT (Linux's tcp_tw_reuse=1)
- * this long after the peer's timestamp last moved: RFC 7323 5.4 lets a timestamp clock
+ * this long after the peer's last FIN or data came: RFC 7323 5.4 lets a timestamp clock
  * tick as slowly as once a second, so past it the peer's new TSvals are above every
  * old segment's, and our PAWS refuses those.
  */

@@ -1466,6 +1466,91 @@ test_time_wait_rss(void **state __rte_unused)
 	events_to_closed(s, 0);
 }
 
+/*
+ * Connect to test @p t's peer at @p tsc with tcp.local_ports narrowed to @p port, in
+ * TIME-WAIT: refused (CONNECT_FAILED) or, when @p reused, taken over (then aborted).
+ */
+static void
+connect_tw(uint8_t t, uint16_t port, uint64_t tsc, bool reused)
+{
+	struct synq_config_tcp *c = &rt.listeners.l[0].tcp;
+	uint16_t lo = c->local_port_lo, hi = c->local_port_hi;
+	struct synq_session *s;
+	struct snap sn;
+
+	snap_take(&sn);
+	c->local_port_lo = c->local_port_hi = port;
+	s = connect_at(t, tsc);
+	c->local_port_lo = lo;
+	c->local_port_hi = hi;
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_TW_REUSED), reused ? 1 : 0);
+	if (!reused) {
+		assert_int_equal(nb_routed, 0);
+		events_to_closed(s, SYNQ_EV_CONNECT_FAILED);
+		return;
+	}
+	assert_int_equal(nb_routed, 1);
+	routed_clear();
+	assert_int_equal(rte_be_to_cpu_16(s->dport), port);
+	assert_int_equal(synq_app_abort(&app, s), 0);
+	synq_worker_poll(worker());
+	events_to_closed(s, 0);
+	routed_clear();
+}
+
+/*
+ * 25: what would hide the peer's later segments in TIME-WAIT never hastens the reuse:
+ * a forged FIN with a TSval far ahead (TS.Recent pinned there, so that the peer's own
+ * FIN 300 ms on moves it no more), or the peer's data 300 ms on, within the 500 ms
+ * gap of answers (not answered); each still puts the reuse 1 s past it (its 256 ms
+ * step rounded up: not at 1.4 s, at 1.306 s past it). Attacker-role review of issue 13.
+ */
+static void
+test_time_wait_hidden(void **state __rte_unused)
+{
+	static const uint8_t old[] = "x";
+	uint8_t o[SYNQ_FRAME_ACK_OPTS_LEN];
+	struct synq_session *s;
+	uint64_t t1, t2;
+	struct flow f, pin;
+	uint16_t port;
+	struct snap sn;
+	size_t n;
+
+	s = established_to(25, &f);
+	port = rte_be_to_cpu_16(s->dport);
+	close_first(s, &f, true);
+	t1 = rte_rdtsc();
+	pin = f;
+	pin.tsval = f.tsval + INT32_MAX;
+	check_ack(exchange(peer_seg(&pin, f.isn + 1, f.our_isn + 2, F_ACK | F_FIN)), &f,
+		f.our_isn + 2, f.isn + 2);
+	rte_delay_ms(300);
+	f.tsval += 10;
+	check_ack(exchange(peer_seg(&f, f.isn + 1, f.our_isn + 2, F_ACK | F_FIN)), &f,
+		f.our_isn + 2, f.isn + 2);
+	t2 = rte_rdtsc();
+	connect_tw(25, port, t1 + ms_to_tsc(1400), false);
+	connect_tw(25, port, t2 + ms_to_tsc(1000 + 256 + 50), true);
+
+	s = established_to(26, &f);
+	port = rte_be_to_cpu_16(s->dport);
+	close_first(s, &f, true);
+	t1 = rte_rdtsc();
+	n = synq_frame_opts_ack(o, f.tsval + 1, f.our_tsval);
+	check_ack(
+		exchange(segment(&f, f.isn + 1, f.our_isn + 2, F_ACK, o, (unsigned int)n, old, 1)),
+		&f, f.our_isn + 2, f.isn + 2);
+	rte_delay_ms(300);
+	n = synq_frame_opts_ack(o, f.tsval + 11, f.our_tsval);
+	snap_take(&sn);
+	exchange_silent(segment(&f, f.isn + 1, f.our_isn + 2, F_ACK, o, (unsigned int)n, old, 1));
+	t2 = rte_rdtsc();
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_ACK_SKIPPED_TIME_WAIT), 1);
+	connect_tw(26, port, t1 + ms_to_tsc(1400), false);
+	connect_tw(26, port, t2 + ms_to_tsc(1000 + 256 + 50), true);
+}
+
 int
 main(void)
 {
@@ -1496,6 +1581,7 @@ main(void)
 			test_time_wait_ts_moved, narrow_ports, restore_ports),
 		cmocka_unit_test_setup_teardown(test_time_wait_rate, narrow_ports, restore_ports),
 		cmocka_unit_test_setup_teardown(test_time_wait_rss, narrow_ports, restore_ports),
+		cmocka_unit_test_setup_teardown(test_time_wait_hidden, narrow_ports, restore_ports),
 	};
 
 	return cmocka_run_group_tests(tests, setup_send, teardown);
