@@ -127,8 +127,9 @@ config_get_uint(struct config_parse *p, const json_t *obj, const char *path, con
 	return 0;
 }
 
-static int
-get_bool(struct config_parse *p, const json_t *obj, const char *path, const char *key, bool *out)
+int
+config_get_bool(
+	struct config_parse *p, const json_t *obj, const char *path, const char *key, bool *out)
 {
 	const json_t *v = json_object_get(obj, key);
 
@@ -239,8 +240,8 @@ parse_port(struct config_parse *p, const json_t *port, unsigned int idx, struct 
 			cp->rx_desc) != 0 ||
 		CONFIG_GET_UINT(p, port, path, "tx_desc", PORT_DESC_MIN, PORT_DESC_MAX,
 			cp->tx_desc) != 0 ||
-		get_bool(p, port, path, "promiscuous", &cp->promiscuous) != 0 ||
-		get_bool(p, port, path, "ipv6_dad", &cp->ipv6_dad) != 0)
+		config_get_bool(p, port, path, "promiscuous", &cp->promiscuous) != 0 ||
+		config_get_bool(p, port, path, "ipv6_dad", &cp->ipv6_dad) != 0)
 		return -EINVAL;
 	return config_parse_addresses(p, port, path, cp);
 }

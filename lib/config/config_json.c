@@ -97,6 +97,7 @@ tcp_json(const struct synq_config_tcp *t, const struct synq_config *cfg)
 		json_object_set_new(o, "challenge_ack_limit", json_integer(t->challenge_ack_limit));
 		json_object_set_new(o, "local_ports", json_sprintf("%u-%u",
 			(unsigned int)t->local_port_lo, (unsigned int)t->local_port_hi));
+		json_object_set_new(o, "tw_reuse", json_boolean(t->tw_reuse));
 		/*
 		 * The secret is never shown: the dump goes to terminals, logs and bug
 		 * reports, and whoever reads it could forge cookies (docs/syncookies.md).

@@ -82,6 +82,10 @@ int config_get_uint(struct config_parse *p, const json_t *obj, const char *path,
 		rc_;                                                                               \
 	})
 
+/* An optional boolean: true or false, nothing else (no 0 or 1). */
+int config_get_bool(
+	struct config_parse *p, const json_t *obj, const char *path, const char *key, bool *out);
+
 /*
  * An optional enum, given by its name in @p table; @p what is what a value is ("a role"),
  * for the message. CONFIG_GET_ENUM() stores it in a field of the enum's type.

@@ -58,6 +58,8 @@ static const struct synq_config_tcp tcp_defaults = {
 	/* Linux's net.ipv4.ip_local_port_range */
 	.local_port_lo = 32768,
 	.local_port_hi = 60999,
+	/* Linux's net.ipv4.tcp_tw_reuse = 1, on the connections synq opens */
+	.tw_reuse = true,
 };
 
 /* The knobs a listener may override; the "tcp" object has them plus global ones. */
@@ -167,7 +169,7 @@ config_parse_tcp(struct config_parse *p, const json_t *root, struct synq_config 
 		"abort_on_overflow", "synack_retries", "syn_retries", "local_ports", "queue_model",
 		"window_scale", "max_flows", "rcv_buf", "snd_buf", "idle_timeout_ms", "first_byte_timeout_ms",
 		"fin_timeout_ms", "max_orphans", "cookie_secret", "cookie_secret_file",
-		"unaccepted_mem", "orphan_timeout_ms", NULL};
+		"unaccepted_mem", "orphan_timeout_ms", "tw_reuse", NULL};
 	const json_t *obj = json_object_get(root, "tcp");
 	const json_t *sec, *file;
 
@@ -181,7 +183,8 @@ config_parse_tcp(struct config_parse *p, const json_t *root, struct synq_config 
 		CONFIG_GET_UINT(p, obj, "tcp", "challenge_ack_limit", 1,
 			TCP_CHALLENGE_ACK_LIMIT_MAX, cfg->tcp.challenge_ack_limit) != 0 ||
 		parse_tcp_knobs(p, obj, "tcp", &cfg->tcp) != 0 ||
-		parse_local_ports(p, obj, &cfg->tcp) != 0)
+		parse_local_ports(p, obj, &cfg->tcp) != 0 ||
+		config_get_bool(p, obj, "tcp", "tw_reuse", &cfg->tcp.tw_reuse) != 0)
 		return -EINVAL;
 
 	sec = json_object_get(obj, "cookie_secret");

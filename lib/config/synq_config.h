@@ -154,6 +154,7 @@ struct synq_config_tcp {
 	uint8_t syn_retries;	    /* SYN retransmissions of a connection synq opens */
 	uint16_t local_port_lo;	    /* "tcp" only: the local ports such connections use */
 	uint16_t local_port_hi;
+	bool tw_reuse; /* "tcp" only: such a connection may take over a TIME-WAIT (tcp_active.c) */
 };
 
 struct synq_config_listener {

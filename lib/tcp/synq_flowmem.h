@@ -26,6 +26,9 @@
 
 #include "synq_flow_key.h"
 
+/** The unit of synq_flowmem_entry.ts_moved: 255 steps outlast TIME-WAIT's 63 s. */
+#define SYNQ_FLOWMEM_TS_STEP_MS 256u
+
 /** A remembered flow. */
 struct synq_flowmem_entry {
 	struct synq_flow_key key;
@@ -44,7 +47,13 @@ struct synq_flowmem_entry {
 	uint32_t ts_off;     /* our TSval's offset (the connection's) */
 	struct rte_ether_addr peer_mac; /* where the ACKs go */
 	bool ts;	     /* timestamps on: our ACKs carry them */
-	uint8_t reserved[1];
+	/*
+	 * When a FIN or data of the peer last came in TIME-WAIT (whether it moved
+	 * ts_recent or not), in SYNQ_FLOWMEM_TS_STEP_MS steps after born_ms, rounded up
+	 * and saturated (0: none since the entry was born): the reuse of the 4-tuple by a
+	 * connection synq opens waits for 1 s past it (tcp_active.c).
+	 */
+	uint8_t ts_moved;
 	uint32_t oow_ms;     /* the last answer to a refused segment (tcp_oow_limited()) */
 } __rte_aligned(64);
 

@@ -4,7 +4,9 @@
  * for health checks (docs/architecture.md, "Active open").
  *
  *   synq_tcp_connect() ... a local port whose replies land on this worker's queue,
- *                          RFC 6528 ISN, a connection in SYN-SENT in the flow table
+ *                          RFC 6528 ISN, a connection in SYN-SENT in the flow table;
+ *                          when no port is free, a 4-tuple in TIME-WAIT taken over
+ *                          as Linux's tcp_tw_reuse=1 does (timestamps, 1 s)
  *   tcp_active_syn() ..... the SYN (MSS, SACK-permitted, timestamps, window scale),
  *                          first and retransmitted (the timer is tcp_conn.c's:
  *                          RFC 6298 backoff, 1, 3, 7 s, then TIMEDOUT)
@@ -74,35 +76,67 @@ source_of(const struct synq_tcp_worker *tw, uint8_t family, const uint8_t *addr,
 	return -EADDRNOTAVAIL;
 }
 
+/* What a 4-tuple is to a connect. */
+enum tuple_use {
+	TUPLE_TAKEN,	/* a listener's port, a connection, or a TIME-WAIT not yet reusable */
+	TUPLE_REUSABLE, /* in TIME-WAIT, which a new connection may take over */
+	TUPLE_FREE,
+};
+
 /*
- * Is the flow @p k from our address @p ours free: no listener on the port (its
- * segments would go there first), no connection, nothing in TIME-WAIT?
+ * The flow @p k from our address @p ours: free when no listener has the port (its
+ * segments would go there first), no connection has it, and nothing is in TIME-WAIT;
+ * reusable when TIME-WAIT may be taken over (tcp_time_wait_active_reusable()).
  */
-static bool
-tuple_free(const struct synq_tcp_worker *tw, const struct synq_flow_key *k, const uint8_t *ours)
+static enum tuple_use
+tuple_use(struct synq_tcp_worker *tw, const struct synq_flow_key *k, const uint8_t *ours)
 {
-	return synq_listener_lookup(tw->listeners, k->family, ours, k->dport) == NULL &&
-	       synq_flowtab_find(tw->flows, k) == NULL &&
-	       (tw->time_wait == NULL || synq_flowmem_lookup(tw->time_wait, k) == NULL);
+	const struct synq_flowmem_entry *e;
+
+	if (synq_listener_lookup(tw->listeners, k->family, ours, k->dport) != NULL ||
+		synq_flowtab_find(tw->flows, k) != NULL)
+		return TUPLE_TAKEN;
+	if (tw->time_wait == NULL || (e = synq_flowmem_lookup(tw->time_wait, k)) == NULL)
+		return TUPLE_FREE;
+	return tw->listeners->l[0].tcp.tw_reuse && tcp_time_wait_active_reusable(tw, e)
+		       ? TUPLE_REUSABLE
+		       : TUPLE_TAKEN;
+}
+
+/* The port walk's verdict on one port; true when the walk may stop (a free one). */
+static bool
+port_seen(struct synq_tcp_worker *tw, struct synq_flow_key *k, const uint8_t *ours, int port,
+	int *reusable)
+{
+	enum tuple_use u;
+
+	k->dport = rte_cpu_to_be_16((uint16_t)port);
+	u = tuple_use(tw, k, ours);
+	if (u == TUPLE_REUSABLE && *reusable < 0)
+		*reusable = port;
+	return u == TUPLE_FREE;
 }
 
 /*
  * A local port for the flow @p k (all but its dport set), from tcp.local_ports, whose
- * reply lands on the rx queue of @p rxq (its RSS; any port without), its 4-tuple free.
- * RFC 6056 3.3.3: the walk starts at a keyed hash of the addresses plus a counter.
- * Returns the port (host order), or -1.
+ * reply lands on the rx queue of @p rxq (its RSS; any port without), its 4-tuple free,
+ * or else the first one seen whose TIME-WAIT a new connection may take over (as
+ * Linux's __inet_hash_connect(), a free port first: a reuse costs the peer's PAWS
+ * its only defence). RFC 6056 3.3.3: the walk starts at a keyed hash of the addresses
+ * plus a counter. Returns the port (host order), or -1; *@p reuse tells which.
  */
 static int
 pick_port(struct synq_tcp_worker *tw, struct synq_flow_key *k, const struct tcp_peer *p,
-	const struct synq_tcp_rxq *rxq)
+	const struct synq_tcp_rxq *rxq, bool *reuse)
 {
 	const struct synq_config_tcp *t = &tw->listeners->l[0].tcp;
 	uint16_t lo = t->local_port_lo, hi = t->local_port_hi;
 	uint32_t span = (uint32_t)hi - lo + 1;
 	struct tcp_peer q = *p;
 	uint32_t refused = 0;
+	int reusable = -1;
 	uint16_t start;
-	int port;
+	int port = -1;
 
 	q.sport = 0;
 	start = (uint16_t)(lo + (uint32_t)(tcp_tuple_hash(tw, &q) + tw->port_seq++) % span);
@@ -111,29 +145,31 @@ pick_port(struct synq_tcp_worker *tw, struct synq_flow_key *k, const struct tcp_
 
 		synq_rss_ports_init(&it, rxq->rss, k->family, p->caddr, p->saddr, p->cport, lo, hi,
 			start, rxq->queue_id);
-		while ((port = synq_rss_ports_next(&it)) >= 0 && refused < TCP_PORT_REFUSALS) {
-			k->dport = rte_cpu_to_be_16((uint16_t)port);
-			if (tuple_free(tw, k, p->saddr))
-				return port;
+		while (refused < TCP_PORT_REFUSALS && (port = synq_rss_ports_next(&it)) >= 0 &&
+			!port_seen(tw, k, p->saddr, port, &reusable)) {
+			port = -1;
 			refused++;
 		}
-		return -1;
+	} else if (rxq->queue_id == 0) {
+		/*
+		 * No RSS known: with one queue every reply comes to queue 0; with several
+		 * whose device cannot tell (net_ring, memif), only queue 0's worker may
+		 * connect (docs/architecture.md, "Connections synq opens").
+		 */
+		for (uint32_t i = 0; i < span && refused < TCP_PORT_REFUSALS; i++, refused++) {
+			if (port_seen(tw, k, p->saddr, (int)(lo + (start - lo + i) % span),
+				    &reusable)) {
+				port = (int)(lo + (start - lo + i) % span);
+				break;
+			}
+		}
 	}
-	/*
-	 * No RSS known: with one queue every reply comes to queue 0; with several whose
-	 * device cannot tell (net_ring, memif), only queue 0's worker may connect
-	 * (docs/architecture.md, "Connections synq opens").
-	 */
-	if (rxq->queue_id != 0)
-		return -1;
-	for (uint32_t i = 0; i < span && refused < TCP_PORT_REFUSALS; i++) {
-		port = (int)(lo + (start - lo + i) % span);
+	*reuse = port < 0 && reusable >= 0;
+	if (*reuse)
+		port = reusable;
+	if (port >= 0)
 		k->dport = rte_cpu_to_be_16((uint16_t)port);
-		if (tuple_free(tw, k, p->saddr))
-			return port;
-		refused++;
-	}
-	return -1;
+	return port;
 }
 
 static int
@@ -141,11 +177,13 @@ connect_open(
 	struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_session *s, uint32_t idx)
 {
 	static const struct rte_ether_addr no_mac;
+	struct synq_flowmem_entry *tw_prev = NULL;
 	const struct synq_listener *l;
 	struct synq_flow_key k;
 	struct tcp_conn *c;
 	struct tcp_peer p;
 	uint8_t rxq_idx, addr_idx;
+	bool reuse;
 	uint64_t f;
 	int port;
 
@@ -183,7 +221,7 @@ connect_open(
 	k.daddr_idx = addr_idx;
 	k.rxq_idx = rxq_idx;
 	peer_of_key(&k, &no_mac, rxq_iface(tw, rxq_idx), &p);
-	port = pick_port(tw, &k, &p, &tw->rxq[rxq_idx]);
+	port = pick_port(tw, &k, &p, &tw->rxq[rxq_idx], &reuse);
 	if (port < 0) {
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_CONNECT_NO_PORT);
 		return -EADDRNOTAVAIL;
@@ -214,6 +252,18 @@ connect_open(
 		.rcv_prog_ms = tw->now_ms,
 		.snd_prog_ms = tw->now_ms,
 	};
+	/* pick_port() has just seen it: nothing in between removes an entry */
+	if (reuse && (tw_prev = synq_flowmem_lookup(tw->time_wait, &k)) != NULL) {
+		/*
+		 * Linux's tcp_twsk_unique(): the ISN a window past the old connection's
+		 * SND.NXT, so the peer tells our new segments from old ones by sequence
+		 * number too; the old TSval clock, so our TSvals go on growing past the old
+		 * ones, which the peer's PAWS then refuses. TS.Recent is not carried over
+		 * (what TIME-WAIT kept a forged segment may have pushed): the SYN-ACK's.
+		 */
+		c->our_isn = tw_prev->snd_nxt + UINT16_MAX + 2;
+		c->ts_off = tw_prev->ts_off;
+	}
 	c->snd_una = c->our_isn;
 	c->snd_nxt = c->snd_max = c->our_isn + 1;
 	/* armed now, not when the SYN is built: a SYN that found no mbuf goes at 1 s */
@@ -225,6 +275,11 @@ connect_open(
 		c->wflags = 0;
 		synq_counter_inc(ctr, SYNQ_CTR_FLOW_TABLE_FULL);
 		return -ENOSPC;
+	}
+	/* the TIME-WAIT taken over goes, now that the connection holds the 4-tuple */
+	if (tw_prev != NULL) {
+		synq_flowmem_remove(tw->time_wait, tw_prev);
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_CONNECT_TW_REUSED);
 	}
 	tw->flows_of[s->listener]++;
 	s->kind = SYNQ_SESSION_TCP_ACTIVE;

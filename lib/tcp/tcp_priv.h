@@ -199,6 +199,14 @@ enum synq_tcp_verdict tcp_time_wait_input(struct synq_tcp_worker *tw, struct syn
 bool tcp_time_wait_reusable(const struct synq_flowmem_entry *e, uint32_t isn,
 	const struct synq_tcp_opts *o);
 
+/*
+ * May a connection synq opens take over the 4-tuple of TIME-WAIT entry @p e (Linux's
+ * tcp_tw_reuse=1): the old one had timestamps, and the peer's last FIN or data (or the
+ * entry's birth) came TCP_TW_REUSE_MS ago or more?
+ */
+bool tcp_time_wait_active_reusable(
+	const struct synq_tcp_worker *tw, const struct synq_flowmem_entry *e);
+
 /* Forget TIME-WAIT entry @p e for a new connection of its 4-tuple (SynqTimeWaitReused). */
 void tcp_time_wait_reuse(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	struct synq_flowmem_entry *e);

@@ -21,6 +21,13 @@
 
 #include "tcp_priv.h"
 
+/* @p ms in SYNQ_FLOWMEM_TS_STEP_MS steps, rounded up (a reuse waits longer, never less). */
+static uint8_t
+ts_steps(uint32_t ms)
+{
+	return (uint8_t)RTE_MIN((ms + SYNQ_FLOWMEM_TS_STEP_MS - 1) / SYNQ_FLOWMEM_TS_STEP_MS, 255u);
+}
+
 void
 tcp_time_wait_enter(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c)
 {
@@ -81,6 +88,14 @@ tcp_time_wait_input(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	}
 	if (data_len == 0 && !(th->tcp_flags & RTE_TCP_FIN_FLAG))
 		return SYNQ_TCP_DROP;
+	/*
+	 * A FIN or data: the peer may still be sending, and a connection synq opens takes
+	 * the 4-tuple over only 1 s past it (tcp_time_wait_active_reusable()). Whether it
+	 * moves TS.Recent or not (a forged TSval far ahead would pin TS.Recent and hide
+	 * the peer's own later segments), answered or not (a forged segment answered just
+	 * before would hide them too): it only ever delays the reuse.
+	 */
+	e->ts_moved = ts_steps(tw->now_ms - e->born_ms);
 	/* a repeated FIN is always answered (our ACK was lost); data only once a gap */
 	if (!(th->tcp_flags & RTE_TCP_FIN_FLAG) &&
 		tcp_oow_limited(tw, ctr, &e->oow_ms, SYNQ_CTR_TCP_ACK_SKIPPED_TIME_WAIT))
@@ -112,4 +127,17 @@ tcp_time_wait_reuse(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 {
 	synq_flowmem_remove(tw->time_wait, e);
 	synq_counter_inc(ctr, SYNQ_CTR_TW_REUSED);
+}
+
+bool
+tcp_time_wait_active_reusable(const struct synq_tcp_worker *tw, const struct synq_flowmem_entry *e)
+{
+	/*
+	 * No timestamps, no PAWS to tell the old connection's duplicates from the new
+	 * one's segments: TIME-WAIT runs its course. With them, a second since the peer's
+	 * last FIN or data (ages are below 2^31 ms: a wrapped clock subtracts right, and
+	 * one set back in a test never makes an entry old).
+	 */
+	return e->ts && (int32_t)(tw->now_ms - e->born_ms) >=
+				(int32_t)(e->ts_moved * SYNQ_FLOWMEM_TS_STEP_MS + TCP_TW_REUSE_MS);
 }

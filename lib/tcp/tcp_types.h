@@ -45,6 +45,15 @@
 #define TCP_FLOWS_MIN 4096
 /* TIME-WAIT: 63 s, about Linux's 60 (its TCP_TIMEWAIT_LEN) and RFC 9293's 2 MSL. */
 #define TCP_TIME_WAIT_MS 63000
+_Static_assert(TCP_TIME_WAIT_MS <= 255 * SYNQ_FLOWMEM_TS_STEP_MS,
+	"synq_flowmem_entry.ts_moved spans TIME-WAIT");
+/*
+ * A connection synq opens may take over a 4-tuple in TIME-WAIT (Linux's tcp_tw_reuse=1)
+ * this long after the peer's last FIN or data came: RFC 7323 5.4 lets a timestamp clock
+ * tick as slowly as once a second, so past it the peer's new TSvals are above every
+ * old segment's, and our PAWS refuses those.
+ */
+#define TCP_TW_REUSE_MS 1000u
 /*
  * Cookie flows are remembered 130 s after promotion, pressure or not: a cookie is
  * valid at most two windows (128 s) after it was made, before the promotion; 2 s more

@@ -1258,6 +1258,15 @@ test_active_open_config(void **state __rte_unused)
 	assert_int_equal(cfg.tcp.syn_retries, 3);
 	assert_int_equal(cfg.tcp.local_port_lo, 32768);
 	assert_int_equal(cfg.tcp.local_port_hi, 60999);
+	assert_true(cfg.tcp.tw_reuse);
+	assert_int_equal(
+		synq_config_parse(WITH_V4 ",\"tcp\":{\"tw_reuse\":false}}", &cfg, err, sizeof(err)),
+		0);
+	assert_false(cfg.tcp.tw_reuse);
+	assert_false(cfg.listeners[0].tcp.tw_reuse);
+	expect_error(WITH_V4 ",\"tcp\":{\"tw_reuse\":1}}", "tcp.tw_reuse", "true or false");
+	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"tw_reuse\":false}]}",
+		"listeners[0].tw_reuse", "unknown key");
 	assert_int_equal(synq_config_parse(WITH_V4 ",\"tcp\":{\"local_ports\":\"40000-40009\","
 				 "\"syn_retries\":5},\"listeners\":[{\"port\":80},"
 				 "{\"port\":81,\"syn_retries\":1}]}",
