@@ -87,6 +87,7 @@ struct synq_proxy {
 	/* per listener: round robin's current weights and next, least_conn's counts */
 	int32_t rr_cur[SYNQ_MAX_LISTENERS][SYNQ_MAX_BACKENDS];
 	uint32_t active[SYNQ_MAX_LISTENERS][SYNQ_MAX_BACKENDS];
+	struct proxy_workers workers; /* who carries a backend connection (proxy_worker.c) */
 };
 
 int
@@ -112,6 +113,7 @@ builtin_proxy_prepare(struct synq_app_lcore *a)
 	}
 	/* source_hash: a key of this lcore's, so that no client chooses its backend */
 	p->hash_key = (uint32_t)rte_rand();
+	proxy_workers_build(&p->workers, a->cfg, a->rss_ports);
 	a->proxy = p;
 	return 0;
 }
@@ -193,19 +195,24 @@ pick(struct synq_app_lcore *a, unsigned int li, const struct synq_session *cs)
 	}
 }
 
-/* Our address towards backend @p b into @p src: the port's that routes there. */
+/*
+ * Our address towards backend @p b into @p src, the port's that routes there, and the
+ * worker to carry the connection into @p worker (proxy_worker.c).
+ */
 static int
 source_of(const struct synq_app_lcore *a, const struct synq_config_backend *b,
-	const struct synq_session *cs, uint8_t *src)
+	const struct synq_session *cs, uint8_t *src, unsigned int *worker)
 {
 	struct synq_route_hop hop;
 
 	memset(src, 0, 16);
 	if (a->routes == NULL || a->cfg == NULL) {
-		/* no routes given (an embedding without them): the address the client used */
+		/* no routes given (an embedding without them): the address the client used,
+		 * on the client's worker */
 		if (cs->family != b->family)
 			return -ENETUNREACH;
 		memcpy(src, cs->daddr, 16);
+		*worker = cs->worker;
 		return 0;
 	}
 	if (b->family == 4) {
@@ -222,7 +229,8 @@ source_of(const struct synq_app_lcore *a, const struct synq_config_backend *b,
 			return -ENETUNREACH;
 		memcpy(src, a->cfg->ports[hop.port].ipv6[hop.src], 16);
 	}
-	return 0;
+	*worker = proxy_worker_of(&a->proxy->workers, cs->worker, hop.port);
+	return *worker == PROXY_NO_WORKER ? -ENETUNREACH : 0;
 }
 
 static void
@@ -289,13 +297,14 @@ connect_to(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx, unsign
 	const struct synq_config_backend *b = &conf_of(a, pp)->backends[be];
 	struct synq_session *cs = synq_session_at(a->ss, idx);
 	struct synq_session *bs;
+	unsigned int worker;
 	uint8_t src[16];
 
 	pp->be = (uint8_t)be;
 	pp->tries++;
 	pp->side[SIDE_BACK].s = NONE;
-	if (source_of(a, b, cs, src) != 0 ||
-		synq_app_connect(a, cs->worker, &a->ls->l[pp->listener], b->family, b->addr,
+	if (source_of(a, b, cs, src, &worker) != 0 ||
+		synq_app_connect(a, worker, &a->ls->l[pp->listener], b->family, b->addr,
 			rte_cpu_to_be_16(b->port), src, &bs) != 0) {
 		give_up(a, pp, idx, SYNQ_CTR_PROXY_CONNECT_ERRORS);
 		return -1;

@@ -131,6 +131,8 @@ struct synq_app_lcore {
 	 * (synq_app_set_routes()); without them, the address the client connected to */
 	const struct synq_route_table *routes;
 	const struct synq_config *cfg;
+	/* the ports whose RSS the transport knows (synq_app_set_rss_ports()) */
+	uint32_t rss_ports;
 	uint64_t now_ms;	/* the clock of the last poll */
 	uint64_t heads_scan_ms; /* when the heads' deadlines are looked at next */
 };
@@ -153,6 +155,16 @@ int synq_app_init(struct synq_app_lcore *a, unsigned int lcore_id, struct synq_l
  */
 void synq_app_set_routes(struct synq_app_lcore *a, const struct synq_route_table *routes,
 	const struct synq_config *cfg);
+
+/**
+ * The ports (bit i: synq_config.ports[i]) whose RSS key and redirection table the
+ * transport knows: a worker of any of their rx queues may open a connection from them,
+ * its local port chosen so that the replies land on its own queue. On the other ports
+ * (none known: 0, the default) only the worker of rx queue 0 may, the queue that
+ * receives everything of a port of one queue. The proxy app chooses the worker of its
+ * connections to backends by it. Control plane, before the lcore runs.
+ */
+void synq_app_set_rss_ports(struct synq_app_lcore *a, uint32_t rss_ports);
 
 /** Free what synq_app_init() allocated. */
 void synq_app_free(struct synq_app_lcore *a);
