@@ -166,6 +166,19 @@ void synq_app_set_routes(struct synq_app_lcore *a, const struct synq_route_table
  */
 void synq_app_set_rss_ports(struct synq_app_lcore *a, uint32_t rss_ports);
 
+/**
+ * Check that for every backend of @p cfg's proxy listeners some worker can open the
+ * connection: the port the route to it (@p routes, built from @p cfg) leaves from has
+ * a worker that may connect from it, by the rule of synq_app_set_rss_ports() with
+ * @p rss_ports. Control plane, no EAL needed; the runtime calls it at start, once the
+ * ports' RSS is known.
+ *
+ * @return 0, or -EINVAL (-ENETUNREACH for a backend without a route, which the parser
+ *   refuses) with @p err naming the listener, the backend and the port.
+ */
+int synq_app_proxy_check(const struct synq_config *cfg, const struct synq_route_table *routes,
+	uint32_t rss_ports, char *err, size_t errlen);
+
 /** Free what synq_app_init() allocated. */
 void synq_app_free(struct synq_app_lcore *a);
 

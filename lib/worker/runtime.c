@@ -442,6 +442,9 @@ synq_runtime_init(struct synq_runtime *rt, const struct synq_config *cfg, struct
 		return rc;
 	}
 	rc = build_shared(rt, err, errlen);
+	/* once the ports' RSS is known: who opens each proxy backend's connections */
+	if (rc == 0)
+		rc = synq_app_proxy_check(cfg, &rt->routes, rss_ports(rt), err, errlen);
 	for (unsigned int i = 0; rc == 0 && i < cfg->nb_lcores; i++)
 		rc = build_lcore(rt, i, err, errlen);
 	if (rc == 0)
