@@ -32,8 +32,10 @@
 #define BACK_PORT 8080
 #define LI_B 0 /* port 90: its backend behind port B, PROXY v1 */
 #define LI_A 1 /* port 91: its backend on port A's subnet, no header */
+#define LI_B6 2 /* port 92: its IPv6 backend behind port B, no header */
 #define ET_ARP 0x0806
 #define ET_IPV4 0x0800
+#define ET_IPV6 0x86dd
 
 static const char config_text[] =
 	"{ \"ports\": ["
@@ -51,7 +53,9 @@ static const char config_text[] =
 	"    { \"port\": 90, \"app\": \"proxy\", \"max_flows\": 64, \"proxy_protocol\": 1,"
 	"      \"backends\": [ { \"address\": \"198.18.1.2\", \"port\": 8080 } ] },"
 	"    { \"port\": 91, \"app\": \"proxy\", \"max_flows\": 64,"
-	"      \"backends\": [ { \"address\": \"198.18.0.2\", \"port\": 8080 } ] } ] }";
+	"      \"backends\": [ { \"address\": \"198.18.0.2\", \"port\": 8080 } ] },"
+	"    { \"port\": 92, \"app\": \"proxy\", \"max_flows\": 64,"
+	"      \"backends\": [ { \"address\": \"2001:3::2\", \"port\": 8080 } ] } ] }";
 
 HARNESS_SETUP(.name = "proxy_ports", .config = config_text, .spare_port = true, .lcores = "0,1");
 
@@ -61,6 +65,8 @@ static const uint8_t b_ip[4] = {198, 18, 1, 1};	  /* port B's address */
 static const uint8_t back_b[4] = {198, 18, 1, 2}; /* the backend behind port B */
 static const uint8_t back_a[4] = {198, 18, 0, 2}; /* the backend on port A's subnet */
 static const uint8_t back_mac[6] = {0x02, 0xbb, 0, 0, 0, 0x02};
+static const uint8_t b_ip6[16] = {0x20, 0x01, 0, 0x03, [15] = 1};   /* port B's */
+static const uint8_t back_b6[16] = {0x20, 0x01, 0, 0x03, [15] = 2}; /* behind port B */
 
 static struct rte_ring *b_ring; /* port B's one ring: lcore 1's rx and tx */
 static struct rte_ether_addr b_mac;
@@ -206,6 +212,7 @@ arp_reply(const uint8_t *sip, const uint8_t *mac, const uint8_t *ip)
 
 /* A backend's view of its connection from us. */
 struct back {
+	uint8_t family;
 	const uint8_t *addr; /* the backend's */
 	const uint8_t *ip;   /* ours on its port */
 	const uint8_t *mac;  /* our port's MAC */
@@ -221,7 +228,7 @@ back_seg(const struct back *k, uint32_t seq, uint32_t ack, uint8_t flags, const 
 {
 	const struct synq_frame_peer p = {.mac = back_mac,
 		.our_mac = k->mac,
-		.family = 4,
+		.family = k->family,
 		.addr = k->addr,
 		.our_addr = k->ip,
 		.port = BACK_PORT,
@@ -249,9 +256,9 @@ check_to_back(const struct rte_mbuf *m, const struct back *k)
 		0);
 	assert_memory_equal(v.dst_mac, back_mac, 6);
 	assert_memory_equal(v.src_mac, k->mac, 6);
-	assert_int_equal(v.family, 4);
-	assert_memory_equal(v.src, k->ip, 4);
-	assert_memory_equal(v.dst, k->addr, 4);
+	assert_int_equal(v.family, k->family);
+	assert_memory_equal(v.src, k->ip, k->family == 4 ? 4 : 16);
+	assert_memory_equal(v.dst, k->addr, k->family == 4 ? 4 : 16);
 	assert_int_equal(v.ttl, 64);
 	assert_true(v.ip_cksum_ok);
 	assert_true(v.tcp_cksum_ok);
@@ -261,20 +268,75 @@ check_to_back(const struct rte_mbuf *m, const struct back *k)
 }
 
 /*
- * The connection to backend @p addr opened from the port of @p out: an ARP request,
- * answered on @p in; then the SYN, byte by byte. The backend's view of it.
+ * @p m is a neighbour solicitation from @p mac / @p ip for @p target, to its
+ * solicited-node group; the backend's advertisement (S, O, its link-layer address).
+ */
+static struct rte_mbuf *
+nd_answer(const struct rte_mbuf *m, const uint8_t *mac, const uint8_t *ip, const uint8_t *target)
+{
+	const uint8_t snm_mac[6] = {0x33, 0x33, 0xff, target[13], target[14], target[15]};
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *), *ip6 = p + 14, *icmp = ip6 + 40;
+	struct rte_mbuf *a = rte_pktmbuf_alloc(frames);
+	uint8_t *q;
+
+	assert_int_equal(rte_pktmbuf_data_len(m), 14 + 40 + 32);
+	assert_memory_equal(p, snm_mac, 6);
+	assert_memory_equal(p + 6, mac, 6);
+	assert_int_equal(synq_bytes_get16(p + 12), ET_IPV6);
+	assert_int_equal(ip6[6], 58);
+	assert_int_equal(ip6[7], 255);
+	assert_memory_equal(ip6 + 8, ip, 16);
+	assert_int_equal(icmp[0], 135);
+	assert_memory_equal(icmp + 8, target, 16);
+	assert_int_equal(synq_frame_cksum_fold(
+				 synq_frame_cksum_add(synq_frame_phdr6(ip6, 58, 32), icmp, 32)),
+		0);
+	assert_non_null(a);
+	q = (uint8_t *)rte_pktmbuf_append(a, 14 + 40 + 32);
+	assert_non_null(q);
+	memset(q, 0, 14 + 40 + 32);
+	memcpy(q, mac, 6);
+	memcpy(q + 6, back_mac, 6);
+	synq_bytes_put16(q + 12, ET_IPV6);
+	q[14] = 0x60;
+	synq_bytes_put16(q + 14 + 4, 32);
+	q[14 + 6] = 58;
+	q[14 + 7] = 255;
+	memcpy(q + 14 + 8, target, 16);
+	memcpy(q + 14 + 24, ip, 16);
+	q[54] = 136;
+	synq_bytes_put32(q + 54 + 4, 0x60000000);
+	memcpy(q + 54 + 8, target, 16);
+	q[54 + 24] = 2;
+	q[54 + 25] = 1;
+	memcpy(q + 54 + 26, back_mac, 6);
+	synq_bytes_put16(q + 54 + 2, synq_frame_cksum_fold(synq_frame_cksum_add(
+					     synq_frame_phdr6(q + 14, 58, 32), q + 54, 32)));
+	return a;
+}
+
+/*
+ * The connection to backend @p addr opened from the port of @p out: an ARP request
+ * or a neighbour solicitation, answered on @p in; then the SYN, byte by byte. The
+ * backend's view of it.
  */
 static struct back
-expect_syn(const uint8_t *addr, const uint8_t *ip, const uint8_t *mac, struct rte_ring *in,
-	struct rte_mbuf **out, unsigned int *nb)
+expect_syn(uint8_t family, const uint8_t *addr, const uint8_t *ip, const uint8_t *mac,
+	struct rte_ring *in, struct rte_mbuf **out, unsigned int *nb)
 {
 	struct synq_frame_view v;
-	struct back k = {.addr = addr, .ip = ip, .mac = mac};
+	struct back k = {.family = family, .addr = addr, .ip = ip, .mac = mac};
+	struct rte_mbuf *answer;
 
 	assert_int_equal(*nb, 1);
-	check_arp_request(out[0], mac, ip, addr);
+	if (family == 4) {
+		check_arp_request(out[0], mac, ip, addr);
+		answer = arp_reply(addr, mac, ip);
+	} else {
+		answer = nd_answer(out[0], mac, ip, addr);
+	}
 	clear();
-	assert_int_equal(rte_ring_enqueue(in, arp_reply(addr, mac, ip)), 0);
+	assert_int_equal(rte_ring_enqueue(in, answer), 0);
 	poll_workers();
 	assert_int_equal(*nb, 1);
 	v = check_to_back(out[0], &k);
@@ -326,7 +388,8 @@ cli_got(const struct flow *f, uint32_t *seq, uint8_t *buf, unsigned int size, un
 
 		if (synq_frame_parse_tcp(rte_pktmbuf_mtod(a_out[i], const uint8_t *),
 			    rte_pktmbuf_data_len(a_out[i]), &v) != 0 ||
-			v.dport != f->cport || memcmp(v.dst, f->caddr, 4) != 0)
+			v.dport != f->cport ||
+			memcmp(v.dst, f->caddr, f->family == 4 ? 4 : 16) != 0)
 			continue;
 		v = check_reply(a_out[i], f);
 		*rsts += !!(v.flags & F_RST);
@@ -384,7 +447,7 @@ test_relay_other_worker(void **state __rte_unused)
 	assert_int_equal(nb_a, 0);
 	assert_int_equal(ctr(1, SYNQ_CTR_TCP_ACTIVE_OPENS), open0[1] + 1);
 	assert_int_equal(ctr(0, SYNQ_CTR_TCP_ACTIVE_OPENS), open0[0]);
-	k = expect_syn(back_b, b_ip, b_mac.addr_bytes, b_ring, b_out, &nb_b);
+	k = expect_syn(4, back_b, b_ip, b_mac.addr_bytes, b_ring, b_out, &nb_b);
 
 	/* its SYN-ACK in on port B: lcore 1 takes it, ACKs it, and the header follows */
 	feed_b(back_seg(&k, k.theirs - 1, k.ours, F_SYN | F_ACK, NULL, 0));
@@ -469,7 +532,7 @@ test_same_port_stays(void **state __rte_unused)
 	assert_int_equal(nb_b, 0);
 	assert_int_equal(ctr(0, SYNQ_CTR_TCP_ACTIVE_OPENS), open0[0] + 1);
 	assert_int_equal(ctr(1, SYNQ_CTR_TCP_ACTIVE_OPENS), open0[1]);
-	k = expect_syn(back_a, our_ip4, our_mac.addr_bytes, rx_ring[0], a_out, &nb_a);
+	k = expect_syn(4, back_a, our_ip4, our_mac.addr_bytes, rx_ring[0], a_out, &nb_a);
 	assert_int_equal(nb_b, 0);
 
 	feed_a(back_seg(&k, 0x5000, k.ours, F_RST | F_ACK, NULL, 0));
@@ -483,12 +546,66 @@ test_same_port_stays(void **state __rte_unused)
 	assert_int_equal(rte_ring_count(rt.sessions.free), free0);
 }
 
+/*
+ * 3: IPv6: a client on port A, its backend 2001:3::2 behind port B: the neighbour
+ * solicitation and the SYN leave on port B from lcore 1, from port B's address; a
+ * byte each way; the backend's RST, taken in by lcore 1, reaches the client from
+ * lcore 0.
+ */
+static void
+test_relay_v6_rst(void **state __rte_unused)
+{
+	unsigned int free0 = rte_ring_count(rt.sessions.free), fins = 0, rsts = 0, n;
+	uint64_t open0[2] = {ctr(0, SYNQ_CTR_TCP_ACTIVE_OPENS), ctr(1, SYNQ_CTR_TCP_ACTIVE_OPENS)};
+	uint64_t est1 = ctr(1, SYNQ_CTR_TCP_CONNECT_ESTAB);
+	uint64_t resets0 = app_counter(SYNQ_CTR_PROXY_RESETS);
+	struct flow f = flow6(42, 40042, 92, 0x42000000u);
+	uint8_t buf[64];
+	uint32_t cseq;
+	struct back k;
+
+	open_flow(&f);
+	finish_flow(&f);
+	cseq = f.our_isn + 1;
+	pump();
+	assert_int_equal(nb_a, 0);
+	assert_int_equal(ctr(1, SYNQ_CTR_TCP_ACTIVE_OPENS), open0[1] + 1);
+	assert_int_equal(ctr(0, SYNQ_CTR_TCP_ACTIVE_OPENS), open0[0]);
+	k = expect_syn(6, back_b6, b_ip6, b_mac.addr_bytes, b_ring, b_out, &nb_b);
+	feed_b(back_seg(&k, k.theirs - 1, k.ours, F_SYN | F_ACK, NULL, 0));
+	assert_int_equal(ctr(1, SYNQ_CTR_TCP_CONNECT_ESTAB), est1 + 1);
+	clear();
+
+	feed_a(cli_seg(&f, f.isn + 1, cseq, F_ACK | F_PSH, "x", 1));
+	n = back_got(&k, b_out, nb_b, buf, sizeof(buf), &fins);
+	assert_int_equal(n, 1);
+	assert_int_equal(buf[0], 'x');
+	clear();
+	feed_b(back_seg(&k, k.theirs, k.ours, F_ACK | F_PSH, "y", 1));
+	k.theirs++;
+	n = cli_got(&f, &cseq, buf, sizeof(buf), &fins, &rsts);
+	assert_int_equal(n, 1);
+	assert_int_equal(buf[0], 'y');
+	clear();
+
+	feed_b(back_seg(&k, k.theirs, k.ours, F_RST | F_ACK, NULL, 0));
+	cli_got(&f, &cseq, buf, sizeof(buf), &fins, &rsts);
+	assert_int_equal(rsts, 1);
+	assert_int_equal(nb_b, 0);
+	clear();
+	pump();
+	clear();
+	assert_int_equal(rte_ring_count(rt.sessions.free), free0);
+	assert_int_equal(app_counter(SYNQ_CTR_PROXY_RESETS), resets0 + 1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_relay_other_worker),
 		cmocka_unit_test(test_same_port_stays),
+		cmocka_unit_test(test_relay_v6_rst),
 	};
 
 	return cmocka_run_group_tests(tests, setup_ports, teardown);
