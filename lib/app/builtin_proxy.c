@@ -22,12 +22,38 @@
  * Per pair, a fixed entry of an array sized with the session pool (by the client's
  * index): nothing a client sends makes the state grow. The backend session keeps in
  * app_u64[0] its side and backend, in app_u64[1] the pair's index.
+ *
+ * Health checks (a listener's "health_check"), HAProxy's check/inter/rise/fall in tcp
+ * mode: the first app lcore that polls the listener takes its checks (an atomic claim,
+ * once) and opens a TCP connection (synq_app_connect()) to each backend every
+ * interval_ms, one in flight per backend at most (timeout_ms < interval_ms, and the
+ * next waits for the last one's CLOSED). CONNECTED is a success, and the connection is
+ * aborted at once: a RST after the handshake, as HAProxy does (its check closes with
+ * SO_LINGER 0 when data may be pending, "otherwise we end up with many TIME_WAITs and
+ * eat all the source port range"): a FIN would put each check's 4-tuple in TIME-WAIT
+ * on our side, a local port held 2 MSL per check. REFUSED, TIMEDOUT, CONNECT_FAILED,
+ * or no CONNECTED within timeout_ms (then aborted), is a failure. A backend starts up
+ * (HAProxy's default), goes down after fall failures in a row, up after rise
+ * successes in a row; each change is logged once and counted. Its state is one atomic
+ * word per backend in the listener (synq_listener.be_state), written by the checker
+ * alone, read by every app lcore's pick() with no lock. A check that synq could not
+ * open (no session, outbox full, no route) is counted (SynqProxyCheckErrors) and
+ * counts against no backend: a flood that empties the session pool must not take
+ * every backend down. A check is a connection of the listener's: it takes a session
+ * and one of the listener's backend flow slots, at most one per backend at a time.
+ *
+ * Per backend and app lcore, statistics in the listener (synq_backend_stats): each
+ * lcore writes its own row, the stats document sums them.
  */
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_jhash.h>
+#include <rte_log.h>
 #include <rte_malloc.h>
 #include <rte_random.h>
 
@@ -43,6 +69,7 @@
 
 /* a session's app_u64[0]: its side, its backend (the backend side) */
 #define SF_BACK 0x100u
+#define SF_CHECK 0x200u /* a health check's session, of no pair */
 #define SF_BE_SHIFT 16
 
 /* a pair's flags */
@@ -70,10 +97,21 @@ struct proxy_pair {
 	uint64_t start_ms; /* the accept: connect_timeout_ms counts from it */
 	uint32_t flags;
 	uint16_t listener;
-	uint8_t be;	 /* the current backend */
-	uint8_t tries;	 /* backends tried */
-	uint8_t nb_back; /* backend sessions not released yet (failed tries too) */
-	uint8_t family;	 /* the client's, its addresses in its session */
+	uint8_t be;	      /* the current backend */
+	uint8_t tries;	      /* backends tried */
+	uint8_t nb_back;      /* backend sessions not released yet (failed tries too) */
+	uint8_t family;	      /* the client's, its addresses in its session */
+	uint64_t connect_tsc; /* the current try's connect (timer cycles): its connect time */
+};
+
+/* A backend's health checks, on its listener's checker lcore. */
+struct proxy_check {
+	uint64_t start_ms; /* the check in flight: its connect */
+	uint64_t next_ms;  /* when the next check starts */
+	uint32_t s;	   /* the check's session until its CLOSED, else NONE */
+	uint8_t done;	   /* its result counted: it waits for its CLOSED only */
+	uint8_t ok_run;	   /* successes in a row (up to rise) */
+	uint8_t fail_run;  /* failures in a row (up to fall) */
 };
 
 struct synq_proxy {
@@ -87,6 +125,9 @@ struct synq_proxy {
 	/* per listener: round robin's current weights and next, least_conn's counts */
 	int32_t rr_cur[SYNQ_MAX_LISTENERS][SYNQ_MAX_BACKENDS];
 	uint32_t active[SYNQ_MAX_LISTENERS][SYNQ_MAX_BACKENDS];
+	/* the listeners whose checks this lcore runs: their backends' checks */
+	struct proxy_check check[SYNQ_MAX_LISTENERS][SYNQ_MAX_BACKENDS];
+	int check_worker; /* the worker lcore that carries the checks; -1 before known */
 };
 
 int
@@ -112,6 +153,10 @@ builtin_proxy_prepare(struct synq_app_lcore *a)
 	}
 	/* source_hash: a key of this lcore's, so that no client chooses its backend */
 	p->hash_key = (uint32_t)rte_rand();
+	for (unsigned int li = 0; li < SYNQ_MAX_LISTENERS; li++)
+		for (unsigned int b = 0; b < SYNQ_MAX_BACKENDS; b++)
+			p->check[li][b].s = NONE;
+	p->check_worker = -1;
 	a->proxy = p;
 	return 0;
 }
@@ -145,36 +190,75 @@ sess(const struct synq_app_lcore *a, const struct proxy_pair *pp, int d)
 	return pp->side[d].s == NONE ? NULL : synq_session_at(a->ss, pp->side[d].s);
 }
 
-/* The first backend for a new client @p cs of listener @p li. */
+/* Whether backend @p be of listener @p li is down by its health checks. */
+static inline bool
+be_down(const struct synq_app_lcore *a, unsigned int li, unsigned int be)
+{
+	return atomic_load_explicit(&a->ls->l[li].be_state[be], memory_order_relaxed) &
+	       SYNQ_BACKEND_DOWN;
+}
+
+/* This lcore's statistics of backend @p be of listener @p li. */
+static inline struct synq_backend_stats *
+bst(const struct synq_app_lcore *a, unsigned int li, unsigned int be)
+{
+	return synq_backend_stats_at(&a->ls->l[li], a->lcore_id, be);
+}
+
+/* One writer (this lcore), readers anywhere: as synq_counter_add(). */
+static inline void
+st_add(uint64_t *v, uint64_t n)
+{
+	__atomic_store_n(v, *v + n, __ATOMIC_RELAXED);
+}
+
+/*
+ * The first backend for a new client @p cs of listener @p li, among those up; NONE
+ * when every backend is down. Down backends take no share: round robin and the hash
+ * spread over the weights of those up (HAProxy's map-based hash does the same).
+ */
 static unsigned int
 pick(struct synq_app_lcore *a, unsigned int li, const struct synq_session *cs)
 {
 	const struct synq_config_proxy *px = &a->ls->l[li].conf->proxy;
 	struct synq_proxy *p = a->proxy;
-	unsigned int best = 0;
+	unsigned int best = NONE;
 
 	switch (px->balance) {
 	case SYNQ_BALANCE_LEAST_CONN:
 		/* the least active[i] / weight[i], compared as products; ties: the first */
-		for (unsigned int i = 1; i < px->nb_backends; i++)
-			if ((uint64_t)p->active[li][i] * px->backends[best].weight <
-				(uint64_t)p->active[li][best] * px->backends[i].weight)
+		for (unsigned int i = 0; i < px->nb_backends; i++)
+			if (!be_down(a, li, i) &&
+				(best == NONE ||
+					(uint64_t)p->active[li][i] * px->backends[best].weight <
+						(uint64_t)p->active[li][best] *
+							px->backends[i].weight))
 				best = i;
 		return best;
 	case SYNQ_BALANCE_SOURCE_HASH: {
 		uint32_t total = 0, h, key[4];
+		uint64_t down = 0;
 
-		for (unsigned int i = 0; i < px->nb_backends; i++)
-			total += px->backends[i].weight;
+		/* one look at the states: the walk below sees the same set */
+		for (unsigned int i = 0; i < px->nb_backends; i++) {
+			if (be_down(a, li, i))
+				down |= (uint64_t)1 << i;
+			else
+				total += px->backends[i].weight;
+		}
+		if (total == 0)
+			return NONE;
 		/* rte_jhash() reads 32-bit words: the session's saddr is not aligned for it */
 		memcpy(key, cs->saddr, sizeof(key));
 		h = rte_jhash(key, cs->family == 4 ? 4 : 16, p->hash_key) % total;
 		for (unsigned int i = 0; i < px->nb_backends; i++) {
+			if (down & ((uint64_t)1 << i))
+				continue;
 			if (h < px->backends[i].weight)
 				return i;
 			h -= px->backends[i].weight;
 		}
-		return 0;
+		return NONE;
 	}
 	case SYNQ_BALANCE_ROUND_ROBIN:
 	default: {
@@ -182,27 +266,52 @@ pick(struct synq_app_lcore *a, unsigned int li, const struct synq_session *cs)
 		int32_t total = 0;
 
 		for (unsigned int i = 0; i < px->nb_backends; i++) {
+			if (be_down(a, li, i))
+				continue;
 			p->rr_cur[li][i] += px->backends[i].weight;
 			total += px->backends[i].weight;
-			if (p->rr_cur[li][i] > p->rr_cur[li][best])
+			if (best == NONE || p->rr_cur[li][i] > p->rr_cur[li][best])
 				best = i;
 		}
-		p->rr_cur[li][best] -= total;
+		if (best != NONE)
+			p->rr_cur[li][best] -= total;
 		return best;
 	}
 	}
 }
 
-/* Our address towards backend @p b into @p src: the port's that routes there. */
+/* The next backend after @p be of listener @p li that is up; NONE when none is. */
+static unsigned int
+next_up(const struct synq_app_lcore *a, unsigned int li, unsigned int be)
+{
+	unsigned int n = a->ls->l[li].conf->proxy.nb_backends;
+
+	for (unsigned int k = 1; k <= n; k++)
+		if (!be_down(a, li, (be + k) % n))
+			return (be + k) % n;
+	return NONE;
+}
+
+/*
+ * Our address towards backend @p b into @p src: the port's that routes there. Without
+ * routes, the address client @p cs connected to, or for a check (@p cs NULL) the
+ * address listener @p l listens on.
+ */
 static int
 source_of(const struct synq_app_lcore *a, const struct synq_config_backend *b,
-	const struct synq_session *cs, uint8_t *src)
+	const struct synq_session *cs, const struct synq_listener *l, uint8_t *src)
 {
 	struct synq_route_hop hop;
 
 	memset(src, 0, 16);
 	if (a->routes == NULL || a->cfg == NULL) {
 		/* no routes given (an embedding without them): the address the client used */
+		if (cs == NULL) {
+			if (l->any || l->family != b->family)
+				return -ENETUNREACH;
+			memcpy(src, l->addr, 16);
+			return 0;
+		}
 		if (cs->family != b->family)
 			return -ENETUNREACH;
 		memcpy(src, cs->daddr, 16);
@@ -294,7 +403,7 @@ connect_to(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx, unsign
 	pp->be = (uint8_t)be;
 	pp->tries++;
 	pp->side[SIDE_BACK].s = NONE;
-	if (source_of(a, b, cs, src) != 0 ||
+	if (source_of(a, b, cs, NULL, src) != 0 ||
 		synq_app_connect(a, cs->worker, &a->ls->l[pp->listener], b->family, b->addr,
 			rte_cpu_to_be_16(b->port), src, &bs) != 0) {
 		give_up(a, pp, idx, SYNQ_CTR_PROXY_CONNECT_ERRORS);
@@ -307,6 +416,9 @@ connect_to(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx, unsign
 	pp->side[SIDE_BACK].fin = pp->side[SIDE_BACK].shut = pp->side[SIDE_BACK].dead = 0;
 	pp->nb_back++;
 	a->proxy->active[pp->listener][be]++;
+	st_add(&bst(a, pp->listener, be)->active, 1);
+	st_add(&bst(a, pp->listener, be)->connects, 1);
+	pp->connect_tsc = rte_get_timer_cycles();
 	synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_CONNECTS);
 	if (!(pp->flags & PF_CONNECTING)) {
 		pp->flags |= PF_CONNECTING;
@@ -320,6 +432,7 @@ builtin_proxy_accepted(struct synq_app_lcore *a, struct synq_session *s)
 {
 	uint32_t idx = synq_session_index(a->ss, s);
 	struct proxy_pair *pp = &a->proxy->pair[idx];
+	unsigned int be;
 
 	rte_pktmbuf_free(pp->side[SIDE_CLI].q);
 	rte_pktmbuf_free(pp->side[SIDE_BACK].q);
@@ -333,7 +446,14 @@ builtin_proxy_accepted(struct synq_app_lcore *a, struct synq_session *s)
 	s->app_ptr = NULL;
 	s->app_u64[0] = 0;
 	s->app_u64[1] = idx;
-	connect_to(a, pp, idx, pick(a, s->listener, s));
+	be = pick(a, s->listener, s);
+	if (be == NONE) {
+		/* every backend down: the client's RST at once, no connect tried */
+		synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_ALL_DOWN);
+		give_up(a, pp, idx, SYNQ_CTR_PROXY_NO_BACKEND);
+		return;
+	}
+	connect_to(a, pp, idx, be);
 }
 
 /* Whether side @p d can be sent on now. */
@@ -346,12 +466,16 @@ side_open(const struct proxy_pair *pp, int d)
 	       (d == SIDE_CLI || (pp->flags & PF_CONNECTED));
 }
 
+/* @p len bytes handed to side @p d of @p pp: the counters and its backend's. */
 static void
-count_bytes(struct synq_app_lcore *a, int d, uint32_t len)
+count_bytes(struct synq_app_lcore *a, const struct proxy_pair *pp, int d, uint32_t len)
 {
+	struct synq_backend_stats *st = bst(a, pp->listener, pp->be);
+
 	synq_counter_add(a->ctr,
 		d == SIDE_BACK ? SYNQ_CTR_PROXY_BYTES_TO_BACKEND : SYNQ_CTR_PROXY_BYTES_TO_CLIENT,
 		len);
+	st_add(d == SIDE_BACK ? &st->bytes_to : &st->bytes_from, len);
 }
 
 /*
@@ -387,7 +511,7 @@ drain(struct synq_app_lcore *a, struct proxy_pair *pp, int d)
 		sd->q = next;
 		if (next == NULL)
 			sd->qt = NULL;
-		count_bytes(a, d, len);
+		count_bytes(a, pp, d, len);
 		if (o != NULL && !pp->side[!d].dead)
 			synq_app_consumed(a, o, len);
 	}
@@ -428,7 +552,7 @@ data(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx, int from,
 				len <=
 			a->ls->l[pp->listener].tcp.snd_buf &&
 		synq_app_send(a, synq_session_at(a->ss, sd->s), m) == 0) {
-		count_bytes(a, d, len);
+		count_bytes(a, pp, d, len);
 		synq_app_consumed(a, s, len);
 		return;
 	}
@@ -490,16 +614,202 @@ connect_failed(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx)
 {
 	const struct synq_config_proxy *px = conf_of(a, pp);
 
+	unsigned int next;
+
 	synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_CONNECT_FAILED);
+	st_add(&bst(a, pp->listener, pp->be)->failed, 1);
 	pp->side[SIDE_BACK].dead = 1;
 	if (pp->side[SIDE_CLI].shut || pp->side[SIDE_CLI].dead)
 		return;
-	if (pp->tries >= px->nb_backends || a->now_ms - pp->start_ms >= px->connect_timeout_ms) {
+	/* the next one up: a backend that went down since the pick is passed over */
+	next = next_up(a, pp->listener, pp->be);
+	if (next == NONE || pp->tries >= px->nb_backends ||
+		a->now_ms - pp->start_ms >= px->connect_timeout_ms) {
 		give_up(a, pp, idx, SYNQ_CTR_PROXY_NO_BACKEND);
 		return;
 	}
 	synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_FAILOVERS);
-	connect_to(a, pp, idx, (pp->be + 1u) % px->nb_backends);
+	connect_to(a, pp, idx, next);
+}
+
+/* A connect time of @p us microseconds into @p st's histogram: bucket floor(log2). */
+static void
+hist_add(struct synq_backend_stats *st, uint64_t us)
+{
+	unsigned int b = us < 2 ? 0 : 63u - (unsigned int)__builtin_clzll(us);
+
+	st_add(&st->connect_us[RTE_MIN(b, SYNQ_CONNECT_HIST - 1u)], 1);
+}
+
+/* "198.18.0.2:8080" or "[2001:db8::2]:8080" into @p buf, for the log. */
+static void
+backend_name(const struct synq_config_backend *b, char *buf, size_t len)
+{
+	char addr[INET6_ADDRSTRLEN];
+
+	inet_ntop(b->family == 4 ? AF_INET : AF_INET6, b->addr, addr, sizeof(addr));
+	snprintf(buf, len, b->family == 4 ? "%s:%u" : "[%s]:%u", addr, b->port);
+}
+
+/*
+ * The result of backend @p be's check in flight (listener @p li), once: @p ok or not,
+ * @p why for the log. fall failures in a row take it down, rise successes bring it up.
+ */
+static void
+check_result(struct synq_app_lcore *a, unsigned int li, unsigned int be, bool ok, const char *why)
+{
+	const struct synq_config_proxy *px = &a->ls->l[li].conf->proxy;
+	struct proxy_check *c = &a->proxy->check[li][be];
+	_Atomic uint32_t *state = &a->ls->l[li].be_state[be];
+	bool down = atomic_load_explicit(state, memory_order_relaxed) & SYNQ_BACKEND_DOWN;
+	char name[INET6_ADDRSTRLEN + 16];
+
+	if (c->done)
+		return;
+	c->done = 1;
+	if (ok) {
+		st_add(&bst(a, li, be)->checks_ok, 1);
+		c->fail_run = 0;
+		if (c->ok_run < px->check_rise)
+			c->ok_run++;
+		if (!down || c->ok_run < px->check_rise)
+			return;
+		atomic_store_explicit(state, 0, memory_order_relaxed);
+		synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_BACKENDS_UP);
+		backend_name(&px->backends[be], name, sizeof(name));
+		RTE_LOG(NOTICE, USER1,
+			"proxy: backend %s of listeners[%u] (port %u) is up: %u checks "
+			"connected in a row\n",
+			name, li, a->ls->l[li].conf->port, px->check_rise);
+		return;
+	}
+	st_add(&bst(a, li, be)->checks_failed, 1);
+	synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_CHECKS_FAILED);
+	c->ok_run = 0;
+	if (c->fail_run < px->check_fall)
+		c->fail_run++;
+	if (down || c->fail_run < px->check_fall)
+		return;
+	atomic_store_explicit(state, SYNQ_BACKEND_DOWN, memory_order_relaxed);
+	synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_BACKENDS_DOWN);
+	backend_name(&px->backends[be], name, sizeof(name));
+	RTE_LOG(WARNING, USER1,
+		"proxy: backend %s of listeners[%u] (port %u) is down: %u checks failed in a "
+		"row, the last %s\n",
+		name, li, a->ls->l[li].conf->port, px->check_fall, why);
+}
+
+/* An event of a health check's session: its result, then its release. */
+static void
+check_event(struct synq_app_lcore *a, const struct synq_app_event *ev)
+{
+	struct synq_session *s = ev->s;
+	unsigned int li = s->listener;
+	unsigned int be = (unsigned int)(s->app_u64[0] >> SF_BE_SHIFT);
+	struct proxy_check *c = &a->proxy->check[li][be];
+
+	switch (ev->kind) {
+	case SYNQ_EV_CONNECTED:
+		check_result(a, li, be, true, NULL);
+		/* a RST now, as HAProxy: no TIME-WAIT on our side for each check */
+		synq_app_abort(a, s);
+		break;
+	case SYNQ_EV_REFUSED:
+		check_result(a, li, be, false, "refused (RST to the SYN)");
+		break;
+	case SYNQ_EV_TIMEDOUT:
+		check_result(a, li, be, false, "unanswered (SYN retries spent)");
+		break;
+	case SYNQ_EV_CONNECT_FAILED:
+		check_result(a, li, be, false, "not sent (no local port or neighbour)");
+		break;
+	case SYNQ_EV_DATA:
+		synq_app_consumed(a, s, rte_pktmbuf_pkt_len(ev->m));
+		rte_pktmbuf_free(ev->m);
+		break;
+	case SYNQ_EV_CLOSED:
+		check_result(a, li, be, false, "closed before it connected");
+		synq_app_release(a, s);
+		c->s = NONE;
+		break;
+	default:
+		break;
+	}
+}
+
+/* The worker lcore that carries the checks: the first with a command ring. */
+static int
+check_worker(struct synq_app_lcore *a)
+{
+	if (a->proxy->check_worker < 0)
+		for (unsigned int i = 0; i < RTE_MAX_LCORE; i++)
+			if (a->cmd_rings[i] != NULL) {
+				a->proxy->check_worker = (int)i;
+				break;
+			}
+	return a->proxy->check_worker;
+}
+
+/* Listener @p li's checks: the ones past their timeout fail, the ones due start. */
+static void
+checks_run(struct synq_app_lcore *a, unsigned int li, uint64_t now_ms)
+{
+	struct synq_listener *l = &a->ls->l[li];
+	const struct synq_config_proxy *px = &l->conf->proxy;
+
+	for (unsigned int be = 0; be < px->nb_backends; be++) {
+		const struct synq_config_backend *b = &px->backends[be];
+		struct proxy_check *c = &a->proxy->check[li][be];
+		struct synq_session *cs;
+		uint8_t src[16];
+		int w;
+
+		if (c->s != NONE) {
+			if (!c->done && now_ms - c->start_ms >= px->check_timeout_ms) {
+				check_result(a, li, be, false, "timed out (timeout_ms)");
+				synq_app_abort(a, synq_session_at(a->ss, c->s));
+			}
+			/* one in flight at most: the next waits for this one's CLOSED */
+			continue;
+		}
+		if (now_ms < c->next_ms)
+			continue;
+		c->next_ms = now_ms + px->check_interval_ms;
+		w = check_worker(a);
+		if (w < 0 || source_of(a, b, NULL, l, src) != 0 ||
+			synq_app_connect(a, (unsigned int)w, l, b->family, b->addr,
+				rte_cpu_to_be_16(b->port), src, &cs) != 0) {
+			/* synq's own shortage, not the backend's: no result */
+			synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_CHECK_ERRORS);
+			continue;
+		}
+		cs->app_u64[0] = SF_CHECK | (uint64_t)be << SF_BE_SHIFT;
+		cs->app_u64[1] = 0;
+		c->s = synq_session_index(a->ss, cs);
+		c->start_ms = now_ms;
+		c->done = 0;
+		synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_CHECKS);
+	}
+}
+
+/* The checks of each listener with health_check whose checker this lcore is. */
+static void
+checks_poll(struct synq_app_lcore *a, uint64_t now_ms)
+{
+	uint32_t me = a->lcore_id + 1;
+
+	for (unsigned int li = 0; li < a->ls->nb; li++) {
+		struct synq_listener *l = &a->ls->l[li];
+		uint32_t none = 0;
+
+		if (l->app != SYNQ_APP_PROXY || !l->conf->proxy.health_check)
+			continue;
+		/* the first app lcore here takes them, for good */
+		if (atomic_load_explicit(&l->checker, memory_order_relaxed) != me &&
+			!atomic_compare_exchange_strong(&l->checker, &none, me))
+			continue;
+		checks_run(a, li, now_ms);
+	}
 }
 
 void
@@ -513,11 +823,18 @@ builtin_proxy_event(struct synq_app_lcore *a, const struct synq_app_event *ev)
 	/* a backend session of an earlier try: only its end matters */
 	bool current = pp->side[d].s == me;
 
+	if (s->app_u64[0] & SF_CHECK) {
+		check_event(a, ev);
+		return;
+	}
 	if (!current) {
 		if (ev->kind == SYNQ_EV_DATA)
 			rte_pktmbuf_free(ev->m);
 		if (ev->kind == SYNQ_EV_CLOSED) {
-			a->proxy->active[pp->listener][s->app_u64[0] >> SF_BE_SHIFT]--;
+			unsigned int be = (unsigned int)(s->app_u64[0] >> SF_BE_SHIFT);
+
+			a->proxy->active[pp->listener][be]--;
+			st_add(&bst(a, pp->listener, be)->active, (uint64_t)-1);
 			synq_app_release(a, s);
 			pp->nb_back--;
 			pair_end(a, pp, idx);
@@ -533,6 +850,9 @@ builtin_proxy_event(struct synq_app_lcore *a, const struct synq_app_event *ev)
 		}
 		pp->flags |= PF_CONNECTED;
 		synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_CONNECTED);
+		st_add(&bst(a, pp->listener, pp->be)->connected, 1);
+		hist_add(bst(a, pp->listener, pp->be),
+			(rte_get_timer_cycles() - pp->connect_tsc) * 1000000 / rte_get_timer_hz());
 		if (send_header(a, pp, s) != 0) {
 			give_up(a, pp, idx, SYNQ_CTR_PROXY_CONNECT_ERRORS);
 			break;
@@ -572,6 +892,7 @@ builtin_proxy_event(struct synq_app_lcore *a, const struct synq_app_event *ev)
 			side_abort(a, pp, !d);
 		if (d == SIDE_BACK) {
 			a->proxy->active[pp->listener][pp->be]--;
+			st_add(&bst(a, pp->listener, pp->be)->active, (uint64_t)-1);
 			pp->side[SIDE_BACK].s = NONE;
 			synq_app_release(a, s);
 			pp->nb_back--;
@@ -609,12 +930,14 @@ builtin_proxy_poll(struct synq_app_lcore *a, uint64_t now_ms)
 	if (now_ms < p->scan_ms)
 		return;
 	p->scan_ms = now_ms + PROXY_SCAN_MS;
+	checks_poll(a, now_ms);
 	for (uint32_t i = 0; i < p->nb_connecting;) {
 		uint32_t idx = p->connecting[i];
 		struct proxy_pair *pp = &p->pair[idx];
 
 		if (now_ms - pp->start_ms >= conf_of(a, pp)->connect_timeout_ms) {
 			/* give_up() takes it off the list: the same i holds the next one */
+			st_add(&bst(a, pp->listener, pp->be)->timeouts, 1);
 			give_up(a, pp, idx, SYNQ_CTR_PROXY_NO_BACKEND);
 			synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_CONNECT_TIMEOUTS);
 		} else {

@@ -266,13 +266,16 @@ test_proxy_checks(void **state __rte_unused)
 	assert_int_equal(synq_listeners_max_sessions(&pls), 1024 + 22 + 2 * 300);
 	synq_listeners_free(&pls);
 
+	/* health checks run (issue 13): the listener starts, each backend up, stats kept */
 	snprintf(text, sizeof(text), base, ",\"health_check\":{\"interval_ms\":1000}");
 	assert_int_equal(synq_config_parse(text, &pc, err, sizeof(err)), 0);
-	assert_int_equal(synq_listeners_check(&pc, err, sizeof(err)), -ENOTSUP);
-	assert_non_null(strstr(err, "listeners[1].health_check: health checks are not built"));
-	assert_int_equal(synq_listeners_create(&pls, &pc, 1, 0, err, sizeof(err)), -ENOTSUP);
-	assert_non_null(strstr(err, "listeners[1].health_check: health checks are not built"));
-	assert_int_equal(pls.nb, 0);
+	assert_int_equal(synq_listeners_check(&pc, err, sizeof(err)), 0);
+	assert_int_equal(synq_listeners_create(&pls, &pc, 1, 0, err, sizeof(err)), 0);
+	assert_int_equal(pls.nb, 2);
+	assert_null(pls.l[0].be_stats);
+	assert_non_null(pls.l[1].be_stats);
+	assert_int_equal(pls.l[1].be_state[0], 0);
+	synq_listeners_free(&pls);
 }
 
 int
