@@ -141,12 +141,18 @@ synq_listener_lookup(
 /**
  * Connections a worker may carry at once for @p l: its max_flows, twice for a proxy
  * listener (issue 13), whose every client connection brings one synq opens to a
- * backend under the same listener's settings. Any lcore.
+ * backend under the same listener's settings, and with health checks one more per
+ * backend (at most one check of each in flight): a client that holds all of its
+ * max_flows with a backend connection each still leaves the checks their slots, so
+ * that it cannot fail them (a backend down for everyone). Any lcore.
  */
 static inline uint32_t
 synq_listener_flows(const struct synq_listener *l)
 {
-	return l->app == SYNQ_APP_PROXY ? 2 * l->tcp.max_flows : l->tcp.max_flows;
+	if (l->app != SYNQ_APP_PROXY)
+		return l->tcp.max_flows;
+	return 2 * l->tcp.max_flows +
+	       (l->conf->proxy.health_check ? l->conf->proxy.nb_backends : 0);
 }
 
 /** The index of @p l. */

@@ -27,8 +27,8 @@ counters_json(const struct synq_counters *c)
 	json_t *o = json_object();
 
 	for (unsigned int i = 0; i < SYNQ_CTR_MAX; i++)
-		json_object_set_new(o, synq_counter_name(i),
-			json_integer((json_int_t)synq_counter_read(c, i)));
+		json_object_set_new(
+			o, synq_counter_name(i), json_integer((json_int_t)synq_counter_read(c, i)));
 	return o;
 }
 
@@ -62,7 +62,7 @@ port_json(const struct stats_port *p)
 }
 
 /* A pool's numbers, for the document and telemetry alike. */
-#define POOL_FIELDS(X, p)                                                                         \
+#define POOL_FIELDS(X, p)                                                                          \
 	X(size, (p)->mp->size)                                                                     \
 	X(in_use, rte_mempool_in_use_count((p)->mp))                                               \
 	X(free, rte_mempool_avail_count((p)->mp))                                                  \
@@ -126,8 +126,10 @@ synq_stats_json(void)
 			json_array_append_new(pools, pool_json(&stats_registry.pools[i]));
 		json_object_set_new(doc, "mempools", pools);
 	}
-	json_object_set_new(doc, "listeners", stats_registry.listeners_fn != NULL
-		? stats_registry.listeners_fn(stats_registry.listeners_arg) : json_array());
+	json_object_set_new(doc, "listeners",
+		stats_registry.listeners_fn != NULL
+			? stats_registry.listeners_fn(stats_registry.listeners_arg)
+			: json_array());
 	return doc;
 }
 
@@ -342,10 +344,27 @@ tel_pools(const char *cmd __rte_unused, const char *params __rte_unused, struct 
 	return 0;
 }
 
+/*
+ * The telemetry key of @p o (a listener's or a backend's "address" and "port") into
+ * @p name: telemetry keys take letters, digits, '_', '-' and '.' only: "any_80",
+ * "198.18.0.1_80", "2001.2..1_80" (IPv6 colons become dots).
+ */
+static void
+tel_name(const json_t *o, char *name, size_t len)
+{
+	const char *addr = json_string_value(json_object_get(o, "address"));
+
+	snprintf(name, len, "%s_%" JSON_INTEGER_FORMAT,
+		addr == NULL || strcmp(addr, "*") == 0 ? "any" : addr,
+		json_integer_value(json_object_get(o, "port")));
+	for (char *c = name; *c != '\0'; c++)
+		if (*c == ':')
+			*c = '.';
+}
+
 /* Each listener as "address:port" -> {recv_q, send_q, ...}, from the same JSON. */
 static int
-tel_listeners(const char *cmd __rte_unused, const char *params __rte_unused,
-	struct rte_tel_data *d)
+tel_listeners(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
 {
 	json_t *arr;
 	size_t i;
@@ -354,11 +373,11 @@ tel_listeners(const char *cmd __rte_unused, const char *params __rte_unused,
 	if (!tel_enter())
 		return -EAGAIN;
 	arr = stats_registry.listeners_fn != NULL
-		? stats_registry.listeners_fn(stats_registry.listeners_arg) : json_array();
+		      ? stats_registry.listeners_fn(stats_registry.listeners_arg)
+		      : json_array();
 	tel_leave();
 	rte_tel_data_start_dict(d);
-	json_array_foreach(arr, i, l)
-	{
+	json_array_foreach (arr, i, l) {
 		struct rte_tel_data *ld = rte_tel_data_alloc();
 		char name[RTE_TEL_MAX_STRING_LEN];
 		const char *key;
@@ -367,25 +386,59 @@ tel_listeners(const char *cmd __rte_unused, const char *params __rte_unused,
 		if (ld == NULL)
 			break;
 		rte_tel_data_start_dict(ld);
-		json_object_foreach(l, key, v)
-		{
+		json_object_foreach (l, key, v) {
 			if (json_is_integer(v))
 				rte_tel_data_add_dict_u64(ld, key, (uint64_t)json_integer_value(v));
 			else if (json_is_string(v))
 				rte_tel_data_add_dict_string(ld, key, json_string_value(v));
 		}
-		/*
-		 * telemetry keys take letters, digits, '_', '-' and '.' only: "any_80",
-		 * "198.18.0.1_80", "2001.2..1_80" (IPv6 colons become dots)
-		 */
-		snprintf(name, sizeof(name), "%s_%" JSON_INTEGER_FORMAT,
-			strcmp(json_string_value(json_object_get(l, "address")), "*") == 0
-				? "any" : json_string_value(json_object_get(l, "address")),
-			json_integer_value(json_object_get(l, "port")));
-		for (char *c = name; *c != '\0'; c++)
-			if (*c == ':')
-				*c = '.';
+		tel_name(l, name, sizeof(name));
 		rte_tel_data_add_dict_container(d, name, ld, 0);
+	}
+	json_decref(arr);
+	return 0;
+}
+
+/* Each proxy listener's backends as "listener-backend" -> {state, active, ...}. */
+static int
+tel_backends(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
+{
+	json_t *arr;
+	size_t i, k;
+	json_t *l, *b;
+
+	if (!tel_enter())
+		return -EAGAIN;
+	arr = stats_registry.listeners_fn != NULL
+		      ? stats_registry.listeners_fn(stats_registry.listeners_arg)
+		      : json_array();
+	tel_leave();
+	rte_tel_data_start_dict(d);
+	json_array_foreach (arr, i, l) {
+		char lname[RTE_TEL_MAX_STRING_LEN];
+
+		tel_name(l, lname, sizeof(lname));
+		json_array_foreach (json_object_get(l, "backends"), k, b) {
+			struct rte_tel_data *bd = rte_tel_data_alloc();
+			char bname[RTE_TEL_MAX_STRING_LEN];
+			char name[2 * RTE_TEL_MAX_STRING_LEN + 1];
+			const char *key;
+			json_t *v;
+
+			if (bd == NULL)
+				break;
+			rte_tel_data_start_dict(bd);
+			json_object_foreach (b, key, v) {
+				if (json_is_integer(v))
+					rte_tel_data_add_dict_u64(
+						bd, key, (uint64_t)json_integer_value(v));
+				else if (json_is_string(v))
+					rte_tel_data_add_dict_string(bd, key, json_string_value(v));
+			}
+			tel_name(b, bname, sizeof(bname));
+			snprintf(name, sizeof(name), "%s-%s", lname, bname);
+			rte_tel_data_add_dict_container(d, name, bd, 0);
+		}
 	}
 	json_decref(arr);
 	return 0;
@@ -396,17 +449,20 @@ synq_stats_telemetry_init(void)
 {
 	int rc = 0;
 
-	rc |= rte_telemetry_register_cmd("/synq/stats", tel_stats,
-		"Counters summed over lcores. No parameters");
-	rc |= rte_telemetry_register_cmd("/synq/lcores", tel_lcores,
-		"Lcores that keep counters. No parameters");
+	rc |= rte_telemetry_register_cmd(
+		"/synq/stats", tel_stats, "Counters summed over lcores. No parameters");
+	rc |= rte_telemetry_register_cmd(
+		"/synq/lcores", tel_lcores, "Lcores that keep counters. No parameters");
 	rc |= rte_telemetry_register_cmd("/synq/lcore_stats", tel_lcore_stats,
 		"Counters of one lcore. Parameters: int lcore_id");
-	rc |= rte_telemetry_register_cmd("/synq/ports", tel_ports,
-		"Device stats of synq's ports. No parameters");
+	rc |= rte_telemetry_register_cmd(
+		"/synq/ports", tel_ports, "Device stats of synq's ports. No parameters");
 	rc |= rte_telemetry_register_cmd("/synq/mempools", tel_pools,
 		"Mbuf pools: size, in use, free, the queues' reserve. No parameters");
 	rc |= rte_telemetry_register_cmd("/synq/listeners", tel_listeners,
 		"Listeners: recv_q, send_q as ss -lnt shows them. No parameters");
+	rc |= rte_telemetry_register_cmd("/synq/backends", tel_backends,
+		"Proxy listeners' backends: state, connections, bytes, connect time. No "
+		"parameters");
 	return rc != 0 ? -EINVAL : 0;
 }

@@ -275,6 +275,8 @@ test_proxy_checks(void **state __rte_unused)
 	assert_null(pls.l[0].be_stats);
 	assert_non_null(pls.l[1].be_stats);
 	assert_int_equal(pls.l[1].be_state[0], 0);
+	/* a slot for each backend's check beside the clients' and their backends' */
+	assert_int_equal(synq_listener_flows(&pls.l[1]), 201);
 	synq_listeners_free(&pls);
 }
 
