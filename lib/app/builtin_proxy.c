@@ -23,112 +23,23 @@
  * index): nothing a client sends makes the state grow. The backend session keeps in
  * app_u64[0] its side and backend, in app_u64[1] the pair's index.
  *
- * Health checks (a listener's "health_check"), HAProxy's check/inter/rise/fall in tcp
- * mode: the first app lcore that polls the listener takes its checks (an atomic claim,
- * once) and opens a TCP connection (synq_app_connect()) to each backend every
- * interval_ms, one in flight per backend at most (timeout_ms < interval_ms, and the
- * next waits for the last one's CLOSED). CONNECTED is a success, and the connection is
- * aborted at once: a RST after the handshake, as HAProxy does (its check closes with
- * SO_LINGER 0 when data may be pending, "otherwise we end up with many TIME_WAITs and
- * eat all the source port range"): a FIN would put each check's 4-tuple in TIME-WAIT
- * on our side, a local port held 2 MSL per check. REFUSED, TIMEDOUT, CONNECT_FAILED,
- * or no CONNECTED within timeout_ms (then aborted), is a failure. A backend starts up
- * (HAProxy's default), goes down after fall failures in a row, up after rise
- * successes in a row; each change is logged once and counted. Its state is one atomic
- * word per backend in the listener (synq_listener.be_state), written by the checker
- * alone, read by every app lcore's pick() with no lock. A check that synq could not
- * open (no session, outbox full, no route) is counted (SynqProxyCheckErrors) and
- * counts against no backend: a flood that empties the session pool must not take
- * every backend down. A check is a connection of the listener's: it takes a session
- * and one of the listener's backend flow slots, at most one per backend at a time.
- *
  * Per backend and app lcore, statistics in the listener (synq_backend_stats): each
- * lcore writes its own row, the stats document sums them.
+ * lcore writes its own row, the stats document sums them. The health checks, which
+ * take backends down and up: builtin_proxy_check.c; the state both share:
+ * proxy_priv.h.
  */
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
 #include <rte_cycles.h>
 #include <rte_jhash.h>
-#include <rte_log.h>
 #include <rte_malloc.h>
 #include <rte_random.h>
 
 #include "builtin_priv.h"
+#include "proxy_priv.h"
 #include "synq_proxyproto.h"
-
-#define SIDE_CLI 0
-#define SIDE_BACK 1
-#define NONE UINT32_MAX
-
-/* how often the connects' deadlines are looked at */
-#define PROXY_SCAN_MS 10
-
-/* a session's app_u64[0]: its side, its backend (the backend side) */
-#define SF_BACK 0x100u
-#define SF_CHECK 0x200u /* a health check's session, of no pair */
-#define SF_BE_SHIFT 16
-
-/* a pair's flags */
-/* a side's shut */
-#define SHUT_FIN 1
-#define SHUT_ABORT 2
-
-#define PF_USED 0x1u
-#define PF_CONNECTED 0x2u  /* the current backend's CONNECTED seen */
-#define PF_BLOCKED 0x4u	   /* in the blocked list */
-#define PF_CONNECTING 0x8u /* in the connecting list */
-#define PF_CLI_GONE 0x10u  /* the client's CLOSED seen: released with the last backend */
-
-struct proxy_side {
-	uint32_t s;	     /* session index; NONE before the connect, after the CLOSED */
-	uint8_t fin;	     /* its peer's FIN seen */
-	uint8_t shut;	     /* SHUT_FIN or SHUT_ABORT: nothing more to send on it */
-	uint8_t dead;	     /* its RESET or CLOSED seen */
-	struct rte_mbuf *q;  /* bytes from the other side waiting to be sent on this one */
-	struct rte_mbuf *qt; /* the last mbuf of q */
-};
-
-struct proxy_pair {
-	struct proxy_side side[2];
-	uint64_t start_ms; /* the accept: connect_timeout_ms counts from it */
-	uint32_t flags;
-	uint16_t listener;
-	uint8_t be;	      /* the current backend */
-	uint8_t tries;	      /* backends tried */
-	uint8_t nb_back;      /* backend sessions not released yet (failed tries too) */
-	uint8_t family;	      /* the client's, its addresses in its session */
-	uint64_t connect_tsc; /* the current try's connect (timer cycles): its connect time */
-};
-
-/* A backend's health checks, on its listener's checker lcore. */
-struct proxy_check {
-	uint64_t start_ms; /* the check in flight: its connect */
-	uint64_t next_ms;  /* when the next check starts */
-	uint32_t s;	   /* the check's session until its CLOSED, else NONE */
-	uint8_t done;	   /* its result counted: it waits for its CLOSED only */
-	uint8_t ok_run;	   /* successes in a row (up to rise) */
-	uint8_t fail_run;  /* failures in a row (up to fall) */
-};
-
-struct synq_proxy {
-	struct proxy_pair *pair; /* by the client session's pool index */
-	uint32_t *blocked;	 /* pairs whose data waits for room */
-	uint32_t nb_blocked;
-	uint32_t *connecting; /* pairs whose backend has not answered yet */
-	uint32_t nb_connecting;
-	uint64_t scan_ms;
-	uint32_t hash_key;
-	/* per listener: round robin's current weights and next, least_conn's counts */
-	int32_t rr_cur[SYNQ_MAX_LISTENERS][SYNQ_MAX_BACKENDS];
-	uint32_t active[SYNQ_MAX_LISTENERS][SYNQ_MAX_BACKENDS];
-	/* the listeners whose checks this lcore runs: their backends' checks */
-	struct proxy_check check[SYNQ_MAX_LISTENERS][SYNQ_MAX_BACKENDS];
-	int check_worker; /* the worker lcore that carries the checks; -1 before known */
-};
 
 int
 builtin_proxy_prepare(struct synq_app_lcore *a)
@@ -188,28 +99,6 @@ static inline struct synq_session *
 sess(const struct synq_app_lcore *a, const struct proxy_pair *pp, int d)
 {
 	return pp->side[d].s == NONE ? NULL : synq_session_at(a->ss, pp->side[d].s);
-}
-
-/* Whether backend @p be of listener @p li is down by its health checks. */
-static inline bool
-be_down(const struct synq_app_lcore *a, unsigned int li, unsigned int be)
-{
-	return atomic_load_explicit(&a->ls->l[li].be_state[be], memory_order_relaxed) &
-	       SYNQ_BACKEND_DOWN;
-}
-
-/* This lcore's statistics of backend @p be of listener @p li. */
-static inline struct synq_backend_stats *
-bst(const struct synq_app_lcore *a, unsigned int li, unsigned int be)
-{
-	return synq_backend_stats_at(&a->ls->l[li], a->lcore_id, be);
-}
-
-/* One writer (this lcore), readers anywhere: as synq_counter_add(). */
-static inline void
-st_add(uint64_t *v, uint64_t n)
-{
-	__atomic_store_n(v, *v + n, __ATOMIC_RELAXED);
 }
 
 /*
@@ -297,8 +186,8 @@ next_up(const struct synq_app_lcore *a, unsigned int li, unsigned int be)
  * routes, the address client @p cs connected to, or for a check (@p cs NULL) the
  * address listener @p l listens on.
  */
-static int
-source_of(const struct synq_app_lcore *a, const struct synq_config_backend *b,
+int
+builtin_proxy_source_of(const struct synq_app_lcore *a, const struct synq_config_backend *b,
 	const struct synq_session *cs, const struct synq_listener *l, uint8_t *src)
 {
 	struct synq_route_hop hop;
@@ -403,7 +292,7 @@ connect_to(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx, unsign
 	pp->be = (uint8_t)be;
 	pp->tries++;
 	pp->side[SIDE_BACK].s = NONE;
-	if (source_of(a, b, cs, NULL, src) != 0 ||
+	if (builtin_proxy_source_of(a, b, cs, NULL, src) != 0 ||
 		synq_app_connect(a, cs->worker, &a->ls->l[pp->listener], b->family, b->addr,
 			rte_cpu_to_be_16(b->port), src, &bs) != 0) {
 		give_up(a, pp, idx, SYNQ_CTR_PROXY_CONNECT_ERRORS);
@@ -641,177 +530,6 @@ hist_add(struct synq_backend_stats *st, uint64_t us)
 	st_add(&st->connect_us[RTE_MIN(b, SYNQ_CONNECT_HIST - 1u)], 1);
 }
 
-/* "198.18.0.2:8080" or "[2001:db8::2]:8080" into @p buf, for the log. */
-static void
-backend_name(const struct synq_config_backend *b, char *buf, size_t len)
-{
-	char addr[INET6_ADDRSTRLEN];
-
-	inet_ntop(b->family == 4 ? AF_INET : AF_INET6, b->addr, addr, sizeof(addr));
-	snprintf(buf, len, b->family == 4 ? "%s:%u" : "[%s]:%u", addr, b->port);
-}
-
-/*
- * The result of backend @p be's check in flight (listener @p li), once: @p ok or not,
- * @p why for the log. fall failures in a row take it down, rise successes bring it up.
- */
-static void
-check_result(struct synq_app_lcore *a, unsigned int li, unsigned int be, bool ok, const char *why)
-{
-	const struct synq_config_proxy *px = &a->ls->l[li].conf->proxy;
-	struct proxy_check *c = &a->proxy->check[li][be];
-	_Atomic uint32_t *state = &a->ls->l[li].be_state[be];
-	bool down = atomic_load_explicit(state, memory_order_relaxed) & SYNQ_BACKEND_DOWN;
-	char name[INET6_ADDRSTRLEN + 16];
-
-	if (c->done)
-		return;
-	c->done = 1;
-	if (ok) {
-		st_add(&bst(a, li, be)->checks_ok, 1);
-		c->fail_run = 0;
-		if (c->ok_run < px->check_rise)
-			c->ok_run++;
-		if (!down || c->ok_run < px->check_rise)
-			return;
-		atomic_store_explicit(state, 0, memory_order_relaxed);
-		synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_BACKENDS_UP);
-		backend_name(&px->backends[be], name, sizeof(name));
-		RTE_LOG(NOTICE, USER1,
-			"proxy: backend %s of listeners[%u] (port %u) is up: %u checks "
-			"connected in a row\n",
-			name, li, a->ls->l[li].conf->port, px->check_rise);
-		return;
-	}
-	st_add(&bst(a, li, be)->checks_failed, 1);
-	synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_CHECKS_FAILED);
-	c->ok_run = 0;
-	if (c->fail_run < px->check_fall)
-		c->fail_run++;
-	if (down || c->fail_run < px->check_fall)
-		return;
-	atomic_store_explicit(state, SYNQ_BACKEND_DOWN, memory_order_relaxed);
-	synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_BACKENDS_DOWN);
-	backend_name(&px->backends[be], name, sizeof(name));
-	RTE_LOG(WARNING, USER1,
-		"proxy: backend %s of listeners[%u] (port %u) is down: %u checks failed in a "
-		"row, the last %s\n",
-		name, li, a->ls->l[li].conf->port, px->check_fall, why);
-}
-
-/* An event of a health check's session: its result, then its release. */
-static void
-check_event(struct synq_app_lcore *a, const struct synq_app_event *ev)
-{
-	struct synq_session *s = ev->s;
-	unsigned int li = s->listener;
-	unsigned int be = (unsigned int)(s->app_u64[0] >> SF_BE_SHIFT);
-	struct proxy_check *c = &a->proxy->check[li][be];
-
-	switch (ev->kind) {
-	case SYNQ_EV_CONNECTED:
-		check_result(a, li, be, true, NULL);
-		/* a RST now, as HAProxy: no TIME-WAIT on our side for each check */
-		synq_app_abort(a, s);
-		break;
-	case SYNQ_EV_REFUSED:
-		check_result(a, li, be, false, "refused (RST to the SYN)");
-		break;
-	case SYNQ_EV_TIMEDOUT:
-		check_result(a, li, be, false, "unanswered (SYN retries spent)");
-		break;
-	case SYNQ_EV_CONNECT_FAILED:
-		check_result(a, li, be, false, "not sent (no local port or neighbour)");
-		break;
-	case SYNQ_EV_DATA:
-		synq_app_consumed(a, s, rte_pktmbuf_pkt_len(ev->m));
-		rte_pktmbuf_free(ev->m);
-		break;
-	case SYNQ_EV_CLOSED:
-		check_result(a, li, be, false, "closed before it connected");
-		synq_app_release(a, s);
-		c->s = NONE;
-		break;
-	default:
-		break;
-	}
-}
-
-/* The worker lcore that carries the checks: the first with a command ring. */
-static int
-check_worker(struct synq_app_lcore *a)
-{
-	if (a->proxy->check_worker < 0)
-		for (unsigned int i = 0; i < RTE_MAX_LCORE; i++)
-			if (a->cmd_rings[i] != NULL) {
-				a->proxy->check_worker = (int)i;
-				break;
-			}
-	return a->proxy->check_worker;
-}
-
-/* Listener @p li's checks: the ones past their timeout fail, the ones due start. */
-static void
-checks_run(struct synq_app_lcore *a, unsigned int li, uint64_t now_ms)
-{
-	struct synq_listener *l = &a->ls->l[li];
-	const struct synq_config_proxy *px = &l->conf->proxy;
-
-	for (unsigned int be = 0; be < px->nb_backends; be++) {
-		const struct synq_config_backend *b = &px->backends[be];
-		struct proxy_check *c = &a->proxy->check[li][be];
-		struct synq_session *cs;
-		uint8_t src[16];
-		int w;
-
-		if (c->s != NONE) {
-			if (!c->done && now_ms - c->start_ms >= px->check_timeout_ms) {
-				check_result(a, li, be, false, "timed out (timeout_ms)");
-				synq_app_abort(a, synq_session_at(a->ss, c->s));
-			}
-			/* one in flight at most: the next waits for this one's CLOSED */
-			continue;
-		}
-		if (now_ms < c->next_ms)
-			continue;
-		c->next_ms = now_ms + px->check_interval_ms;
-		w = check_worker(a);
-		if (w < 0 || source_of(a, b, NULL, l, src) != 0 ||
-			synq_app_connect(a, (unsigned int)w, l, b->family, b->addr,
-				rte_cpu_to_be_16(b->port), src, &cs) != 0) {
-			/* synq's own shortage, not the backend's: no result */
-			synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_CHECK_ERRORS);
-			continue;
-		}
-		cs->app_u64[0] = SF_CHECK | (uint64_t)be << SF_BE_SHIFT;
-		cs->app_u64[1] = 0;
-		c->s = synq_session_index(a->ss, cs);
-		c->start_ms = now_ms;
-		c->done = 0;
-		synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_CHECKS);
-	}
-}
-
-/* The checks of each listener with health_check whose checker this lcore is. */
-static void
-checks_poll(struct synq_app_lcore *a, uint64_t now_ms)
-{
-	uint32_t me = a->lcore_id + 1;
-
-	for (unsigned int li = 0; li < a->ls->nb; li++) {
-		struct synq_listener *l = &a->ls->l[li];
-		uint32_t none = 0;
-
-		if (l->app != SYNQ_APP_PROXY || !l->conf->proxy.health_check)
-			continue;
-		/* the first app lcore here takes them, for good */
-		if (atomic_load_explicit(&l->checker, memory_order_relaxed) != me &&
-			!atomic_compare_exchange_strong(&l->checker, &none, me))
-			continue;
-		checks_run(a, li, now_ms);
-	}
-}
-
 void
 builtin_proxy_event(struct synq_app_lcore *a, const struct synq_app_event *ev)
 {
@@ -824,7 +542,7 @@ builtin_proxy_event(struct synq_app_lcore *a, const struct synq_app_event *ev)
 	bool current = pp->side[d].s == me;
 
 	if (s->app_u64[0] & SF_CHECK) {
-		check_event(a, ev);
+		builtin_proxy_check_event(a, ev);
 		return;
 	}
 	if (!current) {
@@ -930,7 +648,7 @@ builtin_proxy_poll(struct synq_app_lcore *a, uint64_t now_ms)
 	if (now_ms < p->scan_ms)
 		return;
 	p->scan_ms = now_ms + PROXY_SCAN_MS;
-	checks_poll(a, now_ms);
+	builtin_proxy_checks_poll(a, now_ms);
 	for (uint32_t i = 0; i < p->nb_connecting;) {
 		uint32_t idx = p->connecting[i];
 		struct proxy_pair *pp = &p->pair[idx];
