@@ -521,10 +521,16 @@ connect_failed(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx)
 	connect_to(a, pp, idx, next);
 }
 
-/* A connect time of @p us microseconds into @p st's histogram: bucket floor(log2). */
+/*
+ * A connect time of @p cycles timer cycles into @p st's histogram, in microseconds:
+ * bucket floor(log2(us)), 0 and 1 us in bucket 0. Within connect_timeout_ms (600 s at
+ * most) the product cannot overflow below 30 GHz.
+ */
 static void
-hist_add(struct synq_backend_stats *st, uint64_t us)
+hist_add(struct synq_backend_stats *st, uint64_t cycles)
 {
+	uint64_t hz = rte_get_timer_hz();
+	uint64_t us = hz == 0 ? 0 : cycles * 1000000 / hz;
 	unsigned int b = us < 2 ? 0 : 63u - (unsigned int)__builtin_clzll(us);
 
 	st_add(&st->connect_us[RTE_MIN(b, SYNQ_CONNECT_HIST - 1u)], 1);
@@ -569,8 +575,7 @@ builtin_proxy_event(struct synq_app_lcore *a, const struct synq_app_event *ev)
 		pp->flags |= PF_CONNECTED;
 		synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_CONNECTED);
 		st_add(&bst(a, pp->listener, pp->be)->connected, 1);
-		hist_add(bst(a, pp->listener, pp->be),
-			(rte_get_timer_cycles() - pp->connect_tsc) * 1000000 / rte_get_timer_hz());
+		hist_add(bst(a, pp->listener, pp->be), rte_get_timer_cycles() - pp->connect_tsc);
 		if (send_header(a, pp, s) != 0) {
 			give_up(a, pp, idx, SYNQ_CTR_PROXY_CONNECT_ERRORS);
 			break;
