@@ -4,6 +4,7 @@
  * as DPDK telemetry commands.
  */
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -344,8 +345,10 @@ tel_pools(const char *cmd __rte_unused, const char *params __rte_unused, struct 
 
 /*
  * The telemetry key of @p o (a listener's or a backend's "address" and "port") into
- * @p name: telemetry keys take letters, digits, '_', '-' and '.' only: "any_80",
- * "198.18.0.1_80", "2001.2..1_80" (IPv6 colons become dots).
+ * @p name. DPDK 22.11 refuses, silently, a dict key with anything but letters,
+ * digits, '_' and '/' (rte_telemetry.h; a '.' was refused too, so a listener with an
+ * address was missing from /synq/listeners): every other character becomes '_':
+ * "any_80", "198_18_0_1_80", "2001_2__1_80".
  */
 static void
 tel_name(const json_t *o, char *name, size_t len)
@@ -356,8 +359,8 @@ tel_name(const json_t *o, char *name, size_t len)
 		addr == NULL || strcmp(addr, "*") == 0 ? "any" : addr,
 		json_integer_value(json_object_get(o, "port")));
 	for (char *c = name; *c != '\0'; c++)
-		if (*c == ':')
-			*c = '.';
+		if (!isalnum((unsigned char)*c) && *c != '_')
+			*c = '_';
 }
 
 /* Each listener as "address:port" -> {recv_q, send_q, ...}, from the same JSON. */
@@ -399,7 +402,7 @@ tel_listeners(const char *cmd __rte_unused, const char *params __rte_unused,
 	return 0;
 }
 
-/* Each proxy listener's backends as "listener-backend" -> {state, active, ...}. */
+/* Each proxy listener's backends as "listener/backend" -> {state, active, ...}. */
 static int
 tel_backends(const char *cmd __rte_unused, const char *params __rte_unused,
 	struct rte_tel_data *d)
@@ -439,7 +442,7 @@ tel_backends(const char *cmd __rte_unused, const char *params __rte_unused,
 					rte_tel_data_add_dict_string(bd, key, json_string_value(v));
 			}
 			tel_name(b, bname, sizeof(bname));
-			snprintf(name, sizeof(name), "%s-%s", lname, bname);
+			snprintf(name, sizeof(name), "%s/%s", lname, bname);
 			rte_tel_data_add_dict_container(d, name, bd, 0);
 		}
 	}
