@@ -67,7 +67,6 @@ builtin_proxy_prepare(struct synq_app_lcore *a)
 	for (unsigned int li = 0; li < SYNQ_MAX_LISTENERS; li++)
 		for (unsigned int b = 0; b < SYNQ_MAX_BACKENDS; b++)
 			p->check[li][b].s = NONE;
-	p->check_worker = -1;
 	a->proxy = p;
 	return 0;
 }
@@ -181,18 +180,15 @@ next_up(const struct synq_app_lcore *a, unsigned int li, unsigned int be)
 	return NONE;
 }
 
-/*
- * Our address towards backend @p b into @p src: the port's that routes there. Without
- * routes, the address client @p cs connected to, or for a check (@p cs NULL) the
- * address listener @p l listens on.
- */
 int
 builtin_proxy_source_of(const struct synq_app_lcore *a, const struct synq_config_backend *b,
-	const struct synq_session *cs, const struct synq_listener *l, uint8_t *src)
+	const struct synq_session *cs, const struct synq_listener *l, uint8_t *src, uint16_t *port)
 {
 	struct synq_route_hop hop;
 
 	memset(src, 0, 16);
+	if (port != NULL)
+		*port = UINT16_MAX;
 	if (a->routes == NULL || a->cfg == NULL) {
 		/* no routes given (an embedding without them): the address the client used */
 		if (cs == NULL) {
@@ -220,7 +216,17 @@ builtin_proxy_source_of(const struct synq_app_lcore *a, const struct synq_config
 			return -ENETUNREACH;
 		memcpy(src, a->cfg->ports[hop.port].ipv6[hop.src], 16);
 	}
+	if (port != NULL)
+		*port = hop.port;
 	return 0;
+}
+
+/* Our address towards backend @p b for client @p cs into @p src. */
+static inline int
+source_of(const struct synq_app_lcore *a, const struct synq_config_backend *b,
+	const struct synq_session *cs, uint8_t *src)
+{
+	return builtin_proxy_source_of(a, b, cs, NULL, src, NULL);
 }
 
 static void
@@ -292,7 +298,7 @@ connect_to(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx, unsign
 	pp->be = (uint8_t)be;
 	pp->tries++;
 	pp->side[SIDE_BACK].s = NONE;
-	if (builtin_proxy_source_of(a, b, cs, NULL, src) != 0 ||
+	if (source_of(a, b, cs, src) != 0 ||
 		synq_app_connect(a, cs->worker, &a->ls->l[pp->listener], b->family, b->addr,
 			rte_cpu_to_be_16(b->port), src, &bs) != 0) {
 		give_up(a, pp, idx, SYNQ_CTR_PROXY_CONNECT_ERRORS);

@@ -123,17 +123,30 @@ builtin_proxy_check_event(struct synq_app_lcore *a, const struct synq_app_event 
 	}
 }
 
-/* The worker lcore that carries the checks: the first with a command ring. */
+/*
+ * The worker lcore that carries a check leaving by config port @p port: the first
+ * worker that polls a queue of that port (the transport chooses the local port so
+ * that the replies land on that worker's queue; a worker that polls no queue of the
+ * port refuses the source address, which would count against the backend). Without
+ * a port (no routes) or a config, the first worker with a command ring. -1 for none.
+ */
 static int
-check_worker(struct synq_app_lcore *a)
+check_worker(const struct synq_app_lcore *a, uint16_t port)
 {
-	if (a->proxy->check_worker < 0)
-		for (unsigned int i = 0; i < RTE_MAX_LCORE; i++)
-			if (a->cmd_rings[i] != NULL) {
-				a->proxy->check_worker = (int)i;
-				break;
-			}
-	return a->proxy->check_worker;
+	if (a->cfg != NULL && port != UINT16_MAX)
+		for (unsigned int i = 0; i < a->cfg->nb_lcores; i++) {
+			const struct synq_config_lcore *lc = &a->cfg->lcores[i];
+
+			if (lc->role == SYNQ_ROLE_APP || a->cmd_rings[lc->lcore_id] == NULL)
+				continue;
+			for (unsigned int q = 0; q < lc->nb_rx; q++)
+				if (lc->rx[q].port == port)
+					return (int)lc->lcore_id;
+		}
+	for (unsigned int i = 0; i < RTE_MAX_LCORE; i++)
+		if (a->cmd_rings[i] != NULL)
+			return (int)i;
+	return -1;
 }
 
 /* Listener @p li's checks: the ones past their timeout fail, the ones due start. */
@@ -147,6 +160,7 @@ checks_run(struct synq_app_lcore *a, unsigned int li, uint64_t now_ms)
 		const struct synq_config_backend *b = &px->backends[be];
 		struct proxy_check *c = &a->proxy->check[li][be];
 		struct synq_session *cs;
+		uint16_t port;
 		uint8_t src[16];
 		int w;
 
@@ -161,8 +175,8 @@ checks_run(struct synq_app_lcore *a, unsigned int li, uint64_t now_ms)
 		if (now_ms < c->next_ms)
 			continue;
 		c->next_ms = now_ms + px->check_interval_ms;
-		w = check_worker(a);
-		if (w < 0 || builtin_proxy_source_of(a, b, NULL, l, src) != 0 ||
+		if (builtin_proxy_source_of(a, b, NULL, l, src, &port) != 0 ||
+			(w = check_worker(a, port)) < 0 ||
 			synq_app_connect(a, (unsigned int)w, l, b->family, b->addr,
 				rte_cpu_to_be_16(b->port), src, &cs) != 0) {
 			/* synq's own shortage, not the backend's: no result */

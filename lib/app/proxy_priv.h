@@ -81,7 +81,6 @@ struct synq_proxy {
 	uint32_t active[SYNQ_MAX_LISTENERS][SYNQ_MAX_BACKENDS];
 	/* the listeners whose checks this lcore runs: their backends' checks */
 	struct proxy_check check[SYNQ_MAX_LISTENERS][SYNQ_MAX_BACKENDS];
-	int check_worker; /* the worker lcore that carries the checks; -1 before known */
 };
 
 /* Whether backend @p be of listener @p li is down by its health checks. */
@@ -107,12 +106,13 @@ st_add(uint64_t *v, uint64_t n)
 }
 
 /*
- * Our address towards backend @p b into @p src: the port's that routes there. Without
- * routes, the address client @p cs connected to, or for a check (@p cs NULL) the
- * address listener @p l listens on. 0 or -ENETUNREACH.
+ * Our address towards backend @p b into @p src: the port's that routes there, its
+ * config index into @p port (when not NULL). Without routes, the address client @p cs
+ * connected to, or for a check (@p cs NULL) the address listener @p l listens on, and
+ * UINT16_MAX for the port. 0 or -ENETUNREACH.
  */
 int builtin_proxy_source_of(const struct synq_app_lcore *a, const struct synq_config_backend *b,
-	const struct synq_session *cs, const struct synq_listener *l, uint8_t *src);
+	const struct synq_session *cs, const struct synq_listener *l, uint8_t *src, uint16_t *port);
 
 /* A health check's event (a session with SF_CHECK): its result, then its release. */
 void builtin_proxy_check_event(struct synq_app_lcore *a, const struct synq_app_event *ev);
