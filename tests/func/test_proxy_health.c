@@ -7,7 +7,9 @@
  * drives the application lcore's clock with synq_app_builtin_poll_at().
  *
  * Listener 0 (port 90) has two backends, 198.18.0.2 and .3, checked every 1000 ms
- * (timeout 500, rise 2, fall 3); listener 1 (port 91) one backend, .4, unchecked.
+ * (timeout 500, rise 2, fall 3); listener 1 (port 91) one backend, .4, unchecked;
+ * listener 2 (port 93, max_flows 2) one backend, .5, checked at the same times as
+ * listener 0's, always answered (round_syns()).
  * The tests run in order and each starts where the last one left the checks: a check
  * every second, both backends up, then backend 1 down, up again, both down.
  */
@@ -34,6 +36,7 @@
 #define TIMEOUT 500
 #define LI_CHK 0   /* port 90: two backends, health checked */
 #define LI_PLAIN 1 /* port 91: one backend, no checks */
+#define LI_SLOT 2  /* port 93: max_flows 2, one backend checked */
 
 static const char config_text[] =
 	"{ \"ports\": [ { \"name\": \"net_ring_func\", \"ipv4\": [\"198.18.0.1/24\"],"
@@ -48,11 +51,17 @@ static const char config_text[] =
 	"      \"backends\": [ { \"address\": \"198.18.0.2\", \"port\": 8080 },"
 	"        { \"address\": \"198.18.0.3\", \"port\": 8080, \"weight\": 3 } ] },"
 	"    { \"port\": 91, \"app\": \"proxy\", \"max_flows\": 64,"
-	"      \"backends\": [ { \"address\": \"198.18.0.4\", \"port\": 8080 } ] } ] }";
+	"      \"backends\": [ { \"address\": \"198.18.0.4\", \"port\": 8080 } ] },"
+	"    { \"port\": 93, \"app\": \"proxy\", \"max_flows\": 2,"
+	"      \"health_check\": { \"interval_ms\": 1000, \"timeout_ms\": 500 },"
+	"      \"backends\": [ { \"address\": \"198.18.0.5\", \"port\": 8080 } ] } ] }";
 
 HARNESS_SETUP(.name = "proxy_health", .config = config_text);
 
-static const uint8_t back_addr[3][4] = {{198, 18, 0, 2}, {198, 18, 0, 3}, {198, 18, 0, 4}};
+static const uint8_t back_addr[4][4] = {
+	{198, 18, 0, 2}, {198, 18, 0, 3}, {198, 18, 0, 4}, {198, 18, 0, 5}};
+/* listener 2's checks seen (round_syns()) */
+static unsigned int slot_checks;
 
 static struct rte_mbuf *routed[256]; /* what the fake send_routed got */
 static unsigned int nb_routed;
@@ -195,14 +204,23 @@ syns(struct back *k, bool *got)
 	return n;
 }
 
-/* A round of checks: both of listener 0's backends get a SYN now. */
+static void check_accept(struct back *k);
+
+/* A round of checks: both of listener 0's backends get a SYN now, and listener 2's
+ * backend, which answers at once. */
 static void
 round_syns(struct back *k)
 {
-	bool got[3];
+	bool got[4];
+	unsigned int n = syns(k, got);
 
-	assert_int_equal(syns(k, got), 2);
+	assert_int_equal(n, 2u + got[3]);
 	assert_true(got[0] && got[1]);
+	assert_false(got[2]);
+	if (got[3]) {
+		slot_checks++;
+		check_accept(&k[3]);
+	}
 }
 
 /* Backend @p k answers a check's SYN: the handshake, then our RST at once. */
@@ -306,7 +324,8 @@ client(uint8_t t, uint16_t cport, uint16_t port)
 	return f;
 }
 
-/* Client @p f resets after @p sent bytes: its pair ends (a backend side in SYN-SENT goes silently). */
+/* Client @p f resets after @p sent bytes: its pair ends (a backend side in SYN-SENT goes silently).
+ */
 static void
 client_reset(const struct flow *f, uint32_t sent)
 {
@@ -324,8 +343,8 @@ clients_to(uint8_t t, unsigned int n, unsigned int *per)
 	per[0] = per[1] = 0;
 	for (unsigned int i = 0; i < n; i++) {
 		struct flow f = client(t, (uint16_t)(43000 + i), 90);
-		struct back k[3];
-		bool got[3];
+		struct back k[4];
+		bool got[4];
 
 		pump();
 		assert_int_equal(syns(k, got), 1);
@@ -343,11 +362,12 @@ test_checks_interval(void **state __rte_unused)
 	uint64_t checks = app_counter(SYNQ_CTR_PROXY_CHECKS);
 	uint64_t failed = app_counter(SYNQ_CTR_PROXY_CHECKS_FAILED);
 	unsigned int free0 = pool_free_count();
-	struct back k[3];
+	struct back k[4];
 
 	pump();
 	round_syns(k);
-	assert_int_equal(app_counter(SYNQ_CTR_PROXY_CHECKS), checks + 2);
+	/* listener 0's two, and listener 2's one */
+	assert_int_equal(app_counter(SYNQ_CTR_PROXY_CHECKS), checks + 3);
 	/* one in flight per backend: nothing more before the interval */
 	now_ms += TIMEOUT - 10;
 	pump();
@@ -371,7 +391,7 @@ test_checks_interval(void **state __rte_unused)
 	now_ms += 10;
 	pump();
 	round_syns(k);
-	assert_int_equal(app_counter(SYNQ_CTR_PROXY_CHECKS), checks + 4);
+	assert_int_equal(app_counter(SYNQ_CTR_PROXY_CHECKS), checks + 6);
 	check_accept(&k[0]);
 	check_accept(&k[1]);
 	assert_int_equal(stat_int(LI_CHK, 1, "checks_ok"), 1);
@@ -384,7 +404,7 @@ test_fall_down(void **state __rte_unused)
 {
 	uint64_t downs = app_counter(SYNQ_CTR_PROXY_BACKENDS_DOWN);
 	unsigned int per[2];
-	struct back k[3];
+	struct back k[4];
 
 	/* both up: weights 1 and 3 share the clients, 1 of 4 and 3 of 4 */
 	clients_to(2, 4, per);
@@ -417,7 +437,7 @@ test_rise_up(void **state __rte_unused)
 {
 	uint64_t ups = app_counter(SYNQ_CTR_PROXY_BACKENDS_UP);
 	unsigned int per[2];
-	struct back k[3];
+	struct back k[4];
 
 	next_round(k);
 	check_accept(&k[0]);
@@ -435,7 +455,34 @@ test_rise_up(void **state __rte_unused)
 	assert_int_equal(per[1], 3);
 }
 
-/* 4: every backend down: a client gets a RST at once, no SYN, counted. */
+/* 4: listener 2's clients hold all their max_flows (2), each with its backend's
+ * connection in SYN-SENT: its check still finds a slot (a SYN, not CONNECT_FAILED). */
+static void
+test_check_slot(void **state __rte_unused)
+{
+	unsigned int seen = slot_checks;
+	struct flow f[2];
+	struct back k[4];
+
+	for (unsigned int i = 0; i < 2; i++) {
+		bool got[4];
+
+		f[i] = client(7, (uint16_t)(47000 + i), 93);
+		pump();
+		assert_int_equal(syns(k, got), 1);
+		assert_true(got[3]);
+	}
+	next_round(k);
+	assert_int_equal(slot_checks, seen + 1);
+	check_accept(&k[0]);
+	check_accept(&k[1]);
+	for (unsigned int i = 0; i < 2; i++)
+		client_reset(&f[i], 0);
+	assert_int_equal(stat_int(LI_SLOT, 0, "checks_failed"), 0);
+	assert_true(stat_up(LI_SLOT, 0));
+}
+
+/* 5: every backend down: a client gets a RST at once, no SYN, counted. */
 static void
 test_all_down(void **state __rte_unused)
 {
@@ -443,7 +490,7 @@ test_all_down(void **state __rte_unused)
 	uint64_t none = app_counter(SYNQ_CTR_PROXY_NO_BACKEND);
 	uint64_t connects = app_counter(SYNQ_CTR_PROXY_CONNECTS);
 	unsigned int free0 = pool_free_count(), rsts = 0;
-	struct back k[3];
+	struct back k[4];
 	struct flow f;
 
 	for (unsigned int r = 0; r < 3; r++) {
@@ -474,16 +521,16 @@ test_all_down(void **state __rte_unused)
 	assert_int_equal(pool_free_count(), free0);
 }
 
-/* 5: per-backend statistics of a relayed connection: connections, bytes, state. */
+/* 6: per-backend statistics of a relayed connection: connections, bytes, state. */
 static void
 test_backend_stats(void **state __rte_unused)
 {
 	static const char hello[] = "to the backend";
 	static const char world[] = "from the backend, longer";
 	json_int_t conns = stat_int(LI_PLAIN, 0, "connections");
-	struct back k[3];
+	struct back k[4];
 	struct flow f;
-	bool got[3];
+	bool got[4];
 	uint32_t cseq;
 
 	f = client(5, 45000, 91);
@@ -531,6 +578,7 @@ main(void)
 		cmocka_unit_test(test_checks_interval),
 		cmocka_unit_test(test_fall_down),
 		cmocka_unit_test(test_rise_up),
+		cmocka_unit_test(test_check_slot),
 		cmocka_unit_test(test_all_down),
 		cmocka_unit_test(test_backend_stats),
 	};
