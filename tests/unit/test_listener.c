@@ -277,6 +277,27 @@ test_proxy_checks(void **state __rte_unused)
 	assert_int_equal(pls.l[1].be_state[0], 0);
 	/* a slot for each backend's check beside the clients' and their backends' */
 	assert_int_equal(synq_listener_flows(&pls.l[1]), 201);
+	/* the document sums each lcore's row and merges the connect-time buckets: 98
+	 * connects of 8..15 us on lcore 0, 2 of 1..2 ms on lcore 5 -> p50 16 us, p99 2048 */
+	synq_backend_stats_at(&pls.l[1], 0, 0)->connect_us[3] = 98;
+	synq_backend_stats_at(&pls.l[1], 5, 0)->connect_us[10] = 2;
+	synq_backend_stats_at(&pls.l[1], 0, 0)->bytes_to = 100;
+	synq_backend_stats_at(&pls.l[1], 5, 0)->bytes_to = 23;
+	atomic_store(&pls.l[1].be_state[0], SYNQ_BACKEND_DOWN);
+	{
+		json_t *doc = synq_listeners_json(&pls);
+		json_t *b = json_array_get(json_object_get(json_array_get(doc, 1), "backends"), 0);
+
+		assert_null(json_object_get(json_array_get(doc, 0), "backends"));
+		assert_non_null(b);
+		assert_int_equal(json_integer_value(json_object_get(b, "connect_us_p50")), 16);
+		assert_int_equal(json_integer_value(json_object_get(b, "connect_us_p99")), 2048);
+		assert_int_equal(json_integer_value(json_object_get(b, "bytes_to")), 123);
+		assert_int_equal(json_integer_value(json_object_get(b, "port")), 80);
+		assert_string_equal(json_string_value(json_object_get(b, "state")), "down");
+		assert_string_equal(json_string_value(json_object_get(b, "address")), "198.18.0.2");
+		json_decref(doc);
+	}
 	synq_listeners_free(&pls);
 }
 
