@@ -78,7 +78,8 @@ void proxy_workers_build(
 /*
  * The worker lcore to open a connection from port @p port (synq_config.ports) for a
  * client carried by worker @p client_worker: that one when it may, else the port's;
- * PROXY_NO_WORKER when no worker may.
+ * PROXY_NO_WORKER when no worker may. With @p client_worker PROXY_NO_WORKER (a health
+ * check, the start check: no worker to prefer), the port's own, its rx queue 0's.
  */
 unsigned int proxy_worker_of(
 	const struct proxy_workers *pw, unsigned int client_worker, unsigned int port);

@@ -181,26 +181,39 @@ next_up(const struct synq_app_lcore *a, unsigned int li, unsigned int be)
 	return NONE;
 }
 
+/* Without routes, a check's worker: the first with a command ring; PROXY_NO_WORKER: none. */
+static unsigned int
+any_worker(const struct synq_app_lcore *a)
+{
+	for (unsigned int i = 0; i < RTE_MAX_LCORE; i++)
+		if (a->cmd_rings[i] != NULL)
+			return i;
+	return PROXY_NO_WORKER;
+}
+
 int
 builtin_proxy_source_of(const struct synq_app_lcore *a, const struct synq_config_backend *b,
-	const struct synq_session *cs, const struct synq_listener *l, uint8_t *src, uint16_t *port)
+	const struct synq_session *cs, const struct synq_listener *l, uint8_t *src,
+	unsigned int *worker)
 {
 	struct synq_route_hop hop;
 
 	memset(src, 0, 16);
-	if (port != NULL)
-		*port = UINT16_MAX;
+	*worker = PROXY_NO_WORKER;
 	if (a->routes == NULL || a->cfg == NULL) {
-		/* no routes given (an embedding without them): the address the client used */
+		/* no routes given (an embedding without them): no port to choose by; the
+		 * address the client used, on its worker */
 		if (cs == NULL) {
 			if (l->any || l->family != b->family)
 				return -ENETUNREACH;
 			memcpy(src, l->addr, 16);
-			return 0;
+			*worker = any_worker(a);
+			return *worker == PROXY_NO_WORKER ? -ENETUNREACH : 0;
 		}
 		if (cs->family != b->family)
 			return -ENETUNREACH;
 		memcpy(src, cs->daddr, 16);
+		*worker = cs->worker;
 		return 0;
 	}
 	if (b->family == 4) {
@@ -217,26 +230,10 @@ builtin_proxy_source_of(const struct synq_app_lcore *a, const struct synq_config
 			return -ENETUNREACH;
 		memcpy(src, a->cfg->ports[hop.port].ipv6[hop.src], 16);
 	}
-	if (port != NULL)
-		*port = hop.port;
-	return 0;
-}
-
-/*
- * Our address towards backend @p b for client @p cs into @p src, and the worker to
- * carry the connection into @p worker (proxy_worker.c); without routes, the client's.
- */
-static int
-source_of(const struct synq_app_lcore *a, const struct synq_config_backend *b,
-	const struct synq_session *cs, uint8_t *src, unsigned int *worker)
-{
-	uint16_t port;
-	int rc = builtin_proxy_source_of(a, b, cs, NULL, src, &port);
-
-	if (rc != 0)
-		return rc;
-	*worker = port == UINT16_MAX ? cs->worker
-				     : proxy_worker_of(&a->proxy->workers, cs->worker, port);
+	/* one rule for every connection to a backend (proxy_worker.c): a client's prefers
+	 * its own worker, a check has none to prefer and gets the port's */
+	*worker = proxy_worker_of(
+		&a->proxy->workers, cs != NULL ? cs->worker : PROXY_NO_WORKER, hop.port);
 	return *worker == PROXY_NO_WORKER ? -ENETUNREACH : 0;
 }
 
@@ -310,7 +307,7 @@ connect_to(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx, unsign
 	pp->be = (uint8_t)be;
 	pp->tries++;
 	pp->side[SIDE_BACK].s = NONE;
-	if (source_of(a, b, cs, src, &worker) != 0 ||
+	if (builtin_proxy_source_of(a, b, cs, NULL, src, &worker) != 0 ||
 		synq_app_connect(a, worker, &a->ls->l[pp->listener], b->family, b->addr,
 			rte_cpu_to_be_16(b->port), src, &bs) != 0) {
 		give_up(a, pp, idx, SYNQ_CTR_PROXY_CONNECT_ERRORS);

@@ -4,7 +4,9 @@
  * HAProxy's check/inter/rise/fall in tcp mode. The first app lcore that polls the listener takes
  * its checks (an atomic claim, once) and opens a TCP connection (synq_app_connect()) to each
  * backend every interval_ms, one in flight per backend at most (timeout_ms < interval_ms, and the
- * next waits for the last one's CLOSED). CONNECTED is a success, and the connection is
+ * next waits for the last one's CLOSED), carried by the worker of the backend's port's
+ * rx queue 0: the rule of every connection to a backend (proxy_worker.c), with no
+ * client's worker to prefer. CONNECTED is a success, and the connection is
  * aborted at once: a RST after the handshake, as HAProxy does (its check closes with
  * SO_LINGER 0 when data may be pending, "otherwise we end up with many TIME_WAITs and
  * eat all the source port range"): a FIN would put each check's 4-tuple in TIME-WAIT
@@ -14,7 +16,7 @@
  * successes in a row; each change is logged once and counted. Its state is one atomic
  * word per backend in the listener (synq_listener.be_state), written by the checker
  * alone, read by every app lcore's pick() with no lock. A check that synq could not
- * open (no session, outbox full, no route) is counted (SynqProxyCheckErrors) and
+ * open (no session, outbox full, no route or worker) is counted (SynqProxyCheckErrors) and
  * counts against no backend: a flood that empties the session pool must not take
  * every backend down. A check is a connection of the listener's: it takes a session
  * and a flow slot, at most one per backend at a time, the slot one of those
@@ -123,32 +125,6 @@ builtin_proxy_check_event(struct synq_app_lcore *a, const struct synq_app_event 
 	}
 }
 
-/*
- * The worker lcore that carries a check leaving by config port @p port: the first
- * worker that polls a queue of that port (the transport chooses the local port so
- * that the replies land on that worker's queue; a worker that polls no queue of the
- * port refuses the source address, which would count against the backend). Without
- * a port (no routes) or a config, the first worker with a command ring. -1 for none.
- */
-static int
-check_worker(const struct synq_app_lcore *a, uint16_t port)
-{
-	if (a->cfg != NULL && port != UINT16_MAX)
-		for (unsigned int i = 0; i < a->cfg->nb_lcores; i++) {
-			const struct synq_config_lcore *lc = &a->cfg->lcores[i];
-
-			if (lc->role == SYNQ_ROLE_APP || a->cmd_rings[lc->lcore_id] == NULL)
-				continue;
-			for (unsigned int q = 0; q < lc->nb_rx; q++)
-				if (lc->rx[q].port == port)
-					return (int)lc->lcore_id;
-		}
-	for (unsigned int i = 0; i < RTE_MAX_LCORE; i++)
-		if (a->cmd_rings[i] != NULL)
-			return (int)i;
-	return -1;
-}
-
 /* Listener @p li's checks: the ones past their timeout fail, the ones due start. */
 static void
 checks_run(struct synq_app_lcore *a, unsigned int li, uint64_t now_ms)
@@ -160,9 +136,8 @@ checks_run(struct synq_app_lcore *a, unsigned int li, uint64_t now_ms)
 		const struct synq_config_backend *b = &px->backends[be];
 		struct proxy_check *c = &a->proxy->check[li][be];
 		struct synq_session *cs;
-		uint16_t port;
+		unsigned int w;
 		uint8_t src[16];
-		int w;
 
 		if (c->s != NONE) {
 			if (!c->done && now_ms - c->start_ms >= px->check_timeout_ms) {
@@ -175,10 +150,10 @@ checks_run(struct synq_app_lcore *a, unsigned int li, uint64_t now_ms)
 		if (now_ms < c->next_ms)
 			continue;
 		c->next_ms = now_ms + px->check_interval_ms;
-		if (builtin_proxy_source_of(a, b, NULL, l, src, &port) != 0 ||
-			(w = check_worker(a, port)) < 0 ||
-			synq_app_connect(a, (unsigned int)w, l, b->family, b->addr,
-				rte_cpu_to_be_16(b->port), src, &cs) != 0) {
+		/* the worker: the backend's port's own, as any connection to it (proxy_worker.c) */
+		if (builtin_proxy_source_of(a, b, NULL, l, src, &w) != 0 ||
+			synq_app_connect(a, w, l, b->family, b->addr, rte_cpu_to_be_16(b->port),
+				src, &cs) != 0) {
 			/* synq's own shortage, not the backend's: no result */
 			synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_CHECK_ERRORS);
 			continue;

@@ -107,13 +107,18 @@ st_add(uint64_t *v, uint64_t n)
 }
 
 /*
- * Our address towards backend @p b into @p src: the port's that routes there, its
- * config index into @p port (when not NULL). Without routes, the address client @p cs
- * connected to, or for a check (@p cs NULL) the address listener @p l listens on, and
- * UINT16_MAX for the port. 0 or -ENETUNREACH.
+ * Our address towards backend @p b into @p src, the port's that routes there, and the
+ * worker lcore to carry the connection into @p worker, by the one rule of
+ * proxy_worker.c: for client @p cs, proxy_worker_of() with its worker preferred; for
+ * a check (@p cs NULL), with none preferred, the port's own (its rx queue 0's).
+ * Without routes (an embedding without them), the address @p cs connected to on its
+ * worker, or for a check the address listener @p l listens on, on the first worker
+ * with a command ring. 0, or -ENETUNREACH: no route, or no worker may connect from
+ * the port (synq_app_proxy_check() refuses that config at start).
  */
 int builtin_proxy_source_of(const struct synq_app_lcore *a, const struct synq_config_backend *b,
-	const struct synq_session *cs, const struct synq_listener *l, uint8_t *src, uint16_t *port);
+	const struct synq_session *cs, const struct synq_listener *l, uint8_t *src,
+	unsigned int *worker);
 
 /* A health check's event (a session with SF_CHECK): its result, then its release. */
 void builtin_proxy_check_event(struct synq_app_lcore *a, const struct synq_app_event *ev);
