@@ -7,7 +7,10 @@
  * (lib/app/proxy_worker.c): its ARP request and SYN leave on port B with port B's MAC
  * and address, the backend's SYN-ACK and data are taken in by lcore 1, and the relay
  * works both ways, byte by byte, through the runtime's own routed send (no fake). A
- * backend on port A's subnet stays on the client's worker, lcore 0, as before.
+ * backend on port A's subnet stays on the client's worker, lcore 0, as before. A
+ * health check (listener 3, no client) of a backend behind port B is carried by
+ * lcore 1 too, port B's queue 0's worker; it starts at the application's first poll
+ * and not again (the clock stays before its next interval): its test runs first.
  *
  * The spare port is one ring for rx and tx: what lcore 1 sends is taken off it after
  * each of its polls, before its next rx burst would read it back.
@@ -28,11 +31,13 @@
 #include "bytes.h"
 #include "harness.h"
 #include "synq_frame.h"
+#include "synq_listener.h"
 
 #define BACK_PORT 8080
-#define LI_B 0 /* port 90: its backend behind port B, PROXY v1 */
-#define LI_A 1 /* port 91: its backend on port A's subnet, no header */
-#define LI_B6 2 /* port 92: its IPv6 backend behind port B, no header */
+#define LI_B 0	 /* port 90: its backend behind port B, PROXY v1 */
+#define LI_A 1	 /* port 91: its backend on port A's subnet, no header */
+#define LI_B6 2	 /* port 92: its IPv6 backend behind port B, no header */
+#define LI_CHK 3 /* port 93: its backend behind port B, health checked */
 #define ET_ARP 0x0806
 #define ET_IPV4 0x0800
 #define ET_IPV6 0x86dd
@@ -55,15 +60,19 @@ static const char config_text[] =
 	"    { \"port\": 91, \"app\": \"proxy\", \"max_flows\": 64,"
 	"      \"backends\": [ { \"address\": \"198.18.0.2\", \"port\": 8080 } ] },"
 	"    { \"port\": 92, \"app\": \"proxy\", \"max_flows\": 64,"
-	"      \"backends\": [ { \"address\": \"2001:3::2\", \"port\": 8080 } ] } ] }";
+	"      \"backends\": [ { \"address\": \"2001:3::2\", \"port\": 8080 } ] },"
+	"    { \"port\": 93, \"app\": \"proxy\", \"max_flows\": 64,"
+	"      \"health_check\": { \"interval_ms\": 3600000, \"timeout_ms\": 1000 },"
+	"      \"backends\": [ { \"address\": \"198.18.1.3\", \"port\": 8080 } ] } ] }";
 
 HARNESS_SETUP(.name = "proxy_ports", .config = config_text, .spare_port = true, .lcores = "0,1");
 
 static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 static const uint8_t zero6[6];
-static const uint8_t b_ip[4] = {198, 18, 1, 1};	  /* port B's address */
-static const uint8_t back_b[4] = {198, 18, 1, 2}; /* the backend behind port B */
-static const uint8_t back_a[4] = {198, 18, 0, 2}; /* the backend on port A's subnet */
+static const uint8_t b_ip[4] = {198, 18, 1, 1};	    /* port B's address */
+static const uint8_t back_b[4] = {198, 18, 1, 2};   /* the backend behind port B */
+static const uint8_t back_a[4] = {198, 18, 0, 2};   /* the backend on port A's subnet */
+static const uint8_t back_chk[4] = {198, 18, 1, 3}; /* the checked one behind port B */
 static const uint8_t back_mac[6] = {0x02, 0xbb, 0, 0, 0, 0x02};
 static const uint8_t b_ip6[16] = {0x20, 0x01, 0, 0x03, [15] = 1};   /* port B's */
 static const uint8_t back_b6[16] = {0x20, 0x01, 0, 0x03, [15] = 2}; /* behind port B */
@@ -419,6 +428,60 @@ cli_seg(const struct flow *f, uint32_t seq, uint32_t ack, uint8_t flags, const v
 }
 
 /*
+ * 0: the health check of listener 3's backend behind port B, which no client asked
+ * for, is carried by port B's worker, lcore 1 (the one rule of proxy_worker.c, no
+ * client's worker to prefer): its ARP request and SYN leave on port B from port B's
+ * address, the backend's SYN-ACK is taken in by lcore 1, and the check's RST after the
+ * handshake leaves there too; nothing on port A, nothing opened by lcore 0; a success,
+ * its session back in the pool.
+ */
+static void
+test_check_spare_port(void **state __rte_unused)
+{
+	unsigned int free0 = rte_ring_count(rt.sessions.free);
+	uint64_t open0[2] = {ctr(0, SYNQ_CTR_TCP_ACTIVE_OPENS), ctr(1, SYNQ_CTR_TCP_ACTIVE_OPENS)};
+	uint64_t est1 = ctr(1, SYNQ_CTR_TCP_CONNECT_ESTAB);
+	uint64_t checks0 = app_counter(SYNQ_CTR_PROXY_CHECKS);
+	uint64_t errors0 = app_counter(SYNQ_CTR_PROXY_CHECK_ERRORS);
+	const struct synq_backend_stats *st =
+		synq_backend_stats_at(&rt.listeners.l[LI_CHK], app.lcore_id, 0);
+	bool ack = false, rst = false;
+	struct back k;
+
+	/* the application's first poll: the check starts */
+	pump();
+	assert_int_equal(app_counter(SYNQ_CTR_PROXY_CHECKS), checks0 + 1);
+	assert_int_equal(app_counter(SYNQ_CTR_PROXY_CHECK_ERRORS), errors0);
+	assert_int_equal(nb_a, 0);
+	assert_int_equal(ctr(1, SYNQ_CTR_TCP_ACTIVE_OPENS), open0[1] + 1);
+	assert_int_equal(ctr(0, SYNQ_CTR_TCP_ACTIVE_OPENS), open0[0]);
+	k = expect_syn(4, back_chk, b_ip, b_mac.addr_bytes, b_ring, b_out, &nb_b);
+
+	/* the backend accepts: lcore 1 completes the handshake, then the check's RST */
+	feed_b(back_seg(&k, k.theirs - 1, k.ours, F_SYN | F_ACK, NULL, 0));
+	assert_int_equal(ctr(1, SYNQ_CTR_TCP_CONNECT_ESTAB), est1 + 1);
+	assert_int_equal(nb_a, 0);
+	for (unsigned int i = 0; i < nb_b; i++) {
+		struct synq_frame_view v = check_to_back(b_out[i], &k);
+
+		assert_int_equal(v.seq, k.ours);
+		assert_int_equal(v.flags & (F_SYN | F_FIN), 0);
+		if (v.flags & F_RST)
+			rst = true;
+		else if (v.flags == F_ACK && v.ack == k.theirs)
+			ack = true;
+	}
+	assert_true(ack);
+	assert_true(rst);
+	assert_int_equal(__atomic_load_n(&st->checks_ok, __ATOMIC_RELAXED), 1);
+	assert_int_equal(__atomic_load_n(&st->checks_failed, __ATOMIC_RELAXED), 0);
+	clear();
+	pump();
+	assert_int_equal(nb_a + nb_b, 0);
+	assert_int_equal(rte_ring_count(rt.sessions.free), free0);
+}
+
+/*
  * 1: a client on port A (lcore 0), its backend behind port B (lcore 1 only): the SYN
  * leaves on port B from lcore 1, whose queue takes the replies; PROXY v1, bytes both
  * ways, half-close each way, every session back in the pool.
@@ -603,6 +666,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_check_spare_port), /* first: the check's one start */
 		cmocka_unit_test(test_relay_other_worker),
 		cmocka_unit_test(test_same_port_stays),
 		cmocka_unit_test(test_relay_v6_rst),
