@@ -57,31 +57,4 @@ void builtin_proxy_poll(struct synq_app_lcore *a, uint64_t now_ms);
 /* proxy: free its state (at synq_app_free()). */
 void builtin_proxy_free(struct synq_app_lcore *a);
 
-/*
- * Which worker lcore carries the proxy's connection to a backend (proxy_worker.c),
- * built once from the config's lcores[].rx[]: a connection's replies must reach the
- * worker that opened it, on one of its own rx queues.
- */
-#define PROXY_NO_WORKER UINT16_MAX
-
-struct proxy_workers {
-	/* by lcore id: the ports (bit i: synq_config.ports[i]) it may connect from */
-	uint32_t may[RTE_MAX_LCORE];
-	/* by port: the worker for clients whose worker may not; PROXY_NO_WORKER: none */
-	uint16_t port_worker[SYNQ_MAX_PORTS];
-};
-
-/* Fill @p pw from @p cfg (NULL: no worker anywhere), @p rss_ports as synq_app.h says. */
-void proxy_workers_build(
-	struct proxy_workers *pw, const struct synq_config *cfg, uint32_t rss_ports);
-
-/*
- * The worker lcore to open a connection from port @p port (synq_config.ports) for a
- * client carried by worker @p client_worker: that one when it may, else the port's;
- * PROXY_NO_WORKER when no worker may. With @p client_worker PROXY_NO_WORKER (a health
- * check, the start check: no worker to prefer), the port's own, its rx queue 0's.
- */
-unsigned int proxy_worker_of(
-	const struct proxy_workers *pw, unsigned int client_worker, unsigned int port);
-
 #endif /* SYNQ_BUILTIN_PRIV_H */

@@ -4,8 +4,9 @@
 
 /*
  * The proxy app's state (builtin_proxy.c: the relay; builtin_proxy_check.c: the
- * health checks), one struct synq_proxy per application lcore, and what both files
- * share. Private to lib/app.
+ * health checks; proxy_worker.c: the worker that carries each connection to a
+ * backend), one struct synq_proxy per application lcore, and what these files share.
+ * Private to lib/app.
  */
 
 #include <stdatomic.h>
@@ -57,6 +58,33 @@ struct proxy_pair {
 	uint8_t family;	      /* the client's, its addresses in its session */
 	uint64_t connect_tsc; /* the current try's connect (timer cycles): its connect time */
 };
+
+/*
+ * Which worker lcore carries the proxy's connection to a backend (proxy_worker.c),
+ * built once from the config's lcores[].rx[]: a connection's replies must reach the
+ * worker that opened it, on one of its own rx queues.
+ */
+#define PROXY_NO_WORKER UINT16_MAX
+
+struct proxy_workers {
+	/* by lcore id: the ports (bit i: synq_config.ports[i]) it may connect from */
+	uint32_t may[RTE_MAX_LCORE];
+	/* by port: the worker for clients whose worker may not; PROXY_NO_WORKER: none */
+	uint16_t port_worker[SYNQ_MAX_PORTS];
+};
+
+/* Fill @p pw from @p cfg (NULL: no worker anywhere), @p rss_ports as synq_app.h says. */
+void proxy_workers_build(
+	struct proxy_workers *pw, const struct synq_config *cfg, uint32_t rss_ports);
+
+/*
+ * The worker lcore to open a connection from port @p port (synq_config.ports) for a
+ * client carried by worker @p client_worker: that one when it may, else the port's;
+ * PROXY_NO_WORKER when no worker may. With @p client_worker PROXY_NO_WORKER (a health
+ * check, the start check: no worker to prefer), the port's own, its rx queue 0's.
+ */
+unsigned int proxy_worker_of(
+	const struct proxy_workers *pw, unsigned int client_worker, unsigned int port);
 
 /* A backend's health checks, on its listener's checker lcore. */
 struct proxy_check {

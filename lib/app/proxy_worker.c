@@ -28,7 +28,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "builtin_priv.h"
+#include "proxy_priv.h"
 
 void
 proxy_workers_build(struct proxy_workers *pw, const struct synq_config *cfg, uint32_t rss_ports)

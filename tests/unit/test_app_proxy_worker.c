@@ -16,7 +16,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "builtin_priv.h"
+#include "proxy_priv.h"
 #include "synq_config.h"
 #include "synq_route.h"
 
