@@ -662,6 +662,167 @@ test_relay_v6_rst(void **state __rte_unused)
 	assert_int_equal(app_counter(SYNQ_CTR_PROXY_RESETS), resets0 + 1);
 }
 
+/* Connections lcore 1 carries in its flow table. */
+static uint32_t
+flows1(void)
+{
+	struct synq_tcp_worker_info info;
+
+	synq_tcp_worker_info(worker1()->tcp, &info);
+	return info.flows;
+}
+
+/*
+ * 4: the client's RST crosses the backend's CONNECTED, each from its own worker: the
+ * backend's SYN-ACK taken in by lcore 1 and the client's RST by lcore 0 before the
+ * application reads either, in both orders: the backend gets our RST on port B,
+ * nothing more reaches the client, both sessions go back to the pool and lcore 1's
+ * flow slot is free again.
+ */
+static void
+test_client_rst_crosses_connected(void **state __rte_unused)
+{
+	for (unsigned int order = 0; order < 2; order++) {
+		unsigned int free0 = rte_ring_count(rt.sessions.free), fins = 0, rsts = 0;
+		uint32_t flows0 = flows1();
+		struct flow f = flow4(43, (uint16_t)(40043 + order), 90, 0x43000000u);
+		uint8_t buf[64];
+		uint32_t cseq;
+		struct back k;
+		struct rte_mbuf *m;
+		bool back_rst = false;
+
+		open_flow(&f);
+		finish_flow(&f);
+		cseq = f.our_isn + 1;
+		pump();
+		/* the neighbour is known since test 1: the SYN at once */
+		assert_int_equal(nb_b, 1);
+		k = (struct back){.family = 4, .addr = back_b, .ip = b_ip, .mac = b_mac.addr_bytes};
+		{
+			struct synq_frame_view v = check_to_back(b_out[0], &k);
+
+			assert_int_equal(v.flags, F_SYN);
+			k.lport = v.sport;
+			k.ours = v.seq + 1;
+			k.theirs = 0x70000001u;
+		}
+		clear();
+		assert_int_equal(flows1(), flows0 + 1);
+		m = back_seg(&k, k.theirs - 1, k.ours, F_SYN | F_ACK, NULL, 0);
+		if (order == 0) {
+			/* lcore 1's CONNECTED first in the application's ring, then the RST */
+			assert_int_equal(rte_ring_enqueue(b_ring, m), 0);
+			poll_workers();
+			assert_int_equal(
+				rte_ring_enqueue(rx_ring[0],
+					cli_seg(&f, f.isn + 1, cseq, F_RST | F_ACK, NULL, 0)),
+				0);
+			poll_workers();
+		} else {
+			/* the client's RST first, the SYN-ACK in flight once the abort is sent */
+			assert_int_equal(
+				rte_ring_enqueue(rx_ring[0],
+					cli_seg(&f, f.isn + 1, cseq, F_RST | F_ACK, NULL, 0)),
+				0);
+			poll_workers();
+			synq_app_builtin_poll_at(&app, now_ms);
+			assert_int_equal(rte_ring_enqueue(b_ring, m), 0);
+			poll_workers();
+		}
+		pump();
+		pump();
+		for (unsigned int i = 0; i < nb_b; i++) {
+			struct synq_frame_view v;
+
+			if (synq_frame_parse_tcp(rte_pktmbuf_mtod(b_out[i], const uint8_t *),
+				    rte_pktmbuf_data_len(b_out[i]), &v) == 0 &&
+				(v.flags & F_RST))
+				back_rst = true;
+		}
+		assert_true(back_rst);
+		cli_got(&f, &cseq, buf, sizeof(buf), &fins, &rsts);
+		assert_int_equal(rsts, 0);
+		assert_int_equal(fins, 0);
+		clear();
+		assert_int_equal(flows1(), flows0);
+		assert_int_equal(rte_ring_count(rt.sessions.free), free0);
+	}
+}
+
+/* Lcore @p lcore's gauge @p id after a tick of its timers. */
+static uint64_t
+lgauge(unsigned int lcore, enum synq_counter id)
+{
+	synq_worker_tick(rt.lcore[lcore], rte_get_tsc_cycles());
+	return ctr(lcore, id);
+}
+
+/*
+ * 5: what a client of lcore 0 sends to a backend that never acknowledges waits in
+ * lcore 1's send queue, charged to lcore 1 (the worker that holds it), not to lcore 0
+ * once relayed; the client's RST aborts the backend connection and lcore 1's charge
+ * goes back to what it was.
+ */
+static void
+test_relayed_bytes_charged_to_sender(void **state __rte_unused)
+{
+	static uint8_t blob[1000];
+	unsigned int free0 = rte_ring_count(rt.sessions.free), fins = 0, rsts = 0;
+	uint64_t held0[2] = {
+		lgauge(0, SYNQ_CTR_MEM_HELD_BYTES), lgauge(1, SYNQ_CTR_MEM_HELD_BYTES)};
+	uint32_t flows0 = flows1();
+	struct flow f = flow4(44, 40044, 90, 0x44000000u);
+	uint8_t buf[64];
+	uint32_t cseq;
+	struct back k = {.family = 4, .addr = back_b, .ip = b_ip, .mac = b_mac.addr_bytes};
+	bool back_rst = false;
+
+	memset(blob, 'z', sizeof(blob));
+	open_flow(&f);
+	finish_flow(&f);
+	cseq = f.our_isn + 1;
+	pump();
+	assert_int_equal(nb_b, 1);
+	{
+		struct synq_frame_view v = check_to_back(b_out[0], &k);
+
+		assert_int_equal(v.flags, F_SYN);
+		k.lport = v.sport;
+		k.ours = v.seq + 1;
+		k.theirs = 0x70000001u;
+	}
+	clear();
+	feed_b(back_seg(&k, k.theirs - 1, k.ours, F_SYN | F_ACK, NULL, 0));
+	clear();
+	feed_a(cli_seg(&f, f.isn + 1, cseq, F_ACK | F_PSH, blob, sizeof(blob)));
+	assert_true(nb_b >= 1);
+	clear();
+	pump();
+	clear();
+	assert_true(lgauge(1, SYNQ_CTR_MEM_HELD_BYTES) > held0[1]);
+	assert_int_equal(lgauge(0, SYNQ_CTR_MEM_HELD_BYTES), held0[0]);
+
+	feed_a(cli_seg(&f, f.isn + 1 + sizeof(blob), cseq, F_RST | F_ACK, NULL, 0));
+	pump();
+	for (unsigned int i = 0; i < nb_b; i++) {
+		struct synq_frame_view v;
+
+		if (synq_frame_parse_tcp(rte_pktmbuf_mtod(b_out[i], const uint8_t *),
+			    rte_pktmbuf_data_len(b_out[i]), &v) == 0 &&
+			(v.flags & F_RST))
+			back_rst = true;
+	}
+	assert_true(back_rst);
+	cli_got(&f, &cseq, buf, sizeof(buf), &fins, &rsts);
+	assert_int_equal(rsts, 0);
+	clear();
+	assert_int_equal(lgauge(1, SYNQ_CTR_MEM_HELD_BYTES), held0[1]);
+	assert_int_equal(lgauge(0, SYNQ_CTR_MEM_HELD_BYTES), held0[0]);
+	assert_int_equal(flows1(), flows0);
+	assert_int_equal(rte_ring_count(rt.sessions.free), free0);
+}
+
 int
 main(void)
 {
@@ -670,6 +831,8 @@ main(void)
 		cmocka_unit_test(test_relay_other_worker),
 		cmocka_unit_test(test_same_port_stays),
 		cmocka_unit_test(test_relay_v6_rst),
+		cmocka_unit_test(test_client_rst_crosses_connected),
+		cmocka_unit_test(test_relayed_bytes_charged_to_sender),
 	};
 
 	return cmocka_run_group_tests(tests, setup_ports, teardown);
