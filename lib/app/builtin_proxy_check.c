@@ -24,6 +24,7 @@
  */
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 
 #include <rte_log.h>
@@ -99,16 +100,20 @@ builtin_proxy_check_event(struct synq_app_lcore *a, const struct synq_app_event 
 	switch (ev->kind) {
 	case SYNQ_EV_CONNECTED:
 		check_result(a, li, be, true, NULL);
-		/* a RST now, as HAProxy: no TIME-WAIT on our side for each check */
-		synq_app_abort(a, s);
+		/* a RST now, as HAProxy: no TIME-WAIT on our side for each check; an outbox
+		 * full refuses it, and checks_run() tries again */
+		c->over = synq_app_abort(a, s) != -ENOBUFS;
 		break;
 	case SYNQ_EV_REFUSED:
+		c->over = 1;
 		check_result(a, li, be, false, "refused (RST to the SYN)");
 		break;
 	case SYNQ_EV_TIMEDOUT:
+		c->over = 1;
 		check_result(a, li, be, false, "unanswered (SYN retries spent)");
 		break;
 	case SYNQ_EV_CONNECT_FAILED:
+		c->over = 1;
 		check_result(a, li, be, false, "not sent (no local port or neighbour)");
 		break;
 	case SYNQ_EV_DATA:
@@ -140,10 +145,16 @@ checks_run(struct synq_app_lcore *a, unsigned int li, uint64_t now_ms)
 		uint8_t src[16];
 
 		if (c->s != NONE) {
-			if (!c->done && now_ms - c->start_ms >= px->check_timeout_ms) {
+			if (!c->done && now_ms - c->start_ms >= px->check_timeout_ms)
 				check_result(a, li, be, false, "timed out (timeout_ms)");
-				synq_app_abort(a, synq_session_at(a->ss, c->s));
-			}
+			/*
+			 * Its result known, its abort until one is taken: an abort the full
+			 * outbox refused would leave a CONNECTED check open to the idle
+			 * timeout (never, at 0), this backend's checks stopped with it
+			 */
+			if (c->done && !c->over)
+				c->over =
+					synq_app_abort(a, synq_session_at(a->ss, c->s)) != -ENOBUFS;
 			/* one in flight at most: the next waits for this one's CLOSED */
 			continue;
 		}
@@ -163,6 +174,7 @@ checks_run(struct synq_app_lcore *a, unsigned int li, uint64_t now_ms)
 		c->s = synq_session_index(a->ss, cs);
 		c->start_ms = now_ms;
 		c->done = 0;
+		c->over = 0;
 		synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_CHECKS);
 	}
 }

@@ -92,6 +92,7 @@ struct proxy_check {
 	uint64_t next_ms;  /* when the next check starts */
 	uint32_t s;	   /* the check's session until its CLOSED, else NONE */
 	uint8_t done;	   /* its result counted: it waits for its CLOSED only */
+	uint8_t over;	   /* nothing left to send on it: aborted, or it never connected */
 	uint8_t ok_run;	   /* successes in a row (up to rise) */
 	uint8_t fail_run;  /* failures in a row (up to fall) */
 };

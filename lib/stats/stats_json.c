@@ -402,9 +402,15 @@ tel_listeners(const char *cmd __rte_unused, const char *params __rte_unused,
 	return 0;
 }
 
-/* Each proxy listener's backends as "listener/backend" -> {state, active, ...}. */
-static int
-tel_backends(const char *cmd __rte_unused, const char *params __rte_unused,
+/*
+ * Each proxy listener's backends as "listener/backend" -> {state, active, ...}. A
+ * telemetry dict holds RTE_TEL_MAX_DICT_ENTRIES (256) entries: past them DPDK refuses
+ * the entry and leaves the container to its caller, freed here (32 listeners of 64
+ * backends are 2048, a container 67 KB each: never freed, 120 MB a query). Even
+ * fewer fit in telemetry's 16 KB reply: the stats file has them all.
+ */
+int
+stats_tel_backends(const char *cmd __rte_unused, const char *params __rte_unused,
 	struct rte_tel_data *d)
 {
 	json_t *arr;
@@ -443,9 +449,14 @@ tel_backends(const char *cmd __rte_unused, const char *params __rte_unused,
 			}
 			tel_name(b, bname, sizeof(bname));
 			snprintf(name, sizeof(name), "%s/%s", lname, bname);
-			rte_tel_data_add_dict_container(d, name, bd, 0);
+			if (rte_tel_data_add_dict_container(d, name, bd, 0) != 0) {
+				/* refused (full): still ours */
+				rte_tel_data_free(bd);
+				goto full;
+			}
 		}
 	}
+full:
 	json_decref(arr);
 	return 0;
 }
@@ -467,7 +478,7 @@ synq_stats_telemetry_init(void)
 		"Mbuf pools: size, in use, free, the queues' reserve. No parameters");
 	rc |= rte_telemetry_register_cmd("/synq/listeners", tel_listeners,
 		"Listeners: recv_q, send_q as ss -lnt shows them. No parameters");
-	rc |= rte_telemetry_register_cmd("/synq/backends", tel_backends,
+	rc |= rte_telemetry_register_cmd("/synq/backends", stats_tel_backends,
 		"Proxy listeners' backends: state, connections, bytes, connect time. No parameters");
 	return rc != 0 ? -EINVAL : 0;
 }

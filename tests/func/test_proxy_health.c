@@ -571,6 +571,82 @@ test_backend_stats(void **state __rte_unused)
 	assert_int_equal(stat_int(LI_CHK, 0, "active"), 0);
 }
 
+/* A session of the application's, open, whose peer is not @p peer; NULL for none. */
+static struct synq_session *
+open_other_than(const uint8_t *peer)
+{
+	for (uint32_t i = 0; i < app.ss->nb; i++) {
+		struct synq_session *s = synq_session_at(app.ss, i);
+
+		if (app.own[i] == SYNQ_APP_OWN_OPEN && memcmp(s->saddr, peer, 4) != 0)
+			return s;
+	}
+	return NULL;
+}
+
+/*
+ * 7: a check CONNECTED while the application lcore's command ring and outbox are full
+ * (synq_app_abort() refuses: -ENOBUFS) is still reset once there is room, and the
+ * next check goes at the interval (attacker-role review of issue 13: without the
+ * abort tried again from checks_run(), the check stays open to the idle timeout, its
+ * backend's checks stopped and its state frozen).
+ */
+static void
+test_check_abort_refused(void **state __rte_unused)
+{
+	uint64_t ok = (uint64_t)stat_int(LI_CHK, 0, "checks_ok");
+	struct synq_session *s1;
+	struct rte_ring *ring;
+	struct back k[4];
+	bool got[4], rst = false;
+	unsigned int n = 0;
+
+	now_ms += INTERVAL;
+	pump();
+	syns(k, got);
+	assert_true(got[0] && got[1]);
+	/* backend 0 answers: CONNECTED waits on the application's event ring */
+	assert_int_equal(rte_ring_enqueue(rx_ring[0], segment(&k[0].f, k[0].f.isn, k[0].ours,
+							      F_SYN | F_ACK, NULL, 0, NULL, 0)),
+		0);
+	synq_worker_poll(worker());
+	clear();
+	/* the worker's command ring, then the outbox, filled: aborts of another check */
+	s1 = open_other_than(back_addr[0]);
+	assert_non_null(s1);
+	ring = app.cmd_rings[s1->worker];
+	while (synq_app_abort(&app, s1) == 0)
+		assert_true(++n <= SYNQ_SESSION_CMD_RING + SYNQ_APP_OUTBOX);
+	assert_int_equal(app.out_len, SYNQ_APP_OUTBOX);
+	/* CONNECTED taken: a success, its abort refused */
+	synq_app_builtin_poll_at(&app, now_ms);
+	assert_int_equal(stat_int(LI_CHK, 0, "checks_ok"), ok + 1);
+	/* the worker drains what waited */
+	for (unsigned int i = 0; i < 2000 && (app.out_len != 0 || rte_ring_count(ring) != 0); i++) {
+		synq_worker_poll(worker());
+		synq_app_builtin_poll_at(&app, now_ms);
+	}
+	assert_int_equal(app.out_len, 0);
+	assert_int_equal(rte_ring_count(ring), 0);
+	clear();
+	/* the next scan resets backend 0's check */
+	now_ms += 20; /* two of the proxy's 10 ms scans */
+	pump();
+	for (unsigned int i = 0; i < nb_routed; i++) {
+		struct rseg v = parse_routed(routed[i]);
+
+		if (v.b == 0 && v.sport == k[0].f.sport && (v.flags & F_RST))
+			rst = true;
+	}
+	assert_true(rst);
+	clear();
+	/* and the next check of backend 0 goes at the interval */
+	now_ms += INTERVAL;
+	pump();
+	syns(k, got);
+	assert_true(got[0]);
+}
+
 int
 main(void)
 {
@@ -581,6 +657,7 @@ main(void)
 		cmocka_unit_test(test_check_slot),
 		cmocka_unit_test(test_all_down),
 		cmocka_unit_test(test_backend_stats),
+		cmocka_unit_test(test_check_abort_refused),
 	};
 
 	return cmocka_run_group_tests(tests, setup_send, teardown);
