@@ -85,6 +85,12 @@ synq_app_set_routes(struct synq_app_lcore *a, const struct synq_route_table *rou
 }
 
 void
+synq_app_set_rss_ports(struct synq_app_lcore *a, uint32_t rss_ports)
+{
+	a->rss_ports = rss_ports;
+}
+
+void
 synq_app_free(struct synq_app_lcore *a)
 {
 	builtin_proxy_free(a);

@@ -22,72 +22,24 @@
  * Per pair, a fixed entry of an array sized with the session pool (by the client's
  * index): nothing a client sends makes the state grow. The backend session keeps in
  * app_u64[0] its side and backend, in app_u64[1] the pair's index.
+ *
+ * Per backend and app lcore, statistics in the listener (synq_backend_stats): each
+ * lcore writes its own row, the stats document sums them. The health checks, which
+ * take backends down and up: builtin_proxy_check.c; the state both share:
+ * proxy_priv.h.
  */
 
 #include <errno.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_jhash.h>
 #include <rte_malloc.h>
 #include <rte_random.h>
 
 #include "builtin_priv.h"
+#include "proxy_priv.h"
 #include "synq_proxyproto.h"
-
-#define SIDE_CLI 0
-#define SIDE_BACK 1
-#define NONE UINT32_MAX
-
-/* how often the connects' deadlines are looked at */
-#define PROXY_SCAN_MS 10
-
-/* a session's app_u64[0]: its side, its backend (the backend side) */
-#define SF_BACK 0x100u
-#define SF_BE_SHIFT 16
-
-/* a pair's flags */
-/* a side's shut */
-#define SHUT_FIN 1
-#define SHUT_ABORT 2
-
-#define PF_USED 0x1u
-#define PF_CONNECTED 0x2u  /* the current backend's CONNECTED seen */
-#define PF_BLOCKED 0x4u	   /* in the blocked list */
-#define PF_CONNECTING 0x8u /* in the connecting list */
-#define PF_CLI_GONE 0x10u  /* the client's CLOSED seen: released with the last backend */
-
-struct proxy_side {
-	uint32_t s;	     /* session index; NONE before the connect, after the CLOSED */
-	uint8_t fin;	     /* its peer's FIN seen */
-	uint8_t shut;	     /* SHUT_FIN or SHUT_ABORT: nothing more to send on it */
-	uint8_t dead;	     /* its RESET or CLOSED seen */
-	struct rte_mbuf *q;  /* bytes from the other side waiting to be sent on this one */
-	struct rte_mbuf *qt; /* the last mbuf of q */
-};
-
-struct proxy_pair {
-	struct proxy_side side[2];
-	uint64_t start_ms; /* the accept: connect_timeout_ms counts from it */
-	uint32_t flags;
-	uint16_t listener;
-	uint8_t be;	 /* the current backend */
-	uint8_t tries;	 /* backends tried */
-	uint8_t nb_back; /* backend sessions not released yet (failed tries too) */
-	uint8_t family;	 /* the client's, its addresses in its session */
-};
-
-struct synq_proxy {
-	struct proxy_pair *pair; /* by the client session's pool index */
-	uint32_t *blocked;	 /* pairs whose data waits for room */
-	uint32_t nb_blocked;
-	uint32_t *connecting; /* pairs whose backend has not answered yet */
-	uint32_t nb_connecting;
-	uint64_t scan_ms;
-	uint32_t hash_key;
-	/* per listener: round robin's current weights and next, least_conn's counts */
-	int32_t rr_cur[SYNQ_MAX_LISTENERS][SYNQ_MAX_BACKENDS];
-	uint32_t active[SYNQ_MAX_LISTENERS][SYNQ_MAX_BACKENDS];
-};
 
 int
 builtin_proxy_prepare(struct synq_app_lcore *a)
@@ -112,6 +64,10 @@ builtin_proxy_prepare(struct synq_app_lcore *a)
 	}
 	/* source_hash: a key of this lcore's, so that no client chooses its backend */
 	p->hash_key = (uint32_t)rte_rand();
+	for (unsigned int li = 0; li < SYNQ_MAX_LISTENERS; li++)
+		for (unsigned int b = 0; b < SYNQ_MAX_BACKENDS; b++)
+			p->check[li][b].s = NONE;
+	proxy_workers_build(&p->workers, a->cfg, a->rss_ports);
 	a->proxy = p;
 	return 0;
 }
@@ -145,36 +101,53 @@ sess(const struct synq_app_lcore *a, const struct proxy_pair *pp, int d)
 	return pp->side[d].s == NONE ? NULL : synq_session_at(a->ss, pp->side[d].s);
 }
 
-/* The first backend for a new client @p cs of listener @p li. */
+/*
+ * The first backend for a new client @p cs of listener @p li, among those up; NONE
+ * when every backend is down. Down backends take no share: round robin and the hash
+ * spread over the weights of those up (HAProxy's map-based hash does the same).
+ */
 static unsigned int
 pick(struct synq_app_lcore *a, unsigned int li, const struct synq_session *cs)
 {
 	const struct synq_config_proxy *px = &a->ls->l[li].conf->proxy;
 	struct synq_proxy *p = a->proxy;
-	unsigned int best = 0;
+	unsigned int best = NONE;
 
 	switch (px->balance) {
 	case SYNQ_BALANCE_LEAST_CONN:
 		/* the least active[i] / weight[i], compared as products; ties: the first */
-		for (unsigned int i = 1; i < px->nb_backends; i++)
-			if ((uint64_t)p->active[li][i] * px->backends[best].weight <
-				(uint64_t)p->active[li][best] * px->backends[i].weight)
+		for (unsigned int i = 0; i < px->nb_backends; i++)
+			if (!be_down(a, li, i) &&
+				(best == NONE ||
+					(uint64_t)p->active[li][i] * px->backends[best].weight <
+						(uint64_t)p->active[li][best] *
+							px->backends[i].weight))
 				best = i;
 		return best;
 	case SYNQ_BALANCE_SOURCE_HASH: {
 		uint32_t total = 0, h, key[4];
+		uint64_t down = 0;
 
-		for (unsigned int i = 0; i < px->nb_backends; i++)
-			total += px->backends[i].weight;
+		/* one look at the states: the walk below sees the same set */
+		for (unsigned int i = 0; i < px->nb_backends; i++) {
+			if (be_down(a, li, i))
+				down |= (uint64_t)1 << i;
+			else
+				total += px->backends[i].weight;
+		}
+		if (total == 0)
+			return NONE;
 		/* rte_jhash() reads 32-bit words: the session's saddr is not aligned for it */
 		memcpy(key, cs->saddr, sizeof(key));
 		h = rte_jhash(key, cs->family == 4 ? 4 : 16, p->hash_key) % total;
 		for (unsigned int i = 0; i < px->nb_backends; i++) {
+			if (down & ((uint64_t)1 << i))
+				continue;
 			if (h < px->backends[i].weight)
 				return i;
 			h -= px->backends[i].weight;
 		}
-		return 0;
+		return NONE;
 	}
 	case SYNQ_BALANCE_ROUND_ROBIN:
 	default: {
@@ -182,30 +155,65 @@ pick(struct synq_app_lcore *a, unsigned int li, const struct synq_session *cs)
 		int32_t total = 0;
 
 		for (unsigned int i = 0; i < px->nb_backends; i++) {
+			if (be_down(a, li, i))
+				continue;
 			p->rr_cur[li][i] += px->backends[i].weight;
 			total += px->backends[i].weight;
-			if (p->rr_cur[li][i] > p->rr_cur[li][best])
+			if (best == NONE || p->rr_cur[li][i] > p->rr_cur[li][best])
 				best = i;
 		}
-		p->rr_cur[li][best] -= total;
+		if (best != NONE)
+			p->rr_cur[li][best] -= total;
 		return best;
 	}
 	}
 }
 
-/* Our address towards backend @p b into @p src: the port's that routes there. */
-static int
-source_of(const struct synq_app_lcore *a, const struct synq_config_backend *b,
-	const struct synq_session *cs, uint8_t *src)
+/* The next backend after @p be of listener @p li that is up; NONE when none is. */
+static unsigned int
+next_up(const struct synq_app_lcore *a, unsigned int li, unsigned int be)
+{
+	unsigned int n = a->ls->l[li].conf->proxy.nb_backends;
+
+	for (unsigned int k = 1; k <= n; k++)
+		if (!be_down(a, li, (be + k) % n))
+			return (be + k) % n;
+	return NONE;
+}
+
+/* Without routes, a check's worker: the first with a command ring; PROXY_NO_WORKER: none. */
+static unsigned int
+any_worker(const struct synq_app_lcore *a)
+{
+	for (unsigned int i = 0; i < RTE_MAX_LCORE; i++)
+		if (a->cmd_rings[i] != NULL)
+			return i;
+	return PROXY_NO_WORKER;
+}
+
+int
+builtin_proxy_source_of(const struct synq_app_lcore *a, const struct synq_config_backend *b,
+	const struct synq_session *cs, const struct synq_listener *l, uint8_t *src,
+	unsigned int *worker)
 {
 	struct synq_route_hop hop;
 
 	memset(src, 0, 16);
+	*worker = PROXY_NO_WORKER;
 	if (a->routes == NULL || a->cfg == NULL) {
-		/* no routes given (an embedding without them): the address the client used */
+		/* no routes given (an embedding without them): no port to choose by; the
+		 * address the client used, on its worker */
+		if (cs == NULL) {
+			if (l->any || l->family != b->family)
+				return -ENETUNREACH;
+			memcpy(src, l->addr, 16);
+			*worker = any_worker(a);
+			return *worker == PROXY_NO_WORKER ? -ENETUNREACH : 0;
+		}
 		if (cs->family != b->family)
 			return -ENETUNREACH;
 		memcpy(src, cs->daddr, 16);
+		*worker = cs->worker;
 		return 0;
 	}
 	if (b->family == 4) {
@@ -222,7 +230,11 @@ source_of(const struct synq_app_lcore *a, const struct synq_config_backend *b,
 			return -ENETUNREACH;
 		memcpy(src, a->cfg->ports[hop.port].ipv6[hop.src], 16);
 	}
-	return 0;
+	/* one rule for every connection to a backend (proxy_worker.c): a client's prefers
+	 * its own worker, a check has none to prefer and gets the port's */
+	*worker = proxy_worker_of(
+		&a->proxy->workers, cs != NULL ? cs->worker : PROXY_NO_WORKER, hop.port);
+	return *worker == PROXY_NO_WORKER ? -ENETUNREACH : 0;
 }
 
 static void
@@ -289,13 +301,14 @@ connect_to(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx, unsign
 	const struct synq_config_backend *b = &conf_of(a, pp)->backends[be];
 	struct synq_session *cs = synq_session_at(a->ss, idx);
 	struct synq_session *bs;
+	unsigned int worker;
 	uint8_t src[16];
 
 	pp->be = (uint8_t)be;
 	pp->tries++;
 	pp->side[SIDE_BACK].s = NONE;
-	if (source_of(a, b, cs, src) != 0 ||
-		synq_app_connect(a, cs->worker, &a->ls->l[pp->listener], b->family, b->addr,
+	if (builtin_proxy_source_of(a, b, cs, NULL, src, &worker) != 0 ||
+		synq_app_connect(a, worker, &a->ls->l[pp->listener], b->family, b->addr,
 			rte_cpu_to_be_16(b->port), src, &bs) != 0) {
 		give_up(a, pp, idx, SYNQ_CTR_PROXY_CONNECT_ERRORS);
 		return -1;
@@ -307,6 +320,9 @@ connect_to(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx, unsign
 	pp->side[SIDE_BACK].fin = pp->side[SIDE_BACK].shut = pp->side[SIDE_BACK].dead = 0;
 	pp->nb_back++;
 	a->proxy->active[pp->listener][be]++;
+	st_add(&bst(a, pp->listener, be)->active, 1);
+	st_add(&bst(a, pp->listener, be)->connects, 1);
+	pp->connect_tsc = rte_get_timer_cycles();
 	synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_CONNECTS);
 	if (!(pp->flags & PF_CONNECTING)) {
 		pp->flags |= PF_CONNECTING;
@@ -320,6 +336,7 @@ builtin_proxy_accepted(struct synq_app_lcore *a, struct synq_session *s)
 {
 	uint32_t idx = synq_session_index(a->ss, s);
 	struct proxy_pair *pp = &a->proxy->pair[idx];
+	unsigned int be;
 
 	rte_pktmbuf_free(pp->side[SIDE_CLI].q);
 	rte_pktmbuf_free(pp->side[SIDE_BACK].q);
@@ -333,7 +350,14 @@ builtin_proxy_accepted(struct synq_app_lcore *a, struct synq_session *s)
 	s->app_ptr = NULL;
 	s->app_u64[0] = 0;
 	s->app_u64[1] = idx;
-	connect_to(a, pp, idx, pick(a, s->listener, s));
+	be = pick(a, s->listener, s);
+	if (be == NONE) {
+		/* every backend down: the client's RST at once, no connect tried */
+		synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_ALL_DOWN);
+		give_up(a, pp, idx, SYNQ_CTR_PROXY_NO_BACKEND);
+		return;
+	}
+	connect_to(a, pp, idx, be);
 }
 
 /* Whether side @p d can be sent on now. */
@@ -346,12 +370,16 @@ side_open(const struct proxy_pair *pp, int d)
 	       (d == SIDE_CLI || (pp->flags & PF_CONNECTED));
 }
 
+/* @p len bytes handed to side @p d of @p pp: the counters and its backend's. */
 static void
-count_bytes(struct synq_app_lcore *a, int d, uint32_t len)
+count_bytes(struct synq_app_lcore *a, const struct proxy_pair *pp, int d, uint32_t len)
 {
+	struct synq_backend_stats *st = bst(a, pp->listener, pp->be);
+
 	synq_counter_add(a->ctr,
 		d == SIDE_BACK ? SYNQ_CTR_PROXY_BYTES_TO_BACKEND : SYNQ_CTR_PROXY_BYTES_TO_CLIENT,
 		len);
+	st_add(d == SIDE_BACK ? &st->bytes_to : &st->bytes_from, len);
 }
 
 /*
@@ -387,7 +415,7 @@ drain(struct synq_app_lcore *a, struct proxy_pair *pp, int d)
 		sd->q = next;
 		if (next == NULL)
 			sd->qt = NULL;
-		count_bytes(a, d, len);
+		count_bytes(a, pp, d, len);
 		if (o != NULL && !pp->side[!d].dead)
 			synq_app_consumed(a, o, len);
 	}
@@ -428,7 +456,7 @@ data(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx, int from,
 				len <=
 			a->ls->l[pp->listener].tcp.snd_buf &&
 		synq_app_send(a, synq_session_at(a->ss, sd->s), m) == 0) {
-		count_bytes(a, d, len);
+		count_bytes(a, pp, d, len);
 		synq_app_consumed(a, s, len);
 		return;
 	}
@@ -490,16 +518,37 @@ connect_failed(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx)
 {
 	const struct synq_config_proxy *px = conf_of(a, pp);
 
+	unsigned int next;
+
 	synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_CONNECT_FAILED);
+	st_add(&bst(a, pp->listener, pp->be)->failed, 1);
 	pp->side[SIDE_BACK].dead = 1;
 	if (pp->side[SIDE_CLI].shut || pp->side[SIDE_CLI].dead)
 		return;
-	if (pp->tries >= px->nb_backends || a->now_ms - pp->start_ms >= px->connect_timeout_ms) {
+	/* the next one up: a backend that went down since the pick is passed over */
+	next = next_up(a, pp->listener, pp->be);
+	if (next == NONE || pp->tries >= px->nb_backends ||
+		a->now_ms - pp->start_ms >= px->connect_timeout_ms) {
 		give_up(a, pp, idx, SYNQ_CTR_PROXY_NO_BACKEND);
 		return;
 	}
 	synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_FAILOVERS);
-	connect_to(a, pp, idx, (pp->be + 1u) % px->nb_backends);
+	connect_to(a, pp, idx, next);
+}
+
+/*
+ * A connect time of @p cycles timer cycles into @p st's histogram, in microseconds:
+ * bucket floor(log2(us)), 0 and 1 us in bucket 0. Within connect_timeout_ms (600 s at
+ * most) the product cannot overflow below 30 GHz.
+ */
+static void
+hist_add(struct synq_backend_stats *st, uint64_t cycles)
+{
+	uint64_t hz = rte_get_timer_hz();
+	uint64_t us = hz == 0 ? 0 : cycles * 1000000 / hz;
+	unsigned int b = us < 2 ? 0 : 63u - (unsigned int)__builtin_clzll(us);
+
+	st_add(&st->connect_us[RTE_MIN(b, SYNQ_CONNECT_HIST - 1u)], 1);
 }
 
 void
@@ -513,11 +562,18 @@ builtin_proxy_event(struct synq_app_lcore *a, const struct synq_app_event *ev)
 	/* a backend session of an earlier try: only its end matters */
 	bool current = pp->side[d].s == me;
 
+	if (s->app_u64[0] & SF_CHECK) {
+		builtin_proxy_check_event(a, ev);
+		return;
+	}
 	if (!current) {
 		if (ev->kind == SYNQ_EV_DATA)
 			rte_pktmbuf_free(ev->m);
 		if (ev->kind == SYNQ_EV_CLOSED) {
-			a->proxy->active[pp->listener][s->app_u64[0] >> SF_BE_SHIFT]--;
+			unsigned int be = (unsigned int)(s->app_u64[0] >> SF_BE_SHIFT);
+
+			a->proxy->active[pp->listener][be]--;
+			st_add(&bst(a, pp->listener, be)->active, (uint64_t)-1);
 			synq_app_release(a, s);
 			pp->nb_back--;
 			pair_end(a, pp, idx);
@@ -533,6 +589,8 @@ builtin_proxy_event(struct synq_app_lcore *a, const struct synq_app_event *ev)
 		}
 		pp->flags |= PF_CONNECTED;
 		synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_CONNECTED);
+		st_add(&bst(a, pp->listener, pp->be)->connected, 1);
+		hist_add(bst(a, pp->listener, pp->be), rte_get_timer_cycles() - pp->connect_tsc);
 		if (send_header(a, pp, s) != 0) {
 			give_up(a, pp, idx, SYNQ_CTR_PROXY_CONNECT_ERRORS);
 			break;
@@ -572,6 +630,7 @@ builtin_proxy_event(struct synq_app_lcore *a, const struct synq_app_event *ev)
 			side_abort(a, pp, !d);
 		if (d == SIDE_BACK) {
 			a->proxy->active[pp->listener][pp->be]--;
+			st_add(&bst(a, pp->listener, pp->be)->active, (uint64_t)-1);
 			pp->side[SIDE_BACK].s = NONE;
 			synq_app_release(a, s);
 			pp->nb_back--;
@@ -609,12 +668,14 @@ builtin_proxy_poll(struct synq_app_lcore *a, uint64_t now_ms)
 	if (now_ms < p->scan_ms)
 		return;
 	p->scan_ms = now_ms + PROXY_SCAN_MS;
+	builtin_proxy_checks_poll(a, now_ms);
 	for (uint32_t i = 0; i < p->nb_connecting;) {
 		uint32_t idx = p->connecting[i];
 		struct proxy_pair *pp = &p->pair[idx];
 
 		if (now_ms - pp->start_ms >= conf_of(a, pp)->connect_timeout_ms) {
 			/* give_up() takes it off the list: the same i holds the next one */
+			st_add(&bst(a, pp->listener, pp->be)->timeouts, 1);
 			give_up(a, pp, idx, SYNQ_CTR_PROXY_NO_BACKEND);
 			synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_CONNECT_TIMEOUTS);
 		} else {

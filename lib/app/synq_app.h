@@ -131,6 +131,8 @@ struct synq_app_lcore {
 	 * (synq_app_set_routes()); without them, the address the client connected to */
 	const struct synq_route_table *routes;
 	const struct synq_config *cfg;
+	/* the ports whose RSS the transport knows (synq_app_set_rss_ports()) */
+	uint32_t rss_ports;
 	uint64_t now_ms;	/* the clock of the last poll */
 	uint64_t heads_scan_ms; /* when the heads' deadlines are looked at next */
 };
@@ -153,6 +155,29 @@ int synq_app_init(struct synq_app_lcore *a, unsigned int lcore_id, struct synq_l
  */
 void synq_app_set_routes(struct synq_app_lcore *a, const struct synq_route_table *routes,
 	const struct synq_config *cfg);
+
+/**
+ * The ports (bit i: synq_config.ports[i]) whose RSS key and redirection table the
+ * transport knows: a worker of any of their rx queues may open a connection from them,
+ * its local port chosen so that the replies land on its own queue. On the other ports
+ * (none known: 0, the default) only the worker of rx queue 0 may, the queue that
+ * receives everything of a port of one queue. The proxy app chooses the worker of its
+ * connections to backends by it. Control plane, before the lcore runs.
+ */
+void synq_app_set_rss_ports(struct synq_app_lcore *a, uint32_t rss_ports);
+
+/**
+ * Check that for every backend of @p cfg's proxy listeners some worker can open the
+ * connection: the port the route to it (@p routes, built from @p cfg) leaves from has
+ * a worker that may connect from it, by the rule of synq_app_set_rss_ports() with
+ * @p rss_ports. Control plane, no EAL needed; the runtime calls it at start, once the
+ * ports' RSS is known.
+ *
+ * @return 0, or -EINVAL (-ENETUNREACH for a backend without a route, which the parser
+ *   refuses) with @p err naming the listener, the backend and the port.
+ */
+int synq_app_proxy_check(const struct synq_config *cfg, const struct synq_route_table *routes,
+	uint32_t rss_ports, char *err, size_t errlen);
 
 /** Free what synq_app_init() allocated. */
 void synq_app_free(struct synq_app_lcore *a);

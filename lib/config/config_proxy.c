@@ -2,8 +2,7 @@
 /*
  * The proxy app's configuration (issue 13): a listener with "app": "proxy" relays each
  * connection it accepts to one of its "backends" (lib/app/builtin_proxy.c). Here only
- * what the file says, checked. The health checks are not built yet: synq refuses to
- * start a listener that asks for them (lib/listener) rather than run it without.
+ * what the file says, checked; the health checks run in builtin_proxy.c too.
  *
  *   - a proxy listener has 1..SYNQ_MAX_BACKENDS backends; any other app has none, nor
  *     any of the keys beside them (a typo of "app" must not pass quietly);

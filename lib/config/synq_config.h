@@ -115,7 +115,7 @@ struct synq_config_proxy {
 	uint8_t proxy_protocol;	     /* 0 none, 1 or 2: the PROXY protocol version sent */
 	uint32_t connect_timeout_ms; /* all tries of one client connection together */
 	/* health checks: TCP connects (HAProxy's inter, timeout check, rise, fall) */
-	bool health_check; /* a "health_check" object was given (not built yet) */
+	bool health_check; /* a "health_check" object was given: the checks run */
 	uint32_t check_interval_ms;
 	uint32_t check_timeout_ms; /* < check_interval_ms */
 	uint8_t check_rise;	   /* successes in a row that bring a backend up */

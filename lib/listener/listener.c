@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_byteorder.h>
@@ -19,19 +20,10 @@
 #define SESSION_POOL_SLACK 1024
 
 int
-synq_listeners_check(const struct synq_config *cfg, char *err, size_t errlen)
+synq_listeners_check(const struct synq_config *cfg __rte_unused, char *err __rte_unused,
+	size_t errlen __rte_unused)
 {
-	/* issue 13: health checks are configured before they exist; never run without */
-	for (unsigned int i = 0; i < cfg->nb_listeners; i++)
-		if (cfg->listeners[i].app == SYNQ_APP_PROXY &&
-			cfg->listeners[i].proxy.health_check) {
-			snprintf(err, errlen,
-				"config error: listeners[%u].health_check: health "
-				"checks are not built yet, expected no \"health_check\" (every "
-				"backend is taken as up; a refused one is passed over)",
-				i);
-			return -ENOTSUP;
-		}
+	/* issue 13's health checks, the one app feature configured ahead of its code, run */
 	return 0;
 }
 
@@ -59,6 +51,19 @@ synq_listeners_create(struct synq_listeners *ls, const struct synq_config *cfg,
 		l->app = cl->app;
 		l->conf = cl;
 		l->syn_share = (cl->tcp.max_syn_backlog + ls->nb_workers - 1) / ls->nb_workers;
+		/* a row per lcore id: calloc'd pages no app lcore writes are never touched */
+		if (cl->app == SYNQ_APP_PROXY) {
+			l->be_stats = calloc((size_t)RTE_MAX_LCORE * cl->proxy.nb_backends,
+				sizeof(*l->be_stats));
+			if (l->be_stats == NULL) {
+				snprintf(err, errlen,
+					"config error: listeners[%u].backends: no "
+					"memory for their statistics",
+					i);
+				synq_listeners_free(ls);
+				return -ENOMEM;
+			}
+		}
 		snprintf(name, sizeof(name), "synq_accept_%u", i);
 		if (synq_accept_queue_init(&l->accept, name, cl->backlog, cl->tcp.queue_model,
 			    socket, ls->eal_mem) != 0) {
@@ -77,8 +82,11 @@ synq_listeners_create(struct synq_listeners *ls, const struct synq_config *cfg,
 void
 synq_listeners_free(struct synq_listeners *ls)
 {
-	for (unsigned int i = 0; i < ls->nb; i++)
-		synq_accept_queue_fini(&ls->l[i].accept, ls->eal_mem);
+	for (unsigned int i = 0; i < RTE_DIM(ls->l); i++) {
+		if (i < ls->nb)
+			synq_accept_queue_fini(&ls->l[i].accept, ls->eal_mem);
+		free(ls->l[i].be_stats);
+	}
 	memset(ls, 0, sizeof(*ls));
 }
 
@@ -93,6 +101,95 @@ synq_listeners_max_sessions(const struct synq_listeners *ls)
 		n += ls->l[i].backlog + 1 +
 		     (uint64_t)ls->nb_workers * synq_listener_flows(&ls->l[i]);
 	return (uint32_t)RTE_MIN(n, (uint64_t)UINT32_MAX);
+}
+
+/* Bucket @p b's upper bound in microseconds: a percentile is reported as it. */
+static uint64_t
+hist_bound_us(unsigned int b)
+{
+	return (uint64_t)2 << b;
+}
+
+/* The bucket bound under which @p pct percent of @p n samples in @p h fall; 0 for none. */
+static uint64_t
+hist_percentile(const uint64_t *h, uint64_t n, unsigned int pct)
+{
+	uint64_t want = (n * pct + 99) / 100, seen = 0;
+
+	if (n == 0)
+		return 0;
+	for (unsigned int b = 0; b < SYNQ_CONNECT_HIST; b++) {
+		seen += h[b];
+		if (seen >= want)
+			return hist_bound_us(b);
+	}
+	return hist_bound_us(SYNQ_CONNECT_HIST - 1);
+}
+
+static uint64_t
+load64(const uint64_t *v)
+{
+	return __atomic_load_n(v, __ATOMIC_RELAXED);
+}
+
+/* Proxy listener @p l's backends, each summed over the lcores' rows. */
+static json_t *
+backends_json(const struct synq_listener *l)
+{
+	const struct synq_config_proxy *px = &l->conf->proxy;
+	json_t *arr = json_array();
+
+	for (unsigned int b = 0; b < px->nb_backends; b++) {
+		const struct synq_config_backend *cb = &px->backends[b];
+		struct synq_backend_stats sum;
+		char addr[INET6_ADDRSTRLEN];
+		json_t *o = json_object();
+		uint64_t n = 0;
+
+		memset(&sum, 0, sizeof(sum));
+		for (unsigned int c = 0; c < RTE_MAX_LCORE; c++) {
+			const struct synq_backend_stats *st = synq_backend_stats_at(l, c, b);
+
+			sum.active += load64(&st->active);
+			sum.connects += load64(&st->connects);
+			sum.connected += load64(&st->connected);
+			sum.failed += load64(&st->failed);
+			sum.timeouts += load64(&st->timeouts);
+			sum.bytes_to += load64(&st->bytes_to);
+			sum.bytes_from += load64(&st->bytes_from);
+			sum.checks_ok += load64(&st->checks_ok);
+			sum.checks_failed += load64(&st->checks_failed);
+			for (unsigned int h = 0; h < SYNQ_CONNECT_HIST; h++)
+				sum.connect_us[h] += load64(&st->connect_us[h]);
+		}
+		for (unsigned int h = 0; h < SYNQ_CONNECT_HIST; h++)
+			n += sum.connect_us[h];
+		inet_ntop(cb->family == 4 ? AF_INET : AF_INET6, cb->addr, addr, sizeof(addr));
+		json_object_set_new(o, "address", json_string(addr));
+		json_object_set_new(o, "port", json_integer(cb->port));
+		json_object_set_new(o, "weight", json_integer(cb->weight));
+		json_object_set_new(o, "state",
+			json_string(atomic_load_explicit(&l->be_state[b], memory_order_relaxed) &
+						    SYNQ_BACKEND_DOWN
+					    ? "down"
+					    : "up"));
+		json_object_set_new(o, "active", json_integer((json_int_t)sum.active));
+		json_object_set_new(o, "connections", json_integer((json_int_t)sum.connects));
+		json_object_set_new(o, "connected", json_integer((json_int_t)sum.connected));
+		json_object_set_new(o, "connect_failed", json_integer((json_int_t)sum.failed));
+		json_object_set_new(o, "connect_timeouts", json_integer((json_int_t)sum.timeouts));
+		json_object_set_new(o, "bytes_to", json_integer((json_int_t)sum.bytes_to));
+		json_object_set_new(o, "bytes_from", json_integer((json_int_t)sum.bytes_from));
+		json_object_set_new(o, "connect_us_p50",
+			json_integer((json_int_t)hist_percentile(sum.connect_us, n, 50)));
+		json_object_set_new(o, "connect_us_p99",
+			json_integer((json_int_t)hist_percentile(sum.connect_us, n, 99)));
+		json_object_set_new(o, "checks_ok", json_integer((json_int_t)sum.checks_ok));
+		json_object_set_new(
+			o, "checks_failed", json_integer((json_int_t)sum.checks_failed));
+		json_array_append_new(arr, o);
+	}
+	return arr;
 }
 
 json_t *
@@ -120,6 +217,8 @@ synq_listeners_json(const struct synq_listeners *ls)
 		if (l->tcp.queue_model == SYNQ_QUEUE_BSD)
 			json_object_set_new(
 				o, "bsd_len", json_integer(synq_accept_bsd_len(&l->accept)));
+		if (l->be_stats != NULL)
+			json_object_set_new(o, "backends", backends_json(l));
 		json_array_append_new(arr, o);
 	}
 	return arr;

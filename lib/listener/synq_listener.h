@@ -20,14 +20,38 @@
 #include "synq_accept.h"
 #include "synq_config.h"
 
+/** Log-scaled buckets of a backend's connect times: [2^i, 2^(i+1)) us, the last open. */
+#define SYNQ_CONNECT_HIST 24
+
+/** A backend's health (synq_listener.be_state): its checks took it down. */
+#define SYNQ_BACKEND_DOWN 1u
+
+/**
+ * One app lcore's statistics of one backend of a proxy listener (issue 13). The app
+ * lcore writes its own (relaxed atomic stores, as the counters), the stats reader sums
+ * them over lcores (relaxed loads). No allocation per connection.
+ */
+struct synq_backend_stats {
+	uint64_t active;	/* connections to it open now (tries included) */
+	uint64_t connects;	/* connections opened to it, every try */
+	uint64_t connected;	/* of those, CONNECTED */
+	uint64_t failed;	/* REFUSED, TIMEDOUT or CONNECT_FAILED */
+	uint64_t timeouts;	/* aborted at connect_timeout_ms while connecting to it */
+	uint64_t bytes_to;	/* relayed to it from clients */
+	uint64_t bytes_from;	/* relayed from it to clients */
+	uint64_t checks_ok;	/* health checks CONNECTED */
+	uint64_t checks_failed; /* health checks refused, failed or timed out */
+	uint64_t connect_us[SYNQ_CONNECT_HIST]; /* connect to CONNECTED, microseconds */
+};
+
 /** One listener at run time. */
 struct synq_listener {
 	/* read-only after start; the lookup reads the first line */
-	uint8_t family;	  /* 4, 6, 0 = both */
+	uint8_t family; /* 4, 6, 0 = both */
 	bool any;
 	uint16_t port_be; /* network order */
 	uint8_t addr[16];
-	uint32_t backlog; /* send_q */
+	uint32_t backlog;   /* send_q */
 	uint32_t syn_share; /* half-open entries per worker: ceil(max_syn_backlog / workers) */
 	enum synq_app app;
 	struct synq_config_tcp tcp;
@@ -35,19 +59,29 @@ struct synq_listener {
 	struct synq_accept_queue accept;
 	/* truesize its connections hold: each worker adds its change from its timers */
 	_Atomic uint64_t mem_held;
+	/*
+	 * app "proxy" (issue 13): each backend's health, 0 up or SYNQ_BACKEND_DOWN (its
+	 * checker app lcore: rw, every app lcore: ro); the app lcore that runs this
+	 * listener's health checks, its lcore id + 1 (0: none yet; the first app lcore
+	 * that polls it takes it, once); per-backend statistics, one row of nb_backends
+	 * per lcore id (each app lcore writes its own row), NULL for other apps.
+	 */
+	_Atomic uint32_t be_state[SYNQ_MAX_BACKENDS];
+	_Atomic uint32_t checker;
+	struct synq_backend_stats *be_stats;
 };
 
 struct synq_listeners {
 	struct synq_listener l[SYNQ_MAX_LISTENERS];
 	unsigned int nb;
-	unsigned int nb_workers; /* workers that share each listener's SYN backlog */
-	bool eal_mem;		 /* the accept queues' memory is EAL's, else the C library's */
+	unsigned int nb_workers;    /* workers that share each listener's SYN backlog */
+	bool eal_mem;		    /* the accept queues' memory is EAL's, else the C library's */
 	uint32_t http_head_buffers; /* config http.head_buffers: per application lcore */
 };
 
 /**
- * Check that every listener of @p cfg has an application synq can run: a proxy
- * listener with a "health_check" (configured ahead of the checks, issue 13) is refused. Control
+ * Check that every listener of @p cfg has an application synq can run (every app
+ * the config parses runs today: a hook for one configured ahead of its code). Control
  * plane, no EAL needed; synq_listeners_create() checks it first too.
  *
  * @return 0, or -ENOTSUP with @p err naming the listener.
@@ -65,6 +99,13 @@ int synq_listeners_check(const struct synq_config *cfg, char *err, size_t errlen
 int synq_listeners_create(struct synq_listeners *ls, const struct synq_config *cfg,
 	unsigned int nb_workers, int socket, char *err, size_t errlen);
 
+/** Lcore @p lcore's statistics of backend @p be of proxy listener @p l. */
+static inline struct synq_backend_stats *
+synq_backend_stats_at(const struct synq_listener *l, unsigned int lcore, unsigned int be)
+{
+	return &l->be_stats[(size_t)lcore * l->conf->proxy.nb_backends + be];
+}
+
 /** Free the accept queues. Control plane. */
 void synq_listeners_free(struct synq_listeners *ls);
 
@@ -77,8 +118,8 @@ uint32_t synq_listeners_max_sessions(const struct synq_listeners *ls);
 
 /** The listener for a segment to @p daddr port @p dport_be, or NULL. Any lcore. */
 static inline struct synq_listener *
-synq_listener_lookup(struct synq_listeners *ls, uint8_t family, const uint8_t *daddr,
-	uint16_t dport_be)
+synq_listener_lookup(
+	struct synq_listeners *ls, uint8_t family, const uint8_t *daddr, uint16_t dport_be)
 {
 	struct synq_listener *wild = NULL;
 
@@ -100,12 +141,18 @@ synq_listener_lookup(struct synq_listeners *ls, uint8_t family, const uint8_t *d
 /**
  * Connections a worker may carry at once for @p l: its max_flows, twice for a proxy
  * listener (issue 13), whose every client connection brings one synq opens to a
- * backend under the same listener's settings. Any lcore.
+ * backend under the same listener's settings, and with health checks one more per
+ * backend (at most one check of each in flight): a client that holds all of its
+ * max_flows with a backend connection each still leaves the checks their slots, so
+ * that it cannot fail them (a backend down for everyone). Any lcore.
  */
 static inline uint32_t
 synq_listener_flows(const struct synq_listener *l)
 {
-	return l->app == SYNQ_APP_PROXY ? 2 * l->tcp.max_flows : l->tcp.max_flows;
+	if (l->app != SYNQ_APP_PROXY)
+		return l->tcp.max_flows;
+	return 2 * l->tcp.max_flows +
+	       (l->conf->proxy.health_check ? l->conf->proxy.nb_backends : 0);
 }
 
 /** The index of @p l. */

@@ -4,6 +4,7 @@
  * as DPDK telemetry commands.
  */
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -342,6 +343,26 @@ tel_pools(const char *cmd __rte_unused, const char *params __rte_unused, struct 
 	return 0;
 }
 
+/*
+ * The telemetry key of @p o (a listener's or a backend's "address" and "port") into
+ * @p name. DPDK 22.11 refuses, silently, a dict key with anything but letters,
+ * digits, '_' and '/' (rte_telemetry.h; a '.' was refused too, so a listener with an
+ * address was missing from /synq/listeners): every other character becomes '_':
+ * "any_80", "198_18_0_1_80", "2001_2__1_80".
+ */
+static void
+tel_name(const json_t *o, char *name, size_t len)
+{
+	const char *addr = json_string_value(json_object_get(o, "address"));
+
+	snprintf(name, len, "%s_%" JSON_INTEGER_FORMAT,
+		addr == NULL || strcmp(addr, "*") == 0 ? "any" : addr,
+		json_integer_value(json_object_get(o, "port")));
+	for (char *c = name; *c != '\0'; c++)
+		if (!isalnum((unsigned char)*c) && *c != '_')
+			*c = '_';
+}
+
 /* Each listener as "address:port" -> {recv_q, send_q, ...}, from the same JSON. */
 static int
 tel_listeners(const char *cmd __rte_unused, const char *params __rte_unused,
@@ -374,19 +395,68 @@ tel_listeners(const char *cmd __rte_unused, const char *params __rte_unused,
 			else if (json_is_string(v))
 				rte_tel_data_add_dict_string(ld, key, json_string_value(v));
 		}
-		/*
-		 * telemetry keys take letters, digits, '_', '-' and '.' only: "any_80",
-		 * "198.18.0.1_80", "2001.2..1_80" (IPv6 colons become dots)
-		 */
-		snprintf(name, sizeof(name), "%s_%" JSON_INTEGER_FORMAT,
-			strcmp(json_string_value(json_object_get(l, "address")), "*") == 0
-				? "any" : json_string_value(json_object_get(l, "address")),
-			json_integer_value(json_object_get(l, "port")));
-		for (char *c = name; *c != '\0'; c++)
-			if (*c == ':')
-				*c = '.';
+		tel_name(l, name, sizeof(name));
 		rte_tel_data_add_dict_container(d, name, ld, 0);
 	}
+	json_decref(arr);
+	return 0;
+}
+
+/*
+ * Each proxy listener's backends as "listener/backend" -> {state, active, ...}. A
+ * telemetry dict holds RTE_TEL_MAX_DICT_ENTRIES (256) entries: past them DPDK refuses
+ * the entry and leaves the container to its caller, freed here (32 listeners of 64
+ * backends are 2048, a container 67 KB each: never freed, 120 MB a query). Even
+ * fewer fit in telemetry's 16 KB reply: the stats file has them all.
+ */
+int
+stats_tel_backends(const char *cmd __rte_unused, const char *params __rte_unused,
+	struct rte_tel_data *d)
+{
+	json_t *arr;
+	size_t i, k;
+	json_t *l, *b;
+
+	if (!tel_enter())
+		return -EAGAIN;
+	arr = stats_registry.listeners_fn != NULL
+		? stats_registry.listeners_fn(stats_registry.listeners_arg) : json_array();
+	tel_leave();
+	rte_tel_data_start_dict(d);
+	json_array_foreach(arr, i, l)
+	{
+		char lname[RTE_TEL_MAX_STRING_LEN];
+
+		tel_name(l, lname, sizeof(lname));
+		json_array_foreach(json_object_get(l, "backends"), k, b)
+		{
+			struct rte_tel_data *bd = rte_tel_data_alloc();
+			char bname[RTE_TEL_MAX_STRING_LEN];
+			char name[2 * RTE_TEL_MAX_STRING_LEN + 1];
+			const char *key;
+			json_t *v;
+
+			if (bd == NULL)
+				break;
+			rte_tel_data_start_dict(bd);
+			json_object_foreach(b, key, v)
+			{
+				if (json_is_integer(v))
+					rte_tel_data_add_dict_u64(
+						bd, key, (uint64_t)json_integer_value(v));
+				else if (json_is_string(v))
+					rte_tel_data_add_dict_string(bd, key, json_string_value(v));
+			}
+			tel_name(b, bname, sizeof(bname));
+			snprintf(name, sizeof(name), "%s/%s", lname, bname);
+			if (rte_tel_data_add_dict_container(d, name, bd, 0) != 0) {
+				/* refused (full): still ours */
+				rte_tel_data_free(bd);
+				goto full;
+			}
+		}
+	}
+full:
 	json_decref(arr);
 	return 0;
 }
@@ -408,5 +478,7 @@ synq_stats_telemetry_init(void)
 		"Mbuf pools: size, in use, free, the queues' reserve. No parameters");
 	rc |= rte_telemetry_register_cmd("/synq/listeners", tel_listeners,
 		"Listeners: recv_q, send_q as ss -lnt shows them. No parameters");
+	rc |= rte_telemetry_register_cmd("/synq/backends", stats_tel_backends,
+		"Proxy listeners' backends: state, connections, bytes, connect time. No parameters");
 	return rc != 0 ? -EINVAL : 0;
 }

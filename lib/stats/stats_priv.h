@@ -49,6 +49,11 @@ struct stats_registry {
 
 extern struct stats_registry stats_registry;
 
+struct rte_tel_data;
+
+/* The telemetry command /synq/backends (stats_json.c; a test calls it directly). */
+int stats_tel_backends(const char *cmd, const char *params, struct rte_tel_data *d);
+
 /* Seconds since synq_stats_reset(). */
 double stats_uptime(void);
 

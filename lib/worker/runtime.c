@@ -260,6 +260,18 @@ build_worker(struct synq_runtime *rt, struct synq_worker *w, int socket, char *e
 	return 0;
 }
 
+/* The ports whose RSS is known: a worker of any of their queues may open connections. */
+static uint32_t
+rss_ports(const struct synq_runtime *rt)
+{
+	uint32_t m = 0;
+
+	for (unsigned int i = 0; i < rt->ports->nb && i < RTE_DIM(rt->rss); i++)
+		if (rt->rss[i] != NULL && rt->rss[i]->reta_size != 0)
+			m |= 1u << i;
+	return m;
+}
+
 /* An application lcore's part: its event ring and the applications' context. */
 static int
 build_app(struct synq_runtime *rt, struct synq_worker *w, int socket, char *err, size_t errlen)
@@ -278,6 +290,8 @@ build_app(struct synq_runtime *rt, struct synq_worker *w, int socket, char *err,
 	}
 	/* the proxy app's connections leave from the port's address that routes there */
 	synq_app_set_routes(w->app, &rt->routes, rt->cfg);
+	/* and the worker that carries each, by the ports' RSS (lib/app/proxy_worker.c) */
+	synq_app_set_rss_ports(w->app, rss_ports(rt));
 	rt->event_rings[w->lcore_id] = w->events;
 	return 0;
 }
@@ -428,6 +442,9 @@ synq_runtime_init(struct synq_runtime *rt, const struct synq_config *cfg, struct
 		return rc;
 	}
 	rc = build_shared(rt, err, errlen);
+	/* once the ports' RSS is known: who opens each proxy backend's connections */
+	if (rc == 0)
+		rc = synq_app_proxy_check(cfg, &rt->routes, rss_ports(rt), err, errlen);
 	for (unsigned int i = 0; rc == 0 && i < cfg->nb_lcores; i++)
 		rc = build_lcore(rt, i, err, errlen);
 	if (rc == 0)

@@ -195,7 +195,9 @@ int synq_runtime_check(const struct synq_config *cfg, char *err, size_t errlen);
 /**
  * Check the config's lcores against EAL's, make the listeners, the session pool and
  * the transport, build each lcore's context on its socket and register its counters.
- * After synq_ports_start(); @p cfg must outlive the runtime.
+ * Once the ports' RSS is read, refuse a proxy backend whose port no worker can open a
+ * connection from (synq_app_proxy_check()). After synq_ports_start(); @p cfg must
+ * outlive the runtime.
  *
  * @return 0, or a negative errno with @p err naming the config key at fault.
  */

@@ -497,6 +497,36 @@ test_lcore_not_enabled(void **state __rte_unused)
 	assert_non_null(strstr(err, "lcores[0].lcore"));
 }
 
+/*
+ * Issue 13: a proxy backend on net_ring_func's subnet, whose two queues have no RSS
+ * known (a ring port tells nothing), and lcore 0 lists queue 1 of it before queue 0:
+ * no worker could open a connection there (every try SynqTcpConnectNoPort), so the
+ * runtime refuses it at start, naming the backend and the port
+ * (synq_app_proxy_check() from synq_runtime_init()).
+ */
+static void
+test_proxy_backend_no_worker(void **state __rte_unused)
+{
+	static const char fmt[] =
+		"{\"ports\":[{\"name\":\"net_ring_func\",\"ipv4\":[\"198.18.0.1/24\"],"
+		"\"rx_queues\":2}],"
+		"\"lcores\":[{\"lcore\":0,\"role\":\"both\",\"rx\":["
+		"{\"port\":\"net_ring_func\",\"queue\":%u},"
+		"{\"port\":\"net_ring_func\",\"queue\":%u}]}],"
+		"\"listeners\":[{\"port\":90,\"app\":\"proxy\","
+		"\"backends\":[{\"address\":\"198.18.0.7\",\"port\":80}]}]}";
+	struct synq_config c;
+	struct synq_runtime r;
+	char text[1024], err[SYNQ_CONFIG_ERR_LEN];
+
+	snprintf(text, sizeof(text), fmt, 1u, 0u);
+	assert_int_equal(synq_config_parse(text, &c, err, sizeof(err)), 0);
+	assert_int_equal(synq_runtime_init(&r, &c, &ports, err, sizeof(err)), -EINVAL);
+	if (strstr(err, "listeners[0].backends[0].address: 198.18.0.7 is reached through "
+			"port \"net_ring_func\"") == NULL)
+		fail_msg("error \"%s\" does not name the backend and its port", err);
+}
+
 int
 main(void)
 {
@@ -514,6 +544,7 @@ main(void)
 		cmocka_unit_test(test_unknown_device),
 		cmocka_unit_test(test_too_many_queues),
 		cmocka_unit_test(test_lcore_not_enabled),
+		cmocka_unit_test(test_proxy_backend_no_worker),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

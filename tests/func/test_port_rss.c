@@ -49,7 +49,7 @@ static const char config_text[] =
 	"      \"rx_desc\": 128, \"tx_desc\": 128 },"
 	"    { \"name\": \"net_ring_rss1\", \"ipv4\": [\"198.18.2.1\"],"
 	"      \"rx_desc\": 128, \"tx_desc\": 128 } ],"
-	"  \"lcores\": [ { \"lcore\": 0, \"role\": \"worker\", \"rx\": ["
+	"  \"lcores\": [ { \"lcore\": 0, \"role\": \"both\", \"rx\": ["
 	"    { \"port\": \"net_null0\", \"queue\": 0 }, { \"port\": \"net_null0\", \"queue\": 1 },"
 	"    { \"port\": \"net_null0\", \"queue\": 2 }, { \"port\": \"net_null0\", \"queue\": 3 },"
 	"    { \"port\": \"net_ring_rss2\", \"queue\": 0 },"
@@ -248,7 +248,8 @@ test_ring_one_queue(void **state)
 /*
  * The runtime reads each port's key and table at init and keeps them for the
  * transport's local port choice (issue 13, active open): net_null's as the device
- * has them, none for the ring ports.
+ * has them, none for the ring ports; and tells the application lcore which ports'
+ * RSS it knows (synq_app_set_rss_ports(), the proxy's choice of worker).
  */
 static void
 test_runtime_rss(void **state)
@@ -276,6 +277,11 @@ test_runtime_rss(void **state)
 	assert_int_equal(r.rss[P_RING2]->reta_size, 0);
 	assert_non_null(r.rss[P_RING1]);
 	assert_int_equal(r.rss[P_RING1]->reta_size, 0);
+	/* the application lcore knows which: a worker of any queue of net_null0 may open
+	 * connections from it, only queue 0's from the ring ports (the proxy's choice) */
+	assert_non_null(r.lcore[0]);
+	assert_non_null(r.lcore[0]->app);
+	assert_int_equal(r.lcore[0]->app->rss_ports, 1u << P_NULL);
 	synq_runtime_free(&r);
 	assert_null(r.rss[P_NULL]);
 }

@@ -266,13 +266,39 @@ test_proxy_checks(void **state __rte_unused)
 	assert_int_equal(synq_listeners_max_sessions(&pls), 1024 + 22 + 2 * 300);
 	synq_listeners_free(&pls);
 
+	/* health checks run (issue 13): the listener starts, each backend up, stats kept */
 	snprintf(text, sizeof(text), base, ",\"health_check\":{\"interval_ms\":1000}");
 	assert_int_equal(synq_config_parse(text, &pc, err, sizeof(err)), 0);
-	assert_int_equal(synq_listeners_check(&pc, err, sizeof(err)), -ENOTSUP);
-	assert_non_null(strstr(err, "listeners[1].health_check: health checks are not built"));
-	assert_int_equal(synq_listeners_create(&pls, &pc, 1, 0, err, sizeof(err)), -ENOTSUP);
-	assert_non_null(strstr(err, "listeners[1].health_check: health checks are not built"));
-	assert_int_equal(pls.nb, 0);
+	assert_int_equal(synq_listeners_check(&pc, err, sizeof(err)), 0);
+	assert_int_equal(synq_listeners_create(&pls, &pc, 1, 0, err, sizeof(err)), 0);
+	assert_int_equal(pls.nb, 2);
+	assert_null(pls.l[0].be_stats);
+	assert_non_null(pls.l[1].be_stats);
+	assert_int_equal(pls.l[1].be_state[0], 0);
+	/* a slot for each backend's check beside the clients' and their backends' */
+	assert_int_equal(synq_listener_flows(&pls.l[1]), 201);
+	/* the document sums each lcore's row and merges the connect-time buckets: 98
+	 * connects of 8..15 us on lcore 0, 2 of 1..2 ms on lcore 5 -> p50 16 us, p99 2048 */
+	synq_backend_stats_at(&pls.l[1], 0, 0)->connect_us[3] = 98;
+	synq_backend_stats_at(&pls.l[1], 5, 0)->connect_us[10] = 2;
+	synq_backend_stats_at(&pls.l[1], 0, 0)->bytes_to = 100;
+	synq_backend_stats_at(&pls.l[1], 5, 0)->bytes_to = 23;
+	atomic_store(&pls.l[1].be_state[0], SYNQ_BACKEND_DOWN);
+	{
+		json_t *doc = synq_listeners_json(&pls);
+		json_t *b = json_array_get(json_object_get(json_array_get(doc, 1), "backends"), 0);
+
+		assert_null(json_object_get(json_array_get(doc, 0), "backends"));
+		assert_non_null(b);
+		assert_int_equal(json_integer_value(json_object_get(b, "connect_us_p50")), 16);
+		assert_int_equal(json_integer_value(json_object_get(b, "connect_us_p99")), 2048);
+		assert_int_equal(json_integer_value(json_object_get(b, "bytes_to")), 123);
+		assert_int_equal(json_integer_value(json_object_get(b, "port")), 80);
+		assert_string_equal(json_string_value(json_object_get(b, "state")), "down");
+		assert_string_equal(json_string_value(json_object_get(b, "address")), "198.18.0.2");
+		json_decref(doc);
+	}
+	synq_listeners_free(&pls);
 }
 
 int
