@@ -52,7 +52,7 @@
 # in `connections`), so the split of ab's N (one connection a request) must be exact
 # within 2 (1 of rounding, 1 of slack); a broken weight (1:1, 2:1) misses by N/12 at
 # least.
-# Bounded: about 110 s on the test machine; synq runs --duration, each client and
+# Bounded: about 2 minutes on the test machine; synq runs --duration, each client and
 # nginx under timeout(1); the EXIT trap stops what was started here by PID and removes
 # the namespaces (with their links). PROXY_SECONDS (default 5) is wrk's run time.
 . "$(dirname "$0")/lib.sh"
