@@ -224,7 +224,8 @@ px_synq_start() {
 # behind that connection's last sequence number and the same TSval (the same
 # millisecond); A's kernel answers with an ACK, synq resets and sends its SYN again
 # 1 s later (SynqTcpConnectBadSynAck, SynqTcpConnectSynRetrans: +132, +112 while
-# after-ab's 800 requests took 14 s).
+# after-ab's 800 requests took 14 s): the local port walk's start grows by one a
+# connect, not past the ports it probed (docs/proxy.md, "Limits").
 HC_INTERVAL=1500
 HEALTH_CHECK=', "health_check": { "interval_ms": '$HC_INTERVAL', "timeout_ms": 1200, "rise": 2, "fall": 2 }'
 # listener ADDR PP BACKEND_A BACKEND_B [ADDR2]: the proxy listener on ADDR:80, PROXY
