@@ -174,6 +174,48 @@ pick_port(struct synq_tcp_worker *tw, struct synq_flow_key *k, const struct tcp_
 }
 
 /*
+ * What session @p s asks checked before anything is taken: its fields, its peer, our
+ * source address (its rx queue and address number into @p rxq_idx, @p addr_idx), a
+ * flow slot of its listener. 0, or a negative errno with *@p why the enum
+ * synq_connect_reason its CONNECT_FAILED carries.
+ */
+static int
+connect_check(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_session *s,
+	uint8_t *rxq_idx, uint8_t *addr_idx, uint8_t *why)
+{
+	*why = SYNQ_CONNECT_LOCAL;
+	if (tw->send_routed == NULL)
+		return -ENOTSUP;
+	/* events must have somewhere to go: an application lcore's ring */
+	if (s->listener >= tw->listeners->nb || (s->family != 4 && s->family != 6) ||
+		s->sport == 0 || s->app_lcore >= RTE_MAX_LCORE ||
+		tw->app_rings[s->app_lcore] == NULL)
+		return -EINVAL;
+	/* a martian, or one of our own addresses (a connection to ourselves) */
+	if (peer_refused(s->family, s->saddr) ||
+		source_of(tw, s->family, s->saddr, rxq_idx, addr_idx) == 0) {
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_CONNECT_BAD_ADDR);
+		*why = SYNQ_CONNECT_BAD_ADDRESS;
+		return -EINVAL;
+	}
+	/* one of ours, and for IPv6 past duplicate address detection (RFC 4862 5.4: a
+	 * tentative address is no source; a duplicate one never again) */
+	if (source_of(tw, s->family, s->daddr, rxq_idx, addr_idx) != 0 ||
+		(s->family == 6 && !synq_iface_ipv6_usable(tw->rxq[*rxq_idx].iface, *addr_idx))) {
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_CONNECT_BAD_ADDR);
+		*why = SYNQ_CONNECT_BAD_ADDRESS;
+		return -EADDRNOTAVAIL;
+	}
+	if (tw->flows == NULL ||
+		tw->flows_of[s->listener] >= synq_listener_flows(&tw->listeners->l[s->listener])) {
+		synq_counter_inc(ctr, SYNQ_CTR_FLOW_TABLE_FULL);
+		*why = SYNQ_CONNECT_NO_FLOW;
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+/*
  * Open the connection session @p s (pool index @p idx) names; 0, or a negative errno
  * with *@p why the enum synq_connect_reason its CONNECT_FAILED carries.
  */
@@ -191,36 +233,11 @@ connect_open(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_
 	bool reuse;
 	uint64_t f;
 	int port;
+	int rc = connect_check(tw, ctr, s, &rxq_idx, &addr_idx, why);
 
-	*why = SYNQ_CONNECT_LOCAL;
-	if (tw->send_routed == NULL)
-		return -ENOTSUP;
-	/* events must have somewhere to go: an application lcore's ring */
-	if (s->listener >= tw->listeners->nb || (s->family != 4 && s->family != 6) ||
-		s->sport == 0 || s->app_lcore >= RTE_MAX_LCORE ||
-		tw->app_rings[s->app_lcore] == NULL)
-		return -EINVAL;
+	if (rc != 0)
+		return rc;
 	l = &tw->listeners->l[s->listener];
-	/* a martian, or one of our own addresses (a connection to ourselves) */
-	if (peer_refused(s->family, s->saddr) ||
-		source_of(tw, s->family, s->saddr, &rxq_idx, &addr_idx) == 0) {
-		synq_counter_inc(ctr, SYNQ_CTR_TCP_CONNECT_BAD_ADDR);
-		*why = SYNQ_CONNECT_BAD_ADDRESS;
-		return -EINVAL;
-	}
-	/* one of ours, and for IPv6 past duplicate address detection (RFC 4862 5.4: a
-	 * tentative address is no source; a duplicate one never again) */
-	if (source_of(tw, s->family, s->daddr, &rxq_idx, &addr_idx) != 0 ||
-		(s->family == 6 && !synq_iface_ipv6_usable(tw->rxq[rxq_idx].iface, addr_idx))) {
-		synq_counter_inc(ctr, SYNQ_CTR_TCP_CONNECT_BAD_ADDR);
-		*why = SYNQ_CONNECT_BAD_ADDRESS;
-		return -EADDRNOTAVAIL;
-	}
-	if (tw->flows == NULL || tw->flows_of[s->listener] >= synq_listener_flows(l)) {
-		synq_counter_inc(ctr, SYNQ_CTR_FLOW_TABLE_FULL);
-		*why = SYNQ_CONNECT_NO_FLOW;
-		return -ENOSPC;
-	}
 	memset(&k, 0, sizeof(k));
 	memcpy(k.saddr, s->saddr, sizeof(k.saddr));
 	if (s->family == 4)
