@@ -966,6 +966,22 @@ test_tuple_in_use(void **state __rte_unused)
 		events_to_closed(s[i], 0);
 	}
 	assert_int_equal(nb_routed, 0);
+	/* the listener's flow slots all taken (here: none): synq's own, NO_FLOW */
+	{
+		uint32_t max_flows = rt.listeners.l[L86].tcp.max_flows;
+		struct flow f = flow4(16, PEER_PORT, 1, 0);
+		struct rte_mbuf *out[4];
+
+		rt.listeners.l[L86].tcp.max_flows = 0;
+		assert_int_equal(synq_app_connect(&app, 0, &rt.listeners.l[L86], 4, f.caddr,
+					 rte_cpu_to_be_16(PEER_PORT), our_ip4, &s[0]),
+			0);
+		assert_int_equal(poll_idle(out, RTE_DIM(out)), 0);
+		rt.listeners.l[L86].tcp.max_flows = max_flows;
+		assert_int_equal(delta(&sn, SYNQ_CTR_FLOW_TABLE_FULL), 1);
+		failed_to_closed(s[0], SYNQ_CONNECT_NO_FLOW);
+		assert_int_equal(nb_routed, 0);
+	}
 }
 
 /*
