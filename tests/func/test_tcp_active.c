@@ -1687,6 +1687,95 @@ test_syn_quick(void **state __rte_unused)
 	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_SYN_QUICK), 1);
 }
 
+/*
+ * 28: the quick SYN's two guards (attacker-role review of issue 13). A forger of ACKs
+ * who has spent the worker's RST budget (stray ACKs to a closed port) gets no RST for
+ * an ACK not of our SYN, and then no quick SYN either: without our RST the peer's
+ * TIME-WAIT stays, and the once a connection is kept for a RST that goes. When the
+ * budget is back, the RST and the quick SYN go. Karn (RFC 6298 3): the SYN-ACK that
+ * follows may answer either SYN, so it gives no RTT sample: the data's RTO stays 1 s,
+ * not the 200 ms floor a sample of a peer that answered at once would give.
+ */
+static void
+test_syn_quick_guards(void **state __rte_unused)
+{
+	static const uint8_t data[] = "ping";
+	struct synq_worker *w = worker();
+	uint64_t hz = rte_get_tsc_hz(), t1;
+	struct flow stray = flow4(28, 4000, 7, 0);
+	struct rte_mbuf *out[SYNQ_BURST];
+	struct synq_session *s;
+	struct rte_mbuf *r = NULL;
+	unsigned int n;
+	struct flow f;
+	struct snap sn;
+	struct seg g;
+
+	s = connect_peer(28);
+	f = peer_flow(28, s, 0x28000000u);
+	g = check_syn(s, f.caddr);
+	f.our_isn = g.seq;
+	f.our_tsval = rte_be_to_cpu_32(*(const uint32_t *)(g.opt + 8));
+	routed_clear();
+	snap_take(&sn);
+	/* the budget (100, 1 a ms) spent on strays; the last burst carries the ACK */
+	for (unsigned int b = 0; b < 8; b++) {
+		for (unsigned int i = 0; i < SYNQ_BURST - 1; i++)
+			assert_int_equal(
+				rte_ring_enqueue(rx_ring[0],
+					segment(&stray, 1000 + i, 2000, F_ACK, NULL, 0, NULL, 0)),
+				0);
+		if (b == 7)
+			assert_int_equal(rte_ring_enqueue(rx_ring[0],
+						 segment(&f, 0x28001000u, f.our_isn + 0x10000u,
+							 F_ACK, NULL, 0, NULL, 0)),
+				0);
+		synq_worker_poll(w);
+		while ((n = rte_ring_dequeue_burst(tx_ring[0], (void **)out, RTE_DIM(out), NULL)) !=
+			0)
+			rte_pktmbuf_free_bulk(out, n);
+	}
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_BAD_SYNACK), 1);
+	assert_true(delta(&sn, SYNQ_CTR_TCP_RST_RATE_LIMITED) != 0);
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_SYN_QUICK), 0);
+	assert_int_equal(nb_routed, 0);
+	assert_int_equal(conn_info(s).state, SYNQ_TCP_SYN_SENT);
+	/* the budget back (a token a millisecond): the RST, and the quick SYN with it */
+	rte_delay_ms(5);
+	assert_int_equal(rte_ring_enqueue(rx_ring[0], segment(&f, 0x28001000u, f.our_isn + 0x10000u,
+							      F_ACK, NULL, 0, NULL, 0)),
+		0);
+	synq_worker_poll(w);
+	assert_int_equal(rte_ring_dequeue(tx_ring[0], (void **)&r), 0);
+	check_rst(r, &f, f.our_isn + 0x10000u);
+	rte_pktmbuf_free(r);
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_SYN_QUICK), 1);
+	assert_int_equal(nb_routed, 1);
+	assert_int_equal(parse_routed(routed[0], f.caddr).seq, f.our_isn);
+	routed_clear();
+	/* the SYN-ACK at once: CONNECTED, and no RTT sample from it */
+	f.tsval = 7000;
+	feed(synack(&f, f.our_isn + 1, f.our_tsval));
+	routed_clear();
+	expect_event(s, SYNQ_EV_CONNECTED);
+	assert_int_equal(synq_app_send_copy(&app, s, data, 4), 0);
+	t1 = rte_rdtsc();
+	synq_worker_poll(w);
+	assert_int_equal(nb_routed, 1);
+	routed_clear();
+	snap_take(&sn);
+	synq_tcp_clock(w->tcp, t1 + hz * 450 / 1000);
+	assert_false(tick_until(&sn, SYNQ_CTR_TCP_TIMEOUTS, 1, t1 + hz * 450 / 1000));
+	synq_tcp_clock(w->tcp, t1 + hz * 1300 / 1000);
+	assert_true(tick_until(&sn, SYNQ_CTR_TCP_TIMEOUTS, 1, t1 + hz * 1300 / 1000));
+	routed_clear();
+	synq_tcp_clock(w->tcp, rte_rdtsc());
+	assert_int_equal(synq_app_abort(&app, s), 0);
+	synq_worker_poll(w);
+	routed_clear();
+	events_to_closed(s, 0);
+}
+
 int
 main(void)
 {
@@ -1712,6 +1801,7 @@ main(void)
 		cmocka_unit_test(test_source_share),
 		cmocka_unit_test(test_tentative_source),
 		cmocka_unit_test(test_syn_quick),
+		cmocka_unit_test(test_syn_quick_guards),
 		cmocka_unit_test_setup_teardown(test_time_wait_reuse, narrow_ports, restore_ports),
 		cmocka_unit_test_setup_teardown(test_time_wait_no_ts, narrow_ports, restore_ports),
 		cmocka_unit_test_setup_teardown(
