@@ -436,8 +436,12 @@ established(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_co
  * TIME-WAIT (RFC 1337's hazard, which Linux accepts by default), and the SYN that
  * follows it finds the 4-tuple free: the peer's RST (REFUSED), or its SYN-ACK, at
  * once, not after the 1 s RTO. The SYN goes in this poll's output, after the RST,
- * which the worker sends with the burst's replies on the same tx queue: no delay is
- * needed for the RST to be there first. The SYN keeps the ISN (a retransmission, as
+ * which the worker sends first, with the burst's replies: on the tx queue of the rx
+ * queue the ACK came on, the SYN on that of the worker's first rx queue of the port
+ * (lib/worker's resolver). Those are one queue but when the worker polls several
+ * queues of the port; then the two may pass each other in the device, the peer's
+ * TIME-WAIT answers the SYN with its ACK again, and that try waits the RTO, as
+ * without the quick SYN. The SYN keeps the ISN (a retransmission, as
  * Linux's tcp_retransmit_skb() of a SYN), and the RTO schedule stays (rtx_ms and
  * backoff untouched). Once: a forger of ACKs gets one SYN and one RST a connection
  * more, and the RSTs are the worker's rate-limited replies as before.
