@@ -47,6 +47,7 @@
 #include <rte_mempool.h>
 #include <rte_random.h>
 #include <rte_ring.h>
+#include <rte_tcp.h>
 
 #include "synq_app.h"
 #include "synq_config.h"
@@ -361,20 +362,51 @@ LLVMFuzzerInitialize(int *argc __rte_unused, char ***argv __rte_unused)
 static void frame_out(struct rte_mbuf *m);
 
 /*
+ * The path refuses a SYN (no SYN-ACK) whose ISN's five low bits are zero, one in 32,
+ * as lib/net refuses one for no route (-ENETUNREACH, bit 5 set) or a next hop FAILED
+ * (-EHOSTUNREACH): the connect then ends at once inside the output (issue 13,
+ * SynqTcpConnectUnreachable). The ISN comes from the input's seed: the same input, the
+ * same refusals. 0: the packet goes.
+ */
+static int
+path_refuses(const struct rte_mbuf *m, uint8_t family)
+{
+	const uint8_t *ip = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t off = family == 4 ? 20u : 40u;
+	uint32_t seq;
+
+	if (m->data_len < off + 14 ||
+		(ip[off + 13] & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) != RTE_TCP_SYN_FLAG)
+		return 0;
+	memcpy(&seq, ip + off + 4, sizeof(seq));
+	seq = rte_be_to_cpu_32(seq);
+	if ((seq & 31) != 0)
+		return 0;
+	return (seq & 32) ? -ENETUNREACH : -EHOSTUNREACH;
+}
+
+/*
  * The routed send of the connections synq opens: an IP packet, which goes out as
- * frame_out() sees frames, in an Ethernet header to the peer's MAC, padded.
+ * frame_out() sees frames, in an Ethernet header to the peer's MAC, padded; or which
+ * the path refuses (path_refuses()).
  */
 static int
 routed_out(void *arg, struct rte_mbuf *m, uint8_t family, const uint8_t *dst, uint16_t port_id)
 {
 	const uint8_t *ip = rte_pktmbuf_mtod(m, const uint8_t *);
 	struct rte_ether_hdr *eth;
+	int rc;
 
 	(void)arg;
 	check(port_id == 0, "routed packets leave from our port");
 	check((family == 4 && ip[0] == 0x45 && memcmp(ip + 16, dst, 4) == 0) ||
 			(family == 6 && ip[0] >> 4 == 6 && memcmp(ip + 24, dst, 16) == 0),
 		"a routed packet starts with its IP header, to its destination");
+	rc = path_refuses(m, family);
+	if (rc != 0) {
+		rte_pktmbuf_free(m);
+		return rc;
+	}
 	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eth));
 	check(eth != NULL, "routed packets leave headroom for Ethernet");
 	memcpy(eth->dst_addr.addr_bytes, peer_mac, 6);
