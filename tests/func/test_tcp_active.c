@@ -1572,8 +1572,7 @@ connect_tw(uint8_t t, uint16_t port, uint64_t tsc, bool reused)
  * held port starts on the port that one freed and takes it: against a Linux peer, a SYN
  * within the same millisecond to a 4-tuple in its TIME-WAIT, its ISN behind the old
  * connection's last sequence number, gets an ACK, and the connect waits a second
- * (seen in tests/e2e/proxy_nginx.sh). FAILS on main at 1b6217d: the defect's test,
- * marked, for the fix in lib/tcp.
+ * (seen in tests/e2e/proxy_nginx.sh). Failed before pick_port() grew the counter so.
  */
 static void
 test_port_walk_moves_on(void **state __rte_unused)
