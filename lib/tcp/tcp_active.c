@@ -168,8 +168,17 @@ pick_port(struct synq_tcp_worker *tw, struct synq_flow_key *k, const struct tcp_
 	*reuse = port < 0 && reusable >= 0;
 	if (*reuse)
 		port = reusable;
-	if (port >= 0)
+	if (port >= 0) {
 		k->dport = rte_cpu_to_be_16((uint16_t)port);
+		/*
+		 * RFC 6056 3.3.3: the counter grows by every port probed, so that the next
+		 * connect to this peer starts past the one taken now, never on the port a
+		 * connect just before freed (its peer may hold that 4-tuple in TIME-WAIT,
+		 * and a SYN the same millisecond has an ISN behind its last sequence number:
+		 * an ACK answers, the connect waits a second).
+		 */
+		tw->port_seq += (uint32_t)(port - (int)start + (int)span) % span;
+	}
 	return port;
 }
 
