@@ -58,8 +58,12 @@ static const struct synq_config_tcp tcp_defaults = {
 	/* Linux's net.ipv4.ip_local_port_range */
 	.local_port_lo = 32768,
 	.local_port_hi = 60999,
-	/* Linux's net.ipv4.tcp_tw_reuse = 1, on the connections synq opens */
-	.tw_reuse = true,
+	/*
+	 * Off, as issue 13 asks ("never reused while in TIME-WAIT") and as Linux's
+	 * net.ipv4.tcp_tw_reuse = 2 is for other than loopback; true: its = 1, on the
+	 * connections synq opens
+	 */
+	.tw_reuse = false,
 };
 
 /* The knobs a listener may override; the "tcp" object has them plus global ones. */

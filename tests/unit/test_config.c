@@ -1258,7 +1258,7 @@ test_active_open_config(void **state __rte_unused)
 	assert_int_equal(cfg.tcp.syn_retries, 3);
 	assert_int_equal(cfg.tcp.local_port_lo, 32768);
 	assert_int_equal(cfg.tcp.local_port_hi, 60999);
-	assert_true(cfg.tcp.tw_reuse);
+	assert_false(cfg.tcp.tw_reuse);
 	assert_int_equal(
 		synq_config_parse(WITH_V4 ",\"tcp\":{\"tw_reuse\":false}}", &cfg, err, sizeof(err)),
 		0);
