@@ -53,12 +53,12 @@ builtin_proxy_prepare(struct synq_app_lcore *a)
 	if (p == NULL)
 		return -ENOMEM;
 	p->pair = rte_zmalloc("synq_proxy_pairs", (size_t)n * sizeof(*p->pair), 0);
-	p->blocked = rte_zmalloc("synq_proxy_blocked", (size_t)n * sizeof(uint32_t), 0);
-	p->connecting = rte_zmalloc("synq_proxy_connecting", (size_t)n * sizeof(uint32_t), 0);
-	if (p->pair == NULL || p->blocked == NULL || p->connecting == NULL) {
+	for (unsigned int l = 0; l < PL_MAX; l++)
+		p->list[l] = rte_zmalloc("synq_proxy_list", (size_t)n * sizeof(uint32_t), 0);
+	if (p->pair == NULL || p->list[PL_CONNECTING] == NULL || p->list[PL_BLOCKED] == NULL) {
 		rte_free(p->pair);
-		rte_free(p->blocked);
-		rte_free(p->connecting);
+		for (unsigned int l = 0; l < PL_MAX; l++)
+			rte_free(p->list[l]);
 		rte_free(p);
 		return -ENOMEM;
 	}
@@ -83,8 +83,8 @@ builtin_proxy_free(struct synq_app_lcore *a)
 		for (int d = 0; d < 2; d++)
 			rte_pktmbuf_free(p->pair[i].side[d].q);
 	rte_free(p->pair);
-	rte_free(p->blocked);
-	rte_free(p->connecting);
+	for (unsigned int l = 0; l < PL_MAX; l++)
+		rte_free(p->list[l]);
 	rte_free(p);
 	a->proxy = NULL;
 }
@@ -237,23 +237,44 @@ builtin_proxy_source_of(const struct synq_app_lcore *a, const struct synq_config
 	return *worker == PROXY_NO_WORKER ? -ENETUNREACH : 0;
 }
 
+/* The flag that says a pair is in list PL_* @p l. */
+static const uint32_t list_flag[PL_MAX] = {
+	[PL_CONNECTING] = PF_CONNECTING,
+	[PL_BLOCKED] = PF_BLOCKED,
+};
+
+/* Put pair @p idx in list @p l, once. */
 static void
-list_del(uint32_t *list, uint32_t *nb, uint32_t v)
+list_add(struct synq_proxy *p, unsigned int l, struct proxy_pair *pp, uint32_t idx)
 {
-	for (uint32_t i = 0; i < *nb; i++)
-		if (list[i] == v) {
-			list[i] = list[--*nb];
-			return;
-		}
+	if (pp->flags & list_flag[l])
+		return;
+	pp->flags |= list_flag[l];
+	pp->at[l] = p->nb[l];
+	p->list[l][p->nb[l]++] = idx;
+}
+
+/*
+ * Take pair @p pp out of list @p l, if it is in: the last one takes its place, which
+ * it is told. O(1); a loop over the list that takes out its i-th finds the next at i.
+ */
+static void
+list_del(struct synq_proxy *p, unsigned int l, struct proxy_pair *pp)
+{
+	uint32_t i = pp->at[l], last;
+
+	if (!(pp->flags & list_flag[l]))
+		return;
+	pp->flags &= ~list_flag[l];
+	last = p->list[l][--p->nb[l]];
+	p->list[l][i] = last;
+	p->pair[last].at[l] = i;
 }
 
 static void
-connecting_del(struct synq_proxy *p, struct proxy_pair *pp, uint32_t idx)
+connecting_del(struct synq_proxy *p, struct proxy_pair *pp, uint32_t idx __rte_unused)
 {
-	if (pp->flags & PF_CONNECTING) {
-		list_del(p->connecting, &p->nb_connecting, idx);
-		pp->flags &= ~PF_CONNECTING;
-	}
+	list_del(p, PL_CONNECTING, pp);
 }
 
 /* Drop what waits to be sent on side @p sd, counted. */
@@ -324,10 +345,7 @@ connect_to(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx, unsign
 	st_add(&bst(a, pp->listener, be)->connects, 1);
 	pp->connect_tsc = rte_get_timer_cycles();
 	synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_CONNECTS);
-	if (!(pp->flags & PF_CONNECTING)) {
-		pp->flags |= PF_CONNECTING;
-		a->proxy->connecting[a->proxy->nb_connecting++] = idx;
-	}
+	list_add(a->proxy, PL_CONNECTING, pp, idx);
 	return 0;
 }
 
@@ -428,10 +446,7 @@ drain(struct synq_app_lcore *a, struct proxy_pair *pp, int d)
 static void
 block(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx)
 {
-	if (!(pp->flags & PF_BLOCKED)) {
-		pp->flags |= PF_BLOCKED;
-		a->proxy->blocked[a->proxy->nb_blocked++] = idx;
-	}
+	list_add(a->proxy, PL_BLOCKED, pp, idx);
 }
 
 /* @p m came on side @p from: to the other side, or kept, unconsumed. */
@@ -480,10 +495,7 @@ pair_end(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx)
 	if (!(pp->flags & PF_CLI_GONE) || pp->nb_back != 0)
 		return;
 	connecting_del(a->proxy, pp, idx);
-	if (pp->flags & PF_BLOCKED) {
-		list_del(a->proxy->blocked, &a->proxy->nb_blocked, idx);
-		pp->flags &= ~PF_BLOCKED;
-	}
+	list_del(a->proxy, PL_BLOCKED, pp);
 	drop_waiting(a, &pp->side[SIDE_CLI]);
 	drop_waiting(a, &pp->side[SIDE_BACK]);
 	memset(pp, 0, sizeof(*pp));
@@ -651,16 +663,15 @@ builtin_proxy_poll(struct synq_app_lcore *a, uint64_t now_ms)
 {
 	struct synq_proxy *p = a->proxy;
 
-	for (uint32_t i = 0; i < p->nb_blocked;) {
-		uint32_t idx = p->blocked[i];
-		struct proxy_pair *pp = &p->pair[idx];
+	for (uint32_t i = 0; i < p->nb[PL_BLOCKED];) {
+		struct proxy_pair *pp = &p->pair[p->list[PL_BLOCKED][i]];
 
 		drain(a, pp, SIDE_BACK);
 		drain(a, pp, SIDE_CLI);
 		if ((pp->side[SIDE_BACK].q == NULL || !side_open(pp, SIDE_BACK)) &&
 			(pp->side[SIDE_CLI].q == NULL || !side_open(pp, SIDE_CLI))) {
-			pp->flags &= ~PF_BLOCKED;
-			p->blocked[i] = p->blocked[--p->nb_blocked];
+			/* the last takes its place: the same i holds the next one */
+			list_del(p, PL_BLOCKED, pp);
 		} else {
 			i++;
 		}
@@ -669,8 +680,8 @@ builtin_proxy_poll(struct synq_app_lcore *a, uint64_t now_ms)
 		return;
 	p->scan_ms = now_ms + PROXY_SCAN_MS;
 	builtin_proxy_checks_poll(a, now_ms);
-	for (uint32_t i = 0; i < p->nb_connecting;) {
-		uint32_t idx = p->connecting[i];
+	for (uint32_t i = 0; i < p->nb[PL_CONNECTING];) {
+		uint32_t idx = p->list[PL_CONNECTING][i];
 		struct proxy_pair *pp = &p->pair[idx];
 
 		if (now_ms - pp->start_ms >= conf_of(a, pp)->connect_timeout_ms) {

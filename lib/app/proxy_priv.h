@@ -38,6 +38,16 @@
 #define PF_CONNECTING 0x8u /* in the connecting list */
 #define PF_CLI_GONE 0x10u  /* the client's CLOSED seen: released with the last backend */
 
+/*
+ * The pair lists of struct synq_proxy: the pairs' indices, unordered; each pair knows its
+ * place in each (proxy_pair.at), so that taking one out is a swap with the last, O(1):
+ * with thousands of pairs a lcore, a flood of clients whose backends are slow would
+ * otherwise walk the whole list at every connect, reset and close.
+ */
+#define PL_CONNECTING 0 /* pairs whose backend has not answered yet (PF_CONNECTING) */
+#define PL_BLOCKED 1	/* pairs whose data waits for room (PF_BLOCKED) */
+#define PL_MAX 2
+
 struct proxy_side {
 	uint32_t s;	     /* session index; NONE before the connect, after the CLOSED */
 	uint8_t fin;	     /* its peer's FIN seen */
@@ -57,6 +67,8 @@ struct proxy_pair {
 	uint8_t nb_back;      /* backend sessions not released yet (failed tries too) */
 	uint8_t family;	      /* the client's, its addresses in its session */
 	uint64_t connect_tsc; /* the current try's connect (timer cycles): its connect time */
+	/* its place in synq_proxy.list[PL_*] while its PF_CONNECTING / PF_BLOCKED is set */
+	uint32_t at[PL_MAX];
 };
 
 /*
@@ -99,10 +111,8 @@ struct proxy_check {
 
 struct synq_proxy {
 	struct proxy_pair *pair; /* by the client session's pool index */
-	uint32_t *blocked;	 /* pairs whose data waits for room */
-	uint32_t nb_blocked;
-	uint32_t *connecting; /* pairs whose backend has not answered yet */
-	uint32_t nb_connecting;
+	uint32_t *list[PL_MAX];	 /* PL_*: pair indices, each pair once at most */
+	uint32_t nb[PL_MAX];
 	uint64_t scan_ms;
 	uint32_t hash_key;
 	/* per listener: round robin's current weights and next, least_conn's counts */

@@ -945,6 +945,98 @@ test_client_share(void **state __rte_unused)
 	clear();
 }
 
+#define NB_MANY 16
+
+/*
+ * 14: many pairs connecting at once, taken off the connecting list in any order (client
+ * RSTs in a scrambled order, backends that answer in another), the rest left to time
+ * out: the list stays whole with its O(1) removals (a pair's place moves when the last
+ * takes the place of one removed). Every pair left connecting gets its client's RST at
+ * connect_timeout_ms, once; none of the connected ones does, and they still relay.
+ */
+static void
+test_lists_any_order(void **state __rte_unused)
+{
+	/* the clients reset, and the backends that answer, in these orders */
+	static const unsigned int reset_order[] = {9, 0, 15, 3, 12, 6};
+	static const unsigned int answer_order[] = {13, 1, 10, 4, 7};
+	uint64_t timeouts = app_counter(SYNQ_CTR_PROXY_CONNECT_TIMEOUTS);
+	unsigned int free0 = pool_free();
+	struct flow f[NB_MANY];
+	struct back k[NB_MANY];
+	bool connected[NB_MANY] = {false}, gone[NB_MANY] = {false};
+	unsigned int left = NB_MANY;
+
+	for (unsigned int i = 0; i < NB_MANY; i++) {
+		f[i] = client(20, (uint16_t)(47000 + i), 85);
+		pump();
+		k[i] = expect_syn(0);
+	}
+	for (unsigned int j = 0; j < RTE_DIM(reset_order); j++) {
+		unsigned int i = reset_order[j];
+
+		feed(rst_frame(&f[i], f[i].isn + 1));
+		clear();
+		gone[i] = true;
+		left--;
+	}
+	for (unsigned int j = 0; j < RTE_DIM(answer_order); j++) {
+		unsigned int i = answer_order[j];
+
+		accept_syn(&k[i]);
+		clear();
+		connected[i] = true;
+		left--;
+	}
+	now_ms += 1000;
+	pump();
+	/* a client resets among the connected: one more removal from the middle */
+	feed(rst_frame(&f[7], f[7].isn + 1));
+	clear();
+	connected[7] = false;
+	gone[7] = true;
+	/* connect_timeout_ms (3000 ms) from the accepts: each pair still connecting ends */
+	now_ms += 2000;
+	pump();
+	for (unsigned int i = 0; i < NB_MANY; i++) {
+		unsigned int fins = 0, rsts = 0;
+		uint32_t cseq = f[i].our_isn + 1;
+		uint8_t buf[16];
+
+		if (gone[i])
+			continue;
+		cli_got(&f[i], &cseq, buf, sizeof(buf), &fins, &rsts);
+		assert_int_equal(rsts, connected[i] ? 0 : 1);
+	}
+	assert_int_equal(app_counter(SYNQ_CTR_PROXY_CONNECT_TIMEOUTS), timeouts + left);
+	clear();
+	/* the connected ones relay, both ways */
+	for (unsigned int i = 0; i < NB_MANY; i++) {
+		unsigned int fins = 0, rsts = 0;
+		uint32_t cseq = f[i].our_isn + 1;
+		uint8_t buf[16];
+
+		if (!connected[i])
+			continue;
+		feed(cli_seg(&f[i], f[i].isn + 1, cseq, F_ACK | F_PSH, "ping", 4));
+		assert_int_equal(back_got(&k[i], buf, sizeof(buf), &fins), 4);
+		assert_memory_equal(buf, "ping", 4);
+		clear();
+		feed(segment(&k[i].f, k[i].theirs, k[i].ours, F_ACK | F_PSH, NULL, 0,
+			(const uint8_t *)"pong", 4));
+		k[i].theirs += 4;
+		assert_int_equal(cli_got(&f[i], &cseq, buf, sizeof(buf), &fins, &rsts), 4);
+		assert_memory_equal(buf, "pong", 4);
+		assert_int_equal(rsts, 0);
+		clear();
+		feed(rst_frame(&f[i], f[i].isn + 5));
+		clear();
+	}
+	pump();
+	clear();
+	assert_int_equal(pool_free(), free0);
+}
+
 int
 main(void)
 {
@@ -962,6 +1054,7 @@ main(void)
 		cmocka_unit_test(test_v6_client),
 		cmocka_unit_test(test_wired),
 		cmocka_unit_test(test_client_share),
+		cmocka_unit_test(test_lists_any_order),
 	};
 
 	return cmocka_run_group_tests(tests, setup_send, teardown);
