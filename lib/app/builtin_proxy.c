@@ -181,100 +181,10 @@ next_up(const struct synq_app_lcore *a, unsigned int li, unsigned int be)
 	return NONE;
 }
 
-/* Without routes, a check's worker: the first with a command ring; PROXY_NO_WORKER: none. */
-static unsigned int
-any_worker(const struct synq_app_lcore *a)
-{
-	for (unsigned int i = 0; i < RTE_MAX_LCORE; i++)
-		if (a->cmd_rings[i] != NULL)
-			return i;
-	return PROXY_NO_WORKER;
-}
-
-int
-builtin_proxy_source_of(const struct synq_app_lcore *a, const struct synq_config_backend *b,
-	const struct synq_session *cs, const struct synq_listener *l, uint8_t *src,
-	unsigned int *worker)
-{
-	struct synq_route_hop hop;
-
-	memset(src, 0, 16);
-	*worker = PROXY_NO_WORKER;
-	if (a->routes == NULL || a->cfg == NULL) {
-		/* no routes given (an embedding without them): no port to choose by; the
-		 * address the client used, on its worker */
-		if (cs == NULL) {
-			if (l->any || l->family != b->family)
-				return -ENETUNREACH;
-			memcpy(src, l->addr, 16);
-			*worker = any_worker(a);
-			return *worker == PROXY_NO_WORKER ? -ENETUNREACH : 0;
-		}
-		if (cs->family != b->family)
-			return -ENETUNREACH;
-		memcpy(src, cs->daddr, 16);
-		*worker = cs->worker;
-		return 0;
-	}
-	if (b->family == 4) {
-		uint32_t dst;
-
-		memcpy(&dst, b->addr, 4);
-		if (synq_route_lookup4(a->routes, dst, &hop) != 0 ||
-			hop.src >= a->cfg->ports[hop.port].nb_ipv4)
-			return -ENETUNREACH;
-		memcpy(src, &a->cfg->ports[hop.port].ipv4[hop.src], 4);
-	} else {
-		if (synq_route_lookup6(a->routes, b->addr, &hop) != 0 ||
-			hop.src >= a->cfg->ports[hop.port].nb_ipv6)
-			return -ENETUNREACH;
-		memcpy(src, a->cfg->ports[hop.port].ipv6[hop.src], 16);
-	}
-	/* one rule for every connection to a backend (proxy_worker.c): a client's prefers
-	 * its own worker, a check has none to prefer and gets the port's */
-	*worker = proxy_worker_of(
-		&a->proxy->workers, cs != NULL ? cs->worker : PROXY_NO_WORKER, hop.port);
-	return *worker == PROXY_NO_WORKER ? -ENETUNREACH : 0;
-}
-
-/* The flag that says a pair is in list PL_* @p l. */
-static const uint32_t list_flag[PL_MAX] = {
-	[PL_CONNECTING] = PF_CONNECTING,
-	[PL_BLOCKED] = PF_BLOCKED,
-};
-
-/* Put pair @p idx in list @p l, once. */
-static void
-list_add(struct synq_proxy *p, unsigned int l, struct proxy_pair *pp, uint32_t idx)
-{
-	if (pp->flags & list_flag[l])
-		return;
-	pp->flags |= list_flag[l];
-	pp->at[l] = p->nb[l];
-	p->list[l][p->nb[l]++] = idx;
-}
-
-/*
- * Take pair @p pp out of list @p l, if it is in: the last one takes its place, which
- * it is told. O(1); a loop over the list that takes out its i-th finds the next at i.
- */
-static void
-list_del(struct synq_proxy *p, unsigned int l, struct proxy_pair *pp)
-{
-	uint32_t i = pp->at[l], last;
-
-	if (!(pp->flags & list_flag[l]))
-		return;
-	pp->flags &= ~list_flag[l];
-	last = p->list[l][--p->nb[l]];
-	p->list[l][i] = last;
-	p->pair[last].at[l] = i;
-}
-
 static void
 connecting_del(struct synq_proxy *p, struct proxy_pair *pp, uint32_t idx __rte_unused)
 {
-	list_del(p, PL_CONNECTING, pp);
+	proxy_list_del(p, PL_CONNECTING, pp);
 }
 
 /* Drop what waits to be sent on side @p sd, counted. */
@@ -345,7 +255,7 @@ connect_to(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx, unsign
 	st_add(&bst(a, pp->listener, be)->connects, 1);
 	pp->connect_tsc = rte_get_timer_cycles();
 	synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_CONNECTS);
-	list_add(a->proxy, PL_CONNECTING, pp, idx);
+	proxy_list_add(a->proxy, PL_CONNECTING, pp, idx);
 	return 0;
 }
 
@@ -446,7 +356,7 @@ drain(struct synq_app_lcore *a, struct proxy_pair *pp, int d)
 static void
 block(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx)
 {
-	list_add(a->proxy, PL_BLOCKED, pp, idx);
+	proxy_list_add(a->proxy, PL_BLOCKED, pp, idx);
 }
 
 /* @p m came on side @p from: to the other side, or kept, unconsumed. */
@@ -495,7 +405,7 @@ pair_end(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx)
 	if (!(pp->flags & PF_CLI_GONE) || pp->nb_back != 0)
 		return;
 	connecting_del(a->proxy, pp, idx);
-	list_del(a->proxy, PL_BLOCKED, pp);
+	proxy_list_del(a->proxy, PL_BLOCKED, pp);
 	drop_waiting(a, &pp->side[SIDE_CLI]);
 	drop_waiting(a, &pp->side[SIDE_BACK]);
 	memset(pp, 0, sizeof(*pp));
@@ -671,7 +581,7 @@ builtin_proxy_poll(struct synq_app_lcore *a, uint64_t now_ms)
 		if ((pp->side[SIDE_BACK].q == NULL || !side_open(pp, SIDE_BACK)) &&
 			(pp->side[SIDE_CLI].q == NULL || !side_open(pp, SIDE_CLI))) {
 			/* the last takes its place: the same i holds the next one */
-			list_del(p, PL_BLOCKED, pp);
+			proxy_list_del(p, PL_BLOCKED, pp);
 		} else {
 			i++;
 		}

@@ -67,7 +67,7 @@ struct proxy_pair {
 	uint8_t nb_back;      /* backend sessions not released yet (failed tries too) */
 	uint8_t family;	      /* the client's, its addresses in its session */
 	uint64_t connect_tsc; /* the current try's connect (timer cycles): its connect time */
-	/* its place in synq_proxy.list[PL_*] while its PF_CONNECTING / PF_BLOCKED is set */
+	/* its place in synq_proxy.list[l] while its flag of list l (PF_CONNECTING, ...) is set */
 	uint32_t at[PL_MAX];
 };
 
@@ -122,6 +122,40 @@ struct synq_proxy {
 	struct proxy_check check[SYNQ_MAX_LISTENERS][SYNQ_MAX_BACKENDS];
 	struct proxy_workers workers; /* who carries a backend connection (proxy_worker.c) */
 };
+
+/* The flag that says a pair is in list PL_* @p l. */
+static const uint32_t proxy_list_flag[PL_MAX] = {
+	[PL_CONNECTING] = PF_CONNECTING,
+	[PL_BLOCKED] = PF_BLOCKED,
+};
+
+/* Put pair @p idx in list @p l, once. */
+static inline void
+proxy_list_add(struct synq_proxy *p, unsigned int l, struct proxy_pair *pp, uint32_t idx)
+{
+	if (pp->flags & proxy_list_flag[l])
+		return;
+	pp->flags |= proxy_list_flag[l];
+	pp->at[l] = p->nb[l];
+	p->list[l][p->nb[l]++] = idx;
+}
+
+/*
+ * Take pair @p pp out of list @p l, if it is in: the last one takes its place, which
+ * it is told. O(1); a loop over the list that takes out its i-th finds the next at i.
+ */
+static inline void
+proxy_list_del(struct synq_proxy *p, unsigned int l, struct proxy_pair *pp)
+{
+	uint32_t i = pp->at[l], last;
+
+	if (!(pp->flags & proxy_list_flag[l]))
+		return;
+	pp->flags &= ~proxy_list_flag[l];
+	last = p->list[l][--p->nb[l]];
+	p->list[l][i] = last;
+	p->pair[last].at[l] = i;
+}
 
 /* Whether backend @p be of listener @p li is down by its health checks. */
 static inline bool

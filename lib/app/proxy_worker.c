@@ -20,7 +20,9 @@
  *     holds with RSS known or not, and each worker has a proxy listener's twice
  *     max_flows flow slots, its own clients taking at most half (docs/architecture.md).
  *
- * Built once an application lcore, a few hundred bytes; a lookup is two loads.
+ * Built once an application lcore, a few hundred bytes; a lookup is two loads. Here
+ * too, builtin_proxy_source_of(): the source address and the worker of each
+ * connection to a backend (a client's, a health check's), by the route to it.
  */
 
 #include <arpa/inet.h>
@@ -123,4 +125,60 @@ synq_app_proxy_check(const struct synq_config *cfg, const struct synq_route_tabl
 		}
 	}
 	return 0;
+}
+
+/* Without routes, a check's worker: the first with a command ring; PROXY_NO_WORKER: none. */
+static unsigned int
+any_worker(const struct synq_app_lcore *a)
+{
+	for (unsigned int i = 0; i < RTE_MAX_LCORE; i++)
+		if (a->cmd_rings[i] != NULL)
+			return i;
+	return PROXY_NO_WORKER;
+}
+
+int
+builtin_proxy_source_of(const struct synq_app_lcore *a, const struct synq_config_backend *b,
+	const struct synq_session *cs, const struct synq_listener *l, uint8_t *src,
+	unsigned int *worker)
+{
+	struct synq_route_hop hop;
+
+	memset(src, 0, 16);
+	*worker = PROXY_NO_WORKER;
+	if (a->routes == NULL || a->cfg == NULL) {
+		/* no routes given (an embedding without them): no port to choose by; the
+		 * address the client used, on its worker */
+		if (cs == NULL) {
+			if (l->any || l->family != b->family)
+				return -ENETUNREACH;
+			memcpy(src, l->addr, 16);
+			*worker = any_worker(a);
+			return *worker == PROXY_NO_WORKER ? -ENETUNREACH : 0;
+		}
+		if (cs->family != b->family)
+			return -ENETUNREACH;
+		memcpy(src, cs->daddr, 16);
+		*worker = cs->worker;
+		return 0;
+	}
+	if (b->family == 4) {
+		uint32_t dst;
+
+		memcpy(&dst, b->addr, 4);
+		if (synq_route_lookup4(a->routes, dst, &hop) != 0 ||
+			hop.src >= a->cfg->ports[hop.port].nb_ipv4)
+			return -ENETUNREACH;
+		memcpy(src, &a->cfg->ports[hop.port].ipv4[hop.src], 4);
+	} else {
+		if (synq_route_lookup6(a->routes, b->addr, &hop) != 0 ||
+			hop.src >= a->cfg->ports[hop.port].nb_ipv6)
+			return -ENETUNREACH;
+		memcpy(src, a->cfg->ports[hop.port].ipv6[hop.src], 16);
+	}
+	/* one rule for every connection to a backend (proxy_worker.c): a client's prefers
+	 * its own worker, a check has none to prefer and gets the port's */
+	*worker = proxy_worker_of(
+		&a->proxy->workers, cs != NULL ? cs->worker : PROXY_NO_WORKER, hop.port);
+	return *worker == PROXY_NO_WORKER ? -ENETUNREACH : 0;
 }
