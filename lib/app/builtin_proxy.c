@@ -16,8 +16,10 @@
  *     unconsumed: the side they came from has its window shut until the other side's
  *     ACKs make room (as echo does). What waits is bounded by the listener's rcv_buf;
  *   - a FIN on one side closes the other's sending side once what waits is out; a
- *     RESET on one side aborts the other; the client's session is released once both
- *     sides are CLOSED, and its pool index names the pair's state meanwhile.
+ *     RESET on one side aborts the other; a FIN or RST the full command outbox refuses
+ *     is owed, sent again at every scan (side_shut()); the client's session is
+ *     released once both sides are CLOSED, and its pool index names the pair's state
+ *     meanwhile.
  *
  * Per pair, a fixed entry of an array sized with the session pool (by the client's
  * index): nothing a client sends makes the state grow. The backend session keeps in
@@ -55,7 +57,8 @@ builtin_proxy_prepare(struct synq_app_lcore *a)
 	p->pair = rte_zmalloc("synq_proxy_pairs", (size_t)n * sizeof(*p->pair), 0);
 	for (unsigned int l = 0; l < PL_MAX; l++)
 		p->list[l] = rte_zmalloc("synq_proxy_list", (size_t)n * sizeof(uint32_t), 0);
-	if (p->pair == NULL || p->list[PL_CONNECTING] == NULL || p->list[PL_BLOCKED] == NULL) {
+	if (p->pair == NULL || p->list[PL_CONNECTING] == NULL || p->list[PL_BLOCKED] == NULL ||
+		p->list[PL_OWED] == NULL) {
 		rte_free(p->pair);
 		for (unsigned int l = 0; l < PL_MAX; l++)
 			rte_free(p->list[l]);
@@ -200,6 +203,27 @@ drop_waiting(struct synq_app_lcore *a, struct proxy_side *sd)
 	sd->q = sd->qt = NULL;
 }
 
+/*
+ * Side @p d of @p pp is shut by @p how (SHUT_FIN, SHUT_ABORT), the command's result
+ * @p rc: one the full outbox refused (-ENOBUFS) is owed, sent again at each scan
+ * (owed_send()). Else the FIN or RST would never go: the peer held open to the idle
+ * timeout (for ever with idle_timeout_ms 0), a backend never told that its client
+ * reset, the pair's sessions held as long.
+ */
+static void
+side_shut(struct synq_app_lcore *a, struct proxy_pair *pp, int d, uint8_t how, int rc)
+{
+	struct proxy_side *sd = &pp->side[d];
+
+	sd->shut = how;
+	sd->owed = 0;
+	if (rc != -ENOBUFS)
+		return;
+	sd->owed = how;
+	synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_SHUT_DEFERRED);
+	proxy_list_add(a->proxy, PL_OWED, pp, (uint32_t)(pp - a->proxy->pair));
+}
+
 /* Abort side @p d of @p pp (a RST), once; what waits for it is dropped. */
 static void
 side_abort(struct synq_app_lcore *a, struct proxy_pair *pp, int d)
@@ -211,8 +235,37 @@ side_abort(struct synq_app_lcore *a, struct proxy_pair *pp, int d)
 	/* after our FIN too: its peer may still be sending, to a side that is gone */
 	if (s == NULL || sd->shut == SHUT_ABORT || sd->dead)
 		return;
-	synq_app_abort(a, s);
-	sd->shut = SHUT_ABORT;
+	side_shut(a, pp, d, SHUT_ABORT, synq_app_abort(a, s));
+}
+
+/*
+ * The FINs and RSTs owed (side_shut()), in turn, while the outbox takes them: at the
+ * first it refuses, the rest wait for the next scan (no room for them either); one
+ * whose side is gone (its RESET or CLOSED came) is owed no more.
+ */
+static void
+owed_send(struct synq_app_lcore *a)
+{
+	struct synq_proxy *p = a->proxy;
+
+	/* each pair done is taken out, the last in its place: the list's first is next */
+	while (p->nb[PL_OWED] != 0) {
+		struct proxy_pair *pp = &p->pair[p->list[PL_OWED][0]];
+
+		for (int d = 0; d < 2; d++) {
+			struct proxy_side *sd = &pp->side[d];
+			struct synq_session *s = sess(a, pp, d);
+
+			if (sd->owed == 0)
+				continue;
+			if (s != NULL && !sd->dead &&
+				(sd->owed == SHUT_ABORT ? synq_app_abort(a, s)
+							: synq_app_close(a, s)) == -ENOBUFS)
+				return;
+			sd->owed = 0;
+		}
+		proxy_list_del(p, PL_OWED, pp);
+	}
 }
 
 /* The client gets a RST: no backend (counted @p ctr). */
@@ -347,10 +400,8 @@ drain(struct synq_app_lcore *a, struct proxy_pair *pp, int d)
 		if (o != NULL && !pp->side[!d].dead)
 			synq_app_consumed(a, o, len);
 	}
-	if (pp->side[!d].fin) {
-		synq_app_close(a, s);
-		sd->shut = SHUT_FIN;
-	}
+	if (pp->side[!d].fin)
+		side_shut(a, pp, d, SHUT_FIN, synq_app_close(a, s));
 }
 
 static void
@@ -406,6 +457,7 @@ pair_end(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx)
 		return;
 	connecting_del(a->proxy, pp, idx);
 	proxy_list_del(a->proxy, PL_BLOCKED, pp);
+	proxy_list_del(a->proxy, PL_OWED, pp);
 	drop_waiting(a, &pp->side[SIDE_CLI]);
 	drop_waiting(a, &pp->side[SIDE_BACK]);
 	memset(pp, 0, sizeof(*pp));
@@ -589,6 +641,7 @@ builtin_proxy_poll(struct synq_app_lcore *a, uint64_t now_ms)
 	if (now_ms < p->scan_ms)
 		return;
 	p->scan_ms = now_ms + PROXY_SCAN_MS;
+	owed_send(a);
 	builtin_proxy_checks_poll(a, now_ms);
 	for (uint32_t i = 0; i < p->nb[PL_CONNECTING];) {
 		uint32_t idx = p->list[PL_CONNECTING][i];

@@ -37,6 +37,7 @@
 #define PF_BLOCKED 0x4u	   /* in the blocked list */
 #define PF_CONNECTING 0x8u /* in the connecting list */
 #define PF_CLI_GONE 0x10u  /* the client's CLOSED seen: released with the last backend */
+#define PF_OWED 0x20u	   /* in the owed list */
 
 /*
  * The pair lists of struct synq_proxy: the pairs' indices, unordered; each pair knows its
@@ -46,13 +47,15 @@
  */
 #define PL_CONNECTING 0 /* pairs whose backend has not answered yet (PF_CONNECTING) */
 #define PL_BLOCKED 1	/* pairs whose data waits for room (PF_BLOCKED) */
-#define PL_MAX 2
+#define PL_OWED 2	/* pairs owing a side a FIN or RST the outbox refused (PF_OWED) */
+#define PL_MAX 3
 
 struct proxy_side {
 	uint32_t s;	     /* session index; NONE before the connect, after the CLOSED */
 	uint8_t fin;	     /* its peer's FIN seen */
 	uint8_t shut;	     /* SHUT_FIN or SHUT_ABORT: nothing more to send on it */
 	uint8_t dead;	     /* its RESET or CLOSED seen */
+	uint8_t owed;	     /* SHUT_FIN or SHUT_ABORT shut set but the outbox refused: to send */
 	struct rte_mbuf *q;  /* bytes from the other side waiting to be sent on this one */
 	struct rte_mbuf *qt; /* the last mbuf of q */
 };
@@ -127,6 +130,7 @@ struct synq_proxy {
 static const uint32_t proxy_list_flag[PL_MAX] = {
 	[PL_CONNECTING] = PF_CONNECTING,
 	[PL_BLOCKED] = PF_BLOCKED,
+	[PL_OWED] = PF_OWED,
 };
 
 /* Put pair @p idx in list @p l, once. */

@@ -1037,6 +1037,134 @@ test_lists_any_order(void **state __rte_unused)
 	assert_int_equal(pool_free(), free0);
 }
 
+/* The application's open session of client @p f; it must have one. */
+static struct synq_session *
+client_session(const struct flow *f)
+{
+	for (uint32_t i = 0; i < app.ss->nb; i++) {
+		struct synq_session *s = synq_session_at(app.ss, i);
+
+		if (app.own[i] == SYNQ_APP_OWN_OPEN && memcmp(s->saddr, f->caddr, 4) == 0 &&
+			rte_be_to_cpu_16(s->sport) == f->cport)
+			return s;
+	}
+	fail_msg("no session of the client");
+	return NULL;
+}
+
+/*
+ * The worker's command ring, then the application's outbox, filled with aborts of
+ * session @p s (a victim's): the next command the proxy gives is refused, -ENOBUFS.
+ */
+static void
+fill_outbox(struct synq_session *s)
+{
+	unsigned int n = 0;
+
+	while (synq_app_abort(&app, s) == 0)
+		assert_true(++n <= SYNQ_SESSION_CMD_RING + SYNQ_APP_OUTBOX);
+	assert_int_equal(app.out_len, SYNQ_APP_OUTBOX);
+}
+
+/* The worker takes the commands that waited, the application its events. */
+static void
+empty_outbox(void)
+{
+	struct rte_ring *ring = app.cmd_rings[worker()->lcore_id];
+
+	for (unsigned int i = 0; i < 2000 && (app.out_len != 0 || rte_ring_count(ring) != 0); i++) {
+		synq_worker_poll(worker());
+		synq_app_builtin_poll_at(&app, now_ms);
+	}
+	assert_int_equal(app.out_len, 0);
+	assert_int_equal(rte_ring_count(ring), 0);
+}
+
+/* Whether a segment with flag @p flag went to backend @p k (from its local port). */
+static bool
+back_flag(const struct back *k, uint8_t flag)
+{
+	for (unsigned int i = 0; i < nb_routed; i++) {
+		struct rseg v = parse_routed(routed[i], k->f.caddr);
+
+		if (v.sport == k->f.sport && (v.flags & flag))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * 15: a client's RST, whose carrying to the backend (our RST) the full outbox refuses,
+ * still reaches the backend once there is room, at the next scan; a client's FIN the
+ * same (our FIN, the half-close). Without it the backend is held open to the idle
+ * timeout, for ever with idle_timeout_ms 0.
+ */
+static void
+test_shut_refused(void **state __rte_unused)
+{
+	uint64_t deferred = app_counter(SYNQ_CTR_PROXY_SHUT_DEFERRED);
+	unsigned int free0 = pool_free(), fins = 0, rsts = 0;
+	struct flow f, victim;
+	struct back k;
+	uint8_t buf[16];
+	uint32_t cseq;
+
+	/* the RST: the client's, waiting on the application's event ring */
+	f = relay(21, 85, &k);
+	victim = client(21, 47100, 85);
+	pump();
+	clear();
+	assert_int_equal(rte_ring_enqueue(rx_ring[0], rst_frame(&f, f.isn + 1)), 0);
+	synq_worker_poll(worker());
+	fill_outbox(client_session(&victim));
+	synq_app_builtin_poll_at(&app, now_ms);
+	assert_int_equal(app_counter(SYNQ_CTR_PROXY_SHUT_DEFERRED), deferred + 1);
+	empty_outbox();
+	clear();
+	now_ms += 2 * 10; /* two of the proxy's scans */
+	pump();
+	assert_true(back_flag(&k, F_RST));
+	clear();
+	pump();
+	clear();
+	assert_int_equal(pool_free(), free0);
+
+	/* the FIN: the backend gets ours once there is room, and the relay goes on */
+	f = relay(22, 85, &k);
+	victim = client(22, 47101, 85);
+	pump();
+	clear();
+	assert_int_equal(rte_ring_enqueue(rx_ring[0],
+				 cli_seg(&f, f.isn + 1, f.our_isn + 1, F_ACK | F_FIN, NULL, 0)),
+		0);
+	synq_worker_poll(worker());
+	fill_outbox(client_session(&victim));
+	synq_app_builtin_poll_at(&app, now_ms);
+	assert_int_equal(app_counter(SYNQ_CTR_PROXY_SHUT_DEFERRED), deferred + 2);
+	empty_outbox();
+	clear();
+	now_ms += 2 * 10;
+	pump();
+	assert_true(back_flag(&k, F_FIN));
+	assert_false(back_flag(&k, F_RST));
+	k.ours++;
+	clear();
+	/* the backend's answer still reaches the half-closed client, then its FIN */
+	cseq = f.our_isn + 1;
+	feed(segment(
+		&k.f, k.theirs, k.ours, F_ACK | F_PSH | F_FIN, NULL, 0, (const uint8_t *)"bye", 3));
+	assert_int_equal(cli_got(&f, &cseq, buf, sizeof(buf), &fins, &rsts), 3);
+	assert_memory_equal(buf, "bye", 3);
+	assert_int_equal(fins, 1);
+	assert_int_equal(rsts, 0);
+	clear();
+	feed(cli_seg(&f, f.isn + 2, cseq, F_ACK, NULL, 0));
+	clear();
+	pump();
+	clear();
+	assert_int_equal(pool_free(), free0);
+}
+
 int
 main(void)
 {
@@ -1055,6 +1183,7 @@ main(void)
 		cmocka_unit_test(test_wired),
 		cmocka_unit_test(test_client_share),
 		cmocka_unit_test(test_lists_any_order),
+		cmocka_unit_test(test_shut_refused),
 	};
 
 	return cmocka_run_group_tests(tests, setup_send, teardown);
