@@ -62,45 +62,20 @@ static const char config_text[] =
 	"    { \"port\": 96, \"app\": \"proxy\", \"max_flows\": 2,"
 	"      \"backends\": [ { \"address\": \"198.18.0.2\", \"port\": 8080 } ] } ] }";
 
-HARNESS_SETUP(.name = "proxy", .config = config_text);
+HARNESS_SETUP(.name = "proxy", .config = config_text, .fake_routed = true);
 
 static const uint8_t back_addr[3][4] = {{198, 18, 0, 2}, {198, 18, 0, 3}, {198, 18, 0, 4}};
 
-/* What the fake send_routed got: the packets towards the backends. */
-static struct rte_mbuf *routed[256];
-static unsigned int nb_routed;
 /* What went out the ring port: the frames towards the clients. */
 static struct rte_mbuf *cli[256];
 static unsigned int nb_cli;
 static uint64_t now_ms = 1000;
 
-static int
-fake_send(void *arg __rte_unused, struct rte_mbuf *m, uint8_t family __rte_unused,
-	const uint8_t *dst __rte_unused, uint16_t port_id __rte_unused)
-{
-	if (nb_routed == RTE_DIM(routed)) {
-		rte_pktmbuf_free(m);
-		return -ENOBUFS;
-	}
-	routed[nb_routed++] = m;
-	return 0;
-}
-
-static int
-setup_send(void **state)
-{
-	if (setup(state) != 0)
-		return -1;
-	synq_tcp_worker_set_send(worker()->tcp, fake_send, NULL);
-	return 0;
-}
-
+/* Free what went to the backends and to the clients. */
 static void
 clear(void)
 {
-	for (unsigned int i = 0; i < nb_routed; i++)
-		rte_pktmbuf_free(routed[i]);
-	nb_routed = 0;
+	routed_clear();
 	for (unsigned int i = 0; i < nb_cli; i++)
 		rte_pktmbuf_free(cli[i]);
 	nb_cli = 0;
@@ -903,7 +878,7 @@ test_wired(void **state __rte_unused)
 	feed(rst_frame(&f, f.isn + 1));
 	clear();
 	pump();
-	synq_tcp_worker_set_send(worker()->tcp, fake_send, NULL);
+	synq_tcp_worker_set_send(worker()->tcp, fake_send_routed, NULL);
 }
 
 /*
@@ -1186,5 +1161,5 @@ main(void)
 		cmocka_unit_test(test_shut_refused),
 	};
 
-	return cmocka_run_group_tests(tests, setup_send, teardown);
+	return cmocka_run_group_tests(tests, setup, teardown);
 }

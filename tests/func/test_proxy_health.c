@@ -56,46 +56,22 @@ static const char config_text[] =
 	"      \"health_check\": { \"interval_ms\": 1000, \"timeout_ms\": 500 },"
 	"      \"backends\": [ { \"address\": \"198.18.0.5\", \"port\": 8080 } ] } ] }";
 
-HARNESS_SETUP(.name = "proxy_health", .config = config_text);
+HARNESS_SETUP(.name = "proxy_health", .config = config_text, .fake_routed = true);
 
 static const uint8_t back_addr[4][4] = {
 	{198, 18, 0, 2}, {198, 18, 0, 3}, {198, 18, 0, 4}, {198, 18, 0, 5}};
 /* listener 2's checks seen (round_syns()) */
 static unsigned int slot_checks;
 
-static struct rte_mbuf *routed[256]; /* what the fake send_routed got */
-static unsigned int nb_routed;
 static struct rte_mbuf *cli[256]; /* what went out the ring port, to the clients */
 static unsigned int nb_cli;
 static uint64_t now_ms = 1000;
 
-static int
-fake_send(void *arg __rte_unused, struct rte_mbuf *m, uint8_t family __rte_unused,
-	const uint8_t *dst __rte_unused, uint16_t port_id __rte_unused)
-{
-	if (nb_routed == RTE_DIM(routed)) {
-		rte_pktmbuf_free(m);
-		return -ENOBUFS;
-	}
-	routed[nb_routed++] = m;
-	return 0;
-}
-
-static int
-setup_send(void **state)
-{
-	if (setup(state) != 0)
-		return -1;
-	synq_tcp_worker_set_send(worker()->tcp, fake_send, NULL);
-	return 0;
-}
-
+/* Free what went to the backends and to the clients. */
 static void
 clear(void)
 {
-	for (unsigned int i = 0; i < nb_routed; i++)
-		rte_pktmbuf_free(routed[i]);
-	nb_routed = 0;
+	routed_clear();
 	for (unsigned int i = 0; i < nb_cli; i++)
 		rte_pktmbuf_free(cli[i]);
 	nb_cli = 0;
@@ -660,5 +636,5 @@ main(void)
 		cmocka_unit_test(test_check_abort_refused),
 	};
 
-	return cmocka_run_group_tests(tests, setup_send, teardown);
+	return cmocka_run_group_tests(tests, setup, teardown);
 }
