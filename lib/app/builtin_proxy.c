@@ -16,7 +16,8 @@
  *     unconsumed: the side they came from has its window shut until the other side's
  *     ACKs make room (as echo does). What waits is bounded by the listener's rcv_buf;
  *   - a FIN on one side closes the other's sending side once what waits is out; a
- *     RESET on one side aborts the other; a FIN or RST the full command outbox refuses
+ *     RESET on one side aborts the other (a backend's, once what it sent before is
+ *     out to the client and acknowledged); a FIN or RST the full command outbox refuses
  *     is owed, sent again at every scan (side_shut()); the client's session is
  *     released once both sides are CLOSED, and its pool index names the pair's state
  *     meanwhile.
@@ -400,6 +401,15 @@ drain(struct synq_app_lcore *a, struct proxy_pair *pp, int d)
 		if (o != NULL && !pp->side[!d].dead)
 			synq_app_consumed(a, o, len);
 	}
+	/*
+	 * The backend reset: its bytes handed over and acknowledged, then its RST carried
+	 * (an abort right after the send would drop what the worker has not sent yet)
+	 */
+	if (sd->rst_after) {
+		if (atomic_load_explicit(&s->snd_pending, memory_order_relaxed) == 0)
+			side_abort(a, pp, d);
+		return;
+	}
 	if (pp->side[!d].fin)
 		side_shut(a, pp, d, SHUT_FIN, synq_app_close(a, s));
 }
@@ -594,13 +604,30 @@ builtin_proxy_event(struct synq_app_lcore *a, const struct synq_app_event *ev)
 			!pp->side[!d].dead)
 			synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_RESETS);
 		connecting_del(a->proxy, pp, idx);
+		if (d == SIDE_BACK && side_open(pp, SIDE_CLI) && pp->side[SIDE_CLI].q != NULL) {
+			/*
+			 * What the backend sent before its RST and waits here for the
+			 * client's snd_buf reaches the client first (HAProxy too forwards
+			 * what it read): the client's RST once those bytes are out and
+			 * acknowledged (synq_app_abort() would drop what the worker has not
+			 * sent yet); held meanwhile as any pair whose data waits, to the
+			 * idle timeout. Bytes handed over before the RST came had their
+			 * chance to go: the RST at once, what the client's window kept back
+			 * dropped with its send queue, as the backend's own were
+			 */
+			pp->side[SIDE_CLI].rst_after = 1;
+			drain(a, pp, SIDE_CLI);
+			if (side_open(pp, SIDE_CLI))
+				block(a, pp, idx);
+			break;
+		}
 		side_abort(a, pp, !d);
 		break;
 	case SYNQ_EV_CLOSED:
 		pp->side[d].dead = 1;
 		drop_waiting(a, &pp->side[d]);
 		/* the other side ends too, unless this one's end was a FIN it carries */
-		if (!pp->side[d].fin)
+		if (!pp->side[d].fin && !pp->side[!d].rst_after)
 			side_abort(a, pp, !d);
 		if (d == SIDE_BACK) {
 			a->proxy->active[pp->listener][pp->be]--;
@@ -631,7 +658,8 @@ builtin_proxy_poll(struct synq_app_lcore *a, uint64_t now_ms)
 		drain(a, pp, SIDE_BACK);
 		drain(a, pp, SIDE_CLI);
 		if ((pp->side[SIDE_BACK].q == NULL || !side_open(pp, SIDE_BACK)) &&
-			(pp->side[SIDE_CLI].q == NULL || !side_open(pp, SIDE_CLI))) {
+			((pp->side[SIDE_CLI].q == NULL && !pp->side[SIDE_CLI].rst_after) ||
+				!side_open(pp, SIDE_CLI))) {
 			/* the last takes its place: the same i holds the next one */
 			proxy_list_del(p, PL_BLOCKED, pp);
 		} else {

@@ -55,6 +55,7 @@ struct proxy_side {
 	uint8_t fin;	     /* its peer's FIN seen */
 	uint8_t shut;	     /* SHUT_FIN or SHUT_ABORT: nothing more to send on it */
 	uint8_t dead;	     /* its RESET or CLOSED seen */
+	uint8_t rst_after;   /* the client side: the backend reset; our RST once all is out */
 	uint8_t owed;	     /* SHUT_FIN or SHUT_ABORT shut set but the outbox refused: to send */
 	struct rte_mbuf *q;  /* bytes from the other side waiting to be sent on this one */
 	struct rte_mbuf *qt; /* the last mbuf of q */

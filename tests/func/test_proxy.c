@@ -1140,6 +1140,59 @@ test_shut_refused(void **state __rte_unused)
 	assert_int_equal(pool_free(), free0);
 }
 
+/*
+ * 16: a backend's bytes before its RST reach the client, then the RST: 6 KB from the
+ * backend (4 KB to the client, snd_buf, 2 KB kept), then its RST; the client's RST
+ * only once it has acknowledged all 6 KB (item 3 of issue 13's leftovers: they were
+ * dropped with the client's reset, SynqProxyBytesDropped).
+ */
+static void
+test_rst_after_data(void **state __rte_unused)
+{
+	static uint8_t chunk[1024];
+	uint64_t dropped = app_counter(SYNQ_CTR_PROXY_BYTES_DROPPED);
+	uint64_t resets = app_counter(SYNQ_CTR_PROXY_RESETS);
+	unsigned int free0 = pool_free(), fins = 0, rsts = 0, got;
+	uint8_t buf[8192];
+	uint32_t cseq;
+	struct flow f;
+	struct back k;
+
+	memset(chunk, 'z', sizeof(chunk));
+	f = relay(23, 85, &k);
+	cseq = f.our_isn + 1;
+	for (unsigned int i = 0; i < 6; i++) {
+		feed(segment(&k.f, k.theirs, k.ours, F_ACK, NULL, 0, chunk, sizeof(chunk)));
+		k.theirs += sizeof(chunk);
+	}
+	feed(segment(&k.f, k.theirs, k.ours, F_RST | F_ACK, NULL, 0, NULL, 0));
+	got = cli_got(&f, &cseq, buf, sizeof(buf), &fins, &rsts);
+	assert_int_equal(got, 4096);
+	assert_int_equal(rsts, 0);
+	assert_int_equal(app_counter(SYNQ_CTR_PROXY_RESETS), resets + 1);
+	clear();
+	/* the client takes the 4 KB: the 2 KB kept go, still no RST */
+	feed(cli_seg(&f, f.isn + 1, cseq, F_ACK, NULL, 0));
+	pump();
+	got = cli_got(&f, &cseq, buf, sizeof(buf), &fins, &rsts);
+	assert_int_equal(got, 2048);
+	for (unsigned int i = 0; i < got; i++)
+		assert_int_equal(buf[i], 'z');
+	assert_int_equal(rsts, 0);
+	clear();
+	/* all acknowledged: the backend's RST carried */
+	feed(cli_seg(&f, f.isn + 1, cseq, F_ACK, NULL, 0));
+	pump();
+	cli_got(&f, &cseq, buf, sizeof(buf), &fins, &rsts);
+	assert_int_equal(rsts, 1);
+	assert_int_equal(fins, 0);
+	assert_int_equal(app_counter(SYNQ_CTR_PROXY_BYTES_DROPPED), dropped);
+	clear();
+	pump();
+	clear();
+	assert_int_equal(pool_free(), free0);
+}
+
 int
 main(void)
 {
@@ -1159,6 +1212,7 @@ main(void)
 		cmocka_unit_test(test_client_share),
 		cmocka_unit_test(test_lists_any_order),
 		cmocka_unit_test(test_shut_refused),
+		cmocka_unit_test(test_rst_after_data),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
