@@ -36,6 +36,9 @@ const uint8_t our_ip6[16] = {0x20, 0x01, 0, 0x02, [15] = 1};
 struct rte_mbuf *routed[HARNESS_ROUTED_MAX];
 unsigned int nb_routed;
 int routed_rc;
+struct rte_mbuf *cli[HARNESS_CLI_MAX];
+unsigned int nb_cli;
+uint64_t app_now_ms = 1000;
 
 static char prefix[64];
 static struct synq_config cfg;
@@ -153,7 +156,7 @@ harness_setup(const struct harness_conf *hc)
 int
 harness_teardown(void)
 {
-	routed_clear();
+	sent_clear();
 	synq_stats_close();
 	synq_app_free(&app);
 	rt.event_rings[HARNESS_APP_LCORE] = NULL;
@@ -183,6 +186,67 @@ routed_clear(void)
 	for (unsigned int i = 0; i < nb_routed; i++)
 		rte_pktmbuf_free(routed[i]);
 	nb_routed = 0;
+}
+
+void
+app_pump(void)
+{
+	for (unsigned int round = 0; round < 6; round++) {
+		struct rte_mbuf *out[32];
+		unsigned int n;
+
+		synq_app_builtin_poll_at(&app, app_now_ms);
+		n = poll_idle(out, RTE_DIM(out));
+		for (unsigned int i = 0; i < n; i++) {
+			if (nb_cli == RTE_DIM(cli))
+				rte_pktmbuf_free(out[i]);
+			else
+				cli[nb_cli++] = out[i];
+		}
+	}
+}
+
+void
+app_feed(struct rte_mbuf *m)
+{
+	assert_int_equal(rte_ring_enqueue(rx_ring[0], m), 0);
+	synq_worker_poll(worker());
+	app_pump();
+}
+
+void
+sent_clear(void)
+{
+	routed_clear();
+	for (unsigned int i = 0; i < nb_cli; i++)
+		rte_pktmbuf_free(cli[i]);
+	nb_cli = 0;
+}
+
+struct rte_mbuf *
+ts_segment(const struct flow *f, uint32_t seq, uint32_t ack, uint8_t flags, const void *data,
+	unsigned int len)
+{
+	uint8_t o[SYNQ_TCP_OPTS_MAX];
+	size_t n = synq_frame_opts_ack(o, f->tsval + 1, f->our_tsval);
+
+	return segment(f, seq, ack, flags, o, (unsigned int)n, data, len);
+}
+
+struct flow
+proxy_client(uint8_t t, uint16_t cport, uint16_t port)
+{
+	struct flow f = flow4(t, cport, port, 0x10000000u * t + cport);
+
+	open_flow(&f);
+	finish_flow(&f);
+	return f;
+}
+
+unsigned int
+pool_free(void)
+{
+	return rte_ring_count(rt.sessions.free);
 }
 
 struct synq_worker *

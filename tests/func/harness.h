@@ -380,4 +380,35 @@ struct synq_session *accept_one(unsigned int li);
 /* Give back every connection on listener @p li; how many there were. */
 unsigned int drain(unsigned int li);
 
+/*
+ * The tests that drive the built-in applications on the application lcore's clock
+ * (the proxy's) and play the clients on the ring port: what app_pump() kept of the
+ * frames sent out the ring port (towards the clients), at most HARNESS_CLI_MAX (the
+ * rest freed), and the clock it gives the applications (ms; 1000 at the start, the
+ * tests move it).
+ */
+#define HARNESS_CLI_MAX 256
+extern struct rte_mbuf *cli[HARNESS_CLI_MAX];
+extern unsigned int nb_cli;
+extern uint64_t app_now_ms;
+
+/* The built-in applications at app_now_ms and the worker, a few rounds; kept in cli[]. */
+void app_pump(void);
+
+/* @p m on rx queue 0, a poll of the worker, then app_pump(). */
+void app_feed(struct rte_mbuf *m);
+
+/* Free what routed[] and cli[] hold. */
+void sent_clear(void);
+
+/* A client's segment with timestamps (its SYN offered them): TSval one past its SYN's. */
+struct rte_mbuf *ts_segment(const struct flow *f, uint32_t seq, uint32_t ack, uint8_t flags,
+	const void *data, unsigned int len);
+
+/* Test @p t's IPv4 client on our port @p port, port @p cport: its handshake done. */
+struct flow proxy_client(uint8_t t, uint16_t cport, uint16_t port);
+
+/* Free sessions of the pool now. */
+unsigned int pool_free(void);
+
 #endif /* SYNQ_TEST_HARNESS_H */

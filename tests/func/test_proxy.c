@@ -66,49 +66,6 @@ HARNESS_SETUP(.name = "proxy", .config = config_text, .fake_routed = true);
 
 static const uint8_t back_addr[3][4] = {{198, 18, 0, 2}, {198, 18, 0, 3}, {198, 18, 0, 4}};
 
-/* What went out the ring port: the frames towards the clients. */
-static struct rte_mbuf *cli[256];
-static unsigned int nb_cli;
-static uint64_t now_ms = 1000;
-
-/* Free what went to the backends and to the clients. */
-static void
-clear(void)
-{
-	routed_clear();
-	for (unsigned int i = 0; i < nb_cli; i++)
-		rte_pktmbuf_free(cli[i]);
-	nb_cli = 0;
-}
-
-/* The application and the worker a few rounds; what goes to clients is kept. */
-static void
-pump(void)
-{
-	for (unsigned int round = 0; round < 6; round++) {
-		struct rte_mbuf *out[32];
-		unsigned int n;
-
-		synq_app_builtin_poll_at(&app, now_ms);
-		n = poll_idle(out, RTE_DIM(out));
-		for (unsigned int i = 0; i < n; i++) {
-			if (nb_cli == RTE_DIM(cli))
-				rte_pktmbuf_free(out[i]);
-			else
-				cli[nb_cli++] = out[i];
-		}
-	}
-}
-
-/* @p m on rx queue 0, then pump(). */
-static void
-feed(struct rte_mbuf *m)
-{
-	assert_int_equal(rte_ring_enqueue(rx_ring[0], m), 0);
-	synq_worker_poll(worker());
-	pump();
-}
-
 /* A routed packet's TCP header. */
 struct rseg {
 	uint16_t sport, dport;
@@ -170,17 +127,6 @@ struct back {
 	uint32_t theirs; /* its next sequence number */
 };
 
-/* Test @p t's client on our port @p port: handshake done, accepted by the app. */
-static struct flow
-client(uint8_t t, uint16_t cport, uint16_t port)
-{
-	struct flow f = flow4(t, cport, port, 0x10000000u * t + cport);
-
-	open_flow(&f);
-	finish_flow(&f);
-	return f;
-}
-
 /* The one SYN routed, to backend @p b: the backend's view of it. */
 static struct back
 expect_syn(unsigned int b)
@@ -201,7 +147,7 @@ expect_syn(unsigned int b)
 	k.f.isn = 0x50000000u + b;
 	k.ours = v.seq + 1;
 	k.theirs = k.f.isn + 1;
-	clear();
+	sent_clear();
 	return k;
 }
 
@@ -211,7 +157,7 @@ accept_syn(struct back *k)
 {
 	struct rseg v;
 
-	feed(segment(&k->f, k->f.isn, k->ours, F_SYN | F_ACK, NULL, 0, NULL, 0));
+	app_feed(segment(&k->f, k->f.isn, k->ours, F_SYN | F_ACK, NULL, 0, NULL, 0));
 	assert_true(nb_routed >= 1);
 	v = parse_routed(routed[0], k->f.caddr);
 	assert_int_equal(v.flags & (F_SYN | F_ACK | F_RST), F_ACK);
@@ -269,24 +215,6 @@ cli_got(const struct flow *f, uint32_t *seq, uint8_t *buf, unsigned int size, un
 	return n;
 }
 
-/* The client's segment with timestamps, flags @p flags. */
-static struct rte_mbuf *
-cli_seg(const struct flow *f, uint32_t seq, uint32_t ack, uint8_t flags, const void *data,
-	unsigned int len)
-{
-	uint8_t o[SYNQ_TCP_OPTS_MAX];
-	size_t n = synq_frame_opts_ack(o, f->tsval + 1, f->our_tsval);
-
-	return segment(f, seq, ack, flags, o, (unsigned int)n, data, len);
-}
-
-/* Free sessions of the pool now. */
-static unsigned int
-pool_free(void)
-{
-	return rte_ring_count(rt.sessions.free);
-}
-
 /* 1: the whole relay: the SYN, PROXY v1, bytes both ways, half-close each way. */
 static void
 test_relay_v1(void **state __rte_unused)
@@ -305,9 +233,9 @@ test_relay_v1(void **state __rte_unused)
 	struct back k;
 	unsigned int n;
 
-	f = client(1, 40001, 90);
+	f = proxy_client(1, 40001, 90);
 	cseq = f.our_isn + 1;
-	pump();
+	app_pump();
 	assert_int_equal(app_counter(SYNQ_CTR_PROXY_CONNECTS), x0 + 1);
 	k = expect_syn(0);
 	accept_syn(&k);
@@ -316,49 +244,50 @@ test_relay_v1(void **state __rte_unused)
 	snprintf(want, sizeof(want), "PROXY TCP4 198.18.1.2 198.18.0.1 40001 90\r\n");
 	assert_int_equal(n, strlen(want));
 	assert_memory_equal(buf, want, n);
-	clear();
+	sent_clear();
 
 	/* client -> backend, the bytes intact */
-	feed(cli_seg(&f, f.isn + 1, cseq, F_ACK | F_PSH, hello, sizeof(hello)));
+	app_feed(ts_segment(&f, f.isn + 1, cseq, F_ACK | F_PSH, hello, sizeof(hello)));
 	n = back_got(&k, buf, sizeof(buf), &fins);
 	assert_int_equal(n, sizeof(hello));
 	assert_memory_equal(buf, hello, n);
-	clear();
+	sent_clear();
 
 	/* backend -> client */
-	feed(segment(&k.f, k.theirs, k.ours, F_ACK | F_PSH, NULL, 0, (const uint8_t *)world,
+	app_feed(segment(&k.f, k.theirs, k.ours, F_ACK | F_PSH, NULL, 0, (const uint8_t *)world,
 		sizeof(world)));
 	k.theirs += sizeof(world);
 	n = cli_got(&f, &cseq, buf, sizeof(buf), &fins, &rsts);
 	assert_int_equal(n, sizeof(world));
 	assert_memory_equal(buf, world, n);
 	assert_int_equal(fins, 0);
-	clear();
+	sent_clear();
 
 	/* the client's FIN: the backend's side gets ours, the other way stays open */
-	feed(cli_seg(&f, f.isn + 1 + sizeof(hello), cseq, F_ACK | F_FIN, NULL, 0));
+	app_feed(ts_segment(&f, f.isn + 1 + sizeof(hello), cseq, F_ACK | F_FIN, NULL, 0));
 	n = back_got(&k, buf, sizeof(buf), &fins);
 	assert_int_equal(n, 0);
 	assert_int_equal(fins, 1);
-	clear();
-	feed(segment(&k.f, k.theirs, k.ours, F_ACK | F_PSH, NULL, 0, (const uint8_t *)"late", 4));
+	sent_clear();
+	app_feed(segment(
+		&k.f, k.theirs, k.ours, F_ACK | F_PSH, NULL, 0, (const uint8_t *)"late", 4));
 	k.theirs += 4;
 	n = cli_got(&f, &cseq, buf, sizeof(buf), &fins, &rsts);
 	assert_int_equal(n, 4);
 	assert_memory_equal(buf, "late", 4);
-	clear();
+	sent_clear();
 
 	/* the backend's FIN: the client's side gets ours */
-	feed(segment(&k.f, k.theirs, k.ours, F_ACK | F_FIN, NULL, 0, NULL, 0));
+	app_feed(segment(&k.f, k.theirs, k.ours, F_ACK | F_FIN, NULL, 0, NULL, 0));
 	k.theirs++;
 	fins = 0;
 	cli_got(&f, &cseq, buf, sizeof(buf), &fins, &rsts);
 	assert_int_equal(fins, 1);
 	assert_int_equal(rsts, 0);
-	clear();
+	sent_clear();
 	/* the client ACKs our FIN: both sides are over, both sessions back in the pool */
-	feed(cli_seg(&f, f.isn + 2 + sizeof(hello), cseq, F_ACK, NULL, 0));
-	clear();
+	app_feed(ts_segment(&f, f.isn + 2 + sizeof(hello), cseq, F_ACK, NULL, 0));
+	sent_clear();
 	assert_int_equal(pool_free(), free0);
 	assert_int_equal(app_counter(SYNQ_CTR_PROXY_BYTES_TO_BACKEND), b0 + sizeof(hello));
 	assert_int_equal(app_counter(SYNQ_CTR_PROXY_BYTES_TO_CLIENT), c0 + sizeof(world) + 4);
@@ -369,15 +298,15 @@ test_relay_v1(void **state __rte_unused)
 static struct flow
 relay(uint8_t t, uint16_t port, struct back *k)
 {
-	struct flow f = client(t, (uint16_t)(41000 + t), port);
+	struct flow f = proxy_client(t, (uint16_t)(41000 + t), port);
 	uint8_t buf[128];
 	unsigned int fins = 0;
 
-	pump();
+	app_pump();
 	*k = expect_syn(0);
 	accept_syn(k);
 	back_got(k, buf, sizeof(buf), &fins);
-	clear();
+	sent_clear();
 	return f;
 }
 
@@ -396,38 +325,38 @@ test_rst_carried(void **state __rte_unused)
 	/* the backend resets: the client gets a RST */
 	f = relay(2, 90, &k);
 	cseq = f.our_isn + 1;
-	feed(segment(&k.f, k.theirs, k.ours, F_RST | F_ACK, NULL, 0, NULL, 0));
+	app_feed(segment(&k.f, k.theirs, k.ours, F_RST | F_ACK, NULL, 0, NULL, 0));
 	cli_got(&f, &cseq, buf, sizeof(buf), &fins, &rsts);
 	assert_int_equal(rsts, 1);
-	clear();
-	pump();
+	sent_clear();
+	app_pump();
 	assert_int_equal(pool_free(), free0);
 
 	/* the client resets: the backend gets a RST */
 	f = relay(3, 90, &k);
-	feed(rst_frame(&f, f.isn + 1));
+	app_feed(rst_frame(&f, f.isn + 1));
 	assert_int_equal(nb_routed, 1);
 	v = parse_routed(routed[0], k.f.caddr);
 	assert_true(v.flags & F_RST);
 	assert_int_equal(v.seq, k.ours);
-	clear();
-	pump();
+	sent_clear();
+	app_pump();
 	assert_int_equal(pool_free(), free0);
 	/* after the backend's FIN (ours to the client), its RST still reaches the client,
 	 * which may be sending yet */
 	f = relay(13, 90, &k);
 	cseq = f.our_isn + 1;
-	feed(segment(&k.f, k.theirs, k.ours, F_ACK | F_FIN, NULL, 0, NULL, 0));
+	app_feed(segment(&k.f, k.theirs, k.ours, F_ACK | F_FIN, NULL, 0, NULL, 0));
 	fins = rsts = 0;
 	cli_got(&f, &cseq, buf, sizeof(buf), &fins, &rsts);
 	assert_int_equal(fins, 1);
 	assert_int_equal(rsts, 0);
-	clear();
-	feed(segment(&k.f, k.theirs + 1, k.ours, F_RST | F_ACK, NULL, 0, NULL, 0));
+	sent_clear();
+	app_feed(segment(&k.f, k.theirs + 1, k.ours, F_RST | F_ACK, NULL, 0, NULL, 0));
 	cli_got(&f, &cseq, buf, sizeof(buf), &fins, &rsts);
 	assert_int_equal(rsts, 1);
-	clear();
-	pump();
+	sent_clear();
+	app_pump();
 	assert_int_equal(pool_free(), free0);
 	assert_int_equal(app_counter(SYNQ_CTR_PROXY_RESETS), resets + 3);
 }
@@ -450,22 +379,22 @@ test_failover_v2(void **state __rte_unused)
 		0x00, 92,		   /* 92 */
 	};
 
-	f = client(4, 41001, 92);
-	pump();
+	f = proxy_client(4, 41001, 92);
+	app_pump();
 	k = expect_syn(0);
 	/* backend 0 refuses: a SYN to backend 1 */
-	feed(segment(&k.f, 0, k.ours, F_RST | F_ACK, NULL, 0, NULL, 0));
+	app_feed(segment(&k.f, 0, k.ours, F_RST | F_ACK, NULL, 0, NULL, 0));
 	assert_int_equal(app_counter(SYNQ_CTR_PROXY_FAILOVERS), failovers + 1);
 	k = expect_syn(1);
 	accept_syn(&k);
 	n = back_got(&k, buf, sizeof(buf), &fins);
 	assert_int_equal(n, sizeof(want));
 	assert_memory_equal(buf, want, sizeof(want));
-	clear();
+	sent_clear();
 	/* done: the client resets, its backend follows */
-	feed(rst_frame(&f, f.isn + 1));
-	clear();
-	pump();
+	app_feed(rst_frame(&f, f.isn + 1));
+	sent_clear();
+	app_pump();
 }
 
 /* 4: every backend refuses: the client gets a RST, counted. */
@@ -479,20 +408,20 @@ test_all_refused(void **state __rte_unused)
 	struct back k;
 	uint32_t cseq;
 
-	f = client(5, 41002, 92);
+	f = proxy_client(5, 41002, 92);
 	cseq = f.our_isn + 1;
-	pump();
+	app_pump();
 	/* round robin goes on from the last test's pick: backend 1 first, then 0 */
 	k = expect_syn(1);
-	feed(segment(&k.f, 0, k.ours, F_RST | F_ACK, NULL, 0, NULL, 0));
+	app_feed(segment(&k.f, 0, k.ours, F_RST | F_ACK, NULL, 0, NULL, 0));
 	k = expect_syn(0);
-	feed(segment(&k.f, 0, k.ours, F_RST | F_ACK, NULL, 0, NULL, 0));
+	app_feed(segment(&k.f, 0, k.ours, F_RST | F_ACK, NULL, 0, NULL, 0));
 	assert_int_equal(nb_routed, 0); /* no third try: two backends */
 	cli_got(&f, &cseq, buf, sizeof(buf), &fins, &rsts);
 	assert_int_equal(rsts, 1);
 	assert_int_equal(app_counter(SYNQ_CTR_PROXY_NO_BACKEND), none + 1);
-	clear();
-	pump();
+	sent_clear();
+	app_pump();
 	assert_int_equal(pool_free(), free0);
 }
 
@@ -507,8 +436,8 @@ test_round_robin(void **state __rte_unused)
 		struct rseg v;
 		unsigned int b;
 
-		f[i] = client(6, (uint16_t)(42000 + i), 91);
-		pump();
+		f[i] = proxy_client(6, (uint16_t)(42000 + i), 91);
+		app_pump();
 		assert_int_equal(nb_routed, 1);
 		for (b = 0; b < 3; b++) {
 			const uint8_t *ip = rte_pktmbuf_mtod(routed[0], const uint8_t *);
@@ -520,15 +449,15 @@ test_round_robin(void **state __rte_unused)
 		v = parse_routed(routed[0], back_addr[b]);
 		assert_int_equal(v.flags, F_SYN);
 		per[b]++;
-		clear();
+		sent_clear();
 	}
 	assert_int_equal(per[0], 4);
 	assert_int_equal(per[1], 2);
 	assert_int_equal(per[2], 2);
 	for (unsigned int i = 0; i < 8; i++)
-		feed(rst_frame(&f[i], f[i].isn + 1));
-	clear();
-	pump();
+		app_feed(rst_frame(&f[i], f[i].isn + 1));
+	sent_clear();
+	app_pump();
 }
 
 /* 6: a backend that never ACKs: the client's bytes stop being taken, none dropped. */
@@ -551,7 +480,7 @@ test_backpressure(void **state __rte_unused)
 	cseq = f.our_isn + 1;
 	/* 12 KB, what the window allows: 4 KB to the backend (snd_buf), 8 KB kept (rcv_buf) */
 	for (unsigned int i = 0; i < 12; i++) {
-		feed(cli_seg(&f, seq, cseq, F_ACK, chunk, sizeof(chunk)));
+		app_feed(ts_segment(&f, seq, cseq, F_ACK, chunk, sizeof(chunk)));
 		seq += sizeof(chunk);
 	}
 	got = back_got(&k, buf, sizeof(buf), &fins);
@@ -568,19 +497,19 @@ test_backpressure(void **state __rte_unused)
 	}
 	assert_int_equal(ack - (f.isn + 1), 12288);
 	assert_int_equal(win, 0);
-	clear();
+	sent_clear();
 	/* the backend ACKs it all: the kept bytes go on, the window opens again */
-	feed(segment(&k.f, k.theirs, k.ours, F_ACK, NULL, 0, NULL, 0));
-	pump();
+	app_feed(segment(&k.f, k.theirs, k.ours, F_ACK, NULL, 0, NULL, 0));
+	app_pump();
 	got = back_got(&k, buf, sizeof(buf), &fins);
 	assert_int_equal(got, 4096);
 	for (unsigned int i = 0; i < got; i++)
 		assert_int_equal(buf[i], 'x');
 	assert_int_equal(app_counter(SYNQ_CTR_PROXY_BYTES_TO_BACKEND), to_back + 8192);
-	clear();
-	feed(rst_frame(&f, seq));
-	clear();
-	pump();
+	sent_clear();
+	app_feed(rst_frame(&f, seq));
+	sent_clear();
+	app_pump();
 }
 
 /* 6b: a client that never ACKs: the backend's bytes stop being taken, none dropped. */
@@ -601,7 +530,7 @@ test_backpressure_client(void **state __rte_unused)
 	cseq = f.our_isn + 1;
 	/* 12 KB: 4 KB to the client (snd_buf), 8 KB kept (rcv_buf), the window shut */
 	for (unsigned int i = 0; i < 12; i++) {
-		feed(segment(&k.f, k.theirs, k.ours, F_ACK, NULL, 0, chunk, sizeof(chunk)));
+		app_feed(segment(&k.f, k.theirs, k.ours, F_ACK, NULL, 0, chunk, sizeof(chunk)));
 		k.theirs += sizeof(chunk);
 	}
 	got = cli_got(&f, &cseq, buf, sizeof(buf), &fins, &rsts);
@@ -615,19 +544,19 @@ test_backpressure_client(void **state __rte_unused)
 
 		assert_int_equal(ip[20 + 14] << 8 | ip[20 + 15], 0); /* its window: shut */
 	}
-	clear();
+	sent_clear();
 	/* the client ACKs it all: the kept bytes go on */
-	feed(cli_seg(&f, f.isn + 1, cseq, F_ACK, NULL, 0));
-	pump();
+	app_feed(ts_segment(&f, f.isn + 1, cseq, F_ACK, NULL, 0));
+	app_pump();
 	got = cli_got(&f, &cseq, buf, sizeof(buf), &fins, &rsts);
 	assert_int_equal(got, 4096);
 	for (unsigned int i = 0; i < got; i++)
 		assert_int_equal(buf[i], 'y');
 	assert_int_equal(rsts, 0);
-	clear();
-	feed(rst_frame(&f, f.isn + 1));
-	clear();
-	pump();
+	sent_clear();
+	app_feed(rst_frame(&f, f.isn + 1));
+	sent_clear();
+	app_pump();
 }
 
 /* 7: no backend answers within connect_timeout_ms: the try aborted, the client's RST. */
@@ -643,35 +572,35 @@ test_connect_timeout(void **state __rte_unused)
 	struct back k;
 	uint32_t cseq;
 
-	f = client(8, 41003, 90);
+	f = proxy_client(8, 41003, 90);
 	cseq = f.our_isn + 1;
-	pump();
+	app_pump();
 	k = expect_syn(0);
 	/* the client speaks first: its bytes wait for the backend, unconsumed */
-	feed(cli_seg(&f, f.isn + 1, cseq, F_ACK | F_PSH, "early", 5));
-	clear();
+	app_feed(ts_segment(&f, f.isn + 1, cseq, F_ACK | F_PSH, "early", 5));
+	sent_clear();
 	/* just before the deadline (3000 ms, the default): nothing */
-	now_ms += 2990;
-	pump();
+	app_now_ms += 2990;
+	app_pump();
 	assert_int_equal(nb_routed, 0);
 	assert_int_equal(nb_cli, 0);
-	now_ms += 10;
-	pump();
+	app_now_ms += 10;
+	app_pump();
 	/* the try in SYN-SENT is dropped without a RST (RFC 9293 3.10.5): a SYN-ACK now
 	 * finds no connection and gets one, back to where it came from */
 	assert_int_equal(nb_routed, 0);
 	cli_got(&f, &cseq, buf, sizeof(buf), &fins, &rsts);
 	assert_int_equal(rsts, 1);
-	clear();
+	sent_clear();
 	rsts = 0;
-	feed(segment(&k.f, k.f.isn, k.ours, F_SYN | F_ACK, NULL, 0, NULL, 0));
+	app_feed(segment(&k.f, k.f.isn, k.ours, F_SYN | F_ACK, NULL, 0, NULL, 0));
 	cli_got(&k.f, &cseq, buf, sizeof(buf), &fins, &rsts);
 	assert_int_equal(rsts, 1);
 	assert_int_equal(app_counter(SYNQ_CTR_PROXY_CONNECT_TIMEOUTS), timeouts + 1);
 	assert_int_equal(app_counter(SYNQ_CTR_PROXY_BYTES_DROPPED), dropped + 5);
 	assert_int_equal(app_counter(SYNQ_CTR_PROXY_NO_BACKEND), none + 1);
-	clear();
-	pump();
+	sent_clear();
+	app_pump();
 	assert_int_equal(pool_free(), free0);
 }
 
@@ -698,26 +627,26 @@ test_least_conn(void **state __rte_unused)
 {
 	struct flow a, b, c;
 
-	a = client(9, 43001, 94);
-	pump();
+	a = proxy_client(9, 43001, 94);
+	app_pump();
 	assert_int_equal(syn_backend(), 0); /* a tie: the first */
-	clear();
-	b = client(9, 43002, 94);
-	pump();
+	sent_clear();
+	b = proxy_client(9, 43002, 94);
+	app_pump();
 	assert_int_equal(syn_backend(), 1);
-	clear();
+	sent_clear();
 	/* a goes: its backend try is aborted and released, backend 0 has none again */
-	feed(rst_frame(&a, a.isn + 1));
-	clear();
-	pump();
-	c = client(9, 43003, 94);
-	pump();
+	app_feed(rst_frame(&a, a.isn + 1));
+	sent_clear();
+	app_pump();
+	c = proxy_client(9, 43003, 94);
+	app_pump();
 	assert_int_equal(syn_backend(), 0);
-	clear();
-	feed(rst_frame(&b, b.isn + 1));
-	feed(rst_frame(&c, c.isn + 1));
-	clear();
-	pump();
+	sent_clear();
+	app_feed(rst_frame(&b, b.isn + 1));
+	app_feed(rst_frame(&c, c.isn + 1));
+	sent_clear();
+	app_pump();
 }
 
 /* 9: source_hash: a client address keeps its backend; addresses spread over them. */
@@ -728,20 +657,20 @@ test_source_hash(void **state __rte_unused)
 
 	for (uint8_t t = 10; t < 40; t++) {
 		for (unsigned int i = 0; i < 2; i++) {
-			struct flow f = client(t, (uint16_t)(44000 + i), 95);
+			struct flow f = proxy_client(t, (uint16_t)(44000 + i), 95);
 			unsigned int be;
 
-			pump();
+			app_pump();
 			be = syn_backend();
-			clear();
+			sent_clear();
 			if (i == 0)
 				first = be;
 			else
 				assert_int_equal(be, first);
 			seen |= 1u << be;
-			feed(rst_frame(&f, f.isn + 1));
-			clear();
-			pump();
+			app_feed(rst_frame(&f, f.isn + 1));
+			sent_clear();
+			app_pump();
 		}
 	}
 	assert_int_equal(seen, 7); /* 30 addresses: all three backends chosen */
@@ -759,16 +688,16 @@ test_v6_client(void **state __rte_unused)
 
 	open_flow(&f);
 	finish_flow(&f);
-	pump();
+	app_pump();
 	k = expect_syn(0);
 	accept_syn(&k);
 	n = back_got(&k, buf, sizeof(buf), &fins);
 	assert_int_equal(n, sizeof(want) - 1);
 	assert_memory_equal(buf, want, n);
-	clear();
-	feed(rst_frame(&f, f.isn + 1));
-	clear();
-	pump();
+	sent_clear();
+	app_feed(rst_frame(&f, f.isn + 1));
+	sent_clear();
+	app_pump();
 }
 
 /* An ARP reply from @p sip at @p sha, unicast to us, for our address. */
@@ -838,8 +767,8 @@ test_wired(void **state __rte_unused)
 	unsigned int n;
 
 	synq_tcp_worker_set_send(worker()->tcp, synq_worker_send_routed, worker());
-	f = client(12, 46001, 90);
-	pump();
+	f = proxy_client(12, 46001, 90);
+	app_pump();
 	/* an ARP request for the backend, nothing to it yet */
 	for (unsigned int i = 0; i < nb_cli; i++) {
 		const uint8_t *p = rte_pktmbuf_mtod(cli[i], const uint8_t *);
@@ -849,8 +778,8 @@ test_wired(void **state __rte_unused)
 	}
 	assert_true(arp);
 	assert_int_equal(to_backend(0, v, RTE_DIM(v)), 0);
-	clear();
-	feed(arp_reply(peer_mac.addr_bytes, back_addr[0]));
+	sent_clear();
+	app_feed(arp_reply(peer_mac.addr_bytes, back_addr[0]));
 	assert_int_equal(to_backend(0, v, RTE_DIM(v)), 1);
 	assert_int_equal(v[0].flags, F_SYN);
 	assert_int_equal(v[0].dport, BACK_PORT);
@@ -862,8 +791,8 @@ test_wired(void **state __rte_unused)
 	k.f.sport = v[0].sport;
 	k.f.isn = 0x70000000u;
 	k.ours = v[0].seq + 1;
-	clear();
-	feed(segment(&k.f, k.f.isn, k.ours, F_SYN | F_ACK, NULL, 0, NULL, 0));
+	sent_clear();
+	app_feed(segment(&k.f, k.f.isn, k.ours, F_SYN | F_ACK, NULL, 0, NULL, 0));
 	n = to_backend(0, v, RTE_DIM(v));
 	assert_true(n >= 1);
 	for (unsigned int i = 0; i < n; i++)
@@ -874,10 +803,10 @@ test_wired(void **state __rte_unused)
 			k.ours = 0;
 		}
 	assert_int_equal(k.ours, 0); /* the header was there */
-	clear();
-	feed(rst_frame(&f, f.isn + 1));
-	clear();
-	pump();
+	sent_clear();
+	app_feed(rst_frame(&f, f.isn + 1));
+	sent_clear();
+	app_pump();
 	synq_tcp_worker_set_send(worker()->tcp, fake_send_routed, NULL);
 }
 
@@ -904,7 +833,7 @@ test_client_share(void **state __rte_unused)
 		finish_flow(&f[i]);
 	}
 	assert_int_equal(delta(&sn, SYNQ_CTR_FLOW_TABLE_FULL), 1);
-	pump();
+	app_pump();
 	assert_int_equal(nb_routed, 2);
 	for (unsigned int i = 0; i < 3; i++) {
 		uint32_t seq = f[i].our_isn + 1;
@@ -912,12 +841,12 @@ test_client_share(void **state __rte_unused)
 		cli_got(&f[i], &seq, buf, sizeof(buf), &fins, &rsts);
 	}
 	assert_int_equal(rsts, 0);
-	clear();
+	sent_clear();
 	for (unsigned int i = 0; i < 2; i++)
-		feed(rst_frame(&f[i], f[i].isn + 1));
-	clear();
-	pump();
-	clear();
+		app_feed(rst_frame(&f[i], f[i].isn + 1));
+	sent_clear();
+	app_pump();
+	sent_clear();
 }
 
 #define NB_MANY 16
@@ -943,15 +872,15 @@ test_lists_any_order(void **state __rte_unused)
 	unsigned int left = NB_MANY;
 
 	for (unsigned int i = 0; i < NB_MANY; i++) {
-		f[i] = client(20, (uint16_t)(47000 + i), 85);
-		pump();
+		f[i] = proxy_client(20, (uint16_t)(47000 + i), 85);
+		app_pump();
 		k[i] = expect_syn(0);
 	}
 	for (unsigned int j = 0; j < RTE_DIM(reset_order); j++) {
 		unsigned int i = reset_order[j];
 
-		feed(rst_frame(&f[i], f[i].isn + 1));
-		clear();
+		app_feed(rst_frame(&f[i], f[i].isn + 1));
+		sent_clear();
 		gone[i] = true;
 		left--;
 	}
@@ -959,20 +888,20 @@ test_lists_any_order(void **state __rte_unused)
 		unsigned int i = answer_order[j];
 
 		accept_syn(&k[i]);
-		clear();
+		sent_clear();
 		connected[i] = true;
 		left--;
 	}
-	now_ms += 1000;
-	pump();
+	app_now_ms += 1000;
+	app_pump();
 	/* a client resets among the connected: one more removal from the middle */
-	feed(rst_frame(&f[7], f[7].isn + 1));
-	clear();
+	app_feed(rst_frame(&f[7], f[7].isn + 1));
+	sent_clear();
 	connected[7] = false;
 	gone[7] = true;
 	/* connect_timeout_ms (3000 ms) from the accepts: each pair still connecting ends */
-	now_ms += 2000;
-	pump();
+	app_now_ms += 2000;
+	app_pump();
 	for (unsigned int i = 0; i < NB_MANY; i++) {
 		unsigned int fins = 0, rsts = 0;
 		uint32_t cseq = f[i].our_isn + 1;
@@ -984,7 +913,7 @@ test_lists_any_order(void **state __rte_unused)
 		assert_int_equal(rsts, connected[i] ? 0 : 1);
 	}
 	assert_int_equal(app_counter(SYNQ_CTR_PROXY_CONNECT_TIMEOUTS), timeouts + left);
-	clear();
+	sent_clear();
 	/* the connected ones relay, both ways */
 	for (unsigned int i = 0; i < NB_MANY; i++) {
 		unsigned int fins = 0, rsts = 0;
@@ -993,22 +922,22 @@ test_lists_any_order(void **state __rte_unused)
 
 		if (!connected[i])
 			continue;
-		feed(cli_seg(&f[i], f[i].isn + 1, cseq, F_ACK | F_PSH, "ping", 4));
+		app_feed(ts_segment(&f[i], f[i].isn + 1, cseq, F_ACK | F_PSH, "ping", 4));
 		assert_int_equal(back_got(&k[i], buf, sizeof(buf), &fins), 4);
 		assert_memory_equal(buf, "ping", 4);
-		clear();
-		feed(segment(&k[i].f, k[i].theirs, k[i].ours, F_ACK | F_PSH, NULL, 0,
+		sent_clear();
+		app_feed(segment(&k[i].f, k[i].theirs, k[i].ours, F_ACK | F_PSH, NULL, 0,
 			(const uint8_t *)"pong", 4));
 		k[i].theirs += 4;
 		assert_int_equal(cli_got(&f[i], &cseq, buf, sizeof(buf), &fins, &rsts), 4);
 		assert_memory_equal(buf, "pong", 4);
 		assert_int_equal(rsts, 0);
-		clear();
-		feed(rst_frame(&f[i], f[i].isn + 5));
-		clear();
+		sent_clear();
+		app_feed(rst_frame(&f[i], f[i].isn + 5));
+		sent_clear();
 	}
-	pump();
-	clear();
+	app_pump();
+	sent_clear();
 	assert_int_equal(pool_free(), free0);
 }
 
@@ -1049,7 +978,7 @@ empty_outbox(void)
 
 	for (unsigned int i = 0; i < 2000 && (app.out_len != 0 || rte_ring_count(ring) != 0); i++) {
 		synq_worker_poll(worker());
-		synq_app_builtin_poll_at(&app, now_ms);
+		synq_app_builtin_poll_at(&app, app_now_ms);
 	}
 	assert_int_equal(app.out_len, 0);
 	assert_int_equal(rte_ring_count(ring), 0);
@@ -1086,57 +1015,57 @@ test_shut_refused(void **state __rte_unused)
 
 	/* the RST: the client's, waiting on the application's event ring */
 	f = relay(21, 85, &k);
-	victim = client(21, 47100, 85);
-	pump();
-	clear();
+	victim = proxy_client(21, 47100, 85);
+	app_pump();
+	sent_clear();
 	assert_int_equal(rte_ring_enqueue(rx_ring[0], rst_frame(&f, f.isn + 1)), 0);
 	synq_worker_poll(worker());
 	fill_outbox(client_session(&victim));
-	synq_app_builtin_poll_at(&app, now_ms);
+	synq_app_builtin_poll_at(&app, app_now_ms);
 	assert_int_equal(app_counter(SYNQ_CTR_PROXY_SHUT_DEFERRED), deferred + 1);
 	empty_outbox();
-	clear();
-	now_ms += 2 * 10; /* two of the proxy's scans */
-	pump();
+	sent_clear();
+	app_now_ms += 2 * 10; /* two of the proxy's scans */
+	app_pump();
 	assert_true(back_flag(&k, F_RST));
-	clear();
-	pump();
-	clear();
+	sent_clear();
+	app_pump();
+	sent_clear();
 	assert_int_equal(pool_free(), free0);
 
 	/* the FIN: the backend gets ours once there is room, and the relay goes on */
 	f = relay(22, 85, &k);
-	victim = client(22, 47101, 85);
-	pump();
-	clear();
+	victim = proxy_client(22, 47101, 85);
+	app_pump();
+	sent_clear();
 	assert_int_equal(rte_ring_enqueue(rx_ring[0],
-				 cli_seg(&f, f.isn + 1, f.our_isn + 1, F_ACK | F_FIN, NULL, 0)),
+				 ts_segment(&f, f.isn + 1, f.our_isn + 1, F_ACK | F_FIN, NULL, 0)),
 		0);
 	synq_worker_poll(worker());
 	fill_outbox(client_session(&victim));
-	synq_app_builtin_poll_at(&app, now_ms);
+	synq_app_builtin_poll_at(&app, app_now_ms);
 	assert_int_equal(app_counter(SYNQ_CTR_PROXY_SHUT_DEFERRED), deferred + 2);
 	empty_outbox();
-	clear();
-	now_ms += 2 * 10;
-	pump();
+	sent_clear();
+	app_now_ms += 2 * 10;
+	app_pump();
 	assert_true(back_flag(&k, F_FIN));
 	assert_false(back_flag(&k, F_RST));
 	k.ours++;
-	clear();
+	sent_clear();
 	/* the backend's answer still reaches the half-closed client, then its FIN */
 	cseq = f.our_isn + 1;
-	feed(segment(
+	app_feed(segment(
 		&k.f, k.theirs, k.ours, F_ACK | F_PSH | F_FIN, NULL, 0, (const uint8_t *)"bye", 3));
 	assert_int_equal(cli_got(&f, &cseq, buf, sizeof(buf), &fins, &rsts), 3);
 	assert_memory_equal(buf, "bye", 3);
 	assert_int_equal(fins, 1);
 	assert_int_equal(rsts, 0);
-	clear();
-	feed(cli_seg(&f, f.isn + 2, cseq, F_ACK, NULL, 0));
-	clear();
-	pump();
-	clear();
+	sent_clear();
+	app_feed(ts_segment(&f, f.isn + 2, cseq, F_ACK, NULL, 0));
+	sent_clear();
+	app_pump();
+	sent_clear();
 	assert_int_equal(pool_free(), free0);
 }
 
@@ -1162,34 +1091,34 @@ test_rst_after_data(void **state __rte_unused)
 	f = relay(23, 85, &k);
 	cseq = f.our_isn + 1;
 	for (unsigned int i = 0; i < 6; i++) {
-		feed(segment(&k.f, k.theirs, k.ours, F_ACK, NULL, 0, chunk, sizeof(chunk)));
+		app_feed(segment(&k.f, k.theirs, k.ours, F_ACK, NULL, 0, chunk, sizeof(chunk)));
 		k.theirs += sizeof(chunk);
 	}
-	feed(segment(&k.f, k.theirs, k.ours, F_RST | F_ACK, NULL, 0, NULL, 0));
+	app_feed(segment(&k.f, k.theirs, k.ours, F_RST | F_ACK, NULL, 0, NULL, 0));
 	got = cli_got(&f, &cseq, buf, sizeof(buf), &fins, &rsts);
 	assert_int_equal(got, 4096);
 	assert_int_equal(rsts, 0);
 	assert_int_equal(app_counter(SYNQ_CTR_PROXY_RESETS), resets + 1);
-	clear();
+	sent_clear();
 	/* the client takes the 4 KB: the 2 KB kept go, still no RST */
-	feed(cli_seg(&f, f.isn + 1, cseq, F_ACK, NULL, 0));
-	pump();
+	app_feed(ts_segment(&f, f.isn + 1, cseq, F_ACK, NULL, 0));
+	app_pump();
 	got = cli_got(&f, &cseq, buf, sizeof(buf), &fins, &rsts);
 	assert_int_equal(got, 2048);
 	for (unsigned int i = 0; i < got; i++)
 		assert_int_equal(buf[i], 'z');
 	assert_int_equal(rsts, 0);
-	clear();
+	sent_clear();
 	/* all acknowledged: the backend's RST carried */
-	feed(cli_seg(&f, f.isn + 1, cseq, F_ACK, NULL, 0));
-	pump();
+	app_feed(ts_segment(&f, f.isn + 1, cseq, F_ACK, NULL, 0));
+	app_pump();
 	cli_got(&f, &cseq, buf, sizeof(buf), &fins, &rsts);
 	assert_int_equal(rsts, 1);
 	assert_int_equal(fins, 0);
 	assert_int_equal(app_counter(SYNQ_CTR_PROXY_BYTES_DROPPED), dropped);
-	clear();
-	pump();
-	clear();
+	sent_clear();
+	app_pump();
+	sent_clear();
 	assert_int_equal(pool_free(), free0);
 }
 

@@ -63,47 +63,6 @@ static const uint8_t back_addr[4][4] = {
 /* listener 2's checks seen (round_syns()) */
 static unsigned int slot_checks;
 
-static struct rte_mbuf *cli[256]; /* what went out the ring port, to the clients */
-static unsigned int nb_cli;
-static uint64_t now_ms = 1000;
-
-/* Free what went to the backends and to the clients. */
-static void
-clear(void)
-{
-	routed_clear();
-	for (unsigned int i = 0; i < nb_cli; i++)
-		rte_pktmbuf_free(cli[i]);
-	nb_cli = 0;
-}
-
-/* The application and the worker a few rounds; what goes to clients is kept. */
-static void
-pump(void)
-{
-	for (unsigned int round = 0; round < 6; round++) {
-		struct rte_mbuf *out[32];
-		unsigned int n;
-
-		synq_app_builtin_poll_at(&app, now_ms);
-		n = poll_idle(out, RTE_DIM(out));
-		for (unsigned int i = 0; i < n; i++) {
-			if (nb_cli == RTE_DIM(cli))
-				rte_pktmbuf_free(out[i]);
-			else
-				cli[nb_cli++] = out[i];
-		}
-	}
-}
-
-static void
-feed(struct rte_mbuf *m)
-{
-	assert_int_equal(rte_ring_enqueue(rx_ring[0], m), 0);
-	synq_worker_poll(worker());
-	pump();
-}
-
 struct rseg {
 	unsigned int b; /* the backend it went to */
 	uint16_t sport, dport;
@@ -176,7 +135,7 @@ syns(struct back *k, bool *got)
 		k[v.b] = back_of(&v);
 		n++;
 	}
-	clear();
+	sent_clear();
 	return n;
 }
 
@@ -205,7 +164,7 @@ check_accept(struct back *k)
 {
 	bool ack = false, rst = false;
 
-	feed(segment(&k->f, k->f.isn, k->ours, F_SYN | F_ACK, NULL, 0, NULL, 0));
+	app_feed(segment(&k->f, k->f.isn, k->ours, F_SYN | F_ACK, NULL, 0, NULL, 0));
 	for (unsigned int i = 0; i < nb_routed; i++) {
 		struct rseg v = parse_routed(routed[i]);
 
@@ -219,14 +178,14 @@ check_accept(struct back *k)
 	/* the handshake's ACK, then a RST: no FIN, no TIME-WAIT on our side */
 	assert_true(ack);
 	assert_true(rst);
-	clear();
+	sent_clear();
 }
 
 /* Backend @p k refuses a check's SYN. */
 static void
 check_refuse(struct back *k)
 {
-	feed(segment(&k->f, 0, k->ours, F_RST | F_ACK, NULL, 0, NULL, 0));
+	app_feed(segment(&k->f, 0, k->ours, F_RST | F_ACK, NULL, 0, NULL, 0));
 	assert_int_equal(nb_routed, 0);
 }
 
@@ -234,8 +193,8 @@ check_refuse(struct back *k)
 static void
 next_round(struct back *k)
 {
-	now_ms += INTERVAL;
-	pump();
+	app_now_ms += INTERVAL;
+	app_pump();
 	round_syns(k);
 }
 
@@ -271,45 +230,16 @@ stat_up(unsigned int li, unsigned int b)
 	return up;
 }
 
-/* Free sessions of the pool now. */
-static unsigned int
-pool_free_count(void)
-{
-	return rte_ring_count(rt.sessions.free);
-}
-
-/* The client's segment with timestamps (it offered them), flags @p flags. */
-static struct rte_mbuf *
-cli_seg(const struct flow *f, uint32_t seq, uint32_t ack, uint8_t flags, const void *data,
-	unsigned int len)
-{
-	uint8_t o[SYNQ_TCP_OPTS_MAX];
-	size_t n = synq_frame_opts_ack(o, f->tsval + 1, f->our_tsval);
-
-	return segment(f, seq, ack, flags, o, (unsigned int)n, data, len);
-}
-
-/* Test @p t's client to our port @p port: its handshake done, accepted. */
-static struct flow
-client(uint8_t t, uint16_t cport, uint16_t port)
-{
-	struct flow f = flow4(t, cport, port, 0x10000000u * t + cport);
-
-	open_flow(&f);
-	finish_flow(&f);
-	return f;
-}
-
 /* Client @p f resets after @p sent bytes: its pair ends (a backend side in SYN-SENT goes silently).
  */
 static void
 client_reset(const struct flow *f, uint32_t sent)
 {
-	clear();
-	feed(rst_frame(f, f->isn + 1 + sent));
-	clear();
-	pump();
-	clear();
+	sent_clear();
+	app_feed(rst_frame(f, f->isn + 1 + sent));
+	sent_clear();
+	app_pump();
+	sent_clear();
 }
 
 /* @p n clients of test @p t to listener 0: how many SYNs went to each backend. */
@@ -318,11 +248,11 @@ clients_to(uint8_t t, unsigned int n, unsigned int *per)
 {
 	per[0] = per[1] = 0;
 	for (unsigned int i = 0; i < n; i++) {
-		struct flow f = client(t, (uint16_t)(43000 + i), 90);
+		struct flow f = proxy_client(t, (uint16_t)(43000 + i), 90);
 		struct back k[4];
 		bool got[4];
 
-		pump();
+		app_pump();
 		assert_int_equal(syns(k, got), 1);
 		assert_false(got[2]);
 		per[got[1] ? 1 : 0]++;
@@ -337,21 +267,21 @@ test_checks_interval(void **state __rte_unused)
 {
 	uint64_t checks = app_counter(SYNQ_CTR_PROXY_CHECKS);
 	uint64_t failed = app_counter(SYNQ_CTR_PROXY_CHECKS_FAILED);
-	unsigned int free0 = pool_free_count();
+	unsigned int free0 = pool_free();
 	struct back k[4];
 
-	pump();
+	app_pump();
 	round_syns(k);
 	/* listener 0's two, and listener 2's one */
 	assert_int_equal(app_counter(SYNQ_CTR_PROXY_CHECKS), checks + 3);
 	/* one in flight per backend: nothing more before the interval */
-	now_ms += TIMEOUT - 10;
-	pump();
+	app_now_ms += TIMEOUT - 10;
+	app_pump();
 	assert_int_equal(nb_routed, 0);
 	check_accept(&k[0]);
 	/* backend 1 is silent: at timeout_ms its check fails, aborted (SYN-SENT: no RST) */
-	now_ms += 10;
-	pump();
+	app_now_ms += 10;
+	app_pump();
 	assert_int_equal(nb_routed, 0);
 	assert_int_equal(app_counter(SYNQ_CTR_PROXY_CHECKS_FAILED), failed + 1);
 	assert_int_equal(stat_int(LI_CHK, 0, "checks_ok"), 1);
@@ -359,19 +289,19 @@ test_checks_interval(void **state __rte_unused)
 	/* one failure is not fall (3): both still up */
 	assert_true(stat_up(LI_CHK, 0));
 	assert_true(stat_up(LI_CHK, 1));
-	assert_int_equal(pool_free_count(), free0);
+	assert_int_equal(pool_free(), free0);
 	/* the next round at the interval, not before */
-	now_ms += INTERVAL - TIMEOUT - 10;
-	pump();
+	app_now_ms += INTERVAL - TIMEOUT - 10;
+	app_pump();
 	assert_int_equal(nb_routed, 0);
-	now_ms += 10;
-	pump();
+	app_now_ms += 10;
+	app_pump();
 	round_syns(k);
 	assert_int_equal(app_counter(SYNQ_CTR_PROXY_CHECKS), checks + 6);
 	check_accept(&k[0]);
 	check_accept(&k[1]);
 	assert_int_equal(stat_int(LI_CHK, 1, "checks_ok"), 1);
-	assert_int_equal(pool_free_count(), free0);
+	assert_int_equal(pool_free(), free0);
 }
 
 /* 2: backend 1 refuses fall (3) times in a row: down, once; clients go to 0 only. */
@@ -443,8 +373,8 @@ test_check_slot(void **state __rte_unused)
 	for (unsigned int i = 0; i < 2; i++) {
 		bool got[4];
 
-		f[i] = client(7, (uint16_t)(47000 + i), 93);
-		pump();
+		f[i] = proxy_client(7, (uint16_t)(47000 + i), 93);
+		app_pump();
 		assert_int_equal(syns(k, got), 1);
 		assert_true(got[3]);
 	}
@@ -465,7 +395,7 @@ test_all_down(void **state __rte_unused)
 	uint64_t all = app_counter(SYNQ_CTR_PROXY_ALL_DOWN);
 	uint64_t none = app_counter(SYNQ_CTR_PROXY_NO_BACKEND);
 	uint64_t connects = app_counter(SYNQ_CTR_PROXY_CONNECTS);
-	unsigned int free0 = pool_free_count(), rsts = 0;
+	unsigned int free0 = pool_free(), rsts = 0;
 	struct back k[4];
 	struct flow f;
 
@@ -476,8 +406,8 @@ test_all_down(void **state __rte_unused)
 	}
 	assert_false(stat_up(LI_CHK, 0));
 	assert_false(stat_up(LI_CHK, 1));
-	f = client(4, 44000, 90);
-	pump();
+	f = proxy_client(4, 44000, 90);
+	app_pump();
 	assert_int_equal(nb_routed, 0);
 	for (unsigned int i = 0; i < nb_cli; i++) {
 		struct synq_frame_view v;
@@ -492,9 +422,9 @@ test_all_down(void **state __rte_unused)
 	assert_int_equal(app_counter(SYNQ_CTR_PROXY_ALL_DOWN), all + 1);
 	assert_int_equal(app_counter(SYNQ_CTR_PROXY_NO_BACKEND), none + 1);
 	assert_int_equal(app_counter(SYNQ_CTR_PROXY_CONNECTS), connects);
-	clear();
-	pump();
-	assert_int_equal(pool_free_count(), free0);
+	sent_clear();
+	app_pump();
+	assert_int_equal(pool_free(), free0);
 }
 
 /* 6: per-backend statistics of a relayed connection: connections, bytes, state. */
@@ -509,26 +439,26 @@ test_backend_stats(void **state __rte_unused)
 	bool got[4];
 	uint32_t cseq;
 
-	f = client(5, 45000, 91);
+	f = proxy_client(5, 45000, 91);
 	cseq = f.our_isn + 1;
-	pump();
+	app_pump();
 	assert_int_equal(syns(k, got), 1);
 	assert_true(got[2]);
 	assert_int_equal(stat_int(LI_PLAIN, 0, "connections"), conns + 1);
 	assert_int_equal(stat_int(LI_PLAIN, 0, "active"), 1);
 	assert_int_equal(stat_int(LI_PLAIN, 0, "connected"), 0);
 	assert_int_equal(stat_int(LI_PLAIN, 0, "connect_us_p50"), 0);
-	feed(segment(&k[2].f, k[2].f.isn, k[2].ours, F_SYN | F_ACK, NULL, 0, NULL, 0));
-	clear();
+	app_feed(segment(&k[2].f, k[2].f.isn, k[2].ours, F_SYN | F_ACK, NULL, 0, NULL, 0));
+	sent_clear();
 	assert_int_equal(stat_int(LI_PLAIN, 0, "connected"), 1);
 	assert_true(stat_int(LI_PLAIN, 0, "connect_us_p50") >= 2);
 	assert_int_equal(
 		stat_int(LI_PLAIN, 0, "connect_us_p99"), stat_int(LI_PLAIN, 0, "connect_us_p50"));
 	/* bytes each way */
-	feed(cli_seg(&f, f.isn + 1, cseq, F_ACK | F_PSH, hello, sizeof(hello)));
-	feed(segment(&k[2].f, k[2].theirs, k[2].ours + (uint32_t)sizeof(hello), F_ACK | F_PSH, NULL,
-		0, (const uint8_t *)world, sizeof(world)));
-	clear();
+	app_feed(ts_segment(&f, f.isn + 1, cseq, F_ACK | F_PSH, hello, sizeof(hello)));
+	app_feed(segment(&k[2].f, k[2].theirs, k[2].ours + (uint32_t)sizeof(hello), F_ACK | F_PSH,
+		NULL, 0, (const uint8_t *)world, sizeof(world)));
+	sent_clear();
 	assert_int_equal(stat_int(LI_PLAIN, 0, "bytes_to"), sizeof(hello));
 	assert_int_equal(stat_int(LI_PLAIN, 0, "bytes_from"), sizeof(world));
 	assert_int_equal(stat_int(LI_PLAIN, 0, "weight"), 1);
@@ -577,8 +507,8 @@ test_check_abort_refused(void **state __rte_unused)
 	bool got[4], rst = false;
 	unsigned int n = 0;
 
-	now_ms += INTERVAL;
-	pump();
+	app_now_ms += INTERVAL;
+	app_pump();
 	syns(k, got);
 	assert_true(got[0] && got[1]);
 	/* backend 0 answers: CONNECTED waits on the application's event ring */
@@ -586,7 +516,7 @@ test_check_abort_refused(void **state __rte_unused)
 							      F_SYN | F_ACK, NULL, 0, NULL, 0)),
 		0);
 	synq_worker_poll(worker());
-	clear();
+	sent_clear();
 	/* the worker's command ring, then the outbox, filled: aborts of another check */
 	s1 = open_other_than(back_addr[0]);
 	assert_non_null(s1);
@@ -595,19 +525,19 @@ test_check_abort_refused(void **state __rte_unused)
 		assert_true(++n <= SYNQ_SESSION_CMD_RING + SYNQ_APP_OUTBOX);
 	assert_int_equal(app.out_len, SYNQ_APP_OUTBOX);
 	/* CONNECTED taken: a success, its abort refused */
-	synq_app_builtin_poll_at(&app, now_ms);
+	synq_app_builtin_poll_at(&app, app_now_ms);
 	assert_int_equal(stat_int(LI_CHK, 0, "checks_ok"), ok + 1);
 	/* the worker drains what waited */
 	for (unsigned int i = 0; i < 2000 && (app.out_len != 0 || rte_ring_count(ring) != 0); i++) {
 		synq_worker_poll(worker());
-		synq_app_builtin_poll_at(&app, now_ms);
+		synq_app_builtin_poll_at(&app, app_now_ms);
 	}
 	assert_int_equal(app.out_len, 0);
 	assert_int_equal(rte_ring_count(ring), 0);
-	clear();
+	sent_clear();
 	/* the next scan resets backend 0's check */
-	now_ms += 20; /* two of the proxy's 10 ms scans */
-	pump();
+	app_now_ms += 20; /* two of the proxy's 10 ms scans */
+	app_pump();
 	for (unsigned int i = 0; i < nb_routed; i++) {
 		struct rseg v = parse_routed(routed[i]);
 
@@ -615,10 +545,10 @@ test_check_abort_refused(void **state __rte_unused)
 			rst = true;
 	}
 	assert_true(rst);
-	clear();
+	sent_clear();
 	/* and the next check of backend 0 goes at the interval */
-	now_ms += INTERVAL;
-	pump();
+	app_now_ms += INTERVAL;
+	app_pump();
 	syns(k, got);
 	assert_true(got[0]);
 }
