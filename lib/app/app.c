@@ -250,6 +250,7 @@ synq_app_recv_burst(struct synq_app_lcore *a, struct synq_app_event *ev, uint16_
 		};
 
 		ev[i].s = synq_session_at(a->ss, msg[i].session);
+		ev[i].reason = msg[i].kind == SYNQ_EV_CONNECT_FAILED ? msg[i].reason : 0;
 		ev[i].kind = msg[i].kind;
 		ev[i].m = msg[i].m;
 		if (msg[i].kind < RTE_DIM(ctr_of))

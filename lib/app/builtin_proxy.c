@@ -7,9 +7,10 @@
  *   - the backend: round_robin (smooth weighted, as nginx's), least_conn (the fewest
  *     connections of this lcore for its weight) or source_hash (a keyed hash of the
  *     client's address over the weights); a REFUSED, TIMEDOUT or CONNECT_FAILED
- *     backend -> the next one in order, while connect_timeout_ms since the accept has
- *     not passed and a backend is left untried; none left -> the client's RST
- *     (SynqProxyNoBackend);
+ *     backend -> the next one in order (a CONNECT_FAILED for synq's own shortage:
+ *     SynqProxyConnectLocal, charged to no backend's statistics), while
+ *     connect_timeout_ms since the accept has not passed and a backend is left
+ *     untried; none left -> the client's RST (SynqProxyNoBackend);
  *   - on CONNECTED, the PROXY protocol header first (v1 or v2, proxy_protocol), then
  *     the bytes both ways, zero-copy: a data event's mbuf of one side is sent on the
  *     other. A send that finds no room in the other side's snd_buf keeps the bytes,
@@ -496,16 +497,24 @@ send_header(struct synq_app_lcore *a, struct proxy_pair *pp, struct synq_session
 	return 0;
 }
 
-/* A backend connect that failed (REFUSED, TIMEDOUT, CONNECT_FAILED): the next one. */
+/*
+ * A backend connect that failed (REFUSED, TIMEDOUT, CONNECT_FAILED): the next one.
+ * @p local: synq's own shortage (CONNECT_FAILED's reason, synq_connect_reason_local()),
+ * counted apart and not charged to the backend, whose statistics say what it did.
+ */
 static void
-connect_failed(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx)
+connect_failed(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx, bool local)
 {
 	const struct synq_config_proxy *px = conf_of(a, pp);
 
 	unsigned int next;
 
-	synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_CONNECT_FAILED);
-	st_add(&bst(a, pp->listener, pp->be)->failed, 1);
+	if (local) {
+		synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_CONNECT_LOCAL);
+	} else {
+		synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_CONNECT_FAILED);
+		st_add(&bst(a, pp->listener, pp->be)->failed, 1);
+	}
 	pp->side[SIDE_BACK].dead = 1;
 	if (pp->side[SIDE_CLI].shut || pp->side[SIDE_CLI].dead)
 		return;
@@ -586,7 +595,7 @@ builtin_proxy_event(struct synq_app_lcore *a, const struct synq_app_event *ev)
 	case SYNQ_EV_REFUSED:
 	case SYNQ_EV_TIMEDOUT:
 	case SYNQ_EV_CONNECT_FAILED:
-		connect_failed(a, pp, idx);
+		connect_failed(a, pp, idx, synq_connect_reason_local(ev->reason));
 		break;
 	case SYNQ_EV_DATA:
 		data(a, pp, idx, d, s, ev->m);

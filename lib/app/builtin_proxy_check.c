@@ -10,17 +10,21 @@
  * aborted at once: a RST after the handshake, as HAProxy does (its check closes with
  * SO_LINGER 0 when data may be pending, "otherwise we end up with many TIME_WAITs and
  * eat all the source port range"): a FIN would put each check's 4-tuple in TIME-WAIT
- * on our side, a local port held 2 MSL per check. REFUSED, TIMEDOUT, CONNECT_FAILED,
- * or no CONNECTED within timeout_ms (then aborted), is a failure. A backend starts up
- * (HAProxy's default), goes down after fall failures in a row, up after rise
+ * on our side, a local port held 2 MSL per check. REFUSED, TIMEDOUT, CONNECT_FAILED for
+ * the path (no route, the next hop FAILED: ARP or ND unanswered), or no CONNECTED
+ * within timeout_ms (then aborted), is a failure. A backend starts up (HAProxy's
+ * default), goes down after fall failures in a row, up after rise
  * successes in a row; each change is logged once and counted. Its state is one atomic
  * word per backend in the listener (synq_listener.be_state), written by the checker
  * alone, read by every app lcore's pick() with no lock. A check that synq could not
- * open (no session, outbox full, no route or worker) is counted (SynqProxyCheckErrors) and
- * counts against no backend: a flood that empties the session pool must not take
- * every backend down. A check is a connection of the listener's: it takes a session
- * and a flow slot, at most one per backend at a time, the slot one of those
- * synq_listener_flows() adds to the listener's share for the checks.
+ * open (no session, outbox full, no route or worker), or whose CONNECT_FAILED says
+ * synq's own shortage (synq_connect_reason_local(): no local port, flow table full, a
+ * bad source address), is counted (SynqProxyCheckErrors) and counts against no
+ * backend: a flood that empties the session pool, or clients that hold every local
+ * port towards a backend, must not take every backend down. A check is a connection
+ * of the listener's: it takes a session and a flow slot, at most one per backend at a
+ * time, the slot one of those synq_listener_flows() adds to the listener's share for
+ * the checks.
  */
 
 #include <arpa/inet.h>
@@ -114,7 +118,17 @@ builtin_proxy_check_event(struct synq_app_lcore *a, const struct synq_app_event 
 		break;
 	case SYNQ_EV_CONNECT_FAILED:
 		c->over = 1;
-		check_result(a, li, be, false, "not sent (no local port or neighbour)");
+		if (synq_connect_reason_local(ev->reason)) {
+			/* synq's shortage (no local port, flow table full): no result; the
+			 * next check at the next interval */
+			c->done = 1;
+			synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_CHECK_ERRORS);
+			break;
+		}
+		check_result(a, li, be, false,
+			ev->reason == SYNQ_CONNECT_UNREACHABLE
+				? "unreachable (the next hop did not answer ARP or ND)"
+				: "unreachable (no route)");
 		break;
 	case SYNQ_EV_DATA:
 		synq_app_consumed(a, s, rte_pktmbuf_pkt_len(ev->m));

@@ -87,10 +87,17 @@ struct synq_app_http_paused {
 	struct rte_mbuf *tail; /* the last mbuf of its input (app_ptr) */
 };
 
-/** One event of a session. */
+/**
+ * One event of a session. SYNQ_EV_CONNECT_FAILED says why in @c reason (enum
+ * synq_connect_reason, synq_session.h): synq's own shortage (synq_connect_reason_local():
+ * the flow table full, no local port, a bad source address, nothing to send with),
+ * which tells nothing of the peer, or the path to the peer (no route, the next hop
+ * FAILED: ARP or ND unanswered), which does. 0 (SYNQ_CONNECT_OK) for every other event.
+ */
 struct synq_app_event {
 	struct synq_session *s;
 	uint16_t kind;	    /* enum synq_session_event */
+	uint8_t reason;	    /* SYNQ_EV_CONNECT_FAILED: enum synq_connect_reason; else 0 */
 	struct rte_mbuf *m; /* SYNQ_EV_DATA: the bytes, ours to free or send */
 };
 
@@ -198,7 +205,8 @@ uint16_t synq_app_accept(struct synq_app_lcore *a, struct synq_listener *l,
  * settings, carried by worker lcore @p worker: the one whose rx queue of that port
  * will get the replies (the transport chooses the local port so). The session is
  * ours at once: its first event is SYNQ_EV_CONNECTED, SYNQ_EV_REFUSED,
- * SYNQ_EV_TIMEDOUT or SYNQ_EV_CONNECT_FAILED; the last, as always, SYNQ_EV_CLOSED.
+ * SYNQ_EV_TIMEDOUT or SYNQ_EV_CONNECT_FAILED (its reason says whether synq or the
+ * path failed: struct synq_app_event); the last, as always, SYNQ_EV_CLOSED.
  *
  * @return 0 with *@p out set; -ENOMEM (the session pool is empty: SynqConnPoolEmpty),
  *   -EINVAL (a bad family or worker), -ENOBUFS (outbox full): nothing done.

@@ -138,7 +138,8 @@ synq_session_gen(const struct synq_session *s)
 struct synq_session_msg {
 	uint32_t session;   /* index in the pool (synq_session_at()) */
 	uint16_t gen;	    /* the session's generation when the message was made */
-	uint16_t kind;	    /* enum synq_session_cmd or enum synq_session_event */
+	uint8_t kind;	    /* enum synq_session_cmd or enum synq_session_event */
+	uint8_t reason;	    /* SYNQ_EV_CONNECT_FAILED: enum synq_connect_reason; else 0 */
 	struct rte_mbuf *m; /* SYNQ_CMD_SEND, SYNQ_EV_DATA: the bytes; else NULL */
 };
 
@@ -166,8 +167,31 @@ enum synq_session_event {
 	SYNQ_EV_CONNECTED,	/* the handshake completed: send and receive */
 	SYNQ_EV_REFUSED,	/* the peer answered the SYN with a RST */
 	SYNQ_EV_TIMEDOUT,	/* no SYN-ACK after tcp.syn_retries retransmissions */
-	SYNQ_EV_CONNECT_FAILED, /* never sent: no local port, no route, a bad address */
+	SYNQ_EV_CONNECT_FAILED, /* not made: why in the message's reason */
 };
+
+/**
+ * Why a connection synq opened failed (SYNQ_EV_CONNECT_FAILED's reason): synq's own
+ * shortage, which says nothing of the peer, or the path to the peer.
+ */
+enum synq_connect_reason {
+	SYNQ_CONNECT_OK = 0, /* no failure (every other event) */
+	/* synq's own: synq_connect_reason_local() */
+	SYNQ_CONNECT_NO_FLOW,	  /* the flow table, or the listener's share of it, full */
+	SYNQ_CONNECT_NO_PORT,	  /* no local port of tcp.local_ports free to the peer */
+	SYNQ_CONNECT_BAD_ADDRESS, /* a source not ours (or tentative), a martian peer */
+	SYNQ_CONNECT_LOCAL,	  /* no routed send, a bad session: nothing sent */
+	/* the path to the peer */
+	SYNQ_CONNECT_NO_ROUTE,	  /* the SYN found no route (lib/net: -ENETUNREACH) */
+	SYNQ_CONNECT_UNREACHABLE, /* the next hop FAILED: ARP / ND unanswered */
+};
+
+/** Whether @p reason is synq's own shortage, which tells nothing of the peer. */
+static inline bool
+synq_connect_reason_local(uint8_t reason)
+{
+	return reason >= SYNQ_CONNECT_NO_FLOW && reason <= SYNQ_CONNECT_LOCAL;
+}
 
 /** A message of @p kind about @p s, carrying @p m. */
 static inline struct synq_session_msg
@@ -177,7 +201,7 @@ synq_session_msg(const struct synq_sessions *ss, const struct synq_session *s, u
 	return (struct synq_session_msg){
 		.session = synq_session_index(ss, s),
 		.gen = synq_session_gen(s),
-		.kind = kind,
+		.kind = (uint8_t)kind,
 		.m = m,
 	};
 }

@@ -11,8 +11,9 @@
  *                          first and retransmitted (the timer is tcp_conn.c's:
  *                          RFC 6298 backoff, 1, 3, 7 s, then TIMEDOUT)
  *   tcp_active_input() ... segments to a local port of tcp.local_ports that no
- *                          listener has: SYN-SENT per RFC 9293 3.10.7.3, then the
- *                          data path
+ *                          listener has: SYN-SENT per RFC 9293 3.10.7.3 (an ACK not
+ *                          of our SYN: a RST, then once the SYN at once: syn_quick()),
+ *                          then the data path
  *
  * Its frames leave through the worker's send_routed (route, neighbour, Ethernet:
  * lib/net), never to the source MAC of a frame as replies to clients do. A connection
@@ -172,9 +173,55 @@ pick_port(struct synq_tcp_worker *tw, struct synq_flow_key *k, const struct tcp_
 	return port;
 }
 
+/*
+ * What session @p s asks checked before anything is taken: its fields, its peer, our
+ * source address (its rx queue and address number into @p rxq_idx, @p addr_idx), a
+ * flow slot of its listener. 0, or a negative errno with *@p why the enum
+ * synq_connect_reason its CONNECT_FAILED carries.
+ */
 static int
-connect_open(
-	struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_session *s, uint32_t idx)
+connect_check(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_session *s,
+	uint8_t *rxq_idx, uint8_t *addr_idx, uint8_t *why)
+{
+	*why = SYNQ_CONNECT_LOCAL;
+	if (tw->send_routed == NULL)
+		return -ENOTSUP;
+	/* events must have somewhere to go: an application lcore's ring */
+	if (s->listener >= tw->listeners->nb || (s->family != 4 && s->family != 6) ||
+		s->sport == 0 || s->app_lcore >= RTE_MAX_LCORE ||
+		tw->app_rings[s->app_lcore] == NULL)
+		return -EINVAL;
+	/* a martian, or one of our own addresses (a connection to ourselves) */
+	if (peer_refused(s->family, s->saddr) ||
+		source_of(tw, s->family, s->saddr, rxq_idx, addr_idx) == 0) {
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_CONNECT_BAD_ADDR);
+		*why = SYNQ_CONNECT_BAD_ADDRESS;
+		return -EINVAL;
+	}
+	/* one of ours, and for IPv6 past duplicate address detection (RFC 4862 5.4: a
+	 * tentative address is no source; a duplicate one never again) */
+	if (source_of(tw, s->family, s->daddr, rxq_idx, addr_idx) != 0 ||
+		(s->family == 6 && !synq_iface_ipv6_usable(tw->rxq[*rxq_idx].iface, *addr_idx))) {
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_CONNECT_BAD_ADDR);
+		*why = SYNQ_CONNECT_BAD_ADDRESS;
+		return -EADDRNOTAVAIL;
+	}
+	if (tw->flows == NULL ||
+		tw->flows_of[s->listener] >= synq_listener_flows(&tw->listeners->l[s->listener])) {
+		synq_counter_inc(ctr, SYNQ_CTR_FLOW_TABLE_FULL);
+		*why = SYNQ_CONNECT_NO_FLOW;
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+/*
+ * Open the connection session @p s (pool index @p idx) names; 0, or a negative errno
+ * with *@p why the enum synq_connect_reason its CONNECT_FAILED carries.
+ */
+static int
+connect_open(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_session *s,
+	uint32_t idx, uint8_t *why)
 {
 	static const struct rte_ether_addr no_mac;
 	struct synq_flowmem_entry *tw_prev = NULL;
@@ -186,32 +233,11 @@ connect_open(
 	bool reuse;
 	uint64_t f;
 	int port;
+	int rc = connect_check(tw, ctr, s, &rxq_idx, &addr_idx, why);
 
-	if (tw->send_routed == NULL)
-		return -ENOTSUP;
-	/* events must have somewhere to go: an application lcore's ring */
-	if (s->listener >= tw->listeners->nb || (s->family != 4 && s->family != 6) ||
-		s->sport == 0 || s->app_lcore >= RTE_MAX_LCORE ||
-		tw->app_rings[s->app_lcore] == NULL)
-		return -EINVAL;
+	if (rc != 0)
+		return rc;
 	l = &tw->listeners->l[s->listener];
-	/* a martian, or one of our own addresses (a connection to ourselves) */
-	if (peer_refused(s->family, s->saddr) ||
-		source_of(tw, s->family, s->saddr, &rxq_idx, &addr_idx) == 0) {
-		synq_counter_inc(ctr, SYNQ_CTR_TCP_CONNECT_BAD_ADDR);
-		return -EINVAL;
-	}
-	/* one of ours, and for IPv6 past duplicate address detection (RFC 4862 5.4: a
-	 * tentative address is no source; a duplicate one never again) */
-	if (source_of(tw, s->family, s->daddr, &rxq_idx, &addr_idx) != 0 ||
-		(s->family == 6 && !synq_iface_ipv6_usable(tw->rxq[rxq_idx].iface, addr_idx))) {
-		synq_counter_inc(ctr, SYNQ_CTR_TCP_CONNECT_BAD_ADDR);
-		return -EADDRNOTAVAIL;
-	}
-	if (tw->flows == NULL || tw->flows_of[s->listener] >= synq_listener_flows(l)) {
-		synq_counter_inc(ctr, SYNQ_CTR_FLOW_TABLE_FULL);
-		return -ENOSPC;
-	}
 	memset(&k, 0, sizeof(k));
 	memcpy(k.saddr, s->saddr, sizeof(k.saddr));
 	if (s->family == 4)
@@ -224,6 +250,7 @@ connect_open(
 	port = pick_port(tw, &k, &p, &tw->rxq[rxq_idx], &reuse);
 	if (port < 0) {
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_CONNECT_NO_PORT);
+		*why = SYNQ_CONNECT_NO_PORT;
 		return -EADDRNOTAVAIL;
 	}
 	p.sport = k.dport;
@@ -274,6 +301,7 @@ connect_open(
 		c->state = SYNQ_TCP_FREE;
 		c->wflags = 0;
 		synq_counter_inc(ctr, SYNQ_CTR_FLOW_TABLE_FULL);
+		*why = SYNQ_CONNECT_NO_FLOW;
 		return -ENOSPC;
 	}
 	/* the TIME-WAIT taken over goes, now that the connection holds the 4-tuple */
@@ -293,21 +321,32 @@ connect_open(
 	return 0;
 }
 
-int
-synq_tcp_connect(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_session *s)
+/* synq_tcp_connect(), with *@p why the reason of a failure (enum synq_connect_reason). */
+static int
+tcp_connect(
+	struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_session *s, uint8_t *why)
 {
 	uint32_t idx = synq_session_index(tw->sessions, s);
 	int rc;
 
+	*why = SYNQ_CONNECT_LOCAL;
 	if (idx >= tw->sessions->nb)
 		rc = -EINVAL;
 	else if (tw->owned[idx] & TCP_OWNED)
 		rc = -EBUSY;
 	else
-		rc = connect_open(tw, ctr, s, idx);
+		rc = connect_open(tw, ctr, s, idx, why);
 	if (rc != 0)
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_CONNECT_FAILED);
 	return rc;
+}
+
+int
+synq_tcp_connect(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_session *s)
+{
+	uint8_t why;
+
+	return tcp_connect(tw, ctr, s, &why);
 }
 
 struct rte_mbuf *
@@ -373,10 +412,11 @@ established(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_co
 	c->rtx_ms = 0;
 	/*
 	 * RFC 6298 5.7: a SYN that had to be sent again leaves the RTO at 3 s; one sent
-	 * once gives the first RTT sample (Karn: never a retransmitted one's), as Linux's
+	 * once gives the first RTT sample (Karn: never a retransmitted one's, nor one after
+	 * the quick SYN, which either SYN may answer), as Linux's
 	 */
 	c->rto_ms = c->backoff != 0 ? TCP_RTO_SYN_FALLBACK_MS : TCP_RTO_INIT_MS;
-	if (c->backoff == 0 && tw->now_tsc >= c->syn_tsc &&
+	if (c->backoff == 0 && !(c->wflags & WF_SYN_QUICK) && tw->now_tsc >= c->syn_tsc &&
 		(tw->now_tsc - c->syn_tsc) / tw->hz_ms < TCP_TS_RTT_MAX_MS)
 		tcp_rtt_sample(c, (uint32_t)((tw->now_tsc - c->syn_tsc) / tw->hz_ms));
 	c->backoff = 0;
@@ -386,6 +426,30 @@ established(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_co
 	c->wflags = (uint16_t)((c->wflags & ~WF_SYN) | WF_ACK_NOW);
 	mark_dirty(tw, c);
 	synq_counter_inc(ctr, SYNQ_CTR_TCP_CONNECT_ESTAB);
+}
+
+/*
+ * Our RST has just answered an ACK not of our SYN in SYN-SENT: the SYN again at once,
+ * once a connection. A Linux peer whose service is gone answers a SYN to a 4-tuple it
+ * holds in TIME-WAIT with that TIME-WAIT's ACK (tcp_v4_rcv(): TCP_TW_SYN finds no
+ * listener and falls through to the ACK); our RST (RFC 9293 3.10.7.3) clears its
+ * TIME-WAIT (RFC 1337's hazard, which Linux accepts by default), and the SYN that
+ * follows it finds the 4-tuple free: the peer's RST (REFUSED), or its SYN-ACK, at
+ * once, not after the 1 s RTO. The SYN goes in this poll's output, after the RST,
+ * which the worker sends with the burst's replies on the same tx queue: no delay is
+ * needed for the RST to be there first. The SYN keeps the ISN (a retransmission, as
+ * Linux's tcp_retransmit_skb() of a SYN), and the RTO schedule stays (rtx_ms and
+ * backoff untouched). Once: a forger of ACKs gets one SYN and one RST a connection
+ * more, and the RSTs are the worker's rate-limited replies as before.
+ */
+static void
+syn_quick(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c)
+{
+	if (c->wflags & WF_SYN_QUICK)
+		return;
+	c->wflags |= WF_SYN | WF_SYN_QUICK;
+	mark_dirty(tw, c);
+	synq_counter_inc(ctr, SYNQ_CTR_TCP_CONNECT_SYN_QUICK);
 }
 
 /* A segment to connection @p c in SYN-SENT (RFC 9293 3.10.7.3). */
@@ -402,10 +466,16 @@ syn_sent_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const stru
 	/* first: the ACK, acceptable only if it acknowledges our SYN, nothing more */
 	if (flags & RTE_TCP_ACK_FLAG) {
 		if (SEQ_LEQ(ack, c->our_isn) || SEQ_GT(ack, c->snd_max)) {
+			enum synq_tcp_verdict v;
+
 			synq_counter_inc(ctr, SYNQ_CTR_TCP_CONNECT_BAD_SYNACK);
 			if (flags & RTE_TCP_RST_FLAG)
 				return SYNQ_TCP_DROP;
-			return tcp_reply_rst(tw, ctr, seg->m, ifc, p, th, 0);
+			v = tcp_reply_rst(tw, ctr, seg->m, ifc, p, th, 0);
+			/* only after a RST that goes: without it the peer's TIME-WAIT stays */
+			if (v == SYNQ_TCP_REPLY)
+				syn_quick(tw, ctr, c);
+			return v;
 		}
 		ack_ok = true;
 	}
@@ -514,6 +584,7 @@ cmd_connect(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_s
 	struct tcp_conn *c)
 {
 	uint32_t idx = synq_session_index(tw->sessions, s);
+	uint8_t why;
 
 	/* carried here already (a repeated command), or events nobody would read */
 	if ((tw->owned[idx] & TCP_OWNED) || s->app_lcore >= RTE_MAX_LCORE ||
@@ -521,12 +592,13 @@ cmd_connect(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_s
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_CONNECT_FAILED);
 		return;
 	}
-	if (synq_tcp_connect(tw, ctr, s) == 0)
+	if (tcp_connect(tw, ctr, s, &why) == 0)
 		return;
 	*c = (struct tcp_conn){
 		.state = SYNQ_TCP_CLOSED,
 		.listener = s->listener < tw->listeners->nb ? s->listener : 0,
 		.pend = PEND_FAILED | PEND_CLOSED,
+		.connect_why = why,
 		.wflags = WF_ACTIVE | WF_ATTACHED,
 		.app_lcore = s->app_lcore,
 	};

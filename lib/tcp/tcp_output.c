@@ -231,6 +231,9 @@ notify_one(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_con
 {
 	struct synq_session_msg ev = synq_session_msg(tw->sessions, conn_session(tw, c), kind, m);
 
+	if (kind == SYNQ_EV_CONNECT_FAILED)
+		ev.reason = c->connect_why;
+
 	if (rte_ring_enqueue_elem(r, &ev, sizeof(ev)) == 0)
 		return true;
 	synq_counter_inc(ctr, SYNQ_CTR_EVENT_RING_FULL);
@@ -314,17 +317,23 @@ ip_len(uint8_t family, const struct rte_mbuf *m)
 
 /*
  * The @p n frames of @p c, a connection synq opened, leave through the worker's
- * send_routed (route, neighbour, Ethernet: lib/net), from their IP header on.
+ * send_routed (route, neighbour, Ethernet: lib/net), from their IP header on. Returns
+ * the enum synq_connect_reason of the path when the send refused one for it (no route,
+ * the next hop FAILED), else SYNQ_CONNECT_OK.
  */
-static void
+static uint8_t
 send_routed(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct tcp_conn *c,
 	struct rte_mbuf **m, unsigned int n)
 {
+	uint8_t why = SYNQ_CONNECT_OK;
+
 	const struct synq_tcp_rxq *rxq = &tw->rxq[c->key.rxq_idx];
 	uint16_t l2 = (uint16_t)(sizeof(struct rte_ether_hdr) +
 		(rxq->iface->vlan != 0 ? sizeof(struct rte_vlan_hdr) : 0));
 
 	for (unsigned int i = 0; i < n; i++) {
+		int rc;
+
 		if (tw->send_routed == NULL || rte_pktmbuf_adj(m[i], l2) == NULL) {
 			synq_counter_inc(ctr, SYNQ_CTR_TCP_CONNECT_UNROUTED);
 			rte_pktmbuf_free(m[i]);
@@ -334,10 +343,34 @@ send_routed(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct 
 		if (rte_pktmbuf_pkt_len(m[i]) > ip_len(c->key.family, m[i]))
 			rte_pktmbuf_trim(m[i], rte_pktmbuf_pkt_len(m[i]) -
 				ip_len(c->key.family, m[i]));
-		if (tw->send_routed(tw->send_arg, m[i], c->key.family, c->key.saddr,
-			    rxq->port_id) < 0)
+		rc = tw->send_routed(tw->send_arg, m[i], c->key.family, c->key.saddr, rxq->port_id);
+		if (rc < 0)
 			synq_counter_inc(ctr, SYNQ_CTR_TCP_CONNECT_UNROUTED);
+		if (rc == -ENETUNREACH)
+			why = SYNQ_CONNECT_NO_ROUTE;
+		else if (rc == -EHOSTUNREACH)
+			why = SYNQ_CONNECT_UNREACHABLE;
 	}
+	return why;
+}
+
+/*
+ * The SYN of @p c (SYN-SENT) was refused for the path (@p why): the connect fails now,
+ * CONNECT_FAILED with that reason, as Linux's connect() gets EHOSTUNREACH once its
+ * neighbour fails (the error a local ICMP carries to tcp_v4_err(), which ends a
+ * SYN-SENT socket) and ENETUNREACH with no route. The SYN retransmissions would find
+ * the next hop FAILED again (lib/net refuses for SYNQ_NEIGH_FAILED_MS) and end in
+ * TIMEDOUT, a peer's silence, which it is not. Segments of a connection past SYN-SENT
+ * are lost and retransmitted as any loss: the connection goes on.
+ */
+static void
+connect_unreachable(
+	struct synq_tcp_worker *tw, struct synq_counters *ctr, struct tcp_conn *c, uint8_t why)
+{
+	synq_counter_inc(ctr, SYNQ_CTR_TCP_CONNECT_UNREACHABLE);
+	c->connect_why = why;
+	c->pend |= PEND_FAILED;
+	tcp_conn_finish(tw, c, true);
 }
 
 bool
@@ -367,7 +400,10 @@ synq_tcp_output(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rt
 		if (c->wflags & WF_ACTIVE) {
 			/* routed at once: @p out's room is free again, but it filled it */
 			full = got == max - n;
-			send_routed(tw, ctr, c, out + n, got);
+			uint8_t why = send_routed(tw, ctr, c, out + n, got);
+
+			if (why != SYNQ_CONNECT_OK && c->state == SYNQ_TCP_SYN_SENT)
+				connect_unreachable(tw, ctr, c, why);
 			got = 0;
 		}
 		for (unsigned int k = 0; k < got; k++)

@@ -279,6 +279,7 @@ enum tcp_mem_level {
 #define WF_ACK_DATA 0x0400   /* owes an ACK for data: it waits one poll for an answer */
 #define WF_ACTIVE 0x0800     /* synq opened it (tcp_active.c): its frames leave routed */
 #define WF_SYN 0x1000	     /* SYN-SENT: our SYN is due (first or retransmitted) */
+#define WF_SYN_QUICK 0x2000  /* SYN-SENT: the quick SYN after our RST was due (once) */
 
 /* pend: events not yet on the application's ring, in this order */
 #define PEND_PEER_CLOSED 0x01
@@ -327,6 +328,7 @@ struct tcp_conn {
 	uint8_t dupacks_owed; /* duplicate ACKs to send (segments past a hole) */
 	uint16_t app_lcore;   /* where events go, once attached */
 	uint8_t rcv_held_nb;  /* runs in use in synq_tcp's rcv_held[], the oldest first */
+	uint8_t connect_why;  /* PEND_FAILED: enum synq_connect_reason */
 	uint32_t snd_una, snd_nxt, snd_max;
 	uint32_t snd_wnd, snd_wl1, snd_wl2;
 	uint32_t cwnd, ssthresh;

@@ -20,11 +20,13 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <jansson.h>
 #include <rte_byteorder.h>
 #include <rte_ring.h>
 
 #include "harness.h"
 #include "synq_frame.h"
+#include "synq_listener.h"
 #include "synq_proxyproto.h"
 
 #define BACK_PORT 8080
@@ -1122,6 +1124,70 @@ test_rst_after_data(void **state __rte_unused)
 	assert_int_equal(pool_free(), free0);
 }
 
+/* Listener @p li's backend @p b in the stats document: its value @p key. */
+static json_int_t
+stat_int(unsigned int li, unsigned int b, const char *key)
+{
+	json_t *arr = synq_listeners_json(&rt.listeners);
+	json_t *v = json_object_get(
+		json_array_get(json_object_get(json_array_get(arr, li), "backends"), b), key);
+	json_int_t n;
+
+	assert_non_null(v);
+	assert_true(json_is_integer(v));
+	n = json_integer_value(v);
+	json_decref(arr);
+	return n;
+}
+
+/*
+ * 17: a backend connect that fails for synq's own shortage goes on to the next backend
+ * as a refusal does, counted apart (SynqProxyConnectLocal), and the backend's own
+ * failure statistics are not charged: tcp.local_ports of one port, which a client of
+ * listener 0 holds towards backend 0 (its connection in SYN-SENT); of two clients of
+ * listener 2 (round robin over backends 0 and 1), the one given backend 0 finds no
+ * port there and goes to backend 1.
+ */
+static void
+test_failover_local(void **state __rte_unused)
+{
+	struct synq_config_tcp *t = &rt.listeners.l[0].tcp;
+	uint16_t lo = t->local_port_lo, hi = t->local_port_hi;
+	uint64_t local = app_counter(SYNQ_CTR_PROXY_CONNECT_LOCAL);
+	uint64_t failed = app_counter(SYNQ_CTR_PROXY_CONNECT_FAILED);
+	uint64_t failovers = app_counter(SYNQ_CTR_PROXY_FAILOVERS);
+	json_int_t be0_failed = stat_int(LI_V2, 0, "connect_failed");
+	struct flow h, f;
+	struct back k;
+
+	t->local_port_lo = t->local_port_hi = 40000;
+	h = proxy_client(20, 41100, 90);
+	app_pump();
+	k = expect_syn(0);
+	assert_int_equal(k.f.sport, 40000);
+	for (unsigned int i = 0; i < 2; i++) {
+		f = proxy_client(20, (uint16_t)(41101 + i), 92);
+		app_pump();
+		/* backend 1, directly or after backend 0 had no port */
+		k = expect_syn(1);
+		assert_int_equal(k.f.sport, 40000);
+		app_feed(rst_frame(&f, f.isn + 1));
+		sent_clear();
+		app_pump();
+		sent_clear();
+	}
+	assert_int_equal(app_counter(SYNQ_CTR_PROXY_CONNECT_LOCAL), local + 1);
+	assert_int_equal(app_counter(SYNQ_CTR_PROXY_FAILOVERS), failovers + 1);
+	assert_int_equal(app_counter(SYNQ_CTR_PROXY_CONNECT_FAILED), failed);
+	assert_int_equal(stat_int(LI_V2, 0, "connect_failed"), be0_failed);
+	t->local_port_lo = lo;
+	t->local_port_hi = hi;
+	app_feed(rst_frame(&h, h.isn + 1));
+	sent_clear();
+	app_pump();
+	sent_clear();
+}
+
 int
 main(void)
 {
@@ -1142,6 +1208,7 @@ main(void)
 		cmocka_unit_test(test_lists_any_order),
 		cmocka_unit_test(test_shut_refused),
 		cmocka_unit_test(test_rst_after_data),
+		cmocka_unit_test(test_failover_local),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -63,6 +63,30 @@ static const uint8_t back_addr[4][4] = {
 /* listener 2's checks seen (round_syns()) */
 static unsigned int slot_checks;
 
+/* a backend whose next hop never answers ARP: the fake refuses its packets as lib/net
+ * does once the neighbour entry is FAILED (-EHOSTUNREACH); NULL: none */
+static const uint8_t *unreachable;
+
+/* The harness's fake_send_routed(), but for the next hop of unreachable. */
+static int
+fake_send(void *arg, struct rte_mbuf *m, uint8_t family, const uint8_t *dst, uint16_t port_id)
+{
+	if (unreachable != NULL && memcmp(dst, unreachable, 4) == 0) {
+		rte_pktmbuf_free(m);
+		return -EHOSTUNREACH;
+	}
+	return fake_send_routed(arg, m, family, dst, port_id);
+}
+
+static int
+setup_send(void **state)
+{
+	if (setup(state) != 0)
+		return -1;
+	synq_tcp_worker_set_send(worker()->tcp, fake_send, NULL);
+	return 0;
+}
+
 struct rseg {
 	unsigned int b; /* the backend it went to */
 	uint16_t sport, dport;
@@ -553,6 +577,126 @@ test_check_abort_refused(void **state __rte_unused)
 	assert_true(got[0]);
 }
 
+/*
+ * Listener 2's backend's check, wherever the earlier tests left its schedule: the
+ * time steps on until one goes, which it answers; none of its checks is in flight
+ * then, and the next goes at now_ms + INTERVAL.
+ */
+static void
+slot_check_sync(void)
+{
+	for (unsigned int i = 0; i < 8; i++) {
+		struct back k[4];
+		bool got[4];
+
+		app_now_ms += TIMEOUT / 2;
+		app_pump();
+		syns(k, got);
+		if (got[3]) {
+			check_accept(&k[3]);
+			return;
+		}
+	}
+	fail_msg("no check of listener 2's backend");
+}
+
+/*
+ * 8: a check that finds no local port, synq's own shortage, is no result for the
+ * backend: tcp.local_ports of one port, which a client's connection to listener 2's
+ * backend holds in SYN-SENT; each of fall (3) checks of that backend is CONNECT_FAILED
+ * (no port), counted in SynqProxyCheckErrors, neither a success nor a failure, the
+ * backend stays up, and its next check goes at the next interval.
+ */
+static void
+test_check_no_port(void **state __rte_unused)
+{
+	struct synq_config_tcp *t = &rt.listeners.l[0].tcp;
+	uint16_t lo = t->local_port_lo, hi = t->local_port_hi;
+	uint64_t errors, failed = app_counter(SYNQ_CTR_PROXY_CHECKS_FAILED);
+	json_int_t slot_failed;
+	struct back k[4];
+	struct flow f;
+	bool got[4];
+
+	slot_check_sync();
+	errors = app_counter(SYNQ_CTR_PROXY_CHECK_ERRORS);
+	failed = app_counter(SYNQ_CTR_PROXY_CHECKS_FAILED);
+	slot_failed = stat_int(LI_SLOT, 0, "checks_failed");
+	assert_true(stat_up(LI_SLOT, 0));
+	t->local_port_lo = t->local_port_hi = 40000;
+	f = proxy_client(8, 48000, 93);
+	app_pump();
+	assert_int_equal(syns(k, got), 1);
+	assert_true(got[3]);
+	assert_int_equal(k[3].f.sport, 40000);
+	for (unsigned int r = 0; r < 3; r++) {
+		app_now_ms += INTERVAL;
+		app_pump();
+		/* listener 0's checks go (other backends: other 4-tuples), not backend .5's */
+		syns(k, got);
+		assert_false(got[3]);
+		assert_int_equal(app_counter(SYNQ_CTR_PROXY_CHECK_ERRORS), errors + r + 1);
+		assert_int_equal(stat_int(LI_SLOT, 0, "checks_failed"), slot_failed);
+		assert_true(stat_up(LI_SLOT, 0));
+	}
+	/* listener 0's checks timed out meanwhile, not backend .5's */
+	assert_true(app_counter(SYNQ_CTR_PROXY_CHECKS_FAILED) >= failed);
+	t->local_port_lo = lo;
+	t->local_port_hi = hi;
+	client_reset(&f, 0);
+	/* a port free again: the next check of .5 goes, at the interval */
+	app_now_ms += INTERVAL;
+	app_pump();
+	syns(k, got);
+	assert_true(got[3]);
+	check_accept(&k[3]);
+	assert_true(stat_up(LI_SLOT, 0));
+	assert_int_equal(stat_int(LI_SLOT, 0, "checks_failed"), slot_failed);
+}
+
+/*
+ * 9: a check whose next hop never answers ARP (lib/net refuses its SYN: the neighbour
+ * FAILED) fails at once, the path's failure and not synq's shortage, without waiting
+ * for timeout_ms; fall (3) of them take the backend down.
+ */
+static void
+test_check_unreachable(void **state __rte_unused)
+{
+	uint64_t downs = app_counter(SYNQ_CTR_PROXY_BACKENDS_DOWN);
+	uint64_t errors;
+	json_int_t slot_failed;
+	struct back k[4];
+	bool got[4];
+
+	slot_check_sync();
+	errors = app_counter(SYNQ_CTR_PROXY_CHECK_ERRORS);
+	slot_failed = stat_int(LI_SLOT, 0, "checks_failed");
+	assert_true(stat_up(LI_SLOT, 0));
+	unreachable = back_addr[3];
+	for (unsigned int r = 0; r < 3; r++) {
+		assert_true(stat_up(LI_SLOT, 0));
+		app_now_ms += INTERVAL;
+		app_pump();
+		syns(k, got);
+		assert_false(got[3]);
+		/* at once: the same poll as the check's start, far from timeout_ms */
+		assert_int_equal(stat_int(LI_SLOT, 0, "checks_failed"), slot_failed + r + 1);
+	}
+	assert_false(stat_up(LI_SLOT, 0));
+	assert_int_equal(app_counter(SYNQ_CTR_PROXY_BACKENDS_DOWN), downs + 1);
+	assert_int_equal(app_counter(SYNQ_CTR_PROXY_CHECK_ERRORS), errors);
+	unreachable = NULL;
+	/* the next hop answers again: up after rise (2) */
+	for (unsigned int r = 0; r < 2; r++) {
+		app_now_ms += INTERVAL;
+		app_pump();
+		syns(k, got);
+		assert_true(got[3]);
+		check_accept(&k[3]);
+	}
+	assert_true(stat_up(LI_SLOT, 0));
+}
+
 int
 main(void)
 {
@@ -564,7 +708,9 @@ main(void)
 		cmocka_unit_test(test_all_down),
 		cmocka_unit_test(test_backend_stats),
 		cmocka_unit_test(test_check_abort_refused),
+		cmocka_unit_test(test_check_no_port),
+		cmocka_unit_test(test_check_unreachable),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup_send, teardown);
 }

@@ -178,6 +178,28 @@ connect_peer(uint8_t t)
 	return s;
 }
 
+/*
+ * The events of @p s, which failed to connect: CONNECT_FAILED with @p reason (enum
+ * synq_connect_reason), then CLOSED; @p s released.
+ */
+static void
+failed_to_closed(struct synq_session *s, uint8_t reason)
+{
+	struct synq_app_event ev;
+
+	assert_true(next_event(&ev));
+	assert_ptr_equal(ev.s, s);
+	assert_int_equal(ev.kind, SYNQ_EV_CONNECT_FAILED);
+	assert_int_equal(ev.reason, reason);
+	assert_int_equal(synq_connect_reason_local(reason),
+		reason != SYNQ_CONNECT_NO_ROUTE && reason != SYNQ_CONNECT_UNREACHABLE);
+	assert_true(next_event(&ev));
+	assert_ptr_equal(ev.s, s);
+	assert_int_equal(ev.kind, SYNQ_EV_CLOSED);
+	assert_int_equal(ev.reason, 0);
+	synq_app_release(&app, s);
+}
+
 /* The SYN of @p s, the one packet routed: every byte of its header and options. */
 static struct seg
 check_syn(const struct synq_session *s, const uint8_t peer[4])
@@ -420,6 +442,10 @@ test_bad_synack(void **state __rte_unused)
 	rte_pktmbuf_free(r);
 	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_BAD_SYNACK), 1);
 	assert_int_equal(conn_info(s).state, SYNQ_TCP_SYN_SENT);
+	/* after that RST, the SYN again at once (test_syn_quick) */
+	assert_int_equal(nb_routed, 1);
+	assert_int_equal(parse_routed(routed[0], f.caddr).flags, F_SYN);
+	routed_clear();
 	/* a SYN without ACK (simultaneous open) is refused: dropped, counted */
 	feed(syn_frame(&f));
 	assert_int_equal(nb_routed, 0);
@@ -469,13 +495,13 @@ test_martian(void **state __rte_unused)
 					 rte_cpu_to_be_16(PEER_PORT), our_ip4, &s),
 			0);
 		assert_int_equal(poll_idle(out, RTE_DIM(out)), 0);
-		events_to_closed(s, SYNQ_EV_CONNECT_FAILED);
+		failed_to_closed(s, SYNQ_CONNECT_BAD_ADDRESS);
 	}
 	assert_int_equal(synq_app_connect(&app, 0, &rt.listeners.l[L80], 6, mapped,
 				 rte_cpu_to_be_16(PEER_PORT), our6, &s),
 		0);
 	assert_int_equal(poll_idle(out, RTE_DIM(out)), 0);
-	events_to_closed(s, SYNQ_EV_CONNECT_FAILED);
+	failed_to_closed(s, SYNQ_CONNECT_BAD_ADDRESS);
 	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_BAD_ADDR), 6);
 	assert_int_equal(nb_routed, 0);
 
@@ -912,7 +938,7 @@ test_tuple_in_use(void **state __rte_unused)
 	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_ACTIVE_OPENS), 2);
 	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_NO_PORT), 1);
 	assert_int_not_equal(s[0]->dport, s[1]->dport);
-	events_to_closed(s[2], SYNQ_EV_CONNECT_FAILED);
+	failed_to_closed(s[2], SYNQ_CONNECT_NO_PORT);
 	for (unsigned int i = 0; i < 2; i++) {
 		assert_int_equal(conn_info(s[i]).state, SYNQ_TCP_SYN_SENT);
 		assert_int_equal(synq_app_abort(&app, s[i]), 0);
@@ -920,11 +946,31 @@ test_tuple_in_use(void **state __rte_unused)
 		events_to_closed(s[i], 0);
 	}
 	assert_int_equal(nb_routed, 0);
+	/* the listener's flow slots all taken (here: none): synq's own, NO_FLOW */
+	{
+		uint32_t max_flows = rt.listeners.l[L86].tcp.max_flows;
+		struct flow f = flow4(16, PEER_PORT, 1, 0);
+		struct rte_mbuf *out[4];
+
+		rt.listeners.l[L86].tcp.max_flows = 0;
+		assert_int_equal(synq_app_connect(&app, 0, &rt.listeners.l[L86], 4, f.caddr,
+					 rte_cpu_to_be_16(PEER_PORT), our_ip4, &s[0]),
+			0);
+		assert_int_equal(poll_idle(out, RTE_DIM(out)), 0);
+		rt.listeners.l[L86].tcp.max_flows = max_flows;
+		assert_int_equal(delta(&sn, SYNQ_CTR_FLOW_TABLE_FULL), 1);
+		failed_to_closed(s[0], SYNQ_CONNECT_NO_FLOW);
+		assert_int_equal(nb_routed, 0);
+	}
 }
 
 /*
  * 17: what the routed send answers: queued (1, a next hop resolving) is taken, not
- * counted; refused (no route) counts SynqTcpConnectUnrouted.
+ * counted; refused for the path, no route (-ENETUNREACH) or the next hop FAILED
+ * (-EHOSTUNREACH, lib/net's answer once ARP or ND went unanswered), counts
+ * SynqTcpConnectUnrouted and ends the connect at once: CONNECT_FAILED with that reason,
+ * not the SYN retries to TIMEDOUT; refused for synq's own reason (-ENOBUFS: the next
+ * hop's queue full) is a lost SYN, retransmitted.
  */
 static void
 test_fake_rc(void **state __rte_unused)
@@ -946,6 +992,21 @@ test_fake_rc(void **state __rte_unused)
 	routed_rc = 0;
 	assert_int_equal(nb_routed, 0);
 	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_UNROUTED), 1);
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_UNREACHABLE), 1);
+	failed_to_closed(s, SYNQ_CONNECT_NO_ROUTE);
+	routed_rc = -EHOSTUNREACH;
+	s = connect_peer(17);
+	routed_rc = 0;
+	assert_int_equal(nb_routed, 0);
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_UNROUTED), 2);
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_UNREACHABLE), 2);
+	failed_to_closed(s, SYNQ_CONNECT_UNREACHABLE);
+	routed_rc = -ENOBUFS;
+	s = connect_peer(17);
+	routed_rc = 0;
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_UNROUTED), 3);
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_UNREACHABLE), 2);
+	assert_int_equal(conn_info(s).state, SYNQ_TCP_SYN_SENT);
 	assert_int_equal(synq_app_abort(&app, s), 0);
 	synq_worker_poll(worker());
 	events_to_closed(s, 0);
@@ -1235,7 +1296,10 @@ test_time_wait_reuse(void **state __rte_unused)
 	rte_pktmbuf_free(r);
 	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_BAD_SYNACK), 1);
 	assert_int_equal(conn_info(s).state, SYNQ_TCP_SYN_SENT);
-	assert_int_equal(nb_routed, 0);
+	/* and the SYN again at once (test_syn_quick), its ISN unchanged */
+	assert_int_equal(nb_routed, 1);
+	assert_int_equal(parse_routed(routed[0], f.caddr).seq, g.seq);
+	routed_clear();
 
 	/*
 	 * The peer answers on its clock, a second on (its TSvals grew), its ISN the old
@@ -1531,6 +1595,78 @@ test_time_wait_hidden(void **state __rte_unused)
 	connect_tw(26, port, t2 + ms_to_tsc(1000 + 256 + 50), true);
 }
 
+/*
+ * 27: a Linux peer holding the 4-tuple in TIME-WAIT answers our SYN with its ACK
+ * (not of our SYN); our RST (RFC 9293 3.10.7.3) clears that TIME-WAIT, and the SYN
+ * goes again at once, with the same ISN (a retransmission: RFC 9293 keeps the ISS, as
+ * Linux's tcp_retransmit_skb() of a SYN), counted; the peer, its port closed now,
+ * refuses it at once (REFUSED), not 1 s later. Once a connection: a second such ACK
+ * gets the RST and no SYN, and the RTO schedule stays (the SYN again at 1 s).
+ */
+static void
+test_syn_quick(void **state __rte_unused)
+{
+	struct synq_worker *w = worker();
+	uint64_t hz = rte_get_tsc_hz();
+	struct synq_session *s;
+	struct rte_mbuf *r = NULL;
+	struct flow f;
+	struct snap sn;
+	struct seg g;
+	uint32_t isn;
+	uint64_t t0;
+
+	s = connect_peer(27);
+	t0 = rte_rdtsc();
+	f = peer_flow(27, s, 0x27000000u);
+	isn = check_syn(s, f.caddr).seq;
+	routed_clear();
+	snap_take(&sn);
+	/* the TIME-WAIT's ACK: <SEQ=its SND.NXT><ACK=its RCV.NXT>, far from our ISN */
+	assert_int_equal(rte_ring_enqueue(rx_ring[0],
+				 segment(&f, 0x27001000u, isn + 0x10000u, F_ACK, NULL, 0, NULL, 0)),
+		0);
+	synq_worker_poll(w);
+	assert_int_equal(rte_ring_dequeue(tx_ring[0], (void **)&r), 0);
+	check_rst(r, &f, isn + 0x10000u);
+	rte_pktmbuf_free(r);
+	/* the SYN again, in the same poll: same ISN, same options */
+	g = check_syn(s, f.caddr);
+	assert_int_equal(g.seq, isn);
+	routed_clear();
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_SYN_QUICK), 1);
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_SYN_RETRANS), 0);
+	/* a second one: the RST, no SYN */
+	assert_int_equal(rte_ring_enqueue(rx_ring[0],
+				 segment(&f, 0x27001000u, isn + 0x10000u, F_ACK, NULL, 0, NULL, 0)),
+		0);
+	synq_worker_poll(w);
+	assert_int_equal(rte_ring_dequeue(tx_ring[0], (void **)&r), 0);
+	check_rst(r, &f, isn + 0x10000u);
+	rte_pktmbuf_free(r);
+	synq_worker_poll(w);
+	assert_int_equal(nb_routed, 0);
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_SYN_QUICK), 1);
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_BAD_SYNACK), 2);
+	/* the schedule unchanged: nothing before 1 s, the SYN at 1 s */
+	synq_tcp_clock(w->tcp, t0 + hz * 800 / 1000);
+	assert_false(tick_until(&sn, SYNQ_CTR_TCP_CONNECT_SYN_RETRANS, 1, t0 + hz * 800 / 1000));
+	assert_int_equal(nb_routed, 0);
+	synq_tcp_clock(w->tcp, t0 + hz * 1100 / 1000);
+	assert_true(tick_until(&sn, SYNQ_CTR_TCP_CONNECT_SYN_RETRANS, 1, t0 + hz * 1100 / 1000));
+	synq_worker_tick(w, t0 + hz * 1100 / 1000); /* its output */
+	assert_int_equal(nb_routed, 1);
+	assert_int_equal(parse_routed(routed[0], f.caddr).seq, isn);
+	assert_int_equal(parse_routed(routed[0], f.caddr).flags, F_SYN);
+	routed_clear();
+	synq_tcp_clock(w->tcp, rte_rdtsc());
+	/* the peer's port is closed: its RST refuses the connection */
+	feed(segment(&f, 0, isn + 1, F_RST | F_ACK, NULL, 0, NULL, 0));
+	assert_int_equal(nb_routed, 0);
+	events_to_closed(s, SYNQ_EV_REFUSED);
+	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_SYN_QUICK), 1);
+}
+
 int
 main(void)
 {
@@ -1555,6 +1691,7 @@ main(void)
 		cmocka_unit_test(test_time_wait_ack),
 		cmocka_unit_test(test_source_share),
 		cmocka_unit_test(test_tentative_source),
+		cmocka_unit_test(test_syn_quick),
 		cmocka_unit_test_setup_teardown(test_time_wait_reuse, narrow_ports, restore_ports),
 		cmocka_unit_test_setup_teardown(test_time_wait_no_ts, narrow_ports, restore_ports),
 		cmocka_unit_test_setup_teardown(
