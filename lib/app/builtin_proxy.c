@@ -37,7 +37,6 @@
 #include <string.h>
 
 #include <rte_cycles.h>
-#include <rte_jhash.h>
 #include <rte_malloc.h>
 #include <rte_random.h>
 
@@ -106,86 +105,6 @@ sess(const struct synq_app_lcore *a, const struct proxy_pair *pp, int d)
 	return pp->side[d].s == NONE ? NULL : synq_session_at(a->ss, pp->side[d].s);
 }
 
-/*
- * The first backend for a new client @p cs of listener @p li, among those up; NONE
- * when every backend is down. Down backends take no share: round robin and the hash
- * spread over the weights of those up (HAProxy's map-based hash does the same).
- */
-static unsigned int
-pick(struct synq_app_lcore *a, unsigned int li, const struct synq_session *cs)
-{
-	const struct synq_config_proxy *px = &a->ls->l[li].conf->proxy;
-	struct synq_proxy *p = a->proxy;
-	unsigned int best = NONE;
-
-	switch (px->balance) {
-	case SYNQ_BALANCE_LEAST_CONN:
-		/* the least active[i] / weight[i], compared as products; ties: the first */
-		for (unsigned int i = 0; i < px->nb_backends; i++)
-			if (!be_down(a, li, i) &&
-				(best == NONE ||
-					(uint64_t)p->active[li][i] * px->backends[best].weight <
-						(uint64_t)p->active[li][best] *
-							px->backends[i].weight))
-				best = i;
-		return best;
-	case SYNQ_BALANCE_SOURCE_HASH: {
-		uint32_t total = 0, h, key[4];
-		uint64_t down = 0;
-
-		/* one look at the states: the walk below sees the same set */
-		for (unsigned int i = 0; i < px->nb_backends; i++) {
-			if (be_down(a, li, i))
-				down |= (uint64_t)1 << i;
-			else
-				total += px->backends[i].weight;
-		}
-		if (total == 0)
-			return NONE;
-		/* rte_jhash() reads 32-bit words: the session's saddr is not aligned for it */
-		memcpy(key, cs->saddr, sizeof(key));
-		h = rte_jhash(key, cs->family == 4 ? 4 : 16, p->hash_key) % total;
-		for (unsigned int i = 0; i < px->nb_backends; i++) {
-			if (down & ((uint64_t)1 << i))
-				continue;
-			if (h < px->backends[i].weight)
-				return i;
-			h -= px->backends[i].weight;
-		}
-		return NONE;
-	}
-	case SYNQ_BALANCE_ROUND_ROBIN:
-	default: {
-		/* smooth weighted round robin: each gains its weight, the largest pays all */
-		int32_t total = 0;
-
-		for (unsigned int i = 0; i < px->nb_backends; i++) {
-			if (be_down(a, li, i))
-				continue;
-			p->rr_cur[li][i] += px->backends[i].weight;
-			total += px->backends[i].weight;
-			if (best == NONE || p->rr_cur[li][i] > p->rr_cur[li][best])
-				best = i;
-		}
-		if (best != NONE)
-			p->rr_cur[li][best] -= total;
-		return best;
-	}
-	}
-}
-
-/* The next backend after @p be of listener @p li that is up; NONE when none is. */
-static unsigned int
-next_up(const struct synq_app_lcore *a, unsigned int li, unsigned int be)
-{
-	unsigned int n = a->ls->l[li].conf->proxy.nb_backends;
-
-	for (unsigned int k = 1; k <= n; k++)
-		if (!be_down(a, li, (be + k) % n))
-			return (be + k) % n;
-	return NONE;
-}
-
 static void
 connecting_del(struct synq_proxy *p, struct proxy_pair *pp, uint32_t idx __rte_unused)
 {
@@ -241,9 +160,28 @@ side_abort(struct synq_app_lcore *a, struct proxy_pair *pp, int d)
 }
 
 /*
- * The FINs and RSTs owed (side_shut()), in turn, while the outbox takes them: at the
- * first it refuses, the rest wait for the next scan (no room for them either); one
- * whose side is gone (its RESET or CLOSED came) is owed no more.
+ * @p len bytes of side @p d dealt with: its window may open. The outbox full: they are
+ * counted, but the worker not told (synq_app_consumed()); owed, synq_app_window() at
+ * each scan: else the sender's window stays shut until the worker's timer sweep finds
+ * it grown (tcp_conn_timers(), once a round of the flow table, 256 slots a tick).
+ */
+static void
+consumed(struct synq_app_lcore *a, struct proxy_pair *pp, int d, uint32_t len)
+{
+	struct synq_session *s = sess(a, pp, d);
+
+	if (s == NULL || pp->side[d].dead || synq_app_consumed(a, s, len) != -ENOBUFS ||
+		pp->side[d].win_owed)
+		return;
+	pp->side[d].win_owed = 1;
+	synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_WINDOW_DEFERRED);
+	proxy_list_add(a->proxy, PL_OWED, pp, (uint32_t)(pp - a->proxy->pair));
+}
+
+/*
+ * The FINs, RSTs and windows owed (side_shut(), consumed()), in turn, while the outbox
+ * takes them: at the first it refuses, the rest wait for the next scan (no room for
+ * them either); one whose side is gone (its RESET or CLOSED came) is owed no more.
  */
 static void
 owed_send(struct synq_app_lcore *a)
@@ -258,6 +196,10 @@ owed_send(struct synq_app_lcore *a)
 			struct proxy_side *sd = &pp->side[d];
 			struct synq_session *s = sess(a, pp, d);
 
+			if (sd->win_owed && s != NULL && !sd->dead &&
+				synq_app_window(a, s) == -ENOBUFS)
+				return;
+			sd->win_owed = 0;
 			if (sd->owed == 0)
 				continue;
 			if (s != NULL && !sd->dead &&
@@ -304,6 +246,7 @@ connect_to(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx, unsign
 	/* a new try: what the client sent so far waits for it */
 	pp->side[SIDE_BACK].s = synq_session_index(a->ss, bs);
 	pp->side[SIDE_BACK].fin = pp->side[SIDE_BACK].shut = pp->side[SIDE_BACK].dead = 0;
+	pp->side[SIDE_BACK].owed = pp->side[SIDE_BACK].win_owed = 0;
 	pp->nb_back++;
 	a->proxy->active[pp->listener][be]++;
 	st_add(&bst(a, pp->listener, be)->active, 1);
@@ -333,7 +276,7 @@ builtin_proxy_accepted(struct synq_app_lcore *a, struct synq_session *s)
 	s->app_ptr = NULL;
 	s->app_u64[0] = 0;
 	s->app_u64[1] = idx;
-	be = pick(a, s->listener, s);
+	be = builtin_proxy_pick(a, s->listener, s);
 	if (be == NONE) {
 		/* every backend down: the client's RST at once, no connect tried */
 		synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_ALL_DOWN);
@@ -375,7 +318,6 @@ drain(struct synq_app_lcore *a, struct proxy_pair *pp, int d)
 {
 	struct proxy_side *sd = &pp->side[d];
 	struct synq_session *s = sess(a, pp, d);
-	struct synq_session *o = sess(a, pp, !d);
 	struct rte_mbuf *m;
 
 	if (!side_open(pp, d))
@@ -399,8 +341,7 @@ drain(struct synq_app_lcore *a, struct proxy_pair *pp, int d)
 		if (next == NULL)
 			sd->qt = NULL;
 		count_bytes(a, pp, d, len);
-		if (o != NULL && !pp->side[!d].dead)
-			synq_app_consumed(a, o, len);
+		consumed(a, pp, !d, len);
 	}
 	/*
 	 * The backend reset: its bytes handed over and acknowledged, then its RST carried
@@ -423,8 +364,7 @@ block(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx)
 
 /* @p m came on side @p from: to the other side, or kept, unconsumed. */
 static void
-data(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx, int from,
-	struct synq_session *s, struct rte_mbuf *m)
+data(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx, int from, struct rte_mbuf *m)
 {
 	int d = !from;
 	struct proxy_side *sd = &pp->side[d];
@@ -433,7 +373,7 @@ data(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx, int from,
 	/* the other side is gone, or we ended it: nowhere to go */
 	if (sd->shut || sd->dead || (d == SIDE_BACK && sd->s == NONE && pp->side[from].shut)) {
 		synq_counter_add(a->ctr, SYNQ_CTR_PROXY_BYTES_DROPPED, len);
-		synq_app_consumed(a, s, len);
+		consumed(a, pp, from, len);
 		rte_pktmbuf_free(m);
 		return;
 	}
@@ -444,7 +384,7 @@ data(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx, int from,
 			a->ls->l[pp->listener].tcp.snd_buf &&
 		synq_app_send(a, synq_session_at(a->ss, sd->s), m) == 0) {
 		count_bytes(a, pp, d, len);
-		synq_app_consumed(a, s, len);
+		consumed(a, pp, from, len);
 		return;
 	}
 	/* keep it, unconsumed: the sender's window shuts until this side has room */
@@ -519,7 +459,7 @@ connect_failed(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx, bo
 	if (pp->side[SIDE_CLI].shut || pp->side[SIDE_CLI].dead)
 		return;
 	/* the next one up: a backend that went down since the pick is passed over */
-	next = next_up(a, pp->listener, pp->be);
+	next = builtin_proxy_next_up(a, pp->listener, pp->be);
 	if (next == NONE || pp->tries >= px->nb_backends ||
 		a->now_ms - pp->start_ms >= px->connect_timeout_ms) {
 		give_up(a, pp, idx, SYNQ_CTR_PROXY_NO_BACKEND);
@@ -598,7 +538,7 @@ builtin_proxy_event(struct synq_app_lcore *a, const struct synq_app_event *ev)
 		connect_failed(a, pp, idx, synq_connect_reason_local(ev->reason));
 		break;
 	case SYNQ_EV_DATA:
-		data(a, pp, idx, d, s, ev->m);
+		data(a, pp, idx, d, ev->m);
 		break;
 	case SYNQ_EV_PEER_CLOSED:
 		pp->side[d].fin = 1;

@@ -47,7 +47,7 @@
  */
 #define PL_CONNECTING 0 /* pairs whose backend has not answered yet (PF_CONNECTING) */
 #define PL_BLOCKED 1	/* pairs whose data waits for room (PF_BLOCKED) */
-#define PL_OWED 2	/* pairs owing a side a FIN or RST the outbox refused (PF_OWED) */
+#define PL_OWED 2	/* pairs owing a side a FIN, RST or window the outbox refused (PF_OWED) */
 #define PL_MAX 3
 
 struct proxy_side {
@@ -57,6 +57,7 @@ struct proxy_side {
 	uint8_t dead;	     /* its RESET or CLOSED seen */
 	uint8_t rst_after;   /* the client side: the backend reset; our RST once all is out */
 	uint8_t owed;	     /* SHUT_FIN or SHUT_ABORT shut set but the outbox refused: to send */
+	uint8_t win_owed;    /* bytes consumed, the window's news refused by the outbox */
 	struct rte_mbuf *q;  /* bytes from the other side waiting to be sent on this one */
 	struct rte_mbuf *qt; /* the last mbuf of q */
 };
@@ -203,5 +204,16 @@ void builtin_proxy_check_event(struct synq_app_lcore *a, const struct synq_app_e
 
 /* The checks of the listeners whose checker this lcore is (or becomes): timeouts, starts. */
 void builtin_proxy_checks_poll(struct synq_app_lcore *a, uint64_t now_ms);
+
+/*
+ * The first backend for a new client @p cs of listener @p li, among those up (by the
+ * listener's balance); NONE when every backend is down.
+ */
+unsigned int builtin_proxy_pick(
+	struct synq_app_lcore *a, unsigned int li, const struct synq_session *cs);
+
+/* The next backend after @p be of listener @p li that is up; NONE when none is. */
+unsigned int builtin_proxy_next_up(
+	const struct synq_app_lcore *a, unsigned int li, unsigned int be);
 
 #endif /* SYNQ_APP_PROXY_PRIV_H */

@@ -22,13 +22,16 @@
  *
  * Built once an application lcore, a few hundred bytes; a lookup is two loads. Here
  * too, builtin_proxy_source_of(): the source address and the worker of each
- * connection to a backend (a client's, a health check's), by the route to it.
+ * connection to a backend (a client's, a health check's), by the route to it; and
+ * before it, builtin_proxy_pick(): the backend of each client.
  */
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <rte_jhash.h>
 
 #include "proxy_priv.h"
 
@@ -181,4 +184,84 @@ builtin_proxy_source_of(const struct synq_app_lcore *a, const struct synq_config
 	*worker = proxy_worker_of(
 		&a->proxy->workers, cs != NULL ? cs->worker : PROXY_NO_WORKER, hop.port);
 	return *worker == PROXY_NO_WORKER ? -ENETUNREACH : 0;
+}
+
+/*
+ * The first backend for a new client @p cs of listener @p li, among those up; NONE
+ * when every backend is down. Down backends take no share: round robin and the hash
+ * spread over the weights of those up (HAProxy's map-based hash does the same).
+ */
+unsigned int
+builtin_proxy_pick(struct synq_app_lcore *a, unsigned int li, const struct synq_session *cs)
+{
+	const struct synq_config_proxy *px = &a->ls->l[li].conf->proxy;
+	struct synq_proxy *p = a->proxy;
+	unsigned int best = NONE;
+
+	switch (px->balance) {
+	case SYNQ_BALANCE_LEAST_CONN:
+		/* the least active[i] / weight[i], compared as products; ties: the first */
+		for (unsigned int i = 0; i < px->nb_backends; i++)
+			if (!be_down(a, li, i) &&
+				(best == NONE ||
+					(uint64_t)p->active[li][i] * px->backends[best].weight <
+						(uint64_t)p->active[li][best] *
+							px->backends[i].weight))
+				best = i;
+		return best;
+	case SYNQ_BALANCE_SOURCE_HASH: {
+		uint32_t total = 0, h, key[4];
+		uint64_t down = 0;
+
+		/* one look at the states: the walk below sees the same set */
+		for (unsigned int i = 0; i < px->nb_backends; i++) {
+			if (be_down(a, li, i))
+				down |= (uint64_t)1 << i;
+			else
+				total += px->backends[i].weight;
+		}
+		if (total == 0)
+			return NONE;
+		/* rte_jhash() reads 32-bit words: the session's saddr is not aligned for it */
+		memcpy(key, cs->saddr, sizeof(key));
+		h = rte_jhash(key, cs->family == 4 ? 4 : 16, p->hash_key) % total;
+		for (unsigned int i = 0; i < px->nb_backends; i++) {
+			if (down & ((uint64_t)1 << i))
+				continue;
+			if (h < px->backends[i].weight)
+				return i;
+			h -= px->backends[i].weight;
+		}
+		return NONE;
+	}
+	case SYNQ_BALANCE_ROUND_ROBIN:
+	default: {
+		/* smooth weighted round robin: each gains its weight, the largest pays all */
+		int32_t total = 0;
+
+		for (unsigned int i = 0; i < px->nb_backends; i++) {
+			if (be_down(a, li, i))
+				continue;
+			p->rr_cur[li][i] += px->backends[i].weight;
+			total += px->backends[i].weight;
+			if (best == NONE || p->rr_cur[li][i] > p->rr_cur[li][best])
+				best = i;
+		}
+		if (best != NONE)
+			p->rr_cur[li][best] -= total;
+		return best;
+	}
+	}
+}
+
+/* The next backend after @p be of listener @p li that is up; NONE when none is. */
+unsigned int
+builtin_proxy_next_up(const struct synq_app_lcore *a, unsigned int li, unsigned int be)
+{
+	unsigned int n = a->ls->l[li].conf->proxy.nb_backends;
+
+	for (unsigned int k = 1; k <= n; k++)
+		if (!be_down(a, li, (be + k) % n))
+			return (be + k) % n;
+	return NONE;
 }

@@ -1124,6 +1124,85 @@ test_rst_after_data(void **state __rte_unused)
 	assert_int_equal(pool_free(), free0);
 }
 
+/* Whether a segment to backend @p k in routed[] opens its window (not 0). */
+static bool
+back_window_open(const struct back *k)
+{
+	for (unsigned int i = 0; i < nb_routed; i++) {
+		const uint8_t *ip = rte_pktmbuf_mtod(routed[i], const uint8_t *);
+		const uint8_t *th = ip + 20;
+
+		if (memcmp(ip + 16, k->f.caddr, 4) == 0 && (th[0] << 8 | th[1]) == k->f.sport &&
+			(th[14] << 8 | th[15]) != 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * 18: the backend's bytes consumed once the client took them, but the window update
+ * that opens the backend's shut window (SYNQ_CMD_WINDOW) refused by the full outbox:
+ * it is owed and sent at the next scan (SynqProxyWindowDeferred). Without it the
+ * backend's window stays shut (the bytes were counted consumed, so no later consume
+ * crosses half again) until the worker's timer sweep finds it grown: this test runs
+ * no worker tick, so it sees only the owed update.
+ */
+static void
+test_window_refused(void **state __rte_unused)
+{
+	static uint8_t chunk[1024];
+	uint64_t deferred = app_counter(SYNQ_CTR_PROXY_WINDOW_DEFERRED);
+	unsigned int fins = 0, rsts = 0, free0 = pool_free(), n = 0;
+	uint8_t buf[16384];
+	struct flow f, victim;
+	struct back k;
+	uint32_t cseq;
+
+	memset(chunk, 'w', sizeof(chunk));
+	f = relay(24, 85, &k);
+	victim = proxy_client(24, 47102, 85);
+	app_pump();
+	sent_clear();
+	cseq = f.our_isn + 1;
+	/* 12 KB: 4 KB to the client, 8 KB kept, the backend's window shut */
+	for (unsigned int i = 0; i < 12; i++) {
+		app_feed(segment(&k.f, k.theirs, k.ours, F_ACK, NULL, 0, chunk, sizeof(chunk)));
+		k.theirs += sizeof(chunk);
+	}
+	assert_int_equal(cli_got(&f, &cseq, buf, sizeof(buf), &fins, &rsts), 4096);
+	sent_clear();
+	/* the client takes them: 4 KB more go, 4 KB unread left, the window still shut */
+	app_feed(ts_segment(&f, f.isn + 1, cseq, F_ACK, NULL, 0));
+	assert_int_equal(cli_got(&f, &cseq, buf, sizeof(buf), &fins, &rsts), 4096);
+	assert_false(back_window_open(&k));
+	sent_clear();
+	/* those too: the next send takes the outbox's last place, its consume's window
+	 * update (unread past half down) finds none */
+	assert_int_equal(
+		rte_ring_enqueue(rx_ring[0], ts_segment(&f, f.isn + 1, cseq, F_ACK, NULL, 0)), 0);
+	synq_worker_poll(worker());
+	while (app.out_len < SYNQ_APP_OUTBOX - 1) {
+		assert_int_equal(synq_app_abort(&app, client_session(&victim)), 0);
+		assert_true(++n <= SYNQ_SESSION_CMD_RING + SYNQ_APP_OUTBOX);
+	}
+	synq_app_builtin_poll_at(&app, app_now_ms);
+	assert_int_equal(app_counter(SYNQ_CTR_PROXY_WINDOW_DEFERRED), deferred + 1);
+	empty_outbox();
+	app_now_ms += 2 * 10; /* two of the proxy's scans */
+	app_pump();
+	assert_true(back_window_open(&k));
+	assert_int_equal(cli_got(&f, &cseq, buf, sizeof(buf), &fins, &rsts), 4096);
+	for (unsigned int i = 0; i < 4096; i++)
+		assert_int_equal(buf[i], 'w');
+	assert_int_equal(rsts, 0);
+	sent_clear();
+	app_feed(rst_frame(&f, f.isn + 1));
+	sent_clear();
+	app_pump();
+	sent_clear();
+	assert_int_equal(pool_free(), free0);
+}
+
 /* Listener @p li's backend @p b in the stats document: its value @p key. */
 static json_int_t
 stat_int(unsigned int li, unsigned int b, const char *key)
@@ -1209,6 +1288,7 @@ main(void)
 		cmocka_unit_test(test_shut_refused),
 		cmocka_unit_test(test_rst_after_data),
 		cmocka_unit_test(test_failover_local),
+		cmocka_unit_test(test_window_refused),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
