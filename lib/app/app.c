@@ -39,8 +39,8 @@ http_init(struct synq_app_lcore *a)
 		return 0;
 	a->heads = rte_zmalloc("synq_http_heads", RTE_MAX(n, 1u) * sizeof(*a->heads), 0);
 	a->heads_free = rte_zmalloc("synq_http_free", RTE_MAX(n, 1u) * sizeof(uint32_t), 0);
-	a->http_paused = rte_zmalloc("synq_http_paused",
-		(size_t)a->blocked_cap * sizeof(*a->http_paused), 0);
+	a->http_paused = rte_zmalloc(
+		"synq_http_paused", (size_t)a->blocked_cap * sizeof(*a->http_paused), 0);
 	if (a->heads == NULL || a->heads_free == NULL || a->http_paused == NULL)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < n; i++) {
@@ -68,8 +68,7 @@ synq_app_init(struct synq_app_lcore *a, unsigned int lcore_id, struct synq_liste
 	a->blocked_cap = RTE_MAX(ss->nb, 1u);
 	a->blocked = rte_zmalloc("synq_blocked", (size_t)a->blocked_cap * sizeof(uint32_t), 0);
 	a->own = rte_zmalloc("synq_app_own", a->blocked_cap, 0);
-	if (a->outbox == NULL || a->blocked == NULL || a->own == NULL ||
-		http_init(a) != 0) {
+	if (a->outbox == NULL || a->blocked == NULL || a->own == NULL || http_init(a) != 0) {
 		synq_app_free(a);
 		return -ENOMEM;
 	}
@@ -164,8 +163,8 @@ check_open(struct synq_app_lcore *a, const struct synq_session *s)
 }
 
 uint16_t
-synq_app_accept(struct synq_app_lcore *a, struct synq_listener *l, struct synq_session **s,
-	uint16_t n)
+synq_app_accept(
+	struct synq_app_lcore *a, struct synq_listener *l, struct synq_session **s, uint16_t n)
 {
 	uint16_t got;
 
@@ -235,8 +234,8 @@ synq_app_recv_burst(struct synq_app_lcore *a, struct synq_app_event *ev, uint16_
 			a->own[a->closing[i]] = SYNQ_APP_OWN_CLOSED;
 	a->nb_closing = 0;
 	RTE_BUILD_BUG_ON(RTE_DIM(msg) > RTE_DIM(a->closing));
-	got = rte_ring_dequeue_burst_elem(a->events, msg, sizeof(msg[0]),
-		RTE_MIN((unsigned int)n, RTE_DIM(msg)), NULL);
+	got = rte_ring_dequeue_burst_elem(
+		a->events, msg, sizeof(msg[0]), RTE_MIN((unsigned int)n, RTE_DIM(msg)), NULL);
 	for (unsigned int i = 0; i < got; i++) {
 		static const enum synq_counter ctr_of[] = {
 			[SYNQ_EV_DATA] = SYNQ_CTR_APP_EV_DATA,
@@ -343,12 +342,20 @@ synq_app_consumed(struct synq_app_lcore *a, struct synq_session *s, uint32_t n)
 			synq_counter_inc(a->ctr, SYNQ_CTR_APP_CONSUMED_INVALID);
 			return -EINVAL;
 		}
-	} while (!atomic_compare_exchange_weak_explicit(&s->rcv_unread, &old, old - n,
-		memory_order_relaxed, memory_order_relaxed));
+	} while (!atomic_compare_exchange_weak_explicit(
+		&s->rcv_unread, &old, old - n, memory_order_relaxed, memory_order_relaxed));
 	/* the window was half shut or more, and opens past half: tell the worker */
 	if (old >= half && old - n < half)
 		return command(a, s, SYNQ_CMD_WINDOW, NULL);
 	return 0;
+}
+
+int
+synq_app_window(struct synq_app_lcore *a, struct synq_session *s)
+{
+	int rc = check_open(a, s);
+
+	return rc != 0 ? rc : command(a, s, SYNQ_CMD_WINDOW, NULL);
 }
 
 int

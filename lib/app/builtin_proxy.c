@@ -17,8 +17,11 @@
  *     unconsumed: the side they came from has its window shut until the other side's
  *     ACKs make room (as echo does). What waits is bounded by the listener's rcv_buf;
  *   - a FIN on one side closes the other's sending side once what waits is out; a
- *     RESET on one side aborts the other; the client's session is released once both
- *     sides are CLOSED, and its pool index names the pair's state meanwhile.
+ *     RESET on one side aborts the other (a backend's, once what it sent before is
+ *     out to the client and acknowledged); a FIN or RST the full command outbox refuses
+ *     is owed, sent again at every scan (side_shut()); the client's session is
+ *     released once both sides are CLOSED, and its pool index names the pair's state
+ *     meanwhile.
  *
  * Per pair, a fixed entry of an array sized with the session pool (by the client's
  * index): nothing a client sends makes the state grow. The backend session keeps in
@@ -34,7 +37,6 @@
 #include <string.h>
 
 #include <rte_cycles.h>
-#include <rte_jhash.h>
 #include <rte_malloc.h>
 #include <rte_random.h>
 
@@ -54,12 +56,13 @@ builtin_proxy_prepare(struct synq_app_lcore *a)
 	if (p == NULL)
 		return -ENOMEM;
 	p->pair = rte_zmalloc("synq_proxy_pairs", (size_t)n * sizeof(*p->pair), 0);
-	p->blocked = rte_zmalloc("synq_proxy_blocked", (size_t)n * sizeof(uint32_t), 0);
-	p->connecting = rte_zmalloc("synq_proxy_connecting", (size_t)n * sizeof(uint32_t), 0);
-	if (p->pair == NULL || p->blocked == NULL || p->connecting == NULL) {
+	for (unsigned int l = 0; l < PL_MAX; l++)
+		p->list[l] = rte_zmalloc("synq_proxy_list", (size_t)n * sizeof(uint32_t), 0);
+	if (p->pair == NULL || p->list[PL_CONNECTING] == NULL || p->list[PL_BLOCKED] == NULL ||
+		p->list[PL_OWED] == NULL) {
 		rte_free(p->pair);
-		rte_free(p->blocked);
-		rte_free(p->connecting);
+		for (unsigned int l = 0; l < PL_MAX; l++)
+			rte_free(p->list[l]);
 		rte_free(p);
 		return -ENOMEM;
 	}
@@ -84,8 +87,8 @@ builtin_proxy_free(struct synq_app_lcore *a)
 		for (int d = 0; d < 2; d++)
 			rte_pktmbuf_free(p->pair[i].side[d].q);
 	rte_free(p->pair);
-	rte_free(p->blocked);
-	rte_free(p->connecting);
+	for (unsigned int l = 0; l < PL_MAX; l++)
+		rte_free(p->list[l]);
 	rte_free(p);
 	a->proxy = NULL;
 }
@@ -102,159 +105,10 @@ sess(const struct synq_app_lcore *a, const struct proxy_pair *pp, int d)
 	return pp->side[d].s == NONE ? NULL : synq_session_at(a->ss, pp->side[d].s);
 }
 
-/*
- * The first backend for a new client @p cs of listener @p li, among those up; NONE
- * when every backend is down. Down backends take no share: round robin and the hash
- * spread over the weights of those up (HAProxy's map-based hash does the same).
- */
-static unsigned int
-pick(struct synq_app_lcore *a, unsigned int li, const struct synq_session *cs)
-{
-	const struct synq_config_proxy *px = &a->ls->l[li].conf->proxy;
-	struct synq_proxy *p = a->proxy;
-	unsigned int best = NONE;
-
-	switch (px->balance) {
-	case SYNQ_BALANCE_LEAST_CONN:
-		/* the least active[i] / weight[i], compared as products; ties: the first */
-		for (unsigned int i = 0; i < px->nb_backends; i++)
-			if (!be_down(a, li, i) &&
-				(best == NONE ||
-					(uint64_t)p->active[li][i] * px->backends[best].weight <
-						(uint64_t)p->active[li][best] *
-							px->backends[i].weight))
-				best = i;
-		return best;
-	case SYNQ_BALANCE_SOURCE_HASH: {
-		uint32_t total = 0, h, key[4];
-		uint64_t down = 0;
-
-		/* one look at the states: the walk below sees the same set */
-		for (unsigned int i = 0; i < px->nb_backends; i++) {
-			if (be_down(a, li, i))
-				down |= (uint64_t)1 << i;
-			else
-				total += px->backends[i].weight;
-		}
-		if (total == 0)
-			return NONE;
-		/* rte_jhash() reads 32-bit words: the session's saddr is not aligned for it */
-		memcpy(key, cs->saddr, sizeof(key));
-		h = rte_jhash(key, cs->family == 4 ? 4 : 16, p->hash_key) % total;
-		for (unsigned int i = 0; i < px->nb_backends; i++) {
-			if (down & ((uint64_t)1 << i))
-				continue;
-			if (h < px->backends[i].weight)
-				return i;
-			h -= px->backends[i].weight;
-		}
-		return NONE;
-	}
-	case SYNQ_BALANCE_ROUND_ROBIN:
-	default: {
-		/* smooth weighted round robin: each gains its weight, the largest pays all */
-		int32_t total = 0;
-
-		for (unsigned int i = 0; i < px->nb_backends; i++) {
-			if (be_down(a, li, i))
-				continue;
-			p->rr_cur[li][i] += px->backends[i].weight;
-			total += px->backends[i].weight;
-			if (best == NONE || p->rr_cur[li][i] > p->rr_cur[li][best])
-				best = i;
-		}
-		if (best != NONE)
-			p->rr_cur[li][best] -= total;
-		return best;
-	}
-	}
-}
-
-/* The next backend after @p be of listener @p li that is up; NONE when none is. */
-static unsigned int
-next_up(const struct synq_app_lcore *a, unsigned int li, unsigned int be)
-{
-	unsigned int n = a->ls->l[li].conf->proxy.nb_backends;
-
-	for (unsigned int k = 1; k <= n; k++)
-		if (!be_down(a, li, (be + k) % n))
-			return (be + k) % n;
-	return NONE;
-}
-
-/* Without routes, a check's worker: the first with a command ring; PROXY_NO_WORKER: none. */
-static unsigned int
-any_worker(const struct synq_app_lcore *a)
-{
-	for (unsigned int i = 0; i < RTE_MAX_LCORE; i++)
-		if (a->cmd_rings[i] != NULL)
-			return i;
-	return PROXY_NO_WORKER;
-}
-
-int
-builtin_proxy_source_of(const struct synq_app_lcore *a, const struct synq_config_backend *b,
-	const struct synq_session *cs, const struct synq_listener *l, uint8_t *src,
-	unsigned int *worker)
-{
-	struct synq_route_hop hop;
-
-	memset(src, 0, 16);
-	*worker = PROXY_NO_WORKER;
-	if (a->routes == NULL || a->cfg == NULL) {
-		/* no routes given (an embedding without them): no port to choose by; the
-		 * address the client used, on its worker */
-		if (cs == NULL) {
-			if (l->any || l->family != b->family)
-				return -ENETUNREACH;
-			memcpy(src, l->addr, 16);
-			*worker = any_worker(a);
-			return *worker == PROXY_NO_WORKER ? -ENETUNREACH : 0;
-		}
-		if (cs->family != b->family)
-			return -ENETUNREACH;
-		memcpy(src, cs->daddr, 16);
-		*worker = cs->worker;
-		return 0;
-	}
-	if (b->family == 4) {
-		uint32_t dst;
-
-		memcpy(&dst, b->addr, 4);
-		if (synq_route_lookup4(a->routes, dst, &hop) != 0 ||
-			hop.src >= a->cfg->ports[hop.port].nb_ipv4)
-			return -ENETUNREACH;
-		memcpy(src, &a->cfg->ports[hop.port].ipv4[hop.src], 4);
-	} else {
-		if (synq_route_lookup6(a->routes, b->addr, &hop) != 0 ||
-			hop.src >= a->cfg->ports[hop.port].nb_ipv6)
-			return -ENETUNREACH;
-		memcpy(src, a->cfg->ports[hop.port].ipv6[hop.src], 16);
-	}
-	/* one rule for every connection to a backend (proxy_worker.c): a client's prefers
-	 * its own worker, a check has none to prefer and gets the port's */
-	*worker = proxy_worker_of(
-		&a->proxy->workers, cs != NULL ? cs->worker : PROXY_NO_WORKER, hop.port);
-	return *worker == PROXY_NO_WORKER ? -ENETUNREACH : 0;
-}
-
 static void
-list_del(uint32_t *list, uint32_t *nb, uint32_t v)
+connecting_del(struct synq_proxy *p, struct proxy_pair *pp, uint32_t idx __rte_unused)
 {
-	for (uint32_t i = 0; i < *nb; i++)
-		if (list[i] == v) {
-			list[i] = list[--*nb];
-			return;
-		}
-}
-
-static void
-connecting_del(struct synq_proxy *p, struct proxy_pair *pp, uint32_t idx)
-{
-	if (pp->flags & PF_CONNECTING) {
-		list_del(p->connecting, &p->nb_connecting, idx);
-		pp->flags &= ~PF_CONNECTING;
-	}
+	proxy_list_del(p, PL_CONNECTING, pp);
 }
 
 /* Drop what waits to be sent on side @p sd, counted. */
@@ -270,6 +124,27 @@ drop_waiting(struct synq_app_lcore *a, struct proxy_side *sd)
 	sd->q = sd->qt = NULL;
 }
 
+/*
+ * Side @p d of @p pp is shut by @p how (SHUT_FIN, SHUT_ABORT), the command's result
+ * @p rc: one the full outbox refused (-ENOBUFS) is owed, sent again at each scan
+ * (owed_send()). Else the FIN or RST would never go: the peer held open to the idle
+ * timeout (for ever with idle_timeout_ms 0), a backend never told that its client
+ * reset, the pair's sessions held as long.
+ */
+static void
+side_shut(struct synq_app_lcore *a, struct proxy_pair *pp, int d, uint8_t how, int rc)
+{
+	struct proxy_side *sd = &pp->side[d];
+
+	sd->shut = how;
+	sd->owed = 0;
+	if (rc != -ENOBUFS)
+		return;
+	sd->owed = how;
+	synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_SHUT_DEFERRED);
+	proxy_list_add(a->proxy, PL_OWED, pp, (uint32_t)(pp - a->proxy->pair));
+}
+
 /* Abort side @p d of @p pp (a RST), once; what waits for it is dropped. */
 static void
 side_abort(struct synq_app_lcore *a, struct proxy_pair *pp, int d)
@@ -281,8 +156,60 @@ side_abort(struct synq_app_lcore *a, struct proxy_pair *pp, int d)
 	/* after our FIN too: its peer may still be sending, to a side that is gone */
 	if (s == NULL || sd->shut == SHUT_ABORT || sd->dead)
 		return;
-	synq_app_abort(a, s);
-	sd->shut = SHUT_ABORT;
+	side_shut(a, pp, d, SHUT_ABORT, synq_app_abort(a, s));
+}
+
+/*
+ * @p len bytes of side @p d dealt with: its window may open. The outbox full: they are
+ * counted, but the worker not told (synq_app_consumed()); owed, synq_app_window() at
+ * each scan: else the sender's window stays shut until the worker's timer sweep finds
+ * it grown (tcp_conn_timers(), once a round of the flow table, 256 slots a tick).
+ */
+static void
+consumed(struct synq_app_lcore *a, struct proxy_pair *pp, int d, uint32_t len)
+{
+	struct synq_session *s = sess(a, pp, d);
+
+	if (s == NULL || pp->side[d].dead || synq_app_consumed(a, s, len) != -ENOBUFS ||
+		pp->side[d].win_owed)
+		return;
+	pp->side[d].win_owed = 1;
+	synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_WINDOW_DEFERRED);
+	proxy_list_add(a->proxy, PL_OWED, pp, (uint32_t)(pp - a->proxy->pair));
+}
+
+/*
+ * The FINs, RSTs and windows owed (side_shut(), consumed()), in turn, while the outbox
+ * takes them: at the first it refuses, the rest wait for the next scan (no room for
+ * them either); one whose side is gone (its RESET or CLOSED came) is owed no more.
+ */
+static void
+owed_send(struct synq_app_lcore *a)
+{
+	struct synq_proxy *p = a->proxy;
+
+	/* each pair done is taken out, the last in its place: the list's first is next */
+	while (p->nb[PL_OWED] != 0) {
+		struct proxy_pair *pp = &p->pair[p->list[PL_OWED][0]];
+
+		for (int d = 0; d < 2; d++) {
+			struct proxy_side *sd = &pp->side[d];
+			struct synq_session *s = sess(a, pp, d);
+
+			if (sd->win_owed && s != NULL && !sd->dead &&
+				synq_app_window(a, s) == -ENOBUFS)
+				return;
+			sd->win_owed = 0;
+			if (sd->owed == 0)
+				continue;
+			if (s != NULL && !sd->dead &&
+				(sd->owed == SHUT_ABORT ? synq_app_abort(a, s)
+							: synq_app_close(a, s)) == -ENOBUFS)
+				return;
+			sd->owed = 0;
+		}
+		proxy_list_del(p, PL_OWED, pp);
+	}
 }
 
 /* The client gets a RST: no backend (counted @p ctr). */
@@ -319,16 +246,14 @@ connect_to(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx, unsign
 	/* a new try: what the client sent so far waits for it */
 	pp->side[SIDE_BACK].s = synq_session_index(a->ss, bs);
 	pp->side[SIDE_BACK].fin = pp->side[SIDE_BACK].shut = pp->side[SIDE_BACK].dead = 0;
+	pp->side[SIDE_BACK].owed = pp->side[SIDE_BACK].win_owed = 0;
 	pp->nb_back++;
 	a->proxy->active[pp->listener][be]++;
 	st_add(&bst(a, pp->listener, be)->active, 1);
 	st_add(&bst(a, pp->listener, be)->connects, 1);
 	pp->connect_tsc = rte_get_timer_cycles();
 	synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_CONNECTS);
-	if (!(pp->flags & PF_CONNECTING)) {
-		pp->flags |= PF_CONNECTING;
-		a->proxy->connecting[a->proxy->nb_connecting++] = idx;
-	}
+	proxy_list_add(a->proxy, PL_CONNECTING, pp, idx);
 	return 0;
 }
 
@@ -351,7 +276,7 @@ builtin_proxy_accepted(struct synq_app_lcore *a, struct synq_session *s)
 	s->app_ptr = NULL;
 	s->app_u64[0] = 0;
 	s->app_u64[1] = idx;
-	be = pick(a, s->listener, s);
+	be = builtin_proxy_pick(a, s->listener, s);
 	if (be == NONE) {
 		/* every backend down: the client's RST at once, no connect tried */
 		synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_ALL_DOWN);
@@ -393,7 +318,6 @@ drain(struct synq_app_lcore *a, struct proxy_pair *pp, int d)
 {
 	struct proxy_side *sd = &pp->side[d];
 	struct synq_session *s = sess(a, pp, d);
-	struct synq_session *o = sess(a, pp, !d);
 	struct rte_mbuf *m;
 
 	if (!side_open(pp, d))
@@ -417,28 +341,30 @@ drain(struct synq_app_lcore *a, struct proxy_pair *pp, int d)
 		if (next == NULL)
 			sd->qt = NULL;
 		count_bytes(a, pp, d, len);
-		if (o != NULL && !pp->side[!d].dead)
-			synq_app_consumed(a, o, len);
+		consumed(a, pp, !d, len);
 	}
-	if (pp->side[!d].fin) {
-		synq_app_close(a, s);
-		sd->shut = SHUT_FIN;
+	/*
+	 * The backend reset: its bytes handed over and acknowledged, then its RST carried
+	 * (an abort right after the send would drop what the worker has not sent yet)
+	 */
+	if (sd->rst_after) {
+		if (atomic_load_explicit(&s->snd_pending, memory_order_relaxed) == 0)
+			side_abort(a, pp, d);
+		return;
 	}
+	if (pp->side[!d].fin)
+		side_shut(a, pp, d, SHUT_FIN, synq_app_close(a, s));
 }
 
 static void
 block(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx)
 {
-	if (!(pp->flags & PF_BLOCKED)) {
-		pp->flags |= PF_BLOCKED;
-		a->proxy->blocked[a->proxy->nb_blocked++] = idx;
-	}
+	proxy_list_add(a->proxy, PL_BLOCKED, pp, idx);
 }
 
 /* @p m came on side @p from: to the other side, or kept, unconsumed. */
 static void
-data(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx, int from,
-	struct synq_session *s, struct rte_mbuf *m)
+data(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx, int from, struct rte_mbuf *m)
 {
 	int d = !from;
 	struct proxy_side *sd = &pp->side[d];
@@ -447,7 +373,7 @@ data(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx, int from,
 	/* the other side is gone, or we ended it: nowhere to go */
 	if (sd->shut || sd->dead || (d == SIDE_BACK && sd->s == NONE && pp->side[from].shut)) {
 		synq_counter_add(a->ctr, SYNQ_CTR_PROXY_BYTES_DROPPED, len);
-		synq_app_consumed(a, s, len);
+		consumed(a, pp, from, len);
 		rte_pktmbuf_free(m);
 		return;
 	}
@@ -458,7 +384,7 @@ data(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx, int from,
 			a->ls->l[pp->listener].tcp.snd_buf &&
 		synq_app_send(a, synq_session_at(a->ss, sd->s), m) == 0) {
 		count_bytes(a, pp, d, len);
-		synq_app_consumed(a, s, len);
+		consumed(a, pp, from, len);
 		return;
 	}
 	/* keep it, unconsumed: the sender's window shuts until this side has room */
@@ -481,10 +407,8 @@ pair_end(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx)
 	if (!(pp->flags & PF_CLI_GONE) || pp->nb_back != 0)
 		return;
 	connecting_del(a->proxy, pp, idx);
-	if (pp->flags & PF_BLOCKED) {
-		list_del(a->proxy->blocked, &a->proxy->nb_blocked, idx);
-		pp->flags &= ~PF_BLOCKED;
-	}
+	proxy_list_del(a->proxy, PL_BLOCKED, pp);
+	proxy_list_del(a->proxy, PL_OWED, pp);
 	drop_waiting(a, &pp->side[SIDE_CLI]);
 	drop_waiting(a, &pp->side[SIDE_BACK]);
 	memset(pp, 0, sizeof(*pp));
@@ -535,7 +459,7 @@ connect_failed(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx, bo
 	if (pp->side[SIDE_CLI].shut || pp->side[SIDE_CLI].dead)
 		return;
 	/* the next one up: a backend that went down since the pick is passed over */
-	next = next_up(a, pp->listener, pp->be);
+	next = builtin_proxy_next_up(a, pp->listener, pp->be);
 	if (next == NONE || pp->tries >= px->nb_backends ||
 		a->now_ms - pp->start_ms >= px->connect_timeout_ms) {
 		give_up(a, pp, idx, SYNQ_CTR_PROXY_NO_BACKEND);
@@ -614,7 +538,7 @@ builtin_proxy_event(struct synq_app_lcore *a, const struct synq_app_event *ev)
 		connect_failed(a, pp, idx, synq_connect_reason_local(ev->reason));
 		break;
 	case SYNQ_EV_DATA:
-		data(a, pp, idx, d, s, ev->m);
+		data(a, pp, idx, d, ev->m);
 		break;
 	case SYNQ_EV_PEER_CLOSED:
 		pp->side[d].fin = 1;
@@ -629,13 +553,30 @@ builtin_proxy_event(struct synq_app_lcore *a, const struct synq_app_event *ev)
 			!pp->side[!d].dead)
 			synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_RESETS);
 		connecting_del(a->proxy, pp, idx);
+		if (d == SIDE_BACK && side_open(pp, SIDE_CLI) && pp->side[SIDE_CLI].q != NULL) {
+			/*
+			 * What the backend sent before its RST and waits here for the
+			 * client's snd_buf reaches the client first (HAProxy too forwards
+			 * what it read): the client's RST once those bytes are out and
+			 * acknowledged (synq_app_abort() would drop what the worker has not
+			 * sent yet); held meanwhile as any pair whose data waits, to the
+			 * idle timeout. Bytes handed over before the RST came had their
+			 * chance to go: the RST at once, what the client's window kept back
+			 * dropped with its send queue, as the backend's own were
+			 */
+			pp->side[SIDE_CLI].rst_after = 1;
+			drain(a, pp, SIDE_CLI);
+			if (side_open(pp, SIDE_CLI))
+				block(a, pp, idx);
+			break;
+		}
 		side_abort(a, pp, !d);
 		break;
 	case SYNQ_EV_CLOSED:
 		pp->side[d].dead = 1;
 		drop_waiting(a, &pp->side[d]);
 		/* the other side ends too, unless this one's end was a FIN it carries */
-		if (!pp->side[d].fin)
+		if (!pp->side[d].fin && !pp->side[!d].rst_after)
 			side_abort(a, pp, !d);
 		if (d == SIDE_BACK) {
 			a->proxy->active[pp->listener][pp->be]--;
@@ -660,16 +601,16 @@ builtin_proxy_poll(struct synq_app_lcore *a, uint64_t now_ms)
 {
 	struct synq_proxy *p = a->proxy;
 
-	for (uint32_t i = 0; i < p->nb_blocked;) {
-		uint32_t idx = p->blocked[i];
-		struct proxy_pair *pp = &p->pair[idx];
+	for (uint32_t i = 0; i < p->nb[PL_BLOCKED];) {
+		struct proxy_pair *pp = &p->pair[p->list[PL_BLOCKED][i]];
 
 		drain(a, pp, SIDE_BACK);
 		drain(a, pp, SIDE_CLI);
 		if ((pp->side[SIDE_BACK].q == NULL || !side_open(pp, SIDE_BACK)) &&
-			(pp->side[SIDE_CLI].q == NULL || !side_open(pp, SIDE_CLI))) {
-			pp->flags &= ~PF_BLOCKED;
-			p->blocked[i] = p->blocked[--p->nb_blocked];
+			((pp->side[SIDE_CLI].q == NULL && !pp->side[SIDE_CLI].rst_after) ||
+				!side_open(pp, SIDE_CLI))) {
+			/* the last takes its place: the same i holds the next one */
+			proxy_list_del(p, PL_BLOCKED, pp);
 		} else {
 			i++;
 		}
@@ -677,9 +618,10 @@ builtin_proxy_poll(struct synq_app_lcore *a, uint64_t now_ms)
 	if (now_ms < p->scan_ms)
 		return;
 	p->scan_ms = now_ms + PROXY_SCAN_MS;
+	owed_send(a);
 	builtin_proxy_checks_poll(a, now_ms);
-	for (uint32_t i = 0; i < p->nb_connecting;) {
-		uint32_t idx = p->connecting[i];
+	for (uint32_t i = 0; i < p->nb[PL_CONNECTING];) {
+		uint32_t idx = p->list[PL_CONNECTING][i];
 		struct proxy_pair *pp = &p->pair[idx];
 
 		if (now_ms - pp->start_ms >= conf_of(a, pp)->connect_timeout_ms) {

@@ -37,12 +37,27 @@
 #define PF_BLOCKED 0x4u	   /* in the blocked list */
 #define PF_CONNECTING 0x8u /* in the connecting list */
 #define PF_CLI_GONE 0x10u  /* the client's CLOSED seen: released with the last backend */
+#define PF_OWED 0x20u	   /* in the owed list */
+
+/*
+ * The pair lists of struct synq_proxy: the pairs' indices, unordered; each pair knows its
+ * place in each (proxy_pair.at), so that taking one out is a swap with the last, O(1):
+ * with thousands of pairs a lcore, a flood of clients whose backends are slow would
+ * otherwise walk the whole list at every connect, reset and close.
+ */
+#define PL_CONNECTING 0 /* pairs whose backend has not answered yet (PF_CONNECTING) */
+#define PL_BLOCKED 1	/* pairs whose data waits for room (PF_BLOCKED) */
+#define PL_OWED 2	/* pairs owing a side a FIN, RST or window the outbox refused (PF_OWED) */
+#define PL_MAX 3
 
 struct proxy_side {
 	uint32_t s;	     /* session index; NONE before the connect, after the CLOSED */
 	uint8_t fin;	     /* its peer's FIN seen */
 	uint8_t shut;	     /* SHUT_FIN or SHUT_ABORT: nothing more to send on it */
 	uint8_t dead;	     /* its RESET or CLOSED seen */
+	uint8_t rst_after;   /* the client side: the backend reset; our RST once all is out */
+	uint8_t owed;	     /* SHUT_FIN or SHUT_ABORT shut set but the outbox refused: to send */
+	uint8_t win_owed;    /* bytes consumed, the window's news refused by the outbox */
 	struct rte_mbuf *q;  /* bytes from the other side waiting to be sent on this one */
 	struct rte_mbuf *qt; /* the last mbuf of q */
 };
@@ -57,6 +72,8 @@ struct proxy_pair {
 	uint8_t nb_back;      /* backend sessions not released yet (failed tries too) */
 	uint8_t family;	      /* the client's, its addresses in its session */
 	uint64_t connect_tsc; /* the current try's connect (timer cycles): its connect time */
+	/* its place in synq_proxy.list[l] while its flag of list l (PF_CONNECTING, ...) is set */
+	uint32_t at[PL_MAX];
 };
 
 /*
@@ -99,10 +116,8 @@ struct proxy_check {
 
 struct synq_proxy {
 	struct proxy_pair *pair; /* by the client session's pool index */
-	uint32_t *blocked;	 /* pairs whose data waits for room */
-	uint32_t nb_blocked;
-	uint32_t *connecting; /* pairs whose backend has not answered yet */
-	uint32_t nb_connecting;
+	uint32_t *list[PL_MAX];	 /* PL_*: pair indices, each pair once at most */
+	uint32_t nb[PL_MAX];
 	uint64_t scan_ms;
 	uint32_t hash_key;
 	/* per listener: round robin's current weights and next, least_conn's counts */
@@ -112,6 +127,41 @@ struct synq_proxy {
 	struct proxy_check check[SYNQ_MAX_LISTENERS][SYNQ_MAX_BACKENDS];
 	struct proxy_workers workers; /* who carries a backend connection (proxy_worker.c) */
 };
+
+/* The flag that says a pair is in list PL_* @p l. */
+static const uint32_t proxy_list_flag[PL_MAX] = {
+	[PL_CONNECTING] = PF_CONNECTING,
+	[PL_BLOCKED] = PF_BLOCKED,
+	[PL_OWED] = PF_OWED,
+};
+
+/* Put pair @p idx in list @p l, once. */
+static inline void
+proxy_list_add(struct synq_proxy *p, unsigned int l, struct proxy_pair *pp, uint32_t idx)
+{
+	if (pp->flags & proxy_list_flag[l])
+		return;
+	pp->flags |= proxy_list_flag[l];
+	pp->at[l] = p->nb[l];
+	p->list[l][p->nb[l]++] = idx;
+}
+
+/*
+ * Take pair @p pp out of list @p l, if it is in: the last one takes its place, which
+ * it is told. O(1); a loop over the list that takes out its i-th finds the next at i.
+ */
+static inline void
+proxy_list_del(struct synq_proxy *p, unsigned int l, struct proxy_pair *pp)
+{
+	uint32_t i = pp->at[l], last;
+
+	if (!(pp->flags & proxy_list_flag[l]))
+		return;
+	pp->flags &= ~proxy_list_flag[l];
+	last = p->list[l][--p->nb[l]];
+	p->list[l][i] = last;
+	p->pair[last].at[l] = i;
+}
 
 /* Whether backend @p be of listener @p li is down by its health checks. */
 static inline bool
@@ -154,5 +204,16 @@ void builtin_proxy_check_event(struct synq_app_lcore *a, const struct synq_app_e
 
 /* The checks of the listeners whose checker this lcore is (or becomes): timeouts, starts. */
 void builtin_proxy_checks_poll(struct synq_app_lcore *a, uint64_t now_ms);
+
+/*
+ * The first backend for a new client @p cs of listener @p li, among those up (by the
+ * listener's balance); NONE when every backend is down.
+ */
+unsigned int builtin_proxy_pick(
+	struct synq_app_lcore *a, unsigned int li, const struct synq_session *cs);
+
+/* The next backend after @p be of listener @p li that is up; NONE when none is. */
+unsigned int builtin_proxy_next_up(
+	const struct synq_app_lcore *a, unsigned int li, unsigned int be);
 
 #endif /* SYNQ_APP_PROXY_PRIV_H */

@@ -20,13 +20,18 @@
  *     holds with RSS known or not, and each worker has a proxy listener's twice
  *     max_flows flow slots, its own clients taking at most half (docs/architecture.md).
  *
- * Built once an application lcore, a few hundred bytes; a lookup is two loads.
+ * Built once an application lcore, a few hundred bytes; a lookup is two loads. Here
+ * too, builtin_proxy_source_of(): the source address and the worker of each
+ * connection to a backend (a client's, a health check's), by the route to it; and
+ * before it, builtin_proxy_pick(): the backend of each client.
  */
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <rte_jhash.h>
 
 #include "proxy_priv.h"
 
@@ -123,4 +128,140 @@ synq_app_proxy_check(const struct synq_config *cfg, const struct synq_route_tabl
 		}
 	}
 	return 0;
+}
+
+/* Without routes, a check's worker: the first with a command ring; PROXY_NO_WORKER: none. */
+static unsigned int
+any_worker(const struct synq_app_lcore *a)
+{
+	for (unsigned int i = 0; i < RTE_MAX_LCORE; i++)
+		if (a->cmd_rings[i] != NULL)
+			return i;
+	return PROXY_NO_WORKER;
+}
+
+int
+builtin_proxy_source_of(const struct synq_app_lcore *a, const struct synq_config_backend *b,
+	const struct synq_session *cs, const struct synq_listener *l, uint8_t *src,
+	unsigned int *worker)
+{
+	struct synq_route_hop hop;
+
+	memset(src, 0, 16);
+	*worker = PROXY_NO_WORKER;
+	if (a->routes == NULL || a->cfg == NULL) {
+		/* no routes given (an embedding without them): no port to choose by; the
+		 * address the client used, on its worker */
+		if (cs == NULL) {
+			if (l->any || l->family != b->family)
+				return -ENETUNREACH;
+			memcpy(src, l->addr, 16);
+			*worker = any_worker(a);
+			return *worker == PROXY_NO_WORKER ? -ENETUNREACH : 0;
+		}
+		if (cs->family != b->family)
+			return -ENETUNREACH;
+		memcpy(src, cs->daddr, 16);
+		*worker = cs->worker;
+		return 0;
+	}
+	if (b->family == 4) {
+		uint32_t dst;
+
+		memcpy(&dst, b->addr, 4);
+		if (synq_route_lookup4(a->routes, dst, &hop) != 0 ||
+			hop.src >= a->cfg->ports[hop.port].nb_ipv4)
+			return -ENETUNREACH;
+		memcpy(src, &a->cfg->ports[hop.port].ipv4[hop.src], 4);
+	} else {
+		if (synq_route_lookup6(a->routes, b->addr, &hop) != 0 ||
+			hop.src >= a->cfg->ports[hop.port].nb_ipv6)
+			return -ENETUNREACH;
+		memcpy(src, a->cfg->ports[hop.port].ipv6[hop.src], 16);
+	}
+	/* one rule for every connection to a backend (proxy_worker.c): a client's prefers
+	 * its own worker, a check has none to prefer and gets the port's */
+	*worker = proxy_worker_of(
+		&a->proxy->workers, cs != NULL ? cs->worker : PROXY_NO_WORKER, hop.port);
+	return *worker == PROXY_NO_WORKER ? -ENETUNREACH : 0;
+}
+
+/*
+ * The first backend for a new client @p cs of listener @p li, among those up; NONE
+ * when every backend is down. Down backends take no share: round robin and the hash
+ * spread over the weights of those up (HAProxy's map-based hash does the same).
+ */
+unsigned int
+builtin_proxy_pick(struct synq_app_lcore *a, unsigned int li, const struct synq_session *cs)
+{
+	const struct synq_config_proxy *px = &a->ls->l[li].conf->proxy;
+	struct synq_proxy *p = a->proxy;
+	unsigned int best = NONE;
+
+	switch (px->balance) {
+	case SYNQ_BALANCE_LEAST_CONN:
+		/* the least active[i] / weight[i], compared as products; ties: the first */
+		for (unsigned int i = 0; i < px->nb_backends; i++)
+			if (!be_down(a, li, i) &&
+				(best == NONE ||
+					(uint64_t)p->active[li][i] * px->backends[best].weight <
+						(uint64_t)p->active[li][best] *
+							px->backends[i].weight))
+				best = i;
+		return best;
+	case SYNQ_BALANCE_SOURCE_HASH: {
+		uint32_t total = 0, h, key[4];
+		uint64_t down = 0;
+
+		/* one look at the states: the walk below sees the same set */
+		for (unsigned int i = 0; i < px->nb_backends; i++) {
+			if (be_down(a, li, i))
+				down |= (uint64_t)1 << i;
+			else
+				total += px->backends[i].weight;
+		}
+		if (total == 0)
+			return NONE;
+		/* rte_jhash() reads 32-bit words: the session's saddr is not aligned for it */
+		memcpy(key, cs->saddr, sizeof(key));
+		h = rte_jhash(key, cs->family == 4 ? 4 : 16, p->hash_key) % total;
+		for (unsigned int i = 0; i < px->nb_backends; i++) {
+			if (down & ((uint64_t)1 << i))
+				continue;
+			if (h < px->backends[i].weight)
+				return i;
+			h -= px->backends[i].weight;
+		}
+		return NONE;
+	}
+	case SYNQ_BALANCE_ROUND_ROBIN:
+	default: {
+		/* smooth weighted round robin: each gains its weight, the largest pays all */
+		int32_t total = 0;
+
+		for (unsigned int i = 0; i < px->nb_backends; i++) {
+			if (be_down(a, li, i))
+				continue;
+			p->rr_cur[li][i] += px->backends[i].weight;
+			total += px->backends[i].weight;
+			if (best == NONE || p->rr_cur[li][i] > p->rr_cur[li][best])
+				best = i;
+		}
+		if (best != NONE)
+			p->rr_cur[li][best] -= total;
+		return best;
+	}
+	}
+}
+
+/* The next backend after @p be of listener @p li that is up; NONE when none is. */
+unsigned int
+builtin_proxy_next_up(const struct synq_app_lcore *a, unsigned int li, unsigned int be)
+{
+	unsigned int n = a->ls->l[li].conf->proxy.nb_backends;
+
+	for (unsigned int k = 1; k <= n; k++)
+		if (!be_down(a, li, (be + k) % n))
+			return (be + k) % n;
+	return NONE;
 }

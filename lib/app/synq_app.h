@@ -83,7 +83,7 @@ struct synq_app_head {
 
 /** An http session that waits for room in its snd_buf, its input unread. */
 struct synq_app_http_paused {
-	uint32_t session;     /* pool index */
+	uint32_t session;      /* pool index */
 	struct rte_mbuf *tail; /* the last mbuf of its input (app_ptr) */
 };
 
@@ -195,8 +195,8 @@ void synq_app_free(struct synq_app_lcore *a);
  *
  * @return how many were taken.
  */
-uint16_t synq_app_accept(struct synq_app_lcore *a, struct synq_listener *l,
-	struct synq_session **s, uint16_t n);
+uint16_t synq_app_accept(
+	struct synq_app_lcore *a, struct synq_listener *l, struct synq_session **s, uint16_t n);
 
 /**
  * Open a connection (issue 13, active open) to @p addr port @p port (network order),
@@ -238,16 +238,26 @@ int synq_app_send(struct synq_app_lcore *a, struct synq_session *s, struct rte_m
  *
  * @return as synq_app_send(), or -ENOMEM when the pool has no mbuf.
  */
-int synq_app_send_copy(struct synq_app_lcore *a, struct synq_session *s, const void *buf,
-	size_t len);
+int synq_app_send_copy(
+	struct synq_app_lcore *a, struct synq_session *s, const void *buf, size_t len);
 
 /**
  * @p n bytes of data events dealt with: the receive window opens by as much.
  *
- * @return 0, -ENOBUFS (outbox full), -EPIPE or -ESTALE (nothing done), -EINVAL
- * (@p n past the bytes handed and not yet reported: nothing done, counted).
+ * @return 0, -ENOBUFS (outbox full: the bytes are counted consumed, but the worker
+ * is not told that the window may open: synq_app_window() later, not this again),
+ * -EPIPE or -ESTALE (nothing done), -EINVAL (@p n past the bytes handed and not yet
+ * reported: nothing done, counted).
  */
 int synq_app_consumed(struct synq_app_lcore *a, struct synq_session *s, uint32_t n);
+
+/**
+ * Tell the worker that @p s's receive window may open (what synq_app_consumed() does
+ * when it opens past half): after a synq_app_consumed() the full outbox refused.
+ *
+ * @return 0, -ENOBUFS (outbox full), -EPIPE or -ESTALE (nothing done).
+ */
+int synq_app_window(struct synq_app_lcore *a, struct synq_session *s);
 
 /**
  * Close @p s: a FIN once everything sent is out. Events still come, to CLOSED.

@@ -3,6 +3,7 @@
  * The functional tests' harness; what it offers and its rules are in harness.h.
  */
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -31,6 +32,13 @@ const struct rte_ether_addr peer_mac = {{0x02, 0xaa, 0, 0, 0, 0x02}};
 struct rte_ether_addr our_mac;
 const uint8_t our_ip4[4] = {198, 18, 0, 1};
 const uint8_t our_ip6[16] = {0x20, 0x01, 0, 0x02, [15] = 1};
+
+struct rte_mbuf *routed[HARNESS_ROUTED_MAX];
+unsigned int nb_routed;
+int routed_rc;
+struct rte_mbuf *cli[HARNESS_CLI_MAX];
+unsigned int nb_cli;
+uint64_t app_now_ms = 1000;
 
 static char prefix[64];
 static struct synq_config cfg;
@@ -140,12 +148,15 @@ harness_setup(const struct harness_conf *hc)
 	synq_app_set_routes(&app, &rt.routes, rt.cfg);
 	if (rte_eth_macaddr_get(ports.port[0].port_id, &our_mac) != 0)
 		return setup_failed("the ring port's MAC");
+	if (hc->fake_routed)
+		synq_tcp_worker_set_send(worker()->tcp, fake_send_routed, NULL);
 	return 0;
 }
 
 int
 harness_teardown(void)
 {
+	sent_clear();
 	synq_stats_close();
 	synq_app_free(&app);
 	rt.event_rings[HARNESS_APP_LCORE] = NULL;
@@ -155,6 +166,87 @@ harness_teardown(void)
 	rte_eal_cleanup();
 	runtime_dir_remove(prefix);
 	return 0;
+}
+
+int
+fake_send_routed(void *arg __rte_unused, struct rte_mbuf *m, uint8_t family __rte_unused,
+	const uint8_t *dst __rte_unused, uint16_t port_id __rte_unused)
+{
+	if (nb_routed == RTE_DIM(routed) || routed_rc < 0) {
+		rte_pktmbuf_free(m);
+		return nb_routed == RTE_DIM(routed) ? -ENOBUFS : routed_rc;
+	}
+	routed[nb_routed++] = m;
+	return routed_rc;
+}
+
+void
+routed_clear(void)
+{
+	for (unsigned int i = 0; i < nb_routed; i++)
+		rte_pktmbuf_free(routed[i]);
+	nb_routed = 0;
+}
+
+void
+app_pump(void)
+{
+	for (unsigned int round = 0; round < 6; round++) {
+		struct rte_mbuf *out[32];
+		unsigned int n;
+
+		synq_app_builtin_poll_at(&app, app_now_ms);
+		n = poll_idle(out, RTE_DIM(out));
+		for (unsigned int i = 0; i < n; i++) {
+			if (nb_cli == RTE_DIM(cli))
+				rte_pktmbuf_free(out[i]);
+			else
+				cli[nb_cli++] = out[i];
+		}
+	}
+}
+
+void
+app_feed(struct rte_mbuf *m)
+{
+	assert_int_equal(rte_ring_enqueue(rx_ring[0], m), 0);
+	synq_worker_poll(worker());
+	app_pump();
+}
+
+void
+sent_clear(void)
+{
+	routed_clear();
+	for (unsigned int i = 0; i < nb_cli; i++)
+		rte_pktmbuf_free(cli[i]);
+	nb_cli = 0;
+}
+
+struct rte_mbuf *
+ts_segment(const struct flow *f, uint32_t seq, uint32_t ack, uint8_t flags, const void *data,
+	unsigned int len)
+{
+	uint8_t o[SYNQ_TCP_OPTS_MAX];
+	size_t n = synq_frame_opts_ack(o, f->tsval + 1, f->our_tsval);
+
+	return segment(f, seq, ack, flags, o, (unsigned int)n, data, len);
+}
+
+struct flow
+proxy_client(uint8_t t, uint16_t cport, uint16_t port)
+{
+	struct flow f = flow4(t, cport, port, 0x10000000u * t + cport);
+
+	open_flow(&f);
+	finish_flow(&f);
+	return f;
+}
+
+unsigned int
+pool_free(void)
+{
+	return rte_ring_count(rt.sessions.free);
 }
 
 struct synq_worker *
@@ -261,13 +353,16 @@ note_sent(uint32_t *data_end, unsigned int *rsts)
 			struct synq_frame_view v;
 			uint16_t port;
 
-			assert_int_equal(synq_frame_parse_tcp(rte_pktmbuf_mtod(out[i],
-				const uint8_t *), rte_pktmbuf_data_len(out[i]), &v), 0);
+			assert_int_equal(
+				synq_frame_parse_tcp(rte_pktmbuf_mtod(out[i], const uint8_t *),
+					rte_pktmbuf_data_len(out[i]), &v),
+				0);
 			port = (uint16_t)(v.th[2] << 8 | v.th[3]);
 			if (v.flags & F_RST)
 				rsts[port]++;
-			else if (v.tcp_len > v.doff && (int32_t)(v.seq +
-				(uint32_t)(v.tcp_len - v.doff) - data_end[port]) >= 0)
+			else if (v.tcp_len > v.doff &&
+				 (int32_t)(v.seq + (uint32_t)(v.tcp_len - v.doff) -
+					   data_end[port]) >= 0)
 				data_end[port] = v.seq + (uint32_t)(v.tcp_len - v.doff);
 		}
 		rte_pktmbuf_free_bulk(out, n);
@@ -406,12 +501,14 @@ settle_ack(bool apps, uint32_t *ack)
 		synq_worker_poll(worker());
 		if (apps)
 			synq_app_builtin_poll(&app);
-		while ((n = rte_ring_dequeue_burst(tx_ring[0], (void **)out, RTE_DIM(out),
-				NULL)) != 0) {
+		while ((n = rte_ring_dequeue_burst(tx_ring[0], (void **)out, RTE_DIM(out), NULL)) !=
+			0) {
 			struct synq_frame_view v;
 
-			assert_int_equal(synq_frame_parse_tcp(rte_pktmbuf_mtod(out[n - 1],
-				const uint8_t *), rte_pktmbuf_data_len(out[n - 1]), &v), 0);
+			assert_int_equal(
+				synq_frame_parse_tcp(rte_pktmbuf_mtod(out[n - 1], const uint8_t *),
+					rte_pktmbuf_data_len(out[n - 1]), &v),
+				0);
 			*ack = v.ack;
 			rte_pktmbuf_free_bulk(out, n);
 			total += n;
@@ -423,8 +520,8 @@ settle_ack(bool apps, uint32_t *ack)
 void
 data_in(const struct flow *f, uint32_t seq, const uint8_t *data, unsigned int data_len)
 {
-	assert_int_equal(rte_ring_enqueue(rx_ring[0],
-		ack_frame(f, seq, f->our_isn + 1, data, data_len)), 0);
+	assert_int_equal(
+		rte_ring_enqueue(rx_ring[0], ack_frame(f, seq, f->our_isn + 1, data, data_len)), 0);
 }
 
 struct rte_mbuf *

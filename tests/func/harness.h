@@ -88,6 +88,9 @@ struct harness_conf {
 	/* keep the config's ports[].ipv6_dad: false turns duplicate address detection
 	 * off on every port, so that the IPv6 addresses answer from the start */
 	bool ipv6_dad;
+	/* the worker's send_routed is fake_send_routed() (below), not the runtime's: the
+	 * test plays the hosts synq connects to (backends, active open's peers) */
+	bool fake_routed;
 };
 
 /*
@@ -110,26 +113,26 @@ extern const uint8_t our_ip6[16];		  /* 2001:2::1 */
  * polled by lcore 0 as @p role ("worker", or "both": its own application lcore), the
  * object left open: the test goes on with its "mempool", "listeners" and the rest.
  */
-#define HARNESS_PORT_CONFIG(role) \
-	"{ \"ports\": [ { \"name\": \"net_ring_func\", \"ipv4\": [\"198.18.0.1\"]," \
-	"    \"ipv6\": [\"2001:2::1\"], \"rx_desc\": 128, \"tx_desc\": 128 } ]," \
-	"  \"lcores\": [ { \"lcore\": 0, \"role\": \"" role "\"," \
+#define HARNESS_PORT_CONFIG(role)                                                                  \
+	"{ \"ports\": [ { \"name\": \"net_ring_func\", \"ipv4\": [\"198.18.0.1\"],"                \
+	"    \"ipv6\": [\"2001:2::1\"], \"rx_desc\": 128, \"tx_desc\": 128 } ],"                   \
+	"  \"lcores\": [ { \"lcore\": 0, \"role\": \"" role "\","                                  \
 	"    \"rx\": [ { \"port\": \"net_ring_func\", \"queue\": 0 } ] } ],"
 
 /*
  * The TCP tests' config (harness_conf.config NULL) up to its last listener, L80..L85,
  * the list open: a test that needs more listeners adds "," and its own, and closes it.
  */
-#define HARNESS_TCP_CONFIG \
-	HARNESS_PORT_CONFIG("worker") \
-	"  \"mempool\": { \"mbufs\": 2048, \"cache\": 32 }," \
-	"  \"listeners\": [" \
-	"    { \"port\": 80, \"backlog\": 2, \"app\": \"hold\", \"queue_model\": \"linux\"," \
-	"      \"syncookies\": 1, \"max_syn_backlog\": 4 }," \
-	"    { \"port\": 81, \"backlog\": 2, \"abort_on_overflow\": 1 }," \
-	"    { \"port\": 82, \"syncookies\": 2 }," \
-	"    { \"port\": 83, \"queue_model\": \"bsd\", \"backlog\": 2 }," \
-	"    { \"port\": 84, \"backlog\": 0, \"abort_on_overflow\": 0 }," \
+#define HARNESS_TCP_CONFIG                                                                         \
+	HARNESS_PORT_CONFIG("worker")                                                              \
+	"  \"mempool\": { \"mbufs\": 2048, \"cache\": 32 },"                                       \
+	"  \"listeners\": ["                                                                       \
+	"    { \"port\": 80, \"backlog\": 2, \"app\": \"hold\", \"queue_model\": \"linux\","       \
+	"      \"syncookies\": 1, \"max_syn_backlog\": 4 },"                                       \
+	"    { \"port\": 81, \"backlog\": 2, \"abort_on_overflow\": 1 },"                          \
+	"    { \"port\": 82, \"syncookies\": 2 },"                                                 \
+	"    { \"port\": 83, \"queue_model\": \"bsd\", \"backlog\": 2 },"                          \
+	"    { \"port\": 84, \"backlog\": 0, \"abort_on_overflow\": 0 },"                          \
 	"    { \"port\": 85, \"rcv_buf\": 8192, \"window_scale\": 0 }"
 
 /*
@@ -147,23 +150,51 @@ int harness_teardown(void);
  * struct harness_conf of the designated initializers given (.name, .config, ...), and
  * harness_teardown(). At file scope, followed by ";".
  */
-#define HARNESS_SETUP(...) \
-	static int setup(void **state __rte_unused) \
-	{ \
-		static const struct harness_conf hc = {__VA_ARGS__}; \
-\
-		return harness_setup(&hc); \
-	} \
-\
-	static int teardown(void **state __rte_unused) \
-	{ \
-		return harness_teardown(); \
-	} \
-\
+#define HARNESS_SETUP(...)                                                                         \
+	static int setup(void **state __rte_unused)                                                \
+	{                                                                                          \
+		static const struct harness_conf hc = {__VA_ARGS__};                               \
+                                                                                                   \
+		return harness_setup(&hc);                                                         \
+	}                                                                                          \
+                                                                                                   \
+	static int teardown(void **state __rte_unused)                                             \
+	{                                                                                          \
+		return harness_teardown();                                                         \
+	}                                                                                          \
+                                                                                                   \
 	static int setup(void **state)
 
 /* The one worker (lcore 0). */
 struct synq_worker *worker(void);
+
+/** What fake_send_routed() keeps at most; past it, it refuses (-ENOBUFS). */
+#define HARNESS_ROUTED_MAX 256
+
+/*
+ * What fake_send_routed() kept: the packets synq originated (its connections to
+ * backends, health checks, active opens), IP header first, in the order sent. The
+ * test frees them with routed_clear().
+ */
+extern struct rte_mbuf *routed[HARNESS_ROUTED_MAX];
+extern unsigned int nb_routed;
+
+/*
+ * What fake_send_routed() answers: 0 sent, 1 queued (lib/net's next hop unresolved),
+ * < 0 refused (the packet freed). 0 unless a test sets it; it sets it back.
+ */
+extern int routed_rc;
+
+/*
+ * A send_routed (synq_tcp_worker_set_send()) that sends nothing: it keeps @p m in
+ * routed[] and answers routed_rc; with routed[] full, or routed_rc < 0, it frees @p m
+ * and refuses (-ENOBUFS, or routed_rc). harness_conf.fake_routed installs it.
+ */
+int fake_send_routed(
+	void *arg, struct rte_mbuf *m, uint8_t family, const uint8_t *dst, uint16_t port_id);
+
+/* Free what routed[] holds; nb_routed back to 0. */
+void routed_clear(void);
 
 /* Counters: every test compares against a snapshot, so the order of tests is free. */
 struct snap {
@@ -348,5 +379,36 @@ struct synq_session *accept_one(unsigned int li);
 
 /* Give back every connection on listener @p li; how many there were. */
 unsigned int drain(unsigned int li);
+
+/*
+ * The tests that drive the built-in applications on the application lcore's clock
+ * (the proxy's) and play the clients on the ring port: what app_pump() kept of the
+ * frames sent out the ring port (towards the clients), at most HARNESS_CLI_MAX (the
+ * rest freed), and the clock it gives the applications (ms; 1000 at the start, the
+ * tests move it).
+ */
+#define HARNESS_CLI_MAX 256
+extern struct rte_mbuf *cli[HARNESS_CLI_MAX];
+extern unsigned int nb_cli;
+extern uint64_t app_now_ms;
+
+/* The built-in applications at app_now_ms and the worker, a few rounds; kept in cli[]. */
+void app_pump(void);
+
+/* @p m on rx queue 0, a poll of the worker, then app_pump(). */
+void app_feed(struct rte_mbuf *m);
+
+/* Free what routed[] and cli[] hold. */
+void sent_clear(void);
+
+/* A client's segment with timestamps (its SYN offered them): TSval one past its SYN's. */
+struct rte_mbuf *ts_segment(const struct flow *f, uint32_t seq, uint32_t ack, uint8_t flags,
+	const void *data, unsigned int len);
+
+/* Test @p t's IPv4 client on our port @p port, port @p cport: its handshake done. */
+struct flow proxy_client(uint8_t t, uint16_t cport, uint16_t port);
+
+/* Free sessions of the pool now. */
+unsigned int pool_free(void);
 
 #endif /* SYNQ_TEST_HARNESS_H */

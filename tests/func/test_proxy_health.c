@@ -56,36 +56,26 @@ static const char config_text[] =
 	"      \"health_check\": { \"interval_ms\": 1000, \"timeout_ms\": 500 },"
 	"      \"backends\": [ { \"address\": \"198.18.0.5\", \"port\": 8080 } ] } ] }";
 
-HARNESS_SETUP(.name = "proxy_health", .config = config_text);
+HARNESS_SETUP(.name = "proxy_health", .config = config_text, .fake_routed = true);
 
 static const uint8_t back_addr[4][4] = {
 	{198, 18, 0, 2}, {198, 18, 0, 3}, {198, 18, 0, 4}, {198, 18, 0, 5}};
 /* listener 2's checks seen (round_syns()) */
 static unsigned int slot_checks;
 
-static struct rte_mbuf *routed[256]; /* what the fake send_routed got */
-static unsigned int nb_routed;
-static struct rte_mbuf *cli[256]; /* what went out the ring port, to the clients */
-static unsigned int nb_cli;
-static uint64_t now_ms = 1000;
 /* a backend whose next hop never answers ARP: the fake refuses its packets as lib/net
  * does once the neighbour entry is FAILED (-EHOSTUNREACH); NULL: none */
 static const uint8_t *unreachable;
 
+/* The harness's fake_send_routed(), but for the next hop of unreachable. */
 static int
-fake_send(void *arg __rte_unused, struct rte_mbuf *m, uint8_t family __rte_unused,
-	const uint8_t *dst, uint16_t port_id __rte_unused)
+fake_send(void *arg, struct rte_mbuf *m, uint8_t family, const uint8_t *dst, uint16_t port_id)
 {
 	if (unreachable != NULL && memcmp(dst, unreachable, 4) == 0) {
 		rte_pktmbuf_free(m);
 		return -EHOSTUNREACH;
 	}
-	if (nb_routed == RTE_DIM(routed)) {
-		rte_pktmbuf_free(m);
-		return -ENOBUFS;
-	}
-	routed[nb_routed++] = m;
-	return 0;
+	return fake_send_routed(arg, m, family, dst, port_id);
 }
 
 static int
@@ -95,44 +85,6 @@ setup_send(void **state)
 		return -1;
 	synq_tcp_worker_set_send(worker()->tcp, fake_send, NULL);
 	return 0;
-}
-
-static void
-clear(void)
-{
-	for (unsigned int i = 0; i < nb_routed; i++)
-		rte_pktmbuf_free(routed[i]);
-	nb_routed = 0;
-	for (unsigned int i = 0; i < nb_cli; i++)
-		rte_pktmbuf_free(cli[i]);
-	nb_cli = 0;
-}
-
-/* The application and the worker a few rounds; what goes to clients is kept. */
-static void
-pump(void)
-{
-	for (unsigned int round = 0; round < 6; round++) {
-		struct rte_mbuf *out[32];
-		unsigned int n;
-
-		synq_app_builtin_poll_at(&app, now_ms);
-		n = poll_idle(out, RTE_DIM(out));
-		for (unsigned int i = 0; i < n; i++) {
-			if (nb_cli == RTE_DIM(cli))
-				rte_pktmbuf_free(out[i]);
-			else
-				cli[nb_cli++] = out[i];
-		}
-	}
-}
-
-static void
-feed(struct rte_mbuf *m)
-{
-	assert_int_equal(rte_ring_enqueue(rx_ring[0], m), 0);
-	synq_worker_poll(worker());
-	pump();
 }
 
 struct rseg {
@@ -207,7 +159,7 @@ syns(struct back *k, bool *got)
 		k[v.b] = back_of(&v);
 		n++;
 	}
-	clear();
+	sent_clear();
 	return n;
 }
 
@@ -236,7 +188,7 @@ check_accept(struct back *k)
 {
 	bool ack = false, rst = false;
 
-	feed(segment(&k->f, k->f.isn, k->ours, F_SYN | F_ACK, NULL, 0, NULL, 0));
+	app_feed(segment(&k->f, k->f.isn, k->ours, F_SYN | F_ACK, NULL, 0, NULL, 0));
 	for (unsigned int i = 0; i < nb_routed; i++) {
 		struct rseg v = parse_routed(routed[i]);
 
@@ -250,14 +202,14 @@ check_accept(struct back *k)
 	/* the handshake's ACK, then a RST: no FIN, no TIME-WAIT on our side */
 	assert_true(ack);
 	assert_true(rst);
-	clear();
+	sent_clear();
 }
 
 /* Backend @p k refuses a check's SYN. */
 static void
 check_refuse(struct back *k)
 {
-	feed(segment(&k->f, 0, k->ours, F_RST | F_ACK, NULL, 0, NULL, 0));
+	app_feed(segment(&k->f, 0, k->ours, F_RST | F_ACK, NULL, 0, NULL, 0));
 	assert_int_equal(nb_routed, 0);
 }
 
@@ -265,8 +217,8 @@ check_refuse(struct back *k)
 static void
 next_round(struct back *k)
 {
-	now_ms += INTERVAL;
-	pump();
+	app_now_ms += INTERVAL;
+	app_pump();
 	round_syns(k);
 }
 
@@ -302,45 +254,16 @@ stat_up(unsigned int li, unsigned int b)
 	return up;
 }
 
-/* Free sessions of the pool now. */
-static unsigned int
-pool_free_count(void)
-{
-	return rte_ring_count(rt.sessions.free);
-}
-
-/* The client's segment with timestamps (it offered them), flags @p flags. */
-static struct rte_mbuf *
-cli_seg(const struct flow *f, uint32_t seq, uint32_t ack, uint8_t flags, const void *data,
-	unsigned int len)
-{
-	uint8_t o[SYNQ_TCP_OPTS_MAX];
-	size_t n = synq_frame_opts_ack(o, f->tsval + 1, f->our_tsval);
-
-	return segment(f, seq, ack, flags, o, (unsigned int)n, data, len);
-}
-
-/* Test @p t's client to our port @p port: its handshake done, accepted. */
-static struct flow
-client(uint8_t t, uint16_t cport, uint16_t port)
-{
-	struct flow f = flow4(t, cport, port, 0x10000000u * t + cport);
-
-	open_flow(&f);
-	finish_flow(&f);
-	return f;
-}
-
 /* Client @p f resets after @p sent bytes: its pair ends (a backend side in SYN-SENT goes silently).
  */
 static void
 client_reset(const struct flow *f, uint32_t sent)
 {
-	clear();
-	feed(rst_frame(f, f->isn + 1 + sent));
-	clear();
-	pump();
-	clear();
+	sent_clear();
+	app_feed(rst_frame(f, f->isn + 1 + sent));
+	sent_clear();
+	app_pump();
+	sent_clear();
 }
 
 /* @p n clients of test @p t to listener 0: how many SYNs went to each backend. */
@@ -349,11 +272,11 @@ clients_to(uint8_t t, unsigned int n, unsigned int *per)
 {
 	per[0] = per[1] = 0;
 	for (unsigned int i = 0; i < n; i++) {
-		struct flow f = client(t, (uint16_t)(43000 + i), 90);
+		struct flow f = proxy_client(t, (uint16_t)(43000 + i), 90);
 		struct back k[4];
 		bool got[4];
 
-		pump();
+		app_pump();
 		assert_int_equal(syns(k, got), 1);
 		assert_false(got[2]);
 		per[got[1] ? 1 : 0]++;
@@ -368,21 +291,21 @@ test_checks_interval(void **state __rte_unused)
 {
 	uint64_t checks = app_counter(SYNQ_CTR_PROXY_CHECKS);
 	uint64_t failed = app_counter(SYNQ_CTR_PROXY_CHECKS_FAILED);
-	unsigned int free0 = pool_free_count();
+	unsigned int free0 = pool_free();
 	struct back k[4];
 
-	pump();
+	app_pump();
 	round_syns(k);
 	/* listener 0's two, and listener 2's one */
 	assert_int_equal(app_counter(SYNQ_CTR_PROXY_CHECKS), checks + 3);
 	/* one in flight per backend: nothing more before the interval */
-	now_ms += TIMEOUT - 10;
-	pump();
+	app_now_ms += TIMEOUT - 10;
+	app_pump();
 	assert_int_equal(nb_routed, 0);
 	check_accept(&k[0]);
 	/* backend 1 is silent: at timeout_ms its check fails, aborted (SYN-SENT: no RST) */
-	now_ms += 10;
-	pump();
+	app_now_ms += 10;
+	app_pump();
 	assert_int_equal(nb_routed, 0);
 	assert_int_equal(app_counter(SYNQ_CTR_PROXY_CHECKS_FAILED), failed + 1);
 	assert_int_equal(stat_int(LI_CHK, 0, "checks_ok"), 1);
@@ -390,19 +313,19 @@ test_checks_interval(void **state __rte_unused)
 	/* one failure is not fall (3): both still up */
 	assert_true(stat_up(LI_CHK, 0));
 	assert_true(stat_up(LI_CHK, 1));
-	assert_int_equal(pool_free_count(), free0);
+	assert_int_equal(pool_free(), free0);
 	/* the next round at the interval, not before */
-	now_ms += INTERVAL - TIMEOUT - 10;
-	pump();
+	app_now_ms += INTERVAL - TIMEOUT - 10;
+	app_pump();
 	assert_int_equal(nb_routed, 0);
-	now_ms += 10;
-	pump();
+	app_now_ms += 10;
+	app_pump();
 	round_syns(k);
 	assert_int_equal(app_counter(SYNQ_CTR_PROXY_CHECKS), checks + 6);
 	check_accept(&k[0]);
 	check_accept(&k[1]);
 	assert_int_equal(stat_int(LI_CHK, 1, "checks_ok"), 1);
-	assert_int_equal(pool_free_count(), free0);
+	assert_int_equal(pool_free(), free0);
 }
 
 /* 2: backend 1 refuses fall (3) times in a row: down, once; clients go to 0 only. */
@@ -474,8 +397,8 @@ test_check_slot(void **state __rte_unused)
 	for (unsigned int i = 0; i < 2; i++) {
 		bool got[4];
 
-		f[i] = client(7, (uint16_t)(47000 + i), 93);
-		pump();
+		f[i] = proxy_client(7, (uint16_t)(47000 + i), 93);
+		app_pump();
 		assert_int_equal(syns(k, got), 1);
 		assert_true(got[3]);
 	}
@@ -496,7 +419,7 @@ test_all_down(void **state __rte_unused)
 	uint64_t all = app_counter(SYNQ_CTR_PROXY_ALL_DOWN);
 	uint64_t none = app_counter(SYNQ_CTR_PROXY_NO_BACKEND);
 	uint64_t connects = app_counter(SYNQ_CTR_PROXY_CONNECTS);
-	unsigned int free0 = pool_free_count(), rsts = 0;
+	unsigned int free0 = pool_free(), rsts = 0;
 	struct back k[4];
 	struct flow f;
 
@@ -507,8 +430,8 @@ test_all_down(void **state __rte_unused)
 	}
 	assert_false(stat_up(LI_CHK, 0));
 	assert_false(stat_up(LI_CHK, 1));
-	f = client(4, 44000, 90);
-	pump();
+	f = proxy_client(4, 44000, 90);
+	app_pump();
 	assert_int_equal(nb_routed, 0);
 	for (unsigned int i = 0; i < nb_cli; i++) {
 		struct synq_frame_view v;
@@ -523,9 +446,9 @@ test_all_down(void **state __rte_unused)
 	assert_int_equal(app_counter(SYNQ_CTR_PROXY_ALL_DOWN), all + 1);
 	assert_int_equal(app_counter(SYNQ_CTR_PROXY_NO_BACKEND), none + 1);
 	assert_int_equal(app_counter(SYNQ_CTR_PROXY_CONNECTS), connects);
-	clear();
-	pump();
-	assert_int_equal(pool_free_count(), free0);
+	sent_clear();
+	app_pump();
+	assert_int_equal(pool_free(), free0);
 }
 
 /* 6: per-backend statistics of a relayed connection: connections, bytes, state. */
@@ -540,26 +463,26 @@ test_backend_stats(void **state __rte_unused)
 	bool got[4];
 	uint32_t cseq;
 
-	f = client(5, 45000, 91);
+	f = proxy_client(5, 45000, 91);
 	cseq = f.our_isn + 1;
-	pump();
+	app_pump();
 	assert_int_equal(syns(k, got), 1);
 	assert_true(got[2]);
 	assert_int_equal(stat_int(LI_PLAIN, 0, "connections"), conns + 1);
 	assert_int_equal(stat_int(LI_PLAIN, 0, "active"), 1);
 	assert_int_equal(stat_int(LI_PLAIN, 0, "connected"), 0);
 	assert_int_equal(stat_int(LI_PLAIN, 0, "connect_us_p50"), 0);
-	feed(segment(&k[2].f, k[2].f.isn, k[2].ours, F_SYN | F_ACK, NULL, 0, NULL, 0));
-	clear();
+	app_feed(segment(&k[2].f, k[2].f.isn, k[2].ours, F_SYN | F_ACK, NULL, 0, NULL, 0));
+	sent_clear();
 	assert_int_equal(stat_int(LI_PLAIN, 0, "connected"), 1);
 	assert_true(stat_int(LI_PLAIN, 0, "connect_us_p50") >= 2);
 	assert_int_equal(
 		stat_int(LI_PLAIN, 0, "connect_us_p99"), stat_int(LI_PLAIN, 0, "connect_us_p50"));
 	/* bytes each way */
-	feed(cli_seg(&f, f.isn + 1, cseq, F_ACK | F_PSH, hello, sizeof(hello)));
-	feed(segment(&k[2].f, k[2].theirs, k[2].ours + (uint32_t)sizeof(hello), F_ACK | F_PSH, NULL,
-		0, (const uint8_t *)world, sizeof(world)));
-	clear();
+	app_feed(ts_segment(&f, f.isn + 1, cseq, F_ACK | F_PSH, hello, sizeof(hello)));
+	app_feed(segment(&k[2].f, k[2].theirs, k[2].ours + (uint32_t)sizeof(hello), F_ACK | F_PSH,
+		NULL, 0, (const uint8_t *)world, sizeof(world)));
+	sent_clear();
 	assert_int_equal(stat_int(LI_PLAIN, 0, "bytes_to"), sizeof(hello));
 	assert_int_equal(stat_int(LI_PLAIN, 0, "bytes_from"), sizeof(world));
 	assert_int_equal(stat_int(LI_PLAIN, 0, "weight"), 1);
@@ -608,8 +531,8 @@ test_check_abort_refused(void **state __rte_unused)
 	bool got[4], rst = false;
 	unsigned int n = 0;
 
-	now_ms += INTERVAL;
-	pump();
+	app_now_ms += INTERVAL;
+	app_pump();
 	syns(k, got);
 	assert_true(got[0] && got[1]);
 	/* backend 0 answers: CONNECTED waits on the application's event ring */
@@ -617,7 +540,7 @@ test_check_abort_refused(void **state __rte_unused)
 							      F_SYN | F_ACK, NULL, 0, NULL, 0)),
 		0);
 	synq_worker_poll(worker());
-	clear();
+	sent_clear();
 	/* the worker's command ring, then the outbox, filled: aborts of another check */
 	s1 = open_other_than(back_addr[0]);
 	assert_non_null(s1);
@@ -626,19 +549,19 @@ test_check_abort_refused(void **state __rte_unused)
 		assert_true(++n <= SYNQ_SESSION_CMD_RING + SYNQ_APP_OUTBOX);
 	assert_int_equal(app.out_len, SYNQ_APP_OUTBOX);
 	/* CONNECTED taken: a success, its abort refused */
-	synq_app_builtin_poll_at(&app, now_ms);
+	synq_app_builtin_poll_at(&app, app_now_ms);
 	assert_int_equal(stat_int(LI_CHK, 0, "checks_ok"), ok + 1);
 	/* the worker drains what waited */
 	for (unsigned int i = 0; i < 2000 && (app.out_len != 0 || rte_ring_count(ring) != 0); i++) {
 		synq_worker_poll(worker());
-		synq_app_builtin_poll_at(&app, now_ms);
+		synq_app_builtin_poll_at(&app, app_now_ms);
 	}
 	assert_int_equal(app.out_len, 0);
 	assert_int_equal(rte_ring_count(ring), 0);
-	clear();
+	sent_clear();
 	/* the next scan resets backend 0's check */
-	now_ms += 20; /* two of the proxy's 10 ms scans */
-	pump();
+	app_now_ms += 20; /* two of the proxy's 10 ms scans */
+	app_pump();
 	for (unsigned int i = 0; i < nb_routed; i++) {
 		struct rseg v = parse_routed(routed[i]);
 
@@ -646,10 +569,10 @@ test_check_abort_refused(void **state __rte_unused)
 			rst = true;
 	}
 	assert_true(rst);
-	clear();
+	sent_clear();
 	/* and the next check of backend 0 goes at the interval */
-	now_ms += INTERVAL;
-	pump();
+	app_now_ms += INTERVAL;
+	app_pump();
 	syns(k, got);
 	assert_true(got[0]);
 }
@@ -666,8 +589,8 @@ slot_check_sync(void)
 		struct back k[4];
 		bool got[4];
 
-		now_ms += TIMEOUT / 2;
-		pump();
+		app_now_ms += TIMEOUT / 2;
+		app_pump();
 		syns(k, got);
 		if (got[3]) {
 			check_accept(&k[3]);
@@ -701,14 +624,14 @@ test_check_no_port(void **state __rte_unused)
 	slot_failed = stat_int(LI_SLOT, 0, "checks_failed");
 	assert_true(stat_up(LI_SLOT, 0));
 	t->local_port_lo = t->local_port_hi = 40000;
-	f = client(8, 48000, 93);
-	pump();
+	f = proxy_client(8, 48000, 93);
+	app_pump();
 	assert_int_equal(syns(k, got), 1);
 	assert_true(got[3]);
 	assert_int_equal(k[3].f.sport, 40000);
 	for (unsigned int r = 0; r < 3; r++) {
-		now_ms += INTERVAL;
-		pump();
+		app_now_ms += INTERVAL;
+		app_pump();
 		/* listener 0's checks go (other backends: other 4-tuples), not backend .5's */
 		syns(k, got);
 		assert_false(got[3]);
@@ -722,8 +645,8 @@ test_check_no_port(void **state __rte_unused)
 	t->local_port_hi = hi;
 	client_reset(&f, 0);
 	/* a port free again: the next check of .5 goes, at the interval */
-	now_ms += INTERVAL;
-	pump();
+	app_now_ms += INTERVAL;
+	app_pump();
 	syns(k, got);
 	assert_true(got[3]);
 	check_accept(&k[3]);
@@ -752,8 +675,8 @@ test_check_unreachable(void **state __rte_unused)
 	unreachable = back_addr[3];
 	for (unsigned int r = 0; r < 3; r++) {
 		assert_true(stat_up(LI_SLOT, 0));
-		now_ms += INTERVAL;
-		pump();
+		app_now_ms += INTERVAL;
+		app_pump();
 		syns(k, got);
 		assert_false(got[3]);
 		/* at once: the same poll as the check's start, far from timeout_ms */
@@ -765,8 +688,8 @@ test_check_unreachable(void **state __rte_unused)
 	unreachable = NULL;
 	/* the next hop answers again: up after rise (2) */
 	for (unsigned int r = 0; r < 2; r++) {
-		now_ms += INTERVAL;
-		pump();
+		app_now_ms += INTERVAL;
+		app_pump();
 		syns(k, got);
 		assert_true(got[3]);
 		check_accept(&k[3]);

@@ -36,31 +36,19 @@ static const char active_config[] =
 
 HARNESS_SETUP(.name = "tcp_active", .config = active_config);
 
-/* What the fake send_routed got. */
-static struct rte_mbuf *routed[64];
-static unsigned int nb_routed;
-
-/* What the fake answers: 0 sent, 1 queued (lib/net's unresolved next hop), < 0 refused. */
-static int fake_rc;
-
+/* The harness's fake send_routed, behind a check of where each packet goes. */
 static int
-fake_send(void *arg __rte_unused, struct rte_mbuf *m, uint8_t family, const uint8_t *dst,
-	uint16_t port_id)
+fake_send(void *arg, struct rte_mbuf *m, uint8_t family, const uint8_t *dst, uint16_t port_id)
 {
 	assert_int_equal(port_id, ports.port[0].port_id);
 	if (family == 4)
 		assert_memory_equal(dst, rte_pktmbuf_mtod(m, const uint8_t *) + 16, 4);
 	else
 		assert_memory_equal(dst, rte_pktmbuf_mtod(m, const uint8_t *) + 24, 16);
-	if (nb_routed == RTE_DIM(routed) || fake_rc < 0) {
-		rte_pktmbuf_free(m);
-		return nb_routed == RTE_DIM(routed) ? -ENOBUFS : fake_rc;
-	}
-	routed[nb_routed++] = m;
-	return fake_rc;
+	return fake_send_routed(arg, m, family, dst, port_id);
 }
 
-/* The harness, and the fake as the worker's send_routed. */
+/* The harness, and the checked fake as the worker's send_routed. */
 static int
 setup_send(void **state)
 {
@@ -68,14 +56,6 @@ setup_send(void **state)
 		return -1;
 	synq_tcp_worker_set_send(worker()->tcp, fake_send, NULL);
 	return 0;
-}
-
-static void
-routed_clear(void)
-{
-	for (unsigned int i = 0; i < nb_routed; i++)
-		rte_pktmbuf_free(routed[i]);
-	nb_routed = 0;
 }
 
 /* The one's-complement sum of @p len bytes at @p p, added to @p sum. */
@@ -993,13 +973,13 @@ test_tuple_in_use(void **state __rte_unused)
  * hop's queue full) is a lost SYN, retransmitted.
  */
 static void
-test_routed_rc(void **state __rte_unused)
+test_fake_rc(void **state __rte_unused)
 {
 	struct synq_session *s;
 	struct snap sn;
 
 	snap_take(&sn);
-	fake_rc = 1;
+	routed_rc = 1;
 	s = connect_peer(17);
 	assert_int_equal(nb_routed, 1);
 	routed_clear();
@@ -1007,23 +987,23 @@ test_routed_rc(void **state __rte_unused)
 	assert_int_equal(synq_app_abort(&app, s), 0);
 	synq_worker_poll(worker());
 	events_to_closed(s, 0);
-	fake_rc = -ENETUNREACH;
+	routed_rc = -ENETUNREACH;
 	s = connect_peer(17);
-	fake_rc = 0;
+	routed_rc = 0;
 	assert_int_equal(nb_routed, 0);
 	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_UNROUTED), 1);
 	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_UNREACHABLE), 1);
 	failed_to_closed(s, SYNQ_CONNECT_NO_ROUTE);
-	fake_rc = -EHOSTUNREACH;
+	routed_rc = -EHOSTUNREACH;
 	s = connect_peer(17);
-	fake_rc = 0;
+	routed_rc = 0;
 	assert_int_equal(nb_routed, 0);
 	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_UNROUTED), 2);
 	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_UNREACHABLE), 2);
 	failed_to_closed(s, SYNQ_CONNECT_UNREACHABLE);
-	fake_rc = -ENOBUFS;
+	routed_rc = -ENOBUFS;
 	s = connect_peer(17);
-	fake_rc = 0;
+	routed_rc = 0;
 	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_UNROUTED), 3);
 	assert_int_equal(delta(&sn, SYNQ_CTR_TCP_CONNECT_UNREACHABLE), 2);
 	assert_int_equal(conn_info(s).state, SYNQ_TCP_SYN_SENT);
@@ -1840,7 +1820,7 @@ main(void)
 		cmocka_unit_test(test_syn_no_mbuf),
 		cmocka_unit_test(test_rtt_sample),
 		cmocka_unit_test(test_tuple_in_use),
-		cmocka_unit_test(test_routed_rc),
+		cmocka_unit_test(test_fake_rc),
 		cmocka_unit_test(test_time_wait_ack),
 		cmocka_unit_test(test_source_share),
 		cmocka_unit_test(test_tentative_source),
