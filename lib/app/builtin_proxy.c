@@ -451,7 +451,9 @@ connect_failed(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx, bo
 	unsigned int next;
 
 	if (local) {
+		/* the try never left synq: not one of the backend's connections either */
 		synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_CONNECT_LOCAL);
+		st_add(&bst(a, pp->listener, pp->be)->connects, (uint64_t)-1);
 	} else {
 		synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_CONNECT_FAILED);
 		st_add(&bst(a, pp->listener, pp->be)->failed, 1);

@@ -1236,6 +1236,8 @@ test_failover_local(void **state __rte_unused)
 	uint64_t failed = app_counter(SYNQ_CTR_PROXY_CONNECT_FAILED);
 	uint64_t failovers = app_counter(SYNQ_CTR_PROXY_FAILOVERS);
 	json_int_t be0_failed = stat_int(LI_V2, 0, "connect_failed");
+	json_int_t be0_conns = stat_int(LI_V2, 0, "connections");
+	json_int_t be1_conns = stat_int(LI_V2, 1, "connections");
 	struct flow h, f;
 	struct back k;
 
@@ -1259,6 +1261,9 @@ test_failover_local(void **state __rte_unused)
 	assert_int_equal(app_counter(SYNQ_CTR_PROXY_FAILOVERS), failovers + 1);
 	assert_int_equal(app_counter(SYNQ_CTR_PROXY_CONNECT_FAILED), failed);
 	assert_int_equal(stat_int(LI_V2, 0, "connect_failed"), be0_failed);
+	/* nor its connections: the try never left synq (the two clients' are backend 1's) */
+	assert_int_equal(stat_int(LI_V2, 0, "connections"), be0_conns);
+	assert_int_equal(stat_int(LI_V2, 1, "connections"), be1_conns + 2);
 	t->local_port_lo = lo;
 	t->local_port_hi = hi;
 	app_feed(rst_frame(&h, h.isn + 1));
