@@ -283,6 +283,7 @@ builtin_proxy_accepted(struct synq_app_lcore *a, struct synq_session *s)
 		give_up(a, pp, idx, SYNQ_CTR_PROXY_NO_BACKEND);
 		return;
 	}
+	pp->first = (uint8_t)be;
 	connect_to(a, pp, idx, be);
 }
 
@@ -446,11 +447,13 @@ static void
 connect_failed(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx, bool local)
 {
 	const struct synq_config_proxy *px = conf_of(a, pp);
-
+	unsigned int n = px->nb_backends;
 	unsigned int next;
 
 	if (local) {
+		/* the try never left synq: not one of the backend's connections either */
 		synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_CONNECT_LOCAL);
+		st_add(&bst(a, pp->listener, pp->be)->connects, (uint64_t)-1);
 	} else {
 		synq_counter_inc(a->ctr, SYNQ_CTR_PROXY_CONNECT_FAILED);
 		st_add(&bst(a, pp->listener, pp->be)->failed, 1);
@@ -458,9 +461,16 @@ connect_failed(struct synq_app_lcore *a, struct proxy_pair *pp, uint32_t idx, bo
 	pp->side[SIDE_BACK].dead = 1;
 	if (pp->side[SIDE_CLI].shut || pp->side[SIDE_CLI].dead)
 		return;
-	/* the next one up: a backend that went down since the pick is passed over */
+	/*
+	 * The next one up: a backend that went down since the pick is passed over. The
+	 * walk goes once round from the first backend tried, never to one tried already:
+	 * with those after it down, the next one up is the one that just failed, or one
+	 * before it (tries alone would let a client's connection try it again, up to
+	 * nb_backends connects to a refusing backend)
+	 */
 	next = builtin_proxy_next_up(a, pp->listener, pp->be);
-	if (next == NONE || pp->tries >= px->nb_backends ||
+	if (next == NONE || pp->tries >= n ||
+		(next + n - pp->first) % n <= (pp->be + n - pp->first) % n ||
 		a->now_ms - pp->start_ms >= px->connect_timeout_ms) {
 		give_up(a, pp, idx, SYNQ_CTR_PROXY_NO_BACKEND);
 		return;

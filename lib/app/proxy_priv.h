@@ -71,6 +71,7 @@ struct proxy_pair {
 	uint8_t tries;	      /* backends tried */
 	uint8_t nb_back;      /* backend sessions not released yet (failed tries too) */
 	uint8_t family;	      /* the client's, its addresses in its session */
+	uint8_t first;	      /* the first backend tried: a failover stops before it again */
 	uint64_t connect_tsc; /* the current try's connect (timer cycles): its connect time */
 	/* its place in synq_proxy.list[l] while its flag of list l (PF_CONNECTING, ...) is set */
 	uint32_t at[PL_MAX];

@@ -1236,6 +1236,8 @@ test_failover_local(void **state __rte_unused)
 	uint64_t failed = app_counter(SYNQ_CTR_PROXY_CONNECT_FAILED);
 	uint64_t failovers = app_counter(SYNQ_CTR_PROXY_FAILOVERS);
 	json_int_t be0_failed = stat_int(LI_V2, 0, "connect_failed");
+	json_int_t be0_conns = stat_int(LI_V2, 0, "connections");
+	json_int_t be1_conns = stat_int(LI_V2, 1, "connections");
 	struct flow h, f;
 	struct back k;
 
@@ -1259,12 +1261,55 @@ test_failover_local(void **state __rte_unused)
 	assert_int_equal(app_counter(SYNQ_CTR_PROXY_FAILOVERS), failovers + 1);
 	assert_int_equal(app_counter(SYNQ_CTR_PROXY_CONNECT_FAILED), failed);
 	assert_int_equal(stat_int(LI_V2, 0, "connect_failed"), be0_failed);
+	/* nor its connections: the try never left synq (the two clients' are backend 1's) */
+	assert_int_equal(stat_int(LI_V2, 0, "connections"), be0_conns);
+	assert_int_equal(stat_int(LI_V2, 1, "connections"), be1_conns + 2);
 	t->local_port_lo = lo;
 	t->local_port_hi = hi;
 	app_feed(rst_frame(&h, h.isn + 1));
 	sent_clear();
 	app_pump();
 	sent_clear();
+}
+
+/*
+ * 19: a failover never comes round to a backend this client already tried: with
+ * backends 1 and 2 of listener 1 down (their checks', set here), backend 0 refuses and
+ * the client gets its RST at once (SynqProxyNoBackend), no failover counted; the next
+ * one up after backend 0 is backend 0 itself, which it tried again up to its three
+ * backends' count of tries, every SYN refused, one client's connection three connects
+ * to a refusing backend (64 with 64 backends) (attacker-role review of issue 13).
+ */
+static void
+test_failover_no_wrap(void **state __rte_unused)
+{
+	struct synq_listener *l = &rt.listeners.l[LI_RR];
+	uint64_t none = app_counter(SYNQ_CTR_PROXY_NO_BACKEND);
+	uint64_t failovers = app_counter(SYNQ_CTR_PROXY_FAILOVERS);
+	unsigned int free0 = pool_free(), fins = 0, rsts = 0;
+	uint8_t buf[16];
+	struct flow f;
+	struct back k;
+	uint32_t cseq;
+
+	atomic_store(&l->be_state[1], SYNQ_BACKEND_DOWN);
+	atomic_store(&l->be_state[2], SYNQ_BACKEND_DOWN);
+	f = proxy_client(21, 41200, 91);
+	cseq = f.our_isn + 1;
+	app_pump();
+	k = expect_syn(0);
+	app_feed(segment(&k.f, 0, k.ours, F_RST | F_ACK, NULL, 0, NULL, 0));
+	/* no second SYN to backend 0: the client's RST */
+	assert_int_equal(nb_routed, 0);
+	cli_got(&f, &cseq, buf, sizeof(buf), &fins, &rsts);
+	assert_int_equal(rsts, 1);
+	assert_int_equal(app_counter(SYNQ_CTR_PROXY_NO_BACKEND), none + 1);
+	assert_int_equal(app_counter(SYNQ_CTR_PROXY_FAILOVERS), failovers);
+	sent_clear();
+	app_pump();
+	assert_int_equal(pool_free(), free0);
+	atomic_store(&l->be_state[1], 0);
+	atomic_store(&l->be_state[2], 0);
 }
 
 int
@@ -1289,6 +1334,7 @@ main(void)
 		cmocka_unit_test(test_rst_after_data),
 		cmocka_unit_test(test_failover_local),
 		cmocka_unit_test(test_window_refused),
+		cmocka_unit_test(test_failover_no_wrap),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
