@@ -144,7 +144,10 @@ synq_listener_lookup(
  * backend under the same listener's settings, and with health checks one more per
  * backend (at most one check of each in flight): a client that holds all of its
  * max_flows with a backend connection each still leaves the checks their slots, so
- * that it cannot fail them (a backend down for everyone). Any lcore.
+ * that it cannot fail them (a backend down for everyone). On the worker that carries
+ * other workers' backend connections (lib/app/proxy_worker.c) those can take the
+ * checks' slots too: a check then finds the table full, which is no result (the
+ * backend's state held, docs/security.md). Any lcore.
  */
 static inline uint32_t
 synq_listener_flows(const struct synq_listener *l)
