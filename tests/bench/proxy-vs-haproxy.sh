@@ -165,12 +165,14 @@ for b in a b; do
 	NGINX_PIDS+=("$(cat "$E2E_DIR/nginx-$b/nginx.pid")") || e2e_fail "nginx $b did not start"
 done
 
-# ticks PID...: the user + system clock ticks of these processes, summed
+# ticks PID...: the user + system clock ticks of these processes (or threads), summed
 ticks() {
 	local p s=0
 	for p in "$@"; do s=$((s + $(awk '{ print $14 + $15 }' "/proc/$p/stat"))); done
 	echo $s
 }
+mapfile -t KSOFTIRQD < <(pgrep -x 'ksoftirqd/[0-9]+')
+LCORE_TID="" # synq's lcore 1 thread (the worker), found once synq runs
 synq_busy() { e2e_counter "$E2E_STATS" SynqBusyCycles; }
 
 # run_one TARGET RUN MODE PROXY_PID: one wrk run through the proxy at 198.18.0.1:80
@@ -190,6 +192,9 @@ run_one() {
 	cp /proc/stat "$f.stat0"
 	ticks "$ppid" >"$f.proc0"
 	ticks "${NGINX_PIDS[@]}" >"$f.nginx0"
+	ticks $LCORE_TID >"$f.lcore0"
+	ticks "${KSOFTIRQD[@]}" >"$f.ksirq0"
+	date +%s.%N >"$f.wall0"
 	nsc timeout $((SECONDS_RUN + 20)) taskset -c 0 /usr/bin/time -f '%U %S' -o "$f.wrk-time" \
 		wrk -t1 -c"$CONNS" -d"${SECONDS_RUN}s" --latency "${hdr[@]}" "http://$SYNQ_IPV4/" \
 		>"$f.wrk" 2>&1 &
@@ -206,6 +211,9 @@ run_one() {
 	cp /proc/stat "$f.stat1"
 	ticks "$ppid" >"$f.proc1"
 	ticks "${NGINX_PIDS[@]}" >"$f.nginx1"
+	ticks $LCORE_TID >"$f.lcore1"
+	ticks "${KSOFTIRQD[@]}" >"$f.ksirq1"
+	date +%s.%N >"$f.wall1"
 	[ "$t" = synq ] && { sleep 0.15; b1=$(synq_busy); }
 	[ -n "$pf" ] && wait $pf
 	if [ -n "$fl" ]; then
@@ -257,7 +265,14 @@ n2 = re.search(r"Non-2xx or 3xx responses: (\d+)", w)
 if n2:
     errs["non2xx"] = int(n2.group(1))
 proc_s = (num(f + ".proc1") - num(f + ".proc0")) / tck
-proxy_s = (b1 - b0) / hz if t == "synq" else proc_s
+wall = float(open(f + ".wall1").read()) - float(open(f + ".wall0").read())
+lcore_s = (num(f + ".lcore1") - num(f + ".lcore0")) / tck
+ksirq_s = (num(f + ".ksirq1") - num(f + ".ksirq0")) / tck
+busy_raw = (b1 - b0) / hz
+# SynqBusyCycles count the TSC across a poll, also while another process holds the
+# lcore's CPU: scaled by the share of the window the lcore thread was on its CPU
+oncpu = min(1.0, lcore_s / wall) if wall > 0 else 1.0
+proxy_s = busy_raw * oncpu if t == "synq" else proc_s
 nginx_s = (num(f + ".nginx1") - num(f + ".nginx0")) / tck
 wrk_s, hping_s = utime(f + ".wrk-time"), utime(f + ".hping-time")
 hp = 0
@@ -277,9 +292,16 @@ r = {"target": t, "run": run, "mode": mode, "requests": reqs, "wrk_seconds": dur
      "machine_s": machine, "machine_system_s": system, "machine_softirq_s": softirq,
      "machine_irq_s": irq, "cpu0_busy_s": busy("cpu0"), "cpu1_busy_s": busy("cpu1"),
      "cpu1_softirq_s": d("cpu1", 6), "nginx_s": nginx_s, "wrk_s": wrk_s,
-     "hping_s": hping_s, "flood_sent": hp,
-     "work_s": machine - (proc_s - proxy_s if t == "synq" else 0.0)}
-r["other_s"] = machine - (proc_s + nginx_s + wrk_s + hping_s + softirq + irq)
+     "hping_s": hping_s, "flood_sent": hp, "wall_s": wall, "ksoftirqd_s": ksirq_s,
+     "synq_busy_raw_s": busy_raw if t == "synq" else None,
+     "synq_lcore_oncpu": oncpu if t == "synq" else None}
+idle = proc_s - proxy_s if t == "synq" else 0.0
+# a softirq that runs in a process's context (a veth's receive runs in the sender's
+# send call) is in that process's system time and also in /proc/stat's softirq: the
+# run's own work is its processes' time and ksoftirqd's, not those plus softirq_s
+r["ours_s"] = proc_s + nginx_s + wrk_s + hping_s + ksirq_s
+r["other_s"] = machine - r["ours_s"]
+r["ours_work_s"] = r["ours_s"] - idle
 json.dump(r, open(f + ".json", "w"), indent=1)
 PY
 }
@@ -298,6 +320,10 @@ cat >"$E2E_DIR/synq.json" <<JSON
 JSON
 E2E_EAL_EXTRA=(--vdev "net_af_packet1,iface=$BK_HOST")
 e2e_synq_start --config "$E2E_DIR/synq.json" --stats-interval-ms 100 --duration "$RUN_SPAN"
+for t in /proc/"$E2E_SYNQ_PID"/task/*; do
+	case "$(cat "$t/comm")" in *worker-1) LCORE_TID=${t##*/} ;; esac
+done
+[ -n "$LCORE_TID" ] || e2e_fail "no lcore 1 thread in synq ($(cat /proc/"$E2E_SYNQ_PID"/task/*/comm | tr '\n' ' '))"
 HZ=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["tsc_hz"])' "$E2E_STATS")
 for run in $RUNS; do
 	for mode in $MODES; do
@@ -331,7 +357,7 @@ backend be
 	server a $BK_A:80 send-proxy
 	server b $BK_B:80 send-proxy
 CONF
-ip netns exec "$E2E_SNS" timeout "$RUN_SPAN" haproxy -db -f "$E2E_DIR/haproxy.cfg" \
+ip netns exec "$E2E_SNS" timeout "$RUN_SPAN" taskset -c 1 haproxy -db -f "$E2E_DIR/haproxy.cfg" \
 	>"$E2E_DIR/haproxy.out" 2>&1 &
 PIDS+=($!)
 disown $!
@@ -344,6 +370,7 @@ hpid=$(pgrep -P "${PIDS[-1]}" haproxy) || { cat "$E2E_DIR/haproxy.out"; e2e_fail
 for run in $RUNS; do
 	for mode in $MODES; do
 		sleep 0.5
+		LCORE_TID=""
 		run_one haproxy "$run" "$mode" "$hpid"
 	done
 done
@@ -368,9 +395,10 @@ import json, os, sys
 dirn, secs, conns, hiv, l0, l1, commit, out, runs, modes = sys.argv[1:11]
 d = {"seconds": int(secs), "connections": int(conns), "hping_interval": hiv,
      "load_start": l0, "load_end": l1, "commit": commit, "runs": {}}
-print("%-7s %-5s %-9s %9s %6s %6s %4s %6s %6s %6s %6s %6s %6s %6s  %8s %8s" % (
-    "target", "run", "mode", "rate/s", "p50ms", "p99ms", "err", "proxy", "rxsirq",
-    "p-only", "machin", "sirq", "sys", "other", "/p-only", "/machine"))
+print("%-7s %-5s %-9s %8s %5s %5s %4s %5s %5s %5s %5s %5s %5s %5s %5s %7s %7s" % (
+    "target", "run", "mode", "rate/s", "p50ms", "p99ms", "err", "proxy", "rxsi",
+    "p-onl", "ours", "mach", "sirq", "sys", "other", "/p-only", "/ours"))
+ways = ("proxy_s", "proxy_only_s", "ours_s", "ours_work_s", "machine_s")
 for run in runs.split():
     d["runs"][run] = {}
     for mode in modes.split():
@@ -378,28 +406,31 @@ for run in runs.split():
         for t in ("synq", "haproxy"):
             e[t] = json.load(open(os.path.join(dirn, "%s-%s-%s.json" % (t, run, mode))))
             x = e[t]
-            for k in ("proxy_s", "proxy_only_s", "machine_s", "work_s"):
+            for k in ways:
                 x["per_" + k] = x["requests"] / x[k] if x[k] > 0 else None
-            print("%-7s %-5s %-9s %9.0f %6.2f %6.1f %4d %6.2f %6.2f %6.2f %6.2f %6.2f %6.2f %6.2f  %8.0f %8.0f" % (
+            print("%-7s %-5s %-9s %8.0f %5.2f %5.1f %4d %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f %7.0f %7.0f" % (
                 t, run, mode, x["rate"], x["p50_ms"] or 0, x["p99_ms"] or 0, x["errors"],
-                x["proxy_s"], x["rx_softirq_s"], x["proxy_only_s"], x["machine_s"],
+                x["proxy_s"], x["rx_softirq_s"], x["proxy_only_s"], x["ours_s"], x["machine_s"],
                 x["machine_softirq_s"], x["machine_system_s"], x["other_s"],
-                x["per_proxy_only_s"] or 0, x["per_machine_s"] or 0))
+                x["per_proxy_only_s"] or 0, x["per_ours_s"] or 0))
         s, h = e["synq"], e["haproxy"]
         def rat(k):
             return s[k] / h[k] if s.get(k) and h.get(k) else None
-        e["ratio"] = {"rate": rat("rate"), "per_proxy_s": rat("per_proxy_s"),
-                      "per_proxy_only_s": rat("per_proxy_only_s"),
-                      "per_machine_s": rat("per_machine_s"), "per_work_s": rat("per_work_s")}
+        e["ratio"] = {"rate": rat("rate")}
+        for k in ways:
+            e["ratio"]["per_" + k] = rat("per_" + k)
         d["runs"][run][mode] = e
+print("synq / HAProxy: the rate; the work (requests; with close, connections) a CPU-second of:"
+      " the proxy; the proxy + CPU 0's softirq; the run's own processes and kernel work"
+      " (ours); ours less synq's idle polls; the whole machine (with others' work)")
 for run in runs.split():
     for mode in modes.split():
         r = d["runs"][run][mode]["ratio"]
         f = lambda v: "%.2fx" % v if v else "n/a"
-        print("synq / haproxy, %s %s: rate %s; a CPU-second: proxy %s, proxy+rx softirq %s, "
-              "machine %s, machine less synq's idle polls %s; errors %d / %d" % (
+        print("  %-5s %-9s rate %s; a CPU-second: proxy %s, proxy+rx %s, ours %s, ours-idle %s,"
+              " machine %s; client errors synq %d, HAProxy %d" % (
                   run, mode, f(r["rate"]), f(r["per_proxy_s"]), f(r["per_proxy_only_s"]),
-                  f(r["per_machine_s"]), f(r["per_work_s"]),
+                  f(r["per_ours_s"]), f(r["per_ours_work_s"]), f(r["per_machine_s"]),
                   d["runs"][run][mode]["synq"]["errors"], d["runs"][run][mode]["haproxy"]["errors"]))
 print("load average (1, 5, 15 min): %s at the start, %s at the end" % (l0, l1))
 if out:
