@@ -20,25 +20,28 @@
 # CPU 0, bounded by the run's time; synq answers with cookies, so does the kernel under
 # HAProxy: tcp_syncookies 1, a default route back to the clients' namespace).
 #
-# CPU, each over the wrk run's own window:
+# CPU, each over the wrk run's own window (docs/benchmarks.md says why each):
 #   proxy_s     synq: its lcore's SynqBusyCycles / tsc_hz (polls that received frames,
-#               the kernel's af_packet send and receive inside them included); HAProxy:
-#               its process's user + system time.
+#               the kernel's af_packet send and receive inside them included), scaled
+#               by the share of the window its lcore thread was on CPU (a poll counts
+#               its TSC also while another process holds the CPU); HAProxy: its
+#               process's user + system time.
 #   rx_softirq_s  CPU 0's softirq time (/proc/stat): the receive of what wrk, nginx and
-#               hping3 sent, run on their CPU: for HAProxy its kernel TCP input, for
-#               synq af_packet's copy into its ring. Whatever the proxy sends is
-#               received (wrk's and nginx's TCP input) in softirq inside the proxy's own
-#               send call on CPU 1, so that lands in proxy_s on both sides and cannot
-#               be taken out of either.
+#               hping3 sent, run in their send calls: for HAProxy its kernel TCP input
+#               and SYN cookies, for synq af_packet's copy into its ring. What the
+#               proxy sends is received (wrk's and nginx's TCP input) inside the
+#               proxy's own send call on CPU 1: in proxy_s on both sides, inseparable.
 #   proxy_only_s  proxy_s + rx_softirq_s.
-#   machine_s   the whole machine's busy time (all but idle and iowait, both CPUs),
-#               with its system_s and softirq_s shares; other_s is what is left after
-#               the run's own processes (proxy, nginx, wrk, hping3) and the softirq and
-#               irq time: other sessions' work on the shared machine (noise).
-#   work_s      machine_s less synq's idle polls (its process time minus its busy
-#               cycles); HAProxy's equals machine_s.
+#   ours_s      the run's own work on the machine: the proxy's, nginx's, wrk's,
+#               hping3's and ksoftirqd's user + system time (tick accounting puts a
+#               softirq run in a process's call in its system time and in /proc/stat's
+#               softirq both: the sum with softirq_s would count it twice); ours_work_s
+#               less synq's idle polls (its process time minus proxy_s).
+#   machine_s   /proc/stat's busy time of both CPUs (all but idle and iowait), with its
+#               system and softirq shares; other_s = machine_s - ours_s: other
+#               sessions' work on a shared machine (noise).
 # Then the ratios synq / HAProxy of the rate and of the work a CPU-second (requests, or
-# connections with close) counted four ways: proxy_s, proxy_only_s, machine_s, work_s.
+# connections with close) counted each way.
 #
 #   sudo tests/bench/proxy-vs-haproxy.sh [--seconds 10] [--connections 32]
 #        [--plain | --flood] [--modes keepalive,close] [--hping-interval u20]
@@ -76,7 +79,7 @@ while [ $# -gt 0 ]; do
 	--plain) RUNS=plain; shift ;;
 	--modes) MODES=${2//,/ }; shift 2 ;;
 	--hping-interval) HPING_IV=$2; shift 2 ;;
-	-h|--help) sed -n '2,55p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,59p' "$0"; exit 0 ;;
 	*) echo "unknown option $1" >&2; exit 2 ;;
 	esac
 done
