@@ -7,7 +7,7 @@ Three panels, a pair of bars (synq, HAProxy) for each run (keep-alive and a conn
 a request, plain and during the flood): the rate (requests/s; with close, connections/s),
 the work a proxy CPU-second (the proxy's own time plus the receive softirq on the
 clients' CPU: proxy_only_s) and the work a CPU-second of the whole run on the machine
-(ours_s: the proxy's, nginx's, wrk's and hping3's processes, softirq and irq time; other
+(ours_s: the proxy's, nginx's, wrk's, hping3's and ksoftirqd's user + system time; other
 sessions' work on a shared machine left out).
 With several files a bar is their mean, the whiskers their lowest and highest; a red
 number over a bar is the client errors of that run (all files summed).
@@ -36,7 +36,7 @@ label = {"keepalive": "keep-alive\nrequests", "close": "close\nconnections"}
 panels = [("rate", "a second", lambda x: x["rate"]),
           ("per_proxy_only_s", "a proxy CPU-second\n(own time + rx softirq)",
            lambda x: x["requests"] / x["proxy_only_s"] if x["proxy_only_s"] > 0 else 0),
-          ("per_ours_s", "a machine CPU-second of the run's own work\n(proxy, nginx, wrk, hping3, softirq)",
+          ("per_ours_s", "a machine CPU-second of the run's own work\n(proxy, nginx, wrk, hping3, ksoftirqd)",
            lambda x: x["requests"] / x["ours_s"] if x["ours_s"] > 0 else 0)]
 fig, axes = plt.subplots(1, 3, figsize=(14, 4.6))
 colours = {"synq": "tab:blue", "haproxy": "tab:orange"}
@@ -66,6 +66,6 @@ axes[0].legend(fontsize=9)
 d0 = docs[0]
 fig.suptitle("synq's proxy vs HAProxy 2.6 (mode tcp), the same two nginx, %d s a run, "
              "%d connections, %d run(s) (%s)" % (d0["seconds"], d0["connections"], len(docs),
-                                                ", ".join(d["commit"] for d in docs)), fontsize=10)
+                                                ", ".join(sorted(set(d["commit"] for d in docs)))), fontsize=10)
 fig.tight_layout()
 fig.savefig(a.output, dpi=90)
