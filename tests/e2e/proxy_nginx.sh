@@ -32,7 +32,9 @@
 #       backends' namespace saw exactly the connections synq opened: its kernel's
 #       PassiveOpens grew by SynqProxyConnects (all of which connected) plus the
 #       health checks that connected (the backends' checks_ok), the SYNs an nftables
-#       counter saw there by synq's TcpActiveOpens + SynqTcpConnectSynRetrans, and
+#       counter saw there by synq's TcpActiveOpens + SynqTcpConnectSynRetrans +
+#       SynqTcpConnectSynQuick (the SYN sent again at once after our RST to the ACK of a
+#       TIME-WAIT the backend's kernel holds), and
 #       the connections in nginx's logs (less wrk's probe and the connections it
 #       opened at its end with no request yet, one each at most): no flood SYN
 #       reached a backend;
@@ -599,14 +601,15 @@ checks = [sum(be[k] for l in doc["listeners"] for be in l.get("backends", []))
 checks_ok, checks_failed = checks[2] - checks[0], checks[3] - checks[1]
 print("# flood: synq sent %d cookies; the backends' kernel: %d PassiveOpens, %d SYNs; "
       "synq: SynqProxyConnects %d, SynqProxyConnected %d, checks connected %d (failed %d), "
-      "TcpActiveOpens %d, SynqTcpConnectSynRetrans %d; nginx logged %d connections" % (
+      "TcpActiveOpens %d, SynqTcpConnectSynRetrans %d, SynqTcpConnectSynQuick %d; "
+      "nginx logged %d connections" % (
       d("TcpExtSyncookiesSent"), passive, syns, d("SynqProxyConnects"),
       d("SynqProxyConnected"), checks_ok, checks_failed, d("TcpActiveOpens"),
-      d("SynqTcpConnectSynRetrans"), logged))
+      d("SynqTcpConnectSynRetrans"), d("SynqTcpConnectSynQuick"), logged))
 ok = d("TcpExtSyncookiesSent") > 1000                       # the flood reached synq
 ok &= checks_ok > 0 and d("SynqProxyChecks") > 0
 ok &= d("SynqProxyConnects") == d("SynqProxyConnected") == passive - checks_ok
-ok &= syns == d("TcpActiveOpens") + d("SynqTcpConnectSynRetrans")
+ok &= syns == d("TcpActiveOpens") + d("SynqTcpConnectSynRetrans") + d("SynqTcpConnectSynQuick")
 # wrk's probe connection, and one a wrk connection opened at its very end (after
 # nginx's keepalive_requests closed the last) whose request never went
 ok &= logged <= passive - checks_ok <= logged + 1 + conns
