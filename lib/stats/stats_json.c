@@ -343,6 +343,27 @@ tel_pools(const char *cmd __rte_unused, const char *params __rte_unused, struct 
 	return 0;
 }
 
+/* A telemetry dict of @p o's integer and string members; NULL when none is left. */
+static struct rte_tel_data *
+tel_dict_of(json_t *o)
+{
+	struct rte_tel_data *t = rte_tel_data_alloc();
+	const char *key;
+	json_t *v;
+
+	if (t == NULL)
+		return NULL;
+	rte_tel_data_start_dict(t);
+	json_object_foreach(o, key, v)
+	{
+		if (json_is_integer(v))
+			rte_tel_data_add_dict_u64(t, key, (uint64_t)json_integer_value(v));
+		else if (json_is_string(v))
+			rte_tel_data_add_dict_string(t, key, json_string_value(v));
+	}
+	return t;
+}
+
 /*
  * The telemetry key of @p o (a listener's or a backend's "address" and "port") into
  * @p name. DPDK 22.11 refuses, silently, a dict key with anything but letters,
@@ -380,23 +401,17 @@ tel_listeners(const char *cmd __rte_unused, const char *params __rte_unused,
 	rte_tel_data_start_dict(d);
 	json_array_foreach(arr, i, l)
 	{
-		struct rte_tel_data *ld = rte_tel_data_alloc();
+		struct rte_tel_data *ld = tel_dict_of(l);
 		char name[RTE_TEL_MAX_STRING_LEN];
-		const char *key;
-		json_t *v;
 
 		if (ld == NULL)
 			break;
-		rte_tel_data_start_dict(ld);
-		json_object_foreach(l, key, v)
-		{
-			if (json_is_integer(v))
-				rte_tel_data_add_dict_u64(ld, key, (uint64_t)json_integer_value(v));
-			else if (json_is_string(v))
-				rte_tel_data_add_dict_string(ld, key, json_string_value(v));
-		}
 		tel_name(l, name, sizeof(name));
-		rte_tel_data_add_dict_container(d, name, ld, 0);
+		if (rte_tel_data_add_dict_container(d, name, ld, 0) != 0) {
+			/* refused (full): still ours */
+			rte_tel_data_free(ld);
+			break;
+		}
 	}
 	json_decref(arr);
 	return 0;
@@ -430,23 +445,12 @@ stats_tel_backends(const char *cmd __rte_unused, const char *params __rte_unused
 		tel_name(l, lname, sizeof(lname));
 		json_array_foreach(json_object_get(l, "backends"), k, b)
 		{
-			struct rte_tel_data *bd = rte_tel_data_alloc();
+			struct rte_tel_data *bd = tel_dict_of(b);
 			char bname[RTE_TEL_MAX_STRING_LEN];
 			char name[2 * RTE_TEL_MAX_STRING_LEN + 1];
-			const char *key;
-			json_t *v;
 
 			if (bd == NULL)
 				break;
-			rte_tel_data_start_dict(bd);
-			json_object_foreach(b, key, v)
-			{
-				if (json_is_integer(v))
-					rte_tel_data_add_dict_u64(
-						bd, key, (uint64_t)json_integer_value(v));
-				else if (json_is_string(v))
-					rte_tel_data_add_dict_string(bd, key, json_string_value(v));
-			}
 			tel_name(b, bname, sizeof(bname));
 			snprintf(name, sizeof(name), "%s/%s", lname, bname);
 			if (rte_tel_data_add_dict_container(d, name, bd, 0) != 0) {
