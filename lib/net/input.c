@@ -117,7 +117,8 @@ net_echo_allowed(struct net_frame *f)
 
 enum net_verdict
 net_tcp_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct net_frame *f,
-	uint8_t family, uint16_t l3_len, uint16_t l4_len, int daddr_idx)
+	uint8_t family, uint16_t l3_len, uint16_t l4_len, int daddr_idx, uint32_t saddr4,
+	uint32_t daddr4)
 {
 	struct synq_tcp_seg seg = {
 		.m = f->m,
@@ -127,6 +128,8 @@ net_tcp_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct ne
 		.l4_len = l4_len,
 		.family = family,
 		.rxq_idx = f->rxq_idx,
+		.saddr4 = saddr4,
+		.daddr4 = daddr4,
 	};
 
 	/* TCP only to one of our unicast addresses: never to broadcast or a group */

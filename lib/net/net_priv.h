@@ -118,10 +118,13 @@ bool net_echo_allowed(struct net_frame *f);
 
 /*
  * Hand a TCP segment for our address number @p daddr_idx to the handshake engine:
- * @p l3_len bytes of IP header, @p l4_len of TCP header and data.
+ * @p l3_len bytes of IP header, @p l4_len of TCP header and data; IPv4's addresses
+ * @p saddr4 and @p daddr4 as the IP input read them (0 for IPv6), so that no layer
+ * above reads them again.
  */
 enum net_verdict net_tcp_input(const struct synq_iface *ifc, struct synq_counters *ctr,
-	struct net_frame *f, uint8_t family, uint16_t l3_len, uint16_t l4_len, int daddr_idx);
+	struct net_frame *f, uint8_t family, uint16_t l3_len, uint16_t l4_len, int daddr_idx,
+	uint32_t saddr4, uint32_t daddr4);
 
 /*
  * Turn the frame's L2 header into the reply's: destination @p dst (NULL: back to the

@@ -56,7 +56,11 @@ enum synq_tcp_state {
 	SYNQ_TCP_SYN_SENT,    /* a connection synq opened: our SYN sent, no SYN-ACK yet */
 };
 
-/** A TCP segment, located by the IP input. */
+/**
+ * A TCP segment, located by the IP input: the parsed record each layer hands down, so
+ * that no layer reads or checks a header field another did (issue 14). The IP input
+ * fills the first part; synq_tcp_input() the TCP part, once its checks passed.
+ */
 struct synq_tcp_seg {
 	struct rte_mbuf *m;
 	uint8_t *l3;	     /* the IPv4 or IPv6 header */
@@ -66,6 +70,14 @@ struct synq_tcp_seg {
 	uint8_t family;	     /* 4 or 6 */
 	uint8_t daddr_idx;   /* which of the port's addresses it was sent to */
 	uint8_t rxq_idx;     /* which of the worker's rx queues it came from */
+	uint32_t saddr4;     /* IPv4: the source address, network order (0 for IPv6) */
+	uint32_t daddr4;     /* IPv4: the destination address, network order */
+	/* synq_tcp_input(), after its checks: */
+	const struct rte_tcp_hdr *th;
+	uint32_t seq;	     /* host order */
+	uint32_t ack;	     /* host order */
+	uint16_t doff;	     /* the TCP header's length, options included */
+	uint8_t flags;	     /* the TCP flags */
 };
 
 /** What became of a segment. */

@@ -25,6 +25,17 @@
 #include "synq_srclimit.h"
 #include "tcp_priv.h"
 
+/*
+ * The TIME-WAIT entry of @p key, or NULL. An empty memory (a flood, no connection
+ * ended yet) is not hashed nor looked up: the flood paths pay nothing for it.
+ */
+static inline struct synq_flowmem_entry *
+time_wait_find(struct synq_tcp_worker *tw, const struct synq_flow_key *key)
+{
+	if (tw->time_wait == NULL || synq_flowmem_count(tw->time_wait) == 0)
+		return NULL;
+	return synq_flowmem_lookup(tw->time_wait, key);
+}
 
 static void
 cookie_flow_of(const struct tcp_peer *p, struct synq_cookie_flow *f)
@@ -69,7 +80,7 @@ tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	const struct synq_flow_key *key, const struct rte_tcp_hdr *th, uint16_t doff)
 {
 	unsigned int li = synq_listener_index(tw->listeners, l);
-	uint32_t client_isn = rte_be_to_cpu_32(th->sent_seq);
+	uint32_t client_isn = seg->seq;
 	bool table = l->tcp.syncookies != SYNQ_SYNCOOKIES_ALWAYS && tw->syntab != NULL;
 	struct synq_flowmem_entry *tw_e;
 	struct synq_syn_entry *e;
@@ -102,7 +113,7 @@ tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		return tcp_entry_synack(tw, ctr, seg->m, ifc, p, e, l,
 			e->flags & SYNQ_SYN_F_TS ? tcp_ts_off(tw, p) : 0);
 	}
-	if (tw->time_wait != NULL && (tw_e = synq_flowmem_lookup(tw->time_wait, key)) != NULL) {
+	if ((tw_e = time_wait_find(tw, key)) != NULL) {
 		if (!tcp_time_wait_reusable(tw_e, client_isn, &o))
 			return tcp_time_wait_input(tw, ctr, seg, tw_e, th, 0, &o);
 		tcp_time_wait_reuse(tw, ctr, tw_e);
@@ -352,7 +363,7 @@ ack_of_entry(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct
 	const struct synq_flow_key *key, const struct rte_tcp_hdr *th, uint16_t doff,
 	const struct synq_tcp_opts *o, struct synq_syn_entry *e)
 {
-	uint32_t off = rte_be_to_cpu_32(th->sent_seq) - (e->client_isn + 1);
+	uint32_t off = seg->seq - (e->client_isn + 1);
 	uint16_t data_len = (uint16_t)(seg->l4_len - doff);
 	enum synq_tcp_verdict v = SYNQ_TCP_DROP;
 	struct promotion pr;
@@ -365,7 +376,7 @@ ack_of_entry(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct
 	if (off >= SYNQ_TCP_SYNACK_WINDOW)
 		return tcp_entry_ack(tw, ctr, seg->m, ifc, p, e, SYNQ_CTR_TCP_OUT_OF_WINDOW);
 	/* then the acknowledgment: SND.UNA < SEG.ACK <= SND.NXT, exactly ISN + 1 */
-	if (rte_be_to_cpu_32(th->recv_ack) != e->our_isn + 1) {
+	if (seg->ack != e->our_isn + 1) {
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_BAD_ACK);
 		return tcp_reply_rst(tw, ctr, seg->m, ifc, p, th, 0);
 	}
@@ -387,7 +398,7 @@ ack_of_entry(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct
 		.syn_tsc = tw->now_tsc - (uint64_t)(tw->now_ms - e->syn_ms) * tw->hz_ms,
 		.data_off = off == 0 ? (uint16_t)(seg->l2_len + seg->l3_len + doff) : 0,
 		.data_len = off == 0 ? data_len : 0,
-		.fin = (th->tcp_flags & RTE_TCP_FIN_FLAG) && off == 0,
+		.fin = (seg->flags & RTE_TCP_FIN_FLAG) && off == 0,
 	};
 	/*
 	 * bsd: the entry holds its place already; linux: is there room? Publish first,
@@ -430,8 +441,8 @@ ack_of_cookie(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	const struct synq_flow_key *key, const struct rte_tcp_hdr *th, uint16_t doff,
 	const struct synq_tcp_opts *o, struct synq_flowmem_entry *tw_e)
 {
-	uint32_t seq = rte_be_to_cpu_32(th->sent_seq);
-	uint32_t ack = rte_be_to_cpu_32(th->recv_ack);
+	uint32_t seq = seg->seq;
+	uint32_t ack = seg->ack;
 	enum synq_tcp_verdict v = SYNQ_TCP_DROP;
 	struct synq_cookie_opts co;
 	struct synq_cookie_flow f;
@@ -516,9 +527,9 @@ ack_of_cookie(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
  */
 static bool
 cookie_possible(const struct synq_tcp_worker *tw, const struct synq_listener *l, unsigned int li,
-	const struct rte_tcp_hdr *th)
+	uint8_t flags)
 {
-	if (l->tcp.syncookies == SYNQ_SYNCOOKIES_NEVER || (th->tcp_flags & RTE_TCP_FIN_FLAG))
+	if (l->tcp.syncookies == SYNQ_SYNCOOKIES_NEVER || (flags & RTE_TCP_FIN_FLAG))
 		return false;
 	return l->tcp.syncookies == SYNQ_SYNCOOKIES_ALWAYS || (tw->cookies_sent[li] &&
 		tw->now_ms - tw->cookie_ms[li] <= 2 * SYNQ_COOKIE_WINDOW_S * 1000);
@@ -530,7 +541,7 @@ tcp_ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	const struct synq_flow_key *key, const struct rte_tcp_hdr *th, uint16_t doff)
 {
 	unsigned int li = synq_listener_index(tw->listeners, l);
-	uint32_t seq = rte_be_to_cpu_32(th->sent_seq);
+	uint32_t seq = seg->seq;
 	struct synq_flowmem_entry *tw_e = NULL;
 	struct synq_syn_entry *e;
 	struct synq_tcp_opts o;
@@ -548,8 +559,8 @@ tcp_ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	 * new connection's final ACK from a cookie, which RFC 6191 lets take the 4-tuple
 	 * over (its SYN found no TIME-WAIT: another node's, or an entry made since).
 	 */
-	if (tw->time_wait != NULL && (tw_e = synq_flowmem_lookup(tw->time_wait, key)) != NULL &&
-		!(cookie_possible(tw, l, li, th) && tcp_time_wait_reusable(tw_e, seq - 1, &o)))
+	if ((tw_e = time_wait_find(tw, key)) != NULL &&
+		!(cookie_possible(tw, l, li, seg->flags) && tcp_time_wait_reusable(tw_e, seq - 1, &o)))
 		return tcp_time_wait_input(tw, ctr, seg, tw_e, th, (uint16_t)(seg->l4_len - doff),
 			&o);
 	/*
@@ -563,7 +574,7 @@ tcp_ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	 * a connection synq accepted and forgot (a full table of accepted flows) than a
 	 * lost ACK. The price: that rare client retransmits its FIN until it gives up.
 	 */
-	if (!cookie_possible(tw, l, li, th)) {
+	if (!cookie_possible(tw, l, li, seg->flags)) {
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_NO_CONNECTION);
 		return SYNQ_TCP_DROP;
 	}
@@ -577,8 +588,7 @@ tcp_rst_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq
 	struct synq_syn_entry *e = tw->syntab != NULL ? synq_syntab_lookup(tw->syntab, key) : NULL;
 	struct synq_flowmem_entry *tw_e;
 
-	if (e == NULL && tw->time_wait != NULL &&
-		(tw_e = synq_flowmem_lookup(tw->time_wait, key)) != NULL) {
+	if (e == NULL && (tw_e = time_wait_find(tw, key)) != NULL) {
 		struct synq_tcp_opts none = {.wscale = SYNQ_TCP_NO_WSCALE};
 
 		return tcp_time_wait_input(tw, ctr, seg, tw_e, th, 0, &none);
@@ -589,7 +599,7 @@ tcp_rst_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq
 	 * numbers moved can answer with the exact RST.
 	 */
 	if (e != NULL) {
-		uint32_t off = rte_be_to_cpu_32(th->sent_seq) - (e->client_isn + 1);
+		uint32_t off = seg->seq - (e->client_isn + 1);
 
 		if (off == 0) {
 			tcp_entry_forget(tw, e);

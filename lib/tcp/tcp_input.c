@@ -43,15 +43,12 @@ synq_tcp_prefetch4(const struct synq_tcp_worker *tw, uint32_t saddr, uint16_t sp
 	synq_syntab_prefetch(tw->syntab, &key);
 }
 
-/* The sum of the segment's pseudo-header, as its IP header gives it. */
+/* The sum of the segment's pseudo-header: IPv4's addresses as the IP input read them. */
 static uint64_t
 l4_phdr_sum(const struct synq_tcp_seg *seg)
 {
-	if (seg->family == 4) {
-		const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)seg->l3;
-
-		return synq_cksum_ipv4_phdr(ip->src_addr, ip->dst_addr, IPPROTO_TCP, seg->l4_len);
-	}
+	if (seg->family == 4)
+		return synq_cksum_ipv4_phdr(seg->saddr4, seg->daddr4, IPPROTO_TCP, seg->l4_len);
 	const struct rte_ipv6_hdr *ip6 = (const struct rte_ipv6_hdr *)seg->l3;
 
 	return synq_cksum_ipv6_phdr(ip6->src_addr, ip6->dst_addr, IPPROTO_TCP, seg->l4_len);
@@ -77,10 +74,8 @@ peer_of_seg(const struct synq_tcp_seg *seg, const struct rte_tcp_hdr *th, struct
 	memset(p, 0, sizeof(*p));
 	p->family = seg->family;
 	if (seg->family == 4) {
-		const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)seg->l3;
-
-		memcpy(p->caddr, &ip->src_addr, 4);
-		memcpy(p->saddr, &ip->dst_addr, 4);
+		memcpy(p->caddr, &seg->saddr4, 4);
+		memcpy(p->saddr, &seg->daddr4, 4);
 	} else {
 		const struct rte_ipv6_hdr *ip6 = (const struct rte_ipv6_hdr *)seg->l3;
 
@@ -129,8 +124,14 @@ synq_tcp_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const stru
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_IN_CSUM_ERRORS);
 		return SYNQ_TCP_DROP;
 	}
-	peer_of_seg(seg, th, &p);
+	/* the TCP part of the parsed record: nothing above reads these fields again */
 	flags = th->tcp_flags;
+	seg->th = th;
+	seg->doff = doff;
+	seg->flags = flags;
+	seg->seq = rte_be_to_cpu_32(th->sent_seq);
+	seg->ack = rte_be_to_cpu_32(th->recv_ack);
+	peer_of_seg(seg, th, &p);
 
 	l = tw != NULL ? synq_listener_lookup(tw->listeners, p.family, p.saddr, p.sport) : NULL;
 	if (l == NULL) {
@@ -153,7 +154,11 @@ synq_tcp_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const stru
 	key.daddr_idx = seg->daddr_idx;
 	key.rxq_idx = seg->rxq_idx;
 
-	if (tw->flows != NULL) {
+	/*
+	 * An empty flow table (a flood with no connection yet) is not looked up: a SYN or
+	 * ACK of no established flow pays nothing for the data path (issue 14).
+	 */
+	if (tw->flows != NULL && synq_flowtab_count(tw->flows) != 0) {
 		struct tcp_conn *c = synq_flowtab_lookup(tw->flows, &key);
 
 		/* RFC 5961 4.2: a connection answers a SYN-ACK, too, with a challenge ACK */
