@@ -34,7 +34,7 @@ src_valid(const struct synq_iface *ifc, rte_be32_t src)
 	uint32_t a = rte_be_to_cpu_32(src);
 
 	return (a >> 24) != 0 && (a >> 24) != 127 && (a >> 28) < 0xe &&
-		!synq_iface_has_ipv4(ifc, src);
+	       !synq_iface_has_ipv4(ifc, src);
 }
 
 static enum net_verdict
@@ -145,8 +145,8 @@ net_ipv4_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct n
 		synq_counter_inc(ctr, SYNQ_CTR_IP_DROP_OPTIONS);
 		return NET_DROP;
 	}
-	if ((ip->fragment_offset &
-		    RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) != 0) {
+	if ((ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) !=
+		0) {
 		synq_counter_inc(ctr, SYNQ_CTR_IP_REASM_REQDS);
 		return NET_DROP;
 	}

@@ -15,6 +15,7 @@ enum net_verdict {
 	NET_DROP,
 	NET_REPLY,    /* a reply was built in the frame's mbuf */
 	NET_CONSUMED, /* something else keeps the mbuf now */
+	NET_PENDING,  /* a cookie SYN: its SYN-ACK comes at the burst's end */
 };
 
 /*
@@ -30,6 +31,7 @@ struct net_frame {
 	uint16_t l3_len;   /* bytes available from l3 to the end of the segment */
 	bool l2_group;	   /* sent to an Ethernet broadcast or multicast address */
 	uint8_t rxq_idx;   /* the worker's rx queue it came from */
+	uint16_t idx;	   /* its place in the burst */
 };
 
 /* Minimum Ethernet frame without FCS; shorter replies are zero padded. */

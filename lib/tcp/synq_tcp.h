@@ -78,6 +78,7 @@ struct synq_tcp_seg {
 	uint32_t ack;	     /* host order */
 	uint16_t doff;	     /* the TCP header's length, options included */
 	uint8_t flags;	     /* the TCP flags */
+	uint16_t tag;	     /* the caller's name for it: synq_tcp_burst_end() gives it back */
 };
 
 /** What became of a segment. */
@@ -85,6 +86,11 @@ enum synq_tcp_verdict {
 	SYNQ_TCP_DROP,	   /* counted; the caller frees the mbuf */
 	SYNQ_TCP_REPLY,	   /* a reply was built in the mbuf: send it on the same port */
 	SYNQ_TCP_CONSUMED, /* the mbuf now belongs to a connection (its data) */
+	/*
+	 * only inside synq_tcp_burst_begin() / _end(): a cookie SYN whose SYN-ACK
+	 * synq_tcp_burst_end() computes and writes with the burst's others
+	 */
+	SYNQ_TCP_DEFERRED,
 };
 
 struct synq_tcp;
@@ -205,6 +211,35 @@ void synq_tcp_prefetch4(const struct synq_tcp_worker *tw, uint32_t saddr, uint16
  */
 enum synq_tcp_verdict synq_tcp_input(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	const struct synq_iface *ifc, struct synq_tcp_seg *seg);
+
+/**
+ * synq_tcp_input() of a segment whose stateless checks the caller made already, in
+ * their order and with their counters (TcpInSegs included: length, data offset,
+ * checksum passed), and whose record it filled whole, the TCP part too: the burst's
+ * IPv4 fast path (lib/net/input.c). Owning lcore only.
+ */
+enum synq_tcp_verdict synq_tcp_input_parsed(struct synq_tcp_worker *tw,
+	struct synq_counters *ctr, const struct synq_iface *ifc, struct synq_tcp_seg *seg);
+
+/** The most cookie SYN-ACKs one burst defers; past them, each is written at once. */
+#define SYNQ_TCP_BURST_MAX 64
+
+/**
+ * Open a burst: until synq_tcp_burst_end(), synq_tcp_input() may answer a SYN that
+ * gets a cookie with SYNQ_TCP_DEFERRED (its decision taken and counted, its cookie and
+ * SYN-ACK not made yet), so that the cookies of a burst are computed in one loop.
+ * Owning lcore only.
+ */
+void synq_tcp_burst_begin(struct synq_tcp_worker *tw);
+
+/**
+ * Close the burst: compute the cookies of its deferred SYNs, write their SYN-ACKs
+ * (counted), and give each back as its seg's tag in @p tags and its verdict
+ * (SYNQ_TCP_REPLY, or SYNQ_TCP_DROP when the mbuf had no room) in @p v, up to
+ * SYNQ_TCP_BURST_MAX of each. @return how many.
+ */
+unsigned int synq_tcp_burst_end(struct synq_tcp_worker *tw, struct synq_counters *ctr,
+	uint16_t *tags, enum synq_tcp_verdict *v);
 
 /**
  * Carry out an application's command (from the worker's command ring): attach, send,

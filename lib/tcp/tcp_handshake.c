@@ -37,16 +37,66 @@ time_wait_find(struct synq_tcp_worker *tw, const struct synq_flow_key *key)
 	return synq_flowmem_lookup(tw->time_wait, key);
 }
 
+/* The cookie's view of @p p: of an IPv4 address only the 4 bytes it reads are copied. */
 static void
 cookie_flow_of(const struct tcp_peer *p, struct synq_cookie_flow *f)
 {
 	f->family = p->family;
-	memcpy(f->saddr, p->caddr, 16);
-	memcpy(f->daddr, p->saddr, 16);
+	if (p->family == 4) {
+		memcpy(f->saddr, p->caddr, 4);
+		memcpy(f->daddr, p->saddr, 4);
+	} else {
+		memcpy(f->saddr, p->caddr, 16);
+		memcpy(f->daddr, p->saddr, 16);
+	}
 	f->sport = p->cport;
 	f->dport = p->sport;
 }
 
+/* A cookie SYN's SYN-ACK, its cookie @p our_isn and what the cookie kept @p kept. */
+static enum synq_tcp_verdict
+cookie_synack(const struct synq_tcp_worker *tw, struct synq_counters *ctr,
+	const struct tcp_cookie_syn *cs, uint32_t our_isn, const struct synq_cookie_opts *kept)
+{
+	if (tcp_send_synack(cs->m, cs->ifc, &cs->p, our_isn, cs->client_isn, kept->wscale, cs->sack,
+		    cs->ts, cs->tsval, cs->l,
+		    cs->ts ? synq_cookie_tsval(tw->now_ms + kept->ts_off, kept->ts_mac) : 0) != 0)
+		return SYNQ_TCP_DROP;
+	synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_SENT);
+	synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_SEGS);
+	return SYNQ_TCP_REPLY;
+}
+
+void
+synq_tcp_burst_begin(struct synq_tcp_worker *tw)
+{
+	tw->burst_open = true;
+	tw->nb_cookie_syn = 0;
+}
+
+unsigned int
+synq_tcp_burst_end(struct synq_tcp_worker *tw, struct synq_counters *ctr, uint16_t *tags,
+	enum synq_tcp_verdict *v)
+{
+	unsigned int n = tw->nb_cookie_syn;
+	struct synq_cookie_opts kept[SYNQ_TCP_BURST_MAX];
+	uint32_t isn[SYNQ_TCP_BURST_MAX];
+
+	tw->burst_open = false;
+	tw->nb_cookie_syn = 0;
+	/* every cookie of the burst, then every SYN-ACK: one loop each (issue 14) */
+	for (unsigned int i = 0; i < n; i++) {
+		const struct tcp_cookie_syn *cs = &tw->cookie_syn[i];
+
+		isn[i] = synq_cookie_make(
+			&tw->cookie, &cs->f, cs->client_isn, &cs->in, tw->now_s, &kept[i]);
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		tags[i] = tw->cookie_syn[i].tag;
+		v[i] = cookie_synack(tw, ctr, &tw->cookie_syn[i], isn[i], &kept[i]);
+	}
+	return n;
+}
 
 /* The listener's SYN table share has room, and a new entry for the SYN: its SYN-ACK. */
 static enum synq_tcp_verdict
@@ -67,7 +117,8 @@ syn_to_table(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct
 	e->flags |= (o->sack_perm ? SYNQ_SYN_F_SACK : 0) | (o->ts ? SYNQ_SYN_F_TS : 0);
 	e->oow_ms = tw->now_ms - TCP_INVALID_RATELIMIT_MS; /* nothing answered yet */
 	tw->halfopen[li]++;
-	if (tcp_entry_synack(tw, ctr, seg->m, ifc, p, e, l, (uint32_t)(f >> 32)) != SYNQ_TCP_REPLY) {
+	if (tcp_entry_synack(tw, ctr, seg->m, ifc, p, e, l, (uint32_t)(f >> 32)) !=
+		SYNQ_TCP_REPLY) {
 		tcp_entry_forget(tw, e);
 		return SYNQ_TCP_DROP;
 	}
@@ -85,8 +136,8 @@ tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	struct synq_flowmem_entry *tw_e;
 	struct synq_syn_entry *e;
 	struct synq_tcp_opts o;
-	uint8_t client_ws, ts_mac;
-	uint32_t ts_off;
+	struct tcp_cookie_syn one, *cs;
+	struct synq_cookie_opts kept;
 	uint32_t our_isn;
 
 	if (synq_tcp_opts_parse((const uint8_t *)(th + 1), doff - sizeof(*th), &o) != 0) {
@@ -153,27 +204,35 @@ tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		synq_counter_inc(ctr, SYNQ_CTR_REQ_QFULL_DO_COOKIES);
 	tw->cookie_ms[li] = tw->now_ms;
 	tw->cookies_sent[li] = true;
-	{
-		struct synq_cookie_opts in = {
-			.mss = o.mss != 0 ? o.mss : default_mss(p->family),
-			.wscale = o.wscale,
-			.sack = o.sack_perm,
-		}, kept;
-		struct synq_cookie_flow f;
-
-		cookie_flow_of(p, &f);
-		our_isn = synq_cookie_make(&tw->cookie, &f, client_isn, &in, tw->now_s, &kept);
-		client_ws = kept.wscale;
-		ts_mac = kept.ts_mac;
-		ts_off = kept.ts_off;
+	/*
+	 * Decided: a cookie. Inside a burst its cookie and SYN-ACK wait for the burst's
+	 * end, where every cookie of the burst is computed in one loop
+	 * (synq_tcp_burst_end()); outside one, or past SYNQ_TCP_BURST_MAX, now.
+	 */
+	cs = tw->burst_open && tw->nb_cookie_syn < SYNQ_TCP_BURST_MAX
+		     ? &tw->cookie_syn[tw->nb_cookie_syn]
+		     : &one;
+	cs->m = seg->m;
+	cs->ifc = ifc;
+	cs->l = l;
+	cs->p = *p;
+	cookie_flow_of(p, &cs->f);
+	cs->in = (struct synq_cookie_opts){
+		.mss = o.mss != 0 ? o.mss : default_mss(p->family),
+		.wscale = o.wscale,
+		.sack = o.sack_perm,
+	};
+	cs->client_isn = client_isn;
+	cs->tsval = o.tsval;
+	cs->sack = o.sack_perm;
+	cs->ts = o.ts;
+	cs->tag = seg->tag;
+	if (cs != &one) {
+		tw->nb_cookie_syn++;
+		return SYNQ_TCP_DEFERRED;
 	}
-	if (tcp_send_synack(seg->m, ifc, p, our_isn, client_isn, client_ws, o.sack_perm, o.ts,
-		    o.tsval, l, o.ts ? synq_cookie_tsval(tw->now_ms + ts_off, ts_mac) : 0)
-		!= 0)
-		return SYNQ_TCP_DROP;
-	synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_SENT);
-	synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_SEGS);
-	return SYNQ_TCP_REPLY;
+	our_isn = synq_cookie_make(&tw->cookie, &cs->f, client_isn, &cs->in, tw->now_s, &kept);
+	return cookie_synack(tw, ctr, cs, our_isn, &kept);
 }
 
 /* What a completed handshake agreed, for the connection it promotes. */
@@ -187,7 +246,7 @@ struct promotion {
 	bool ts;
 	bool via_cookie;
 	uint32_t ts_recent;
-	uint32_t ts_off;  /* our TSval's offset, when ts */
+	uint32_t ts_off; /* our TSval's offset, when ts */
 	uint64_t syn_tsc;
 	struct synq_flow_key rk; /* via_cookie: its key in the replay memory */
 	/* what the final ACK carried: its data (offset and length in the frame), a FIN */
@@ -199,9 +258,9 @@ struct promotion {
 /* What became of a promotion. */
 enum promote_rc {
 	PROMOTED,
-	NO_SESSION, /* the session pool is empty */
-	RING_FULL,  /* the accept queue filled since the check */
-	FLOWS_FULL, /* the flow table, or the listener's share of it */
+	NO_SESSION,  /* the session pool is empty */
+	RING_FULL,   /* the accept queue filled since the check */
+	FLOWS_FULL,  /* the flow table, or the listener's share of it */
 	SRC_LIMITED, /* the client's address or prefix has its share (lib/listener) */
 };
 
@@ -293,8 +352,7 @@ promote(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_liste
 		rte_pktmbuf_adj(seg->m, pr->data_off);
 		rte_pktmbuf_trim(seg->m, rte_pktmbuf_pkt_len(seg->m) - data_len);
 	}
-	if (tcp_conn_start(tw, c, th, o, data_len != 0 ? seg->m : NULL, data_len,
-		    fin) != 0) {
+	if (tcp_conn_start(tw, c, th, o, data_len != 0 ? seg->m : NULL, data_len, fin) != 0) {
 		synq_counter_inc(ctr, SYNQ_CTR_FLOW_TABLE_FULL);
 		rc = FLOWS_FULL;
 		goto undo;
@@ -385,11 +443,12 @@ ack_of_entry(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct
 		.our_isn = e->our_isn,
 		/* never below Linux's tcp_min_snd_mss: a tiny MSS is a resource attack
 		 * (CVE-2019-11479) */
-		.mss = RTE_MAX(RTE_MIN(e->mss != 0 ? e->mss : default_mss(p->family),
-				       our_mss(p->family)), SYNQ_TCP_MIN_MSS),
+		.mss = RTE_MAX(
+			RTE_MIN(e->mss != 0 ? e->mss : default_mss(p->family), our_mss(p->family)),
+			SYNQ_TCP_MIN_MSS),
 		.snd_wscale = e->wscale,
-		.rcv_wscale = e->wscale == SYNQ_TCP_NO_WSCALE ? SYNQ_TCP_NO_WSCALE :
-								l->tcp.window_scale,
+		.rcv_wscale =
+			e->wscale == SYNQ_TCP_NO_WSCALE ? SYNQ_TCP_NO_WSCALE : l->tcp.window_scale,
 		.sack = e->flags & SYNQ_SYN_F_SACK,
 		/* agreed in SYN and SYN-ACK: on for the connection (RFC 7323 3.2) */
 		.ts = e->flags & SYNQ_SYN_F_TS,
@@ -484,8 +543,8 @@ ack_of_cookie(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	if (tw_e != NULL)
 		tcp_time_wait_reuse(tw, ctr, tw_e);
 	if (synq_accept_full(&l->accept))
-		return overflow(tw, ctr, ifc, seg, l, p, th,
-			l->tcp.queue_model == SYNQ_QUEUE_LINUX);
+		return overflow(
+			tw, ctr, ifc, seg, l, p, th, l->tcp.queue_model == SYNQ_QUEUE_LINUX);
 	synq_accept_bsd_add(&l->accept);
 	pr = (struct promotion){
 		.rk = rk,
@@ -493,8 +552,8 @@ ack_of_cookie(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		.our_isn = ack - 1,
 		.mss = RTE_MIN(co.mss, our_mss(p->family)), /* the cookie's table starts at 536 */
 		.snd_wscale = co.wscale,
-		.rcv_wscale = co.wscale == SYNQ_COOKIE_NO_WSCALE ? SYNQ_TCP_NO_WSCALE :
-								   l->tcp.window_scale,
+		.rcv_wscale = co.wscale == SYNQ_COOKIE_NO_WSCALE ? SYNQ_TCP_NO_WSCALE
+								 : l->tcp.window_scale,
 		.sack = co.sack,
 		/* an ACK carries timestamps only when both sides agreed to them (RFC 7323) */
 		.ts = o->ts,
@@ -531,8 +590,9 @@ cookie_possible(const struct synq_tcp_worker *tw, const struct synq_listener *l,
 {
 	if (l->tcp.syncookies == SYNQ_SYNCOOKIES_NEVER || (flags & RTE_TCP_FIN_FLAG))
 		return false;
-	return l->tcp.syncookies == SYNQ_SYNCOOKIES_ALWAYS || (tw->cookies_sent[li] &&
-		tw->now_ms - tw->cookie_ms[li] <= 2 * SYNQ_COOKIE_WINDOW_S * 1000);
+	return l->tcp.syncookies == SYNQ_SYNCOOKIES_ALWAYS ||
+	       (tw->cookies_sent[li] &&
+		       tw->now_ms - tw->cookie_ms[li] <= 2 * SYNQ_COOKIE_WINDOW_S * 1000);
 }
 
 enum synq_tcp_verdict
@@ -551,7 +611,8 @@ tcp_ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		return SYNQ_TCP_DROP;
 	}
 	e = tw->syntab != NULL && l->tcp.syncookies != SYNQ_SYNCOOKIES_ALWAYS
-		? synq_syntab_lookup(tw->syntab, key) : NULL;
+		    ? synq_syntab_lookup(tw->syntab, key)
+		    : NULL;
 	if (e != NULL)
 		return ack_of_entry(tw, ctr, ifc, seg, l, p, key, th, doff, &o, e);
 	/*
@@ -560,9 +621,10 @@ tcp_ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	 * over (its SYN found no TIME-WAIT: another node's, or an entry made since).
 	 */
 	if ((tw_e = time_wait_find(tw, key)) != NULL &&
-		!(cookie_possible(tw, l, li, seg->flags) && tcp_time_wait_reusable(tw_e, seq - 1, &o)))
-		return tcp_time_wait_input(tw, ctr, seg, tw_e, th, (uint16_t)(seg->l4_len - doff),
-			&o);
+		!(cookie_possible(tw, l, li, seg->flags) &&
+			tcp_time_wait_reusable(tw_e, seq - 1, &o)))
+		return tcp_time_wait_input(
+			tw, ctr, seg, tw_e, th, (uint16_t)(seg->l4_len - doff), &o);
 	/*
 	 * RFC 9293 3.10.7.2 answers any other ACK to a listener with a RST. Not here:
 	 * in a flood of forged ACKs every one would be answered (up to the RST budget)

@@ -26,8 +26,8 @@ synq_tcp_prefetch_wanted(const struct synq_tcp_worker *tw)
 }
 
 void
-synq_tcp_prefetch4(const struct synq_tcp_worker *tw, uint32_t saddr, uint16_t sport,
-	uint16_t dport, uint8_t daddr_idx, uint8_t rxq_idx)
+synq_tcp_prefetch4(const struct synq_tcp_worker *tw, uint32_t saddr, uint16_t sport, uint16_t dport,
+	uint8_t daddr_idx, uint8_t rxq_idx)
 {
 	struct synq_flow_key key = {
 		.sport = sport,
@@ -92,11 +92,11 @@ static bool
 flags_bad(uint8_t flags)
 {
 	return (flags & (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG)) ==
-			(RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG) ||
-		(flags & (RTE_TCP_SYN_FLAG | RTE_TCP_RST_FLAG)) ==
-			(RTE_TCP_SYN_FLAG | RTE_TCP_RST_FLAG) ||
-		(flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) ==
-			(RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
+		       (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG) ||
+	       (flags & (RTE_TCP_SYN_FLAG | RTE_TCP_RST_FLAG)) ==
+		       (RTE_TCP_SYN_FLAG | RTE_TCP_RST_FLAG) ||
+	       (flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) ==
+		       (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
 }
 
 enum synq_tcp_verdict
@@ -104,11 +104,7 @@ synq_tcp_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const stru
 	struct synq_tcp_seg *seg)
 {
 	const struct rte_tcp_hdr *th = (const struct rte_tcp_hdr *)(seg->l3 + seg->l3_len);
-	struct synq_listener *l;
-	struct synq_flow_key key;
-	struct tcp_peer p;
 	uint16_t doff;
-	uint8_t flags;
 
 	synq_counter_inc(ctr, SYNQ_CTR_TCP_IN_SEGS);
 	if (seg->l4_len < sizeof(*th)) {
@@ -125,15 +121,32 @@ synq_tcp_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const stru
 		return SYNQ_TCP_DROP;
 	}
 	/* the TCP part of the parsed record: nothing above reads these fields again */
-	flags = th->tcp_flags;
 	seg->th = th;
 	seg->doff = doff;
-	seg->flags = flags;
+	seg->flags = th->tcp_flags;
 	seg->seq = rte_be_to_cpu_32(th->sent_seq);
 	seg->ack = rte_be_to_cpu_32(th->recv_ack);
-	peer_of_seg(seg, th, &p);
+	return synq_tcp_input_parsed(tw, ctr, ifc, seg);
+}
 
-	l = tw != NULL ? synq_listener_lookup(tw->listeners, p.family, p.saddr, p.sport) : NULL;
+enum synq_tcp_verdict
+synq_tcp_input_parsed(struct synq_tcp_worker *tw, struct synq_counters *ctr,
+	const struct synq_iface *ifc, struct synq_tcp_seg *seg)
+{
+	const struct rte_tcp_hdr *th = seg->th;
+	uint16_t doff = seg->doff;
+	uint8_t flags = seg->flags;
+	struct synq_listener *l;
+	struct synq_flow_key key;
+	struct tcp_peer p;
+
+	peer_of_seg(seg, th, &p);
+	if (tw == NULL)
+		l = NULL;
+	else if (seg->family == 4)
+		l = synq_listener_lookup4(tw->listeners, seg->daddr4, p.sport);
+	else
+		l = synq_listener_lookup(tw->listeners, p.family, p.saddr, p.sport);
 	if (l == NULL) {
 		enum synq_tcp_verdict v;
 
@@ -144,7 +157,8 @@ synq_tcp_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const stru
 		if (flags & RTE_TCP_RST_FLAG)
 			return SYNQ_TCP_DROP;
 		return tcp_reply_rst(tw, ctr, seg->m, ifc, &p, th,
-			seg->l4_len - doff + !!(flags & RTE_TCP_SYN_FLAG) + !!(flags & RTE_TCP_FIN_FLAG));
+			seg->l4_len - doff + !!(flags & RTE_TCP_SYN_FLAG) +
+				!!(flags & RTE_TCP_FIN_FLAG));
 	}
 	memset(&key, 0, sizeof(key));
 	memcpy(key.saddr, p.caddr, 16);
@@ -163,8 +177,9 @@ synq_tcp_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const stru
 
 		/* RFC 5961 4.2: a connection answers a SYN-ACK, too, with a challenge ACK */
 		if (c != NULL && c->state != SYNQ_TCP_CLOSED && c->state != SYNQ_TCP_SYN_SENT &&
-			(!flags_bad(flags) || (flags & (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG |
-				RTE_TCP_RST_FLAG)) == RTE_TCP_SYN_FLAG))
+			(!flags_bad(flags) ||
+				(flags & (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG |
+						 RTE_TCP_RST_FLAG)) == RTE_TCP_SYN_FLAG))
 			return tcp_established_input(tw, ctr, seg, c, th, doff);
 	}
 	if (flags_bad(flags)) {

@@ -156,6 +156,24 @@ struct tcp_peer {
 	struct rte_ether_addr cmac;   /* the client's next hop */
 };
 
+/*
+ * A cookie SYN of a burst whose SYN-ACK waits for synq_tcp_burst_end(): what
+ * tcp_syn_input() decided, and what the cookie and the SYN-ACK need.
+ */
+struct tcp_cookie_syn {
+	struct rte_mbuf *m;
+	const struct synq_iface *ifc;
+	const struct synq_listener *l;
+	struct tcp_peer p;
+	struct synq_cookie_flow f; /* IPv4: the addresses' first 4 bytes only */
+	struct synq_cookie_opts in;
+	uint32_t client_isn;
+	uint32_t tsval;		   /* the client's, when ts */
+	bool sack;
+	bool ts;
+	uint16_t tag;
+};
+
 /* No connection: the end of a list of pool indices. */
 #define TCP_NO_CONN UINT32_MAX
 
@@ -460,6 +478,15 @@ struct synq_tcp_worker {
 	uint64_t victim_max[2], victim_next[2];	    /* the largest source estimate */
 	uint64_t victim_sum[2], victim_sum_next[2]; /* what they hold */
 	uint64_t src_mem[2][TCP_SRC_ROWS][TCP_SRC_SLOTS]; /* truesize held by source */
+	/*
+	 * The cookie SYNs of the open burst (synq_tcp_burst_begin()): decided one by one,
+	 * in arrival order, their cookies computed in one loop at the burst's end (issue
+	 * 14). Nothing else of the burst depends on them: deciding set cookie_ms and
+	 * cookies_sent, and the SYN-ACK is written in the SYN's own mbuf.
+	 */
+	bool burst_open;
+	uint16_t nb_cookie_syn;
+	struct tcp_cookie_syn cookie_syn[SYNQ_TCP_BURST_MAX];
 } __rte_cache_aligned;
 
 #endif /* SYNQ_TCP_TYPES_H */
