@@ -244,6 +244,40 @@ frame_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct synq
 }
 
 /*
+ * What the fast path compares every frame of a chunk with, read from the port once a
+ * chunk: its MAC as two words, where IP starts, the Ethernet type (and VLAN tag) a
+ * segment for it carries.
+ */
+struct fast_ctx {
+	uint32_t mac_head;
+	uint16_t mac_tail;
+	uint16_t l2;
+	uint32_t l2_type; /* the type, or the 802.1Q type and the tag's TCI */
+};
+
+static inline void
+fast_ctx_init(const struct synq_iface *ifc, struct fast_ctx *fc)
+{
+	memcpy(&fc->mac_head, ifc->mac.addr_bytes, sizeof(fc->mac_head));
+	memcpy(&fc->mac_tail, ifc->mac.addr_bytes + sizeof(fc->mac_head), sizeof(fc->mac_tail));
+	fc->l2 = net_l2_len(ifc);
+	fc->l2_type = ifc->vlan == 0 ? RTE_BE16(RTE_ETHER_TYPE_IPV4) : 0;
+}
+
+/*
+ * The IPv4 header without options (20 bytes) sums to all ones: five words into 64
+ * bits, which cannot carry out, then folded.
+ */
+static inline bool
+ip4_hdr_cksum_ok(const struct rte_ipv4_hdr *ip)
+{
+	uint32_t w[5];
+
+	memcpy(w, ip, sizeof(w));
+	return synq_cksum_fold((uint64_t)w[0] + w[1] + w[2] + w[3] + w[4]) == 0xffff;
+}
+
+/*
  * The fast path's parse of one frame (issue 14, "parse once"): an IPv4 TCP segment to
  * one of our unicast addresses and our MAC, that every check of frame_input(),
  * net_ipv4_input() and synq_tcp_input() passes, is read once, here, into @p seg:
@@ -254,35 +288,41 @@ frame_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct synq
  * would have decided otherwise, it only decides the common one with fewer reads.
  */
 static inline bool
-tcp4_parse(const struct synq_iface *ifc, uint8_t rxq_idx, struct rte_mbuf *m, uint16_t idx,
-	struct synq_tcp_seg *seg)
+tcp4_parse(const struct synq_iface *ifc, const struct fast_ctx *fc, uint8_t rxq_idx,
+	struct rte_mbuf *m, uint16_t idx, struct synq_tcp_seg *seg)
 {
 	uint8_t *base = rte_pktmbuf_mtod(m, uint8_t *);
-	const struct rte_ether_hdr *eth = (const struct rte_ether_hdr *)base;
-	uint16_t l2 = net_l2_len(ifc);
+	uint16_t l2 = fc->l2;
 	uint16_t len = rte_pktmbuf_data_len(m);
 	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(base + l2);
 	const struct rte_tcp_hdr *th = (const struct rte_tcp_hdr *)(ip + 1);
 	uint64_t ol = m->ol_flags;
 	uint64_t ip_csum = ol & RTE_MBUF_F_RX_IP_CKSUM_MASK;
 	uint64_t l4_csum = ol & RTE_MBUF_F_RX_L4_CKSUM_MASK;
-	uint32_t saddr, daddr, a;
-	uint16_t tot, l4_len, doff;
+	uint32_t dst_head, src_head, saddr, daddr, a;
+	uint16_t dst_tail, src_tail, type, tot, l4_len, doff;
 	int didx;
 
-	/* frame_input(): ours alone, long enough, from a station, to our MAC */
+	/* frame_input(): ours alone, long enough, to our MAC from a station not us */
 	if (m->nb_segs != 1 || !RTE_MBUF_DIRECT(m) || rte_mbuf_refcnt_read(m) != 1 ||
-		len < l2 + sizeof(*ip) + sizeof(*th) || !src_mac_valid(&eth->src_addr) ||
-		rte_is_same_ether_addr(&eth->src_addr, &ifc->mac) ||
-		!rte_is_same_ether_addr(&eth->dst_addr, &ifc->mac))
+		len < l2 + sizeof(*ip) + sizeof(*th))
 		return false;
-	if (ifc->vlan == 0) {
-		if (eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4))
+	memcpy(&dst_head, base, 4);
+	memcpy(&dst_tail, base + 4, 2);
+	memcpy(&src_head, base + 6, 4);
+	memcpy(&src_tail, base + 10, 2);
+	if (((dst_head ^ fc->mac_head) | (uint16_t)(dst_tail ^ fc->mac_tail)) != 0 ||
+		(base[6] & 0x01) != 0 || (src_head | src_tail) == 0 ||
+		((src_head ^ fc->mac_head) | (uint16_t)(src_tail ^ fc->mac_tail)) == 0)
+		return false;
+	memcpy(&type, base + 12, 2);
+	if (fc->l2_type != 0) {
+		if (type != fc->l2_type)
 			return false;
 	} else {
-		const struct rte_vlan_hdr *vh = (const struct rte_vlan_hdr *)(eth + 1);
+		const struct rte_vlan_hdr *vh = (const struct rte_vlan_hdr *)(base + 14);
 
-		if (eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_VLAN) ||
+		if (type != RTE_BE16(RTE_ETHER_TYPE_VLAN) ||
 			(rte_be_to_cpu_16(vh->vlan_tci) & 0xfff) != ifc->vlan ||
 			vh->eth_proto != RTE_BE16(RTE_ETHER_TYPE_IPV4))
 			return false;
@@ -294,8 +334,7 @@ tcp4_parse(const struct synq_iface *ifc, uint8_t rxq_idx, struct rte_mbuf *m, ui
 			0)
 		return false;
 	if (ip_csum == RTE_MBUF_F_RX_IP_CKSUM_BAD ||
-		(ip_csum == RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN &&
-			synq_cksum_fold(synq_cksum_add(0, ip, sizeof(*ip))) != 0xffff))
+		(ip_csum == RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN && !ip4_hdr_cksum_ok(ip)))
 		return false;
 	tot = rte_be_to_cpu_16(ip->total_length);
 	if (tot < sizeof(*ip) + sizeof(*th) || tot > len - l2)
@@ -333,6 +372,7 @@ tcp4_parse(const struct synq_iface *ifc, uint8_t rxq_idx, struct rte_mbuf *m, ui
 	seg->doff = doff;
 	seg->flags = th->tcp_flags;
 	seg->tag = idx;
+	seg->hashed = false;
 	return true;
 }
 
@@ -374,17 +414,18 @@ chunk_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct synq
 	struct rte_mbuf **tx, uint16_t *nb_tx, struct rte_mbuf **drop, uint16_t *nb_drop)
 {
 	struct synq_tcp_seg seg[NET_CHUNK];
+	struct fast_ctx fc;
 	uint8_t v[NET_CHUNK];
 	uint16_t tags[SYNQ_TCP_BURST_MAX];
 	enum synq_tcp_verdict tv[SYNQ_TCP_BURST_MAX];
 	unsigned int nb_fast = 0, nd;
 
+	fast_ctx_init(ifc, &fc);
 	for (uint16_t i = 0; i < n; i++) {
-		v[i] = tcp != NULL && tcp4_parse(ifc, rxq_idx, pkts[i], i, &seg[i]) ? NET_FAST
-										    : NET_DROP;
+		v[i] = tcp != NULL && tcp4_parse(ifc, &fc, rxq_idx, pkts[i], i, &seg[i]) ? NET_FAST
+											 : NET_DROP;
 		nb_fast += v[i] == NET_FAST;
-	}
-	/* what frame_input() would have counted for each on its way to TCP: once a chunk */
+	} /* what frame_input() would have counted for each on its way to TCP: once a chunk */
 	if (nb_fast != 0) {
 		synq_counter_add(ctr, SYNQ_CTR_IP_IN_RECEIVES, nb_fast);
 		synq_counter_add(ctr, SYNQ_CTR_TCP_IN_SEGS, nb_fast);
@@ -397,8 +438,7 @@ chunk_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct synq
 		for (uint16_t i = 0; i < n; i++)
 			if (v[i] == NET_FAST &&
 				(seg[i].flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)))
-				synq_tcp_prefetch4(tcp, seg[i].saddr4, seg[i].th->src_port,
-					seg[i].th->dst_port, seg[i].daddr_idx, rxq_idx);
+				synq_tcp_prefetch_seg(tcp, &seg[i]);
 	if (tcp != NULL)
 		synq_tcp_burst_begin(tcp);
 	for (uint16_t i = 0; i < n; i++)

@@ -98,9 +98,8 @@ synq_flowtab_cursor(const struct synq_flowtab *t)
 }
 
 static inline void *
-lookup(const struct synq_flowtab *t, const struct synq_flow_key *key)
+lookup(const struct synq_flowtab *t, const struct synq_flow_key *key, uint32_t h)
 {
-	uint32_t h = key_hash(t, key);
 
 	for (uint32_t i = h & t->mask;; i = (i + 1) & t->mask) {
 		uint64_t s = t->slot[i];
@@ -119,7 +118,19 @@ lookup(const struct synq_flowtab *t, const struct synq_flow_key *key)
 void *
 synq_flowtab_lookup(const struct synq_flowtab *t, const struct synq_flow_key *key)
 {
-	return lookup(t, key);
+	return lookup(t, key, key_hash(t, key));
+}
+
+void
+synq_flowtab_seed(struct synq_flowtab *t, const struct tcp_hash_seed *seed)
+{
+	t->seed = *seed;
+}
+
+void *
+synq_flowtab_lookup_h(const struct synq_flowtab *t, const struct synq_flow_key *key, uint64_t h)
+{
+	return lookup(t, key, (uint32_t)h);
 }
 
 /* The same, out of line: the per-segment path keeps its one call of the other, which
@@ -127,7 +138,7 @@ synq_flowtab_lookup(const struct synq_flowtab *t, const struct synq_flow_key *ke
 void *
 synq_flowtab_find(const struct synq_flowtab *t, const struct synq_flow_key *key)
 {
-	return lookup(t, key);
+	return lookup(t, key, key_hash(t, key));
 }
 
 int

@@ -81,6 +81,17 @@ uint32_t synq_flowmem_capacity(const struct synq_flowmem *t);
 struct synq_flowmem_entry *synq_flowmem_lookup(struct synq_flowmem *t,
 	const struct synq_flow_key *key);
 
+struct tcp_hash_seed;
+
+/**
+ * Hash keys with @p seed (the worker's) from now on; the memory must be empty.
+ * synq_flowmem_lookup_h() then takes the key's hash, tcp_hash(@p seed, key), computed
+ * once for every table of the worker (issue 14).
+ */
+void synq_flowmem_seed(struct synq_flowmem *t, const struct tcp_hash_seed *seed);
+struct synq_flowmem_entry *synq_flowmem_lookup_h(struct synq_flowmem *t,
+	const struct synq_flow_key *key, uint64_t h);
+
 /**
  * Remember @p key from @p now_ms for @p lifetime_ms; the rest of the entry is zero, for
  * the caller to fill. The key must not be present (look it up first).

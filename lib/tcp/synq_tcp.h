@@ -79,6 +79,8 @@ struct synq_tcp_seg {
 	uint16_t doff;	     /* the TCP header's length, options included */
 	uint8_t flags;	     /* the TCP flags */
 	uint16_t tag;	     /* the caller's name for it: synq_tcp_burst_end() gives it back */
+	bool hashed;	     /* hash is set (synq_tcp_prefetch_seg()) */
+	uint64_t hash;	     /* the flow key's, with the worker's table seed */
 };
 
 /** What became of a segment. */
@@ -196,14 +198,13 @@ void synq_tcp_clock(struct synq_tcp_worker *tw, uint64_t tsc);
 bool synq_tcp_prefetch_wanted(const struct synq_tcp_worker *tw);
 
 /**
- * A hint for a burst: start loading the SYN-table slot that synq_tcp_input() will
- * read for the IPv4 segment from @p saddr:@p sport to our address number @p daddr_idx
- * port @p dport (network order), arrived on the worker's rx queue @p rxq_idx. Called
- * for every segment of a burst before the first is handled, so that the misses of
- * a table larger than the caches overlap. Nothing is checked or changed.
+ * A hint for a burst: start loading the SYN-table slot that synq_tcp_input_parsed()
+ * will read for @p seg (a record whole), and keep its flow key's hash in it for every
+ * table it is looked up in. Called for every segment of a burst before the first is
+ * handled, so that the misses of a table larger than the caches overlap. Nothing else
+ * is changed.
  */
-void synq_tcp_prefetch4(const struct synq_tcp_worker *tw, uint32_t saddr, uint16_t sport,
-	uint16_t dport, uint8_t daddr_idx, uint8_t rxq_idx);
+void synq_tcp_prefetch_seg(const struct synq_tcp_worker *tw, struct synq_tcp_seg *seg);
 
 /**
  * Handle one TCP segment for one of our addresses. Counts everything under the

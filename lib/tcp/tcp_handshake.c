@@ -26,15 +26,16 @@
 #include "tcp_priv.h"
 
 /*
- * The TIME-WAIT entry of @p key, or NULL. An empty memory (a flood, no connection
+ * The TIME-WAIT entry of @p seg's @p key, or NULL. An empty memory (a flood, no connection
  * ended yet) is not hashed nor looked up: the flood paths pay nothing for it.
  */
 static inline struct synq_flowmem_entry *
-time_wait_find(struct synq_tcp_worker *tw, const struct synq_flow_key *key)
+time_wait_find(
+	struct synq_tcp_worker *tw, struct synq_tcp_seg *seg, const struct synq_flow_key *key)
 {
 	if (tw->time_wait == NULL || synq_flowmem_count(tw->time_wait) == 0)
 		return NULL;
-	return synq_flowmem_lookup(tw->time_wait, key);
+	return synq_flowmem_lookup_h(tw->time_wait, key, tcp_seg_hash(tw, seg, key));
 }
 
 /* The cookie's view of @p p: of an IPv4 address only the 4 bytes it reads are copied. */
@@ -145,7 +146,7 @@ tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		return SYNQ_TCP_DROP;
 	}
 	/* syncookies 2 keeps no half-open entry: nothing to look up */
-	e = table ? synq_syntab_lookup(tw->syntab, key) : NULL;
+	e = table ? synq_syntab_lookup_h(tw->syntab, key, tcp_seg_hash(tw, seg, key)) : NULL;
 	if (e != NULL) {
 		/*
 		 * Another ISN on the same 4-tuple: a blind SYN, or a client that started
@@ -164,7 +165,7 @@ tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		return tcp_entry_synack(tw, ctr, seg->m, ifc, p, e, l,
 			e->flags & SYNQ_SYN_F_TS ? tcp_ts_off(tw, p) : 0);
 	}
-	if ((tw_e = time_wait_find(tw, key)) != NULL) {
+	if ((tw_e = time_wait_find(tw, seg, key)) != NULL) {
 		if (!tcp_time_wait_reusable(tw_e, client_isn, &o))
 			return tcp_time_wait_input(tw, ctr, seg, tw_e, th, 0, &o);
 		tcp_time_wait_reuse(tw, ctr, tw_e);
@@ -189,7 +190,7 @@ tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	 */
 	if (table && tw->halfopen[li] < l->syn_share &&
 		(l->tcp.queue_model != SYNQ_QUEUE_BSD || synq_accept_bsd_take(&l->accept))) {
-		e = synq_syntab_insert(tw->syntab, key, tw->now_ms);
+		e = synq_syntab_insert_h(tw->syntab, key, tcp_seg_hash(tw, seg, key), tw->now_ms);
 		if (e != NULL)
 			return syn_to_table(tw, ctr, ifc, seg, l, p, e, client_isn, &o);
 		synq_accept_bsd_give(&l->accept);
@@ -611,7 +612,7 @@ tcp_ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		return SYNQ_TCP_DROP;
 	}
 	e = tw->syntab != NULL && l->tcp.syncookies != SYNQ_SYNCOOKIES_ALWAYS
-		    ? synq_syntab_lookup(tw->syntab, key)
+		    ? synq_syntab_lookup_h(tw->syntab, key, tcp_seg_hash(tw, seg, key))
 		    : NULL;
 	if (e != NULL)
 		return ack_of_entry(tw, ctr, ifc, seg, l, p, key, th, doff, &o, e);
@@ -620,7 +621,7 @@ tcp_ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	 * new connection's final ACK from a cookie, which RFC 6191 lets take the 4-tuple
 	 * over (its SYN found no TIME-WAIT: another node's, or an entry made since).
 	 */
-	if ((tw_e = time_wait_find(tw, key)) != NULL &&
+	if ((tw_e = time_wait_find(tw, seg, key)) != NULL &&
 		!(cookie_possible(tw, l, li, seg->flags) &&
 			tcp_time_wait_reusable(tw_e, seq - 1, &o)))
 		return tcp_time_wait_input(
@@ -647,10 +648,11 @@ enum synq_tcp_verdict
 tcp_rst_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_tcp_seg *seg,
 	const struct synq_flow_key *key, const struct rte_tcp_hdr *th)
 {
-	struct synq_syn_entry *e = tw->syntab != NULL ? synq_syntab_lookup(tw->syntab, key) : NULL;
+	struct synq_syn_entry *e =
+		tw->syntab != NULL ? synq_syntab_lookup_h(tw->syntab, key, tcp_seg_hash(tw, seg, key)) : NULL;
 	struct synq_flowmem_entry *tw_e;
 
-	if (e == NULL && (tw_e = time_wait_find(tw, key)) != NULL) {
+	if (e == NULL && (tw_e = time_wait_find(tw, seg, key)) != NULL) {
 		struct synq_tcp_opts none = {.wscale = SYNQ_TCP_NO_WSCALE};
 
 		return tcp_time_wait_input(tw, ctr, seg, tw_e, th, 0, &none);

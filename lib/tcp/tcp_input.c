@@ -25,22 +25,41 @@ synq_tcp_prefetch_wanted(const struct synq_tcp_worker *tw)
 	return tw->syntab_used;
 }
 
-void
-synq_tcp_prefetch4(const struct synq_tcp_worker *tw, uint32_t saddr, uint16_t sport, uint16_t dport,
-	uint8_t daddr_idx, uint8_t rxq_idx)
+/*
+ * The flow key of @p seg: the client's address and port, our port, which of our
+ * addresses and rx queues. IPv4 writes its 4 address bytes and zeroes the other 12,
+ * no copy through a 16-byte address.
+ */
+static inline void
+key_of_seg(const struct synq_tcp_seg *seg, struct synq_flow_key *key)
 {
-	struct synq_flow_key key = {
-		.sport = sport,
-		.dport = dport,
-		.family = 4,
-		.daddr_idx = daddr_idx,
-		.rxq_idx = rxq_idx,
-	};
+	if (seg->family == 4) {
+		uint32_t zero[3] = {0, 0, 0};
+
+		memcpy(key->saddr, &seg->saddr4, 4);
+		memcpy(key->saddr + 4, zero, sizeof(zero));
+	} else {
+		memcpy(key->saddr, ((const struct rte_ipv6_hdr *)seg->l3)->src_addr, 16);
+	}
+	key->sport = seg->th->src_port;
+	key->dport = seg->th->dst_port;
+	key->family = seg->family;
+	key->daddr_idx = seg->daddr_idx;
+	key->rxq_idx = seg->rxq_idx;
+	key->pad = 0;
+}
+
+void
+synq_tcp_prefetch_seg(const struct synq_tcp_worker *tw, struct synq_tcp_seg *seg)
+{
+	struct synq_flow_key key;
 
 	if (!tw->syntab_used || tw->syntab == NULL)
 		return;
-	memcpy(key.saddr, &saddr, 4);
-	synq_syntab_prefetch(tw->syntab, &key);
+	key_of_seg(seg, &key);
+	seg->hash = tcp_hash(&tw->seed, &key);
+	seg->hashed = true;
+	synq_syntab_prefetch_h(tw->syntab, seg->hash);
 }
 
 /* The sum of the segment's pseudo-header: IPv4's addresses as the IP input read them. */
@@ -160,20 +179,15 @@ synq_tcp_input_parsed(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 			seg->l4_len - doff + !!(flags & RTE_TCP_SYN_FLAG) +
 				!!(flags & RTE_TCP_FIN_FLAG));
 	}
-	memset(&key, 0, sizeof(key));
-	memcpy(key.saddr, p.caddr, 16);
-	key.sport = p.cport;
-	key.dport = p.sport;
-	key.family = p.family;
-	key.daddr_idx = seg->daddr_idx;
-	key.rxq_idx = seg->rxq_idx;
+	/* the key; its hash, once, when a table needs it (tcp_seg_hash()) */
+	key_of_seg(seg, &key);
 
 	/*
 	 * An empty flow table (a flood with no connection yet) is not looked up: a SYN or
 	 * ACK of no established flow pays nothing for the data path (issue 14).
 	 */
 	if (tw->flows != NULL && synq_flowtab_count(tw->flows) != 0) {
-		struct tcp_conn *c = synq_flowtab_lookup(tw->flows, &key);
+		struct tcp_conn *c = synq_flowtab_lookup_h(tw->flows, &key, tcp_seg_hash(tw, seg, &key));
 
 		/* RFC 5961 4.2: a connection answers a SYN-ACK, too, with a challenge ACK */
 		if (c != NULL && c->state != SYNQ_TCP_CLOSED && c->state != SYNQ_TCP_SYN_SENT &&

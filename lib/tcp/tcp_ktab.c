@@ -115,16 +115,41 @@ tcp_ktab_pressure(const struct tcp_ktab *t)
 }
 
 void
-tcp_ktab_prefetch(const struct tcp_ktab *t, const struct synq_flow_key *key)
+tcp_ktab_seed(struct tcp_ktab *t, const struct tcp_hash_seed *seed)
+{
+	RTE_ASSERT(t->count == 0);
+	t->seed = *seed;
+}
+
+uint64_t
+tcp_ktab_hash(const struct tcp_ktab *t, const struct synq_flow_key *key)
+{
+	return tcp_hash(&t->seed, key);
+}
+
+void
+tcp_ktab_prefetch_h(const struct tcp_ktab *t, uint64_t h)
 {
 	/* unconditional: a SYN that finds no entry writes one there */
-	rte_prefetch0(key_at(t, home_of(t, key)));
+	rte_prefetch0(key_at(t, (uint32_t)h & t->mask));
+}
+
+void
+tcp_ktab_prefetch(const struct tcp_ktab *t, const struct synq_flow_key *key)
+{
+	tcp_ktab_prefetch_h(t, tcp_hash(&t->seed, key));
 }
 
 void *
 tcp_ktab_lookup(struct tcp_ktab *t, const struct synq_flow_key *key)
 {
-	uint32_t i = home_of(t, key);
+	return tcp_ktab_lookup_h(t, key, tcp_hash(&t->seed, key));
+}
+
+void *
+tcp_ktab_lookup_h(struct tcp_ktab *t, const struct synq_flow_key *key, uint64_t h)
+{
+	uint32_t i = (uint32_t)h & t->mask;
 
 	if (t->homes[i] == 0)
 		return NULL;
@@ -142,12 +167,18 @@ tcp_ktab_lookup(struct tcp_ktab *t, const struct synq_flow_key *key)
 void *
 tcp_ktab_insert(struct tcp_ktab *t, const struct synq_flow_key *key)
 {
+	return tcp_ktab_insert_h(t, key, tcp_hash(&t->seed, key));
+}
+
+void *
+tcp_ktab_insert_h(struct tcp_ktab *t, const struct synq_flow_key *key, uint64_t h)
+{
 	struct synq_flow_key *k;
 	uint32_t home, i;
 
 	if (t->count >= t->max_entries)
 		return NULL;
-	home = home_of(t, key);
+	home = (uint32_t)h & t->mask;
 	if (t->homes[home] != UINT8_MAX)
 		t->homes[home]++;
 	for (i = home; slot_used(t, i); i = (i + 1) & t->mask)
@@ -196,7 +227,7 @@ tcp_ktab_remove(struct tcp_ktab *t, void *e)
 	size_t off = (size_t)((uint8_t *)e - t->slot);
 
 	RTE_ASSERT(off % TCP_KTAB_ENTRY == 0 && off / TCP_KTAB_ENTRY <= t->mask &&
-		slot_used(t, (uint32_t)(off / TCP_KTAB_ENTRY)));
+		   slot_used(t, (uint32_t)(off / TCP_KTAB_ENTRY)));
 	remove_slot(t, (uint32_t)(off / TCP_KTAB_ENTRY));
 }
 

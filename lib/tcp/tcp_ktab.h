@@ -57,6 +57,19 @@ unsigned int tcp_ktab_pressure(const struct tcp_ktab *t);
 /* Start loading the slot a lookup or insert of @p key reads first. A hint. */
 void tcp_ktab_prefetch(const struct tcp_ktab *t, const struct synq_flow_key *key);
 
+struct tcp_hash_seed;
+
+/*
+ * Hash keys with @p seed from now on (the table must be empty): a worker gives its
+ * tables one seed, so that a segment's key is hashed once for all of them (issue 14),
+ * and the _h functions take that hash, tcp_hash(@p seed, key).
+ */
+void tcp_ktab_seed(struct tcp_ktab *t, const struct tcp_hash_seed *seed);
+uint64_t tcp_ktab_hash(const struct tcp_ktab *t, const struct synq_flow_key *key);
+void tcp_ktab_prefetch_h(const struct tcp_ktab *t, uint64_t h);
+void *tcp_ktab_lookup_h(struct tcp_ktab *t, const struct synq_flow_key *key, uint64_t h);
+void *tcp_ktab_insert_h(struct tcp_ktab *t, const struct synq_flow_key *key, uint64_t h);
+
 /* The entry of @p key, or NULL. */
 void *tcp_ktab_lookup(struct tcp_ktab *t, const struct synq_flow_key *key);
 

@@ -25,6 +25,7 @@
 #include "synq_syntab.h"
 #include "synq_tcp.h"
 #include "synq_tcp_opts.h"
+#include "tcp_hash.h"
 
 /* What we send with when the client named no MSS (RFC 9293 3.7.1; RFC 8200 5: the
  * IPv6 minimum MTU of 1280 less 40 and 20 header bytes). */
@@ -404,6 +405,8 @@ struct synq_tcp_worker {
 	struct synq_flowmem *time_wait;	/* connections in TIME-WAIT (out of the flow table) */
 	struct synq_flowmem *replay;	/* flows from a cookie: no replay opens them again */
 	struct synq_srclimit *srclimit; /* connections per source (lib/listener); NULL: none */
+	/* the hash seed of syntab, time_wait and flows: a segment's key hashed once */
+	struct tcp_hash_seed seed;
 	struct synq_flowtab *flows;	/* connections after promotion */
 	struct synq_cookie_ctx cookie;
 	struct synq_sipkey isn_key;	/* RFC 6528 F() for our ISNs in table mode */
