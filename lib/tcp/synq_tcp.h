@@ -192,7 +192,7 @@ void synq_tcp_worker_free(struct synq_tcp_worker *tw);
 void synq_tcp_clock(struct synq_tcp_worker *tw, uint64_t tsc);
 
 /**
- * Whether synq_tcp_prefetch4() has any use: some listener keeps a SYN table. Owning
+ * Whether synq_tcp_prefetch_seg() has any use: some listener keeps a SYN table. Owning
  * lcore only.
  */
 bool synq_tcp_prefetch_wanted(const struct synq_tcp_worker *tw);

@@ -106,16 +106,15 @@ peer_of_seg(const struct synq_tcp_seg *seg, const struct rte_tcp_hdr *th, struct
 	p->cmac = rte_pktmbuf_mtod(seg->m, struct rte_ether_hdr *)->src_addr;
 }
 
-/* RFC 9293 3.10.7.2 has no use for these; scanners and floods send them. */
-static bool
+/*
+ * RFC 9293 3.10.7.2 has no use for these; scanners and floods send them: SYN+FIN,
+ * SYN+RST, SYN+ACK, that is a SYN with any of the three (one test, not three).
+ */
+static inline bool
 flags_bad(uint8_t flags)
 {
-	return (flags & (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG)) ==
-		       (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG) ||
-	       (flags & (RTE_TCP_SYN_FLAG | RTE_TCP_RST_FLAG)) ==
-		       (RTE_TCP_SYN_FLAG | RTE_TCP_RST_FLAG) ||
-	       (flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) ==
-		       (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
+	return (flags & RTE_TCP_SYN_FLAG) &&
+		(flags & (RTE_TCP_FIN_FLAG | RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG));
 }
 
 enum synq_tcp_verdict
