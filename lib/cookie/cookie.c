@@ -55,14 +55,7 @@
  * down to the next entry, never up.
  */
 const uint16_t synq_cookie_mss_table[SYNQ_COOKIE_NB_MSS] = {
-	536,
-	1220,
-	1280,
-	1360,
-	1400,
-	1440,
-	1460,
-	8960,
+	536, 1220, 1280, 1360, 1400, 1440, 1460, 8960,
 };
 
 /*
@@ -71,14 +64,7 @@ const uint16_t synq_cookie_mss_table[SYNQ_COOKIE_NB_MSS] = {
  * window, which slows a transfer but never overruns the client.
  */
 const uint8_t synq_cookie_wscale_table[SYNQ_COOKIE_NB_WSCALE] = {
-	SYNQ_COOKIE_NO_WSCALE,
-	0,
-	2,
-	4,
-	6,
-	7,
-	8,
-	10,
+	SYNQ_COOKIE_NO_WSCALE, 0, 2, 4, 6, 7, 8, 10,
 };
 
 /* Domain separation: the key-derivation input cannot collide with a MAC input. */
@@ -131,8 +117,8 @@ window_key(struct synq_cookie_ctx *ctx, uint32_t window)
 	struct synq_cookie_slot *s = &ctx->slot[window & 1];
 
 	if (!s->valid || s->window != window) {
-		s->key =
-			derive(window >= ctx->next_from ? &ctx->next_master : &ctx->master, window);
+		s->key = derive(window >= ctx->next_from ? &ctx->next_master : &ctx->master,
+			window);
 		s->window = window;
 		s->valid = true;
 	}
@@ -220,8 +206,9 @@ synq_cookie_clock(struct synq_cookie_clock *c, uint64_t wall_s, uint64_t mono_ms
 }
 
 /*
- * The 8 visible bits of a cookie made in @p window for options @p in, and in @p kept
- * the options they keep (the MSS and window scale rounded down).
+ * For the bursts, what synq_cookie_make() and _check() below compute (they keep their
+ * own code, as it was, for the one-at-a-time path): the 8 visible bits of a cookie made
+ * in @p window for options @p in, and in @p kept the options they keep.
  */
 static inline uint32_t
 make_top8(const struct synq_cookie_opts *in, uint32_t window, struct synq_cookie_opts *kept)
@@ -259,9 +246,14 @@ synq_cookie_make(struct synq_cookie_ctx *ctx, const struct synq_cookie_flow *flo
 	struct synq_cookie_opts *kept)
 {
 	uint32_t window = synq_cookie_window(now_s);
-	uint32_t top8 = make_top8(in, window, kept);
+	unsigned int mi = mss_index(in->mss);
+	unsigned int wi = wscale_index(in->wscale);
+	uint32_t top8 = (window & 1) << 7 | mi << 4 | wi << 1 | (in->sack ? 1 : 0);
 	uint64_t h = mac64(ctx, flow, client_isn, window, top8);
 
+	kept->mss = synq_cookie_mss_table[mi];
+	kept->wscale = synq_cookie_wscale_table[wi];
+	kept->sack = in->sack;
 	kept->ts_mac = (uint8_t)((h >> COOKIE_TS_SHIFT) & SYNQ_COOKIE_TS_MASK);
 	kept->ts_off = (uint32_t)(h >> 32);
 	return top8 << COOKIE_SACK_SHIFT | ((uint32_t)h & COOKIE_MAC_MASK);
@@ -271,13 +263,18 @@ bool
 synq_cookie_check(struct synq_cookie_ctx *ctx, const struct synq_cookie_flow *flow,
 	uint32_t client_isn, uint32_t cookie, uint64_t now_s, struct synq_cookie_opts *out)
 {
+	uint32_t now_w = synq_cookie_window(now_s);
 	uint32_t top8 = cookie >> COOKIE_SACK_SHIFT;
-	uint32_t window = cookie_window(cookie, synq_cookie_window(now_s));
+	uint32_t window = (cookie >> COOKIE_T_SHIFT) == (now_w & 1) ? now_w : now_w - 1;
 	uint64_t h = mac64(ctx, flow, client_isn, window, top8);
 
 	if (((uint32_t)h & COOKIE_MAC_MASK) != (cookie & COOKIE_MAC_MASK))
 		return false;
-	check_opts(cookie, h, out);
+	out->ts_mac = (uint8_t)((h >> COOKIE_TS_SHIFT) & SYNQ_COOKIE_TS_MASK);
+	out->ts_off = (uint32_t)(h >> 32);
+	out->mss = synq_cookie_mss_table[(cookie >> COOKIE_MSS_SHIFT) & 7];
+	out->wscale = synq_cookie_wscale_table[(cookie >> COOKIE_WS_SHIFT) & 7];
+	out->sack = (cookie >> COOKIE_SACK_SHIFT) & 1;
 	return true;
 }
 
