@@ -3,8 +3,9 @@
  * synq-siphash-bench: ns a hash of synq_siphash24_many() for each implementation
  * this CPU runs (scalar, avx2, avx512), at the hot paths' lengths (12: a 4-tuple, 22:
  * the IPv4 cookie MAC input), in bursts of 32 messages; and ns a cookie of
- * synq_cookie_make() against synq_cookie_make_burst(). Instructions a hash come from
- * callgrind on the timed functions only (docs/syncookies.md, "Hashes in lanes"):
+ * synq_cookie_make() and _check() against synq_cookie_make_burst() and _check_burst()
+ * (--cookies). Instructions a hash come from callgrind on the timed functions only
+ * (docs/syncookies.md, "Hashes in lanes"):
  *
  *   valgrind --tool=callgrind --toggle-collect='timed_*' synq-siphash-bench --impl avx2
  *     --len 22 --rounds 1000
@@ -71,6 +72,30 @@ timed_make_burst(struct synq_cookie_ctx *ctx, struct synq_cookie_req4 *req, unsi
 		synq_cookie_make_burst(ctx, req, BURST, 1000);
 		sink += req[r % BURST].cookie;
 	}
+}
+
+/* the burst's cookies checked (all valid, one window): one at a time, or a burst */
+static __rte_noinline void
+timed_check(struct synq_cookie_ctx *ctx, struct synq_cookie_req4 *req, unsigned int rounds)
+{
+	for (unsigned int r = 0; r < rounds; r++)
+		for (unsigned int i = 0; i < BURST; i++) {
+			struct synq_cookie_flow f = {
+				.family = 4, .sport = req[i].sport, .dport = req[i].dport};
+			struct synq_cookie_opts out;
+
+			memcpy(f.saddr, req[i].saddr, 4);
+			memcpy(f.daddr, req[i].daddr, 4);
+			sink += synq_cookie_check(
+				ctx, &f, req[i].client_isn, req[i].cookie, 1001, &out);
+		}
+}
+
+static __rte_noinline void
+timed_check_burst(struct synq_cookie_ctx *ctx, struct synq_cookie_req4 *req, unsigned int rounds)
+{
+	for (unsigned int r = 0; r < rounds; r++)
+		sink += synq_cookie_check_burst(ctx, req, BURST, 1001);
 }
 
 static void
@@ -153,6 +178,16 @@ main(int argc, char **argv)
 				timed_make_burst(&ctx, req, rounds);
 			t = now_ns() - t;
 			printf("%-7s cookie make%s: %6.2f ns a cookie\n",
+				synq_siphash_impl_name(all[m]),
+				all[m] == SYNQ_SIP_SCALAR ? "" : "_burst",
+				t / ((double)rounds * BURST));
+			t = now_ns();
+			if (all[m] == SYNQ_SIP_SCALAR)
+				timed_check(&ctx, req, rounds);
+			else
+				timed_check_burst(&ctx, req, rounds);
+			t = now_ns() - t;
+			printf("%-7s cookie check%s: %6.2f ns a cookie\n",
 				synq_siphash_impl_name(all[m]),
 				all[m] == SYNQ_SIP_SCALAR ? "" : "_burst",
 				t / ((double)rounds * BURST));
