@@ -14,6 +14,7 @@
 #include <rte_lcore.h>
 #include <rte_log.h>
 #include <rte_mbuf.h>
+#include <rte_random.h>
 
 #include "synq_port.h"
 #include "synq_stats.h"
@@ -193,6 +194,35 @@ join_groups(struct synq_port *p, const char *name)
 		name, strerror(-rc));
 }
 
+/*
+ * A random RSS key for @p p, of the device's own key size. A driver's default key is
+ * public (Microsoft's, or the one in its source), and with it anyone can choose
+ * spoofed 4-tuples that all hash to one queue: a flood aimed at one worker, whatever
+ * the number of workers. Drawn at each start, the key tells a flood nothing. synq's
+ * own use of the key (the local ports of the connections it opens, port_rss.c) reads
+ * it back from the device. A device that does not say its key's size (net_null) gets
+ * the standard 40 bytes, as port_rss.c assumes; one that refuses the key keeps its own
+ * (configure_port()).
+ */
+static void
+rss_key_draw(struct synq_port *p, const struct rte_eth_dev_info *info,
+	struct rte_eth_rss_conf *rc)
+{
+	unsigned int len = info->hash_key_size != 0 ? info->hash_key_size : 40;
+
+	p->rss_key_len = 0;
+	if (len > sizeof(p->rss_key))
+		return;
+	for (unsigned int i = 0; i < len; i += sizeof(uint64_t)) {
+		uint64_t r = rte_rand();
+
+		memcpy(p->rss_key + i, &r, RTE_MIN(sizeof(r), (size_t)len - i));
+	}
+	p->rss_key_len = (uint8_t)len;
+	rc->rss_key = p->rss_key;
+	rc->rss_key_len = p->rss_key_len;
+}
+
 static int
 configure_port(struct synq_port *p, const struct synq_config_port *cp, unsigned int pi,
 	char *err, size_t errlen)
@@ -222,6 +252,7 @@ configure_port(struct synq_port *p, const struct synq_config_port *cp, unsigned 
 			conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 			conf.rx_adv_conf.rss_conf.rss_hf = hf;
 			p->rss = true;
+			rss_key_draw(p, &info, &conf.rx_adv_conf.rss_conf);
 		}
 	}
 	conf.rxmode.offloads = info.rx_offload_capa &
@@ -234,6 +265,14 @@ configure_port(struct synq_port *p, const struct synq_config_port *cp, unsigned 
 		p->tx_offloads |= SYNQ_PORT_TX_TCP_CKSUM;
 
 	rc = rte_eth_dev_configure(p->port_id, p->nb_rxq, p->nb_txq, &conf);
+	if (rc != 0 && p->rss_key_len != 0) {
+		PORT_LOG(WARNING, "%s refuses a key of its own size for RSS (%s): it keeps its "
+			"default key, which a flood can be aimed with", cp->name, strerror(-rc));
+		p->rss_key_len = 0;
+		conf.rx_adv_conf.rss_conf.rss_key = NULL;
+		conf.rx_adv_conf.rss_conf.rss_key_len = 0;
+		rc = rte_eth_dev_configure(p->port_id, p->nb_rxq, p->nb_txq, &conf);
+	}
 	if (rc == 0)
 		rc = rte_eth_dev_adjust_nb_rx_tx_desc(p->port_id, &nb_rxd, &nb_txd);
 	if (rc != 0) {
@@ -271,6 +310,27 @@ configure_port(struct synq_port *p, const struct synq_config_port *cp, unsigned 
 		return rc;
 	}
 	p->started = true;
+	/*
+	 * Some devices take the key only through an update (net_null ignores the
+	 * configure's): set it again once started, the device's own key left where this
+	 * is refused. port_rss.c reads back whichever the device holds.
+	 */
+	if (p->rss_key_len != 0) {
+		struct rte_eth_rss_conf rss = {
+			.rss_key = p->rss_key,
+			.rss_key_len = p->rss_key_len,
+			.rss_hf = conf.rx_adv_conf.rss_conf.rss_hf,
+		};
+
+		rc = rte_eth_dev_rss_hash_update(p->port_id, &rss);
+		if (rc != 0) {
+			PORT_LOG(WARNING, "%s refuses a random RSS key (%s): it keeps its "
+				"default key, which a flood can be aimed with", cp->name,
+				strerror(-rc));
+			p->rss_key_len = 0;
+		}
+		rc = 0;
+	}
 
 	if (cp->mac_set) {
 		rc = rte_eth_dev_default_mac_addr_set(p->port_id,

@@ -24,6 +24,9 @@
 #define SYNQ_PORT_TX_IPV4_CKSUM (1u << 0)
 #define SYNQ_PORT_TX_TCP_CKSUM (1u << 1)
 
+/* The longest RSS key synq draws for a port; a device with a longer one keeps its own. */
+#define SYNQ_PORT_RSS_KEY_MAX 64
+
 struct synq_port {
 	uint16_t port_id;
 	int socket;	    /* NUMA node the port's queues and pool live on */
@@ -33,6 +36,13 @@ struct synq_port {
 	uint16_t nb_txd;
 	uint32_t tx_offloads; /* SYNQ_PORT_TX_* */
 	bool rss;	    /* RSS over the TCP 4-tuple is on */
+	/*
+	 * The RSS key synq drew for the port (random, SYNQ_PORT_RSS_KEY_MAX bytes at most),
+	 * kept here because ethdev keeps the pointer and drivers read the key when the
+	 * port starts; rss_key_len 0: the device's own key.
+	 */
+	uint8_t rss_key_len;
+	uint8_t rss_key[SYNQ_PORT_RSS_KEY_MAX];
 	bool started;
 	bool guarded; /* a net_memif port: its gate follows its link, its peer's leaving
 		       * waits for the workers; any other port's gate stays open */

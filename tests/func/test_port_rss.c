@@ -119,6 +119,30 @@ teardown(void **state)
 	return 0;
 }
 
+/*
+ * Before the test sets its own: the key synq gave net_null0 at start is in the device
+ * (read back through the query), it is the one the port keeps, and it is not the
+ * driver's default (Microsoft's, public: anyone could aim a flood at one queue with it).
+ */
+static void
+test_random_key(void **state)
+{
+	static const uint8_t default_key[40] = {
+		0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3,
+		0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3,
+		0x80, 0x30, 0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
+	};
+	const struct synq_port *np = &ports.port[P_NULL];
+
+	(void)state;
+	assert_true(np->rss);
+	assert_int_equal(np->rss_key_len, 40);
+	assert_int_equal(synq_port_rss_query(np, &rss), 0);
+	assert_int_equal(rss.key_len, 40);
+	assert_memory_equal(rss.key, np->rss_key, 40);
+	assert_memory_not_equal(rss.key, default_key, 40);
+}
+
 /* Give net_null0 @p key and @p reta, hashing TCP of both families. */
 static void
 null_set(uint8_t key[40], const uint16_t reta[NULL_RETA], uint64_t hf)
@@ -290,6 +314,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_random_key),
 		cmocka_unit_test(test_null_key_and_table),
 		cmocka_unit_test(test_null_without_tcp_hash),
 		cmocka_unit_test(test_ring_two_queues),
