@@ -223,6 +223,31 @@ rss_key_draw(struct synq_port *p, const struct rte_eth_dev_info *info,
 	rc->rss_key_len = p->rss_key_len;
 }
 
+/*
+ * Some devices take the key only through an update (net_null ignores the configure's):
+ * set it again once started, the device's own key left where this is refused.
+ * port_rss.c reads back whichever the device holds.
+ */
+static void
+rss_key_update(struct synq_port *p, const char *name, uint64_t hf)
+{
+	struct rte_eth_rss_conf rss = {
+		.rss_key = p->rss_key,
+		.rss_key_len = p->rss_key_len,
+		.rss_hf = hf,
+	};
+	int rc;
+
+	if (p->rss_key_len == 0)
+		return;
+	rc = rte_eth_dev_rss_hash_update(p->port_id, &rss);
+	if (rc != 0) {
+		PORT_LOG(WARNING, "%s refuses a random RSS key (%s): it keeps its default key, "
+			"which a flood can be aimed with", name, strerror(-rc));
+		p->rss_key_len = 0;
+	}
+}
+
 static int
 configure_port(struct synq_port *p, const struct synq_config_port *cp, unsigned int pi,
 	char *err, size_t errlen)
@@ -310,27 +335,7 @@ configure_port(struct synq_port *p, const struct synq_config_port *cp, unsigned 
 		return rc;
 	}
 	p->started = true;
-	/*
-	 * Some devices take the key only through an update (net_null ignores the
-	 * configure's): set it again once started, the device's own key left where this
-	 * is refused. port_rss.c reads back whichever the device holds.
-	 */
-	if (p->rss_key_len != 0) {
-		struct rte_eth_rss_conf rss = {
-			.rss_key = p->rss_key,
-			.rss_key_len = p->rss_key_len,
-			.rss_hf = conf.rx_adv_conf.rss_conf.rss_hf,
-		};
-
-		rc = rte_eth_dev_rss_hash_update(p->port_id, &rss);
-		if (rc != 0) {
-			PORT_LOG(WARNING, "%s refuses a random RSS key (%s): it keeps its "
-				"default key, which a flood can be aimed with", cp->name,
-				strerror(-rc));
-			p->rss_key_len = 0;
-		}
-		rc = 0;
-	}
+	rss_key_update(p, cp->name, conf.rx_adv_conf.rss_conf.rss_hf);
 
 	if (cp->mac_set) {
 		rc = rte_eth_dev_default_mac_addr_set(p->port_id,
