@@ -748,7 +748,7 @@ for r in rows:
         r["lost_before_synq"] = lost
         if lost > 0:
             notes.append("synq %s: %d frames the veth delivered never reached synq (%s ring full; "
-                         "imissed +%d)" % (r["step"], lost, "AF_XDP rx" if LINK == "af_xdp" else "af_packet",
+                         "imissed +%d)" % (r["step"], lost, "AF_XDP rx or fill" if LINK == "af_xdp" else "af_packet",
                                            r["server_port_delta"]["imissed"]))
     if sc.get("SynqEstabTableFull"):
         notes.append("synq %s: %d of %d connections accepted from a cookie found the accepted-flow table "
