@@ -4,7 +4,8 @@
 # http app over IPv4 and IPv6, 100 sequential connects), then a bounded hping3 flood of
 # spoofed SYNs from the flooder namespace (second veth, second AF_XDP port) while 100
 # more connects must complete. The ports have no "mac": synq answers with each veth's
-# own address (the neighbour entry the client learns must be it). Checks: the cookie
+# own address (the neighbour entry the client learns must be it); the flood port's
+# rx_desc 1000 must be rounded up to the power of two the kernel wants. Checks: the cookie
 # counters grew, the ports' counters in the stats file, a "mac" the PMD cannot set is
 # a clear config error, synq exits 0 on SIGTERM and its XDP programs leave the veths.
 #
@@ -41,14 +42,16 @@ E2E_EAL_EXTRA=(--vdev "net_af_xdp1,iface=$FL_HOST")
 E2E_WRAP=(sh -c 'mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf ||
 	echo "af_xdp.sh: no bpffs at /sys/fs/bpf" >&2; exec "$@"' sh)
 
-afxdp_config() { # FILE [MAC]: both ports, no "mac" unless given (then on port 0)
+# FILE [MAC]: both ports, no "mac" unless given (then on port 0); the flood port's
+# rx_desc is not a power of two, which the XDP socket's rings need (synq rounds it up)
+afxdp_config() {
 	local mac=""
 	[ $# -ge 2 ] && mac="\"mac\": \"$2\","
 	cat >"$1" <<JSON
 {
 	"ports": [
 		{ "name": "net_af_xdp0", $mac "ipv4": ["$SYNQ_IPV4"], "ipv6": ["$SYNQ_IPV6"] },
-		{ "name": "net_af_xdp1", "ipv4": ["$SYNQ_FL_IPV4"] }
+		{ "name": "net_af_xdp1", "ipv4": ["$SYNQ_FL_IPV4"], "rx_desc": 1000 }
 	],
 	"lcores": [ { "lcore": 1, "role": "both", "rx": [
 		{ "port": "net_af_xdp0", "queue": 0 },
