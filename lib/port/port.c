@@ -29,6 +29,12 @@
  * (mempool.conn_share of it), 8192 x 2304 B = 18 MiB a socket.
  */
 #define POOL_SLACK 8192
+/*
+ * net_af_xdp (DPDK 22.11) fills each rx queue's fill ring with this many mbufs at
+ * setup, whatever rx_desc says (ETH_AF_XDP_DFLT_NUM_DESCS, libxdp's default ring):
+ * the queue's reserve.
+ */
+#define AF_XDP_FILL_RING 2048
 
 static int
 lcore_socket(unsigned int lcore_id)
@@ -84,7 +90,8 @@ create_pools(struct synq_ports *ps, const struct synq_config *cfg, char *err, si
 		const struct synq_port *p = &ps->port[i];
 
 		/* a mempool cache may hold 1.5 times its size before it flushes */
-		need[p->socket] += (uint32_t)p->nb_rxq * p->nb_rxd + (uint32_t)p->nb_txq * p->nb_txd +
+		need[p->socket] += (uint32_t)p->nb_rxq * p->nb_rx_held +
+			(uint32_t)p->nb_txq * p->nb_txd +
 			(uint32_t)p->nb_txq * (POOL_PER_LCORE + cfg->mbuf_cache * 3 / 2);
 	}
 	for (unsigned int s = 0; s < RTE_MAX_NUMA_NODES; s++) {
@@ -113,8 +120,24 @@ create_pools(struct synq_ports *ps, const struct synq_config *cfg, char *err, si
 		PORT_LOG(INFO, "pool %s: %u mbufs, %u of them the queues' reserve", name, n,
 			need[s]);
 	}
-	for (unsigned int i = 0; i < ps->nb; i++)
-		ps->port[i].pool = ps->pool[ps->port[i].socket];
+	for (unsigned int i = 0; i < ps->nb; i++) {
+		struct synq_port *p = &ps->port[i];
+
+		p->pool = ps->pool[p->socket];
+		/*
+		 * net_af_xdp registers the pool's memory as the socket's UMEM, from its first
+		 * chunk's address for the whole pool's size: a pool in several chunks (EAL
+		 * memory too fragmented or too short for one) would hand the kernel frames
+		 * outside the UMEM. One chunk, or a clear error.
+		 */
+		if (p->af_xdp && p->pool->nb_mem_chunks != 1) {
+			snprintf(err, errlen, "%s: the pool of %u mbufs on socket %d is in %u "
+				"pieces, AF_XDP needs it in one (give EAL more memory with -m, "
+				"or lower mempool.mbufs)", cfg->ports[i].name, p->pool->size,
+				p->socket, p->pool->nb_mem_chunks);
+			return -ENOMEM;
+		}
+	}
 	return 0;
 }
 
@@ -150,6 +173,16 @@ check_device(struct synq_port *p, const struct synq_config_port *cp, unsigned in
 		p->nb_rxd = RTE_ALIGN_CEIL(p->nb_rxd, info.rx_desc_lim.nb_align);
 	if (info.tx_desc_lim.nb_align > 1)
 		p->nb_txd = RTE_ALIGN_CEIL(p->nb_txd, info.tx_desc_lim.nb_align);
+	p->nb_rx_held = p->nb_rxd;
+	p->af_xdp = info.driver_name != NULL && strcmp(info.driver_name, "net_af_xdp") == 0;
+	if (p->af_xdp) {
+		/*
+		 * rx_desc sizes the XDP socket's rx and tx rings, which the kernel wants a
+		 * power of two (it says only EINVAL otherwise); the fill ring is fixed.
+		 */
+		p->nb_rxd = (uint16_t)RTE_MIN(rte_align32pow2(p->nb_rxd), 1u << 15);
+		p->nb_rx_held = RTE_MAX(p->nb_rxd, AF_XDP_FILL_RING);
+	}
 	return 0;
 }
 

@@ -34,6 +34,8 @@ struct synq_port {
 	uint16_t nb_txq;
 	uint16_t nb_rxd; /* descriptors per queue, as the device rounds the config's */
 	uint16_t nb_txd;
+	uint16_t nb_rx_held; /* mbufs an rx queue holds once set up: nb_rxd, or more (AF_XDP) */
+	bool af_xdp;	     /* a net_af_xdp port: its UMEM is the pool's memory */
 	uint32_t tx_offloads; /* SYNQ_PORT_TX_* */
 	bool rss;	    /* RSS over the TCP 4-tuple is on */
 	/*
