@@ -299,9 +299,7 @@ promote(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_liste
 	 * so the memory's room goes where a replay is possible.
 	 */
 	if (pr->via_cookie) {
-		a = synq_flowmem_lookup(tw->replay, &pr->rk);
-		if (a == NULL)
-			a = synq_flowmem_insert(tw->replay, &pr->rk, tw->now_ms, TCP_REPLAY_MS);
+		a = synq_flowmem_find_or_insert(tw->replay, &pr->rk, tw->now_ms, TCP_REPLAY_MS);
 		if (a != NULL) {
 			a->born_ms = tw->now_ms;
 			a->min_ms = TCP_REPLAY_MS;
