@@ -251,24 +251,23 @@ promote(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_liste
 	session_init(tw, s, p, li);
 	c = conn_at(tw, synq_session_index(tw->sessions, s));
 	conn_own(tw, synq_session_index(tw->sessions, s), synq_session_gen(s));
-	/* one assignment: the compiler zeroes the rest in whole-line stores */
-	*c = (struct tcp_conn){
-		.key = *key,
-		.client_isn = pr->client_isn,
-		.our_isn = pr->our_isn,
-		.mss = pr->mss,
-		.listener = (uint16_t)li,
-		.snd_wscale = pr->snd_wscale,
-		.rcv_wscale = pr->rcv_wscale,
-		.sack = pr->sack,
-		.ts = pr->ts,
-		.via_cookie = pr->via_cookie,
-		.peer_mac = p->cmac,
-		.syn_tsc = pr->syn_tsc,
-		.ack_tsc = tw->now_tsc,
-		.ts_recent = pr->ts_recent,
-		.ts_off = pr->ts_off,
-	};
+	/* all zero, then the identity; tcp_conn_start() sets the state */
+	conn_zero(c);
+	c->key = *key;
+	c->client_isn = pr->client_isn;
+	c->our_isn = pr->our_isn;
+	c->mss = pr->mss;
+	c->listener = (uint16_t)li;
+	c->snd_wscale = pr->snd_wscale;
+	c->rcv_wscale = pr->rcv_wscale;
+	c->sack = pr->sack;
+	c->ts = pr->ts;
+	c->via_cookie = pr->via_cookie;
+	c->peer_mac = p->cmac;
+	c->syn_tsc = pr->syn_tsc;
+	c->ack_tsc = tw->now_tsc;
+	c->ts_recent = pr->ts_recent;
+	c->ts_off = pr->ts_off;
 	/*
 	 * The final ACK's data goes under the same limits as any later segment's (the
 	 * listener's for connections not accepted, the worker's budget): refused, it is
