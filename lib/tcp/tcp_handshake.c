@@ -165,24 +165,31 @@ tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	return SYNQ_TCP_REPLY;
 }
 
-/* What a completed handshake agreed, for the connection it promotes. */
+/*
+ * What a completed handshake agreed, for the connection it promotes. The order is for
+ * the compound literals that fill it, each leaving some members zero: those only a
+ * cookie's sets first, those only an entry's sets last (the one hole among them). The
+ * compiler zeroes the whole, then drops the zeroing of what the literal writes at
+ * either end; in the order of the members' meaning, ack_of_cookie()'s left the
+ * middle, 49 bytes at an odd address, zeroed by rep stosb; now only its last bytes.
+ */
 struct promotion {
-	uint32_t client_isn;
-	uint32_t our_isn;
-	uint16_t mss;
+	struct synq_flow_key rk; /* via_cookie: its key in the replay memory */
+	bool via_cookie;
 	uint8_t snd_wscale;
 	uint8_t rcv_wscale;
 	bool sack;
-	bool ts;
-	bool via_cookie;
+	uint32_t client_isn;
+	uint32_t our_isn;
 	uint32_t ts_recent;
-	uint32_t ts_off;  /* our TSval's offset, when ts */
-	uint64_t syn_tsc;
-	struct synq_flow_key rk; /* via_cookie: its key in the replay memory */
+	uint32_t ts_off; /* our TSval's offset, when ts */
+	uint16_t mss;
 	/* what the final ACK carried: its data (offset and length in the frame), a FIN */
 	uint16_t data_off;
 	uint16_t data_len;
+	bool ts;
 	bool fin;
+	uint64_t syn_tsc;
 };
 
 /* What became of a promotion. */
