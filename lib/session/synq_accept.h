@@ -128,7 +128,8 @@ synq_accept_bsd_len(const struct synq_accept_queue *q)
 static inline int
 synq_accept_enqueue(struct synq_accept_queue *q, struct synq_session *s)
 {
-	return rte_ring_enqueue(q->ring, s) == 0 ? 0 : -ENOBUFS;
+	/* the ring is multi-producer (synq_mem_ring()): no dispatch on its sync type */
+	return rte_ring_mp_enqueue(q->ring, s) == 0 ? 0 : -ENOBUFS;
 }
 
 /**

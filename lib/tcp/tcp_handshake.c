@@ -165,24 +165,31 @@ tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	return SYNQ_TCP_REPLY;
 }
 
-/* What a completed handshake agreed, for the connection it promotes. */
+/*
+ * What a completed handshake agreed, for the connection it promotes. The order is for
+ * the compound literals that fill it, each leaving some members zero: those only a
+ * cookie's sets first, those only an entry's sets last (the one hole among them). The
+ * compiler zeroes the whole, then drops the zeroing of what the literal writes at
+ * either end; in the order of the members' meaning, ack_of_cookie()'s left the
+ * middle, 49 bytes at an odd address, zeroed by rep stosb; now only its last bytes.
+ */
 struct promotion {
-	uint32_t client_isn;
-	uint32_t our_isn;
-	uint16_t mss;
+	struct synq_flow_key rk; /* via_cookie: its key in the replay memory */
+	bool via_cookie;
 	uint8_t snd_wscale;
 	uint8_t rcv_wscale;
 	bool sack;
-	bool ts;
-	bool via_cookie;
+	uint32_t client_isn;
+	uint32_t our_isn;
 	uint32_t ts_recent;
-	uint32_t ts_off;  /* our TSval's offset, when ts */
-	uint64_t syn_tsc;
-	struct synq_flow_key rk; /* via_cookie: its key in the replay memory */
+	uint32_t ts_off; /* our TSval's offset, when ts */
+	uint16_t mss;
 	/* what the final ACK carried: its data (offset and length in the frame), a FIN */
 	uint16_t data_off;
 	uint16_t data_len;
+	bool ts;
 	bool fin;
+	uint64_t syn_tsc;
 };
 
 /* What became of a promotion. */
@@ -251,24 +258,23 @@ promote(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_liste
 	session_init(tw, s, p, li);
 	c = conn_at(tw, synq_session_index(tw->sessions, s));
 	conn_own(tw, synq_session_index(tw->sessions, s), synq_session_gen(s));
-	/* one assignment: the compiler zeroes the rest in whole-line stores */
-	*c = (struct tcp_conn){
-		.key = *key,
-		.client_isn = pr->client_isn,
-		.our_isn = pr->our_isn,
-		.mss = pr->mss,
-		.listener = (uint16_t)li,
-		.snd_wscale = pr->snd_wscale,
-		.rcv_wscale = pr->rcv_wscale,
-		.sack = pr->sack,
-		.ts = pr->ts,
-		.via_cookie = pr->via_cookie,
-		.peer_mac = p->cmac,
-		.syn_tsc = pr->syn_tsc,
-		.ack_tsc = tw->now_tsc,
-		.ts_recent = pr->ts_recent,
-		.ts_off = pr->ts_off,
-	};
+	/* all zero, then the identity; tcp_conn_start() sets the state */
+	conn_zero(c);
+	c->key = *key;
+	c->client_isn = pr->client_isn;
+	c->our_isn = pr->our_isn;
+	c->mss = pr->mss;
+	c->listener = (uint16_t)li;
+	c->snd_wscale = pr->snd_wscale;
+	c->rcv_wscale = pr->rcv_wscale;
+	c->sack = pr->sack;
+	c->ts = pr->ts;
+	c->via_cookie = pr->via_cookie;
+	c->peer_mac = p->cmac;
+	c->syn_tsc = pr->syn_tsc;
+	c->ack_tsc = tw->now_tsc;
+	c->ts_recent = pr->ts_recent;
+	c->ts_off = pr->ts_off;
 	/*
 	 * The final ACK's data goes under the same limits as any later segment's (the
 	 * listener's for connections not accepted, the worker's budget): refused, it is
@@ -299,9 +305,7 @@ promote(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_liste
 	 * so the memory's room goes where a replay is possible.
 	 */
 	if (pr->via_cookie) {
-		a = synq_flowmem_lookup(tw->replay, &pr->rk);
-		if (a == NULL)
-			a = synq_flowmem_insert(tw->replay, &pr->rk, tw->now_ms, TCP_REPLAY_MS);
+		a = synq_flowmem_find_or_insert(tw->replay, &pr->rk, tw->now_ms, TCP_REPLAY_MS);
 		if (a != NULL) {
 			a->born_ms = tw->now_ms;
 			a->min_ms = TCP_REPLAY_MS;
