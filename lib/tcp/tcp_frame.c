@@ -18,6 +18,7 @@
 #include <rte_tcp.h>
 
 #include "synq_cksum.h"
+#include "tcp_frame.h"
 #include "tcp_priv.h"
 
 /* Minimum Ethernet frame without FCS; shorter ones are zero padded. */
@@ -150,6 +151,169 @@ tcp_build_data(struct rte_mbuf *m, const struct synq_iface *ifc, const struct tc
 	m->data_len = frame;
 	m->pkt_len = frame;
 	return 0;
+}
+
+/*
+ * Does the SYN @p seg lay out as tcp_build() would lay out its SYN-ACK (one segment
+ * from the Ethernet header on, the port's VLAN tag or none, a 20-byte IPv4 header or
+ * a 40-byte IPv6 one right before TCP), with no payload to drop? And is there room for
+ * the largest SYN-ACK? Then the SYN-ACK can be written over it field by field.
+ */
+static bool
+synack_fits(const struct synq_tcp_seg *seg, const struct rte_tcp_hdr *th, uint16_t l2)
+{
+	const struct rte_mbuf *m = seg->m;
+	uint32_t room = l2 + seg->l3_len + sizeof(*th) + SYNQ_TCP_OPTS_MAX;
+
+	if (seg->l2_len != l2 || seg->l3 != rte_pktmbuf_mtod(m, uint8_t *) + l2 ||
+		m->nb_segs != 1 || seg->l4_len != (th->data_off >> 4) * 4 ||
+		(uint32_t)m->buf_len - m->data_off < RTE_MAX(room, (uint32_t)ETH_MIN_LEN))
+		return false;
+	if (seg->family == 4)
+		return seg->l3_len == sizeof(struct rte_ipv4_hdr) &&
+		       ((const struct rte_ipv4_hdr *)seg->l3)->version_ihl == RTE_IPV4_VHL_DEF;
+	return seg->l3_len == sizeof(struct rte_ipv6_hdr) &&
+	       ((const struct rte_ipv6_hdr *)seg->l3)->proto == IPPROTO_TCP;
+}
+
+/*
+ * The IP header of a SYN-ACK written over its SYN's (@p l4 bytes of TCP after it):
+ * addresses swapped, every other field as tcp_build() writes it, checksums summed over
+ * the new headers (the TCP header and options at @p th written already) or left to
+ * the NIC. Returns the ol_flags of the frame.
+ */
+static uint64_t
+synack_ip_in_place(
+	struct synq_tcp_seg *seg, const struct synq_iface *ifc, struct rte_tcp_hdr *th, uint16_t l4)
+{
+	uint64_t ol = 0;
+
+	if (seg->family == 4) {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)seg->l3;
+		uint64_t a;
+
+		/* source and destination are adjacent: one 8-byte word, halves swapped */
+		memcpy(&a, &ip->src_addr, sizeof(a));
+		a = (a >> 32) | (a << 32);
+		memcpy(&ip->src_addr, &a, sizeof(a));
+		ip->type_of_service = 0;
+		ip->total_length = rte_cpu_to_be_16(sizeof(*ip) + l4);
+		ip->packet_id = 0;
+		ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG); /* RFC 1191, as tcp_build() */
+		ip->time_to_live = TCP_TTL;
+		ip->hdr_checksum = 0;
+		if (ifc->tx_cksum_offload) {
+			ol = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_TCP_CKSUM;
+			th->cksum = rte_ipv4_phdr_cksum(ip, ol);
+		} else {
+			ip->hdr_checksum = synq_cksum_value(synq_cksum_add(0, ip, sizeof(*ip)));
+			th->cksum = synq_cksum_value(synq_cksum_add(
+				synq_cksum_ipv4_phdr(ip->src_addr, ip->dst_addr, IPPROTO_TCP, l4),
+				th, l4));
+		}
+	} else {
+		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)seg->l3;
+		uint8_t a[16];
+
+		memcpy(a, ip6->src_addr, 16);
+		memcpy(ip6->src_addr, ip6->dst_addr, 16);
+		memcpy(ip6->dst_addr, a, 16);
+		ip6->vtc_flow = RTE_BE32(6u << 28);
+		ip6->payload_len = rte_cpu_to_be_16(l4);
+		ip6->hop_limits = TCP_TTL;
+		if (ifc->tx_cksum_offload) {
+			ol = RTE_MBUF_F_TX_IPV6 | RTE_MBUF_F_TX_TCP_CKSUM;
+			th->cksum = rte_ipv6_phdr_cksum(ip6, ol);
+		} else {
+			th->cksum = synq_cksum_value(synq_cksum_add(
+				synq_cksum_ipv6_phdr(ip6->src_addr, ip6->dst_addr, IPPROTO_TCP, l4),
+				th, l4));
+		}
+	}
+	return ol;
+}
+
+/*
+ * The SYN-ACK over its SYN: of the 54 to 98 bytes of a frame, the addresses and ports
+ * are the SYN's swapped and the rest is rewritten, so nothing is copied out first and
+ * the options are written where they go.
+ */
+static void
+synack_in_place(struct synq_tcp_seg *seg, const struct synq_iface *ifc, struct rte_tcp_hdr *th,
+	uint16_t l2, uint32_t seq, uint32_t ack, uint16_t win, const struct synq_tcp_synack_opts *o)
+{
+	struct rte_mbuf *m = seg->m;
+	uint8_t *base = rte_pktmbuf_mtod(m, uint8_t *);
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)base;
+	uint16_t type =
+		seg->family == 4 ? RTE_BE16(RTE_ETHER_TYPE_IPV4) : RTE_BE16(RTE_ETHER_TYPE_IPV6);
+	unsigned int n = synq_tcp_opts_write_synack((uint8_t *)(th + 1), o);
+	uint16_t l4 = (uint16_t)(sizeof(*th) + n);
+	uint16_t len = l2 + seg->l3_len + l4;
+	uint16_t frame = RTE_MAX(len, (uint16_t)ETH_MIN_LEN);
+	uint32_t ports;
+
+	/* to where the SYN came from; the tag as tcp_build() writes it (no priority) */
+	eth->dst_addr = eth->src_addr;
+	eth->src_addr = ifc->mac;
+	if (ifc->vlan != 0) {
+		struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(eth + 1);
+
+		vh->vlan_tci = rte_cpu_to_be_16(ifc->vlan);
+		vh->eth_proto = type;
+	}
+	memcpy(&ports, th, sizeof(ports));
+	ports = (ports >> 16) | (ports << 16);
+	memcpy(th, &ports, sizeof(ports));
+	th->sent_seq = rte_cpu_to_be_32(seq);
+	th->recv_ack = rte_cpu_to_be_32(ack);
+	th->data_off = (uint8_t)((l4 / 4) << 4);
+	th->tcp_flags = RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG;
+	th->rx_win = rte_cpu_to_be_16(win);
+	th->cksum = 0;
+	th->tcp_urp = 0;
+	m->ol_flags = synack_ip_in_place(seg, ifc, th, l4);
+	if (frame > len)
+		memset(base + len, 0, frame - len);
+	m->l2_len = l2;
+	m->l3_len = seg->l3_len;
+	m->data_len = frame;
+	m->pkt_len = frame;
+}
+
+int
+tcp_synack_of_syn(struct synq_tcp_seg *seg, const struct synq_iface *ifc, uint32_t seq,
+	uint32_t ack, uint16_t win, const struct synq_tcp_synack_opts *o)
+{
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(seg->l3 + seg->l3_len);
+	uint16_t l2 =
+		sizeof(struct rte_ether_hdr) + (ifc->vlan != 0 ? sizeof(struct rte_vlan_hdr) : 0);
+	uint8_t opt[SYNQ_TCP_OPTS_MAX];
+	struct tcp_peer p;
+
+	if (synack_fits(seg, th, l2)) {
+		synack_in_place(seg, ifc, th, l2, seq, ack, win, o);
+		return 0;
+	}
+	/* the rare SYN that does not: its peer copied out, the frame built whole */
+	memset(&p, 0, sizeof(p));
+	p.family = seg->family;
+	if (seg->family == 4) {
+		const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)seg->l3;
+
+		memcpy(p.caddr, &ip->src_addr, 4);
+		memcpy(p.saddr, &ip->dst_addr, 4);
+	} else {
+		const struct rte_ipv6_hdr *ip6 = (const struct rte_ipv6_hdr *)seg->l3;
+
+		memcpy(p.caddr, ip6->src_addr, 16);
+		memcpy(p.saddr, ip6->dst_addr, 16);
+	}
+	p.cport = th->src_port;
+	p.sport = th->dst_port;
+	p.cmac = rte_pktmbuf_mtod(seg->m, struct rte_ether_hdr *)->src_addr;
+	return tcp_build(seg->m, ifc, &p, seq, ack, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG, win, opt,
+		synq_tcp_opts_write_synack(opt, o));
 }
 
 enum synq_tcp_verdict
