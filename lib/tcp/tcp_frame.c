@@ -154,62 +154,154 @@ tcp_build_data(struct rte_mbuf *m, const struct synq_iface *ifc, const struct tc
 }
 
 /*
- * Does the SYN @p seg lay out as tcp_build() would lay out its SYN-ACK (one segment
- * from the Ethernet header on, the port's VLAN tag or none, a 20-byte IPv4 header or
- * a 40-byte IPv6 one right before TCP), with no payload to drop? And is there room for
- * the largest SYN-ACK? Then the SYN-ACK can be written over it field by field.
+ * Does the SYN @p seg lay out as tcp_build() would lay out its SYN-ACK (one segment,
+ * the port's VLAN tag or none, a 20-byte IPv4 header or a 40-byte IPv6 one right
+ * before TCP: lib/net locates l3 at l2_len), with no payload to drop? And is there room
+ * for the largest SYN-ACK? Then the SYN-ACK can be written over it field by field.
  */
-static bool
+static inline bool
 synack_fits(const struct synq_tcp_seg *seg, const struct rte_tcp_hdr *th, uint16_t l2)
 {
 	const struct rte_mbuf *m = seg->m;
-	uint32_t room = l2 + seg->l3_len + sizeof(*th) + SYNQ_TCP_OPTS_MAX;
+	uint16_t l3 = seg->family == 4 ? sizeof(struct rte_ipv4_hdr) : sizeof(struct rte_ipv6_hdr);
 
-	if (seg->l2_len != l2 || seg->l3 != rte_pktmbuf_mtod(m, uint8_t *) + l2 ||
-		m->nb_segs != 1 || seg->l4_len != (th->data_off >> 4) * 4 ||
-		(uint32_t)m->buf_len - m->data_off < RTE_MAX(room, (uint32_t)ETH_MIN_LEN))
+	if (seg->l2_len != l2 || seg->l3_len != l3 || m->nb_segs != 1 ||
+		seg->l4_len != (th->data_off >> 4) * 4 ||
+		(uint32_t)m->buf_len - m->data_off < l2 + l3 + sizeof(*th) + SYNQ_TCP_OPTS_MAX)
 		return false;
 	if (seg->family == 4)
-		return seg->l3_len == sizeof(struct rte_ipv4_hdr) &&
-		       ((const struct rte_ipv4_hdr *)seg->l3)->version_ihl == RTE_IPV4_VHL_DEF;
-	return seg->l3_len == sizeof(struct rte_ipv6_hdr) &&
-	       ((const struct rte_ipv6_hdr *)seg->l3)->proto == IPPROTO_TCP;
+		return ((const struct rte_ipv4_hdr *)seg->l3)->version_ihl == RTE_IPV4_VHL_DEF;
+	return ((const struct rte_ipv6_hdr *)seg->l3)->proto == IPPROTO_TCP;
+}
+
+/* The 4 bytes @p a @p b @p c @p d as they lie in memory, read as one word. */
+static inline uint32_t
+bytes4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
+{
+	const uint8_t x[4] = {a, b, c, d};
+	uint32_t w;
+
+	memcpy(&w, x, sizeof(w));
+	return w;
+}
+
+/* Store the word @p w at @p p and add it to *@p sum. */
+static inline void
+put_word(uint8_t *p, uint32_t w, uint64_t *sum)
+{
+	memcpy(p, &w, sizeof(w));
+	*sum += w;
 }
 
 /*
- * The IP header of a SYN-ACK written over its SYN's (@p l4 bytes of TCP after it):
- * addresses swapped, every other field as tcp_build() writes it, checksums summed over
- * the new headers (the TCP header and options at @p th written already) or left to
- * the NIC. Returns the ol_flags of the frame.
+ * The SYN-ACK options @p o at @p p, in synq_tcp_opts_write_synack()'s layout (Linux's
+ * order, 4-byte pieces), a word a store, each added to *@p sum as it is written: no
+ * buffer to copy, no second pass to sum it. The unit test holds the two writers' bytes
+ * together. Returns the length, a multiple of 4, at most 20.
  */
-static uint64_t
-synack_ip_in_place(
-	struct synq_tcp_seg *seg, const struct synq_iface *ifc, struct rte_tcp_hdr *th, uint16_t l4)
+static inline unsigned int
+synack_opts_put(uint8_t *p, const struct synq_tcp_synack_opts *o, uint64_t *sum)
 {
-	uint64_t ol = 0;
+	const struct synq_tcp_synack_opts v = *o; /* read before the stores that may alias */
+	unsigned int n = 4;
 
+	put_word(p, bytes4(SYNQ_TCP_OPT_MSS, 4, (uint8_t)(v.mss >> 8), (uint8_t)v.mss), sum);
+	if (v.ts) {
+		put_word(p + 4, v.sack_perm ? bytes4(SYNQ_TCP_OPT_SACK_PERM, 2, SYNQ_TCP_OPT_TS, 10) :
+			bytes4(SYNQ_TCP_OPT_NOP, SYNQ_TCP_OPT_NOP, SYNQ_TCP_OPT_TS, 10), sum);
+		put_word(p + 8, rte_cpu_to_be_32(v.tsval), sum);
+		put_word(p + 12, rte_cpu_to_be_32(v.tsecr), sum);
+		n = 16;
+	} else if (v.sack_perm) {
+		put_word(p + 4, bytes4(SYNQ_TCP_OPT_NOP, SYNQ_TCP_OPT_NOP, SYNQ_TCP_OPT_SACK_PERM, 2),
+			sum);
+		n = 8;
+	}
+	if (v.wscale != SYNQ_TCP_NO_WSCALE) {
+		put_word(p + n, bytes4(SYNQ_TCP_OPT_NOP, SYNQ_TCP_OPT_WSCALE, 3,
+			RTE_MIN(v.wscale, (uint8_t)SYNQ_TCP_WSCALE_MAX)), sum);
+		n += 4;
+	}
+	return n;
+}
+
+/*
+ * The SYN-ACK over its SYN, as tcp_build() writes it: of the 54 to 98 bytes of the
+ * frame, the MACs, addresses and ports are the SYN's swapped, the rest is written
+ * where it lies, nothing copied out first. The checksums are summed as the words are
+ * written (RFC 1071: the words as stored, in any order, fold to the checksum), from
+ * registers, not from memory. They are summed anew rather than updated from the SYN's
+ * (RFC 1624): the update would have to sum the SYN's changed fields and options (16 +
+ * 0 to 40 bytes) to save the pseudo-header's addresses and the ports (12 bytes for
+ * IPv4, 36 for IPv6), and it needs the SYN's checksum known good, which a NIC's
+ * RTE_MBUF_F_RX_L4_CKSUM_NONE does not tell.
+ */
+static void
+synack_in_place(struct synq_tcp_seg *seg, const struct synq_iface *ifc, struct rte_tcp_hdr *th,
+	uint16_t l2, uint32_t seq, uint32_t ack, uint16_t win, const struct synq_tcp_synack_opts *o)
+{
+	/* the port's, read before the frame's stores (a uint8_t store may alias anything) */
+	const struct rte_ether_addr mac = ifc->mac;
+	const uint16_t vlan = ifc->vlan;
+	const bool offload = ifc->tx_cksum_offload;
+	struct rte_mbuf *m = seg->m;
+	uint8_t *base = rte_pktmbuf_mtod(m, uint8_t *);
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)base;
+	uint64_t sum = 0;
+	unsigned int n = synack_opts_put((uint8_t *)(th + 1), o, &sum);
+	uint16_t l4 = (uint16_t)(sizeof(*th) + n);
+	uint16_t l3 = seg->l3_len;
+	uint16_t len = l2 + l3 + l4;
+	uint16_t l4_be = rte_cpu_to_be_16(l4);
+	uint16_t off_flags = rte_cpu_to_be_16((uint16_t)((l4 / 4) << 12 |
+		(RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)));
+	uint32_t ports;
+
+	/* to where the SYN came from; the tag as tcp_build() writes it (no priority) */
+	eth->dst_addr = eth->src_addr;
+	eth->src_addr = mac;
+	if (vlan != 0)
+		((struct rte_vlan_hdr *)(eth + 1))->vlan_tci = rte_cpu_to_be_16(vlan);
+
+	memcpy(&ports, th, sizeof(ports));
+	ports = (ports >> 16) | (ports << 16);
+	memcpy(th, &ports, sizeof(ports));
+	th->sent_seq = rte_cpu_to_be_32(seq);
+	th->recv_ack = rte_cpu_to_be_32(ack);
+	memcpy(&th->data_off, &off_flags, sizeof(off_flags)); /* data_off, then tcp_flags */
+	th->rx_win = rte_cpu_to_be_16(win);
+	th->cksum = 0;
+	th->tcp_urp = 0;
+	/* the TCP header's words and the pseudo-header's length and protocol: no carry yet */
+	sum += (uint64_t)ports + th->sent_seq + th->recv_ack + off_flags + th->rx_win + l4_be +
+		RTE_BE16(IPPROTO_TCP);
+
+	m->ol_flags = 0;
 	if (seg->family == 4) {
 		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)seg->l3;
-		uint64_t a;
+		uint64_t a, addrs;
 
 		/* source and destination are adjacent: one 8-byte word, halves swapped */
 		memcpy(&a, &ip->src_addr, sizeof(a));
 		a = (a >> 32) | (a << 32);
 		memcpy(&ip->src_addr, &a, sizeof(a));
+		addrs = (a & 0xffffffffu) + (a >> 32);
 		ip->type_of_service = 0;
-		ip->total_length = rte_cpu_to_be_16(sizeof(*ip) + l4);
+		ip->total_length = rte_cpu_to_be_16(l3 + l4);
 		ip->packet_id = 0;
 		ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG); /* RFC 1191, as tcp_build() */
 		ip->time_to_live = TCP_TTL;
 		ip->hdr_checksum = 0;
-		if (ifc->tx_cksum_offload) {
-			ol = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_TCP_CKSUM;
-			th->cksum = rte_ipv4_phdr_cksum(ip, ol);
+		if (offload) {
+			m->ol_flags = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM |
+				RTE_MBUF_F_TX_TCP_CKSUM;
+			th->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
 		} else {
-			ip->hdr_checksum = synq_cksum_value(synq_cksum_add(0, ip, sizeof(*ip)));
-			th->cksum = synq_cksum_value(synq_cksum_add(
-				synq_cksum_ipv4_phdr(ip->src_addr, ip->dst_addr, IPPROTO_TCP, l4),
-				th, l4));
+			/* version and IHL, TOS, flags, TTL and protocol are constants */
+			ip->hdr_checksum = synq_cksum_value(addrs + ip->total_length +
+				RTE_BE16(RTE_IPV4_VHL_DEF << 8) + RTE_BE16(RTE_IPV4_HDR_DF_FLAG) +
+				RTE_BE16(TCP_TTL << 8 | IPPROTO_TCP));
+			th->cksum = synq_cksum_value(sum + addrs);
 		}
 	} else {
 		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)seg->l3;
@@ -219,83 +311,37 @@ synack_ip_in_place(
 		memcpy(ip6->src_addr, ip6->dst_addr, 16);
 		memcpy(ip6->dst_addr, a, 16);
 		ip6->vtc_flow = RTE_BE32(6u << 28);
-		ip6->payload_len = rte_cpu_to_be_16(l4);
+		ip6->payload_len = l4_be;
 		ip6->hop_limits = TCP_TTL;
-		if (ifc->tx_cksum_offload) {
-			ol = RTE_MBUF_F_TX_IPV6 | RTE_MBUF_F_TX_TCP_CKSUM;
-			th->cksum = rte_ipv6_phdr_cksum(ip6, ol);
+		if (offload) {
+			m->ol_flags = RTE_MBUF_F_TX_IPV6 | RTE_MBUF_F_TX_TCP_CKSUM;
+			th->cksum = rte_ipv6_phdr_cksum(ip6, m->ol_flags);
 		} else {
-			th->cksum = synq_cksum_value(synq_cksum_add(
-				synq_cksum_ipv6_phdr(ip6->src_addr, ip6->dst_addr, IPPROTO_TCP, l4),
-				th, l4));
+			th->cksum = synq_cksum_value(synq_cksum_add(sum, ip6->src_addr, 32));
 		}
 	}
-	return ol;
+	if (len < ETH_MIN_LEN) {
+		memset(base + len, 0, ETH_MIN_LEN - len);
+		len = ETH_MIN_LEN;
+	}
+	m->l2_len = l2;
+	m->l3_len = l3;
+	m->data_len = len;
+	m->pkt_len = len;
 }
 
 /*
- * The SYN-ACK over its SYN: of the 54 to 98 bytes of a frame, the addresses and ports
- * are the SYN's swapped and the rest is rewritten, so nothing is copied out first and
- * the options are written where they go.
+ * The SYN-ACK of a SYN that does not fit synack_fits(), built whole: its peer copied
+ * out first. Rare, and out of line so that the common path keeps a small frame.
  */
-static void
-synack_in_place(struct synq_tcp_seg *seg, const struct synq_iface *ifc, struct rte_tcp_hdr *th,
-	uint16_t l2, uint32_t seq, uint32_t ack, uint16_t win, const struct synq_tcp_synack_opts *o)
+static __rte_noinline int
+synack_whole(struct synq_tcp_seg *seg, const struct synq_iface *ifc, uint32_t seq, uint32_t ack,
+	uint16_t win, const struct synq_tcp_synack_opts *o)
 {
-	struct rte_mbuf *m = seg->m;
-	uint8_t *base = rte_pktmbuf_mtod(m, uint8_t *);
-	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)base;
-	uint16_t type =
-		seg->family == 4 ? RTE_BE16(RTE_ETHER_TYPE_IPV4) : RTE_BE16(RTE_ETHER_TYPE_IPV6);
-	unsigned int n = synq_tcp_opts_write_synack((uint8_t *)(th + 1), o);
-	uint16_t l4 = (uint16_t)(sizeof(*th) + n);
-	uint16_t len = l2 + seg->l3_len + l4;
-	uint16_t frame = RTE_MAX(len, (uint16_t)ETH_MIN_LEN);
-	uint32_t ports;
-
-	/* to where the SYN came from; the tag as tcp_build() writes it (no priority) */
-	eth->dst_addr = eth->src_addr;
-	eth->src_addr = ifc->mac;
-	if (ifc->vlan != 0) {
-		struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(eth + 1);
-
-		vh->vlan_tci = rte_cpu_to_be_16(ifc->vlan);
-		vh->eth_proto = type;
-	}
-	memcpy(&ports, th, sizeof(ports));
-	ports = (ports >> 16) | (ports << 16);
-	memcpy(th, &ports, sizeof(ports));
-	th->sent_seq = rte_cpu_to_be_32(seq);
-	th->recv_ack = rte_cpu_to_be_32(ack);
-	th->data_off = (uint8_t)((l4 / 4) << 4);
-	th->tcp_flags = RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG;
-	th->rx_win = rte_cpu_to_be_16(win);
-	th->cksum = 0;
-	th->tcp_urp = 0;
-	m->ol_flags = synack_ip_in_place(seg, ifc, th, l4);
-	if (frame > len)
-		memset(base + len, 0, frame - len);
-	m->l2_len = l2;
-	m->l3_len = seg->l3_len;
-	m->data_len = frame;
-	m->pkt_len = frame;
-}
-
-int
-tcp_synack_of_syn(struct synq_tcp_seg *seg, const struct synq_iface *ifc, uint32_t seq,
-	uint32_t ack, uint16_t win, const struct synq_tcp_synack_opts *o)
-{
-	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(seg->l3 + seg->l3_len);
-	uint16_t l2 =
-		sizeof(struct rte_ether_hdr) + (ifc->vlan != 0 ? sizeof(struct rte_vlan_hdr) : 0);
+	const struct rte_tcp_hdr *th = (const struct rte_tcp_hdr *)(seg->l3 + seg->l3_len);
 	uint8_t opt[SYNQ_TCP_OPTS_MAX];
 	struct tcp_peer p;
 
-	if (synack_fits(seg, th, l2)) {
-		synack_in_place(seg, ifc, th, l2, seq, ack, win, o);
-		return 0;
-	}
-	/* the rare SYN that does not: its peer copied out, the frame built whole */
 	memset(&p, 0, sizeof(p));
 	p.family = seg->family;
 	if (seg->family == 4) {
@@ -314,6 +360,19 @@ tcp_synack_of_syn(struct synq_tcp_seg *seg, const struct synq_iface *ifc, uint32
 	p.cmac = rte_pktmbuf_mtod(seg->m, struct rte_ether_hdr *)->src_addr;
 	return tcp_build(seg->m, ifc, &p, seq, ack, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG, win, opt,
 		synq_tcp_opts_write_synack(opt, o));
+}
+
+int
+tcp_synack_of_syn(struct synq_tcp_seg *seg, const struct synq_iface *ifc, uint32_t seq,
+	uint32_t ack, uint16_t win, const struct synq_tcp_synack_opts *o)
+{
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(seg->l3 + seg->l3_len);
+	uint16_t l2 = sizeof(struct rte_ether_hdr) + (ifc->vlan != 0 ? sizeof(struct rte_vlan_hdr) : 0);
+
+	if (unlikely(!synack_fits(seg, th, l2)))
+		return synack_whole(seg, ifc, seq, ack, win, o);
+	synack_in_place(seg, ifc, th, l2, seq, ack, win, o);
+	return 0;
 }
 
 enum synq_tcp_verdict
