@@ -272,20 +272,20 @@ synack_in_place(struct synq_tcp_seg *seg, const struct synq_iface *ifc, struct r
 	th->rx_win = rte_cpu_to_be_16(win);
 	th->cksum = 0;
 	th->tcp_urp = 0;
-	/* the TCP header's words and the pseudo-header's length and protocol: no carry yet */
-	sum += (uint64_t)ports + th->sent_seq + th->recv_ack + off_flags + th->rx_win + l4_be +
-		RTE_BE16(IPPROTO_TCP);
+	/* the TCP header's words (32 bits, a handful with the options'): no carry yet */
+	sum += (uint64_t)ports + th->sent_seq + th->recv_ack + off_flags + th->rx_win;
 
 	m->ol_flags = 0;
 	if (seg->family == 4) {
 		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)seg->l3;
-		uint64_t a, addrs;
+		uint64_t a, addrs, ph;
 
 		/* source and destination are adjacent: one 8-byte word, halves swapped */
 		memcpy(&a, &ip->src_addr, sizeof(a));
 		a = (a >> 32) | (a << 32);
 		memcpy(&ip->src_addr, &a, sizeof(a));
 		addrs = (a & 0xffffffffu) + (a >> 32);
+		ph = addrs + l4_be + RTE_BE16(IPPROTO_TCP); /* the pseudo-header (RFC 9293 3.1) */
 		ip->type_of_service = 0;
 		ip->total_length = rte_cpu_to_be_16(l3 + l4);
 		ip->packet_id = 0;
@@ -293,18 +293,20 @@ synack_in_place(struct synq_tcp_seg *seg, const struct synq_iface *ifc, struct r
 		ip->time_to_live = TCP_TTL;
 		ip->hdr_checksum = 0;
 		if (offload) {
+			/* the pseudo-header's sum, as rte_ipv4_phdr_cksum() gives it */
 			m->ol_flags = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM |
 				RTE_MBUF_F_TX_TCP_CKSUM;
-			th->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
+			th->cksum = synq_cksum_fold(ph);
 		} else {
 			/* version and IHL, TOS, flags, TTL and protocol are constants */
 			ip->hdr_checksum = synq_cksum_value(addrs + ip->total_length +
 				RTE_BE16(RTE_IPV4_VHL_DEF << 8) + RTE_BE16(RTE_IPV4_HDR_DF_FLAG) +
 				RTE_BE16(TCP_TTL << 8 | IPPROTO_TCP));
-			th->cksum = synq_cksum_value(sum + addrs);
+			th->cksum = synq_cksum_value(sum + ph);
 		}
 	} else {
 		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)seg->l3;
+		uint64_t ph;
 		uint8_t a[16];
 
 		memcpy(a, ip6->src_addr, 16);
@@ -313,11 +315,14 @@ synack_in_place(struct synq_tcp_seg *seg, const struct synq_iface *ifc, struct r
 		ip6->vtc_flow = RTE_BE32(6u << 28);
 		ip6->payload_len = l4_be;
 		ip6->hop_limits = TCP_TTL;
+		ph = synq_cksum_ipv6_phdr(ip6->src_addr, ip6->dst_addr, IPPROTO_TCP, l4);
 		if (offload) {
+			/* the pseudo-header's sum, as rte_ipv6_phdr_cksum() gives it */
 			m->ol_flags = RTE_MBUF_F_TX_IPV6 | RTE_MBUF_F_TX_TCP_CKSUM;
-			th->cksum = rte_ipv6_phdr_cksum(ip6, m->ol_flags);
+			th->cksum = synq_cksum_fold(ph);
 		} else {
-			th->cksum = synq_cksum_value(synq_cksum_add(sum, ip6->src_addr, 32));
+			ph += sum;
+			th->cksum = synq_cksum_value(ph + (ph < sum)); /* the carry, end around */
 		}
 	}
 	if (len < ETH_MIN_LEN) {
