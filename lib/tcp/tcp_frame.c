@@ -207,19 +207,24 @@ synack_opts_put(uint8_t *p, const struct synq_tcp_synack_opts *o, uint64_t *sum)
 
 	put_word(p, bytes4(SYNQ_TCP_OPT_MSS, 4, (uint8_t)(v.mss >> 8), (uint8_t)v.mss), sum);
 	if (v.ts) {
-		put_word(p + 4, v.sack_perm ? bytes4(SYNQ_TCP_OPT_SACK_PERM, 2, SYNQ_TCP_OPT_TS, 10) :
-			bytes4(SYNQ_TCP_OPT_NOP, SYNQ_TCP_OPT_NOP, SYNQ_TCP_OPT_TS, 10), sum);
+		put_word(p + 4,
+			v.sack_perm
+				? bytes4(SYNQ_TCP_OPT_SACK_PERM, 2, SYNQ_TCP_OPT_TS, 10)
+				: bytes4(SYNQ_TCP_OPT_NOP, SYNQ_TCP_OPT_NOP, SYNQ_TCP_OPT_TS, 10),
+			sum);
 		put_word(p + 8, rte_cpu_to_be_32(v.tsval), sum);
 		put_word(p + 12, rte_cpu_to_be_32(v.tsecr), sum);
 		n = 16;
 	} else if (v.sack_perm) {
-		put_word(p + 4, bytes4(SYNQ_TCP_OPT_NOP, SYNQ_TCP_OPT_NOP, SYNQ_TCP_OPT_SACK_PERM, 2),
-			sum);
+		put_word(p + 4,
+			bytes4(SYNQ_TCP_OPT_NOP, SYNQ_TCP_OPT_NOP, SYNQ_TCP_OPT_SACK_PERM, 2), sum);
 		n = 8;
 	}
 	if (v.wscale != SYNQ_TCP_NO_WSCALE) {
-		put_word(p + n, bytes4(SYNQ_TCP_OPT_NOP, SYNQ_TCP_OPT_WSCALE, 3,
-			RTE_MIN(v.wscale, (uint8_t)SYNQ_TCP_WSCALE_MAX)), sum);
+		put_word(p + n,
+			bytes4(SYNQ_TCP_OPT_NOP, SYNQ_TCP_OPT_WSCALE, 3,
+				RTE_MIN(v.wscale, (uint8_t)SYNQ_TCP_WSCALE_MAX)),
+			sum);
 		n += 4;
 	}
 	return n;
@@ -253,8 +258,8 @@ synack_in_place(struct synq_tcp_seg *seg, const struct synq_iface *ifc, struct r
 	uint16_t l3 = seg->l3_len;
 	uint16_t len = l2 + l3 + l4;
 	uint16_t l4_be = rte_cpu_to_be_16(l4);
-	uint16_t off_flags = rte_cpu_to_be_16((uint16_t)((l4 / 4) << 12 |
-		(RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)));
+	uint16_t off_flags = rte_cpu_to_be_16(
+		(uint16_t)((l4 / 4) << 12 | (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)));
 	uint32_t ports;
 
 	/* to where the SYN came from; the tag as tcp_build() writes it (no priority) */
@@ -295,13 +300,14 @@ synack_in_place(struct synq_tcp_seg *seg, const struct synq_iface *ifc, struct r
 		if (offload) {
 			/* the pseudo-header's sum, as rte_ipv4_phdr_cksum() gives it */
 			m->ol_flags = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM |
-				RTE_MBUF_F_TX_TCP_CKSUM;
+				      RTE_MBUF_F_TX_TCP_CKSUM;
 			th->cksum = synq_cksum_fold(ph);
 		} else {
 			/* version and IHL, TOS, flags, TTL and protocol are constants */
 			ip->hdr_checksum = synq_cksum_value(addrs + ip->total_length +
-				RTE_BE16(RTE_IPV4_VHL_DEF << 8) + RTE_BE16(RTE_IPV4_HDR_DF_FLAG) +
-				RTE_BE16(TCP_TTL << 8 | IPPROTO_TCP));
+							    RTE_BE16(RTE_IPV4_VHL_DEF << 8) +
+							    RTE_BE16(RTE_IPV4_HDR_DF_FLAG) +
+							    RTE_BE16(TCP_TTL << 8 | IPPROTO_TCP));
 			th->cksum = synq_cksum_value(sum + ph);
 		}
 	} else {
@@ -372,7 +378,8 @@ tcp_synack_of_syn(struct synq_tcp_seg *seg, const struct synq_iface *ifc, uint32
 	uint32_t ack, uint16_t win, const struct synq_tcp_synack_opts *o)
 {
 	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(seg->l3 + seg->l3_len);
-	uint16_t l2 = sizeof(struct rte_ether_hdr) + (ifc->vlan != 0 ? sizeof(struct rte_vlan_hdr) : 0);
+	uint16_t l2 =
+		sizeof(struct rte_ether_hdr) + (ifc->vlan != 0 ? sizeof(struct rte_vlan_hdr) : 0);
 
 	if (unlikely(!synack_fits(seg, th, l2)))
 		return synack_whole(seg, ifc, seq, ack, win, o);

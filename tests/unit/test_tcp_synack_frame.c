@@ -65,8 +65,8 @@ syn_opts(uint8_t *opt, unsigned int shape)
 		memcpy(opt, (const uint8_t[]){2, 4, 2, 0x18}, 4);
 		return 4;
 	case 2: /* Linux's */
-		return synq_frame_opts_syn(opt, (uint16_t)(1000 + rnd() % 9000), (uint8_t)(rnd() % 15),
-			rnd());
+		return synq_frame_opts_syn(
+			opt, (uint16_t)(1000 + rnd() % 9000), (uint8_t)(rnd() % 15), rnd());
 	case 3: /* Windows': MSS, NOP, window scale, NOP, NOP, SACK-permitted */
 		memcpy(opt, (const uint8_t[]){2, 4, 5, 0xb4, 1, 3, 3, 8, 1, 1, 4, 2}, 12);
 		return 12;
@@ -153,7 +153,10 @@ expected_synack(uint8_t *buf, const struct syn *s, const struct synq_iface *ifc,
 	uint8_t opt[SYNQ_TCP_OPTS_MAX];
 	struct synq_frame_tcp t = {
 		.eth = {.tagged = ifc->vlan != 0, .tci = ifc->vlan},
-		.ip = {.family = s->t.ip.family, .src = s->saddr, .dst = s->caddr, .ttl = 64,
+		.ip = {.family = s->t.ip.family,
+			.src = s->saddr,
+			.dst = s->caddr,
+			.ttl = 64,
 			.frag = SYNQ_FRAME_DF},
 		.sport = s->t.dport,
 		.dport = s->t.sport,
@@ -179,12 +182,14 @@ check_offloaded(uint8_t *frame, size_t len, const struct rte_mbuf *m, uint8_t fa
 
 	assert_int_equal(synq_frame_parse_tcp(frame, len, &v), 0);
 	l4 = v.tcp_len;
-	assert_int_equal(m->ol_flags, family == 4 ? RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM |
-		RTE_MBUF_F_TX_TCP_CKSUM : RTE_MBUF_F_TX_IPV6 | RTE_MBUF_F_TX_TCP_CKSUM);
+	assert_int_equal(m->ol_flags,
+		family == 4 ? RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_TCP_CKSUM
+			    : RTE_MBUF_F_TX_IPV6 | RTE_MBUF_F_TX_TCP_CKSUM);
 	/* the pseudo-header's sum, not complemented: what the NIC starts from */
-	assert_int_equal(v.cksum, (uint16_t)~synq_frame_cksum_fold(family == 4 ?
-		synq_frame_phdr4(v.ip, SYNQ_FRAME_PROTO_TCP, l4) :
-		synq_frame_phdr6(v.ip, SYNQ_FRAME_PROTO_TCP, l4)));
+	assert_int_equal(
+		v.cksum, (uint16_t)~synq_frame_cksum_fold(
+				 family == 4 ? synq_frame_phdr4(v.ip, SYNQ_FRAME_PROTO_TCP, l4)
+					     : synq_frame_phdr6(v.ip, SYNQ_FRAME_PROTO_TCP, l4)));
 	if (family == 4) {
 		assert_int_equal(synq_bytes_get16(v.ip + 10), 0);
 		frame[v.l2_len + 10] = 0xaa; /* as the expected frame's, below */
@@ -263,7 +268,8 @@ test_random_syns(void **state __rte_unused)
 			struct synq_frame_view v;
 
 			assert_int_equal(fa.m.ol_flags, 0);
-			assert_int_equal(synq_frame_parse_tcp(fake_mbuf_data(&fa), fa.m.data_len, &v), 0);
+			assert_int_equal(
+				synq_frame_parse_tcp(fake_mbuf_data(&fa), fa.m.data_len, &v), 0);
 			assert_true(v.ip_cksum_ok);
 			assert_true(v.tcp_cksum_ok);
 			assert_true(v.pad_zero);
@@ -280,8 +286,12 @@ test_wrong_byte_seen(void **state __rte_unused)
 
 	for (unsigned int r = 0; r < 500; r++) {
 		struct synq_iface ifc = {.vlan = (uint16_t)(rnd() % 2 ? 7 : 0)};
-		struct synq_tcp_synack_opts o = {.mss = 1460, .wscale = 7, .sack_perm = true,
-			.ts = true, .tsval = rnd(), .tsecr = rnd()};
+		struct synq_tcp_synack_opts o = {.mss = 1460,
+			.wscale = 7,
+			.sack_perm = true,
+			.ts = true,
+			.tsval = rnd(),
+			.tsecr = rnd()};
 		struct synq_frame_view v;
 		struct synq_tcp_seg seg;
 		uint8_t exp[256];
