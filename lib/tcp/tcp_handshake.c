@@ -56,7 +56,8 @@ syn_to_table(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct
 	e->flags |= (o->sack_perm ? SYNQ_SYN_F_SACK : 0) | (o->ts ? SYNQ_SYN_F_TS : 0);
 	e->oow_ms = tw->now_ms - TCP_INVALID_RATELIMIT_MS; /* nothing answered yet */
 	tw->halfopen[li]++;
-	if (tcp_entry_synack(tw, ctr, seg->m, ifc, p, e, l, (uint32_t)(f >> 32)) != SYNQ_TCP_REPLY) {
+	if (tcp_entry_synack(tw, ctr, seg->m, seg, ifc, p, e, l, (uint32_t)(f >> 32)) !=
+		SYNQ_TCP_REPLY) {
 		tcp_entry_forget(tw, e);
 		return SYNQ_TCP_DROP;
 	}
@@ -99,7 +100,7 @@ tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		synq_counter_inc(ctr, SYNQ_CTR_SYN_DUPLICATES);
 		if (!tcp_dup_synack_allowed(tw, ctr, e))
 			return SYNQ_TCP_DROP;
-		return tcp_entry_synack(tw, ctr, seg->m, ifc, p, e, l,
+		return tcp_entry_synack(tw, ctr, seg->m, seg, ifc, p, e, l,
 			e->flags & SYNQ_SYN_F_TS ? tcp_ts_off(tw, p) : 0);
 	}
 	if (tw->time_wait != NULL && (tw_e = synq_flowmem_lookup(tw->time_wait, key)) != NULL) {
@@ -156,7 +157,7 @@ tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		ts_mac = kept.ts_mac;
 		ts_off = kept.ts_off;
 	}
-	if (tcp_send_synack(seg->m, ifc, p, our_isn, client_isn, client_ws, o.sack_perm, o.ts,
+	if (tcp_send_synack(seg->m, seg, ifc, p, our_isn, client_isn, client_ws, o.sack_perm, o.ts,
 		    o.tsval, l, o.ts ? synq_cookie_tsval(tw->now_ms + ts_off, ts_mac) : 0)
 		!= 0)
 		return SYNQ_TCP_DROP;
