@@ -142,7 +142,8 @@ const char *synq_siphash_impl_name(enum synq_sip_impl impl);
 /**
  * out[i] = synq_siphash24(&keys[i * key_step], msgs + i * stride, len) for i < @p n.
  *
- * @p key_step is 1 for a key per message, 0 for one key shared by all. The messages
+ * @p key_step is 1 for a key per message, 0 for one key shared by all (any other
+ * value: message i takes keys[i * key_step], as the formula says). The messages
  * have the same length; @p stride (bytes, >= @p len) separates their starts, so they
  * may be fields of an array of structures. No byte outside each message's @p len is
  * read. Every length works in the lanes; 12 (an IPv4 4-tuple) and 22 (the IPv4 cookie
