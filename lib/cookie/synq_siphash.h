@@ -121,8 +121,18 @@ enum synq_sip_impl {
 	SYNQ_SIP_AVX512,   /* 8 lanes (AVX-512F: vprolq, 64-bit gathers) */
 };
 
-/** Whether this CPU (and build) can run @p impl. SYNQ_SIP_AUTO and scalar: always. */
+/**
+ * Whether this CPU (and build) can run @p impl: the CPU has the instructions and the
+ * OS saves their registers (XCR0). SYNQ_SIP_AUTO and scalar: always.
+ */
 bool synq_siphash_impl_available(enum synq_sip_impl impl);
+
+/**
+ * Whether an OS whose XCR0 (xgetbv 0) is @p xcr0 saves the registers @p impl uses:
+ * AVX2 the SSE and AVX states, AVX-512 these and the opmask and ZMM states. For
+ * synq_siphash_impl_available(), and tests.
+ */
+bool synq_siphash_xcr0_allows(enum synq_sip_impl impl, uint64_t xcr0);
 
 /**
  * Use @p impl for synq_siphash24_many() from now on: tests and benchmarks force each

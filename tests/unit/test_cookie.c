@@ -549,6 +549,25 @@ test_siphash_select(void **state __rte_unused)
 	assert_int_equal(synq_siphash_select(SYNQ_SIP_AUTO), best);
 }
 
+/*
+ * The OS's side of the choice: a CPU with AVX-512 under a kernel (or hypervisor) that
+ * does not save the ZMM and opmask states must not run the AVX-512 lanes (they fault).
+ */
+static void
+test_siphash_xcr0(void **state __rte_unused)
+{
+	assert_true(synq_siphash_xcr0_allows(SYNQ_SIP_SCALAR, 0));
+	assert_true(synq_siphash_xcr0_allows(SYNQ_SIP_AUTO, 0));
+	assert_false(synq_siphash_xcr0_allows(SYNQ_SIP_AVX2, 0));
+	assert_false(synq_siphash_xcr0_allows(SYNQ_SIP_AVX2, 0x3)); /* x87, SSE */
+	assert_true(synq_siphash_xcr0_allows(SYNQ_SIP_AVX2, 0x7));
+	assert_false(synq_siphash_xcr0_allows(SYNQ_SIP_AVX512, 0x7));
+	assert_false(synq_siphash_xcr0_allows(SYNQ_SIP_AVX512, 0x67)); /* no ZMM16-31 */
+	assert_false(synq_siphash_xcr0_allows(SYNQ_SIP_AVX512, 0xe3)); /* no AVX */
+	assert_true(synq_siphash_xcr0_allows(SYNQ_SIP_AVX512, 0xe7));
+	assert_true(synq_siphash_xcr0_allows(SYNQ_SIP_AVX512, 0x2ff));
+}
+
 static struct synq_cookie_flow
 flow_of(const struct synq_cookie_req4 *r)
 {
@@ -792,6 +811,7 @@ main(void)
 		cmocka_unit_test(test_random_acks_rejected),
 		cmocka_unit_test(test_ts_bits),
 		cmocka_unit_test(test_siphash_select),
+		cmocka_unit_test(test_siphash_xcr0),
 		cmocka_unit_test(test_siphash_many_vectors),
 		cmocka_unit_test(test_siphash_many_random),
 		cmocka_unit_test(test_cookie_burst),
