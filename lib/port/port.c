@@ -259,6 +259,49 @@ rss_key_drop(struct synq_port *p, struct rte_eth_conf *conf)
 	conf->rx_adv_conf.rss_conf.rss_key_len = 0;
 }
 
+/* rte_eth_dev_configure(), again without the key where the device refuses it. */
+static int
+dev_configure(struct synq_port *p, struct rte_eth_conf *conf, const char *name)
+{
+	int rc = rte_eth_dev_configure(p->port_id, p->nb_rxq, p->nb_txq, conf);
+	int krc = rc;
+
+	if (rc == 0 || p->rss_key_len == 0)
+		return rc;
+	rss_key_drop(p, conf);
+	rc = rte_eth_dev_configure(p->port_id, p->nb_rxq, p->nb_txq, conf);
+	/* said only when the key was the cause, not the queue counts */
+	if (rc == 0)
+		PORT_LOG(WARNING, "%s refuses a key of its own size for RSS (%s): it keeps its "
+			"default key, which a flood can be aimed with", name, strerror(-krc));
+	return rc;
+}
+
+/*
+ * Some devices take the key only through an update (net_null ignores the configure's):
+ * set it again once started, the device's own key left where this is refused.
+ * port_rss.c reads back whichever the device holds.
+ */
+static void
+rss_key_update(struct synq_port *p, uint64_t hf, const char *name)
+{
+	struct rte_eth_rss_conf rss = {
+		.rss_key = p->rss_key,
+		.rss_key_len = p->rss_key_len,
+		.rss_hf = hf,
+	};
+	int rc;
+
+	if (p->rss_key_len == 0)
+		return;
+	rc = rte_eth_dev_rss_hash_update(p->port_id, &rss);
+	if (rc != 0 && !rss_key_held(p)) {
+		PORT_LOG(WARNING, "%s refuses a random RSS key (%s): it keeps its default key, "
+			"which a flood can be aimed with", name, strerror(-rc));
+		p->rss_key_len = 0;
+	}
+}
+
 static int
 configure_port(struct synq_port *p, const struct synq_config_port *cp, unsigned int pi,
 	char *err, size_t errlen)
@@ -301,18 +344,7 @@ configure_port(struct synq_port *p, const struct synq_config_port *cp, unsigned 
 		p->tx_offloads |= SYNQ_PORT_TX_TCP_CKSUM;
 
 again:
-	rc = rte_eth_dev_configure(p->port_id, p->nb_rxq, p->nb_txq, &conf);
-	if (rc != 0 && p->rss_key_len != 0) {
-		int krc = rc;
-
-		rss_key_drop(p, &conf);
-		rc = rte_eth_dev_configure(p->port_id, p->nb_rxq, p->nb_txq, &conf);
-		/* said only when the key was the cause, not the queue counts */
-		if (rc == 0)
-			PORT_LOG(WARNING, "%s refuses a key of its own size for RSS (%s): it "
-				"keeps its default key, which a flood can be aimed with", cp->name,
-				strerror(-krc));
-	}
+	rc = dev_configure(p, &conf, cp->name);
 	if (rc == 0)
 		rc = rte_eth_dev_adjust_nb_rx_tx_desc(p->port_id, &nb_rxd, &nb_txd);
 	if (rc != 0) {
@@ -345,11 +377,8 @@ again:
 	}
 	rc = rte_eth_dev_start(p->port_id);
 	if (rc != 0 && p->rss_key_len != 0) {
-		/*
-		 * Many drivers program the key only at start, and may refuse it only
-		 * there: configured again without it, queues and all, the port starts
-		 * as it did before synq drew keys.
-		 */
+		/* Many drivers program the key only at start, and may refuse it only there:
+		 * configured again without it, queues and all, the port starts as before. */
 		PORT_LOG(WARNING, "%s does not start with a random RSS key (%s): it keeps "
 			"its default key, which a flood can be aimed with", cp->name,
 			strerror(-rc));
@@ -362,27 +391,7 @@ again:
 		return rc;
 	}
 	p->started = true;
-	/*
-	 * Some devices take the key only through an update (net_null ignores the
-	 * configure's): set it again once started, the device's own key left where this
-	 * is refused. port_rss.c reads back whichever the device holds.
-	 */
-	if (p->rss_key_len != 0) {
-		struct rte_eth_rss_conf rss = {
-			.rss_key = p->rss_key,
-			.rss_key_len = p->rss_key_len,
-			.rss_hf = conf.rx_adv_conf.rss_conf.rss_hf,
-		};
-
-		rc = rte_eth_dev_rss_hash_update(p->port_id, &rss);
-		if (rc != 0 && !rss_key_held(p)) {
-			PORT_LOG(WARNING, "%s refuses a random RSS key (%s): it keeps its "
-				"default key, which a flood can be aimed with", cp->name,
-				strerror(-rc));
-			p->rss_key_len = 0;
-		}
-		rc = 0;
-	}
+	rss_key_update(p, conf.rx_adv_conf.rss_conf.rss_hf, cp->name);
 
 	if (cp->mac_set) {
 		rc = rte_eth_dev_default_mac_addr_set(p->port_id,
