@@ -108,9 +108,10 @@ synq_siphash24(const struct synq_sipkey *key, const void *data, size_t len)
  * The lanes are independent hashes (one per message), each bit-identical to
  * synq_siphash24(); nothing here changes the function, only how many run together.
  * The implementation is chosen once, at program start, from the CPU's flags
- * (rte_cpu_get_flag_enabled()), and the code for each is compiled with
- * __attribute__((target)), so the build runs on any x86-64 and other CPUs use the
- * scalar loop. lib/cookie/siphash_x.c; docs/syncookies.md, "Hashes in lanes".
+ * (rte_cpu_get_flag_enabled()) and the register states the OS saves (XCR0), and the
+ * code for each is compiled with __attribute__((target)), so the build runs on any
+ * x86-64 and other CPUs use the scalar loop. lib/cookie/siphash_x.c;
+ * docs/syncookies.md, "Hashes in lanes".
  */
 
 /** The implementations of synq_siphash24_many(). */
