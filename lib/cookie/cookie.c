@@ -266,7 +266,16 @@ synq_cookie_check(struct synq_cookie_ctx *ctx, const struct synq_cookie_flow *fl
 	uint32_t now_w = synq_cookie_window(now_s);
 	uint32_t top8 = cookie >> COOKIE_SACK_SHIFT;
 	uint32_t window = (cookie >> COOKIE_T_SHIFT) == (now_w & 1) ? now_w : now_w - 1;
-	uint64_t h = mac64(ctx, flow, client_isn, window, top8);
+	uint64_t h;
+
+	/*
+	 * Window 0 (a wall clock at the epoch, before NTP) has no window before it: the
+	 * wrap to UINT32_MAX would check the cookie under next_master's key, all zero
+	 * while no rotation is pending, a key anyone computes.
+	 */
+	if (window > now_w)
+		return false;
+	h = mac64(ctx, flow, client_isn, window, top8);
 
 	if (((uint32_t)h & COOKIE_MAC_MASK) != (cookie & COOKIE_MAC_MASK))
 		return false;
@@ -304,17 +313,13 @@ mac4_input(uint8_t *in, const struct synq_cookie_req4 *r, uint32_t window, uint3
 	in[21] = 4;
 }
 
-void
-synq_cookie_make_burst(
-	struct synq_cookie_ctx *ctx, struct synq_cookie_req4 *r, unsigned int n, uint64_t now_s)
+static void
+make_burst(struct synq_cookie_ctx *ctx, struct synq_cookie_req4 *r, unsigned int n,
+	uint32_t window)
 {
 	uint8_t in[SYNQ_COOKIE_BURST_MAX][MAC4_STRIDE];
 	uint64_t h[SYNQ_COOKIE_BURST_MAX];
-	uint32_t window = synq_cookie_window(now_s);
 
-	n = RTE_MIN(n, (unsigned int)SYNQ_COOKIE_BURST_MAX);
-	if (n == 0)
-		return;
 	for (unsigned int i = 0; i < n; i++)
 		mac4_input(in[i], &r[i], window, make_top8(&r[i].opts, window, &r[i].opts));
 	synq_siphash24_many(window_key(ctx, window), 0, in, MAC4_STRIDE, MAC4_LEN, n, h);
@@ -323,6 +328,22 @@ synq_cookie_make_burst(
 		r[i].opts.ts_off = (uint32_t)(h[i] >> 32);
 		r[i].cookie = (uint32_t)in[i][20] << COOKIE_SACK_SHIFT |
 			      ((uint32_t)h[i] & COOKIE_MAC_MASK);
+	}
+}
+
+void
+synq_cookie_make_burst(
+	struct synq_cookie_ctx *ctx, struct synq_cookie_req4 *r, unsigned int n, uint64_t now_s)
+{
+	uint32_t window = synq_cookie_window(now_s);
+
+	/* every SYN gets its cookie: a caller's longer burst goes 64 at a time */
+	while (n > 0) {
+		unsigned int k = RTE_MIN(n, (unsigned int)SYNQ_COOKIE_BURST_MAX);
+
+		make_burst(ctx, r, k, window);
+		r += k;
+		n -= k;
 	}
 }
 
@@ -336,7 +357,7 @@ synq_cookie_check_burst(
 	uint32_t now_w = synq_cookie_window(now_s);
 	/* the keys of now_w and now_w - 1, fetched (window_key()) only if a cookie needs it */
 	const struct synq_sipkey *wkey[2] = {NULL, NULL};
-	uint64_t valid = 0;
+	uint64_t valid = 0, wrapped = 0;
 
 	n = RTE_MIN(n, (unsigned int)SYNQ_COOKIE_BURST_MAX);
 	if (n == 0)
@@ -345,6 +366,11 @@ synq_cookie_check_burst(
 		uint32_t window = cookie_window(r[i].cookie, now_w);
 		unsigned int old = window != now_w;
 
+		if (window > now_w) { /* window 0's "previous" (synq_cookie_check()) */
+			wrapped |= UINT64_C(1) << i;
+			window = now_w;
+			old = 0;
+		}
 		if (wkey[old] == NULL)
 			wkey[old] = window_key(ctx, window);
 		keys[i] = *wkey[old];
@@ -357,6 +383,8 @@ synq_cookie_check_burst(
 		synq_siphash24_many(keys, 1, in, MAC4_STRIDE, MAC4_LEN, n, h);
 	for (unsigned int i = 0; i < n; i++) {
 		if (((uint32_t)h[i] & COOKIE_MAC_MASK) != (r[i].cookie & COOKIE_MAC_MASK))
+			continue;
+		if (wrapped & UINT64_C(1) << i)
 			continue;
 		check_opts(r[i].cookie, h[i], &r[i].opts);
 		valid |= UINT64_C(1) << i;

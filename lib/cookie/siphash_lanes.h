@@ -92,7 +92,7 @@ SIPX_FN(run)(const struct synq_sipkey *keys, unsigned int key_step, const uint8_
 	size_t stride, size_t len, unsigned int n, uint64_t *out)
 {
 	const uint8_t *kb = (const uint8_t *)keys;
-	size_t kstride = key_step ? sizeof(*keys) : 0;
+	size_t kstride = (size_t)key_step * sizeof(*keys); /* as scalar's keys[i * key_step] */
 	int64_t ix[SIPX_LANES], kx[SIPX_LANES];
 	unsigned int i = 0;
 	SIPX_V idx, kidx;

@@ -26,6 +26,7 @@
 
 #if defined(RTE_ARCH_X86_64) && (defined(__GNUC__) || defined(__clang__))
 #define SIPX_HAVE_X86 1
+#include <cpuid.h>
 #include <immintrin.h>
 #include <rte_cpuflags.h>
 #endif
@@ -113,6 +114,44 @@ scalar_many(const struct synq_sipkey *keys, unsigned int key_step, const void *m
 
 #endif /* SIPX_HAVE_X86 */
 
+/*
+ * XCR0's bits for the register states (Intel SDM vol. 1, 13.1 and 14.3, 15.2): the CPU's
+ * flags (CPUID, all rte_cpu_get_flag_enabled() reads) say what it has, XCR0 what the OS
+ * saves on a context switch. A kernel or hypervisor may leave AVX-512 (or AVX) off on a
+ * CPU that has it: its instructions then fault (#UD), and a worker would die on its
+ * first cookie burst.
+ */
+#define XCR0_SSE (UINT64_C(1) << 1)
+#define XCR0_AVX (UINT64_C(1) << 2)
+#define XCR0_AVX512 (UINT64_C(7) << 5) /* opmask, ZMM0-15's upper halves, ZMM16-31 */
+
+bool
+synq_siphash_xcr0_allows(enum synq_sip_impl impl, uint64_t xcr0)
+{
+	uint64_t need = 0;
+
+	if (impl == SYNQ_SIP_AVX2)
+		need = XCR0_SSE | XCR0_AVX;
+	else if (impl == SYNQ_SIP_AVX512)
+		need = XCR0_SSE | XCR0_AVX | XCR0_AVX512;
+	return (xcr0 & need) == need;
+}
+
+#ifdef SIPX_HAVE_X86
+/* XCR0, or 0 where the OS has not enabled XSAVE (then xgetbv itself faults). */
+static uint64_t
+xcr0_read(void)
+{
+	unsigned int a, b, c, d;
+	uint32_t lo, hi;
+
+	if (__get_cpuid(1, &a, &b, &c, &d) == 0 || (c & bit_OSXSAVE) == 0)
+		return 0;
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	return (uint64_t)hi << 32 | lo;
+}
+#endif
+
 static enum synq_sip_impl sip_impl = SYNQ_SIP_SCALAR;
 static sip_many_fn *sip_many = scalar_many;
 
@@ -125,9 +164,11 @@ synq_siphash_impl_available(enum synq_sip_impl impl)
 		return true;
 #ifdef SIPX_HAVE_X86
 	case SYNQ_SIP_AVX2:
-		return rte_cpu_get_flag_enabled(RTE_CPUFLAG_AVX2) > 0;
+		return rte_cpu_get_flag_enabled(RTE_CPUFLAG_AVX2) > 0 &&
+		       synq_siphash_xcr0_allows(impl, xcr0_read());
 	case SYNQ_SIP_AVX512:
-		return rte_cpu_get_flag_enabled(RTE_CPUFLAG_AVX512F) > 0;
+		return rte_cpu_get_flag_enabled(RTE_CPUFLAG_AVX512F) > 0 &&
+		       synq_siphash_xcr0_allows(impl, xcr0_read());
 #endif
 	default:
 		return false;

@@ -129,7 +129,8 @@ uint32_t synq_cookie_make(struct synq_cookie_ctx *ctx, const struct synq_cookie_
 bool synq_cookie_check(struct synq_cookie_ctx *ctx, const struct synq_cookie_flow *flow,
 	uint32_t client_isn, uint32_t cookie, uint64_t now_s, struct synq_cookie_opts *out);
 
-/** Most requests synq_cookie_make_burst() and synq_cookie_check_burst() take a call. */
+/** Most requests synq_cookie_check_burst() takes a call (its mask's bits), and the lanes
+ * of synq_cookie_make_burst() at a time. */
 #define SYNQ_COOKIE_BURST_MAX 64
 
 /**
@@ -149,11 +150,12 @@ struct synq_cookie_req4 {
 };
 
 /**
- * synq_cookie_make() for each of the @p n (<= SYNQ_COOKIE_BURST_MAX) IPv4 SYNs of
+ * synq_cookie_make() for each of the @p n IPv4 SYNs of
  * @p r at @p now_s: r[i].cookie and r[i].opts are what synq_cookie_make() returns and
  * keeps for them, the MACs computed in SIMD lanes (synq_siphash24_many()). Made for
  * the loop over a burst's SYNs: fill the array, one call, build the SYN-ACKs. IPv6
- * SYNs take synq_cookie_make(). Owning lcore only.
+ * SYNs take synq_cookie_make(). Any @p n: the lanes take SYNQ_COOKIE_BURST_MAX at a
+ * time. Owning lcore only.
  */
 void synq_cookie_make_burst(
 	struct synq_cookie_ctx *ctx, struct synq_cookie_req4 *r, unsigned int n, uint64_t now_s);
@@ -161,7 +163,8 @@ void synq_cookie_make_burst(
 /**
  * synq_cookie_check() for each of the @p n (<= SYNQ_COOKIE_BURST_MAX) IPv4 final ACKs
  * of @p r at @p now_s; the cookies may be of either live window (each lane has its
- * window's key). r[i].opts is set for the valid ones only. Owning lcore only.
+ * window's key). r[i].opts is set for the valid ones only. Owning lcore only. The mask
+ * has 64 bits: past SYNQ_COOKIE_BURST_MAX requests none is checked (all read invalid).
  *
  * @return bit i set when r[i].cookie is valid (the caller still checks the TSecr with
  *   synq_cookie_tsecr_ok() when the ACK has timestamps).

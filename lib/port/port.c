@@ -8,13 +8,13 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include <numa.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_log.h>
 #include <rte_mbuf.h>
-#include <rte_random.h>
 
 #include "synq_port.h"
 #include "synq_stats.h"
@@ -239,21 +239,75 @@ join_groups(struct synq_port *p, const char *name)
  */
 static void
 rss_key_draw(struct synq_port *p, const struct rte_eth_dev_info *info,
-	struct rte_eth_rss_conf *rc)
+	struct rte_eth_rss_conf *rc, const char *name)
 {
-	unsigned int len = info->hash_key_size != 0 ? info->hash_key_size : 40;
-
-	p->rss_key_len = 0;
-	if (len > sizeof(p->rss_key))
+	p->rss_key_len = (uint8_t)synq_port_rss_key_draw(p->rss_key, info->hash_key_size);
+	if (p->rss_key_len == 0) {
+		PORT_LOG(WARNING, "%s: no random RSS key (getrandom: %s): it keeps its default "
+			"key, which a flood can be aimed with", name, strerror(errno));
 		return;
-	for (unsigned int i = 0; i < len; i += sizeof(uint64_t)) {
-		uint64_t r = rte_rand();
-
-		memcpy(p->rss_key + i, &r, RTE_MIN(sizeof(r), (size_t)len - i));
 	}
-	p->rss_key_len = (uint8_t)len;
 	rc->rss_key = p->rss_key;
 	rc->rss_key_len = p->rss_key_len;
+}
+
+/*
+ * The key is a secret against an attacker who chooses 4-tuples: from getrandom(), as
+ * the cookie and ISN secrets, not rte_rand() (a linear generator whose state its
+ * outputs give away). hash_key_size is a uint8_t: every size fits the buffer.
+ */
+unsigned int
+synq_port_rss_key_draw(uint8_t key[SYNQ_PORT_RSS_KEY_MAX], unsigned int hash_key_size)
+{
+	unsigned int len = hash_key_size != 0 ? hash_key_size : 40;
+
+	if (len > SYNQ_PORT_RSS_KEY_MAX)
+		return 0;
+	/* up to 256 bytes, getrandom() returns them all or fails */
+	if (getrandom(key, len, 0) != (ssize_t)len)
+		return 0;
+	return len;
+}
+
+/*
+ * Whether the device holds the key synq drew: a driver without an update (-ENOTSUP)
+ * may have taken it at configure or start all the same, and then rss_key_len says so.
+ */
+static bool
+rss_key_held(const struct synq_port *p)
+{
+	uint8_t key[UINT8_MAX + 1];
+	struct rte_eth_rss_conf rc = {.rss_key = key, .rss_key_len = p->rss_key_len};
+
+	return rte_eth_dev_rss_hash_conf_get(p->port_id, &rc) == 0 &&
+		memcmp(key, p->rss_key, p->rss_key_len) == 0;
+}
+
+/* Drop the key synq drew: the device keeps (or takes back) its own. */
+static void
+rss_key_drop(struct synq_port *p, struct rte_eth_conf *conf)
+{
+	p->rss_key_len = 0;
+	conf->rx_adv_conf.rss_conf.rss_key = NULL;
+	conf->rx_adv_conf.rss_conf.rss_key_len = 0;
+}
+
+/* rte_eth_dev_configure(), again without the key where the device refuses it. */
+static int
+dev_configure(struct synq_port *p, struct rte_eth_conf *conf, const char *name)
+{
+	int rc = rte_eth_dev_configure(p->port_id, p->nb_rxq, p->nb_txq, conf);
+	int krc = rc;
+
+	if (rc == 0 || p->rss_key_len == 0)
+		return rc;
+	rss_key_drop(p, conf);
+	rc = rte_eth_dev_configure(p->port_id, p->nb_rxq, p->nb_txq, conf);
+	/* said only when the key was the cause, not the queue counts */
+	if (rc == 0)
+		PORT_LOG(WARNING, "%s refuses a key of its own size for RSS (%s): it keeps its "
+			"default key, which a flood can be aimed with", name, strerror(-krc));
+	return rc;
 }
 
 /*
@@ -262,7 +316,7 @@ rss_key_draw(struct synq_port *p, const struct rte_eth_dev_info *info,
  * port_rss.c reads back whichever the device holds.
  */
 static void
-rss_key_update(struct synq_port *p, const char *name, uint64_t hf)
+rss_key_update(struct synq_port *p, uint64_t hf, const char *name)
 {
 	struct rte_eth_rss_conf rss = {
 		.rss_key = p->rss_key,
@@ -274,7 +328,7 @@ rss_key_update(struct synq_port *p, const char *name, uint64_t hf)
 	if (p->rss_key_len == 0)
 		return;
 	rc = rte_eth_dev_rss_hash_update(p->port_id, &rss);
-	if (rc != 0) {
+	if (rc != 0 && !rss_key_held(p)) {
 		PORT_LOG(WARNING, "%s refuses a random RSS key (%s): it keeps its default key, "
 			"which a flood can be aimed with", name, strerror(-rc));
 		p->rss_key_len = 0;
@@ -310,7 +364,7 @@ configure_port(struct synq_port *p, const struct synq_config_port *cp, unsigned 
 			conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 			conf.rx_adv_conf.rss_conf.rss_hf = hf;
 			p->rss = true;
-			rss_key_draw(p, &info, &conf.rx_adv_conf.rss_conf);
+			rss_key_draw(p, &info, &conf.rx_adv_conf.rss_conf, cp->name);
 		}
 	}
 	conf.rxmode.offloads = info.rx_offload_capa &
@@ -322,15 +376,8 @@ configure_port(struct synq_port *p, const struct synq_config_port *cp, unsigned 
 	if (conf.txmode.offloads & RTE_ETH_TX_OFFLOAD_TCP_CKSUM)
 		p->tx_offloads |= SYNQ_PORT_TX_TCP_CKSUM;
 
-	rc = rte_eth_dev_configure(p->port_id, p->nb_rxq, p->nb_txq, &conf);
-	if (rc != 0 && p->rss_key_len != 0) {
-		PORT_LOG(WARNING, "%s refuses a key of its own size for RSS (%s): it keeps its "
-			"default key, which a flood can be aimed with", cp->name, strerror(-rc));
-		p->rss_key_len = 0;
-		conf.rx_adv_conf.rss_conf.rss_key = NULL;
-		conf.rx_adv_conf.rss_conf.rss_key_len = 0;
-		rc = rte_eth_dev_configure(p->port_id, p->nb_rxq, p->nb_txq, &conf);
-	}
+again:
+	rc = dev_configure(p, &conf, cp->name);
 	if (rc == 0)
 		rc = rte_eth_dev_adjust_nb_rx_tx_desc(p->port_id, &nb_rxd, &nb_txd);
 	if (rc != 0) {
@@ -362,13 +409,22 @@ configure_port(struct synq_port *p, const struct synq_config_port *cp, unsigned 
 		}
 	}
 	rc = rte_eth_dev_start(p->port_id);
+	if (rc != 0 && p->rss_key_len != 0) {
+		/* Many drivers program the key only at start, and may refuse it only there:
+		 * configured again without it, queues and all, the port starts as before. */
+		PORT_LOG(WARNING, "%s does not start with a random RSS key (%s): it keeps "
+			"its default key, which a flood can be aimed with", cp->name,
+			strerror(-rc));
+		rss_key_drop(p, &conf);
+		goto again;
+	}
 	if (rc != 0) {
 		snprintf(err, errlen, "config error: ports[%u].name: device %s does not start "
 			"(%s), expected a usable device", pi, cp->name, strerror(-rc));
 		return rc;
 	}
 	p->started = true;
-	rss_key_update(p, cp->name, conf.rx_adv_conf.rss_conf.rss_hf);
+	rss_key_update(p, conf.rx_adv_conf.rss_conf.rss_hf, cp->name);
 
 	if (cp->mac_set) {
 		rc = rte_eth_dev_default_mac_addr_set(p->port_id,

@@ -143,6 +143,32 @@ test_random_key(void **state)
 	assert_memory_not_equal(rss.key, default_key, 40);
 }
 
+/*
+ * Keys of every size a device may say (hash_key_size is a uint8_t): 40 by default, odd
+ * sizes (i40e and ice: 52), and those past 64, which used to get no key at all (the
+ * device kept its public default, without a word). Each draw is random: two differ.
+ */
+static void
+test_key_sizes(void **state)
+{
+	static const unsigned int sizes[] = {0, 1, 13, 40, 52, 64, 65, 128, 255};
+	uint8_t a[SYNQ_PORT_RSS_KEY_MAX + 1], b[SYNQ_PORT_RSS_KEY_MAX + 1];
+
+	(void)state;
+	for (unsigned int i = 0; i < RTE_DIM(sizes); i++) {
+		unsigned int want = sizes[i] != 0 ? sizes[i] : 40;
+
+		memset(a, 0xa5, sizeof(a));
+		memset(b, 0xa5, sizeof(b));
+		assert_int_equal(synq_port_rss_key_draw(a, sizes[i]), want);
+		assert_int_equal(synq_port_rss_key_draw(b, sizes[i]), want);
+		/* nothing past the key is written */
+		assert_int_equal(a[want], 0xa5);
+		if (want >= 8)
+			assert_memory_not_equal(a, b, want);
+	}
+}
+
 /* Give net_null0 @p key and @p reta, hashing TCP of both families. */
 static void
 null_set(uint8_t key[40], const uint16_t reta[NULL_RETA], uint64_t hf)
@@ -315,6 +341,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_random_key),
+		cmocka_unit_test(test_key_sizes),
 		cmocka_unit_test(test_null_key_and_table),
 		cmocka_unit_test(test_null_without_tcp_hash),
 		cmocka_unit_test(test_ring_two_queues),

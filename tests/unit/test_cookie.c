@@ -508,7 +508,10 @@ test_siphash_many_random(void **state __rte_unused)
 					keys[i].k0 = xorshift(&x);
 					keys[i].k1 = xorshift(&x);
 				}
-				for (unsigned int step = 0; step <= 1; step++) {
+				/* key_step 2: keys[i * 2], as the formula says */
+				for (unsigned int step = 0; step <= 2; step++) {
+					if (step * (n - 1) >= MAXN)
+						continue; /* keys[] holds MAXN */
 					memset(out, 0xa5, sizeof(out));
 					synq_siphash24_many(keys, step, msgs, stride, len, n, out);
 					for (unsigned int i = 0; i < n; i++)
@@ -544,6 +547,25 @@ test_siphash_select(void **state __rte_unused)
 	if (!synq_siphash_impl_available(SYNQ_SIP_AVX512))
 		assert_int_equal(synq_siphash_select(SYNQ_SIP_AVX512), SYNQ_SIP_SCALAR);
 	assert_int_equal(synq_siphash_select(SYNQ_SIP_AUTO), best);
+}
+
+/*
+ * The OS's side of the choice: a CPU with AVX-512 under a kernel (or hypervisor) that
+ * does not save the ZMM and opmask states must not run the AVX-512 lanes (they fault).
+ */
+static void
+test_siphash_xcr0(void **state __rte_unused)
+{
+	assert_true(synq_siphash_xcr0_allows(SYNQ_SIP_SCALAR, 0));
+	assert_true(synq_siphash_xcr0_allows(SYNQ_SIP_AUTO, 0));
+	assert_false(synq_siphash_xcr0_allows(SYNQ_SIP_AVX2, 0));
+	assert_false(synq_siphash_xcr0_allows(SYNQ_SIP_AVX2, 0x3)); /* x87, SSE */
+	assert_true(synq_siphash_xcr0_allows(SYNQ_SIP_AVX2, 0x7));
+	assert_false(synq_siphash_xcr0_allows(SYNQ_SIP_AVX512, 0x7));
+	assert_false(synq_siphash_xcr0_allows(SYNQ_SIP_AVX512, 0x67)); /* no ZMM16-31 */
+	assert_false(synq_siphash_xcr0_allows(SYNQ_SIP_AVX512, 0xe3)); /* no AVX */
+	assert_true(synq_siphash_xcr0_allows(SYNQ_SIP_AVX512, 0xe7));
+	assert_true(synq_siphash_xcr0_allows(SYNQ_SIP_AVX512, 0x2ff));
 }
 
 static struct synq_cookie_flow
@@ -692,6 +714,89 @@ test_cookie_burst(void **state __rte_unused)
 	synq_siphash_select(SYNQ_SIP_AUTO);
 }
 
+/*
+ * At window 0 (a wall clock at the epoch: a box without a battery-backed clock before
+ * NTP) there is no window -1. A cookie whose parity bit is not 0's used to be checked
+ * in window UINT32_MAX, whose key came from next_master, all zero while no rotation is
+ * pending: a key anyone can compute, so anyone could forge cookies. Here the forger
+ * makes them with an all-zero secret in window UINT32_MAX; the one-at-a-time check and
+ * the burst check must both refuse them, and a genuine cookie of window 0 still pass.
+ */
+static void
+test_window_zero_no_wrap(void **state __rte_unused)
+{
+	static const uint8_t zero[16] = {0};
+	struct synq_cookie_ctx victim, forger;
+	struct synq_cookie_req4 r[3];
+	struct synq_cookie_opts in = {.mss = 1460, .wscale = 7, .sack = true}, kept, out;
+	const uint64_t wrap_s = (uint64_t)UINT32_MAX * SYNQ_COOKIE_WINDOW_S + 5;
+	struct synq_cookie_flow f;
+	uint64_t x = 0x5eed;
+	uint32_t c;
+
+	synq_cookie_init(&victim, secret_a);
+	synq_cookie_init(&forger, zero);
+	for (unsigned int i = 0; i < RTE_DIM(r); i++) {
+		random_req(&r[i], &x);
+		f = flow_of(&r[i]);
+		r[i].cookie = synq_cookie_make(&forger, &f, r[i].client_isn, &in, wrap_s, &kept);
+		assert_true(r[i].cookie >> 31); /* UINT32_MAX's parity */
+		assert_false(
+			synq_cookie_check(&victim, &f, r[i].client_isn, r[i].cookie, 10, &out));
+	}
+	for (unsigned int m = 0; m < RTE_DIM(sip_impls); m++) {
+		if (!force_impl(sip_impls[m]))
+			continue;
+		assert_int_equal(synq_cookie_check_burst(&victim, r, RTE_DIM(r), 10), 0);
+	}
+	synq_siphash_select(SYNQ_SIP_AUTO);
+	/* window 0's own cookies pass, in either path */
+	f = flow_of(&r[0]);
+	c = synq_cookie_make(&victim, &f, r[0].client_isn, &in, 10, &kept);
+	assert_true(synq_cookie_check(&victim, &f, r[0].client_isn, c, 63, &out));
+	r[0].cookie = c;
+	assert_int_equal(synq_cookie_check_burst(&victim, r, 1, 63), 1);
+}
+
+/*
+ * More than SYNQ_COOKIE_BURST_MAX requests: make_burst used to clamp n silently and
+ * leave the cookies past the 64th as they were (a SYN-ACK with a zero or stale ISN);
+ * every one must be made, as synq_cookie_make() makes it. check_burst's mask has 64
+ * bits: those past it are not checked, and so never read as valid.
+ */
+static void
+test_cookie_burst_over_max(void **state __rte_unused)
+{
+	enum { N = SYNQ_COOKIE_BURST_MAX + 37 };
+	static struct synq_cookie_req4 r[N], in[N];
+	struct synq_cookie_ctx cb, cs;
+	uint64_t x = 0xfeedu;
+
+	for (unsigned int m = 0; m < RTE_DIM(sip_impls); m++) {
+		if (!force_impl(sip_impls[m]))
+			continue;
+		synq_cookie_init(&cb, secret_a);
+		synq_cookie_init(&cs, secret_a);
+		for (unsigned int i = 0; i < N; i++)
+			random_req(&in[i], &x);
+		memcpy(r, in, sizeof(r));
+		synq_cookie_make_burst(&cb, r, N, T0 + 1);
+		for (unsigned int i = 0; i < N; i++) {
+			struct synq_cookie_flow f = flow_of(&in[i]);
+			struct synq_cookie_opts kept;
+			uint32_t c = synq_cookie_make(
+				&cs, &f, in[i].client_isn, &in[i].opts, T0 + 1, &kept);
+
+			if (c != r[i].cookie)
+				fail_msg("%s: cookie %u of %u not made",
+					synq_siphash_impl_name(sip_impls[m]), i, N);
+			assert_opts_equal(&kept, &r[i].opts);
+		}
+		assert_true(synq_cookie_check_burst(&cb, r, N, T0 + 2) == UINT64_MAX);
+	}
+	synq_siphash_select(SYNQ_SIP_AUTO);
+}
+
 int
 main(void)
 {
@@ -706,9 +811,12 @@ main(void)
 		cmocka_unit_test(test_random_acks_rejected),
 		cmocka_unit_test(test_ts_bits),
 		cmocka_unit_test(test_siphash_select),
+		cmocka_unit_test(test_siphash_xcr0),
 		cmocka_unit_test(test_siphash_many_vectors),
 		cmocka_unit_test(test_siphash_many_random),
 		cmocka_unit_test(test_cookie_burst),
+		cmocka_unit_test(test_window_zero_no_wrap),
+		cmocka_unit_test(test_cookie_burst_over_max),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
