@@ -33,9 +33,11 @@
  * every node that shares the master secret, with nothing to coordinate.
  */
 
+#include <stddef.h>
 #include <string.h>
 
 #include <rte_byteorder.h>
+#include <rte_common.h>
 
 #include "synq_cookie.h"
 
@@ -203,6 +205,41 @@ synq_cookie_clock(struct synq_cookie_clock *c, uint64_t wall_s, uint64_t mono_ms
 	return floor_s;
 }
 
+/*
+ * For the bursts, what synq_cookie_make() and _check() below compute (they keep their
+ * own code, as it was, for the one-at-a-time path): the 8 visible bits of a cookie made
+ * in @p window for options @p in, and in @p kept the options they keep.
+ */
+static inline uint32_t
+make_top8(const struct synq_cookie_opts *in, uint32_t window, struct synq_cookie_opts *kept)
+{
+	unsigned int mi = mss_index(in->mss);
+	unsigned int wi = wscale_index(in->wscale);
+
+	kept->mss = synq_cookie_mss_table[mi];
+	kept->wscale = synq_cookie_wscale_table[wi];
+	kept->sack = in->sack;
+	return (window & 1) << 7 | mi << 4 | wi << 1 | (in->sack ? 1 : 0);
+}
+
+/* The window a cookie was made in: its parity bit picks now_w or now_w - 1. */
+static inline uint32_t
+cookie_window(uint32_t cookie, uint32_t now_w)
+{
+	return (cookie >> COOKIE_T_SHIFT) == (now_w & 1) ? now_w : now_w - 1;
+}
+
+/* The options of a valid @p cookie whose MAC is @p h. */
+static inline void
+check_opts(uint32_t cookie, uint64_t h, struct synq_cookie_opts *out)
+{
+	out->ts_mac = (uint8_t)((h >> COOKIE_TS_SHIFT) & SYNQ_COOKIE_TS_MASK);
+	out->ts_off = (uint32_t)(h >> 32);
+	out->mss = synq_cookie_mss_table[(cookie >> COOKIE_MSS_SHIFT) & 7];
+	out->wscale = synq_cookie_wscale_table[(cookie >> COOKIE_WS_SHIFT) & 7];
+	out->sack = (cookie >> COOKIE_SACK_SHIFT) & 1;
+}
+
 uint32_t
 synq_cookie_make(struct synq_cookie_ctx *ctx, const struct synq_cookie_flow *flow,
 	uint32_t client_isn, const struct synq_cookie_opts *in, uint64_t now_s,
@@ -229,7 +266,16 @@ synq_cookie_check(struct synq_cookie_ctx *ctx, const struct synq_cookie_flow *fl
 	uint32_t now_w = synq_cookie_window(now_s);
 	uint32_t top8 = cookie >> COOKIE_SACK_SHIFT;
 	uint32_t window = (cookie >> COOKIE_T_SHIFT) == (now_w & 1) ? now_w : now_w - 1;
-	uint64_t h = mac64(ctx, flow, client_isn, window, top8);
+	uint64_t h;
+
+	/*
+	 * Window 0 (a wall clock at the epoch, before NTP) has no window before it: the
+	 * wrap to UINT32_MAX would check the cookie under next_master's key, all zero
+	 * while no rotation is pending, a key anyone computes.
+	 */
+	if (window > now_w)
+		return false;
+	h = mac64(ctx, flow, client_isn, window, top8);
 
 	if (((uint32_t)h & COOKIE_MAC_MASK) != (cookie & COOKIE_MAC_MASK))
 		return false;
@@ -239,4 +285,109 @@ synq_cookie_check(struct synq_cookie_ctx *ctx, const struct synq_cookie_flow *fl
 	out->wscale = synq_cookie_wscale_table[(cookie >> COOKIE_WS_SHIFT) & 7];
 	out->sack = (cookie >> COOKIE_SACK_SHIFT) & 1;
 	return true;
+}
+
+/*
+ * Bursts: the IPv4 MAC inputs of up to SYNQ_COOKIE_BURST_MAX requests laid out one
+ * every 24 bytes, hashed in SIMD lanes. Byte for byte the input mac64() builds, so
+ * each lane's MAC is the scalar one.
+ */
+#define MAC4_LEN 22
+#define MAC4_STRIDE 24
+
+_Static_assert(offsetof(struct synq_cookie_req4, daddr) == 4 &&
+		       offsetof(struct synq_cookie_req4, sport) == 8 &&
+		       offsetof(struct synq_cookie_req4, dport) == 10,
+	"struct synq_cookie_req4 starts with mac64()'s first 12 bytes");
+
+static inline void
+mac4_input(uint8_t *in, const struct synq_cookie_req4 *r, uint32_t window, uint32_t top8)
+{
+	uint32_t isn_le = rte_cpu_to_le_32(r->client_isn);
+	uint32_t w_le = rte_cpu_to_le_32(window);
+
+	memcpy(in, r, 12); /* addresses and ports */
+	memcpy(in + 12, &isn_le, 4);
+	memcpy(in + 16, &w_le, 4);
+	in[20] = (uint8_t)top8;
+	in[21] = 4;
+}
+
+static void
+make_burst(struct synq_cookie_ctx *ctx, struct synq_cookie_req4 *r, unsigned int n,
+	uint32_t window)
+{
+	uint8_t in[SYNQ_COOKIE_BURST_MAX][MAC4_STRIDE];
+	uint64_t h[SYNQ_COOKIE_BURST_MAX];
+
+	for (unsigned int i = 0; i < n; i++)
+		mac4_input(in[i], &r[i], window, make_top8(&r[i].opts, window, &r[i].opts));
+	synq_siphash24_many(window_key(ctx, window), 0, in, MAC4_STRIDE, MAC4_LEN, n, h);
+	for (unsigned int i = 0; i < n; i++) {
+		r[i].opts.ts_mac = (uint8_t)((h[i] >> COOKIE_TS_SHIFT) & SYNQ_COOKIE_TS_MASK);
+		r[i].opts.ts_off = (uint32_t)(h[i] >> 32);
+		r[i].cookie = (uint32_t)in[i][20] << COOKIE_SACK_SHIFT |
+			      ((uint32_t)h[i] & COOKIE_MAC_MASK);
+	}
+}
+
+void
+synq_cookie_make_burst(
+	struct synq_cookie_ctx *ctx, struct synq_cookie_req4 *r, unsigned int n, uint64_t now_s)
+{
+	uint32_t window = synq_cookie_window(now_s);
+
+	/* every SYN gets its cookie: a caller's longer burst goes 64 at a time */
+	while (n > 0) {
+		unsigned int k = RTE_MIN(n, (unsigned int)SYNQ_COOKIE_BURST_MAX);
+
+		make_burst(ctx, r, k, window);
+		r += k;
+		n -= k;
+	}
+}
+
+uint64_t
+synq_cookie_check_burst(
+	struct synq_cookie_ctx *ctx, struct synq_cookie_req4 *r, unsigned int n, uint64_t now_s)
+{
+	uint8_t in[SYNQ_COOKIE_BURST_MAX][MAC4_STRIDE];
+	struct synq_sipkey keys[SYNQ_COOKIE_BURST_MAX];
+	uint64_t h[SYNQ_COOKIE_BURST_MAX];
+	uint32_t now_w = synq_cookie_window(now_s);
+	/* the keys of now_w and now_w - 1, fetched (window_key()) only if a cookie needs it */
+	const struct synq_sipkey *wkey[2] = {NULL, NULL};
+	uint64_t valid = 0, wrapped = 0;
+
+	n = RTE_MIN(n, (unsigned int)SYNQ_COOKIE_BURST_MAX);
+	if (n == 0)
+		return 0;
+	for (unsigned int i = 0; i < n; i++) {
+		uint32_t window = cookie_window(r[i].cookie, now_w);
+		unsigned int old = window != now_w;
+
+		if (window > now_w) { /* window 0's "previous" (synq_cookie_check()) */
+			wrapped |= UINT64_C(1) << i;
+			window = now_w;
+			old = 0;
+		}
+		if (wkey[old] == NULL)
+			wkey[old] = window_key(ctx, window);
+		keys[i] = *wkey[old];
+		mac4_input(in[i], &r[i], window, r[i].cookie >> COOKIE_SACK_SHIFT);
+	}
+	/* one window, one key for every lane: no key gathers */
+	if (wkey[0] == NULL || wkey[1] == NULL)
+		synq_siphash24_many(&keys[0], 0, in, MAC4_STRIDE, MAC4_LEN, n, h);
+	else
+		synq_siphash24_many(keys, 1, in, MAC4_STRIDE, MAC4_LEN, n, h);
+	for (unsigned int i = 0; i < n; i++) {
+		if (((uint32_t)h[i] & COOKIE_MAC_MASK) != (r[i].cookie & COOKIE_MAC_MASK))
+			continue;
+		if (wrapped & UINT64_C(1) << i)
+			continue;
+		check_opts(r[i].cookie, h[i], &r[i].opts);
+		valid |= UINT64_C(1) << i;
+	}
+	return valid;
 }

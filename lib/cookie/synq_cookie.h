@@ -129,6 +129,49 @@ uint32_t synq_cookie_make(struct synq_cookie_ctx *ctx, const struct synq_cookie_
 bool synq_cookie_check(struct synq_cookie_ctx *ctx, const struct synq_cookie_flow *flow,
 	uint32_t client_isn, uint32_t cookie, uint64_t now_s, struct synq_cookie_opts *out);
 
+/** Most requests synq_cookie_check_burst() takes a call (its mask's bits), and the lanes
+ * of synq_cookie_make_burst() at a time. */
+#define SYNQ_COOKIE_BURST_MAX 64
+
+/**
+ * One IPv4 request of a burst: a SYN to answer with a cookie, or a final ACK whose
+ * cookie to check. The first 12 bytes are the MAC input's (docs/syncookies.md) as they
+ * are: addresses and ports as on the wire.
+ */
+struct synq_cookie_req4 {
+	uint8_t saddr[4];    /* client */
+	uint8_t daddr[4];    /* ours */
+	uint16_t sport;	     /* client, network order */
+	uint16_t dport;	     /* ours, network order */
+	uint32_t client_isn; /* the SYN's sequence number; the ACK's minus one */
+	uint32_t cookie;     /* make: out; check: in (the ACK's acknowledgment number - 1) */
+	/* make: in, the SYN's options, then out, what the cookie keeps; check: out if valid */
+	struct synq_cookie_opts opts;
+};
+
+/**
+ * synq_cookie_make() for each of the @p n IPv4 SYNs of
+ * @p r at @p now_s: r[i].cookie and r[i].opts are what synq_cookie_make() returns and
+ * keeps for them, the MACs computed in SIMD lanes (synq_siphash24_many()). Made for
+ * the loop over a burst's SYNs: fill the array, one call, build the SYN-ACKs. IPv6
+ * SYNs take synq_cookie_make(). Any @p n: the lanes take SYNQ_COOKIE_BURST_MAX at a
+ * time. Owning lcore only.
+ */
+void synq_cookie_make_burst(
+	struct synq_cookie_ctx *ctx, struct synq_cookie_req4 *r, unsigned int n, uint64_t now_s);
+
+/**
+ * synq_cookie_check() for each of the @p n (<= SYNQ_COOKIE_BURST_MAX) IPv4 final ACKs
+ * of @p r at @p now_s; the cookies may be of either live window (each lane has its
+ * window's key). r[i].opts is set for the valid ones only. Owning lcore only. The mask
+ * has 64 bits: past SYNQ_COOKIE_BURST_MAX requests none is checked (all read invalid).
+ *
+ * @return bit i set when r[i].cookie is valid (the caller still checks the TSecr with
+ *   synq_cookie_tsecr_ok() when the ACK has timestamps).
+ */
+uint64_t synq_cookie_check_burst(
+	struct synq_cookie_ctx *ctx, struct synq_cookie_req4 *r, unsigned int n, uint64_t now_s);
+
 /**
  * The seconds cookie windows count: the wall clock (CLOCK_REALTIME, so that nodes that
  * share a secret agree), kept from going backwards. A cookie's life is the window

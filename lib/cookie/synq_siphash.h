@@ -14,6 +14,7 @@
  * tests/unit/test_cookie.c.
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -101,5 +102,66 @@ synq_siphash24(const struct synq_sipkey *key, const void *data, size_t len)
 	SYNQ_SIPROUND(v0, v1, v2, v3);
 	return v0 ^ v1 ^ v2 ^ v3;
 }
+
+/*
+ * SipHash-2-4 of many messages at once, in SIMD lanes: 4 with AVX2, 8 with AVX-512F.
+ * The lanes are independent hashes (one per message), each bit-identical to
+ * synq_siphash24(); nothing here changes the function, only how many run together.
+ * The implementation is chosen once, at program start, from the CPU's flags
+ * (rte_cpu_get_flag_enabled()) and the register states the OS saves (XCR0), and the
+ * code for each is compiled with __attribute__((target)), so the build runs on any
+ * x86-64 and other CPUs use the scalar loop. lib/cookie/siphash_x.c;
+ * docs/syncookies.md, "Hashes in lanes".
+ */
+
+/** The implementations of synq_siphash24_many(). */
+enum synq_sip_impl {
+	SYNQ_SIP_AUTO = 0, /* for synq_siphash_select(): the widest the CPU has */
+	SYNQ_SIP_SCALAR,   /* synq_siphash24() in a loop: any CPU, and the reference */
+	SYNQ_SIP_AVX2,	   /* 4 lanes */
+	SYNQ_SIP_AVX512,   /* 8 lanes (AVX-512F: vprolq, 64-bit gathers) */
+};
+
+/**
+ * Whether this CPU (and build) can run @p impl: the CPU has the instructions and the
+ * OS saves their registers (XCR0). SYNQ_SIP_AUTO and scalar: always.
+ */
+bool synq_siphash_impl_available(enum synq_sip_impl impl);
+
+/**
+ * Whether an OS whose XCR0 (xgetbv 0) is @p xcr0 saves the registers @p impl uses:
+ * AVX2 the SSE and AVX states, AVX-512 these and the opmask and ZMM states. For
+ * synq_siphash_impl_available(), and tests.
+ */
+bool synq_siphash_xcr0_allows(enum synq_sip_impl impl, uint64_t xcr0);
+
+/**
+ * Use @p impl for synq_siphash24_many() from now on: tests and benchmarks force each
+ * in turn; SYNQ_SIP_AUTO goes back to the CPU's widest (the choice made at start).
+ * One the CPU lacks is refused. Not thread safe: before the workers run.
+ *
+ * @return the implementation in force after the call.
+ */
+enum synq_sip_impl synq_siphash_select(enum synq_sip_impl impl);
+
+/** The implementation synq_siphash24_many() uses now. */
+enum synq_sip_impl synq_siphash_impl(void);
+
+/** The name of @p impl ("scalar", "avx2", "avx512", "auto"). */
+const char *synq_siphash_impl_name(enum synq_sip_impl impl);
+
+/**
+ * out[i] = synq_siphash24(&keys[i * key_step], msgs + i * stride, len) for i < @p n.
+ *
+ * @p key_step is 1 for a key per message, 0 for one key shared by all (any other
+ * value: message i takes keys[i * key_step], as the formula says). The messages
+ * have the same length; @p stride (bytes, >= @p len) separates their starts, so they
+ * may be fields of an array of structures. No byte outside each message's @p len is
+ * read. Every length works in the lanes; 12 (an IPv4 4-tuple) and 22 (the IPv4 cookie
+ * MAC input) have code of their own, with the length a constant. @p n is any count;
+ * lanes left over at the end hash the last message again and are not stored.
+ */
+void synq_siphash24_many(const struct synq_sipkey *keys, unsigned int key_step, const void *msgs,
+	size_t stride, size_t len, unsigned int n, uint64_t *out);
 
 #endif /* SYNQ_SIPHASH_H */

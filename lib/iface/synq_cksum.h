@@ -64,11 +64,16 @@ synq_cksum_add(uint64_t sum, const void *buf, size_t len)
 static inline uint16_t
 synq_cksum_fold(uint64_t sum)
 {
-	sum = (sum & 0xffffffffu) + (sum >> 32);
-	sum = (sum & 0xffffffffu) + (sum >> 32);
-	sum = (sum & 0xffffu) + (sum >> 16);
-	sum = (sum & 0xffffu) + (sum >> 16);
-	return (uint16_t)sum;
+	uint32_t hi = (uint32_t)(sum >> 32);
+	uint32_t s = (uint32_t)sum + hi;
+
+	s += s < hi; /* 64 to 32 bits, the carry end around */
+	/*
+	 * 32 to 16 (Linux's csum_fold()): the high half of s + (s rotated by 16) is the
+	 * sum of both halves with the carry out of the low half added in; 0 only when s is.
+	 */
+	s += (s >> 16) | (s << 16);
+	return (uint16_t)(s >> 16);
 }
 
 /**

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include <numa.h>
 #include <rte_ethdev.h>
@@ -28,6 +29,12 @@
  * (mempool.conn_share of it), 8192 x 2304 B = 18 MiB a socket.
  */
 #define POOL_SLACK 8192
+/*
+ * net_af_xdp (DPDK 22.11) fills each rx queue's fill ring with this many mbufs at
+ * setup, whatever rx_desc says (ETH_AF_XDP_DFLT_NUM_DESCS, libxdp's default ring):
+ * the queue's reserve.
+ */
+#define AF_XDP_FILL_RING 2048
 
 static int
 lcore_socket(unsigned int lcore_id)
@@ -83,7 +90,8 @@ create_pools(struct synq_ports *ps, const struct synq_config *cfg, char *err, si
 		const struct synq_port *p = &ps->port[i];
 
 		/* a mempool cache may hold 1.5 times its size before it flushes */
-		need[p->socket] += (uint32_t)p->nb_rxq * p->nb_rxd + (uint32_t)p->nb_txq * p->nb_txd +
+		need[p->socket] += (uint32_t)p->nb_rxq * p->nb_rx_held +
+			(uint32_t)p->nb_txq * p->nb_txd +
 			(uint32_t)p->nb_txq * (POOL_PER_LCORE + cfg->mbuf_cache * 3 / 2);
 	}
 	for (unsigned int s = 0; s < RTE_MAX_NUMA_NODES; s++) {
@@ -112,8 +120,24 @@ create_pools(struct synq_ports *ps, const struct synq_config *cfg, char *err, si
 		PORT_LOG(INFO, "pool %s: %u mbufs, %u of them the queues' reserve", name, n,
 			need[s]);
 	}
-	for (unsigned int i = 0; i < ps->nb; i++)
-		ps->port[i].pool = ps->pool[ps->port[i].socket];
+	for (unsigned int i = 0; i < ps->nb; i++) {
+		struct synq_port *p = &ps->port[i];
+
+		p->pool = ps->pool[p->socket];
+		/*
+		 * net_af_xdp registers the pool's memory as the socket's UMEM, from its first
+		 * chunk's address for the whole pool's size: a pool in several chunks (EAL
+		 * memory too fragmented or too short for one) would hand the kernel frames
+		 * outside the UMEM. One chunk, or a clear error.
+		 */
+		if (p->af_xdp && p->pool->nb_mem_chunks != 1) {
+			snprintf(err, errlen, "%s: the pool of %u mbufs on socket %d is in %u "
+				"pieces, AF_XDP needs it in one (give EAL more memory with -m, "
+				"or lower mempool.mbufs)", cfg->ports[i].name, p->pool->size,
+				p->socket, p->pool->nb_mem_chunks);
+			return -ENOMEM;
+		}
+	}
 	return 0;
 }
 
@@ -149,6 +173,16 @@ check_device(struct synq_port *p, const struct synq_config_port *cp, unsigned in
 		p->nb_rxd = RTE_ALIGN_CEIL(p->nb_rxd, info.rx_desc_lim.nb_align);
 	if (info.tx_desc_lim.nb_align > 1)
 		p->nb_txd = RTE_ALIGN_CEIL(p->nb_txd, info.tx_desc_lim.nb_align);
+	p->nb_rx_held = p->nb_rxd;
+	p->af_xdp = info.driver_name != NULL && strcmp(info.driver_name, "net_af_xdp") == 0;
+	if (p->af_xdp) {
+		/*
+		 * rx_desc sizes the XDP socket's rx and tx rings, which the kernel wants a
+		 * power of two (it says only EINVAL otherwise); the fill ring is fixed.
+		 */
+		p->nb_rxd = (uint16_t)RTE_MIN(rte_align32pow2(p->nb_rxd), 1u << 15);
+		p->nb_rx_held = RTE_MAX(p->nb_rxd, AF_XDP_FILL_RING);
+	}
 	return 0;
 }
 
@@ -193,6 +227,114 @@ join_groups(struct synq_port *p, const char *name)
 		name, strerror(-rc));
 }
 
+/*
+ * A random RSS key for @p p, of the device's own key size. A driver's default key is
+ * public (Microsoft's, or the one in its source), and with it anyone can choose
+ * spoofed 4-tuples that all hash to one queue: a flood aimed at one worker, whatever
+ * the number of workers. Drawn at each start, the key tells a flood nothing. synq's
+ * own use of the key (the local ports of the connections it opens, port_rss.c) reads
+ * it back from the device. A device that does not say its key's size (net_null) gets
+ * the standard 40 bytes, as port_rss.c assumes; one that refuses the key keeps its own
+ * (configure_port()).
+ */
+static void
+rss_key_draw(struct synq_port *p, const struct rte_eth_dev_info *info,
+	struct rte_eth_rss_conf *rc, const char *name)
+{
+	p->rss_key_len = (uint8_t)synq_port_rss_key_draw(p->rss_key, info->hash_key_size);
+	if (p->rss_key_len == 0) {
+		PORT_LOG(WARNING, "%s: no random RSS key (getrandom: %s): it keeps its default "
+			"key, which a flood can be aimed with", name, strerror(errno));
+		return;
+	}
+	rc->rss_key = p->rss_key;
+	rc->rss_key_len = p->rss_key_len;
+}
+
+/*
+ * The key is a secret against an attacker who chooses 4-tuples: from getrandom(), as
+ * the cookie and ISN secrets, not rte_rand() (a linear generator whose state its
+ * outputs give away). hash_key_size is a uint8_t: every size fits the buffer.
+ */
+unsigned int
+synq_port_rss_key_draw(uint8_t key[SYNQ_PORT_RSS_KEY_MAX], unsigned int hash_key_size)
+{
+	unsigned int len = hash_key_size != 0 ? hash_key_size : 40;
+
+	if (len > SYNQ_PORT_RSS_KEY_MAX)
+		return 0;
+	/* up to 256 bytes, getrandom() returns them all or fails */
+	if (getrandom(key, len, 0) != (ssize_t)len)
+		return 0;
+	return len;
+}
+
+/*
+ * Whether the device holds the key synq drew: a driver without an update (-ENOTSUP)
+ * may have taken it at configure or start all the same, and then rss_key_len says so.
+ */
+static bool
+rss_key_held(const struct synq_port *p)
+{
+	uint8_t key[UINT8_MAX + 1];
+	struct rte_eth_rss_conf rc = {.rss_key = key, .rss_key_len = p->rss_key_len};
+
+	return rte_eth_dev_rss_hash_conf_get(p->port_id, &rc) == 0 &&
+		memcmp(key, p->rss_key, p->rss_key_len) == 0;
+}
+
+/* Drop the key synq drew: the device keeps (or takes back) its own. */
+static void
+rss_key_drop(struct synq_port *p, struct rte_eth_conf *conf)
+{
+	p->rss_key_len = 0;
+	conf->rx_adv_conf.rss_conf.rss_key = NULL;
+	conf->rx_adv_conf.rss_conf.rss_key_len = 0;
+}
+
+/* rte_eth_dev_configure(), again without the key where the device refuses it. */
+static int
+dev_configure(struct synq_port *p, struct rte_eth_conf *conf, const char *name)
+{
+	int rc = rte_eth_dev_configure(p->port_id, p->nb_rxq, p->nb_txq, conf);
+	int krc = rc;
+
+	if (rc == 0 || p->rss_key_len == 0)
+		return rc;
+	rss_key_drop(p, conf);
+	rc = rte_eth_dev_configure(p->port_id, p->nb_rxq, p->nb_txq, conf);
+	/* said only when the key was the cause, not the queue counts */
+	if (rc == 0)
+		PORT_LOG(WARNING, "%s refuses a key of its own size for RSS (%s): it keeps its "
+			"default key, which a flood can be aimed with", name, strerror(-krc));
+	return rc;
+}
+
+/*
+ * Some devices take the key only through an update (net_null ignores the configure's):
+ * set it again once started, the device's own key left where this is refused.
+ * port_rss.c reads back whichever the device holds.
+ */
+static void
+rss_key_update(struct synq_port *p, uint64_t hf, const char *name)
+{
+	struct rte_eth_rss_conf rss = {
+		.rss_key = p->rss_key,
+		.rss_key_len = p->rss_key_len,
+		.rss_hf = hf,
+	};
+	int rc;
+
+	if (p->rss_key_len == 0)
+		return;
+	rc = rte_eth_dev_rss_hash_update(p->port_id, &rss);
+	if (rc != 0 && !rss_key_held(p)) {
+		PORT_LOG(WARNING, "%s refuses a random RSS key (%s): it keeps its default key, "
+			"which a flood can be aimed with", name, strerror(-rc));
+		p->rss_key_len = 0;
+	}
+}
+
 static int
 configure_port(struct synq_port *p, const struct synq_config_port *cp, unsigned int pi,
 	char *err, size_t errlen)
@@ -222,6 +364,7 @@ configure_port(struct synq_port *p, const struct synq_config_port *cp, unsigned 
 			conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 			conf.rx_adv_conf.rss_conf.rss_hf = hf;
 			p->rss = true;
+			rss_key_draw(p, &info, &conf.rx_adv_conf.rss_conf, cp->name);
 		}
 	}
 	conf.rxmode.offloads = info.rx_offload_capa &
@@ -233,7 +376,8 @@ configure_port(struct synq_port *p, const struct synq_config_port *cp, unsigned 
 	if (conf.txmode.offloads & RTE_ETH_TX_OFFLOAD_TCP_CKSUM)
 		p->tx_offloads |= SYNQ_PORT_TX_TCP_CKSUM;
 
-	rc = rte_eth_dev_configure(p->port_id, p->nb_rxq, p->nb_txq, &conf);
+again:
+	rc = dev_configure(p, &conf, cp->name);
 	if (rc == 0)
 		rc = rte_eth_dev_adjust_nb_rx_tx_desc(p->port_id, &nb_rxd, &nb_txd);
 	if (rc != 0) {
@@ -265,12 +409,22 @@ configure_port(struct synq_port *p, const struct synq_config_port *cp, unsigned 
 		}
 	}
 	rc = rte_eth_dev_start(p->port_id);
+	if (rc != 0 && p->rss_key_len != 0) {
+		/* Many drivers program the key only at start, and may refuse it only there:
+		 * configured again without it, queues and all, the port starts as before. */
+		PORT_LOG(WARNING, "%s does not start with a random RSS key (%s): it keeps "
+			"its default key, which a flood can be aimed with", cp->name,
+			strerror(-rc));
+		rss_key_drop(p, &conf);
+		goto again;
+	}
 	if (rc != 0) {
 		snprintf(err, errlen, "config error: ports[%u].name: device %s does not start "
 			"(%s), expected a usable device", pi, cp->name, strerror(-rc));
 		return rc;
 	}
 	p->started = true;
+	rss_key_update(p, conf.rx_adv_conf.rss_conf.rss_hf, cp->name);
 
 	if (cp->mac_set) {
 		rc = rte_eth_dev_default_mac_addr_set(p->port_id,

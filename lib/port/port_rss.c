@@ -3,10 +3,11 @@
  * A port's RSS key and redirection table, read from the device, for the software copy
  * of its RSS (lib/iface/rss.c) that chooses the local ports of connections synq opens.
  *
- * synq configures RSS with the device's default key and table (lib/port/port.c), so
- * they are read back rather than assumed: the default key differs between drivers (mlx5
- * and i40e do not use Microsoft's), and a table may be spread over fewer queues than
- * the port has.
+ * synq gives a port a random key (lib/port/port.c: a public default key would let a
+ * flood aim at one queue) and keeps the device's table; both are read back rather than
+ * assumed: a device may refuse the key and keep its default, defaults differ between
+ * drivers (mlx5 and i40e do not use Microsoft's), and a table may be spread over fewer
+ * queues than the port has.
  */
 
 #include <errno.h>

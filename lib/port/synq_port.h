@@ -24,6 +24,9 @@
 #define SYNQ_PORT_TX_IPV4_CKSUM (1u << 0)
 #define SYNQ_PORT_TX_TCP_CKSUM (1u << 1)
 
+/* The longest RSS key synq draws for a port: any device's (hash_key_size is a uint8_t). */
+#define SYNQ_PORT_RSS_KEY_MAX UINT8_MAX
+
 struct synq_port {
 	uint16_t port_id;
 	int socket;	    /* NUMA node the port's queues and pool live on */
@@ -31,8 +34,17 @@ struct synq_port {
 	uint16_t nb_txq;
 	uint16_t nb_rxd; /* descriptors per queue, as the device rounds the config's */
 	uint16_t nb_txd;
+	uint16_t nb_rx_held; /* mbufs an rx queue holds once set up: nb_rxd, or more (AF_XDP) */
+	bool af_xdp;	     /* a net_af_xdp port: its UMEM is the pool's memory */
 	uint32_t tx_offloads; /* SYNQ_PORT_TX_* */
 	bool rss;	    /* RSS over the TCP 4-tuple is on */
+	/*
+	 * The RSS key synq drew for the port (random, the device's size),
+	 * kept here because ethdev keeps the pointer and drivers read the key when the
+	 * port starts; rss_key_len 0: the device's own key.
+	 */
+	uint8_t rss_key_len;
+	uint8_t rss_key[SYNQ_PORT_RSS_KEY_MAX];
 	bool started;
 	bool guarded; /* a net_memif port: its gate follows its link, its peer's leaving
 		       * waits for the workers; any other port's gate stays open */
@@ -66,6 +78,14 @@ struct synq_ports {
  */
 int synq_ports_start(struct synq_ports *ps, const struct synq_config *cfg, char *err,
 	size_t errlen);
+
+/**
+ * Fill @p key with a random RSS key of @p hash_key_size bytes (a device's
+ * rte_eth_dev_info; 0, a device that does not say: the standard 40), from getrandom().
+ *
+ * @return the key's length, or 0 when none could be drawn.
+ */
+unsigned int synq_port_rss_key_draw(uint8_t key[SYNQ_PORT_RSS_KEY_MAX], unsigned int hash_key_size);
 
 /** Stop and close every started port and free the pools. */
 void synq_ports_stop(struct synq_ports *ps);

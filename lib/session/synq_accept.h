@@ -70,10 +70,18 @@ synq_accept_recv_q(const struct synq_accept_queue *q)
 	return rte_ring_count(q->ring);
 }
 
-/** bsd: take one place in the single queue, if there is one. Any lcore. */
+/**
+ * bsd: take one place in the single queue, if there is one. Any lcore. A queue full of
+ * half-open entries is the common case under a spoofed flood: it is seen by a load,
+ * which leaves the line shared between the workers, before any read-modify-write that
+ * would take it exclusive on every flood SYN of every worker (docs/scaling.md). A stale
+ * "full" sends one more cookie, as a lost race already did.
+ */
 static inline bool
 synq_accept_bsd_take(struct synq_accept_queue *q)
 {
+	if (atomic_load_explicit(&q->bsd_len, memory_order_relaxed) >= q->backlog)
+		return false;
 	if (atomic_fetch_add_explicit(&q->bsd_len, 1, memory_order_relaxed) < q->backlog)
 		return true;
 	atomic_fetch_sub_explicit(&q->bsd_len, 1, memory_order_relaxed);
@@ -120,7 +128,8 @@ synq_accept_bsd_len(const struct synq_accept_queue *q)
 static inline int
 synq_accept_enqueue(struct synq_accept_queue *q, struct synq_session *s)
 {
-	return rte_ring_enqueue(q->ring, s) == 0 ? 0 : -ENOBUFS;
+	/* the ring is multi-producer (synq_mem_ring()): no dispatch on its sync type */
+	return rte_ring_mp_enqueue(q->ring, s) == 0 ? 0 : -ENOBUFS;
 }
 
 /**

@@ -103,7 +103,8 @@ synq_session_alloc(struct synq_sessions *ss)
 {
 	void *s;
 
-	return rte_ring_dequeue(ss->free, &s) == 0 ? s : NULL;
+	/* the ring is multi-consumer (synq_mem_ring()): no dispatch on its sync type */
+	return rte_ring_mc_dequeue(ss->free, &s) == 0 ? s : NULL;
 }
 
 /**

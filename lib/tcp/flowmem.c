@@ -76,6 +76,20 @@ synq_flowmem_insert(struct synq_flowmem *t, const struct synq_flow_key *key, uin
 	return e;
 }
 
+struct synq_flowmem_entry *
+synq_flowmem_find_or_insert(struct synq_flowmem *t, const struct synq_flow_key *key,
+	uint32_t now_ms, uint32_t lifetime_ms)
+{
+	bool found;
+	struct synq_flowmem_entry *e = tcp_ktab_find_or_insert(kt(t), key, &found);
+
+	if (e != NULL && !found) {
+		e->born_ms = now_ms;
+		e->life_ms = lifetime_ms;
+	}
+	return e;
+}
+
 void
 synq_flowmem_remove(struct synq_flowmem *t, struct synq_flowmem_entry *e)
 {

@@ -101,6 +101,15 @@ struct synq_flowmem_entry *synq_flowmem_lookup_h(struct synq_flowmem *t,
 struct synq_flowmem_entry *synq_flowmem_insert(struct synq_flowmem *t,
 	const struct synq_flow_key *key, uint32_t now_ms, uint32_t lifetime_ms);
 
+/**
+ * The entry of @p key as it is, else a new one as synq_flowmem_insert() makes: a
+ * lookup and an insert in one probe, the key hashed once.
+ *
+ * @return the entry, or NULL when @p key is absent and the table holds max_entries.
+ */
+struct synq_flowmem_entry *synq_flowmem_find_or_insert(struct synq_flowmem *t,
+	const struct synq_flow_key *key, uint32_t now_ms, uint32_t lifetime_ms);
+
 /** Forget @p e (other entry pointers may be invalid afterwards: entries move). */
 void synq_flowmem_remove(struct synq_flowmem *t, struct synq_flowmem_entry *e);
 

@@ -60,11 +60,11 @@ cookie_flow_of(const struct tcp_peer *p, struct synq_cookie_flow *f)
  * SYNQ_TCP_DROP when the mbuf has no room.
  */
 static enum synq_tcp_verdict
-cookie_synack(const struct synq_tcp_worker *tw, const struct tcp_cookie_syn *cs,
-	uint32_t our_isn, const struct synq_cookie_opts *kept)
+cookie_synack(const struct synq_tcp_worker *tw, struct tcp_cookie_syn *cs, uint32_t our_isn,
+	const struct synq_cookie_opts *kept)
 {
-	if (tcp_send_synack(cs->m, cs->ifc, &cs->p, our_isn, cs->client_isn, kept->wscale, cs->sack,
-		    cs->ts, cs->tsval, cs->l,
+	if (tcp_send_synack(cs->m, &cs->seg, cs->ifc, &cs->p, our_isn, cs->client_isn, kept->wscale,
+		    cs->sack, cs->ts, cs->tsval, cs->l,
 		    cs->ts ? synq_cookie_tsval(tw->now_ms + kept->ts_off, kept->ts_mac) : 0) != 0)
 		return SYNQ_TCP_DROP;
 	return SYNQ_TCP_REPLY;
@@ -127,7 +127,7 @@ syn_to_table(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct
 	e->flags |= (o->sack_perm ? SYNQ_SYN_F_SACK : 0) | (o->ts ? SYNQ_SYN_F_TS : 0);
 	e->oow_ms = tw->now_ms - TCP_INVALID_RATELIMIT_MS; /* nothing answered yet */
 	tw->halfopen[li]++;
-	if (tcp_entry_synack(tw, ctr, seg->m, ifc, p, e, l, (uint32_t)(f >> 32)) !=
+	if (tcp_entry_synack(tw, ctr, seg->m, seg, ifc, p, e, l, (uint32_t)(f >> 32)) !=
 		SYNQ_TCP_REPLY) {
 		tcp_entry_forget(tw, e);
 		return SYNQ_TCP_DROP;
@@ -171,7 +171,7 @@ tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		synq_counter_inc(ctr, SYNQ_CTR_SYN_DUPLICATES);
 		if (!tcp_dup_synack_allowed(tw, ctr, e))
 			return SYNQ_TCP_DROP;
-		return tcp_entry_synack(tw, ctr, seg->m, ifc, p, e, l,
+		return tcp_entry_synack(tw, ctr, seg->m, seg, ifc, p, e, l,
 			e->flags & SYNQ_SYN_F_TS ? tcp_ts_off(tw, p) : 0);
 	}
 	if ((tw_e = time_wait_find(tw, seg, key)) != NULL) {
@@ -223,6 +223,7 @@ tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		     ? &tw->cookie_syn[tw->nb_cookie_syn]
 		     : &one;
 	cs->m = seg->m;
+	cs->seg = *seg; /* a frame_input() segment's record lives on its stack */
 	cs->ifc = ifc;
 	cs->l = l;
 	cs->p = *p;
@@ -249,24 +250,31 @@ tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	return SYNQ_TCP_REPLY;
 }
 
-/* What a completed handshake agreed, for the connection it promotes. */
+/*
+ * What a completed handshake agreed, for the connection it promotes. The order is for
+ * the compound literals that fill it, each leaving some members zero: those only a
+ * cookie's sets first, those only an entry's sets last (the one hole among them). The
+ * compiler zeroes the whole, then drops the zeroing of what the literal writes at
+ * either end; in the order of the members' meaning, ack_of_cookie()'s left the
+ * middle, 49 bytes at an odd address, zeroed by rep stosb; now only its last bytes.
+ */
 struct promotion {
-	uint32_t client_isn;
-	uint32_t our_isn;
-	uint16_t mss;
+	struct synq_flow_key rk; /* via_cookie: its key in the replay memory */
+	bool via_cookie;
 	uint8_t snd_wscale;
 	uint8_t rcv_wscale;
 	bool sack;
-	bool ts;
-	bool via_cookie;
+	uint32_t client_isn;
+	uint32_t our_isn;
 	uint32_t ts_recent;
 	uint32_t ts_off; /* our TSval's offset, when ts */
-	uint64_t syn_tsc;
-	struct synq_flow_key rk; /* via_cookie: its key in the replay memory */
+	uint16_t mss;
 	/* what the final ACK carried: its data (offset and length in the frame), a FIN */
 	uint16_t data_off;
 	uint16_t data_len;
+	bool ts;
 	bool fin;
+	uint64_t syn_tsc;
 };
 
 /* What became of a promotion. */
@@ -335,24 +343,23 @@ promote(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_liste
 	session_init(tw, s, p, li);
 	c = conn_at(tw, synq_session_index(tw->sessions, s));
 	conn_own(tw, synq_session_index(tw->sessions, s), synq_session_gen(s));
-	/* one assignment: the compiler zeroes the rest in whole-line stores */
-	*c = (struct tcp_conn){
-		.key = *key,
-		.client_isn = pr->client_isn,
-		.our_isn = pr->our_isn,
-		.mss = pr->mss,
-		.listener = (uint16_t)li,
-		.snd_wscale = pr->snd_wscale,
-		.rcv_wscale = pr->rcv_wscale,
-		.sack = pr->sack,
-		.ts = pr->ts,
-		.via_cookie = pr->via_cookie,
-		.peer_mac = p->cmac,
-		.syn_tsc = pr->syn_tsc,
-		.ack_tsc = tw->now_tsc,
-		.ts_recent = pr->ts_recent,
-		.ts_off = pr->ts_off,
-	};
+	/* all zero, then the identity; tcp_conn_start() sets the state */
+	conn_zero(c);
+	c->key = *key;
+	c->client_isn = pr->client_isn;
+	c->our_isn = pr->our_isn;
+	c->mss = pr->mss;
+	c->listener = (uint16_t)li;
+	c->snd_wscale = pr->snd_wscale;
+	c->rcv_wscale = pr->rcv_wscale;
+	c->sack = pr->sack;
+	c->ts = pr->ts;
+	c->via_cookie = pr->via_cookie;
+	c->peer_mac = p->cmac;
+	c->syn_tsc = pr->syn_tsc;
+	c->ack_tsc = tw->now_tsc;
+	c->ts_recent = pr->ts_recent;
+	c->ts_off = pr->ts_off;
 	/*
 	 * The final ACK's data goes under the same limits as any later segment's (the
 	 * listener's for connections not accepted, the worker's budget): refused, it is
@@ -382,9 +389,7 @@ promote(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_liste
 	 * so the memory's room goes where a replay is possible.
 	 */
 	if (pr->via_cookie) {
-		a = synq_flowmem_lookup(tw->replay, &pr->rk);
-		if (a == NULL)
-			a = synq_flowmem_insert(tw->replay, &pr->rk, tw->now_ms, TCP_REPLAY_MS);
+		a = synq_flowmem_find_or_insert(tw->replay, &pr->rk, tw->now_ms, TCP_REPLAY_MS);
 		if (a != NULL) {
 			a->born_ms = tw->now_ms;
 			a->min_ms = TCP_REPLAY_MS;
@@ -661,8 +666,9 @@ enum synq_tcp_verdict
 tcp_rst_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_tcp_seg *seg,
 	const struct synq_flow_key *key, const struct rte_tcp_hdr *th)
 {
-	struct synq_syn_entry *e =
-		tw->syntab != NULL ? synq_syntab_lookup_h(tw->syntab, key, tcp_seg_hash(tw, seg, key)) : NULL;
+	struct synq_syn_entry *e = tw->syntab != NULL ? synq_syntab_lookup_h(tw->syntab, key,
+								tcp_seg_hash(tw, seg, key))
+						      : NULL;
 	struct synq_flowmem_entry *tw_e;
 
 	if (e == NULL && (tw_e = time_wait_find(tw, seg, key)) != NULL) {

@@ -162,6 +162,23 @@ conn_own(struct synq_tcp_worker *tw, uint32_t idx, uint16_t gen)
 	tw->owned[idx] = TCP_OWNED | gen;
 }
 
+/*
+ * Zero connection @p c, a cache line at a time. One memset (or compound literal) of
+ * the whole object compiles to rep stosq, 32 iterations and slow to start on most
+ * x86 cores; a memset of a line, to 4 vector stores (GCC 12, release build).
+ */
+static inline void
+conn_zero(struct tcp_conn *c)
+{
+	uint8_t *p = (uint8_t *)c;
+
+	memset(p, 0, RTE_CACHE_LINE_SIZE);
+	memset(p + RTE_CACHE_LINE_SIZE, 0, RTE_CACHE_LINE_SIZE);
+	memset(p + 2 * RTE_CACHE_LINE_SIZE, 0, RTE_CACHE_LINE_SIZE);
+	memset(p + 3 * RTE_CACHE_LINE_SIZE, 0, RTE_CACHE_LINE_SIZE);
+}
+_Static_assert(sizeof(struct tcp_conn) == 4 * RTE_CACHE_LINE_SIZE, "conn_zero(): four lines");
+
 static inline void
 conn_disown(struct synq_tcp_worker *tw, uint32_t idx)
 {

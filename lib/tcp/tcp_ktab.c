@@ -192,6 +192,43 @@ tcp_ktab_insert_h(struct tcp_ktab *t, const struct synq_flow_key *key, uint64_t 
 	return k;
 }
 
+void *
+tcp_ktab_find_or_insert(struct tcp_ktab *t, const struct synq_flow_key *key, bool *found)
+{
+	struct synq_flow_key *k;
+	uint32_t home = home_of(t, key);
+	uint32_t i = home;
+
+	/*
+	 * One probe does both: a lookup of an absent key ends at the first empty slot of
+	 * its cluster, which is where an insert puts it. With no entry of this home, the
+	 * walk only looks for that slot.
+	 */
+	if (t->homes[home] != 0) {
+		for (; slot_used(t, i); i = (i + 1) & t->mask) {
+			if (synq_flow_key_equal(key_at(t, i), key)) {
+				*found = true;
+				return key_at(t, i);
+			}
+		}
+	} else {
+		for (; slot_used(t, i); i = (i + 1) & t->mask)
+			;
+	}
+	*found = false;
+	if (t->count >= t->max_entries)
+		return NULL;
+	/* as tcp_ktab_insert() */
+	if (t->homes[home] != UINT8_MAX)
+		t->homes[home]++;
+	k = key_at(t, i);
+	memset(k, 0, TCP_KTAB_ENTRY);
+	*k = *key;
+	k->pad = 0;
+	count_set(t, t->count + 1);
+	return k;
+}
+
 /*
  * Backward-shift deletion: the hole at i is filled by the first later entry of the
  * cluster whose probe passed over i (its home slot is cyclically at or before i), which

@@ -28,6 +28,7 @@
  * Every function is for the owning lcore only, except tcp_ktab_count() (relaxed).
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "synq_flow_key.h"
@@ -78,6 +79,13 @@ void *tcp_ktab_lookup(struct tcp_ktab *t, const struct synq_flow_key *key);
  * max_entries. The key must not be present (look it up first).
  */
 void *tcp_ktab_insert(struct tcp_ktab *t, const struct synq_flow_key *key);
+
+/*
+ * The entry of @p key, *@p found true; else a new entry for it as tcp_ktab_insert()
+ * makes, *@p found false, or NULL when the table holds max_entries. A lookup and an
+ * insert in one probe, the key hashed once.
+ */
+void *tcp_ktab_find_or_insert(struct tcp_ktab *t, const struct synq_flow_key *key, bool *found);
 
 /* Remove @p e (from lookup, insert or a sweep); other entries may move. */
 void tcp_ktab_remove(struct tcp_ktab *t, void *e);

@@ -263,18 +263,23 @@ uint32_t tcp_ts_off(const struct synq_tcp_worker *tw, const struct tcp_peer *p);
 uint32_t tcp_table_isn(const struct synq_tcp_worker *tw, uint64_t f);
 
 /*
- * A SYN-ACK for @p p in @p m: our ISN, the client's, what we answer to its options
- * (window scale @p client_ws, SACK, timestamps with @p tsval and @p ts_recent).
+ * A SYN-ACK for @p p: our ISN, the client's, what we answer to its options (window
+ * scale @p client_ws, SACK, timestamps with @p tsval and @p ts_recent). Written over
+ * the SYN @p syn it answers (tcp_synack_of_syn()), or built whole in @p m when @p syn
+ * is NULL (a retransmission into a fresh mbuf).
  */
-int tcp_send_synack(struct rte_mbuf *m, const struct synq_iface *ifc, const struct tcp_peer *p,
-	uint32_t our_isn, uint32_t client_isn, uint8_t client_ws, bool sack, bool ts,
-	uint32_t ts_recent, const struct synq_listener *l, uint32_t tsval);
+int tcp_send_synack(struct rte_mbuf *m, struct synq_tcp_seg *syn, const struct synq_iface *ifc,
+	const struct tcp_peer *p, uint32_t our_isn, uint32_t client_isn, uint8_t client_ws,
+	bool sack, bool ts, uint32_t ts_recent, const struct synq_listener *l, uint32_t tsval);
 
-/* The SYN-ACK of half-open entry @p e in @p m, our TSval offset @p ts_off; counted. */
+/*
+ * The SYN-ACK of half-open entry @p e over its SYN @p syn, or in @p m when @p syn is
+ * NULL; our TSval offset @p ts_off; counted.
+ */
 enum synq_tcp_verdict tcp_entry_synack(const struct synq_tcp_worker *tw,
-	struct synq_counters *ctr, struct rte_mbuf *m, const struct synq_iface *ifc,
-	const struct tcp_peer *p, const struct synq_syn_entry *e, const struct synq_listener *l,
-	uint32_t ts_off);
+	struct synq_counters *ctr, struct rte_mbuf *m, struct synq_tcp_seg *syn,
+	const struct synq_iface *ifc, const struct tcp_peer *p, const struct synq_syn_entry *e,
+	const struct synq_listener *l, uint32_t ts_off);
 
 /*
  * An ACK of where half-open entry @p e stands, counted in @p why, within the entry's

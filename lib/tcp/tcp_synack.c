@@ -12,6 +12,7 @@
 #include <rte_byteorder.h>
 #include <rte_cycles.h>
 
+#include "tcp_frame.h"
 #include "tcp_priv.h"
 
 /*
@@ -81,11 +82,14 @@ tcp_table_isn(const struct synq_tcp_worker *tw, uint64_t f)
 	return (uint32_t)ticks + (uint32_t)f;
 }
 
-/* A SYN-ACK for @p p: our ISN, the client's, and what we answer to its options. */
+/*
+ * A SYN-ACK for @p p: our ISN, the client's, and what we answer to its options. Over
+ * the SYN @p syn when it answers one (tcp_synack_of_syn()), else built whole in @p m.
+ */
 int
-tcp_send_synack(struct rte_mbuf *m, const struct synq_iface *ifc, const struct tcp_peer *p,
-	uint32_t our_isn, uint32_t client_isn, uint8_t client_ws, bool sack, bool ts,
-	uint32_t ts_recent, const struct synq_listener *l, uint32_t tsval)
+tcp_send_synack(struct rte_mbuf *m, struct synq_tcp_seg *syn, const struct synq_iface *ifc,
+	const struct tcp_peer *p, uint32_t our_isn, uint32_t client_isn, uint8_t client_ws,
+	bool sack, bool ts, uint32_t ts_recent, const struct synq_listener *l, uint32_t tsval)
 {
 	struct synq_tcp_synack_opts o = {
 		.mss = our_mss(p->family),
@@ -97,19 +101,26 @@ tcp_send_synack(struct rte_mbuf *m, const struct synq_iface *ifc, const struct t
 		.tsecr = ts_recent,
 	};
 	uint8_t opt[SYNQ_TCP_OPTS_MAX];
-	unsigned int n = synq_tcp_opts_write_synack(opt, &o);
+	unsigned int n;
 
+	if (syn != NULL)
+		return tcp_synack_of_syn(syn, ifc, our_isn, client_isn + 1, synack_window(&l->tcp),
+			&o);
+	n = synq_tcp_opts_write_synack(opt, &o);
 	return tcp_build(m, ifc, p, our_isn, client_isn + 1, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG,
 		synack_window(&l->tcp), opt, n);
 }
 
-/* The SYN-ACK of the half-open entry @p e, in @p m, our TSval offset @p ts_off; counted. */
+/*
+ * The SYN-ACK of the half-open entry @p e, over its SYN @p syn, or in @p m when NULL;
+ * our TSval offset @p ts_off; counted.
+ */
 enum synq_tcp_verdict
 tcp_entry_synack(const struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rte_mbuf *m,
-	const struct synq_iface *ifc, const struct tcp_peer *p, const struct synq_syn_entry *e,
-	const struct synq_listener *l, uint32_t ts_off)
+	struct synq_tcp_seg *syn, const struct synq_iface *ifc, const struct tcp_peer *p,
+	const struct synq_syn_entry *e, const struct synq_listener *l, uint32_t ts_off)
 {
-	if (tcp_send_synack(m, ifc, p, e->our_isn, e->client_isn, e->wscale,
+	if (tcp_send_synack(m, syn, ifc, p, e->our_isn, e->client_isn, e->wscale,
 		    e->flags & SYNQ_SYN_F_SACK, e->flags & SYNQ_SYN_F_TS, e->ts_recent, l,
 		    tw->now_ms + ts_off) != 0)
 		return SYNQ_TCP_DROP;
@@ -160,7 +171,7 @@ synack_again(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct
 	if (m == NULL)
 		return NULL;
 	peer_of_key(&e->key, &e->peer_mac, ifc, &p);
-	if (tcp_entry_synack(tw, ctr, m, ifc, &p, e, &tw->listeners->l[e->listener],
+	if (tcp_entry_synack(tw, ctr, m, NULL, ifc, &p, e, &tw->listeners->l[e->listener],
 		    e->flags & SYNQ_SYN_F_TS ? tcp_ts_off(tw, &p) : 0) != SYNQ_TCP_REPLY) {
 		rte_pktmbuf_free(m);
 		return NULL;

@@ -163,6 +163,7 @@ struct tcp_peer {
  */
 struct tcp_cookie_syn {
 	struct rte_mbuf *m;
+	struct synq_tcp_seg seg; /* the SYN's record: its SYN-ACK is written over it */
 	const struct synq_iface *ifc;
 	const struct synq_listener *l;
 	struct tcp_peer p;

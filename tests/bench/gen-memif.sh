@@ -7,6 +7,8 @@
 # on the handshakes completed.
 #
 #   sudo tests/bench/gen-memif.sh [--duration S] [--json PATH]
+#   sudo tests/bench/gen-memif.sh --latency [--rates LIST] [--clients-per-s N]
+#        [--rsize LIST] [--duration S] [--json PATH]
 #
 # Cases (mix, synq's app, the generator's close):
 #   syn=90,handshake=10   reset  rst    a flood with 10 % clients
@@ -15,22 +17,108 @@
 #   handshake=100         close  fin    clients only, every connection closed
 # synq runs on lcore 1, the generator on lcore 0, --no-pci --no-huge, each with its own
 # --file-prefix; about (duration + 3) s a case.
+#
+# --latency: legitimate latency under a flood of rising rate instead. For each memif
+# ring size (--rsize: log2 of the slots, both ends' rsize devarg; default 10, memif's
+# own 1024) and each flood rate (--rates, packets a second, "max" = flat out; default
+# 100000,300000,1000000,3000000,max), spoofed SYNs plus a constant trickle of handshake
+# clients (--clients-per-s, default 2000: the mix is syn=R/N-1,handshake=1; at "max",
+# syn=499,handshake=1), app reset: the clients' SYN -> SYN-ACK p50/p99/p99.9, the
+# SYN-ACKs answered and the clients completed. The ring is the queue a flood beyond
+# synq's rate builds up in front of it: its depth is the latency a client then sees.
 set -u
 . "$(dirname "$0")/../e2e/lib.sh"
 e2e_skip_unless_root
 
 DURATION=3
 JSON_OUT=""
+LATENCY=0
+RATES=100000,300000,1000000,3000000,max
+CLIENTS_PER_S=2000
+RSIZES=10
 while [ $# -gt 0 ]; do
 	case $1 in
 	--duration) DURATION=$2; shift 2 ;;
 	--json) JSON_OUT=$2; shift 2 ;;
-	-h|--help) sed -n '3,16p' "$0"; exit 0 ;;
+	--latency) LATENCY=1; shift ;;
+	--rates) RATES=$2; shift 2 ;;
+	--clients-per-s) CLIENTS_PER_S=$2; shift 2 ;;
+	--rsize) RSIZES=$2; shift 2 ;;
+	-h|--help) sed -n '3,29p' "$0"; exit 0 ;;
 	*) echo "gen-memif.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
 
 . "$(dirname "$0")/../e2e/memif.sh"
+
+# --latency: rising flood rates, a constant trickle of clients, per memif ring size
+if [ "$LATENCY" = 1 ]; then
+	IFS=, read -r -a rate_list <<<"$RATES"
+	IFS=, read -r -a rsize_list <<<"$RSIZES"
+	[[ "$CLIENTS_PER_S" =~ ^[0-9]+$ ]] && [ "$CLIENTS_PER_S" -ge 1 ] || e2e_fail "--clients-per-s: a number"
+	lcases=()
+	for rs in "${rsize_list[@]}"; do
+		[[ "$rs" =~ ^[0-9]+$ ]] && [ "$rs" -ge 6 ] && [ "$rs" -le 14 ] || e2e_fail "--rsize: 6..14"
+		for r in "${rate_list[@]}"; do
+			if [ "$r" = max ]; then
+				mix=syn=499,handshake=1 rate=0
+			else
+				[[ "$r" =~ ^[0-9]+$ ]] && [ "$r" -gt "$CLIENTS_PER_S" ] ||
+					e2e_fail "--rates: \"$r\" is not max or a rate above --clients-per-s"
+				mix="syn=$((r / CLIENTS_PER_S - 1)),handshake=1" rate=$r
+			fi
+			name="lat-r$rs-$r"
+			e2e_log "case $name: memif rsize $rs ($((1 << rs)) slots), --rate $rate --mix $mix, ${DURATION} s"
+			MEMIF_RSIZE=$rs
+			memif_synq_config reset 1024
+			memif_synq_start "$E2E_DIR/synq.json" 512 1000 $((DURATION + 30))
+			memif_gen 512 $((DURATION + 20)) --dst "$SYNQ_IPV4" --dport 80 --mix "$mix" \
+				--rate "$rate" --duration "$DURATION" --close rst --quiet \
+				--json "$E2E_DIR/$name.gen.json" ||
+				{ cat "$E2E_DIR/gen.err" >&2; e2e_fail "synq-gen exited with $? ($name)"; }
+			sleep 1
+			e2e_synq_stop
+			cp "$E2E_STATS" "$E2E_DIR/$name.synq.json"
+			lcases+=("$name $rs $r $mix")
+		done
+	done
+	python3 - "$E2E_DIR" "$DURATION" "$JSON_OUT" "$CLIENTS_PER_S" \
+		"$(git -C "$(dirname "$0")" rev-parse --short HEAD 2>/dev/null || echo unknown)" "${lcases[@]}" <<'PY'
+import json, sys
+
+d, duration, out, cps, commit, cases = (sys.argv[1], float(sys.argv[2]), sys.argv[3],
+                                        int(sys.argv[4]), sys.argv[5], sys.argv[6:])
+rows = []
+print("legitimate SYN -> SYN-ACK latency under a flood, synq-gen -> synq over net_memif, "
+      "%d clients/s (at max: 1 in 500)" % cps)
+print("%-5s %7s %8s %10s %11s %10s %13s %9s %9s %10s" % (
+    "rsize", "slots", "rate", "offered", "SYN-ACKs/s", "clients/s", "connects ok", "p50 us",
+    "p99 us", "p99.9 us"))
+for c in cases:
+    name, rs, rate, mix = c.split()
+    g = json.load(open("%s/%s.gen.json" % (d, name)))
+    s = json.load(open("%s/%s.synq.json" % (d, name)))
+    hs = g["offered"]["handshake"]["packets"]
+    row = {"rsize": int(rs), "slots": 1 << int(rs), "rate": rate, "mix": mix,
+           "offered_pps": g["offered"]["total"]["pps"],
+           "synacks_per_s": g["received"]["synacks_per_s"],
+           "clients_offered": hs, "clients_per_s": g["offered"]["handshake"]["pps"],
+           "connects_completed": g["handshakes"]["completed"],
+           "connect_success": g["handshakes"]["completed"] / hs if hs else None,
+           "latency_us": g["latency_us"],
+           "synq_imissed": sum(p["imissed"] for p in s["ports"]),
+           "synq_ipackets": sum(p["ipackets"] for p in s["ports"])}
+    rows.append(row)
+    print("%-5d %7d %8s %10.0f %11.0f %10.0f %6d/%-6d %9.1f %9.1f %10.1f" % (
+        row["rsize"], row["slots"], rate, row["offered_pps"], row["synacks_per_s"],
+        row["clients_per_s"], row["connects_completed"], hs, g["latency_us"]["p50"],
+        g["latency_us"]["p99"], g["latency_us"]["p999"]))
+if out:
+    json.dump({"tool": "gen-memif.sh --latency", "commit": commit, "duration_s": duration,
+               "clients_per_s": cps, "cases": rows}, open(out, "w"), indent=1)
+PY
+	exit $?
+fi
 
 # run_case NAME MIX APP CLOSE: one synq, one generator run; figures to $E2E_DIR/NAME.*
 run_case() {

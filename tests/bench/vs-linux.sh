@@ -7,7 +7,10 @@
 #           1024), tcp_syncookies 1 and then 2, somaxconn / tcp_max_syn_backlog left at
 #           their defaults; its softirq steered to core 1 with RPS. CPU: core 1's
 #           system + irq + softirq time from /proc/stat over the step.
-#   synq    a network namespace, synq on its end of the veth through net_af_packet,
+#   synq    a network namespace, synq on its end of the veth through net_af_packet
+#           (--link af_xdp: net_af_xdp, an AF_XDP socket on the veth, native XDP, copy
+#           mode; the generator stays on net_af_packet, so the offered load and the
+#           latency clock are the same as for the other targets and links),
 #           lcore 1, listener port 80 backlog 1024 app reset, syncookies 1,
 #           max_syn_backlog 1024. CPU: the delta of SynqBusyCycles / tsc_hz (the work;
 #           its core busy-polls, so /proc/stat shows 100 %). Also an estimate of how
@@ -19,7 +22,7 @@
 # seconds per million SYNs offered, SYN-ACKs per CPU-second, legitimate connect success
 # (handshake clients that got their SYN-ACK and sent the final ACK / clients offered;
 # and the stricter server's view: its TcpPassiveOpens / clients offered), SYN ->
-# SYN-ACK latency p50/p99 of those clients; then synq / Linux per step, and where SYNs
+# SYN-ACK latency p50/p99/p99.9 of those clients; then synq / Linux per step, and where SYNs
 # went unanswered (Linux's accept-queue overflows, frames lost before synq).
 #
 # A benchmark: it prints figures and writes them (JSON, CSV, a gnuplot .dat, PNGs when
@@ -56,6 +59,8 @@ PLOTS=1
 INSTALL=1
 KEEP=0
 STATS_MS=1000
+LINK=af_packet
+RX_DESC=""
 SYNQ_BIN=${SYNQ_BIN:-$root/build/app/synq/synq}
 GEN_BIN=${SYNQ_GEN_BIN:-$(dirname "$SYNQ_BIN")/../synq-gen/synq-gen}
 
@@ -80,6 +85,11 @@ usage: $0 [options]           (root: makes network namespaces)
   --no-plots           no PNGs
   --no-install         do not apt-get install gnuplot-nox when it is missing
   --keep-work          keep the work directory (raw generator, nstat and stats files)
+  --link L            synq's port: af_packet (net_af_packet) or af_xdp (net_af_xdp on
+                       the same veth); the generator and the Linux target are the same
+                       for both (default $LINK)
+  --synq-rx-desc N     synq's ports[].rx_desc (default: synq's own; on af_xdp the depth
+                       of the XDP socket's rx ring, ignored by net_af_packet)
   --synq-stats-ms N    synq's stats interval (default $STATS_MS, synq's own default: with
                        one lcore for everything, each dump stalls its polling)
   --help
@@ -89,7 +99,7 @@ EOF
 
 while [ $# -gt 0 ]; do
 	case "$1" in
-	--steps|--duration|--targets|--linux-syncookies|--min-connects|--out-dir|--json|--csv|--dat|--plot-dir|--synq-stats-ms)
+	--steps|--duration|--targets|--linux-syncookies|--min-connects|--out-dir|--json|--csv|--dat|--plot-dir|--synq-stats-ms|--link|--synq-rx-desc)
 		[ $# -ge 2 ] || { echo "vs-linux: $1 needs a value" >&2; exit 2; } ;;
 	esac
 	case "$1" in
@@ -107,6 +117,8 @@ while [ $# -gt 0 ]; do
 	--no-install) INSTALL=0; shift ;;
 	--keep-work) KEEP=1; shift ;;
 	--synq-stats-ms) STATS_MS=$2; shift 2 ;;
+	--link) LINK=$2; shift 2 ;;
+	--synq-rx-desc) RX_DESC=$2; shift 2 ;;
 	--help|-h) usage; exit 0 ;;
 	*) echo "vs-linux: unknown option $1" >&2; usage >&2; exit 2 ;;
 	esac
@@ -119,6 +131,9 @@ log() { printf '# %s\n' "$*"; }
 	die "--duration: 1..60 seconds"
 [[ "$MIN_CONNECTS" =~ ^[0-9]+$ ]] || die "--min-connects: a number"
 [[ "$STATS_MS" =~ ^[0-9]+$ ]] && [ "$STATS_MS" -ge 50 ] && [ "$STATS_MS" -le 2000 ] || die "--synq-stats-ms: 50..2000"
+case "$LINK" in af_packet|af_xdp) ;; *) die "--link: af_packet or af_xdp" ;; esac
+[ -z "$RX_DESC" ] || { [[ "$RX_DESC" =~ ^[0-9]+$ ]] && [ "$RX_DESC" -ge 64 ] && [ "$RX_DESC" -le 16384 ]; } ||
+	die "--synq-rx-desc: 64..16384"
 IFS=, read -r -a STEP_LIST <<<"$STEPS"
 [ "${#STEP_LIST[@]}" -ge 1 ] || die "--steps: empty"
 for s in "${STEP_LIST[@]}"; do
@@ -252,8 +267,10 @@ fi
 if [ "$DO_SYNQ" = 1 ]; then
 	ip netns add "$NS_SYNQ" || die "ip netns add $NS_SYNQ"
 	nsq sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.default.disable_ipv6=1 net.ipv6.conf.all.disable_ipv6=1
+	# net_af_xdp cannot set a MAC: its veth end carries synq's from the start
+	smac=(); [ "$LINK" = af_xdp ] && smac=(address "$SYNQ_MAC")
 	ip link add "$IF_GS" netns "$NS_GEN" address "$GEN_MAC_S" type veth \
-		peer name "$IF_SS" netns "$NS_SYNQ" || die "ip link add veth (synq)"
+		peer name "$IF_SS" netns "$NS_SYNQ" "${smac[@]}" || die "ip link add veth (synq)"
 	nsg ip link set "$IF_GS" up
 	nsq ip link set "$IF_SS" up
 fi
@@ -368,9 +385,10 @@ import json, sys
 g = json.load(open(sys.argv[1]))
 o = g["offered"]
 hs = o["handshake"]["packets"]
-print("# %-8s step %-7s mix %-19s offered %8.0f pps, SYN-ACKs %8.0f/s, connects %d/%d, p50 %.0f us p99 %.0f us"
+print("# %-8s step %-7s mix %-19s offered %8.0f pps, SYN-ACKs %8.0f/s, connects %d/%d, p50 %.0f us p99 %.0f us p99.9 %.0f us"
       % (sys.argv[2], sys.argv[3], sys.argv[4], o["total"]["pps"], g["received"]["synacks_per_s"],
-         g["handshakes"]["completed"], hs, g["latency_us"]["p50"], g["latency_us"]["p99"]))
+         g["handshakes"]["completed"], hs, g["latency_us"]["p50"], g["latency_us"]["p99"],
+         g["latency_us"]["p999"]))
 PY
 	return 0
 }
@@ -450,10 +468,20 @@ PY
 fi
 
 if [ "$DO_SYNQ" = 1 ]; then
+	if [ "$LINK" = af_xdp ]; then
+		SYNQ_DEV=net_af_xdp0 port_mac=""
+		# libxdp wants a bpffs for its dispatcher; ip netns exec gives synq a /sys of its
+		# own (a mount namespace that ends with it), where this mounts one if missing
+		# shellcheck disable=SC2016
+		wrap=(sh -c 'mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf 2>/dev/null; exec "$@"' sh)
+	else
+		SYNQ_DEV=net_af_packet0 port_mac="\"mac\": \"$SYNQ_MAC\"," wrap=()
+	fi
+	rxd=""; [ -n "$RX_DESC" ] && rxd=", \"rx_desc\": $RX_DESC"
 	cat >"$WORK/synq.json" <<JSON
 {
-	"ports": [ { "name": "net_af_packet0", "mac": "$SYNQ_MAC", "ipv4": ["$SRV_IP"] } ],
-	"lcores": [ { "lcore": 1, "role": "both", "rx": [ { "port": "net_af_packet0", "queue": 0 } ] } ],
+	"ports": [ { "name": "$SYNQ_DEV", $port_mac "ipv4": ["$SRV_IP"]$rxd } ],
+	"lcores": [ { "lcore": 1, "role": "both", "rx": [ { "port": "$SYNQ_DEV", "queue": 0 } ] } ],
 	"tcp": { "syncookies": 1, "max_syn_backlog": $BACKLOG },
 	"listeners": [ { "port": $PORT, "backlog": $BACKLOG, "app": "reset" } ],
 	"stats": { "interval_ms": $STATS_MS }
@@ -461,8 +489,8 @@ if [ "$DO_SYNQ" = 1 ]; then
 JSON
 	bound=$(( n_steps * (${DURATION%%.*} + 40) + 30 ))
 	# lcore 1 only: it polls, runs the app and the control duties
-	ip netns exec "$NS_SYNQ" "$SYNQ_BIN" --no-pci --no-huge -m 256 --file-prefix "$SYNQ_PREFIX" -l 1 \
-		--vdev "net_af_packet0,iface=$IF_SS" -- \
+	ip netns exec "$NS_SYNQ" "${wrap[@]}" "$SYNQ_BIN" --no-pci --no-huge -m 256 --file-prefix "$SYNQ_PREFIX" -l 1 \
+		--vdev "$SYNQ_DEV,iface=$IF_SS" -- \
 		--config "$WORK/synq.json" --stats-file "$WORK/stats.json" --duration "$bound" \
 		>"$WORK/synq.out" 2>"$WORK/synq.err" &
 	SYNQ_PID=$!
@@ -474,7 +502,7 @@ JSON
 	kill -0 "$SYNQ_PID" 2>/dev/null && [ -s "$WORK/stats.json" ] ||
 		{ tail -5 "$WORK/synq.err" >&2; die "synq did not start"; }
 	sleep 0.5  # its gratuitous ARPs
-	log "synq: $NS_SYNQ $SRV_IP:$PORT backlog $BACKLOG app reset, syncookies 1, max_syn_backlog $BACKLOG, lcore 1"
+	log "synq: $NS_SYNQ $SRV_IP:$PORT backlog $BACKLOG app reset, syncookies 1, max_syn_backlog $BACKLOG, lcore 1, $SYNQ_DEV${RX_DESC:+, rx_desc $RX_DESC}"
 	echo synq >>"$WORK/passes"
 	for i in "${!STEP_LIST[@]}"; do
 		run_step synq "$IF_GS" "$SYNQ_MAC" "$i" "${STEP_LIST[$i]}" || failed=1
@@ -491,7 +519,7 @@ fi
 mkdir -p "$(dirname "$JSON_OUT")" "$(dirname "$CSV_OUT")" "$(dirname "$DAT_OUT")"
 [ "$PLOTS" = 1 ] && mkdir -p "$PLOT_DIR"
 machine_json >"$WORK/machine.json"
-VSL_STATS_MS=$STATS_MS "$PY" - "$WORK" "$STEPS" "$DURATION" "$JSON_OUT" "$CSV_OUT" "$DAT_OUT" "$BACKLOG" \
+VSL_STATS_MS=$STATS_MS VSL_LINK=$LINK VSL_RX_DESC=$RX_DESC "$PY" - "$WORK" "$STEPS" "$DURATION" "$JSON_OUT" "$CSV_OUT" "$DAT_OUT" "$BACKLOG" \
 	"$(printf '%q ' "$0" "${ORIG_ARGS[@]}")" <<'PY' || failed=1
 import csv, json, math, os, sys
 
@@ -532,6 +560,7 @@ def delta(a, b):
     return {k: b[k] - a[k] for k in b if k in a and isinstance(b[k], (int, float))}
 
 HZ = os.sysconf("SC_CLK_TCK")
+LINK = os.environ.get("VSL_LINK", "af_packet")
 
 rows = []
 for key in passes:
@@ -672,6 +701,7 @@ if "synq" in passes:
                 "accepted_linux": l["accepted_ratio"],
                 "latency_p50": ratio(s["latency_us"]["p50"], l["latency_us"]["p50"]),
                 "latency_p99": ratio(s["latency_us"]["p99"], l["latency_us"]["p99"]),
+                "latency_p999": ratio(s["latency_us"]["p999"], l["latency_us"]["p999"]),
             })
 
 def fmt(v, f="%.0f"):
@@ -686,16 +716,16 @@ def si(v):
     return "%.3g" % v
 
 print()
-print("synq beside Linux: %d s a step, generator synq-gen (net_af_packet, lcore 0), target on core 1"
-      % float(duration))
+print("synq beside Linux: %d s a step, generator synq-gen (net_af_packet, lcore 0), target on core 1, "
+      "synq on net_%s" % (float(duration), LINK))
 hdr = ("target", "step", "offered", "SYN-ACK/s", "srv SA/s", "cookies/s", "CPU s",
-       "CPU s/M SYN", "SYN-ACK/CPU-s", "connects ok", "accepted", "p50 us", "p99 us")
-w = (11, 7, 8, 9, 8, 9, 6, 11, 13, 17, 8, 8, 8)
+       "CPU s/M SYN", "SYN-ACK/CPU-s", "connects ok", "accepted", "p50 us", "p99 us", "p99.9 us")
+w = (11, 7, 8, 9, 8, 9, 6, 11, 13, 17, 8, 8, 8, 8)
 line = lambda vals: "  ".join(str(v).rjust(n) for v, n in zip(vals, w))
 print(line(hdr))
 for r in rows:
     if not r["ok"]:
-        print(line((r["key"], r["step"], "failed") + ("",) * 10))
+        print(line((r["key"], r["step"], "failed") + ("",) * 11))
         continue
     print(line((r["key"], r["step"], si(r["offered_pps"]), si(r["synacks_gen_per_s"]),
                 si(r["synacks_server_per_s"]), si(r["cookies_per_s"]), fmt(r["cpu_s"], "%.3f"),
@@ -703,7 +733,8 @@ for r in rows:
                 "%d/%d %5.1f%%" % (r["connects_completed"], r["clients_offered"],
                                     100 * (r["connect_success"] or 0)),
                 "%.1f%%" % (100 * (r["accepted_ratio"] or 0)),
-                fmt(r["latency_us"]["p50"], "%.1f"), fmt(r["latency_us"]["p99"], "%.1f"))))
+                fmt(r["latency_us"]["p50"], "%.1f"), fmt(r["latency_us"]["p99"], "%.1f"),
+                fmt(r["latency_us"]["p999"], "%.1f"))))
 notes = []
 for r in rows:
     if not r["ok"]:
@@ -716,8 +747,9 @@ for r in rows:
         lost = r["server_link_delta"].get("rx_packets", 0) - r["server_port_delta"]["ipackets"]
         r["lost_before_synq"] = lost
         if lost > 0:
-            notes.append("synq %s: %d frames the veth delivered never reached synq (af_packet ring full; "
-                         "imissed +%d)" % (r["step"], lost, r["server_port_delta"]["imissed"]))
+            notes.append("synq %s: %d frames the veth delivered never reached synq (%s ring full; "
+                         "imissed +%d)" % (r["step"], lost, "AF_XDP rx or fill" if LINK == "af_xdp" else "af_packet",
+                                           r["server_port_delta"]["imissed"]))
     if sc.get("SynqEstabTableFull"):
         notes.append("synq %s: %d of %d connections accepted from a cookie found the accepted-flow table "
                      "full (SynqEstabTableFull: not remembered against a replayed final ACK)"
@@ -733,7 +765,7 @@ split = [r for r in rows if r["ok"] and "cpu_s_userspace" in r]
 if split:
     print()
     print("synq's busy CPU split, an estimate (core 1 system+softirq while synq is alone there = the kernel's")
-    print("af_packet I/O inside its polls; /proc/stat is sampled at the tick, so small figures are noisy):")
+    print("%s I/O inside its polls; /proc/stat is sampled at the tick, so small figures are noisy):" % LINK)
     for r in split:
         print("  step %-7s busy %.3f s = kernel %.3f s + synq user space %.3f s; SYN-ACKs per user-space CPU-s %s;"
               " synq's thread switched out involuntarily %s times (ksoftirqd/1 ran %.2f s)"
@@ -742,8 +774,8 @@ if split:
 if ratios:
     print()
     print("synq / Linux per step (SYN-ACKs per CPU-second: the target is >= 20x; reported, not asserted)")
-    hdr2 = ("vs", "step", "offered", "SYN-ACK/s", "SYN-ACK/CPU-s", "(user only)", "ok synq", "ok linux", "p50", "p99")
-    w2 = (11, 7, 8, 9, 13, 11, 8, 8, 7, 7)
+    hdr2 = ("vs", "step", "offered", "SYN-ACK/s", "SYN-ACK/CPU-s", "(user only)", "ok synq", "ok linux", "p50", "p99", "p99.9")
+    w2 = (11, 7, 8, 9, 13, 11, 8, 8, 7, 7, 7)
     line2 = lambda vals: "  ".join(str(v).rjust(n) for v, n in zip(vals, w2))
     print(line2(hdr2))
     for q in ratios:
@@ -751,7 +783,8 @@ if ratios:
                      fmt(q["synacks_per_cpu_s"], "%.1fx"), fmt(q["synacks_per_cpu_s_userspace"], "%.1fx"),
                      fmt(100 * q["connect_success_synq"] if q["connect_success_synq"] is not None else None, "%.1f%%"),
                      fmt(100 * q["connect_success_linux"] if q["connect_success_linux"] is not None else None, "%.1f%%"),
-                     fmt(q["latency_p50"], "%.2fx"), fmt(q["latency_p99"], "%.2fx"))))
+                     fmt(q["latency_p50"], "%.2fx"), fmt(q["latency_p99"], "%.2fx"),
+                     fmt(q["latency_p999"], "%.2fx"))))
 
 summary = {}
 for lk in linux_keys:
@@ -776,7 +809,10 @@ doc = {
                "linux": {"listener": "python3 accept + close (SO_LINGER 0), backlog %s, pinned to core 1" % backlog,
                          "rps_cpus": "2 (core 1)", "cpu": "core 1 system+irq+softirq from /proc/stat",
                          "sysctl": open(os.path.join(work, "linux-sysctl")).read().split() if os.path.exists(os.path.join(work, "linux-sysctl")) else None},
+               "link": LINK,
                "synq": {"lcore": 1, "listener": "port 80 backlog %s app reset" % backlog,
+                        "port": "net_%s over the veth" % LINK,
+                        "rx_desc": int(os.environ["VSL_RX_DESC"]) if os.environ.get("VSL_RX_DESC") else None,
                         "stats_interval_ms": int(os.environ.get("VSL_STATS_MS", "0")) or None,
                         "syncookies": 1, "max_syn_backlog": int(backlog), "cpu": "SynqBusyCycles / tsc_hz"}},
     "results": rows, "ratios": ratios, "summary": summary,
@@ -786,14 +822,15 @@ json.dump(doc, open(json_out, "w"), indent=2)
 cols = ["key", "target", "syncookies", "step", "rate", "mix", "offered_pps", "synacks_gen_per_s",
         "synacks_server_per_s", "cookies_per_s", "cpu_s", "cpu_s_per_m_syns", "synacks_per_cpu_s",
         "clients_offered", "connects_completed", "connect_success", "passive_opens", "accepted_ratio",
-        "latency_p50_us", "latency_p99_us"]
+        "latency_p50_us", "latency_p99_us", "latency_p999_us"]
 with open(csv_out, "w", newline="") as f:
     wr = csv.writer(f)
     wr.writerow(cols)
     for r in rows:
         if not r["ok"]:
             continue
-        rr = dict(r, latency_p50_us=r["latency_us"]["p50"], latency_p99_us=r["latency_us"]["p99"])
+        rr = dict(r, latency_p50_us=r["latency_us"]["p50"], latency_p99_us=r["latency_us"]["p99"],
+                  latency_p999_us=r["latency_us"]["p999"])
         wr.writerow([rr.get(c) for c in cols])
 
 # gnuplot: one line per step, a group of columns per pass (order in the header)
@@ -843,7 +880,7 @@ if [ "$PLOTS" = 1 ] && [ -s "$DAT_OUT" ]; then
 		for p in $passes; do
 			base=$((3 + n * 9))
 			case "$p" in
-			synq) title="synq (syncookies 1)"; lt=3 ;;
+			synq) title="synq (syncookies 1, net_$LINK)"; lt=3 ;;
 			linux-sc2) title="Linux (tcp_syncookies 2)"; lt=2 ;;
 			*) title="Linux (tcp_syncookies ${p#linux-sc})"; lt=1 ;;
 			esac
@@ -851,7 +888,7 @@ if [ "$PLOTS" = 1 ] && [ -s "$DAT_OUT" ]; then
 			plot1+=", dat u $base:$((base + 8)) w lp lt $lt dt 2 pt 6 t '$title: accepted by the server'"
 			plot2+="${plot2:+, }dat u $base:$((base + 1)) w lp lt $lt t '$title'"
 			plot3+="${plot3:+, }dat u $base:$((base + 6)) w lp lt $lt t '$title'"
-			[ "$p" = synq ] && plot3+=", dat u $base:$((base + 7)) w lp lt $lt dt 2 pt 4 t 'synq, user space only (busy less af_packet kernel time)'"
+			[ "$p" = synq ] && plot3+=", dat u $base:$((base + 7)) w lp lt $lt dt 2 pt 4 t 'synq, user space only (busy less $LINK kernel time)'"
 			n=$((n + 1))
 		done
 		echo "set output outdir.'/vs-linux-connects.png'"

@@ -46,10 +46,12 @@ JSON
 # memif_synq_start CONFIG MEM_MB STATS_MS DURATION_S: synq first (a memif client does
 # not retry), bounded by its --duration, back once its first stats file is written.
 # memif takes its MAC from its devargs only (synq's "mac" key would be refused).
+# MEMIF_RSIZE, when set, is both ends' rsize devarg: log2 of the rings' slots (the
+# client's, the generator's, sizes them; memif's default is 10, 1024 slots).
 memif_synq_start() {
 	rm -f "$E2E_STATS" "$GEN_SOCK"
 	"$SYNQ_BIN" --no-pci --no-huge -m "$2" --file-prefix "$E2E_PREFIX" -l 1 \
-		--vdev "net_memif0,role=server,socket=$GEN_SOCK,mac=$SYNQ_MAC" -- \
+		--vdev "net_memif0,role=server,socket=$GEN_SOCK,mac=$SYNQ_MAC${MEMIF_RSIZE:+,rsize=$MEMIF_RSIZE}" -- \
 		--config "$1" --stats-file "$E2E_STATS" --stats-interval-ms "$3" \
 		--duration "$4" >"$E2E_DIR/synq.out" 2>"$E2E_DIR/synq.err" &
 	E2E_SYNQ_PID=$!
@@ -67,7 +69,7 @@ memif_gen() {
 	local mem=$1 limit=$2 rc
 	shift 2
 	timeout -s INT "$limit" "$GEN_BIN" --no-pci --no-huge -m "$mem" --file-prefix "$GEN_PREFIX" \
-		-l 0 --vdev "net_memif0,role=client,socket=$GEN_SOCK,mac=02:53:47:00:00:01" -- \
+		-l 0 --vdev "net_memif0,role=client,socket=$GEN_SOCK,mac=02:53:47:00:00:01${MEMIF_RSIZE:+,rsize=$MEMIF_RSIZE}" -- \
 		"$@" >"$E2E_DIR/gen.out" 2>"$E2E_DIR/gen.err" &
 	GEN_PID=$!
 	wait "$GEN_PID"

@@ -119,6 +119,56 @@ teardown(void **state)
 	return 0;
 }
 
+/*
+ * Before the test sets its own: the key synq gave net_null0 at start is in the device
+ * (read back through the query), it is the one the port keeps, and it is not the
+ * driver's default (Microsoft's, public: anyone could aim a flood at one queue with it).
+ */
+static void
+test_random_key(void **state)
+{
+	static const uint8_t default_key[40] = {
+		0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3,
+		0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3,
+		0x80, 0x30, 0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
+	};
+	const struct synq_port *np = &ports.port[P_NULL];
+
+	(void)state;
+	assert_true(np->rss);
+	assert_int_equal(np->rss_key_len, 40);
+	assert_int_equal(synq_port_rss_query(np, &rss), 0);
+	assert_int_equal(rss.key_len, 40);
+	assert_memory_equal(rss.key, np->rss_key, 40);
+	assert_memory_not_equal(rss.key, default_key, 40);
+}
+
+/*
+ * Keys of every size a device may say (hash_key_size is a uint8_t): 40 by default, odd
+ * sizes (i40e and ice: 52), and those past 64, which used to get no key at all (the
+ * device kept its public default, without a word). Each draw is random: two differ.
+ */
+static void
+test_key_sizes(void **state)
+{
+	static const unsigned int sizes[] = {0, 1, 13, 40, 52, 64, 65, 128, 255};
+	uint8_t a[SYNQ_PORT_RSS_KEY_MAX + 1], b[SYNQ_PORT_RSS_KEY_MAX + 1];
+
+	(void)state;
+	for (unsigned int i = 0; i < RTE_DIM(sizes); i++) {
+		unsigned int want = sizes[i] != 0 ? sizes[i] : 40;
+
+		memset(a, 0xa5, sizeof(a));
+		memset(b, 0xa5, sizeof(b));
+		assert_int_equal(synq_port_rss_key_draw(a, sizes[i]), want);
+		assert_int_equal(synq_port_rss_key_draw(b, sizes[i]), want);
+		/* nothing past the key is written */
+		assert_int_equal(a[want], 0xa5);
+		if (want >= 8)
+			assert_memory_not_equal(a, b, want);
+	}
+}
+
 /* Give net_null0 @p key and @p reta, hashing TCP of both families. */
 static void
 null_set(uint8_t key[40], const uint16_t reta[NULL_RETA], uint64_t hf)
@@ -290,6 +340,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_random_key),
+		cmocka_unit_test(test_key_sizes),
 		cmocka_unit_test(test_null_key_and_table),
 		cmocka_unit_test(test_null_without_tcp_hash),
 		cmocka_unit_test(test_ring_two_queues),

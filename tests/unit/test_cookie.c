@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include <rte_common.h>
@@ -382,6 +384,419 @@ test_ts_bits(void **state __rte_unused)
 	assert_true(passed <= 1);
 }
 
+/*
+ * SipHash in lanes (synq_siphash24_many()): every implementation this CPU runs is
+ * forced in turn and each lane compared with the reference (the vectors) or with the
+ * scalar synq_siphash24(); one wrong lane fails. Those the CPU lacks are said skipped.
+ */
+static const enum synq_sip_impl sip_impls[] = {SYNQ_SIP_SCALAR, SYNQ_SIP_AVX2, SYNQ_SIP_AVX512};
+
+static bool
+force_impl(enum synq_sip_impl impl)
+{
+	if (!synq_siphash_impl_available(impl)) {
+		print_message(
+			"siphash %s: not on this CPU, skipped\n", synq_siphash_impl_name(impl));
+		return false;
+	}
+	assert_int_equal(synq_siphash_select(impl), impl);
+	assert_int_equal(synq_siphash_impl(), impl);
+	return true;
+}
+
+static uint64_t
+xorshift(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/*
+ * Messages packed back to back (stride = length) so that the last one ends on a page
+ * followed by an inaccessible one: a lane reading past its message crashes the test.
+ */
+static uint8_t *
+guarded_end(size_t *map_len, uint8_t **map)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+
+	*map_len = 2 * (size_t)pg;
+	*map = mmap(NULL, *map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(*map != MAP_FAILED);
+	assert_int_equal(mprotect(*map + pg, (size_t)pg, PROT_NONE), 0);
+	return *map + pg;
+}
+
+/* The 64 reference vectors through the lanes, each in every lane position. */
+static void
+test_siphash_many_vectors(void **state __rte_unused)
+{
+	enum { N = 17 }; /* two AVX-512 groups and one lane left over */
+	uint8_t key[16], *map, *end;
+	size_t map_len;
+	struct synq_sipkey k;
+
+	for (unsigned int i = 0; i < 16; i++)
+		key[i] = (uint8_t)i;
+	k = synq_sipkey_load(key);
+	end = guarded_end(&map_len, &map);
+	for (unsigned int m = 0; m < RTE_DIM(sip_impls); m++) {
+		if (!force_impl(sip_impls[m]))
+			continue;
+		for (unsigned int len = 0; len < 64; len++) {
+			uint8_t *msgs = end - N * len;
+			uint64_t x = 0x9e3779b97f4a7c15u + len, out[N];
+
+			for (unsigned int pos = 0; pos < N; pos++) {
+				/* the vector's message in lane pos, random ones elsewhere */
+				for (unsigned int b = 0; b < N * len; b++)
+					msgs[b] = (uint8_t)xorshift(&x);
+				for (unsigned int b = 0; b < len; b++)
+					msgs[pos * len + b] = (uint8_t)b;
+				memset(out, 0, sizeof(out));
+				synq_siphash24_many(&k, 0, msgs, len, len, N, out);
+				for (unsigned int l = 0; l < N; l++) {
+					uint64_t want =
+						l == pos ? 0
+							 : synq_siphash24(&k, msgs + l * len, len);
+
+					if (l == pos)
+						for (unsigned int b = 0; b < 8; b++)
+							want |= (uint64_t)sip_vectors[len][b]
+								<< (8 * b);
+					if (out[l] != want)
+						fail_msg("siphash %s: vector %u in lane %u of %u: "
+							 "lane %u wrong",
+							synq_siphash_impl_name(sip_impls[m]), len,
+							pos, N, l);
+				}
+			}
+		}
+	}
+	synq_siphash_select(SYNQ_SIP_AUTO);
+	munmap(map, map_len);
+}
+
+/*
+ * Random keys (shared and one per message), messages of 0 to 64 bytes at strides
+ * from packed to padded, counts that are not multiples of the lanes: every lane equals
+ * the scalar hash, and nothing is written past out[n - 1].
+ */
+static void
+test_siphash_many_random(void **state __rte_unused)
+{
+	static const unsigned int counts[] = {1, 2, 3, 4, 5, 7, 8, 9, 16, 31, 33, 64};
+	enum { MAXN = 64, MAXSTRIDE = 64 + 13 };
+	static uint8_t msgs[MAXN * MAXSTRIDE];
+	struct synq_sipkey keys[MAXN];
+	uint64_t out[MAXN + 1];
+	uint64_t x = 0x2545f4914f6cdd1du;
+
+	for (unsigned int m = 0; m < RTE_DIM(sip_impls); m++) {
+		if (!force_impl(sip_impls[m]))
+			continue;
+		for (size_t len = 0; len <= 64; len++) {
+			for (unsigned int c = 0; c < RTE_DIM(counts); c++) {
+				unsigned int n = counts[c];
+				size_t stride = len + xorshift(&x) % 14;
+
+				for (unsigned int i = 0; i < sizeof(msgs); i++)
+					msgs[i] = (uint8_t)xorshift(&x);
+				for (unsigned int i = 0; i < MAXN; i++) {
+					keys[i].k0 = xorshift(&x);
+					keys[i].k1 = xorshift(&x);
+				}
+				/* key_step 2: keys[i * 2], as the formula says */
+				for (unsigned int step = 0; step <= 2; step++) {
+					if (step * (n - 1) >= MAXN)
+						continue; /* keys[] holds MAXN */
+					memset(out, 0xa5, sizeof(out));
+					synq_siphash24_many(keys, step, msgs, stride, len, n, out);
+					for (unsigned int i = 0; i < n; i++)
+						if (out[i] != synq_siphash24(&keys[i * step],
+								      msgs + i * stride, len))
+							fail_msg("siphash %s: len %zu stride %zu n "
+								 "%u "
+								 "key_step %u: lane %u wrong",
+								synq_siphash_impl_name(
+									sip_impls[m]),
+								len, stride, n, step, i);
+					assert_true(out[n] == UINT64_C(0xa5a5a5a5a5a5a5a5));
+				}
+			}
+		}
+	}
+	synq_siphash_select(SYNQ_SIP_AUTO);
+}
+
+/* The choice at start is the widest the CPU has; an unavailable one is refused. */
+static void
+test_siphash_select(void **state __rte_unused)
+{
+	enum synq_sip_impl best = SYNQ_SIP_SCALAR;
+
+	if (synq_siphash_impl_available(SYNQ_SIP_AVX512))
+		best = SYNQ_SIP_AVX512;
+	else if (synq_siphash_impl_available(SYNQ_SIP_AVX2))
+		best = SYNQ_SIP_AVX2;
+	assert_int_equal(synq_siphash_impl(), best);
+	print_message("siphash in lanes: %s\n", synq_siphash_impl_name(best));
+	assert_int_equal(synq_siphash_select(SYNQ_SIP_SCALAR), SYNQ_SIP_SCALAR);
+	if (!synq_siphash_impl_available(SYNQ_SIP_AVX512))
+		assert_int_equal(synq_siphash_select(SYNQ_SIP_AVX512), SYNQ_SIP_SCALAR);
+	assert_int_equal(synq_siphash_select(SYNQ_SIP_AUTO), best);
+}
+
+/*
+ * The OS's side of the choice: a CPU with AVX-512 under a kernel (or hypervisor) that
+ * does not save the ZMM and opmask states must not run the AVX-512 lanes (they fault).
+ */
+static void
+test_siphash_xcr0(void **state __rte_unused)
+{
+	assert_true(synq_siphash_xcr0_allows(SYNQ_SIP_SCALAR, 0));
+	assert_true(synq_siphash_xcr0_allows(SYNQ_SIP_AUTO, 0));
+	assert_false(synq_siphash_xcr0_allows(SYNQ_SIP_AVX2, 0));
+	assert_false(synq_siphash_xcr0_allows(SYNQ_SIP_AVX2, 0x3)); /* x87, SSE */
+	assert_true(synq_siphash_xcr0_allows(SYNQ_SIP_AVX2, 0x7));
+	assert_false(synq_siphash_xcr0_allows(SYNQ_SIP_AVX512, 0x7));
+	assert_false(synq_siphash_xcr0_allows(SYNQ_SIP_AVX512, 0x67)); /* no ZMM16-31 */
+	assert_false(synq_siphash_xcr0_allows(SYNQ_SIP_AVX512, 0xe3)); /* no AVX */
+	assert_true(synq_siphash_xcr0_allows(SYNQ_SIP_AVX512, 0xe7));
+	assert_true(synq_siphash_xcr0_allows(SYNQ_SIP_AVX512, 0x2ff));
+}
+
+static struct synq_cookie_flow
+flow_of(const struct synq_cookie_req4 *r)
+{
+	struct synq_cookie_flow f = {.family = 4, .sport = r->sport, .dport = r->dport};
+
+	memcpy(f.saddr, r->saddr, 4);
+	memcpy(f.daddr, r->daddr, 4);
+	return f;
+}
+
+static void
+random_req(struct synq_cookie_req4 *r, uint64_t *x)
+{
+	static const uint16_t msses[] = {0, 500, 536, 1220, 1400, 1460, 8960, 9000};
+	uint64_t a = xorshift(x), b = xorshift(x);
+
+	memset(r, 0, sizeof(*r));
+	memcpy(r->saddr, &a, 4);
+	memcpy(r->daddr, (const uint8_t *)&a + 4, 4);
+	r->sport = (uint16_t)b;
+	r->dport = (uint16_t)(b >> 16);
+	r->client_isn = (uint32_t)(b >> 32);
+	r->opts.mss = msses[xorshift(x) % RTE_DIM(msses)];
+	r->opts.wscale = xorshift(x) % 16 == 15 ? SYNQ_COOKIE_NO_WSCALE : (uint8_t)(*x % 15);
+	r->opts.sack = *x & 1;
+}
+
+static void
+assert_opts_equal(const struct synq_cookie_opts *a, const struct synq_cookie_opts *b)
+{
+	assert_int_equal(a->mss, b->mss);
+	assert_int_equal(a->wscale, b->wscale);
+	assert_int_equal(a->sack, b->sack);
+	assert_int_equal(a->ts_mac, b->ts_mac);
+	assert_int_equal(a->ts_off, b->ts_off);
+}
+
+/* The two contexts' key caches are the same (window_key() kept its semantics). */
+static void
+assert_ctx_equal(const struct synq_cookie_ctx *a, const struct synq_cookie_ctx *b)
+{
+	assert_memory_equal(&a->master, &b->master, sizeof(a->master));
+	assert_memory_equal(&a->next_master, &b->next_master, sizeof(a->next_master));
+	assert_int_equal(a->next_from, b->next_from);
+	for (unsigned int i = 0; i < 2; i++) {
+		assert_int_equal(a->slot[i].valid, b->slot[i].valid);
+		if (!a->slot[i].valid)
+			continue;
+		assert_int_equal(a->slot[i].window, b->slot[i].window);
+		assert_memory_equal(&a->slot[i].key, &b->slot[i].key, sizeof(a->slot[i].key));
+	}
+}
+
+/*
+ * make_burst and check_burst lane by lane against synq_cookie_make() and _check(), on
+ * a context each (so that their key caches are compared too): bursts of cookies made
+ * in two windows, checked in the second (two keys in one burst), with a rotation
+ * pending and then in force, some cookies forged (a bit flipped, the ISN changed), and
+ * counts that are not multiples of the lanes.
+ */
+static void
+test_cookie_burst(void **state __rte_unused)
+{
+	static const unsigned int counts[] = {1, 3, 5, 9, 31, 64};
+	const uint64_t w = SYNQ_COOKIE_WINDOW_S;
+	uint64_t x = 0x0123456789abcdefu;
+
+	for (unsigned int m = 0; m < RTE_DIM(sip_impls); m++) {
+		if (!force_impl(sip_impls[m]))
+			continue;
+		for (unsigned int c = 0; c < RTE_DIM(counts); c++) {
+			for (unsigned int rot = 0; rot <= 1; rot++) {
+				unsigned int n = counts[c];
+				struct synq_cookie_req4 r[SYNQ_COOKIE_BURST_MAX];
+				struct synq_cookie_req4 in[SYNQ_COOKIE_BURST_MAX];
+				struct synq_cookie_ctx cb, cs; /* burst, scalar */
+				bool forged[SYNQ_COOKIE_BURST_MAX];
+				uint64_t valid, want = 0;
+
+				synq_cookie_init(&cb, secret_a);
+				synq_cookie_init(&cs, secret_a);
+				/* the first half made in window T0, the rest in the next */
+				for (unsigned int i = 0; i < n; i++)
+					random_req(&in[i], &x);
+				memcpy(r, in, sizeof(r));
+				synq_cookie_make_burst(&cb, r, n / 2, T0 + 10);
+				if (rot) { /* a new secret from the next window on */
+					synq_cookie_rotate(&cb, secret_b, T0 + 20);
+				}
+				synq_cookie_make_burst(&cb, r + n / 2, n - n / 2, T0 + w + 10);
+				for (unsigned int i = 0; i < n; i++) {
+					struct synq_cookie_flow f = flow_of(&in[i]);
+					struct synq_cookie_opts kept;
+					uint64_t t = i < n / 2 ? T0 + 10 : T0 + w + 10;
+					uint32_t ck;
+
+					if (rot && i == n / 2) /* as the burst's context was */
+						synq_cookie_rotate(&cs, secret_b, T0 + 20);
+					ck = synq_cookie_make(
+						&cs, &f, in[i].client_isn, &in[i].opts, t, &kept);
+					if (ck != r[i].cookie)
+						fail_msg("%s: n %u: cookie %u differs",
+							synq_siphash_impl_name(sip_impls[m]), n, i);
+					assert_opts_equal(&kept, &r[i].opts);
+				}
+				assert_ctx_equal(&cb, &cs);
+				/* forge one in three: a cookie bit, or the ISN */
+				for (unsigned int i = 0; i < n; i++) {
+					forged[i] = xorshift(&x) % 3 == 0;
+					if (forged[i] && (x & 8))
+						r[i].cookie ^= 1u << (x >> 40) % 32;
+					else if (forged[i])
+						r[i].client_isn++;
+					memset(&r[i].opts, 0, sizeof(r[i].opts));
+				}
+				valid = synq_cookie_check_burst(&cb, r, n, T0 + w + 20);
+				for (unsigned int i = 0; i < n; i++) {
+					struct synq_cookie_flow f = flow_of(&r[i]);
+					struct synq_cookie_opts out;
+					bool ok = synq_cookie_check(&cs, &f, r[i].client_isn,
+						r[i].cookie, T0 + w + 20, &out);
+
+					if (ok != !!(valid & UINT64_C(1) << i))
+						fail_msg("%s: n %u rot %u: check of %u differs",
+							synq_siphash_impl_name(sip_impls[m]), n,
+							rot, i);
+					/* genuine ones pass; a forgery passes with odds 2^-24 */
+					assert_true(ok == !forged[i]);
+					if (ok) {
+						want |= UINT64_C(1) << i;
+						assert_opts_equal(&out, &r[i].opts);
+					}
+				}
+				assert_true(valid == want);
+				assert_ctx_equal(&cb, &cs);
+				/* two windows on, every cookie of the first half has expired */
+				if (n / 2 > 0)
+					assert_int_equal(synq_cookie_check_burst(
+								 &cb, r, n / 2, T0 + 2 * w + 1),
+						0);
+			}
+		}
+	}
+	synq_siphash_select(SYNQ_SIP_AUTO);
+}
+
+/*
+ * At window 0 (a wall clock at the epoch: a box without a battery-backed clock before
+ * NTP) there is no window -1. A cookie whose parity bit is not 0's used to be checked
+ * in window UINT32_MAX, whose key came from next_master, all zero while no rotation is
+ * pending: a key anyone can compute, so anyone could forge cookies. Here the forger
+ * makes them with an all-zero secret in window UINT32_MAX; the one-at-a-time check and
+ * the burst check must both refuse them, and a genuine cookie of window 0 still pass.
+ */
+static void
+test_window_zero_no_wrap(void **state __rte_unused)
+{
+	static const uint8_t zero[16] = {0};
+	struct synq_cookie_ctx victim, forger;
+	struct synq_cookie_req4 r[3];
+	struct synq_cookie_opts in = {.mss = 1460, .wscale = 7, .sack = true}, kept, out;
+	const uint64_t wrap_s = (uint64_t)UINT32_MAX * SYNQ_COOKIE_WINDOW_S + 5;
+	struct synq_cookie_flow f;
+	uint64_t x = 0x5eed;
+	uint32_t c;
+
+	synq_cookie_init(&victim, secret_a);
+	synq_cookie_init(&forger, zero);
+	for (unsigned int i = 0; i < RTE_DIM(r); i++) {
+		random_req(&r[i], &x);
+		f = flow_of(&r[i]);
+		r[i].cookie = synq_cookie_make(&forger, &f, r[i].client_isn, &in, wrap_s, &kept);
+		assert_true(r[i].cookie >> 31); /* UINT32_MAX's parity */
+		assert_false(
+			synq_cookie_check(&victim, &f, r[i].client_isn, r[i].cookie, 10, &out));
+	}
+	for (unsigned int m = 0; m < RTE_DIM(sip_impls); m++) {
+		if (!force_impl(sip_impls[m]))
+			continue;
+		assert_int_equal(synq_cookie_check_burst(&victim, r, RTE_DIM(r), 10), 0);
+	}
+	synq_siphash_select(SYNQ_SIP_AUTO);
+	/* window 0's own cookies pass, in either path */
+	f = flow_of(&r[0]);
+	c = synq_cookie_make(&victim, &f, r[0].client_isn, &in, 10, &kept);
+	assert_true(synq_cookie_check(&victim, &f, r[0].client_isn, c, 63, &out));
+	r[0].cookie = c;
+	assert_int_equal(synq_cookie_check_burst(&victim, r, 1, 63), 1);
+}
+
+/*
+ * More than SYNQ_COOKIE_BURST_MAX requests: make_burst used to clamp n silently and
+ * leave the cookies past the 64th as they were (a SYN-ACK with a zero or stale ISN);
+ * every one must be made, as synq_cookie_make() makes it. check_burst's mask has 64
+ * bits: those past it are not checked, and so never read as valid.
+ */
+static void
+test_cookie_burst_over_max(void **state __rte_unused)
+{
+	enum { N = SYNQ_COOKIE_BURST_MAX + 37 };
+	static struct synq_cookie_req4 r[N], in[N];
+	struct synq_cookie_ctx cb, cs;
+	uint64_t x = 0xfeedu;
+
+	for (unsigned int m = 0; m < RTE_DIM(sip_impls); m++) {
+		if (!force_impl(sip_impls[m]))
+			continue;
+		synq_cookie_init(&cb, secret_a);
+		synq_cookie_init(&cs, secret_a);
+		for (unsigned int i = 0; i < N; i++)
+			random_req(&in[i], &x);
+		memcpy(r, in, sizeof(r));
+		synq_cookie_make_burst(&cb, r, N, T0 + 1);
+		for (unsigned int i = 0; i < N; i++) {
+			struct synq_cookie_flow f = flow_of(&in[i]);
+			struct synq_cookie_opts kept;
+			uint32_t c = synq_cookie_make(
+				&cs, &f, in[i].client_isn, &in[i].opts, T0 + 1, &kept);
+
+			if (c != r[i].cookie)
+				fail_msg("%s: cookie %u of %u not made",
+					synq_siphash_impl_name(sip_impls[m]), i, N);
+			assert_opts_equal(&kept, &r[i].opts);
+		}
+		assert_true(synq_cookie_check_burst(&cb, r, N, T0 + 2) == UINT64_MAX);
+	}
+	synq_siphash_select(SYNQ_SIP_AUTO);
+}
+
 int
 main(void)
 {
@@ -395,6 +810,13 @@ main(void)
 		cmocka_unit_test(test_tampering_rejected),
 		cmocka_unit_test(test_random_acks_rejected),
 		cmocka_unit_test(test_ts_bits),
+		cmocka_unit_test(test_siphash_select),
+		cmocka_unit_test(test_siphash_xcr0),
+		cmocka_unit_test(test_siphash_many_vectors),
+		cmocka_unit_test(test_siphash_many_random),
+		cmocka_unit_test(test_cookie_burst),
+		cmocka_unit_test(test_window_zero_no_wrap),
+		cmocka_unit_test(test_cookie_burst_over_max),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -113,6 +113,58 @@ test_full_then_room(void **state __rte_unused)
 	synq_flowmem_free(t);
 }
 
+/*
+ * Find or insert: an entry present comes back as it is, an absent key gets a new
+ * entry as synq_flowmem_insert() makes it, in the slot a lookup then finds; a full
+ * memory still finds what it holds and refuses the rest.
+ */
+static void
+test_find_or_insert(void **state __rte_unused)
+{
+	struct synq_flowmem *t = synq_flowmem_create("t", MAX, 0);
+	struct synq_flowmem_entry *e;
+	struct synq_flow_key k;
+
+	/* every port of each address: clusters where a probe passes other keys */
+	for (uint32_t i = 0; i < MAX; i++) {
+		k = key(i);
+		e = synq_flowmem_find_or_insert(t, &k, 100 + i, 1000 + i);
+		assert_non_null(e);
+		assert_memory_equal(&e->key, &k, sizeof(k));
+		assert_int_equal(e->born_ms, 100 + i);
+		assert_int_equal(e->life_ms, 1000 + i);
+		assert_int_equal(e->min_ms, 0);
+		assert_int_equal(e->rcv_nxt, 0);
+		assert_ptr_equal(synq_flowmem_lookup(t, &k), e);
+		e->rcv_nxt = i + 1;
+	}
+	assert_int_equal(synq_flowmem_count(t), MAX);
+	for (uint32_t i = 0; i < MAX; i++) {
+		k = key(i);
+		e = synq_flowmem_find_or_insert(t, &k, 5000, 7);
+		assert_ptr_equal(e, synq_flowmem_lookup(t, &k));
+		assert_int_equal(e->born_ms, 100 + i);
+		assert_int_equal(e->life_ms, 1000 + i);
+		assert_int_equal(e->rcv_nxt, i + 1);
+	}
+	assert_int_equal(synq_flowmem_count(t), MAX);
+	k = key(MAX);
+	assert_null(synq_flowmem_find_or_insert(t, &k, 0, 1000));
+	assert_null(synq_flowmem_lookup(t, &k));
+	assert_int_equal(synq_flowmem_count(t), MAX);
+	/* one forgotten, one place, found afterwards */
+	k = key(3);
+	synq_flowmem_remove(t, synq_flowmem_lookup(t, &k));
+	k = key(MAX);
+	e = synq_flowmem_find_or_insert(t, &k, 9, 10);
+	assert_non_null(e);
+	assert_int_equal(e->born_ms, 9);
+	assert_ptr_equal(synq_flowmem_find_or_insert(t, &k, 11, 12), e);
+	assert_int_equal(e->born_ms, 9);
+	assert_int_equal(synq_flowmem_count(t), MAX);
+	synq_flowmem_free(t);
+}
+
 /* Full: an eighth of the lifetime, down to 7/8; then a quarter down to 3/4; ... */
 static void
 test_pressure(void **state __rte_unused)
@@ -200,6 +252,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lifetimes),
 		cmocka_unit_test(test_full_then_room),
+		cmocka_unit_test(test_find_or_insert),
 		cmocka_unit_test(test_pressure),
 		cmocka_unit_test(test_pressure_floor),
 		cmocka_unit_test(test_budget),
