@@ -35,6 +35,13 @@
  * the queue's reserve.
  */
 #define AF_XDP_FILL_RING 2048
+/*
+ * The completion ring of each of its XDP sockets, also fixed (2048): a frame sent
+ * zero-copy stays the socket's from the tx ring (rx_desc entries, not tx_desc: the
+ * PMD sizes both of the socket's rings from the rx queue's setup and ignores the tx
+ * queue's) until the PMD takes it back from this ring, at the socket's next send.
+ */
+#define AF_XDP_COMP_RING 2048
 
 static int
 lcore_socket(unsigned int lcore_id)
@@ -86,14 +93,8 @@ create_pools(struct synq_ports *ps, const struct synq_config *cfg, char *err, si
 {
 	uint32_t need[RTE_MAX_NUMA_NODES] = {0};
 
-	for (unsigned int i = 0; i < ps->nb; i++) {
-		const struct synq_port *p = &ps->port[i];
-
-		/* a mempool cache may hold 1.5 times its size before it flushes */
-		need[p->socket] += (uint32_t)p->nb_rxq * p->nb_rx_held +
-			(uint32_t)p->nb_txq * p->nb_txd +
-			(uint32_t)p->nb_txq * (POOL_PER_LCORE + cfg->mbuf_cache * 3 / 2);
-	}
+	for (unsigned int i = 0; i < ps->nb; i++)
+		need[ps->port[i].socket] += synq_port_reserve(&ps->port[i], cfg->mbuf_cache);
 	for (unsigned int s = 0; s < RTE_MAX_NUMA_NODES; s++) {
 		char name[RTE_MEMPOOL_NAMESIZE];
 		uint32_t n;
@@ -173,17 +174,34 @@ check_device(struct synq_port *p, const struct synq_config_port *cp, unsigned in
 		p->nb_rxd = RTE_ALIGN_CEIL(p->nb_rxd, info.rx_desc_lim.nb_align);
 	if (info.tx_desc_lim.nb_align > 1)
 		p->nb_txd = RTE_ALIGN_CEIL(p->nb_txd, info.tx_desc_lim.nb_align);
-	p->nb_rx_held = p->nb_rxd;
 	p->af_xdp = info.driver_name != NULL && strcmp(info.driver_name, "net_af_xdp") == 0;
+	synq_port_size_queues(p);
+	return 0;
+}
+
+void
+synq_port_size_queues(struct synq_port *p)
+{
+	p->nb_rx_held = p->nb_rxd;
+	p->nb_tx_held = p->nb_txd;
 	if (p->af_xdp) {
 		/*
 		 * rx_desc sizes the XDP socket's rx and tx rings, which the kernel wants a
-		 * power of two (it says only EINVAL otherwise); the fill ring is fixed.
+		 * power of two (it says only EINVAL otherwise); the fill and completion
+		 * rings are fixed.
 		 */
 		p->nb_rxd = (uint16_t)RTE_MIN(rte_align32pow2(p->nb_rxd), 1u << 15);
 		p->nb_rx_held = RTE_MAX(p->nb_rxd, AF_XDP_FILL_RING);
+		p->nb_tx_held = (uint32_t)p->nb_rxd + AF_XDP_COMP_RING;
 	}
-	return 0;
+}
+
+uint32_t
+synq_port_reserve(const struct synq_port *p, unsigned int mbuf_cache)
+{
+	/* a mempool cache may hold 1.5 times its size before it flushes */
+	return (uint32_t)p->nb_rxq * p->nb_rx_held + (uint32_t)p->nb_txq * p->nb_tx_held +
+		(uint32_t)p->nb_txq * (POOL_PER_LCORE + mbuf_cache * 3 / 2);
 }
 
 /*

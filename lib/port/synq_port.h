@@ -35,6 +35,7 @@ struct synq_port {
 	uint16_t nb_rxd; /* descriptors per queue, as the device rounds the config's */
 	uint16_t nb_txd;
 	uint16_t nb_rx_held; /* mbufs an rx queue holds once set up: nb_rxd, or more (AF_XDP) */
+	uint32_t nb_tx_held; /* mbufs a tx queue may hold: nb_txd, or more (AF_XDP) */
 	bool af_xdp;	     /* a net_af_xdp port: its UMEM is the pool's memory */
 	uint32_t tx_offloads; /* SYNQ_PORT_TX_* */
 	bool rss;	    /* RSS over the TCP 4-tuple is on */
@@ -154,5 +155,19 @@ synq_port_gate_open(const _Atomic uint32_t *gate)
  * @return 1 if this call opened the gate, -1 if it closed it, 0 otherwise.
  */
 int synq_port_link_check(struct synq_port *p);
+
+/**
+ * From the descriptor counts @p p's device takes (nb_rxd, nb_txd) and its driver
+ * (af_xdp): nb_rxd as the queues are set up with (on net_af_xdp a power of two, the
+ * XDP socket's rings), nb_rx_held and nb_tx_held, the mbufs each queue may hold.
+ * Called by synq_ports_start(); alone for the unit tests.
+ */
+void synq_port_size_queues(struct synq_port *p);
+
+/**
+ * Mbufs port @p p's queues (after synq_port_size_queues()) and the caches of its
+ * polling lcores (@p mbuf_cache each) may hold: its share of the pool's reserve.
+ */
+uint32_t synq_port_reserve(const struct synq_port *p, unsigned int mbuf_cache);
 
 #endif /* SYNQ_PORT_H */

@@ -26,10 +26,15 @@ done
 # AF_XDP = 44: EAFNOSUPPORT when the kernel has no XDP sockets (CONFIG_XDP_SOCKETS)
 python3 -c 'import socket; socket.socket(44, socket.SOCK_RAW).close()' 2>/dev/null ||
 	{ echo "SKIP: the kernel has no AF_XDP sockets (CONFIG_XDP_SOCKETS)"; exit 77; }
-# EAL loads net_af_xdp from DPDK's driver directory (or synq links it in statically)
+# EAL loads net_af_xdp from DPDK's driver directory (or synq links it in statically):
+# any one of the places will do (ls of both would fail, and skip, when one is empty,
+# as in a static DPDK's install, which has no driver directory)
 libdir=$(pkg-config --variable=libdir libdpdk 2>/dev/null)
-if [ -n "$libdir" ] && ! ls "$libdir"/librte_net_af_xdp.* "$libdir"/dpdk/pmds-*/librte_net_af_xdp.* \
-	>/dev/null 2>&1; then
+afxdp_pmd=""
+for f in "$libdir"/librte_net_af_xdp.* "$libdir"/dpdk/pmds-*/librte_net_af_xdp.*; do
+	[ -e "$f" ] && afxdp_pmd=$f
+done
+if [ -n "$libdir" ] && [ -z "$afxdp_pmd" ]; then
 	echo "SKIP: this DPDK has no net_af_xdp (built without libxdp/libbpf)"
 	exit 77
 fi

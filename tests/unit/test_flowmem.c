@@ -9,6 +9,7 @@
 
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -165,6 +166,71 @@ test_find_or_insert(void **state __rte_unused)
 	synq_flowmem_free(t);
 }
 
+/*
+ * find_or_insert() against a model of the set, on a small table (8 entries in 16
+ * slots: clusters wrap past the last slot) through random finds, inserts, removals
+ * and sweeps: found exactly when the key is in, the entry the lookup finds after,
+ * refused exactly when the key is out and the table full, a found entry untouched.
+ */
+static void
+test_find_or_insert_model(void **state __rte_unused)
+{
+	enum { SMALL = 8, KEYS = 24 };
+	struct synq_flowmem *t = synq_flowmem_create("t", SMALL, 0);
+	bool in[KEYS] = {false};
+	uint32_t n = 0, rnd = 12345;
+
+	assert_non_null(t);
+	for (uint32_t step = 0; step < 200000; step++) {
+		uint32_t i, op;
+		struct synq_flow_key k;
+		struct synq_flowmem_entry *e;
+
+		rnd = rnd * 1103515245u + 12345u;
+		i = (rnd >> 8) % KEYS;
+		op = (rnd >> 20) % 8;
+		k = key(i);
+		if (op < 5) {
+			struct synq_flowmem_entry *was = synq_flowmem_lookup(t, &k);
+
+			e = synq_flowmem_find_or_insert(t, &k, step, 1u << 30);
+			if (in[i]) {
+				assert_ptr_equal(e, was);
+				assert_int_equal(e->rcv_nxt, i);
+			} else if (n == SMALL) {
+				assert_null(e);
+			} else {
+				assert_non_null(e);
+				assert_int_equal(e->born_ms, step);
+				assert_int_equal(e->rcv_nxt, 0);
+				e->rcv_nxt = i;
+				in[i] = true;
+				n++;
+			}
+		} else if (op < 7) {
+			e = synq_flowmem_lookup(t, &k);
+			assert_true((e != NULL) == in[i]);
+			if (e != NULL) {
+				synq_flowmem_remove(t, e);
+				in[i] = false;
+				n--;
+			}
+		} else {
+			/* nothing expires: the sweep's cursor moves, no entry does */
+			assert_int_equal(synq_flowmem_expire(t, step, 5), 0);
+		}
+		assert_int_equal(synq_flowmem_count(t), n);
+		for (uint32_t j = 0; j < KEYS; j++) {
+			k = key(j);
+			e = synq_flowmem_lookup(t, &k);
+			assert_true((e != NULL) == in[j]);
+			if (e != NULL)
+				assert_int_equal(e->rcv_nxt, j);
+		}
+	}
+	synq_flowmem_free(t);
+}
+
 /* Full: an eighth of the lifetime, down to 7/8; then a quarter down to 3/4; ... */
 static void
 test_pressure(void **state __rte_unused)
@@ -253,6 +319,7 @@ main(void)
 		cmocka_unit_test(test_lifetimes),
 		cmocka_unit_test(test_full_then_room),
 		cmocka_unit_test(test_find_or_insert),
+		cmocka_unit_test(test_find_or_insert_model),
 		cmocka_unit_test(test_pressure),
 		cmocka_unit_test(test_pressure_floor),
 		cmocka_unit_test(test_budget),
