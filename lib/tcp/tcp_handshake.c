@@ -54,19 +54,17 @@ cookie_flow_of(const struct tcp_peer *p, struct synq_cookie_flow *f)
 	f->dport = p->sport;
 }
 
-/*
- * A cookie SYN's SYN-ACK, its cookie @p our_isn and what the cookie kept @p kept:
- * SYNQ_TCP_REPLY, for the caller to count (SyncookiesSent, TcpOutSegs), or
- * SYNQ_TCP_DROP when the mbuf has no room.
- */
+/* A cookie SYN's SYN-ACK, its cookie @p our_isn and what the cookie kept @p kept. */
 static enum synq_tcp_verdict
-cookie_synack(const struct synq_tcp_worker *tw, struct tcp_cookie_syn *cs, uint32_t our_isn,
-	const struct synq_cookie_opts *kept)
+cookie_synack(const struct synq_tcp_worker *tw, struct synq_counters *ctr,
+	struct tcp_cookie_syn *cs, uint32_t our_isn, const struct synq_cookie_opts *kept)
 {
 	if (tcp_send_synack(cs->m, &cs->seg, cs->ifc, &cs->p, our_isn, cs->client_isn, kept->wscale,
 		    cs->sack, cs->ts, cs->tsval, cs->l,
 		    cs->ts ? synq_cookie_tsval(tw->now_ms + kept->ts_off, kept->ts_mac) : 0) != 0)
 		return SYNQ_TCP_DROP;
+	synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_SENT);
+	synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_SEGS);
 	return SYNQ_TCP_REPLY;
 }
 
@@ -84,7 +82,6 @@ synq_tcp_burst_end(struct synq_tcp_worker *tw, struct synq_counters *ctr, uint16
 	unsigned int n = tw->nb_cookie_syn;
 	struct synq_cookie_opts kept[SYNQ_TCP_BURST_MAX];
 	uint32_t isn[SYNQ_TCP_BURST_MAX];
-	unsigned int sent = 0;
 
 	tw->burst_open = false;
 	tw->nb_cookie_syn = 0;
@@ -97,13 +94,7 @@ synq_tcp_burst_end(struct synq_tcp_worker *tw, struct synq_counters *ctr, uint16
 	}
 	for (unsigned int i = 0; i < n; i++) {
 		tags[i] = tw->cookie_syn[i].tag;
-		v[i] = cookie_synack(tw, &tw->cookie_syn[i], isn[i], &kept[i]);
-		sent += v[i] == SYNQ_TCP_REPLY;
-	}
-	/* the burst's common outcome, counted once */
-	if (sent != 0) {
-		synq_counter_add(ctr, SYNQ_CTR_SYNCOOKIES_SENT, sent);
-		synq_counter_add(ctr, SYNQ_CTR_TCP_OUT_SEGS, sent);
+		v[i] = cookie_synack(tw, ctr, &tw->cookie_syn[i], isn[i], &kept[i]);
 	}
 	return n;
 }
@@ -243,11 +234,7 @@ tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		return SYNQ_TCP_DEFERRED;
 	}
 	our_isn = synq_cookie_make(&tw->cookie, &cs->f, client_isn, &cs->in, tw->now_s, &kept);
-	if (cookie_synack(tw, cs, our_isn, &kept) != SYNQ_TCP_REPLY)
-		return SYNQ_TCP_DROP;
-	synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_SENT);
-	synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_SEGS);
-	return SYNQ_TCP_REPLY;
+	return cookie_synack(tw, ctr, cs, our_isn, &kept);
 }
 
 /*
