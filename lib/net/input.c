@@ -373,6 +373,7 @@ tcp4_parse(const struct synq_iface *ifc, const struct fast_ctx *fc, uint8_t rxq_
 	seg->flags = th->tcp_flags;
 	seg->tag = idx;
 	seg->hashed = false;
+	seg->kept = true; /* chunk_input()'s array, until the burst ends */
 	return true;
 }
 

@@ -80,6 +80,11 @@ struct synq_tcp_seg {
 	uint8_t flags;	     /* the TCP flags */
 	uint16_t tag;	     /* the caller's name for it: synq_tcp_burst_end() gives it back */
 	bool hashed;	     /* hash is set (synq_tcp_prefetch_seg()) */
+	/*
+	 * the record lives until synq_tcp_burst_end() (a burst's array, not a stack): an
+	 * IPv4 cookie SYN's may wait there for its cookie
+	 */
+	bool kept;
 	uint64_t hash;	     /* the flow key's, with the worker's table seed */
 };
 
@@ -226,10 +231,11 @@ enum synq_tcp_verdict synq_tcp_input_parsed(struct synq_tcp_worker *tw,
 #define SYNQ_TCP_BURST_MAX 64
 
 /**
- * Open a burst: until synq_tcp_burst_end(), synq_tcp_input() may answer a SYN that
- * gets a cookie with SYNQ_TCP_DEFERRED (its decision taken and counted, its cookie and
- * SYN-ACK not made yet), so that the cookies of a burst are computed in one loop.
- * Owning lcore only.
+ * Open a burst: until synq_tcp_burst_end(), synq_tcp_input_parsed() may answer an IPv4
+ * SYN that gets a cookie, and whose record is kept (seg->kept), with SYNQ_TCP_DEFERRED
+ * (its decision taken and counted, its cookie and SYN-ACK not made yet), so that the
+ * cookies of a burst are computed in SIMD lanes (synq_cookie_make_burst()). The record
+ * must stay where it is until the burst ends. Owning lcore only.
  */
 void synq_tcp_burst_begin(struct synq_tcp_worker *tw);
 

@@ -54,51 +54,6 @@ cookie_flow_of(const struct tcp_peer *p, struct synq_cookie_flow *f)
 	f->dport = p->sport;
 }
 
-/* A cookie SYN's SYN-ACK, its cookie @p our_isn and what the cookie kept @p kept. */
-static enum synq_tcp_verdict
-cookie_synack(const struct synq_tcp_worker *tw, struct synq_counters *ctr,
-	struct tcp_cookie_syn *cs, uint32_t our_isn, const struct synq_cookie_opts *kept)
-{
-	if (tcp_send_synack(cs->m, &cs->seg, cs->ifc, &cs->p, our_isn, cs->client_isn, kept->wscale,
-		    cs->sack, cs->ts, cs->tsval, cs->l,
-		    cs->ts ? synq_cookie_tsval(tw->now_ms + kept->ts_off, kept->ts_mac) : 0) != 0)
-		return SYNQ_TCP_DROP;
-	synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_SENT);
-	synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_SEGS);
-	return SYNQ_TCP_REPLY;
-}
-
-void
-synq_tcp_burst_begin(struct synq_tcp_worker *tw)
-{
-	tw->burst_open = true;
-	tw->nb_cookie_syn = 0;
-}
-
-unsigned int
-synq_tcp_burst_end(struct synq_tcp_worker *tw, struct synq_counters *ctr, uint16_t *tags,
-	enum synq_tcp_verdict *v)
-{
-	unsigned int n = tw->nb_cookie_syn;
-	struct synq_cookie_opts kept[SYNQ_TCP_BURST_MAX];
-	uint32_t isn[SYNQ_TCP_BURST_MAX];
-
-	tw->burst_open = false;
-	tw->nb_cookie_syn = 0;
-	/* every cookie of the burst, then every SYN-ACK: one loop each (issue 14) */
-	for (unsigned int i = 0; i < n; i++) {
-		const struct tcp_cookie_syn *cs = &tw->cookie_syn[i];
-
-		isn[i] = synq_cookie_make(
-			&tw->cookie, &cs->f, cs->client_isn, &cs->in, tw->now_s, &kept[i]);
-	}
-	for (unsigned int i = 0; i < n; i++) {
-		tags[i] = tw->cookie_syn[i].tag;
-		v[i] = cookie_synack(tw, ctr, &tw->cookie_syn[i], isn[i], &kept[i]);
-	}
-	return n;
-}
-
 /* The listener's SYN table share has room, and a new entry for the SYN: its SYN-ACK. */
 static enum synq_tcp_verdict
 syn_to_table(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_iface *ifc,
@@ -137,8 +92,8 @@ tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	struct synq_flowmem_entry *tw_e;
 	struct synq_syn_entry *e;
 	struct synq_tcp_opts o;
-	struct tcp_cookie_syn one, *cs;
-	struct synq_cookie_opts kept;
+	struct synq_cookie_opts in, kept;
+	struct synq_cookie_flow f;
 	uint32_t our_isn;
 
 	if (synq_tcp_opts_parse((const uint8_t *)(th + 1), doff - sizeof(*th), &o) != 0) {
@@ -206,35 +161,20 @@ tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	tw->cookie_ms[li] = tw->now_ms;
 	tw->cookies_sent[li] = true;
 	/*
-	 * Decided: a cookie. Inside a burst its cookie and SYN-ACK wait for the burst's
-	 * end, where every cookie of the burst is computed in one loop
-	 * (synq_tcp_burst_end()); outside one, or past SYNQ_TCP_BURST_MAX, now.
+	 * Decided: a cookie. Inside a burst an IPv4 SYN's cookie and SYN-ACK wait for the
+	 * burst's end, where its cookies are computed in lanes (lib/tcp/tcp_burst.c);
+	 * any other now.
 	 */
-	cs = tw->burst_open && tw->nb_cookie_syn < SYNQ_TCP_BURST_MAX
-		     ? &tw->cookie_syn[tw->nb_cookie_syn]
-		     : &one;
-	cs->m = seg->m;
-	cs->seg = *seg; /* a frame_input() segment's record lives on its stack */
-	cs->ifc = ifc;
-	cs->l = l;
-	cs->p = *p;
-	cookie_flow_of(p, &cs->f);
-	cs->in = (struct synq_cookie_opts){
+	if (tcp_cookie_syn_defer(tw, seg, ifc, l, &o))
+		return SYNQ_TCP_DEFERRED;
+	cookie_flow_of(p, &f);
+	in = (struct synq_cookie_opts){
 		.mss = o.mss != 0 ? o.mss : default_mss(p->family),
 		.wscale = o.wscale,
 		.sack = o.sack_perm,
 	};
-	cs->client_isn = client_isn;
-	cs->tsval = o.tsval;
-	cs->sack = o.sack_perm;
-	cs->ts = o.ts;
-	cs->tag = seg->tag;
-	if (cs != &one) {
-		tw->nb_cookie_syn++;
-		return SYNQ_TCP_DEFERRED;
-	}
-	our_isn = synq_cookie_make(&tw->cookie, &cs->f, client_isn, &cs->in, tw->now_s, &kept);
-	return cookie_synack(tw, ctr, cs, our_isn, &kept);
+	our_isn = synq_cookie_make(&tw->cookie, &f, client_isn, &in, tw->now_s, &kept);
+	return tcp_cookie_synack(tw, ctr, seg, ifc, l, client_isn, our_isn, &kept, o.ts, o.tsval);
 }
 
 /*

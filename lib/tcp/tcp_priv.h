@@ -225,6 +225,25 @@ bool tcp_active_input(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	const struct synq_iface *ifc, struct synq_tcp_seg *seg, const struct tcp_peer *p,
 	const struct rte_tcp_hdr *th, uint16_t doff, enum synq_tcp_verdict *v);
 
+/* tcp_burst.c */
+
+/*
+ * The SYN-ACK of the cookie SYN @p seg to @p l, over the SYN: the cookie @p our_isn, what
+ * it kept @p kept, the client's timestamps @p ts and @p tsval; counted.
+ */
+enum synq_tcp_verdict tcp_cookie_synack(const struct synq_tcp_worker *tw,
+	struct synq_counters *ctr, struct synq_tcp_seg *seg, const struct synq_iface *ifc,
+	const struct synq_listener *l, uint32_t client_isn, uint32_t our_isn,
+	const struct synq_cookie_opts *kept, bool ts, uint32_t tsval);
+
+/*
+ * Defer the cookie and SYN-ACK of the IPv4 SYN @p seg (options @p o) to the burst's end,
+ * when a burst is open, the record is kept (seg->kept) and the burst has room: true
+ * then (the SYN is SYNQ_TCP_DEFERRED), else false and nothing done.
+ */
+bool tcp_cookie_syn_defer(struct synq_tcp_worker *tw, struct synq_tcp_seg *seg,
+	const struct synq_iface *ifc, const struct synq_listener *l, const struct synq_tcp_opts *o);
+
 /* tcp_handshake.c */
 
 /* A SYN to listener @p l from @p p (its flow @p key). */
@@ -266,7 +285,7 @@ uint32_t tcp_table_isn(const struct synq_tcp_worker *tw, uint64_t f);
  * A SYN-ACK for @p p: our ISN, the client's, what we answer to its options (window
  * scale @p client_ws, SACK, timestamps with @p tsval and @p ts_recent). Written over
  * the SYN @p syn it answers (tcp_synack_of_syn()), or built whole in @p m when @p syn
- * is NULL (a retransmission into a fresh mbuf).
+ * is NULL (a retransmission into a fresh mbuf). @p p is read only then (NULL with a @p syn).
  */
 int tcp_send_synack(struct rte_mbuf *m, struct synq_tcp_seg *syn, const struct synq_iface *ifc,
 	const struct tcp_peer *p, uint32_t our_isn, uint32_t client_isn, uint8_t client_ws,

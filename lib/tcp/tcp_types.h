@@ -159,21 +159,15 @@ struct tcp_peer {
 
 /*
  * A cookie SYN of a burst whose SYN-ACK waits for synq_tcp_burst_end(): what
- * tcp_syn_input() decided, and what the cookie and the SYN-ACK need.
+ * tcp_syn_input() decided that the SYN-ACK needs beside its cookie request (struct
+ * synq_cookie_req4, the worker's cookie_req[] at the same index).
  */
 struct tcp_cookie_syn {
-	struct rte_mbuf *m;
-	struct synq_tcp_seg seg; /* the SYN's record: its SYN-ACK is written over it */
+	struct synq_tcp_seg *seg; /* the SYN's record (kept): its SYN-ACK is written over it */
 	const struct synq_iface *ifc;
 	const struct synq_listener *l;
-	struct tcp_peer p;
-	struct synq_cookie_flow f; /* IPv4: the addresses' first 4 bytes only */
-	struct synq_cookie_opts in;
-	uint32_t client_isn;
-	uint32_t tsval;		   /* the client's, when ts */
-	bool sack;
+	uint32_t tsval; /* the client's, when ts */
 	bool ts;
-	uint16_t tag;
 };
 
 /* No connection: the end of a list of pool indices. */
@@ -491,6 +485,7 @@ struct synq_tcp_worker {
 	bool burst_open;
 	uint16_t nb_cookie_syn;
 	struct tcp_cookie_syn cookie_syn[SYNQ_TCP_BURST_MAX];
+	struct synq_cookie_req4 cookie_req[SYNQ_TCP_BURST_MAX]; /* their cookies' inputs */
 } __rte_cache_aligned;
 
 #endif /* SYNQ_TCP_TYPES_H */
