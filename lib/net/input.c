@@ -373,7 +373,6 @@ tcp4_parse(const struct synq_iface *ifc, const struct fast_ctx *fc, uint8_t rxq_
 	seg->flags = th->tcp_flags;
 	seg->tag = idx;
 	seg->hashed = false;
-	seg->kept = true; /* chunk_input()'s array, until the burst ends */
 	return true;
 }
 
@@ -425,6 +424,7 @@ chunk_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct synq
 	for (uint16_t i = 0; i < n; i++) {
 		v[i] = tcp != NULL && tcp4_parse(ifc, &fc, rxq_idx, pkts[i], i, &seg[i]) ? NET_FAST
 											 : NET_DROP;
+		seg[i].kept = v[i] == NET_FAST; /* here until the burst ends */
 		nb_fast += v[i] == NET_FAST;
 	} /* what frame_input() would have counted for each on its way to TCP: once a chunk */
 	if (nb_fast != 0) {
@@ -441,7 +441,7 @@ chunk_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct synq
 				(seg[i].flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)))
 				synq_tcp_prefetch_seg(tcp, &seg[i]);
 	if (tcp != NULL)
-		synq_tcp_burst_begin(tcp);
+		synq_tcp_burst_begin(tcp, seg, n);
 	for (uint16_t i = 0; i < n; i++)
 		v[i] = v[i] == NET_FAST ? net_of_tcp(synq_tcp_input_parsed(tcp, ctr, ifc, &seg[i]))
 					: frame_input(ifc, ctr, nw, tcp, rxq_idx, pkts[i], i);

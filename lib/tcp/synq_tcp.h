@@ -81,8 +81,9 @@ struct synq_tcp_seg {
 	uint16_t tag;	     /* the caller's name for it: synq_tcp_burst_end() gives it back */
 	bool hashed;	     /* hash is set (synq_tcp_prefetch_seg()) */
 	/*
-	 * the record lives until synq_tcp_burst_end() (a burst's array, not a stack): an
-	 * IPv4 cookie SYN's may wait there for its cookie
+	 * the record lives in the burst's array (synq_tcp_burst_begin()) until
+	 * synq_tcp_burst_end(), not on a stack: an IPv4 cookie SYN's may wait there for
+	 * its cookie, an IPv4 ACK's cookie be checked with the burst's others
 	 */
 	bool kept;
 	uint64_t hash;	     /* the flow key's, with the worker's table seed */
@@ -231,13 +232,17 @@ enum synq_tcp_verdict synq_tcp_input_parsed(struct synq_tcp_worker *tw,
 #define SYNQ_TCP_BURST_MAX 64
 
 /**
- * Open a burst: until synq_tcp_burst_end(), synq_tcp_input_parsed() may answer an IPv4
- * SYN that gets a cookie, and whose record is kept (seg->kept), with SYNQ_TCP_DEFERRED
- * (its decision taken and counted, its cookie and SYN-ACK not made yet), so that the
- * cookies of a burst are computed in SIMD lanes (synq_cookie_make_burst()). The record
- * must stay where it is until the burst ends. Owning lcore only.
+ * Open a burst of the @p n records @p segs, those of them kept (seg->kept) IPv4
+ * segments filled whole: until synq_tcp_burst_end(), synq_tcp_input_parsed() may
+ * answer a kept SYN that gets a cookie with SYNQ_TCP_DEFERRED (its decision taken and
+ * counted, its cookie and SYN-ACK not made yet), so that the cookies of a burst are
+ * computed in SIMD lanes (synq_cookie_make_burst()); and the first kept ACK that
+ * reaches a cookie check has the cookies of the burst's kept ACKs from it on checked in
+ * lanes (synq_cookie_check_burst()). The records stay where they are, unchanged but
+ * for what synq_tcp_input_parsed() writes, until the burst ends. @p n <=
+ * SYNQ_TCP_BURST_MAX. Owning lcore only.
  */
-void synq_tcp_burst_begin(struct synq_tcp_worker *tw);
+void synq_tcp_burst_begin(struct synq_tcp_worker *tw, struct synq_tcp_seg *segs, unsigned int n);
 
 /**
  * Close the burst: compute the cookies of its deferred SYNs, write their SYN-ACKs

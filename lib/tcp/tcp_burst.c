@@ -71,10 +71,77 @@ tcp_cookie_syn_defer(struct synq_tcp_worker *tw, struct synq_tcp_seg *seg,
 }
 
 void
-synq_tcp_burst_begin(struct synq_tcp_worker *tw)
+synq_tcp_burst_begin(struct synq_tcp_worker *tw, struct synq_tcp_seg *segs, unsigned int n)
 {
 	tw->burst_open = true;
 	tw->nb_cookie_syn = 0;
+	tw->burst_seg = segs;
+	tw->burst_n = (uint16_t)RTE_MIN(n, (unsigned int)SYNQ_TCP_BURST_MAX);
+	tw->ack_checked = 0;
+	tw->ack_valid = 0;
+}
+
+/*
+ * The cookies of the burst's kept pure ACKs from record @p first on, checked in one
+ * call of lanes: the first that needs its check pays for the others', which a flood of
+ * final ACKs (forged or not) needs next. The MAC is a function of the record and the
+ * cookie keys alone, which no segment changes: each result is what synq_cookie_check()
+ * would say when its ACK comes, whatever came between. An ACK that never reaches the
+ * check (a SYN-table entry, TIME-WAIT, a flow, a listener without cookies) only had
+ * its MAC computed in a lane.
+ */
+static void
+ack_lanes(struct synq_tcp_worker *tw, unsigned int first)
+{
+	struct synq_cookie_req4 r[SYNQ_TCP_BURST_MAX];
+	uint8_t idx[SYNQ_TCP_BURST_MAX];
+	unsigned int n = 0;
+	uint64_t valid;
+
+	for (unsigned int i = first; i < tw->burst_n; i++) {
+		const struct synq_tcp_seg *seg = &tw->burst_seg[i];
+
+		if (!seg->kept ||
+			(seg->flags & (RTE_TCP_SYN_FLAG | RTE_TCP_RST_FLAG | RTE_TCP_FIN_FLAG |
+					      RTE_TCP_ACK_FLAG)) != RTE_TCP_ACK_FLAG)
+			continue;
+		memcpy(r[n].saddr, &seg->saddr4, 4);
+		memcpy(r[n].daddr, &seg->daddr4, 4);
+		r[n].sport = seg->th->src_port;
+		r[n].dport = seg->th->dst_port;
+		r[n].client_isn = seg->seq - 1;
+		r[n].cookie = seg->ack - 1;
+		idx[n++] = (uint8_t)i;
+		tw->ack_checked |= UINT64_C(1) << i;
+	}
+	valid = synq_cookie_check_burst(&tw->cookie, r, n, tw->now_s);
+	for (; valid != 0; valid &= valid - 1) {
+		unsigned int k = (unsigned int)__builtin_ctzll(valid);
+
+		tw->ack_valid |= UINT64_C(1) << idx[k];
+		tw->ack_opts[idx[k]] = r[k].opts;
+	}
+}
+
+int
+tcp_cookie_ack_lanes(
+	struct synq_tcp_worker *tw, const struct synq_tcp_seg *seg, struct synq_cookie_opts *co)
+{
+	unsigned int i;
+
+	if (!seg->kept || !tw->burst_open)
+		return -1;
+	i = (unsigned int)(seg - tw->burst_seg);
+	if (i >= tw->burst_n)
+		return -1;
+	if (!(tw->ack_checked >> i & 1))
+		ack_lanes(tw, i);
+	if (!(tw->ack_checked >> i & 1)) /* not a pure ACK: checked alone */
+		return -1;
+	if (!(tw->ack_valid >> i & 1))
+		return 0;
+	*co = tw->ack_opts[i];
+	return 1;
 }
 
 unsigned int

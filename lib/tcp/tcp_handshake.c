@@ -453,9 +453,13 @@ ack_of_cookie(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	struct synq_cookie_flow f;
 	struct synq_flow_key rk;
 	struct promotion pr;
+	int valid = tcp_cookie_ack_lanes(tw, seg, &co); /* with its burst's others */
 
-	cookie_flow_of(p, &f);
-	if (!synq_cookie_check(&tw->cookie, &f, seq - 1, ack - 1, tw->now_s, &co)) {
+	if (valid < 0) {
+		cookie_flow_of(p, &f);
+		valid = synq_cookie_check(&tw->cookie, &f, seq - 1, ack - 1, tw->now_s, &co);
+	}
+	if (!valid) {
 		synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_FAILED);
 		return SYNQ_TCP_DROP;
 	}

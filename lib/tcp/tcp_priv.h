@@ -244,6 +244,14 @@ enum synq_tcp_verdict tcp_cookie_synack(const struct synq_tcp_worker *tw,
 bool tcp_cookie_syn_defer(struct synq_tcp_worker *tw, struct synq_tcp_seg *seg,
 	const struct synq_iface *ifc, const struct synq_listener *l, const struct synq_tcp_opts *o);
 
+/*
+ * The cookie check of the ACK @p seg (synq_cookie_check() of its numbers) made in the
+ * lanes of its burst: 1 valid, its options in @p co; 0 invalid; -1 when the ACK is
+ * not one of a burst's kept IPv4 pure ACKs (the caller checks it alone).
+ */
+int tcp_cookie_ack_lanes(
+	struct synq_tcp_worker *tw, const struct synq_tcp_seg *seg, struct synq_cookie_opts *co);
+
 /* tcp_handshake.c */
 
 /* A SYN to listener @p l from @p p (its flow @p key). */

@@ -486,6 +486,17 @@ struct synq_tcp_worker {
 	uint16_t nb_cookie_syn;
 	struct tcp_cookie_syn cookie_syn[SYNQ_TCP_BURST_MAX];
 	struct synq_cookie_req4 cookie_req[SYNQ_TCP_BURST_MAX]; /* their cookies' inputs */
+	/*
+	 * The burst's records (synq_tcp_burst_begin()): the first of its IPv4 ACKs that
+	 * reaches a cookie check has it made for itself and for every pure ACK after it in
+	 * one call of SIMD lanes (tcp_cookie_ack_lanes()); bit i of ack_checked: record i
+	 * was, of ack_valid: its cookie is valid, its options in ack_opts[i].
+	 */
+	struct synq_tcp_seg *burst_seg;
+	uint16_t burst_n;
+	uint64_t ack_checked;
+	uint64_t ack_valid;
+	struct synq_cookie_opts ack_opts[SYNQ_TCP_BURST_MAX];
 } __rte_cache_aligned;
 
 #endif /* SYNQ_TCP_TYPES_H */
