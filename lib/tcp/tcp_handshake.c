@@ -61,7 +61,7 @@ syn_to_table(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct
 	struct synq_syn_entry *e, uint32_t client_isn, const struct synq_tcp_opts *o)
 {
 	unsigned int li = synq_listener_index(tw->listeners, l);
-	uint64_t f = tcp_tuple_hash(tw, p);
+	uint64_t f = tcp_tuple_hash_lanes(tw, seg, p); /* with its burst's others */
 
 	e->client_isn = client_isn;
 	e->our_isn = tcp_table_isn(tw, f);

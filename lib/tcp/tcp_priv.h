@@ -252,6 +252,13 @@ bool tcp_cookie_syn_defer(struct synq_tcp_worker *tw, struct synq_tcp_seg *seg,
 int tcp_cookie_ack_lanes(
 	struct synq_tcp_worker *tw, const struct synq_tcp_seg *seg, struct synq_cookie_opts *co);
 
+/*
+ * tcp_tuple_hash() of the SYN @p seg from @p p, made in the lanes of its burst when it
+ * is a kept IPv4 pure SYN.
+ */
+uint64_t tcp_tuple_hash_lanes(
+	struct synq_tcp_worker *tw, const struct synq_tcp_seg *seg, const struct tcp_peer *p);
+
 /* tcp_handshake.c */
 
 /* A SYN to listener @p l from @p p (its flow @p key). */

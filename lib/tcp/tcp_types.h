@@ -497,6 +497,13 @@ struct synq_tcp_worker {
 	uint64_t ack_checked;
 	uint64_t ack_valid;
 	struct synq_cookie_opts ack_opts[SYNQ_TCP_BURST_MAX];
+	/*
+	 * Likewise the first SYN of the burst that takes a SYN-table entry has the RFC 6528
+	 * hash of its 4-tuple (tcp_tuple_hash()) made with those of every later kept SYN
+	 * in lanes (tcp_tuple_hash_lanes()): bit i of syn_hashed, record i's in syn_h[i].
+	 */
+	uint64_t syn_hashed;
+	uint64_t syn_h[SYNQ_TCP_BURST_MAX];
 } __rte_cache_aligned;
 
 #endif /* SYNQ_TCP_TYPES_H */
