@@ -144,7 +144,14 @@ synq_flowtab_find(const struct synq_flowtab *t, const struct synq_flow_key *key)
 int
 synq_flowtab_insert(struct synq_flowtab *t, const struct synq_flow_key *key, uint32_t idx)
 {
-	uint32_t h = key_hash(t, key);
+	return synq_flowtab_insert_h(t, key, key_hash(t, key), idx);
+}
+
+int
+synq_flowtab_insert_h(struct synq_flowtab *t, const struct synq_flow_key *key __rte_unused,
+	uint64_t hash, uint32_t idx)
+{
+	uint32_t h = (uint32_t)hash;
 	uint32_t i = h & t->mask;
 
 	if (t->count >= t->max)

@@ -110,6 +110,13 @@ struct synq_flowmem_entry *synq_flowmem_insert(struct synq_flowmem *t,
 struct synq_flowmem_entry *synq_flowmem_find_or_insert(struct synq_flowmem *t,
 	const struct synq_flow_key *key, uint32_t now_ms, uint32_t lifetime_ms);
 
+/**
+ * synq_flowmem_find_or_insert() with the key's hash @p h, tcp_hash() with the seed of
+ * synq_flowmem_seed(): a caller that looked the key up first hashes it once.
+ */
+struct synq_flowmem_entry *synq_flowmem_find_or_insert_h(struct synq_flowmem *t,
+	const struct synq_flow_key *key, uint64_t h, uint32_t now_ms, uint32_t lifetime_ms);
+
 /** Forget @p e (other entry pointers may be invalid afterwards: entries move). */
 void synq_flowmem_remove(struct synq_flowmem *t, struct synq_flowmem_entry *e);
 

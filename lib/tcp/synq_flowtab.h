@@ -70,6 +70,13 @@ void *synq_flowtab_lookup_h(const struct synq_flowtab *t, const struct synq_flow
  */
 int synq_flowtab_insert(struct synq_flowtab *t, const struct synq_flow_key *key, uint32_t idx);
 
+/**
+ * synq_flowtab_insert() with the key's hash @p h, tcp_hash() with the seed of
+ * synq_flowtab_seed(): the segment's, which its lookup computed (issue 14).
+ */
+int synq_flowtab_insert_h(struct synq_flowtab *t, const struct synq_flow_key *key, uint64_t h,
+	uint32_t idx);
+
 /** Remove the object @p obj; nothing happens when it is not in the table. */
 void synq_flowtab_remove(struct synq_flowtab *t, const void *obj);
 

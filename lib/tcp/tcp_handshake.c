@@ -187,6 +187,7 @@ tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
  */
 struct promotion {
 	struct synq_flow_key rk; /* via_cookie: its key in the replay memory */
+	uint64_t rk_hash;	 /* ... and its hash (the worker's seed) */
 	bool via_cookie;
 	uint8_t snd_wscale;
 	uint8_t rcv_wscale;
@@ -300,7 +301,8 @@ promote(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_liste
 		rte_pktmbuf_adj(seg->m, pr->data_off);
 		rte_pktmbuf_trim(seg->m, rte_pktmbuf_pkt_len(seg->m) - data_len);
 	}
-	if (tcp_conn_start(tw, c, th, o, data_len != 0 ? seg->m : NULL, data_len, fin) != 0) {
+	if (tcp_conn_start(tw, c, tcp_seg_hash(tw, seg, key), th, o, data_len != 0 ? seg->m : NULL,
+		    data_len, fin) != 0) {
 		synq_counter_inc(ctr, SYNQ_CTR_FLOW_TABLE_FULL);
 		rc = FLOWS_FULL;
 		goto undo;
@@ -316,7 +318,8 @@ promote(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_liste
 	 * so the memory's room goes where a replay is possible.
 	 */
 	if (pr->via_cookie) {
-		a = synq_flowmem_find_or_insert(tw->replay, &pr->rk, tw->now_ms, TCP_REPLAY_MS);
+		a = synq_flowmem_find_or_insert_h(
+			tw->replay, &pr->rk, pr->rk_hash, tw->now_ms, TCP_REPLAY_MS);
 		if (a != NULL) {
 			a->born_ms = tw->now_ms;
 			a->min_ms = TCP_REPLAY_MS;
@@ -452,6 +455,7 @@ ack_of_cookie(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	struct synq_cookie_opts co;
 	struct synq_cookie_flow f;
 	struct synq_flow_key rk;
+	uint64_t rk_hash;
 	struct promotion pr;
 	int valid = tcp_cookie_ack_lanes(tw, seg, &co); /* with its burst's others */
 
@@ -481,13 +485,15 @@ ack_of_cookie(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		const struct synq_flowmem_entry *r;
 
 		tcp_replay_key(tw, key, seq - 1, ack - 1, &rk);
-		r = synq_flowmem_lookup(tw->replay, &rk);
+		rk_hash = tcp_hash(&tw->seed, &rk);
+		r = synq_flowmem_lookup_h(tw->replay, &rk, rk_hash);
 		if (r != NULL && r->rcv_nxt == seq && r->snd_nxt == ack) {
 			synq_counter_inc(ctr, SYNQ_CTR_TCP_ESTAB_SEGS);
 			return SYNQ_TCP_DROP;
 		}
 	} else {
 		memset(&rk, 0, sizeof(rk));
+		rk_hash = 0;
 	}
 	synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_RECV);
 	if (tw_e != NULL)
@@ -498,6 +504,7 @@ ack_of_cookie(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	synq_accept_bsd_add(&l->accept);
 	pr = (struct promotion){
 		.rk = rk,
+		.rk_hash = rk_hash,
 		.client_isn = seq - 1,
 		.our_isn = ack - 1,
 		.mss = RTE_MIN(co.mss, our_mss(p->family)), /* the cookie's table starts at 536 */

@@ -195,8 +195,15 @@ tcp_ktab_insert_h(struct tcp_ktab *t, const struct synq_flow_key *key, uint64_t 
 void *
 tcp_ktab_find_or_insert(struct tcp_ktab *t, const struct synq_flow_key *key, bool *found)
 {
+	return tcp_ktab_find_or_insert_h(t, key, tcp_hash(&t->seed, key), found);
+}
+
+void *
+tcp_ktab_find_or_insert_h(
+	struct tcp_ktab *t, const struct synq_flow_key *key, uint64_t h, bool *found)
+{
 	struct synq_flow_key *k;
-	uint32_t home = home_of(t, key);
+	uint32_t home = (uint32_t)h & t->mask;
 	uint32_t i = home;
 
 	/*

@@ -86,6 +86,9 @@ void *tcp_ktab_insert(struct tcp_ktab *t, const struct synq_flow_key *key);
  * insert in one probe, the key hashed once.
  */
 void *tcp_ktab_find_or_insert(struct tcp_ktab *t, const struct synq_flow_key *key, bool *found);
+/* The same with the key's hash @p h (tcp_hash() with the table's seed). */
+void *tcp_ktab_find_or_insert_h(
+	struct tcp_ktab *t, const struct synq_flow_key *key, uint64_t h, bool *found);
 
 /* Remove @p e (from lookup, insert or a sweep); other entries may move. */
 void tcp_ktab_remove(struct tcp_ktab *t, void *e);

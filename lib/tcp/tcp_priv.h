@@ -140,11 +140,13 @@ void tcp_mem_publish(struct synq_tcp_worker *tw);
 /*
  * Start the TCP state of @p c, promoted by the final ACK @p th (its data, @p data_len
  * bytes, already trimmed into @p data, NULL when none; @p fin when it carried a FIN
- * after it), and put it in the flow table. Returns 0, or -ENOSPC when the table (or
- * the listener's share of it) is full: then nothing was changed.
+ * after it), and put it in the flow table under its key's hash @p h (tcp_seg_hash():
+ * the segment's, computed once). Returns 0, or -ENOSPC when the table (or the
+ * listener's share of it) is full: then nothing was changed.
  */
-int tcp_conn_start(struct synq_tcp_worker *tw, struct tcp_conn *c, const struct rte_tcp_hdr *th,
-	const struct synq_tcp_opts *o, struct rte_mbuf *data, uint16_t data_len, bool fin);
+int tcp_conn_start(struct synq_tcp_worker *tw, struct tcp_conn *c, uint64_t h,
+	const struct rte_tcp_hdr *th, const struct synq_tcp_opts *o, struct rte_mbuf *data,
+	uint16_t data_len, bool fin);
 
 /* Undo tcp_conn_start() for a connection that could not be published. */
 void tcp_conn_unstart(struct synq_tcp_worker *tw, struct tcp_conn *c);
