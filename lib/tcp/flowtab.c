@@ -25,6 +25,7 @@ struct synq_flowtab {
 	uint32_t max;
 	uint32_t cursor;
 	struct tcp_hash_seed seed;
+	uint64_t mul; /* the table's own, for its slots (tcp_hash_slot()): never shared */
 	const uint8_t *objs;
 	size_t stride;
 	bool eal_mem;
@@ -34,7 +35,7 @@ struct synq_flowtab {
 static inline uint32_t
 key_hash(const struct synq_flowtab *t, const struct synq_flow_key *k)
 {
-	return (uint32_t)tcp_hash(&t->seed, k);
+	return tcp_hash_slot(tcp_hash(&t->seed, k), t->mul);
 }
 
 /* The object at index @p idx; its key comes first. */
@@ -69,6 +70,7 @@ synq_flowtab_create(uint32_t max_flows, const void *objs, size_t stride, int soc
 	t->stride = stride;
 	t->eal_mem = eal;
 	tcp_hash_seed_init(&t->seed, t);
+	t->mul = tcp_hash_mul_init(t);
 	return t;
 }
 
@@ -130,7 +132,7 @@ synq_flowtab_seed(struct synq_flowtab *t, const struct tcp_hash_seed *seed)
 void *
 synq_flowtab_lookup_h(const struct synq_flowtab *t, const struct synq_flow_key *key, uint64_t h)
 {
-	return lookup(t, key, (uint32_t)h);
+	return lookup(t, key, tcp_hash_slot(h, t->mul));
 }
 
 /* The same, out of line: the per-segment path keeps its one call of the other, which

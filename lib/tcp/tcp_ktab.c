@@ -28,6 +28,7 @@ struct tcp_ktab {
 	uint32_t max_entries;
 	uint32_t cursor; /* the next slot a sweep visits */
 	struct tcp_hash_seed seed;
+	uint64_t mul; /* the table's own, for its slots (tcp_hash_slot()): never shared */
 	bool eal_mem;
 	uint8_t *homes; /* entries a home slot, saturating at 255; after the slots */
 	uint8_t slot[] __rte_cache_aligned; /* TCP_KTAB_ENTRY bytes a slot */
@@ -43,7 +44,7 @@ key_at(const struct tcp_ktab *t, uint32_t i)
 static inline uint32_t
 home_of(const struct tcp_ktab *t, const struct synq_flow_key *k)
 {
-	return (uint32_t)tcp_hash(&t->seed, k) & t->mask;
+	return tcp_hash_slot(tcp_hash(&t->seed, k), t->mul) & t->mask;
 }
 
 static inline bool
@@ -80,6 +81,7 @@ tcp_ktab_create(const char *name, uint32_t max_entries, int socket)
 	t->homes = &t->slot[(size_t)slots * TCP_KTAB_ENTRY];
 	t->eal_mem = eal;
 	tcp_hash_seed_init(&t->seed, t);
+	t->mul = tcp_hash_mul_init(t);
 	return t;
 }
 
@@ -131,7 +133,7 @@ void
 tcp_ktab_prefetch_h(const struct tcp_ktab *t, uint64_t h)
 {
 	/* unconditional: a SYN that finds no entry writes one there */
-	rte_prefetch0(key_at(t, (uint32_t)h & t->mask));
+	rte_prefetch0(key_at(t, tcp_hash_slot(h, t->mul) & t->mask));
 }
 
 void
@@ -149,7 +151,7 @@ tcp_ktab_lookup(struct tcp_ktab *t, const struct synq_flow_key *key)
 void *
 tcp_ktab_lookup_h(struct tcp_ktab *t, const struct synq_flow_key *key, uint64_t h)
 {
-	uint32_t i = (uint32_t)h & t->mask;
+	uint32_t i = tcp_hash_slot(h, t->mul) & t->mask;
 
 	if (t->homes[i] == 0)
 		return NULL;
@@ -178,7 +180,7 @@ tcp_ktab_insert_h(struct tcp_ktab *t, const struct synq_flow_key *key, uint64_t 
 
 	if (t->count >= t->max_entries)
 		return NULL;
-	home = (uint32_t)h & t->mask;
+	home = tcp_hash_slot(h, t->mul) & t->mask;
 	if (t->homes[home] != UINT8_MAX)
 		t->homes[home]++;
 	for (i = home; slot_used(t, i); i = (i + 1) & t->mask)

@@ -24,7 +24,9 @@
  * (64 B each) would not stay in the caches, while the counts (1 B each) do. A count
  * that reaches 255 stays there (a "maybe" forever, never a wrong "no").
  *
- * The hash (tcp_hash.h) is seeded, the seed different on every table and every start.
+ * The hash (tcp_hash.h) is seeded, the seed different on every worker and every start;
+ * a table's slots come from it through the table's own multiplier (tcp_hash_slot()),
+ * so that the tables of one seed do not share their probe chains.
  * Every function is for the owning lcore only, except tcp_ktab_count() (relaxed).
  */
 
