@@ -143,17 +143,10 @@ synq_flowtab_find(const struct synq_flowtab *t, const struct synq_flow_key *key)
 	return lookup(t, key, key_hash(t, key));
 }
 
-int
-synq_flowtab_insert(struct synq_flowtab *t, const struct synq_flow_key *key, uint32_t idx)
+/* Insert at the slot the key's hash @p h (tcp_hash_slot() of the table's) makes its home. */
+static int
+insert(struct synq_flowtab *t, uint32_t h, uint32_t idx)
 {
-	return synq_flowtab_insert_h(t, key, key_hash(t, key), idx);
-}
-
-int
-synq_flowtab_insert_h(struct synq_flowtab *t, const struct synq_flow_key *key __rte_unused,
-	uint64_t hash, uint32_t idx)
-{
-	uint32_t h = (uint32_t)hash;
 	uint32_t i = h & t->mask;
 
 	if (t->count >= t->max)
@@ -163,6 +156,20 @@ synq_flowtab_insert_h(struct synq_flowtab *t, const struct synq_flow_key *key __
 	t->slot[i] = (uint64_t)h << 32 | (idx + 1);
 	__atomic_store_n(&t->count, t->count + 1, __ATOMIC_RELAXED);
 	return 0;
+}
+
+int
+synq_flowtab_insert(struct synq_flowtab *t, const struct synq_flow_key *key, uint32_t idx)
+{
+	return insert(t, key_hash(t, key), idx);
+}
+
+int
+synq_flowtab_insert_h(struct synq_flowtab *t, const struct synq_flow_key *key __rte_unused,
+	uint64_t hash, uint32_t idx)
+{
+	/* @p hash is the flow key's (tcp_hash() under the worker's seed), as lookup_h's */
+	return insert(t, tcp_hash_slot(hash, t->mul), idx);
 }
 
 void

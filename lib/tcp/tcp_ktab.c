@@ -205,7 +205,7 @@ tcp_ktab_find_or_insert_h(
 	struct tcp_ktab *t, const struct synq_flow_key *key, uint64_t h, bool *found)
 {
 	struct synq_flow_key *k;
-	uint32_t home = (uint32_t)h & t->mask;
+	uint32_t home = tcp_hash_slot(h, t->mul) & t->mask;
 	uint32_t i = home;
 
 	/*
