@@ -139,6 +139,32 @@ synq_listener_lookup(
 }
 
 /**
+ * synq_listener_lookup() of an IPv4 segment: its destination @p daddr (network order)
+ * compared as the word the IP input read. Any lcore.
+ */
+static inline struct synq_listener *
+synq_listener_lookup4(struct synq_listeners *ls, uint32_t daddr, uint16_t dport_be)
+{
+	struct synq_listener *wild = NULL;
+
+	for (unsigned int i = 0; i < ls->nb; i++) {
+		struct synq_listener *l = &ls->l[i];
+		uint32_t a;
+
+		if (l->port_be != dport_be || (l->family != 0 && l->family != 4))
+			continue;
+		if (l->any) {
+			wild = l;
+			continue;
+		}
+		memcpy(&a, l->addr, sizeof(a));
+		if (a == daddr)
+			return l;
+	}
+	return wild;
+}
+
+/**
  * Connections a worker may carry at once for @p l: its max_flows, twice for a proxy
  * listener (issue 13), whose every client connection brings one synq opens to a
  * backend under the same listener's settings, and with health checks one more per

@@ -10,6 +10,7 @@
 #include <rte_tcp.h>
 
 #include "net_priv.h"
+#include "synq_cksum.h"
 
 bool
 net_reply_l2(const struct synq_iface *ifc, struct net_frame *f, const struct rte_ether_addr *dst,
@@ -117,7 +118,8 @@ net_echo_allowed(struct net_frame *f)
 
 enum net_verdict
 net_tcp_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct net_frame *f,
-	uint8_t family, uint16_t l3_len, uint16_t l4_len, int daddr_idx)
+	uint8_t family, uint16_t l3_len, uint16_t l4_len, int daddr_idx, uint32_t saddr4,
+	uint32_t daddr4)
 {
 	struct synq_tcp_seg seg = {
 		.m = f->m,
@@ -127,12 +129,15 @@ net_tcp_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct ne
 		.l4_len = l4_len,
 		.family = family,
 		.rxq_idx = f->rxq_idx,
+		.saddr4 = saddr4,
+		.daddr4 = daddr4,
+		.tag = f->idx,
 	};
 
 	/* TCP only to one of our unicast addresses: never to broadcast or a group */
 	if (daddr_idx < 0 || f->l2_group) {
-		synq_counter_inc(ctr, family == 4 ? SYNQ_CTR_IP_IN_ADDR_ERRORS :
-						    SYNQ_CTR_IP6_IN_ADDR_ERRORS);
+		synq_counter_inc(ctr,
+			family == 4 ? SYNQ_CTR_IP_IN_ADDR_ERRORS : SYNQ_CTR_IP6_IN_ADDR_ERRORS);
 		return NET_DROP;
 	}
 	seg.daddr_idx = (uint8_t)daddr_idx;
@@ -141,6 +146,8 @@ net_tcp_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct ne
 		return NET_REPLY;
 	case SYNQ_TCP_CONSUMED:
 		return NET_CONSUMED;
+	case SYNQ_TCP_DEFERRED:
+		return NET_PENDING;
 	default:
 		return NET_DROP;
 	}
@@ -163,12 +170,16 @@ src_mac_valid(const struct rte_ether_addr *a)
 
 static enum net_verdict
 frame_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct synq_net_worker *nw,
-	struct synq_tcp_worker *tcp, uint8_t rxq_idx, struct rte_mbuf *m)
+	struct synq_tcp_worker *tcp, uint8_t rxq_idx, struct rte_mbuf *m, uint16_t idx)
 {
 	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	uint16_t len = rte_pktmbuf_data_len(m);
-	struct net_frame f = {
-		.m = m, .l2_len = sizeof(*eth), .tcp = tcp, .nw = nw, .rxq_idx = rxq_idx};
+	struct net_frame f = {.m = m,
+		.l2_len = sizeof(*eth),
+		.tcp = tcp,
+		.nw = nw,
+		.rxq_idx = rxq_idx,
+		.idx = idx};
 	uint16_t type;
 
 	/* Replies are written into the frame's own buffer: it must be ours alone. */
@@ -187,7 +198,7 @@ frame_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct synq
 	 * whole link: such frames stop here, before anything can answer them.
 	 */
 	if (unlikely(!src_mac_valid(&eth->src_addr) ||
-		    rte_is_same_ether_addr(&eth->src_addr, &ifc->mac))) {
+		     rte_is_same_ether_addr(&eth->src_addr, &ifc->mac))) {
 		synq_counter_inc(ctr, SYNQ_CTR_DROP_SRC_MAC_INVALID);
 		return NET_DROP;
 	}
@@ -233,40 +244,229 @@ frame_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct synq
 }
 
 /*
- * Before a burst is handled: where a frame looks like an IPv4 TCP SYN to one of our
- * addresses, have the handshake engine start loading the SYN-table slot it will read
- * (only where a listener keeps a SYN table: with syncookies 2 none does). A SYN table of a flood is larger than the caches, and one miss a SYN would
- * otherwise be paid in turn; this lets the burst's misses overlap. It only reads,
- * within the frame's bytes; frame_input() checks everything again.
+ * What the fast path compares every frame of a chunk with, read from the port once a
+ * chunk: its MAC as two words, where IP starts, the Ethernet type (and VLAN tag) a
+ * segment for it carries.
+ */
+struct fast_ctx {
+	uint32_t mac_head;
+	uint16_t mac_tail;
+	uint16_t l2;
+	uint32_t l2_type; /* the type, or the 802.1Q type and the tag's TCI */
+};
+
+static inline void
+fast_ctx_init(const struct synq_iface *ifc, struct fast_ctx *fc)
+{
+	memcpy(&fc->mac_head, ifc->mac.addr_bytes, sizeof(fc->mac_head));
+	memcpy(&fc->mac_tail, ifc->mac.addr_bytes + sizeof(fc->mac_head), sizeof(fc->mac_tail));
+	fc->l2 = net_l2_len(ifc);
+	fc->l2_type = ifc->vlan == 0 ? RTE_BE16(RTE_ETHER_TYPE_IPV4) : 0;
+}
+
+/*
+ * The IPv4 header without options (20 bytes) sums to all ones: five words into 64
+ * bits, which cannot carry out, then folded.
+ */
+static inline bool
+ip4_hdr_cksum_ok(const struct rte_ipv4_hdr *ip)
+{
+	uint32_t w[5];
+
+	memcpy(w, ip, sizeof(w));
+	return synq_cksum_fold((uint64_t)w[0] + w[1] + w[2] + w[3] + w[4]) == 0xffff;
+}
+
+/*
+ * The fast path's parse of one frame (issue 14, "parse once"): an IPv4 TCP segment to
+ * one of our unicast addresses and our MAC, that every check of frame_input(),
+ * net_ipv4_input() and synq_tcp_input() passes, is read once, here, into @p seg:
+ * Ethernet, IP and TCP, each field once, each check once. True when it is one; the
+ * counters such a frame would have met on the way (IpInReceives, TcpInSegs) are the
+ * caller's to add. False for every other frame, which frame_input() then takes as it
+ * always did, counters and all: so the fast path never decides a frame the slow one
+ * would have decided otherwise, it only decides the common one with fewer reads.
+ */
+static inline bool
+tcp4_parse(const struct synq_iface *ifc, const struct fast_ctx *fc, uint8_t rxq_idx,
+	struct rte_mbuf *m, uint16_t idx, struct synq_tcp_seg *seg)
+{
+	uint8_t *base = rte_pktmbuf_mtod(m, uint8_t *);
+	uint16_t l2 = fc->l2;
+	uint16_t len = rte_pktmbuf_data_len(m);
+	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(base + l2);
+	const struct rte_tcp_hdr *th = (const struct rte_tcp_hdr *)(ip + 1);
+	uint64_t ol = m->ol_flags;
+	uint64_t ip_csum = ol & RTE_MBUF_F_RX_IP_CKSUM_MASK;
+	uint64_t l4_csum = ol & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+	uint32_t dst_head, src_head, saddr, daddr, a;
+	uint16_t dst_tail, src_tail, type, tot, l4_len, doff;
+	int didx;
+
+	/* frame_input(): ours alone, long enough, to our MAC from a station not us */
+	if (m->nb_segs != 1 || !RTE_MBUF_DIRECT(m) || rte_mbuf_refcnt_read(m) != 1 ||
+		len < l2 + sizeof(*ip) + sizeof(*th))
+		return false;
+	memcpy(&dst_head, base, 4);
+	memcpy(&dst_tail, base + 4, 2);
+	memcpy(&src_head, base + 6, 4);
+	memcpy(&src_tail, base + 10, 2);
+	if (((dst_head ^ fc->mac_head) | (uint16_t)(dst_tail ^ fc->mac_tail)) != 0 ||
+		(base[6] & 0x01) != 0 || (src_head | src_tail) == 0 ||
+		((src_head ^ fc->mac_head) | (uint16_t)(src_tail ^ fc->mac_tail)) == 0)
+		return false;
+	memcpy(&type, base + 12, 2);
+	if (fc->l2_type != 0) {
+		if (type != fc->l2_type)
+			return false;
+	} else {
+		const struct rte_vlan_hdr *vh = (const struct rte_vlan_hdr *)(base + 14);
+
+		if (type != RTE_BE16(RTE_ETHER_TYPE_VLAN) ||
+			(rte_be_to_cpu_16(vh->vlan_tci) & 0xfff) != ifc->vlan ||
+			vh->eth_proto != RTE_BE16(RTE_ETHER_TYPE_IPV4))
+			return false;
+	}
+	/* net_ipv4_input(): version 4 without options, its checksum, its length, not a
+	 * fragment, TCP, to our address from a source a host may use */
+	if (ip->version_ihl != RTE_IPV4_VHL_DEF || ip->next_proto_id != IPPROTO_TCP ||
+		(ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) !=
+			0)
+		return false;
+	if (ip_csum == RTE_MBUF_F_RX_IP_CKSUM_BAD ||
+		(ip_csum == RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN && !ip4_hdr_cksum_ok(ip)))
+		return false;
+	tot = rte_be_to_cpu_16(ip->total_length);
+	if (tot < sizeof(*ip) + sizeof(*th) || tot > len - l2)
+		return false;
+	saddr = ip->src_addr;
+	daddr = ip->dst_addr;
+	didx = synq_iface_ipv4_index(ifc, daddr);
+	a = rte_be_to_cpu_32(saddr);
+	if (didx < 0 || (a >> 24) == 0 || (a >> 24) == 127 || (a >> 28) >= 0xe ||
+		synq_iface_has_ipv4(ifc, saddr))
+		return false;
+	/* synq_tcp_input(): the data offset, the checksum */
+	l4_len = (uint16_t)(tot - sizeof(*ip));
+	doff = (uint16_t)((th->data_off >> 4) * 4);
+	if (doff < sizeof(*th) || doff > l4_len || l4_csum == RTE_MBUF_F_RX_L4_CKSUM_BAD ||
+		(l4_csum == RTE_MBUF_F_RX_L4_CKSUM_UNKNOWN &&
+			synq_cksum_fold(synq_cksum_add(
+				synq_cksum_ipv4_phdr(saddr, daddr, IPPROTO_TCP, l4_len), th,
+				l4_len)) != 0xffff))
+		return false;
+
+	seg->m = m;
+	seg->l3 = (uint8_t *)ip;
+	seg->l2_len = l2;
+	seg->l3_len = sizeof(*ip);
+	seg->l4_len = l4_len;
+	seg->family = 4;
+	seg->daddr_idx = (uint8_t)didx;
+	seg->rxq_idx = rxq_idx;
+	seg->saddr4 = saddr;
+	seg->daddr4 = daddr;
+	seg->th = th;
+	seg->seq = rte_be_to_cpu_32(th->sent_seq);
+	seg->ack = rte_be_to_cpu_32(th->recv_ack);
+	seg->doff = doff;
+	seg->flags = th->tcp_flags;
+	seg->tag = idx;
+	seg->hashed = false;
+	return true;
+}
+
+static inline enum net_verdict
+net_of_tcp(enum synq_tcp_verdict v)
+{
+	switch (v) {
+	case SYNQ_TCP_REPLY:
+		return NET_REPLY;
+	case SYNQ_TCP_CONSUMED:
+		return NET_CONSUMED;
+	case SYNQ_TCP_DEFERRED:
+		return NET_PENDING;
+	default:
+		return NET_DROP;
+	}
+}
+
+/* Frames synq_net_input() takes at a time: its per-frame arrays are on the stack. */
+#define NET_CHUNK SYNQ_TCP_BURST_MAX
+
+/* Marks a frame of the fast path in the verdict array until it is handled. */
+#define NET_FAST 0xff
+
+/*
+ * One chunk of a burst, as a vector (issue 14): (1) every frame parsed, the IPv4 TCP
+ * segments that pass every stateless check into a record each (tcp4_parse()); (2)
+ * the SYN-table slots the SYNs and ACKs among them will read start loading (where a
+ * listener keeps a table); (3) every frame handled in arrival order, the records by
+ * synq_tcp_input_parsed(), the others by frame_input(), a verdict each, the SYN-ACKs
+ * of cookie SYNs deferred; (4) the burst's cookies computed in one loop and their
+ * SYN-ACKs written (synq_tcp_burst_end()); (5) the frames compacted into tx[] and
+ * drop[], in arrival order. Arrival order is kept where state is: a segment may
+ * depend on the one before it (a RST, then a new SYN of the 4-tuple).
  */
 static void
-prefetch_flow(const struct synq_iface *ifc, const struct synq_tcp_worker *tcp, uint8_t rxq_idx,
-	const struct rte_mbuf *m)
+chunk_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct synq_net_worker *nw,
+	struct synq_tcp_worker *tcp, uint8_t rxq_idx, struct rte_mbuf **pkts, uint16_t n,
+	struct rte_mbuf **tx, uint16_t *nb_tx, struct rte_mbuf **drop, uint16_t *nb_drop)
 {
-	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
-	uint16_t l2 = sizeof(struct rte_ether_hdr) + (ifc->vlan != 0 ? sizeof(struct rte_vlan_hdr) : 0);
-	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(p + l2);
-	const struct rte_tcp_hdr *th = (const struct rte_tcp_hdr *)(ip + 1);
-	rte_be16_t type;
-	int idx;
+	struct synq_tcp_seg seg[NET_CHUNK];
+	struct fast_ctx fc;
+	uint8_t v[NET_CHUNK];
+	uint16_t tags[SYNQ_TCP_BURST_MAX];
+	enum synq_tcp_verdict tv[SYNQ_TCP_BURST_MAX];
+	unsigned int nb_fast = 0, nd;
 
-	if (rte_pktmbuf_data_len(m) < l2 + sizeof(*ip) + sizeof(*th))
-		return;
-	memcpy(&type, p + l2 - sizeof(type), sizeof(type));
-	if (type != RTE_BE16(RTE_ETHER_TYPE_IPV4) || ip->version_ihl != RTE_IPV4_VHL_DEF ||
-		ip->next_proto_id != IPPROTO_TCP || !(th->tcp_flags & RTE_TCP_SYN_FLAG))
-		return;
-	idx = synq_iface_ipv4_index(ifc, ip->dst_addr);
-	if (idx >= 0)
-		synq_tcp_prefetch4(tcp, ip->src_addr, th->src_port, th->dst_port, (uint8_t)idx,
-			rxq_idx);
+	fast_ctx_init(ifc, &fc);
+	for (uint16_t i = 0; i < n; i++) {
+		v[i] = tcp != NULL && tcp4_parse(ifc, &fc, rxq_idx, pkts[i], i, &seg[i]) ? NET_FAST
+											 : NET_DROP;
+		seg[i].kept = v[i] == NET_FAST; /* here until the burst ends */
+		nb_fast += v[i] == NET_FAST;
+	} /* what frame_input() would have counted for each on its way to TCP: once a chunk */
+	if (nb_fast != 0) {
+		synq_counter_add(ctr, SYNQ_CTR_IP_IN_RECEIVES, nb_fast);
+		synq_counter_add(ctr, SYNQ_CTR_TCP_IN_SEGS, nb_fast);
+	}
+	/*
+	 * A SYN table of a flood is larger than the caches: one miss a segment would be
+	 * paid in turn; loaded ahead, the chunk's misses overlap.
+	 */
+	if (nb_fast != 0 && synq_tcp_prefetch_wanted(tcp))
+		for (uint16_t i = 0; i < n; i++)
+			if (v[i] == NET_FAST &&
+				(seg[i].flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)))
+				synq_tcp_prefetch_seg(tcp, &seg[i]);
+	if (tcp != NULL)
+		synq_tcp_burst_begin(tcp, seg, n);
+	for (uint16_t i = 0; i < n; i++)
+		v[i] = v[i] == NET_FAST ? net_of_tcp(synq_tcp_input_parsed(tcp, ctr, ifc, &seg[i]))
+					: frame_input(ifc, ctr, nw, tcp, rxq_idx, pkts[i], i);
+	if (tcp != NULL) {
+		nd = synq_tcp_burst_end(tcp, ctr, tags, tv);
+		for (unsigned int k = 0; k < nd; k++)
+			v[tags[k]] = net_of_tcp(tv[k]);
+	}
+	for (uint16_t i = 0; i < n; i++) {
+		switch (v[i]) {
+		case NET_REPLY:
+			tx[(*nb_tx)++] = pkts[i];
+			break;
+		case NET_CONSUMED:
+			break;
+		default:
+			drop[(*nb_drop)++] = pkts[i];
+		}
+	}
 }
 
 uint16_t
-synq_net_input(const struct synq_iface *ifc, struct synq_counters *ctr,
-	struct synq_net_worker *nw, struct synq_tcp_worker *tcp, uint8_t rxq_idx,
-	struct rte_mbuf **pkts, uint16_t n, struct rte_mbuf **tx, struct rte_mbuf **drop,
-	uint16_t *nb_drop)
+synq_net_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct synq_net_worker *nw,
+	struct synq_tcp_worker *tcp, uint8_t rxq_idx, struct rte_mbuf **pkts, uint16_t n,
+	struct rte_mbuf **tx, struct rte_mbuf **drop, uint16_t *nb_drop)
 {
 	uint16_t nb_tx = 0;
 	uint16_t nd = 0;
@@ -274,20 +474,9 @@ synq_net_input(const struct synq_iface *ifc, struct synq_counters *ctr,
 	synq_counter_add(ctr, SYNQ_CTR_RX_FRAMES, n);
 	if (nw != NULL)
 		nw->nb_facts = 0;
-	if (tcp != NULL && synq_tcp_prefetch_wanted(tcp))
-		for (uint16_t i = 0; i < n; i++)
-			prefetch_flow(ifc, tcp, rxq_idx, pkts[i]);
-	for (uint16_t i = 0; i < n; i++) {
-		switch (frame_input(ifc, ctr, nw, tcp, rxq_idx, pkts[i])) {
-		case NET_REPLY:
-			tx[nb_tx++] = pkts[i];
-			break;
-		case NET_CONSUMED:
-			break;
-		default:
-			drop[nd++] = pkts[i];
-		}
-	}
+	for (uint16_t i = 0; i < n; i += NET_CHUNK)
+		chunk_input(ifc, ctr, nw, tcp, rxq_idx, pkts + i, RTE_MIN(n - i, NET_CHUNK), tx,
+			&nb_tx, drop, &nd);
 	*nb_drop = nd;
 	return nb_tx;
 }

@@ -34,7 +34,7 @@ src_valid(const struct synq_iface *ifc, rte_be32_t src)
 	uint32_t a = rte_be_to_cpu_32(src);
 
 	return (a >> 24) != 0 && (a >> 24) != 127 && (a >> 28) < 0xe &&
-		!synq_iface_has_ipv4(ifc, src);
+	       !synq_iface_has_ipv4(ifc, src);
 }
 
 static enum net_verdict
@@ -90,8 +90,10 @@ net_ipv4_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct n
 {
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)f->l3;
 	uint64_t csum_flags = f->m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
+	uint32_t saddr, daddr;
 	uint16_t hlen;
 	uint16_t tot;
+	int didx;
 
 	synq_counter_inc(ctr, SYNQ_CTR_IP_IN_RECEIVES);
 	if (f->l3_len < sizeof(*ip) || (ip->version_ihl >> 4) != 4) {
@@ -118,14 +120,19 @@ net_ipv4_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct n
 		synq_counter_inc(ctr, SYNQ_CTR_IP_IN_HDR_ERRORS);
 		return NET_DROP;
 	}
-	/* RFC 1122 3.3.6: unicast inside a link-layer broadcast is discarded. */
-	if (!synq_iface_has_ipv4(ifc, ip->dst_addr)
-			? ip->dst_addr != RTE_BE32(UINT32_MAX)
-			: f->l2_group) {
+	/*
+	 * RFC 1122 3.3.6: unicast inside a link-layer broadcast is discarded. The
+	 * addresses are read once, and which of ours the destination is looked up once:
+	 * TCP is handed both (net_tcp_input()).
+	 */
+	saddr = ip->src_addr;
+	daddr = ip->dst_addr;
+	didx = synq_iface_ipv4_index(ifc, daddr);
+	if (didx < 0 ? daddr != RTE_BE32(UINT32_MAX) : f->l2_group) {
 		synq_counter_inc(ctr, SYNQ_CTR_IP_IN_ADDR_ERRORS);
 		return NET_DROP;
 	}
-	if (!src_valid(ifc, ip->src_addr)) {
+	if (!src_valid(ifc, saddr)) {
 		synq_counter_inc(ctr, SYNQ_CTR_IP_DROP_BAD_SOURCE);
 		return NET_DROP;
 	}
@@ -138,8 +145,8 @@ net_ipv4_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct n
 		synq_counter_inc(ctr, SYNQ_CTR_IP_DROP_OPTIONS);
 		return NET_DROP;
 	}
-	if ((ip->fragment_offset &
-		    RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) != 0) {
+	if ((ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) !=
+		0) {
 		synq_counter_inc(ctr, SYNQ_CTR_IP_REASM_REQDS);
 		return NET_DROP;
 	}
@@ -147,8 +154,7 @@ net_ipv4_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct n
 	case IPPROTO_ICMP:
 		return icmp_input(ifc, ctr, f, ip, hlen, tot);
 	case IPPROTO_TCP:
-		return net_tcp_input(ifc, ctr, f, 4, hlen, tot - hlen,
-			synq_iface_ipv4_index(ifc, ip->dst_addr));
+		return net_tcp_input(ifc, ctr, f, 4, hlen, tot - hlen, didx, saddr, daddr);
 	default:
 		synq_counter_inc(ctr, SYNQ_CTR_IP_IN_UNKNOWN_PROTOS);
 		return NET_DROP;

@@ -360,7 +360,7 @@ net_ipv6_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct n
 	case IPPROTO_ICMPV6:
 		return icmp6_input(ifc, ctr, f, ip6, len);
 	case IPPROTO_TCP:
-		return net_tcp_input(ifc, ctr, f, 6, sizeof(*ip6), len, daddr_idx);
+		return net_tcp_input(ifc, ctr, f, 6, sizeof(*ip6), len, daddr_idx, 0, 0);
 	default:
 		synq_counter_inc(ctr, SYNQ_CTR_IP6_IN_UNKNOWN_PROTOS);
 		return NET_DROP;

@@ -15,6 +15,7 @@ enum net_verdict {
 	NET_DROP,
 	NET_REPLY,    /* a reply was built in the frame's mbuf */
 	NET_CONSUMED, /* something else keeps the mbuf now */
+	NET_PENDING,  /* a cookie SYN: its SYN-ACK comes at the burst's end */
 };
 
 /*
@@ -30,6 +31,7 @@ struct net_frame {
 	uint16_t l3_len;   /* bytes available from l3 to the end of the segment */
 	bool l2_group;	   /* sent to an Ethernet broadcast or multicast address */
 	uint8_t rxq_idx;   /* the worker's rx queue it came from */
+	uint16_t idx;	   /* its place in the burst */
 };
 
 /* Minimum Ethernet frame without FCS; shorter replies are zero padded. */
@@ -118,10 +120,13 @@ bool net_echo_allowed(struct net_frame *f);
 
 /*
  * Hand a TCP segment for our address number @p daddr_idx to the handshake engine:
- * @p l3_len bytes of IP header, @p l4_len of TCP header and data.
+ * @p l3_len bytes of IP header, @p l4_len of TCP header and data; IPv4's addresses
+ * @p saddr4 and @p daddr4 as the IP input read them (0 for IPv6), so that no layer
+ * above reads them again.
  */
 enum net_verdict net_tcp_input(const struct synq_iface *ifc, struct synq_counters *ctr,
-	struct net_frame *f, uint8_t family, uint16_t l3_len, uint16_t l4_len, int daddr_idx);
+	struct net_frame *f, uint8_t family, uint16_t l3_len, uint16_t l4_len, int daddr_idx,
+	uint32_t saddr4, uint32_t daddr4);
 
 /*
  * Turn the frame's L2 header into the reply's: destination @p dst (NULL: back to the

@@ -51,6 +51,18 @@ synq_flowmem_lookup(struct synq_flowmem *t, const struct synq_flow_key *key)
 	return tcp_ktab_lookup(kt(t), key);
 }
 
+void
+synq_flowmem_seed(struct synq_flowmem *t, const struct tcp_hash_seed *seed)
+{
+	tcp_ktab_seed(kt(t), seed);
+}
+
+struct synq_flowmem_entry *
+synq_flowmem_lookup_h(struct synq_flowmem *t, const struct synq_flow_key *key, uint64_t h)
+{
+	return tcp_ktab_lookup_h(kt(t), key, h);
+}
+
 struct synq_flowmem_entry *
 synq_flowmem_insert(struct synq_flowmem *t, const struct synq_flow_key *key, uint32_t now_ms,
 	uint32_t lifetime_ms)
@@ -68,8 +80,16 @@ struct synq_flowmem_entry *
 synq_flowmem_find_or_insert(struct synq_flowmem *t, const struct synq_flow_key *key,
 	uint32_t now_ms, uint32_t lifetime_ms)
 {
+	return synq_flowmem_find_or_insert_h(
+		t, key, tcp_ktab_hash(kt(t), key), now_ms, lifetime_ms);
+}
+
+struct synq_flowmem_entry *
+synq_flowmem_find_or_insert_h(struct synq_flowmem *t, const struct synq_flow_key *key, uint64_t h,
+	uint32_t now_ms, uint32_t lifetime_ms)
+{
 	bool found;
-	struct synq_flowmem_entry *e = tcp_ktab_find_or_insert(kt(t), key, &found);
+	struct synq_flowmem_entry *e = tcp_ktab_find_or_insert_h(kt(t), key, h, &found);
 
 	if (e != NULL && !found) {
 		e->born_ms = now_ms;

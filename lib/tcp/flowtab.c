@@ -25,6 +25,7 @@ struct synq_flowtab {
 	uint32_t max;
 	uint32_t cursor;
 	struct tcp_hash_seed seed;
+	uint64_t mul; /* the table's own, for its slots (tcp_hash_slot()): never shared */
 	const uint8_t *objs;
 	size_t stride;
 	bool eal_mem;
@@ -34,7 +35,7 @@ struct synq_flowtab {
 static inline uint32_t
 key_hash(const struct synq_flowtab *t, const struct synq_flow_key *k)
 {
-	return (uint32_t)tcp_hash(&t->seed, k);
+	return tcp_hash_slot(tcp_hash(&t->seed, k), t->mul);
 }
 
 /* The object at index @p idx; its key comes first. */
@@ -69,6 +70,7 @@ synq_flowtab_create(uint32_t max_flows, const void *objs, size_t stride, int soc
 	t->stride = stride;
 	t->eal_mem = eal;
 	tcp_hash_seed_init(&t->seed, t);
+	t->mul = tcp_hash_mul_init(t);
 	return t;
 }
 
@@ -98,9 +100,8 @@ synq_flowtab_cursor(const struct synq_flowtab *t)
 }
 
 static inline void *
-lookup(const struct synq_flowtab *t, const struct synq_flow_key *key)
+lookup(const struct synq_flowtab *t, const struct synq_flow_key *key, uint32_t h)
 {
-	uint32_t h = key_hash(t, key);
 
 	for (uint32_t i = h & t->mask;; i = (i + 1) & t->mask) {
 		uint64_t s = t->slot[i];
@@ -119,7 +120,19 @@ lookup(const struct synq_flowtab *t, const struct synq_flow_key *key)
 void *
 synq_flowtab_lookup(const struct synq_flowtab *t, const struct synq_flow_key *key)
 {
-	return lookup(t, key);
+	return lookup(t, key, key_hash(t, key));
+}
+
+void
+synq_flowtab_seed(struct synq_flowtab *t, const struct tcp_hash_seed *seed)
+{
+	t->seed = *seed;
+}
+
+void *
+synq_flowtab_lookup_h(const struct synq_flowtab *t, const struct synq_flow_key *key, uint64_t h)
+{
+	return lookup(t, key, tcp_hash_slot(h, t->mul));
 }
 
 /* The same, out of line: the per-segment path keeps its one call of the other, which
@@ -127,13 +140,13 @@ synq_flowtab_lookup(const struct synq_flowtab *t, const struct synq_flow_key *ke
 void *
 synq_flowtab_find(const struct synq_flowtab *t, const struct synq_flow_key *key)
 {
-	return lookup(t, key);
+	return lookup(t, key, key_hash(t, key));
 }
 
-int
-synq_flowtab_insert(struct synq_flowtab *t, const struct synq_flow_key *key, uint32_t idx)
+/* Insert at the slot the key's hash @p h (tcp_hash_slot() of the table's) makes its home. */
+static int
+insert(struct synq_flowtab *t, uint32_t h, uint32_t idx)
 {
-	uint32_t h = key_hash(t, key);
 	uint32_t i = h & t->mask;
 
 	if (t->count >= t->max)
@@ -143,6 +156,20 @@ synq_flowtab_insert(struct synq_flowtab *t, const struct synq_flow_key *key, uin
 	t->slot[i] = (uint64_t)h << 32 | (idx + 1);
 	__atomic_store_n(&t->count, t->count + 1, __ATOMIC_RELAXED);
 	return 0;
+}
+
+int
+synq_flowtab_insert(struct synq_flowtab *t, const struct synq_flow_key *key, uint32_t idx)
+{
+	return insert(t, key_hash(t, key), idx);
+}
+
+int
+synq_flowtab_insert_h(struct synq_flowtab *t, const struct synq_flow_key *key __rte_unused,
+	uint64_t hash, uint32_t idx)
+{
+	/* @p hash is the flow key's (tcp_hash() under the worker's seed), as lookup_h's */
+	return insert(t, tcp_hash_slot(hash, t->mul), idx);
 }
 
 void

@@ -81,6 +81,17 @@ uint32_t synq_flowmem_capacity(const struct synq_flowmem *t);
 struct synq_flowmem_entry *synq_flowmem_lookup(struct synq_flowmem *t,
 	const struct synq_flow_key *key);
 
+struct tcp_hash_seed;
+
+/**
+ * Hash keys with @p seed (the worker's) from now on; the memory must be empty.
+ * synq_flowmem_lookup_h() then takes the key's hash, tcp_hash(@p seed, key), computed
+ * once for every table of the worker (issue 14).
+ */
+void synq_flowmem_seed(struct synq_flowmem *t, const struct tcp_hash_seed *seed);
+struct synq_flowmem_entry *synq_flowmem_lookup_h(struct synq_flowmem *t,
+	const struct synq_flow_key *key, uint64_t h);
+
 /**
  * Remember @p key from @p now_ms for @p lifetime_ms; the rest of the entry is zero, for
  * the caller to fill. The key must not be present (look it up first).
@@ -98,6 +109,13 @@ struct synq_flowmem_entry *synq_flowmem_insert(struct synq_flowmem *t,
  */
 struct synq_flowmem_entry *synq_flowmem_find_or_insert(struct synq_flowmem *t,
 	const struct synq_flow_key *key, uint32_t now_ms, uint32_t lifetime_ms);
+
+/**
+ * synq_flowmem_find_or_insert() with the key's hash @p h, tcp_hash() with the seed of
+ * synq_flowmem_seed(): a caller that looked the key up first hashes it once.
+ */
+struct synq_flowmem_entry *synq_flowmem_find_or_insert_h(struct synq_flowmem *t,
+	const struct synq_flow_key *key, uint64_t h, uint32_t now_ms, uint32_t lifetime_ms);
 
 /** Forget @p e (other entry pointers may be invalid afterwards: entries move). */
 void synq_flowmem_remove(struct synq_flowmem *t, struct synq_flowmem_entry *e);

@@ -51,6 +51,17 @@ void *synq_flowtab_lookup(const struct synq_flowtab *t, const struct synq_flow_k
  */
 void *synq_flowtab_find(const struct synq_flowtab *t, const struct synq_flow_key *key);
 
+struct tcp_hash_seed;
+
+/**
+ * Hash keys with @p seed (the worker's, tcp_hash.h) from now on; the table must be
+ * empty. synq_flowtab_lookup_h() then takes the key's hash, tcp_hash(@p seed, key),
+ * computed once for every table of the worker (issue 14): the per-segment input's.
+ */
+void synq_flowtab_seed(struct synq_flowtab *t, const struct tcp_hash_seed *seed);
+void *synq_flowtab_lookup_h(const struct synq_flowtab *t, const struct synq_flow_key *key,
+	uint64_t h);
+
 /**
  * Add the object at index @p idx, whose key is @p key. The key must not be present
  * (look it up first).
@@ -58,6 +69,13 @@ void *synq_flowtab_find(const struct synq_flowtab *t, const struct synq_flow_key
  * @return 0, or -ENOSPC when the table holds max_flows.
  */
 int synq_flowtab_insert(struct synq_flowtab *t, const struct synq_flow_key *key, uint32_t idx);
+
+/**
+ * synq_flowtab_insert() with the key's hash @p h, tcp_hash() with the seed of
+ * synq_flowtab_seed(): the segment's, which its lookup computed (issue 14).
+ */
+int synq_flowtab_insert_h(struct synq_flowtab *t, const struct synq_flow_key *key, uint64_t h,
+	uint32_t idx);
 
 /** Remove the object @p obj; nothing happens when it is not in the table. */
 void synq_flowtab_remove(struct synq_flowtab *t, const void *obj);

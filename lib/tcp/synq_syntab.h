@@ -88,6 +88,20 @@ void synq_syntab_prefetch(const struct synq_syntab *t, const struct synq_flow_ke
 /** The entry for @p key, or NULL. */
 struct synq_syn_entry *synq_syntab_lookup(struct synq_syntab *t, const struct synq_flow_key *key);
 
+struct tcp_hash_seed;
+
+/**
+ * Hash keys with @p seed (the worker's, tcp_hash.h) from now on; the table must be
+ * empty. The _h functions then take the key's hash, tcp_hash(@p seed, key), computed
+ * once for every table of the worker (issue 14).
+ */
+void synq_syntab_seed(struct synq_syntab *t, const struct tcp_hash_seed *seed);
+void synq_syntab_prefetch_h(const struct synq_syntab *t, uint64_t h);
+struct synq_syn_entry *synq_syntab_lookup_h(struct synq_syntab *t,
+	const struct synq_flow_key *key, uint64_t h);
+struct synq_syn_entry *synq_syntab_insert_h(struct synq_syntab *t,
+	const struct synq_flow_key *key, uint64_t h, uint32_t now_ms);
+
 /**
  * Add an entry for @p key at time @p now_ms: the key copied, syn_ms = now_ms,
  * next_ms = now_ms + SYNQ_SYNTAB_RTO_MS, retries 0, flags SYNQ_SYN_F_USED; the caller

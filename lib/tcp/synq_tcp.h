@@ -56,7 +56,11 @@ enum synq_tcp_state {
 	SYNQ_TCP_SYN_SENT,    /* a connection synq opened: our SYN sent, no SYN-ACK yet */
 };
 
-/** A TCP segment, located by the IP input. */
+/**
+ * A TCP segment, located by the IP input: the parsed record each layer hands down, so
+ * that no layer reads or checks a header field another did (issue 14). The IP input
+ * fills the first part; synq_tcp_input() the TCP part, once its checks passed.
+ */
 struct synq_tcp_seg {
 	struct rte_mbuf *m;
 	uint8_t *l3;	     /* the IPv4 or IPv6 header */
@@ -66,6 +70,23 @@ struct synq_tcp_seg {
 	uint8_t family;	     /* 4 or 6 */
 	uint8_t daddr_idx;   /* which of the port's addresses it was sent to */
 	uint8_t rxq_idx;     /* which of the worker's rx queues it came from */
+	uint32_t saddr4;     /* IPv4: the source address, network order (0 for IPv6) */
+	uint32_t daddr4;     /* IPv4: the destination address, network order */
+	/* synq_tcp_input(), after its checks: */
+	const struct rte_tcp_hdr *th;
+	uint32_t seq;	     /* host order */
+	uint32_t ack;	     /* host order */
+	uint16_t doff;	     /* the TCP header's length, options included */
+	uint8_t flags;	     /* the TCP flags */
+	uint16_t tag;	     /* the caller's name for it: synq_tcp_burst_end() gives it back */
+	bool hashed;	     /* hash is set (synq_tcp_prefetch_seg()) */
+	/*
+	 * the record lives in the burst's array (synq_tcp_burst_begin()) until
+	 * synq_tcp_burst_end(), not on a stack: an IPv4 cookie SYN's may wait there for
+	 * its cookie, an IPv4 ACK's cookie be checked with the burst's others
+	 */
+	bool kept;
+	uint64_t hash;	     /* the flow key's, with the worker's table seed */
 };
 
 /** What became of a segment. */
@@ -73,6 +94,11 @@ enum synq_tcp_verdict {
 	SYNQ_TCP_DROP,	   /* counted; the caller frees the mbuf */
 	SYNQ_TCP_REPLY,	   /* a reply was built in the mbuf: send it on the same port */
 	SYNQ_TCP_CONSUMED, /* the mbuf now belongs to a connection (its data) */
+	/*
+	 * only inside synq_tcp_burst_begin() / _end(): a cookie SYN whose SYN-ACK
+	 * synq_tcp_burst_end() computes and writes with the burst's others
+	 */
+	SYNQ_TCP_DEFERRED,
 };
 
 struct synq_tcp;
@@ -172,20 +198,19 @@ void synq_tcp_worker_free(struct synq_tcp_worker *tw);
 void synq_tcp_clock(struct synq_tcp_worker *tw, uint64_t tsc);
 
 /**
- * Whether synq_tcp_prefetch4() has any use: some listener keeps a SYN table. Owning
+ * Whether synq_tcp_prefetch_seg() has any use: some listener keeps a SYN table. Owning
  * lcore only.
  */
 bool synq_tcp_prefetch_wanted(const struct synq_tcp_worker *tw);
 
 /**
- * A hint for a burst: start loading the SYN-table slot that synq_tcp_input() will
- * read for the IPv4 segment from @p saddr:@p sport to our address number @p daddr_idx
- * port @p dport (network order), arrived on the worker's rx queue @p rxq_idx. Called
- * for every segment of a burst before the first is handled, so that the misses of
- * a table larger than the caches overlap. Nothing is checked or changed.
+ * A hint for a burst: start loading the SYN-table slot that synq_tcp_input_parsed()
+ * will read for @p seg (a record whole), and keep its flow key's hash in it for every
+ * table it is looked up in. Called for every segment of a burst before the first is
+ * handled, so that the misses of a table larger than the caches overlap. Nothing else
+ * is changed.
  */
-void synq_tcp_prefetch4(const struct synq_tcp_worker *tw, uint32_t saddr, uint16_t sport,
-	uint16_t dport, uint8_t daddr_idx, uint8_t rxq_idx);
+void synq_tcp_prefetch_seg(const struct synq_tcp_worker *tw, struct synq_tcp_seg *seg);
 
 /**
  * Handle one TCP segment for one of our addresses. Counts everything under the
@@ -193,6 +218,40 @@ void synq_tcp_prefetch4(const struct synq_tcp_worker *tw, uint32_t saddr, uint16
  */
 enum synq_tcp_verdict synq_tcp_input(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	const struct synq_iface *ifc, struct synq_tcp_seg *seg);
+
+/**
+ * synq_tcp_input() of a segment whose stateless checks the caller made already, in
+ * their order and with their counters (TcpInSegs included: length, data offset,
+ * checksum passed), and whose record it filled whole, the TCP part too: the burst's
+ * IPv4 fast path (lib/net/input.c). Owning lcore only.
+ */
+enum synq_tcp_verdict synq_tcp_input_parsed(struct synq_tcp_worker *tw,
+	struct synq_counters *ctr, const struct synq_iface *ifc, struct synq_tcp_seg *seg);
+
+/** The most cookie SYN-ACKs one burst defers; past them, each is written at once. */
+#define SYNQ_TCP_BURST_MAX 64
+
+/**
+ * Open a burst of the @p n records @p segs, those of them kept (seg->kept) IPv4
+ * segments filled whole: until synq_tcp_burst_end(), synq_tcp_input_parsed() may
+ * answer a kept SYN that gets a cookie with SYNQ_TCP_DEFERRED (its decision taken and
+ * counted, its cookie and SYN-ACK not made yet), so that the cookies of a burst are
+ * computed in SIMD lanes (synq_cookie_make_burst()); and the first kept ACK that
+ * reaches a cookie check has the cookies of the burst's kept ACKs from it on checked in
+ * lanes (synq_cookie_check_burst()). The records stay where they are, unchanged but
+ * for what synq_tcp_input_parsed() writes, until the burst ends. @p n <=
+ * SYNQ_TCP_BURST_MAX. Owning lcore only.
+ */
+void synq_tcp_burst_begin(struct synq_tcp_worker *tw, struct synq_tcp_seg *segs, unsigned int n);
+
+/**
+ * Close the burst: compute the cookies of its deferred SYNs, write their SYN-ACKs
+ * (counted), and give each back as its seg's tag in @p tags and its verdict
+ * (SYNQ_TCP_REPLY, or SYNQ_TCP_DROP when the mbuf had no room) in @p v, up to
+ * SYNQ_TCP_BURST_MAX of each. @return how many.
+ */
+unsigned int synq_tcp_burst_end(struct synq_tcp_worker *tw, struct synq_counters *ctr,
+	uint16_t *tags, enum synq_tcp_verdict *v);
 
 /**
  * Carry out an application's command (from the worker's command ring): attach, send,

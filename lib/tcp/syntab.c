@@ -88,10 +88,35 @@ synq_syntab_lookup(struct synq_syntab *t, const struct synq_flow_key *key)
 	return tcp_ktab_lookup(kt(t), key);
 }
 
+void
+synq_syntab_seed(struct synq_syntab *t, const struct tcp_hash_seed *seed)
+{
+	tcp_ktab_seed(kt(t), seed);
+}
+
+void
+synq_syntab_prefetch_h(const struct synq_syntab *t, uint64_t h)
+{
+	tcp_ktab_prefetch_h(ckt(t), h);
+}
+
+struct synq_syn_entry *
+synq_syntab_lookup_h(struct synq_syntab *t, const struct synq_flow_key *key, uint64_t h)
+{
+	return tcp_ktab_lookup_h(kt(t), key, h);
+}
+
 struct synq_syn_entry *
 synq_syntab_insert(struct synq_syntab *t, const struct synq_flow_key *key, uint32_t now_ms)
 {
-	struct synq_syn_entry *e = tcp_ktab_insert(kt(t), key);
+	return synq_syntab_insert_h(t, key, tcp_ktab_hash(ckt(t), key), now_ms);
+}
+
+struct synq_syn_entry *
+synq_syntab_insert_h(
+	struct synq_syntab *t, const struct synq_flow_key *key, uint64_t h, uint32_t now_ms)
+{
+	struct synq_syn_entry *e = tcp_ktab_insert_h(kt(t), key, h);
 
 	if (e != NULL) {
 		e->syn_ms = now_ms;
@@ -146,8 +171,8 @@ timer_visit(void *entry, void *arg)
 		return TCP_KTAB_KEEP;
 	if (e->retries < retry_limit(tcp_ktab_pressure(tp->t), e->retries, tp->max_retries)) {
 		e->retries++;
-		e->next_ms = tp->now_ms + ((uint32_t)SYNQ_SYNTAB_RTO_MS
-			<< RTE_MIN(e->retries, RTO_MAX_SHIFT));
+		e->next_ms = tp->now_ms +
+			     ((uint32_t)SYNQ_SYNTAB_RTO_MS << RTE_MIN(e->retries, RTO_MAX_SHIFT));
 		tp->retransmit[tp->nr++] = e;
 		v = TCP_KTAB_KEEP;
 	} else {
@@ -158,9 +183,8 @@ timer_visit(void *entry, void *arg)
 }
 
 uint32_t
-synq_syntab_timers(struct synq_syntab *t, uint32_t now_ms, unsigned int budget,
-	uint8_t max_retries, struct synq_syn_entry **retransmit, struct synq_syn_entry *expired,
-	unsigned int max_out)
+synq_syntab_timers(struct synq_syntab *t, uint32_t now_ms, unsigned int budget, uint8_t max_retries,
+	struct synq_syn_entry **retransmit, struct synq_syn_entry *expired, unsigned int max_out)
 {
 	struct timer_pass tp = {
 		.t = ckt(t),

@@ -18,8 +18,9 @@
 #include "tcp_priv.h"
 
 int
-tcp_conn_start(struct synq_tcp_worker *tw, struct tcp_conn *c, const struct rte_tcp_hdr *th,
-	const struct synq_tcp_opts *o, struct rte_mbuf *data, uint16_t data_len, bool fin)
+tcp_conn_start(struct synq_tcp_worker *tw, struct tcp_conn *c, uint64_t h,
+	const struct rte_tcp_hdr *th, const struct synq_tcp_opts *o, struct rte_mbuf *data,
+	uint16_t data_len, bool fin)
 {
 	const struct synq_listener *l = conn_listener(tw, c);
 	uint8_t shift = c->snd_wscale == SYNQ_TCP_NO_WSCALE ? 0 : c->snd_wscale;
@@ -27,7 +28,7 @@ tcp_conn_start(struct synq_tcp_worker *tw, struct tcp_conn *c, const struct rte_
 	if (tw->flows == NULL || tw->flows_of[c->listener] >= synq_listener_flows(l) ||
 		tw->clients_of[c->listener] >= l->tcp.max_flows)
 		return -ENOSPC;
-	if (synq_flowtab_insert(tw->flows, &c->key, conn_idx(tw, c)) != 0)
+	if (synq_flowtab_insert_h(tw->flows, &c->key, h, conn_idx(tw, c)) != 0)
 		return -ENOSPC;
 	tw->flows_of[c->listener]++;
 	tw->clients_of[c->listener]++;

@@ -241,7 +241,7 @@ synack_opts_put(uint8_t *p, const struct synq_tcp_synack_opts *o, uint64_t *sum)
  * IPv4, 36 for IPv6), and it needs the SYN's checksum known good, which a NIC's
  * RTE_MBUF_F_RX_L4_CKSUM_NONE does not tell.
  */
-static void
+static __rte_always_inline void
 synack_in_place(struct synq_tcp_seg *seg, const struct synq_iface *ifc, struct rte_tcp_hdr *th,
 	uint16_t l2, uint32_t seq, uint32_t ack, uint16_t win, const struct synq_tcp_synack_opts *o)
 {

@@ -25,17 +25,34 @@
 #include "synq_srclimit.h"
 #include "tcp_priv.h"
 
+/*
+ * The TIME-WAIT entry of @p seg's @p key, or NULL. An empty memory (a flood, no connection
+ * ended yet) is not hashed nor looked up: the flood paths pay nothing for it.
+ */
+static inline struct synq_flowmem_entry *
+time_wait_find(
+	struct synq_tcp_worker *tw, struct synq_tcp_seg *seg, const struct synq_flow_key *key)
+{
+	if (tw->time_wait == NULL || synq_flowmem_count(tw->time_wait) == 0)
+		return NULL;
+	return synq_flowmem_lookup_h(tw->time_wait, key, tcp_seg_hash(tw, seg, key));
+}
 
+/* The cookie's view of @p p: of an IPv4 address only the 4 bytes it reads are copied. */
 static void
 cookie_flow_of(const struct tcp_peer *p, struct synq_cookie_flow *f)
 {
 	f->family = p->family;
-	memcpy(f->saddr, p->caddr, 16);
-	memcpy(f->daddr, p->saddr, 16);
+	if (p->family == 4) {
+		memcpy(f->saddr, p->caddr, 4);
+		memcpy(f->daddr, p->saddr, 4);
+	} else {
+		memcpy(f->saddr, p->caddr, 16);
+		memcpy(f->daddr, p->saddr, 16);
+	}
 	f->sport = p->cport;
 	f->dport = p->sport;
 }
-
 
 /* The listener's SYN table share has room, and a new entry for the SYN: its SYN-ACK. */
 static enum synq_tcp_verdict
@@ -44,7 +61,7 @@ syn_to_table(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct
 	struct synq_syn_entry *e, uint32_t client_isn, const struct synq_tcp_opts *o)
 {
 	unsigned int li = synq_listener_index(tw->listeners, l);
-	uint64_t f = tcp_tuple_hash(tw, p);
+	uint64_t f = tcp_tuple_hash_lanes(tw, seg, p); /* with its burst's others */
 
 	e->client_isn = client_isn;
 	e->our_isn = tcp_table_isn(tw, f);
@@ -70,13 +87,13 @@ tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	const struct synq_flow_key *key, const struct rte_tcp_hdr *th, uint16_t doff)
 {
 	unsigned int li = synq_listener_index(tw->listeners, l);
-	uint32_t client_isn = rte_be_to_cpu_32(th->sent_seq);
+	uint32_t client_isn = seg->seq;
 	bool table = l->tcp.syncookies != SYNQ_SYNCOOKIES_ALWAYS && tw->syntab != NULL;
 	struct synq_flowmem_entry *tw_e;
 	struct synq_syn_entry *e;
 	struct synq_tcp_opts o;
-	uint8_t client_ws, ts_mac;
-	uint32_t ts_off;
+	struct synq_cookie_opts in, kept;
+	struct synq_cookie_flow f;
 	uint32_t our_isn;
 
 	if (synq_tcp_opts_parse((const uint8_t *)(th + 1), doff - sizeof(*th), &o) != 0) {
@@ -84,7 +101,7 @@ tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		return SYNQ_TCP_DROP;
 	}
 	/* syncookies 2 keeps no half-open entry: nothing to look up */
-	e = table ? synq_syntab_lookup(tw->syntab, key) : NULL;
+	e = table ? synq_syntab_lookup_h(tw->syntab, key, tcp_seg_hash(tw, seg, key)) : NULL;
 	if (e != NULL) {
 		/*
 		 * Another ISN on the same 4-tuple: a blind SYN, or a client that started
@@ -103,7 +120,7 @@ tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		return tcp_entry_synack(tw, ctr, seg->m, seg, ifc, p, e, l,
 			e->flags & SYNQ_SYN_F_TS ? tcp_ts_off(tw, p) : 0);
 	}
-	if (tw->time_wait != NULL && (tw_e = synq_flowmem_lookup(tw->time_wait, key)) != NULL) {
+	if ((tw_e = time_wait_find(tw, seg, key)) != NULL) {
 		if (!tcp_time_wait_reusable(tw_e, client_isn, &o))
 			return tcp_time_wait_input(tw, ctr, seg, tw_e, th, 0, &o);
 		tcp_time_wait_reuse(tw, ctr, tw_e);
@@ -128,7 +145,7 @@ tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	 */
 	if (table && tw->halfopen[li] < l->syn_share &&
 		(l->tcp.queue_model != SYNQ_QUEUE_BSD || synq_accept_bsd_take(&l->accept))) {
-		e = synq_syntab_insert(tw->syntab, key, tw->now_ms);
+		e = synq_syntab_insert_h(tw->syntab, key, tcp_seg_hash(tw, seg, key), tw->now_ms);
 		if (e != NULL)
 			return syn_to_table(tw, ctr, ifc, seg, l, p, e, client_isn, &o);
 		synq_accept_bsd_give(&l->accept);
@@ -143,27 +160,21 @@ tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		synq_counter_inc(ctr, SYNQ_CTR_REQ_QFULL_DO_COOKIES);
 	tw->cookie_ms[li] = tw->now_ms;
 	tw->cookies_sent[li] = true;
-	{
-		struct synq_cookie_opts in = {
-			.mss = o.mss != 0 ? o.mss : default_mss(p->family),
-			.wscale = o.wscale,
-			.sack = o.sack_perm,
-		}, kept;
-		struct synq_cookie_flow f;
-
-		cookie_flow_of(p, &f);
-		our_isn = synq_cookie_make(&tw->cookie, &f, client_isn, &in, tw->now_s, &kept);
-		client_ws = kept.wscale;
-		ts_mac = kept.ts_mac;
-		ts_off = kept.ts_off;
-	}
-	if (tcp_send_synack(seg->m, seg, ifc, p, our_isn, client_isn, client_ws, o.sack_perm, o.ts,
-		    o.tsval, l, o.ts ? synq_cookie_tsval(tw->now_ms + ts_off, ts_mac) : 0)
-		!= 0)
-		return SYNQ_TCP_DROP;
-	synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_SENT);
-	synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_SEGS);
-	return SYNQ_TCP_REPLY;
+	/*
+	 * Decided: a cookie. Inside a burst an IPv4 SYN's cookie and SYN-ACK wait for the
+	 * burst's end, where its cookies are computed in lanes (lib/tcp/tcp_burst.c);
+	 * any other now.
+	 */
+	if (tcp_cookie_syn_defer(tw, seg, ifc, l, &o))
+		return SYNQ_TCP_DEFERRED;
+	cookie_flow_of(p, &f);
+	in = (struct synq_cookie_opts){
+		.mss = o.mss != 0 ? o.mss : default_mss(p->family),
+		.wscale = o.wscale,
+		.sack = o.sack_perm,
+	};
+	our_isn = synq_cookie_make(&tw->cookie, &f, client_isn, &in, tw->now_s, &kept);
+	return tcp_cookie_synack(tw, ctr, seg, ifc, l, client_isn, our_isn, &kept, o.ts, o.tsval);
 }
 
 /*
@@ -176,6 +187,7 @@ tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
  */
 struct promotion {
 	struct synq_flow_key rk; /* via_cookie: its key in the replay memory */
+	uint64_t rk_hash;	 /* ... and its hash (the worker's seed) */
 	bool via_cookie;
 	uint8_t snd_wscale;
 	uint8_t rcv_wscale;
@@ -196,9 +208,9 @@ struct promotion {
 /* What became of a promotion. */
 enum promote_rc {
 	PROMOTED,
-	NO_SESSION, /* the session pool is empty */
-	RING_FULL,  /* the accept queue filled since the check */
-	FLOWS_FULL, /* the flow table, or the listener's share of it */
+	NO_SESSION,  /* the session pool is empty */
+	RING_FULL,   /* the accept queue filled since the check */
+	FLOWS_FULL,  /* the flow table, or the listener's share of it */
 	SRC_LIMITED, /* the client's address or prefix has its share (lib/listener) */
 };
 
@@ -289,8 +301,8 @@ promote(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_liste
 		rte_pktmbuf_adj(seg->m, pr->data_off);
 		rte_pktmbuf_trim(seg->m, rte_pktmbuf_pkt_len(seg->m) - data_len);
 	}
-	if (tcp_conn_start(tw, c, th, o, data_len != 0 ? seg->m : NULL, data_len,
-		    fin) != 0) {
+	if (tcp_conn_start(tw, c, tcp_seg_hash(tw, seg, key), th, o, data_len != 0 ? seg->m : NULL,
+		    data_len, fin) != 0) {
 		synq_counter_inc(ctr, SYNQ_CTR_FLOW_TABLE_FULL);
 		rc = FLOWS_FULL;
 		goto undo;
@@ -306,7 +318,8 @@ promote(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_liste
 	 * so the memory's room goes where a replay is possible.
 	 */
 	if (pr->via_cookie) {
-		a = synq_flowmem_find_or_insert(tw->replay, &pr->rk, tw->now_ms, TCP_REPLAY_MS);
+		a = synq_flowmem_find_or_insert_h(
+			tw->replay, &pr->rk, pr->rk_hash, tw->now_ms, TCP_REPLAY_MS);
 		if (a != NULL) {
 			a->born_ms = tw->now_ms;
 			a->min_ms = TCP_REPLAY_MS;
@@ -357,7 +370,7 @@ ack_of_entry(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct
 	const struct synq_flow_key *key, const struct rte_tcp_hdr *th, uint16_t doff,
 	const struct synq_tcp_opts *o, struct synq_syn_entry *e)
 {
-	uint32_t off = rte_be_to_cpu_32(th->sent_seq) - (e->client_isn + 1);
+	uint32_t off = seg->seq - (e->client_isn + 1);
 	uint16_t data_len = (uint16_t)(seg->l4_len - doff);
 	enum synq_tcp_verdict v = SYNQ_TCP_DROP;
 	struct promotion pr;
@@ -370,7 +383,7 @@ ack_of_entry(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct
 	if (off >= SYNQ_TCP_SYNACK_WINDOW)
 		return tcp_entry_ack(tw, ctr, seg->m, ifc, p, e, SYNQ_CTR_TCP_OUT_OF_WINDOW);
 	/* then the acknowledgment: SND.UNA < SEG.ACK <= SND.NXT, exactly ISN + 1 */
-	if (rte_be_to_cpu_32(th->recv_ack) != e->our_isn + 1) {
+	if (seg->ack != e->our_isn + 1) {
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_BAD_ACK);
 		return tcp_reply_rst(tw, ctr, seg->m, ifc, p, th, 0);
 	}
@@ -379,11 +392,12 @@ ack_of_entry(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct
 		.our_isn = e->our_isn,
 		/* never below Linux's tcp_min_snd_mss: a tiny MSS is a resource attack
 		 * (CVE-2019-11479) */
-		.mss = RTE_MAX(RTE_MIN(e->mss != 0 ? e->mss : default_mss(p->family),
-				       our_mss(p->family)), SYNQ_TCP_MIN_MSS),
+		.mss = RTE_MAX(
+			RTE_MIN(e->mss != 0 ? e->mss : default_mss(p->family), our_mss(p->family)),
+			SYNQ_TCP_MIN_MSS),
 		.snd_wscale = e->wscale,
-		.rcv_wscale = e->wscale == SYNQ_TCP_NO_WSCALE ? SYNQ_TCP_NO_WSCALE :
-								l->tcp.window_scale,
+		.rcv_wscale =
+			e->wscale == SYNQ_TCP_NO_WSCALE ? SYNQ_TCP_NO_WSCALE : l->tcp.window_scale,
 		.sack = e->flags & SYNQ_SYN_F_SACK,
 		/* agreed in SYN and SYN-ACK: on for the connection (RFC 7323 3.2) */
 		.ts = e->flags & SYNQ_SYN_F_TS,
@@ -392,7 +406,7 @@ ack_of_entry(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct
 		.syn_tsc = tw->now_tsc - (uint64_t)(tw->now_ms - e->syn_ms) * tw->hz_ms,
 		.data_off = off == 0 ? (uint16_t)(seg->l2_len + seg->l3_len + doff) : 0,
 		.data_len = off == 0 ? data_len : 0,
-		.fin = (th->tcp_flags & RTE_TCP_FIN_FLAG) && off == 0,
+		.fin = (seg->flags & RTE_TCP_FIN_FLAG) && off == 0,
 	};
 	/*
 	 * bsd: the entry holds its place already; linux: is there room? Publish first,
@@ -435,16 +449,21 @@ ack_of_cookie(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	const struct synq_flow_key *key, const struct rte_tcp_hdr *th, uint16_t doff,
 	const struct synq_tcp_opts *o, struct synq_flowmem_entry *tw_e)
 {
-	uint32_t seq = rte_be_to_cpu_32(th->sent_seq);
-	uint32_t ack = rte_be_to_cpu_32(th->recv_ack);
+	uint32_t seq = seg->seq;
+	uint32_t ack = seg->ack;
 	enum synq_tcp_verdict v = SYNQ_TCP_DROP;
 	struct synq_cookie_opts co;
 	struct synq_cookie_flow f;
 	struct synq_flow_key rk;
+	uint64_t rk_hash;
 	struct promotion pr;
+	int valid = tcp_cookie_ack_lanes(tw, seg, &co); /* with its burst's others */
 
-	cookie_flow_of(p, &f);
-	if (!synq_cookie_check(&tw->cookie, &f, seq - 1, ack - 1, tw->now_s, &co)) {
+	if (valid < 0) {
+		cookie_flow_of(p, &f);
+		valid = synq_cookie_check(&tw->cookie, &f, seq - 1, ack - 1, tw->now_s, &co);
+	}
+	if (!valid) {
 		synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_FAILED);
 		return SYNQ_TCP_DROP;
 	}
@@ -466,29 +485,32 @@ ack_of_cookie(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		const struct synq_flowmem_entry *r;
 
 		tcp_replay_key(tw, key, seq - 1, ack - 1, &rk);
-		r = synq_flowmem_lookup(tw->replay, &rk);
+		rk_hash = tcp_hash(&tw->seed, &rk);
+		r = synq_flowmem_lookup_h(tw->replay, &rk, rk_hash);
 		if (r != NULL && r->rcv_nxt == seq && r->snd_nxt == ack) {
 			synq_counter_inc(ctr, SYNQ_CTR_TCP_ESTAB_SEGS);
 			return SYNQ_TCP_DROP;
 		}
 	} else {
 		memset(&rk, 0, sizeof(rk));
+		rk_hash = 0;
 	}
 	synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_RECV);
 	if (tw_e != NULL)
 		tcp_time_wait_reuse(tw, ctr, tw_e);
 	if (synq_accept_full(&l->accept))
-		return overflow(tw, ctr, ifc, seg, l, p, th,
-			l->tcp.queue_model == SYNQ_QUEUE_LINUX);
+		return overflow(
+			tw, ctr, ifc, seg, l, p, th, l->tcp.queue_model == SYNQ_QUEUE_LINUX);
 	synq_accept_bsd_add(&l->accept);
 	pr = (struct promotion){
 		.rk = rk,
+		.rk_hash = rk_hash,
 		.client_isn = seq - 1,
 		.our_isn = ack - 1,
 		.mss = RTE_MIN(co.mss, our_mss(p->family)), /* the cookie's table starts at 536 */
 		.snd_wscale = co.wscale,
-		.rcv_wscale = co.wscale == SYNQ_COOKIE_NO_WSCALE ? SYNQ_TCP_NO_WSCALE :
-								   l->tcp.window_scale,
+		.rcv_wscale = co.wscale == SYNQ_COOKIE_NO_WSCALE ? SYNQ_TCP_NO_WSCALE
+								 : l->tcp.window_scale,
 		.sack = co.sack,
 		/* an ACK carries timestamps only when both sides agreed to them (RFC 7323) */
 		.ts = o->ts,
@@ -521,12 +543,13 @@ ack_of_cookie(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
  */
 static bool
 cookie_possible(const struct synq_tcp_worker *tw, const struct synq_listener *l, unsigned int li,
-	const struct rte_tcp_hdr *th)
+	uint8_t flags)
 {
-	if (l->tcp.syncookies == SYNQ_SYNCOOKIES_NEVER || (th->tcp_flags & RTE_TCP_FIN_FLAG))
+	if (l->tcp.syncookies == SYNQ_SYNCOOKIES_NEVER || (flags & RTE_TCP_FIN_FLAG))
 		return false;
-	return l->tcp.syncookies == SYNQ_SYNCOOKIES_ALWAYS || (tw->cookies_sent[li] &&
-		tw->now_ms - tw->cookie_ms[li] <= 2 * SYNQ_COOKIE_WINDOW_S * 1000);
+	return l->tcp.syncookies == SYNQ_SYNCOOKIES_ALWAYS ||
+	       (tw->cookies_sent[li] &&
+		       tw->now_ms - tw->cookie_ms[li] <= 2 * SYNQ_COOKIE_WINDOW_S * 1000);
 }
 
 enum synq_tcp_verdict
@@ -535,7 +558,7 @@ tcp_ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	const struct synq_flow_key *key, const struct rte_tcp_hdr *th, uint16_t doff)
 {
 	unsigned int li = synq_listener_index(tw->listeners, l);
-	uint32_t seq = rte_be_to_cpu_32(th->sent_seq);
+	uint32_t seq = seg->seq;
 	struct synq_flowmem_entry *tw_e = NULL;
 	struct synq_syn_entry *e;
 	struct synq_tcp_opts o;
@@ -545,7 +568,8 @@ tcp_ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		return SYNQ_TCP_DROP;
 	}
 	e = tw->syntab != NULL && l->tcp.syncookies != SYNQ_SYNCOOKIES_ALWAYS
-		? synq_syntab_lookup(tw->syntab, key) : NULL;
+		    ? synq_syntab_lookup_h(tw->syntab, key, tcp_seg_hash(tw, seg, key))
+		    : NULL;
 	if (e != NULL)
 		return ack_of_entry(tw, ctr, ifc, seg, l, p, key, th, doff, &o, e);
 	/*
@@ -553,10 +577,11 @@ tcp_ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	 * new connection's final ACK from a cookie, which RFC 6191 lets take the 4-tuple
 	 * over (its SYN found no TIME-WAIT: another node's, or an entry made since).
 	 */
-	if (tw->time_wait != NULL && (tw_e = synq_flowmem_lookup(tw->time_wait, key)) != NULL &&
-		!(cookie_possible(tw, l, li, th) && tcp_time_wait_reusable(tw_e, seq - 1, &o)))
-		return tcp_time_wait_input(tw, ctr, seg, tw_e, th, (uint16_t)(seg->l4_len - doff),
-			&o);
+	if ((tw_e = time_wait_find(tw, seg, key)) != NULL &&
+		!(cookie_possible(tw, l, li, seg->flags) &&
+			tcp_time_wait_reusable(tw_e, seq - 1, &o)))
+		return tcp_time_wait_input(
+			tw, ctr, seg, tw_e, th, (uint16_t)(seg->l4_len - doff), &o);
 	/*
 	 * RFC 9293 3.10.7.2 answers any other ACK to a listener with a RST. Not here:
 	 * in a flood of forged ACKs every one would be answered (up to the RST budget)
@@ -568,7 +593,7 @@ tcp_ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	 * a connection synq accepted and forgot (a full table of accepted flows) than a
 	 * lost ACK. The price: that rare client retransmits its FIN until it gives up.
 	 */
-	if (!cookie_possible(tw, l, li, th)) {
+	if (!cookie_possible(tw, l, li, seg->flags)) {
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_NO_CONNECTION);
 		return SYNQ_TCP_DROP;
 	}
@@ -579,11 +604,12 @@ enum synq_tcp_verdict
 tcp_rst_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_tcp_seg *seg,
 	const struct synq_flow_key *key, const struct rte_tcp_hdr *th)
 {
-	struct synq_syn_entry *e = tw->syntab != NULL ? synq_syntab_lookup(tw->syntab, key) : NULL;
+	struct synq_syn_entry *e = tw->syntab != NULL ? synq_syntab_lookup_h(tw->syntab, key,
+								tcp_seg_hash(tw, seg, key))
+						      : NULL;
 	struct synq_flowmem_entry *tw_e;
 
-	if (e == NULL && tw->time_wait != NULL &&
-		(tw_e = synq_flowmem_lookup(tw->time_wait, key)) != NULL) {
+	if (e == NULL && (tw_e = time_wait_find(tw, seg, key)) != NULL) {
 		struct synq_tcp_opts none = {.wscale = SYNQ_TCP_NO_WSCALE};
 
 		return tcp_time_wait_input(tw, ctr, seg, tw_e, th, 0, &none);
@@ -594,7 +620,7 @@ tcp_rst_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq
 	 * numbers moved can answer with the exact RST.
 	 */
 	if (e != NULL) {
-		uint32_t off = rte_be_to_cpu_32(th->sent_seq) - (e->client_isn + 1);
+		uint32_t off = seg->seq - (e->client_isn + 1);
 
 		if (off == 0) {
 			tcp_entry_forget(tw, e);

@@ -6,8 +6,12 @@
  * The hash of a flow's key, shared by the worker's tables (tcp_ktab.h, synq_flowtab.h):
  * a seeded multiply-xorshift, not SipHash. It is on the path
  * of every SYN and ACK, and its only adversary is someone aiming a flood at one probe
- * chain, who must then guess the table's random seed, different on every table and
- * every start.
+ * chain, who must then guess the random seed, different on every worker and every
+ * start. A worker's tables share it (a segment's key hashed once, issue 14), and each
+ * takes its slots from it through its own random odd multiplier (tcp_hash_slot()):
+ * keys that meet in one table's probe chain, which a sweep's order shows on the wire
+ * (the SYN table's SYN-ACK retransmissions go out in slot order), tell nothing of
+ * where they lie in another.
  */
 
 #include <stdint.h>
@@ -98,6 +102,27 @@ tcp_hash(const struct tcp_hash_seed *seed, const struct synq_flow_key *k)
 	h *= UINT64_C(0xc4ceb9fe1a85ec53);
 	h ^= h >> 33;
 	return h;
+}
+
+/* A table's own multiplier, odd, from the same sources as a seed. */
+static inline uint64_t
+tcp_hash_mul_init(const void *salt)
+{
+	struct tcp_hash_seed s;
+
+	tcp_hash_seed_init(&s, salt);
+	return s.w[0] | 1;
+}
+
+/*
+ * The table's 32 bits of the shared hash @p h, its slot in the low ones: the high half
+ * of @p h times the table's odd @p mul (multiply-shift), so that two tables of one seed
+ * see unrelated slots for the same keys; one multiply a lookup.
+ */
+static inline uint32_t
+tcp_hash_slot(uint64_t h, uint64_t mul)
+{
+	return (uint32_t)((h * mul) >> 32);
 }
 
 #endif /* SYNQ_TCP_HASH_H */

@@ -237,4 +237,21 @@ rxq_iface(const struct synq_tcp_worker *tw, uint8_t rxq_idx)
 	return tw->rxq[rxq_idx].iface;
 }
 
+/*
+ * The hash of @p seg's flow key @p key with the worker's table seed, computed the first
+ * time a table needs it (or by the burst's prefetch) and kept in the record: every
+ * table of the segment takes the same (issue 14), and a segment that looks up none
+ * (a cookie SYN of a flood) computes none.
+ */
+static inline uint64_t
+tcp_seg_hash(const struct synq_tcp_worker *tw, struct synq_tcp_seg *seg,
+	const struct synq_flow_key *key)
+{
+	if (!seg->hashed) {
+		seg->hash = tcp_hash(&tw->seed, key);
+		seg->hashed = true;
+	}
+	return seg->hash;
+}
+
 #endif /* SYNQ_TCP_INLINES_H */

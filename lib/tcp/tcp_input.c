@@ -25,33 +25,49 @@ synq_tcp_prefetch_wanted(const struct synq_tcp_worker *tw)
 	return tw->syntab_used;
 }
 
-void
-synq_tcp_prefetch4(const struct synq_tcp_worker *tw, uint32_t saddr, uint16_t sport,
-	uint16_t dport, uint8_t daddr_idx, uint8_t rxq_idx)
+/*
+ * The flow key of @p seg: the client's address and port, our port, which of our
+ * addresses and rx queues. IPv4 writes its 4 address bytes and zeroes the other 12,
+ * no copy through a 16-byte address.
+ */
+static inline void
+key_of_seg(const struct synq_tcp_seg *seg, struct synq_flow_key *key)
 {
-	struct synq_flow_key key = {
-		.sport = sport,
-		.dport = dport,
-		.family = 4,
-		.daddr_idx = daddr_idx,
-		.rxq_idx = rxq_idx,
-	};
+	if (seg->family == 4) {
+		uint32_t zero[3] = {0, 0, 0};
+
+		memcpy(key->saddr, &seg->saddr4, 4);
+		memcpy(key->saddr + 4, zero, sizeof(zero));
+	} else {
+		memcpy(key->saddr, ((const struct rte_ipv6_hdr *)seg->l3)->src_addr, 16);
+	}
+	key->sport = seg->th->src_port;
+	key->dport = seg->th->dst_port;
+	key->family = seg->family;
+	key->daddr_idx = seg->daddr_idx;
+	key->rxq_idx = seg->rxq_idx;
+	key->pad = 0;
+}
+
+void
+synq_tcp_prefetch_seg(const struct synq_tcp_worker *tw, struct synq_tcp_seg *seg)
+{
+	struct synq_flow_key key;
 
 	if (!tw->syntab_used || tw->syntab == NULL)
 		return;
-	memcpy(key.saddr, &saddr, 4);
-	synq_syntab_prefetch(tw->syntab, &key);
+	key_of_seg(seg, &key);
+	seg->hash = tcp_hash(&tw->seed, &key);
+	seg->hashed = true;
+	synq_syntab_prefetch_h(tw->syntab, seg->hash);
 }
 
-/* The sum of the segment's pseudo-header, as its IP header gives it. */
+/* The sum of the segment's pseudo-header: IPv4's addresses as the IP input read them. */
 static uint64_t
 l4_phdr_sum(const struct synq_tcp_seg *seg)
 {
-	if (seg->family == 4) {
-		const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)seg->l3;
-
-		return synq_cksum_ipv4_phdr(ip->src_addr, ip->dst_addr, IPPROTO_TCP, seg->l4_len);
-	}
+	if (seg->family == 4)
+		return synq_cksum_ipv4_phdr(seg->saddr4, seg->daddr4, IPPROTO_TCP, seg->l4_len);
 	const struct rte_ipv6_hdr *ip6 = (const struct rte_ipv6_hdr *)seg->l3;
 
 	return synq_cksum_ipv6_phdr(ip6->src_addr, ip6->dst_addr, IPPROTO_TCP, seg->l4_len);
@@ -77,10 +93,8 @@ peer_of_seg(const struct synq_tcp_seg *seg, const struct rte_tcp_hdr *th, struct
 	memset(p, 0, sizeof(*p));
 	p->family = seg->family;
 	if (seg->family == 4) {
-		const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)seg->l3;
-
-		memcpy(p->caddr, &ip->src_addr, 4);
-		memcpy(p->saddr, &ip->dst_addr, 4);
+		memcpy(p->caddr, &seg->saddr4, 4);
+		memcpy(p->saddr, &seg->daddr4, 4);
 	} else {
 		const struct rte_ipv6_hdr *ip6 = (const struct rte_ipv6_hdr *)seg->l3;
 
@@ -92,16 +106,15 @@ peer_of_seg(const struct synq_tcp_seg *seg, const struct rte_tcp_hdr *th, struct
 	p->cmac = rte_pktmbuf_mtod(seg->m, struct rte_ether_hdr *)->src_addr;
 }
 
-/* RFC 9293 3.10.7.2 has no use for these; scanners and floods send them. */
-static bool
+/*
+ * RFC 9293 3.10.7.2 has no use for these; scanners and floods send them: SYN+FIN,
+ * SYN+RST, SYN+ACK, that is a SYN with any of the three (one test, not three).
+ */
+static inline bool
 flags_bad(uint8_t flags)
 {
-	return (flags & (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG)) ==
-			(RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG) ||
-		(flags & (RTE_TCP_SYN_FLAG | RTE_TCP_RST_FLAG)) ==
-			(RTE_TCP_SYN_FLAG | RTE_TCP_RST_FLAG) ||
-		(flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) ==
-			(RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
+	return (flags & RTE_TCP_SYN_FLAG) &&
+		(flags & (RTE_TCP_FIN_FLAG | RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG));
 }
 
 enum synq_tcp_verdict
@@ -109,11 +122,7 @@ synq_tcp_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const stru
 	struct synq_tcp_seg *seg)
 {
 	const struct rte_tcp_hdr *th = (const struct rte_tcp_hdr *)(seg->l3 + seg->l3_len);
-	struct synq_listener *l;
-	struct synq_flow_key key;
-	struct tcp_peer p;
 	uint16_t doff;
-	uint8_t flags;
 
 	synq_counter_inc(ctr, SYNQ_CTR_TCP_IN_SEGS);
 	if (seg->l4_len < sizeof(*th)) {
@@ -129,10 +138,33 @@ synq_tcp_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const stru
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_IN_CSUM_ERRORS);
 		return SYNQ_TCP_DROP;
 	}
-	peer_of_seg(seg, th, &p);
-	flags = th->tcp_flags;
+	/* the TCP part of the parsed record: nothing above reads these fields again */
+	seg->th = th;
+	seg->doff = doff;
+	seg->flags = th->tcp_flags;
+	seg->seq = rte_be_to_cpu_32(th->sent_seq);
+	seg->ack = rte_be_to_cpu_32(th->recv_ack);
+	return synq_tcp_input_parsed(tw, ctr, ifc, seg);
+}
 
-	l = tw != NULL ? synq_listener_lookup(tw->listeners, p.family, p.saddr, p.sport) : NULL;
+enum synq_tcp_verdict
+synq_tcp_input_parsed(struct synq_tcp_worker *tw, struct synq_counters *ctr,
+	const struct synq_iface *ifc, struct synq_tcp_seg *seg)
+{
+	const struct rte_tcp_hdr *th = seg->th;
+	uint16_t doff = seg->doff;
+	uint8_t flags = seg->flags;
+	struct synq_listener *l;
+	struct synq_flow_key key;
+	struct tcp_peer p;
+
+	peer_of_seg(seg, th, &p);
+	if (tw == NULL)
+		l = NULL;
+	else if (seg->family == 4)
+		l = synq_listener_lookup4(tw->listeners, seg->daddr4, p.sport);
+	else
+		l = synq_listener_lookup(tw->listeners, p.family, p.saddr, p.sport);
 	if (l == NULL) {
 		enum synq_tcp_verdict v;
 
@@ -143,23 +175,24 @@ synq_tcp_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const stru
 		if (flags & RTE_TCP_RST_FLAG)
 			return SYNQ_TCP_DROP;
 		return tcp_reply_rst(tw, ctr, seg->m, ifc, &p, th,
-			seg->l4_len - doff + !!(flags & RTE_TCP_SYN_FLAG) + !!(flags & RTE_TCP_FIN_FLAG));
+			seg->l4_len - doff + !!(flags & RTE_TCP_SYN_FLAG) +
+				!!(flags & RTE_TCP_FIN_FLAG));
 	}
-	memset(&key, 0, sizeof(key));
-	memcpy(key.saddr, p.caddr, 16);
-	key.sport = p.cport;
-	key.dport = p.sport;
-	key.family = p.family;
-	key.daddr_idx = seg->daddr_idx;
-	key.rxq_idx = seg->rxq_idx;
+	/* the key; its hash, once, when a table needs it (tcp_seg_hash()) */
+	key_of_seg(seg, &key);
 
-	if (tw->flows != NULL) {
-		struct tcp_conn *c = synq_flowtab_lookup(tw->flows, &key);
+	/*
+	 * An empty flow table (a flood with no connection yet) is not looked up: a SYN or
+	 * ACK of no established flow pays nothing for the data path (issue 14).
+	 */
+	if (tw->flows != NULL && synq_flowtab_count(tw->flows) != 0) {
+		struct tcp_conn *c = synq_flowtab_lookup_h(tw->flows, &key, tcp_seg_hash(tw, seg, &key));
 
 		/* RFC 5961 4.2: a connection answers a SYN-ACK, too, with a challenge ACK */
 		if (c != NULL && c->state != SYNQ_TCP_CLOSED && c->state != SYNQ_TCP_SYN_SENT &&
-			(!flags_bad(flags) || (flags & (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG |
-				RTE_TCP_RST_FLAG)) == RTE_TCP_SYN_FLAG))
+			(!flags_bad(flags) ||
+				(flags & (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG |
+						 RTE_TCP_RST_FLAG)) == RTE_TCP_SYN_FLAG))
 			return tcp_established_input(tw, ctr, seg, c, th, doff);
 	}
 	if (flags_bad(flags)) {

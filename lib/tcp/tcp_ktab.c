@@ -28,6 +28,7 @@ struct tcp_ktab {
 	uint32_t max_entries;
 	uint32_t cursor; /* the next slot a sweep visits */
 	struct tcp_hash_seed seed;
+	uint64_t mul; /* the table's own, for its slots (tcp_hash_slot()): never shared */
 	bool eal_mem;
 	uint8_t *homes; /* entries a home slot, saturating at 255; after the slots */
 	uint8_t slot[] __rte_cache_aligned; /* TCP_KTAB_ENTRY bytes a slot */
@@ -43,7 +44,7 @@ key_at(const struct tcp_ktab *t, uint32_t i)
 static inline uint32_t
 home_of(const struct tcp_ktab *t, const struct synq_flow_key *k)
 {
-	return (uint32_t)tcp_hash(&t->seed, k) & t->mask;
+	return tcp_hash_slot(tcp_hash(&t->seed, k), t->mul) & t->mask;
 }
 
 static inline bool
@@ -80,6 +81,7 @@ tcp_ktab_create(const char *name, uint32_t max_entries, int socket)
 	t->homes = &t->slot[(size_t)slots * TCP_KTAB_ENTRY];
 	t->eal_mem = eal;
 	tcp_hash_seed_init(&t->seed, t);
+	t->mul = tcp_hash_mul_init(t);
 	return t;
 }
 
@@ -115,16 +117,41 @@ tcp_ktab_pressure(const struct tcp_ktab *t)
 }
 
 void
-tcp_ktab_prefetch(const struct tcp_ktab *t, const struct synq_flow_key *key)
+tcp_ktab_seed(struct tcp_ktab *t, const struct tcp_hash_seed *seed)
+{
+	RTE_ASSERT(t->count == 0);
+	t->seed = *seed;
+}
+
+uint64_t
+tcp_ktab_hash(const struct tcp_ktab *t, const struct synq_flow_key *key)
+{
+	return tcp_hash(&t->seed, key);
+}
+
+void
+tcp_ktab_prefetch_h(const struct tcp_ktab *t, uint64_t h)
 {
 	/* unconditional: a SYN that finds no entry writes one there */
-	rte_prefetch0(key_at(t, home_of(t, key)));
+	rte_prefetch0(key_at(t, tcp_hash_slot(h, t->mul) & t->mask));
+}
+
+void
+tcp_ktab_prefetch(const struct tcp_ktab *t, const struct synq_flow_key *key)
+{
+	tcp_ktab_prefetch_h(t, tcp_hash(&t->seed, key));
 }
 
 void *
 tcp_ktab_lookup(struct tcp_ktab *t, const struct synq_flow_key *key)
 {
-	uint32_t i = home_of(t, key);
+	return tcp_ktab_lookup_h(t, key, tcp_hash(&t->seed, key));
+}
+
+void *
+tcp_ktab_lookup_h(struct tcp_ktab *t, const struct synq_flow_key *key, uint64_t h)
+{
+	uint32_t i = tcp_hash_slot(h, t->mul) & t->mask;
 
 	if (t->homes[i] == 0)
 		return NULL;
@@ -142,12 +169,18 @@ tcp_ktab_lookup(struct tcp_ktab *t, const struct synq_flow_key *key)
 void *
 tcp_ktab_insert(struct tcp_ktab *t, const struct synq_flow_key *key)
 {
+	return tcp_ktab_insert_h(t, key, tcp_hash(&t->seed, key));
+}
+
+void *
+tcp_ktab_insert_h(struct tcp_ktab *t, const struct synq_flow_key *key, uint64_t h)
+{
 	struct synq_flow_key *k;
 	uint32_t home, i;
 
 	if (t->count >= t->max_entries)
 		return NULL;
-	home = home_of(t, key);
+	home = tcp_hash_slot(h, t->mul) & t->mask;
 	if (t->homes[home] != UINT8_MAX)
 		t->homes[home]++;
 	for (i = home; slot_used(t, i); i = (i + 1) & t->mask)
@@ -164,8 +197,15 @@ tcp_ktab_insert(struct tcp_ktab *t, const struct synq_flow_key *key)
 void *
 tcp_ktab_find_or_insert(struct tcp_ktab *t, const struct synq_flow_key *key, bool *found)
 {
+	return tcp_ktab_find_or_insert_h(t, key, tcp_hash(&t->seed, key), found);
+}
+
+void *
+tcp_ktab_find_or_insert_h(
+	struct tcp_ktab *t, const struct synq_flow_key *key, uint64_t h, bool *found)
+{
 	struct synq_flow_key *k;
-	uint32_t home = home_of(t, key);
+	uint32_t home = tcp_hash_slot(h, t->mul) & t->mask;
 	uint32_t i = home;
 
 	/*
@@ -233,7 +273,7 @@ tcp_ktab_remove(struct tcp_ktab *t, void *e)
 	size_t off = (size_t)((uint8_t *)e - t->slot);
 
 	RTE_ASSERT(off % TCP_KTAB_ENTRY == 0 && off / TCP_KTAB_ENTRY <= t->mask &&
-		slot_used(t, (uint32_t)(off / TCP_KTAB_ENTRY)));
+		   slot_used(t, (uint32_t)(off / TCP_KTAB_ENTRY)));
 	remove_slot(t, (uint32_t)(off / TCP_KTAB_ENTRY));
 }
 

@@ -24,7 +24,9 @@
  * (64 B each) would not stay in the caches, while the counts (1 B each) do. A count
  * that reaches 255 stays there (a "maybe" forever, never a wrong "no").
  *
- * The hash (tcp_hash.h) is seeded, the seed different on every table and every start.
+ * The hash (tcp_hash.h) is seeded, the seed different on every worker and every start;
+ * a table's slots come from it through the table's own multiplier (tcp_hash_slot()),
+ * so that the tables of one seed do not share their probe chains.
  * Every function is for the owning lcore only, except tcp_ktab_count() (relaxed).
  */
 
@@ -58,6 +60,19 @@ unsigned int tcp_ktab_pressure(const struct tcp_ktab *t);
 /* Start loading the slot a lookup or insert of @p key reads first. A hint. */
 void tcp_ktab_prefetch(const struct tcp_ktab *t, const struct synq_flow_key *key);
 
+struct tcp_hash_seed;
+
+/*
+ * Hash keys with @p seed from now on (the table must be empty): a worker gives its
+ * tables one seed, so that a segment's key is hashed once for all of them (issue 14),
+ * and the _h functions take that hash, tcp_hash(@p seed, key).
+ */
+void tcp_ktab_seed(struct tcp_ktab *t, const struct tcp_hash_seed *seed);
+uint64_t tcp_ktab_hash(const struct tcp_ktab *t, const struct synq_flow_key *key);
+void tcp_ktab_prefetch_h(const struct tcp_ktab *t, uint64_t h);
+void *tcp_ktab_lookup_h(struct tcp_ktab *t, const struct synq_flow_key *key, uint64_t h);
+void *tcp_ktab_insert_h(struct tcp_ktab *t, const struct synq_flow_key *key, uint64_t h);
+
 /* The entry of @p key, or NULL. */
 void *tcp_ktab_lookup(struct tcp_ktab *t, const struct synq_flow_key *key);
 
@@ -73,6 +88,9 @@ void *tcp_ktab_insert(struct tcp_ktab *t, const struct synq_flow_key *key);
  * insert in one probe, the key hashed once.
  */
 void *tcp_ktab_find_or_insert(struct tcp_ktab *t, const struct synq_flow_key *key, bool *found);
+/* The same with the key's hash @p h (tcp_hash() with the table's seed). */
+void *tcp_ktab_find_or_insert_h(
+	struct tcp_ktab *t, const struct synq_flow_key *key, uint64_t h, bool *found);
 
 /* Remove @p e (from lookup, insert or a sweep); other entries may move. */
 void tcp_ktab_remove(struct tcp_ktab *t, void *e);

@@ -140,11 +140,13 @@ void tcp_mem_publish(struct synq_tcp_worker *tw);
 /*
  * Start the TCP state of @p c, promoted by the final ACK @p th (its data, @p data_len
  * bytes, already trimmed into @p data, NULL when none; @p fin when it carried a FIN
- * after it), and put it in the flow table. Returns 0, or -ENOSPC when the table (or
- * the listener's share of it) is full: then nothing was changed.
+ * after it), and put it in the flow table under its key's hash @p h (tcp_seg_hash():
+ * the segment's, computed once). Returns 0, or -ENOSPC when the table (or the
+ * listener's share of it) is full: then nothing was changed.
  */
-int tcp_conn_start(struct synq_tcp_worker *tw, struct tcp_conn *c, const struct rte_tcp_hdr *th,
-	const struct synq_tcp_opts *o, struct rte_mbuf *data, uint16_t data_len, bool fin);
+int tcp_conn_start(struct synq_tcp_worker *tw, struct tcp_conn *c, uint64_t h,
+	const struct rte_tcp_hdr *th, const struct synq_tcp_opts *o, struct rte_mbuf *data,
+	uint16_t data_len, bool fin);
 
 /* Undo tcp_conn_start() for a connection that could not be published. */
 void tcp_conn_unstart(struct synq_tcp_worker *tw, struct tcp_conn *c);
@@ -225,6 +227,40 @@ bool tcp_active_input(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	const struct synq_iface *ifc, struct synq_tcp_seg *seg, const struct tcp_peer *p,
 	const struct rte_tcp_hdr *th, uint16_t doff, enum synq_tcp_verdict *v);
 
+/* tcp_burst.c */
+
+/*
+ * The SYN-ACK of the cookie SYN @p seg to @p l, over the SYN: the cookie @p our_isn, what
+ * it kept @p kept, the client's timestamps @p ts and @p tsval; counted.
+ */
+enum synq_tcp_verdict tcp_cookie_synack(const struct synq_tcp_worker *tw,
+	struct synq_counters *ctr, struct synq_tcp_seg *seg, const struct synq_iface *ifc,
+	const struct synq_listener *l, uint32_t client_isn, uint32_t our_isn,
+	const struct synq_cookie_opts *kept, bool ts, uint32_t tsval);
+
+/*
+ * Defer the cookie and SYN-ACK of the IPv4 SYN @p seg (options @p o) to the burst's end,
+ * when a burst is open, the record is kept (seg->kept) and the burst has room: true
+ * then (the SYN is SYNQ_TCP_DEFERRED), else false and nothing done.
+ */
+bool tcp_cookie_syn_defer(struct synq_tcp_worker *tw, struct synq_tcp_seg *seg,
+	const struct synq_iface *ifc, const struct synq_listener *l, const struct synq_tcp_opts *o);
+
+/*
+ * The cookie check of the ACK @p seg (synq_cookie_check() of its numbers) made in the
+ * lanes of its burst: 1 valid, its options in @p co; 0 invalid; -1 when the ACK is
+ * not one of a burst's kept IPv4 pure ACKs (the caller checks it alone).
+ */
+int tcp_cookie_ack_lanes(
+	struct synq_tcp_worker *tw, const struct synq_tcp_seg *seg, struct synq_cookie_opts *co);
+
+/*
+ * tcp_tuple_hash() of the SYN @p seg from @p p, made in the lanes of its burst when it
+ * is a kept IPv4 pure SYN.
+ */
+uint64_t tcp_tuple_hash_lanes(
+	struct synq_tcp_worker *tw, const struct synq_tcp_seg *seg, const struct tcp_peer *p);
+
 /* tcp_handshake.c */
 
 /* A SYN to listener @p l from @p p (its flow @p key). */
@@ -266,7 +302,7 @@ uint32_t tcp_table_isn(const struct synq_tcp_worker *tw, uint64_t f);
  * A SYN-ACK for @p p: our ISN, the client's, what we answer to its options (window
  * scale @p client_ws, SACK, timestamps with @p tsval and @p ts_recent). Written over
  * the SYN @p syn it answers (tcp_synack_of_syn()), or built whole in @p m when @p syn
- * is NULL (a retransmission into a fresh mbuf).
+ * is NULL (a retransmission into a fresh mbuf). @p p is read only then (NULL with a @p syn).
  */
 int tcp_send_synack(struct rte_mbuf *m, struct synq_tcp_seg *syn, const struct synq_iface *ifc,
 	const struct tcp_peer *p, uint32_t our_isn, uint32_t client_isn, uint8_t client_ws,

@@ -25,6 +25,7 @@
 #include "synq_syntab.h"
 #include "synq_tcp.h"
 #include "synq_tcp_opts.h"
+#include "tcp_hash.h"
 
 /* What we send with when the client named no MSS (RFC 9293 3.7.1; RFC 8200 5: the
  * IPv6 minimum MTU of 1280 less 40 and 20 header bytes). */
@@ -154,6 +155,19 @@ struct tcp_peer {
 	uint16_t cport;		      /* network order */
 	uint16_t sport;		      /* network order */
 	struct rte_ether_addr cmac;   /* the client's next hop */
+};
+
+/*
+ * A cookie SYN of a burst whose SYN-ACK waits for synq_tcp_burst_end(): what
+ * tcp_syn_input() decided that the SYN-ACK needs beside its cookie request (struct
+ * synq_cookie_req4, the worker's cookie_req[] at the same index).
+ */
+struct tcp_cookie_syn {
+	struct synq_tcp_seg *seg; /* the SYN's record (kept): its SYN-ACK is written over it */
+	const struct synq_iface *ifc;
+	const struct synq_listener *l;
+	uint32_t tsval; /* the client's, when ts */
+	bool ts;
 };
 
 /* No connection: the end of a list of pool indices. */
@@ -386,6 +400,8 @@ struct synq_tcp_worker {
 	struct synq_flowmem *time_wait;	/* connections in TIME-WAIT (out of the flow table) */
 	struct synq_flowmem *replay;	/* flows from a cookie: no replay opens them again */
 	struct synq_srclimit *srclimit; /* connections per source (lib/listener); NULL: none */
+	/* the hash seed of syntab, time_wait and flows: a segment's key hashed once */
+	struct tcp_hash_seed seed;
 	struct synq_flowtab *flows;	/* connections after promotion */
 	struct synq_cookie_ctx cookie;
 	struct synq_sipkey isn_key;	/* RFC 6528 F() for our ISNs in table mode */
@@ -460,6 +476,34 @@ struct synq_tcp_worker {
 	uint64_t victim_max[2], victim_next[2];	    /* the largest source estimate */
 	uint64_t victim_sum[2], victim_sum_next[2]; /* what they hold */
 	uint64_t src_mem[2][TCP_SRC_ROWS][TCP_SRC_SLOTS]; /* truesize held by source */
+	/*
+	 * The cookie SYNs of the open burst (synq_tcp_burst_begin()): decided one by one,
+	 * in arrival order, their cookies computed in one loop at the burst's end (issue
+	 * 14). Nothing else of the burst depends on them: deciding set cookie_ms and
+	 * cookies_sent, and the SYN-ACK is written in the SYN's own mbuf.
+	 */
+	bool burst_open;
+	uint16_t nb_cookie_syn;
+	struct tcp_cookie_syn cookie_syn[SYNQ_TCP_BURST_MAX];
+	struct synq_cookie_req4 cookie_req[SYNQ_TCP_BURST_MAX]; /* their cookies' inputs */
+	/*
+	 * The burst's records (synq_tcp_burst_begin()): the first of its IPv4 ACKs that
+	 * reaches a cookie check has it made for itself and for every pure ACK after it in
+	 * one call of SIMD lanes (tcp_cookie_ack_lanes()); bit i of ack_checked: record i
+	 * was, of ack_valid: its cookie is valid, its options in ack_opts[i].
+	 */
+	struct synq_tcp_seg *burst_seg;
+	uint16_t burst_n;
+	uint64_t ack_checked;
+	uint64_t ack_valid;
+	struct synq_cookie_opts ack_opts[SYNQ_TCP_BURST_MAX];
+	/*
+	 * Likewise the first SYN of the burst that takes a SYN-table entry has the RFC 6528
+	 * hash of its 4-tuple (tcp_tuple_hash()) made with those of every later kept SYN
+	 * in lanes (tcp_tuple_hash_lanes()): bit i of syn_hashed, record i's in syn_h[i].
+	 */
+	uint64_t syn_hashed;
+	uint64_t syn_h[SYNQ_TCP_BURST_MAX];
 } __rte_cache_aligned;
 
 #endif /* SYNQ_TCP_TYPES_H */

@@ -17,6 +17,7 @@
 
 #include "synq_mem.h"
 #include "synq_srclimit.h"
+#include "tcp_hash.h"
 #include "tcp_priv.h"
 
 /* Without EAL (unit tests, fuzzing, the microbenchmark) the TSC rate is unknown. */
@@ -99,6 +100,17 @@ tables_create(struct synq_tcp_worker *tw, uint32_t flowmem_min, int socket)
 	if (tw->syntab == NULL || tw->time_wait == NULL || tw->replay == NULL ||
 		tw->flows == NULL || tw->dirty == NULL || tw->owned == NULL)
 		return -ENOMEM;
+	/*
+	 * One seed for the tables a segment's key is looked up in: its hash is computed
+	 * once (synq_tcp_input_parsed()) and taken by each. The replay memory's keys are
+	 * others (tcp_replay_key()), hashed with the same seed: once for its lookup and
+	 * its insert (ack_of_cookie(), promote()).
+	 */
+	tcp_hash_seed_init(&tw->seed, tw);
+	synq_syntab_seed(tw->syntab, &tw->seed);
+	synq_flowmem_seed(tw->time_wait, &tw->seed);
+	synq_flowtab_seed(tw->flows, &tw->seed);
+	synq_flowmem_seed(tw->replay, &tw->seed);
 	return 0;
 }
 

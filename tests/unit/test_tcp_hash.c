@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The tables of a worker share one hash seed (issue 14: a segment's key is hashed once
+ * for the SYN table, TIME-WAIT and the flow table), and the slot order of a table shows
+ * on the wire: a sweep retransmits the due SYN-ACKs in slot order. Keys an attacker
+ * finds together in one table's probe chain must not be together in another's: each
+ * table takes its slots through its own multiplier (tcp_hash_slot()). Without EAL.
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <rte_common.h>
+
+#include "synq_flowmem.h"
+#include "synq_syntab.h"
+#include "tcp_hash.h"
+
+enum { MAX = 512, N = 64 };
+
+static const struct tcp_hash_seed seed = {
+	{UINT64_C(0x0123456789abcdef), UINT64_C(0xfedcba9876543210), UINT64_C(0x5555aaaa3333cccc)}};
+
+/* key @p i: one client address, a source port each, as an attacker's own connections */
+static struct synq_flow_key
+key_n(uint32_t i)
+{
+	struct synq_flow_key k;
+
+	memset(&k, 0, sizeof(k));
+	k.saddr[0] = 198;
+	k.saddr[1] = 18;
+	k.saddr[3] = 2;
+	k.sport = (uint16_t)(1024 + i);
+	k.dport = 0x5000;
+	k.family = 4;
+	return k;
+}
+
+/*
+ * How many of the N keys lie, relative to key 0, at the same slot in both tables:
+ * @p a and @p b the keys' entries in each. 1 (key 0) and chance for unrelated slots.
+ */
+static unsigned int
+same_places(const uintptr_t *a, const uintptr_t *b)
+{
+	unsigned int same = 0;
+
+	for (unsigned int i = 0; i < N; i++)
+		same += a[i] - a[0] == b[i] - b[0];
+	return same;
+}
+
+/* two SYN tables of one size, seeded alike, given the same keys */
+static void
+test_syntabs(void **state __rte_unused)
+{
+	struct synq_syntab *a = synq_syntab_create(MAX, 0), *b = synq_syntab_create(MAX, 0);
+	uintptr_t ea[N], eb[N];
+
+	assert_non_null(a);
+	assert_non_null(b);
+	synq_syntab_seed(a, &seed);
+	synq_syntab_seed(b, &seed);
+	for (uint32_t i = 0; i < N; i++) {
+		struct synq_flow_key k = key_n(i);
+
+		ea[i] = (uintptr_t)synq_syntab_insert(a, &k, 0);
+		eb[i] = (uintptr_t)synq_syntab_insert(b, &k, 0);
+		assert_true(ea[i] != 0 && eb[i] != 0);
+		/* each still finds the key by the shared hash */
+		assert_true((uintptr_t)synq_syntab_lookup_h(a, &k, tcp_hash(&seed, &k)) == ea[i]);
+		assert_true((uintptr_t)synq_syntab_lookup_h(b, &k, tcp_hash(&seed, &k)) == eb[i]);
+	}
+	assert_true(same_places(ea, eb) < N / 4);
+	synq_syntab_free(a);
+	synq_syntab_free(b);
+}
+
+/* the SYN table and TIME-WAIT of a worker, of one size (64-byte entries both) */
+static void
+test_syntab_and_time_wait(void **state __rte_unused)
+{
+	struct synq_syntab *a = synq_syntab_create(MAX, 0);
+	struct synq_flowmem *b = synq_flowmem_create("test_time_wait", MAX, 0);
+	uintptr_t ea[N], eb[N];
+
+	assert_non_null(a);
+	assert_non_null(b);
+	synq_syntab_seed(a, &seed);
+	synq_flowmem_seed(b, &seed);
+	for (uint32_t i = 0; i < N; i++) {
+		struct synq_flow_key k = key_n(i);
+
+		ea[i] = (uintptr_t)synq_syntab_insert(a, &k, 0);
+		eb[i] = (uintptr_t)synq_flowmem_insert(b, &k, 0, 60000);
+		assert_true(ea[i] != 0 && eb[i] != 0);
+		assert_true((uintptr_t)synq_flowmem_lookup_h(b, &k, tcp_hash(&seed, &k)) == eb[i]);
+	}
+	assert_true(same_places(ea, eb) < N / 4);
+	synq_syntab_free(a);
+	synq_flowmem_free(b);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_syntabs),
+		cmocka_unit_test(test_syntab_and_time_wait),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
