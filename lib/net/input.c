@@ -116,6 +116,21 @@ net_echo_allowed(struct net_frame *f)
 	return f->nw == NULL || bucket_take(&f->nw->echo, f->nw->now_tsc);
 }
 
+static inline enum net_verdict
+net_of_tcp(enum synq_tcp_verdict v)
+{
+	switch (v) {
+	case SYNQ_TCP_REPLY:
+		return NET_REPLY;
+	case SYNQ_TCP_CONSUMED:
+		return NET_CONSUMED;
+	case SYNQ_TCP_DEFERRED:
+		return NET_PENDING;
+	default:
+		return NET_DROP;
+	}
+}
+
 enum net_verdict
 net_tcp_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct net_frame *f,
 	uint8_t family, uint16_t l3_len, uint16_t l4_len, int daddr_idx, uint32_t saddr4,
@@ -141,16 +156,7 @@ net_tcp_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct ne
 		return NET_DROP;
 	}
 	seg.daddr_idx = (uint8_t)daddr_idx;
-	switch (synq_tcp_input(f->tcp, ctr, ifc, &seg)) {
-	case SYNQ_TCP_REPLY:
-		return NET_REPLY;
-	case SYNQ_TCP_CONSUMED:
-		return NET_CONSUMED;
-	case SYNQ_TCP_DEFERRED:
-		return NET_PENDING;
-	default:
-		return NET_DROP;
-	}
+	return net_of_tcp(synq_tcp_input(f->tcp, ctr, ifc, &seg));
 }
 
 /*
@@ -376,20 +382,6 @@ tcp4_parse(const struct synq_iface *ifc, const struct fast_ctx *fc, uint8_t rxq_
 	return true;
 }
 
-static inline enum net_verdict
-net_of_tcp(enum synq_tcp_verdict v)
-{
-	switch (v) {
-	case SYNQ_TCP_REPLY:
-		return NET_REPLY;
-	case SYNQ_TCP_CONSUMED:
-		return NET_CONSUMED;
-	case SYNQ_TCP_DEFERRED:
-		return NET_PENDING;
-	default:
-		return NET_DROP;
-	}
-}
 
 /* Frames synq_net_input() takes at a time: its per-frame arrays are on the stack. */
 #define NET_CHUNK SYNQ_TCP_BURST_MAX
