@@ -271,7 +271,7 @@ frame_copy(const struct rte_mbuf *m)
 	return c;
 }
 
-/* What one engine did with a frame: -1 dropped (or consumed), else its reply's order. */
+/* What one engine did with a frame: its place in tx (>= 0) or drop (-2 - place), -1 kept. */
 struct outcome {
 	int tx_pos;
 	uint16_t len;
@@ -312,7 +312,7 @@ record(struct outcome *o, const struct rte_mbuf *m, int pos)
 }
 
 static struct rte_mbuf *pend_a[BURST];
-static unsigned int nb_pend, tx_b;
+static unsigned int nb_pend, tx_b, drop_b;
 
 /* Frame @p m: to engine b at once, its copy to the burst of engine a. */
 static void
@@ -330,6 +330,7 @@ feed(struct rte_mbuf *m)
 		learn(tx[0]);
 		rte_pktmbuf_free(tx[0]);
 	} else if (nb_drop == 1) {
+		out_b[nb_pend].tx_pos = -2 - (int)drop_b++;
 		rte_pktmbuf_free(drop[0]);
 	}
 	nb_pend++;
@@ -353,9 +354,13 @@ flush(void)
 			record(&out_a[i], tx[t], (int)t);
 			t++;
 		}
+		for (uint16_t d = 0; d < nb_drop; d++)
+			if (drop[d] == pend_a[i])
+				out_a[i].tx_pos = -2 - (int)d;
 	}
 	assert_int_equal(t, nb_tx); /* the replies in arrival order, of the burst's frames */
 	assert_int_equal(tx_b, nb_tx);
+	assert_int_equal(drop_b, nb_drop);
 	for (unsigned int i = 0; i < nb_pend; i++) {
 		if (out_a[i].tx_pos != out_b[i].tx_pos)
 			fail_msg("frame %u of a burst of %u: verdicts differ (%d vs %d)", i,
@@ -376,6 +381,7 @@ flush(void)
 		rte_pktmbuf_free(drop[i]);
 	nb_pend = 0;
 	tx_b = 0;
+	drop_b = 0;
 	ring_drain(wa.ring);
 	ring_drain(wb.ring);
 }
