@@ -5,13 +5,14 @@
  * of a burst computed in lanes from the first frame that needs one, each result kept
  * by its record) must answer as the same frames handed in one at a time. Two engines
  * made alike (the same secrets and seeds: getrandom() answers from a fixed stream while
- * they are made; the same clock), the same frames: to one in bursts of 1 to 32, to the
- * other one by one. Every frame's verdict (replied, in order, or dropped), every reply's
- * bytes and every counter must agree. The frames: flood SYNs to cookie and table
- * listeners (syncookies 0, 1, 2), handshakes finished with the cookie or table ACK of
- * the SYN-ACK, forged ACKs, RSTs, duplicate SYNs, SYN-RST-SYN of one 4-tuple, a final
- * ACK after its 4-tuple was promoted or reset earlier in the same burst, IPv6 and VLAN
- * frames among them. No EAL ports: synq_net_input() straight, as fuzz_tcp does.
+ * they are made; the same clock), the same frames: to one in bursts of 1 to 32 (now and
+ * then up to 100: two chunks), to the other one by one. Every frame's verdict (replied,
+ * in order, or dropped, in order), every reply's bytes and every counter must agree.
+ * The frames: flood SYNs to cookie and table listeners (syncookies 0, 1, 2), handshakes
+ * finished with the cookie or table ACK of the SYN-ACK, forged ACKs, RSTs, duplicate SYNs,
+ * SYN-RST-SYN of one 4-tuple, a final ACK after its 4-tuple was promoted or reset earlier in the
+ * same burst, IPv6 and VLAN frames among them. No EAL ports: synq_net_input() straight, as fuzz_tcp
+ * does.
  */
 
 #include <inttypes.h>
@@ -42,10 +43,11 @@
 #include "synq_listener.h"
 #include "synq_net.h"
 #include "synq_session.h"
+#include "synq_siphash.h"
 #include "synq_stats.h"
 #include "synq_tcp.h"
 
-#define BURST 32
+#define BURST 100 /* past two chunks of lanes (64): their ends within bursts */
 #define FRAMES 6000
 #define TUPLES 48 /* the 4-tuples that handshakes, RSTs and duplicates reuse */
 #define TSC_HZ UINT64_C(100000000000000)
@@ -127,6 +129,8 @@ struct world {
 };
 
 static struct world wa, wb; /* a: bursts, b: one frame at a time */
+/* the SipHash lanes engine a runs in (engine b: scalar, one lane) */
+static enum synq_sip_impl impl_a = SYNQ_SIP_SCALAR;
 
 static struct rte_ring *
 ring_new(const char *name)
@@ -322,6 +326,7 @@ feed(struct rte_mbuf *m)
 	uint16_t nb_drop = 0, nb_tx;
 
 	pend_a[nb_pend] = frame_copy(m);
+	synq_siphash_select(SYNQ_SIP_SCALAR);
 	nb_tx = synq_net_input(&wb.ifc, &wb.ctr, NULL, wb.tw, 0, &m, 1, tx, drop, &nb_drop);
 	assert_true(nb_tx + nb_drop <= 1);
 	out_b[nb_pend].tx_pos = -1;
@@ -346,6 +351,7 @@ flush(void)
 
 	if (nb_pend == 0)
 		return;
+	synq_siphash_select(impl_a);
 	nb_tx = synq_net_input(
 		&wa.ifc, &wa.ctr, NULL, wa.tw, 0, pend_a, (uint16_t)nb_pend, tx, drop, &nb_drop);
 	for (unsigned int i = 0; i < nb_pend; i++) {
@@ -480,6 +486,13 @@ one_frame(void)
 	}
 }
 
+/* 1 to 32 frames mostly, as a NIC's bursts; now and then up to 100 (the lanes' 64) */
+static unsigned int
+burst_size(void)
+{
+	return rnd(4) != 0 ? 1 + rnd(32) : 33 + rnd(BURST - 32);
+}
+
 static void
 equal_one(uint64_t seed)
 {
@@ -488,12 +501,12 @@ equal_one(uint64_t seed)
 	grng = seed;
 	for (unsigned int i = 0; i < TUPLES; i++)
 		tuple_new(&tuples[i], i);
-	want = 1 + rnd(BURST);
+	want = burst_size();
 	for (unsigned int f = 0; f < FRAMES; f++) {
 		one_frame();
 		if (nb_pend + 3 > BURST || nb_pend >= want) {
 			flush();
-			want = 1 + rnd(BURST);
+			want = burst_size();
 		}
 	}
 	flush();
@@ -502,8 +515,16 @@ equal_one(uint64_t seed)
 static void
 bursts_equal_one_by_one(void **state __rte_unused)
 {
-	for (uint64_t seed = 1; seed <= 4; seed++)
+	static const enum synq_sip_impl impls[] = {SYNQ_SIP_AVX512, SYNQ_SIP_AVX2, SYNQ_SIP_SCALAR};
+
+	/* each implementation this CPU has, against the scalar one a frame at a time */
+	for (uint64_t seed = 1; seed <= 6; seed++) {
+		impl_a = impls[seed % RTE_DIM(impls)];
+		if (!synq_siphash_impl_available(impl_a))
+			impl_a = SYNQ_SIP_SCALAR;
 		equal_one(seed);
+	}
+	synq_siphash_select(SYNQ_SIP_AUTO);
 	if (getenv("BURST_EQUIV_DEBUG") != NULL)
 		for (unsigned int c = 0; c < SYNQ_CTR_MAX; c++)
 			if (synq_counter_read(&wa.ctr, c) != 0)
