@@ -192,13 +192,19 @@ struct tuple {
 	uint8_t caddr[16];
 	uint16_t cport, sport;
 	uint32_t isn;
-	uint32_t srv_isn; /* from the last SYN-ACK seen, 0: none */
+	uint32_t srv_isn;   /* from the last SYN-ACK seen, 0: none */
+	uint32_t srv_tsval; /* its timestamp, echoed by a final ACK with timestamps */
 	bool vlan;
+	bool ts; /* RFC 7323 timestamps on its SYN and final ACK */
 };
 
 static struct tuple tuples[TUPLES];
 
-/* A frame of @p t: Ethernet (802.1Q id 7 when @p t->vlan), IP, TCP with options. */
+/*
+ * A frame of @p t: Ethernet (802.1Q id 7 when @p t->vlan), IP, TCP; with @p opts, a
+ * SYN's options (MSS, window scale, SACK permitted; timestamps when @p t->ts) or an
+ * ACK's timestamps echoing the SYN-ACK's (when @p t->ts).
+ */
 static struct rte_mbuf *
 frame(const struct tuple *t, uint32_t seq, uint32_t ack, uint8_t flags, bool opts)
 {
@@ -206,7 +212,9 @@ frame(const struct tuple *t, uint32_t seq, uint32_t ack, uint8_t flags, bool opt
 	uint8_t *p, *ip;
 	struct rte_tcp_hdr *th;
 	size_t l2 = t->vlan ? 18 : 14, l3 = t->family == 4 ? 20 : 40;
-	size_t l4 = 20 + (opts ? 12 : 0);
+	bool syn = flags & RTE_TCP_SYN_FLAG;
+	size_t ol = !opts ? 0 : syn ? (t->ts ? 20 : 12) : t->ts ? 12 : 0;
+	size_t l4 = 20 + ol;
 	size_t len = l2 + l3 + l4;
 
 	assert_non_null(m);
@@ -251,11 +259,24 @@ frame(const struct tuple *t, uint32_t seq, uint32_t ack, uint8_t flags, bool opt
 	th->data_off = (uint8_t)((l4 / 4) << 4);
 	th->tcp_flags = flags;
 	th->rx_win = rte_cpu_to_be_16(65535);
-	if (opts) {
+	if (ol != 0) {
 		uint8_t *o = (uint8_t *)(th + 1);
 		static const uint8_t so[12] = {2, 4, 0x05, 0xb4, 1, 3, 3, 7, 1, 1, 4, 2};
+		static const uint8_t so_ts[20] = {
+			2, 4, 0x05, 0xb4, 4, 2, 8, 10, [14] = 0, [16] = 1, 3, 3, 7};
+		static const uint8_t ao_ts[12] = {1, 1, 8, 10};
+		uint32_t tsval = rte_cpu_to_be_32(t->isn ^ 0x5a5a), tsecr;
 
-		memcpy(o, so, sizeof(so));
+		if (syn) {
+			memcpy(o, t->ts ? so_ts : so, ol);
+			if (t->ts)
+				memcpy(o + 8, &tsval, 4);
+		} else {
+			tsecr = rte_cpu_to_be_32(t->srv_tsval);
+			memcpy(o, ao_ts, sizeof(ao_ts));
+			memcpy(o + 4, &tsval, 4);
+			memcpy(o + 8, &tsecr, 4);
+		}
 	}
 	th->cksum = t->family == 4 ? rte_ipv4_udptcp_cksum((struct rte_ipv4_hdr *)ip, th)
 				   : rte_ipv6_udptcp_cksum((struct rte_ipv6_hdr *)ip, th);
@@ -284,6 +305,30 @@ struct outcome {
 
 static struct outcome out_a[BURST], out_b[BURST];
 
+/* A SYN-ACK's TSval, 0 without timestamps. */
+static uint32_t
+synack_tsval(const struct rte_tcp_hdr *th)
+{
+	const uint8_t *o = (const uint8_t *)(th + 1);
+	size_t n = (size_t)(th->data_off >> 4) * 4 - sizeof(*th);
+	uint32_t v;
+
+	for (size_t i = 0; i < n && o[i] != 0;) {
+		if (o[i] == 1) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= n || o[i + 1] < 2)
+			break;
+		if (o[i] == 8 && o[i + 1] == 10 && i + 10 <= n) {
+			memcpy(&v, o + i + 2, 4);
+			return rte_be_to_cpu_32(v);
+		}
+		i += o[i + 1];
+	}
+	return 0;
+}
+
 /* Learn a SYN-ACK's ISN into its tuple (from engine b's replies). */
 static void
 learn(const struct rte_mbuf *r)
@@ -302,8 +347,10 @@ learn(const struct rte_mbuf *r)
 
 		if ((t->family == 4) == v4 && memcmp(t->caddr, dst, v4 ? 4 : 16) == 0 &&
 			rte_be_to_cpu_16(th->dst_port) == t->cport &&
-			rte_be_to_cpu_16(th->src_port) == t->sport)
+			rte_be_to_cpu_16(th->src_port) == t->sport) {
 			t->srv_isn = rte_be_to_cpu_32(th->sent_seq);
+			t->srv_tsval = synack_tsval(th);
+		}
 	}
 }
 
@@ -421,6 +468,7 @@ tuple_new(struct tuple *t, unsigned int i)
 	t->sport = lports[rnd(RTE_DIM(lports))];
 	t->isn = (uint32_t)splitmix(&grng);
 	t->vlan = t->family == 4 && rnd(12) == 0; /* our port is untagged: dropped */
+	t->ts = rnd(2) == 0;
 }
 
 static void
@@ -446,9 +494,9 @@ one_frame(void)
 	case 3: /* its final ACK, from the SYN-ACK the engines sent */
 	case 4:
 		if (t->srv_isn != 0) {
-			feed(frame(t, t->isn + 1, t->srv_isn + 1, RTE_TCP_ACK_FLAG, false));
+			feed(frame(t, t->isn + 1, t->srv_isn + 1, RTE_TCP_ACK_FLAG, true));
 			if (rnd(3) == 0) /* again: now the flow's, or after its reset */
-				feed(frame(t, t->isn + 1, t->srv_isn + 1, RTE_TCP_ACK_FLAG, false));
+				feed(frame(t, t->isn + 1, t->srv_isn + 1, RTE_TCP_ACK_FLAG, true));
 		} else {
 			feed(frame(t, t->isn, 0, RTE_TCP_SYN_FLAG, true));
 		}
@@ -460,7 +508,7 @@ one_frame(void)
 	case 6: /* a RST of the tuple, then maybe its final ACK (stale in the lanes) */
 		feed(frame(t, t->isn + 1, 0, RTE_TCP_RST_FLAG, false));
 		if (t->srv_isn != 0 && rnd(2) == 0)
-			feed(frame(t, t->isn + 1, t->srv_isn + 1, RTE_TCP_ACK_FLAG, false));
+			feed(frame(t, t->isn + 1, t->srv_isn + 1, RTE_TCP_ACK_FLAG, true));
 		break;
 	case 7: /* SYN, RST, SYN of one 4-tuple */
 		feed(frame(t, t->isn, 0, RTE_TCP_SYN_FLAG, true));
@@ -470,7 +518,7 @@ one_frame(void)
 		break;
 	case 8: /* a final ACK with a cookie of the tuple's SYN-ACK, its ISN one off */
 		if (t->srv_isn != 0)
-			feed(frame(t, t->isn + 1, t->srv_isn + 2, RTE_TCP_ACK_FLAG, false));
+			feed(frame(t, t->isn + 1, t->srv_isn + 2, RTE_TCP_ACK_FLAG, true));
 		break;
 	case 9: /* ACK with FIN, or SYN-ACK from the client: not pure, checked alone */
 		feed(frame(t, t->isn + 1, t->srv_isn + 1,
@@ -481,7 +529,7 @@ one_frame(void)
 	default: /* SYN then its final ACK, both pending in one burst often */
 		feed(frame(t, t->isn, 0, RTE_TCP_SYN_FLAG, true));
 		if (t->srv_isn != 0)
-			feed(frame(t, t->isn + 1, t->srv_isn + 1, RTE_TCP_ACK_FLAG, false));
+			feed(frame(t, t->isn + 1, t->srv_isn + 1, RTE_TCP_ACK_FLAG, true));
 		break;
 	}
 }
