@@ -15,6 +15,15 @@
 #include "tcp_frame.h"
 #include "tcp_priv.h"
 
+/*
+ * A burst's records are one bit each of the 64-bit masks (ack_checked, ack_valid,
+ * syn_hashed), and synq_cookie_check_burst() checks at most SYNQ_COOKIE_BURST_MAX of
+ * them: more records than either would leave the last ones' valid cookies unchecked,
+ * failed for good (their bits set as checked), a client's handshake lost.
+ */
+_Static_assert(SYNQ_TCP_BURST_MAX <= 64 && SYNQ_TCP_BURST_MAX <= SYNQ_COOKIE_BURST_MAX,
+	"a burst's records fit the lanes' masks and one call of synq_cookie_check_burst()");
+
 enum synq_tcp_verdict
 tcp_cookie_synack(const struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	struct synq_tcp_seg *seg, const struct synq_iface *ifc, const struct synq_listener *l,
