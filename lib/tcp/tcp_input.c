@@ -114,7 +114,7 @@ static inline bool
 flags_bad(uint8_t flags)
 {
 	return (flags & RTE_TCP_SYN_FLAG) &&
-		(flags & (RTE_TCP_FIN_FLAG | RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG));
+	       (flags & (RTE_TCP_FIN_FLAG | RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG));
 }
 
 enum synq_tcp_verdict
@@ -158,6 +158,20 @@ synq_tcp_input_parsed(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	struct synq_flow_key key;
 	struct tcp_peer p;
 
+	/*
+	 * Who is flooding (synq_srcsketch.h): every SYN (no ACK: a SYN-ACK answers us)
+	 * that reached TCP, its checksum good, counted before anything decides it:
+	 * answered from the table or with a cookie, dropped by an overflow or its flags,
+	 * or sent a RST for no listener. The operator wants to see the flood, whatever
+	 * synq did with it, and a scan of closed ports is one too.
+	 */
+	if (tw != NULL && (flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) == RTE_TCP_SYN_FLAG) {
+		if (seg->family == 4)
+			synq_srcsketch_feed4(&tw->sources, seg->saddr4);
+		else
+			synq_srcsketch_feed6(
+				&tw->sources, ((const struct rte_ipv6_hdr *)seg->l3)->src_addr);
+	}
 	peer_of_seg(seg, th, &p);
 	if (tw == NULL)
 		l = NULL;
@@ -186,7 +200,8 @@ synq_tcp_input_parsed(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	 * ACK of no established flow pays nothing for the data path (issue 14).
 	 */
 	if (tw->flows != NULL && synq_flowtab_count(tw->flows) != 0) {
-		struct tcp_conn *c = synq_flowtab_lookup_h(tw->flows, &key, tcp_seg_hash(tw, seg, &key));
+		struct tcp_conn *c =
+			synq_flowtab_lookup_h(tw->flows, &key, tcp_seg_hash(tw, seg, &key));
 
 		/* RFC 5961 4.2: a connection answers a SYN-ACK, too, with a challenge ACK */
 		if (c != NULL && c->state != SYNQ_TCP_CLOSED && c->state != SYNQ_TCP_SYN_SENT &&
