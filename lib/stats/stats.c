@@ -181,5 +181,5 @@ stats_uptime(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return (double)(now.tv_sec - stats_registry.start.tv_sec) +
-	       (double)(now.tv_nsec - stats_registry.start.tv_nsec) / 1e9;
+		(double)(now.tv_nsec - stats_registry.start.tv_nsec) / 1e9;
 }

@@ -28,8 +28,8 @@ counters_json(const struct synq_counters *c)
 	json_t *o = json_object();
 
 	for (unsigned int i = 0; i < SYNQ_CTR_MAX; i++)
-		json_object_set_new(
-			o, synq_counter_name(i), json_integer((json_int_t)synq_counter_read(c, i)));
+		json_object_set_new(o, synq_counter_name(i),
+			json_integer((json_int_t)synq_counter_read(c, i)));
 	return o;
 }
 
@@ -63,7 +63,7 @@ port_json(const struct stats_port *p)
 }
 
 /* A pool's numbers, for the document and telemetry alike. */
-#define POOL_FIELDS(X, p)                                                                          \
+#define POOL_FIELDS(X, p)                                                                         \
 	X(size, (p)->mp->size)                                                                     \
 	X(in_use, rte_mempool_in_use_count((p)->mp))                                               \
 	X(free, rte_mempool_avail_count((p)->mp))                                                  \
@@ -127,10 +127,8 @@ synq_stats_json(void)
 			json_array_append_new(pools, pool_json(&stats_registry.pools[i]));
 		json_object_set_new(doc, "mempools", pools);
 	}
-	json_object_set_new(doc, "listeners",
-		stats_registry.listeners_fn != NULL
-			? stats_registry.listeners_fn(stats_registry.listeners_arg)
-			: json_array());
+	json_object_set_new(doc, "listeners", stats_registry.listeners_fn != NULL
+		? stats_registry.listeners_fn(stats_registry.listeners_arg) : json_array());
 	return doc;
 }
 
@@ -356,7 +354,8 @@ tel_dict_of(json_t *o)
 	if (t == NULL)
 		return NULL;
 	rte_tel_data_start_dict(t);
-	json_object_foreach (o, key, v) {
+	json_object_foreach(o, key, v)
+	{
 		if (json_is_integer(v))
 			rte_tel_data_add_dict_u64(t, key, (uint64_t)json_integer_value(v));
 		else if (json_is_string(v))
@@ -387,7 +386,8 @@ tel_name(const json_t *o, char *name, size_t len)
 
 /* Each listener as "address:port" -> {recv_q, send_q, ...}, from the same JSON. */
 static int
-tel_listeners(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
+tel_listeners(const char *cmd __rte_unused, const char *params __rte_unused,
+	struct rte_tel_data *d)
 {
 	json_t *arr;
 	size_t i;
@@ -396,11 +396,11 @@ tel_listeners(const char *cmd __rte_unused, const char *params __rte_unused, str
 	if (!tel_enter())
 		return -EAGAIN;
 	arr = stats_registry.listeners_fn != NULL
-		      ? stats_registry.listeners_fn(stats_registry.listeners_arg)
-		      : json_array();
+		? stats_registry.listeners_fn(stats_registry.listeners_arg) : json_array();
 	tel_leave();
 	rte_tel_data_start_dict(d);
-	json_array_foreach (arr, i, l) {
+	json_array_foreach(arr, i, l)
+	{
 		struct rte_tel_data *ld = tel_dict_of(l);
 		char name[RTE_TEL_MAX_STRING_LEN];
 
@@ -425,8 +425,8 @@ tel_listeners(const char *cmd __rte_unused, const char *params __rte_unused, str
  * fewer fit in telemetry's 16 KB reply: the stats file has them all.
  */
 int
-stats_tel_backends(
-	const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
+stats_tel_backends(const char *cmd __rte_unused, const char *params __rte_unused,
+	struct rte_tel_data *d)
 {
 	json_t *arr;
 	size_t i, k;
@@ -435,15 +435,16 @@ stats_tel_backends(
 	if (!tel_enter())
 		return -EAGAIN;
 	arr = stats_registry.listeners_fn != NULL
-		      ? stats_registry.listeners_fn(stats_registry.listeners_arg)
-		      : json_array();
+		? stats_registry.listeners_fn(stats_registry.listeners_arg) : json_array();
 	tel_leave();
 	rte_tel_data_start_dict(d);
-	json_array_foreach (arr, i, l) {
+	json_array_foreach(arr, i, l)
+	{
 		char lname[RTE_TEL_MAX_STRING_LEN];
 
 		tel_name(l, lname, sizeof(lname));
-		json_array_foreach (json_object_get(l, "backends"), k, b) {
+		json_array_foreach(json_object_get(l, "backends"), k, b)
+		{
 			struct rte_tel_data *bd = tel_dict_of(b);
 			char bname[RTE_TEL_MAX_STRING_LEN];
 			char name[2 * RTE_TEL_MAX_STRING_LEN + 1];
@@ -469,21 +470,20 @@ synq_stats_telemetry_init(void)
 {
 	int rc = 0;
 
-	rc |= rte_telemetry_register_cmd(
-		"/synq/stats", tel_stats, "Counters summed over lcores. No parameters");
-	rc |= rte_telemetry_register_cmd(
-		"/synq/lcores", tel_lcores, "Lcores that keep counters. No parameters");
+	rc |= rte_telemetry_register_cmd("/synq/stats", tel_stats,
+		"Counters summed over lcores. No parameters");
+	rc |= rte_telemetry_register_cmd("/synq/lcores", tel_lcores,
+		"Lcores that keep counters. No parameters");
 	rc |= rte_telemetry_register_cmd("/synq/lcore_stats", tel_lcore_stats,
 		"Counters of one lcore. Parameters: int lcore_id");
-	rc |= rte_telemetry_register_cmd(
-		"/synq/ports", tel_ports, "Device stats of synq's ports. No parameters");
+	rc |= rte_telemetry_register_cmd("/synq/ports", tel_ports,
+		"Device stats of synq's ports. No parameters");
 	rc |= rte_telemetry_register_cmd("/synq/mempools", tel_pools,
 		"Mbuf pools: size, in use, free, the queues' reserve. No parameters");
 	rc |= rte_telemetry_register_cmd("/synq/listeners", tel_listeners,
 		"Listeners: recv_q, send_q as ss -lnt shows them. No parameters");
 	rc |= rte_telemetry_register_cmd("/synq/backends", stats_tel_backends,
-		"Proxy listeners' backends: state, connections, bytes, connect time. No "
-		"parameters");
+		"Proxy listeners' backends: state, connections, bytes, connect time. No parameters");
 	rc |= rte_telemetry_register_cmd("/synq/syn_sources", stats_tel_syn_sources,
 		"Top SYN sources and prefixes of the last second, distinct sources. "
 		"Parameters: int N (default 10, at most 50)");

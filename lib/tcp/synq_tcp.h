@@ -44,16 +44,16 @@
 
 /** The states of RFC 9293 3.3.2 a connection of the flow table goes through. */
 enum synq_tcp_state {
-	SYNQ_TCP_FREE = 0, /* no connection: the session is free or handed over */
+	SYNQ_TCP_FREE = 0,    /* no connection: the session is free or handed over */
 	SYNQ_TCP_ESTABLISHED,
-	SYNQ_TCP_CLOSE_WAIT, /* the client's FIN came; ours waits for the application */
-	SYNQ_TCP_FIN_WAIT_1, /* our FIN sent, not acknowledged */
-	SYNQ_TCP_FIN_WAIT_2, /* our FIN acknowledged, the client's still to come */
-	SYNQ_TCP_CLOSING,    /* both FINs sent, ours not acknowledged */
-	SYNQ_TCP_LAST_ACK,   /* the client's FIN first, then ours, not acknowledged */
-	SYNQ_TCP_TIME_WAIT,  /* both done: to the TIME-WAIT memory at the next output */
-	SYNQ_TCP_CLOSED,     /* out of the flow table; only events left to deliver */
-	SYNQ_TCP_SYN_SENT,   /* a connection synq opened: our SYN sent, no SYN-ACK yet */
+	SYNQ_TCP_CLOSE_WAIT,  /* the client's FIN came; ours waits for the application */
+	SYNQ_TCP_FIN_WAIT_1,  /* our FIN sent, not acknowledged */
+	SYNQ_TCP_FIN_WAIT_2,  /* our FIN acknowledged, the client's still to come */
+	SYNQ_TCP_CLOSING,     /* both FINs sent, ours not acknowledged */
+	SYNQ_TCP_LAST_ACK,    /* the client's FIN first, then ours, not acknowledged */
+	SYNQ_TCP_TIME_WAIT,   /* both done: to the TIME-WAIT memory at the next output */
+	SYNQ_TCP_CLOSED,      /* out of the flow table; only events left to deliver */
+	SYNQ_TCP_SYN_SENT,    /* a connection synq opened: our SYN sent, no SYN-ACK yet */
 };
 
 /**
@@ -63,30 +63,30 @@ enum synq_tcp_state {
  */
 struct synq_tcp_seg {
 	struct rte_mbuf *m;
-	uint8_t *l3; /* the IPv4 or IPv6 header */
+	uint8_t *l3;	     /* the IPv4 or IPv6 header */
 	uint16_t l2_len;
-	uint16_t l3_len;   /* IP header length */
-	uint16_t l4_len;   /* TCP header + payload, from the IP length fields */
-	uint8_t family;	   /* 4 or 6 */
-	uint8_t daddr_idx; /* which of the port's addresses it was sent to */
-	uint8_t rxq_idx;   /* which of the worker's rx queues it came from */
-	uint32_t saddr4;   /* IPv4: the source address, network order (0 for IPv6) */
-	uint32_t daddr4;   /* IPv4: the destination address, network order */
+	uint16_t l3_len;     /* IP header length */
+	uint16_t l4_len;     /* TCP header + payload, from the IP length fields */
+	uint8_t family;	     /* 4 or 6 */
+	uint8_t daddr_idx;   /* which of the port's addresses it was sent to */
+	uint8_t rxq_idx;     /* which of the worker's rx queues it came from */
+	uint32_t saddr4;     /* IPv4: the source address, network order (0 for IPv6) */
+	uint32_t daddr4;     /* IPv4: the destination address, network order */
 	/* synq_tcp_input(), after its checks: */
 	const struct rte_tcp_hdr *th;
-	uint32_t seq;  /* host order */
-	uint32_t ack;  /* host order */
-	uint16_t doff; /* the TCP header's length, options included */
-	uint8_t flags; /* the TCP flags */
-	uint16_t tag;  /* the caller's name for it: synq_tcp_burst_end() gives it back */
-	bool hashed;   /* hash is set (synq_tcp_prefetch_seg()) */
+	uint32_t seq;	     /* host order */
+	uint32_t ack;	     /* host order */
+	uint16_t doff;	     /* the TCP header's length, options included */
+	uint8_t flags;	     /* the TCP flags */
+	uint16_t tag;	     /* the caller's name for it: synq_tcp_burst_end() gives it back */
+	bool hashed;	     /* hash is set (synq_tcp_prefetch_seg()) */
 	/*
 	 * the record lives in the burst's array (synq_tcp_burst_begin()) until
 	 * synq_tcp_burst_end(), not on a stack: an IPv4 cookie SYN's may wait there for
 	 * its cookie, an IPv4 ACK's cookie be checked with the burst's others
 	 */
 	bool kept;
-	uint64_t hash; /* the flow key's, with the worker's table seed */
+	uint64_t hash;	     /* the flow key's, with the worker's table seed */
 };
 
 /** What became of a segment. */
@@ -121,7 +121,7 @@ void synq_tcp_free(struct synq_tcp *tcp);
 struct synq_tcp_rxq {
 	const struct synq_iface *iface; /* the port's addresses, MAC, VLAN, offloads */
 	uint16_t port_id;
-	uint16_t queue_id; /* the port's rx queue number */
+	uint16_t queue_id;		/* the port's rx queue number */
 	/*
 	 * The port's RSS (lib/iface/rss.c), read-only, for the local ports of the
 	 * connections synq opens: their replies must land on this queue. NULL, or no
@@ -141,19 +141,19 @@ struct synq_tcp_rxq {
  *   1, queued until the next hop resolves); a negative errno when it refused it (no
  *   route, next hop FAILED). It takes @p m either way. Called on the worker's lcore.
  */
-typedef int (*synq_tcp_send_routed_t)(
-	void *arg, struct rte_mbuf *m, uint8_t family, const uint8_t *dst, uint16_t port_id);
+typedef int (*synq_tcp_send_routed_t)(void *arg, struct rte_mbuf *m, uint8_t family,
+	const uint8_t *dst, uint16_t port_id);
 
 /** What a worker's transport state is made from. */
 struct synq_tcp_worker_conf {
 	unsigned int lcore_id;
-	int socket;		  /* NUMA node of its memory */
-	struct rte_mempool *pool; /* for retransmissions and segments of data */
+	int socket;			/* NUMA node of its memory */
+	struct rte_mempool *pool;	/* for retransmissions and segments of data */
 	struct synq_tcp_rxq rxq[SYNQ_MAX_RXQ_PER_LCORE];
 	unsigned int nb_rxq;
 	/* the event ring of each application lcore, by lcore id; read from the first poll */
 	struct rte_ring *const *app_rings;
-	uint64_t tsc_hz; /* the TSC rate; 0: EAL's (1 GHz without EAL) */
+	uint64_t tsc_hz;		/* the TSC rate; 0: EAL's (1 GHz without EAL) */
 	/* truesize its connections may hold together (pressure levels); 0: no limit */
 	uint64_t mem_budget;
 	/*
@@ -174,8 +174,8 @@ struct synq_tcp_worker_conf {
  *
  * @return the state, or NULL with rte_errno set (ENOMEM; EIO when no random key).
  */
-struct synq_tcp_worker *synq_tcp_worker_create(
-	struct synq_tcp *tcp, const struct synq_tcp_worker_conf *conf);
+struct synq_tcp_worker *synq_tcp_worker_create(struct synq_tcp *tcp,
+	const struct synq_tcp_worker_conf *conf);
 
 /**
  * Set how the connections @p tw opens send (what conf->send_routed says), for a
@@ -188,8 +188,8 @@ void synq_tcp_worker_set_send(struct synq_tcp_worker *tw, synq_tcp_send_routed_t
  * Set the RSS of the port of @p tw's rx queue number @p rxq_idx (conf->rxq[].rss),
  * which must outlive @p tw. Control plane, as synq_tcp_worker_set_send().
  */
-void synq_tcp_worker_set_rss(
-	struct synq_tcp_worker *tw, unsigned int rxq_idx, const struct synq_rss *rss);
+void synq_tcp_worker_set_rss(struct synq_tcp_worker *tw, unsigned int rxq_idx,
+	const struct synq_rss *rss);
 
 /** Free what synq_tcp_worker_create() made; NULL is ignored. Control plane. */
 void synq_tcp_worker_free(struct synq_tcp_worker *tw);
@@ -236,8 +236,8 @@ enum synq_tcp_verdict synq_tcp_input(struct synq_tcp_worker *tw, struct synq_cou
  * checksum passed), and whose record it filled whole, the TCP part too: the burst's
  * IPv4 fast path (lib/net/input.c). Owning lcore only.
  */
-enum synq_tcp_verdict synq_tcp_input_parsed(struct synq_tcp_worker *tw, struct synq_counters *ctr,
-	const struct synq_iface *ifc, struct synq_tcp_seg *seg);
+enum synq_tcp_verdict synq_tcp_input_parsed(struct synq_tcp_worker *tw,
+	struct synq_counters *ctr, const struct synq_iface *ifc, struct synq_tcp_seg *seg);
 
 /** The most cookie SYN-ACKs one burst defers; past them, each is written at once. */
 #define SYNQ_TCP_BURST_MAX 64
@@ -271,8 +271,8 @@ unsigned int synq_tcp_burst_end(struct synq_tcp_worker *tw, struct synq_counters
  * (given back since, or its last event sent) is dropped, its mbuf freed. Owning lcore
  * only.
  */
-void synq_tcp_command(
-	struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_session_msg *msg);
+void synq_tcp_command(struct synq_tcp_worker *tw, struct synq_counters *ctr,
+	const struct synq_session_msg *msg);
 
 /**
  * Open a connection (RFC 9293 3.10.1, active OPEN) for session @p s, which the caller
@@ -325,15 +325,15 @@ unsigned int synq_tcp_timers(struct synq_tcp_worker *tw, struct synq_counters *c
 
 /** A worker's tables, as tests and operators see them. */
 struct synq_tcp_worker_info {
-	uint32_t syn_entries;		       /* half-open entries in its SYN table */
+	uint32_t syn_entries;		      /* half-open entries in its SYN table */
 	uint32_t halfopen[SYNQ_MAX_LISTENERS]; /* of them, each listener's */
 	bool cookies_sent[SYNQ_MAX_LISTENERS]; /* it ever answered the listener with a cookie */
-	uint32_t flows;			       /* connections in its flow table */
-	uint32_t time_wait;		       /* flows remembered in TIME-WAIT */
-	uint32_t replay;		       /* cookie flows remembered against replays */
-	uint32_t curr_estab;		       /* ESTABLISHED and CLOSE-WAIT */
-	uint32_t time_wait_max;		       /* entries the TIME-WAIT memory has */
-	uint32_t replay_max;		       /* entries the replay memory has */
+	uint32_t flows;			      /* connections in its flow table */
+	uint32_t time_wait;		      /* flows remembered in TIME-WAIT */
+	uint32_t replay;		      /* cookie flows remembered against replays */
+	uint32_t curr_estab;		      /* ESTABLISHED and CLOSE-WAIT */
+	uint32_t time_wait_max;		      /* entries the TIME-WAIT memory has */
+	uint32_t replay_max;		      /* entries the replay memory has */
 };
 
 /** Fill @p out. Exact from the owning lcore; a snapshot from any other. */
@@ -344,22 +344,22 @@ struct synq_tcp_conn_info {
 	enum synq_tcp_state state;
 	uint32_t client_isn;
 	uint32_t our_isn;
-	uint16_t mss;	    /* what we send with: min(client's MSS, ours) */
-	uint8_t snd_wscale; /* the client's shift (applies to its windows), 0xff none */
-	uint8_t rcv_wscale; /* ours, 0xff none */
+	uint16_t mss;	      /* what we send with: min(client's MSS, ours) */
+	uint8_t snd_wscale;   /* the client's shift (applies to its windows), 0xff none */
+	uint8_t rcv_wscale;   /* ours, 0xff none */
 	bool sack;
 	bool ts;
-	bool via_cookie;    /* promoted from a cookie, not from a SYN table entry */
-	uint32_t ts_recent; /* the client's last TSval */
-	uint64_t syn_tsc;   /* the SYN's arrival (rte_rdtsc of its burst); 0 for cookies */
-	uint64_t ack_tsc;   /* the final ACK's arrival */
-	uint16_t port_id;   /* the port it came in on */
-	uint8_t rxq_idx;    /* the owning worker's rx queue (index in its list) */
+	bool via_cookie;      /* promoted from a cookie, not from a SYN table entry */
+	uint32_t ts_recent;   /* the client's last TSval */
+	uint64_t syn_tsc;     /* the SYN's arrival (rte_rdtsc of its burst); 0 for cookies */
+	uint64_t ack_tsc;     /* the final ACK's arrival */
+	uint16_t port_id;     /* the port it came in on */
+	uint8_t rxq_idx;      /* the owning worker's rx queue (index in its list) */
 	struct rte_ether_addr peer_mac;
 	struct rte_ether_addr our_mac;
-	uint32_t rcv_queued; /* bytes received in order, not yet on the application's ring */
-	uint32_t snd_queued; /* bytes in the send queue (sent or not), not acknowledged */
-	uint32_t rtx_ms;     /* when the retransmission timer fires (worker clock); 0 off */
+	uint32_t rcv_queued;  /* bytes received in order, not yet on the application's ring */
+	uint32_t snd_queued;  /* bytes in the send queue (sent or not), not acknowledged */
+	uint32_t rtx_ms;      /* when the retransmission timer fires (worker clock); 0 off */
 };
 
 /**

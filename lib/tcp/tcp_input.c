@@ -114,7 +114,7 @@ static inline bool
 flags_bad(uint8_t flags)
 {
 	return (flags & RTE_TCP_SYN_FLAG) &&
-	       (flags & (RTE_TCP_FIN_FLAG | RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG));
+		(flags & (RTE_TCP_FIN_FLAG | RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG));
 }
 
 enum synq_tcp_verdict
@@ -200,8 +200,7 @@ synq_tcp_input_parsed(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	 * ACK of no established flow pays nothing for the data path (issue 14).
 	 */
 	if (tw->flows != NULL && synq_flowtab_count(tw->flows) != 0) {
-		struct tcp_conn *c =
-			synq_flowtab_lookup_h(tw->flows, &key, tcp_seg_hash(tw, seg, &key));
+		struct tcp_conn *c = synq_flowtab_lookup_h(tw->flows, &key, tcp_seg_hash(tw, seg, &key));
 
 		/* RFC 5961 4.2: a connection answers a SYN-ACK, too, with a challenge ACK */
 		if (c != NULL && c->state != SYNQ_TCP_CLOSED && c->state != SYNQ_TCP_SYN_SENT &&

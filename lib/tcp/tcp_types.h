@@ -66,8 +66,8 @@ _Static_assert(TCP_TIME_WAIT_MS <= 255 * SYNQ_FLOWMEM_TS_STEP_MS,
  * flows it could not take.
  */
 #define TCP_REPLAY_MS 130000
-_Static_assert(
-	TCP_REPLAY_MS > 2 * SYNQ_COOKIE_WINDOW_S * 1000, "the replay memory outlives every cookie");
+_Static_assert(TCP_REPLAY_MS > 2 * SYNQ_COOKIE_WINDOW_S * 1000,
+	"the replay memory outlives every cookie");
 
 /* The initial congestion window, in segments (RFC 6928). */
 #define TCP_IW 10
@@ -129,8 +129,8 @@ _Static_assert(
  */
 #define TCP_RCV_HELD 3
 struct tcp_rcv_held {
-	uint32_t len;	  /* bytes delivered (counted in rcv_unread) */
-	uint32_t mem;	  /* truesize charged for them, in rcv_mem */
+	uint32_t len; /* bytes delivered (counted in rcv_unread) */
+	uint32_t mem; /* truesize charged for them, in rcv_mem */
 	uint32_t min_len; /* the least payload of a buffer charged to it (UINT32_MAX: none) */
 };
 
@@ -141,7 +141,7 @@ struct tcp_rcv_held {
 struct synq_tcp {
 	struct synq_listeners *listeners;
 	struct synq_sessions *sessions;
-	struct tcp_conn *conns; /* connection i is session i's */
+	struct tcp_conn *conns;		/* connection i is session i's */
 	/* connection i's runs of what its application may hold (tcp_mem.c) */
 	struct tcp_rcv_held (*rcv_held)[TCP_RCV_HELD];
 	uint8_t secret[SYNQ_COOKIE_SECRET_LEN]; /* the cookie secret of this node */
@@ -151,11 +151,11 @@ struct synq_tcp {
 /* Who a reply goes to: everything but the numbers. */
 struct tcp_peer {
 	uint8_t family;
-	uint8_t caddr[16];	    /* the client's address */
-	uint8_t saddr[16];	    /* ours */
-	uint16_t cport;		    /* network order */
-	uint16_t sport;		    /* network order */
-	struct rte_ether_addr cmac; /* the client's next hop */
+	uint8_t caddr[16];	      /* the client's address */
+	uint8_t saddr[16];	      /* ours */
+	uint16_t cport;		      /* network order */
+	uint16_t sport;		      /* network order */
+	struct rte_ether_addr cmac;   /* the client's next hop */
 };
 
 /*
@@ -274,10 +274,10 @@ enum tcp_victim {
 /* The worker's pressure levels, as mem_held passes 1/2, 3/4, 7/8 of mem_budget, and all. */
 enum tcp_mem_level {
 	TCP_MEM_OK = 0,
-	TCP_MEM_COLLAPSE, /* collapse every receive queue that takes data */
-	TCP_MEM_NO_OPEN,  /* windows open no further */
-	TCP_MEM_DROP,	  /* new data dropped */
-	TCP_MEM_RESET,	  /* connections reset: stalled, largest sources first */
+	TCP_MEM_COLLAPSE,	/* collapse every receive queue that takes data */
+	TCP_MEM_NO_OPEN,	/* windows open no further */
+	TCP_MEM_DROP,		/* new data dropped */
+	TCP_MEM_RESET,		/* connections reset: stalled, largest sources first */
 };
 
 /* wflags: what the worker has to do for a connection */
@@ -315,29 +315,29 @@ struct tcp_conn {
 	struct synq_flow_key key;
 	uint32_t client_isn;
 	uint32_t our_isn;
-	uint16_t mss;	    /* what we may send: min(client's MSS, ours) */
-	uint16_t listener;  /* index */
-	uint8_t snd_wscale; /* the client's shift (applies to its windows), 0xff none */
-	uint8_t rcv_wscale; /* ours, 0xff none */
+	uint16_t mss;	      /* what we may send: min(client's MSS, ours) */
+	uint16_t listener;    /* index */
+	uint8_t snd_wscale;   /* the client's shift (applies to its windows), 0xff none */
+	uint8_t rcv_wscale;   /* ours, 0xff none */
 	bool sack;
 	bool ts;
-	bool via_cookie; /* promoted from a cookie, not from a SYN table entry */
+	bool via_cookie;      /* promoted from a cookie, not from a SYN table entry */
 	/* state rules, here in the padding before ts_off (see below) */
-	uint8_t probes;	 /* zero-window probes in a row the peer did not answer */
-	bool orphan;	 /* the app closed it: in the worker's orphan lists */
-	uint8_t oclass;	 /* an orphan's eviction class: enum tcp_orphan_order */
-	uint32_t ts_off; /* our TSval is now_ms + ts_off (a keyed hash of the 4-tuple) */
+	uint8_t probes;	      /* zero-window probes in a row the peer did not answer */
+	bool orphan;	      /* the app closed it: in the worker's orphan lists */
+	uint8_t oclass;	      /* an orphan's eviction class: enum tcp_orphan_order */
+	uint32_t ts_off;      /* our TSval is now_ms + ts_off (a keyed hash of the 4-tuple) */
 	struct rte_ether_addr peer_mac;
 	/* in the padding after peer_mac: memory (tcp_mem.c), the window it is offered at */
-	uint16_t rcv_ratio; /* payload / truesize of its segments x 256, a moving average */
-	uint64_t syn_tsc;   /* the SYN's arrival (rte_rdtsc of its burst); 0 for cookies */
-	uint64_t ack_tsc;   /* the final ACK's arrival */
+	uint16_t rcv_ratio;   /* payload / truesize of its segments x 256, a moving average */
+	uint64_t syn_tsc;     /* the SYN's arrival (rte_rdtsc of its burst); 0 for cookies */
+	uint64_t ack_tsc;     /* the final ACK's arrival */
 
 	/* the state */
-	uint8_t state;	 /* enum synq_tcp_state */
-	uint8_t pend;	 /* events waiting for room on the app's ring */
-	uint16_t wflags; /* what the worker has to do for it */
-	uint8_t backoff; /* retransmissions of snd_una so far */
+	uint8_t state;	      /* enum synq_tcp_state */
+	uint8_t pend;	      /* events waiting for room on the app's ring */
+	uint16_t wflags;      /* what the worker has to do for it */
+	uint8_t backoff;      /* retransmissions of snd_una so far */
 	uint8_t dupacks;
 	uint8_t ack_round;    /* the poll whose data the ACK owed is for */
 	uint8_t dupacks_owed; /* duplicate ACKs to send (segments past a hole) */
@@ -347,30 +347,30 @@ struct tcp_conn {
 	uint32_t snd_una, snd_nxt, snd_max;
 	uint32_t snd_wnd, snd_wl1, snd_wl2;
 	uint32_t cwnd, ssthresh;
-	uint32_t rcv_nxt, rcv_adv;	   /* rcv_adv: the right edge of the window advertised */
-	uint32_t fin_seq;		   /* our FIN's sequence number, once sent */
-	uint32_t srtt8, rttvar4, rto_ms;   /* RFC 6298, in ms (srtt x 8, rttvar x 4) */
-	uint32_t rtt_seq, rtt_ms;	   /* one segment timed (Karn), when no timestamps */
-	uint32_t rtx_ms;		   /* when the retransmission timer fires; 0 = off */
-	uint32_t last_rx_ms;		   /* the last segment received: the idle timeout */
-	uint32_t attach_ms;		   /* when the app took it: the first-byte timeout */
-	uint32_t ts_recent;		   /* the client's last TSval */
-	uint32_t sndq_len;		   /* bytes in sndq, from snd_una */
+	uint32_t rcv_nxt, rcv_adv; /* rcv_adv: the right edge of the window advertised */
+	uint32_t fin_seq;	   /* our FIN's sequence number, once sent */
+	uint32_t srtt8, rttvar4, rto_ms; /* RFC 6298, in ms (srtt x 8, rttvar x 4) */
+	uint32_t rtt_seq, rtt_ms;	 /* one segment timed (Karn), when no timestamps */
+	uint32_t rtx_ms;      /* when the retransmission timer fires; 0 = off */
+	uint32_t last_rx_ms;  /* the last segment received: the idle timeout */
+	uint32_t attach_ms;   /* when the app took it: the first-byte timeout */
+	uint32_t ts_recent;   /* the client's last TSval */
+	uint32_t sndq_len;    /* bytes in sndq, from snd_una */
 	struct rte_mbuf *sndq, *sndq_tail; /* unacknowledged and unsent bytes, in order */
 	struct rte_mbuf *rcvq, *rcvq_tail; /* in-order data not yet on the app's ring */
 
 	/* TCP state rules against hostile peers (RFC 5961, RFC 7323 5.3, persist, orphans) */
-	uint32_t max_snd_wnd;  /* the largest window the peer advertised (RFC 5961 5.2) */
-	uint32_t oow_ms;       /* the last answer to a refused segment (invalid ratelimit) */
+	uint32_t max_snd_wnd; /* the largest window the peer advertised (RFC 5961 5.2) */
+	uint32_t oow_ms;      /* the last answer to a refused segment (invalid ratelimit) */
 	uint32_t ts_recent_ms; /* when ts_recent was set: PAWS's 24 days (RFC 7323 5.5) */
 	uint32_t fin_wait2_ms; /* when FIN-WAIT-2 began: tcp.fin_timeout_ms */
-	uint32_t orphan_ms;    /* when the app closed it: tcp.orphan_timeout_ms from here */
-	uint32_t orphan_mark;  /* SND.UNA at the close, or when it last moved on */
+	uint32_t orphan_ms;   /* when the app closed it: tcp.orphan_timeout_ms from here */
+	uint32_t orphan_mark; /* SND.UNA at the close, or when it last moved on */
 	/* its neighbours in its listener's orphan lists: TCP_BY_CLOSE's, its oclass's */
 	uint32_t oprev[TCP_ORPHAN_SLOTS], onext[TCP_ORPHAN_SLOTS];
 	/* memory, by truesize (tcp_mem.c): what the mbufs cost, not their payload */
-	uint32_t rcv_mem; /* rcvq and what the app may still hold: the sum of rcv_held[] */
-	uint32_t snd_mem; /* sndq */
+	uint32_t rcv_mem;     /* rcvq and what the app may still hold: the sum of rcv_held[] */
+	uint32_t snd_mem;     /* sndq */
 	/*
 	 * its memory last moved, each side: began to be held, a buffer let go (the
 	 * application consumed past a run; an ACK freed a buffer of the send queue)
@@ -392,54 +392,54 @@ struct synq_tcp_worker {
 	struct synq_tcp *tcp;
 	struct synq_listeners *listeners;
 	struct synq_sessions *sessions;
-	struct tcp_conn *conns;			       /* tcp->conns */
+	struct tcp_conn *conns;		/* tcp->conns */
 	struct tcp_rcv_held (*rcv_held)[TCP_RCV_HELD]; /* tcp->rcv_held */
 	unsigned int lcore_id;
-	bool syntab_used;	    /* a listener has syncookies 0 or 1: SYNs look it up */
-	uint8_t max_synack_retries; /* the largest of the listeners' */
+	bool syntab_used;		/* a listener has syncookies 0 or 1: SYNs look it up */
+	uint8_t max_synack_retries;	/* the largest of the listeners' */
 	struct synq_syntab *syntab;
-	struct synq_flowmem *time_wait; /* connections in TIME-WAIT (out of the flow table) */
+	struct synq_flowmem *time_wait;	/* connections in TIME-WAIT (out of the flow table) */
 	struct synq_flowmem *replay;	/* flows from a cookie: no replay opens them again */
 	struct synq_srclimit *srclimit; /* connections per source (lib/listener); NULL: none */
 	/* the hash seed of syntab, time_wait and flows: a segment's key hashed once */
 	struct tcp_hash_seed seed;
-	struct synq_flowtab *flows; /* connections after promotion */
+	struct synq_flowtab *flows;	/* connections after promotion */
 	struct synq_cookie_ctx cookie;
-	struct synq_sipkey isn_key; /* RFC 6528 F() for our ISNs in table mode */
-	struct rte_mempool *pool;   /* for retransmissions and segments of data */
+	struct synq_sipkey isn_key;	/* RFC 6528 F() for our ISNs in table mode */
+	struct rte_mempool *pool;	/* for retransmissions and segments of data */
 	struct synq_tcp_rxq rxq[SYNQ_MAX_RXQ_PER_LCORE];
 	unsigned int nb_rxq;
 	/* the event ring of each application lcore, by lcore id */
 	struct rte_ring *const *app_rings;
-	uint32_t halfopen[SYNQ_MAX_LISTENERS];	/* entries of each listener in syntab */
+	uint32_t halfopen[SYNQ_MAX_LISTENERS]; /* entries of each listener in syntab */
 	uint32_t cookie_ms[SYNQ_MAX_LISTENERS]; /* when this worker last sent it a cookie */
 	bool cookies_sent[SYNQ_MAX_LISTENERS];
 	uint32_t flows_of[SYNQ_MAX_LISTENERS]; /* of each listener, against its max_flows */
 	/* the ones clients opened, against max_flows alone: a proxy listener's flows_of
 	 * allows twice that, the other half for the connections to its backends */
 	uint32_t clients_of[SYNQ_MAX_LISTENERS];
-	uint32_t rst_tokens; /* the RST bucket (TCP_RST_PER_S) */
+	uint32_t rst_tokens;		/* the RST bucket (TCP_RST_PER_S) */
 	uint32_t rst_ms;
-	struct tcp_bucket rtx_synacks; /* TCP_SYNACK_RTX_PER_S, under pressure */
+	struct tcp_bucket rtx_synacks;	/* TCP_SYNACK_RTX_PER_S, under pressure */
 	/* the challenge-ACK budget (tcp.challenge_ack_limit) and the orphans */
-	uint32_t challenge_s;	 /* the second (now_ms / 1000) + 1 it is for; 0: none */
-	uint32_t challenge_left; /* challenge ACKs that second may still send */
-	uint32_t orphans;	 /* connections the app closed, still here */
+	uint32_t challenge_s;		/* the second (now_ms / 1000) + 1 it is for; 0: none */
+	uint32_t challenge_left;	/* challenge ACKs that second may still send */
+	uint32_t orphans;		/* connections the app closed, still here */
 	uint32_t orphans_of[SYNQ_MAX_LISTENERS]; /* of each listener, against max_orphans */
 	/* each listener's orphans, in each enum tcp_orphan_order */
 	struct tcp_olist orphan_list[SYNQ_MAX_LISTENERS][TCP_ORDERS];
 	/* the clock, read once per burst by synq_tcp_clock() */
-	uint64_t tsc0;	 /* rte_rdtsc() at creation */
-	uint64_t hz_ms;	 /* TSC ticks a millisecond */
-	uint64_t hz_4us; /* TSC ticks in the 4 us of RFC 6528's clock */
+	uint64_t tsc0;	   /* rte_rdtsc() at creation */
+	uint64_t hz_ms;	   /* TSC ticks a millisecond */
+	uint64_t hz_4us;   /* TSC ticks in the 4 us of RFC 6528's clock */
 	uint64_t now_tsc;
-	uint32_t now_ms; /* since creation */
-	uint64_t now_s;	 /* CLOCK_REALTIME seconds: cookie windows agree across nodes */
+	uint32_t now_ms;   /* since creation */
+	uint64_t now_s;	   /* CLOCK_REALTIME seconds: cookie windows agree across nodes */
 	struct synq_cookie_clock cookie_clock; /* keeps now_s from going backwards */
-	uint8_t round;			       /* polls, counted by synq_tcp_clock() */
+	uint8_t round;	   /* polls, counted by synq_tcp_clock() */
 	/* the data path: connections with work to do, by pool index */
 	uint32_t *dirty;
-	uint32_t nb_dirty; /* the list has room for every session of the pool */
+	uint32_t nb_dirty;	/* the list has room for every session of the pool */
 	/*
 	 * By pool index: TCP_OWNED | the session's generation while this worker carries
 	 * the connection (promotion to handover), else 0. Commands are checked against it,
@@ -451,14 +451,14 @@ struct synq_tcp_worker {
 	synq_tcp_send_routed_t send_routed;
 	void *send_arg;
 	uint32_t port_seq;
-	uint32_t curr_estab; /* ESTABLISHED and CLOSE-WAIT (TcpCurrEstab) */
+	uint32_t curr_estab;		/* ESTABLISHED and CLOSE-WAIT (TcpCurrEstab) */
 	/* memory its connections hold, by truesize (tcp_mem.c) */
-	uint64_t mem_held;   /* rcv_mem + snd_mem of all its connections */
-	uint64_t mem_budget; /* its share of the pool beyond the rx/tx reserve */
-	uint8_t mem_level;   /* enum tcp_mem_level, from mem_held / mem_budget */
+	uint64_t mem_held;		/* rcv_mem + snd_mem of all its connections */
+	uint64_t mem_budget;		/* its share of the pool beyond the rx/tx reserve */
+	uint8_t mem_level;		/* enum tcp_mem_level, from mem_held / mem_budget */
 	uint64_t unaccepted_mem[SYNQ_MAX_LISTENERS]; /* rcv_mem of connections not attached */
-	uint64_t mem_of[SYNQ_MAX_LISTENERS];	     /* rcv_mem + snd_mem of each listener's */
-	uint64_t mem_shown[SYNQ_MAX_LISTENERS];	     /* of it, what the listener's mem_held has */
+	uint64_t mem_of[SYNQ_MAX_LISTENERS];	/* rcv_mem + snd_mem of each listener's */
+	uint64_t mem_shown[SYNQ_MAX_LISTENERS];	/* of it, what the listener's mem_held has */
 	/* the victims of the last level (tcp_mem_victim()) */
 	/*
 	 * The pressure (TCP_MEM_DROP or above) began at mem_reset_ms, and lasts until the
@@ -466,16 +466,16 @@ struct synq_tcp_worker {
 	 * that leave and come back) does not start it over.
 	 */
 	uint32_t mem_reset_ms, mem_calm_ms;
-	bool mem_pressed;	    /* in such a pressure */
-	bool mem_calming;	    /* ... below TCP_MEM_DROP since mem_calm_ms */
-	uint32_t rcv_max_ts;	    /* the largest truesize charged to a run, ever */
-	uint8_t src_cur;	    /* src_mem[] this sweep adds to; the other, the last */
-	uint16_t src_nb_touched[2]; /* slots src_mem[i] began to count; past the */
+	bool mem_pressed;		/* in such a pressure */
+	bool mem_calming;		/* ... below TCP_MEM_DROP since mem_calm_ms */
+	uint32_t rcv_max_ts;		/* the largest truesize charged to a run, ever */
+	uint8_t src_cur;		/* src_mem[] this sweep adds to; the other, the last */
+	uint16_t src_nb_touched[2];	/* slots src_mem[i] began to count; past the */
 	uint16_t src_touched[2][TCP_SRC_TOUCHED]; /* bound, all: cleared whole */
-	uint64_t src_mul[TCP_SRC_ROWS];		  /* odd, random: the rows' hashes */
+	uint64_t src_mul[TCP_SRC_ROWS];	/* odd, random: the rows' hashes */
 	/* the last sweep's, of stalled connections [0] and of all [1]; this one's next */
-	uint64_t victim_max[2], victim_next[2];		  /* the largest source estimate */
-	uint64_t victim_sum[2], victim_sum_next[2];	  /* what they hold */
+	uint64_t victim_max[2], victim_next[2];	    /* the largest source estimate */
+	uint64_t victim_sum[2], victim_sum_next[2]; /* what they hold */
 	uint64_t src_mem[2][TCP_SRC_ROWS][TCP_SRC_SLOTS]; /* truesize held by source */
 	/*
 	 * The cookie SYNs of the open burst (synq_tcp_burst_begin()): decided one by one,

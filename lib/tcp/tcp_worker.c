@@ -37,10 +37,10 @@ synq_tcp_create(struct synq_listeners *ls, struct synq_sessions *ss,
 	tcp->eal_mem = eal;
 	memcpy(tcp->secret, secret, sizeof(tcp->secret));
 	if (ss->nb != 0) {
-		tcp->conns = synq_mem_alloc(
-			"synq_tcp_conns", (size_t)ss->nb * sizeof(*tcp->conns), socket, eal);
-		tcp->rcv_held = synq_mem_alloc(
-			"synq_tcp_rcv_held", (size_t)ss->nb * sizeof(*tcp->rcv_held), socket, eal);
+		tcp->conns = synq_mem_alloc("synq_tcp_conns", (size_t)ss->nb * sizeof(*tcp->conns),
+			socket, eal);
+		tcp->rcv_held = synq_mem_alloc("synq_tcp_rcv_held",
+			(size_t)ss->nb * sizeof(*tcp->rcv_held), socket, eal);
 		if (tcp->conns == NULL || tcp->rcv_held == NULL) {
 			synq_mem_free(tcp->conns, eal);
 			synq_mem_free(tcp->rcv_held, eal);
@@ -85,11 +85,11 @@ tables_create(struct synq_tcp_worker *tw, uint32_t flowmem_min, int socket)
 		return 0;
 	tw->syntab = synq_syntab_create((uint32_t)RTE_MIN(entries, SYNQ_FLOW_TABLE_MAX), socket);
 	/* TIME-WAIT holds at most half of it (tcp_time_wait_enter()) */
-	tw->time_wait = synq_flowmem_create(
-		"synq_time_wait", (uint32_t)RTE_MIN(memory + flows, SYNQ_FLOW_TABLE_MAX), socket);
+	tw->time_wait = synq_flowmem_create("synq_time_wait",
+		(uint32_t)RTE_MIN(memory + flows, SYNQ_FLOW_TABLE_MAX), socket);
 	/* as large as TIME-WAIT's: the rate of cookie flows it holds is in tcp_types.h */
-	tw->replay = synq_flowmem_create(
-		"synq_replay", (uint32_t)RTE_MIN(memory + flows, SYNQ_FLOW_TABLE_MAX), socket);
+	tw->replay = synq_flowmem_create("synq_replay",
+		(uint32_t)RTE_MIN(memory + flows, SYNQ_FLOW_TABLE_MAX), socket);
 	tw->flows = synq_flowtab_create((uint32_t)RTE_MIN(flows, SYNQ_FLOW_TABLE_MAX), tw->conns,
 		sizeof(*tw->conns), socket);
 	/* by pool index: every connection of the pool may be dirty at once */
@@ -147,8 +147,8 @@ synq_tcp_worker_create(struct synq_tcp *tcp, const struct synq_tcp_worker_conf *
 		if (ls->l[i].tcp.syncookies != SYNQ_SYNCOOKIES_ALWAYS)
 			tw->syntab_used = true;
 		/* the SYN table runs with the largest; each listener's own is applied after */
-		tw->max_synack_retries =
-			RTE_MAX(tw->max_synack_retries, ls->l[i].tcp.synack_retries);
+		tw->max_synack_retries = RTE_MAX(tw->max_synack_retries,
+			ls->l[i].tcp.synack_retries);
 	}
 	rc = tables_create(tw, conf->flowmem_min, conf->socket);
 	if (rc == 0)
@@ -169,9 +169,8 @@ synq_tcp_worker_create(struct synq_tcp *tcp, const struct synq_tcp_worker_conf *
 	for (unsigned int r = 0; r < TCP_SRC_ROWS; r++)
 		tw->src_mul[r] = src_mul[r] | 1;
 	{
-		uint64_t hz = conf->tsc_hz != 0	      ? conf->tsc_hz
-			      : rte_get_tsc_hz() != 0 ? rte_get_tsc_hz()
-						      : TSC_HZ_NO_EAL;
+		uint64_t hz = conf->tsc_hz != 0 ? conf->tsc_hz
+			: rte_get_tsc_hz() != 0 ? rte_get_tsc_hz() : TSC_HZ_NO_EAL;
 
 		tw->hz_ms = RTE_MAX(hz / 1000, (uint64_t)1);
 		tw->hz_4us = RTE_MAX(hz / 250000, (uint64_t)1);
@@ -304,8 +303,8 @@ synq_tcp_output_discard(struct synq_tcp_worker *tw)
 		struct tcp_conn *c = conn_at(tw, tw->dirty[i]);
 
 		/* what output would have done; the state itself stays */
-		c->wflags &= (uint16_t) ~(WF_DIRTY | WF_ACK_NOW | WF_ACK_DATA | WF_RST_NOW |
-					  WF_RTX_ONE | WF_PROBE | WF_WND_CHECK | WF_CHALLENGE);
+		c->wflags &= (uint16_t)~(WF_DIRTY | WF_ACK_NOW | WF_ACK_DATA | WF_RST_NOW |
+			WF_RTX_ONE | WF_PROBE | WF_WND_CHECK | WF_CHALLENGE);
 		c->rcvq = c->rcvq_tail = NULL;
 		tcp_mem_rcv_clear(tw, c);
 	}
@@ -354,8 +353,8 @@ synq_tcp_worker_set_send(struct synq_tcp_worker *tw, synq_tcp_send_routed_t fn, 
 }
 
 void
-synq_tcp_worker_set_rss(
-	struct synq_tcp_worker *tw, unsigned int rxq_idx, const struct synq_rss *rss)
+synq_tcp_worker_set_rss(struct synq_tcp_worker *tw, unsigned int rxq_idx,
+	const struct synq_rss *rss)
 {
 	if (rxq_idx < tw->nb_rxq)
 		tw->rxq[rxq_idx].rss = rss;

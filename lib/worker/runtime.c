@@ -26,6 +26,7 @@
 #define RTE_LOGTYPE_SYNQ_RUN RTE_LOGTYPE_USER2
 #define RUN_LOG(level, fmt, ...) RTE_LOG(level, SYNQ_RUN, "run: " fmt "\n", ##__VA_ARGS__)
 
+
 /* Idle main lcore: how long it sleeps between two looks at the clock. */
 #define CONTROL_SLEEP_NS (1000 * 1000)
 
@@ -129,7 +130,7 @@ mem_budget(const struct synq_runtime *rt, const struct rte_mempool *pool)
 	if (pool->size <= reserve || workers == 0)
 		return 1; /* nothing beyond the reserve: connections hold nothing */
 	return (uint64_t)(pool->size - reserve) * pool->elt_size * rt->cfg->conn_share / 100 /
-	       workers;
+		workers;
 }
 
 /* What the neighbour table drops: an mbuf. */
@@ -211,7 +212,8 @@ link_peers(struct synq_runtime *rt)
 
 /* A worker's part of lcore entry @p idx: its transport state and command ring. */
 static int
-build_worker(struct synq_runtime *rt, struct synq_worker *w, int socket, char *err, size_t errlen)
+build_worker(struct synq_runtime *rt, struct synq_worker *w, int socket, char *err,
+	size_t errlen)
 {
 	struct synq_tcp_worker_conf conf = {
 		.lcore_id = w->lcore_id,
@@ -233,15 +235,13 @@ build_worker(struct synq_runtime *rt, struct synq_worker *w, int socket, char *e
 		};
 	w->tcp = synq_tcp_worker_create(rt->tcp, &conf);
 	if (w->tcp == NULL) {
-		snprintf(err, errlen,
-			"lcore %u: no memory for its SYN table on socket %d "
-			"(expected smaller max_syn_backlog or more memory, -m)",
-			w->lcore_id, socket);
+		snprintf(err, errlen, "lcore %u: no memory for its SYN table on socket %d "
+			"(expected smaller max_syn_backlog or more memory, -m)", w->lcore_id, socket);
 		return -ENOMEM;
 	}
 	snprintf(name, sizeof(name), "synq_cmd_%u", w->lcore_id);
-	w->cmd = rte_ring_create_elem(name, sizeof(struct synq_session_msg), SYNQ_SESSION_CMD_RING,
-		socket, RING_F_SC_DEQ);
+	w->cmd = rte_ring_create_elem(name, sizeof(struct synq_session_msg),
+		SYNQ_SESSION_CMD_RING, socket, RING_F_SC_DEQ);
 	if (w->cmd == NULL) {
 		snprintf(err, errlen, "lcore %u: no command ring: %s", w->lcore_id,
 			rte_strerror(rte_errno));
@@ -316,7 +316,8 @@ build_lcore(struct synq_runtime *rt, unsigned int idx, char *err, size_t errlen)
 	w->rt = rt;
 	w->lcore_id = id;
 	w->role = cl->role;
-	w->ctr = rte_zmalloc_socket("synq_counters", sizeof(*w->ctr), RTE_CACHE_LINE_SIZE, socket);
+	w->ctr = rte_zmalloc_socket("synq_counters", sizeof(*w->ctr), RTE_CACHE_LINE_SIZE,
+		socket);
 	if (w->ctr == NULL) {
 		snprintf(err, errlen, "lcore %u: no memory for its counters on socket %d", id,
 			socket);
@@ -364,8 +365,7 @@ synq_runtime_check(const struct synq_config *cfg, char *err, size_t errlen)
 		unsigned int id = cfg->lcores[i].lcore_id;
 
 		if (!rte_lcore_is_enabled(id)) {
-			snprintf(err, errlen,
-				"config error: lcores[%u].lcore: %u is not an EAL "
+			snprintf(err, errlen, "config error: lcores[%u].lcore: %u is not an EAL "
 				"lcore, expected one of those given to -l/--lcores (%u enabled)",
 				i, id, rte_lcore_count());
 			return -EINVAL;
@@ -388,17 +388,16 @@ build_shared(struct synq_runtime *rt, char *err, size_t errlen)
 	rc = synq_listeners_create(&rt->listeners, cfg, nb_workers, SOCKET_ID_ANY, err, errlen);
 	if (rc != 0)
 		return rc;
-	rc = synq_sessions_create(
-		&rt->sessions, synq_listeners_max_sessions(&rt->listeners), SOCKET_ID_ANY);
+	rc = synq_sessions_create(&rt->sessions, synq_listeners_max_sessions(&rt->listeners),
+		SOCKET_ID_ANY);
 	if (rc == 0) {
-		rt->tcp = synq_tcp_create(
-			&rt->listeners, &rt->sessions, rt->cookie_secret, SOCKET_ID_ANY);
+		rt->tcp = synq_tcp_create(&rt->listeners, &rt->sessions, rt->cookie_secret,
+			SOCKET_ID_ANY);
 		if (rt->tcp == NULL)
 			rc = -ENOMEM;
 	}
 	if (rc != 0) {
-		snprintf(err, errlen,
-			"no memory for %u connections (expected smaller backlogs "
+		snprintf(err, errlen, "no memory for %u connections (expected smaller backlogs "
 			"or max_flows, or more memory, -m)",
 			synq_listeners_max_sessions(&rt->listeners));
 		return rc;
@@ -437,7 +436,7 @@ synq_runtime_init(struct synq_runtime *rt, const struct synq_config *cfg, struct
 	if (cfg->cookie_secret_set)
 		memcpy(rt->cookie_secret, cfg->cookie_secret, sizeof(rt->cookie_secret));
 	else if (getrandom(rt->cookie_secret, sizeof(rt->cookie_secret), 0) !=
-		 (ssize_t)sizeof(rt->cookie_secret)) {
+		(ssize_t)sizeof(rt->cookie_secret)) {
 		snprintf(err, errlen, "cannot draw a cookie secret: %s", strerror(errno));
 		return -EIO;
 	}
@@ -526,11 +525,12 @@ synq_runtime_run(struct synq_runtime *rt, const struct synq_run_opts *opts)
 	int rc = 0;
 
 	rt->opts = *opts;
-	rt->end_tsc =
-		opts->duration_s > 0 ? now + (uint64_t)(opts->duration_s * rte_get_tsc_hz()) : 0;
+	rt->end_tsc = opts->duration_s > 0 ? now + (uint64_t)(opts->duration_s * rte_get_tsc_hz())
+					   : 0;
 	rt->next_stats_tsc = now; /* first dump at once: readers see synq is up */
 
-	RTE_LCORE_FOREACH_WORKER (id) {
+	RTE_LCORE_FOREACH_WORKER(id)
+	{
 		if (rt->lcore[id] == NULL)
 			continue;
 		rc = rte_eal_remote_launch(lcore_main, rt->lcore[id], id);
