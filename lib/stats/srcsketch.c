@@ -91,13 +91,19 @@ ss_home(const struct synq_srcsketch *s, const struct synq_sketch_key *k)
 static inline bool
 key_eq(const struct synq_sketch_key *a, const struct synq_sketch_key *b)
 {
-	return memcmp(a->b, b->b, sizeof(a->b)) == 0;
+	uint64_t a0, a1, b0, b1;
+
+	memcpy(&a0, a->b, 8);
+	memcpy(&a1, a->b + 8, 8);
+	memcpy(&b0, b->b, 8);
+	memcpy(&b1, b->b + 8, 8);
+	return ((a0 ^ b0) | (a1 ^ b1)) == 0;
 }
 
 static void
-ss_index(const struct synq_srcsketch *s, struct synq_sketch_ss *ss, uint32_t j)
+ss_index(struct synq_sketch_ss *ss, uint32_t j)
 {
-	uint32_t slot = ss_home(s, &ss->e[j].key);
+	uint32_t slot = ss->home[j];
 
 	while (ss->idx[slot] != 0)
 		slot = (slot + 1) & SS_MASK;
@@ -110,14 +116,14 @@ ss_index(const struct synq_srcsketch *s, struct synq_sketch_ss *ss, uint32_t j)
  * its home not between the hole and itself, moves, until an empty slot.
  */
 static void
-ss_unindex(const struct synq_srcsketch *s, struct synq_sketch_ss *ss, uint32_t j)
+ss_unindex(struct synq_sketch_ss *ss, uint32_t j)
 {
-	uint32_t hole = ss_home(s, &ss->e[j].key);
+	uint32_t hole = ss->home[j];
 
 	while (ss->idx[hole] != j + 1)
 		hole = (hole + 1) & SS_MASK;
 	for (uint32_t i = (hole + 1) & SS_MASK; ss->idx[i] != 0; i = (i + 1) & SS_MASK) {
-		uint32_t h = ss_home(s, &ss->e[ss->idx[i] - 1].key);
+		uint32_t h = ss->home[ss->idx[i] - 1];
 
 		if (((i - h) & SS_MASK) >= ((i - hole) & SS_MASK)) {
 			ss->idx[hole] = ss->idx[i];
@@ -128,6 +134,30 @@ ss_unindex(const struct synq_srcsketch *s, struct synq_sketch_ss *ss, uint32_t j
 }
 
 /*
+ * The entry of the smallest count. Counts only grow, and a taken-over entry leaves
+ * the smallest, so the first entry still at the last search's smallest, from where
+ * that search stopped on, is the smallest again: a flood of new sources (each
+ * sample taking over the smallest) finds it in a step or two, not a scan of all.
+ */
+static uint32_t
+ss_min(struct synq_sketch_ss *ss)
+{
+	uint32_t j = 0;
+
+	for (uint32_t i = ss->min_at; i < SYNQ_SKETCH_SLOTS; i++)
+		if (ss->count[i] == ss->min_val) {
+			ss->min_at = i;
+			return i;
+		}
+	for (uint32_t i = 1; i < SYNQ_SKETCH_SLOTS; i++)
+		if (ss->count[i] < ss->count[j])
+			j = i;
+	ss->min_val = ss->count[j];
+	ss->min_at = j;
+	return j;
+}
+
+/*
  * Space-Saving, weighted: a listed key gains @p w; a new one takes a free counter, or
  * the smallest's, counting from its count (the overestimate it may carry, err).
  */
@@ -135,31 +165,35 @@ static void
 ss_add(const struct synq_srcsketch *s, struct synq_sketch_ss *ss, const struct synq_sketch_key *k,
 	uint32_t w)
 {
-	uint32_t slot = ss_home(s, k);
+	uint32_t home = ss_home(s, k);
+	uint32_t slot = home;
 	uint32_t j, min;
 
 	ss->total += w;
 	for (; ss->idx[slot] != 0; slot = (slot + 1) & SS_MASK) {
-		struct synq_sketch_entry *e = &ss->e[ss->idx[slot] - 1];
-
-		if (key_eq(&e->key, k)) {
-			e->count += w;
+		j = ss->idx[slot] - 1u;
+		if (key_eq(&ss->key[j], k)) {
+			ss->count[j] += w;
 			return;
 		}
 	}
 	if (ss->n < SYNQ_SKETCH_SLOTS) {
-		ss->e[ss->n] = (struct synq_sketch_entry){.key = *k, .count = w, .err = 0};
-		ss->idx[slot] = (uint8_t)++ss->n;
+		j = ss->n++;
+		ss->key[j] = *k;
+		ss->count[j] = w;
+		ss->err[j] = 0;
+		ss->home[j] = (uint8_t)home;
+		ss->idx[slot] = (uint8_t)(j + 1);
 		return;
 	}
-	j = 0;
-	for (uint32_t i = 1; i < SYNQ_SKETCH_SLOTS; i++)
-		if (ss->e[i].count < ss->e[j].count)
-			j = i;
-	min = ss->e[j].count;
-	ss_unindex(s, ss, j);
-	ss->e[j] = (struct synq_sketch_entry){.key = *k, .count = min + w, .err = min};
-	ss_index(s, ss, j);
+	j = ss_min(ss);
+	min = ss->count[j];
+	ss_unindex(ss, j);
+	ss->key[j] = *k;
+	ss->count[j] = min + w;
+	ss->err[j] = min;
+	ss->home[j] = (uint8_t)home;
+	ss_index(ss, j);
 }
 
 void
@@ -293,9 +327,9 @@ synq_sketch_view_add(struct synq_sketch_view *v, const struct synq_sketch_epoch 
 		uint32_t min = UINT32_MAX;
 
 		for (uint32_t i = 0; i < ss->n && i < SYNQ_SKETCH_SLOTS; i++) {
-			v->items[t][v->n[t]++] = (struct synq_sketch_item){
-				.key = ss->e[i].key, .count = ss->e[i].count};
-			min = RTE_MIN(min, ss->e[i].count);
+			v->items[t][v->n[t]++] =
+				(struct synq_sketch_item){.key = ss->key[i], .count = ss->count[i]};
+			min = RTE_MIN(min, ss->count[i]);
 		}
 		if (ss->n == SYNQ_SKETCH_SLOTS)
 			v->error[t] += min;

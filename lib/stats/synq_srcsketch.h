@@ -41,7 +41,7 @@
 #define SYNQ_SKETCH_HLL_BITS 11
 #define SYNQ_SKETCH_HLL_REGS (1u << SYNQ_SKETCH_HLL_BITS)
 #define SYNQ_SKETCH_SLOTS 64		  /* Space-Saving counters of each kind */
-#define SYNQ_SKETCH_SAMPLES 8192	  /* samples a window before k doubles */
+#define SYNQ_SKETCH_SAMPLES 1024	  /* samples a window before k doubles */
 #define SYNQ_SKETCH_SAMPLE_MAX (1u << 16) /* the largest k */
 #define SYNQ_SKETCH_WINDOW_MS 1000
 
@@ -57,18 +57,21 @@ struct synq_sketch_key {
 	uint8_t b[16];
 };
 
-struct synq_sketch_entry {
-	struct synq_sketch_key key;
-	uint32_t count; /* sampled weight: SYNs, estimated */
-	uint32_t err;	/* Space-Saving's overestimate bound: the count it took over */
-};
-
-/** One kind's Space-Saving summary. */
+/**
+ * One kind's Space-Saving summary, by entry: its key, its count (sampled weight:
+ * SYNs, estimated), its err (the overestimate it may carry: the count it took over).
+ * The counts apart, for the smallest's search.
+ */
 struct synq_sketch_ss {
-	uint32_t n;	/* entries in use */
+	uint32_t n;	  /* entries in use */
+	uint32_t min_val; /* the smallest count when last searched, at min_at or after */
+	uint32_t min_at;
 	uint64_t total; /* weight counted */
-	struct synq_sketch_entry e[SYNQ_SKETCH_SLOTS];
+	uint32_t count[SYNQ_SKETCH_SLOTS];
+	uint32_t err[SYNQ_SKETCH_SLOTS];
+	uint8_t home[SYNQ_SKETCH_SLOTS];    /* the index slot its key hashes to */
 	uint8_t idx[2 * SYNQ_SKETCH_SLOTS]; /* by hash slot: entry + 1, 0 empty (linear probing) */
+	struct synq_sketch_key key[SYNQ_SKETCH_SLOTS];
 };
 
 /** A window: the live one a worker fills, and the one it published. */
