@@ -216,7 +216,7 @@ synq_srcsketch_sample(struct synq_srcsketch *s, uint8_t family, const uint8_t *a
 		ss_add(s, &s->live.ss[SYNQ_SKETCH_V6_48], &k, s->k);
 	}
 	/* a flood past the budget: half the samples, twice the weight */
-	if (++s->samples >= SYNQ_SKETCH_SAMPLES && s->k < SYNQ_SKETCH_SAMPLE_MAX) {
+	if (++s->samples >= SYNQ_SKETCH_STEP && s->k < SYNQ_SKETCH_SAMPLE_MAX) {
 		s->k <<= 1;
 		s->samples = 0;
 		s->live.sample = RTE_MAX(s->live.sample, s->k);

@@ -15,9 +15,10 @@
  *   SYNQ_SKETCH_SLOTS counters for each of source addresses, IPv4 /24 and IPv6 /48
  *   prefixes, fed a random sample of the SYNs: 1 in k, each sampled SYN weighing k.
  *   k is a power of two: the one that would have kept the previous window to about
- *   SYNQ_SKETCH_SAMPLES samples, doubled within the window each time that many more
- *   are taken. The gaps between samples are drawn from a generator seeded from
- *   getrandom(): a client cannot place its SYNs in (or out of) the sample.
+ *   SYNQ_SKETCH_SAMPLES samples, doubled within the window each time a quarter of
+ *   that more are taken (a flood's first window reaches its k in few samples; a
+ *   steady one takes 600 to 1024 samples a window). The gaps between samples are drawn from a
+ * generator seeded from getrandom(): a client cannot place its SYNs in (or out of) the sample.
  *   Space-Saving's bound: a listed count exceeds the sampled truth by at most the
  *   smallest counter, itself at most W / SYNQ_SKETCH_SLOTS (W the window's sampled
  *   weight, about its SYNs); a source with more than that is listed. Sampling adds
@@ -40,9 +41,10 @@
 
 #define SYNQ_SKETCH_HLL_BITS 11
 #define SYNQ_SKETCH_HLL_REGS (1u << SYNQ_SKETCH_HLL_BITS)
-#define SYNQ_SKETCH_SLOTS 64		  /* Space-Saving counters of each kind */
-#define SYNQ_SKETCH_SAMPLES 1024	  /* samples a window before k doubles */
-#define SYNQ_SKETCH_SAMPLE_MAX (1u << 16) /* the largest k */
+#define SYNQ_SKETCH_SLOTS 64			   /* Space-Saving counters of each kind */
+#define SYNQ_SKETCH_SAMPLES 1024		   /* samples a window k aims at */
+#define SYNQ_SKETCH_STEP (SYNQ_SKETCH_SAMPLES / 4) /* samples before k doubles */
+#define SYNQ_SKETCH_SAMPLE_MAX (1u << 16)	   /* the largest k */
 #define SYNQ_SKETCH_WINDOW_MS 1000
 
 enum synq_sketch_kind {

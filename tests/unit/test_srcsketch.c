@@ -67,7 +67,7 @@ setup(void **state __rte_unused)
 	return 0;
 }
 
-/* 1000 SYNs (under the sample budget: every one counted) of 500 sources, Zipf-like. */
+/* 250 SYNs (under the first step of samples: every one counted) of 500 sources, Zipf-like. */
 static void
 test_space_saving_bound(void **state __rte_unused)
 {
@@ -76,7 +76,7 @@ test_space_saving_bound(void **state __rte_unused)
 	uint32_t n = 0, min;
 
 	memset(truth, 0, sizeof(truth));
-	for (uint32_t i = 0; n < 1000; i++) {
+	for (uint32_t i = 0; n < 250; i++) {
 		uint32_t src = 1 + (uint32_t)(mix(i) % 500);
 
 		/* source s sends with odds ~ 1/s: keep a SYN of s when (i mod s) is 0 */
@@ -87,12 +87,12 @@ test_space_saving_bound(void **state __rte_unused)
 		n++;
 	}
 	v = view_of(&sk[0], NULL);
-	assert_int_equal(v->syns, 1000);
+	assert_int_equal(v->syns, 250);
 	assert_int_equal(v->sample, 1);
 	assert_int_equal(v->n[SYNQ_SKETCH_ADDR], SYNQ_SKETCH_SLOTS);
 	min = (uint32_t)v->items[SYNQ_SKETCH_ADDR][SYNQ_SKETCH_SLOTS - 1].count;
 	/* the smallest counter, at most N / m; the merged error is it */
-	assert_true(min <= 1000 / SYNQ_SKETCH_SLOTS);
+	assert_true(min <= 250 / SYNQ_SKETCH_SLOTS);
 	assert_int_equal(v->error[SYNQ_SKETCH_ADDR], min);
 	for (uint32_t i = 0; i < v->n[SYNQ_SKETCH_ADDR]; i++) {
 		const struct synq_sketch_item *it = &v->items[SYNQ_SKETCH_ADDR][i];
@@ -117,10 +117,12 @@ test_space_saving_bound(void **state __rte_unused)
 		if (truth[src] > min)
 			assert_true(listed);
 	}
-	/* two /24s hold them all, counted exactly (room for both) */
-	assert_int_equal(v->n[SYNQ_SKETCH_V4_24], 2);
+	/* one or two /24s hold them all, counted exactly (room for both) */
+	assert_true(v->n[SYNQ_SKETCH_V4_24] >= 1 && v->n[SYNQ_SKETCH_V4_24] <= 2);
 	assert_int_equal(
-		v->items[SYNQ_SKETCH_V4_24][0].count + v->items[SYNQ_SKETCH_V4_24][1].count, 1000);
+		v->items[SYNQ_SKETCH_V4_24][0].count +
+			(v->n[SYNQ_SKETCH_V4_24] == 2 ? v->items[SYNQ_SKETCH_V4_24][1].count : 0),
+		250);
 	synq_sketch_view_free(v);
 }
 
@@ -291,7 +293,7 @@ test_spoofed_flood(void **state __rte_unused)
 	assert_true(fabs((double)v->items[SYNQ_SKETCH_ADDR][0].count - (double)sent) <=
 		    (double)v->error[SYNQ_SKETCH_ADDR] + 5 * sqrt((double)sent * v->sample));
 	/* the flood's sources are distinct: the estimate says so */
-	assert_true(synq_sketch_hll_estimate(v->hll) > 900000);
+	assert_true(synq_sketch_hll_estimate(v->hll) > 850000); /* 970k, 4 errors under */
 	synq_sketch_view_free(v);
 }
 
