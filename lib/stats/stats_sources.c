@@ -21,7 +21,7 @@
 
 /*
  * The top N of each list: three lists of N entries, each of an address of up to 45
- * characters and three numbers, in telemetry's 16 KB reply (test_srcsketch checks
+ * characters and three numbers, in telemetry's 16 KB reply (tests/func/test_syn_sources.c checks
  * the worst case against the limit).
  */
 #define SOURCES_N_DEFAULT 10
