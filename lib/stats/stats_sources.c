@@ -21,8 +21,8 @@
 
 /*
  * The top N of each list: three lists of N entries, each of an address of up to 45
- * characters and three numbers, in telemetry's 16 KB reply (tests/func/test_syn_sources.c checks
- * the worst case against the limit).
+ * characters and three numbers, in telemetry's 16 KB reply: at N 50 the largest reply
+ * is 8.8 KB (tests/func/test_syn_sources.c checks the worst case against the limit).
  */
 #define SOURCES_N_DEFAULT 10
 #define SOURCES_N_MAX 50

@@ -157,7 +157,8 @@ int synq_stats_check_file(const char *path);
 
 /**
  * Register the telemetry commands /synq/stats, /synq/lcores, /synq/lcore_stats,
- * /synq/ports, /synq/listeners, /synq/backends and /synq/syn_sources with DPDK telemetry (dpdk-telemetry.py reads them). After rte_eal_init().
+ * /synq/ports, /synq/listeners, /synq/backends and /synq/syn_sources with DPDK
+ * telemetry (dpdk-telemetry.py reads them). After rte_eal_init().
  *
  * @return 0 or a negative errno.
  */
