@@ -9,6 +9,8 @@
 #     synq_app_http_requests_total summed over lcores equals SynqAppHttpRequests;
 #   - 40 scrapes in a row on one connection: all answered, at most one render a
 #     second (SynqAppMetricsRenders);
+#   - a client that pipelines 20 scrapes and never reads: the metrics listener holds
+#     at most about its snd_buf (mem_held), others are answered meanwhile;
 #   - a client from an address outside the prefixes (198.18.0.66, 2001:2::66, in the
 #     same namespace): its connect is refused by a RST (ECONNREFUSED), and
 #     SynqTcpNotAllowed counts it;
@@ -106,6 +108,30 @@ print("# 40 scrapes in %.2f s: %s" % (secs, d))
 sys.exit(0 if d["SynqAppMetricsRequests"] == 40 and
 	d["SynqAppMetricsRenders"] <= math.ceil(secs) + 1 else 1)
 PY
+
+# --- a client that pipelines 20 scrapes and never reads: bounded by its snd_buf -------
+nsc python3 - "$SYNQ_IPV4" >"$E2E_DIR/noread.out" 2>&1 <<'PY' &
+import socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # the kernel takes little for it
+s.connect((sys.argv[1], 9100))
+s.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n" * 20)
+time.sleep(6)
+s.close()
+PY
+noread=$!
+sleep 3
+python3 - "$E2E_STATS" <<'PY' || e2e_fail "a client that does not read holds more than its snd_buf"
+import json, sys
+d = json.load(open(sys.argv[1]))
+held = [l["mem_held"] for l in d["listeners"] if l["port"] == 9100][0]
+print("# a client that does not read, 20 scrapes asked: the metrics listener holds %d bytes"
+	" (snd_buf 262144)" % held)
+# its snd_buf of data in mbufs (truesize), its requests' few segments
+sys.exit(0 if held <= 2 * 262144 else 1)
+PY
+scrape during "http://$SYNQ_IPV4:9100/metrics" # others are still answered
+wait "$noread"
 
 # --- a source outside "allow": the port is closed to it -------------------------------
 before=$(e2e_counter "$E2E_STATS" SynqTcpNotAllowed)
