@@ -45,6 +45,11 @@
 #define METRICS_STREAMS 64
 /* Bytes all streams of a lcore send in one pass at most. */
 #define METRICS_PASS_BYTES (256 * 1024)
+/*
+ * A piece sent is at least this long (or the rest): a client that acknowledges a byte
+ * at a time must not make an mbuf of every byte (snd_buf counts bytes, not buffers).
+ */
+#define METRICS_MIN_SEND 2048u
 /* A response its client has not taken whole this long after its request: a RST. */
 #define METRICS_SEND_TIMEOUT_MS 30000
 
@@ -278,6 +283,8 @@ builtin_metrics_poll(struct synq_app_lcore *a)
 		uint32_t n = RTE_MIN(st->snap->len - st->off, budget);
 
 		n = RTE_MIN(n, pending < cap ? cap - pending : 0);
+		if (n < RTE_MIN(st->snap->len - st->off, METRICS_MIN_SEND))
+			n = 0;
 		if (n != 0 && synq_app_send_copy(a, s, st->snap->text + st->off, n) == 0) {
 			st->off += n;
 			budget -= n;
@@ -289,9 +296,9 @@ builtin_metrics_poll(struct synq_app_lcore *a)
 			if (close) {
 				synq_app_close(a, s);
 				s->app_u64[0] |= AF_CLOSING;
-			} else {
-				builtin_http_resume(a, s);
 			}
+			/* the requests that wait, or (closing) their bytes dropped */
+			builtin_http_resume(a, s);
 			continue; /* the last stream moved to i */
 		}
 		if (a->now_ms >= st->deadline_ms) {
