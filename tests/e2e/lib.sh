@@ -23,7 +23,13 @@ SYNQ_MAC=02:53:51:00:00:01
 SYNQ_BIN=${SYNQ_BIN:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/app/synq/synq}
 
 e2e_log() { printf '# %s\n' "$*"; }
-e2e_fail() { printf 'FAIL: %s\n' "$*"; exit 1; }
+# E2E_KEEP=DIR in the environment: a failing test leaves a copy of its files there
+# (stats, configs, clients' and attackers' output) for a post-mortem.
+e2e_fail() {
+	printf 'FAIL: %s\n' "$*"
+	[ -n "${E2E_KEEP:-}" ] && [ -n "$E2E_DIR" ] && cp -r "$E2E_DIR" "$E2E_KEEP"
+	exit 1
+}
 
 # e2e_netns_del NS: stop every process still in our namespace NS (a flooder or client
 # whose timeout(1) died with a killed test would run on, orphaned, in a namespace no
