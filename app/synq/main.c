@@ -141,6 +141,19 @@ listeners_json(const void *arg)
 	return synq_listeners_json(arg);
 }
 
+/*
+ * dpdk-pdump, a secondary process of our --file-prefix, asks us over the EAL's
+ * multi-process socket to copy our ports' rx and tx into its ring (docs/deploy.md,
+ * "Capture"). Not fatal: without shared files (--in-memory) there is no socket.
+ */
+static void
+capture_init(void)
+{
+	if (rte_pdump_init() != 0)
+		fprintf(stderr, "synq: notice: dpdk-pdump cannot capture: %s\n",
+			rte_strerror(rte_errno));
+}
+
 static void
 on_signal(int sig __rte_unused)
 {
@@ -227,14 +240,7 @@ main(int argc, char **argv)
 	if (rte_eal_init(eal_argc, argv) < 0)
 		rte_exit(EXIT_FAILURE, "cannot start EAL: %s\n", rte_strerror(rte_errno));
 	synq_stats_reset();
-	/*
-	 * dpdk-pdump, a secondary process of our --file-prefix, asks us over the EAL's
-	 * multi-process socket to copy our ports' rx and tx into its ring (docs/deploy.md,
-	 * "Capture"). Not fatal: without shared files (--in-memory) there is no socket.
-	 */
-	if (rte_pdump_init() != 0)
-		fprintf(stderr, "synq: notice: dpdk-pdump cannot capture: %s\n",
-			rte_strerror(rte_errno));
+	capture_init();
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 

@@ -7,7 +7,9 @@
 #     with its Makefile against the installed libsynq.pc, with DPDK's shared
 #     libraries and with --static, and each run under EAL (--no-pci --no-huge,
 #     net_null0, its own --file-prefix) for 2 s: it links, starts and stops cleanly;
-#  4. `systemd-analyze verify` accepts synq@.service (when systemd-analyze exists)
+#  4. as root: the example built last serves a Linux client over a veth
+#     (tests/e2e/lib.sh's namespaces, net_af_packet): "hello synq" comes back upper-case;
+#  5. `systemd-analyze verify` accepts synq@.service (when systemd-analyze exists)
 #     and its ExecStartPre refuses a bad config and passes a good one.
 # The installed .pc names the build's prefix: a copy of it names the temporary one
 # (PKG_CONFIG_SYSROOT_DIR would move libdpdk's paths too).
@@ -84,7 +86,54 @@ for how in shared static; do
 	log "examples/echo built against the installed libsynq.pc ($how DPDK, $(($(date +%s) - start)) s) and ran 2 s"
 done
 
-# 4. the service unit, with the temporary directory's paths
+# 4. the example at work: a Linux client's bytes come back upper-case
+if [ "$(id -u)" = 0 ] && command -v ip >/dev/null; then
+	. "$src/tests/e2e/lib.sh"
+	e2e_setup
+	trap 'e2e_cleanup; rm -rf "$D" "/var/run/dpdk/$prefix_fp"' EXIT
+	e2e_config "$D/veth.json"
+	python3 - "$D/veth.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["lcores"][0]["role"] = "both"
+c["listeners"] = [{"port": 7}]
+json.dump(c, open(sys.argv[1], "w"))
+PY
+	ip netns exec "$E2E_SNS" "$D/echo/synq-echo" --no-pci --no-huge -m 256 \
+		--file-prefix "$E2E_PREFIX" -l 0,1 --vdev "net_af_packet0,iface=$E2E_HOST" -- \
+		"$D/veth.json" 20 >"$D/veth.out" 2>&1 &
+	E2E_SYNQ_PID=$! # e2e_cleanup stops it if the test fails
+	for _ in $(seq 100); do
+		grep -q '^synq-echo: running' "$D/veth.out" && break
+		kill -0 "$E2E_SYNQ_PID" 2>/dev/null || fail "synq-echo on the veth: $(cat "$D/veth.out")"
+		sleep 0.1
+	done
+	got=$(ip netns exec "$E2E_NS" python3 - "$SYNQ_IPV4" <<'PY'
+import socket, sys
+s = socket.create_connection((sys.argv[1], 7), timeout=5)
+s.sendall(b"hello synq\n")
+s.shutdown(socket.SHUT_WR)
+data = b""
+while True:
+    b = s.recv(4096)
+    if not b:
+        break
+    data += b
+print(data.decode().strip())
+PY
+)
+	[ "$got" = "HELLO SYNQ" ] || fail "synq-echo answered \"$got\": $(cat "$D/veth.out")"
+	kill -TERM "$E2E_SYNQ_PID"
+	wait "$E2E_SYNQ_PID" || fail "synq-echo on the veth exited with $?: $(cat "$D/veth.out")"
+	E2E_SYNQ_PID=""
+	grep -q '^synq-echo: 1 connections accepted' "$D/veth.out" ||
+		fail "synq-echo on the veth: $(cat "$D/veth.out")"
+	log "the installed example answered a Linux client over a veth: \"$got\""
+else
+	log "not root: the example not run on a veth"
+fi
+
+# 5. the service unit, with the temporary directory's paths
 if command -v systemd-analyze >/dev/null; then
 	mkdir -p "$D/unit"
 	sed "s|$prefix/|$D/root$prefix/|g" "$unit" >"$D/unit/synq@test.service"
