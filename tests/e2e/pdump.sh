@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # dpdk-pdump captures synq's port (issue 15, 4): synq calls rte_pdump_init(), so
 # dpdk-pdump, a secondary process of synq's --file-prefix, copies port 0's rx and tx
-# into a pcap while a Linux client makes 5 connections; tshark reads it back and the
-# test finds in it a whole handshake: the client's SYN, synq's SYN-ACK, the client's
-# ACK, of one connection, in that order.
+# (named by its device, net_af_packet0, as docs/deploy.md advises) into a pcap while
+# a Linux client makes 5 connections; tshark reads it back and the test finds in it
+# a whole handshake: the client's SYN, synq's SYN-ACK, the client's ACK, of one
+# connection, in that order.
 # A secondary process maps the primary's memory: a --no-huge primary cannot host one
 # in DPDK 22.11 ("Could not open .../hugepage_data"). So this test reserves 2 MiB
 # hugepages (256 more, a hugetlbfs of its own limited to 512 MB) and gives both back
@@ -59,7 +60,7 @@ grep -q 'dpdk-pdump cannot capture' "$E2E_DIR/synq.err" && e2e_fail "$(cat "$E2E
 # its stdout line-buffered, to see when it captures
 pcap="$E2E_DIR/synq.pcap"
 timeout -s INT 30 stdbuf -oL dpdk-pdump --no-pci --huge-dir "$HUGE_DIR" --file-prefix "$E2E_PREFIX" \
-	-l 0 -- --pdump "port=0,queue=*,rx-dev=$pcap,tx-dev=$pcap,total-num-mbufs=2048" \
+	-l 0 -- --pdump "device_id=net_af_packet0,queue=*,rx-dev=$pcap,tx-dev=$pcap,total-num-mbufs=2048" \
 	>"$E2E_DIR/pdump.out" 2>&1 &
 PDUMP_PID=$!
 for _ in $(seq 100); do
