@@ -40,7 +40,9 @@ programs="synq synq-gen"
 for f in $programs; do
 	[ -x "$bindir/$f" ] || fail "$bindir/$f not installed"
 done
-for f in "$libdir/libsynq.a" "$libdir/pkgconfig/libsynq.pc" "$incdir/synq_app.h" "$unit"; do
+docdir="$D/root$prefix/$(opt datadir)/doc/synq"
+for f in "$libdir/libsynq.a" "$libdir/pkgconfig/libsynq.pc" "$incdir/synq_app.h" "$unit" \
+	"$docdir/deploy.md"; do
 	[ -f "$f" ] || fail "$f not installed"
 done
 "$bindir/synq" --version | grep -q '^synq ' || fail "the installed synq: --version"
