@@ -9,8 +9,9 @@
 #     net_null0, its own --file-prefix) for 2 s: it links, starts and stops cleanly;
 #  4. as root: the example built last serves a Linux client over a veth
 #     (tests/e2e/lib.sh's namespaces, net_af_packet): "hello synq" comes back upper-case;
-#  5. `systemd-analyze verify` accepts synq@.service (when systemd-analyze exists)
-#     and its ExecStartPre refuses a bad config and passes a good one.
+#  5. `systemd-analyze verify` accepts synq@.service (when systemd-analyze exists),
+#     its ExecStartPre refuses a bad config and passes a good one, and its ExecStart,
+#     run as systemd would run it, starts synq (net_null0, --no-huge, 2 s).
 # The installed .pc names the build's prefix: a copy of it names the temporary one
 # (PKG_CONFIG_SYSROOT_DIR would move libdpdk's paths too).
 set -u
@@ -136,9 +137,9 @@ else
 fi
 
 # 5. the service unit, with the temporary directory's paths
+mkdir -p "$D/unit"
+sed "s|$prefix/|$D/root$prefix/|g" "$unit" >"$D/unit/synq@test.service"
 if command -v systemd-analyze >/dev/null; then
-	mkdir -p "$D/unit"
-	sed "s|$prefix/|$D/root$prefix/|g" "$unit" >"$D/unit/synq@test.service"
 	# verify loads a unit's EnvironmentFile only to run it: not needed here
 	systemd-analyze verify "$D/unit/synq@test.service" >"$D/verify.log" 2>&1 ||
 		fail "systemd-analyze verify: $(cat "$D/verify.log")"
@@ -157,3 +158,17 @@ grep -q 'does not validate' "$D/pre.out" || fail "synq-preflight: $(cat "$D/pre.
 SYNQ_EAL_ARGS="-l 0 --no-huge" "$D/preflight" "$D/echo.json" >"$D/pre.out" 2>&1 ||
 	fail "synq-preflight refused a good config: $(cat "$D/pre.out")"
 log "synq-preflight refuses a bad config, passes a good one"
+
+# the unit's ExecStart as systemd would run it for synq@NAME (%i the instance, the
+# .env's variables split at blanks), synq on net_null0 for 2 s
+cmd=$(sed -n 's/^ExecStart=//p' "$D/unit/synq@test.service")
+SYNQ_EAL_ARGS="--no-pci --no-huge -m 256 -l 0,1 --vdev net_null0"
+SYNQ_ARGS="--duration 2"
+cp "$D/echo.json" "$D/$prefix_fp.json"
+cmd=${cmd//%i/$prefix_fp}
+cmd=${cmd//\/etc\/synq\//$D/}
+# shellcheck disable=SC2086 # word splitting is what systemd does to $VAR
+eval "set -- $cmd"
+"$@" >"$D/unit.out" 2>&1 || fail "the unit's ExecStart exited with $?: $* $(cat "$D/unit.out")"
+grep -q '"TcpPassiveOpens"' "$D/unit.out" || fail "the unit's ExecStart: no final stats: $(cat "$D/unit.out")"
+log "the unit's ExecStart ran synq for 2 s: $*"
