@@ -162,13 +162,12 @@ log "synq-preflight refuses a bad config, passes a good one"
 # the unit's ExecStart as systemd would run it for synq@NAME (%i the instance, the
 # .env's variables split at blanks), synq on net_null0 for 2 s
 cmd=$(sed -n 's/^ExecStart=//p' "$D/unit/synq@test.service")
-SYNQ_EAL_ARGS="--no-pci --no-huge -m 256 -l 0,1 --vdev net_null0"
-SYNQ_ARGS="--duration 2"
+# shellcheck disable=SC2034 # expanded by the eval below, as systemd expands them
+SYNQ_EAL_ARGS="--no-pci --no-huge -m 256 -l 0,1 --vdev net_null0" SYNQ_ARGS="--duration 2"
 cp "$D/echo.json" "$D/$prefix_fp.json"
 cmd=${cmd//%i/$prefix_fp}
 cmd=${cmd//\/etc\/synq\//$D/}
-# shellcheck disable=SC2086 # word splitting is what systemd does to $VAR
-eval "set -- $cmd"
+eval "set -- $cmd" # $VAR split at blanks: what systemd does
 "$@" >"$D/unit.out" 2>&1 || fail "the unit's ExecStart exited with $?: $* $(cat "$D/unit.out")"
 grep -q '"TcpPassiveOpens"' "$D/unit.out" || fail "the unit's ExecStart: no final stats: $(cat "$D/unit.out")"
 log "the unit's ExecStart ran synq for 2 s: $*"
