@@ -87,13 +87,16 @@ e2e_setup() {
 # arguments override the defaults given here. E2E_VDEV0, when set, replaces the first
 # port's --vdev (af_xdp.sh: net_af_xdp0); E2E_WRAP (an array), when set, is a command
 # synq runs under inside its namespace (it must exec its arguments, keeping the PID).
+# E2E_MEM (an array) is EAL's memory: --no-huge unless a test brings hugepages
+# (pdump.sh: a secondary process cannot attach to a --no-huge primary).
+E2E_MEM=(--no-huge -m 256)
 E2E_EAL_EXTRA=()
 E2E_VDEV0=""
 E2E_WRAP=()
 e2e_synq_start() {
 	E2E_STATS="$E2E_DIR/stats.json"
 	rm -f "$E2E_STATS" # a restart must not take the last run's file for its own
-	ip netns exec "$E2E_SNS" "${E2E_WRAP[@]}" "$SYNQ_BIN" --no-pci --no-huge -m 256 \
+	ip netns exec "$E2E_SNS" "${E2E_WRAP[@]}" "$SYNQ_BIN" --no-pci "${E2E_MEM[@]}" \
 		--file-prefix "$E2E_PREFIX" -l 0,1 \
 		--vdev "${E2E_VDEV0:-net_af_packet0,iface=$E2E_HOST}" "${E2E_EAL_EXTRA[@]}" -- \
 		--stats-file "$E2E_STATS" --stats-interval-ms 200 "$@" \
