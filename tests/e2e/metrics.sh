@@ -164,7 +164,7 @@ e2e_log "SynqTcpNotAllowed $before -> $after"
 scrape after "http://$SYNQ_IPV4:9100/metrics"
 
 # --- synqctl metrics, once synqctl has it (issue 15, H1) ------------------------------
-SYNQCTL=$(dirname "$SYNQ_BIN")/../synqctl/synqctl
+SYNQCTL=${SYNQCTL:-$(dirname "$SYNQ_BIN")/../synqctl/synqctl}
 if [ -x "$SYNQCTL" ] && "$SYNQCTL" --help 2>&1 | grep -qw metrics; then
 	"$SYNQCTL" --file-prefix "$E2E_PREFIX" metrics >"$E2E_DIR/ctl.txt" ||
 		e2e_fail "synqctl metrics failed"
