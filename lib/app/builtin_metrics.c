@@ -57,7 +57,7 @@ struct metrics_snap {
 	uint32_t refs;	  /* streams sending it */
 	uint32_t len;	  /* bytes of text */
 	uint64_t made_ms; /* the lcore's clock when it was rendered */
-	char text[];
+	char *text;	  /* open_memstream()'s buffer, ours */
 };
 
 struct metrics_stream {
@@ -76,10 +76,17 @@ struct synq_app_metrics {
 };
 
 static void
+snap_free(struct metrics_snap *sn)
+{
+	free(sn->text);
+	free(sn);
+}
+
+static void
 snap_put(struct synq_app_metrics *mx, struct metrics_snap *sn)
 {
 	if (--sn->refs == 0 && sn != mx->cur) {
-		free(sn);
+		snap_free(sn);
 		mx->nb_snaps--;
 	}
 }
@@ -101,16 +108,14 @@ render(uint64_t now_ms)
 		int rc = synq_prom_write(f, doc);
 
 		if (fclose(f) == 0 && rc == 0 && len < UINT32_MAX)
-			sn = malloc(sizeof(*sn) + len);
+			sn = malloc(sizeof(*sn));
 	}
 	json_decref(doc);
-	if (sn != NULL) {
-		sn->refs = 0;
-		sn->len = (uint32_t)len;
-		sn->made_ms = now_ms;
-		memcpy(sn->text, text, len);
+	if (sn == NULL) {
+		free(text);
+		return NULL;
 	}
-	free(text);
+	*sn = (struct metrics_snap){.len = (uint32_t)len, .made_ms = now_ms, .text = text};
 	return sn;
 }
 
@@ -129,7 +134,7 @@ snap_get(struct synq_app_lcore *a)
 		return mx->cur; /* the registry busy: the last one, if any */
 	synq_counter_inc(a->ctr, SYNQ_CTR_APP_METRICS_RENDERS);
 	if (mx->cur != NULL && mx->cur->refs == 0) {
-		free(mx->cur);
+		snap_free(mx->cur);
 		mx->nb_snaps--;
 	}
 	mx->cur = sn;
@@ -329,8 +334,9 @@ builtin_metrics_fini(struct synq_app_lcore *a)
 		return;
 	for (uint32_t i = 0; i < mx->nb_streams; i++)
 		if (--mx->streams[i].snap->refs == 0 && mx->streams[i].snap != mx->cur)
-			free(mx->streams[i].snap);
-	free(mx->cur);
+			snap_free(mx->streams[i].snap);
+	if (mx->cur != NULL)
+		snap_free(mx->cur);
 	rte_free(mx);
 	a->metrics = NULL;
 }
