@@ -180,6 +180,37 @@ test_scrape_streams(void **state __rte_unused)
 	pump(11100, &f, &s);
 }
 
+/*
+ * "Connection: close" with a request pipelined behind it: the whole text, then our
+ * FIN once it is sent; the request behind is dropped, never answered.
+ */
+static void
+test_close_after_text(void **state __rte_unused)
+{
+	static const char two[] = "GET /metrics HTTP/1.1\r\nConnection: close\r\n\r\n"
+				  "GET /metrics HTTP/1.1\r\nHost: a\r\n\r\n";
+	struct flow f = flow4(1, 46005, PORT, 0x66000000);
+	uint64_t reqs = app_counter(SYNQ_CTR_APP_METRICS_REQUESTS);
+	uint32_t seq = f.isn + 1, head, clen;
+	struct seen s;
+
+	connect_client(&f, &s, 40000);
+	client_send(&f, &seq, &s, true, two, sizeof(two) - 1);
+	pump(40000, &f, &s);
+	parse_head(&s, &head, &clen);
+	assert_non_null(memmem(s.data, head, "Connection: close\r\n", 19));
+	assert_int_equal(s.fin, 0); /* not before the text has gone out */
+	read_until(&f, &seq, &s, 40000, head + clen + 1);
+	client_send(&f, &seq, &s, true, NULL, 0);
+	pump(40000, &f, &s);
+	assert_int_equal(s.data_len, head + clen);
+	assert_int_equal(s.fin, 1);
+	assert_int_equal(s.rst, 0);
+	assert_int_equal(app_counter(SYNQ_CTR_APP_METRICS_REQUESTS) - reqs, 1);
+	reset_flow_at(&f, seq);
+	pump(40000, &f, &s);
+}
+
 /* Another target: a 404, the connection kept; a request with a body: 503 and a close. */
 static void
 test_not_found_and_body(void **state __rte_unused)
@@ -271,6 +302,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scrape_streams),
+		cmocka_unit_test(test_close_after_text),
 		cmocka_unit_test(test_not_found_and_body),
 		cmocka_unit_test(test_never_reads_reset),
 		cmocka_unit_test(test_outside_allow_rst),
