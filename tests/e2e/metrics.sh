@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The metrics app (issue 15): a listener on port 9100 with `"app": "metrics"` and
 # `"allow"` the client's addresses (198.18.0.2/32, 2001:2::2/128), beside an http
-# listener on port 80. From the client's namespace:
+# listener on port 80 (the same config without "allow" is refused first). From the
+# client's namespace:
 #   - curl GET /metrics over IPv4 and GET / over IPv6: 200, Content-Type
 #     text/plain; version=0.0.4, and `promtool check metrics` passes on the body;
 #   - HEAD: 200 and no body; another target: 404; two requests on one connection;
@@ -38,6 +39,13 @@ cat >"$E2E_DIR/synq.json" <<JSON
 		{ "port": 9100, "app": "metrics", "allow": ["$PEER_IPV4/32", "$PEER_IPV6/128"] } ]
 }
 JSON
+# without "allow", a metrics listener is refused, naming the key
+sed 's/, "allow": \[[^]]*\]//' "$E2E_DIR/synq.json" >"$E2E_DIR/noallow.json"
+if "$SYNQ_BIN" --config "$E2E_DIR/noallow.json" --dump-config >"$E2E_DIR/noallow.out" 2>&1 ||
+	! grep -q 'listeners\[1\].allow: is missing' "$E2E_DIR/noallow.out"; then
+	e2e_fail "a metrics listener without allow: $(cat "$E2E_DIR/noallow.out")"
+fi
+e2e_log "without allow: $(head -1 "$E2E_DIR/noallow.out")"
 e2e_synq_start --duration 90 --config "$E2E_DIR/synq.json"
 nsc ping -c 1 -W 2 "$SYNQ_IPV4" >/dev/null || nsc ping -c 1 -W 2 "$SYNQ_IPV4" >/dev/null ||
 	e2e_fail "client cannot ping $SYNQ_IPV4"
