@@ -302,7 +302,7 @@ int synq_worker_call(struct synq_runtime *rt, unsigned int lcore_id, synq_worker
 /** Slots of a worker's tables one call of /synq/conns walks at most. */
 #define SYNQ_CONNS_SLOTS 16384
 /** Calls to the workers one /synq/conns reply makes at most. */
-#define SYNQ_CONNS_CALLS 16
+#define SYNQ_CONNS_CALLS 64
 
 struct rte_tel_data;
 
