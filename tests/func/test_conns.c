@@ -25,6 +25,7 @@
 #include <cmocka.h>
 
 #include <jansson.h>
+#include <rte_cycles.h>
 #include <rte_eal.h>
 
 #include "harness.h"
@@ -175,6 +176,20 @@ test_records(void **state __rte_unused)
 	n = walk_all(rec, RTE_DIM(rec));
 	assert_int_equal(n, 1);
 	assert_int_equal(rec[0].state, SYNQ_TCP_TIME_WAIT);
+	/* what one call of /synq/conns costs the worker, at most: its budget of slots */
+	{
+		uint64_t worst = 0;
+		uint32_t pos = 0;
+
+		while (pos != SYNQ_TCP_WALK_END) {
+			uint64_t t0 = rte_rdtsc();
+
+			synq_tcp_conns_walk(worker()->tcp, &pos, SYNQ_CONNS_SLOTS, rec, 1);
+			worst = RTE_MAX(worst, rte_rdtsc() - t0);
+		}
+		print_message("a call of %u slots: %.1f us at most\n", SYNQ_CONNS_SLOTS,
+			(double)worst * 1e6 / (double)rte_get_tsc_hz());
+	}
 }
 
 /* Telemetry: a client of EAL's socket, the test's main thread playing the worker. */
