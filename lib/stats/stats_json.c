@@ -132,6 +132,18 @@ synq_stats_json(void)
 	return doc;
 }
 
+json_t *
+synq_stats_json_try(void)
+{
+	json_t *doc;
+
+	if (pthread_mutex_trylock(&stats_registry.lock) != 0)
+		return NULL;
+	doc = stats_registry.live ? synq_stats_json() : NULL;
+	pthread_mutex_unlock(&stats_registry.lock);
+	return doc;
+}
+
 /*
  * The temporary file beside @p path (same directory, so rename() is atomic): its
  * name ends in six random characters and it is created exclusively (mkostemp(3):
@@ -505,5 +517,8 @@ synq_stats_telemetry_init(void)
 		"Proxy listeners' backends: state, connections, bytes, connect time. No parameters");
 	rc |= rte_telemetry_register_cmd("/synq/conns", tel_conns,
 		"TCP connections as ss -tni, a page a call. Parameters: int cursor (0, then next)");
+	rc |= rte_telemetry_register_cmd("/synq/syn_sources", stats_tel_syn_sources,
+		"Top SYN sources and prefixes of the last second, distinct sources. "
+		"Parameters: int N (default 10, at most 50)");
 	return rc != 0 ? -EINVAL : 0;
 }

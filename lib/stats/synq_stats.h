@@ -107,6 +107,16 @@ int synq_stats_port_register(uint16_t port_id, const char *name);
 int synq_stats_port_set_ipv6(uint16_t port_id, json_t *(*fn)(const void *arg), const void *arg);
 
 struct rte_mempool;
+struct synq_srcsketch;
+
+/**
+ * Add lcore @p lcore_id's SYN sources' sketch @p s to telemetry (/synq/syn_sources):
+ * read through synq_srcsketch_read() only, while the registry is live. Control plane,
+ * before the lcores launch.
+ *
+ * @return 0, -EINVAL, or -EEXIST when the lcore has one.
+ */
+int synq_stats_sketch_register(unsigned int lcore_id, const struct synq_srcsketch *s);
 
 /**
  * Add mbuf pool @p mp, of which @p reserve mbufs are the queues' (connections never
@@ -141,6 +151,13 @@ void synq_stats_set_conns(synq_stats_tel_fn fn, void *arg);
 json_t *synq_stats_json(void);
 
 /**
+ * synq_stats_json() from a thread that must never wait (an application lcore: the
+ * metrics app): NULL when the registry is held (telemetry reads it, teardown began)
+ * or not live. The registry held meanwhile, as telemetry holds it.
+ */
+json_t *synq_stats_json_try(void);
+
+/**
  * Write synq_stats_json() to @p path atomically: a temporary file beside it, then
  * rename(2), so a reader sees either the previous document or the new one whole. The
  * temporary file is created exclusively and never through a symbolic link.
@@ -160,7 +177,9 @@ int synq_stats_check_file(const char *path);
 
 /**
  * Register the telemetry commands /synq/stats, /synq/lcores, /synq/lcore_stats,
- * /synq/ports, /synq/listeners, /synq/backends and /synq/conns with DPDK telemetry (dpdk-telemetry.py reads them). After rte_eal_init().
+ * /synq/ports, /synq/listeners, /synq/backends, /synq/conns and
+ * /synq/syn_sources with DPDK telemetry (dpdk-telemetry.py reads them). After
+ * rte_eal_init().
  *
  * @return 0 or a negative errno.
  */
