@@ -90,10 +90,15 @@ synq_stats_json(void)
 	json_t *lcores = json_array();
 	json_t *ports = json_array();
 	struct timespec now;
+	struct tm utc;
 	char iso[32];
 
+	/*
+	 * gmtime_r(), not gmtime()'s static struct: the main lcore's stats file (no lock
+	 * held) and a metrics app lcore's render (issue 15) build this at the same time.
+	 */
 	clock_gettime(CLOCK_REALTIME, &now);
-	strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now.tv_sec));
+	strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now.tv_sec, &utc));
 	json_object_set_new(doc, "version", json_string(SYNQ_VERSION));
 	json_object_set_new(doc, "time", json_string(iso));
 	json_object_set_new(doc, "time_unix", json_real(now.tv_sec + now.tv_nsec / 1e9));
