@@ -97,7 +97,7 @@ print_rates(const struct top_state *s)
 	double r;
 	bool any = false;
 
-	printf("%-20s %14s\n", "per second", "");
+	printf("per second\n");
 	for (size_t i = 0; i < sizeof(headline) / sizeof(headline[0]); i++) {
 		bool gauge = ctl_counter_is_gauge(headline[i].name);
 
