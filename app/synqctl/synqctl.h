@@ -48,6 +48,13 @@ void ctl_close(struct ctl *c);
 /** A JSON number member as a double, @p dflt when missing or not a number. */
 double ctl_num(const json_t *o, const char *key, double dflt);
 
+/**
+ * The statistics document as synq_stats_json() makes it, from telemetry: counters,
+ * lcores (with roles), listeners (with backends), ports, mempools. NULL on a failure
+ * (printed).
+ */
+json_t *ctl_stats_doc(struct ctl *c);
+
 /* The commands: argc/argv start at the command's name; return the exit status. */
 int cmd_ss(struct ctl *c, int argc, char **argv);
 int cmd_nstat(struct ctl *c, int argc, char **argv);
