@@ -60,6 +60,9 @@ grep -q '^TcpPassiveOpens ' "$E2E_DIR/out" && e2e_fail "nstat: nothing moved, Tc
 ctl nstat -az 'Tcp*Opens' >"$E2E_DIR/out"
 [ "$(sed 1d "$E2E_DIR/out" | awk '{ print $1 }' | tr '\n' ' ')" = "TcpPassiveOpens TcpActiveOpens " ] ||
 	e2e_fail "nstat -az 'Tcp*Opens': $(cat "$E2E_DIR/out")"
+ctl nstat -j -a -s 'TcpPassive*' >"$E2E_DIR/out" || e2e_fail "nstat -j exited $?"
+show nstat -j -a -s "'TcpPassive*'"
+[ "$(cat "$E2E_DIR/out")" = '{"synq":{"TcpPassiveOpens":7}}' ] || e2e_fail "nstat -j -a -s 'TcpPassive*'"
 ctl nstat -j -a >"$E2E_DIR/out" || e2e_fail "nstat -j exited $?"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["synq"]["TcpPassiveOpens"] == 7, d' \
 	"$E2E_DIR/out" || e2e_fail "nstat -j -a: not {\"synq\": {...}} with TcpPassiveOpens 7"
@@ -89,7 +92,9 @@ grep -Eq $'^\t(.* )?mss:[0-9]+ .*cwnd:[0-9]+ .*bytes_received:5 ' "$E2E_DIR/out"
 	e2e_fail "ss -tni: no info line with mss, cwnd, bytes_received:5"
 [ "$(ctl ss -tnH src "$SYNQ_IPV4/24" dst "$PEER_IPV4" | wc -l)" = 1 ] || e2e_fail "ss src/dst"
 [ "$(ctl ss -tnH dst 198.19.0.0/16 | wc -l)" = 0 ] || e2e_fail "ss dst 198.19.0.0/16"
-ctl ss -lnt sport = :8080 | grep -Eq '^LISTEN +1 +4 ' || e2e_fail "ss -lnt: 8080's Recv-Q 1"
+ctl ss -lnt >"$E2E_DIR/out"
+show ss -lnt
+grep -Eq '^LISTEN +1 +4 +\*:8080 ' "$E2E_DIR/out" || e2e_fail "ss -lnt: 8080's Recv-Q 1"
 
 # top: two blocks of rates while handshakes go on
 client seq 300 "$SYNQ_IPV4" 80 >/dev/null &
