@@ -486,6 +486,25 @@ full:
 	return 0;
 }
 
+/*
+ * The connections, a page at a time (lib/worker/conns.c). The registry's lock is held
+ * only to read who answers: the answer waits for the workers, and the stats dump of
+ * the main lcore, itself a worker that must serve that wait, takes the same lock.
+ */
+static int
+tel_conns(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+{
+	synq_stats_tel_fn fn;
+	void *arg;
+
+	if (!tel_enter())
+		return -EAGAIN;
+	fn = stats_registry.conns_fn;
+	arg = stats_registry.conns_arg;
+	tel_leave();
+	return fn != NULL ? fn(arg, params, d) : -ENOTSUP;
+}
+
 int
 synq_stats_telemetry_init(void)
 {
@@ -507,5 +526,7 @@ synq_stats_telemetry_init(void)
 		"Listeners: recv_q, send_q as ss -lnt shows them. No parameters");
 	rc |= rte_telemetry_register_cmd("/synq/backends", stats_tel_backends,
 		"Proxy listeners' backends: state, connections, bytes, connect time. No parameters");
+	rc |= rte_telemetry_register_cmd("/synq/conns", tel_conns,
+		"TCP connections as ss -tni, a page a call. Parameters: int cursor (0, then next)");
 	return rc != 0 ? -EINVAL : 0;
 }

@@ -45,6 +45,8 @@ struct stats_registry {
 	unsigned int nb_pools;
 	json_t *(*listeners_fn)(const void *arg);
 	const void *listeners_arg;
+	synq_stats_tel_fn conns_fn; /* /synq/conns: the runtime's */
+	void *conns_arg;
 };
 
 extern struct stats_registry stats_registry;

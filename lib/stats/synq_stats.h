@@ -121,6 +121,19 @@ int synq_stats_pool_register(const struct rte_mempool *mp, uint32_t reserve);
  */
 void synq_stats_set_listeners(json_t *(*fn)(const void *arg), const void *arg);
 
+struct rte_tel_data;
+
+/** A telemetry command another module answers (DPDK's rte_telemetry_cb, with an arg). */
+typedef int (*synq_stats_tel_fn)(void *arg, const char *params, struct rte_tel_data *d);
+
+/**
+ * Who answers /synq/conns: @p fn(@p arg, params, d), on telemetry's thread, once the
+ * registry let go of its lock (the answer may wait for the workers: lib/worker's
+ * synq_runtime_tel_conns()). @p arg must outlive the telemetry thread; NULL: the
+ * command answers -ENOTSUP. Control plane.
+ */
+void synq_stats_set_conns(synq_stats_tel_fn fn, void *arg);
+
 /**
  * The whole statistics document: time, uptime, summed counters, per-lcore counters,
  * per-port device stats, listeners. Any thread; the caller owns the reference.
@@ -147,7 +160,7 @@ int synq_stats_check_file(const char *path);
 
 /**
  * Register the telemetry commands /synq/stats, /synq/lcores, /synq/lcore_stats,
- * /synq/ports and /synq/listeners with DPDK telemetry (dpdk-telemetry.py reads them). After rte_eal_init().
+ * /synq/ports, /synq/listeners, /synq/backends and /synq/conns with DPDK telemetry (dpdk-telemetry.py reads them). After rte_eal_init().
  *
  * @return 0 or a negative errno.
  */
