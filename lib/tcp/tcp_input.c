@@ -114,7 +114,7 @@ static inline bool
 flags_bad(uint8_t flags)
 {
 	return (flags & RTE_TCP_SYN_FLAG) &&
-		(flags & (RTE_TCP_FIN_FLAG | RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG));
+	       (flags & (RTE_TCP_FIN_FLAG | RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG));
 }
 
 enum synq_tcp_verdict
@@ -165,6 +165,19 @@ synq_tcp_input_parsed(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 		l = synq_listener_lookup4(tw->listeners, seg->daddr4, p.sport);
 	else
 		l = synq_listener_lookup(tw->listeners, p.family, p.saddr, p.sport);
+	/*
+	 * issue 15: a source outside the listener's "allow" prefixes finds the port closed
+	 * (a RST, as below), every segment of it: no SYN-ACK, no cookie, no connection.
+	 */
+	if (unlikely(l != NULL && l->nb_allow != 0) &&
+		!synq_listener_allows(l, p.family, p.caddr)) {
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_NOT_ALLOWED);
+		if (flags & RTE_TCP_RST_FLAG)
+			return SYNQ_TCP_DROP;
+		return tcp_reply_rst(tw, ctr, seg->m, ifc, &p, th,
+			seg->l4_len - doff + !!(flags & RTE_TCP_SYN_FLAG) +
+				!!(flags & RTE_TCP_FIN_FLAG));
+	}
 	if (l == NULL) {
 		enum synq_tcp_verdict v;
 
@@ -186,7 +199,8 @@ synq_tcp_input_parsed(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	 * ACK of no established flow pays nothing for the data path (issue 14).
 	 */
 	if (tw->flows != NULL && synq_flowtab_count(tw->flows) != 0) {
-		struct tcp_conn *c = synq_flowtab_lookup_h(tw->flows, &key, tcp_seg_hash(tw, seg, &key));
+		struct tcp_conn *c =
+			synq_flowtab_lookup_h(tw->flows, &key, tcp_seg_hash(tw, seg, &key));
 
 		/* RFC 5961 4.2: a connection answers a SYN-ACK, too, with a challenge ACK */
 		if (c != NULL && c->state != SYNQ_TCP_CLOSED && c->state != SYNQ_TCP_SYN_SENT &&
