@@ -25,6 +25,8 @@ static const struct ctl_cmd commands[] = {
 	{"reload", cmd_reload, "reload  re-read the config file and apply it"},
 	{"rotate-secret", cmd_rotate_secret, "rotate-secret  rotate the cookie secret"},
 	{"backends", cmd_backends, "backends  the proxy listeners' backends"},
+	{"metrics", cmd_metrics,
+		"metrics [-o FILE]  Prometheus text (node_exporter's textfile collector)"},
 };
 
 static void

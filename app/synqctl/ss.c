@@ -235,7 +235,7 @@ info_line(const json_t *k)
 	FIELD("rcv_wnd", "rcv_wnd:%.0f");
 #undef FIELD
 #undef OUT
-	return n == 0 ? NULL : strdup(buf + 1);
+	return n == 0 ? NULL : strdup(buf); /* "\t rto:..." as ss: each item after a space */
 }
 
 static void
@@ -288,6 +288,13 @@ add_conns(struct ctl *c, const struct ss_opts *o, uint32_t states, struct table 
 		snprintf(param, sizeof(param), "%ld", cursor);
 		if (ctl_query(c, "/synq/conns", param, &d) != 0)
 			return -1;
+		/* a worker that did not answer in time, or a synq stopping */
+		if (json_is_string(json_object_get(d, "error"))) {
+			fprintf(stderr, "synqctl: /synq/conns,%ld: %s\n", cursor,
+				json_string_value(json_object_get(d, "error")));
+			json_decref(d);
+			return -1;
+		}
 		count = (long)ctl_num(d, "count", 0);
 		for (long i = 0; i < count; i++) {
 			char key[32];

@@ -62,5 +62,6 @@ int cmd_top(struct ctl *c, int argc, char **argv);
 int cmd_reload(struct ctl *c, int argc, char **argv);
 int cmd_rotate_secret(struct ctl *c, int argc, char **argv);
 int cmd_backends(struct ctl *c, int argc, char **argv);
+int cmd_metrics(struct ctl *c, int argc, char **argv);
 
 #endif /* SYNQCTL_H */
