@@ -98,13 +98,15 @@ show ss -lnt
 grep -Eq '^LISTEN +1 +4 +\*:8080 ' "$E2E_DIR/out" || e2e_fail "ss -lnt: 8080's Recv-Q 1"
 
 # top: two blocks of rates while handshakes go on
-client seq 300 "$SYNQ_IPV4" 80 >/dev/null &
+client seq 30000 "$SYNQ_IPV4" 80 >/dev/null & # killed once top is done
 load_pid=$!
+sleep 0.5 # the client's python started
 ctl top -n 2 -d 0.5 >"$E2E_DIR/out" || e2e_fail "top exited $?"
-wait "$load_pid"
+kill "$load_pid" 2>/dev/null; wait "$load_pid" 2>/dev/null
 show top -n 2 -d 0.5
 [ "$(grep -c '^per second' "$E2E_DIR/out")" = 2 ] || e2e_fail "top -n 2: not two blocks"
-grep -Eq '^  handshakes done +[1-9][0-9]*/s$' "$E2E_DIR/out" || e2e_fail "top: no handshake rate"
+[ "$(grep -Ec '^  handshakes done +[1-9][0-9]*/s$' "$E2E_DIR/out")" = 2 ] ||
+	e2e_fail "top: no handshake rate in each block"
 grep -Eq '^  \*:80 +[0-9]+ +511  close$' "$E2E_DIR/out" || e2e_fail "top: no listener *:80"
 grep -Eq '^(SYN sources|no SYN source data)' "$E2E_DIR/out" || e2e_fail "top: no SYN sources"
 
