@@ -12,11 +12,13 @@ cd "$SYNQ_ROOT"
 # nftables (the clients and the packet loss of the data path's tests); tcpdump (the
 # adversarial suite shows its 1-byte segments on the wire), python3-matplotlib (the
 # soak benchmark's plot) and nginx (the proxy's backends in tests/e2e/proxy_nginx.sh;
-# Debian 12's `nginx` is the smallest: nginx-light adds a module to it).
+# Debian 12's `nginx` is the smallest: nginx-light adds a module to it); tshark
+# (tests/e2e/pdump.sh reads dpdk-pdump's capture); libsystemd-dev (tests/install links
+# an application against DPDK's static libraries, whose pkg-config names -lsystemd).
 SYNQ_PACKAGES="build-essential pkg-config meson ninja-build dpdk dpdk-dev libdpdk-dev
 	libnuma-dev libjansson-dev libcmocka-dev clang libclang-rt-14-dev
 	iproute2 ethtool iputils-ping python3 procps hping3 curl wrk apache2-utils nftables
-	tcpdump python3-matplotlib nginx"
+	tcpdump python3-matplotlib nginx tshark libsystemd-dev"
 
 synq_install_deps() {
 	local missing=""

@@ -17,6 +17,7 @@
 
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_pdump.h>
 
 #include "synq_args.h"
 #include "synq_config.h"
@@ -140,6 +141,19 @@ listeners_json(const void *arg)
 	return synq_listeners_json(arg);
 }
 
+/*
+ * dpdk-pdump, a secondary process of our --file-prefix, asks us over the EAL's
+ * multi-process socket to copy our ports' rx and tx into its ring (docs/deploy.md,
+ * "Capture"). Not fatal: without shared files (--in-memory) there is no socket.
+ */
+static void
+capture_init(void)
+{
+	if (rte_pdump_init() != 0)
+		fprintf(stderr, "synq: notice: dpdk-pdump cannot capture: %s\n",
+			rte_strerror(rte_errno));
+}
+
 static void
 on_signal(int sig __rte_unused)
 {
@@ -226,6 +240,7 @@ main(int argc, char **argv)
 	if (rte_eal_init(eal_argc, argv) < 0)
 		rte_exit(EXIT_FAILURE, "cannot start EAL: %s\n", rte_strerror(rte_errno));
 	synq_stats_reset();
+	capture_init();
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 
@@ -259,6 +274,7 @@ main(int argc, char **argv)
 	synq_stats_close(); /* telemetry stops reading before anything is freed */
 	synq_runtime_free(&rt);
 	synq_ports_stop(&ports);
+	rte_pdump_uninit();
 	rte_eal_cleanup();
 	return rc == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
