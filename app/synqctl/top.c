@@ -83,9 +83,16 @@ rate_of(const struct top_state *s, const char *name, double *rate)
 	return true;
 }
 
+/*
+ * A counter of something refused, lost or not sent, by its name. Two "Full" counters
+ * count work done all the same: SYNs answered with a cookie (TcpExtTCPReqQFullDoCookies)
+ * and connections accepted with the replay memory full (SynqEstabTableFull).
+ */
 static bool
 is_drop(const char *name)
 {
+	if (strstr(name, "DoCookies") != NULL || strcmp(name, "SynqEstabTableFull") == 0)
+		return false;
 	return strstr(name, "Drop") != NULL || strstr(name, "Overflow") != NULL ||
 	       strstr(name, "Full") != NULL || strstr(name, "Failed") != NULL ||
 	       strstr(name, "Limited") != NULL;

@@ -3,8 +3,9 @@
 # over its telemetry socket: ss -lnt laid out exactly as iproute2's ss prints the same
 # listeners of Linux sockets (made in the client namespace), ss -tn / -tni showing a
 # connection kept open, nstat's deltas (TcpPassiveOpens grows by the handshakes made
-# between two calls), -a, -j, top's rates, metrics (promtool), the control commands, and the errors: a bad
-# filter, a --file-prefix no synq has.
+# between two calls), -a, -j, top's rates (also under a bounded hping3 flood: the real
+# source on top), metrics (promtool), the control commands, and the errors: a bad filter,
+# a --file-prefix no synq has.
 . "$(dirname "$0")/lib.sh"
 e2e_setup
 here=$(dirname "$0")
@@ -98,7 +99,8 @@ show ss -lnt
 grep -Eq '^LISTEN +1 +4 +\*:8080 ' "$E2E_DIR/out" || e2e_fail "ss -lnt: 8080's Recv-Q 1"
 
 # top: two blocks of rates while handshakes go on
-client seq 30000 "$SYNQ_IPV4" 80 >/dev/null & # killed once top is done
+# not through client(): $! must be the client itself (ip netns exec execs it) to kill it
+ip netns exec "$E2E_NS" python3 "$here/tcpclient.py" seq 30000 "$SYNQ_IPV4" 80 >/dev/null &
 load_pid=$!
 sleep 0.5 # the client's python started
 ctl top -n 2 -d 0.5 >"$E2E_DIR/out" || e2e_fail "top exited $?"
@@ -109,6 +111,30 @@ show top -n 2 -d 0.5
 	e2e_fail "top: no handshake rate in each block"
 grep -Eq '^  \*:80 +[0-9]+ +511  close$' "$E2E_DIR/out" || e2e_fail "top: no listener *:80"
 grep -Eq '^(SYN sources|no SYN source data)' "$E2E_DIR/out" || e2e_fail "top: no SYN sources"
+
+# top under a SYN flood (bounded: 3 s, 30000 SYNs at most each): spoofed sources at
+# 5000/s and one real source, 198.18.0.2, at 2000/s. The SYN table's share fills, so
+# cookies go out; with /synq/syn_sources, the real source is the top one.
+if command -v hping3 >/dev/null; then
+	ip netns exec "$E2E_NS" timeout 3 hping3 -q -S -p 80 -i u200 -c 30000 --rand-source \
+		"$SYNQ_IPV4" >/dev/null 2>&1 &
+	flood1=$!
+	ip netns exec "$E2E_NS" timeout 3 hping3 -q -S -p 80 -i u500 -c 30000 "$SYNQ_IPV4" \
+		>/dev/null 2>&1 &
+	flood2=$!
+	sleep 1.2 # a whole published second of the sketch
+	ctl top -n 1 -d 1 >"$E2E_DIR/out" || e2e_fail "top under a flood exited $?"
+	wait "$flood1" "$flood2"
+	show top -n 1 -d 1 "(flood)"
+	grep -Eq '^  cookies sent +[1-9][0-9]*/s$' "$E2E_DIR/out" || e2e_fail "top: no cookies sent in a flood"
+	grep -q 'TcpExtTCPReqQFullDoCookies' "$E2E_DIR/out" && e2e_fail "top: cookies answered listed as drops"
+	if grep -q '^SYN sources' "$E2E_DIR/out"; then
+		grep -A1 '^  top sources' "$E2E_DIR/out" | grep -Eq "^  $PEER_IPV4 +[1-9]" ||
+			e2e_fail "top: $PEER_IPV4 is not the top source"
+	fi
+else
+	e2e_log "no hping3: top under a flood not checked"
+fi
 
 # the control commands: a message each, whatever this synq's answer
 for cmd in reload rotate-secret; do
