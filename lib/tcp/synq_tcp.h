@@ -394,9 +394,10 @@ struct synq_tcp_conn_rec {
 /**
  * The next records of a listing of @p tw's connections in the order of its tables'
  * slots: the flow table, then the TIME-WAIT memory. From position *@p pos (0: the
- * first), over @p budget slots at most, into up to @p max records at @p out; *@p pos
- * is set to where the next call goes on, SYNQ_TCP_WALK_END past the last. The cost is
- * bounded by @p budget (a slot is read once) and @p max, not by what clients hold.
+ * first), reading at most @p budget slots of the flow table (8 bytes each; a slot of
+ * the TIME-WAIT memory, 64 bytes, counts 8), into up to @p max records at @p out;
+ * *@p pos is set to where the next call goes on, SYNQ_TCP_WALK_END past the last. The
+ * cost is bounded by @p budget and @p max, not by what clients hold.
  * Between two calls the tables may change: a connection may be missed or seen twice,
  * as ss reading /proc may. Owning lcore only: the runtime's /synq/conns runs it there
  * (synq_worker_call()).

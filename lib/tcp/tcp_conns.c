@@ -78,11 +78,17 @@ time_wait_rec(const struct synq_tcp_worker *tw, const struct synq_flowmem_entry 
 	r->flags = SYNQ_TCP_REC_TIME_WAIT;
 }
 
+/*
+ * What a slot of the TIME-WAIT memory costs the walk, in slots of the flow table: a
+ * 64-byte entry read for its key, against 8 bytes.
+ */
+#define TW_SLOT_COST 8u
+
 unsigned int
 synq_tcp_conns_walk(const struct synq_tcp_worker *tw, uint32_t *pos, unsigned int budget,
 	struct synq_tcp_conn_rec *out, unsigned int max)
 {
-	uint32_t p = *pos, fslots, last, end;
+	uint32_t p = *pos, fslots, last;
 	unsigned int n = 0;
 
 	if (tw->flows == NULL || p == SYNQ_TCP_WALK_END) {
@@ -92,18 +98,23 @@ synq_tcp_conns_walk(const struct synq_tcp_worker *tw, uint32_t *pos, unsigned in
 	fslots = synq_flowtab_slots(tw->flows);
 	/* both tables hold at most 2^25 slots: the sums stay below 2^32 */
 	last = fslots + (tw->time_wait != NULL ? synq_flowmem_slots(tw->time_wait) : 0);
-	end = p < last ? p + RTE_MIN(budget, last - p) : last;
-	while (n < max && p < end) {
+	/* @p budget counts flow-table slots read; a TIME-WAIT slot costs TW_SLOT_COST */
+	while (n < max && p < last && budget > 0) {
 		if (p < fslots) {
-			uint32_t idx;
+			uint32_t from = p, idx;
+			bool hit = synq_flowtab_next(
+				tw->flows, &p, p + RTE_MIN(budget, fslots - p), &idx);
 
-			if (synq_flowtab_next(tw->flows, &p, RTE_MIN(end, fslots), &idx))
+			budget -= p - from;
+			if (hit)
 				conn_rec(tw, idx, &out[n++]);
 		} else {
-			uint32_t q = p - fslots;
+			uint32_t q = p - fslots, from = q;
+			uint32_t span = RTE_MIN(RTE_MAX(budget / TW_SLOT_COST, 1u), last - p);
 			const struct synq_flowmem_entry *e =
-				synq_flowmem_next(tw->time_wait, &q, end - fslots);
+				synq_flowmem_next(tw->time_wait, &q, q + span);
 
+			budget -= RTE_MIN(budget, (q - from) * TW_SLOT_COST);
 			p = q + fslots;
 			if (e != NULL)
 				time_wait_rec(tw, e, &out[n++]);

@@ -251,8 +251,11 @@ synq_runtime_tel_conns(void *arg, const char *params, struct rte_tel_data *d)
 		char msg[96];
 
 		synq_runtime_calls_end(rt);
-		snprintf(msg, sizeof(msg), "lcore %" PRId64 " did not answer within %u ms: %s",
-			next, SYNQ_CALL_TIMEOUT_MS, strerror(-rc));
+		if (rc == -ETIMEDOUT)
+			snprintf(msg, sizeof(msg), "lcore %" PRId64 " did not answer within %u ms",
+				next, SYNQ_CALL_TIMEOUT_MS);
+		else
+			snprintf(msg, sizeof(msg), "lcore %" PRId64 ": %s", next, strerror(-rc));
 		RTE_LOG(WARNING, SYNQ_CONNS, "/synq/conns: %s\n", msg);
 		rte_tel_data_add_dict_string(d, "error", msg);
 		return 0;

@@ -299,10 +299,13 @@ int synq_worker_call(struct synq_runtime *rt, unsigned int lcore_id, synq_worker
 
 /** Page size of /synq/conns: connections a reply lists at most (16 KB of JSON). */
 #define SYNQ_CONNS_PAGE 32
-/** Slots of a worker's tables one call of /synq/conns walks at most. */
+/**
+ * Slots of a worker's flow table one call of /synq/conns reads at most (128 KB; a
+ * TIME-WAIT slot counts 8: synq_tcp_conns_walk()).
+ */
 #define SYNQ_CONNS_SLOTS 16384
 /** Calls to the workers one /synq/conns reply makes at most. */
-#define SYNQ_CONNS_CALLS 16
+#define SYNQ_CONNS_CALLS 64
 
 struct rte_tel_data;
 
