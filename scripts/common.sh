@@ -14,11 +14,12 @@ cd "$SYNQ_ROOT"
 # soak benchmark's plot) and nginx (the proxy's backends in tests/e2e/proxy_nginx.sh;
 # Debian 12's `nginx` is the smallest: nginx-light adds a module to it); tshark
 # (tests/e2e/pdump.sh reads dpdk-pdump's capture); libsystemd-dev (tests/install links
-# an application against DPDK's static libraries, whose pkg-config names -lsystemd).
+# an application against DPDK's static libraries, whose pkg-config names -lsystemd);
+# gnuplot-nox (scripts/demo.sh's plot).
 SYNQ_PACKAGES="build-essential pkg-config meson ninja-build dpdk dpdk-dev libdpdk-dev
 	libnuma-dev libjansson-dev libcmocka-dev clang libclang-rt-14-dev
 	iproute2 ethtool iputils-ping python3 procps hping3 curl wrk apache2-utils nftables
-	tcpdump python3-matplotlib nginx tshark libsystemd-dev"
+	tcpdump python3-matplotlib nginx tshark libsystemd-dev gnuplot-nox"
 
 synq_install_deps() {
 	local missing=""

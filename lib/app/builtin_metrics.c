@@ -45,6 +45,11 @@
 #define METRICS_STREAMS 64
 /* Bytes all streams of a lcore send in one pass at most. */
 #define METRICS_PASS_BYTES (256 * 1024)
+/*
+ * A piece sent is at least this long (or the rest): a client that acknowledges a byte
+ * at a time must not make an mbuf of every byte (snd_buf counts bytes, not buffers).
+ */
+#define METRICS_MIN_SEND 2048u
 /* A response its client has not taken whole this long after its request: a RST. */
 #define METRICS_SEND_TIMEOUT_MS 30000
 
@@ -52,7 +57,7 @@ struct metrics_snap {
 	uint32_t refs;	  /* streams sending it */
 	uint32_t len;	  /* bytes of text */
 	uint64_t made_ms; /* the lcore's clock when it was rendered */
-	char text[];
+	char *text;	  /* open_memstream()'s buffer, ours */
 };
 
 struct metrics_stream {
@@ -71,10 +76,17 @@ struct synq_app_metrics {
 };
 
 static void
+snap_free(struct metrics_snap *sn)
+{
+	free(sn->text);
+	free(sn);
+}
+
+static void
 snap_put(struct synq_app_metrics *mx, struct metrics_snap *sn)
 {
 	if (--sn->refs == 0 && sn != mx->cur) {
-		free(sn);
+		snap_free(sn);
 		mx->nb_snaps--;
 	}
 }
@@ -96,16 +108,14 @@ render(uint64_t now_ms)
 		int rc = synq_prom_write(f, doc);
 
 		if (fclose(f) == 0 && rc == 0 && len < UINT32_MAX)
-			sn = malloc(sizeof(*sn) + len);
+			sn = malloc(sizeof(*sn));
 	}
 	json_decref(doc);
-	if (sn != NULL) {
-		sn->refs = 0;
-		sn->len = (uint32_t)len;
-		sn->made_ms = now_ms;
-		memcpy(sn->text, text, len);
+	if (sn == NULL) {
+		free(text);
+		return NULL;
 	}
-	free(text);
+	*sn = (struct metrics_snap){.len = (uint32_t)len, .made_ms = now_ms, .text = text};
 	return sn;
 }
 
@@ -124,7 +134,7 @@ snap_get(struct synq_app_lcore *a)
 		return mx->cur; /* the registry busy: the last one, if any */
 	synq_counter_inc(a->ctr, SYNQ_CTR_APP_METRICS_RENDERS);
 	if (mx->cur != NULL && mx->cur->refs == 0) {
-		free(mx->cur);
+		snap_free(mx->cur);
 		mx->nb_snaps--;
 	}
 	mx->cur = sn;
@@ -278,6 +288,8 @@ builtin_metrics_poll(struct synq_app_lcore *a)
 		uint32_t n = RTE_MIN(st->snap->len - st->off, budget);
 
 		n = RTE_MIN(n, pending < cap ? cap - pending : 0);
+		if (n < RTE_MIN(st->snap->len - st->off, METRICS_MIN_SEND))
+			n = 0;
 		if (n != 0 && synq_app_send_copy(a, s, st->snap->text + st->off, n) == 0) {
 			st->off += n;
 			budget -= n;
@@ -289,9 +301,9 @@ builtin_metrics_poll(struct synq_app_lcore *a)
 			if (close) {
 				synq_app_close(a, s);
 				s->app_u64[0] |= AF_CLOSING;
-			} else {
-				builtin_http_resume(a, s);
 			}
+			/* the requests that wait, or (closing) their bytes dropped */
+			builtin_http_resume(a, s);
 			continue; /* the last stream moved to i */
 		}
 		if (a->now_ms >= st->deadline_ms) {
@@ -322,8 +334,9 @@ builtin_metrics_fini(struct synq_app_lcore *a)
 		return;
 	for (uint32_t i = 0; i < mx->nb_streams; i++)
 		if (--mx->streams[i].snap->refs == 0 && mx->streams[i].snap != mx->cur)
-			free(mx->streams[i].snap);
-	free(mx->cur);
+			snap_free(mx->streams[i].snap);
+	if (mx->cur != NULL)
+		snap_free(mx->cur);
 	rte_free(mx);
 	a->metrics = NULL;
 }

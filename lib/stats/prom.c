@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "synq_prom.h"
@@ -89,13 +90,15 @@ synq_prom_name(const char *nstat_name, int counter, char *out, size_t len)
 static void
 put_help(FILE *f, const char *s)
 {
-	for (; *s != '\0'; s++) {
-		if (*s == '\\')
-			fputs("\\\\", f);
-		else if (*s == '\n')
-			fputs("\\n", f);
-		else
-			fputc(*s, f);
+	for (;;) {
+		size_t n = strcspn(s, "\\\n");
+
+		fwrite(s, 1, n, f);
+		s += n;
+		if (*s == '\0')
+			return;
+		fputs(*s == '\\' ? "\\\\" : "\\n", f);
+		s++;
 	}
 }
 
@@ -163,13 +166,40 @@ sample(FILE *f, struct family *fam, const char *labels, const json_t *v, double 
 		fprintf(f, " %.17g\n", json_number_value(v) * (scale == 0 ? 1 : scale));
 }
 
-/* Every counter of synq_counters.def, one series per lcore (or the sums alone). */
-static void
+/*
+ * Every counter of synq_counters.def, one series per lcore (or the sums alone). Each
+ * lcore's labels and counters object are looked up once, not once a counter.
+ */
+static int
 write_counters(FILE *f, const json_t *doc)
 {
 	const json_t *lcores = json_object_get(doc, "lcores");
-	bool per_lcore = json_is_array(lcores) && json_array_size(lcores) != 0;
+	size_t nb = json_is_array(lcores) ? json_array_size(lcores) : 0;
+	char(*labels)[LABELS_MAX] = NULL;
+	const json_t **ctrs = NULL;
+	size_t k;
+	json_t *o;
 
+	if (nb != 0) {
+		labels = calloc(nb, sizeof(*labels));
+		ctrs = calloc(nb, sizeof(*ctrs));
+		if (labels == NULL || ctrs == NULL) {
+			free(labels);
+			free(ctrs);
+			return -ENOMEM;
+		}
+	}
+	json_array_foreach (lcores, k, o) {
+		const char *role = json_string_value(json_object_get(o, "role"));
+		char num[24];
+
+		snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
+			json_integer_value(json_object_get(o, "lcore")));
+		label_add(labels[k], sizeof(labels[k]), "lcore", num);
+		if (role != NULL)
+			label_add(labels[k], sizeof(labels[k]), "role", role);
+		ctrs[k] = json_object_get(o, "counters");
+	}
 	for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]); i++) {
 		const char *desc = counters[i].desc;
 		bool gauge = strncmp(desc, GAUGE_PREFIX, strlen(GAUGE_PREFIX)) == 0;
@@ -180,32 +210,19 @@ write_counters(FILE *f, const json_t *doc)
 			.help = gauge ? desc + strlen(GAUGE_PREFIX) : desc,
 			.help_prefix = counters[i].name,
 		};
-		size_t k;
-		json_t *o;
 
 		if (synq_prom_name(counters[i].name, !gauge, name, sizeof(name)) == 0)
 			continue;
-		if (!per_lcore) {
+		if (nb == 0)
 			sample(f, &fam, NULL,
 				json_object_get(json_object_get(doc, "counters"), counters[i].name),
 				0);
-			continue;
-		}
-		json_array_foreach (lcores, k, o) {
-			const json_t *id = json_object_get(o, "lcore");
-			const char *role = json_string_value(json_object_get(o, "role"));
-			char labels[LABELS_MAX] = "";
-			char num[24];
-
-			snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(id));
-			label_add(labels, sizeof(labels), "lcore", num);
-			if (role != NULL)
-				label_add(labels, sizeof(labels), "role", role);
-			sample(f, &fam, labels,
-				json_object_get(json_object_get(o, "counters"), counters[i].name),
-				0);
-		}
+		for (k = 0; k < nb; k++)
+			sample(f, &fam, labels[k], json_object_get(ctrs[k], counters[i].name), 0);
 	}
+	free(labels);
+	free(ctrs);
+	return 0;
 }
 
 /* "address:port" of a listener or backend, an IPv6 address in brackets (RFC 3986). */
@@ -417,7 +434,8 @@ synq_prom_write(FILE *f, const json_t *doc)
 
 		sample(f, &fam, NULL, json_object_get(doc, "uptime_s"), 0);
 	}
-	write_counters(f, doc);
+	if (write_counters(f, doc) != 0)
+		return -ENOMEM;
 	write_fields(f, listeners, NULL, listener_fields, NB(listener_fields), listener_labels);
 	write_fields(f, listeners, "backends", backend_fields, NB(backend_fields), backend_labels);
 	write_fields(

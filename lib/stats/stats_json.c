@@ -540,5 +540,8 @@ synq_stats_telemetry_init(void)
 		"Proxy listeners' backends: state, connections, bytes, connect time. No parameters");
 	rc |= rte_telemetry_register_cmd("/synq/conns", tel_conns,
 		"TCP connections as ss -tni, a page a call. Parameters: int cursor (0, then next)");
+	rc |= rte_telemetry_register_cmd("/synq/syn_sources", stats_tel_syn_sources,
+		"Top SYN sources and prefixes of the last second, distinct sources. "
+		"Parameters: int N (default 10, at most 50)");
 	return rc != 0 ? -EINVAL : 0;
 }

@@ -47,6 +47,8 @@ struct stats_registry {
 	const void *listeners_arg;
 	synq_stats_tel_fn conns_fn; /* /synq/conns: the runtime's */
 	void *conns_arg;
+	/* each worker's SYN sources' sketch (synq_srcsketch.h): read by /synq/syn_sources */
+	const struct synq_srcsketch *sketch[RTE_MAX_LCORE];
 };
 
 extern struct stats_registry stats_registry;
@@ -55,6 +57,9 @@ struct rte_tel_data;
 
 /* The telemetry command /synq/backends (stats_json.c; a test calls it directly). */
 int stats_tel_backends(const char *cmd, const char *params, struct rte_tel_data *d);
+
+/* The telemetry command /synq/syn_sources[,N] (stats_sources.c; a test calls it directly). */
+int stats_tel_syn_sources(const char *cmd, const char *params, struct rte_tel_data *d);
 
 /* Seconds since synq_stats_reset(). */
 double stats_uptime(void);

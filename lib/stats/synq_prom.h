@@ -31,7 +31,7 @@
  * device statistics (label port) and the mbuf pools' (label pool). What @p doc lacks
  * is left out; a member of an unexpected type is skipped.
  *
- * @return 0, or -EIO when writing failed.
+ * @return 0, -EIO when writing failed, -ENOMEM.
  */
 int synq_prom_write(FILE *f, const json_t *doc);
 

@@ -194,7 +194,18 @@ void synq_tcp_worker_set_rss(struct synq_tcp_worker *tw, unsigned int rxq_idx,
 /** Free what synq_tcp_worker_create() made; NULL is ignored. Control plane. */
 void synq_tcp_worker_free(struct synq_tcp_worker *tw);
 
-/** Read the clock: once per burst, before synq_tcp_input() and synq_tcp_timers(). */
+struct synq_srcsketch;
+
+/**
+ * The SYN sources' sketch of @p tw (synq_srcsketch.h), for synq_stats_sketch_register():
+ * others read it only through synq_srcsketch_read(). Any thread.
+ */
+const struct synq_srcsketch *synq_tcp_worker_sketch(const struct synq_tcp_worker *tw);
+
+/**
+ * Read the clock: once per burst, before synq_tcp_input() and synq_tcp_timers(). The
+ * SYN sources' sketch publishes its window when one has passed.
+ */
 void synq_tcp_clock(struct synq_tcp_worker *tw, uint64_t tsc);
 
 /**

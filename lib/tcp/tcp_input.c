@@ -107,6 +107,17 @@ peer_of_seg(const struct synq_tcp_seg *seg, const struct rte_tcp_hdr *th, struct
 }
 
 /*
+ * Whether listener @p l, which has "allow" prefixes, answers the client of @p p (issue
+ * 15). Out of line: only such listeners' segments come here, and the prefixes' loop
+ * kept inline cost every other segment (13 instructions a SYN in synq-bench).
+ */
+static __rte_noinline bool
+tcp_allowed(const struct synq_listener *l, const struct tcp_peer *p)
+{
+	return synq_listener_allows(l, p->family, p->caddr);
+}
+
+/*
  * RFC 9293 3.10.7.2 has no use for these; scanners and floods send them: SYN+FIN,
  * SYN+RST, SYN+ACK, that is a SYN with any of the three (one test, not three).
  */
@@ -158,6 +169,20 @@ synq_tcp_input_parsed(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	struct synq_flow_key key;
 	struct tcp_peer p;
 
+	/*
+	 * Who is flooding (synq_srcsketch.h): every SYN (no ACK: a SYN-ACK answers us)
+	 * that reached TCP, its checksum good, counted before anything decides it:
+	 * answered from the table or with a cookie, dropped by an overflow or its flags,
+	 * or sent a RST for no listener. The operator wants to see the flood, whatever
+	 * synq did with it, and a scan of closed ports is one too.
+	 */
+	if (tw != NULL && (flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) == RTE_TCP_SYN_FLAG) {
+		if (seg->family == 4)
+			synq_srcsketch_feed4(&tw->sources, seg->saddr4);
+		else
+			synq_srcsketch_feed6(
+				&tw->sources, ((const struct rte_ipv6_hdr *)seg->l3)->src_addr);
+	}
 	peer_of_seg(seg, th, &p);
 	if (tw == NULL)
 		l = NULL;
@@ -166,31 +191,30 @@ synq_tcp_input_parsed(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	else
 		l = synq_listener_lookup(tw->listeners, p.family, p.saddr, p.sport);
 	/*
-	 * issue 15: a source outside the listener's "allow" prefixes finds the port closed
-	 * (a RST, as below), every segment of it: no SYN-ACK, no cookie, no connection.
+	 * No listener: a RST (RFC 9293 3.10.7.1). Issue 15: a source outside the listener's
+	 * "allow" prefixes finds the port as closed, every segment of it: no SYN-ACK, no
+	 * cookie, no connection. One test of the pair on the way of every segment.
 	 */
-	if (unlikely(l != NULL && l->nb_allow != 0) &&
-		!synq_listener_allows(l, p.family, p.caddr)) {
-		synq_counter_inc(ctr, SYNQ_CTR_TCP_NOT_ALLOWED);
-		if (flags & RTE_TCP_RST_FLAG)
-			return SYNQ_TCP_DROP;
-		return tcp_reply_rst(tw, ctr, seg->m, ifc, &p, th,
-			seg->l4_len - doff + !!(flags & RTE_TCP_SYN_FLAG) +
-				!!(flags & RTE_TCP_FIN_FLAG));
-	}
-	if (l == NULL) {
+	if (unlikely(l == NULL || l->nb_allow != 0)) {
 		enum synq_tcp_verdict v;
 
-		/* a port of tcp.local_ports: a connection synq opened (tcp_active.c)? */
-		if (tw != NULL && tcp_active_input(tw, ctr, ifc, seg, &p, th, doff, &v))
-			return v;
-		synq_counter_inc(ctr, SYNQ_CTR_TCP_NO_LISTENER);
+		if (l != NULL) {
+			if (tcp_allowed(l, &p))
+				goto allowed;
+			synq_counter_inc(ctr, SYNQ_CTR_TCP_NOT_ALLOWED);
+		} else {
+			/* a port of tcp.local_ports: a connection synq opened (tcp_active.c)? */
+			if (tw != NULL && tcp_active_input(tw, ctr, ifc, seg, &p, th, doff, &v))
+				return v;
+			synq_counter_inc(ctr, SYNQ_CTR_TCP_NO_LISTENER);
+		}
 		if (flags & RTE_TCP_RST_FLAG)
 			return SYNQ_TCP_DROP;
 		return tcp_reply_rst(tw, ctr, seg->m, ifc, &p, th,
 			seg->l4_len - doff + !!(flags & RTE_TCP_SYN_FLAG) +
 				!!(flags & RTE_TCP_FIN_FLAG));
 	}
+allowed:
 	/* the key; its hash, once, when a table needs it (tcp_seg_hash()) */
 	key_of_seg(seg, &key);
 

@@ -1,4 +1,4 @@
-# Shared by the end-to-end tests and scripts/demo.sh: two network namespaces joined
+# Shared by the end-to-end tests and scripts/demo.sh and scripts/tour.sh: two network namespaces joined
 # by a veth, synq in one (on its end of the veth, through net_af_packet), a Linux host
 # in the other, and cleanup of all of it. Neither end is in the root namespace, so no
 # test packet can be routed off the machine. Addresses come from the benchmarking

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The metrics app (issue 15): a listener on port 9100 with `"app": "metrics"` and
 # `"allow"` the client's addresses (198.18.0.2/32, 2001:2::2/128), beside an http
-# listener on port 80. From the client's namespace:
+# listener on port 80 (the same config without "allow" is refused first). From the
+# client's namespace:
 #   - curl GET /metrics over IPv4 and GET / over IPv6: 200, Content-Type
 #     text/plain; version=0.0.4, and `promtool check metrics` passes on the body;
 #   - HEAD: 200 and no body; another target: 404; two requests on one connection;
@@ -9,6 +10,8 @@
 #     synq_app_http_requests_total summed over lcores equals SynqAppHttpRequests;
 #   - 40 scrapes in a row on one connection: all answered, at most one render a
 #     second (SynqAppMetricsRenders);
+#   - a client that pipelines 20 scrapes and never reads: the metrics listener holds
+#     at most about its snd_buf (mem_held), others are answered meanwhile;
 #   - a client from an address outside the prefixes (198.18.0.66, 2001:2::66, in the
 #     same namespace): its connect is refused by a RST (ECONNREFUSED), and
 #     SynqTcpNotAllowed counts it;
@@ -36,6 +39,13 @@ cat >"$E2E_DIR/synq.json" <<JSON
 		{ "port": 9100, "app": "metrics", "allow": ["$PEER_IPV4/32", "$PEER_IPV6/128"] } ]
 }
 JSON
+# without "allow", a metrics listener is refused, naming the key
+sed 's/, "allow": \[[^]]*\]//' "$E2E_DIR/synq.json" >"$E2E_DIR/noallow.json"
+if "$SYNQ_BIN" --config "$E2E_DIR/noallow.json" --dump-config >"$E2E_DIR/noallow.out" 2>&1 ||
+	! grep -q 'listeners\[1\].allow: is missing' "$E2E_DIR/noallow.out"; then
+	e2e_fail "a metrics listener without allow: $(cat "$E2E_DIR/noallow.out")"
+fi
+e2e_log "without allow: $(head -1 "$E2E_DIR/noallow.out")"
 e2e_synq_start --duration 90 --config "$E2E_DIR/synq.json"
 nsc ping -c 1 -W 2 "$SYNQ_IPV4" >/dev/null || nsc ping -c 1 -W 2 "$SYNQ_IPV4" >/dev/null ||
 	e2e_fail "client cannot ping $SYNQ_IPV4"
@@ -107,6 +117,30 @@ sys.exit(0 if d["SynqAppMetricsRequests"] == 40 and
 	d["SynqAppMetricsRenders"] <= math.ceil(secs) + 1 else 1)
 PY
 
+# --- a client that pipelines 20 scrapes and never reads: bounded by its snd_buf -------
+nsc python3 - "$SYNQ_IPV4" >"$E2E_DIR/noread.out" 2>&1 <<'PY' &
+import socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # the kernel takes little for it
+s.connect((sys.argv[1], 9100))
+s.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n" * 20)
+time.sleep(6)
+s.close()
+PY
+noread=$!
+sleep 3
+python3 - "$E2E_STATS" <<'PY' || e2e_fail "a client that does not read holds more than its snd_buf"
+import json, sys
+d = json.load(open(sys.argv[1]))
+held = [l["mem_held"] for l in d["listeners"] if l["port"] == 9100][0]
+print("# a client that does not read, 20 scrapes asked: the metrics listener holds %d bytes"
+	" (snd_buf 262144)" % held)
+# its snd_buf of data in mbufs (truesize), its requests' few segments
+sys.exit(0 if held <= 2 * 262144 else 1)
+PY
+scrape during "http://$SYNQ_IPV4:9100/metrics" # others are still answered
+wait "$noread"
+
 # --- a source outside "allow": the port is closed to it -------------------------------
 before=$(e2e_counter "$E2E_STATS" SynqTcpNotAllowed)
 for src in "$OUT_V4 $SYNQ_IPV4" "$OUT_V6 $SYNQ_IPV6"; do
@@ -138,7 +172,7 @@ e2e_log "SynqTcpNotAllowed $before -> $after"
 scrape after "http://$SYNQ_IPV4:9100/metrics"
 
 # --- synqctl metrics, once synqctl has it (issue 15, H1) ------------------------------
-SYNQCTL=$(dirname "$SYNQ_BIN")/../synqctl/synqctl
+SYNQCTL=${SYNQCTL:-$(dirname "$SYNQ_BIN")/../synqctl/synqctl}
 if [ -x "$SYNQCTL" ] && "$SYNQCTL" --help 2>&1 | grep -qw metrics; then
 	"$SYNQCTL" --file-prefix "$E2E_PREFIX" metrics >"$E2E_DIR/ctl.txt" ||
 		e2e_fail "synqctl metrics failed"

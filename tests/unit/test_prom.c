@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "prom.c"
@@ -237,6 +238,32 @@ test_samples(void **state)
 	json_decref(doc);
 }
 
+/*
+ * What one render costs (the metrics app renders at most once a second an app lcore,
+ * on that lcore): a document of 3 lcores and 4 listeners, 200 times; printed for
+ * docs/security.md, bounded loosely so that a slow machine still passes.
+ */
+static void
+test_render_cost(void **state)
+{
+	json_t *doc = sample_doc();
+	json_t *lcores = json_object_get(doc, "lcores");
+	struct timespec t0, t1;
+	size_t len = 0;
+	double us;
+
+	(void)state;
+	json_array_append(lcores, json_array_get(lcores, 1));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int k = 0; k < 200; k++)
+		free(render(doc, &len));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	us = ((double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec)) / 200e3;
+	printf("# one render of 3 lcores: %zu bytes in %.0f us\n", len, us);
+	assert_true(us < 50000);
+	json_decref(doc);
+}
+
 int
 main(void)
 {
@@ -245,6 +272,7 @@ main(void)
 		cmocka_unit_test(test_escaping),
 		cmocka_unit_test(test_families),
 		cmocka_unit_test(test_samples),
+		cmocka_unit_test(test_render_cost),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
