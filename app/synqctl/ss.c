@@ -269,6 +269,34 @@ add_conn(const json_t *k, const struct ss_opts *o, uint32_t states, struct table
 }
 
 /*
+ * One page of /synq/conns. A worker that did not answer within synq's bound (100 ms:
+ * a busy or descheduled lcore) makes the reply {"error": ...}: the same page is asked
+ * again, twice at most, 50 ms apart, before synqctl gives up saying so.
+ */
+static int
+conns_page(struct ctl *c, const char *param, json_t **d)
+{
+	for (int attempt = 0;; attempt++) {
+		const json_t *err;
+
+		if (ctl_query(c, "/synq/conns", param, d) != 0)
+			return -1;
+		err = json_object_get(*d, "error");
+		if (!json_is_string(err))
+			return 0;
+		if (attempt == 2 || strstr(json_string_value(err), "did not answer") == NULL) {
+			fprintf(stderr, "synqctl: /synq/conns,%s: %s\n", param,
+				json_string_value(err));
+			json_decref(*d);
+			*d = NULL;
+			return -1;
+		}
+		json_decref(*d);
+		usleep(50 * 1000);
+	}
+}
+
+/*
  * Every page of /synq/conns: {"total", "offset", "next", "count", "syn_recv", "c0":
  * {conn}, ... "c<count-1>": {conn}} (telemetry holds no array of dicts). "next" is an
  * opaque cursor, -1 at the end; a page may be empty while it is not. A cursor that
@@ -286,15 +314,8 @@ add_conns(struct ctl *c, const struct ss_opts *o, uint32_t states, struct table 
 		long next, count;
 
 		snprintf(param, sizeof(param), "%ld", cursor);
-		if (ctl_query(c, "/synq/conns", param, &d) != 0)
+		if (conns_page(c, param, &d) != 0)
 			return -1;
-		/* a worker that did not answer in time, or a synq stopping */
-		if (json_is_string(json_object_get(d, "error"))) {
-			fprintf(stderr, "synqctl: /synq/conns,%ld: %s\n", cursor,
-				json_string_value(json_object_get(d, "error")));
-			json_decref(d);
-			return -1;
-		}
 		count = (long)ctl_num(d, "count", 0);
 		for (long i = 0; i < count; i++) {
 			char key[32];
