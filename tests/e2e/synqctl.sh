@@ -127,6 +127,9 @@ if command -v hping3 >/dev/null; then
 	wait "$flood1" "$flood2"
 	show top -n 1 -d 1 "(flood)"
 	grep -Eq '^  cookies sent +[1-9][0-9]*/s$' "$E2E_DIR/out" || e2e_fail "top: no cookies sent in a flood"
+	for row in 'SYNs received' 'SYN-ACKs sent'; do
+		grep -Eq "^  $row +[1-9][0-9]*/s\$" "$E2E_DIR/out" || e2e_fail "top: no '$row' rate in a flood"
+	done
 	grep -q 'TcpExtTCPReqQFullDoCookies' "$E2E_DIR/out" && e2e_fail "top: cookies answered listed as drops"
 	if grep -q '^SYN sources' "$E2E_DIR/out"; then
 		grep -A1 '^  top sources' "$E2E_DIR/out" | grep -Eq "^  $PEER_IPV4 +[1-9]" ||
