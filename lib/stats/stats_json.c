@@ -285,6 +285,27 @@ tel_lcores(const char *cmd __rte_unused, const char *params __rte_unused, struct
 	return 0;
 }
 
+/* Each lcore that keeps counters -> its role ("worker", "app", ...): the labels of
+ * synqctl metrics, which /synq/lcores' plain list of ids cannot carry. */
+static int
+tel_lcore_roles(const char *cmd __rte_unused, const char *params __rte_unused,
+	struct rte_tel_data *d)
+{
+	if (!tel_enter())
+		return -EAGAIN;
+	rte_tel_data_start_dict(d);
+	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++) {
+		char key[16];
+
+		if (stats_registry.lcore[l] == NULL)
+			continue;
+		snprintf(key, sizeof(key), "%u", l);
+		rte_tel_data_add_dict_string(d, key, stats_registry.role[l]);
+	}
+	tel_leave();
+	return 0;
+}
+
 static int
 tel_lcore_stats(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
 {
@@ -510,6 +531,8 @@ synq_stats_telemetry_init(void)
 		"Counters summed over lcores. No parameters");
 	rc |= rte_telemetry_register_cmd("/synq/lcores", tel_lcores,
 		"Lcores that keep counters. No parameters");
+	rc |= rte_telemetry_register_cmd("/synq/lcore_roles", tel_lcore_roles,
+		"Each lcore that keeps counters and its role. No parameters");
 	rc |= rte_telemetry_register_cmd("/synq/lcore_stats", tel_lcore_stats,
 		"Counters of one lcore. Parameters: int lcore_id");
 	rc |= rte_telemetry_register_cmd("/synq/ports", tel_ports,
