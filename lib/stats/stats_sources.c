@@ -111,8 +111,13 @@ stats_tel_syn_sources(const char *cmd __rte_unused, const char *params, struct r
 	if (params != NULL && *params != '\0') {
 		char *end;
 
+		/* digits only: strtoul() would take blanks and a sign ("-18446744073709551615" is
+		 * 1) */
+		if (*params < '0' || *params > '9')
+			return -EINVAL;
+		errno = 0;
 		top = strtoul(params, &end, 10);
-		if (*end != '\0' || top == 0 || top > SOURCES_N_MAX)
+		if (errno != 0 || *end != '\0' || top == 0 || top > SOURCES_N_MAX)
 			return -EINVAL;
 	}
 	v = sources_view();

@@ -360,6 +360,13 @@ test_telemetry_handler(void **state __rte_unused)
 	assert_int_equal(stats_tel_syn_sources("/synq/syn_sources", "0", d), -EINVAL);
 	assert_int_equal(stats_tel_syn_sources("/synq/syn_sources", "51", d), -EINVAL);
 	assert_int_equal(stats_tel_syn_sources("/synq/syn_sources", "x", d), -EINVAL);
+	/* strtoul() takes a sign and blanks: -(2^64 - 1) would be 1 */
+	assert_int_equal(
+		stats_tel_syn_sources("/synq/syn_sources", "-18446744073709551615", d), -EINVAL);
+	assert_int_equal(stats_tel_syn_sources("/synq/syn_sources", "+5", d), -EINVAL);
+	assert_int_equal(stats_tel_syn_sources("/synq/syn_sources", " 5", d), -EINVAL);
+	assert_int_equal(
+		stats_tel_syn_sources("/synq/syn_sources", "99999999999999999999", d), -EINVAL);
 	assert_int_equal(stats_tel_syn_sources("/synq/syn_sources", "50", d), 0);
 	assert_int_equal(stats_tel_syn_sources("/synq/syn_sources", NULL, d), 0);
 	rte_tel_data_free(d);
