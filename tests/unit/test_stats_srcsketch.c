@@ -128,7 +128,7 @@ test_space_saving_bound(void **state __rte_unused)
 
 /*
  * Ten clear heavy hitters (2 % to 11 % each) among 300k SYNs of light sources:
- * sampled (k up to 32 here), each found, in order, its count within its bounds.
+ * sampled (k up to 1024 here), each found, in order, its count within its bounds.
  */
 static void
 test_heavy_hitters_found(void **state __rte_unused)
@@ -175,10 +175,15 @@ test_heavy_hitters_found(void **state __rte_unused)
 		assert_true(fabs(dev) <= (double)v->error[SYNQ_SKETCH_ADDR] +
 						 5 * sqrt((double)truth[h] * v->sample));
 	}
-	/* their /24 on top, with 65 % of the SYNs */
+	/*
+	 * their /24 on top, with 65 % of the SYNs: within 5 standard deviations of the
+	 * sampling, sqrt(c k). Not a fixed 3 %: k doubles each 256 samples of a first
+	 * window, up to 1024 at 300k SYNs, and one deviation is then about 3 % of them.
+	 */
 	assert_int_equal(v->items[SYNQ_SKETCH_V4_24][0].key.b[14], 0x0a);
 	assert_true(
-		fabs((double)v->items[SYNQ_SKETCH_V4_24][0].count / (double)total - 0.65) < 0.03);
+		fabs((double)v->items[SYNQ_SKETCH_V4_24][0].count - 0.65 * (double)total) <=
+		(double)v->error[SYNQ_SKETCH_V4_24] + 5 * sqrt(0.65 * (double)total * v->sample));
 	synq_sketch_view_free(v);
 }
 
@@ -323,8 +328,11 @@ test_ipv6_and_text(void **state __rte_unused)
 	assert_string_equal(synq_sketch_key_str(SYNQ_SKETCH_V4_24,
 				    &v->items[SYNQ_SKETCH_V4_24][0].key, s, sizeof(s)),
 		"198.18.0.0/24");
-	/* 51 distinct: linear counting, within one or two */
-	assert_true(labs((long)synq_sketch_hll_estimate(v->hll) - 51) <= 2);
+	/*
+	 * 51 distinct: linear counting, its standard error sqrt(m (e^t - t - 1)) at
+	 * t = 51 / 2048 is 0.8: within 5 of them (2 failed about one run in 60)
+	 */
+	assert_true(labs((long)synq_sketch_hll_estimate(v->hll) - 51) <= 4);
 	synq_sketch_view_free(v);
 }
 
