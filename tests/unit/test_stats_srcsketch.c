@@ -302,6 +302,52 @@ test_spoofed_flood(void **state __rte_unused)
 	synq_sketch_view_free(v);
 }
 
+/*
+ * Framing with one SYN: 64 sources of 3 SYNs fill the summary, then one SYN of an
+ * innocent address takes over the smallest counter and counts 4, more than any. Its
+ * err (3, the count it took over) shows it: it is known to have sent 1 SYN, the
+ * others 3, and it is listed last, not first.
+ */
+static void
+test_framed_by_one_syn(void **state __rte_unused)
+{
+	const uint32_t victim = 0xc6120063;
+	struct synq_sketch_view *v;
+	const struct synq_sketch_item *last;
+	uint32_t a;
+
+	for (uint32_t r = 0; r < 3; r++)
+		for (uint32_t i = 0; i < SYNQ_SKETCH_SLOTS; i++)
+			synq_srcsketch_feed4(&sk[0], v4(0x0c000000 + i));
+	synq_srcsketch_feed4(&sk[0], v4(victim));
+	v = view_of(&sk[0], NULL);
+	assert_int_equal(v->n[SYNQ_SKETCH_ADDR], SYNQ_SKETCH_SLOTS);
+	for (uint32_t i = 0; i + 1 < v->n[SYNQ_SKETCH_ADDR]; i++) {
+		assert_int_equal(v->items[SYNQ_SKETCH_ADDR][i].count, 3);
+		assert_int_equal(v->items[SYNQ_SKETCH_ADDR][i].err, 0);
+	}
+	last = &v->items[SYNQ_SKETCH_ADDR][v->n[SYNQ_SKETCH_ADDR] - 1];
+	memcpy(&a, last->key.b + 12, 4);
+	assert_int_equal(ntohl(a), victim);
+	assert_int_equal(last->count, 4);
+	assert_int_equal(last->err, 3);
+	synq_sketch_view_free(v);
+	/* two windows that list it: the errs add up as the counts do */
+	for (uint32_t w = 0; w < 2; w++) {
+		for (uint32_t r = 0; r < 3; r++)
+			for (uint32_t i = 0; i < SYNQ_SKETCH_SLOTS; i++)
+				synq_srcsketch_feed4(&sk[w], v4(0x0c000000 + i));
+		synq_srcsketch_feed4(&sk[w], v4(victim));
+	}
+	v = view_of(&sk[0], &sk[1]);
+	last = &v->items[SYNQ_SKETCH_ADDR][v->n[SYNQ_SKETCH_ADDR] - 1];
+	memcpy(&a, last->key.b + 12, 4);
+	assert_int_equal(ntohl(a), victim);
+	assert_int_equal(last->count, 8);
+	assert_int_equal(last->err, 6);
+	synq_sketch_view_free(v);
+}
+
 /* IPv6 sources: the address kind and the /48s, and their text. */
 static void
 test_ipv6_and_text(void **state __rte_unused)
@@ -395,6 +441,7 @@ main(void)
 		cmocka_unit_test_setup(test_hll_1m, setup),
 		cmocka_unit_test_setup(test_merge, setup),
 		cmocka_unit_test_setup(test_spoofed_flood, setup),
+		cmocka_unit_test_setup(test_framed_by_one_syn, setup),
 		cmocka_unit_test_setup(test_ipv6_and_text, setup),
 		cmocka_unit_test_setup(test_window, setup),
 		cmocka_unit_test_setup(test_telemetry_handler, setup),
