@@ -327,8 +327,8 @@ synq_sketch_view_add(struct synq_sketch_view *v, const struct synq_sketch_epoch 
 		uint32_t min = UINT32_MAX;
 
 		for (uint32_t i = 0; i < ss->n && i < SYNQ_SKETCH_SLOTS; i++) {
-			v->items[t][v->n[t]++] =
-				(struct synq_sketch_item){.key = ss->key[i], .count = ss->count[i]};
+			v->items[t][v->n[t]++] = (struct synq_sketch_item){
+				.key = ss->key[i], .count = ss->count[i], .err = ss->err[i]};
 			min = RTE_MIN(min, ss->count[i]);
 		}
 		if (ss->n == SYNQ_SKETCH_SLOTS)
@@ -344,11 +344,20 @@ item_by_key(const void *a, const void *b)
 		((const struct synq_sketch_item *)b)->key.b, 16);
 }
 
+/*
+ * By the SYNs known, then the count. Not by the count alone: under a flood of random
+ * sources each sample takes the smallest counter over, and a source of one sampled
+ * SYN lists the smallest count plus k, above a real source near the bound (k reaches
+ * thousands in a flood's first window). Its known SYNs are k; the real one's, all of
+ * them but what it took over.
+ */
 static int
 item_by_count(const void *a, const void *b)
 {
 	const struct synq_sketch_item *x = a, *y = b;
 
+	if (x->count - x->err != y->count - y->err)
+		return x->count - x->err > y->count - y->err ? -1 : 1;
 	if (x->count != y->count)
 		return x->count > y->count ? -1 : 1;
 	return item_by_key(a, b);
@@ -363,10 +372,12 @@ synq_sketch_view_finish(struct synq_sketch_view *v)
 
 		qsort(it, v->n[t], sizeof(*it), item_by_key);
 		for (uint32_t i = 0; i < v->n[t]; i++) {
-			if (n != 0 && key_eq(&it[n - 1].key, &it[i].key))
+			if (n != 0 && key_eq(&it[n - 1].key, &it[i].key)) {
 				it[n - 1].count += it[i].count;
-			else
+				it[n - 1].err += it[i].err;
+			} else {
 				it[n++] = it[i];
+			}
 		}
 		v->n[t] = n;
 		qsort(it, n, sizeof(*it), item_by_count);

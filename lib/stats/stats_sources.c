@@ -8,7 +8,7 @@
  * the reply's dict, and dict keys of letters, digits, '_' and '/'. So the reply is a
  * flat dict: numbers as integers (a share in parts per million, a rate per second),
  * each list as parallel arrays, entry i of "addr" is entry i of "addr_syns",
- * "addr_rate" and "addr_share_ppm" (docs/architecture.md has the schema).
+ * "addr_err", "addr_rate" and "addr_share_ppm" (docs/architecture.md has the schema).
  */
 
 #include <errno.h>
@@ -21,8 +21,8 @@
 
 /*
  * The top N of each list: three lists of N entries, each of an address of up to 45
- * characters and three numbers, in telemetry's 16 KB reply: at N 50 the largest reply
- * is 8.8 KB (tests/func/test_syn_sources.c checks the worst case against the limit).
+ * characters and four numbers, in telemetry's 16 KB reply: at N 50 the largest reply
+ * is 10.5 KB (tests/func/test_syn_sources.c checks the worst case against the limit).
  */
 #define SOURCES_N_DEFAULT 10
 #define SOURCES_N_MAX 50
@@ -66,7 +66,7 @@ static bool
 sources_list(struct rte_tel_data *d, const struct synq_sketch_view *v, enum synq_sketch_kind t,
 	unsigned int top, uint64_t window_ms)
 {
-	static const char *const col[] = {"", "_syns", "_rate", "_share_ppm"};
+	static const char *const col[] = {"", "_syns", "_err", "_rate", "_share_ppm"};
 	struct rte_tel_data *a[RTE_DIM(col)];
 	unsigned int n = RTE_MIN(top, v->n[t]);
 	bool ok = true;
@@ -85,8 +85,9 @@ sources_list(struct rte_tel_data *d, const struct synq_sketch_view *v, enum synq
 
 		rte_tel_data_add_array_string(a[0], synq_sketch_key_str(t, &it->key, s, sizeof(s)));
 		rte_tel_data_add_array_u64(a[1], it->count);
-		rte_tel_data_add_array_u64(a[2], it->count * 1000 / window_ms);
-		rte_tel_data_add_array_u64(a[3], v->syns != 0 ? it->count * 1000000 / v->syns : 0);
+		rte_tel_data_add_array_u64(a[2], it->err);
+		rte_tel_data_add_array_u64(a[3], it->count * 1000 / window_ms);
+		rte_tel_data_add_array_u64(a[4], v->syns != 0 ? it->count * 1000000 / v->syns : 0);
 	}
 	for (unsigned int c = 0; c < RTE_DIM(col); c++) {
 		char name[32];
@@ -111,8 +112,13 @@ stats_tel_syn_sources(const char *cmd __rte_unused, const char *params, struct r
 	if (params != NULL && *params != '\0') {
 		char *end;
 
+		/* digits only: strtoul() would take blanks and a sign ("-18446744073709551615" is
+		 * 1) */
+		if (*params < '0' || *params > '9')
+			return -EINVAL;
+		errno = 0;
 		top = strtoul(params, &end, 10);
-		if (*end != '\0' || top == 0 || top > SOURCES_N_MAX)
+		if (errno != 0 || *end != '\0' || top == 0 || top > SOURCES_N_MAX)
 			return -EINVAL;
 	}
 	v = sources_view();

@@ -186,10 +186,16 @@ void synq_srcsketch_read(const struct synq_srcsketch *s, struct synq_sketch_epoc
 /** The HLL estimate of the distinct addresses registers @p regs saw. */
 uint64_t synq_sketch_hll_estimate(const uint8_t *regs);
 
-/** A heavy hitter of a merged view. */
+/**
+ * A heavy hitter of a merged view: its count, and the part of it that may be
+ * overestimate (Space-Saving's err: the counts it took over). count - err SYNs are
+ * known to be its own; a key that took a counter over with one sample has err
+ * nearly all its count.
+ */
 struct synq_sketch_item {
 	struct synq_sketch_key key;
 	uint64_t count;
+	uint64_t err;
 };
 
 /** The merge of windows (of several workers): what telemetry answers from. */
@@ -215,7 +221,10 @@ void synq_sketch_view_free(struct synq_sketch_view *v);
  */
 int synq_sketch_view_add(struct synq_sketch_view *v, const struct synq_sketch_epoch *e);
 
-/** After the last add: equal keys summed, each kind sorted by count, largest first. */
+/**
+ * After the last add: equal keys summed (counts and errs), each kind sorted by the
+ * SYNs known (count - err), largest first, then by count.
+ */
 void synq_sketch_view_finish(struct synq_sketch_view *v);
 
 /**

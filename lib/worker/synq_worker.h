@@ -15,6 +15,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <rte_branch_prediction.h>
 #include <rte_common.h>
@@ -93,6 +94,7 @@ struct synq_worker_call {
 	atomic_uint state;
 	synq_worker_call_fn fn; /* caller: written before POSTED (release) */
 	void *arg;
+	uint64_t cost_tsc; /* the lcore: fn's run, written before DONE (release) */
 } __rte_cache_aligned;
 
 /* One lcore's context, allocated on its socket; written only by that lcore. */
@@ -227,6 +229,7 @@ struct synq_runtime {
 	 */
 	pthread_mutex_t call_lock;
 	bool call_open;		 /* under call_lock: lcores may be called */
+	struct timespec call_resume; /* under call_lock: no call posts before (pacing) */
 	uint64_t next_stats_tsc; /* main lcore only */
 	uint64_t end_tsc;	 /* 0 = no end */
 };
@@ -268,6 +271,14 @@ int synq_runtime_run(struct synq_runtime *rt, const struct synq_run_opts *opts);
 
 /** How long synq_worker_call() waits for a busy lcore by default, in ms. */
 #define SYNQ_CALL_TIMEOUT_MS 100
+
+/**
+ * Calls take at most 1 / SYNQ_CALL_SHARE of an lcore's time: after a call whose
+ * function ran t on its lcore, the next synq_worker_call() of the runtime waits
+ * (SYNQ_CALL_SHARE - 1) t (at most SYNQ_CALL_PAUSE_MAX_MS) before it posts.
+ */
+#define SYNQ_CALL_SHARE 16
+#define SYNQ_CALL_PAUSE_MAX_MS 100
 
 /**
  * Hold @p rt for synq_worker_call()s: callers take turns here, and synq_runtime_free()

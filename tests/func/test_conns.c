@@ -470,6 +470,55 @@ test_timeout(void **state __rte_unused)
 	}
 }
 
+/* A call that holds the worker 2 ms, and when the worker ran it. */
+static uint64_t spin_at[2];
+
+static void
+spin_run(struct synq_worker *w __rte_unused, void *arg)
+{
+	unsigned int *i = arg;
+
+	spin_at[*i] = rte_rdtsc();
+	rte_delay_us_block(2000);
+}
+
+/* Two calls in a row, from a control thread. */
+static void *
+spinner_main(void *arg)
+{
+	struct caller *c = arg;
+
+	c->rc = synq_runtime_calls_begin(&rt);
+	for (unsigned int i = 0; c->rc == 0 && i < 2; i++)
+		c->rc = synq_worker_call(&rt, 0, spin_run, &i, 5000);
+	synq_runtime_calls_end(&rt);
+	__atomic_store_n(&c->done, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/*
+ * 4: calls are paced: after a call that held the worker t, the next one waits
+ * (SYNQ_CALL_SHARE - 1) t, so that a client asking in a loop (synqctl ss -t of a big
+ * table, /synq/conns in a loop) takes at most 1 / SYNQ_CALL_SHARE of a worker's time.
+ */
+static void
+test_paced(void **state __rte_unused)
+{
+	struct caller c = {0};
+	pthread_t t;
+	double gap_ms;
+
+	assert_int_equal(pthread_create(&t, NULL, spinner_main, &c), 0);
+	while (!__atomic_load_n(&c.done, __ATOMIC_ACQUIRE))
+		synq_worker_serve(worker());
+	pthread_join(t, NULL);
+	assert_int_equal(c.rc, 0);
+	/* the second began at least (SHARE - 1) x 2 ms after the first ended (2 ms in) */
+	gap_ms = (double)(spin_at[1] - spin_at[0]) * 1e3 / (double)rte_get_tsc_hz() - 2;
+	print_message("a call of 2 ms, the next %.1f ms after it\n", gap_ms);
+	assert_true(gap_ms >= 0.9 * 2 * (SYNQ_CALL_SHARE - 1));
+}
+
 int
 main(void)
 {
@@ -477,6 +526,7 @@ main(void)
 		cmocka_unit_test(test_records),
 		cmocka_unit_test(test_pages),
 		cmocka_unit_test(test_timeout),
+		cmocka_unit_test(test_paced),
 	};
 	int rc = cmocka_run_group_tests(tests, setup, teardown);
 

@@ -49,15 +49,18 @@ fill_worst(struct synq_srcsketch *s, unsigned int w)
 		a->key[i].b[0] = (uint8_t)(0xa0 + w);
 		a->key[i].b[5] = (uint8_t)(0x10 + i);
 		a->count[i] = UINT32_MAX - i;
+		a->err[i] = UINT32_MAX - 100 - i; /* the err too of 10 digits */
 		p6->key[i] = a->key[i];
 		memset(p6->key[i].b + 6, 0, 10);
 		p6->count[i] = UINT32_MAX - i;
+		p6->err[i] = UINT32_MAX - 100 - i;
 		memset(p4->key[i].b, 0, 16);
 		p4->key[i].b[10] = p4->key[i].b[11] = 0xff;
 		p4->key[i].b[12] = (uint8_t)(100 + w);
 		p4->key[i].b[13] = 200;
 		p4->key[i].b[14] = (uint8_t)(100 + i);
 		p4->count[i] = UINT32_MAX - i;
+		p4->err[i] = UINT32_MAX - 100 - i;
 	}
 	for (unsigned int t = 0; t < SYNQ_SKETCH_KINDS; t++)
 		s->live.ss[t].n = SYNQ_SKETCH_SLOTS;
@@ -94,9 +97,10 @@ static void
 test_worst_reply_fits(void **state __rte_unused)
 {
 	static char buf[65536];
-	static const char *const lists[] = {"addr", "addr_syns", "addr_rate", "addr_share_ppm",
-		"v4_24", "v4_24_syns", "v4_24_rate", "v4_24_share_ppm", "v6_48", "v6_48_syns",
-		"v6_48_rate", "v6_48_share_ppm"};
+	static const char *const lists[] = {"addr", "addr_syns", "addr_err", "addr_rate",
+		"addr_share_ppm", "v4_24", "v4_24_syns", "v4_24_err", "v4_24_rate",
+		"v4_24_share_ppm", "v6_48", "v6_48_syns", "v6_48_err", "v6_48_rate",
+		"v6_48_share_ppm"};
 	json_error_t jerr;
 	json_t *doc, *r;
 	ssize_t n;
@@ -158,6 +162,8 @@ test_reply_values(void **state __rte_unused)
 		json_string_value(json_array_get(json_object_get(r, "addr"), 0)), "198.18.0.7");
 	assert_int_equal(
 		json_integer_value(json_array_get(json_object_get(r, "addr_syns"), 0)), 300);
+	/* every SYN counted, no counter taken over: nothing overestimated */
+	assert_int_equal(json_integer_value(json_array_get(json_object_get(r, "addr_err"), 0)), 0);
 	assert_int_equal(
 		json_integer_value(json_array_get(json_object_get(r, "addr_share_ppm"), 0)),
 		750000);
