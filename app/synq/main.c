@@ -146,6 +146,13 @@ on_signal(int sig __rte_unused)
 	synq_runtime_stop();
 }
 
+/* SIGHUP: a reload, done by the main lcore at its next control duty (issue 15) */
+static void
+on_hup(int sig __rte_unused)
+{
+	synq_runtime_reload_signal();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -240,6 +247,9 @@ main(int argc, char **argv)
 		rte_exit(EXIT_FAILURE, "%s\n", err);
 	}
 	synq_stats_set_listeners(listeners_json, &rt.listeners);
+	/* issue 15: SIGHUP and /synq/reload read args.config again */
+	if (synq_runtime_reload_init(&rt, args.config) != 0 || signal(SIGHUP, on_hup) == SIG_ERR)
+		rte_exit(EXIT_FAILURE, "no memory for the reload's state\n");
 	if (synq_stats_telemetry_init() != 0)
 		fprintf(stderr, "synq: telemetry commands not registered\n");
 

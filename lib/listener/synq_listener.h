@@ -46,10 +46,18 @@ struct synq_backend_stats {
 
 /** One listener at run time. */
 struct synq_listener {
-	/* read-only after start; the lookup reads the first line */
+	/*
+	 * read-only after start but for a reload's (synq_listener_retune(), _remove()):
+	 * the lookup reads the first line
+	 */
 	uint8_t family; /* 4, 6, 0 = both */
 	bool any;
 	uint16_t port_be; /* network order */
+	/*
+	 * issue 15: a reload removed it: the lookups skip it (a SYN to it is one to no
+	 * listener), its connections, queued ones included, drain in its slot
+	 */
+	atomic_bool removed;
 	uint8_t addr[16];
 	uint32_t backlog;   /* send_q */
 	uint32_t syn_share; /* half-open entries per worker: ceil(max_syn_backlog / workers) */
@@ -106,6 +114,35 @@ synq_backend_stats_at(const struct synq_listener *l, unsigned int lcore, unsigne
 	return &l->be_stats[(size_t)lcore * l->conf->proxy.nb_backends + be];
 }
 
+/**
+ * issue 15, reload: make a listener of @p cl in the next free slot (its accept queue on
+ * @p socket), then publish it to the lookups (a release store of ls->nb: its fields are
+ * written before any lcore can find it). @p cl must outlive the listener. Control
+ * lcore only; one at a time.
+ *
+ * @return its index, or a negative errno with @p err set (-ENOSPC: every slot taken,
+ *   removed listeners that drain included).
+ */
+int synq_listener_add(struct synq_listeners *ls, const struct synq_config_listener *cl, int socket,
+	char *err, size_t errlen);
+
+/**
+ * issue 15, reload: give @p l the backlog, syncookies and abort_on_overflow of @p cl,
+ * and take it back from removal (a listener re-added while it drained). Each is one
+ * aligned word an lcore reads afresh at each SYN or final ACK: it sees the old value
+ * or the new, and a connection in progress keeps what it was admitted with. The
+ * backlog is bounded by the accept ring made at start. Control lcore only.
+ *
+ * @return 0, or -ENOSPC with @p err set (nothing changed).
+ */
+int synq_listener_retune(
+	struct synq_listener *l, const struct synq_config_listener *cl, char *err, size_t errlen);
+
+/**
+ * The largest backlog @p l can be retuned to: its accept ring's, made at start.
+ */
+uint32_t synq_listener_backlog_max(const struct synq_listener *l);
+
 /** Free the accept queues. Control plane. */
 void synq_listeners_free(struct synq_listeners *ls);
 
@@ -126,7 +163,8 @@ synq_listener_lookup(
 	for (unsigned int i = 0; i < ls->nb; i++) {
 		struct synq_listener *l = &ls->l[i];
 
-		if (l->port_be != dport_be || (l->family != 0 && l->family != family))
+		if (l->port_be != dport_be || (l->family != 0 && l->family != family) ||
+			atomic_load_explicit(&l->removed, memory_order_relaxed))
 			continue;
 		if (!l->any) {
 			if (memcmp(l->addr, daddr, family == 4 ? 4 : 16) == 0)
@@ -151,7 +189,8 @@ synq_listener_lookup4(struct synq_listeners *ls, uint32_t daddr, uint16_t dport_
 		struct synq_listener *l = &ls->l[i];
 		uint32_t a;
 
-		if (l->port_be != dport_be || (l->family != 0 && l->family != 4))
+		if (l->port_be != dport_be || (l->family != 0 && l->family != 4) ||
+			atomic_load_explicit(&l->removed, memory_order_relaxed))
 			continue;
 		if (l->any) {
 			wild = l;
