@@ -269,8 +269,8 @@ int synq_config_parse(const char *text, struct synq_config *cfg, char *err, size
 int synq_config_load(const char *path, struct synq_config *cfg, char *err, size_t errlen);
 
 /**
- * Read the secret a tcp.cookie_secret_file holds: 32 hex digits, white space around
- * them allowed, as the parser reads it. What a rotation reads again (issue 15).
+ * Read the secret a tcp.cookie_secret_file holds: 32 hex digits, white space after
+ * them allowed (a newline), as the parser reads it. What a rotation reads again.
  *
  * @return 0 with @p secret set; -EINVAL when the file does not hold a secret (@p secret
  *   zeroed), or the negative errno of opening it.
