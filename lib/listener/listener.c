@@ -273,9 +273,10 @@ synq_listeners_json(const struct synq_listeners *ls)
 		json_object_set_new(
 			o, "queue_model", json_string(synq_queue_model_name(l->tcp.queue_model)));
 		json_object_set_new(o, "app", json_string(synq_app_name(l->app)));
-		/* issue 15: removed by a reload, its connections draining */
+		/* issue 15: removed by a reload, its connections draining (1: telemetry has
+		 * no booleans) */
 		if (atomic_load_explicit(&l->removed, memory_order_relaxed))
-			json_object_set_new(o, "draining", json_true());
+			json_object_set_new(o, "draining", json_integer(1));
 		json_object_set_new(o, "mem_held",
 			json_integer((json_int_t)atomic_load_explicit(
 				&ls->l[i].mem_held, memory_order_relaxed)));

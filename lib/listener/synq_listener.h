@@ -54,8 +54,9 @@ struct synq_listener {
 	bool any;
 	uint16_t port_be; /* network order */
 	/*
-	 * issue 15: a reload removed it: the lookups skip it (a SYN to it is one to no
-	 * listener), its connections, queued ones included, drain in its slot
+	 * issue 15: a reload removed it: the lookups still find it, for its connections
+	 * (established, half-open, queued), which drain in its slot; a SYN to it is one to
+	 * no listener (synq_tcp_input_parsed())
 	 */
 	atomic_bool removed;
 	uint8_t addr[16];
@@ -163,8 +164,7 @@ synq_listener_lookup(
 	for (unsigned int i = 0; i < ls->nb; i++) {
 		struct synq_listener *l = &ls->l[i];
 
-		if (l->port_be != dport_be || (l->family != 0 && l->family != family) ||
-			atomic_load_explicit(&l->removed, memory_order_relaxed))
+		if (l->port_be != dport_be || (l->family != 0 && l->family != family))
 			continue;
 		if (!l->any) {
 			if (memcmp(l->addr, daddr, family == 4 ? 4 : 16) == 0)
@@ -189,8 +189,7 @@ synq_listener_lookup4(struct synq_listeners *ls, uint32_t daddr, uint16_t dport_
 		struct synq_listener *l = &ls->l[i];
 		uint32_t a;
 
-		if (l->port_be != dport_be || (l->family != 0 && l->family != 4) ||
-			atomic_load_explicit(&l->removed, memory_order_relaxed))
+		if (l->port_be != dport_be || (l->family != 0 && l->family != 4))
 			continue;
 		if (l->any) {
 			wild = l;
