@@ -235,6 +235,8 @@ main(int argc, char **argv)
 	synq_stats_reset();
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	/* a SIGHUP before the lcores run waits for them: a reload of the same file */
+	signal(SIGHUP, on_hup);
 
 	rc = synq_runtime_check(&cfg, err, sizeof(err));
 	if (rc == 0)
@@ -248,7 +250,7 @@ main(int argc, char **argv)
 	}
 	synq_stats_set_listeners(listeners_json, &rt.listeners);
 	/* issue 15: SIGHUP and /synq/reload read args.config again */
-	if (synq_runtime_reload_init(&rt, args.config) != 0 || signal(SIGHUP, on_hup) == SIG_ERR)
+	if (synq_runtime_reload_init(&rt, args.config) != 0)
 		rte_exit(EXIT_FAILURE, "no memory for the reload's state\n");
 	if (synq_stats_telemetry_init() != 0)
 		fprintf(stderr, "synq: telemetry commands not registered\n");

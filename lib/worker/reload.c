@@ -26,6 +26,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -56,8 +57,16 @@ enum request_kind { REQ_NONE, REQ_RELOAD, REQ_ROTATE };
 /* The one request in flight and its reply; telemetry requests take turns (lock). */
 static struct {
 	pthread_mutex_t lock; /* one telemetry request at a time */
-	atomic_int kind;      /* posted (release) by the handler, taken by the main lcore */
-	atomic_uint done;     /* the main lcore's reply is there (release) */
+	/*
+	 * the request: its number << 2 | its kind, posted (release) by the handler, taken
+	 * (exchanged for 0) by the main lcore; done: the number of the request whose reply
+	 * is there (release). A handler that gave up waiting never takes a later one's
+	 * reply for its own, nor a later one its.
+	 */
+	atomic_uint ask;
+	atomic_uint done;
+	unsigned int asked;   /* the number of the last request (handlers, under lock) */
+	unsigned int serving; /* the number of the request the main lcore serves */
 	atomic_bool sighup;   /* SIGHUP: a reload, its reply logged only */
 	/* the reply: written by the main lcore before done, read by the handler after */
 	bool ok;
@@ -67,7 +76,6 @@ static struct {
 	/* a rotation waits for the workers before its reply: the main lcore's own state */
 	bool rotation_pending;
 	bool reply_pending;
-	int pending_kind;
 } req = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 void
@@ -347,10 +355,15 @@ do_reload(struct synq_runtime *rt)
 			rt->config_path, d.added, d.removed, d.nb_retuned, req.generation, when);
 		return;
 	}
-	/* a rotation refused (a worker late) leaves its message: the reload is done */
-	if (!d.secret_changed)
+	if (!d.secret_changed) {
 		say(true, "reloaded %s: %u added, %u removed, %u retuned", rt->config_path, d.added,
 			d.removed, d.nb_retuned);
+		return;
+	}
+	/* the rotation refused (a worker late), the rest done: both said, not ok */
+	snprintf(err, sizeof(err), "%s", req.message);
+	say(false, "reloaded %s: %u added, %u removed, %u retuned; but %s", rt->config_path,
+		d.added, d.removed, d.nb_retuned, err);
 }
 
 /* A rotation: tcp.cookie_secret_file read again (a random secret without one). */
@@ -417,6 +430,7 @@ rotation_settled(struct synq_runtime *rt)
 void
 worker_reload_control(struct synq_runtime *rt)
 {
+	unsigned int ask;
 	int kind;
 
 	if (rt->live == NULL)
@@ -427,12 +441,13 @@ worker_reload_control(struct synq_runtime *rt)
 		req.rotation_pending = false;
 		if (req.reply_pending) {
 			req.reply_pending = false;
-			atomic_store_explicit(&req.done, 1, memory_order_release);
+			atomic_store_explicit(&req.done, req.serving, memory_order_release);
 		}
 	}
-	kind = atomic_load_explicit(&req.kind, memory_order_acquire);
-	if (kind != REQ_NONE) {
-		atomic_store_explicit(&req.kind, REQ_NONE, memory_order_relaxed);
+	ask = atomic_exchange_explicit(&req.ask, 0, memory_order_acquire);
+	if (ask != 0) {
+		kind = (int)(ask & 3);
+		req.serving = ask >> 2;
 		if (kind == REQ_RELOAD)
 			do_reload(rt);
 		else
@@ -440,7 +455,7 @@ worker_reload_control(struct synq_runtime *rt)
 		if (req.rotation_pending)
 			req.reply_pending = true; /* the reply once the workers took it */
 		else
-			atomic_store_explicit(&req.done, 1, memory_order_release);
+			atomic_store_explicit(&req.done, req.serving, memory_order_release);
 		return;
 	}
 	/*
@@ -462,23 +477,25 @@ request(int kind)
 	json_t *o = json_object();
 	uint64_t waited_ms = 0;
 	const struct timespec nap = {.tv_nsec = 1000 * 1000};
+	unsigned int seq, ask;
 	bool done;
 
 	if (o == NULL)
 		return NULL;
 	pthread_mutex_lock(&req.lock);
-	atomic_store_explicit(&req.done, 0, memory_order_relaxed);
-	atomic_store_explicit(&req.kind, kind, memory_order_release);
-	while (!(done = atomic_load_explicit(&req.done, memory_order_acquire)) &&
+	seq = ++req.asked & (UINT_MAX >> 2);
+	if (seq == 0)
+		seq = req.asked = 1;
+	ask = seq << 2 | (unsigned int)kind;
+	atomic_store_explicit(&req.ask, ask, memory_order_release);
+	while (!(done = atomic_load_explicit(&req.done, memory_order_acquire) == seq) &&
 		waited_ms < REQUEST_WAIT_MS && !synq_runtime_stopping()) {
 		nanosleep(&nap, NULL);
 		waited_ms++;
 	}
 	if (!done) {
-		/* taken back if still there; if the main lcore took it, its reply is lost */
-		int expect = kind;
-
-		atomic_compare_exchange_strong(&req.kind, &expect, REQ_NONE);
+		/* taken back if still there; if the main lcore took it, it is done unanswered */
+		atomic_compare_exchange_strong(&req.ask, &ask, 0);
 		json_object_set_new(o, "ok", json_integer(0));
 		json_object_set_new(o, "message",
 			json_string(synq_runtime_stopping()
