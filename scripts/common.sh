@@ -12,11 +12,14 @@ cd "$SYNQ_ROOT"
 # nftables (the clients and the packet loss of the data path's tests); tcpdump (the
 # adversarial suite shows its 1-byte segments on the wire), python3-matplotlib (the
 # soak benchmark's plot) and nginx (the proxy's backends in tests/e2e/proxy_nginx.sh;
-# Debian 12's `nginx` is the smallest: nginx-light adds a module to it).
+# Debian 12's `nginx` is the smallest: nginx-light adds a module to it); tshark
+# (tests/e2e/pdump.sh reads dpdk-pdump's capture); libsystemd-dev (tests/install links
+# an application against DPDK's static libraries, whose pkg-config names -lsystemd);
+# gnuplot-nox (scripts/demo.sh's plot).
 SYNQ_PACKAGES="build-essential pkg-config meson ninja-build dpdk dpdk-dev libdpdk-dev
 	libnuma-dev libjansson-dev libcmocka-dev clang libclang-rt-14-dev
 	iproute2 ethtool iputils-ping python3 procps hping3 curl wrk apache2-utils nftables
-	tcpdump python3-matplotlib nginx"
+	tcpdump python3-matplotlib nginx tshark libsystemd-dev gnuplot-nox"
 
 synq_install_deps() {
 	local missing=""
@@ -24,7 +27,7 @@ synq_install_deps() {
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
 			missing="$missing $p"
 	done
-	[ -z "$missing" ] && return 0
+	[ -z "$missing" ] && { synq_promtool_fetch; return 0; }
 	if [ "$(id -u)" != 0 ]; then
 		echo "synq: missing packages:$missing (run as root, or apt-get install them)" >&2
 		exit 1
@@ -35,6 +38,15 @@ synq_install_deps() {
 	# shellcheck disable=SC2086
 	apt-get install -y -qq --no-install-recommends $missing >/dev/null
 	synq_quiet_service nginx "$missing"
+	synq_promtool_fetch
+}
+
+# promtool for tests/e2e/metrics.sh: Debian's package `prometheus` unpacked into a
+# cache, not installed (its postinst would start the daemon): scripts/promtool.sh.
+synq_promtool_fetch() {
+	[ "$(id -u)" = 0 ] || return 0
+	"$SYNQ_ROOT/scripts/promtool.sh" >/dev/null ||
+		echo "synq: no promtool: tests/e2e/metrics.sh will skip" >&2
 }
 
 # synq_quiet_service PKG "PACKAGES": when PKG is among the packages just installed and

@@ -3,9 +3,12 @@
 # end-to-end (the real binary, Linux peers in network namespaces; root only), and
 # the libFuzzer targets under AddressSanitizer and UBSan (fuzz_tcp SYNQ_FUZZ_SECONDS,
 # default 60; fuzz_http and fuzz_config a quarter of that each).
-#   scripts/test.sh [meson test args, e.g. --suite unit]     (as root, or with sudo)
+#   scripts/test.sh [meson test args, e.g. --suite unit]     (as root; else it asks sudo)
 # With arguments, only the main build's tests run (as meson selects them).
 # Ends with "N passed, N failed, N skipped". Under CI=true a skipped test fails the run.
+if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null; then
+	exec sudo "$0" "$@"
+fi
 . "$(dirname "$0")/common.sh"
 synq_install_deps
 synq_build

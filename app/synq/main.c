@@ -17,6 +17,7 @@
 
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_pdump.h>
 
 #include "synq_args.h"
 #include "synq_config.h"
@@ -140,6 +141,19 @@ listeners_json(const void *arg)
 	return synq_listeners_json(arg);
 }
 
+/*
+ * dpdk-pdump, a secondary process of our --file-prefix, asks us over the EAL's
+ * multi-process socket to copy our ports' rx and tx into its ring (docs/deploy.md,
+ * "Capture"). Not fatal: without shared files (--in-memory) there is no socket.
+ */
+static void
+capture_init(void)
+{
+	if (rte_pdump_init() != 0)
+		fprintf(stderr, "synq: notice: dpdk-pdump cannot capture: %s\n",
+			rte_strerror(rte_errno));
+}
+
 static void
 on_signal(int sig __rte_unused)
 {
@@ -233,10 +247,10 @@ main(int argc, char **argv)
 	if (rte_eal_init(eal_argc, argv) < 0)
 		rte_exit(EXIT_FAILURE, "cannot start EAL: %s\n", rte_strerror(rte_errno));
 	synq_stats_reset();
+	capture_init();
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	/* a SIGHUP before the lcores run waits for them: a reload of the same file */
-	signal(SIGHUP, on_hup);
+	signal(SIGHUP, on_hup); /* before the lcores run, it waits for them */
 
 	rc = synq_runtime_check(&cfg, err, sizeof(err));
 	if (rc == 0)
@@ -249,8 +263,7 @@ main(int argc, char **argv)
 		rte_exit(EXIT_FAILURE, "%s\n", err);
 	}
 	synq_stats_set_listeners(listeners_json, &rt.listeners);
-	/* issue 15: SIGHUP and /synq/reload read args.config again */
-	if (synq_runtime_reload_init(&rt, args.config) != 0)
+	if (synq_runtime_reload_init(&rt, args.config) != 0) /* SIGHUP, /synq/reload */
 		rte_exit(EXIT_FAILURE, "no memory for the reload's state\n");
 	if (synq_stats_telemetry_init() != 0)
 		fprintf(stderr, "synq: telemetry commands not registered\n");
@@ -271,6 +284,7 @@ main(int argc, char **argv)
 	synq_stats_close(); /* telemetry stops reading before anything is freed */
 	synq_runtime_free(&rt);
 	synq_ports_stop(&ports);
+	rte_pdump_uninit();
 	rte_eal_cleanup();
 	return rc == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -34,7 +34,7 @@ http_init(struct synq_app_lcore *a)
 	bool http = false;
 
 	for (unsigned int i = 0; i < a->ls->nb; i++)
-		http |= a->ls->l[i].app == SYNQ_APP_HTTP;
+		http |= a->ls->l[i].app == SYNQ_APP_HTTP || a->ls->l[i].app == SYNQ_APP_METRICS;
 	if (!http)
 		return 0;
 	a->heads = rte_zmalloc("synq_http_heads", RTE_MAX(n, 1u) * sizeof(*a->heads), 0);
@@ -93,6 +93,7 @@ void
 synq_app_free(struct synq_app_lcore *a)
 {
 	builtin_proxy_free(a);
+	builtin_metrics_fini(a);
 	rte_free(a->outbox);
 	rte_free(a->blocked);
 	rte_free(a->own);

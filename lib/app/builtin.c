@@ -3,7 +3,8 @@
  * The built-in applications, a listener's `app`: hold (never accepts), reset (aborts
  * each connection), close (closes it), echo (sends back every byte), http (answers
  * every HTTP/1.1 request with the listener's 200 response: builtin_http.c), proxy
- * (relays each connection to a backend: builtin_proxy.c). They use
+ * (relays each connection to a backend: builtin_proxy.c), metrics (synq's statistics
+ * for Prometheus, on http's request handling: builtin_metrics.c). They use
  * nothing but the interface of synq_app.h, as any application would.
  *
  * Per session they keep (its app fields): app_u64[0] flags, app_ptr the bytes
@@ -29,7 +30,7 @@ app_of(const struct synq_app_lcore *a, const struct synq_session *s)
 static void
 app_state_free(struct synq_app_lcore *a, struct synq_session *s)
 {
-	if (app_of(a, s) == SYNQ_APP_HTTP)
+	if (app_of(a, s) == SYNQ_APP_HTTP || app_of(a, s) == SYNQ_APP_METRICS)
 		builtin_http_free(a, s);
 	rte_pktmbuf_free(s->app_ptr);
 	s->app_ptr = NULL;
@@ -147,6 +148,9 @@ on_event(struct synq_app_lcore *a, const struct synq_app_event *ev)
 	struct synq_session *s = ev->s;
 	enum synq_app app = app_of(a, s);
 
+	/* metrics: the http app's requests, its own answer (builtin_metrics.c) */
+	if (app == SYNQ_APP_METRICS)
+		app = SYNQ_APP_HTTP;
 	if (app == SYNQ_APP_PROXY) {
 		builtin_proxy_event(a, ev);
 		return;
@@ -209,6 +213,8 @@ synq_app_builtin_poll_at(struct synq_app_lcore *a, uint64_t now_ms)
 	a->now_ms = now_ms;
 	if (a->proxy != NULL)
 		builtin_proxy_poll(a, now_ms);
+	if (a->metrics != NULL)
+		builtin_metrics_poll(a);
 	for (unsigned int i = 0; i < a->ls->nb; i++) {
 		struct synq_listener *l = &a->ls->l[i];
 		struct synq_session *s[SYNQ_APP_BURST];
@@ -216,8 +222,10 @@ synq_app_builtin_poll_at(struct synq_app_lcore *a, uint64_t now_ms)
 		/* hold: the seeds' listen-not-accept, the ring fills and stays full */
 		if (l->app == SYNQ_APP_HOLD)
 			continue;
-		if (l->app == SYNQ_APP_HTTP && a->http_resp[i][0] == NULL &&
-			builtin_http_prepare(a, i) != 0)
+		if ((l->app == SYNQ_APP_HTTP || l->app == SYNQ_APP_METRICS) &&
+			a->http_resp[i][0] == NULL && builtin_http_prepare(a, i) != 0)
+			continue;
+		if (l->app == SYNQ_APP_METRICS && builtin_metrics_prepare(a) != 0)
 			continue;
 		if (l->app == SYNQ_APP_PROXY && builtin_proxy_prepare(a) != 0)
 			continue;

@@ -188,12 +188,14 @@ builtin_http_prepare(struct synq_app_lcore *a, unsigned int li)
 		a->http_resp_max[li] = RTE_MAX(a->http_resp_max[li], a->http_resp_len[li][k]);
 	}
 	/* the room reserved before a head is read: any answer it can get, errors too */
+	if (a->ls->l[li].app == SYNQ_APP_METRICS)
+		a->http_resp_max[li] = RTE_MAX(a->http_resp_max[li], BUILTIN_METRICS_HEAD_MAX);
 	for (unsigned int k = 0; k < RTE_DIM(error_status); k++) {
 		char buf[256];
 
-		a->http_resp_max[li] = RTE_MAX(a->http_resp_max[li],
-			(uint32_t)synq_http_response(
-				buf, sizeof(buf), error_status[k], NULL, 0, false, false));
+		a->http_resp_max[li] = RTE_MAX(
+			a->http_resp_max[li], (uint32_t)synq_http_response(buf, sizeof(buf),
+						      error_status[k], NULL, 0, false, false));
 	}
 	return 0;
 }
@@ -215,6 +217,7 @@ input_drop(struct synq_app_lcore *a, struct synq_session *s)
 void
 builtin_http_free(struct synq_app_lcore *a, struct synq_session *s)
 {
+	builtin_metrics_free(a, s);
 	head_put(a, s);
 	pause_del(a, s);
 	rte_pktmbuf_free(s->app_ptr);
@@ -243,14 +246,26 @@ http_refuse(struct synq_app_lcore *a, struct synq_session *s, enum synq_http_par
 	http_error(a, s, rc == SYNQ_HTTP_TOO_LARGE ? 431 : 400);
 }
 
-/* Answer a complete head; the body that follows is skipped. */
+/* Answer a complete head at @p head; the body that follows is skipped. */
 static void
-http_answer(struct synq_app_lcore *a, struct synq_session *s, const struct synq_http_req *req)
+http_answer(struct synq_app_lcore *a, struct synq_session *s, const char *head,
+	const struct synq_http_req *req)
 {
 	unsigned int k = !req->keep_alive ? 1 : req->http10 ? 2 : 0;
 
 	if (req->chunked) {
 		http_error(a, s, 501);
+		return;
+	}
+	if (a->ls->l[s->listener].app == SYNQ_APP_METRICS) {
+		int rc = builtin_metrics_answer(a, s, head, req);
+
+		if (rc > 0) {
+			http_error(a, s, rc);
+		} else if (rc < 0) {
+			synq_app_abort(a, s);
+			s->app_u64[0] |= AF_CLOSING;
+		}
 		return;
 	}
 	/* room was there when the head began, and nothing was sent since */
@@ -310,7 +325,7 @@ step_in_place(
 	switch (rc) {
 	case SYNQ_HTTP_DONE:
 		advance(s, req.head_len, done);
-		http_answer(a, s, &req);
+		http_answer(a, s, p, &req);
 		break;
 	case SYNQ_HTTP_MORE:
 		h = head_take(a, s);
@@ -357,8 +372,8 @@ step_buffered(struct synq_app_lcore *a, struct synq_session *s, struct synq_app_
 		}
 		/* what follows it is read again, in place */
 		advance(s, req.head_len - h->len, done);
+		http_answer(a, s, h->buf, &req);
 		head_put(a, s);
-		http_answer(a, s, &req);
 		break;
 	default:
 		http_refuse(a, s, rc);
@@ -373,7 +388,7 @@ http_run(struct synq_app_lcore *a, struct synq_session *s)
 	uint32_t done = 0;
 	bool room = true;
 
-	while (s->app_ptr != NULL && room && !(s->app_u64[0] & AF_CLOSING)) {
+	while (s->app_ptr != NULL && room && !(s->app_u64[0] & (AF_CLOSING | AF_STREAMING))) {
 		struct rte_mbuf *m = s->app_ptr;
 		struct synq_app_head *h;
 
@@ -412,6 +427,22 @@ http_run(struct synq_app_lcore *a, struct synq_session *s)
 }
 
 void
+builtin_http_resume(struct synq_app_lcore *a, struct synq_session *s)
+{
+	http_run(a, s);
+}
+
+void
+builtin_http_abort(struct synq_app_lcore *a, struct synq_session *s)
+{
+	synq_app_abort(a, s);
+	s->app_u64[0] |= AF_CLOSING;
+	input_drop(a, s);
+	pause_del(a, s);
+	head_put(a, s);
+}
+
+void
 builtin_http_data(struct synq_app_lcore *a, struct synq_session *s, struct rte_mbuf *m)
 {
 	if (s->app_u64[0] & (AF_CLOSING | AF_DEAD)) {
@@ -435,8 +466,9 @@ builtin_http_peer_closed(struct synq_app_lcore *a, struct synq_session *s)
 {
 	if (s->app_u64[0] & (AF_CLOSING | AF_DEAD))
 		return;
-	if (s->app_ptr != NULL) {
-		s->app_u64[0] |= AF_PEER_CLOSED; /* after the requests that wait */
+	if (s->app_ptr != NULL || (s->app_u64[0] & AF_STREAMING)) {
+		/* after the requests that wait, the response that goes out */
+		s->app_u64[0] |= AF_PEER_CLOSED;
 		return;
 	}
 	head_put(a, s); /* a head that will never be complete */

@@ -8,11 +8,13 @@
  */
 
 #include "synq_app.h"
+#include "synq_http.h"
 
 #define AF_CLOSING 0x1	   /* we closed or aborted it: nothing more to send */
 #define AF_DEAD 0x2	   /* reset: nothing more to send */
 #define AF_BLOCKED 0x4	   /* echo: in a->blocked, waiting for snd_buf room */
 #define AF_PEER_CLOSED 0x8 /* echo, http: close once what waits has gone out */
+#define AF_STREAMING 0x10  /* metrics: a response goes out (builtin_metrics.c) */
 #define AF_FLAGS 0xffu	   /* the flags; http keeps more in the bits above */
 
 /*
@@ -41,6 +43,41 @@ void builtin_http_free(struct synq_app_lcore *a, struct synq_session *s);
 
 /* http: paused sessions that have room again, and head deadlines at @p now_ms. */
 void builtin_http_poll(struct synq_app_lcore *a, uint64_t now_ms);
+
+/* http: deal with the input of @p s again (a metrics response has gone out). */
+void builtin_http_resume(struct synq_app_lcore *a, struct synq_session *s);
+
+/* http: a RST; what the session keeps goes. */
+void builtin_http_abort(struct synq_app_lcore *a, struct synq_session *s);
+
+/*
+ * metrics (builtin_metrics.c), on the http app's request handling. The room a
+ * response's head or a 404 takes at most (what http reserves in snd_buf).
+ */
+#define BUILTIN_METRICS_HEAD_MAX 256u
+
+/* metrics: its state on @p a, made at the first poll that needs it; 0 or -ENOMEM. */
+int builtin_metrics_prepare(struct synq_app_lcore *a);
+
+/*
+ * metrics: answer a complete request head at @p head: the text streams from the poll
+ * on, or a 404. @return 0, an HTTP status to answer with an error and a close (503),
+ * or -ENOBUFS (nothing could be sent: the node is out of memory).
+ */
+int builtin_metrics_answer(struct synq_app_lcore *a, struct synq_session *s, const char *head,
+	const struct synq_http_req *req);
+
+/* metrics: whether a response of @p s is going out (its input waits meanwhile). */
+bool builtin_metrics_streaming(const struct synq_session *s);
+
+/* metrics: the streams' next bytes, their ends and deadlines. */
+void builtin_metrics_poll(struct synq_app_lcore *a);
+
+/* metrics: drop the stream of @p s, if any (reset, closed). */
+void builtin_metrics_free(struct synq_app_lcore *a, struct synq_session *s);
+
+/* metrics: free its state (at synq_app_free()). */
+void builtin_metrics_fini(struct synq_app_lcore *a);
 
 /* proxy (builtin_proxy.c): its state for @p a's proxy listeners; 0 or -ENOMEM. */
 int builtin_proxy_prepare(struct synq_app_lcore *a);

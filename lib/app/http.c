@@ -21,6 +21,8 @@ struct head_state {
 	bool has_length, has_te;	  /* Content-Length, Transfer-Encoding seen */
 	bool conn_close, conn_keep_alive; /* Connection tokens seen */
 	bool http10;
+	size_t method_len;	       /* the request line's method: buf[0..method_len) */
+	size_t target_off, target_len; /* its target: buf[target_off..+target_len) */
 };
 
 /* ASCII only: a locale must not change what a field name matches. */
@@ -67,6 +69,9 @@ parse_request_line(const unsigned char *p, size_t n, struct head_state *st)
 		i++;
 	if (i == target || i == n || p[i] != ' ')
 		return false;
+	st->method_len = target - 1;
+	st->target_off = target;
+	st->target_len = i - target;
 	i++;
 	if (n - i != 8 || memcmp(p + i, "HTTP/1.", 7) != 0)
 		return false;
@@ -202,6 +207,9 @@ synq_http_parse(const char *buf, size_t len, size_t max_head, struct synq_http_r
 			req->body_len = st.content_length;
 			req->http10 = st.http10;
 			req->chunked = st.has_te;
+			req->method_len = (uint32_t)st.method_len;
+			req->target_off = (uint32_t)st.target_off;
+			req->target_len = (uint32_t)st.target_len;
 			req->keep_alive =
 				st.http10 ? st.conn_keep_alive && !st.conn_close : !st.conn_close;
 			return SYNQ_HTTP_DONE;

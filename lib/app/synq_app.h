@@ -134,6 +134,8 @@ struct synq_app_lcore {
 	uint32_t nb_http_paused;
 	/* the proxy app (builtin_proxy.c): its state, made at the first poll that needs it */
 	struct synq_proxy *proxy;
+	/* the metrics app (builtin_metrics.c): its snapshots and streams, made likewise */
+	struct synq_app_metrics *metrics;
 	/* where the proxy's connections leave from: the routes and the ports' addresses
 	 * (synq_app_set_routes()); without them, the address the client connected to */
 	const struct synq_route_table *routes;

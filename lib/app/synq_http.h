@@ -26,6 +26,11 @@ struct synq_http_req {
 	bool http10;	   /* the request said HTTP/1.0 */
 	/* Transfer-Encoding was present (not supported by synq: caller answers 501 and closes) */
 	bool chunked;
+	/* the request line's method, buf[0..method_len), and target, buf[target_off..
+	 * target_off + target_len), both within head_len */
+	uint32_t method_len;
+	uint32_t target_off;
+	uint32_t target_len;
 };
 
 /** Result of synq_http_parse(). */

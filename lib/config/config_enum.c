@@ -31,6 +31,7 @@ const struct config_enum_name config_apps[] = {
 	{"echo", SYNQ_APP_ECHO},
 	{"http", SYNQ_APP_HTTP},
 	{"proxy", SYNQ_APP_PROXY},
+	{"metrics", SYNQ_APP_METRICS},
 	{NULL, 0},
 };
 

@@ -48,6 +48,23 @@ routes_json(const struct synq_config *cfg)
 }
 
 /* issue 13, proxy: a proxy listener's keys, into its object @p o */
+/* A listener's "allow" prefixes, as the config file gives them. */
+static json_t *
+allow_json(const struct synq_config_listener *l)
+{
+	json_t *allow = json_array();
+
+	for (unsigned int k = 0; k < l->nb_allow; k++) {
+		char buf[INET6_ADDRSTRLEN], px[INET6_ADDRSTRLEN + 4];
+
+		inet_ntop(l->allow[k].family == 4 ? AF_INET : AF_INET6, l->allow[k].addr, buf,
+			sizeof(buf));
+		snprintf(px, sizeof(px), "%s/%u", buf, l->allow[k].plen);
+		json_array_append_new(allow, json_string(px));
+	}
+	return allow;
+}
+
 static void
 proxy_json(json_t *o, const struct synq_config_proxy *px)
 {
@@ -178,6 +195,8 @@ synq_config_to_json(const struct synq_config *cfg)
 		json_object_set_new(o, "http_head_timeout_ms", json_integer(l->http_head_timeout_ms));
 		json_object_set_new(o, "max_conns_per_source", json_integer(l->max_conns_per_source));
 		json_object_set_new(o, "max_conns_per_prefix", json_integer(l->max_conns_per_prefix));
+		if (l->nb_allow != 0)
+			json_object_set_new(o, "allow", allow_json(l));
 		if (l->app == SYNQ_APP_PROXY)
 			proxy_json(o, &l->proxy);
 		json_array_append_new(listeners, o);

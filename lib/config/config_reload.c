@@ -102,6 +102,11 @@ synq_config_listener_fixed_diff(
 		return "max_syn_backlog";
 	if (memcmp(&fa.tcp, &fb.tcp, sizeof(fa.tcp)) != 0)
 		return "tcp (but syncookies and abort_on_overflow)";
+	if (fa.nb_allow != fb.nb_allow || memcmp(fa.allow, fb.allow, sizeof(fa.allow)) != 0)
+		return "allow";
+	/* what the cases above do not name (the structs were copied whole, padding too) */
+	if (memcmp(&fa, &fb, sizeof(fa)) != 0)
+		return "settings";
 	return NULL;
 }
 
@@ -109,8 +114,8 @@ synq_config_listener_fixed_diff(
 static const char *
 listener_addable(const struct synq_config_listener *l)
 {
-	if (l->app == SYNQ_APP_HTTP || l->app == SYNQ_APP_PROXY)
-		return "app (http and proxy make their pools at start)";
+	if (l->app == SYNQ_APP_HTTP || l->app == SYNQ_APP_PROXY || l->app == SYNQ_APP_METRICS)
+		return "app (http, proxy and metrics make their state at start)";
 	if (l->max_conns_per_source != 0 || l->max_conns_per_prefix != 0)
 		return "max_conns_per_source and max_conns_per_prefix (the table is sized at "
 		       "start)";

@@ -292,12 +292,12 @@ parse_listener(struct config_parse *p, const json_t *lj, unsigned int idx,
 	struct synq_config *cfg)
 {
 	static const char *const known[] = {"address", "port", "backlog", "app", "syncookies",
-		"max_syn_backlog", "abort_on_overflow", "synack_retries", "syn_retries", "queue_model",
-		"window_scale", "max_flows", "rcv_buf", "snd_buf", "idle_timeout_ms",
+		"max_syn_backlog", "abort_on_overflow", "synack_retries", "syn_retries",
+		"queue_model", "window_scale", "max_flows", "rcv_buf", "snd_buf", "idle_timeout_ms",
 		"first_byte_timeout_ms", "fin_timeout_ms", "max_orphans", "http_body",
 		"http_head_timeout_ms", "max_conns_per_source", "max_conns_per_prefix",
 		"unaccepted_mem", "orphan_timeout_ms", "backends", "balance", "proxy_protocol",
-		"connect_timeout_ms", "health_check", NULL};
+		"connect_timeout_ms", "health_check", "allow", NULL};
 	struct synq_config_listener *l = &cfg->listeners[idx];
 	char path[CONFIG_KEY_PATH_LEN];
 	const json_t *v;
@@ -388,7 +388,8 @@ parse_listener(struct config_parse *p, const json_t *lj, unsigned int idx,
 		CONFIG_GET_UINT(p, lj, path, "max_conns_per_source", 0, 1u << 22,
 			l->max_conns_per_source) != 0 ||
 		CONFIG_GET_UINT(p, lj, path, "max_conns_per_prefix", 0, 1u << 22,
-			l->max_conns_per_prefix) != 0)
+			l->max_conns_per_prefix) != 0 ||
+		config_parse_allow(p, lj, path, l) != 0)
 		return -EINVAL;
 	/* issue 13, proxy: the backends and how they are used */
 	return config_parse_proxy(p, lj, path, cfg, l);

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <jansson.h>
 #include <rte_ether.h>
@@ -63,13 +64,35 @@ enum synq_syncookies {
 
 /* What a listener does with the connections it accepts. */
 enum synq_app {
-	SYNQ_APP_HOLD,	/* never accepts: the accept ring fills, as listen-not-accept */
-	SYNQ_APP_RESET, /* accepts, then aborts with a RST */
-	SYNQ_APP_CLOSE, /* accepts, then closes with a FIN and finishes the exchange */
-	SYNQ_APP_ECHO,	/* sends back every byte it receives */
-	SYNQ_APP_HTTP,	/* answers every HTTP/1.1 request with a configured 200 response */
-	SYNQ_APP_PROXY, /* issue 13: relays each connection to a backend (builtin_proxy.c) */
+	SYNQ_APP_HOLD,	  /* never accepts: the accept ring fills, as listen-not-accept */
+	SYNQ_APP_RESET,	  /* accepts, then aborts with a RST */
+	SYNQ_APP_CLOSE,	  /* accepts, then closes with a FIN and finishes the exchange */
+	SYNQ_APP_ECHO,	  /* sends back every byte it receives */
+	SYNQ_APP_HTTP,	  /* answers every HTTP/1.1 request with a configured 200 response */
+	SYNQ_APP_PROXY,	  /* issue 13: relays each connection to a backend (builtin_proxy.c) */
+	SYNQ_APP_METRICS, /* issue 15: GET /metrics, synq's statistics for Prometheus */
 };
+
+/** Prefixes of a listener's "allow" list (issue 15). */
+#define SYNQ_MAX_ALLOW 16
+
+/** A source prefix: @c plen leading bits of @c addr (IPv4 in its first 4 bytes). */
+struct synq_prefix {
+	uint8_t family; /* 4 or 6 */
+	uint8_t plen;	/* 0..32 or 0..128; the bits past it are zero */
+	uint8_t addr[16];
+};
+
+/** Whether @p addr, of @p family, is in prefix @p px. Any lcore. */
+static inline bool
+synq_prefix_match(const struct synq_prefix *px, uint8_t family, const uint8_t *addr)
+{
+	unsigned int full = px->plen / 8u, rest = px->plen % 8u;
+
+	if (px->family != family || memcmp(px->addr, addr, full) != 0)
+		return false;
+	return rest == 0 || ((px->addr[full] ^ addr[full]) & (uint8_t)(0xff << (8 - rest))) == 0;
+}
 
 /*
  * issue 13, proxy: the proxy app's configuration (listeners[].backends and the keys
@@ -171,6 +194,9 @@ struct synq_config_listener {
 					 * byte: 408 and a close; 0 = never */
 	uint32_t max_conns_per_source;	/* connections from one address; 0 = no limit */
 	uint32_t max_conns_per_prefix;	/* from one /24 (IPv4) or /64 (IPv6); 0 = no limit */
+	/* issue 15: the sources it answers (none: every one); required for app metrics */
+	struct synq_prefix allow[SYNQ_MAX_ALLOW];
+	unsigned int nb_allow;
 	struct synq_config_tcp tcp; /* "tcp" with this listener's overrides */
 	struct synq_config_proxy proxy; /* app "proxy" only (issue 13) */
 };

@@ -49,6 +49,7 @@ synq_listeners_create(struct synq_listeners *ls, const struct synq_config *cfg,
 		l->backlog = cl->backlog;
 		l->tcp = cl->tcp;
 		l->app = cl->app;
+		l->nb_allow = (uint8_t)cl->nb_allow;
 		l->conf = cl;
 		l->syn_share = (cl->tcp.max_syn_backlog + ls->nb_workers - 1) / ls->nb_workers;
 		/* a row per lcore id: calloc'd pages no app lcore writes are never touched */
@@ -103,6 +104,7 @@ synq_listener_add(struct synq_listeners *ls, const struct synq_config_listener *
 	l->backlog = cl->backlog;
 	l->tcp = cl->tcp;
 	l->app = cl->app;
+	l->nb_allow = (uint8_t)cl->nb_allow;
 	l->conf = cl;
 	l->syn_share = (cl->tcp.max_syn_backlog + ls->nb_workers - 1) / ls->nb_workers;
 	snprintf(name, sizeof(name), "synq_accept_%u", i);

@@ -63,6 +63,8 @@ struct synq_listener {
 	uint32_t backlog;   /* send_q */
 	uint32_t syn_share; /* half-open entries per worker: ceil(max_syn_backlog / workers) */
 	enum synq_app app;
+	/* issue 15: conf->allow's prefixes (0: every source); read with the lookup */
+	uint8_t nb_allow;
 	struct synq_config_tcp tcp;
 	const struct synq_config_listener *conf; /* the rest (http_body): apps, control plane */
 	struct synq_accept_queue accept;
@@ -113,6 +115,21 @@ static inline struct synq_backend_stats *
 synq_backend_stats_at(const struct synq_listener *l, unsigned int lcore, unsigned int be)
 {
 	return &l->be_stats[(size_t)lcore * l->conf->proxy.nb_backends + be];
+}
+
+/**
+ * Whether listener @p l answers a client at @p addr (of @p family): its "allow" list
+ * holds it, or it has none (issue 15). Any lcore.
+ */
+static inline bool
+synq_listener_allows(const struct synq_listener *l, uint8_t family, const uint8_t *addr)
+{
+	if (l->nb_allow == 0)
+		return true;
+	for (unsigned int i = 0; i < l->nb_allow; i++)
+		if (synq_prefix_match(&l->conf->allow[i], family, addr))
+			return true;
+	return false;
 }
 
 /**

@@ -132,6 +132,18 @@ synq_stats_json(void)
 	return doc;
 }
 
+json_t *
+synq_stats_json_try(void)
+{
+	json_t *doc;
+
+	if (pthread_mutex_trylock(&stats_registry.lock) != 0)
+		return NULL;
+	doc = stats_registry.live ? synq_stats_json() : NULL;
+	pthread_mutex_unlock(&stats_registry.lock);
+	return doc;
+}
+
 /*
  * The temporary file beside @p path (same directory, so rename() is atomic): its
  * name ends in six random characters and it is created exclusively (mkostemp(3):

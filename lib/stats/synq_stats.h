@@ -142,6 +142,13 @@ void synq_stats_set_control(synq_stats_cmd_t reload, synq_stats_cmd_t rotate_sec
 json_t *synq_stats_json(void);
 
 /**
+ * synq_stats_json() from a thread that must never wait (an application lcore: the
+ * metrics app): NULL when the registry is held (telemetry reads it, teardown began)
+ * or not live. The registry held meanwhile, as telemetry holds it.
+ */
+json_t *synq_stats_json_try(void);
+
+/**
  * Write synq_stats_json() to @p path atomically: a temporary file beside it, then
  * rename(2), so a reader sees either the previous document or the new one whole. The
  * temporary file is created exclusively and never through a symbolic link.

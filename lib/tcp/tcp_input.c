@@ -107,6 +107,17 @@ peer_of_seg(const struct synq_tcp_seg *seg, const struct rte_tcp_hdr *th, struct
 }
 
 /*
+ * Whether listener @p l, which has "allow" prefixes, answers the client of @p p (issue
+ * 15). Out of line: only such listeners' segments come here, and the prefixes' loop
+ * kept inline cost every other segment (13 instructions a SYN in synq-bench).
+ */
+static __rte_noinline bool
+tcp_allowed(const struct synq_listener *l, const struct tcp_peer *p)
+{
+	return synq_listener_allows(l, p->family, p->caddr);
+}
+
+/*
  * RFC 9293 3.10.7.2 has no use for these; scanners and floods send them: SYN+FIN,
  * SYN+RST, SYN+ACK, that is a SYN with any of the three (one test, not three).
  */
@@ -114,7 +125,7 @@ static inline bool
 flags_bad(uint8_t flags)
 {
 	return (flags & RTE_TCP_SYN_FLAG) &&
-		(flags & (RTE_TCP_FIN_FLAG | RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG));
+	       (flags & (RTE_TCP_FIN_FLAG | RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG));
 }
 
 enum synq_tcp_verdict
@@ -165,19 +176,31 @@ synq_tcp_input_parsed(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 		l = synq_listener_lookup4(tw->listeners, seg->daddr4, p.sport);
 	else
 		l = synq_listener_lookup(tw->listeners, p.family, p.saddr, p.sport);
-	if (l == NULL) {
+	/*
+	 * No listener: a RST (RFC 9293 3.10.7.1). Issue 15: a source outside the listener's
+	 * "allow" prefixes finds the port as closed, every segment of it: no SYN-ACK, no
+	 * cookie, no connection. One test of the pair on the way of every segment.
+	 */
+	if (unlikely(l == NULL || l->nb_allow != 0)) {
 		enum synq_tcp_verdict v;
 
-		/* a port of tcp.local_ports: a connection synq opened (tcp_active.c)? */
-		if (tw != NULL && tcp_active_input(tw, ctr, ifc, seg, &p, th, doff, &v))
-			return v;
-		synq_counter_inc(ctr, SYNQ_CTR_TCP_NO_LISTENER);
+		if (l != NULL) {
+			if (tcp_allowed(l, &p))
+				goto allowed;
+			synq_counter_inc(ctr, SYNQ_CTR_TCP_NOT_ALLOWED);
+		} else {
+			/* a port of tcp.local_ports: a connection synq opened (tcp_active.c)? */
+			if (tw != NULL && tcp_active_input(tw, ctr, ifc, seg, &p, th, doff, &v))
+				return v;
+			synq_counter_inc(ctr, SYNQ_CTR_TCP_NO_LISTENER);
+		}
 		if (flags & RTE_TCP_RST_FLAG)
 			return SYNQ_TCP_DROP;
 		return tcp_reply_rst(tw, ctr, seg->m, ifc, &p, th,
 			seg->l4_len - doff + !!(flags & RTE_TCP_SYN_FLAG) +
 				!!(flags & RTE_TCP_FIN_FLAG));
 	}
+allowed:
 	/* the key; its hash, once, when a table needs it (tcp_seg_hash()) */
 	key_of_seg(seg, &key);
 
@@ -186,7 +209,8 @@ synq_tcp_input_parsed(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	 * ACK of no established flow pays nothing for the data path (issue 14).
 	 */
 	if (tw->flows != NULL && synq_flowtab_count(tw->flows) != 0) {
-		struct tcp_conn *c = synq_flowtab_lookup_h(tw->flows, &key, tcp_seg_hash(tw, seg, &key));
+		struct tcp_conn *c =
+			synq_flowtab_lookup_h(tw->flows, &key, tcp_seg_hash(tw, seg, &key));
 
 		/* RFC 5961 4.2: a connection answers a SYN-ACK, too, with a challenge ACK */
 		if (c != NULL && c->state != SYNQ_TCP_CLOSED && c->state != SYNQ_TCP_SYN_SENT &&

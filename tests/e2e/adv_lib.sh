@@ -19,6 +19,8 @@ adv_cleanup() {
 # adv_start [duration_s]: (synq's --duration, a bound for a test that hangs; meson's
 # timeout is 300 s) namespaces, the default config, synq; warm-up traffic; the
 # baseline memory snapshot (before.mem.json) and stats (before.json).
+# ADV_TCP: a JSON object merged into the config's "tcp" (the timeouts of a test that must
+# see every connection reclaimed within its settle window).
 adv_start() {
 	local secs=${1:-120}
 	for t in python3 curl hping3; do
@@ -26,9 +28,11 @@ adv_start() {
 	done
 	flooder_setup
 	trap adv_cleanup EXIT
-	python3 - "$ADV_ROOT/config/default.json" "$E2E_DIR/synq.json" "$SYNQ_FL_MAC" "$SYNQ_FL_IPV4" <<'PY'
+	python3 - "$ADV_ROOT/config/default.json" "$E2E_DIR/synq.json" "$SYNQ_FL_MAC" "$SYNQ_FL_IPV4" \
+		"${ADV_TCP:-{\}}" <<'PY'
 import json, sys
 c = json.load(open(sys.argv[1]))
+c["tcp"].update(json.loads(sys.argv[5]))
 c["ports"].append({"name": "net_af_packet1", "mac": sys.argv[3], "ipv4": [sys.argv[4]]})
 for l in c["lcores"]:
     l["rx"].append({"port": "net_af_packet1", "queue": 0})

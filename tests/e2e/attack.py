@@ -193,6 +193,7 @@ class Conn:
         self.tsecr = 0
         self.rsts = 0
         self.rcvd = 0
+        self.rcv_end = None  # the end of the highest data synq sent
         self.win_seen = None
         self.acked = self.iss + 1  # the highest ACK synq sent
         self.progress = time.monotonic()
@@ -219,6 +220,9 @@ class Conn:
             self.tsecr = ts_of(l4) or 0
         self.win_seen = win
         self.rcvd += len(payload)
+        end = (seq + len(payload)) & 0xFFFFFFFF
+        if payload and (self.rcv_end is None or 0 < ((end - self.rcv_end) & 0xFFFFFFFF) < (1 << 30)):
+            self.rcv_end = end
         if flags & ACK and self.rcv_nxt is not None and \
                 0 < ((ack - self.acked) & 0xFFFFFFFF) < (1 << 30):
             self.acked = ack
@@ -517,6 +521,13 @@ def mode_cookie(a, w):
         end = time.monotonic() + 3.0
         while c.rcvd == 0 and time.monotonic() < end:
             t.pump(0.05)
+        # the answer acknowledged, as a client does: with nothing of synq's in flight, a
+        # RST lost in a ring full of the flood leaves an idle connection that answers a
+        # replay with a bare ACK, not with the answer's retransmission, which would look
+        # like a replay answered
+        if c.rcv_end is not None:
+            c.rcv_nxt = c.rcv_end
+            c.ack()
         # an exact RST, as leave() makes it: if the request was lost on the way (a full
         # ring under a flood), synq's RCV.NXT is still the final ACK's and a RST after
         # the request draws a challenge ACK; the connection would stay, and the

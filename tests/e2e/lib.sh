@@ -1,4 +1,4 @@
-# Shared by the end-to-end tests and scripts/demo.sh: two network namespaces joined
+# Shared by the end-to-end tests and scripts/demo.sh and scripts/tour.sh: two network namespaces joined
 # by a veth, synq in one (on its end of the veth, through net_af_packet), a Linux host
 # in the other, and cleanup of all of it. Neither end is in the root namespace, so no
 # test packet can be routed off the machine. Addresses come from the benchmarking
@@ -23,7 +23,13 @@ SYNQ_MAC=02:53:51:00:00:01
 SYNQ_BIN=${SYNQ_BIN:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/app/synq/synq}
 
 e2e_log() { printf '# %s\n' "$*"; }
-e2e_fail() { printf 'FAIL: %s\n' "$*"; exit 1; }
+# E2E_KEEP=DIR in the environment: a failing test leaves a copy of its files there
+# (stats, configs, clients' and attackers' output) for a post-mortem.
+e2e_fail() {
+	printf 'FAIL: %s\n' "$*"
+	[ -n "${E2E_KEEP:-}" ] && [ -n "$E2E_DIR" ] && cp -r "$E2E_DIR" "$E2E_KEEP"
+	exit 1
+}
 
 # e2e_netns_del NS: stop every process still in our namespace NS (a flooder or client
 # whose timeout(1) died with a killed test would run on, orphaned, in a namespace no
@@ -81,13 +87,16 @@ e2e_setup() {
 # arguments override the defaults given here. E2E_VDEV0, when set, replaces the first
 # port's --vdev (af_xdp.sh: net_af_xdp0); E2E_WRAP (an array), when set, is a command
 # synq runs under inside its namespace (it must exec its arguments, keeping the PID).
+# E2E_MEM (an array) is EAL's memory: --no-huge unless a test brings hugepages
+# (pdump.sh: a secondary process cannot attach to a --no-huge primary).
+E2E_MEM=(--no-huge -m 256)
 E2E_EAL_EXTRA=()
 E2E_VDEV0=""
 E2E_WRAP=()
 e2e_synq_start() {
 	E2E_STATS="$E2E_DIR/stats.json"
 	rm -f "$E2E_STATS" # a restart must not take the last run's file for its own
-	ip netns exec "$E2E_SNS" "${E2E_WRAP[@]}" "$SYNQ_BIN" --no-pci --no-huge -m 256 \
+	ip netns exec "$E2E_SNS" "${E2E_WRAP[@]}" "$SYNQ_BIN" --no-pci "${E2E_MEM[@]}" \
 		--file-prefix "$E2E_PREFIX" -l 0,1 \
 		--vdev "${E2E_VDEV0:-net_af_packet0,iface=$E2E_HOST}" "${E2E_EAL_EXTRA[@]}" -- \
 		--stats-file "$E2E_STATS" --stats-interval-ms 200 "$@" \

@@ -331,6 +331,13 @@ config_naming(unsigned int t, const char *name, char *text, size_t len)
 			snprintf(text, len, PROXY_CFG, ONE_BACKEND);
 			break;
 		}
+		/* metrics answers only the sources it is told (issue 15) */
+		if (strcmp(name, "metrics") == 0) {
+			snprintf(text, len,
+				WITH_V4 ",\"listeners\":[{\"port\":80,\"app\":"
+					"\"metrics\",\"allow\":[\"198.18.0.0/24\"]}]}");
+			break;
+		}
 		snprintf(text, len, WITH_V4 ",\"listeners\":[{\"port\":80,\"app\":\"%s\"}]}",
 			name);
 	}
@@ -387,6 +394,41 @@ dumped_name(unsigned int t, json_t *j)
 }
 
 /* Every name of every table parses to its value, and prints back as itself. */
+/* issue 15: "allow" parsed, matched and dumped as given; none: every source. */
+static void
+test_listener_allow(void **state __rte_unused)
+{
+	static const uint8_t in[4] = {198, 18, 0, 77}, out[4] = {198, 18, 1, 1};
+	static const uint8_t lo6[16] = {[15] = 1};
+	json_t *j;
+
+	if (synq_config_parse(WITH_V4 ",\"listeners\":[{\"port\":80,\"app\":\"metrics\","
+				      "\"allow\":[\"198.18.0.0/24\",\"::1\",\"0.0.0.0/0\"]},"
+				      "{\"port\":81}]}",
+		    &cfg, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(cfg.listeners[0].nb_allow, 3);
+	assert_int_equal(cfg.listeners[0].allow[1].plen, 128);
+	assert_true(synq_prefix_match(&cfg.listeners[0].allow[0], 4, in));
+	assert_false(synq_prefix_match(&cfg.listeners[0].allow[0], 4, out));
+	assert_false(synq_prefix_match(&cfg.listeners[0].allow[0], 6, in));
+	assert_true(synq_prefix_match(&cfg.listeners[0].allow[1], 6, lo6));
+	assert_true(synq_prefix_match(&cfg.listeners[0].allow[2], 4, out));
+	assert_int_equal(cfg.listeners[1].nb_allow, 0);
+	j = synq_config_to_json(&cfg);
+	assert_string_equal(
+		json_string_value(json_array_get(
+			json_object_get(
+				json_array_get(json_object_get(j, "listeners"), 0), "allow"),
+			1)),
+		"::1/128");
+	assert_null(json_object_get(json_array_get(json_object_get(j, "listeners"), 1), "allow"));
+	json_decref(j);
+	/* /0 is every source of the family: written 0.0.0.0/0, as any network address */
+	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"allow\":[\"10.0.0.0/0\"]}]}",
+		"listeners[0].allow[0]", "host bits");
+}
+
 static void
 test_enum_names_round_trip(void **state __rte_unused)
 {
@@ -497,6 +539,23 @@ test_listener_errors(void **state __rte_unused)
 		"listeners[0].max_conns_per_source: 4194305", "0..4194304");
 	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"max_conns_per_prefix\":-2}]}",
 		"listeners[0].max_conns_per_prefix: -2", "0..4194304");
+	/* issue 15: the sources a listener answers, required for app metrics */
+	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"app\":\"metrics\"}]}",
+		"listeners[0].allow", "is missing");
+	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"allow\":[]}]}", "listeners[0].allow",
+		"1..16");
+	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"allow\":\"198.18.0.0/24\"}]}",
+		"listeners[0].allow", "array");
+	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"allow\":[24]}]}",
+		"listeners[0].allow[0]: 24", "prefix string");
+	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"allow\":[\"198.18.0.0/33\"]}]}",
+		"listeners[0].allow[0]: \"198.18.0.0/33\"", "/0../32");
+	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"allow\":[\"nowhere\"]}]}",
+		"listeners[0].allow[0]: \"nowhere\"", "not an address");
+	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"allow\":[\"198.18.0.1/24\"]}]}",
+		"listeners[0].allow[0]: \"198.18.0.1/24\" has host bits set", "198.18.0.0/24");
+	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"allow\":[\"::ffff:1.2.3.0/120\"]}]}",
+		"listeners[0].allow[0]", "IPv4-mapped");
 	/* memory (issue 11) */
 	expect_error(WITH_V4 ",\"tcp\":{\"unaccepted_mem\":100}}", "tcp.unaccepted_mem: 100",
 		"65536..");
@@ -1309,6 +1368,7 @@ main(void)
 		cmocka_unit_test(test_active_open_config),
 		cmocka_unit_test(test_listener_errors),
 		cmocka_unit_test(test_enum_names_round_trip),
+		cmocka_unit_test(test_listener_allow),
 		cmocka_unit_test(test_enum_unknown_name),
 		cmocka_unit_test(test_syncookies_values),
 		cmocka_unit_test(test_cookie_secret_file),
