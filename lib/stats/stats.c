@@ -43,6 +43,7 @@ synq_stats_reset(void)
 	pthread_mutex_lock(&stats_registry.lock);
 	memset(stats_registry.lcore, 0, sizeof(stats_registry.lcore));
 	memset(stats_registry.role, 0, sizeof(stats_registry.role));
+	memset(stats_registry.sketch, 0, sizeof(stats_registry.sketch));
 	stats_registry.nb_ports = 0;
 	stats_registry.nb_pools = 0;
 	stats_registry.listeners_fn = NULL;
@@ -73,6 +74,22 @@ synq_stats_lcore_register(unsigned int lcore_id, struct synq_counters *c, const 
 	stats_registry.role[lcore_id] = role;
 	pthread_mutex_unlock(&stats_registry.lock);
 	return 0;
+}
+
+int
+synq_stats_sketch_register(unsigned int lcore_id, const struct synq_srcsketch *s)
+{
+	int rc = 0;
+
+	if (lcore_id >= RTE_MAX_LCORE || s == NULL)
+		return -EINVAL;
+	pthread_mutex_lock(&stats_registry.lock);
+	if (stats_registry.sketch[lcore_id] != NULL)
+		rc = -EEXIST;
+	else
+		stats_registry.sketch[lcore_id] = s;
+	pthread_mutex_unlock(&stats_registry.lock);
+	return rc;
 }
 
 struct synq_counters *

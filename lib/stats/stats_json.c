@@ -541,6 +541,9 @@ synq_stats_telemetry_init(void)
 		"Listeners: recv_q, send_q as ss -lnt shows them. No parameters");
 	rc |= rte_telemetry_register_cmd("/synq/backends", stats_tel_backends,
 		"Proxy listeners' backends: state, connections, bytes, connect time. No parameters");
+	rc |= rte_telemetry_register_cmd("/synq/syn_sources", stats_tel_syn_sources,
+		"Top SYN sources and prefixes of the last second, distinct sources. "
+		"Parameters: int N (default 10, at most 50)");
 	rc |= rte_telemetry_register_cmd("/synq/reload", tel_control,
 		"Read the config file again and apply what changed: {ok, message, added, "
 		"removed, retuned}. No parameters");

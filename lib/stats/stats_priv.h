@@ -45,6 +45,8 @@ struct stats_registry {
 	unsigned int nb_pools;
 	json_t *(*listeners_fn)(const void *arg);
 	const void *listeners_arg;
+	/* each worker's SYN sources' sketch (synq_srcsketch.h): read by /synq/syn_sources */
+	const struct synq_srcsketch *sketch[RTE_MAX_LCORE];
 };
 
 extern struct stats_registry stats_registry;
@@ -53,6 +55,9 @@ struct rte_tel_data;
 
 /* The telemetry command /synq/backends (stats_json.c; a test calls it directly). */
 int stats_tel_backends(const char *cmd, const char *params, struct rte_tel_data *d);
+
+/* The telemetry command /synq/syn_sources[,N] (stats_sources.c; a test calls it directly). */
+int stats_tel_syn_sources(const char *cmd, const char *params, struct rte_tel_data *d);
 
 /* Seconds since synq_stats_reset(). */
 double stats_uptime(void);

@@ -107,6 +107,16 @@ int synq_stats_port_register(uint16_t port_id, const char *name);
 int synq_stats_port_set_ipv6(uint16_t port_id, json_t *(*fn)(const void *arg), const void *arg);
 
 struct rte_mempool;
+struct synq_srcsketch;
+
+/**
+ * Add lcore @p lcore_id's SYN sources' sketch @p s to telemetry (/synq/syn_sources):
+ * read through synq_srcsketch_read() only, while the registry is live. Control plane,
+ * before the lcores launch.
+ *
+ * @return 0, -EINVAL, or -EEXIST when the lcore has one.
+ */
+int synq_stats_sketch_register(unsigned int lcore_id, const struct synq_srcsketch *s);
 
 /**
  * Add mbuf pool @p mp, of which @p reserve mbufs are the queues' (connections never
@@ -168,7 +178,8 @@ int synq_stats_check_file(const char *path);
 
 /**
  * Register the telemetry commands /synq/stats, /synq/lcores, /synq/lcore_stats,
- * /synq/ports and /synq/listeners with DPDK telemetry (dpdk-telemetry.py reads them). After rte_eal_init().
+ * /synq/ports, /synq/listeners, /synq/backends and /synq/syn_sources with DPDK
+ * telemetry (dpdk-telemetry.py reads them). After rte_eal_init().
  *
  * @return 0 or a negative errno.
  */

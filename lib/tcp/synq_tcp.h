@@ -206,7 +206,18 @@ void synq_tcp_worker_free(struct synq_tcp_worker *tw);
 uint32_t synq_tcp_worker_rotate_secret(
 	struct synq_tcp_worker *tw, const uint8_t secret[SYNQ_COOKIE_SECRET_LEN]);
 
-/** Read the clock: once per burst, before synq_tcp_input() and synq_tcp_timers(). */
+struct synq_srcsketch;
+
+/**
+ * The SYN sources' sketch of @p tw (synq_srcsketch.h), for synq_stats_sketch_register():
+ * others read it only through synq_srcsketch_read(). Any thread.
+ */
+const struct synq_srcsketch *synq_tcp_worker_sketch(const struct synq_tcp_worker *tw);
+
+/**
+ * Read the clock: once per burst, before synq_tcp_input() and synq_tcp_timers(). The
+ * SYN sources' sketch publishes its window when one has passed.
+ */
 void synq_tcp_clock(struct synq_tcp_worker *tw, uint64_t tsc);
 
 /**

@@ -169,6 +169,20 @@ synq_tcp_input_parsed(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	struct synq_flow_key key;
 	struct tcp_peer p;
 
+	/*
+	 * Who is flooding (synq_srcsketch.h): every SYN (no ACK: a SYN-ACK answers us)
+	 * that reached TCP, its checksum good, counted before anything decides it:
+	 * answered from the table or with a cookie, dropped by an overflow or its flags,
+	 * or sent a RST for no listener. The operator wants to see the flood, whatever
+	 * synq did with it, and a scan of closed ports is one too.
+	 */
+	if (tw != NULL && (flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) == RTE_TCP_SYN_FLAG) {
+		if (seg->family == 4)
+			synq_srcsketch_feed4(&tw->sources, seg->saddr4);
+		else
+			synq_srcsketch_feed6(
+				&tw->sources, ((const struct rte_ipv6_hdr *)seg->l3)->src_addr);
+	}
 	peer_of_seg(seg, th, &p);
 	if (tw == NULL)
 		l = NULL;

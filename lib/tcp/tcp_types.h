@@ -22,6 +22,7 @@
 #include "synq_flowmem.h"
 #include "synq_flowtab.h"
 #include "synq_siphash.h"
+#include "synq_srcsketch.h"
 #include "synq_syntab.h"
 #include "synq_tcp.h"
 #include "synq_tcp_opts.h"
@@ -504,6 +505,11 @@ struct synq_tcp_worker {
 	 */
 	uint64_t syn_hashed;
 	uint64_t syn_h[SYNQ_TCP_BURST_MAX];
+	/*
+	 * Who is flooding: the sources of every SYN that reached TCP, its window turned
+	 * by synq_tcp_clock(), its last one published to /synq/syn_sources.
+	 */
+	struct synq_srcsketch sources __rte_cache_aligned;
 } __rte_cache_aligned;
 
 #endif /* SYNQ_TCP_TYPES_H */

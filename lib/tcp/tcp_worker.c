@@ -176,6 +176,11 @@ synq_tcp_worker_create(struct synq_tcp *tcp, const struct synq_tcp_worker_conf *
 		tw->hz_4us = RTE_MAX(hz / 250000, (uint64_t)1);
 	}
 	tw->tsc0 = rte_rdtsc();
+	if (synq_srcsketch_init(&tw->sources, tw->hz_ms * 1000, tw->tsc0) != 0) {
+		synq_tcp_worker_free(tw);
+		rte_errno = EIO;
+		return NULL;
+	}
 	tw->rst_tokens = TCP_RST_BURST;
 	tw->rtx_synacks.tokens = TCP_SYNACK_BURST;
 	synq_tcp_clock(tw, tw->tsc0);
@@ -197,6 +202,12 @@ synq_tcp_worker_free(struct synq_tcp_worker *tw)
 	synq_mem_free(tw, tw->tcp->eal_mem);
 }
 
+const struct synq_srcsketch *
+synq_tcp_worker_sketch(const struct synq_tcp_worker *tw)
+{
+	return &tw->sources;
+}
+
 void
 synq_tcp_clock(struct synq_tcp_worker *tw, uint64_t tsc)
 {
@@ -207,6 +218,7 @@ synq_tcp_clock(struct synq_tcp_worker *tw, uint64_t tsc)
 	tw->now_tsc = tsc;
 	tw->now_ms = (uint32_t)ms;
 	tw->round++;
+	synq_srcsketch_tick(&tw->sources, tsc);
 	/*
 	 * Cookie windows follow the wall clock itself (NTP slews and steps included),
 	 * not the TSC, so nodes sharing a secret agree on them: a vDSO read per burst.

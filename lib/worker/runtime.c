@@ -354,6 +354,11 @@ build_lcore(struct synq_runtime *rt, unsigned int idx, char *err, size_t errlen)
 	}
 	if (id == rte_get_main_lcore())
 		w->control = rt;
+	if (w->tcp != NULL) {
+		rc = synq_stats_sketch_register(id, synq_tcp_worker_sketch(w->tcp));
+		if (rc != 0)
+			return rc;
+	}
 	return synq_stats_lcore_register(id, w->ctr, synq_role_name(cl->role));
 }
 
