@@ -135,8 +135,8 @@ int config_parse_routes(struct config_parse *p, const json_t *root, struct synq_
  * addresses ("198.18.0.0/24", "::1/128"; a bare address is a host). Required for app
  * "metrics" (after its "app"), optional for the others; absent, every source.
  */
-int config_parse_allow(
-	struct config_parse *p, const json_t *lj, const char *path, struct synq_config_listener *l);
+int config_parse_allow(struct config_parse *p, const json_t *lj, const char *path,
+	struct synq_config_listener *l);
 
 /* Whether @p addr (of @p family, 4 or 6) is an address of some port. */
 bool config_addr_is_ours(const struct synq_config *cfg, uint8_t family, const uint8_t *addr);

@@ -535,8 +535,8 @@ config_parse_routes(struct config_parse *p, const json_t *root, struct synq_conf
 }
 
 int
-config_parse_allow(
-	struct config_parse *p, const json_t *lj, const char *path, struct synq_config_listener *l)
+config_parse_allow(struct config_parse *p, const json_t *lj, const char *path,
+	struct synq_config_listener *l)
 {
 	static const uint8_t v4mapped[16] = {[10] = 0xff, [11] = 0xff};
 	const json_t *v = json_object_get(lj, "allow");
@@ -547,15 +547,14 @@ config_parse_allow(
 
 	l->nb_allow = 0;
 	if (v == NULL && l->app == SYNQ_APP_METRICS)
-		return config_fail(p, path, "allow", NULL,
-			"is missing, expected the source "
-			"prefixes app \"metrics\" answers, such as [\"198.18.0.0/24\", "
-			"\"::1/128\"]");
+		return config_fail(p, path, "allow", NULL, "is missing, expected the source "
+			"prefixes app \"metrics\" answers, such as [\"198.18.0.0/24\", \"::1/128\"]");
 	if (v == NULL)
 		return 0;
 	if (config_want_array(p, v, path, "allow", 1, SYNQ_MAX_ALLOW) != 0)
 		return -EINVAL;
-	json_array_foreach (v, i, e) {
+	json_array_foreach(v, i, e)
+	{
 		struct synq_prefix *px = &l->allow[i];
 		int rc;
 
@@ -565,27 +564,20 @@ config_parse_allow(
 		px->family = strchr(json_string_value(e), ':') != NULL ? 6 : 4;
 		rc = parse_prefix(json_string_value(e), px->family, px->addr, &px->plen);
 		if (rc == -ERANGE)
-			return config_fail(p, path, key, e,
-				"has a bad prefix length, expected "
-				"/0../%u",
-				family_bits(px->family));
+			return config_fail(p, path, key, e, "has a bad prefix length, expected "
+				"/0../%u", family_bits(px->family));
 		if (rc != 0)
-			return config_fail(p, path, key, e,
-				"is not an address and length, "
+			return config_fail(p, path, key, e, "is not an address and length, "
 				"expected such as \"198.18.0.0/24\" or \"2001:db8::/64\"");
 		/* RFC 4291 2.5.5.2: an IPv4 client's segments are IPv4 ones, never mapped */
 		if (px->family == 6 && px->plen >= 96 && same_prefix(px->addr, v4mapped, 96))
-			return config_fail(p, path, key, e,
-				"is IPv4-mapped, expected an IPv4 "
+			return config_fail(p, path, key, e, "is IPv4-mapped, expected an IPv4 "
 				"prefix for IPv4 clients");
 		mask_prefix(px->addr, px->plen, masked);
 		if (memcmp(masked, px->addr, 16) != 0)
-			return config_fail(p, path, key, e,
-				"has host bits set, expected the "
-				"network address \"%s/%u\"",
-				inet_ntop(px->family == 4 ? AF_INET : AF_INET6, masked, buf,
-					sizeof(buf)),
-				px->plen);
+			return config_fail(p, path, key, e, "has host bits set, expected the "
+				"network address \"%s/%u\"", inet_ntop(px->family == 4 ? AF_INET :
+				AF_INET6, masked, buf, sizeof(buf)), px->plen);
 		l->nb_allow++;
 	}
 	return 0;

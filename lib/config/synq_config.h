@@ -64,12 +64,12 @@ enum synq_syncookies {
 
 /* What a listener does with the connections it accepts. */
 enum synq_app {
-	SYNQ_APP_HOLD,	  /* never accepts: the accept ring fills, as listen-not-accept */
-	SYNQ_APP_RESET,	  /* accepts, then aborts with a RST */
-	SYNQ_APP_CLOSE,	  /* accepts, then closes with a FIN and finishes the exchange */
-	SYNQ_APP_ECHO,	  /* sends back every byte it receives */
-	SYNQ_APP_HTTP,	  /* answers every HTTP/1.1 request with a configured 200 response */
-	SYNQ_APP_PROXY,	  /* issue 13: relays each connection to a backend (builtin_proxy.c) */
+	SYNQ_APP_HOLD,	/* never accepts: the accept ring fills, as listen-not-accept */
+	SYNQ_APP_RESET, /* accepts, then aborts with a RST */
+	SYNQ_APP_CLOSE, /* accepts, then closes with a FIN and finishes the exchange */
+	SYNQ_APP_ECHO,	/* sends back every byte it receives */
+	SYNQ_APP_HTTP,	/* answers every HTTP/1.1 request with a configured 200 response */
+	SYNQ_APP_PROXY, /* issue 13: relays each connection to a backend (builtin_proxy.c) */
 	SYNQ_APP_METRICS, /* issue 15: GET /metrics, synq's statistics for Prometheus */
 };
 

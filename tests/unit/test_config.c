@@ -333,9 +333,8 @@ config_naming(unsigned int t, const char *name, char *text, size_t len)
 		}
 		/* metrics answers only the sources it is told (issue 15) */
 		if (strcmp(name, "metrics") == 0) {
-			snprintf(text, len,
-				WITH_V4 ",\"listeners\":[{\"port\":80,\"app\":"
-					"\"metrics\",\"allow\":[\"198.18.0.0/24\"]}]}");
+			snprintf(text, len, WITH_V4 ",\"listeners\":[{\"port\":80,\"app\":"
+				"\"metrics\",\"allow\":[\"198.18.0.0/24\"]}]}");
 			break;
 		}
 		snprintf(text, len, WITH_V4 ",\"listeners\":[{\"port\":80,\"app\":\"%s\"}]}",
@@ -403,8 +402,8 @@ test_listener_allow(void **state __rte_unused)
 	json_t *j;
 
 	if (synq_config_parse(WITH_V4 ",\"listeners\":[{\"port\":80,\"app\":\"metrics\","
-				      "\"allow\":[\"198.18.0.0/24\",\"::1\",\"0.0.0.0/0\"]},"
-				      "{\"port\":81}]}",
+			      "\"allow\":[\"198.18.0.0/24\",\"::1\",\"0.0.0.0/0\"]},"
+			      "{\"port\":81}]}",
 		    &cfg, err, sizeof(err)) != 0)
 		fail_msg("%s", err);
 	assert_int_equal(cfg.listeners[0].nb_allow, 3);
@@ -416,12 +415,8 @@ test_listener_allow(void **state __rte_unused)
 	assert_true(synq_prefix_match(&cfg.listeners[0].allow[2], 4, out));
 	assert_int_equal(cfg.listeners[1].nb_allow, 0);
 	j = synq_config_to_json(&cfg);
-	assert_string_equal(
-		json_string_value(json_array_get(
-			json_object_get(
-				json_array_get(json_object_get(j, "listeners"), 0), "allow"),
-			1)),
-		"::1/128");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(json_array_get(
+		json_object_get(j, "listeners"), 0), "allow"), 1)), "::1/128");
 	assert_null(json_object_get(json_array_get(json_object_get(j, "listeners"), 1), "allow"));
 	json_decref(j);
 	/* /0 is every source of the family: written 0.0.0.0/0, as any network address */
@@ -542,8 +537,8 @@ test_listener_errors(void **state __rte_unused)
 	/* issue 15: the sources a listener answers, required for app metrics */
 	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"app\":\"metrics\"}]}",
 		"listeners[0].allow", "is missing");
-	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"allow\":[]}]}", "listeners[0].allow",
-		"1..16");
+	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"allow\":[]}]}",
+		"listeners[0].allow", "1..16");
 	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"allow\":\"198.18.0.0/24\"}]}",
 		"listeners[0].allow", "array");
 	expect_error(WITH_V4 ",\"listeners\":[{\"port\":80,\"allow\":[24]}]}",
