@@ -47,6 +47,7 @@ synq_stats_reset(void)
 	stats_registry.nb_ports = 0;
 	stats_registry.nb_pools = 0;
 	stats_registry.listeners_fn = NULL;
+	stats_registry.conns_fn = NULL;
 	stats_registry.live = true;
 	clock_gettime(CLOCK_MONOTONIC, &stats_registry.start);
 	pthread_mutex_unlock(&stats_registry.lock);
@@ -171,6 +172,15 @@ synq_stats_set_listeners(json_t *(*fn)(const void *arg), const void *arg)
 	pthread_mutex_lock(&stats_registry.lock);
 	stats_registry.listeners_fn = fn;
 	stats_registry.listeners_arg = arg;
+	pthread_mutex_unlock(&stats_registry.lock);
+}
+
+void
+synq_stats_set_conns(synq_stats_tel_fn fn, void *arg)
+{
+	pthread_mutex_lock(&stats_registry.lock);
+	stats_registry.conns_fn = fn;
+	stats_registry.conns_arg = arg;
 	pthread_mutex_unlock(&stats_registry.lock);
 }
 

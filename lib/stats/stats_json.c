@@ -477,6 +477,25 @@ full:
 	return 0;
 }
 
+/*
+ * The connections, a page at a time (lib/worker/conns.c). The registry's lock is held
+ * only to read who answers: the answer waits for the workers, and the stats dump of
+ * the main lcore, itself a worker that must serve that wait, takes the same lock.
+ */
+static int
+tel_conns(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+{
+	synq_stats_tel_fn fn;
+	void *arg;
+
+	if (!tel_enter())
+		return -EAGAIN;
+	fn = stats_registry.conns_fn;
+	arg = stats_registry.conns_arg;
+	tel_leave();
+	return fn != NULL ? fn(arg, params, d) : -ENOTSUP;
+}
+
 /* issue 15: the commands that act, set by the runtime (synq_stats_set_control()) */
 static synq_stats_cmd_t control_reload, control_rotate;
 
@@ -541,6 +560,8 @@ synq_stats_telemetry_init(void)
 		"Listeners: recv_q, send_q as ss -lnt shows them. No parameters");
 	rc |= rte_telemetry_register_cmd("/synq/backends", stats_tel_backends,
 		"Proxy listeners' backends: state, connections, bytes, connect time. No parameters");
+	rc |= rte_telemetry_register_cmd("/synq/conns", tel_conns,
+		"TCP connections as ss -tni, a page a call. Parameters: int cursor (0, then next)");
 	rc |= rte_telemetry_register_cmd("/synq/syn_sources", stats_tel_syn_sources,
 		"Top SYN sources and prefixes of the last second, distinct sources. "
 		"Parameters: int N (default 10, at most 50)");

@@ -45,6 +45,8 @@ struct stats_registry {
 	unsigned int nb_pools;
 	json_t *(*listeners_fn)(const void *arg);
 	const void *listeners_arg;
+	synq_stats_tel_fn conns_fn; /* /synq/conns: the runtime's */
+	void *conns_arg;
 	/* each worker's SYN sources' sketch (synq_srcsketch.h): read by /synq/syn_sources */
 	const struct synq_srcsketch *sketch[RTE_MAX_LCORE];
 };

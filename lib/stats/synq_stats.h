@@ -131,6 +131,19 @@ int synq_stats_pool_register(const struct rte_mempool *mp, uint32_t reserve);
  */
 void synq_stats_set_listeners(json_t *(*fn)(const void *arg), const void *arg);
 
+struct rte_tel_data;
+
+/** A telemetry command another module answers (DPDK's rte_telemetry_cb, with an arg). */
+typedef int (*synq_stats_tel_fn)(void *arg, const char *params, struct rte_tel_data *d);
+
+/**
+ * Who answers /synq/conns: @p fn(@p arg, params, d), on telemetry's thread, once the
+ * registry let go of its lock (the answer may wait for the workers: lib/worker's
+ * synq_runtime_tel_conns()). @p arg must outlive the telemetry thread; NULL: the
+ * command answers -ENOTSUP. Control plane.
+ */
+void synq_stats_set_conns(synq_stats_tel_fn fn, void *arg);
+
 /**
  * issue 15: a command that acts (/synq/reload, /synq/rotate_secret): it returns its
  * reply, a JSON object of integers and strings (strings cut to DPDK's 127 bytes), or
@@ -178,8 +191,9 @@ int synq_stats_check_file(const char *path);
 
 /**
  * Register the telemetry commands /synq/stats, /synq/lcores, /synq/lcore_stats,
- * /synq/ports, /synq/listeners, /synq/backends and /synq/syn_sources with DPDK
- * telemetry (dpdk-telemetry.py reads them). After rte_eal_init().
+ * /synq/ports, /synq/listeners, /synq/backends, /synq/conns and
+ * /synq/syn_sources with DPDK telemetry (dpdk-telemetry.py reads them). After
+ * rte_eal_init().
  *
  * @return 0 or a negative errno.
  */

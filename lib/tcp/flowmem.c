@@ -45,6 +45,18 @@ synq_flowmem_capacity(const struct synq_flowmem *t)
 	return tcp_ktab_capacity((const struct tcp_ktab *)t);
 }
 
+uint32_t
+synq_flowmem_slots(const struct synq_flowmem *t)
+{
+	return tcp_ktab_slots((const struct tcp_ktab *)t);
+}
+
+const struct synq_flowmem_entry *
+synq_flowmem_next(const struct synq_flowmem *t, uint32_t *pos, uint32_t end)
+{
+	return tcp_ktab_next((const struct tcp_ktab *)t, pos, end);
+}
+
 struct synq_flowmem_entry *
 synq_flowmem_lookup(struct synq_flowmem *t, const struct synq_flow_key *key)
 {

@@ -94,6 +94,26 @@ synq_flowtab_capacity(const struct synq_flowtab *t)
 }
 
 uint32_t
+synq_flowtab_slots(const struct synq_flowtab *t)
+{
+	return t->mask + 1;
+}
+
+bool
+synq_flowtab_next(const struct synq_flowtab *t, uint32_t *pos, uint32_t end, uint32_t *idx)
+{
+	end = RTE_MIN(end, t->mask + 1);
+	for (uint32_t i = *pos; i < end; i++)
+		if (t->slot[i] != 0) {
+			*idx = (uint32_t)t->slot[i] - 1;
+			*pos = i + 1;
+			return true;
+		}
+	*pos = end;
+	return false;
+}
+
+uint32_t
 synq_flowtab_cursor(const struct synq_flowtab *t)
 {
 	return t->cursor;

@@ -77,6 +77,17 @@ uint32_t synq_flowmem_count(const struct synq_flowmem *t);
 /** The max_entries the table was created with. */
 uint32_t synq_flowmem_capacity(const struct synq_flowmem *t);
 
+/** Slots of the memory: the positions of synq_flowmem_next(). */
+uint32_t synq_flowmem_slots(const struct synq_flowmem *t);
+
+/**
+ * A walk in slot order (the listing of /synq/conns): the entry of the first used slot
+ * at or after *@p pos and before @p end, *@p pos set past it; NULL, *@p pos set to
+ * @p end, when there is none. Read-only; owning lcore only.
+ */
+const struct synq_flowmem_entry *synq_flowmem_next(const struct synq_flowmem *t,
+	uint32_t *pos, uint32_t end);
+
 /** The entry of @p key, or NULL (one whose time is up but that no sweep removed yet too). */
 struct synq_flowmem_entry *synq_flowmem_lookup(struct synq_flowmem *t,
 	const struct synq_flow_key *key);

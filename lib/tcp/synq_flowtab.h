@@ -17,6 +17,7 @@
  * Every function is for the owning lcore only, except synq_flowtab_count().
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -89,6 +90,17 @@ void synq_flowtab_remove(struct synq_flowtab *t, const void *obj);
  * @return how many indices were written to @p idx (at most @p budget).
  */
 unsigned int synq_flowtab_sweep(struct synq_flowtab *t, unsigned int budget, uint32_t *idx);
+
+/** Slots of the table (a power of two, twice max_flows at least): a walk's positions. */
+uint32_t synq_flowtab_slots(const struct synq_flowtab *t);
+
+/**
+ * The next object of a walk in slot order (the listing of /synq/conns): the index of
+ * the first occupied slot at or after *@p pos and before @p end into *@p idx, *@p pos
+ * set past it; or false, *@p pos set to @p end. Read-only: a walk resumed after the
+ * table changed may miss an entry moved behind it or see one twice (as a sweep).
+ */
+bool synq_flowtab_next(const struct synq_flowtab *t, uint32_t *pos, uint32_t end, uint32_t *idx);
 
 /**
  * The slot the next synq_flowtab_sweep() starts at: a sweep of a table that is not

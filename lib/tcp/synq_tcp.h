@@ -383,6 +383,53 @@ struct synq_tcp_conn_info {
 int synq_tcp_conn_info(const struct synq_tcp_worker *tw, const struct synq_session *s,
 	struct synq_tcp_conn_info *out);
 
+/** One line of the connection listing (/synq/conns, synqctl ss -t), as ss -tni shows it. */
+struct synq_tcp_conn_rec {
+	uint8_t family;	      /* 4 or 6 */
+	uint8_t state;	      /* enum synq_tcp_state */
+	uint8_t flags;	      /* SYNQ_TCP_REC_* */
+	uint8_t retrans;      /* retransmissions of the oldest unacknowledged segment so far */
+	uint8_t local[16];    /* our address (IPv4 in the first 4 bytes) */
+	uint8_t remote[16];   /* the peer's */
+	uint16_t lport;	      /* host order */
+	uint16_t rport;
+	uint16_t listener;    /* index: its settings and app */
+	uint16_t mss;	      /* what a segment of ours carries (options left out) */
+	uint32_t recv_q;      /* bytes received, not yet consumed by the application */
+	uint32_t send_q;      /* bytes the application handed over, not acknowledged */
+	uint32_t rtt_us;      /* smoothed RTT (RFC 6298), with SYNQ_TCP_REC_RTT */
+	uint32_t rttvar_us;
+	uint32_t rto_ms;
+	uint32_t cwnd;	      /* segments of mss */
+	uint32_t ssthresh;    /* segments of mss, with SYNQ_TCP_REC_SSTHRESH */
+	uint32_t snd_wnd;     /* the peer's window, bytes (scaled) */
+	uint32_t rcv_wnd;     /* what is left of the window we advertised, bytes */
+};
+/* synq_tcp_conn_rec.flags */
+#define SYNQ_TCP_REC_TIME_WAIT 0x01 /* an entry of the TIME-WAIT memory: addresses only */
+#define SYNQ_TCP_REC_ACTIVE 0x02    /* synq opened it (synq_tcp_connect()) */
+#define SYNQ_TCP_REC_RTT 0x04	    /* rtt_us and rttvar_us hold a sample */
+#define SYNQ_TCP_REC_SSTHRESH 0x08  /* ssthresh is set (no loss yet: infinite, not shown) */
+
+/** synq_tcp_conns_walk() went past the last position of the worker. */
+#define SYNQ_TCP_WALK_END UINT32_MAX
+
+/**
+ * The next records of a listing of @p tw's connections in the order of its tables'
+ * slots: the flow table, then the TIME-WAIT memory. From position *@p pos (0: the
+ * first), reading at most @p budget slots of the flow table (8 bytes each; a slot of
+ * the TIME-WAIT memory, 64 bytes, counts 8), into up to @p max records at @p out;
+ * *@p pos is set to where the next call goes on, SYNQ_TCP_WALK_END past the last. The
+ * cost is bounded by @p budget and @p max, not by what clients hold.
+ * Between two calls the tables may change: a connection may be missed or seen twice,
+ * as ss reading /proc may. Owning lcore only: the runtime's /synq/conns runs it there
+ * (synq_worker_call()).
+ *
+ * @return how many records were written.
+ */
+unsigned int synq_tcp_conns_walk(const struct synq_tcp_worker *tw, uint32_t *pos,
+	unsigned int budget, struct synq_tcp_conn_rec *out, unsigned int max);
+
 /*
  * For harnesses that run the transport without EAL or mempools (the fuzzer, the
  * microbenchmark): nothing here is needed by a worker.

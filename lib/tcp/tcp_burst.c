@@ -45,6 +45,7 @@ tcp_cookie_synack(const struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	if (tcp_synack_of_syn(seg, ifc, our_isn, client_isn + 1, synack_window(&l->tcp), &o) != 0)
 		return SYNQ_TCP_DROP;
 	synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_SENT);
+	synq_counter_inc(ctr, SYNQ_CTR_SYNACKS_SENT);
 	synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_SEGS);
 	return SYNQ_TCP_REPLY;
 }

@@ -177,6 +177,7 @@ synq_tcp_input_parsed(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	 * synq did with it, and a scan of closed ports is one too.
 	 */
 	if (tw != NULL && (flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) == RTE_TCP_SYN_FLAG) {
+		synq_counter_inc(ctr, SYNQ_CTR_SYN_RECV);
 		if (seg->family == 4)
 			synq_srcsketch_feed4(&tw->sources, seg->saddr4);
 		else

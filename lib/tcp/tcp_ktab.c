@@ -300,3 +300,22 @@ tcp_ktab_sweep(struct tcp_ktab *t, unsigned int budget,
 	}
 	t->cursor = i;
 }
+
+uint32_t
+tcp_ktab_slots(const struct tcp_ktab *t)
+{
+	return t->mask + 1;
+}
+
+const void *
+tcp_ktab_next(const struct tcp_ktab *t, uint32_t *pos, uint32_t end)
+{
+	end = RTE_MIN(end, t->mask + 1);
+	for (uint32_t i = *pos; i < end; i++)
+		if (slot_used(t, i)) {
+			*pos = i + 1;
+			return key_at(t, i);
+		}
+	*pos = end;
+	return NULL;
+}

@@ -95,6 +95,16 @@ void *tcp_ktab_find_or_insert_h(
 /* Remove @p e (from lookup, insert or a sweep); other entries may move. */
 void tcp_ktab_remove(struct tcp_ktab *t, void *e);
 
+/* Slots of the table (a power of two): the positions of tcp_ktab_next(). */
+uint32_t tcp_ktab_slots(const struct tcp_ktab *t);
+
+/*
+ * The entry of the first used slot at or after *@p pos and before @p end, *@p pos set
+ * past it; NULL, *@p pos set to @p end, when there is none. Read-only, for a walk in
+ * slot order (the listing of /synq/conns).
+ */
+const void *tcp_ktab_next(const struct tcp_ktab *t, uint32_t *pos, uint32_t end);
+
 /* What a sweep's visitor says about an entry: a bit set. */
 enum tcp_ktab_visit {
 	TCP_KTAB_KEEP = 0,   /* leave it */

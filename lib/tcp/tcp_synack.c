@@ -124,6 +124,7 @@ tcp_entry_synack(const struct synq_tcp_worker *tw, struct synq_counters *ctr, st
 		    e->flags & SYNQ_SYN_F_SACK, e->flags & SYNQ_SYN_F_TS, e->ts_recent, l,
 		    tw->now_ms + ts_off) != 0)
 		return SYNQ_TCP_DROP;
+	synq_counter_inc(ctr, SYNQ_CTR_SYNACKS_SENT);
 	synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_SEGS);
 	return SYNQ_TCP_REPLY;
 }

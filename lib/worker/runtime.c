@@ -104,6 +104,8 @@ lcore_main(void *arg)
 		}
 		if (work == 0 && !polls)
 			rte_pause();
+		/* a control thread's request (synq_worker_call()): one relaxed load a pass */
+		synq_worker_serve(w);
 		if (w->control != NULL)
 			control_tick(w->control);
 	}
@@ -430,6 +432,7 @@ synq_runtime_init(struct synq_runtime *rt, const struct synq_config *cfg, struct
 	int rc;
 
 	memset(rt, 0, sizeof(*rt));
+	pthread_mutex_init(&rt->call_lock, NULL);
 	rc = synq_runtime_check(cfg, err, errlen);
 	if (rc != 0)
 		return rc;
@@ -456,8 +459,12 @@ synq_runtime_init(struct synq_runtime *rt, const struct synq_config *cfg, struct
 		rc = synq_app_proxy_check(cfg, &rt->routes, rss_ports(rt), err, errlen);
 	for (unsigned int i = 0; rc == 0 && i < cfg->nb_lcores; i++)
 		rc = build_lcore(rt, i, err, errlen);
-	if (rc == 0)
+	if (rc == 0) {
 		link_peers(rt);
+		rt->call_open = true;
+		/* /synq/conns reads the workers' connections through synq_worker_call() */
+		synq_stats_set_conns(synq_runtime_tel_conns, rt);
+	}
 	if (rc != 0)
 		synq_runtime_free(rt);
 	return rc;
@@ -477,6 +484,13 @@ ring_drain_free(struct rte_ring *ring)
 void
 synq_runtime_free(struct synq_runtime *rt)
 {
+	/* no caller of synq_worker_call() from here on: one in progress ends first */
+	if (rt->call_open) {
+		synq_stats_set_conns(NULL, NULL);
+		pthread_mutex_lock(&rt->call_lock);
+		rt->call_open = false;
+		pthread_mutex_unlock(&rt->call_lock);
+	}
 	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++) {
 		struct synq_worker *w = rt->lcore[l];
 

@@ -11,10 +11,12 @@
  * when the main lcore is itself a worker.
  */
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_branch_prediction.h>
 #include <rte_common.h>
 
 #include "synq_app.h"
@@ -64,6 +66,35 @@ struct synq_worker_peer {
 	uint32_t ports;		/* bit i: both poll synq_config.ports[i] */
 };
 
+struct synq_worker;
+
+/**
+ * A function synq_worker_call() runs on lcore @p w's own thread, between two passes of
+ * its loop: it may read and write what only that lcore may (its transport state),
+ * and must be short (it delays the lcore's next burst).
+ */
+typedef void (*synq_worker_call_fn)(struct synq_worker *w, void *arg);
+
+/* synq_worker_call's states */
+enum {
+	SYNQ_CALL_IDLE,	   /* no request; a caller may post */
+	SYNQ_CALL_POSTED,  /* fn and arg set: the lcore runs it at its next pass */
+	SYNQ_CALL_RUNNING, /* the lcore took it: the caller waits for DONE, however late */
+	SYNQ_CALL_DONE,	   /* fn returned; the caller sets IDLE again */
+};
+
+/*
+ * A request slot of one lcore (synq_worker_call()). Its own cache line: the lcore
+ * reads state once a pass, and it stays in its cache until a caller posts.
+ */
+struct synq_worker_call {
+	/* caller: IDLE -> POSTED, POSTED -> IDLE (withdrawn), DONE -> IDLE;
+	 * the lcore: POSTED -> RUNNING -> DONE */
+	atomic_uint state;
+	synq_worker_call_fn fn; /* caller: written before POSTED (release) */
+	void *arg;
+} __rte_cache_aligned;
+
 /* One lcore's context, allocated on its socket; written only by that lcore. */
 struct synq_worker {
 	unsigned int lcore_id;
@@ -96,10 +127,27 @@ struct synq_worker {
 	struct rte_ring *facts;
 	struct synq_worker_peer peer[SYNQ_MAX_LCORES];
 	unsigned int nb_peers;
+	/* a function to run between two passes (synq_worker_call()): callers and lcore */
+	struct synq_worker_call call;
 	/* issue 15: the cookie secret generation it rotated to (reload.c); the control
 	 * lcore reads it to know every worker has the last one */
 	_Atomic uint32_t secret_gen;
 } __rte_cache_aligned;
+
+/** Run a request synq_worker_call() posted: synq_worker_serve() saw one. */
+void synq_worker_serve_call(struct synq_worker *w);
+
+/**
+ * Between two passes of the loop of lcore @p w, on its own thread: run the function a
+ * synq_worker_call() posted, if any. Its cost when there is none: one relaxed load.
+ */
+static inline void
+synq_worker_serve(struct synq_worker *w)
+{
+	if (unlikely(atomic_load_explicit(&w->call.state, memory_order_relaxed) ==
+		    SYNQ_CALL_POSTED))
+		synq_worker_serve_call(w);
+}
 
 /**
  * One pass over the worker's rx queues: receive, handle, transmit.
@@ -176,6 +224,12 @@ struct synq_runtime {
 	/* what app and both lcores run each pass: synq_app_builtin_poll unless an
 	 * embedding program sets its own before synq_runtime_run() (docs/applications.md) */
 	unsigned int (*app_poll)(struct synq_app_lcore *a);
+	/*
+	 * synq_worker_call()'s callers, between synq_runtime_calls_begin() and _end(): one
+	 * at a time; synq_runtime_free() takes it too, so that no caller sees an lcore freed
+	 */
+	pthread_mutex_t call_lock;
+	bool call_open;		 /* under call_lock: lcores may be called */
 	uint64_t next_stats_tsc; /* main lcore only */
 	uint64_t end_tsc;	 /* 0 = no end */
 	/*
@@ -229,6 +283,59 @@ int synq_runtime_init(struct synq_runtime *rt, const struct synq_config *cfg,
  * @return 0 or a negative errno.
  */
 int synq_runtime_run(struct synq_runtime *rt, const struct synq_run_opts *opts);
+
+/** How long synq_worker_call() waits for a busy lcore by default, in ms. */
+#define SYNQ_CALL_TIMEOUT_MS 100
+
+/**
+ * Hold @p rt for synq_worker_call()s: callers take turns here, and synq_runtime_free()
+ * waits for synq_runtime_calls_end(). Any thread but the lcores' (telemetry's, a
+ * control thread's); @p rt itself must outlive the caller (main.c's is static).
+ *
+ * @return 0, or -ESHUTDOWN (the runtime is stopping or freed: no call).
+ */
+int synq_runtime_calls_begin(struct synq_runtime *rt);
+
+/** Let go of @p rt after synq_runtime_calls_begin() returned 0. */
+void synq_runtime_calls_end(struct synq_runtime *rt);
+
+/**
+ * Run @p fn(w, @p arg) on lcore @p lcore_id, at a safe point of its loop (between two
+ * passes, synq_worker_serve()), and wait for it: the way a control thread (telemetry,
+ * a reload) reads or changes what only that lcore may touch. The lcore takes the
+ * request at its next pass; one that does not within @p timeout_ms (stopped, or stuck
+ * in a pass) has it withdrawn: @p fn never runs, the call fails, nothing is left
+ * behind. Once the lcore took it, the call waits for @p fn to return (it is short by
+ * contract). Called on lcore @p lcore_id itself, @p fn runs at once. Between
+ * synq_runtime_calls_begin() and _end().
+ *
+ * @return 0 when @p fn ran; -ENOENT (no such lcore), -ESHUTDOWN (stopping),
+ *   -ETIMEDOUT (not taken in time: @p fn did not run and never will).
+ */
+int synq_worker_call(struct synq_runtime *rt, unsigned int lcore_id, synq_worker_call_fn fn,
+	void *arg, unsigned int timeout_ms);
+
+/** Page size of /synq/conns: connections a reply lists at most (16 KB of JSON). */
+#define SYNQ_CONNS_PAGE 32
+/**
+ * Slots of a worker's flow table one call of /synq/conns reads at most (128 KB; a
+ * TIME-WAIT slot counts 8: synq_tcp_conns_walk()).
+ */
+#define SYNQ_CONNS_SLOTS 16384
+/** Calls to the workers one /synq/conns reply makes at most. */
+#define SYNQ_CONNS_CALLS 64
+
+struct rte_tel_data;
+
+/**
+ * The telemetry command /synq/conns[,cursor] (lib/stats registers it, the runtime sets
+ * it there): connections of every worker, a page at a time, read on each worker by
+ * synq_worker_call() (docs/architecture.md has the reply). @p arg is the runtime.
+ * Telemetry's thread.
+ *
+ * @return 0 (an error is a reply {"error": "..."}), or -EINVAL for a bad cursor.
+ */
+int synq_runtime_tel_conns(void *arg, const char *params, struct rte_tel_data *d);
 
 /** Free what synq_runtime_init() allocated. */
 void synq_runtime_free(struct synq_runtime *rt);

@@ -61,6 +61,8 @@ adv_show before after TcpExtSyncookiesSent TcpExtSyncookiesFailed TcpEstabResets
 adv_legit_check
 [ "$(adv_json badsrc replies)" = 0 ] || e2e_fail "synq answered $(adv_json badsrc replies) invalid sources"
 [ "$(adv_json cookie replay_answered)" = 0 ] || e2e_fail "a replayed cookie ACK was answered"
+[ "$(adv_json cookie replay_first_answered)" -ge 1 ] ||
+	e2e_fail "no cookie handshake of the replay attacker was answered: nothing replayed"
 adv_counters before after "d('TcpExtSyncookiesSent') > 0" "d('SynqDropSrcMacInvalid') > 0" ||
 	e2e_fail "counters"
 adv_mem_back settled 30

@@ -510,6 +510,7 @@ def mode_cookie(a, w):
     t = Table(w)
     replayed = 0
     answered = 0
+    lost = 0
     for i in range(a.replay_conns):
         c = Conn(w, a.src, a.dst, a.port, sport=30000 + i, ts=False)
         up = handshake_all(w, t, [c], timeout=2.0)
@@ -521,6 +522,13 @@ def mode_cookie(a, w):
         end = time.monotonic() + 3.0
         while c.rcvd == 0 and time.monotonic() < end:
             t.pump(0.05)
+        if c.rcvd == 0:
+            # the handshake's last ACK and the request lost on the way (the flood fills
+            # synq's ring on a loaded machine): synq has no connection, and a "replay"
+            # would be the cookie's first delivery, answered rightly. Not a replay case.
+            leave(w, t, [c], "rst")
+            lost += 1
+            continue
         # the answer acknowledged, as a client does: with nothing of synq's in flight, a
         # RST lost in a ring full of the flood leaves an idle connection that answers a
         # replay with a bare ACK, not with the answer's retransmission, which would look
@@ -528,11 +536,17 @@ def mode_cookie(a, w):
         if c.rcv_end is not None:
             c.rcv_nxt = c.rcv_end
             c.ack()
+            c.ack()
         # an exact RST, as leave() makes it: if the request was lost on the way (a full
         # ring under a flood), synq's RCV.NXT is still the final ACK's and a RST after
         # the request draws a challenge ACK; the connection would stay, and the
         # "replay" would be its request's first delivery, answered rightly
         leave(w, t, [c], "rst")
+        # and twice more, spaced: a loaded machine loses a burst of the flood's size in
+        # synq's ring (a RST for a connection already gone is dropped, SynqTcpDropRst)
+        for _ in range(2):
+            c.rst()
+            t.pump(0.05)
         t.pump(0.5)  # what was in flight before the RST
         first = c.rcvd
         for _ in range(a.replays):
@@ -541,7 +555,8 @@ def mode_cookie(a, w):
         t.pump(0.5)
         answered += 1 if c.rcvd > first else 0
     result(mode="cookie", forged=n, replayed=replayed, replay_answered=answered,
-           replay_first_answered=sum(1 for c in t.conns.values() if c.rcvd > 0), frames=w.sent)
+           replay_first_answered=sum(1 for c in t.conns.values() if c.rcvd > 0),
+           replay_first_lost=lost, frames=w.sent)
 
 
 BAD_MACS = ["ff:ff:ff:ff:ff:ff", "01:00:5e:00:00:01", "33:33:00:00:00:01", "01:80:c2:00:00:00"]

@@ -88,6 +88,14 @@ assert d["TcpExtSyncookiesSent"] >= 1000, ("TcpExtSyncookiesSent grew by", d["Tc
 assert ca["TcpExtTCPReqQFullDoCookies"] > 0, ("TcpExtTCPReqQFullDoCookies", ca["TcpExtTCPReqQFullDoCookies"])
 assert ca["TcpPassiveOpens"] >= 200, ("TcpPassiveOpens", ca["TcpPassiveOpens"])
 assert ca["SynqSynTableEntries"] <= 256, ("SynqSynTableEntries", ca["SynqSynTableEntries"])
+# every SYN counted once, answered or not; every SYN-ACK, with a cookie or from the SYN
+# table (the flood's first 256 SYNs fill it)
+assert d["SynqSynRecv"] >= d["TcpExtSyncookiesSent"] and d["SynqSynRecv"] <= d["TcpInSegs"], \
+    ("SynqSynRecv", d["SynqSynRecv"], "cookies", d["TcpExtSyncookiesSent"], "TcpInSegs", d["TcpInSegs"])
+assert d["SynqSynAcksSent"] > d["TcpExtSyncookiesSent"] and \
+    d["SynqSynAcksSent"] <= d["TcpOutSegs"], \
+    ("SynqSynAcksSent", d["SynqSynAcksSent"], "cookies", d["TcpExtSyncookiesSent"],
+     "TcpOutSegs", d["TcpOutSegs"])
 PY
 
 # synq still answers, on both ports.
