@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <rte_malloc.h>
 
@@ -155,14 +156,33 @@ method_is(const char *head, const struct synq_http_req *req, const char *m)
 	return req->method_len == strlen(m) && memcmp(head, m, req->method_len) == 0;
 }
 
-/* Whether the request's target is /metrics or / (a query string ignored). */
+/*
+ * Whether the request's target is /metrics or / (a query string ignored). Its
+ * absolute-form ("http://198.18.0.1:9100/metrics"), which a server must accept (RFC
+ * 9112 3.2.2), is read as its path, "/" when empty (RFC 9112 3.3).
+ */
 static bool
 target_ok(const char *head, const struct synq_http_req *req)
 {
 	const char *t = head + req->target_off;
 	size_t n = req->target_len;
-	const char *q = memchr(t, '?', n);
+	const char *q;
 
+	if (n != 0 && t[0] != '/') {
+		size_t k = (n > 7 && strncasecmp(t, "http://", 7) == 0)	   ? 7
+			   : (n > 8 && strncasecmp(t, "https://", 8) == 0) ? 8
+									   : 0;
+
+		if (k == 0)
+			return false;
+		while (k < n && t[k] != '/' && t[k] != '?') /* the authority */
+			k++;
+		t += k;
+		n -= k;
+		if (n == 0 || t[0] == '?')
+			return true;
+	}
+	q = memchr(t, '?', n);
 	if (q != NULL)
 		n = (size_t)(q - t);
 	return (n == 1 && t[0] == '/') || (n == 8 && memcmp(t, "/metrics", 8) == 0);

@@ -90,10 +90,15 @@ synq_stats_json(void)
 	json_t *lcores = json_array();
 	json_t *ports = json_array();
 	struct timespec now;
+	struct tm utc;
 	char iso[32];
 
+	/*
+	 * gmtime_r(), not gmtime()'s static struct: the main lcore's stats file (no lock
+	 * held) and a metrics app lcore's render (issue 15) build this at the same time.
+	 */
 	clock_gettime(CLOCK_REALTIME, &now);
-	strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now.tv_sec));
+	strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now.tv_sec, &utc));
 	json_object_set_new(doc, "version", json_string(SYNQ_VERSION));
 	json_object_set_new(doc, "time", json_string(iso));
 	json_object_set_new(doc, "time_unix", json_real(now.tv_sec + now.tv_nsec / 1e9));
@@ -276,6 +281,27 @@ tel_lcores(const char *cmd __rte_unused, const char *params __rte_unused, struct
 	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++)
 		if (stats_registry.lcore[l] != NULL)
 			rte_tel_data_add_array_int(d, (int)l);
+	tel_leave();
+	return 0;
+}
+
+/* Each lcore that keeps counters -> its role ("worker", "app", ...): the labels of
+ * synqctl metrics, which /synq/lcores' plain list of ids cannot carry. */
+static int
+tel_lcore_roles(const char *cmd __rte_unused, const char *params __rte_unused,
+	struct rte_tel_data *d)
+{
+	if (!tel_enter())
+		return -EAGAIN;
+	rte_tel_data_start_dict(d);
+	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++) {
+		char key[16];
+
+		if (stats_registry.lcore[l] == NULL)
+			continue;
+		snprintf(key, sizeof(key), "%u", l);
+		rte_tel_data_add_dict_string(d, key, stats_registry.role[l]);
+	}
 	tel_leave();
 	return 0;
 }
@@ -550,6 +576,8 @@ synq_stats_telemetry_init(void)
 		"Counters summed over lcores. No parameters");
 	rc |= rte_telemetry_register_cmd("/synq/lcores", tel_lcores,
 		"Lcores that keep counters. No parameters");
+	rc |= rte_telemetry_register_cmd("/synq/lcore_roles", tel_lcore_roles,
+		"Each lcore that keeps counters and its role. No parameters");
 	rc |= rte_telemetry_register_cmd("/synq/lcore_stats", tel_lcore_stats,
 		"Counters of one lcore. Parameters: int lcore_id");
 	rc |= rte_telemetry_register_cmd("/synq/ports", tel_ports,

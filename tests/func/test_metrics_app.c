@@ -241,6 +241,37 @@ test_not_found_and_body(void **state __rte_unused)
 }
 
 /*
+ * The absolute-form of the target (RFC 9112 3.2.2: a server must accept it), as a
+ * client configured with a proxy may send it: its path counts, "/" when empty.
+ */
+static void
+test_absolute_form(void **state __rte_unused)
+{
+	static const char abs_head[] =
+		"HEAD http://198.18.0.1:9100/metrics?x=1 HTTP/1.1\r\nHost: a\r\n\r\n";
+	static const char no_path[] = "HEAD HTTP://a:9100 HTTP/1.1\r\nHost: a\r\n\r\n";
+	static const char other[] = "HEAD http://a/stats HTTP/1.1\r\nHost: a\r\n\r\n";
+	static const char *const reqs[] = {abs_head, no_path, other};
+	static const char *const want[] = {"HTTP/1.1 200 ", "HTTP/1.1 200 ", "HTTP/1.1 404 "};
+	struct flow f = flow4(1, 46010, PORT, 0x6a000000);
+	uint32_t seq = f.isn + 1;
+	struct seen s;
+
+	connect_client(&f, &s, 90000);
+	for (unsigned int i = 0; i < RTE_DIM(reqs); i++) {
+		uint32_t at = s.data_len;
+
+		client_send(&f, &seq, &s, true, reqs[i], (uint32_t)strlen(reqs[i]));
+		pump(90000, &f, &s);
+		assert_true(s.data_len > at + 13);
+		assert_memory_equal(s.data + at, want[i], 13);
+	}
+	assert_int_equal(s.rst + s.fin, 0);
+	reset_flow_at(&f, seq);
+	pump(90000, &f, &s);
+}
+
+/*
  * A client that asks and never acknowledges: snd_buf's worth goes out, the stream
  * waits, and 30 s after the request the connection is reset; nothing is left held.
  */
@@ -304,6 +335,7 @@ main(void)
 		cmocka_unit_test(test_scrape_streams),
 		cmocka_unit_test(test_close_after_text),
 		cmocka_unit_test(test_not_found_and_body),
+		cmocka_unit_test(test_absolute_form),
 		cmocka_unit_test(test_never_reads_reset),
 		cmocka_unit_test(test_outside_allow_rst),
 	};
