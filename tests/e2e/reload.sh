@@ -24,6 +24,9 @@ cat >"$E2E_DIR/synq.json" <<JSON
 }
 JSON
 e2e_synq_start --config "$E2E_DIR/synq.json"
+# the clients' TIME-WAITs (2.5 minutes of short connections): every local port
+ip netns exec "$E2E_NS" sysctl -qw net.ipv4.ip_local_port_range="1024 65535" \
+	net.ipv4.tcp_tw_reuse=1
 out=$(timeout 280 ip netns exec "$E2E_NS" python3 "$here/reload.py" "$E2E_DIR" "$E2E_PREFIX" \
 	"$E2E_SYNQ_PID" "$E2E_PEER" 2>&1)
 rc=$?
