@@ -160,6 +160,13 @@ on_signal(int sig __rte_unused)
 	synq_runtime_stop();
 }
 
+/* SIGHUP: a reload, done by the main lcore at its next control duty (issue 15) */
+static void
+on_hup(int sig __rte_unused)
+{
+	synq_runtime_reload_signal();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -243,6 +250,7 @@ main(int argc, char **argv)
 	capture_init();
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_hup); /* before the lcores run, it waits for them */
 
 	rc = synq_runtime_check(&cfg, err, sizeof(err));
 	if (rc == 0)
@@ -255,6 +263,8 @@ main(int argc, char **argv)
 		rte_exit(EXIT_FAILURE, "%s\n", err);
 	}
 	synq_stats_set_listeners(listeners_json, &rt.listeners);
+	if (synq_runtime_reload_init(&rt, args.config) != 0) /* SIGHUP, /synq/reload */
+		rte_exit(EXIT_FAILURE, "no memory for the reload's state\n");
 	if (synq_stats_telemetry_init() != 0)
 		fprintf(stderr, "synq: telemetry commands not registered\n");
 

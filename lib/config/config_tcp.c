@@ -166,6 +166,27 @@ looks_secret(const char *s)
 }
 
 int
+synq_config_read_secret(const char *path, uint8_t secret[SYNQ_COOKIE_SECRET_LEN])
+{
+	char text[80] = "";
+	size_t n;
+	FILE *f;
+
+	f = fopen(path, "r");
+	if (f == NULL)
+		return -errno;
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	while (n > 0 && isspace((unsigned char)text[n - 1]))
+		text[--n] = '\0';
+	if (hex_secret(text, secret) != 0) {
+		memset(secret, 0, SYNQ_COOKIE_SECRET_LEN);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int
 config_parse_tcp(struct config_parse *p, const json_t *root, struct synq_config *cfg)
 {
 	static const char *const known[] = {"syncookies", "somaxconn", "challenge_ack_limit",
@@ -215,9 +236,7 @@ config_parse_tcp(struct config_parse *p, const json_t *root, struct synq_config 
 		cfg->cookie_secret_set = true;
 	}
 	if (file != NULL) {
-		char text[80] = "";
-		size_t n;
-		FILE *f;
+		int rc;
 
 		if (config_want_string(p, file, "tcp", "cookie_secret_file", "a file path") != 0)
 			return -EINVAL;
@@ -228,22 +247,25 @@ config_parse_tcp(struct config_parse *p, const json_t *root, struct synq_config 
 				"(not shown), expected the path of a file that holds it, or "
 				"the secret as tcp.cookie_secret");
 		}
-		f = fopen(json_string_value(file), "r");
+		rc = synq_config_read_secret(json_string_value(file), cfg->cookie_secret);
 		/* a name that looks like a secret (a digit off, a space more) is not echoed */
-		if (f == NULL && looks_secret(json_string_value(file)))
-			return config_fail(p, "tcp", "cookie_secret_file", NULL, "cannot be opened "
+		if (rc != 0 && rc != -EINVAL && looks_secret(json_string_value(file)))
+			return config_fail(p, "tcp", "cookie_secret_file", NULL,
+				"cannot be opened "
 				"(%s; not shown: it looks like a secret), expected the path of a "
-				"readable file", strerror(errno));
-		if (f == NULL)
-			return config_fail(p, "tcp", "cookie_secret_file", file, "cannot be opened "
-				"(%s), expected a readable file", strerror(errno));
-		n = fread(text, 1, sizeof(text) - 1, f);
-		fclose(f);
-		while (n > 0 && isspace((unsigned char)text[n - 1]))
-			text[--n] = '\0';
-		if (hex_secret(text, cfg->cookie_secret) != 0)
+				"readable file",
+				strerror(-rc));
+		if (rc != 0 && rc != -EINVAL)
+			return config_fail(p, "tcp", "cookie_secret_file", file,
+				"cannot be opened "
+				"(%s), expected a readable file",
+				strerror(-rc));
+		if (rc != 0)
 			return config_fail(p, "tcp", "cookie_secret_file", file, "does not hold a "
 				"secret, expected 32 hex digits");
+		/* kept for the rotations (lib/worker/reload.c): they read it again */
+		snprintf(cfg->cookie_secret_file, sizeof(cfg->cookie_secret_file), "%s",
+			json_string_value(file));
 		cfg->cookie_secret_set = true;
 	}
 	return 0;
@@ -270,8 +292,8 @@ parse_listener(struct config_parse *p, const json_t *lj, unsigned int idx,
 	struct synq_config *cfg)
 {
 	static const char *const known[] = {"address", "port", "backlog", "app", "syncookies",
-		"max_syn_backlog", "abort_on_overflow", "synack_retries", "syn_retries", "queue_model",
-		"window_scale", "max_flows", "rcv_buf", "snd_buf", "idle_timeout_ms",
+		"max_syn_backlog", "abort_on_overflow", "synack_retries", "syn_retries",
+		"queue_model", "window_scale", "max_flows", "rcv_buf", "snd_buf", "idle_timeout_ms",
 		"first_byte_timeout_ms", "fin_timeout_ms", "max_orphans", "http_body",
 		"http_head_timeout_ms", "max_conns_per_source", "max_conns_per_prefix",
 		"unaccepted_mem", "orphan_timeout_ms", "backends", "balance", "proxy_protocol",

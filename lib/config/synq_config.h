@@ -263,6 +263,8 @@ struct synq_config {
 	struct synq_config_tcp tcp; /* defaults of every listener */
 	uint8_t cookie_secret[SYNQ_COOKIE_SECRET_LEN]; /* valid when cookie_secret_set */
 	bool cookie_secret_set;	    /* else synq draws one at start */
+	/* tcp.cookie_secret_file, "" when none: the rotations read it again (issue 15) */
+	char cookie_secret_file[PATH_MAX];
 	struct synq_config_listener listeners[SYNQ_MAX_LISTENERS];
 	unsigned int nb_listeners;
 	uint16_t reorder_permille; /* test.reorder_permille: fault injection, 0 = off */
@@ -291,6 +293,49 @@ int synq_config_parse(const char *text, struct synq_config *cfg, char *err, size
  * @return 0, or a negative errno with @p err set.
  */
 int synq_config_load(const char *path, struct synq_config *cfg, char *err, size_t errlen);
+
+/**
+ * Read the secret a tcp.cookie_secret_file holds: 32 hex digits, white space after
+ * them allowed (a newline), as the parser reads it. What a rotation reads again.
+ *
+ * @return 0 with @p secret set; -EINVAL when the file does not hold a secret (@p secret
+ *   zeroed), or the negative errno of opening it.
+ */
+int synq_config_read_secret(const char *path, uint8_t secret[SYNQ_COOKIE_SECRET_LEN]);
+
+/** What a reload changes (synq_config_reload_diff()). */
+struct synq_config_diff {
+	/* by listener of the new config: the old config's listener it is, or -1: added */
+	int from_old[SYNQ_MAX_LISTENERS];
+	/* by listener of the new config: backlog, syncookies or abort_on_overflow changed */
+	bool retuned[SYNQ_MAX_LISTENERS];
+	/* by listener of the old config: not in the new one */
+	bool removed_old[SYNQ_MAX_LISTENERS];
+	unsigned int added, removed, nb_retuned;
+	bool secret_changed; /* the new config has a secret, not the old one's */
+};
+
+/**
+ * Compare the config synq runs, @p old, with @p new, read again for a reload (issue
+ * 15): listeners are matched by family, address and port (the first unmatched one of
+ * each), and @p d says which are kept, retuned, added or removed. A listener's backlog,
+ * syncookies and abort_on_overflow retune live; a change of anything else that synq
+ * sized at start (ports, lcores, pools, routes, stats, a kept listener's other
+ * settings), and an added listener that needs what is made at start (apps http and
+ * proxy, per-source limits) is refused. Neither config is changed. Any thread.
+ *
+ * @return 0, or -EPERM with @p err "<what> cannot change without a restart".
+ */
+int synq_config_reload_diff(const struct synq_config *old, const struct synq_config *new,
+	struct synq_config_diff *d, char *err, size_t errlen);
+
+/**
+ * Whether listener settings @p a and @p b differ in more than what a reload retunes
+ * (backlog, syncookies, abort_on_overflow): NULL when not, else what differs first
+ * ("app", "tcp (but syncookies and abort_on_overflow)", ...). Any thread.
+ */
+const char *synq_config_listener_fixed_diff(
+	const struct synq_config_listener *a, const struct synq_config_listener *b);
 
 /** The configuration synq runs without --config: config/default.json, built in. */
 const char *synq_config_default_text(void);

@@ -83,9 +83,20 @@ synq_cookie_rotate(struct synq_cookie_ctx *ctx, const uint8_t secret[16], uint64
 {
 	uint32_t now_w = synq_cookie_window(now_s);
 
-	/* A rotation already in force is the master now; one still pending is dropped. */
-	if (ctx->next_from <= now_w)
+	/*
+	 * A rotation already in force is the master now, from its window on; the master
+	 * it replaces keeps the windows before, for the cookies they may still have (the
+	 * window before now_w's, when the rotation came in force at now_w). One master
+	 * back is enough: a rotation comes in force at the earliest in the window after
+	 * it was asked, so the live windows, now_w - 1 and now_w, span at most two
+	 * masters when the next one is asked. A rotation still pending is dropped: no
+	 * cookie was made with it.
+	 */
+	if (ctx->next_from <= now_w) {
+		ctx->prev_master = ctx->master;
 		ctx->master = ctx->next_master;
+		ctx->master_from = ctx->next_from;
+	}
 	ctx->next_master = synq_sipkey_load(secret);
 	ctx->next_from = now_w + 1;
 	for (unsigned int i = 0; i < 2; i++)
@@ -117,7 +128,9 @@ window_key(struct synq_cookie_ctx *ctx, uint32_t window)
 	struct synq_cookie_slot *s = &ctx->slot[window & 1];
 
 	if (!s->valid || s->window != window) {
-		s->key = derive(window >= ctx->next_from ? &ctx->next_master : &ctx->master,
+		s->key = derive(window >= ctx->next_from     ? &ctx->next_master
+				: window >= ctx->master_from ? &ctx->master
+							     : &ctx->prev_master,
 			window);
 		s->window = window;
 		s->valid = true;

@@ -84,6 +84,13 @@ struct synq_cookie_ctx {
 	struct synq_sipkey master;	 /* the secret: same on every node behind ECMP */
 	struct synq_sipkey next_master;	 /* replaces master from window next_from on */
 	uint32_t next_from;		 /* UINT32_MAX: no rotation pending */
+	/*
+	 * The master before the last rotation that came in force, for the windows before
+	 * master_from (0: none): a second rotation may come while cookies of the window
+	 * before the first one's still live (synq_cookie_rotate()).
+	 */
+	struct synq_sipkey prev_master;
+	uint32_t master_from;
 	struct synq_cookie_slot slot[2]; /* keys of the current and previous window */
 };
 

@@ -80,6 +80,69 @@ synq_listeners_create(struct synq_listeners *ls, const struct synq_config *cfg,
 	return 0;
 }
 
+int
+synq_listener_add(struct synq_listeners *ls, const struct synq_config_listener *cl, int socket,
+	char *err, size_t errlen)
+{
+	unsigned int i = ls->nb;
+	struct synq_listener *l;
+	char name[RTE_RING_NAMESIZE];
+
+	if (i >= RTE_DIM(ls->l)) {
+		snprintf(err, errlen,
+			"no free listener slot (%u, removed listeners that still "
+			"drain included)",
+			(unsigned int)RTE_DIM(ls->l));
+		return -ENOSPC;
+	}
+	l = &ls->l[i];
+	memset(l, 0, sizeof(*l));
+	l->family = cl->family;
+	l->any = cl->any;
+	memcpy(l->addr, cl->addr, sizeof(l->addr));
+	l->port_be = rte_cpu_to_be_16(cl->port);
+	l->backlog = cl->backlog;
+	l->tcp = cl->tcp;
+	l->app = cl->app;
+	l->nb_allow = (uint8_t)cl->nb_allow;
+	l->conf = cl;
+	l->syn_share = (cl->tcp.max_syn_backlog + ls->nb_workers - 1) / ls->nb_workers;
+	snprintf(name, sizeof(name), "synq_accept_%u", i);
+	if (synq_accept_queue_init(
+		    &l->accept, name, cl->backlog, cl->tcp.queue_model, socket, ls->eal_mem) != 0) {
+		snprintf(err, errlen, "no memory for an accept ring of %u slots", cl->backlog + 1);
+		return -ENOMEM;
+	}
+	/* its fields before its count: an lcore that sees the count sees them */
+	__atomic_store_n(&ls->nb, i + 1, __ATOMIC_RELEASE);
+	return (int)i;
+}
+
+uint32_t
+synq_listener_backlog_max(const struct synq_listener *l)
+{
+	return rte_ring_get_capacity(l->accept.ring) - 1;
+}
+
+int
+synq_listener_retune(
+	struct synq_listener *l, const struct synq_config_listener *cl, char *err, size_t errlen)
+{
+	if (cl->backlog > synq_listener_backlog_max(l)) {
+		snprintf(err, errlen,
+			"backlog %u is more than the %u its accept ring was made "
+			"for at start: a restart is needed",
+			cl->backlog, synq_listener_backlog_max(l));
+		return -ENOSPC;
+	}
+	__atomic_store_n(&l->backlog, cl->backlog, __ATOMIC_RELAXED);
+	__atomic_store_n(&l->accept.backlog, cl->backlog, __ATOMIC_RELAXED);
+	__atomic_store_n(&l->tcp.syncookies, cl->tcp.syncookies, __ATOMIC_RELAXED);
+	__atomic_store_n(&l->tcp.abort_on_overflow, cl->tcp.abort_on_overflow, __ATOMIC_RELAXED);
+	atomic_store_explicit(&l->removed, false, memory_order_relaxed);
+	return 0;
+}
+
 void
 synq_listeners_free(struct synq_listeners *ls)
 {
@@ -212,6 +275,10 @@ synq_listeners_json(const struct synq_listeners *ls)
 		json_object_set_new(
 			o, "queue_model", json_string(synq_queue_model_name(l->tcp.queue_model)));
 		json_object_set_new(o, "app", json_string(synq_app_name(l->app)));
+		/* issue 15: removed by a reload, its connections draining (1: telemetry has
+		 * no booleans) */
+		if (atomic_load_explicit(&l->removed, memory_order_relaxed))
+			json_object_set_new(o, "draining", json_integer(1));
 		json_object_set_new(o, "mem_held",
 			json_integer((json_int_t)atomic_load_explicit(
 				&ls->l[i].mem_held, memory_order_relaxed)));

@@ -46,10 +46,19 @@ struct synq_backend_stats {
 
 /** One listener at run time. */
 struct synq_listener {
-	/* read-only after start; the lookup reads the first line */
+	/*
+	 * read-only after start but for a reload's (synq_listener_retune(), _remove()):
+	 * the lookup reads the first line
+	 */
 	uint8_t family; /* 4, 6, 0 = both */
 	bool any;
 	uint16_t port_be; /* network order */
+	/*
+	 * issue 15: a reload removed it: the lookups still find it, for its connections
+	 * (established, half-open, queued), which drain in its slot; a SYN to it is one to
+	 * no listener (synq_tcp_input_parsed())
+	 */
+	atomic_bool removed;
 	uint8_t addr[16];
 	uint32_t backlog;   /* send_q */
 	uint32_t syn_share; /* half-open entries per worker: ceil(max_syn_backlog / workers) */
@@ -122,6 +131,35 @@ synq_listener_allows(const struct synq_listener *l, uint8_t family, const uint8_
 			return true;
 	return false;
 }
+
+/**
+ * issue 15, reload: make a listener of @p cl in the next free slot (its accept queue on
+ * @p socket), then publish it to the lookups (a release store of ls->nb: its fields are
+ * written before any lcore can find it). @p cl must outlive the listener. Control
+ * lcore only; one at a time.
+ *
+ * @return its index, or a negative errno with @p err set (-ENOSPC: every slot taken,
+ *   removed listeners that drain included).
+ */
+int synq_listener_add(struct synq_listeners *ls, const struct synq_config_listener *cl, int socket,
+	char *err, size_t errlen);
+
+/**
+ * issue 15, reload: give @p l the backlog, syncookies and abort_on_overflow of @p cl,
+ * and take it back from removal (a listener re-added while it drained). Each is one
+ * aligned word an lcore reads afresh at each SYN or final ACK: it sees the old value
+ * or the new, and a connection in progress keeps what it was admitted with. The
+ * backlog is bounded by the accept ring made at start. Control lcore only.
+ *
+ * @return 0, or -ENOSPC with @p err set (nothing changed).
+ */
+int synq_listener_retune(
+	struct synq_listener *l, const struct synq_config_listener *cl, char *err, size_t errlen);
+
+/**
+ * The largest backlog @p l can be retuned to: its accept ring's, made at start.
+ */
+uint32_t synq_listener_backlog_max(const struct synq_listener *l);
 
 /** Free the accept queues. Control plane. */
 void synq_listeners_free(struct synq_listeners *ls);

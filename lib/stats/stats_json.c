@@ -522,6 +522,51 @@ tel_conns(const char *cmd __rte_unused, const char *params, struct rte_tel_data 
 	return fn != NULL ? fn(arg, params, d) : -ENOTSUP;
 }
 
+/* issue 15: the commands that act, set by the runtime (synq_stats_set_control()) */
+static synq_stats_cmd_t control_reload, control_rotate;
+
+void
+synq_stats_set_control(synq_stats_cmd_t reload, synq_stats_cmd_t rotate_secret)
+{
+	control_reload = reload;
+	control_rotate = rotate_secret;
+}
+
+/*
+ * /synq/reload and /synq/rotate_secret: the handler waits for the main lcore (bounded,
+ * in the handler), so not under the registry's lock, which the main lcore takes to
+ * dump stats; tel_enter() only says synq is still live.
+ */
+static int
+tel_control(const char *cmd, const char *params __rte_unused, struct rte_tel_data *d)
+{
+	synq_stats_cmd_t fn = strcmp(cmd, "/synq/reload") == 0 ? control_reload : control_rotate;
+	const char *key;
+	json_t *reply, *v;
+
+	if (fn == NULL)
+		return -ENOTSUP;
+	if (!tel_enter())
+		return -EAGAIN;
+	tel_leave();
+	reply = fn();
+	if (reply == NULL)
+		return -ENOMEM;
+	rte_tel_data_start_dict(d);
+	json_object_foreach (reply, key, v) {
+		char text[RTE_TEL_MAX_STRING_LEN];
+
+		if (json_is_integer(v)) {
+			rte_tel_data_add_dict_u64(d, key, (uint64_t)json_integer_value(v));
+		} else if (json_is_string(v)) {
+			snprintf(text, sizeof(text), "%s", json_string_value(v));
+			rte_tel_data_add_dict_string(d, key, text);
+		}
+	}
+	json_decref(reply);
+	return 0;
+}
+
 int
 synq_stats_telemetry_init(void)
 {
@@ -548,5 +593,11 @@ synq_stats_telemetry_init(void)
 	rc |= rte_telemetry_register_cmd("/synq/syn_sources", stats_tel_syn_sources,
 		"Top SYN sources and prefixes of the last second, distinct sources. "
 		"Parameters: int N (default 10, at most 50)");
+	rc |= rte_telemetry_register_cmd("/synq/reload", tel_control,
+		"Read the config file again and apply what changed: {ok, message, added, "
+		"removed, retuned}. No parameters");
+	rc |= rte_telemetry_register_cmd("/synq/rotate_secret", tel_control,
+		"Rotate the cookie secret to tcp.cookie_secret_file's: {ok, message, "
+		"generation}. No parameters");
 	return rc != 0 ? -EINVAL : 0;
 }

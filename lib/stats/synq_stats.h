@@ -145,6 +145,20 @@ typedef int (*synq_stats_tel_fn)(void *arg, const char *params, struct rte_tel_d
 void synq_stats_set_conns(synq_stats_tel_fn fn, void *arg);
 
 /**
+ * issue 15: a command that acts (/synq/reload, /synq/rotate_secret): it returns its
+ * reply, a JSON object of integers and strings (strings cut to DPDK's 127 bytes), or
+ * NULL for -ENOMEM. Called on the telemetry thread, outside the registry's lock: it
+ * must bound its own wait and be safe while synq stops.
+ */
+typedef json_t *(*synq_stats_cmd_t)(void);
+
+/**
+ * Set the handlers of /synq/reload and /synq/rotate_secret (NULL: the command answers
+ * -ENOTSUP). Control plane, before synq_stats_telemetry_init().
+ */
+void synq_stats_set_control(synq_stats_cmd_t reload, synq_stats_cmd_t rotate_secret);
+
+/**
  * The whole statistics document: time, uptime, summed counters, per-lcore counters,
  * per-port device stats, listeners. Any thread; the caller owns the reference.
  */

@@ -194,6 +194,18 @@ void synq_tcp_worker_set_rss(struct synq_tcp_worker *tw, unsigned int rxq_idx,
 /** Free what synq_tcp_worker_create() made; NULL is ignored. Control plane. */
 void synq_tcp_worker_free(struct synq_tcp_worker *tw);
 
+/**
+ * issue 15: rotate @p tw's cookie secret to @p secret (synq_cookie_rotate() at the
+ * worker's cookie clock): cookies of the window after its current one on are made
+ * with it, those made before validate for their whole life. The RFC 6528 key of the
+ * SYN table's ISNs is the worker's own, not the cookie secret: the entries in flight
+ * keep their ISNs. Owning lcore only.
+ *
+ * @return the cookie window the new secret is in force from.
+ */
+uint32_t synq_tcp_worker_rotate_secret(
+	struct synq_tcp_worker *tw, const uint8_t secret[SYNQ_COOKIE_SECRET_LEN]);
+
 struct synq_srcsketch;
 
 /**

@@ -545,7 +545,11 @@ static bool
 cookie_possible(const struct synq_tcp_worker *tw, const struct synq_listener *l, unsigned int li,
 	uint8_t flags)
 {
-	if (l->tcp.syncookies == SYNQ_SYNCOOKIES_NEVER || (flags & RTE_TCP_FIN_FLAG))
+	/*
+	 * syncookies 0 sends none, so only a reload that set it (issue 15) finds cookies
+	 * of this listener sent within two windows: those handshakes, in progress, go on.
+	 */
+	if (flags & RTE_TCP_FIN_FLAG)
 		return false;
 	return l->tcp.syncookies == SYNQ_SYNCOOKIES_ALWAYS ||
 	       (tw->cookies_sent[li] &&
@@ -567,7 +571,12 @@ tcp_ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_BAD_OPTIONS);
 		return SYNQ_TCP_DROP;
 	}
-	e = tw->syntab != NULL && l->tcp.syncookies != SYNQ_SYNCOOKIES_ALWAYS
+	/*
+	 * syncookies 2 makes no entry; entries of this listener still there were made
+	 * before a reload set it (issue 15): their handshakes, in progress, go on.
+	 */
+	e = tw->syntab != NULL &&
+			    (l->tcp.syncookies != SYNQ_SYNCOOKIES_ALWAYS || tw->halfopen[li] != 0)
 		    ? synq_syntab_lookup_h(tw->syntab, key, tcp_seg_hash(tw, seg, key))
 		    : NULL;
 	if (e != NULL)

@@ -240,6 +240,17 @@ allowed:
 	}
 	if (flags & RTE_TCP_RST_FLAG)
 		return tcp_rst_input(tw, ctr, seg, &key, th);
+	/*
+	 * issue 15: a listener a reload removed takes no new connection: a SYN of no
+	 * connection of its is one to no listener. Its connections (above) and handshakes
+	 * in progress (ACKs below) go on.
+	 */
+	if ((flags & RTE_TCP_SYN_FLAG) &&
+		unlikely(atomic_load_explicit(&l->removed, memory_order_relaxed))) {
+		synq_counter_inc(ctr, SYNQ_CTR_TCP_NO_LISTENER);
+		return tcp_reply_rst(tw, ctr, seg->m, ifc, &p, th,
+			seg->l4_len - doff + 1 + !!(flags & RTE_TCP_FIN_FLAG));
+	}
 	if (flags & RTE_TCP_SYN_FLAG)
 		return tcp_syn_input(tw, ctr, ifc, seg, l, &p, &key, th, doff);
 	if (flags & RTE_TCP_ACK_FLAG)

@@ -227,6 +227,15 @@ synq_tcp_clock(struct synq_tcp_worker *tw, uint64_t tsc)
 	tw->now_s = synq_cookie_clock(&tw->cookie_clock, (uint64_t)wall.tv_sec, ms);
 }
 
+uint32_t
+synq_tcp_worker_rotate_secret(
+	struct synq_tcp_worker *tw, const uint8_t secret[SYNQ_COOKIE_SECRET_LEN])
+{
+	/* the clock of the last burst: the window the worker makes its cookies in now */
+	synq_cookie_rotate(&tw->cookie, secret, tw->now_s);
+	return tw->cookie.next_from;
+}
+
 unsigned int
 synq_tcp_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rte_mbuf **out,
 	uint8_t *out_rxq, unsigned int max)

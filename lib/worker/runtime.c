@@ -71,6 +71,7 @@ control_tick(struct synq_runtime *rt)
 
 	if (rt->end_tsc != 0 && now >= rt->end_tsc)
 		synq_runtime_stop();
+	worker_reload_control(rt);
 	if (rt->opts.stats_interval_ms != 0 && now >= rt->next_stats_tsc) {
 		dump_stats(rt);
 		rt->next_stats_tsc = now + rte_get_tsc_hz() * rt->opts.stats_interval_ms / 1000;
@@ -95,6 +96,9 @@ lcore_main(void *arg)
 		if (polls) {
 			work += synq_worker_poll(w);
 			synq_worker_tick(w, rte_rdtsc());
+			/* issue 15: a rotated cookie secret, taken between bursts */
+			if (unlikely(worker_secret_due(w)))
+				worker_secret_take(w);
 			/* no burst in flight: a memif peer's memory may go (lib/port/link.c) */
 			synq_ports_quiescent(w->qsbr, w->lcore_id);
 		}
@@ -511,6 +515,7 @@ synq_runtime_free(struct synq_runtime *rt)
 		rte_free(w);
 		rt->lcore[l] = NULL;
 	}
+	worker_reload_free(rt);
 	/* the connections' mbufs go with the transport; the sessions with the pool */
 	synq_tcp_free(rt->tcp);
 	rt->tcp = NULL;

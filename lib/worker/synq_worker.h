@@ -131,6 +131,9 @@ struct synq_worker {
 	unsigned int nb_peers;
 	/* a function to run between two passes (synq_worker_call()): callers and lcore */
 	struct synq_worker_call call;
+	/* issue 15: the cookie secret generation it rotated to (reload.c); the control
+	 * lcore reads it to know every worker has the last one */
+	_Atomic uint32_t secret_gen;
 } __rte_cache_aligned;
 
 /** Run a request synq_worker_call() posted: synq_worker_serve() saw one. */
@@ -232,6 +235,21 @@ struct synq_runtime {
 	struct timespec call_resume; /* under call_lock: no call posts before (pacing) */
 	uint64_t next_stats_tsc; /* main lcore only */
 	uint64_t end_tsc;	 /* 0 = no end */
+	/*
+	 * issue 15, reload and secret rotation (reload.c): the main lcore's but for the
+	 * secret the workers read once secret_gen moves (written before it, released).
+	 */
+	const char *config_path;  /* --config; NULL: the built-in one, never reloaded */
+	struct synq_config *live; /* the config in force: rt->cfg's copy, then reloads' */
+	/* the listener slot of each of live's listeners */
+	uint8_t live_slot[SYNQ_MAX_LISTENERS];
+	/* the settings of listeners a reload added, by slot (NULL: rt->cfg's own) */
+	struct synq_config_listener *slot_conf[SYNQ_MAX_LISTENERS];
+	uint8_t secret_next[SYNQ_COOKIE_SECRET_LEN]; /* the generation's secret */
+	_Atomic uint32_t secret_gen;		     /* 0: the secret of the start */
+	uint64_t secret_due_tsc;		     /* a rotation not applied by then: said */
+	struct synq_counters *control_ctr;	     /* the main lcore's: reloads, rotations */
+	struct synq_counters *own_ctr;		     /* made for it when it has no role */
 };
 
 /**
@@ -332,6 +350,22 @@ int synq_runtime_tel_conns(void *arg, const char *params, struct rte_tel_data *d
 
 /** Free what synq_runtime_init() allocated. */
 void synq_runtime_free(struct synq_runtime *rt);
+
+/**
+ * issue 15: make the reload and rotation state: @p config_path is the file synq was
+ * started with (--config; NULL: the built-in config, which a reload says it does not
+ * reload), kept by the caller; and register /synq/reload and /synq/rotate_secret
+ * (synq_stats_set_control()). After synq_runtime_init(), before synq_runtime_run().
+ *
+ * @return 0 or -ENOMEM.
+ */
+int synq_runtime_reload_init(struct synq_runtime *rt, const char *config_path);
+
+/**
+ * issue 15: ask for a reload (SIGHUP's handler): the main lcore does it at its next
+ * control duty and logs the result on stderr. Async-signal-safe; any thread.
+ */
+void synq_runtime_reload_signal(void);
 
 /** Ask every lcore to return. Async-signal-safe; any thread. */
 void synq_runtime_stop(void);

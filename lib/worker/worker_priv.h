@@ -2,6 +2,8 @@
 #ifndef SYNQ_WORKER_PRIV_H
 #define SYNQ_WORKER_PRIV_H
 
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_mbuf.h>
@@ -24,5 +26,24 @@ struct rte_mbuf *worker_reorder_due(struct synq_reorder_stage *r, uint64_t tsc, 
 
 /* worker.c: the resolver's tx callback (synq_net_tx_t): @p arg is the worker */
 void worker_resolver_tx(void *arg, uint16_t port, struct rte_mbuf **pkts, uint16_t n);
+
+/* reload.c (issue 15) */
+
+/* The main lcore's control duty: a reload or a rotation asked, done. */
+void worker_reload_control(struct synq_runtime *rt);
+
+/* A worker lcore, once a pass: take the cookie secret of a new generation. */
+void worker_secret_take(struct synq_worker *w);
+
+/* Whether a new secret generation waits for worker @p w: one relaxed load. */
+static inline bool
+worker_secret_due(const struct synq_worker *w)
+{
+	return atomic_load_explicit(&w->rt->secret_gen, memory_order_relaxed) !=
+	       atomic_load_explicit(&w->secret_gen, memory_order_relaxed);
+}
+
+/* Free what synq_runtime_reload_init() made. */
+void worker_reload_free(struct synq_runtime *rt);
 
 #endif /* SYNQ_WORKER_PRIV_H */

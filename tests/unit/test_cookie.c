@@ -274,6 +274,43 @@ test_rotation_overlap(void **state __rte_unused)
 	assert_true(synq_cookie_check(&ctx, &f, 5, after, T0 + 2 * w + 20, &out));
 }
 
+/*
+ * Two rotations a window apart: a cookie of the window before the first one came in
+ * force still validates after the second, on a node that never derived that window's
+ * key before the second rotation (a peer behind ECMP; a worker that made no cookie
+ * then). With one master kept, the second rotation made the first's secret the master
+ * of every window before its own, and the old cookie failed.
+ */
+static void
+test_rotation_twice(void **state __rte_unused)
+{
+	struct synq_cookie_ctx maker, peer;
+	struct synq_cookie_flow f = flow4();
+	struct synq_cookie_opts in = {.mss = 1460, .wscale = 7, .sack = false}, kept, out;
+	const uint64_t w = SYNQ_COOKIE_WINDOW_S;
+	uint32_t old, mid;
+
+	synq_cookie_init(&maker, secret_a);
+	synq_cookie_init(&peer, secret_a);
+	synq_cookie_rotate(&maker, secret_b, T0 + 10);
+	synq_cookie_rotate(&peer, secret_b, T0 + 11);
+	/* made in window T0 under A, at its end; the rotation to B is in force at T0 + w */
+	old = synq_cookie_make(&maker, &f, 9, &in, T0 + w - 1, &kept);
+	/* in window T0 + w: B in force, a rotation back to A asked on both nodes */
+	synq_cookie_rotate(&maker, secret_a, T0 + w + 1);
+	synq_cookie_rotate(&peer, secret_a, T0 + w + 2);
+	mid = synq_cookie_make(&maker, &f, 9, &in, T0 + w + 3, &kept);
+	assert_true(synq_cookie_check(&peer, &f, 9, old, T0 + w + 4, &out));
+	assert_true(synq_cookie_check(&peer, &f, 9, mid, T0 + w + 5, &out));
+	assert_true(synq_cookie_check(&maker, &f, 9, old, T0 + w + 6, &out));
+	/* and in window T0 + 2w (A again): the one of T0 + w, under B, lives on */
+	assert_true(synq_cookie_check(&peer, &f, 9, mid, T0 + 2 * w + 1, &out));
+	assert_false(synq_cookie_check(&peer, &f, 9, old, T0 + 2 * w + 1, &out));
+	/* a third rotation at once: B's window still checks under B */
+	synq_cookie_rotate(&peer, secret_b, T0 + 2 * w + 2);
+	assert_true(synq_cookie_check(&peer, &f, 9, mid, T0 + 2 * w + 3, &out));
+}
+
 /* Change any one field and the cookie is refused. */
 static void
 test_tampering_rejected(void **state __rte_unused)
@@ -807,6 +844,7 @@ main(void)
 		cmocka_unit_test(test_clock_step_back),
 		cmocka_unit_test(test_shared_secret_nodes),
 		cmocka_unit_test(test_rotation_overlap),
+		cmocka_unit_test(test_rotation_twice),
 		cmocka_unit_test(test_tampering_rejected),
 		cmocka_unit_test(test_random_acks_rejected),
 		cmocka_unit_test(test_ts_bits),
