@@ -191,7 +191,8 @@ synq_app_connect(struct synq_app_lcore *a, unsigned int worker, const struct syn
 	struct synq_session *s;
 
 	if ((family != 4 && family != 6) || worker >= RTE_MAX_LCORE ||
-		a->cmd_rings[worker] == NULL || l < a->ls->l || l >= a->ls->l + a->ls->nb)
+		a->cmd_rings[worker] == NULL || l < a->ls->l ||
+		l >= a->ls->l + synq_listeners_nb(a->ls))
 		return -EINVAL;
 	if (a->out_len == SYNQ_APP_OUTBOX)
 		return -ENOBUFS;

@@ -215,7 +215,7 @@ synq_app_builtin_poll_at(struct synq_app_lcore *a, uint64_t now_ms)
 		builtin_proxy_poll(a, now_ms);
 	if (a->metrics != NULL)
 		builtin_metrics_poll(a);
-	for (unsigned int i = 0; i < a->ls->nb; i++) {
+	for (unsigned int i = 0; i < synq_listeners_nb(a->ls); i++) {
 		struct synq_listener *l = &a->ls->l[i];
 		struct synq_session *s[SYNQ_APP_BURST];
 

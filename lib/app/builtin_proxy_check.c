@@ -198,7 +198,7 @@ builtin_proxy_checks_poll(struct synq_app_lcore *a, uint64_t now_ms)
 {
 	uint32_t me = a->lcore_id + 1;
 
-	for (unsigned int li = 0; li < a->ls->nb; li++) {
+	for (unsigned int li = 0; li < synq_listeners_nb(a->ls); li++) {
 		struct synq_listener *l = &a->ls->l[li];
 		uint32_t none = 0;
 

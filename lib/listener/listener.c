@@ -261,7 +261,7 @@ synq_listeners_json(const struct synq_listeners *ls)
 {
 	json_t *arr = json_array();
 
-	for (unsigned int i = 0; i < ls->nb; i++) {
+	for (unsigned int i = 0; i < synq_listeners_nb(ls); i++) {
 		const struct synq_listener *l = &ls->l[i];
 		char addr[INET6_ADDRSTRLEN] = "*";
 		json_t *o = json_object();

@@ -171,26 +171,58 @@ void synq_listeners_free(struct synq_listeners *ls);
  */
 uint32_t synq_listeners_max_sessions(const struct synq_listeners *ls);
 
+/**
+ * Of two listeners a segment matches, @p l instead of @p best? A live one before one a
+ * reload removed (issue 15), then an address before a wildcard. Each config has one
+ * listener an address and port, but reloads make overlaps: 198.18.0.1:80 removed and
+ * "*":80 added (the removed address hid the wildcard: its SYNs found the port closed
+ * until a restart), "*" -> "0.0.0.0" -> "*" (the removed "0.0.0.0" won as the last
+ * wildcard). A removed one is still found when nothing live matches: its handshakes
+ * in progress complete. The removed flag is read only for a match.
+ */
+static inline bool
+synq_listener_better(const struct synq_listener *l, const struct synq_listener *best)
+{
+	bool gone = atomic_load_explicit(&l->removed, memory_order_relaxed);
+
+	if (best == NULL)
+		return true;
+	if (atomic_load_explicit(&best->removed, memory_order_relaxed) != gone)
+		return !gone;
+	return best->any && !l->any;
+}
+
+/**
+ * The listeners an lcore may look up: ls->nb, whose release store by
+ * synq_listener_add() published the slots below it. Any lcore.
+ */
+static inline unsigned int
+synq_listeners_nb(const struct synq_listeners *ls)
+{
+	return __atomic_load_n(&ls->nb, __ATOMIC_ACQUIRE);
+}
+
 /** The listener for a segment to @p daddr port @p dport_be, or NULL. Any lcore. */
 static inline struct synq_listener *
 synq_listener_lookup(
 	struct synq_listeners *ls, uint8_t family, const uint8_t *daddr, uint16_t dport_be)
 {
-	struct synq_listener *wild = NULL;
+	struct synq_listener *best = NULL;
+	unsigned int nb = synq_listeners_nb(ls);
 
-	for (unsigned int i = 0; i < ls->nb; i++) {
+	for (unsigned int i = 0; i < nb; i++) {
 		struct synq_listener *l = &ls->l[i];
 
 		if (l->port_be != dport_be || (l->family != 0 && l->family != family))
 			continue;
-		if (!l->any) {
-			if (memcmp(l->addr, daddr, family == 4 ? 4 : 16) == 0)
-				return l;
-		} else {
-			wild = l;
-		}
+		if (!l->any && memcmp(l->addr, daddr, family == 4 ? 4 : 16) != 0)
+			continue;
+		if (!l->any && !atomic_load_explicit(&l->removed, memory_order_relaxed))
+			return l;
+		if (synq_listener_better(l, best))
+			best = l;
 	}
-	return wild;
+	return best;
 }
 
 /**
@@ -200,23 +232,26 @@ synq_listener_lookup(
 static inline struct synq_listener *
 synq_listener_lookup4(struct synq_listeners *ls, uint32_t daddr, uint16_t dport_be)
 {
-	struct synq_listener *wild = NULL;
+	struct synq_listener *best = NULL;
+	unsigned int nb = synq_listeners_nb(ls);
 
-	for (unsigned int i = 0; i < ls->nb; i++) {
+	for (unsigned int i = 0; i < nb; i++) {
 		struct synq_listener *l = &ls->l[i];
 		uint32_t a;
 
 		if (l->port_be != dport_be || (l->family != 0 && l->family != 4))
 			continue;
-		if (l->any) {
-			wild = l;
-			continue;
+		if (!l->any) {
+			memcpy(&a, l->addr, sizeof(a));
+			if (a != daddr)
+				continue;
+			if (!atomic_load_explicit(&l->removed, memory_order_relaxed))
+				return l;
 		}
-		memcpy(&a, l->addr, sizeof(a));
-		if (a == daddr)
-			return l;
+		if (synq_listener_better(l, best))
+			best = l;
 	}
-	return wild;
+	return best;
 }
 
 /**

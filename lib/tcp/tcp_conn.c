@@ -326,7 +326,7 @@ orphan_timers(struct synq_tcp_worker *tw, struct synq_counters *ctr)
 {
 	unsigned int budget = TCP_ORPHAN_TIMER_BUDGET;
 
-	for (unsigned int li = 0; li < tw->listeners->nb && budget != 0; li++) {
+	for (unsigned int li = 0; li < synq_listeners_nb(tw->listeners) && budget != 0; li++) {
 		uint32_t tmo = tw->listeners->l[li].tcp.orphan_timeout_ms;
 		const struct tcp_olist *l = &tw->orphan_list[li][TCP_BY_CLOSE];
 

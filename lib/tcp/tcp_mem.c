@@ -438,7 +438,7 @@ tcp_mem_sweep_done(struct synq_tcp_worker *tw)
 void
 tcp_mem_publish(struct synq_tcp_worker *tw)
 {
-	for (unsigned int i = 0; i < tw->listeners->nb; i++) {
+	for (unsigned int i = 0; i < synq_listeners_nb(tw->listeners); i++) {
 		int64_t d = (int64_t)(tw->mem_of[i] - tw->mem_shown[i]);
 
 		if (d == 0)

@@ -116,8 +116,9 @@ rec_dict(const struct synq_runtime *rt, unsigned int lcore, const struct synq_tc
 	rte_tel_data_add_dict_int(t, "retrans", r->retrans);
 	rte_tel_data_add_dict_string(t, "app",
 		(r->flags & SYNQ_TCP_REC_ACTIVE) ? "connect"
-		: r->listener < rt->listeners.nb ? synq_app_name(rt->listeners.l[r->listener].app)
-						 : "?");
+		: r->listener < synq_listeners_nb(&rt->listeners)
+			? synq_app_name(rt->listeners.l[r->listener].app)
+			: "?");
 	return t;
 }
 

@@ -301,6 +301,68 @@ test_proxy_checks(void **state __rte_unused)
 	synq_listeners_free(&pls);
 }
 
+/*
+ * Issue 15: a listener a reload removed drains in its slot, and the lookup still finds
+ * it for its handshakes in progress; but never in place of a live listener the segment
+ * matches too. "*" -> "0.0.0.0" -> "*" by three reloads leaves the "0.0.0.0" slot
+ * removed after the "*" one taken back: IPv4 SYNs went to the removed wildcard (the
+ * last wildcard won), port 90 closed. A removed address of port 91 hid the live
+ * wildcard beside it: its SYNs found the port closed until a restart.
+ */
+static void
+test_lookup_removed(void **state __rte_unused)
+{
+	/* each config alone has no overlap; a reload from the first to the second makes one */
+	static const char text[] =
+		"{ \"ports\": [ { \"name\": \"p0\", \"mac\": \"02:53:51:00:00:01\","
+		"    \"ipv4\": [\"198.18.0.1\"], \"ipv6\": [\"2001:2::1\"] } ],"
+		"  \"lcores\": [ { \"lcore\": 1, \"role\": \"both\","
+		"      \"rx\": [ { \"port\": \"p0\", \"queue\": 0 } ] } ],"
+		"  \"listeners\": [ %s ] }";
+	const uint8_t a1[4] = {198, 18, 0, 1};
+	const uint8_t v6[16] = {0x20, 0x01, 0, 2, [15] = 1};
+	static struct synq_config c1, c2;
+	struct synq_listeners rls;
+	char err[SYNQ_CONFIG_ERR_LEN], buf[1024];
+	uint32_t a1_be;
+
+	memcpy(&a1_be, a1, sizeof(a1_be));
+	snprintf(buf, sizeof(buf), text,
+		"{ \"port\": 90 }, { \"address\": \"198.18.0.1\", \"port\": 91 }");
+	if (synq_config_parse(buf, &c1, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	snprintf(buf, sizeof(buf), text,
+		"{ \"address\": \"0.0.0.0\", \"port\": 90 }, { \"port\": 91 }");
+	if (synq_config_parse(buf, &c2, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(synq_listeners_create(&rls, &c1, 1, 0, err, sizeof(err)), 0);
+	/* the reload to c2: "*":90 and 198.18.0.1:91 removed, c2's two added */
+	atomic_store(&rls.l[0].removed, true);
+	atomic_store(&rls.l[1].removed, true);
+	assert_int_equal(synq_listener_add(&rls, &c2.listeners[0], 0, err, sizeof(err)), 2);
+	assert_int_equal(synq_listener_add(&rls, &c2.listeners[1], 0, err, sizeof(err)), 3);
+	assert_ptr_equal(synq_listener_lookup4(&rls, a1_be, rte_cpu_to_be_16(90)), &rls.l[2]);
+	/* IPv6 only has the removed one: found, for its handshakes (a SYN is refused) */
+	assert_ptr_equal(synq_listener_lookup(&rls, 6, v6, rte_cpu_to_be_16(90)), &rls.l[0]);
+	/* 198.18.0.1:91 removed: "*":91 takes its SYNs, as after a restart */
+	assert_ptr_equal(synq_listener_lookup4(&rls, a1_be, rte_cpu_to_be_16(91)), &rls.l[3]);
+	assert_ptr_equal(synq_listener_lookup(&rls, 4, a1, rte_cpu_to_be_16(91)), &rls.l[3]);
+	/* back to c1: its two taken back from draining, c2's removed */
+	assert_int_equal(synq_listener_retune(&rls.l[0], &c1.listeners[0], err, sizeof(err)), 0);
+	assert_int_equal(synq_listener_retune(&rls.l[1], &c1.listeners[1], err, sizeof(err)), 0);
+	atomic_store(&rls.l[2].removed, true);
+	atomic_store(&rls.l[3].removed, true);
+	assert_ptr_equal(synq_listener_lookup4(&rls, a1_be, rte_cpu_to_be_16(90)), &rls.l[0]);
+	assert_ptr_equal(synq_listener_lookup(&rls, 4, a1, rte_cpu_to_be_16(90)), &rls.l[0]);
+	assert_ptr_equal(synq_listener_lookup(&rls, 6, v6, rte_cpu_to_be_16(90)), &rls.l[0]);
+	assert_ptr_equal(synq_listener_lookup4(&rls, a1_be, rte_cpu_to_be_16(91)), &rls.l[1]);
+	/* every one removed: the address's own first, for its handshakes in progress */
+	atomic_store(&rls.l[1].removed, true);
+	assert_ptr_equal(synq_listener_lookup4(&rls, a1_be, rte_cpu_to_be_16(91)), &rls.l[1]);
+	assert_ptr_equal(synq_listener_lookup(&rls, 6, v6, rte_cpu_to_be_16(91)), &rls.l[3]);
+	synq_listeners_free(&rls);
+}
+
 int
 main(void)
 {
@@ -312,6 +374,7 @@ main(void)
 		cmocka_unit_test(test_srclimit_shares),
 		cmocka_unit_test(test_srclimit_churn),
 		cmocka_unit_test(test_proxy_checks),
+		cmocka_unit_test(test_lookup_removed),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
