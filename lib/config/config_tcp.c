@@ -9,8 +9,11 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "synq_config.h"
 #include "config_priv.h"
@@ -169,14 +172,27 @@ int
 synq_config_read_secret(const char *path, uint8_t secret[SYNQ_COOKIE_SECRET_LEN])
 {
 	char text[80] = "";
-	size_t n;
-	FILE *f;
+	struct stat st;
+	ssize_t n;
+	int fd;
 
-	f = fopen(path, "r");
-	if (f == NULL)
+	/*
+	 * The main lcore reads it again at a reload or rotation (issue 15), between two
+	 * passes of its loop: a FIFO or a device must not block it (open() of a FIFO
+	 * waits for a writer), so only a regular file is read. Everything in it is read:
+	 * beyond the secret and its line end, white space only.
+	 */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
 		return -errno;
-	n = fread(text, 1, sizeof(text) - 1, f);
-	fclose(f);
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n < 0 || (size_t)n == sizeof(text) - 1)
+		n = 0; /* unreadable, or more than a secret and white space: no secret */
 	while (n > 0 && isspace((unsigned char)text[n - 1]))
 		text[--n] = '\0';
 	if (hex_secret(text, secret) != 0) {

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -169,6 +170,43 @@ test_secret(void **state __attribute__((unused)))
 	assert_int_equal(synq_config_read_secret(path, s), -ENOENT);
 }
 
+/*
+ * The secret file is read by the main lcore, between two passes of its loop: a FIFO
+ * (or a device) there blocked it in open() until a writer came, its control duties and
+ * packets with it; such a path is refused. A file with more than a secret and its line
+ * end (a second secret pasted below the first, a comment) is refused, not read up to
+ * its 79th byte: what follows is the operator's mistake, not white space.
+ */
+static void
+test_secret_file_kind(void **state __attribute__((unused)))
+{
+	char dir[] = "/tmp/synq_test_secret_dir_XXXXXX";
+	char path[sizeof(dir) + 16];
+	uint8_t s[SYNQ_COOKIE_SECRET_LEN];
+	FILE *f;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(synq_config_read_secret(path, s), -EINVAL);
+	unlink(path);
+	assert_int_equal(synq_config_read_secret(dir, s), -EINVAL);
+	snprintf(path, sizeof(path), "%s/secret", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "00112233445566778899aabbccddeeff\r\n");
+	fclose(f);
+	/* CRLF is white space */
+	assert_int_equal(synq_config_read_secret(path, s), 0);
+	f = fopen(path, "a");
+	assert_non_null(f);
+	fprintf(f, "%60s\n# rotated by hand\n", "");
+	fclose(f);
+	assert_int_equal(synq_config_read_secret(path, s), -EINVAL);
+	unlink(path);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -177,6 +215,7 @@ main(void)
 		cmocka_unit_test(test_listeners),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_secret),
+		cmocka_unit_test(test_secret_file_kind),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
