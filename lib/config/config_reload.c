@@ -74,6 +74,8 @@ fixed_part(const struct synq_config_listener *l, struct synq_config_listener *ou
 	out->backlog = 0;
 	out->backlog_asked = 0;
 	out->tcp.syncookies = SYNQ_SYNCOOKIES_NEVER;
+	/* what it changes is the backlog, which retunes */
+	out->tcp.somaxconn = 0;
 	out->tcp.abort_on_overflow = 0;
 }
 

@@ -207,6 +207,29 @@ test_secret_file_kind(void **state __attribute__((unused)))
 	rmdir(dir);
 }
 
+/*
+ * tcp.somaxconn caps every backlog: what it changes is their backlogs, which retune
+ * live (and past an accept ring's size are refused by the runtime, reload.c). It was
+ * refused as "listeners[0].tcp (but syncookies and abort_on_overflow)", each
+ * listener's copy of the "tcp" knobs compared whole, somaxconn in it.
+ */
+static void
+test_somaxconn(void **state __attribute__((unused)))
+{
+	if (diff(HEAD "\"listeners\":[" L80 "," L82 "]}",
+		    HEAD "\"tcp\":{\"somaxconn\":32},\"listeners\":[" L80 "," L82 "]}") != 0)
+		fail_msg("refused: %s", err);
+	assert_int_equal(b.listeners[0].backlog, 32);
+	assert_true(d.retuned[0]);
+	assert_false(d.retuned[1]); /* backlog 16, under both */
+	assert_int_equal(d.nb_retuned, 1);
+	/* a listener's own backlog as it was: nothing to retune */
+	assert_int_equal(diff(HEAD "\"listeners\":[" L82 "]}",
+				 HEAD "\"tcp\":{\"somaxconn\":100},\"listeners\":[" L82 "]}"),
+		0);
+	assert_int_equal(d.nb_retuned, 0);
+}
+
 int
 main(void)
 {
@@ -216,6 +239,7 @@ main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_secret),
 		cmocka_unit_test(test_secret_file_kind),
+		cmocka_unit_test(test_somaxconn),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
