@@ -254,7 +254,25 @@ reload_fits(struct synq_runtime *rt, const struct synq_config *nc, const struct 
 	return 0;
 }
 
-/* Apply the checked reload to @p nc: removals, retunes and additions. */
+/* The listeners this reload added before @p n, removed again: a failed reload's. */
+static void
+unadd(struct synq_runtime *rt, const int *slot_of, const uint8_t *slots, unsigned int n)
+{
+	for (unsigned int k = 0; k < n; k++)
+		if (slot_of[k] < 0)
+			atomic_store_explicit(
+				&rt->listeners.l[slots[k]].removed, true, memory_order_relaxed);
+}
+
+/*
+ * Apply the checked reload to @p nc: additions, then removals and retunes. An addition
+ * is the one step that can fail (memory), so it comes first: on a failure, those this
+ * reload added are removed again (they drain in their slots, as any removed listener,
+ * and the same ones added later take them back) and nothing else changed, so the
+ * config in force still describes every live listener. Applied in the other order, a
+ * failure left listeners removed that rt->live still listed and added ones it did not
+ * (live forever: no reload could remove them).
+ */
 static int
 reload_apply(struct synq_runtime *rt, const struct synq_config *nc,
 	const struct synq_config_diff *d, const int *slot_of, char *err, size_t errlen)
@@ -262,34 +280,40 @@ reload_apply(struct synq_runtime *rt, const struct synq_config *nc,
 	struct synq_listeners *ls = &rt->listeners;
 	uint8_t slots[SYNQ_MAX_LISTENERS];
 
+	for (unsigned int n = 0; n < nc->nb_listeners; n++) {
+		struct synq_config_listener *copy;
+		int s;
+
+		if (slot_of[n] >= 0)
+			continue;
+		copy = malloc(sizeof(*copy));
+		if (copy == NULL) {
+			unadd(rt, slot_of, slots, n);
+			snprintf(err, errlen, "listeners[%u]: no memory for its settings", n);
+			return -ENOMEM;
+		}
+		memcpy(copy, &nc->listeners[n], sizeof(*copy));
+		s = synq_listener_add(ls, copy, SOCKET_ID_ANY, err, errlen);
+		if (s < 0) {
+			free(copy);
+			unadd(rt, slot_of, slots, n);
+			return s;
+		}
+		rt->slot_conf[s] = copy;
+		slots[n] = (uint8_t)s;
+	}
 	for (unsigned int o = 0; o < rt->live->nb_listeners; o++)
 		if (d->removed_old[o])
 			atomic_store_explicit(
 				&ls->l[rt->live_slot[o]].removed, true, memory_order_relaxed);
 	for (unsigned int n = 0; n < nc->nb_listeners; n++) {
-		const struct synq_config_listener *cl = &nc->listeners[n];
-		struct synq_config_listener *copy;
 		int s = slot_of[n];
 
-		if (s >= 0) {
-			/* kept or taken back: checked to fit, cannot fail */
-			if (synq_listener_retune(&ls->l[s], cl, err, errlen) != 0)
-				return -EIO;
-			slots[n] = (uint8_t)s;
+		if (s < 0)
 			continue;
-		}
-		copy = malloc(sizeof(*copy));
-		if (copy == NULL) {
-			snprintf(err, errlen, "listeners[%u]: no memory for its settings", n);
-			return -ENOMEM;
-		}
-		memcpy(copy, cl, sizeof(*copy));
-		s = synq_listener_add(ls, copy, SOCKET_ID_ANY, err, errlen);
-		if (s < 0) {
-			free(copy);
-			return s;
-		}
-		rt->slot_conf[s] = copy;
+		/* kept or taken back: checked to fit (reload_fits()), cannot fail */
+		if (synq_listener_retune(&ls->l[s], &nc->listeners[n], err, errlen) != 0)
+			return -EIO;
 		slots[n] = (uint8_t)s;
 	}
 	memcpy(rt->live_slot, slots, sizeof(slots));
