@@ -183,10 +183,11 @@ uint32_t synq_listeners_max_sessions(const struct synq_listeners *ls);
 static inline bool
 synq_listener_better(const struct synq_listener *l, const struct synq_listener *best)
 {
-	bool gone = atomic_load_explicit(&l->removed, memory_order_relaxed);
+	bool gone;
 
 	if (best == NULL)
-		return true;
+		return true; /* the one match of a port (every config's case): no load */
+	gone = atomic_load_explicit(&l->removed, memory_order_relaxed);
 	if (atomic_load_explicit(&best->removed, memory_order_relaxed) != gone)
 		return !gone;
 	return best->any && !l->any;
