@@ -184,6 +184,11 @@ main(int argc, char **argv)
 	 * "--") works too, but then there are no EAL arguments and synq will not
 	 * start EAL: it would probe every PCI device of the machine.
 	 */
+	/*
+	 * SIGHUP's default kills: a reload (systemctl reload) sent while EAL starts would
+	 * end synq. The handler only sets a flag, served once the lcores run.
+	 */
+	signal(SIGHUP, on_hup);
 	eal_argc = synq_args_eal_end(argc, argv, our_options);
 	if (eal_argc < argc) {
 		char *saved = argv[eal_argc];
@@ -250,7 +255,6 @@ main(int argc, char **argv)
 	capture_init();
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_hup); /* before the lcores run, it waits for them */
 
 	rc = synq_runtime_check(&cfg, err, sizeof(err));
 	if (rc == 0)
