@@ -160,7 +160,12 @@ on_signal(int sig __rte_unused)
 	synq_runtime_stop();
 }
 
-/* SIGHUP: a reload, done by the main lcore at its next control duty (issue 15) */
+/*
+ * SIGHUP: a reload, done by the main lcore at its next control duty (issue 15). Set first
+ * thing in main(): SIGHUP's default action kills, and a reload sent while EAL starts
+ * (systemctl reload of a starting unit) would end synq. It only sets a flag, served once
+ * the lcores run.
+ */
 static void
 on_hup(int sig __rte_unused)
 {
@@ -184,6 +189,7 @@ main(int argc, char **argv)
 	 * "--") works too, but then there are no EAL arguments and synq will not
 	 * start EAL: it would probe every PCI device of the machine.
 	 */
+	signal(SIGHUP, on_hup); /* first: its default kills, and a reload may come early */
 	eal_argc = synq_args_eal_end(argc, argv, our_options);
 	if (eal_argc < argc) {
 		char *saved = argv[eal_argc];
@@ -250,7 +256,6 @@ main(int argc, char **argv)
 	capture_init();
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_hup); /* before the lcores run, it waits for them */
 
 	rc = synq_runtime_check(&cfg, err, sizeof(err));
 	if (rc == 0)

@@ -4,7 +4,9 @@
 # listeners of Linux sockets (made in the client namespace), ss -tn / -tni showing a
 # connection kept open, nstat's deltas (TcpPassiveOpens grows by the handshakes made
 # between two calls), -a, -j, top's rates (also under a bounded hping3 flood: the real
-# source on top), metrics (promtool), the control commands, and the errors: a bad filter,
+# source on top), metrics (promtool), the control commands (reload adds a listener that
+# ss lists and clients reach, an invalid config changes nothing and exits 1 saying why,
+# rotate-secret reads the secret file; nstat counts them), and the errors: a bad filter,
 # a --file-prefix no synq has.
 . "$(dirname "$0")/lib.sh"
 e2e_setup
@@ -15,7 +17,17 @@ ctl() { "$SYNQCTL_BIN" --file-prefix "$E2E_PREFIX" "$@"; }
 client() { ip netns exec "$E2E_NS" python3 "$here/tcpclient.py" "$@"; }
 show() { e2e_log "synqctl $*:"; sed 's/^/#   /' "$E2E_DIR/out"; }
 
-e2e_synq_start
+# the built-in config (config/default.json) as a file, so that reload has one to read,
+# with a cookie secret file for rotate-secret
+cp "$here/../../config/default.json" "$E2E_DIR/synq.json"
+echo 00112233445566778899aabbccddeeff >"$E2E_DIR/secret"
+python3 - "$E2E_DIR/synq.json" "$E2E_DIR/secret" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["tcp"]["cookie_secret_file"] = sys.argv[2]
+json.dump(c, open(sys.argv[1], "w"), indent=1)
+PY
+e2e_synq_start --config "$E2E_DIR/synq.json"
 
 # ss -lnt: the layout of iproute2's ss for the same listeners (dual-stack, backlogs 511,
 # 511, 4) of Linux sockets in the client namespace; rows sorted, ss lists in hash order.
@@ -139,12 +151,43 @@ else
 	e2e_log "no hping3: top under a flood not checked"
 fi
 
-# the control commands: a message each, whatever this synq's answer
-for cmd in reload rotate-secret; do
-	ctl "$cmd" >"$E2E_DIR/out" 2>&1
-	rc=$?
-	show "$cmd"
-	[ "$rc" -le 1 ] && [ -s "$E2E_DIR/out" ] || e2e_fail "$cmd: exit $rc, no message"
+# reload: a listener added (port 9090) is listed and answers; a config that does not
+# validate changes nothing, exits 1 and says why; rotate-secret reads the secret file
+python3 - "$E2E_DIR/synq.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["listeners"].append({"port": 9090, "app": "close", "backlog": 16, "max_flows": 64})
+json.dump(c, open(sys.argv[1], "w"), indent=1)
+PY
+ctl reload >"$E2E_DIR/out" 2>&1 || e2e_fail "reload exited $?: $(cat "$E2E_DIR/out")"
+show reload
+grep -q "^reloaded $E2E_DIR/synq.json: 1 added, 0 removed" "$E2E_DIR/out" ||
+	e2e_fail "reload: $(cat "$E2E_DIR/out")"
+ctl ss -lnt >"$E2E_DIR/out" || e2e_fail "ss -lnt exited $?"
+grep -Eq '^LISTEN +0 +16 +\*:9090 ' "$E2E_DIR/out" || e2e_fail "ss -lnt after reload: $(cat "$E2E_DIR/out")"
+got=$(client outcome 3 "$SYNQ_IPV4" 9090)
+echo "$got" | python3 -c 'import json, sys; sys.exit(json.load(sys.stdin)["eof"] != 3)' ||
+	e2e_fail "the listener added by reload (app close): $got"
+cp "$E2E_DIR/synq.json" "$E2E_DIR/good.json"
+sed -i 's/"backlog": 16/"backlog": "sixteen"/' "$E2E_DIR/synq.json"
+ctl reload >"$E2E_DIR/out" 2>&1 && e2e_fail "an invalid config reloaded: $(cat "$E2E_DIR/out")"
+show reload
+grep -q "^synqctl: reload refused, nothing changed: .*backlog" "$E2E_DIR/out" ||
+	e2e_fail "invalid config: $(cat "$E2E_DIR/out")"
+ctl ss -lnt | grep -Eq '^LISTEN +0 +16 +\*:9090 ' || e2e_fail "a refused reload changed the listeners"
+cp "$E2E_DIR/good.json" "$E2E_DIR/synq.json"
+echo ffeeddccbbaa99887766554433221100 >"$E2E_DIR/secret"
+ctl rotate-secret >"$E2E_DIR/out" 2>&1 || e2e_fail "rotate-secret exited $?: $(cat "$E2E_DIR/out")"
+show rotate-secret
+grep -q "^cookie secret generation 1 read from tcp.cookie_secret_file, in force from " \
+	"$E2E_DIR/out" || e2e_fail "rotate-secret: $(cat "$E2E_DIR/out")"
+ctl rotate-secret >"$E2E_DIR/out" 2>&1
+grep -q "holds the secret in use (generation 1)" "$E2E_DIR/out" ||
+	e2e_fail "rotate-secret again: $(cat "$E2E_DIR/out")"
+ctl nstat -a -z 'SynqReload*' 'SynqSecretRotations' >"$E2E_DIR/out" || e2e_fail "nstat exited $?"
+for want in "SynqReloads 1" "SynqReloadsRefused 1" "SynqSecretRotations 1"; do
+	grep -Eq "^${want% *} +${want#* }( |\$)" "$E2E_DIR/out" ||
+		e2e_fail "nstat after the control commands: want $want: $(cat "$E2E_DIR/out")"
 done
 ctl backends >"$E2E_DIR/out" || e2e_fail "backends exited $?"
 [ "$(wc -l <"$E2E_DIR/out")" = 1 ] || e2e_fail "backends: rows without a proxy listener"
