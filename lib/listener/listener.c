@@ -27,6 +27,26 @@ synq_listeners_check(const struct synq_config *cfg __rte_unused, char *err __rte
 	return 0;
 }
 
+/*
+ * A listener's settings from its config, the same at start and when a reload adds it
+ * (its allow prefixes among them: a listener without them would answer every source).
+ */
+static void
+listener_settings(
+	struct synq_listener *l, const struct synq_config_listener *cl, unsigned int nb_workers)
+{
+	l->family = cl->family;
+	l->any = cl->any;
+	memcpy(l->addr, cl->addr, sizeof(l->addr));
+	l->port_be = rte_cpu_to_be_16(cl->port);
+	l->backlog = cl->backlog;
+	l->tcp = cl->tcp;
+	l->app = cl->app;
+	l->nb_allow = (uint8_t)cl->nb_allow;
+	l->conf = cl;
+	l->syn_share = (cl->tcp.max_syn_backlog + nb_workers - 1) / nb_workers;
+}
+
 int
 synq_listeners_create(struct synq_listeners *ls, const struct synq_config *cfg,
 	unsigned int nb_workers, int socket, char *err, size_t errlen)
@@ -42,16 +62,7 @@ synq_listeners_create(struct synq_listeners *ls, const struct synq_config *cfg,
 		struct synq_listener *l = &ls->l[i];
 		char name[RTE_RING_NAMESIZE];
 
-		l->family = cl->family;
-		l->any = cl->any;
-		memcpy(l->addr, cl->addr, sizeof(l->addr));
-		l->port_be = rte_cpu_to_be_16(cl->port);
-		l->backlog = cl->backlog;
-		l->tcp = cl->tcp;
-		l->app = cl->app;
-		l->nb_allow = (uint8_t)cl->nb_allow;
-		l->conf = cl;
-		l->syn_share = (cl->tcp.max_syn_backlog + ls->nb_workers - 1) / ls->nb_workers;
+		listener_settings(l, cl, ls->nb_workers);
 		/* a row per lcore id: calloc'd pages no app lcore writes are never touched */
 		if (cl->app == SYNQ_APP_PROXY) {
 			l->be_stats = calloc((size_t)RTE_MAX_LCORE * cl->proxy.nb_backends,
@@ -97,16 +108,7 @@ synq_listener_add(struct synq_listeners *ls, const struct synq_config_listener *
 	}
 	l = &ls->l[i];
 	memset(l, 0, sizeof(*l));
-	l->family = cl->family;
-	l->any = cl->any;
-	memcpy(l->addr, cl->addr, sizeof(l->addr));
-	l->port_be = rte_cpu_to_be_16(cl->port);
-	l->backlog = cl->backlog;
-	l->tcp = cl->tcp;
-	l->app = cl->app;
-	l->nb_allow = (uint8_t)cl->nb_allow;
-	l->conf = cl;
-	l->syn_share = (cl->tcp.max_syn_backlog + ls->nb_workers - 1) / ls->nb_workers;
+	listener_settings(l, cl, ls->nb_workers);
 	snprintf(name, sizeof(name), "synq_accept_%u", i);
 	if (synq_accept_queue_init(
 		    &l->accept, name, cl->backlog, cl->tcp.queue_model, socket, ls->eal_mem) != 0) {
