@@ -7,49 +7,18 @@
  * collector asks, since it may read the directory at any moment.
  */
 
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "atomic_file.h"
 #include "synq_prom.h"
 #include "synqctl.h"
 
-/* @p doc into @p path through a new file beside it, 0644 (node_exporter's user reads it). */
 static int
-write_file(const char *path, const json_t *doc)
+write_prom(FILE *f, const void *doc)
 {
-	char tmp[4096];
-	FILE *f;
-	int fd, rc = 0;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
-		fprintf(stderr, "synqctl: metrics: path too long: %s\n", path);
-		return -1;
-	}
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0 || fchmod(fd, 0644) != 0 || (f = fdopen(fd, "w")) == NULL) {
-		fprintf(stderr, "synqctl: metrics: %s: %s\n", tmp, strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(tmp);
-		}
-		return -1;
-	}
-	if (synq_prom_write(f, doc) != 0)
-		rc = -1;
-	if (fclose(f) != 0)
-		rc = -1;
-	if (rc == 0 && rename(tmp, path) != 0)
-		rc = -1;
-	if (rc != 0) {
-		fprintf(stderr, "synqctl: metrics: writing %s: %s\n", path, strerror(errno));
-		unlink(tmp);
-	}
-	return rc;
+	return synq_prom_write(f, doc);
 }
 
 int
@@ -81,9 +50,14 @@ cmd_metrics(struct ctl *c, int argc, char **argv)
 		return EXIT_FAILURE;
 	if (c->json)
 		rc = 0;
-	else if (out != NULL)
-		rc = write_file(out, doc);
-	else
+	else if (out != NULL) {
+		char err[4200];
+
+		/* 0644: node_exporter's user reads it */
+		rc = ctl_write_atomic(out, 0644, write_prom, doc, err, sizeof(err));
+		if (rc != 0)
+			fprintf(stderr, "synqctl: metrics: %s\n", err);
+	} else
 		rc = synq_prom_write(stdout, doc) == 0 && fflush(stdout) == 0 ? 0 : -1;
 	json_decref(doc);
 	return rc == 0 ? EXIT_SUCCESS : EXIT_FAILURE;

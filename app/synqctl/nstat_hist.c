@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic_file.h"
 #include "nstat_hist.h"
 
 void
@@ -106,39 +107,19 @@ hist_load(const char *path, struct hist *h, char *err, size_t len)
 	return 0;
 }
 
-int
-hist_save(const char *path, const struct hist *h, char *err, size_t len)
+static int
+hist_write(FILE *f, const void *arg)
 {
-	char tmp[4096];
-	FILE *f;
-	int fd;
-	int rc = 0;
+	const struct hist *h = arg;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
-		snprintf(err, len, "%s: path too long", path);
-		return -1;
-	}
-	fd = mkostemp(tmp, O_CLOEXEC); /* O_EXCL, mode 0600 */
-	if (fd < 0 || fchmod(fd, 0600) != 0 || (f = fdopen(fd, "w")) == NULL) {
-		snprintf(err, len, "%s: %s", tmp, strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(tmp);
-		}
-		return -1;
-	}
 	fprintf(f, "#synq pid=%ld time=%.6f\n", h->pid, h->time);
 	for (size_t i = 0; i < h->nb; i++)
 		fprintf(f, "%s %" PRIu64 "\n", h->e[i].name, h->e[i].value);
-	if (fflush(f) != 0 || ferror(f))
-		rc = -1;
-	if (fclose(f) != 0)
-		rc = -1;
-	if (rc == 0 && rename(tmp, path) != 0)
-		rc = -1;
-	if (rc != 0) {
-		snprintf(err, len, "%s: %s", path, strerror(errno));
-		unlink(tmp);
-	}
-	return rc;
+	return 0;
+}
+
+int
+hist_save(const char *path, const struct hist *h, char *err, size_t len)
+{
+	return ctl_write_atomic(path, 0600, hist_write, h, err, len);
 }
