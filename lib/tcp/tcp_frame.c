@@ -233,7 +233,6 @@ synack6_in_place(struct synq_tcp_seg *seg, const struct synq_iface *ifc, struct 
 	uint8_t *base = rte_pktmbuf_mtod(m, uint8_t *);
 	uint64_t sum = tcp_synack_tcp_put(th, ly, seq, ack, win, o);
 	uint16_t l4 = (uint16_t)(sizeof(*th) + ly->n);
-	uint64_t ph;
 	uint8_t a[16];
 
 	memcpy(a, ip6->src_addr, 16);
@@ -242,15 +241,18 @@ synack6_in_place(struct synq_tcp_seg *seg, const struct synq_iface *ifc, struct 
 	ip6->vtc_flow = RTE_BE32(6u << 28);
 	ip6->payload_len = rte_cpu_to_be_16(l4);
 	ip6->hop_limits = TCP_TTL;
-	ph = synq_cksum_ipv6_phdr(ip6->src_addr, ip6->dst_addr, IPPROTO_TCP, l4);
 	if (ifc->tx_cksum_offload) {
 		/* the pseudo-header's sum, as rte_ipv6_phdr_cksum() gives it */
 		m->ol_flags = RTE_MBUF_F_TX_IPV6 | RTE_MBUF_F_TX_TCP_CKSUM;
-		th->cksum = synq_cksum_fold(ph);
+		th->cksum = synq_cksum_fold(
+			synq_cksum_ipv6_phdr(ip6->src_addr, ip6->dst_addr, IPPROTO_TCP, l4));
 	} else {
+		/* the layout's pseudo-header words are in sum already, its addresses not */
+		uint64_t addrs =
+			synq_cksum_add(synq_cksum_add(0, ip6->src_addr, 16), ip6->dst_addr, 16);
+
 		m->ol_flags = 0;
-		ph += sum;
-		th->cksum = synq_cksum_value(ph + (ph < sum)); /* the carry, end around */
+		th->cksum = synq_cksum_value(tcp_sum_add64(sum, addrs));
 	}
 	tcp_synack_eth_put(base, ifc);
 	tcp_synack_mbuf_put(m, base, l2, sizeof(*ip6), (uint16_t)(l2 + sizeof(*ip6) + l4));

@@ -80,29 +80,42 @@ tcp_synack_layout_of(const struct synq_tcp_synack_opts o)
 }
 
 /*
+ * @p sum + the 64-bit word @p w, its carry added back (end around): 2^64 is 1 modulo
+ * 2^16 - 1 (RFC 1071), so two 32-bit words are added as one.
+ */
+static __rte_always_inline uint64_t
+tcp_sum_add64(uint64_t sum, uint64_t w)
+{
+	sum += w;
+	return sum + (sum < w);
+}
+
+/*
  * The Ethernet header of a SYN-ACK over its SYN at @p base: to where the SYN came from,
- * from the port's MAC, with the port's tag as tcp_build() writes it (no priority). The
- * port's fields are read as they are needed: a frame's store may alias them, but none
- * is read twice.
+ * from the port's MAC, with the port's tag as tcp_build() writes it (no priority).
  */
 static __rte_always_inline void
 tcp_synack_eth_put(uint8_t *base, const struct synq_iface *ifc)
 {
-	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)base;
+	uint64_t src_type;
 	uint16_t vlan;
 
-	eth->dst_addr = eth->src_addr;
-	eth->src_addr = ifc->mac;
+	/* the SYN's source and type as the destination, the type then written over */
+	memcpy(&src_type, base + RTE_ETHER_ADDR_LEN, sizeof(src_type));
+	memcpy(base, &src_type, sizeof(src_type));
+	memcpy(base + RTE_ETHER_ADDR_LEN, &ifc->mac, RTE_ETHER_ADDR_LEN);
 	vlan = ifc->vlan;
 	if (vlan != 0)
-		((struct rte_vlan_hdr *)(eth + 1))->vlan_tci = rte_cpu_to_be_16(vlan);
+		((struct rte_vlan_hdr *)(base + sizeof(struct rte_ether_hdr)))->vlan_tci =
+			rte_cpu_to_be_16(vlan);
 }
 
 /*
  * The TCP header and options of a SYN-ACK of layout @p ly over its SYN's @p th, its
- * checksum 0. Returns the sum of its words (RFC 1071: the words as stored, in any
- * order; a handful of 32-bit ones, no carry), the pseudo-header's not included. A swap
- * of two 16-bit halves changes no sum: the ports are added as they were read.
+ * checksum 0: the layout's bytes first (they overwrite nothing the SYN-ACK takes from
+ * the SYN), then what varies. Returns the sum of its words (RFC 1071: the words as
+ * stored, in any order), the layout's pseudo-header words included, the addresses not.
+ * A swap of two 16-bit halves changes no sum: the ports are added as they were read.
  */
 static __rte_always_inline uint64_t
 tcp_synack_tcp_put(struct rte_tcp_hdr *th, const struct tcp_synack_layout *ly, uint32_t seq,
@@ -111,28 +124,27 @@ tcp_synack_tcp_put(struct rte_tcp_hdr *th, const struct tcp_synack_layout *ly, u
 	uint8_t *opt = (uint8_t *)(th + 1);
 	uint16_t mss_be = rte_cpu_to_be_16(o.mss);
 	uint16_t win_be = rte_cpu_to_be_16(win);
-	uint32_t seq_be = rte_cpu_to_be_32(seq);
-	uint32_t ack_be = rte_cpu_to_be_32(ack);
+	/* sequence and acknowledgment numbers, adjacent: one 8-byte word */
+	uint64_t seq_ack = rte_cpu_to_be_64((uint64_t)seq << 32 | ack);
 	uint32_t ports;
 	uint64_t sum;
 
+	memcpy(&th->data_off, ly->tcp, sizeof(ly->tcp)); /* to the urgent pointer */
+	memcpy(opt, ly->opt, sizeof(ly->opt));
 	memcpy(&ports, th, sizeof(ports));
-	sum = (uint64_t)ly->tcp_sum + ports + seq_be + ack_be + win_be + mss_be;
+	sum = (uint64_t)ly->tcp_sum + ly->ph_sum + ports + win_be + mss_be;
 	ports = (ports >> 16) | (ports << 16);
 	memcpy(th, &ports, sizeof(ports));
-	memcpy(&th->sent_seq, &seq_be, sizeof(seq_be));
-	memcpy(&th->recv_ack, &ack_be, sizeof(ack_be));
-	memcpy(&th->data_off, ly->tcp, sizeof(ly->tcp)); /* to the urgent pointer */
+	memcpy(&th->sent_seq, &seq_ack, sizeof(seq_ack));
+	sum = tcp_sum_add64(sum, seq_ack);
 	memcpy(&th->rx_win, &win_be, sizeof(win_be));
-	memcpy(opt, ly->opt, sizeof(ly->opt));
 	memcpy(opt + 2, &mss_be, sizeof(mss_be)); /* the MSS option's value */
 	if (o.ts) {
 		/* after SACK-permitted or two NOPs, and the kind and length: RFC 7323 3.2 */
-		uint32_t tsval = rte_cpu_to_be_32(o.tsval), tsecr = rte_cpu_to_be_32(o.tsecr);
+		uint64_t ts = rte_cpu_to_be_64((uint64_t)o.tsval << 32 | o.tsecr);
 
-		memcpy(opt + 8, &tsval, sizeof(tsval));
-		memcpy(opt + 12, &tsecr, sizeof(tsecr));
-		sum += (uint64_t)tsval + tsecr;
+		memcpy(opt + 8, &ts, sizeof(ts));
+		sum = tcp_sum_add64(sum, ts);
 	}
 	if (o.wscale != SYNQ_TCP_NO_WSCALE) {
 		/* the last byte, the second of its 16-bit word; never above 14 (RFC 7323 2.3) */
@@ -176,7 +188,7 @@ tcp_synack4_fits(const struct synq_tcp_seg *seg, const struct synq_iface *ifc)
 	return seg->family == 4 && seg->l3_len == sizeof(struct rte_ipv4_hdr) &&
 	       l2 == sizeof(struct rte_ether_hdr) +
 			       (ifc->vlan != 0 ? sizeof(struct rte_vlan_hdr) : 0) &&
-	       m->nb_segs == 1 && seg->l4_len == (th->data_off >> 4) * 4 &&
+	       m->nb_segs == 1 && seg->l4_len == (th->data_off & 0xf0) >> 2 &&
 	       (uint32_t)m->buf_len - m->data_off >=
 		       l2 + sizeof(struct rte_ipv4_hdr) + sizeof(*th) + SYNQ_TCP_OPTS_MAX;
 }
@@ -202,28 +214,27 @@ tcp_synack4_in_place(struct synq_tcp_seg *seg, const struct synq_iface *ifc, uin
 	struct rte_mbuf *m = seg->m;
 	uint8_t *ip = seg->l3;
 	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + sizeof(struct rte_ipv4_hdr));
-	uint64_t sum = tcp_synack_tcp_put(th, ly, seq, ack, win, o);
-	uint64_t a, addrs;
+	uint64_t sum, a;
 	uint8_t *base;
 	uint16_t l2;
 
+	memcpy(ip, ly->ip, sizeof(ly->ip)); /* to the addresses */
+	sum = tcp_synack_tcp_put(th, ly, seq, ack, win, o);
 	/* source and destination are adjacent: one 8-byte word, halves swapped */
 	memcpy(&a, ip + offsetof(struct rte_ipv4_hdr, src_addr), sizeof(a));
-	addrs = (a & 0xffffffffu) + (a >> 32);
-	a = (a >> 32) | (a << 32);
-	memcpy(ip + offsetof(struct rte_ipv4_hdr, src_addr), &a, sizeof(a));
-	memcpy(ip, ly->ip, sizeof(ly->ip));
+	memcpy(ip + offsetof(struct rte_ipv4_hdr, src_addr), &(uint64_t){(a >> 32) | (a << 32)},
+		sizeof(a));
 	if (ifc->tx_cksum_offload) {
 		/* the pseudo-header's sum, as rte_ipv4_phdr_cksum() gives it; the IP
 		 * header's checksum 0 */
 		m->ol_flags = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_TCP_CKSUM;
-		th->cksum = synq_cksum_fold(addrs + ly->ph_sum);
+		th->cksum = synq_cksum_fold(tcp_sum_add64(ly->ph_sum, a));
 	} else {
-		uint16_t ck = synq_cksum_value(addrs + ly->ip_sum);
+		uint16_t ck = synq_cksum_value(tcp_sum_add64(ly->ip_sum, a));
 
 		m->ol_flags = 0;
 		memcpy(ip + offsetof(struct rte_ipv4_hdr, hdr_checksum), &ck, sizeof(ck));
-		th->cksum = synq_cksum_value(sum + addrs + ly->ph_sum);
+		th->cksum = synq_cksum_value(tcp_sum_add64(sum, a));
 	}
 	base = rte_pktmbuf_mtod(m, uint8_t *);
 	l2 = seg->l2_len; /* the port's: tcp_synack4_fits() */
