@@ -84,21 +84,17 @@ tcp_table_isn(const struct synq_tcp_worker *tw, uint64_t f)
 
 /*
  * A SYN-ACK for @p p: our ISN, the client's, and what we answer to its options. Over
- * the SYN @p syn when it answers one (tcp_synack4_in_place() inline for the common
- * IPv4 SYN, else tcp_synack_of_syn()), else built whole in @p m.
+ * the SYN @p syn when it answers one (tcp_synack_of_syn()), else built whole in @p m.
  */
 int
 tcp_send_synack(struct rte_mbuf *m, struct synq_tcp_seg *syn, const struct synq_iface *ifc,
 	const struct tcp_peer *p, uint32_t our_isn, uint32_t client_isn, uint8_t client_ws,
 	bool sack, bool ts, uint32_t ts_recent, const struct synq_listener *l, uint32_t tsval)
 {
-	/* checked first: the options are made where they are written */
-	bool in_place = syn != NULL && tcp_synack4_fits(syn, ifc);
 	struct synq_tcp_synack_opts o = {
-		.mss = in_place ? our_mss(4) : our_mss(p->family),
+		.mss = our_mss(p->family),
 		/* RFC 7323 2.2: offer a shift only to a client that offered one */
-		.wscale =
-			client_ws == SYNQ_TCP_NO_WSCALE ? SYNQ_TCP_NO_WSCALE : l->tcp.window_scale,
+		.wscale = client_ws == SYNQ_TCP_NO_WSCALE ? SYNQ_TCP_NO_WSCALE : l->tcp.window_scale,
 		.sack_perm = sack,
 		.ts = ts,
 		.tsval = tsval,
@@ -107,10 +103,6 @@ tcp_send_synack(struct rte_mbuf *m, struct synq_tcp_seg *syn, const struct synq_
 	uint8_t opt[SYNQ_TCP_OPTS_MAX];
 	unsigned int n;
 
-	if (likely(in_place)) {
-		tcp_synack4_in_place(syn, ifc, our_isn, client_isn + 1, synack_window(&l->tcp), o);
-		return 0;
-	}
 	if (syn != NULL)
 		return tcp_synack_of_syn(syn, ifc, our_isn, client_isn + 1, synack_window(&l->tcp),
 			&o);
@@ -121,17 +113,33 @@ tcp_send_synack(struct rte_mbuf *m, struct synq_tcp_seg *syn, const struct synq_
 
 /*
  * The SYN-ACK of the half-open entry @p e, over its SYN @p syn, or in @p m when NULL;
- * our TSval offset @p ts_off; counted.
+ * our TSval offset @p ts_off; counted. The common IPv4 SYN's inline, its options never
+ * in memory (issue 14); any other through tcp_send_synack().
  */
 enum synq_tcp_verdict
 tcp_entry_synack(const struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rte_mbuf *m,
 	struct synq_tcp_seg *syn, const struct synq_iface *ifc, const struct tcp_peer *p,
 	const struct synq_syn_entry *e, const struct synq_listener *l, uint32_t ts_off)
 {
-	if (tcp_send_synack(m, syn, ifc, p, e->our_isn, e->client_isn, e->wscale,
-		    e->flags & SYNQ_SYN_F_SACK, e->flags & SYNQ_SYN_F_TS, e->ts_recent, l,
-		    tw->now_ms + ts_off) != 0)
+	if (likely(syn != NULL && tcp_synack4_fits(syn, ifc))) {
+		const struct synq_tcp_synack_opts o = {
+			.mss = our_mss(4),
+			/* RFC 7323 2.2: offer a shift only to a client that offered one */
+			.wscale = e->wscale == SYNQ_TCP_NO_WSCALE ? SYNQ_TCP_NO_WSCALE
+								  : l->tcp.window_scale,
+			.sack_perm = e->flags & SYNQ_SYN_F_SACK,
+			.ts = e->flags & SYNQ_SYN_F_TS,
+			.tsval = tw->now_ms + ts_off,
+			.tsecr = e->ts_recent,
+		};
+
+		tcp_synack4_in_place(
+			syn, ifc, e->our_isn, e->client_isn + 1, synack_window(&l->tcp), o);
+	} else if (tcp_send_synack(m, syn, ifc, p, e->our_isn, e->client_isn, e->wscale,
+			   e->flags & SYNQ_SYN_F_SACK, e->flags & SYNQ_SYN_F_TS, e->ts_recent, l,
+			   tw->now_ms + ts_off) != 0) {
 		return SYNQ_TCP_DROP;
+	}
 	synq_counter_inc(ctr, SYNQ_CTR_SYNACKS_SENT);
 	synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_SEGS);
 	return SYNQ_TCP_REPLY;
