@@ -255,7 +255,7 @@ synack6_in_place(struct synq_tcp_seg *seg, const struct synq_iface *ifc, struct 
 		th->cksum = synq_cksum_value(tcp_sum_add64(sum, addrs));
 	}
 	tcp_synack_eth_put(base, ifc);
-	tcp_synack_mbuf_put(m, base, l2, sizeof(*ip6), (uint16_t)(l2 + sizeof(*ip6) + l4));
+	tcp_synack_mbuf_put(m, l2, sizeof(*ip6), (uint16_t)(l2 + sizeof(*ip6) + l4));
 }
 
 /*

@@ -122,6 +122,7 @@ tcp_synack_tcp_put(struct rte_tcp_hdr *th, const struct tcp_synack_layout *ly, u
 	uint32_t ack, uint16_t win, const struct synq_tcp_synack_opts o)
 {
 	uint8_t *opt = (uint8_t *)(th + 1);
+	uint8_t *opt_end = opt + ly->n;
 	uint16_t mss_be = rte_cpu_to_be_16(o.mss);
 	uint16_t win_be = rte_cpu_to_be_16(win);
 	/* sequence and acknowledgment numbers, adjacent: one 8-byte word */
@@ -150,20 +151,24 @@ tcp_synack_tcp_put(struct rte_tcp_hdr *th, const struct tcp_synack_layout *ly, u
 		/* the last byte, the second of its 16-bit word; never above 14 (RFC 7323 2.3) */
 		uint8_t shift = RTE_MIN(o.wscale, (uint8_t)SYNQ_TCP_WSCALE_MAX);
 
-		opt[ly->n - 1] = shift;
+		opt_end[-1] = shift;
 		sum += rte_cpu_to_be_16(shift);
 	}
 	return sum;
 }
 
-/* The mbuf fields of a SYN-ACK of @p len bytes written over its SYN at @p base. */
+/*
+ * The mbuf fields of a SYN-ACK of @p len bytes written over its SYN: at least the
+ * Ethernet minimum, whose padding is already zero, the layout's (its options are
+ * copied whole, zero padded to 20 bytes, and reach past byte 60).
+ */
 static __rte_always_inline void
-tcp_synack_mbuf_put(struct rte_mbuf *m, uint8_t *base, uint16_t l2, uint16_t l3, uint16_t len)
+tcp_synack_mbuf_put(struct rte_mbuf *m, uint16_t l2, uint16_t l3, uint16_t len)
 {
-	if (len < TCP_ETH_MIN_LEN) {
-		memset(base + len, 0, TCP_ETH_MIN_LEN - len);
-		len = TCP_ETH_MIN_LEN;
-	}
+	RTE_BUILD_BUG_ON(sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr) +
+				 sizeof(struct rte_tcp_hdr) + TCP_SYNACK_OPTS_MAX <
+			 TCP_ETH_MIN_LEN);
+	len = RTE_MAX(len, (uint16_t)TCP_ETH_MIN_LEN);
 	m->l2_len = l2;
 	m->l3_len = l3;
 	m->data_len = len;
@@ -214,6 +219,7 @@ tcp_synack4_in_place(struct synq_tcp_seg *seg, const struct synq_iface *ifc, uin
 	struct rte_mbuf *m = seg->m;
 	uint8_t *ip = seg->l3;
 	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + sizeof(struct rte_ipv4_hdr));
+	uint16_t l34 = (uint16_t)(sizeof(struct rte_ipv4_hdr) + sizeof(*th) + ly->n);
 	uint64_t sum, a;
 	uint8_t *base;
 	uint16_t l2;
@@ -239,8 +245,7 @@ tcp_synack4_in_place(struct synq_tcp_seg *seg, const struct synq_iface *ifc, uin
 	base = rte_pktmbuf_mtod(m, uint8_t *);
 	l2 = seg->l2_len; /* the port's: tcp_synack4_fits() */
 	tcp_synack_eth_put(base, ifc);
-	tcp_synack_mbuf_put(m, base, l2, sizeof(struct rte_ipv4_hdr),
-		(uint16_t)(l2 + sizeof(struct rte_ipv4_hdr) + sizeof(*th) + ly->n));
+	tcp_synack_mbuf_put(m, l2, sizeof(struct rte_ipv4_hdr), (uint16_t)(l2 + l34));
 }
 
 #endif /* SYNQ_TCP_FRAME_H */
