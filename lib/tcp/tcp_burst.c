@@ -31,9 +31,14 @@ cookie_synack_opts(const struct synq_tcp_worker *tw, const struct synq_listener 
 {
 	return (struct synq_tcp_synack_opts){
 		.mss = mss,
-		/* RFC 7323 2.2: offer a shift only to a client that offered one */
-		.wscale = kept->wscale == SYNQ_TCP_NO_WSCALE ? SYNQ_TCP_NO_WSCALE
-							     : l->tcp.window_scale,
+		/*
+		 * RFC 7323 2.2: offer a shift only to a client that offered one; at most 14
+		 * (the config's bound, said here: the writer's clamp and its test for none
+		 * then fold away)
+		 */
+		.wscale = kept->wscale == SYNQ_TCP_NO_WSCALE
+				  ? SYNQ_TCP_NO_WSCALE
+				  : RTE_MIN(l->tcp.window_scale, (uint8_t)SYNQ_TCP_WSCALE_MAX),
 		.sack_perm = kept->sack,
 		.ts = ts,
 		.tsval = ts ? synq_cookie_tsval(tw->now_ms + kept->ts_off, kept->ts_mac) : 0,

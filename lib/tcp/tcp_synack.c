@@ -124,9 +124,11 @@ tcp_entry_synack(const struct synq_tcp_worker *tw, struct synq_counters *ctr, st
 	if (likely(syn != NULL && tcp_synack4_fits(syn, ifc))) {
 		const struct synq_tcp_synack_opts o = {
 			.mss = our_mss(4),
-			/* RFC 7323 2.2: offer a shift only to a client that offered one */
-			.wscale = e->wscale == SYNQ_TCP_NO_WSCALE ? SYNQ_TCP_NO_WSCALE
-								  : l->tcp.window_scale,
+			/* RFC 7323 2.2, and at most 14 as in tcp_cookie_synack() */
+			.wscale = e->wscale == SYNQ_TCP_NO_WSCALE
+					  ? SYNQ_TCP_NO_WSCALE
+					  : RTE_MIN(l->tcp.window_scale,
+						    (uint8_t)SYNQ_TCP_WSCALE_MAX),
 			.sack_perm = e->flags & SYNQ_SYN_F_SACK,
 			.ts = e->flags & SYNQ_SYN_F_TS,
 			.tsval = tw->now_ms + ts_off,
