@@ -24,25 +24,51 @@
 _Static_assert(SYNQ_TCP_BURST_MAX <= 64 && SYNQ_TCP_BURST_MAX <= SYNQ_COOKIE_BURST_MAX,
 	"a burst's records fit the lanes' masks and one call of synq_cookie_check_burst()");
 
+/* tcp_send_synack()'s options for a cookie SYN, our MSS @p mss: no tcp_peer to carry */
+static __rte_always_inline struct synq_tcp_synack_opts
+cookie_synack_opts(const struct synq_tcp_worker *tw, const struct synq_listener *l,
+	const struct synq_cookie_opts *kept, bool ts, uint32_t tsval, uint16_t mss)
+{
+	return (struct synq_tcp_synack_opts){
+		.mss = mss,
+		/*
+		 * RFC 7323 2.2: offer a shift only to a client that offered one; at most 14
+		 * (the config's bound, said here: the writer's clamp and its test for none
+		 * then fold away)
+		 */
+		.wscale = kept->wscale == SYNQ_TCP_NO_WSCALE
+				  ? SYNQ_TCP_NO_WSCALE
+				  : RTE_MIN(l->tcp.window_scale, (uint8_t)SYNQ_TCP_WSCALE_MAX),
+		.sack_perm = kept->sack,
+		.ts = ts,
+		.tsval = ts ? synq_cookie_tsval(tw->now_ms + kept->ts_off, kept->ts_mac) : 0,
+		.tsecr = tsval,
+	};
+}
+
+/* The SYN-ACK of a cookie SYN that tcp_synack4_fits() not (IPv6, odd frames): aside */
+static __rte_noinline int
+cookie_synack_other(const struct synq_tcp_worker *tw, struct synq_tcp_seg *seg,
+	const struct synq_iface *ifc, const struct synq_listener *l, uint32_t client_isn,
+	uint32_t our_isn, const struct synq_cookie_opts *kept, bool ts, uint32_t tsval)
+{
+	const struct synq_tcp_synack_opts o =
+		cookie_synack_opts(tw, l, kept, ts, tsval, our_mss(seg->family));
+
+	return tcp_synack_of_syn(seg, ifc, our_isn, client_isn + 1, synack_window(&l->tcp), &o);
+}
+
 enum synq_tcp_verdict
 tcp_cookie_synack(const struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	struct synq_tcp_seg *seg, const struct synq_iface *ifc, const struct synq_listener *l,
 	uint32_t client_isn, uint32_t our_isn, const struct synq_cookie_opts *kept, bool ts,
 	uint32_t tsval)
 {
-	/* tcp_send_synack()'s options, straight over the SYN: no tcp_peer to carry */
-	struct synq_tcp_synack_opts o = {
-		.mss = our_mss(seg->family),
-		/* RFC 7323 2.2: offer a shift only to a client that offered one */
-		.wscale = kept->wscale == SYNQ_TCP_NO_WSCALE ? SYNQ_TCP_NO_WSCALE
-							     : l->tcp.window_scale,
-		.sack_perm = kept->sack,
-		.ts = ts,
-		.tsval = ts ? synq_cookie_tsval(tw->now_ms + kept->ts_off, kept->ts_mac) : 0,
-		.tsecr = tsval,
-	};
-
-	if (tcp_synack_of_syn(seg, ifc, our_isn, client_isn + 1, synack_window(&l->tcp), &o) != 0)
+	/* the common IPv4 SYN's inline, its options never in memory (issue 14) */
+	if (likely(tcp_synack4_fits(seg, ifc)))
+		tcp_synack4_in_place(seg, ifc, our_isn, client_isn + 1, synack_window(&l->tcp),
+			cookie_synack_opts(tw, l, kept, ts, tsval, our_mss(4)));
+	else if (cookie_synack_other(tw, seg, ifc, l, client_isn, our_isn, kept, ts, tsval) != 0)
 		return SYNQ_TCP_DROP;
 	synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_SENT);
 	synq_counter_inc(ctr, SYNQ_CTR_SYNACKS_SENT);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <rte_byteorder.h>
+#include <rte_common.h>
 #include <rte_ip.h>
 #include <rte_random.h>
 #include <rte_tcp.h>
@@ -20,9 +21,6 @@
 #include "synq_cksum.h"
 #include "tcp_frame.h"
 #include "tcp_priv.h"
-
-/* Minimum Ethernet frame without FCS; shorter ones are zero padded. */
-#define ETH_MIN_LEN 60
 
 /* Copy @p len bytes from byte @p off of the segments @p src (linked by next) to @p dst. */
 static int
@@ -64,7 +62,7 @@ tcp_build_data(struct rte_mbuf *m, const struct synq_iface *ifc, const struct tc
 	uint16_t l3 = p->family == 4 ? sizeof(struct rte_ipv4_hdr) : sizeof(struct rte_ipv6_hdr);
 	uint16_t l4 = sizeof(struct rte_tcp_hdr) + opt_len + data_len;
 	uint16_t len = l2 + l3 + l4;
-	uint16_t frame = RTE_MAX(len, (uint16_t)ETH_MIN_LEN);
+	uint16_t frame = RTE_MAX(len, (uint16_t)TCP_ETH_MIN_LEN);
 	uint8_t *base = rte_pktmbuf_mtod(m, uint8_t *);
 	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)base;
 	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(base + l2 + l3);
@@ -153,196 +151,115 @@ tcp_build_data(struct rte_mbuf *m, const struct synq_iface *ifc, const struct tc
 	return 0;
 }
 
+/* The native word of the bytes @p a @p b: what a sum adds for them (RFC 1071). */
+#define W2(a, b) RTE_BE16((uint16_t)((a) << 8 | (b)))
+/* The same of a 4-byte word, as two 16-bit ones; of a word named by a macro. */
+#define W4(a, b, c, d) (W2(a, b) + W2(c, d))
+#define WSUM(...) W4(__VA_ARGS__)
+
+/* Our SYN-ACK's option words (synq_tcp_opts_write_synack()), their variable bytes 0. */
+#define MSS_WORD SYNQ_TCP_OPT_MSS, 4, 0, 0
+#define SACK_TS_WORD SYNQ_TCP_OPT_SACK_PERM, 2, SYNQ_TCP_OPT_TS, 10
+#define NOP_TS_WORD SYNQ_TCP_OPT_NOP, SYNQ_TCP_OPT_NOP, SYNQ_TCP_OPT_TS, 10
+#define NOP_SACK_WORD SYNQ_TCP_OPT_NOP, SYNQ_TCP_OPT_NOP, SYNQ_TCP_OPT_SACK_PERM, 2
+#define NOP_WS_WORD SYNQ_TCP_OPT_NOP, SYNQ_TCP_OPT_WSCALE, 3, 0
+#define TS_VALUES 0, 0, 0, 0, 0, 0, 0, 0
+
 /*
- * Does the SYN @p seg lay out as tcp_build() would lay out its SYN-ACK (one segment,
- * the port's VLAN tag or none, a 20-byte IPv4 header or a 40-byte IPv6 one right
- * before TCP: lib/net locates l3 at l2_len), with no payload to drop? And is there room
- * for the largest SYN-ACK? Then the SYN-ACK can be written over it field by field.
+ * A layout of @p len bytes of options, the words @p opt_sum sums to, the options' bytes
+ * after: the IPv4 header as tcp_build() writes it (DF: RFC 1191), the TCP header.
+ */
+#define LAYOUT(len, opt_sum, ...)                                                                  \
+	{                                                                                          \
+		.ip = {RTE_IPV4_VHL_DEF, 0, 0, 40 + (len), 0, 0, 0x40, 0, TCP_TTL, IPPROTO_TCP, 0, \
+			0},                                                                        \
+		.tcp = {(20 + (len)) / 4 << 4, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG},               \
+		.opt = {__VA_ARGS__},                                                              \
+		.ip_sum = W4(RTE_IPV4_VHL_DEF, 0, 0, 40 + (len)) + W4(0, 0, 0x40, 0) +             \
+			  W4(TCP_TTL, IPPROTO_TCP, 0, 0),                                          \
+		.tcp_sum = W2((20 + (len)) / 4 << 4, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG) +        \
+			   (opt_sum),                                                              \
+		.ph_sum = RTE_BE16(20 + (len)) + RTE_BE16(IPPROTO_TCP), .n = (len),                \
+	}
+
+/*
+ * The 8 layouts, constants the compiler sees: written nowhere, so that the loads of a
+ * SYN-ACK's layout are not made again after each store into its frame. The unit test
+ * holds each against synq_tcp_opts_write_synack()'s bytes and synq_cksum_add()'s sums.
+ */
+const struct tcp_synack_layout tcp_synack_layouts[8] = {
+	LAYOUT(4, WSUM(MSS_WORD), MSS_WORD),
+	LAYOUT(8, WSUM(MSS_WORD) + WSUM(NOP_WS_WORD), MSS_WORD, NOP_WS_WORD),
+	LAYOUT(8, WSUM(MSS_WORD) + WSUM(NOP_SACK_WORD), MSS_WORD, NOP_SACK_WORD),
+	LAYOUT(12, WSUM(MSS_WORD) + WSUM(NOP_SACK_WORD) + WSUM(NOP_WS_WORD), MSS_WORD,
+		NOP_SACK_WORD, NOP_WS_WORD),
+	LAYOUT(16, WSUM(MSS_WORD) + WSUM(NOP_TS_WORD), MSS_WORD, NOP_TS_WORD, TS_VALUES),
+	LAYOUT(20, WSUM(MSS_WORD) + WSUM(NOP_TS_WORD) + WSUM(NOP_WS_WORD), MSS_WORD, NOP_TS_WORD,
+		TS_VALUES, NOP_WS_WORD),
+	LAYOUT(16, WSUM(MSS_WORD) + WSUM(SACK_TS_WORD), MSS_WORD, SACK_TS_WORD, TS_VALUES),
+	LAYOUT(20, WSUM(MSS_WORD) + WSUM(SACK_TS_WORD) + WSUM(NOP_WS_WORD), MSS_WORD, SACK_TS_WORD,
+		TS_VALUES, NOP_WS_WORD),
+};
+
+/*
+ * Does the IPv6 SYN @p seg lay out as tcp_build() would lay out its SYN-ACK (one
+ * segment, the port's VLAN tag or none, a 40-byte header right before TCP: lib/net
+ * locates l3 at l2_len), with no payload to drop? And is there room for the largest
+ * SYN-ACK? tcp_synack4_fits() is the IPv4 one.
  */
 static inline bool
-synack_fits(const struct synq_tcp_seg *seg, const struct rte_tcp_hdr *th, uint16_t l2)
+synack6_fits(const struct synq_tcp_seg *seg, const struct rte_tcp_hdr *th, uint16_t l2)
 {
 	const struct rte_mbuf *m = seg->m;
-	uint16_t l3 = seg->family == 4 ? sizeof(struct rte_ipv4_hdr) : sizeof(struct rte_ipv6_hdr);
+	uint16_t l3 = sizeof(struct rte_ipv6_hdr);
 
-	if (seg->l2_len != l2 || seg->l3_len != l3 || m->nb_segs != 1 ||
-		seg->l4_len != (th->data_off >> 4) * 4 ||
-		(uint32_t)m->buf_len - m->data_off < l2 + l3 + sizeof(*th) + SYNQ_TCP_OPTS_MAX)
-		return false;
-	if (seg->family == 4)
-		return ((const struct rte_ipv4_hdr *)seg->l3)->version_ihl == RTE_IPV4_VHL_DEF;
-	return ((const struct rte_ipv6_hdr *)seg->l3)->proto == IPPROTO_TCP;
-}
-
-/* The 4 bytes @p a @p b @p c @p d as they lie in memory, read as one word. */
-static inline uint32_t
-bytes4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
-{
-	const uint8_t x[4] = {a, b, c, d};
-	uint32_t w;
-
-	memcpy(&w, x, sizeof(w));
-	return w;
-}
-
-/* Store the word @p w at @p p and add it to *@p sum. */
-static inline void
-put_word(uint8_t *p, uint32_t w, uint64_t *sum)
-{
-	memcpy(p, &w, sizeof(w));
-	*sum += w;
+	return seg->l2_len == l2 && seg->l3_len == l3 && m->nb_segs == 1 &&
+	       seg->l4_len == (th->data_off >> 4) * 4 &&
+	       (uint32_t)m->buf_len - m->data_off >= l2 + l3 + sizeof(*th) + SYNQ_TCP_OPTS_MAX &&
+	       ((const struct rte_ipv6_hdr *)seg->l3)->proto == IPPROTO_TCP;
 }
 
 /*
- * The SYN-ACK options @p o at @p p, in synq_tcp_opts_write_synack()'s layout (Linux's
- * order, 4-byte pieces), a word a store, each added to *@p sum as it is written: no
- * buffer to copy, no second pass to sum it. The unit test holds the two writers' bytes
- * together. Returns the length, a multiple of 4, at most 20.
+ * The IPv6 SYN-ACK over its SYN, as tcp_synack4_in_place() writes the IPv4 one: the
+ * pseudo-header's addresses (RFC 8200 8.1) summed once swapped.
  */
-static inline unsigned int
-synack_opts_put(uint8_t *p, const struct synq_tcp_synack_opts *o, uint64_t *sum)
+static void
+synack6_in_place(struct synq_tcp_seg *seg, const struct synq_iface *ifc, struct rte_tcp_hdr *th,
+	uint16_t l2, uint32_t seq, uint32_t ack, uint16_t win, const struct synq_tcp_synack_opts o)
 {
-	const struct synq_tcp_synack_opts v = *o; /* read before the stores that may alias */
-	unsigned int n = 4;
-
-	put_word(p, bytes4(SYNQ_TCP_OPT_MSS, 4, (uint8_t)(v.mss >> 8), (uint8_t)v.mss), sum);
-	if (v.ts) {
-		put_word(p + 4,
-			v.sack_perm
-				? bytes4(SYNQ_TCP_OPT_SACK_PERM, 2, SYNQ_TCP_OPT_TS, 10)
-				: bytes4(SYNQ_TCP_OPT_NOP, SYNQ_TCP_OPT_NOP, SYNQ_TCP_OPT_TS, 10),
-			sum);
-		put_word(p + 8, rte_cpu_to_be_32(v.tsval), sum);
-		put_word(p + 12, rte_cpu_to_be_32(v.tsecr), sum);
-		n = 16;
-	} else if (v.sack_perm) {
-		put_word(p + 4,
-			bytes4(SYNQ_TCP_OPT_NOP, SYNQ_TCP_OPT_NOP, SYNQ_TCP_OPT_SACK_PERM, 2), sum);
-		n = 8;
-	}
-	if (v.wscale != SYNQ_TCP_NO_WSCALE) {
-		put_word(p + n,
-			bytes4(SYNQ_TCP_OPT_NOP, SYNQ_TCP_OPT_WSCALE, 3,
-				RTE_MIN(v.wscale, (uint8_t)SYNQ_TCP_WSCALE_MAX)),
-			sum);
-		n += 4;
-	}
-	return n;
-}
-
-/*
- * The SYN-ACK over its SYN, as tcp_build() writes it: of the 54 to 98 bytes of the
- * frame, the MACs, addresses and ports are the SYN's swapped, the rest is written
- * where it lies, nothing copied out first. The checksums are summed as the words are
- * written (RFC 1071: the words as stored, in any order, fold to the checksum), from
- * registers, not from memory. They are summed anew rather than updated from the SYN's
- * (RFC 1624): the update would have to sum the SYN's changed fields and options (16 +
- * 0 to 40 bytes) to save the pseudo-header's addresses and the ports (12 bytes for
- * IPv4, 36 for IPv6), and it needs the SYN's checksum known good, which a NIC's
- * RTE_MBUF_F_RX_L4_CKSUM_NONE does not tell.
- */
-static __rte_always_inline void
-synack_in_place(struct synq_tcp_seg *seg, const struct synq_iface *ifc, struct rte_tcp_hdr *th,
-	uint16_t l2, uint32_t seq, uint32_t ack, uint16_t win, const struct synq_tcp_synack_opts *o)
-{
-	/* the port's, read before the frame's stores (a uint8_t store may alias anything) */
-	const struct rte_ether_addr mac = ifc->mac;
-	const uint16_t vlan = ifc->vlan;
-	const bool offload = ifc->tx_cksum_offload;
+	const struct tcp_synack_layout *ly = tcp_synack_layout_of(o);
 	struct rte_mbuf *m = seg->m;
+	struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)seg->l3;
 	uint8_t *base = rte_pktmbuf_mtod(m, uint8_t *);
-	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)base;
-	uint64_t sum = 0;
-	unsigned int n = synack_opts_put((uint8_t *)(th + 1), o, &sum);
-	uint16_t l4 = (uint16_t)(sizeof(*th) + n);
-	uint16_t l3 = seg->l3_len;
-	uint16_t len = l2 + l3 + l4;
-	uint16_t l4_be = rte_cpu_to_be_16(l4);
-	uint16_t off_flags = rte_cpu_to_be_16(
-		(uint16_t)((l4 / 4) << 12 | (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)));
-	uint32_t ports;
+	uint64_t sum = tcp_synack_tcp_put(th, ly, seq, ack, win, o);
+	uint16_t l4 = (uint16_t)(sizeof(*th) + ly->n);
+	uint8_t a[16];
 
-	/* to where the SYN came from; the tag as tcp_build() writes it (no priority) */
-	eth->dst_addr = eth->src_addr;
-	eth->src_addr = mac;
-	if (vlan != 0)
-		((struct rte_vlan_hdr *)(eth + 1))->vlan_tci = rte_cpu_to_be_16(vlan);
-
-	memcpy(&ports, th, sizeof(ports));
-	ports = (ports >> 16) | (ports << 16);
-	memcpy(th, &ports, sizeof(ports));
-	th->sent_seq = rte_cpu_to_be_32(seq);
-	th->recv_ack = rte_cpu_to_be_32(ack);
-	memcpy(&th->data_off, &off_flags, sizeof(off_flags)); /* data_off, then tcp_flags */
-	th->rx_win = rte_cpu_to_be_16(win);
-	th->cksum = 0;
-	th->tcp_urp = 0;
-	/* the TCP header's words (32 bits, a handful with the options'): no carry yet */
-	sum += (uint64_t)ports + th->sent_seq + th->recv_ack + off_flags + th->rx_win;
-
-	m->ol_flags = 0;
-	if (seg->family == 4) {
-		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)seg->l3;
-		uint64_t a, addrs, ph;
-
-		/* source and destination are adjacent: one 8-byte word, halves swapped */
-		memcpy(&a, &ip->src_addr, sizeof(a));
-		a = (a >> 32) | (a << 32);
-		memcpy(&ip->src_addr, &a, sizeof(a));
-		addrs = (a & 0xffffffffu) + (a >> 32);
-		ph = addrs + l4_be + RTE_BE16(IPPROTO_TCP); /* the pseudo-header (RFC 9293 3.1) */
-		ip->type_of_service = 0;
-		ip->total_length = rte_cpu_to_be_16(l3 + l4);
-		ip->packet_id = 0;
-		ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG); /* RFC 1191, as tcp_build() */
-		ip->time_to_live = TCP_TTL;
-		ip->hdr_checksum = 0;
-		if (offload) {
-			/* the pseudo-header's sum, as rte_ipv4_phdr_cksum() gives it */
-			m->ol_flags = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM |
-				      RTE_MBUF_F_TX_TCP_CKSUM;
-			th->cksum = synq_cksum_fold(ph);
-		} else {
-			/* version and IHL, TOS, flags, TTL and protocol are constants */
-			ip->hdr_checksum = synq_cksum_value(addrs + ip->total_length +
-							    RTE_BE16(RTE_IPV4_VHL_DEF << 8) +
-							    RTE_BE16(RTE_IPV4_HDR_DF_FLAG) +
-							    RTE_BE16(TCP_TTL << 8 | IPPROTO_TCP));
-			th->cksum = synq_cksum_value(sum + ph);
-		}
+	memcpy(a, ip6->src_addr, 16);
+	memcpy(ip6->src_addr, ip6->dst_addr, 16);
+	memcpy(ip6->dst_addr, a, 16);
+	ip6->vtc_flow = RTE_BE32(6u << 28);
+	ip6->payload_len = rte_cpu_to_be_16(l4);
+	ip6->hop_limits = TCP_TTL;
+	if (ifc->tx_cksum_offload) {
+		/* the pseudo-header's sum, as rte_ipv6_phdr_cksum() gives it */
+		m->ol_flags = RTE_MBUF_F_TX_IPV6 | RTE_MBUF_F_TX_TCP_CKSUM;
+		th->cksum = synq_cksum_fold(
+			synq_cksum_ipv6_phdr(ip6->src_addr, ip6->dst_addr, IPPROTO_TCP, l4));
 	} else {
-		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)seg->l3;
-		uint64_t ph;
-		uint8_t a[16];
+		/* the layout's pseudo-header words are in sum already, its addresses not */
+		uint64_t addrs =
+			synq_cksum_add(synq_cksum_add(0, ip6->src_addr, 16), ip6->dst_addr, 16);
 
-		memcpy(a, ip6->src_addr, 16);
-		memcpy(ip6->src_addr, ip6->dst_addr, 16);
-		memcpy(ip6->dst_addr, a, 16);
-		ip6->vtc_flow = RTE_BE32(6u << 28);
-		ip6->payload_len = l4_be;
-		ip6->hop_limits = TCP_TTL;
-		ph = synq_cksum_ipv6_phdr(ip6->src_addr, ip6->dst_addr, IPPROTO_TCP, l4);
-		if (offload) {
-			/* the pseudo-header's sum, as rte_ipv6_phdr_cksum() gives it */
-			m->ol_flags = RTE_MBUF_F_TX_IPV6 | RTE_MBUF_F_TX_TCP_CKSUM;
-			th->cksum = synq_cksum_fold(ph);
-		} else {
-			ph += sum;
-			th->cksum = synq_cksum_value(ph + (ph < sum)); /* the carry, end around */
-		}
+		m->ol_flags = 0;
+		th->cksum = synq_cksum_value(tcp_sum_add64(sum, addrs));
 	}
-	if (len < ETH_MIN_LEN) {
-		memset(base + len, 0, ETH_MIN_LEN - len);
-		len = ETH_MIN_LEN;
-	}
-	m->l2_len = l2;
-	m->l3_len = l3;
-	m->data_len = len;
-	m->pkt_len = len;
+	tcp_synack_eth_put(base, ifc);
+	tcp_synack_mbuf_put(m, l2, sizeof(*ip6), (uint16_t)(l2 + sizeof(*ip6) + l4));
 }
 
 /*
- * The SYN-ACK of a SYN that does not fit synack_fits(), built whole: its peer copied
+ * The SYN-ACK of a SYN that does not fit in place, built whole: its peer copied
  * out first. Rare, and out of line so that the common path keeps a small frame.
  */
 static __rte_noinline int
@@ -381,10 +298,15 @@ tcp_synack_of_syn(struct synq_tcp_seg *seg, const struct synq_iface *ifc, uint32
 	uint16_t l2 =
 		sizeof(struct rte_ether_hdr) + (ifc->vlan != 0 ? sizeof(struct rte_vlan_hdr) : 0);
 
-	if (unlikely(!synack_fits(seg, th, l2)))
-		return synack_whole(seg, ifc, seq, ack, win, o);
-	synack_in_place(seg, ifc, th, l2, seq, ack, win, o);
-	return 0;
+	if (tcp_synack4_fits(seg, ifc)) {
+		tcp_synack4_in_place(seg, ifc, seq, ack, win, *o);
+		return 0;
+	}
+	if (seg->family == 6 && synack6_fits(seg, th, l2)) {
+		synack6_in_place(seg, ifc, th, l2, seq, ack, win, *o);
+		return 0;
+	}
+	return synack_whole(seg, ifc, seq, ack, win, o);
 }
 
 enum synq_tcp_verdict

@@ -113,17 +113,35 @@ tcp_send_synack(struct rte_mbuf *m, struct synq_tcp_seg *syn, const struct synq_
 
 /*
  * The SYN-ACK of the half-open entry @p e, over its SYN @p syn, or in @p m when NULL;
- * our TSval offset @p ts_off; counted.
+ * our TSval offset @p ts_off; counted. The common IPv4 SYN's inline, its options never
+ * in memory (issue 14); any other through tcp_send_synack().
  */
 enum synq_tcp_verdict
 tcp_entry_synack(const struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rte_mbuf *m,
 	struct synq_tcp_seg *syn, const struct synq_iface *ifc, const struct tcp_peer *p,
 	const struct synq_syn_entry *e, const struct synq_listener *l, uint32_t ts_off)
 {
-	if (tcp_send_synack(m, syn, ifc, p, e->our_isn, e->client_isn, e->wscale,
-		    e->flags & SYNQ_SYN_F_SACK, e->flags & SYNQ_SYN_F_TS, e->ts_recent, l,
-		    tw->now_ms + ts_off) != 0)
+	if (likely(syn != NULL && tcp_synack4_fits(syn, ifc))) {
+		const struct synq_tcp_synack_opts o = {
+			.mss = our_mss(4),
+			/* RFC 7323 2.2, and at most 14 as in tcp_cookie_synack() */
+			.wscale = e->wscale == SYNQ_TCP_NO_WSCALE
+					  ? SYNQ_TCP_NO_WSCALE
+					  : RTE_MIN(l->tcp.window_scale,
+						    (uint8_t)SYNQ_TCP_WSCALE_MAX),
+			.sack_perm = e->flags & SYNQ_SYN_F_SACK,
+			.ts = e->flags & SYNQ_SYN_F_TS,
+			.tsval = tw->now_ms + ts_off,
+			.tsecr = e->ts_recent,
+		};
+
+		tcp_synack4_in_place(
+			syn, ifc, e->our_isn, e->client_isn + 1, synack_window(&l->tcp), o);
+	} else if (tcp_send_synack(m, syn, ifc, p, e->our_isn, e->client_isn, e->wscale,
+			   e->flags & SYNQ_SYN_F_SACK, e->flags & SYNQ_SYN_F_TS, e->ts_recent, l,
+			   tw->now_ms + ts_off) != 0) {
 		return SYNQ_TCP_DROP;
+	}
 	synq_counter_inc(ctr, SYNQ_CTR_SYNACKS_SENT);
 	synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_SEGS);
 	return SYNQ_TCP_REPLY;

@@ -12,7 +12,10 @@
  * that tcp_build() builds the frame whole. Both frames must be the same, byte for
  * byte, and equal to the SYN-ACK built here by tests/lib (independent of lib/tcp),
  * with both checksums verifying, or, with offload, left to the NIC as tcp_build()
- * leaves them. A byte changed in a right frame must be seen.
+ * leaves them. A byte changed in a right frame must be seen. The 8 constant layouts
+ * of the IPv4 writer are the general writers' bytes and sums, and its inline form
+ * (tcp_synack4_fits(), tcp_synack4_in_place()) writes every layout as tests/lib does
+ * and refuses what it cannot write in place.
  */
 
 #include <errno.h>
@@ -28,6 +31,7 @@
 #include <rte_mbuf.h>
 
 #include "fake_mbuf.h"
+#include "synq_cksum.h"
 #include "synq_frame.h"
 #include "tcp_frame.h"
 
@@ -320,12 +324,124 @@ test_wrong_byte_seen(void **state __rte_unused)
 	}
 }
 
+/*
+ * The 8 layouts (tcp_synack_layouts[]) are synq_tcp_opts_write_synack()'s options and
+ * tcp_build()'s headers with 0 where a SYN-ACK has its own values, and their sums are
+ * synq_cksum_add()'s of those bytes.
+ */
+static void
+test_layouts(void **state __rte_unused)
+{
+	for (unsigned int i = 0; i < 8; i++) {
+		const struct tcp_synack_layout *ly = &tcp_synack_layouts[i];
+		const struct synq_tcp_synack_opts o = {
+			.ts = i >> 2 & 1,
+			.sack_perm = i >> 1 & 1,
+			.wscale = i & 1 ? 0 : SYNQ_TCP_NO_WSCALE,
+		};
+		const uint8_t ip[12] = {0x45, 0, 0, (uint8_t)(40 + ly->n), 0, 0, 0x40, 0, 64, 6};
+		const uint8_t tcp[8] = {(uint8_t)((20 + ly->n) / 4 << 4), 0x12};
+		uint8_t opt[TCP_SYNACK_OPTS_MAX] = {0};
+
+		assert_ptr_equal(tcp_synack_layout_of(o), ly);
+		assert_int_equal(ly->n, synq_tcp_opts_write_synack(opt, &o));
+		assert_memory_equal(ly->opt, opt, sizeof(opt));
+		assert_memory_equal(ly->ip, ip, sizeof(ip));
+		assert_memory_equal(ly->tcp, tcp, sizeof(tcp));
+		assert_int_equal(synq_cksum_fold(ly->ip_sum),
+			synq_cksum_fold(synq_cksum_add(0, ip, sizeof(ip))));
+		assert_int_equal(synq_cksum_fold(ly->tcp_sum),
+			synq_cksum_fold(synq_cksum_add(
+				synq_cksum_add(0, tcp, sizeof(tcp)), opt, sizeof(opt))));
+		assert_int_equal(synq_cksum_fold(ly->ph_sum),
+			synq_cksum_fold(synq_cksum_ipv4_phdr(0, 0, 6, (uint16_t)(20 + ly->n))));
+	}
+}
+
+/*
+ * The inline writer of the SYN paths (tcp_synack4_fits(), tcp_synack4_in_place()) on
+ * random IPv4 SYNs, every layout of our options, tagged or not, offload or not: the
+ * frame tests/lib builds; and it refuses what it cannot write in place (a payload, an
+ * IPv6 SYN, the wrong tag, a chain, no room).
+ */
+static void
+test_inline4(void **state __rte_unused)
+{
+	static struct fake_mbuf f;
+
+	for (unsigned int r = 0; r < ROUNDS; r++) {
+		struct synq_iface ifc = {
+			.vlan = (uint16_t)(rnd() % 2 ? 1 + rnd() % 4095 : 0),
+			.tx_cksum_offload = rnd() % 4 == 0,
+		};
+		unsigned int layout = r % 8;
+		struct synq_tcp_synack_opts o = {
+			.mss = (uint16_t)rnd(),
+			.wscale = (uint8_t)(layout & 1 ? rnd() % 20 : SYNQ_TCP_NO_WSCALE),
+			.sack_perm = layout >> 1 & 1,
+			.ts = layout >> 2 & 1,
+			.tsval = rnd(),
+			.tsecr = rnd(),
+		};
+		uint32_t seq = rnd(), ack = rnd();
+		uint16_t win = (uint16_t)rnd();
+		struct synq_tcp_seg seg;
+		uint8_t exp[256];
+		size_t exp_len;
+		struct syn s;
+
+		rnd_bytes(ifc.mac.addr_bytes, 6);
+		random_syn(&s, &ifc, 4);
+		syn_seg(&f, &seg, &s, 1 + rnd() % sizeof(s.data), RTE_MBUF_F_RX_L4_CKSUM_GOOD);
+		assert_false(tcp_synack4_fits(&seg, &ifc)); /* a payload */
+		syn_seg(&f, &seg, &s, 0, RTE_MBUF_F_RX_L4_CKSUM_NONE);
+		assert_true(tcp_synack4_fits(&seg, &ifc));
+		ifc.vlan = ifc.vlan != 0 ? 0 : 5;
+		assert_false(tcp_synack4_fits(&seg, &ifc)); /* another L2 layout */
+		ifc.vlan = ifc.vlan != 0 ? 0 : s.t.eth.tci & 0xfff;
+		f.m.nb_segs = 2;
+		assert_false(tcp_synack4_fits(&seg, &ifc));
+		f.m.nb_segs = 1;
+		f.m.data_off = (uint16_t)(f.m.buf_len - seg.l2_len - 79);
+		assert_false(tcp_synack4_fits(&seg, &ifc)); /* no room for 20 bytes of options */
+		syn_seg(&f, &seg, &s, 0, RTE_MBUF_F_RX_L4_CKSUM_NONE);
+		assert_true(tcp_synack4_fits(&seg, &ifc));
+		tcp_synack4_in_place(&seg, &ifc, seq, ack, win, o);
+
+		exp_len = expected_synack(exp, &s, &ifc, seq, ack, win, &o);
+		assert_int_equal(f.m.data_len, exp_len);
+		assert_int_equal(f.m.pkt_len, exp_len);
+		assert_int_equal(f.m.l2_len, ifc.vlan != 0 ? 18 : 14);
+		assert_int_equal(f.m.l3_len, 20);
+		if (ifc.tx_cksum_offload) {
+			check_offloaded(fake_mbuf_data(&f), f.m.data_len, &f.m, 4);
+			blank_cksums(exp, exp_len);
+		} else {
+			struct synq_frame_view v;
+
+			assert_int_equal(f.m.ol_flags, 0);
+			assert_int_equal(
+				synq_frame_parse_tcp(fake_mbuf_data(&f), f.m.data_len, &v), 0);
+			assert_true(v.ip_cksum_ok);
+			assert_true(v.tcp_cksum_ok);
+			assert_true(v.pad_zero);
+		}
+		assert_memory_equal(fake_mbuf_data(&f), exp, exp_len);
+
+		random_syn(&s, &ifc, 6);
+		syn_seg(&f, &seg, &s, 0, RTE_MBUF_F_RX_L4_CKSUM_GOOD);
+		assert_false(tcp_synack4_fits(&seg, &ifc)); /* IPv6 */
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_random_syns),
 		cmocka_unit_test(test_wrong_byte_seen),
+		cmocka_unit_test(test_layouts),
+		cmocka_unit_test(test_inline4),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
