@@ -53,6 +53,7 @@ synq_srcsketch_init(struct synq_srcsketch *s, uint64_t hz, uint64_t now_tsc)
 	s->start_tsc = now_tsc;
 	s->k = 1;
 	s->skip = 1;
+	s->gap = 1;
 	s->live.sample = 1;
 	rte_seqcount_init(&s->seq);
 	return 0;
@@ -201,6 +202,7 @@ synq_srcsketch_sample(struct synq_srcsketch *s, uint8_t family, const uint8_t *a
 {
 	struct synq_sketch_key k = {.b = {0}};
 
+	s->live.syns += s->gap; /* the gap this SYN ends, every SYN of it fed */
 	if (family == 4) {
 		/* RFC 4291 2.5.5.2: ::ffff:a.b.c.d */
 		k.b[10] = 0xff;
@@ -221,15 +223,17 @@ synq_srcsketch_sample(struct synq_srcsketch *s, uint8_t family, const uint8_t *a
 		s->samples = 0;
 		s->live.sample = RTE_MAX(s->live.sample, s->k);
 	}
-	s->skip = gap_draw(s);
+	s->skip = s->gap = gap_draw(s);
 }
 
 void
 synq_srcsketch_rotate(struct synq_srcsketch *s, uint64_t tsc)
 {
-	uint64_t syns = s->live.syns;
+	/* the SYNs of the gaps that ended, and those of the one under way */
+	uint64_t syns = s->live.syns + (s->gap - s->skip);
 	uint32_t k = 1;
 
+	s->live.syns = syns;
 	s->live.window_ms = (tsc - s->start_tsc) / s->hz_ms;
 	rte_seqcount_write_begin(&s->seq);
 	memcpy(&s->pub, &s->live, sizeof(s->pub));
@@ -242,7 +246,7 @@ synq_srcsketch_rotate(struct synq_srcsketch *s, uint64_t tsc)
 	s->k = k;
 	s->live.sample = k;
 	s->samples = 0;
-	s->skip = gap_draw(s);
+	s->skip = s->gap = gap_draw(s);
 }
 
 void

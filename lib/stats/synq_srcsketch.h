@@ -94,6 +94,7 @@ struct synq_srcsketch {
 	uint64_t rng;	    /* xorshift64*: the gaps between samples */
 	uint32_t k;	    /* sample 1 SYN in k */
 	uint32_t skip;	    /* SYNs until the next sample */
+	uint32_t gap;	    /* the gap skip was drawn as: live.syns counts it at its end */
 	uint32_t samples;   /* since k last changed */
 	uint64_t start_tsc; /* the live window's start */
 	uint64_t window_tsc;
@@ -143,13 +144,14 @@ synq_sketch_hll_add(uint8_t *regs, uint64_t h)
 
 /**
  * A SYN from IPv4 address @p saddr (network order). The owning worker, once a SYN:
- * a hash, a register, a count, and 1 time in k the Space-Saving update.
+ * a hash, a register, one decrement and branch, and 1 time in k the Space-Saving
+ * update. The window's SYNs are counted a gap at a time (at its sample, and at the
+ * window's end the part of the gap run), not one by one (issue 14).
  */
 static inline void
 synq_srcsketch_feed4(struct synq_srcsketch *s, uint32_t saddr)
 {
 	synq_sketch_hll_add(s->live.hll, synq_sketch_fmix64((uint64_t)saddr ^ s->key[0]));
-	s->live.syns++;
 	if (--s->skip == 0)
 		synq_srcsketch_sample(s, 4, (const uint8_t *)&saddr);
 }
@@ -164,7 +166,6 @@ synq_srcsketch_feed6(struct synq_srcsketch *s, const uint8_t *saddr)
 	memcpy(&b, saddr + 8, 8);
 	synq_sketch_hll_add(
 		s->live.hll, synq_sketch_fmix64(synq_sketch_fmix64(a ^ s->key[0]) ^ b ^ s->key[1]));
-	s->live.syns++;
 	if (--s->skip == 0)
 		synq_srcsketch_sample(s, 6, saddr);
 }
