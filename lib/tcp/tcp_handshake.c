@@ -85,10 +85,7 @@ syn_to_table(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct
 	return SYNQ_TCP_REPLY;
 }
 
-/*
- * A SYN of a half-open entry @p e. Out of line, as syn_cookie_now(): tcp_syn_input()
- * small enough to be inlined (issue 14: its call cost a flood SYN 28 instructions).
- */
+/* A SYN of entry @p e. Out of line: tcp_syn_input() inlined (its call: 28 instructions) */
 static __rte_noinline enum synq_tcp_verdict
 syn_of_entry(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_iface *ifc,
 	struct synq_tcp_seg *seg, struct synq_listener *l, struct synq_syn_entry *e,
@@ -120,16 +117,13 @@ static __rte_noinline enum synq_tcp_verdict
 syn_cookie_now(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_iface *ifc,
 	struct synq_tcp_seg *seg, const struct synq_listener *l, const struct synq_tcp_opts *o)
 {
-	struct synq_cookie_opts kept,
-		in = {
-			.mss = o->mss != 0 ? o->mss : default_mss(seg->family),
-			.wscale = o->wscale,
-			.sack = o->sack_perm,
-		};
+	struct synq_cookie_opts kept, in = {.mss = o->mss != 0 ? o->mss : default_mss(seg->family)};
 	struct synq_cookie_flow f;
 	struct tcp_peer p;
 	uint32_t our_isn;
 
+	in.wscale = o->wscale;
+	in.sack = o->sack_perm;
 	tcp_peer_of_seg(seg, &p);
 	cookie_flow_of(&p, &f);
 	our_isn = synq_cookie_make(&tw->cookie, &f, seg->seq, &in, tw->now_s, &kept);
@@ -607,6 +601,7 @@ tcp_ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	struct synq_flowmem_entry *tw_e = NULL;
 	struct synq_syn_entry *e;
 	struct synq_flow_key kbuf;
+	struct synq_cookie_opts co;
 	struct tcp_peer p;
 	struct synq_tcp_opts o;
 
@@ -652,6 +647,11 @@ tcp_ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	 */
 	if (!cookie_possible(tw, l, li, seg->flags)) {
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_NO_CONNECTION);
+		return SYNQ_TCP_DROP;
+	}
+	/* a forged ACK of a flood failed in its burst's lanes: as ack_of_cookie(), no peer */
+	if (tcp_cookie_ack_lanes(tw, seg, &co) == 0) {
+		synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_FAILED);
 		return SYNQ_TCP_DROP;
 	}
 	tcp_peer_of_seg(seg, &p);
