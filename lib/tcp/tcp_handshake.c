@@ -27,7 +27,7 @@
 
 /*
  * The TIME-WAIT entry of @p seg's @p key, or NULL. An empty memory (a flood, no connection
- * ended yet) is not hashed nor looked up: the flood paths pay nothing for it.
+ * ended yet: !@p any, time_wait_any()) is not hashed nor looked up: floods pay nothing.
  */
 static inline bool
 time_wait_any(const struct synq_tcp_worker *tw)
@@ -649,8 +649,8 @@ tcp_ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_NO_CONNECTION);
 		return SYNQ_TCP_DROP;
 	}
-	/* a forged ACK of a flood failed in its burst's lanes: as ack_of_cookie(), no peer */
-	if (tcp_cookie_ack_lanes(tw, seg, &co) == 0) {
+	/* a flood's forged ACK (its burst: no valid cookie yet): ack_of_cookie()'s drop */
+	if (tw->ack_valid == 0 && tcp_cookie_ack_lanes(tw, seg, &co) == 0) {
 		synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_FAILED);
 		return SYNQ_TCP_DROP;
 	}
