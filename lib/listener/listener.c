@@ -47,6 +47,25 @@ listener_settings(
 	l->syn_share = (cl->tcp.max_syn_backlog + nb_workers - 1) / nb_workers;
 }
 
+void
+synq_listener_ports_build(
+	struct synq_listener_ports *pi, struct synq_listeners *ls, unsigned int nb)
+{
+	memset(pi->at, 0, sizeof(pi->at));
+	memset(pi->l, 0, sizeof(pi->l));
+	for (unsigned int i = 0; i < nb; i++)
+		pi->l[i + 1] = &ls->l[i];
+	for (unsigned int i = 0; i < nb; i++) {
+		const struct synq_listener *l = &ls->l[i];
+		uint8_t *at = &pi->at[l->port_be];
+
+		if (l->family != 0 && l->family != 4)
+			continue;
+		*at = *at == 0 ? (uint8_t)(i + 1) : SYNQ_LISTENER_PORT_SEVERAL;
+	}
+	pi->nb = nb;
+}
+
 int
 synq_listeners_create(struct synq_listeners *ls, const struct synq_config *cfg,
 	unsigned int nb_workers, int socket, char *err, size_t errlen)

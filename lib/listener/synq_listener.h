@@ -226,6 +226,13 @@ synq_listener_lookup(
 	return best;
 }
 
+/** The index of @p l. */
+static inline unsigned int
+synq_listener_index(const struct synq_listeners *ls, const struct synq_listener *l)
+{
+	return (unsigned int)(l - ls->l);
+}
+
 /**
  * synq_listener_lookup() of an IPv4 segment: its destination @p daddr (network order)
  * compared as the word the IP input read. Any lcore.
@@ -255,6 +262,70 @@ synq_listener_lookup4(struct synq_listeners *ls, uint32_t daddr, uint16_t dport_
 	return best;
 }
 
+/** synq_listener_ports.at[]: a port more than one listener may take (a scan decides). */
+#define SYNQ_LISTENER_PORT_SEVERAL UINT8_MAX
+
+_Static_assert(SYNQ_MAX_LISTENERS < SYNQ_LISTENER_PORT_SEVERAL,
+	"a listener's index + 1 fits a byte of synq_listener_ports.at[] beside SEVERAL");
+
+/**
+ * A worker's index of the listeners by port, for IPv4 segments (issue 14): a port's
+ * one IPv4 listener (every config's case) without a scan of the slots. Each worker
+ * builds its own (synq_listener_ports_build()) when it first sees a number of
+ * listeners, at start and after a reload publishes one more: a listener's family,
+ * address and port never change in its slot, and slots are only appended (a removed
+ * listener drains in its slot; a re-added one takes the same slot back), so the
+ * index of nb listeners holds until ls->nb moves. Zeroed, it is that of no listener.
+ */
+struct synq_listener_ports {
+	unsigned int nb; /* the ls->nb it was built for */
+	/* by at[]'s value: NULL (0, SEVERAL) or &ls->l[i] (i + 1), no multiply a lookup */
+	struct synq_listener *l[SYNQ_LISTENER_PORT_SEVERAL + 1];
+	/* by port in network order: 0 none, i + 1 listener i alone, SEVERAL */
+	uint8_t at[UINT16_MAX + 1];
+};
+
+/**
+ * Build @p pi for the first @p nb listeners of @p ls (read after an acquire load of
+ * ls->nb, as the lookups read them). The owning worker; once per change of ls->nb.
+ */
+void synq_listener_ports_build(
+	struct synq_listener_ports *pi, struct synq_listeners *ls, unsigned int nb);
+
+/**
+ * synq_listener_lookup4() through the worker's index @p pi, and the listener's index
+ * in *@p li: a port's one listener is the answer when its address matches, and is
+ * the scan's answer then too (a single match is returned removed or not); a port of
+ * several is scanned. The owning worker of @p pi.
+ */
+static inline struct synq_listener *
+synq_listener_lookup4_ports(struct synq_listeners *ls, struct synq_listener_ports *pi,
+	uint32_t daddr, uint16_t dport_be, unsigned int *li)
+{
+	unsigned int nb = synq_listeners_nb(ls);
+	struct synq_listener *l;
+	unsigned int i;
+	uint32_t a;
+
+	if (__builtin_expect(nb != pi->nb, 0))
+		synq_listener_ports_build(pi, ls, nb);
+	i = pi->at[dport_be];
+	l = pi->l[i];
+	if (l == NULL) {
+		if (__builtin_expect(i != SYNQ_LISTENER_PORT_SEVERAL, 1))
+			return NULL;
+		l = synq_listener_lookup4(ls, daddr, dport_be);
+		if (l != NULL)
+			*li = synq_listener_index(ls, l);
+		return l;
+	}
+	*li = i - 1;
+	if (l->any)
+		return l;
+	memcpy(&a, l->addr, sizeof(a));
+	return a == daddr ? l : NULL;
+}
+
 /**
  * Connections a worker may carry at once for @p l: its max_flows, twice for a proxy
  * listener (issue 13), whose every client connection brings one synq opens to a
@@ -273,13 +344,6 @@ synq_listener_flows(const struct synq_listener *l)
 		return l->tcp.max_flows;
 	return 2 * l->tcp.max_flows +
 	       (l->conf->proxy.health_check ? l->conf->proxy.nb_backends : 0);
-}
-
-/** The index of @p l. */
-static inline unsigned int
-synq_listener_index(const struct synq_listeners *ls, const struct synq_listener *l)
-{
-	return (unsigned int)(l - ls->l);
 }
 
 /** Listeners as the stats document shows them: address, port, recv_q, send_q. */

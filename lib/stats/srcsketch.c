@@ -16,7 +16,11 @@
 
 #include "synq_srcsketch.h"
 
-#define SS_MASK (2 * SYNQ_SKETCH_SLOTS - 1)
+#define SS_MASK (SYNQ_SKETCH_IDX - 1)
+
+_Static_assert(SYNQ_SKETCH_IDX <= 256 && SYNQ_SKETCH_IDX >= 2 * SYNQ_SKETCH_SLOTS &&
+		       (SYNQ_SKETCH_IDX & SS_MASK) == 0,
+	"the index's slots fit the home bytes, a power of two, at most half full");
 
 /*
  * The HLL hash's key, one for the process: the registers of the workers' windows
@@ -48,11 +52,13 @@ synq_srcsketch_init(struct synq_srcsketch *s, uint64_t hz, uint64_t now_tsc)
 		getrandom(&s->rng, sizeof(s->rng), 0) != (ssize_t)sizeof(s->rng))
 		return -EIO;
 	s->rng |= 1; /* xorshift's one forbidden state is 0 */
+	s->home0 = synq_sketch_fmix64(s->key[2]);
 	s->hz_ms = RTE_MAX(hz / 1000, (uint64_t)1);
 	s->window_tsc = s->hz_ms * SYNQ_SKETCH_WINDOW_MS;
 	s->start_tsc = now_tsc;
 	s->k = 1;
 	s->skip = 1;
+	s->gap = 1;
 	s->live.sample = 1;
 	rte_seqcount_init(&s->seq);
 	return 0;
@@ -77,15 +83,24 @@ gap_draw(struct synq_srcsketch *s)
 	return 1 + (uint32_t)((r * (2 * (uint64_t)s->k - 1)) >> 32);
 }
 
+/* The index slot of @p k: @p h0 the first half of its hash, of its first 8 bytes. */
 static inline uint32_t
-ss_home(const struct synq_srcsketch *s, const struct synq_sketch_key *k)
+ss_home(const struct synq_srcsketch *s, uint64_t h0, const struct synq_sketch_key *k)
 {
-	uint64_t a, b;
+	uint64_t b;
+
+	memcpy(&b, k->b + 8, 8);
+	return (uint32_t)synq_sketch_fmix64(h0 ^ b ^ s->key[3]) & SS_MASK;
+}
+
+/* ss_home()'s first half: IPv4's keys (::ffff:a.b.c.d, its /24) have it made at init. */
+static inline uint64_t
+ss_home0(const struct synq_srcsketch *s, const struct synq_sketch_key *k)
+{
+	uint64_t a;
 
 	memcpy(&a, k->b, 8);
-	memcpy(&b, k->b + 8, 8);
-	return (uint32_t)synq_sketch_fmix64(synq_sketch_fmix64(a ^ s->key[2]) ^ b ^ s->key[3]) &
-	       SS_MASK;
+	return synq_sketch_fmix64(a ^ s->key[2]);
 }
 
 static inline bool
@@ -161,11 +176,11 @@ ss_min(struct synq_sketch_ss *ss)
  * Space-Saving, weighted: a listed key gains @p w; a new one takes a free counter, or
  * the smallest's, counting from its count (the overestimate it may carry, err).
  */
-static void
+static __rte_always_inline void
 ss_add(const struct synq_srcsketch *s, struct synq_sketch_ss *ss, const struct synq_sketch_key *k,
-	uint32_t w)
+	uint64_t h0, uint32_t w)
 {
-	uint32_t home = ss_home(s, k);
+	uint32_t home = ss_home(s, h0, k);
 	uint32_t slot = home;
 	uint32_t j, min;
 
@@ -201,19 +216,20 @@ synq_srcsketch_sample(struct synq_srcsketch *s, uint8_t family, const uint8_t *a
 {
 	struct synq_sketch_key k = {.b = {0}};
 
+	s->live.syns += s->gap; /* the gap this SYN ends, every SYN of it fed */
 	if (family == 4) {
 		/* RFC 4291 2.5.5.2: ::ffff:a.b.c.d */
 		k.b[10] = 0xff;
 		k.b[11] = 0xff;
 		memcpy(k.b + 12, addr, 4);
-		ss_add(s, &s->live.ss[SYNQ_SKETCH_ADDR], &k, s->k);
+		ss_add(s, &s->live.ss[SYNQ_SKETCH_ADDR], &k, s->home0, s->k);
 		k.b[15] = 0;
-		ss_add(s, &s->live.ss[SYNQ_SKETCH_V4_24], &k, s->k);
+		ss_add(s, &s->live.ss[SYNQ_SKETCH_V4_24], &k, s->home0, s->k);
 	} else {
 		memcpy(k.b, addr, 16);
-		ss_add(s, &s->live.ss[SYNQ_SKETCH_ADDR], &k, s->k);
+		ss_add(s, &s->live.ss[SYNQ_SKETCH_ADDR], &k, ss_home0(s, &k), s->k);
 		memset(k.b + 6, 0, 10);
-		ss_add(s, &s->live.ss[SYNQ_SKETCH_V6_48], &k, s->k);
+		ss_add(s, &s->live.ss[SYNQ_SKETCH_V6_48], &k, ss_home0(s, &k), s->k);
 	}
 	/* a flood past the budget: half the samples, twice the weight */
 	if (++s->samples >= SYNQ_SKETCH_STEP && s->k < SYNQ_SKETCH_SAMPLE_MAX) {
@@ -221,15 +237,17 @@ synq_srcsketch_sample(struct synq_srcsketch *s, uint8_t family, const uint8_t *a
 		s->samples = 0;
 		s->live.sample = RTE_MAX(s->live.sample, s->k);
 	}
-	s->skip = gap_draw(s);
+	s->skip = s->gap = gap_draw(s);
 }
 
 void
 synq_srcsketch_rotate(struct synq_srcsketch *s, uint64_t tsc)
 {
-	uint64_t syns = s->live.syns;
+	/* the SYNs of the gaps that ended, and those of the one under way */
+	uint64_t syns = s->live.syns + (s->gap - s->skip);
 	uint32_t k = 1;
 
+	s->live.syns = syns;
 	s->live.window_ms = (tsc - s->start_tsc) / s->hz_ms;
 	rte_seqcount_write_begin(&s->seq);
 	memcpy(&s->pub, &s->live, sizeof(s->pub));
@@ -242,7 +260,7 @@ synq_srcsketch_rotate(struct synq_srcsketch *s, uint64_t tsc)
 	s->k = k;
 	s->live.sample = k;
 	s->samples = 0;
-	s->skip = gap_draw(s);
+	s->skip = s->gap = gap_draw(s);
 }
 
 void

@@ -42,6 +42,7 @@
 #define SYNQ_SKETCH_HLL_BITS 11
 #define SYNQ_SKETCH_HLL_REGS (1u << SYNQ_SKETCH_HLL_BITS)
 #define SYNQ_SKETCH_SLOTS 64			   /* Space-Saving counters of each kind */
+#define SYNQ_SKETCH_IDX (4 * SYNQ_SKETCH_SLOTS)	   /* their index's slots, a byte's worth */
 #define SYNQ_SKETCH_SAMPLES 1024		   /* samples a window k aims at */
 #define SYNQ_SKETCH_STEP (SYNQ_SKETCH_SAMPLES / 4) /* samples before k doubles */
 #define SYNQ_SKETCH_SAMPLE_MAX (1u << 16)	   /* the largest k */
@@ -71,8 +72,13 @@ struct synq_sketch_ss {
 	uint64_t total; /* weight counted */
 	uint32_t count[SYNQ_SKETCH_SLOTS];
 	uint32_t err[SYNQ_SKETCH_SLOTS];
-	uint8_t home[SYNQ_SKETCH_SLOTS];    /* the index slot its key hashes to */
-	uint8_t idx[2 * SYNQ_SKETCH_SLOTS]; /* by hash slot: entry + 1, 0 empty (linear probing) */
+	uint8_t home[SYNQ_SKETCH_SLOTS]; /* the index slot its key hashes to */
+	/*
+	 * by hash slot: entry + 1, 0 empty (linear probing), a quarter full at most:
+	 * the short clusters keep a flood's takeovers (at a window's start, 1 SYN in 1,
+	 * 2, 4 ... sampled) cheap to look up, unlink and link again (issue 14)
+	 */
+	uint8_t idx[SYNQ_SKETCH_IDX];
 	struct synq_sketch_key key[SYNQ_SKETCH_SLOTS];
 };
 
@@ -91,9 +97,11 @@ struct synq_srcsketch {
 	struct synq_sketch_epoch live;
 	/* random: [0..1] the HLL hash's (the process's), [2..3] the slots' (its own) */
 	uint64_t key[4];
-	uint64_t rng;	    /* xorshift64*: the gaps between samples */
-	uint32_t k;	    /* sample 1 SYN in k */
-	uint32_t skip;	    /* SYNs until the next sample */
+	uint64_t home0; /* the slots' hash of a key whose first 8 bytes are 0 (IPv4's), half made */
+	uint64_t rng;	/* xorshift64*: the gaps between samples */
+	uint32_t k;	/* sample 1 SYN in k */
+	uint32_t skip;	/* SYNs until the next sample */
+	uint32_t gap;	/* the gap skip was drawn as: live.syns counts it at its end */
 	uint32_t samples;   /* since k last changed */
 	uint64_t start_tsc; /* the live window's start */
 	uint64_t window_tsc;
@@ -143,13 +151,14 @@ synq_sketch_hll_add(uint8_t *regs, uint64_t h)
 
 /**
  * A SYN from IPv4 address @p saddr (network order). The owning worker, once a SYN:
- * a hash, a register, a count, and 1 time in k the Space-Saving update.
+ * a hash, a register, one decrement and branch, and 1 time in k the Space-Saving
+ * update. The window's SYNs are counted a gap at a time (at its sample, and at the
+ * window's end the part of the gap run), not one by one (issue 14).
  */
 static inline void
 synq_srcsketch_feed4(struct synq_srcsketch *s, uint32_t saddr)
 {
 	synq_sketch_hll_add(s->live.hll, synq_sketch_fmix64((uint64_t)saddr ^ s->key[0]));
-	s->live.syns++;
 	if (--s->skip == 0)
 		synq_srcsketch_sample(s, 4, (const uint8_t *)&saddr);
 }
@@ -164,7 +173,6 @@ synq_srcsketch_feed6(struct synq_srcsketch *s, const uint8_t *saddr)
 	memcpy(&b, saddr + 8, 8);
 	synq_sketch_hll_add(
 		s->live.hll, synq_sketch_fmix64(synq_sketch_fmix64(a ^ s->key[0]) ^ b ^ s->key[1]));
-	s->live.syns++;
 	if (--s->skip == 0)
 		synq_srcsketch_sample(s, 6, saddr);
 }

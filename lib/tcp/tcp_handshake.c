@@ -27,15 +27,19 @@
 
 /*
  * The TIME-WAIT entry of @p seg's @p key, or NULL. An empty memory (a flood, no connection
- * ended yet) is not hashed nor looked up: the flood paths pay nothing for it.
+ * ended yet: !@p any, time_wait_any()) is not hashed nor looked up: floods pay nothing.
  */
-static inline struct synq_flowmem_entry *
-time_wait_find(
-	struct synq_tcp_worker *tw, struct synq_tcp_seg *seg, const struct synq_flow_key *key)
+static inline bool
+time_wait_any(const struct synq_tcp_worker *tw)
 {
-	if (tw->time_wait == NULL || synq_flowmem_count(tw->time_wait) == 0)
-		return NULL;
-	return synq_flowmem_lookup_h(tw->time_wait, key, tcp_seg_hash(tw, seg, key));
+	return tw->time_wait != NULL && synq_flowmem_count(tw->time_wait) != 0;
+}
+
+static inline struct synq_flowmem_entry *
+time_wait_find(struct synq_tcp_worker *tw, struct synq_tcp_seg *seg,
+	const struct synq_flow_key *key, bool any)
+{
+	return any ? synq_flowmem_lookup_h(tw->time_wait, key, tcp_seg_hash(tw, seg, key)) : NULL;
 }
 
 /* The cookie's view of @p p: of an IPv4 address only the 4 bytes it reads are copied. */
@@ -57,10 +61,10 @@ cookie_flow_of(const struct tcp_peer *p, struct synq_cookie_flow *f)
 /* The listener's SYN table share has room, and a new entry for the SYN: its SYN-ACK. */
 static enum synq_tcp_verdict
 syn_to_table(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_iface *ifc,
-	struct synq_tcp_seg *seg, struct synq_listener *l, const struct tcp_peer *p,
-	struct synq_syn_entry *e, uint32_t client_isn, const struct synq_tcp_opts *o)
+	struct synq_tcp_seg *seg, struct synq_listener *l, unsigned int li,
+	const struct tcp_peer *p, struct synq_syn_entry *e, uint32_t client_isn,
+	const struct synq_tcp_opts *o)
 {
-	unsigned int li = synq_listener_index(tw->listeners, l);
 	uint64_t f = tcp_tuple_hash_lanes(tw, seg, p); /* with its burst's others */
 
 	e->client_isn = client_isn;
@@ -81,46 +85,81 @@ syn_to_table(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct
 	return SYNQ_TCP_REPLY;
 }
 
-enum synq_tcp_verdict
-tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_iface *ifc,
-	struct synq_tcp_seg *seg, struct synq_listener *l, const struct tcp_peer *p,
-	const struct synq_flow_key *key, const struct rte_tcp_hdr *th, uint16_t doff)
+/* A SYN of entry @p e. Out of line: tcp_syn_input() inlined (its call: 28 instructions) */
+static __rte_noinline enum synq_tcp_verdict
+syn_of_entry(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_iface *ifc,
+	struct synq_tcp_seg *seg, struct synq_listener *l, struct synq_syn_entry *e,
+	const struct synq_tcp_opts *o)
 {
-	unsigned int li = synq_listener_index(tw->listeners, l);
-	uint32_t client_isn = seg->seq;
-	bool table = l->tcp.syncookies != SYNQ_SYNCOOKIES_ALWAYS && tw->syntab != NULL;
-	struct synq_flowmem_entry *tw_e;
-	struct synq_syn_entry *e;
-	struct synq_tcp_opts o;
-	struct synq_cookie_opts in, kept;
+	struct tcp_peer p;
+
+	tcp_peer_of_seg(seg, &p);
+	/*
+	 * Another ISN on the same 4-tuple: a blind SYN, or a client that started over.
+	 * Never take it (anyone who knows the 4-tuple could kill the real handshake):
+	 * answer with a challenge ACK (RFC 5961 4.2); a client that really restarted
+	 * answers it with the RST that removes the entry.
+	 */
+	if (e->client_isn != seg->seq)
+		return tcp_entry_ack(tw, ctr, seg->m, ifc, &p, e, SYNQ_CTR_CHALLENGE_ACKS);
+	/* A retransmitted SYN: the same entry answers again, with the same ISN. */
+	if (o->ts)
+		e->ts_recent = o->tsval;
+	synq_counter_inc(ctr, SYNQ_CTR_SYN_DUPLICATES);
+	if (!tcp_dup_synack_allowed(tw, ctr, e))
+		return SYNQ_TCP_DROP;
+	return tcp_entry_synack(tw, ctr, seg->m, seg, ifc, &p, e, l,
+		e->flags & SYNQ_SYN_F_TS ? tcp_ts_off(tw, &p) : 0);
+}
+
+/* A cookie SYN answered now, not in its burst's lanes: IPv6, or outside a burst. */
+static __rte_noinline enum synq_tcp_verdict
+syn_cookie_now(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_iface *ifc,
+	struct synq_tcp_seg *seg, const struct synq_listener *l, const struct synq_tcp_opts *o)
+{
+	struct synq_cookie_opts kept, in = {.mss = o->mss != 0 ? o->mss : default_mss(seg->family)};
 	struct synq_cookie_flow f;
+	struct tcp_peer p;
 	uint32_t our_isn;
 
-	if (synq_tcp_opts_parse((const uint8_t *)(th + 1), doff - sizeof(*th), &o) != 0) {
+	in.wscale = o->wscale;
+	in.sack = o->sack_perm;
+	tcp_peer_of_seg(seg, &p);
+	cookie_flow_of(&p, &f);
+	our_isn = synq_cookie_make(&tw->cookie, &f, seg->seq, &in, tw->now_s, &kept);
+	return tcp_cookie_synack(tw, ctr, seg, ifc, l, seg->seq, our_isn, &kept, o->ts, o->tsval);
+}
+
+enum synq_tcp_verdict
+tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_iface *ifc,
+	struct synq_tcp_seg *seg, struct synq_listener *l, unsigned int li,
+	const struct synq_flow_key *key)
+{
+	const struct rte_tcp_hdr *th = seg->th;
+	uint32_t client_isn = seg->seq;
+	bool table = l->tcp.syncookies != SYNQ_SYNCOOKIES_ALWAYS && tw->syntab != NULL;
+	bool tw_any; /* TIME-WAIT holds entries: read once */
+	struct synq_flowmem_entry *tw_e;
+	struct synq_syn_entry *e;
+	struct synq_flow_key kbuf;
+	struct tcp_peer p;
+	struct synq_tcp_opts o;
+
+	if (synq_tcp_opts_parse((const uint8_t *)(th + 1), seg->doff - sizeof(*th), &o) != 0) {
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_BAD_OPTIONS);
 		return SYNQ_TCP_DROP;
 	}
-	/* syncookies 2 keeps no half-open entry: nothing to look up */
+	/*
+	 * The key only for a table looked up: the SYN table (syncookies 2 keeps none),
+	 * TIME-WAIT when it holds any. A flood's cookie SYN makes no key, no peer.
+	 */
+	tw_any = time_wait_any(tw);
+	if (key == NULL && (table || tw_any))
+		key = tcp_key_of_seg(seg, &kbuf);
 	e = table ? synq_syntab_lookup_h(tw->syntab, key, tcp_seg_hash(tw, seg, key)) : NULL;
-	if (e != NULL) {
-		/*
-		 * Another ISN on the same 4-tuple: a blind SYN, or a client that started
-		 * over. Never take it (anyone who knows the 4-tuple could kill the real
-		 * handshake): answer with a challenge ACK (RFC 5961 4.2); a client that
-		 * really restarted answers it with the RST that removes the entry.
-		 */
-		if (e->client_isn != client_isn)
-			return tcp_entry_ack(tw, ctr, seg->m, ifc, p, e, SYNQ_CTR_CHALLENGE_ACKS);
-		/* A retransmitted SYN: the same entry answers again, with the same ISN. */
-		if (o.ts)
-			e->ts_recent = o.tsval;
-		synq_counter_inc(ctr, SYNQ_CTR_SYN_DUPLICATES);
-		if (!tcp_dup_synack_allowed(tw, ctr, e))
-			return SYNQ_TCP_DROP;
-		return tcp_entry_synack(tw, ctr, seg->m, seg, ifc, p, e, l,
-			e->flags & SYNQ_SYN_F_TS ? tcp_ts_off(tw, p) : 0);
-	}
-	if ((tw_e = time_wait_find(tw, seg, key)) != NULL) {
+	if (e != NULL)
+		return syn_of_entry(tw, ctr, ifc, seg, l, e, &o);
+	if ((tw_e = time_wait_find(tw, seg, key, tw_any)) != NULL) {
 		if (!tcp_time_wait_reusable(tw_e, client_isn, &o))
 			return tcp_time_wait_input(tw, ctr, seg, tw_e, th, 0, &o);
 		tcp_time_wait_reuse(tw, ctr, tw_e);
@@ -146,8 +185,10 @@ tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	if (table && tw->halfopen[li] < l->syn_share &&
 		(l->tcp.queue_model != SYNQ_QUEUE_BSD || synq_accept_bsd_take(&l->accept))) {
 		e = synq_syntab_insert_h(tw->syntab, key, tcp_seg_hash(tw, seg, key), tw->now_ms);
-		if (e != NULL)
-			return syn_to_table(tw, ctr, ifc, seg, l, p, e, client_isn, &o);
+		if (e != NULL) {
+			tcp_peer_of_seg(seg, &p);
+			return syn_to_table(tw, ctr, ifc, seg, l, li, &p, e, client_isn, &o);
+		}
 		synq_accept_bsd_give(&l->accept);
 	}
 
@@ -167,14 +208,7 @@ tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	 */
 	if (tcp_cookie_syn_defer(tw, seg, ifc, l, &o))
 		return SYNQ_TCP_DEFERRED;
-	cookie_flow_of(p, &f);
-	in = (struct synq_cookie_opts){
-		.mss = o.mss != 0 ? o.mss : default_mss(p->family),
-		.wscale = o.wscale,
-		.sack = o.sack_perm,
-	};
-	our_isn = synq_cookie_make(&tw->cookie, &f, client_isn, &in, tw->now_s, &kept);
-	return tcp_cookie_synack(tw, ctr, seg, ifc, l, client_isn, our_isn, &kept, o.ts, o.tsval);
+	return syn_cookie_now(tw, ctr, ifc, seg, l, &o);
 }
 
 /*
@@ -558,19 +592,26 @@ cookie_possible(const struct synq_tcp_worker *tw, const struct synq_listener *l,
 
 enum synq_tcp_verdict
 tcp_ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_iface *ifc,
-	struct synq_tcp_seg *seg, struct synq_listener *l, const struct tcp_peer *p,
-	const struct synq_flow_key *key, const struct rte_tcp_hdr *th, uint16_t doff)
+	struct synq_tcp_seg *seg, struct synq_listener *l, unsigned int li,
+	const struct synq_flow_key *key)
 {
-	unsigned int li = synq_listener_index(tw->listeners, l);
+	const struct rte_tcp_hdr *th = seg->th;
+	uint16_t doff = seg->doff;
 	uint32_t seq = seg->seq;
 	struct synq_flowmem_entry *tw_e = NULL;
 	struct synq_syn_entry *e;
+	struct synq_flow_key kbuf;
+	struct synq_cookie_opts co;
+	struct tcp_peer p;
 	struct synq_tcp_opts o;
 
 	if (synq_tcp_opts_parse((const uint8_t *)(th + 1), doff - sizeof(*th), &o) != 0) {
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_BAD_OPTIONS);
 		return SYNQ_TCP_DROP;
 	}
+	/* every way on looks up a table or promotes the flow: its key */
+	if (key == NULL)
+		key = tcp_key_of_seg(seg, &kbuf);
 	/*
 	 * syncookies 2 makes no entry; entries of this listener still there were made
 	 * before a reload set it (issue 15): their handshakes, in progress, go on.
@@ -579,14 +620,16 @@ tcp_ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 			    (l->tcp.syncookies != SYNQ_SYNCOOKIES_ALWAYS || tw->halfopen[li] != 0)
 		    ? synq_syntab_lookup_h(tw->syntab, key, tcp_seg_hash(tw, seg, key))
 		    : NULL;
-	if (e != NULL)
-		return ack_of_entry(tw, ctr, ifc, seg, l, p, key, th, doff, &o, e);
+	if (e != NULL) {
+		tcp_peer_of_seg(seg, &p);
+		return ack_of_entry(tw, ctr, ifc, seg, l, &p, key, th, doff, &o, e);
+	}
 	/*
 	 * TIME-WAIT: the segments of the connection that ended there, unless this is a
 	 * new connection's final ACK from a cookie, which RFC 6191 lets take the 4-tuple
 	 * over (its SYN found no TIME-WAIT: another node's, or an entry made since).
 	 */
-	if ((tw_e = time_wait_find(tw, seg, key)) != NULL &&
+	if ((tw_e = time_wait_find(tw, seg, key, time_wait_any(tw))) != NULL &&
 		!(cookie_possible(tw, l, li, seg->flags) &&
 			tcp_time_wait_reusable(tw_e, seq - 1, &o)))
 		return tcp_time_wait_input(
@@ -606,7 +649,13 @@ tcp_ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_NO_CONNECTION);
 		return SYNQ_TCP_DROP;
 	}
-	return ack_of_cookie(tw, ctr, ifc, seg, l, p, key, th, doff, &o, tw_e);
+	/* a flood's forged ACK (its burst: no valid cookie yet): ack_of_cookie()'s drop */
+	if (tw->ack_valid == 0 && tcp_cookie_ack_lanes(tw, seg, &co) == 0) {
+		synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_FAILED);
+		return SYNQ_TCP_DROP;
+	}
+	tcp_peer_of_seg(seg, &p);
+	return ack_of_cookie(tw, ctr, ifc, seg, l, &p, key, th, doff, &o, tw_e);
 }
 
 enum synq_tcp_verdict
@@ -618,7 +667,7 @@ tcp_rst_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq
 						      : NULL;
 	struct synq_flowmem_entry *tw_e;
 
-	if (e == NULL && (tw_e = time_wait_find(tw, seg, key)) != NULL) {
+	if (e == NULL && (tw_e = time_wait_find(tw, seg, key, time_wait_any(tw))) != NULL) {
 		struct synq_tcp_opts none = {.wscale = SYNQ_TCP_NO_WSCALE};
 
 		return tcp_time_wait_input(tw, ctr, seg, tw_e, th, 0, &none);

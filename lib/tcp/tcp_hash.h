@@ -19,6 +19,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include <rte_byteorder.h>
 #include <rte_common.h>
 #include <rte_cycles.h>
 
@@ -86,15 +87,12 @@ tcp_hash_seed_init(struct tcp_hash_seed *seed, const void *salt)
  * differ in one field never collide in 64 bits.
  */
 static inline uint64_t
-tcp_hash(const struct tcp_hash_seed *seed, const struct synq_flow_key *k)
+tcp_hash_words(const struct tcp_hash_seed *seed, uint64_t a0, uint64_t a1, uint64_t rest)
 {
-	uint64_t rest = (uint64_t)k->sport << 40 | (uint64_t)k->dport << 24 |
-		(uint64_t)k->family << 16 | (uint64_t)k->daddr_idx << 8 | k->rxq_idx;
 	uint64_t h;
 
-	h = (tcp_hash_load64(k->saddr) ^ seed->w[0]) * UINT64_C(0x9e3779b97f4a7c15);
-	h ^= tcp_hash_rotl64((tcp_hash_load64(k->saddr + 8) ^ seed->w[1]) *
-		UINT64_C(0xc2b2ae3d27d4eb4f), 21);
+	h = (a0 ^ seed->w[0]) * UINT64_C(0x9e3779b97f4a7c15);
+	h ^= tcp_hash_rotl64((a1 ^ seed->w[1]) * UINT64_C(0xc2b2ae3d27d4eb4f), 21);
 	h ^= tcp_hash_rotl64((rest ^ seed->w[2]) * UINT64_C(0x165667b19e3779f9), 43);
 	h ^= h >> 33;
 	h *= UINT64_C(0xff51afd7ed558ccd);
@@ -102,6 +100,41 @@ tcp_hash(const struct tcp_hash_seed *seed, const struct synq_flow_key *k)
 	h *= UINT64_C(0xc4ceb9fe1a85ec53);
 	h ^= h >> 33;
 	return h;
+}
+
+/* The key's last word: ports, family, address and rx queue indices. */
+static inline uint64_t
+tcp_hash_rest(uint16_t sport, uint16_t dport, uint8_t family, uint8_t daddr_idx, uint8_t rxq_idx)
+{
+	return (uint64_t)sport << 40 | (uint64_t)dport << 24 | (uint64_t)family << 16 |
+	       (uint64_t)daddr_idx << 8 | rxq_idx;
+}
+
+static inline uint64_t
+tcp_hash(const struct tcp_hash_seed *seed, const struct synq_flow_key *k)
+{
+	return tcp_hash_words(seed, tcp_hash_load64(k->saddr), tcp_hash_load64(k->saddr + 8),
+		tcp_hash_rest(k->sport, k->dport, k->family, k->daddr_idx, k->rxq_idx));
+}
+
+/*
+ * tcp_hash() of an IPv4 flow's key from its fields, without the key: its address
+ * words are the 4 bytes of @p saddr (as on the wire) and 12 zero bytes. The same
+ * value, for a segment that looks up a table before, or without, ever making its
+ * key (issue 14: the burst's prefetch).
+ */
+static inline uint64_t
+tcp_hash4(const struct tcp_hash_seed *seed, uint32_t saddr, uint16_t sport, uint16_t dport,
+	uint8_t daddr_idx, uint8_t rxq_idx)
+{
+	/* tcp_hash_load64() of the address's 4 bytes and 4 zero bytes, in a register */
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+	uint64_t a0 = saddr;
+#else
+	uint64_t a0 = (uint64_t)saddr << 32;
+#endif
+
+	return tcp_hash_words(seed, a0, 0, tcp_hash_rest(sport, dport, 4, daddr_idx, rxq_idx));
 }
 
 /* A table's own multiplier, odd, from the same sources as a seed. */

@@ -9,6 +9,9 @@
 
 #include <string.h>
 
+#include <rte_ip.h>
+#include <rte_tcp.h>
+
 #include "tcp_types.h"
 
 /* Sequence number comparisons, modulo 2^32 (RFC 9293 3.4). */
@@ -210,7 +213,8 @@ default_mss(uint8_t family)
 static inline uint16_t
 synack_window(const struct synq_config_tcp *t)
 {
-	return (uint16_t)(t->rcv_buf < SYNQ_TCP_SYNACK_WINDOW ? t->rcv_buf : SYNQ_TCP_SYNACK_WINDOW);
+	return (uint16_t)(t->rcv_buf < SYNQ_TCP_SYNACK_WINDOW ? t->rcv_buf
+							      : SYNQ_TCP_SYNACK_WINDOW);
 }
 
 /* Who a reply for the flow @p k goes to: our address number k->daddr_idx on @p ifc. */
@@ -244,14 +248,64 @@ rxq_iface(const struct synq_tcp_worker *tw, uint8_t rxq_idx)
  * (a cookie SYN of a flood) computes none.
  */
 static inline uint64_t
-tcp_seg_hash(const struct synq_tcp_worker *tw, struct synq_tcp_seg *seg,
-	const struct synq_flow_key *key)
+tcp_seg_hash(
+	const struct synq_tcp_worker *tw, struct synq_tcp_seg *seg, const struct synq_flow_key *key)
 {
 	if (!seg->hashed) {
 		seg->hash = tcp_hash(&tw->seed, key);
 		seg->hashed = true;
 	}
 	return seg->hash;
+}
+
+/*
+ * The flow key of @p seg: the client's address and port, our port, which of our
+ * addresses and rx queues. IPv4 writes its 4 address bytes and zeroes the other 12,
+ * no copy through a 16-byte address. Made only where a table is looked up: a cookie
+ * SYN of a flood needs none (issue 14). @return @p key.
+ */
+static inline const struct synq_flow_key *
+tcp_key_of_seg(const struct synq_tcp_seg *seg, struct synq_flow_key *key)
+{
+	if (seg->family == 4) {
+		uint32_t zero[3] = {0, 0, 0};
+
+		memcpy(key->saddr, &seg->saddr4, 4);
+		memcpy(key->saddr + 4, zero, sizeof(zero));
+	} else {
+		memcpy(key->saddr, ((const struct rte_ipv6_hdr *)seg->l3)->src_addr, 16);
+	}
+	key->sport = seg->th->src_port;
+	key->dport = seg->th->dst_port;
+	key->family = seg->family;
+	key->daddr_idx = seg->daddr_idx;
+	key->rxq_idx = seg->rxq_idx;
+	key->pad = 0;
+	return key;
+}
+
+/*
+ * Who @p seg came from and went to: the reply's peer. Made only on the ways that
+ * answer or keep something of the flow, not for a cookie SYN whose SYN-ACK is written
+ * over it from the record, nor for a segment a check drops (issue 14).
+ */
+static inline void
+tcp_peer_of_seg(const struct synq_tcp_seg *seg, struct tcp_peer *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->family = seg->family;
+	if (seg->family == 4) {
+		memcpy(p->caddr, &seg->saddr4, 4);
+		memcpy(p->saddr, &seg->daddr4, 4);
+	} else {
+		const struct rte_ipv6_hdr *ip6 = (const struct rte_ipv6_hdr *)seg->l3;
+
+		memcpy(p->caddr, ip6->src_addr, 16);
+		memcpy(p->saddr, ip6->dst_addr, 16);
+	}
+	p->cport = seg->th->src_port;
+	p->sport = seg->th->dst_port;
+	p->cmac = rte_pktmbuf_mtod(seg->m, struct rte_ether_hdr *)->src_addr;
 }
 
 #endif /* SYNQ_TCP_INLINES_H */

@@ -25,39 +25,21 @@ synq_tcp_prefetch_wanted(const struct synq_tcp_worker *tw)
 	return tw->syntab_used;
 }
 
-/*
- * The flow key of @p seg: the client's address and port, our port, which of our
- * addresses and rx queues. IPv4 writes its 4 address bytes and zeroes the other 12,
- * no copy through a 16-byte address.
- */
-static inline void
-key_of_seg(const struct synq_tcp_seg *seg, struct synq_flow_key *key)
-{
-	if (seg->family == 4) {
-		uint32_t zero[3] = {0, 0, 0};
-
-		memcpy(key->saddr, &seg->saddr4, 4);
-		memcpy(key->saddr + 4, zero, sizeof(zero));
-	} else {
-		memcpy(key->saddr, ((const struct rte_ipv6_hdr *)seg->l3)->src_addr, 16);
-	}
-	key->sport = seg->th->src_port;
-	key->dport = seg->th->dst_port;
-	key->family = seg->family;
-	key->daddr_idx = seg->daddr_idx;
-	key->rxq_idx = seg->rxq_idx;
-	key->pad = 0;
-}
-
 void
 synq_tcp_prefetch_seg(const struct synq_tcp_worker *tw, struct synq_tcp_seg *seg)
 {
-	struct synq_flow_key key;
-
 	if (!tw->syntab_used || tw->syntab == NULL)
 		return;
-	key_of_seg(seg, &key);
-	seg->hash = tcp_hash(&tw->seed, &key);
+	if (seg->family == 4) {
+		/* the key's hash from the record's fields: no key written (tcp_hash4()) */
+		seg->hash = tcp_hash4(&tw->seed, seg->saddr4, seg->th->src_port, seg->th->dst_port,
+			seg->daddr_idx, seg->rxq_idx);
+	} else {
+		struct synq_flow_key key;
+
+		tcp_key_of_seg(seg, &key);
+		seg->hash = tcp_hash(&tw->seed, &key);
+	}
 	seg->hashed = true;
 	synq_syntab_prefetch_h(tw->syntab, seg->hash);
 }
@@ -84,26 +66,6 @@ csum_bad(const struct synq_tcp_seg *seg, const struct rte_tcp_hdr *th)
 	if (l4_csum == RTE_MBUF_F_RX_L4_CKSUM_GOOD || l4_csum == RTE_MBUF_F_RX_L4_CKSUM_NONE)
 		return false;
 	return synq_cksum_fold(synq_cksum_add(l4_phdr_sum(seg), th, seg->l4_len)) != 0xffff;
-}
-
-/* Who the segment came from and went to: the reply's peer and the flow's key. */
-static void
-peer_of_seg(const struct synq_tcp_seg *seg, const struct rte_tcp_hdr *th, struct tcp_peer *p)
-{
-	memset(p, 0, sizeof(*p));
-	p->family = seg->family;
-	if (seg->family == 4) {
-		memcpy(p->caddr, &seg->saddr4, 4);
-		memcpy(p->saddr, &seg->daddr4, 4);
-	} else {
-		const struct rte_ipv6_hdr *ip6 = (const struct rte_ipv6_hdr *)seg->l3;
-
-		memcpy(p->caddr, ip6->src_addr, 16);
-		memcpy(p->saddr, ip6->dst_addr, 16);
-	}
-	p->cport = th->src_port;
-	p->sport = th->dst_port;
-	p->cmac = rte_pktmbuf_mtod(seg->m, struct rte_ether_hdr *)->src_addr;
 }
 
 /*
@@ -167,7 +129,8 @@ synq_tcp_input_parsed(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	uint8_t flags = seg->flags;
 	struct synq_listener *l;
 	struct synq_flow_key key;
-	struct tcp_peer p;
+	const struct synq_flow_key *k = NULL; /* &key once made: only where a table needs it */
+	unsigned int li = 0;
 
 	/*
 	 * Who is flooding (synq_srcsketch.h): every SYN (no ACK: a SYN-ACK answers us)
@@ -184,13 +147,22 @@ synq_tcp_input_parsed(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 			synq_srcsketch_feed6(
 				&tw->sources, ((const struct rte_ipv6_hdr *)seg->l3)->src_addr);
 	}
-	peer_of_seg(seg, th, &p);
-	if (tw == NULL)
+	/*
+	 * The listener; IPv4 through the worker's index by port (issue 14), its index
+	 * with it. Neither the key nor the peer is made before a use for them: a flood
+	 * SYN answered with a cookie, or a forged ACK, needs little of either.
+	 */
+	if (tw == NULL) {
 		l = NULL;
-	else if (seg->family == 4)
-		l = synq_listener_lookup4(tw->listeners, seg->daddr4, p.sport);
-	else
-		l = synq_listener_lookup(tw->listeners, p.family, p.saddr, p.sport);
+	} else if (seg->family == 4) {
+		l = synq_listener_lookup4_ports(
+			tw->listeners, &tw->lports, seg->daddr4, th->dst_port, &li);
+	} else {
+		l = synq_listener_lookup(tw->listeners, 6,
+			((const struct rte_ipv6_hdr *)seg->l3)->dst_addr, th->dst_port);
+		if (l != NULL)
+			li = synq_listener_index(tw->listeners, l);
+	}
 	/*
 	 * No listener: a RST (RFC 9293 3.10.7.1). Issue 15: a source outside the listener's
 	 * "allow" prefixes finds the port as closed, every segment of it: no SYN-ACK, no
@@ -198,7 +170,9 @@ synq_tcp_input_parsed(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	 */
 	if (unlikely(l == NULL || l->nb_allow != 0)) {
 		enum synq_tcp_verdict v;
+		struct tcp_peer p;
 
+		tcp_peer_of_seg(seg, &p);
 		if (l != NULL) {
 			if (tcp_allowed(l, &p))
 				goto allowed;
@@ -216,17 +190,16 @@ synq_tcp_input_parsed(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 				!!(flags & RTE_TCP_FIN_FLAG));
 	}
 allowed:
-	/* the key; its hash, once, when a table needs it (tcp_seg_hash()) */
-	key_of_seg(seg, &key);
-
 	/*
 	 * An empty flow table (a flood with no connection yet) is not looked up: a SYN or
-	 * ACK of no established flow pays nothing for the data path (issue 14).
+	 * ACK of no established flow pays nothing for the data path (issue 14). The key
+	 * and its hash, once, when a table needs them (tcp_seg_hash()).
 	 */
 	if (tw->flows != NULL && synq_flowtab_count(tw->flows) != 0) {
-		struct tcp_conn *c =
-			synq_flowtab_lookup_h(tw->flows, &key, tcp_seg_hash(tw, seg, &key));
+		struct tcp_conn *c;
 
+		k = tcp_key_of_seg(seg, &key);
+		c = synq_flowtab_lookup_h(tw->flows, k, tcp_seg_hash(tw, seg, k));
 		/* RFC 5961 4.2: a connection answers a SYN-ACK, too, with a challenge ACK */
 		if (c != NULL && c->state != SYNQ_TCP_CLOSED && c->state != SYNQ_TCP_SYN_SENT &&
 			(!flags_bad(flags) ||
@@ -238,8 +211,11 @@ allowed:
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_BAD_FLAGS);
 		return SYNQ_TCP_DROP;
 	}
-	if (flags & RTE_TCP_RST_FLAG)
-		return tcp_rst_input(tw, ctr, seg, &key, th);
+	if (flags & RTE_TCP_RST_FLAG) {
+		if (k == NULL)
+			k = tcp_key_of_seg(seg, &key);
+		return tcp_rst_input(tw, ctr, seg, k, th);
+	}
 	/*
 	 * issue 15: a listener a reload removed takes no new connection: a SYN of no
 	 * connection of its is one to no listener. Its connections (above) and handshakes
@@ -247,14 +223,17 @@ allowed:
 	 */
 	if ((flags & RTE_TCP_SYN_FLAG) &&
 		unlikely(atomic_load_explicit(&l->removed, memory_order_relaxed))) {
+		struct tcp_peer p;
+
+		tcp_peer_of_seg(seg, &p);
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_NO_LISTENER);
 		return tcp_reply_rst(tw, ctr, seg->m, ifc, &p, th,
 			seg->l4_len - doff + 1 + !!(flags & RTE_TCP_FIN_FLAG));
 	}
 	if (flags & RTE_TCP_SYN_FLAG)
-		return tcp_syn_input(tw, ctr, ifc, seg, l, &p, &key, th, doff);
+		return tcp_syn_input(tw, ctr, ifc, seg, l, li, k);
 	if (flags & RTE_TCP_ACK_FLAG)
-		return tcp_ack_input(tw, ctr, ifc, seg, l, &p, &key, th, doff);
+		return tcp_ack_input(tw, ctr, ifc, seg, l, li, k);
 	synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_NO_CONNECTION);
 	return SYNQ_TCP_DROP;
 }

@@ -263,17 +263,19 @@ uint64_t tcp_tuple_hash_lanes(
 
 /* tcp_handshake.c */
 
-/* A SYN to listener @p l from @p p (its flow @p key). */
+/*
+ * A SYN to listener @p l (index @p li). @p key: its flow key when the caller made one
+ * (a flow table lookup), else NULL: made here only when a table is looked up; the
+ * peer likewise only on the ways that need it (issue 14).
+ */
 enum synq_tcp_verdict tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	const struct synq_iface *ifc, struct synq_tcp_seg *seg, struct synq_listener *l,
-	const struct tcp_peer *p, const struct synq_flow_key *key, const struct rte_tcp_hdr *th,
-	uint16_t doff);
+	unsigned int li, const struct synq_flow_key *key);
 
-/* An ACK to listener @p l that no connection of the flow table took. */
+/* An ACK to listener @p l (index @p li) that no connection of the flow table took. */
 enum synq_tcp_verdict tcp_ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	const struct synq_iface *ifc, struct synq_tcp_seg *seg, struct synq_listener *l,
-	const struct tcp_peer *p, const struct synq_flow_key *key, const struct rte_tcp_hdr *th,
-	uint16_t doff);
+	unsigned int li, const struct synq_flow_key *key);
 
 /* A RST that no connection of the flow table took: a half-open entry's, or TIME-WAIT's. */
 enum synq_tcp_verdict tcp_rst_input(struct synq_tcp_worker *tw, struct synq_counters *ctr,

@@ -21,6 +21,7 @@
 #include "synq_flow_key.h"
 #include "synq_flowmem.h"
 #include "synq_flowtab.h"
+#include "synq_listener.h"
 #include "synq_siphash.h"
 #include "synq_srcsketch.h"
 #include "synq_syntab.h"
@@ -510,6 +511,8 @@ struct synq_tcp_worker {
 	 * by synq_tcp_clock(), its last one published to /synq/syn_sources.
 	 */
 	struct synq_srcsketch sources __rte_cache_aligned;
+	/* the listeners by port for IPv4 (synq_listener_lookup4_ports()), this worker's */
+	struct synq_listener_ports lports __rte_cache_aligned;
 } __rte_cache_aligned;
 
 #endif /* SYNQ_TCP_TYPES_H */

@@ -363,6 +363,79 @@ test_lookup_removed(void **state __rte_unused)
 	synq_listeners_free(&rls);
 }
 
+/* every port and address of @p ls: the worker's index by port answers as the scan */
+static void
+ports_match_scan(struct synq_listeners *l, struct synq_listener_ports *pi)
+{
+	static const uint8_t addrs[][4] = {{198, 18, 0, 1}, {198, 18, 0, 2}, {10, 0, 0, 1}};
+
+	for (unsigned int port = 0; port <= UINT16_MAX; port++) {
+		for (unsigned int a = 0; a < RTE_DIM(addrs); a++) {
+			uint16_t port_be = rte_cpu_to_be_16((uint16_t)port);
+			struct synq_listener *want, *got;
+			unsigned int li = UINT32_MAX;
+			uint32_t daddr;
+
+			memcpy(&daddr, addrs[a], sizeof(daddr));
+			want = synq_listener_lookup4(l, daddr, port_be);
+			got = synq_listener_lookup4_ports(l, pi, daddr, port_be, &li);
+			assert_ptr_equal(got, want);
+			if (got != NULL)
+				assert_int_equal(li, synq_listener_index(l, got));
+		}
+	}
+}
+
+/*
+ * Issue 14: a worker's IPv4 listeners by port (synq_listener_lookup4_ports()) answer
+ * as the scan, at start and through reloads that add overlapping listeners (the index
+ * built again when the number of listeners moves) and remove or take back others
+ * (no rebuild: a port's one listener is its answer, removed or not).
+ */
+static void
+test_lookup_ports(void **state __rte_unused)
+{
+	static const char text[] =
+		"{ \"ports\": [ { \"name\": \"p0\", \"mac\": \"02:53:51:00:00:01\","
+		"    \"ipv4\": [\"198.18.0.1\", \"198.18.0.2\"], \"ipv6\": [\"2001:2::1\"] } ],"
+		"  \"lcores\": [ { \"lcore\": 1, \"role\": \"both\","
+		"      \"rx\": [ { \"port\": \"p0\", \"queue\": 0 } ] } ],"
+		"  \"listeners\": [ %s ] }";
+	static struct synq_config c1, c2;
+	static struct synq_listener_ports pi; /* zero: the index of no listener */
+	struct synq_listeners rls;
+	char err[SYNQ_CONFIG_ERR_LEN], buf[1024];
+
+	snprintf(buf, sizeof(buf), text,
+		"{ \"port\": 90 }, { \"address\": \"198.18.0.1\", \"port\": 91 },"
+		"{ \"address\": \"::\", \"port\": 92 }, { \"address\": \"198.18.0.2\", "
+		"\"port\": 93 }, { \"address\": \"198.18.0.1\", \"port\": 93 }");
+	if (synq_config_parse(buf, &c1, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	snprintf(buf, sizeof(buf), text,
+		"{ \"address\": \"0.0.0.0\", \"port\": 90 }, { \"port\": 91 },"
+		"{ \"address\": \"198.18.0.2\", \"port\": 92 }");
+	if (synq_config_parse(buf, &c2, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(synq_listeners_create(&rls, &c1, 1, 0, err, sizeof(err)), 0);
+	ports_match_scan(&rls, &pi);
+	/* a reload to c2, one addition at a time: the worker sees each */
+	atomic_store(&rls.l[0].removed, true);
+	atomic_store(&rls.l[1].removed, true);
+	assert_int_equal(synq_listener_add(&rls, &c2.listeners[0], 0, err, sizeof(err)), 5);
+	ports_match_scan(&rls, &pi);
+	assert_int_equal(synq_listener_add(&rls, &c2.listeners[1], 0, err, sizeof(err)), 6);
+	assert_int_equal(synq_listener_add(&rls, &c2.listeners[2], 0, err, sizeof(err)), 7);
+	ports_match_scan(&rls, &pi);
+	/* back: taken back from draining, c2's removed; the number of listeners unmoved */
+	assert_int_equal(synq_listener_retune(&rls.l[0], &c1.listeners[0], err, sizeof(err)), 0);
+	assert_int_equal(synq_listener_retune(&rls.l[1], &c1.listeners[1], err, sizeof(err)), 0);
+	for (unsigned int i = 5; i < 8; i++)
+		atomic_store(&rls.l[i].removed, true);
+	ports_match_scan(&rls, &pi);
+	synq_listeners_free(&rls);
+}
+
 int
 main(void)
 {
@@ -375,6 +448,7 @@ main(void)
 		cmocka_unit_test(test_srclimit_churn),
 		cmocka_unit_test(test_proxy_checks),
 		cmocka_unit_test(test_lookup_removed),
+		cmocka_unit_test(test_lookup_ports),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
