@@ -404,43 +404,29 @@ overflowed:
 }
 
 /*
- * An ACK that may carry a cookie: validate it, promote the flow. @p tw_e: the
- * TIME-WAIT entry of the 4-tuple that RFC 6191 lets this new connection take over
- * once the cookie is valid, or NULL.
+ * The final ACK of a valid cookie @p co (ack_of_cookie()): unless it replays a
+ * handshake already promoted, promote the flow. Out of line, away from the flood
+ * paths: inlined into synq_tcp_input_parsed(), its promotion pushed tcp_syn_input()
+ * out of it (syn-table +40 instructions a SYN); the forged ACKs of a flood, which
+ * fail the cookie, never call it.
  */
 static __rte_noinline enum synq_tcp_verdict
-ack_of_cookie(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_iface *ifc,
+cookie_promote(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_iface *ifc,
 	struct synq_tcp_seg *seg, struct synq_listener *l, const struct tcp_peer *p,
-	const struct synq_flow_key *key, const struct rte_tcp_hdr *th, uint16_t doff,
-	const struct synq_tcp_opts *o, struct synq_flowmem_entry *tw_e)
+	const struct synq_flow_key *key, const struct synq_tcp_opts *o,
+	struct synq_flowmem_entry *tw_e, const struct synq_cookie_opts *co)
 {
+	const struct rte_tcp_hdr *th = seg->th;
 	uint32_t seq = seg->seq;
 	uint32_t ack = seg->ack;
 	unsigned int li = synq_listener_index(tw->listeners, l);
 	enum synq_tcp_verdict v = SYNQ_TCP_DROP;
 	struct synq_flowmem_entry *a;
-	struct synq_cookie_opts co;
-	struct synq_cookie_flow f;
 	struct synq_flow_key rk;
 	uint64_t rk_hash = 0;
 	enum promote_rc rc;
 	struct tcp_conn *c;
-	int valid = tcp_cookie_ack_lanes(tw, seg, &co); /* with its burst's others */
 
-	if (valid < 0) {
-		cookie_flow_of(p, &f);
-		valid = synq_cookie_check(&tw->cookie, &f, seq - 1, ack - 1, tw->now_s, &co);
-	}
-	if (!valid) {
-		synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_FAILED);
-		return SYNQ_TCP_DROP;
-	}
-	/* with timestamps, the TSecr brings back 5 more MAC bits: 2^-29 a guess */
-	if (o->ts && !synq_cookie_tsecr_ok(o->tsecr, co.ts_mac)) {
-		synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_TS_FAILED);
-		synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_FAILED);
-		return SYNQ_TCP_DROP;
-	}
 	/*
 	 * A valid cookie of a connection that has ended (its flow left the flow table):
 	 * its final ACK (or first data, same numbers), replayed, must not open it again
@@ -471,17 +457,18 @@ ack_of_cookie(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	if (c != NULL) {
 		c->client_isn = seq - 1;
 		c->our_isn = ack - 1;
-		c->mss = RTE_MIN(co.mss, our_mss(p->family)); /* the cookie's table starts at 536 */
-		c->snd_wscale = co.wscale;
-		c->rcv_wscale = co.wscale == SYNQ_COOKIE_NO_WSCALE ? SYNQ_TCP_NO_WSCALE
-								   : l->tcp.window_scale;
-		c->sack = co.sack;
+		/* the cookie's table starts at 536 */
+		c->mss = RTE_MIN(co->mss, our_mss(p->family));
+		c->snd_wscale = co->wscale;
+		c->rcv_wscale = co->wscale == SYNQ_COOKIE_NO_WSCALE ? SYNQ_TCP_NO_WSCALE
+								    : l->tcp.window_scale;
+		c->sack = co->sack;
 		/* an ACK carries timestamps only when both sides agreed to them (RFC 7323) */
 		c->ts = o->ts;
 		c->ts_recent = o->tsval;
-		c->ts_off = o->ts ? co.ts_off : 0; /* the cookie's, as its SYN-ACK had it */
+		c->ts_off = o->ts ? co->ts_off : 0; /* the cookie's, as its SYN-ACK had it */
 		c->via_cookie = true;
-		rc = promote(tw, ctr, l, seg, key, doff, c, true, &v);
+		rc = promote(tw, ctr, l, seg, key, seg->doff, c, true, &v);
 	}
 	switch (rc) {
 	case PROMOTED:
@@ -516,6 +503,39 @@ ack_of_cookie(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		}
 	}
 	return v;
+}
+
+/*
+ * An ACK that may carry a cookie: validate it, promote the flow (cookie_promote()).
+ * @p tw_e: the TIME-WAIT entry of the 4-tuple that RFC 6191 lets this new connection
+ * take over once the cookie is valid, or NULL.
+ */
+static enum synq_tcp_verdict
+ack_of_cookie(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_iface *ifc,
+	struct synq_tcp_seg *seg, struct synq_listener *l, const struct tcp_peer *p,
+	const struct synq_flow_key *key, const struct synq_tcp_opts *o,
+	struct synq_flowmem_entry *tw_e)
+{
+	struct synq_cookie_opts co;
+	struct synq_cookie_flow f;
+	int valid = tcp_cookie_ack_lanes(tw, seg, &co); /* with its burst's others */
+
+	if (valid < 0) {
+		cookie_flow_of(p, &f);
+		valid = synq_cookie_check(
+			&tw->cookie, &f, seg->seq - 1, seg->ack - 1, tw->now_s, &co);
+	}
+	if (!valid) {
+		synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_FAILED);
+		return SYNQ_TCP_DROP;
+	}
+	/* with timestamps, the TSecr brings back 5 more MAC bits: 2^-29 a guess */
+	if (o->ts && !synq_cookie_tsecr_ok(o->tsecr, co.ts_mac)) {
+		synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_TS_FAILED);
+		synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_FAILED);
+		return SYNQ_TCP_DROP;
+	}
+	return cookie_promote(tw, ctr, ifc, seg, l, p, key, o, tw_e, &co);
 }
 
 /*
@@ -589,7 +609,7 @@ tcp_ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_NO_CONNECTION);
 		return SYNQ_TCP_DROP;
 	}
-	return ack_of_cookie(tw, ctr, ifc, seg, l, p, key, th, doff, &o, tw_e);
+	return ack_of_cookie(tw, ctr, ifc, seg, l, p, key, &o, tw_e);
 }
 
 enum synq_tcp_verdict
