@@ -18,8 +18,7 @@
 #include "tcp_priv.h"
 
 int
-tcp_conn_start(struct synq_tcp_worker *tw, struct tcp_conn *c, uint64_t h,
-	const struct rte_tcp_hdr *th, const struct synq_tcp_opts *o, struct rte_mbuf *data,
+tcp_conn_start(struct synq_tcp_worker *tw, struct tcp_conn *c, struct synq_tcp_seg *seg,
 	uint16_t data_len, bool fin)
 {
 	const struct synq_listener *l = conn_listener(tw, c);
@@ -28,7 +27,8 @@ tcp_conn_start(struct synq_tcp_worker *tw, struct tcp_conn *c, uint64_t h,
 	if (tw->flows == NULL || tw->flows_of[c->listener] >= synq_listener_flows(l) ||
 		tw->clients_of[c->listener] >= l->tcp.max_flows)
 		return -ENOSPC;
-	if (synq_flowtab_insert_h(tw->flows, &c->key, h, conn_idx(tw, c)) != 0)
+	if (synq_flowtab_insert_h(
+		    tw->flows, &c->key, tcp_seg_hash(tw, seg, &c->key), conn_idx(tw, c)) != 0)
 		return -ENOSPC;
 	tw->flows_of[c->listener]++;
 	tw->clients_of[c->listener]++;
@@ -36,9 +36,9 @@ tcp_conn_start(struct synq_tcp_worker *tw, struct tcp_conn *c, uint64_t h,
 	c->state = fin ? SYNQ_TCP_CLOSE_WAIT : SYNQ_TCP_ESTABLISHED;
 	c->snd_una = c->snd_nxt = c->snd_max = c->our_isn + 1;
 	/* RFC 7323 2.2: the window of every segment but a SYN is scaled */
-	c->snd_wnd = (uint32_t)rte_be_to_cpu_16(th->rx_win) << shift;
-	c->snd_wl1 = rte_be_to_cpu_32(th->sent_seq);
-	c->snd_wl2 = rte_be_to_cpu_32(th->recv_ack);
+	c->snd_wnd = (uint32_t)rte_be_to_cpu_16(seg->th->rx_win) << shift;
+	c->snd_wl1 = seg->seq;
+	c->snd_wl2 = seg->ack;
 	c->max_snd_wnd = c->snd_wnd;
 	c->oow_ms = tw->now_ms - TCP_INVALID_RATELIMIT_MS; /* the first answer may go */
 	c->cwnd = TCP_IW * snd_mss(c);
@@ -48,14 +48,14 @@ tcp_conn_start(struct synq_tcp_worker *tw, struct tcp_conn *c, uint64_t h,
 	c->rcv_adv = c->client_isn + 1 + synack_window(&l->tcp);
 	c->rto_ms = TCP_RTO_INIT_MS;
 	c->last_rx_ms = tw->now_ms;
-	if (o->ts)
-		c->ts_recent = o->tsval;
 	c->ts_recent_ms = tw->now_ms;
 	c->rcv_mem = c->snd_mem = 0;
 	c->rcv_held_nb = 0;
 	c->rcv_prog_ms = c->snd_prog_ms = tw->now_ms;
 	c->rcv_ratio = TCP_RATIO_INIT;
-	if (data != NULL) {
+	if (data_len != 0) {
+		struct rte_mbuf *data = seg->m;
+
 		data->next = NULL;
 		c->rcvq = c->rcvq_tail = data;
 		tcp_mem_rcv_charge(tw, c, data_len, tcp_truesize(data));
@@ -64,7 +64,7 @@ tcp_conn_start(struct synq_tcp_worker *tw, struct tcp_conn *c, uint64_t h,
 	}
 	if (fin)
 		c->pend |= PEND_PEER_CLOSED;
-	if (data != NULL || fin) {
+	if (data_len != 0 || fin) {
 		c->wflags |= WF_ACK_NOW;
 		mark_dirty(tw, c);
 	}

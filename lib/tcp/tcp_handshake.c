@@ -42,22 +42,6 @@ time_wait_find(struct synq_tcp_worker *tw, struct synq_tcp_seg *seg,
 	return any ? synq_flowmem_lookup_h(tw->time_wait, key, tcp_seg_hash(tw, seg, key)) : NULL;
 }
 
-/* The cookie's view of @p p: of an IPv4 address only the 4 bytes it reads are copied. */
-static void
-cookie_flow_of(const struct tcp_peer *p, struct synq_cookie_flow *f)
-{
-	f->family = p->family;
-	if (p->family == 4) {
-		memcpy(f->saddr, p->caddr, 4);
-		memcpy(f->daddr, p->saddr, 4);
-	} else {
-		memcpy(f->saddr, p->caddr, 16);
-		memcpy(f->daddr, p->saddr, 16);
-	}
-	f->sport = p->cport;
-	f->dport = p->sport;
-}
-
 /* The listener's SYN table share has room, and a new entry for the SYN: its SYN-ACK. */
 static enum synq_tcp_verdict
 syn_to_table(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_iface *ifc,
@@ -211,34 +195,6 @@ tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	return syn_cookie_now(tw, ctr, ifc, seg, l, &o);
 }
 
-/*
- * What a completed handshake agreed, for the connection it promotes. The order is for
- * the compound literals that fill it, each leaving some members zero: those only a
- * cookie's sets first, those only an entry's sets last (the one hole among them). The
- * compiler zeroes the whole, then drops the zeroing of what the literal writes at
- * either end; in the order of the members' meaning, ack_of_cookie()'s left the
- * middle, 49 bytes at an odd address, zeroed by rep stosb; now only its last bytes.
- */
-struct promotion {
-	struct synq_flow_key rk; /* via_cookie: its key in the replay memory */
-	uint64_t rk_hash;	 /* ... and its hash (the worker's seed) */
-	bool via_cookie;
-	uint8_t snd_wscale;
-	uint8_t rcv_wscale;
-	bool sack;
-	uint32_t client_isn;
-	uint32_t our_isn;
-	uint32_t ts_recent;
-	uint32_t ts_off; /* our TSval's offset, when ts */
-	uint16_t mss;
-	/* what the final ACK carried: its data (offset and length in the frame), a FIN */
-	uint16_t data_off;
-	uint16_t data_len;
-	bool ts;
-	bool fin;
-	uint64_t syn_tsc;
-};
-
 /* What became of a promotion. */
 enum promote_rc {
 	PROMOTED,
@@ -270,58 +226,69 @@ session_init(const struct synq_tcp_worker *tw, struct synq_session *s, const str
 }
 
 /*
- * Promote the flow @p key: a session and its connection, started with what @p pr
- * says. The connection goes into the flow table with what
- * the final ACK carried (its data, trimmed out of the mbuf, and its FIN), last the
- * session goes on the accept queue; a flow from a cookie is remembered then, by its
- * 4-tuple and both ISNs (tcp_replay_key()), so that a repeated final ACK is never
- * taken for a new handshake, and no later handshake of the 4-tuple evicts it.
+ * The first half of a promotion of the flow @p key to listener @p li: the client's
+ * share of the listener (lib/listener), a session (its identity) and its connection,
+ * zeroed but for the key, the listener, the peer's MAC and the final ACK's time. The
+ * caller writes what the handshake agreed (ISNs, MSS, scales, SACK, timestamps)
+ * straight into the connection, then promote() makes it live, or gives all back.
  *
- * @return PROMOTED, with *@p v the segment's verdict; else nothing is kept and the
- *   mbuf is as it came.
+ * @return the connection, or NULL with *@p rc NO_SESSION or SRC_LIMITED (nothing kept).
  */
-static enum promote_rc
-promote(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_listener *l,
-	struct synq_tcp_seg *seg, const struct tcp_peer *p, const struct synq_flow_key *key,
-	const struct rte_tcp_hdr *th, const struct synq_tcp_opts *o, const struct promotion *pr,
-	enum synq_tcp_verdict *v)
+static __rte_always_inline struct tcp_conn *
+promote_conn(struct synq_tcp_worker *tw, struct synq_counters *ctr, unsigned int li,
+	const struct tcp_peer *p, const struct synq_flow_key *key, enum promote_rc *rc)
 {
-	unsigned int li = synq_listener_index(tw->listeners, l);
 	struct synq_session *s;
-	struct synq_flowmem_entry *a;
-	enum promote_rc rc;
 	struct tcp_conn *c;
-	uint16_t data_len = pr->data_len;
-	bool fin = pr->fin;
+	uint32_t idx;
 
-	if (synq_srclimit_take(tw->srclimit, ctr, li, p->family, p->caddr) != 0)
-		return SRC_LIMITED;
+	/* no per-source limits (the common case): not even the call */
+	if (tw->srclimit != NULL &&
+		synq_srclimit_take(tw->srclimit, ctr, li, p->family, p->caddr) != 0) {
+		*rc = SRC_LIMITED;
+		return NULL;
+	}
 	s = synq_session_alloc(tw->sessions);
 	if (s == NULL) {
 		synq_srclimit_put(tw->srclimit, li, p->family, p->caddr);
 		synq_counter_inc(ctr, SYNQ_CTR_CONN_POOL_EMPTY);
-		return NO_SESSION;
+		*rc = NO_SESSION;
+		return NULL;
 	}
 	session_init(tw, s, p, li);
-	c = conn_at(tw, synq_session_index(tw->sessions, s));
-	conn_own(tw, synq_session_index(tw->sessions, s), synq_session_gen(s));
+	idx = synq_session_index(tw->sessions, s);
+	c = conn_at(tw, idx);
+	conn_own(tw, idx, synq_session_gen(s));
 	/* all zero, then the identity; tcp_conn_start() sets the state */
 	conn_zero(c);
 	c->key = *key;
-	c->client_isn = pr->client_isn;
-	c->our_isn = pr->our_isn;
-	c->mss = pr->mss;
 	c->listener = (uint16_t)li;
-	c->snd_wscale = pr->snd_wscale;
-	c->rcv_wscale = pr->rcv_wscale;
-	c->sack = pr->sack;
-	c->ts = pr->ts;
-	c->via_cookie = pr->via_cookie;
 	c->peer_mac = p->cmac;
-	c->syn_tsc = pr->syn_tsc;
 	c->ack_tsc = tw->now_tsc;
-	c->ts_recent = pr->ts_recent;
-	c->ts_off = pr->ts_off;
+	return c;
+}
+
+/*
+ * Promote @p c, the connection promote_conn() made, its handshake's fields written:
+ * into the flow table with what the final ACK carried (its data, trimmed out of the
+ * mbuf, and its FIN, when @p first: the segment starts at the client's ISN + 1), last
+ * its session goes on the accept queue.
+ *
+ * @return PROMOTED, with *@p v the segment's verdict; else nothing is kept (the
+ *   session and connection given back) and the mbuf is as it came.
+ */
+static __rte_always_inline enum promote_rc
+promote(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_listener *l,
+	struct synq_tcp_seg *seg, const struct synq_flow_key *key, uint16_t doff,
+	struct tcp_conn *c, bool first, enum synq_tcp_verdict *v)
+{
+	uint32_t idx = conn_idx(tw, c);
+	struct synq_session *s = synq_session_at(tw->sessions, idx);
+	uint16_t data_off = (uint16_t)(seg->l2_len + seg->l3_len + doff);
+	uint16_t data_len = first ? (uint16_t)(seg->l4_len - doff) : 0;
+	bool fin = first && (seg->flags & RTE_TCP_FIN_FLAG);
+	enum promote_rc rc;
+
 	/*
 	 * The final ACK's data goes under the same limits as any later segment's (the
 	 * listener's for connections not accepted, the worker's budget): refused, it is
@@ -332,11 +299,10 @@ promote(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_liste
 		fin = false;
 	}
 	if (data_len != 0) {
-		rte_pktmbuf_adj(seg->m, pr->data_off);
+		rte_pktmbuf_adj(seg->m, data_off);
 		rte_pktmbuf_trim(seg->m, rte_pktmbuf_pkt_len(seg->m) - data_len);
 	}
-	if (tcp_conn_start(tw, c, tcp_seg_hash(tw, seg, key), th, o, data_len != 0 ? seg->m : NULL,
-		    data_len, fin) != 0) {
+	if (tcp_conn_start(tw, c, seg, data_len, fin) != 0) {
 		synq_counter_inc(ctr, SYNQ_CTR_FLOW_TABLE_FULL);
 		rc = FLOWS_FULL;
 		goto undo;
@@ -346,34 +312,17 @@ promote(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_liste
 		rc = RING_FULL;
 		goto undo;
 	}
-	/*
-	 * Only a cookie can validate twice: a flow promoted from the SYN table had an ISN
-	 * of RFC 6528, which no later ACK turns into a valid cookie. Remember only those,
-	 * so the memory's room goes where a replay is possible.
-	 */
-	if (pr->via_cookie) {
-		a = synq_flowmem_find_or_insert_h(
-			tw->replay, &pr->rk, pr->rk_hash, tw->now_ms, TCP_REPLAY_MS);
-		if (a != NULL) {
-			a->born_ms = tw->now_ms;
-			a->min_ms = TCP_REPLAY_MS;
-			a->rcv_nxt = pr->client_isn + 1;
-			a->snd_nxt = pr->our_isn + 1;
-		} else {
-			synq_counter_inc(ctr, SYNQ_CTR_ESTAB_TABLE_FULL);
-		}
-	}
 	synq_counter_inc(ctr, SYNQ_CTR_TCP_PASSIVE_OPENS);
 	/* the final ACK's data is the connection's first, delivered like any later */
 	synq_counter_add(ctr, SYNQ_CTR_TCP_IN_DATA_BYTES, data_len);
 	*v = data_len != 0 ? SYNQ_TCP_CONSUMED : SYNQ_TCP_DROP;
 	return PROMOTED;
 undo:
-	synq_srclimit_put(tw->srclimit, li, p->family, p->caddr);
+	synq_srclimit_put(tw->srclimit, c->listener, key->family, key->saddr);
 	if (data_len != 0)
-		rte_pktmbuf_prepend(seg->m, pr->data_off);
+		rte_pktmbuf_prepend(seg->m, data_off);
 	c->state = SYNQ_TCP_FREE;
-	conn_disown(tw, synq_session_index(tw->sessions, s));
+	conn_disown(tw, idx);
 	synq_session_free(tw->sessions, s);
 	return rc;
 }
@@ -405,9 +354,10 @@ ack_of_entry(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct
 	const struct synq_tcp_opts *o, struct synq_syn_entry *e)
 {
 	uint32_t off = seg->seq - (e->client_isn + 1);
-	uint16_t data_len = (uint16_t)(seg->l4_len - doff);
+	unsigned int li = synq_listener_index(tw->listeners, l);
 	enum synq_tcp_verdict v = SYNQ_TCP_DROP;
-	struct promotion pr;
+	enum promote_rc rc;
+	struct tcp_conn *c;
 
 	/*
 	 * In RFC 9293's order. First the sequence number: outside the window it is
@@ -421,27 +371,6 @@ ack_of_entry(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_BAD_ACK);
 		return tcp_reply_rst(tw, ctr, seg->m, ifc, p, th, 0);
 	}
-	pr = (struct promotion){
-		.client_isn = e->client_isn,
-		.our_isn = e->our_isn,
-		/* never below Linux's tcp_min_snd_mss: a tiny MSS is a resource attack
-		 * (CVE-2019-11479) */
-		.mss = RTE_MAX(
-			RTE_MIN(e->mss != 0 ? e->mss : default_mss(p->family), our_mss(p->family)),
-			SYNQ_TCP_MIN_MSS),
-		.snd_wscale = e->wscale,
-		.rcv_wscale =
-			e->wscale == SYNQ_TCP_NO_WSCALE ? SYNQ_TCP_NO_WSCALE : l->tcp.window_scale,
-		.sack = e->flags & SYNQ_SYN_F_SACK,
-		/* agreed in SYN and SYN-ACK: on for the connection (RFC 7323 3.2) */
-		.ts = e->flags & SYNQ_SYN_F_TS,
-		.ts_recent = o->ts ? o->tsval : e->ts_recent,
-		.ts_off = e->flags & SYNQ_SYN_F_TS ? tcp_ts_off(tw, p) : 0,
-		.syn_tsc = tw->now_tsc - (uint64_t)(tw->now_ms - e->syn_ms) * tw->hz_ms,
-		.data_off = off == 0 ? (uint16_t)(seg->l2_len + seg->l3_len + doff) : 0,
-		.data_len = off == 0 ? data_len : 0,
-		.fin = (seg->flags & RTE_TCP_FIN_FLAG) && off == 0,
-	};
 	/*
 	 * bsd: the entry holds its place already; linux: is there room? Publish first,
 	 * remove the entry after: another worker may have filled the queue since the
@@ -449,7 +378,27 @@ ack_of_entry(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct
 	 */
 	if (l->tcp.queue_model == SYNQ_QUEUE_LINUX && synq_accept_full(&l->accept))
 		goto overflowed;
-	switch (promote(tw, ctr, l, seg, p, key, th, o, &pr, &v)) {
+	c = promote_conn(tw, ctr, li, p, key, &rc);
+	if (c != NULL) {
+		c->client_isn = e->client_isn;
+		c->our_isn = e->our_isn;
+		/* never below Linux's tcp_min_snd_mss: a tiny MSS is a resource attack
+		 * (CVE-2019-11479) */
+		c->mss = RTE_MAX(
+			RTE_MIN(e->mss != 0 ? e->mss : default_mss(p->family), our_mss(p->family)),
+			SYNQ_TCP_MIN_MSS);
+		c->snd_wscale = e->wscale;
+		c->rcv_wscale =
+			e->wscale == SYNQ_TCP_NO_WSCALE ? SYNQ_TCP_NO_WSCALE : l->tcp.window_scale;
+		c->sack = e->flags & SYNQ_SYN_F_SACK;
+		/* agreed in SYN and SYN-ACK: on for the connection (RFC 7323 3.2) */
+		c->ts = e->flags & SYNQ_SYN_F_TS;
+		c->ts_recent = o->ts ? o->tsval : e->ts_recent;
+		c->ts_off = e->flags & SYNQ_SYN_F_TS ? tcp_ts_off(tw, p) : 0;
+		c->syn_tsc = tw->now_tsc - (uint64_t)(tw->now_ms - e->syn_ms) * tw->hz_ms;
+		rc = promote(tw, ctr, l, seg, key, doff, c, off == 0, &v);
+	}
+	switch (rc) {
 	case PROMOTED:
 		break;
 	case RING_FULL:
@@ -473,40 +422,29 @@ overflowed:
 }
 
 /*
- * An ACK that may carry a cookie: validate it, promote the flow. @p tw_e: the
- * TIME-WAIT entry of the 4-tuple that RFC 6191 lets this new connection take over
- * once the cookie is valid, or NULL.
+ * The final ACK of a valid cookie @p co (ack_of_cookie()): unless it replays a
+ * handshake already promoted, promote the flow. Out of line, away from the flood
+ * paths: inlined into synq_tcp_input_parsed(), its promotion pushed tcp_syn_input()
+ * out of it (syn-table +40 instructions a SYN); the forged ACKs of a flood, which
+ * fail the cookie, never call it.
  */
-static enum synq_tcp_verdict
-ack_of_cookie(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_iface *ifc,
+static __rte_noinline enum synq_tcp_verdict
+cookie_promote(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_iface *ifc,
 	struct synq_tcp_seg *seg, struct synq_listener *l, const struct tcp_peer *p,
-	const struct synq_flow_key *key, const struct rte_tcp_hdr *th, uint16_t doff,
-	const struct synq_tcp_opts *o, struct synq_flowmem_entry *tw_e)
+	const struct synq_flow_key *key, const struct synq_tcp_opts *o,
+	struct synq_flowmem_entry *tw_e, const struct synq_cookie_opts *co)
 {
+	const struct rte_tcp_hdr *th = seg->th;
 	uint32_t seq = seg->seq;
 	uint32_t ack = seg->ack;
+	unsigned int li = synq_listener_index(tw->listeners, l);
 	enum synq_tcp_verdict v = SYNQ_TCP_DROP;
-	struct synq_cookie_opts co;
-	struct synq_cookie_flow f;
+	struct synq_flowmem_entry *a;
 	struct synq_flow_key rk;
-	uint64_t rk_hash;
-	struct promotion pr;
-	int valid = tcp_cookie_ack_lanes(tw, seg, &co); /* with its burst's others */
+	uint64_t rk_hash = 0;
+	enum promote_rc rc;
+	struct tcp_conn *c;
 
-	if (valid < 0) {
-		cookie_flow_of(p, &f);
-		valid = synq_cookie_check(&tw->cookie, &f, seq - 1, ack - 1, tw->now_s, &co);
-	}
-	if (!valid) {
-		synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_FAILED);
-		return SYNQ_TCP_DROP;
-	}
-	/* with timestamps, the TSecr brings back 5 more MAC bits: 2^-29 a guess */
-	if (o->ts && !synq_cookie_tsecr_ok(o->tsecr, co.ts_mac)) {
-		synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_TS_FAILED);
-		synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_FAILED);
-		return SYNQ_TCP_DROP;
-	}
 	/*
 	 * A valid cookie of a connection that has ended (its flow left the flow table):
 	 * its final ACK (or first data, same numbers), replayed, must not open it again
@@ -525,9 +463,6 @@ ack_of_cookie(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 			synq_counter_inc(ctr, SYNQ_CTR_TCP_ESTAB_SEGS);
 			return SYNQ_TCP_DROP;
 		}
-	} else {
-		memset(&rk, 0, sizeof(rk));
-		rk_hash = 0;
 	}
 	synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_RECV);
 	if (tw_e != NULL)
@@ -536,27 +471,26 @@ ack_of_cookie(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		return overflow(
 			tw, ctr, ifc, seg, l, p, th, l->tcp.queue_model == SYNQ_QUEUE_LINUX);
 	synq_accept_bsd_add(&l->accept);
-	pr = (struct promotion){
-		.rk = rk,
-		.rk_hash = rk_hash,
-		.client_isn = seq - 1,
-		.our_isn = ack - 1,
-		.mss = RTE_MIN(co.mss, our_mss(p->family)), /* the cookie's table starts at 536 */
-		.snd_wscale = co.wscale,
-		.rcv_wscale = co.wscale == SYNQ_COOKIE_NO_WSCALE ? SYNQ_TCP_NO_WSCALE
-								 : l->tcp.window_scale,
-		.sack = co.sack,
+	c = promote_conn(tw, ctr, li, p, key, &rc);
+	if (c != NULL) {
+		c->client_isn = seq - 1;
+		c->our_isn = ack - 1;
+		/* the cookie's table starts at 536 */
+		c->mss = RTE_MIN(co->mss, our_mss(p->family));
+		c->snd_wscale = co->wscale;
+		c->rcv_wscale = co->wscale == SYNQ_COOKIE_NO_WSCALE ? SYNQ_TCP_NO_WSCALE
+								    : l->tcp.window_scale;
+		c->sack = co->sack;
 		/* an ACK carries timestamps only when both sides agreed to them (RFC 7323) */
-		.ts = o->ts,
-		.ts_recent = o->tsval,
-		.ts_off = o->ts ? co.ts_off : 0, /* the cookie's, as its SYN-ACK had it */
-		.via_cookie = true,
-		.data_off = (uint16_t)(seg->l2_len + seg->l3_len + doff),
-		.data_len = (uint16_t)(seg->l4_len - doff),
-	};
-	switch (promote(tw, ctr, l, seg, p, key, th, o, &pr, &v)) {
+		c->ts = o->ts;
+		c->ts_recent = o->tsval;
+		c->ts_off = o->ts ? co->ts_off : 0; /* the cookie's, as its SYN-ACK had it */
+		c->via_cookie = true;
+		rc = promote(tw, ctr, l, seg, key, seg->doff, c, true, &v);
+	}
+	switch (rc) {
 	case PROMOTED:
-		return v;
+		break;
 	case RING_FULL:
 		synq_accept_bsd_give(&l->accept);
 		return overflow(tw, ctr, ifc, seg, l, p, th, true);
@@ -567,6 +501,59 @@ ack_of_cookie(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		synq_accept_bsd_give(&l->accept);
 		return SYNQ_TCP_DROP;
 	}
+	/*
+	 * Only a cookie can validate twice: a flow promoted from the SYN table had an ISN
+	 * of RFC 6528, which no later ACK turns into a valid cookie. Remember only those,
+	 * so the memory's room goes where a replay is possible: by its 4-tuple and both
+	 * ISNs, so that a repeated final ACK is never taken for a new handshake, and no
+	 * later handshake of the 4-tuple evicts it.
+	 */
+	if (tw->replay != NULL) {
+		a = synq_flowmem_find_or_insert_h(
+			tw->replay, &rk, rk_hash, tw->now_ms, TCP_REPLAY_MS);
+		if (a != NULL) {
+			a->born_ms = tw->now_ms;
+			a->min_ms = TCP_REPLAY_MS;
+			a->rcv_nxt = seq;
+			a->snd_nxt = ack;
+		} else {
+			synq_counter_inc(ctr, SYNQ_CTR_ESTAB_TABLE_FULL);
+		}
+	}
+	return v;
+}
+
+/*
+ * An ACK that may carry a cookie: validate it, promote the flow (cookie_promote()).
+ * @p tw_e: the TIME-WAIT entry of the 4-tuple that RFC 6191 lets this new connection
+ * take over once the cookie is valid, or NULL.
+ */
+static enum synq_tcp_verdict
+ack_of_cookie(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_iface *ifc,
+	struct synq_tcp_seg *seg, struct synq_listener *l, const struct tcp_peer *p,
+	const struct synq_flow_key *key, const struct synq_tcp_opts *o,
+	struct synq_flowmem_entry *tw_e)
+{
+	struct synq_cookie_opts co;
+	struct synq_cookie_flow f;
+	int valid = tcp_cookie_ack_lanes(tw, seg, &co); /* with its burst's others */
+
+	if (valid < 0) {
+		cookie_flow_of(p, &f);
+		valid = synq_cookie_check(
+			&tw->cookie, &f, seg->seq - 1, seg->ack - 1, tw->now_s, &co);
+	}
+	if (!valid) {
+		synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_FAILED);
+		return SYNQ_TCP_DROP;
+	}
+	/* with timestamps, the TSecr brings back 5 more MAC bits: 2^-29 a guess */
+	if (o->ts && !synq_cookie_tsecr_ok(o->tsecr, co.ts_mac)) {
+		synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_TS_FAILED);
+		synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_FAILED);
+		return SYNQ_TCP_DROP;
+	}
+	return cookie_promote(tw, ctr, ifc, seg, l, p, key, o, tw_e, &co);
 }
 
 /*
@@ -655,7 +642,7 @@ tcp_ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		return SYNQ_TCP_DROP;
 	}
 	tcp_peer_of_seg(seg, &p);
-	return ack_of_cookie(tw, ctr, ifc, seg, l, &p, key, th, doff, &o, tw_e);
+	return ack_of_cookie(tw, ctr, ifc, seg, l, &p, key, &o, tw_e);
 }
 
 enum synq_tcp_verdict

@@ -308,4 +308,20 @@ tcp_peer_of_seg(const struct synq_tcp_seg *seg, struct tcp_peer *p)
 	p->cmac = rte_pktmbuf_mtod(seg->m, struct rte_ether_hdr *)->src_addr;
 }
 
+/* The cookie's view of @p p: of an IPv4 address only the 4 bytes it reads are copied. */
+static inline void
+cookie_flow_of(const struct tcp_peer *p, struct synq_cookie_flow *f)
+{
+	f->family = p->family;
+	if (p->family == 4) {
+		memcpy(f->saddr, p->caddr, 4);
+		memcpy(f->daddr, p->saddr, 4);
+	} else {
+		memcpy(f->saddr, p->caddr, 16);
+		memcpy(f->daddr, p->saddr, 16);
+	}
+	f->sport = p->cport;
+	f->dport = p->sport;
+}
+
 #endif /* SYNQ_TCP_INLINES_H */

@@ -138,14 +138,13 @@ void tcp_mem_publish(struct synq_tcp_worker *tw);
 /* tcp_conn.c */
 
 /*
- * Start the TCP state of @p c, promoted by the final ACK @p th (its data, @p data_len
- * bytes, already trimmed into @p data, NULL when none; @p fin when it carried a FIN
- * after it), and put it in the flow table under its key's hash @p h (tcp_seg_hash():
- * the segment's, computed once). Returns 0, or -ENOSPC when the table (or the
- * listener's share of it) is full: then nothing was changed.
+ * Start the TCP state of @p c, promoted by the final ACK @p seg (its data, @p data_len
+ * bytes, already trimmed into seg->m, none when 0; @p fin when it carried a FIN after
+ * it), and put it in the flow table under its key's hash (tcp_seg_hash(): the
+ * segment's, computed once). The caller set c->ts_recent. Returns 0, or -ENOSPC when
+ * the table (or the listener's share of it) is full: then nothing was changed.
  */
-int tcp_conn_start(struct synq_tcp_worker *tw, struct tcp_conn *c, uint64_t h,
-	const struct rte_tcp_hdr *th, const struct synq_tcp_opts *o, struct rte_mbuf *data,
+int tcp_conn_start(struct synq_tcp_worker *tw, struct tcp_conn *c, struct synq_tcp_seg *seg,
 	uint16_t data_len, bool fin);
 
 /* Undo tcp_conn_start() for a connection that could not be published. */

@@ -2,8 +2,9 @@
 /*
  * Functional tests of what a replayed or spoofed segment gets before a connection
  * exists: the replay memory keyed by 4-tuple and both ISNs (no handshake evicts
- * another's), the TSval offset of a duplicate SYN's SYN-ACK, and the gap and budget of
- * the ACKs a half-open entry sends (lib/tcp/tcp_handshake.c, tcp_synack.c).
+ * another's), the TSval offset of a duplicate SYN's SYN-ACK, the gap and budget of the
+ * ACKs a half-open entry sends, and a valid cookie whose promotion fails, which keeps
+ * nothing (lib/tcp/tcp_handshake.c, tcp_synack.c).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,7 +20,18 @@
 #include "harness.h"
 #include "synq_cookie.h"
 
-HARNESS_SETUP(.name = "cookie_limits");
+/*
+ * The TCP tests' config (harness.c) and L86: cookies always, one flow on the worker, one
+ * connection a client address (its share taken at the promotion).
+ */
+static const char limits_config[] =
+	HARNESS_TCP_CONFIG ","
+			   "    { \"port\": 86, \"syncookies\": 2, \"max_flows\": 1,"
+			   "      \"max_conns_per_source\": 1 } ] }";
+
+#define L86 6
+
+HARNESS_SETUP(.name = "cookie_limits", .config = limits_config);
 
 /* Answers a flow may give in @p ms: one, and one more each 500 ms gap. */
 static unsigned int
@@ -191,6 +203,52 @@ test_rst_and_oow_acks_limited(void **state __rte_unused)
 	reset_flow(&g);
 }
 
+/*
+ * A valid cookie whose promotion fails gives back all it took (lib/tcp/tcp_handshake.c,
+ * promote_conn() and promote()): b's final ACK finds L86's one flow taken by a, and is
+ * dropped (SynqFlowTableFull) with its session back in the pool and its source's share
+ * given back; once a is gone, the same ACK (the cookie still valid) opens b, which its
+ * address's share of 1 would refuse had the failed promotion kept it.
+ */
+static void
+test_cookie_promotion_undone(void **state __rte_unused)
+{
+	struct flow a = flow4(93, 43093, 86, 0x93000000);
+	struct flow b = flow4(94, 43094, 86, 0x94000000);
+	unsigned int free0 = pool_free();
+	struct synq_session *ca, *cb;
+	struct snap s;
+
+	snap_take(&s);
+	open_flow(&a);
+	finish_flow(&a);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 1);
+	ca = accept_one(L86);
+	check_conn(ca, &a, L86);
+	assert_int_equal(pool_free(), free0 - 1);
+
+	open_flow(&b);
+	finish_flow(&b);
+	assert_int_equal(delta(&s, SYNQ_CTR_SYNCOOKIES_RECV), 2);
+	assert_int_equal(delta(&s, SYNQ_CTR_FLOW_TABLE_FULL), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 1);
+	assert_int_equal(delta(&s, SYNQ_CTR_SRC_LIMIT_SOURCE), 0);
+	assert_int_equal(pool_free(), free0 - 1);
+	assert_int_equal(synq_accept_recv_q(&rt.listeners.l[L86].accept), 0);
+
+	conn_drop(ca);
+	assert_int_equal(pool_free(), free0);
+	finish_flow(&b);
+	assert_int_equal(delta(&s, SYNQ_CTR_TCP_PASSIVE_OPENS), 2);
+	assert_int_equal(delta(&s, SYNQ_CTR_SRC_LIMIT_SOURCE), 0);
+	assert_int_equal(delta(&s, SYNQ_CTR_FLOW_TABLE_FULL), 1);
+	cb = accept_one(L86);
+	check_conn(cb, &b, L86);
+	assert_true(conn_info(cb).via_cookie);
+	conn_drop(cb);
+	assert_int_equal(pool_free(), free0);
+}
+
 int
 main(void)
 {
@@ -199,6 +257,7 @@ main(void)
 		cmocka_unit_test(test_dup_syn_no_ts_leaks_uptime),
 		cmocka_unit_test(test_other_isn_syns_limited),
 		cmocka_unit_test(test_rst_and_oow_acks_limited),
+		cmocka_unit_test(test_cookie_promotion_undone),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
