@@ -33,6 +33,8 @@
 
 typedef void(sip_many_fn)(const struct synq_sipkey *keys, unsigned int key_step, const void *msgs,
 	size_t stride, size_t len, unsigned int n, uint64_t *out);
+typedef void(sip_words_fn)(const struct synq_sipkey key[2], const uint64_t *sel, const uint64_t *w,
+	size_t wstride, unsigned int nw, unsigned int n, uint64_t *out);
 
 /* synq_siphash24() with its length a constant for the hot paths' lengths. */
 static inline __attribute__((always_inline)) void
@@ -53,6 +55,47 @@ scalar_many(const struct synq_sipkey *keys, unsigned int key_step, const void *m
 		scalar_run(keys, key_step, msgs, stride, 12, n, out);
 	else
 		scalar_run(keys, key_step, msgs, stride, len, n, out);
+}
+
+/* synq_siphash24_words(), one message after the other: the reference for the lanes. */
+static inline __attribute__((always_inline)) void
+scalar_words_run(const struct synq_sipkey key[2], const uint64_t *sel, const uint64_t *w,
+	size_t wstride, unsigned int nw, unsigned int n, uint64_t *out)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		const struct synq_sipkey *k = &key[sel != NULL && sel[i] != 0];
+		uint64_t v0 = k->k0 ^ UINT64_C(0x736f6d6570736575);
+		uint64_t v1 = k->k1 ^ UINT64_C(0x646f72616e646f6d);
+		uint64_t v2 = k->k0 ^ UINT64_C(0x6c7967656e657261);
+		uint64_t v3 = k->k1 ^ UINT64_C(0x7465646279746573);
+
+		for (unsigned int j = 0; j < nw; j++) {
+			uint64_t m = w[j * wstride + i];
+
+			v3 ^= m;
+			SYNQ_SIPROUND(v0, v1, v2, v3);
+			SYNQ_SIPROUND(v0, v1, v2, v3);
+			v0 ^= m;
+		}
+		v2 ^= 0xff;
+		SYNQ_SIPROUND(v0, v1, v2, v3);
+		SYNQ_SIPROUND(v0, v1, v2, v3);
+		SYNQ_SIPROUND(v0, v1, v2, v3);
+		SYNQ_SIPROUND(v0, v1, v2, v3);
+		out[i] = v0 ^ v1 ^ v2 ^ v3;
+	}
+}
+
+static void
+scalar_words(const struct synq_sipkey key[2], const uint64_t *sel, const uint64_t *w,
+	size_t wstride, unsigned int nw, unsigned int n, uint64_t *out)
+{
+	if (nw == 3)
+		scalar_words_run(key, sel, w, wstride, 3, n, out);
+	else if (nw == 2)
+		scalar_words_run(key, sel, w, wstride, 2, n, out);
+	else
+		scalar_words_run(key, sel, w, wstride, nw, n, out);
 }
 
 #ifdef SIPX_HAVE_X86
@@ -77,6 +120,8 @@ scalar_many(const struct synq_sipkey *keys, unsigned int key_step, const void *m
 	_mm256_i64gather_epi64((const long long *)(const void *)(base), idx, 1)
 #define SIPX_LOAD(p) _mm256_loadu_si256((const __m256i *)(const void *)(p))
 #define SIPX_STORE(p, v) _mm256_storeu_si256((__m256i *)(void *)(p), v)
+/* b's lanes where s's are all ones, a's where zero (by each byte's top bit) */
+#define SIPX_BLEND(a, b, s) _mm256_blendv_epi8(a, b, s)
 #include "siphash_lanes.h"
 #undef SIPX_FN
 #undef SIPX_TARGET
@@ -93,6 +138,7 @@ scalar_many(const struct synq_sipkey *keys, unsigned int key_step, const void *m
 #undef SIPX_GATHER
 #undef SIPX_LOAD
 #undef SIPX_STORE
+#undef SIPX_BLEND
 
 /* AVX-512F: 8 lanes, one instruction a rotation */
 #define SIPX_FN(x) avx512_##x
@@ -110,6 +156,7 @@ scalar_many(const struct synq_sipkey *keys, unsigned int key_step, const void *m
 #define SIPX_GATHER(base, idx) _mm512_i64gather_epi64(idx, (const void *)(base), 1)
 #define SIPX_LOAD(p) _mm512_loadu_si512((const void *)(p))
 #define SIPX_STORE(p, v) _mm512_storeu_si512((void *)(p), v)
+#define SIPX_BLEND(a, b, s) _mm512_mask_blend_epi64(_mm512_test_epi64_mask(s, s), a, b)
 #include "siphash_lanes.h"
 
 #endif /* SIPX_HAVE_X86 */
@@ -154,6 +201,7 @@ xcr0_read(void)
 
 static enum synq_sip_impl sip_impl = SYNQ_SIP_SCALAR;
 static sip_many_fn *sip_many = scalar_many;
+static sip_words_fn *sip_words = scalar_words;
 
 bool
 synq_siphash_impl_available(enum synq_sip_impl impl)
@@ -191,13 +239,16 @@ synq_siphash_select(enum synq_sip_impl impl)
 #ifdef SIPX_HAVE_X86
 	case SYNQ_SIP_AVX2:
 		sip_many = avx2_many;
+		sip_words = avx2_words;
 		break;
 	case SYNQ_SIP_AVX512:
 		sip_many = avx512_many;
+		sip_words = avx512_words;
 		break;
 #endif
 	default:
 		sip_many = scalar_many;
+		sip_words = scalar_words;
 		break;
 	}
 	sip_impl = impl;
@@ -234,4 +285,11 @@ synq_siphash24_many(const struct synq_sipkey *keys, unsigned int key_step, const
 	size_t stride, size_t len, unsigned int n, uint64_t *out)
 {
 	sip_many(keys, key_step, msgs, stride, len, n, out);
+}
+
+void
+synq_siphash24_words(const struct synq_sipkey key[2], const uint64_t *sel, const uint64_t *w,
+	size_t wstride, unsigned int nw, unsigned int n, uint64_t *out)
+{
+	sip_words(key, sel, w, wstride, nw, n, out);
 }

@@ -164,4 +164,28 @@ const char *synq_siphash_impl_name(enum synq_sip_impl impl);
 void synq_siphash24_many(const struct synq_sipkey *keys, unsigned int key_step, const void *msgs,
 	size_t stride, size_t len, unsigned int n, uint64_t *out);
 
+/**
+ * Lanes read and write whole groups: the arrays of synq_siphash24_words() have room
+ * for n rounded up to a multiple of this (the widest implementation's lanes).
+ */
+#define SYNQ_SIP_LANES_MAX 8
+
+/**
+ * SipHash-2-4 of @p n messages given as their 64-bit words, laid out for the lanes
+ * (transposed): word j of message i is w[j * @p wstride + i], j < @p nw (>= 1). The
+ * last word is SipHash's final block as synq_siphash24() makes it: the message's last
+ * len % 8 bytes, little endian, and len % 256 in its top byte. So out[i] is
+ * synq_siphash24() of message i's bytes, under key[0], or under key[sel[i] != 0] when
+ * @p sel is not NULL (sel[i] 0 or UINT64_MAX: all bits one or none).
+ *
+ * For the hot paths, whose inputs are a few words made straight from the packet
+ * (tcp_burst.c, synq_cookie_lanes): no byte copies into messages and out again, no
+ * gathers. w's rows, @p sel and @p out are read and written in groups of lanes: each
+ * has room for @p n rounded up to SYNQ_SIP_LANES_MAX (the entries past n are read,
+ * whatever they hold, and their hashes written, not meaningful). 3 words (the IPv4
+ * cookie) and 2 (an IPv4 4-tuple) have code of their own.
+ */
+void synq_siphash24_words(const struct synq_sipkey key[2], const uint64_t *sel, const uint64_t *w,
+	size_t wstride, unsigned int nw, unsigned int n, uint64_t *out);
+
 #endif /* SYNQ_SIPHASH_H */

@@ -568,6 +568,101 @@ test_siphash_many_random(void **state __rte_unused)
 	synq_siphash_select(SYNQ_SIP_AUTO);
 }
 
+/*
+ * synq_siphash24_words(): messages of 0 to 63 bytes made into their words (the last
+ * SipHash's final block), the 64 reference vectors among random messages in every lane
+ * position, then random keys, one for all or picked a message (sel), counts that are
+ * not multiples of the lanes: every lane equals synq_siphash24() of the bytes, for
+ * every implementation.
+ */
+static void
+words_of(const uint8_t *msg, size_t len, uint64_t *w, size_t wstride, unsigned int i)
+{
+	uint8_t tail[8] = {0};
+	size_t j;
+
+	for (j = 0; j + 8 <= len; j += 8)
+		w[j / 8 * wstride + i] = synq_sip_load_le64(msg + j);
+	memcpy(tail, msg + j, len - j);
+	w[j / 8 * wstride + i] = synq_sip_load_le64(tail) | (uint64_t)len << 56;
+}
+
+static void
+test_siphash_words(void **state __rte_unused)
+{
+	static const unsigned int counts[] = {1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 31, 33, 64};
+	enum { MAXN = 64, MAXW = 8 };
+	static uint64_t w[MAXW][MAXN], sel[MAXN];
+	static uint8_t msgs[MAXN][64];
+	uint64_t out[MAXN], x = 0x51afd7ed558ccd1du;
+	struct synq_sipkey keys[2];
+	uint8_t key[16];
+
+	for (unsigned int i = 0; i < 16; i++)
+		key[i] = (uint8_t)i;
+	for (unsigned int m = 0; m < RTE_DIM(sip_impls); m++) {
+		if (!force_impl(sip_impls[m]))
+			continue;
+		/* the vectors: key 00..0f, message 00 01 .. of each length */
+		keys[0] = keys[1] = synq_sipkey_load(key);
+		for (unsigned int len = 0; len < 64; len++) {
+			unsigned int n = 17, pos = (len * 7) % n;
+
+			for (unsigned int i = 0; i < n; i++) {
+				for (unsigned int b = 0; b < len; b++)
+					msgs[i][b] = i == pos ? (uint8_t)b : (uint8_t)xorshift(&x);
+				words_of(msgs[i], len, &w[0][0], MAXN, i);
+			}
+			synq_siphash24_words(keys, NULL, &w[0][0], MAXN, len / 8 + 1, n, out);
+			for (unsigned int i = 0; i < n; i++) {
+				uint64_t want = synq_siphash24(&keys[0], msgs[i], len);
+
+				if (i == pos) {
+					want = 0;
+					for (unsigned int b = 0; b < 8; b++)
+						want |= (uint64_t)sip_vectors[len][b] << (8 * b);
+				}
+				if (out[i] != want)
+					fail_msg("siphash words %s: vector %u, lane %u wrong",
+						synq_siphash_impl_name(sip_impls[m]), len, i);
+			}
+		}
+		/* random */
+		for (unsigned int len = 0; len < 64; len++) {
+			for (unsigned int c = 0; c < RTE_DIM(counts); c++) {
+				unsigned int n = counts[c];
+
+				for (unsigned int k = 0; k < 2; k++) {
+					keys[k].k0 = xorshift(&x);
+					keys[k].k1 = xorshift(&x);
+				}
+				for (unsigned int i = 0; i < n; i++) {
+					for (unsigned int b = 0; b < len; b++)
+						msgs[i][b] = (uint8_t)xorshift(&x);
+					words_of(msgs[i], len, &w[0][0], MAXN, i);
+					sel[i] = xorshift(&x) & 1 ? UINT64_MAX : 0;
+				}
+				for (unsigned int pick = 0; pick < 2; pick++) {
+					synq_siphash24_words(keys, pick ? sel : NULL, &w[0][0],
+						MAXN, len / 8 + 1, n, out);
+					for (unsigned int i = 0; i < n; i++) {
+						const struct synq_sipkey *k =
+							&keys[pick && sel[i] != 0];
+
+						if (out[i] != synq_siphash24(k, msgs[i], len))
+							fail_msg("siphash words %s: len %u n %u "
+								 "sel %u: lane %u wrong",
+								synq_siphash_impl_name(
+									sip_impls[m]),
+								len, n, pick, i);
+					}
+				}
+			}
+		}
+	}
+	synq_siphash_select(SYNQ_SIP_AUTO);
+}
+
 /* The choice at start is the widest the CPU has; an unavailable one is refused. */
 static void
 test_siphash_select(void **state __rte_unused)
@@ -852,6 +947,7 @@ main(void)
 		cmocka_unit_test(test_siphash_xcr0),
 		cmocka_unit_test(test_siphash_many_vectors),
 		cmocka_unit_test(test_siphash_many_random),
+		cmocka_unit_test(test_siphash_words),
 		cmocka_unit_test(test_cookie_burst),
 		cmocka_unit_test(test_window_zero_no_wrap),
 		cmocka_unit_test(test_cookie_burst_over_max),
