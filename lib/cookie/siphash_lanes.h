@@ -156,7 +156,7 @@ SIPX_FN(many)(const struct synq_sipkey *keys, unsigned int key_step, const void 
  * of lanes starts from it (a blend of the two when @p sel picks a key per message).
  */
 SIPX_TARGET static inline __attribute__((always_inline)) void
-SIPX_FN(words_run)(const struct synq_sipkey key[2], const uint64_t *sel, const uint64_t *w,
+SIPX_FN(words_run)(const struct synq_sipkey *key, const uint64_t *sel, const uint64_t *w,
 	size_t wstride, unsigned int nw, unsigned int n, uint64_t *out)
 {
 	SIPX_V a0 = SIPX_SET1(key[0].k0 ^ UINT64_C(0x736f6d6570736575));
@@ -209,7 +209,7 @@ SIPX_FN(words_run)(const struct synq_sipkey key[2], const uint64_t *sel, const u
  * 4-tuple, one key) with code of their own.
  */
 SIPX_TARGET static void
-SIPX_FN(words)(const struct synq_sipkey key[2], const uint64_t *sel, const uint64_t *w,
+SIPX_FN(words)(const struct synq_sipkey *key, const uint64_t *sel, const uint64_t *w,
 	size_t wstride, unsigned int nw, unsigned int n, uint64_t *out)
 {
 	if (nw == 3 && sel == NULL)

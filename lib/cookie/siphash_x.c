@@ -33,7 +33,7 @@
 
 typedef void(sip_many_fn)(const struct synq_sipkey *keys, unsigned int key_step, const void *msgs,
 	size_t stride, size_t len, unsigned int n, uint64_t *out);
-typedef void(sip_words_fn)(const struct synq_sipkey key[2], const uint64_t *sel, const uint64_t *w,
+typedef void(sip_words_fn)(const struct synq_sipkey *key, const uint64_t *sel, const uint64_t *w,
 	size_t wstride, unsigned int nw, unsigned int n, uint64_t *out);
 
 /* synq_siphash24() with its length a constant for the hot paths' lengths. */
@@ -59,7 +59,7 @@ scalar_many(const struct synq_sipkey *keys, unsigned int key_step, const void *m
 
 /* synq_siphash24_words(), one message after the other: the reference for the lanes. */
 static inline __attribute__((always_inline)) void
-scalar_words_run(const struct synq_sipkey key[2], const uint64_t *sel, const uint64_t *w,
+scalar_words_run(const struct synq_sipkey *key, const uint64_t *sel, const uint64_t *w,
 	size_t wstride, unsigned int nw, unsigned int n, uint64_t *out)
 {
 	for (unsigned int i = 0; i < n; i++) {
@@ -87,7 +87,7 @@ scalar_words_run(const struct synq_sipkey key[2], const uint64_t *sel, const uin
 }
 
 static void
-scalar_words(const struct synq_sipkey key[2], const uint64_t *sel, const uint64_t *w,
+scalar_words(const struct synq_sipkey *key, const uint64_t *sel, const uint64_t *w,
 	size_t wstride, unsigned int nw, unsigned int n, uint64_t *out)
 {
 	if (nw == 3)
@@ -288,7 +288,7 @@ synq_siphash24_many(const struct synq_sipkey *keys, unsigned int key_step, const
 }
 
 void
-synq_siphash24_words(const struct synq_sipkey key[2], const uint64_t *sel, const uint64_t *w,
+synq_siphash24_words(const struct synq_sipkey *key, const uint64_t *sel, const uint64_t *w,
 	size_t wstride, unsigned int nw, unsigned int n, uint64_t *out)
 {
 	sip_words(key, sel, w, wstride, nw, n, out);

@@ -185,7 +185,7 @@ void synq_siphash24_many(const struct synq_sipkey *keys, unsigned int key_step, 
  * whatever they hold, and their hashes written, not meaningful). 3 words (the IPv4
  * cookie) and 2 (an IPv4 4-tuple) have code of their own.
  */
-void synq_siphash24_words(const struct synq_sipkey key[2], const uint64_t *sel, const uint64_t *w,
+void synq_siphash24_words(const struct synq_sipkey *key, const uint64_t *sel, const uint64_t *w,
 	size_t wstride, unsigned int nw, unsigned int n, uint64_t *out);
 
 #endif /* SYNQ_SIPHASH_H */

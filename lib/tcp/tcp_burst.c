@@ -10,6 +10,7 @@
  * stack, outside a burst) is answered at once with the same SYN-ACK.
  */
 
+#include <stddef.h>
 #include <string.h>
 
 #include "tcp_frame.h"
@@ -50,28 +51,38 @@ tcp_cookie_synack(const struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	return SYNQ_TCP_REPLY;
 }
 
+/*
+ * The words of the lanes come straight from the record: its two IPv4 addresses as one
+ * 8-byte load (the client's, then ours: the order of both hashes' inputs), and the
+ * ports as the TCP header has them.
+ */
+_Static_assert(offsetof(struct synq_tcp_seg, daddr4) == offsetof(struct synq_tcp_seg, saddr4) + 4,
+	"a record's IPv4 addresses, client's then ours, are 8 bytes in a row");
+_Static_assert(offsetof(struct rte_tcp_hdr, dst_port) == offsetof(struct rte_tcp_hdr, src_port) + 2,
+	"the TCP header's ports, client's then ours, are 4 bytes in a row");
+_Static_assert(SYNQ_TCP_BURST_MAX % SYNQ_SIP_LANES_MAX == 0,
+	"the lanes' rows have room for their last group");
+
+static inline const void *
+seg_addrs(const struct synq_tcp_seg *seg)
+{
+	return (const uint8_t *)seg + offsetof(struct synq_tcp_seg, saddr4);
+}
+
 bool
 tcp_cookie_syn_defer(struct synq_tcp_worker *tw, struct synq_tcp_seg *seg,
 	const struct synq_iface *ifc, const struct synq_listener *l, const struct synq_tcp_opts *o)
 {
-	struct synq_cookie_req4 *r;
 	struct tcp_cookie_syn *cs;
+	unsigned int k = tw->nb_cookie_syn;
 
-	if (!seg->kept || !tw->burst_open || tw->nb_cookie_syn >= SYNQ_TCP_BURST_MAX)
+	if (!seg->kept || !tw->burst_open || k >= SYNQ_TCP_BURST_MAX)
 		return false;
-	r = &tw->cookie_req[tw->nb_cookie_syn];
-	cs = &tw->cookie_syn[tw->nb_cookie_syn++];
-	/* the MAC input's first 12 bytes as on the wire: the record's words, the ports */
-	memcpy(r->saddr, &seg->saddr4, 4);
-	memcpy(r->daddr, &seg->daddr4, 4);
-	r->sport = seg->th->src_port;
-	r->dport = seg->th->dst_port;
-	r->client_isn = seg->seq;
-	r->opts = (struct synq_cookie_opts){
-		.mss = o->mss != 0 ? o->mss : default_mss(4),
-		.wscale = o->wscale,
-		.sack = o->sack_perm,
-	};
+	tw->nb_cookie_syn = (uint16_t)(k + 1);
+	/* its MAC input, in the lanes' rows: the cookie is made at the burst's end */
+	synq_cookie_lanes_syn(&tw->cookie_lanes, k, seg_addrs(seg), &seg->th->src_port, seg->seq,
+		o->mss != 0 ? o->mss : default_mss(4), o->wscale, o->sack_perm);
+	cs = &tw->cookie_syn[k];
 	cs->seg = seg;
 	cs->ifc = ifc;
 	cs->l = l;
@@ -85,6 +96,7 @@ synq_tcp_burst_begin(struct synq_tcp_worker *tw, struct synq_tcp_seg *segs, unsi
 {
 	tw->burst_open = true;
 	tw->nb_cookie_syn = 0;
+	synq_cookie_lanes_begin(&tw->cookie_lanes, tw->now_s);
 	tw->burst_seg = segs;
 	tw->burst_n = (uint16_t)RTE_MIN(n, (unsigned int)SYNQ_TCP_BURST_MAX);
 	tw->ack_checked = 0;
@@ -99,16 +111,18 @@ synq_tcp_burst_begin(struct synq_tcp_worker *tw, struct synq_tcp_seg *segs, unsi
  * cookie keys alone, which no segment changes: each result is what synq_cookie_check()
  * would say when its ACK comes, whatever came between. An ACK that never reaches the
  * check (a SYN-table entry, TIME-WAIT, a flow, a listener without cookies) only had
- * its MAC computed in a lane.
+ * its MAC computed in a lane. A valid one keeps its MAC (ack_h), its options read from
+ * it and its cookie when it comes.
  */
 static void
 ack_lanes(struct synq_tcp_worker *tw, unsigned int first)
 {
-	struct synq_cookie_req4 r[SYNQ_TCP_BURST_MAX];
+	struct synq_cookie_lanes b;
 	uint8_t idx[SYNQ_TCP_BURST_MAX];
 	unsigned int n = 0;
-	uint64_t valid;
+	uint64_t checked = 0, valid;
 
+	synq_cookie_lanes_begin(&b, tw->now_s);
 	for (unsigned int i = first; i < tw->burst_n; i++) {
 		const struct synq_tcp_seg *seg = &tw->burst_seg[i];
 
@@ -116,21 +130,18 @@ ack_lanes(struct synq_tcp_worker *tw, unsigned int first)
 			(seg->flags & (RTE_TCP_SYN_FLAG | RTE_TCP_RST_FLAG | RTE_TCP_FIN_FLAG |
 					      RTE_TCP_ACK_FLAG)) != RTE_TCP_ACK_FLAG)
 			continue;
-		memcpy(r[n].saddr, &seg->saddr4, 4);
-		memcpy(r[n].daddr, &seg->daddr4, 4);
-		r[n].sport = seg->th->src_port;
-		r[n].dport = seg->th->dst_port;
-		r[n].client_isn = seg->seq - 1;
-		r[n].cookie = seg->ack - 1;
+		synq_cookie_lanes_ack(
+			&b, n, seg_addrs(seg), &seg->th->src_port, seg->seq - 1, seg->ack - 1);
 		idx[n++] = (uint8_t)i;
-		tw->ack_checked |= UINT64_C(1) << i;
+		checked |= UINT64_C(1) << i;
 	}
-	valid = synq_cookie_check_burst(&tw->cookie, r, n, tw->now_s);
+	tw->ack_checked |= checked;
+	valid = synq_cookie_lanes_check(&tw->cookie, &b, n);
 	for (; valid != 0; valid &= valid - 1) {
 		unsigned int k = (unsigned int)__builtin_ctzll(valid);
 
 		tw->ack_valid |= UINT64_C(1) << idx[k];
-		tw->ack_opts[idx[k]] = r[k].opts;
+		tw->ack_h[idx[k]] = b.h[k];
 	}
 }
 
@@ -151,7 +162,7 @@ tcp_cookie_ack_lanes(
 		return -1;
 	if (!(tw->ack_valid >> i & 1))
 		return 0;
-	*co = tw->ack_opts[i];
+	synq_cookie_lanes_opts(seg->ack - 1, tw->ack_h[i], co);
 	return 1;
 }
 
@@ -166,51 +177,55 @@ synq_tcp_burst_end(struct synq_tcp_worker *tw, struct synq_counters *ctr, uint16
 	if (n == 0)
 		return 0;
 	/* every cookie of the burst in lanes, then every SYN-ACK (issue 14) */
-	synq_cookie_make_burst(&tw->cookie, tw->cookie_req, n, tw->now_s);
+	synq_cookie_lanes_make(&tw->cookie, &tw->cookie_lanes, n);
 	for (unsigned int i = 0; i < n; i++) {
 		const struct tcp_cookie_syn *cs = &tw->cookie_syn[i];
-		const struct synq_cookie_req4 *r = &tw->cookie_req[i];
+		struct synq_cookie_opts kept;
+		uint32_t cookie = synq_cookie_lanes_cookie(&tw->cookie_lanes, i, &kept);
 
 		tags[i] = cs->seg->tag;
-		v[i] = tcp_cookie_synack(tw, ctr, cs->seg, cs->ifc, cs->l, r->client_isn, r->cookie,
-			&r->opts, cs->ts, cs->tsval);
+		v[i] = tcp_cookie_synack(tw, ctr, cs->seg, cs->ifc, cs->l, cs->seg->seq, cookie,
+			&kept, cs->ts, cs->tsval);
 	}
 	return n;
 }
 
 /*
  * The RFC 6528 hashes (tcp_tuple_hash()) of the burst's kept SYNs from record @p first
- * on, in one call of lanes: their 12-byte inputs, the addresses as the record's words
- * and the ports as on the wire, one every 16 bytes.
+ * on, in one call of lanes: their 12-byte inputs as SipHash's two words, the addresses
+ * as the record's words and the ports as on the wire, the length in the last.
  */
 static void
 syn_lanes(struct synq_tcp_worker *tw, unsigned int first)
 {
-	uint8_t in[SYNQ_TCP_BURST_MAX][16];
+	uint64_t w[2][SYNQ_TCP_BURST_MAX];
 	uint8_t idx[SYNQ_TCP_BURST_MAX];
 	uint64_t h[SYNQ_TCP_BURST_MAX];
 	unsigned int n = 0;
+	uint64_t hashed = 0;
 
 	for (unsigned int i = first; i < tw->burst_n; i++) {
 		const struct synq_tcp_seg *seg = &tw->burst_seg[i];
+		uint64_t a;
+		uint32_t p;
 
 		if (!seg->kept ||
 			(seg->flags & (RTE_TCP_SYN_FLAG | RTE_TCP_RST_FLAG | RTE_TCP_FIN_FLAG |
 					      RTE_TCP_ACK_FLAG)) != RTE_TCP_SYN_FLAG)
 			continue;
-		memcpy(in[n], &seg->saddr4, 4);
-		memcpy(in[n] + 4, &seg->daddr4, 4);
-		memcpy(in[n] + 8, &seg->th->src_port, 2);
-		memcpy(in[n] + 10, &seg->th->dst_port, 2);
+		memcpy(&a, seg_addrs(seg), 8);
+		memcpy(&p, &seg->th->src_port, 4);
+		w[0][n] = rte_le_to_cpu_64(a);
+		w[1][n] = (uint64_t)rte_le_to_cpu_32(p) | (uint64_t)12 << 56;
 		idx[n++] = (uint8_t)i;
+		hashed |= UINT64_C(1) << i;
 	}
 	if (n == 0)
 		return;
-	synq_siphash24_many(&tw->isn_key, 0, in, sizeof(in[0]), 12, n, h);
-	for (unsigned int k = 0; k < n; k++) {
+	synq_siphash24_words(&tw->isn_key, NULL, &w[0][0], SYNQ_TCP_BURST_MAX, 2, n, h);
+	for (unsigned int k = 0; k < n; k++)
 		tw->syn_h[idx[k]] = h[k];
-		tw->syn_hashed |= UINT64_C(1) << idx[k];
-	}
+	tw->syn_hashed |= hashed;
 }
 
 uint64_t
