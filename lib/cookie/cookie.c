@@ -81,6 +81,26 @@ const uint8_t synq_cookie_wscale_table[SYNQ_COOKIE_NB_WSCALE] = {
 	10,
 };
 
+/* synq_cookie_wscale_index() of 0..15: the table's entry at or below, "none" aside */
+const uint8_t synq_cookie_wscale_index_of[16] = {
+	1,
+	1,
+	2,
+	2,
+	3,
+	3,
+	4,
+	5,
+	6,
+	6,
+	7,
+	7,
+	7,
+	7,
+	7,
+	7,
+};
+
 /* Domain separation: the key-derivation input cannot collide with a MAC input. */
 static const char kdf_label[8] = {'s', 'y', 'n', 'q', 'k', 'e', 'y', 0};
 
@@ -277,29 +297,25 @@ synq_cookie_lanes_make(struct synq_cookie_ctx *ctx, struct synq_cookie_lanes *b,
 		window_key(ctx, b->now_w), NULL, &b->w[0][0], SYNQ_COOKIE_BURST_MAX, 3, n, b->h);
 }
 
-uint64_t
+void
 synq_cookie_lanes_check(struct synq_cookie_ctx *ctx, struct synq_cookie_lanes *b, unsigned int n)
 {
 	struct synq_sipkey keys[2];
-	uint64_t valid = 0;
 
 	if (n == 0)
-		return 0;
+		return;
 	keys[0] = *window_key(ctx, b->now_w);
 	/*
 	 * Window 0 (a wall clock at the epoch) has no window before it (synq_cookie_check()):
-	 * its "old" cookies are hashed under now_w's key, and refused below.
+	 * its "old" cookies are hashed under now_w's key, then given a MAC that fails them.
 	 */
 	keys[1] = b->old && b->now_w > 0 ? *window_key(ctx, b->now_w - 1) : keys[0];
 	synq_siphash24_words(
 		keys, b->old ? b->sel : NULL, &b->w[0][0], SYNQ_COOKIE_BURST_MAX, 3, n, b->h);
-	for (unsigned int i = 0; i < n; i++)
-		valid |= (uint64_t)((((uint32_t)b->h[i] ^ b->cookie[i]) & COOKIE_MAC_MASK) == 0)
-			 << i;
 	if (b->old && b->now_w == 0)
 		for (unsigned int i = 0; i < n; i++)
-			valid &= ~(b->sel[i] & UINT64_C(1) << i);
-	return valid;
+			if (b->sel[i] != 0)
+				b->h[i] = ~(uint64_t)b->cookie[i];
 }
 
 void
@@ -315,7 +331,7 @@ synq_cookie_make_burst(
 		synq_cookie_lanes_begin(&b, now_s);
 		for (unsigned int i = 0; i < k; i++)
 			synq_cookie_lanes_syn(&b, i, r[i].saddr, &r[i].sport, r[i].client_isn,
-				r[i].opts.mss, r[i].opts.wscale, r[i].opts.sack);
+				r[i].opts.mss, r[i].opts.wscale, r[i].opts.sack, &r[i].opts);
 		synq_cookie_lanes_make(ctx, &b, k);
 		for (unsigned int i = 0; i < k; i++)
 			r[i].cookie = synq_cookie_lanes_cookie(&b, i, &r[i].opts);
@@ -329,17 +345,18 @@ synq_cookie_check_burst(
 	struct synq_cookie_ctx *ctx, struct synq_cookie_req4 *r, unsigned int n, uint64_t now_s)
 {
 	struct synq_cookie_lanes b;
-	uint64_t valid;
+	uint64_t valid = 0;
 
 	n = RTE_MIN(n, (unsigned int)SYNQ_COOKIE_BURST_MAX);
 	synq_cookie_lanes_begin(&b, now_s);
 	for (unsigned int i = 0; i < n; i++)
 		synq_cookie_lanes_ack(&b, i, r[i].saddr, &r[i].sport, r[i].client_isn, r[i].cookie);
-	valid = synq_cookie_lanes_check(ctx, &b, n);
-	for (uint64_t v = valid; v != 0; v &= v - 1) {
-		unsigned int i = (unsigned int)__builtin_ctzll(v);
-
+	synq_cookie_lanes_check(ctx, &b, n);
+	for (unsigned int i = 0; i < n; i++) {
+		if (!synq_cookie_lanes_valid(r[i].cookie, b.h[i]))
+			continue;
 		synq_cookie_lanes_opts(r[i].cookie, b.h[i], &r[i].opts);
+		valid |= UINT64_C(1) << i;
 	}
 	return valid;
 }

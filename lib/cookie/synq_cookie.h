@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include <rte_byteorder.h>
+#include <rte_common.h>
 
 #include "synq_siphash.h"
 
@@ -255,33 +256,37 @@ synq_cookie_mss_index(uint16_t mss)
 	return i;
 }
 
+/* synq_cookie_wscale_index() of the shifts 0..15 (those RFC 7323 allows, and 15). */
+extern const uint8_t synq_cookie_wscale_index_of[16];
+
 /** The table index of a client's window scale, rounded down; 0: none. */
 static inline unsigned int
 synq_cookie_wscale_index(uint8_t ws)
 {
-	unsigned int i = SYNQ_COOKIE_NB_WSCALE - 1;
-
-	if (ws == SYNQ_COOKIE_NO_WSCALE)
-		return 0;
-	while (i > 1 && synq_cookie_wscale_table[i] > ws)
-		i--;
-	return i;
+	if (ws < RTE_DIM(synq_cookie_wscale_index_of))
+		return synq_cookie_wscale_index_of[ws];
+	return ws == SYNQ_COOKIE_NO_WSCALE ? 0 : SYNQ_COOKIE_NB_WSCALE - 1;
 }
 
 /**
  * Request @p i of the lanes @p b: a cookie for the SYN of @p addrs and @p ports (the
  * client's then ours, as on the wire) with ISN @p client_isn and options @p mss,
- * @p wscale, @p sack (struct synq_cookie_opts's).
+ * @p wscale, @p sack (struct synq_cookie_opts's); @p kept gets what the cookie keeps
+ * of them (synq_cookie_make()'s), its MAC's bits from synq_cookie_lanes_cookie().
  */
 static inline void
 synq_cookie_lanes_syn(struct synq_cookie_lanes *b, unsigned int i, const void *addrs,
-	const void *ports, uint32_t client_isn, uint16_t mss, uint8_t wscale, bool sack)
+	const void *ports, uint32_t client_isn, uint16_t mss, uint8_t wscale, bool sack,
+	struct synq_cookie_opts *kept)
 {
-	uint32_t bits = synq_cookie_mss_index(mss) << 4 | synq_cookie_wscale_index(wscale) << 1 |
-			(sack ? 1 : 0);
+	unsigned int mi = synq_cookie_mss_index(mss);
+	unsigned int wi = synq_cookie_wscale_index(wscale);
 
+	kept->mss = synq_cookie_mss_table[mi];
+	kept->wscale = synq_cookie_wscale_table[wi];
+	kept->sack = sack;
 	synq_cookie_lanes_tuple(b, i, addrs, ports, client_isn);
-	b->w[2][i] = b->w2_make | (uint64_t)bits << 32;
+	b->w[2][i] = b->w2_make | (uint64_t)(mi << 4 | wi << 1 | (sack ? 1u : 0u)) << 32;
 }
 
 /**
@@ -307,30 +312,33 @@ void synq_cookie_lanes_make(
 	struct synq_cookie_ctx *ctx, struct synq_cookie_lanes *b, unsigned int n);
 
 /**
- * The cookie made for request @p i of @p b (synq_cookie_lanes_make()) and, in @p kept,
- * what it keeps: synq_cookie_make()'s.
+ * The cookie made for request @p i of @p b (synq_cookie_lanes_make()), and the MAC's
+ * bits @p kept (synq_cookie_lanes_syn()'s) still lacks: synq_cookie_make()'s.
  */
 static inline uint32_t
 synq_cookie_lanes_cookie(
 	const struct synq_cookie_lanes *b, unsigned int i, struct synq_cookie_opts *kept)
 {
-	uint32_t top8 = (uint32_t)(b->w[2][i] >> 32) & 0xff;
 	uint64_t h = b->h[i];
 
-	kept->mss = synq_cookie_mss_table[top8 >> 4 & 7];
-	kept->wscale = synq_cookie_wscale_table[top8 >> 1 & 7];
-	kept->sack = top8 & 1;
 	kept->ts_mac = (uint8_t)(h >> 24 & SYNQ_COOKIE_TS_MASK);
 	kept->ts_off = (uint32_t)(h >> 32);
-	return top8 << 24 | ((uint32_t)h & 0x00ffffffu);
+	return (uint32_t)(b->w[2][i] >> 32) << 24 | ((uint32_t)h & 0x00ffffffu);
 }
 
 /**
- * Check the cookies of the @p n ACKs of @p b: bit i set when request i's is valid
- * (synq_cookie_check()'s answer); its MAC in b->h[i], for synq_cookie_lanes_opts().
+ * The MACs of the @p n ACKs of @p b, in b->h[]: request i's cookie is valid (what
+ * synq_cookie_check() says) when synq_cookie_lanes_valid(its cookie, b->h[i]).
  */
-uint64_t synq_cookie_lanes_check(
+void synq_cookie_lanes_check(
 	struct synq_cookie_ctx *ctx, struct synq_cookie_lanes *b, unsigned int n);
+
+/** Whether @p cookie is valid, @p h the MAC synq_cookie_lanes_check() made for it. */
+static inline bool
+synq_cookie_lanes_valid(uint32_t cookie, uint64_t h)
+{
+	return (((uint32_t)h ^ cookie) & 0x00ffffffu) == 0;
+}
 
 /**
  * The options of the valid @p cookie whose MAC is @p h (synq_cookie_lanes_check()):

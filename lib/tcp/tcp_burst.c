@@ -79,10 +79,10 @@ tcp_cookie_syn_defer(struct synq_tcp_worker *tw, struct synq_tcp_seg *seg,
 	if (!seg->kept || !tw->burst_open || k >= SYNQ_TCP_BURST_MAX)
 		return false;
 	tw->nb_cookie_syn = (uint16_t)(k + 1);
+	cs = &tw->cookie_syn[k];
 	/* its MAC input, in the lanes' rows: the cookie is made at the burst's end */
 	synq_cookie_lanes_syn(&tw->cookie_lanes, k, seg_addrs(seg), &seg->th->src_port, seg->seq,
-		o->mss != 0 ? o->mss : default_mss(4), o->wscale, o->sack_perm);
-	cs = &tw->cookie_syn[k];
+		o->mss != 0 ? o->mss : default_mss(4), o->wscale, o->sack_perm, &cs->kept);
 	cs->seg = seg;
 	cs->ifc = ifc;
 	cs->l = l;
@@ -100,7 +100,6 @@ synq_tcp_burst_begin(struct synq_tcp_worker *tw, struct synq_tcp_seg *segs, unsi
 	tw->burst_seg = segs;
 	tw->burst_n = (uint16_t)RTE_MIN(n, (unsigned int)SYNQ_TCP_BURST_MAX);
 	tw->ack_checked = 0;
-	tw->ack_valid = 0;
 	tw->syn_hashed = 0;
 }
 
@@ -111,8 +110,8 @@ synq_tcp_burst_begin(struct synq_tcp_worker *tw, struct synq_tcp_seg *segs, unsi
  * cookie keys alone, which no segment changes: each result is what synq_cookie_check()
  * would say when its ACK comes, whatever came between. An ACK that never reaches the
  * check (a SYN-table entry, TIME-WAIT, a flow, a listener without cookies) only had
- * its MAC computed in a lane. A valid one keeps its MAC (ack_h), its options read from
- * it and its cookie when it comes.
+ * its MAC computed in a lane. Each keeps its MAC (ack_h), its cookie checked against it
+ * and its options read from the two when it comes.
  */
 static void
 ack_lanes(struct synq_tcp_worker *tw, unsigned int first)
@@ -120,7 +119,7 @@ ack_lanes(struct synq_tcp_worker *tw, unsigned int first)
 	struct synq_cookie_lanes b;
 	uint8_t idx[SYNQ_TCP_BURST_MAX];
 	unsigned int n = 0;
-	uint64_t checked = 0, valid;
+	uint64_t checked = 0;
 
 	synq_cookie_lanes_begin(&b, tw->now_s);
 	for (unsigned int i = first; i < tw->burst_n; i++) {
@@ -136,13 +135,9 @@ ack_lanes(struct synq_tcp_worker *tw, unsigned int first)
 		checked |= UINT64_C(1) << i;
 	}
 	tw->ack_checked |= checked;
-	valid = synq_cookie_lanes_check(&tw->cookie, &b, n);
-	for (; valid != 0; valid &= valid - 1) {
-		unsigned int k = (unsigned int)__builtin_ctzll(valid);
-
-		tw->ack_valid |= UINT64_C(1) << idx[k];
+	synq_cookie_lanes_check(&tw->cookie, &b, n);
+	for (unsigned int k = 0; k < n; k++)
 		tw->ack_h[idx[k]] = b.h[k];
-	}
 }
 
 int
@@ -160,7 +155,7 @@ tcp_cookie_ack_lanes(
 		ack_lanes(tw, i);
 	if (!(tw->ack_checked >> i & 1)) /* not a pure ACK: checked alone */
 		return -1;
-	if (!(tw->ack_valid >> i & 1))
+	if (!synq_cookie_lanes_valid(seg->ack - 1, tw->ack_h[i]))
 		return 0;
 	synq_cookie_lanes_opts(seg->ack - 1, tw->ack_h[i], co);
 	return 1;
@@ -179,13 +174,12 @@ synq_tcp_burst_end(struct synq_tcp_worker *tw, struct synq_counters *ctr, uint16
 	/* every cookie of the burst in lanes, then every SYN-ACK (issue 14) */
 	synq_cookie_lanes_make(&tw->cookie, &tw->cookie_lanes, n);
 	for (unsigned int i = 0; i < n; i++) {
-		const struct tcp_cookie_syn *cs = &tw->cookie_syn[i];
-		struct synq_cookie_opts kept;
-		uint32_t cookie = synq_cookie_lanes_cookie(&tw->cookie_lanes, i, &kept);
+		struct tcp_cookie_syn *cs = &tw->cookie_syn[i];
+		uint32_t cookie = synq_cookie_lanes_cookie(&tw->cookie_lanes, i, &cs->kept);
 
 		tags[i] = cs->seg->tag;
 		v[i] = tcp_cookie_synack(tw, ctr, cs->seg, cs->ifc, cs->l, cs->seg->seq, cookie,
-			&kept, cs->ts, cs->tsval);
+			&cs->kept, cs->ts, cs->tsval);
 	}
 	return n;
 }

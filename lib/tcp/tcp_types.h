@@ -169,6 +169,7 @@ struct tcp_cookie_syn {
 	const struct synq_listener *l;
 	uint32_t tsval; /* the client's, when ts */
 	bool ts;
+	struct synq_cookie_opts kept; /* what the cookie keeps, its MAC's bits at the end */
 };
 
 /* No connection: the end of a list of pool indices. */
@@ -491,12 +492,12 @@ struct synq_tcp_worker {
 	 * The burst's records (synq_tcp_burst_begin()): the first of its IPv4 ACKs that
 	 * reaches a cookie check has it made for itself and for every pure ACK after it in
 	 * one call of SIMD lanes (tcp_cookie_ack_lanes()); bit i of ack_checked: record i
-	 * was, of ack_valid: its cookie is valid, its MAC in ack_h[i] (its options).
+	 * was, its MAC in ack_h[i] (its cookie checked against it, its options read from
+	 * it when its ACK comes).
 	 */
 	struct synq_tcp_seg *burst_seg;
 	uint16_t burst_n;
 	uint64_t ack_checked;
-	uint64_t ack_valid;
 	uint64_t ack_h[SYNQ_TCP_BURST_MAX];
 	/*
 	 * Likewise the first SYN of the burst that takes a SYN-table entry has the RFC 6528

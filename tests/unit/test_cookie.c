@@ -663,6 +663,38 @@ test_siphash_words(void **state __rte_unused)
 	synq_siphash_select(SYNQ_SIP_AUTO);
 }
 
+/*
+ * The options' table indices of the lanes (synq_cookie_mss_index(), _wscale_index():
+ * a lookup for the shifts) against the rule, every value: the table's largest entry at
+ * or below the client's, the first if none; "no window scale" index 0.
+ */
+static void
+test_option_index(void **state __rte_unused)
+{
+	for (unsigned int mss = 0; mss <= UINT16_MAX; mss++) {
+		unsigned int want = 0;
+
+		for (unsigned int i = 0; i < SYNQ_COOKIE_NB_MSS; i++)
+			if (synq_cookie_mss_table[i] <= mss)
+				want = i;
+		if (synq_cookie_mss_index((uint16_t)mss) != want)
+			fail_msg("mss %u: index %u, not %u", mss,
+				synq_cookie_mss_index((uint16_t)mss), want);
+	}
+	for (unsigned int ws = 0; ws <= UINT8_MAX; ws++) {
+		unsigned int want = 1;
+
+		for (unsigned int i = 1; i < SYNQ_COOKIE_NB_WSCALE; i++)
+			if (synq_cookie_wscale_table[i] <= ws)
+				want = i;
+		if (ws == SYNQ_COOKIE_NO_WSCALE)
+			want = 0;
+		if (synq_cookie_wscale_index((uint8_t)ws) != want)
+			fail_msg("wscale %u: index %u, not %u", ws,
+				synq_cookie_wscale_index((uint8_t)ws), want);
+	}
+}
+
 /* The choice at start is the widest the CPU has; an unavailable one is refused. */
 static void
 test_siphash_select(void **state __rte_unused)
@@ -948,6 +980,7 @@ main(void)
 		cmocka_unit_test(test_siphash_many_vectors),
 		cmocka_unit_test(test_siphash_many_random),
 		cmocka_unit_test(test_siphash_words),
+		cmocka_unit_test(test_option_index),
 		cmocka_unit_test(test_cookie_burst),
 		cmocka_unit_test(test_window_zero_no_wrap),
 		cmocka_unit_test(test_cookie_burst_over_max),
