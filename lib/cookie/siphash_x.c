@@ -87,8 +87,8 @@ scalar_words_run(const struct synq_sipkey *key, const uint64_t *sel, const uint6
 }
 
 static void
-scalar_words(const struct synq_sipkey *key, const uint64_t *sel, const uint64_t *w,
-	size_t wstride, unsigned int nw, unsigned int n, uint64_t *out)
+scalar_words(const struct synq_sipkey *key, const uint64_t *sel, const uint64_t *w, size_t wstride,
+	unsigned int nw, unsigned int n, uint64_t *out)
 {
 	if (nw == 3)
 		scalar_words_run(key, sel, w, wstride, 3, n, out);
@@ -122,6 +122,10 @@ scalar_words(const struct synq_sipkey *key, const uint64_t *sel, const uint64_t 
 #define SIPX_STORE(p, v) _mm256_storeu_si256((__m256i *)(void *)(p), v)
 /* b's lanes where s's are all ones, a's where zero (by each byte's top bit) */
 #define SIPX_BLEND(a, b, s) _mm256_blendv_epi8(a, b, s)
+/* unaligned 256-bit accesses are split in two for generic x86-64 tuning: aligned ones not */
+#define SIPX_ALIGN 32
+#define SIPX_LOADA(p) _mm256_load_si256((const __m256i *)(const void *)(p))
+#define SIPX_STOREA(p, v) _mm256_store_si256((__m256i *)(void *)(p), v)
 #include "siphash_lanes.h"
 #undef SIPX_FN
 #undef SIPX_TARGET
@@ -139,6 +143,9 @@ scalar_words(const struct synq_sipkey *key, const uint64_t *sel, const uint64_t 
 #undef SIPX_LOAD
 #undef SIPX_STORE
 #undef SIPX_BLEND
+#undef SIPX_ALIGN
+#undef SIPX_LOADA
+#undef SIPX_STOREA
 
 /* AVX-512F: 8 lanes, one instruction a rotation */
 #define SIPX_FN(x) avx512_##x
@@ -157,6 +164,9 @@ scalar_words(const struct synq_sipkey *key, const uint64_t *sel, const uint64_t 
 #define SIPX_LOAD(p) _mm512_loadu_si512((const void *)(p))
 #define SIPX_STORE(p, v) _mm512_storeu_si512((void *)(p), v)
 #define SIPX_BLEND(a, b, s) _mm512_mask_blend_epi64(_mm512_test_epi64_mask(s, s), a, b)
+#define SIPX_ALIGN 64
+#define SIPX_LOADA(p) _mm512_load_si512((const void *)(p))
+#define SIPX_STOREA(p, v) _mm512_store_si512((void *)(p), v)
 #include "siphash_lanes.h"
 
 #endif /* SIPX_HAVE_X86 */

@@ -208,7 +208,7 @@ struct synq_cookie_lanes {
 	uint64_t w2_make;			/* w[2] of a cookie made now, its 7 option bits 0 */
 	uint64_t w2_check[2];			/* w[2] of now_w's and of now_w - 1's, 8 bits 0 */
 	uint32_t now_w;
-};
+} __rte_aligned(64); /* the rows aligned to the vectors (synq_siphash24_words()) */
 
 /* The MAC input's last word (bytes 16..21 and the length 22): @p window and @p top8. */
 static inline uint64_t

@@ -192,9 +192,10 @@ synq_tcp_burst_end(struct synq_tcp_worker *tw, struct synq_counters *ctr, uint16
 static void
 syn_lanes(struct synq_tcp_worker *tw, unsigned int first)
 {
-	uint64_t w[2][SYNQ_TCP_BURST_MAX];
+	/* aligned to the vectors: synq_siphash24_words() loads them whole */
+	uint64_t w[2][SYNQ_TCP_BURST_MAX] __rte_aligned(64);
+	uint64_t h[SYNQ_TCP_BURST_MAX] __rte_aligned(64);
 	uint8_t idx[SYNQ_TCP_BURST_MAX];
-	uint64_t h[SYNQ_TCP_BURST_MAX];
 	unsigned int n = 0;
 	uint64_t hashed = 0;
 

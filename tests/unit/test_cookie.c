@@ -572,8 +572,8 @@ test_siphash_many_random(void **state __rte_unused)
  * synq_siphash24_words(): messages of 0 to 63 bytes made into their words (the last
  * SipHash's final block), the 64 reference vectors among random messages in every lane
  * position, then random keys, one for all or picked a message (sel), counts that are
- * not multiples of the lanes: every lane equals synq_siphash24() of the bytes, for
- * every implementation.
+ * not multiples of the lanes, arrays aligned to the vectors and not: every lane equals
+ * synq_siphash24() of the bytes, for every implementation.
  */
 static void
 words_of(const uint8_t *msg, size_t len, uint64_t *w, size_t wstride, unsigned int i)
@@ -592,9 +592,12 @@ test_siphash_words(void **state __rte_unused)
 {
 	static const unsigned int counts[] = {1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 31, 33, 64};
 	enum { MAXN = 64, MAXW = 8 };
-	static uint64_t w[MAXW][MAXN], sel[MAXN];
+	/* room for the lanes' last group, and for a start one word past the alignment */
+	static uint64_t wbuf[MAXW * MAXN + 8] __rte_aligned(64);
+	static uint64_t selbuf[MAXN + 9] __rte_aligned(64);
+	static uint64_t outbuf[MAXN + 9] __rte_aligned(64);
 	static uint8_t msgs[MAXN][64];
-	uint64_t out[MAXN], x = 0x51afd7ed558ccd1du;
+	uint64_t *w = wbuf, *out = outbuf, x = 0x51afd7ed558ccd1du;
 	struct synq_sipkey keys[2];
 	uint8_t key[16];
 
@@ -605,15 +608,17 @@ test_siphash_words(void **state __rte_unused)
 			continue;
 		/* the vectors: key 00..0f, message 00 01 .. of each length */
 		keys[0] = keys[1] = synq_sipkey_load(key);
+		w = wbuf;
+		out = outbuf;
 		for (unsigned int len = 0; len < 64; len++) {
 			unsigned int n = 17, pos = (len * 7) % n;
 
 			for (unsigned int i = 0; i < n; i++) {
 				for (unsigned int b = 0; b < len; b++)
 					msgs[i][b] = i == pos ? (uint8_t)b : (uint8_t)xorshift(&x);
-				words_of(msgs[i], len, &w[0][0], MAXN, i);
+				words_of(msgs[i], len, w, MAXN, i);
 			}
-			synq_siphash24_words(keys, NULL, &w[0][0], MAXN, len / 8 + 1, n, out);
+			synq_siphash24_words(keys, NULL, w, MAXN, len / 8 + 1, n, out);
 			for (unsigned int i = 0; i < n; i++) {
 				uint64_t want = synq_siphash24(&keys[0], msgs[i], len);
 
@@ -636,25 +641,31 @@ test_siphash_words(void **state __rte_unused)
 					keys[k].k0 = xorshift(&x);
 					keys[k].k1 = xorshift(&x);
 				}
-				for (unsigned int i = 0; i < n; i++) {
+				for (unsigned int i = 0; i < n; i++)
 					for (unsigned int b = 0; b < len; b++)
 						msgs[i][b] = (uint8_t)xorshift(&x);
-					words_of(msgs[i], len, &w[0][0], MAXN, i);
-					sel[i] = xorshift(&x) & 1 ? UINT64_MAX : 0;
-				}
-				for (unsigned int pick = 0; pick < 2; pick++) {
-					synq_siphash24_words(keys, pick ? sel : NULL, &w[0][0],
-						MAXN, len / 8 + 1, n, out);
+				for (unsigned int t = 0; t < 4; t++) {
+					unsigned int pick = t & 1, shift = t >> 1;
+					uint64_t *sel = selbuf + shift;
+
+					w = wbuf + shift;
+					out = outbuf + shift;
+					for (unsigned int i = 0; i < n; i++) {
+						words_of(msgs[i], len, w, MAXN, i);
+						sel[i] = xorshift(&x) & 1 ? UINT64_MAX : 0;
+					}
+					synq_siphash24_words(keys, pick ? sel : NULL, w, MAXN,
+						len / 8 + 1, n, out);
 					for (unsigned int i = 0; i < n; i++) {
 						const struct synq_sipkey *k =
 							&keys[pick && sel[i] != 0];
 
 						if (out[i] != synq_siphash24(k, msgs[i], len))
 							fail_msg("siphash words %s: len %u n %u "
-								 "sel %u: lane %u wrong",
+								 "sel %u shift %u: lane %u wrong",
 								synq_siphash_impl_name(
 									sip_impls[m]),
-								len, n, pick, i);
+								len, n, pick, shift, i);
 					}
 				}
 			}
