@@ -283,37 +283,39 @@ synq_cookie_check(struct synq_cookie_ctx *ctx, const struct synq_cookie_flow *fl
  * (synq_siphash24_words()). Word for word the input mac64() builds, so each lane's MAC
  * is the scalar one.
  */
-_Static_assert(SYNQ_COOKIE_BURST_MAX % SYNQ_SIP_LANES_MAX == 0,
-	"the lanes' rows have room for their last group");
+_Static_assert(SYNQ_COOKIE_LANES_ROW % SYNQ_SIP_LANES_MAX == 0,
+	"the lanes' rows stay aligned to the vectors");
 _Static_assert(offsetof(struct synq_cookie_req4, daddr) == 4 &&
 		       offsetof(struct synq_cookie_req4, dport) ==
 			       offsetof(struct synq_cookie_req4, sport) + 2,
 	"struct synq_cookie_req4's addresses and ports are the MAC input's first 12 bytes");
 
 void
-synq_cookie_lanes_make(struct synq_cookie_ctx *ctx, struct synq_cookie_lanes *b, unsigned int n)
+synq_cookie_lanes_make(struct synq_cookie_ctx *ctx, struct synq_cookie_lanes *b,
+	const struct synq_cookie_now *t, unsigned int n)
 {
 	synq_siphash24_words(
-		window_key(ctx, b->now_w), NULL, &b->w[0][0], SYNQ_COOKIE_BURST_MAX, 3, n, b->h);
+		window_key(ctx, t->now_w), NULL, &b->w[0][0], SYNQ_COOKIE_LANES_ROW, 3, n, b->h);
 }
 
 void
-synq_cookie_lanes_check(struct synq_cookie_ctx *ctx, struct synq_cookie_lanes *b, unsigned int n)
+synq_cookie_lanes_check(struct synq_cookie_ctx *ctx, struct synq_cookie_lanes *b,
+	const struct synq_cookie_now *t, unsigned int from, unsigned int n)
 {
 	struct synq_sipkey keys[2];
 
-	if (n == 0)
+	if (from >= n)
 		return;
-	keys[0] = *window_key(ctx, b->now_w);
+	keys[0] = *window_key(ctx, t->now_w);
 	/*
 	 * Window 0 (a wall clock at the epoch) has no window before it (synq_cookie_check()):
 	 * its "old" cookies are hashed under now_w's key, then given a MAC that fails them.
 	 */
-	keys[1] = b->old && b->now_w > 0 ? *window_key(ctx, b->now_w - 1) : keys[0];
-	synq_siphash24_words(
-		keys, b->old ? b->sel : NULL, &b->w[0][0], SYNQ_COOKIE_BURST_MAX, 3, n, b->h);
-	if (b->old && b->now_w == 0)
-		for (unsigned int i = 0; i < n; i++)
+	keys[1] = t->old && t->now_w > 0 ? *window_key(ctx, t->now_w - 1) : keys[0];
+	synq_siphash24_words(keys, t->old ? b->sel + from : NULL, &b->w[0][from],
+		SYNQ_COOKIE_LANES_ROW, 3, n - from, b->h + from);
+	if (t->old && t->now_w == 0)
+		for (unsigned int i = from; i < n; i++)
 			if (b->sel[i] != 0)
 				b->h[i] = ~(uint64_t)b->cookie[i];
 }
@@ -323,16 +325,17 @@ synq_cookie_make_burst(
 	struct synq_cookie_ctx *ctx, struct synq_cookie_req4 *r, unsigned int n, uint64_t now_s)
 {
 	struct synq_cookie_lanes b;
+	struct synq_cookie_now t;
 
 	/* every SYN gets its cookie: a caller's longer burst goes 64 at a time */
 	while (n > 0) {
 		unsigned int k = RTE_MIN(n, (unsigned int)SYNQ_COOKIE_BURST_MAX);
 
-		synq_cookie_lanes_begin(&b, now_s);
+		synq_cookie_now(&t, now_s);
 		for (unsigned int i = 0; i < k; i++)
-			synq_cookie_lanes_syn(&b, i, r[i].saddr, &r[i].sport, r[i].client_isn,
+			synq_cookie_lanes_syn(&b, &t, i, r[i].saddr, &r[i].sport, r[i].client_isn,
 				r[i].opts.mss, r[i].opts.wscale, r[i].opts.sack, &r[i].opts);
-		synq_cookie_lanes_make(ctx, &b, k);
+		synq_cookie_lanes_make(ctx, &b, &t, k);
 		for (unsigned int i = 0; i < k; i++)
 			r[i].cookie = synq_cookie_lanes_cookie(&b, i, &r[i].opts);
 		r += k;
@@ -345,13 +348,15 @@ synq_cookie_check_burst(
 	struct synq_cookie_ctx *ctx, struct synq_cookie_req4 *r, unsigned int n, uint64_t now_s)
 {
 	struct synq_cookie_lanes b;
+	struct synq_cookie_now t;
 	uint64_t valid = 0;
 
 	n = RTE_MIN(n, (unsigned int)SYNQ_COOKIE_BURST_MAX);
-	synq_cookie_lanes_begin(&b, now_s);
+	synq_cookie_now(&t, now_s);
 	for (unsigned int i = 0; i < n; i++)
-		synq_cookie_lanes_ack(&b, i, r[i].saddr, &r[i].sport, r[i].client_isn, r[i].cookie);
-	synq_cookie_lanes_check(ctx, &b, n);
+		synq_cookie_lanes_ack(
+			&b, &t, i, r[i].saddr, &r[i].sport, r[i].client_isn, r[i].cookie);
+	synq_cookie_lanes_check(ctx, &b, &t, 0, n);
 	for (unsigned int i = 0; i < n; i++) {
 		if (!synq_cookie_lanes_valid(r[i].cookie, b.h[i]))
 			continue;

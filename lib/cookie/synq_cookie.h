@@ -195,20 +195,30 @@ uint64_t synq_cookie_check_burst(
  * of request i (the 22 bytes of docs/syncookies.md) at w[j][i]: the addresses; the
  * ports and the client's ISN; the window, the cookie's 8 visible bits, the family and
  * SipHash's length byte. No request structure copied into a message, then gathered.
- * synq_cookie_lanes_begin() once a burst, a request each with synq_cookie_lanes_syn()
- * or _ack() (all of one kind), then synq_cookie_lanes_make() or _check(). Owning lcore
+ * synq_cookie_now() once a burst, a request each with synq_cookie_lanes_syn() or
+ * _ack() (all of one kind), then synq_cookie_lanes_make() or _check(). Owning lcore
  * only.
  */
+/* Entries a row: a burst's, and a last group of lanes from any start below it. */
+#define SYNQ_COOKIE_LANES_ROW (SYNQ_COOKIE_BURST_MAX + SYNQ_SIP_LANES_MAX)
+
 struct synq_cookie_lanes {
-	uint64_t w[3][SYNQ_COOKIE_BURST_MAX];
-	uint64_t sel[SYNQ_COOKIE_BURST_MAX];	/* check: UINT64_MAX, the window before's key */
-	uint64_t h[SYNQ_COOKIE_BURST_MAX];	/* out: the MACs */
+	uint64_t w[3][SYNQ_COOKIE_LANES_ROW];
+	uint64_t sel[SYNQ_COOKIE_LANES_ROW];	/* check: UINT64_MAX, the window before's key */
+	uint64_t h[SYNQ_COOKIE_LANES_ROW];	/* out: the MACs */
 	uint32_t cookie[SYNQ_COOKIE_BURST_MAX]; /* check: in */
-	uint64_t old;				/* check: some sel[] set */
-	uint64_t w2_make;			/* w[2] of a cookie made now, its 7 option bits 0 */
-	uint64_t w2_check[2];			/* w[2] of now_w's and of now_w - 1's, 8 bits 0 */
-	uint32_t now_w;
 } __rte_aligned(64); /* the rows aligned to the vectors (synq_siphash24_words()) */
+
+/*
+ * The window of a burst's requests, apart from the lanes: a caller's local, which the
+ * stores into the rows leave in registers.
+ */
+struct synq_cookie_now {
+	uint64_t w2_make;     /* w[2] of a cookie made now, its 7 option bits 0 */
+	uint64_t w2_check[2]; /* w[2] of now_w's and of now_w - 1's, 8 bits 0 */
+	uint32_t now_w;
+	uint32_t old; /* check: some request's cookie is of the window before */
+};
 
 /* The MAC input's last word (bytes 16..21 and the length 22): @p window and @p top8. */
 static inline uint64_t
@@ -217,17 +227,17 @@ synq_cookie_w2(uint32_t window, uint32_t top8)
 	return (uint64_t)window | (uint64_t)top8 << 32 | (uint64_t)4 << 40 | (uint64_t)22 << 56;
 }
 
-/** Start the lanes @p b of a burst at @p now_s. */
+/** The window @p t of a burst's lanes at @p now_s. */
 static inline void
-synq_cookie_lanes_begin(struct synq_cookie_lanes *b, uint64_t now_s)
+synq_cookie_now(struct synq_cookie_now *t, uint64_t now_s)
 {
 	uint32_t w = synq_cookie_window(now_s);
 
-	b->now_w = w;
-	b->old = 0;
-	b->w2_make = synq_cookie_w2(w, (w & 1) << 7);
-	b->w2_check[0] = synq_cookie_w2(w, 0);
-	b->w2_check[1] = synq_cookie_w2(w - 1, 0);
+	t->now_w = w;
+	t->old = 0;
+	t->w2_make = synq_cookie_w2(w, (w & 1) << 7);
+	t->w2_check[0] = synq_cookie_w2(w, 0);
+	t->w2_check[1] = synq_cookie_w2(w - 1, 0);
 }
 
 /* The MAC input's first two words: @p addrs the client's address then ours, @p ports
@@ -275,9 +285,9 @@ synq_cookie_wscale_index(uint8_t ws)
  * of them (synq_cookie_make()'s), its MAC's bits from synq_cookie_lanes_cookie().
  */
 static inline void
-synq_cookie_lanes_syn(struct synq_cookie_lanes *b, unsigned int i, const void *addrs,
-	const void *ports, uint32_t client_isn, uint16_t mss, uint8_t wscale, bool sack,
-	struct synq_cookie_opts *kept)
+synq_cookie_lanes_syn(struct synq_cookie_lanes *b, const struct synq_cookie_now *t, unsigned int i,
+	const void *addrs, const void *ports, uint32_t client_isn, uint16_t mss, uint8_t wscale,
+	bool sack, struct synq_cookie_opts *kept)
 {
 	unsigned int mi = synq_cookie_mss_index(mss);
 	unsigned int wi = synq_cookie_wscale_index(wscale);
@@ -286,7 +296,7 @@ synq_cookie_lanes_syn(struct synq_cookie_lanes *b, unsigned int i, const void *a
 	kept->wscale = synq_cookie_wscale_table[wi];
 	kept->sack = sack;
 	synq_cookie_lanes_tuple(b, i, addrs, ports, client_isn);
-	b->w[2][i] = b->w2_make | (uint64_t)(mi << 4 | wi << 1 | (sack ? 1u : 0u)) << 32;
+	b->w[2][i] = t->w2_make | (uint64_t)(mi << 4 | wi << 1 | (sack ? 1u : 0u)) << 32;
 }
 
 /**
@@ -294,22 +304,22 @@ synq_cookie_lanes_syn(struct synq_cookie_lanes *b, unsigned int i, const void *a
  * @p addrs and @p ports (as synq_cookie_lanes_syn()'s) with client ISN @p client_isn.
  */
 static inline void
-synq_cookie_lanes_ack(struct synq_cookie_lanes *b, unsigned int i, const void *addrs,
-	const void *ports, uint32_t client_isn, uint32_t cookie)
+synq_cookie_lanes_ack(struct synq_cookie_lanes *b, struct synq_cookie_now *t, unsigned int i,
+	const void *addrs, const void *ports, uint32_t client_isn, uint32_t cookie)
 {
 	/* the parity bit picks now_w or the window before (synq_cookie_check()) */
-	unsigned int old = (cookie >> 31) != (b->now_w & 1);
+	uint32_t old = (cookie >> 31) ^ (t->now_w & 1);
 
 	synq_cookie_lanes_tuple(b, i, addrs, ports, client_isn);
-	b->w[2][i] = b->w2_check[old] | (uint64_t)(cookie >> 24) << 32;
+	b->w[2][i] = t->w2_check[old] | (uint64_t)(cookie >> 24) << 32;
 	b->sel[i] = -(uint64_t)old;
-	b->old |= old;
+	t->old |= old;
 	b->cookie[i] = cookie;
 }
 
 /** The cookies of the @p n SYNs of @p b, to be read with synq_cookie_lanes_cookie(). */
-void synq_cookie_lanes_make(
-	struct synq_cookie_ctx *ctx, struct synq_cookie_lanes *b, unsigned int n);
+void synq_cookie_lanes_make(struct synq_cookie_ctx *ctx, struct synq_cookie_lanes *b,
+	const struct synq_cookie_now *t, unsigned int n);
 
 /**
  * The cookie made for request @p i of @p b (synq_cookie_lanes_make()), and the MAC's
@@ -327,11 +337,13 @@ synq_cookie_lanes_cookie(
 }
 
 /**
- * The MACs of the @p n ACKs of @p b, in b->h[]: request i's cookie is valid (what
- * synq_cookie_check() says) when synq_cookie_lanes_valid(its cookie, b->h[i]).
+ * The MACs of the ACKs @p from to @p n - 1 of @p b (n <= SYNQ_COOKIE_BURST_MAX), in
+ * b->h[]: request i's cookie is valid (what synq_cookie_check() says) when
+ * synq_cookie_lanes_valid(its cookie, b->h[i]). A burst may check its ACKs in several
+ * calls, each from where the last ended.
  */
-void synq_cookie_lanes_check(
-	struct synq_cookie_ctx *ctx, struct synq_cookie_lanes *b, unsigned int n);
+void synq_cookie_lanes_check(struct synq_cookie_ctx *ctx, struct synq_cookie_lanes *b,
+	const struct synq_cookie_now *t, unsigned int from, unsigned int n);
 
 /** Whether @p cookie is valid, @p h the MAC synq_cookie_lanes_check() made for it. */
 static inline bool

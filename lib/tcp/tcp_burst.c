@@ -81,8 +81,9 @@ tcp_cookie_syn_defer(struct synq_tcp_worker *tw, struct synq_tcp_seg *seg,
 	tw->nb_cookie_syn = (uint16_t)(k + 1);
 	cs = &tw->cookie_syn[k];
 	/* its MAC input, in the lanes' rows: the cookie is made at the burst's end */
-	synq_cookie_lanes_syn(&tw->cookie_lanes, k, seg_addrs(seg), &seg->th->src_port, seg->seq,
-		o->mss != 0 ? o->mss : default_mss(4), o->wscale, o->sack_perm, &cs->kept);
+	synq_cookie_lanes_syn(&tw->cookie_lanes, &tw->cookie_now, k, seg_addrs(seg),
+		&seg->th->src_port, seg->seq, o->mss != 0 ? o->mss : default_mss(4), o->wscale,
+		o->sack_perm, &cs->kept);
 	cs->seg = seg;
 	cs->ifc = ifc;
 	cs->l = l;
@@ -96,11 +97,13 @@ synq_tcp_burst_begin(struct synq_tcp_worker *tw, struct synq_tcp_seg *segs, unsi
 {
 	tw->burst_open = true;
 	tw->nb_cookie_syn = 0;
-	synq_cookie_lanes_begin(&tw->cookie_lanes, tw->now_s);
+	synq_cookie_now(&tw->cookie_now, tw->now_s);
 	tw->burst_seg = segs;
 	tw->burst_n = (uint16_t)RTE_MIN(n, (unsigned int)SYNQ_TCP_BURST_MAX);
 	tw->ack_checked = 0;
+	tw->ack_nb = 0;
 	tw->syn_hashed = 0;
+	tw->syn_nb = 0;
 }
 
 /*
@@ -110,34 +113,38 @@ synq_tcp_burst_begin(struct synq_tcp_worker *tw, struct synq_tcp_seg *segs, unsi
  * cookie keys alone, which no segment changes: each result is what synq_cookie_check()
  * would say when its ACK comes, whatever came between. An ACK that never reaches the
  * check (a SYN-table entry, TIME-WAIT, a flow, a listener without cookies) only had
- * its MAC computed in a lane. Each keeps its MAC (ack_h), its cookie checked against it
- * and its options read from the two when it comes.
+ * its MAC computed in a lane. Each keeps its lane (ack_lane), its MAC there in the
+ * worker's lanes (no copy out of them), its cookie checked against it and its options
+ * read from the two when it comes. A record already checked is not again: a later call
+ * (a record before @p first, out of order) adds lanes after the burst's last.
  */
-static void
+static __rte_noinline void /* once a burst: not in its callers' per-segment code */
 ack_lanes(struct synq_tcp_worker *tw, unsigned int first)
 {
-	struct synq_cookie_lanes b;
-	uint8_t idx[SYNQ_TCP_BURST_MAX];
-	unsigned int n = 0;
-	uint64_t checked = 0;
+	struct synq_cookie_lanes *b = &tw->ack_lanes;
+	/* in locals: the stores to the lanes could be the worker's fields to the compiler */
+	const struct synq_tcp_seg *segs = tw->burst_seg;
+	unsigned int nb = tw->burst_n, from = tw->ack_nb, n = from;
+	uint64_t checked = tw->ack_checked;
+	uint8_t *lane = tw->ack_lane;
+	struct synq_cookie_now t;
 
-	synq_cookie_lanes_begin(&b, tw->now_s);
-	for (unsigned int i = first; i < tw->burst_n; i++) {
-		const struct synq_tcp_seg *seg = &tw->burst_seg[i];
+	synq_cookie_now(&t, tw->now_s);
+	for (unsigned int i = first; i < nb; i++) {
+		const struct synq_tcp_seg *seg = &segs[i];
 
-		if (!seg->kept ||
+		if (!seg->kept || (checked >> i & 1) ||
 			(seg->flags & (RTE_TCP_SYN_FLAG | RTE_TCP_RST_FLAG | RTE_TCP_FIN_FLAG |
 					      RTE_TCP_ACK_FLAG)) != RTE_TCP_ACK_FLAG)
 			continue;
 		synq_cookie_lanes_ack(
-			&b, n, seg_addrs(seg), &seg->th->src_port, seg->seq - 1, seg->ack - 1);
-		idx[n++] = (uint8_t)i;
+			b, &t, n, seg_addrs(seg), &seg->th->src_port, seg->seq - 1, seg->ack - 1);
+		lane[i] = (uint8_t)n++;
 		checked |= UINT64_C(1) << i;
 	}
-	tw->ack_checked |= checked;
-	synq_cookie_lanes_check(&tw->cookie, &b, n);
-	for (unsigned int k = 0; k < n; k++)
-		tw->ack_h[idx[k]] = b.h[k];
+	tw->ack_checked = checked;
+	tw->ack_nb = (uint16_t)n;
+	synq_cookie_lanes_check(&tw->cookie, b, &t, from, n);
 }
 
 int
@@ -145,8 +152,9 @@ tcp_cookie_ack_lanes(
 	struct synq_tcp_worker *tw, const struct synq_tcp_seg *seg, struct synq_cookie_opts *co)
 {
 	unsigned int i;
+	uint64_t h;
 
-	if (!seg->kept || !tw->burst_open)
+	if (!seg->kept) /* burst_n is 0 outside a burst */
 		return -1;
 	i = (unsigned int)(seg - tw->burst_seg);
 	if (i >= tw->burst_n)
@@ -155,9 +163,10 @@ tcp_cookie_ack_lanes(
 		ack_lanes(tw, i);
 	if (!(tw->ack_checked >> i & 1)) /* not a pure ACK: checked alone */
 		return -1;
-	if (!synq_cookie_lanes_valid(seg->ack - 1, tw->ack_h[i]))
+	h = tw->ack_lanes.h[tw->ack_lane[i]];
+	if (!synq_cookie_lanes_valid(seg->ack - 1, h))
 		return 0;
-	synq_cookie_lanes_opts(seg->ack - 1, tw->ack_h[i], co);
+	synq_cookie_lanes_opts(seg->ack - 1, h, co);
 	return 1;
 }
 
@@ -168,11 +177,12 @@ synq_tcp_burst_end(struct synq_tcp_worker *tw, struct synq_counters *ctr, uint16
 	unsigned int n = tw->nb_cookie_syn;
 
 	tw->burst_open = false;
+	tw->burst_n = 0; /* no record is the burst's: the lanes' lookups fall through */
 	tw->nb_cookie_syn = 0;
 	if (n == 0)
 		return 0;
 	/* every cookie of the burst in lanes, then every SYN-ACK (issue 14) */
-	synq_cookie_lanes_make(&tw->cookie, &tw->cookie_lanes, n);
+	synq_cookie_lanes_make(&tw->cookie, &tw->cookie_lanes, &tw->cookie_now, n);
 	for (unsigned int i = 0; i < n; i++) {
 		struct tcp_cookie_syn *cs = &tw->cookie_syn[i];
 		uint32_t cookie = synq_cookie_lanes_cookie(&tw->cookie_lanes, i, &cs->kept);
@@ -187,24 +197,26 @@ synq_tcp_burst_end(struct synq_tcp_worker *tw, struct synq_counters *ctr, uint16
 /*
  * The RFC 6528 hashes (tcp_tuple_hash()) of the burst's kept SYNs from record @p first
  * on, in one call of lanes: their 12-byte inputs as SipHash's two words, the addresses
- * as the record's words and the ports as on the wire, the length in the last.
+ * as the record's words and the ports as on the wire, the length in the last. Each
+ * record keeps its lane (syn_lane), the hashes written in the worker's syn_h from the
+ * burst's first free lane on, as ack_lanes() does.
  */
-static void
+static __rte_noinline void /* as ack_lanes() */
 syn_lanes(struct synq_tcp_worker *tw, unsigned int first)
 {
 	/* aligned to the vectors: synq_siphash24_words() loads them whole */
-	uint64_t w[2][SYNQ_TCP_BURST_MAX] __rte_aligned(64);
-	uint64_t h[SYNQ_TCP_BURST_MAX] __rte_aligned(64);
-	uint8_t idx[SYNQ_TCP_BURST_MAX];
-	unsigned int n = 0;
-	uint64_t hashed = 0;
+	uint64_t w[2][SYNQ_TCP_BURST_MAX + SYNQ_SIP_LANES_MAX] __rte_aligned(64);
+	const struct synq_tcp_seg *segs = tw->burst_seg;
+	unsigned int nb = tw->burst_n, from = tw->syn_nb, n = 0;
+	uint64_t hashed = tw->syn_hashed;
+	uint8_t *lane = tw->syn_lane;
 
-	for (unsigned int i = first; i < tw->burst_n; i++) {
-		const struct synq_tcp_seg *seg = &tw->burst_seg[i];
+	for (unsigned int i = first; i < nb; i++) {
+		const struct synq_tcp_seg *seg = &segs[i];
 		uint64_t a;
 		uint32_t p;
 
-		if (!seg->kept ||
+		if (!seg->kept || (hashed >> i & 1) ||
 			(seg->flags & (RTE_TCP_SYN_FLAG | RTE_TCP_RST_FLAG | RTE_TCP_FIN_FLAG |
 					      RTE_TCP_ACK_FLAG)) != RTE_TCP_SYN_FLAG)
 			continue;
@@ -212,15 +224,14 @@ syn_lanes(struct synq_tcp_worker *tw, unsigned int first)
 		memcpy(&p, &seg->th->src_port, 4);
 		w[0][n] = rte_le_to_cpu_64(a);
 		w[1][n] = (uint64_t)rte_le_to_cpu_32(p) | (uint64_t)12 << 56;
-		idx[n++] = (uint8_t)i;
+		lane[i] = (uint8_t)(from + n++);
 		hashed |= UINT64_C(1) << i;
 	}
 	if (n == 0)
 		return;
-	synq_siphash24_words(&tw->isn_key, NULL, &w[0][0], SYNQ_TCP_BURST_MAX, 2, n, h);
-	for (unsigned int k = 0; k < n; k++)
-		tw->syn_h[idx[k]] = h[k];
-	tw->syn_hashed |= hashed;
+	synq_siphash24_words(&tw->isn_key, NULL, &w[0][0], RTE_DIM(w[0]), 2, n, tw->syn_h + from);
+	tw->syn_hashed = hashed;
+	tw->syn_nb = (uint16_t)(from + n);
 }
 
 uint64_t
@@ -229,7 +240,7 @@ tcp_tuple_hash_lanes(
 {
 	unsigned int i;
 
-	if (!seg->kept || !tw->burst_open)
+	if (!seg->kept) /* burst_n is 0 outside a burst */
 		return tcp_tuple_hash(tw, p);
 	i = (unsigned int)(seg - tw->burst_seg);
 	if (i >= tw->burst_n)
@@ -238,5 +249,5 @@ tcp_tuple_hash_lanes(
 		syn_lanes(tw, i);
 	if (!(tw->syn_hashed >> i & 1)) /* not a pure SYN */
 		return tcp_tuple_hash(tw, p);
-	return tw->syn_h[i];
+	return tw->syn_h[tw->syn_lane[i]];
 }
