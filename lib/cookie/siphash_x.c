@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * SipHash-2-4 in lanes (synq_siphash24_many()) and the choice of implementation.
+ * SipHash-2-4 in lanes (synq_siphash24_many(), _words()) and the choice of
+ * implementation.
  *
  * SipHash's rounds are 64-bit adds, xors and rotations, the same for every message:
  * N messages run as N lanes of one vector with no change to the function. AVX2 has no
  * 64-bit rotation (two shifts and an or; the rotations by 16 and 32 are byte and
- * dword shuffles), AVX-512F has one (vprolq) and twice the lanes. The message words
- * come in with 64-bit gathers, so the messages may be fields of an array of
- * structures; the keys too when each message has its own (a burst of cookie ACKs
- * mixes two windows, two keys).
+ * dword shuffles), AVX-512F has one (vprolq) and twice the lanes. In
+ * synq_siphash24_many() the message words come in with 64-bit gathers, so the
+ * messages may be fields of an array of structures; the keys too when each message
+ * has its own (a burst of cookie ACKs mixes two windows, two keys). The hot paths
+ * give synq_siphash24_words() the words already laid out for the lanes: plain loads.
  *
  * The code for each width is compiled with __attribute__((target)), not with a global
  * -m flag: the build runs on any x86-64, and the width in use is chosen once, when the

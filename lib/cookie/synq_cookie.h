@@ -169,7 +169,7 @@ struct synq_cookie_req4 {
 /**
  * synq_cookie_make() for each of the @p n IPv4 SYNs of
  * @p r at @p now_s: r[i].cookie and r[i].opts are what synq_cookie_make() returns and
- * keeps for them, the MACs computed in SIMD lanes (synq_siphash24_many()). Made for
+ * keeps for them, the MACs computed in SIMD lanes (struct synq_cookie_lanes). Made for
  * the loop over a burst's SYNs: fill the array, one call, build the SYN-ACKs. IPv6
  * SYNs take synq_cookie_make(). Any @p n: the lanes take SYNQ_COOKIE_BURST_MAX at a
  * time. Owning lcore only.

@@ -114,7 +114,7 @@ synq_siphash24(const struct synq_sipkey *key, const void *data, size_t len)
  * docs/syncookies.md, "Hashes in lanes".
  */
 
-/** The implementations of synq_siphash24_many(). */
+/** The implementations of synq_siphash24_many() and synq_siphash24_words(). */
 enum synq_sip_impl {
 	SYNQ_SIP_AUTO = 0, /* for synq_siphash_select(): the widest the CPU has */
 	SYNQ_SIP_SCALAR,   /* synq_siphash24() in a loop: any CPU, and the reference */
@@ -136,15 +136,16 @@ bool synq_siphash_impl_available(enum synq_sip_impl impl);
 bool synq_siphash_xcr0_allows(enum synq_sip_impl impl, uint64_t xcr0);
 
 /**
- * Use @p impl for synq_siphash24_many() from now on: tests and benchmarks force each
- * in turn; SYNQ_SIP_AUTO goes back to the CPU's widest (the choice made at start).
+ * Use @p impl for synq_siphash24_many() and _words() from now on: tests and benchmarks
+ * force each in turn; SYNQ_SIP_AUTO goes back to the CPU's widest (the choice made at
+ * start).
  * One the CPU lacks is refused. Not thread safe: before the workers run.
  *
  * @return the implementation in force after the call.
  */
 enum synq_sip_impl synq_siphash_select(enum synq_sip_impl impl);
 
-/** The implementation synq_siphash24_many() uses now. */
+/** The implementation synq_siphash24_many() and _words() use now. */
 enum synq_sip_impl synq_siphash_impl(void);
 
 /** The name of @p impl ("scalar", "avx2", "avx512", "auto"). */

@@ -2,9 +2,10 @@
 /*
  * The cookie SYNs of a burst (issue 14). tcp_syn_input() decides and counts each in
  * arrival order; an IPv4 one whose record lives until the burst ends (seg->kept: the
- * fast path's array in lib/net/input.c) waits here, its cookie request filled straight
- * from the record, and synq_tcp_burst_end() computes the burst's cookies in SIMD lanes
- * (synq_cookie_make_burst()), then writes their SYN-ACKs over their SYNs. Nothing else
+ * fast path's array in lib/net/input.c) waits here, its MAC input written straight from
+ * the record into the lanes' rows (struct synq_cookie_lanes), and synq_tcp_burst_end()
+ * computes the burst's cookies in SIMD lanes (synq_cookie_lanes_make()), then writes
+ * their SYN-ACKs over their SYNs. Nothing else
  * of the burst depends on them: deciding set cookie_ms and cookies_sent, and each
  * reply is its frame's own. Any other cookie SYN (IPv6, a frame_input() record on its
  * stack, outside a burst) is answered at once with the same SYN-ACK.
