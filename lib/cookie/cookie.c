@@ -55,7 +55,14 @@
  * down to the next entry, never up.
  */
 const uint16_t synq_cookie_mss_table[SYNQ_COOKIE_NB_MSS] = {
-	536, 1220, 1280, 1360, 1400, 1440, 1460, 8960,
+	536,
+	1220,
+	1280,
+	1360,
+	1400,
+	1440,
+	1460,
+	8960,
 };
 
 /*
@@ -64,7 +71,34 @@ const uint16_t synq_cookie_mss_table[SYNQ_COOKIE_NB_MSS] = {
  * window, which slows a transfer but never overruns the client.
  */
 const uint8_t synq_cookie_wscale_table[SYNQ_COOKIE_NB_WSCALE] = {
-	SYNQ_COOKIE_NO_WSCALE, 0, 2, 4, 6, 7, 8, 10,
+	SYNQ_COOKIE_NO_WSCALE,
+	0,
+	2,
+	4,
+	6,
+	7,
+	8,
+	10,
+};
+
+/* synq_cookie_wscale_index() of 0..15: the table's entry at or below, "none" aside */
+const uint8_t synq_cookie_wscale_index_of[16] = {
+	1,
+	1,
+	2,
+	2,
+	3,
+	3,
+	4,
+	5,
+	6,
+	6,
+	7,
+	7,
+	7,
+	7,
+	7,
+	7,
 };
 
 /* Domain separation: the key-derivation input cannot collide with a MAC input. */
@@ -177,28 +211,6 @@ mac64(struct synq_cookie_ctx *ctx, const struct synq_cookie_flow *f, uint32_t cl
 	return synq_siphash24(window_key(ctx, window), in, 48);
 }
 
-static unsigned int
-mss_index(uint16_t mss)
-{
-	unsigned int i = SYNQ_COOKIE_NB_MSS - 1;
-
-	while (i > 0 && synq_cookie_mss_table[i] > mss)
-		i--;
-	return i;
-}
-
-static unsigned int
-wscale_index(uint8_t ws)
-{
-	unsigned int i = SYNQ_COOKIE_NB_WSCALE - 1;
-
-	if (ws == SYNQ_COOKIE_NO_WSCALE)
-		return 0;
-	while (i > 1 && synq_cookie_wscale_table[i] > ws)
-		i--;
-	return i;
-}
-
 uint64_t
 synq_cookie_clock(struct synq_cookie_clock *c, uint64_t wall_s, uint64_t mono_ms)
 {
@@ -218,49 +230,14 @@ synq_cookie_clock(struct synq_cookie_clock *c, uint64_t wall_s, uint64_t mono_ms
 	return floor_s;
 }
 
-/*
- * For the bursts, what synq_cookie_make() and _check() below compute (they keep their
- * own code, as it was, for the one-at-a-time path): the 8 visible bits of a cookie made
- * in @p window for options @p in, and in @p kept the options they keep.
- */
-static inline uint32_t
-make_top8(const struct synq_cookie_opts *in, uint32_t window, struct synq_cookie_opts *kept)
-{
-	unsigned int mi = mss_index(in->mss);
-	unsigned int wi = wscale_index(in->wscale);
-
-	kept->mss = synq_cookie_mss_table[mi];
-	kept->wscale = synq_cookie_wscale_table[wi];
-	kept->sack = in->sack;
-	return (window & 1) << 7 | mi << 4 | wi << 1 | (in->sack ? 1 : 0);
-}
-
-/* The window a cookie was made in: its parity bit picks now_w or now_w - 1. */
-static inline uint32_t
-cookie_window(uint32_t cookie, uint32_t now_w)
-{
-	return (cookie >> COOKIE_T_SHIFT) == (now_w & 1) ? now_w : now_w - 1;
-}
-
-/* The options of a valid @p cookie whose MAC is @p h. */
-static inline void
-check_opts(uint32_t cookie, uint64_t h, struct synq_cookie_opts *out)
-{
-	out->ts_mac = (uint8_t)((h >> COOKIE_TS_SHIFT) & SYNQ_COOKIE_TS_MASK);
-	out->ts_off = (uint32_t)(h >> 32);
-	out->mss = synq_cookie_mss_table[(cookie >> COOKIE_MSS_SHIFT) & 7];
-	out->wscale = synq_cookie_wscale_table[(cookie >> COOKIE_WS_SHIFT) & 7];
-	out->sack = (cookie >> COOKIE_SACK_SHIFT) & 1;
-}
-
 uint32_t
 synq_cookie_make(struct synq_cookie_ctx *ctx, const struct synq_cookie_flow *flow,
 	uint32_t client_isn, const struct synq_cookie_opts *in, uint64_t now_s,
 	struct synq_cookie_opts *kept)
 {
 	uint32_t window = synq_cookie_window(now_s);
-	unsigned int mi = mss_index(in->mss);
-	unsigned int wi = wscale_index(in->wscale);
+	unsigned int mi = synq_cookie_mss_index(in->mss);
+	unsigned int wi = synq_cookie_wscale_index(in->wscale);
 	uint32_t top8 = (window & 1) << 7 | mi << 4 | wi << 1 | (in->sack ? 1 : 0);
 	uint64_t h = mac64(ctx, flow, client_isn, window, top8);
 
@@ -301,60 +278,66 @@ synq_cookie_check(struct synq_cookie_ctx *ctx, const struct synq_cookie_flow *fl
 }
 
 /*
- * Bursts: the IPv4 MAC inputs of up to SYNQ_COOKIE_BURST_MAX requests laid out one
- * every 24 bytes, hashed in SIMD lanes. Byte for byte the input mac64() builds, so
- * each lane's MAC is the scalar one.
+ * Bursts: the IPv4 MAC inputs of up to SYNQ_COOKIE_BURST_MAX requests as their three
+ * SipHash words, one row a word (struct synq_cookie_lanes), hashed in SIMD lanes
+ * (synq_siphash24_words()). Word for word the input mac64() builds, so each lane's MAC
+ * is the scalar one.
  */
-#define MAC4_LEN 22
-#define MAC4_STRIDE 24
-
+_Static_assert(SYNQ_COOKIE_LANES_ROW % SYNQ_SIP_LANES_MAX == 0,
+	"the lanes' rows stay aligned to the vectors");
 _Static_assert(offsetof(struct synq_cookie_req4, daddr) == 4 &&
-		       offsetof(struct synq_cookie_req4, sport) == 8 &&
-		       offsetof(struct synq_cookie_req4, dport) == 10,
-	"struct synq_cookie_req4 starts with mac64()'s first 12 bytes");
+		       offsetof(struct synq_cookie_req4, dport) ==
+			       offsetof(struct synq_cookie_req4, sport) + 2,
+	"struct synq_cookie_req4's addresses and ports are the MAC input's first 12 bytes");
 
-static inline void
-mac4_input(uint8_t *in, const struct synq_cookie_req4 *r, uint32_t window, uint32_t top8)
+void
+synq_cookie_lanes_make(struct synq_cookie_ctx *ctx, struct synq_cookie_lanes *b,
+	const struct synq_cookie_now *t, unsigned int n)
 {
-	uint32_t isn_le = rte_cpu_to_le_32(r->client_isn);
-	uint32_t w_le = rte_cpu_to_le_32(window);
-
-	memcpy(in, r, 12); /* addresses and ports */
-	memcpy(in + 12, &isn_le, 4);
-	memcpy(in + 16, &w_le, 4);
-	in[20] = (uint8_t)top8;
-	in[21] = 4;
+	synq_siphash24_words(
+		window_key(ctx, t->now_w), NULL, &b->w[0][0], SYNQ_COOKIE_LANES_ROW, 3, n, b->h);
 }
 
-static void
-make_burst(struct synq_cookie_ctx *ctx, struct synq_cookie_req4 *r, unsigned int n,
-	uint32_t window)
+void
+synq_cookie_lanes_check(struct synq_cookie_ctx *ctx, struct synq_cookie_lanes *b,
+	const struct synq_cookie_now *t, unsigned int from, unsigned int n)
 {
-	uint8_t in[SYNQ_COOKIE_BURST_MAX][MAC4_STRIDE];
-	uint64_t h[SYNQ_COOKIE_BURST_MAX];
+	struct synq_sipkey keys[2];
 
-	for (unsigned int i = 0; i < n; i++)
-		mac4_input(in[i], &r[i], window, make_top8(&r[i].opts, window, &r[i].opts));
-	synq_siphash24_many(window_key(ctx, window), 0, in, MAC4_STRIDE, MAC4_LEN, n, h);
-	for (unsigned int i = 0; i < n; i++) {
-		r[i].opts.ts_mac = (uint8_t)((h[i] >> COOKIE_TS_SHIFT) & SYNQ_COOKIE_TS_MASK);
-		r[i].opts.ts_off = (uint32_t)(h[i] >> 32);
-		r[i].cookie = (uint32_t)in[i][20] << COOKIE_SACK_SHIFT |
-			      ((uint32_t)h[i] & COOKIE_MAC_MASK);
-	}
+	if (from >= n)
+		return;
+	keys[0] = *window_key(ctx, t->now_w);
+	/*
+	 * Window 0 (a wall clock at the epoch) has no window before it (synq_cookie_check()):
+	 * its "old" cookies are hashed under now_w's key, then given a MAC that fails them.
+	 */
+	keys[1] = t->old && t->now_w > 0 ? *window_key(ctx, t->now_w - 1) : keys[0];
+	synq_siphash24_words(keys, t->old ? b->sel + from : NULL, &b->w[0][from],
+		SYNQ_COOKIE_LANES_ROW, 3, n - from, b->h + from);
+	if (t->old && t->now_w == 0)
+		for (unsigned int i = from; i < n; i++)
+			if (b->sel[i] != 0)
+				b->h[i] = ~(uint64_t)b->cookie[i];
 }
 
 void
 synq_cookie_make_burst(
 	struct synq_cookie_ctx *ctx, struct synq_cookie_req4 *r, unsigned int n, uint64_t now_s)
 {
-	uint32_t window = synq_cookie_window(now_s);
+	struct synq_cookie_lanes b;
+	struct synq_cookie_now t;
 
 	/* every SYN gets its cookie: a caller's longer burst goes 64 at a time */
 	while (n > 0) {
 		unsigned int k = RTE_MIN(n, (unsigned int)SYNQ_COOKIE_BURST_MAX);
 
-		make_burst(ctx, r, k, window);
+		synq_cookie_now(&t, now_s);
+		for (unsigned int i = 0; i < k; i++)
+			synq_cookie_lanes_syn(&b, &t, i, r[i].saddr, &r[i].sport, r[i].client_isn,
+				r[i].opts.mss, r[i].opts.wscale, r[i].opts.sack, &r[i].opts);
+		synq_cookie_lanes_make(ctx, &b, &t, k);
+		for (unsigned int i = 0; i < k; i++)
+			r[i].cookie = synq_cookie_lanes_cookie(&b, i, &r[i].opts);
 		r += k;
 		n -= k;
 	}
@@ -364,42 +347,20 @@ uint64_t
 synq_cookie_check_burst(
 	struct synq_cookie_ctx *ctx, struct synq_cookie_req4 *r, unsigned int n, uint64_t now_s)
 {
-	uint8_t in[SYNQ_COOKIE_BURST_MAX][MAC4_STRIDE];
-	struct synq_sipkey keys[SYNQ_COOKIE_BURST_MAX];
-	uint64_t h[SYNQ_COOKIE_BURST_MAX];
-	uint32_t now_w = synq_cookie_window(now_s);
-	/* the keys of now_w and now_w - 1, fetched (window_key()) only if a cookie needs it */
-	const struct synq_sipkey *wkey[2] = {NULL, NULL};
-	uint64_t valid = 0, wrapped = 0;
+	struct synq_cookie_lanes b;
+	struct synq_cookie_now t;
+	uint64_t valid = 0;
 
 	n = RTE_MIN(n, (unsigned int)SYNQ_COOKIE_BURST_MAX);
-	if (n == 0)
-		return 0;
+	synq_cookie_now(&t, now_s);
+	for (unsigned int i = 0; i < n; i++)
+		synq_cookie_lanes_ack(
+			&b, &t, i, r[i].saddr, &r[i].sport, r[i].client_isn, r[i].cookie);
+	synq_cookie_lanes_check(ctx, &b, &t, 0, n);
 	for (unsigned int i = 0; i < n; i++) {
-		uint32_t window = cookie_window(r[i].cookie, now_w);
-		unsigned int old = window != now_w;
-
-		if (window > now_w) { /* window 0's "previous" (synq_cookie_check()) */
-			wrapped |= UINT64_C(1) << i;
-			window = now_w;
-			old = 0;
-		}
-		if (wkey[old] == NULL)
-			wkey[old] = window_key(ctx, window);
-		keys[i] = *wkey[old];
-		mac4_input(in[i], &r[i], window, r[i].cookie >> COOKIE_SACK_SHIFT);
-	}
-	/* one window, one key for every lane: no key gathers */
-	if (wkey[0] == NULL || wkey[1] == NULL)
-		synq_siphash24_many(&keys[0], 0, in, MAC4_STRIDE, MAC4_LEN, n, h);
-	else
-		synq_siphash24_many(keys, 1, in, MAC4_STRIDE, MAC4_LEN, n, h);
-	for (unsigned int i = 0; i < n; i++) {
-		if (((uint32_t)h[i] & COOKIE_MAC_MASK) != (r[i].cookie & COOKIE_MAC_MASK))
+		if (!synq_cookie_lanes_valid(r[i].cookie, b.h[i]))
 			continue;
-		if (wrapped & UINT64_C(1) << i)
-			continue;
-		check_opts(r[i].cookie, h[i], &r[i].opts);
+		synq_cookie_lanes_opts(r[i].cookie, b.h[i], &r[i].opts);
 		valid |= UINT64_C(1) << i;
 	}
 	return valid;

@@ -13,12 +13,17 @@
  * read, and no byte-by-byte tail. Shorter messages copy their bytes per lane.
  */
 
-#define SIPX_ROUND(v0, v1, v2, v3)                                                                 \
+/* A SipRound in two parts: the first reads v0 and v1 alone (synq_siphash24_words()) */
+#define SIPX_ROUND_A(v0, v1)                                                                       \
 	do {                                                                                       \
 		v0 = SIPX_ADD(v0, v1);                                                             \
 		v1 = SIPX_ROTL(v1, 13);                                                            \
 		v1 = SIPX_XOR(v1, v0);                                                             \
 		v0 = SIPX_ROTL32(v0);                                                              \
+	} while (0)
+
+#define SIPX_ROUND_B(v0, v1, v2, v3)                                                               \
+	do {                                                                                       \
 		v2 = SIPX_ADD(v2, v3);                                                             \
 		v3 = SIPX_ROTL16(v3);                                                              \
 		v3 = SIPX_XOR(v3, v2);                                                             \
@@ -29,6 +34,12 @@
 		v1 = SIPX_ROTL(v1, 17);                                                            \
 		v1 = SIPX_XOR(v1, v2);                                                             \
 		v2 = SIPX_ROTL32(v2);                                                              \
+	} while (0)
+
+#define SIPX_ROUND(v0, v1, v2, v3)                                                                 \
+	do {                                                                                       \
+		SIPX_ROUND_A(v0, v1);                                                              \
+		SIPX_ROUND_B(v0, v1, v2, v3);                                                      \
 	} while (0)
 
 /*
@@ -136,4 +147,121 @@ SIPX_FN(many)(const struct synq_sipkey *keys, unsigned int key_step, const void 
 		SIPX_FN(run)(keys, key_step, msgs, stride, len, n, out);
 }
 
+/*
+ * synq_siphash24_words(): the messages as their words, transposed (word j of message i
+ * at w[j * wstride + i], the last one SipHash's final block): one plain load a word
+ * for all the lanes, no gather, no tail to assemble. The state before the first word
+ * reads the key alone, SipHash's initialisation and the first half of its first
+ * round (SIPX_ROUND_A): made once a call, for each of the two keys, and each group
+ * of lanes starts from it (a blend of the two when @p sel picks a key per message).
+ * The last round computes only what the result xors together: v0's last steps cancel
+ * out of v0 ^ v3, v2's add out of v1 ^ v2. @p aligned: the rows, sel and out are
+ * SIPX_ALIGN-aligned (whole-vector loads and stores, not split in halves).
+ */
+SIPX_TARGET static inline __attribute__((always_inline)) void
+SIPX_FN(words_run)(const struct synq_sipkey *key, const uint64_t *sel, const uint64_t *w,
+	size_t wstride, unsigned int nw, unsigned int n, uint64_t *out, bool aligned)
+{
+	SIPX_V a0 = SIPX_SET1(key[0].k0 ^ UINT64_C(0x736f6d6570736575));
+	SIPX_V a1 = SIPX_SET1(key[0].k1 ^ UINT64_C(0x646f72616e646f6d));
+	SIPX_V a2 = SIPX_SET1(key[0].k0 ^ UINT64_C(0x6c7967656e657261));
+	SIPX_V a3 = SIPX_SET1(key[0].k1 ^ UINT64_C(0x7465646279746573));
+	SIPX_V b0 = a0, b1 = a1, b2 = a2, b3 = a3;
+
+	SIPX_ROUND_A(a0, a1);
+	if (sel != NULL) {
+		b0 = SIPX_SET1(key[1].k0 ^ UINT64_C(0x736f6d6570736575));
+		b1 = SIPX_SET1(key[1].k1 ^ UINT64_C(0x646f72616e646f6d));
+		b2 = SIPX_SET1(key[1].k0 ^ UINT64_C(0x6c7967656e657261));
+		b3 = SIPX_SET1(key[1].k1 ^ UINT64_C(0x7465646279746573));
+		SIPX_ROUND_A(b0, b1);
+	}
+	for (unsigned int i = 0; i < n; i += SIPX_LANES) {
+		SIPX_V v0 = a0, v1 = a1, v2 = a2, v3 = a3;
+
+		if (sel != NULL) {
+			SIPX_V s = aligned ? SIPX_LOADA(sel + i) : SIPX_LOAD(sel + i);
+
+			v0 = SIPX_BLEND(a0, b0, s);
+			v1 = SIPX_BLEND(a1, b1, s);
+			v2 = SIPX_BLEND(a2, b2, s);
+			v3 = SIPX_BLEND(a3, b3, s);
+		}
+		for (unsigned int j = 0; j < nw; j++) {
+			const uint64_t *wj = w + j * wstride + i;
+			SIPX_V m = aligned ? SIPX_LOADA(wj) : SIPX_LOAD(wj);
+
+			v3 = SIPX_XOR(v3, m);
+			if (j == 0) /* its first half made before the loop */
+				SIPX_ROUND_B(v0, v1, v2, v3);
+			else
+				SIPX_ROUND(v0, v1, v2, v3);
+			SIPX_ROUND(v0, v1, v2, v3);
+			v0 = SIPX_XOR(v0, m);
+		}
+		v2 = SIPX_XOR(v2, SIPX_SET1(0xff));
+		SIPX_ROUND(v0, v1, v2, v3);
+		SIPX_ROUND(v0, v1, v2, v3);
+		SIPX_ROUND(v0, v1, v2, v3);
+		/*
+		 * The last round: v0 ^ v3 at its end is v3 rotated by 21 (v3 ^= v0 undone),
+		 * v1 ^ v2 is v1 rotated by 17 (v1 ^= v2 undone) xor v2 rotated by 32
+		 */
+		v0 = SIPX_ADD(v0, v1);
+		v1 = SIPX_ROTL(v1, 13);
+		v1 = SIPX_XOR(v1, v0);
+		v2 = SIPX_ADD(v2, v3);
+		v3 = SIPX_ROTL16(v3);
+		v3 = SIPX_XOR(v3, v2);
+		v2 = SIPX_ADD(v2, v1);
+		v0 = SIPX_XOR(SIPX_ROTL(v3, 21), SIPX_ROTL(v1, 17));
+		v0 = SIPX_XOR(v0, SIPX_XOR(v2, SIPX_ROTL32(v2)));
+		if (aligned)
+			SIPX_STOREA(out + i, v0);
+		else
+			SIPX_STORE(out + i, v0);
+	}
+}
+
+/*
+ * The hot variants, each a function of its own: inlined in one, GCC merged the loops
+ * of one key and of two into one, with register copies and a test in every group.
+ */
+#define SIPX_WORDS_VARIANT(name, nw_, sel_)                                                        \
+	SIPX_TARGET static __attribute__((noinline)) void SIPX_FN(name)(                           \
+		const struct synq_sipkey *key, const uint64_t *sel, const uint64_t *w,             \
+		size_t wstride, unsigned int n, uint64_t *out)                                     \
+	{                                                                                          \
+		(void)sel;                                                                         \
+		SIPX_FN(words_run)(key, sel_, w, wstride, nw_, n, out, true);                      \
+	}
+SIPX_WORDS_VARIANT(words3, 3, NULL)
+SIPX_WORDS_VARIANT(words3_sel, 3, sel)
+SIPX_WORDS_VARIANT(words2, 2, NULL)
+#undef SIPX_WORDS_VARIANT
+
+/*
+ * The entry point: 3 words (the IPv4 cookie: one key, or a key a message) and 2 (an IPv4
+ * 4-tuple, one key) with code of their own, for arrays aligned to the vectors (those
+ * of lib/cookie and lib/tcp are); anything else the generic loop.
+ */
+SIPX_TARGET static void
+SIPX_FN(words)(const struct synq_sipkey *key, const uint64_t *sel, const uint64_t *w,
+	size_t wstride, unsigned int nw, unsigned int n, uint64_t *out)
+{
+	bool aligned = (((uintptr_t)w | (uintptr_t)sel | (uintptr_t)out | (wstride * sizeof(*w))) &
+			       (SIPX_ALIGN - 1)) == 0;
+
+	if (nw == 3 && sel == NULL && aligned)
+		SIPX_FN(words3)(key, NULL, w, wstride, n, out);
+	else if (nw == 3 && aligned)
+		SIPX_FN(words3_sel)(key, sel, w, wstride, n, out);
+	else if (nw == 2 && sel == NULL && aligned)
+		SIPX_FN(words2)(key, NULL, w, wstride, n, out);
+	else
+		SIPX_FN(words_run)(key, sel, w, wstride, nw, n, out, false);
+}
+
 #undef SIPX_ROUND
+#undef SIPX_ROUND_A
+#undef SIPX_ROUND_B

@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * SipHash-2-4 in lanes (synq_siphash24_many()) and the choice of implementation.
+ * SipHash-2-4 in lanes (synq_siphash24_many(), _words()) and the choice of
+ * implementation.
  *
  * SipHash's rounds are 64-bit adds, xors and rotations, the same for every message:
  * N messages run as N lanes of one vector with no change to the function. AVX2 has no
  * 64-bit rotation (two shifts and an or; the rotations by 16 and 32 are byte and
- * dword shuffles), AVX-512F has one (vprolq) and twice the lanes. The message words
- * come in with 64-bit gathers, so the messages may be fields of an array of
- * structures; the keys too when each message has its own (a burst of cookie ACKs
- * mixes two windows, two keys).
+ * dword shuffles), AVX-512F has one (vprolq) and twice the lanes. In
+ * synq_siphash24_many() the message words come in with 64-bit gathers, so the
+ * messages may be fields of an array of structures; the keys too when each message
+ * has its own (a burst of cookie ACKs mixes two windows, two keys). The hot paths
+ * give synq_siphash24_words() the words already laid out for the lanes: plain loads.
  *
  * The code for each width is compiled with __attribute__((target)), not with a global
  * -m flag: the build runs on any x86-64, and the width in use is chosen once, when the
@@ -33,6 +35,8 @@
 
 typedef void(sip_many_fn)(const struct synq_sipkey *keys, unsigned int key_step, const void *msgs,
 	size_t stride, size_t len, unsigned int n, uint64_t *out);
+typedef void(sip_words_fn)(const struct synq_sipkey *key, const uint64_t *sel, const uint64_t *w,
+	size_t wstride, unsigned int nw, unsigned int n, uint64_t *out);
 
 /* synq_siphash24() with its length a constant for the hot paths' lengths. */
 static inline __attribute__((always_inline)) void
@@ -53,6 +57,47 @@ scalar_many(const struct synq_sipkey *keys, unsigned int key_step, const void *m
 		scalar_run(keys, key_step, msgs, stride, 12, n, out);
 	else
 		scalar_run(keys, key_step, msgs, stride, len, n, out);
+}
+
+/* synq_siphash24_words(), one message after the other: the reference for the lanes. */
+static inline __attribute__((always_inline)) void
+scalar_words_run(const struct synq_sipkey *key, const uint64_t *sel, const uint64_t *w,
+	size_t wstride, unsigned int nw, unsigned int n, uint64_t *out)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		const struct synq_sipkey *k = &key[sel != NULL && sel[i] != 0];
+		uint64_t v0 = k->k0 ^ UINT64_C(0x736f6d6570736575);
+		uint64_t v1 = k->k1 ^ UINT64_C(0x646f72616e646f6d);
+		uint64_t v2 = k->k0 ^ UINT64_C(0x6c7967656e657261);
+		uint64_t v3 = k->k1 ^ UINT64_C(0x7465646279746573);
+
+		for (unsigned int j = 0; j < nw; j++) {
+			uint64_t m = w[j * wstride + i];
+
+			v3 ^= m;
+			SYNQ_SIPROUND(v0, v1, v2, v3);
+			SYNQ_SIPROUND(v0, v1, v2, v3);
+			v0 ^= m;
+		}
+		v2 ^= 0xff;
+		SYNQ_SIPROUND(v0, v1, v2, v3);
+		SYNQ_SIPROUND(v0, v1, v2, v3);
+		SYNQ_SIPROUND(v0, v1, v2, v3);
+		SYNQ_SIPROUND(v0, v1, v2, v3);
+		out[i] = v0 ^ v1 ^ v2 ^ v3;
+	}
+}
+
+static void
+scalar_words(const struct synq_sipkey *key, const uint64_t *sel, const uint64_t *w, size_t wstride,
+	unsigned int nw, unsigned int n, uint64_t *out)
+{
+	if (nw == 3)
+		scalar_words_run(key, sel, w, wstride, 3, n, out);
+	else if (nw == 2)
+		scalar_words_run(key, sel, w, wstride, 2, n, out);
+	else
+		scalar_words_run(key, sel, w, wstride, nw, n, out);
 }
 
 #ifdef SIPX_HAVE_X86
@@ -77,6 +122,12 @@ scalar_many(const struct synq_sipkey *keys, unsigned int key_step, const void *m
 	_mm256_i64gather_epi64((const long long *)(const void *)(base), idx, 1)
 #define SIPX_LOAD(p) _mm256_loadu_si256((const __m256i *)(const void *)(p))
 #define SIPX_STORE(p, v) _mm256_storeu_si256((__m256i *)(void *)(p), v)
+/* b's lanes where s's are all ones, a's where zero (by each byte's top bit) */
+#define SIPX_BLEND(a, b, s) _mm256_blendv_epi8(a, b, s)
+/* unaligned 256-bit accesses are split in two for generic x86-64 tuning: aligned ones not */
+#define SIPX_ALIGN 32
+#define SIPX_LOADA(p) _mm256_load_si256((const __m256i *)(const void *)(p))
+#define SIPX_STOREA(p, v) _mm256_store_si256((__m256i *)(void *)(p), v)
 #include "siphash_lanes.h"
 #undef SIPX_FN
 #undef SIPX_TARGET
@@ -93,6 +144,10 @@ scalar_many(const struct synq_sipkey *keys, unsigned int key_step, const void *m
 #undef SIPX_GATHER
 #undef SIPX_LOAD
 #undef SIPX_STORE
+#undef SIPX_BLEND
+#undef SIPX_ALIGN
+#undef SIPX_LOADA
+#undef SIPX_STOREA
 
 /* AVX-512F: 8 lanes, one instruction a rotation */
 #define SIPX_FN(x) avx512_##x
@@ -110,6 +165,10 @@ scalar_many(const struct synq_sipkey *keys, unsigned int key_step, const void *m
 #define SIPX_GATHER(base, idx) _mm512_i64gather_epi64(idx, (const void *)(base), 1)
 #define SIPX_LOAD(p) _mm512_loadu_si512((const void *)(p))
 #define SIPX_STORE(p, v) _mm512_storeu_si512((void *)(p), v)
+#define SIPX_BLEND(a, b, s) _mm512_mask_blend_epi64(_mm512_test_epi64_mask(s, s), a, b)
+#define SIPX_ALIGN 64
+#define SIPX_LOADA(p) _mm512_load_si512((const void *)(p))
+#define SIPX_STOREA(p, v) _mm512_store_si512((void *)(p), v)
 #include "siphash_lanes.h"
 
 #endif /* SIPX_HAVE_X86 */
@@ -154,6 +213,7 @@ xcr0_read(void)
 
 static enum synq_sip_impl sip_impl = SYNQ_SIP_SCALAR;
 static sip_many_fn *sip_many = scalar_many;
+static sip_words_fn *sip_words = scalar_words;
 
 bool
 synq_siphash_impl_available(enum synq_sip_impl impl)
@@ -191,13 +251,16 @@ synq_siphash_select(enum synq_sip_impl impl)
 #ifdef SIPX_HAVE_X86
 	case SYNQ_SIP_AVX2:
 		sip_many = avx2_many;
+		sip_words = avx2_words;
 		break;
 	case SYNQ_SIP_AVX512:
 		sip_many = avx512_many;
+		sip_words = avx512_words;
 		break;
 #endif
 	default:
 		sip_many = scalar_many;
+		sip_words = scalar_words;
 		break;
 	}
 	sip_impl = impl;
@@ -234,4 +297,11 @@ synq_siphash24_many(const struct synq_sipkey *keys, unsigned int key_step, const
 	size_t stride, size_t len, unsigned int n, uint64_t *out)
 {
 	sip_many(keys, key_step, msgs, stride, len, n, out);
+}
+
+void
+synq_siphash24_words(const struct synq_sipkey *key, const uint64_t *sel, const uint64_t *w,
+	size_t wstride, unsigned int nw, unsigned int n, uint64_t *out)
+{
+	sip_words(key, sel, w, wstride, nw, n, out);
 }

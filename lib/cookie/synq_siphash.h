@@ -114,7 +114,7 @@ synq_siphash24(const struct synq_sipkey *key, const void *data, size_t len)
  * docs/syncookies.md, "Hashes in lanes".
  */
 
-/** The implementations of synq_siphash24_many(). */
+/** The implementations of synq_siphash24_many() and synq_siphash24_words(). */
 enum synq_sip_impl {
 	SYNQ_SIP_AUTO = 0, /* for synq_siphash_select(): the widest the CPU has */
 	SYNQ_SIP_SCALAR,   /* synq_siphash24() in a loop: any CPU, and the reference */
@@ -136,15 +136,16 @@ bool synq_siphash_impl_available(enum synq_sip_impl impl);
 bool synq_siphash_xcr0_allows(enum synq_sip_impl impl, uint64_t xcr0);
 
 /**
- * Use @p impl for synq_siphash24_many() from now on: tests and benchmarks force each
- * in turn; SYNQ_SIP_AUTO goes back to the CPU's widest (the choice made at start).
+ * Use @p impl for synq_siphash24_many() and _words() from now on: tests and benchmarks
+ * force each in turn; SYNQ_SIP_AUTO goes back to the CPU's widest (the choice made at
+ * start).
  * One the CPU lacks is refused. Not thread safe: before the workers run.
  *
  * @return the implementation in force after the call.
  */
 enum synq_sip_impl synq_siphash_select(enum synq_sip_impl impl);
 
-/** The implementation synq_siphash24_many() uses now. */
+/** The implementation synq_siphash24_many() and _words() use now. */
 enum synq_sip_impl synq_siphash_impl(void);
 
 /** The name of @p impl ("scalar", "avx2", "avx512", "auto"). */
@@ -163,5 +164,29 @@ const char *synq_siphash_impl_name(enum synq_sip_impl impl);
  */
 void synq_siphash24_many(const struct synq_sipkey *keys, unsigned int key_step, const void *msgs,
 	size_t stride, size_t len, unsigned int n, uint64_t *out);
+
+/**
+ * Lanes read and write whole groups: the arrays of synq_siphash24_words() have room
+ * for n rounded up to a multiple of this (the widest implementation's lanes).
+ */
+#define SYNQ_SIP_LANES_MAX 8
+
+/**
+ * SipHash-2-4 of @p n messages given as their 64-bit words, laid out for the lanes
+ * (transposed): word j of message i is w[j * @p wstride + i], j < @p nw (>= 1). The
+ * last word is SipHash's final block as synq_siphash24() makes it: the message's last
+ * len % 8 bytes, little endian, and len % 256 in its top byte. So out[i] is
+ * synq_siphash24() of message i's bytes, under key[0], or under key[sel[i] != 0] when
+ * @p sel is not NULL (sel[i] 0 or UINT64_MAX: all bits one or none).
+ *
+ * For the hot paths, whose inputs are a few words made straight from the packet
+ * (tcp_burst.c, synq_cookie_lanes): no byte copies into messages and out again, no
+ * gathers. w's rows, @p sel and @p out are read and written in groups of lanes: each
+ * has room for @p n rounded up to SYNQ_SIP_LANES_MAX (the entries past n are read,
+ * whatever they hold, and their hashes written, not meaningful). 3 words (the IPv4
+ * cookie) and 2 (an IPv4 4-tuple) have code of their own.
+ */
+void synq_siphash24_words(const struct synq_sipkey *key, const uint64_t *sel, const uint64_t *w,
+	size_t wstride, unsigned int nw, unsigned int n, uint64_t *out);
 
 #endif /* SYNQ_SIPHASH_H */

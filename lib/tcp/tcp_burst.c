@@ -2,14 +2,16 @@
 /*
  * The cookie SYNs of a burst (issue 14). tcp_syn_input() decides and counts each in
  * arrival order; an IPv4 one whose record lives until the burst ends (seg->kept: the
- * fast path's array in lib/net/input.c) waits here, its cookie request filled straight
- * from the record, and synq_tcp_burst_end() computes the burst's cookies in SIMD lanes
- * (synq_cookie_make_burst()), then writes their SYN-ACKs over their SYNs. Nothing else
+ * fast path's array in lib/net/input.c) waits here, its MAC input written straight from
+ * the record into the lanes' rows (struct synq_cookie_lanes), and synq_tcp_burst_end()
+ * computes the burst's cookies in SIMD lanes (synq_cookie_lanes_make()), then writes
+ * their SYN-ACKs over their SYNs. Nothing else
  * of the burst depends on them: deciding set cookie_ms and cookies_sent, and each
  * reply is its frame's own. Any other cookie SYN (IPv6, a frame_input() record on its
  * stack, outside a burst) is answered at once with the same SYN-ACK.
  */
 
+#include <stddef.h>
 #include <string.h>
 
 #include "tcp_frame.h"
@@ -76,28 +78,39 @@ tcp_cookie_synack(const struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	return SYNQ_TCP_REPLY;
 }
 
+/*
+ * The words of the lanes come straight from the record: its two IPv4 addresses as one
+ * 8-byte load (the client's, then ours: the order of both hashes' inputs), and the
+ * ports as the TCP header has them.
+ */
+_Static_assert(offsetof(struct synq_tcp_seg, daddr4) == offsetof(struct synq_tcp_seg, saddr4) + 4,
+	"a record's IPv4 addresses, client's then ours, are 8 bytes in a row");
+_Static_assert(offsetof(struct rte_tcp_hdr, dst_port) == offsetof(struct rte_tcp_hdr, src_port) + 2,
+	"the TCP header's ports, client's then ours, are 4 bytes in a row");
+_Static_assert(SYNQ_TCP_BURST_MAX % SYNQ_SIP_LANES_MAX == 0,
+	"the lanes' rows have room for their last group");
+
+static inline const void *
+seg_addrs(const struct synq_tcp_seg *seg)
+{
+	return (const uint8_t *)seg + offsetof(struct synq_tcp_seg, saddr4);
+}
+
 bool
 tcp_cookie_syn_defer(struct synq_tcp_worker *tw, struct synq_tcp_seg *seg,
 	const struct synq_iface *ifc, const struct synq_listener *l, const struct synq_tcp_opts *o)
 {
-	struct synq_cookie_req4 *r;
 	struct tcp_cookie_syn *cs;
+	unsigned int k = tw->nb_cookie_syn;
 
-	if (!seg->kept || !tw->burst_open || tw->nb_cookie_syn >= SYNQ_TCP_BURST_MAX)
+	if (!seg->kept || !tw->burst_open || k >= SYNQ_TCP_BURST_MAX)
 		return false;
-	r = &tw->cookie_req[tw->nb_cookie_syn];
-	cs = &tw->cookie_syn[tw->nb_cookie_syn++];
-	/* the MAC input's first 12 bytes as on the wire: the record's words, the ports */
-	memcpy(r->saddr, &seg->saddr4, 4);
-	memcpy(r->daddr, &seg->daddr4, 4);
-	r->sport = seg->th->src_port;
-	r->dport = seg->th->dst_port;
-	r->client_isn = seg->seq;
-	r->opts = (struct synq_cookie_opts){
-		.mss = o->mss != 0 ? o->mss : default_mss(4),
-		.wscale = o->wscale,
-		.sack = o->sack_perm,
-	};
+	tw->nb_cookie_syn = (uint16_t)(k + 1);
+	cs = &tw->cookie_syn[k];
+	/* its MAC input, in the lanes' rows: the cookie is made at the burst's end */
+	synq_cookie_lanes_syn(&tw->cookie_lanes, &tw->cookie_now, k, seg_addrs(seg),
+		&seg->th->src_port, seg->seq, o->mss != 0 ? o->mss : default_mss(4), o->wscale,
+		o->sack_perm, &cs->kept);
 	cs->seg = seg;
 	cs->ifc = ifc;
 	cs->l = l;
@@ -111,11 +124,13 @@ synq_tcp_burst_begin(struct synq_tcp_worker *tw, struct synq_tcp_seg *segs, unsi
 {
 	tw->burst_open = true;
 	tw->nb_cookie_syn = 0;
+	synq_cookie_now(&tw->cookie_now, tw->now_s);
 	tw->burst_seg = segs;
 	tw->burst_n = (uint16_t)RTE_MIN(n, (unsigned int)SYNQ_TCP_BURST_MAX);
 	tw->ack_checked = 0;
-	tw->ack_valid = 0;
+	tw->ack_nb = 0;
 	tw->syn_hashed = 0;
+	tw->syn_nb = 0;
 }
 
 /*
@@ -125,39 +140,38 @@ synq_tcp_burst_begin(struct synq_tcp_worker *tw, struct synq_tcp_seg *segs, unsi
  * cookie keys alone, which no segment changes: each result is what synq_cookie_check()
  * would say when its ACK comes, whatever came between. An ACK that never reaches the
  * check (a SYN-table entry, TIME-WAIT, a flow, a listener without cookies) only had
- * its MAC computed in a lane.
+ * its MAC computed in a lane. Each keeps its lane (ack_lane), its MAC there in the
+ * worker's lanes (no copy out of them), its cookie checked against it and its options
+ * read from the two when it comes. A record already checked is not again: a later call
+ * (a record before @p first, out of order) adds lanes after the burst's last.
  */
-static void
+static __rte_noinline void /* once a burst: not in its callers' per-segment code */
 ack_lanes(struct synq_tcp_worker *tw, unsigned int first)
 {
-	struct synq_cookie_req4 r[SYNQ_TCP_BURST_MAX];
-	uint8_t idx[SYNQ_TCP_BURST_MAX];
-	unsigned int n = 0;
-	uint64_t valid;
+	struct synq_cookie_lanes *b = &tw->ack_lanes;
+	/* in locals: the stores to the lanes could be the worker's fields to the compiler */
+	const struct synq_tcp_seg *segs = tw->burst_seg;
+	unsigned int nb = tw->burst_n, from = tw->ack_nb, n = from;
+	uint64_t checked = tw->ack_checked;
+	uint8_t *lane = tw->ack_lane;
+	struct synq_cookie_now t;
 
-	for (unsigned int i = first; i < tw->burst_n; i++) {
-		const struct synq_tcp_seg *seg = &tw->burst_seg[i];
+	synq_cookie_now(&t, tw->now_s);
+	for (unsigned int i = first; i < nb; i++) {
+		const struct synq_tcp_seg *seg = &segs[i];
 
-		if (!seg->kept ||
+		if (!seg->kept || (checked >> i & 1) ||
 			(seg->flags & (RTE_TCP_SYN_FLAG | RTE_TCP_RST_FLAG | RTE_TCP_FIN_FLAG |
 					      RTE_TCP_ACK_FLAG)) != RTE_TCP_ACK_FLAG)
 			continue;
-		memcpy(r[n].saddr, &seg->saddr4, 4);
-		memcpy(r[n].daddr, &seg->daddr4, 4);
-		r[n].sport = seg->th->src_port;
-		r[n].dport = seg->th->dst_port;
-		r[n].client_isn = seg->seq - 1;
-		r[n].cookie = seg->ack - 1;
-		idx[n++] = (uint8_t)i;
-		tw->ack_checked |= UINT64_C(1) << i;
+		synq_cookie_lanes_ack(
+			b, &t, n, seg_addrs(seg), &seg->th->src_port, seg->seq - 1, seg->ack - 1);
+		lane[i] = (uint8_t)n++;
+		checked |= UINT64_C(1) << i;
 	}
-	valid = synq_cookie_check_burst(&tw->cookie, r, n, tw->now_s);
-	for (; valid != 0; valid &= valid - 1) {
-		unsigned int k = (unsigned int)__builtin_ctzll(valid);
-
-		tw->ack_valid |= UINT64_C(1) << idx[k];
-		tw->ack_opts[idx[k]] = r[k].opts;
-	}
+	tw->ack_checked = checked;
+	tw->ack_nb = (uint16_t)n;
+	synq_cookie_lanes_check(&tw->cookie, b, &t, from, n);
 }
 
 int
@@ -165,8 +179,9 @@ tcp_cookie_ack_lanes(
 	struct synq_tcp_worker *tw, const struct synq_tcp_seg *seg, struct synq_cookie_opts *co)
 {
 	unsigned int i;
+	uint64_t h;
 
-	if (!seg->kept || !tw->burst_open)
+	if (!seg->kept) /* burst_n is 0 outside a burst */
 		return -1;
 	i = (unsigned int)(seg - tw->burst_seg);
 	if (i >= tw->burst_n)
@@ -175,9 +190,10 @@ tcp_cookie_ack_lanes(
 		ack_lanes(tw, i);
 	if (!(tw->ack_checked >> i & 1)) /* not a pure ACK: checked alone */
 		return -1;
-	if (!(tw->ack_valid >> i & 1))
+	h = tw->ack_lanes.h[tw->ack_lane[i]];
+	if (!synq_cookie_lanes_valid(seg->ack - 1, h))
 		return 0;
-	*co = tw->ack_opts[i];
+	synq_cookie_lanes_opts(seg->ack - 1, h, co);
 	return 1;
 }
 
@@ -188,55 +204,61 @@ synq_tcp_burst_end(struct synq_tcp_worker *tw, struct synq_counters *ctr, uint16
 	unsigned int n = tw->nb_cookie_syn;
 
 	tw->burst_open = false;
+	tw->burst_n = 0; /* no record is the burst's: the lanes' lookups fall through */
 	tw->nb_cookie_syn = 0;
 	if (n == 0)
 		return 0;
 	/* every cookie of the burst in lanes, then every SYN-ACK (issue 14) */
-	synq_cookie_make_burst(&tw->cookie, tw->cookie_req, n, tw->now_s);
+	synq_cookie_lanes_make(&tw->cookie, &tw->cookie_lanes, &tw->cookie_now, n);
 	for (unsigned int i = 0; i < n; i++) {
-		const struct tcp_cookie_syn *cs = &tw->cookie_syn[i];
-		const struct synq_cookie_req4 *r = &tw->cookie_req[i];
+		struct tcp_cookie_syn *cs = &tw->cookie_syn[i];
+		uint32_t cookie = synq_cookie_lanes_cookie(&tw->cookie_lanes, i, &cs->kept);
 
 		tags[i] = cs->seg->tag;
-		v[i] = tcp_cookie_synack(tw, ctr, cs->seg, cs->ifc, cs->l, r->client_isn, r->cookie,
-			&r->opts, cs->ts, cs->tsval);
+		v[i] = tcp_cookie_synack(tw, ctr, cs->seg, cs->ifc, cs->l, cs->seg->seq, cookie,
+			&cs->kept, cs->ts, cs->tsval);
 	}
 	return n;
 }
 
 /*
  * The RFC 6528 hashes (tcp_tuple_hash()) of the burst's kept SYNs from record @p first
- * on, in one call of lanes: their 12-byte inputs, the addresses as the record's words
- * and the ports as on the wire, one every 16 bytes.
+ * on, in one call of lanes: their 12-byte inputs as SipHash's two words, the addresses
+ * as the record's words and the ports as on the wire, the length in the last. Each
+ * record keeps its lane (syn_lane), the hashes written in the worker's syn_h from the
+ * burst's first free lane on, as ack_lanes() does.
  */
-static void
+static __rte_noinline void /* as ack_lanes() */
 syn_lanes(struct synq_tcp_worker *tw, unsigned int first)
 {
-	uint8_t in[SYNQ_TCP_BURST_MAX][16];
-	uint8_t idx[SYNQ_TCP_BURST_MAX];
-	uint64_t h[SYNQ_TCP_BURST_MAX];
-	unsigned int n = 0;
+	/* aligned to the vectors: synq_siphash24_words() loads them whole */
+	uint64_t w[2][SYNQ_TCP_BURST_MAX + SYNQ_SIP_LANES_MAX] __rte_aligned(64);
+	const struct synq_tcp_seg *segs = tw->burst_seg;
+	unsigned int nb = tw->burst_n, from = tw->syn_nb, n = 0;
+	uint64_t hashed = tw->syn_hashed;
+	uint8_t *lane = tw->syn_lane;
 
-	for (unsigned int i = first; i < tw->burst_n; i++) {
-		const struct synq_tcp_seg *seg = &tw->burst_seg[i];
+	for (unsigned int i = first; i < nb; i++) {
+		const struct synq_tcp_seg *seg = &segs[i];
+		uint64_t a;
+		uint32_t p;
 
-		if (!seg->kept ||
+		if (!seg->kept || (hashed >> i & 1) ||
 			(seg->flags & (RTE_TCP_SYN_FLAG | RTE_TCP_RST_FLAG | RTE_TCP_FIN_FLAG |
 					      RTE_TCP_ACK_FLAG)) != RTE_TCP_SYN_FLAG)
 			continue;
-		memcpy(in[n], &seg->saddr4, 4);
-		memcpy(in[n] + 4, &seg->daddr4, 4);
-		memcpy(in[n] + 8, &seg->th->src_port, 2);
-		memcpy(in[n] + 10, &seg->th->dst_port, 2);
-		idx[n++] = (uint8_t)i;
+		memcpy(&a, seg_addrs(seg), 8);
+		memcpy(&p, &seg->th->src_port, 4);
+		w[0][n] = rte_le_to_cpu_64(a);
+		w[1][n] = (uint64_t)rte_le_to_cpu_32(p) | (uint64_t)12 << 56;
+		lane[i] = (uint8_t)(from + n++);
+		hashed |= UINT64_C(1) << i;
 	}
 	if (n == 0)
 		return;
-	synq_siphash24_many(&tw->isn_key, 0, in, sizeof(in[0]), 12, n, h);
-	for (unsigned int k = 0; k < n; k++) {
-		tw->syn_h[idx[k]] = h[k];
-		tw->syn_hashed |= UINT64_C(1) << idx[k];
-	}
+	synq_siphash24_words(&tw->isn_key, NULL, &w[0][0], RTE_DIM(w[0]), 2, n, tw->syn_h + from);
+	tw->syn_hashed = hashed;
+	tw->syn_nb = (uint16_t)(from + n);
 }
 
 uint64_t
@@ -245,7 +267,7 @@ tcp_tuple_hash_lanes(
 {
 	unsigned int i;
 
-	if (!seg->kept || !tw->burst_open)
+	if (!seg->kept) /* burst_n is 0 outside a burst */
 		return tcp_tuple_hash(tw, p);
 	i = (unsigned int)(seg - tw->burst_seg);
 	if (i >= tw->burst_n)
@@ -254,5 +276,5 @@ tcp_tuple_hash_lanes(
 		syn_lanes(tw, i);
 	if (!(tw->syn_hashed >> i & 1)) /* not a pure SYN */
 		return tcp_tuple_hash(tw, p);
-	return tw->syn_h[i];
+	return tw->syn_h[tw->syn_lane[i]];
 }

@@ -532,28 +532,26 @@ static enum synq_tcp_verdict
 ack_of_cookie(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_iface *ifc,
 	struct synq_tcp_seg *seg, struct synq_listener *l, const struct tcp_peer *p,
 	const struct synq_flow_key *key, const struct synq_tcp_opts *o,
-	struct synq_flowmem_entry *tw_e)
+	struct synq_flowmem_entry *tw_e, int valid, struct synq_cookie_opts *co)
 {
-	struct synq_cookie_opts co;
 	struct synq_cookie_flow f;
-	int valid = tcp_cookie_ack_lanes(tw, seg, &co); /* with its burst's others */
 
-	if (valid < 0) {
+	if (valid < 0) { /* not checked in its burst's lanes: alone */
 		cookie_flow_of(p, &f);
 		valid = synq_cookie_check(
-			&tw->cookie, &f, seg->seq - 1, seg->ack - 1, tw->now_s, &co);
+			&tw->cookie, &f, seg->seq - 1, seg->ack - 1, tw->now_s, co);
 	}
 	if (!valid) {
 		synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_FAILED);
 		return SYNQ_TCP_DROP;
 	}
 	/* with timestamps, the TSecr brings back 5 more MAC bits: 2^-29 a guess */
-	if (o->ts && !synq_cookie_tsecr_ok(o->tsecr, co.ts_mac)) {
+	if (o->ts && !synq_cookie_tsecr_ok(o->tsecr, co->ts_mac)) {
 		synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_TS_FAILED);
 		synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_FAILED);
 		return SYNQ_TCP_DROP;
 	}
-	return cookie_promote(tw, ctr, ifc, seg, l, p, key, o, tw_e, &co);
+	return cookie_promote(tw, ctr, ifc, seg, l, p, key, o, tw_e, co);
 }
 
 /*
@@ -591,6 +589,7 @@ tcp_ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 	struct synq_cookie_opts co;
 	struct tcp_peer p;
 	struct synq_tcp_opts o;
+	int valid;
 
 	if (synq_tcp_opts_parse((const uint8_t *)(th + 1), doff - sizeof(*th), &o) != 0) {
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_BAD_OPTIONS);
@@ -636,13 +635,14 @@ tcp_ack_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_NO_CONNECTION);
 		return SYNQ_TCP_DROP;
 	}
-	/* a flood's forged ACK (its burst: no valid cookie yet): ack_of_cookie()'s drop */
-	if (tw->ack_valid == 0 && tcp_cookie_ack_lanes(tw, seg, &co) == 0) {
+	/* checked with its burst's others; a flood's forged ACK dropped before its peer */
+	valid = tcp_cookie_ack_lanes(tw, seg, &co);
+	if (valid == 0) {
 		synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_FAILED);
 		return SYNQ_TCP_DROP;
 	}
 	tcp_peer_of_seg(seg, &p);
-	return ack_of_cookie(tw, ctr, ifc, seg, l, &p, key, &o, tw_e);
+	return ack_of_cookie(tw, ctr, ifc, seg, l, &p, key, &o, tw_e, valid, &co);
 }
 
 enum synq_tcp_verdict

@@ -161,8 +161,8 @@ struct tcp_peer {
 
 /*
  * A cookie SYN of a burst whose SYN-ACK waits for synq_tcp_burst_end(): what
- * tcp_syn_input() decided that the SYN-ACK needs beside its cookie request (struct
- * synq_cookie_req4, the worker's cookie_req[] at the same index).
+ * tcp_syn_input() decided that the SYN-ACK needs beside its cookie request (the
+ * worker's cookie_lanes, request at the same index).
  */
 struct tcp_cookie_syn {
 	struct synq_tcp_seg *seg; /* the SYN's record (kept): its SYN-ACK is written over it */
@@ -170,6 +170,7 @@ struct tcp_cookie_syn {
 	const struct synq_listener *l;
 	uint32_t tsval; /* the client's, when ts */
 	bool ts;
+	struct synq_cookie_opts kept; /* what the cookie keeps, its MAC's bits at the end */
 };
 
 /* No connection: the end of a list of pool indices. */
@@ -487,25 +488,31 @@ struct synq_tcp_worker {
 	bool burst_open;
 	uint16_t nb_cookie_syn;
 	struct tcp_cookie_syn cookie_syn[SYNQ_TCP_BURST_MAX];
-	struct synq_cookie_req4 cookie_req[SYNQ_TCP_BURST_MAX]; /* their cookies' inputs */
+	struct synq_cookie_lanes cookie_lanes; /* their cookies' inputs, in the lanes' rows */
+	struct synq_cookie_now cookie_now;     /* the burst's window */
 	/*
 	 * The burst's records (synq_tcp_burst_begin()): the first of its IPv4 ACKs that
 	 * reaches a cookie check has it made for itself and for every pure ACK after it in
 	 * one call of SIMD lanes (tcp_cookie_ack_lanes()); bit i of ack_checked: record i
-	 * was, of ack_valid: its cookie is valid, its options in ack_opts[i].
+	 * was, its MAC in ack_lanes.h[ack_lane[i]] (its cookie checked against it, its
+	 * options read from it when its ACK comes); ack_nb lanes used.
 	 */
 	struct synq_tcp_seg *burst_seg;
 	uint16_t burst_n;
 	uint64_t ack_checked;
-	uint64_t ack_valid;
-	struct synq_cookie_opts ack_opts[SYNQ_TCP_BURST_MAX];
+	uint16_t ack_nb;
+	uint8_t ack_lane[SYNQ_TCP_BURST_MAX];
+	struct synq_cookie_lanes ack_lanes;
 	/*
 	 * Likewise the first SYN of the burst that takes a SYN-table entry has the RFC 6528
 	 * hash of its 4-tuple (tcp_tuple_hash()) made with those of every later kept SYN
-	 * in lanes (tcp_tuple_hash_lanes()): bit i of syn_hashed, record i's in syn_h[i].
+	 * in lanes (tcp_tuple_hash_lanes()): bit i of syn_hashed, record i's in
+	 * syn_h[syn_lane[i]]; syn_nb lanes used (room for the lanes' last group after).
 	 */
 	uint64_t syn_hashed;
-	uint64_t syn_h[SYNQ_TCP_BURST_MAX];
+	uint16_t syn_nb;
+	uint8_t syn_lane[SYNQ_TCP_BURST_MAX];
+	uint64_t syn_h[SYNQ_TCP_BURST_MAX + SYNQ_SIP_LANES_MAX] __rte_aligned(64);
 	/*
 	 * Who is flooding: the sources of every SYN that reached TCP, its window turned
 	 * by synq_tcp_clock(), its last one published to /synq/syn_sources.

@@ -568,6 +568,144 @@ test_siphash_many_random(void **state __rte_unused)
 	synq_siphash_select(SYNQ_SIP_AUTO);
 }
 
+/*
+ * synq_siphash24_words(): messages of 0 to 63 bytes made into their words (the last
+ * SipHash's final block), the 64 reference vectors among random messages in every lane
+ * position, then random keys, one for all or picked a message (sel), counts that are
+ * not multiples of the lanes, arrays aligned to the vectors and not: every lane equals
+ * synq_siphash24() of the bytes, for every implementation.
+ */
+static void
+words_of(const uint8_t *msg, size_t len, uint64_t *w, size_t wstride, unsigned int i)
+{
+	uint8_t tail[8] = {0};
+	size_t j;
+
+	for (j = 0; j + 8 <= len; j += 8)
+		w[j / 8 * wstride + i] = synq_sip_load_le64(msg + j);
+	memcpy(tail, msg + j, len - j);
+	w[j / 8 * wstride + i] = synq_sip_load_le64(tail) | (uint64_t)len << 56;
+}
+
+static void
+test_siphash_words(void **state __rte_unused)
+{
+	static const unsigned int counts[] = {1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 31, 33, 64};
+	enum { MAXN = 64, MAXW = 8 };
+	/* room for the lanes' last group, and for a start one word past the alignment */
+	static uint64_t wbuf[MAXW * MAXN + 8] __rte_aligned(64);
+	static uint64_t selbuf[MAXN + 9] __rte_aligned(64);
+	static uint64_t outbuf[MAXN + 9] __rte_aligned(64);
+	static uint8_t msgs[MAXN][64];
+	uint64_t *w = wbuf, *out = outbuf, x = 0x51afd7ed558ccd1du;
+	struct synq_sipkey keys[2];
+	uint8_t key[16];
+
+	for (unsigned int i = 0; i < 16; i++)
+		key[i] = (uint8_t)i;
+	for (unsigned int m = 0; m < RTE_DIM(sip_impls); m++) {
+		if (!force_impl(sip_impls[m]))
+			continue;
+		/* the vectors: key 00..0f, message 00 01 .. of each length */
+		keys[0] = keys[1] = synq_sipkey_load(key);
+		w = wbuf;
+		out = outbuf;
+		for (unsigned int len = 0; len < 64; len++) {
+			unsigned int n = 17, pos = (len * 7) % n;
+
+			for (unsigned int i = 0; i < n; i++) {
+				for (unsigned int b = 0; b < len; b++)
+					msgs[i][b] = i == pos ? (uint8_t)b : (uint8_t)xorshift(&x);
+				words_of(msgs[i], len, w, MAXN, i);
+			}
+			synq_siphash24_words(keys, NULL, w, MAXN, len / 8 + 1, n, out);
+			for (unsigned int i = 0; i < n; i++) {
+				uint64_t want = synq_siphash24(&keys[0], msgs[i], len);
+
+				if (i == pos) {
+					want = 0;
+					for (unsigned int b = 0; b < 8; b++)
+						want |= (uint64_t)sip_vectors[len][b] << (8 * b);
+				}
+				if (out[i] != want)
+					fail_msg("siphash words %s: vector %u, lane %u wrong",
+						synq_siphash_impl_name(sip_impls[m]), len, i);
+			}
+		}
+		/* random */
+		for (unsigned int len = 0; len < 64; len++) {
+			for (unsigned int c = 0; c < RTE_DIM(counts); c++) {
+				unsigned int n = counts[c];
+
+				for (unsigned int k = 0; k < 2; k++) {
+					keys[k].k0 = xorshift(&x);
+					keys[k].k1 = xorshift(&x);
+				}
+				for (unsigned int i = 0; i < n; i++)
+					for (unsigned int b = 0; b < len; b++)
+						msgs[i][b] = (uint8_t)xorshift(&x);
+				for (unsigned int t = 0; t < 4; t++) {
+					unsigned int pick = t & 1, shift = t >> 1;
+					uint64_t *sel = selbuf + shift;
+
+					w = wbuf + shift;
+					out = outbuf + shift;
+					for (unsigned int i = 0; i < n; i++) {
+						words_of(msgs[i], len, w, MAXN, i);
+						sel[i] = xorshift(&x) & 1 ? UINT64_MAX : 0;
+					}
+					synq_siphash24_words(keys, pick ? sel : NULL, w, MAXN,
+						len / 8 + 1, n, out);
+					for (unsigned int i = 0; i < n; i++) {
+						const struct synq_sipkey *k =
+							&keys[pick && sel[i] != 0];
+
+						if (out[i] != synq_siphash24(k, msgs[i], len))
+							fail_msg("siphash words %s: len %u n %u "
+								 "sel %u shift %u: lane %u wrong",
+								synq_siphash_impl_name(
+									sip_impls[m]),
+								len, n, pick, shift, i);
+					}
+				}
+			}
+		}
+	}
+	synq_siphash_select(SYNQ_SIP_AUTO);
+}
+
+/*
+ * The options' table indices of the lanes (synq_cookie_mss_index(), _wscale_index():
+ * a lookup for the shifts) against the rule, every value: the table's largest entry at
+ * or below the client's, the first if none; "no window scale" index 0.
+ */
+static void
+test_option_index(void **state __rte_unused)
+{
+	for (unsigned int mss = 0; mss <= UINT16_MAX; mss++) {
+		unsigned int want = 0;
+
+		for (unsigned int i = 0; i < SYNQ_COOKIE_NB_MSS; i++)
+			if (synq_cookie_mss_table[i] <= mss)
+				want = i;
+		if (synq_cookie_mss_index((uint16_t)mss) != want)
+			fail_msg("mss %u: index %u, not %u", mss,
+				synq_cookie_mss_index((uint16_t)mss), want);
+	}
+	for (unsigned int ws = 0; ws <= UINT8_MAX; ws++) {
+		unsigned int want = 1;
+
+		for (unsigned int i = 1; i < SYNQ_COOKIE_NB_WSCALE; i++)
+			if (synq_cookie_wscale_table[i] <= ws)
+				want = i;
+		if (ws == SYNQ_COOKIE_NO_WSCALE)
+			want = 0;
+		if (synq_cookie_wscale_index((uint8_t)ws) != want)
+			fail_msg("wscale %u: index %u, not %u", ws,
+				synq_cookie_wscale_index((uint8_t)ws), want);
+	}
+}
+
 /* The choice at start is the widest the CPU has; an unavailable one is refused. */
 static void
 test_siphash_select(void **state __rte_unused)
@@ -834,6 +972,67 @@ test_cookie_burst_over_max(void **state __rte_unused)
 	synq_siphash_select(SYNQ_SIP_AUTO);
 }
 
+/*
+ * The lanes as the input path fills them (struct synq_cookie_lanes): cookies of two
+ * windows, some forged, checked in passes that start anywhere (a burst's later ACKs
+ * after its first ones, lanes not aligned to the vectors): each lane's MAC says what
+ * synq_cookie_check() says, with the options it gives.
+ */
+static void
+test_cookie_lanes_passes(void **state __rte_unused)
+{
+	static struct synq_cookie_lanes b;
+	const uint64_t w = SYNQ_COOKIE_WINDOW_S;
+	uint64_t x = 0x1f83d9abfb41bd6bu;
+
+	for (unsigned int m = 0; m < RTE_DIM(sip_impls); m++) {
+		if (!force_impl(sip_impls[m]))
+			continue;
+		for (unsigned int round = 0; round < 20; round++) {
+			struct synq_cookie_req4 r[SYNQ_COOKIE_BURST_MAX];
+			struct synq_cookie_ctx ctx;
+			struct synq_cookie_now t;
+			unsigned int n = 1 + xorshift(&x) % SYNQ_COOKIE_BURST_MAX, from = 0;
+
+			synq_cookie_init(&ctx, secret_a);
+			for (unsigned int i = 0; i < n; i++) {
+				random_req(&r[i], &x);
+				/* made in the window before or in this one */
+				synq_cookie_make_burst(&ctx, &r[i], 1, T0 + (i & 1 ? 0 : w));
+				if (xorshift(&x) % 3 == 0)
+					r[i].cookie ^= 1u << (x >> 40) % 32;
+			}
+			synq_cookie_now(&t, T0 + w + 1);
+			while (from < n) {
+				unsigned int to = from + 1 + xorshift(&x) % (n - from);
+
+				t.old = 0;
+				for (unsigned int i = from; i < to; i++)
+					synq_cookie_lanes_ack(&b, &t, i, r[i].saddr, &r[i].sport,
+						r[i].client_isn, r[i].cookie);
+				synq_cookie_lanes_check(&ctx, &b, &t, from, to);
+				from = to;
+			}
+			for (unsigned int i = 0; i < n; i++) {
+				struct synq_cookie_flow f = flow_of(&r[i]);
+				struct synq_cookie_opts want, got;
+				bool ok = synq_cookie_check(
+					&ctx, &f, r[i].client_isn, r[i].cookie, T0 + w + 1, &want);
+
+				if (synq_cookie_lanes_valid(r[i].cookie, b.h[i]) != ok)
+					fail_msg("%s: round %u, lane %u of %u: valid %d, not %d",
+						synq_siphash_impl_name(sip_impls[m]), round, i, n,
+						!ok, ok);
+				if (!ok)
+					continue;
+				synq_cookie_lanes_opts(r[i].cookie, b.h[i], &got);
+				assert_opts_equal(&got, &want);
+			}
+		}
+	}
+	synq_siphash_select(SYNQ_SIP_AUTO);
+}
+
 int
 main(void)
 {
@@ -852,7 +1051,10 @@ main(void)
 		cmocka_unit_test(test_siphash_xcr0),
 		cmocka_unit_test(test_siphash_many_vectors),
 		cmocka_unit_test(test_siphash_many_random),
+		cmocka_unit_test(test_siphash_words),
+		cmocka_unit_test(test_option_index),
 		cmocka_unit_test(test_cookie_burst),
+		cmocka_unit_test(test_cookie_lanes_passes),
 		cmocka_unit_test(test_window_zero_no_wrap),
 		cmocka_unit_test(test_cookie_burst_over_max),
 	};
