@@ -18,6 +18,7 @@
  * Header-only and free of EAL: the TCP and IP input and output paths inline it.
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -193,6 +194,22 @@ synq_cksum_fold(uint64_t sum)
 
 	s += s << 16 | s >> 16;
 	return (uint16_t)(s >> 16);
+}
+
+/**
+ * Does @p sum fold to 0xffff (synq_cksum_fold()), the sum of a segment whose checksum
+ * is right? Folded to 32 bits only, then tested for a multiple of 0xffff other than 0
+ * with one multiplication instead of the second fold: 0xffff is odd, so multiplying
+ * by its inverse modulo 2^32 (0xfffeffff: 0xffff * 0xfffeffff = 2^48 - 2^33 + 1) maps
+ * each multiple k * 0xffff of 32 bits (k = 0 .. 0x10001) to k, and every other value
+ * beyond 0x10001; minus 1, k = 1 .. 0x10001 are the values below 0x10001.
+ */
+static inline bool
+synq_cksum_ok(uint64_t sum)
+{
+	uint32_t s = (uint32_t)((sum + (sum << 32 | sum >> 32)) >> 32);
+
+	return (uint32_t)(s * UINT32_C(0xfffeffff) - 1) < UINT32_C(0x10001);
 }
 
 /**

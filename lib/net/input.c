@@ -3,6 +3,8 @@
  * Ethernet and 802.1Q: check that a frame is for us, find its L3 header, dispatch.
  */
 
+#include <assert.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <rte_byteorder.h>
@@ -323,17 +325,12 @@ fast_ctx_init(const struct synq_iface *ifc, struct fast_ctx *fc)
 	fc->l2 = net_l2_len(ifc);
 }
 
-/* The IPv4 header without options (20 bytes) sums to all ones (RFC 791 3.1). */
-static inline bool
-ip4_hdr_cksum_ok(const struct rte_ipv4_hdr *ip)
-{
-	return synq_cksum_fold(synq_cksum_add(0, ip, sizeof(*ip))) == 0xffff;
-}
-
 /*
- * The checksums a port's flags leave to software, checked; false when one is bad.
- * RTE_MBUF_F_RX_*_CKSUM_NONE (the data is valid, the field not) passes, as on the
- * slow path; a virtual port sets no flag, and has both checked here.
+ * The checksums a port's flags leave to software, checked; false when one is bad:
+ * the IPv4 header's (RFC 791 3.1: without options, 20 bytes) and the segment's with
+ * its pseudo-header (RFC 9293 3.1). RTE_MBUF_F_RX_*_CKSUM_NONE (the data is valid,
+ * the field not) passes, as on the slow path. A virtual port sets no flag: one test
+ * sends it to both sums.
  */
 static inline bool
 tcp4_cksums_ok(
@@ -341,16 +338,25 @@ tcp4_cksums_ok(
 {
 	uint64_t ip_csum = ol & RTE_MBUF_F_RX_IP_CKSUM_MASK;
 	uint64_t l4_csum = ol & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+	bool ip_vouched = false, l4_vouched = false; /* by the port, GOOD or NONE */
 
-	if (ip_csum == RTE_MBUF_F_RX_IP_CKSUM_BAD ||
-		(ip_csum == RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN && !ip4_hdr_cksum_ok(ip)))
-		return false;
-	return l4_csum != RTE_MBUF_F_RX_L4_CKSUM_BAD &&
-	       (l4_csum != RTE_MBUF_F_RX_L4_CKSUM_UNKNOWN ||
-		       synq_cksum_fold(synq_cksum_add(synq_cksum_ipv4_phdr(ip->src_addr,
-							      ip->dst_addr, IPPROTO_TCP, l4_len),
-			       th, l4_len)) == 0xffff);
+	if (ip_csum != RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN ||
+		l4_csum != RTE_MBUF_F_RX_L4_CKSUM_UNKNOWN) {
+		if (ip_csum == RTE_MBUF_F_RX_IP_CKSUM_BAD || l4_csum == RTE_MBUF_F_RX_L4_CKSUM_BAD)
+			return false;
+		ip_vouched = ip_csum != RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN;
+		l4_vouched = l4_csum != RTE_MBUF_F_RX_L4_CKSUM_UNKNOWN;
+	}
+	return (ip_vouched || synq_cksum_ok(synq_cksum_add(0, ip, sizeof(*ip)))) &&
+	       (l4_vouched ||
+		       synq_cksum_ok(synq_cksum_add(synq_cksum_ipv4_phdr(ip->src_addr, ip->dst_addr,
+							    IPPROTO_TCP, l4_len),
+			       th, l4_len)));
 }
+
+static_assert(
+	offsetof(struct rte_mbuf, nb_segs) == offsetof(struct rte_mbuf, refcnt) + sizeof(uint16_t),
+	"tcp4_parse() reads the mbuf's references and segments as one word");
 
 /*
  * The fast path's parse of one frame (issue 14, "parse once"): an IPv4 TCP segment to
@@ -379,14 +385,20 @@ tcp4_parse(const struct synq_iface *ifc, const struct fast_ctx *fc, uint8_t rxq_
 	const struct rte_tcp_hdr *th = (const struct rte_tcp_hdr *)(ip + 1);
 	uint64_t ol = m->ol_flags;
 	uint64_t dst, src;
-	uint32_t saddr, daddr, frag_proto;
+	uint32_t saddr, daddr, frag_proto, refs_segs;
 	uint16_t tot, l4_len, doff;
 	uint8_t a;
 	int didx;
 
-	/* frame_input(): ours alone, long enough, to our MAC from a station not us */
-	if (m->nb_segs != 1 || (ol & (RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL)) != 0 ||
-		rte_mbuf_refcnt_read(m) != 1 || len < l2 + sizeof(*ip) + sizeof(*th))
+	/*
+	 * frame_input(): ours alone (one reference, one segment: the two 16-bit fields
+	 * side by side, both 1, read as one word whatever the byte order), long enough,
+	 * to our MAC from a station not us
+	 */
+	memcpy(&refs_segs, &m->refcnt, sizeof(refs_segs));
+	if (refs_segs != (UINT32_C(1) << 16 | 1) ||
+		(ol & (RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL)) != 0 ||
+		len < l2 + sizeof(*ip) + sizeof(*th))
 		return false;
 	dst = load64(base) & mac_mask;
 	src = load64(base + RTE_ETHER_ADDR_LEN) & mac_mask;
@@ -450,6 +462,31 @@ tcp4_parse(const struct synq_iface *ifc, const struct fast_ctx *fc, uint8_t rxq_
 #define NET_FAST 0xff
 
 /*
+ * Step (1) of chunk_input(): every frame of the chunk through tcp4_parse(), a verdict
+ * each in @p v (NET_FAST or NET_DROP, for frame_input() to decide), the records kept
+ * until the burst's end marked so. A function of its own, not inlined: the loop keeps
+ * the port's words (struct fast_ctx) and the frame's in registers, which it cannot
+ * beside everything chunk_input() inlines. The number of records made.
+ */
+static __rte_noinline unsigned int
+chunk_parse(const struct synq_iface *ifc, uint8_t rxq_idx, struct rte_mbuf **pkts, uint16_t n,
+	struct synq_tcp_seg *seg, uint8_t *v)
+{
+	struct fast_ctx fc;
+	unsigned int nb_fast = 0;
+
+	fast_ctx_init(ifc, &fc);
+	for (uint16_t i = 0; i < n; i++) {
+		bool fast = tcp4_parse(ifc, &fc, rxq_idx, pkts[i], i, &seg[i]);
+
+		v[i] = fast ? NET_FAST : NET_DROP;
+		seg[i].kept = fast; /* here until the burst ends */
+		nb_fast += fast;
+	}
+	return nb_fast;
+}
+
+/*
  * One chunk of a burst, as a vector (issue 14): (1) every frame parsed, the IPv4 TCP
  * segments that pass every stateless check into a record each (tcp4_parse()); (2)
  * the SYN-table slots the SYNs and ACKs among them will read start loading (where a
@@ -466,19 +503,16 @@ chunk_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct synq
 	struct rte_mbuf **tx, uint16_t *nb_tx, struct rte_mbuf **drop, uint16_t *nb_drop)
 {
 	struct synq_tcp_seg seg[NET_CHUNK];
-	struct fast_ctx fc;
 	uint8_t v[NET_CHUNK];
 	uint16_t tags[SYNQ_TCP_BURST_MAX];
 	enum synq_tcp_verdict tv[SYNQ_TCP_BURST_MAX];
 	unsigned int nb_fast = 0, nd;
 
-	fast_ctx_init(ifc, &fc);
-	for (uint16_t i = 0; i < n; i++) {
-		v[i] = tcp != NULL && tcp4_parse(ifc, &fc, rxq_idx, pkts[i], i, &seg[i]) ? NET_FAST
-											 : NET_DROP;
-		seg[i].kept = v[i] == NET_FAST; /* here until the burst ends */
-		nb_fast += v[i] == NET_FAST;
-	} /* what frame_input() would have counted for each on its way to TCP: once a chunk */
+	if (tcp != NULL)
+		nb_fast = chunk_parse(ifc, rxq_idx, pkts, n, seg, v);
+	else
+		memset(v, NET_DROP, n);
+	/* what frame_input() would have counted for each on its way to TCP: once a chunk */
 	if (nb_fast != 0) {
 		synq_counter_add(ctr, SYNQ_CTR_IP_IN_RECEIVES, nb_fast);
 		synq_counter_add(ctr, SYNQ_CTR_TCP_IN_SEGS, nb_fast);

@@ -4,7 +4,8 @@
  * and reads its tail in pieces (issue 14): it must fold to what the portable
  * synq_cksum_add_generic() folds to, and both to RFC 1071's sum of 16-bit words, for
  * every length a frame can have, at every alignment, from every starting sum; and
- * synq_cksum_fold() (halves added by rotation) to the plain reduction. A
+ * synq_cksum_fold() (halves added by rotation) and synq_cksum_ok() to the plain
+ * reduction. A
  * checksum that accepted what the other rejects would pass a corrupt segment or drop
  * a good one. Without EAL.
  */
@@ -159,6 +160,7 @@ test_fold(void **state __rte_unused)
 
 	for (unsigned int i = 0; i < RTE_DIM(edges); i++) {
 		assert_int_equal(synq_cksum_fold(edges[i]), fold_plain(edges[i]));
+		assert_int_equal(synq_cksum_ok(edges[i]), fold_plain(edges[i]) == 0xffff);
 		assert_int_equal(synq_cksum_value(edges[i]), (uint16_t)~fold_plain(edges[i]));
 	}
 	for (unsigned int i = 0; i < 1000000; i++) {
@@ -172,7 +174,43 @@ test_fold(void **state __rte_unused)
 		if (synq_cksum_fold(x) != fold_plain(x))
 			fail_msg("%#" PRIx64 " folds to %#x, not %#x", x, synq_cksum_fold(x),
 				fold_plain(x));
+		if (synq_cksum_ok(x) != (fold_plain(x) == 0xffff))
+			fail_msg("%#" PRIx64 ": synq_cksum_ok() says %d", x, synq_cksum_ok(x));
 	}
+}
+
+/*
+ * synq_cksum_ok() around every multiple of 0xffff below 2^32 (the sums it must take,
+ * and their neighbours), over the first 2^20 sums and at random: true exactly for
+ * those that fold to 0xffff; also with each in the high half of a word.
+ */
+static void
+check_ok(uint64_t x)
+{
+	if (synq_cksum_ok(x) != (fold_plain(x) == 0xffff))
+		fail_msg("%#" PRIx64 ": synq_cksum_ok() says %d", x, synq_cksum_ok(x));
+}
+
+static void
+test_ok_32(void **state __rte_unused)
+{
+	uint64_t rng = 1234, yes = 0;
+
+	for (uint64_t k = 0; k <= 0x10001; k++) {
+		for (int d = -2; d <= 2; d++) {
+			uint64_t x = (k * 0xffff + (uint64_t)(int64_t)d) & UINT32_MAX;
+
+			check_ok(x);
+			check_ok(x << 32);
+			yes += d == 0 && synq_cksum_ok(x);
+		}
+	}
+	for (uint64_t x = 0; x < (1u << 20); x++)
+		check_ok(x);
+	for (unsigned int i = 0; i < (1u << 22); i++)
+		check_ok(rng_next(&rng) & UINT32_MAX);
+	/* the nonzero multiples of 0xffff below 2^32 */
+	assert_int_equal(yes, 0x10001);
 }
 
 int
@@ -183,6 +221,7 @@ main(void)
 		cmocka_unit_test(test_carry_extremes),
 		cmocka_unit_test(test_chained),
 		cmocka_unit_test(test_fold),
+		cmocka_unit_test(test_ok_32),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
