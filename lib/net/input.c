@@ -458,18 +458,13 @@ tcp4_parse(const struct synq_iface *ifc, const struct fast_ctx *fc, uint8_t rxq_
 /* Frames synq_net_input() takes at a time: its per-frame arrays are on the stack. */
 #define NET_CHUNK SYNQ_TCP_BURST_MAX
 
-/* Marks a frame of the fast path in the verdict array until it is handled. */
-#define NET_FAST 0xff
-
 /*
- * Step (1) of chunk_input(): every frame of the chunk through tcp4_parse(), a verdict
- * each in @p v (NET_FAST or NET_DROP, for frame_input() to decide), the records kept
- * until the burst's end marked so. A function of its own, not inlined: the loop keeps
- * the port's words (struct fast_ctx) and the frame's in registers, which it cannot
- * beside everything chunk_input() inlines. The number of records made.
+ * Step (1) of chunk_input(), a function of its own (net_priv.h), not inlined: the loop
+ * keeps the port's words (struct fast_ctx) and the frame's in registers, which it
+ * cannot beside everything chunk_input() inlines.
  */
-static __rte_noinline unsigned int
-chunk_parse(const struct synq_iface *ifc, uint8_t rxq_idx, struct rte_mbuf **pkts, uint16_t n,
+__rte_noinline unsigned int
+net_chunk_parse(const struct synq_iface *ifc, uint8_t rxq_idx, struct rte_mbuf **pkts, uint16_t n,
 	struct synq_tcp_seg *seg, uint8_t *v)
 {
 	struct fast_ctx fc;
@@ -509,7 +504,7 @@ chunk_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct synq
 	unsigned int nb_fast = 0, nd;
 
 	if (tcp != NULL)
-		nb_fast = chunk_parse(ifc, rxq_idx, pkts, n, seg, v);
+		nb_fast = net_chunk_parse(ifc, rxq_idx, pkts, n, seg, v);
 	else
 		memset(v, NET_DROP, n);
 	/* what frame_input() would have counted for each on its way to TCP: once a chunk */
