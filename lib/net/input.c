@@ -296,6 +296,8 @@ be32_host(rte_be32_t v)
  *   the version and header length (4, 5: no options); with it, the 802.1Q type, the
  *   tag's VLAN ID (not its priority), the IPv4 type, version and header length;
  * - its address when it has one only (every config seen), else the address list.
+ * An untagged port with one address (plain) has its loop made with these as constants
+ * (net_chunk_parse()), the others read them from here.
  */
 struct fast_ctx {
 	uint64_t mac;
@@ -370,8 +372,8 @@ static_assert(
  * Checks that must all hold are made on whole words (struct fast_ctx) where they can
  * be; a check stricter than the slow path's only sends a frame there.
  */
-static inline bool
-tcp4_parse(const struct synq_iface *ifc, const struct fast_ctx *fc, uint8_t rxq_idx,
+static __rte_always_inline bool
+tcp4_parse(const struct synq_iface *ifc, const struct fast_ctx *fc, bool plain, uint8_t rxq_idx,
 	struct rte_mbuf *m, uint16_t idx, struct synq_tcp_seg *seg)
 {
 	const uint64_t mac_mask = BYTES8(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0);
@@ -379,7 +381,10 @@ tcp4_parse(const struct synq_iface *ifc, const struct fast_ctx *fc, uint8_t rxq_
 	const uint32_t frag_proto_mask = (uint32_t)BYTES8(0x3f, 0xff, 0, 0xff, 0, 0, 0, 0);
 	const uint32_t frag_proto_want = (uint32_t)BYTES8(0, 0, 0, IPPROTO_TCP, 0, 0, 0, 0);
 	uint8_t *base = rte_pktmbuf_mtod(m, uint8_t *);
-	uint16_t l2 = fc->l2;
+	uint16_t l2 = plain ? RTE_ETHER_HDR_LEN : fc->l2;
+	uint64_t l2_mask = plain ? BYTES8(0xff, 0xff, 0xff, 0, 0, 0, 0, 0) : fc->l2_mask;
+	uint64_t l2_want =
+		plain ? BYTES8(0x08, 0x00, RTE_IPV4_VHL_DEF, 0, 0, 0, 0, 0) : fc->l2_want;
 	uint16_t len = rte_pktmbuf_data_len(m);
 	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(base + l2);
 	const struct rte_tcp_hdr *th = (const struct rte_tcp_hdr *)(ip + 1);
@@ -400,12 +405,22 @@ tcp4_parse(const struct synq_iface *ifc, const struct fast_ctx *fc, uint8_t rxq_
 		(ol & (RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL)) != 0 ||
 		len < l2 + sizeof(*ip) + sizeof(*th))
 		return false;
+	/* the record's fields as soon as known: fewer values held to the end (a frame
+	 * that fails a check leaves a record nobody reads) */
+	seg->m = m;
+	seg->l3 = (uint8_t *)ip;
+	seg->l2_len = l2;
+	seg->l3_len = sizeof(*ip);
+	seg->family = 4;
+	seg->rxq_idx = rxq_idx;
+	seg->tag = idx;
+	seg->hashed = false;
 	dst = load64(base) & mac_mask;
 	src = load64(base + RTE_ETHER_ADDR_LEN) & mac_mask;
 	if (dst != fc->mac || (src & group_bit) != 0 || src == 0 || src == fc->mac)
 		return false;
 	/* the Ethernet type (802.1Q's, the tag), IPv4 version 4 without options */
-	if ((load64(base + 2 * RTE_ETHER_ADDR_LEN) & fc->l2_mask) != fc->l2_want)
+	if ((load64(base + 2 * RTE_ETHER_ADDR_LEN) & l2_mask) != l2_want)
 		return false;
 	/* net_ipv4_input(): not a fragment, TCP, its length, to our address from a source
 	 * a host may use (RFC 1122 3.2.1.3, as src_valid() in ipv4.c) */
@@ -415,12 +430,16 @@ tcp4_parse(const struct synq_iface *ifc, const struct fast_ctx *fc, uint8_t rxq_
 		(uint16_t)(tot - sizeof(*ip) - sizeof(*th)) >
 			(uint16_t)(len - l2 - sizeof(*ip) - sizeof(*th)))
 		return false;
+	l4_len = (uint16_t)(tot - sizeof(*ip));
+	seg->l4_len = l4_len;
 	saddr = ip->src_addr;
 	daddr = ip->dst_addr;
+	seg->saddr4 = saddr;
+	seg->daddr4 = daddr;
 	a = *(const uint8_t *)&ip->src_addr; /* the first octet */
 	if ((uint8_t)(a - 1) >= 0xdf || a == 127)
 		return false;
-	if (likely(fc->one_addr)) {
+	if (plain) {
 		if (daddr != fc->addr || saddr == fc->addr)
 			return false;
 		didx = 0;
@@ -429,30 +448,34 @@ tcp4_parse(const struct synq_iface *ifc, const struct fast_ctx *fc, uint8_t rxq_
 		if (didx < 0 || synq_iface_has_ipv4(ifc, saddr))
 			return false;
 	}
+	seg->daddr_idx = (uint8_t)didx;
 	/* synq_tcp_input(): the data offset; both checksums */
-	l4_len = (uint16_t)(tot - sizeof(*ip));
 	doff = (uint16_t)((th->data_off >> 4) * 4);
 	if (doff < sizeof(*th) || doff > l4_len || !tcp4_cksums_ok(ol, ip, th, l4_len))
 		return false;
-
-	seg->m = m;
-	seg->l3 = (uint8_t *)ip;
-	seg->l2_len = l2;
-	seg->l3_len = sizeof(*ip);
-	seg->l4_len = l4_len;
-	seg->family = 4;
-	seg->daddr_idx = (uint8_t)didx;
-	seg->rxq_idx = rxq_idx;
-	seg->saddr4 = saddr;
-	seg->daddr4 = daddr;
 	seg->th = th;
 	seg->seq = be32_host(th->sent_seq);
 	seg->ack = be32_host(th->recv_ack);
 	seg->doff = doff;
 	seg->flags = th->tcp_flags;
-	seg->tag = idx;
-	seg->hashed = false;
 	return true;
+}
+
+/* The loop of net_chunk_parse(), made for a plain port or for any. */
+static __rte_always_inline unsigned int
+parse_loop(const struct synq_iface *ifc, const struct fast_ctx *fc, bool plain, uint8_t rxq_idx,
+	struct rte_mbuf **pkts, uint16_t n, struct synq_tcp_seg *seg, uint8_t *v)
+{
+	unsigned int nb_fast = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		bool fast = tcp4_parse(ifc, fc, plain, rxq_idx, pkts[i], i, &seg[i]);
+
+		v[i] = fast ? NET_FAST : NET_DROP;
+		seg[i].kept = fast; /* here until the burst ends */
+		nb_fast += fast;
+	}
+	return nb_fast;
 }
 
 /* Frames synq_net_input() takes at a time: its per-frame arrays are on the stack. */
@@ -468,17 +491,12 @@ net_chunk_parse(const struct synq_iface *ifc, uint8_t rxq_idx, struct rte_mbuf *
 	struct synq_tcp_seg *seg, uint8_t *v)
 {
 	struct fast_ctx fc;
-	unsigned int nb_fast = 0;
 
 	fast_ctx_init(ifc, &fc);
-	for (uint16_t i = 0; i < n; i++) {
-		bool fast = tcp4_parse(ifc, &fc, rxq_idx, pkts[i], i, &seg[i]);
-
-		v[i] = fast ? NET_FAST : NET_DROP;
-		seg[i].kept = fast; /* here until the burst ends */
-		nb_fast += fast;
-	}
-	return nb_fast;
+	/* untagged with one address, every config seen: its words are constants */
+	if (ifc->vlan == 0 && fc.one_addr)
+		return parse_loop(ifc, &fc, true, rxq_idx, pkts, n, seg, v);
+	return parse_loop(ifc, &fc, false, rxq_idx, pkts, n, seg, v);
 }
 
 /*
