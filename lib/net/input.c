@@ -377,7 +377,7 @@ tcp4_parse(const struct synq_iface *ifc, const struct fast_ctx *fc, bool plain, 
 	struct rte_mbuf *m, uint16_t idx, struct synq_tcp_seg *seg)
 {
 	const uint64_t mac_mask = BYTES8(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0);
-	const uint64_t group_bit = BYTES8(0x01, 0, 0, 0, 0, 0, 0, 0);
+	const unsigned int group_shift = __builtin_ctzll(BYTES8(0x01, 0, 0, 0, 0, 0, 0, 0)) + 1;
 	const uint32_t frag_proto_mask = (uint32_t)BYTES8(0x3f, 0xff, 0, 0xff, 0, 0, 0, 0);
 	const uint32_t frag_proto_want = (uint32_t)BYTES8(0, 0, 0, IPPROTO_TCP, 0, 0, 0, 0);
 	uint8_t *base = rte_pktmbuf_mtod(m, uint8_t *);
@@ -417,7 +417,12 @@ tcp4_parse(const struct synq_iface *ifc, const struct fast_ctx *fc, bool plain, 
 	seg->hashed = false;
 	dst = load64(base) & mac_mask;
 	src = load64(base + RTE_ETHER_ADDR_LEN) & mac_mask;
-	if (dst != fc->mac || (src & group_bit) != 0 || src == 0 || src == fc->mac)
+	/*
+	 * a station: the source rotated to have its group bit on top is positive, which
+	 * a group (top bit set) and all zeros are not
+	 */
+	if (dst != fc->mac || src == fc->mac ||
+		(int64_t)(src >> group_shift | src << (64 - group_shift)) <= 0)
 		return false;
 	/* the Ethernet type (802.1Q's, the tag), IPv4 version 4 without options */
 	if ((load64(base + 2 * RTE_ETHER_ADDR_LEN) & l2_mask) != l2_want)
@@ -450,7 +455,7 @@ tcp4_parse(const struct synq_iface *ifc, const struct fast_ctx *fc, bool plain, 
 	}
 	seg->daddr_idx = (uint8_t)didx;
 	/* synq_tcp_input(): the data offset; both checksums */
-	doff = (uint16_t)((th->data_off >> 4) * 4);
+	doff = (uint16_t)((th->data_off & 0xf0) >> 2);
 	if (doff < sizeof(*th) || doff > l4_len || !tcp4_cksums_ok(ol, ip, th, l4_len))
 		return false;
 	seg->th = th;
