@@ -261,8 +261,18 @@ load64(const uint8_t *p)
 	return w;
 }
 
+static inline uint32_t
+load32(const uint8_t *p)
+{
+	uint32_t w;
+
+	memcpy(&w, p, sizeof(w));
+	return w;
+}
+
 /* @p b in memory order as the native word a load of those bytes gives. */
 #define BYTES8(...) load64((const uint8_t[8]){__VA_ARGS__})
+#define BYTES4(...) load32((const uint8_t[4]){__VA_ARGS__})
 
 /*
  * Byte swaps the compiler sees through: DPDK's x86 rte_bswap16/32 of a variable are
@@ -378,8 +388,8 @@ tcp4_parse(const struct synq_iface *ifc, const struct fast_ctx *fc, bool plain, 
 {
 	const uint64_t mac_mask = BYTES8(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0);
 	const unsigned int group_shift = __builtin_ctzll(BYTES8(0x01, 0, 0, 0, 0, 0, 0, 0)) + 1;
-	const uint32_t frag_proto_mask = (uint32_t)BYTES8(0x3f, 0xff, 0, 0xff, 0, 0, 0, 0);
-	const uint32_t frag_proto_want = (uint32_t)BYTES8(0, 0, 0, IPPROTO_TCP, 0, 0, 0, 0);
+	const uint32_t frag_proto_mask = BYTES4(0x3f, 0xff, 0, 0xff);
+	const uint32_t frag_proto_want = BYTES4(0, 0, 0, IPPROTO_TCP);
 	uint8_t *base = rte_pktmbuf_mtod(m, uint8_t *);
 	uint16_t l2 = plain ? RTE_ETHER_HDR_LEN : fc->l2;
 	uint64_t l2_mask = plain ? BYTES8(0xff, 0xff, 0xff, 0, 0, 0, 0, 0) : fc->l2_mask;
