@@ -3,6 +3,8 @@
  * Ethernet and 802.1Q: check that a frame is for us, find its L3 header, dispatch.
  */
 
+#include <assert.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <rte_byteorder.h>
@@ -116,19 +118,19 @@ net_echo_allowed(struct net_frame *f)
 	return f->nw == NULL || bucket_take(&f->nw->echo, f->nw->now_tsc);
 }
 
+/*
+ * TCP's verdicts are the frame's, number for number: the chunk's loops turn one into
+ * the other with no switch (a table of two per frame, the tags' loop's included).
+ */
+static_assert(NET_DROP == (int)SYNQ_TCP_DROP && NET_REPLY == (int)SYNQ_TCP_REPLY &&
+		      NET_CONSUMED == (int)SYNQ_TCP_CONSUMED &&
+		      NET_PENDING == (int)SYNQ_TCP_DEFERRED,
+	"enum net_verdict and enum synq_tcp_verdict number alike");
+
 static inline enum net_verdict
 net_of_tcp(enum synq_tcp_verdict v)
 {
-	switch (v) {
-	case SYNQ_TCP_REPLY:
-		return NET_REPLY;
-	case SYNQ_TCP_CONSUMED:
-		return NET_CONSUMED;
-	case SYNQ_TCP_DEFERRED:
-		return NET_PENDING;
-	default:
-		return NET_DROP;
-	}
+	return (enum net_verdict)v;
 }
 
 enum net_verdict
@@ -249,39 +251,124 @@ frame_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct synq
 	}
 }
 
+/* The 8 bytes at @p p as one native word (any alignment). */
+static inline uint64_t
+load64(const uint8_t *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, sizeof(w));
+	return w;
+}
+
+static inline uint32_t
+load32(const uint8_t *p)
+{
+	uint32_t w;
+
+	memcpy(&w, p, sizeof(w));
+	return w;
+}
+
+/* @p b in memory order as the native word a load of those bytes gives. */
+#define BYTES8(...) load64((const uint8_t[8]){__VA_ARGS__})
+#define BYTES4(...) load32((const uint8_t[4]){__VA_ARGS__})
+
+/*
+ * Byte swaps the compiler sees through: DPDK's x86 rte_bswap16/32 of a variable are
+ * volatile asm, which pins registers and can be neither merged nor moved.
+ */
+static inline uint16_t
+be16_host(rte_be16_t v)
+{
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+	return __builtin_bswap16(v);
+#else
+	return v;
+#endif
+}
+
+static inline uint32_t
+be32_host(rte_be32_t v)
+{
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+	return __builtin_bswap32(v);
+#else
+	return v;
+#endif
+}
+
 /*
  * What the fast path compares every frame of a chunk with, read from the port once a
- * chunk: its MAC as two words, where IP starts, the Ethernet type (and VLAN tag) a
- * segment for it carries.
+ * chunk, as words that loads of the frame are compared with whole (issue 14):
+ * - its MAC, the low 6 bytes of a word (a load of the destination and 2 bytes more);
+ * - the 8 bytes from the Ethernet type on, masked: without 802.1Q the IPv4 type and
+ *   the version and header length (4, 5: no options); with it, the 802.1Q type, the
+ *   tag's VLAN ID (not its priority), the IPv4 type, version and header length;
+ * - its address when it has one only (every config seen), else the address list.
+ * An untagged port with one address (plain) has its loop made with these as constants
+ * (net_chunk_parse()), the others read them from here.
  */
 struct fast_ctx {
-	uint32_t mac_head;
-	uint16_t mac_tail;
+	uint64_t mac;
+	uint64_t l2_mask;
+	uint64_t l2_want;
+	uint32_t addr; /* the one address, network order, when one_addr */
+	bool one_addr;
 	uint16_t l2;
-	uint32_t l2_type; /* the type, or the 802.1Q type and the tag's TCI */
 };
 
 static inline void
 fast_ctx_init(const struct synq_iface *ifc, struct fast_ctx *fc)
 {
-	memcpy(&fc->mac_head, ifc->mac.addr_bytes, sizeof(fc->mac_head));
-	memcpy(&fc->mac_tail, ifc->mac.addr_bytes + sizeof(fc->mac_head), sizeof(fc->mac_tail));
+	uint8_t vid_hi = (uint8_t)(ifc->vlan >> 8), vid_lo = (uint8_t)ifc->vlan;
+
+	fc->mac = 0;
+	memcpy(&fc->mac, ifc->mac.addr_bytes, RTE_ETHER_ADDR_LEN);
+	if (ifc->vlan == 0) {
+		fc->l2_mask = BYTES8(0xff, 0xff, 0xff, 0, 0, 0, 0, 0);
+		fc->l2_want = BYTES8(0x08, 0x00, RTE_IPV4_VHL_DEF, 0, 0, 0, 0, 0);
+	} else {
+		fc->l2_mask = BYTES8(0xff, 0xff, 0x0f, 0xff, 0xff, 0xff, 0xff, 0);
+		fc->l2_want = BYTES8(0x81, 0x00, vid_hi, vid_lo, 0x08, 0x00, RTE_IPV4_VHL_DEF, 0);
+	}
+	fc->one_addr = ifc->nb_ipv4 == 1;
+	fc->addr = ifc->ipv4[0];
 	fc->l2 = net_l2_len(ifc);
-	fc->l2_type = ifc->vlan == 0 ? RTE_BE16(RTE_ETHER_TYPE_IPV4) : 0;
 }
 
 /*
- * The IPv4 header without options (20 bytes) sums to all ones: five words into 64
- * bits, which cannot carry out, then folded.
+ * The checksums a port's flags leave to software, checked; false when one is bad:
+ * the IPv4 header's (RFC 791 3.1: without options, 20 bytes) and the segment's with
+ * its pseudo-header (RFC 9293 3.1). RTE_MBUF_F_RX_*_CKSUM_NONE (the data is valid,
+ * the field not) passes, as on the slow path. A virtual port sets no flag: one test
+ * sends it to both sums.
  */
 static inline bool
-ip4_hdr_cksum_ok(const struct rte_ipv4_hdr *ip)
+tcp4_cksums_ok(
+	uint64_t ol, const struct rte_ipv4_hdr *ip, const struct rte_tcp_hdr *th, uint16_t l4_len)
 {
-	uint32_t w[5];
+	uint64_t ip_csum = ol & RTE_MBUF_F_RX_IP_CKSUM_MASK;
+	uint64_t l4_csum = ol & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+	bool ip_vouched = false, l4_vouched = false; /* by the port, GOOD or NONE */
 
-	memcpy(w, ip, sizeof(w));
-	return synq_cksum_fold((uint64_t)w[0] + w[1] + w[2] + w[3] + w[4]) == 0xffff;
+	if (ip_csum != RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN ||
+		l4_csum != RTE_MBUF_F_RX_L4_CKSUM_UNKNOWN) {
+		if (ip_csum == RTE_MBUF_F_RX_IP_CKSUM_BAD || l4_csum == RTE_MBUF_F_RX_L4_CKSUM_BAD)
+			return false;
+		ip_vouched = ip_csum != RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN;
+		l4_vouched = l4_csum != RTE_MBUF_F_RX_L4_CKSUM_UNKNOWN;
+	}
+	return (ip_vouched || synq_cksum_ok(synq_cksum_add(0, ip, sizeof(*ip)))) &&
+	       (l4_vouched ||
+		       synq_cksum_ok(synq_cksum_add(synq_cksum_ipv4_phdr(ip->src_addr, ip->dst_addr,
+							    IPPROTO_TCP, l4_len),
+			       th, l4_len)));
 }
+
+static_assert(
+	offsetof(struct rte_mbuf, nb_segs) == offsetof(struct rte_mbuf, refcnt) + sizeof(uint16_t),
+	"tcp4_parse() reads the mbuf's references and segments as one word");
 
 /*
  * The fast path's parse of one frame (issue 14, "parse once"): an IPv4 TCP segment to
@@ -292,102 +379,140 @@ ip4_hdr_cksum_ok(const struct rte_ipv4_hdr *ip)
  * caller's to add. False for every other frame, which frame_input() then takes as it
  * always did, counters and all: so the fast path never decides a frame the slow one
  * would have decided otherwise, it only decides the common one with fewer reads.
+ * Checks that must all hold are made on whole words (struct fast_ctx) where they can
+ * be; a check stricter than the slow path's only sends a frame there.
  */
-static inline bool
-tcp4_parse(const struct synq_iface *ifc, const struct fast_ctx *fc, uint8_t rxq_idx,
+static __rte_always_inline bool
+tcp4_parse(const struct synq_iface *ifc, const struct fast_ctx *fc, bool plain, uint8_t rxq_idx,
 	struct rte_mbuf *m, uint16_t idx, struct synq_tcp_seg *seg)
 {
+	const uint64_t mac_mask = BYTES8(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0);
+	const unsigned int group_shift = __builtin_ctzll(BYTES8(0x01, 0, 0, 0, 0, 0, 0, 0)) + 1;
+	const uint32_t frag_proto_mask = BYTES4(0x3f, 0xff, 0, 0xff);
+	const uint32_t frag_proto_want = BYTES4(0, 0, 0, IPPROTO_TCP);
 	uint8_t *base = rte_pktmbuf_mtod(m, uint8_t *);
-	uint16_t l2 = fc->l2;
+	uint16_t l2 = plain ? RTE_ETHER_HDR_LEN : fc->l2;
+	uint64_t l2_mask = plain ? BYTES8(0xff, 0xff, 0xff, 0, 0, 0, 0, 0) : fc->l2_mask;
+	uint64_t l2_want =
+		plain ? BYTES8(0x08, 0x00, RTE_IPV4_VHL_DEF, 0, 0, 0, 0, 0) : fc->l2_want;
 	uint16_t len = rte_pktmbuf_data_len(m);
 	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(base + l2);
 	const struct rte_tcp_hdr *th = (const struct rte_tcp_hdr *)(ip + 1);
 	uint64_t ol = m->ol_flags;
-	uint64_t ip_csum = ol & RTE_MBUF_F_RX_IP_CKSUM_MASK;
-	uint64_t l4_csum = ol & RTE_MBUF_F_RX_L4_CKSUM_MASK;
-	uint32_t dst_head, src_head, saddr, daddr, a;
-	uint16_t dst_tail, src_tail, type, tot, l4_len, doff;
+	uint64_t dst, src;
+	uint32_t saddr, daddr, frag_proto, refs_segs;
+	uint16_t tot, l4_len, doff;
+	uint8_t a;
 	int didx;
 
-	/* frame_input(): ours alone, long enough, to our MAC from a station not us */
-	if (m->nb_segs != 1 || !RTE_MBUF_DIRECT(m) || rte_mbuf_refcnt_read(m) != 1 ||
+	/*
+	 * frame_input(): ours alone (one reference, one segment: the two 16-bit fields
+	 * side by side, both 1, read as one word whatever the byte order), long enough,
+	 * to our MAC from a station not us
+	 */
+	memcpy(&refs_segs, &m->refcnt, sizeof(refs_segs));
+	if (refs_segs != (UINT32_C(1) << 16 | 1) ||
+		(ol & (RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL)) != 0 ||
 		len < l2 + sizeof(*ip) + sizeof(*th))
 		return false;
-	memcpy(&dst_head, base, 4);
-	memcpy(&dst_tail, base + 4, 2);
-	memcpy(&src_head, base + 6, 4);
-	memcpy(&src_tail, base + 10, 2);
-	if (((dst_head ^ fc->mac_head) | (uint16_t)(dst_tail ^ fc->mac_tail)) != 0 ||
-		(base[6] & 0x01) != 0 || (src_head | src_tail) == 0 ||
-		((src_head ^ fc->mac_head) | (uint16_t)(src_tail ^ fc->mac_tail)) == 0)
-		return false;
-	memcpy(&type, base + 12, 2);
-	if (fc->l2_type != 0) {
-		if (type != fc->l2_type)
-			return false;
-	} else {
-		const struct rte_vlan_hdr *vh = (const struct rte_vlan_hdr *)(base + 14);
-
-		if (type != RTE_BE16(RTE_ETHER_TYPE_VLAN) ||
-			(rte_be_to_cpu_16(vh->vlan_tci) & 0xfff) != ifc->vlan ||
-			vh->eth_proto != RTE_BE16(RTE_ETHER_TYPE_IPV4))
-			return false;
-	}
-	/* net_ipv4_input(): version 4 without options, its checksum, its length, not a
-	 * fragment, TCP, to our address from a source a host may use */
-	if (ip->version_ihl != RTE_IPV4_VHL_DEF || ip->next_proto_id != IPPROTO_TCP ||
-		(ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) !=
-			0)
-		return false;
-	if (ip_csum == RTE_MBUF_F_RX_IP_CKSUM_BAD ||
-		(ip_csum == RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN && !ip4_hdr_cksum_ok(ip)))
-		return false;
-	tot = rte_be_to_cpu_16(ip->total_length);
-	if (tot < sizeof(*ip) + sizeof(*th) || tot > len - l2)
-		return false;
-	saddr = ip->src_addr;
-	daddr = ip->dst_addr;
-	didx = synq_iface_ipv4_index(ifc, daddr);
-	a = rte_be_to_cpu_32(saddr);
-	if (didx < 0 || (a >> 24) == 0 || (a >> 24) == 127 || (a >> 28) >= 0xe ||
-		synq_iface_has_ipv4(ifc, saddr))
-		return false;
-	/* synq_tcp_input(): the data offset, the checksum */
-	l4_len = (uint16_t)(tot - sizeof(*ip));
-	doff = (uint16_t)((th->data_off >> 4) * 4);
-	if (doff < sizeof(*th) || doff > l4_len || l4_csum == RTE_MBUF_F_RX_L4_CKSUM_BAD ||
-		(l4_csum == RTE_MBUF_F_RX_L4_CKSUM_UNKNOWN &&
-			synq_cksum_fold(synq_cksum_add(
-				synq_cksum_ipv4_phdr(saddr, daddr, IPPROTO_TCP, l4_len), th,
-				l4_len)) != 0xffff))
-		return false;
-
+	/* the record's fields as soon as known: fewer values held to the end (a frame
+	 * that fails a check leaves a record nobody reads) */
 	seg->m = m;
 	seg->l3 = (uint8_t *)ip;
 	seg->l2_len = l2;
 	seg->l3_len = sizeof(*ip);
-	seg->l4_len = l4_len;
 	seg->family = 4;
-	seg->daddr_idx = (uint8_t)didx;
 	seg->rxq_idx = rxq_idx;
-	seg->saddr4 = saddr;
-	seg->daddr4 = daddr;
-	seg->th = th;
-	seg->seq = rte_be_to_cpu_32(th->sent_seq);
-	seg->ack = rte_be_to_cpu_32(th->recv_ack);
-	seg->doff = doff;
-	seg->flags = th->tcp_flags;
 	seg->tag = idx;
 	seg->hashed = false;
+	dst = load64(base) & mac_mask;
+	src = load64(base + RTE_ETHER_ADDR_LEN) & mac_mask;
+	/*
+	 * a station: the source rotated to have its group bit on top is positive, which
+	 * a group (top bit set) and all zeros are not
+	 */
+	if (dst != fc->mac || src == fc->mac ||
+		(int64_t)(src >> group_shift | src << (64 - group_shift)) <= 0)
+		return false;
+	/* the Ethernet type (802.1Q's, the tag), IPv4 version 4 without options */
+	if ((load64(base + 2 * RTE_ETHER_ADDR_LEN) & l2_mask) != l2_want)
+		return false;
+	/* net_ipv4_input(): not a fragment, TCP, its length, to our address from a source
+	 * a host may use (RFC 1122 3.2.1.3, as src_valid() in ipv4.c) */
+	memcpy(&frag_proto, &ip->fragment_offset, sizeof(frag_proto));
+	tot = be16_host(ip->total_length);
+	if ((frag_proto & frag_proto_mask) != frag_proto_want ||
+		(uint16_t)(tot - sizeof(*ip) - sizeof(*th)) >
+			(uint16_t)(len - l2 - sizeof(*ip) - sizeof(*th)))
+		return false;
+	l4_len = (uint16_t)(tot - sizeof(*ip));
+	seg->l4_len = l4_len;
+	saddr = ip->src_addr;
+	daddr = ip->dst_addr;
+	seg->saddr4 = saddr;
+	seg->daddr4 = daddr;
+	a = *(const uint8_t *)&ip->src_addr; /* the first octet */
+	if ((uint8_t)(a - 1) >= 0xdf || a == 127)
+		return false;
+	if (plain) {
+		if (daddr != fc->addr || saddr == fc->addr)
+			return false;
+		didx = 0;
+	} else {
+		didx = synq_iface_ipv4_index(ifc, daddr);
+		if (didx < 0 || synq_iface_has_ipv4(ifc, saddr))
+			return false;
+	}
+	seg->daddr_idx = (uint8_t)didx;
+	/* synq_tcp_input(): the data offset; both checksums */
+	doff = (uint16_t)((th->data_off & 0xf0) >> 2);
+	if (doff < sizeof(*th) || doff > l4_len || !tcp4_cksums_ok(ol, ip, th, l4_len))
+		return false;
+	seg->th = th;
+	seg->seq = be32_host(th->sent_seq);
+	seg->ack = be32_host(th->recv_ack);
+	seg->doff = doff;
+	seg->flags = th->tcp_flags;
 	return true;
 }
 
+/* The loop of net_chunk_parse(), made for a plain port or for any. */
+static __rte_always_inline unsigned int
+parse_loop(const struct synq_iface *ifc, const struct fast_ctx *fc, bool plain, uint8_t rxq_idx,
+	struct rte_mbuf **pkts, uint16_t n, struct synq_tcp_seg *seg, uint8_t *v)
+{
+	unsigned int nb_fast = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		bool fast = tcp4_parse(ifc, fc, plain, rxq_idx, pkts[i], i, &seg[i]);
+
+		v[i] = fast ? NET_FAST : NET_DROP;
+		seg[i].kept = fast; /* here until the burst ends */
+		nb_fast += fast;
+	}
+	return nb_fast;
+}
 
 /* Frames synq_net_input() takes at a time: its per-frame arrays are on the stack. */
 #define NET_CHUNK SYNQ_TCP_BURST_MAX
 
-/* Marks a frame of the fast path in the verdict array until it is handled. */
-#define NET_FAST 0xff
+/*
+ * Step (1) of chunk_input(), a function of its own (net_priv.h), not inlined: the loop
+ * keeps the port's words (struct fast_ctx) and the frame's in registers, which it
+ * cannot beside everything chunk_input() inlines.
+ */
+__rte_noinline unsigned int
+net_chunk_parse(const struct synq_iface *ifc, uint8_t rxq_idx, struct rte_mbuf **pkts, uint16_t n,
+	struct synq_tcp_seg *seg, uint8_t *v)
+{
+	struct fast_ctx fc;
+
+	fast_ctx_init(ifc, &fc);
+	/* untagged with one address, every config seen: its words are constants */
+	if (ifc->vlan == 0 && fc.one_addr)
+		return parse_loop(ifc, &fc, true, rxq_idx, pkts, n, seg, v);
+	return parse_loop(ifc, &fc, false, rxq_idx, pkts, n, seg, v);
+}
 
 /*
  * One chunk of a burst, as a vector (issue 14): (1) every frame parsed, the IPv4 TCP
@@ -406,19 +531,16 @@ chunk_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct synq
 	struct rte_mbuf **tx, uint16_t *nb_tx, struct rte_mbuf **drop, uint16_t *nb_drop)
 {
 	struct synq_tcp_seg seg[NET_CHUNK];
-	struct fast_ctx fc;
 	uint8_t v[NET_CHUNK];
 	uint16_t tags[SYNQ_TCP_BURST_MAX];
 	enum synq_tcp_verdict tv[SYNQ_TCP_BURST_MAX];
 	unsigned int nb_fast = 0, nd;
 
-	fast_ctx_init(ifc, &fc);
-	for (uint16_t i = 0; i < n; i++) {
-		v[i] = tcp != NULL && tcp4_parse(ifc, &fc, rxq_idx, pkts[i], i, &seg[i]) ? NET_FAST
-											 : NET_DROP;
-		seg[i].kept = v[i] == NET_FAST; /* here until the burst ends */
-		nb_fast += v[i] == NET_FAST;
-	} /* what frame_input() would have counted for each on its way to TCP: once a chunk */
+	if (tcp != NULL)
+		nb_fast = net_chunk_parse(ifc, rxq_idx, pkts, n, seg, v);
+	else
+		memset(v, NET_DROP, n);
+	/* what frame_input() would have counted for each on its way to TCP: once a chunk */
 	if (nb_fast != 0) {
 		synq_counter_add(ctr, SYNQ_CTR_IP_IN_RECEIVES, nb_fast);
 		synq_counter_add(ctr, SYNQ_CTR_TCP_IN_SEGS, nb_fast);

@@ -24,14 +24,14 @@ enum net_verdict {
  */
 struct net_frame {
 	struct rte_mbuf *m;
-	uint8_t *l3;	   /* first byte after Ethernet (and VLAN) */
+	uint8_t *l3;		     /* first byte after Ethernet (and VLAN) */
 	struct synq_tcp_worker *tcp; /* the worker's handshake engine, or NULL */
 	struct synq_net_worker *nw;  /* the worker's reply budgets, or NULL: no limit */
-	uint16_t l2_len;   /* 14 or 18 */
-	uint16_t l3_len;   /* bytes available from l3 to the end of the segment */
-	bool l2_group;	   /* sent to an Ethernet broadcast or multicast address */
-	uint8_t rxq_idx;   /* the worker's rx queue it came from */
-	uint16_t idx;	   /* its place in the burst */
+	uint16_t l2_len;	     /* 14 or 18 */
+	uint16_t l3_len;	     /* bytes available from l3 to the end of the segment */
+	bool l2_group;		     /* sent to an Ethernet broadcast or multicast address */
+	uint8_t rxq_idx;	     /* the worker's rx queue it came from */
+	uint16_t idx;		     /* its place in the burst */
 };
 
 /* Minimum Ethernet frame without FCS; shorter replies are zero padded. */
@@ -62,12 +62,12 @@ net_write_l2(const struct synq_iface *ifc, struct rte_ether_hdr *eth,
 	}
 }
 
-enum net_verdict net_arp_input(const struct synq_iface *ifc, struct synq_counters *ctr,
-	struct net_frame *f);
-enum net_verdict net_ipv4_input(const struct synq_iface *ifc, struct synq_counters *ctr,
-	struct net_frame *f);
-enum net_verdict net_ipv6_input(const struct synq_iface *ifc, struct synq_counters *ctr,
-	struct net_frame *f);
+enum net_verdict net_arp_input(
+	const struct synq_iface *ifc, struct synq_counters *ctr, struct net_frame *f);
+enum net_verdict net_ipv4_input(
+	const struct synq_iface *ifc, struct synq_counters *ctr, struct net_frame *f);
+enum net_verdict net_ipv6_input(
+	const struct synq_iface *ifc, struct synq_counters *ctr, struct net_frame *f);
 
 /* mld.c: MLD queries and the duplicate address detection's input side */
 
@@ -127,6 +127,19 @@ bool net_echo_allowed(struct net_frame *f);
 enum net_verdict net_tcp_input(const struct synq_iface *ifc, struct synq_counters *ctr,
 	struct net_frame *f, uint8_t family, uint16_t l3_len, uint16_t l4_len, int daddr_idx,
 	uint32_t saddr4, uint32_t daddr4);
+
+/* Marks a frame of the fast path in a verdict array until it is handled. */
+#define NET_FAST 0xff
+
+/*
+ * The fast path's parse of @p n frames (issue 14, input.c): each IPv4 TCP segment to
+ * the port's MAC and one of its addresses that every check of the slow path's
+ * (frame_input(), net_ipv4_input(), synq_tcp_input()) passes is read into its record
+ * in @p seg, kept, and marked NET_FAST in @p v; every other frame NET_DROP, for the
+ * slow path to take. @p seg[i].tag is i. The number of records made.
+ */
+unsigned int net_chunk_parse(const struct synq_iface *ifc, uint8_t rxq_idx, struct rte_mbuf **pkts,
+	uint16_t n, struct synq_tcp_seg *seg, uint8_t *v);
 
 /*
  * Turn the frame's L2 header into the reply's: destination @p dst (NULL: back to the

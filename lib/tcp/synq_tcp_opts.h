@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #define SYNQ_TCP_OPT_EOL 0
 #define SYNQ_TCP_OPT_NOP 1
@@ -31,12 +32,12 @@
 
 /** What a segment's options say. */
 struct synq_tcp_opts {
-	uint16_t mss;	   /* 0 = no MSS option */
-	uint8_t wscale;	   /* 0..14, or SYNQ_TCP_NO_WSCALE */
-	bool sack_perm;	   /* SACK-permitted present */
-	bool ts;	   /* timestamps present; then tsval and tsecr are set */
-	uint32_t tsval;	   /* host byte order */
-	uint32_t tsecr;	   /* host byte order */
+	uint16_t mss;	/* 0 = no MSS option */
+	uint8_t wscale; /* 0..14, or SYNQ_TCP_NO_WSCALE */
+	bool sack_perm; /* SACK-permitted present */
+	bool ts;	/* timestamps present; then tsval and tsecr are set */
+	uint32_t tsval; /* host byte order */
+	uint32_t tsecr; /* host byte order */
 };
 
 /**
@@ -47,20 +48,107 @@ struct synq_tcp_opts {
  * length byte >= 2 that must not run past @p len. MSS must have length 4, window scale
  * 3, SACK-permitted 2, timestamps 10; a known option with another length is malformed.
  * Unknown options are skipped by their length. A shift above 14 is clamped to 14
- * (RFC 7323 2.3). A repeated option: the last one counts.
+ * (RFC 7323 2.3). A repeated option: the last one counts. When there is no timestamps
+ * option, tsval and tsecr are 0.
+ *
+ * synq_tcp_opts_parse() is this with the layouts Linux sends recognised inline first;
+ * synq_tcp_opts_parse_general() is the list walk alone, the reference the shortcut is
+ * held to: both give the same for every input.
  *
  * @return 0, or -EINVAL when the options are malformed (then @p out is undefined).
  */
-int synq_tcp_opts_parse(const uint8_t *opt, unsigned int len, struct synq_tcp_opts *out);
+int synq_tcp_opts_parse_general(const uint8_t *opt, unsigned int len, struct synq_tcp_opts *out);
+
+/* The 8 (4) bytes at @p p as a native word: compared whole with a word of constant bytes. */
+static inline uint64_t
+synq_tcp_opts_load8(const uint8_t *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, sizeof(w));
+	return w;
+}
+
+static inline uint32_t
+synq_tcp_opts_load4(const uint8_t *p)
+{
+	uint32_t w;
+
+	memcpy(&w, p, sizeof(w));
+	return w;
+}
+
+static inline uint32_t
+synq_tcp_opts_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * The layouts Linux sends, nearly every SYN and ACK on the Internet (issue 14): the
+ * SYN's MSS, SACK-permitted, timestamps, NOP, window scale (20 bytes), and the ACK's
+ * NOP, NOP, timestamps (12 bytes). Each is known by its fixed bytes, compared as
+ * words under masks that leave the values out: one test a layout, no option walked.
+ * Everything else, a one-byte change to either included, goes to the list walk.
+ */
+static inline bool
+synq_tcp_opts_linux_syn(const uint8_t *opt, struct synq_tcp_opts *out)
+{
+	static const uint8_t head_want[8] = {
+		SYNQ_TCP_OPT_MSS, 4, 0, 0, SYNQ_TCP_OPT_SACK_PERM, 2, SYNQ_TCP_OPT_TS, 10};
+	static const uint8_t head_mask[8] = {0xff, 0xff, 0, 0, 0xff, 0xff, 0xff, 0xff};
+	static const uint8_t tail_want[4] = {SYNQ_TCP_OPT_NOP, SYNQ_TCP_OPT_WSCALE, 3, 0};
+	static const uint8_t tail_mask[4] = {0xff, 0xff, 0xff, 0};
+
+	if (((synq_tcp_opts_load8(opt) & synq_tcp_opts_load8(head_mask)) ^
+		    synq_tcp_opts_load8(head_want)) != 0 ||
+		((synq_tcp_opts_load4(opt + 16) & synq_tcp_opts_load4(tail_mask)) ^
+			synq_tcp_opts_load4(tail_want)) != 0)
+		return false;
+	out->mss = (uint16_t)(opt[2] << 8 | opt[3]);
+	/* RFC 7323 2.3: a shift above 14 is taken as 14 */
+	out->wscale = opt[19] > SYNQ_TCP_WSCALE_MAX ? SYNQ_TCP_WSCALE_MAX : opt[19];
+	out->sack_perm = true;
+	out->ts = true;
+	out->tsval = synq_tcp_opts_be32(opt + 8);
+	out->tsecr = synq_tcp_opts_be32(opt + 12);
+	return true;
+}
+
+static inline bool
+synq_tcp_opts_linux_ack(const uint8_t *opt, struct synq_tcp_opts *out)
+{
+	static const uint8_t want[4] = {SYNQ_TCP_OPT_NOP, SYNQ_TCP_OPT_NOP, SYNQ_TCP_OPT_TS, 10};
+
+	if (synq_tcp_opts_load4(opt) != synq_tcp_opts_load4(want))
+		return false;
+	out->mss = 0;
+	out->wscale = SYNQ_TCP_NO_WSCALE;
+	out->sack_perm = false;
+	out->ts = true;
+	out->tsval = synq_tcp_opts_be32(opt + 4);
+	out->tsecr = synq_tcp_opts_be32(opt + 8);
+	return true;
+}
+
+/** Parse the options at @p opt: see synq_tcp_opts_parse_general() for the rules. */
+static inline int
+synq_tcp_opts_parse(const uint8_t *opt, unsigned int len, struct synq_tcp_opts *out)
+{
+	if ((len == 20 && synq_tcp_opts_linux_syn(opt, out)) ||
+		(len == 12 && synq_tcp_opts_linux_ack(opt, out)))
+		return 0;
+	return synq_tcp_opts_parse_general(opt, len, out);
+}
 
 /** What a SYN-ACK answers. */
 struct synq_tcp_synack_opts {
-	uint16_t mss;	   /* our MSS, always sent */
-	uint8_t wscale;	   /* our shift, or SYNQ_TCP_NO_WSCALE when the client sent none */
-	bool sack_perm;	   /* only if the client offered it */
-	bool ts;	   /* only if the client offered it */
-	uint32_t tsval;	   /* ours, host byte order */
-	uint32_t tsecr;	   /* the client's tsval, host byte order */
+	uint16_t mss;	/* our MSS, always sent */
+	uint8_t wscale; /* our shift, or SYNQ_TCP_NO_WSCALE when the client sent none */
+	bool sack_perm; /* only if the client offered it */
+	bool ts;	/* only if the client offered it */
+	uint32_t tsval; /* ours, host byte order */
+	uint32_t tsecr; /* the client's tsval, host byte order */
 };
 
 /**

@@ -74,41 +74,17 @@ clamp_wscale(uint8_t shift)
 }
 
 /*
- * The layouts Linux sends, nearly every SYN and ACK on the Internet: the SYN's
- * MSS, SACK-permitted, timestamps, NOP, window scale (20 bytes), and the ACK's NOP,
- * NOP, timestamps (12 bytes). Recognised by their fixed bytes in a few compares;
- * everything else takes the general parser, which gives the same result for these.
+ * The layouts Linux sends (the SYN's MSS, SACK-permitted, timestamps, NOP, window
+ * scale; the ACK's NOP, NOP, timestamps), as the writers below write them;
+ * synq_tcp_opts_parse() recognises them inline (synq_tcp_opts.h).
  */
-static const uint8_t linux_syn_head[8] = {SYNQ_TCP_OPT_MSS, MSS_LEN, 0, 0,
-	SYNQ_TCP_OPT_SACK_PERM, SACK_PERM_LEN, SYNQ_TCP_OPT_TS, TS_LEN};
+static const uint8_t linux_syn_head[8] = {SYNQ_TCP_OPT_MSS, MSS_LEN, 0, 0, SYNQ_TCP_OPT_SACK_PERM,
+	SACK_PERM_LEN, SYNQ_TCP_OPT_TS, TS_LEN};
 static const uint8_t linux_syn_tail[3] = {SYNQ_TCP_OPT_NOP, SYNQ_TCP_OPT_WSCALE, WSCALE_LEN};
 static const uint8_t linux_ack[4] = {SYNQ_TCP_OPT_NOP, SYNQ_TCP_OPT_NOP, SYNQ_TCP_OPT_TS, TS_LEN};
 
-static bool
-parse_linux(const uint8_t *opt, unsigned int len, struct synq_tcp_opts *out)
-{
-	if (len == 20 && opt[0] == linux_syn_head[0] && opt[1] == linux_syn_head[1] &&
-		memcmp(opt + 4, linux_syn_head + 4, 4) == 0 &&
-		memcmp(opt + 16, linux_syn_tail, sizeof(linux_syn_tail)) == 0) {
-		out->mss = get_be16(&opt[2]);
-		out->sack_perm = true;
-		out->ts = true;
-		out->tsval = get_be32(&opt[8]);
-		out->tsecr = get_be32(&opt[12]);
-		out->wscale = clamp_wscale(opt[19]);
-		return true;
-	}
-	if (len == 12 && memcmp(opt, linux_ack, sizeof(linux_ack)) == 0) {
-		out->ts = true;
-		out->tsval = get_be32(&opt[4]);
-		out->tsecr = get_be32(&opt[8]);
-		return true;
-	}
-	return false;
-}
-
 int
-synq_tcp_opts_parse(const uint8_t *opt, unsigned int len, struct synq_tcp_opts *out)
+synq_tcp_opts_parse_general(const uint8_t *opt, unsigned int len, struct synq_tcp_opts *out)
 {
 	unsigned int i = 0;
 
@@ -118,8 +94,6 @@ synq_tcp_opts_parse(const uint8_t *opt, unsigned int len, struct synq_tcp_opts *
 	out->ts = false;
 	out->tsval = 0;
 	out->tsecr = 0;
-	if (len == 0 || parse_linux(opt, len, out))
-		return 0;
 
 	while (i < len) {
 		uint8_t kind = opt[i];
@@ -237,8 +211,9 @@ unsigned int
 synq_tcp_opts_write_syn(uint8_t *buf, uint16_t mss, uint8_t wscale, uint32_t tsval)
 {
 	/*
-	 * Linux's SYN (tcp_options_write()): the bytes parse_linux() recognises, so that
-	 * a SYN written here takes the parser's shortcut wherever it lands.
+	 * Linux's SYN (tcp_options_write()): the bytes synq_tcp_opts_linux_syn()
+	 * recognises, so that a SYN written here takes the parser's shortcut wherever it
+	 * lands.
 	 */
 	memcpy(buf, linux_syn_head, sizeof(linux_syn_head));
 	put_be16(buf + 2, mss);
