@@ -39,6 +39,7 @@
 #include <rte_tcp.h>
 
 #include "synq_config.h"
+#include "synq_cookie.h"
 #include "synq_iface.h"
 #include "synq_listener.h"
 #include "synq_net.h"
@@ -84,6 +85,14 @@ splitmix(uint64_t *s)
 	return z ^ (z >> 31);
 }
 
+/*
+ * The engines' wall clock (the cookies' windows), and its step at each burst's end
+ * (0: held); the TSC both engines were last clocked at (setup()).
+ */
+static uint64_t wall_s = 1800000000;
+static unsigned int wall_step;
+static uint64_t clock_tsc;
+
 /* While the engines are made: the same keys for both. */
 ssize_t
 getrandom(void *buf, size_t len, unsigned int flags)
@@ -95,13 +104,13 @@ getrandom(void *buf, size_t len, unsigned int flags)
 	return (ssize_t)len;
 }
 
-/* The engines' wall clock (the cookies' windows): fixed. */
+/* The engines' wall clock (the cookies' windows): wall_s. */
 int
 clock_gettime(clockid_t id, struct timespec *ts)
 {
 	if (id != CLOCK_REALTIME_COARSE)
 		return (int)syscall(SYS_clock_gettime, id, ts);
-	ts->tv_sec = 1800000000;
+	ts->tv_sec = (time_t)wall_s;
 	ts->tv_nsec = 0;
 	return 0;
 }
@@ -365,6 +374,28 @@ record(struct outcome *o, const struct rte_mbuf *m, int pos)
 static struct rte_mbuf *pend_a[BURST];
 static unsigned int nb_pend, tx_b, drop_b;
 
+/*
+ * Between two bursts: the wall clock steps on (a cookie window is 64 s: the final ACKs
+ * of one burst bring cookies of the window before), and now and then the cookie secret
+ * rotates, on both engines alike. The TSC stays: the ISNs' clock and the timers hold.
+ */
+static void
+clock_step(void)
+{
+	static unsigned int bursts;
+	uint8_t secret[SYNQ_COOKIE_SECRET_LEN];
+
+	wall_s += wall_step;
+	synq_tcp_clock(wa.tw, clock_tsc);
+	synq_tcp_clock(wb.tw, clock_tsc);
+	if (++bursts % 37 != 0)
+		return;
+	for (unsigned int i = 0; i < sizeof(secret); i++)
+		secret[i] = (uint8_t)(bursts * 7 + i);
+	synq_tcp_worker_rotate_secret(wa.tw, secret);
+	synq_tcp_worker_rotate_secret(wb.tw, secret);
+}
+
 /* Frame @p m: to engine b at once, its copy to the burst of engine a. */
 static void
 feed(struct rte_mbuf *m)
@@ -437,6 +468,8 @@ flush(void)
 	drop_b = 0;
 	ring_drain(wa.ring);
 	ring_drain(wb.ring);
+	if (wall_step != 0)
+		clock_step();
 }
 
 static uint64_t grng;
@@ -584,6 +617,33 @@ bursts_equal_one_by_one(void **state __rte_unused)
 	assert_true(synq_counter_read(&wa.ctr, SYNQ_CTR_SYNCOOKIES_FAILED) > 20);
 }
 
+/*
+ * As bursts_equal_one_by_one(), the wall clock moving between bursts and the secret
+ * rotating now and then (clock_step()): a burst's final ACKs bring cookies of the
+ * window before as well as of this one, so the lanes check them under two keys (a
+ * lane's own, struct synq_cookie_lanes's sel) and against keys a rotation derived;
+ * each must answer as synq_cookie_check() one at a time does.
+ */
+static void
+bursts_equal_across_windows(void **state __rte_unused)
+{
+	static const enum synq_sip_impl impls[] = {SYNQ_SIP_AVX512, SYNQ_SIP_AVX2, SYNQ_SIP_SCALAR};
+	uint64_t recv = synq_counter_read(&wa.ctr, SYNQ_CTR_SYNCOOKIES_RECV);
+	uint64_t failed = synq_counter_read(&wa.ctr, SYNQ_CTR_SYNCOOKIES_FAILED);
+
+	wall_step = 9;
+	for (uint64_t seed = 7; seed <= 12; seed++) {
+		impl_a = impls[seed % RTE_DIM(impls)];
+		if (!synq_siphash_impl_available(impl_a))
+			impl_a = SYNQ_SIP_SCALAR;
+		equal_one(seed);
+	}
+	wall_step = 0;
+	synq_siphash_select(SYNQ_SIP_AUTO);
+	assert_true(synq_counter_read(&wa.ctr, SYNQ_CTR_SYNCOOKIES_RECV) > recv + 100);
+	assert_true(synq_counter_read(&wa.ctr, SYNQ_CTR_SYNCOOKIES_FAILED) > failed + 100);
+}
+
 /* Engine @p w takes @p n frames as one burst; its replies learnt, everything freed. */
 static void
 burst_in(struct world *w, struct rte_mbuf **m, uint16_t n)
@@ -636,6 +696,59 @@ cookie_ack_in_lanes_opens(void **state __rte_unused)
 
 			o.cport = (uint16_t)(t->cport + 1 + i);
 			m[i] = i == 3 ? frame(t, t->isn + 1, t->srv_isn + 1, RTE_TCP_ACK_FLAG, true)
+				      : frame(&o, t->isn + 1, t->srv_isn + 1, RTE_TCP_ACK_FLAG,
+						false);
+		}
+		burst_in(&wa, m, 7);
+		assert_int_equal(synq_counter_read(&wa.ctr, SYNQ_CTR_SYNCOOKIES_RECV), recv + 1);
+		assert_int_equal(synq_counter_read(&wa.ctr, SYNQ_CTR_TCP_PASSIVE_OPENS), opens + 1);
+		assert_int_equal(
+			synq_counter_read(&wa.ctr, SYNQ_CTR_SYNCOOKIES_FAILED), failed + 6);
+	}
+}
+
+/*
+ * Both engines check their cookies in the same lanes (a burst of one is a burst), so
+ * the tests above cannot see a mistake of the window before's key: a handshake whose
+ * SYN came in one window and whose final ACK comes in the next, after two rotations of
+ * the secret (the SYN's key then its master's predecessor's), must open its connection
+ * from a burst's lanes among forged ACKs.
+ */
+static void
+cookie_ack_of_window_before_opens(void **state __rte_unused)
+{
+	struct tuple *t = &tuples[0];
+	struct rte_mbuf *m[8];
+	uint64_t recv, opens, failed;
+	uint8_t secret[SYNQ_COOKIE_SECRET_LEN];
+
+	for (unsigned int k = 0; k < 2; k++) {
+		memset(secret, 0x30 + (int)k, sizeof(secret));
+		synq_tcp_worker_rotate_secret(wa.tw, secret);
+		wall_s += SYNQ_COOKIE_WINDOW_S; /* the rotation in force */
+		synq_tcp_clock(wa.tw, clock_tsc);
+		memset(t, 0, sizeof(*t));
+		t->family = 4;
+		memcpy(t->caddr, (const uint8_t[]){198, 18, 250, (uint8_t)(1 + k)}, 4);
+		t->cport = 4100;
+		t->sport = 81; /* syncookies 2 */
+		t->isn = 7000000 * (k + 1);
+		t->ts = k == 1;
+		m[0] = frame(t, t->isn, 0, RTE_TCP_SYN_FLAG, true);
+		burst_in(&wa, m, 1);
+		assert_int_not_equal(t->srv_isn, 0);
+		memset(secret, 0x40 + (int)k, sizeof(secret));
+		synq_tcp_worker_rotate_secret(wa.tw, secret);
+		wall_s += SYNQ_COOKIE_WINDOW_S; /* the window after the SYN's */
+		synq_tcp_clock(wa.tw, clock_tsc);
+		recv = synq_counter_read(&wa.ctr, SYNQ_CTR_SYNCOOKIES_RECV);
+		opens = synq_counter_read(&wa.ctr, SYNQ_CTR_TCP_PASSIVE_OPENS);
+		failed = synq_counter_read(&wa.ctr, SYNQ_CTR_SYNCOOKIES_FAILED);
+		for (unsigned int i = 0; i < 7; i++) {
+			struct tuple o = *t; /* a forged ACK of a neighbour: fails its check */
+
+			o.cport = (uint16_t)(t->cport + 1 + i);
+			m[i] = i == 4 ? frame(t, t->isn + 1, t->srv_isn + 1, RTE_TCP_ACK_FLAG, true)
 				      : frame(&o, t->isn + 1, t->srv_isn + 1, RTE_TCP_ACK_FLAG,
 						false);
 		}
@@ -721,6 +834,7 @@ setup(void **state __rte_unused)
 	base = rte_rdtsc();
 	synq_tcp_clock(wa.tw, base);
 	synq_tcp_clock(wb.tw, base);
+	clock_tsc = base;
 	return 0;
 }
 
@@ -738,7 +852,10 @@ main(void)
 		/* first: the others leave the SYN tables' shares full of half-open entries */
 		cmocka_unit_test(table_syn_hash_in_lanes_is_scalar),
 		cmocka_unit_test(bursts_equal_one_by_one),
+		/* before the tests that feed engine a alone: the counters still equal */
+		cmocka_unit_test(bursts_equal_across_windows),
 		cmocka_unit_test(cookie_ack_in_lanes_opens),
+		cmocka_unit_test(cookie_ack_of_window_before_opens),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
