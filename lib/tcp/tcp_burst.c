@@ -236,8 +236,9 @@ synq_tcp_burst_end(struct synq_tcp_worker *tw, struct synq_counters *ctr, uint16
 		sent += rc == 0;
 	}
 	/*
-	 * tcp_cookie_synack()'s counts, added once for the burst: the same sums, and no
-	 * reader sees the worker's counters between two of its SYN-ACKs.
+	 * tcp_cookie_synack()'s counts, added once for the burst: the same sums; a reader
+	 * on another lcore sees them after the loop rather than SYN-ACK by SYN-ACK within
+	 * it, as it sees any other counter of the burst at some point of it.
 	 */
 	synq_counter_add(ctr, SYNQ_CTR_SYNCOOKIES_SENT, sent);
 	synq_counter_add(ctr, SYNQ_CTR_SYNACKS_SENT, sent);
