@@ -60,17 +60,31 @@ cookie_synack_other(const struct synq_tcp_worker *tw, struct synq_tcp_seg *seg,
 	return tcp_synack_of_syn(seg, ifc, our_isn, client_isn + 1, synack_window(&l->tcp), &o);
 }
 
+/*
+ * The SYN-ACK of a cookie SYN over it, not counted: 0, or -ENOSPC. Inline in both its
+ * callers, the common IPv4 SYN's write inline in it, its options never in memory
+ * (issue 14).
+ */
+static __rte_always_inline int
+cookie_synack_put(const struct synq_tcp_worker *tw, struct synq_tcp_seg *seg,
+	const struct synq_iface *ifc, const struct synq_listener *l, uint32_t client_isn,
+	uint32_t our_isn, const struct synq_cookie_opts *kept, bool ts, uint32_t tsval)
+{
+	if (likely(tcp_synack4_fits(seg, ifc))) {
+		tcp_synack4_in_place(seg, ifc, our_isn, client_isn + 1, synack_window(&l->tcp),
+			cookie_synack_opts(tw, l, kept, ts, tsval, our_mss(4)));
+		return 0;
+	}
+	return cookie_synack_other(tw, seg, ifc, l, client_isn, our_isn, kept, ts, tsval);
+}
+
 enum synq_tcp_verdict
 tcp_cookie_synack(const struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	struct synq_tcp_seg *seg, const struct synq_iface *ifc, const struct synq_listener *l,
 	uint32_t client_isn, uint32_t our_isn, const struct synq_cookie_opts *kept, bool ts,
 	uint32_t tsval)
 {
-	/* the common IPv4 SYN's inline, its options never in memory (issue 14) */
-	if (likely(tcp_synack4_fits(seg, ifc)))
-		tcp_synack4_in_place(seg, ifc, our_isn, client_isn + 1, synack_window(&l->tcp),
-			cookie_synack_opts(tw, l, kept, ts, tsval, our_mss(4)));
-	else if (cookie_synack_other(tw, seg, ifc, l, client_isn, our_isn, kept, ts, tsval) != 0)
+	if (cookie_synack_put(tw, seg, ifc, l, client_isn, our_isn, kept, ts, tsval) != 0)
 		return SYNQ_TCP_DROP;
 	synq_counter_inc(ctr, SYNQ_CTR_SYNCOOKIES_SENT);
 	synq_counter_inc(ctr, SYNQ_CTR_SYNACKS_SENT);
@@ -201,7 +215,7 @@ unsigned int
 synq_tcp_burst_end(struct synq_tcp_worker *tw, struct synq_counters *ctr, uint16_t *tags,
 	enum synq_tcp_verdict *v)
 {
-	unsigned int n = tw->nb_cookie_syn;
+	unsigned int n = tw->nb_cookie_syn, sent = 0;
 
 	tw->burst_open = false;
 	tw->burst_n = 0; /* no record is the burst's: the lanes' lookups fall through */
@@ -213,11 +227,22 @@ synq_tcp_burst_end(struct synq_tcp_worker *tw, struct synq_counters *ctr, uint16
 	for (unsigned int i = 0; i < n; i++) {
 		struct tcp_cookie_syn *cs = &tw->cookie_syn[i];
 		uint32_t cookie = synq_cookie_lanes_cookie(&tw->cookie_lanes, i, &cs->kept);
+		int rc;
 
 		tags[i] = cs->seg->tag;
-		v[i] = tcp_cookie_synack(tw, ctr, cs->seg, cs->ifc, cs->l, cs->seg->seq, cookie,
-			&cs->kept, cs->ts, cs->tsval);
+		rc = cookie_synack_put(tw, cs->seg, cs->ifc, cs->l, cs->seg->seq, cookie, &cs->kept,
+			cs->ts, cs->tsval);
+		v[i] = rc == 0 ? SYNQ_TCP_REPLY : SYNQ_TCP_DROP;
+		sent += rc == 0;
 	}
+	/*
+	 * tcp_cookie_synack()'s counts, added once for the burst: the same sums; a reader
+	 * on another lcore sees them after the loop rather than SYN-ACK by SYN-ACK within
+	 * it, as it sees any other counter of the burst at some point of it.
+	 */
+	synq_counter_add(ctr, SYNQ_CTR_SYNCOOKIES_SENT, sent);
+	synq_counter_add(ctr, SYNQ_CTR_SYNACKS_SENT, sent);
+	synq_counter_add(ctr, SYNQ_CTR_TCP_OUT_SEGS, sent);
 	return n;
 }
 
