@@ -207,6 +207,13 @@ allowed:
 						 RTE_TCP_RST_FLAG)) == RTE_TCP_SYN_FLAG))
 			return tcp_established_input(tw, ctr, seg, c, th, doff);
 	}
+	/*
+	 * A SYN with none of ACK, RST, FIN (a flood's, every one) is neither of the two
+	 * cases below: one test takes it past both, to its listener's check (issue 14).
+	 */
+	if ((flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG | RTE_TCP_FIN_FLAG)) ==
+		RTE_TCP_SYN_FLAG)
+		goto syn;
 	if (flags_bad(flags)) {
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_BAD_FLAGS);
 		return SYNQ_TCP_DROP;
@@ -221,17 +228,18 @@ allowed:
 	 * connection of its is one to no listener. Its connections (above) and handshakes
 	 * in progress (ACKs below) go on.
 	 */
-	if ((flags & RTE_TCP_SYN_FLAG) &&
-		unlikely(atomic_load_explicit(&l->removed, memory_order_relaxed))) {
-		struct tcp_peer p;
+	if (flags & RTE_TCP_SYN_FLAG) {
+	syn:
+		if (unlikely(atomic_load_explicit(&l->removed, memory_order_relaxed))) {
+			struct tcp_peer p;
 
-		tcp_peer_of_seg(seg, &p);
-		synq_counter_inc(ctr, SYNQ_CTR_TCP_NO_LISTENER);
-		return tcp_reply_rst(tw, ctr, seg->m, ifc, &p, th,
-			seg->l4_len - doff + 1 + !!(flags & RTE_TCP_FIN_FLAG));
-	}
-	if (flags & RTE_TCP_SYN_FLAG)
+			tcp_peer_of_seg(seg, &p);
+			synq_counter_inc(ctr, SYNQ_CTR_TCP_NO_LISTENER);
+			return tcp_reply_rst(tw, ctr, seg->m, ifc, &p, th,
+				seg->l4_len - doff + 1 + !!(flags & RTE_TCP_FIN_FLAG));
+		}
 		return tcp_syn_input(tw, ctr, ifc, seg, l, li, k);
+	}
 	if (flags & RTE_TCP_ACK_FLAG)
 		return tcp_ack_input(tw, ctr, ifc, seg, l, li, k);
 	synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_NO_CONNECTION);
