@@ -138,28 +138,29 @@ synq_tcp_input_parsed(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	 * answered from the table or with a cookie, dropped by an overflow or its flags,
 	 * or sent a RST for no listener. The operator wants to see the flood, whatever
 	 * synq did with it, and a scan of closed ports is one too.
-	 */
-	if (tw != NULL && (flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) == RTE_TCP_SYN_FLAG) {
-		synq_counter_inc(ctr, SYNQ_CTR_SYN_RECV);
-		if (seg->family == 4)
-			synq_srcsketch_feed4(&tw->sources, seg->saddr4);
-		else
-			synq_srcsketch_feed6(
-				&tw->sources, ((const struct rte_ipv6_hdr *)seg->l3)->src_addr);
-	}
-	/*
-	 * The listener; IPv4 through the worker's index by port (issue 14), its index
+	 *
+	 * Then the listener; IPv4 through the worker's index by port (issue 14), its index
 	 * with it. Neither the key nor the peer is made before a use for them: a flood
-	 * SYN answered with a cookie, or a forged ACK, needs little of either.
+	 * SYN answered with a cookie, or a forged ACK, needs little of either. The family
+	 * is tested once for both (issue 14).
 	 */
-	if (tw == NULL) {
+	if (unlikely(tw == NULL)) {
 		l = NULL;
 	} else if (seg->family == 4) {
+		if ((flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) == RTE_TCP_SYN_FLAG) {
+			synq_counter_inc(ctr, SYNQ_CTR_SYN_RECV);
+			synq_srcsketch_feed4(&tw->sources, seg->saddr4);
+		}
 		l = synq_listener_lookup4_ports(
 			tw->listeners, &tw->lports, seg->daddr4, th->dst_port, &li);
 	} else {
-		l = synq_listener_lookup(tw->listeners, 6,
-			((const struct rte_ipv6_hdr *)seg->l3)->dst_addr, th->dst_port);
+		const struct rte_ipv6_hdr *ip6 = (const struct rte_ipv6_hdr *)seg->l3;
+
+		if ((flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) == RTE_TCP_SYN_FLAG) {
+			synq_counter_inc(ctr, SYNQ_CTR_SYN_RECV);
+			synq_srcsketch_feed6(&tw->sources, ip6->src_addr);
+		}
+		l = synq_listener_lookup(tw->listeners, 6, ip6->dst_addr, th->dst_port);
 		if (l != NULL)
 			li = synq_listener_index(tw->listeners, l);
 	}
