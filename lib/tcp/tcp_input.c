@@ -90,6 +90,19 @@ flags_bad(uint8_t flags)
 	       (flags & (RTE_TCP_FIN_FLAG | RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG));
 }
 
+/*
+ * Who is flooding (synq_srcsketch.h): every SYN (no ACK: a SYN-ACK answers us) that
+ * reached TCP, its checksum good, counted and fed before anything decides it: answered
+ * from the table or with a cookie, dropped by an overflow or its flags, or sent a RST
+ * for no listener. The operator wants to see the flood, whatever synq did with it,
+ * and a scan of closed ports is one too.
+ */
+static inline bool
+syn_seen(uint8_t flags)
+{
+	return (flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) == RTE_TCP_SYN_FLAG;
+}
+
 enum synq_tcp_verdict
 synq_tcp_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_iface *ifc,
 	struct synq_tcp_seg *seg)
@@ -133,21 +146,15 @@ synq_tcp_input_parsed(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	unsigned int li = 0;
 
 	/*
-	 * Who is flooding (synq_srcsketch.h): every SYN (no ACK: a SYN-ACK answers us)
-	 * that reached TCP, its checksum good, counted before anything decides it:
-	 * answered from the table or with a cookie, dropped by an overflow or its flags,
-	 * or sent a RST for no listener. The operator wants to see the flood, whatever
-	 * synq did with it, and a scan of closed ports is one too.
-	 *
-	 * Then the listener; IPv4 through the worker's index by port (issue 14), its index
-	 * with it. Neither the key nor the peer is made before a use for them: a flood
-	 * SYN answered with a cookie, or a forged ACK, needs little of either. The family
-	 * is tested once for both (issue 14).
+	 * The SYN's sketch feed (syn_seen()), then the listener; IPv4 through the
+	 * worker's index by port (issue 14), its index with it. Neither the key nor the
+	 * peer is made before a use for them: a flood SYN answered with a cookie, or a
+	 * forged ACK, needs little of either. The family is tested once for both.
 	 */
 	if (unlikely(tw == NULL)) {
 		l = NULL;
 	} else if (seg->family == 4) {
-		if ((flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) == RTE_TCP_SYN_FLAG) {
+		if (syn_seen(flags)) {
 			synq_counter_inc(ctr, SYNQ_CTR_SYN_RECV);
 			synq_srcsketch_feed4(&tw->sources, seg->saddr4);
 		}
@@ -156,7 +163,7 @@ synq_tcp_input_parsed(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	} else {
 		const struct rte_ipv6_hdr *ip6 = (const struct rte_ipv6_hdr *)seg->l3;
 
-		if ((flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) == RTE_TCP_SYN_FLAG) {
+		if (syn_seen(flags)) {
 			synq_counter_inc(ctr, SYNQ_CTR_SYN_RECV);
 			synq_srcsketch_feed6(&tw->sources, ip6->src_addr);
 		}
