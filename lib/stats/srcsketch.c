@@ -27,7 +27,7 @@ _Static_assert(SYNQ_SKETCH_IDX <= 256 && SYNQ_SKETCH_IDX >= 2 * SYNQ_SKETCH_SLOT
  * merge by their maximum only if an address lands in the same register with the same
  * rank on every worker (RSS spreads one source's SYNs over all of them).
  */
-static uint64_t hll_key[2];
+static uint64_t hll_key[3]; /* [2]: synq_sketch_hll_mix4()'s multiplier, made odd */
 static int hll_key_rc;
 static pthread_once_t hll_key_once = PTHREAD_ONCE_INIT;
 
@@ -36,6 +36,7 @@ hll_key_init(void)
 {
 	if (getrandom(hll_key, sizeof(hll_key), 0) != (ssize_t)sizeof(hll_key))
 		hll_key_rc = -EIO;
+	hll_key[2] |= 1; /* odd: the multiply a bijection, no address's bits lost */
 }
 
 int
@@ -47,6 +48,7 @@ synq_srcsketch_init(struct synq_srcsketch *s, uint64_t hz, uint64_t now_tsc)
 		return hll_key_rc;
 	s->key[0] = hll_key[0];
 	s->key[1] = hll_key[1];
+	s->hll_mul = hll_key[2];
 	/* the Space-Saving slots' and the sample's: the worker's own */
 	if (getrandom(s->key + 2, 2 * sizeof(s->key[0]), 0) != (ssize_t)(2 * sizeof(s->key[0])) ||
 		getrandom(&s->rng, sizeof(s->rng), 0) != (ssize_t)sizeof(s->rng))

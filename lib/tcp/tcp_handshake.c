@@ -176,13 +176,16 @@ tcp_syn_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struc
 		synq_accept_bsd_give(&l->accept);
 	}
 
-	if (l->tcp.syncookies == SYNQ_SYNCOOKIES_NEVER) {
-		synq_counter_inc(ctr, SYNQ_CTR_REQ_QFULL_DROP);
-		synq_counter_inc(ctr, SYNQ_CTR_LISTEN_DROPS);
-		return SYNQ_TCP_DROP;
+	/* syncookies 2 (a flood's listener) first: one test, not two */
+	if (l->tcp.syncookies != SYNQ_SYNCOOKIES_ALWAYS) {
+		if (l->tcp.syncookies == SYNQ_SYNCOOKIES_NEVER) {
+			synq_counter_inc(ctr, SYNQ_CTR_REQ_QFULL_DROP);
+			synq_counter_inc(ctr, SYNQ_CTR_LISTEN_DROPS);
+			return SYNQ_TCP_DROP;
+		}
+		if (l->tcp.syncookies == SYNQ_SYNCOOKIES_WHEN_FULL)
+			synq_counter_inc(ctr, SYNQ_CTR_REQ_QFULL_DO_COOKIES);
 	}
-	if (l->tcp.syncookies == SYNQ_SYNCOOKIES_WHEN_FULL)
-		synq_counter_inc(ctr, SYNQ_CTR_REQ_QFULL_DO_COOKIES);
 	tw->cookie_ms[li] = tw->now_ms;
 	tw->cookies_sent[li] = true;
 	/*

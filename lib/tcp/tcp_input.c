@@ -90,6 +90,19 @@ flags_bad(uint8_t flags)
 	       (flags & (RTE_TCP_FIN_FLAG | RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG));
 }
 
+/*
+ * Who is flooding (synq_srcsketch.h): every SYN (no ACK: a SYN-ACK answers us) that
+ * reached TCP, its checksum good, counted and fed before anything decides it: answered
+ * from the table or with a cookie, dropped by an overflow or its flags, or sent a RST
+ * for no listener. The operator wants to see the flood, whatever synq did with it,
+ * and a scan of closed ports is one too.
+ */
+static inline bool
+syn_seen(uint8_t flags)
+{
+	return (flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) == RTE_TCP_SYN_FLAG;
+}
+
 enum synq_tcp_verdict
 synq_tcp_input(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_iface *ifc,
 	struct synq_tcp_seg *seg)
@@ -133,33 +146,28 @@ synq_tcp_input_parsed(struct synq_tcp_worker *tw, struct synq_counters *ctr,
 	unsigned int li = 0;
 
 	/*
-	 * Who is flooding (synq_srcsketch.h): every SYN (no ACK: a SYN-ACK answers us)
-	 * that reached TCP, its checksum good, counted before anything decides it:
-	 * answered from the table or with a cookie, dropped by an overflow or its flags,
-	 * or sent a RST for no listener. The operator wants to see the flood, whatever
-	 * synq did with it, and a scan of closed ports is one too.
+	 * The SYN's sketch feed (syn_seen()), then the listener; IPv4 through the
+	 * worker's index by port (issue 14), its index with it. Neither the key nor the
+	 * peer is made before a use for them: a flood SYN answered with a cookie, or a
+	 * forged ACK, needs little of either. The family is tested once for both.
 	 */
-	if (tw != NULL && (flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) == RTE_TCP_SYN_FLAG) {
-		synq_counter_inc(ctr, SYNQ_CTR_SYN_RECV);
-		if (seg->family == 4)
-			synq_srcsketch_feed4(&tw->sources, seg->saddr4);
-		else
-			synq_srcsketch_feed6(
-				&tw->sources, ((const struct rte_ipv6_hdr *)seg->l3)->src_addr);
-	}
-	/*
-	 * The listener; IPv4 through the worker's index by port (issue 14), its index
-	 * with it. Neither the key nor the peer is made before a use for them: a flood
-	 * SYN answered with a cookie, or a forged ACK, needs little of either.
-	 */
-	if (tw == NULL) {
+	if (unlikely(tw == NULL)) {
 		l = NULL;
 	} else if (seg->family == 4) {
+		if (syn_seen(flags)) {
+			synq_counter_inc(ctr, SYNQ_CTR_SYN_RECV);
+			synq_srcsketch_feed4(&tw->sources, seg->saddr4);
+		}
 		l = synq_listener_lookup4_ports(
 			tw->listeners, &tw->lports, seg->daddr4, th->dst_port, &li);
 	} else {
-		l = synq_listener_lookup(tw->listeners, 6,
-			((const struct rte_ipv6_hdr *)seg->l3)->dst_addr, th->dst_port);
+		const struct rte_ipv6_hdr *ip6 = (const struct rte_ipv6_hdr *)seg->l3;
+
+		if (syn_seen(flags)) {
+			synq_counter_inc(ctr, SYNQ_CTR_SYN_RECV);
+			synq_srcsketch_feed6(&tw->sources, ip6->src_addr);
+		}
+		l = synq_listener_lookup(tw->listeners, 6, ip6->dst_addr, th->dst_port);
 		if (l != NULL)
 			li = synq_listener_index(tw->listeners, l);
 	}
@@ -207,6 +215,13 @@ allowed:
 						 RTE_TCP_RST_FLAG)) == RTE_TCP_SYN_FLAG))
 			return tcp_established_input(tw, ctr, seg, c, th, doff);
 	}
+	/*
+	 * A SYN with none of ACK, RST, FIN (a flood's, every one) is neither of the two
+	 * cases below: one test takes it past both, to its listener's check (issue 14).
+	 */
+	if ((flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG | RTE_TCP_FIN_FLAG)) ==
+		RTE_TCP_SYN_FLAG)
+		goto syn;
 	if (flags_bad(flags)) {
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_BAD_FLAGS);
 		return SYNQ_TCP_DROP;
@@ -221,17 +236,18 @@ allowed:
 	 * connection of its is one to no listener. Its connections (above) and handshakes
 	 * in progress (ACKs below) go on.
 	 */
-	if ((flags & RTE_TCP_SYN_FLAG) &&
-		unlikely(atomic_load_explicit(&l->removed, memory_order_relaxed))) {
-		struct tcp_peer p;
+	if (flags & RTE_TCP_SYN_FLAG) {
+	syn:
+		if (unlikely(atomic_load_explicit(&l->removed, memory_order_relaxed))) {
+			struct tcp_peer p;
 
-		tcp_peer_of_seg(seg, &p);
-		synq_counter_inc(ctr, SYNQ_CTR_TCP_NO_LISTENER);
-		return tcp_reply_rst(tw, ctr, seg->m, ifc, &p, th,
-			seg->l4_len - doff + 1 + !!(flags & RTE_TCP_FIN_FLAG));
-	}
-	if (flags & RTE_TCP_SYN_FLAG)
+			tcp_peer_of_seg(seg, &p);
+			synq_counter_inc(ctr, SYNQ_CTR_TCP_NO_LISTENER);
+			return tcp_reply_rst(tw, ctr, seg->m, ifc, &p, th,
+				seg->l4_len - doff + 1 + !!(flags & RTE_TCP_FIN_FLAG));
+		}
 		return tcp_syn_input(tw, ctr, ifc, seg, l, li, k);
+	}
 	if (flags & RTE_TCP_ACK_FLAG)
 		return tcp_ack_input(tw, ctr, ifc, seg, l, li, k);
 	synq_counter_inc(ctr, SYNQ_CTR_TCP_DROP_NO_CONNECTION);

@@ -184,6 +184,31 @@ test_synack_challenge(void **state __rte_unused)
 }
 
 /*
+ * 78: a SYN with FIN, RST or ACK, of no connection (RFC 9293 3.10.7.2 has no use for
+ * it): dropped as bad flags, with or without PSH; one without ACK is a SYN received
+ * (SYN_RECV, the sources' sketch) first. synq_tcp_input_parsed() takes a SYN alone
+ * past these tests in one (issue 14): every combination checked.
+ */
+static void
+test_syn_bad_flags(void **state __rte_unused)
+{
+	static const uint8_t bad[] = {F_FIN, F_RST, F_ACK, F_FIN | F_RST, F_FIN | F_ACK,
+		F_RST | F_ACK, F_FIN | F_RST | F_ACK};
+	struct flow f = flow4(78, 46078, 85, 0x78000000);
+	struct snap s;
+
+	for (unsigned int i = 0; i < sizeof(bad); i++)
+		for (unsigned int psh = 0; psh < 2; psh++) {
+			snap_take(&s);
+			exchange_silent(segment(&f, f.isn, 0, F_SYN | bad[i] | (psh ? F_PSH : 0),
+				NULL, 0, NULL, 0));
+			assert_int_equal(delta(&s, SYNQ_CTR_TCP_DROP_BAD_FLAGS), 1);
+			assert_int_equal(delta(&s, SYNQ_CTR_SYN_RECV), (bad[i] & F_ACK) ? 0 : 1);
+			assert_int_equal(delta(&s, SYNQ_CTR_SYNACKS_SENT), 0);
+		}
+}
+
+/*
  * 62: a connection answers the segments it refuses at most once in 500 ms: RSTs in
  * the window (challenge ACKs), segments out of the window; each one left unanswered
  * is counted.
@@ -913,6 +938,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ack_range),
 		cmocka_unit_test(test_synack_challenge),
+		cmocka_unit_test(test_syn_bad_flags),
 		cmocka_unit_test(test_invalid_ratelimit),
 		cmocka_unit_test(test_idle_not_refreshed),
 		cmocka_unit_test(test_fin_timeout),

@@ -226,6 +226,39 @@ test_hll_1m(void **state __rte_unused)
 }
 
 /*
+ * synq_sketch_hll_mix4() under 16 keys (fixed: the test repeats), 100k sources each of
+ * four patterns: consecutive addresses (network order, and byte-swapped), a stride of
+ * 256 (one per /24), random. The multiply-shift hash alone is 40 to 60 % off on the
+ * first two; this one keeps HLL's 2.3 % standard error: every estimate within 4 of them.
+ */
+static void
+test_hll_keys(void **state __rte_unused)
+{
+	static uint8_t regs[SYNQ_SKETCH_HLL_REGS];
+	const uint32_t n = 100000;
+
+	for (uint64_t key = 0; key < 16; key++) {
+		uint64_t k0 = mix(2 * key), mul = mix(2 * key + 1) | 1;
+
+		for (unsigned int pat = 0; pat < 4; pat++) {
+			double e;
+
+			memset(regs, 0, sizeof(regs));
+			for (uint32_t i = 0; i < n; i++) {
+				uint32_t a = pat == 0	? v4(0x0b000000 + i)
+					     : pat == 1 ? 0x0b000000 + i
+					     : pat == 2 ? v4(0x0b000000 + (i << 8))
+							: (uint32_t)mix(i + ((uint64_t)key << 32));
+
+				synq_sketch_hll_add(regs, synq_sketch_hll_mix4(a, k0, mul));
+			}
+			e = (double)synq_sketch_hll_estimate(regs);
+			assert_true(fabs(e - n) <= 0.092 * n);
+		}
+	}
+}
+
+/*
  * One stream split over two workers, each source's SYNs on both (as RSS spreads its
  * ports), against the whole stream in one: the same SYNs, the same distinct estimate
  * (the HLL hash is the process's), the heavy hitters' counts within the sum of the
@@ -439,6 +472,7 @@ main(void)
 		cmocka_unit_test_setup(test_hll_1k, setup),
 		cmocka_unit_test_setup(test_hll_100k, setup),
 		cmocka_unit_test_setup(test_hll_1m, setup),
+		cmocka_unit_test(test_hll_keys),
 		cmocka_unit_test_setup(test_merge, setup),
 		cmocka_unit_test_setup(test_spoofed_flood, setup),
 		cmocka_unit_test_setup(test_framed_by_one_syn, setup),
