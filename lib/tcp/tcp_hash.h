@@ -14,6 +14,7 @@
  * where they lie in another.
  */
 
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/random.h>
@@ -102,19 +103,72 @@ tcp_hash_words(const struct tcp_hash_seed *seed, uint64_t a0, uint64_t a1, uint6
 	return h;
 }
 
-/* The key's last word: ports, family, address and rx queue indices. */
+/*
+ * The key's last word: its 8 bytes from the client's port on (ports as on the wire,
+ * family, address and rx queue indices), as one load would read them, the padding byte
+ * (never compared) zero. tcp_hash() reads it so, one masked load of the key; a segment
+ * with no key yet (tcp_hash4(), tcp_hash4_raw()) builds the same word from its fields.
+ */
+_Static_assert(offsetof(struct synq_flow_key, sport) == 16 &&
+		       offsetof(struct synq_flow_key, dport) == 18 &&
+		       offsetof(struct synq_flow_key, family) == 20 &&
+		       offsetof(struct synq_flow_key, daddr_idx) == 21 &&
+		       offsetof(struct synq_flow_key, rxq_idx) == 22 &&
+		       offsetof(struct synq_flow_key, pad) == 23,
+	"a flow key's last 8 bytes: ports, family, indices, padding");
+
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+#define TCP_HASH_REST_MASK UINT64_C(0x00ffffffffffffff)
+#else
+#define TCP_HASH_REST_MASK UINT64_C(0xffffffffffffff00)
+#endif
+
+/*
+ * The same word from @p ports, the 4 bytes of the TCP header's ports (client's, then
+ * ours, as on the wire) in one load, @p family, and @p idx, the 2 bytes daddr_idx then
+ * rxq_idx in one load.
+ */
+static inline uint64_t
+tcp_hash_rest_raw(uint32_t ports, uint8_t family, uint16_t idx)
+{
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+	return (uint64_t)ports | (uint64_t)family << 32 | (uint64_t)idx << 40;
+#else
+	return (uint64_t)ports << 32 | (uint64_t)family << 24 | (uint64_t)idx << 8;
+#endif
+}
+
+/* The same word from the fields, each as the key holds it (ports in network order). */
 static inline uint64_t
 tcp_hash_rest(uint16_t sport, uint16_t dport, uint8_t family, uint8_t daddr_idx, uint8_t rxq_idx)
 {
-	return (uint64_t)sport << 40 | (uint64_t)dport << 24 | (uint64_t)family << 16 |
-	       (uint64_t)daddr_idx << 8 | rxq_idx;
+	uint8_t pb[4], ib[2] = {daddr_idx, rxq_idx};
+	uint32_t ports;
+	uint16_t idx;
+
+	memcpy(pb, &sport, 2);
+	memcpy(pb + 2, &dport, 2);
+	memcpy(&ports, pb, 4);
+	memcpy(&idx, ib, 2);
+	return tcp_hash_rest_raw(ports, family, idx);
 }
 
 static inline uint64_t
 tcp_hash(const struct tcp_hash_seed *seed, const struct synq_flow_key *k)
 {
 	return tcp_hash_words(seed, tcp_hash_load64(k->saddr), tcp_hash_load64(k->saddr + 8),
-		tcp_hash_rest(k->sport, k->dport, k->family, k->daddr_idx, k->rxq_idx));
+		tcp_hash_load64((const uint8_t *)&k->sport) & TCP_HASH_REST_MASK);
+}
+
+/* tcp_hash_load64() of an IPv4 address's 4 bytes (as on the wire) and 4 zero bytes */
+static inline uint64_t
+tcp_hash_addr4(uint32_t saddr)
+{
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+	return saddr;
+#else
+	return (uint64_t)saddr << 32;
+#endif
 }
 
 /*
@@ -127,14 +181,18 @@ static inline uint64_t
 tcp_hash4(const struct tcp_hash_seed *seed, uint32_t saddr, uint16_t sport, uint16_t dport,
 	uint8_t daddr_idx, uint8_t rxq_idx)
 {
-	/* tcp_hash_load64() of the address's 4 bytes and 4 zero bytes, in a register */
-#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
-	uint64_t a0 = saddr;
-#else
-	uint64_t a0 = (uint64_t)saddr << 32;
-#endif
+	return tcp_hash_words(
+		seed, tcp_hash_addr4(saddr), 0, tcp_hash_rest(sport, dport, 4, daddr_idx, rxq_idx));
+}
 
-	return tcp_hash_words(seed, a0, 0, tcp_hash_rest(sport, dport, 4, daddr_idx, rxq_idx));
+/*
+ * tcp_hash4() from a record's words as loaded: @p ports and @p idx as
+ * tcp_hash_rest_raw() takes them (two loads, no field shifted apart and back).
+ */
+static inline uint64_t
+tcp_hash4_raw(const struct tcp_hash_seed *seed, uint32_t saddr, uint32_t ports, uint16_t idx)
+{
+	return tcp_hash_words(seed, tcp_hash_addr4(saddr), 0, tcp_hash_rest_raw(ports, 4, idx));
 }
 
 /* A table's own multiplier, odd, from the same sources as a seed. */

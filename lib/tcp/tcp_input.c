@@ -11,6 +11,7 @@
  *   no listener ........................... a RST (rate limited)
  */
 
+#include <stddef.h>
 #include <string.h>
 
 #include <rte_byteorder.h>
@@ -18,6 +19,12 @@
 
 #include "synq_cksum.h"
 #include "tcp_priv.h"
+
+_Static_assert(offsetof(struct rte_tcp_hdr, dst_port) == offsetof(struct rte_tcp_hdr, src_port) + 2,
+	"the TCP header's ports, client's then ours, are 4 bytes in a row");
+_Static_assert(
+	offsetof(struct synq_tcp_seg, rxq_idx) == offsetof(struct synq_tcp_seg, daddr_idx) + 1,
+	"a record's daddr_idx and rxq_idx are 2 bytes in a row, as in a flow key");
 
 bool
 synq_tcp_prefetch_wanted(const struct synq_tcp_worker *tw)
@@ -31,9 +38,16 @@ synq_tcp_prefetch_seg(const struct synq_tcp_worker *tw, struct synq_tcp_seg *seg
 	if (!tw->syntab_used || tw->syntab == NULL)
 		return;
 	if (seg->family == 4) {
-		/* the key's hash from the record's fields: no key written (tcp_hash4()) */
-		seg->hash = tcp_hash4(&tw->seed, seg->saddr4, seg->th->src_port, seg->th->dst_port,
-			seg->daddr_idx, seg->rxq_idx);
+		uint32_t ports;
+		uint16_t idx;
+
+		/*
+		 * the key's hash from the record's words: no key written, the ports and the
+		 * two indices one load each (tcp_hash4_raw())
+		 */
+		memcpy(&ports, &seg->th->src_port, 4);
+		memcpy(&idx, &seg->daddr_idx, 2);
+		seg->hash = tcp_hash4_raw(&tw->seed, seg->saddr4, ports, idx);
 	} else {
 		struct synq_flow_key key;
 
