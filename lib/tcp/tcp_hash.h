@@ -88,19 +88,40 @@ tcp_hash_seed_init(struct tcp_hash_seed *seed, const void *salt)
  * differ in one field never collide in 64 bits.
  */
 static inline uint64_t
-tcp_hash_words(const struct tcp_hash_seed *seed, uint64_t a0, uint64_t a1, uint64_t rest)
+tcp_hash_term0(uint64_t w0, uint64_t a0)
 {
-	uint64_t h;
+	return (a0 ^ w0) * UINT64_C(0x9e3779b97f4a7c15);
+}
 
-	h = (a0 ^ seed->w[0]) * UINT64_C(0x9e3779b97f4a7c15);
-	h ^= tcp_hash_rotl64((a1 ^ seed->w[1]) * UINT64_C(0xc2b2ae3d27d4eb4f), 21);
-	h ^= tcp_hash_rotl64((rest ^ seed->w[2]) * UINT64_C(0x165667b19e3779f9), 43);
+/* the second word's term: a seed's constant for every IPv4 key (the word is zero) */
+static inline uint64_t
+tcp_hash_term1(uint64_t w1, uint64_t a1)
+{
+	return tcp_hash_rotl64((a1 ^ w1) * UINT64_C(0xc2b2ae3d27d4eb4f), 21);
+}
+
+static inline uint64_t
+tcp_hash_term2(uint64_t w2, uint64_t rest)
+{
+	return tcp_hash_rotl64((rest ^ w2) * UINT64_C(0x165667b19e3779f9), 43);
+}
+
+static inline uint64_t
+tcp_hash_final(uint64_t h)
+{
 	h ^= h >> 33;
 	h *= UINT64_C(0xff51afd7ed558ccd);
 	h ^= h >> 33;
 	h *= UINT64_C(0xc4ceb9fe1a85ec53);
 	h ^= h >> 33;
 	return h;
+}
+
+static inline uint64_t
+tcp_hash_words(const struct tcp_hash_seed *seed, uint64_t a0, uint64_t a1, uint64_t rest)
+{
+	return tcp_hash_final(tcp_hash_term0(seed->w[0], a0) ^ tcp_hash_term1(seed->w[1], a1) ^
+			      tcp_hash_term2(seed->w[2], rest));
 }
 
 /*
@@ -187,12 +208,22 @@ tcp_hash4(const struct tcp_hash_seed *seed, uint32_t saddr, uint16_t sport, uint
 
 /*
  * tcp_hash4() from a record's words as loaded: @p ports and @p idx as
- * tcp_hash_rest_raw() takes them (two loads, no field shifted apart and back).
+ * tcp_hash_rest_raw() takes them (two loads, no field shifted apart and back), with
+ * the seed's words @p w0 and @p w2 and its IPv4 constant @p t1, tcp_hash_term1(w1, 0):
+ * a burst's loop keeps the three in registers, t1 computed once (issue 14).
  */
+static inline uint64_t
+tcp_hash4_terms(uint64_t w0, uint64_t t1, uint64_t w2, uint32_t saddr, uint32_t ports, uint16_t idx)
+{
+	return tcp_hash_final(tcp_hash_term0(w0, tcp_hash_addr4(saddr)) ^ t1 ^
+			      tcp_hash_term2(w2, tcp_hash_rest_raw(ports, 4, idx)));
+}
+
 static inline uint64_t
 tcp_hash4_raw(const struct tcp_hash_seed *seed, uint32_t saddr, uint32_t ports, uint16_t idx)
 {
-	return tcp_hash_words(seed, tcp_hash_addr4(saddr), 0, tcp_hash_rest_raw(ports, 4, idx));
+	return tcp_hash4_terms(
+		seed->w[0], tcp_hash_term1(seed->w[1], 0), seed->w[2], saddr, ports, idx);
 }
 
 /* A table's own multiplier, odd, from the same sources as a seed. */

@@ -32,30 +32,48 @@ synq_tcp_prefetch_wanted(const struct synq_tcp_worker *tw)
 	return tw->syntab_used;
 }
 
+/*
+ * One loop a burst, the seed's words in locals: a record's stores (a bool among them)
+ * would make the compiler read the worker's again for every segment, as a call a
+ * segment did (issue 14).
+ */
 void
-synq_tcp_prefetch_seg(const struct synq_tcp_worker *tw, struct synq_tcp_seg *seg)
+synq_tcp_prefetch_burst(const struct synq_tcp_worker *tw, struct synq_tcp_seg *segs,
+	const uint8_t *sel, uint8_t parsed, unsigned int n)
 {
-	if (!tw->syntab_used || tw->syntab == NULL)
+	const struct synq_syntab *st = tw->syntab;
+	const uint64_t w0 = tw->seed.w[0], w2 = tw->seed.w[2];
+	const uint64_t t1 = tcp_hash_term1(tw->seed.w[1], 0); /* every IPv4 key's */
+
+	if (!tw->syntab_used || st == NULL)
 		return;
-	if (seg->family == 4) {
-		uint32_t ports;
-		uint16_t idx;
+	for (unsigned int i = 0; i < n; i++) {
+		struct synq_tcp_seg *seg = &segs[i];
+		uint64_t h;
 
-		/*
-		 * the key's hash from the record's words: no key written, the ports and the
-		 * two indices one load each (tcp_hash4_raw())
-		 */
-		memcpy(&ports, &seg->th->src_port, 4);
-		memcpy(&idx, &seg->daddr_idx, 2);
-		seg->hash = tcp_hash4_raw(&tw->seed, seg->saddr4, ports, idx);
-	} else {
-		struct synq_flow_key key;
+		if (sel[i] != parsed || !(seg->flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)))
+			continue;
+		if (likely(seg->family == 4)) {
+			uint32_t ports;
+			uint16_t idx;
 
-		tcp_key_of_seg(seg, &key);
-		seg->hash = tcp_hash(&tw->seed, &key);
+			/*
+			 * the key's hash from the record's words: no key written, the ports
+			 * and the two indices one load each (tcp_hash4_terms())
+			 */
+			memcpy(&ports, &seg->th->src_port, 4);
+			memcpy(&idx, &seg->daddr_idx, 2);
+			h = tcp_hash4_terms(w0, t1, w2, seg->saddr4, ports, idx);
+		} else {
+			struct synq_flow_key key;
+
+			tcp_key_of_seg(seg, &key);
+			h = tcp_hash(&tw->seed, &key);
+		}
+		synq_syntab_prefetch_h(st, h);
+		seg->hash = h;
+		seg->hashed = true;
 	}
-	seg->hashed = true;
-	synq_syntab_prefetch_h(tw->syntab, seg->hash);
 }
 
 /* The sum of the segment's pseudo-header: IPv4's addresses as the IP input read them. */
