@@ -209,21 +209,39 @@ tcp_hash4(const struct tcp_hash_seed *seed, uint32_t saddr, uint16_t sport, uint
 /*
  * tcp_hash4() from a record's words as loaded: @p ports and @p idx as
  * tcp_hash_rest_raw() takes them (two loads, no field shifted apart and back), with
- * the seed's words @p w0 and @p w2 and its IPv4 constant @p t1, tcp_hash_term1(w1, 0):
- * a burst's loop keeps the three in registers, t1 computed once (issue 14).
+ * the seed's constants for IPv4 keys (tcp_hash4_consts()): a burst's loop keeps them in
+ * registers, computed once (issue 14).
  */
-static inline uint64_t
-tcp_hash4_terms(uint64_t w0, uint64_t t1, uint64_t w2, uint32_t saddr, uint32_t ports, uint16_t idx)
+struct tcp_hash4_consts {
+	uint64_t w0;
+	uint64_t t1;   /* tcp_hash_term1(w1, 0): the zero second word's term */
+	uint64_t w2_4; /* w2 ^ the family's bits (4): no field of the word shares them */
+};
+
+static inline struct tcp_hash4_consts
+tcp_hash4_consts(const struct tcp_hash_seed *seed)
 {
-	return tcp_hash_final(tcp_hash_term0(w0, tcp_hash_addr4(saddr)) ^ t1 ^
-			      tcp_hash_term2(w2, tcp_hash_rest_raw(ports, 4, idx)));
+	return (struct tcp_hash4_consts){
+		.w0 = seed->w[0],
+		.t1 = tcp_hash_term1(seed->w[1], 0),
+		.w2_4 = seed->w[2] ^ tcp_hash_rest_raw(0, 4, 0),
+	};
+}
+
+static inline uint64_t
+tcp_hash4_terms(const struct tcp_hash4_consts *c, uint32_t saddr, uint32_t ports, uint16_t idx)
+{
+	/* rest ^ w2, the family's bits, or-ed into rest, xor-ed into w2 instead */
+	return tcp_hash_final(tcp_hash_term0(c->w0, tcp_hash_addr4(saddr)) ^ c->t1 ^
+			      tcp_hash_term2(c->w2_4, tcp_hash_rest_raw(ports, 0, idx)));
 }
 
 static inline uint64_t
 tcp_hash4_raw(const struct tcp_hash_seed *seed, uint32_t saddr, uint32_t ports, uint16_t idx)
 {
-	return tcp_hash4_terms(
-		seed->w[0], tcp_hash_term1(seed->w[1], 0), seed->w[2], saddr, ports, idx);
+	const struct tcp_hash4_consts c = tcp_hash4_consts(seed);
+
+	return tcp_hash4_terms(&c, saddr, ports, idx);
 }
 
 /* A table's own multiplier, odd, from the same sources as a seed. */

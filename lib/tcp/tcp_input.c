@@ -35,15 +35,14 @@ synq_tcp_prefetch_wanted(const struct synq_tcp_worker *tw)
 /*
  * One loop a burst, the seed's words in locals: a record's stores (a bool among them)
  * would make the compiler read the worker's again for every segment, as a call a
- * segment did (issue 14).
+ * segment did (issue 14). Not inlined: its own registers keep the hash's constants.
  */
-void
+__rte_noinline void
 synq_tcp_prefetch_burst(const struct synq_tcp_worker *tw, struct synq_tcp_seg *segs,
 	const uint8_t *sel, uint8_t parsed, unsigned int n)
 {
 	const struct synq_syntab *st = tw->syntab;
-	const uint64_t w0 = tw->seed.w[0], w2 = tw->seed.w[2];
-	const uint64_t t1 = tcp_hash_term1(tw->seed.w[1], 0); /* every IPv4 key's */
+	const struct tcp_hash4_consts c = tcp_hash4_consts(&tw->seed);
 
 	if (!tw->syntab_used || st == NULL)
 		return;
@@ -63,7 +62,7 @@ synq_tcp_prefetch_burst(const struct synq_tcp_worker *tw, struct synq_tcp_seg *s
 			 */
 			memcpy(&ports, &seg->th->src_port, 4);
 			memcpy(&idx, &seg->daddr_idx, 2);
-			h = tcp_hash4_terms(w0, t1, w2, seg->saddr4, ports, idx);
+			h = tcp_hash4_terms(&c, seg->saddr4, ports, idx);
 		} else {
 			struct synq_flow_key key;
 
