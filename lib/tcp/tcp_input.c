@@ -20,12 +20,6 @@
 #include "synq_cksum.h"
 #include "tcp_priv.h"
 
-_Static_assert(offsetof(struct rte_tcp_hdr, dst_port) == offsetof(struct rte_tcp_hdr, src_port) + 2,
-	"the TCP header's ports, client's then ours, are 4 bytes in a row");
-_Static_assert(
-	offsetof(struct synq_tcp_seg, rxq_idx) == offsetof(struct synq_tcp_seg, daddr_idx) + 1,
-	"a record's daddr_idx and rxq_idx are 2 bytes in a row, as in a flow key");
-
 bool
 synq_tcp_prefetch_wanted(const struct synq_tcp_worker *tw)
 {
@@ -56,6 +50,13 @@ synq_tcp_prefetch_burst(const struct synq_tcp_worker *tw, struct synq_tcp_seg *s
 			uint32_t ports;
 			uint16_t idx;
 
+			_Static_assert(offsetof(struct rte_tcp_hdr, dst_port) ==
+					       offsetof(struct rte_tcp_hdr, src_port) + 2,
+				"the TCP header's ports, client's then ours, are 4 bytes in a row");
+			_Static_assert(offsetof(struct synq_tcp_seg, rxq_idx) ==
+					       offsetof(struct synq_tcp_seg, daddr_idx) + 1,
+				"a record's daddr_idx and rxq_idx are 2 bytes in a row, as in a "
+				"flow key");
 			/*
 			 * the key's hash from the record's words: no key written, the ports
 			 * and the two indices one load each (tcp_hash4_terms())
