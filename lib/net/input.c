@@ -550,10 +550,7 @@ chunk_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct synq
 	 * paid in turn; loaded ahead, the chunk's misses overlap.
 	 */
 	if (nb_fast != 0 && synq_tcp_prefetch_wanted(tcp))
-		for (uint16_t i = 0; i < n; i++)
-			if (v[i] == NET_FAST &&
-				(seg[i].flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)))
-				synq_tcp_prefetch_seg(tcp, &seg[i]);
+		synq_tcp_prefetch_burst(tcp, seg, v, NET_FAST, n);
 	if (tcp != NULL)
 		synq_tcp_burst_begin(tcp, seg, n);
 	for (uint16_t i = 0; i < n; i++)

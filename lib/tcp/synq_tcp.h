@@ -79,7 +79,7 @@ struct synq_tcp_seg {
 	uint16_t doff;	     /* the TCP header's length, options included */
 	uint8_t flags;	     /* the TCP flags */
 	uint16_t tag;	     /* the caller's name for it: synq_tcp_burst_end() gives it back */
-	bool hashed;	     /* hash is set (synq_tcp_prefetch_seg()) */
+	bool hashed;	     /* hash is set (synq_tcp_prefetch_burst()) */
 	/*
 	 * the record lives in the burst's array (synq_tcp_burst_begin()) until
 	 * synq_tcp_burst_end(), not on a stack: an IPv4 cookie SYN's may wait there for
@@ -221,19 +221,21 @@ const struct synq_srcsketch *synq_tcp_worker_sketch(const struct synq_tcp_worker
 void synq_tcp_clock(struct synq_tcp_worker *tw, uint64_t tsc);
 
 /**
- * Whether synq_tcp_prefetch_seg() has any use: some listener keeps a SYN table. Owning
- * lcore only.
+ * Whether synq_tcp_prefetch_burst() has any use: some listener keeps a SYN table.
+ * Owning lcore only.
  */
 bool synq_tcp_prefetch_wanted(const struct synq_tcp_worker *tw);
 
 /**
- * A hint for a burst: start loading the SYN-table slot that synq_tcp_input_parsed()
- * will read for @p seg (a record whole), and keep its flow key's hash in it for every
- * table it is looked up in. Called for every segment of a burst before the first is
- * handled, so that the misses of a table larger than the caches overlap. Nothing else
- * is changed.
+ * A hint for a burst: for each record of @p segs (@p n of them) that @p sel marks
+ * @p parsed (sel[i] == parsed: a record whole) and that carries SYN or ACK, start
+ * loading the SYN-table slot that synq_tcp_input_parsed() will read, and keep its flow
+ * key's hash in it for every table it is looked up in. Called before the burst's first
+ * segment is handled, so that the misses of a table larger than the caches overlap.
+ * Nothing else is changed.
  */
-void synq_tcp_prefetch_seg(const struct synq_tcp_worker *tw, struct synq_tcp_seg *seg);
+void synq_tcp_prefetch_burst(const struct synq_tcp_worker *tw, struct synq_tcp_seg *segs,
+	const uint8_t *sel, uint8_t parsed, unsigned int n);
 
 /**
  * Handle one TCP segment for one of our addresses. Counts everything under the

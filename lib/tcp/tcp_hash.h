@@ -14,6 +14,7 @@
  * where they lie in another.
  */
 
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/random.h>
@@ -87,13 +88,27 @@ tcp_hash_seed_init(struct tcp_hash_seed *seed, const void *salt)
  * differ in one field never collide in 64 bits.
  */
 static inline uint64_t
-tcp_hash_words(const struct tcp_hash_seed *seed, uint64_t a0, uint64_t a1, uint64_t rest)
+tcp_hash_term0(uint64_t w0, uint64_t a0)
 {
-	uint64_t h;
+	return (a0 ^ w0) * UINT64_C(0x9e3779b97f4a7c15);
+}
 
-	h = (a0 ^ seed->w[0]) * UINT64_C(0x9e3779b97f4a7c15);
-	h ^= tcp_hash_rotl64((a1 ^ seed->w[1]) * UINT64_C(0xc2b2ae3d27d4eb4f), 21);
-	h ^= tcp_hash_rotl64((rest ^ seed->w[2]) * UINT64_C(0x165667b19e3779f9), 43);
+/* the second word's term: a seed's constant for every IPv4 key (the word is zero) */
+static inline uint64_t
+tcp_hash_term1(uint64_t w1, uint64_t a1)
+{
+	return tcp_hash_rotl64((a1 ^ w1) * UINT64_C(0xc2b2ae3d27d4eb4f), 21);
+}
+
+static inline uint64_t
+tcp_hash_term2(uint64_t w2, uint64_t rest)
+{
+	return tcp_hash_rotl64((rest ^ w2) * UINT64_C(0x165667b19e3779f9), 43);
+}
+
+static inline uint64_t
+tcp_hash_final(uint64_t h)
+{
 	h ^= h >> 33;
 	h *= UINT64_C(0xff51afd7ed558ccd);
 	h ^= h >> 33;
@@ -102,19 +117,79 @@ tcp_hash_words(const struct tcp_hash_seed *seed, uint64_t a0, uint64_t a1, uint6
 	return h;
 }
 
-/* The key's last word: ports, family, address and rx queue indices. */
+static inline uint64_t
+tcp_hash_words(const struct tcp_hash_seed *seed, uint64_t a0, uint64_t a1, uint64_t rest)
+{
+	return tcp_hash_final(tcp_hash_term0(seed->w[0], a0) ^ tcp_hash_term1(seed->w[1], a1) ^
+			      tcp_hash_term2(seed->w[2], rest));
+}
+
+/*
+ * The key's last word: its 8 bytes from the client's port on (ports as on the wire,
+ * family, address and rx queue indices), as one load would read them, the padding byte
+ * (never compared) zero. tcp_hash() reads it so, one masked load of the key; a segment
+ * with no key yet (tcp_hash4(), tcp_hash4_raw()) builds the same word from its fields.
+ */
+_Static_assert(offsetof(struct synq_flow_key, sport) == 16 &&
+		       offsetof(struct synq_flow_key, dport) == 18 &&
+		       offsetof(struct synq_flow_key, family) == 20 &&
+		       offsetof(struct synq_flow_key, daddr_idx) == 21 &&
+		       offsetof(struct synq_flow_key, rxq_idx) == 22 &&
+		       offsetof(struct synq_flow_key, pad) == 23,
+	"a flow key's last 8 bytes: ports, family, indices, padding");
+
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+#define TCP_HASH_REST_MASK UINT64_C(0x00ffffffffffffff)
+#else
+#define TCP_HASH_REST_MASK UINT64_C(0xffffffffffffff00)
+#endif
+
+/*
+ * The same word from @p ports, the 4 bytes of the TCP header's ports (client's, then
+ * ours, as on the wire) in one load, @p family, and @p idx, the 2 bytes daddr_idx then
+ * rxq_idx in one load.
+ */
+static inline uint64_t
+tcp_hash_rest_raw(uint32_t ports, uint8_t family, uint16_t idx)
+{
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+	return (uint64_t)ports | (uint64_t)family << 32 | (uint64_t)idx << 40;
+#else
+	return (uint64_t)ports << 32 | (uint64_t)family << 24 | (uint64_t)idx << 8;
+#endif
+}
+
+/* The same word from the fields, each as the key holds it (ports in network order). */
 static inline uint64_t
 tcp_hash_rest(uint16_t sport, uint16_t dport, uint8_t family, uint8_t daddr_idx, uint8_t rxq_idx)
 {
-	return (uint64_t)sport << 40 | (uint64_t)dport << 24 | (uint64_t)family << 16 |
-	       (uint64_t)daddr_idx << 8 | rxq_idx;
+	uint8_t pb[4], ib[2] = {daddr_idx, rxq_idx};
+	uint32_t ports;
+	uint16_t idx;
+
+	memcpy(pb, &sport, 2);
+	memcpy(pb + 2, &dport, 2);
+	memcpy(&ports, pb, 4);
+	memcpy(&idx, ib, 2);
+	return tcp_hash_rest_raw(ports, family, idx);
 }
 
 static inline uint64_t
 tcp_hash(const struct tcp_hash_seed *seed, const struct synq_flow_key *k)
 {
 	return tcp_hash_words(seed, tcp_hash_load64(k->saddr), tcp_hash_load64(k->saddr + 8),
-		tcp_hash_rest(k->sport, k->dport, k->family, k->daddr_idx, k->rxq_idx));
+		tcp_hash_load64((const uint8_t *)&k->sport) & TCP_HASH_REST_MASK);
+}
+
+/* tcp_hash_load64() of an IPv4 address's 4 bytes (as on the wire) and 4 zero bytes */
+static inline uint64_t
+tcp_hash_addr4(uint32_t saddr)
+{
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+	return saddr;
+#else
+	return (uint64_t)saddr << 32;
+#endif
 }
 
 /*
@@ -127,14 +202,46 @@ static inline uint64_t
 tcp_hash4(const struct tcp_hash_seed *seed, uint32_t saddr, uint16_t sport, uint16_t dport,
 	uint8_t daddr_idx, uint8_t rxq_idx)
 {
-	/* tcp_hash_load64() of the address's 4 bytes and 4 zero bytes, in a register */
-#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
-	uint64_t a0 = saddr;
-#else
-	uint64_t a0 = (uint64_t)saddr << 32;
-#endif
+	return tcp_hash_words(
+		seed, tcp_hash_addr4(saddr), 0, tcp_hash_rest(sport, dport, 4, daddr_idx, rxq_idx));
+}
 
-	return tcp_hash_words(seed, a0, 0, tcp_hash_rest(sport, dport, 4, daddr_idx, rxq_idx));
+/*
+ * tcp_hash4() from a record's words as loaded: @p ports and @p idx as
+ * tcp_hash_rest_raw() takes them (two loads, no field shifted apart and back), with
+ * the seed's constants for IPv4 keys (tcp_hash4_consts()): a burst's loop keeps them in
+ * registers, computed once (issue 14).
+ */
+struct tcp_hash4_consts {
+	uint64_t w0;
+	uint64_t t1;   /* tcp_hash_term1(w1, 0): the zero second word's term */
+	uint64_t w2_4; /* w2 ^ the family's bits (4): no field of the word shares them */
+};
+
+static inline struct tcp_hash4_consts
+tcp_hash4_consts(const struct tcp_hash_seed *seed)
+{
+	return (struct tcp_hash4_consts){
+		.w0 = seed->w[0],
+		.t1 = tcp_hash_term1(seed->w[1], 0),
+		.w2_4 = seed->w[2] ^ tcp_hash_rest_raw(0, 4, 0),
+	};
+}
+
+static inline uint64_t
+tcp_hash4_terms(const struct tcp_hash4_consts *c, uint32_t saddr, uint32_t ports, uint16_t idx)
+{
+	/* rest ^ w2, the family's bits, or-ed into rest, xor-ed into w2 instead */
+	return tcp_hash_final(tcp_hash_term0(c->w0, tcp_hash_addr4(saddr)) ^ c->t1 ^
+			      tcp_hash_term2(c->w2_4, tcp_hash_rest_raw(ports, 0, idx)));
+}
+
+static inline uint64_t
+tcp_hash4_raw(const struct tcp_hash_seed *seed, uint32_t saddr, uint32_t ports, uint16_t idx)
+{
+	const struct tcp_hash4_consts c = tcp_hash4_consts(seed);
+
+	return tcp_hash4_terms(&c, saddr, ports, idx);
 }
 
 /* A table's own multiplier, odd, from the same sources as a seed. */

@@ -11,6 +11,7 @@
  *   no listener ........................... a RST (rate limited)
  */
 
+#include <stddef.h>
 #include <string.h>
 
 #include <rte_byteorder.h>
@@ -25,23 +26,54 @@ synq_tcp_prefetch_wanted(const struct synq_tcp_worker *tw)
 	return tw->syntab_used;
 }
 
-void
-synq_tcp_prefetch_seg(const struct synq_tcp_worker *tw, struct synq_tcp_seg *seg)
+/*
+ * One loop a burst, the seed's words in locals: a record's stores (a bool among them)
+ * would make the compiler read the worker's again for every segment, as a call a
+ * segment did (issue 14). Not inlined: its own registers keep the hash's constants.
+ */
+__rte_noinline void
+synq_tcp_prefetch_burst(const struct synq_tcp_worker *tw, struct synq_tcp_seg *segs,
+	const uint8_t *sel, uint8_t parsed, unsigned int n)
 {
-	if (!tw->syntab_used || tw->syntab == NULL)
-		return;
-	if (seg->family == 4) {
-		/* the key's hash from the record's fields: no key written (tcp_hash4()) */
-		seg->hash = tcp_hash4(&tw->seed, seg->saddr4, seg->th->src_port, seg->th->dst_port,
-			seg->daddr_idx, seg->rxq_idx);
-	} else {
-		struct synq_flow_key key;
+	const struct synq_syntab *st = tw->syntab;
+	const struct tcp_hash4_consts c = tcp_hash4_consts(&tw->seed);
 
-		tcp_key_of_seg(seg, &key);
-		seg->hash = tcp_hash(&tw->seed, &key);
+	if (!tw->syntab_used || st == NULL)
+		return;
+	for (unsigned int i = 0; i < n; i++) {
+		struct synq_tcp_seg *seg = &segs[i];
+		uint64_t h;
+
+		if (sel[i] != parsed || !(seg->flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)))
+			continue;
+		if (likely(seg->family == 4)) {
+			uint32_t ports;
+			uint16_t idx;
+
+			_Static_assert(offsetof(struct rte_tcp_hdr, dst_port) ==
+					       offsetof(struct rte_tcp_hdr, src_port) + 2,
+				"the TCP header's ports, client's then ours, are 4 bytes in a row");
+			_Static_assert(offsetof(struct synq_tcp_seg, rxq_idx) ==
+					       offsetof(struct synq_tcp_seg, daddr_idx) + 1,
+				"a record's daddr_idx and rxq_idx are 2 bytes in a row, as in a "
+				"flow key");
+			/*
+			 * the key's hash from the record's words: no key written, the ports
+			 * and the two indices one load each (tcp_hash4_terms())
+			 */
+			memcpy(&ports, &seg->th->src_port, 4);
+			memcpy(&idx, &seg->daddr_idx, 2);
+			h = tcp_hash4_terms(&c, seg->saddr4, ports, idx);
+		} else {
+			struct synq_flow_key key;
+
+			tcp_key_of_seg(seg, &key);
+			h = tcp_hash(&tw->seed, &key);
+		}
+		synq_syntab_prefetch_h(st, h);
+		seg->hash = h;
+		seg->hashed = true;
 	}
-	seg->hashed = true;
-	synq_syntab_prefetch_h(tw->syntab, seg->hash);
 }
 
 /* The sum of the segment's pseudo-header: IPv4's addresses as the IP input read them. */
