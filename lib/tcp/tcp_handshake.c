@@ -349,8 +349,12 @@ overflow(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct syn
 	return SYNQ_TCP_DROP;
 }
 
-/* The final ACK of the half-open entry @p e (RFC 9293 3.10.7.4, SYN-RECEIVED). */
-static enum synq_tcp_verdict
+/*
+ * The final ACK of the half-open entry @p e (RFC 9293 3.10.7.4, SYN-RECEIVED). Out of
+ * line, as cookie_promote(): with tcp_conn_start() inlined into promote(), it would
+ * grow synq_tcp_input_parsed() and cost the SYN paths (syn-table +31 a SYN).
+ */
+static __rte_noinline enum synq_tcp_verdict
 ack_of_entry(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct synq_iface *ifc,
 	struct synq_tcp_seg *seg, struct synq_listener *l, const struct tcp_peer *p,
 	const struct synq_flow_key *key, const struct rte_tcp_hdr *th, uint16_t doff,

@@ -141,7 +141,9 @@ void tcp_mem_publish(struct synq_tcp_worker *tw);
  * Start the TCP state of @p c, promoted by the final ACK @p seg (its data, @p data_len
  * bytes, already trimmed into seg->m, none when 0; @p fin when it carried a FIN after
  * it), and put it in the flow table under its key's hash (tcp_seg_hash(): the
- * segment's, computed once). The caller set c->ts_recent. Returns 0, or -ENOSPC when
+ * segment's, computed once). @p c comes zeroed but for its identity and what the
+ * handshake agreed (promote_conn()): what stays zero is not written again. The
+ * caller set c->ts_recent. Returns 0, or -ENOSPC when
  * the table (or the listener's share of it) is full: then nothing was changed.
  */
 int tcp_conn_start(struct synq_tcp_worker *tw, struct tcp_conn *c, struct synq_tcp_seg *seg,
