@@ -371,6 +371,26 @@ record(struct outcome *o, const struct rte_mbuf *m, int pos)
 	memcpy(o->bytes, rte_pktmbuf_mtod(m, const uint8_t *), o->len);
 }
 
+/* Odd frames among the bursts (odd_frames_bursts_equal_one_by_one()): odd_frame() */
+static bool odd;
+static void odd_frame(struct rte_mbuf *m);
+
+/* @p m whole: its bytes where they lie in its buffer, its receive flags. */
+static struct rte_mbuf *
+frame_copy_whole(const struct rte_mbuf *m)
+{
+	struct rte_mbuf *c = rte_pktmbuf_alloc(pool);
+	uint8_t *p;
+
+	assert_non_null(c);
+	c->data_off = m->data_off;
+	p = (uint8_t *)rte_pktmbuf_append(c, m->data_len);
+	assert_non_null(p);
+	memcpy(p, rte_pktmbuf_mtod(m, const uint8_t *), m->data_len);
+	c->ol_flags = m->ol_flags;
+	return c;
+}
+
 static struct rte_mbuf *pend_a[BURST];
 static unsigned int nb_pend, tx_b, drop_b;
 
@@ -403,7 +423,9 @@ feed(struct rte_mbuf *m)
 	struct rte_mbuf *tx[1], *drop[1];
 	uint16_t nb_drop = 0, nb_tx;
 
-	pend_a[nb_pend] = frame_copy(m);
+	if (odd)
+		odd_frame(m);
+	pend_a[nb_pend] = odd ? frame_copy_whole(m) : frame_copy(m);
 	synq_siphash_select(SYNQ_SIP_SCALAR);
 	nb_tx = synq_net_input(&wb.ifc, &wb.ctr, NULL, wb.tw, 0, &m, 1, tx, drop, &nb_drop);
 	assert_true(nb_tx + nb_drop <= 1);
@@ -478,6 +500,179 @@ static uint32_t
 rnd(uint32_t n)
 {
 	return (uint32_t)(splitmix(&grng) % n);
+}
+
+/*
+ * The checksums of the IPv4 or IPv6 segment @p m made right again for what its headers
+ * now say, where its lengths lie within the frame (so that the checks after them are
+ * reached); @p ip_too: the IPv4 header's too.
+ */
+static void
+cksums_fix(struct rte_mbuf *m, bool ip_too)
+{
+	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
+	size_t l2 = p[12] == 0x81 ? 18 : 14;
+	uint8_t *ip = p + l2;
+
+	if (p[l2 - 2] == 0x08) {
+		struct rte_ipv4_hdr *h = (struct rte_ipv4_hdr *)ip;
+		size_t hl = (size_t)(h->version_ihl & 0xf) * 4;
+		size_t tot = rte_be_to_cpu_16(h->total_length);
+
+		if (hl < 20 || l2 + hl > m->data_len)
+			return;
+		if (ip_too) {
+			h->hdr_checksum = 0;
+			h->hdr_checksum = rte_ipv4_cksum(h);
+		}
+		if (tot >= hl + 18 && l2 + tot <= m->data_len) {
+			struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + hl);
+
+			th->cksum = 0;
+			th->cksum = rte_ipv4_udptcp_cksum(h, th);
+		}
+	} else if (p[l2 - 2] == 0x86) {
+		struct rte_ipv6_hdr *h = (struct rte_ipv6_hdr *)ip;
+		size_t pl = rte_be_to_cpu_16(h->payload_len);
+
+		if (pl >= 18 && l2 + 40 + pl <= m->data_len) {
+			struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 40);
+
+			th->cksum = 0;
+			th->cksum = rte_ipv6_udptcp_cksum(h, th);
+		}
+	}
+}
+
+/* Add @p d to the IP length of the header at @p ip (IPv4 total, IPv6 payload). */
+static void
+ip_len_add(uint8_t *ip, bool v4, int d)
+{
+	uint8_t *f = ip + (v4 ? offsetof(struct rte_ipv4_hdr, total_length)
+			      : offsetof(struct rte_ipv6_hdr, payload_len));
+	uint16_t v = (uint16_t)((f[0] << 8 | f[1]) + d);
+
+	f[0] = (uint8_t)(v >> 8);
+	f[1] = (uint8_t)v;
+}
+
+/*
+ * A third of the frames made odd, as a client that lies makes them: a bit of a header
+ * changed, the receive checksum flags, lengths that disagree, a payload on a SYN,
+ * options of any bytes, bytes past the IP length, no room left in the buffer (the
+ * SYN-ACK cannot be written over its SYN), an odd start, a cut frame, a fragment, TOS,
+ * id and TTL of any value; checksums made right again mostly, so that the checks after
+ * them are reached. Both engines take the same bytes (frame_copy_whole()).
+ */
+static void
+odd_frame(struct rte_mbuf *m)
+{
+	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
+	size_t l2 = p[12] == 0x81 ? 18 : 14;
+	bool v4 = p[l2 - 2] == 0x08;
+	size_t l3 = v4 ? 20 : 40;
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(p + l2 + l3);
+	size_t hdrs = l2 + l3 + (size_t)(th->data_off >> 4) * 4;
+	uint8_t tmp[256];
+	uint16_t len;
+
+	if (rnd(3) != 0)
+		return;
+	switch (rnd(12)) {
+	case 0: /* a bit of a header */
+		p[rnd((uint32_t)hdrs)] ^= (uint8_t)(1u << rnd(8));
+		if (rnd(2))
+			cksums_fix(m, true);
+		break;
+	case 1: { /* the port's checksum flags, a checksum wrong half the time */
+		static const uint64_t ipf[] = {RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN,
+			RTE_MBUF_F_RX_IP_CKSUM_BAD, RTE_MBUF_F_RX_IP_CKSUM_GOOD,
+			RTE_MBUF_F_RX_IP_CKSUM_NONE};
+		static const uint64_t l4f[] = {RTE_MBUF_F_RX_L4_CKSUM_UNKNOWN,
+			RTE_MBUF_F_RX_L4_CKSUM_BAD, RTE_MBUF_F_RX_L4_CKSUM_GOOD,
+			RTE_MBUF_F_RX_L4_CKSUM_NONE};
+
+		m->ol_flags = ipf[rnd(4)] | l4f[rnd(4)];
+		if (rnd(2))
+			th->cksum ^= 0x0100;
+		if (rnd(2) && v4)
+			((struct rte_ipv4_hdr *)(p + l2))->hdr_checksum ^= 1;
+		break;
+	}
+	case 2: /* the IP length a few bytes off */
+		ip_len_add(p + l2, v4, (int)rnd(9) - 4);
+		cksums_fix(m, true);
+		break;
+	case 3: { /* a payload */
+		uint16_t n = (uint16_t)(1 + rnd(40));
+
+		if (rte_pktmbuf_append(m, n) == NULL)
+			break;
+		memmove(p + hdrs + n, p + hdrs, m->data_len - n - hdrs);
+		for (uint16_t i = 0; i < n; i++)
+			p[hdrs + i] = (uint8_t)rnd(256);
+		ip_len_add(p + l2, v4, n);
+		cksums_fix(m, true);
+		break;
+	}
+	case 4: { /* options of any bytes, any data offset */
+		size_t ol = (size_t)rnd(11) * 4;
+		uint8_t *o = (uint8_t *)(th + 1);
+
+		if (l2 + l3 + 20 + ol > m->data_len &&
+			rte_pktmbuf_append(m, (uint16_t)(l2 + l3 + 20 + ol - m->data_len)) == NULL)
+			break;
+		for (size_t i = 0; i < ol; i++)
+			o[i] = (uint8_t)(rnd(3) == 0 ? rnd(256) : rnd(10));
+		th->data_off = (uint8_t)((20 + ol) / 4 << 4);
+		ip_len_add(p + l2, v4, (int)(l2 + l3 + 20 + ol) - (int)hdrs);
+		cksums_fix(m, true);
+		break;
+	}
+	case 5: /* bytes past the IP length */
+		len = (uint16_t)(1 + rnd(30));
+		if (rte_pktmbuf_append(m, len) != NULL)
+			for (uint16_t i = 0; i < len; i++)
+				p[m->data_len - len + i] = (uint8_t)rnd(256);
+		break;
+	case 6: /* the frame at (or near) the end of its buffer: no room for a SYN-ACK */
+	case 7: /* an odd start */
+		len = m->data_len;
+		memcpy(tmp, p, len);
+		m->data_off = rnd(2) ? (uint16_t)(m->buf_len - len - rnd(60))
+				     : (uint16_t)(m->data_off + 1);
+		memcpy(rte_pktmbuf_mtod(m, uint8_t *), tmp, len);
+		break;
+	case 8: /* cut */
+		rte_pktmbuf_trim(m, (uint16_t)RTE_MIN(m->data_len - 1u, 1 + rnd(30)));
+		break;
+	case 9: /* a fragment, or DF, or the reserved bit */
+		if (v4) {
+			static const uint16_t fo[] = {0x4000, 0x2000, 0x0001, 0x8000, 0x1fff, 0};
+
+			((struct rte_ipv4_hdr *)(p + l2))->fragment_offset =
+				rte_cpu_to_be_16(fo[rnd(RTE_DIM(fo))]);
+			cksums_fix(m, true);
+		}
+		break;
+	case 10: /* what the SYN-ACK writes over: TOS, id, TTL, urgent pointer, window */
+		if (v4) {
+			struct rte_ipv4_hdr *h = (struct rte_ipv4_hdr *)(p + l2);
+
+			h->type_of_service = (uint8_t)rnd(256);
+			h->packet_id = (uint16_t)rnd(65536);
+			h->time_to_live = (uint8_t)rnd(256);
+		}
+		th->tcp_urp = (uint16_t)rnd(65536);
+		th->rx_win = (uint16_t)rnd(65536);
+		cksums_fix(m, true);
+		break;
+	default: /* one checksum wrong, no flags */
+		if (rnd(2) && v4)
+			((struct rte_ipv4_hdr *)(p + l2))->hdr_checksum ^= 0x8000;
+		else
+			th->cksum ^= 0x0001;
+	}
 }
 
 /* A client tuple of the reused set, new ISN. */
@@ -642,6 +837,29 @@ bursts_equal_across_windows(void **state __rte_unused)
 	synq_siphash_select(SYNQ_SIP_AUTO);
 	assert_true(synq_counter_read(&wa.ctr, SYNQ_CTR_SYNCOOKIES_RECV) > recv + 100);
 	assert_true(synq_counter_read(&wa.ctr, SYNQ_CTR_SYNCOOKIES_FAILED) > failed + 100);
+}
+
+/*
+ * The same with a third of the frames odd (odd_frame()): the fast path's parse, the
+ * SYN-ACKs written over their SYNs or built whole, the deferred cookie SYNs' among
+ * them (a SYN with no room is answered at the burst's end as at once: not at all).
+ */
+static void
+odd_frames_bursts_equal_one_by_one(void **state __rte_unused)
+{
+	uint64_t csum = synq_counter_read(&wa.ctr, SYNQ_CTR_TCP_IN_CSUM_ERRORS);
+	uint64_t sent = synq_counter_read(&wa.ctr, SYNQ_CTR_SYNCOOKIES_SENT);
+
+	odd = true;
+	for (uint64_t seed = 7; seed <= 9; seed++) {
+		impl_a = seed == 8 && synq_siphash_impl_available(SYNQ_SIP_AVX2) ? SYNQ_SIP_AVX2
+										 : SYNQ_SIP_SCALAR;
+		equal_one(seed);
+	}
+	odd = false;
+	synq_siphash_select(SYNQ_SIP_AUTO);
+	assert_true(synq_counter_read(&wa.ctr, SYNQ_CTR_TCP_IN_CSUM_ERRORS) > csum + 100);
+	assert_true(synq_counter_read(&wa.ctr, SYNQ_CTR_SYNCOOKIES_SENT) > sent + 100);
 }
 
 /* Engine @p w takes @p n frames as one burst; its replies learnt, everything freed. */
@@ -923,6 +1141,7 @@ main(void)
 		cmocka_unit_test(bursts_equal_one_by_one),
 		/* before the tests that feed engine a alone: the counters still equal */
 		cmocka_unit_test(bursts_equal_across_windows),
+		cmocka_unit_test(odd_frames_bursts_equal_one_by_one),
 		/* before the next: engine a alone takes its bursts, the counters then differ */
 		cmocka_unit_test(cookie_synack_without_room),
 		cmocka_unit_test(cookie_ack_in_lanes_opens),
