@@ -178,7 +178,8 @@ static inline uint64_t
 tcp_hash(const struct tcp_hash_seed *seed, const struct synq_flow_key *k)
 {
 	return tcp_hash_words(seed, tcp_hash_load64(k->saddr), tcp_hash_load64(k->saddr + 8),
-		tcp_hash_load64((const uint8_t *)&k->sport) & TCP_HASH_REST_MASK);
+		tcp_hash_load64((const uint8_t *)k + offsetof(struct synq_flow_key, sport)) &
+			TCP_HASH_REST_MASK);
 }
 
 /* tcp_hash_load64() of an IPv4 address's 4 bytes (as on the wire) and 4 zero bytes */

@@ -61,8 +61,11 @@ synq_tcp_prefetch_burst(const struct synq_tcp_worker *tw, struct synq_tcp_seg *s
 			 * the key's hash from the record's words: no key written, the ports
 			 * and the two indices one load each (tcp_hash4_terms())
 			 */
-			memcpy(&ports, &seg->th->src_port, 4);
-			memcpy(&idx, &seg->daddr_idx, 2);
+			memcpy(&ports,
+				(const uint8_t *)seg->th + offsetof(struct rte_tcp_hdr, src_port),
+				4);
+			memcpy(&idx,
+				(const uint8_t *)seg + offsetof(struct synq_tcp_seg, daddr_idx), 2);
 			h = tcp_hash4_terms(&c, seg->saddr4, ports, idx);
 		} else {
 			struct synq_flow_key key;
