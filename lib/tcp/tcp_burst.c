@@ -273,7 +273,8 @@ syn_lanes(struct synq_tcp_worker *tw, unsigned int first)
 					      RTE_TCP_ACK_FLAG)) != RTE_TCP_SYN_FLAG)
 			continue;
 		memcpy(&a, seg_addrs(seg), 8);
-		memcpy(&p, &seg->th->src_port, 4);
+		/* both ports: from the header's base, not past the field src_port names */
+		memcpy(&p, (const uint8_t *)seg->th + offsetof(struct rte_tcp_hdr, src_port), 4);
 		w[0][n] = rte_le_to_cpu_64(a);
 		w[1][n] = (uint64_t)rte_le_to_cpu_32(p) | (uint64_t)12 << 56;
 		lane[i] = (uint8_t)(from + n++);
