@@ -12,6 +12,7 @@
 #include <rte_tcp.h>
 
 #include "net_priv.h"
+#include "synq_bytes.h"
 #include "synq_cksum.h"
 
 bool
@@ -251,29 +252,6 @@ frame_input(const struct synq_iface *ifc, struct synq_counters *ctr, struct synq
 	}
 }
 
-/* The 8 bytes at @p p as one native word (any alignment). */
-static inline uint64_t
-load64(const uint8_t *p)
-{
-	uint64_t w;
-
-	memcpy(&w, p, sizeof(w));
-	return w;
-}
-
-static inline uint32_t
-load32(const uint8_t *p)
-{
-	uint32_t w;
-
-	memcpy(&w, p, sizeof(w));
-	return w;
-}
-
-/* @p b in memory order as the native word a load of those bytes gives. */
-#define BYTES8(...) load64((const uint8_t[8]){__VA_ARGS__})
-#define BYTES4(...) load32((const uint8_t[4]){__VA_ARGS__})
-
 /*
  * Byte swaps the compiler sees through: DPDK's x86 rte_bswap16/32 of a variable are
  * volatile asm, which pins registers and can be neither merged nor moved.
@@ -326,11 +304,11 @@ fast_ctx_init(const struct synq_iface *ifc, struct fast_ctx *fc)
 	fc->mac = 0;
 	memcpy(&fc->mac, ifc->mac.addr_bytes, RTE_ETHER_ADDR_LEN);
 	if (ifc->vlan == 0) {
-		fc->l2_mask = BYTES8(0xff, 0xff, 0xff, 0, 0, 0, 0, 0);
-		fc->l2_want = BYTES8(0x08, 0x00, RTE_IPV4_VHL_DEF, 0, 0, 0, 0, 0);
+		fc->l2_mask = SYNQ_BYTES8(0xff, 0xff, 0xff, 0, 0, 0, 0, 0);
+		fc->l2_want = SYNQ_BYTES8(0x08, 0x00, RTE_IPV4_VHL_DEF, 0, 0, 0, 0, 0);
 	} else {
-		fc->l2_mask = BYTES8(0xff, 0xff, 0x0f, 0xff, 0xff, 0xff, 0xff, 0);
-		fc->l2_want = BYTES8(0x81, 0x00, vid_hi, vid_lo, 0x08, 0x00, RTE_IPV4_VHL_DEF, 0);
+		fc->l2_mask = SYNQ_BYTES8(0xff, 0xff, 0x0f, 0xff, 0xff, 0xff, 0xff, 0);
+		fc->l2_want = SYNQ_BYTES8(0x81, 0x00, vid_hi, vid_lo, 0x08, 0x00, RTE_IPV4_VHL_DEF, 0);
 	}
 	fc->one_addr = ifc->nb_ipv4 == 1;
 	fc->addr = ifc->ipv4[0];
@@ -386,15 +364,15 @@ static __rte_always_inline bool
 tcp4_parse(const struct synq_iface *ifc, const struct fast_ctx *fc, bool plain, uint8_t rxq_idx,
 	struct rte_mbuf *m, uint16_t idx, struct synq_tcp_seg *seg)
 {
-	const uint64_t mac_mask = BYTES8(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0);
-	const unsigned int group_shift = __builtin_ctzll(BYTES8(0x01, 0, 0, 0, 0, 0, 0, 0)) + 1;
-	const uint32_t frag_proto_mask = BYTES4(0x3f, 0xff, 0, 0xff);
-	const uint32_t frag_proto_want = BYTES4(0, 0, 0, IPPROTO_TCP);
+	const uint64_t mac_mask = SYNQ_BYTES8(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0);
+	const unsigned int group_shift = __builtin_ctzll(SYNQ_BYTES8(0x01, 0, 0, 0, 0, 0, 0, 0)) + 1;
+	const uint32_t frag_proto_mask = SYNQ_BYTES4(0x3f, 0xff, 0, 0xff);
+	const uint32_t frag_proto_want = SYNQ_BYTES4(0, 0, 0, IPPROTO_TCP);
 	uint8_t *base = rte_pktmbuf_mtod(m, uint8_t *);
 	uint16_t l2 = plain ? RTE_ETHER_HDR_LEN : fc->l2;
-	uint64_t l2_mask = plain ? BYTES8(0xff, 0xff, 0xff, 0, 0, 0, 0, 0) : fc->l2_mask;
+	uint64_t l2_mask = plain ? SYNQ_BYTES8(0xff, 0xff, 0xff, 0, 0, 0, 0, 0) : fc->l2_mask;
 	uint64_t l2_want =
-		plain ? BYTES8(0x08, 0x00, RTE_IPV4_VHL_DEF, 0, 0, 0, 0, 0) : fc->l2_want;
+		plain ? SYNQ_BYTES8(0x08, 0x00, RTE_IPV4_VHL_DEF, 0, 0, 0, 0, 0) : fc->l2_want;
 	uint16_t len = rte_pktmbuf_data_len(m);
 	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(base + l2);
 	const struct rte_tcp_hdr *th = (const struct rte_tcp_hdr *)(ip + 1);
@@ -425,8 +403,8 @@ tcp4_parse(const struct synq_iface *ifc, const struct fast_ctx *fc, bool plain, 
 	seg->rxq_idx = rxq_idx;
 	seg->tag = idx;
 	seg->hashed = false;
-	dst = load64(base) & mac_mask;
-	src = load64(base + RTE_ETHER_ADDR_LEN) & mac_mask;
+	dst = synq_load64(base) & mac_mask;
+	src = synq_load64(base + RTE_ETHER_ADDR_LEN) & mac_mask;
 	/*
 	 * a station: the source rotated to have its group bit on top is positive, which
 	 * a group (top bit set) and all zeros are not
@@ -435,7 +413,7 @@ tcp4_parse(const struct synq_iface *ifc, const struct fast_ctx *fc, bool plain, 
 		(int64_t)(src >> group_shift | src << (64 - group_shift)) <= 0)
 		return false;
 	/* the Ethernet type (802.1Q's, the tag), IPv4 version 4 without options */
-	if ((load64(base + 2 * RTE_ETHER_ADDR_LEN) & l2_mask) != l2_want)
+	if ((synq_load64(base + 2 * RTE_ETHER_ADDR_LEN) & l2_mask) != l2_want)
 		return false;
 	/* net_ipv4_input(): not a fragment, TCP, its length, to our address from a source
 	 * a host may use (RFC 1122 3.2.1.3, as src_valid() in ipv4.c) */

@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "synq_bytes.h"
+
 #define SYNQ_TCP_OPT_EOL 0
 #define SYNQ_TCP_OPT_NOP 1
 #define SYNQ_TCP_OPT_MSS 2
@@ -59,25 +61,6 @@ struct synq_tcp_opts {
  */
 int synq_tcp_opts_parse_general(const uint8_t *opt, unsigned int len, struct synq_tcp_opts *out);
 
-/* The 8 (4) bytes at @p p as a native word: compared whole with a word of constant bytes. */
-static inline uint64_t
-synq_tcp_opts_load8(const uint8_t *p)
-{
-	uint64_t w;
-
-	memcpy(&w, p, sizeof(w));
-	return w;
-}
-
-static inline uint32_t
-synq_tcp_opts_load4(const uint8_t *p)
-{
-	uint32_t w;
-
-	memcpy(&w, p, sizeof(w));
-	return w;
-}
-
 static inline uint32_t
 synq_tcp_opts_be32(const uint8_t *p)
 {
@@ -100,10 +83,10 @@ synq_tcp_opts_linux_syn(const uint8_t *opt, struct synq_tcp_opts *out)
 	static const uint8_t tail_want[4] = {SYNQ_TCP_OPT_NOP, SYNQ_TCP_OPT_WSCALE, 3, 0};
 	static const uint8_t tail_mask[4] = {0xff, 0xff, 0xff, 0};
 
-	if (((synq_tcp_opts_load8(opt) & synq_tcp_opts_load8(head_mask)) ^
-		    synq_tcp_opts_load8(head_want)) != 0 ||
-		((synq_tcp_opts_load4(opt + 16) & synq_tcp_opts_load4(tail_mask)) ^
-			synq_tcp_opts_load4(tail_want)) != 0)
+	if (((synq_load64(opt) & synq_load64(head_mask)) ^
+		    synq_load64(head_want)) != 0 ||
+		((synq_load32(opt + 16) & synq_load32(tail_mask)) ^
+			synq_load32(tail_want)) != 0)
 		return false;
 	out->mss = (uint16_t)(opt[2] << 8 | opt[3]);
 	/* RFC 7323 2.3: a shift above 14 is taken as 14 */
@@ -120,7 +103,7 @@ synq_tcp_opts_linux_ack(const uint8_t *opt, struct synq_tcp_opts *out)
 {
 	static const uint8_t want[4] = {SYNQ_TCP_OPT_NOP, SYNQ_TCP_OPT_NOP, SYNQ_TCP_OPT_TS, 10};
 
-	if (synq_tcp_opts_load4(opt) != synq_tcp_opts_load4(want))
+	if (synq_load32(opt) != synq_load32(want))
 		return false;
 	out->mss = 0;
 	out->wscale = SYNQ_TCP_NO_WSCALE;
