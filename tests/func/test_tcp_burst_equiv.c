@@ -880,6 +880,32 @@ burst_in(struct world *w, struct rte_mbuf **m, uint16_t n)
 }
 
 /*
+ * @p t's final ACK (its SYN-ACK learnt) as frame @p at of a burst of 7 to engine a, the
+ * other 6 forged ACKs of its neighbours' ports: one cookie received and promoted, the
+ * 6 others failed.
+ */
+static void
+final_ack_among_forged(const struct tuple *t, unsigned int at)
+{
+	struct rte_mbuf *m[7];
+	uint64_t recv = synq_counter_read(&wa.ctr, SYNQ_CTR_SYNCOOKIES_RECV);
+	uint64_t opens = synq_counter_read(&wa.ctr, SYNQ_CTR_TCP_PASSIVE_OPENS);
+	uint64_t failed = synq_counter_read(&wa.ctr, SYNQ_CTR_SYNCOOKIES_FAILED);
+
+	for (unsigned int i = 0; i < 7; i++) {
+		struct tuple o = *t; /* a forged ACK of a neighbour: fails its check */
+
+		o.cport = (uint16_t)(t->cport + 1 + i);
+		m[i] = i == at ? frame(t, t->isn + 1, t->srv_isn + 1, RTE_TCP_ACK_FLAG, true)
+			       : frame(&o, t->isn + 1, t->srv_isn + 1, RTE_TCP_ACK_FLAG, false);
+	}
+	burst_in(&wa, m, 7);
+	assert_int_equal(synq_counter_read(&wa.ctr, SYNQ_CTR_SYNCOOKIES_RECV), recv + 1);
+	assert_int_equal(synq_counter_read(&wa.ctr, SYNQ_CTR_TCP_PASSIVE_OPENS), opens + 1);
+	assert_int_equal(synq_counter_read(&wa.ctr, SYNQ_CTR_SYNCOOKIES_FAILED), failed + 6);
+}
+
+/*
  * Both engines could share a mistake of the lanes (a request filled wrong checks every
  * IPv4 cookie ACK alike, one at a time too): an IPv4 cookie handshake, among forged
  * ACKs of its burst, must open its connection. The cookie comes from the SYN path
@@ -890,7 +916,6 @@ cookie_ack_in_lanes_opens(void **state __rte_unused)
 {
 	struct tuple *t = &tuples[0];
 	struct rte_mbuf *m[8];
-	uint64_t recv, opens, failed;
 
 	for (unsigned int k = 0; k < 2; k++) {
 		memset(t, 0, sizeof(*t));
@@ -906,22 +931,7 @@ cookie_ack_in_lanes_opens(void **state __rte_unused)
 		m[7] = frame(t, t->isn, 0, RTE_TCP_SYN_FLAG, true);
 		burst_in(&wa, m, 8);
 		assert_int_not_equal(t->srv_isn, 0);
-		recv = synq_counter_read(&wa.ctr, SYNQ_CTR_SYNCOOKIES_RECV);
-		opens = synq_counter_read(&wa.ctr, SYNQ_CTR_TCP_PASSIVE_OPENS);
-		failed = synq_counter_read(&wa.ctr, SYNQ_CTR_SYNCOOKIES_FAILED);
-		for (unsigned int i = 0; i < 7; i++) {
-			struct tuple o = *t; /* a forged ACK of a neighbour: fails its check */
-
-			o.cport = (uint16_t)(t->cport + 1 + i);
-			m[i] = i == 3 ? frame(t, t->isn + 1, t->srv_isn + 1, RTE_TCP_ACK_FLAG, true)
-				      : frame(&o, t->isn + 1, t->srv_isn + 1, RTE_TCP_ACK_FLAG,
-						false);
-		}
-		burst_in(&wa, m, 7);
-		assert_int_equal(synq_counter_read(&wa.ctr, SYNQ_CTR_SYNCOOKIES_RECV), recv + 1);
-		assert_int_equal(synq_counter_read(&wa.ctr, SYNQ_CTR_TCP_PASSIVE_OPENS), opens + 1);
-		assert_int_equal(
-			synq_counter_read(&wa.ctr, SYNQ_CTR_SYNCOOKIES_FAILED), failed + 6);
+		final_ack_among_forged(t, 3);
 	}
 }
 
@@ -937,7 +947,6 @@ cookie_ack_of_window_before_opens(void **state __rte_unused)
 {
 	struct tuple *t = &tuples[0];
 	struct rte_mbuf *m[8];
-	uint64_t recv, opens, failed;
 	uint8_t secret[SYNQ_COOKIE_SECRET_LEN];
 
 	for (unsigned int k = 0; k < 2; k++) {
@@ -959,22 +968,7 @@ cookie_ack_of_window_before_opens(void **state __rte_unused)
 		synq_tcp_worker_rotate_secret(wa.tw, secret);
 		wall_s += SYNQ_COOKIE_WINDOW_S; /* the window after the SYN's */
 		synq_tcp_clock(wa.tw, clock_tsc);
-		recv = synq_counter_read(&wa.ctr, SYNQ_CTR_SYNCOOKIES_RECV);
-		opens = synq_counter_read(&wa.ctr, SYNQ_CTR_TCP_PASSIVE_OPENS);
-		failed = synq_counter_read(&wa.ctr, SYNQ_CTR_SYNCOOKIES_FAILED);
-		for (unsigned int i = 0; i < 7; i++) {
-			struct tuple o = *t; /* a forged ACK of a neighbour: fails its check */
-
-			o.cport = (uint16_t)(t->cport + 1 + i);
-			m[i] = i == 4 ? frame(t, t->isn + 1, t->srv_isn + 1, RTE_TCP_ACK_FLAG, true)
-				      : frame(&o, t->isn + 1, t->srv_isn + 1, RTE_TCP_ACK_FLAG,
-						false);
-		}
-		burst_in(&wa, m, 7);
-		assert_int_equal(synq_counter_read(&wa.ctr, SYNQ_CTR_SYNCOOKIES_RECV), recv + 1);
-		assert_int_equal(synq_counter_read(&wa.ctr, SYNQ_CTR_TCP_PASSIVE_OPENS), opens + 1);
-		assert_int_equal(
-			synq_counter_read(&wa.ctr, SYNQ_CTR_SYNCOOKIES_FAILED), failed + 6);
+		final_ack_among_forged(t, 4);
 	}
 }
 
