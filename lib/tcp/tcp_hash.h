@@ -24,20 +24,12 @@
 #include <rte_common.h>
 #include <rte_cycles.h>
 
+#include "synq_bytes.h"
 #include "synq_flow_key.h"
 
 struct tcp_hash_seed {
 	uint64_t w[3];
 };
-
-static inline uint64_t
-tcp_hash_load64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
 
 static inline uint64_t
 tcp_hash_rotl64(uint64_t v, unsigned int n)
@@ -177,12 +169,12 @@ tcp_hash_rest(uint16_t sport, uint16_t dport, uint8_t family, uint8_t daddr_idx,
 static inline uint64_t
 tcp_hash(const struct tcp_hash_seed *seed, const struct synq_flow_key *k)
 {
-	return tcp_hash_words(seed, tcp_hash_load64(k->saddr), tcp_hash_load64(k->saddr + 8),
-		tcp_hash_load64((const uint8_t *)k + offsetof(struct synq_flow_key, sport)) &
+	return tcp_hash_words(seed, synq_load64(k->saddr), synq_load64(k->saddr + 8),
+		synq_load64((const uint8_t *)k + offsetof(struct synq_flow_key, sport)) &
 			TCP_HASH_REST_MASK);
 }
 
-/* tcp_hash_load64() of an IPv4 address's 4 bytes (as on the wire) and 4 zero bytes */
+/* synq_load64() of an IPv4 address's 4 bytes (as on the wire) and 4 zero bytes */
 static inline uint64_t
 tcp_hash_addr4(uint32_t saddr)
 {

@@ -106,6 +106,25 @@ test_syntab_and_time_wait(void **state __rte_unused)
 	synq_flowmem_free(b);
 }
 
+/* A random seed @p s and IPv4 flow key @p k from @p x; the key's source address. */
+static uint32_t
+random_key4(uint64_t *x, struct tcp_hash_seed *s, struct synq_flow_key *k)
+{
+	uint32_t saddr;
+
+	for (unsigned int w = 0; w < RTE_DIM(s->w); w++)
+		s->w[w] = tcp_hash_splitmix64(x);
+	saddr = (uint32_t)tcp_hash_splitmix64(x);
+	memset(k, 0, sizeof(*k));
+	memcpy(k->saddr, &saddr, sizeof(saddr));
+	k->sport = (uint16_t)tcp_hash_splitmix64(x);
+	k->dport = (uint16_t)tcp_hash_splitmix64(x);
+	k->family = 4;
+	k->daddr_idx = (uint8_t)tcp_hash_splitmix64(x);
+	k->rxq_idx = (uint8_t)tcp_hash_splitmix64(x);
+	return saddr;
+}
+
 /*
  * tcp_hash4() (the burst's prefetch, from an IPv4 record's fields, no key made) is
  * tcp_hash() of the key the same segment makes: random fields, random seeds.
@@ -120,16 +139,7 @@ test_hash4(void **state __rte_unused)
 		struct synq_flow_key k;
 		uint32_t saddr;
 
-		for (unsigned int w = 0; w < RTE_DIM(s.w); w++)
-			s.w[w] = tcp_hash_splitmix64(&x);
-		saddr = (uint32_t)tcp_hash_splitmix64(&x);
-		memset(&k, 0, sizeof(k));
-		memcpy(k.saddr, &saddr, sizeof(saddr));
-		k.sport = (uint16_t)tcp_hash_splitmix64(&x);
-		k.dport = (uint16_t)tcp_hash_splitmix64(&x);
-		k.family = 4;
-		k.daddr_idx = (uint8_t)tcp_hash_splitmix64(&x);
-		k.rxq_idx = (uint8_t)tcp_hash_splitmix64(&x);
+		saddr = random_key4(&x, &s, &k);
 		assert_true(tcp_hash4(&s, saddr, k.sport, k.dport, k.daddr_idx, k.rxq_idx) ==
 			    tcp_hash(&s, &k));
 	}
@@ -154,16 +164,7 @@ test_hash4_raw(void **state __rte_unused)
 		uint16_t idx;
 		uint64_t h;
 
-		for (unsigned int w = 0; w < RTE_DIM(s.w); w++)
-			s.w[w] = tcp_hash_splitmix64(&x);
-		saddr = (uint32_t)tcp_hash_splitmix64(&x);
-		memset(&k, 0, sizeof(k));
-		memcpy(k.saddr, &saddr, sizeof(saddr));
-		k.sport = (uint16_t)tcp_hash_splitmix64(&x);
-		k.dport = (uint16_t)tcp_hash_splitmix64(&x);
-		k.family = 4;
-		k.daddr_idx = (uint8_t)tcp_hash_splitmix64(&x);
-		k.rxq_idx = (uint8_t)tcp_hash_splitmix64(&x);
+		saddr = random_key4(&x, &s, &k);
 		/* the ports as the TCP header has them, the indices as the record */
 		memcpy(hdr, &k.sport, 2);
 		memcpy(hdr + 2, &k.dport, 2);
