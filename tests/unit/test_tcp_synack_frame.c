@@ -217,6 +217,29 @@ blank_cksums(uint8_t *frame, size_t len)
 	frame[v.th - frame + 17] = 0xaa;
 }
 
+/*
+ * The SYN-ACK in @p f against @p exp: with tx offload its checksums left to the NIC
+ * (and blanked in @p exp), else both right and the padding zero; then byte for byte.
+ */
+static void
+check_synack(struct fake_mbuf *f, const struct synq_iface *ifc, uint8_t family, uint8_t *exp,
+	size_t exp_len)
+{
+	if (ifc->tx_cksum_offload) {
+		check_offloaded(fake_mbuf_data(f), f->m.data_len, &f->m, family);
+		blank_cksums(exp, exp_len);
+	} else {
+		struct synq_frame_view v;
+
+		assert_int_equal(f->m.ol_flags, 0);
+		assert_int_equal(synq_frame_parse_tcp(fake_mbuf_data(f), f->m.data_len, &v), 0);
+		assert_true(v.ip_cksum_ok);
+		assert_true(v.tcp_cksum_ok);
+		assert_true(v.pad_zero);
+	}
+	assert_memory_equal(fake_mbuf_data(f), exp, exp_len);
+}
+
 static void
 test_random_syns(void **state __rte_unused)
 {
@@ -265,20 +288,7 @@ test_random_syns(void **state __rte_unused)
 		/* and what it must be */
 		exp_len = expected_synack(exp, &s, &ifc, seq, ack, win, &o);
 		assert_int_equal(fa.m.data_len, exp_len);
-		if (ifc.tx_cksum_offload) {
-			check_offloaded(fake_mbuf_data(&fa), fa.m.data_len, &fa.m, s.t.ip.family);
-			blank_cksums(exp, exp_len);
-		} else {
-			struct synq_frame_view v;
-
-			assert_int_equal(fa.m.ol_flags, 0);
-			assert_int_equal(
-				synq_frame_parse_tcp(fake_mbuf_data(&fa), fa.m.data_len, &v), 0);
-			assert_true(v.ip_cksum_ok);
-			assert_true(v.tcp_cksum_ok);
-			assert_true(v.pad_zero);
-		}
-		assert_memory_equal(fake_mbuf_data(&fa), exp, exp_len);
+		check_synack(&fa, &ifc, s.t.ip.family, exp, exp_len);
 	}
 }
 
@@ -413,20 +423,7 @@ test_inline4(void **state __rte_unused)
 		assert_int_equal(f.m.pkt_len, exp_len);
 		assert_int_equal(f.m.l2_len, ifc.vlan != 0 ? 18 : 14);
 		assert_int_equal(f.m.l3_len, 20);
-		if (ifc.tx_cksum_offload) {
-			check_offloaded(fake_mbuf_data(&f), f.m.data_len, &f.m, 4);
-			blank_cksums(exp, exp_len);
-		} else {
-			struct synq_frame_view v;
-
-			assert_int_equal(f.m.ol_flags, 0);
-			assert_int_equal(
-				synq_frame_parse_tcp(fake_mbuf_data(&f), f.m.data_len, &v), 0);
-			assert_true(v.ip_cksum_ok);
-			assert_true(v.tcp_cksum_ok);
-			assert_true(v.pad_zero);
-		}
-		assert_memory_equal(fake_mbuf_data(&f), exp, exp_len);
+		check_synack(&f, &ifc, 4, exp, exp_len);
 
 		random_syn(&s, &ifc, 6);
 		syn_seg(&f, &seg, &s, 0, RTE_MBUF_F_RX_L4_CKSUM_GOOD);
