@@ -73,13 +73,14 @@ tcp_ts_off(const struct synq_tcp_worker *tw, const struct tcp_peer *p)
 	return (uint32_t)(tcp_tuple_hash(tw, p) >> 32);
 }
 
-/* RFC 6528: ISN = M + F(4-tuple, secret), M a 4 us clock. */
+/*
+ * RFC 6528: ISN = M + F(4-tuple, secret), M a 4 us clock, read with the worker's clock
+ * once a burst (synq_tcp_clock()), as every SYN of a burst had the same now_tsc anyway.
+ */
 uint32_t
 tcp_table_isn(const struct synq_tcp_worker *tw, uint64_t f)
 {
-	uint64_t ticks = (tw->now_tsc - tw->tsc0) / tw->hz_4us; /* no overflow: divide first */
-
-	return (uint32_t)ticks + (uint32_t)f;
+	return tw->now_isn_m + (uint32_t)f;
 }
 
 /*
