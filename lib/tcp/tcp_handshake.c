@@ -62,20 +62,14 @@ syn_to_table(struct synq_tcp_worker *tw, struct synq_counters *ctr, const struct
 	e->flags |= (o->sack_perm ? SYNQ_SYN_F_SACK : 0) | (o->ts ? SYNQ_SYN_F_TS : 0);
 	e->oow_ms = tw->now_ms - TCP_INVALID_RATELIMIT_MS; /* nothing answered yet */
 	tw->halfopen[li]++;
-	/*
-	 * The common IPv4 SYN's SYN-ACK inline, as tcp_entry_synack() writes it (its call
-	 * and its options in memory cost syn-table about 40 instructions); any other SYN
-	 * through it.
-	 */
+	/* the common IPv4 SYN's inline, as tcp_entry_synack() (its call: 40 instructions) */
 	if (likely(tcp_synack4_fits(seg, ifc))) {
 		tcp_synack4_in_place(seg, ifc, e->our_isn, client_isn + 1, synack_window(&l->tcp),
 			tcp_entry_synack_opts(tw, e, l, (uint32_t)(f >> 32)));
 		synq_counter_inc(ctr, SYNQ_CTR_SYNACKS_SENT);
 		synq_counter_inc(ctr, SYNQ_CTR_TCP_OUT_SEGS);
-		return SYNQ_TCP_REPLY;
-	}
-	if (tcp_entry_synack(tw, ctr, seg->m, seg, ifc, p, e, l, (uint32_t)(f >> 32)) !=
-		SYNQ_TCP_REPLY) {
+	} else if (tcp_entry_synack(tw, ctr, seg->m, seg, ifc, p, e, l, (uint32_t)(f >> 32)) !=
+		   SYNQ_TCP_REPLY) {
 		tcp_entry_forget(tw, e);
 		return SYNQ_TCP_DROP;
 	}
