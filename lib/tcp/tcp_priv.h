@@ -27,6 +27,7 @@
 
 #include "synq_iface.h"
 #include "synq_stats.h"
+#include "synq_tcp_opts.h"
 #include "tcp_inlines.h"
 #include "tcp_types.h"
 
@@ -319,6 +320,30 @@ enum synq_tcp_verdict tcp_entry_synack(const struct synq_tcp_worker *tw,
 	struct synq_counters *ctr, struct rte_mbuf *m, struct synq_tcp_seg *syn,
 	const struct synq_iface *ifc, const struct tcp_peer *p, const struct synq_syn_entry *e,
 	const struct synq_listener *l, uint32_t ts_off);
+
+/*
+ * What the SYN-ACK of half-open entry @p e answers to its SYN's options, our TSval
+ * offset @p ts_off: the entry's SYN-ACK over its IPv4 SYN (tcp_synack4_in_place()),
+ * inline in syn_to_table() and in tcp_entry_synack() alike.
+ */
+static __rte_always_inline struct synq_tcp_synack_opts
+tcp_entry_synack_opts(const struct synq_tcp_worker *tw, const struct synq_syn_entry *e,
+	const struct synq_listener *l, uint32_t ts_off)
+{
+	const struct synq_tcp_synack_opts o = {
+		.mss = our_mss(4),
+		/* RFC 7323 2.2, and at most 14 as in tcp_cookie_synack() */
+		.wscale = e->wscale == SYNQ_TCP_NO_WSCALE
+				  ? SYNQ_TCP_NO_WSCALE
+				  : RTE_MIN(l->tcp.window_scale, (uint8_t)SYNQ_TCP_WSCALE_MAX),
+		.sack_perm = e->flags & SYNQ_SYN_F_SACK,
+		.ts = e->flags & SYNQ_SYN_F_TS,
+		.tsval = tw->now_ms + ts_off,
+		.tsecr = e->ts_recent,
+	};
+
+	return o;
+}
 
 /*
  * An ACK of where half-open entry @p e stands, counted in @p why, within the entry's

@@ -73,13 +73,14 @@ tcp_ts_off(const struct synq_tcp_worker *tw, const struct tcp_peer *p)
 	return (uint32_t)(tcp_tuple_hash(tw, p) >> 32);
 }
 
-/* RFC 6528: ISN = M + F(4-tuple, secret), M a 4 us clock. */
+/*
+ * RFC 6528: ISN = M + F(4-tuple, secret), M a 4 us clock, read with the worker's clock
+ * once a burst (synq_tcp_clock()), as every SYN of a burst had the same now_tsc anyway.
+ */
 uint32_t
 tcp_table_isn(const struct synq_tcp_worker *tw, uint64_t f)
 {
-	uint64_t ticks = (tw->now_tsc - tw->tsc0) / tw->hz_4us; /* no overflow: divide first */
-
-	return (uint32_t)ticks + (uint32_t)f;
+	return tw->now_isn_m + (uint32_t)f;
 }
 
 /*
@@ -94,7 +95,8 @@ tcp_send_synack(struct rte_mbuf *m, struct synq_tcp_seg *syn, const struct synq_
 	struct synq_tcp_synack_opts o = {
 		.mss = our_mss(p->family),
 		/* RFC 7323 2.2: offer a shift only to a client that offered one */
-		.wscale = client_ws == SYNQ_TCP_NO_WSCALE ? SYNQ_TCP_NO_WSCALE : l->tcp.window_scale,
+		.wscale =
+			client_ws == SYNQ_TCP_NO_WSCALE ? SYNQ_TCP_NO_WSCALE : l->tcp.window_scale,
 		.sack_perm = sack,
 		.ts = ts,
 		.tsval = tsval,
@@ -104,8 +106,8 @@ tcp_send_synack(struct rte_mbuf *m, struct synq_tcp_seg *syn, const struct synq_
 	unsigned int n;
 
 	if (syn != NULL)
-		return tcp_synack_of_syn(syn, ifc, our_isn, client_isn + 1, synack_window(&l->tcp),
-			&o);
+		return tcp_synack_of_syn(
+			syn, ifc, our_isn, client_isn + 1, synack_window(&l->tcp), &o);
 	n = synq_tcp_opts_write_synack(opt, &o);
 	return tcp_build(m, ifc, p, our_isn, client_isn + 1, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG,
 		synack_window(&l->tcp), opt, n);
@@ -122,21 +124,8 @@ tcp_entry_synack(const struct synq_tcp_worker *tw, struct synq_counters *ctr, st
 	const struct synq_syn_entry *e, const struct synq_listener *l, uint32_t ts_off)
 {
 	if (likely(syn != NULL && tcp_synack4_fits(syn, ifc))) {
-		const struct synq_tcp_synack_opts o = {
-			.mss = our_mss(4),
-			/* RFC 7323 2.2, and at most 14 as in tcp_cookie_synack() */
-			.wscale = e->wscale == SYNQ_TCP_NO_WSCALE
-					  ? SYNQ_TCP_NO_WSCALE
-					  : RTE_MIN(l->tcp.window_scale,
-						    (uint8_t)SYNQ_TCP_WSCALE_MAX),
-			.sack_perm = e->flags & SYNQ_SYN_F_SACK,
-			.ts = e->flags & SYNQ_SYN_F_TS,
-			.tsval = tw->now_ms + ts_off,
-			.tsecr = e->ts_recent,
-		};
-
-		tcp_synack4_in_place(
-			syn, ifc, e->our_isn, e->client_isn + 1, synack_window(&l->tcp), o);
+		tcp_synack4_in_place(syn, ifc, e->our_isn, e->client_isn + 1,
+			synack_window(&l->tcp), tcp_entry_synack_opts(tw, e, l, ts_off));
 	} else if (tcp_send_synack(m, syn, ifc, p, e->our_isn, e->client_isn, e->wscale,
 			   e->flags & SYNQ_SYN_F_SACK, e->flags & SYNQ_SYN_F_TS, e->ts_recent, l,
 			   tw->now_ms + ts_off) != 0) {
@@ -161,10 +150,11 @@ tcp_entry_ack(struct synq_tcp_worker *tw, struct synq_counters *ctr, struct rte_
 {
 	bool ts = e->flags & SYNQ_SYN_F_TS;
 
-	if (tcp_oow_limited(tw, ctr, &e->oow_ms, why == SYNQ_CTR_CHALLENGE_ACKS ?
-		    SYNQ_CTR_TCP_ACK_SKIPPED_CHALLENGE : SYNQ_CTR_TCP_ACK_SKIPPED_SYN_RECV) ||
-		tcp_challenge_limited(tw, ctr,
-			tw->listeners->l[e->listener].tcp.challenge_ack_limit))
+	if (tcp_oow_limited(tw, ctr, &e->oow_ms,
+		    why == SYNQ_CTR_CHALLENGE_ACKS ? SYNQ_CTR_TCP_ACK_SKIPPED_CHALLENGE
+						   : SYNQ_CTR_TCP_ACK_SKIPPED_SYN_RECV) ||
+		tcp_challenge_limited(
+			tw, ctr, tw->listeners->l[e->listener].tcp.challenge_ack_limit))
 		return SYNQ_TCP_DROP;
 	return tcp_reply_ack(tw, ctr, m, ifc, p, e->our_isn + 1, e->client_isn + 1, ts,
 		ts ? tw->now_ms + tcp_ts_off(tw, p) : 0, e->ts_recent, why);
@@ -206,8 +196,8 @@ bucket_take(struct tcp_bucket *b, uint32_t now_ms, uint32_t per_s, uint32_t keep
 	uint32_t elapsed = now_ms - b->ms;
 
 	if (elapsed != 0) {
-		b->tokens = (uint32_t)RTE_MIN((uint64_t)TCP_SYNACK_BURST,
-			b->tokens + (uint64_t)elapsed * per_s / 1000);
+		b->tokens = (uint32_t)RTE_MIN(
+			(uint64_t)TCP_SYNACK_BURST, b->tokens + (uint64_t)elapsed * per_s / 1000);
 		b->ms = now_ms;
 	}
 	if (b->tokens <= keep)
@@ -223,8 +213,8 @@ bucket_take(struct tcp_bucket *b, uint32_t now_ms, uint32_t per_s, uint32_t keep
  * spoofed entries starve a real client whose SYN-ACK was lost.
  */
 bool
-tcp_dup_synack_allowed(struct synq_tcp_worker *tw, struct synq_counters *ctr,
-	struct synq_syn_entry *e)
+tcp_dup_synack_allowed(
+	struct synq_tcp_worker *tw, struct synq_counters *ctr, struct synq_syn_entry *e)
 {
 	return !tcp_oow_limited(tw, ctr, &e->oow_ms, SYNQ_CTR_SYNACK_DUP_LIMITED);
 }

@@ -436,6 +436,7 @@ struct synq_tcp_worker {
 	uint64_t hz_4us;   /* TSC ticks in the 4 us of RFC 6528's clock */
 	uint64_t now_tsc;
 	uint32_t now_ms;   /* since creation */
+	uint32_t now_isn_m; /* RFC 6528's M, 4 us ticks since creation (tcp_table_isn()) */
 	uint64_t now_s;	   /* CLOCK_REALTIME seconds: cookie windows agree across nodes */
 	struct synq_cookie_clock cookie_clock; /* keeps now_s from going backwards */
 	uint8_t round;	   /* polls, counted by synq_tcp_clock() */
