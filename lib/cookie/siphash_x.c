@@ -65,26 +65,11 @@ scalar_words_run(const struct synq_sipkey *key, const uint64_t *sel, const uint6
 	size_t wstride, unsigned int nw, unsigned int n, uint64_t *out)
 {
 	for (unsigned int i = 0; i < n; i++) {
-		const struct synq_sipkey *k = &key[sel != NULL && sel[i] != 0];
-		uint64_t v0 = k->k0 ^ UINT64_C(0x736f6d6570736575);
-		uint64_t v1 = k->k1 ^ UINT64_C(0x646f72616e646f6d);
-		uint64_t v2 = k->k0 ^ UINT64_C(0x6c7967656e657261);
-		uint64_t v3 = k->k1 ^ UINT64_C(0x7465646279746573);
+		struct synq_sip_state s = synq_sip_init(&key[sel != NULL && sel[i] != 0]);
 
-		for (unsigned int j = 0; j < nw; j++) {
-			uint64_t m = w[j * wstride + i];
-
-			v3 ^= m;
-			SYNQ_SIPROUND(v0, v1, v2, v3);
-			SYNQ_SIPROUND(v0, v1, v2, v3);
-			v0 ^= m;
-		}
-		v2 ^= 0xff;
-		SYNQ_SIPROUND(v0, v1, v2, v3);
-		SYNQ_SIPROUND(v0, v1, v2, v3);
-		SYNQ_SIPROUND(v0, v1, v2, v3);
-		SYNQ_SIPROUND(v0, v1, v2, v3);
-		out[i] = v0 ^ v1 ^ v2 ^ v3;
+		for (unsigned int j = 0; j < nw; j++)
+			synq_sip_word(&s, w[j * wstride + i]);
+		out[i] = synq_sip_final(&s);
 	}
 }
 

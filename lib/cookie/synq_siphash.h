@@ -64,6 +64,44 @@ synq_sipkey_load(const uint8_t bytes[16])
 		.k0 = synq_sip_load_le64(bytes), .k1 = synq_sip_load_le64(bytes + 8)};
 }
 
+/** SipHash's four words of state, and its three steps (one message word at a time). */
+struct synq_sip_state {
+	uint64_t v0, v1, v2, v3;
+};
+
+static inline struct synq_sip_state
+synq_sip_init(const struct synq_sipkey *key)
+{
+	return (struct synq_sip_state){
+		.v0 = key->k0 ^ UINT64_C(0x736f6d6570736575),
+		.v1 = key->k1 ^ UINT64_C(0x646f72616e646f6d),
+		.v2 = key->k0 ^ UINT64_C(0x6c7967656e657261),
+		.v3 = key->k1 ^ UINT64_C(0x7465646279746573),
+	};
+}
+
+/* SipHash-2-4's compression of the word @p m: two rounds */
+static inline void
+synq_sip_word(struct synq_sip_state *s, uint64_t m)
+{
+	s->v3 ^= m;
+	SYNQ_SIPROUND(s->v0, s->v1, s->v2, s->v3);
+	SYNQ_SIPROUND(s->v0, s->v1, s->v2, s->v3);
+	s->v0 ^= m;
+}
+
+/* ... and its finalisation: four rounds */
+static inline uint64_t
+synq_sip_final(struct synq_sip_state *s)
+{
+	s->v2 ^= 0xff;
+	SYNQ_SIPROUND(s->v0, s->v1, s->v2, s->v3);
+	SYNQ_SIPROUND(s->v0, s->v1, s->v2, s->v3);
+	SYNQ_SIPROUND(s->v0, s->v1, s->v2, s->v3);
+	SYNQ_SIPROUND(s->v0, s->v1, s->v2, s->v3);
+	return s->v0 ^ s->v1 ^ s->v2 ^ s->v3;
+}
+
 /**
  * SipHash-2-4 of the @p len bytes at @p data under @p key. Inline: where @p len is a
  * constant the compiler unrolls the message loop and the tail.
@@ -73,34 +111,16 @@ synq_siphash24(const struct synq_sipkey *key, const void *data, size_t len)
 {
 	const uint8_t *p = data;
 	const uint8_t *end = p + (len & ~(size_t)7);
-	uint64_t v0 = key->k0 ^ UINT64_C(0x736f6d6570736575);
-	uint64_t v1 = key->k1 ^ UINT64_C(0x646f72616e646f6d);
-	uint64_t v2 = key->k0 ^ UINT64_C(0x6c7967656e657261);
-	uint64_t v3 = key->k1 ^ UINT64_C(0x7465646279746573);
+	struct synq_sip_state s = synq_sip_init(key);
 	uint64_t last = (uint64_t)len << 56;
 	uint8_t tail[8] = {0};
 
-	for (; p != end; p += 8) {
-		uint64_t m = synq_sip_load_le64(p);
-
-		v3 ^= m;
-		SYNQ_SIPROUND(v0, v1, v2, v3);
-		SYNQ_SIPROUND(v0, v1, v2, v3);
-		v0 ^= m;
-	}
+	for (; p != end; p += 8)
+		synq_sip_word(&s, synq_sip_load_le64(p));
 	memcpy(tail, p, len & 7);
 	last |= synq_sip_load_le64(tail);
-	v3 ^= last;
-	SYNQ_SIPROUND(v0, v1, v2, v3);
-	SYNQ_SIPROUND(v0, v1, v2, v3);
-	v0 ^= last;
-
-	v2 ^= 0xff;
-	SYNQ_SIPROUND(v0, v1, v2, v3);
-	SYNQ_SIPROUND(v0, v1, v2, v3);
-	SYNQ_SIPROUND(v0, v1, v2, v3);
-	SYNQ_SIPROUND(v0, v1, v2, v3);
-	return v0 ^ v1 ^ v2 ^ v3;
+	synq_sip_word(&s, last);
+	return synq_sip_final(&s);
 }
 
 /*
